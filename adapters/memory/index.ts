@@ -1,0 +1,8 @@
+/**
+ * @module scene-radar/adapters/memory
+ * The embedded default: in-memory sources over a dataset, in-memory stores, and the seeded demo
+ * world that exercises every contract.
+ */
+export { createMemorySources, type MemorySourcesOptions } from './sources.js';
+export type { ArtistHistory, DatedMembership, MemoryDataset } from './dataset.js';
+export { createMemoryStores, memoryScenesStores, memoryTalentStores, memoryTable } from 'scene-radar';

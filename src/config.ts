@@ -1,0 +1,182 @@
+/**
+ * @module config
+ * One Zod-validated configuration object holding every default and limit of the origin document
+ * (section 5). Defaults are written once, here, beside the option. Resolution is layered:
+ * library defaults, then the host's object, then per-engine overrides; per-call options (such as
+ * `skipCache`) come last, at the call.
+ */
+import { z } from 'zod';
+import { SceneRadarError } from './core/errors.js';
+
+const ms = (def: number) => z.number().int().positive().max(86_400_000).default(def);
+const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
+const unit = (def: number) => z.number().min(0).max(1).default(def);
+
+/** Per-source call settings. */
+export const SourceSettingsSchema = z
+  .object({
+    /** Calls to this source in flight at once, across all engines. @default 10 */
+    concurrency: int(1, 1000, 10),
+    /** Timeout of one call to this source, in ms. @default 30000 (the seed's per-artist timeout) */
+    timeoutMs: ms(30_000),
+  })
+  .strict();
+
+/** Scenes Engine limits and defaults (seed section 5, "Scenes Engine"). */
+export const ScenesConfigSchema = z
+  .object({
+    /** Max scenes per query. @default 100 */
+    maxScenesPerQuery: int(1, 10_000, 100),
+    /** Max memberships per query. @default 10000 */
+    maxMembershipsPerQuery: int(1, 1_000_000, 10_000),
+    /** Scene pulse cache TTL, ms. @default 300000 (5 minutes) */
+    scenePulseTtlMs: ms(300_000),
+    /** Global pulse cache TTL, ms. @default 600000 (10 minutes) */
+    globalPulseTtlMs: ms(600_000),
+    /** Scenes processed concurrently in a batch. @default 10 */
+    batchConcurrency: int(1, 1000, 10),
+    /** Deadline for one scene pulse, ms. @default 30000 */
+    scenePulseTimeoutMs: ms(30_000),
+    /** Deadline for a regional or global pulse, ms. @default 120000 */
+    globalPulseTimeoutMs: ms(120_000),
+  })
+  .strict();
+
+/** Thresholds that turn scores into levels (trajectory bands, top-list membership). */
+export const ThresholdsSchema = z
+  .object({
+    /** Momentum (0-100) bands: at or above `rising` is rising, below `declining` is declining. */
+    momentum: z.object({ rising: z.number().min(0).max(100).default(70), declining: z.number().min(0).max(100).default(30) }).strict().default({ rising: 70, declining: 30 }),
+    /** Breakout score (0-1) levels: `high` counts in `highBreakoutCount`. */
+    breakout: z.object({ high: unit(0.7), medium: unit(0.4) }).strict().default({ high: 0.7, medium: 0.4 }),
+    /** Risk score (0-1) levels: `high` counts in `highRiskCount`. */
+    risk: z.object({ high: unit(0.6), medium: unit(0.3) }).strict().default({ high: 0.6, medium: 0.3 }),
+  })
+  .strict()
+  .refine((t) => t.momentum.declining <= t.momentum.rising, { message: 'momentum.declining must not exceed momentum.rising', path: ['momentum', 'declining'] })
+  .refine((t) => t.breakout.medium <= t.breakout.high, { message: 'breakout.medium must not exceed breakout.high', path: ['breakout', 'medium'] })
+  .refine((t) => t.risk.medium <= t.risk.high, { message: 'risk.medium must not exceed risk.high', path: ['risk', 'medium'] });
+
+/** Talent Radar limits and defaults (seed section 5, "Talent Radar"). */
+export const TalentConfigSchema = z
+  .object({
+    /** Max artists per query. @default 100 */
+    maxArtistsPerQuery: int(1, 10_000, 100),
+    /** Max scenes per query. @default 50 */
+    maxScenesPerQuery: int(1, 10_000, 50),
+    /** Artists per signal-aggregation batch. @default 20 */
+    signalBatchSize: int(1, 10_000, 20),
+    /** Signal batches in flight at once. @default 10 */
+    batchConcurrency: int(1, 1000, 10),
+    /** Global pulse cache TTL, ms. @default 600000 (10 minutes) */
+    globalPulseTtlMs: ms(600_000),
+    /** Artist profile cache TTL, ms. @default 300000 (5 minutes) */
+    artistProfileTtlMs: ms(300_000),
+    /** Deadline for one artist's signals, ms. @default 30000 */
+    signalTimeoutMs: ms(30_000),
+    /** Deadline for a global pulse, ms. @default 120000 */
+    globalPulseTimeoutMs: ms(120_000),
+    /** Score thresholds. */
+    thresholds: ThresholdsSchema.default({
+      momentum: { rising: 70, declining: 30 },
+      breakout: { high: 0.7, medium: 0.4 },
+      risk: { high: 0.6, medium: 0.3 },
+    }),
+  })
+  .strict();
+
+/** Cache settings shared by the engines. */
+export const CacheConfigSchema = z
+  .object({
+    /** Max entries held per engine cache (least recently used go first). @default 10000 */
+    maxEntries: int(1, 10_000_000, 10_000),
+    /** How long past its TTL an entry may still be served while one refresh runs, ms. @default 60000 */
+    staleGraceMs: z.number().int().min(0).max(86_400_000).default(60_000),
+  })
+  .strict();
+
+const sourceSettings = SourceSettingsSchema.default({ concurrency: 10, timeoutMs: 30_000 });
+
+/** The whole configuration. Every field is optional on input; defaults are the seed's. */
+export const SceneRadarConfigSchema = z
+  .object({
+    /** Scenes Engine settings. */
+    scenes: ScenesConfigSchema.default(() => ScenesConfigSchema.parse({})),
+    /** Talent Radar settings. */
+    talent: TalentConfigSchema.default(() => TalentConfigSchema.parse({})),
+    /** Cache settings. */
+    cache: CacheConfigSchema.default(() => CacheConfigSchema.parse({})),
+    /** Per-source call settings. */
+    sources: z
+      .object({
+        mig: sourceSettings,
+        cmg: sourceSettings,
+        fusion: sourceSettings,
+        coverage: sourceSettings,
+        rcf: sourceSettings,
+        identityKernel: sourceSettings,
+        scenes: sourceSettings,
+        workspaces: sourceSettings,
+      })
+      .strict()
+      .default(() => ({
+        mig: SourceSettingsSchema.parse({}),
+        cmg: SourceSettingsSchema.parse({}),
+        fusion: SourceSettingsSchema.parse({}),
+        coverage: SourceSettingsSchema.parse({}),
+        rcf: SourceSettingsSchema.parse({}),
+        identityKernel: SourceSettingsSchema.parse({}),
+        scenes: SourceSettingsSchema.parse({}),
+        workspaces: SourceSettingsSchema.parse({}),
+      })),
+  })
+  .strict();
+
+/** A fully resolved configuration. */
+export type SceneRadarConfig = z.output<typeof SceneRadarConfigSchema>;
+
+/** What a host may pass: any subset, nested objects partial too. */
+export type SceneRadarConfigInput = DeepPartial<z.input<typeof SceneRadarConfigSchema>>;
+
+/** Recursively optional. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Deep-merges plain objects (`over` wins); arrays and other values replace. Skips prototype keys. */
+function merge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(over)) return over;
+  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  for (const key of Object.keys(over)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    out[key] = merge(out[key], over[key]);
+  }
+  return out;
+}
+
+/**
+ * Resolves layered configuration into a validated {@link SceneRadarConfig}. Later layers override
+ * earlier ones field by field. Throws a `CONFIG_INVALID` {@link SceneRadarError} naming every bad
+ * field (`scenes.batchConcurrency: Too small: expected number to be >=1`).
+ * @example
+ * ```ts
+ * const config = resolveConfig({ talent: { signalBatchSize: 50 } });
+ * config.scenes.scenePulseTtlMs; // 300000
+ * ```
+ */
+export function resolveConfig(...layers: ReadonlyArray<SceneRadarConfigInput | undefined>): SceneRadarConfig {
+  const merged = layers.reduce<unknown>((acc, layer) => merge(acc, layer), {});
+  const result = SceneRadarConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
+    const text = issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new SceneRadarError('CONFIG_INVALID', `Invalid scene-radar configuration: ${text}`, { details: issues });
+  }
+  return result.data;
+}
+
+/** The defaults, resolved once. */
+export const DEFAULT_CONFIG: SceneRadarConfig = resolveConfig();

@@ -1,0 +1,93 @@
+/**
+ * @module core/errors
+ * One error class and one table of error codes for the whole SDK. Codes and HTTP statuses are the
+ * origin document's (section 2), plus one code of the SDK's own for invalid configuration.
+ */
+
+/**
+ * Every error code the SDK raises, with the HTTP status a host should answer with.
+ * The `SCENES_*` and `TALENT_*` codes and their statuses are fixed by the seed.
+ */
+export const ERROR_CODES = {
+  SCENES_NOT_FOUND: 404,
+  MICROGENRE_NOT_FOUND: 404,
+  SCENES_INVALID_PARAMS: 400,
+  SCENES_VALIDATION_ERROR: 400,
+  SCENES_RATE_LIMITED: 429,
+  SCENES_TIMEOUT: 504,
+  SCENES_INTERNAL_ERROR: 500,
+  TALENT_ARTIST_NOT_FOUND: 404,
+  TALENT_SCENE_NOT_FOUND: 404,
+  TALENT_INVALID_PARAMS: 400,
+  TALENT_VALIDATION_ERROR: 400,
+  TALENT_RATE_LIMITED: 429,
+  TALENT_TIMEOUT: 504,
+  TALENT_INSUFFICIENT_DATA: 422,
+  TALENT_INTERNAL_ERROR: 500,
+  /** The SDK's own: a configuration object failed validation at construction (a host bug). */
+  CONFIG_INVALID: 500,
+} as const satisfies Record<string, number>;
+
+/** A stable, machine-readable error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The HTTP status for an error code. */
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** True if `value` is one of the SDK's error codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+const BRAND = Symbol.for('scene-radar.error');
+
+/** Options for {@link SceneRadarError}. */
+export interface SceneRadarErrorOptions {
+  /** Structured, client-safe details (for validation errors: the list of issues). */
+  details?: unknown;
+  /** The underlying cause; never sent to clients. */
+  cause?: unknown;
+}
+
+/**
+ * The single error class of the SDK. Carries a stable `code`, the matching `httpStatus`,
+ * optional client-safe `details` and a `cause` for the host's logs.
+ *
+ * Use {@link isSceneRadarError} rather than `instanceof`: two copies of the package in one
+ * process (a common bundling accident) would make `instanceof` lie.
+ *
+ * @example
+ * ```ts
+ * throw new SceneRadarError('SCENES_NOT_FOUND', 'Scene not found: indie-uk-brighton');
+ * ```
+ */
+export class SceneRadarError extends Error {
+  /** The stable error code. */
+  readonly code: ErrorCode;
+  /** The HTTP status that goes with `code`. */
+  readonly httpStatus: number;
+  /** Client-safe structured details, if any. */
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: SceneRadarErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SceneRadarError';
+    this.code = code;
+    this.httpStatus = ERROR_CODES[code];
+    this.details = options.details;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/**
+ * Brand check for {@link SceneRadarError} that survives duplicated package copies.
+ * @example
+ * ```ts
+ * try { await radar.scenes.get(slug); } catch (e) { if (isSceneRadarError(e)) console.log(e.code); }
+ * ```
+ */
+export function isSceneRadarError(value: unknown): value is SceneRadarError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

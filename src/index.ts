@@ -1,0 +1,19 @@
+/**
+ * @module scene-radar
+ * Embeddable music scene and talent intelligence. This entry exports the contracts (sources,
+ * stores, config, errors) and the core machinery (cache, source gateway). Implementations of the
+ * contracts live in subpaths: `scene-radar/adapters/memory` (embedded default and demo world) and
+ * `scene-radar/testing` (conformance suites for adapter authors).
+ */
+export * from './core/errors.js';
+export * from './core/slug.js';
+export * from './core/clock.js';
+export * from './core/time.js';
+export * from './contracts/payloads.js';
+export * from './contracts/sources.js';
+export * from './contracts/registry.js';
+export * from './config.js';
+export * from './stores/table.js';
+export * from './stores/tables.js';
+export * from './stores/specs.js';
+export * from './stores/memory-table.js';

@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^scene-radar\/adapters\/memory$/, replacement: here('./adapters/memory/index.ts') },
+      { find: /^scene-radar\/testing$/, replacement: here('./src/testing/index.ts') },
+      { find: /^scene-radar$/, replacement: here('./src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'] },
+    pool: 'threads',
+  },
+});
