@@ -1,23 +1,34 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /**
  * One build for every public entry. Secondary entries (adapters, testing) import the library
- * through its package name, which stays external: a consumer gets exactly one copy of the core
- * (one error class, one config schema), however many subpaths it imports.
+ * through its package name, kept external: a consumer gets exactly one copy of the core (one
+ * error class, one config schema), however many subpaths it imports.
  */
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'adapters/memory': 'adapters/memory/index.ts',
-    testing: 'src/testing/index.ts',
-  },
-  format: ['esm', 'cjs'],
+const entry = {
+  index: 'src/index.ts',
+  'adapters/memory': 'adapters/memory/index.ts',
+  testing: 'src/testing/index.ts',
+};
+
+const shared: Options = {
+  entry,
   dts: true,
   sourcemap: true,
-  clean: true,
   target: 'node20',
   platform: 'neutral',
-  external: ['scene-radar', 'zod', 'quick-lru', 'p-limit'],
   splitting: false,
   treeshake: true,
-});
+};
+
+export default defineConfig([
+  { ...shared, format: 'esm', clean: true, external: ['scene-radar', 'zod', 'quick-lru', 'p-limit'] },
+  {
+    ...shared,
+    format: 'cjs',
+    // quick-lru and p-limit ship ESM only; bundling them keeps `require('scene-radar')` working on
+    // every Node 20 release, not only those with require(esm).
+    external: ['scene-radar', 'zod'],
+    noExternal: ['quick-lru', 'p-limit', 'yocto-queue'],
+  },
+]);

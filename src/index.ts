@@ -17,3 +17,8 @@ export * from './stores/table.js';
 export * from './stores/tables.js';
 export * from './stores/specs.js';
 export * from './stores/memory-table.js';
+export * from './core/cache/cache-store.js';
+export * from './core/cache/cache.js';
+export * from './core/gateway/deadline.js';
+export * from './core/gateway/outcome.js';
+export * from './core/gateway/gateway.js';

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Packaging is tested, not assumed: pack the built package, lint it (publint), check its types
+// resolve under every module mode (attw), then install the tarball into an empty project and
+// import every public entry from both ESM and CJS, as a user would.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const step = (name) => console.log(`\n== ${name}`);
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const packDir = join(root, '.pack');
+rmSync(packDir, { recursive: true, force: true });
+mkdirSync(packDir);
+
+step('npm pack');
+const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', packDir]));
+const tarball = join(packDir, packed[0].filename);
+const sizeKb = (packed[0].size / 1024).toFixed(1);
+console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB packed`);
+const BUDGET_KB = 400;
+if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
+const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
+if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
+
+step('publint');
+console.log(run('npx', ['publint', 'run', tarball, '--strict']));
+
+step('attw');
+console.log(run('npx', ['attw', tarball, '--profile', 'node16', '--format', 'table-flipped']));
+
+step('install the tarball into an empty project and import every entry');
+const app = mkdtempSync(join(tmpdir(), 'scene-radar-consumer-'));
+try {
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball, `zod@${pkg.peerDependencies.zod}`], app);
+  const entries = Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? 'scene-radar' : `scene-radar/${e.slice(2)}`));
+  const probe = (e) => `Object.keys(m).length > 0 || (() => { throw new Error('${e}: no exports'); })()`;
+  const esm = entries.map((e, i) => `import * as m${i} from '${e}';\n{ const m = m${i}; ${probe(e)}; }`).join('\n');
+  writeFileSync(join(app, 'esm.mjs'), `${esm}\nimport { SceneRadarError, isSceneRadarError, resolveConfig } from 'scene-radar';\nif (!isSceneRadarError(new SceneRadarError('SCENES_NOT_FOUND', 'x'))) throw new Error('brand');\nif (resolveConfig().scenes.maxScenesPerQuery !== 100) throw new Error('defaults');\nconsole.log('ESM ok:', ${JSON.stringify(entries)}.join(', '));\n`);
+  const cjs = entries.map((e) => `{ const m = require('${e}'); ${probe(e)}; }`).join('\n');
+  writeFileSync(join(app, 'cjs.cjs'), `${cjs}\nconst { Cache, createSourceGateway } = require('scene-radar');\nif (typeof Cache !== 'function' || typeof createSourceGateway !== 'function') throw new Error('cjs exports');\nconsole.log('CJS ok:', ${JSON.stringify(entries)}.join(', '));\n`);
+  process.stdout.write(run('node', ['esm.mjs'], app));
+  process.stdout.write(run('node', ['cjs.cjs'], app));
+} finally {
+  rmSync(app, { recursive: true, force: true });
+}
+console.log('\npackage checks passed');

@@ -1,0 +1,237 @@
+/**
+ * @module core/cache/cache
+ * The SDK's cache: TTL, single-flight (concurrent misses share one computation),
+ * stale-while-revalidate within a grace period, `skipCache`, clear one key or all, counters.
+ * No timers at all: expiry is checked against the injected clock on access.
+ */
+import { systemClock, type Clock } from '../clock.js';
+import { lruCacheStore, type CacheEntry, type CacheStore } from './cache-store.js';
+
+/** Something the cache reports to the host (for logs and metrics; keys are ids, not labels). */
+export type CacheEvent =
+  | { readonly type: 'refresh_error'; readonly namespace: string; readonly key: string; readonly error: unknown }
+  | { readonly type: 'store_error'; readonly namespace: string; readonly key: string; readonly error: unknown };
+
+/** Options for a {@link Cache}. */
+export interface CacheOptions {
+  /** Where entries live. @default an LRU of `maxEntries` */
+  readonly store?: CacheStore<unknown>;
+  /** Bound of the default store. @default 10000 */
+  readonly maxEntries?: number;
+  /** Default time to live, ms. */
+  readonly ttlMs: number;
+  /** Default grace past the TTL during which a stale entry is served while one refresh runs, ms. @default 0 */
+  readonly graceMs?: number;
+  /** Prefix of every key in the store (so engines can share one store). @default '' */
+  readonly namespace?: string;
+  /** Clock for expiry. @default systemClock */
+  readonly clock?: Clock;
+  /** Receives refresh and store errors (never thrown to callers). */
+  readonly onEvent?: (event: CacheEvent) => void;
+}
+
+/** Per-call options of {@link Cache.getOrCompute}. */
+export interface GetOrComputeOptions<V> {
+  /** Do not serve a stored value; compute (or join a computation in flight) and store the result. */
+  readonly skipCache?: boolean;
+  /**
+   * TTL for this value, ms, or a function of the value. `0` means "do not store": use it for
+   * degraded results so they never poison the cache.
+   */
+  readonly ttlMs?: number | ((value: V) => number);
+  /** Grace for this value, ms. */
+  readonly graceMs?: number;
+}
+
+/** Counters since the cache was created. */
+export interface CacheStats {
+  /** Served fresh from the store. */
+  hits: number;
+  /** Not servable: computed (or joined a computation). */
+  misses: number;
+  /** Served stale within grace while a refresh ran. */
+  stale: number;
+  /** Background refreshes started. */
+  refreshes: number;
+  /** Callers that joined a computation already in flight. */
+  joined: number;
+  /** Computations that failed (nothing was stored). */
+  errors: number;
+  /** Computations in flight now. */
+  inflight: number;
+  /** Entries held, if the store can tell. */
+  size: number | undefined;
+}
+
+interface Flight<V> {
+  readonly promise: Promise<V>;
+  invalidated: boolean;
+}
+
+function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/**
+ * A TTL cache with single-flight and stale-while-revalidate.
+ * @example
+ * ```ts
+ * const cache = new Cache<Pulse>({ ttlMs: 300_000, graceMs: 60_000 });
+ * const pulse = await cache.getOrCompute('scene-pulse:indie-uk-brighton', () => computePulse(), { skipCache: false });
+ * cache.stats().hits;
+ * ```
+ */
+export class Cache<V> {
+  readonly #store: CacheStore<V>;
+  readonly #ttlMs: number;
+  readonly #graceMs: number;
+  readonly #ns: string;
+  readonly #clock: Clock;
+  readonly #onEvent: ((event: CacheEvent) => void) | undefined;
+  readonly #flights = new Map<string, Flight<V>>();
+  readonly #stats = { hits: 0, misses: 0, stale: 0, refreshes: 0, joined: 0, errors: 0 };
+  #closed = false;
+
+  constructor(options: CacheOptions) {
+    if (!(options.ttlMs >= 0)) throw new RangeError('ttlMs must be >= 0');
+    if (options.graceMs !== undefined && !(options.graceMs >= 0)) throw new RangeError('graceMs must be >= 0');
+    this.#store = (options.store as CacheStore<V> | undefined) ?? lruCacheStore<V>({ maxEntries: options.maxEntries ?? 10_000 });
+    this.#ttlMs = options.ttlMs;
+    this.#graceMs = options.graceMs ?? 0;
+    this.#ns = options.namespace ?? '';
+    this.#clock = options.clock ?? systemClock;
+    this.#onEvent = options.onEvent;
+  }
+
+  /**
+   * The value for `key`: fresh from the store (a hit), stale within grace while one background
+   * refresh runs, or computed once however many callers ask at the same time. A failed
+   * computation rejects its callers and stores nothing.
+   */
+  getOrCompute(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V> = {}): Promise<V> {
+    if (this.#closed || options.skipCache) return this.#miss(key, compute, options);
+    let got: CacheEntry<V> | undefined | Promise<CacheEntry<V> | undefined>;
+    try {
+      got = this.#store.get(this.#ns + key);
+    } catch (error) {
+      this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+      return this.#miss(key, compute, options);
+    }
+    if (isThenable(got)) {
+      return got.then(
+        (entry) => this.#serve(key, entry, compute, options),
+        (error: unknown) => {
+          this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+          return this.#miss(key, compute, options);
+        },
+      );
+    }
+    return this.#serve(key, got, compute, options);
+  }
+
+  /** The fresh value for `key`, if a synchronous store holds one (no computation, no counters). */
+  peek(key: string): V | undefined {
+    const got = this.#store.get(this.#ns + key);
+    if (got === undefined || isThenable(got)) return undefined;
+    return this.#clock.now() < got.expiresAt ? got.value : undefined;
+  }
+
+  /** Forgets `key`; a computation in flight for it will not be stored. */
+  async delete(key: string): Promise<void> {
+    const flight = this.#flights.get(key);
+    if (flight) {
+      flight.invalidated = true;
+      this.#flights.delete(key);
+    }
+    await this.#store.delete(this.#ns + key);
+  }
+
+  /** Forgets every key of this cache; computations in flight will not be stored. */
+  async clear(): Promise<void> {
+    for (const flight of this.#flights.values()) flight.invalidated = true;
+    this.#flights.clear();
+    await this.#store.clear(this.#ns || undefined);
+  }
+
+  /** A snapshot of the counters. */
+  stats(): CacheStats {
+    return { ...this.#stats, inflight: this.#flights.size, size: this.#store.size() };
+  }
+
+  /** Clears and closes the store. Later calls compute without caching. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.clear();
+    this.#closed = true;
+    await this.#store.close();
+  }
+
+  #serve(key: string, entry: CacheEntry<V> | undefined, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
+    if (entry !== undefined) {
+      const now = this.#clock.now();
+      if (now < entry.expiresAt) {
+        this.#stats.hits++;
+        return Promise.resolve(entry.value);
+      }
+      if (now < entry.staleUntil) {
+        this.#stats.stale++;
+        if (!this.#flights.has(key)) {
+          this.#stats.refreshes++;
+          this.#start(key, compute, options).promise.catch((error: unknown) => this.#report({ type: 'refresh_error', namespace: this.#ns, key, error }));
+        }
+        return Promise.resolve(entry.value);
+      }
+    }
+    return this.#miss(key, compute, options);
+  }
+
+  #miss(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
+    this.#stats.misses++;
+    const flight = this.#flights.get(key);
+    if (flight) {
+      this.#stats.joined++;
+      return flight.promise;
+    }
+    return this.#start(key, compute, options).promise;
+  }
+
+  #start(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Flight<V> {
+    const flight: Flight<V> = { promise: undefined as unknown as Promise<V>, invalidated: false };
+    const run = async (): Promise<V> => {
+      try {
+        const value = await compute();
+        if (!flight.invalidated && !this.#closed) await this.#put(key, value, options);
+        return value;
+      } catch (error) {
+        this.#stats.errors++;
+        throw error;
+      } finally {
+        if (this.#flights.get(key) === flight) this.#flights.delete(key);
+      }
+    };
+    // Register before running: a compute that fails synchronously still finds (and removes) it.
+    if (!this.#closed) this.#flights.set(key, flight);
+    (flight as { promise: Promise<V> }).promise = run();
+    return flight;
+  }
+
+  async #put(key: string, value: V, options: GetOrComputeOptions<V>): Promise<void> {
+    const ttl = typeof options.ttlMs === 'function' ? options.ttlMs(value) : (options.ttlMs ?? this.#ttlMs);
+    if (!(ttl > 0)) return;
+    const now = this.#clock.now();
+    const entry: CacheEntry<V> = { value, createdAt: now, expiresAt: now + ttl, staleUntil: now + ttl + (options.graceMs ?? this.#graceMs) };
+    try {
+      await this.#store.set(this.#ns + key, entry);
+    } catch (error) {
+      this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+    }
+  }
+
+  #report(event: CacheEvent): void {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // A faulty host hook must not break the cache.
+    }
+  }
+}

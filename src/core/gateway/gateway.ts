@@ -1,0 +1,284 @@
+/**
+ * @module core/gateway/gateway
+ * Every read of a source goes through here: split into the source's batch size, queued behind
+ * the source's own concurrency limit (p-limit), bounded by a per-call timeout and the caller's
+ * deadline (both as AbortSignals), validated with Zod, and answered item by item. A source that
+ * hangs, throws or returns garbage yields per-item outcomes; the gateway never rejects.
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { z } from 'zod';
+import { DEFAULT_CONFIG, type SceneRadarConfig } from '../../config.js';
+import { BATCH_METHODS, type BatchItem, type BatchMethodName } from '../../contracts/registry.js';
+import { SOURCE_NAMES, type SceneRadarSources, type SourceName } from '../../contracts/sources.js';
+import { systemClock, type Clock } from '../clock.js';
+import { createDeadline, onAbort, type Deadline } from './deadline.js';
+import type { ItemOutcome, Provenance } from './outcome.js';
+
+/** A finished source call, reported to the host's hook (no artist or scene ids in it). */
+export interface SourceCallEvent {
+  readonly type: 'source_call';
+  readonly source: SourceName;
+  readonly method: string;
+  /** Keys in the call. */
+  readonly keys: number;
+  readonly durationMs: number;
+  /** How the call as a whole ended. */
+  readonly result: 'ok' | 'timeout' | 'deadline' | 'threw' | 'invalid_payload' | 'aborted';
+}
+
+/** Options for {@link createSourceGateway}. */
+export interface SourceGatewayOptions {
+  /** The host's sources; any may be missing. */
+  readonly sources: SceneRadarSources;
+  /** Per-source concurrency and timeouts come from `config.sources`. @default DEFAULT_CONFIG */
+  readonly config?: SceneRadarConfig;
+  /** Clock used for durations. @default systemClock */
+  readonly clock?: Clock;
+  /** Receives one event per source call. */
+  readonly onEvent?: (event: SourceCallEvent) => void;
+}
+
+/** Per-call options of {@link SourceGateway.batch}. */
+export interface BatchCallOptions {
+  /** As-of instant passed to the source. */
+  readonly asOf: Date;
+  /** Window start for windowed methods. @default one year before asOf */
+  readonly from?: Date;
+  /** Deadline shared by the whole batch (and whatever else the caller runs under it). */
+  readonly deadline?: Deadline;
+  /** Keys per call when the source declares no `maxBatchSize`. @default 20 */
+  readonly batchSize?: number;
+}
+
+/** Per-call options of {@link SourceGateway.call}. */
+export interface SingleCallOptions {
+  /** As-of instant passed to the source. */
+  readonly asOf: Date;
+  /** Deadline for the call. */
+  readonly deadline?: Deadline;
+}
+
+/** The gateway the engines read sources through. */
+export interface SourceGateway {
+  /** True if the host configured this source. */
+  has(source: SourceName): boolean;
+  /** One outcome per distinct key, never a rejection. */
+  batch<S extends SourceName, M extends BatchMethodName<S>>(source: S, method: M, keys: readonly string[], options: BatchCallOptions): Promise<Map<string, ItemOutcome<BatchItem<S, M>>>>;
+  /** A single-key read derived from {@link SourceGateway.batch}. */
+  one<S extends SourceName, M extends BatchMethodName<S>>(source: S, method: M, key: string, options: BatchCallOptions): Promise<ItemOutcome<BatchItem<S, M>>>;
+  /**
+   * A non-batch read (`listArtists`, `listHottestScenes`): `invoke` receives the adapter and the
+   * call options; the answer is validated with `schema`.
+   */
+  call<S extends SourceName, T>(
+    source: S,
+    method: string,
+    schema: z.ZodType<T>,
+    invoke: (adapter: NonNullable<SceneRadarSources[S]>, options: { asOf: Date; signal: AbortSignal }) => Promise<unknown>,
+    options: SingleCallOptions,
+  ): Promise<ItemOutcome<T>>;
+  /** Aborts every call in flight; later calls answer `error` / `aborted`. */
+  close(): void;
+}
+
+const YEAR_MS = 365 * 86_400_000;
+
+type CallResult = { kind: 'ok'; value: unknown } | { kind: 'timeout'; reason: 'timeout' | 'deadline' } | { kind: 'error'; reason: 'threw' | 'aborted'; message: string };
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
+  return String(error).slice(0, 300);
+}
+
+function summarizeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Creates the gateway over the host's sources.
+ * @example
+ * ```ts
+ * const gateway = createSourceGateway({ sources });
+ * const deadline = createDeadline(30_000);
+ * const engagement = await gateway.batch('fusion', 'getEngagement', ['artist-a'], { asOf: new Date(), deadline });
+ * engagement.get('artist-a')?.status; // 'ok' | 'missing' | 'timeout' | 'error' | 'absent'
+ * ```
+ */
+export function createSourceGateway(options: SourceGatewayOptions): SourceGateway {
+  const config = options.config ?? DEFAULT_CONFIG;
+  const clock = options.clock ?? systemClock;
+  const closer = new AbortController();
+  const limits = new Map<SourceName, LimitFunction>(SOURCE_NAMES.map((name) => [name, pLimit(config.sources[name].concurrency)]));
+
+  const emit = (event: SourceCallEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A faulty host hook must not break source calls.
+    }
+  };
+
+  /**
+   * Runs one adapter call behind the source's limiter, bounded by its timeout, the caller's
+   * deadline and the gateway's close. Settles on time even if the adapter ignores its signal.
+   */
+  async function guarded(source: SourceName, deadline: Deadline | undefined, run: (signal: AbortSignal) => Promise<unknown>): Promise<CallResult> {
+    // One signal for "the caller's deadline passed or the gateway closed", unsubscribed afterwards
+    // (AbortSignal.any would tie every call to the long-lived close signal).
+    const outerCtl = new AbortController();
+    const unsubscribe = [deadline?.signal, closer.signal].filter((x) => x !== undefined).map((parent) => onAbort(parent, () => outerCtl.abort()));
+    const outer = outerCtl.signal;
+    const detach = (): void => {
+      for (const off of unsubscribe) off();
+    };
+    const whyOuter = (): CallResult =>
+      closer.signal.aborted || deadline?.reason() === 'aborted'
+        ? { kind: 'error', reason: 'aborted', message: 'Call aborted by the caller' }
+        : { kind: 'timeout', reason: 'deadline' };
+    if (outer.aborted) {
+      detach();
+      return whyOuter();
+    }
+
+    let settle!: (r: CallResult) => void;
+    const done = new Promise<CallResult>((resolve) => (settle = resolve));
+    const onOuter = (): void => settle(whyOuter());
+    outer.addEventListener('abort', onOuter, { once: true });
+    const limit = limits.get(source)!;
+    void limit(async () => {
+      // The wait in the queue counts against the deadline; once it has passed, never call.
+      if (outer.aborted) return;
+      const timeout = createDeadline(config.sources[source].timeoutMs, outer);
+      const onTimeout = (): void => settle(timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : whyOuter());
+      timeout.signal.addEventListener('abort', onTimeout, { once: true });
+      try {
+        const value = await Promise.race([run(timeout.signal), done.then(() => undefined)]);
+        settle({ kind: 'ok', value });
+      } catch (error) {
+        settle(timeout.signal.aborted ? (timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : whyOuter()) : { kind: 'error', reason: 'threw', message: describe(error) });
+      } finally {
+        timeout.signal.removeEventListener('abort', onTimeout);
+        timeout.dispose();
+      }
+    });
+    const result = await done;
+    outer.removeEventListener('abort', onOuter);
+    detach();
+    return result;
+  }
+
+  const provenance = (source: SourceName, method: string, asOf: Date, durationMs: number, batchSize: number): Provenance => ({
+    source,
+    method,
+    asOf: asOf.toISOString(),
+    durationMs,
+    batchSize,
+  });
+
+  async function batch<S extends SourceName, M extends BatchMethodName<S>>(
+    source: S,
+    method: M,
+    keys: readonly string[],
+    opts: BatchCallOptions,
+  ): Promise<Map<string, ItemOutcome<BatchItem<S, M>>>> {
+    type T = BatchItem<S, M>;
+    const unique = [...new Set(keys)];
+    const out = new Map<string, ItemOutcome<T>>();
+    const adapter = options.sources[source] as Record<string, unknown> | undefined;
+    if (!adapter) {
+      const p = provenance(source, method, opts.asOf, 0, 0);
+      for (const k of unique) out.set(k, { status: 'absent', provenance: p });
+      return out;
+    }
+    const schema = (BATCH_METHODS[source] as Record<string, z.ZodType>)[method]!;
+    const declared = adapter['maxBatchSize'];
+    const size = typeof declared === 'number' && Number.isInteger(declared) && declared >= 1 ? declared : (opts.batchSize ?? 20);
+    const from = opts.from ?? new Date(opts.asOf.getTime() - YEAR_MS);
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
+
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const started = clock.now();
+        const result = await guarded(source, opts.deadline, (signal) => {
+          const fn = adapter[method];
+          if (typeof fn !== 'function') throw new TypeError(`${source}.${method} is not a function`);
+          return (fn as (k: readonly string[], o: unknown) => Promise<unknown>).call(adapter, chunk, { asOf: opts.asOf, from, signal });
+        });
+        const durationMs = clock.now() - started;
+        const p = provenance(source, method, opts.asOf, durationMs, chunk.length);
+        let callResult: SourceCallEvent['result'] = result.kind === 'ok' ? 'ok' : result.reason;
+        if (result.kind === 'ok' && !(result.value instanceof Map)) {
+          callResult = 'invalid_payload';
+          for (const k of chunk) out.set(k, { status: 'error', reason: 'invalid_payload', message: `${source}.${method} must return a Map`, provenance: p });
+        } else if (result.kind === 'ok') {
+          const map = result.value as Map<string, unknown>;
+          for (const k of chunk) {
+            if (!map.has(k)) {
+              out.set(k, { status: 'missing', provenance: p });
+              continue;
+            }
+            const parsed = schema.safeParse(map.get(k));
+            out.set(
+              k,
+              parsed.success
+                ? { status: 'ok', value: parsed.data as T, provenance: p }
+                : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p },
+            );
+          }
+        } else {
+          for (const k of chunk) {
+            out.set(
+              k,
+              result.kind === 'timeout'
+                ? { status: 'timeout', reason: result.reason, provenance: p }
+                : { status: 'error', reason: result.reason, message: result.message, provenance: p },
+            );
+          }
+        }
+        emit({ type: 'source_call', source, method, keys: chunk.length, durationMs, result: callResult });
+      }),
+    );
+    // Answer in the order asked.
+    return new Map(unique.map((k) => [k, out.get(k)!]));
+  }
+
+  return {
+    has: (source) => options.sources[source] !== undefined,
+    batch,
+    async one(source, method, key, opts) {
+      const result = await batch(source, method, [key], opts);
+      return result.get(key)!;
+    },
+    async call(source, method, schema, invoke, opts) {
+      const adapter = options.sources[source];
+      if (!adapter) return { status: 'absent', provenance: provenance(source, method, opts.asOf, 0, 0) };
+      const started = clock.now();
+      const result = await guarded(source, opts.deadline, (signal) => invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal }));
+      const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
+      let outcome: ItemOutcome<z.infer<typeof schema>>;
+      if (result.kind === 'ok') {
+        const parsed = schema.safeParse(result.value);
+        outcome = parsed.success
+          ? { status: 'ok', value: parsed.data, provenance: p }
+          : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p };
+      } else if (result.kind === 'timeout') outcome = { status: 'timeout', reason: result.reason, provenance: p };
+      else outcome = { status: 'error', reason: result.reason, message: result.message, provenance: p };
+      emit({
+        type: 'source_call',
+        source,
+        method,
+        keys: 1,
+        durationMs: p.durationMs,
+        result: outcome.status === 'ok' ? 'ok' : outcome.status === 'error' ? outcome.reason : outcome.status === 'timeout' ? outcome.reason : 'ok',
+      });
+      return outcome;
+    },
+    close() {
+      closer.abort(new Error('Source gateway closed'));
+    },
+  };
+}

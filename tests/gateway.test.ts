@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  countOutcomes,
+  createDeadline,
+  createSourceGateway,
+  resolveConfig,
+  type ArtistRecord,
+  type MIGAdapter,
+  type SourceCallEvent,
+} from 'scene-radar';
+
+const asOf = new Date('2026-06-01T00:00:00Z');
+const record = (slug: string): ArtistRecord => ({ slug, name: slug, homeRegion: 'uk', homeCity: 'brighton', firstSeen: '2025-01-01T00:00:00.000Z' });
+
+type Behaviour = 'ok' | 'throw' | 'hang' | 'garbage' | 'not-a-map' | 'slow';
+
+/** A MIG source whose behaviour is chosen per call; counts calls and concurrency. */
+function chaosMig(behaviour: (keys: readonly string[]) => Behaviour, opts: { latencyMs?: number; maxBatchSize?: number } = {}) {
+  const stats = { calls: 0, inFlight: 0, maxInFlight: 0, keys: [] as string[][] };
+  const getArtists: MIGAdapter['getArtists'] = async (keys, { signal }) => {
+    stats.calls++;
+    stats.keys.push([...keys]);
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    try {
+      const b = behaviour(keys);
+      if (b === 'hang') return await new Promise<never>(() => undefined); // ignores its signal
+      if (b === 'slow' || opts.latencyMs) {
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(resolve, opts.latencyMs ?? 1000);
+          signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            reject(signal.reason);
+          });
+        });
+      }
+      if (b === 'throw') throw new Error('MIG is down');
+      if (b === 'not-a-map') return { 'artist-a': record('artist-a') } as unknown as Map<string, ArtistRecord>;
+      return new Map(keys.filter((k) => k !== 'unknown-artist').map((k) => [k, b === 'garbage' && k === 'artist-b' ? ({ slug: 'NOT A SLUG' } as unknown as ArtistRecord) : record(k)]));
+    } finally {
+      stats.inFlight--;
+    }
+  };
+  const mig: MIGAdapter = {
+    listArtists: async () => ({ items: [], nextCursor: null }),
+    getArtists,
+    getNetworks: async () => new Map(),
+    ...(opts.maxBatchSize ? { maxBatchSize: opts.maxBatchSize } : {}),
+  };
+  return { mig, stats };
+}
+
+describe('source gateway', () => {
+  beforeEach(() => vi.useFakeTimers({ now: asOf }));
+  afterEach(() => vi.useRealTimers());
+
+  it('answers absent for a source the host did not configure', async () => {
+    const gateway = createSourceGateway({ sources: {} });
+    const out = await gateway.batch('coverage', 'getArticles', ['artist-a', 'artist-b'], { asOf });
+    expect([...out.values()].map((o) => o.status)).toEqual(['absent', 'absent']);
+    expect(gateway.has('coverage')).toBe(false);
+  });
+
+  it('gives ok, missing and per-item payload errors with provenance', async () => {
+    const { mig } = chaosMig(() => 'garbage');
+    const gateway = createSourceGateway({ sources: { mig } });
+    const out = await gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b', 'unknown-artist', 'artist-a'], { asOf });
+    expect([...out.keys()]).toEqual(['artist-a', 'artist-b', 'unknown-artist']);
+    expect(out.get('artist-a')).toMatchObject({ status: 'ok', value: record('artist-a'), provenance: { source: 'mig', method: 'getArtists', asOf: asOf.toISOString(), batchSize: 3 } });
+    expect(out.get('artist-b')).toMatchObject({ status: 'error', reason: 'invalid_payload' });
+    expect((out.get('artist-b') as { message: string }).message).toContain('slug');
+    expect(out.get('unknown-artist')?.status).toBe('missing');
+  });
+
+  it('turns a throw, a non-Map answer and a hang into per-item outcomes, never a rejection', async () => {
+    const cfg = resolveConfig({ sources: { mig: { timeoutMs: 2000 } } });
+    for (const [behaviour, expected] of [
+      ['throw', { status: 'error', reason: 'threw' }],
+      ['not-a-map', { status: 'error', reason: 'invalid_payload' }],
+      ['hang', { status: 'timeout', reason: 'timeout' }],
+    ] as const) {
+      const { mig } = chaosMig(() => behaviour);
+      const gateway = createSourceGateway({ sources: { mig }, config: cfg });
+      const pending = gateway.batch('mig', 'getArtists', ['artist-a'], { asOf });
+      await vi.advanceTimersByTimeAsync(2000);
+      const out = await pending;
+      expect(out.get('artist-a'), behaviour).toMatchObject(expected);
+    }
+  });
+
+  it('splits by the source batch size and respects its concurrency limit', async () => {
+    const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 100, maxBatchSize: 1 });
+    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 10 } } }) });
+    const keys = Array.from({ length: 100 }, (_, i) => `artist-${i}`);
+    const pending = gateway.batch('mig', 'getArtists', keys, { asOf });
+    await vi.advanceTimersByTimeAsync(1000);
+    const out = await pending;
+    expect(countOutcomes(out.values())).toMatchObject({ ok: 100 });
+    expect(stats.calls).toBe(100);
+    expect(stats.maxInFlight).toBe(10);
+    expect(stats.keys.every((k) => k.length === 1)).toBe(true);
+  });
+
+  it('uses the caller batch size when the source declares none', async () => {
+    const { mig, stats } = chaosMig(() => 'ok');
+    const gateway = createSourceGateway({ sources: { mig } });
+    await gateway.batch('mig', 'getArtists', Array.from({ length: 45 }, (_, i) => `a-${i}`), { asOf, batchSize: 20 });
+    expect(stats.keys.map((k) => k.length)).toEqual([20, 20, 5]);
+  });
+
+  it('returns what it finished when a shared deadline expires mid-batch', async () => {
+    const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 100, maxBatchSize: 1 });
+    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 10 } } }) });
+    const deadline = createDeadline(250);
+    const keys = Array.from({ length: 100 }, (_, i) => `artist-${i}`);
+    const pending = gateway.batch('mig', 'getArtists', keys, { asOf, deadline });
+    await vi.advanceTimersByTimeAsync(250);
+    const out = await pending;
+    const counts = countOutcomes(out.values());
+    expect(counts.ok).toBe(20); // two waves of 10 finished inside 250 ms
+    expect(counts.timeout).toBe(80);
+    expect([...out.values()].filter((o) => o.status === 'timeout').every((o) => o.status === 'timeout' && o.reason === 'deadline')).toBe(true);
+    // Items still queued when the deadline passed never reached the source.
+    expect(stats.calls).toBe(30);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(stats.calls).toBe(30);
+  });
+
+  it('aborts calls in flight on close', async () => {
+    const { mig } = chaosMig(() => 'hang');
+    const gateway = createSourceGateway({ sources: { mig } });
+    const pending = gateway.batch('mig', 'getArtists', ['artist-a'], { asOf });
+    gateway.close();
+    const out = await pending;
+    expect(out.get('artist-a')).toMatchObject({ status: 'error', reason: 'aborted' });
+    expect((await gateway.batch('mig', 'getArtists', ['artist-a'], { asOf })).get('artist-a')).toMatchObject({ status: 'error', reason: 'aborted' });
+  });
+
+  it('reports each call to the host hook, and survives a hook that throws', async () => {
+    const events: SourceCallEvent[] = [];
+    const { mig } = chaosMig((keys) => (keys.includes('artist-x') ? 'throw' : 'ok'), { maxBatchSize: 1 });
+    const gateway = createSourceGateway({
+      sources: { mig },
+      onEvent: (e) => {
+        events.push(e);
+        throw new Error('hook bug');
+      },
+    });
+    const out = await gateway.batch('mig', 'getArtists', ['artist-a', 'artist-x'], { asOf });
+    expect(countOutcomes(out.values())).toMatchObject({ ok: 1, error: 1 });
+    expect(events.map((e) => e.result).sort()).toEqual(['ok', 'threw']);
+    expect(JSON.stringify(events)).not.toContain('artist-');
+  });
+
+  it('validates non-batch calls with the schema given', async () => {
+    const { mig } = chaosMig(() => 'ok');
+    const gateway = createSourceGateway({ sources: { mig } });
+    const { z } = await import('zod');
+    const page = await gateway.call('mig', 'listArtists', z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }), (m, o) => m.listArtists({ limit: 10 }, o), { asOf });
+    expect(page).toMatchObject({ status: 'ok', value: { items: [], nextCursor: null } });
+    const bad = await gateway.call('mig', 'listArtists', z.object({ items: z.array(z.string()).min(1) }), (m, o) => m.listArtists({ limit: 10 }, o), { asOf });
+    expect(bad).toMatchObject({ status: 'error', reason: 'invalid_payload' });
+  });
+});
