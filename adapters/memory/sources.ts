@@ -20,6 +20,8 @@ import {
   type ScenesAdapter,
   type SourceCallOptions,
   type WorkspaceSource,
+  type ScenePulseSummary,
+  type Workspace,
 } from 'scene-radar';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
 
@@ -173,7 +175,7 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
     async getScenePulses(sceneSlugs, opts) {
       await delay(latency, opts.signal);
       opts.signal.throwIfAborted();
-      const out = new Map();
+      const out = new Map<string, ScenePulseSummary>();
       for (const slug of new Set(sceneSlugs)) {
         const pulse = dataset.scenePulse(slug, opts.asOf);
         if (pulse) out.set(slug, pulse);
@@ -198,7 +200,7 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
     async getWorkspaces(ids, opts) {
       await delay(latency, opts.signal);
       opts.signal.throwIfAborted();
-      const out = new Map();
+      const out = new Map<string, Workspace>();
       for (const id of new Set(ids)) {
         const ws = dataset.workspace(id);
         if (ws) out.set(id, ws);

@@ -29,11 +29,11 @@ export type RowKey<Row, K extends ScalarColumns<Row>> = { readonly [P in K]: Row
 
 /** A scan: equality filters, an optional range on one column, ordering and paging. */
 export interface ScanQuery<Row> {
-  /** Column = value filters, all of which must hold. */
+  /** Column = value filters, all of which must hold; `null` matches rows whose column is null (SQL `IS NULL`). */
   readonly where?: { readonly [C in ScalarColumns<Row>]?: Row[C] };
   /** A range on one column (inclusive bounds). */
   readonly range?: { readonly column: ScalarColumns<Row>; readonly gte?: Scalar; readonly lte?: Scalar };
-  /** Order of the rows; defaults to primary key order. */
+  /** Order of the rows; ties (and the default order) go by primary key, so paging is deterministic. */
   readonly orderBy?: { readonly column: ScalarColumns<Row>; readonly direction?: 'asc' | 'desc' };
   /** Rows to skip, >= 0. @default 0 */
   readonly offset?: number;

@@ -1,0 +1,188 @@
+/**
+ * @module testing/source-kit
+ * What the source suites share: their options, the adapter-surface check (reads only), the abort
+ * check, and helpers that turn a misbehaving call into a {@link ContractViolation}.
+ */
+import type { z } from 'zod';
+import type { ContractCase } from './suite.js';
+import { ContractViolation, describeError, show } from './violation.js';
+
+/** Options every source suite takes. */
+export interface SourceSuiteOptions<A> {
+  /** Creates the adapter under test (called once per case, so cases do not share state). */
+  readonly create: () => A | Promise<A>;
+  /** Keys that exist at `asOf` (artist slugs; workspace ids for the workspace source). */
+  readonly knownKeys: readonly string[];
+  /** A key the source does not know at `asOf`. @default a synthetic key no real dataset uses */
+  readonly unknownKey?: string;
+  /** The instant most cases ask "as of". */
+  readonly asOf: Date;
+  /** An earlier instant, for monotonicity (what was known then is still known at `asOf`). */
+  readonly earlierAsOf: Date;
+  /** Start of the window for windowed methods; at or before `earlierAsOf`. */
+  readonly from: Date;
+}
+
+/** The options the kit passes to every call: windowed methods read `from`, the others ignore it. */
+export interface ProbeCallOptions {
+  /** The instant of the question. */
+  readonly asOf: Date;
+  /** The call's signal. */
+  readonly signal: AbortSignal;
+  /** Start of the window (ignored by non-windowed methods). */
+  readonly from: Date;
+}
+
+/** How the kit reaches one batch method and what it knows about its items. */
+export interface BatchProbe<A, T> {
+  /** `source.method`, used in case names and messages. */
+  readonly contract: string;
+  /** Schema every returned item must satisfy (from `BATCH_METHODS`). */
+  readonly schema: z.ZodType<T>;
+  /** Calls the method. */
+  readonly invoke: (adapter: A, keys: readonly string[], options: ProbeCallOptions) => unknown;
+  /** Keys that exist at `asOf`. */
+  readonly knownKeys: (adapter: A) => Promise<readonly string[]>;
+  /** A key that does not exist at `asOf`. */
+  readonly unknownKey: string;
+  /** Per-item rules beyond the schema (the item belongs to its key, lists are oldest first...). */
+  readonly rules?: readonly ItemRule<T>[];
+  /** Why an item shows knowledge from after `asOf`, if it does. */
+  readonly asOfProblem?: (item: T, asOf: Date) => string | undefined;
+  /** Why `later` lost something `earlier` knew, if it did. */
+  readonly monotoneProblem?: (earlier: T, later: T) => string | undefined;
+}
+
+/** A per-item rule: what it requires and why an item breaks it, if it does. */
+export interface ItemRule<T> {
+  /** Phrased to follow "must" (`list releases oldest first`). */
+  readonly requirement: string;
+  /** Why the item under `key` breaks the rule, or `undefined`. */
+  readonly problem: (key: string, item: T) => string | undefined;
+}
+
+/** Validated suite timing plus the adapter factory. */
+export interface SuiteEnv<A> {
+  /** Creates the adapter under test. */
+  readonly create: () => A | Promise<A>;
+  /** See {@link SourceSuiteOptions.asOf}. */
+  readonly asOf: Date;
+  /** See {@link SourceSuiteOptions.earlierAsOf}. */
+  readonly earlierAsOf: Date;
+  /** See {@link SourceSuiteOptions.from}. */
+  readonly from: Date;
+}
+
+/** How long an aborted call may take to reject before the case gives up on it. */
+const ABORT_SETTLE_MS = 2000;
+
+/** Checks suite options up front: a mistake here is the test author's, not the adapter's. */
+export function checkSourceOptions<A>(suite: string, options: SourceSuiteOptions<A>): void {
+  const valid = (d: Date): boolean => d instanceof Date && Number.isFinite(d.getTime());
+  if (typeof options.create !== 'function') throw new TypeError(`${suite}: options.create must be a function`);
+  if (!Array.isArray(options.knownKeys) || options.knownKeys.length === 0) throw new TypeError(`${suite}: options.knownKeys must list at least one key that exists at asOf`);
+  if (!valid(options.asOf) || !valid(options.earlierAsOf) || !valid(options.from)) throw new TypeError(`${suite}: asOf, earlierAsOf and from must be valid Dates`);
+  if (!(options.from.getTime() <= options.earlierAsOf.getTime() && options.earlierAsOf.getTime() < options.asOf.getTime())) {
+    throw new RangeError(`${suite}: expected from <= earlierAsOf < asOf`);
+  }
+  if (options.unknownKey !== undefined && options.knownKeys.includes(options.unknownKey)) throw new RangeError(`${suite}: unknownKey must not be one of knownKeys`);
+}
+
+/** Builds a violation. */
+export function violation(contract: string, requirement: string, observed: string, cause?: unknown): ContractViolation {
+  return new ContractViolation({ contract, requirement, observed, cause });
+}
+
+/** Runs an adapter call; a throw or rejection becomes a violation of `requirement`. */
+export async function attempt<T>(contract: string, requirement: string, fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw violation(contract, requirement, `the call rejected with ${describeError(error)}`, error);
+  }
+}
+
+/** A fresh, live signal (never aborted: the kit does not need timeouts of its own). */
+export const liveSignal = (): AbortSignal => new AbortController().signal;
+
+/** Checks that a batch answer is a map with string keys and copies it. */
+export function asBatch(contract: string, value: unknown): Map<string, unknown> {
+  const isMapLike =
+    value instanceof Map ||
+    (typeof value === 'object' && value !== null && typeof (value as Map<unknown, unknown>).entries === 'function' && typeof (value as Map<unknown, unknown>).get === 'function');
+  if (!isMapLike) throw violation(contract, 'resolve to a Map of key to item', `it resolved to ${show(value)}`);
+  const out = new Map<string, unknown>();
+  for (const [k, v] of (value as ReadonlyMap<unknown, unknown>).entries()) {
+    if (typeof k !== 'string') throw violation(contract, 'key its answer by the requested string keys', `it returned the key ${show(k)}`);
+    out.set(k, v);
+  }
+  return out;
+}
+
+/** Checks that an abortable call rejects promptly once its signal has already aborted. */
+export async function expectAbortRejects(contract: string, call: (signal: AbortSignal) => unknown): Promise<void> {
+  const controller = new AbortController();
+  controller.abort(new Error('aborted by the scene-radar contract suite'));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    Promise.resolve()
+      .then(() => call(controller.signal))
+      .then(
+        () => 'resolved' as const,
+        () => 'rejected' as const,
+      ),
+    new Promise<'hung'>((resolve) => {
+      timer = setTimeout(() => resolve('hung'), ABORT_SETTLE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'resolved') throw violation(contract, 'reject when its signal is already aborted', 'the call resolved');
+  if (outcome === 'hung') throw violation(contract, 'reject when its signal is already aborted', `the call had not settled after ${ABORT_SETTLE_MS} ms`);
+}
+
+/** Checks the adapter's surface: the contract's methods exist, and nothing but reads does. */
+export function surfaceCase<A>(contract: string, required: readonly string[], env: SuiteEnv<A>): ContractCase {
+  return {
+    name: 'exposes only read methods (get*/list*) and maxBatchSize',
+    async run() {
+      const adapter: unknown = await attempt(contract, 'be created by options.create', env.create);
+      if (typeof adapter !== 'object' || adapter === null) throw violation(contract, 'be an object', `create() returned ${show(adapter)}`);
+      const names = new Set<string>();
+      // Walk the prototype chain too: a class-based adapter keeps its methods there.
+      for (let o: object | null = adapter; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+        for (const n of Object.getOwnPropertyNames(o)) if (n !== 'constructor') names.add(n);
+      }
+      const record = adapter as Record<string, unknown>;
+      for (const name of required) {
+        if (typeof record[name] !== 'function') throw violation(contract, `expose ${name} as a function`, `${name} is ${show(record[name])}`);
+      }
+      for (const name of names) {
+        const value = record[name];
+        if (typeof value === 'function') {
+          if (!/^(get|list)[A-Z0-9_]/.test(name)) throw violation(contract, 'contain read methods only (named get* or list*)', `it has a method named ${name}`);
+        } else if (name === 'maxBatchSize') {
+          if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) throw violation(contract, 'declare maxBatchSize as a positive integer', `maxBatchSize is ${show(value)}`);
+        } else {
+          throw violation(contract, 'have no properties besides read methods and maxBatchSize', `it has a property named ${name}`);
+        }
+      }
+    },
+  };
+}
+
+/** Default unknown key for slug-keyed sources: a valid slug no real dataset uses. */
+export const DEFAULT_UNKNOWN_SLUG = 'zz-scene-radar-contract-suite-unknown';
+
+/** Default unknown key for UUID-keyed sources. */
+export const DEFAULT_UNKNOWN_UUID = 'ffffffff-ffff-4fff-bfff-ffffffffffff';
+
+/** Checks options and derives what the probes of one suite share. */
+export function prepareSource<A>(suite: string, options: SourceSuiteOptions<A>, defaultUnknown = DEFAULT_UNKNOWN_SLUG) {
+  checkSourceOptions(suite, options);
+  const knownKeys = [...options.knownKeys];
+  return {
+    env: { create: options.create, asOf: options.asOf, earlierAsOf: options.earlierAsOf, from: options.from } satisfies SuiteEnv<A>,
+    knownKeys: async (): Promise<readonly string[]> => knownKeys,
+    unknownKey: options.unknownKey ?? defaultUnknown,
+  };
+}
