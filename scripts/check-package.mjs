@@ -3,7 +3,7 @@
 // resolve under every module mode (attw), then install the tarball into an empty project and
 // import every public entry from both ESM and CJS, as a user would.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,8 +16,9 @@ const packDir = join(root, '.pack');
 rmSync(packDir, { recursive: true, force: true });
 mkdirSync(packDir);
 
-step('npm pack');
-const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', packDir]));
+step('npm pack (of the current build: run `npm run build` first)');
+if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir]));
 const tarball = join(packDir, packed[0].filename);
 const sizeKb = (packed[0].size / 1024).toFixed(1);
 console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB packed`);
@@ -30,7 +31,7 @@ step('publint');
 console.log(run('npx', ['publint', 'run', tarball, '--strict']));
 
 step('attw');
-console.log(run('npx', ['attw', tarball, '--profile', 'node16', '--format', 'table-flipped']));
+console.log(run('npx', ['attw', tarball, '--profile', 'node16', '--format', 'table-flipped', '--no-color']));
 
 step('install the tarball into an empty project and import every entry');
 const app = mkdtempSync(join(tmpdir(), 'scene-radar-consumer-'));
