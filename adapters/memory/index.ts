@@ -7,3 +7,4 @@ export { createMemorySources, type MemorySourcesOptions } from './sources.js';
 export type { ArtistHistory, DatedMembership, MemoryDataset } from './dataset.js';
 export { createMemoryStores, memoryScenesStores, memoryTalentStores, memoryTable } from 'scene-radar';
 export { createEagerDataset, type EagerDatasetInput, type ScenePulseLookup } from './eager-dataset.js';
+export * from './demo/index.js';

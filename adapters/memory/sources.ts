@@ -20,6 +20,7 @@ import {
   type ScenesAdapter,
   type SourceCallOptions,
   type WorkspaceSource,
+  type ArtistRecord,
   type ScenePulseSummary,
   type Workspace,
 } from 'scene-radar';
@@ -116,7 +117,18 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
       }
       return { items, nextCursor: i < slugs.length ? String(i) : null };
     },
-    getArtists: (slugs, opts) => batch(slugs, opts, (h) => h.record),
+    // Records alone: no need to build full histories (expensive for generated datasets).
+    async getArtists(slugs, opts) {
+      await delay(latency, opts.signal);
+      opts.signal.throwIfAborted();
+      const asOfMs = opts.asOf.getTime();
+      const out = new Map<string, ArtistRecord>();
+      for (const key of new Set(slugs)) {
+        const record = dataset.artistRecord(key);
+        if (record && time(record.firstSeen) <= asOfMs) out.set(key, record);
+      }
+      return out;
+    },
     getNetworks: (slugs, opts) =>
       batch(slugs, opts, (h, asOfMs) => ({
         tastemakers: h.tastemakers.filter((l) => time(l.since) <= asOfMs),

@@ -110,7 +110,7 @@ export const CampaignSchema = z.object({
   start: DaySchema,
   /** Last day, or null while it runs. */
   end: DaySchema.nullable(),
-  /** Spend in the host's currency unit, if known. */
+  /** Budget committed at launch, in the host's currency unit, if known (not what was delivered). */
   spend: count.nullable(),
 });
 /** A campaign from Fusion. */
