@@ -46,11 +46,35 @@ export const ScenesConfigSchema = z
 export const ThresholdsSchema = z
   .object({
     /** Momentum (0-100) bands: at or above `rising` is rising, below `declining` is declining. */
-    momentum: z.object({ rising: z.number().min(0).max(100).default(70), declining: z.number().min(0).max(100).default(30) }).strict().default({ rising: 70, declining: 30 }),
+    momentum: z
+      .object({
+        /** Momentum at or above which an artist is rising, 0-100. @default 70 */
+        rising: z.number().min(0).max(100).default(70),
+        /** Momentum below which an artist is declining, 0-100; at most `rising`. @default 30 */
+        declining: z.number().min(0).max(100).default(30),
+      })
+      .strict()
+      .default({ rising: 70, declining: 30 }),
     /** Breakout score (0-1) levels: `high` counts in `highBreakoutCount`. */
-    breakout: z.object({ high: unit(0.7), medium: unit(0.4) }).strict().default({ high: 0.7, medium: 0.4 }),
+    breakout: z
+      .object({
+        /** Breakout score at or above which breakout potential is high, 0-1. @default 0.7 */
+        high: unit(0.7),
+        /** Breakout score at or above which breakout potential is medium (below `high`), 0-1; at most `high`. @default 0.4 */
+        medium: unit(0.4),
+      })
+      .strict()
+      .default({ high: 0.7, medium: 0.4 }),
     /** Risk score (0-1) levels: `high` counts in `highRiskCount`. */
-    risk: z.object({ high: unit(0.6), medium: unit(0.3) }).strict().default({ high: 0.6, medium: 0.3 }),
+    risk: z
+      .object({
+        /** Risk score at or above which the risk level is high, 0-1. @default 0.6 */
+        high: unit(0.6),
+        /** Risk score at or above which the risk level is medium (below `high`), 0-1; at most `high`. @default 0.3 */
+        medium: unit(0.3),
+      })
+      .strict()
+      .default({ high: 0.6, medium: 0.3 }),
   })
   .strict()
   .refine((t) => t.momentum.declining <= t.momentum.rising, { message: 'momentum.declining must not exceed momentum.rising', path: ['momentum', 'declining'] })
@@ -109,13 +133,21 @@ export const SceneRadarConfigSchema = z
     /** Per-source call settings. */
     sources: z
       .object({
+        /** Settings for calls to MIG, the industry graph (artists, networks). */
         mig: sourceSettings,
+        /** Settings for calls to CMG, the creative graph (release fingerprints). */
         cmg: sourceSettings,
+        /** Settings for calls to Fusion, campaigns and daily engagement. */
         fusion: sourceSettings,
+        /** Settings for calls to Coverage, press articles. */
         coverage: sourceSettings,
+        /** Settings for calls to RCF, the real-time event feed. */
         rcf: sourceSettings,
+        /** Settings for calls to IdentityKernel, identity coherence. */
         identityKernel: sourceSettings,
+        /** Settings for calls to the Scenes Engine as read through `ScenesAdapter` (memberships, scene pulses). */
         scenes: sourceSettings,
+        /** Settings for calls to the host's workspace source. */
         workspaces: sourceSettings,
       })
       .strict()

@@ -20,7 +20,12 @@ export const systemClock: Clock = { now: () => Date.now() };
  * clock.advance(60_000);
  * ```
  */
-export function fixedClock(start: Date | string | number): Clock & { set(to: Date | string | number): void; advance(ms: number): void } {
+export function fixedClock(start: Date | string | number): Clock & {
+  /** Moves the clock to an instant (a Date, an ISO string or epoch ms); throws a RangeError if invalid. */
+  set(to: Date | string | number): void;
+  /** Moves the clock by `ms` milliseconds (negative moves it back). */
+  advance(ms: number): void;
+} {
   let t = new Date(start).getTime();
   if (!Number.isFinite(t)) throw new RangeError(`fixedClock: invalid start time ${String(start)}`);
   return {

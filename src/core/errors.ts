@@ -9,20 +9,35 @@
  * The `SCENES_*` and `TALENT_*` codes and their statuses are fixed by the seed.
  */
 export const ERROR_CODES = {
+  /** A requested scene slug is not in the scene catalog. */
   SCENES_NOT_FOUND: 404,
+  /** A requested microgenre slug is not in the microgenre catalog. */
   MICROGENRE_NOT_FOUND: 404,
+  /** A Scenes request passed schema validation but its parameters cannot be served (for example, they exceed `scenes.maxScenesPerQuery`). */
   SCENES_INVALID_PARAMS: 400,
+  /** A Scenes request failed schema validation (a malformed slug, a `limit` out of range); `details` lists the issues (path, message). */
   SCENES_VALIDATION_ERROR: 400,
+  /** A Scenes request was refused because its caller is over a rate limit. */
   SCENES_RATE_LIMITED: 429,
+  /** A Scenes request ran out of time with nothing usable to return (when part of the result is ready, that part is returned instead, each item marked). */
   SCENES_TIMEOUT: 504,
+  /** An unexpected failure in the Scenes Engine. The response carries no internals; the cause goes to the host's hook. */
   SCENES_INTERNAL_ERROR: 500,
+  /** A requested artist slug is unknown to the Talent Radar (not in the artist universe). */
   TALENT_ARTIST_NOT_FOUND: 404,
+  /** A scene slug given to the Talent Radar is unknown. */
   TALENT_SCENE_NOT_FOUND: 404,
+  /** A Talent Radar request passed schema validation but its parameters cannot be served (for example, they exceed `talent.maxArtistsPerQuery`). */
   TALENT_INVALID_PARAMS: 400,
+  /** A Talent Radar request failed schema validation (a malformed slug or workspace id, an unknown `category`); `details` lists the issues (path, message). */
   TALENT_VALIDATION_ERROR: 400,
+  /** A Talent Radar request was refused because its caller is over a rate limit. */
   TALENT_RATE_LIMITED: 429,
+  /** A Talent Radar request ran out of time with nothing usable to return (when part of the result is ready, that part is returned instead, each item marked). */
   TALENT_TIMEOUT: 504,
+  /** Too little evidence to score the artist: the SDK answers this rather than a made-up number. */
   TALENT_INSUFFICIENT_DATA: 422,
+  /** An unexpected failure in the Talent Radar. The response carries no internals; the cause goes to the host's hook. */
   TALENT_INTERNAL_ERROR: 500,
   /** The SDK's own: a configuration object failed validation at construction (a host bug). */
   CONFIG_INVALID: 500,

@@ -29,54 +29,118 @@ import {
 
 /** Specs of the Scenes Engine's tables. */
 export const SCENES_TABLES = {
-  scenes: { name: 'scenes', schema: SceneRowSchema, key: ['slug'], indexes: ['region'] } satisfies TableSpec<SceneRow, 'slug'>,
-  microgenres: { name: 'microgenres', schema: MicrogenreRowSchema, key: ['slug'], indexes: [] } satisfies TableSpec<MicrogenreRow, 'slug'>,
+  /** `scenes`: scene definitions. */
+  scenes: {
+    /** Table name. */
+    name: 'scenes',
+    /** Row schema ({@link SceneRowSchema}). */
+    schema: SceneRowSchema,
+    /** Primary key columns: one row per scene. */
+    key: ['slug'],
+    /** Indexed columns, for scans of a region's scenes. */
+    indexes: ['region'],
+  } satisfies TableSpec<SceneRow, 'slug'>,
+  /** `microgenres`: microgenre definitions. */
+  microgenres: {
+    /** Table name. */
+    name: 'microgenres',
+    /** Row schema ({@link MicrogenreRowSchema}). */
+    schema: MicrogenreRowSchema,
+    /** Primary key columns: one row per microgenre. */
+    key: ['slug'],
+    /** No secondary index (reads go by primary key or scan the table). */
+    indexes: [],
+  } satisfies TableSpec<MicrogenreRow, 'slug'>,
+  /** `scene_memberships`: artist-to-scene memberships. */
   scene_memberships: {
+    /** Table name. */
     name: 'scene_memberships',
+    /** Row schema ({@link SceneMembershipRowSchema}). */
     schema: SceneMembershipRowSchema,
+    /** Primary key columns: one row per scene and artist. */
     key: ['scene_slug', 'artist_slug'],
+    /** Indexed columns, for scans by scene (its members) or by artist (its scenes). */
     indexes: ['scene_slug', 'artist_slug'],
   } satisfies TableSpec<SceneMembershipRow, 'scene_slug' | 'artist_slug'>,
-  scene_trends: { name: 'scene_trends', schema: SceneTrendRowSchema, key: ['scene_slug', 'day'], indexes: ['scene_slug', 'day'] } satisfies TableSpec<
-    SceneTrendRow,
-    'scene_slug' | 'day'
-  >,
+  /** `scene_trends`: daily scene snapshots. */
+  scene_trends: {
+    /** Table name. */
+    name: 'scene_trends',
+    /** Row schema ({@link SceneTrendRowSchema}). */
+    schema: SceneTrendRowSchema,
+    /** Primary key columns: one row per scene and day. */
+    key: ['scene_slug', 'day'],
+    /** Indexed columns, for scans by scene (its history) or by day (every scene that day). */
+    indexes: ['scene_slug', 'day'],
+  } satisfies TableSpec<SceneTrendRow, 'scene_slug' | 'day'>,
+  /** `scene_relationships`: scene-to-scene links. */
   scene_relationships: {
+    /** Table name. */
     name: 'scene_relationships',
+    /** Row schema ({@link SceneRelationshipRowSchema}). */
     schema: SceneRelationshipRowSchema,
+    /** Primary key columns: one row per pair of scenes and link type. */
     key: ['scene_slug', 'related_slug', 'type'],
+    /** Indexed columns, for scans of the links from a scene. */
     indexes: ['scene_slug'],
   } satisfies TableSpec<SceneRelationshipRow, 'scene_slug' | 'related_slug' | 'type'>,
+  /** `scene_recommendations_cache`: cached scene rankings. */
   scene_recommendations_cache: {
+    /** Table name. */
     name: 'scene_recommendations_cache',
+    /** Row schema ({@link SceneRecommendationRowSchema}). */
     schema: SceneRecommendationRowSchema,
+    /** Primary key columns: one row per subject and scene. */
     key: ['subject', 'scene_slug'],
+    /** Indexed columns, for scans of one subject's ranking. */
     indexes: ['subject'],
   } satisfies TableSpec<SceneRecommendationRow, 'subject' | 'scene_slug'>,
 } as const;
 
 /** Specs of the Talent Radar's tables. */
 export const TALENT_TABLES = {
+  /** `talent_radar_artists`: scored artists. */
   talent_radar_artists: {
+    /** Table name. */
     name: 'talent_radar_artists',
+    /** Row schema ({@link TalentArtistRowSchema}). */
     schema: TalentArtistRowSchema,
+    /** Primary key columns: one row per artist. */
     key: ['artist_slug'],
+    /** Indexed columns, for scans of a scene's artists. */
     indexes: ['scene_slug'],
   } satisfies TableSpec<TalentArtistRow, 'artist_slug'>,
-  talent_radar_scenes: { name: 'talent_radar_scenes', schema: TalentSceneRowSchema, key: ['scene_slug'], indexes: [] } satisfies TableSpec<
-    TalentSceneRow,
-    'scene_slug'
-  >,
+  /** `talent_radar_scenes`: per-scene roll-ups. */
+  talent_radar_scenes: {
+    /** Table name. */
+    name: 'talent_radar_scenes',
+    /** Row schema ({@link TalentSceneRowSchema}). */
+    schema: TalentSceneRowSchema,
+    /** Primary key columns: one row per scene. */
+    key: ['scene_slug'],
+    /** No secondary index (reads go by primary key or scan the table). */
+    indexes: [],
+  } satisfies TableSpec<TalentSceneRow, 'scene_slug'>,
+  /** `talent_radar_microgenres`: per-microgenre roll-ups. */
   talent_radar_microgenres: {
+    /** Table name. */
     name: 'talent_radar_microgenres',
+    /** Row schema ({@link TalentMicrogenreRowSchema}). */
     schema: TalentMicrogenreRowSchema,
+    /** Primary key columns: one row per microgenre. */
     key: ['microgenre_slug'],
+    /** No secondary index (reads go by primary key or scan the table). */
     indexes: [],
   } satisfies TableSpec<TalentMicrogenreRow, 'microgenre_slug'>,
+  /** `talent_radar_recommendations`: artist recommendations per workspace. */
   talent_radar_recommendations: {
+    /** Table name. */
     name: 'talent_radar_recommendations',
+    /** Row schema ({@link TalentRecommendationRowSchema}). */
     schema: TalentRecommendationRowSchema,
+    /** Primary key columns: one row per workspace and artist. */
     key: ['workspace_id', 'artist_slug'],
+    /** Indexed columns, for scans of one workspace's recommendations. */
     indexes: ['workspace_id'],
   } satisfies TableSpec<TalentRecommendationRow, 'workspace_id' | 'artist_slug'>,
 } as const;

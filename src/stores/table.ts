@@ -32,9 +32,21 @@ export interface ScanQuery<Row> {
   /** Column = value filters, all of which must hold; `null` matches rows whose column is null (SQL `IS NULL`). */
   readonly where?: { readonly [C in ScalarColumns<Row>]?: Row[C] };
   /** A range on one column (inclusive bounds). */
-  readonly range?: { readonly column: ScalarColumns<Row>; readonly gte?: Scalar; readonly lte?: Scalar };
+  readonly range?: {
+    /** The column the range applies to. */
+    readonly column: ScalarColumns<Row>;
+    /** Lower bound, inclusive; omitted for no lower bound. */
+    readonly gte?: Scalar;
+    /** Upper bound, inclusive; omitted for no upper bound. */
+    readonly lte?: Scalar;
+  };
   /** Order of the rows; ties (and the default order) go by primary key, so paging is deterministic. */
-  readonly orderBy?: { readonly column: ScalarColumns<Row>; readonly direction?: 'asc' | 'desc' };
+  readonly orderBy?: {
+    /** The column to order by. */
+    readonly column: ScalarColumns<Row>;
+    /** Ascending or descending. @default 'asc' */
+    readonly direction?: 'asc' | 'desc';
+  };
   /** Rows to skip, >= 0. @default 0 */
   readonly offset?: number;
   /** Max rows to return, >= 1. @default all */

@@ -14,11 +14,17 @@ const count = z.number().int().min(0);
 
 /** `scenes`: scene definitions (a place and a sound). */
 export const SceneRowSchema = z.object({
+  /** Scene slug, the primary key (`indie-uk-brighton`: a sound, a region, a city). */
   slug: SlugSchema,
+  /** Display name (`Brighton Indie`). */
   name: z.string().min(1).max(256),
+  /** Region code, a lowercase country or area code (`uk`, `us`, `de`), as in an artist's `homeRegion`. Indexed. */
   region: z.string().min(1).max(64),
+  /** City slug (`brighton`), or null for a scene not tied to one city. */
   city: z.string().min(1).max(128).nullable(),
+  /** Slugs of the microgenres that make up the scene's sound, at most 64. */
   microgenres: z.array(SlugSchema).max(64),
+  /** When the row was last written. */
   updated_at: InstantSchema,
 });
 /** A row of `scenes`. */
@@ -26,10 +32,15 @@ export type SceneRow = z.infer<typeof SceneRowSchema>;
 
 /** `microgenres`: microgenre definitions, with an optional position in a sound map. */
 export const MicrogenreRowSchema = z.object({
+  /** Microgenre slug, the primary key (`dream-pop`). */
   slug: SlugSchema,
+  /** Display name (`Dream Pop`). */
   name: z.string().min(1).max(256),
+  /** Horizontal position in a two-dimensional sound map, in the map's own units; null if the microgenre has no position. */
   x: finite.nullable(),
+  /** Vertical position in the same sound map; null if the microgenre has no position. */
   y: finite.nullable(),
+  /** When the row was last written. */
   updated_at: InstantSchema,
 });
 /** A row of `microgenres`. */
@@ -37,14 +48,23 @@ export type MicrogenreRow = z.infer<typeof MicrogenreRowSchema>;
 
 /** `scene_memberships`: artist-to-scene confidence with its three components. */
 export const SceneMembershipRowSchema = z.object({
+  /** The scene. Part of the primary key; indexed. */
   scene_slug: SlugSchema,
+  /** The member artist. Part of the primary key; indexed. */
   artist_slug: SlugSchema,
+  /** Confidence that the artist belongs to the scene, 0-1, combined from `sound`, `place` and `people`. */
   confidence: unit,
+  /** Sound component: how close the artist's fingerprint or microgenres are to the scene's, 0-1. */
   sound: unit,
+  /** Place component: how well the artist's home region and city match the scene's, 0-1. */
   place: unit,
+  /** People component: how many tastemakers the artist shares with the scene's members, 0-1. */
   people: unit,
+  /** Human-readable reasons for the membership, at most 16 of up to 512 characters. */
   reasons: z.array(z.string().max(512)).max(16),
+  /** The instant the membership was computed as of (the data it saw was known by then). */
   as_of: InstantSchema,
+  /** When the row was last written. */
   updated_at: InstantSchema,
 });
 /** A row of `scene_memberships`. */
@@ -52,14 +72,23 @@ export type SceneMembershipRow = z.infer<typeof SceneMembershipRowSchema>;
 
 /** `scene_trends`: one daily snapshot of a scene's pulse. */
 export const SceneTrendRowSchema = z.object({
+  /** The scene. Part of the primary key; indexed. */
   scene_slug: SlugSchema,
+  /** The UTC day of the snapshot, `YYYY-MM-DD`. Part of the primary key; indexed (trend queries scan a range of days). */
   day: DaySchema,
+  /** The scene's heat that day, 0-100. */
   heat: z.number().min(0).max(100),
+  /** Growth of heat against the previous window (ratio minus one; 0.2 = +20%, -0.1 = -10%). */
   growth: finite,
+  /** The scene's lifecycle stage that day. */
   stage: SceneStageSchema,
+  /** Member artists counted as active in the scene that day, >= 0. */
   active_members: count,
+  /** Artists who joined the scene in the pulse window ending that day, >= 0. */
   new_members: count,
+  /** Members whose momentum was in the rising band that day, >= 0. */
   rising_members: count,
+  /** The instant the snapshot was computed as of. */
   as_of: InstantSchema,
 });
 /** A row of `scene_trends`. */
@@ -70,11 +99,17 @@ export const SceneRelationshipTypeSchema = z.enum(['shared_members', 'shared_sou
 
 /** `scene_relationships`: typed, weighted links between scenes. */
 export const SceneRelationshipRowSchema = z.object({
+  /** The scene the link starts from. Part of the primary key; indexed. */
   scene_slug: SlugSchema,
+  /** The related scene. Part of the primary key. */
   related_slug: SlugSchema,
+  /** What the two scenes share. Part of the primary key: two scenes may be linked once per type. */
   type: SceneRelationshipTypeSchema,
+  /** Strength of the link, 0-1. */
   weight: unit,
+  /** Number of shared items behind the link (members, microgenres or tastemakers, depending on `type`), an integer >= 0. */
   evidence: count,
+  /** When the row was last written. */
   updated_at: InstantSchema,
 });
 /** A row of `scene_relationships`. */
@@ -82,14 +117,23 @@ export type SceneRelationshipRow = z.infer<typeof SceneRelationshipRowSchema>;
 
 /** `scene_recommendations_cache`: ranked scenes for a subject (`artist:<slug>` or `watch`). */
 export const SceneRecommendationRowSchema = z.object({
+  /** Who the ranking is for: `artist:<slug>` (scenes for that artist) or `watch` (scenes worth watching). Part of the primary key; indexed. */
   subject: z.string().min(1).max(160),
+  /** The recommended scene. Part of the primary key. */
   scene_slug: SlugSchema,
+  /** Position in the subject's ranking, 1 = best. */
   rank: z.number().int().min(1),
+  /** Ranking score, 0-1, combining `fit` and `heat`. */
   score: unit,
+  /** How well the scene fits the subject, 0-1. */
   fit: unit,
+  /** The scene's heat when the ranking was computed, 0-100. */
   heat: z.number().min(0).max(100),
+  /** Human-readable reasons for the recommendation, at most 16 of up to 512 characters. */
   reasons: z.array(z.string().max(512)).max(16),
+  /** When the ranking was computed. */
   computed_at: InstantSchema,
+  /** When the cached ranking stops being valid and must be recomputed. */
   expires_at: InstantSchema,
 });
 /** A row of `scene_recommendations_cache`. */
@@ -97,28 +141,47 @@ export type SceneRecommendationRow = z.infer<typeof SceneRecommendationRowSchema
 
 /** `metadata` of a Talent Radar artist record (the seed's field names). */
 export const TalentArtistMetadataSchema = z.object({
+  /** The artist's centrality in the industry graph (MIG), 0-1. */
   migCentrality: unit,
+  /** Number of tastemakers backing the artist (MIG links known at `as_of`), an integer >= 0. */
   tastemakerConnections: count,
+  /** Confidence of the artist's membership of `scene_slug`, 0-1. */
   sceneConfidence: unit,
+  /** Number of marketing campaigns (Fusion) known at `as_of`, an integer >= 0. */
   campaignCount: count,
 });
 
 /** `talent_radar_artists`: the seed's artist record, plus confidence, as-of and model version. */
 export const TalentArtistRowSchema = z.object({
+  /** The artist, the primary key. */
   artist_slug: SlugSchema,
+  /** The artist's main scene (strongest membership), or null if it belongs to none. Indexed. */
   scene_slug: SlugSchema.nullable(),
+  /** Slugs of the artist's microgenres, at most 64. */
   microgenres: z.array(SlugSchema).max(64),
+  /** How fast the artist is growing now relative to peers of similar size, 0-100. */
   momentum: z.number().min(0).max(100),
+  /** How far the artist's recent releases moved from its earlier creative fingerprint (CMG), 0-1. */
   creative_shift: unit,
+  /** Press velocity: how fast new press coverage arrives (Coverage), >= 0 with no upper bound. */
   coverage_velocity: z.number().min(0).finite(),
+  /** Quality of the outlets covering the artist (Coverage outlet quality), 0-1. */
   press_quality: unit,
+  /** How well connected the artist is in the industry graph (tastemakers and collaborators), 0-1. */
   mig_connectivity: unit,
+  /** Calibrated probability that the artist breaks out within the model's horizon, 0-1. */
   breakout_score: unit,
+  /** Risk of decline or of unhealthy growth (incoherence, drift, paid dependence, suspect engagement, stale data), 0-1. */
   risk_score: unit,
+  /** The seed's `metadata` object of supporting figures. */
   metadata: TalentArtistMetadataSchema,
+  /** How much of the evidence behind the scores was available, 0-1. */
   confidence: unit,
+  /** The instant the scores were computed as of. */
   as_of: InstantSchema,
+  /** Version of the scoring model that produced the row. */
   model_version: z.string().min(1).max(64),
+  /** When the row was last written. */
   updated_at: InstantSchema,
 });
 /** A row of `talent_radar_artists`. */
@@ -126,11 +189,17 @@ export type TalentArtistRow = z.infer<typeof TalentArtistRowSchema>;
 
 /** `talent_radar_scenes`: the Talent Radar's per-scene roll-up. */
 export const TalentSceneRowSchema = z.object({
+  /** The scene, the primary key. */
   scene_slug: SlugSchema,
+  /** Tracked artists whose main scene this is, an integer >= 0. */
   artist_count: count,
+  /** Mean momentum of those artists, 0-100. */
   avg_momentum: z.number().min(0).max(100),
+  /** Mean breakout score of those artists, 0-1. */
   avg_breakout: unit,
+  /** The scene's heat as read from the Scenes Engine, 0-100, or null if no pulse was available. */
   heat: z.number().min(0).max(100).nullable(),
+  /** When the row was last written. */
   updated_at: InstantSchema,
 });
 /** A row of `talent_radar_scenes`. */
@@ -138,9 +207,13 @@ export type TalentSceneRow = z.infer<typeof TalentSceneRowSchema>;
 
 /** `talent_radar_microgenres`: the Talent Radar's per-microgenre roll-up. */
 export const TalentMicrogenreRowSchema = z.object({
+  /** The microgenre, the primary key. */
   microgenre_slug: SlugSchema,
+  /** Tracked artists tagged with this microgenre, an integer >= 0. */
   artist_count: count,
+  /** Mean momentum of those artists, 0-100. */
   avg_momentum: z.number().min(0).max(100),
+  /** When the row was last written. */
   updated_at: InstantSchema,
 });
 /** A row of `talent_radar_microgenres`. */
@@ -148,11 +221,17 @@ export type TalentMicrogenreRow = z.infer<typeof TalentMicrogenreRowSchema>;
 
 /** `talent_radar_recommendations`: ranked artists for a workspace. */
 export const TalentRecommendationRowSchema = z.object({
+  /** The workspace (a UUID) the artist is recommended to. Part of the primary key; indexed. */
   workspace_id: z.uuid(),
+  /** The recommended artist. Part of the primary key. */
   artist_slug: SlugSchema,
+  /** Position in the workspace's ranking, 1 = best. */
   rank: z.number().int().min(1),
+  /** Recommendation score, 0-1. */
   score: unit,
+  /** Human-readable reasons for the recommendation, at most 16 of up to 512 characters. */
   reasons: z.array(z.string().max(512)).max(16),
+  /** When the recommendation was made. */
   created_at: InstantSchema,
 });
 /** A row of `talent_radar_recommendations`. */

@@ -19,15 +19,25 @@ import type {
 
 /** Row type of each owned table, by table name. */
 export interface OwnedTableRows {
+  /** A row of `scenes`. */
   scenes: SceneRow;
+  /** A row of `microgenres`. */
   microgenres: MicrogenreRow;
+  /** A row of `scene_memberships`. */
   scene_memberships: SceneMembershipRow;
+  /** A row of `scene_trends`. */
   scene_trends: SceneTrendRow;
+  /** A row of `scene_relationships`. */
   scene_relationships: SceneRelationshipRow;
+  /** A row of `scene_recommendations_cache`. */
   scene_recommendations_cache: SceneRecommendationRow;
+  /** A row of `talent_radar_artists`. */
   talent_radar_artists: TalentArtistRow;
+  /** A row of `talent_radar_scenes`. */
   talent_radar_scenes: TalentSceneRow;
+  /** A row of `talent_radar_microgenres`. */
   talent_radar_microgenres: TalentMicrogenreRow;
+  /** A row of `talent_radar_recommendations`. */
   talent_radar_recommendations: TalentRecommendationRow;
 }
 

@@ -52,7 +52,14 @@ export interface ArtistTruth {
   /** Number of campaigns. */
   readonly campaigns: number;
   /** Latent audience on the first simulated day, at its peak and on the last day. */
-  readonly audience: { readonly first: number; readonly peak: number; readonly last: number };
+  readonly audience: {
+    /** Audience on the first simulated day (the window's first day, or the debut day if later). */
+    readonly first: number;
+    /** Highest audience over the simulated days. */
+    readonly peak: number;
+    /** Audience on the last day of the window. */
+    readonly last: number;
+  };
 }
 
 /** A scene's latent heat and stage by day. */
@@ -66,7 +73,16 @@ export interface SceneTruth {
   /** Stage per day of the window. */
   readonly stages: readonly SceneStage[];
   /** Latent lifecycle: heat = base + amplitude x a bell around `peakOn` of `widthDays`, plus noise. */
-  readonly lifecycle: { readonly peakOn: string; readonly widthDays: number; readonly base: number; readonly amplitude: number };
+  readonly lifecycle: {
+    /** Day the bell peaks, `YYYY-MM-DD` (may lie outside the window). */
+    readonly peakOn: string;
+    /** Width of the bell (its standard deviation), in days. */
+    readonly widthDays: number;
+    /** Heat far from the peak, before noise. */
+    readonly base: number;
+    /** Heat added on top of `base` at the peak. */
+    readonly amplitude: number;
+  };
 }
 
 /** Counts by career and outcome. */
@@ -76,9 +92,36 @@ export interface TruthSummary {
   /** Artists per latent career kind. */
   readonly careers: Readonly<Record<Career, number>>;
   /** Artists per measured outcome. */
-  readonly outcomes: { readonly brokeOut: number; readonly tipped: number; readonly declined: number; readonly boughtAnomalies: number; readonly campaigned: number };
+  readonly outcomes: {
+    /** Artists whose audience broke out (`brokeOutOn` set). */
+    readonly brokeOut: number;
+    /** Artists that reached a latent tipping day (`tippedOn` set). */
+    readonly tipped: number;
+    /** Artists whose audience measurably declined (`declinedOn` set). */
+    readonly declined: number;
+    /** Artists with at least one bought-engagement window. */
+    readonly boughtAnomalies: number;
+    /** Artists with at least one campaign. */
+    readonly campaigned: number;
+  };
   /** Outcomes per career kind. */
-  readonly byCareer: Readonly<Record<Career, { readonly brokeOut: number; readonly tipped: number; readonly declined: number; readonly boughtAnomalies: number; readonly campaigned: number }>>;
+  readonly byCareer: Readonly<
+    Record<
+      Career,
+      {
+        /** Artists whose audience broke out (`brokeOutOn` set). */
+        readonly brokeOut: number;
+        /** Artists that reached a latent tipping day (`tippedOn` set). */
+        readonly tipped: number;
+        /** Artists whose audience measurably declined (`declinedOn` set). */
+        readonly declined: number;
+        /** Artists with at least one bought-engagement window. */
+        readonly boughtAnomalies: number;
+        /** Artists with at least one campaign. */
+        readonly campaigned: number;
+      }
+    >
+  >;
 }
 
 /** Ground truth of a demo world. */

@@ -49,11 +49,27 @@ export interface DemoWorld {
   /** Ground truth. */
   readonly truth: DemoTruth;
   /** Scene and microgenre rows (`updated_at` = the world's start instant). */
-  readonly catalog: { readonly scenes: readonly SceneRow[]; readonly microgenres: readonly MicrogenreRow[] };
+  readonly catalog: {
+    /** `scenes` rows, in catalog order (`indie-uk-brighton` first). */
+    readonly scenes: readonly SceneRow[];
+    /** `microgenres` rows of every microgenre the scenes use. */
+    readonly microgenres: readonly MicrogenreRow[];
+  };
   /** Three workspaces with focus scenes, microgenres, regions and a roster. */
   readonly workspaces: readonly Workspace[];
   /** The resolved parameters of the world. */
-  readonly info: { readonly seed: number; readonly artists: number; readonly start: string; readonly end: string; readonly days: number };
+  readonly info: {
+    /** World seed. */
+    readonly seed: number;
+    /** Number of artists. */
+    readonly artists: number;
+    /** First day of the window, `YYYY-MM-DD` (`end - days + 1`). */
+    readonly start: string;
+    /** Last day of the window, `YYYY-MM-DD`. */
+    readonly end: string;
+    /** Days in the window. */
+    readonly days: number;
+  };
   /** Laziness counters. */
   stats(): DemoWorldStats;
 }

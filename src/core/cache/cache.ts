@@ -9,8 +9,26 @@ import { lruCacheStore, type CacheEntry, type CacheStore } from './cache-store.j
 
 /** Something the cache reports to the host (for logs and metrics; keys are ids, not labels). */
 export type CacheEvent =
-  | { readonly type: 'refresh_error'; readonly namespace: string; readonly key: string; readonly error: unknown }
-  | { readonly type: 'store_error'; readonly namespace: string; readonly key: string; readonly error: unknown };
+  | {
+      /** A background refresh of a stale entry failed; the stale value was still served and nothing was stored. */
+      readonly type: 'refresh_error';
+      /** The cache's key prefix ({@link CacheOptions.namespace}). */
+      readonly namespace: string;
+      /** The key being refreshed, without the namespace. */
+      readonly key: string;
+      /** What the computation threw. */
+      readonly error: unknown;
+    }
+  | {
+      /** The store threw: on a read (the value was computed instead) or on a write (the value was returned but not stored). */
+      readonly type: 'store_error';
+      /** The cache's key prefix ({@link CacheOptions.namespace}). */
+      readonly namespace: string;
+      /** The key being read or written, without the namespace. */
+      readonly key: string;
+      /** What the store threw. */
+      readonly error: unknown;
+    };
 
 /** Options for a {@link Cache}. */
 export interface CacheOptions {

@@ -16,11 +16,15 @@ import type { ItemOutcome, Provenance } from './outcome.js';
 
 /** A finished source call, reported to the host's hook (no artist or scene ids in it). */
 export interface SourceCallEvent {
+  /** Event type, always `source_call`. */
   readonly type: 'source_call';
+  /** Source slot called. */
   readonly source: SourceName;
+  /** Method called (`getEngagement`, `listArtists`, ...). */
   readonly method: string;
   /** Keys in the call. */
   readonly keys: number;
+  /** Time from queueing the call to its end, ms, by the gateway's clock (includes the wait for a concurrency slot). */
   readonly durationMs: number;
   /** How the call as a whole ended. */
   readonly result: 'ok' | 'timeout' | 'deadline' | 'threw' | 'invalid_payload' | 'aborted';
