@@ -22,6 +22,79 @@ export const SourceSettingsSchema = z
   })
   .strict();
 
+/** Policy of the scene pulse (see docs/scenes.md for the formula). */
+export const PulseConfigSchema = z
+  .object({
+    /** Length of the pulse window, days; growth compares it with the window before. @default 30 */
+    windowDays: int(7, 180, 30),
+    /** Daily engagement added to both windows before taking growth, so tiny bases do not explode. @default 50 */
+    engagementFloor: z.number().min(0).max(1e9).default(50),
+    /** Log growth at which member momentum reaches 0.73 (logistic scale). @default 0.25 */
+    momentumScale: z.number().positive().max(10).default(0.25),
+    /** Log growth from which a member counts as rising (ln 1.25: +25%). @default 0.2231 */
+    risingLogGrowth: z.number().min(0).max(10).default(Math.log(1.25)),
+    /** Mean daily organic engagement a rising member must have (absolute floor). @default 100 */
+    risingMinEngagement: z.number().min(0).max(1e9).default(100),
+    /** Rising-member share at which that signal saturates. @default 0.3 */
+    risingShareSaturation: z.number().positive().max(1).default(0.3),
+    /** New members per active member per window at which that signal saturates. @default 0.1 */
+    newMemberSaturation: z.number().positive().max(10).default(0.1),
+    /** New tastemaker links per active member per window at which that signal reaches 0.63. @default 0.15 */
+    tastemakerScale: z.number().positive().max(100).default(0.15),
+    /** Weights of the heat signals (renormalised over the signals with evidence). */
+    weights: z
+      .object({
+        /** Member momentum. @default 0.35 */
+        momentum: unit(0.35),
+        /** Rising-member share. @default 0.25 */
+        rising: unit(0.25),
+        /** New members. @default 0.15 */
+        newMembers: unit(0.15),
+        /** Tastemaker activity. @default 0.25 */
+        tastemakers: unit(0.25),
+      })
+      .strict()
+      .default({ momentum: 0.35, rising: 0.25, newMembers: 0.15, tastemakers: 0.25 }),
+    /** Heat below which a scene that is not cooling is `emerging`. @default 40 */
+    emergingMaxHeat: z.number().min(0).max(100).default(40),
+    /** Relative heat growth from which a scene is `growing`. @default 0.05 */
+    growingMinGrowth: z.number().min(-1).max(10).default(0.05),
+    /** Relative heat growth at or below which a scene is `cooling`. @default -0.05 */
+    coolingMaxGrowth: z.number().min(-1).max(10).default(-0.05),
+    /** Artists listed in a pulse's `top_artists`. @default 10 */
+    topArtists: int(1, 100, 10),
+  })
+  .strict()
+  .refine((p) => p.coolingMaxGrowth < p.growingMinGrowth, { message: 'coolingMaxGrowth must be below growingMinGrowth', path: ['coolingMaxGrowth'] });
+
+/** Policy of scene memberships (see docs/scenes.md). */
+export const MembershipConfigSchema = z
+  .object({
+    /** Weights of the three components. */
+    weights: z
+      .object({
+        /** Sound: microgenres and sound-map proximity. @default 0.45 */
+        sound: unit(0.45),
+        /** Place: home city or region. @default 0.35 */
+        place: unit(0.35),
+        /** People: shared tastemakers and collaborators. @default 0.2 */
+        people: unit(0.2),
+      })
+      .strict()
+      .default({ sound: 0.45, place: 0.35, people: 0.2 }),
+    /** Place score for the scene's region but another city. @default 0.5 */
+    sameRegionPlace: unit(0.5),
+    /** Half-life of a release's weight in an artist's sound, days. @default 180 */
+    releaseHalfLifeDays: z.number().positive().max(3650).default(180),
+    /** Sound-map distance (in catalog standard deviations) at which proximity is 1/e. @default 0.5 */
+    soundMapScale: z.number().positive().max(100).default(0.5),
+    /** Sound-and-place score from which an artist is a core member of a scene. @default 0.6 */
+    coreThreshold: unit(0.6),
+    /** Confidence below which no membership is stored. @default 0.3 */
+    minConfidence: unit(0.3),
+  })
+  .strict();
+
 /** Scenes Engine limits and defaults (seed section 5, "Scenes Engine"). */
 export const ScenesConfigSchema = z
   .object({
@@ -39,6 +112,24 @@ export const ScenesConfigSchema = z
     scenePulseTimeoutMs: ms(30_000),
     /** Deadline for a regional or global pulse, ms. @default 120000 */
     globalPulseTimeoutMs: ms(120_000),
+    /** Cache TTL of a degraded pulse (a source failed or timed out), ms: short, so it heals soon. @default 15000 */
+    degradedTtlMs: ms(15_000),
+    /** How pulses are computed. */
+    pulse: PulseConfigSchema.default(() => PulseConfigSchema.parse({})),
+    /** How memberships are computed. */
+    membership: MembershipConfigSchema.default(() => MembershipConfigSchema.parse({})),
+    /** How relationships are kept. */
+    relationships: z
+      .object({
+        /** Relationships weaker than this are not stored. @default 0.05 */
+        minWeight: unit(0.05),
+        /** Relationships kept per scene and type. @default 10 */
+        perScene: int(1, 1000, 10),
+      })
+      .strict()
+      .default({ minWeight: 0.05, perScene: 10 }),
+    /** How long stored scene recommendations stay valid, ms. @default 3600000 (1 hour) */
+    recommendationsTtlMs: ms(3_600_000),
   })
   .strict();
 

@@ -38,7 +38,7 @@ describe('error codes', () => {
 
 describe('config', () => {
   it('holds the seed defaults', () => {
-    expect(DEFAULT_CONFIG.scenes).toEqual({
+    expect(DEFAULT_CONFIG.scenes).toMatchObject({
       maxScenesPerQuery: 100,
       maxMembershipsPerQuery: 10_000,
       scenePulseTtlMs: 300_000,

@@ -60,8 +60,12 @@ export const SceneMembershipRowSchema = z.object({
   place: unit,
   /** People component: how many tastemakers the artist shares with the scene's members, 0-1. */
   people: unit,
+  /** Microgenres the artist shares with the scene. */
+  microgenres: z.array(SlugSchema).max(64),
   /** Human-readable reasons for the membership, at most 16 of up to 512 characters. */
   reasons: z.array(z.string().max(512)).max(16),
+  /** When the membership first appeared (kept across refreshes; new members are counted from it). */
+  joined_at: InstantSchema,
   /** The instant the membership was computed as of (the data it saw was known by then). */
   as_of: InstantSchema,
   /** When the row was last written. */

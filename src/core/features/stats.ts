@@ -1,0 +1,138 @@
+/**
+ * @module core/features/stats
+ * Small pure statistics shared by both engines: robust location and scale, squashing to 0-1,
+ * slopes, and top-K selection without sorting the whole population. No I/O, no engine imports.
+ */
+
+/** Clamps to [0, 1]; NaN becomes 0. */
+export function clamp01(x: number): number {
+  return x > 0 ? (x < 1 ? x : 1) : 0;
+}
+
+/** Median of a list (NaN for an empty one). Does not modify its input. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Median absolute deviation, scaled by 1.4826 to match a normal standard deviation. */
+export function mad(xs: readonly number[], center = median(xs)): number {
+  return 1.4826 * median(xs.map((x) => Math.abs(x - center)));
+}
+
+/**
+ * Logistic squash to (0, 1): 0.5 at `midpoint`; `scale` is the distance over which it moves from
+ * 0.27 to 0.73.
+ * @example
+ * ```ts
+ * logistic(0.3, 0, 0.3); // ~0.73
+ * ```
+ */
+export function logistic(x: number, midpoint = 0, scale = 1): number {
+  return 1 / (1 + Math.exp(-(x - midpoint) / scale));
+}
+
+/**
+ * Growth between two windows as a log ratio, with a floor added to both so tiny bases do not
+ * explode (10 -> 100 is not 100k -> 1M): `ln((current + floor) / (previous + floor))`.
+ */
+export function logGrowth(previous: number, current: number, floor: number): number {
+  return Math.log((Math.max(0, current) + floor) / (Math.max(0, previous) + floor));
+}
+
+/** Least-squares slope of `ys` against their index (per step); 0 for fewer than two points. */
+export function slope(ys: readonly number[]): number {
+  const n = ys.length;
+  if (n < 2) return 0;
+  const mx = (n - 1) / 2;
+  let my = 0;
+  for (const y of ys) my += y;
+  my /= n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (i - mx) * (ys[i]! - my);
+    den += (i - mx) ** 2;
+  }
+  return num / den;
+}
+
+/** Cosine similarity of two equal-length vectors (0 when either is all zeros). */
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! ** 2;
+    nb += b[i]! ** 2;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/** Weighted Jaccard similarity of two non-negative weight maps: sum of mins / sum of maxes. */
+export function weightedJaccard(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let min = 0;
+  let max = 0;
+  for (const [k, va] of a) {
+    const vb = b.get(k) ?? 0;
+    min += Math.min(va, vb);
+    max += Math.max(va, vb);
+  }
+  for (const [k, vb] of b) if (!a.has(k)) max += vb;
+  return max === 0 ? 0 : min / max;
+}
+
+/**
+ * The `k` items with the highest score, best first, in O(n log k) with a bounded min-heap: no
+ * sort of the whole population. Ties keep the earlier item first.
+ * @example
+ * ```ts
+ * topK([{ s: 3 }, { s: 9 }, { s: 5 }], 2, (x) => x.s); // [{ s: 9 }, { s: 5 }]
+ * ```
+ */
+export function topK<T>(items: Iterable<T>, k: number, score: (item: T) => number): T[] {
+  if (!(k >= 1)) return [];
+  // Heap of [score, order, item], smallest (worst) at the root.
+  const heap: Array<[number, number, T]> = [];
+  const worse = (a: [number, number, T], b: [number, number, T]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]);
+  const swap = (i: number, j: number): void => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      swap(i, m);
+      i = m;
+    }
+  };
+  let order = 0;
+  for (const item of items) {
+    const s = score(item);
+    if (Number.isNaN(s)) continue;
+    const entry: [number, number, T] = [s, order++, item];
+    if (heap.length < k) {
+      heap.push(entry);
+      for (let i = heap.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[p]!)) break;
+        swap(i, p);
+        i = p;
+      }
+    } else if (worse(heap[0]!, entry)) {
+      heap[0] = entry;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((e) => e[2]);
+}

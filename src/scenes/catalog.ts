@@ -1,0 +1,88 @@
+/**
+ * @module scenes/catalog
+ * Scenes and microgenres: import (one call, validated, all or nothing), list with a region filter
+ * and paging, get by slug.
+ */
+import { z } from 'zod';
+import { SceneRadarError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
+import type { SceneRadarConfig } from '../config.js';
+import type { ScenesStores } from '../stores/specs.js';
+import { MicrogenreRowSchema, SceneRowSchema, type MicrogenreRow, type SceneRow } from '../stores/tables.js';
+import type { Page } from './types.js';
+import { requireInt, requireSlug } from './validation.js';
+
+/** What a host imports: scenes and microgenres (`updated_at` is filled in when missing). */
+export interface CatalogInput {
+  /** Scenes. */
+  readonly scenes: readonly (Omit<SceneRow, 'updated_at'> & { readonly updated_at?: string })[];
+  /** Microgenres. */
+  readonly microgenres: readonly (Omit<MicrogenreRow, 'updated_at'> & { readonly updated_at?: string })[];
+}
+
+/** Query for {@link listScenes}. */
+export interface ListScenesQuery {
+  /** Only scenes of this region. */
+  readonly region?: string;
+  /** Page size, 1-100. @default 20 */
+  readonly limit?: number;
+  /** Items to skip, >= 0. @default 0 */
+  readonly offset?: number;
+}
+
+/** Imports a catalog: every row validated first; an invalid row rejects the whole import. */
+export async function importCatalog(stores: ScenesStores, input: CatalogInput, clock: Clock): Promise<{ scenes: number; microgenres: number }> {
+  const now = new Date(clock.now()).toISOString();
+  const parsed = z
+    .object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) })
+    .safeParse({
+      scenes: input.scenes.map((s) => ({ updated_at: now, ...s })),
+      microgenres: input.microgenres.map((m) => ({ updated_at: now, ...m })),
+    });
+  if (!parsed.success) {
+    const details = parsed.error.issues.slice(0, 20).map((i) => ({ code: i.code, path: i.path.map(String), message: i.message }));
+    throw new SceneRadarError('SCENES_VALIDATION_ERROR', `Invalid catalog: ${details.map((d) => `${d.path.join('.')}: ${d.message}`).join('; ')}`, { details });
+  }
+  const known = new Set(parsed.data.microgenres.map((m) => m.slug));
+  const unknown = parsed.data.scenes.flatMap((s) => s.microgenres.filter((g) => !known.has(g)).map((g) => `${s.slug}: ${g}`));
+  if (unknown.length) throw new SceneRadarError('SCENES_VALIDATION_ERROR', `Scenes name unknown microgenres: ${unknown.slice(0, 10).join(', ')}`, { details: { unknown } });
+  await stores.microgenres.upsert(parsed.data.microgenres);
+  await stores.scenes.upsert(parsed.data.scenes);
+  return { scenes: parsed.data.scenes.length, microgenres: parsed.data.microgenres.length };
+}
+
+/** Lists scenes, optionally of one region, by slug. */
+export async function listScenes(stores: ScenesStores, query: ListScenesQuery, config: SceneRadarConfig): Promise<Page<SceneRow>> {
+  const limit = requireInt(query.limit, 'limit', { min: 1, max: config.scenes.maxScenesPerQuery, default: 20 }, 'SCENES_INVALID_PARAMS');
+  const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
+  if (query.region !== undefined && (typeof query.region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(query.region))) {
+    throw new SceneRadarError('SCENES_INVALID_PARAMS', 'region must be a lowercase region code', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
+  }
+  const where = query.region ? { region: query.region } : undefined;
+  const [items, total] = await Promise.all([stores.scenes.scan({ where, offset, limit }), stores.scenes.count(where)]);
+  return { items, total, limit, offset };
+}
+
+/** One scene, or `SCENES_NOT_FOUND`. */
+export async function getScene(stores: ScenesStores, slug: unknown): Promise<SceneRow> {
+  const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
+  const row = await stores.scenes.get({ slug: s });
+  if (!row) throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
+  return row;
+}
+
+/** Lists microgenres by slug. */
+export async function listMicrogenres(stores: ScenesStores, query: { readonly limit?: number; readonly offset?: number }): Promise<Page<MicrogenreRow>> {
+  const limit = requireInt(query.limit, 'limit', { min: 1, max: 100, default: 50 }, 'SCENES_INVALID_PARAMS');
+  const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
+  const [items, total] = await Promise.all([stores.microgenres.scan({ offset, limit }), stores.microgenres.count()]);
+  return { items, total, limit, offset };
+}
+
+/** One microgenre, or `MICROGENRE_NOT_FOUND`. */
+export async function getMicrogenre(stores: ScenesStores, slug: unknown): Promise<MicrogenreRow> {
+  const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
+  const row = await stores.microgenres.get({ slug: s });
+  if (!row) throw new SceneRadarError('MICROGENRE_NOT_FOUND', `Microgenre not found: ${s}`);
+  return row;
+}

@@ -1,0 +1,140 @@
+/**
+ * @module scenes/membership-math
+ * How strongly an artist belongs to a scene, from three kinds of evidence: sound (the
+ * microgenres of its recent releases against the scene's, and their distance on the sound map),
+ * place (home city or region) and people (tastemakers and collaborators it shares with the
+ * scene's core). Pure functions; the refresh feeds them.
+ */
+import type { ArtistNetwork, ArtistRecord, ReleaseFingerprint } from '../contracts/payloads.js';
+import { clamp01 } from '../core/features/stats.js';
+import { slugify } from '../core/slug.js';
+import { DAY_MS } from '../core/time.js';
+
+/** Tunable policy of memberships (lives in config: `scenes.membership`). */
+export interface MembershipParams {
+  /** Weights of the three components. */
+  readonly weights: { readonly sound: number; readonly place: number; readonly people: number };
+  /** Place score for the same region but another city. */
+  readonly sameRegionPlace: number;
+  /** Half-life of a release's weight in the artist's sound, days. */
+  readonly releaseHalfLifeDays: number;
+  /** Distance on the sound map (in catalog standard deviations) at which proximity is 1/e. */
+  readonly soundMapScale: number;
+  /** Sound-and-place score from which an artist is a core member (defines the scene's people). */
+  readonly coreThreshold: number;
+  /** Confidence below which no membership is stored. */
+  readonly minConfidence: number;
+}
+
+/** A scene as membership needs it. */
+export interface MembershipScene {
+  /** Scene slug. */
+  readonly slug: string;
+  /** Region code. */
+  readonly region: string;
+  /** City (name or slug), or null. */
+  readonly city: string | null;
+  /** Microgenre slugs. */
+  readonly microgenres: readonly string[];
+}
+
+/** Sound-map positions of microgenres, already scaled to unit spread. */
+export type SoundMap = ReadonlyMap<string, readonly [number, number]>;
+
+/** Scales raw microgenre coordinates by their standard deviation on each axis. */
+export function buildSoundMap(rows: readonly { slug: string; x: number | null; y: number | null }[]): SoundMap {
+  const pts = rows.filter((r): r is { slug: string; x: number; y: number } => r.x !== null && r.y !== null);
+  if (pts.length < 2) return new Map();
+  const sd = (xs: number[]): number => {
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) || 1;
+  };
+  const sx = sd(pts.map((p) => p.x));
+  const sy = sd(pts.map((p) => p.y));
+  return new Map(pts.map((p) => [p.slug, [p.x / sx, p.y / sy] as const]));
+}
+
+/** The artist's sound: microgenre weights from recent releases (recency-decayed, summing to 1). */
+export function artistSound(releases: readonly ReleaseFingerprint[], asOfMs: number, p: MembershipParams): Map<string, number> {
+  const out = new Map<string, number>();
+  let total = 0;
+  for (const r of releases) {
+    const age = (asOfMs - Date.parse(`${r.releasedAt}T00:00:00.000Z`)) / DAY_MS;
+    if (age < 0 || r.microgenres.length === 0) continue;
+    const w = Math.pow(0.5, age / p.releaseHalfLifeDays) / r.microgenres.length;
+    for (const g of r.microgenres) {
+      out.set(g, (out.get(g) ?? 0) + w);
+      total += w;
+    }
+  }
+  if (total > 0) for (const [g, w] of out) out.set(g, w / total);
+  return out;
+}
+
+/** Sound score 0-1: share of the artist's sound inside the scene, blended with map proximity. */
+export function soundScore(sound: ReadonlyMap<string, number>, scene: MembershipScene, map: SoundMap, p: MembershipParams): { score: number; shared: string[] } {
+  if (sound.size === 0) return { score: 0, shared: [] };
+  const inScene = new Set(scene.microgenres);
+  let overlap = 0;
+  const shared: string[] = [];
+  for (const [g, w] of sound) if (inScene.has(g)) {
+    overlap += w;
+    shared.push(g);
+  }
+  const scenePts = scene.microgenres.map((g) => map.get(g)).filter((x) => x !== undefined);
+  if (scenePts.length === 0) return { score: clamp01(overlap), shared };
+  let proximity = 0;
+  let known = 0;
+  for (const [g, w] of sound) {
+    const pt = map.get(g);
+    if (!pt) continue;
+    let best = Infinity;
+    for (const s of scenePts) best = Math.min(best, Math.hypot(pt[0] - s[0], pt[1] - s[1]));
+    proximity += w * Math.exp(-best / p.soundMapScale);
+    known += w;
+  }
+  const prox = known > 0 ? proximity / known : 0;
+  return { score: clamp01(0.6 * overlap + 0.4 * prox), shared };
+}
+
+/** Place score 0-1: home city, or home region only. */
+export function placeScore(artist: ArtistRecord, scene: MembershipScene, p: MembershipParams): number {
+  if (artist.homeRegion !== scene.region) return 0;
+  if (artist.homeCity !== null && scene.city !== null && slugify(artist.homeCity) === slugify(scene.city)) return 1;
+  return p.sameRegionPlace;
+}
+
+/** The people of a scene: tastemaker weights and core members, from the core's networks. */
+export interface SceneCircle {
+  /** Tastemaker -> number of core members it backs. */
+  readonly tastemakers: ReadonlyMap<string, number>;
+  /** Core member slugs. */
+  readonly core: ReadonlySet<string>;
+}
+
+/** People score 0-1: the share of the artist's tastemaker weight and collaborators inside the scene's circle. */
+export function peopleScore(slug: string, network: ArtistNetwork | undefined, circle: SceneCircle): { score: number; tastemakers: number; collaborators: number } {
+  if (!network) return { score: 0, tastemakers: 0, collaborators: 0 };
+  const isCore = circle.core.has(slug);
+  let inCircle = 0;
+  let all = 0;
+  let tastemakers = 0;
+  for (const l of network.tastemakers) {
+    all += l.weight;
+    // A tastemaker counts when it backs another core member besides this artist.
+    if ((circle.tastemakers.get(l.tastemaker) ?? 0) - (isCore ? 1 : 0) >= 1) {
+      inCircle += l.weight;
+      tastemakers++;
+    }
+  }
+  const collaborators = network.collaborators.filter((c) => c.artist !== slug && circle.core.has(c.artist)).length;
+  const tmShare = all > 0 ? inCircle / all : 0;
+  const collabShare = network.collaborators.length > 0 ? collaborators / network.collaborators.length : 0;
+  return { score: clamp01(0.6 * tmShare + 0.4 * collabShare), tastemakers, collaborators };
+}
+
+/** Combined confidence from the three components (weights renormalised to sum to 1). */
+export function membershipConfidence(sound: number, place: number, people: number, p: MembershipParams): number {
+  const { weights: w } = p;
+  return clamp01((w.sound * sound + w.place * place + w.people * people) / (w.sound + w.place + w.people));
+}

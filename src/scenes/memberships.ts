@@ -1,0 +1,158 @@
+/**
+ * @module scenes/memberships
+ * Recomputes `scene_memberships` as of a time: walks the artist universe (MIG), reads networks
+ * (MIG) and releases (CMG) through the gateway, scores every artist against every scene in two
+ * passes (sound and place first, to find each scene's core; then people) and writes the rows.
+ * An artist whose reads failed keeps its previous memberships: a failing source never erases data.
+ */
+import { z } from 'zod';
+import { ArtistRecordSchema, type ArtistNetwork, type ArtistRecord, type ReleaseFingerprint } from '../contracts/payloads.js';
+import { countOutcomes, type ItemOutcome, type OutcomeCounts } from '../core/gateway/outcome.js';
+import type { Deadline } from '../core/gateway/deadline.js';
+import type { SourceGateway } from '../core/gateway/gateway.js';
+import type { SceneRadarConfig } from '../config.js';
+import type { ScenesStores } from '../stores/specs.js';
+import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
+import { artistSound, buildSoundMap, membershipConfidence, peopleScore, placeScore, soundScore, type SceneCircle } from './membership-math.js';
+
+/** What a membership refresh did. */
+export interface MembershipReport {
+  /** Artists walked. */
+  readonly artists: number;
+  /** Membership rows written. */
+  readonly memberships: number;
+  /** Artists whose reads failed and whose previous memberships were kept. */
+  readonly kept: number;
+  /** Outcome counts of the source reads. */
+  readonly sources: { readonly mig: OutcomeCounts; readonly cmg: OutcomeCounts };
+  /** For each scene, the tastemakers backing its core members (tastemaker -> core members backed). */
+  readonly circles: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+const PageSchema = z.object({ items: z.array(ArtistRecordSchema), nextCursor: z.string().nullable() });
+const CHUNK = 500;
+const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
+
+/** Walks the MIG universe as of `asOf`. Returns null when MIG is absent or fails. */
+export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline: Deadline): Promise<ArtistRecord[] | null> {
+  const out: ArtistRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const at: string | null = cursor;
+    const page: ItemOutcome<z.infer<typeof PageSchema>> = await gateway.call('mig', 'listArtists', PageSchema, (mig, o) => mig.listArtists({ cursor: at, limit: 5_000 }, o), { asOf, deadline });
+    if (page.status !== 'ok') return null;
+    out.push(...page.value.items);
+    cursor = page.value.nextCursor;
+  } while (cursor !== null);
+  return out;
+}
+
+/** Recomputes every membership as of `asOf`. */
+export async function refreshMemberships(
+  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowIso: string },
+  asOf: Date,
+  deadline: Deadline,
+): Promise<MembershipReport> {
+  const p = deps.config.scenes.membership;
+  const scenes = await deps.stores.scenes.scan();
+  const map = buildSoundMap(await deps.stores.microgenres.scan());
+  const artists = (await listUniverse(deps.gateway, asOf, deadline)) ?? [];
+  const asOfMs = asOf.getTime();
+
+  const networks = new Map<string, ArtistNetwork>();
+  const sounds = new Map<string, Map<string, number>>();
+  const failed = new Set<string>();
+  const mig: ItemOutcome<unknown>[] = [];
+  const cmg: ItemOutcome<unknown>[] = [];
+  for (let i = 0; i < artists.length; i += CHUNK) {
+    const slugs = artists.slice(i, i + CHUNK).map((a) => a.slug);
+    const [nets, rels] = await Promise.all([
+      deps.gateway.batch('mig', 'getNetworks', slugs, { asOf, deadline, batchSize: 100 }),
+      deps.gateway.batch('cmg', 'getReleases', slugs, { asOf, from: new Date(asOfMs - SOUND_YEARS_MS), deadline, batchSize: 100 }),
+    ]);
+    for (const s of slugs) {
+      const n = nets.get(s)!;
+      const r = rels.get(s)!;
+      mig.push(n);
+      cmg.push(r);
+      if (n.status === 'ok') networks.set(s, n.value);
+      if (r.status === 'ok') sounds.set(s, artistSound(r.value as readonly ReleaseFingerprint[], asOfMs, p));
+      if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error') failed.add(s);
+    }
+  }
+
+  // Pass 1: sound and place; core members and the tastemakers who back them.
+  type Partial = { scene: SceneRow; sound: number; shared: string[]; place: number };
+  const partial = new Map<string, Partial[]>();
+  const circles = new Map<string, { tastemakers: Map<string, number>; core: Set<string> }>(scenes.map((s) => [s.slug, { tastemakers: new Map(), core: new Set() }]));
+  const coreWeight = p.weights.sound + p.weights.place;
+  for (const a of artists) {
+    const sound = sounds.get(a.slug) ?? new Map<string, number>();
+    const list: Partial[] = [];
+    for (const scene of scenes) {
+      const snd = soundScore(sound, scene, map, p);
+      const place = placeScore(a, scene, p);
+      if (snd.score < 0.05 && place === 0) continue;
+      list.push({ scene, sound: snd.score, shared: snd.shared, place });
+      if ((p.weights.sound * snd.score + p.weights.place * place) / coreWeight >= p.coreThreshold) {
+        const circle = circles.get(scene.slug)!;
+        circle.core.add(a.slug);
+        for (const l of networks.get(a.slug)?.tastemakers ?? []) circle.tastemakers.set(l.tastemaker, (circle.tastemakers.get(l.tastemaker) ?? 0) + 1);
+      }
+    }
+    partial.set(a.slug, list);
+  }
+
+  // Pass 2: people, then the combined confidence.
+  const existing = await deps.stores.scene_memberships.scan();
+  const asOfIso = asOf.toISOString();
+  const joined = new Map(existing.map((r) => [`${r.scene_slug}\u0000${r.artist_slug}`, r.joined_at]));
+  const known = new Set(existing.map((r) => r.artist_slug));
+  // A new pair dates from the artist's first appearance when the artist is new to the table
+  // (its memberships are as old as its data), and from this refresh when an artist already
+  // placed elsewhere moves into the scene.
+  const joinedAt = (scene: string, a: ArtistRecord): string => joined.get(`${scene}\u0000${a.slug}`) ?? (known.has(a.slug) ? asOfIso : a.firstSeen);
+  const rows: SceneMembershipRow[] = [];
+  for (const a of artists) {
+    if (failed.has(a.slug)) continue;
+    for (const x of partial.get(a.slug) ?? []) {
+      const people = peopleScore(a.slug, networks.get(a.slug), circles.get(x.scene.slug) as SceneCircle);
+      const confidence = membershipConfidence(x.sound, x.place, people.score, p);
+      if (confidence < p.minConfidence) continue;
+      const reasons: string[] = [];
+      if (x.shared.length) reasons.push(`sound: shares ${x.shared.slice(0, 4).join(', ')}${x.shared.length > 4 ? ` and ${x.shared.length - 4} more` : ''}`);
+      else if (x.sound > 0) reasons.push('sound: close to the scene on the sound map');
+      if (x.place === 1) reasons.push(`place: based in ${x.scene.city ?? x.scene.region}`);
+      else if (x.place > 0) reasons.push(`place: based in the scene's region (${x.scene.region})`);
+      if (people.tastemakers) reasons.push(`people: backed by ${people.tastemakers} of the scene's tastemakers`);
+      if (people.collaborators) reasons.push(`people: works with ${people.collaborators} of its core artists`);
+      const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+      rows.push({
+        scene_slug: x.scene.slug,
+        artist_slug: a.slug,
+        confidence: r3(confidence),
+        sound: r3(x.sound),
+        place: r3(x.place),
+        people: r3(people.score),
+        microgenres: x.shared.slice(0, 64),
+        reasons,
+        joined_at: joinedAt(x.scene.slug, a),
+        as_of: asOfIso,
+        updated_at: deps.nowIso,
+      });
+    }
+  }
+  // Replace the memberships of every artist whose reads succeeded; keep the others as they were.
+  const fresh = new Set(rows.map((r) => `${r.scene_slug}\u0000${r.artist_slug}`));
+  const walked = new Set(artists.map((a) => a.slug));
+  const stale = existing.filter((r) => walked.has(r.artist_slug) && !failed.has(r.artist_slug) && !fresh.has(`${r.scene_slug}\u0000${r.artist_slug}`));
+  await deps.stores.scene_memberships.delete(stale.map((r) => ({ scene_slug: r.scene_slug, artist_slug: r.artist_slug })));
+  await deps.stores.scene_memberships.upsert(rows);
+  return {
+    artists: artists.length,
+    memberships: rows.length,
+    kept: failed.size,
+    sources: { mig: countOutcomes(mig), cmg: countOutcomes(cmg) },
+    circles: new Map([...circles].map(([k, v]) => [k, v.tastemakers])),
+  };
+}

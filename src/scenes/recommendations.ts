@@ -1,0 +1,103 @@
+/**
+ * @module scenes/recommendations
+ * Scenes for an artist, ranked by fit x heat, with reasons; without an artist, the scenes most
+ * worth watching (heat, lifted by growth). Results are stored in `scene_recommendations_cache`
+ * until they expire.
+ */
+import { z } from 'zod';
+import { ArtistRecordSchema, type ReleaseFingerprint } from '../contracts/payloads.js';
+import { SceneRadarError } from '../core/errors.js';
+import { clamp01, topK } from '../core/features/stats.js';
+import type { Deadline } from '../core/gateway/deadline.js';
+import type { SourceGateway } from '../core/gateway/gateway.js';
+import type { SceneRadarConfig } from '../config.js';
+import type { ScenesStores } from '../stores/specs.js';
+import type { SceneRecommendationRow } from '../stores/tables.js';
+import { artistSound, buildSoundMap, membershipConfidence, placeScore, soundScore } from './membership-math.js';
+import type { ScenePulse } from './types.js';
+import { requireInt, requireSlug } from './validation.js';
+
+/** Query for scene recommendations. */
+export interface RecommendationsQuery {
+  /** The artist to recommend scenes to; absent for the watch list. */
+  readonly artistSlug?: string;
+  /** How many, 1-50. @default 10 */
+  readonly limit?: number;
+}
+
+/** A recommended scene. */
+export type SceneRecommendation = Omit<SceneRecommendationRow, 'subject'>;
+
+/** Recommends scenes, reading stored results while they are valid. */
+export async function recommendScenes(
+  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowMs: number; pulses: () => Promise<readonly ScenePulse[]>; deadline: Deadline },
+  query: RecommendationsQuery,
+): Promise<{ subject: string; items: SceneRecommendation[]; stored: boolean }> {
+  const limit = requireInt(query.limit, 'limit', { min: 1, max: 50, default: 10 }, 'SCENES_INVALID_PARAMS');
+  const artist = query.artistSlug === undefined ? undefined : requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
+  const subject = artist ? `artist:${artist}` : 'watch';
+  const { stores, nowMs } = deps;
+
+  const cached = await stores.scene_recommendations_cache.scan({ where: { subject }, orderBy: { column: 'rank', direction: 'asc' } });
+  if (cached.length >= limit && cached.every((r) => Date.parse(r.expires_at) > nowMs)) {
+    return { subject, items: cached.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: true };
+  }
+
+  const pulses = await deps.pulses();
+  const heatOf = new Map(pulses.map((p) => [p.scene_slug, p]));
+  const scenes = await stores.scenes.scan();
+  type Scored = { scene_slug: string; fit: number; heat: number; score: number; reasons: string[] };
+  let scored: Scored[];
+  if (!artist) {
+    scored = scenes.flatMap((s) => {
+      const p = heatOf.get(s.slug);
+      if (!p) return [];
+      const fit = clamp01(0.5 + p.growth);
+      const reasons = [`heat ${p.heat.toFixed(0)} (${p.stage})`, `heat ${p.growth >= 0 ? '+' : ''}${Math.round(p.growth * 100)}% on the previous window`];
+      if (p.rising_members) reasons.push(`${p.rising_members} rising members`);
+      return [{ scene_slug: s.slug, fit, heat: p.heat, score: fit * (p.heat / 100), reasons }];
+    });
+  } else {
+    const asOf = new Date(nowMs);
+    const [record, releases] = await Promise.all([
+      deps.gateway.one('mig', 'getArtists', artist, { asOf, deadline: deps.deadline }),
+      deps.gateway.one('cmg', 'getReleases', artist, { asOf, from: new Date(nowMs - 2 * 365 * 86_400_000), deadline: deps.deadline }),
+    ]);
+    if (record.status === 'missing') throw new SceneRadarError('SCENES_INVALID_PARAMS', `Unknown artist: ${artist}`, { details: [{ code: 'not_found', path: ['artistSlug'], message: 'No such artist' }] });
+    const stored = new Map((await stores.scene_memberships.scan({ where: { artist_slug: artist } })).map((m) => [m.scene_slug, m]));
+    const p = deps.config.scenes.membership;
+    const map = buildSoundMap(await stores.microgenres.scan());
+    const sound = releases.status === 'ok' ? artistSound(releases.value as readonly ReleaseFingerprint[], nowMs, p) : new Map<string, number>();
+    const rec = record.status === 'ok' ? (record.value as z.infer<typeof ArtistRecordSchema>) : undefined;
+    scored = scenes.flatMap((s) => {
+      const pulse = heatOf.get(s.slug);
+      if (!pulse) return [];
+      const member = stored.get(s.slug);
+      const snd = soundScore(sound, s, map, p);
+      const place = rec ? placeScore(rec, s, p) : 0;
+      const fresh = membershipConfidence(snd.score, place, member?.people ?? 0, p);
+      const fit = Math.max(member?.confidence ?? 0, fresh);
+      if (fit <= 0) return [];
+      const reasons: string[] = [];
+      if (member) reasons.push(`already a member (confidence ${member.confidence.toFixed(2)})`);
+      if (snd.shared.length) reasons.push(`sound: shares ${snd.shared.slice(0, 3).join(', ')}`);
+      else if (snd.score > 0.2) reasons.push('sound: close on the sound map');
+      if (place === 1) reasons.push(`place: based in ${s.city ?? s.region}`);
+      else if (place > 0) reasons.push(`place: same region (${s.region})`);
+      reasons.push(`heat ${pulse.heat.toFixed(0)} (${pulse.stage})`);
+      return [{ scene_slug: s.slug, fit, heat: pulse.heat, score: fit * (pulse.heat / 100), reasons }];
+    });
+  }
+  const best = topK(scored, 50, (x) => x.score);
+  const computed_at = new Date(nowMs).toISOString();
+  const expires_at = new Date(nowMs + deps.config.scenes.recommendationsTtlMs).toISOString();
+  const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+  const rows: SceneRecommendationRow[] = best.map((x, i) => ({ subject, scene_slug: x.scene_slug, rank: i + 1, score: r4(clamp01(x.score)), fit: r4(clamp01(x.fit)), heat: x.heat, reasons: x.reasons.slice(0, 16), computed_at, expires_at }));
+  // Only a complete answer is stored: a degraded one (a pulse missing) would outlive the outage.
+  const complete = pulses.every((p) => p.status === 'ok') && pulses.length === scenes.length;
+  if (complete) {
+    await stores.scene_recommendations_cache.deleteWhere({ subject });
+    await stores.scene_recommendations_cache.upsert(rows);
+  }
+  return { subject, items: rows.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: false };
+}

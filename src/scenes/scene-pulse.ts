@@ -1,0 +1,310 @@
+/**
+ * @module scenes/scene-pulse
+ * ScenePulse (the seed's class): pulses of one scene, of a batch, of a region and of the whole
+ * catalog, cached per the seed's TTLs with single-flight and grace from the core cache.
+ *
+ * Scenes asked for in the same tick are computed together: their members are read from each
+ * source in one gateway batch (split only by the source's own batch size), so a batch-capable
+ * source is called about once for 100 scenes, and a per-item source is kept at its concurrency
+ * limit. The batch shares one deadline; when it passes, the scenes that finished are returned and
+ * the others are marked `timeout` (or `stale`, with the last good pulse).
+ */
+import QuickLRU from 'quick-lru';
+import pLimit from 'p-limit';
+import type { Campaign, EngagementSeries, ArtistNetwork } from '../contracts/payloads.js';
+import type { SourceName } from '../contracts/sources.js';
+import type { Cache } from '../core/cache/cache.js';
+import type { Clock } from '../core/clock.js';
+import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
+import { topK } from '../core/features/stats.js';
+import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
+import type { SourceGateway } from '../core/gateway/gateway.js';
+import { countOutcomes, type ItemOutcome } from '../core/gateway/outcome.js';
+import type { SceneRadarConfig } from '../config.js';
+import type { ScenesStores } from '../stores/specs.js';
+import { computePulse, type PulseMember } from './pulse-math.js';
+import type { SceneBatchItem, ScenePulse as Pulse } from './types.js';
+import { requireInt, requireSlug } from './validation.js';
+
+/** The global scene pulse: hottest, fastest growing and cooling scenes. */
+export interface GlobalScenePulse {
+  /** When it was computed (ISO). */
+  readonly timestamp: string;
+  /** As-of instant (ISO). */
+  readonly asOf: string;
+  /** Hottest scenes, hottest first. */
+  readonly hottest: readonly Pulse[];
+  /** Fastest-growing scenes, by heat growth. */
+  readonly fastestGrowing: readonly Pulse[];
+  /** Cooling scenes, fastest-cooling first. */
+  readonly cooling: readonly Pulse[];
+  /** How the scenes of the catalog ended. */
+  readonly summary: { readonly scenes: number; readonly ok: number; readonly stale: number; readonly timeout: number; readonly error: number };
+}
+
+/** A region's scenes ranked by heat. */
+export interface RegionalScenePulse {
+  /** Region code. */
+  readonly region: string;
+  /** As-of instant (ISO). */
+  readonly asOf: string;
+  /** Scenes with a pulse, hottest first, at most `limit`. */
+  readonly scenes: readonly Pulse[];
+  /** Scenes of the region without a fresh pulse (timeout or error). */
+  readonly unavailable: readonly SceneBatchItem[];
+}
+
+/** What the pulse needs from its host engine. */
+export interface ScenePulseDeps {
+  /** The Scenes Engine's tables. */
+  readonly stores: ScenesStores;
+  /** The source gateway. */
+  readonly gateway: SourceGateway;
+  /** Resolved configuration. */
+  readonly config: SceneRadarConfig;
+  /** Clock ("now" is the as-of of live pulses). */
+  readonly clock: Clock;
+  /** Cache for pulses (single-flight, grace). */
+  readonly cache: Cache<unknown>;
+}
+
+class PulseFailure extends Error {
+  constructor(readonly status: 'timeout' | 'error' | 'not_found', message: string) {
+    super(message);
+  }
+}
+
+interface Pending {
+  readonly slugs: Set<string>;
+  readonly deadline: Deadline;
+  readonly done: Promise<Map<string, Pulse | PulseFailure>>;
+  resolve(m: Map<string, Pulse | PulseFailure>): void;
+}
+
+/**
+ * The seed's ScenePulse.
+ * @example
+ * ```ts
+ * const pulse = await radar.scenes.pulse.getScenePulse('indie-uk-brighton');
+ * const batch = await radar.scenes.pulse.batchProcessScenes(['indie-uk-brighton', 'rap-uk-london']);
+ * radar.scenes.pulse.clearCache('indie-uk-brighton');
+ * ```
+ */
+export class ScenePulse {
+  readonly #d: ScenePulseDeps;
+  readonly #lastGood: QuickLRU<string, Pulse>;
+  #pending: Pending | undefined;
+
+  constructor(deps: ScenePulseDeps) {
+    this.#d = deps;
+    this.#lastGood = new QuickLRU({ maxSize: deps.config.cache.maxEntries });
+  }
+
+  /** The pulse of one scene, now. `SCENES_NOT_FOUND`, `SCENES_VALIDATION_ERROR`, `SCENES_TIMEOUT` when nothing useful exists. */
+  async getScenePulse(slug: string, skipCache = false): Promise<Pulse> {
+    const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
+    const [item] = await this.#batch([s], skipCache, this.#d.config.scenes.scenePulseTimeoutMs);
+    if (item!.pulse) return item!.pulse;
+    if (item!.status === 'not_found') throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
+    if (item!.status === 'timeout') throw new SceneRadarError('SCENES_TIMEOUT', `Scene pulse timed out: ${s}`);
+    throw new SceneRadarError('SCENES_INTERNAL_ERROR', `Scene pulse failed: ${s}`, { cause: item!.message });
+  }
+
+  /**
+   * Pulses of up to `scenes.maxScenesPerQuery` scenes, in the order asked, each marked ok / stale /
+   * timeout / error / not_found. Never rejects for a failing source; a deadline returns what finished.
+   */
+  async batchProcessScenes(slugs: readonly string[], options: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+    if (!Array.isArray(slugs)) throw new SceneRadarError('SCENES_INVALID_PARAMS', 'slugs must be an array');
+    const max = this.#d.config.scenes.maxScenesPerQuery;
+    if (slugs.length > max) throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${slugs.length}`);
+    const valid = slugs.map((s, i) => requireSlug(s, `slugs[${i}]`, 'SCENES_VALIDATION_ERROR'));
+    return this.#batch(valid, options.skipCache ?? false, this.#d.config.scenes.globalPulseTimeoutMs);
+  }
+
+  /** Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes. */
+  async getRegionalPulse(region: string, options: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<RegionalScenePulse> {
+    if (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region)) {
+      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'Invalid region', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
+    }
+    const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 20 }, 'SCENES_INVALID_PARAMS');
+    const compute = async (): Promise<RegionalScenePulse> => {
+      const scenes = await this.#d.stores.scenes.scan({ where: { region }, limit: this.#d.config.scenes.maxScenesPerQuery });
+      if (scenes.length === 0) throw new SceneRadarError('SCENES_NOT_FOUND', `No scenes in region: ${region}`);
+      const items = await this.#batch(scenes.map((s) => s.slug), options.skipCache ?? false, this.#d.config.scenes.globalPulseTimeoutMs);
+      return {
+        region,
+        asOf: new Date(this.#d.clock.now()).toISOString(),
+        scenes: topK(items.flatMap((i) => (i.pulse ? [i.pulse] : [])), limit, (p) => p.heat),
+        unavailable: items.filter((i) => !i.pulse),
+      };
+    };
+    return this.#d.cache.getOrCompute(`region:${region}:${limit}`, compute, {
+      skipCache: options.skipCache ?? false,
+      ttlMs: (v) => ((v as RegionalScenePulse).unavailable.length ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs),
+    }) as Promise<RegionalScenePulse>;
+  }
+
+  /** Hottest, fastest-growing and cooling scenes of the whole catalog (limit 1-100 per list, default 10). */
+  async getGlobalPulse(options: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<GlobalScenePulse> {
+    const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 10 }, 'SCENES_INVALID_PARAMS');
+    const compute = async (): Promise<GlobalScenePulse> => {
+      const all = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
+      const max = this.#d.config.scenes.maxScenesPerQuery;
+      const groups: string[][] = [];
+      for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
+      const limitGroups = pLimit(this.#d.config.scenes.batchConcurrency);
+      const items = (await Promise.all(groups.map((g) => limitGroups(() => this.#batch(g, options.skipCache ?? false, this.#d.config.scenes.globalPulseTimeoutMs))))).flat();
+      const pulses = items.flatMap((i) => (i.pulse ? [i.pulse] : []));
+      const count = (s: SceneBatchItem['status']): number => items.filter((i) => i.status === s).length;
+      return {
+        timestamp: new Date(this.#d.clock.now()).toISOString(),
+        asOf: new Date(this.#d.clock.now()).toISOString(),
+        hottest: topK(pulses, limit, (p) => p.heat),
+        fastestGrowing: topK(pulses.filter((p) => p.growth > 0), limit, (p) => p.growth),
+        cooling: topK(pulses.filter((p) => p.stage === 'cooling'), limit, (p) => -p.growth),
+        summary: { scenes: items.length, ok: count('ok'), stale: count('stale'), timeout: count('timeout'), error: count('error') },
+      };
+    };
+    return this.#d.cache.getOrCompute(`global:${limit}`, compute, {
+      skipCache: options.skipCache ?? false,
+      ttlMs: (v) => ((v as GlobalScenePulse).summary.ok < (v as GlobalScenePulse).summary.scenes ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs),
+    }) as Promise<GlobalScenePulse>;
+  }
+
+  /** Forgets the cached pulse of one scene (and the regional and global pulses), or everything. */
+  async clearCache(slug?: string): Promise<void> {
+    if (slug === undefined) {
+      await this.#d.cache.clear();
+      this.#lastGood.clear();
+      return;
+    }
+    await this.#d.cache.delete(`pulse:${requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR')}`);
+  }
+
+  /**
+   * Pulses as of any instant, uncached (for trends, backfills and the ScenesAdapter). Never rejects
+   * for a failing source: each scene comes back with its status.
+   */
+  async pulsesAsOf(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<Map<string, SceneBatchItem>> {
+    const results = await this.#compute([...new Set(slugs)], asOf, deadline);
+    return new Map(
+      [...results].map(([slug, r]) => [slug, r instanceof PulseFailure ? { slug, status: r.status, message: r.message } : { slug, status: 'ok', pulse: r }] as const),
+    );
+  }
+
+  async #batch(slugs: readonly string[], skipCache: boolean, timeoutMs: number): Promise<SceneBatchItem[]> {
+    const deadline = createDeadline(timeoutMs);
+    const c = this.#d.config.scenes;
+    try {
+      return await Promise.all(
+        slugs.map(async (slug): Promise<SceneBatchItem> => {
+          try {
+            const pulse = (await this.#d.cache.getOrCompute(`pulse:${slug}`, () => this.#load(slug, deadline), {
+              skipCache,
+              ttlMs: (v) => ((v as Pulse).status === 'ok' ? c.scenePulseTtlMs : c.degradedTtlMs),
+            })) as Pulse;
+            const age = this.#d.clock.now() - Date.parse(pulse.updated_at);
+            return { slug, status: age > c.scenePulseTtlMs ? 'stale' : 'ok', pulse };
+          } catch (e) {
+            const failure = e instanceof PulseFailure ? e : new PulseFailure('error', isSceneRadarError(e) ? e.message : 'Pulse computation failed');
+            if (failure.status === 'not_found') return { slug, status: 'not_found', message: failure.message };
+            const last = this.#lastGood.get(slug);
+            return last ? { slug, status: 'stale', pulse: last, message: failure.message } : { slug, status: failure.status, message: failure.message };
+          }
+        }),
+      );
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** Joins the scenes asked for in this tick into one computation. */
+  #load(slug: string, deadline: Deadline): Promise<Pulse> {
+    if (!this.#pending) {
+      let resolve!: Pending['resolve'];
+      const done = new Promise<Map<string, Pulse | PulseFailure>>((r) => (resolve = r));
+      const pending: Pending = { slugs: new Set(), deadline, done, resolve };
+      this.#pending = pending;
+      queueMicrotask(() => {
+        this.#pending = undefined;
+        this.#compute([...pending.slugs], new Date(this.#d.clock.now()), pending.deadline).then(pending.resolve, (e: unknown) =>
+          pending.resolve(new Map([...pending.slugs].map((s) => [s, new PulseFailure('error', e instanceof Error ? e.message : String(e))]))),
+        );
+      });
+    }
+    this.#pending.slugs.add(slug);
+    return this.#pending.done.then((m) => {
+      const r = m.get(slug);
+      if (r instanceof PulseFailure || r === undefined) throw r ?? new PulseFailure('error', 'No result');
+      this.#lastGood.set(slug, r);
+      return r;
+    });
+  }
+
+  async #compute(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<Map<string, Pulse | PulseFailure>> {
+    const { stores, gateway, config } = this.#d;
+    const out = new Map<string, Pulse | PulseFailure>();
+    const scenes = await stores.scenes.getMany(slugs.map((slug) => ({ slug })));
+    const bySlug = new Map(scenes.map((s) => [s.slug, s]));
+    const membersOf = new Map<string, PulseMember[]>();
+    for (const slug of slugs) {
+      if (!bySlug.has(slug)) {
+        out.set(slug, new PulseFailure('not_found', `Scene not found: ${slug}`));
+        continue;
+      }
+      const rows = await stores.scene_memberships.scan({ where: { scene_slug: slug }, orderBy: { column: 'confidence', direction: 'desc' }, limit: config.scenes.maxMembershipsPerQuery });
+      membersOf.set(slug, rows.filter((r) => Date.parse(r.joined_at) <= asOf.getTime()));
+    }
+    // Members in scene order, so that a deadline cuts whole scenes rather than a bit of each.
+    const keys = [...new Set([...membersOf.values()].flat().map((m) => m.artist_slug))];
+    const w = config.scenes.pulse.windowDays;
+    const asOfMs = asOf.getTime();
+    const [engagement, networks, campaigns] = await Promise.all([
+      gateway.batch('fusion', 'getEngagement', keys, { asOf, from: new Date(asOfMs - (3 * w + 2) * 86_400_000), deadline, batchSize: 100 }),
+      gateway.batch('mig', 'getNetworks', keys, { asOf, deadline, batchSize: 100 }),
+      gateway.batch('fusion', 'getCampaigns', keys, { asOf, from: new Date(asOfMs - (w + 1) * 86_400_000), deadline, batchSize: 100 }),
+    ]);
+    const nowMs = this.#d.clock.now();
+    for (const [slug, members] of membersOf) {
+      const pick = <T>(m: Map<string, ItemOutcome<T>>): { ok: Map<string, T>; all: ItemOutcome<T>[] } => {
+        const ok = new Map<string, T>();
+        const all: ItemOutcome<T>[] = [];
+        for (const mem of members) {
+          const o = m.get(mem.artist_slug)!;
+          all.push(o);
+          if (o.status === 'ok') ok.set(mem.artist_slug, o.value);
+        }
+        return { ok, all };
+      };
+      const e = pick(engagement);
+      const n = pick(networks);
+      const c = pick(campaigns);
+      const cutByDeadline = [...e.all, ...n.all, ...c.all].some((o) => o.status === 'timeout' && o.reason === 'deadline');
+      if (cutByDeadline) {
+        out.set(slug, new PulseFailure('timeout', `Deadline passed before the members of ${slug} were read`));
+        continue;
+      }
+      const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes([...e.all, ...c.all]), mig: countOutcomes(n.all) };
+      const scene = bySlug.get(slug)!;
+      out.set(
+        slug,
+        computePulse(
+          {
+            scene: { slug, name: scene.name, region: scene.region },
+            members,
+            engagement: e.ok as Map<string, EngagementSeries>,
+            networks: n.ok as Map<string, ArtistNetwork>,
+            campaigns: c.ok as Map<string, readonly Campaign[]>,
+            sources,
+            asOfMs,
+            nowMs,
+          },
+          config.scenes.pulse,
+        ),
+      );
+    }
+    return out;
+  }
+}
+
