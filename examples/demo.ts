@@ -1,96 +1,109 @@
 /**
- * `npm run demo`: builds the embedded demo world and shows what it holds, as of today, read
- * through the same source gateway the engines use.
+ * `npm run demo`: builds the embedded demo world, runs the Scenes Engine over it as of today and
+ * prints what a music company would look at: the hottest scenes, one region's pulse, one scene's
+ * 90-day trend with the reasons behind its heat, and the raw sources behind a few artists.
  *
- *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD]
+ *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>]
  */
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { ArtistRecordSchema, ScenePulseSummarySchema, countOutcomes, createDeadline, createSourceGateway, dayOf, lastCompleteDay, type ItemOutcome } from 'scene-radar';
+import { createDeadline, createSceneRadar, createSourceGateway, dayOf, fixedClock, addDays, type ItemOutcome, type ScenePulseSnapshot } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const { values: args } = parseArgs({
-  options: { artists: { type: 'string', default: '300' }, seed: { type: 'string', default: '42' }, end: { type: 'string' } },
+  options: {
+    artists: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '42' },
+    end: { type: 'string' },
+    region: { type: 'string', default: 'uk' },
+    scene: { type: 'string' },
+  },
 });
 const end = args.end ?? dayOf(Date.now());
 const world = createDemoWorld({ artists: Number(args.artists), seed: Number(args.seed), end });
 const asOf = new Date(`${end}T00:00:00.000Z`);
-const gateway = createSourceGateway({ sources: world.sources });
-const deadline = createDeadline(30_000);
+const clock = fixedClock(asOf);
 
 const line = (title: string): void => console.log(`\n${title}\n${'-'.repeat(title.length)}`);
 const spark = (xs: readonly (number | null)[]): string => {
   const vals = xs.map((x) => x ?? 0);
   const lo = Math.min(...vals);
   const hi = Math.max(...vals);
-  const bars = '▁▂▃▄▅▆▇█';
-  return vals.map((v) => bars[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * 7)]).join('');
+  return vals.map((v) => '▁▂▃▄▅▆▇█'[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * 7)]).join('');
 };
-const ok = <T>(o: ItemOutcome<T> | undefined): T | undefined => (o?.status === 'ok' ? o.value : undefined);
+const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+const row = (p: ScenePulseSnapshot) => ({ scene: p.scene_slug, heat: p.heat.toFixed(1), growth: pct(p.growth), stage: p.stage, members: p.total_members, rising: p.rising_members, confidence: p.confidence.toFixed(2) });
 
-console.log(`scene-radar demo world: seed ${world.info.seed}, ${world.info.artists} artists, ${world.info.start} .. ${world.info.end}, as of ${asOf.toISOString()}`);
+console.log(`scene-radar demo: seed ${world.info.seed}, ${world.info.artists} artists, history ${world.info.start} .. ${world.info.end}, as of ${asOf.toISOString()}`);
+console.log(`catalog: ${world.catalog.scenes.length} scenes and ${world.catalog.microgenres.length} microgenres with real Every Noise names (e.g. ${world.catalog.scenes.slice(0, 3).map((s) => s.slug).join(', ')})`);
 
-line(`Catalog: ${world.catalog.scenes.length} scenes, ${world.catalog.microgenres.length} microgenres (Every Noise names)`);
-for (const s of world.catalog.scenes.slice(0, 8)) console.log(`  ${s.slug.padEnd(32)} ${s.name.padEnd(26)} ${s.region}/${s.city ?? '-'}  [${s.microgenres.join(', ')}]`);
-console.log(`  ... and ${world.catalog.scenes.length - 8} more`);
-
-line('Ground truth (what a radar should find): careers and what happened to them');
+line('Ground truth of the demo world: careers, and what happened to them');
 console.table(world.truth.summary().byCareer);
 
-// The universe, through MIG.
-const PageSchema = z.object({ items: z.array(ArtistRecordSchema), nextCursor: z.string().nullable() });
-type Page = z.infer<typeof PageSchema>;
-const artists: Page['items'] = [];
-let cursor: string | null = null;
-do {
-  const at: string | null = cursor;
-  const page: Page | undefined = ok(await gateway.call('mig', 'listArtists', PageSchema, (mig, o) => mig.listArtists({ cursor: at, limit: 5_000 }, o), { asOf, deadline }));
-  if (!page) break;
-  artists.push(...page.items);
-  cursor = page.nextCursor;
-} while (cursor !== null);
-line(`Artists known as of ${dayOf(asOf.getTime())}: ${artists.length}`);
+// The Scenes Engine, over the world's sources.
+const radar = createSceneRadar({ sources: world.sources, clock });
+await radar.scenes.importCatalog(world.catalog);
+let t0 = performance.now();
+const refresh = await radar.refresh();
+const refreshMs = performance.now() - t0;
+t0 = performance.now();
+const backfill = await radar.scenes.backfillTrends({ from: addDays(end, -90), to: addDays(end, -1) });
+console.log(
+  `\nScenes Engine: ${refresh.scenes.memberships.memberships} memberships of ${refresh.scenes.memberships.artists} artists, ${refresh.scenes.relationships} relationships (refresh ${refreshMs.toFixed(0)} ms); ` +
+    `${backfill.snapshots} daily snapshots backfilled over ${backfill.days} days (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+);
 
-// Pick a few artists with different careers to show.
-const picks = artists
-  .map((a) => ({ a, t: world.truth.artist(a.slug) }))
-  .filter((x) => x.t)
-  .reduce<Map<string, (typeof artists)[number]>>((m, x) => (m.has(x.t!.career) ? m : m.set(x.t!.career, x.a)), new Map());
-const slugs = [...picks.values()].map((a) => a.slug);
-const from = new Date(asOf.getTime() - 90 * 86_400_000);
-const [networks, releases, campaigns, engagement, articles, events, coherence, memberships] = await Promise.all([
-  gateway.batch('mig', 'getNetworks', slugs, { asOf, deadline }),
-  gateway.batch('cmg', 'getReleases', slugs, { asOf, from: new Date(asOf.getTime() - 365 * 86_400_000), deadline }),
-  gateway.batch('fusion', 'getCampaigns', slugs, { asOf, from, deadline }),
-  gateway.batch('fusion', 'getEngagement', slugs, { asOf, from, deadline }),
-  gateway.batch('coverage', 'getArticles', slugs, { asOf, from, deadline }),
-  gateway.batch('rcf', 'getEvents', slugs, { asOf, from, deadline }),
-  gateway.batch('identityKernel', 'getCoherence', slugs, { asOf, from, deadline }),
-  gateway.batch('scenes', 'getMemberships', slugs, { asOf, deadline }),
-]);
+const global = await radar.scenes.pulse.getGlobalPulse({ limit: 8 });
+line(`Hottest scenes (${global.summary.ok} of ${global.summary.scenes} scenes computed)`);
+console.table(global.hottest.map(row));
+line('Cooling fastest');
+console.table(global.cooling.slice(0, 4).map(row));
 
-line('One artist per career, last 90 days (daily organic engagement as a sparkline)');
-for (const [career, a] of picks) {
-  const e = ok(engagement.get(a.slug));
-  const n = ok(networks.get(a.slug));
-  const m = ok(memberships.get(a.slug))?.[0];
-  const t = world.truth.artist(a.slug)!;
-  console.log(`\n  ${a.name} (${a.slug}), ${a.homeCity ?? '-'}/${a.homeRegion}, career: ${career}`);
-  console.log(`    scene      ${m ? `${m.sceneSlug} (confidence ${m.confidence.toFixed(2)})` : '-'}`);
-  console.log(`    engagement ${e ? spark(e.organic) : '-'}  last ${e?.organic.at(-1) ?? '-'} organic, ${e?.paid.at(-1) ?? '-'} paid`);
-  console.log(`    network    ${n?.tastemakers.length ?? 0} tastemakers, ${n?.collaborators.length ?? 0} collaborators`);
-  console.log(`    90 days    ${ok(articles.get(a.slug))?.length ?? 0} articles, ${ok(events.get(a.slug))?.length ?? 0} events, ${ok(campaigns.get(a.slug))?.length ?? 0} campaigns, ${ok(releases.get(a.slug))?.length ?? 0} releases in a year`);
-  const c = ok(coherence.get(a.slug))?.values.filter((v): v is number => v !== null);
-  console.log(`    identity   coherence ${c?.length ? (c.reduce((s, v) => s + v, 0) / c.length).toFixed(2) : '-'} (90-day mean)`);
-  console.log(`    truth      broke out ${t.brokeOutOn ?? 'no'}, declined ${t.declinedOn ?? 'no'}, anomalies ${t.anomalies.length}`);
+const regional = await radar.scenes.pulse.getRegionalPulse(args.region, { limit: 5 });
+line(`Region ${args.region}: its scenes ranked by heat`);
+console.table(regional.scenes.map(row));
+
+const focus = args.scene ?? global.hottest[0]!.scene_slug;
+const pulse = await radar.scenes.pulse.getScenePulse(focus);
+const trend = await radar.scenes.getSceneTrends(focus, { days: 90 });
+line(`${pulse.name} (${focus}): 90-day trend of heat`);
+console.log(`  ${spark(trend.series.map((r) => r.heat))}`);
+if (trend.summary) console.log(`  change ${trend.summary.change >= 0 ? '+' : ''}${trend.summary.change} points, slope ${trend.summary.slope} a day, peak ${trend.summary.peak.heat} on ${trend.summary.peak.day}`);
+console.log(`  now: heat ${pulse.heat} (${pulse.stage}, ${pct(pulse.growth)} on the previous 30 days), confidence ${pulse.confidence}, ${pulse.active_members} active members, ${pulse.rising_members} rising, ${pulse.new_members} new`);
+console.log('  what drove the heat:');
+for (const e of pulse.explanation) console.log(`    ${e.signal.padEnd(20)} raw ${String(e.raw).padEnd(8)} normalised ${e.normalized.toFixed(2)} x weight ${e.weight.toFixed(2)} = ${e.contribution.toFixed(1)} points  (${e.source}: ${e.unit})`);
+console.log('  who drives it:');
+for (const a of pulse.top_artists.slice(0, 5)) console.log(`    ${a.artist_slug.padEnd(26)} ${a.reason} (membership ${a.confidence.toFixed(2)})`);
+console.log(`  sound: ${pulse.microgenre_mix.slice(0, 5).map((m) => `${m.microgenre} ${(m.share * 100).toFixed(0)}%`).join(', ')}`);
+console.log(`  tastemakers: ${pulse.tastemaker_activity.new_links} new links (${pulse.tastemaker_activity.previous_new_links} the 30 days before); campaigns: ${pulse.campaign_activity.active_campaigns} active, paid share ${pct(pulse.campaign_activity.paid_share)}`);
+const related = await radar.scenes.getRelatedScenes(focus, { limit: 3 });
+console.log(`  related: ${related.map((r) => `${r.scene_slug} (${r.links.map((l) => l.type).join(', ')})`).join('; ')}`);
+const recs = await radar.scenes.recommendScenes({ limit: 3 });
+console.log(`  worth watching: ${recs.items.map((r) => `${r.scene_slug} (${r.reasons.join(', ')})`).join('; ')}`);
+
+// The raw observations behind it: one artist per career, read through the source gateway.
+const gateway = createSourceGateway({ sources: world.sources });
+const deadline = createDeadline(30_000);
+const members = (await radar.scenes.listMemberships({ sceneSlug: focus, limit: 200 })).items.map((m) => m.artist_slug);
+const picks = new Map<string, string>();
+for (const slug of [...members, ...world.dataset.artistSlugs()]) {
+  const career = world.truth.artist(slug)?.career;
+  if (career && !picks.has(career)) picks.set(career, slug);
 }
-
-const hottest = ok(await gateway.call('scenes', 'listHottestScenes', z.array(ScenePulseSummarySchema), (s, o) => s.listHottestScenes({ limit: 5 }, o), { asOf, deadline }));
-line('Hottest scenes (the demo ScenesAdapter, from the latent scene heat)');
-for (const p of hottest ?? []) console.log(`  ${p.sceneSlug.padEnd(32)} heat ${p.heat.toFixed(1).padStart(5)}  growth ${(p.growth * 100).toFixed(1).padStart(6)}%  ${p.stage}`);
-
-const all = [networks, releases, campaigns, engagement, articles, events, coherence, memberships].flatMap((m) => [...m.values()]);
-line('Source outcomes for this demo run');
-console.log(`  ${JSON.stringify(countOutcomes(all))}; daily series end at ${lastCompleteDay(asOf.getTime())} (the last complete day)`);
+const slugs = [...picks.values()];
+const from = new Date(asOf.getTime() - 90 * 86_400_000);
+const [engagement, networks, articles] = await Promise.all([
+  gateway.batch('fusion', 'getEngagement', slugs, { asOf, from, deadline }),
+  gateway.batch('mig', 'getNetworks', slugs, { asOf, deadline }),
+  gateway.batch('coverage', 'getArticles', slugs, { asOf, from, deadline }),
+]);
+const ok = <T>(o: ItemOutcome<T> | undefined): T | undefined => (o?.status === 'ok' ? o.value : undefined);
+line('Raw sources behind one artist per career (last 90 days of organic engagement)');
+for (const [career, slug] of picks) {
+  const e = ok(engagement.get(slug));
+  const tr = world.truth.artist(slug)!;
+  const outcome = tr.brokeOutOn ? `broke out ${tr.brokeOutOn}` : tr.declinedOn ? `declined ${tr.declinedOn}` : tr.anomalies.length ? `${tr.anomalies.length} bought-engagement window(s)` : 'no breakout, no decline';
+  console.log(`  ${career.padEnd(18)} ${slug.padEnd(26)} ${e ? spark(e.organic) : '-'}  ${ok(networks.get(slug))?.tastemakers.length ?? 0} tastemakers, ${ok(articles.get(slug))?.length ?? 0} articles; truth: ${outcome}`);
+}
 deadline.dispose();
 gateway.close();
+await radar.close();

@@ -63,6 +63,8 @@ export const PulseConfigSchema = z
     coolingMaxGrowth: z.number().min(-1).max(10).default(-0.05),
     /** Artists listed in a pulse's `top_artists`. @default 10 */
     topArtists: int(1, 100, 10),
+    /** Active members at which a scene's signals count half (small scenes are shrunk toward neutral). @default 5 */
+    smallSceneMembers: z.number().min(0).max(10_000).default(5),
   })
   .strict()
   .refine((p) => p.coolingMaxGrowth < p.growingMinGrowth, { message: 'coolingMaxGrowth must be below growingMinGrowth', path: ['coolingMaxGrowth'] });

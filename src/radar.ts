@@ -14,14 +14,32 @@ import { scenesAdapterFor } from './scenes/scenes-adapter.js';
 import { memoryScenesStores } from './stores/memory-table.js';
 import type { ScenesStores } from './stores/specs.js';
 
+/** Owned tables of the engines, in {@link SceneRadarOptions.stores}. */
+export interface SceneRadarStoreOptions {
+  /** The Scenes Engine's tables. @default in-memory tables */
+  readonly scenes?: ScenesStores;
+}
+
+/** Cache settings, in {@link SceneRadarOptions.cache}. */
+export interface SceneRadarCacheOptions {
+  /** Cache store shared by the engines (keys are namespaced). @default an in-memory LRU per engine */
+  readonly store?: CacheStore<unknown>;
+}
+
+/** What {@link SceneRadar.refresh} did, by engine. */
+export interface SceneRadarRefreshReport {
+  /** The Scenes Engine's refresh. */
+  scenes: ScenesRefreshReport;
+}
+
 /** Options of {@link createSceneRadar}. */
 export interface SceneRadarOptions {
   /** The host's read-only sources (any may be missing). */
   readonly sources: SceneRadarSources;
   /** Owned tables. @default in-memory tables */
-  readonly stores?: { readonly scenes?: ScenesStores };
+  readonly stores?: SceneRadarStoreOptions;
   /** Cache store shared by the engines (keys are namespaced). @default an in-memory LRU per engine */
-  readonly cache?: { readonly store?: CacheStore<unknown> };
+  readonly cache?: SceneRadarCacheOptions;
   /** Configuration overrides (validated; an invalid one throws `CONFIG_INVALID`). */
   readonly config?: SceneRadarConfigInput;
   /** The clock. @default the system clock */
@@ -39,7 +57,7 @@ export interface SceneRadar {
   /** The Scenes Engine as a `ScenesAdapter` (what the Talent Radar reads). */
   readonly scenesAdapter: ScenesAdapter;
   /** Recomputes memberships, relationships and trend snapshots as of `asOf` (default now). */
-  refresh(asOf?: Date): Promise<{ scenes: ScenesRefreshReport }>;
+  refresh(asOf?: Date): Promise<SceneRadarRefreshReport>;
   /** Aborts source calls in flight and releases caches. */
   close(): Promise<void>;
 }

@@ -126,6 +126,20 @@ describe('Cache', () => {
     expect(await cache.getOrCompute('c', async () => 'after-clear')).toBe('after-clear');
   });
 
+  it('clearPrefix drops matching keys only, including computations in flight', async () => {
+    const cache = new Cache<string>({ ttlMs: 60_000, namespace: 'scenes:' });
+    await cache.getOrCompute('region:uk:20', async () => 'uk');
+    await cache.getOrCompute('global:10', async () => 'global');
+    const gate = deferred<string>();
+    const flight = cache.getOrCompute('region:de:20', () => gate.promise);
+    await cache.clearPrefix('region:');
+    gate.resolve('de-before-clear');
+    await flight;
+    expect(await cache.getOrCompute('region:uk:20', async () => 'uk2')).toBe('uk2');
+    expect(await cache.getOrCompute('region:de:20', async () => 'de2')).toBe('de2');
+    expect(await cache.getOrCompute('global:10', async () => 'unused')).toBe('global');
+  });
+
   it('stays bounded and uses no timers', async () => {
     const cache = new Cache<number>({ ttlMs: 60_000, maxEntries: 3, graceMs: 1000 });
     for (let i = 0; i < 10; i++) await cache.getOrCompute(`k${i}`, async () => i);

@@ -12,15 +12,35 @@ import { MicrogenreRowSchema, SceneRowSchema, type MicrogenreRow, type SceneRow 
 import type { Page } from './types.js';
 import { requireInt, requireSlug } from './validation.js';
 
+/** A scene as a host imports it: a scene row whose `updated_at` may be left out. */
+export interface CatalogSceneInput extends Omit<SceneRow, 'updated_at'> {
+  /** Last update (ISO); the import time when absent. */
+  readonly updated_at?: string;
+}
+
+/** A microgenre as a host imports it: a microgenre row whose `updated_at` may be left out. */
+export interface CatalogMicrogenreInput extends Omit<MicrogenreRow, 'updated_at'> {
+  /** Last update (ISO); the import time when absent. */
+  readonly updated_at?: string;
+}
+
 /** What a host imports: scenes and microgenres (`updated_at` is filled in when missing). */
 export interface CatalogInput {
   /** Scenes. */
-  readonly scenes: readonly (Omit<SceneRow, 'updated_at'> & { readonly updated_at?: string })[];
+  readonly scenes: readonly CatalogSceneInput[];
   /** Microgenres. */
-  readonly microgenres: readonly (Omit<MicrogenreRow, 'updated_at'> & { readonly updated_at?: string })[];
+  readonly microgenres: readonly CatalogMicrogenreInput[];
 }
 
-/** Query for {@link listScenes}. */
+/** What a catalog import wrote. */
+export interface CatalogImportResult {
+  /** Scenes upserted. */
+  scenes: number;
+  /** Microgenres upserted. */
+  microgenres: number;
+}
+
+/** Query for {@link ScenesEngine.listScenes}. */
 export interface ListScenesQuery {
   /** Only scenes of this region. */
   readonly region?: string;
@@ -31,7 +51,7 @@ export interface ListScenesQuery {
 }
 
 /** Imports a catalog: every row validated first; an invalid row rejects the whole import. */
-export async function importCatalog(stores: ScenesStores, input: CatalogInput, clock: Clock): Promise<{ scenes: number; microgenres: number }> {
+export async function importCatalog(stores: ScenesStores, input: CatalogInput, clock: Clock): Promise<CatalogImportResult> {
   const now = new Date(clock.now()).toISOString();
   const parsed = z
     .object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) })

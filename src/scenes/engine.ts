@@ -11,14 +11,14 @@ import { addDays, dayStart, DAY_MS } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { MicrogenreRow, SceneMembershipRow, SceneRow } from '../stores/tables.js';
-import { getMicrogenre, getScene, importCatalog, listMicrogenres, listScenes, type CatalogInput, type ListScenesQuery } from './catalog.js';
+import { getMicrogenre, getScene, importCatalog, listMicrogenres, listScenes, type CatalogImportResult, type CatalogInput, type ListScenesQuery } from './catalog.js';
 import { buildSoundMap } from './membership-math.js';
 import { refreshMemberships, type MembershipReport } from './memberships.js';
-import { recommendScenes, type RecommendationsQuery, type SceneRecommendation } from './recommendations.js';
+import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
-import type { Page, ScenePulse as Pulse } from './types.js';
+import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
 import { requireDate, requireInt, requireSlug } from './validation.js';
 
 /** What a refresh did. */
@@ -31,6 +31,14 @@ export interface ScenesRefreshReport {
   readonly relationships: number;
   /** Trend snapshots written (one per scene with a pulse). */
   readonly snapshots: number;
+}
+
+/** What {@link ScenesEngine.backfillTrends} did. */
+export interface BackfillReport {
+  /** Days replayed. */
+  days: number;
+  /** Trend snapshots written. */
+  snapshots: number;
 }
 
 /** What the engine needs. */
@@ -70,7 +78,7 @@ export class ScenesEngine {
   }
 
   /** Imports scenes and microgenres (validated; all or nothing). */
-  importCatalog(input: CatalogInput): Promise<{ scenes: number; microgenres: number }> {
+  importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
     return importCatalog(this.#d.stores, input, this.#d.clock);
   }
 
@@ -119,7 +127,7 @@ export class ScenesEngine {
   }
 
   /** Scenes for an artist (fit x heat), or the scenes most worth watching. */
-  async recommendScenes(query: RecommendationsQuery = {}): Promise<{ subject: string; items: SceneRecommendation[]; stored: boolean }> {
+  async recommendScenes(query: RecommendationsQuery = {}): Promise<SceneRecommendations> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
     try {
       return await recommendScenes(
@@ -165,7 +173,7 @@ export class ScenesEngine {
    * Replays history: one trend snapshot per scene per day from `from` to `to` (inclusive days),
    * recomputing memberships as of every `membershipEveryDays`-th day. Nothing after each day is read.
    */
-  async backfillTrends(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<{ days: number; snapshots: number }> {
+  async backfillTrends(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
     const from = requireDate(options.from, 'from', new Date(Number.NaN), 'SCENES_INVALID_PARAMS');
     const to = requireDate(options.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_INVALID_PARAMS');
     const every = requireInt(options.membershipEveryDays, 'membershipEveryDays', { min: 1, max: 365, default: 7 }, 'SCENES_INVALID_PARAMS');

@@ -10,10 +10,20 @@ import { clamp01 } from '../core/features/stats.js';
 import { slugify } from '../core/slug.js';
 import { DAY_MS } from '../core/time.js';
 
+/** Weights of the three membership components (renormalised to sum to 1). */
+export interface MembershipWeights {
+  /** Weight of sound: microgenres and sound-map proximity. */
+  readonly sound: number;
+  /** Weight of place: home city or region. */
+  readonly place: number;
+  /** Weight of people: shared tastemakers and collaborators. */
+  readonly people: number;
+}
+
 /** Tunable policy of memberships (lives in config: `scenes.membership`). */
 export interface MembershipParams {
   /** Weights of the three components. */
-  readonly weights: { readonly sound: number; readonly place: number; readonly people: number };
+  readonly weights: MembershipWeights;
   /** Place score for the same region but another city. */
   readonly sameRegionPlace: number;
   /** Half-life of a release's weight in the artist's sound, days. */
@@ -71,8 +81,16 @@ export function artistSound(releases: readonly ReleaseFingerprint[], asOfMs: num
   return out;
 }
 
+/** Result of {@link soundScore}. */
+export interface SoundScore {
+  /** Sound score, 0-1. */
+  score: number;
+  /** Microgenres of the artist's sound that are also the scene's. */
+  shared: string[];
+}
+
 /** Sound score 0-1: share of the artist's sound inside the scene, blended with map proximity. */
-export function soundScore(sound: ReadonlyMap<string, number>, scene: MembershipScene, map: SoundMap, p: MembershipParams): { score: number; shared: string[] } {
+export function soundScore(sound: ReadonlyMap<string, number>, scene: MembershipScene, map: SoundMap, p: MembershipParams): SoundScore {
   if (sound.size === 0) return { score: 0, shared: [] };
   const inScene = new Set(scene.microgenres);
   let overlap = 0;
@@ -112,8 +130,18 @@ export interface SceneCircle {
   readonly core: ReadonlySet<string>;
 }
 
+/** Result of {@link peopleScore}. */
+export interface PeopleScore {
+  /** People score, 0-1. */
+  score: number;
+  /** The artist's tastemakers that also back another core member of the scene. */
+  tastemakers: number;
+  /** The artist's collaborators that are core members of the scene. */
+  collaborators: number;
+}
+
 /** People score 0-1: the share of the artist's tastemaker weight and collaborators inside the scene's circle. */
-export function peopleScore(slug: string, network: ArtistNetwork | undefined, circle: SceneCircle): { score: number; tastemakers: number; collaborators: number } {
+export function peopleScore(slug: string, network: ArtistNetwork | undefined, circle: SceneCircle): PeopleScore {
   if (!network) return { score: 0, tastemakers: 0, collaborators: 0 };
   const isCore = circle.core.has(slug);
   let inCircle = 0;

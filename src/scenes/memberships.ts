@@ -15,6 +15,14 @@ import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
 import { artistSound, buildSoundMap, membershipConfidence, peopleScore, placeScore, soundScore, type SceneCircle } from './membership-math.js';
 
+/** Outcome counts of a membership refresh's source reads, by source. */
+export interface MembershipSourceCounts {
+  /** MIG reads (artist networks). */
+  readonly mig: OutcomeCounts;
+  /** CMG reads (releases). */
+  readonly cmg: OutcomeCounts;
+}
+
 /** What a membership refresh did. */
 export interface MembershipReport {
   /** Artists walked. */
@@ -24,7 +32,7 @@ export interface MembershipReport {
   /** Artists whose reads failed and whose previous memberships were kept. */
   readonly kept: number;
   /** Outcome counts of the source reads. */
-  readonly sources: { readonly mig: OutcomeCounts; readonly cmg: OutcomeCounts };
+  readonly sources: MembershipSourceCounts;
   /** For each scene, the tastemakers backing its core members (tastemaker -> core members backed). */
   readonly circles: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }

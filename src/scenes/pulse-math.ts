@@ -12,10 +12,22 @@ import type { OutcomeCounts } from '../core/gateway/outcome.js';
 import { clamp01, logGrowth, logistic, topK } from '../core/features/stats.js';
 import { windowMean } from '../core/features/series.js';
 import { addDays, DAY_MS, lastCompleteDay } from '../core/time.js';
-import type { ExplanationItem, ScenePulse, ScenePulseArtist } from './types.js';
+import type { ExplanationItem, ScenePulseSnapshot, ScenePulseArtist } from './types.js';
 
 /** Version of the pulse model, reported with every pulse. */
 export const PULSE_MODEL_VERSION = 'scene-pulse-1';
+
+/** Weights of the four heat signals (renormalised over the signals with evidence). */
+export interface PulseWeights {
+  /** Weight of member momentum (confidence-weighted log growth of organic engagement). */
+  readonly momentum: number;
+  /** Weight of the rising-member share. */
+  readonly rising: number;
+  /** Weight of new members per active member. */
+  readonly newMembers: number;
+  /** Weight of tastemaker activity (new tastemaker links per active member). */
+  readonly tastemakers: number;
+}
 
 /** Tunable policy of the pulse (lives in config: `scenes.pulse`). */
 export interface PulseParams {
@@ -36,7 +48,7 @@ export interface PulseParams {
   /** New tastemaker links per active member per window at which the signal reaches 0.63. */
   readonly tastemakerScale: number;
   /** Weights of the four signals (renormalised over available signals). */
-  readonly weights: { readonly momentum: number; readonly rising: number; readonly newMembers: number; readonly tastemakers: number };
+  readonly weights: PulseWeights;
   /** Heat below which a scene that is not cooling is `emerging`. */
   readonly emergingMaxHeat: number;
   /** Relative heat growth above which a scene is `growing`. */
@@ -45,6 +57,8 @@ export interface PulseParams {
   readonly coolingMaxGrowth: number;
   /** Artists listed in `top_artists`. */
   readonly topArtists: number;
+  /** Members at which a scene's signals count half: each is shrunk toward neutral by n / (n + this). */
+  readonly smallSceneMembers: number;
 }
 
 /** A member as the pulse needs it. */
@@ -59,10 +73,20 @@ export interface PulseMember {
   readonly microgenres: readonly string[];
 }
 
+/** The scene a pulse is computed for. */
+export interface PulseScene {
+  /** Scene slug. */
+  readonly slug: string;
+  /** Display name. */
+  readonly name: string;
+  /** Region code. */
+  readonly region: string;
+}
+
 /** Everything one pulse is computed from. */
 export interface PulseInput {
   /** The scene. */
-  readonly scene: { readonly slug: string; readonly name: string; readonly region: string };
+  readonly scene: PulseScene;
   /** Its members, strongest first. */
   readonly members: readonly PulseMember[];
   /** Engagement of members whose Fusion read was ok. */
@@ -145,12 +169,18 @@ function windowSignals(input: PulseInput, p: PulseParams, endDay: string): Windo
 
 function heatOf(s: WindowSignals, p: PulseParams): { heat: number; items: ExplanationItem[]; coverage: number } {
   const perActive = (x: number): number => x / Math.max(1, s.active);
-  const signals: Array<Omit<ExplanationItem, 'weight' | 'contribution'> & { w: number }> = [
+  const signals: Array<Omit<ExplanationItem, 'weight' | 'contribution' | 'normalized'> & { normalized: number; w: number }> = [
     { signal: 'member_momentum', source: 'fusion', unit: 'log growth of daily organic engagement (confidence-weighted mean)', raw: s.momentum ?? 0, normalized: s.momentum === null ? 0 : logistic(s.momentum, 0, p.momentumScale), available: s.momentum !== null, w: p.weights.momentum },
     { signal: 'rising_members', source: 'fusion', unit: 'confidence-weighted share of members rising', raw: s.risingShare ?? 0, normalized: s.risingShare === null ? 0 : clamp01(s.risingShare / p.risingShareSaturation), available: s.risingShare !== null, w: p.weights.rising },
     { signal: 'new_members', source: 'scenes', unit: 'new members per active member in the window', raw: perActive(s.newMembers), normalized: clamp01(perActive(s.newMembers) / p.newMemberSaturation), available: true, w: p.weights.newMembers },
     { signal: 'tastemaker_activity', source: 'mig', unit: 'new tastemaker links per active member in the window', raw: perActive(s.newLinks ?? 0), normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / p.tastemakerScale), available: s.newLinks !== null, w: p.weights.tastemakers },
   ];
+  // Small scenes are noisy: shrink each signal toward its neutral value by n / (n + k).
+  const shrink = s.active / (s.active + p.smallSceneMembers);
+  for (const x of signals) {
+    const neutral = x.signal === 'member_momentum' ? 0.5 : 0;
+    if (x.available) x.normalized = neutral + shrink * (x.normalized - neutral);
+  }
   const total = signals.reduce((a, x) => a + x.w, 0);
   const avail = signals.filter((x) => x.available).reduce((a, x) => a + x.w, 0);
   const items = signals.map(({ w, ...x }) => {
@@ -175,7 +205,7 @@ function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
  * pulse.heat; pulse.stage; pulse.explanation;
  * ```
  */
-export function computePulse(input: PulseInput, p: PulseParams): ScenePulse {
+export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnapshot {
   const endDay = lastCompleteDay(input.asOfMs);
   const now = windowSignals(input, p, endDay);
   const before = windowSignals(input, p, addDays(endDay, -p.windowDays));
@@ -240,7 +270,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulse {
     tastemaker_activity: { new_links: now.newLinks ?? 0, previous_new_links: before.newLinks ?? 0, active_tastemakers: tastemakers.size },
     campaign_activity: { active_campaigns: activeCampaigns, paid_share: paid + organic > 0 ? round(paid / (paid + organic)) : 0 },
     explanation: cur.items.map((x) => ({ ...x, raw: round(x.raw), normalized: round(x.normalized), weight: round(x.weight), contribution: round(x.contribution, 2) })),
-    confidence: round(clamp01(evidence)),
+    confidence: round(clamp01(evidence * (now.active / (now.active + p.smallSceneMembers)))),
     sources: input.sources,
     status: degraded ? 'degraded' : 'ok',
     asOf: new Date(input.asOfMs).toISOString(),

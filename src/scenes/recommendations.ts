@@ -14,7 +14,7 @@ import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneRecommendationRow } from '../stores/tables.js';
 import { artistSound, buildSoundMap, membershipConfidence, placeScore, soundScore } from './membership-math.js';
-import type { ScenePulse } from './types.js';
+import type { ScenePulseSnapshot } from './types.js';
 import { requireInt, requireSlug } from './validation.js';
 
 /** Query for scene recommendations. */
@@ -28,11 +28,21 @@ export interface RecommendationsQuery {
 /** A recommended scene. */
 export type SceneRecommendation = Omit<SceneRecommendationRow, 'subject'>;
 
+/** Recommended scenes for one subject. */
+export interface SceneRecommendations {
+  /** Who they are for: `artist:<slug>`, or `watch` for the watch list. */
+  subject: string;
+  /** Recommended scenes, best first. */
+  items: SceneRecommendation[];
+  /** Whether they were read from stored results rather than computed. */
+  stored: boolean;
+}
+
 /** Recommends scenes, reading stored results while they are valid. */
 export async function recommendScenes(
-  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowMs: number; pulses: () => Promise<readonly ScenePulse[]>; deadline: Deadline },
+  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowMs: number; pulses: () => Promise<readonly ScenePulseSnapshot[]>; deadline: Deadline },
   query: RecommendationsQuery,
-): Promise<{ subject: string; items: SceneRecommendation[]; stored: boolean }> {
+): Promise<SceneRecommendations> {
   const limit = requireInt(query.limit, 'limit', { min: 1, max: 50, default: 10 }, 'SCENES_INVALID_PARAMS');
   const artist = query.artistSlug === undefined ? undefined : requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
   const subject = artist ? `artist:${artist}` : 'watch';

@@ -11,6 +11,16 @@ import type { SceneMembershipRow, SceneRelationshipRow, SceneRow } from '../stor
 import type { SoundMap } from './membership-math.js';
 import { requireInt, requireSlug } from './validation.js';
 
+/** One stored link between two scenes. */
+export interface SceneRelationshipLink {
+  /** Relationship type. */
+  readonly type: SceneRelationshipRow['type'];
+  /** Link weight, 0-1. */
+  readonly weight: number;
+  /** Evidence count: shared members, microgenres or tastemakers, by type. */
+  readonly evidence: number;
+}
+
 /** A related scene with the links that relate it. */
 export interface RelatedScene {
   /** Related scene slug. */
@@ -18,7 +28,7 @@ export interface RelatedScene {
   /** Mean weight over the three relationship types (a missing type counts 0), 0-1. */
   readonly weight: number;
   /** The stored links, strongest first. */
-  readonly links: readonly { readonly type: SceneRelationshipRow['type']; readonly weight: number; readonly evidence: number }[];
+  readonly links: readonly SceneRelationshipLink[];
 }
 
 function soundSimilarity(a: SceneRow, b: SceneRow, map: SoundMap): { weight: number; evidence: number } {

@@ -23,8 +23,22 @@ import { countOutcomes, type ItemOutcome } from '../core/gateway/outcome.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { computePulse, type PulseMember } from './pulse-math.js';
-import type { SceneBatchItem, ScenePulse as Pulse } from './types.js';
+import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
 import { requireInt, requireSlug } from './validation.js';
+
+/** How the scenes of the catalog ended in a {@link GlobalScenePulse}. */
+export interface GlobalScenePulseSummary {
+  /** Scenes in the catalog. */
+  readonly scenes: number;
+  /** Scenes with a fresh pulse. */
+  readonly ok: number;
+  /** Scenes served their last good pulse. */
+  readonly stale: number;
+  /** Scenes whose pulse did not finish in time. */
+  readonly timeout: number;
+  /** Scenes whose pulse failed. */
+  readonly error: number;
+}
 
 /** The global scene pulse: hottest, fastest growing and cooling scenes. */
 export interface GlobalScenePulse {
@@ -39,7 +53,7 @@ export interface GlobalScenePulse {
   /** Cooling scenes, fastest-cooling first. */
   readonly cooling: readonly Pulse[];
   /** How the scenes of the catalog ended. */
-  readonly summary: { readonly scenes: number; readonly ok: number; readonly stale: number; readonly timeout: number; readonly error: number };
+  readonly summary: GlobalScenePulseSummary;
 }
 
 /** A region's scenes ranked by heat. */
@@ -180,6 +194,9 @@ export class ScenePulse {
       return;
     }
     await this.#d.cache.delete(`pulse:${requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR')}`);
+    // Regional and global pulses include this scene: they go too.
+    await this.#d.cache.clearPrefix('region:');
+    await this.#d.cache.clearPrefix('global:');
   }
 
   /**

@@ -10,9 +10,9 @@ import { createDeadline } from '../core/gateway/deadline.js';
 import { topK } from '../core/features/stats.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesEngine } from './engine.js';
-import type { ScenePulse } from './types.js';
+import type { ScenePulseSnapshot } from './types.js';
 
-const summary = (p: ScenePulse): ScenePulseSummary => ({ sceneSlug: p.scene_slug, heat: p.heat, growth: p.growth, stage: p.stage, asOf: p.asOf });
+const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({ sceneSlug: p.scene_slug, heat: p.heat, growth: p.growth, stage: p.stage, asOf: p.asOf });
 
 /**
  * A `ScenesAdapter` over an engine. Near "now" (within the pulse TTL) it serves the engine's
@@ -24,8 +24,8 @@ const summary = (p: ScenePulse): ScenePulseSummary => ({ sceneSlug: p.scene_slug
  */
 export function scenesAdapterFor(engine: ScenesEngine, deps: { readonly config: SceneRadarConfig; readonly clock: Clock }): ScenesAdapter {
   const live = (asOf: Date): boolean => Math.abs(asOf.getTime() - deps.clock.now()) <= deps.config.scenes.scenePulseTtlMs;
-  const pulses = async (slugs: readonly string[], asOf: Date): Promise<ScenePulse[]> => {
-    const out: ScenePulse[] = [];
+  const pulses = async (slugs: readonly string[], asOf: Date): Promise<ScenePulseSnapshot[]> => {
+    const out: ScenePulseSnapshot[] = [];
     const max = deps.config.scenes.maxScenesPerQuery;
     for (let i = 0; i < slugs.length; i += max) {
       const chunk = slugs.slice(i, i + max);

@@ -8,8 +8,28 @@ import { slope } from '../core/features/stats.js';
 import { addDays, dayOf, lastCompleteDay } from '../core/time.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneTrendRow } from '../stores/tables.js';
-import type { ScenePulse } from './types.js';
+import type { ScenePulseSnapshot } from './types.js';
 import { requireInt, requireSlug } from './validation.js';
+
+/** The hottest snapshot of a trend. */
+export interface TrendPeak {
+  /** Its day (`YYYY-MM-DD`). */
+  readonly day: string;
+  /** Its heat, 0-100. */
+  readonly heat: number;
+}
+
+/** Summary of a scene's trend series. */
+export interface SceneTrendsSummary {
+  /** Heat on the last snapshot minus heat on the first. */
+  readonly change: number;
+  /** Least-squares slope of heat, points per day. */
+  readonly slope: number;
+  /** Hottest snapshot. */
+  readonly peak: TrendPeak;
+  /** Snapshots in the span / days in the span. */
+  readonly coverage: number;
+}
 
 /** A scene's trend over a span of days. */
 export interface SceneTrends {
@@ -24,20 +44,11 @@ export interface SceneTrends {
   /** Stored daily snapshots in the span, oldest first (days without a snapshot are absent). */
   readonly series: readonly SceneTrendRow[];
   /** Summary of the series, or null when it is empty. */
-  readonly summary: {
-    /** Heat on the last snapshot minus heat on the first. */
-    readonly change: number;
-    /** Least-squares slope of heat, points per day. */
-    readonly slope: number;
-    /** Hottest snapshot. */
-    readonly peak: { readonly day: string; readonly heat: number };
-    /** Snapshots in the span / days in the span. */
-    readonly coverage: number;
-  } | null;
+  readonly summary: SceneTrendsSummary | null;
 }
 
 /** The `scene_trends` row of a pulse: the snapshot of its last complete day. */
-export function trendRowOf(pulse: ScenePulse): SceneTrendRow {
+export function trendRowOf(pulse: ScenePulseSnapshot): SceneTrendRow {
   return {
     scene_slug: pulse.scene_slug,
     day: lastCompleteDay(Date.parse(pulse.asOf)),

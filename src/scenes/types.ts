@@ -41,8 +41,34 @@ export interface ScenePulseArtist {
   readonly reason: string;
 }
 
+/** One microgenre's share of a scene. */
+export interface MicrogenreShare {
+  /** Microgenre slug. */
+  readonly microgenre: string;
+  /** Confidence-weighted share among the scene's members, 0-1. */
+  readonly share: number;
+}
+
+/** Tastemaker attention to a scene's members. */
+export interface TastemakerActivity {
+  /** Tastemaker links to members that appeared in the current window. */
+  readonly new_links: number;
+  /** The same in the previous window. */
+  readonly previous_new_links: number;
+  /** Distinct tastemakers backing members as of the pulse. */
+  readonly active_tastemakers: number;
+}
+
+/** Paid activity among a scene's members (it never counts towards heat). */
+export interface CampaignActivity {
+  /** Campaigns running at some point in the current window. */
+  readonly active_campaigns: number;
+  /** Paid share of members' engagement in the window, 0-1. */
+  readonly paid_share: number;
+}
+
 /** How hot and how fast-moving a scene is, as of a time. */
-export interface ScenePulse {
+export interface ScenePulseSnapshot {
   /** Scene slug. */
   readonly scene_slug: string;
   /** Scene name. */
@@ -68,11 +94,11 @@ export interface ScenePulse {
   /** Members driving the scene, strongest first. */
   readonly top_artists: readonly ScenePulseArtist[];
   /** Share of each microgenre among members (confidence-weighted), largest first. */
-  readonly microgenre_mix: readonly { readonly microgenre: string; readonly share: number }[];
+  readonly microgenre_mix: readonly MicrogenreShare[];
   /** Tastemaker links to members that appeared in the last 30 days, and the 30 before. */
-  readonly tastemaker_activity: { readonly new_links: number; readonly previous_new_links: number; readonly active_tastemakers: number };
+  readonly tastemaker_activity: TastemakerActivity;
   /** Paid campaigns running among members and the paid share of engagement (last 30 days). */
-  readonly campaign_activity: { readonly active_campaigns: number; readonly paid_share: number };
+  readonly campaign_activity: CampaignActivity;
   /** What drove the heat, signal by signal. */
   readonly explanation: readonly ExplanationItem[];
   /** How much of the evidence was available, 0-1. */
@@ -99,7 +125,7 @@ export interface SceneBatchItem {
   /** `ok`, `stale` (an older cached pulse was served), `timeout`, `error` or `not_found`. */
   readonly status: SceneItemStatus;
   /** The pulse, for `ok` and `stale`. */
-  readonly pulse?: ScenePulse;
+  readonly pulse?: ScenePulseSnapshot;
   /** What went wrong, for `timeout` and `error`. */
   readonly message?: string;
 }

@@ -164,6 +164,16 @@ export class Cache<V> {
     await this.#store.delete(this.#ns + key);
   }
 
+  /** Forgets every key starting with `prefix`; matching computations in flight will not be stored. */
+  async clearPrefix(prefix: string): Promise<void> {
+    for (const [key, flight] of this.#flights) {
+      if (!key.startsWith(prefix)) continue;
+      flight.invalidated = true;
+      this.#flights.delete(key);
+    }
+    await this.#store.clear(this.#ns + prefix);
+  }
+
   /** Forgets every key of this cache; computations in flight will not be stored. */
   async clear(): Promise<void> {
     for (const flight of this.#flights.values()) flight.invalidated = true;
