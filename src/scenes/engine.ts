@@ -171,7 +171,8 @@ export class ScenesEngine {
 
   /**
    * Replays history: one trend snapshot per scene per day from `from` to `to` (inclusive days),
-   * recomputing memberships as of every `membershipEveryDays`-th day. Nothing after each day is read.
+   * recomputing memberships as of every `membershipEveryDays`-th day, then as of now again. Nothing
+   * after each replayed day is read for it.
    */
   async backfillTrends(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
     const from = requireDate(options.from, 'from', new Date(Number.NaN), 'SCENES_INVALID_PARAMS');
@@ -195,6 +196,14 @@ export class ScenesEngine {
         }
       }
       snapshots += await this.#snapshot(scenes, at);
+    }
+    // The replay left memberships as of its last day: bring them back to now.
+    const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
+    try {
+      const nowIso = new Date(this.#d.clock.now()).toISOString();
+      await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso }, new Date(this.#d.clock.now()), deadline);
+    } finally {
+      deadline.dispose();
     }
     await this.pulse.clearCache();
     return { days, snapshots };
