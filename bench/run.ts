@@ -7,12 +7,14 @@ import { availableParallelism, cpus } from 'node:os';
 import { cacheSuite } from './suites/cache.js';
 import { demoWorldSuite } from './suites/demo-world.js';
 import { gatewaySuite } from './suites/gateway.js';
+import { scenesSuite } from './suites/scenes.js';
 import type { Figure } from './harness.js';
 
 const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['cache', cacheSuite],
   ['gateway', gatewaySuite],
   ['demo-world', demoWorldSuite],
+  ['scenes', scenesSuite],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

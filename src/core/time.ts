@@ -36,3 +36,44 @@ export function daysBetween(from: string, to: string): number {
 export function lastCompleteDay(asOfMs: number): string {
   return dayOf(asOfMs - DAY_MS);
 }
+
+const DIGIT0 = 48;
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = s.charCodeAt(i) - DIGIT0;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Epoch ms of an ISO 8601 instant. The canonical UTC forms (`YYYY-MM-DDTHH:MM:SSZ` and
+ * `YYYY-MM-DDTHH:MM:SS.sssZ`, what `toISOString` writes) take a fast path several times quicker
+ * than `Date.parse`; anything else (offsets, other precisions) falls back to `Date.parse`.
+ * Returns NaN for an invalid instant.
+ * @example
+ * ```ts
+ * parseInstant('2026-11-24T00:00:00.000Z'); // 1795478400000
+ * ```
+ */
+export function parseInstant(iso: string): number {
+  const n = iso.length;
+  if ((n === 20 || n === 24) && iso.charCodeAt(n - 1) === 90 /* Z */ && iso[4] === '-' && iso[7] === '-' && iso[10] === 'T' && iso[13] === ':' && iso[16] === ':') {
+    const y = digits(iso, 0, 4);
+    const mo = digits(iso, 5, 2);
+    const d = digits(iso, 8, 2);
+    const h = digits(iso, 11, 2);
+    const mi = digits(iso, 14, 2);
+    const se = digits(iso, 17, 2);
+    const ms = n === 24 ? (iso[19] === '.' ? digits(iso, 20, 3) : -1) : 0;
+    if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59 && ms >= 0) {
+      // Date.UTC would roll 2026-02-31 over to March: such a day is invalid, as Date.parse says.
+      const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+      const monthDays = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+      return d <= monthDays ? Date.UTC(y, mo - 1, d, h, mi, se, ms) : Number.NaN;
+    }
+  }
+  return Date.parse(iso);
+}

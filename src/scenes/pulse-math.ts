@@ -6,12 +6,11 @@
  * and the lifecycle stage. Signals whose source gave no evidence are left out, the remaining
  * weights renormalised, and confidence drops by the weight that was missing.
  */
-import type { ArtistNetwork, Campaign, EngagementSeries, SceneStage } from '../contracts/payloads.js';
+import type { ArtistNetwork, EngagementSeries, SceneStage } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { OutcomeCounts } from '../core/gateway/outcome.js';
 import { clamp01, logGrowth, logistic, topK } from '../core/features/stats.js';
-import { windowMean } from '../core/features/series.js';
-import { addDays, DAY_MS, lastCompleteDay } from '../core/time.js';
+import { DAY_MS, dayStart, lastCompleteDay, parseInstant } from '../core/time.js';
 import type { ExplanationItem, ScenePulseSnapshot, ScenePulseArtist } from './types.js';
 
 /** Version of the pulse model, reported with every pulse. */
@@ -93,8 +92,6 @@ export interface PulseInput {
   readonly engagement: ReadonlyMap<string, EngagementSeries>;
   /** Networks of members whose MIG read was ok. */
   readonly networks: ReadonlyMap<string, ArtistNetwork>;
-  /** Campaigns of members whose Fusion read was ok. */
-  readonly campaigns: ReadonlyMap<string, readonly Campaign[]>;
   /** Outcome counts of the reads, by source. */
   readonly sources: Partial<Record<SourceName, OutcomeCounts>>;
   /** As-of instant, epoch ms. */
@@ -110,60 +107,167 @@ interface WindowSignals {
   readonly active: number;
   readonly newMembers: number;
   readonly newLinks: number | null;
-  readonly growthBySlug: Map<string, { growth: number; engagement: number }>;
 }
 
-/** Signals of the window ending at `endDay` (inclusive) and starting at `startMs`. */
-function windowSignals(input: PulseInput, p: PulseParams, endDay: string): WindowSignals {
+/**
+ * A member with every date parsed once and its engagement reduced to three window means:
+ * `m0` the current window, `m1` the one before, `m2` the one before that (NaN when unknown).
+ */
+interface Prepared {
+  readonly m: PulseMember;
+  readonly joined: number;
+  readonly hasSeries: boolean;
+  readonly m0: number;
+  readonly m1: number;
+  readonly m2: number;
+  /** Mean daily paid engagement in the current window (NaN when unknown). */
+  readonly paid0: number;
+  /** Whether its network is known. */
+  readonly hasNetwork: boolean;
+  /** Tastemaker links that appeared in the current window. */
+  readonly links0: number;
+  /** Tastemaker links that appeared in the window before. */
+  readonly links1: number;
+}
+
+/** Mean of the known values of `values[end - days + 1 .. end]`, or NaN when none is known. */
+function meanAt(values: readonly (number | null)[], end: number, days: number): number {
+  let sum = 0;
+  let known = 0;
+  for (let i = Math.max(0, end - days + 1), last = Math.min(end, values.length - 1); i <= last; i++) {
+    const v = values[i];
+    // Values were validated as finite numbers or null at the gateway.
+    if (v !== null && v !== undefined) {
+      sum += v;
+      known++;
+    }
+  }
+  return known === 0 ? Number.NaN : sum / known;
+}
+
+function prepare(input: PulseInput, endDay: string, w: number, tastemakers: Set<string>): Prepared[] {
+  const endMs = dayStart(endDay);
+  const end0 = endMs + DAY_MS;
+  const start0 = end0 - w * DAY_MS;
+  const start1 = start0 - w * DAY_MS;
+  const out: Prepared[] = new Array(input.members.length);
+  // Most series of one read share their start day: parse it once.
+  let lastStart = '';
+  let lastEnd = 0;
+  for (let i = 0; i < input.members.length; i++) {
+    const m = input.members[i]!;
+    const series = input.engagement.get(m.artist_slug);
+    const net = input.networks.get(m.artist_slug);
+    let links0 = 0;
+    let links1 = 0;
+    if (net) {
+      const list = net.tastemakers;
+      for (let j = 0; j < list.length; j++) {
+        const l = list[j]!;
+        const t = parseInstant(l.since);
+        if (t >= start0 && t < end0) links0++;
+        else if (t >= start1 && t < start0) links1++;
+        tastemakers.add(l.tastemaker);
+      }
+    }
+    let m0 = Number.NaN;
+    let m1 = Number.NaN;
+    let m2 = Number.NaN;
+    let paid0 = Number.NaN;
+    if (series) {
+      if (series.start !== lastStart) {
+        lastStart = series.start;
+        lastEnd = Math.round((endMs - dayStart(series.start)) / DAY_MS);
+      }
+      // The three organic windows in one pass over the series (newest first).
+      const o = series.organic;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let k0 = 0;
+      let k1 = 0;
+      let k2 = 0;
+      const lo = Math.max(0, lastEnd - 3 * w + 1);
+      const b1 = lastEnd - w;
+      const b2 = lastEnd - 2 * w;
+      for (let j = Math.min(lastEnd, o.length - 1); j >= lo; j--) {
+        const v = o[j];
+        // Values were validated as finite numbers or null at the gateway.
+        if (v === null || v === undefined) continue;
+        if (j > b1) {
+          s0 += v;
+          k0++;
+        } else if (j > b2) {
+          s1 += v;
+          k1++;
+        } else {
+          s2 += v;
+          k2++;
+        }
+      }
+      m0 = k0 ? s0 / k0 : Number.NaN;
+      m1 = k1 ? s1 / k1 : Number.NaN;
+      m2 = k2 ? s2 / k2 : Number.NaN;
+      paid0 = meanAt(series.paid, lastEnd, w);
+    }
+    out[i] = { m, joined: parseInstant(m.joined_at), hasSeries: series !== undefined, m0, m1, m2, paid0, hasNetwork: net !== undefined, links0, links1 };
+  }
+  return out;
+}
+
+/**
+ * Signals of the window ending `shift` days before the pulse's last complete day. When `growth`
+ * and `engagement` are given, each member's growth and current engagement are written there
+ * (NaN when unknown), for the top-artist ranking.
+ */
+function windowSignals(members: readonly Prepared[], p: PulseParams, endDay: string, shift: number, haveNetworks: boolean, growth?: Float64Array, engagement?: Float64Array): WindowSignals {
   const w = p.windowDays;
-  const prevEnd = addDays(endDay, -w);
-  const windowStartMs = Date.parse(`${addDays(endDay, -w + 1)}T00:00:00.000Z`);
-  const windowEndMs = Date.parse(`${endDay}T00:00:00.000Z`) + DAY_MS;
+  const windowEndMs = dayStart(endDay) + DAY_MS - shift * DAY_MS;
+  const windowStartMs = windowEndMs - w * DAY_MS;
   let weighted = 0;
   let weightSum = 0;
   let risingWeight = 0;
   let rising = 0;
   let active = 0;
+  let present = 0;
   let newMembers = 0;
   let newLinks = 0;
-  const growthBySlug = new Map<string, { growth: number; engagement: number }>();
-  for (const m of input.members) {
-    const joined = Date.parse(m.joined_at);
-    if (joined > windowEndMs) continue; // not yet a member in this window
-    if (joined >= windowStartMs) newMembers++;
-    const series = input.engagement.get(m.artist_slug);
-    if (series) {
-      const organic = { start: series.start, values: series.organic };
-      const cur = windowMean(organic, endDay, w);
-      const prev = windowMean(organic, prevEnd, w);
-      if (cur !== null && cur > 0) active++;
-      if (cur !== null && prev !== null) {
+  for (let i = 0; i < members.length; i++) {
+    const x = members[i]!;
+    if (growth) growth[i] = Number.NaN;
+    if (x.joined > windowEndMs) continue; // not yet a member in this window
+    present++;
+    if (x.joined >= windowStartMs) newMembers++;
+    if (x.hasSeries) {
+      const cur = shift === 0 ? x.m0 : x.m1;
+      const prev = shift === 0 ? x.m1 : x.m2;
+      if (cur > 0) active++;
+      if (cur === cur && prev === prev) {
         const g = logGrowth(prev, cur, p.engagementFloor);
-        weighted += m.confidence * g;
-        weightSum += m.confidence;
-        growthBySlug.set(m.artist_slug, { growth: Math.exp(g) - 1, engagement: cur });
+        const c = x.m.confidence;
+        weighted += c * g;
+        weightSum += c;
+        if (growth && engagement) {
+          growth[i] = Math.exp(g) - 1;
+          engagement[i] = cur;
+        }
         if (g >= p.risingLogGrowth && cur >= p.risingMinEngagement) {
           rising++;
-          risingWeight += m.confidence;
+          risingWeight += c;
         }
       }
     }
-    const net = input.networks.get(m.artist_slug);
-    if (net) for (const l of net.tastemakers) {
-      const t = Date.parse(l.since);
-      if (t >= windowStartMs && t < windowEndMs) newLinks++;
-    }
+    if (x.hasNetwork) newLinks += shift === 0 ? x.links0 : x.links1;
   }
   const haveEngagement = weightSum > 0;
-  if (!haveEngagement) active = input.members.filter((m) => Date.parse(m.joined_at) < windowEndMs).length;
   return {
     momentum: haveEngagement ? weighted / weightSum : null,
     risingShare: haveEngagement ? risingWeight / weightSum : null,
     rising,
-    active,
+    // Without engagement evidence, every member present counts as active.
+    active: haveEngagement ? active : present,
     newMembers,
-    newLinks: input.networks.size > 0 ? newLinks : null,
-    growthBySlug,
+    newLinks: haveNetworks ? newLinks : null,
   };
 }
 
@@ -207,8 +311,13 @@ function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
  */
 export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnapshot {
   const endDay = lastCompleteDay(input.asOfMs);
-  const now = windowSignals(input, p, endDay);
-  const before = windowSignals(input, p, addDays(endDay, -p.windowDays));
+  const tastemakers = new Set<string>();
+  const prepared = prepare(input, endDay, p.windowDays, tastemakers);
+  const haveNetworks = input.networks.size > 0;
+  const growthOf = new Float64Array(prepared.length);
+  const engagementOf = new Float64Array(prepared.length);
+  const now = windowSignals(prepared, p, endDay, 0, haveNetworks, growthOf, engagementOf);
+  const before = windowSignals(prepared, p, endDay, p.windowDays, haveNetworks);
   const cur = heatOf(now, p);
   const prev = heatOf(before, p);
   const growth = (cur.heat - prev.heat) / Math.max(prev.heat, 10);
@@ -223,14 +332,22 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
       : (p.weights.momentum * engagementCoverage + p.weights.rising * engagementCoverage + p.weights.newMembers + p.weights.tastemakers * networkCoverage) /
         (p.weights.momentum + p.weights.rising + p.weights.newMembers + p.weights.tastemakers);
 
-  const confidenceOf = new Map(input.members.map((m) => [m.artist_slug, m.confidence]));
-  const top: ScenePulseArtist[] = topK(now.growthBySlug, p.topArtists, ([slug, g]) => (confidenceOf.get(slug) ?? 0) * Math.log1p(g.engagement) * (1 + Math.max(0, g.growth))).map(([slug, g]) => ({
-    artist_slug: slug,
-    confidence: confidenceOf.get(slug) ?? 0,
-    growth: g.growth,
-    engagement: g.engagement,
-    reason: g.growth >= Math.exp(p.risingLogGrowth) - 1 ? `engagement up ${Math.round(g.growth * 100)}% in ${p.windowDays} days` : `one of the scene's most engaged members (${Math.round(g.engagement)} a day)`,
-  }));
+  const ranked = topK(
+    prepared.keys(),
+    p.topArtists,
+    (i) => (growthOf[i]! === growthOf[i]! ? prepared[i]!.m.confidence * Math.log1p(engagementOf[i]!) * (1 + Math.max(0, growthOf[i]!)) : Number.NaN),
+  );
+  const top: ScenePulseArtist[] = ranked.map((i) => {
+    const g = growthOf[i]!;
+    const e = engagementOf[i]!;
+    return {
+      artist_slug: prepared[i]!.m.artist_slug,
+      confidence: prepared[i]!.m.confidence,
+      growth: g,
+      engagement: e,
+      reason: g >= Math.exp(p.risingLogGrowth) - 1 ? `engagement up ${Math.round(g * 100)}% in ${p.windowDays} days` : `one of the scene's most engaged members (${Math.round(e)} a day)`,
+    };
+  });
 
   const mix = new Map<string, number>();
   let mixTotal = 0;
@@ -239,17 +356,15 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
     mixTotal += m.confidence;
   }
 
-  const windowStart = addDays(endDay, -p.windowDays + 1);
-  let activeCampaigns = 0;
-  for (const list of input.campaigns.values()) for (const c of list) if (c.start <= endDay && (c.end === null || c.end >= windowStart)) activeCampaigns++;
+  // Paid activity, from the same engagement reads: it is reported, never counted as heat.
+  let campaigning = 0;
   let paid = 0;
   let organic = 0;
-  for (const s of input.engagement.values()) {
-    paid += (windowMean({ start: s.start, values: s.paid }, endDay, p.windowDays) ?? 0);
-    organic += (windowMean({ start: s.start, values: s.organic }, endDay, p.windowDays) ?? 0);
+  for (const x of prepared) {
+    if (x.paid0 > 0) campaigning++;
+    if (x.paid0 === x.paid0) paid += x.paid0;
+    if (x.m0 === x.m0) organic += x.m0;
   }
-  const tastemakers = new Set<string>();
-  for (const n of input.networks.values()) for (const l of n.tastemakers) if (Date.parse(l.since) <= input.asOfMs) tastemakers.add(l.tastemaker);
 
   const degraded = Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
   const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -268,7 +383,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
     top_artists: top,
     microgenre_mix: [...mix].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 12).map(([microgenre, w]) => ({ microgenre, share: round(w / mixTotal) })),
     tastemaker_activity: { new_links: now.newLinks ?? 0, previous_new_links: before.newLinks ?? 0, active_tastemakers: tastemakers.size },
-    campaign_activity: { active_campaigns: activeCampaigns, paid_share: paid + organic > 0 ? round(paid / (paid + organic)) : 0 },
+    campaign_activity: { campaigning_members: campaigning, paid_share: paid + organic > 0 ? round(paid / (paid + organic)) : 0 },
     explanation: cur.items.map((x) => ({ ...x, raw: round(x.raw), normalized: round(x.normalized), weight: round(x.weight), contribution: round(x.contribution, 2) })),
     confidence: round(clamp01(evidence * (now.active / (now.active + p.smallSceneMembers)))),
     sources: input.sources,

@@ -11,7 +11,7 @@
  */
 import QuickLRU from 'quick-lru';
 import pLimit from 'p-limit';
-import type { Campaign, EngagementSeries, ArtistNetwork } from '../contracts/payloads.js';
+import type { EngagementSeries, ArtistNetwork } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
@@ -277,10 +277,11 @@ export class ScenePulse {
     const keys = [...new Set([...membersOf.values()].flat().map((m) => m.artist_slug))];
     const w = config.scenes.pulse.windowDays;
     const asOfMs = asOf.getTime();
-    const [engagement, networks, campaigns] = await Promise.all([
+    // Two reads per member: engagement (Fusion; its paid series also tells campaign activity) and
+    // the network (MIG). One read per source keeps a per-item source at one wave per 10 scenes.
+    const [engagement, networks] = await Promise.all([
       gateway.batch('fusion', 'getEngagement', keys, { asOf, from: new Date(asOfMs - (3 * w + 2) * 86_400_000), deadline, batchSize: 100 }),
       gateway.batch('mig', 'getNetworks', keys, { asOf, deadline, batchSize: 100 }),
-      gateway.batch('fusion', 'getCampaigns', keys, { asOf, from: new Date(asOfMs - (w + 1) * 86_400_000), deadline, batchSize: 100 }),
     ]);
     const nowMs = this.#d.clock.now();
     for (const [slug, members] of membersOf) {
@@ -296,13 +297,12 @@ export class ScenePulse {
       };
       const e = pick(engagement);
       const n = pick(networks);
-      const c = pick(campaigns);
-      const cutByDeadline = [...e.all, ...n.all, ...c.all].some((o) => o.status === 'timeout' && o.reason === 'deadline');
+      const cutByDeadline = [...e.all, ...n.all].some((o) => o.status === 'timeout' && o.reason === 'deadline');
       if (cutByDeadline) {
         out.set(slug, new PulseFailure('timeout', `Deadline passed before the members of ${slug} were read`));
         continue;
       }
-      const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes([...e.all, ...c.all]), mig: countOutcomes(n.all) };
+      const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes(e.all), mig: countOutcomes(n.all) };
       const scene = bySlug.get(slug)!;
       out.set(
         slug,
@@ -312,7 +312,6 @@ export class ScenePulse {
             members,
             engagement: e.ok as Map<string, EngagementSeries>,
             networks: n.ok as Map<string, ArtistNetwork>,
-            campaigns: c.ok as Map<string, readonly Campaign[]>,
             sources,
             asOfMs,
             nowMs,

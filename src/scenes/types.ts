@@ -59,10 +59,10 @@ export interface TastemakerActivity {
   readonly active_tastemakers: number;
 }
 
-/** Paid activity among a scene's members (it never counts towards heat). */
+/** Paid activity among a scene's members, read from their paid engagement (it never counts towards heat). */
 export interface CampaignActivity {
-  /** Campaigns running at some point in the current window. */
-  readonly active_campaigns: number;
+  /** Members with paid (campaign) engagement in the current window. */
+  readonly campaigning_members: number;
   /** Paid share of members' engagement in the window, 0-1. */
   readonly paid_share: number;
 }
@@ -97,7 +97,7 @@ export interface ScenePulseSnapshot {
   readonly microgenre_mix: readonly MicrogenreShare[];
   /** Tastemaker links to members that appeared in the last 30 days, and the 30 before. */
   readonly tastemaker_activity: TastemakerActivity;
-  /** Paid campaigns running among members and the paid share of engagement (last 30 days). */
+  /** Members running paid campaigns and the paid share of engagement (last 30 days). */
   readonly campaign_activity: CampaignActivity;
   /** What drove the heat, signal by signal. */
   readonly explanation: readonly ExplanationItem[];

@@ -1,0 +1,191 @@
+/**
+ * The Scenes Engine as the Talent Radar sees it (`radar.scenesAdapter`): the ScenesAdapter
+ * conformance suite, as-of honesty, and the integration boundary (reads MIG, CMG and Fusion
+ * only, through read methods only; writes its own six tables only).
+ */
+import { describe, expect, it } from 'vitest';
+import { createMemoryStores, createSceneRadar, fixedClock, memoryScenesStores, type SceneRadar, type SceneRadarSources, type ScenesStores } from 'scene-radar';
+import { createDemoWorld } from 'scene-radar/adapters/memory';
+import { registerContractSuite, scenesAdapterContractSuite } from 'scene-radar/testing';
+
+const NOW = new Date('2026-11-25T00:00:00.000Z');
+const PAST = new Date('2026-06-01T00:00:00.000Z');
+const world = createDemoWorld({ artists: 300, end: '2026-11-24' });
+const signal = new AbortController().signal;
+const SCENE_TABLES = ['scenes', 'microgenres', 'scene_memberships', 'scene_trends', 'scene_relationships', 'scene_recommendations_cache'];
+const READS = ['listArtists', 'getArtists', 'getNetworks', 'getReleases', 'getEngagement', 'getCampaigns'];
+
+interface Access {
+  readonly source: string;
+  readonly prop: string;
+  readonly asOf: number | undefined;
+}
+
+/** Proxies every source: records each property read and each call's as-of. */
+function watched(sources: SceneRadarSources): { sources: SceneRadarSources; log: Access[] } {
+  const log: Access[] = [];
+  const wrap = <T extends object>(source: string, adapter: T): T =>
+    new Proxy(adapter, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          log.push({ source, prop: String(prop), asOf: (args.at(-1) as { asOf?: Date } | undefined)?.asOf?.getTime() });
+          return Reflect.apply(value as (...a: unknown[]) => unknown, target, args);
+        };
+      },
+    });
+  const out = Object.fromEntries(Object.entries(sources).map(([name, adapter]) => [name, wrap(name, adapter as object)]));
+  return { sources: out as SceneRadarSources, log };
+}
+
+async function refreshed(sources: SceneRadarSources, stores: ScenesStores = memoryScenesStores(), clockAt: Date = NOW): Promise<SceneRadar> {
+  const radar = createSceneRadar({ sources, stores: { scenes: stores }, clock: fixedClock(clockAt) });
+  await radar.scenes.importCatalog(world.catalog);
+  await radar.refresh(clockAt);
+  return radar;
+}
+
+const live = watched(world.sources);
+const ready = refreshed(live.sources);
+
+describe('radar.scenesAdapter conformance', () => {
+  const timing = { asOf: NOW, earlierAsOf: PAST, from: new Date('2026-01-01T00:00:00.000Z') };
+  const knownKeys = world.dataset
+    .artistSlugs()
+    .filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) < PAST.getTime())
+    .slice(0, 6);
+  registerContractSuite('scenesAdapter (live as-of)', scenesAdapterContractSuite({ ...timing, knownKeys, create: async () => (await ready).scenesAdapter }), { describe, it });
+  registerContractSuite(
+    'scenesAdapter (computed as-of)',
+    scenesAdapterContractSuite({ ...timing, asOf: new Date('2026-10-01T12:00:00.000Z'), knownKeys, knownSceneSlugs: ['indie-uk-brighton', 'rap-uk-london'], create: async () => (await ready).scenesAdapter }),
+    { describe, it },
+  );
+});
+
+describe('scenesAdapter as-of honesty', () => {
+  it('getMemberships at a past instant leaves out memberships that began after it', async () => {
+    const radar = await ready;
+    const slugs = world.dataset.artistSlugs();
+    const got = await radar.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal });
+    const rows = await radar.scenes.listMemberships({ limit: 10_000 });
+    for (const slug of slugs) {
+      const expected = rows.items.filter((r) => r.artist_slug === slug && Date.parse(r.joined_at) <= PAST.getTime()).map((r) => r.scene_slug);
+      expect((got.get(slug) ?? []).map((m) => m.sceneSlug).sort(), slug).toEqual(expected.sort());
+    }
+    const late = slugs.filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) > PAST.getTime());
+    expect(late.length).toBeGreaterThan(0);
+    for (const s of late) expect(got.has(s)).toBe(false);
+  });
+
+  it('getScenePulses at a past instant computes pulses as of it, reading nothing later', async () => {
+    const radar = await ready;
+    const slugs = world.catalog.scenes.map((s) => s.slug);
+    const start = live.log.length;
+    const past = await radar.scenesAdapter.getScenePulses(slugs, { asOf: PAST, signal });
+    const reads = live.log.slice(start);
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((r) => r.asOf !== undefined && r.asOf <= PAST.getTime())).toBe(true);
+    expect([...past.values()].every((p) => p.asOf === PAST.toISOString())).toBe(true);
+    const now = await radar.scenesAdapter.getScenePulses(slugs, { asOf: NOW, signal });
+    const differ = slugs.filter((s) => past.get(s)!.heat !== now.get(s)!.heat);
+    expect(differ.length).toBeGreaterThan(slugs.length / 2); // not the live pulse relabelled
+  });
+
+  it('near now it serves the cached live pulses: a second read touches no source', async () => {
+    const radar = await ready;
+    const asked = { asOf: new Date(NOW.getTime() + 60_000), signal }; // within the pulse TTL of now
+    const first = await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], asked);
+    const hottest = await radar.scenesAdapter.listHottestScenes({ limit: 5 }, asked);
+    const start = live.log.length;
+    expect(await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], asked)).toEqual(first);
+    expect(await radar.scenesAdapter.listHottestScenes({ limit: 5 }, asked)).toEqual(hottest);
+    expect(live.log.length).toBe(start);
+    const pulse = await radar.scenes.pulse.getScenePulse('indie-uk-brighton');
+    expect(first.get('indie-uk-brighton')).toEqual({ sceneSlug: 'indie-uk-brighton', heat: pulse.heat, growth: pulse.growth, stage: pulse.stage, asOf: pulse.asOf });
+  });
+
+  it('listHottestScenes at a past instant ranks pulses computed as of it', async () => {
+    const radar = await ready;
+    const top = await radar.scenesAdapter.listHottestScenes({ limit: 10 }, { asOf: PAST, signal });
+    expect(top).toHaveLength(10);
+    expect(top.every((p) => p.asOf === PAST.toISOString())).toBe(true);
+    expect(top.map((p) => p.heat)).toEqual(top.map((p) => p.heat).sort((a, b) => b - a));
+  });
+
+  // Bug: scenes-adapter.ts treats any instant within the pulse TTL of now as "live", also one just
+  // before now, and serves pulses computed at now: knowledge from after the instant asked for.
+  it.fails('a minute before now, it returns no pulse computed after that minute', async () => {
+    const radar = await ready;
+    const asOf = new Date(NOW.getTime() - 60_000);
+    const pulses = await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], { asOf, signal });
+    const hottest = await radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf, signal });
+    for (const p of [...pulses.values(), ...hottest]) expect(Date.parse(p.asOf), p.sceneSlug).toBeLessThanOrEqual(asOf.getTime());
+  });
+
+  // Bug: at a past instant the adapter filters today's memberships by joined_at, but their
+  // existence and confidence were computed from data after that instant (releases, links). A
+  // refresh as of the instant itself disagrees on ~60 of ~800 pairs. See the report.
+  it.fails('getMemberships at a past instant names only pairs a computation as of that instant finds', async () => {
+    const radar = await ready;
+    const then = await refreshed(world.sources, memoryScenesStores(), PAST);
+    const slugs = world.dataset.artistSlugs();
+    const [a, b] = await Promise.all([radar.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal }), then.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal })]);
+    const pairs = (m: typeof a) => new Set([...m].flatMap(([artist, ms]) => ms.map((x) => `${artist}/${x.sceneSlug}`)));
+    const honest = pairs(b);
+    expect([...pairs(a)].filter((p) => !honest.has(p))).toEqual([]);
+  });
+});
+
+describe('integration boundary', () => {
+  it('reads MIG, CMG and Fusion only, through read methods only, and writes only its six tables', async () => {
+    // Sources with write-looking methods beside the reads: none may ever be called.
+    const writes = { calls: 0 };
+    const trap = async (): Promise<void> => void writes.calls++;
+    const base = world.sources;
+    const withWrites = {
+      ...base,
+      mig: { ...base.mig, upsertArtist: trap, deleteArtist: trap },
+      cmg: { ...base.cmg, writeRelease: trap },
+      fusion: { ...base.fusion, createCampaign: trap },
+    };
+    const { sources, log } = watched(withWrites);
+    const all = createMemoryStores();
+    const written = new Set<string>();
+    const scenes = Object.fromEntries(
+      Object.entries(all.scenes).map(([name, table]) => [
+        name,
+        new Proxy(table as object, {
+          get(target, prop, receiver) {
+            if (prop === 'upsert' || prop === 'delete' || prop === 'deleteWhere') written.add(name);
+            return Reflect.get(target, prop, receiver) as unknown;
+          },
+        }),
+      ]),
+    ) as unknown as ScenesStores;
+
+    const radar = await refreshed(sources, scenes);
+    const member = (await radar.scenes.listMemberships({ limit: 1 })).items[0]!;
+    await radar.scenes.pulse.batchProcessScenes(['indie-uk-brighton', 'rap-uk-london']);
+    await radar.scenes.pulse.getRegionalPulse('uk');
+    await radar.scenes.pulse.getGlobalPulse();
+    await radar.scenes.backfillTrends({ from: '2026-11-20', to: '2026-11-21' });
+    await radar.scenes.getSceneTrends('indie-uk-brighton');
+    await radar.scenes.getRelatedScenes('indie-uk-brighton');
+    await radar.scenes.recommendScenes();
+    await radar.scenes.recommendScenes({ artistSlug: member.artist_slug });
+    await radar.scenesAdapter.getMemberships([member.artist_slug], { asOf: NOW, signal });
+    await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], { asOf: PAST, signal });
+    await radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf: NOW, signal });
+    await radar.scenes.pulse.clearCache();
+    await radar.close();
+
+    expect(writes.calls).toBe(0);
+    expect(new Set(log.map((a) => a.source))).toEqual(new Set(['mig', 'cmg', 'fusion']));
+    expect([...new Set(log.map((a) => a.prop))].filter((p) => !READS.includes(p))).toEqual([]);
+    expect(Object.keys(all.scenes).sort()).toEqual([...SCENE_TABLES].sort());
+    expect([...written].sort()).toEqual([...SCENE_TABLES].sort());
+    for (const name of SCENE_TABLES) expect(await all.scenes[name as keyof ScenesStores].count(), name).toBeGreaterThan(0);
+    for (const [name, table] of Object.entries(all.talent)) expect(await table.count(), name).toBe(0);
+  });
+});

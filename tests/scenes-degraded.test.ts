@@ -1,0 +1,176 @@
+/**
+ * Sources that throw, hang, return garbage or are absent: the pulse still comes back, marked
+ * degraded, with lower confidence and outcome counts that name the source; no number pretends to
+ * know. A failing CMG or MIG during refresh keeps the previous memberships.
+ */
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  createSceneRadar,
+  fixedClock,
+  memoryScenesStores,
+  type CMGAdapter,
+  type FusionAdapter,
+  type MIGAdapter,
+  type SceneRadar,
+  type SceneRadarSources,
+  type ScenesStores,
+} from 'scene-radar';
+import { createDemoWorld } from 'scene-radar/adapters/memory';
+
+type Pulse = Awaited<ReturnType<SceneRadar['scenes']['pulse']['getScenePulse']>>;
+type Fault = 'throw' | 'hang' | 'garbage';
+
+const NOW = new Date('2026-11-25T00:00:00.000Z');
+const world = createDemoWorld({ artists: 300, end: '2026-11-24' });
+const SCENE = 'indie-uk-brighton';
+
+/** A batch method that misbehaves: throws, never settles (ignoring its signal), or answers junk per key. */
+function broken(fault: Fault) {
+  return async (keys: readonly string[]): Promise<Map<string, never>> => {
+    if (fault === 'throw') throw new Error('source is down');
+    if (fault === 'hang') return new Promise<never>(() => undefined);
+    return new Map(keys.map((k) => [k, { garbage: true } as never]));
+  };
+}
+const fusionWith = (fault: Fault): FusionAdapter => ({ getEngagement: broken(fault), getCampaigns: broken(fault) });
+const migWith = (fault: Fault): MIGAdapter => ({ ...world.sources.mig, getNetworks: broken(fault) });
+
+let stores: ScenesStores;
+let healthy: Pulse;
+beforeAll(async () => {
+  stores = memoryScenesStores();
+  const r = createSceneRadar({ sources: world.sources, stores: { scenes: stores }, clock: fixedClock(NOW) });
+  await r.scenes.importCatalog(world.catalog);
+  await r.refresh();
+  healthy = await r.scenes.pulse.getScenePulse(SCENE);
+  await r.close();
+});
+afterEach(() => vi.useRealTimers());
+
+function radarOver(sources: SceneRadarSources): SceneRadar {
+  return createSceneRadar({ sources, stores: { scenes: stores }, clock: fixedClock(NOW), config: { sources: { fusion: { timeoutMs: 1000 }, mig: { timeoutMs: 1000 } } } });
+}
+
+/** The pulse of SCENE over `sources`, letting a hanging source time out (fake timers). */
+async function pulseOver(sources: SceneRadarSources): Promise<Pulse> {
+  vi.useFakeTimers({ now: NOW });
+  const radar = radarOver(sources);
+  const pending = radar.scenes.pulse.getScenePulse(SCENE);
+  await vi.advanceTimersByTimeAsync(1000);
+  const p = await pending;
+  await radar.close();
+  return p;
+}
+
+const zero = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
+const signal = (p: Pulse, name: string) => p.explanation.find((x) => x.signal === name)!;
+const n = () => healthy.total_members;
+
+describe('a failing Fusion', () => {
+  it.each(['throw', 'hang', 'garbage'] as const)('that %s: degraded pulse, lower confidence, Fusion named in the outcome counts', async (fault) => {
+    const p = await pulseOver({ ...world.sources, fusion: fusionWith(fault) });
+    expect(p.status).toBe('degraded');
+    expect(p.confidence).toBeLessThan(healthy.confidence);
+    // As many Fusion reads as when healthy, every one of them failed the way the source did.
+    expect(p.sources.fusion).toEqual({ ...zero, [fault === 'hang' ? 'timeout' : 'error']: healthy.sources.fusion!.ok });
+    expect(p.sources.mig).toEqual(healthy.sources.mig);
+    // Signals that need Fusion are out: weight 0, no contribution, no made-up top artists.
+    for (const name of ['member_momentum', 'rising_members']) expect(signal(p, name)).toMatchObject({ available: false, weight: 0, contribution: 0 });
+    expect(p.top_artists).toEqual([]);
+    expect(Object.values(p.campaign_activity).every((v) => v === 0)).toBe(true);
+    expect(p.explanation.reduce((a, x) => a + x.contribution, 0)).toBeCloseTo(p.heat, 0);
+    expect(p.total_members).toBe(n());
+  });
+
+  it('that is absent: the same, counted as absent', async () => {
+    const { mig, cmg } = world.sources;
+    const p = await pulseOver({ mig, cmg });
+    expect(p).toMatchObject({ status: 'degraded', sources: { fusion: { ...zero, absent: healthy.sources.fusion!.ok } } });
+    expect(p.confidence).toBeLessThan(healthy.confidence);
+    expect(signal(p, 'member_momentum').available).toBe(false);
+  });
+});
+
+describe('a failing MIG', () => {
+  it.each(['throw', 'hang', 'garbage'] as const)('that %s: tastemaker activity is out, MIG named', async (fault) => {
+    const p = await pulseOver({ ...world.sources, mig: migWith(fault) });
+    expect(p.status).toBe('degraded');
+    expect(p.confidence).toBeLessThan(healthy.confidence);
+    expect(p.sources.mig!.ok).toBe(0);
+    expect(p.sources.mig![fault === 'hang' ? 'timeout' : 'error']).toBe(n());
+    expect(p.sources.fusion).toEqual(healthy.sources.fusion);
+    expect(signal(p, 'tastemaker_activity')).toMatchObject({ available: false, weight: 0 });
+    expect(signal(p, 'member_momentum')).toMatchObject({ available: true, raw: signal(healthy, 'member_momentum').raw });
+    expect(p.tastemaker_activity.active_tastemakers).toBe(0);
+  });
+});
+
+describe('no sources at all', () => {
+  it('still answers from the stored memberships, with low confidence, and says why', async () => {
+    const p = await pulseOver({});
+    expect(p.status).toBe('degraded');
+    expect(p.sources).toMatchObject({ fusion: { ...zero, absent: healthy.sources.fusion!.ok }, mig: { ...zero, absent: n() } });
+    expect(p.explanation.filter((x) => x.available).map((x) => x.signal)).toEqual(['new_members']);
+    expect(p.confidence).toBeLessThan(healthy.confidence / 2);
+    expect(p.top_artists).toEqual([]);
+  });
+
+  it('batches and the global pulse never reject because of a source', async () => {
+    const radar = radarOver({ fusion: fusionWith('throw'), mig: migWith('throw') });
+    const items = await radar.scenes.pulse.batchProcessScenes([SCENE, 'rap-uk-london']);
+    expect(items.map((i) => [i.status, i.pulse?.status])).toEqual([
+      ['ok', 'degraded'],
+      ['ok', 'degraded'],
+    ]);
+    const g = await radar.scenes.pulse.getGlobalPulse({ limit: 100 });
+    expect(g.summary.scenes).toBe(70);
+    // A degraded answer is not stored as a recommendation: it would outlive the outage.
+    const rec = await radar.scenes.recommendScenes();
+    expect(rec.stored).toBe(false);
+    expect(await stores.scene_recommendations_cache.count({ subject: 'watch' })).toBe(0);
+    await radar.close();
+  });
+});
+
+describe('refresh with a failing source keeps the previous memberships', () => {
+  const snapshot = async () => (await stores.scene_memberships.scan()).map((r) => ({ ...r }));
+
+  it('CMG throwing for everyone: nothing erased, every artist reported kept', async () => {
+    const before = await snapshot();
+    const cmg: CMGAdapter = { getReleases: broken('throw') };
+    const radar = createSceneRadar({ sources: { ...world.sources, cmg }, stores: { scenes: stores }, clock: fixedClock('2026-11-26T00:00:00Z') });
+    const report = await radar.refresh();
+    expect(report.scenes.memberships).toMatchObject({ artists: 300, kept: 300, memberships: 0 });
+    expect(report.scenes.memberships.sources.cmg.error).toBe(300);
+    expect(await snapshot()).toEqual(before);
+    await radar.close();
+  });
+
+  it('CMG failing for some artists: theirs are kept as they were, the others recomputed', async () => {
+    const victims = new Set(world.dataset.artistSlugs().slice(0, 40));
+    const real = world.sources.cmg;
+    const cmg: CMGAdapter = {
+      maxBatchSize: 1,
+      getReleases: (keys, o) => (keys.some((k) => victims.has(k)) ? Promise.reject(new Error('CMG shard down')) : real.getReleases(keys, o)),
+    };
+    const before = await snapshot();
+    const later = '2026-11-26T00:00:00.000Z';
+    const radar = createSceneRadar({ sources: { ...world.sources, cmg }, stores: { scenes: stores }, clock: fixedClock(later) });
+    const report = await radar.refresh();
+    expect(report.scenes.memberships.kept).toBe(40);
+    const after = await snapshot();
+    const mine = (rows: typeof before) => rows.filter((r) => victims.has(r.artist_slug));
+    expect(mine(after)).toEqual(mine(before));
+    expect(after.filter((r) => !victims.has(r.artist_slug)).every((r) => r.as_of === later)).toBe(true);
+    await radar.close();
+  });
+
+  it('MIG failing to list the universe: nothing erased', async () => {
+    const before = await snapshot();
+    const mig: MIGAdapter = { ...world.sources.mig, listArtists: () => Promise.reject(new Error('MIG is down')) };
+    const radar = createSceneRadar({ sources: { ...world.sources, mig }, stores: { scenes: stores }, clock: fixedClock('2026-11-27T00:00:00Z') });
+    await radar.refresh();
+    expect(await snapshot()).toEqual(before);
+    await radar.close();
+  });
+});
