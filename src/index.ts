@@ -32,6 +32,6 @@ export { type RecommendationsQuery, type SceneRecommendation, type SceneRecommen
 export { type RelatedScene, type SceneRelationshipLink } from './scenes/relationships.js';
 export { ScenePulse, type GlobalScenePulse, type GlobalScenePulseSummary, type RegionalScenePulse, type ScenePulseDeps } from './scenes/scene-pulse.js';
 export { type SceneTrends, type SceneTrendsSummary, type TrendPeak } from './scenes/trends.js';
-export { ScenesEngine, type BackfillReport, type ScenesEngineDeps, type ScenesRefreshReport } from './scenes/engine.js';
+export { MAX_BACKFILL_DAYS, ScenesEngine, type SceneState, type BackfillReport, type ScenesEngineDeps, type ScenesRefreshReport } from './scenes/engine.js';
 export { scenesAdapterFor } from './scenes/scenes-adapter.js';
 export * from './radar.js';

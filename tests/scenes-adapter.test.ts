@@ -68,11 +68,8 @@ describe('scenesAdapter as-of honesty', () => {
     const radar = await ready;
     const slugs = world.dataset.artistSlugs();
     const got = await radar.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal });
-    const rows = await radar.scenes.listMemberships({ limit: 10_000 });
-    for (const slug of slugs) {
-      const expected = rows.items.filter((r) => r.artist_slug === slug && Date.parse(r.joined_at) <= PAST.getTime()).map((r) => r.scene_slug);
-      expect((got.get(slug) ?? []).map((m) => m.sceneSlug).sort(), slug).toEqual(expected.sort());
-    }
+    // (Which pairs exist at PAST is checked against a refresh as of PAST further down.)
+    expect(got.size).toBeGreaterThan(0);
     const late = slugs.filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) > PAST.getTime());
     expect(late.length).toBeGreaterThan(0);
     for (const s of late) expect(got.has(s)).toBe(false);
@@ -113,9 +110,9 @@ describe('scenesAdapter as-of honesty', () => {
     expect(top.map((p) => p.heat)).toEqual(top.map((p) => p.heat).sort((a, b) => b - a));
   });
 
-  // Bug: scenes-adapter.ts treats any instant within the pulse TTL of now as "live", also one just
-  // before now, and serves pulses computed at now: knowledge from after the instant asked for.
-  it.fails('a minute before now, it returns no pulse computed after that minute', async () => {
+  // A cached live pulse is computed as of "now": asked for an instant just before now, the adapter
+  // must not serve it (that would be knowledge from after the instant asked for).
+  it('a minute before now, it returns no pulse computed after that minute', async () => {
     const radar = await ready;
     const asOf = new Date(NOW.getTime() - 60_000);
     const pulses = await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], { asOf, signal });
@@ -123,10 +120,9 @@ describe('scenesAdapter as-of honesty', () => {
     for (const p of [...pulses.values(), ...hottest]) expect(Date.parse(p.asOf), p.sceneSlug).toBeLessThanOrEqual(asOf.getTime());
   });
 
-  // Bug: at a past instant the adapter filters today's memberships by joined_at, but their
-  // existence and confidence were computed from data after that instant (releases, links). A
-  // refresh as of the instant itself disagrees on ~60 of ~800 pairs. See the report.
-  it.fails('getMemberships at a past instant names only pairs a computation as of that instant finds', async () => {
+  // Memberships at a past instant must be what a computation as of that instant finds, not today's
+  // memberships filtered by joined_at (their existence and confidence use later data).
+  it('getMemberships at a past instant names only pairs a computation as of that instant finds', async () => {
     const radar = await ready;
     const then = await refreshed(world.sources, memoryScenesStores(), PAST);
     const slugs = world.dataset.artistSlugs();

@@ -174,7 +174,7 @@ describe('memberships', () => {
     const second = await r.refresh();
     expect(second.scenes.memberships.artists).toBe(300);
     expect((await own.scene_memberships.scan()).every((m) => m.as_of === '2026-11-25T06:00:00.000Z')).toBe(true);
-    await rejects(() => r.refresh(new Date(Number.NaN))).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => r.refresh(new Date(Number.NaN))).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
     await r.close();
   });
 });

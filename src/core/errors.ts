@@ -13,9 +13,9 @@ export const ERROR_CODES = {
   SCENES_NOT_FOUND: 404,
   /** A requested microgenre slug is not in the microgenre catalog. */
   MICROGENRE_NOT_FOUND: 404,
-  /** A Scenes request passed schema validation but its parameters cannot be served (for example, they exceed `scenes.maxScenesPerQuery`). */
+  /** A Scenes request is well formed but cannot be served: a `limit` or `days` out of range, too many scenes, `from` after `to`, an unknown artist. */
   SCENES_INVALID_PARAMS: 400,
-  /** A Scenes request failed schema validation (a malformed slug, a `limit` out of range); `details` lists the issues (path, message). */
+  /** A Scenes request is malformed (a slug that breaks the pattern, a wrong type, an invalid date or region code); `details` lists the issues (path, message). */
   SCENES_VALIDATION_ERROR: 400,
   /** A Scenes request was refused because its caller is over a rate limit. */
   SCENES_RATE_LIMITED: 429,

@@ -76,7 +76,7 @@ export async function listScenes(stores: ScenesStores, query: ListScenesQuery, c
   const limit = requireInt(query.limit, 'limit', { min: 1, max: config.scenes.maxScenesPerQuery, default: 20 }, 'SCENES_INVALID_PARAMS');
   const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
   if (query.region !== undefined && (typeof query.region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(query.region))) {
-    throw new SceneRadarError('SCENES_INVALID_PARAMS', 'region must be a lowercase region code', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
+    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'region must be a lowercase region code', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
   }
   const where = query.region ? { region: query.region } : undefined;
   const [items, total] = await Promise.all([stores.scenes.scan({ where, offset, limit }), stores.scenes.count(where)]);

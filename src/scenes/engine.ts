@@ -7,7 +7,10 @@ import { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
-import { addDays, dayStart, DAY_MS } from '../core/time.js';
+import { SceneRadarError } from '../core/errors.js';
+import { addDays, dayOf, dayStart, daysBetween, DAY_MS, parseInstant } from '../core/time.js';
+import { memoryScenesStores } from '../stores/memory-table.js';
+import QuickLRU from 'quick-lru';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { MicrogenreRow, SceneMembershipRow, SceneRow } from '../stores/tables.js';
@@ -20,6 +23,19 @@ import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
 import { requireDate, requireInt, requireSlug } from './validation.js';
+
+/** Longest span one `backfillTrends` call replays (ten years). */
+export const MAX_BACKFILL_DAYS = 3660;
+
+/** The engine's tables and pulse as of some instant (see {@link ScenesEngine.stateAsOf}). */
+export interface SceneState {
+  /** Tables to read: the live ones, or scratch tables replayed as of the instant's day. */
+  readonly stores: ScenesStores;
+  /** A pulse over those tables. */
+  readonly pulse: ScenePulse;
+  /** True when these are the live tables. */
+  readonly live: boolean;
+}
 
 /** What a refresh did. */
 export interface ScenesRefreshReport {
@@ -70,6 +86,7 @@ export class ScenesEngine {
   readonly pulse: ScenePulse;
   readonly #d: ScenesEngineDeps;
   readonly #cache: Cache<unknown>;
+  readonly #replays = new QuickLRU<string, Promise<SceneState>>({ maxSize: 4 });
 
   constructor(deps: ScenesEngineDeps) {
     this.#d = deps;
@@ -151,7 +168,7 @@ export class ScenesEngine {
    * of every scene, and drops cached pulses.
    */
   async refresh(asOf?: Date): Promise<ScenesRefreshReport> {
-    const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_INVALID_PARAMS');
+    const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
@@ -160,7 +177,8 @@ export class ScenesEngine {
       const rels = computeRelationships(scenes, await this.#d.stores.scene_memberships.scan(), memberships.circles, buildSoundMap(await this.#d.stores.microgenres.scan()), this.#d.config.scenes.relationships, nowIso);
       await this.#d.stores.scene_relationships.deleteWhere({});
       await this.#d.stores.scene_relationships.upsert(rels);
-      const snapshots = await this.#snapshot(scenes.map((s) => s.slug), at);
+      const snapshots = await this.#snapshot(this.pulse, scenes.map((s) => s.slug), at);
+      this.#replays.clear();
       await this.pulse.clearCache();
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
       return { asOf: at.toISOString(), memberships, relationships: rels.length, snapshots };
@@ -171,42 +189,83 @@ export class ScenesEngine {
 
   /**
    * Replays history: one trend snapshot per scene per day from `from` to `to` (inclusive days),
-   * recomputing memberships as of every `membershipEveryDays`-th day, then as of now again. Nothing
-   * after each replayed day is read for it.
+   * recomputing memberships as of every `membershipEveryDays`-th day in scratch tables (live
+   * memberships are not touched). Nothing after each replayed day is read for it.
    */
   async backfillTrends(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
-    const from = requireDate(options.from, 'from', new Date(Number.NaN), 'SCENES_INVALID_PARAMS');
-    const to = requireDate(options.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_INVALID_PARAMS');
+    if (options === null || typeof options !== 'object' || options.from === undefined) {
+      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', { details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }] });
+    }
+    const from = requireDate(options.from, 'from', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
+    const to = requireDate(options.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_VALIDATION_ERROR');
     const every = requireInt(options.membershipEveryDays, 'membershipEveryDays', { min: 1, max: 365, default: 7 }, 'SCENES_INVALID_PARAMS');
-    const first = new Date(from).toISOString().slice(0, 10);
-    const last = new Date(to).toISOString().slice(0, 10);
-    if (first > last) throw new RangeError('backfillTrends: from must not be after to');
+    const first = dayOf(from.getTime());
+    const last = dayOf(to.getTime());
+    if (first > last) throw new SceneRadarError('SCENES_INVALID_PARAMS', `from (${first}) must not be after to (${last})`, { details: [{ code: 'invalid_range', path: ['from'], message: 'from is after to' }] });
+    if (daysBetween(first, last) >= MAX_BACKFILL_DAYS) {
+      throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${MAX_BACKFILL_DAYS} days per backfill`, { details: [{ code: 'too_big', path: ['from'], message: `At most ${MAX_BACKFILL_DAYS} days` }] });
+    }
+    // The replay runs on scratch tables: live memberships are never touched, only trends written.
+    const replay = await this.#scratch();
     const scenes = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
     let days = 0;
     let snapshots = 0;
     for (let d = first; d <= last; d = addDays(d, 1), days++) {
       // The snapshot of day d is taken at the midnight that ends it: d is then the last complete day.
       const at = new Date(dayStart(d) + DAY_MS);
-      if (days % every === 0) {
-        const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
-        try {
-          await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso: new Date(this.#d.clock.now()).toISOString() }, at, deadline);
-        } finally {
-          deadline.dispose();
-        }
-      }
-      snapshots += await this.#snapshot(scenes, at);
-    }
-    // The replay left memberships as of its last day: bring them back to now.
-    const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
-    try {
-      const nowIso = new Date(this.#d.clock.now()).toISOString();
-      await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso }, new Date(this.#d.clock.now()), deadline);
-    } finally {
-      deadline.dispose();
+      if (days % every === 0) await this.#refreshInto(replay.stores, at);
+      snapshots += await this.#snapshot(replay.pulse, scenes, at);
     }
     await this.pulse.clearCache();
     return { days, snapshots };
+  }
+
+  /**
+   * The engine's state as of `asOf`, for readers that must not see later data (the ScenesAdapter,
+   * backtests): the live tables when they were refreshed at or before `asOf`, otherwise
+   * memberships replayed into scratch tables as of the start of `asOf`'s day (never after it).
+   * Replays are kept in a small LRU, so a backtest pays once per cutoff day.
+   */
+  async stateAsOf(asOf: Date): Promise<SceneState> {
+    const refreshed = await this.refreshedAsOf();
+    if (refreshed === null || refreshed <= asOf.getTime()) return { stores: this.#d.stores, pulse: this.pulse, live: true };
+    const day = dayOf(asOf.getTime());
+    let state = this.#replays.get(day);
+    if (!state) {
+      state = (async () => {
+        const replay = await this.#scratch();
+        await this.#refreshInto(replay.stores, new Date(dayStart(day)));
+        return { ...replay, live: false };
+      })();
+      this.#replays.set(day, state);
+      // A failed replay must not stay cached.
+      state.catch(() => this.#replays.delete(day));
+    }
+    return state;
+  }
+
+  /** The instant the live memberships were computed as of (the last refresh), or null before any. */
+  async refreshedAsOf(): Promise<number | null> {
+    const [row] = await this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
+    return row ? parseInstant(row.as_of) : null;
+  }
+
+  /** Scratch in-memory tables with the live catalog, and a pulse over them. */
+  async #scratch(): Promise<{ stores: ScenesStores; pulse: ScenePulse }> {
+    const stores = memoryScenesStores();
+    await stores.microgenres.upsert(await this.#d.stores.microgenres.scan());
+    await stores.scenes.upsert(await this.#d.stores.scenes.scan());
+    const cache = new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 });
+    return { stores, pulse: new ScenePulse({ stores, gateway: this.#d.gateway, config: this.#d.config, clock: this.#d.clock, cache }) };
+  }
+
+  async #refreshInto(stores: ScenesStores, at: Date): Promise<MembershipReport> {
+    const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
+    try {
+      return await refreshMemberships({ stores, gateway: this.#d.gateway, config: this.#d.config, nowIso: new Date(this.#d.clock.now()).toISOString() }, at, deadline);
+    } finally {
+      deadline.dispose();
+    }
   }
 
   /** Releases the engine's cache. */
@@ -214,13 +273,13 @@ export class ScenesEngine {
     await this.#cache.close();
   }
 
-  async #snapshot(slugs: readonly string[], at: Date): Promise<number> {
+  async #snapshot(pulse: ScenePulse, slugs: readonly string[], at: Date): Promise<number> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     let n = 0;
     for (let i = 0; i < slugs.length; i += max) {
       const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
       try {
-        const items = await this.pulse.pulsesAsOf(slugs.slice(i, i + max), at, deadline);
+        const items = await pulse.pulsesAsOf(slugs.slice(i, i + max), at, deadline);
         const rows = [...items.values()].flatMap((x) => (x.pulse ? [trendRowOf(x.pulse as Pulse)] : []));
         await this.#d.stores.scene_trends.upsert(rows);
         n += rows.length;

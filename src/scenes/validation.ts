@@ -25,7 +25,7 @@ export function requireInt(value: unknown, field: string, range: { min: number; 
   return value;
 }
 
-/** Returns a valid Date (default `fallback`) or throws `code`. */
+/** Returns a valid Date (default `fallback`) or throws `code` (a validation code). */
 export function requireDate(value: unknown, field: string, fallback: Date, code: ErrorCode): Date {
   if (value === undefined) return fallback;
   const d = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : new Date(Number.NaN);
