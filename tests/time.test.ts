@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from 'scene-radar';
+
+describe('parseInstant', () => {
+  it('agrees with Date.parse on every canonical instant', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString();
+        expect(parseInstant(iso)).toBe(Date.parse(iso));
+        const noMs = `${iso.slice(0, 19)}Z`;
+        expect(parseInstant(noMs)).toBe(Date.parse(noMs));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('agrees with Date.parse on other forms and on garbage', () => {
+    for (const s of ['2026-11-24T10:00:00+02:00', '2026-11-24', '2026-02-31T00:00:00Z', '2026-13-01T00:00:00.000Z', '2026-11-24T24:00:00Z', 'not a date', '', '2024-02-29T12:00:00.000Z', '2023-02-29T12:00:00.000Z']) {
+      const a = parseInstant(s);
+      const b = Date.parse(s);
+      expect(Number.isNaN(a) ? 'NaN' : a, s).toBe(Number.isNaN(b) ? 'NaN' : b);
+    }
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), (s) => {
+        const a = parseInstant(s);
+        const b = Date.parse(s);
+        expect(Number.isNaN(a) ? 'NaN' : a).toBe(Number.isNaN(b) ? 'NaN' : b);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});
+
+describe('days', () => {
+  it('round-trips and counts days', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 80_000 }), fc.integer({ min: -2000, max: 2000 }), (d, n) => {
+        const day = dayOf(d * 86_400_000);
+        expect(dayOf(dayStart(day))).toBe(day);
+        expect(daysBetween(day, addDays(day, n))).toBe(n);
+      }),
+    );
+  });
+
+  it('the last complete day is the day before the one containing the instant', () => {
+    expect(lastCompleteDay(Date.parse('2026-11-24T00:00:00.000Z'))).toBe('2026-11-23');
+    expect(lastCompleteDay(Date.parse('2026-11-24T23:59:59.999Z'))).toBe('2026-11-23');
+  });
+});
