@@ -96,7 +96,7 @@ function campaignsOf(r: () => number, id: string): Campaign[] {
  * city and follow that scene's tastemakers: the membership refresh places every artist in exactly
  * one scene, so scenes share no members and one scene's members make one per-item source call.
  */
-function sceneWorld(scenes: number, perScene: number, days: number, seed: number) {
+export function sceneWorld(scenes: number, perScene: number, days: number, seed: number) {
   const r = rng(seed);
   const catalogScenes = [];
   const microgenres = [];
@@ -142,7 +142,7 @@ function sceneWorld(scenes: number, perScene: number, days: number, seed: number
 }
 
 /** Stores filled once (catalog + membership refresh over zero-latency sources), shared by the radars under test. */
-async function preparedStores(world: ReturnType<typeof sceneWorld>, dataset: ReturnType<typeof createEagerDataset>) {
+export async function preparedStores(world: ReturnType<typeof sceneWorld>, dataset: ReturnType<typeof createEagerDataset>) {
   const stores = memoryScenesStores();
   const setup = createSceneRadar({ sources: createMemorySources(dataset), stores: { scenes: stores }, clock: fixedClock(NOW) });
   await setup.scenes.importCatalog(world.catalog);
@@ -157,7 +157,7 @@ async function preparedStores(world: ReturnType<typeof sceneWorld>, dataset: Ret
  * and next to no CPU here, as a remote system does its own work on its own machine; what the
  * figures add to L is the SDK's own work (gateway validation, membership reads, pulse maths).
  */
-function standIn(dataset: MemoryDataset, latencyMs: number, maxBatchSize: number): SceneRadarSources {
+export function standIn(dataset: MemoryDataset, latencyMs: number, maxBatchSize: number): SceneRadarSources {
   const base = createMemorySources(dataset);
   const memo = new Map<string, Map<string, unknown>>();
   const remote =
@@ -247,6 +247,15 @@ async function batchFigures(figures: Figure[]): Promise<void> {
     runs.fusion20.push(await timeBatch(fusion20));
     runs.sequential.push(await timeSequential(sequential));
   }
+  // Diagnostic: the same per-item batch with L = 100 ms. The SDK's own work is a constant (about
+  // the zero-latency figure), so in units of a longer L the ratio approaches the 10-wave floor.
+  const L100 = radarOver(standIn(dataset, 100, PER_SCENE));
+  await timeBatch(L100);
+  const long: number[] = [];
+  for (let i = 0; i < 3; i++) long.push(await timeBatch(L100));
+  const l100 = median(long) / 100;
+  figures.push({ name: 'scenes.batch_100_per_item_source_c10_at_L_100ms_in_L', value: round(l100, 3) });
+  await L100.close();
   const perRun = (key: string): number => (calls.get(key) ?? 0) / RUNS;
   await Promise.all([perItem, batched, sequential, zero, fusion20].map((radar) => radar.close()));
 

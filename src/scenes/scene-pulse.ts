@@ -17,6 +17,7 @@ import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { topK } from '../core/features/stats.js';
+import { parseInstant } from '../core/time.js';
 import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { countOutcomes, type ItemOutcome } from '../core/gateway/outcome.js';
@@ -264,63 +265,87 @@ export class ScenePulse {
     const out = new Map<string, Pulse | PulseFailure>();
     const scenes = await stores.scenes.getMany(slugs.map((slug) => ({ slug })));
     const bySlug = new Map(scenes.map((s) => [s.slug, s]));
-    const membersOf = new Map<string, PulseMember[]>();
-    for (const slug of slugs) {
-      if (!bySlug.has(slug)) {
-        out.set(slug, new PulseFailure('not_found', `Scene not found: ${slug}`));
-        continue;
-      }
-      const rows = await stores.scene_memberships.scan({ where: { scene_slug: slug }, orderBy: { column: 'confidence', direction: 'desc' }, limit: config.scenes.maxMembershipsPerQuery });
-      membersOf.set(slug, rows.filter((r) => Date.parse(r.joined_at) <= asOf.getTime()));
-    }
-    // Members in scene order, so that a deadline cuts whole scenes rather than a bit of each.
-    const keys = [...new Set([...membersOf.values()].flat().map((m) => m.artist_slug))];
-    const w = config.scenes.pulse.windowDays;
     const asOfMs = asOf.getTime();
+    const found = slugs.filter((slug) => bySlug.has(slug));
+    for (const slug of slugs) if (!bySlug.has(slug)) out.set(slug, new PulseFailure('not_found', `Scene not found: ${slug}`));
+    const memberLists = await Promise.all(
+      found.map((slug) => stores.scene_memberships.scan({ where: { scene_slug: slug }, orderBy: { column: 'confidence', direction: 'desc' }, limit: config.scenes.maxMembershipsPerQuery })),
+    );
+    const membersOf = new Map<string, PulseMember[]>(found.map((slug, i) => [slug, memberLists[i]!.filter((r) => parseInstant(r.joined_at) <= asOfMs)]));
+
+    // Each scene's pulse is computed as soon as both reads of all its members have settled, while
+    // the calls for other scenes are still in flight (the per-item case hides the maths behind them).
+    const engagement = new Map<string, ItemOutcome<EngagementSeries>>();
+    const networks = new Map<string, ItemOutcome<ArtistNetwork>>();
+    const waiting = new Map<string, number>();
+    const scenesOf = new Map<string, string[]>();
+    for (const [slug, members] of membersOf) {
+      waiting.set(slug, 2 * members.length);
+      for (const m of members) {
+        const list = scenesOf.get(m.artist_slug);
+        if (list) list.push(slug);
+        else scenesOf.set(m.artist_slug, [slug]);
+      }
+    }
+    const nowMs = this.#d.clock.now();
+    const finish = (slug: string): void => {
+      waiting.delete(slug);
+      const members = membersOf.get(slug)!;
+      const e = new Map<string, EngagementSeries>();
+      const n = new Map<string, ArtistNetwork>();
+      const eAll: ItemOutcome<unknown>[] = [];
+      const nAll: ItemOutcome<unknown>[] = [];
+      let cut = false;
+      for (const m of members) {
+        const eo = engagement.get(m.artist_slug)!;
+        const no = networks.get(m.artist_slug)!;
+        eAll.push(eo);
+        nAll.push(no);
+        if (eo.status === 'ok') e.set(m.artist_slug, eo.value);
+        if (no.status === 'ok') n.set(m.artist_slug, no.value);
+        if ((eo.status === 'timeout' && eo.reason === 'deadline') || (no.status === 'timeout' && no.reason === 'deadline')) cut = true;
+      }
+      if (cut) {
+        out.set(slug, new PulseFailure('timeout', `Deadline passed before the members of ${slug} were read`));
+        return;
+      }
+      const scene = bySlug.get(slug)!;
+      const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes(eAll), mig: countOutcomes(nAll) };
+      out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs }, config.scenes.pulse));
+    };
+    const settle =
+      <T>(into: Map<string, ItemOutcome<T>>) =>
+      (keys: readonly string[], outcomes: ReadonlyMap<string, ItemOutcome<unknown>>): void => {
+        for (const k of keys) {
+          into.set(k, outcomes.get(k) as ItemOutcome<T>);
+          for (const slug of scenesOf.get(k) ?? []) {
+            const left = (waiting.get(slug) ?? 0) - 1;
+            waiting.set(slug, left);
+            if (left === 0) finish(slug);
+          }
+        }
+      };
+    for (const [slug, left] of waiting) if (left === 0) finish(slug);
+
+    // Members in scene order, so that a deadline cuts whole scenes rather than a bit of each.
+    const keys = [...scenesOf.keys()];
+    const w = config.scenes.pulse.windowDays;
     // Two reads per member: engagement (Fusion; its paid series also tells campaign activity) and
     // the network (MIG). One read per source keeps a per-item source at one wave per 10 scenes.
-    const [engagement, networks] = await Promise.all([
-      gateway.batch('fusion', 'getEngagement', keys, { asOf, from: new Date(asOfMs - (3 * w + 2) * 86_400_000), deadline, batchSize: 100 }),
-      gateway.batch('mig', 'getNetworks', keys, { asOf, deadline, batchSize: 100 }),
+    const [eAll, nAll] = await Promise.all([
+      gateway.batch('fusion', 'getEngagement', keys, { asOf, from: new Date(asOfMs - (3 * w + 2) * 86_400_000), deadline, batchSize: 100, onSettled: settle(engagement) }),
+      gateway.batch('mig', 'getNetworks', keys, { asOf, deadline, batchSize: 100, onSettled: settle(networks) }),
     ]);
-    const nowMs = this.#d.clock.now();
-    for (const [slug, members] of membersOf) {
-      const pick = <T>(m: Map<string, ItemOutcome<T>>): { ok: Map<string, T>; all: ItemOutcome<T>[] } => {
-        const ok = new Map<string, T>();
-        const all: ItemOutcome<T>[] = [];
-        for (const mem of members) {
-          const o = m.get(mem.artist_slug)!;
-          all.push(o);
-          if (o.status === 'ok') ok.set(mem.artist_slug, o.value);
-        }
-        return { ok, all };
-      };
-      const e = pick(engagement);
-      const n = pick(networks);
-      const cutByDeadline = [...e.all, ...n.all].some((o) => o.status === 'timeout' && o.reason === 'deadline');
-      if (cutByDeadline) {
-        out.set(slug, new PulseFailure('timeout', `Deadline passed before the members of ${slug} were read`));
-        continue;
+    // Sources the host did not configure answer without calls: settle what is left from the results.
+    for (const [slug] of [...waiting]) {
+      for (const m of membersOf.get(slug)!) {
+        if (!engagement.has(m.artist_slug)) engagement.set(m.artist_slug, eAll.get(m.artist_slug)!);
+        if (!networks.has(m.artist_slug)) networks.set(m.artist_slug, nAll.get(m.artist_slug)!);
       }
-      const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes(e.all), mig: countOutcomes(n.all) };
-      const scene = bySlug.get(slug)!;
-      out.set(
-        slug,
-        computePulse(
-          {
-            scene: { slug, name: scene.name, region: scene.region },
-            members,
-            engagement: e.ok as Map<string, EngagementSeries>,
-            networks: n.ok as Map<string, ArtistNetwork>,
-            sources,
-            asOfMs,
-            nowMs,
-          },
-          config.scenes.pulse,
-        ),
-      );
+      finish(slug);
     }
-    return out;
+    return new Map(slugs.map((slug) => [slug, out.get(slug)!]));
   }
+
 }
 

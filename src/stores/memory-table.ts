@@ -59,10 +59,10 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
     return true;
   };
 
-  const matching = (where: ScanQuery<Row>['where'], range: ScanQuery<Row>['range']): Readonly<Row>[] => {
+  /** Rows matching the filters, with their primary-key ids (so sorting needs no re-encoding). */
+  const matching = (where: ScanQuery<Row>['where'], range: ScanQuery<Row>['range']): Array<[string, Readonly<Row>]> => {
     const filters = Object.entries(where ?? {}).filter(([, v]) => v !== undefined);
     // Start from the smallest indexed candidate set, if any filter is on an indexed column.
-    let candidates: Iterable<Readonly<Row>> = rows.values();
     let best: Set<string> | undefined;
     for (const [column, value] of filters) {
       const map = indexes.get(column);
@@ -70,17 +70,17 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
       const ids = map.get(value) ?? new Set<string>();
       if (!best || ids.size < best.size) best = ids;
     }
-    if (best) candidates = [...best].map((id) => rows.get(id)!);
-    const out: Readonly<Row>[] = [];
-    for (const row of candidates) {
-      const r = row as Record<string, unknown>;
+    const candidates: Iterable<[string, Readonly<Row>]> = best ? [...best].map((id) => [id, rows.get(id)!] as [string, Readonly<Row>]) : rows.entries();
+    const out: Array<[string, Readonly<Row>]> = [];
+    for (const entry of candidates) {
+      const r = entry[1] as Record<string, unknown>;
       if (!filters.every(([c, v]) => r[c] === v)) continue;
       if (range) {
         const v = r[range.column];
         if (range.gte !== undefined && compare(v, range.gte) < 0) continue;
         if (range.lte !== undefined && compare(v, range.lte) > 0) continue;
       }
-      out.push(row);
+      out.push(entry);
     }
     return out;
   };
@@ -122,7 +122,7 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
     },
     async deleteWhere(where) {
       const victims = matching(where, undefined);
-      for (const row of victims) remove(keyOf(row));
+      for (const [id] of victims) remove(id);
       return victims.length;
     },
     async scan(query = {}) {
@@ -131,12 +131,12 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
       const order = query.orderBy;
       if (order) {
         const dir = order.direction === 'desc' ? -1 : 1;
-        out.sort((a, b) => dir * compare((a as Record<string, unknown>)[order.column], (b as Record<string, unknown>)[order.column]) || compare(keyOf(a), keyOf(b)));
+        out.sort((a, b) => dir * compare((a[1] as Record<string, unknown>)[order.column], (b[1] as Record<string, unknown>)[order.column]) || compare(a[0], b[0]));
       } else {
-        out.sort((a, b) => compare(keyOf(a), keyOf(b)));
+        out.sort((a, b) => compare(a[0], b[0]));
       }
       const start = query.offset ?? 0;
-      return out.slice(start, query.limit === undefined ? undefined : start + query.limit);
+      return out.slice(start, query.limit === undefined ? undefined : start + query.limit).map((e) => e[1]);
     },
     async count(where) {
       return matching(where, undefined).length;

@@ -52,6 +52,12 @@ export interface BatchCallOptions {
   readonly deadline?: Deadline;
   /** Keys per call when the source declares no `maxBatchSize`. @default 20 */
   readonly batchSize?: number;
+  /**
+   * Called as each call of the batch completes, with the keys it answered (their outcomes are
+   * final), so callers can start work on finished items while other calls are still in flight.
+   * Errors thrown by the callback are ignored.
+   */
+  readonly onSettled?: (keys: readonly string[], outcomes: ReadonlyMap<string, ItemOutcome<unknown>>) => void;
 }
 
 /** Per-call options of {@link SourceGateway.call}. */
@@ -244,6 +250,13 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
           }
         }
         emit({ type: 'source_call', source, method, keys: chunk.length, durationMs, result: callResult });
+        if (opts.onSettled) {
+          try {
+            opts.onSettled(chunk, out);
+          } catch {
+            // A caller's callback must not break the batch.
+          }
+        }
       }),
     );
     // Answer in the order asked.
