@@ -110,24 +110,25 @@ interface WindowSignals {
 }
 
 /**
- * A member with every date parsed once and its engagement reduced to three window means:
- * `m0` the current window, `m1` the one before, `m2` the one before that (NaN when unknown).
+ * The members as columns (struct of arrays: no object per member), every date parsed once and
+ * each engagement series reduced to three window means: `m0` the current window, `m1` the one
+ * before, `m2` the one before that (NaN when unknown), `paid0` the paid mean of the current one.
  */
 interface Prepared {
-  readonly m: PulseMember;
-  readonly joined: number;
-  readonly hasSeries: boolean;
-  readonly m0: number;
-  readonly m1: number;
-  readonly m2: number;
-  /** Mean daily paid engagement in the current window (NaN when unknown). */
-  readonly paid0: number;
-  /** Whether its network is known. */
-  readonly hasNetwork: boolean;
+  readonly n: number;
+  readonly members: readonly PulseMember[];
+  readonly joined: Float64Array;
+  readonly confidence: Float64Array;
+  readonly hasSeries: Uint8Array;
+  readonly m0: Float64Array;
+  readonly m1: Float64Array;
+  readonly m2: Float64Array;
+  readonly paid0: Float64Array;
+  readonly hasNetwork: Uint8Array;
   /** Tastemaker links that appeared in the current window. */
-  readonly links0: number;
+  readonly links0: Int32Array;
   /** Tastemaker links that appeared in the window before. */
-  readonly links1: number;
+  readonly links1: Int32Array;
 }
 
 /** Mean of the known values of `values[end - days + 1 .. end]`, or NaN when none is known. */
@@ -145,36 +146,52 @@ function meanAt(values: readonly (number | null)[], end: number, days: number): 
   return known === 0 ? Number.NaN : sum / known;
 }
 
-function prepare(input: PulseInput, endDay: string, w: number, tastemakers: Set<string>): Prepared[] {
+function prepare(input: PulseInput, endDay: string, w: number, tastemakers: Set<string>): Prepared {
   const endMs = dayStart(endDay);
   const end0 = endMs + DAY_MS;
   const start0 = end0 - w * DAY_MS;
   const start1 = start0 - w * DAY_MS;
-  const out: Prepared[] = new Array(input.members.length);
+  const n = input.members.length;
+  const P: Prepared = {
+    n,
+    members: input.members,
+    joined: new Float64Array(n),
+    confidence: new Float64Array(n),
+    hasSeries: new Uint8Array(n),
+    m0: new Float64Array(n).fill(Number.NaN),
+    m1: new Float64Array(n).fill(Number.NaN),
+    m2: new Float64Array(n).fill(Number.NaN),
+    paid0: new Float64Array(n).fill(Number.NaN),
+    hasNetwork: new Uint8Array(n),
+    links0: new Int32Array(n),
+    links1: new Int32Array(n),
+  };
   // Most series of one read share their start day: parse it once.
   let lastStart = '';
   let lastEnd = 0;
-  for (let i = 0; i < input.members.length; i++) {
+  for (let i = 0; i < n; i++) {
     const m = input.members[i]!;
-    const series = input.engagement.get(m.artist_slug);
+    P.joined[i] = parseInstant(m.joined_at);
+    P.confidence[i] = m.confidence;
     const net = input.networks.get(m.artist_slug);
-    let links0 = 0;
-    let links1 = 0;
     if (net) {
+      P.hasNetwork[i] = 1;
       const list = net.tastemakers;
+      let l0 = 0;
+      let l1 = 0;
       for (let j = 0; j < list.length; j++) {
         const l = list[j]!;
         const t = parseInstant(l.since);
-        if (t >= start0 && t < end0) links0++;
-        else if (t >= start1 && t < start0) links1++;
+        if (t >= start0 && t < end0) l0++;
+        else if (t >= start1 && t < start0) l1++;
         tastemakers.add(l.tastemaker);
       }
+      P.links0[i] = l0;
+      P.links1[i] = l1;
     }
-    let m0 = Number.NaN;
-    let m1 = Number.NaN;
-    let m2 = Number.NaN;
-    let paid0 = Number.NaN;
+    const series = input.engagement.get(m.artist_slug);
     if (series) {
+      P.hasSeries[i] = 1;
       if (series.start !== lastStart) {
         lastStart = series.start;
         lastEnd = Math.round((endMs - dayStart(series.start)) / DAY_MS);
@@ -205,14 +222,13 @@ function prepare(input: PulseInput, endDay: string, w: number, tastemakers: Set<
           k2++;
         }
       }
-      m0 = k0 ? s0 / k0 : Number.NaN;
-      m1 = k1 ? s1 / k1 : Number.NaN;
-      m2 = k2 ? s2 / k2 : Number.NaN;
-      paid0 = meanAt(series.paid, lastEnd, w);
+      if (k0) P.m0[i] = s0 / k0;
+      if (k1) P.m1[i] = s1 / k1;
+      if (k2) P.m2[i] = s2 / k2;
+      P.paid0[i] = meanAt(series.paid, lastEnd, w);
     }
-    out[i] = { m, joined: parseInstant(m.joined_at), hasSeries: series !== undefined, m0, m1, m2, paid0, hasNetwork: net !== undefined, links0, links1 };
   }
-  return out;
+  return P;
 }
 
 /**
@@ -220,10 +236,13 @@ function prepare(input: PulseInput, endDay: string, w: number, tastemakers: Set<
  * and `engagement` are given, each member's growth and current engagement are written there
  * (NaN when unknown), for the top-artist ranking.
  */
-function windowSignals(members: readonly Prepared[], p: PulseParams, endDay: string, shift: number, haveNetworks: boolean, growth?: Float64Array, engagement?: Float64Array): WindowSignals {
+function windowSignals(P: Prepared, p: PulseParams, endDay: string, shift: number, haveNetworks: boolean, growth?: Float64Array, engagement?: Float64Array): WindowSignals {
   const w = p.windowDays;
   const windowEndMs = dayStart(endDay) + DAY_MS - shift * DAY_MS;
   const windowStartMs = windowEndMs - w * DAY_MS;
+  const cur = shift === 0 ? P.m0 : P.m1;
+  const prevs = shift === 0 ? P.m1 : P.m2;
+  const links = shift === 0 ? P.links0 : P.links1;
   let weighted = 0;
   let weightSum = 0;
   let risingWeight = 0;
@@ -232,32 +251,32 @@ function windowSignals(members: readonly Prepared[], p: PulseParams, endDay: str
   let present = 0;
   let newMembers = 0;
   let newLinks = 0;
-  for (let i = 0; i < members.length; i++) {
-    const x = members[i]!;
-    if (growth) growth[i] = Number.NaN;
-    if (x.joined > windowEndMs) continue; // not yet a member in this window
+  if (growth) growth.fill(Number.NaN);
+  for (let i = 0; i < P.n; i++) {
+    const joined = P.joined[i]!;
+    if (joined > windowEndMs) continue; // not yet a member in this window
     present++;
-    if (x.joined >= windowStartMs) newMembers++;
-    if (x.hasSeries) {
-      const cur = shift === 0 ? x.m0 : x.m1;
-      const prev = shift === 0 ? x.m1 : x.m2;
-      if (cur > 0) active++;
-      if (cur === cur && prev === prev) {
-        const g = logGrowth(prev, cur, p.engagementFloor);
-        const c = x.m.confidence;
-        weighted += c * g;
-        weightSum += c;
+    if (joined >= windowStartMs) newMembers++;
+    if (P.hasSeries[i]) {
+      const c = cur[i]!;
+      const pr = prevs[i]!;
+      if (c > 0) active++;
+      if (c === c && pr === pr) {
+        const g = logGrowth(pr, c, p.engagementFloor);
+        const conf = P.confidence[i]!;
+        weighted += conf * g;
+        weightSum += conf;
         if (growth && engagement) {
           growth[i] = Math.exp(g) - 1;
-          engagement[i] = cur;
+          engagement[i] = c;
         }
-        if (g >= p.risingLogGrowth && cur >= p.risingMinEngagement) {
+        if (g >= p.risingLogGrowth && c >= p.risingMinEngagement) {
           rising++;
-          risingWeight += c;
+          risingWeight += conf;
         }
       }
     }
-    if (x.hasNetwork) newLinks += shift === 0 ? x.links0 : x.links1;
+    if (P.hasNetwork[i]) newLinks += links[i]!;
   }
   const haveEngagement = weightSum > 0;
   return {
@@ -314,8 +333,8 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
   const tastemakers = new Set<string>();
   const prepared = prepare(input, endDay, p.windowDays, tastemakers);
   const haveNetworks = input.networks.size > 0;
-  const growthOf = new Float64Array(prepared.length);
-  const engagementOf = new Float64Array(prepared.length);
+  const growthOf = new Float64Array(prepared.n);
+  const engagementOf = new Float64Array(prepared.n);
   const now = windowSignals(prepared, p, endDay, 0, haveNetworks, growthOf, engagementOf);
   const before = windowSignals(prepared, p, endDay, p.windowDays, haveNetworks);
   const cur = heatOf(now, p);
@@ -333,16 +352,16 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
         (p.weights.momentum + p.weights.rising + p.weights.newMembers + p.weights.tastemakers);
 
   const ranked = topK(
-    prepared.keys(),
+    growthOf.keys(),
     p.topArtists,
-    (i) => (growthOf[i]! === growthOf[i]! ? prepared[i]!.m.confidence * Math.log1p(engagementOf[i]!) * (1 + Math.max(0, growthOf[i]!)) : Number.NaN),
+    (i) => (growthOf[i]! === growthOf[i]! ? prepared.confidence[i]! * Math.log1p(engagementOf[i]!) * (1 + Math.max(0, growthOf[i]!)) : Number.NaN),
   );
   const top: ScenePulseArtist[] = ranked.map((i) => {
     const g = growthOf[i]!;
     const e = engagementOf[i]!;
     return {
-      artist_slug: prepared[i]!.m.artist_slug,
-      confidence: prepared[i]!.m.confidence,
+      artist_slug: prepared.members[i]!.artist_slug,
+      confidence: prepared.members[i]!.confidence,
       growth: g,
       engagement: e,
       reason: g >= Math.exp(p.risingLogGrowth) - 1 ? `engagement up ${Math.round(g * 100)}% in ${p.windowDays} days` : `one of the scene's most engaged members (${Math.round(e)} a day)`,
@@ -360,10 +379,12 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
   let campaigning = 0;
   let paid = 0;
   let organic = 0;
-  for (const x of prepared) {
-    if (x.paid0 > 0) campaigning++;
-    if (x.paid0 === x.paid0) paid += x.paid0;
-    if (x.m0 === x.m0) organic += x.m0;
+  for (let i = 0; i < prepared.n; i++) {
+    const pm = prepared.paid0[i]!;
+    const om = prepared.m0[i]!;
+    if (pm > 0) campaigning++;
+    if (pm === pm) paid += pm;
+    if (om === om) organic += om;
   }
 
   const degraded = Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
