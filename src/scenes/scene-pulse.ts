@@ -18,7 +18,7 @@ import type { Clock } from '../core/clock.js';
 import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
-import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
+import { createDeadline, onAbort, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { countOutcomes, type ItemOutcome } from '../core/gateway/outcome.js';
 import type { SceneRadarConfig } from '../config.js';
@@ -39,6 +39,8 @@ export interface GlobalScenePulseSummary {
   readonly timeout: number;
   /** Scenes whose pulse failed. */
   readonly error: number;
+  /** Scenes whose pulse was computed with a source absent, failing or late (`status: 'degraded'`). */
+  readonly degraded: number;
 }
 
 /** The global scene pulse: hottest, fastest growing and cooling scenes. */
@@ -90,10 +92,10 @@ class PulseFailure extends Error {
 }
 
 interface Pending {
-  readonly slugs: Set<string>;
-  readonly deadline: Deadline;
-  readonly done: Promise<Map<string, Pulse | PulseFailure>>;
-  resolve(m: Map<string, Pulse | PulseFailure>): void;
+  /** One settle-once slot per scene of this tick, resolved as soon as that scene is done. */
+  readonly slots: Map<string, { readonly promise: Promise<Pulse | PulseFailure>; resolve(r: Pulse | PulseFailure): void }>;
+  /** The longest time any caller of this tick still had, ms: the computation's own deadline. */
+  remainingMs: number;
 }
 
 /**
@@ -118,7 +120,7 @@ export class ScenePulse {
   /** The pulse of one scene, now. `SCENES_NOT_FOUND`, `SCENES_VALIDATION_ERROR`, `SCENES_TIMEOUT` when nothing useful exists. */
   async getScenePulse(slug: string, skipCache = false): Promise<Pulse> {
     const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
-    const [item] = await this.#batch([s], skipCache, this.#d.config.scenes.scenePulseTimeoutMs);
+    const [item] = await this.#withDeadline(this.#d.config.scenes.scenePulseTimeoutMs, (d) => this.#batch([s], skipCache, d));
     if (item!.pulse) return item!.pulse;
     if (item!.status === 'not_found') throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
     if (item!.status === 'timeout') throw new SceneRadarError('SCENES_TIMEOUT', `Scene pulse timed out: ${s}`);
@@ -134,7 +136,7 @@ export class ScenePulse {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     if (slugs.length > max) throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${slugs.length}`);
     const valid = slugs.map((s, i) => requireSlug(s, `slugs[${i}]`, 'SCENES_VALIDATION_ERROR'));
-    return this.#batch(valid, options.skipCache ?? false, this.#d.config.scenes.globalPulseTimeoutMs);
+    return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) => this.#batch(valid, options.skipCache ?? false, d));
   }
 
   /** Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes. */
@@ -146,7 +148,7 @@ export class ScenePulse {
     const compute = async (): Promise<RegionalScenePulse> => {
       const scenes = await this.#d.stores.scenes.scan({ where: { region }, limit: this.#d.config.scenes.maxScenesPerQuery });
       if (scenes.length === 0) throw new SceneRadarError('SCENES_NOT_FOUND', `No scenes in region: ${region}`);
-      const items = await this.#batch(scenes.map((s) => s.slug), options.skipCache ?? false, this.#d.config.scenes.globalPulseTimeoutMs);
+      const items = await this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) => this.#batch(scenes.map((s) => s.slug), options.skipCache ?? false, d));
       return {
         region,
         asOf: new Date(this.#d.clock.now()).toISOString(),
@@ -156,7 +158,11 @@ export class ScenePulse {
     };
     return this.#d.cache.getOrCompute(`region:${region}:${limit}`, compute, {
       skipCache: options.skipCache ?? false,
-      ttlMs: (v) => ((v as RegionalScenePulse).unavailable.length ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs),
+      ttlMs: (v) => {
+        const r = v as RegionalScenePulse;
+        return r.unavailable.length || r.scenes.some((p) => p.status !== 'ok') ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs;
+      },
+      graceMs: 0,
     }) as Promise<RegionalScenePulse>;
   }
 
@@ -164,12 +170,7 @@ export class ScenePulse {
   async getGlobalPulse(options: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<GlobalScenePulse> {
     const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 10 }, 'SCENES_INVALID_PARAMS');
     const compute = async (): Promise<GlobalScenePulse> => {
-      const all = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
-      const max = this.#d.config.scenes.maxScenesPerQuery;
-      const groups: string[][] = [];
-      for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
-      const limitGroups = pLimit(this.#d.config.scenes.batchConcurrency);
-      const items = (await Promise.all(groups.map((g) => limitGroups(() => this.#batch(g, options.skipCache ?? false, this.#d.config.scenes.globalPulseTimeoutMs))))).flat();
+      const items = await this.allPulses({ skipCache: options.skipCache ?? false });
       const pulses = items.flatMap((i) => (i.pulse ? [i.pulse] : []));
       const count = (s: SceneBatchItem['status']): number => items.filter((i) => i.status === s).length;
       return {
@@ -178,13 +179,39 @@ export class ScenePulse {
         hottest: topK(pulses, limit, (p) => p.heat),
         fastestGrowing: topK(pulses.filter((p) => p.growth > 0), limit, (p) => p.growth),
         cooling: topK(pulses.filter((p) => p.stage === 'cooling'), limit, (p) => -p.growth),
-        summary: { scenes: items.length, ok: count('ok'), stale: count('stale'), timeout: count('timeout'), error: count('error') },
+        summary: {
+          scenes: items.length,
+          ok: count('ok'),
+          stale: count('stale'),
+          timeout: count('timeout'),
+          error: count('error'),
+          degraded: pulses.filter((p) => p.status !== 'ok').length,
+        },
       };
     };
     return this.#d.cache.getOrCompute(`global:${limit}`, compute, {
       skipCache: options.skipCache ?? false,
-      ttlMs: (v) => ((v as GlobalScenePulse).summary.ok < (v as GlobalScenePulse).summary.scenes ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs),
+      ttlMs: (v) => {
+        const g = (v as GlobalScenePulse).summary;
+        return g.ok < g.scenes || g.degraded > 0 ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs;
+      },
+      graceMs: 0,
     }) as Promise<GlobalScenePulse>;
+  }
+
+  /**
+   * Pulses of every scene of the catalog, in groups of `scenes.maxScenesPerQuery` computed
+   * `scenes.batchConcurrency` at a time, all under one deadline (`scenes.globalPulseTimeoutMs`).
+   */
+  async allPulses(options: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+    const all = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
+    const max = this.#d.config.scenes.maxScenesPerQuery;
+    const groups: string[][] = [];
+    for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
+    const limitGroups = pLimit(this.#d.config.scenes.batchConcurrency);
+    return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, async (d) =>
+      (await Promise.all(groups.map((g) => limitGroups(() => this.#batch(g, options.skipCache ?? false, d))))).flat(),
+    );
   }
 
   /** Forgets the cached pulse of one scene (and the regional and global pulses), or everything. */
@@ -207,62 +234,115 @@ export class ScenePulse {
   async pulsesAsOf(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<Map<string, SceneBatchItem>> {
     const results = await this.#compute([...new Set(slugs)], asOf, deadline);
     return new Map(
-      [...results].map(([slug, r]) => [slug, r instanceof PulseFailure ? { slug, status: r.status, message: r.message } : { slug, status: 'ok', pulse: r }] as const),
+      [...results].map(([slug, r]) => [slug, r === undefined ? { slug, status: 'error', message: 'No result' } : r instanceof PulseFailure ? { slug, status: r.status, message: r.message } : { slug, status: 'ok', pulse: r }] as const),
     );
   }
 
-  async #batch(slugs: readonly string[], skipCache: boolean, timeoutMs: number): Promise<SceneBatchItem[]> {
-    const deadline = createDeadline(timeoutMs);
-    const c = this.#d.config.scenes;
+  async #withDeadline<T>(ms: number, work: (deadline: Deadline) => Promise<T>): Promise<T> {
+    const deadline = createDeadline(ms);
     try {
-      return await Promise.all(
-        slugs.map(async (slug): Promise<SceneBatchItem> => {
-          try {
-            const pulse = (await this.#d.cache.getOrCompute(`pulse:${slug}`, () => this.#load(slug, deadline), {
-              skipCache,
-              ttlMs: (v) => ((v as Pulse).status === 'ok' ? c.scenePulseTtlMs : c.degradedTtlMs),
-            })) as Pulse;
-            const age = this.#d.clock.now() - Date.parse(pulse.updated_at);
-            return { slug, status: age > c.scenePulseTtlMs ? 'stale' : 'ok', pulse };
-          } catch (e) {
-            const failure = e instanceof PulseFailure ? e : new PulseFailure('error', isSceneRadarError(e) ? e.message : 'Pulse computation failed');
-            if (failure.status === 'not_found') return { slug, status: 'not_found', message: failure.message };
-            const last = this.#lastGood.get(slug);
-            return last ? { slug, status: 'stale', pulse: last, message: failure.message } : { slug, status: failure.status, message: failure.message };
-          }
-        }),
-      );
+      return await work(deadline);
     } finally {
       deadline.dispose();
     }
   }
 
-  /** Joins the scenes asked for in this tick into one computation. */
+  async #batch(slugs: readonly string[], skipCache: boolean, deadline: Deadline): Promise<SceneBatchItem[]> {
+    const c = this.#d.config.scenes;
+    const degraded = (v: unknown): boolean => (v as Pulse).status !== 'ok';
+    return Promise.all(
+      slugs.map(async (slug): Promise<SceneBatchItem> => {
+        try {
+          const pulse = (await this.#d.cache.getOrCompute(`pulse:${slug}`, () => this.#load(slug, deadline), {
+            skipCache,
+            ttlMs: (v) => (degraded(v) ? c.degradedTtlMs : c.scenePulseTtlMs),
+            // A degraded pulse is not served past its short TTL: the next caller recomputes.
+            graceMs: (v) => (degraded(v) ? 0 : this.#d.config.cache.staleGraceMs),
+          })) as Pulse;
+          const age = this.#d.clock.now() - Date.parse(pulse.updated_at);
+          return { slug, status: age > c.scenePulseTtlMs || (degraded(pulse) && age > c.degradedTtlMs) ? 'stale' : 'ok', pulse };
+        } catch (e) {
+          const failure = e instanceof PulseFailure ? e : new PulseFailure('error', isSceneRadarError(e) ? e.message : 'Pulse computation failed');
+          if (failure.status === 'not_found') return { slug, status: 'not_found', message: failure.message };
+          const last = this.#lastGood.get(slug);
+          return last ? { slug, status: 'stale', pulse: last, message: failure.message } : { slug, status: failure.status, message: failure.message };
+        }
+      }),
+    );
+  }
+
+  /**
+   * Joins the scenes asked for in this tick into one computation. The computation has its own
+   * deadline (the longest any caller still has); each caller stops waiting at its own deadline.
+   */
   #load(slug: string, deadline: Deadline): Promise<Pulse> {
     if (!this.#pending) {
-      let resolve!: Pending['resolve'];
-      const done = new Promise<Map<string, Pulse | PulseFailure>>((r) => (resolve = r));
-      const pending: Pending = { slugs: new Set(), deadline, done, resolve };
+      const pending: Pending = { slots: new Map(), remainingMs: 0 };
       this.#pending = pending;
       queueMicrotask(() => {
         this.#pending = undefined;
-        this.#compute([...pending.slugs], new Date(this.#d.clock.now()), pending.deadline).then(pending.resolve, (e: unknown) =>
-          pending.resolve(new Map([...pending.slugs].map((s) => [s, new PulseFailure('error', e instanceof Error ? e.message : String(e))]))),
-        );
+        const own = createDeadline(pending.remainingMs);
+        const deliver = (s: string, r: Pulse | PulseFailure | undefined): void => pending.slots.get(s)?.resolve(r ?? new PulseFailure('error', 'No result'));
+        this.#compute([...pending.slots.keys()], new Date(this.#d.clock.now()), own, deliver)
+          .then(
+            (m) => {
+              for (const s of pending.slots.keys()) deliver(s, m.get(s));
+            },
+            (e: unknown) => {
+              for (const s of pending.slots.keys()) deliver(s, new PulseFailure('error', e instanceof Error ? e.message : String(e)));
+            },
+          )
+          .finally(() => own.dispose());
       });
     }
-    this.#pending.slugs.add(slug);
-    return this.#pending.done.then((m) => {
-      const r = m.get(slug);
-      if (r instanceof PulseFailure || r === undefined) throw r ?? new PulseFailure('error', 'No result');
-      this.#lastGood.set(slug, r);
+    const pending = this.#pending;
+    pending.remainingMs = Math.max(pending.remainingMs, deadline.remaining());
+    let slot = pending.slots.get(slug);
+    if (!slot) {
+      let settled = false;
+      let resolveSlot!: (r: Pulse | PulseFailure) => void;
+      const promise = new Promise<Pulse | PulseFailure>((r) => (resolveSlot = r));
+      slot = {
+        promise,
+        resolve: (r) => {
+          if (settled) return;
+          settled = true;
+          resolveSlot(r);
+        },
+      };
+      pending.slots.set(slug, slot);
+    }
+    const result = slot.promise.then((r) => {
+      if (r instanceof PulseFailure) throw r;
+      if (r.status === 'ok') this.#lastGood.set(slug, r);
       return r;
+    });
+    return new Promise<Pulse>((resolve, reject) => {
+      const off = onAbort(deadline.signal, () => reject(new PulseFailure('timeout', `Deadline passed before ${slug} was computed`)));
+      result.then(
+        (v) => {
+          off();
+          resolve(v);
+        },
+        (e: unknown) => {
+          off();
+          reject(e);
+        },
+      );
     });
   }
 
-  async #compute(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<Map<string, Pulse | PulseFailure>> {
+  async #compute(slugs: readonly string[], asOf: Date, deadline: Deadline, onResult?: (slug: string, result: Pulse | PulseFailure) => void): Promise<Map<string, Pulse | PulseFailure>> {
     const { stores, gateway, config } = this.#d;
-    const out = new Map<string, Pulse | PulseFailure>();
+    const results = new Map<string, Pulse | PulseFailure>();
+    // Every result is reported as soon as it is known, so callers need not wait for the slowest scene.
+    const out = {
+      set: (slug: string, r: Pulse | PulseFailure): void => {
+        results.set(slug, r);
+        onResult?.(slug, r);
+      },
+      get: (slug: string): Pulse | PulseFailure | undefined => results.get(slug),
+    };
     const scenes = await stores.scenes.getMany(slugs.map((slug) => ({ slug })));
     const bySlug = new Map(scenes.map((s) => [s.slug, s]));
     const asOfMs = asOf.getTime();
@@ -311,7 +391,11 @@ export class ScenePulse {
       }
       const scene = bySlug.get(slug)!;
       const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes(eAll), mig: countOutcomes(nAll) };
-      out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs }, config.scenes.pulse));
+      try {
+        out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs }, config.scenes.pulse));
+      } catch (err) {
+        out.set(slug, new PulseFailure('error', `Pulse computation failed for ${slug}: ${err instanceof Error ? err.message : String(err)}`));
+      }
     };
     const settle =
       <T>(into: Map<string, ItemOutcome<T>>) =>

@@ -57,8 +57,8 @@ export interface GetOrComputeOptions<V> {
    * degraded results so they never poison the cache.
    */
   readonly ttlMs?: number | ((value: V) => number);
-  /** Grace for this value, ms. */
-  readonly graceMs?: number;
+  /** Grace for this value, ms, or a function of the value (`0` for degraded results). */
+  readonly graceMs?: number | ((value: V) => number);
 }
 
 /** Counters since the cache was created. */
@@ -247,7 +247,8 @@ export class Cache<V> {
     const ttl = typeof options.ttlMs === 'function' ? options.ttlMs(value) : (options.ttlMs ?? this.#ttlMs);
     if (!(ttl > 0)) return;
     const now = this.#clock.now();
-    const entry: CacheEntry<V> = { value, createdAt: now, expiresAt: now + ttl, staleUntil: now + ttl + (options.graceMs ?? this.#graceMs) };
+    const grace = typeof options.graceMs === 'function' ? options.graceMs(value) : (options.graceMs ?? this.#graceMs);
+    const entry: CacheEntry<V> = { value, createdAt: now, expiresAt: now + ttl, staleUntil: now + ttl + Math.max(0, grace) };
     try {
       await this.#store.set(this.#ns + key, entry);
     } catch (error) {
