@@ -10,7 +10,7 @@ import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { MicrogenreRowSchema, SceneRowSchema, type MicrogenreRow, type SceneRow } from '../stores/tables.js';
 import type { Page } from './types.js';
-import { requireInt, requireSlug } from './validation.js';
+import { requireInt, requireOptions, requireSlug } from './validation.js';
 
 /** A scene as a host imports it: a scene row whose `updated_at` may be left out. */
 export interface CatalogSceneInput extends Omit<SceneRow, 'updated_at'> {
@@ -52,6 +52,9 @@ export interface ListScenesQuery {
 
 /** Imports a catalog: every row validated first; an invalid row rejects the whole import. */
 export async function importCatalog(stores: ScenesStores, input: CatalogInput, clock: Clock): Promise<CatalogImportResult> {
+  if (input === null || typeof input !== 'object' || !Array.isArray(input.scenes) || !Array.isArray(input.microgenres)) {
+    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'A catalog is { scenes: [...], microgenres: [...] }', { details: [{ code: 'invalid_type', path: [], message: 'Expected { scenes: array, microgenres: array }' }] });
+  }
   const now = new Date(clock.now()).toISOString();
   const parsed = z
     .object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) })
@@ -63,7 +66,10 @@ export async function importCatalog(stores: ScenesStores, input: CatalogInput, c
     const details = parsed.error.issues.slice(0, 20).map((i) => ({ code: i.code, path: i.path.map(String), message: i.message }));
     throw new SceneRadarError('SCENES_VALIDATION_ERROR', `Invalid catalog: ${details.map((d) => `${d.path.join('.')}: ${d.message}`).join('; ')}`, { details });
   }
-  const known = new Set(parsed.data.microgenres.map((m) => m.slug));
+  // A scene may name microgenres imported now or before.
+  const named = [...new Set(parsed.data.scenes.flatMap((sc) => sc.microgenres))];
+  const stored = await stores.microgenres.getMany(named.map((slug) => ({ slug })));
+  const known = new Set([...parsed.data.microgenres.map((m) => m.slug), ...stored.map((m) => m.slug)]);
   const unknown = parsed.data.scenes.flatMap((s) => s.microgenres.filter((g) => !known.has(g)).map((g) => `${s.slug}: ${g}`));
   if (unknown.length) throw new SceneRadarError('SCENES_VALIDATION_ERROR', `Scenes name unknown microgenres: ${unknown.slice(0, 10).join(', ')}`, { details: { unknown } });
   await stores.microgenres.upsert(parsed.data.microgenres);
@@ -72,7 +78,8 @@ export async function importCatalog(stores: ScenesStores, input: CatalogInput, c
 }
 
 /** Lists scenes, optionally of one region, by slug. */
-export async function listScenes(stores: ScenesStores, query: ListScenesQuery, config: SceneRadarConfig): Promise<Page<SceneRow>> {
+export async function listScenes(stores: ScenesStores, input: ListScenesQuery | undefined, config: SceneRadarConfig): Promise<Page<SceneRow>> {
+  const query: ListScenesQuery = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
   const limit = requireInt(query.limit, 'limit', { min: 1, max: config.scenes.maxScenesPerQuery, default: 20 }, 'SCENES_INVALID_PARAMS');
   const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
   if (query.region !== undefined && (typeof query.region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(query.region))) {
@@ -92,7 +99,8 @@ export async function getScene(stores: ScenesStores, slug: unknown): Promise<Sce
 }
 
 /** Lists microgenres by slug. */
-export async function listMicrogenres(stores: ScenesStores, query: { readonly limit?: number; readonly offset?: number }): Promise<Page<MicrogenreRow>> {
+export async function listMicrogenres(stores: ScenesStores, input: { readonly limit?: number; readonly offset?: number } | undefined): Promise<Page<MicrogenreRow>> {
+  const query: { readonly limit?: number; readonly offset?: number } = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
   const limit = requireInt(query.limit, 'limit', { min: 1, max: 100, default: 50 }, 'SCENES_INVALID_PARAMS');
   const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
   const [items, total] = await Promise.all([stores.microgenres.scan({ offset, limit }), stores.microgenres.count()]);

@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { SceneRadarError } from '../core/errors.js';
-import { addDays, dayOf, dayStart, daysBetween, DAY_MS, parseInstant } from '../core/time.js';
+import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
 import { memoryScenesStores } from '../stores/memory-table.js';
 import QuickLRU from 'quick-lru';
 import type { SceneRadarConfig } from '../config.js';
@@ -22,7 +22,7 @@ import { computeRelationships, getRelatedScenes, type RelatedScene } from './rel
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
-import { requireDate, requireInt, requireSlug } from './validation.js';
+import { requireDate, requireInt, requireOptions, requireSlug } from './validation.js';
 
 /** Longest span one `backfillTrends` call replays (ten years). */
 export const MAX_BACKFILL_DAYS = 3660;
@@ -120,7 +120,8 @@ export class ScenesEngine {
   }
 
   /** Memberships of a scene or of an artist, strongest first (limit 1-10,000, default 100). */
-  async listMemberships(query: { readonly sceneSlug?: string; readonly artistSlug?: string; readonly limit?: number; readonly offset?: number }): Promise<Page<SceneMembershipRow>> {
+  async listMemberships(input: { readonly sceneSlug?: string; readonly artistSlug?: string; readonly limit?: number; readonly offset?: number } = {}): Promise<Page<SceneMembershipRow>> {
+    const query: { readonly sceneSlug?: string; readonly artistSlug?: string; readonly limit?: number; readonly offset?: number } = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
     const limit = requireInt(query.limit, 'limit', { min: 1, max: this.#d.config.scenes.maxMembershipsPerQuery, default: 100 }, 'SCENES_INVALID_PARAMS');
     const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
     const where: { scene_slug?: string; artist_slug?: string } = {};
@@ -134,17 +135,18 @@ export class ScenesEngine {
   }
 
   /** Trends of a scene over 1-365 days (default 30) ending now. */
-  getSceneTrends(slug: string, query: { readonly days?: number } = {}): Promise<SceneTrends> {
-    return getSceneTrends(this.#d.stores, slug, query, this.#d.clock.now());
+  async getSceneTrends(slug: string, query: { readonly days?: number } = {}): Promise<SceneTrends> {
+    return getSceneTrends(this.#d.stores, slug, requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'), this.#d.clock.now());
   }
 
   /** Scenes related to a scene, strongest first. */
-  getRelatedScenes(slug: string, query: { readonly limit?: number } = {}): Promise<RelatedScene[]> {
-    return getRelatedScenes(this.#d.stores, slug, query);
+  async getRelatedScenes(slug: string, query: { readonly limit?: number } = {}): Promise<RelatedScene[]> {
+    return getRelatedScenes(this.#d.stores, slug, requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'));
   }
 
   /** Scenes for an artist (fit x heat), or the scenes most worth watching. */
   async recommendScenes(query: RecommendationsQuery = {}): Promise<SceneRecommendations> {
+    const q: RecommendationsQuery = requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
     try {
       return await recommendScenes(
@@ -154,9 +156,9 @@ export class ScenesEngine {
           config: this.#d.config,
           nowMs: this.#d.clock.now(),
           deadline,
-          pulses: async () => (await this.pulse.getGlobalPulse({ limit: 100 })).hottest,
+          pulses: async () => (await this.pulse.allPulses()).flatMap((i) => (i.pulse ? [i.pulse] : [])),
         },
-        query,
+        q,
       );
     } finally {
       deadline.dispose();
@@ -174,14 +176,19 @@ export class ScenesEngine {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
       const memberships = await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso }, at, deadline);
       const scenes = await this.#d.stores.scenes.scan();
-      const rels = computeRelationships(scenes, await this.#d.stores.scene_memberships.scan(), memberships.circles, buildSoundMap(await this.#d.stores.microgenres.scan()), this.#d.config.scenes.relationships, nowIso);
-      await this.#d.stores.scene_relationships.deleteWhere({});
-      await this.#d.stores.scene_relationships.upsert(rels);
+      // Without the universe (MIG down) there are no circles: keep the relationships we have.
+      let relationships = 0;
+      if (memberships.universe === 'ok') {
+        const rels = computeRelationships(scenes, await this.#d.stores.scene_memberships.scan(), memberships.circles, buildSoundMap(await this.#d.stores.microgenres.scan()), this.#d.config.scenes.relationships, nowIso);
+        await this.#d.stores.scene_relationships.deleteWhere({});
+        await this.#d.stores.scene_relationships.upsert(rels);
+        relationships = rels.length;
+      }
       const snapshots = await this.#snapshot(this.pulse, scenes.map((s) => s.slug), at);
       this.#replays.clear();
       await this.pulse.clearCache();
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
-      return { asOf: at.toISOString(), memberships, relationships: rels.length, snapshots };
+      return { asOf: at.toISOString(), memberships, relationships, snapshots };
     } finally {
       deadline.dispose();
     }
@@ -197,7 +204,9 @@ export class ScenesEngine {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', { details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }] });
     }
     const from = requireDate(options.from, 'from', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
-    const to = requireDate(options.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_VALIDATION_ERROR');
+    const toAsked = requireDate(options.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_VALIDATION_ERROR');
+    // An unfinished day has no snapshot yet: stop at the last complete day.
+    const to = new Date(Math.min(toAsked.getTime(), dayStart(lastCompleteDay(this.#d.clock.now()))));
     const every = requireInt(options.membershipEveryDays, 'membershipEveryDays', { min: 1, max: 365, default: 7 }, 'SCENES_INVALID_PARAMS');
     const first = dayOf(from.getTime());
     const last = dayOf(to.getTime());
@@ -234,11 +243,12 @@ export class ScenesEngine {
     if (!state) {
       state = (async () => {
         const replay = await this.#scratch();
-        await this.#refreshInto(replay.stores, new Date(dayStart(day)));
+        const report = await this.#refreshInto(replay.stores, new Date(dayStart(day)));
+        // A replay built while a source failed is used once but not kept.
+        if (report.universe !== 'ok' || report.kept > 0) this.#replays.delete(day);
         return { ...replay, live: false };
       })();
       this.#replays.set(day, state);
-      // A failed replay must not stay cached.
       state.catch(() => this.#replays.delete(day));
     }
     return state;
@@ -280,7 +290,8 @@ export class ScenesEngine {
       const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
       try {
         const items = await pulse.pulsesAsOf(slugs.slice(i, i + max), at, deadline);
-        const rows = [...items.values()].flatMap((x) => (x.pulse ? [trendRowOf(x.pulse as Pulse)] : []));
+        // Trend rows are permanent: only pulses computed with every source healthy are written.
+        const rows = [...items.values()].flatMap((x) => (x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : []));
         await this.#d.stores.scene_trends.upsert(rows);
         n += rows.length;
       } finally {

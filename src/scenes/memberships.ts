@@ -33,6 +33,8 @@ export interface MembershipReport {
   readonly kept: number;
   /** Outcome counts of the source reads. */
   readonly sources: MembershipSourceCounts;
+  /** How reading the artist universe from MIG went; when not `ok`, nothing was walked or changed. */
+  readonly universe: 'ok' | 'timeout' | 'error' | 'absent';
   /** For each scene, the tastemakers backing its core members (tastemaker -> core members backed). */
   readonly circles: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
@@ -41,18 +43,18 @@ const PageSchema = z.object({ items: z.array(ArtistRecordSchema), nextCursor: z.
 const CHUNK = 500;
 const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
 
-/** Walks the MIG universe as of `asOf`. Returns null when MIG is absent or fails. */
-export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline: Deadline): Promise<ArtistRecord[] | null> {
+/** Walks the MIG universe as of `asOf`: every artist, or how the walk failed. */
+export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline: Deadline): Promise<{ artists: ArtistRecord[]; status: MembershipReport['universe'] }> {
   const out: ArtistRecord[] = [];
   let cursor: string | null = null;
   do {
     const at: string | null = cursor;
     const page: ItemOutcome<z.infer<typeof PageSchema>> = await gateway.call('mig', 'listArtists', PageSchema, (mig, o) => mig.listArtists({ cursor: at, limit: 5_000 }, o), { asOf, deadline });
-    if (page.status !== 'ok') return null;
+    if (page.status !== 'ok') return { artists: [], status: page.status === 'timeout' ? 'timeout' : page.status === 'absent' ? 'absent' : 'error' };
     out.push(...page.value.items);
     cursor = page.value.nextCursor;
   } while (cursor !== null);
-  return out;
+  return { artists: out, status: 'ok' };
 }
 
 /** Recomputes every membership as of `asOf`. */
@@ -64,7 +66,8 @@ export async function refreshMemberships(
   const p = deps.config.scenes.membership;
   const scenes = await deps.stores.scenes.scan();
   const map = buildSoundMap(await deps.stores.microgenres.scan());
-  const artists = (await listUniverse(deps.gateway, asOf, deadline)) ?? [];
+  const universe = await listUniverse(deps.gateway, asOf, deadline);
+  const artists = universe.artists;
   const asOfMs = asOf.getTime();
 
   const networks = new Map<string, ArtistNetwork>();
@@ -161,6 +164,7 @@ export async function refreshMemberships(
     memberships: rows.length,
     kept: failed.size,
     sources: { mig: countOutcomes(mig), cmg: countOutcomes(cmg) },
+    universe: universe.status,
     circles: new Map([...circles].map(([k, v]) => [k, v.tastemakers])),
   };
 }

@@ -58,6 +58,8 @@ export async function recommendScenes(
   const scenes = await stores.scenes.scan();
   type Scored = { scene_slug: string; fit: number; heat: number; score: number; reasons: string[] };
   let scored: Scored[];
+  // An answer built on failed artist reads is returned but never stored.
+  let readsOk = true;
   if (!artist) {
     scored = scenes.flatMap((s) => {
       const p = heatOf.get(s.slug);
@@ -77,6 +79,7 @@ export async function recommendScenes(
     const stored = new Map((await stores.scene_memberships.scan({ where: { artist_slug: artist } })).map((m) => [m.scene_slug, m]));
     const p = deps.config.scenes.membership;
     const map = buildSoundMap(await stores.microgenres.scan());
+    readsOk = record.status === 'ok' && (releases.status === 'ok' || releases.status === 'missing');
     const sound = releases.status === 'ok' ? artistSound(releases.value as readonly ReleaseFingerprint[], nowMs, p) : new Map<string, number>();
     const rec = record.status === 'ok' ? (record.value as z.infer<typeof ArtistRecordSchema>) : undefined;
     scored = scenes.flatMap((s) => {
@@ -104,7 +107,7 @@ export async function recommendScenes(
   const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
   const rows: SceneRecommendationRow[] = best.map((x, i) => ({ subject, scene_slug: x.scene_slug, rank: i + 1, score: r4(clamp01(x.score)), fit: r4(clamp01(x.fit)), heat: x.heat, reasons: x.reasons.slice(0, 16), computed_at, expires_at }));
   // Only a complete answer is stored: a degraded one (a pulse missing) would outlive the outage.
-  const complete = pulses.every((p) => p.status === 'ok') && pulses.length === scenes.length;
+  const complete = pulses.every((p) => p.status === 'ok') && pulses.length === scenes.length && readsOk;
   if (complete) {
     await stores.scene_recommendations_cache.deleteWhere({ subject });
     await stores.scene_recommendations_cache.upsert(rows);

@@ -25,7 +25,7 @@ import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { computePulse, type PulseMember } from './pulse-math.js';
 import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
-import { requireInt, requireSlug } from './validation.js';
+import { requireInt, requireOptions, requireSlug } from './validation.js';
 
 /** How the scenes of the catalog ended in a {@link GlobalScenePulse}. */
 export interface GlobalScenePulseSummary {
@@ -131,7 +131,8 @@ export class ScenePulse {
    * Pulses of up to `scenes.maxScenesPerQuery` scenes, in the order asked, each marked ok / stale /
    * timeout / error / not_found. Never rejects for a failing source; a deadline returns what finished.
    */
-  async batchProcessScenes(slugs: readonly string[], options: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+  async batchProcessScenes(slugs: readonly string[], input: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+    const options: { readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
     if (!Array.isArray(slugs)) throw new SceneRadarError('SCENES_INVALID_PARAMS', 'slugs must be an array');
     const max = this.#d.config.scenes.maxScenesPerQuery;
     if (slugs.length > max) throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${slugs.length}`);
@@ -140,7 +141,8 @@ export class ScenePulse {
   }
 
   /** Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes. */
-  async getRegionalPulse(region: string, options: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<RegionalScenePulse> {
+  async getRegionalPulse(region: string, input: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<RegionalScenePulse> {
+    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
     if (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region)) {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'Invalid region', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
     }
@@ -167,7 +169,8 @@ export class ScenePulse {
   }
 
   /** Hottest, fastest-growing and cooling scenes of the whole catalog (limit 1-100 per list, default 10). */
-  async getGlobalPulse(options: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<GlobalScenePulse> {
+  async getGlobalPulse(input: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<GlobalScenePulse> {
+    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
     const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 10 }, 'SCENES_INVALID_PARAMS');
     const compute = async (): Promise<GlobalScenePulse> => {
       const items = await this.allPulses({ skipCache: options.skipCache ?? false });

@@ -32,3 +32,12 @@ export function requireDate(value: unknown, field: string, fallback: Date, code:
   if (!Number.isFinite(d.getTime())) throw new SceneRadarError(code, `${field} must be a valid date`, { details: [{ code: 'invalid_date', path: [field], message: 'Invalid date' }] });
   return d;
 }
+
+/** Returns `value` as an options object (`{}` when undefined) or throws `code` naming `field`. */
+export function requireOptions<T extends object>(value: T | undefined | null, field: string, code: ErrorCode): T | Record<string, never> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SceneRadarError(code, `${field} must be an object`, { details: [{ code: 'invalid_type', path: [field], message: 'Expected an object' }] });
+  }
+  return value;
+}

@@ -109,10 +109,13 @@ export class Cache<V> {
   readonly #flights = new Map<string, Flight<V>>();
   readonly #stats = { hits: 0, misses: 0, stale: 0, refreshes: 0, joined: 0, errors: 0 };
   #closed = false;
+  /** Only a store this cache created is closed by it; a host's shared store stays open. */
+  readonly #ownsStore: boolean;
 
   constructor(options: CacheOptions) {
     if (!(options.ttlMs >= 0)) throw new RangeError('ttlMs must be >= 0');
     if (options.graceMs !== undefined && !(options.graceMs >= 0)) throw new RangeError('graceMs must be >= 0');
+    this.#ownsStore = options.store === undefined;
     this.#store = (options.store as CacheStore<V> | undefined) ?? lruCacheStore<V>({ maxEntries: options.maxEntries ?? 10_000 });
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs ?? 0;
@@ -186,12 +189,15 @@ export class Cache<V> {
     return { ...this.#stats, inflight: this.#flights.size, size: this.#store.size() };
   }
 
-  /** Clears and closes the store. Later calls compute without caching. */
+  /**
+   * Clears this cache's keys and closes the store if this cache created it (a store passed in by
+   * the host is shared and stays open). Later calls compute without caching.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.clear();
     this.#closed = true;
-    await this.#store.close();
+    if (this.#ownsStore) await this.#store.close();
   }
 
   #serve(key: string, entry: CacheEntry<V> | undefined, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
