@@ -68,3 +68,25 @@ describe('deadlines of coalesced callers', () => {
     });
   }
 });
+
+describe('the ScenesAdapter honours its caller signal', () => {
+  it('aborting ends the work, not only the wait', async () => {
+    const radar = createSceneRadar({ sources: createMemorySources(world.dataset, { latencyMs: 300 }), stores: { scenes: stores }, clock: { now: () => NOW.getTime() } });
+    const controller = new AbortController();
+    let settledAt = -1;
+    const t0 = Date.now();
+    const read = radar.scenesAdapter.getScenePulses([A, B], { asOf: new Date(NOW.getTime() - 86_400_000), signal: controller.signal }).then(
+      () => 'resolved',
+      () => {
+        settledAt = Date.now() - t0;
+        return 'rejected';
+      },
+    );
+    await vi.advanceTimersByTimeAsync(50);
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await Promise.race([read, Promise.resolve('pending')])).toBe('rejected');
+    expect(settledAt).toBeLessThan(300);
+    await radar.close();
+  });
+});

@@ -4,18 +4,36 @@
  * exactly as it would read a remote scenes service (and never imports the engine).
  *
  * As-of is honoured: memberships and pulses come from the engine's state as of the instant asked
- * for (`ScenesEngine.stateAsOf`), and a cached live pulse is served only when it was computed as
- * of an instant not after the one asked for.
+ * for (`ScenesEngine.stateAsOf`), and pulses are computed exactly as of that instant.
  */
 import type { SceneMembership, ScenePulseSummary } from '../contracts/payloads.js';
 import type { ScenesAdapter } from '../contracts/sources.js';
+import QuickLRU from 'quick-lru';
 import type { Clock } from '../core/clock.js';
-import { createDeadline } from '../core/gateway/deadline.js';
+import { createDeadline, onAbort } from '../core/gateway/deadline.js';
 import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
 import type { ScenePulseSnapshot } from './types.js';
+
+/** `work`, or a rejection as soon as `signal` aborts (the work itself may go on and be reused). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const off = onAbort(signal, () => reject(signal.reason));
+    work.then(
+      (v) => {
+        off();
+        resolve(v);
+      },
+      (e: unknown) => {
+        off();
+        reject(e);
+      },
+    );
+  });
+}
 
 const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({ sceneSlug: p.scene_slug, heat: p.heat, growth: p.growth, stage: p.stage, asOf: p.asOf });
 
@@ -28,38 +46,45 @@ const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({ sceneSlug: p.sc
  */
 export function scenesAdapterFor(engine: ScenesEngine, deps: { readonly config: SceneRadarConfig; readonly clock: Clock }): ScenesAdapter {
   const max = deps.config.scenes.maxScenesPerQuery;
+  // Pulses computed exactly as of the instant asked, remembered per (refresh, instant, scene): a
+  // reader such as the Talent Radar asks many times with one as-of during a run.
+  const memo = new QuickLRU<string, ScenePulseSummary>({ maxSize: deps.config.cache.maxEntries });
 
-  /** Pulses of `slugs` as of `asOf`, from cached live pulses where they are not newer than asked. */
-  const pulses = async (slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<ScenePulseSnapshot[]> => {
-    const state: SceneState = await engine.stateAsOf(asOf);
-    const nearNow = Math.abs(asOf.getTime() - deps.clock.now()) <= deps.config.scenes.scenePulseTtlMs;
-    const out: ScenePulseSnapshot[] = [];
-    for (let i = 0; i < slugs.length; i += max) {
+  const pulses = async (slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<ScenePulseSummary[]> => {
+    // A replay of a past day may take a while: the caller can stop waiting; the replay is kept.
+    const state: SceneState = await untilAborted(engine.stateAsOf(asOf), signal);
+    const stamp = `${(await engine.refreshedAsOf()) ?? 'none'}|${asOf.getTime()}|`;
+    const out: ScenePulseSummary[] = [];
+    const missing: string[] = [];
+    for (const slug of slugs) {
+      const hit = memo.get(stamp + slug);
+      if (hit) out.push(hit);
+      else missing.push(slug);
+    }
+    for (let i = 0; i < missing.length; i += max) {
       signal.throwIfAborted();
-      const chunk = slugs.slice(i, i + max);
-      let missing: string[] = chunk;
-      if (state.live && nearNow) {
-        missing = [];
-        for (const item of await state.pulse.batchProcessScenes(chunk)) {
-          if (item.pulse && parseInstant(item.pulse.asOf) <= asOf.getTime()) out.push(item.pulse);
-          else if (item.status !== 'not_found') missing.push(item.slug);
-        }
-      }
-      if (missing.length === 0) continue;
-      const deadline = createDeadline(deps.config.scenes.globalPulseTimeoutMs);
+      // The caller's signal ends the work too, not only its wait.
+      const deadline = createDeadline(deps.config.scenes.globalPulseTimeoutMs, signal);
       try {
-        for (const item of (await state.pulse.pulsesAsOf(missing, asOf, deadline)).values()) if (item.pulse) out.push(item.pulse);
+        for (const item of (await state.pulse.pulsesAsOf(missing.slice(i, i + max), asOf, deadline)).values()) {
+          if (!item.pulse) continue;
+          const s = summary(item.pulse);
+          // Only pulses computed with every source healthy are remembered.
+          if (item.pulse.status === 'ok') memo.set(stamp + item.slug, s);
+          out.push(s);
+        }
       } finally {
         deadline.dispose();
       }
     }
+    signal.throwIfAborted();
     return out;
   };
 
   return {
     async getMemberships(artistSlugs, { asOf, signal }) {
       signal.throwIfAborted();
-      const state = await engine.stateAsOf(asOf);
+      const state = await untilAborted(engine.stateAsOf(asOf), signal);
       const out = new Map<string, SceneMembership[]>();
       for (const slug of new Set(artistSlugs)) {
         const rows = (await state.stores.scene_memberships.scan({ where: { artist_slug: slug }, orderBy: { column: 'confidence', direction: 'desc' }, limit: 64 })).filter(
@@ -71,7 +96,7 @@ export function scenesAdapterFor(engine: ScenesEngine, deps: { readonly config: 
     },
     async getScenePulses(sceneSlugs, { asOf, signal }) {
       signal.throwIfAborted();
-      return new Map((await pulses([...new Set(sceneSlugs)], asOf, signal)).map((p) => [p.scene_slug, summary(p)]));
+      return new Map((await pulses([...new Set(sceneSlugs)], asOf, signal)).map((p) => [p.sceneSlug, p]));
     },
     async listHottestScenes({ limit }, { asOf, signal }) {
       signal.throwIfAborted();
@@ -81,7 +106,7 @@ export function scenesAdapterFor(engine: ScenesEngine, deps: { readonly config: 
         all.push(...page.items.map((s) => s.slug));
         if (offset + 100 >= page.total) break;
       }
-      return topK(await pulses(all, asOf, signal), limit, (p) => p.heat).map(summary);
+      return topK(await pulses(all, asOf, signal), limit, (p) => p.heat);
     },
   };
 }
