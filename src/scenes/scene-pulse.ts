@@ -18,7 +18,7 @@ import type { Clock } from '../core/clock.js';
 import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
-import { createDeadline, onAbort, type Deadline } from '../core/gateway/deadline.js';
+import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { countOutcomes, type ItemOutcome } from '../core/gateway/outcome.js';
 import type { SceneRadarConfig } from '../config.js';
@@ -320,19 +320,7 @@ export class ScenePulse {
       if (r.status === 'ok') this.#lastGood.set(slug, r);
       return r;
     });
-    return new Promise<Pulse>((resolve, reject) => {
-      const off = onAbort(deadline.signal, () => reject(new PulseFailure('timeout', `Deadline passed before ${slug} was computed`)));
-      result.then(
-        (v) => {
-          off();
-          resolve(v);
-        },
-        (e: unknown) => {
-          off();
-          reject(e);
-        },
-      );
-    });
+    return untilAborted(result, deadline.signal, () => new PulseFailure('timeout', `Deadline passed before ${slug} was computed`));
   }
 
   async #compute(slugs: readonly string[], asOf: Date, deadline: Deadline, onResult?: (slug: string, result: Pulse | PulseFailure) => void): Promise<Map<string, Pulse | PulseFailure>> {

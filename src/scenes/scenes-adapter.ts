@@ -10,30 +10,12 @@ import type { SceneMembership, ScenePulseSummary } from '../contracts/payloads.j
 import type { ScenesAdapter } from '../contracts/sources.js';
 import QuickLRU from 'quick-lru';
 import type { Clock } from '../core/clock.js';
-import { createDeadline, onAbort } from '../core/gateway/deadline.js';
+import { createDeadline, untilAborted } from '../core/gateway/deadline.js';
 import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
 import type { ScenePulseSnapshot } from './types.js';
-
-/** `work`, or a rejection as soon as `signal` aborts (the work itself may go on and be reused). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const off = onAbort(signal, () => reject(signal.reason));
-    work.then(
-      (v) => {
-        off();
-        resolve(v);
-      },
-      (e: unknown) => {
-        off();
-        reject(e);
-      },
-    );
-  });
-}
 
 const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({ sceneSlug: p.scene_slug, heat: p.heat, growth: p.growth, stage: p.stage, asOf: p.asOf });
 

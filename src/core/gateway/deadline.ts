@@ -112,3 +112,32 @@ export function onAbort(signal: AbortSignal, fn: () => void): () => void {
     own.delete(fn);
   };
 }
+
+/**
+ * `work`'s result, or a rejection with `reason()` as soon as `signal` aborts (whichever comes
+ * first). The work itself is not cancelled: it may finish and be reused by others.
+ * @example
+ * ```ts
+ * const value = await untilAborted(sharedComputation, request.signal);
+ * ```
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, reason: () => unknown = () => signal.reason): Promise<T> {
+  if (signal.aborted) {
+    // Attach a handler so an abandoned work's failure is not reported as unhandled.
+    work.catch(() => undefined);
+    return Promise.reject(reason());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const off = onAbort(signal, () => reject(reason()));
+    work.then(
+      (v) => {
+        off();
+        resolve(v);
+      },
+      (e: unknown) => {
+        off();
+        reject(e);
+      },
+    );
+  });
+}
