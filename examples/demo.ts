@@ -74,7 +74,7 @@ for (const e of pulse.explanation) console.log(`    ${e.signal.padEnd(20)} raw $
 console.log('  who drives it:');
 for (const a of pulse.top_artists.slice(0, 5)) console.log(`    ${a.artist_slug.padEnd(26)} ${a.reason} (membership ${a.confidence.toFixed(2)})`);
 console.log(`  sound: ${pulse.microgenre_mix.slice(0, 5).map((m) => `${m.microgenre} ${(m.share * 100).toFixed(0)}%`).join(', ')}`);
-console.log(`  tastemakers: ${pulse.tastemaker_activity.new_links} new links (${pulse.tastemaker_activity.previous_new_links} the 30 days before); ${pulse.campaign_activity.campaigning_members} members campaigning, paid share ${pct(pulse.campaign_activity.paid_share)}`);
+console.log(`  tastemakers: ${pulse.tastemaker_activity.new_links} new links (${pulse.tastemaker_activity.previous_new_links} the 30 days before); ${pulse.campaign_activity.campaigning_members} members campaigning, paid share ${(pulse.campaign_activity.paid_share * 100).toFixed(0)}%`);
 const related = await radar.scenes.getRelatedScenes(focus, { limit: 3 });
 console.log(`  related: ${related.map((r) => `${r.scene_slug} (${r.links.map((l) => l.type).join(', ')})`).join('; ')}`);
 const recs = await radar.scenes.recommendScenes({ limit: 3 });
