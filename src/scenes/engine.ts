@@ -35,6 +35,8 @@ export interface SceneState {
   readonly pulse: ScenePulse;
   /** True when these are the live tables. */
   readonly live: boolean;
+  /** The instant the live memberships were computed as of (see {@link ScenesEngine.refreshedAsOf}). */
+  readonly refreshedAsOf: number | null;
 }
 
 /** What a refresh did. */
@@ -237,7 +239,7 @@ export class ScenesEngine {
    */
   async stateAsOf(asOf: Date): Promise<SceneState> {
     const refreshed = await this.refreshedAsOf();
-    if (refreshed === null || refreshed <= asOf.getTime()) return { stores: this.#d.stores, pulse: this.pulse, live: true };
+    if (refreshed === null || refreshed <= asOf.getTime()) return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
     const day = dayOf(asOf.getTime());
     let state = this.#replays.get(day);
     if (!state) {
@@ -246,7 +248,7 @@ export class ScenesEngine {
         const report = await this.#refreshInto(replay.stores, new Date(dayStart(day)));
         // A replay built while a source failed is used once but not kept.
         if (report.universe !== 'ok' || report.kept > 0) this.#replays.delete(day);
-        return { ...replay, live: false };
+        return { ...replay, live: false, refreshedAsOf: refreshed };
       })();
       this.#replays.set(day, state);
       state.catch(() => this.#replays.delete(day));

@@ -35,7 +35,7 @@ export function scenesAdapterFor(engine: ScenesEngine, deps: { readonly config: 
   const pulses = async (slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<ScenePulseSummary[]> => {
     // A replay of a past day may take a while: the caller can stop waiting; the replay is kept.
     const state: SceneState = await untilAborted(engine.stateAsOf(asOf), signal);
-    const stamp = `${(await engine.refreshedAsOf()) ?? 'none'}|${asOf.getTime()}|`;
+    const stamp = `${state.refreshedAsOf ?? 'none'}|${asOf.getTime()}|`;
     const out: ScenePulseSummary[] = [];
     const missing: string[] = [];
     for (const slug of slugs) {
