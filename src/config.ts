@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { SceneRadarError } from './core/errors.js';
+import { TalentModelConfigSchema } from './talent/model-config.js';
 
 const ms = (def: number) => z.number().int().positive().max(86_400_000).default(def);
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
@@ -193,6 +194,10 @@ export const TalentConfigSchema = z
     signalTimeoutMs: ms(30_000),
     /** Deadline for a global pulse, ms. @default 120000 */
     globalPulseTimeoutMs: ms(120_000),
+    /** Scoring policy: windows, normalisation, breakout weights, risk severities (docs/scoring.md). */
+    model: TalentModelConfigSchema.default(() => TalentModelConfigSchema.parse({})),
+    /** Similar artists returned in a profile. @default 5 */
+    similarArtists: int(0, 50, 5),
     /** Score thresholds. */
     thresholds: ThresholdsSchema.default({
       momentum: { rising: 70, declining: 30 },

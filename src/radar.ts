@@ -1,23 +1,31 @@
 /**
  * @module radar
  * One entry point: `createSceneRadar` wires the engines over the host's sources, stores, cache and
- * clock. The Talent Radar joins in a later release, reading scenes only through `ScenesAdapter`.
+ * clock. The Scenes Engine sees MIG, CMG and Fusion; the Talent Radar sees every source, and reads
+ * scenes only through the Scenes Engine's `ScenesAdapter`. Both share one gateway, so a source's
+ * concurrency limit holds across engines.
  */
 import { Cache } from './core/cache/cache.js';
 import type { CacheStore } from './core/cache/cache-store.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createSourceGateway, type SourceCallEvent } from './core/gateway/gateway.js';
+import { scopedGateway } from './core/gateway/scoped.js';
 import type { SceneRadarSources, ScenesAdapter } from './contracts/sources.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
 import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
 import { scenesAdapterFor } from './scenes/scenes-adapter.js';
-import { memoryScenesStores } from './stores/memory-table.js';
-import type { ScenesStores } from './stores/specs.js';
+import { memoryScenesStores, memoryTalentStores } from './stores/memory-table.js';
+import type { ScenesStores, TalentStores } from './stores/specs.js';
+import { readOnlyTalentRadar, type ReadOnlyTalentRadar } from './talent/read-only.js';
+import { TalentRadar } from './talent/talent-radar.js';
+import type { TalentRefreshReport } from './talent/types.js';
 
 /** Owned tables of the engines, in {@link SceneRadarOptions.stores}. */
 export interface SceneRadarStoreOptions {
   /** The Scenes Engine's tables. @default in-memory tables */
   readonly scenes?: ScenesStores;
+  /** The Talent Radar's tables. @default in-memory tables */
+  readonly talent?: TalentStores;
 }
 
 /** Cache settings, in {@link SceneRadarOptions.cache}. */
@@ -30,6 +38,8 @@ export interface SceneRadarCacheOptions {
 export interface SceneRadarRefreshReport {
   /** The Scenes Engine's refresh. */
   scenes: ScenesRefreshReport;
+  /** The Talent Radar's refresh (after the Scenes Engine's, so it reads fresh memberships). */
+  talent: TalentRefreshReport;
 }
 
 /** Options of {@link createSceneRadar}. */
@@ -56,7 +66,14 @@ export interface SceneRadar {
   readonly scenes: ScenesEngine;
   /** The Scenes Engine as a `ScenesAdapter` (what the Talent Radar reads). */
   readonly scenesAdapter: ScenesAdapter;
-  /** Recomputes memberships, relationships and trend snapshots as of `asOf` (default now). */
+  /** The Talent Radar: `talent.signals` (ArtistSignalsEngine), `talent.aggregator` (RadarAggregator). */
+  readonly talent: TalentRadar;
+  /** A read-only view of the Talent Radar for another product (A&R Radar). */
+  readonly readOnly: ReadOnlyTalentRadar;
+  /**
+   * Recomputes, as of `asOf` (default now): the Scenes Engine's memberships, relationships and
+   * trend snapshots, then every artist's Talent Radar record.
+   */
   refresh(asOf?: Date): Promise<SceneRadarRefreshReport>;
   /** Aborts source calls in flight and releases caches. */
   close(): Promise<void>;
@@ -80,25 +97,46 @@ export interface SceneRadar {
 export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   const config = resolveConfig(options.config);
   const clock = options.clock ?? systemClock;
-  // The Scenes Engine reads MIG, CMG and Fusion only (seed section 3): its gateway sees nothing else.
-  const { mig, cmg, fusion } = options.sources;
-  const gateway = createSourceGateway({ sources: { mig, cmg, fusion }, config, clock, onEvent: options.onSourceCall });
-  const cache = new Cache<unknown>({ ttlMs: config.scenes.scenePulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'scenes:', ...(options.cache?.store ? { store: options.cache.store } : {}) });
-  const scenes = new ScenesEngine({ stores: options.stores?.scenes ?? memoryScenesStores(), gateway, config, clock, cache });
+  const sharedStore = options.cache?.store ? { store: options.cache.store } : {};
+  // One gateway, so each source's concurrency limit holds across both engines. The host's
+  // \`sources.scenes\` is not used here: the Talent Radar reads this radar's own Scenes Engine.
+  const { scenes: _hostScenes, ...hostSources } = options.sources;
+  let scenesAdapterRef: ScenesAdapter | undefined;
+  const lazyScenes: ScenesAdapter = {
+    getMemberships: (slugs, o) => scenesAdapterRef!.getMemberships(slugs, o),
+    getScenePulses: (slugs, o) => scenesAdapterRef!.getScenePulses(slugs, o),
+    listHottestScenes: (q, o) => scenesAdapterRef!.listHottestScenes(q, o),
+  };
+  const gateway = createSourceGateway({ sources: { ...hostSources, scenes: lazyScenes }, config, clock, onEvent: options.onSourceCall });
+  // The Scenes Engine reads MIG, CMG and Fusion only (seed section 3): its view sees nothing else.
+  const scenesGateway = scopedGateway(gateway, ['mig', 'cmg', 'fusion'], config);
+  const cache = new Cache<unknown>({ ttlMs: config.scenes.scenePulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'scenes:', ...sharedStore });
+  const scenes = new ScenesEngine({ stores: options.stores?.scenes ?? memoryScenesStores(), gateway: scenesGateway, config, clock, cache });
   const scenesAdapter = scenesAdapterFor(scenes, { config, clock });
+  scenesAdapterRef = scenesAdapter;
+  const talentCache = new Cache<unknown>({ ttlMs: config.talent.globalPulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'talent:', ...sharedStore });
+  const talent = new TalentRadar({ stores: options.stores?.talent ?? memoryTalentStores(), gateway, config, clock, cache: talentCache });
+  const readOnly = readOnlyTalentRadar(talent.aggregator);
   let closed = false;
   return {
     config,
     scenes,
     scenesAdapter,
+    talent,
+    readOnly,
     async refresh(asOf) {
-      return { scenes: await scenes.refresh(asOf) };
+      const at = asOf ?? new Date(clock.now());
+      const scenesReport = await scenes.refresh(at);
+      return { scenes: scenesReport, talent: await talent.refresh(at) };
     },
     async close() {
       if (closed) return;
       closed = true;
       gateway.close();
+      scenesGateway.close();
       await scenes.close();
+      await talent.close();
+      await talentCache.close();
     },
   };
 }

@@ -5,8 +5,8 @@
  * passes (sound and place first, to find each scene's core; then people) and writes the rows.
  * An artist whose reads failed keeps its previous memberships: a failing source never erases data.
  */
-import { z } from 'zod';
-import { ArtistRecordSchema, type ArtistNetwork, type ArtistRecord, type ReleaseFingerprint } from '../contracts/payloads.js';
+import type { ArtistNetwork, ArtistRecord, ReleaseFingerprint } from '../contracts/payloads.js';
+import { listUniverse } from '../core/gateway/universe.js';
 import { countOutcomes, type ItemOutcome, type OutcomeCounts } from '../core/gateway/outcome.js';
 import type { Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
@@ -39,23 +39,8 @@ export interface MembershipReport {
   readonly circles: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
-const PageSchema = z.object({ items: z.array(ArtistRecordSchema), nextCursor: z.string().nullable() });
 const CHUNK = 500;
 const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
-
-/** Walks the MIG universe as of `asOf`: every artist, or how the walk failed. */
-export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline: Deadline): Promise<{ artists: ArtistRecord[]; status: MembershipReport['universe'] }> {
-  const out: ArtistRecord[] = [];
-  let cursor: string | null = null;
-  do {
-    const at: string | null = cursor;
-    const page: ItemOutcome<z.infer<typeof PageSchema>> = await gateway.call('mig', 'listArtists', PageSchema, (mig, o) => mig.listArtists({ cursor: at, limit: 5_000 }, o), { asOf, deadline });
-    if (page.status !== 'ok') return { artists: [], status: page.status === 'timeout' ? 'timeout' : page.status === 'absent' ? 'absent' : 'error' };
-    out.push(...page.value.items);
-    cursor = page.value.nextCursor;
-  } while (cursor !== null);
-  return { artists: out, status: 'ok' };
-}
 
 /** Recomputes every membership as of `asOf`. */
 export async function refreshMemberships(

@@ -1,0 +1,276 @@
+/**
+ * @module talent/features
+ * Signals to features, as of an instant: pure functions, no I/O. Every feature is `null` when its
+ * source gave no evidence, so a missing source is never mistaken for a zero (docs/scoring.md).
+ */
+import { windowSum, type DenseSeries } from '../core/features/series.js';
+import { cosine, logGrowth, median } from '../core/features/stats.js';
+import { DAY_MS, addDays, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
+import type { RcfEvent, ReleaseFingerprint } from '../contracts/payloads.js';
+import type { TalentModelConfig } from './model-config.js';
+import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
+
+/** Log growth between two windows of a dense series ending at `end`, or null without enough known days. */
+function seriesGrowth(series: DenseSeries, end: string, window: number, floor: number): { level: number; growth: number } | null {
+  const recent = windowSum(series, end, window);
+  const previous = windowSum(series, addDays(end, -window), window);
+  // Half the days of each window must be known: a series that just started cannot grow from nothing.
+  if (recent.known * 2 < window || previous.known * 2 < window) return null;
+  const r = recent.sum / recent.known;
+  const p = previous.sum / previous.known;
+  return { level: r, growth: logGrowth(p, r, floor) };
+}
+
+/** Weighted events per week in `[from, to)` (epoch ms). */
+function eventWeight(events: readonly RcfEvent[], fromMs: number, toMs: number): { weight: number; days: Set<string> } {
+  let weight = 0;
+  const days = new Set<string>();
+  for (const e of events) {
+    const t = parseInstant(e.at);
+    if (t >= fromMs && t < toMs) {
+      weight += e.weight;
+      days.add(e.at.slice(0, 10));
+    }
+  }
+  return { weight, days };
+}
+
+function meanVector(releases: readonly ReleaseFingerprint[]): number[] {
+  const dim = releases[0]!.vector.length;
+  const out = new Array<number>(dim).fill(0);
+  for (const r of releases) for (let i = 0; i < dim; i++) out[i]! += (r.vector[i] ?? 0) / releases.length;
+  return out;
+}
+
+/** 1 - cosine, clamped to [0, 1] (opposite fingerprints count as a full move). */
+const distance = (a: readonly number[], b: readonly number[]): number => Math.min(1, Math.max(0, 1 - cosine(a, b)));
+
+/** Latest day with a known value in a dense series, up to `end`. */
+function lastKnownDay(series: DenseSeries, end: string): string | null {
+  const last = Math.min(series.values.length - 1, daysBetween(series.start, end));
+  for (let i = last; i >= 0; i--) if (series.values[i] !== null && series.values[i] !== undefined) return addDays(series.start, i);
+  return null;
+}
+
+/**
+ * Derives an artist's features from its signals as of `asOf`.
+ * @example
+ * ```ts
+ * const features = extractFeatures(signals, config.talent.model);
+ * features.engagementGrowth; // ln(recent / previous) with the floor, or null
+ * ```
+ */
+export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig): ArtistFeatures {
+  const asOfMs = parseInstant(signals.asOf);
+  const end = lastCompleteDay(asOfMs);
+  const W = model.windowDays;
+  const endMs = dayStart(end) + DAY_MS; // exclusive end of the last complete day
+  const lastObserved: string[] = [];
+
+  // Fusion: organic engagement, its growth and acceleration, paid share, spikes.
+  let engagementLevel: number | null = null;
+  let engagementGrowth: number | null = null;
+  let engagementAcceleration: number | null = null;
+  let paidShare: number | null = null;
+  let spikeDays: string[] = [];
+  const eng = signals.engagement;
+  if (eng) {
+    const organic = { start: eng.start, values: eng.organic };
+    const g = seriesGrowth(organic, end, W, model.engagementFloor);
+    if (g) {
+      engagementLevel = g.level;
+      engagementGrowth = g.growth;
+      const half = Math.max(1, Math.floor(W / 2));
+      const a = seriesGrowth(organic, end, half, model.engagementFloor);
+      const b = seriesGrowth(organic, addDays(end, -half), half, model.engagementFloor);
+      if (a && b) engagementAcceleration = a.growth - b.growth;
+      const paid = windowSum({ start: eng.start, values: eng.paid }, end, W);
+      const org = windowSum(organic, end, W);
+      if (paid.known > 0 && paid.sum + org.sum > 0) paidShare = paid.sum / (paid.sum + org.sum);
+      // Spikes: days of the recent window far above the median of the long window before them.
+      const baseline = windowSum(organic, addDays(end, -W), model.longWindowDays);
+      if (baseline.known > 0) {
+        const from = daysBetween(eng.start, addDays(end, -W + 1));
+        const to = daysBetween(eng.start, addDays(end, -model.longWindowDays - W + 1));
+        const base = median(eng.organic.slice(Math.max(0, to), Math.max(0, from)).filter((v): v is number => v !== null));
+        if (Number.isFinite(base) && base > 0) {
+          for (let i = Math.max(0, from); i <= daysBetween(eng.start, end) && i < eng.organic.length; i++) {
+            const v = eng.organic[i];
+            if (v !== null && v !== undefined && v >= model.spikeRatio * base + model.engagementFloor) spikeDays.push(addDays(eng.start, i));
+          }
+        }
+      }
+    }
+    const seen = lastKnownDay(organic, end);
+    if (seen) lastObserved.push(seen);
+  }
+
+  // RCF: weighted events per week, growth over the window and over the last two weeks.
+  let eventRate: number | null = null;
+  let eventGrowth: number | null = null;
+  let eventRecentGrowth: number | null = null;
+  let eventDays: number | null = null;
+  const events = signals.events;
+  if (events) {
+    const weeks = W / 7;
+    const recent = eventWeight(events, endMs - W * DAY_MS, endMs);
+    const previous = eventWeight(events, endMs - 2 * W * DAY_MS, endMs - W * DAY_MS);
+    const last2 = eventWeight(events, endMs - 14 * DAY_MS, endMs);
+    const prior6 = eventWeight(events, endMs - 56 * DAY_MS, endMs - 14 * DAY_MS);
+    eventRate = recent.weight / weeks;
+    eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
+    eventRecentGrowth = logGrowth(prior6.weight / 6, last2.weight / 2, model.eventFloor);
+    eventDays = Math.min(1, (recent.days.size + previous.days.size) / (2 * weeks));
+    const lastEvent = events.length ? events[events.length - 1]!.at.slice(0, 10) : null;
+    if (lastEvent) lastObserved.push(lastEvent <= end ? lastEvent : end);
+  }
+
+  // Activity level: engagement when known, else weekly event weight per day.
+  const activityBasis = engagementLevel !== null ? 'engagement' : eventRate !== null ? 'events' : null;
+  const activityLevel = engagementLevel ?? (eventRate !== null ? eventRate / 7 : null);
+
+  // Coverage: velocity and quality.
+  let pressVelocity: number | null = null;
+  let pressQuality: number | null = null;
+  const articles = signals.articles;
+  let articleDays = new Set<string>();
+  if (articles) {
+    let recent = 0;
+    let q = 0;
+    let nq = 0;
+    for (const a of articles) {
+      const t = parseInstant(a.publishedAt);
+      if (t >= endMs - W * DAY_MS && t < endMs) recent++;
+      if (t >= endMs - model.longWindowDays * DAY_MS && t < endMs) {
+        q += a.outletQuality;
+        nq++;
+        articleDays.add(a.publishedAt.slice(0, 10));
+      }
+    }
+    pressVelocity = recent / (W / 7);
+    pressQuality = nq > 0 ? q / nq : 0;
+  }
+
+  // MIG: network size, new links, connectivity.
+  let tastemakers: number | null = null;
+  let newTastemakers: number | null = null;
+  let collaborators: number | null = null;
+  let newCollaborators: number | null = null;
+  let centrality: number | null = null;
+  let connectivity: number | null = null;
+  let tastemakerDays = new Set<string>();
+  const net = signals.network;
+  if (net) {
+    tastemakers = net.tastemakers.length;
+    collaborators = net.collaborators.length;
+    centrality = net.centrality;
+    let weight = 0;
+    let fresh = 0;
+    for (const t of net.tastemakers) {
+      weight += t.weight;
+      const since = parseInstant(t.since);
+      if (since >= endMs - model.newLinkDays * DAY_MS && since < endMs) {
+        fresh += t.weight;
+        tastemakerDays.add(t.since.slice(0, 10));
+      }
+    }
+    newTastemakers = fresh;
+    newCollaborators = net.collaborators.filter((c) => {
+      const since = parseInstant(c.since);
+      return since >= endMs - model.longWindowDays * DAY_MS && since < endMs;
+    }).length;
+    // Degree-based connectivity: 0.63 at a tastemaker weight of 3 or about 20 collaborators.
+    const degree = 1 - Math.exp(-(weight / 3 + Math.log1p(collaborators) / 3));
+    connectivity = centrality === null ? degree : 0.5 * centrality + 0.5 * degree;
+  }
+
+  // CMG: creative shift and drift.
+  let creativeShift: number | null = null;
+  let drift: number | null = null;
+  const releases = signals.releases?.filter((r) => r.releasedAt <= end) ?? null;
+  if (releases && releases.length >= 2) {
+    const latest = releases[releases.length - 1]!;
+    creativeShift = distance(latest.vector, meanVector(releases.slice(0, -1)));
+    const yearAgo = addDays(end, -365);
+    const jumps: number[] = [];
+    for (let i = 1; i < releases.length; i++) if (releases[i]!.releasedAt >= yearAgo) jumps.push(distance(releases[i]!.vector, releases[i - 1]!.vector));
+    drift = jumps.length ? jumps.reduce((s, x) => s + x, 0) / jumps.length : 0;
+  } else if (releases) {
+    creativeShift = releases.length === 1 ? 0 : null;
+  }
+
+  // IdentityKernel: coherence over the window.
+  let coherence: number | null = null;
+  if (signals.coherence) {
+    const w = windowSum(signals.coherence, end, W);
+    coherence = w.known > 0 ? w.sum / w.known : null;
+  }
+
+  // Anomaly: share of spike days with no press, new tastemaker or event on the day or the week before.
+  let anomaly: number | null = null;
+  if (engagementLevel !== null) {
+    if (spikeDays.length === 0) anomaly = 0;
+    else {
+      const eventDaySet = new Set(events?.map((e) => e.at.slice(0, 10)) ?? []);
+      const corroborated = (day: string): boolean => {
+        for (let k = 0; k <= 7; k++) {
+          const d = addDays(day, -k);
+          if (articleDays.has(d) || tastemakerDays.has(d) || eventDaySet.has(d)) return true;
+        }
+        return false;
+      };
+      const bare = spikeDays.filter((d) => !corroborated(d)).length;
+      // Three or more bare spike days in a window is full suspicion.
+      anomaly = Math.min(1, bare / 3);
+    }
+  }
+
+  const newest = lastObserved.sort().at(-1);
+  const staleDays = newest === undefined ? null : Math.max(0, daysBetween(newest, end));
+  const careerAgeDays = signals.record ? Math.max(0, (asOfMs - parseInstant(signals.record.firstSeen)) / DAY_MS) : null;
+  const main = signals.memberships?.[0] ?? null;
+  const microgenres = main?.microgenres.length ? [...main.microgenres] : [...new Set(releases?.slice(-3).flatMap((r) => r.microgenres) ?? [])].slice(0, 64);
+
+  return {
+    artistSlug: signals.artistSlug,
+    asOf: signals.asOf,
+    activityLevel,
+    activityBasis,
+    engagementLevel,
+    engagementGrowth,
+    engagementAcceleration,
+    eventRate,
+    eventGrowth,
+    eventRecentGrowth,
+    eventDays,
+    pressVelocity,
+    pressQuality,
+    tastemakers,
+    newTastemakers,
+    collaborators,
+    newCollaborators,
+    centrality,
+    connectivity,
+    creativeShift,
+    drift,
+    coherence,
+    paidShare,
+    anomaly,
+    staleDays,
+    careerAgeDays,
+    campaignCount: signals.campaigns ? signals.campaigns.length : null,
+    sceneSlug: main?.sceneSlug ?? null,
+    sceneConfidence: main?.confidence ?? null,
+    sceneHeat: signals.scenePulse?.heat ?? null,
+    microgenres,
+    evidence: {
+      mig: signals.record !== null || signals.network !== null,
+      cmg: signals.releases !== null,
+      fusion: signals.engagement !== null || signals.campaigns !== null,
+      coverage: signals.articles !== null,
+      rcf: signals.events !== null,
+      identityKernel: signals.coherence !== null,
+      scenes: signals.memberships !== null,
+    },
+  };
+}

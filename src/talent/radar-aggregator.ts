@@ -1,0 +1,328 @@
+/**
+ * @module talent/radar-aggregator
+ * `RadarAggregator` (the seed's class): the global pulse and artist profiles in the seed's shapes,
+ * top lists, workspace recommendations and `clearCache`, cached per the seed's TTLs with
+ * single-flight and grace from the core cache, each under its deadline.
+ */
+import { z } from 'zod';
+import type { Cache } from '../core/cache/cache.js';
+import type { Clock } from '../core/clock.js';
+import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
+import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
+import type { SourceGateway } from '../core/gateway/gateway.js';
+import { topK } from '../core/features/stats.js';
+import { requireInt, requireOptions, requireSlug } from '../core/validation.js';
+import { ScenePulseSummarySchema } from '../contracts/payloads.js';
+import type { SceneRadarConfig } from '../config.js';
+import type { TalentStores } from '../stores/specs.js';
+import type { TalentArtistRow } from '../stores/tables.js';
+import { featureTable } from './feature-table.js';
+import { extractFeatures } from './features.js';
+import { opportunitiesOf, risksOf } from './profile-items.js';
+import { artistRow, pulseArtist, trajectoryOf } from './rows.js';
+import { TALENT_MODEL_VERSION, explainRow, priorPeerStats } from './scoring.js';
+import type { ArtistSignalsEngine } from './signals-engine.js';
+import { similarArtists } from './similar.js';
+import type { TalentRadar } from './talent-radar.js';
+import type { ArtistProfile, GlobalPulse, HotScene, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
+import { rankForWorkspace } from './workspace.js';
+
+/** Dependencies of {@link RadarAggregator}. */
+export interface RadarAggregatorDeps {
+  /** Owned tables. */
+  readonly stores: TalentStores;
+  /** Gateway over the Talent Radar's sources. */
+  readonly gateway: SourceGateway;
+  /** Resolved configuration. */
+  readonly config: SceneRadarConfig;
+  /** Clock. */
+  readonly clock: Clock;
+  /** Cache. */
+  readonly cache: Cache<unknown>;
+  /** Signal gathering. */
+  readonly signals: ArtistSignalsEngine;
+  /** The radar (model, peers, refresh). */
+  readonly radar: TalentRadar;
+}
+
+/** Options of {@link RadarAggregator.buildGlobalPulse}. */
+export interface GlobalPulseOptions {
+  /** Bypass the cache. @default false */
+  readonly skipCache?: boolean;
+  /** Artists per list, 1-100. @default 20 */
+  readonly limit?: number;
+}
+
+/** Options of {@link RadarAggregator.buildArtistProfile}. */
+export interface ArtistProfileOptions {
+  /** Bypass the cache. @default false */
+  readonly skipCache?: boolean;
+}
+
+/** Query of {@link RadarAggregator.getTopArtists}. */
+export interface TopArtistsQuery {
+  /** `rising`, `breakout` or `risk`. */
+  readonly category: TopCategory;
+  /** 1-100. @default 20 */
+  readonly limit?: number;
+  /** Bypass the cache. @default false */
+  readonly skipCache?: boolean;
+}
+
+/** Query of {@link RadarAggregator.getWorkspaceRecommendations}. */
+export interface WorkspaceRecommendationsQuery {
+  /** 1-100. @default 20 */
+  readonly limit?: number;
+}
+
+const CATEGORIES: readonly TopCategory[] = ['rising', 'breakout', 'risk'];
+const UUID = z.uuid();
+const HottestSchema = z.array(ScenePulseSummarySchema);
+
+/**
+ * The aggregator.
+ * @example
+ * ```ts
+ * const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 20 });
+ * const profile = await radar.talent.aggregator.buildArtistProfile('artist-a');
+ * ```
+ */
+export class RadarAggregator {
+  readonly #d: RadarAggregatorDeps;
+
+  constructor(deps: RadarAggregatorDeps) {
+    this.#d = deps;
+  }
+
+  #now(): Date {
+    return new Date(this.#d.clock.now());
+  }
+
+  /** Runs `work` under a fresh deadline; `TALENT_TIMEOUT` if it passes first. */
+  async #withDeadline<T>(ms: number, what: string, work: (d: Deadline) => Promise<T>): Promise<T> {
+    const deadline = createDeadline(ms);
+    try {
+      return await untilAborted(work(deadline), deadline.signal, () => new SceneRadarError('TALENT_TIMEOUT', `${what} did not finish within ${ms} ms`));
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  #limit(value: unknown, max = this.#d.config.talent.maxArtistsPerQuery): number {
+    return requireInt(value, 'limit', { min: 1, max, default: 20 }, 'TALENT_VALIDATION_ERROR');
+  }
+
+  #skip(options: unknown): { skipCache: boolean; rest: Record<string, unknown> } {
+    if (typeof options === 'boolean') return { skipCache: options, rest: {} };
+    const o = requireOptions(options as object | undefined, 'options', 'TALENT_VALIDATION_ERROR') as Record<string, unknown>;
+    if (o.skipCache !== undefined && typeof o.skipCache !== 'boolean') throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'skipCache must be a boolean', { details: [{ code: 'invalid_type', path: ['skipCache'], message: 'Expected boolean' }] });
+    return { skipCache: o.skipCache === true, rest: o };
+  }
+
+  /** Every current record; before the first refresh, runs one (under the caller's deadline). */
+  async #rows(deadline: Deadline): Promise<readonly Readonly<TalentArtistRow>[]> {
+    let rows = await this.#d.stores.talent_radar_artists.scan();
+    if (rows.length === 0 && this.#d.radar.refreshedAsOf === null) {
+      await this.#d.radar.refresh(undefined, { signal: deadline.signal });
+      rows = await this.#d.stores.talent_radar_artists.scan();
+    }
+    return rows;
+  }
+
+  #meta(degraded: string[]): GlobalPulse['meta'] {
+    return { asOf: this.#d.radar.refreshedAsOf, model_version: TALENT_MODEL_VERSION, degraded };
+  }
+
+  #qualifies(category: TopCategory): (r: Readonly<TalentArtistRow>) => number {
+    const t = this.#d.config.talent.thresholds;
+    if (category === 'rising') return (r) => (r.momentum >= t.momentum.rising ? r.momentum : Number.NaN);
+    if (category === 'breakout') return (r) => (r.breakout_score >= t.breakout.medium ? r.breakout_score : Number.NaN);
+    return (r) => (r.risk_score >= t.risk.medium ? r.risk_score : Number.NaN);
+  }
+
+  /** The hottest scenes from the Scenes Engine (through `ScenesAdapter`), or a note of why not. */
+  async #hottest(limit: number, deadline: Deadline, degraded: string[]): Promise<HotScene[]> {
+    const got = await this.#d.gateway.call('scenes', 'listHottestScenes', HottestSchema, (s, o) => s.listHottestScenes({ limit }, o), { asOf: this.#now(), deadline });
+    if (got.status !== 'ok') {
+      degraded.push(`hottestScenes: scenes source ${got.status}`);
+      return [];
+    }
+    return got.value.slice(0, limit).map((p) => ({ scene_slug: p.sceneSlug, heat: p.heat, growth: p.growth, stage: p.stage, as_of: p.asOf }));
+  }
+
+  /** Heat of each scene from the Scenes Engine (for the scene roll-up); unknown scenes are left out. */
+  async sceneHeats(sceneSlugs: readonly string[]): Promise<Map<string, number>> {
+    if (sceneSlugs.length === 0) return new Map();
+    const deadline = createDeadline(this.#d.config.talent.globalPulseTimeoutMs);
+    try {
+      const got = await this.#d.gateway.batch('scenes', 'getScenePulses', sceneSlugs, { asOf: this.#now(), deadline });
+      const out = new Map<string, number>();
+      for (const [slug, o] of got) if (o.status === 'ok') out.set(slug, o.value.heat);
+      return out;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * The global pulse (seed section 4): top rising artists, breakout candidates and artists at
+   * risk (top-K over the tracked records, no full sort), the hottest scenes, and the summary.
+   * Accepts the seed's `buildGlobalPulse(skipCache)` form too. Cached `talent.globalPulseTtlMs`.
+   */
+  async buildGlobalPulse(options: GlobalPulseOptions | boolean = {}): Promise<GlobalPulse> {
+    const { skipCache, rest } = this.#skip(options);
+    const limit = this.#limit(rest.limit);
+    const c = this.#d.config;
+    return this.#d.cache.getOrCompute(
+      `pulse:${limit}`,
+      () =>
+        this.#withDeadline(c.talent.globalPulseTimeoutMs, 'The global pulse', async (deadline) => {
+          const degraded: string[] = [];
+          const rows = await this.#rows(deadline);
+          const lists = CATEGORIES.map((cat) => topK(rows, limit, this.#qualifies(cat)).map(pulseArtist));
+          let m = 0;
+          let highB = 0;
+          let highR = 0;
+          for (const r of rows) {
+            m += r.momentum;
+            if (r.breakout_score >= c.talent.thresholds.breakout.high) highB++;
+            if (r.risk_score >= c.talent.thresholds.risk.high) highR++;
+          }
+          if (rows.length === 0) degraded.push('no artist records: the MIG universe could not be read, or no artist had enough evidence');
+          const hottestScenes = await this.#hottest(Math.min(limit, c.talent.maxScenesPerQuery), deadline, degraded);
+          return {
+            timestamp: this.#now().toISOString(),
+            topRisingArtists: lists[0]!,
+            topBreakoutCandidates: lists[1]!,
+            artistsAtRisk: lists[2]!,
+            hottestScenes,
+            summary: { totalArtistsTracked: rows.length, avgMomentum: rows.length ? Math.round((m / rows.length) * 10) / 10 : 0, highBreakoutCount: highB, highRiskCount: highR },
+            meta: this.#meta(degraded),
+          } satisfies GlobalPulse;
+        }),
+      { skipCache, ttlMs: (v) => ((v as GlobalPulse).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs), graceMs: (v) => ((v as GlobalPulse).meta.degraded.length ? 0 : c.cache.staleGraceMs) },
+    ) as Promise<GlobalPulse>;
+  }
+
+  /**
+   * An artist's profile (seed section 4) with the explanation of each score: signals are read
+   * fresh as of now and scored against the peers of the last refresh. `TALENT_ARTIST_NOT_FOUND`
+   * when MIG does not know the artist, `TALENT_INSUFFICIENT_DATA` without activity evidence.
+   * Accepts the seed's `buildArtistProfile(slug, skipCache)` form too. Cached `talent.artistProfileTtlMs`.
+   */
+  async buildArtistProfile(artistSlug: string, options: ArtistProfileOptions | boolean = {}): Promise<ArtistProfile> {
+    const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
+    const { skipCache } = this.#skip(options);
+    const c = this.#d.config;
+    return this.#d.cache.getOrCompute(
+      `profile:${slug}`,
+      () => this.#withDeadline(c.talent.signalTimeoutMs, `The profile of ${slug}`, (deadline) => this.#profile(slug, deadline)),
+      { skipCache, ttlMs: (v) => ((v as ArtistProfile).explanation.confidence < 1 && Object.values((v as ArtistProfile).explanation.sources).some((s) => s.status === 'timeout' || s.status === 'error') ? c.scenes.degradedTtlMs : c.talent.artistProfileTtlMs) },
+    ) as Promise<ArtistProfile>;
+  }
+
+  async #profile(slug: string, deadline: Deadline): Promise<ArtistProfile> {
+    const { radar, config } = this.#d;
+    const model = radar.model;
+    const signals = await this.#d.signals.aggregateArtistSignals(slug, { asOf: this.#now(), signal: deadline.signal });
+    const features = extractFeatures(signals, model);
+    const peers = radar.peers ?? priorPeerStats(model);
+    const scores = explainRow(featureTable([features]), 0, peers, model);
+    if (Number.isNaN(scores.momentum)) {
+      throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no engagement (Fusion) or events (RCF) in the last ${2 * model.windowDays} days`, {
+        details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
+      });
+    }
+    const artist = artistRow(features, scores, this.#now().toISOString());
+    const similar = await similarArtists(this.#d, { ...signals, sceneSlug: features.sceneSlug, microgenres: features.microgenres }, config.talent.similarArtists, deadline).catch((e: unknown) => {
+      if (isSceneRadarError(e)) throw e;
+      return [];
+    });
+    return {
+      artist,
+      opportunities: opportunitiesOf(features, scores, config),
+      risks: risksOf(scores),
+      similarArtists: similar,
+      trajectory: trajectoryOf(artist, config),
+      explanation: {
+        asOf: signals.asOf,
+        model_version: TALENT_MODEL_VERSION,
+        confidence: artist.confidence,
+        sources: signals.reads,
+        momentum: { score: artist.momentum, peers: radar.peers ? 'population' : 'prior', signals: scores.momentumSignals },
+        breakout: { score: artist.breakout_score, event: model.breakoutEvent, horizonDays: model.breakoutHorizonDays, intercept: model.breakoutIntercept, signals: scores.breakoutSignals },
+        risk: { score: artist.risk_score, signals: scores.riskSignals },
+      },
+    };
+  }
+
+  /** Top artists of a category (`rising`, `breakout`, `risk`; limit 1-100), from the tracked records. */
+  async getTopArtists(query: TopArtistsQuery): Promise<TopArtists> {
+    const q = requireOptions(query, 'query', 'TALENT_VALIDATION_ERROR') as Partial<TopArtistsQuery>;
+    if (!CATEGORIES.includes(q.category as TopCategory)) {
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', `category must be one of ${CATEGORIES.join(', ')}`, { details: [{ code: 'invalid_value', path: ['category'], message: `Expected ${CATEGORIES.join(' | ')}` }] });
+    }
+    const category = q.category as TopCategory;
+    const limit = this.#limit(q.limit);
+    const { skipCache } = this.#skip({ skipCache: q.skipCache });
+    const c = this.#d.config;
+    return this.#d.cache.getOrCompute(
+      `top:${category}:${limit}`,
+      () =>
+        this.#withDeadline(c.talent.globalPulseTimeoutMs, 'The top list', async (deadline) => {
+          const rows = await this.#rows(deadline);
+          const score = this.#qualifies(category);
+          let total = 0;
+          for (const r of rows) if (!Number.isNaN(score(r))) total++;
+          return { category, artists: topK(rows, limit, score).map(pulseArtist), total, meta: this.#meta(rows.length ? [] : ['no artist records']) } satisfies TopArtists;
+        }),
+      { skipCache, ttlMs: c.talent.globalPulseTtlMs },
+    ) as Promise<TopArtists>;
+  }
+
+  /**
+   * Recommendations for a workspace (its id a UUID; limit 1-100): tracked artists off its roster,
+   * ranked by fit x quality, written to `talent_radar_recommendations`. A malformed id is
+   * `TALENT_VALIDATION_ERROR`; an unknown workspace or no workspace source `TALENT_INVALID_PARAMS`.
+   */
+  async getWorkspaceRecommendations(workspaceId: string, query: WorkspaceRecommendationsQuery = {}): Promise<WorkspaceRecommendations> {
+    if (!UUID.safeParse(workspaceId).success) {
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid workspaceId', { details: [{ code: 'invalid_string', path: ['workspaceId'], message: 'Expected a UUID' }] });
+    }
+    const q = requireOptions(query, 'query', 'TALENT_VALIDATION_ERROR') as WorkspaceRecommendationsQuery;
+    const limit = this.#limit(q.limit);
+    const { gateway, stores, config } = this.#d;
+    return this.#withDeadline(config.talent.globalPulseTimeoutMs, 'Workspace recommendations', async (deadline) => {
+      const asOf = this.#now();
+      const got = await gateway.one('workspaces', 'getWorkspaces', workspaceId, { asOf, deadline });
+      if (got.status === 'timeout') throw new SceneRadarError('TALENT_TIMEOUT', 'The workspace source did not answer in time');
+      if (got.status === 'absent') throw new SceneRadarError('TALENT_INVALID_PARAMS', 'Workspace recommendations need a workspace source; none is configured');
+      if (got.status !== 'ok') throw new SceneRadarError('TALENT_INVALID_PARAMS', got.status === 'missing' ? `Workspace not found: ${workspaceId}` : 'The workspace source failed');
+      const ws = got.value;
+      const rows = await this.#rows(deadline);
+      const prelim = rankForWorkspace(rows, ws, limit * 3, () => undefined);
+      const records = await gateway.batch('mig', 'getArtists', prelim.map((p) => p.row.artist_slug), { asOf, deadline });
+      const region = (s: string): string | undefined => {
+        const o = records.get(s);
+        return o?.status === 'ok' ? o.value.homeRegion : undefined;
+      };
+      const ranked = rankForWorkspace(prelim.map((p) => p.row), ws, limit, region);
+      const created_at = asOf.toISOString();
+      await stores.talent_radar_recommendations.deleteWhere({ workspace_id: ws.id });
+      if (ranked.length) await stores.talent_radar_recommendations.upsert(ranked.map((r, i) => ({ workspace_id: ws.id, artist_slug: r.row.artist_slug, rank: i + 1, score: Math.min(1, r.score), reasons: r.reasons.slice(0, 16), created_at })));
+      return {
+        workspace_id: ws.id,
+        recommendations: ranked.map((r, i) => ({ ...pulseArtist(r.row), rank: i + 1, score: r.score, reasons: r.reasons })),
+        created_at,
+        meta: this.#meta(rows.length ? [] : ['no artist records']),
+      };
+    });
+  }
+
+  /** Forgets one artist's cached profile, or (without a slug) every cached result. */
+  async clearCache(artistSlug?: string): Promise<void> {
+    if (artistSlug === undefined) return this.#d.cache.clear();
+    const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
+    await this.#d.cache.delete(`profile:${slug}`);
+  }
+}

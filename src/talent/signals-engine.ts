@@ -1,0 +1,163 @@
+/**
+ * @module talent/signals-engine
+ * `ArtistSignalsEngine` (the seed's class): gathers each artist's raw signals from the seven
+ * read-only sources through the core gateway, in batches of `signalBatchSize` with
+ * `batchConcurrency` batches in flight, each batch under the per-artist deadline and all of them
+ * under the caller's. Per-item outcomes, validated payloads; a failing source empties one read,
+ * never the batch.
+ */
+import pLimit from 'p-limit';
+import type { Clock } from '../core/clock.js';
+import { SceneRadarError } from '../core/errors.js';
+import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
+import type { SourceGateway } from '../core/gateway/gateway.js';
+import type { ItemOutcome } from '../core/gateway/outcome.js';
+import { DAY_MS } from '../core/time.js';
+import { requireDate, requireSlug } from '../core/validation.js';
+import type { SceneRadarConfig } from '../config.js';
+import { type ArtistSignals, type ReadOutcome, type SignalRead } from './signals-types.js';
+
+/** Options of a signals call. */
+export interface SignalsOptions {
+  /** As-of instant. @default the clock's now */
+  readonly asOf?: Date;
+  /** Aborts the whole call (e.g. the caller's request). */
+  readonly signal?: AbortSignal;
+}
+
+/** Dependencies of {@link ArtistSignalsEngine}. */
+export interface ArtistSignalsEngineDeps {
+  /** Gateway over the Talent Radar's sources. */
+  readonly gateway: SourceGateway;
+  /** Resolved configuration. */
+  readonly config: SceneRadarConfig;
+  /** Clock. */
+  readonly clock: Clock;
+}
+
+function readOutcome(o: ItemOutcome<unknown> | undefined): ReadOutcome {
+  if (!o) return { status: 'missing' };
+  if (o.status === 'timeout') return { status: 'timeout', reason: o.reason };
+  if (o.status === 'error') return { status: 'error', reason: `${o.reason}: ${o.message}` };
+  return { status: o.status };
+}
+
+/**
+ * Gathers artist signals.
+ * @example
+ * ```ts
+ * const signals = await radar.talent.signals.aggregateArtistSignals('artist-a');
+ * signals.reads.engagement.status; // 'ok' | 'missing' | 'timeout' | 'error' | 'absent'
+ * ```
+ */
+export class ArtistSignalsEngine {
+  readonly #deps: ArtistSignalsEngineDeps;
+
+  constructor(deps: ArtistSignalsEngineDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * One artist's signals as of `asOf`. Throws `TALENT_VALIDATION_ERROR` for a malformed slug and
+   * `TALENT_ARTIST_NOT_FOUND` when the industry graph answers and does not know the artist.
+   */
+  async aggregateArtistSignals(artistSlug: string, options: SignalsOptions = {}): Promise<ArtistSignals> {
+    const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
+    const signals = (await this.batchAggregateSignals([slug], options)).get(slug)!;
+    if (signals.reads.record.status === 'missing') throw new SceneRadarError('TALENT_ARTIST_NOT_FOUND', `Artist not found: ${slug}`);
+    return signals;
+  }
+
+  /**
+   * Signals of many artists: batches of `talent.signalBatchSize`, `talent.batchConcurrency` at a
+   * time, each under the per-artist deadline (`talent.signalTimeoutMs`). A source that accepts
+   * batches is called once per batch. Never rejects for a source failure: each read carries its
+   * outcome. Throws `TALENT_VALIDATION_ERROR` for a malformed slug.
+   */
+  async batchAggregateSignals(artistSlugs: readonly string[], options: SignalsOptions = {}): Promise<Map<string, ArtistSignals>> {
+    if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
+    const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
+    const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
+    const { signalBatchSize, batchConcurrency, signalTimeoutMs } = this.#deps.config.talent;
+    const limit = pLimit(batchConcurrency);
+    const out = new Map<string, ArtistSignals>();
+    const chunks: string[][] = [];
+    for (let i = 0; i < slugs.length; i += signalBatchSize) chunks.push(slugs.slice(i, i + signalBatchSize));
+    await Promise.all(
+      chunks.map((chunk) =>
+        limit(async () => {
+          const deadline = createDeadline(signalTimeoutMs, options.signal);
+          try {
+            for (const s of await this.#gather(chunk, asOf, deadline)) out.set(s.artistSlug, s);
+          } finally {
+            deadline.dispose();
+          }
+        }),
+      ),
+    );
+    return new Map(slugs.map((s) => [s, out.get(s)!]));
+  }
+
+  /** One batch of artists: every read in parallel, then the pulses of their main scenes. */
+  async #gather(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<ArtistSignals[]> {
+    const { gateway, config } = this.#deps;
+    const model = config.talent.model;
+    const back = (days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
+    const batchSize = config.talent.signalBatchSize;
+    const opts = (from?: Date) => ({ asOf, deadline, batchSize, ...(from ? { from } : {}) });
+    // Windows: growth compares two windows; spikes look a long window further back.
+    const seriesFrom = back(2 * model.windowDays + model.longWindowDays + 2);
+    const eventsFrom = back(Math.max(2 * model.windowDays, 56) + 1);
+    const [record, network, releases, campaigns, engagement, articles, events, coherence, memberships] = await Promise.all([
+      gateway.batch('mig', 'getArtists', slugs, opts()),
+      gateway.batch('mig', 'getNetworks', slugs, opts()),
+      gateway.batch('cmg', 'getReleases', slugs, opts(back(3 * 365))),
+      gateway.batch('fusion', 'getCampaigns', slugs, opts(back(model.longWindowDays))),
+      gateway.batch('fusion', 'getEngagement', slugs, opts(seriesFrom)),
+      gateway.batch('coverage', 'getArticles', slugs, opts(back(model.longWindowDays + 1))),
+      gateway.batch('rcf', 'getEvents', slugs, opts(eventsFrom)),
+      gateway.batch('identityKernel', 'getCoherence', slugs, opts(back(model.windowDays + 1))),
+      gateway.batch('scenes', 'getMemberships', slugs, opts()),
+    ]);
+    const mainScene = (slug: string): string | undefined => {
+      const m = memberships.get(slug);
+      return m?.status === 'ok' ? m.value[0]?.sceneSlug : undefined;
+    };
+    const sceneSlugs = [...new Set(slugs.map(mainScene).filter((s): s is string => s !== undefined))];
+    const pulses = sceneSlugs.length ? await gateway.batch('scenes', 'getScenePulses', sceneSlugs, opts()) : new Map<string, ItemOutcome<never>>();
+    const value = <T>(o: ItemOutcome<T> | undefined): T | null => (o?.status === 'ok' ? o.value : null);
+    const asOfIso = asOf.toISOString();
+    return slugs.map((slug) => {
+      const scene = mainScene(slug);
+      const pulse = scene === undefined ? undefined : pulses.get(scene);
+      const reads: Record<SignalRead, ReadOutcome> = {
+        record: readOutcome(record.get(slug)),
+        network: readOutcome(network.get(slug)),
+        releases: readOutcome(releases.get(slug)),
+        campaigns: readOutcome(campaigns.get(slug)),
+        engagement: readOutcome(engagement.get(slug)),
+        articles: readOutcome(articles.get(slug)),
+        events: readOutcome(events.get(slug)),
+        coherence: readOutcome(coherence.get(slug)),
+        memberships: readOutcome(memberships.get(slug)),
+        // No main scene: nothing to read (the memberships read says why).
+        scenePulse: scene === undefined ? { status: memberships.get(slug)?.status === 'absent' ? 'absent' : 'missing' } : readOutcome(pulse),
+      };
+      return {
+        artistSlug: slug,
+        asOf: asOfIso,
+        record: value(record.get(slug)),
+        network: value(network.get(slug)),
+        releases: value(releases.get(slug)),
+        campaigns: value(campaigns.get(slug)),
+        engagement: value(engagement.get(slug)),
+        articles: value(articles.get(slug)),
+        events: value(events.get(slug)),
+        coherence: value(coherence.get(slug)),
+        memberships: value(memberships.get(slug)),
+        scenePulse: value(pulse),
+        reads,
+      };
+    });
+  }
+}

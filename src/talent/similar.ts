@@ -1,0 +1,89 @@
+/**
+ * @module talent/similar
+ * Similar artists from three kinds of evidence: sound (CMG fingerprints), shared scenes and
+ * microgenres (the tracked records), and the collaboration graph (MIG). Each similarity is a
+ * weighted mean over the kinds with evidence, with the reasons that produced it.
+ */
+import { cosine } from '../core/features/stats.js';
+import type { Deadline } from '../core/gateway/deadline.js';
+import type { SourceGateway } from '../core/gateway/gateway.js';
+import type { ReleaseFingerprint } from '../contracts/payloads.js';
+import type { TalentStores } from '../stores/specs.js';
+import type { ArtistSignals } from './signals-types.js';
+import type { SimilarArtist } from './types.js';
+
+const WEIGHTS = { sound: 0.4, scene: 0.35, graph: 0.25 };
+const SCENE_PEERS = 200;
+const SOUND_CANDIDATES = 40;
+
+function soundOf(releases: readonly ReleaseFingerprint[] | null | undefined): number[] | null {
+  if (!releases?.length) return null;
+  const last = releases.slice(-3);
+  const dim = last[0]!.vector.length;
+  const v = new Array<number>(dim).fill(0);
+  for (const r of last) for (let i = 0; i < dim; i++) v[i]! += (r.vector[i] ?? 0) / last.length;
+  return v;
+}
+
+function jaccard(a: readonly string[], b: readonly string[]): number {
+  if (!a.length || !b.length) return 0;
+  const sa = new Set(a);
+  let inter = 0;
+  for (const x of new Set(b)) if (sa.has(x)) inter++;
+  return inter / (sa.size + new Set(b).size - inter);
+}
+
+/**
+ * The `limit` artists most similar to the one whose signals are given.
+ * @example
+ * ```ts
+ * const similar = await similarArtists({ stores, gateway }, signals, 5, deadline);
+ * similar[0]?.reasons; // ['collaborated (weight 2)', 'same scene: indie-uk-brighton']
+ * ```
+ */
+export async function similarArtists(
+  deps: { stores: TalentStores; gateway: SourceGateway },
+  self: ArtistSignals & { readonly sceneSlug: string | null; readonly microgenres: readonly string[] },
+  limit: number,
+  deadline: Deadline,
+): Promise<SimilarArtist[]> {
+  if (limit <= 0) return [];
+  const cands = new Map<string, { scene: boolean; genres: readonly string[]; collab: number }>();
+  const collabs = self.network?.collaborators ?? [];
+  for (const c of collabs) if (c.artist !== self.artistSlug) cands.set(c.artist, { scene: false, genres: [], collab: c.weight });
+  const peers = self.sceneSlug ? await deps.stores.talent_radar_artists.scan({ where: { scene_slug: self.sceneSlug }, limit: SCENE_PEERS }) : [];
+  for (const r of peers) {
+    if (r.artist_slug === self.artistSlug) continue;
+    const prev = cands.get(r.artist_slug);
+    cands.set(r.artist_slug, { scene: true, genres: r.microgenres, collab: prev?.collab ?? 0 });
+  }
+  const collabRows = await deps.stores.talent_radar_artists.getMany(collabs.map((c) => ({ artist_slug: c.artist })));
+  for (const r of collabRows) {
+    const c = cands.get(r.artist_slug);
+    if (c) cands.set(r.artist_slug, { ...c, scene: c.scene || (self.sceneSlug !== null && r.scene_slug === self.sceneSlug), genres: r.microgenres });
+  }
+  if (cands.size === 0) return [];
+  const partial = (c: { scene: boolean; genres: readonly string[]; collab: number }) => ({
+    scene: c.scene ? 0.6 + 0.4 * jaccard(self.microgenres, c.genres) : jaccard(self.microgenres, c.genres),
+    graph: c.collab > 0 ? 1 - Math.exp(-c.collab) : 0,
+  });
+  // Sound for the most promising candidates only: one CMG read, bounded.
+  const ranked = [...cands].map(([slug, c]) => ({ slug, c, p: partial(c) })).sort((a, b) => WEIGHTS.scene * b.p.scene + WEIGHTS.graph * b.p.graph - (WEIGHTS.scene * a.p.scene + WEIGHTS.graph * a.p.graph) || (a.slug < b.slug ? -1 : 1)).slice(0, SOUND_CANDIDATES);
+  const own = soundOf(self.releases);
+  const sounds = own ? await deps.gateway.batch('cmg', 'getReleases', ranked.map((r) => r.slug), { asOf: new Date(self.asOf), deadline, from: new Date(Date.parse(self.asOf) - 3 * 365 * 86_400_000) }) : new Map();
+  const out: SimilarArtist[] = ranked.map(({ slug, c, p }) => {
+    const o = sounds.get(slug);
+    const theirs = o?.status === 'ok' ? soundOf(o.value as ReleaseFingerprint[]) : null;
+    const sound = own && theirs ? Math.max(0, cosine(own, theirs)) : null;
+    const w = WEIGHTS.scene + WEIGHTS.graph + (sound === null ? 0 : WEIGHTS.sound);
+    const similarity = (WEIGHTS.scene * p.scene + WEIGHTS.graph * p.graph + (sound === null ? 0 : WEIGHTS.sound * sound)) / w;
+    const reasons: string[] = [];
+    if (sound !== null && sound >= 0.8) reasons.push(`similar sound (fingerprint cosine ${sound.toFixed(2)})`);
+    if (c.scene) reasons.push(`same scene: ${self.sceneSlug}`);
+    const shared = c.genres.filter((g) => self.microgenres.includes(g));
+    if (shared.length) reasons.push(`shared microgenres: ${shared.slice(0, 3).join(', ')}`);
+    if (c.collab > 0) reasons.push(`collaborated (weight ${c.collab})`);
+    return { artist_slug: slug, similarity: Math.round(similarity * 1000) / 1000, reasons };
+  });
+  return out.sort((a, b) => b.similarity - a.similarity || (a.artist_slug < b.artist_slug ? -1 : 1)).slice(0, limit);
+}

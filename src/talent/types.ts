@@ -1,0 +1,201 @@
+/**
+ * @module talent/types
+ * What the Talent Radar returns: the seed's global pulse and artist profile shapes (snake_case
+ * artist fields, camelCase envelope fields, exactly as section 4 of the origin document), plus the
+ * explanation, top lists, workspace recommendations and refresh report.
+ */
+import type { SceneStage } from '../contracts/payloads.js';
+import type { TalentArtistRow } from '../stores/tables.js';
+import type { SignalContribution } from './scoring.js';
+import type { ReadOutcome, SignalRead } from './signals-types.js';
+
+/** An artist in a global pulse or top list (the seed's fields). */
+export interface PulseArtist {
+  /** Artist slug. */
+  readonly artist_slug: string;
+  /** Momentum, 0-100. */
+  readonly momentum: number;
+  /** Breakout probability, 0-1. */
+  readonly breakout_score: number;
+  /** Risk, 0-1. */
+  readonly risk_score: number;
+  /** Main scene, or null. */
+  readonly scene_slug: string | null;
+  /** Microgenres. */
+  readonly microgenres: readonly string[];
+  /** When the record was written. */
+  readonly updated_at: string;
+}
+
+/** A scene in the global pulse, from the Scenes Engine (through `ScenesAdapter`). */
+export interface HotScene {
+  /** Scene slug. */
+  readonly scene_slug: string;
+  /** Heat, 0-100. */
+  readonly heat: number;
+  /** Growth of heat against the previous window. */
+  readonly growth: number;
+  /** Lifecycle stage. */
+  readonly stage: SceneStage;
+  /** Instant the scene pulse is as of. */
+  readonly as_of: string;
+}
+
+/** The global pulse's summary (the seed's fields). */
+export interface PulseSummary {
+  /** Artists with a current record. */
+  readonly totalArtistsTracked: number;
+  /** Mean momentum of those artists (one decimal). */
+  readonly avgMomentum: number;
+  /** Artists at or above the high breakout threshold. */
+  readonly highBreakoutCount: number;
+  /** Artists at or above the high risk threshold. */
+  readonly highRiskCount: number;
+}
+
+/** Where a result's data came from and what was degraded. */
+export interface ResultMeta {
+  /** The instant the underlying records are as of (the last refresh), or null if none yet. */
+  readonly asOf: string | null;
+  /** Scoring model version. */
+  readonly model_version: string;
+  /** Human-readable notes about missing or failing sources; empty when nothing was degraded. */
+  readonly degraded: readonly string[];
+}
+
+/** The global pulse (seed section 4), plus `meta`. */
+export interface GlobalPulse {
+  /** When the pulse was built. */
+  readonly timestamp: string;
+  /** Highest momentum among rising artists (momentum >= `thresholds.momentum.rising`). */
+  readonly topRisingArtists: readonly PulseArtist[];
+  /** Highest breakout scores (>= `thresholds.breakout.medium`). */
+  readonly topBreakoutCandidates: readonly PulseArtist[];
+  /** Highest risk scores (>= `thresholds.risk.medium`). */
+  readonly artistsAtRisk: readonly PulseArtist[];
+  /** Hottest scenes, from the Scenes Engine. */
+  readonly hottestScenes: readonly HotScene[];
+  /** Counts over every tracked artist. */
+  readonly summary: PulseSummary;
+  /** Provenance and degradation. */
+  readonly meta: ResultMeta;
+}
+
+/** An opportunity or a risk in a profile (the seed's fields). */
+export interface ProfileItem {
+  /** Kind (`breakout`, `network`, `press`, `scene`, `momentum`; risks: `decline`, `incoherence`, `drift`, `paid_dependence`, `anomaly`, `stale_data`). */
+  readonly type: string;
+  /** What it means for an A&R team. */
+  readonly description: string;
+  /** Strength, 0-1. */
+  readonly score: number;
+}
+
+/** A similar artist, with why. */
+export interface SimilarArtist {
+  /** Artist slug. */
+  readonly artist_slug: string;
+  /** Similarity, 0-1. */
+  readonly similarity: number;
+  /** Why: shared sound, scenes, microgenres, collaboration. */
+  readonly reasons: readonly string[];
+}
+
+/** Bands of the scores (the seed's trajectory). */
+export interface Trajectory {
+  /** Momentum band. */
+  readonly momentum: 'rising' | 'stable' | 'declining';
+  /** Breakout band. */
+  readonly breakoutPotential: 'high' | 'medium' | 'low';
+  /** Risk band. */
+  readonly riskLevel: 'high' | 'medium' | 'low';
+}
+
+/** Why the scores are what they are. */
+export interface ScoreExplanation {
+  /** As-of instant of the signals. */
+  readonly asOf: string;
+  /** Scoring model version. */
+  readonly model_version: string;
+  /** Share of the evidence available, 0-1. */
+  readonly confidence: number;
+  /** How each source read went. */
+  readonly sources: Readonly<Record<SignalRead, ReadOutcome>>;
+  /** Momentum: 100 x logistic(composite / scale); composite = sum of contributions. */
+  readonly momentum: { readonly score: number; readonly peers: 'population' | 'prior'; readonly signals: readonly SignalContribution[] };
+  /** Breakout: logistic(intercept + sum of contributions). */
+  readonly breakout: { readonly score: number; readonly event: string; readonly horizonDays: number; readonly intercept: number; readonly signals: readonly SignalContribution[] };
+  /** Risk: the contributions add up to the score. */
+  readonly risk: { readonly score: number; readonly signals: readonly SignalContribution[] };
+}
+
+/** An artist profile (seed section 4), plus the explanation. */
+export interface ArtistProfile {
+  /** The artist's record, as stored in `talent_radar_artists`. */
+  readonly artist: TalentArtistRow;
+  /** Opportunities, strongest first. */
+  readonly opportunities: readonly ProfileItem[];
+  /** Risks, strongest first. */
+  readonly risks: readonly ProfileItem[];
+  /** Similar artists, most similar first. */
+  readonly similarArtists: readonly SimilarArtist[];
+  /** Score bands. */
+  readonly trajectory: Trajectory;
+  /** Per-signal explanation of each score. */
+  readonly explanation: ScoreExplanation;
+}
+
+/** A top-list category. */
+export type TopCategory = 'rising' | 'breakout' | 'risk';
+
+/** A top list. */
+export interface TopArtists {
+  /** The category. */
+  readonly category: TopCategory;
+  /** Artists, best first. */
+  readonly artists: readonly PulseArtist[];
+  /** Artists that qualify for the category (at or above its threshold). */
+  readonly total: number;
+  /** Provenance. */
+  readonly meta: ResultMeta;
+}
+
+/** One recommended artist for a workspace. */
+export interface WorkspaceRecommendation extends PulseArtist {
+  /** Position, 1 = best. */
+  readonly rank: number;
+  /** Recommendation score, 0-1 (fit x quality). */
+  readonly score: number;
+  /** Why. */
+  readonly reasons: readonly string[];
+}
+
+/** Recommendations for a workspace. */
+export interface WorkspaceRecommendations {
+  /** The workspace. */
+  readonly workspace_id: string;
+  /** Ranked artists. */
+  readonly recommendations: readonly WorkspaceRecommendation[];
+  /** When they were computed. */
+  readonly created_at: string;
+  /** Provenance. */
+  readonly meta: ResultMeta;
+}
+
+/** What a Talent Radar refresh did. */
+export interface TalentRefreshReport {
+  /** The as-of instant. */
+  readonly asOf: string;
+  /** How walking the MIG universe went; when not `ok`, nothing was scored or written. */
+  readonly universe: 'ok' | 'timeout' | 'error' | 'absent';
+  /** Artists walked. */
+  readonly artists: number;
+  /** Artists scored and written. */
+  readonly scored: number;
+  /** Artists without enough evidence (no row written; a previous row is removed). */
+  readonly insufficient: number;
+  /** Reads by status, over all artists and reads. */
+  readonly reads: Readonly<Record<'ok' | 'missing' | 'timeout' | 'error' | 'absent', number>>;
+  /** Milliseconds taken. */
+  readonly durationMs: number;
+}

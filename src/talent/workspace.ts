@@ -1,0 +1,53 @@
+/**
+ * @module talent/workspace
+ * Recommendations for a workspace (a label, an A&R team): tracked artists off its roster ranked by
+ * fit (followed scenes, microgenres, regions) x quality (breakout, momentum, low risk). The
+ * workspace comes from the host's workspace source, never from A&R Radar.
+ */
+import { topK } from '../core/features/stats.js';
+import type { Workspace } from '../contracts/payloads.js';
+import type { TalentArtistRow } from '../stores/tables.js';
+
+/** Weights of the recommendation score. */
+const FIT = { scene: 0.6, microgenres: 0.4 };
+const QUALITY = { breakout: 0.5, momentum: 0.3, safety: 0.2 };
+
+/** One ranked candidate. */
+export interface RankedCandidate {
+  /** The record. */
+  readonly row: Readonly<TalentArtistRow>;
+  /** Score, 0-1. */
+  readonly score: number;
+  /** Why. */
+  readonly reasons: string[];
+}
+
+/**
+ * Ranks tracked artists for a workspace without sorting them all (top-K). `regionOf` gives an
+ * artist's home region when known; artists outside the workspace's regions score 0.7x.
+ */
+export function rankForWorkspace(rows: Iterable<Readonly<TalentArtistRow>>, ws: Workspace, limit: number, regionOf: (slug: string) => string | undefined): RankedCandidate[] {
+  const roster = new Set(ws.roster);
+  const scenes = new Set(ws.scenes);
+  const genres = new Set(ws.microgenres);
+  const regions = new Set(ws.regions);
+  const scored: RankedCandidate[] = [];
+  for (const row of rows) {
+    if (roster.has(row.artist_slug)) continue;
+    const inScene = row.scene_slug !== null && scenes.has(row.scene_slug);
+    const sharedGenres = row.microgenres.filter((g) => genres.has(g));
+    const fit = FIT.scene * (inScene ? 1 : 0) + FIT.microgenres * (row.microgenres.length ? sharedGenres.length / row.microgenres.length : 0);
+    if (fit === 0) continue;
+    const region = regionOf(row.artist_slug);
+    const regionFactor = regions.size === 0 || region === undefined || regions.has(region) ? 1 : 0.7;
+    const quality = QUALITY.breakout * row.breakout_score + QUALITY.momentum * (row.momentum / 100) + QUALITY.safety * (1 - row.risk_score);
+    const reasons: string[] = [];
+    if (inScene) reasons.push(`in a followed scene: ${row.scene_slug}`);
+    if (sharedGenres.length) reasons.push(`followed microgenres: ${sharedGenres.slice(0, 3).join(', ')}`);
+    if (row.breakout_score >= 0.4) reasons.push(`breakout score ${row.breakout_score.toFixed(2)}`);
+    if (row.momentum >= 70) reasons.push(`momentum ${Math.round(row.momentum)}`);
+    if (regionFactor < 1) reasons.push(`outside the workspace's regions (${region})`);
+    scored.push({ row, score: Math.round(fit * quality * regionFactor * 10_000) / 10_000, reasons });
+  }
+  return topK(scored, limit, (c) => c.score);
+}
