@@ -1,12 +1,14 @@
 /**
- * `npm run demo`: builds the embedded demo world, runs the Scenes Engine over it as of today and
- * prints what a music company would look at: the hottest scenes, one region's pulse, one scene's
- * 90-day trend with the reasons behind its heat, and the raw sources behind a few artists.
+ * `npm run demo`: builds the embedded demo world, runs the Scenes Engine and the Talent Radar over
+ * it as of today and prints what a music company would look at: the hottest scenes, one region's
+ * pulse, one scene's 90-day trend with the reasons behind its heat, the Talent Radar's global
+ * pulse, one artist's profile with the explanation of each score, and the raw sources behind a
+ * few artists.
  *
- *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>]
+ *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>] [--artist <slug>]
  */
 import { parseArgs } from 'node:util';
-import { createDeadline, createSceneRadar, createSourceGateway, dayOf, fixedClock, addDays, type ItemOutcome, type ScenePulseSnapshot } from 'scene-radar';
+import { createDeadline, createSceneRadar, createSourceGateway, dayOf, fixedClock, addDays, type ItemOutcome, type PulseArtist, type ScenePulseSnapshot, type SignalContribution } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const { values: args } = parseArgs({
@@ -16,6 +18,7 @@ const { values: args } = parseArgs({
     end: { type: 'string' },
     region: { type: 'string', default: 'uk' },
     scene: { type: 'string' },
+    artist: { type: 'string' },
   },
 });
 const end = args.end ?? dayOf(Date.now());
@@ -39,7 +42,7 @@ console.log(`catalog: ${world.catalog.scenes.length} scenes and ${world.catalog.
 line('Ground truth of the demo world: careers, and what happened to them');
 console.table(world.truth.summary().byCareer);
 
-// The Scenes Engine, over the world's sources.
+// Both engines, over the world's sources.
 const radar = createSceneRadar({ sources: world.sources, clock });
 await radar.scenes.importCatalog(world.catalog);
 let t0 = performance.now();
@@ -51,6 +54,7 @@ console.log(
   `\nScenes Engine: ${refresh.scenes.memberships.memberships} memberships of ${refresh.scenes.memberships.artists} artists, ${refresh.scenes.relationships} relationships (refresh ${refreshMs.toFixed(0)} ms); ` +
     `${backfill.snapshots} daily snapshots backfilled over ${backfill.days} days (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
 );
+console.log(`Talent Radar: ${refresh.talent.scored} of ${refresh.talent.artists} artists scored (${refresh.talent.insufficient} without enough evidence) in ${refresh.talent.durationMs} ms; source reads ${JSON.stringify(refresh.talent.reads)}`);
 
 const global = await radar.scenes.pulse.getGlobalPulse({ limit: 8 });
 line(`Hottest scenes (${global.summary.ok} of ${global.summary.scenes} scenes computed)`);
@@ -79,6 +83,48 @@ const related = await radar.scenes.getRelatedScenes(focus, { limit: 3 });
 console.log(`  related: ${related.map((r) => `${r.scene_slug} (${r.links.map((l) => l.type).join(', ')})`).join('; ')}`);
 const recs = await radar.scenes.recommendScenes({ limit: 3 });
 console.log(`  worth watching: ${recs.items.map((r) => `${r.scene_slug} (${r.reasons.join(', ')})`).join('; ')}`);
+
+// The Talent Radar: global pulse and one artist's profile, next to the demo world's ground truth.
+const talentPulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 8 });
+const truthOf = (slug: string): string => {
+  const tr = world.truth.artist(slug);
+  if (!tr) return '-';
+  return `${tr.career}${tr.brokeOutOn ? `, broke out ${tr.brokeOutOn}` : ''}${tr.declinedOn ? `, declined ${tr.declinedOn}` : ''}${tr.anomalies.length ? ', bought engagement' : ''}`;
+};
+const artistRow = (a: PulseArtist) => ({ artist: a.artist_slug, momentum: a.momentum.toFixed(1), breakout: a.breakout_score.toFixed(2), risk: a.risk_score.toFixed(2), scene: a.scene_slug ?? '-', 'truth (not seen by the radar)': truthOf(a.artist_slug) });
+const s = talentPulse.summary;
+line(`Talent Radar global pulse: ${s.totalArtistsTracked} artists tracked, average momentum ${s.avgMomentum}, ${s.highBreakoutCount} high breakout, ${s.highRiskCount} high risk`);
+console.log('Top rising artists');
+console.table(talentPulse.topRisingArtists.map(artistRow));
+console.log('Top breakout candidates');
+console.table(talentPulse.topBreakoutCandidates.map(artistRow));
+console.log('Artists at risk');
+console.table(talentPulse.artistsAtRisk.map(artistRow));
+console.log(`Hottest scenes (from the Scenes Engine): ${talentPulse.hottestScenes.map((h) => `${h.scene_slug} ${h.heat.toFixed(0)}`).join(', ')}`);
+if (talentPulse.meta.degraded.length) console.log(`degraded: ${talentPulse.meta.degraded.join('; ')}`);
+
+const profileSlug = args.artist ?? talentPulse.topBreakoutCandidates[0]?.artist_slug ?? talentPulse.topRisingArtists[0]!.artist_slug;
+const profile = await radar.talent.aggregator.buildArtistProfile(profileSlug);
+const a = profile.artist;
+line(`Artist profile: ${profileSlug} (truth: ${truthOf(profileSlug)})`);
+console.log(`  scene ${a.scene_slug ?? '-'} (${a.metadata.sceneConfidence.toFixed(2)}), microgenres ${a.microgenres.join(', ') || '-'}`);
+console.log(`  momentum ${a.momentum} (${profile.trajectory.momentum}), breakout ${a.breakout_score} (${profile.trajectory.breakoutPotential}), risk ${a.risk_score} (${profile.trajectory.riskLevel}); confidence ${a.confidence}, model ${a.model_version}`);
+console.log(`  creative shift ${a.creative_shift}, press ${a.coverage_velocity}/week at quality ${a.press_quality}, connectivity ${a.mig_connectivity}, ${a.metadata.tastemakerConnections} tastemakers, ${a.metadata.campaignCount} campaigns`);
+const explain = (title: string, rows: readonly SignalContribution[], unit: string): void => {
+  console.log(`  ${title}`);
+  for (const e of rows) {
+    const raw = e.raw === null ? 'n/a' : Number.isInteger(e.raw) ? String(e.raw) : e.raw.toFixed(3);
+    const norm = e.normalized === null ? 'n/a' : e.normalized.toFixed(2);
+    console.log(`    ${e.signal.padEnd(24)} ${e.source.padEnd(22)} raw ${raw.padEnd(10)} normalised ${norm.padEnd(6)} x ${e.weight.toFixed(2).padStart(5)} = ${e.contribution >= 0 ? '+' : ''}${e.contribution.toFixed(3)} ${unit}`);
+  }
+};
+const ex = profile.explanation;
+explain(`momentum ${ex.momentum.score}: 100 x logistic(sum), peers from the ${ex.momentum.peers}`, ex.momentum.signals, 'z');
+explain(`breakout ${ex.breakout.score}: P(${ex.breakout.event}) within ${ex.breakout.horizonDays} days = logistic(${ex.breakout.intercept} + sum)`, ex.breakout.signals, 'log-odds');
+explain(`risk ${ex.risk.score}: noisy-OR of severity x component; contributions add up to the score`, ex.risk.signals, 'of risk');
+console.log(`  opportunities: ${profile.opportunities.map((o) => `${o.type} ${o.score} (${o.description})`).join('; ') || 'none'}`);
+console.log(`  risks: ${profile.risks.map((o) => `${o.type} ${o.score} (${o.description})`).join('; ') || 'none'}`);
+console.log(`  similar: ${profile.similarArtists.map((x) => `${x.artist_slug} ${x.similarity} [${x.reasons.join('; ')}]`).join(' | ') || 'none'}`);
 
 // The raw observations behind it: one artist per career, read through the source gateway.
 const gateway = createSourceGateway({ sources: world.sources });

@@ -72,7 +72,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   let engagementGrowth: number | null = null;
   let engagementAcceleration: number | null = null;
   let paidShare: number | null = null;
-  let spikeDays: string[] = [];
+  const spikeDays: string[] = [];
   const eng = signals.engagement;
   if (eng) {
     const organic = { start: eng.start, values: eng.organic };
@@ -87,18 +87,21 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       const paid = windowSum({ start: eng.start, values: eng.paid }, end, W);
       const org = windowSum(organic, end, W);
       if (paid.known > 0 && paid.sum + org.sum > 0) paidShare = paid.sum / (paid.sum + org.sum);
-      // Spikes: days of the recent window far above the median of the long window before them.
-      const baseline = windowSum(organic, addDays(end, -W), model.longWindowDays);
-      if (baseline.known > 0) {
-        const from = daysBetween(eng.start, addDays(end, -W + 1));
-        const to = daysBetween(eng.start, addDays(end, -model.longWindowDays - W + 1));
-        const base = median(eng.organic.slice(Math.max(0, to), Math.max(0, from)).filter((v): v is number => v !== null));
-        if (Number.isFinite(base) && base > 0) {
-          for (let i = Math.max(0, from); i <= daysBetween(eng.start, end) && i < eng.organic.length; i++) {
-            const v = eng.organic[i];
-            if (v !== null && v !== undefined && v >= model.spikeRatio * base + model.engagementFloor) spikeDays.push(addDays(eng.start, i));
-          }
+      // Spikes: days of the long window far above their neighbours 4-10 days either side (a
+      // local outlier). Sustained growth is not a spike: its neighbours grow with it.
+      const endIdx = daysBetween(eng.start, end);
+      const near: number[] = [];
+      for (let i = Math.max(0, endIdx - model.longWindowDays + 1); i <= endIdx && i < eng.organic.length; i++) {
+        const v = eng.organic[i];
+        if (v === null || v === undefined) continue;
+        near.length = 0;
+        for (let k = 4; k <= 10; k++) {
+          const before = eng.organic[i - k];
+          const after = i + k <= endIdx ? eng.organic[i + k] : undefined;
+          if (before !== null && before !== undefined) near.push(before);
+          if (after !== null && after !== undefined) near.push(after);
         }
+        if (near.length >= 4 && v >= model.spikeRatio * median(near) + model.engagementFloor) spikeDays.push(addDays(eng.start, i));
       }
     }
     const seen = lastKnownDay(organic, end);
@@ -133,7 +136,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   let pressVelocity: number | null = null;
   let pressQuality: number | null = null;
   const articles = signals.articles;
-  let articleDays = new Set<string>();
+  const articleDays = new Set<string>();
   if (articles) {
     let recent = 0;
     let q = 0;
@@ -158,7 +161,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   let newCollaborators: number | null = null;
   let centrality: number | null = null;
   let connectivity: number | null = null;
-  let tastemakerDays = new Set<string>();
+  const tastemakerDays = new Set<string>();
   const net = signals.network;
   if (net) {
     tastemakers = net.tastemakers.length;
@@ -206,16 +209,16 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     coherence = w.known > 0 ? w.sum / w.known : null;
   }
 
-  // Anomaly: share of spike days with no press, new tastemaker or event on the day or the week before.
+  // Anomaly: spike days with no press article and no new tastemaker link on the day or the week
+  // before (bought engagement leaves no trace with gatekeepers).
   let anomaly: number | null = null;
   if (engagementLevel !== null) {
     if (spikeDays.length === 0) anomaly = 0;
     else {
-      const eventDaySet = new Set(events?.map((e) => e.at.slice(0, 10)) ?? []);
       const corroborated = (day: string): boolean => {
         for (let k = 0; k <= 7; k++) {
           const d = addDays(day, -k);
-          if (articleDays.has(d) || tastemakerDays.has(d) || eventDaySet.has(d)) return true;
+          if (articleDays.has(d) || tastemakerDays.has(d)) return true;
         }
         return false;
       };

@@ -172,15 +172,15 @@ export class TalentRadar {
    * microgenre roll-ups. When the universe cannot be walked, nothing changes.
    */
   async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
-    const started = this.#deps.clock.now();
-    const at = requireDate(asOf, 'asOf', new Date(started), 'TALENT_VALIDATION_ERROR');
+    const started = performance.now();
+    const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const { stores, gateway, clock } = this.#deps;
     const deadline = createDeadline(Infinity, options.signal);
     const universe = await listUniverse(gateway, at, deadline);
     deadline.dispose();
     const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
     if (universe.status !== 'ok') {
-      return { asOf: at.toISOString(), universe: universe.status, artists: 0, scored: 0, insufficient: 0, reads, durationMs: clock.now() - started };
+      return { asOf: at.toISOString(), universe: universe.status, artists: 0, scored: 0, insufficient: 0, reads, durationMs: Math.round(performance.now() - started) };
     }
     const slugs = universe.artists.map((a) => a.slug);
     const { features, signals } = await this.#featuresOf(slugs, at, options.signal);
@@ -204,7 +204,7 @@ export class TalentRadar {
     this.#peers = peers;
     this.#refreshedAsOf = at.toISOString();
     await this.aggregator.clearCache();
-    return { asOf: at.toISOString(), universe: 'ok', artists: slugs.length, scored: rows.length, insufficient: features.length - rows.length, reads, durationMs: clock.now() - started };
+    return { asOf: at.toISOString(), universe: 'ok', artists: slugs.length, scored: rows.length, insufficient: features.length - rows.length, reads, durationMs: Math.round(performance.now() - started) };
   }
 
   async #featuresOf(slugs: readonly string[], asOf: Date, signal?: AbortSignal): Promise<{ features: ArtistFeatures[]; signals: Map<string, ArtistSignals> }> {
