@@ -13,6 +13,7 @@ export const FEATURE_COLUMNS = [
   'eventGrowth',
   'eventRecentGrowth',
   'eventDays',
+  'eventPeak',
   'pressVelocity',
   'pressQuality',
   'newTastemakers',
@@ -60,6 +61,7 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.eventGrowth[i] = num(f.eventGrowth);
   c.eventRecentGrowth[i] = num(f.eventRecentGrowth);
   c.eventDays[i] = num(f.eventDays);
+  c.eventPeak[i] = num(f.eventPeak);
   c.pressVelocity[i] = num(f.pressVelocity);
   c.pressQuality[i] = num(f.pressQuality);
   c.newTastemakers[i] = num(f.newTastemakers);

@@ -113,6 +113,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   let eventGrowth: number | null = null;
   let eventRecentGrowth: number | null = null;
   let eventDays: number | null = null;
+  let eventPeak: number | null = null;
   const events = signals.events;
   if (events) {
     const weeks = W / 7;
@@ -124,6 +125,11 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
     eventRecentGrowth = logGrowth(prior6.weight / 6, last2.weight / 2, model.eventFloor);
     eventDays = Math.min(1, (recent.days.size + previous.days.size) / (2 * weeks));
+    eventPeak = 0;
+    for (const e of events) {
+      const t = parseInstant(e.at);
+      if (t >= endMs - 2 * W * DAY_MS && t < endMs && e.weight > eventPeak) eventPeak = e.weight;
+    }
     const lastEvent = events.length ? events[events.length - 1]!.at.slice(0, 10) : null;
     if (lastEvent) lastObserved.push(lastEvent <= end ? lastEvent : end);
   }
@@ -246,6 +252,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     eventGrowth,
     eventRecentGrowth,
     eventDays,
+    eventPeak,
     pressVelocity,
     pressQuality,
     tastemakers,

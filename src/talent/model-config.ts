@@ -17,6 +17,7 @@ export const BREAKOUT_FEATURES = [
   'activity_growth',
   'recent_growth',
   'event_days',
+  'event_peak',
   'acceleration',
   'career_age',
   'new_tastemakers',
@@ -28,20 +29,25 @@ export const BREAKOUT_FEATURES = [
 /** A breakout model input. */
 export type BreakoutFeature = (typeof BREAKOUT_FEATURES)[number];
 
-/** Default breakout weights (per normalised input; docs/scoring.md). */
+/**
+ * Default breakout weights (per normalised input; docs/scoring.md): fitted with `calibrate()` on
+ * the demo world's training cutoffs (bench/backtest, seed 42, 2,000 artists), rounded. A host
+ * should refit them on its own history: the demo world is synthetic.
+ */
 export const DEFAULT_BREAKOUT_WEIGHTS: Readonly<Record<BreakoutFeature, number>> = {
-  momentum: 0.9,
-  activity_level: 0.35,
-  activity_growth: 0.6,
-  recent_growth: 0.4,
-  event_days: 0.1,
-  acceleration: 0.5,
-  career_age: -0.3,
-  new_tastemakers: 0.8,
-  new_collaborators: 0.2,
-  network_position: 0.4,
-  press_quality: 0.5,
-  scene_heat: 0.4,
+  momentum: 0.88,
+  activity_level: -0.62,
+  activity_growth: 1,
+  recent_growth: -0.5,
+  event_days: -0.11,
+  event_peak: 0.19,
+  acceleration: 0.56,
+  career_age: 0.3,
+  new_tastemakers: 4.5,
+  new_collaborators: -0.44,
+  network_position: 3.81,
+  press_quality: 5.95,
+  scene_heat: -0.22,
 };
 
 const breakoutWeights = z
@@ -117,8 +123,8 @@ export const TalentModelConfigSchema = z
       .default('organic daily audience reaches 3x its level of 90 days before (and at least 1,000)'),
     /** Horizon of the breakout event, days. @default 90 */
     breakoutHorizonDays: days(90),
-    /** Intercept of the breakout logistic model. @default -2.6 */
-    breakoutIntercept: z.number().min(-100).max(100).default(-2.6),
+    /** Intercept of the breakout logistic model (fitted with the default weights). @default -6.12 */
+    breakoutIntercept: z.number().min(-100).max(100).default(-6.12),
     /** Weights of the breakout logistic model, per normalised input. */
     breakoutWeights: breakoutWeights.default(() => breakoutWeights.parse({})),
     /** Risk severities. */

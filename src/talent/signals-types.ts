@@ -100,6 +100,8 @@ export interface ArtistFeatures {
   readonly eventGrowth: number | null;
   /** Log growth of weekly event weight, last two weeks vs the six weeks before. */
   readonly eventRecentGrowth: number | null;
+  /** Largest single event weight over the last two windows (a chart week's points, a playlist's reach). */
+  readonly eventPeak: number | null;
   /** Days with at least one event over the last two windows, as a share of weeks (0-1). */
   readonly eventDays: number | null;
   /** Articles per week over the recent window. */
