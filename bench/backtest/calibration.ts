@@ -1,0 +1,70 @@
+/**
+ * @module bench/backtest/calibration
+ * Calibration of scores that are probabilities: reliability bins, Brier score, expected
+ * calibration error.
+ */
+
+/** One reliability bin. */
+export interface ReliabilityBin {
+  /** Lower edge of the predicted probability. */
+  readonly from: number;
+  /** Upper edge (the last bin includes 1). */
+  readonly to: number;
+  /** Predictions in the bin. */
+  readonly count: number;
+  /** Mean predicted probability, null for an empty bin. */
+  readonly meanPredicted: number | null;
+  /** Observed positive rate, null for an empty bin. */
+  readonly observedRate: number | null;
+}
+
+/** Calibration of probabilistic scores. */
+export interface Calibration {
+  /** Ten equal-width bins over [0, 1]. */
+  readonly bins: readonly ReliabilityBin[];
+  /** Mean squared error of the probabilities. */
+  readonly brier: number;
+  /** Expected calibration error: bin-weighted mean of |observed - predicted|. */
+  readonly ece: number;
+  /** Predictions counted. */
+  readonly count: number;
+  /** Predictions outside [0, 1] that were clamped. */
+  readonly clamped: number;
+}
+
+/**
+ * Reliability bins, Brier score and expected calibration error of probabilities. Values outside
+ * [0, 1] are clamped (and counted); missing ones (`-Infinity`, NaN) count as 0.
+ * @example
+ * ```ts
+ * calibration([0.05, 0.95], [false, true]).brier; // 0.0025
+ * ```
+ */
+export function calibration(probabilities: readonly number[], labels: readonly boolean[], binCount = 10): Calibration {
+  const counts = new Array<number>(binCount).fill(0);
+  const sumP = new Array<number>(binCount).fill(0);
+  const sumY = new Array<number>(binCount).fill(0);
+  let brier = 0;
+  let clamped = 0;
+  const n = probabilities.length;
+  for (let i = 0; i < n; i++) {
+    const raw = probabilities[i]!;
+    const finite = Number.isFinite(raw) ? raw : 0;
+    const p = Math.min(1, Math.max(0, finite));
+    if (p !== raw) clamped++;
+    const y = labels[i] ? 1 : 0;
+    const b = Math.min(binCount - 1, Math.floor(p * binCount));
+    counts[b]!++;
+    sumP[b]! += p;
+    sumY[b]! += y;
+    brier += (p - y) ** 2;
+  }
+  let ece = 0;
+  const bins = counts.map((c, b) => {
+    const meanPredicted = c ? sumP[b]! / c : null;
+    const observedRate = c ? sumY[b]! / c : null;
+    if (c) ece += (c / n) * Math.abs(observedRate! - meanPredicted!);
+    return { from: b / binCount, to: (b + 1) / binCount, count: c, meanPredicted, observedRate };
+  });
+  return { bins, brier: n ? brier / n : 0, ece, count: n, clamped };
+}

@@ -1,0 +1,102 @@
+/**
+ * @module bench/backtest/demo/baselines
+ * Naive baselines on the demo world, read through its sources as of the cutoff: what an analyst
+ * would sort a roster by without the Talent Radar.
+ */
+import { DAY_MS, type EngagementSeries } from 'scene-radar';
+import type { BacktestScorer, BacktestWorld, ScoringCutoff } from '../scorer.js';
+
+const never = new AbortController().signal;
+
+/** Sum of the non-null values of `values[from, to)`. */
+function sum(values: readonly (number | null)[], from: number, to: number): number {
+  let s = 0;
+  for (let i = Math.max(0, from); i < Math.min(values.length, to); i++) s += values[i] ?? 0;
+  return s;
+}
+
+/** Organic engagement of the last `days * windows` days as of the cutoff (oldest first). */
+async function organic(world: BacktestWorld, cutoff: ScoringCutoff, days: number): Promise<ReadonlyMap<string, EngagementSeries>> {
+  const fusion = world.sources.fusion;
+  if (!fusion) throw new Error('the world has no Fusion source');
+  return fusion.getEngagement(cutoff.candidates, { asOf: cutoff.asOf, from: new Date(cutoff.asOf.getTime() - days * DAY_MS), signal: never });
+}
+
+/**
+ * Organic engagement growth: log of (last `window` days + 1) / (the `window` days before + 1).
+ * @example
+ * ```ts
+ * await engagementGrowthScorer(30).score(world, cutoff);
+ * ```
+ */
+export function engagementGrowthScorer(window = 30): BacktestScorer {
+  return {
+    name: `organic-growth-${window}d`,
+    description: `organic engagement of the last ${window} days against the ${window} before (log ratio)`,
+    async score(world, cutoff) {
+      const series = await organic(world, cutoff, 2 * window);
+      return new Map(
+        cutoff.candidates.map((slug) => {
+          const v = series.get(slug)?.organic ?? [];
+          // The series ends at the last complete day; index from its end.
+          const n = v.length;
+          return [slug, Math.log((sum(v, n - window, n) + 1) / (sum(v, n - 2 * window, n - window) + 1))];
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * Organic engagement level: log(1 + mean daily organic engagement over the last `window` days).
+ * @example
+ * ```ts
+ * await engagementLevelScorer().score(world, cutoff);
+ * ```
+ */
+export function engagementLevelScorer(window = 30): BacktestScorer {
+  return {
+    name: `organic-level-${window}d`,
+    description: `mean daily organic engagement over the last ${window} days (log)`,
+    async score(world, cutoff) {
+      const series = await organic(world, cutoff, window);
+      return new Map(
+        cutoff.candidates.map((slug) => {
+          const v = series.get(slug)?.organic ?? [];
+          return [slug, Math.log1p(sum(v, v.length - window, v.length) / window)];
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * RCF event rate: events of any type in the last `window` days.
+ * @example
+ * ```ts
+ * await eventRateScorer().score(world, cutoff);
+ * ```
+ */
+export function eventRateScorer(window = 30): BacktestScorer {
+  return {
+    name: `event-rate-${window}d`,
+    description: `real-time feed events (playlist adds, radio plays, charts...) in the last ${window} days`,
+    async score(world, cutoff) {
+      const rcf = world.sources.rcf;
+      if (!rcf) throw new Error('the world has no RCF source');
+      const events = await rcf.getEvents(cutoff.candidates, { asOf: cutoff.asOf, from: new Date(cutoff.asOf.getTime() - window * DAY_MS), signal: never });
+      return new Map(cutoff.candidates.map((slug) => [slug, events.get(slug)?.length ?? 0]));
+    },
+  };
+}
+
+/**
+ * The demo world's baselines.
+ * @example
+ * ```ts
+ * demoBaselines().map((b) => b.name); // ['organic-growth-30d', 'organic-level-30d', 'event-rate-30d']
+ * ```
+ */
+export function demoBaselines(): BacktestScorer[] {
+  return [engagementGrowthScorer(30), engagementLevelScorer(30), eventRateScorer(30)];
+}

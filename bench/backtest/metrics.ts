@@ -1,0 +1,154 @@
+/**
+ * @module bench/backtest/metrics
+ * Ranking metrics, pure (bootstrap intervals and calibration have their own modules). Scores are "higher = more likely"; a missing score is
+ * passed as `-Infinity` so it ranks last (tied with the other missing ones). Ties are handled the
+ * way an unbiased random tie-break would be on average, so a metric never depends on the order
+ * candidates happen to be listed in.
+ */
+
+/** The scores and labels of one cutoff, index-aligned. */
+export interface RankedCutoff {
+  /** Score per candidate, higher = more likely; `-Infinity` for a missing score. */
+  readonly scores: readonly number[];
+  /** Label per candidate. */
+  readonly labels: readonly boolean[];
+}
+
+/**
+ * Area under the ROC curve by the Mann-Whitney U statistic, ties counted one half (average ranks).
+ * Returns null when there is no positive or no negative: the AUC is undefined there.
+ * @example
+ * ```ts
+ * auc([3, 2, 1], [true, false, false]); // 1
+ * auc([1, 1], [true, false]); // 0.5
+ * ```
+ */
+export function auc(scores: readonly number[], labels: readonly boolean[]): number | null {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareAsc(scores[a]!, scores[b]!));
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
+    // Ranks i+1..j+1 share their average: that is what counts a tie as one half.
+    const avg = (i + 1 + j + 1) / 2;
+    for (let k = i; k <= j; k++) {
+      if (labels[order[k]!]) {
+        positives++;
+        rankSum += avg;
+      }
+    }
+    i = j + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Ascending order of scores with `-Infinity` first; NaN is treated as `-Infinity`. */
+export function compareAsc(a: number, b: number): number {
+  const x = Number.isNaN(a) ? -Infinity : a;
+  const y = Number.isNaN(b) ? -Infinity : b;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Precision among the `k` best-scored candidates (k capped at the number of candidates; 0 when
+ * there are none). When the k-th place is tied, the tied group fills the remaining places
+ * pro rata: the expected precision under a random tie-break.
+ * @example
+ * ```ts
+ * precisionAtK([0.9, 0.8, 0.1], [true, false, true], 2); // 0.5
+ * precisionAtK([1, 1, 1, 1], [true, false, false, false], 2); // 0.25
+ * ```
+ */
+export function precisionAtK(scores: readonly number[], labels: readonly boolean[], k: number): number {
+  const n = scores.length;
+  const m = Math.min(k, n);
+  if (m <= 0) return 0;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareAsc(scores[b]!, scores[a]!));
+  const kth = scores[order[m - 1]!]!;
+  let hits = 0;
+  let taken = 0;
+  let tiedCount = 0;
+  let tiedHits = 0;
+  for (const i of order) {
+    const s = scores[i]!;
+    if (compareAsc(s, kth) > 0) {
+      taken++;
+      if (labels[i]) hits++;
+    } else if (compareAsc(s, kth) === 0) {
+      tiedCount++;
+      if (labels[i]) tiedHits++;
+    }
+  }
+  hits += ((m - taken) * tiedHits) / tiedCount;
+  return hits / m;
+}
+
+/**
+ * Average precision (area under the precision-recall step curve), with each group of tied
+ * scores taken as one threshold, as scikit-learn's `average_precision_score` does. Null when
+ * there is no positive.
+ * @example
+ * ```ts
+ * averagePrecision([3, 2, 1], [true, false, true]); // (1 + 2/3) / 2
+ * ```
+ */
+export function averagePrecision(scores: readonly number[], labels: readonly boolean[]): number | null {
+  const n = scores.length;
+  const totalPositives = labels.filter(Boolean).length;
+  if (totalPositives === 0) return null;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareAsc(scores[b]!, scores[a]!));
+  let tp = 0;
+  let fp = 0;
+  let ap = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    let groupPositives = 0;
+    while (j < n && compareAsc(scores[order[j]!]!, scores[order[i]!]!) === 0) {
+      if (labels[order[j]!]) groupPositives++;
+      j++;
+    }
+    tp += groupPositives;
+    fp += j - i - groupPositives;
+    ap += (groupPositives / totalPositives) * (tp / (tp + fp));
+    i = j;
+  }
+  return ap;
+}
+
+/** The per-split figures the bootstrap resamples. */
+export interface SplitFigures {
+  /** Mean AUC over the cutoffs where it is defined, or null if none. */
+  readonly meanAuc: number | null;
+  /** Cutoffs whose AUC was undefined (no positive or no negative) and left out of the mean. */
+  readonly aucSkipped: number;
+  /** Mean precision@10 over every cutoff (a cutoff with no positive counts as 0). */
+  readonly meanPAt10: number | null;
+  /** Average precision of all cutoffs' candidates pooled, or null without positives. */
+  readonly pooledAp: number | null;
+}
+
+const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+/**
+ * Mean AUC, mean precision@10 and pooled average precision of a set of cutoffs.
+ * @example
+ * ```ts
+ * splitFigures([{ scores: [2, 1], labels: [true, false] }]).meanAuc; // 1
+ * ```
+ */
+export function splitFigures(cutoffs: readonly RankedCutoff[], k = 10): SplitFigures {
+  const aucs: number[] = [];
+  const precisions: number[] = [];
+  let aucSkipped = 0;
+  for (const c of cutoffs) {
+    const a = auc(c.scores, c.labels);
+    if (a === null) aucSkipped++;
+    else aucs.push(a);
+    precisions.push(precisionAtK(c.scores, c.labels, k));
+  }
+  return { meanAuc: mean(aucs), aucSkipped, meanPAt10: mean(precisions), pooledAp: averagePrecision(cutoffs.flatMap((c) => c.scores), cutoffs.flatMap((c) => c.labels)) };
+}
