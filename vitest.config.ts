@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^scene-radar\/adapters\/memory$/, replacement: here('./adapters/memory/index.ts') },
+      { find: /^scene-radar\/adapters\/tabular$/, replacement: here('./adapters/tabular/index.ts') },
       { find: /^scene-radar\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^scene-radar$/, replacement: here('./src/index.ts') },
     ],

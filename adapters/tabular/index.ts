@@ -1,0 +1,37 @@
+/**
+ * @module scene-radar/adapters/tabular
+ * Source adapters over a host's exported files: CSV or JSON lines (optionally gzipped), one
+ * canonical table per concept (artists, events, engagement, coherence, tastemakers,
+ * collaborators, articles, releases, campaigns, memberships, scene pulses, workspaces). The
+ * parsers and {@link createTabularSources} need no platform; {@link readTable} and
+ * {@link createTabularSourcesFromFiles} read files with `node:fs` and `node:zlib`.
+ */
+export { parseCsv, type CsvOptions, type CsvRow } from './csv.js';
+export { parseJsonLines } from './json-lines.js';
+export type { ParseOptions, ParsedTable, TabularRow } from './parsed-table.js';
+export { detectTableFormat, readTable, type DetectedFormat, type ReadTableOptions, type TabularFormat } from './read-table.js';
+export {
+  ArticleRowSchema,
+  ArtistRowSchema,
+  CampaignRowSchema,
+  CoherenceRowSchema,
+  CollaboratorRowSchema,
+  EngagementRowSchema,
+  EventRowSchema,
+  MembershipRowSchema,
+  ReleaseRowSchema,
+  ScenePulseRowSchema,
+  TABULAR_ROW_SCHEMAS,
+  TABULAR_TABLE_NAMES,
+  TastemakerRowSchema,
+  WorkspaceRowSchema,
+  type TabularRowInput,
+  type TabularRowSchemas,
+  type TabularRowOf,
+  type TabularTableName,
+} from './row-schemas.js';
+export type { TabularRowMap, TabularRowMaps, TabularTableInput } from './validate-rows.js';
+export type { SeriesSpan } from './dense-series.js';
+export { MAX_LISTED_REJECTIONS, type RowRejection, type TabularReport, type TabularTableReport, type TabularTableReports } from './rejections.js';
+export { createTabularSources, TABLES_BY_SOURCE, type TabularSources, type TabularSourcesOptions, type TabularTables } from './create-sources.js';
+export { createTabularSourcesFromFiles, type TabularFile, type TabularFileSpec, type TabularFiles } from './from-files.js';
