@@ -130,5 +130,5 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   active.forEach(([f], k) => {
     weights[f] = beta[k + 1]!;
   });
-  return { intercept: beta[0]!, weights, examples: examples.length, positives, logLoss: loss / rows.length, iterations: iterations + 1 };
+  return { intercept: beta[0]!, weights, examples: examples.length, positives, logLoss: loss / rows.length, iterations: Math.min(iterations + 1, 50) };
 }

@@ -5,7 +5,7 @@
  */
 import { windowSum, type DenseSeries } from '../core/features/series.js';
 import { cosine, logGrowth, median } from '../core/features/stats.js';
-import { DAY_MS, addDays, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
+import { DAY_MS, addDays, dayOf, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
 import type { RcfEvent, ReleaseFingerprint } from '../contracts/payloads.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
@@ -29,7 +29,7 @@ function eventWeight(events: readonly RcfEvent[], fromMs: number, toMs: number):
     const t = parseInstant(e.at);
     if (t >= fromMs && t < toMs) {
       weight += e.weight;
-      days.add(e.at.slice(0, 10));
+      days.add(dayOf(t));
     }
   }
   return { weight, days };
@@ -64,7 +64,9 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const asOfMs = parseInstant(signals.asOf);
   const end = lastCompleteDay(asOfMs);
   const W = model.windowDays;
-  const endMs = dayStart(end) + DAY_MS; // exclusive end of the last complete day
+  // Daily series end at the last complete day; dated observations (events, articles, links) are
+  // known the instant they happen, so their windows run up to and including `asOf`.
+  const untilMs = asOfMs + 1;
   const lastObserved: string[] = [];
 
   // Fusion: organic engagement, its growth and acceleration, paid share, spikes.
@@ -117,10 +119,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const events = signals.events;
   if (events) {
     const weeks = W / 7;
-    const recent = eventWeight(events, endMs - W * DAY_MS, endMs);
-    const previous = eventWeight(events, endMs - 2 * W * DAY_MS, endMs - W * DAY_MS);
-    const last2 = eventWeight(events, endMs - 14 * DAY_MS, endMs);
-    const prior6 = eventWeight(events, endMs - 56 * DAY_MS, endMs - 14 * DAY_MS);
+    const recent = eventWeight(events, untilMs - W * DAY_MS, untilMs);
+    const previous = eventWeight(events, untilMs - 2 * W * DAY_MS, untilMs - W * DAY_MS);
+    const last2 = eventWeight(events, untilMs - 14 * DAY_MS, untilMs);
+    const prior6 = eventWeight(events, untilMs - 56 * DAY_MS, untilMs - 14 * DAY_MS);
     eventRate = recent.weight / weeks;
     eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
     eventRecentGrowth = logGrowth(prior6.weight / 6, last2.weight / 2, model.eventFloor);
@@ -128,15 +130,22 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     eventPeak = 0;
     for (const e of events) {
       const t = parseInstant(e.at);
-      if (t >= endMs - 2 * W * DAY_MS && t < endMs && e.weight > eventPeak) eventPeak = e.weight;
+      if (t >= untilMs - 2 * W * DAY_MS && t < untilMs && e.weight > eventPeak) eventPeak = e.weight;
     }
-    const lastEvent = events.length ? events[events.length - 1]!.at.slice(0, 10) : null;
-    if (lastEvent) lastObserved.push(lastEvent <= end ? lastEvent : end);
+    let lastMs = -Infinity;
+    for (const e of events) {
+      const t = parseInstant(e.at);
+      if (t < untilMs && t > lastMs) lastMs = t;
+    }
+    if (lastMs > -Infinity) lastObserved.push(dayOf(lastMs));
   }
 
-  // Activity level: engagement when known, else weekly event weight per day.
-  const activityBasis = engagementLevel !== null ? 'engagement' : eventRate !== null ? 'events' : null;
-  const activityLevel = engagementLevel ?? (eventRate !== null ? eventRate / 7 : null);
+  // Activity level: engagement when known, else weekly event weight per day. Events alone count
+  // as evidence only when there was at least one in the last two windows: an empty feed says
+  // nothing about an artist, and must not become a made-up score.
+  const eventEvidence = eventRate !== null && eventDays !== null && eventDays > 0;
+  const activityBasis = engagementLevel !== null ? 'engagement' : eventEvidence ? 'events' : null;
+  const activityLevel = engagementLevel ?? (eventEvidence ? eventRate! / 7 : null);
 
   // Coverage: velocity and quality.
   let pressVelocity: number | null = null;
@@ -149,12 +158,12 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     let nq = 0;
     for (const a of articles) {
       const t = parseInstant(a.publishedAt);
-      if (t >= endMs - W * DAY_MS && t < endMs) recent++;
-      if (t >= endMs - model.longWindowDays * DAY_MS && t < endMs) {
+      if (t >= untilMs - W * DAY_MS && t < untilMs) recent++;
+      if (t >= untilMs - model.longWindowDays * DAY_MS && t < untilMs) {
         q += a.outletQuality;
         nq++;
-        articleDays.add(a.publishedAt.slice(0, 10));
       }
+      if (t >= untilMs - (model.longWindowDays + 7) * DAY_MS && t < untilMs) articleDays.add(dayOf(t));
     }
     pressVelocity = recent / (W / 7);
     pressQuality = nq > 0 ? q / nq : 0;
@@ -178,15 +187,14 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     for (const t of net.tastemakers) {
       weight += t.weight;
       const since = parseInstant(t.since);
-      if (since >= endMs - model.newLinkDays * DAY_MS && since < endMs) {
-        fresh += t.weight;
-        tastemakerDays.add(t.since.slice(0, 10));
-      }
+      if (since >= untilMs - model.newLinkDays * DAY_MS && since < untilMs) fresh += t.weight;
+      // Corroboration looks as far back as spikes are searched (plus the week before a spike).
+      if (since >= untilMs - (model.longWindowDays + 7) * DAY_MS && since < untilMs) tastemakerDays.add(dayOf(since));
     }
     newTastemakers = fresh;
     newCollaborators = net.collaborators.filter((c) => {
       const since = parseInstant(c.since);
-      return since >= endMs - model.longWindowDays * DAY_MS && since < endMs;
+      return since >= untilMs - model.longWindowDays * DAY_MS && since < untilMs;
     }).length;
     // Degree-based connectivity: 0.63 at a tastemaker weight of 3 or about 20 collaborators.
     const degree = 1 - Math.exp(-(weight / 3 + Math.log1p(collaborators) / 3));

@@ -36,17 +36,17 @@ export type BreakoutFeature = (typeof BREAKOUT_FEATURES)[number];
  */
 export const DEFAULT_BREAKOUT_WEIGHTS: Readonly<Record<BreakoutFeature, number>> = {
   momentum: 0.88,
-  activity_level: -0.62,
+  activity_level: -0.64,
   activity_growth: 1,
   recent_growth: -0.5,
-  event_days: -0.11,
+  event_days: -0.08,
   event_peak: 0.19,
   acceleration: 0.56,
-  career_age: 0.3,
+  career_age: 0.27,
   new_tastemakers: 4.5,
   new_collaborators: -0.44,
-  network_position: 3.81,
-  press_quality: 5.95,
+  network_position: 3.79,
+  press_quality: 6,
   scene_heat: -0.22,
 };
 
@@ -79,7 +79,7 @@ export const RiskSeveritiesSchema = z
     drift: unit(0.3),
     /** Engagement that is mostly paid. @default 0.5 */
     paid_dependence: unit(0.5),
-    /** Engagement spikes without press, tastemaker or event corroboration. @default 0.7 */
+    /** Engagement spikes without press or tastemaker corroboration. @default 0.7 */
     anomaly: unit(0.7),
     /** Data that stopped arriving. @default 0.4 */
     stale_data: unit(0.4),
@@ -108,7 +108,11 @@ export const TalentModelConfigSchema = z
      */
     fullEvidenceLevel: z.number().positive().max(1e12).default(1000),
     /** Size bands for peer normalisation: upper bounds of daily activity (log-spaced). @default [100, 1000, 10000, 100000] */
-    sizeBands: z.array(z.number().positive()).min(0).max(20).default([100, 1000, 10_000, 100_000]),
+    sizeBands: z
+      .array(z.number().positive())
+      .max(20)
+      .refine((b) => b.every((x, i) => i === 0 || x > b[i - 1]!), { message: 'sizeBands must be ascending' })
+      .default([100, 1000, 10_000, 100_000]),
     /** Peers a band needs for its own median/MAD; smaller bands use the whole population. @default 20 */
     minBandPeers: z.number().int().min(1).max(1e6).default(20),
     /** Robust z at which momentum reaches 73 of 100 (logistic scale). @default 1 */
@@ -123,15 +127,15 @@ export const TalentModelConfigSchema = z
       .default('organic daily audience reaches 3x its level of 90 days before (and at least 1,000)'),
     /** Horizon of the breakout event, days. @default 90 */
     breakoutHorizonDays: days(90),
-    /** Intercept of the breakout logistic model (fitted with the default weights). @default -6.12 */
-    breakoutIntercept: z.number().min(-100).max(100).default(-6.12),
+    /** Intercept of the breakout logistic model (fitted with the default weights). @default -6.04 */
+    breakoutIntercept: z.number().min(-100).max(100).default(-6.04),
     /** Weights of the breakout logistic model, per normalised input. */
     breakoutWeights: breakoutWeights.default(() => breakoutWeights.parse({})),
     /** Risk severities. */
     riskSeverities: RiskSeveritiesSchema.default(() => RiskSeveritiesSchema.parse({})),
     /** Share of engagement that is paid from which paid dependence starts to count. @default 0.3 */
     paidShareFloor: unit(0.3),
-    /** Ratio of a day's engagement to its 90-day median from which a day counts as a spike. @default 3 */
+    /** Ratio of a day's organic engagement to the median of its neighbours (4-10 days either side) from which it counts as a spike. @default 3 */
     spikeRatio: z.number().min(1).max(1e6).default(3),
   })
   .strict();

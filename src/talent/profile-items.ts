@@ -29,7 +29,7 @@ const RISK_TEXT: Record<RiskComponent, string> = {
   incoherence: 'Identity does not resolve coherently across platforms',
   drift: 'Creative fingerprint jumps from release to release',
   paid_dependence: 'Engagement depends on paid campaigns',
-  anomaly: 'Engagement spikes without press, tastemaker or event corroboration (possible bought engagement)',
+  anomaly: 'Engagement spikes without press or tastemaker corroboration (possible bought engagement)',
   stale_data: 'Data stopped arriving: the picture may be out of date',
 };
 

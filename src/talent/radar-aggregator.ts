@@ -130,7 +130,7 @@ export class RadarAggregator {
   }
 
   #meta(degraded: string[]): GlobalPulse['meta'] {
-    return { asOf: this.#d.radar.refreshedAsOf, model_version: TALENT_MODEL_VERSION, degraded };
+    return { asOf: this.#d.radar.refreshedAsOf, model_version: this.#d.radar.modelVersion, degraded };
   }
 
   #qualifies(category: TopCategory): (r: Readonly<TalentArtistRow>) => number {
@@ -229,11 +229,11 @@ export class RadarAggregator {
     const peers = radar.peers ?? priorPeerStats(model);
     const scores = explainRow(featureTable([features]), 0, peers, model);
     if (Number.isNaN(scores.momentum)) {
-      throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no engagement (Fusion) or events (RCF) in the last ${2 * model.windowDays} days`, {
+      throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no engagement series with half its days known (Fusion) and no event (RCF) in the last ${2 * model.windowDays} days`, {
         details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
       });
     }
-    const artist = artistRow(features, scores, this.#now().toISOString());
+    const artist = artistRow(features, scores, this.#now().toISOString(), radar.modelVersion);
     const similar = await similarArtists(this.#d, { ...signals, sceneSlug: features.sceneSlug, microgenres: features.microgenres }, config.talent.similarArtists, deadline).catch((e: unknown) => {
       if (isSceneRadarError(e)) throw e;
       return [];
@@ -246,7 +246,7 @@ export class RadarAggregator {
       trajectory: trajectoryOf(artist, config),
       explanation: {
         asOf: signals.asOf,
-        model_version: TALENT_MODEL_VERSION,
+        model_version: artist.model_version,
         confidence: artist.confidence,
         sources: signals.reads,
         momentum: { score: artist.momentum, peers: radar.peers ? 'population' : 'prior', signals: scores.momentumSignals },
@@ -300,13 +300,14 @@ export class RadarAggregator {
       if (got.status !== 'ok') throw new SceneRadarError('TALENT_INVALID_PARAMS', got.status === 'missing' ? `Workspace not found: ${workspaceId}` : 'The workspace source failed');
       const ws = got.value;
       const rows = await this.#rows(deadline);
-      const prelim = rankForWorkspace(rows, ws, limit * 3, () => undefined);
+      const th = { breakoutMedium: config.talent.thresholds.breakout.medium, momentumRising: config.talent.thresholds.momentum.rising };
+      const prelim = rankForWorkspace(rows, ws, limit * 3, () => undefined, th);
       const records = await gateway.batch('mig', 'getArtists', prelim.map((p) => p.row.artist_slug), { asOf, deadline });
       const region = (s: string): string | undefined => {
         const o = records.get(s);
         return o?.status === 'ok' ? o.value.homeRegion : undefined;
       };
-      const ranked = rankForWorkspace(prelim.map((p) => p.row), ws, limit, region);
+      const ranked = rankForWorkspace(prelim.map((p) => p.row), ws, limit, region, th);
       const created_at = asOf.toISOString();
       await stores.talent_radar_recommendations.deleteWhere({ workspace_id: ws.id });
       if (ranked.length) await stores.talent_radar_recommendations.upsert(ranked.map((r, i) => ({ workspace_id: ws.id, artist_slug: r.row.artist_slug, rank: i + 1, score: Math.min(1, r.score), reasons: r.reasons.slice(0, 16), created_at })));

@@ -20,7 +20,7 @@ const round = (x: number, digits: number): number => {
  * as 0 (the seed's record has no nulls); `confidence` and the profile's explanation say which
  * sources answered.
  */
-export function artistRow(f: ArtistFeatures, s: RowScores, updatedAt: string): TalentArtistRow {
+export function artistRow(f: ArtistFeatures, s: RowScores, updatedAt: string, version: string = TALENT_MODEL_VERSION): TalentArtistRow {
   return {
     artist_slug: f.artistSlug,
     scene_slug: f.sceneSlug,
@@ -40,7 +40,7 @@ export function artistRow(f: ArtistFeatures, s: RowScores, updatedAt: string): T
     },
     confidence: round(clamp01(s.confidence), 3),
     as_of: f.asOf,
-    model_version: TALENT_MODEL_VERSION,
+    model_version: version,
     updated_at: updatedAt,
   };
 }

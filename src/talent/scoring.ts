@@ -8,8 +8,21 @@ import { clamp01, logistic } from '../core/features/stats.js';
 import { BREAKOUT_FEATURES, type BreakoutFeature, type TalentModelConfig } from './model-config.js';
 import type { FeatureColumn, FeatureTable } from './feature-table.js';
 
-/** Version of the scoring model; stored with every row. */
+/** Version of the scoring code; stored with every row (with {@link modelVersion}'s suffix when the policy differs from the defaults). */
 export const TALENT_MODEL_VERSION = 'talent-2026.11-1';
+
+/**
+ * The version written with scores made under `model`: {@link TALENT_MODEL_VERSION}, plus a short
+ * hash of the policy when it is not the default one (a calibrated or configured model), so rows
+ * scored under different weights never carry the same version.
+ */
+export function modelVersion(model: TalentModelConfig, defaults: TalentModelConfig): string {
+  const a = JSON.stringify(model);
+  if (a === JSON.stringify(defaults)) return TALENT_MODEL_VERSION;
+  let h = 2166136261;
+  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 16777619);
+  return `${TALENT_MODEL_VERSION}+${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
 
 /** The momentum components, each normalised against peers of similar size. */
 export const MOMENTUM_COMPONENTS = ['engagement_growth', 'engagement_acceleration', 'event_growth', 'press_velocity'] as const;
@@ -39,7 +52,7 @@ export const SIGNAL_SOURCE: Record<MomentumComponent | BreakoutFeature | RiskCom
   momentum: 'derived',
   activity_level: 'fusion|rcf',
   activity_growth: 'fusion|rcf',
-  recent_growth: 'rcf|fusion',
+  recent_growth: 'rcf',
   event_days: 'rcf',
   event_peak: 'rcf',
   acceleration: 'fusion',
@@ -53,7 +66,7 @@ export const SIGNAL_SOURCE: Record<MomentumComponent | BreakoutFeature | RiskCom
   incoherence: 'identityKernel',
   drift: 'cmg',
   paid_dependence: 'fusion',
-  anomaly: 'fusion|coverage|mig|rcf',
+  anomaly: 'fusion|coverage|mig',
   stale_data: 'fusion|rcf',
 };
 

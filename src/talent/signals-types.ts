@@ -106,7 +106,7 @@ export interface ArtistFeatures {
   readonly eventDays: number | null;
   /** Articles per week over the recent window. */
   readonly pressVelocity: number | null;
-  /** Mean outlet quality of articles over the long window (0-1), or null without articles. */
+  /** Mean outlet quality of articles over the long window (0-1); 0 without articles in it, null when Coverage gave nothing. */
   readonly pressQuality: number | null;
   /** Tastemaker links known. */
   readonly tastemakers: number | null;

@@ -22,7 +22,8 @@ import { extractFeatures } from './features.js';
 import type { TalentModelConfig } from './model-config.js';
 import { RadarAggregator } from './radar-aggregator.js';
 import { artistRow } from './rows.js';
-import { breakoutVector, fitPeerStats, scoreTable, type PeerStats, type ScoreTable } from './scoring.js';
+import { breakoutVector, fitPeerStats, modelVersion, scoreTable, type PeerStats, type ScoreTable } from './scoring.js';
+import { TalentModelConfigSchema } from './model-config.js';
 import { ArtistSignalsEngine } from './signals-engine.js';
 import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
 import type { TalentRefreshReport } from './types.js';
@@ -66,6 +67,7 @@ export interface LabelledOutcome {
 }
 
 const CHUNK = 1_000;
+const DEFAULT_MODEL = TalentModelConfigSchema.parse({});
 
 /**
  * The Talent Radar.
@@ -107,6 +109,11 @@ export class TalentRadar {
     return this.#refreshedAsOf;
   }
 
+  /** Version string of the policy in use (see {@link modelVersion}). */
+  get modelVersion(): string {
+    return modelVersion(this.#model, DEFAULT_MODEL);
+  }
+
   /** The breakout model in use. */
   breakoutModel(): BreakoutModel {
     return { intercept: this.#model.breakoutIntercept, weights: { ...this.#model.breakoutWeights } };
@@ -120,16 +127,15 @@ export class TalentRadar {
 
   /**
    * Gathers signals and scores `artistSlugs` as of `asOf`, normalising momentum against
-   * `population` (default: the artists themselves). Writes nothing: for backtests, calibration
-   * and what-if questions.
+   * `population` (default: the peers of the last refresh, or, before any, the artists
+   * themselves). Writes nothing: for backtests, calibration and what-if questions.
    */
   async scoreArtists(artistSlugs: readonly string[], options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {}): Promise<ScoredArtists> {
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal);
-    const popTable = featureTable(features);
-    const peers = fitPeerStats(popTable, this.#model);
+    const peers = options.population === undefined && this.#peers ? this.#peers : fitPeerStats(featureTable(features), this.#model);
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
     const table = featureTable(picked);
@@ -189,11 +195,12 @@ export class TalentRadar {
     const peers = fitPeerStats(table, this.#model);
     const scores = scoreTable(table, peers, this.#model);
     const nowIso = new Date(clock.now()).toISOString();
+    const version = this.modelVersion;
     const rows: TalentArtistRow[] = [];
     const gone: { artist_slug: string }[] = [];
     features.forEach((f, i) => {
       if (Number.isNaN(scores.momentum[i]!)) gone.push({ artist_slug: f.artistSlug });
-      else rows.push(artistRow(f, { momentum: scores.momentum[i]!, breakout: scores.breakout[i]!, risk: scores.risk[i]!, confidence: scores.confidence[i]! }, nowIso));
+      else rows.push(artistRow(f, { momentum: scores.momentum[i]!, breakout: scores.breakout[i]!, risk: scores.risk[i]!, confidence: scores.confidence[i]! }, nowIso, version));
     });
     // Artists that left the universe lose their record too.
     const known = new Set(slugs);

@@ -83,7 +83,7 @@ export interface GlobalPulse {
 
 /** An opportunity or a risk in a profile (the seed's fields). */
 export interface ProfileItem {
-  /** Kind (`breakout`, `network`, `press`, `scene`, `momentum`; risks: `decline`, `incoherence`, `drift`, `paid_dependence`, `anomaly`, `stale_data`). */
+  /** Kind (`breakout`, `momentum`, `network`, `tastemakers`, `press`, `scene`; risks: `decline`, `incoherence`, `drift`, `paid_dependence`, `anomaly`, `stale_data`). */
   readonly type: string;
   /** What it means for an A&R team. */
   readonly description: string;

@@ -26,7 +26,13 @@ export interface RankedCandidate {
  * Ranks tracked artists for a workspace without sorting them all (top-K). `regionOf` gives an
  * artist's home region when known; artists outside the workspace's regions score 0.7x.
  */
-export function rankForWorkspace(rows: Iterable<Readonly<TalentArtistRow>>, ws: Workspace, limit: number, regionOf: (slug: string) => string | undefined): RankedCandidate[] {
+export function rankForWorkspace(
+  rows: Iterable<Readonly<TalentArtistRow>>,
+  ws: Workspace,
+  limit: number,
+  regionOf: (slug: string) => string | undefined,
+  thresholds: { readonly breakoutMedium: number; readonly momentumRising: number } = { breakoutMedium: 0.4, momentumRising: 70 },
+): RankedCandidate[] {
   const roster = new Set(ws.roster);
   const scenes = new Set(ws.scenes);
   const genres = new Set(ws.microgenres);
@@ -44,8 +50,8 @@ export function rankForWorkspace(rows: Iterable<Readonly<TalentArtistRow>>, ws: 
     const reasons: string[] = [];
     if (inScene) reasons.push(`in a followed scene: ${row.scene_slug}`);
     if (sharedGenres.length) reasons.push(`followed microgenres: ${sharedGenres.slice(0, 3).join(', ')}`);
-    if (row.breakout_score >= 0.4) reasons.push(`breakout score ${row.breakout_score.toFixed(2)}`);
-    if (row.momentum >= 70) reasons.push(`momentum ${Math.round(row.momentum)}`);
+    if (row.breakout_score >= thresholds.breakoutMedium) reasons.push(`breakout score ${row.breakout_score.toFixed(2)}`);
+    if (row.momentum >= thresholds.momentumRising) reasons.push(`momentum ${Math.round(row.momentum)}`);
     if (regionFactor < 1) reasons.push(`outside the workspace's regions (${region})`);
     scored.push({ row, score: Math.round(fit * quality * regionFactor * 10_000) / 10_000, reasons });
   }
