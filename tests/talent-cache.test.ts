@@ -215,10 +215,10 @@ describe('degraded results are cached only briefly', () => {
     expect(count('coverage')).toBe(2);
   });
 
-  // BUG (src/talent/radar-aggregator.ts, buildArtistProfile's getOrCompute options): the pulse
+  // Regression (fixed; found by this test): (src/talent/radar-aggregator.ts, buildArtistProfile's getOrCompute options): the pulse
   // gives a degraded result `graceMs: 0`, the profile passes no graceMs, so a degraded profile
   // gets the cache's default grace (60 s) and is served stale past its 15 s TTL.
-  it.fails('past degradedTtlMs a degraded profile is not served stale', async () => {
+  it('past degradedTtlMs a degraded profile is not served stale', async () => {
     const { agg } = make({ sources: coverageDown() });
     const first = await agg.buildArtistProfile(slugs[9]!);
     vi.advanceTimersByTime(DEGRADED_TTL + 1);
@@ -270,15 +270,15 @@ describe('deadlines', () => {
     expect(p.explanation.confidence).toBeLessThan(1);
   });
 
-  it('everything hanging: TALENT_TIMEOUT (504) at signalTimeoutMs, not before', async () => {
+  it('everything hanging: TALENT_TIMEOUT (504) once the reads stop at 90% of signalTimeoutMs, not before', async () => {
     const hangAll = Object.fromEntries(
       Object.entries(world.sources).map(([name, adapter]) => [name, Object.fromEntries(Object.entries(adapter).map(([k, v]) => [k, typeof v === 'function' ? hang : v]))]),
     ) as SceneRadarSources;
     const { agg } = make({ sources: hangAll, config: { talent: { signalTimeoutMs: 5000 } } });
     const pending = agg.buildArtistProfile(slugs[12]!);
-    const early = await drive(pending, 4999, 4999);
+    const early = await drive(pending, 4499, 4499);
     expect(early.settled).toBe(false);
-    const late = await drive(pending, 1, 1);
+    const late = await drive(pending, 501, 501);
     expect(late.settled).toBe(true);
     expect(late.error).toMatchObject({ code: 'TALENT_TIMEOUT', httpStatus: 504 });
   });
@@ -293,13 +293,13 @@ describe('deadlines', () => {
     expect(got.value!.summary.totalArtistsTracked).toBe(slugs.length);
   });
 
-  // BUG (src/talent/radar-aggregator.ts buildArtistProfile + src/talent/signals-engine.ts
+  // Regression (fixed; found by this test): (src/talent/radar-aggregator.ts buildArtistProfile + src/talent/signals-engine.ts
   // batchAggregateSignals, with src/config.ts defaults): the profile's deadline, the signal
   // batch's deadline and every source's default timeout are all 30 s, and the profile's deadline
   // is created first, so it fires first: one hanging source (here Coverage) turns the whole profile
   // into TALENT_TIMEOUT although every other read is ready. ERROR_CODES.TALENT_TIMEOUT says "when
   // part of the result is ready, that part is returned instead, each item marked".
-  it.fails('with the default configuration, one hanging source still gives a (degraded) profile', async () => {
+  it('with the default configuration, one hanging source still gives a (degraded) profile', async () => {
     const sources = { ...world.sources, coverage: { getArticles: hang } };
     const { agg } = make({ sources });
     const got = await drive(agg.buildArtistProfile(slugs[13]!), 31_000, 500);

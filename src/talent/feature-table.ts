@@ -41,7 +41,22 @@ export interface FeatureTable {
 }
 
 /** Weights of each source in `evidence` (the confidence of a score): they sum to 1. */
-export const EVIDENCE_WEIGHTS = { fusion: 0.3, rcf: 0.15, mig: 0.15, coverage: 0.1, cmg: 0.1, identityKernel: 0.1, scenes: 0.1 } as const;
+export const EVIDENCE_WEIGHTS = {
+  /** Engagement and campaigns. */
+  fusion: 0.3,
+  /** Real-time events. */
+  rcf: 0.15,
+  /** Artist record and network. */
+  mig: 0.15,
+  /** Press. */
+  coverage: 0.1,
+  /** Release fingerprints. */
+  cmg: 0.1,
+  /** Identity coherence. */
+  identityKernel: 0.1,
+  /** Scene memberships. */
+  scenes: 0.1,
+} as const;
 
 /** An empty table of `size` rows, every value NaN. */
 export function createFeatureTable(size: number): FeatureTable {

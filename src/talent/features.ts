@@ -179,12 +179,15 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const tastemakerDays = new Set<string>();
   const net = signals.network;
   if (net) {
-    tastemakers = net.tastemakers.length;
-    collaborators = net.collaborators.length;
+    // A source should return only links known at asOf; the SDK does not rely on it.
+    const links = net.tastemakers.filter((t) => parseInstant(t.since) < untilMs);
+    const collabs = net.collaborators.filter((c) => parseInstant(c.since) < untilMs);
+    tastemakers = links.length;
+    collaborators = collabs.length;
     centrality = net.centrality;
     let weight = 0;
     let fresh = 0;
-    for (const t of net.tastemakers) {
+    for (const t of links) {
       weight += t.weight;
       const since = parseInstant(t.since);
       if (since >= untilMs - model.newLinkDays * DAY_MS && since < untilMs) fresh += t.weight;
@@ -192,7 +195,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       if (since >= untilMs - (model.longWindowDays + 7) * DAY_MS && since < untilMs) tastemakerDays.add(dayOf(since));
     }
     newTastemakers = fresh;
-    newCollaborators = net.collaborators.filter((c) => {
+    newCollaborators = collabs.filter((c) => {
       const since = parseInstant(c.since);
       return since >= untilMs - model.longWindowDays * DAY_MS && since < untilMs;
     }).length;
@@ -276,7 +279,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     anomaly,
     staleDays,
     careerAgeDays,
-    campaignCount: signals.campaigns ? signals.campaigns.length : null,
+    campaignCount: signals.campaigns ? signals.campaigns.filter((c) => c.start <= end).length : null,
     sceneSlug: main?.sceneSlug ?? null,
     sceneConfidence: main?.confidence ?? null,
     sceneHeat: signals.scenePulse?.heat ?? null,

@@ -50,8 +50,38 @@ export const DEFAULT_BREAKOUT_WEIGHTS: Readonly<Record<BreakoutFeature, number>>
   scene_heat: -0.22,
 };
 
+const w = (f: BreakoutFeature) => z.number().min(-100).max(100).default(DEFAULT_BREAKOUT_WEIGHTS[f]);
+
+/** Weights of the breakout model, one per normalised input (docs/scoring.md). */
 const breakoutWeights = z
-  .object(Object.fromEntries(BREAKOUT_FEATURES.map((f) => [f, z.number().min(-100).max(100).default(DEFAULT_BREAKOUT_WEIGHTS[f])])) as Record<BreakoutFeature, z.ZodDefault<z.ZodNumber>>)
+  .object({
+    /** Momentum, centred: (momentum - 50) / 25. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    momentum: w('momentum'),
+    /** Daily activity, log10(1 + level) - 2. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    activity_level: w('activity_level'),
+    /** Log growth of activity (engagement, else events), recent window vs the one before. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    activity_growth: w('activity_growth'),
+    /** Log growth of weekly event weight, last two weeks vs the six before. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    recent_growth: w('recent_growth'),
+    /** Share of weeks with an event over the last two windows, 0-1. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    event_days: w('event_days'),
+    /** log1p of the largest single event weight over the last two windows. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    event_peak: w('event_peak'),
+    /** Acceleration of organic engagement growth. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    acceleration: w('acceleration'),
+    /** log1p(years since the artist first appeared). @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    career_age: w('career_age'),
+    /** 1 - exp(-weight of new tastemaker links). @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    new_tastemakers: w('new_tastemakers'),
+    /** log1p(collaborators first seen in the long window). @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    new_collaborators: w('new_collaborators'),
+    /** Connectivity in the industry graph, 0-1. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    network_position: w('network_position'),
+    /** Press quality x (1 - exp(-press velocity)). @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    press_quality: w('press_quality'),
+    /** Main scene heat / 100 x membership confidence. @default {@link DEFAULT_BREAKOUT_WEIGHTS} */
+    scene_heat: w('scene_heat'),
+  })
   .strict();
 
 /** Weights of the momentum components (renormalised over the components with evidence). */

@@ -214,21 +214,27 @@ export class RadarAggregator {
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
     const { skipCache } = this.#skip(options);
     const c = this.#d.config;
+    const degraded = (v: unknown): boolean => Object.values((v as ArtistProfile).explanation.sources).some((s) => s.status === 'timeout' || s.status === 'error');
     return this.#d.cache.getOrCompute(
       `profile:${slug}`,
       () => this.#withDeadline(c.talent.signalTimeoutMs, `The profile of ${slug}`, (deadline) => this.#profile(slug, deadline)),
-      { skipCache, ttlMs: (v) => ((v as ArtistProfile).explanation.confidence < 1 && Object.values((v as ArtistProfile).explanation.sources).some((s) => s.status === 'timeout' || s.status === 'error') ? c.scenes.degradedTtlMs : c.talent.artistProfileTtlMs) },
+      // A degraded profile is kept briefly and never served stale.
+      { skipCache, ttlMs: (v) => (degraded(v) ? c.scenes.degradedTtlMs : c.talent.artistProfileTtlMs), graceMs: (v) => (degraded(v) ? 0 : c.cache.staleGraceMs) },
     ) as Promise<ArtistProfile>;
   }
 
   async #profile(slug: string, deadline: Deadline): Promise<ArtistProfile> {
     const { radar, config } = this.#d;
     const model = radar.model;
-    const signals = await this.#d.signals.aggregateArtistSignals(slug, { asOf: this.#now(), signal: deadline.signal });
+    // Reads stop at 90% of the profile's deadline, so the reads that did finish still make a
+    // (degraded) profile instead of the whole call timing out with them.
+    const signals = await this.#d.signals.aggregateArtistSignals(slug, { asOf: this.#now(), signal: deadline.signal, timeoutMs: Math.floor(deadline.remaining() * 0.9) });
     const features = extractFeatures(signals, model);
     const peers = radar.peers ?? priorPeerStats(model);
     const scores = explainRow(featureTable([features]), 0, peers, model);
     if (Number.isNaN(scores.momentum)) {
+      const cut = [signals.reads.engagement, signals.reads.events].some((r) => r.status === 'timeout');
+      if (cut) throw new SceneRadarError('TALENT_TIMEOUT', `The activity sources did not answer in time for ${slug}`);
       throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no engagement series with half its days known (Fusion) and no event (RCF) in the last ${2 * model.windowDays} days`, {
         details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
       });
@@ -297,7 +303,8 @@ export class RadarAggregator {
       const got = await gateway.one('workspaces', 'getWorkspaces', workspaceId, { asOf, deadline });
       if (got.status === 'timeout') throw new SceneRadarError('TALENT_TIMEOUT', 'The workspace source did not answer in time');
       if (got.status === 'absent') throw new SceneRadarError('TALENT_INVALID_PARAMS', 'Workspace recommendations need a workspace source; none is configured');
-      if (got.status !== 'ok') throw new SceneRadarError('TALENT_INVALID_PARAMS', got.status === 'missing' ? `Workspace not found: ${workspaceId}` : 'The workspace source failed');
+      if (got.status === 'missing') throw new SceneRadarError('TALENT_INVALID_PARAMS', `Workspace not found: ${workspaceId}`);
+      if (got.status !== 'ok') throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'The workspace source failed', { cause: got.message });
       const ws = got.value;
       const rows = await this.#rows(deadline);
       const th = { breakoutMedium: config.talent.thresholds.breakout.medium, momentumRising: config.talent.thresholds.momentum.rising };

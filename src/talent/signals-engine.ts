@@ -21,8 +21,10 @@ import { type ArtistSignals, type ReadOutcome, type SignalRead } from './signals
 export interface SignalsOptions {
   /** As-of instant. @default the clock's now */
   readonly asOf?: Date;
-  /** Aborts the whole call (e.g. the caller's request). */
+  /** Aborts the whole call (e.g. the caller's request): reads still pending end as `error` (`aborted`). */
   readonly signal?: AbortSignal;
+  /** Deadline of each batch, ms, when shorter than `talent.signalTimeoutMs`: reads still pending end as `timeout`. */
+  readonly timeoutMs?: number;
 }
 
 /** Dependencies of {@link ArtistSignalsEngine}. */
@@ -86,7 +88,7 @@ export class ArtistSignalsEngine {
     await Promise.all(
       chunks.map((chunk) =>
         limit(async () => {
-          const deadline = createDeadline(signalTimeoutMs, options.signal);
+          const deadline = createDeadline(Math.min(signalTimeoutMs, options.timeoutMs ?? Infinity), options.signal);
           try {
             for (const s of await this.#gather(chunk, asOf, deadline)) out.set(s.artistSlug, s);
           } finally {

@@ -17,8 +17,19 @@ import type {
   ScenePulseSummary,
 } from '../contracts/payloads.js';
 
+/** The name of one read. */
+export type SignalRead = 'record' | 'network' | 'releases' | 'campaigns' | 'engagement' | 'articles' | 'events' | 'coherence' | 'memberships' | 'scenePulse';
+
+/** Where one read comes from. */
+export interface SignalReadSpec {
+  /** Source slot. */
+  readonly source: 'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes';
+  /** Method of that source. */
+  readonly method: string;
+}
+
 /** The reads that make up an artist's signals, each from one source method. */
-export const SIGNAL_READS = {
+export const SIGNAL_READS: Readonly<Record<SignalRead, SignalReadSpec>> = {
   record: { source: 'mig', method: 'getArtists' },
   network: { source: 'mig', method: 'getNetworks' },
   releases: { source: 'cmg', method: 'getReleases' },
@@ -29,10 +40,7 @@ export const SIGNAL_READS = {
   coherence: { source: 'identityKernel', method: 'getCoherence' },
   memberships: { source: 'scenes', method: 'getMemberships' },
   scenePulse: { source: 'scenes', method: 'getScenePulses' },
-} as const;
-
-/** The name of one read. */
-export type SignalRead = keyof typeof SIGNAL_READS;
+};
 
 /** Outcome of one read for one artist: the gateway's status, and why when it failed. */
 export interface ReadOutcome {

@@ -127,15 +127,17 @@ export class TalentRadar {
 
   /**
    * Gathers signals and scores `artistSlugs` as of `asOf`, normalising momentum against
-   * `population` (default: the peers of the last refresh, or, before any, the artists
-   * themselves). Writes nothing: for backtests, calibration and what-if questions.
+   * `population` (default: the peers of the last refresh when it was as of the same instant,
+   * else the artists themselves). Writes nothing: for backtests, calibration and what-if questions.
    */
   async scoreArtists(artistSlugs: readonly string[], options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {}): Promise<ScoredArtists> {
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal);
-    const peers = options.population === undefined && this.#peers ? this.#peers : fitPeerStats(featureTable(features), this.#model);
+    // The last refresh's peers only when they are as of the same instant: others would leak.
+    const samePeers = options.population === undefined && this.#peers !== null && this.#refreshedAsOf === asOf.toISOString();
+    const peers = samePeers ? this.#peers! : fitPeerStats(featureTable(features), this.#model);
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
     const table = featureTable(picked);
@@ -174,8 +176,11 @@ export class TalentRadar {
 
   /**
    * Scores every artist of the MIG universe as of `asOf` (default now) and writes
-   * `talent_radar_artists` (artists without enough evidence lose their row) and the scene and
-   * microgenre roll-ups. When the universe cannot be walked, nothing changes.
+   * `talent_radar_artists` and the scene and microgenre roll-ups. An artist whose sources answered
+   * with no activity evidence loses its row; one whose activity reads failed (timeout, error)
+   * keeps its previous row: a failing source never erases data. When the universe cannot be
+   * walked, nothing changes; when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing
+   * is written.
    */
   async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
     const started = performance.now();
@@ -185,8 +190,9 @@ export class TalentRadar {
     const universe = await listUniverse(gateway, at, deadline);
     deadline.dispose();
     const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
+    if (options.signal?.aborted) throw this.#aborted(options.signal);
     if (universe.status !== 'ok') {
-      return { asOf: at.toISOString(), universe: universe.status, artists: 0, scored: 0, insufficient: 0, reads, durationMs: Math.round(performance.now() - started) };
+      return { asOf: at.toISOString(), universe: universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, reads, durationMs: Math.round(performance.now() - started) };
     }
     const slugs = universe.artists.map((a) => a.slug);
     const { features, signals } = await this.#featuresOf(slugs, at, options.signal);
@@ -198,28 +204,40 @@ export class TalentRadar {
     const version = this.modelVersion;
     const rows: TalentArtistRow[] = [];
     const gone: { artist_slug: string }[] = [];
+    let kept = 0;
+    const failed = (s: ArtistSignals | undefined): boolean =>
+      s !== undefined && [s.reads.engagement, s.reads.events].some((r) => r.status === 'timeout' || r.status === 'error');
     features.forEach((f, i) => {
-      if (Number.isNaN(scores.momentum[i]!)) gone.push({ artist_slug: f.artistSlug });
-      else rows.push(artistRow(f, { momentum: scores.momentum[i]!, breakout: scores.breakout[i]!, risk: scores.risk[i]!, confidence: scores.confidence[i]! }, nowIso, version));
+      if (!Number.isNaN(scores.momentum[i]!)) {
+        rows.push(artistRow(f, { momentum: scores.momentum[i]!, breakout: scores.breakout[i]!, risk: scores.risk[i]!, confidence: scores.confidence[i]! }, nowIso, version));
+      } else if (failed(signals.get(f.artistSlug))) kept++;
+      else gone.push({ artist_slug: f.artistSlug });
     });
+    if (options.signal?.aborted) throw this.#aborted(options.signal);
     // Artists that left the universe lose their record too.
     const known = new Set(slugs);
     for (const r of await stores.talent_radar_artists.scan()) if (!known.has(r.artist_slug)) gone.push({ artist_slug: r.artist_slug });
     for (let i = 0; i < rows.length; i += CHUNK) await stores.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
     if (gone.length) await stores.talent_radar_artists.delete(gone);
-    await this.#writeRollups(rows, nowIso);
+    await this.#writeRollups(await stores.talent_radar_artists.scan(), nowIso);
     this.#peers = peers;
     this.#refreshedAsOf = at.toISOString();
     await this.aggregator.clearCache();
-    return { asOf: at.toISOString(), universe: 'ok', artists: slugs.length, scored: rows.length, insufficient: features.length - rows.length, reads, durationMs: Math.round(performance.now() - started) };
+    return { asOf: at.toISOString(), universe: 'ok', artists: slugs.length, scored: rows.length, insufficient: features.length - rows.length - kept, kept, reads, durationMs: Math.round(performance.now() - started) };
+  }
+
+  #aborted(signal: AbortSignal): SceneRadarError {
+    return new SceneRadarError('TALENT_TIMEOUT', 'Talent Radar work was aborted before it finished; nothing was written', { cause: signal.reason });
   }
 
   async #featuresOf(slugs: readonly string[], asOf: Date, signal?: AbortSignal): Promise<{ features: ArtistFeatures[]; signals: Map<string, ArtistSignals> }> {
     const features: ArtistFeatures[] = [];
     const signals = new Map<string, ArtistSignals>();
     for (let i = 0; i < slugs.length; i += CHUNK) {
-      if (signal?.aborted) throw new SceneRadarError('TALENT_TIMEOUT', 'Talent Radar work was aborted', { cause: signal.reason });
+      if (signal?.aborted) throw this.#aborted(signal);
       const batch = await this.signals.batchAggregateSignals(slugs.slice(i, i + CHUNK), { asOf, ...(signal ? { signal } : {}) });
+      // Reads cut short by the caller's abort are not evidence of anything: stop here.
+      if (signal?.aborted) throw this.#aborted(signal);
       for (const s of batch.values()) {
         signals.set(s.artistSlug, s);
         features.push(extractFeatures(s, this.#model));

@@ -111,6 +111,38 @@ export interface Trajectory {
   readonly riskLevel: 'high' | 'medium' | 'low';
 }
 
+/** Why momentum is what it is. */
+export interface MomentumExplanation {
+  /** Momentum, 0-100. */
+  readonly score: number;
+  /** Peers the components were normalised against: the last refresh's population, or fixed priors before any refresh. */
+  readonly peers: 'population' | 'prior';
+  /** Components (contribution in composite units; momentum = 100 x logistic(sum / scale)). */
+  readonly signals: readonly SignalContribution[];
+}
+
+/** Why breakout_score is what it is. */
+export interface BreakoutExplanation {
+  /** Breakout probability, 0-1. */
+  readonly score: number;
+  /** The named event it is the probability of. */
+  readonly event: string;
+  /** Horizon of the event, days. */
+  readonly horizonDays: number;
+  /** Intercept of the logistic model (log-odds). */
+  readonly intercept: number;
+  /** Inputs (contribution in log-odds; score = logistic(intercept + sum)). */
+  readonly signals: readonly SignalContribution[];
+}
+
+/** Why risk_score is what it is. */
+export interface RiskExplanation {
+  /** Risk, 0-1. */
+  readonly score: number;
+  /** Components (contributions add up to the score). */
+  readonly signals: readonly SignalContribution[];
+}
+
 /** Why the scores are what they are. */
 export interface ScoreExplanation {
   /** As-of instant of the signals. */
@@ -122,11 +154,11 @@ export interface ScoreExplanation {
   /** How each source read went. */
   readonly sources: Readonly<Record<SignalRead, ReadOutcome>>;
   /** Momentum: 100 x logistic(composite / scale); composite = sum of contributions. */
-  readonly momentum: { readonly score: number; readonly peers: 'population' | 'prior'; readonly signals: readonly SignalContribution[] };
+  readonly momentum: MomentumExplanation;
   /** Breakout: logistic(intercept + sum of contributions). */
-  readonly breakout: { readonly score: number; readonly event: string; readonly horizonDays: number; readonly intercept: number; readonly signals: readonly SignalContribution[] };
+  readonly breakout: BreakoutExplanation;
   /** Risk: the contributions add up to the score. */
-  readonly risk: { readonly score: number; readonly signals: readonly SignalContribution[] };
+  readonly risk: RiskExplanation;
 }
 
 /** An artist profile (seed section 4), plus the explanation. */
@@ -192,8 +224,10 @@ export interface TalentRefreshReport {
   readonly artists: number;
   /** Artists scored and written. */
   readonly scored: number;
-  /** Artists without enough evidence (no row written; a previous row is removed). */
+  /** Artists whose sources answered with no activity evidence (no row; a previous row is removed). */
   readonly insufficient: number;
+  /** Artists whose activity reads failed (timeout, error): their previous row, if any, is kept as it was. */
+  readonly kept: number;
   /** Reads by status, over all artists and reads. */
   readonly reads: Readonly<Record<'ok' | 'missing' | 'timeout' | 'error' | 'absent', number>>;
   /** Milliseconds taken. */
