@@ -116,7 +116,8 @@ export class ArtistSignalsEngine {
       gateway.batch('cmg', 'getReleases', slugs, opts(back(3 * 365))),
       gateway.batch('fusion', 'getCampaigns', slugs, opts(back(model.longWindowDays))),
       gateway.batch('fusion', 'getEngagement', slugs, opts(seriesFrom)),
-      gateway.batch('coverage', 'getArticles', slugs, opts(back(model.longWindowDays + 1))),
+      // Articles as far back as spikes can be corroborated (the long window plus a week).
+      gateway.batch('coverage', 'getArticles', slugs, opts(back(model.longWindowDays + 8))),
       gateway.batch('rcf', 'getEvents', slugs, opts(eventsFrom)),
       gateway.batch('identityKernel', 'getCoherence', slugs, opts(back(model.windowDays + 1))),
       gateway.batch('scenes', 'getMemberships', slugs, opts()),
