@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  ArtistNetworkSchema,
   countOutcomes,
   createDeadline,
   createSourceGateway,
@@ -160,5 +162,56 @@ describe('source gateway', () => {
     expect(page).toMatchObject({ status: 'ok', value: { items: [], nextCursor: null } });
     const bad = await gateway.call('mig', 'listArtists', z.object({ items: z.array(z.string()).min(1) }), (m, o) => m.listArtists({ limit: 10 }, o), { asOf });
     expect(bad).toMatchObject({ status: 'error', reason: 'invalid_payload' });
+  });
+});
+
+describe('network payloads', () => {
+  // The gateway validates networks without Zod's object parsing when it can (they are read for
+  // every member of every scene); the outcome must be what Zod's safeParse gives, error text included.
+  const summarize = (e: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string =>
+    e.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
+      .join('; ');
+  const instant = fc.oneof(fc.constant('2026-02-29T00:00:00Z'), fc.constant('2024-02-29T10:00:00.5+02:00'), fc.constant('2026-01-01'), fc.date({ min: new Date('1990-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
+  const any = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer(), fc.string({ maxLength: 4 }), fc.constant([]), fc.constant({}));
+  const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) => fc.oneof({ arbitrary: good, weight: 12 }, { arbitrary: bad, weight: 1 });
+  const slug = mostly(fc.constantFrom('tm-a', 'artist-b', 'x1'), fc.constantFrom('', 'Not A Slug', 'a--b', 'x'.repeat(129)));
+  const number = mostly(fc.double({ min: 0, max: 1, noNaN: true }), fc.oneof(fc.double({ min: -0.5, max: 1.5 }), fc.constantFrom(0, 1, -0, Number.NaN, Infinity, 2)));
+  const link = fc.record(
+    { tastemaker: mostly(slug, any), kind: mostly(fc.constantFrom('blog', 'radio', 'dj'), fc.oneof(fc.constant('podcast'), any)), weight: mostly(number, any), since: mostly(instant, any), extra: any },
+    { requiredKeys: ['tastemaker', 'kind', 'weight', 'since'] },
+  );
+  const collaborator = fc.record({ artist: mostly(slug, any), weight: mostly(number, any), since: mostly(instant, any) }, { requiredKeys: ['artist', 'weight'] });
+  const network = fc.oneof(
+    { weight: 12, arbitrary: fc.record({ tastemakers: mostly(fc.array(link, { maxLength: 3 }), any), collaborators: mostly(fc.array(collaborator, { maxLength: 3 }), any), centrality: mostly(fc.oneof(number, fc.constant(null)), any), other: any }, { requiredKeys: ['tastemakers', 'collaborators'] }) },
+    { arbitrary: any, weight: 1 },
+  );
+
+  it('the gateway gives exactly what ArtistNetworkSchema.safeParse gives', async () => {
+    const values = fc.sample(network, { numRuns: 3000, seed: 42 });
+    const keys = values.map((_, i) => `artist-${i}`);
+    const mig: MIGAdapter = {
+      listArtists: async () => ({ items: [], nextCursor: null }),
+      getArtists: async () => new Map(),
+      getNetworks: async (ks) => new Map(ks.map((k) => [k, values[Number(k.slice(7))] as never])),
+    };
+    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig() });
+    const out = await gateway.batch('mig', 'getNetworks', keys, { asOf, batchSize: 500 });
+    let ok = 0;
+    for (const [i, v] of values.entries()) {
+      const got = out.get(keys[i]!)!;
+      const want = ArtistNetworkSchema.safeParse(v);
+      if (want.success) {
+        ok++;
+        expect(got).toMatchObject({ status: 'ok' });
+        expect(got.status === 'ok' && got.value).toStrictEqual(want.data);
+      } else {
+        expect(got).toMatchObject({ status: 'error', reason: 'invalid_payload', message: `mig.getNetworks: ${summarize(want.error)}` });
+      }
+    }
+    expect(ok).toBeGreaterThan(100);
+    expect(ok).toBeLessThan(values.length - 300);
+    gateway.close();
   });
 });

@@ -3,7 +3,7 @@
  * how the demo world's scenes rank against the world's latent heat.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSceneRadar, fixedClock, memoryScenesStores, SceneStageSchema, type SceneRadar, type ScenesStores } from 'scene-radar';
+import { computePulse, createSceneRadar, fixedClock, memoryScenesStores, resolveConfig, SceneStageSchema, type ArtistNetwork, type EngagementSeries, type PulseMember, type SceneRadar, type ScenesStores } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 type Pulse = Awaited<ReturnType<SceneRadar['scenes']['pulse']['getScenePulse']>>;
@@ -196,5 +196,58 @@ describe('heat across the demo world', () => {
     const heats = all.map((p) => p.heat);
     expect(heats.every((h) => Number.isFinite(h) && h >= 0 && h <= 100)).toBe(true);
     expect(Math.max(...heats) - Math.min(...heats)).toBeGreaterThan(10);
+  });
+});
+
+describe('computePulse', () => {
+  // computePulse walks the engagement and network maps in their own order (cheaper on memory than
+  // member order); what each member gets must still be exactly `map.get(member.artist_slug)`.
+  const params = resolveConfig().scenes.pulse;
+  const asOfMs = NOW.getTime();
+  const n = 40;
+  const members: PulseMember[] = Array.from({ length: n }, (_, i) => ({
+    artist_slug: `artist-${String(i).padStart(2, '0')}`,
+    confidence: 1 - i / 100,
+    joined_at: i % 9 === 0 ? '2026-11-01T00:00:00.000Z' : '2025-01-01T00:00:00.000Z',
+    microgenres: i % 3 ? ['shoegaze'] : ['shoegaze', 'dream-pop'],
+  }));
+  const series = (i: number): EngagementSeries => ({
+    start: i % 5 ? '2026-08-01' : '2026-07-20',
+    organic: Array.from({ length: 116 }, (_, d) => (d % 11 === i % 11 ? null : 100 + i * 7 + d * (i % 4) * 0.37)),
+    paid: Array.from({ length: 116 }, (_, d) => (i % 3 === 0 && d > 90 ? 40 + d * 0.1 : 0)),
+  });
+  const network = (i: number): ArtistNetwork => ({
+    tastemakers: [{ tastemaker: `tm-${i % 7}`, kind: 'blog', weight: 0.5, since: i % 4 ? '2026-11-10T00:00:00.000Z' : '2026-10-05T12:00:00Z' }],
+    collaborators: [],
+    centrality: null,
+  });
+  // Reads that failed leave members without an entry; the rest in member order, as ScenePulse builds them.
+  const engagement = new Map(members.filter((_, i) => i % 6 !== 5).map((m, i) => [m.artist_slug, series(i)]));
+  const networks = new Map(members.filter((_, i) => i % 7 !== 3).map((m, i) => [m.artist_slug, network(i)]));
+  const input = { scene: { slug: 'indie-uk-brighton', name: 'Brighton Indie', region: 'uk' }, members, engagement, networks, sources: {}, asOfMs, nowMs: asOfMs };
+  const shuffled = <V>(m: Map<string, V>): Map<string, V> => new Map([...m].sort((a, b) => (a[0].split('').reverse().join('') < b[0].split('').reverse().join('') ? -1 : 1)));
+
+  it('gives the same pulse whatever the order of the maps, with or without keys of non-members', () => {
+    const reference = computePulse(input, params);
+    expect(reference.active_members).toBeGreaterThan(0);
+    expect(reference.tastemaker_activity.new_links).toBeGreaterThan(0);
+    expect(computePulse({ ...input, engagement: shuffled(engagement), networks: shuffled(networks) }, params)).toEqual(reference);
+    // Keys of non-members count in the read coverage (the maps' sizes), never as members.
+    const withStrangers = <V>(m: Map<string, V>, v: V): Map<string, V> => new Map([['stranger', v], ...m, ['another-stranger', v]]);
+    const e = withStrangers(engagement, series(1));
+    const w = withStrangers(networks, network(1));
+    const strangers = computePulse({ ...input, engagement: e, networks: w }, params);
+    expect({ ...strangers, confidence: reference.confidence }).toEqual(reference);
+    expect(computePulse({ ...input, engagement: shuffled(e), networks: shuffled(w) }, params)).toEqual(strangers);
+  });
+
+  it('a member listed twice reads its entry twice, in order or not', () => {
+    const twice = [...members, members[4]!, members[0]!];
+    const once = computePulse(input, params);
+    const inOrder = computePulse({ ...input, members: twice }, params);
+    expect(inOrder.total_members).toBe(n + 2);
+    // members[4] has a link in the current window: listed twice, it counts twice.
+    expect(inOrder.tastemaker_activity.new_links).toBe(once.tastemaker_activity.new_links + 1);
+    expect(computePulse({ ...input, members: twice, engagement: shuffled(engagement), networks: shuffled(networks) }, params)).toEqual(inOrder);
   });
 });

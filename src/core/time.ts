@@ -49,8 +49,22 @@ function digits(s: string, from: number, n: number): number {
 }
 
 /**
+ * Days from 1970-01-01 to year `y`, month `m` (1-12), day `d` of the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil). Integer arithmetic only: several times cheaper than `Date.UTC`,
+ * which dominated `parseInstant`. It is linear in `d`, so a day past the month's end rolls over
+ * exactly as `Date.UTC` does.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+/**
  * Epoch ms of an ISO 8601 instant. The canonical UTC forms (`YYYY-MM-DDTHH:MM:SSZ` and
- * `YYYY-MM-DDTHH:MM:SS.sssZ`, what `toISOString` writes) take a fast path several times quicker
+ * `YYYY-MM-DDTHH:MM:SS.sssZ`, what `toISOString` writes) take a fast path many times quicker
  * than `Date.parse`, with the same result; anything else (offsets, other precisions) is handed to
  * `Date.parse`. Returns NaN for an invalid instant.
  * @example
@@ -60,18 +74,20 @@ function digits(s: string, from: number, n: number): number {
  */
 export function parseInstant(iso: string): number {
   const n = iso.length;
-  if ((n === 20 || n === 24) && iso.charCodeAt(n - 1) === 90 /* Z */ && iso[4] === '-' && iso[7] === '-' && iso[10] === 'T' && iso[13] === ':' && iso[16] === ':') {
+  // Separators by char code: indexing (`iso[4]`) makes one-character strings and cost more than the rest.
+  if ((n === 20 || n === 24) && iso.charCodeAt(n - 1) === 90 /* Z */ && iso.charCodeAt(4) === 45 /* - */ && iso.charCodeAt(7) === 45 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(13) === 58 /* : */ && iso.charCodeAt(16) === 58) {
     const y = digits(iso, 0, 4);
     const mo = digits(iso, 5, 2);
     const d = digits(iso, 8, 2);
     const h = digits(iso, 11, 2);
     const mi = digits(iso, 14, 2);
     const se = digits(iso, 17, 2);
-    const ms = n === 24 ? (iso[19] === '.' ? digits(iso, 20, 3) : -1) : 0;
+    const ms = n === 24 ? (iso.charCodeAt(19) === 46 /* . */ ? digits(iso, 20, 3) : -1) : 0;
     // Years below 100 are left to Date.parse (Date.UTC reads them as 1900 + y); a day past the
-    // month's end rolls over, as Date.parse does in V8.
+    // month's end rolls over, as Date.parse does in V8. Every value here is an exact integer far
+    // inside the range of a Date, so this equals Date.UTC(y, mo - 1, d, h, mi, se, ms).
     if (y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59 && ms >= 0) {
-      return Date.UTC(y, mo - 1, d, h, mi, se, ms);
+      return daysFromCivil(y, mo, d) * DAY_MS + h * 3_600_000 + mi * 60_000 + se * 1000 + ms;
     }
   }
   return Date.parse(iso);

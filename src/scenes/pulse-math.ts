@@ -129,6 +129,12 @@ interface Prepared {
   readonly links0: Int32Array;
   /** Tastemaker links that appeared in the window before. */
   readonly links1: Int32Array;
+  /** Distinct tastemakers linked to any member. */
+  readonly tastemakers: number;
+  /** Confidence-weighted microgenre counts, in order of first appearance. */
+  readonly mix: Map<string, number>;
+  /** Sum of `mix`. */
+  readonly mixTotal: number;
 }
 
 /** Mean of the known values of `values[end - days + 1 .. end]`, or NaN when none is known. */
@@ -146,89 +152,176 @@ function meanAt(values: readonly (number | null)[], end: number, days: number): 
   return known === 0 ? Number.NaN : sum / known;
 }
 
-function prepare(input: PulseInput, endDay: string, w: number, tastemakers: Set<string>): Prepared {
+/**
+ * Mean of the known values of `values[from]` down to `values[to]` (newest first, the order the
+ * sums were always taken in, so results stay bit for bit the same), or NaN when none is known.
+ * Indices outside the array are skipped.
+ */
+function meanDown(values: readonly (number | null)[], from: number, to: number): number {
+  let sum = 0;
+  let known = 0;
+  for (let i = Math.min(from, values.length - 1), last = Math.max(0, to); i >= last; i--) {
+    const v = values[i];
+    // Values were validated as finite numbers or null at the gateway.
+    if (v !== null && v !== undefined) {
+      sum += v;
+      known++;
+    }
+  }
+  return known === 0 ? Number.NaN : sum / known;
+}
+
+/**
+ * The values of `map` for every member that has one, with the member's index: what
+ * `map.get(member.artist_slug)` gives each member, but in the map's own order. A map is normally
+ * filled as its values are built, so its order is their order in memory, while members come
+ * strongest first: walking 10,000 series in member order waits on memory at almost every member
+ * and took most of a pulse's time. When the map follows the members' order (as `ScenePulse`
+ * builds it) the indices come from one merged walk with no hashing; otherwise from a slug index.
+ * Members the walk did not reach (a repeated slug, say) are looked up one by one, so every
+ * member gets exactly what `get` would give it.
+ */
+function entriesByMember<V>(map: ReadonlyMap<string, V>, members: readonly PulseMember[], slugIndex: () => ReadonlyMap<string, number>): { count: number; index: Int32Array; values: V[] } {
+  const n = members.length;
+  const index = new Int32Array(n);
+  const values: V[] = [];
+  const reached = new Uint8Array(n);
+  let count = 0;
+  let next = 0;
+  // If the map follows the members' order, the members it skips are those without an entry: at
+  // most n - size of them. Past that it does not, and the walk stops looking ahead at once.
+  let skips = n - map.size;
+  let bySlug: ReadonlyMap<string, number> | null = null;
+  for (const [key, value] of map) {
+    let i: number | undefined;
+    if (bySlug === null) {
+      let j = next;
+      while (j < n && skips >= 0 && members[j]!.artist_slug !== key) {
+        j++;
+        skips--;
+      }
+      if (j < n && skips >= 0) {
+        i = j;
+        next = j + 1;
+      } else {
+        // Out of the members' order (or not a member): look members up by slug from here on.
+        bySlug = slugIndex();
+      }
+    }
+    if (bySlug !== null) i = bySlug.get(key);
+    if (i === undefined) continue;
+    reached[i] = 1;
+    index[count] = i;
+    values[count++] = value;
+  }
+  for (let i = 0; i < n; i++) {
+    if (reached[i]) continue;
+    const value = map.get(members[i]!.artist_slug);
+    if (value === undefined) continue;
+    index[count] = i;
+    values[count++] = value;
+  }
+  return { count, index, values };
+}
+
+/**
+ * Reads every member, network and series once: members in their order (dates, confidence,
+ * microgenre mix), then networks and series each in their map's order (see `entriesByMember`).
+ * With 10,000 members most of the cost is fetching these objects from memory, not arithmetic.
+ */
+function prepare(input: PulseInput, endDay: string, w: number): Prepared {
   const endMs = dayStart(endDay);
   const end0 = endMs + DAY_MS;
   const start0 = end0 - w * DAY_MS;
   const start1 = start0 - w * DAY_MS;
   const n = input.members.length;
-  const P: Prepared = {
-    n,
-    members: input.members,
-    joined: new Float64Array(n),
-    confidence: new Float64Array(n),
-    hasSeries: new Uint8Array(n),
-    m0: new Float64Array(n).fill(Number.NaN),
-    m1: new Float64Array(n).fill(Number.NaN),
-    m2: new Float64Array(n).fill(Number.NaN),
-    paid0: new Float64Array(n).fill(Number.NaN),
-    hasNetwork: new Uint8Array(n),
-    links0: new Int32Array(n),
-    links1: new Int32Array(n),
+  const members = input.members;
+  const networks = input.networks;
+  const engagement = input.engagement;
+  const joined = new Float64Array(n);
+  const confidence = new Float64Array(n);
+  const hasSeries = new Uint8Array(n);
+  const m0 = new Float64Array(n).fill(Number.NaN);
+  const m1 = new Float64Array(n).fill(Number.NaN);
+  const m2 = new Float64Array(n).fill(Number.NaN);
+  const paid0 = new Float64Array(n).fill(Number.NaN);
+  const hasNetwork = new Uint8Array(n);
+  const links0 = new Int32Array(n);
+  const links1 = new Int32Array(n);
+  const tastemakers = new Set<string>();
+  const mix = new Map<string, number>();
+  const mixSlot = new Map<string, number>();
+  const mixWeight: number[] = [];
+  let mixTotal = 0;
+  for (let i = 0; i < n; i++) {
+    const m = members[i]!;
+    const conf = m.confidence;
+    joined[i] = parseInstant(m.joined_at);
+    confidence[i] = conf;
+    // One lookup per microgenre: a scene's members share a handful, so their weights are summed
+    // in an array (in member order, as before) and put in the map once at the end.
+    const genres = m.microgenres;
+    for (let j = 0; j < genres.length; j++) {
+      const g = genres[j]!;
+      let k = mixSlot.get(g);
+      if (k === undefined) {
+        mixSlot.set(g, (k = mixWeight.length));
+        mixWeight.push(0);
+      }
+      mixWeight[k] = mixWeight[k]! + conf;
+      mixTotal += conf;
+    }
+  }
+  for (const [g, k] of mixSlot) mix.set(g, mixWeight[k]!);
+  // Member index by slug (the first member with it), built only if a map is out of member order.
+  let bySlug: Map<string, number> | null = null;
+  const slugIndex = (): ReadonlyMap<string, number> => {
+    if (bySlug === null) {
+      bySlug = new Map();
+      for (let k = n - 1; k >= 0; k--) bySlug.set(members[k]!.artist_slug, k);
+    }
+    return bySlug;
   };
+  const nets = entriesByMember(networks, members, slugIndex);
+  for (let e = 0; e < nets.count; e++) {
+    const net = nets.values[e];
+    if (!net) continue;
+    const i = nets.index[e]!;
+    hasNetwork[i] = 1;
+    const list = net.tastemakers;
+    let l0 = 0;
+    let l1 = 0;
+    for (let j = 0; j < list.length; j++) {
+      const l = list[j]!;
+      const t = parseInstant(l.since);
+      if (t >= start0 && t < end0) l0++;
+      else if (t >= start1 && t < start0) l1++;
+      tastemakers.add(l.tastemaker);
+    }
+    links0[i] = l0;
+    links1[i] = l1;
+  }
+  const series = entriesByMember(engagement, members, slugIndex);
   // Most series of one read share their start day: parse it once.
   let lastStart = '';
   let lastEnd = 0;
-  for (let i = 0; i < n; i++) {
-    const m = input.members[i]!;
-    P.joined[i] = parseInstant(m.joined_at);
-    P.confidence[i] = m.confidence;
-    const net = input.networks.get(m.artist_slug);
-    if (net) {
-      P.hasNetwork[i] = 1;
-      const list = net.tastemakers;
-      let l0 = 0;
-      let l1 = 0;
-      for (let j = 0; j < list.length; j++) {
-        const l = list[j]!;
-        const t = parseInstant(l.since);
-        if (t >= start0 && t < end0) l0++;
-        else if (t >= start1 && t < start0) l1++;
-        tastemakers.add(l.tastemaker);
-      }
-      P.links0[i] = l0;
-      P.links1[i] = l1;
+  for (let e = 0; e < series.count; e++) {
+    const s = series.values[e];
+    if (!s) continue;
+    const i = series.index[e]!;
+    hasSeries[i] = 1;
+    if (s.start !== lastStart) {
+      lastStart = s.start;
+      lastEnd = Math.round((endMs - dayStart(s.start)) / DAY_MS);
     }
-    const series = input.engagement.get(m.artist_slug);
-    if (series) {
-      P.hasSeries[i] = 1;
-      if (series.start !== lastStart) {
-        lastStart = series.start;
-        lastEnd = Math.round((endMs - dayStart(series.start)) / DAY_MS);
-      }
-      // The three organic windows in one pass over the series (newest first).
-      const o = series.organic;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let k0 = 0;
-      let k1 = 0;
-      let k2 = 0;
-      const lo = Math.max(0, lastEnd - 3 * w + 1);
-      const b1 = lastEnd - w;
-      const b2 = lastEnd - 2 * w;
-      for (let j = Math.min(lastEnd, o.length - 1); j >= lo; j--) {
-        const v = o[j];
-        // Values were validated as finite numbers or null at the gateway.
-        if (v === null || v === undefined) continue;
-        if (j > b1) {
-          s0 += v;
-          k0++;
-        } else if (j > b2) {
-          s1 += v;
-          k1++;
-        } else {
-          s2 += v;
-          k2++;
-        }
-      }
-      if (k0) P.m0[i] = s0 / k0;
-      if (k1) P.m1[i] = s1 / k1;
-      if (k2) P.m2[i] = s2 / k2;
-      P.paid0[i] = meanAt(series.paid, lastEnd, w);
-    }
+    // The three organic windows, each its own loop (no test per value of which window it is in).
+    const o = s.organic;
+    m0[i] = meanDown(o, lastEnd, lastEnd - w + 1);
+    m1[i] = meanDown(o, lastEnd - w, lastEnd - 2 * w + 1);
+    m2[i] = meanDown(o, lastEnd - 2 * w, lastEnd - 3 * w + 1);
+    paid0[i] = meanAt(s.paid, lastEnd, w);
   }
-  return P;
+  return { n, members, joined, confidence, hasSeries, m0, m1, m2, paid0, hasNetwork, links0, links1, tastemakers: tastemakers.size, mix, mixTotal };
 }
 
 /**
@@ -330,8 +423,7 @@ function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
  */
 export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnapshot {
   const endDay = lastCompleteDay(input.asOfMs);
-  const tastemakers = new Set<string>();
-  const prepared = prepare(input, endDay, p.windowDays, tastemakers);
+  const prepared = prepare(input, endDay, p.windowDays);
   const haveNetworks = input.networks.size > 0;
   const growthOf = new Float64Array(prepared.n);
   const engagementOf = new Float64Array(prepared.n);
@@ -368,12 +460,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
     };
   });
 
-  const mix = new Map<string, number>();
-  let mixTotal = 0;
-  for (const m of input.members) for (const g of m.microgenres) {
-    mix.set(g, (mix.get(g) ?? 0) + m.confidence);
-    mixTotal += m.confidence;
-  }
+  const { mix, mixTotal } = prepared;
 
   // Paid activity, from the same engagement reads: it is reported, never counted as heat.
   let campaigning = 0;
@@ -403,7 +490,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
     rising_members: now.rising,
     top_artists: top,
     microgenre_mix: [...mix].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 12).map(([microgenre, w]) => ({ microgenre, share: round(w / mixTotal) })),
-    tastemaker_activity: { new_links: now.newLinks ?? 0, previous_new_links: before.newLinks ?? 0, active_tastemakers: tastemakers.size },
+    tastemaker_activity: { new_links: now.newLinks ?? 0, previous_new_links: before.newLinks ?? 0, active_tastemakers: prepared.tastemakers },
     campaign_activity: { campaigning_members: campaigning, paid_share: paid + organic > 0 ? round(paid / (paid + organic)) : 0 },
     explanation: cur.items.map((x) => ({ ...x, raw: round(x.raw), normalized: round(x.normalized), weight: round(x.weight), contribution: round(x.contribution, 2) })),
     confidence: round(clamp01(evidence * (now.active / (now.active + p.smallSceneMembers)))),
