@@ -8,6 +8,7 @@ import { cacheSuite } from './suites/cache.js';
 import { demoWorldSuite } from './suites/demo-world.js';
 import { gatewaySuite } from './suites/gateway.js';
 import { scenesSuite } from './suites/scenes.js';
+import { talentSuite } from './suites/talent.js';
 import type { Figure } from './harness.js';
 
 const suites: Array<[string, () => Promise<Figure[]>]> = [
@@ -15,6 +16,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['gateway', gatewaySuite],
   ['demo-world', demoWorldSuite],
   ['scenes', scenesSuite],
+  ['talent', talentSuite],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
