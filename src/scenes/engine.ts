@@ -89,6 +89,7 @@ export class ScenesEngine {
   readonly #d: ScenesEngineDeps;
   readonly #cache: Cache<unknown>;
   readonly #replays = new QuickLRU<string, Promise<SceneState>>({ maxSize: 4 });
+  #refreshed: Promise<number | null> | undefined;
 
   constructor(deps: ScenesEngineDeps) {
     this.#d = deps;
@@ -188,6 +189,7 @@ export class ScenesEngine {
       }
       const snapshots = await this.#snapshot(this.pulse, scenes.map((s) => s.slug), at);
       this.#replays.clear();
+      this.#refreshed = undefined;
       await this.pulse.clearCache();
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
       return { asOf: at.toISOString(), memberships, relationships, snapshots };
@@ -256,10 +258,21 @@ export class ScenesEngine {
     return state;
   }
 
-  /** The instant the live memberships were computed as of (the last refresh), or null before any. */
+  /**
+   * The instant the live memberships were computed as of (the last refresh), or null before any.
+   * Read from the table once (it may hold a previous process's refresh), then again only after
+   * this engine's next refresh: every ScenesAdapter call asks, and an ordered scan of every
+   * membership on each call made a Talent Radar refresh quadratic in the artists.
+   */
   async refreshedAsOf(): Promise<number | null> {
-    const [row] = await this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
-    return row ? parseInstant(row.as_of) : null;
+    this.#refreshed ??= this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 }).then(([row]) => (row ? parseInstant(row.as_of) : null));
+    const pending = this.#refreshed;
+    try {
+      return await pending;
+    } catch (e) {
+      if (this.#refreshed === pending) this.#refreshed = undefined;
+      throw e;
+    }
   }
 
   /** Scratch in-memory tables with the live catalog, and a pulse over them. */
