@@ -83,6 +83,9 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
     throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Calibration needs at least 10 examples with both outcomes (got ${examples.length}, ${positives} positive)`);
   }
   const l2 = options.l2 ?? 1;
+  if (typeof l2 !== 'number' || !Number.isFinite(l2) || l2 < 0) {
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'l2 must be a finite number >= 0', { details: [{ code: 'invalid_value', path: ['l2'], message: 'Expected a finite number >= 0' }] });
+  }
   const exclude = new Set(options.exclude ?? []);
   const active = BREAKOUT_FEATURES.map((f, j) => [f, j] as const).filter(([f]) => !exclude.has(f));
   const p = active.length + 1; // intercept first

@@ -285,9 +285,9 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     sceneHeat: signals.scenePulse?.heat ?? null,
     microgenres,
     evidence: {
-      mig: signals.record !== null || signals.network !== null,
+      mig: signals.network !== null,
       cmg: signals.releases !== null,
-      fusion: signals.engagement !== null || signals.campaigns !== null,
+      fusion: signals.engagement !== null,
       coverage: signals.articles !== null,
       rcf: signals.events !== null,
       identityKernel: signals.coherence !== null,

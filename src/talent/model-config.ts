@@ -7,7 +7,6 @@
 import { z } from 'zod';
 
 const days = (def: number) => z.number().int().min(1).max(3650).default(def);
-const nonNeg = (def: number) => z.number().min(0).max(1e12).default(def);
 const unit = (def: number) => z.number().min(0).max(1).default(def);
 
 /** The names of the breakout model's inputs, in a stable order. */
@@ -128,9 +127,9 @@ export const TalentModelConfigSchema = z
     /** Data older than this (days before the last complete day) starts to count as stale. @default 7 */
     staleAfterDays: days(7),
     /** Daily engagement added to both windows before taking growth (absolute floor). @default 50 */
-    engagementFloor: nonNeg(50),
+    engagementFloor: z.number().positive().max(1e12).default(50),
     /** Weekly event weight added to both windows before taking event growth. @default 5 */
-    eventFloor: nonNeg(5),
+    eventFloor: z.number().positive().max(1e12).default(5),
     /**
      * Daily activity at which an artist's momentum is no longer shrunk towards the peer median:
      * below it, momentum moves only part of the way (10 -> 100 listeners does not outrank

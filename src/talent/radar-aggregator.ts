@@ -89,6 +89,7 @@ const HottestSchema = z.array(ScenePulseSummarySchema);
  */
 export class RadarAggregator {
   readonly #d: RadarAggregatorDeps;
+  #lazy: Promise<unknown> | undefined;
 
   constructor(deps: RadarAggregatorDeps) {
     this.#d = deps;
@@ -119,11 +120,17 @@ export class RadarAggregator {
     return { skipCache: o.skipCache === true, rest: o };
   }
 
-  /** Every current record; before the first refresh, runs one (under the caller's deadline). */
+  /**
+   * Every current record; before the first refresh, runs one (one for all concurrent callers;
+   * each caller stops waiting at its own deadline, and the refresh goes on for the others).
+   */
   async #rows(deadline: Deadline): Promise<readonly Readonly<TalentArtistRow>[]> {
     let rows = await this.#d.stores.talent_radar_artists.scan();
     if (rows.length === 0 && this.#d.radar.refreshedAsOf === null) {
-      await this.#d.radar.refresh(undefined, { signal: deadline.signal });
+      this.#lazy ??= this.#d.radar.refresh().finally(() => {
+        this.#lazy = undefined;
+      });
+      await untilAborted(this.#lazy, deadline.signal);
       rows = await this.#d.stores.talent_radar_artists.scan();
     }
     return rows;
@@ -150,12 +157,12 @@ export class RadarAggregator {
     return got.value.slice(0, limit).map((p) => ({ scene_slug: p.sceneSlug, heat: p.heat, growth: p.growth, stage: p.stage, as_of: p.asOf }));
   }
 
-  /** Heat of each scene from the Scenes Engine (for the scene roll-up); unknown scenes are left out. */
-  async sceneHeats(sceneSlugs: readonly string[]): Promise<Map<string, number>> {
+  /** Heat of each scene as of `asOf` from the Scenes Engine (for the scene roll-up); unknown scenes are left out. */
+  async sceneHeats(sceneSlugs: readonly string[], asOf: Date, signal?: AbortSignal): Promise<Map<string, number>> {
     if (sceneSlugs.length === 0) return new Map();
-    const deadline = createDeadline(this.#d.config.talent.globalPulseTimeoutMs);
+    const deadline = createDeadline(this.#d.config.talent.globalPulseTimeoutMs, signal);
     try {
-      const got = await this.#d.gateway.batch('scenes', 'getScenePulses', sceneSlugs, { asOf: this.#now(), deadline });
+      const got = await this.#d.gateway.batch('scenes', 'getScenePulses', sceneSlugs, { asOf, deadline });
       const out = new Map<string, number>();
       for (const [slug, o] of got) if (o.status === 'ok') out.set(slug, o.value.heat);
       return out;
@@ -282,7 +289,7 @@ export class RadarAggregator {
           for (const r of rows) if (!Number.isNaN(score(r))) total++;
           return { category, artists: topK(rows, limit, score).map(pulseArtist), total, meta: this.#meta(rows.length ? [] : ['no artist records']) } satisfies TopArtists;
         }),
-      { skipCache, ttlMs: c.talent.globalPulseTtlMs },
+      { skipCache, ttlMs: (v) => ((v as TopArtists).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs), graceMs: (v) => ((v as TopArtists).meta.degraded.length ? 0 : c.cache.staleGraceMs) },
     ) as Promise<TopArtists>;
   }
 
@@ -306,6 +313,7 @@ export class RadarAggregator {
       if (got.status === 'missing') throw new SceneRadarError('TALENT_INVALID_PARAMS', `Workspace not found: ${workspaceId}`);
       if (got.status !== 'ok') throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'The workspace source failed', { cause: got.message });
       const ws = got.value;
+      if (ws.id !== workspaceId) throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'The workspace source answered with another workspace');
       const rows = await this.#rows(deadline);
       const th = { breakoutMedium: config.talent.thresholds.breakout.medium, momentumRising: config.talent.thresholds.momentum.rising };
       const prelim = rankForWorkspace(rows, ws, limit * 3, () => undefined, th);
@@ -316,6 +324,8 @@ export class RadarAggregator {
       };
       const ranked = rankForWorkspace(prelim.map((p) => p.row), ws, limit, region, th);
       const created_at = asOf.toISOString();
+      // The caller has been answered TALENT_TIMEOUT once the deadline passed: write nothing then.
+      if (deadline.signal.aborted) throw new SceneRadarError('TALENT_TIMEOUT', 'Workspace recommendations did not finish in time');
       await stores.talent_radar_recommendations.deleteWhere({ workspace_id: ws.id });
       if (ranked.length) await stores.talent_radar_recommendations.upsert(ranked.map((r, i) => ({ workspace_id: ws.id, artist_slug: r.row.artist_slug, rank: i + 1, score: Math.min(1, r.score), reasons: r.reasons.slice(0, 16), created_at })));
       return {

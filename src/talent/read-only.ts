@@ -1,8 +1,10 @@
 /**
  * @module talent/read-only
- * What another product (A&R Radar) may do with the Talent Radar: read. No refresh, no cache
- * control, no `skipCache`, no calibration, no writes. The facade is a frozen object of closures,
- * so nothing reaches the radar behind it.
+ * What another product (A&R Radar) may do with the Talent Radar: read. It can call no refresh,
+ * no cache control, no `skipCache`, no calibration and write nothing of its own. (The radar behind
+ * it still keeps its own tables: a cold radar computes its records once on the first pulse, and
+ * workspace recommendations are stored in `talent_radar_recommendations`.) The facade is a frozen
+ * object of closures, so nothing reaches the radar behind it.
  */
 import type { RadarAggregator } from './radar-aggregator.js';
 import type { ArtistProfile, GlobalPulse, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';

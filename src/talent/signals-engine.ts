@@ -13,7 +13,7 @@ import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import { DAY_MS } from '../core/time.js';
-import { requireDate, requireSlug } from '../core/validation.js';
+import { requireDate, requireOptions, requireSlug } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import { type ArtistSignals, type ReadOutcome, type SignalRead } from './signals-types.js';
 
@@ -65,7 +65,7 @@ export class ArtistSignalsEngine {
    */
   async aggregateArtistSignals(artistSlug: string, options: SignalsOptions = {}): Promise<ArtistSignals> {
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
-    const signals = (await this.batchAggregateSignals([slug], options)).get(slug)!;
+    const signals = (await this.batchAggregateSignals([slug], options ?? {})).get(slug)!;
     if (signals.reads.record.status === 'missing') throw new SceneRadarError('TALENT_ARTIST_NOT_FOUND', `Artist not found: ${slug}`);
     return signals;
   }
@@ -79,7 +79,11 @@ export class ArtistSignalsEngine {
   async batchAggregateSignals(artistSlugs: readonly string[], options: SignalsOptions = {}): Promise<Map<string, ArtistSignals>> {
     if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
     const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
-    const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
+    const o = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR') as SignalsOptions;
+    const asOf = requireDate(o.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
+    if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0)) {
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'timeoutMs must be a number >= 0', { details: [{ code: 'invalid_value', path: ['timeoutMs'], message: 'Expected a number >= 0' }] });
+    }
     const { signalBatchSize, batchConcurrency, signalTimeoutMs } = this.#deps.config.talent;
     const limit = pLimit(batchConcurrency);
     const out = new Map<string, ArtistSignals>();
@@ -88,7 +92,7 @@ export class ArtistSignalsEngine {
     await Promise.all(
       chunks.map((chunk) =>
         limit(async () => {
-          const deadline = createDeadline(Math.min(signalTimeoutMs, options.timeoutMs ?? Infinity), options.signal);
+          const deadline = createDeadline(Math.min(signalTimeoutMs, o.timeoutMs ?? Infinity), o.signal);
           try {
             for (const s of await this.#gather(chunk, asOf, deadline)) out.set(s.artistSlug, s);
           } finally {

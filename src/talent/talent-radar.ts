@@ -121,7 +121,11 @@ export class TalentRadar {
 
   /** Replaces the breakout model (e.g. one fitted by {@link TalentRadar.calibrate} and persisted by the host). Clears cached results. */
   setBreakoutModel(model: BreakoutModel): void {
-    this.#model = { ...this.#model, breakoutIntercept: model.intercept, breakoutWeights: { ...this.#model.breakoutWeights, ...model.weights } };
+    const parsed = TalentModelConfigSchema.safeParse({ ...this.#model, breakoutIntercept: model?.intercept, breakoutWeights: { ...this.#model.breakoutWeights, ...(model?.weights ?? {}) } });
+    if (!parsed.success) {
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model', { details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+    }
+    this.#model = parsed.data;
     void this.aggregator.clearCache();
   }
 
@@ -213,14 +217,18 @@ export class TalentRadar {
       } else if (failed(signals.get(f.artistSlug))) kept++;
       else gone.push({ artist_slug: f.artistSlug });
     });
-    if (options.signal?.aborted) throw this.#aborted(options.signal);
     // Artists that left the universe lose their record too.
     const known = new Set(slugs);
     for (const r of await stores.talent_radar_artists.scan()) if (!known.has(r.artist_slug)) gone.push({ artist_slug: r.artist_slug });
+    // Scene heat for the roll-up, as of the refresh's instant, read before anything is written.
+    const heats = await this.aggregator.sceneHeats([...new Set(rows.map((r) => r.scene_slug).filter((s): s is string => s !== null))], at, options.signal);
+    if (options.signal?.aborted) throw this.#aborted(options.signal);
     for (let i = 0; i < rows.length; i += CHUNK) await stores.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
     if (gone.length) await stores.talent_radar_artists.delete(gone);
-    await this.#writeRollups(await stores.talent_radar_artists.scan(), nowIso);
-    this.#peers = peers;
+    await this.#writeRollups(await stores.talent_radar_artists.scan(), nowIso, heats);
+    // Peers fitted while the activity sources were down would be empty: keep the previous ones.
+    const enough = Object.values(peers.overall).some((st) => st.n >= this.#model.minBandPeers);
+    if (enough || this.#peers === null) this.#peers = peers;
     this.#refreshedAsOf = at.toISOString();
     await this.aggregator.clearCache();
     return { asOf: at.toISOString(), universe: 'ok', artists: slugs.length, scored: rows.length, insufficient: features.length - rows.length - kept, kept, reads, durationMs: Math.round(performance.now() - started) };
@@ -246,7 +254,7 @@ export class TalentRadar {
     return { features, signals };
   }
 
-  async #writeRollups(rows: readonly TalentArtistRow[], nowIso: string): Promise<void> {
+  async #writeRollups(rows: readonly Readonly<TalentArtistRow>[], nowIso: string, heats: ReadonlyMap<string, number>): Promise<void> {
     const scenes = new Map<string, { n: number; m: number; b: number }>();
     const genres = new Map<string, { n: number; m: number }>();
     for (const r of rows) {
@@ -264,7 +272,6 @@ export class TalentRadar {
         genres.set(g, s);
       }
     }
-    const heats = await this.aggregator.sceneHeats([...scenes.keys()]);
     const sceneRows: TalentSceneRow[] = [...scenes].map(([scene_slug, s]) => ({ scene_slug, artist_count: s.n, avg_momentum: s.m / s.n, avg_breakout: s.b / s.n, heat: heats.get(scene_slug) ?? null, updated_at: nowIso }));
     const genreRows: TalentMicrogenreRow[] = [...genres].map(([microgenre_slug, s]) => ({ microgenre_slug, artist_count: s.n, avg_momentum: s.m / s.n, updated_at: nowIso }));
     const { stores } = this.#deps;
