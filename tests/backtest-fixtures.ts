@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { addDays } from 'scene-radar';
-import type { Hot100Protocol } from '../bench/backtest/hot100/protocol.js';
+import type { Hot100Protocol } from '../bench/backtest/chart-a/protocol.js';
 
 /** Chart date k: Saturdays from 2020-01-04. */
 export const D = (k: number): string => addDays('2020-01-04', 7 * k);

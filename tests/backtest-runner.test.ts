@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backtestMain, loadBreakoutFactory, parseBacktestArgs, UsageError, type BacktestPaths } from '../bench/backtest/cli.js';
 import { LookaheadError, guardSources } from '../bench/backtest/guard.js';
-import { loadHot100 } from '../bench/backtest/hot100/load.js';
-import { hot100Suite } from '../bench/backtest/hot100/suite.js';
+import { loadHot100 } from '../bench/backtest/chart-a/load.js';
+import { hot100Suite } from '../bench/backtest/chart-a/suite.js';
 import { jsonSummary, readResults, renderReport } from '../bench/backtest/report.js';
 import { judge, runBacktest, runScorer, type ScorerResult } from '../bench/backtest/runner.js';
 import type { BacktestCutoff, BacktestScorer, BacktestSuite, ScoringCutoff } from '../bench/backtest/scorer.js';
@@ -139,7 +139,7 @@ describe('CLI', () => {
     expect(await backtestMain(['--no-demo', '--hot100', data, '--json', json], { io: first.io, paths: p, hot100: PROTOCOL, resamples: 50 })).toBe(0);
     expect(first.lines.join('\n')).toMatch(/does not exist yet; reporting baselines only/);
     expect(JSON.parse(readFileSync(json, 'utf8')).windows.test.breakout).toBeNull();
-    expect(existsSync(join(p.resultsDir, 'billboard-hot100.json'))).toBe(true);
+    expect(existsSync(join(p.resultsDir, 'chart-protocol-a.json'))).toBe(true);
     // Another backtest's earlier result stays in the report.
     writeFileSync(join(p.resultsDir, 'zz-other.json'), JSON.stringify({ ...readResults(p.resultsDir)[0], name: 'zz-other', title: 'Other backtest' }));
 

@@ -48,7 +48,7 @@ export function jsonSummary(result: BacktestResult): { windows: Record<'train' |
  * Writes a result to `<dir>/<name>.json`.
  * @example
  * ```ts
- * writeResult('bench/backtests', result); // bench/backtests/billboard-hot100.json
+ * writeResult('bench/backtests', result); // bench/backtests/chart-protocol-a.json
  * ```
  */
 export function writeResult(dir: string, result: BacktestResult): string {
@@ -134,7 +134,7 @@ export function resultSection(r: BacktestResult): string[] {
 }
 
 /** Sections in a fixed order: the real-data backtest first. */
-const ORDER = ['billboard-hot100', 'demo-world'];
+const ORDER = ['chart-protocol-a', 'demo-world'];
 
 /**
  * The whole report from the results present.

@@ -28,7 +28,7 @@ export interface BacktestCutoff extends ScoringCutoff {
 
 /** A world to backtest on. */
 export interface BacktestWorld {
-  /** Short name (`billboard-hot100`, `demo-world`). */
+  /** Short name (`chart-protocol-a`, `demo-world`). */
   readonly name: string;
   /** Read-only sources; every call must pass `asOf` (the runner rejects reads past the cutoff). */
   readonly sources: SceneRadarSources;

@@ -1,5 +1,5 @@
 /**
- * @module bench/backtest/hot100/baselines
+ * @module bench/backtest/chart-a/baselines
  * The four baselines of protocol A, each read through the world's sources as of the cutoff (so
  * they see exactly what a scorer may see): chart weeks from RCF (`weight = 101 - best rank`),
  * collaborators from MIG.

@@ -1,5 +1,5 @@
 /**
- * @module bench/backtest/hot100/protocol
+ * @module bench/backtest/chart-a/protocol
  * Protocol A on the Hot 100 (shared/data/README.md): who breaks into the top 10.
  * - Cutoffs: `count` chart dates `stepWeeks` weeks apart, the last one `lastCutoff`: with the
  *   defaults 2010-03-06, 2010-06-05, ..., 2025-11-15, 32 in 2010-2017 (train) and 32 in 2018-2025

@@ -1,5 +1,5 @@
 /**
- * @module bench/backtest/hot100/world
+ * @module bench/backtest/chart-a/world
  * The Hot 100 as a host would plug it in: chart weeks are RCF events, co-credits are MIG
  * collaborator links, every other source is absent. Built with the in-memory sources, which answer
  * as of any instant, so nothing charted or co-credited after a cutoff is visible at it.
@@ -98,7 +98,7 @@ export function createHot100World(data: Hot100Data): BacktestWorld {
   const dates = data.chartDates;
   const cache = new Map<number, readonly string[]>();
   return {
-    name: 'billboard-hot100',
+    name: 'chart-protocol-a',
     sources: { mig, rcf },
     universe(asOf) {
       const t = asOf.getTime();

@@ -6,10 +6,10 @@ import { addDays, dayStart } from 'scene-radar';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsvRows } from '../bench/backtest/csv.js';
 import { LookaheadError, guardWorld } from '../bench/backtest/guard.js';
-import { bestRankScorer, hot100Baselines } from '../bench/backtest/hot100/baselines.js';
-import { assignSlugs, loadHot100 } from '../bench/backtest/hot100/load.js';
-import { PROTOCOL_A, buildHot100Cutoffs, cutoffDates } from '../bench/backtest/hot100/protocol.js';
-import { hot100Suite } from '../bench/backtest/hot100/suite.js';
+import { bestRankScorer, hot100Baselines } from '../bench/backtest/chart-a/baselines.js';
+import { assignSlugs, loadHot100 } from '../bench/backtest/chart-a/load.js';
+import { PROTOCOL_A, buildHot100Cutoffs, cutoffDates } from '../bench/backtest/chart-a/protocol.js';
+import { hot100Suite } from '../bench/backtest/chart-a/suite.js';
 import type { BacktestCutoff } from '../bench/backtest/scorer.js';
 import { BASE_CHART, BASE_EDGES, D, LAST_WEEK, PROTOCOL, removeTempDirs, writeDataset, type Chart } from './backtest-fixtures.js';
 

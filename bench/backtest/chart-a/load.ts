@@ -1,5 +1,5 @@
 /**
- * @module bench/backtest/hot100/load
+ * @module bench/backtest/chart-a/load
  * Reads the derived Billboard Hot 100 tables from a directory given at run time (the files carry
  * no license and never enter the repository): per artist and chart week the best rank, the
  * artists' first dates, and the co-credit edges with the date they first appeared.

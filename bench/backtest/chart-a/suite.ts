@@ -1,5 +1,5 @@
 /**
- * @module bench/backtest/hot100/suite
+ * @module bench/backtest/chart-a/suite
  * Protocol A on the Billboard Hot 100 as a {@link BacktestSuite}: load, map onto the sources,
  * build the cutoffs, attach the baselines and the method text of the report.
  */
@@ -10,7 +10,7 @@ import { PROTOCOL_A, buildHot100Cutoffs, type Hot100Protocol } from './protocol.
 import { UNIVERSE_WEEKS, createHot100World } from './world.js';
 
 /** The Hot 100 suite's name, and its result file's. */
-export const HOT100_SUITE = 'billboard-hot100';
+export const HOT100_SUITE = 'chart-protocol-a';
 
 /** Protocol A's target for the breakout score. */
 export const HOT100_TARGET = { split: 'test', minMeanAuc: 0.75 } as const;
