@@ -4,6 +4,7 @@
  * 10,000 memberships, and a year of trend backfill for the default demo world.
  */
 import {
+  median,
   addDays,
   computePulse,
   createSceneRadar,
@@ -24,7 +25,7 @@ import {
   type WindowedCallOptions,
 } from 'scene-radar';
 import { createDemoWorld, createEagerDataset, createMemorySources, type ArtistHistory, type MemoryDataset } from 'scene-radar/adapters/memory';
-import { medianNs, nowMs, round, type Figure } from '../harness.js';
+import { medianNs, nowMs, rng, round, type Figure } from '../harness.js';
 
 const L = 20; // ms: stand-in latency of one call to a remote source
 const END = '2026-11-24'; // last day of data; the clock stands at the midnight that ends it
@@ -35,23 +36,7 @@ const REGIONS = ['uk', 'us', 'de', 'fr', 'se', 'nl', 'es', 'it', 'jp', 'br'];
 const KINDS = ['playlist', 'radio', 'blog', 'dj', 'promoter', 'label', 'curator'] as const;
 const CHANNELS = ['social', 'streaming', 'search', 'display', 'radio', 'influencer'] as const;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
-/** A small seeded PRNG (mulberry32), so every run builds the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Daily engagement of one artist over `days` days ending at END: a trend, weekly rhythm, noise, and paid spikes during campaigns. */
 function engagementOf(r: () => number, days: number, campaigns: readonly Campaign[]): EngagementSeries {

@@ -5,6 +5,7 @@
  * artist), and the global pulse and a cold artist profile on top of it.
  */
 import {
+  median,
   createFeatureTable,
   createSceneRadar,
   fitPeerStats,
@@ -20,7 +21,7 @@ import {
   type SourceCallEvent,
 } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
-import { nowMs, round, type Figure } from '../harness.js';
+import { nowMs, rng, round, type Figure } from '../harness.js';
 
 const END = '2026-11-24'; // last day of data; the clock stands at the midnight that ends it
 const NOW = '2026-11-25T00:00:00.000Z';
@@ -32,23 +33,7 @@ const heapBytes = (): number => {
   gc();
   return process.memoryUsage().heapUsed;
 };
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
-/** A small seeded PRNG (mulberry32), so every run builds the same table. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * A synthetic population of `n` artists written with `setFeatureRow`: log-normal daily activity
