@@ -20,7 +20,7 @@ import { featureTable } from './feature-table.js';
 import { extractFeatures } from './features.js';
 import { opportunitiesOf, risksOf } from './profile-items.js';
 import { artistRow, pulseArtist, trajectoryOf } from './rows.js';
-import { TALENT_MODEL_VERSION, explainRow, priorPeerStats } from './scoring.js';
+import { explainRow, priorPeerStats } from './scoring.js';
 import type { ArtistSignalsEngine } from './signals-engine.js';
 import { similarArtists } from './similar.js';
 import type { TalentRadar } from './talent-radar.js';

@@ -460,5 +460,7 @@ export function priorPeerStats(model: TalentModelConfig): PeerStats {
     event_growth: { median: 0, spread: 0.5, n: 0 },
     press_velocity: { median: 0, spread: 1, n: 0 },
   };
-  return { bands: [...model.sizeBands], stats: model.sizeBands.map(() => ({ engagement_growth: null, engagement_acceleration: null, event_growth: null, press_velocity: null })).concat([{ engagement_growth: null, engagement_acceleration: null, event_growth: null, press_velocity: null }]), overall: prior, population: 0 };
+  // No band has its own statistics: every band falls back to `overall`.
+  const stats = Array.from({ length: model.sizeBands.length + 1 }, () => ({ engagement_growth: null, engagement_acceleration: null, event_growth: null, press_velocity: null }));
+  return { bands: [...model.sizeBands], stats, overall: prior, population: 0 };
 }
