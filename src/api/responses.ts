@@ -14,19 +14,21 @@
  * ```
  */
 import { z } from 'zod';
-import { InstantSchema, DaySchema, SceneStageSchema } from '../contracts/payloads.js';
-import { SOURCE_NAMES } from '../contracts/sources.js';
-import { SlugSchema } from '../core/slug.js';
 import {
+  DaySchema,
+  InstantSchema,
   MicrogenreRowSchema,
   SceneMembershipRowSchema,
   SceneRecommendationRowSchema,
   SceneRelationshipTypeSchema,
   SceneRowSchema,
+  SceneStageSchema,
   SceneTrendRowSchema,
+  SlugSchema,
+  SOURCE_NAMES,
   TalentArtistMetadataSchema,
   TalentArtistRowSchema,
-} from '../stores/tables.js';
+} from 'scene-radar';
 
 const unit = z.number().min(0).max(1);
 const percent = z.number().min(0).max(100);

@@ -1,7 +1,8 @@
 /**
  * @module core/errors
  * One error class and one table of error codes for the whole SDK. Codes and HTTP statuses are the
- * origin document's (section 2), plus one code of the SDK's own for invalid configuration.
+ * origin document's (section 2), plus codes of the SDK's own for invalid configuration and for
+ * requests that match no route.
  */
 
 /**
@@ -41,6 +42,10 @@ export const ERROR_CODES = {
   TALENT_INTERNAL_ERROR: 500,
   /** The SDK's own: a configuration object failed validation at construction (a host bug). */
   CONFIG_INVALID: 500,
+  /** The SDK's own, from the HTTP handler: no route has this path. */
+  ROUTE_NOT_FOUND: 404,
+  /** The SDK's own, from the HTTP handler: the path exists but not for this method (the `Allow` header lists the methods). */
+  METHOD_NOT_ALLOWED: 405,
 } as const satisfies Record<string, number>;
 
 /** A stable, machine-readable error code. */

@@ -1,0 +1,32 @@
+/**
+ * Writes the OpenAPI 3.1 document of the HTTP API to docs/openapi.json (or the path given), from
+ * the same route table and Zod schemas the handler validates with. `--check` exits 1 when the
+ * file on disk differs from what the code generates (CI uses it through the test suite).
+ *
+ *   npm run openapi            # write docs/openapi.json
+ *   npm run openapi -- --check # compare only
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createOpenApiDocument } from 'scene-radar/api';
+
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const target = args.find((a) => !a.startsWith('--')) ?? 'docs/openapi.json';
+const text = `${JSON.stringify(createOpenApiDocument(), null, 2)}\n`;
+
+if (check) {
+  let current = '';
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    // missing: differs
+  }
+  if (current !== text) {
+    console.error(`${target} is out of date: run \`npm run openapi\``);
+    process.exit(1);
+  }
+  console.log(`${target} is up to date`);
+} else {
+  writeFileSync(target, text);
+  console.log(`wrote ${target} (${text.length} bytes)`);
+}

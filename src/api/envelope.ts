@@ -1,0 +1,131 @@
+/**
+ * @module api/envelope
+ * The response envelope of the origin document (section 2): success `{ ok: true, data, error: null }`,
+ * failure `{ ok: false, error: { code, message, details? } }`, and one table of code -> HTTP status.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, isSceneRadarError, type ErrorCode } from 'scene-radar';
+
+/** One issue of a validation failure, as in the seed's example: the Zod issue code, the path, a message. */
+export interface ValidationIssue {
+  /** The Zod issue code (`invalid_format`, `too_big`, `unrecognized_keys`, ...). */
+  readonly code: string;
+  /** Where: `['slug']`, `['limit']`. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong, in words. */
+  readonly message: string;
+}
+
+/** The error body of a failure envelope. */
+export interface ApiError {
+  /** A stable error code. */
+  readonly code: ErrorCode;
+  /** A human-readable message (never internals). */
+  readonly message: string;
+  /** Client-safe details: the issues of a validation failure, the request id of a 500. */
+  readonly details?: unknown;
+}
+
+/** A success envelope. */
+export interface SuccessEnvelope<T> {
+  readonly ok: true;
+  readonly data: T;
+  readonly error: null;
+}
+
+/** A failure envelope (the seed's example has no `data` field). */
+export interface FailureEnvelope {
+  readonly ok: false;
+  readonly error: ApiError;
+}
+
+/** Either envelope. */
+export type Envelope<T> = SuccessEnvelope<T> | FailureEnvelope;
+
+/** An envelope with the HTTP status to send it with: what every operation returns. */
+export interface ApiResult<T = unknown> {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The body. */
+  readonly body: Envelope<T>;
+  /** Extra response headers (for example `Retry-After`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The HTTP status of every error code: the seed's table (`SCENES_NOT_FOUND` 404 ...
+ * `TALENT_INTERNAL_ERROR` 500) plus the SDK's own codes.
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = ERROR_CODES;
+
+/**
+ * A success envelope.
+ * @example
+ * ```ts
+ * return Response.json(ok(await radar.scenes.getScene('indie-uk-brighton')));
+ * ```
+ */
+export function ok<T>(data: T): SuccessEnvelope<T> {
+  return { ok: true, data, error: null };
+}
+
+/**
+ * A failure envelope; `details` is left out when undefined (as in the seed's 404 example).
+ * @example
+ * ```ts
+ * fail('TALENT_ARTIST_NOT_FOUND', 'Artist not found: unknown-artist');
+ * ```
+ */
+export function fail(code: ErrorCode, message: string, details?: unknown): FailureEnvelope {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** A failure {@link ApiResult} with the code's status. */
+export function failure(code: ErrorCode, message: string, details?: unknown, headers?: Readonly<Record<string, string>>): ApiResult<never> {
+  const result = { status: ERROR_CODES[code], body: fail(code, message, details) };
+  return headers ? { ...result, headers } : result;
+}
+
+/** A success {@link ApiResult} (status 200). */
+export function success<T>(data: T): ApiResult<T> {
+  return { status: 200, body: ok(data) };
+}
+
+/** The Zod issues of a failed parse as client-safe `{ code, path, message }` items (no input echoed). */
+export function issuesOf(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({ code: issue.code, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message }));
+}
+
+/**
+ * The failure for a thrown error: a `SceneRadarError` keeps its code, message and details;
+ * a 500 of any kind, or anything that is not a `SceneRadarError`, becomes `internal` (a 500 with only
+ * a request id, never the cause or the message).
+ */
+export function failureFromError(error: unknown, internal: ErrorCode, requestId?: string): ApiResult<never> {
+  if (isSceneRadarError(error) && ERROR_CODES[error.code] !== 500) {
+    return failure(error.code, error.message, error.details);
+  }
+  return failure(internal, 'Internal error', requestId === undefined ? undefined : { requestId });
+}
+
+const IssueSchema = z.object({ code: z.string(), path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+
+/** Zod schema of the failure envelope (for OpenAPI and for clients that validate). */
+export const FailureEnvelopeSchema = z
+  .object({
+    ok: z.literal(false),
+    error: z.object({
+      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('A stable error code.'),
+      message: z.string().describe('What went wrong, in words; never internals.'),
+      details: z.union([z.array(IssueSchema), z.record(z.string(), z.unknown())]).optional().describe('Validation issues (code, path, message), or `{ requestId }` for a 500.'),
+    }),
+  })
+  .meta({ id: 'FailureEnvelope', description: 'A failure: `ok` is false and `error` says why.' });
+
+/**
+ * Zod schema of the success envelope around `data`.
+ * @param data - The schema of the payload.
+ */
+export function successEnvelopeSchema<T extends z.ZodType>(data: T) {
+  return z.object({ ok: z.literal(true), data, error: z.null() });
+}

@@ -1,0 +1,156 @@
+/**
+ * @module api/handler
+ * `createFetchHandler`: the whole API as one web-standard `(Request) => Promise<Response>`, which
+ * Node (through `scene-radar/adapters/node`), Hono, Next.js route handlers, Bun, Deno and workers
+ * mount as they are. Unknown paths get a 404 and wrong methods a 405 in the same envelope; every
+ * response carries an `x-request-id`; a 500 shows only that id (the cause goes to `onError`); each
+ * route has a deadline; an optional rate limiter answers 429 with `Retry-After` and `RateLimit-*`.
+ */
+import { resolveConfig, type SceneRadar } from 'scene-radar';
+import { fail, failure, type ApiResult } from './envelope.js';
+import { createOpenApiDocument } from './openapi.js';
+import { apiBackendOf, FAMILY_CODES, INVALID_REQUEST_MESSAGE, newRequestId, parseRequest, routeTimeoutMs, runRoute, type OperationsOptions } from './operations.js';
+import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
+import { createRouteMatcher, ROUTES, type ApiBackend, type RouteFamily, type RouteId } from './routes.js';
+
+/** What the host's glue knows about a request beyond the `Request` itself. */
+export interface HandlerContext {
+  /** The client's address (the Node glue passes the socket's remote address). */
+  readonly clientAddress?: string;
+}
+
+/** Rate limiting of {@link createFetchHandler}. */
+export interface RateLimitOptions {
+  /** The limiter (see `createMemoryRateLimiter`). */
+  readonly limiter: RateLimiter;
+  /**
+   * The client key of a request. @default the context's `clientAddress`, else one shared key.
+   * (Trust `x-forwarded-for` only behind a proxy you control: pass a key function that reads it.)
+   */
+  readonly key?: (request: Request, context: HandlerContext) => string;
+}
+
+/** Options of {@link createFetchHandler}. */
+export interface FetchHandlerOptions extends OperationsOptions {
+  /** Where the routes live. @default '/api' */
+  readonly basePath?: string;
+  /** Rate limiting; off when absent. */
+  readonly rateLimit?: RateLimitOptions;
+  /**
+   * The id of a request. @default the incoming `x-request-id` when it is 1-128 characters of
+   * `[A-Za-z0-9._-]`, else a random UUID
+   */
+  readonly requestId?: (request: Request) => string;
+  /** Serve the OpenAPI document at `<basePath>/openapi.json`. @default true */
+  readonly openapi?: boolean;
+}
+
+/** The API as a web-standard function. */
+export type FetchHandler = (request: Request, context?: HandlerContext) => Promise<Response>;
+
+const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function defaultRequestId(request: Request): string {
+  const incoming = request.headers.get('x-request-id');
+  return incoming !== null && SAFE_ID.test(incoming) ? incoming : newRequestId();
+}
+
+/** Path and query of an absolute URL without a full URL parse (`Request` has already normalised it). */
+function splitUrl(url: string): { path: string; search: string } {
+  const scheme = url.indexOf('://');
+  let start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+  if (start < 0) start = url.length;
+  let end = url.indexOf('#', start);
+  if (end < 0) end = url.length;
+  const q = url.indexOf('?', start);
+  if (q >= 0 && q < end) return { path: url.slice(start, q) || '/', search: url.slice(q + 1, end) };
+  return { path: url.slice(start, end) || '/', search: '' };
+}
+
+function normaliseBase(basePath: string): string {
+  if (typeof basePath !== 'string' || (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath))) {
+    throw new TypeError(`basePath must be '' or start with '/' and hold only URL path characters, got ${JSON.stringify(basePath)}`);
+  }
+  return basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
+}
+
+const clip = (text: string): string => (text.length > 128 ? `${text.slice(0, 128)}...` : text);
+
+/**
+ * The API as a web-standard handler.
+ * @example
+ * ```ts
+ * import { createSceneRadar } from 'scene-radar';
+ * import { createFetchHandler } from 'scene-radar/api';
+ *
+ * const handler = createFetchHandler(radar, { onError: (e, { requestId }) => log.error(requestId, e) });
+ * const res = await handler(new Request('http://localhost/api/talent/pulse?limit=20'));
+ * ```
+ */
+export function createFetchHandler(target: SceneRadar | ApiBackend, options: FetchHandlerOptions = {}): FetchHandler {
+  const backend = apiBackendOf(target);
+  const config = backend.config ?? resolveConfig();
+  const base = normaliseBase(options.basePath ?? '/api');
+  const matcher = createRouteMatcher(ROUTES);
+  const timeouts = new Map<RouteId, number>(ROUTES.map((r) => [r.id, routeTimeoutMs(r, config, options.timeoutMs)]));
+  const requestIdOf = options.requestId ?? defaultRequestId;
+  const openapiPath = options.openapi === false ? null : `${base}/openapi.json`;
+  let openapiBody: string | undefined;
+  const onError = options.onError;
+
+  const respond = (result: ApiResult, requestId: string, extra: Record<string, string> | undefined): Response => {
+    const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...extra, ...result.headers };
+    return new Response(JSON.stringify(result.body), { status: result.status, headers });
+  };
+
+  return async (request, context = {}) => {
+    let requestId = '';
+    let family: RouteFamily = 'scenes';
+    try {
+      requestId = requestIdOf(request);
+      const { path, search } = splitUrl(request.url);
+      family = path.startsWith(`${base}/talent`) ? 'talent' : 'scenes';
+      if (path !== base && !path.startsWith(`${base}/`)) {
+        return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, undefined);
+      }
+      let limitHeaders: Record<string, string> | undefined;
+      if (options.rateLimit) {
+        const key = options.rateLimit.key ? options.rateLimit.key(request, context) : (context.clientAddress ?? 'shared');
+        const decision = await options.rateLimit.limiter.consume(key);
+        limitHeaders = rateLimitHeaders(decision);
+        if (!decision.allowed) {
+          return respond(failure(FAMILY_CODES[family].rateLimited, 'Too many requests; retry after the time in Retry-After'), requestId, limitHeaders);
+        }
+      }
+      const method = request.method;
+      if (openapiPath !== null && path === openapiPath) {
+        if (method !== 'GET') return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET' }), requestId, limitHeaders);
+        openapiBody ??= JSON.stringify(createOpenApiDocument({ basePath: base }));
+        return new Response(openapiBody, { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders } });
+      }
+      const match = matcher.match(method, path.slice(base.length) || '/');
+      if (match.kind === 'none') return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, limitHeaders);
+      if (match.kind === 'method') {
+        return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed on ${clip(path)}`, undefined, { allow: match.allow.join(', ') }), requestId, limitHeaders);
+      }
+      if (match.kind === 'bad-encoding') {
+        const issue = { code: 'invalid_format', path: [match.param], message: 'Malformed percent-encoding' };
+        return respond(failure(FAMILY_CODES[match.spec.family].validation, INVALID_REQUEST_MESSAGE, [issue]), requestId, limitHeaders);
+      }
+      const parsed = parseRequest(match.spec, match.params, new URLSearchParams(search));
+      if (!parsed.ok) return respond(parsed.result, requestId, limitHeaders);
+      const result = await runRoute(backend, match.spec, parsed, { timeoutMs: timeouts.get(match.spec.id)!, requestId, ...(onError ? { onError } : {}) });
+      return respond(result, requestId, limitHeaders);
+    } catch (error) {
+      // Only a bug or an unserialisable payload gets here: answer a clean 500, report the cause.
+      requestId ||= newRequestId();
+      try {
+        onError?.(error, { route: null, requestId });
+      } catch {
+        // ignored: the hook must not break the response
+      }
+      return new Response(JSON.stringify(fail(FAMILY_CODES[family].internal, 'Internal error', { requestId })), { status: 500, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId } });
+    }
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * @module api/openapi
+ * The OpenAPI 3.1 document of the HTTP API, generated from the route table and the same Zod
+ * schemas the handler validates with (Zod 4's JSON Schema output is draft 2020-12, the dialect of
+ * OpenAPI 3.1). Named response payloads become `components.schemas`; the two envelopes wrap them.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from 'scene-radar';
+import { FailureEnvelopeSchema } from './envelope.js';
+import * as payloads from './responses.js';
+import { FAMILY_CODES } from './operations.js';
+import { ROUTES, type RouteSpec } from './routes.js';
+
+/** A JSON value of the document. */
+export type OpenApiDocument = Record<string, unknown>;
+
+/** Options of {@link createOpenApiDocument}. */
+export interface OpenApiOptions {
+  /** Where the routes are mounted. @default '/api' */
+  readonly basePath?: string;
+  /** `info.title`. @default 'scene-radar API' */
+  readonly title?: string;
+  /** `info.version`. @default the SDK's API version */
+  readonly version?: string;
+  /** `servers`. @default none (paths are relative to the host) */
+  readonly servers?: readonly { readonly url: string; readonly description?: string }[];
+}
+
+/** The version of the HTTP API the document describes. */
+export const API_VERSION = '0.1.0';
+
+const REF = '#/components/schemas/';
+
+/** The `components.schemas` of every named schema reachable from the routes, and a ref lookup. */
+function components(): { schemas: Record<string, unknown>; idOf: Map<z.ZodType, string> } {
+  const registry = z.registry<{ id: string }>();
+  const idOf = new Map<z.ZodType, string>();
+  const add = (schema: z.ZodType): void => {
+    const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
+    if (!id) throw new Error('Every response schema needs a .meta({ id })');
+    if (!registry.has(schema)) registry.add(schema, { id });
+    idOf.set(schema, id);
+  };
+  for (const route of ROUTES) add(route.response);
+  add(FailureEnvelopeSchema);
+  // Every named payload schema, so nested ones become components too (not a shared $defs bag).
+  for (const value of Object.values(payloads)) {
+    if (value instanceof z.ZodType && (z.globalRegistry.get(value) as { id?: string } | undefined)?.id) add(value);
+  }
+  // `input` keeps objects open (`additionalProperties` unset): a host may add fields to a payload.
+  const out = z.toJSONSchema(registry, { io: 'input', uri: (id) => `${REF}${id}`, unrepresentable: 'throw' }) as { schemas: Record<string, Record<string, unknown>> };
+  const schemas: Record<string, unknown> = {};
+  for (const [id, schema] of Object.entries(out.schemas)) {
+    const { $schema: _drop, $id: _id, ...rest } = schema;
+    schemas[id] = rest;
+  }
+  return { schemas, idOf };
+}
+
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** OpenAPI path: `/scenes/{slug}` under the base path. */
+function openApiPath(basePath: string, route: RouteSpec): string {
+  return `${basePath}${route.path}`;
+}
+
+function parameters(route: RouteSpec): unknown[] {
+  const out: unknown[] = [];
+  if (route.params) {
+    for (const [name, schema] of Object.entries(route.params.shape)) {
+      const s = jsonSchemaOf(schema as z.ZodType);
+      out.push({ name, in: 'path', required: true, ...(s.description ? { description: s.description } : {}), schema: s });
+    }
+  }
+  for (const [name, schema] of Object.entries(route.query.shape)) {
+    const zs = schema as z.ZodType;
+    const s = jsonSchemaOf(zs);
+    const required = !zs.safeParse(undefined).success;
+    out.push({ name, in: 'query', required, ...(s.description ? { description: s.description } : {}), schema: s });
+  }
+  return out;
+}
+
+function failureResponse(description: string, codes: readonly ErrorCode[]): unknown {
+  return {
+    description: `${description} Codes: ${codes.map((c) => `\`${c}\``).join(', ')}.`,
+    content: { 'application/json': { schema: { $ref: `${REF}FailureEnvelope` } } },
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document of every route.
+ * @example
+ * ```ts
+ * import { createOpenApiDocument } from 'scene-radar/api';
+ * writeFileSync('openapi.json', JSON.stringify(createOpenApiDocument(), null, 2));
+ * ```
+ */
+export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
+  const basePath = (options.basePath ?? '/api').replace(/\/$/, '');
+  const { schemas, idOf } = components();
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const codes = FAMILY_CODES[route.family];
+    const responses: Record<string, unknown> = {
+      200: {
+        description: 'Success.',
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              required: ['ok', 'data', 'error'],
+              properties: { ok: { const: true }, data: { $ref: `${REF}${idOf.get(route.response)}` }, error: { type: 'null' } },
+            },
+          },
+        },
+      },
+      400: failureResponse('Invalid request: `details` lists the issues (code, path, message).', route.notFound.includes('TALENT_INVALID_PARAMS') ? [codes.validation, 'TALENT_INVALID_PARAMS'] : [codes.validation]),
+    };
+    const notFound = route.notFound.filter((c) => ERROR_CODES[c] === 404);
+    responses[404] = failureResponse('Not found.', [...notFound, 'ROUTE_NOT_FOUND']);
+    const unprocessable = route.notFound.filter((c) => ERROR_CODES[c] === 422);
+    if (unprocessable.length) responses[422] = failureResponse('Too little evidence to score.', unprocessable);
+    responses[429] = failureResponse('Rate limited (only when the host enables a limiter); see `Retry-After`.', [codes.rateLimited]);
+    responses[500] = failureResponse('Unexpected failure; `details.requestId` matches the `x-request-id` header.', [codes.internal]);
+    responses[504] = failureResponse('Out of time with nothing useful to return.', [codes.timeout]);
+    paths[openApiPath(basePath, route)] = {
+      [route.method.toLowerCase()]: {
+        operationId: route.id,
+        summary: route.summary,
+        tags: [route.family === 'scenes' ? 'Scenes' : 'Talent'],
+        parameters: parameters(route),
+        responses,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: options.title ?? 'scene-radar API',
+      version: options.version ?? API_VERSION,
+      description: 'Scenes Engine and Talent Radar, read-only. Every response is an envelope: `{ ok: true, data, error: null }` or `{ ok: false, error: { code, message, details? } }`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    ...(options.servers ? { servers: options.servers.map((s) => ({ ...s })) } : {}),
+    tags: [
+      { name: 'Scenes', description: 'Scenes Engine: catalog, memberships, pulse, trends, relationships, recommendations.' },
+      { name: 'Talent', description: 'Talent Radar: global pulse, artist profiles, top lists, workspace recommendations.' },
+    ],
+    paths,
+    components: { schemas },
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * @module api/operations
+ * One framework-neutral function per route: path parameters and query in, an envelope and its
+ * HTTP status out. Hosts that wire their own routes (a Next.js route handler, an Express router)
+ * call these; the fetch handler is built on them. An operation never throws: bad input is a 400
+ * with the Zod issues, an engine's `SceneRadarError` keeps its code and status, and anything else
+ * is a 500 that carries only a request id (the cause goes to `onError`).
+ */
+import { resolveConfig, type ErrorCode, type ReadOnlyTalentRadar, type SceneRadar, type SceneRadarConfig } from 'scene-radar';
+import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
+import { MissingEngineError, ROUTES, type ApiBackend, type RouteFamily, type RouteId, type RouteSpec, type TalentApiBackend } from './routes.js';
+
+/** A query as a host has it: `URLSearchParams`, or a record of strings (repeated parameters as arrays). */
+export type QueryInput = URLSearchParams | Readonly<Record<string, unknown>>;
+
+/** Input of an {@link Operation}. */
+export interface OperationInput {
+  /** Path parameters by name (`{ slug: 'indie-uk-brighton' }`), as the host's router decoded them. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** The query. */
+  readonly query?: QueryInput;
+  /** The request id, reported with a 500 and to `onError`. @default a random UUID, made only when needed */
+  readonly requestId?: string;
+}
+
+/** What `onError` learns about an unexpected failure (the response shows only the request id). */
+export interface ApiErrorContext {
+  /** The route (`null` when the failure came before one was matched). */
+  readonly route: RouteId | null;
+  /** The request id sent to the client. */
+  readonly requestId: string;
+}
+
+/** Options of {@link createOperations}. */
+export interface OperationsOptions {
+  /** Called with the cause of every 500 (a throwing hook is ignored). */
+  readonly onError?: (error: unknown, context: ApiErrorContext) => void;
+  /**
+   * Deadline of each route in ms: one number for all, or by route id. Past it the answer is a 504
+   * `*_TIMEOUT`. @default the engine's own timeout for that kind of read plus 1 s, so an engine
+   * that runs out of time answers first with the part it has
+   */
+  readonly timeoutMs?: number | Partial<Readonly<Record<RouteId, number>>>;
+}
+
+/** One route as a function. */
+export type Operation = (input?: OperationInput) => Promise<ApiResult>;
+
+/** Every route as a function, by route id. */
+export type Operations = Readonly<Record<RouteId, Operation>>;
+
+/** The error codes of a route family. */
+export interface FamilyCodes {
+  readonly validation: ErrorCode;
+  readonly rateLimited: ErrorCode;
+  readonly timeout: ErrorCode;
+  readonly internal: ErrorCode;
+}
+
+/** The `SCENES_*` and `TALENT_*` codes each route family answers with. */
+export const FAMILY_CODES: Readonly<Record<RouteFamily, FamilyCodes>> = {
+  scenes: { validation: 'SCENES_VALIDATION_ERROR', rateLimited: 'SCENES_RATE_LIMITED', timeout: 'SCENES_TIMEOUT', internal: 'SCENES_INTERNAL_ERROR' },
+  talent: { validation: 'TALENT_VALIDATION_ERROR', rateLimited: 'TALENT_RATE_LIMITED', timeout: 'TALENT_TIMEOUT', internal: 'TALENT_INTERNAL_ERROR' },
+};
+
+/** The seed's message for a request that fails its schemas. */
+export const INVALID_REQUEST_MESSAGE = 'Invalid request parameters';
+
+const MAX_SHOWN = 128;
+const clip = (text: string): string => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text);
+
+/** True for a wired radar (as opposed to an {@link ApiBackend}). */
+function isSceneRadar(target: SceneRadar | ApiBackend): target is SceneRadar {
+  const t = target as Partial<SceneRadar>;
+  return typeof t.refresh === 'function' && typeof t.talent === 'object' && t.talent !== null && 'aggregator' in t.talent;
+}
+
+/**
+ * What the API serves for a radar: its Scenes Engine, its Talent Radar's aggregator and its config.
+ * An {@link ApiBackend} is returned as it is.
+ */
+export function apiBackendOf(target: SceneRadar | ApiBackend): ApiBackend {
+  if (isSceneRadar(target)) return { scenes: target.scenes, talent: target.talent.aggregator, config: target.config };
+  return target;
+}
+
+/**
+ * A Talent-only backend over the read-only facade (what A&R Radar is given): `skipCache` is
+ * ignored, nothing else is reachable.
+ * @example
+ * ```ts
+ * const handler = createFetchHandler(readOnlyApiBackend(radar.readOnly, radar.config));
+ * ```
+ */
+export function readOnlyApiBackend(facade: ReadOnlyTalentRadar, config?: SceneRadarConfig): ApiBackend {
+  const talent: TalentApiBackend = {
+    buildGlobalPulse: (options) => facade.getGlobalPulse(typeof options === 'object' && options.limit !== undefined ? { limit: options.limit } : {}),
+    buildArtistProfile: (slug) => facade.getArtistProfile(slug),
+    getTopArtists: (query) => facade.getTopArtists(query.limit === undefined ? { category: query.category } : { category: query.category, limit: query.limit }),
+    getWorkspaceRecommendations: (id, query) => facade.getWorkspaceRecommendations(id, query?.limit === undefined ? {} : { limit: query.limit }),
+  };
+  return config ? { talent, config } : { talent };
+}
+
+/** Marks a parameter given more than once (its issue is already recorded). */
+const REPEATED: unique symbol = Symbol('repeated');
+
+/**
+ * The query as a record without a prototype (so `__proto__` is a plain key), with an issue for
+ * every parameter given more than once.
+ */
+function queryRecord(query: QueryInput | undefined, issues: ValidationIssue[]): Record<string, unknown> {
+  const record = Object.create(null) as Record<string, unknown>;
+  if (query === undefined) return record;
+  const repeated = (key: string): void => {
+    issues.push({ code: 'custom', path: [clip(key)], message: 'Parameter given more than once' });
+  };
+  if (query instanceof URLSearchParams) {
+    for (const [key, value] of query) {
+      if (key in record) {
+        if (record[key] !== REPEATED) repeated(key);
+        record[key] = REPEATED;
+      } else record[key] = value;
+    }
+  } else if (typeof query === 'object' && query !== null) {
+    for (const key of Object.keys(query)) {
+      const value = query[key];
+      if (value === undefined) continue;
+      if (Array.isArray(value)) {
+        if (value.length === 1) record[key] = value[0];
+        else if (value.length > 1) {
+          repeated(key);
+          record[key] = REPEATED;
+        }
+      } else record[key] = value;
+    }
+  }
+  return record;
+}
+
+/** Validated parameters and query of a request, or the 400 to answer with. */
+export type ParsedRequest =
+  | { readonly ok: true; readonly params: Record<string, unknown>; readonly query: Record<string, unknown> }
+  | { readonly ok: false; readonly result: ApiResult<never> };
+
+/**
+ * Validates a request against a route's schemas: every issue of the path and the query together,
+ * as `{ code, path, message }` in `details`, under the family's `*_VALIDATION_ERROR`.
+ */
+export function parseRequest(spec: RouteSpec, params: Readonly<Record<string, unknown>> | undefined, query: QueryInput | undefined): ParsedRequest {
+  const issues: ValidationIssue[] = [];
+  let parsedParams: Record<string, unknown> = {};
+  if (spec.params) {
+    const p = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(spec.params.shape)) p[key] = params?.[key];
+    const r = spec.params.safeParse(p);
+    if (r.success) parsedParams = r.data;
+    else for (const issue of r.error.issues) issues.push(toIssue(issue));
+  }
+  const record = queryRecord(query, issues);
+  for (const key of Object.keys(record)) if (record[key] === REPEATED) delete record[key];
+  const q = spec.query.safeParse(record);
+  if (!q.success) for (const issue of q.error.issues) issues.push(toIssue(issue));
+  if (issues.length) return { ok: false, result: failure(FAMILY_CODES[spec.family].validation, INVALID_REQUEST_MESSAGE, issues) };
+  return { ok: true, params: parsedParams, query: q.data! };
+}
+
+function toIssue(issue: { readonly code: string; readonly path: readonly PropertyKey[]; readonly message: string; readonly keys?: readonly string[] }): ValidationIssue {
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    const keys = issue.keys.slice(0, 5).map(clip);
+    return { code: issue.code, path: issue.keys.length === 1 ? [keys[0]!] : [], message: `Unknown parameter${issue.keys.length === 1 ? '' : 's'}: ${keys.join(', ')}${issue.keys.length > 5 ? ', ...' : ''}` };
+  }
+  return { code: issue.code, path: issue.path.map((p) => (typeof p === 'number' ? p : clip(String(p)))), message: clip(issue.message) };
+}
+
+/** A random request id. */
+export function newRequestId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+class RouteTimeout extends Error {}
+
+/** Runs `work` under `ms`; rejects with {@link RouteTimeout} past it. */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  if (!Number.isFinite(ms) || ms <= 0) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RouteTimeout()), ms);
+    (timer as { unref?: () => void }).unref?.();
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs a validated request: the backend call under the route's deadline, its result or error as
+ * an envelope. Used by the operations and the fetch handler.
+ */
+export async function runRoute(backend: ApiBackend, spec: RouteSpec, parsed: { readonly params: Record<string, unknown>; readonly query: Record<string, unknown> }, context: { readonly timeoutMs: number; readonly requestId?: string; readonly onError?: OperationsOptions['onError'] }): Promise<ApiResult> {
+  const codes = FAMILY_CODES[spec.family];
+  try {
+    return success(await withTimeout(Promise.resolve().then(() => spec.run(backend, parsed.params, parsed.query)), context.timeoutMs));
+  } catch (error) {
+    if (error instanceof RouteTimeout) return failure(codes.timeout, `The request took longer than ${context.timeoutMs} ms`);
+    if (error instanceof MissingEngineError) return failure('ROUTE_NOT_FOUND', `This API does not serve the ${error.family} routes`);
+    const requestId = context.requestId ?? newRequestId();
+    const result = failureFromError(error, codes.internal, requestId);
+    if (result.status === 500 && context.onError) {
+      try {
+        context.onError(error, { route: spec.id, requestId });
+      } catch {
+        // A failing hook must not turn a 500 into a crash.
+      }
+    }
+    return result;
+  }
+}
+
+/** The deadline of `spec` under the options and the config. */
+export function routeTimeoutMs(spec: RouteSpec, config: SceneRadarConfig, timeoutMs: OperationsOptions['timeoutMs']): number {
+  if (typeof timeoutMs === 'number') return timeoutMs;
+  return timeoutMs?.[spec.id] ?? spec.timeoutMs(config);
+}
+
+/**
+ * One function per route, for hosts that wire their own routes.
+ * @example
+ * ```ts
+ * // app/api/scenes/[slug]/route.ts (Next.js App Router)
+ * const api = createOperations(radar);
+ * export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }) {
+ *   const { status, body } = await api.getScene({ params: await params, query: new URL(request.url).searchParams });
+ *   return Response.json(body, { status });
+ * }
+ * ```
+ */
+export function createOperations(target: SceneRadar | ApiBackend, options: OperationsOptions = {}): Operations {
+  const backend = apiBackendOf(target);
+  const config = backend.config ?? resolveConfig();
+  const ops = {} as Record<RouteId, Operation>;
+  for (const spec of ROUTES) {
+    const timeoutMs = routeTimeoutMs(spec, config, options.timeoutMs);
+    ops[spec.id] = async (input: OperationInput = {}) => {
+      const parsed = parseRequest(spec, input.params, input.query);
+      if (!parsed.ok) return parsed.result;
+      return runRoute(backend, spec, parsed, { timeoutMs, ...(input.requestId === undefined ? {} : { requestId: input.requestId }), ...(options.onError ? { onError: options.onError } : {}) });
+    };
+  }
+  return Object.freeze(ops);
+}

@@ -1,0 +1,154 @@
+/**
+ * @module api/schemas
+ * Request schemas of the HTTP API, with the origin document's names and ranges (section 2). Path
+ * parameters are objects (`{ slug }`), as in the seed. Query schemas take what a query string
+ * holds (strings) and coerce the way people write them: `limit=20` is the integer 20,
+ * `skipCache=true` / `1` is `true`. Anything else (a float, `NaN`, a word, an unknown or repeated
+ * parameter) fails with an issue naming the parameter. Typed values (numbers, booleans) pass too,
+ * so a host calling an operation from code can hand over parsed values.
+ */
+import { z } from 'zod';
+import { MAX_SLUG_LENGTH, SLUG_MESSAGE, SLUG_PATTERN } from 'scene-radar';
+
+const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** Turns a numeric query string into a number; anything else passes through for the schema to reject. */
+function toNumber(value: unknown): unknown {
+  return typeof value === 'string' && value.length <= 32 && NUMBER_TEXT.test(value) ? Number(value) : value;
+}
+
+/** Turns `true`/`1` and `false`/`0` into booleans; anything else passes through for the schema to reject. */
+function toBoolean(value: unknown): unknown {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+}
+
+/**
+ * A query-string integer in `[min, max]`, coerced from its decimal text.
+ * @param min - Smallest value accepted.
+ * @param max - Largest value accepted.
+ * @param description - What the parameter means (shown in the OpenAPI document).
+ */
+export function queryInt(min: number, max: number, description: string) {
+  const range = `an integer from ${min} to ${max}`;
+  return z
+    .preprocess(
+      toNumber,
+      z
+        .int({ error: `Expected ${range}` })
+        .min(min, `Expected ${range}`)
+        .max(max, `Expected ${range}`),
+    )
+    .describe(description);
+}
+
+/**
+ * A query-string boolean: `true`, `1`, `false` or `0`.
+ * @param description - What the parameter means (shown in the OpenAPI document).
+ */
+export function queryBoolean(description: string) {
+  return z.preprocess(toBoolean, z.boolean({ error: 'Expected true, false, 1 or 0' })).describe(description);
+}
+
+/** A slug: 1-128 characters, `^[a-z0-9]+(?:-[a-z0-9]+)*$` (the length is checked before the pattern). */
+const slug = (description: string) =>
+  z
+    .string({ error: 'Expected a slug' })
+    .min(1, 'Slug must not be empty')
+    .max(MAX_SLUG_LENGTH, `Slug must be at most ${MAX_SLUG_LENGTH} characters`)
+    .regex(SLUG_PATTERN, SLUG_MESSAGE)
+    .describe(description);
+
+const skipCache = queryBoolean('Bypass the cache and recompute (the result is cached again).').default(false);
+
+/** Path of a scene route: `{ slug }`, a scene slug (lowercase, hyphenated). */
+export const SceneSlugSchema = z.strictObject({ slug: slug('Scene slug, e.g. `indie-uk-brighton`.') }).meta({ id: 'SceneSlugParams' });
+
+/** Path of a microgenre route: `{ slug }`, a microgenre slug. */
+export const MicrogenreSlugSchema = z.strictObject({ slug: slug('Microgenre slug, e.g. `dream-pop`.') }).meta({ id: 'MicrogenreSlugParams' });
+
+/** Path of an artist route: `{ slug }`, an artist slug. */
+export const ArtistSlugSchema = z.strictObject({ slug: slug('Artist slug, e.g. `artist-a`.') }).meta({ id: 'ArtistSlugParams' });
+
+/** Path of a regional pulse route: `{ region }`, a lowercase region code (`uk`, `us-ca`). */
+export const RegionSchema = z
+  .strictObject({
+    region: z
+      .string({ error: 'Expected a region code' })
+      .regex(/^[a-z0-9-]{1,64}$/, 'Expected a lowercase region code (letters, digits, hyphens; at most 64)')
+      .describe('Region code, e.g. `uk`.'),
+  })
+  .meta({ id: 'RegionParams' });
+
+/** A route that takes no query parameters: any parameter is an error. */
+export const EmptyQuerySchema = z.strictObject({});
+
+/** `GET /scenes`: `{ region?, limit (1-100, default 20), offset (0+, default 0) }`. */
+export const ListScenesQuerySchema = z.strictObject({
+  region: RegionSchema.shape.region.optional(),
+  limit: queryInt(1, 100, 'Page size.').default(20),
+  offset: queryInt(0, Number.MAX_SAFE_INTEGER, 'Scenes to skip.').default(0),
+});
+
+/** `GET /microgenres`: `{ limit (1-100, default 50), offset (0+, default 0) }`. */
+export const ListMicrogenresQuerySchema = z.strictObject({
+  limit: queryInt(1, 100, 'Page size.').default(50),
+  offset: queryInt(0, Number.MAX_SAFE_INTEGER, 'Microgenres to skip.').default(0),
+});
+
+/** `GET /scenes/{slug}/pulse`: `{ skipCache (default false) }`. */
+export const ScenePulseQuerySchema = z.strictObject({ skipCache });
+
+/** `GET /scene-pulse/{region}`: `{ limit (1-100, default 20), skipCache (default false) }`. */
+export const RegionalPulseQuerySchema = z.strictObject({ limit: queryInt(1, 100, 'Scenes in the list.').default(20), skipCache });
+
+/** `GET /scene-pulse`: `{ limit (1-100, default 10) per list, skipCache (default false) }`. */
+export const GlobalScenePulseQuerySchema = z.strictObject({ limit: queryInt(1, 100, 'Scenes per list.').default(10), skipCache });
+
+/** `GET /scenes/{slug}/trends`: `{ days (1-365, default 30) }`. */
+export const SceneTrendsQuerySchema = z.strictObject({ days: queryInt(1, 365, 'Days of history, ending today.').default(30) });
+
+/** `GET /scenes/{slug}/related`: `{ limit (1-50, default 10) }`. */
+export const RelatedScenesQuerySchema = z.strictObject({ limit: queryInt(1, 50, 'Related scenes to return.').default(10) });
+
+/** `GET /scenes/{slug}/memberships`: `{ limit (1-10,000, default 100), offset (0+, default 0) }`. */
+export const SceneMembershipsQuerySchema = z.strictObject({
+  limit: queryInt(1, 10_000, 'Page size.').default(100),
+  offset: queryInt(0, Number.MAX_SAFE_INTEGER, 'Memberships to skip.').default(0),
+});
+
+/** `GET /scene-recommendations`: `{ artistSlug?, limit (1-50, default 10) }`. Without an artist: the scenes most worth watching. */
+export const RecommendationsQuerySchema = z.strictObject({
+  artistSlug: slug('Artist to recommend scenes to; omit for the watch list.').optional(),
+  limit: queryInt(1, 50, 'Scenes to return.').default(10),
+});
+
+/** `GET /talent/pulse`: `{ skipCache (default false), limit (1-100, default 20) }`. */
+export const GlobalPulseQuerySchema = z.strictObject({ skipCache, limit: queryInt(1, 100, 'Artists per list.').default(20) });
+
+/** `GET /talent/artists/{slug}`: `{ skipCache (default false) }`. */
+export const ArtistProfileQuerySchema = z.strictObject({ skipCache });
+
+/** The categories of a top list. */
+export const TopCategorySchema = z.enum(['rising', 'breakout', 'risk'], { error: 'Expected rising, breakout or risk' });
+
+/** `GET /talent/top`: `{ limit (1-100, default 20), category (rising|breakout|risk, default rising) }`. */
+export const TopArtistsQuerySchema = z.strictObject({
+  limit: queryInt(1, 100, 'Artists in the list.').default(20),
+  category: TopCategorySchema.describe('Which list: `rising` (momentum), `breakout` (breakout score) or `risk` (risk score).').default('rising'),
+  skipCache,
+});
+
+/** `GET /talent/recommendations`: `{ workspaceId (UUID), limit (1-100, default 20) }`. */
+export const WorkspaceRecommendationsQuerySchema = z.strictObject({
+  workspaceId: z.uuid({ error: 'Expected a UUID' }).describe('The workspace (label or team) to recommend artists to.'),
+  limit: queryInt(1, 100, 'Artists to return.').default(20),
+});
+
+/** Parsed `GET /scenes` query. */
+export type ListScenesQueryInput = z.output<typeof ListScenesQuerySchema>;
+/** Parsed `GET /talent/top` query. */
+export type TopArtistsQueryInput = z.output<typeof TopArtistsQuerySchema>;
+/** Parsed `GET /talent/recommendations` query. */
+export type WorkspaceRecommendationsQueryInput = z.output<typeof WorkspaceRecommendationsQuerySchema>;
