@@ -59,6 +59,16 @@ module.exports = {
       to: { path: '^adapters/' },
     },
     {
+      name: 'api-only-via-public-entry',
+      severity: 'error',
+      comment:
+        "The HTTP kit ('scene-radar/api') is built as its own entry with 'scene-radar' external: it " +
+        "imports the library only through 'scene-radar' (src/index.ts), so a host gets one copy of " +
+        'the core (one error class, one config schema), not a second one bundled into dist/api.',
+      from: { path: '^src/api/' },
+      to: { path: '^src/', pathNot: '^src/(index\\.ts$|api/)' },
+    },
+    {
       name: 'adapters-only-via-public-entry',
       severity: 'error',
       comment:
@@ -102,12 +112,11 @@ module.exports = {
     },
     {
       name: 'no-circular-via-types',
-      severity: 'warn',
+      severity: 'error',
       comment:
         'A cycle closed only by an `import type` is erased at compile time, so it cannot break ' +
-        'loading, but it is still two modules that know each other. A warning, not an error, ' +
-        'because one exists (talent/radar-aggregator <-> talent/talent-radar); ' +
-        'tests/boundaries.test.ts pins the known list, so a new one still fails the tests.',
+        'loading, but it is still two modules that know each other: type the back-reference as ' +
+        'an interface of what is used (as talent/radar-aggregator does with AggregatorRadarView).',
       from: { path: '^src/' },
       to: { circular: true, via: { dependencyTypes: ['type-only'] } },
     },

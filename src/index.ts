@@ -46,7 +46,7 @@ export * from './talent/feature-table.js';
 export * from './talent/scoring.js';
 export * from './talent/calibrate.js';
 export { ArtistSignalsEngine, type ArtistSignalsEngineDeps, type SignalsOptions } from './talent/signals-engine.js';
-export { RadarAggregator, type ArtistProfileOptions, type GlobalPulseOptions, type RadarAggregatorDeps, type TopArtistsQuery, type WorkspaceRecommendationsQuery } from './talent/radar-aggregator.js';
+export { RadarAggregator, type AggregatorRadarView, type ArtistProfileOptions, type GlobalPulseOptions, type RadarAggregatorDeps, type TopArtistsQuery, type WorkspaceRecommendationsQuery } from './talent/radar-aggregator.js';
 export { TalentRadar, type LabelledOutcome, type ScoredArtists, type TalentRadarDeps } from './talent/talent-radar.js';
 export { readOnlyTalentRadar, type ReadOnlyTalentRadar } from './talent/read-only.js';
 export { artistRow, pulseArtist, trajectoryOf } from './talent/rows.js';

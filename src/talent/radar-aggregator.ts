@@ -20,11 +20,11 @@ import { featureTable } from './feature-table.js';
 import { extractFeatures } from './features.js';
 import { opportunitiesOf, risksOf } from './profile-items.js';
 import { artistRow, pulseArtist, trajectoryOf } from './rows.js';
-import { explainRow, priorPeerStats } from './scoring.js';
+import { explainRow, priorPeerStats, type PeerStats } from './scoring.js';
+import type { TalentModelConfig } from './model-config.js';
 import type { ArtistSignalsEngine } from './signals-engine.js';
 import { similarArtists } from './similar.js';
-import type { TalentRadar } from './talent-radar.js';
-import type { ArtistProfile, GlobalPulse, HotScene, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
+import type { ArtistProfile, GlobalPulse, HotScene, TalentRefreshReport, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
 import { rankForWorkspace } from './workspace.js';
 
 /** Dependencies of {@link RadarAggregator}. */
@@ -42,7 +42,24 @@ export interface RadarAggregatorDeps {
   /** Signal gathering. */
   readonly signals: ArtistSignalsEngine;
   /** The radar (model, peers, refresh). */
-  readonly radar: TalentRadar;
+  readonly radar: AggregatorRadarView;
+}
+
+/**
+ * What the aggregator reads of the Talent Radar that owns it (a `TalentRadar` is one). An
+ * interface rather than the class, so the two modules do not import each other.
+ */
+export interface AggregatorRadarView {
+  /** The model the scores use. */
+  readonly model: TalentModelConfig;
+  /** Peer statistics of the last refresh (`null` before the first). */
+  readonly peers: PeerStats | null;
+  /** When the last refresh ran (`null` before the first). */
+  readonly refreshedAsOf: string | null;
+  /** The model version stamped on the records. */
+  readonly modelVersion: string;
+  /** Recomputes every artist's record. */
+  refresh(asOf?: Date): Promise<TalentRefreshReport>;
 }
 
 /** Options of {@link RadarAggregator.buildGlobalPulse}. */
