@@ -28,14 +28,19 @@ export interface ApiError {
 
 /** A success envelope. */
 export interface SuccessEnvelope<T> {
+  /** Always `true`. */
   readonly ok: true;
+  /** The payload. */
   readonly data: T;
+  /** Always `null`. */
   readonly error: null;
 }
 
 /** A failure envelope (the seed's example has no `data` field). */
 export interface FailureEnvelope {
+  /** Always `false`. */
   readonly ok: false;
+  /** What went wrong. */
   readonly error: ApiError;
 }
 
@@ -108,15 +113,27 @@ export function failureFromError(error: unknown, internal: ErrorCode, requestId?
   return failure(internal, 'Internal error', requestId === undefined ? undefined : { requestId });
 }
 
-const IssueSchema = z.object({ code: z.string(), path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+const IssueSchema = z.object({
+  /** The Zod issue code. */
+  code: z.string(),
+  /** Where the issue is. */
+  path: z.array(z.union([z.string(), z.number()])),
+  /** What is wrong. */
+  message: z.string(),
+});
 
 /** Zod schema of the failure envelope (for OpenAPI and for clients that validate). */
 export const FailureEnvelopeSchema = z
   .object({
+    /** Always `false`. */
     ok: z.literal(false),
+    /** What went wrong. */
     error: z.object({
+      /** A stable error code. */
       code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('A stable error code.'),
+      /** What went wrong, in words. */
       message: z.string().describe('What went wrong, in words; never internals.'),
+      /** Validation issues, or the request id of a 500. */
       details: z.union([z.array(IssueSchema), z.record(z.string(), z.unknown())]).optional().describe('Validation issues (code, path, message), or `{ requestId }` for a 500.'),
     }),
   })
@@ -127,5 +144,12 @@ export const FailureEnvelopeSchema = z
  * @param data - The schema of the payload.
  */
 export function successEnvelopeSchema<T extends z.ZodType>(data: T) {
-  return z.object({ ok: z.literal(true), data, error: z.null() });
+  return z.object({
+    /** Always `true`. */
+    ok: z.literal(true),
+    /** The payload. */
+    data,
+    /** Always `null`. */
+    error: z.null(),
+  });
 }

@@ -14,6 +14,14 @@ import { ROUTES, type RouteSpec } from './routes.js';
 /** A JSON value of the document. */
 export type OpenApiDocument = Record<string, unknown>;
 
+/** One entry of the document's `servers`. */
+export interface OpenApiServer {
+  /** The server's URL, e.g. `https://radar.example.com`. */
+  readonly url: string;
+  /** What the server is. */
+  readonly description?: string;
+}
+
 /** Options of {@link createOpenApiDocument}. */
 export interface OpenApiOptions {
   /** Where the routes are mounted. @default '/api' */
@@ -23,7 +31,7 @@ export interface OpenApiOptions {
   /** `info.version`. @default the SDK's API version */
   readonly version?: string;
   /** `servers`. @default none (paths are relative to the host) */
-  readonly servers?: readonly { readonly url: string; readonly description?: string }[];
+  readonly servers?: readonly OpenApiServer[];
 }
 
 /** The version of the HTTP API the document describes. */

@@ -51,9 +51,13 @@ export type Operations = Readonly<Record<RouteId, Operation>>;
 
 /** The error codes of a route family. */
 export interface FamilyCodes {
+  /** For a request that fails the schemas (400). */
   readonly validation: ErrorCode;
+  /** For a request over the rate limit (429). */
   readonly rateLimited: ErrorCode;
+  /** For a request past its deadline with nothing to return (504). */
   readonly timeout: ErrorCode;
+  /** For an unexpected failure (500). */
   readonly internal: ErrorCode;
 }
 
@@ -139,9 +143,25 @@ function queryRecord(query: QueryInput | undefined, issues: ValidationIssue[]): 
 }
 
 /** Validated parameters and query of a request, or the 400 to answer with. */
-export type ParsedRequest =
-  | { readonly ok: true; readonly params: Record<string, unknown>; readonly query: Record<string, unknown> }
-  | { readonly ok: false; readonly result: ApiResult<never> };
+export type ParsedRequest = ParsedValid | ParsedInvalid;
+
+/** A request that passed its route's schemas. */
+export interface ParsedValid {
+  /** `true`. */
+  readonly ok: true;
+  /** Parsed path parameters. */
+  readonly params: Record<string, unknown>;
+  /** Parsed query, defaults applied. */
+  readonly query: Record<string, unknown>;
+}
+
+/** A request that failed its route's schemas. */
+export interface ParsedInvalid {
+  /** `false`. */
+  readonly ok: false;
+  /** The 400 to answer with. */
+  readonly result: ApiResult<never>;
+}
 
 /**
  * Validates a request against a route's schemas: every issue of the path and the query together,

@@ -125,9 +125,13 @@ const sceneGlobalMs = (c: SceneRadarConfig): number => c.scenes.globalPulseTimeo
 const artistMs = (c: SceneRadarConfig): number => c.talent.signalTimeoutMs + MARGIN_MS;
 const talentGlobalMs = (c: SceneRadarConfig): number => c.talent.globalPulseTimeoutMs + MARGIN_MS;
 
-/** The backend's Scenes Engine, or a route-not-found error when it has none. */
+/** Thrown when a route's engine is not in the backend; the handler answers `ROUTE_NOT_FOUND`. */
 export class MissingEngineError extends Error {
-  constructor(readonly family: RouteFamily) {
+  /** @param family - The engine that is missing. */
+  constructor(
+    /** The engine that is missing. */
+    readonly family: RouteFamily,
+  ) {
     super(`No ${family} engine is mounted`);
     this.name = 'MissingEngineError';
   }
@@ -354,11 +358,41 @@ interface CompiledRoute {
 }
 
 /** What {@link RouteMatcher.match} found. */
-export type RouteMatch =
-  | { readonly kind: 'route'; readonly spec: RouteSpec; readonly params: Record<string, string> }
-  | { readonly kind: 'method'; readonly allow: readonly string[] }
-  | { readonly kind: 'none' }
-  | { readonly kind: 'bad-encoding'; readonly spec: RouteSpec; readonly param: string };
+export type RouteMatch = RouteFound | RouteWrongMethod | RouteNone | RouteBadEncoding;
+
+/** A route matched: its spec and its decoded path parameters. */
+export interface RouteFound {
+  /** `route`. */
+  readonly kind: 'route';
+  /** The route. */
+  readonly spec: RouteSpec;
+  /** Path parameters by name, percent-decoded. */
+  readonly params: Record<string, string>;
+}
+
+/** The path exists, for other methods. */
+export interface RouteWrongMethod {
+  /** `method`. */
+  readonly kind: 'method';
+  /** The methods the path has. */
+  readonly allow: readonly string[];
+}
+
+/** No route has this path. */
+export interface RouteNone {
+  /** `none`. */
+  readonly kind: 'none';
+}
+
+/** The path matched a route, but a parameter's percent-encoding is malformed. */
+export interface RouteBadEncoding {
+  /** `bad-encoding`. */
+  readonly kind: 'bad-encoding';
+  /** The route. */
+  readonly spec: RouteSpec;
+  /** The parameter. */
+  readonly param: string;
+}
 
 /** Matches paths (below the base path) against a route table. */
 export interface RouteMatcher {

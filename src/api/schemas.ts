@@ -63,17 +63,27 @@ const slug = (description: string) =>
 const skipCache = queryBoolean('Bypass the cache and recompute (the result is cached again).').default(false);
 
 /** Path of a scene route: `{ slug }`, a scene slug (lowercase, hyphenated). */
-export const SceneSlugSchema = z.strictObject({ slug: slug('Scene slug, e.g. `indie-uk-brighton`.') }).meta({ id: 'SceneSlugParams' });
+export const SceneSlugSchema = z.strictObject({
+  /** The scene slug. */
+  slug: slug('Scene slug, e.g. `indie-uk-brighton`.'),
+}).meta({ id: 'SceneSlugParams' });
 
 /** Path of a microgenre route: `{ slug }`, a microgenre slug. */
-export const MicrogenreSlugSchema = z.strictObject({ slug: slug('Microgenre slug, e.g. `dream-pop`.') }).meta({ id: 'MicrogenreSlugParams' });
+export const MicrogenreSlugSchema = z.strictObject({
+  /** The microgenre slug. */
+  slug: slug('Microgenre slug, e.g. `dream-pop`.'),
+}).meta({ id: 'MicrogenreSlugParams' });
 
 /** Path of an artist route: `{ slug }`, an artist slug. */
-export const ArtistSlugSchema = z.strictObject({ slug: slug('Artist slug, e.g. `artist-a`.') }).meta({ id: 'ArtistSlugParams' });
+export const ArtistSlugSchema = z.strictObject({
+  /** The artist slug. */
+  slug: slug('Artist slug, e.g. `artist-a`.'),
+}).meta({ id: 'ArtistSlugParams' });
 
 /** Path of a regional pulse route: `{ region }`, a lowercase region code (`uk`, `us-ca`). */
 export const RegionSchema = z
   .strictObject({
+    /** The region code. */
     region: z
       .string({ error: 'Expected a region code' })
       .regex(/^[a-z0-9-]{1,64}$/, 'Expected a lowercase region code (letters, digits, hyphens; at most 64)')
@@ -86,63 +96,104 @@ export const EmptyQuerySchema = z.strictObject({});
 
 /** `GET /scenes`: `{ region?, limit (1-100, default 20), offset (0+, default 0) }`. */
 export const ListScenesQuerySchema = z.strictObject({
+  /** Only scenes of this region. */
   region: RegionSchema.shape.region.optional(),
+  /** Page size, 1-100. @default 20 */
   limit: queryInt(1, 100, 'Page size.').default(20),
+  /** Scenes to skip. @default 0 */
   offset: queryInt(0, Number.MAX_SAFE_INTEGER, 'Scenes to skip.').default(0),
 });
 
 /** `GET /microgenres`: `{ limit (1-100, default 50), offset (0+, default 0) }`. */
 export const ListMicrogenresQuerySchema = z.strictObject({
+  /** Page size, 1-100. @default 50 */
   limit: queryInt(1, 100, 'Page size.').default(50),
+  /** Microgenres to skip. @default 0 */
   offset: queryInt(0, Number.MAX_SAFE_INTEGER, 'Microgenres to skip.').default(0),
 });
 
 /** `GET /scenes/{slug}/pulse`: `{ skipCache (default false) }`. */
-export const ScenePulseQuerySchema = z.strictObject({ skipCache });
+export const ScenePulseQuerySchema = z.strictObject({
+  /** Bypass the cache. @default false */
+  skipCache,
+});
 
 /** `GET /scene-pulse/{region}`: `{ limit (1-100, default 20), skipCache (default false) }`. */
-export const RegionalPulseQuerySchema = z.strictObject({ limit: queryInt(1, 100, 'Scenes in the list.').default(20), skipCache });
+export const RegionalPulseQuerySchema = z.strictObject({
+  /** Scenes in the list, 1-100. @default 20 */
+  limit: queryInt(1, 100, 'Scenes in the list.').default(20),
+  /** Bypass the cache. @default false */
+  skipCache,
+});
 
 /** `GET /scene-pulse`: `{ limit (1-100, default 10) per list, skipCache (default false) }`. */
-export const GlobalScenePulseQuerySchema = z.strictObject({ limit: queryInt(1, 100, 'Scenes per list.').default(10), skipCache });
+export const GlobalScenePulseQuerySchema = z.strictObject({
+  /** Scenes per list, 1-100. @default 10 */
+  limit: queryInt(1, 100, 'Scenes per list.').default(10),
+  /** Bypass the cache. @default false */
+  skipCache,
+});
 
 /** `GET /scenes/{slug}/trends`: `{ days (1-365, default 30) }`. */
-export const SceneTrendsQuerySchema = z.strictObject({ days: queryInt(1, 365, 'Days of history, ending today.').default(30) });
+export const SceneTrendsQuerySchema = z.strictObject({
+  /** Days of history ending today, 1-365. @default 30 */
+  days: queryInt(1, 365, 'Days of history, ending today.').default(30),
+});
 
 /** `GET /scenes/{slug}/related`: `{ limit (1-50, default 10) }`. */
-export const RelatedScenesQuerySchema = z.strictObject({ limit: queryInt(1, 50, 'Related scenes to return.').default(10) });
+export const RelatedScenesQuerySchema = z.strictObject({
+  /** Related scenes to return, 1-50. @default 10 */
+  limit: queryInt(1, 50, 'Related scenes to return.').default(10),
+});
 
 /** `GET /scenes/{slug}/memberships`: `{ limit (1-10,000, default 100), offset (0+, default 0) }`. */
 export const SceneMembershipsQuerySchema = z.strictObject({
+  /** Page size, 1-10,000. @default 100 */
   limit: queryInt(1, 10_000, 'Page size.').default(100),
+  /** Memberships to skip. @default 0 */
   offset: queryInt(0, Number.MAX_SAFE_INTEGER, 'Memberships to skip.').default(0),
 });
 
 /** `GET /scene-recommendations`: `{ artistSlug?, limit (1-50, default 10) }`. Without an artist: the scenes most worth watching. */
 export const RecommendationsQuerySchema = z.strictObject({
+  /** The artist to recommend scenes to; absent for the watch list. */
   artistSlug: slug('Artist to recommend scenes to; omit for the watch list.').optional(),
+  /** Scenes to return, 1-50. @default 10 */
   limit: queryInt(1, 50, 'Scenes to return.').default(10),
 });
 
 /** `GET /talent/pulse`: `{ skipCache (default false), limit (1-100, default 20) }`. */
-export const GlobalPulseQuerySchema = z.strictObject({ skipCache, limit: queryInt(1, 100, 'Artists per list.').default(20) });
+export const GlobalPulseQuerySchema = z.strictObject({
+  /** Bypass the cache. @default false */
+  skipCache,
+  /** Artists per list, 1-100. @default 20 */
+  limit: queryInt(1, 100, 'Artists per list.').default(20),
+});
 
 /** `GET /talent/artists/{slug}`: `{ skipCache (default false) }`. */
-export const ArtistProfileQuerySchema = z.strictObject({ skipCache });
+export const ArtistProfileQuerySchema = z.strictObject({
+  /** Bypass the cache. @default false */
+  skipCache,
+});
 
 /** The categories of a top list. */
 export const TopCategorySchema = z.enum(['rising', 'breakout', 'risk'], { error: 'Expected rising, breakout or risk' });
 
 /** `GET /talent/top`: `{ limit (1-100, default 20), category (rising|breakout|risk, default rising) }`. */
 export const TopArtistsQuerySchema = z.strictObject({
+  /** Artists in the list, 1-100. @default 20 */
   limit: queryInt(1, 100, 'Artists in the list.').default(20),
+  /** `rising`, `breakout` or `risk`. @default 'rising' */
   category: TopCategorySchema.describe('Which list: `rising` (momentum), `breakout` (breakout score) or `risk` (risk score).').default('rising'),
+  /** Bypass the cache. @default false */
   skipCache,
 });
 
 /** `GET /talent/recommendations`: `{ workspaceId (UUID), limit (1-100, default 20) }`. */
 export const WorkspaceRecommendationsQuerySchema = z.strictObject({
+  /** The workspace, a UUID. */
   workspaceId: z.uuid({ error: 'Expected a UUID' }).describe('The workspace (label or team) to recommend artists to.'),
+  /** Artists to return, 1-100. @default 20 */
   limit: queryInt(1, 100, 'Artists to return.').default(20),
 });
 
