@@ -113,6 +113,9 @@ export function failureFromError(error: unknown, internal: ErrorCode, requestId?
   return failure(internal, 'Internal error', requestId === undefined ? undefined : { requestId });
 }
 
+/** Any of the SDK's error codes (typed as `ErrorCode`; an enum in the OpenAPI document). */
+const ErrorCodeSchema: z.ZodType<ErrorCode> = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('A stable error code.');
+
 const IssueSchema = z.object({
   /** The Zod issue code. */
   code: z.string(),
@@ -130,7 +133,7 @@ export const FailureEnvelopeSchema = z
     /** What went wrong. */
     error: z.object({
       /** A stable error code. */
-      code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('A stable error code.'),
+      code: ErrorCodeSchema,
       /** What went wrong, in words. */
       message: z.string().describe('What went wrong, in words; never internals.'),
       /** Validation issues, or the request id of a 500. */

@@ -177,7 +177,17 @@ export const ArtistProfileQuerySchema = z.strictObject({
 });
 
 /** The categories of a top list. */
-export const TopCategorySchema = z.enum(['rising', 'breakout', 'risk'], { error: 'Expected rising, breakout or risk' });
+export const TopCategorySchema = z.enum(
+  {
+    /** By momentum. */
+    rising: 'rising',
+    /** By breakout score. */
+    breakout: 'breakout',
+    /** By risk score. */
+    risk: 'risk',
+  },
+  { error: 'Expected rising, breakout or risk' },
+);
 
 /** `GET /talent/top`: `{ limit (1-100, default 20), category (rising|breakout|risk, default rising) }`. */
 export const TopArtistsQuerySchema = z.strictObject({
