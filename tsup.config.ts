@@ -10,6 +10,8 @@ const entry = {
   'adapters/memory': 'adapters/memory/index.ts',
   'adapters/tabular': 'adapters/tabular/index.ts',
   testing: 'src/testing/index.ts',
+  api: 'src/api/index.ts',
+  'adapters/node': 'adapters/node/index.ts',
 };
 
 const shared: Options = {

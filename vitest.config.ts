@@ -9,6 +9,8 @@ export default defineConfig({
       { find: /^scene-radar\/adapters\/memory$/, replacement: here('./adapters/memory/index.ts') },
       { find: /^scene-radar\/adapters\/tabular$/, replacement: here('./adapters/tabular/index.ts') },
       { find: /^scene-radar\/testing$/, replacement: here('./src/testing/index.ts') },
+      { find: /^scene-radar\/api$/, replacement: here('./src/api/index.ts') },
+      { find: /^scene-radar\/adapters\/node$/, replacement: here('./adapters/node/index.ts') },
       { find: /^scene-radar$/, replacement: here('./src/index.ts') },
     ],
   },

@@ -1,0 +1,169 @@
+/**
+ * @module adapters/node/fastify
+ * `fastifyPlugin`: the API as a Fastify (4 or 5) plugin. Fastify is not a dependency: the types
+ * below are the few members the plugin uses, which Fastify's own objects have.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { normaliseBasePath } from './base-path.js';
+import { answerInternalError, checkOrigin, type NodeListenerOptions, type WebHandler } from './listener.js';
+import { toWebRequest } from './request.js';
+
+/**
+ * The part of a Fastify request the plugin reads.
+ * @example
+ * ```ts
+ * const raw = (request satisfies FastifyLikeRequest).raw; // a FastifyRequest is one
+ * ```
+ */
+export interface FastifyLikeRequest {
+  /** The Node request. */
+  readonly raw: IncomingMessage;
+}
+
+/**
+ * The part of a Fastify reply the plugin uses.
+ * @example
+ * ```ts
+ * reply.code(200).header('content-type', 'text/plain').send(Buffer.from('ok')); // a FastifyReply is one
+ * ```
+ */
+export interface FastifyLikeReply {
+  /** The Node response. */
+  readonly raw: ServerResponse;
+  /** Sets the status code. */
+  code(statusCode: number): FastifyLikeReply;
+  /** Sets a header (an array sends it once per value). */
+  header(name: string, value: string | readonly string[]): FastifyLikeReply;
+  /** Sends the body and ends the reply. */
+  send(payload?: Buffer): FastifyLikeReply;
+}
+
+/**
+ * A route handler as the plugin registers it.
+ * @example
+ * ```ts
+ * const route: FastifyLikeHandler = async (request, reply) => reply.code(204).send();
+ * ```
+ */
+export type FastifyLikeHandler = (request: FastifyLikeRequest, reply: FastifyLikeReply) => Promise<FastifyLikeReply>;
+
+/**
+ * A body parser as Fastify calls it: `done(null)` leaves the body unread.
+ * @example
+ * ```ts
+ * const leaveUnread: FastifyLikeBodyParser = (_request, _payload, done) => done(null);
+ * ```
+ */
+export type FastifyLikeBodyParser = (request: unknown, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => void;
+
+/**
+ * The part of a Fastify instance the plugin uses.
+ * @example
+ * ```ts
+ * await fastifyPlugin(handler)(app satisfies FastifyLikeInstance); // what app.register does
+ * ```
+ */
+export interface FastifyLikeInstance {
+  /** Registers `handler` for every method Fastify supports on `path`. */
+  all(path: string, handler: FastifyLikeHandler): unknown;
+  /** Drops the body parsers of the plugin's scope (Fastify's encapsulation keeps the app's own). */
+  removeAllContentTypeParsers?(): void;
+  /** Adds a body parser to the plugin's scope. */
+  addContentTypeParser?(contentType: string, parser: FastifyLikeBodyParser): void;
+}
+
+/**
+ * Options of {@link fastifyPlugin}.
+ * @example
+ * ```ts
+ * await app.register(fastifyPlugin(createFetchHandler(radar, { basePath: '/v1/api' }), { basePath: '/api' }), { prefix: '/v1' });
+ * ```
+ */
+export interface FastifyPluginOptions extends NodeListenerOptions {
+  /**
+   * The path the plugin registers its routes at, below the `prefix` it is registered with (if any).
+   * The handler sees the full path, so its own `basePath` is that prefix plus this one
+   * (`register(fastifyPlugin(createFetchHandler(radar, { basePath: '/v1/api' })), { prefix: '/v1' })`).
+   * @default '/api'
+   */
+  readonly basePath?: string;
+}
+
+/**
+ * A Fastify plugin (register it without `fastify-plugin`, so its body parsers stay in its scope).
+ * @example
+ * ```ts
+ * const plugin: FastifyLikePlugin = fastifyPlugin(handler);
+ * await app.register(plugin);
+ * ```
+ */
+export type FastifyLikePlugin = (fastify: FastifyLikeInstance) => Promise<void>;
+
+/** Headers of a web `Response` for `reply.header`, every `set-cookie` kept apart. */
+function copyHeaders(reply: FastifyLikeReply, response: Response): void {
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') reply.header(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) reply.header('set-cookie', cookies);
+}
+
+/**
+ * The API as a Fastify plugin: `basePath` and everything below it (`fastify.all(basePath)` and
+ * `fastify.all(basePath + '/*')`) go to the handler, which answers every one of them (a 404 or 405
+ * envelope included). Within the plugin's scope, Fastify's body parsers are replaced by one that
+ * leaves the body unread, so any content type (or broken JSON) reaches the handler, which gets the
+ * raw request stream. The answer goes out through `reply` (status, headers, several `set-cookie`
+ * kept apart, the body as one buffer with its length), so Fastify's hooks and logging see it. A
+ * handler that rejects is answered with the 500 envelope and reported to `onError`.
+ *
+ * Fastify's own limits apply before the handler runs: a path segment longer than `maxParamLength`
+ * (default 100) gets Fastify's 404, not the API's.
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { createFetchHandler } from 'scene-radar/api';
+ * import { fastifyPlugin } from 'scene-radar/adapters/node';
+ *
+ * const app = Fastify();
+ * await app.register(fastifyPlugin(createFetchHandler(radar)));   // serves /api/...
+ * await app.listen({ port: 8787, host: '127.0.0.1' });
+ * ```
+ */
+export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions = {}): FastifyLikePlugin {
+  const base = normaliseBasePath(options.basePath ?? '/api');
+  checkOrigin(options);
+  const route: FastifyLikeHandler = async (request, reply) => {
+    const req = request.raw;
+    const res = reply.raw;
+    const abort = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.once('close', onClose);
+    try {
+      const webRequest = toWebRequest(req, { ...(options.origin === undefined ? {} : { origin: options.origin }), signal: abort.signal });
+      const remote = req.socket?.remoteAddress;
+      const response = await handler(webRequest, remote === undefined ? {} : { clientAddress: remote });
+      const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
+      reply.code(response.status);
+      copyHeaders(reply, response);
+      return body === undefined ? reply.send() : reply.send(body);
+    } catch (error) {
+      // The client has gone: nobody reads the answer, and the failure is most likely the abort.
+      if (abort.signal.aborted) return reply.code(500).send();
+      const { status, headers, body } = answerInternalError(req, error, options);
+      reply.code(status);
+      for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+      return reply.send(Buffer.from(body));
+    } finally {
+      res.off('close', onClose);
+    }
+  };
+  return async (fastify) => {
+    fastify.removeAllContentTypeParsers?.();
+    fastify.addContentTypeParser?.('*', (_request, _payload, done) => done(null));
+    fastify.all(base === '' ? '/' : base, route);
+    fastify.all(`${base}/*`, route);
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * @module adapters/node/listener
+ * `toNodeListener`: a fetch handler as a `node:http` request listener, and the request cycle the
+ * Express and Fastify glue share. Whatever goes wrong, the client gets an answer: a handler that
+ * rejects (or a request a `Request` cannot represent) is a 500 in the API's envelope.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fail, newRequestId, type HandlerContext } from 'scene-radar/api';
+import { originOf, toWebRequest, type NodeRequestOptions } from './request.js';
+import { sendWebResponse } from './response.js';
+
+/**
+ * What `onError` learns about a failure of the glue or the handler (the client sees only the id).
+ * @example
+ * ```ts
+ * toNodeListener(handler, { onError: (error, { requestId, req }) => log.error({ requestId, url: req.url }, error) });
+ * ```
+ */
+export interface NodeErrorContext {
+  /** The request id sent to the client with the 500 (`x-request-id`, `details.requestId`). */
+  readonly requestId: string;
+  /** The Node request that failed. */
+  readonly req: IncomingMessage;
+}
+
+/**
+ * Options of {@link toNodeListener}, `expressMiddleware` and `fastifyPlugin`.
+ * @example
+ * ```ts
+ * const options: NodeListenerOptions = { origin: 'https://radar.example.com', onError: (e, { requestId }) => console.error(requestId, e) };
+ * ```
+ */
+export interface NodeListenerOptions {
+  /** Origin of the request URLs (see {@link NodeRequestOptions.origin}). @default 'http://localhost' */
+  readonly origin?: NodeRequestOptions['origin'];
+  /**
+   * Called with the cause when the handler rejects, a request cannot be represented, or a
+   * response body fails midway (a throwing hook is ignored). @default none
+   */
+  readonly onError?: (error: unknown, context: NodeErrorContext) => void;
+}
+
+/**
+ * What the glue calls: a web-standard handler. `createFetchHandler`'s result is one; so is any
+ * `(request) => Response` of the host's own (the context carries the client's address).
+ * @example
+ * ```ts
+ * const api = createFetchHandler(radar);
+ * const withHealth: WebHandler = (request, context) =>
+ *   new URL(request.url).pathname === '/health' ? new Response('ok') : api(request, context);
+ * ```
+ */
+export type WebHandler = (request: Request, context: HandlerContext) => Response | Promise<Response>;
+
+/**
+ * A Node request listener, as `createServer` takes it.
+ * @example
+ * ```ts
+ * const listener: NodeListener = toNodeListener(handler);
+ * createServer(listener).listen(8787);
+ * ```
+ */
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The request id for a 500 of the glue: the client's own when it is safe to echo, else a new one. */
+function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : newRequestId();
+}
+
+/** Checks a configured origin once, when the glue is built, rather than on every request. */
+export function checkOrigin(options: NodeListenerOptions): void {
+  if (typeof options.origin === 'string') originOf(options.origin);
+}
+
+/** A 500 answer of the glue: status, headers and the serialised envelope. */
+export interface InternalErrorAnswer {
+  readonly status: 500;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * Reports `error` to `onError` (a throwing hook is ignored) and returns the API's 500 envelope for
+ * it, with the request id the client sees.
+ * @internal
+ */
+export function answerInternalError(req: IncomingMessage, error: unknown, options: NodeListenerOptions): InternalErrorAnswer {
+  const requestId = requestIdOf(req);
+  try {
+    options.onError?.(error, { requestId, req });
+  } catch {
+    // ignored: the hook must not stop the answer
+  }
+  const body = JSON.stringify(fail('SCENES_INTERNAL_ERROR', 'Internal error', { requestId }));
+  return { status: 500, headers: { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId }, body };
+}
+
+/** Writes the 500 envelope to `res`, unless the response has already started. */
+function writeInternalError(req: IncomingMessage, res: ServerResponse, error: unknown, options: NodeListenerOptions): void {
+  const answer = answerInternalError(req, error, options);
+  if (res.headersSent || res.writableEnded || res.destroyed) {
+    // Too late for a status: a half-sent body must not pass for a whole one.
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  res.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.end(answer.body);
+}
+
+/**
+ * One request through `handler`: a `Request` from `req` (`url` in place of `req.url` when given,
+ * with a signal that fires when the client leaves), the client's address as context, the
+ * `Response` written to `res`. Never rejects.
+ * @internal
+ */
+export async function serveNodeRequest(handler: WebHandler, req: IncomingMessage, res: ServerResponse, options: NodeListenerOptions, url?: string): Promise<void> {
+  const abort = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) abort.abort();
+  };
+  res.once('close', onClose);
+  try {
+    const request = toWebRequest(req, { ...(options.origin === undefined ? {} : { origin: options.origin }), ...(url === undefined ? {} : { url }), signal: abort.signal });
+    const remote = req.socket?.remoteAddress;
+    const context: HandlerContext = remote === undefined ? {} : { clientAddress: remote };
+    const response = await handler(request, context);
+    if (abort.signal.aborted) {
+      await response.body?.cancel().catch(() => {});
+      return;
+    }
+    await sendWebResponse(res, response);
+  } catch (error) {
+    if (!abort.signal.aborted) writeInternalError(req, res, error, options);
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+/**
+ * A fetch handler as a `node:http` listener. Each request becomes a web `Request` (URL origin from
+ * `options.origin`, not the `Host` header), the handler gets `{ clientAddress }` from the socket,
+ * and its `Response` is streamed back. The listener never throws and never leaves a request
+ * hanging: when the handler rejects, the client gets a 500
+ * `{ ok: false, error: { code: 'SCENES_INTERNAL_ERROR', message: 'Internal error', details: { requestId } } }`
+ * and `onError` the cause. A client that disconnects aborts the request's `signal`.
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createFetchHandler } from 'scene-radar/api';
+ * import { toNodeListener } from 'scene-radar/adapters/node';
+ *
+ * const server = createServer(toNodeListener(createFetchHandler(radar), { onError: console.error }));
+ * server.listen(8787, '127.0.0.1');
+ * ```
+ */
+export function toNodeListener(handler: WebHandler, options: NodeListenerOptions = {}): NodeListener {
+  checkOrigin(options);
+  return (req, res) => {
+    void serveNodeRequest(handler, req, res, options);
+  };
+}

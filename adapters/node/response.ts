@@ -1,0 +1,120 @@
+/**
+ * @module adapters/node/response
+ * `sendWebResponse`: writes a web `Response` to a Node `ServerResponse`, streaming its body with
+ * backpressure, and stops quietly (cancelling the body) when the client goes away.
+ */
+import type { ServerResponse } from 'node:http';
+
+const noop = (): void => {};
+
+/** Resolves on the next turn of the event loop: after every microtask already queued. */
+const nextTurn = (): Promise<'later'> => new Promise((resolve) => setImmediate(resolve, 'later'));
+
+/** Resolves when `res` can take more data, or has closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/** Status and headers of `response` onto `res`; every `set-cookie` stays a header of its own. */
+function writeHead(res: ServerResponse, response: Response): void {
+  res.statusCode = response.status;
+  if (response.statusText) res.statusMessage = response.statusText;
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader('set-cookie', cookies);
+}
+
+/**
+ * Sends `response` on `res`: status, status text, headers (several `set-cookie` headers kept
+ * apart), then the body. A body that ends with its first chunk (any `Response` built from a string
+ * or a buffer) goes out in one write with a `Content-Length`; a longer stream is written chunk by
+ * chunk with backpressure (`Transfer-Encoding: chunked`).
+ *
+ * Resolves once the body is handed to Node, or as soon as the client disconnects (the body is then
+ * cancelled and nothing more is written: no unhandled `error` event). Rejects only when the body
+ * stream fails: before anything is written (`res` is left untouched, so the caller can still answer
+ * a 500), or midway (the connection is destroyed, since a truncated body must not look complete).
+ * When `res` has already started or ended, the body is cancelled and nothing is sent.
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { sendWebResponse } from 'scene-radar/adapters/node';
+ *
+ * createServer((req, res) => {
+ *   void sendWebResponse(res, Response.json({ ok: true, data: 'hello', error: null }));
+ * });
+ * ```
+ */
+export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  const body = response.body;
+  if (res.headersSent || res.writableEnded || res.destroyed) {
+    await body?.cancel().catch(noop);
+    return;
+  }
+  if (body === null) {
+    writeHead(res, response);
+    res.end();
+    return;
+  }
+  const reader = body.getReader();
+  // The first chunk is read before anything is written: a body that fails at once leaves `res`
+  // untouched for the caller's 500.
+  let step = await reader.read().catch((error: unknown) => {
+    reader.releaseLock();
+    throw error;
+  });
+  let closed = false;
+  const onClose = (): void => {
+    if (res.writableFinished) return;
+    closed = true;
+    reader.cancel().catch(noop);
+  };
+  res.on('close', onClose);
+  // A write racing a disconnect must not surface as an unhandled 'error' event.
+  res.on('error', noop);
+  try {
+    writeHead(res, response);
+    if (step.done) {
+      res.end();
+      return;
+    }
+    let pending: Uint8Array = step.value;
+    for (;;) {
+      const read = reader.read();
+      // A body that is already complete ends within the current turn: send it in one piece.
+      const next = await Promise.race([read, nextTurn()]);
+      if (next !== 'later') step = next;
+      else {
+        if (closed) return;
+        if (!res.write(pending)) await drained(res);
+        pending = new Uint8Array(0);
+        step = await read;
+      }
+      if (closed) return;
+      if (step.done) {
+        res.end(pending.byteLength ? pending : undefined);
+        return;
+      }
+      if (pending.byteLength && !res.write(pending)) await drained(res);
+      if (closed) return;
+      pending = step.value;
+    }
+  } catch (error) {
+    // Headers may be out already: a truncated body must not look like a whole one.
+    if (!closed) res.destroy(error instanceof Error ? error : new Error(String(error)));
+    reader.cancel(error).catch(noop);
+    throw error;
+  } finally {
+    res.off('close', onClose);
+  }
+}

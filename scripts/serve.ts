@@ -1,0 +1,143 @@
+/**
+ * `npm run serve`: the demo world's API over `node:http` (through `toNodeListener`), with curl
+ * lines to paste. Ctrl-C (SIGINT) or SIGTERM closes the server and the radar.
+ *
+ *   npm run serve -- [--port 8787] [--host 127.0.0.1] [--artists 300]
+ */
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import type { SceneRadar } from 'scene-radar';
+import { createFetchHandler } from 'scene-radar/api';
+import { toNodeListener } from 'scene-radar/adapters/node';
+import { closeServer, isMain, listen, radarFor } from '../examples/demo-radar.js';
+
+/** Options of {@link start}, as `parseServeArgs` returns them. */
+export interface ServeOptions {
+  /** Port; 0 picks a free one. @default 8787 on the command line, 0 from code */
+  readonly port?: number;
+  /** Interface. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Artists in the demo world. @default 300 */
+  readonly artists?: number;
+  /** A radar to serve instead of building one (not closed by `close()`). */
+  readonly radar?: SceneRadar;
+}
+
+/** The running server. */
+export interface RunningServe {
+  /** Its origin. */
+  readonly url: string;
+  /** Ready-to-paste curl lines against it. */
+  readonly curlLines: readonly string[];
+  /** An artist of the world, for the profile example. */
+  readonly artistSlug: string;
+  /** Stops the server and closes the radar it built. */
+  close(): Promise<void>;
+}
+
+const USAGE = 'usage: npm run serve -- [--port <0-65535>] [--host <address>] [--artists <1-100000>]';
+
+/** A command-line mistake: the message says what and how to fix it. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}\n${USAGE}`);
+  return Number(text);
+}
+
+/** The options of a command line (`--port 8787 --host 127.0.0.1 --artists 300`), or a {@link UsageError}. */
+export function parseServeArgs(argv: readonly string[]): Required<Omit<ServeOptions, 'radar'>> & { help: boolean } {
+  let values: { port?: string | undefined; host?: string | undefined; artists?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') throw new UsageError(`--host must not be empty\n${USAGE}`);
+  return { port: integer('port', values.port ?? '8787', 0, 65_535), host, artists: integer('artists', values.artists ?? '300', 1, 100_000), help: values.help ?? false };
+}
+
+/** Starts the demo world's API; `close()` stops it. */
+export async function start(options: ServeOptions = {}): Promise<RunningServe> {
+  const { radar, release } = await radarFor(options);
+  try {
+    const handler = createFetchHandler(radar, { onError: (error, { requestId }) => console.error(`[${requestId}]`, error) });
+    const server = createServer(toNodeListener(handler, { onError: (error, { requestId }) => console.error(`[${requestId}]`, error) }));
+    const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+    const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 1 });
+    const scene = (await radar.scenes.listScenes({ limit: 1 })).items[0]?.slug ?? 'indie-uk-brighton';
+    // A tiny world may have nobody rising: any artist of a scene will do.
+    const artistSlug = pulse.topRisingArtists[0]?.artist_slug ?? pulse.topBreakoutCandidates[0]?.artist_slug ?? (await radar.scenes.listMemberships({ limit: 1 })).items[0]?.artist_slug ?? 'unknown-artist';
+    const api = `${url}/api`;
+    const curlLines = [
+      `curl -s '${api}/talent/pulse?limit=20'`,
+      `curl -s '${api}/talent/artists/${artistSlug}'`,
+      `curl -s '${api}/scenes/invalid-slug-!!!'`,
+      `curl -s '${api}/talent/artists/unknown-artist'`,
+      `curl -s '${api}/scene-pulse?limit=5'`,
+      `curl -s '${api}/scenes/${scene}/pulse'`,
+      `curl -s '${api}/talent/top?category=breakout&limit=5'`,
+      `curl -si -X POST '${api}/talent/pulse'`,
+      `curl -s '${api}/openapi.json'`,
+    ];
+    return {
+      url,
+      curlLines,
+      artistSlug,
+      async close() {
+        await closeServer(server);
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseServeArgs>;
+  try {
+    options = parseServeArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`serve: ${error.message}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const t0 = performance.now();
+  console.log(`Building the demo world (${options.artists} artists) and refreshing both engines...`);
+  const running = await start(options).catch((error: unknown) => {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') console.error(`serve: ${options.host}:${options.port} is in use; pick another --port (0 picks a free one)`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') console.error(`serve: cannot listen on --host ${options.host}`);
+    else console.error(error);
+    process.exit(1);
+  });
+  console.log(`scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s). Try:\n`);
+  for (const line of running.curlLines) console.log(`  ${line}`);
+  console.log('\nCtrl-C stops it.');
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: closing the server and the radar`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (isMain(import.meta.url)) await main();
