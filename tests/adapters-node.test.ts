@@ -300,10 +300,10 @@ describe('expressMiddleware', () => {
     expect(((await (await fetch(`${url}/api/talent/pulse?x=1`)).json()) as { url: string }).url).toBe('http://localhost/api/talent/pulse?x=1');
     expect(((await (await fetch(`${url}/v2/api/scenes`)).json()) as { url: string }).url).toBe('http://localhost/v2/api/scenes');
     expect(await (await fetch(`${url}/v2/other`)).text()).toBe('host 404');
-    // The real handler with the same base path: its routes answer (404 here, no engine behind it).
+    // The real handler with the same base path sees the full original path (its 404 names it: no engine behind it).
     const real = await fetch(`${url}/v1/api/talent/pulse`);
     expect(real.status).toBe(404);
-    expect(await real.json()).toMatchObject({ ok: false, error: { code: 'ROUTE_NOT_FOUND', message: 'This API does not serve the talent routes' } });
+    expect(await real.json()).toMatchObject({ ok: false, error: { code: 'ROUTE_NOT_FOUND', message: 'No route: /v1/api/talent/pulse' } });
     expect(await (await fetch(`${url}/v1/elsewhere`)).text()).toBe('host 404');
   });
 

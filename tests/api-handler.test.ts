@@ -198,12 +198,29 @@ describe('routing', () => {
   });
 
   it('a wrong method is a 405 with an Allow header', async () => {
-    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']) {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
       const res = await get('/api/talent/pulse', { method });
       expect(res.status).toBe(405);
-      expect(res.headers.get('allow')).toBe('GET');
-      if (method !== 'HEAD') expect((await body(res)).error.code).toBe('METHOD_NOT_ALLOWED');
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
+      expect((await body(res)).error.code).toBe('METHOD_NOT_ALLOWED');
     }
+  });
+
+  it('HEAD answers what GET would, without a body', async () => {
+    const res = await get(`/api/scenes/${SCENE}`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.text()).toBe('');
+    const bad = await get('/api/scenes/invalid-slug-!!!', { method: 'HEAD' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toBe('');
+    expect((await get('/api/openapi.json', { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('concurrent GET and HEAD requests each keep their own kind of answer', async () => {
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => get(`/api/scenes/${SCENE}`, { method: i % 2 ? 'HEAD' : 'GET' })));
+    const texts = await Promise.all(all.map((r) => r.text()));
+    texts.forEach((t, i) => expect(t === '', `request ${i}`).toBe(i % 2 === 1));
   });
 
   it('a trailing slash is ignored and a custom base path works', async () => {
@@ -324,5 +341,9 @@ describe('operations, for hosts that wire their own routes', () => {
     expect(spy).toHaveBeenCalledWith({ limit: 5 });
     spy.mockRestore();
     expect((await h(new Request(`http://x/api/scenes/${SCENE}`))).status).toBe(404);
+    // Routes of a missing engine are unknown paths: 404 before any validation, and undocumented.
+    expect((await body(await h(new Request('http://x/api/scenes/invalid-slug-!!!')))).error.code).toBe('ROUTE_NOT_FOUND');
+    const doc = (await (await h(new Request('http://x/api/openapi.json'))).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/talent/artists/{slug}', '/api/talent/pulse', '/api/talent/recommendations', '/api/talent/top']);
   });
 });

@@ -136,10 +136,10 @@ describe.each(HOSTS)('$name', (host) => {
     expect(body).toEqual({ ok: false, error: { code: 'TALENT_ARTIST_NOT_FOUND', message: 'Artist not found: unknown-artist' } });
   });
 
-  it('POST (even with a broken JSON body): 405 METHOD_NOT_ALLOWED with Allow: GET', async () => {
+  it('POST (even with a broken JSON body): 405 METHOD_NOT_ALLOWED with Allow: GET, HEAD', async () => {
     const { status, headers, body } = await call(base, '/api/talent/pulse', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"not json' });
     expect(status).toBe(405);
-    expect(headers.get('allow')).toBe('GET');
+    expect(headers.get('allow')).toBe('GET, HEAD');
     expect(body).toMatchObject({ ok: false, error: { code: 'METHOD_NOT_ALLOWED' } });
   });
 

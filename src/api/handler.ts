@@ -92,20 +92,25 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
   const backend = apiBackendOf(target);
   const config = backend.config ?? resolveConfig();
   const base = normaliseBase(options.basePath ?? '/api');
-  const matcher = createRouteMatcher(ROUTES);
-  const timeouts = new Map<RouteId, number>(ROUTES.map((r) => [r.id, routeTimeoutMs(r, config, options.timeoutMs)]));
+  // Only the routes of the engines the backend has: the others are unknown paths (404), before
+  // any validation, and are left out of the OpenAPI document.
+  const routes = ROUTES.filter((r) => (r.family === 'scenes' ? backend.scenes : backend.talent) !== undefined);
+  const matcher = createRouteMatcher(routes);
+  const timeouts = new Map<RouteId, number>(routes.map((r) => [r.id, routeTimeoutMs(r, config, options.timeoutMs)]));
   const requestIdOf = options.requestId ?? defaultRequestId;
   const openapiPath = options.openapi === false ? null : `${base}/openapi.json`;
   let openapiBody: string | undefined;
   const onError = options.onError;
 
-  const respond = (result: ApiResult, requestId: string, extra: Record<string, string> | undefined): Response => {
-    const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...extra, ...result.headers };
-    return new Response(JSON.stringify(result.body), { status: result.status, headers });
-  };
-
   return async (request, context = {}) => {
     let requestId = '';
+    // HEAD is answered as GET without a body (RFC 9110), so `curl -I` and monitors work.
+    const head = request.method === 'HEAD';
+    const respond = (result: ApiResult, id: string, extra: Record<string, string> | undefined): Response => {
+      const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'x-request-id': id, ...extra, ...result.headers };
+      const body = JSON.stringify(result.body);
+      return new Response(head ? null : body, { status: result.status, headers });
+    };
     let family: RouteFamily = 'scenes';
     try {
       requestId = requestIdOf(request);
@@ -123,16 +128,16 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
           return respond(failure(FAMILY_CODES[family].rateLimited, 'Too many requests; retry after the time in Retry-After'), requestId, limitHeaders);
         }
       }
-      const method = request.method;
+      const method = head ? 'GET' : request.method;
       if (openapiPath !== null && path === openapiPath) {
-        if (method !== 'GET') return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET' }), requestId, limitHeaders);
-        openapiBody ??= JSON.stringify(createOpenApiDocument({ basePath: base }));
-        return new Response(openapiBody, { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders } });
+        if (method !== 'GET') return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET, HEAD' }), requestId, limitHeaders);
+        openapiBody ??= JSON.stringify(createOpenApiDocument({ basePath: base, routes }));
+        return new Response(head ? null : openapiBody, { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders } });
       }
       const match = matcher.match(method, path.slice(base.length) || '/');
       if (match.kind === 'none') return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, limitHeaders);
       if (match.kind === 'method') {
-        return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed on ${clip(path)}`, undefined, { allow: match.allow.join(', ') }), requestId, limitHeaders);
+        return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed on ${clip(path)}`, undefined, { allow: [...match.allow, ...(match.allow.includes('GET') ? ['HEAD'] : [])].join(', ') }), requestId, limitHeaders);
       }
       if (match.kind === 'bad-encoding') {
         const issue = { code: 'invalid_format', path: [match.param], message: 'Malformed percent-encoding' };

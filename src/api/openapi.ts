@@ -32,6 +32,8 @@ export interface OpenApiOptions {
   readonly version?: string;
   /** `servers`. @default none (paths are relative to the host) */
   readonly servers?: readonly OpenApiServer[];
+  /** The routes to document. @default every route ({@link ROUTES}) */
+  readonly routes?: readonly RouteSpec[];
 }
 
 /** The version of the HTTP API the document describes. */
@@ -40,7 +42,7 @@ export const API_VERSION = '0.1.0';
 const REF = '#/components/schemas/';
 
 /** The `components.schemas` of every named schema reachable from the routes, and a ref lookup. */
-function components(): { schemas: Record<string, unknown>; idOf: Map<z.ZodType, string> } {
+function components(routes: readonly RouteSpec[]): { schemas: Record<string, unknown>; idOf: Map<z.ZodType, string> } {
   const registry = z.registry<{ id: string }>();
   const idOf = new Map<z.ZodType, string>();
   const add = (schema: z.ZodType): void => {
@@ -49,7 +51,7 @@ function components(): { schemas: Record<string, unknown>; idOf: Map<z.ZodType, 
     if (!registry.has(schema)) registry.add(schema, { id });
     idOf.set(schema, id);
   };
-  for (const route of ROUTES) add(route.response);
+  for (const route of routes) add(route.response);
   add(FailureEnvelopeSchema);
   // Every named payload schema, so nested ones become components too (not a shared $defs bag).
   for (const value of Object.values(payloads)) {
@@ -109,9 +111,10 @@ function failureResponse(description: string, codes: readonly ErrorCode[]): unkn
  */
 export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
   const basePath = (options.basePath ?? '/api').replace(/\/$/, '');
-  const { schemas, idOf } = components();
+  const routes = options.routes ?? ROUTES;
+  const { schemas, idOf } = components(routes);
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const codes = FAMILY_CODES[route.family];
     const responses: Record<string, unknown> = {
       200: {
