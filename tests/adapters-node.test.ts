@@ -254,11 +254,14 @@ describe('failures are 500 envelopes', () => {
     await vi.waitFor(() => expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'midway' }), expect.anything()));
   });
 
-  it('a request a web Request cannot hold (TRACE) is a 500 envelope, not a crash', async () => {
-    const url = await serve(toNodeListener(echo));
+  it('a method a web Request cannot hold (TRACE) is a 405 envelope, not a crash or a 500', async () => {
+    const onError = vi.fn();
+    const url = await serve(toNodeListener(echo, { onError }));
     const raw = await rawHttp(url, 'TRACE /api/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    expect(raw).toMatch(/^HTTP\/1\.1 500 /);
-    expect(raw).toContain('"code":"SCENES_INTERNAL_ERROR"');
+    expect(raw).toMatch(/^HTTP\/1\.1 405 /);
+    expect(raw).toMatch(/allow: GET, HEAD/i);
+    expect(raw).toContain('"code":"METHOD_NOT_ALLOWED"');
+    expect(onError).not.toHaveBeenCalled();
   });
 });
 

@@ -63,6 +63,7 @@ export type WebHandler = (request: Request, context: HandlerContext) => Response
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The request id for a 500 of the glue: the client's own when it is safe to echo, else a new one. */
@@ -125,6 +126,14 @@ export async function serveNodeRequest(handler: WebHandler, req: IncomingMessage
   };
   res.once('close', onClose);
   try {
+    // Methods the Fetch standard forbids in a Request (TRACE, CONNECT, TRACK): the API only reads,
+    // so they are a 405, like any other method it does not serve, not a 500.
+    if (FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) {
+      const body = JSON.stringify(fail('METHOD_NOT_ALLOWED', `Method ${(req.method ?? '').slice(0, 16)} not allowed`));
+      res.writeHead(405, { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(body)), allow: 'GET, HEAD', 'x-request-id': requestIdOf(req) });
+      res.end(body);
+      return;
+    }
     const request = toWebRequest(req, { ...(options.origin === undefined ? {} : { origin: options.origin }), ...(url === undefined ? {} : { url }), signal: abort.signal });
     const remote = req.socket?.remoteAddress;
     const context: HandlerContext = remote === undefined ? {} : { clientAddress: remote };
