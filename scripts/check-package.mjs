@@ -22,9 +22,10 @@ const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--p
 const tarball = join(packDir, packed[0].filename);
 const sizeKb = (packed[0].size / 1024).toFixed(1);
 console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB packed`);
-// 250 KiB for the Scenes Engine and core, plus 35 KiB for the tabular adapter entry and 60 KiB
-// for the Talent Radar (each ships as ESM, CJS and two .d.ts files). Measured 327 KiB in total.
-const BUDGET_KB = 345;
+// 250 KiB for the Scenes Engine and core, plus 35 KiB for the tabular adapter entry, 60 KiB for
+// the Talent Radar, and 80 KiB for the HTTP API kit and the Node glue (each ships as ESM, CJS and
+// two .d.ts files; the response schemas' types are most of it). Measured 409 KiB in total.
+const BUDGET_KB = 430;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
