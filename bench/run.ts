@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { apiSuite } from './suites/api.js';
 import { cacheSuite } from './suites/cache.js';
 import { demoWorldSuite } from './suites/demo-world.js';
 import { gatewaySuite } from './suites/gateway.js';
@@ -17,6 +18,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['demo-world', demoWorldSuite],
   ['scenes', scenesSuite],
   ['talent', talentSuite],
+  ['api', apiSuite],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
