@@ -89,10 +89,10 @@ export const PATH_PARAM: Readonly<Record<RouteId, 'scene' | 'microgenre' | 'arti
 /**
  * The route a normalised pathname falls on, by the documented rules: base `/api`, one trailing
  * slash ignored, literal segments equal, a parameter any non-empty segment; the document at
- * `/api/openapi.json` exactly.
+ * `/api/openapi.json` (one trailing slash ignored there too).
  */
 export function templateOf(pathname: string): RouteId | 'openapi' | null {
-  if (pathname === '/api/openapi.json') return 'openapi';
+  if (pathname === '/api/openapi.json' || pathname === '/api/openapi.json/') return 'openapi';
   if (!pathname.startsWith('/api/')) return null;
   let rest = pathname.slice(4);
   if (rest.length > 1 && rest.endsWith('/')) rest = rest.slice(0, -1);

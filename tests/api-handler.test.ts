@@ -170,6 +170,22 @@ describe('query strings', () => {
     expect(b.error.details.map((d: { path: unknown[] }) => d.path[0])).toContain(param);
   });
 
+  it('never rounds a fraction away, reports one issue per bound, and caps repeated-parameter issues', async () => {
+    for (const q of ['limit=20.0000000000000001', 'limit=20.0', 'limit=1e1']) expect((await get(`/api/talent/pulse?${q}`)).status, q).toBe(400);
+    expect((await get('/api/scenes?offset=9007199254740991.1&limit=1')).status).toBe(400);
+    const big = await body(await get('/api/scenes?offset=9007199254740992'));
+    expect(big.error.details).toHaveLength(1);
+    const many = Array.from({ length: 50 }, (_, i) => `k${i}=1&k${i}=2`).join('&');
+    const repeated = await body(await get(`/api/talent/pulse?${many}`));
+    expect(repeated.error.details.filter((d: { message: string }) => /more than once/.test(d.message))).toHaveLength(5);
+  });
+
+  it('a malformed percent-encoding still reports the query issues, and openapi.json takes a trailing slash', async () => {
+    const b = await body(await get('/api/scenes/%E0%A4%A/trends?days=0&foo=1'));
+    expect(b.error.details.map((d: { path: unknown[] }) => d.path[0]).sort()).toEqual(['days', 'foo', 'slug']);
+    expect((await get('/api/openapi.json/')).status).toBe(200);
+  });
+
   it('a scene route refuses with the SCENES family code and a required parameter is named when missing', async () => {
     expect((await body(await get('/api/scenes?limit=500'))).error.code).toBe('SCENES_VALIDATION_ERROR');
     const b = await body(await get('/api/talent/recommendations'));

@@ -129,7 +129,7 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
         }
       }
       const method = head ? 'GET' : request.method;
-      if (openapiPath !== null && path === openapiPath) {
+      if (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) {
         if (method !== 'GET') return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET, HEAD' }), requestId, limitHeaders);
         openapiBody ??= JSON.stringify(createOpenApiDocument({ basePath: base, routes }));
         return new Response(head ? null : openapiBody, { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders } });
@@ -140,8 +140,11 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
         return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed on ${clip(path)}`, undefined, { allow: [...match.allow, ...(match.allow.includes('GET') ? ['HEAD'] : [])].join(', ') }), requestId, limitHeaders);
       }
       if (match.kind === 'bad-encoding') {
-        const issue = { code: 'invalid_format', path: [match.param], message: 'Malformed percent-encoding' };
-        return respond(failure(FAMILY_CODES[match.spec.family].validation, INVALID_REQUEST_MESSAGE, [issue]), requestId, limitHeaders);
+        // Report the query's issues too, as for any other bad path parameter.
+        const issues: unknown[] = [{ code: 'invalid_format', path: [match.param], message: 'Malformed percent-encoding' }];
+        const query = parseRequest({ ...match.spec, params: null }, undefined, new URLSearchParams(search));
+        if (!query.ok && query.result.body.ok === false && Array.isArray(query.result.body.error.details)) issues.push(...(query.result.body.error.details as unknown[]));
+        return respond(failure(FAMILY_CODES[match.spec.family].validation, INVALID_REQUEST_MESSAGE, issues), requestId, limitHeaders);
       }
       const parsed = parseRequest(match.spec, match.params, new URLSearchParams(search));
       if (!parsed.ok) return respond(parsed.result, requestId, limitHeaders);

@@ -129,7 +129,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
           },
         },
       },
-      400: failureResponse('Invalid request: `details` lists the issues (code, path, message).', route.notFound.includes('TALENT_INVALID_PARAMS') ? [codes.validation, 'TALENT_INVALID_PARAMS'] : [codes.validation]),
+      400: failureResponse('Invalid request: `details` lists the issues (code, path, message).', [codes.validation, ...route.notFound.filter((c) => ERROR_CODES[c] === 400)]),
     };
     const notFound = route.notFound.filter((c) => ERROR_CODES[c] === 404);
     responses[404] = failureResponse('Not found.', [...notFound, 'ROUTE_NOT_FOUND']);

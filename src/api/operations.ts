@@ -116,8 +116,10 @@ const REPEATED: unique symbol = Symbol('repeated');
 function queryRecord(query: QueryInput | undefined, issues: ValidationIssue[]): Record<string, unknown> {
   const record = Object.create(null) as Record<string, unknown>;
   if (query === undefined) return record;
+  let repeats = 0;
   const repeated = (key: string): void => {
-    issues.push({ code: 'custom', path: [clip(key)], message: 'Parameter given more than once' });
+    // At most five named, like unknown parameters: a flood of repeats must not grow the answer.
+    if (repeats++ < 5) issues.push({ code: 'custom', path: [clip(key)], message: 'Parameter given more than once' });
   };
   if (query instanceof URLSearchParams) {
     for (const [key, value] of query) {

@@ -109,7 +109,10 @@ export interface RouteSpec {
   readonly query: z.ZodObject;
   /** Schema of `data` in the success envelope. */
   readonly response: z.ZodType;
-  /** The error codes this route can answer with, besides validation, rate limit, timeout and internal errors. */
+  /**
+   * The route's own error codes (not found, unservable parameters, too little evidence), besides
+   * the validation, rate-limit, timeout and internal codes every route of its family has.
+   */
   readonly notFound: readonly ErrorCode[];
   /** The route's deadline under `config`. */
   readonly timeoutMs: (config: SceneRadarConfig) => number;
@@ -267,7 +270,7 @@ export const ROUTES: readonly RouteSpec[] = [
     params: null,
     query: RecommendationsQuerySchema,
     response: SceneRecommendationsResponseSchema,
-    notFound: [],
+    notFound: ['SCENES_INVALID_PARAMS'],
     timeoutMs: sceneGlobalMs,
     run: (b, _p, q) => scenesOf(b).recommendScenes({ ...opt('artistSlug', q.artistSlug as string | undefined), limit: num(q.limit) }),
   },

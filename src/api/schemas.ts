@@ -10,11 +10,14 @@
 import { z } from 'zod';
 import { MAX_SLUG_LENGTH, SLUG_MESSAGE, SLUG_PATTERN } from 'scene-radar';
 
-const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+const INTEGER_TEXT = /^[+-]?\d{1,20}$/;
 
-/** Turns a numeric query string into a number; anything else passes through for the schema to reject. */
+/**
+ * Turns integer text (`20`, `-1`, `+3`) into a number; anything else (`1.5`, `1e3`, `20.0`, a word)
+ * passes through as text for the schema to reject, so a fraction is never rounded away.
+ */
 function toNumber(value: unknown): unknown {
-  return typeof value === 'string' && value.length <= 32 && NUMBER_TEXT.test(value) ? Number(value) : value;
+  return typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
 }
 
 /** Turns `true`/`1` and `false`/`0` into booleans; anything else passes through for the schema to reject. */
@@ -31,16 +34,10 @@ function toBoolean(value: unknown): unknown {
  * @param description - What the parameter means (shown in the OpenAPI document).
  */
 export function queryInt(min: number, max: number, description: string) {
-  const range = `an integer from ${min} to ${max}`;
-  return z
-    .preprocess(
-      toNumber,
-      z
-        .int({ error: `Expected ${range}` })
-        .min(min, `Expected ${range}`)
-        .max(max, `Expected ${range}`),
-    )
-    .describe(description);
+  const range = max >= Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  const int = z.int({ error: `Expected ${range}` }).min(min, `Expected ${range}`);
+  // z.int() already stops at Number.MAX_SAFE_INTEGER: a second bound there would repeat its issue.
+  return z.preprocess(toNumber, max >= Number.MAX_SAFE_INTEGER ? int : int.max(max, `Expected ${range}`)).describe(description);
 }
 
 /**
