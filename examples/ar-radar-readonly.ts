@@ -3,20 +3,20 @@
  * `radar.readOnly` (a frozen facade with reads only: no refresh, no cache control, no calibration,
  * no writes) and the config, never the radar itself, and serves
  *
- * - the Talent routes (`/api/talent/...`) through the kit, over `readOnlyApiBackend`, where
- *   `skipCache=true` is accepted but has no effect;
+ * - the API kit's routes (`/api/...`) over `readOnlyApiBackend`: the Talent routes through the
+ *   facade and the Scenes routes through `readOnlyScenes` (reads only), where `skipCache=true` is
+ *   accepted but has no effect;
  * - one route of its own, `GET /ar/shortlist?artists=a,b,c`, built from the kit's pieces:
  *   `ArtistSlugSchema` validates each slug, `getArtistProfile` reads, `ok` / `fail` envelopes.
  *
- * It serves no Scenes routes: the host forwards only `/api/talent` to the kit, and answers any other
- * path (a scene route included) with its own 404 `ROUTE_NOT_FOUND` envelope.
+ * Any other path gets its own 404 `ROUTE_NOT_FOUND` envelope.
  *
  *   npx tsx examples/ar-radar-readonly.ts --port 8787 [--artists 60]
  *   curl -s 'http://127.0.0.1:8787/ar/shortlist?artists=<slug>,<slug>'
  */
 import { createServer } from 'node:http';
 import { isSceneRadarError, type ArtistProfile, type ReadOnlyTalentRadar, type SceneRadarConfig } from 'scene-radar';
-import { ArtistSlugSchema, createFetchHandler, fail, newRequestId, ok, readOnlyApiBackend, type ValidationIssue } from 'scene-radar/api';
+import { ArtistSlugSchema, createFetchHandler, fail, newRequestId, ok, readOnlyApiBackend, type ScenesApiBackend, type ValidationIssue } from 'scene-radar/api';
 import { toNodeListener, type WebHandler } from 'scene-radar/adapters/node';
 import { closeServer, isMain, listen, radarFor, runExample, type ExampleOptions, type RunningExample } from './demo-radar.js';
 
@@ -66,10 +66,11 @@ export function parseShortlist(search: URLSearchParams): { ok: true; slugs: stri
 
 /**
  * A&R Radar's HTTP handler over the read-only facade. It cannot refresh, skip or clear caches:
- * nothing but `facade` (reads) and `config` (deadlines) reaches it.
+ * nothing but `facade` (reads), the Scenes Engine's reads (`scenes`, wrapped read-only) and
+ * `config` (deadlines) reaches it.
  */
-export function createArRadarHandler(facade: ReadOnlyTalentRadar, config?: SceneRadarConfig): WebHandler {
-  const talentApi = createFetchHandler(readOnlyApiBackend(facade, config), { onError: (error, { requestId }) => console.error(requestId, error) });
+export function createArRadarHandler(facade: ReadOnlyTalentRadar, config?: SceneRadarConfig, scenes?: ScenesApiBackend): WebHandler {
+  const talentApi = createFetchHandler(readOnlyApiBackend(facade, config, scenes), { onError: (error, { requestId }) => console.error(requestId, error) });
 
   async function shortlist(request: Request, search: URLSearchParams, requestId: string): Promise<Response> {
     if (request.method !== 'GET') return json(405, fail('METHOD_NOT_ALLOWED', `Method ${request.method.slice(0, 16)} not allowed on /ar/shortlist`), requestId, { allow: 'GET' });
@@ -103,7 +104,7 @@ export function createArRadarHandler(facade: ReadOnlyTalentRadar, config?: Scene
     const incoming = request.headers.get('x-request-id');
     const requestId = incoming !== null && SAFE_ID.test(incoming) ? incoming : newRequestId();
     const url = new URL(request.url);
-    if (url.pathname === '/api/talent' || url.pathname.startsWith('/api/talent/')) return talentApi(request, context);
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return talentApi(request, context);
     if (url.pathname === '/ar/shortlist') return shortlist(request, url.searchParams, requestId);
     return json(404, fail('ROUTE_NOT_FOUND', `No route: ${url.pathname.slice(0, 128)}`), requestId);
   };
@@ -112,8 +113,8 @@ export function createArRadarHandler(facade: ReadOnlyTalentRadar, config?: Scene
 /** Starts A&R Radar on `node:http`; `close()` stops it (and closes the radar it built). */
 export async function start(options: ExampleOptions = {}): Promise<RunningExample> {
   const { radar, release } = await radarFor(options);
-  // The boundary: A&R Radar gets the read-only facade and the config, not `radar`.
-  const server = createServer(toNodeListener(createArRadarHandler(radar.readOnly, radar.config)));
+  // The boundary: A&R Radar gets the read-only facade, the Scenes Engine's reads and the config, not `radar`.
+  const server = createServer(toNodeListener(createArRadarHandler(radar.readOnly, radar.config, radar.scenes)));
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1').catch(async (error: unknown) => {
     await release();
     throw error;

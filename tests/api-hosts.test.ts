@@ -37,16 +37,15 @@ interface Host {
   readonly name: string;
   readonly start: () => Promise<RunningExample>;
   /** False for A&R Radar, which serves only the Talent routes. */
-  readonly servesScenes: boolean;
 }
 
 const HOSTS: readonly Host[] = [
-  { name: 'express', start: () => startExpress({ radar }), servesScenes: true },
-  { name: 'fastify', start: () => startFastify({ radar }), servesScenes: true },
-  { name: 'hono', start: () => startHono({ radar }), servesScenes: true },
-  { name: 'next route (examples/next/serve.ts)', start: () => startNext({ artists: ARTISTS }), servesScenes: true },
-  { name: 'ar-radar-readonly', start: () => startAr({ radar }), servesScenes: false },
-  { name: 'npm run serve (scripts/serve.ts)', start: () => startServe({ radar }), servesScenes: true },
+  { name: 'express', start: () => startExpress({ radar }) },
+  { name: 'fastify', start: () => startFastify({ radar }) },
+  { name: 'hono', start: () => startHono({ radar }) },
+  { name: 'next route (examples/next/serve.ts)', start: () => startNext({ artists: ARTISTS }) },
+  { name: 'ar-radar-readonly', start: () => startAr({ radar }) },
+  { name: 'npm run serve (scripts/serve.ts)', start: () => startServe({ radar }) },
 ];
 
 interface Envelope {
@@ -115,19 +114,12 @@ describe.each(HOSTS)('$name', (host) => {
     expect(ArtistProfileResponseSchema.safeParse(data).success).toBe(true);
   });
 
-  it(`GET /api/scenes/invalid-slug-!!!: ${host.servesScenes ? '400 SCENES_VALIDATION_ERROR naming the slug' : '404 ROUTE_NOT_FOUND (no Scenes routes here)'}`, async () => {
+  it('GET /api/scenes/invalid-slug-!!!: 400 SCENES_VALIDATION_ERROR naming the slug', async () => {
     const { status, body } = await call(base, '/api/scenes/invalid-slug-!!!');
     expect(FailureEnvelopeSchema.safeParse(body).success).toBe(true);
-    if (host.servesScenes) {
-      expect(status).toBe(400);
-      expect(body.error).toMatchObject({ code: 'SCENES_VALIDATION_ERROR', message: 'Invalid request parameters' });
-      expect(body.error!.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['slug'] })]));
-    } else {
-      // A&R Radar is handed the read-only Talent Radar only: it forwards /api/talent/* to the kit
-      // and answers every other path itself, a scene route included, so the slug is never judged.
-      expect(status).toBe(404);
-      expect(body.error).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
-    }
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'SCENES_VALIDATION_ERROR', message: 'Invalid request parameters' });
+    expect(body.error!.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: ['slug'] })]));
   });
 
   it('GET /api/talent/artists/unknown-artist: 404 TALENT_ARTIST_NOT_FOUND', async () => {
@@ -218,6 +210,21 @@ describe('host-specific behaviour', () => {
     }
   });
 
+  it('ar-radar-readonly reads scenes through readOnlyScenes: skipCache never reaches the Scenes Engine', async () => {
+    const seen: unknown[][] = [];
+    const pulse = radar.scenes.pulse;
+    const scenes = { ...pick(radar.scenes), pulse: { getScenePulse: (...a: unknown[]) => (seen.push(a), pulse.getScenePulse(a[0] as string, a[1] as boolean)), getRegionalPulse: pulse.getRegionalPulse.bind(pulse), getGlobalPulse: pulse.getGlobalPulse.bind(pulse) } };
+    const server = createServer(toNodeListener(createArRadarHandler(radar.readOnly, radar.config, scenes as never)));
+    const url = await listen(server, 0, '127.0.0.1');
+    try {
+      const slug = (await radar.scenes.listScenes({ limit: 1 })).items[0]!.slug;
+      expect((await call(url, `/api/scenes/${slug}/pulse?skipCache=true`)).status).toBe(200);
+      expect(seen).toEqual([[slug, false]]);
+    } finally {
+      await closeServer(server);
+    }
+  });
+
   it('npm run serve prints the seed curl lines against its own URL, and validates its arguments', async () => {
     const running = await startServe({ radar });
     try {
@@ -243,3 +250,17 @@ describe('host-specific behaviour', () => {
     expect(() => parseServeArgs(['--host', ' '])).toThrow(/--host must not be empty/);
   });
 });
+
+/** The Scenes Engine's read methods, bound (what `ScenesApiBackend` asks for, minus `pulse`). */
+function pick(engine: SceneRadar['scenes']) {
+  return {
+    listScenes: engine.listScenes.bind(engine),
+    getScene: engine.getScene.bind(engine),
+    listMicrogenres: engine.listMicrogenres.bind(engine),
+    getMicrogenre: engine.getMicrogenre.bind(engine),
+    listMemberships: engine.listMemberships.bind(engine),
+    getSceneTrends: engine.getSceneTrends.bind(engine),
+    getRelatedScenes: engine.getRelatedScenes.bind(engine),
+    recommendScenes: engine.recommendScenes.bind(engine),
+  };
+}

@@ -8,7 +8,7 @@
  */
 import { resolveConfig, type ErrorCode, type ReadOnlyTalentRadar, type SceneRadar, type SceneRadarConfig } from 'scene-radar';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
-import { MissingEngineError, ROUTES, type ApiBackend, type RouteFamily, type RouteId, type RouteSpec, type TalentApiBackend } from './routes.js';
+import { MissingEngineError, ROUTES, type ApiBackend, type RouteFamily, type RouteId, type RouteSpec, type ScenesApiBackend, type TalentApiBackend } from './routes.js';
 
 /** A query as a host has it: `URLSearchParams`, or a record of strings (repeated parameters as arrays). */
 export type QueryInput = URLSearchParams | Readonly<Record<string, unknown>>;
@@ -89,21 +89,44 @@ export function apiBackendOf(target: SceneRadar | ApiBackend): ApiBackend {
 }
 
 /**
- * A Talent-only backend over the read-only facade (what A&R Radar is given): `skipCache` is
- * ignored, nothing else is reachable.
+ * A read-only view of the Scenes Engine's reads: the same reads, with `skipCache` ignored (a
+ * product that only reads cannot force recomputation), and nothing else of the engine reachable.
+ */
+export function readOnlyScenes(scenes: ScenesApiBackend): ScenesApiBackend {
+  return Object.freeze({
+    listScenes: (q) => scenes.listScenes(q),
+    getScene: (slug) => scenes.getScene(slug),
+    listMicrogenres: (q) => scenes.listMicrogenres(q),
+    getMicrogenre: (slug) => scenes.getMicrogenre(slug),
+    listMemberships: (q) => scenes.listMemberships(q),
+    getSceneTrends: (slug, q) => scenes.getSceneTrends(slug, q),
+    getRelatedScenes: (slug, q) => scenes.getRelatedScenes(slug, q),
+    recommendScenes: (q) => scenes.recommendScenes(q),
+    pulse: Object.freeze({
+      getScenePulse: (slug: string) => scenes.pulse.getScenePulse(slug, false),
+      getRegionalPulse: (region: string, q?: { readonly limit?: number }) => scenes.pulse.getRegionalPulse(region, q?.limit === undefined ? {} : { limit: q.limit }),
+      getGlobalPulse: (q?: { readonly limit?: number }) => scenes.pulse.getGlobalPulse(q?.limit === undefined ? {} : { limit: q.limit }),
+    }),
+  } satisfies ScenesApiBackend);
+}
+
+/**
+ * A backend over the read-only facade (what A&R Radar is given): the Talent routes with
+ * `skipCache` ignored, and the Scenes routes only when `scenes` is given (through
+ * {@link readOnlyScenes}: reads, `skipCache` ignored). Nothing else is reachable.
  * @example
  * ```ts
  * const handler = createFetchHandler(readOnlyApiBackend(radar.readOnly, radar.config));
  * ```
  */
-export function readOnlyApiBackend(facade: ReadOnlyTalentRadar, config?: SceneRadarConfig): ApiBackend {
+export function readOnlyApiBackend(facade: ReadOnlyTalentRadar, config?: SceneRadarConfig, scenes?: ScenesApiBackend): ApiBackend {
   const talent: TalentApiBackend = {
     buildGlobalPulse: (options) => facade.getGlobalPulse(typeof options === 'object' && options.limit !== undefined ? { limit: options.limit } : {}),
     buildArtistProfile: (slug) => facade.getArtistProfile(slug),
     getTopArtists: (query) => facade.getTopArtists(query.limit === undefined ? { category: query.category } : { category: query.category, limit: query.limit }),
     getWorkspaceRecommendations: (id, query) => facade.getWorkspaceRecommendations(id, query?.limit === undefined ? {} : { limit: query.limit }),
   };
-  return config ? { talent, config } : { talent };
+  return { talent, ...(config ? { config } : {}), ...(scenes ? { scenes: readOnlyScenes(scenes) } : {}) };
 }
 
 /** Marks a parameter given more than once (its issue is already recorded). */
