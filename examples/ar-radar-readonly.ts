@@ -16,7 +16,7 @@
  */
 import { createServer } from 'node:http';
 import { isSceneRadarError, type ArtistProfile, type ReadOnlyTalentRadar, type SceneRadarConfig } from 'scene-radar';
-import { ArtistSlugSchema, createFetchHandler, fail, newRequestId, ok, readOnlyApiBackend, type ScenesApiBackend, type ValidationIssue } from 'scene-radar/api';
+import { ArtistSlugSchema, createFetchHandler, fail, ok, readOnlyApiBackend, requestIdFrom, type ScenesApiBackend, type ValidationIssue } from 'scene-radar/api';
 import { toNodeListener, type WebHandler } from 'scene-radar/adapters/node';
 import { closeServer, isMain, listen, radarFor, runExample, type ExampleOptions, type RunningExample } from './demo-radar.js';
 
@@ -36,7 +36,6 @@ export interface ShortlistItem {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
-const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, 'x-request-id': requestId, ...headers } });
@@ -101,8 +100,7 @@ export function createArRadarHandler(facade: ReadOnlyTalentRadar, config?: Scene
   }
 
   return async (request, context) => {
-    const incoming = request.headers.get('x-request-id');
-    const requestId = incoming !== null && SAFE_ID.test(incoming) ? incoming : newRequestId();
+    const requestId = requestIdFrom(request.headers.get('x-request-id'));
     const url = new URL(request.url);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return talentApi(request, context);
     if (url.pathname === '/ar/shortlist') return shortlist(request, url.searchParams, requestId);

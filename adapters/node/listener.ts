@@ -5,7 +5,7 @@
  * rejects (or a request a `Request` cannot represent) is a 500 in the API's envelope.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fail, newRequestId, type HandlerContext } from 'scene-radar/api';
+import { fail, requestIdFrom, type HandlerContext } from 'scene-radar/api';
 import { originOf, toWebRequest, type NodeRequestOptions } from './request.js';
 import { sendWebResponse } from './response.js';
 
@@ -62,14 +62,13 @@ export type WebHandler = (request: Request, context: HandlerContext) => Response
  */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The request id for a 500 of the glue: the client's own when it is safe to echo, else a new one. */
 function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : newRequestId();
+  return requestIdFrom(typeof incoming === 'string' ? incoming : undefined);
 }
 
 /** Checks a configured origin once, when the glue is built, rather than on every request. */

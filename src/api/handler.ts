@@ -9,8 +9,9 @@
 import { resolveConfig, type SceneRadar } from 'scene-radar';
 import { fail, failure, type ApiResult } from './envelope.js';
 import { createOpenApiDocument } from './openapi.js';
-import { apiBackendOf, FAMILY_CODES, INVALID_REQUEST_MESSAGE, newRequestId, parseRequest, routeTimeoutMs, runRoute, type OperationsOptions } from './operations.js';
+import { apiBackendOf, FAMILY_CODES, INVALID_REQUEST_MESSAGE, newRequestId, normaliseBasePath, parseRequest, requestIdFrom, routeTimeoutMs, runRoute, type OperationsOptions } from './operations.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
+import { clip } from './text.js';
 import { createRouteMatcher, ROUTES, type ApiBackend, type RouteFamily, type RouteId } from './routes.js';
 
 /** What the host's glue knows about a request beyond the `Request` itself. */
@@ -48,12 +49,10 @@ export interface FetchHandlerOptions extends OperationsOptions {
 /** The API as a web-standard function. */
 export type FetchHandler = (request: Request, context?: HandlerContext) => Promise<Response>;
 
-const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 function defaultRequestId(request: Request): string {
-  const incoming = request.headers.get('x-request-id');
-  return incoming !== null && SAFE_ID.test(incoming) ? incoming : newRequestId();
+  return requestIdFrom(request.headers.get('x-request-id'));
 }
 
 /** Path and query of an absolute URL without a full URL parse (`Request` has already normalised it). */
@@ -68,14 +67,6 @@ function splitUrl(url: string): { path: string; search: string } {
   return { path: url.slice(start, end) || '/', search: '' };
 }
 
-function normaliseBase(basePath: string): string {
-  if (typeof basePath !== 'string' || (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath))) {
-    throw new TypeError(`basePath must be '' or start with '/' and hold only URL path characters, got ${JSON.stringify(basePath)}`);
-  }
-  return basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
-}
-
-const clip = (text: string): string => (text.length > 128 ? `${text.slice(0, 128)}...` : text);
 
 /**
  * The API as a web-standard handler.
@@ -91,7 +82,7 @@ const clip = (text: string): string => (text.length > 128 ? `${text.slice(0, 128
 export function createFetchHandler(target: SceneRadar | ApiBackend, options: FetchHandlerOptions = {}): FetchHandler {
   const backend = apiBackendOf(target);
   const config = backend.config ?? resolveConfig();
-  const base = normaliseBase(options.basePath ?? '/api');
+  const base = normaliseBasePath(options.basePath ?? '/api');
   // Only the routes of the engines the backend has: the others are unknown paths (404), before
   // any validation, and are left out of the OpenAPI document.
   const routes = ROUTES.filter((r) => (r.family === 'scenes' ? backend.scenes : backend.talent) !== undefined);

@@ -7,6 +7,7 @@
  * is a 500 that carries only a request id (the cause goes to `onError`).
  */
 import { resolveConfig, type ErrorCode, type ReadOnlyTalentRadar, type SceneRadar, type SceneRadarConfig } from 'scene-radar';
+import { clip } from './text.js';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
 import { MissingEngineError, ROUTES, type ApiBackend, type RouteFamily, type RouteId, type RouteSpec, type ScenesApiBackend, type TalentApiBackend } from './routes.js';
 
@@ -70,8 +71,6 @@ export const FAMILY_CODES: Readonly<Record<RouteFamily, FamilyCodes>> = {
 /** The seed's message for a request that fails its schemas. */
 export const INVALID_REQUEST_MESSAGE = 'Invalid request parameters';
 
-const MAX_SHOWN = 128;
-const clip = (text: string): string => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text);
 
 /** True for a wired radar (as opposed to an {@link ApiBackend}). */
 function isSceneRadar(target: SceneRadar | ApiBackend): target is SceneRadar {
@@ -221,6 +220,28 @@ function toIssue(issue: { readonly code: string; readonly path: readonly Propert
 /** A random request id. */
 export function newRequestId(): string {
   return globalThis.crypto.randomUUID();
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The id of a request: the incoming `x-request-id` when it is 1-128 characters of
+ * `[A-Za-z0-9._-]` (safe to echo in a header and a body), else a random UUID. The handler, the
+ * Node glue and hosts' own routes all use this one rule.
+ */
+export function requestIdFrom(incoming: string | null | undefined): string {
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : newRequestId();
+}
+
+/**
+ * `basePath` without a trailing slash, or a `TypeError` when it is not `''` or a path starting
+ * with `/` of URL path characters. The handler and the framework glue share this rule.
+ */
+export function normaliseBasePath(basePath: string): string {
+  if (typeof basePath !== 'string' || (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath))) {
+    throw new TypeError(`basePath must be '' or start with '/' and hold only URL path characters, got ${JSON.stringify(basePath)}`);
+  }
+  return basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
 }
 
 class RouteTimeout extends Error {}
