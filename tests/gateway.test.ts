@@ -5,8 +5,10 @@ import {
   countOutcomes,
   createDeadline,
   createSourceGateway,
+  EngagementSeriesSchema,
   resolveConfig,
   type ArtistRecord,
+  type FusionAdapter,
   type MIGAdapter,
   type SourceCallEvent,
 } from 'scene-radar';
@@ -128,6 +130,58 @@ describe('source gateway', () => {
     expect(stats.calls).toBe(30);
   });
 
+  it('settles a queued batch at its own deadline while another caller holds every slot', async () => {
+    const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 5_000, maxBatchSize: 1 });
+    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 2 } } }) });
+    const slow = gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b'], { asOf, deadline: createDeadline(60_000) });
+    const short = createDeadline(100);
+    let settledAt: number | undefined;
+    const queued = gateway.batch('mig', 'getArtists', ['artist-c', 'artist-d', 'artist-e'], { asOf, deadline: short }).then((out) => {
+      settledAt = Date.now();
+      return out;
+    });
+    const t0 = Date.now();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(settledAt! - t0).toBe(100);
+    expect([...(await queued).values()].every((o) => o.status === 'timeout' && o.reason === 'deadline')).toBe(true);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(countOutcomes((await slow).values()).ok).toBe(2);
+    // The queued calls never reached the source, not even once the slots were free.
+    expect(stats.calls).toBe(2);
+    gateway.close();
+  });
+
+  it('closing the gateway settles queued calls as aborted without calling the source', async () => {
+    const { mig, stats } = chaosMig(() => 'hang', { maxBatchSize: 1 });
+    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 1 } } }) });
+    const pending = gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b', 'artist-c'], { asOf });
+    await vi.advanceTimersByTimeAsync(0);
+    gateway.close();
+    const out = await pending;
+    expect([...out.values()].every((o) => o.status === 'error' && o.reason === 'aborted')).toBe(true);
+    expect(stats.calls).toBe(1);
+  });
+
+  it('chains a whole batch to the caller deadline with one listener, however many calls it makes', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { mig } = chaosMig(() => 'ok', { latencyMs: 10, maxBatchSize: 1 });
+    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 20 } } }) });
+    const deadline = createDeadline(60_000);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    const pending = gateway.batch('mig', 'getArtists', Array.from({ length: 200 }, (_, i) => `artist-${i}`), { asOf, deadline });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(EventEmitter.getEventListeners(deadline.signal, 'abort')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(countOutcomes((await pending).values()).ok).toBe(200);
+    await new Promise((r) => process.nextTick(r)); // warnings are emitted on the next tick
+    process.off('warning', onWarning);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    deadline.dispose();
+    gateway.close();
+  });
+
   it('aborts calls in flight on close', async () => {
     const { mig } = chaosMig(() => 'hang');
     const gateway = createSourceGateway({ sources: { mig } });
@@ -165,9 +219,10 @@ describe('source gateway', () => {
   });
 });
 
-describe('network payloads', () => {
-  // The gateway validates networks without Zod's object parsing when it can (they are read for
-  // every member of every scene); the outcome must be what Zod's safeParse gives, error text included.
+describe('payload shortcuts past Zod', () => {
+  // The gateway validates networks and engagement series without Zod's object parsing when it can
+  // (they are read for every member of every scene); the outcome must be what Zod's safeParse
+  // gives, error text included.
   const summarize = (e: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string =>
     e.issues
       .slice(0, 3)
@@ -213,5 +268,73 @@ describe('network payloads', () => {
     expect(ok).toBeGreaterThan(100);
     expect(ok).toBeLessThan(values.length - 300);
     gateway.close();
+  });
+
+  const series = mostly(fc.array(mostly(fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(null)), fc.constantFrom(-1, -0, Number.NaN, Infinity, '3', undefined)), { maxLength: 6 }), any);
+  const day = mostly(fc.constantFrom('2026-01-31', '2024-02-29', '2026-06-01'), fc.constantFrom('2026-02-29', '2026-1-01', '2026-06-01T00:00:00Z', '', 20260601));
+  const engagementPayload = fc.oneof(
+    { weight: 12, arbitrary: fc.record({ start: day, organic: series, paid: series, other: any }, { requiredKeys: ['start', 'organic', 'paid'] }) },
+    // Equal lengths, the common case: the refine's own check, then the values.
+    { weight: 6, arbitrary: fc.tuple(day, fc.array(fc.oneof(fc.nat(500), fc.constant(null), fc.constant(-2)), { maxLength: 5 })).map(([start, v]) => ({ start, organic: v, paid: v.map((x) => (x === null ? 0 : x)) })) },
+    { weight: 1, arbitrary: any },
+  );
+
+  it('the gateway gives exactly what EngagementSeriesSchema.safeParse gives', async () => {
+    const values = fc.sample(engagementPayload, { numRuns: 3000, seed: 43 });
+    const keys = values.map((_, i) => `artist-${i}`);
+    const fusion: FusionAdapter = {
+      getEngagement: async (ks) => new Map(ks.map((k) => [k, values[Number(k.slice(7))] as never])),
+      getCampaigns: async () => new Map(),
+    };
+    const gateway = createSourceGateway({ sources: { fusion }, config: resolveConfig() });
+    const out = await gateway.batch('fusion', 'getEngagement', keys, { asOf, batchSize: 500 });
+    let ok = 0;
+    for (const [i, v] of values.entries()) {
+      const got = out.get(keys[i]!)!;
+      const want = EngagementSeriesSchema.safeParse(v);
+      if (want.success) {
+        ok++;
+        expect(got).toMatchObject({ status: 'ok' });
+        expect(got.status === 'ok' && got.value).toStrictEqual(want.data);
+        // Zod passes the arrays through; so does the shortcut.
+        expect(got.status === 'ok' && got.value.organic).toBe(want.data.organic);
+      } else {
+        expect(got).toMatchObject({ status: 'error', reason: 'invalid_payload', message: `fusion.getEngagement: ${summarize(want.error)}` });
+      }
+    }
+    expect(ok).toBeGreaterThan(300);
+    expect(ok).toBeLessThan(values.length - 300);
+    gateway.close();
+  });
+});
+
+describe('createDeadline', () => {
+  beforeEach(() => vi.useFakeTimers({ now: asOf }));
+  afterEach(() => vi.useRealTimers());
+
+  it('aborts for its own time (deadline) or its parent (aborted), whichever comes first', async () => {
+    const parent = new AbortController();
+    const byTime = createDeadline(100, parent.signal);
+    const byParent = createDeadline(10_000, parent.signal);
+    await vi.advanceTimersByTimeAsync(100);
+    expect([byTime.signal.aborted, byTime.reason()]).toEqual([true, 'deadline']);
+    expect(byTime.signal.reason).toMatchObject({ name: 'TimeoutError' });
+    parent.abort(new Error('caller left'));
+    expect([byParent.signal.aborted, byParent.reason(), byParent.remaining()]).toEqual([true, 'aborted', 0]);
+    expect(byParent.signal.reason).toMatchObject({ message: 'caller left' });
+    // The one that already timed out keeps its reason.
+    expect(byTime.reason()).toBe('deadline');
+  });
+
+  it('is aborted at once under an aborted parent, and a disposed one ignores its parent and timer', async () => {
+    const parent = new AbortController();
+    const disposed = createDeadline(50, parent.signal);
+    disposed.dispose();
+    parent.abort();
+    const late = createDeadline(50, parent.signal);
+    expect([late.signal.aborted, late.reason()]).toEqual([true, 'aborted']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect([disposed.signal.aborted, disposed.reason()]).toEqual([false, undefined]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { SlugSchema } from '../core/slug.js';
+import { MAX_SERIES_DAYS, isDailyValues } from './daily-values.js';
 
 /** A UTC calendar day, `YYYY-MM-DD`. */
 export const DaySchema = z.iso.date();
@@ -13,8 +14,7 @@ export const DaySchema = z.iso.date();
 export const InstantSchema = z.iso.datetime({ offset: true });
 const unit = z.number().min(0).max(1);
 
-/** Longest dense daily series accepted (about ten years). */
-export const MAX_SERIES_DAYS = 3700;
+export { MAX_SERIES_DAYS };
 
 /**
  * A dense array of daily values: each a finite number within `[min, max]`, or null. Checked in
@@ -24,15 +24,7 @@ export const MAX_SERIES_DAYS = 3700;
 function dailyValues(min = -Infinity, max = Infinity) {
   const bounds = `${min > -Infinity ? ` >= ${min}` : ''}${max < Infinity ? `${min > -Infinity ? ' and' : ''} <= ${max}` : ''}`;
   return z.custom<(number | null)[]>(
-    (v) => {
-      if (!Array.isArray(v) || v.length > MAX_SERIES_DAYS) return false;
-      for (let i = 0; i < v.length; i++) {
-        const x: unknown = v[i];
-        if (x === null) continue;
-        if (typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max) return false;
-      }
-      return true;
-    },
+    (v) => isDailyValues(v, min, max),
     { message: `Expected an array of at most ${MAX_SERIES_DAYS} daily values, each null or a finite number${bounds}` },
   );
 }

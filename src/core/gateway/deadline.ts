@@ -51,25 +51,27 @@ export function createDeadline(ms: number, parent?: AbortSignal): Deadline {
   const expiresAt = start + ms;
   let why: DeadlineReason | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const onParent = (): void => {
-    why ??= 'aborted';
-    controller.abort(parent?.reason);
-  };
+  let unsubscribe: (() => void) | undefined;
   const dispose = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    parent?.removeEventListener('abort', onParent);
+    unsubscribe?.();
+    unsubscribe = undefined;
   };
-  if (parent?.aborted) onParent();
-  else {
-    parent?.addEventListener('abort', onParent, { once: true });
-    if (Number.isFinite(ms)) {
-      timer = unrefTimer(() => {
-        why ??= 'deadline';
-        controller.abort(timeoutError(`Deadline of ${ms} ms passed`));
-        dispose();
-      }, ms);
-    }
+  // Through onAbort: many deadlines chained to one long-lived parent share a single listener on it.
+  if (parent) {
+    unsubscribe = onAbort(parent, () => {
+      why ??= 'aborted';
+      controller.abort(parent.reason);
+      dispose();
+    });
+  }
+  if (!controller.signal.aborted && Number.isFinite(ms)) {
+    timer = unrefTimer(() => {
+      why ??= 'deadline';
+      controller.abort(timeoutError(`Deadline of ${ms} ms passed`));
+      dispose();
+    }, ms);
   }
   return {
     signal: controller.signal,

@@ -1,18 +1,33 @@
 /**
  * @module core/gateway/fast-parse
- * A shortcut past Zod for the payload read most often: an artist's network, read for every member
- * of every scene a pulse covers. Zod's object parsing allocates a result and bookkeeping for
- * every link of every network, and that garbage collection sat between the waves of a batch. The
- * shortcut applies exactly the schema's rules and builds exactly the object Zod would (its keys,
- * in its order, unknown keys dropped); anything it does not accept goes to Zod, so a bad payload
- * gets the same error message as before. `tests/gateway.test.ts` checks both agree.
+ * Shortcuts past Zod for the payloads read most often: an artist's network and engagement series,
+ * both read for every member of every scene a pulse covers. Zod's object parsing allocates a
+ * result and bookkeeping for every link of every network and every field of every series, and
+ * that work and its garbage collection sat between the waves of a batch. Each shortcut applies
+ * exactly its schema's rules and builds exactly the object Zod would (its keys, in its order,
+ * unknown keys dropped, arrays Zod passes through passed through); anything it does not accept
+ * goes to Zod, so a bad payload gets the same error message as before. `tests/gateway.test.ts`
+ * checks both agree.
  */
 import type { z } from 'zod';
-import { ArtistNetworkSchema, InstantSchema, TastemakerKindSchema, type ArtistNetwork, type CollaboratorLink, type TastemakerLink } from '../../contracts/payloads.js';
+import { isDailyValues } from '../../contracts/daily-values.js';
+import {
+  ArtistNetworkSchema,
+  DaySchema,
+  EngagementSeriesSchema,
+  InstantSchema,
+  TastemakerKindSchema,
+  type ArtistNetwork,
+  type CollaboratorLink,
+  type EngagementSeries,
+  type TastemakerLink,
+} from '../../contracts/payloads.js';
 import { isSlug } from '../slug.js';
 
 /** The schema's own instant pattern (Zod keeps a string format's regex here); without it, no shortcut. */
 const INSTANT: unknown = (InstantSchema as unknown as { _zod?: { pattern?: unknown } })._zod?.pattern;
+/** The same for a calendar day. */
+const DAY: unknown = (DaySchema as unknown as { _zod?: { pattern?: unknown } })._zod?.pattern;
 const KINDS: ReadonlySet<unknown> = new Set(TastemakerKindSchema.options);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,8 +67,24 @@ function network(v: unknown): ArtistNetwork | undefined {
   return { tastemakers, collaborators, centrality };
 }
 
-/** Shortcuts by schema; a schema without one is parsed by Zod alone. */
-const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>(INSTANT instanceof RegExp ? [[ArtistNetworkSchema, network]] : []);
+/**
+ * The series Zod would return for `v`, or undefined to leave `v` to Zod: `start` a calendar day,
+ * `organic` and `paid` daily values >= 0 (passed through, as `z.custom` does) of equal length.
+ */
+function engagement(v: unknown): EngagementSeries | undefined {
+  if (!isRecord(v)) return undefined;
+  const start = v['start'];
+  const organic = v['organic'];
+  const paid = v['paid'];
+  if (!(typeof start === 'string' && (DAY as RegExp).test(start)) || !isDailyValues(organic, 0, Infinity) || !isDailyValues(paid, 0, Infinity) || organic.length !== paid.length) return undefined;
+  return { start, organic, paid };
+}
+
+/** Shortcuts by schema; a schema without one is parsed by Zod alone (as is every payload if Zod keeps its patterns elsewhere). */
+const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>([
+  ...(INSTANT instanceof RegExp ? [[ArtistNetworkSchema, network] as const] : []),
+  ...(DAY instanceof RegExp ? [[EngagementSeriesSchema, engagement] as const] : []),
+]);
 
 /**
  * Parses `value` with `schema`: through the shortcut when the schema has one and the value passes

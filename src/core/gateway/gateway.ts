@@ -133,6 +133,18 @@ function createSlots(concurrency: number): Slots {
   };
 }
 
+/** The caller's deadline and the gateway's close, for the calls of one batch (see `outerOf`). */
+interface Outer {
+  /** Aborts when the deadline passes or the gateway closes. */
+  readonly signal: AbortSignal;
+  /** How a call cut short by `signal` ends. */
+  why(): CallResult;
+  /** Settlers of the batch's calls not yet finished (queued or running). */
+  readonly unfinished: Set<(r: CallResult) => void>;
+  /** Unsubscribes from the deadline and the close. */
+  dispose(): void;
+}
+
 type CallResult = { kind: 'ok'; value: unknown } | { kind: 'timeout'; reason: 'timeout' | 'deadline' } | { kind: 'error'; reason: 'threw' | 'aborted'; message: string };
 
 function describe(error: unknown): string {
@@ -172,45 +184,67 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
   };
 
   /**
-   * Runs one adapter call behind the source's limiter, bounded by its timeout, the caller's
-   * deadline and the gateway's close. Settles on time even if the adapter ignores its signal.
+   * The caller's deadline and the gateway's close as one signal, shared by every call of a batch:
+   * one subscription to each per batch however many calls it makes, and calls still queued cost
+   * no listener at all (a batch of 200 calls used to set up 200 of everything before its first
+   * call could start). When it aborts, every unfinished call of the batch is settled at once.
    */
-  async function guarded(source: SourceName, deadline: Deadline | undefined, run: (signal: AbortSignal) => Promise<unknown>): Promise<CallResult> {
-    // One signal for "the caller's deadline passed or the gateway closed", unsubscribed afterwards
-    // (AbortSignal.any would tie every call to the long-lived close signal).
-    const outerCtl = new AbortController();
-    const unsubscribe = [deadline?.signal, closer.signal].filter((x) => x !== undefined).map((parent) => onAbort(parent, () => outerCtl.abort()));
-    const outer = outerCtl.signal;
-    const detach = (): void => {
-      for (const off of unsubscribe) off();
-    };
-    const whyOuter = (): CallResult =>
+  function outerOf(deadline: Deadline | undefined): Outer {
+    const controller = new AbortController();
+    const why = (): CallResult =>
       closer.signal.aborted || deadline?.reason() === 'aborted'
         ? { kind: 'error', reason: 'aborted', message: 'Call aborted by the caller' }
         : { kind: 'timeout', reason: 'deadline' };
-    if (outer.aborted) {
-      detach();
-      return whyOuter();
-    }
+    const unfinished = new Set<(r: CallResult) => void>();
+    controller.signal.addEventListener(
+      'abort',
+      () => {
+        for (const settle of unfinished) settle(why());
+      },
+      { once: true },
+    );
+    const unsubscribe = [deadline?.signal, closer.signal].filter((x) => x !== undefined).map((parent) => onAbort(parent, () => controller.abort()));
+    return {
+      signal: controller.signal,
+      why,
+      unfinished,
+      dispose: () => {
+        for (const off of unsubscribe) off();
+      },
+    };
+  }
 
-    let settle!: (r: CallResult) => void;
-    const done = new Promise<CallResult>((resolve) => (settle = resolve));
-    const onOuter = (): void => settle(whyOuter());
-    outer.addEventListener('abort', onOuter, { once: true });
+  /**
+   * Runs one adapter call behind the source's limiter, bounded by its timeout and by `outer` (the
+   * caller's deadline or the gateway's close, which also count while the call waits in the queue).
+   * Settles on time even if the adapter ignores its signal.
+   */
+  function guarded(source: SourceName, outer: Outer, run: (signal: AbortSignal) => Promise<unknown>): Promise<CallResult> {
+    if (outer.signal.aborted) return Promise.resolve(outer.why());
+    let settled = false;
+    let resolve!: (r: CallResult) => void;
+    const done = new Promise<CallResult>((r) => (resolve = r));
+    const settle = (r: CallResult): void => {
+      if (settled) return;
+      settled = true;
+      outer.unfinished.delete(settle);
+      resolve(r);
+    };
+    outer.unfinished.add(settle);
     const slots = limits.get(source)!;
     slots.enter(async () => {
       let result: CallResult | undefined;
       try {
-        // The wait in the queue counts against the deadline; once it has passed, never call.
-        if (outer.aborted) return;
-        const timeout = createDeadline(config.sources[source].timeoutMs, outer);
-        const onTimeout = (): void => settle(timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : whyOuter());
+        // Settled while queued (deadline passed, gateway closed): never call.
+        if (settled) return;
+        const timeout = createDeadline(config.sources[source].timeoutMs, outer.signal);
+        const onTimeout = (): void => settle(timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why());
         timeout.signal.addEventListener('abort', onTimeout, { once: true });
         try {
           const value = await Promise.race([run(timeout.signal), done.then(() => undefined)]);
           result = { kind: 'ok', value };
         } catch (error) {
-          result = timeout.signal.aborted ? (timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : whyOuter()) : { kind: 'error', reason: 'threw', message: describe(error) };
+          result = timeout.signal.aborted ? (timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why()) : { kind: 'error', reason: 'threw', message: describe(error) };
         } finally {
           timeout.signal.removeEventListener('abort', onTimeout);
           timeout.dispose();
@@ -221,10 +255,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         if (result) settle(result);
       }
     });
-    const result = await done;
-    outer.removeEventListener('abort', onOuter);
-    detach();
-    return result;
+    return done;
   }
 
   const provenance = (source: SourceName, method: string, asOf: Date, durationMs: number, batchSize: number): Provenance => ({
@@ -257,10 +288,11 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
 
+    const outer = outerOf(opts.deadline);
     await Promise.all(
       chunks.map(async (chunk) => {
         const started = clock.now();
-        const result = await guarded(source, opts.deadline, (signal) => {
+        const result = await guarded(source, outer, (signal) => {
           const fn = adapter[method];
           if (typeof fn !== 'function') throw new TypeError(`${source}.${method} is not a function`);
           return (fn as (k: readonly string[], o: unknown) => Promise<unknown>).call(adapter, chunk, { asOf: opts.asOf, from, signal });
@@ -305,7 +337,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
           }
         }
       }),
-    );
+    ).finally(outer.dispose);
     // Answer in the order asked.
     return new Map(unique.map((k) => [k, out.get(k)!]));
   }
@@ -321,7 +353,8 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       const adapter = options.sources[source];
       if (!adapter) return { status: 'absent', provenance: provenance(source, method, opts.asOf, 0, 0) };
       const started = clock.now();
-      const result = await guarded(source, opts.deadline, (signal) => invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal }));
+      const outer = outerOf(opts.deadline);
+      const result = await guarded(source, outer, (signal) => invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal })).finally(outer.dispose);
       const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
       let outcome: ItemOutcome<z.infer<typeof schema>>;
       if (result.kind === 'ok') {
