@@ -13,6 +13,8 @@ import {
   lastCompleteDay,
   memoryScenesStores,
   resolveConfig,
+  ArtistNetworkSchema,
+  EngagementSeriesSchema,
   type ArtistNetwork,
   type Campaign,
   type EngagementSeries,
@@ -260,15 +262,23 @@ async function batchFigures(figures: Figure[]): Promise<void> {
   figures.push({ name: 'scenes.batch_100_per_item_source_fusion_c20_in_L', value: round(inL(median(runs.fusion20)), 2) });
 }
 
-/** A realistic input for one scene of `n` members, as `ScenePulse` hands it to `computePulse`. */
-export function bigSceneInput(n: number) {
+/**
+ * The input `ScenePulse` hands `computePulse` for one scene of `n` members: members strongest
+ * first (as the membership scan returns them), each member's engagement and network read from a
+ * remote source that answers in JSON in the order asked (member order), parsed by the gateway's
+ * schemas, and the maps filled in member order (as `ScenePulse` fills them).
+ *
+ * `order: 'generated'` keeps the payloads and maps in the order they were generated instead (not
+ * member order): a diagnostic for callers of `computePulse` that build their maps otherwise.
+ */
+export function bigSceneInput(n: number, order: 'member' | 'generated' = 'member') {
   const r = rng(11);
   const asOfMs = Date.parse(NOW);
   const genres = Array.from({ length: 12 }, (_, i) => `bench-genre-${i}`);
   const tastemakers = Array.from({ length: 400 }, (_, i) => `bench-tm-${i}`);
   const members: PulseMember[] = [];
-  const engagement = new Map<string, EngagementSeries>();
-  const networks = new Map<string, ArtistNetwork>();
+  const generated = new Map<string, EngagementSeries>();
+  const generatedNetworks = new Map<string, ArtistNetwork>();
   for (let i = 0; i < n; i++) {
     const slug = `bench-artist-${String(i).padStart(5, '0')}`;
     const recent = r() < 0.06;
@@ -279,10 +289,19 @@ export function bigSceneInput(n: number) {
       microgenres: genres.filter(() => r() < 0.2).slice(0, 3),
     });
     const c = campaignsOf(r, slug);
-    engagement.set(slug, engagementOf(r, 95, c));
-    networks.set(slug, { tastemakers: tastemakersOf(r, tastemakers, 1 + Math.floor(r() * 3)), collaborators: [], centrality: null });
+    generated.set(slug, engagementOf(r, 95, c));
+    generatedNetworks.set(slug, { tastemakers: tastemakersOf(r, tastemakers, 1 + Math.floor(r() * 3)), collaborators: [], centrality: null });
   }
   members.sort((a, b) => b.confidence - a.confidence);
+  let engagement: Map<string, EngagementSeries> = generated;
+  let networks: Map<string, ArtistNetwork> = generatedNetworks;
+  if (order === 'member') {
+    // What a remote source sends back for keys asked in member order, and what the gateway makes of it.
+    const slugs = members.map((m) => m.artist_slug);
+    const answer = JSON.parse(JSON.stringify({ engagement: slugs.map((s) => generated.get(s)), networks: slugs.map((s) => generatedNetworks.get(s)) })) as { engagement: unknown[]; networks: unknown[] };
+    engagement = new Map(slugs.map((s, i) => [s, EngagementSeriesSchema.parse(answer.engagement[i])]));
+    networks = new Map(slugs.map((s, i) => [s, ArtistNetworkSchema.parse(answer.networks[i])]));
+  }
   const ok = { ok: n, missing: 0, timeout: 0, error: 0, absent: 0 };
   return {
     scene: { slug: 'bench-big-scene', name: 'Bench Big Scene', region: 'uk' },
@@ -306,6 +325,11 @@ async function pulseFigures(figures: Figure[]): Promise<void> {
   }
   const ms = (await medianNs('computePulse 10k', () => computePulse(input, params), { timeMs: 2000 })) / 1e6;
   figures.push({ name: 'scenes.pulse_compute_10000_members_median_ms', value: round(ms, 2), target: '< 20 ms', pass: ms < 20 });
+  // Diagnostic: the same data with the payloads and maps in generation order, not member order.
+  const unordered = bigSceneInput(N, 'generated');
+  if (JSON.stringify(computePulse(unordered, params)) !== JSON.stringify(pulse)) throw new Error('benchmark pulse input: the order of the maps changed the pulse');
+  const unorderedMs = (await medianNs('computePulse 10k, maps in generation order', () => computePulse(unordered, params), { timeMs: 1000 })) / 1e6;
+  figures.push({ name: 'scenes.pulse_compute_10000_members_maps_not_in_member_order_median_ms', value: round(unorderedMs, 2) });
 
   // End to end: one scene of 10,000 memberships in the stores, in-memory zero-latency sources.
   const world = sceneWorld(1, N, 100, 13);
