@@ -174,3 +174,36 @@ describe('refresh with a failing source keeps the previous memberships', () => {
     await radar.close();
   });
 });
+
+describe('memberships never computed', () => {
+  // Without memberships a scene shows no member, and the pulse cannot tell an empty scene from an
+  // unknown one: it must say so rather than report a quiet, healthy scene.
+  const unknown = (p: Pulse): void => {
+    expect(p).toMatchObject({ status: 'degraded', memberships_as_of: null, total_members: 0, heat: 0, previous_heat: 0, confidence: 0 });
+    expect(p.explanation.every((x) => !x.available && x.weight === 0 && x.contribution === 0)).toBe(true);
+  };
+
+  it('before any refresh: every pulse is degraded, with memberships_as_of null and confidence 0', async () => {
+    const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
+    await radar.scenes.importCatalog(world.catalog);
+    unknown(await radar.scenes.pulse.getScenePulse(SCENE));
+    const items = await radar.scenes.pulse.batchProcessScenes([SCENE, 'rap-uk-london']);
+    for (const i of items) unknown(i.pulse!);
+    await radar.close();
+  });
+
+  it('when the very first refresh cannot read the artist universe (MIG down): the same', async () => {
+    const mig: MIGAdapter = { ...world.sources.mig, listArtists: () => Promise.reject(new Error('MIG is down')) };
+    const radar = createSceneRadar({ sources: { ...world.sources, mig }, clock: fixedClock(NOW) });
+    await radar.scenes.importCatalog(world.catalog);
+    const report = await radar.refresh();
+    expect(report.scenes.memberships.universe).toBe('error');
+    unknown(await radar.scenes.pulse.getScenePulse(SCENE));
+    await radar.close();
+  });
+
+  it('after a refresh the pulse names it, and is ok when every read is', () => {
+    expect(healthy).toMatchObject({ status: 'ok', memberships_as_of: NOW.toISOString() });
+    expect(healthy.total_members).toBeGreaterThan(0);
+  });
+});

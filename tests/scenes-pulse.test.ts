@@ -224,7 +224,7 @@ describe('computePulse', () => {
   // Reads that failed leave members without an entry; the rest in member order, as ScenePulse builds them.
   const engagement = new Map(members.filter((_, i) => i % 6 !== 5).map((m, i) => [m.artist_slug, series(i)]));
   const networks = new Map(members.filter((_, i) => i % 7 !== 3).map((m, i) => [m.artist_slug, network(i)]));
-  const input = { scene: { slug: 'indie-uk-brighton', name: 'Brighton Indie', region: 'uk' }, members, engagement, networks, sources: {}, asOfMs, nowMs: asOfMs };
+  const input = { scene: { slug: 'indie-uk-brighton', name: 'Brighton Indie', region: 'uk' }, members, engagement, networks, sources: {}, asOfMs, nowMs: asOfMs, membershipsAsOfMs: asOfMs };
   const shuffled = <V>(m: Map<string, V>): Map<string, V> => new Map([...m].sort((a, b) => (a[0].split('').reverse().join('') < b[0].split('').reverse().join('') ? -1 : 1)));
 
   it('gives the same pulse whatever the order of the maps, with or without keys of non-members', () => {

@@ -311,6 +311,7 @@ export function bigSceneInput(n: number, order: 'member' | 'generated' = 'member
     sources: { fusion: { ...ok, ok: 2 * n }, mig: ok },
     asOfMs,
     nowMs: asOfMs,
+    membershipsAsOfMs: asOfMs,
   };
 }
 

@@ -243,17 +243,19 @@ export const ScenePulseResponseSchema = z
     confidence: unit.describe('How much of the evidence was available, 0-1.'),
     /** Outcomes of the source reads behind this pulse, by source (sources not read are absent). */
     sources: z.partialRecord(SourceNameSchema, OutcomeCountsSchema).describe('Outcomes of the source reads behind this pulse.'),
-    /** `degraded` when a source was absent, failed or timed out. */
+    /** `degraded` when a source was absent, failed or timed out, or when memberships were never computed. */
     status: z
       .enum({
-        /** No source read was absent, failed or timed out (a source not knowing a key is not a failure). */
+        /** No source read was absent, failed or timed out (a source not knowing a key is not a failure), and memberships were computed. */
         ok: 'ok',
-        /** At least one source read was absent, failed or timed out; `confidence` says how much evidence was left. */
+        /** A source read was absent, failed or timed out, or memberships were never computed; `confidence` says how much evidence was left. */
         degraded: 'degraded',
       })
-      .describe('`degraded` when a source was absent, failed or timed out.'),
+      .describe('`degraded` when a source was absent, failed or timed out, or when memberships were never computed.'),
     /** Instant the pulse is computed as of (ISO 8601). */
     asOf: InstantSchema.describe('Instant the pulse is computed as of.'),
+    /** As-of instant of the membership refresh the members come from (ISO 8601), or null when memberships were never computed. */
+    memberships_as_of: InstantSchema.nullable().describe('As-of instant of the membership refresh the members come from, or null when memberships were never computed (the pulse then counts no member and is degraded).'),
     /** When it was computed (ISO 8601). */
     updated_at: InstantSchema.describe('When it was computed.'),
     /** Version of the pulse model. */

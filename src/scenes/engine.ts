@@ -94,7 +94,7 @@ export class ScenesEngine {
   constructor(deps: ScenesEngineDeps) {
     this.#d = deps;
     this.#cache = deps.cache ?? new Cache({ ttlMs: deps.config.scenes.scenePulseTtlMs, graceMs: deps.config.cache.staleGraceMs, maxEntries: deps.config.cache.maxEntries, clock: deps.clock, namespace: 'scenes:' });
-    this.pulse = new ScenePulse({ stores: deps.stores, gateway: deps.gateway, config: deps.config, clock: deps.clock, cache: this.#cache });
+    this.pulse = new ScenePulse({ stores: deps.stores, gateway: deps.gateway, config: deps.config, clock: deps.clock, cache: this.#cache, membershipsAsOf: () => this.refreshedAsOf() });
   }
 
   /** Imports scenes and microgenres (validated; all or nothing). */

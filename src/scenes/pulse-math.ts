@@ -98,6 +98,12 @@ export interface PulseInput {
   readonly asOfMs: number;
   /** Computation instant, epoch ms. */
   readonly nowMs: number;
+  /**
+   * As-of instant of the membership refresh `members` come from, epoch ms; null when memberships
+   * were never computed. The pulse then cannot tell an empty scene from an unknown one: no signal is
+   * available, confidence is 0 and the status `degraded`.
+   */
+  readonly membershipsAsOfMs: number | null;
 }
 
 interface WindowSignals {
@@ -395,14 +401,14 @@ interface HeatSignal {
   readonly w: number;
 }
 
-function heatOf(s: WindowSignals, p: PulseParams): { heat: number; items: ExplanationItem[]; coverage: number } {
+function heatOf(s: WindowSignals, p: PulseParams, membershipsKnown: boolean): { heat: number; items: ExplanationItem[]; coverage: number } {
   const perActive = (x: number): number => x / Math.max(1, s.active);
   // Built field by field: object rest and spread copies went through the engine's slow generic path
   // and took a noticeable share of a small scene's pulse.
   const signals: HeatSignal[] = [
     { signal: 'member_momentum', source: 'fusion', unit: 'log growth of daily organic engagement (confidence-weighted mean)', raw: s.momentum ?? 0, normalized: s.momentum === null ? 0 : logistic(s.momentum, 0, p.momentumScale), available: s.momentum !== null, w: p.weights.momentum },
     { signal: 'rising_members', source: 'fusion', unit: 'confidence-weighted share of members rising', raw: s.risingShare ?? 0, normalized: s.risingShare === null ? 0 : clamp01(s.risingShare / p.risingShareSaturation), available: s.risingShare !== null, w: p.weights.rising },
-    { signal: 'new_members', source: 'scenes', unit: 'new members per active member in the window', raw: perActive(s.newMembers), normalized: clamp01(perActive(s.newMembers) / p.newMemberSaturation), available: true, w: p.weights.newMembers },
+    { signal: 'new_members', source: 'scenes', unit: 'new members per active member in the window', raw: perActive(s.newMembers), normalized: membershipsKnown ? clamp01(perActive(s.newMembers) / p.newMemberSaturation) : 0, available: membershipsKnown, w: p.weights.newMembers },
     { signal: 'tastemaker_activity', source: 'mig', unit: 'new tastemaker links per active member in the window', raw: perActive(s.newLinks ?? 0), normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / p.tastemakerScale), available: s.newLinks !== null, w: p.weights.tastemakers },
   ];
   // Small scenes are noisy: shrink each signal toward its neutral value by n / (n + k).
@@ -438,7 +444,7 @@ function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
  * Computes a scene's pulse as of `input.asOfMs`.
  * @example
  * ```ts
- * const pulse = computePulse({ scene, members, engagement, networks, campaigns, sources, asOfMs, nowMs }, config.scenes.pulse);
+ * const pulse = computePulse({ scene, members, engagement, networks, sources, asOfMs, nowMs, membershipsAsOfMs }, config.scenes.pulse);
  * pulse.heat; pulse.stage; pulse.explanation;
  * ```
  */
@@ -450,8 +456,9 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
   const engagementOf = new Float64Array(prepared.n);
   const now = windowSignals(prepared, p, endDay, 0, haveNetworks, growthOf, engagementOf);
   const before = windowSignals(prepared, p, endDay, p.windowDays, haveNetworks);
-  const cur = heatOf(now, p);
-  const prev = heatOf(before, p);
+  const membershipsKnown = input.membershipsAsOfMs !== null;
+  const cur = heatOf(now, p, membershipsKnown);
+  const prev = heatOf(before, p, membershipsKnown);
   const growth = (cur.heat - prev.heat) / Math.max(prev.heat, 10);
 
   // Evidence: the share of signal weight available, times the share of members each read covered.
@@ -459,7 +466,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
   const engagementCoverage = input.engagement.size / memberCount;
   const networkCoverage = input.networks.size / memberCount;
   const evidence =
-    input.members.length === 0
+    input.members.length === 0 || !membershipsKnown
       ? 0
       : (p.weights.momentum * engagementCoverage + p.weights.rising * engagementCoverage + p.weights.newMembers + p.weights.tastemakers * networkCoverage) /
         (p.weights.momentum + p.weights.rising + p.weights.newMembers + p.weights.tastemakers);
@@ -495,7 +502,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
     if (om === om) organic += om;
   }
 
-  const degraded = Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
+  const degraded = !membershipsKnown || Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
   const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
   return {
     scene_slug: input.scene.slug,
@@ -518,6 +525,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
     sources: input.sources,
     status: degraded ? 'degraded' : 'ok',
     asOf: new Date(input.asOfMs).toISOString(),
+    memberships_as_of: membershipsKnown ? new Date(input.membershipsAsOfMs).toISOString() : null,
     updated_at: new Date(input.nowMs).toISOString(),
     model_version: PULSE_MODEL_VERSION,
   };

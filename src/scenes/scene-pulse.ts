@@ -83,6 +83,11 @@ export interface ScenePulseDeps {
   readonly clock: Clock;
   /** Cache for pulses (single-flight, grace). */
   readonly cache: Cache<unknown>;
+  /**
+   * As-of instant of the membership refresh the stored memberships come from (epoch ms), or null
+   * when they were never computed. @default the latest `as_of` in `stores.scene_memberships`
+   */
+  readonly membershipsAsOf?: () => Promise<number | null>;
 }
 
 class PulseFailure extends Error {
@@ -241,6 +246,12 @@ export class ScenePulse {
     );
   }
 
+  async #membershipsAsOf(): Promise<number | null> {
+    if (this.#d.membershipsAsOf) return this.#d.membershipsAsOf();
+    const [row] = await this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
+    return row ? parseInstant(row.as_of) : null;
+  }
+
   async #withDeadline<T>(ms: number, work: (deadline: Deadline) => Promise<T>): Promise<T> {
     const deadline = createDeadline(ms);
     try {
@@ -334,7 +345,7 @@ export class ScenePulse {
       },
       get: (slug: string): Pulse | PulseFailure | undefined => results.get(slug),
     };
-    const scenes = await stores.scenes.getMany(slugs.map((slug) => ({ slug })));
+    const [scenes, membershipsAsOfMs] = await Promise.all([stores.scenes.getMany(slugs.map((slug) => ({ slug }))), this.#membershipsAsOf()]);
     const bySlug = new Map(scenes.map((s) => [s.slug, s]));
     const asOfMs = asOf.getTime();
     const found = slugs.filter((slug) => bySlug.has(slug));
@@ -383,7 +394,7 @@ export class ScenePulse {
       const scene = bySlug.get(slug)!;
       const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes(eAll), mig: countOutcomes(nAll) };
       try {
-        out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs }, config.scenes.pulse));
+        out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs, membershipsAsOfMs }, config.scenes.pulse));
       } catch (err) {
         out.set(slug, new PulseFailure('error', `Pulse computation failed for ${slug}: ${err instanceof Error ? err.message : String(err)}`));
       }

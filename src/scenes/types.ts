@@ -105,10 +105,16 @@ export interface ScenePulseSnapshot {
   readonly confidence: number;
   /** Outcomes of the source reads behind this pulse. */
   readonly sources: Partial<Record<SourceName, OutcomeCounts>>;
-  /** `degraded` when a source was absent, failed or timed out. */
+  /** `degraded` when a source was absent, failed or timed out, or when memberships were never computed (`memberships_as_of` null). */
   readonly status: 'ok' | 'degraded';
   /** Instant the pulse is computed as of (ISO). */
   readonly asOf: string;
+  /**
+   * As-of instant of the membership refresh the members come from (ISO), or null when memberships
+   * were never computed (no `refresh()` yet, or none could read the artist universe): the pulse then
+   * counts no member, has confidence 0 and is `degraded`.
+   */
+  readonly memberships_as_of: string | null;
   /** When it was computed (ISO). */
   readonly updated_at: string;
   /** Version of the pulse model. */
