@@ -151,6 +151,46 @@ describe('source gateway', () => {
     gateway.close();
   });
 
+  it('hands on thousands of slots freed by queued calls that timed out, then keeps serving the source', async () => {
+    const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 1_000, maxBatchSize: 1 });
+    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 1 } } }) });
+    const keys = Array.from({ length: 20_000 }, (_, i) => `artist-${i}`);
+    const cut = gateway.batch('mig', 'getArtists', keys, { asOf, deadline: createDeadline(10) });
+    await vi.advanceTimersByTimeAsync(10);
+    const out = await cut;
+    expect(countOutcomes(out.values())).toMatchObject({ timeout: 20_000 });
+    // The limiter is whole again: a later batch without a deadline gets through.
+    const later = gateway.batch('mig', 'getArtists', ['artist-a'], { asOf });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await later).get('artist-a')).toMatchObject({ status: 'ok' });
+    expect(stats.calls).toBe(2);
+    gateway.close();
+  });
+
+  it('turns a payload that throws when read into an error for that key, never a rejection', async () => {
+    const fusion: FusionAdapter = {
+      getEngagement: async (ks) =>
+        new Map(
+          ks.map((k) => [
+            k,
+            k === 'artist-b'
+              ? ({
+                  get start(): string {
+                    throw new Error('boom');
+                  },
+                } as never)
+              : ({ start: '2026-05-01', organic: [1, 2], paid: [0, 0] } as never),
+          ]),
+        ),
+      getCampaigns: async () => new Map(),
+    };
+    const gateway = createSourceGateway({ sources: { fusion } });
+    const out = await gateway.batch('fusion', 'getEngagement', ['artist-a', 'artist-b', 'artist-c'], { asOf });
+    expect([...out.values()].map((o) => o.status)).toEqual(['ok', 'error', 'ok']);
+    expect(out.get('artist-b')).toMatchObject({ reason: 'invalid_payload', message: expect.stringContaining('boom') });
+    gateway.close();
+  });
+
   it('closing the gateway settles queued calls as aborted without calling the source', async () => {
     const { mig, stats } = chaosMig(() => 'hang', { maxBatchSize: 1 });
     const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 1 } } }) });

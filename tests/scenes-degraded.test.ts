@@ -207,3 +207,26 @@ describe('memberships never computed', () => {
     expect(healthy.total_members).toBeGreaterThan(0);
   });
 });
+
+describe('memberships_as_of follows the stores, not a stale memo', () => {
+  it('a refresh after a pulse was read still snapshots every scene', async () => {
+    const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
+    await radar.scenes.importCatalog(world.catalog);
+    expect((await radar.scenes.pulse.getScenePulse(SCENE)).memberships_as_of).toBeNull();
+    const report = await radar.refresh();
+    expect(report.scenes.snapshots).toBe(world.catalog.scenes.length);
+    expect(await radar.scenes.pulse.getScenePulse(SCENE)).toMatchObject({ status: 'ok', memberships_as_of: NOW.toISOString() });
+    await radar.close();
+  });
+
+  it('a reader over shared stores sees the memberships another radar computed after its first read', async () => {
+    const shared = memoryScenesStores();
+    const reader = createSceneRadar({ sources: world.sources, stores: { scenes: shared }, clock: fixedClock(NOW) });
+    await reader.scenes.importCatalog(world.catalog);
+    expect((await reader.scenes.pulse.getScenePulse(SCENE, true)).status).toBe('degraded');
+    const writer = createSceneRadar({ sources: world.sources, stores: { scenes: shared }, clock: fixedClock(NOW) });
+    await writer.refresh();
+    expect(await reader.scenes.pulse.getScenePulse(SCENE, true)).toMatchObject({ status: 'ok', memberships_as_of: NOW.toISOString(), total_members: healthy.total_members });
+    await Promise.all([reader.close(), writer.close()]);
+  });
+});

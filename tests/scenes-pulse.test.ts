@@ -227,6 +227,13 @@ describe('computePulse', () => {
   const input = { scene: { slug: 'indie-uk-brighton', name: 'Brighton Indie', region: 'uk' }, members, engagement, networks, sources: {}, asOfMs, nowMs: asOfMs, membershipsAsOfMs: asOfMs };
   const shuffled = <V>(m: Map<string, V>): Map<string, V> => new Map([...m].sort((a, b) => (a[0].split('').reverse().join('') < b[0].split('').reverse().join('') ? -1 : 1)));
 
+  it('counts no member when memberships were never computed, whatever members it is given', () => {
+    const p = computePulse({ ...input, membershipsAsOfMs: null }, params);
+    expect(p).toMatchObject({ status: 'degraded', memberships_as_of: null, total_members: 0, heat: 0, confidence: 0, top_artists: [] });
+    expect(p.explanation.every((x) => !x.available && x.contribution === 0)).toBe(true);
+    expect(computePulse(input, params)).toMatchObject({ memberships_as_of: NOW.toISOString(), total_members: n });
+  });
+
   it('gives the same pulse whatever the order of the maps, with or without keys of non-members', () => {
     const reference = computePulse(input, params);
     expect(reference.active_members).toBeGreaterThan(0);

@@ -178,6 +178,9 @@ export class ScenesEngine {
     try {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
       const memberships = await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso }, at, deadline);
+      // The memberships just written are what the snapshots below must see.
+      this.#replays.clear();
+      this.#refreshed = undefined;
       const scenes = await this.#d.stores.scenes.scan();
       // Without the universe (MIG down) there are no circles: keep the relationships we have.
       let relationships = 0;
@@ -268,7 +271,11 @@ export class ScenesEngine {
     this.#refreshed ??= this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 }).then(([row]) => (row ? parseInstant(row.as_of) : null));
     const pending = this.#refreshed;
     try {
-      return await pending;
+      const at = await pending;
+      // "Never refreshed" is not kept: another radar over the same stores may refresh at any time
+      // (and reading an empty table again costs nothing).
+      if (at === null && this.#refreshed === pending) this.#refreshed = undefined;
+      return at;
     } catch (e) {
       if (this.#refreshed === pending) this.#refreshed = undefined;
       throw e;

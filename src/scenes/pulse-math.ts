@@ -448,7 +448,10 @@ function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
  * pulse.heat; pulse.stage; pulse.explanation;
  * ```
  */
-export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnapshot {
+export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnapshot {
+  // Without memberships no member can be counted: whatever members were passed are not known to be the scene's.
+  const membershipsKnown = given.membershipsAsOfMs !== null;
+  const input: PulseInput = membershipsKnown ? given : { ...given, members: [], engagement: new Map(), networks: new Map() };
   const endDay = lastCompleteDay(input.asOfMs);
   const prepared = prepare(input, endDay, p.windowDays);
   const haveNetworks = input.networks.size > 0;
@@ -456,7 +459,6 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
   const engagementOf = new Float64Array(prepared.n);
   const now = windowSignals(prepared, p, endDay, 0, haveNetworks, growthOf, engagementOf);
   const before = windowSignals(prepared, p, endDay, p.windowDays, haveNetworks);
-  const membershipsKnown = input.membershipsAsOfMs !== null;
   const cur = heatOf(now, p, membershipsKnown);
   const prev = heatOf(before, p, membershipsKnown);
   const growth = (cur.heat - prev.heat) / Math.max(prev.heat, 10);
@@ -525,7 +527,7 @@ export function computePulse(input: PulseInput, p: PulseParams): ScenePulseSnaps
     sources: input.sources,
     status: degraded ? 'degraded' : 'ok',
     asOf: new Date(input.asOfMs).toISOString(),
-    memberships_as_of: membershipsKnown ? new Date(input.membershipsAsOfMs).toISOString() : null,
+    memberships_as_of: given.membershipsAsOfMs === null ? null : new Date(given.membershipsAsOfMs).toISOString(),
     updated_at: new Date(input.nowMs).toISOString(),
     model_version: PULSE_MODEL_VERSION,
   };

@@ -112,6 +112,11 @@ function createSlots(concurrency: number): Slots {
   let active = 0;
   const queue: Array<(() => void) | undefined> = [];
   let head = 0;
+  // Releases not yet handed on. A queued task settled while it waited (its deadline passed)
+  // releases its slot at once, inside `next()`: those releases are counted and handed on by the
+  // loop below rather than by recursion, so thousands of them cannot overflow the stack.
+  let freed = 0;
+  let draining = false;
   return {
     enter(task) {
       if (active < concurrency) {
@@ -120,15 +125,25 @@ function createSlots(concurrency: number): Slots {
       } else queue.push(task);
     },
     release() {
-      if (head < queue.length) {
-        const next = queue[head]!;
-        queue[head++] = undefined;
-        if (head === queue.length) {
-          queue.length = 0;
-          head = 0;
+      freed++;
+      if (draining) return;
+      draining = true;
+      try {
+        while (freed > 0) {
+          freed--;
+          if (head < queue.length) {
+            const next = queue[head]!;
+            queue[head++] = undefined;
+            if (head === queue.length) {
+              queue.length = 0;
+              head = 0;
+            }
+            next();
+          } else active--;
         }
-        next();
-      } else active--;
+      } finally {
+        draining = false;
+      }
     },
   };
 }
@@ -306,17 +321,22 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         } else if (result.kind === 'ok') {
           const map = result.value as Map<string, unknown>;
           for (const k of chunk) {
-            if (!map.has(k)) {
-              out.set(k, { status: 'missing', provenance: p });
-              continue;
+            try {
+              if (!map.has(k)) {
+                out.set(k, { status: 'missing', provenance: p });
+                continue;
+              }
+              const parsed = parsePayload(schema, map.get(k));
+              out.set(
+                k,
+                parsed.success
+                  ? { status: 'ok', value: parsed.data as T, provenance: p }
+                  : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p },
+              );
+            } catch (error) {
+              // A payload that throws when read (a getter, a proxy) is bad data for that key, not a crash.
+              out.set(k, { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${describe(error)}`, provenance: p });
             }
-            const parsed = parsePayload(schema, map.get(k));
-            out.set(
-              k,
-              parsed.success
-                ? { status: 'ok', value: parsed.data as T, provenance: p }
-                : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p },
-            );
           }
         } else {
           for (const k of chunk) {
