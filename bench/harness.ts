@@ -44,14 +44,5 @@ export function round(value: number, digits = 3): number {
   return Math.round(value * f) / f;
 }
 
-/** A small seeded PRNG (mulberry32), so every run builds the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A small seeded PRNG (mulberry32), so every run builds the same data: the backtests' one. */
+export { mulberry32 as rng } from './backtest/bootstrap.js';

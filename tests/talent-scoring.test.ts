@@ -27,6 +27,7 @@ import {
   type SignalRead,
   type TalentModelConfig,
 } from 'scene-radar';
+import { mulberry32 } from '../bench/backtest/bootstrap.js';
 
 const ASOF = '2026-11-25T00:00:00.000Z';
 const END = '2026-11-24';
@@ -36,16 +37,7 @@ const READS: SignalRead[] = ['record', 'network', 'releases', 'campaigns', 'enga
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const rng = mulberry32;
 /** Standard normal from a uniform source (Box-Muller). */
 const normal = (u: () => number): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 
