@@ -21,6 +21,7 @@ import {
   SlugSchema,
   TastemakerLinkSchema,
   WorkspaceSchema,
+  observedAtMs,
   type ScenePulseSummary,
   type Workspace,
 } from 'scene-radar';
@@ -131,12 +132,12 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
       h.record.slug,
       deepFreeze({
         ...h,
-        tastemakers: byTime(h.tastemakers, (l) => Date.parse(l.since)),
-        collaborators: byTime(h.collaborators, (l) => Date.parse(l.since)),
+        tastemakers: byTime(h.tastemakers, (l) => observedAtMs(l.since)),
+        collaborators: byTime(h.collaborators, (l) => observedAtMs(l.since)),
         releases: byTime(h.releases, (r) => day(r.releasedAt)),
         campaigns: byTime(h.campaigns, (c) => day(c.start)),
-        articles: byTime(h.articles, (a) => Date.parse(a.publishedAt)),
-        events: byTime(h.events, (e) => Date.parse(e.at)),
+        articles: byTime(h.articles, (a) => observedAtMs(a.publishedAt)),
+        events: byTime(h.events, (e) => observedAtMs(e.at)),
         memberships: byTime(h.memberships, (m) => -m.confidence),
       }),
     );

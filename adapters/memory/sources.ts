@@ -9,6 +9,7 @@ import {
   dayOf,
   dayStart,
   lastCompleteDay,
+  observedAtMs,
   type BatchResult,
   type CMGAdapter,
   type CoverageAdapter,
@@ -57,7 +58,8 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const time = (iso: string): number => Date.parse(iso);
+/** When an observation is known (a bare day: at its end, the contracts' as-of rule). */
+const time = (stamp: string): number => observedAtMs(stamp);
 
 /** Slices a dense daily series to `[fromDay, toDay]`. */
 function sliceDaily<T>(start: string, values: readonly T[], fromDay: string, toDay: string): { start: string; values: T[] } {

@@ -6,12 +6,19 @@
  */
 import { z } from 'zod';
 import { SlugSchema } from '../core/slug.js';
+import { endOfDayInstant } from '../core/time.js';
 import { MAX_SERIES_DAYS, isDailyValues } from './daily-values.js';
 
 /** A UTC calendar day, `YYYY-MM-DD`. */
 export const DaySchema = z.iso.date();
 /** An instant, ISO 8601 with `Z` or an offset. */
 export const InstantSchema = z.iso.datetime({ offset: true });
+/**
+ * When an observation became known: an instant, or a bare day `YYYY-MM-DD` for data a host only
+ * dates by day. A day is read as the end of that day (the next midnight UTC, written back as that
+ * instant): a daily value dated `D` is known at the end of `D` (docs/adapters.md, "As of").
+ */
+export const ObservedInstantSchema = z.union([InstantSchema, DaySchema.transform(endOfDayInstant)]);
 const unit = z.number().min(0).max(1);
 
 export { MAX_SERIES_DAYS };
@@ -43,8 +50,13 @@ export const ArtistRecordSchema = z.object({
   homeRegion: z.string().min(1).max(64),
   /** Home city slug, if known (`brighton`). */
   homeCity: z.string().min(1).max(128).nullable(),
-  /** When the graph first knew this artist. */
+  /** When the graph first knew this artist (the start of the host's data for artists older than it). */
   firstSeen: InstantSchema,
+  /**
+   * The artist's debut (first release or first public appearance), if known: career age counts
+   * from here. Absent or null means unknown, never the start of the host's data.
+   */
+  debut: DaySchema.nullable().optional(),
 });
 /** An artist record from MIG. */
 export type ArtistRecord = z.infer<typeof ArtistRecordSchema>;
@@ -62,8 +74,8 @@ export const TastemakerLinkSchema = z.object({
   kind: TastemakerKindSchema,
   /** Strength of the backing (the tastemaker's reach times its commitment), 0-1. */
   weight: unit,
-  /** When the link first appeared. */
-  since: InstantSchema,
+  /** When the link first appeared (a bare day: known at its end). */
+  since: ObservedInstantSchema,
 });
 /** A tastemaker link. */
 export type TastemakerLink = z.infer<typeof TastemakerLinkSchema>;
@@ -74,8 +86,8 @@ export const CollaboratorLinkSchema = z.object({
   artist: SlugSchema,
   /** Number of joint works (or another strength measure the host uses), > 0. */
   weight: z.number().finite().positive(),
-  /** When the collaboration first appeared. */
-  since: InstantSchema,
+  /** When the collaboration first appeared (a bare day: known at its end). */
+  since: ObservedInstantSchema,
 });
 /** A collaborator link. */
 export type CollaboratorLink = z.infer<typeof CollaboratorLinkSchema>;
@@ -166,8 +178,8 @@ export type EngagementSeries = z.infer<typeof EngagementSeriesSchema>;
 export const ArticleSchema = z.object({
   /** Article id. */
   id: z.string().min(1).max(256),
-  /** Publication instant. */
-  publishedAt: InstantSchema,
+  /** Publication instant (a bare day: known at its end). */
+  publishedAt: ObservedInstantSchema,
   /** Outlet slug. */
   outlet: z.string().min(1).max(128),
   /** Outlet quality (reach x editorial weight), 0-1. */
@@ -194,8 +206,8 @@ export const RcfEventSchema = z.object({
   id: z.string().min(1).max(256),
   /** Event type. */
   type: RcfEventTypeSchema,
-  /** When it happened. */
-  at: InstantSchema,
+  /** When it happened; a bare day `YYYY-MM-DD` (a daily observation) is known at the end of that day. */
+  at: ObservedInstantSchema,
   /** Importance of the event (reach of the playlist, station, chart position...), >= 0. */
   weight: count,
   /** Region code where it happened, if any. */

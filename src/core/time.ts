@@ -7,6 +7,39 @@
 /** Milliseconds in one day. */
 export const DAY_MS = 86_400_000;
 
+/**
+ * The instant a day-dated observation becomes known: the end of its day (the next midnight UTC),
+ * as an ISO string. The one as-of rule for daily data: a value dated `D` is known at the end of `D`,
+ * so a score as of a day boundary neither drops the day that just ended nor reads the one that
+ * just began.
+ * @example
+ * ```ts
+ * endOfDayInstant('2026-03-01'); // '2026-03-02T00:00:00.000Z'
+ * ```
+ */
+export function endOfDayInstant(day: string): string {
+  return new Date(dayStart(day) + DAY_MS).toISOString();
+}
+
+const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Epoch ms at which an observation stamped `stamp` is known: an instant as written, a bare day
+ * (`YYYY-MM-DD`) at the end of that day ({@link endOfDayInstant}). NaN when neither.
+ * @example
+ * ```ts
+ * observedAtMs('2026-03-01T12:00:00Z') === Date.parse('2026-03-01T12:00:00Z');
+ * observedAtMs('2026-03-01') === Date.parse('2026-03-02T00:00:00Z');
+ * ```
+ */
+export function observedAtMs(stamp: string): number {
+  if (stamp.length === 10 && DAY_ONLY.test(stamp)) {
+    const t = Date.parse(`${stamp}T00:00:00.000Z`);
+    return Number.isFinite(t) ? t + DAY_MS : Number.NaN;
+  }
+  return parseInstant(stamp);
+}
+
 /** The UTC day (`YYYY-MM-DD`) containing `ms`. */
 export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -19,6 +19,8 @@ export interface UniverseWalk {
   readonly artists: ArtistRecord[];
   /** How the walk went. */
   readonly status: 'ok' | 'timeout' | 'error' | 'absent';
+  /** Why the walk failed (client-safe), when `status` is not `ok`. */
+  readonly reason?: string;
 }
 
 /**
@@ -35,12 +37,14 @@ export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline:
   const seen = new Set<string>();
   do {
     if (cursor !== null) {
-      if (seen.has(cursor) || seen.size >= MAX_PAGES) return { artists: [], status: 'error' };
+      if (seen.has(cursor) || seen.size >= MAX_PAGES) return { artists: [], status: 'error', reason: seen.has(cursor) ? `MIG listArtists returned cursor ${JSON.stringify(cursor.slice(0, 64))} twice` : `MIG listArtists gave more than ${MAX_PAGES} pages` };
       seen.add(cursor);
     }
     const at: string | null = cursor;
     const page: ItemOutcome<z.infer<typeof PageSchema>> = await gateway.call('mig', 'listArtists', PageSchema, (mig, o) => mig.listArtists({ cursor: at, limit: pageSize }, o), { asOf, deadline });
-    if (page.status !== 'ok') return { artists: [], status: page.status === 'timeout' ? 'timeout' : page.status === 'absent' ? 'absent' : 'error' };
+    if (page.status === 'timeout') return { artists: [], status: 'timeout', reason: `MIG listArtists timed out (${page.reason})` };
+    if (page.status === 'absent') return { artists: [], status: 'absent', reason: 'no MIG source is configured' };
+    if (page.status !== 'ok') return { artists: [], status: 'error', reason: page.status === 'error' ? `MIG listArtists failed (${page.reason}): ${page.message}` : 'MIG listArtists answered without a page' };
     out.push(...page.value.items);
     cursor = page.value.nextCursor;
   } while (cursor !== null);
