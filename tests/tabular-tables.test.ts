@@ -21,9 +21,9 @@ function failure(f: () => unknown): SceneRadarError {
 }
 
 describe('row schemas', () => {
-  it('coerce CSV strings: numbers, blanks to null, bare days to instants, lists and vectors', () => {
+  it('coerce CSV strings: numbers, blanks to null, bare days to instants at their end, lists and vectors', () => {
     expect(TABULAR_ROW_SCHEMAS.events.parse({ artist: ' nova-static ', id: '', type: 'radio_play', at: '2025-03-01', weight: ' 4.5 ', region: '' })).toEqual({
-      artist: 'nova-static', id: null, type: 'radio_play', at: '2025-03-01T00:00:00Z', weight: 4.5, region: null,
+      artist: 'nova-static', id: null, type: 'radio_play', at: '2025-03-02T00:00:00.000Z', weight: 4.5, region: null,
     });
     expect(TABULAR_ROW_SCHEMAS.releases.parse({ artist: 'a', release_id: 'r1', released_at: '2025-01-02', vector: '0.1; 2  -3', microgenres: 'dream-pop; ;shoegaze' })).toMatchObject({
       vector: [0.1, 2, -3], microgenres: ['dream-pop', 'shoegaze'],
@@ -98,13 +98,11 @@ describe('createTabularSources', () => {
     const e = failure(() =>
       createTabularSources({
         artists: parseCsv(`${CSV.artists}nova-static,Again,uk,,2025-01-01\n`),
-        engagement: parseCsv('artist,day,organic,paid\nnova-static,2025-01-01,1,0\nnova-static,2025-01-01,2,0\n'),
         collaborators: parseCsv('artist_a,artist_b,weight,since\nnova-static,nova-static,1,2025-01-01\n'),
         releases: parseCsv('artist,release_id,released_at,vector,microgenres\nnova-static,r,2025-01-01,1,\nnova-static,r,2025-01-02,1,\n'),
       }),
     );
     expect(e.message).toMatch(/duplicate artist slug nova-static \(first on line 2\)/);
-    expect(e.message).toMatch(/duplicate engagement row for nova-static on 2025-01-01 \(first on line 2\)/);
     expect(e.message).toMatch(/an artist cannot collaborate with itself/);
     expect(e.message).toMatch(/duplicate release r of nova-static/);
   });
@@ -139,7 +137,7 @@ describe('createTabularSources', () => {
     const d = createTabularSources({ events: parseCsv(CSV.events), releases: parseCsv(CSV.releases) }, { derivedHomeRegion: 'gb' }).dataset;
     expect(d.artistSlugs()).toEqual(['glass-orchard', 'late-bloom', 'nova-static', 'pale-harbour']);
     // Earliest observation: a release day (its midnight) or an event instant.
-    expect(d.artistRecord('glass-orchard')).toEqual({ slug: 'glass-orchard', name: 'glass-orchard', homeRegion: 'gb', homeCity: null, firstSeen: '2025-08-15T00:00:00.000Z' });
+    expect(d.artistRecord('glass-orchard')).toEqual({ slug: 'glass-orchard', name: 'glass-orchard', homeRegion: 'gb', homeCity: null, firstSeen: '2025-08-15T00:00:00.000Z', debut: null });
     expect(d.artistRecord('pale-harbour')?.firstSeen).toBe('2025-02-20T00:00:00.000Z');
     expect(sources.mig).toBeUndefined();
     expect((await sources.rcf!.getEvents(['late-bloom'], opts)).has('late-bloom')).toBe(false);

@@ -1,9 +1,9 @@
 /**
  * @module adapters/tabular/build-histories
- * Links validated rows into artist histories: checks what a single row cannot show (unknown
- * artists, duplicate keys, a campaign ending before it starts, a collaboration with oneself),
- * generates missing ids, derives the artist universe when there is no `artists` table, and turns
- * per-day rows into dense series.
+ * Links validated (and aggregated) rows into artist histories: checks what a single row cannot
+ * show (unknown artists, duplicate keys, a campaign ending before it starts, a collaboration
+ * with oneself), generates missing ids, derives the artist universe when there is no `artists`
+ * table, and turns per-day rows into dense series.
  */
 import { dayOf, dayStart, MAX_SERIES_DAYS, parseInstant, type ArtistRecord, type CollaboratorLink, type ScenePulseSummary, type Workspace } from 'scene-radar';
 import type { ArtistHistory, DatedMembership } from 'scene-radar/adapters/memory';
@@ -71,7 +71,7 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
         continue;
       }
       artistLines.set(row.slug, line);
-      records.set(row.slug, { slug: row.slug, name: row.name, homeRegion: row.home_region, homeCity: row.home_city, firstSeen: row.first_seen });
+      records.set(row.slug, { slug: row.slug, name: row.name, homeRegion: row.home_region, homeCity: row.home_city, firstSeen: row.first_seen, debut: row.debut });
       accepted++;
     }
     log.accept('artists', accepted);
@@ -175,12 +175,11 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   linkDaily('engagement', tables.engagement, (r) => [r.organic, r.paid]);
   linkDaily('coherence', tables.coherence, (r) => [r.value]);
 
-  /** Per-day rows: one per artist and day, inside the shared span, within the longest series. */
+  /** Per-day rows (one per artist and day: aggregation merged the rest), inside the shared span, within the longest series. */
   function linkDaily<T extends 'engagement' | 'coherence'>(table: T, rows: Located<TabularRowOf<T>>[] | undefined, values: (row: TabularRowOf<T>) => (number | null)[]): void {
     if (!rows) return;
     const firstDay = new Map<string, number>();
     if (!span) for (const { row } of rows) firstDay.set(row.artist, Math.min(firstDay.get(row.artist) ?? Infinity, dayNumber(row.day)));
-    const seen = new Map<string, number>();
     let accepted = 0;
     for (const { row, line } of rows) {
       const day = dayNumber(row.day);
@@ -193,15 +192,8 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
         reject(table, line, 'day', `${row.day} is more than ${MAX_SERIES_DAYS} days after the artist's first ${table} day`);
         continue;
       }
-      const key = `${row.artist}\u0000${day}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        reject(table, line, 'day', `duplicate ${table} row for ${row.artist} on ${row.day} (first on line ${first})`);
-        continue;
-      }
       const d = draftOf(table, line, 'artist', row.artist, dayStart(row.day));
       if (!d) continue;
-      seen.set(key, line);
       d[table].push({ day, values: values(row) });
       accepted++;
     }
@@ -211,7 +203,7 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   if (!closed) {
     // Derived universe: sorted slugs, first seen at the earliest observation.
     for (const slug of [...drafts.keys()].sort()) {
-      records.set(slug, { slug, name: slug, homeRegion: options.derivedHomeRegion, homeCity: null, firstSeen: new Date(drafts.get(slug)!.firstMs).toISOString() });
+      records.set(slug, { slug, name: slug, homeRegion: options.derivedHomeRegion, homeCity: null, firstSeen: new Date(drafts.get(slug)!.firstMs).toISOString(), debut: null });
     }
   }
 

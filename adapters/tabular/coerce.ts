@@ -6,7 +6,7 @@
  * schemas: a union tries and fails a branch per cell, which costs a lot over 350,000 rows.
  */
 import { z } from 'zod';
-import { DaySchema, InstantSchema, SlugSchema } from 'scene-radar';
+import { DaySchema, endOfDayInstant, InstantSchema, SlugSchema } from 'scene-radar';
 
 /** True for a cell that holds nothing: absent, null, or a blank string. */
 export const isBlank = (v: unknown): v is undefined | null | '' => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -81,18 +81,25 @@ export function nullableStringCell<O extends z.ZodType<string, string>>(check: O
   return orNull(stringCell(check));
 }
 
-/** A slug cell (trimmed; must already match the slug pattern). */
-export const slugCell = stringCell(SlugSchema);
+/**
+ * A slug cell (trimmed; must already match the slug pattern). An empty one gets one message of
+ * its own rather than both of the slug schema's: it is usually a blank name in the export.
+ */
+export const slugCell = stringCell(z.string().min(1, { error: "empty slug (slugify gives '' only for a blank name)", abort: true }).pipe(SlugSchema));
 
 /**
- * An instant: ISO 8601 with `Z` or an offset, a bare day (`2025-03-01`, read as its midnight
- * UTC), or a `Date` from a host's `map`.
+ * An instant: ISO 8601 with `Z` or an offset (kept as written), a `Date` from a host's `map`,
+ * or a bare day. A bare day `D` is read as the end of `D` (`2025-03-01` becomes
+ * `2025-03-02T00:00:00.000Z`): a value dated by its day is known once that day is over, so a
+ * read as of `D` 00:00 does not see it and a read as of `D + 1` 00:00 does (the contracts'
+ * as-of rule, `endOfDayInstant`).
  */
 export const instantCell = cell(isStringOrDate, 'an ISO 8601 instant')
   .transform((v) => {
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
     const s = v.trim();
-    return DATE_ONLY.test(s) ? `${s}T00:00:00Z` : s;
+    // A malformed day (`2025-02-30`) is left as written for the schema to reject with its message.
+    return DATE_ONLY.test(s) && DaySchema.safeParse(s).success ? endOfDayInstant(s) : s;
   })
   .pipe(InstantSchema);
 

@@ -1,11 +1,12 @@
 /**
  * @module adapters/tabular/create-sources
- * The factory: canonical tables in, read-only sources out. Tables are validated and linked in
- * full before anything is built, so a call either returns complete sources with a report, or
- * throws and returns nothing half-built.
+ * The factory: canonical tables in, read-only sources out. Tables are mapped, validated,
+ * aggregated and linked in full before anything is built, so a call either returns complete
+ * sources with a report, or throws and returns nothing half-built.
  */
 import { SceneRadarError, type SceneRadarSources, type SourceName } from 'scene-radar';
 import { createEagerDataset, createMemorySources, type MemoryDataset, type MemorySourcesOptions } from 'scene-radar/adapters/memory';
+import { AGGREGATION_CHOICES, aggregateTables, type TabularAggregation } from './aggregate-rows.js';
 import { buildHistories, type ValidatedTables } from './build-histories.js';
 import type { SeriesSpan } from './dense-series.js';
 import { RejectionLog, type TabularReport } from './rejections.js';
@@ -17,8 +18,18 @@ export type TabularTables = { readonly [T in TabularTableName]?: TabularTableInp
 
 /** Options for {@link createTabularSources}. */
 export interface TabularSourcesOptions extends MemorySourcesOptions {
-  /** Per-table row adapters: rename the host's columns, transform values, drop rows. @default none */
+  /**
+   * Per-table row adapters: rename the host's columns, transform values, drop a line (`null`)
+   * or turn it into several rows (an array). @default none
+   */
   readonly map?: TabularRowMaps;
+  /**
+   * How rows that share a key are combined after the map and validation, per table: engagement
+   * and coherence per artist and day, collaborators per pair, events and articles per artist
+   * and id. Give only the tables whose rule you want to change.
+   * @default { engagement: 'max', coherence: 'mean', collaborators: 'max', events: 'last', articles: 'last' }
+   */
+  readonly aggregate?: TabularAggregation;
   /**
    * What to do with an invalid row: `'throw'` a `CONFIG_INVALID` {@link SceneRadarError}
    * listing every table's invalid rows (nothing is built), or `'skip'` them and list them in the
@@ -62,14 +73,20 @@ function checkOptions(tables: TabularTables, options: TabularSourcesOptions): vo
   for (const name of Object.keys(tables)) if (!known.has(name)) throw bad(`unknown table "${name}" (known: ${TABULAR_TABLE_NAMES.join(', ')})`);
   for (const name of Object.keys(options.map ?? {})) if (!known.has(name)) throw bad(`map for unknown table "${name}"`);
   if (options.onInvalidRow !== undefined && options.onInvalidRow !== 'throw' && options.onInvalidRow !== 'skip') throw bad(`onInvalidRow must be 'throw' or 'skip'`);
+  for (const [name, rule] of Object.entries(options.aggregate ?? {})) {
+    const choices: readonly string[] | undefined = (AGGREGATION_CHOICES as Readonly<Record<string, readonly string[]>>)[name];
+    if (!choices) throw bad(`aggregate: no rule for table "${name}" (tables with one: ${Object.keys(AGGREGATION_CHOICES).join(', ')})`);
+    if (rule !== undefined && !choices.includes(rule as string)) throw bad(`aggregate.${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}`);
+  }
   const region = options.derivedHomeRegion;
   if (region !== undefined && (typeof region !== 'string' || region.length < 1 || region.length > 64)) throw bad('derivedHomeRegion must be 1-64 characters');
 }
 
 /**
  * Builds read-only sources over a host's exported tables (CSV or JSON-lines files already parsed,
- * or rows in memory). Each table is checked against its row schema (after the host's `map`),
- * linked (unknown artists, duplicate keys), and turned into the artist histories
+ * or rows in memory). Each table is checked against its row schema (after the host's `map`, which
+ * may drop a line or split it into several rows), rows sharing a key are combined (`aggregate`),
+ * then linked (unknown artists, duplicate keys), and turned into the artist histories
  * `createMemorySources` serves with full as-of behaviour. Without an `artists` table the universe
  * is every slug the other tables name (name = slug, first seen at its earliest observation).
  *
@@ -112,7 +129,8 @@ export function createTabularSources(tables: TabularTables, options: TabularSour
     const input = tables[name];
     if (input !== undefined) read(name, input);
   }
-  const linked = buildHistories(validated, { derivedHomeRegion: options.derivedHomeRegion ?? 'unknown', seriesSpan: options.seriesSpan, sources: sourcesOf }, log);
+  const aggregated = aggregateTables(validated, { aggregate: options.aggregate, sources: sourcesOf }, log);
+  const linked = buildHistories(aggregated, { derivedHomeRegion: options.derivedHomeRegion ?? 'unknown', seriesSpan: options.seriesSpan, sources: sourcesOf }, log);
   if (log.total > 0 && (options.onInvalidRow ?? 'throw') === 'throw') throw log.toError();
 
   const dataset = createEagerDataset({ histories: linked.histories, scenePulses: linked.scenePulses, workspaces: linked.workspaces });

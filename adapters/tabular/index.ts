@@ -30,7 +30,8 @@ export {
   type TabularRowOf,
   type TabularTableName,
 } from './row-schemas.js';
-export type { TabularRowMap, TabularRowMaps, TabularTableInput } from './validate-rows.js';
+export type { TabularMapResult, TabularRowMap, TabularRowMaps, TabularTableInput } from './validate-rows.js';
+export { DEFAULT_AGGREGATION, type DailyCombiner, type DuplicateIdRule, type TabularAggregation } from './aggregate-rows.js';
 export type { SeriesSpan } from './dense-series.js';
 export { MAX_LISTED_REJECTIONS, type RowRejection, type TabularReport, type TabularTableReport, type TabularTableReports } from './rejections.js';
 export { createTabularSources, TABLES_BY_SOURCE, type TabularSources, type TabularSourcesOptions, type TabularTables } from './create-sources.js';

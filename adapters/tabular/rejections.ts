@@ -1,8 +1,9 @@
 /**
  * @module adapters/tabular/rejections
- * The import report: rows read, accepted, dropped by the host's `map` and rejected per table,
- * with the first few rejections by line. Rejections are collected across every table before
- * anything is decided, so one error (or one report) shows all the problems, not only the first.
+ * The import report: rows read, mapped, accepted, dropped by the host's `map`, rejected and
+ * combined per table, with the first few rejections by line. Rejections are collected across
+ * every table before anything is decided, so one error (or one report) shows all the problems,
+ * not only the first.
  */
 import { SceneRadarError, type SourceName } from 'scene-radar';
 import { where } from './parsed-table.js';
@@ -25,16 +26,29 @@ export interface RowRejection {
   readonly message: string;
 }
 
-/** What happened to one table. */
+/**
+ * What happened to one table. The counts add up: `mapped = accepted + rejected + combined`, and
+ * without a `map` (or a map that returns one row per line) `mapped = read - dropped`.
+ */
 export interface TabularTableReport {
-  /** Rows read from the input. */
+  /** Rows (lines) read from the input. */
   readonly read: number;
+  /**
+   * Canonical rows after the host's `map`: one per line without a map; with one, the rows it
+   * returned (a line split in three counts three; a line whose map threw counts one, rejected).
+   */
+  readonly mapped: number;
   /** Rows that made it into the dataset. */
   readonly accepted: number;
-  /** Rows the host's `map` dropped by returning null (not errors). */
+  /** Lines the host's `map` dropped by returning null or an empty array (not errors). */
   readonly dropped: number;
   /** Rows rejected as invalid (skipped under `onInvalidRow: 'skip'`). */
   readonly rejected: number;
+  /**
+   * Rows merged into another row of the same key by the aggregation step (a group of three rows
+   * for one artist and day counts two); see `TabularSourcesOptions.aggregate`.
+   */
+  readonly combined: number;
   /** The first rejections, in input order (at most {@link MAX_LISTED_REJECTIONS}). */
   readonly rejections: readonly RowRejection[];
 }
@@ -56,9 +70,11 @@ export interface TabularReport {
 
 interface Counts {
   read: number;
+  mapped: number;
   accepted: number;
   dropped: number;
   rejected: number;
+  combined: number;
   rejections: RowRejection[];
 }
 
@@ -68,7 +84,7 @@ export class RejectionLog {
 
   /** Starts a table's counts. */
   open(table: TabularTableName, read: number): void {
-    this.counts.set(table, { read, accepted: 0, dropped: 0, rejected: 0, rejections: [] });
+    this.counts.set(table, { read, mapped: 0, accepted: 0, dropped: 0, rejected: 0, combined: 0, rejections: [] });
   }
 
   /** Records a rejected row. */
@@ -78,7 +94,17 @@ export class RejectionLog {
     if (c.rejections.length < MAX_LISTED_REJECTIONS) c.rejections.push(rejection);
   }
 
-  /** Records a row the host's map dropped. */
+  /** Counts canonical rows coming out of the map step (rows to validate). */
+  map(table: TabularTableName, rows: number): void {
+    this.of(table).mapped += rows;
+  }
+
+  /** Counts rows merged into another row by the aggregation step. */
+  combine(table: TabularTableName, rows: number): void {
+    this.of(table).combined += rows;
+  }
+
+  /** Records a line the host's map dropped. */
   drop(table: TabularTableName): void {
     this.of(table).dropped++;
   }
@@ -121,7 +147,7 @@ export class RejectionLog {
   private of(table: TabularTableName): Counts {
     let c = this.counts.get(table);
     if (!c) {
-      c = { read: 0, accepted: 0, dropped: 0, rejected: 0, rejections: [] };
+      c = { read: 0, mapped: 0, accepted: 0, dropped: 0, rejected: 0, combined: 0, rejections: [] };
       this.counts.set(table, c);
     }
     return c;

@@ -38,8 +38,13 @@ export const ArtistRowSchema = z.object({
   home_region: stringCell(region),
   /** Home city slug, or empty. */
   home_city: nullableStringCell(z.string().min(1).max(128)),
-  /** When the graph first knew the artist: an instant, or a day (read as its midnight UTC). */
+  /** When the graph first knew the artist: an instant, or a day (known at its end). */
   first_seen: instantCell,
+  /**
+   * The artist's debut day (first release or first public appearance), from which career age
+   * counts; empty or absent when unknown (never the start of the export).
+   */
+  debut: nullableDayCell,
 });
 
 /** `events`: real-time events (RCF), one row per event. */
@@ -50,7 +55,7 @@ export const EventRowSchema = z.object({
   id: optionalIdCell,
   /** Event type (`playlist_add`, `radio_play`, `chart_entry`, `social_spike`, `sync_placement`, `live_show`). */
   type: enumCell(RcfEventTypeSchema),
-  /** When it happened. */
+  /** When it happened; a bare day is known at its end. */
   at: instantCell,
   /** Importance, >= 0. */
   weight: numberCell(nonNegative),
@@ -90,7 +95,7 @@ export const TastemakerRowSchema = z.object({
   kind: enumCell(TastemakerKindSchema),
   /** Strength of the backing, 0-1. */
   weight: numberCell(unit),
-  /** When the link first appeared. */
+  /** When the link first appeared; a bare day is known at its end. */
   since: instantCell,
 });
 
@@ -102,7 +107,7 @@ export const CollaboratorRowSchema = z.object({
   artist_b: slugCell,
   /** Number of joint works or another strength, > 0. */
   weight: numberCell(z.number().positive()),
-  /** When the collaboration first appeared. */
+  /** When the collaboration first appeared; a bare day is known at its end. */
   since: instantCell,
 });
 
@@ -112,7 +117,7 @@ export const ArticleRowSchema = z.object({
   artist: slugCell,
   /** Article id; empty to generate `<artist>-a<n>`. */
   id: optionalIdCell,
-  /** Publication instant. */
+  /** Publication instant; a bare day is known at its end. */
   published_at: instantCell,
   /** Outlet slug or name. */
   outlet: stringCell(z.string().min(1).max(128)),
@@ -176,7 +181,7 @@ export const ScenePulseRowSchema = z.object({
   growth: numberCell(z.number()),
   /** Stage (`emerging`, `growing`, `peaking`, `cooling`). */
   stage: enumCell(SceneStageSchema),
-  /** Instant the snapshot is computed as of. */
+  /** Instant the snapshot is computed as of; a bare day is the end of that day. */
   as_of: instantCell,
 });
 

@@ -1,8 +1,10 @@
 /**
  * @module adapters/tabular/validate-rows
- * Turns one table's raw rows into canonical rows: the host's `map` (if any), then the table's row
- * schema. Every failure becomes a rejection with the row's line and the offending column; the
- * row is left out, and the caller decides later whether that is an error.
+ * Turns one table's raw rows into canonical rows: the host's `map` (if any: none, one or many
+ * rows per line), then the table's row schema. Every failure becomes a rejection with the row's
+ * line and the offending column; the row is left out, and the caller decides later whether that
+ * is an error. Nothing a host's `map` or a row does (throw any value, a getter that throws) gets
+ * past a row: it is that row's rejection.
  */
 import type { z } from 'zod';
 import type { ParsedTable, TabularRow } from './parsed-table.js';
@@ -13,10 +15,30 @@ import { TABULAR_ROW_SCHEMAS, type TabularRowInput, type TabularRowOf, type Tabu
 export type TabularTableInput = ParsedTable | readonly TabularRow[];
 
 /**
- * A host's row adapter for table `T`: receives a raw row (its own column names) and returns the
- * canonical row, or null to drop the row. Throwing rejects the row with the error's message.
+ * What a host's `map` returns for one raw row of table `T`: `null` (drop the line), one canonical
+ * row, or an array of zero or more canonical rows (split a line: `A & B` credits into two artist
+ * rows, a chart row into its co-credit pairs). An empty array drops the line like `null`.
+ * @example
+ * ```ts
+ * const one: TabularMapResult<'events'> = { artist: 'nova-static', type: 'radio_play', at: '2025-03-01', weight: 1, region: null };
+ * const none: TabularMapResult<'events'> = [];
+ * ```
  */
-export type TabularRowMap<T extends TabularTableName> = (row: TabularRow, line: number) => TabularRowInput<T> | null;
+export type TabularMapResult<T extends TabularTableName> = TabularRowInput<T> | readonly TabularRowInput<T>[] | null;
+
+/**
+ * A host's row adapter for table `T`: receives a raw row (its own column names) and its line,
+ * and returns the canonical rows it stands for ({@link TabularMapResult}). Throwing rejects the
+ * line with the error's message. Every row returned is validated on its own and, if rejected,
+ * reported with the line it came from.
+ * @example
+ * ```ts
+ * // One chart line credits "Nova Static & Pale Harbour": one event row per artist.
+ * const events: TabularRowMap<'events'> = (row) =>
+ *   String(row.credit).split(' & ').map((name) => ({ artist: slugify(name), type: 'chart_entry', at: String(row.week), weight: String(row.points), region: 'us' }));
+ * ```
+ */
+export type TabularRowMap<T extends TabularTableName> = (row: TabularRow, line: number) => TabularMapResult<T>;
 
 /** One `map` per table, all optional. */
 export type TabularRowMaps = { readonly [T in TabularTableName]?: TabularRowMap<T> };
@@ -37,6 +59,15 @@ export function rowsOf(input: TabularTableInput): ParsedTable {
   return { columns: [], rows: input, lines: input.map((_, i) => i + 1), source: undefined };
 }
 
+/** A thrown value as text, whatever it is (`String()` itself throws on a prototype-less object). */
+export function describeThrown(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return 'a value that cannot be printed';
+  }
+}
+
 function issueMessage(issues: readonly z.core.$ZodIssue[]): { column: string | null; message: string } {
   const first = issues[0];
   const column = first && first.path.length > 0 ? String(first.path[0]) : null;
@@ -55,29 +86,53 @@ export function validateTable<T extends TabularTableName>(table: T, input: Tabul
   const schema = TABULAR_ROW_SCHEMAS[table] as unknown as z.ZodType<TabularRowOf<T>>;
   log.open(table, parsed.rows.length);
   const out: Located<TabularRowOf<T>>[] = [];
+  /** Validates one candidate row; `part` says which of several rows the map returned for the line. */
+  const check = (candidate: unknown, line: number, part: string): void => {
+    log.map(table, 1);
+    if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+      const found = candidate === null ? 'null' : Array.isArray(candidate) ? 'an array' : typeof candidate;
+      log.reject({ table, source, line, column: null, message: `${part}expected a row object, found ${found}` });
+      return;
+    }
+    let result: ReturnType<typeof schema.safeParse>;
+    try {
+      result = schema.safeParse(candidate);
+    } catch (e) {
+      // A getter or proxy that throws while its cells are read.
+      log.reject({ table, source, line, column: null, message: `${part}the row cannot be read: ${describeThrown(e)}` });
+      return;
+    }
+    if (result.success) out.push({ row: result.data, line });
+    else {
+      const { column, message } = issueMessage(result.error.issues);
+      log.reject({ table, source, line, column, message: part + message });
+    }
+  };
   for (let i = 0; i < parsed.rows.length; i++) {
     const raw = parsed.rows[i]!;
     const line = parsed.lines[i] ?? i + 1;
-    let candidate: unknown = raw;
-    if (map) {
-      try {
-        candidate = map(raw, line);
-      } catch (e) {
-        log.reject({ table, source, line, column: null, message: `map threw: ${e instanceof Error ? e.message : String(e)}` });
-        continue;
-      }
-      if (candidate === null) {
-        log.drop(table);
-        continue;
-      }
-    }
-    if (typeof candidate !== 'object' || candidate === null) {
-      log.reject({ table, source, line, column: null, message: `expected a row object, found ${candidate === null ? 'null' : typeof candidate}` });
+    if (!map) {
+      check(raw, line, '');
       continue;
     }
-    const result = schema.safeParse(candidate);
-    if (result.success) out.push({ row: result.data, line });
-    else log.reject({ table, source, line, ...issueMessage(result.error.issues) });
+    let mapped: unknown;
+    try {
+      mapped = map(raw, line);
+    } catch (e) {
+      log.map(table, 1);
+      log.reject({ table, source, line, column: null, message: `map threw: ${describeThrown(e)}` });
+      continue;
+    }
+    if (mapped === null || (Array.isArray(mapped) && mapped.length === 0)) {
+      log.drop(table);
+      continue;
+    }
+    if (!Array.isArray(mapped)) {
+      check(mapped, line, '');
+      continue;
+    }
+    const rows: readonly unknown[] = mapped;
+    rows.forEach((candidate, k) => check(candidate, line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : ''));
   }
   return out;
 }

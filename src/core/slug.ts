@@ -1,8 +1,10 @@
 /**
  * @module core/slug
- * The one slug schema used for scenes, microgenres, artists and tastemakers.
+ * The one slug schema used for scenes, microgenres, artists and tastemakers, and the helpers that
+ * make slugs from names in any script (`slugify`, `uniqueSlugs`).
  */
 import { z } from 'zod';
+import { romanise } from './romanise.js';
 
 /** Longest slug accepted anywhere. */
 export const MAX_SLUG_LENGTH = 128;
@@ -38,21 +40,155 @@ export function isSlug(value: unknown): value is Slug {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(value);
 }
 
-/**
- * Turns free text into a slug: lowercases, strips accents, joins word groups with hyphens.
- * Returns an empty string when nothing slug-worthy is left.
- * @example
- * ```ts
- * slugify('Brighton Indie'); // 'brighton-indie'
- * ```
- */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+/** Anything but whitespace, control and format characters: a name with none of these is blank. */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}]/u;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const LETTER = /\p{L}/u;
+const ASCII_LETTER = /[a-z]/;
+
+/** Prefix of a hashed slug ({@link slugify}): `u` for Unicode. */
+const HASHED_SLUG_PREFIX = 'u-';
+
+/** Lowercase ASCII words to a slug: hyphen-joined, at most {@link MAX_SLUG_LENGTH} characters. */
+function joinWords(ascii: string): string {
+  return ascii
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, MAX_SLUG_LENGTH)
     .replace(/-+$/g, '');
+}
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const HASH_DIGITS = 13; // 2^64 - 1 in base 36 is 13 digits
+
+/**
+ * FNV-1a (64-bit) of the UTF-8 bytes of `text`, in base 36 padded to 13 digits. A published
+ * function over bytes, so the same text hashes the same in every engine and every release.
+ */
+function fnv1a64(text: string): string {
+  let h = FNV_OFFSET;
+  for (const byte of new TextEncoder().encode(text)) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * FNV_PRIME);
+  return h.toString(36).padStart(HASH_DIGITS, '0');
+}
+
+/**
+ * Turns free text (a name in any script) into a slug, the same one on every run and platform:
+ *
+ * 1. Letters are spelled in lowercase ASCII: accents are stripped (`Beyoncé` -> `beyonce`),
+ *    Latin letters without a decomposition are folded (`ß` ss, `æ` ae, `ø` o, `ł` l, `đ` d,
+ *    `þ` th, `œ` oe...), and Cyrillic, Greek and Hangul are romanised letter by letter
+ *    (`Земфира` -> `zemfira`, `방탄소년단` -> `bangtansonyeondan`). Every other character
+ *    separates words; words are joined with hyphens and the slug is cut to
+ *    {@link MAX_SLUG_LENGTH} characters.
+ * 2. When that leaves no letter a-z although the text has letters, or leaves nothing at all
+ *    (Han characters, kana, Arabic, Hebrew, emoji, punctuation only: `米津玄師`, `🎸🔥`), the slug is
+ *    `u-` and 13 base-36 digits: the FNV-1a 64-bit hash of the text's UTF-8 bytes after NFKC
+ *    normalisation, lowercasing, trimming and collapsing whitespace. Distinct names get distinct
+ *    hashes (a collision is about one in 10^19 per pair), so the slug is never empty and never
+ *    shared by accident; `uniqueSlugs` settles the rest.
+ * 3. Blank text (empty, or only whitespace, control and format characters) has no slug: `''`.
+ *
+ * A slug passes through unchanged (`slugify(slugify(x)) === slugify(x)`), and ASCII text with a
+ * letter or digit gets the slug it always had. Case variants and spellings with and without
+ * accents share a slug by design; use {@link uniqueSlugs} to keep distinct names apart.
+ * @example
+ * ```ts
+ * slugify('Brighton Indie');   // 'brighton-indie'
+ * slugify('Sigur Rós');        // 'sigur-ros'
+ * slugify('Mø');               // 'mo'
+ * slugify('방탄소년단');         // 'bangtansonyeondan'
+ * slugify('米津玄師');           // 'u-3dcc1l62w11oc', the same everywhere
+ * slugify('   ');              // ''
+ * ```
+ */
+export function slugify(text: string): string {
+  // A regex test would turn `undefined` from untyped code into the slug 'undefined'.
+  if (typeof text !== 'string') throw new TypeError(`slugify expects a string, got ${text === null ? 'null' : typeof text}`);
+  if (ASCII_ONLY.test(text)) {
+    // Most names: the same rules without the per-character tables (ASCII letters always survive).
+    const plain = joinWords(text.toLowerCase());
+    if (plain !== '' || !VISIBLE.test(text)) return plain;
+    return HASHED_SLUG_PREFIX + fnv1a64(hashKey(text));
+  }
+  if (!VISIBLE.test(text)) return '';
+  const slug = joinWords(romanise(text));
+  if (ASCII_LETTER.test(slug) || (slug !== '' && !LETTER.test(text))) return slug;
+  return HASHED_SLUG_PREFIX + fnv1a64(hashKey(text));
+}
+
+/** What a hashed slug is a hash of: the text with width, case and spacing differences removed. */
+function hashKey(text: string): string {
+  return text.normalize('NFKC').toLowerCase().trim().replace(/\s+/gu, ' ');
+}
+
+/**
+ * What {@link uniqueSlugs} returns: the slugs in input order, and a lookup by name.
+ * @example
+ * ```ts
+ * const { slugs, byName }: UniqueSlugs = uniqueSlugs(['ABBA', 'Abba']);
+ * slugs;              // ['abba', 'abba-2']
+ * byName.get('Abba'); // 'abba-2'
+ * ```
+ */
+export interface UniqueSlugs {
+  /** One slug per input name, aligned with the input (`slugs[i]` is the slug of `names[i]`). */
+  readonly slugs: readonly string[];
+  /** The slug of each name, keyed by the name exactly as given. */
+  readonly byName: ReadonlyMap<string, string>;
+}
+
+/** `base` with `-n` appended, the base cut so the whole stays within {@link MAX_SLUG_LENGTH}. */
+function suffixed(base: string, n: number): string {
+  const suffix = `-${n}`;
+  return base.slice(0, MAX_SLUG_LENGTH - suffix.length).replace(/-+$/g, '') + suffix;
+}
+
+/** Names that differ only in Unicode form or in surrounding / repeated whitespace are one name. */
+const nameKey = (name: string): string => name.normalize('NFC').trim().replace(/\s+/gu, ' ');
+
+/**
+ * Slugs for a list of names, distinct for distinct names and the same on every run:
+ *
+ * - one name, one slug: repeats of a name share its slug (names are compared after Unicode NFC
+ *   normalisation, ignoring surrounding and repeated whitespace; case counts);
+ * - distinct names whose {@link slugify} is the same (`ABBA` / `Abba`, `Beyoncé` / `Beyonce`)
+ *   are numbered in input order: the first keeps the plain slug, the next get `-2`, `-3`...,
+ *   skipping any number that is another name's plain slug (`Nova 2` keeps `nova-2`), and
+ *   cutting the base so the slug stays within {@link MAX_SLUG_LENGTH} characters;
+ * - a blank name has no slug: `''`, as from `slugify`.
+ *
+ * The result depends only on the names and their order: feed them in a stable order (the order
+ * of the export, or sorted) to keep slugs stable between imports.
+ * @example
+ * ```ts
+ * const { slugs, byName } = uniqueSlugs(['Beyoncé', 'Beyonce', 'ABBA', 'Abba', 'Beyoncé', 'Nova 2', 'NOVA', 'Nova']);
+ * slugs;                 // ['beyonce', 'beyonce-2', 'abba', 'abba-2', 'beyonce', 'nova-2', 'nova', 'nova-3']
+ * byName.get('Beyonce'); // 'beyonce-2'
+ * ```
+ */
+export function uniqueSlugs(names: Iterable<string>): UniqueSlugs {
+  const list = [...names];
+  const keys = list.map(nameKey);
+  const baseOf = new Map<string, string>();
+  for (let i = 0; i < list.length; i++) if (!baseOf.has(keys[i]!)) baseOf.set(keys[i]!, slugify(list[i]!));
+  // Every plain slug is reserved for the first name that has it, before any number is handed out.
+  const reserved = new Set(baseOf.values());
+  const taken = new Set<string>();
+  const nextNumber = new Map<string, number>();
+  const slugOf = new Map<string, string>();
+  for (const [key, base] of baseOf) {
+    let slug = base;
+    if (base !== '' && taken.has(base)) {
+      let n = nextNumber.get(base) ?? 2;
+      while (reserved.has((slug = suffixed(base, n))) || taken.has(slug)) n++;
+      nextNumber.set(base, n + 1);
+    }
+    taken.add(slug);
+    slugOf.set(key, slug);
+  }
+  const slugs = keys.map((k) => slugOf.get(k)!);
+  const byName = new Map<string, string>();
+  list.forEach((name, i) => byName.set(name, slugs[i]!));
+  return { slugs, byName };
 }
