@@ -101,6 +101,27 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(index\\.ts$|testing/)' },
     },
     {
+      name: 'backtest-only-via-public-entry',
+      severity: 'error',
+      comment:
+        "The backtest harness ('scene-radar/backtest') is built as its own entry with 'scene-radar' " +
+        "external, like the API kit: it imports the library only through 'scene-radar' " +
+        '(src/index.ts), so a host gets one copy of the core, and the harness can use only what a ' +
+        'host can: it checks a score exactly as a host would.',
+      from: { path: '^src/backtest/' },
+      to: { path: '^src/', pathNot: '^src/(index\\.ts$|backtest/)' },
+    },
+    {
+      name: 'library-not-to-backtest',
+      severity: 'error',
+      comment:
+        'The backtest harness sits on top of the library, like a host: no engine, API module, core ' +
+        'module or adapter may import it, so the library never depends on its development-time ' +
+        'tooling and a bundle that leaves the harness out loses nothing.',
+      from: { path: '^(src|adapters)/', pathNot: '^src/backtest/' },
+      to: { path: '^src/backtest/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment:

@@ -12,6 +12,7 @@ const entry = {
   testing: 'src/testing/index.ts',
   api: 'src/api/index.ts',
   'adapters/node': 'adapters/node/index.ts',
+  backtest: 'src/backtest/index.ts',
 };
 
 const shared: Options = {

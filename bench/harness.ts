@@ -45,4 +45,4 @@ export function round(value: number, digits = 3): number {
 }
 
 /** A small seeded PRNG (mulberry32), so every run builds the same data: the backtests' one. */
-export { mulberry32 as rng } from './backtest/bootstrap.js';
+export { mulberry32 as rng } from 'scene-radar/backtest';

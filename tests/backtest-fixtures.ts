@@ -1,11 +1,12 @@
 // A tiny synthetic Hot 100 in the format of the real files (which have no license and never
-// enter the repository), written to temp dirs for the backtest tests.
+// enter the repository), written to temp dirs for the backtest tests; the synthetic Billboard 200
+// of tests/fixtures and the protocols the tests run on them.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { addDays } from 'scene-radar';
-import type { Hot100Protocol } from '../bench/backtest/chart-a/protocol.js';
+import type { ChartProtocol } from '../bench/backtest/chart/protocol.js';
 
 /** Chart date k: Saturdays from 2020-01-04. */
 export const D = (k: number): string => addDays('2020-01-04', 7 * k);
@@ -64,5 +65,11 @@ export function tempDir(prefix: string): string {
 }
 
 /** Two cutoffs (D3 train, D7 test), 3-week lookback, 2-week horizon. */
-export const PROTOCOL: Hot100Protocol = { lastCutoff: D(7), count: 2, stepWeeks: 4, lookbackWeeks: 3, horizonWeeks: 2, trainUntil: D(5), topRank: 10 };
+export const PROTOCOL: ChartProtocol = { firstCutoff: D(3), count: 2, stepCharts: 4, lookbackCharts: 3, horizonWeeks: 2, trainUntil: D(5), topRank: 10, populationCharts: 52 };
+
+/** The synthetic Billboard 200 of tests/fixtures (an extra chart on 2021-01-27). */
+export const BB200_FIXTURE = new URL('./fixtures/album-chart-synthetic/', import.meta.url).pathname;
+
+/** Protocol C's rules on the synthetic Billboard 200: cutoffs 2021-01-16 (train) and 2021-02-06 (test). */
+export const BB200_PROTOCOL: ChartProtocol = { firstCutoff: '2021-01-16', count: 2, stepCharts: 4, lookbackCharts: 3, horizonWeeks: 2, trainUntil: '2021-01-31', topRank: 10, populationCharts: 52 };
 

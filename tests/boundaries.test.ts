@@ -54,6 +54,8 @@ const EXPECTED: Record<string, readonly (readonly [from: string, to: string])[]>
   ],
   'adapters-cross-only-via-public-entry': [['adapters/tabular/rows.ts', 'adapters/memory/dataset.ts']],
   'testing-only-via-public-entry': [['src/testing/check.ts', 'src/core/errors.ts']],
+  'backtest-only-via-public-entry': [['src/backtest/deep.ts', 'src/core/errors.ts']],
+  'library-not-to-backtest': [['src/talent/reads-backtest.ts', 'src/backtest/index.ts']],
   'no-circular': [['src/core/cycle-a.ts', 'src/core/cycle-b.ts']],
   'no-circular-via-types': [['src/core/type-cycle-a.ts', 'src/core/type-cycle-b.ts']],
   'not-to-dev-dep': [

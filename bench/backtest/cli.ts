@@ -1,46 +1,57 @@
 /**
  * @module bench/backtest/cli
- * `npm run backtest [-- --hot100 <dir>] [--json <file>] [--no-demo] [--demo-artists <n>] [--baselines-only]`.
- * Runs the demo-world backtest (and protocol A on the Hot 100 when given its directory), writes
- * each result to `bench/backtests/<name>.json`, regenerates `docs/backtests.md` from every result
- * present and prints a table. A completed run exits 0 whatever the figures (it is a report, not a
- * gate); bad arguments exit 2, unreadable files or a failing scorer exit 1.
+ * `npm run backtest [-- --hot100 <dir>] [--bb200 <dir>] [--json <file>] [--no-demo] [--demo-artists <n>] [--baselines-only]`.
+ * Runs the demo-world backtest, protocol A on the Hot 100 and protocol C on the Billboard 200
+ * when given their directories, all on the public harness (`scene-radar/backtest`); writes each
+ * result to `bench/backtests/<name>.json`, regenerates `docs/backtests.md` from every result
+ * present and prints a table. A completed run exits 0 whatever the figures (it is a report, not
+ * a gate); bad arguments exit 2, unreadable files, a refused run or a failing scorer exit 1.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { backtestConsoleTable, backtestSummary, runBacktest, talentScorer, type BacktestResult, type BacktestScorer } from 'scene-radar/backtest';
+import { chartFiles, missingChartFiles } from './chart/load.js';
+import type { ChartProtocol } from './chart/protocol.js';
+import { SUITE_A, SUITE_C, loadChartSuite, type ChartSuiteSpec } from './chart/suites.js';
 import { DEMO_PROTOCOL, demoSuite, type DemoProtocol } from './demo/suite.js';
-import { HOT100_FILES } from './chart-a/load.js';
-import { PROTOCOL_A, type Hot100Protocol } from './chart-a/protocol.js';
-import { HOT100_TARGET, loadHot100Suite } from './chart-a/suite.js';
-import { consoleTable, jsonSummary, readResults, renderReport, writeResult } from './report.js';
-import { runBacktest, type BacktestResult } from './runner.js';
-import type { BacktestScorer } from './scorer.js';
+import { readFitRecord, readResults, renderReport, writeResult } from './report.js';
 
 /** Parsed command line. */
 export interface BacktestArgs {
   /** Directory of the Hot 100 files, if protocol A should run. */
   readonly hot100: string | null;
-  /** Where to write the `--json` summary of the Hot 100 run. */
+  /** Directory of the Billboard 200 files, if protocol C should run. */
+  readonly bb200: string | null;
+  /** Where to write the `--json` summary of the one chart protocol run. */
   readonly json: string | null;
   /** Run the demo-world backtest. */
   readonly demo: boolean;
   /** Artists in the demo world. */
   readonly demoArtists: number;
-  /** Skip the breakout scorer even if it exists. */
+  /** Run the baselines only, no breakout score. */
   readonly baselinesOnly: boolean;
   /** Print usage and stop. */
   readonly help: boolean;
 }
 
+const files = (spec: ChartSuiteSpec): string => Object.values(chartFiles(spec.chart)).join(', ');
+
 /** Usage text. */
-export const USAGE = `usage: npm run backtest -- [--hot100 <dir>] [--json <file>] [--no-demo] [--demo-artists <n>] [--baselines-only]
+export const USAGE = `usage: npm run backtest -- [--hot100 <dir>] [--bb200 <dir>] [--json <file>] [--no-demo] [--demo-artists <n>] [--baselines-only]
   --hot100 <dir>       also run protocol A on the Billboard Hot 100 files in <dir>
-                       (${Object.values(HOT100_FILES).join(', ')})
-  --json <file>        write { windows: { train, test } } of the Hot 100 run to <file> (needs --hot100)
+                       (${files(SUITE_A)})
+  --bb200 <dir>        also run protocol C on the Billboard 200 files in <dir>
+                       (${files(SUITE_C)})
+  --json <file>        write { windows: { train, test } } of the chart protocol run to <file>; needs
+                       exactly one of --hot100 and --bb200 (run twice for both summaries)
   --no-demo            skip the demo-world backtest
   --demo-artists <n>   artists in the demo world (default ${DEMO_PROTOCOL.artists})
-  --baselines-only     do not run the breakout scorer (bench/backtest/talent-scorer.ts) even if present`;
+  --baselines-only     run the baselines only (no breakout score)
+
+Each backtest runs twice: the breakout score with the published default model, and the breakout
+score with a model calibrate() fits on that backtest's own training window (result files
+<name>.json and <name>-calibrated.json).`;
 
 /** A bad command line. */
 export class UsageError extends Error {
@@ -51,11 +62,12 @@ export class UsageError extends Error {
  * Parses the arguments after `npm run backtest --`.
  * @example
  * ```ts
- * parseBacktestArgs(['--hot100', '/data/hot100', '--json', 'out.json']).hot100; // '/data/hot100'
+ * parseBacktestArgs(['--bb200', '/data/billboard-200', '--json', 'out.json']).bb200; // '/data/billboard-200'
  * ```
  */
 export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
   let hot100: string | null = null;
+  let bb200: string | null = null;
   let json: string | null = null;
   let demo = true;
   let demoArtists = DEMO_PROTOCOL.artists;
@@ -69,6 +81,7 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
       return v;
     };
     if (arg === '--hot100') hot100 = value();
+    else if (arg === '--bb200') bb200 = value();
     else if (arg === '--json') json = value();
     else if (arg === '--no-demo') demo = false;
     else if (arg === '--baselines-only') baselinesOnly = true;
@@ -79,34 +92,25 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
     } else if (arg === '--help' || arg === '-h') help = true;
     else throw new UsageError(`unknown argument: ${arg}`);
   }
-  if (json !== null && hot100 === null) throw new UsageError('--json summarises the Hot 100 run: pass --hot100 <dir> too');
-  if (!demo && hot100 === null && !help) throw new UsageError('--no-demo without --hot100 leaves nothing to run');
-  return { hot100, json, demo, demoArtists, baselinesOnly, help };
+  // One summary per file keeps the --json shape { windows: { train, test } } the same for each protocol.
+  if (json !== null && hot100 === null && bb200 === null) throw new UsageError('--json summarises a chart protocol run: pass --hot100 <dir> or --bb200 <dir> too');
+  if (json !== null && hot100 !== null && bb200 !== null) throw new UsageError('--json summarises one chart protocol: pass --hot100 or --bb200, not both (run twice for both summaries)');
+  if (!demo && hot100 === null && bb200 === null && !help) throw new UsageError('--no-demo without --hot100 or --bb200 leaves nothing to run');
+  return { hot100, bb200, json, demo, demoArtists, baselinesOnly, help };
 }
 
-/** Where the breakout scorer lives once the Talent Radar provides it. */
-export const TALENT_SCORER_PATH = fileURLToPath(new URL('./talent-scorer.ts', import.meta.url));
-
 /**
- * Loads `createTalentScorer` from `path` if the file exists; null (with a notice) otherwise.
- * Throws if the file exists but does not export a working factory.
+ * The scorers under test, each run separately: the published default model, and a model fitted
+ * on the backtest's own training window with `calibrate()` (what a host would do with its history).
  */
-export async function loadBreakoutFactory(path: string = TALENT_SCORER_PATH, notice: (line: string) => void = () => {}): Promise<(() => BacktestScorer) | null> {
-  if (!existsSync(path)) {
-    notice(`notice: ${path} does not exist yet; reporting baselines only ("breakout": null).`);
-    return null;
-  }
-  // A computed specifier: the file may not exist, so the type checker must not resolve it.
-  const mod: unknown = await import(pathToFileURL(path).href);
-  const factory = typeof mod === 'object' && mod !== null && 'createTalentScorer' in mod ? mod.createTalentScorer : undefined;
-  if (typeof factory !== 'function') throw new Error(`${path} must export createTalentScorer(): BacktestScorer`);
-  return () => {
-    const scorer: unknown = factory();
-    if (typeof scorer !== 'object' || scorer === null || !('score' in scorer) || typeof scorer.score !== 'function' || !('name' in scorer) || typeof scorer.name !== 'string') {
-      throw new Error(`createTalentScorer() in ${path} must return a BacktestScorer (name and score)`);
-    }
-    return scorer as BacktestScorer;
-  };
+export function defaultScorers(): BacktestScorer[] {
+  return [talentScorer(), talentScorer({ calibrate: true })];
+}
+
+/** Result name of scorer `k` of a suite: the suite's own name for the first, `-calibrated` (or the scorer's name) after. */
+export function resultName(suite: string, scorer: BacktestScorer, k: number): string {
+  if (k === 0) return suite;
+  return scorer.name === 'breakout-calibrated' ? `${suite}-calibrated` : `${suite}-${scorer.name}`;
 }
 
 /** Where a run writes (overridable for tests). */
@@ -115,13 +119,11 @@ export interface BacktestPaths {
   readonly resultsDir: string;
   /** The regenerated report. */
   readonly report: string;
-  /** The breakout scorer module. */
-  readonly talentScorer: string;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's paths. */
-export const DEFAULT_PATHS: BacktestPaths = { resultsDir: resolve(here, '../backtests'), report: resolve(here, '../../docs/backtests.md'), talentScorer: TALENT_SCORER_PATH };
+export const DEFAULT_PATHS: BacktestPaths = { resultsDir: resolve(here, '../backtests'), report: resolve(here, '../../docs/backtests.md') };
 
 /** Output streams of a run. */
 export interface BacktestIo {
@@ -139,10 +141,14 @@ export interface BacktestMainOptions {
   readonly paths?: BacktestPaths;
   /** Demo protocol fields to override. */
   readonly demo?: Partial<DemoProtocol>;
-  /** Hot 100 protocol. @default PROTOCOL_A */
-  readonly hot100?: Hot100Protocol;
+  /** Protocol A's rules. @default PROTOCOL_A */
+  readonly hot100?: ChartProtocol;
+  /** Protocol C's rules. @default PROTOCOL_C */
+  readonly bb200?: ChartProtocol;
   /** Bootstrap resamples. @default 2000 */
   readonly resamples?: number;
+  /** The scorers under test, each run separately. @default {@link defaultScorers} */
+  readonly scorers?: () => BacktestScorer[];
 }
 
 /**
@@ -166,42 +172,49 @@ export async function backtestMain(argv: readonly string[], options: BacktestMai
     io.out(USAGE);
     return 0;
   }
-  if (args.hot100 !== null) {
-    const missing = Object.values(HOT100_FILES).filter((f) => !existsSync(join(args.hot100!, f)));
+  const charts: { spec: ChartSuiteSpec; dir: string; protocol: ChartProtocol }[] = [];
+  if (args.hot100 !== null) charts.push({ spec: SUITE_A, dir: args.hot100, protocol: options.hot100 ?? SUITE_A.protocol });
+  if (args.bb200 !== null) charts.push({ spec: SUITE_C, dir: args.bb200, protocol: options.bb200 ?? SUITE_C.protocol });
+  for (const c of charts) {
+    const missing = missingChartFiles(c.dir, c.spec.chart);
     if (missing.length) {
-      io.err(`error: ${resolve(args.hot100)} lacks ${missing.join(', ')}`);
+      io.err(`error: ${resolve(c.dir)} lacks ${missing.join(', ')}`);
       return 1;
     }
   }
-  let factory: (() => BacktestScorer) | null;
-  try {
-    factory = args.baselinesOnly ? null : await loadBreakoutFactory(paths.talentScorer, io.err);
-  } catch (e) {
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
-  }
+  const scorers = (): (BacktestScorer | null)[] => (args.baselinesOnly ? [null] : (options.scorers ?? defaultScorers)());
   const results: BacktestResult[] = [];
   try {
+    const runAll = async (suite: Parameters<typeof runBacktest>[0] extends infer O ? Omit<O, 'scorer'> : never, setupMs: number): Promise<BacktestResult[]> => {
+      const out: BacktestResult[] = [];
+      for (const [k, scorer] of scorers().entries()) {
+        const name = scorer ? resultName(suite.name, scorer, k) : suite.name;
+        const title = k === 0 ? suite.title : `${suite.title ?? suite.name}: the breakout score calibrated on its training window`;
+        out.push(await runBacktest({ ...suite, name, title, scorer, setupMs: k === 0 ? setupMs : 0, log: io.err, resamples: options.resamples }));
+      }
+      return out;
+    };
     if (args.demo) {
       const t0 = performance.now();
       const { suite } = await demoSuite({ ...DEMO_PROTOCOL, artists: args.demoArtists, ...options.demo });
-      results.push(await runBacktest(suite, { breakout: factory?.() ?? null, setupMs: performance.now() - t0, log: io.err, resamples: options.resamples }));
+      results.push(...(await runAll(suite, performance.now() - t0)));
     }
-    if (args.hot100 !== null) {
-      io.err(`loading ${resolve(args.hot100)}...`);
-      const { suite, loadMs } = loadHot100Suite(args.hot100, options.hot100 ?? PROTOCOL_A);
+    for (const c of charts) {
+      io.err(`loading ${resolve(c.dir)}...`);
+      const { suite, loadMs } = loadChartSuite(c.dir, c.spec, c.protocol);
       io.err(`loaded in ${(loadMs / 1000).toFixed(1)} s: ${suite.cutoffs.length} cutoffs`);
-      const result = await runBacktest(suite, { breakout: factory?.() ?? null, target: HOT100_TARGET, setupMs: loadMs, log: io.err, resamples: options.resamples });
-      results.push(result);
-      if (args.json !== null) writeFileSync(args.json, `${JSON.stringify(jsonSummary(result), null, 2)}\n`);
+      const runs = await runAll(suite, loadMs);
+      results.push(...runs);
+      // The summary is the published default model's (the first run), as the --json shape always was.
+      if (args.json !== null) writeFileSync(args.json, `${JSON.stringify(backtestSummary(runs[0]!), null, 2)}\n`);
     }
   } catch (e) {
     io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
   for (const r of results) writeResult(paths.resultsDir, r);
-  writeFileSync(paths.report, renderReport(readResults(paths.resultsDir, io.err)));
-  for (const r of results) io.out(`\n${consoleTable(r)}`);
+  writeFileSync(paths.report, renderReport(readResults(paths.resultsDir, io.err), readFitRecord(paths.resultsDir)));
+  for (const r of results) io.out(`\n${backtestConsoleTable(r)}`);
   io.out(`\nresults: ${results.map((r) => join(paths.resultsDir, `${r.name}.json`)).join(', ')}; report: ${paths.report}`);
-  return results.some((r) => [r.breakout, ...r.baselines].some((s) => s?.error)) ? 1 : 0;
+  return results.some((r) => [r.scorer, ...r.baselines].some((s) => s?.error)) ? 1 : 0;
 }

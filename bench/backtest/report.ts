@@ -1,48 +1,13 @@
 /**
  * @module bench/backtest/report
- * What a backtest leaves behind: its full result in `bench/backtests/<name>.json`, the report
- * `docs/backtests.md` regenerated from every result file present (so a run of one backtest keeps
- * the other's last section), a compact table for the terminal and the `--json` summary.
+ * What `npm run backtest` leaves behind, written with the public harness's text outputs: each
+ * result in `bench/backtests/<name>.json` (`backtestJson`), and `docs/backtests.md` regenerated
+ * from every result file present (`backtestMarkdown` per result, so a run of one backtest keeps
+ * the others' last sections). The harness returns text; the file system is touched here only.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BacktestResult, ResultSplit, ScorerResult, SplitSummary } from './runner.js';
-
-/** Figures of one scorer in the `--json` summary. */
-export interface WindowFigures {
-  /** Mean AUC over the split's cutoffs (null when never defined). */
-  readonly auc: number | null;
-  /** Mean precision@10 over the split's cutoffs. */
-  readonly p_at_10: number | null;
-  /** Pooled average precision (extra field). */
-  readonly pooled_ap: number | null;
-}
-
-/** One split in the `--json` summary. */
-export interface WindowSummary {
-  /** The breakout score, null until it exists (or if it failed). */
-  readonly breakout: WindowFigures | null;
-  /** Baselines by name. */
-  readonly baselines: Readonly<Record<string, WindowFigures>>;
-}
-
-const figures = (s: SplitSummary): WindowFigures => ({ auc: s.meanAuc, p_at_10: s.meanPAt10, pooled_ap: s.pooledAp });
-
-/**
- * The `--json` summary: `{ windows: { train, test } }`, each with the breakout score and the
- * baselines (mean AUC and precision@10 over the split's cutoffs).
- * @example
- * ```ts
- * jsonSummary(result).windows.test.baselines['best-rank-8w']?.auc;
- * ```
- */
-export function jsonSummary(result: BacktestResult): { windows: Record<'train' | 'test', WindowSummary> } {
-  const window = (split: 'train' | 'test'): WindowSummary => ({
-    breakout: result.breakout?.splits ? figures(result.breakout.splits[split]) : null,
-    baselines: Object.fromEntries(result.baselines.filter((b) => b.splits).map((b) => [b.name, figures(b.splits![split])])),
-  });
-  return { windows: { train: window('train'), test: window('test') } };
-}
+import { backtestJson, backtestMarkdown, parseBacktestJson, type BacktestResult } from 'scene-radar/backtest';
 
 /**
  * Writes a result to `<dir>/<name>.json`.
@@ -54,24 +19,28 @@ export function jsonSummary(result: BacktestResult): { windows: Record<'train' |
 export function writeResult(dir: string, result: BacktestResult): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${result.name}.json`);
-  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(path, backtestJson(result));
   return path;
 }
 
-/** Reads every result file of `dir`, by name; files that do not parse are reported and skipped. */
+/**
+ * Reads every result file of `dir`; files that are not results are reported and skipped.
+ * @example
+ * ```ts
+ * readResults('bench/backtests', console.error).map((r) => r.name);
+ * ```
+ */
 export function readResults(dir: string, warn: (line: string) => void = () => {}): BacktestResult[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    names = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== DEFAULT_FIT_FILE).sort();
   } catch {
     return [];
   }
   const out: BacktestResult[] = [];
   for (const name of names) {
     try {
-      const parsed: unknown = JSON.parse(readFileSync(join(dir, name), 'utf8'));
-      if (typeof parsed === 'object' && parsed !== null && 'name' in parsed && 'baselines' in parsed && 'cutoffs' in parsed) out.push({ reference: null, ...parsed } as BacktestResult);
-      else warn(`${name}: not a backtest result, skipped`);
+      out.push(parseBacktestJson(readFileSync(join(dir, name), 'utf8')));
     } catch (e) {
       warn(`${name}: ${e instanceof Error ? e.message : String(e)}, skipped`);
     }
@@ -79,62 +48,123 @@ export function readResults(dir: string, warn: (line: string) => void = () => {}
   return out;
 }
 
+/** The record `npm run fit-defaults` writes beside the results (not a backtest result). */
+export const DEFAULT_FIT_FILE = 'default-model-fit.json';
+
+/** The part of the fit record the report shows. */
+interface FitRecord {
+  readonly protocols: readonly { readonly name: string; readonly trainingCutoffs: number; readonly purgedCutoffs: number; readonly examples: number; readonly positives: number }[];
+  readonly model: { readonly intercept: number; readonly inputs: Readonly<Record<string, { readonly weight: number; readonly center: number }>> };
+  readonly validation: {
+    readonly l2: number;
+    readonly converged: boolean;
+    readonly outOfTime: { readonly meanAuc: number | null; readonly examples: number } | null;
+    readonly recalibration: { readonly slope: number; readonly offset: number } | null;
+  };
+}
+
+/**
+ * Reads the default model's fit record from `dir`, or null.
+ * @example
+ * ```ts
+ * readFitRecord('bench/backtests')?.validation.l2;
+ * ```
+ */
+export function readFitRecord(dir: string): FitRecord | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, DEFAULT_FIT_FILE), 'utf8')) as FitRecord;
+  } catch {
+    return null;
+  }
+}
+
 const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
-const interval = (i: readonly [number, number] | null): string => (i ? `${f3(i[0])}-${f3(i[1])}` : 'n/a');
-const scorers = (r: BacktestResult): ScorerResult[] => [...(r.breakout ? [r.breakout] : []), ...r.baselines];
-const label = (s: ScorerResult): string => (s.role === 'breakout' ? `**${s.name}** (breakout score)` : s.name);
-const SPLIT_TITLE: Record<ResultSplit, string> = { train: 'training cutoffs', test: 'test cutoffs', all: 'all cutoffs' };
 
-function splitTable(r: BacktestResult, split: ResultSplit): string[] {
-  const rows = scorers(r).map((s) => {
-    const x = s.splits?.[split];
-    if (!x) return `| ${label(s)} | failed: ${s.error ?? 'no result'} | | | | | |`;
-    return `| ${label(s)} | ${f3(x.meanAuc)} | ${interval(x.intervals.meanAuc)} | ${f3(x.meanPAt10)} | ${interval(x.intervals.meanPAt10)} | ${f3(x.pooledAp)} | ${interval(x.intervals.pooledAp)} |`;
-  });
-  const any = scorers(r).find((s) => s.splits)?.splits?.[split];
-  const head = any
-    ? `${SPLIT_TITLE[split]}: ${any.cutoffs} cutoffs, ${(any.candidates / Math.max(1, any.cutoffs)).toFixed(1)} candidates and ${(any.positives / Math.max(1, any.cutoffs)).toFixed(2)} positives per cutoff (base rate ${f3(any.baseRate)}); AUC undefined at ${any.aucSkipped} cutoff(s), left out of its mean.`
-    : SPLIT_TITLE[split];
-  return [`#### ${head.charAt(0).toUpperCase()}${head.slice(1)}`, '', '| scorer | mean AUC | 95% CI | mean P@10 | 95% CI | pooled AP | 95% CI |', '|---|---|---|---|---|---|---|', ...rows, ''];
-}
-
-function calibrationSection(r: BacktestResult): string[] {
-  const out: string[] = [];
-  for (const s of scorers(r)) {
-    const c = s.splits?.test.calibration;
-    if (!c) continue;
-    out.push(`#### Calibration of ${s.name} (test cutoffs)`, '', `Brier score ${f3(c.brier)}, expected calibration error ${f3(c.ece)} over ${c.count} predictions${c.clamped ? ` (${c.clamped} outside [0, 1] clamped)` : ''}.`, '');
-    out.push('| predicted | count | mean predicted | observed rate |', '|---|---|---|---|');
-    for (const b of c.bins) out.push(`| ${b.from.toFixed(1)}-${b.to.toFixed(1)} | ${b.count} | ${f3(b.meanPredicted)} | ${f3(b.observedRate)} |`);
-    out.push('');
+/** Flags at or above `threshold` on a split: how many, and the share that had the outcome (from the calibration bins). */
+function flags(r: BacktestResult, threshold: number): { flagged: number; hitRate: number | null; baseRate: number | null } {
+  const split = r.scorer?.splits?.test;
+  const bins = split?.calibration?.bins ?? [];
+  let flagged = 0;
+  let hits = 0;
+  for (const b of bins) {
+    if (b.from >= threshold - 1e-9 && b.count > 0) {
+      flagged += b.count;
+      hits += b.count * (b.observedRate ?? 0);
+    }
   }
-  return out;
+  return { flagged, hitRate: flagged ? hits / flagged : null, baseRate: split?.baseRate ?? null };
 }
 
-function referenceSection(r: BacktestResult): string[] {
-  const ref = r.reference;
-  if (!ref) return [];
-  const out = [`#### Reproducing the published baselines (${ref.split === 'all' ? 'all' : ref.split} cutoffs)`, '', `Reference: ${ref.source}.`, '', '| baseline | mean AUC here | published | mean P@10 here | published |', '|---|---|---|---|---|'];
-  for (const [name, fig] of Object.entries(ref.figures)) {
-    const s = r.baselines.find((b) => b.name === name)?.splits?.[ref.split];
-    out.push(`| ${name} | ${f3(s?.meanAuc)} | ${f3(fig.auc)} | ${f3(s?.meanPAt10)} | ${f3(fig.pAt10)} |`);
+/**
+ * The issue-11 targets, checked against the results present: one row per target, its figure and
+ * whether it is met. Only what the result files say; nothing is typed in by hand.
+ */
+function targetsSection(results: readonly BacktestResult[], fit: FitRecord | null): string[] {
+  const by = new Map(results.map((r) => [r.name, r]));
+  const rows: string[][] = [];
+  const test = (r: BacktestResult | undefined) => r?.scorer?.splits?.test;
+  const baselines = (r: BacktestResult | undefined) => (r?.baselines ?? []).filter((b) => b.splits).map((b) => ({ name: b.name, s: b.splits!.test }));
+  const row = (what: string, figure: string, met: boolean | null): void => {
+    rows.push([what, figure, met === null ? 'not run' : met ? 'met' : '**not met**']);
+  };
+  for (const [name, letter, apFactor, pAt10] of [['chart-protocol-a', 'A', 1.25, true], ['chart-protocol-c', 'C', 1, false]] as const) {
+    const r = by.get(name);
+    const t = test(r);
+    const bs = baselines(r);
+    if (!r || !t) {
+      row(`Protocol ${letter}, default model: test mean AUC >= 0.80`, 'no result', null);
+      continue;
+    }
+    const bestAp = Math.max(...bs.map((b) => b.s.pooledAp ?? 0));
+    const bestAuc = bs.reduce((a, b) => ((b.s.meanAuc ?? 0) > (a.s.meanAuc ?? 0) ? b : a));
+    row(`Protocol ${letter}, default model: test mean AUC >= 0.80`, `${f3(t.meanAuc)} (best baseline ${bestAuc.name} ${f3(bestAuc.s.meanAuc)})`, (t.meanAuc ?? 0) >= 0.8);
+    const ap = t.pooledAp ?? 0;
+    row(
+      `Protocol ${letter}, default model: test pooled AP ${apFactor > 1 ? `>= ${apFactor}x the best baseline's` : 'above every baseline'}`,
+      `${f3(ap)} (${(ap / bestAp).toFixed(2)}x the best baseline's ${f3(bestAp)})`,
+      apFactor > 1 ? ap >= apFactor * bestAp : ap > bestAp,
+    );
+    if (pAt10) {
+      const bestP = Math.max(...bs.map((b) => b.s.meanPAtK ?? 0));
+      row(`Protocol ${letter}, default model: test P@10 above every baseline`, `${f3(t.meanPAtK)} (best baseline ${f3(bestP)})`, (t.meanPAtK ?? 0) > bestP);
+    }
+    const fl = flags(r, 0.4);
+    const ratio = fl.hitRate !== null && fl.baseRate ? fl.hitRate / fl.baseRate : null;
+    row(
+      `Protocol ${letter}, default model: flag breakout_score >= 0.4 hits >= 3x the base rate (test)`,
+      fl.flagged ? `${fl.flagged} flagged, ${f3(fl.hitRate)} hit (${ratio?.toFixed(1)}x the base rate ${f3(fl.baseRate)})` : `nobody flagged (base rate ${f3(fl.baseRate)})`,
+      ratio !== null && ratio >= 3,
+    );
+    const cal = by.get(`${name}-calibrated`);
+    const ct = test(cal);
+    const cbs = baselines(cal);
+    if (cal && ct) {
+      const beats = cbs.every((b) => (ct.meanAuc ?? 0) > (b.s.meanAuc ?? 0) && (ct.pooledAp ?? 0) > (b.s.pooledAp ?? 0));
+      row(`Protocol ${letter}, calibrate() on its training window: beats every baseline on the test window (mean AUC and pooled AP)`, `AUC ${f3(ct.meanAuc)}, pooled AP ${f3(ct.pooledAp)}`, beats);
+    } else row(`Protocol ${letter}, calibrate() on its training window: beats every baseline on the test window`, 'no result', null);
   }
-  out.push('', ref.note, '');
-  return out;
+  const lines = ['## Summary: the targets of issue 11', '', 'Computed from the result files below; the default model is one set of weights for every data set.', '', '| target | figure | |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`), ''];
+  if (fit) {
+    const v = fit.validation;
+    lines.push(
+      '### The published default model',
+      '',
+      `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each protocol weighing the same (${fit.protocols.map((p) => `${p.name}: ${p.trainingCutoffs} training cutoffs after purging ${p.purgedCutoffs}, ${p.examples} examples, ${p.positives} positive`).join('; ')}), through the public harness like any host's fit: an L2-regularised logistic regression, the penalty chosen by time-ordered cross-validation (l2 = ${v.l2}), Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. Out-of-time mean AUC inside the training windows (each fold scored on the period after the one it was fitted on): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
+      '',
+      '| input | weight | centre |',
+      '|---|---|---|',
+      ...Object.entries(fit.model.inputs).map(([k, t]) => `| \`${k}\` | ${t.weight.toFixed(3)} | ${t.center.toFixed(3)} |`),
+      `| intercept | ${fit.model.intercept.toFixed(3)} | |`,
+      '',
+      'Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with `calibrate()`.',
+      '',
+    );
+  }
+  return lines;
 }
 
-/** The Markdown section of one result. */
-export function resultSection(r: BacktestResult): string[] {
-  const out = [`## ${r.title}`, '', `Result file: \`bench/backtests/${r.name}.json\` (per-cutoff figures, intervals, parameters). Run ${r.runAt.slice(0, 16).replace('T', ' ')} UTC, ${(r.runtimeMs / 1000).toFixed(1)} s.`, '', '### Method', '', ...r.method.flatMap((p) => [p, '']), '### Results', ''];
-  if (!r.breakout) out.push('No breakout scorer at this run (`bench/backtest/talent-scorer.ts` absent, or `--baselines-only`): baselines only.', '');
-  else if (r.verdict) out.push(`**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target?.split ?? ''} cutoffs and above every baseline): ${r.verdict.text}`, '');
-  for (const split of ['test', 'train', 'all'] as const) out.push(...splitTable(r, split));
-  out.push(...referenceSection(r), ...calibrationSection(r));
-  return out;
-}
-
-/** Sections in a fixed order: the real-data backtest first. */
-const ORDER = ['chart-protocol-a', 'demo-world'];
+/** Sections in a fixed order: the real-data backtests first. */
+const ORDER = ['chart-protocol-a', 'chart-protocol-a-calibrated', 'chart-protocol-c', 'chart-protocol-c-calibrated', 'demo-world', 'demo-world-calibrated'];
 
 /**
  * The whole report from the results present.
@@ -143,47 +173,30 @@ const ORDER = ['chart-protocol-a', 'demo-world'];
  * writeFileSync('docs/backtests.md', renderReport(readResults('bench/backtests')));
  * ```
  */
-export function renderReport(results: readonly BacktestResult[]): string {
+export function renderReport(results: readonly BacktestResult[], fit: FitRecord | null = null): string {
   const sorted = [...results].sort((a, b) => {
     const ia = ORDER.indexOf(a.name);
     const ib = ORDER.indexOf(b.name);
     return (ia < 0 ? ORDER.length : ia) - (ib < 0 ? ORDER.length : ib) || (a.name < b.name ? -1 : 1);
   });
-  const counts = new Set(sorted.flatMap((r) => [r.breakout, ...r.baselines].map((s) => s?.splits?.all.intervals.resamples)).filter((n): n is number => n !== undefined));
+  const counts = new Set(sorted.flatMap((r) => [r.scorer, ...r.baselines].map((s) => s?.splits?.all.intervals.resamples)).filter((n): n is number => n !== undefined));
   const resamples = [...counts].map((n) => n.toLocaleString('en-US')).join(' or ') || '2,000';
   const lines = [
     '# Backtests',
     '',
     '<!-- Generated by `npm run backtest` from bench/backtests/*.json; edit bench/backtest/, not this file. -->',
     '',
-    'Each backtest replays history: at every cutoff T a scorer ranks the candidates from what the sources knew at T, and the ranking is checked against what happened after T. `npm run backtest` runs the demo world; `npm run backtest -- --hot100 <dir>` also runs protocol A on the Billboard Hot 100 files in `<dir>` (not part of this repository).',
+    'Each backtest replays history: at every cutoff T a scorer ranks the candidates from what the sources knew at T, and the ranking is checked against what happened after T. They run on the public harness, `scene-radar/backtest`, exactly as a host would run it on its own history (docs/backtesting.md). `npm run backtest` runs the demo world; `-- --hot100 <dir>` adds protocol A on the Billboard Hot 100 files in `<dir>`, and `-- --bb200 <dir>` protocol C on the Billboard 200 files (neither is part of this repository).',
     '',
     `Metrics, per cutoff and then averaged over the cutoffs of a split: AUC (Mann-Whitney, a tie counts one half; undefined at a cutoff with no positive or no negative, which is then left out and counted), precision@10 (a tie at the 10th place fills the remaining places pro rata, the expected value of a random tie-break; a cutoff with no positive scores 0). Pooled average precision ranks the candidates of all the split's cutoffs together (tied scores form one threshold). The 95% intervals are percentile bootstraps over cutoffs (${resamples} resamples, seeded). A candidate a scorer leaves unscored ranks last. Calibration (reliability bins, Brier score, ECE) is shown for scorers whose scores are probabilities.`,
     '',
-    'Leakage is prevented by construction: `fit` receives the training cutoffs only, and its sources refuse reads past the last training cutoff plus the horizon; `score` receives a cutoff without labels, and its sources refuse reads past the cutoff.',
+    'Leakage is prevented by construction: at each cutoff T the candidates, the peers and every score are computed from sources that refuse reads past T, and the labels from sources that refuse reads past T plus the horizon; `fit` reads sources that refuse anything past the first test cutoff and receives only the training cutoffs whose label horizon ends by then (the others are purged from fitting and still reported). A refused read fails the whole run, even if the reader caught it.',
+    '',
+    'The scorer under test is the Talent Radar\'s breakout score (`talentScorer` of `scene-radar/backtest`), twice per backtest: with the published default model (the section named after the backtest; one model for every data set, fitted on the training windows of protocols A and C together by `npm run fit-defaults`, never on the demo world), and with a model `calibrate()` fits on that backtest\'s own training window (the section marked "calibrated"). `--baselines-only` runs the baselines alone.',
     '',
   ];
+  if (sorted.some((r) => r.name.startsWith('chart-protocol-'))) lines.push(...targetsSection(sorted, fit));
   if (sorted.length === 0) lines.push('No backtest has been run yet.', '');
-  for (const r of sorted) lines.push(...resultSection(r));
+  for (const r of sorted) lines.push(backtestMarkdown(r, { level: 2, explain: false, resultFile: `bench/backtests/${r.name}.json` }), '');
   return `${lines.join('\n').trimEnd()}\n`;
-}
-
-/**
- * A compact table for the terminal: mean AUC and P@10 per split and scorer.
- * @example
- * ```ts
- * console.log(consoleTable(result));
- * ```
- */
-export function consoleTable(r: BacktestResult): string {
-  const rows = scorers(r).map((s) => {
-    const cell = (split: ResultSplit): string => {
-      const x = s.splits?.[split];
-      return x ? `${f3(x.meanAuc)} ${f3(x.meanPAt10)}` : 'failed     ';
-    };
-    return `${(s.role === 'breakout' ? `* ${s.name}` : s.name).padEnd(26)} ${cell('train').padEnd(12)} ${cell('test').padEnd(12)} ${cell('all')}`;
-  });
-  const head = `${'scorer (AUC P@10)'.padEnd(26)} ${'train'.padEnd(12)} ${'test'.padEnd(12)} all`;
-  const tail = [r.breakout ? null : '(no breakout scorer in this run: baselines only)', r.verdict?.text ?? null, ...scorers(r).filter((s) => s.error).map((s) => `${s.name} failed: ${s.error}`)].filter((x): x is string => x !== null);
-  return [`${r.title} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`, head, ...rows, ...tail].join('\n');
 }

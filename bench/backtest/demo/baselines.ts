@@ -4,9 +4,7 @@
  * would sort a roster by without the Talent Radar.
  */
 import { DAY_MS, type EngagementSeries } from 'scene-radar';
-import type { BacktestScorer, BacktestWorld, ScoringCutoff } from '../scorer.js';
-
-const never = new AbortController().signal;
+import type { BacktestScorer, ScoreContext } from 'scene-radar/backtest';
 
 /** Sum of the non-null values of `values[from, to)`. */
 function sum(values: readonly (number | null)[], from: number, to: number): number {
@@ -16,27 +14,27 @@ function sum(values: readonly (number | null)[], from: number, to: number): numb
 }
 
 /** Organic engagement of the last `days * windows` days as of the cutoff (oldest first). */
-async function organic(world: BacktestWorld, cutoff: ScoringCutoff, days: number): Promise<ReadonlyMap<string, EngagementSeries>> {
-  const fusion = world.sources.fusion;
+async function organic(ctx: ScoreContext, days: number): Promise<ReadonlyMap<string, EngagementSeries>> {
+  const fusion = ctx.sources.fusion;
   if (!fusion) throw new Error('the world has no Fusion source');
-  return fusion.getEngagement(cutoff.candidates, { asOf: cutoff.asOf, from: new Date(cutoff.asOf.getTime() - days * DAY_MS), signal: never });
+  return fusion.getEngagement(ctx.candidates, { asOf: ctx.asOf, from: new Date(ctx.asOf.getTime() - days * DAY_MS), signal: ctx.signal });
 }
 
 /**
  * Organic engagement growth: log of (last `window` days + 1) / (the `window` days before + 1).
  * @example
  * ```ts
- * await engagementGrowthScorer(30).score(world, cutoff);
+ * await engagementGrowthScorer(30).score(ctx);
  * ```
  */
 export function engagementGrowthScorer(window = 30): BacktestScorer {
   return {
     name: `organic-growth-${window}d`,
     description: `organic engagement of the last ${window} days against the ${window} before (log ratio)`,
-    async score(world, cutoff) {
-      const series = await organic(world, cutoff, 2 * window);
+    async score(ctx) {
+      const series = await organic(ctx, 2 * window);
       return new Map(
-        cutoff.candidates.map((slug) => {
+        ctx.candidates.map((slug) => {
           const v = series.get(slug)?.organic ?? [];
           // The series ends at the last complete day; index from its end.
           const n = v.length;
@@ -51,17 +49,17 @@ export function engagementGrowthScorer(window = 30): BacktestScorer {
  * Organic engagement level: log(1 + mean daily organic engagement over the last `window` days).
  * @example
  * ```ts
- * await engagementLevelScorer().score(world, cutoff);
+ * await engagementLevelScorer().score(ctx);
  * ```
  */
 export function engagementLevelScorer(window = 30): BacktestScorer {
   return {
     name: `organic-level-${window}d`,
     description: `mean daily organic engagement over the last ${window} days (log)`,
-    async score(world, cutoff) {
-      const series = await organic(world, cutoff, window);
+    async score(ctx) {
+      const series = await organic(ctx, window);
       return new Map(
-        cutoff.candidates.map((slug) => {
+        ctx.candidates.map((slug) => {
           const v = series.get(slug)?.organic ?? [];
           return [slug, Math.log1p(sum(v, v.length - window, v.length) / window)];
         }),
@@ -74,18 +72,18 @@ export function engagementLevelScorer(window = 30): BacktestScorer {
  * RCF event rate: events of any type in the last `window` days.
  * @example
  * ```ts
- * await eventRateScorer().score(world, cutoff);
+ * await eventRateScorer().score(ctx);
  * ```
  */
 export function eventRateScorer(window = 30): BacktestScorer {
   return {
     name: `event-rate-${window}d`,
     description: `real-time feed events (playlist adds, radio plays, charts...) in the last ${window} days`,
-    async score(world, cutoff) {
-      const rcf = world.sources.rcf;
+    async score(ctx) {
+      const rcf = ctx.sources.rcf;
       if (!rcf) throw new Error('the world has no RCF source');
-      const events = await rcf.getEvents(cutoff.candidates, { asOf: cutoff.asOf, from: new Date(cutoff.asOf.getTime() - window * DAY_MS), signal: never });
-      return new Map(cutoff.candidates.map((slug) => [slug, events.get(slug)?.length ?? 0]));
+      const events = await rcf.getEvents(ctx.candidates, { asOf: ctx.asOf, from: new Date(ctx.asOf.getTime() - window * DAY_MS), signal: ctx.signal });
+      return new Map(ctx.candidates.map((slug) => [slug, events.get(slug)?.length ?? 0]));
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * @module bench/backtest/bootstrap
+ * @module backtest/bootstrap
  * Bootstrap intervals of the split figures, resampling whole cutoffs, with a seeded PRNG so the
  * intervals are the same run to run.
  */
@@ -8,6 +8,11 @@ import { auc, compareAsc, precisionAtK, type RankedCutoff } from './metrics.js';
 /**
  * A small seeded PRNG (mulberry32): uniform in [0, 1). Seeded so bootstrap intervals are
  * reproducible run to run.
+ * @example
+ * ```ts
+ * const rand = mulberry32(7);
+ * rand(); // the same first number for seed 7, every run
+ * ```
  */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -27,8 +32,8 @@ export type Interval = readonly [number, number] | null;
 export interface SplitIntervals {
   /** Interval of the mean AUC. */
   readonly meanAuc: Interval;
-  /** Interval of the mean precision@10. */
-  readonly meanPAt10: Interval;
+  /** Interval of the mean precision@k. */
+  readonly meanPAtK: Interval;
   /** Interval of the pooled average precision. */
   readonly pooledAp: Interval;
   /** Resamples drawn. */
@@ -80,6 +85,18 @@ export function weightedAveragePrecision(order: readonly number[], scores: reado
   return ap;
 }
 
+/** Options of {@link bootstrapIntervals}. */
+export interface BootstrapOptions {
+  /** Resamples drawn. @default 2000 */
+  readonly resamples?: number;
+  /** PRNG seed. @default 20240601 */
+  readonly seed?: number;
+  /** Coverage of the interval. @default 0.95 */
+  readonly level?: number;
+  /** The k of precision@k. @default 10 */
+  readonly k?: number;
+}
+
 /**
  * Percentile bootstrap intervals, resampling whole cutoffs with replacement (candidates of one
  * cutoff are not independent, cutoffs nearly are). Per-cutoff AUC and precision are computed once;
@@ -89,7 +106,7 @@ export function weightedAveragePrecision(order: readonly number[], scores: reado
  * bootstrapIntervals(cutoffs, { resamples: 2000, seed: 7 }).meanAuc; // [0.61, 0.74]
  * ```
  */
-export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: { resamples?: number; seed?: number; level?: number; k?: number } = {}): SplitIntervals {
+export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: BootstrapOptions = {}): SplitIntervals {
   const resamples = options.resamples ?? 2000;
   const seed = options.seed ?? 20_240_601;
   const k = options.k ?? 10;
@@ -128,5 +145,5 @@ export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: { 
     }
   }
   const level = options.level ?? 0.95;
-  return { meanAuc: percentileInterval(meanAucs, level), meanPAt10: percentileInterval(meanPs, level), pooledAp: percentileInterval(aps, level), resamples, seed };
+  return { meanAuc: percentileInterval(meanAucs, level), meanPAtK: percentileInterval(meanPs, level), pooledAp: percentileInterval(aps, level), resamples, seed };
 }

@@ -1,5 +1,5 @@
 /**
- * @module bench/backtest/calibration
+ * @module backtest/calibration
  * Calibration of scores that are probabilities: reliability bins, Brier score, expected
  * calibration error.
  */

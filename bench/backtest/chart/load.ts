@@ -1,20 +1,46 @@
 /**
- * @module bench/backtest/chart-a/load
- * Reads the derived Billboard Hot 100 tables from a directory given at run time (the files carry
- * no license and never enter the repository): per artist and chart week the best rank, the
- * artists' first dates, and the co-credit edges with the date they first appeared.
+ * @module bench/backtest/chart/load
+ * Reads the derived artist tables of a weekly chart (Billboard Hot 100, Billboard 200) from a
+ * directory given at run time (the files carry no license and never enter the repository): per
+ * artist and chart week the best rank, the artists' first dates, and the co-credit edges with the
+ * date they first appeared. One loader for every chart; a {@link ChartSpec} names its files and
+ * its size.
  *
  * Artists get slugs with `slugify`. Distinct names that slugify alike ("Beyonce" / "Beyoncé" are
  * separate credits in the data) stay distinct artists, because the protocol counts them apart:
  * the name that charted first keeps the plain slug, the others get `-2`, `-3`... in order of first
  * chart date, then name (by code point). A name with nothing slug-worthy becomes `artist`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { slugify } from 'scene-radar';
 import { readCsv } from '../csv.js';
 
-/** The files read, inside the data directory. */
-export const HOT100_FILES = { weekly: 'hot100_artist_weekly.csv.gz', events: 'hot100_artist_events.csv', edges: 'hot100_collab_edges.csv' } as const;
+/** A weekly chart: its files' prefix, its name and its number of places. */
+export interface ChartSpec {
+  /** File prefix: `hot100` reads `hot100_artist_weekly.csv.gz`, ... */
+  readonly prefix: string;
+  /** Name in reports. */
+  readonly title: string;
+  /** Places on the chart (rank 1 to size). */
+  readonly size: number;
+}
+
+/** The Billboard Hot 100 (singles). */
+export const HOT100: ChartSpec = Object.freeze({ prefix: 'hot100', title: 'Billboard Hot 100', size: 100 });
+/** The Billboard 200 (albums). */
+export const BB200: ChartSpec = Object.freeze({ prefix: 'bb200', title: 'Billboard 200', size: 200 });
+
+/** The files of a chart inside its directory (the weekly table may also be a plain `.csv`). */
+export function chartFiles(chart: ChartSpec): { readonly weekly: string; readonly events: string; readonly edges: string } {
+  return { weekly: `${chart.prefix}_artist_weekly.csv.gz`, events: `${chart.prefix}_artist_events.csv`, edges: `${chart.prefix}_collab_edges.csv` };
+}
+
+/** The files of `chart` missing from `dir` (an empty list when all are there). */
+export function missingChartFiles(dir: string, chart: ChartSpec): string[] {
+  const files = chartFiles(chart);
+  return [files.weekly, files.events, files.edges].filter((f) => !existsSync(join(dir, f)) && !(f.endsWith('.gz') && existsSync(join(dir, f.slice(0, -3)))));
+}
 
 /** One artist-week on the chart. */
 export interface ChartWeek {
@@ -27,7 +53,7 @@ export interface ChartWeek {
 }
 
 /** One artist. */
-export interface Hot100Artist {
+export interface ChartArtist {
   /** Slug (unique). */
   readonly slug: string;
   /** Name as credited. */
@@ -39,23 +65,25 @@ export interface Hot100Artist {
 }
 
 /** A co-credit edge between two artists. */
-export interface Hot100Edge {
+export interface ChartEdge {
   /** One artist's slug. */
   readonly a: string;
   /** The other's. */
   readonly b: string;
-  /** First chart date of a song crediting both. */
+  /** First chart date of a work (song, album) crediting both. */
   readonly since: string;
 }
 
 /** The loaded data. */
-export interface Hot100Data {
+export interface ChartData {
+  /** The chart. */
+  readonly chart: ChartSpec;
   /** Artists, in slug order. */
-  readonly artists: readonly Hot100Artist[];
+  readonly artists: readonly ChartArtist[];
   /** Every chart date, oldest first. */
   readonly chartDates: readonly string[];
   /** Edges, one per pair. */
-  readonly edges: readonly Hot100Edge[];
+  readonly edges: readonly ChartEdge[];
   /** Groups of names that slugified alike, with the slugs they were given. */
   readonly collisions: readonly { readonly slugs: readonly string[]; readonly names: readonly string[] }[];
   /** Load statistics and consistency checks. */
@@ -118,25 +146,27 @@ export function assignSlugs(names: readonly { readonly name: string; readonly fi
 }
 
 /**
- * Loads the Hot 100 artist tables from `dir`. Throws an Error naming the file on a missing or
- * malformed file.
+ * Loads a chart's artist tables from `dir`. Throws an Error naming the file on a missing or
+ * malformed file, or a rank outside 1 to the chart's size.
  * @example
  * ```ts
- * const data = loadHot100('/data/billboard-hot100');
+ * const data = loadChart('/data/billboard-hot100', HOT100);
  * data.artists.length; // 8803
  * ```
  */
-export function loadHot100(dir: string): Hot100Data {
-  const weekly = readCsv(join(dir, HOT100_FILES.weekly), ['artist', 'chart_date', 'n_entries', 'best_rank']);
-  const events = readCsv(join(dir, HOT100_FILES.events), ['artist', 'first_top10_date']);
-  const edgesCsv = readCsv(join(dir, HOT100_FILES.edges), ['artist_a', 'artist_b', 'first_cocharting_date']);
+export function loadChart(dir: string, chart: ChartSpec): ChartData {
+  const files = chartFiles(chart);
+  const weeklyPath = existsSync(join(dir, files.weekly)) || !existsSync(join(dir, files.weekly.slice(0, -3))) ? files.weekly : files.weekly.slice(0, -3);
+  const weekly = readCsv(join(dir, weeklyPath), ['artist', 'chart_date', 'n_entries', 'best_rank']);
+  const events = readCsv(join(dir, files.events), ['artist', 'first_top10_date']);
+  const edgesCsv = readCsv(join(dir, files.edges), ['artist_a', 'artist_b', 'first_cocharting_date']);
 
   const weeksByName = new Map<string, ChartWeek[]>();
   const dates = new Set<string>();
   weekly.rows.forEach((r, i) => {
-    const where = `${HOT100_FILES.weekly} row ${i + 2}`;
+    const where = `${weeklyPath} row ${i + 2}`;
     const week: ChartWeek = { date: date(r.chart_date, where), bestRank: int(r.best_rank, where), entries: int(r.n_entries, where) };
-    if (week.bestRank < 1 || week.bestRank > 100) throw new Error(`${where}: best_rank ${week.bestRank} outside 1-100`);
+    if (week.bestRank < 1 || week.bestRank > chart.size) throw new Error(`${where}: best_rank ${week.bestRank} outside 1-${chart.size}`);
     const name = r.artist!;
     const list = weeksByName.get(name);
     if (list) list.push(week);
@@ -164,13 +194,13 @@ export function loadHot100(dir: string): Hot100Data {
     if (weeks && own !== (r.first_top10_date ?? '')) firstTop10Mismatches++;
   }
 
-  const pairs = new Map<string, Hot100Edge>();
+  const pairs = new Map<string, ChartEdge>();
   let edgesDropped = 0;
   let edgesDuplicate = 0;
   edgesCsv.rows.forEach((r, i) => {
     const a = slugs.get(r.artist_a!);
     const b = slugs.get(r.artist_b!);
-    const since = date(r.first_cocharting_date, `${HOT100_FILES.edges} row ${i + 2}`);
+    const since = date(r.first_cocharting_date, `${files.edges} row ${i + 2}`);
     if (a === undefined || b === undefined || a === b) {
       edgesDropped++;
       return;
@@ -183,6 +213,7 @@ export function loadHot100(dir: string): Hot100Data {
   });
 
   return {
+    chart,
     artists,
     chartDates: [...dates].sort(),
     edges: [...pairs.values()],

@@ -1,9 +1,9 @@
 /**
- * @module bench/backtest/metrics
- * Ranking metrics, pure (bootstrap intervals and calibration have their own modules). Scores are "higher = more likely"; a missing score is
- * passed as `-Infinity` so it ranks last (tied with the other missing ones). Ties are handled the
- * way an unbiased random tie-break would be on average, so a metric never depends on the order
- * candidates happen to be listed in.
+ * @module backtest/metrics
+ * Ranking metrics, pure (bootstrap intervals and calibration have their own modules). Scores are
+ * "higher = more likely"; a missing score is passed as `-Infinity` so it ranks last (tied with the
+ * other missing ones). Ties are handled the way an unbiased random tie-break would be on average,
+ * so a metric never depends on the order candidates happen to be listed in.
  */
 
 /** The scores and labels of one cutoff, index-aligned. */
@@ -46,7 +46,13 @@ export function auc(scores: readonly number[], labels: readonly boolean[]): numb
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
-/** Ascending order of scores with `-Infinity` first; NaN is treated as `-Infinity`. */
+/**
+ * Ascending order of scores with `-Infinity` first; NaN is treated as `-Infinity`.
+ * @example
+ * ```ts
+ * [2, Number.NaN, 1].sort(compareAsc); // [NaN, 1, 2]
+ * ```
+ */
 export function compareAsc(a: number, b: number): number {
   const x = Number.isNaN(a) ? -Infinity : a;
   const y = Number.isNaN(b) ? -Infinity : b;
@@ -125,8 +131,8 @@ export interface SplitFigures {
   readonly meanAuc: number | null;
   /** Cutoffs whose AUC was undefined (no positive or no negative) and left out of the mean. */
   readonly aucSkipped: number;
-  /** Mean precision@10 over every cutoff (a cutoff with no positive counts as 0). */
-  readonly meanPAt10: number | null;
+  /** Mean precision@k over every cutoff (a cutoff with no positive counts as 0). */
+  readonly meanPAtK: number | null;
   /** Average precision of all cutoffs' candidates pooled, or null without positives. */
   readonly pooledAp: number | null;
 }
@@ -134,7 +140,7 @@ export interface SplitFigures {
 const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 /**
- * Mean AUC, mean precision@10 and pooled average precision of a set of cutoffs.
+ * Mean AUC, mean precision@k (k = 10 unless given) and pooled average precision of a set of cutoffs.
  * @example
  * ```ts
  * splitFigures([{ scores: [2, 1], labels: [true, false] }]).meanAuc; // 1
@@ -150,5 +156,5 @@ export function splitFigures(cutoffs: readonly RankedCutoff[], k = 10): SplitFig
     else aucs.push(a);
     precisions.push(precisionAtK(c.scores, c.labels, k));
   }
-  return { meanAuc: mean(aucs), aucSkipped, meanPAt10: mean(precisions), pooledAp: averagePrecision(cutoffs.flatMap((c) => c.scores), cutoffs.flatMap((c) => c.labels)) };
+  return { meanAuc: mean(aucs), aucSkipped, meanPAtK: mean(precisions), pooledAp: averagePrecision(cutoffs.flatMap((c) => c.scores), cutoffs.flatMap((c) => c.labels)) };
 }

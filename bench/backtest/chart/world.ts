@@ -1,0 +1,83 @@
+/**
+ * @module bench/backtest/chart/world
+ * A weekly chart as a host would plug it in: chart weeks are RCF events, co-credits are MIG
+ * collaborator links, every other source is absent. Built with the in-memory sources, which
+ * answer as of any instant.
+ *
+ * Mapping (the contracts' as-of rule for daily data: a value dated by a bare day `D` is known at
+ * the end of `D`):
+ * - MIG artist record: slug (see load.ts), credited name, `homeRegion: 'us'` (the charts are
+ *   American; the artists' own regions are unknown), `homeCity: null`, `firstSeen` = the end of
+ *   the first chart date, `debut` = the first chart date (the chart's history goes back to 1958 /
+ *   1967, so this is the artist's debut on the chart, the nearest thing to a debut the data has).
+ * - RCF: one `chart_entry` event per artist and chart week, `at` = the chart date as a bare day
+ *   (known at the end of that day), `region: 'us'`, `weight = (chart size + 1) - best rank` (100
+ *   for a number one on the Hot 100, 200 on the Billboard 200, 1 for the last place). The best
+ *   rank rather than points summed over the artist's entries, so a reader can recover the chart
+ *   position exactly; the number of entries that week is not carried.
+ * - MIG collaborators: each co-credit edge in both directions, `since` = the first co-charting
+ *   date as a bare day, `weight: 1`. Not the edge's song or album count: that counts works up to
+ *   the end of the data, so it would leak the future into any cutoff.
+ * - Engagement and coherence series are empty (the dataset type requires them; fusion and
+ *   identityKernel are not served).
+ */
+import { endOfDayInstant, type CollaboratorLink, type MIGAdapter, type RCFAdapter, type RcfEvent } from 'scene-radar';
+import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
+import type { ChartData } from './load.js';
+
+/**
+ * RCF weight of a chart week: chart size + 1 minus the artist's best rank.
+ * @example
+ * ```ts
+ * chartWeight(200, 1); // 200
+ * ```
+ */
+export const chartWeight = (chartSize: number, bestRank: number): number => chartSize + 1 - bestRank;
+
+/**
+ * The artist histories of a chart, as the eager dataset takes them.
+ * @example
+ * ```ts
+ * const histories = chartHistories(loadChart(dir, HOT100));
+ * ```
+ */
+export function chartHistories(data: ChartData): ArtistHistory[] {
+  const links = new Map<string, CollaboratorLink[]>();
+  const add = (from: string, to: string, since: string): void => {
+    const link: CollaboratorLink = { artist: to, weight: 1, since };
+    const list = links.get(from);
+    if (list) list.push(link);
+    else links.set(from, [link]);
+  };
+  for (const e of data.edges) {
+    add(e.a, e.b, e.since);
+    add(e.b, e.a, e.since);
+  }
+  return data.artists.map((a) => {
+    const events: RcfEvent[] = a.weeks.map((w) => ({ id: `${a.slug}@${w.date}`, type: 'chart_entry', at: w.date, weight: chartWeight(data.chart.size, w.bestRank), region: 'us' }));
+    return {
+      record: { slug: a.slug, name: a.name, homeRegion: 'us', homeCity: null, firstSeen: endOfDayInstant(a.firstChart), debut: a.firstChart },
+      tastemakers: [],
+      collaborators: links.get(a.slug) ?? [],
+      releases: [],
+      campaigns: [],
+      engagement: { start: a.firstChart, organic: [], paid: [] },
+      articles: [],
+      events,
+      coherence: { start: a.firstChart, values: [] },
+      memberships: [],
+    };
+  });
+}
+
+/**
+ * The chart's sources: `{ mig, rcf }` only, over an eager in-memory dataset.
+ * @example
+ * ```ts
+ * const sources = createChartSources(loadChart(dir, BB200));
+ * ```
+ */
+export function createChartSources(data: ChartData): { readonly mig: MIGAdapter; readonly rcf: RCFAdapter } {
+  const { mig, rcf } = createMemorySources(createEagerDataset({ histories: chartHistories(data) }));
+  return { mig, rcf };
+}

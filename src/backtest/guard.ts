@@ -1,0 +1,103 @@
+/**
+ * @module backtest/guard
+ * The as-of guard. A host's sources answer as of any instant, so anything handed them could ask
+ * about the future by passing a later `asOf`. The harness hands every callback and scorer a view
+ * of the sources in which each call whose `asOf` lies past a limit (or is not a valid Date) is
+ * refused with a `BACKTEST_LOOKAHEAD` {@link BacktestError}, and recorded: a reader that catches
+ * and swallows the refusal (the source gateway does, turning it into a degraded result) still
+ * fails the run, because the harness checks the record, not the reader's answer.
+ */
+import { SOURCE_NAMES, type SceneRadarSources } from 'scene-radar';
+import { BacktestError, type LookaheadViolation } from './errors.js';
+
+/** What a guarded view is for, as named in a violation. */
+export interface GuardScope {
+  /** Who reads: `candidates`, `scorer "best-rank" score`... */
+  readonly call: string;
+  /** The cutoff (ISO), or null. */
+  readonly cutoff: string | null;
+}
+
+/** Records the violations of every view it hands out. */
+export interface LookaheadGuard {
+  /** Every refused read so far, in order. */
+  readonly violations: readonly LookaheadViolation[];
+  /** The sources, each call limited to `asOf <= limit`. */
+  view(sources: SceneRadarSources, limit: Date, scope: GuardScope): SceneRadarSources;
+}
+
+/** The `asOf` of a call's options argument (the last argument of every source method). */
+function asOfOf(args: readonly unknown[]): unknown {
+  const last = args[args.length - 1];
+  return typeof last === 'object' && last !== null && 'asOf' in last ? (last as { asOf: unknown }).asOf : undefined;
+}
+
+const describeAsOf = (asOf: unknown): string =>
+  asOf instanceof Date ? (Number.isFinite(asOf.getTime()) ? asOf.toISOString() : 'an invalid Date') : asOf === undefined ? 'no asOf' : `a ${typeof asOf} (${String(asOf)})`;
+
+/** Own and inherited property names (class-based adapters keep their methods on the prototype). */
+function propertyNames(obj: object): string[] {
+  const names = new Set<string>();
+  for (let o: object | null = obj; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor') names.add(k);
+  }
+  return [...names];
+}
+
+/**
+ * The message of a violation: who read what, as of when, past which limit.
+ * @example
+ * ```ts
+ * violationText({ call: 'labels', cutoff: '2020-01-01T00:00:00.000Z', method: 'rcf.getEvents', asOf: '2021-01-01T00:00:00.000Z', limit: '2020-07-01T00:00:00.000Z' });
+ * ```
+ */
+export function violationText(v: LookaheadViolation): string {
+  const at = v.cutoff === null ? '' : ` at cutoff ${v.cutoff}`;
+  return `${v.call}${at} read ${v.method} as of ${v.asOf}, past its limit ${v.limit}`;
+}
+
+/**
+ * A guard whose views refuse and record reads past their limit.
+ * @example
+ * ```ts
+ * const guard = createLookaheadGuard();
+ * const safe = guard.view(sources, cutoff, { call: 'candidates', cutoff: cutoff.toISOString() });
+ * await safe.rcf?.getEvents(['a'], { asOf: later, from, signal }); // rejects, and is recorded
+ * guard.violations.length; // 1
+ * ```
+ */
+export function createLookaheadGuard(): LookaheadGuard {
+  const violations: LookaheadViolation[] = [];
+  function guardAdapter<T extends object>(name: string, adapter: T, limit: Date, scope: GuardScope): T {
+    const source = adapter as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const key of propertyNames(adapter)) {
+      const value = source[key];
+      if (typeof value !== 'function') {
+        out[key] = value;
+        continue;
+      }
+      const method = value as (...args: unknown[]) => unknown;
+      out[key] = (...args: unknown[]): unknown => {
+        const asOf = asOfOf(args);
+        if (asOf instanceof Date && Number.isFinite(asOf.getTime()) && asOf.getTime() <= limit.getTime()) return method.apply(adapter, args);
+        const violation: LookaheadViolation = Object.freeze({ ...scope, method: `${name}.${key}`, asOf: describeAsOf(asOf), limit: limit.toISOString() });
+        violations.push(violation);
+        // Rejected, not thrown: callers of a source expect a failing promise.
+        return Promise.reject(new BacktestError('BACKTEST_LOOKAHEAD', violationText(violation), { details: [violation] }));
+      };
+    }
+    return Object.freeze(out) as T;
+  }
+  return {
+    violations,
+    view(sources, limit, scope) {
+      const out: Partial<Record<keyof SceneRadarSources, object>> = {};
+      for (const name of SOURCE_NAMES) {
+        const adapter = sources[name];
+        if (adapter) out[name] = guardAdapter(name, adapter, new Date(limit.getTime()), scope);
+      }
+      return Object.freeze(out) as SceneRadarSources;
+    },
+  };
+}

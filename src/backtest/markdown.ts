@@ -1,0 +1,173 @@
+/**
+ * @module backtest/markdown
+ * A result as a Markdown report: method, how to read it, one table per split with bootstrap
+ * intervals, what `fit` was given, unscored candidates, the reproduction of published figures and
+ * calibration. Returns text; the caller decides where it goes.
+ */
+import type { BacktestResult, ResultSplit, ScorerResult } from './result.js';
+import type { ReferenceFigures } from './types.js';
+
+/** Options of {@link backtestMarkdown}. */
+export interface BacktestMarkdownOptions {
+  /** Heading level of the title (1 = `#`); sections go one level deeper. @default 1 */
+  readonly level?: number;
+  /** Include the "how to read this" section (metrics and what the harness enforces). @default true */
+  readonly explain?: boolean;
+  /** Where the JSON result is kept, mentioned under the title. @default not mentioned */
+  readonly resultFile?: string | null;
+}
+
+const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
+const interval = (i: readonly [number, number] | null): string => (i ? `${f3(i[0])}-${f3(i[1])}` : 'n/a');
+/** An instant as people read it: `2018-02-25 00:00 UTC`. */
+const day = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+const SPLIT_TITLE: Record<ResultSplit, string> = { train: 'training cutoffs', test: 'test cutoffs', all: 'all cutoffs' };
+const SPLITS: readonly ResultSplit[] = ['train', 'test', 'all'];
+
+const scorersOf = (r: BacktestResult): ScorerResult[] => [...(r.scorer ? [r.scorer] : []), ...r.baselines];
+const label = (s: ScorerResult): string => (s.role === 'model' ? `**${s.name}** (under test)` : s.name);
+
+function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] {
+  const rows = scorersOf(r).map((s) => {
+    const x = s.splits?.[split];
+    if (!x) return `| ${label(s)} | failed: ${(s.error ?? 'no result').replace(/\|/g, '\\|')} | | | | | |`;
+    return `| ${label(s)} | ${f3(x.meanAuc)} | ${interval(x.intervals.meanAuc)} | ${f3(x.meanPAtK)} | ${interval(x.intervals.meanPAtK)} | ${f3(x.pooledAp)} | ${interval(x.intervals.pooledAp)} |`;
+  });
+  const any = scorersOf(r).find((s) => s.splits)?.splits?.[split];
+  const head = any
+    ? `${SPLIT_TITLE[split]}: ${any.cutoffs} cutoffs, ${(any.candidates / Math.max(1, any.cutoffs)).toFixed(1)} candidates and ${(any.positives / Math.max(1, any.cutoffs)).toFixed(2)} positives per cutoff (base rate ${f3(any.baseRate)}); AUC undefined at ${any.aucSkipped} cutoff(s), left out of its mean.`
+    : SPLIT_TITLE[split];
+  return [`${h} ${head.charAt(0).toUpperCase()}${head.slice(1)}`, '', `| scorer | mean AUC | 95% CI | mean P@${r.k} | 95% CI | pooled AP | 95% CI |`, '|---|---|---|---|---|---|---|', ...rows, ''];
+}
+
+function fitSection(r: BacktestResult): string[] {
+  const testCutoffs = r.cutoffs.filter((c) => c.split === 'test').length;
+  const limit = testCutoffs ? `the first test cutoff, ${day(r.fit.limit)}` : `${day(r.fit.limit)} (no test cutoff: the last cutoff plus the horizon)`;
+  const purged = r.fit.purged.length
+    ? ` ${r.fit.purged.length} training cutoff(s) were purged from what \`fit\` received, because their ${r.horizonDays}-day label horizon reaches past that limit: ${r.fit.purged.map(day).join(', ')}. They are still scored and counted in the training figures.`
+    : ' No training cutoff had to be purged.';
+  return [`Fitting: \`fit\` could read the sources up to ${limit}, and received ${r.fit.cutoffs} training cutoff(s) with their labels.${purged}`, ''];
+}
+
+function unscoredSection(r: BacktestResult): string[] {
+  const lines = scorersOf(r)
+    .filter((s) => s.splits && s.unscored.total > 0)
+    .map((s) => {
+      const reasons = Object.entries(s.unscored.reasons)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([why, n]) => `${why} (${n})`)
+        .join('; ');
+      const total = s.perCutoff.length ? r.cutoffs.reduce((n, c) => n + c.candidates, 0) : 0;
+      return `- ${s.name}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}.`;
+    });
+  return lines.length ? ['Unscored candidates:', '', ...lines, ''] : [];
+}
+
+function referenceSection(r: BacktestResult, h: string): string[] {
+  const ref = r.reference;
+  if (!ref) return [];
+  const columns: { split: ResultSplit; metric: keyof ReferenceFigures }[] = [];
+  for (const split of SPLITS) {
+    for (const metric of ['auc', 'pAtK'] as const) {
+      if (Object.values(ref.figures).some((f) => f[split]?.[metric] !== undefined)) columns.push({ split, metric });
+    }
+  }
+  const name = (c: (typeof columns)[number]): string => `${c.split === 'all' ? 'all' : c.split} ${c.metric === 'auc' ? 'AUC' : `P@${r.k}`}`;
+  const out = [`${h} Reproducing the published figures`, '', `Reference: ${ref.source}. Each cell: here / published.`, ''];
+  out.push(`| scorer | ${columns.map(name).join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`);
+  for (const [scorer, figs] of Object.entries(ref.figures)) {
+    const s = scorersOf(r).find((x) => x.name === scorer)?.splits;
+    const cells = columns.map((c) => {
+      const here = s?.[c.split];
+      return `${f3(c.metric === 'auc' ? here?.meanAuc : here?.meanPAtK)} / ${f3(figs[c.split]?.[c.metric])}`;
+    });
+    out.push(`| ${scorer} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+  const counts = ref.perCutoff;
+  if (counts) {
+    out.push('| cutoffs | candidates per cutoff | positives per cutoff |', '|---|---|---|');
+    for (const split of SPLITS) {
+      const want = counts[split];
+      if (!want) continue;
+      const infos = r.cutoffs.filter((c) => split === 'all' || c.split === split);
+      const per = (f: (c: (typeof infos)[number]) => number): number | null => (infos.length ? infos.reduce((n, c) => n + f(c), 0) / infos.length : null);
+      const one = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(1));
+      out.push(`| ${split} | ${one(per((c) => c.candidates))} / ${want.candidates ?? 'n/a'} | ${one(per((c) => c.positives))} / ${want.positives ?? 'n/a'} |`);
+    }
+    out.push('');
+  }
+  if (ref.note) out.push(ref.note, '');
+  return out;
+}
+
+function calibrationSection(r: BacktestResult, h: string): string[] {
+  const out: string[] = [];
+  for (const s of scorersOf(r)) {
+    const c = s.splits?.test.calibration;
+    if (!c) continue;
+    out.push(`${h} Calibration of ${s.name} (test cutoffs)`, '', `Brier score ${f3(c.brier)}, expected calibration error ${f3(c.ece)} over ${c.count} predictions${c.clamped ? ` (${c.clamped} outside [0, 1] clamped)` : ''}.`, '');
+    out.push('| predicted | count | mean predicted | observed rate |', '|---|---|---|---|');
+    for (const b of c.bins) out.push(`| ${b.from.toFixed(1)}-${b.to.toFixed(1)} | ${b.count} | ${f3(b.meanPredicted)} | ${f3(b.observedRate)} |`);
+    out.push('');
+  }
+  return out;
+}
+
+function explainSection(r: BacktestResult, h: string): string[] {
+  const resamples = scorersOf(r).find((s) => s.splits)?.splits?.all.intervals.resamples ?? 0;
+  return [
+    `${h} How to read this`,
+    '',
+    `Per cutoff, then averaged over the cutoffs of a split: AUC (Mann-Whitney, a tie counts one half; undefined at a cutoff with no positive or no negative, which is then left out of the mean and counted) and precision@${r.k} (a tie at the ${r.k}th place fills the remaining places pro rata, the expected value of a random tie-break; a cutoff with no positive scores 0). Pooled average precision ranks the candidates of all the split's cutoffs together (tied scores form one threshold); compare it with the base rate. The 95% intervals are percentile bootstraps over whole cutoffs (${resamples.toLocaleString('en-US')} resamples, seeded). A candidate a scorer leaves unscored ranks last. Calibration (reliability bins, Brier score, ECE) is shown for scorers whose scores are probabilities.`,
+    '',
+    `Enforced by the harness: at each cutoff T, candidates, peers and every score were computed from sources that refuse any read past T; labels from sources that refuse reads past T + ${r.horizonDays} days; \`fit\` from sources that refuse reads past the first test cutoff. A refused read voids the whole run, so these figures come from a run in which none happened.`,
+    '',
+  ];
+}
+
+/**
+ * The Markdown report of a result.
+ * @example
+ * ```ts
+ * writeFileSync('docs/my-backtest.md', backtestMarkdown(result, { resultFile: 'results/my-label.json' }));
+ * ```
+ */
+export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdownOptions = {}): string {
+  const level = Math.min(4, Math.max(1, Math.trunc(options.level ?? 1)));
+  const h1 = '#'.repeat(level);
+  const h2 = `${h1}#`;
+  const h3 = `${h2}#`;
+  const r = result;
+  const file = options.resultFile ? `Result file: \`${options.resultFile}\` (per-cutoff figures, intervals, parameters). ` : '';
+  const out = [`${h1} ${r.title}`, '', `${file}Run ${r.runAt.slice(0, 16).replace('T', ' ')} UTC, ${(r.runtimeMs / 1000).toFixed(1)} s; ${r.cutoffs.length} cutoffs, label horizon ${r.horizonDays} days.`, ''];
+  if (r.method.length) out.push(`${h2} Method`, '', ...r.method.flatMap((p) => [p, '']));
+  if (options.explain !== false) out.push(...explainSection(r, h2));
+  out.push(`${h2} Results`, '');
+  if (!r.scorer) out.push('No scorer under test in this run: baselines only.', '');
+  else if (r.verdict) out.push(`**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target ? SPLIT_TITLE[r.target.split] : ''} and above every baseline): ${r.verdict.text}`, '');
+  for (const split of ['test', 'train', 'all'] as const) out.push(...splitTable(r, split, h3));
+  out.push(...fitSection(r), ...unscoredSection(r), ...referenceSection(r, h3), ...calibrationSection(r, h3));
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * A compact table for a terminal: mean AUC and mean precision@k per split and scorer.
+ * @example
+ * ```ts
+ * console.log(backtestConsoleTable(result));
+ * ```
+ */
+export function backtestConsoleTable(result: BacktestResult): string {
+  const r = result;
+  const rows = scorersOf(r).map((s) => {
+    const cell = (split: ResultSplit): string => {
+      const x = s.splits?.[split];
+      return x ? `${f3(x.meanAuc)} ${f3(x.meanPAtK)}` : 'failed     ';
+    };
+    return `${(s.role === 'model' ? `* ${s.name}` : s.name).padEnd(26)} ${cell('train').padEnd(12)} ${cell('test').padEnd(12)} ${cell('all')}`;
+  });
+  const head = `${`scorer (AUC P@${r.k})`.padEnd(26)} ${'train'.padEnd(12)} ${'test'.padEnd(12)} all`;
+  const tail = [r.scorer ? null : '(no scorer under test in this run: baselines only)', r.verdict?.text ?? null, ...scorersOf(r).filter((s) => s.error).map((s) => `${s.name} failed: ${s.error}`)].filter((x): x is string => x !== null);
+  return [`${r.title} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`, head, ...rows, ...tail].join('\n');
+}

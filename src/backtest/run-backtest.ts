@@ -1,0 +1,262 @@
+/**
+ * @module backtest/run-backtest
+ * The harness. It enforces the time split by construction: at each cutoff T the `candidates` and
+ * `population` callbacks and every `score` see the sources only up to T, and `labels` up to
+ * T + horizon; `fit` sees them up to the first test cutoff, and gets only the training cutoffs
+ * whose label horizon ends by then. A read past a limit is refused and recorded, and any recorded
+ * refusal voids the whole run, whoever caught it.
+ */
+import { DAY_MS, type SceneRadarSources } from 'scene-radar';
+import { bootstrapIntervals } from './bootstrap.js';
+import { calibration } from './calibration.js';
+import { BacktestError, isBacktestError } from './errors.js';
+import { createLookaheadGuard, violationText, type LookaheadGuard } from './guard.js';
+import { auc, precisionAtK, splitFigures, type RankedCutoff } from './metrics.js';
+import { BACKTEST_RESULT_FORMAT, type BacktestResult, type CutoffScore, type ResultSplit, type ScorerResult, type SplitSummary } from './result.js';
+import type { BacktestCutoffSpec, BacktestOptions, BacktestScorer, FitCutoff } from './types.js';
+import { checkLabels, checkSlugList, normaliseScores, planBacktest, type BacktestPlan } from './validate.js';
+import { judge } from './verdict.js';
+
+/** A cutoff with everything the callbacks said about it. */
+interface ResolvedCutoff {
+  readonly spec: BacktestCutoffSpec;
+  readonly iso: string;
+  readonly candidates: readonly string[];
+  readonly population: readonly string[];
+  readonly labels: ReadonlyMap<string, boolean>;
+  readonly purged: boolean;
+}
+
+/** What every scorer run shares. */
+interface RunState {
+  readonly plan: BacktestPlan;
+  readonly cutoffs: readonly ResolvedCutoff[];
+  readonly sources: SceneRadarSources;
+  readonly guard: LookaheadGuard;
+  readonly fitLimit: Date;
+  readonly horizonDays: number;
+  readonly signal: AbortSignal;
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+const now = (): number => globalThis.performance.now();
+
+/** Throws when the guard recorded any refused read: the run is void, whoever swallowed the refusal. */
+function assertNoLookahead(guard: LookaheadGuard): void {
+  const v = guard.violations;
+  if (v.length === 0) return;
+  const more = v.length > 1 ? ` (and ${v.length - 1} more refused read${v.length > 2 ? 's' : ''})` : '';
+  throw new BacktestError('BACKTEST_LOOKAHEAD', `lookahead: ${violationText(v[0]!)}${more}; the backtest is void`, { details: [...v] });
+}
+
+/** Runs a host callback; a throw becomes `BACKTEST_CALLBACK_FAILED` unless a refused read explains it. */
+async function callback<T>(guard: LookaheadGuard, what: string, iso: string, run: () => T | Promise<T>): Promise<T> {
+  let out: T;
+  try {
+    out = await run();
+  } catch (e) {
+    assertNoLookahead(guard);
+    if (isBacktestError(e)) throw e;
+    throw new BacktestError('BACKTEST_CALLBACK_FAILED', `${what} at cutoff ${iso} threw: ${errorText(e)}`, { cause: e });
+  }
+  assertNoLookahead(guard);
+  return out;
+}
+
+/** Asks the callbacks about every cutoff, checking each answer. */
+async function resolveCutoffs(options: BacktestOptions, plan: BacktestPlan, guard: LookaheadGuard, fitLimit: Date, signal: AbortSignal): Promise<ResolvedCutoff[]> {
+  const horizonMs = options.horizonDays * DAY_MS;
+  const out: ResolvedCutoff[] = [];
+  for (const spec of plan.cutoffs) {
+    signal.throwIfAborted();
+    const iso = spec.asOf.toISOString();
+    const at = (call: string): SceneRadarSources => guard.view(options.sources, spec.asOf, { call, cutoff: iso });
+    const base = { split: spec.split, signal };
+    const rawCandidates = await callback(guard, 'candidates', iso, () => options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }));
+    const candidates = checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse');
+    const population = options.population
+      ? checkSlugList(
+          await callback(guard, 'population', iso, () => options.population!({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('population'), candidates })),
+          `population at cutoff ${iso}`,
+          'drop',
+        )
+      : candidates;
+    const until = new Date(spec.asOf.getTime() + horizonMs);
+    const labelSources = guard.view(options.sources, until, { call: 'labels', cutoff: iso });
+    const rawLabels = await callback(guard, 'labels', iso, () => options.labels({ ...base, asOf: new Date(spec.asOf.getTime()), until: new Date(until.getTime()), sources: labelSources, candidates }));
+    const labels = checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`);
+    const purged = spec.split === 'train' && plan.firstTest >= 0 && until.getTime() > fitLimit.getTime();
+    out.push({ spec, iso, candidates, population, labels, purged });
+  }
+  return out;
+}
+
+/** Per-split figures of one scorer. */
+function summarise(state: RunState, scorer: BacktestScorer, ranked: readonly RankedCutoff[], split: ResultSplit): SplitSummary {
+  const picked = ranked.filter((_, i) => split === 'all' || state.cutoffs[i]!.spec.split === split);
+  const candidates = picked.reduce((n, c) => n + c.labels.length, 0);
+  const positives = picked.reduce((n, c) => n + c.labels.filter(Boolean).length, 0);
+  return {
+    ...splitFigures(picked, state.plan.k),
+    cutoffs: picked.length,
+    candidates,
+    positives,
+    baseRate: candidates ? positives / candidates : null,
+    intervals: bootstrapIntervals(picked, { resamples: state.plan.resamples, seed: state.plan.seed, k: state.plan.k }),
+    calibration: scorer.probabilistic ? calibration(picked.flatMap((c) => c.scores), picked.flatMap((c) => c.labels)) : null,
+  };
+}
+
+/** The training cutoffs `fit` may learn from, as frozen copies. */
+function fitCutoffs(state: RunState): FitCutoff[] {
+  return state.cutoffs
+    .filter((c) => c.spec.split === 'train' && !c.purged)
+    .map((c) => Object.freeze({ asOf: new Date(c.spec.asOf.getTime()), candidates: c.candidates, population: c.population, labels: new Map(c.labels) }));
+}
+
+/** Fits (if it can) and scores one scorer over every cutoff. Rejects only on a refused read. */
+async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerResult['role']): Promise<ScorerResult> {
+  const { guard, signal } = state;
+  const base = { name: scorer.name, description: scorer.description ?? null, role, probabilistic: scorer.probabilistic === true };
+  let fitMs = 0;
+  let scoreMs = 0;
+  const reasons: Record<string, number> = {};
+  let unscoredTotal = 0;
+  const ranked: RankedCutoff[] = [];
+  const perCutoff: CutoffScore[] = [];
+  const failed = (e: unknown): ScorerResult => {
+    assertNoLookahead(guard);
+    return { ...base, error: errorText(e), fitMs, scoreMs, perCutoff: [], unscored: { total: 0, reasons: {} }, splits: null };
+  };
+  if (scorer.fit) {
+    const call = `scorer "${scorer.name}" fit`;
+    const t0 = now();
+    try {
+      const purged = state.cutoffs.filter((c) => c.purged).map((c) => new Date(c.spec.asOf.getTime()));
+      await scorer.fit({
+        cutoffs: Object.freeze(fitCutoffs(state)),
+        purged: Object.freeze(purged),
+        sources: guard.view(state.sources, state.fitLimit, { call, cutoff: null }),
+        limit: new Date(state.fitLimit.getTime()),
+        horizonDays: state.horizonDays,
+        signal,
+      });
+    } catch (e) {
+      fitMs = now() - t0;
+      return failed(e);
+    }
+    fitMs = now() - t0;
+    assertNoLookahead(guard);
+  }
+  for (const cutoff of state.cutoffs) {
+    signal.throwIfAborted();
+    const t0 = now();
+    let answer;
+    try {
+      const raw = await scorer.score({
+        asOf: new Date(cutoff.spec.asOf.getTime()),
+        split: cutoff.spec.split,
+        sources: guard.view(state.sources, cutoff.spec.asOf, { call: `scorer "${scorer.name}" score`, cutoff: cutoff.iso }),
+        candidates: cutoff.candidates,
+        population: cutoff.population,
+        signal,
+      });
+      answer = normaliseScores(raw);
+    } catch (e) {
+      scoreMs += now() - t0;
+      return failed(e);
+    }
+    scoreMs += now() - t0;
+    assertNoLookahead(guard);
+    let unscored = 0;
+    const values = cutoff.candidates.map((slug) => {
+      const s = answer.get(slug);
+      if (typeof s === 'number' && Number.isFinite(s)) return s;
+      unscored++;
+      const reason = answer.reason(slug) ?? (s === undefined ? 'no score returned' : `not a finite number (${typeof s === 'number' ? String(s) : typeof s})`);
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+      // Unscored candidates rank below every scored one.
+      return -Infinity;
+    });
+    unscoredTotal += unscored;
+    const labels = cutoff.candidates.map((slug) => cutoff.labels.get(slug) === true);
+    ranked.push({ scores: values, labels });
+    perCutoff.push({ asOf: cutoff.iso, split: cutoff.spec.split, auc: auc(values, labels), pAtK: precisionAtK(values, labels, state.plan.k), unscored });
+  }
+  const splits = { train: summarise(state, scorer, ranked, 'train'), test: summarise(state, scorer, ranked, 'test'), all: summarise(state, scorer, ranked, 'all') };
+  return { ...base, error: null, fitMs, scoreMs, perCutoff, unscored: { total: unscoredTotal, reasons }, splits };
+}
+
+/**
+ * Runs a backtest: asks the callbacks who the candidates are and what happened at each cutoff,
+ * fits the scorers on the training cutoffs, scores every cutoff and measures the rankings (AUC,
+ * precision@k, pooled average precision with bootstrap intervals, calibration for probabilistic
+ * scorers), comparing the scorer under test with the baselines.
+ *
+ * Rejects with a {@link BacktestError} when the options are unusable or a callback answers
+ * something unusable (before any scorer runs), when a callback throws, and when anything read a
+ * source past its limit. A scorer that throws fails alone: its result carries the error.
+ * @example
+ * ```ts
+ * const result = await runBacktest({
+ *   name: 'my-label',
+ *   sources,
+ *   cutoffs: [{ asOf: new Date('2024-01-01T00:00:00Z'), split: 'train' }, { asOf: new Date('2024-07-01T00:00:00Z'), split: 'test' }],
+ *   horizonDays: 90,
+ *   candidates: ({ asOf, sources, signal }) => rosterAt(asOf, sources, signal),
+ *   labels: ({ asOf, until, candidates, sources, signal }) => brokeOutBetween(asOf, until, candidates, sources, signal),
+ *   baselines: [eventCount],
+ * });
+ * console.log(backtestMarkdown(result));
+ * ```
+ */
+export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
+  const t0 = now();
+  const plan = planBacktest(options);
+  const log = options.log ?? (() => {});
+  const signal = options.signal ?? new AbortController().signal;
+  const guard = createLookaheadGuard();
+  const last = plan.cutoffs[plan.cutoffs.length - 1]!;
+  // fit may read up to the first test cutoff; without one there is nothing later to protect.
+  const fitLimit = plan.firstTest >= 0 ? plan.cutoffs[plan.firstTest]!.asOf : new Date(last.asOf.getTime() + options.horizonDays * DAY_MS);
+  log(`${options.name}: ${plan.cutoffs.length} cutoffs...`);
+  const cutoffs = await resolveCutoffs(options, plan, guard, fitLimit, signal);
+  const state: RunState = { plan, cutoffs, sources: options.sources, guard, fitLimit, horizonDays: options.horizonDays, signal };
+  const baselines: ScorerResult[] = [];
+  for (const b of plan.baselines) {
+    log(`${options.name}: ${b.name}...`);
+    baselines.push(await runScorer(state, b, 'baseline'));
+  }
+  let model: ScorerResult | null = null;
+  if (plan.scorer) {
+    log(`${options.name}: ${plan.scorer.name} (under test)...`);
+    model = await runScorer(state, plan.scorer, 'model');
+  }
+  // A reader may have fired a read without awaiting it: check once more before reporting.
+  assertNoLookahead(guard);
+  return {
+    format: BACKTEST_RESULT_FORMAT,
+    name: options.name,
+    title: options.title ?? options.name,
+    runAt: (options.now?.() ?? new Date()).toISOString(),
+    runtimeMs: Math.round((options.setupMs ?? 0) + now() - t0),
+    horizonDays: options.horizonDays,
+    k: plan.k,
+    parameters: options.parameters ?? {},
+    method: [...(options.method ?? [])],
+    cutoffs: cutoffs.map((c) => ({
+      asOf: c.iso,
+      split: c.spec.split,
+      candidates: c.candidates.length,
+      positives: c.candidates.filter((s) => c.labels.get(s) === true).length,
+      population: c.population.length,
+      purged: c.purged,
+    })),
+    fit: { limit: fitLimit.toISOString(), cutoffs: cutoffs.filter((c) => c.spec.split === 'train' && !c.purged).length, purged: cutoffs.filter((c) => c.purged).map((c) => c.iso) },
+    scorer: model,
+    baselines,
+    target: plan.target,
+    verdict: model && plan.target ? judge(model, baselines, plan.target) : null,
+    reference: options.reference ?? null,
+  };
+}
