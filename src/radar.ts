@@ -16,6 +16,7 @@ import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
 import { scenesAdapterFor } from './scenes/scenes-adapter.js';
 import { memoryScenesStores, memoryTalentStores } from './stores/memory-table.js';
 import type { ScenesStores, TalentStores } from './stores/specs.js';
+import type { HostFeature } from './talent/host-features.js';
 import { readOnlyTalentRadar, type ReadOnlyTalentRadar } from './talent/read-only.js';
 import { TalentRadar } from './talent/talent-radar.js';
 import type { TalentRefreshReport } from './talent/types.js';
@@ -56,6 +57,8 @@ export interface SceneRadarOptions {
   readonly clock?: Clock;
   /** Receives one event per source call (counts and timings, no ids). */
   readonly onSourceCall?: (event: SourceCallEvent) => void;
+  /** The host's own signals for the breakout model (see `HostFeature`; checked here: `CONFIG_INVALID`). @default [] */
+  readonly hostFeatures?: readonly HostFeature[];
 }
 
 /** A wired radar. */
@@ -115,7 +118,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   const scenesAdapter = scenesAdapterFor(scenes, { config, clock });
   scenesAdapterRef = scenesAdapter;
   const talentCache = new Cache<unknown>({ ttlMs: config.talent.globalPulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'talent:', ...sharedStore });
-  const talent = new TalentRadar({ stores: options.stores?.talent ?? memoryTalentStores(), gateway, config, clock, cache: talentCache });
+  const talent = new TalentRadar({ stores: options.stores?.talent ?? memoryTalentStores(), gateway, config, clock, cache: talentCache, hostFeatures: options.hostFeatures ?? [] });
   const readOnly = readOnlyTalentRadar(talent.aggregator);
   let closed = false;
   return {

@@ -196,7 +196,7 @@ describe('host-specific behaviour', () => {
         },
       ]),
     ) as unknown as ReadOnlyTalentRadar;
-    expect(Object.keys(facade).sort()).toEqual(['getArtistProfile', 'getGlobalPulse', 'getTopArtists', 'getWorkspaceRecommendations']);
+    expect(Object.keys(facade).sort()).toEqual(['getArtistProfile', 'getArtistScores', 'getGlobalPulse', 'getTopArtists', 'getWorkspaceRecommendations']);
     const server = createServer(toNodeListener(createArRadarHandler(recording, radar.config)));
     const url = await listen(server, 0, '127.0.0.1');
     try {

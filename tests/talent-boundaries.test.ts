@@ -177,11 +177,11 @@ describe('read-only facade', () => {
   }
   const count = (events: SourceCallEvent[], source: string, method: string): number => events.filter((e) => e.source === source && e.method === method).length;
 
-  it('exposes exactly getGlobalPulse, getArtistProfile, getTopArtists, getWorkspaceRecommendations, frozen', () => {
+  it('exposes exactly getGlobalPulse, getArtistProfile, getTopArtists, getArtistScores, getWorkspaceRecommendations, frozen', () => {
     const { radar } = make();
     const facade = radar.readOnly;
-    expect(Object.keys(facade).sort()).toEqual(['getArtistProfile', 'getGlobalPulse', 'getTopArtists', 'getWorkspaceRecommendations']);
-    expect(Reflect.ownKeys(facade)).toHaveLength(4);
+    expect(Object.keys(facade).sort()).toEqual(['getArtistProfile', 'getArtistScores', 'getGlobalPulse', 'getTopArtists', 'getWorkspaceRecommendations']);
+    expect(Reflect.ownKeys(facade)).toHaveLength(5);
     expect(Object.isFrozen(facade)).toBe(true);
     for (const name of ['refresh', 'clearCache', 'calibrate', 'setBreakoutModel', 'aggregator', 'signals', 'scoreArtists', 'close', 'buildGlobalPulse']) expect(name in facade, name).toBe(false);
     expect(() => {

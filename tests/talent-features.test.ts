@@ -46,6 +46,7 @@ function signals(over: Partial<ArtistSignals> = {}): ArtistSignals {
     memberships: null,
     scenePulse: null,
     reads: Object.fromEntries(READS.map((r) => [r, { status: 'ok' }])) as ArtistSignals['reads'],
+    host: {},
     ...over,
   };
 }
@@ -66,7 +67,7 @@ const logGrowth = (prev: number, cur: number, floor: number): number => Math.log
 function rich(): ArtistSignals {
   const organic = [...fill(150 - 28, 1000), ...fill(28, 1500)];
   return signals({
-    record: { slug: 'artist-a', name: 'Artist A', homeRegion: 'uk', homeCity: 'Brighton', firstSeen: '2024-01-01T00:00:00.000Z' },
+    record: { slug: 'artist-a', name: 'Artist A', homeRegion: 'uk', homeCity: 'Brighton', firstSeen: '2024-01-01T00:00:00.000Z', debut: '2019-06-01' },
     network: { tastemakers: [link('t1', 0.5, 10), link('t2', 0.8, 100)], collaborators: [{ artist: 'artist-b', weight: 1, since: at(30) }], centrality: null },
     releases: [release('r1', '2025-01-01', [1, 0, 0]), release('r2', '2026-03-01', [1, 1, 0]), release('r3', '2026-10-01', [0, 1, 1])],
     campaigns: [campaign('c1', addDays(END, -40))],
@@ -111,37 +112,76 @@ describe('engagement (Fusion)', () => {
     expect(noPaid.paidShare).toBeNull();
   });
 
-  it('a series with fewer than half the days known in a window has no growth (not zero growth)', () => {
-    const young = extractFeatures(signals({ engagement: engagement(fill(W + 5, 500)) }), model);
-    expect(young.engagementGrowth).toBeNull();
-    expect(young.engagementLevel).toBeNull();
-    expect(young.engagementAcceleration).toBeNull();
-    expect(young.anomaly).toBeNull();
-    expect(young.activityLevel).toBeNull();
+  it('a new entrant grows from nothing (floored), with an activity profile over its short history', () => {
+    const young = extractFeatures(signals({ engagement: engagement(fill(10, 500)) }), model);
+    expect(young.engagementLevel).toBe(500);
+    expect(young.engagementGrowth).toBeCloseTo(logGrowth(0, 500, FLOOR), 12);
+    expect(young.activityLevel).toBe(500);
+    expect(young.activity).toMatchObject({ basis: 'engagement', now: 3500, recent: 5000, previous: 0, peak: 500, presentDays: 10, observedSpanDays: 9, daysSinceLast: 0 });
     expect(young.evidence.fusion).toBe(true);
+  });
+
+  it('a gap in an older series is not a debut: no growth without a known day in the window before', () => {
+    const gap = extractFeatures(signals({ engagement: engagement([...fill(30, 800), ...fill(W, null), ...fill(W, 500)]) }), model);
+    expect(gap.engagementGrowth).toBeNull();
+    expect(gap.engagementLevel).toBeNull();
+    // Still activity evidence for the breakout model (known days in the history).
+    expect(gap.activity?.basis).toBe('engagement');
   });
 });
 
 describe('events (RCF)', () => {
-  it('rate, growth over the window and over the last two weeks, event days', () => {
+  it('rate and growth over the window (momentum); activity windows, presence and peak (breakout)', () => {
     // Recent window: weight 8 (k = 0, 2, 4, 14); the one before: weight 4 (k = 30, 40).
     const events = [ev(40, 2), ev(30, 2), ev(14, 2), ev(4, 2), ev(2, 2), ev(0, 2)];
     const f = extractFeatures(signals({ events }), model);
     expect(f.eventRate).toBe(2);
     expect(f.eventGrowth).toBeCloseTo(logGrowth(1, 2, EFLOOR), 12);
-    // Last two weeks: 6 (3/week); the six weeks before: 6 (1/week).
-    expect(f.eventRecentGrowth).toBeCloseTo(logGrowth(1, 3, EFLOOR), 12);
-    expect(f.eventDays).toBeCloseTo(6 / 8, 12);
     expect(f.activityLevel).toBeCloseTo(2 / 7, 12);
     expect(f.activityBasis).toBe('events');
     expect(f.staleDays).toBe(0);
+    // Events at noon of day k are (k + 0.5) days before asOf: day k back.
+    expect(f.activity).toMatchObject({ basis: 'events', now: 6, recent: 8, previous: 4, quarter: 12, quarterBefore: 0, peak: 2, presentDays: 6, presentDaysYear: 6, daysSinceLast: 0, observedSpanDays: 40 });
+    // Gaps between days with events: 10, 16, 10, 2, 2 -> median 10.
+    expect(f.activity?.medianGapDays).toBe(10);
   });
 
-  it('engagement, when known, is the activity level; events only stand in without it', () => {
+  it('engagement, when known, is the activity; events only stand in without it', () => {
     const f = extractFeatures(signals({ events: [ev(1, 7)], engagement: engagement(fill(2 * W, 300)) }), model);
     expect(f.activityBasis).toBe('engagement');
     expect(f.activityLevel).toBe(300);
+    expect(f.activity?.basis).toBe('engagement');
     expect(f.eventRate).toBe(7 / 4);
+  });
+
+  it('event types weigh what the config says (1 when not listed)', () => {
+    const typed = (type: RcfEvent['type'], k: number, weight: number): RcfEvent => ({ id: `${type}-${k}`, type, at: at(k), weight, region: null });
+    const events = [typed('chart_entry', 1, 10), typed('radio_play', 2, 10), typed('live_show', 3, 10)];
+    const weighted = TalentModelConfigSchema.parse({ eventTypeWeights: { chart_entry: 3, live_show: 0 } });
+    expect(extractFeatures(signals({ events }), model).activity?.now).toBe(30);
+    expect(extractFeatures(signals({ events }), weighted).activity?.now).toBe(40);
+  });
+
+  it('breadth: distinct regions in the window; spread: of those, regions never seen before it (null for a debut)', () => {
+    const r = (k: number, region: string | null): RcfEvent => ({ id: `r${k}-${region}`, type: 'playlist_add', at: at(k), weight: 1, region });
+    const f = extractFeatures(signals({ events: [r(200, 'us'), r(100, 'uk'), r(10, 'us'), r(5, 'de'), r(3, 'fr'), r(2, null)] }), model);
+    expect(f.regions).toBe(3);
+    expect(f.newRegions).toBe(2);
+    const debut = extractFeatures(signals({ events: [r(10, 'us'), r(5, 'de')] }), model);
+    expect(debut.regions).toBe(2);
+    expect(debut.newRegions).toBeNull();
+    expect(extractFeatures(signals({ events: [r(100, 'us')] }), model).regions).toBeNull();
+    expect(extractFeatures(signals({ events: [ev(3)] }), model).regions).toBeNull();
+  });
+
+  it('a daily observation stamped by day is known at the end of its day (the as-of rule)', () => {
+    // ASOF is the end of END: an event dated END (a bare day, read as END + 1 day 00:00) is day 0.
+    const day = (d: string, weight: number): RcfEvent => ({ id: d, type: 'chart_entry', at: `${addDays(d, 1)}T00:00:00.000Z`, weight, region: null });
+    const f = extractFeatures(signals({ events: [day(END, 5), day(addDays(END, -7), 3)] }), model);
+    expect(f.activity).toMatchObject({ now: 5, daysSinceLast: 0, presentDays: 2 });
+    // Scored a day earlier, END itself is not known yet.
+    const earlier = extractFeatures(signals({ asOf: `${END}T00:00:00.000Z`, events: [day(END, 5), day(addDays(END, -7), 3)] }), model);
+    expect(earlier.activity).toMatchObject({ now: 3, recent: 3, daysSinceLast: 6 });
   });
 });
 
@@ -267,7 +307,7 @@ describe('staleness', () => {
 describe('no evidence is null, never zero', () => {
   it('an artist no source answered for has only null features', () => {
     const f = extractFeatures(signals(), model);
-    const numeric = Object.entries(f).filter(([k]) => !['artistSlug', 'asOf', 'microgenres', 'evidence'].includes(k));
+    const numeric = Object.entries(f).filter(([k]) => !['artistSlug', 'asOf', 'microgenres', 'evidence', 'host'].includes(k));
     expect(numeric.filter(([, v]) => v !== null)).toEqual([]);
     expect(f.microgenres).toEqual([]);
     expect(Object.values(f.evidence).every((e) => e === false)).toBe(true);
@@ -296,8 +336,11 @@ describe('no evidence is null, never zero', () => {
     expect(f.eventGrowth).toBe(0);
     expect(f.activityLevel).toBeNull();
     expect(f.activityBasis).toBeNull();
-    // Events only long before the two windows: no activity evidence either.
-    expect(extractFeatures(signals({ events: [ev(200, 5)] }), model).activityLevel).toBeNull();
+    // Events only before the history window (a year): no activity evidence either.
+    expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activityLevel).toBeNull();
+    expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activity).toBeNull();
+    // Events earlier in the year: evidence (the breakout model reads the history), level 0 now.
+    expect(extractFeatures(signals({ events: [ev(200, 5)] }), model).activityLevel).toBe(0);
     expect(extractFeatures(signals({ events: [ev(50, 7)] }), model).activityLevel).toBe(0);
   });
 
@@ -307,7 +350,16 @@ describe('no evidence is null, never zero', () => {
     expect(f.sceneConfidence).toBe(0.8);
     expect(f.sceneHeat).toBe(70);
     expect(f.microgenres).toEqual(['dream-pop']);
-    expect(f.careerAgeDays).toBeCloseTo((Date.parse(ASOF) - Date.parse('2024-01-01T00:00:00.000Z')) / DAY_MS, 9);
+    expect(f.careerAgeDays).toBeCloseTo((Date.parse(ASOF) - Date.parse('2019-06-01T00:00:00.000Z')) / DAY_MS, 9);
+  });
+
+  it('career age counts from the debut MIG knows, never from when the data starts (firstSeen)', () => {
+    const known = extractFeatures(rich(), model);
+    expect(known.careerAgeDays! / 365.25).toBeGreaterThan(7);
+    const record = { ...rich().record!, debut: null };
+    expect(extractFeatures({ ...rich(), record }, model).careerAgeDays).toBeNull();
+    const { debut: _omit, ...noDebut } = rich().record!;
+    expect(extractFeatures({ ...rich(), record: noDebut }, model).careerAgeDays).toBeNull();
   });
 });
 

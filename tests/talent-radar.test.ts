@@ -205,7 +205,7 @@ describe('artist profile (seed section 4)', () => {
     expect(profile.artist.breakout_score).toBeCloseTo(logistic(e.breakout.intercept + e.breakout.signals.reduce((a, s) => a + s.contribution, 0)), 4);
     expect(profile.artist.risk_score).toBeCloseTo(e.risk.signals.reduce((a, s) => a + s.contribution, 0), 4);
     expect(profile.artist.momentum).toBeCloseTo(100 * logistic(e.momentum.signals.reduce((a, s) => a + s.contribution, 0) / radar.talent.model.momentumScale), 1);
-    expect(e.breakout.horizonDays).toBe(radar.talent.model.breakoutHorizonDays);
+    expect(e.breakout.horizonDays).toBe(radar.talent.model.breakout.horizonDays);
     expect(e.breakout.event.length).toBeGreaterThan(0);
   });
 
@@ -378,7 +378,7 @@ describe('workspace recommendations', () => {
 });
 
 describe('calibration on the ground truth', () => {
-  it('refits the breakout weights from labelled history and the scores change with them', async () => {
+  it('calibrate() returns a model and its out-of-time validation and changes nothing; setBreakoutModel applies it', async () => {
     const { radar: r, talent: stores } = await ready();
     await r.refresh(NOW);
     const slug = rows[2]!.artist_slug;
@@ -387,48 +387,63 @@ describe('calibration on the ground truth', () => {
     const defaults = r.talent.breakoutModel();
 
     // Labels: did the artist break out within the horizon after each instant?
-    const horizon = r.talent.model.breakoutHorizonDays * 86_400_000;
-    const instants = ['2026-04-01', '2026-06-01', '2026-08-01'].map((d) => new Date(`${d}T00:00:00.000Z`));
+    const horizon = 90 * 86_400_000;
+    const instants = ['2026-02-01', '2026-04-01', '2026-06-01', '2026-08-01'].map((d) => new Date(`${d}T00:00:00.000Z`));
     const examples = instants.flatMap((asOf) =>
       [...world.truth.artists()]
         .filter((a) => Date.parse(world.dataset.artistRecord(a.slug)!.firstSeen) < asOf.getTime() && !(a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime()))
         .map((a) => ({ artistSlug: a.slug, asOf, label: a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime() + horizon })),
     );
     expect(examples.some((e) => e.label)).toBe(true);
-    const fit = await r.talent.calibrate(examples);
+    const fit = await r.talent.calibrate(examples, { event: 'demo breakout', horizonDays: 90, folds: 3 });
     expect(fit.positives).toBeGreaterThan(0);
+    expect(fit.examples + fit.skipped.length).toBe(examples.length);
     expect(fit.examples).toBeGreaterThan(100);
-    expect(fit.examples).toBeLessThanOrEqual(examples.length);
+    expect(fit.validation.folds.length).toBeGreaterThan(0);
+    expect(fit.validation.grid.length).toBeGreaterThan(1);
+    expect(typeof fit.validation.converged).toBe('boolean');
+    expect(fit.model.event).toBe('demo breakout');
 
-    const now = r.talent.breakoutModel();
-    expect(now.intercept).toBe(fit.intercept);
-    expect(now.weights).toEqual(fit.weights);
-    expect(now).not.toEqual(defaults);
+    // No side effect: the radar still uses its model, the cached profile is still served.
+    expect(r.talent.breakoutModel()).toEqual(defaults);
+    expect(await r.talent.aggregator.buildArtistProfile(slug)).toBe(before);
+
+    r.talent.setBreakoutModel(fit.model);
+    expect(r.talent.breakoutModel()).toEqual(fit.model);
+    expect(r.talent.modelVersion).not.toBe(before.explanation.model_version);
 
     // The cache was cleared: the profile is recomputed with the new model.
     const after = await r.talent.aggregator.buildArtistProfile(slug);
     expect(after).not.toBe(before);
-    expect(after.explanation.breakout.intercept).toBe(fit.intercept);
+    expect(after.explanation.breakout.intercept).toBe(fit.model.intercept);
+    expect(after.explanation.breakout.event).toBe('demo breakout');
     expect(after.artist.breakout_score).not.toBe(before.artist.breakout_score);
-    expect(after.artist.breakout_score).toBeCloseTo(logistic(fit.intercept + after.explanation.breakout.signals.reduce((a, s) => a + s.contribution, 0)), 4);
-    for (const s of after.explanation.breakout.signals) expect(s.weight).toBe(fit.weights[s.signal as keyof typeof fit.weights]);
+    expect(after.artist.breakout_score).toBeCloseTo(logistic(fit.model.intercept + after.explanation.breakout.signals.reduce((a, s) => a + s.contribution, 0)), 9);
+    for (const s of after.explanation.breakout.signals) expect(s.weight).toBe(fit.model.inputs[s.signal as keyof typeof fit.model.inputs].weight);
     expect(after.artist.momentum).toBe(before.artist.momentum);
 
     // The next refresh writes the new scores.
     await r.talent.refresh(NOW);
     const rowAfter = (await stores.talent_radar_artists.get({ artist_slug: slug }))!;
-    expect(rowAfter.breakout_score).toBe(after.artist.breakout_score);
+    expect(rowAfter.breakout_score).toBeCloseTo(after.artist.breakout_score, 12);
     expect(rowAfter.breakout_score).not.toBe(rowBefore.breakout_score);
+
+    // An invalid model is refused and changes nothing.
+    expect(() => r.talent.setBreakoutModel({ intercept: Number.NaN })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => r.talent.setBreakoutModel({ inputs: { level_now: { weight: 1 } } } as never)).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(r.talent.breakoutModel()).toEqual(fit.model);
     await r.close();
-  }, 60_000);
+  }, 120_000);
 
   it('scoreArtists as of the last refresh scores exactly like the refresh', async () => {
     const sample = rows.slice(0, 25).map((r) => r.artist_slug);
     const scored = await radar.talent.scoreArtists(sample, { asOf: NOW });
     sample.forEach((s, i) => {
       const row = rows.find((r) => r.artist_slug === s)!;
-      expect(Math.round(scored.scores.momentum[i]! * 10) / 10, s).toBe(row.momentum);
-      expect(Math.round(scored.scores.breakout[i]! * 10_000) / 10_000, s).toBe(row.breakout_score);
+      expect(scored.artists[i]!.artistSlug).toBe(s);
+      expect(scored.artists[i]!.status).toBe('ok');
+      expect(scored.artists[i]!.momentum, s).toBe(row.momentum);
+      expect(scored.artists[i]!.breakout, s).toBe(row.breakout_score);
     });
   });
 
@@ -442,7 +457,8 @@ describe('calibration on the ground truth', () => {
     const { radar: fresh } = await ready();
     const before = await fresh.talent.scoreArtists(sample, { asOf: past });
     const after = await radar.talent.scoreArtists(sample, { asOf: past });
-    expect([...after.scores.momentum]).toEqual([...before.scores.momentum]);
+    expect(after.artists.map((a) => a.momentum)).toEqual(before.artists.map((a) => a.momentum));
+    expect(after.artists.map((a) => a.breakout)).toEqual(before.artists.map((a) => a.breakout));
     await fresh.close();
   });
 

@@ -4,8 +4,8 @@ import type { ArtistProfile, GlobalPulse, ReadOnlyTalentRadar, SceneRadar, TopAr
 declare const facade: ReadOnlyTalentRadar;
 
 describe('ReadOnlyTalentRadar (what A&R Radar gets) can only read', () => {
-  it('has exactly the four reads', () => {
-    expectTypeOf<keyof ReadOnlyTalentRadar>().toEqualTypeOf<'getGlobalPulse' | 'getArtistProfile' | 'getTopArtists' | 'getWorkspaceRecommendations'>();
+  it('has exactly the five reads', () => {
+    expectTypeOf<keyof ReadOnlyTalentRadar>().toEqualTypeOf<'getGlobalPulse' | 'getArtistProfile' | 'getTopArtists' | 'getArtistScores' | 'getWorkspaceRecommendations'>();
     expectTypeOf<SceneRadar['readOnly']>().toEqualTypeOf<ReadOnlyTalentRadar>();
   });
 

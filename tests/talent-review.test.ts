@@ -44,10 +44,12 @@ describe('review regressions', () => {
   it('rejects an invalid breakout model or penalty with TALENT_VALIDATION_ERROR and keeps the model in use', async () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     const model = radar.talent.breakoutModel();
-    expect(() => radar.talent.setBreakoutModel({ intercept: '2' as unknown as number, weights: model.weights })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => radar.talent.setBreakoutModel({ intercept: 0, weights: { ...model.weights, momentum: Number.POSITIVE_INFINITY } })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => radar.talent.setBreakoutModel({ ...model, intercept: '2' as unknown as number })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => radar.talent.setBreakoutModel({ ...model, inputs: { ...model.inputs, level_now: { weight: Number.POSITIVE_INFINITY, center: 0 } } })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => radar.talent.setBreakoutModel({ ...model, hostInputs: { 'Bad Name': { weight: 1, center: 0 } } })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => radar.talent.setBreakoutModel(null as never)).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
     expect(radar.talent.breakoutModel()).toEqual(model);
-    const examples = Array.from({ length: 20 }, (_, i) => ({ inputs: [i / 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], label: i % 3 === 0 }));
+    const examples = Array.from({ length: 20 }, (_, i) => ({ inputs: { level_now: i / 20 }, label: i % 3 === 0, time: i }));
     expect(() => fitBreakoutModel(examples, { l2: Number.NaN })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
     expect(() => fitBreakoutModel(examples, { l2: -5 })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
     await radar.close();

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  BREAKOUT_FEATURES,
+  BREAKOUT_INPUTS,
   MOMENTUM_COMPONENTS,
   RISK_COMPONENTS,
   TalentModelConfigSchema,
@@ -27,7 +27,7 @@ import {
   type SignalRead,
   type TalentModelConfig,
 } from 'scene-radar';
-import { mulberry32 } from '../bench/backtest/bootstrap.js';
+import { mulberry32 } from 'scene-radar/backtest';
 
 const ASOF = '2026-11-25T00:00:00.000Z';
 const END = '2026-11-24';
@@ -56,6 +56,7 @@ function signals(slug: string, over: Partial<ArtistSignals> = {}): ArtistSignals
     memberships: null,
     scenePulse: null,
     reads: Object.fromEntries(READS.map((r) => [r, { status: 'ok' }])) as ArtistSignals['reads'],
+    host: {},
     ...over,
   };
 }
@@ -135,6 +136,26 @@ describe('momentum is peer-relative, with an absolute floor', () => {
   });
 });
 
+/** A random activity profile around `level` (source units). */
+function activity(u: () => number, level: number, basis: 'events' | 'engagement'): ArtistFeatures['activity'] {
+  const around = (): number => level * (0.2 + 1.6 * u());
+  const span = Math.floor(400 * u());
+  return {
+    basis,
+    now: around() / 4,
+    recent: around(),
+    previous: around(),
+    quarter: 3 * around(),
+    quarterBefore: 3 * around(),
+    peak: around() / 3,
+    presentDays: Math.floor(57 * u()),
+    presentDaysYear: Math.floor(365 * u()),
+    daysSinceLast: Math.floor(60 * u()),
+    observedSpanDays: span,
+    medianGapDays: basis === 'events' ? 1 + Math.floor(10 * u()) : null,
+  };
+}
+
 /** A varied population: every feature random, each missing with probability 0.2. */
 function randomPopulation(n: number, seed: number): ArtistFeatures[] {
   const u = rng(seed);
@@ -143,16 +164,16 @@ function randomPopulation(n: number, seed: number): ArtistFeatures[] {
     const level = u() < 0.1 ? null : 10 ** (1 + 5 * u());
     return feat(`artist-${i}`, {
       activityLevel: level,
+      activity: level === null ? null : activity(u, level, u() < 0.5 ? 'events' : 'engagement'),
       engagementGrowth: level === null ? null : maybe(normal(u) * 0.4),
       engagementAcceleration: maybe(normal(u) * 0.2),
       eventGrowth: maybe(normal(u) * 0.5),
-      eventRecentGrowth: maybe(normal(u) * 0.5),
-      eventDays: maybe(u()),
+      regions: maybe(1 + Math.floor(5 * u())),
+      newRegions: maybe(Math.floor(3 * u())),
       pressVelocity: maybe(3 * u()),
       pressQuality: maybe(u()),
       newTastemakers: maybe(2 * u()),
       newCollaborators: maybe(Math.floor(5 * u())),
-      connectivity: maybe(u()),
       careerAgeDays: maybe(3000 * u()),
       sceneHeat: maybe(100 * u()),
       sceneConfidence: maybe(u()),
@@ -169,6 +190,10 @@ function randomPopulation(n: number, seed: number): ArtistFeatures[] {
 describe('explanations add up to the scores they explain', () => {
   const population = randomPopulation(300, 42);
   const table = featureTable(population);
+  // Every input weighs something (whatever the published defaults are), with its own centre.
+  const model = TalentModelConfigSchema.parse({
+    breakout: { intercept: -2, inputs: Object.fromEntries(BREAKOUT_INPUTS.map((f, k) => [f, { weight: ((k % 5) - 2) * 0.37 + 0.11, center: (k % 3) * 0.25 }])) },
+  });
   const peerStats = fitPeerStats(table, model);
   const scores = scoreTable(table, peerStats, model);
 
@@ -189,12 +214,13 @@ describe('explanations add up to the scores they explain', () => {
         expect(e.breakoutSignals).toEqual([]);
         continue;
       }
-      expect(e.breakoutSignals.map((s) => s.signal)).toEqual([...BREAKOUT_FEATURES]);
-      const logit = model.breakoutIntercept + e.breakoutSignals.reduce((a, s) => a + s.contribution, 0);
+      expect(e.breakoutSignals.map((s) => s.signal)).toEqual([...BREAKOUT_INPUTS]);
+      const logit = model.breakout.intercept + e.breakoutSignals.reduce((a, s) => a + s.contribution, 0);
       expect(e.breakout).toBeCloseTo(logistic(logit), 12);
       for (const s of e.breakoutSignals) {
-        expect(s.weight).toBe(model.breakoutWeights[s.signal as keyof typeof model.breakoutWeights]);
-        expect(s.contribution).toBeCloseTo(s.normalized === null ? 0 : s.weight * s.normalized, 12);
+        const term = model.breakout.inputs[s.signal as keyof typeof model.breakout.inputs];
+        expect(s.weight).toBe(term.weight);
+        expect(s.contribution).toBeCloseTo(s.normalized === null ? 0 : s.weight * (s.normalized - term.center), 12);
       }
       const composite = e.momentumSignals.reduce((a, s) => a + s.contribution, 0);
       expect(e.momentum).toBeCloseTo(100 * logistic(composite / model.momentumScale), 9);
@@ -377,54 +403,89 @@ describe('priorPeerStats', () => {
 });
 
 describe('fitBreakoutModel', () => {
-  /** Logistic data from known weights. */
-  function synthetic(n: number, seed: number, truth: { intercept: number; weights: number[] }): CalibrationExample[] {
+  const NAMES = ['a', 'b', 'c', 'd', 'e'] as const;
+  /** Logistic data from known weights, at `instants` instants a week apart. */
+  function synthetic(n: number, seed: number, truth: { intercept: number; weights: number[] }, instants = 20): CalibrationExample[] {
     const u = rng(seed);
-    return Array.from({ length: n }, () => {
-      const inputs = BREAKOUT_FEATURES.map(() => normal(u));
-      const eta = truth.intercept + inputs.reduce((a, x, j) => a + x * truth.weights[j]!, 0);
-      return { inputs, label: u() < logistic(eta) };
+    return Array.from({ length: n }, (_, i) => {
+      const x = NAMES.map(() => normal(u));
+      const eta = truth.intercept + x.reduce((a, v, j) => a + v * truth.weights[j]!, 0);
+      return { inputs: Object.fromEntries(NAMES.map((k, j) => [k, x[j]!])), label: u() < logistic(eta), time: Date.UTC(2020, 0, 1) + (i % instants) * 7 * 86_400_000 };
     });
   }
-  const truth = { intercept: -1.5, weights: BREAKOUT_FEATURES.map((_, j) => [0.9, -0.6, 0.4, 0, 1.2, -0.3, 0.5, 0.8, -1, 0.2, 0.6, -0.4, 0.3][j % 13]!) };
+  const truth = { intercept: -1.5, weights: [0.9, -0.6, 0.4, 0, 1.2] };
+  const predict = (m: ReturnType<typeof fitBreakoutModel>['model'], inputs: Readonly<Record<string, number>>): number =>
+    logistic(m.intercept + Object.entries(m.hostInputs).reduce((z, [k, t]) => z + (Number.isFinite(inputs[k]) ? t.weight * (inputs[k]! - t.center) : 0), 0));
 
-  it('recovers the weights and intercept of synthetic logistic data', () => {
+  it('recovers the weights of synthetic logistic data (inputs centred, host-named inputs kept)', () => {
     const data = synthetic(20_000, 1, truth);
-    const fit = fitBreakoutModel(data, { l2: 0 });
+    const fit = fitBreakoutModel(data, { l2: 0, recalibrate: false });
     expect(fit.examples).toBe(20_000);
     expect(fit.positives).toBe(data.filter((d) => d.label).length);
-    expect(fit.intercept).toBeCloseTo(truth.intercept, 0);
-    expect(Math.abs(fit.intercept - truth.intercept)).toBeLessThan(0.1);
-    BREAKOUT_FEATURES.forEach((f, j) => expect(Math.abs(fit.weights[f] - truth.weights[j]!), f).toBeLessThan(0.1));
-    expect(fit.iterations).toBeLessThan(50);
-    // Better than knowing only the base rate.
+    NAMES.forEach((k, j) => expect(Math.abs(fit.model.hostInputs[k]!.weight - truth.weights[j]!), k).toBeLessThan(0.1));
+    // Centres are the inputs' means, and the intercept is the log-odds at the centre.
+    const centreEta = truth.intercept + NAMES.reduce((a, k, j) => a + truth.weights[j]! * fit.model.hostInputs[k]!.center, 0);
+    expect(Math.abs(fit.model.intercept - centreEta)).toBeLessThan(0.1);
+    for (const f of BREAKOUT_INPUTS) expect(fit.model.inputs[f].weight).toBe(0);
+    expect(fit.validation.converged).toBe(true);
+    expect(fit.validation.iterations).toBeLessThan(50);
     const rate = fit.positives / fit.examples;
     expect(fit.logLoss).toBeLessThan(-(rate * Math.log(rate) + (1 - rate) * Math.log(1 - rate)));
   });
 
-  it('L2 shrinks the weights; excluded inputs stay at 0', () => {
+  it('chooses the penalty by time-ordered cross-validation and reports the folds out of time', () => {
+    const data = synthetic(3000, 5, truth);
+    const fit = fitBreakoutModel(data, { l2: [0, 0.01, 10], folds: 3 });
+    expect(fit.validation.grid.map((g) => g.l2)).toEqual([0, 0.01, 10]);
+    const best = Math.min(...fit.validation.grid.map((g) => g.logLoss));
+    expect(fit.validation.grid.find((g) => g.l2 === fit.validation.l2)!.logLoss).toBe(best);
+    // A penalty of 10 per example flattens the model: never the choice on clean data.
+    expect(fit.validation.l2).not.toBe(10);
+    expect(fit.validation.folds).toHaveLength(3);
+    for (const f of fit.validation.folds) expect(Date.parse(f.trainUntil)).toBeLessThan(Date.parse(f.validate[0]));
+    expect(fit.validation.outOfTime!.meanAuc!).toBeGreaterThan(0.75);
+    expect(fit.validation.outOfTime!.bins).toHaveLength(10);
+  });
+
+  it('recalibrates an overconfident fit (Platt scaling on out-of-time predictions) and folds it into the weights', () => {
+    // Labels much noisier than the inputs suggest within each period: the fold models overfit
+    // 40 noise inputs, the out-of-time slope comes out below 1 and shrinks the weights.
+    const u = rng(9);
+    const data: CalibrationExample[] = Array.from({ length: 2000 }, (_, i) => {
+      const x = Array.from({ length: 40 }, () => normal(u));
+      return { inputs: Object.fromEntries(x.map((v, j) => [`n${j}`, v])), label: u() < logistic(-1 + 0.8 * x[0]!), time: Date.UTC(2020, 0, 1) + (i % 10) * 86_400_000 };
+    });
+    const plain = fitBreakoutModel(data, { l2: 0, recalibrate: false });
+    const fit = fitBreakoutModel(data, { l2: 0 });
+    expect(fit.validation.recalibration).not.toBeNull();
+    expect(fit.validation.recalibration!.slope).toBeLessThan(1);
+    expect(fit.model.provenance.recalibrated).toBe(true);
+    const slope = fit.validation.recalibration!.slope;
+    expect(fit.model.hostInputs.n0!.weight).toBeCloseTo(slope * plain.model.hostInputs.n0!.weight, 9);
+    expect(plain.model.provenance.recalibrated).toBe(false);
+  });
+
+  it('L2 shrinks the weights; excluded inputs stay at 0; a model is plain JSON', () => {
     const data = synthetic(400, 2, truth);
-    const norm = (w: Record<string, number>): number => Math.hypot(...Object.values(w));
-    const loose = fitBreakoutModel(data, { l2: 0.01 });
-    const tight = fitBreakoutModel(data, { l2: 100 });
-    expect(norm(tight.weights)).toBeLessThan(norm(loose.weights) / 2);
-    const excl = fitBreakoutModel(data, { exclude: ['momentum', 'career_age'] });
-    expect(excl.weights.momentum).toBe(0);
-    expect(excl.weights.career_age).toBe(0);
-    expect(Object.keys(excl.weights).sort()).toEqual([...BREAKOUT_FEATURES].sort());
+    const norm = (m: ReturnType<typeof fitBreakoutModel>['model']): number => Math.hypot(...Object.values(m.hostInputs).map((t) => t.weight));
+    const loose = fitBreakoutModel(data, { l2: 0.0001, recalibrate: false });
+    const tight = fitBreakoutModel(data, { l2: 1, recalibrate: false });
+    expect(norm(tight.model)).toBeLessThan(norm(loose.model) / 2);
+    const excl = fitBreakoutModel(data, { exclude: ['a', 'e'] });
+    expect(excl.model.hostInputs.a).toBeUndefined();
+    expect(excl.model.hostInputs.e).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(excl.model))).toEqual(excl.model);
   });
 
-  it('non-finite inputs count as 0', () => {
-    const data = synthetic(300, 3, truth);
-    const holes = data.map((d, i) => (i % 3 ? d : { ...d, inputs: d.inputs.map((x, j) => (j === 0 ? Number.NaN : x)) }));
-    const zeros = data.map((d, i) => (i % 3 ? d : { ...d, inputs: d.inputs.map((x, j) => (j === 0 ? 0 : x)) }));
-    const a = fitBreakoutModel(holes);
-    const b = fitBreakoutModel(zeros);
-    expect(a.intercept).toBeCloseTo(b.intercept, 9);
-    expect(Number.isFinite(a.logLoss)).toBe(true);
+  it('a missing (NaN) input adds nothing: it scores as its centre', () => {
+    const data = synthetic(600, 3, truth).map((d, i) => (i % 3 ? d : { ...d, inputs: { ...d.inputs, a: Number.NaN } }));
+    const fit = fitBreakoutModel(data, { l2: 0.001 });
+    expect(Number.isFinite(fit.logLoss)).toBe(true);
+    const atCentre = { ...data[1]!.inputs, a: fit.model.hostInputs.a!.center };
+    expect(predict(fit.model, { ...data[1]!.inputs, a: Number.NaN })).toBeCloseTo(predict(fit.model, atCentre), 12);
   });
 
-  it('TALENT_INSUFFICIENT_DATA (422) for fewer than 10 examples or a single outcome', () => {
+  it('TALENT_INSUFFICIENT_DATA (422) for fewer than 10 examples or a single outcome; bad options are TALENT_VALIDATION_ERROR', () => {
     const data = synthetic(50, 4, truth);
     const pos = data.filter((d) => d.label);
     const neg = data.filter((d) => !d.label);
@@ -433,5 +494,9 @@ describe('fitBreakoutModel', () => {
       expect(() => fitBreakoutModel(bad)).toThrow(expect.objectContaining({ code: 'TALENT_INSUFFICIENT_DATA', httpStatus: 422 }));
     }
     expect(() => fitBreakoutModel([...pos.slice(0, 1), ...neg.slice(0, 9)])).not.toThrow();
+    for (const options of [{ l2: -1 }, { l2: [] as number[] }, { l2: Number.NaN }, { folds: 0 }, { folds: 1.5 }, { maxIterations: 0 }]) {
+      expect(() => fitBreakoutModel(data, options), JSON.stringify(options)).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    }
+    expect(() => fitBreakoutModel([{ ...data[0]!, time: Number.NaN }, ...data.slice(1)])).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
   });
 });

@@ -74,14 +74,30 @@ export function syntheticFeatureTable(n: number, seed: number): FeatureTable {
     f.engagementGrowth = fusion && !silent ? growth : null;
     f.engagementAcceleration = fusion && !silent ? 0.15 * normal() + (riser ? 0.2 : 0) : null;
     f.eventGrowth = rcf && !silent ? 0.4 * normal() + (riser ? 0.5 : 0) : null;
-    f.eventRecentGrowth = rcf && !silent ? 0.5 * normal() : null;
-    f.eventDays = rcf && !silent ? r() : null;
-    f.eventPeak = rcf && !silent ? -Math.log(1 - r()) * (riser ? 6 : 2) : null;
+    // Activity windows for the breakout model, in the basis' units (engagement, else events).
+    const a = (days: number): number => level * days * Math.exp(0.3 * normal() + (riser ? 0.3 : 0));
+    f.activity = silent
+      ? null
+      : {
+          basis: fusion ? 'engagement' : 'events',
+          now: a(7),
+          recent: a(28),
+          previous: a(28) * Math.exp(-growth),
+          quarter: a(91),
+          quarterBefore: a(91) * Math.exp(-growth),
+          peak: a(1) * (1 + 2 * r()),
+          presentDays: fusion ? 56 : Math.floor(9 * r()),
+          presentDaysYear: fusion ? 364 : Math.floor(53 * r()),
+          daysSinceLast: fusion ? 0 : Math.floor(20 * r()),
+          observedSpanDays: Math.floor(364 * r()),
+          medianGapDays: fusion ? null : 7,
+        };
+    f.regions = rcf && !silent && r() < 0.5 ? 1 + Math.floor(4 * r()) : null;
+    f.newRegions = f.regions === null ? null : Math.floor(f.regions * r());
     f.pressVelocity = press ? -Math.log(1 - r()) * 1.5 : null;
     f.pressQuality = press ? 0.3 + 0.7 * r() : null;
     f.newTastemakers = r() < 0.1 ? null : r() < 0.7 ? 0 : -Math.log(1 - r()) * 0.8;
     f.newCollaborators = r() < 0.1 ? null : Math.floor(-Math.log(1 - r()) * 0.7);
-    f.connectivity = r() < 0.1 ? null : r();
     f.careerAgeDays = 30 + Math.floor(r() * 3600);
     f.sceneHeat = scene ? 100 * r() : null;
     f.sceneConfidence = scene ? 0.3 + 0.7 * r() : null;
@@ -96,6 +112,7 @@ export function syntheticFeatureTable(n: number, seed: number): FeatureTable {
     evidence.scenes = scene;
     evidence.cmg = f.drift !== null;
     evidence.identityKernel = f.coherence !== null;
+    f.host = {};
     setFeatureRow(table, i, f);
   }
   return table;

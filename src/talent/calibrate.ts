@@ -1,49 +1,136 @@
 /**
  * @module talent/calibrate
- * Refits the breakout model on labelled history: an L2-regularised logistic regression solved by
- * Newton's method (13 parameters: a closed system, no optimiser dependency). Pure.
+ * Fits a breakout model on labelled history and says how well it holds out of time: an
+ * L2-regularised logistic regression on standardised inputs (Newton's method with a line search:
+ * a small closed system, no optimiser dependency), the penalty chosen by time-ordered
+ * cross-validation (each fold trains on the past and is scored on the period after it), and
+ * Platt scaling fitted on those out-of-time predictions and folded into the weights, so the
+ * probabilities stay honest where the model was overconfident. Pure: it returns a model and its
+ * validation; applying the model is the caller's choice.
  */
 import { SceneRadarError } from '../core/errors.js';
-import { BREAKOUT_FEATURES, type BreakoutFeature } from './model-config.js';
+import { BREAKOUT_INPUTS, BreakoutModelSchema, type BreakoutInput, type BreakoutModel, type BreakoutTerm } from './breakout-model.js';
 
-/** One labelled example: the breakout inputs of an artist as of a date, and whether the event followed. */
+/** One labelled example: an artist's breakout inputs as of an instant, and whether the event followed. */
 export interface CalibrationExample {
-  /** Normalised inputs, in `BREAKOUT_FEATURES` order. */
-  readonly inputs: readonly number[];
-  /** Whether the named event happened within the horizon. */
+  /** Normalised inputs by name (built-in and host features); NaN or absent means no value. */
+  readonly inputs: Readonly<Record<string, number>>;
+  /** Whether the event happened within the horizon. */
   readonly label: boolean;
-}
-
-/** A fitted breakout model. */
-export interface BreakoutModel {
-  /** Intercept (log-odds). */
-  readonly intercept: number;
-  /** One weight per input. */
-  readonly weights: Readonly<Record<BreakoutFeature, number>>;
-}
-
-/** What {@link fitBreakoutModel} returns. */
-export interface CalibrationResult extends BreakoutModel {
-  /** Examples used. */
-  readonly examples: number;
-  /** Positive examples. */
-  readonly positives: number;
-  /** Mean log-loss on the examples after fitting. */
-  readonly logLoss: number;
-  /** Newton iterations run. */
-  readonly iterations: number;
+  /** The instant the inputs are as of (epoch ms): folds are cut in time. */
+  readonly time: number;
+  /** Weight of the example (to give pooled data sets an equal say). @default 1 */
+  readonly weight?: number;
 }
 
 /** Options of {@link fitBreakoutModel}. */
 export interface CalibrationOptions {
-  /** L2 penalty on the weights (not the intercept). @default 1 */
-  readonly l2?: number;
-  /** Inputs to leave out (their weight is fixed at 0). @default [] */
-  readonly exclude?: readonly BreakoutFeature[];
+  /**
+   * The L2 penalty on standardised weights (relative to the number of examples), or the
+   * candidates to choose from by time-ordered cross-validation. @default {@link DEFAULT_L2_GRID}
+   */
+  readonly l2?: number | readonly number[];
+  /** Time-ordered folds. @default 4 */
+  readonly folds?: number;
+  /** Inputs to leave out (weight 0). @default [] */
+  readonly exclude?: readonly string[];
+  /** Recalibrate with Platt scaling on the out-of-time predictions (needs 20 positives in them). @default true */
+  readonly recalibrate?: boolean;
+  /** What the labels mean, stored in the model and shown in explanations. @default 'the labelled event' */
+  readonly event?: string;
+  /** Horizon of the labels, days. @default 182 */
+  readonly horizonDays?: number;
+  /** Provenance text stored in the model. @default 'calibrate() on the host's labelled history' */
+  readonly fittedOn?: string;
+  /** Newton iterations per fit. @default 100 */
+  readonly maxIterations?: number;
 }
 
-/** Solves `A x = b` in place (Gaussian elimination with partial pivoting). */
-function solve(A: number[][], b: number[]): number[] {
+/** Penalties tried by default (per example, on standardised inputs). */
+export const DEFAULT_L2_GRID: readonly number[] = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1];
+
+/** One reliability bin. */
+export interface ReliabilityBin {
+  /** Lower edge of predicted probability. */
+  readonly from: number;
+  /** Upper edge. */
+  readonly to: number;
+  /** Predictions in the bin (weighted). */
+  readonly count: number;
+  /** Mean predicted probability, null when empty. */
+  readonly predicted: number | null;
+  /** Observed rate, null when empty. */
+  readonly observed: number | null;
+}
+
+/** Out-of-time figures of a set of predictions. */
+export interface OutOfTimeFigures {
+  /** Examples scored out of time. */
+  readonly examples: number;
+  /** Positives among them. */
+  readonly positives: number;
+  /** Mean AUC over the instants with both outcomes (null when none). */
+  readonly meanAuc: number | null;
+  /** Mean log-loss (weighted). */
+  readonly logLoss: number;
+  /** Brier score (weighted). */
+  readonly brier: number;
+  /** Reliability in ten bins of predicted probability. */
+  readonly bins: readonly ReliabilityBin[];
+}
+
+/** One time-ordered fold at the chosen penalty. */
+export interface CalibrationFold {
+  /** Last training instant (ISO). */
+  readonly trainUntil: string;
+  /** First and last validation instants (ISO). */
+  readonly validate: readonly [string, string];
+  /** Validation examples and positives. */
+  readonly examples: number;
+  /** Positives among them. */
+  readonly positives: number;
+  /** Validation log-loss. */
+  readonly logLoss: number;
+  /** Validation mean AUC over instants (null when undefined). */
+  readonly meanAuc: number | null;
+}
+
+/** How the fit was validated. */
+export interface CalibrationValidation {
+  /** The penalty chosen. */
+  readonly l2: number;
+  /** Every penalty tried: mean validation log-loss and mean AUC over the folds. */
+  readonly grid: readonly { readonly l2: number; readonly logLoss: number; readonly meanAuc: number | null }[];
+  /** The folds at the chosen penalty. */
+  readonly folds: readonly CalibrationFold[];
+  /** Out-of-time predictions of the fold models (each trained on the past only), before recalibration. */
+  readonly outOfTime: OutOfTimeFigures | null;
+  /** Platt scaling fitted on those predictions (`p = logistic(slope x logit + offset)`) and folded into the weights, or null. */
+  readonly recalibration: { readonly slope: number; readonly offset: number } | null;
+  /** The same out-of-time predictions after recalibration (in-sample for the two Platt parameters). */
+  readonly recalibrated: OutOfTimeFigures | null;
+  /** Whether the final fit converged. */
+  readonly converged: boolean;
+  /** Newton iterations of the final fit. */
+  readonly iterations: number;
+}
+
+/** What {@link fitBreakoutModel} returns. */
+export interface CalibrationResult {
+  /** The fitted model, ready for `setBreakoutModel()` or `config.talent.model.breakout`. */
+  readonly model: BreakoutModel;
+  /** Out-of-time validation. */
+  readonly validation: CalibrationValidation;
+  /** Examples used. */
+  readonly examples: number;
+  /** Positive examples. */
+  readonly positives: number;
+  /** Mean log-loss on the examples after fitting (in-sample). */
+  readonly logLoss: number;
+}
+
+/** Solves `A x = b` in place (Gaussian elimination with partial pivoting); singular directions get 0. */
+function solve(A: Float64Array[], b: Float64Array): Float64Array {
   const n = b.length;
   for (let col = 0; col < n; col++) {
     let piv = col;
@@ -59,7 +146,7 @@ function solve(A: number[][], b: number[]): number[] {
       b[r]! -= f * b[col]!;
     }
   }
-  const x = new Array<number>(n).fill(0);
+  const x = new Float64Array(n);
   for (let r = n - 1; r >= 0; r--) {
     let s = b[r]!;
     for (let k = r + 1; k < n; k++) s -= A[r]![k]! * x[k]!;
@@ -68,70 +155,353 @@ function solve(A: number[][], b: number[]): number[] {
   return x;
 }
 
-/**
- * Fits the breakout weights on labelled examples. Needs at least 10 examples with both labels
- * present, else `TALENT_INSUFFICIENT_DATA`.
- * @example
- * ```ts
- * const model = fitBreakoutModel(examples, { l2: 1 });
- * radar.talent.setBreakoutModel(model);
- * ```
- */
-export function fitBreakoutModel(examples: readonly CalibrationExample[], options: CalibrationOptions = {}): CalibrationResult {
-  const positives = examples.filter((e) => e.label).length;
-  if (examples.length < 10 || positives === 0 || positives === examples.length) {
-    throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Calibration needs at least 10 examples with both outcomes (got ${examples.length}, ${positives} positive)`);
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+/** log(1 + e^z) without overflow. */
+const softplus = (z: number): number => (z > 30 ? z : z < -30 ? Math.exp(z) : Math.log1p(Math.exp(z)));
+
+/** A design matrix: rows of standardised inputs (intercept column first), labels, weights. */
+interface Design {
+  readonly rows: Float64Array[];
+  readonly y: Float64Array;
+  readonly w: Float64Array;
+}
+
+interface Fit {
+  readonly beta: Float64Array;
+  readonly converged: boolean;
+  readonly iterations: number;
+}
+
+/** Penalised weighted logistic regression by Newton's method with a backtracking line search. */
+function newton(d: Design, l2: number, maxIterations: number, start?: Float64Array): Fit {
+  const p = d.rows[0]?.length ?? 1;
+  const n = d.rows.length;
+  let wsum = 0;
+  let ysum = 0;
+  for (let i = 0; i < n; i++) {
+    wsum += d.w[i]!;
+    ysum += d.w[i]! * d.y[i]!;
   }
-  const l2 = options.l2 ?? 1;
-  if (typeof l2 !== 'number' || !Number.isFinite(l2) || l2 < 0) {
-    throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'l2 must be a finite number >= 0', { details: [{ code: 'invalid_value', path: ['l2'], message: 'Expected a finite number >= 0' }] });
-  }
-  const exclude = new Set(options.exclude ?? []);
-  const active = BREAKOUT_FEATURES.map((f, j) => [f, j] as const).filter(([f]) => !exclude.has(f));
-  const p = active.length + 1; // intercept first
-  const rows = examples.map((e) => [1, ...active.map(([, j]) => (Number.isFinite(e.inputs[j]) ? e.inputs[j]! : 0))]);
-  const y = examples.map((e) => (e.label ? 1 : 0));
-  // Start at the base rate: Newton converges in a handful of steps from there.
-  let beta = new Array<number>(p).fill(0);
-  beta[0] = Math.log(positives / (examples.length - positives));
-  let iterations = 0;
-  for (; iterations < 50; iterations++) {
-    const grad = new Array<number>(p).fill(0);
-    const H = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (let i = 0; i < rows.length; i++) {
-      const x = rows[i]!;
+  const lambda = l2 * wsum;
+  const beta = start ? Float64Array.from(start) : new Float64Array(p);
+  if (!start) beta[0] = Math.log(Math.max(1e-9, ysum) / Math.max(1e-9, wsum - ysum));
+  const objective = (b: Float64Array): number => {
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      const x = d.rows[i]!;
+      let eta = 0;
+      for (let k = 0; k < p; k++) eta += b[k]! * x[k]!;
+      o += d.w[i]! * (softplus(eta) - d.y[i]! * eta);
+    }
+    for (let k = 1; k < p; k++) o += 0.5 * lambda * b[k]! * b[k]!;
+    return o;
+  };
+  let current = objective(beta);
+  for (let it = 0; it < maxIterations; it++) {
+    const grad = new Float64Array(p);
+    const H = Array.from({ length: p }, () => new Float64Array(p));
+    for (let i = 0; i < n; i++) {
+      const x = d.rows[i]!;
       let eta = 0;
       for (let k = 0; k < p; k++) eta += beta[k]! * x[k]!;
-      const mu = 1 / (1 + Math.exp(-eta));
-      const w = Math.max(1e-9, mu * (1 - mu));
+      const mu = sigmoid(eta);
+      const wi = d.w[i]!;
+      const h = wi * Math.max(1e-12, mu * (1 - mu));
+      const r = wi * (d.y[i]! - mu);
       for (let k = 0; k < p; k++) {
-        grad[k]! += (y[i]! - mu) * x[k]!;
-        for (let m = k; m < p; m++) H[k]![m]! += w * x[k]! * x[m]!;
+        const xk = x[k]!;
+        if (xk === 0) continue;
+        grad[k]! += r * xk;
+        const Hk = H[k]!;
+        for (let m = k; m < p; m++) Hk[m]! += h * xk * x[m]!;
       }
     }
     for (let k = 0; k < p; k++) for (let m = 0; m < k; m++) H[k]![m] = H[m]![k]!;
     for (let k = 1; k < p; k++) {
-      grad[k]! -= l2 * beta[k]!;
-      H[k]![k]! += l2;
+      grad[k]! -= lambda * beta[k]!;
+      H[k]![k]! += lambda;
     }
     const step = solve(H, grad);
+    let t = 1;
+    let next = beta;
+    let value = current;
+    for (; t > 1e-8; t /= 2) {
+      next = beta.map((b, k) => b + t * step[k]!);
+      value = objective(next);
+      if (value <= current + 1e-12) break;
+    }
     let change = 0;
-    beta = beta.map((b, k) => {
-      change = Math.max(change, Math.abs(step[k]!));
-      return b + step[k]!;
-    });
-    if (change < 1e-8) break;
+    for (let k = 0; k < p; k++) change = Math.max(change, Math.abs(next[k]! - beta[k]!));
+    beta.set(next);
+    current = value;
+    if (change < 1e-9) return { beta, converged: true, iterations: it + 1 };
   }
-  let loss = 0;
-  for (let i = 0; i < rows.length; i++) {
-    let eta = 0;
-    for (let k = 0; k < p; k++) eta += beta[k]! * rows[i]![k]!;
-    const mu = Math.min(1 - 1e-12, Math.max(1e-12, 1 / (1 + Math.exp(-eta))));
-    loss -= y[i]! ? Math.log(mu) : Math.log(1 - mu);
+  return { beta, converged: false, iterations: maxIterations };
+}
+
+/** Mid-rank AUC of scores against labels (null without both outcomes). */
+function aucOf(scores: readonly number[], labels: readonly boolean[]): number | null {
+  const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let pos = 0;
+  let rankSum = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
+    const mid = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) if (labels[idx[k]!]) {
+      pos++;
+      rankSum += mid;
+    }
+    i = j + 1;
   }
-  const weights = Object.fromEntries(BREAKOUT_FEATURES.map((f) => [f, 0])) as Record<BreakoutFeature, number>;
-  active.forEach(([f], k) => {
-    weights[f] = beta[k + 1]!;
+  const neg = idx.length - pos;
+  if (pos === 0 || neg === 0) return null;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+/** Mean AUC over instants. */
+function meanAucByTime(times: readonly number[], scores: readonly number[], labels: readonly boolean[]): number | null {
+  const groups = new Map<number, number[]>();
+  times.forEach((t, i) => (groups.get(t) ?? groups.set(t, []).get(t)!).push(i));
+  const aucs: number[] = [];
+  for (const g of groups.values()) {
+    const a = aucOf(g.map((i) => scores[i]!), g.map((i) => labels[i]!));
+    if (a !== null) aucs.push(a);
+  }
+  return aucs.length ? aucs.reduce((s, x) => s + x, 0) / aucs.length : null;
+}
+
+function figures(times: number[], probs: number[], labels: boolean[], weights: number[]): OutOfTimeFigures {
+  let wsum = 0;
+  let ll = 0;
+  let brier = 0;
+  const bins = Array.from({ length: 10 }, (_, b) => ({ from: b / 10, to: (b + 1) / 10, w: 0, p: 0, y: 0 }));
+  probs.forEach((p, i) => {
+    const w = weights[i]!;
+    const y = labels[i] ? 1 : 0;
+    const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
+    wsum += w;
+    ll -= w * (y ? Math.log(q) : Math.log(1 - q));
+    brier += w * (p - y) ** 2;
+    const bin = bins[Math.min(9, Math.floor(p * 10))]!;
+    bin.w += w;
+    bin.p += w * p;
+    bin.y += w * y;
   });
-  return { intercept: beta[0]!, weights, examples: examples.length, positives, logLoss: loss / rows.length, iterations: Math.min(iterations + 1, 50) };
+  return {
+    examples: probs.length,
+    positives: labels.filter(Boolean).length,
+    meanAuc: meanAucByTime(times, probs, labels),
+    logLoss: wsum ? ll / wsum : 0,
+    brier: wsum ? brier / wsum : 0,
+    bins: bins.map((b) => ({ from: b.from, to: b.to, count: b.w, predicted: b.w ? b.p / b.w : null, observed: b.w ? b.y / b.w : null })),
+  };
+}
+
+/**
+ * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes and
+ * finite inputs, else `TALENT_INSUFFICIENT_DATA`; bad options are `TALENT_VALIDATION_ERROR`.
+ * @example
+ * ```ts
+ * const { model, validation } = fitBreakoutModel(examples);
+ * validation.outOfTime?.meanAuc; // how it ranked on periods it was not fitted on
+ * radar.talent.setBreakoutModel(model);
+ * ```
+ */
+export function fitBreakoutModel(examples: readonly CalibrationExample[], options: CalibrationOptions = {}): CalibrationResult {
+  if (!Array.isArray(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
+  const invalid = (path: string, message: string): SceneRadarError => new SceneRadarError('TALENT_VALIDATION_ERROR', `${path}: ${message}`, { details: [{ code: 'invalid_value', path: [path], message }] });
+  const grid = options.l2 === undefined ? DEFAULT_L2_GRID : typeof options.l2 === 'number' ? [options.l2] : options.l2;
+  if (!Array.isArray(grid) || grid.length === 0 || grid.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0)) throw invalid('l2', 'Expected a finite number >= 0, or a non-empty list of them');
+  const folds = options.folds ?? 4;
+  if (!Number.isInteger(folds) || folds < 1 || folds > 20) throw invalid('folds', 'Expected an integer in 1-20');
+  const maxIterations = options.maxIterations ?? 100;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 1000) throw invalid('maxIterations', 'Expected an integer in 1-1000');
+  examples.forEach((e, i) => {
+    if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean' || typeof e.time !== 'number' || !Number.isFinite(e.time) || typeof e.inputs !== 'object' || e.inputs === null) {
+      throw invalid(`examples.${i}`, 'Expected { inputs, label: boolean, time: finite number }');
+    }
+    if (e.weight !== undefined && !(typeof e.weight === 'number' && Number.isFinite(e.weight) && e.weight > 0)) throw invalid(`examples.${i}.weight`, 'Expected a finite number > 0');
+  });
+  const positives = examples.filter((e) => e.label).length;
+  if (examples.length < 10 || positives === 0 || positives === examples.length) {
+    throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Calibration needs at least 10 examples with both outcomes (got ${examples.length}, ${positives} positive)`);
+  }
+
+  // Inputs: every name seen, minus exclusions; centre = weighted mean where present, scale =
+  // weighted standard deviation. A constant or never-present input gets weight 0.
+  const exclude = new Set(options.exclude ?? []);
+  const names = [...new Set([...BREAKOUT_INPUTS, ...examples.flatMap((e) => Object.keys(e.inputs))])].filter((n) => !exclude.has(n));
+  const value = (e: CalibrationExample, n: string): number => {
+    const v = e.inputs[n];
+    return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
+  };
+  const wOf = (e: CalibrationExample): number => e.weight ?? 1;
+  const center = new Map<string, number>();
+  const scale = new Map<string, number>();
+  for (const n of names) {
+    let sw = 0;
+    let sx = 0;
+    for (const e of examples) {
+      const v = value(e, n);
+      if (!Number.isNaN(v)) {
+        sw += wOf(e);
+        sx += wOf(e) * v;
+      }
+    }
+    const mean = sw ? sx / sw : 0;
+    let ss = 0;
+    for (const e of examples) {
+      const v = value(e, n);
+      if (!Number.isNaN(v)) ss += wOf(e) * (v - mean) ** 2;
+    }
+    center.set(n, mean);
+    scale.set(n, sw ? Math.sqrt(ss / sw) : 0);
+  }
+  const active = names.filter((n) => scale.get(n)! > 1e-9);
+  const totalW = examples.reduce((s, e) => s + wOf(e), 0);
+  const norm = examples.length / totalW;
+  const design = (list: readonly CalibrationExample[]): Design => ({
+    rows: list.map((e) => Float64Array.from([1, ...active.map((n) => {
+      const v = value(e, n);
+      return Number.isNaN(v) ? 0 : (v - center.get(n)!) / scale.get(n)!;
+    })])),
+    y: Float64Array.from(list, (e) => (e.label ? 1 : 0)),
+    w: Float64Array.from(list, (e) => wOf(e) * norm),
+  });
+  const logitOf = (beta: Float64Array, row: Float64Array): number => {
+    let z = 0;
+    for (let k = 0; k < row.length; k++) z += beta[k]! * row[k]!;
+    return z;
+  };
+
+  // Time-ordered folds: instants in order, cut into folds + 1 blocks of about equal size; fold f
+  // trains on blocks 0..f-1 and validates on block f.
+  const ordered = [...examples].sort((a, b) => a.time - b.time);
+  const times = [...new Set(ordered.map((e) => e.time))];
+  const blocks: number[][] = [];
+  {
+    let b = 0;
+    let count = 0;
+    const per = ordered.length / (folds + 1);
+    const blockOf = new Map<number, number>();
+    const sizes = new Map<number, number>();
+    for (const e of ordered) sizes.set(e.time, (sizes.get(e.time) ?? 0) + 1);
+    for (const t of times) {
+      if (count >= per * (b + 1) && b < folds) b++;
+      blockOf.set(t, b);
+      count += sizes.get(t)!;
+    }
+    for (let k = 0; k <= folds; k++) blocks.push([]);
+    for (const t of times) blocks[blockOf.get(t)!]!.push(t);
+  }
+  const byTime = new Map<number, CalibrationExample[]>();
+  for (const e of ordered) (byTime.get(e.time) ?? byTime.set(e.time, []).get(e.time)!).push(e);
+  const foldData = [] as { train: CalibrationExample[]; valid: CalibrationExample[] }[];
+  for (let f = 1; f <= folds; f++) {
+    const train = blocks.slice(0, f).flat().flatMap((t) => byTime.get(t)!);
+    const valid = blocks[f]!.flatMap((t) => byTime.get(t)!);
+    const tp = train.filter((e) => e.label).length;
+    if (valid.length && tp > 0 && tp < train.length) foldData.push({ train, valid });
+  }
+
+  interface Scored {
+    readonly logLoss: number;
+    readonly meanAuc: number | null;
+    readonly oof: { time: number; logit: number; label: boolean; weight: number }[];
+    readonly folds: CalibrationFold[];
+  }
+  const crossValidate = (l2: number): Scored => {
+    const oof: Scored['oof'] = [];
+    const out: CalibrationFold[] = [];
+    let ll = 0;
+    let wsum = 0;
+    const aucs: number[] = [];
+    for (const { train, valid } of foldData) {
+      const fit = newton(design(train), l2, maxIterations);
+      const dv = design(valid);
+      let fll = 0;
+      let fw = 0;
+      const logits: number[] = [];
+      dv.rows.forEach((row, i) => {
+        const z = logitOf(fit.beta, row);
+        logits.push(z);
+        const w = dv.w[i]!;
+        fll += w * (softplus(z) - dv.y[i]! * z);
+        fw += w;
+        oof.push({ time: valid[i]!.time, logit: z, label: valid[i]!.label, weight: w });
+      });
+      const auc = meanAucByTime(valid.map((e) => e.time), logits, valid.map((e) => e.label));
+      if (auc !== null) aucs.push(auc);
+      ll += fll;
+      wsum += fw;
+      out.push({
+        trainUntil: new Date(train[train.length - 1]!.time).toISOString(),
+        validate: [new Date(valid[0]!.time).toISOString(), new Date(valid[valid.length - 1]!.time).toISOString()],
+        examples: valid.length,
+        positives: valid.filter((e) => e.label).length,
+        logLoss: fw ? fll / fw : 0,
+        meanAuc: auc,
+      });
+    }
+    return { logLoss: wsum ? ll / wsum : Number.POSITIVE_INFINITY, meanAuc: aucs.length ? aucs.reduce((s, x) => s + x, 0) / aucs.length : null, oof, folds: out };
+  };
+
+  const tried = grid.map((l2) => ({ l2, cv: foldData.length ? crossValidate(l2) : null }));
+  // The smallest mean validation log-loss; ties go to the larger penalty (the simpler model).
+  const best = tried.reduce((a, b) => ((b.cv?.logLoss ?? Infinity) < (a.cv?.logLoss ?? Infinity) - 1e-12 || ((b.cv?.logLoss ?? Infinity) <= (a.cv?.logLoss ?? Infinity) + 1e-12 && b.l2 > a.l2) ? b : a));
+  const l2 = best.l2;
+  const cv = best.cv;
+
+  // Platt scaling on the out-of-time logits: p = sigmoid(a z + b).
+  let recalibration: { slope: number; offset: number } | null = null;
+  const oofPositives = cv ? cv.oof.filter((o) => o.label).length : 0;
+  if ((options.recalibrate ?? true) && cv && oofPositives >= 20 && oofPositives < cv.oof.length) {
+    const platt = newton({ rows: cv.oof.map((o) => Float64Array.from([1, o.logit])), y: Float64Array.from(cv.oof, (o) => (o.label ? 1 : 0)), w: Float64Array.from(cv.oof, (o) => o.weight) }, 0, maxIterations);
+    const [offset, slope] = [platt.beta[0]!, platt.beta[1]!];
+    // A slope <= 0 would reverse the ranking: the folds are too noisy to recalibrate on.
+    if (slope > 0 && Number.isFinite(offset)) recalibration = { slope, offset };
+  }
+
+  const all = design(examples);
+  const fit = newton(all, l2, maxIterations);
+  const a = recalibration?.slope ?? 1;
+  const b = recalibration?.offset ?? 0;
+  const terms: Record<string, BreakoutTerm> = {};
+  for (const n of names) terms[n] = { weight: 0, center: center.get(n)! };
+  active.forEach((n, k) => {
+    terms[n] = { weight: (a * fit.beta[k + 1]!) / scale.get(n)!, center: center.get(n)! };
+  });
+  let loss = 0;
+  all.rows.forEach((row, i) => {
+    const z = a * logitOf(fit.beta, row) + b;
+    loss += all.w[i]! * (softplus(z) - all.y[i]! * z);
+  });
+  const builtIn = new Set<string>(BREAKOUT_INPUTS);
+  const model = BreakoutModelSchema.parse({
+    intercept: a * fit.beta[0]! + b,
+    inputs: Object.fromEntries(BREAKOUT_INPUTS.map((n) => [n, terms[n] ?? { weight: 0, center: 0 }])) as Record<BreakoutInput, BreakoutTerm>,
+    hostInputs: Object.fromEntries(Object.entries(terms).filter(([n]) => !builtIn.has(n))),
+    event: options.event ?? 'the labelled event',
+    horizonDays: options.horizonDays ?? 182,
+    provenance: { fittedOn: options.fittedOn ?? "calibrate() on the host's labelled history", examples: examples.length, positives, l2, recalibrated: recalibration !== null },
+  });
+  const oofFigures = (shift: (z: number) => number): OutOfTimeFigures | null =>
+    cv && cv.oof.length ? figures(cv.oof.map((o) => o.time), cv.oof.map((o) => sigmoid(shift(o.logit))), cv.oof.map((o) => o.label), cv.oof.map((o) => o.weight)) : null;
+  return {
+    model,
+    validation: {
+      l2,
+      grid: tried.map((t) => ({ l2: t.l2, logLoss: t.cv?.logLoss ?? Number.NaN, meanAuc: t.cv?.meanAuc ?? null })),
+      folds: cv?.folds ?? [],
+      outOfTime: oofFigures((z) => z),
+      recalibration,
+      recalibrated: recalibration ? oofFigures((z) => recalibration!.slope * z + recalibration!.offset) : null,
+      converged: fit.converged,
+      iterations: fit.iterations,
+    },
+    examples: examples.length,
+    positives,
+    logLoss: loss / all.rows.length,
+  };
 }

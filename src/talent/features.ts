@@ -5,20 +5,39 @@
  */
 import { windowSum, type DenseSeries } from '../core/features/series.js';
 import { cosine, logGrowth, median } from '../core/features/stats.js';
-import { DAY_MS, addDays, dayOf, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
+import { DAY_MS, addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
 import type { RcfEvent, ReleaseFingerprint } from '../contracts/payloads.js';
+import { engagementActivity, eventActivity, eventRegions, type ActivityWindows } from './activity.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
 
-/** Log growth between two windows of a dense series ending at `end`, or null without enough known days. */
+/**
+ * Log growth between two windows of a dense series ending at `end`: mean of the known days of each
+ * window. A series that starts inside the recent window grows from nothing (the previous window
+ * counts 0): a new entrant has growth, floored, not "no evidence". Null when the recent window has
+ * no known day, or when the previous one has none although the series started before it (a gap in
+ * the data, not a debut).
+ */
 function seriesGrowth(series: DenseSeries, end: string, window: number, floor: number): { level: number; growth: number } | null {
   const recent = windowSum(series, end, window);
+  if (recent.known === 0) return null;
   const previous = windowSum(series, addDays(end, -window), window);
-  // Half the days of each window must be known: a series that just started cannot grow from nothing.
-  if (recent.known * 2 < window || previous.known * 2 < window) return null;
   const r = recent.sum / recent.known;
-  const p = previous.sum / previous.known;
+  let p: number;
+  if (previous.known > 0) p = previous.sum / previous.known;
+  else if (firstKnownBack(series, end) < window) p = 0;
+  else return null;
   return { level: r, growth: logGrowth(p, r, floor) };
+}
+
+/** Days before `end` of the series' earliest known value (Infinity when none). */
+function firstKnownBack(series: DenseSeries, end: string): number {
+  const endIdx = daysBetween(series.start, end);
+  for (let i = 0; i <= endIdx && i < series.values.length; i++) {
+    const v = series.values[i];
+    if (v !== null && v !== undefined) return endIdx - i;
+  }
+  return Infinity;
 }
 
 /** Weighted events per week in `[from, to)` (epoch ms). */
@@ -110,28 +129,18 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     if (seen) lastObserved.push(seen);
   }
 
-  // RCF: weighted events per week, growth over the window and over the last two weeks.
+  // RCF: weighted events per week and their growth (momentum), regions (breakout).
   let eventRate: number | null = null;
   let eventGrowth: number | null = null;
-  let eventRecentGrowth: number | null = null;
-  let eventDays: number | null = null;
-  let eventPeak: number | null = null;
+  let eventsRecently = false;
   const events = signals.events;
   if (events) {
     const weeks = W / 7;
     const recent = eventWeight(events, untilMs - W * DAY_MS, untilMs);
     const previous = eventWeight(events, untilMs - 2 * W * DAY_MS, untilMs - W * DAY_MS);
-    const last2 = eventWeight(events, untilMs - 14 * DAY_MS, untilMs);
-    const prior6 = eventWeight(events, untilMs - 56 * DAY_MS, untilMs - 14 * DAY_MS);
     eventRate = recent.weight / weeks;
     eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
-    eventRecentGrowth = logGrowth(prior6.weight / 6, last2.weight / 2, model.eventFloor);
-    eventDays = Math.min(1, (recent.days.size + previous.days.size) / (2 * weeks));
-    eventPeak = 0;
-    for (const e of events) {
-      const t = parseInstant(e.at);
-      if (t >= untilMs - 2 * W * DAY_MS && t < untilMs && e.weight > eventPeak) eventPeak = e.weight;
-    }
+    eventsRecently = recent.days.size + previous.days.size > 0;
     let lastMs = -Infinity;
     for (const e of events) {
       const t = parseInstant(e.at);
@@ -140,12 +149,19 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     if (lastMs > -Infinity) lastObserved.push(dayOf(lastMs));
   }
 
-  // Activity level: engagement when known, else weekly event weight per day. Events alone count
-  // as evidence only when there was at least one in the last two windows: an empty feed says
-  // nothing about an artist, and must not become a made-up score.
-  const eventEvidence = eventRate !== null && eventDays !== null && eventDays > 0;
-  const activityBasis = engagementLevel !== null ? 'engagement' : eventEvidence ? 'events' : null;
-  const activityLevel = engagementLevel ?? (eventEvidence ? eventRate! / 7 : null);
+  // Activity for the breakout model: engagement when the artist has a known day in the history,
+  // else events. Percentiles come later, against the as-of population of the same basis.
+  const windows: ActivityWindows = { nowDays: model.nowDays, windowDays: W, quarterDays: model.quarterDays, stayingDays: model.stayingDays, historyDays: model.historyDays };
+  const activity = (eng ? engagementActivity(eng, end, windows) : null) ?? (events ? eventActivity(events, asOfMs, model.eventTypeWeights, windows) : null);
+  const reach = events ? eventRegions(events, asOfMs, W, model.historyDays) : null;
+
+  // Activity level (momentum's size band): engagement when known, else weekly event weight per
+  // day. An empty feed (no event in the history window) says nothing about an artist, and must
+  // not become a made-up score: no level, no momentum, no breakout.
+  // Size bands need a level: without a recent known day, an artist active earlier in the history
+  // sits at 0 (momentum then says "too small to tell", breakout reads its history).
+  const activityBasis = engagementLevel !== null ? 'engagement' : eventsRecently ? 'events' : activity ? activity.basis : null;
+  const activityLevel = engagementLevel ?? (eventsRecently ? eventRate! / 7 : activity ? activity.recent / W : null);
 
   // Coverage: velocity and quality.
   let pressVelocity: number | null = null;
@@ -247,7 +263,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
 
   const newest = lastObserved.sort().at(-1);
   const staleDays = newest === undefined ? null : Math.max(0, daysBetween(newest, end));
-  const careerAgeDays = signals.record ? Math.max(0, (asOfMs - parseInstant(signals.record.firstSeen)) / DAY_MS) : null;
+  // Career age counts from the debut the graph knows; without it the age is unknown (the first
+  // row of a host's export says when the data starts, not when the artist did).
+  const debut = signals.record?.debut ?? null;
+  const careerAgeDays = debut ? Math.max(0, (asOfMs - dayStart(debut)) / DAY_MS) : null;
   const main = signals.memberships?.[0] ?? null;
   const microgenres = main?.microgenres.length ? [...main.microgenres] : [...new Set(releases?.slice(-3).flatMap((r) => r.microgenres) ?? [])].slice(0, 64);
 
@@ -261,9 +280,9 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     engagementAcceleration,
     eventRate,
     eventGrowth,
-    eventRecentGrowth,
-    eventDays,
-    eventPeak,
+    activity,
+    regions: reach?.regions ?? null,
+    newRegions: reach?.newRegions ?? null,
     pressVelocity,
     pressQuality,
     tastemakers,
@@ -284,6 +303,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     sceneConfidence: main?.confidence ?? null,
     sceneHeat: signals.scenePulse?.heat ?? null,
     microgenres,
+    host: signals.host ?? {},
     evidence: {
       mig: signals.network !== null,
       cmg: signals.releases !== null,

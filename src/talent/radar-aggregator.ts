@@ -21,10 +21,11 @@ import { extractFeatures } from './features.js';
 import { opportunitiesOf, risksOf } from './profile-items.js';
 import { artistRow, pulseArtist, trajectoryOf } from './rows.js';
 import { explainRow, priorPeerStats, type PeerStats } from './scoring.js';
+import type { HostFeatureSpec } from './host-features.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistSignalsEngine } from './signals-engine.js';
 import { similarArtists } from './similar.js';
-import type { ArtistProfile, GlobalPulse, HotScene, TalentRefreshReport, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
+import type { ArtistProfile, ArtistScores, GlobalPulse, HotScene, TalentRefreshReport, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
 import { rankForWorkspace } from './workspace.js';
 
 /** Dependencies of {@link RadarAggregator}. */
@@ -52,6 +53,8 @@ export interface RadarAggregatorDeps {
 export interface AggregatorRadarView {
   /** The model the scores use. */
   readonly model: TalentModelConfig;
+  /** The host features registered. */
+  readonly hostFeatures: readonly HostFeatureSpec[];
   /** Peer statistics of the last refresh (`null` before the first). */
   readonly peers: PeerStats | null;
   /** When the last refresh ran (`null` before the first). */
@@ -93,6 +96,8 @@ export interface WorkspaceRecommendationsQuery {
 }
 
 const CATEGORIES: readonly TopCategory[] = ['rising', 'breakout', 'risk'];
+/** Most artists one {@link RadarAggregator.getArtistScores} call reads. */
+const MAX_SCORE_READ = 10_000;
 const UUID = z.uuid();
 const HottestSchema = z.array(ScenePulseSummarySchema);
 
@@ -255,11 +260,11 @@ export class RadarAggregator {
     const signals = await this.#d.signals.aggregateArtistSignals(slug, { asOf: this.#now(), signal: deadline.signal, timeoutMs: Math.floor(deadline.remaining() * 0.9) });
     const features = extractFeatures(signals, model);
     const peers = radar.peers ?? priorPeerStats(model);
-    const scores = explainRow(featureTable([features]), 0, peers, model);
-    if (Number.isNaN(scores.momentum)) {
+    const scores = explainRow(featureTable([features], radar.hostFeatures), 0, peers, model);
+    if (Number.isNaN(scores.breakout)) {
       const cut = [signals.reads.engagement, signals.reads.events].some((r) => r.status === 'timeout');
       if (cut) throw new SceneRadarError('TALENT_TIMEOUT', `The activity sources did not answer in time for ${slug}`);
-      throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no engagement series with half its days known (Fusion) and no event (RCF) in the last ${2 * model.windowDays} days`, {
+      throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no known engagement day (Fusion) and no event (RCF) in the last ${model.historyDays} days`, {
         details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
       });
     }
@@ -280,7 +285,7 @@ export class RadarAggregator {
         confidence: artist.confidence,
         sources: signals.reads,
         momentum: { score: artist.momentum, peers: radar.peers ? 'population' : 'prior', signals: scores.momentumSignals },
-        breakout: { score: artist.breakout_score, event: model.breakoutEvent, horizonDays: model.breakoutHorizonDays, intercept: model.breakoutIntercept, signals: scores.breakoutSignals },
+        breakout: { score: artist.breakout_score, event: model.breakout.event, horizonDays: model.breakout.horizonDays, intercept: model.breakout.intercept, signals: scores.breakoutSignals },
         risk: { score: artist.risk_score, signals: scores.riskSignals },
       },
     };
@@ -352,6 +357,29 @@ export class RadarAggregator {
         meta: this.#meta(rows.length ? [] : ['no artist records']),
       };
     });
+  }
+
+  /**
+   * The stored records of the artists asked for (up to 10,000 slugs; duplicates once), as the last
+   * refresh wrote them, scores unrounded, in the order asked; artists without a record are listed
+   * in `missing`. Never triggers a refresh or a source read. `TALENT_VALIDATION_ERROR` for a bad slug.
+   * @example
+   * ```ts
+   * const { artists, missing } = await radar.talent.aggregator.getArtistScores(['artist-a', 'artist-b']);
+   * artists[0]?.breakout_score; // as computed, not rounded
+   * ```
+   */
+  async getArtistScores(artistSlugs: readonly string[]): Promise<ArtistScores> {
+    if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs');
+    if (artistSlugs.length > MAX_SCORE_READ) throw new SceneRadarError('TALENT_VALIDATION_ERROR', `At most ${MAX_SCORE_READ} artists per read (got ${artistSlugs.length})`, { details: [{ code: 'too_big', path: ['artistSlugs'], message: `Expected at most ${MAX_SCORE_READ} slugs` }] });
+    const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
+    const rows = await this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug })));
+    const bySlug = new Map(rows.map((r) => [r.artist_slug, r]));
+    return {
+      artists: slugs.filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),
+      missing: slugs.filter((s) => !bySlug.has(s)),
+      meta: this.#meta(this.#d.radar.refreshedAsOf === null && rows.length === 0 ? ['no refresh yet: no artist has a record'] : []),
+    };
   }
 
   /** Forgets one artist's cached profile, or (without a slug) every cached result. */

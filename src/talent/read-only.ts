@@ -7,7 +7,7 @@
  * object of closures, so nothing reaches the radar behind it.
  */
 import type { RadarAggregator } from './radar-aggregator.js';
-import type { ArtistProfile, GlobalPulse, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
+import type { ArtistProfile, ArtistScores, GlobalPulse, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
 
 /** The read-only view of the Talent Radar handed to A&R Radar. */
 export interface ReadOnlyTalentRadar {
@@ -17,6 +17,8 @@ export interface ReadOnlyTalentRadar {
   readonly getArtistProfile: (artistSlug: string) => Promise<ArtistProfile>;
   /** A top list. */
   readonly getTopArtists: (query: { readonly category: TopCategory; readonly limit?: number }) => Promise<TopArtists>;
+  /** Stored scores of the artists asked for, unrounded (up to 10,000 slugs). */
+  readonly getArtistScores: (artistSlugs: readonly string[]) => Promise<ArtistScores>;
   /** Recommendations for a workspace. */
   readonly getWorkspaceRecommendations: (workspaceId: string, query?: { readonly limit?: number }) => Promise<WorkspaceRecommendations>;
 }
@@ -35,6 +37,7 @@ export function readOnlyTalentRadar(aggregator: RadarAggregator): ReadOnlyTalent
     getGlobalPulse: (options?: { readonly limit?: number }) => aggregator.buildGlobalPulse(options?.limit === undefined ? {} : { limit: options.limit }),
     getArtistProfile: (artistSlug: string) => aggregator.buildArtistProfile(artistSlug),
     getTopArtists: (query: { readonly category: TopCategory; readonly limit?: number }) => aggregator.getTopArtists(query?.limit === undefined ? { category: query?.category } : { category: query.category, limit: query.limit }),
+    getArtistScores: (artistSlugs: readonly string[]) => aggregator.getArtistScores(artistSlugs),
     getWorkspaceRecommendations: (workspaceId: string, query?: { readonly limit?: number }) => aggregator.getWorkspaceRecommendations(workspaceId, query?.limit === undefined ? {} : { limit: query.limit }),
   });
 }

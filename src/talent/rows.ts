@@ -18,27 +18,28 @@ const round = (x: number, digits: number): number => {
 /**
  * The artist record for `talent_radar_artists`. Figures whose source gave no evidence are written
  * as 0 (the seed's record has no nulls); `confidence` and the profile's explanation say which
- * sources answered.
+ * sources answered. The three scores and the confidence are stored unrounded (clamped to their
+ * ranges): a host ranking its own candidates reads exactly what was computed.
  */
 export function artistRow(f: ArtistFeatures, s: RowScores, updatedAt: string, version: string = TALENT_MODEL_VERSION): TalentArtistRow {
   return {
     artist_slug: f.artistSlug,
     scene_slug: f.sceneSlug,
     microgenres: f.microgenres.slice(0, 64),
-    momentum: round(Math.min(100, Math.max(0, s.momentum)), 1),
+    momentum: Math.min(100, Math.max(0, s.momentum)),
     creative_shift: round(clamp01(f.creativeShift ?? 0), 3),
     coverage_velocity: round(Math.max(0, f.pressVelocity ?? 0), 3),
     press_quality: round(clamp01(f.pressQuality ?? 0), 3),
     mig_connectivity: round(clamp01(f.connectivity ?? 0), 3),
-    breakout_score: round(clamp01(s.breakout), 4),
-    risk_score: round(clamp01(s.risk), 4),
+    breakout_score: clamp01(s.breakout),
+    risk_score: clamp01(s.risk),
     metadata: {
       migCentrality: round(clamp01(f.centrality ?? f.connectivity ?? 0), 3),
       tastemakerConnections: f.tastemakers ?? 0,
       sceneConfidence: round(clamp01(f.sceneConfidence ?? 0), 3),
       campaignCount: f.campaignCount ?? 0,
     },
-    confidence: round(clamp01(s.confidence), 3),
+    confidence: clamp01(s.confidence),
     as_of: f.asOf,
     model_version: version,
     updated_at: updatedAt,

@@ -5,11 +5,23 @@
  * always adds up to the score it explains (docs/scoring.md gives every formula).
  */
 import { clamp01, logistic } from '../core/features/stats.js';
-import { BREAKOUT_FEATURES, type BreakoutFeature, type TalentModelConfig } from './model-config.js';
+import { BREAKOUT_INPUTS } from './breakout-model.js';
+import {
+  INPUT_SOURCE,
+  STANDING_KEYS,
+  basisSource,
+  fillBreakoutInputs,
+  inputContext,
+  inputNames,
+  inputTerms,
+  type InputContext,
+} from './breakout-inputs.js';
+import type { TalentModelConfig } from './model-config.js';
 import type { FeatureColumn, FeatureTable } from './feature-table.js';
+import { PRIOR_POPULATION, fitPopulation, type PopulationStats } from './population.js';
 
 /** Version of the scoring code; stored with every row (with {@link modelVersion}'s suffix when the policy differs from the defaults). */
-export const TALENT_MODEL_VERSION = 'talent-2026.11-1';
+export const TALENT_MODEL_VERSION = 'talent-2026.12-1';
 
 /**
  * The version written with scores made under `model`: {@link TALENT_MODEL_VERSION}, plus a short
@@ -43,25 +55,12 @@ export const RISK_COMPONENTS = ['decline', 'incoherence', 'drift', 'paid_depende
 /** A risk component. */
 export type RiskComponent = (typeof RISK_COMPONENTS)[number];
 
-/** Where each explained signal comes from. */
-export const SIGNAL_SOURCE: Record<MomentumComponent | BreakoutFeature | RiskComponent, string> = {
+/** Where each momentum and risk signal comes from (breakout inputs: {@link INPUT_SOURCE}). */
+export const SIGNAL_SOURCE: Record<MomentumComponent | RiskComponent, string> = {
   engagement_growth: 'fusion',
   engagement_acceleration: 'fusion',
   event_growth: 'rcf',
   press_velocity: 'coverage',
-  momentum: 'derived',
-  activity_level: 'fusion|rcf',
-  activity_growth: 'fusion|rcf',
-  recent_growth: 'rcf',
-  event_days: 'rcf',
-  event_peak: 'rcf',
-  acceleration: 'fusion',
-  career_age: 'mig',
-  new_tastemakers: 'mig',
-  new_collaborators: 'mig',
-  network_position: 'mig',
-  press_quality: 'coverage',
-  scene_heat: 'scenes',
   decline: 'fusion|rcf',
   incoherence: 'identityKernel',
   drift: 'cmg',
@@ -80,7 +79,11 @@ export interface BandStat {
   readonly n: number;
 }
 
-/** Peer statistics for momentum: per size band and component. Fitted by {@link fitPeerStats}. */
+/**
+ * What scores are relative to: momentum's statistics per size band and component, and the
+ * breakout model's population statistics (activity percentiles, cadence, host features). Fitted
+ * by {@link fitPeerStats}.
+ */
 export interface PeerStats {
   /** Upper bounds of the size bands (daily activity). */
   readonly bands: readonly number[];
@@ -90,6 +93,8 @@ export interface PeerStats {
   readonly overall: Readonly<Record<MomentumComponent, BandStat>>;
   /** Artists the statistics were fitted on. */
   readonly population: number;
+  /** The breakout model's population statistics. */
+  readonly relative: PopulationStats;
 }
 
 /** k-th smallest of the first `n` values (quickselect, O(n) on average: no full sort). Reorders `a`. */
@@ -142,8 +147,8 @@ export function bandOf(level: number, bands: readonly number[]): number {
 }
 
 /**
- * Fits momentum's peer statistics on a population: median and spread of each component per size
- * band, in O(n) per band (quickselect).
+ * Fits the peer statistics on a population: momentum's median and spread of each component per
+ * size band, in O(n) per band (quickselect), and the breakout model's population statistics.
  */
 export function fitPeerStats(table: FeatureTable, model: TalentModelConfig): PeerStats {
   const bands = model.sizeBands;
@@ -175,7 +180,7 @@ export function fitPeerStats(table: FeatureTable, model: TalentModelConfig): Pee
       stats[b]![comp] = m >= model.minBandPeers ? robust(byBand.subarray(offsets[b]!, offsets[b]! + m), m, MIN_SPREAD[comp]) : null;
     }
   }
-  return { bands: [...bands], stats, overall, population: table.size };
+  return { bands: [...bands], stats, overall, population: table.size, relative: fitPopulation(table) };
 }
 
 /** One explained signal of a score. */
@@ -194,130 +199,180 @@ export interface SignalContribution {
   readonly contribution: number;
 }
 
-/** Collects contributions when an explanation is wanted. */
-interface Explain {
-  momentum: SignalContribution[];
-  breakout: SignalContribution[];
-  risk: SignalContribution[];
-}
-
-/** Scores of one row. */
-export interface RowScores {
-  /** 0-100, NaN when there is no activity evidence. */
-  momentum: number;
-  /** 0-1, NaN when there is no activity evidence. */
-  breakout: number;
-  /** 0-1. */
-  risk: number;
-  /** Share of the evidence available, 0-1. */
-  confidence: number;
-}
-
 const nz = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const z4 = (x: number): number => (x > 4 ? 4 : x < -4 ? -4 : x);
 
-/** Normalised breakout inputs of row `i` (NaN = no evidence, contributes nothing). */
-function breakoutInputs(c: FeatureTable['columns'], i: number, momentum: number): Record<BreakoutFeature, [raw: number, normalized: number]> {
-  const level = c.level[i]!;
-  const growth = Number.isNaN(c.engagementGrowth[i]!) ? c.eventGrowth[i]! : c.engagementGrowth[i]!;
-  const recent = c.eventRecentGrowth[i]!;
-  const sceneHeat = c.sceneHeat[i]!;
-  const conf = c.sceneConfidence[i]!;
+/** What scoring one table needs, resolved once: momentum's statistics as flat arrays, the breakout terms, a reusable input vector. */
+interface ScoringContext {
+  readonly model: TalentModelConfig;
+  readonly bands: Float64Array;
+  /** Median per band x component. */
+  readonly med: Float64Array;
+  /** Spread per band x component. */
+  readonly spr: Float64Array;
+  readonly compCols: readonly Float64Array[];
+  readonly compW: Float64Array;
+  readonly shrinkDen: number;
+  readonly inputs: InputContext;
+  readonly x: Float64Array;
+  readonly raw: Float64Array;
+  readonly weights: Float64Array;
+  readonly centers: Float64Array;
+  /** Scratch space for one row's activity standings. */
+  readonly st: Float64Array;
+  /** 1 for each input the model weighs (the population path computes only those). */
+  readonly weighted: Uint8Array;
+}
+
+function scoringContext(table: FeatureTable, peers: PeerStats, model: TalentModelConfig): ScoringContext {
+  const K = MOMENTUM_COMPONENTS.length;
+  const nb = peers.bands.length + 1;
+  const med = new Float64Array(nb * K);
+  const spr = new Float64Array(nb * K);
+  for (let b = 0; b < nb; b++) {
+    MOMENTUM_COMPONENTS.forEach((k, j) => {
+      const st = peers.stats[b]?.[k] ?? peers.overall[k];
+      med[b * K + j] = st.median;
+      spr[b * K + j] = st.spread;
+    });
+  }
+  const { weights, centers } = inputTerms(table, model);
   return {
-    momentum: [momentum, (momentum - 50) / 25],
-    activity_level: [level, Math.log10(1 + level) - 2],
-    activity_growth: [growth, growth],
-    recent_growth: [recent, recent],
-    event_days: [c.eventDays[i]!, c.eventDays[i]!],
-    event_peak: [c.eventPeak[i]!, Math.log1p(c.eventPeak[i]!)],
-    acceleration: [c.engagementAcceleration[i]!, c.engagementAcceleration[i]!],
-    career_age: [c.careerAgeDays[i]!, Math.log1p(c.careerAgeDays[i]! / 365)],
-    new_tastemakers: [c.newTastemakers[i]!, 1 - Math.exp(-c.newTastemakers[i]!)],
-    new_collaborators: [c.newCollaborators[i]!, Math.log1p(c.newCollaborators[i]!)],
-    network_position: [c.connectivity[i]!, c.connectivity[i]!],
-    press_quality: [c.pressQuality[i]!, c.pressQuality[i]! * (1 - Math.exp(-c.pressVelocity[i]!))],
-    scene_heat: [sceneHeat, (sceneHeat / 100) * (Number.isNaN(conf) ? 1 : conf)],
+    model,
+    bands: Float64Array.from(peers.bands),
+    med,
+    spr,
+    compCols: MOMENTUM_COMPONENTS.map((k) => table.columns[COMPONENT_COLUMN[k]]),
+    compW: Float64Array.from(MOMENTUM_COMPONENTS, (k) => model.momentumWeights[k]),
+    shrinkDen: Math.log1p(model.fullEvidenceLevel),
+    inputs: inputContext(table, peers.relative, model),
+    x: new Float64Array(weights.length),
+    raw: new Float64Array(weights.length),
+    weights,
+    centers,
+    st: new Float64Array(STANDING_KEYS.length),
+    weighted: Uint8Array.from(weights, (w) => (w !== 0 ? 1 : 0)),
   };
 }
 
-/** The breakout model's normalised inputs of row `i`, in {@link BREAKOUT_FEATURES} order (for `calibrate`). */
-export function breakoutVector(table: FeatureTable, i: number, momentum: number): number[] {
-  const inputs = breakoutInputs(table.columns, i, momentum);
-  return BREAKOUT_FEATURES.map((f) => (Number.isNaN(inputs[f][1]) ? 0 : inputs[f][1]));
+/** Log-odds of row `i`'s breakout (NaN without activity evidence); fills `ctx.x` (and `ctx.raw` when `withRaw`). */
+function breakoutLogit(table: FeatureTable, i: number, ctx: ScoringContext, withRaw: boolean): number {
+  const b = table.columns.basis[i]!;
+  if (b !== b) return Number.NaN;
+  // The population path computes only the weighted inputs; an input of weight 0 adds exactly 0.
+  fillBreakoutInputs(table, i, ctx.inputs, ctx.st, ctx.x, withRaw ? ctx.raw : undefined, withRaw ? undefined : ctx.weighted);
+  let logit = ctx.model.breakout.intercept;
+  const { x, weights, centers, weighted } = ctx;
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k]!;
+    if (weighted[k] && v === v) logit += weights[k]! * (v - centers[k]!);
+  }
+  return logit;
 }
 
 /**
- * Scores row `i`. With `explain`, also records every signal's contribution.
- * @internal shared by {@link scoreTable} and {@link explainRow}.
+ * The breakout model's normalised inputs of row `i` by name (NaN: no value), built-in inputs and
+ * the table's host features: what `calibrate()` fits on.
  */
-function scoreRow(table: FeatureTable, i: number, peers: PeerStats, model: TalentModelConfig, out: RowScores, explain?: Explain): void {
+export function breakoutInputVector(table: FeatureTable, i: number, peers: PeerStats, model: TalentModelConfig): Record<string, number> {
+  const ctx = scoringContext(table, peers, model);
+  fillBreakoutInputs(table, i, ctx.inputs, ctx.st, ctx.x);
+  const names = inputNames(table);
+  return Object.fromEntries(names.map((n, k) => [n, ctx.x[k]!]));
+}
+
+/** Confidence: the share of evidence available, halved at most for a short history (docs/scoring.md). */
+function confidenceOf(table: FeatureTable, i: number, model: TalentModelConfig): number {
   const c = table.columns;
-  const level = c.level[i]!;
-  out.confidence = c.evidence[i]!;
-  // Momentum: weighted mean of robust z-scores against peers of the same size band, shrunk
-  // towards the median for small artists, squashed to 0-100.
-  let composite = Number.NaN;
-  if (!Number.isNaN(level)) {
-    const band = bandOf(level, peers.bands);
-    const shrink = clamp01(Math.log1p(level) / Math.log1p(model.fullEvidenceLevel));
-    let sum = 0;
-    let wsum = 0;
-    for (const comp of MOMENTUM_COMPONENTS) {
-      const x = c[COMPONENT_COLUMN[comp]][i]!;
-      const w = model.momentumWeights[comp];
-      if (Number.isNaN(x) || w === 0) continue;
-      const st = peers.stats[band]?.[comp] ?? peers.overall[comp];
-      const zc = z4((x - st.median) / st.spread);
-      sum += w * zc;
-      wsum += w;
-      explain?.momentum.push({ signal: comp, source: SIGNAL_SOURCE[comp], raw: x, normalized: zc, weight: w, contribution: 0 });
-    }
-    if (wsum > 0) {
-      composite = (sum / wsum) * shrink;
-      if (explain) for (const e of explain.momentum) (e as { contribution: number }).contribution = ((e.weight * (e.normalized ?? 0)) / wsum) * shrink;
-    }
-  }
-  out.momentum = Number.isNaN(composite) ? Number.NaN : 100 * logistic(composite, 0, model.momentumScale);
+  const span = c.observedSpanDays[i]!;
+  const age = c.careerAgeDays[i]!;
+  const known = age !== age ? span : Math.max(age, span);
+  const history = known !== known ? 1 : 0.5 + 0.5 * Math.min(1, (known + 1) / model.stayingDays);
+  return c.evidence[i]! * history;
+}
 
-  // Breakout: a logistic model over normalised inputs; a missing input contributes nothing.
-  if (Number.isNaN(out.momentum)) out.breakout = Number.NaN;
-  else {
-    const inputs = breakoutInputs(c, i, out.momentum);
-    let logit = model.breakoutIntercept;
-    for (const f of BREAKOUT_FEATURES) {
-      const [raw, x] = inputs[f];
-      const w = model.breakoutWeights[f];
-      const contribution = Number.isNaN(x) ? 0 : w * x;
-      logit += contribution;
-      explain?.breakout.push({ signal: f, source: SIGNAL_SOURCE[f], raw: nz(raw), normalized: nz(x), weight: w, contribution });
-    }
-    out.breakout = logistic(logit);
+/** Momentum of row `i` (NaN without activity evidence); records components when `explain` is given. */
+function momentumOf(table: FeatureTable, i: number, ctx: ScoringContext, explain?: SignalContribution[]): number {
+  const level = table.columns.level[i]!;
+  if (level !== level) return Number.NaN;
+  // Weighted mean of robust z-scores against peers of the same size band, shrunk towards the
+  // median for small artists, squashed to 0-100.
+  const bands = ctx.bands;
+  let band = 0;
+  while (band < bands.length && level >= bands[band]!) band++;
+  const shrink = clamp01(Math.log1p(level) / ctx.shrinkDen);
+  const K = ctx.compW.length;
+  let sum = 0;
+  let wsum = 0;
+  for (let k = 0; k < K; k++) {
+    const x = ctx.compCols[k]![i]!;
+    const w = ctx.compW[k]!;
+    if (x !== x || w === 0) continue;
+    const zc = z4((x - ctx.med[band * K + k]!) / ctx.spr[band * K + k]!);
+    sum += w * zc;
+    wsum += w;
+    explain?.push({ signal: MOMENTUM_COMPONENTS[k]!, source: SIGNAL_SOURCE[MOMENTUM_COMPONENTS[k]!], raw: x, normalized: zc, weight: w, contribution: 0 });
   }
+  // An artist with activity but no growth component (a long-quiet artist) is neutral, not unknown.
+  if (wsum === 0) return 50;
+  if (explain) for (let k = 0; k < explain.length; k++) {
+    const e = explain[k]!;
+    explain[k] = { ...e, contribution: ((e.weight * (e.normalized ?? 0)) / wsum) * shrink };
+  }
+  return 100 * logistic((sum / wsum) * shrink, 0, ctx.model.momentumScale);
+}
 
-  // Risk: a noisy-OR of components, each 0-1 times its severity.
-  const growth = Number.isNaN(c.engagementGrowth[i]!) ? c.eventGrowth[i]! : c.engagementGrowth[i]!;
-  const stale = c.staleDays[i]!;
-  const components: Record<RiskComponent, [raw: number, r: number]> = {
-    decline: [growth, clamp01(-growth / Math.LN2)],
-    incoherence: [c.coherence[i]!, clamp01((0.85 - c.coherence[i]!) / 0.35)],
-    drift: [c.drift[i]!, clamp01((c.drift[i]! - 0.15) / 0.35)],
-    paid_dependence: [c.paidShare[i]!, clamp01((c.paidShare[i]! - model.paidShareFloor) / (1 - model.paidShareFloor))],
-    anomaly: [c.anomaly[i]!, clamp01(c.anomaly[i]!)],
-    stale_data: [stale, clamp01((stale - model.staleAfterDays) / (3 * model.staleAfterDays))],
-  };
+/** Risk component `k` of row `i`: [raw, 0-1 level]. */
+function riskComponent(table: FeatureTable, i: number, model: TalentModelConfig, k: RiskComponent): [raw: number, r: number] {
+  const c = table.columns;
+  switch (k) {
+    case 'decline': {
+      const eg = c.engagementGrowth[i]!;
+      const growth = eg !== eg ? c.eventGrowth[i]! : eg;
+      return [growth, clamp01(-growth / Math.LN2)];
+    }
+    case 'incoherence':
+      return [c.coherence[i]!, clamp01((0.85 - c.coherence[i]!) / 0.35)];
+    case 'drift':
+      return [c.drift[i]!, clamp01((c.drift[i]! - 0.15) / 0.35)];
+    case 'paid_dependence':
+      return [c.paidShare[i]!, clamp01((c.paidShare[i]! - model.paidShareFloor) / (1 - model.paidShareFloor))];
+    case 'anomaly':
+      return [c.anomaly[i]!, clamp01(c.anomaly[i]!)];
+    case 'stale_data':
+      return [c.staleDays[i]!, clamp01((c.staleDays[i]! - model.staleAfterDays) / (3 * model.staleAfterDays))];
+  }
+}
+
+/** Risk of row `i`: a noisy-OR of components, each 0-1 times its severity (clamp01 maps NaN to 0: a missing component adds no risk). */
+function riskOf(table: FeatureTable, i: number, model: TalentModelConfig, explain?: SignalContribution[]): number {
+  const c = table.columns;
+  const sev = model.riskSeverities;
+  if (!explain) {
+    // The same arithmetic as below, without the allocation, for the population path.
+    const eg = c.engagementGrowth[i]!;
+    const growth = eg !== eg ? c.eventGrowth[i]! : eg;
+    let keep = 1;
+    keep *= 1 - sev.decline * clamp01(-growth / Math.LN2);
+    keep *= 1 - sev.incoherence * clamp01((0.85 - c.coherence[i]!) / 0.35);
+    keep *= 1 - sev.drift * clamp01((c.drift[i]! - 0.15) / 0.35);
+    keep *= 1 - sev.paid_dependence * clamp01((c.paidShare[i]! - model.paidShareFloor) / (1 - model.paidShareFloor));
+    keep *= 1 - sev.anomaly * clamp01(c.anomaly[i]!);
+    keep *= 1 - sev.stale_data * clamp01((c.staleDays[i]! - model.staleAfterDays) / (3 * model.staleAfterDays));
+    return 1 - keep;
+  }
   let keep = 1;
+  const parts: SignalContribution[] = [];
   for (const k of RISK_COMPONENTS) {
-    const [raw, r] = components[k];
-    // clamp01 maps NaN to 0, so a missing component adds no risk; it is still listed.
-    const s = model.riskSeverities[k];
+    const [raw, r] = riskComponent(table, i, model, k);
+    const s = sev[k];
     keep *= 1 - s * r;
-    explain?.risk.push({ signal: k, source: SIGNAL_SOURCE[k], raw: nz(raw), normalized: Number.isNaN(raw) ? null : r, weight: s, contribution: -Math.log(Math.max(1e-12, 1 - s * r)) });
+    parts.push({ signal: k, source: SIGNAL_SOURCE[k], raw: nz(raw), normalized: Number.isNaN(raw) ? null : r, weight: s, contribution: -Math.log(Math.max(1e-12, 1 - s * r)) });
   }
-  out.risk = 1 - keep;
-  if (explain) {
-    const total = explain.risk.reduce((a, e) => a + e.contribution, 0);
-    for (const e of explain.risk) (e as { contribution: number }).contribution = total > 0 ? (e.contribution / total) * out.risk : 0;
-  }
+  const risk = 1 - keep;
+  const total = parts.reduce((a, e) => a + e.contribution, 0);
+  for (const e of parts) explain.push({ ...e, contribution: total > 0 ? (e.contribution / total) * risk : 0 });
+  return risk;
 }
 
 /** Scores of a population, column by column. */
@@ -333,7 +388,8 @@ export interface ScoreTable {
 }
 
 /**
- * Scores every row of a table: O(n), no sort.
+ * Scores every row of a table: O(n), no sort. Momentum and breakout are NaN for a row without
+ * activity evidence (`TALENT_INSUFFICIENT_DATA`: callers report it, never show the NaN).
  * @example
  * ```ts
  * const peers = fitPeerStats(table, model);
@@ -342,93 +398,33 @@ export interface ScoreTable {
  * ```
  */
 export function scoreTable(table: FeatureTable, peers: PeerStats, model: TalentModelConfig): ScoreTable {
-  // The same arithmetic as scoreRow, in the same order (so the explanation of any row adds up to
-  // these scores exactly), with every lookup hoisted out of the loop and nothing allocated per
-  // row: a million rows in well under a second.
   const n = table.size;
-  const c = table.columns;
   const momentum = new Float64Array(n);
   const breakout = new Float64Array(n);
   const risk = new Float64Array(n);
   const confidence = new Float64Array(n);
-  const K = MOMENTUM_COMPONENTS.length;
-  const compCols = MOMENTUM_COMPONENTS.map((k) => c[COMPONENT_COLUMN[k]]);
-  const compW = Float64Array.from(MOMENTUM_COMPONENTS, (k) => model.momentumWeights[k]);
-  const bands = Float64Array.from(peers.bands);
-  const nb = bands.length + 1;
-  const med = new Float64Array(nb * K);
-  const spr = new Float64Array(nb * K);
-  for (let b = 0; b < nb; b++) {
-    MOMENTUM_COMPONENTS.forEach((k, j) => {
-      const st = peers.stats[b]?.[k] ?? peers.overall[k];
-      med[b * K + j] = st.median;
-      spr[b * K + j] = st.spread;
-    });
-  }
-  const shrinkDen = Math.log1p(model.fullEvidenceLevel);
-  const scale = model.momentumScale;
-  const bw = model.breakoutWeights;
-  const [wMom, wLevel, wGrowth, wRecent, wDays, wPeak, wAcc, wAge, wTaste, wCollab, wNet, wPress, wScene] = BREAKOUT_FEATURES.map((f) => bw[f]) as [number, number, number, number, number, number, number, number, number, number, number, number, number];
-  const sev = model.riskSeverities;
-  const paidFloor = model.paidShareFloor;
-  const staleAfter = model.staleAfterDays;
-  const { level: cLevel, evidence: cEvidence, engagementGrowth: cEg, eventGrowth: cEvg, eventRecentGrowth: cRecent, eventDays: cDays, eventPeak: cPeak } = c;
-  const { engagementAcceleration: cAcc, careerAgeDays: cAge, newTastemakers: cTaste, newCollaborators: cCollab, connectivity: cNet, pressQuality: cPq, pressVelocity: cPv } = c;
-  const { sceneHeat: cHeat, sceneConfidence: cConf, coherence: cCoh, drift: cDrift, paidShare: cPaid, anomaly: cAnom, staleDays: cStale } = c;
-  const add = (logit: number, w: number, x: number): number => (Number.isNaN(x) ? logit + 0 : logit + w * x);
+  const ctx = scoringContext(table, peers, model);
   for (let i = 0; i < n; i++) {
-    const level = cLevel[i]!;
-    confidence[i] = cEvidence[i]!;
-    let composite = Number.NaN;
-    if (!Number.isNaN(level)) {
-      let band = 0;
-      while (band < bands.length && level >= bands[band]!) band++;
-      const shrink = clamp01(Math.log1p(level) / shrinkDen);
-      let sum = 0;
-      let wsum = 0;
-      for (let k = 0; k < K; k++) {
-        const x = compCols[k]![i]!;
-        const w = compW[k]!;
-        if (Number.isNaN(x) || w === 0) continue;
-        const zc = z4((x - med[band * K + k]!) / spr[band * K + k]!);
-        sum += w * zc;
-        wsum += w;
-      }
-      if (wsum > 0) composite = (sum / wsum) * shrink;
-    }
-    const m = Number.isNaN(composite) ? Number.NaN : 100 * logistic(composite, 0, scale);
+    const m = momentumOf(table, i, ctx);
     momentum[i] = m;
-    const eg = cEg[i]!;
-    const growth = Number.isNaN(eg) ? cEvg[i]! : eg;
-    if (Number.isNaN(m)) breakout[i] = Number.NaN;
-    else {
-      const conf = cConf[i]!;
-      let logit = model.breakoutIntercept;
-      logit = add(logit, wMom, (m - 50) / 25);
-      logit = add(logit, wLevel, Math.log10(1 + level) - 2);
-      logit = add(logit, wGrowth, growth);
-      logit = add(logit, wRecent, cRecent[i]!);
-      logit = add(logit, wDays, cDays[i]!);
-      logit = add(logit, wPeak, Math.log1p(cPeak[i]!));
-      logit = add(logit, wAcc, cAcc[i]!);
-      logit = add(logit, wAge, Math.log1p(cAge[i]! / 365));
-      logit = add(logit, wTaste, 1 - Math.exp(-cTaste[i]!));
-      logit = add(logit, wCollab, Math.log1p(cCollab[i]!));
-      logit = add(logit, wNet, cNet[i]!);
-      logit = add(logit, wPress, cPq[i]! * (1 - Math.exp(-cPv[i]!)));
-      logit = add(logit, wScene, (cHeat[i]! / 100) * (Number.isNaN(conf) ? 1 : conf));
-      breakout[i] = logistic(logit);
-    }
-    let keep = 1;
-    keep *= 1 - sev.decline * clamp01(-growth / Math.LN2);
-    keep *= 1 - sev.incoherence * clamp01((0.85 - cCoh[i]!) / 0.35);
-    keep *= 1 - sev.drift * clamp01((cDrift[i]! - 0.15) / 0.35);
-    keep *= 1 - sev.paid_dependence * clamp01((cPaid[i]! - paidFloor) / (1 - paidFloor));
-    keep *= 1 - sev.anomaly * clamp01(cAnom[i]!);
-    keep *= 1 - sev.stale_data * clamp01((cStale[i]! - staleAfter) / (3 * staleAfter));
-    risk[i] = 1 - keep;
+    const logit = breakoutLogit(table, i, ctx, false);
+    breakout[i] = logit !== logit || m !== m ? Number.NaN : logistic(logit);
+    risk[i] = riskOf(table, i, model);
+    confidence[i] = confidenceOf(table, i, model);
   }
   return { momentum, breakout, risk, confidence };
+}
+
+/** Scores of one row. */
+export interface RowScores {
+  /** 0-100, NaN when there is no activity evidence. */
+  momentum: number;
+  /** 0-1, NaN when there is no activity evidence. */
+  breakout: number;
+  /** 0-1. */
+  risk: number;
+  /** Share of the evidence available, 0-1. */
+  confidence: number;
 }
 
 /** Scores of one artist with the explanation of each. */
@@ -443,15 +439,38 @@ export interface ExplainedScores extends RowScores {
 
 /** Scores row `i` of a table with its explanation (the same arithmetic as {@link scoreTable}). */
 export function explainRow(table: FeatureTable, i: number, peers: PeerStats, model: TalentModelConfig): ExplainedScores {
-  const explain: Explain = { momentum: [], breakout: [], risk: [] };
-  const out: RowScores = { momentum: 0, breakout: 0, risk: 0, confidence: 0 };
-  scoreRow(table, i, peers, model, out, explain);
-  return { ...out, momentumSignals: explain.momentum, breakoutSignals: explain.breakout, riskSignals: explain.risk };
+  const momentumSignals: SignalContribution[] = [];
+  const riskSignals: SignalContribution[] = [];
+  const breakoutSignals: SignalContribution[] = [];
+  const ctx = scoringContext(table, peers, model);
+  const momentum = momentumOf(table, i, ctx, momentumSignals);
+  const s = ctx;
+  const logit = breakoutLogit(table, i, ctx, true);
+  const breakout = Number.isNaN(logit) || Number.isNaN(momentum) ? Number.NaN : logistic(logit);
+  if (!Number.isNaN(breakout)) {
+    const basis = basisSource(table, i);
+    inputNames(table).forEach((name, k) => {
+      const builtIn = k < BREAKOUT_INPUTS.length;
+      const x = s.x[k]!;
+      const source = builtIn ? INPUT_SOURCE[name as (typeof BREAKOUT_INPUTS)[number]] : `host:${table.hostSpecs[k - BREAKOUT_INPUTS.length]!.source}`;
+      breakoutSignals.push({
+        signal: name,
+        source: source === 'activity' ? (basis ?? 'fusion|rcf') : source,
+        raw: nz(s.raw[k]!),
+        normalized: nz(x),
+        weight: s.weights[k]!,
+        contribution: Number.isNaN(x) ? 0 : s.weights[k]! * (x - s.centers[k]!),
+      });
+    });
+  }
+  const risk = riskOf(table, i, model, riskSignals);
+  return { momentum, breakout, risk, confidence: confidenceOf(table, i, model), momentumSignals, breakoutSignals, riskSignals };
 }
 
 /**
- * Peer statistics to use before any population was scored (no refresh yet): every component
- * centred at 0 with a fixed spread. Results computed with them say `peers: 'prior'`.
+ * Peer statistics to use before any population was scored (no refresh yet): every momentum
+ * component centred at 0 with a fixed spread, no activity distribution. Results computed with
+ * them say `peers: 'prior'`.
  */
 export function priorPeerStats(model: TalentModelConfig): PeerStats {
   const prior: Record<MomentumComponent, BandStat> = {
@@ -462,5 +481,5 @@ export function priorPeerStats(model: TalentModelConfig): PeerStats {
   };
   // No band has its own statistics: every band falls back to `overall`.
   const stats = Array.from({ length: model.sizeBands.length + 1 }, () => ({ engagement_growth: null, engagement_acceleration: null, event_growth: null, press_velocity: null }));
-  return { bands: [...model.sizeBands], stats, overall: prior, population: 0 };
+  return { bands: [...model.sizeBands], stats, overall: prior, population: 0, relative: PRIOR_POPULATION };
 }

@@ -15,7 +15,8 @@ import type { ItemOutcome } from '../core/gateway/outcome.js';
 import { DAY_MS } from '../core/time.js';
 import { requireDate, requireOptions, requireSlug } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
-import { type ArtistSignals, type ReadOutcome, type SignalRead } from './signals-types.js';
+import { readHostFeature, type HostFeature } from './host-features.js';
+import { type ArtistSignals, type HostFeatureOutcome, type ReadOutcome, type SignalRead } from './signals-types.js';
 
 /** Options of a signals call. */
 export interface SignalsOptions {
@@ -35,6 +36,8 @@ export interface ArtistSignalsEngineDeps {
   readonly config: SceneRadarConfig;
   /** Clock. */
   readonly clock: Clock;
+  /** The host's own features, read with each batch. @default [] */
+  readonly hostFeatures?: readonly HostFeature[];
 }
 
 function readOutcome(o: ItemOutcome<unknown> | undefined): ReadOutcome {
@@ -111,9 +114,13 @@ export class ArtistSignalsEngine {
     const back = (days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
     const batchSize = config.talent.signalBatchSize;
     const opts = (from?: Date) => ({ asOf, deadline, batchSize, ...(from ? { from } : {}) });
-    // Windows: growth compares two windows; spikes look a long window further back.
-    const seriesFrom = back(2 * model.windowDays + model.longWindowDays + 2);
-    const eventsFrom = back(Math.max(2 * model.windowDays, 56) + 1);
+    // Windows: growth compares two windows (up to two quarters); spikes look a long window
+    // further back; peak activity looks back over the history, and regions a window further.
+    const activityDays = Math.max(model.historyDays, 2 * model.quarterDays, 2 * model.windowDays, 42);
+    const seriesFrom = back(Math.max(2 * model.windowDays + model.longWindowDays, activityDays) + 2);
+    const eventsFrom = back(Math.max(activityDays, model.historyDays + model.windowDays) + 1);
+    const hostFeatures = this.#deps.hostFeatures ?? [];
+    const hostReads = Promise.all(hostFeatures.map((f) => readHostFeature(f, slugs, asOf, deadline.signal)));
     const [record, network, releases, campaigns, engagement, articles, events, coherence, memberships] = await Promise.all([
       gateway.batch('mig', 'getArtists', slugs, opts()),
       gateway.batch('mig', 'getNetworks', slugs, opts()),
@@ -132,6 +139,8 @@ export class ArtistSignalsEngine {
     };
     const sceneSlugs = [...new Set(slugs.map(mainScene).filter((s): s is string => s !== undefined))];
     const pulses = sceneSlugs.length ? await gateway.batch('scenes', 'getScenePulses', sceneSlugs, opts()) : new Map<string, ItemOutcome<never>>();
+    const host = await hostReads;
+    const hostOf = (slug: string): Record<string, HostFeatureOutcome> => Object.fromEntries(hostFeatures.map((f, k) => [f.name, host[k]!.get(slug) ?? { status: 'missing', value: null }]));
     const value = <T>(o: ItemOutcome<T> | undefined): T | null => (o?.status === 'ok' ? o.value : null);
     const asOfIso = asOf.toISOString();
     return slugs.map((slug) => {
@@ -164,6 +173,7 @@ export class ArtistSignalsEngine {
         memberships: value(memberships.get(slug)),
         scenePulse: value(pulse),
         reads,
+        host: hostOf(slug),
       };
     });
   }

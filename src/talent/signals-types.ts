@@ -4,6 +4,7 @@
  * each read) and the features it derives from them.
  */
 import type { ItemStatus } from '../core/gateway/outcome.js';
+import type { ActivityProfile } from './activity.js';
 import type {
   Article,
   ArtistNetwork,
@@ -81,6 +82,18 @@ export interface ArtistSignals {
   readonly scenePulse: ScenePulseSummary | null;
   /** How each read went. */
   readonly reads: Readonly<Record<SignalRead, ReadOutcome>>;
+  /** The host's own features (registered with the radar), by name; empty when none is registered. */
+  readonly host: Readonly<Record<string, HostFeatureOutcome>>;
+}
+
+/** One host feature's value for one artist, or why there is none. */
+export interface HostFeatureOutcome {
+  /** `ok` with a finite value; `missing` (the host has no value for the artist); `error` (the read threw, or gave a non-number, NaN or infinity); `timeout`. */
+  readonly status: 'ok' | 'missing' | 'error' | 'timeout';
+  /** The value, for `ok`. */
+  readonly value: number | null;
+  /** Why there is no value, for `error` and `timeout`. */
+  readonly reason?: string;
 }
 
 /**
@@ -106,12 +119,16 @@ export interface ArtistFeatures {
   readonly eventRate: number | null;
   /** Log growth of weekly event weight, recent window vs the one before (with the floor). */
   readonly eventGrowth: number | null;
-  /** Log growth of weekly event weight, last two weeks vs the six weeks before. */
-  readonly eventRecentGrowth: number | null;
-  /** Largest single event weight over the last two windows (a chart week's points, a playlist's reach). */
-  readonly eventPeak: number | null;
-  /** Days with at least one event over the last two windows, as a share of weeks (0-1). */
-  readonly eventDays: number | null;
+  /**
+   * Activity over the breakout model's windows, in the source's units: from Fusion's organic
+   * engagement when the artist has a known day in the history window, else from RCF events (type
+   * weighted). Null without either: no activity evidence.
+   */
+  readonly activity: ActivityProfile | null;
+  /** Distinct regions of the artist's events in the recent window (null when no event carries a region). */
+  readonly regions: number | null;
+  /** Of those, regions with no event in the history before the window. */
+  readonly newRegions: number | null;
   /** Articles per week over the recent window. */
   readonly pressVelocity: number | null;
   /** Mean outlet quality of articles over the long window (0-1); 0 without articles in it, null when Coverage gave nothing. */
@@ -140,7 +157,7 @@ export interface ArtistFeatures {
   readonly anomaly: number | null;
   /** Days between the last observation of any activity source and the last complete day. */
   readonly staleDays: number | null;
-  /** Days since the artist first appeared (MIG `firstSeen`). */
+  /** Days since the artist's debut (MIG `debut`); null when the graph does not know the debut (never counted from the start of the host's data). */
   readonly careerAgeDays: number | null;
   /** Campaigns known (Fusion). */
   readonly campaignCount: number | null;
@@ -152,6 +169,8 @@ export interface ArtistFeatures {
   readonly sceneHeat: number | null;
   /** Microgenres: those of the main membership, else of the latest releases. */
   readonly microgenres: readonly string[];
+  /** Host features, by name (value or why not). */
+  readonly host: Readonly<Record<string, HostFeatureOutcome>>;
   /** Which sources answered with data for this artist. */
   readonly evidence: Readonly<Record<'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes', boolean>>;
 }

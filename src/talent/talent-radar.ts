@@ -16,17 +16,19 @@ import { requireDate } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import type { TalentArtistRow, TalentMicrogenreRow, TalentSceneRow } from '../stores/tables.js';
-import { fitBreakoutModel, type BreakoutModel, type CalibrationOptions, type CalibrationResult } from './calibrate.js';
+import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
+import { fitBreakoutModel, type CalibrationExample, type CalibrationOptions, type CalibrationResult } from './calibrate.js';
 import { featureTable } from './feature-table.js';
 import { extractFeatures } from './features.js';
+import { hostFeatureSpecs, validateHostFeatures, type HostFeature, type HostFeatureSpec } from './host-features.js';
 import type { TalentModelConfig } from './model-config.js';
 import { RadarAggregator } from './radar-aggregator.js';
 import { artistRow } from './rows.js';
-import { breakoutVector, fitPeerStats, modelVersion, scoreTable, type PeerStats, type ScoreTable } from './scoring.js';
+import { breakoutInputVector, fitPeerStats, modelVersion, scoreTable, type PeerStats } from './scoring.js';
 import { TalentModelConfigSchema } from './model-config.js';
 import { ArtistSignalsEngine } from './signals-engine.js';
 import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
-import type { TalentRefreshReport } from './types.js';
+import type { TalentRefreshReport, UnscoredArtist } from './types.js';
 
 /** Dependencies of {@link TalentRadar}. */
 export interface TalentRadarDeps {
@@ -40,17 +42,43 @@ export interface TalentRadarDeps {
   readonly clock: Clock;
   /** Cache for pulses, profiles and top lists (TTLs per the seed). */
   readonly cache: Cache<unknown>;
+  /** The host's own features (checked at construction: `CONFIG_INVALID`). @default [] */
+  readonly hostFeatures?: readonly HostFeature[];
+}
+
+/** One artist's scores from {@link TalentRadar.scoreArtists}, or why there are none. */
+export interface ArtistScore {
+  /** The artist. */
+  readonly artistSlug: string;
+  /**
+   * `ok`: scored. `insufficient`: the sources answered and showed no activity
+   * (`TALENT_INSUFFICIENT_DATA`). `failed`: no activity evidence because an activity read failed
+   * or was refused (a timeout, an error, a lookahead guard): the reason says which.
+   */
+  readonly status: 'ok' | 'insufficient' | 'failed';
+  /** Why the artist has no scores (null when scored). */
+  readonly reason: string | null;
+  /** Momentum 0-100, null when not scored. */
+  readonly momentum: number | null;
+  /** Breakout probability 0-1, null when not scored. */
+  readonly breakout: number | null;
+  /** Risk 0-1, null when not scored. */
+  readonly risk: number | null;
+  /** Share of the evidence available, 0-1 (0 when not scored). */
+  readonly confidence: number;
+  /** Reads that failed for this artist (source reads and host features), each with its reason; a scored artist may have some. */
+  readonly problems: readonly string[];
 }
 
 /** A scored set of artists, as of one instant. */
 export interface ScoredArtists {
   /** The as-of instant. */
   readonly asOf: string;
-  /** Features per artist, in the order asked. */
+  /** Per artist, in the order asked (duplicates once): scores, or why none. Never a NaN. */
+  readonly artists: readonly ArtistScore[];
+  /** Features per artist, aligned with `artists`. */
   readonly features: readonly ArtistFeatures[];
-  /** Scores, row `i` = `features[i]` (NaN momentum / breakout: insufficient data). */
-  readonly scores: ScoreTable;
-  /** The peer statistics momentum was normalised with. */
+  /** The peer statistics scores are relative to. */
   readonly peers: PeerStats;
   /** The signals gathered, per artist. */
   readonly signals: ReadonlyMap<string, ArtistSignals>;
@@ -64,10 +92,30 @@ export interface LabelledOutcome {
   readonly asOf: Date;
   /** Whether the named event happened within the horizon after `asOf`. */
   readonly label: boolean;
+  /** Weight of the example. @default 1 */
+  readonly weight?: number;
+}
+
+/** Options of {@link TalentRadar.calibrationExamples} and {@link TalentRadar.calibrate}. */
+export interface CalibrationDataOptions {
+  /** The peers at each instant (default: the instant's examples themselves). */
+  readonly population?: (asOf: Date) => readonly string[];
+  /** Aborts the reads. */
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link TalentRadar.calibrationExamples} returns. */
+export interface CalibrationData {
+  /** Examples with their model inputs, for {@link fitBreakoutModel}. */
+  readonly examples: readonly CalibrationExample[];
+  /** Outcomes left out because the artist could not be scored, with why. */
+  readonly skipped: readonly { readonly artistSlug: string; readonly asOf: string; readonly reason: string }[];
 }
 
 const CHUNK = 1_000;
 const DEFAULT_MODEL = TalentModelConfigSchema.parse({});
+/** Unscored artists listed by name in a refresh report (the count covers all). */
+export const MAX_LISTED_UNSCORED = 1_000;
 
 /**
  * The Talent Radar.
@@ -83,20 +131,28 @@ export class TalentRadar {
   /** Global pulse, profiles, top lists, workspace recommendations (the seed's `RadarAggregator`). */
   readonly aggregator: RadarAggregator;
   readonly #deps: TalentRadarDeps;
+  readonly #host: readonly HostFeatureSpec[];
   #model: TalentModelConfig;
   #peers: PeerStats | null = null;
   #refreshedAsOf: string | null = null;
 
   constructor(deps: TalentRadarDeps) {
-    this.#deps = deps;
+    const hostFeatures = validateHostFeatures(deps.hostFeatures);
+    this.#deps = { ...deps, hostFeatures };
+    this.#host = hostFeatureSpecs(hostFeatures);
     this.#model = deps.config.talent.model;
-    this.signals = new ArtistSignalsEngine(deps);
-    this.aggregator = new RadarAggregator({ ...deps, signals: this.signals, radar: this });
+    this.signals = new ArtistSignalsEngine(this.#deps);
+    this.aggregator = new RadarAggregator({ ...this.#deps, signals: this.signals, radar: this });
   }
 
-  /** The scoring policy in use (the configured one, with a calibrated breakout model if set). */
+  /** The scoring policy in use (the configured one, with the breakout model set by {@link TalentRadar.setBreakoutModel} if any). */
   get model(): TalentModelConfig {
     return this.#model;
+  }
+
+  /** The host features registered, as descriptions. */
+  get hostFeatures(): readonly HostFeatureSpec[] {
+    return this.#host;
   }
 
   /** Peer statistics of the last refresh, or null before the first. */
@@ -116,23 +172,29 @@ export class TalentRadar {
 
   /** The breakout model in use. */
   breakoutModel(): BreakoutModel {
-    return { intercept: this.#model.breakoutIntercept, weights: { ...this.#model.breakoutWeights } };
+    return structuredClone(this.#model.breakout);
   }
 
-  /** Replaces the breakout model (e.g. one fitted by {@link TalentRadar.calibrate} and persisted by the host). Clears cached results. */
-  setBreakoutModel(model: BreakoutModel): void {
-    const parsed = TalentModelConfigSchema.safeParse({ ...this.#model, breakoutIntercept: model?.intercept, breakoutWeights: { ...this.#model.breakoutWeights, ...(model?.weights ?? {}) } });
+  /**
+   * Uses `model` for breakout scores from now on (one fitted by {@link TalentRadar.calibrate} and
+   * kept by the host): `TALENT_VALIDATION_ERROR` if it is not a valid model. Clears cached results;
+   * stored records change at the next refresh.
+   */
+  setBreakoutModel(model: BreakoutModelInput): void {
+    const parsed = BreakoutModelSchema.safeParse(model);
     if (!parsed.success) {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model', { details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
     }
-    this.#model = parsed.data;
+    this.#model = { ...this.#model, breakout: parsed.data };
     void this.aggregator.clearCache();
   }
 
   /**
-   * Gathers signals and scores `artistSlugs` as of `asOf`, normalising momentum against
-   * `population` (default: the peers of the last refresh when it was as of the same instant,
-   * else the artists themselves). Writes nothing: for backtests, calibration and what-if questions.
+   * Gathers signals and scores `artistSlugs` as of `asOf`, relative to `population` (default: the
+   * peers of the last refresh when it was as of the same instant, else the artists themselves).
+   * Every artist gets an entry: its scores, or `insufficient` / `failed` with the reason (a failed
+   * or refused read is named, never hidden behind a missing score). Writes nothing: for backtests,
+   * calibration and what-if questions.
    */
   async scoreArtists(artistSlugs: readonly string[], options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {}): Promise<ScoredArtists> {
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
@@ -141,50 +203,77 @@ export class TalentRadar {
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal);
     // The last refresh's peers only when they are as of the same instant: others would leak.
     const samePeers = options.population === undefined && this.#peers !== null && this.#refreshedAsOf === asOf.toISOString();
-    const peers = samePeers ? this.#peers! : fitPeerStats(featureTable(features), this.#model);
+    const peers = samePeers ? this.#peers! : fitPeerStats(featureTable(features, this.#host), this.#model);
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
-    const table = featureTable(picked);
-    return { asOf: asOf.toISOString(), features: picked, scores: scoreTable(table, peers, this.#model), peers, signals: new Map(wanted.map((s) => [s, signals.get(s)!])) };
+    const scores = scoreTable(featureTable(picked, this.#host), peers, this.#model);
+    const artists = picked.map((f, i) => artistScore(signals.get(f.artistSlug)!, scores.momentum[i]!, scores.breakout[i]!, scores.risk[i]!, scores.confidence[i]!));
+    return { asOf: asOf.toISOString(), artists, features: picked, peers, signals: new Map(wanted.map((s) => [s, signals.get(s)!])) };
   }
 
   /**
-   * Refits the breakout weights on labelled history (`TALENT_INSUFFICIENT_DATA` with fewer than 10
-   * examples or a single outcome), applies them, and returns the fit. Inputs are computed exactly
-   * as scoring does, as of each example's instant; `population` gives the peers per instant.
+   * The breakout model's inputs for labelled outcomes, computed exactly as scoring does, as of each
+   * outcome's instant and relative to `population` at that instant: what {@link fitBreakoutModel}
+   * fits on. A host pooling several histories (or the published defaults, fitted on two charts)
+   * gathers examples per history and fits them together.
    */
-  async calibrate(examples: readonly LabelledOutcome[], options: CalibrationOptions & { population?: (asOf: Date) => readonly string[] } = {}): Promise<CalibrationResult> {
+  async calibrationExamples(outcomes: readonly LabelledOutcome[], options: CalibrationDataOptions = {}): Promise<CalibrationData> {
+    if (!Array.isArray(outcomes)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'outcomes must be an array');
     const byInstant = new Map<number, LabelledOutcome[]>();
-    for (const e of examples) {
-      const t = requireDate(e.asOf, 'asOf', new Date(), 'TALENT_VALIDATION_ERROR').getTime();
+    outcomes.forEach((e, i) => {
+      if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean') throw new SceneRadarError('TALENT_VALIDATION_ERROR', `outcomes.${i}: expected { artistSlug, asOf, label: boolean }`);
+      const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(), 'TALENT_VALIDATION_ERROR').getTime();
       (byInstant.get(t) ?? byInstant.set(t, []).get(t)!).push(e);
-    }
-    const rows: { inputs: number[]; label: boolean }[] = [];
-    for (const [t, group] of byInstant) {
+    });
+    const examples: CalibrationExample[] = [];
+    const skipped: { artistSlug: string; asOf: string; reason: string }[] = [];
+    for (const [t, group] of [...byInstant].sort((a, b) => a[0] - b[0])) {
       const asOf = new Date(t);
       const scored = await this.scoreArtists(
         group.map((e) => e.artistSlug),
-        { asOf, ...(options.population ? { population: options.population(asOf) } : {}) },
+        { asOf, ...(options.population ? { population: options.population(asOf) } : {}), ...(options.signal ? { signal: options.signal } : {}) },
       );
-      const table = featureTable(scored.features);
-      const labels = new Map(group.map((e) => [e.artistSlug, e.label]));
-      scored.features.forEach((f, i) => {
-        const m = scored.scores.momentum[i]!;
-        if (!Number.isNaN(m)) rows.push({ inputs: breakoutVector(table, i, m), label: labels.get(f.artistSlug)! });
-      });
+      const table = featureTable(scored.features, this.#host);
+      const byArtist = new Map(scored.artists.map((a, i) => [a.artistSlug, i]));
+      for (const e of group) {
+        const i = byArtist.get(e.artistSlug)!;
+        const a = scored.artists[i]!;
+        if (a.status !== 'ok') {
+          skipped.push({ artistSlug: e.artistSlug, asOf: asOf.toISOString(), reason: a.reason ?? a.status });
+          continue;
+        }
+        examples.push({ inputs: breakoutInputVector(table, i, scored.peers, this.#model), label: e.label, time: t, ...(e.weight !== undefined ? { weight: e.weight } : {}) });
+      }
     }
-    const fit = fitBreakoutModel(rows, options);
-    this.setBreakoutModel(fit);
-    return fit;
+    return { examples, skipped };
+  }
+
+  /**
+   * Fits a breakout model on labelled history (inputs as {@link TalentRadar.calibrationExamples}
+   * computes them) and validates it out of time: the penalty is chosen by time-ordered
+   * cross-validation, probabilities are recalibrated on the out-of-time predictions, and the
+   * result says how the model ranked on periods it was not fitted on and whether the fit
+   * converged. Changes nothing: apply the model with {@link TalentRadar.setBreakoutModel} or
+   * through `config.talent.model.breakout`. `TALENT_INSUFFICIENT_DATA` with fewer than 10 scored
+   * examples or a single outcome.
+   * @example
+   * ```ts
+   * const fit = await radar.talent.calibrate(outcomes, { population: (asOf) => universeAt(asOf) });
+   * if (fit.validation.outOfTime && fit.validation.outOfTime.meanAuc! > 0.7) radar.talent.setBreakoutModel(fit.model);
+   * ```
+   */
+  async calibrate(outcomes: readonly LabelledOutcome[], options: CalibrationOptions & CalibrationDataOptions = {}): Promise<CalibrationResult & { readonly skipped: CalibrationData['skipped'] }> {
+    const { examples, skipped } = await this.calibrationExamples(outcomes, options);
+    return { ...fitBreakoutModel(examples, options), skipped };
   }
 
   /**
    * Scores every artist of the MIG universe as of `asOf` (default now) and writes
    * `talent_radar_artists` and the scene and microgenre roll-ups. An artist whose sources answered
    * with no activity evidence loses its row; one whose activity reads failed (timeout, error)
-   * keeps its previous row: a failing source never erases data. When the universe cannot be
-   * walked, nothing changes; when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing
-   * is written.
+   * keeps its previous row: a failing source never erases data. The report lists the artists not
+   * scored and why. When the universe cannot be walked, nothing changes and the report says why;
+   * when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing is written.
    */
   async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
     const started = performance.now();
@@ -196,26 +285,33 @@ export class TalentRadar {
     const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
     if (options.signal?.aborted) throw this.#aborted(options.signal);
     if (universe.status !== 'ok') {
-      return { asOf: at.toISOString(), universe: universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, reads, durationMs: Math.round(performance.now() - started) };
+      return { asOf: at.toISOString(), universe: universe.status, universeReason: universe.reason ?? universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, unscored: [], reads, durationMs: Math.round(performance.now() - started) };
     }
     const slugs = universe.artists.map((a) => a.slug);
     const { features, signals } = await this.#featuresOf(slugs, at, options.signal);
     for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
-    const table = featureTable(features);
+    const table = featureTable(features, this.#host);
     const peers = fitPeerStats(table, this.#model);
     const scores = scoreTable(table, peers, this.#model);
     const nowIso = new Date(clock.now()).toISOString();
     const version = this.modelVersion;
     const rows: TalentArtistRow[] = [];
     const gone: { artist_slug: string }[] = [];
+    const unscored: UnscoredArtist[] = [];
     let kept = 0;
-    const failed = (s: ArtistSignals | undefined): boolean =>
-      s !== undefined && [s.reads.engagement, s.reads.events].some((r) => r.status === 'timeout' || r.status === 'error');
+    let insufficient = 0;
     features.forEach((f, i) => {
-      if (!Number.isNaN(scores.momentum[i]!)) {
+      if (!Number.isNaN(scores.breakout[i]!)) {
         rows.push(artistRow(f, { momentum: scores.momentum[i]!, breakout: scores.breakout[i]!, risk: scores.risk[i]!, confidence: scores.confidence[i]! }, nowIso, version));
-      } else if (failed(signals.get(f.artistSlug))) kept++;
-      else gone.push({ artist_slug: f.artistSlug });
+        return;
+      }
+      const why = artistScore(signals.get(f.artistSlug)!, Number.NaN, Number.NaN, Number.NaN, 0);
+      if (why.status === 'failed') kept++;
+      else {
+        insufficient++;
+        gone.push({ artist_slug: f.artistSlug });
+      }
+      if (unscored.length < MAX_LISTED_UNSCORED) unscored.push({ artistSlug: f.artistSlug, status: why.status as UnscoredArtist['status'], reason: why.reason! });
     });
     // Artists that left the universe lose their record too.
     const known = new Set(slugs);
@@ -231,7 +327,7 @@ export class TalentRadar {
     if (enough || this.#peers === null) this.#peers = peers;
     this.#refreshedAsOf = at.toISOString();
     await this.aggregator.clearCache();
-    return { asOf: at.toISOString(), universe: 'ok', artists: slugs.length, scored: rows.length, insufficient: features.length - rows.length - kept, kept, reads, durationMs: Math.round(performance.now() - started) };
+    return { asOf: at.toISOString(), universe: 'ok', universeReason: null, artists: slugs.length, scored: rows.length, insufficient, kept, unscored, reads, durationMs: Math.round(performance.now() - started) };
   }
 
   #aborted(signal: AbortSignal): SceneRadarError {
@@ -286,4 +382,26 @@ export class TalentRadar {
   async close(): Promise<void> {
     await this.aggregator.clearCache();
   }
+}
+
+const ACTIVITY_READS = ['engagement', 'events'] as const;
+
+/** Why an artist is not scored, or its scores; every failed read listed. */
+function artistScore(signals: ArtistSignals, momentum: number, breakout: number, risk: number, confidence: number): ArtistScore {
+  const problems: string[] = [];
+  for (const [read, o] of Object.entries(signals.reads)) if (o.status === 'timeout' || o.status === 'error') problems.push(`${read}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
+  for (const [name, h] of Object.entries(signals.host)) if (h.status === 'timeout' || h.status === 'error') problems.push(`host feature ${name}: ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
+  if (!Number.isNaN(breakout) && !Number.isNaN(momentum)) {
+    return { artistSlug: signals.artistSlug, status: 'ok', reason: null, momentum, breakout, risk, confidence, problems };
+  }
+  const failed = ACTIVITY_READS.filter((r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error');
+  const describe = (r: (typeof ACTIVITY_READS)[number]): string => {
+    const o = signals.reads[r];
+    const source = r === 'engagement' ? 'Fusion engagement' : 'RCF events';
+    return o.status === 'absent' ? `${source}: no such source` : o.status === 'missing' ? `${source}: unknown artist` : o.status === 'ok' ? `${source}: no activity in the history window` : `${source}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
+  };
+  const detail = ACTIVITY_READS.map(describe).join('; ');
+  return failed.length
+    ? { artistSlug: signals.artistSlug, status: 'failed', reason: `no activity evidence because a read failed: ${detail}`, momentum: null, breakout: null, risk: null, confidence: 0, problems }
+    : { artistSlug: signals.artistSlug, status: 'insufficient', reason: `no activity evidence: ${detail}`, momentum: null, breakout: null, risk: null, confidence: 0, problems };
 }

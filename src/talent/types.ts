@@ -177,6 +177,16 @@ export interface ArtistProfile {
   readonly explanation: ScoreExplanation;
 }
 
+/** Stored records read by slug (`RadarAggregator.getArtistScores`). */
+export interface ArtistScores {
+  /** The records found, in the order asked, scores unrounded. */
+  readonly artists: readonly TalentArtistRow[];
+  /** Slugs without a record (never scored, insufficient evidence, or unknown). */
+  readonly missing: readonly string[];
+  /** Provenance. */
+  readonly meta: ResultMeta;
+}
+
 /** A top-list category. */
 export type TopCategory = 'rising' | 'breakout' | 'risk';
 
@@ -214,12 +224,24 @@ export interface WorkspaceRecommendations {
   readonly meta: ResultMeta;
 }
 
+/** An artist a refresh could not score, and why. */
+export interface UnscoredArtist {
+  /** The artist. */
+  readonly artistSlug: string;
+  /** `insufficient`: the sources showed no activity (its row is removed); `failed`: an activity read failed or was refused (its previous row, if any, is kept). */
+  readonly status: 'insufficient' | 'failed';
+  /** Which reads said what. */
+  readonly reason: string;
+}
+
 /** What a Talent Radar refresh did. */
 export interface TalentRefreshReport {
   /** The as-of instant. */
   readonly asOf: string;
   /** How walking the MIG universe went; when not `ok`, nothing was scored or written. */
   readonly universe: 'ok' | 'timeout' | 'error' | 'absent';
+  /** Why the universe could not be walked (null when it was). */
+  readonly universeReason: string | null;
   /** Artists walked. */
   readonly artists: number;
   /** Artists scored and written. */
@@ -228,6 +250,8 @@ export interface TalentRefreshReport {
   readonly insufficient: number;
   /** Artists whose activity reads failed (timeout, error): their previous row, if any, is kept as it was. */
   readonly kept: number;
+  /** The artists not scored (insufficient or failed), each with why: the first 1,000 (the counts cover all). */
+  readonly unscored: readonly UnscoredArtist[];
   /** Reads by status, over all artists and reads. */
   readonly reads: Readonly<Record<'ok' | 'missing' | 'timeout' | 'error' | 'absent', number>>;
   /** Milliseconds taken. */

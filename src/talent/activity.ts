@@ -1,0 +1,212 @@
+/**
+ * @module talent/activity
+ * An artist's activity over the windows the breakout model reads, from one source: RCF events
+ * (type-weighted event weight per day) or Fusion's organic daily engagement. Values stay in the
+ * source's own units; the population step turns them into percentiles, so a chart position, a
+ * stream count and a playlist reach all end up on the same 0-1 scale (docs/scoring.md).
+ * Pure functions: no I/O, no clock.
+ */
+import { DAY_MS, daysBetween, parseInstant } from '../core/time.js';
+import type { EngagementSeries, RcfEvent } from '../contracts/payloads.js';
+
+/** The windows an activity profile is summed over, in days (from the model config). */
+export interface ActivityWindows {
+  /** "Now": the most recent days. */
+  readonly nowDays: number;
+  /** The recent window (growth compares it with the one before). */
+  readonly windowDays: number;
+  /** The long window of growth (quarter vs the quarter before). */
+  readonly quarterDays: number;
+  /** Presence is counted over this many days (staying power). */
+  readonly stayingDays: number;
+  /** Peak and regions look back this far. */
+  readonly historyDays: number;
+}
+
+/** Where an activity profile comes from. */
+export type ActivityBasis = 'events' | 'engagement';
+
+/**
+ * Activity of one artist from one source, as of an instant. Sums are in the source's units
+ * (event weight x type weight, or organic engagement); a day with nothing observed counts 0.
+ */
+export interface ActivityProfile {
+  /** The source. */
+  readonly basis: ActivityBasis;
+  /** Activity over the last `nowDays` days. */
+  readonly now: number;
+  /** Activity over the last `windowDays` days. */
+  readonly recent: number;
+  /** Activity over the `windowDays` days before those. */
+  readonly previous: number;
+  /** Activity over the last `quarterDays` days. */
+  readonly quarter: number;
+  /** Activity over the `quarterDays` days before those. */
+  readonly quarterBefore: number;
+  /** Largest single-day activity over the last `historyDays` days. */
+  readonly peak: number;
+  /** Distinct days with activity in the last `stayingDays` days. */
+  readonly presentDays: number;
+  /** Distinct days with activity in the last `historyDays` days. */
+  readonly presentDaysYear: number;
+  /** Days since the most recent day with activity (0 = the last day), or null if none in the history. */
+  readonly daysSinceLast: number | null;
+  /** Days back to the earliest day observed in the history (the start of what the source showed). */
+  readonly observedSpanDays: number;
+  /** Median gap, in days, between consecutive days with events (null with fewer than two, and for daily series). */
+  readonly medianGapDays: number | null;
+}
+
+/** Distinct regions of an artist's events. */
+export interface RegionReach {
+  /** Distinct regions with an event in the recent window. */
+  readonly regions: number;
+  /** Of those, regions with no event in the history before the recent window (null when there was no event before it). */
+  readonly newRegions: number | null;
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  xs.sort((a, b) => a - b);
+  const m = xs.length >> 1;
+  return xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2;
+}
+
+/** Sums per "days back" bucket into the window totals. */
+function summarise(basis: ActivityBasis, perDay: ReadonlyMap<number, number>, observedSpanDays: number, w: ActivityWindows): ActivityProfile {
+  let now = 0;
+  let recent = 0;
+  let previous = 0;
+  let quarter = 0;
+  let quarterBefore = 0;
+  let peak = 0;
+  let presentDays = 0;
+  let presentDaysYear = 0;
+  let last = Infinity;
+  const days: number[] = [];
+  for (const [back, v] of perDay) {
+    if (back < 0 || back >= Math.max(w.historyDays, 2 * w.quarterDays, 2 * w.windowDays)) continue;
+    if (back < w.nowDays) now += v;
+    if (back < w.windowDays) recent += v;
+    else if (back < 2 * w.windowDays) previous += v;
+    if (back < w.quarterDays) quarter += v;
+    else if (back < 2 * w.quarterDays) quarterBefore += v;
+    if (back < w.historyDays) {
+      presentDaysYear++;
+      if (v > peak) peak = v;
+      days.push(back);
+      if (back < last) last = back;
+    }
+    if (back < w.stayingDays) presentDays++;
+  }
+  days.sort((a, b) => a - b);
+  const gaps: number[] = [];
+  for (let i = 1; i < days.length; i++) gaps.push(days[i]! - days[i - 1]!);
+  return {
+    basis,
+    now,
+    recent,
+    previous,
+    quarter,
+    quarterBefore,
+    peak,
+    presentDays,
+    presentDaysYear,
+    daysSinceLast: last === Infinity ? null : last,
+    observedSpanDays,
+    medianGapDays: median(gaps),
+  };
+}
+
+/**
+ * Activity from RCF events known at `asOfMs`: each event's weight times its type's weight,
+ * bucketed by whole days before `asOfMs` (an event in the last 24 hours is day 0). Regions are
+ * counted separately ({@link eventRegions}). Null when no event falls in the history window: an
+ * empty feed says nothing about an artist.
+ * @example
+ * ```ts
+ * const a = eventActivity(events, Date.parse('2026-03-02T00:00:00Z'), { chart_entry: 1 }, windows);
+ * a?.now; // type-weighted event weight over the last 7 days
+ * ```
+ */
+export function eventActivity(
+  events: readonly RcfEvent[],
+  asOfMs: number,
+  typeWeights: Readonly<Partial<Record<RcfEvent['type'], number>>>,
+  w: ActivityWindows,
+): ActivityProfile | null {
+  const perDay = new Map<number, number>();
+  let oldest = -1;
+  for (const e of events) {
+    const t = parseInstant(e.at);
+    if (!(t <= asOfMs)) continue;
+    const back = Math.floor((asOfMs - t) / DAY_MS);
+    if (back >= w.historyDays + w.windowDays) continue;
+    if (back > oldest) oldest = back;
+    const weight = e.weight * (typeWeights[e.type] ?? 1);
+    perDay.set(back, (perDay.get(back) ?? 0) + (Number.isFinite(weight) ? weight : 0));
+  }
+  if (perDay.size === 0) return null;
+  const profile = summarise('events', perDay, Math.min(oldest, w.historyDays - 1), w);
+  return profile.daysSinceLast === null ? null : profile;
+}
+
+/**
+ * Distinct regions of events in the recent window, and how many of them are new (no event there
+ * in the history before the window). Null without a region-bearing event in the window (no reach
+ * to measure); `newRegions` is null when the artist had no region-bearing event before the window
+ * either (a debut is not a spread to new markets).
+ * @example
+ * ```ts
+ * eventRegions(events, asOfMs, 28, 364); // { regions: 3, newRegions: 1 }
+ * ```
+ */
+export function eventRegions(events: readonly RcfEvent[], asOfMs: number, windowDays: number, historyDays: number): RegionReach | null {
+  const recent = new Set<string>();
+  const before = new Set<string>();
+  for (const e of events) {
+    if (e.region === null) continue;
+    const t = parseInstant(e.at);
+    if (!(t <= asOfMs)) continue;
+    const back = (asOfMs - t) / DAY_MS;
+    if (back < windowDays) recent.add(e.region);
+    else if (back < windowDays + historyDays) before.add(e.region);
+  }
+  if (recent.size === 0) return null;
+  let fresh = 0;
+  for (const r of recent) if (!before.has(r)) fresh++;
+  return { regions: recent.size, newRegions: before.size === 0 ? null : fresh };
+}
+
+/**
+ * Activity from Fusion's organic daily engagement up to `endDay` (the last complete day before
+ * the as-of instant): day 0 is `endDay`. Unknown days count 0. Null when no day of the history
+ * window is known.
+ * @example
+ * ```ts
+ * engagementActivity(series, '2026-03-01', windows)?.peak; // best day of the last year
+ * ```
+ */
+export function engagementActivity(series: EngagementSeries, endDay: string, w: ActivityWindows): ActivityProfile | null {
+  const perDay = new Map<number, number>();
+  const endIdx = daysBetween(series.start, endDay);
+  const horizon = Math.max(w.historyDays, 2 * w.quarterDays, 2 * w.windowDays);
+  let oldest = -1;
+  let known = 0;
+  for (let back = 0; back < horizon; back++) {
+    const i = endIdx - back;
+    if (i < 0) break;
+    if (i >= series.organic.length) continue;
+    const v = series.organic[i];
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    if (back < w.historyDays) {
+      known++;
+      oldest = back;
+    }
+    // A day with 0 engagement is known but shows no activity: it is not a day present.
+    if (v > 0) perDay.set(back, v);
+  }
+  if (known === 0) return null;
+  // A daily series has a daily cadence by contract: no gap to estimate.
+  return { ...summarise('engagement', perDay, oldest, w), medianGapDays: null };
+}

@@ -1,0 +1,140 @@
+/**
+ * @module talent/host-features
+ * The host's own signals: a named value per artist as of an instant (a TikTok follower count, a
+ * booking agent's rating, an internal "buzz" metric), read through a function the host
+ * registers. They enter the breakout model like the built-in inputs (a percentile within the
+ * as-of population unless the host says the value is already normalised), appear in every
+ * explanation with their source, and `calibrate()` fits their weights. A read that throws, hangs
+ * or returns something that is not a finite number is that feature's error for those artists,
+ * reported, never a crash or a NaN score.
+ */
+import { SceneRadarError } from '../core/errors.js';
+import { HostFeatureNameSchema } from './breakout-model.js';
+import type { HostFeatureOutcome } from './signals-types.js';
+
+/** Options a host feature's read receives. */
+export interface HostFeatureReadOptions {
+  /** Return only what was known at this instant. */
+  readonly asOf: Date;
+  /** Aborts when the caller's deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+/** Values of a host feature by artist slug: a Map or a plain object. An artist left out has no value. */
+export type HostFeatureValues = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
+
+/**
+ * A signal of the host's own.
+ * @example
+ * ```ts
+ * const follows: HostFeature = {
+ *   name: 'tiktok-follows',
+ *   source: 'tiktok export',
+ *   read: async (slugs, { asOf }) => myWarehouse.followersAsOf(slugs, asOf), // Map<slug, number>
+ * };
+ * const radar = createSceneRadar({ sources, hostFeatures: [follows] });
+ * ```
+ */
+export interface HostFeature {
+  /** Name: a lowercase letter, then lowercase letters, digits, `_` or `-` (at most 64 characters). */
+  readonly name: string;
+  /** Where the values come from, shown in explanations. */
+  readonly source: string;
+  /** Values as of `options.asOf` for many artists (batch-first, like every source). */
+  readonly read: (artistSlugs: readonly string[], options: HostFeatureReadOptions) => HostFeatureValues | Promise<HostFeatureValues>;
+  /**
+   * How a value becomes the model's input: `percentile` within the as-of population (units need
+   * not match anything), or `raw` (the host's value is already on a comparable scale).
+   * @default 'percentile'
+   */
+  readonly scale?: 'percentile' | 'raw';
+}
+
+/** A registered host feature's description (what tables and explanations carry). */
+export interface HostFeatureSpec {
+  /** Name. */
+  readonly name: string;
+  /** Source, for explanations. */
+  readonly source: string;
+  /** Scale of the model's input. */
+  readonly scale: 'percentile' | 'raw';
+}
+
+/**
+ * Checks the host features given to the radar: `CONFIG_INVALID` naming the bad entry.
+ * @example
+ * ```ts
+ * validateHostFeatures([{ name: 'tiktok-follows', source: 'tiktok', read }]);
+ * ```
+ */
+export function validateHostFeatures(features: unknown): readonly HostFeature[] {
+  if (features === undefined) return [];
+  if (!Array.isArray(features)) throw new SceneRadarError('CONFIG_INVALID', 'hostFeatures must be an array');
+  const seen = new Set<string>();
+  features.forEach((f: unknown, i) => {
+    const bad = (message: string): SceneRadarError => new SceneRadarError('CONFIG_INVALID', `hostFeatures.${i}: ${message}`, { details: [{ path: ['hostFeatures', String(i)], message }] });
+    if (typeof f !== 'object' || f === null) throw bad('expected an object with name, source and read');
+    const { name, source, read, scale } = f as Record<string, unknown>;
+    const parsed = HostFeatureNameSchema.safeParse(name);
+    if (!parsed.success) throw bad(parsed.error.issues[0]?.message ?? 'invalid name');
+    if (seen.has(parsed.data)) throw bad(`duplicate name "${parsed.data}"`);
+    seen.add(parsed.data);
+    if (typeof source !== 'string' || source.length === 0 || source.length > 256) throw bad('source must be a non-empty string of at most 256 characters');
+    if (typeof read !== 'function') throw bad('read must be a function');
+    if (scale !== undefined && scale !== 'percentile' && scale !== 'raw') throw bad("scale must be 'percentile' or 'raw'");
+  });
+  return Object.freeze([...(features as HostFeature[])]);
+}
+
+/** The descriptions of registered features. */
+export const hostFeatureSpecs = (features: readonly HostFeature[]): HostFeatureSpec[] => features.map((f) => ({ name: f.name, source: f.source, scale: f.scale ?? 'percentile' }));
+
+/** A client-safe description of what a read threw (any value, printable or not). */
+function describe(e: unknown): string {
+  try {
+    if (e instanceof Error) return `${e.name}: ${String(e.message).slice(0, 200)}`;
+    return typeof e === 'string' ? e.slice(0, 200) : `threw a ${typeof e}`;
+  } catch {
+    return 'threw a value that cannot be printed';
+  }
+}
+
+/**
+ * Reads one host feature for a batch of artists under `signal`: each artist's value or why not.
+ * Never rejects.
+ */
+export async function readHostFeature(feature: HostFeature, slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<Map<string, HostFeatureOutcome>> {
+  const out = new Map<string, HostFeatureOutcome>();
+  const all = (o: HostFeatureOutcome): Map<string, HostFeatureOutcome> => {
+    for (const s of slugs) out.set(s, o);
+    return out;
+  };
+  if (signal.aborted) return all({ status: 'timeout', value: null, reason: 'the deadline passed before the read started' });
+  let values: unknown;
+  try {
+    const pending = Promise.resolve().then(() => feature.read(slugs, { asOf, signal }));
+    values = await new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(Object.assign(new Error('deadline'), { timedOut: true }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  } catch (e) {
+    if (typeof e === 'object' && e !== null && (e as { timedOut?: unknown }).timedOut === true) return all({ status: 'timeout', value: null, reason: `host feature ${feature.name} did not answer before the deadline` });
+    return all({ status: 'error', value: null, reason: `host feature ${feature.name} failed: ${describe(e)}` });
+  }
+  let get: (slug: string) => unknown;
+  try {
+    if (values instanceof Map) get = (s) => (values as Map<string, unknown>).get(s);
+    else if (typeof values === 'object' && values !== null && !Array.isArray(values)) get = (s) => (Object.prototype.hasOwnProperty.call(values, s) ? (values as Record<string, unknown>)[s] : undefined);
+    else return all({ status: 'error', value: null, reason: `host feature ${feature.name} returned ${Array.isArray(values) ? 'an array' : typeof values}, not a Map or an object of numbers` });
+    for (const s of slugs) {
+      const v = get(s);
+      if (v === undefined) out.set(s, { status: 'missing', value: null });
+      else if (typeof v === 'number' && Number.isFinite(v)) out.set(s, { status: 'ok', value: v });
+      else out.set(s, { status: 'error', value: null, reason: `host feature ${feature.name}: expected a finite number, got ${typeof v === 'number' ? String(v) : typeof v}` });
+    }
+  } catch (e) {
+    return all({ status: 'error', value: null, reason: `host feature ${feature.name}: reading its answer failed: ${describe(e)}` });
+  }
+  return out;
+}

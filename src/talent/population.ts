@@ -1,0 +1,297 @@
+/**
+ * @module talent/population
+ * Where an artist stands within the as-of population: percentiles of activity (per source
+ * basis, so engagement is ranked against engagement and events against events), the data's own
+ * cadence, and percentiles of host features. Fitted once per population; a single artist's
+ * profile is scored against the last refresh's fit. Pure.
+ */
+import { ACTIVITY_COLUMNS, BASIS_CODE, type ActivityColumn, type FeatureTable } from './feature-table.js';
+import type { ActivityBasis } from './activity.js';
+
+/** Values kept per distribution: every value up to this many, an evenly spaced sample above. */
+export const QUANTILE_SAMPLE = 4096;
+
+/**
+ * A distribution, as its distinct sorted values with the count of values below and equal to
+ * each: all of them for small populations, an evenly spaced sample of {@link QUANTILE_SAMPLE} rows
+ * for large ones (percentile error about 1% at a million artists). A percentile is one binary
+ * search.
+ */
+export interface Distribution {
+  /** Distinct values, ascending. */
+  readonly values: Float64Array;
+  /** Sampled values below `values[j]`. */
+  readonly below: Float64Array;
+  /** Sampled values equal to `values[j]`. */
+  readonly equal: Float64Array;
+  /** Values sampled. */
+  readonly m: number;
+  /** Values the distribution stands for (the population with a value). */
+  readonly n: number;
+  /**
+   * An interpolation index: bucket `b` of `key(v)` (a monotone transform) starts at value index
+   * `start[b]`, so a lookup searches one bucket instead of the whole array.
+   */
+  readonly start: Int32Array;
+  /** `key` of the smallest value. */
+  readonly key0: number;
+  /** Buckets per unit of `key`. */
+  readonly scale: number;
+  /** Standing ({@link standing}) of a value equal to `values[j]`. */
+  readonly standingAt: Float64Array;
+  /** Standing of a value between `values[j - 1]` and `values[j]` (index `values.length`: above them all). */
+  readonly standingBelow: Float64Array;
+  /**
+   * `values`, `standingAt` and `standingBelow` interleaved (`[v, at, below]` per distinct value,
+   * then the standing above them all): a lookup reads one cache line, not three arrays.
+   */
+  readonly packed: Float64Array;
+}
+
+/**
+ * Standing from a percentile: `-ln(share of the population above)`, floored at the top 0.1%. A
+ * step up near the top (top 5% to top 1%) counts as much as one from the median to the top 25%:
+ * what separates an artist close to breaking out is how few stand above it.
+ * @example
+ * ```ts
+ * standing(0.5); // 0.693
+ * standing(0.99); // 4.6
+ * ```
+ */
+export const standing = (p: number): number => -Math.log(Math.max(1e-3, 1 - p));
+
+const F64 = new Float64Array(1);
+/** The word of a double holding its sign and exponent: the second on little-endian platforms. */
+const HI = new Uint32Array(F64.buffer, new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 4 : 0, 1);
+/**
+ * A monotone, log-like key: the high 32 bits of the double (sign, exponent, top of the
+ * mantissa), which order non-negative numbers as their values do and grow with their logarithm;
+ * mirrored for negative numbers. Spreads heavy-tailed activity over the buckets for the price of
+ * a store and a load (a logarithm per lookup cost as much as the search it saves).
+ */
+function key(v: number): number {
+  // `+ 0` turns -0 into 0, whose sign bit would otherwise sort it above every positive number.
+  F64[0] = v < 0 ? -v : v + 0;
+  const hi = HI[0]!;
+  return v < 0 ? -hi - 1 : hi;
+}
+
+/** The activity distributions of one basis, one per activity column. */
+export type ActivityDistributions = Readonly<Record<ActivityColumn, Distribution>>;
+
+/** What the breakout model needs to know of the population. */
+export interface PopulationStats {
+  /** Activity distributions per basis, null for a basis no artist has. */
+  readonly activity: Readonly<Record<ActivityBasis, ActivityDistributions | null>>;
+  /**
+   * The data's cadence per basis, days: for events, the median over artists of each artist's
+   * median gap between days with events (a weekly chart gives 7, daily data 1); for daily
+   * engagement, 1.
+   */
+  readonly cadenceDays: Readonly<Record<ActivityBasis, number>>;
+  /** Host feature distributions by name. */
+  readonly host: ReadonlyMap<string, Distribution>;
+}
+
+/**
+ * Mid-rank percentile of `v` in a distribution, 0-1: the share of values below `v` plus half the
+ * share equal to it (so ties, such as every artist with no activity this week, share one value).
+ * NaN for an empty distribution or a NaN value.
+ * @example
+ * ```ts
+ * percentileOf(distributionOf([1, 2, 3, 4]), 3); // 0.625
+ * ```
+ */
+export function percentileOf(d: Distribution, v: number): number {
+  const j = lowerBound(d, v);
+  if (j < 0) return Number.NaN;
+  if (j === d.values.length) return 1;
+  return d.values[j] === v ? (d.below[j]! + d.equal[j]! / 2) / d.m : d.below[j]! / d.m;
+}
+
+/**
+ * {@link standing} of {@link percentileOf}, from values precomputed per distinct value (no
+ * logarithm per lookup: a million artists are looked up ten times each per refresh).
+ * @example
+ * ```ts
+ * standingOf(distributionOf([1, 2, 3, 4]), 3) === standing(0.625);
+ * ```
+ */
+export function standingOf(d: Distribution, v: number): number {
+  const n = d.values.length;
+  if (n === 0 || v !== v) return Number.NaN;
+  const p = d.packed;
+  let b = Math.floor((key(v) - d.key0) * d.scale);
+  const last = d.start.length - 2;
+  b = b < 0 ? 0 : b > last ? last : b;
+  let lo = d.start[b]!;
+  let hi = d.start[b + 1]!;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p[3 * mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === n) return p[3 * n]!;
+  return p[3 * lo] === v ? p[3 * lo + 1]! : p[3 * lo + 2]!;
+}
+
+/** Index of the first distinct value >= v (`values.length` when none); -1 for an empty distribution or NaN. */
+function lowerBound(d: Distribution, v: number): number {
+  const a = d.values;
+  const n = a.length;
+  if (n === 0 || v !== v) return -1;
+  // The bucket of v holds the lower bound (the key is monotone), then a short search within it.
+  let b = Math.floor((key(v) - d.key0) * d.scale);
+  const last = d.start.length - 2;
+  b = b < 0 ? 0 : b > last ? last : b;
+  let lo = d.start[b]!;
+  let hi = d.start[b + 1]!;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A distribution of sorted values (`n`: how many values it stands for). */
+function fromSorted(sorted: Float64Array, n: number): Distribution {
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const values = new Float64Array(distinct);
+  const below = new Float64Array(distinct);
+  const equal = new Float64Array(distinct);
+  let j = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) {
+      j++;
+      values[j] = sorted[i]!;
+      below[j] = i;
+    }
+    equal[j]!++;
+  }
+  // Eight buckets per distinct value: most lookups land in a bucket of zero or one value.
+  // `start[buckets]` closes the last one.
+  const buckets = Math.max(1, 8 * distinct);
+  const key0 = distinct ? key(values[0]!) : 0;
+  const span = distinct ? key(values[distinct - 1]!) - key0 : 0;
+  const scale = span > 0 ? buckets / span : 0;
+  const start = new Int32Array(buckets + 1);
+  let at = 0;
+  for (let bucket = 0; bucket < buckets; bucket++) {
+    while (at < distinct && Math.floor((key(values[at]!) - key0) * scale) < bucket) at++;
+    start[bucket] = at;
+  }
+  start[buckets] = distinct;
+  const m = sorted.length;
+  const standingAt = new Float64Array(distinct);
+  const standingBelow = new Float64Array(distinct + 1);
+  for (let k = 0; k < distinct; k++) {
+    standingAt[k] = standing((below[k]! + equal[k]! / 2) / m);
+    standingBelow[k] = standing(below[k]! / m);
+  }
+  standingBelow[distinct] = standing(1);
+  const packed = new Float64Array(3 * distinct + 1);
+  for (let k = 0; k < distinct; k++) {
+    packed[3 * k] = values[k]!;
+    packed[3 * k + 1] = standingAt[k]!;
+    packed[3 * k + 2] = standingBelow[k]!;
+  }
+  packed[3 * distinct] = standingBelow[distinct]!;
+  return { values, below, equal, m, n, start, key0, scale, standingAt, standingBelow, packed };
+}
+
+/**
+ * The distribution of a list of values (NaN left out).
+ * @example
+ * ```ts
+ * percentileOf(distributionOf([0, 0, 5, 9]), 0); // 0.25
+ * ```
+ */
+export function distributionOf(values: Iterable<number>): Distribution {
+  const kept = [...values].filter((v) => v === v);
+  return sampleDistribution(Float64Array.from(kept), null);
+}
+
+/** Evenly spaced rows of `rows` (all of them when there are at most `m`). */
+function evenly(rows: Int32Array, m: number): Int32Array {
+  if (rows.length <= m) return rows;
+  const out = new Int32Array(m);
+  for (let k = 0; k < m; k++) out[k] = rows[Math.floor(((k + 0.5) * rows.length) / m)]!;
+  return out;
+}
+
+/** The distribution of `column` over `rows` (every row when null), sampled to {@link QUANTILE_SAMPLE}; `stands` overrides the count it stands for. */
+function sampleDistribution(column: Float64Array, rows: Int32Array | null, stands?: number): Distribution {
+  let n = 0;
+  const len = rows ? rows.length : column.length;
+  for (let k = 0; k < len; k++) {
+    const v = column[rows ? rows[k]! : k]!;
+    if (v === v) n++;
+  }
+  const withValue = new Int32Array(n);
+  for (let k = 0, j = 0; k < len; k++) {
+    const i = rows ? rows[k]! : k;
+    if (column[i] === column[i]) withValue[j++] = i;
+  }
+  const picked = evenly(withValue, QUANTILE_SAMPLE);
+  const sorted = new Float64Array(picked.length);
+  for (let k = 0; k < picked.length; k++) sorted[k] = column[picked[k]!]!;
+  sorted.sort();
+  return fromSorted(sorted, stands ?? n);
+}
+
+function medianOf(xs: number[]): number {
+  xs.sort((a, b) => a - b);
+  const m = xs.length >> 1;
+  return xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2;
+}
+
+/**
+ * Fits the population statistics of the breakout model on a feature table: one pass to find each
+ * basis' rows, then per column a sort of at most {@link QUANTILE_SAMPLE} values.
+ * @example
+ * ```ts
+ * const stats = fitPopulation(featureTable(features));
+ * percentileOf(stats.activity.events!.actNow, 42);
+ * ```
+ */
+export function fitPopulation(table: FeatureTable): PopulationStats {
+  const c = table.columns;
+  const activity = {} as Record<ActivityBasis, ActivityDistributions | null>;
+  let eventRows: Int32Array = new Int32Array(0);
+  for (const [basis, code] of Object.entries(BASIS_CODE) as [ActivityBasis, number][]) {
+    let count = 0;
+    for (let i = 0; i < table.size; i++) if (c.basis[i] === code) count++;
+    if (count === 0) {
+      activity[basis] = null;
+      continue;
+    }
+    const rows = new Int32Array(count);
+    for (let i = 0, j = 0; i < table.size; i++) if (c.basis[i] === code) rows[j++] = i;
+    if (basis === 'events') eventRows = rows;
+    // Every activity column has a value on every row of its basis: sample the rows once.
+    const sample = evenly(rows, QUANTILE_SAMPLE);
+    const dists = {} as Record<ActivityColumn, Distribution>;
+    const picked = new Float64Array(sample.length);
+    for (const col of Object.keys(ACTIVITY_COLUMNS) as ActivityColumn[]) {
+      for (let k = 0; k < sample.length; k++) picked[k] = c[col][sample[k]!]!;
+      dists[col] = sampleDistribution(picked, null, count);
+    }
+    activity[basis] = dists;
+  }
+  const gaps: number[] = [];
+  for (const i of evenly(eventRows, QUANTILE_SAMPLE)) if (!Number.isNaN(c.medianGapDays[i]!)) gaps.push(c.medianGapDays[i]!);
+  // Cadence within a day and a month: a feed of several events a day is daily, a monthly one no sparser.
+  const eventCadence = gaps.length ? Math.min(28, Math.max(1, Math.round(medianOf(gaps)))) : 1;
+  const host = new Map<string, Distribution>();
+  for (const [name, col] of table.host) host.set(name, sampleDistribution(col, null));
+  return { activity, cadenceDays: { events: eventCadence, engagement: 1 }, host };
+}
+
+/** Statistics before any population was seen: no distribution, a daily cadence. */
+export const PRIOR_POPULATION: PopulationStats = Object.freeze({
+  activity: Object.freeze({ events: null, engagement: null }),
+  cadenceDays: Object.freeze({ events: 1, engagement: 1 }),
+  host: new Map<string, Distribution>(),
+});
