@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BREAKOUT_INPUTS,
   DEFAULT_BREAKOUT_MODEL,
+  MONOTONE_BREAKOUT_SIGNS,
   RcfEventSchema,
   TalentModelConfigSchema,
   createSceneRadar,
@@ -67,6 +68,8 @@ describe('1. the default weights come from real charts, not the demo world', () 
     // The inputs that carry the public fit's signal have weight; the model is what config defaults to.
     expect(TalentModelConfigSchema.parse({}).breakout.inputs.level_now).toEqual(DEFAULT_BREAKOUT_MODEL.inputs.level_now);
     expect(Object.values(DEFAULT_BREAKOUT_MODEL.inputs).filter((t) => t.weight !== 0).length).toBeGreaterThan(4);
+    // Readable explanations: no default weight goes against its monotone prior (growth never lowers the score).
+    for (const [input, sign] of Object.entries(MONOTONE_BREAKOUT_SIGNS)) expect(DEFAULT_BREAKOUT_MODEL.inputs[input as keyof typeof DEFAULT_BREAKOUT_MODEL.inputs].weight * sign, input).toBeGreaterThanOrEqual(0);
   });
 
   it('a higher current chart position ranks higher by default, whatever the chart measures its weight in', async () => {

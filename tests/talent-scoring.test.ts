@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   BREAKOUT_INPUTS,
+  MONOTONE_BREAKOUT_SIGNS,
   MOMENTUM_COMPONENTS,
   RISK_COMPONENTS,
   TalentModelConfigSchema,
@@ -475,6 +476,23 @@ describe('fitBreakoutModel', () => {
     expect(excl.model.hostInputs.a).toBeUndefined();
     expect(excl.model.hostInputs.e).toBeUndefined();
     expect(JSON.parse(JSON.stringify(excl.model))).toEqual(excl.model);
+  });
+
+  it('sign constraints: an input the data would give the other sign gets weight 0, the rest are refitted', () => {
+    const data = synthetic(5000, 6, truth);
+    const free = fitBreakoutModel(data, { l2: 0.0001, recalibrate: false });
+    expect(free.model.hostInputs.b!.weight).toBeLessThan(-0.3);
+    const signed = fitBreakoutModel(data, { l2: 0.0001, recalibrate: false, signs: { a: 1, b: 1, e: 1 } });
+    expect(signed.model.hostInputs.b!.weight).toBe(0);
+    expect(signed.model.hostInputs.a!.weight).toBeGreaterThan(0.5);
+    expect(signed.model.hostInputs.e!.weight).toBeGreaterThan(0.8);
+    // An unconstrained input keeps its sign; a constraint the data agrees with changes nothing.
+    expect(signed.model.hostInputs.c!.weight).toBeGreaterThan(0.2);
+    const agreeing = fitBreakoutModel(data, { l2: 0.0001, recalibrate: false, signs: { a: 1, e: 1 } });
+    expect(agreeing.model.hostInputs.a!.weight).toBeCloseTo(free.model.hostInputs.a!.weight, 9);
+    expect(() => fitBreakoutModel(data, { signs: { a: 2 as 1 } })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(MONOTONE_BREAKOUT_SIGNS.career_age).toBe(-1);
+    expect(Object.keys(MONOTONE_BREAKOUT_SIGNS).sort()).toEqual([...BREAKOUT_INPUTS].sort());
   });
 
   it('a missing (NaN) input adds nothing: it scores as its centre', () => {

@@ -5,7 +5,7 @@
  * through the public harness (which guards the sources, purges training cutoffs whose labels
  * reach into the test window, and hands `fit` only the training cutoffs), then
  * `TalentRadar.calibrationExamples` per protocol and one `fitBreakoutModel` over both, each
- * protocol weighing the same in total. Writes src/talent/default-breakout-model.ts (the model) and
+ * protocol weighing the same in total, under the monotone priors `MONOTONE_BREAKOUT_SIGNS`. Writes src/talent/default-breakout-model.ts (the model) and
  * bench/backtests/default-model-fit.json (the fit's out-of-time validation). Never the demo world.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import {
   Cache,
   TalentRadar,
   createSourceGateway,
+  MONOTONE_BREAKOUT_SIGNS,
   fitBreakoutModel,
   memoryTalentStores,
   resolveConfig,
@@ -126,8 +127,9 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
   }
   // Each protocol weighs the same in total, whatever its number of candidates.
   const examples = gathered.flatMap((g) => g.examples.map((e) => ({ ...e, weight: 1 / g.examples.length })));
-  const fittedOn = `the training windows of two public chart backtests together (each weighing the same): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (${gathered[0]!.cutoffs} cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (${gathered[1]!.cutoffs} cutoffs 2010-2017)`;
-  const fit = fitBreakoutModel(examples, { event: DEFAULT_EVENT, horizonDays: 182, fittedOn });
+  const fittedOn = `the training windows of two public chart backtests together (each weighing the same; monotone signs: MONOTONE_BREAKOUT_SIGNS): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (${gathered[0]!.cutoffs} cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (${gathered[1]!.cutoffs} cutoffs 2010-2017)`;
+  // The monotone priors keep every explanation readable (growth never lowers the probability).
+  const fit = fitBreakoutModel(examples, { event: DEFAULT_EVENT, horizonDays: 182, fittedOn, signs: MONOTONE_BREAKOUT_SIGNS });
   writeFileSync(MODEL_FILE, modelModule(fit));
   const record = {
     command: 'npm run fit-defaults -- --hot100 <dir> --bb200 <dir>',

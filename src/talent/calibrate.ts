@@ -44,7 +44,41 @@ export interface CalibrationOptions {
   readonly fittedOn?: string;
   /** Newton iterations per fit. @default 100 */
   readonly maxIterations?: number;
+  /**
+   * Signs the weights must keep, by input name: `1` (never negative), `-1` (never positive). A
+   * weight the data would give the other sign is set to 0 (the input is dropped and the rest
+   * refitted, one at a time). Priors that keep an explanation readable: more growth should never
+   * lower the probability. @default {} (free)
+   */
+  readonly signs?: Readonly<Record<string, 1 | -1>>;
 }
+
+/**
+ * The signs the published default model keeps (its monotone priors): more activity, growth,
+ * presence, reach, network, press or scene heat never lowers the breakout probability, a longer
+ * career never raises it. A fit without them can give an input the other sign through its
+ * correlation with the others (the charts give quarterly growth a small negative weight), which
+ * reads as nonsense in an explanation and does not carry over. Pass them as `signs` to keep a
+ * host's own fit readable the same way.
+ */
+export const MONOTONE_BREAKOUT_SIGNS: Readonly<Record<BreakoutInput, 1 | -1>> = Object.freeze({
+  level_now: 1,
+  level_month: 1,
+  growth_month: 1,
+  growth_quarter: 1,
+  acceleration: 1,
+  peak: 1,
+  staying_power: 1,
+  staying_year: 1,
+  recency: 1,
+  career_age: -1,
+  breadth: 1,
+  spread: 1,
+  new_collaborators: 1,
+  new_tastemakers: 1,
+  press: 1,
+  scene_heat: 1,
+});
 
 /** Penalties tried by default (per example, on standardised inputs). */
 export const DEFAULT_L2_GRID: readonly number[] = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1];
@@ -239,6 +273,38 @@ function newton(d: Design, l2: number, maxIterations: number, start?: Float64Arr
   return { beta, converged: false, iterations: maxIterations };
 }
 
+/** A design with the columns whose `keep` entry is 0 zeroed (the intercept column is kept). */
+function masked(d: Design, keep: Uint8Array): Design {
+  return { rows: d.rows.map((r) => r.map((v, k) => (k === 0 || keep[k - 1] ? v : 0))), y: d.y, w: d.w };
+}
+
+/**
+ * {@link newton} under sign constraints (`signs[k]`: 0 free, 1 non-negative, -1 non-positive, per
+ * input column): fit, drop the input that breaks its sign the most (its weight 0), refit, until
+ * none does. Backward elimination: each refit has one input fewer, so it ends.
+ */
+function constrained(d: Design, l2: number, maxIterations: number, signs: Int8Array): Fit {
+  const keep = new Uint8Array(signs.length).fill(1);
+  let fit = newton(d, l2, maxIterations);
+  if (!signs.some((x) => x !== 0)) return fit;
+  for (;;) {
+    let worst = -1;
+    let by = 0;
+    for (let k = 0; k < signs.length; k++) {
+      const b = fit.beta[k + 1]!;
+      const bad = keep[k] && signs[k] !== 0 && b * signs[k]! < 0 ? Math.abs(b) : 0;
+      if (bad > by) {
+        by = bad;
+        worst = k;
+      }
+    }
+    if (worst < 0) return fit;
+    keep[worst] = 0;
+    fit = newton(masked(d, keep), l2, maxIterations);
+    fit.beta[worst + 1] = 0;
+  }
+}
+
 /** Mid-rank AUC of scores against labels (null without both outcomes). */
 function aucOf(scores: readonly number[], labels: readonly boolean[]): number | null {
   const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
@@ -316,6 +382,9 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   const folds = options.folds ?? 4;
   if (!Number.isInteger(folds) || folds < 1 || folds > 20) throw invalid('folds', 'Expected an integer in 1-20');
   const maxIterations = options.maxIterations ?? 100;
+  if (options.signs !== undefined && (typeof options.signs !== 'object' || options.signs === null || Object.values(options.signs).some((v) => v !== 1 && v !== -1))) {
+    throw invalid('signs', 'Expected an object of input name -> 1 or -1');
+  }
   if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 1000) throw invalid('maxIterations', 'Expected an integer in 1-1000');
   examples.forEach((e, i) => {
     if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean' || typeof e.time !== 'number' || !Number.isFinite(e.time) || typeof e.inputs !== 'object' || e.inputs === null) {
@@ -359,6 +428,7 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
     scale.set(n, sw ? Math.sqrt(ss / sw) : 0);
   }
   const active = names.filter((n) => scale.get(n)! > 1e-9);
+  const signs = Int8Array.from(active, (n) => options.signs?.[n] ?? 0);
   const totalW = examples.reduce((s, e) => s + wOf(e), 0);
   const norm = examples.length / totalW;
   const design = (list: readonly CalibrationExample[]): Design => ({
@@ -418,7 +488,7 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
     let wsum = 0;
     const aucs: number[] = [];
     for (const { train, valid } of foldData) {
-      const fit = newton(design(train), l2, maxIterations);
+      const fit = constrained(design(train), l2, maxIterations, signs);
       const dv = design(valid);
       let fll = 0;
       let fw = 0;
@@ -464,7 +534,7 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   }
 
   const all = design(examples);
-  const fit = newton(all, l2, maxIterations);
+  const fit = constrained(all, l2, maxIterations, signs);
   const a = recalibration?.slope ?? 1;
   const b = recalibration?.offset ?? 0;
   const terms: Record<string, BreakoutTerm> = {};
