@@ -258,7 +258,7 @@ function mergeAdded(seed: object): unknown {
       confidence: 1,
       sources,
       momentum: { score: 85, peers: 'population', signals: [] },
-      breakout: { score: 0.72, event: 'breakout', horizonDays: 90, intercept: -2, signals: [] },
+      breakout: { score: 0.72, event: 'breakout', horizonDays: 90, intercept: -2, peers: 'population', signals: [] },
       risk: { score: 0.15, signals: [] },
     },
   };

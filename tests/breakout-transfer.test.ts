@@ -114,8 +114,8 @@ describe('2. every dimension the contracts carry is a signal, and a host can add
     const events = [{ id: 'a', type: 'sync_placement', at: `${T}T12:00:00Z`, weight: 5, region: null }, { id: 'b', type: 'radio_play', at: `${T}T13:00:00Z`, weight: 5, region: null }] as RcfEvent[];
     const plain = extractFeatures(signals(events), TalentModelConfigSchema.parse({}));
     const syncHeavy = extractFeatures(signals(events), TalentModelConfigSchema.parse({ eventTypeWeights: { sync_placement: 4 } }));
-    expect(plain.activity?.now).toBe(10);
-    expect(syncHeavy.activity?.now).toBe(25);
+    expect(plain.activity.events?.now).toBe(10);
+    expect(syncHeavy.activity.events?.now).toBe(25);
   });
 
   it('a host feature is read as of T, explained with its source, and fitted by calibrate()', async () => {

@@ -117,7 +117,7 @@ describe('engagement (Fusion)', () => {
     expect(young.engagementLevel).toBe(500);
     expect(young.engagementGrowth).toBeCloseTo(logGrowth(0, 500, FLOOR), 12);
     expect(young.activityLevel).toBe(500);
-    expect(young.activity).toMatchObject({ basis: 'engagement', now: 3500, recent: 5000, previous: 0, peak: 500, presentDays: 10, observedSpanDays: 9, daysSinceLast: 0 });
+    expect(young.activity.engagement).toMatchObject({ basis: 'engagement', now: 3500, recent: 5000, previous: 0, peak: 500, presentDays: 10, observedSpanDays: 9, daysSinceLast: 0 });
     expect(young.evidence.fusion).toBe(true);
   });
 
@@ -126,7 +126,7 @@ describe('engagement (Fusion)', () => {
     expect(gap.engagementGrowth).toBeNull();
     expect(gap.engagementLevel).toBeNull();
     // Still activity evidence for the breakout model (known days in the history).
-    expect(gap.activity?.basis).toBe('engagement');
+    expect(gap.activity.engagement?.basis).toBe('engagement');
   });
 });
 
@@ -141,16 +141,18 @@ describe('events (RCF)', () => {
     expect(f.activityBasis).toBe('events');
     expect(f.staleDays).toBe(0);
     // Events at noon of day k are (k + 0.5) days before asOf: day k back.
-    expect(f.activity).toMatchObject({ basis: 'events', now: 6, recent: 8, previous: 4, quarter: 12, quarterBefore: 0, peak: 2, presentDays: 6, presentDaysYear: 6, daysSinceLast: 0, observedSpanDays: 40 });
+    expect(f.activity.events).toMatchObject({ basis: 'events', now: 6, recent: 8, previous: 4, quarter: 12, quarterBefore: 0, peak: 2, presentDays: 6, presentDaysYear: 6, daysSinceLast: 0, observedSpanDays: 40 });
     // Gaps between days with events: 10, 16, 10, 2, 2 -> median 10.
-    expect(f.activity?.medianGapDays).toBe(10);
+    expect(f.activity.events?.medianGapDays).toBe(10);
+    expect(f.activity.engagement).toBeNull();
   });
 
-  it('engagement, when known, is the activity; events only stand in without it', () => {
+  it('each source gives its own activity profile; momentum\'s level is engagement when known, events only stand in', () => {
     const f = extractFeatures(signals({ events: [ev(1, 7)], engagement: engagement(fill(2 * W, 300)) }), model);
     expect(f.activityBasis).toBe('engagement');
     expect(f.activityLevel).toBe(300);
-    expect(f.activity?.basis).toBe('engagement');
+    expect(f.activity.engagement?.basis).toBe('engagement');
+    expect(f.activity.events?.now).toBe(7);
     expect(f.eventRate).toBe(7 / 4);
   });
 
@@ -158,8 +160,8 @@ describe('events (RCF)', () => {
     const typed = (type: RcfEvent['type'], k: number, weight: number): RcfEvent => ({ id: `${type}-${k}`, type, at: at(k), weight, region: null });
     const events = [typed('chart_entry', 1, 10), typed('radio_play', 2, 10), typed('live_show', 3, 10)];
     const weighted = TalentModelConfigSchema.parse({ eventTypeWeights: { chart_entry: 3, live_show: 0 } });
-    expect(extractFeatures(signals({ events }), model).activity?.now).toBe(30);
-    expect(extractFeatures(signals({ events }), weighted).activity?.now).toBe(40);
+    expect(extractFeatures(signals({ events }), model).activity.events?.now).toBe(30);
+    expect(extractFeatures(signals({ events }), weighted).activity.events?.now).toBe(40);
   });
 
   it('breadth: distinct regions in the window; spread: of those, regions never seen before it (null for a debut)', () => {
@@ -178,10 +180,10 @@ describe('events (RCF)', () => {
     // ASOF is the end of END: an event dated END (a bare day, read as END + 1 day 00:00) is day 0.
     const day = (d: string, weight: number): RcfEvent => ({ id: d, type: 'chart_entry', at: `${addDays(d, 1)}T00:00:00.000Z`, weight, region: null });
     const f = extractFeatures(signals({ events: [day(END, 5), day(addDays(END, -7), 3)] }), model);
-    expect(f.activity).toMatchObject({ now: 5, daysSinceLast: 0, presentDays: 2 });
+    expect(f.activity.events).toMatchObject({ now: 5, daysSinceLast: 0, presentDays: 2 });
     // Scored a day earlier, END itself is not known yet.
     const earlier = extractFeatures(signals({ asOf: `${END}T00:00:00.000Z`, events: [day(END, 5), day(addDays(END, -7), 3)] }), model);
-    expect(earlier.activity).toMatchObject({ now: 3, recent: 3, daysSinceLast: 6 });
+    expect(earlier.activity.events).toMatchObject({ now: 3, recent: 3, daysSinceLast: 6 });
   });
 });
 
@@ -307,7 +309,8 @@ describe('staleness', () => {
 describe('no evidence is null, never zero', () => {
   it('an artist no source answered for has only null features', () => {
     const f = extractFeatures(signals(), model);
-    const numeric = Object.entries(f).filter(([k]) => !['artistSlug', 'asOf', 'microgenres', 'evidence', 'host'].includes(k));
+    const numeric = Object.entries(f).filter(([k]) => !['artistSlug', 'asOf', 'microgenres', 'evidence', 'host', 'activity'].includes(k));
+    expect(f.activity).toEqual({ events: null, engagement: null });
     expect(numeric.filter(([, v]) => v !== null)).toEqual([]);
     expect(f.microgenres).toEqual([]);
     expect(Object.values(f.evidence).every((e) => e === false)).toBe(true);
@@ -338,7 +341,7 @@ describe('no evidence is null, never zero', () => {
     expect(f.activityBasis).toBeNull();
     // Events only before the history window (a year): no activity evidence either.
     expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activityLevel).toBeNull();
-    expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activity).toBeNull();
+    expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activity).toEqual({ events: null, engagement: null });
     // Events earlier in the year: evidence (the breakout model reads the history), level 0 now.
     expect(extractFeatures(signals({ events: [ev(200, 5)] }), model).activityLevel).toBe(0);
     expect(extractFeatures(signals({ events: [ev(50, 7)] }), model).activityLevel).toBe(0);
@@ -350,7 +353,8 @@ describe('no evidence is null, never zero', () => {
     expect(f.sceneConfidence).toBe(0.8);
     expect(f.sceneHeat).toBe(70);
     expect(f.microgenres).toEqual(['dream-pop']);
-    expect(f.careerAgeDays).toBeCloseTo((Date.parse(ASOF) - Date.parse('2019-06-01T00:00:00.000Z')) / DAY_MS, 9);
+    // The debut day is known at its end.
+    expect(f.careerAgeDays).toBeCloseTo((Date.parse(ASOF) - Date.parse('2019-06-02T00:00:00.000Z')) / DAY_MS, 9);
   });
 
   it('career age counts from the debut MIG knows, never from when the data starts (firstSeen)', () => {

@@ -138,7 +138,7 @@ describe('momentum is peer-relative, with an absolute floor', () => {
 });
 
 /** A random activity profile around `level` (source units). */
-function activity(u: () => number, level: number, basis: 'events' | 'engagement'): ArtistFeatures['activity'] {
+function activity(u: () => number, level: number, basis: 'events' | 'engagement'): NonNullable<ArtistFeatures['activity']['events']> {
   const around = (): number => level * (0.2 + 1.6 * u());
   const span = Math.floor(400 * u());
   return {
@@ -165,7 +165,12 @@ function randomPopulation(n: number, seed: number): ArtistFeatures[] {
     const level = u() < 0.1 ? null : 10 ** (1 + 5 * u());
     return feat(`artist-${i}`, {
       activityLevel: level,
-      activity: level === null ? null : activity(u, level, u() < 0.5 ? 'events' : 'engagement'),
+      activity: (() => {
+        if (level === null) return { events: null, engagement: null };
+        const which = u();
+        // A third with events only, a third with engagement only, a third with both.
+        return { events: which < 0.67 ? activity(u, level, 'events') : null, engagement: which >= 0.33 ? activity(u, level, 'engagement') : null };
+      })(),
       engagementGrowth: level === null ? null : maybe(normal(u) * 0.4),
       engagementAcceleration: maybe(normal(u) * 0.2),
       eventGrowth: maybe(normal(u) * 0.5),

@@ -76,10 +76,10 @@ export function syntheticFeatureTable(n: number, seed: number): FeatureTable {
     f.eventGrowth = rcf && !silent ? 0.4 * normal() + (riser ? 0.5 : 0) : null;
     // Activity windows for the breakout model, in the basis' units (engagement, else events).
     const a = (days: number): number => level * days * Math.exp(0.3 * normal() + (riser ? 0.3 : 0));
-    f.activity = silent
+    const profile = silent
       ? null
       : {
-          basis: fusion ? 'engagement' : 'events',
+          basis: fusion ? ('engagement' as const) : ('events' as const),
           now: a(7),
           recent: a(28),
           previous: a(28) * Math.exp(-growth),
@@ -92,6 +92,7 @@ export function syntheticFeatureTable(n: number, seed: number): FeatureTable {
           observedSpanDays: Math.floor(364 * r()),
           medianGapDays: fusion ? null : 7,
         };
+    f.activity = { events: profile && !fusion ? profile : null, engagement: profile && fusion ? profile : null };
     f.regions = rcf && !silent && r() < 0.5 ? 1 + Math.floor(4 * r()) : null;
     f.newRegions = f.regions === null ? null : Math.floor(f.regions * r());
     f.pressVelocity = press ? -Math.log(1 - r()) * 1.5 : null;

@@ -639,6 +639,15 @@ export const BreakoutExplanationSchema = z
     horizonDays: z.number().positive().describe('Horizon of the event, days.'),
     /** Intercept of the logistic model (log-odds). */
     intercept: finite.describe('Intercept of the logistic model (log-odds).'),
+    /** What the activity inputs were ranked against: the last refresh's population, or none yet (prior: standings unknown, the score is provisional). */
+    peers: z
+      .enum({
+        /** The population of the last refresh. */
+        population: 'population',
+        /** No population yet (before any refresh): the activity standings add nothing. */
+        prior: 'prior',
+      })
+      .describe("What the activity inputs were ranked against: the last refresh's population, or none yet (provisional)."),
     /** Inputs (contribution in log-odds; score = logistic(intercept + sum)). */
     signals: z.array(SignalContributionSchema),
   })

@@ -36,7 +36,11 @@ export interface TalentScorerOptions {
    * the training window) and score with it; options go to the fit. @default false
    */
   readonly calibrate?: boolean | CalibrationOptions;
-  /** The host's own features. @default [] */
+  /**
+   * The host's own features. Each read receives the cutoff as `asOf`, but the harness cannot guard
+   * what a host function reads behind it (it guards the sources only): a feature that ignores
+   * `asOf` leaks the future into the run unnoticed. Backtest only features that honour it. @default []
+   */
   readonly hostFeatures?: readonly HostFeature[];
   /** Receives the calibration's result (the model and its out-of-time validation). */
   readonly onCalibrated?: (fit: CalibrationResult) => void;
@@ -78,6 +82,8 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
         const populations = new Map(context.cutoffs.map((c) => [c.asOf.getTime(), c.population]));
         const outcomes = context.cutoffs.flatMap((c) => c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })));
         const fit = await radar.calibrate(outcomes, {
+          // The folds purge training labels that reach into the period they validate on.
+          horizonDays: context.horizonDays,
           ...(typeof options.calibrate === 'object' ? options.calibrate : {}),
           population: (asOf) => populations.get(asOf.getTime()) ?? [],
           signal: context.signal,

@@ -57,6 +57,12 @@ export interface ActivityProfile {
   readonly medianGapDays: number | null;
 }
 
+/**
+ * Largest weight one event counts for (type weight included): sums of millions of events stay
+ * finite, so an absurd weight ranks its artist first instead of turning every sum into Infinity.
+ */
+export const MAX_EVENT_WEIGHT = 1e15;
+
 /** Distinct regions of an artist's events. */
 export interface RegionReach {
   /** Distinct regions with an event in the recent window. */
@@ -143,8 +149,10 @@ export function eventActivity(
     const back = Math.floor((asOfMs - t) / DAY_MS);
     if (back >= w.historyDays + w.windowDays) continue;
     if (back > oldest) oldest = back;
-    const weight = e.weight * (typeWeights[e.type] ?? 1);
-    perDay.set(back, (perDay.get(back) ?? 0) + (Number.isFinite(weight) ? weight : 0));
+    // A type weighted 0 is not activity at all: no presence, no recency, no gap.
+    const typeWeight = typeWeights[e.type] ?? 1;
+    if (typeWeight === 0) continue;
+    perDay.set(back, (perDay.get(back) ?? 0) + Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight));
   }
   if (perDay.size === 0) return null;
   const profile = summarise('events', perDay, Math.min(oldest, w.historyDays - 1), w);

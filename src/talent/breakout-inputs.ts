@@ -7,9 +7,10 @@
  * single-artist explanation alike, so an explanation always adds up to the score. Pure.
  */
 import { BREAKOUT_INPUTS, type BreakoutInput } from './breakout-model.js';
-import { BASIS_CODE, lifeSpanDays, type FeatureTable } from './feature-table.js';
+import type { ActivityBasis } from './activity.js';
+import { STANDING_FIELDS, activityColumn, lifeSpanDays, type FeatureTable } from './feature-table.js';
 import type { TalentModelConfig } from './model-config.js';
-import { standingOf, type ActivityDistributions, type Distribution, type PopulationStats } from './population.js';
+import { standingOf, type Distribution, type PopulationStats } from './population.js';
 
 /** Where each built-in input comes from (activity inputs: the artist's basis, shown per artist). */
 export const INPUT_SOURCE: Readonly<Record<BreakoutInput, string>> = {
@@ -39,73 +40,107 @@ const I = INPUT_INDEX;
 const STAYING_PRIOR_PERIODS = 2;
 const YEAR_DAYS = 365.25;
 
-/** The source basis of row `i` ('rcf' for events, 'fusion' for engagement), or null. */
-export function basisSource(table: FeatureTable, i: number): 'rcf' | 'fusion' | null {
-  const b = table.columns.basis[i]!;
-  return b === BASIS_CODE.events ? 'rcf' : b === BASIS_CODE.engagement ? 'fusion' : null;
+/** One source's view of the rows: its distributions, its columns, whether it ranks a row. */
+interface BasisContext {
+  /** `fusion` (engagement) or `rcf` (events), for explanations. */
+  readonly source: 'fusion' | 'rcf';
+  /** Distributions in {@link STANDING_FIELDS} order, or null (none fitted for this source). */
+  readonly dists: readonly Distribution[] | null;
+  /** Artists the distributions stand for. */
+  readonly count: number;
+  /** The table's standing columns of this source, in {@link STANDING_FIELDS} order. */
+  readonly cols: readonly Float64Array[];
+  readonly presentDays: Float64Array;
+  readonly presentDaysYear: Float64Array;
+  readonly observedSpan: Float64Array;
+  readonly daysSinceLast: Float64Array;
+  readonly medianGap: Float64Array;
+  /** The population's cadence, days (engagement: 1). */
+  readonly cadence: number;
 }
 
 /** What every row of one table is scored against: resolved once per table, read per row. */
 export interface InputContext {
-  /** Activity distributions of the events basis, or null. */
-  readonly events: ActivityDistributions | null;
-  /** Activity distributions of the engagement basis, or null. */
-  readonly engagement: ActivityDistributions | null;
+  /** Engagement first, then events (the order of the explanation's `raw` values). */
+  readonly bases: readonly BasisContext[];
   /** Whether any distribution was fitted (else: the prior, before any population). */
   readonly fitted: boolean;
-  /** The events cadence, days. */
-  readonly eventCadence: number;
+  /** A source ranks an artist only when this many artists have it (else the artist's other source does). */
+  readonly minPeers: number;
   /** Host feature distributions, in the table's host order (null for a `raw` one or none fitted). */
   readonly host: readonly (Distribution | null)[];
-  /** Staying power's windows, days. */
+  /** Staying power's window, days. */
   readonly stayingDays: number;
   /** The history window, days. */
   readonly historyDays: number;
-  /** The events basis' distributions in {@link STANDING_KEYS} order, or null. */
-  readonly eventDists: readonly Distribution[] | null;
-  /** The engagement basis' distributions in {@link STANDING_KEYS} order, or null. */
-  readonly engagementDists: readonly Distribution[] | null;
-  /** The table's columns in {@link STANDING_KEYS} order (the year's rate is derived per row). */
-  readonly standingColumns: readonly Float64Array[];
+  /** The "now" window, days. */
+  readonly nowDays: number;
+  /** The recent window, days. */
+  readonly windowDays: number;
 }
 
 /** Resolves the context of a table's rows. */
 export function inputContext(table: FeatureTable, population: PopulationStats, model: TalentModelConfig): InputContext {
+  const c = table.columns;
+  const basis = (b: ActivityBasis): BasisContext => {
+    const d = population.activity[b];
+    return {
+      source: b === 'events' ? 'rcf' : 'fusion',
+      dists: d ? STANDING_FIELDS.map((f) => d[f]) : null,
+      count: population.counts[b],
+      cols: STANDING_FIELDS.map((f) => c[activityColumn(b, f)]),
+      presentDays: c[activityColumn(b, 'PresentDays')],
+      presentDaysYear: c[activityColumn(b, 'PresentDaysYear')],
+      observedSpan: c[activityColumn(b, 'ObservedSpanDays')],
+      daysSinceLast: c[activityColumn(b, 'DaysSinceLast')],
+      medianGap: c[activityColumn(b, 'MedianGapDays')],
+      cadence: population.cadenceDays[b],
+    };
+  };
   return {
-    events: population.activity.events,
-    engagement: population.activity.engagement,
+    bases: [basis('engagement'), basis('events')],
     fitted: population.activity.events !== null || population.activity.engagement !== null,
-    eventCadence: population.cadenceDays.events,
+    minPeers: model.minBandPeers,
     host: table.hostSpecs.map((h) => (h.scale === 'raw' ? null : population.host.get(h.name) ?? null)),
     stayingDays: model.stayingDays,
     historyDays: model.historyDays,
-    eventDists: population.activity.events ? STANDING_KEYS.map((k) => population.activity.events![k]) : null,
-    engagementDists: population.activity.engagement ? STANDING_KEYS.map((k) => population.activity.engagement![k]) : null,
-    standingColumns: STANDING_KEYS.map((k) => table.columns[k]),
+    nowDays: model.nowDays,
+    windowDays: model.windowDays,
   };
 }
 
 /** Standing of `v` in distribution `d`, or NaN without one. */
-const stand = (d: Distribution | null, v: number): number => (d === null ? Number.NaN : standingOf(d, v));
+const stand = (d: Distribution | null | undefined, v: number): number => (d ? standingOf(d, v) : Number.NaN);
 
-/** The activity standings a row needs, in this order. */
-export const STANDING_KEYS = ['actNow', 'actRecent', 'actPrevious', 'actQuarter', 'actQuarterBefore', 'actPeak'] as const;
-type StandingKey = (typeof STANDING_KEYS)[number];
-const S: Readonly<Record<StandingKey, number>> = Object.fromEntries(STANDING_KEYS.map((k, j) => [k, j])) as Record<StandingKey, number>;
+const S_NOW = 0;
+const S_RECENT = 1;
+const S_PREVIOUS = 2;
+const S_QUARTER = 3;
+const S_QUARTER_BEFORE = 4;
+const S_PEAK = 5;
 
 /**
- * Row `i`'s activity standings into `out` (in {@link STANDING_KEYS} order; NaN without activity or
- * before any population). The same function for a million rows and for one explanation.
+ * Which sources read row `i`'s activity: those it has whose population holds at least
+ * `minPeers` artists (an artist is never ranked among too few), else every source it has. A bit
+ * per entry of `ctx.bases`; 0 without activity evidence.
  */
-export function activityStandings(table: FeatureTable, i: number, ctx: InputContext, out: Float64Array): void {
-  const b = table.columns.basis[i]!;
-  const dists = b === BASIS_CODE.events ? ctx.eventDists : b === BASIS_CODE.engagement ? ctx.engagementDists : null;
-  if (dists === null) {
-    out.fill(Number.NaN);
-    return;
-  }
-  const cols = ctx.standingColumns;
-  for (let j = 0; j < cols.length; j++) out[j] = standingOf(dists[j]!, cols[j]![i]!);
+export function activityBases(table: FeatureTable, i: number, ctx: InputContext): number {
+  let has = 0;
+  let ranked = 0;
+  ctx.bases.forEach((b, k) => {
+    const v = b.cols[S_NOW]![i]!;
+    if (v !== v) return;
+    has |= 1 << k;
+    if (b.count >= ctx.minPeers) ranked |= 1 << k;
+  });
+  return ranked || has;
+}
+
+/** The sources an explanation names for row `i`'s activity inputs (`fusion`, `rcf`, `fusion+rcf`), or null. */
+export function activitySources(table: FeatureTable, i: number, ctx: InputContext): string | null {
+  const mask = activityBases(table, i, ctx);
+  const names = ctx.bases.filter((_, k) => mask & (1 << k)).map((b) => b.source);
+  return names.length ? names.join('+') : null;
 }
 
 /** Staying power: presence over the periods the artist could have been present in (`lifeDays`), shrunk to 50% by two periods. */
@@ -117,48 +152,60 @@ function stayingPower(present: number, lifeDays: number, cadence: number): numbe
 /** log(1 + x), NaN for NaN without the slow path. */
 const log1p = (x: number): number => (x === x ? Math.log1p(x) : Number.NaN);
 
+/** The activity inputs (level, growth, acceleration, peak, staying power, recency), in input order. */
+const ACTIVITY_INPUTS = [I.level_now, I.level_month, I.growth_month, I.growth_quarter, I.acceleration, I.peak, I.staying_power, I.staying_year, I.recency] as const;
+
+/** Row `i`'s activity inputs as one source reads them, into `into` (9 values, {@link ACTIVITY_INPUTS} order). */
+function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: InputContext, into: Float64Array): void {
+  const d = b.dists;
+  const now = stand(d?.[S_NOW], b.cols[S_NOW]![i]!);
+  const month = stand(d?.[S_RECENT], b.cols[S_RECENT]![i]!);
+  const growth = month - stand(d?.[S_PREVIOUS], b.cols[S_PREVIOUS]![i]!);
+  into[0] = now;
+  into[1] = month;
+  into[2] = growth;
+  into[3] = stand(d?.[S_QUARTER], b.cols[S_QUARTER]![i]!) - stand(d?.[S_QUARTER_BEFORE], b.cols[S_QUARTER_BEFORE]![i]!);
+  // Standings share one scale whatever the window: this week above the month, beyond the month's
+  // own rise over the month before, is a rise that is speeding up.
+  into[4] = now - month - growth;
+  into[5] = stand(d?.[S_PEAK], b.cols[S_PEAK]![i]!);
+  // Presence is counted in the data's own periods: the population's cadence once fitted; before
+  // any population, the artist's own median gap (else daily).
+  const own = b.medianGap[i]!;
+  const cadence = b.source === 'fusion' ? 1 : ctx.fitted ? b.cadence : own === own ? Math.min(28, Math.max(1, Math.round(own))) : 1;
+  const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
+  into[6] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadence);
+  into[7] = stayingPower(b.presentDaysYear[i]!, life, cadence);
+  const since = b.daysSinceLast[i]!;
+  into[8] = since === since ? 1 / (1 + since / cadence) : 0;
+}
+
 /**
  * Fills `out` with the normalised inputs of row `i` (NaN: no value, the input adds nothing),
  * built-in inputs in {@link BREAKOUT_INPUTS} order, then one per host feature in `table.hostSpecs`
- * order (a standing within the population, or the value itself for a `raw` one); `st` is scratch
- * space for the row's activity standings ({@link STANDING_KEYS}); with `raw`, also each input's raw
- * value in its own unit (docs/scoring.md). With `only`, inputs whose entry is 0 are left as they
- * are: the population path skips the inputs the model gives no weight. No allocation.
+ * order (a standing within the population, or the value itself for a `raw` one). The activity
+ * inputs are the mean of each source's reading ({@link activityBases}); `scratch` (9 values) holds
+ * one source's. With `raw`, also each input's raw value in its own unit (the first source's for
+ * activity; docs/scoring.md). With `only`, inputs whose entry is 0 are left as they are: the
+ * population path skips the inputs the model gives no weight. No allocation.
  */
-export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputContext, st: Float64Array, out: Float64Array, raw?: Float64Array, only?: Uint8Array): void {
+export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputContext, scratch: Float64Array, out: Float64Array, raw?: Float64Array, only?: Uint8Array): void {
   const c = table.columns;
-  const basis = c.basis[i]!;
-  const hasActivity = basis === basis;
-
-  activityStandings(table, i, ctx, st);
-  const now = st[S.actNow]!;
-  const month = st[S.actRecent]!;
-  const growth = month - st[S.actPrevious]!;
-  out[I.level_now] = now;
-  out[I.level_month] = month;
-  out[I.growth_month] = growth;
-  out[I.growth_quarter] = st[S.actQuarter]! - st[S.actQuarterBefore]!;
-  // Standings share one scale whatever the window: this week above the month, beyond the month's
-  // own rise over the month before, is a rise that is speeding up.
-  out[I.acceleration] = now - month - growth;
-  out[I.peak] = st[S.actPeak]!;
+  const mask = activityBases(table, i, ctx);
+  let n = 0;
+  for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = 0;
+  let first: BasisContext | null = null;
+  for (let k = 0; k < ctx.bases.length; k++) {
+    if (!(mask & (1 << k))) continue;
+    const b = ctx.bases[k]!;
+    first ??= b;
+    basisInputs(table, i, b, ctx, scratch);
+    for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!]! += scratch[a]!;
+    n++;
+  }
+  for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = n ? out[ACTIVITY_INPUTS[a]!]! / n : Number.NaN;
 
   const age = c.careerAgeDays[i]!;
-  if (hasActivity) {
-    // Presence is counted in the data's own periods: the population's cadence once fitted;
-    // before any population, the artist's own median gap (else daily).
-    const own = c.medianGapDays[i]!;
-    const cadence = basis === BASIS_CODE.engagement ? 1 : ctx.fitted ? ctx.eventCadence : own === own ? Math.min(28, Math.max(1, Math.round(own))) : 1;
-    const life = lifeSpanDays(table, i, ctx.historyDays);
-    out[I.staying_power] = stayingPower(c.presentDays[i]!, Math.min(ctx.stayingDays, life), cadence);
-    out[I.staying_year] = stayingPower(c.presentDaysYear[i]!, life, cadence);
-    const since = c.daysSinceLast[i]!;
-    out[I.recency] = since === since ? 1 / (1 + since / cadence) : 0;
-  } else {
-    out[I.staying_power] = Number.NaN;
-    out[I.staying_year] = Number.NaN;
-    out[I.recency] = Number.NaN;
-  }
   if (!only || only[I.career_age]) out[I.career_age] = log1p(age / YEAR_DAYS);
   if (!only || only[I.breadth]) out[I.breadth] = log1p(c.regions[i]!);
   if (!only || only[I.spread]) out[I.spread] = log1p(c.newRegions[i]!);
@@ -179,19 +226,22 @@ export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputCon
   const specs = table.hostSpecs;
   for (let h = 0; h < specs.length; h++) {
     const v = table.host.get(specs[h]!.name)![i]!;
-    out[BREAKOUT_INPUTS.length + h] = specs[h]!.scale === 'raw' ? v : stand(ctx.host[h]!, v);
+    out[BREAKOUT_INPUTS.length + h] = specs[h]!.scale === 'raw' ? v : stand(ctx.host[h], v);
   }
 
   if (raw) {
-    raw[I.level_now] = c.actNow[i]!;
-    raw[I.level_month] = c.actRecent[i]!;
-    raw[I.growth_month] = c.actRecent[i]! - c.actPrevious[i]!;
-    raw[I.growth_quarter] = c.actQuarter[i]! - c.actQuarterBefore[i]!;
-    raw[I.acceleration] = c.actNow[i]! - c.actRecent[i]!;
-    raw[I.peak] = c.actPeak[i]!;
-    raw[I.staying_power] = c.presentDays[i]!;
-    raw[I.staying_year] = c.presentDaysYear[i]!;
-    raw[I.recency] = c.daysSinceLast[i]!;
+    const b = first;
+    const col = (k: number): number => (b ? b.cols[k]![i]! : Number.NaN);
+    raw[I.level_now] = col(S_NOW);
+    raw[I.level_month] = col(S_RECENT);
+    raw[I.growth_month] = col(S_RECENT) - col(S_PREVIOUS);
+    raw[I.growth_quarter] = col(S_QUARTER) - col(S_QUARTER_BEFORE);
+    // This week against the month's average week, in the source's units.
+    raw[I.acceleration] = col(S_NOW) - (col(S_RECENT) * ctx.nowDays) / ctx.windowDays;
+    raw[I.peak] = col(S_PEAK);
+    raw[I.staying_power] = b ? b.presentDays[i]! : Number.NaN;
+    raw[I.staying_year] = b ? b.presentDaysYear[i]! : Number.NaN;
+    raw[I.recency] = b ? b.daysSinceLast[i]! : Number.NaN;
     raw[I.career_age] = age;
     raw[I.breadth] = c.regions[i]!;
     raw[I.spread] = c.newRegions[i]!;

@@ -36,8 +36,8 @@ export const BREAKOUT_INPUTS = [
 /** A built-in breakout input. */
 export type BreakoutInput = (typeof BREAKOUT_INPUTS)[number];
 
-/** Largest absolute weight, centre or intercept a model may hold. */
-const BOUND = 1000;
+/** Largest absolute weight, centre or intercept a model may hold (a raw host feature's centre can be a follower count). */
+const BOUND = 1e12;
 const coef = z.number().min(-BOUND).max(BOUND);
 
 /** One input's term: `weight x (value - center)` in log-odds; a missing value adds nothing. */
@@ -66,7 +66,7 @@ export const BreakoutInputsSchema = z
   .object(Object.fromEntries(BREAKOUT_INPUTS.map((i) => [i, term(i)])) as { [K in BreakoutInput]: ReturnType<typeof term> })
   .strict();
 
-/** Where a model's weights came from (shown in docs and explanations; not used in scoring). */
+/** Where a model's weights came from (kept with the model for the docs and the host's records; not used in scoring). */
 export const BreakoutProvenanceSchema = z
   .object({
     /** What the model was fitted on, in words. */

@@ -38,7 +38,11 @@ export interface CalibrationOptions {
   readonly recalibrate?: boolean;
   /** What the labels mean, stored in the model and shown in explanations. @default 'the labelled event' */
   readonly event?: string;
-  /** Horizon of the labels, days. @default 182 */
+  /**
+   * Horizon of the labels, days: stored in the model, and when given, each fold's training
+   * examples are purged of those whose label window (instant + horizon) reaches past the start of
+   * the period it is validated on (their labels would reveal it). @default 182 (stored; no purge unless given)
+   */
   readonly horizonDays?: number;
   /** Provenance text stored in the model. @default 'calibrate() on the host's labelled history' */
   readonly fittedOn?: string;
@@ -147,6 +151,12 @@ export interface CalibrationValidation {
   readonly converged: boolean;
   /** Newton iterations of the final fit. */
   readonly iterations: number;
+  /**
+   * Whether anything was validated out of time: false when no fold could be formed (a single
+   * instant, too few outcomes per period), in which case the penalty is the grid's largest and
+   * `outOfTime` is null.
+   */
+  readonly validated: boolean;
 }
 
 /** What {@link fitBreakoutModel} returns. */
@@ -259,11 +269,17 @@ function newton(d: Design, l2: number, maxIterations: number, start?: Float64Arr
     let t = 1;
     let next = beta;
     let value = current;
+    let descended = false;
     for (; t > 1e-8; t /= 2) {
       next = beta.map((b, k) => b + t * step[k]!);
       value = objective(next);
-      if (value <= current + 1e-12) break;
+      if (value <= current + 1e-12) {
+        descended = true;
+        break;
+      }
     }
+    // No step along Newton's direction lowers the objective: numerically stuck, not converged.
+    if (!descended) return { beta, converged: false, iterations: it + 1 };
     let change = 0;
     for (let k = 0; k < p; k++) change = Math.max(change, Math.abs(next[k]! - beta[k]!));
     beta.set(next);
@@ -365,8 +381,9 @@ function figures(times: number[], probs: number[], labels: boolean[], weights: n
 }
 
 /**
- * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes and
- * finite inputs, else `TALENT_INSUFFICIENT_DATA`; bad options are `TALENT_VALIDATION_ERROR`.
+ * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes, else
+ * `TALENT_INSUFFICIENT_DATA` (as is a fit whose terms fall outside a model's bounds); a non-finite
+ * input is a missing value; bad options are `TALENT_VALIDATION_ERROR`.
  * @example
  * ```ts
  * const { model, validation } = fitBreakoutModel(examples);
@@ -382,6 +399,9 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   const folds = options.folds ?? 4;
   if (!Number.isInteger(folds) || folds < 1 || folds > 20) throw invalid('folds', 'Expected an integer in 1-20');
   const maxIterations = options.maxIterations ?? 100;
+  if (options.event !== undefined && (typeof options.event !== 'string' || options.event.length < 1 || options.event.length > 512)) throw invalid('event', 'Expected a string of 1-512 characters');
+  if (options.horizonDays !== undefined && !(Number.isInteger(options.horizonDays) && options.horizonDays >= 1 && options.horizonDays <= 3650)) throw invalid('horizonDays', 'Expected an integer in 1-3650');
+  if (options.fittedOn !== undefined && (typeof options.fittedOn !== 'string' || options.fittedOn.length < 1 || options.fittedOn.length > 2000)) throw invalid('fittedOn', 'Expected a string of 1-2000 characters');
   if (options.signs !== undefined && (typeof options.signs !== 'object' || options.signs === null || Object.values(options.signs).some((v) => v !== 1 && v !== -1))) {
     throw invalid('signs', 'Expected an object of input name -> 1 or -1');
   }
@@ -390,7 +410,7 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
     if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean' || typeof e.time !== 'number' || !Number.isFinite(e.time) || typeof e.inputs !== 'object' || e.inputs === null) {
       throw invalid(`examples.${i}`, 'Expected { inputs, label: boolean, time: finite number }');
     }
-    if (e.weight !== undefined && !(typeof e.weight === 'number' && Number.isFinite(e.weight) && e.weight > 0)) throw invalid(`examples.${i}.weight`, 'Expected a finite number > 0');
+    if (e.weight !== undefined && !(typeof e.weight === 'number' && e.weight >= 1e-9 && e.weight <= 1e9)) throw invalid(`examples.${i}.weight`, 'Expected a number in 1e-9 to 1e9');
   });
   const positives = examples.filter((e) => e.label).length;
   if (examples.length < 10 || positives === 0 || positives === examples.length) {
@@ -468,8 +488,12 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   const byTime = new Map<number, CalibrationExample[]>();
   for (const e of ordered) (byTime.get(e.time) ?? byTime.set(e.time, []).get(e.time)!).push(e);
   const foldData = [] as { train: CalibrationExample[]; valid: CalibrationExample[] }[];
+  const purgeMs = options.horizonDays === undefined ? 0 : options.horizonDays * 86_400_000;
   for (let f = 1; f <= folds; f++) {
-    const train = blocks.slice(0, f).flat().flatMap((t) => byTime.get(t)!);
+    const validFrom = blocks[f]![0];
+    if (validFrom === undefined) continue;
+    // Training labels must not reach into the validated period (purged by the label horizon).
+    const train = blocks.slice(0, f).flat().filter((t) => t + purgeMs <= validFrom).flatMap((t) => byTime.get(t)!);
     const valid = blocks[f]!.flatMap((t) => byTime.get(t)!);
     const tp = train.filter((e) => e.label).length;
     if (valid.length && tp > 0 && tp < train.length) foldData.push({ train, valid });
@@ -548,7 +572,7 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
     loss += all.w[i]! * (softplus(z) - all.y[i]! * z);
   });
   const builtIn = new Set<string>(BREAKOUT_INPUTS);
-  const model = BreakoutModelSchema.parse({
+  const parsed = BreakoutModelSchema.safeParse({
     intercept: a * fit.beta[0]! + b,
     inputs: Object.fromEntries(BREAKOUT_INPUTS.map((n) => [n, terms[n] ?? { weight: 0, center: 0 }])) as Record<BreakoutInput, BreakoutTerm>,
     hostInputs: Object.fromEntries(Object.entries(terms).filter(([n]) => !builtIn.has(n))),
@@ -556,6 +580,13 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
     horizonDays: options.horizonDays ?? 182,
     provenance: { fittedOn: options.fittedOn ?? "calibrate() on the host's labelled history", examples: examples.length, positives, l2, recalibrated: recalibration !== null },
   });
+  if (!parsed.success) {
+    // Finite inputs can still give a term past the model's bounds (an input with a near-zero spread).
+    throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `The fitted model is out of bounds (${parsed.error.issues[0]?.path.join('.') ?? 'model'}: ${parsed.error.issues[0]?.message ?? 'invalid'}): an input is (nearly) constant or its values are too large; exclude it or rescale it`, {
+      details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    });
+  }
+  const model = parsed.data;
   const oofFigures = (shift: (z: number) => number): OutOfTimeFigures | null =>
     cv && cv.oof.length ? figures(cv.oof.map((o) => o.time), cv.oof.map((o) => sigmoid(shift(o.logit))), cv.oof.map((o) => o.label), cv.oof.map((o) => o.weight)) : null;
   return {
@@ -569,6 +600,7 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
       recalibrated: recalibration ? oofFigures((z) => recalibration!.slope * z + recalibration!.offset) : null,
       converged: fit.converged,
       iterations: fit.iterations,
+      validated: cv !== null && cv.folds.length > 0,
     },
     examples: examples.length,
     positives,

@@ -12,18 +12,28 @@ export const FEATURE_COLUMNS = [
   'engagementGrowth',
   'engagementAcceleration',
   'eventGrowth',
-  'basis',
-  'actNow',
-  'actRecent',
-  'actPrevious',
-  'actQuarter',
-  'actQuarterBefore',
-  'actPeak',
-  'presentDays',
-  'presentDaysYear',
-  'observedSpanDays',
-  'daysSinceLast',
-  'medianGapDays',
+  'evNow',
+  'evRecent',
+  'evPrevious',
+  'evQuarter',
+  'evQuarterBefore',
+  'evPeak',
+  'evPresentDays',
+  'evPresentDaysYear',
+  'evObservedSpanDays',
+  'evDaysSinceLast',
+  'evMedianGapDays',
+  'enNow',
+  'enRecent',
+  'enPrevious',
+  'enQuarter',
+  'enQuarterBefore',
+  'enPeak',
+  'enPresentDays',
+  'enPresentDaysYear',
+  'enObservedSpanDays',
+  'enDaysSinceLast',
+  'enMedianGapDays',
   'regions',
   'newRegions',
   'pressVelocity',
@@ -43,20 +53,33 @@ export const FEATURE_COLUMNS = [
 /** A numeric column. */
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 
-/** The activity columns that become percentiles, with the profile field each holds. */
-export const ACTIVITY_COLUMNS = {
-  actNow: 'now',
-  actRecent: 'recent',
-  actPrevious: 'previous',
-  actQuarter: 'quarter',
-  actQuarterBefore: 'quarterBefore',
-  actPeak: 'peak',
+/** The activity profile fields held in columns (each basis has its own copy: `ev*`, `en*`). */
+export const ACTIVITY_FIELDS = {
+  Now: 'now',
+  Recent: 'recent',
+  Previous: 'previous',
+  Quarter: 'quarter',
+  QuarterBefore: 'quarterBefore',
+  Peak: 'peak',
+  PresentDays: 'presentDays',
+  PresentDaysYear: 'presentDaysYear',
+  ObservedSpanDays: 'observedSpanDays',
+  DaysSinceLast: 'daysSinceLast',
+  MedianGapDays: 'medianGapDays',
 } as const;
-/** An activity column. */
-export type ActivityColumn = keyof typeof ACTIVITY_COLUMNS;
+/** An activity field's column suffix. */
+export type ActivityField = keyof typeof ACTIVITY_FIELDS;
 
-/** Code of each activity basis in the `basis` column (NaN: no activity evidence). */
-export const BASIS_CODE = { events: 1, engagement: 2 } as const;
+/** The activity fields that become standings within the population (percentiles of activity). */
+export const STANDING_FIELDS = ['Now', 'Recent', 'Previous', 'Quarter', 'QuarterBefore', 'Peak'] as const satisfies readonly ActivityField[];
+/** A standing field. */
+export type StandingField = (typeof STANDING_FIELDS)[number];
+
+/** Column prefix of each activity basis. */
+export const BASIS_PREFIX = { events: 'ev', engagement: 'en' } as const;
+
+/** The column of `field` for `basis` (`evNow`, `enPeak`...). */
+export const activityColumn = (basis: keyof typeof BASIS_PREFIX, field: ActivityField): FeatureColumn => `${BASIS_PREFIX[basis]}${field}`;
 
 /** A population's features, column by column. Row `i` of every column is the same artist. */
 export interface FeatureTable {
@@ -71,15 +94,21 @@ export interface FeatureTable {
 }
 
 /**
- * Days of row `i`'s life within the last `days` days: since its debut when the graph knows it,
- * else since the first day its activity source showed (never more than `days`).
+ * Days of row `i`'s life within the last `days` days, as one source saw it (`observedSpan`: days
+ * back to the first day that source showed): since its debut when the graph knows it, else since
+ * that first day (never more than `days`).
  */
-export function lifeSpanDays(table: FeatureTable, i: number, days: number): number {
-  const c = table.columns;
-  const age = c.careerAgeDays[i]!;
-  const span = Number.isNaN(age) ? c.observedSpanDays[i]! : Math.max(Math.floor(age), c.observedSpanDays[i]!);
+export function lifeSpanDays(table: FeatureTable, i: number, days: number, observedSpan: number): number {
+  const age = table.columns.careerAgeDays[i]!;
+  const span = age !== age ? observedSpan : Math.max(Math.floor(age), observedSpan);
   return Math.min(days, span + 1);
 }
+
+/** Whether row `i` has activity evidence from any source. */
+export const hasActivity = (table: FeatureTable, i: number): boolean => table.columns.evNow[i] === table.columns.evNow[i] || table.columns.enNow[i] === table.columns.enNow[i];
+
+/** Largest absolute host feature value a table holds (larger ones are clamped). */
+export const MAX_HOST_VALUE = 1e12;
 
 /** Weights of each source in `evidence` (the confidence of a score): they sum to 1. */
 export const EVIDENCE_WEIGHTS = {
@@ -115,14 +144,12 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.engagementGrowth[i] = num(f.engagementGrowth);
   c.engagementAcceleration[i] = num(f.engagementAcceleration);
   c.eventGrowth[i] = num(f.eventGrowth);
-  const a = f.activity;
-  c.basis[i] = a ? BASIS_CODE[a.basis] : Number.NaN;
-  for (const [col, field] of Object.entries(ACTIVITY_COLUMNS) as [ActivityColumn, (typeof ACTIVITY_COLUMNS)[ActivityColumn]][]) c[col][i] = a ? a[field] : Number.NaN;
-  c.presentDays[i] = a ? a.presentDays : Number.NaN;
-  c.presentDaysYear[i] = a ? a.presentDaysYear : Number.NaN;
-  c.observedSpanDays[i] = a ? a.observedSpanDays : Number.NaN;
-  c.daysSinceLast[i] = num(a?.daysSinceLast ?? null);
-  c.medianGapDays[i] = num(a?.medianGapDays ?? null);
+  for (const basis of ['events', 'engagement'] as const) {
+    const a = f.activity[basis];
+    for (const [field, key] of Object.entries(ACTIVITY_FIELDS) as [ActivityField, (typeof ACTIVITY_FIELDS)[ActivityField]][]) {
+      c[activityColumn(basis, field)][i] = a ? num(a[key]) : Number.NaN;
+    }
+  }
   c.regions[i] = num(f.regions);
   c.newRegions[i] = num(f.newRegions);
   c.pressVelocity[i] = num(f.pressVelocity);
@@ -142,7 +169,8 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.evidence[i] = evidence;
   for (const [name, col] of table.host) {
     const h = f.host[name];
-    col[i] = h?.status === 'ok' && h.value !== null && Number.isFinite(h.value) ? h.value : Number.NaN;
+    // Clamped so that no weight x value overflows (a model's weights and centres are at most 1e12).
+    col[i] = h?.status === 'ok' && h.value !== null && Number.isFinite(h.value) ? Math.max(-MAX_HOST_VALUE, Math.min(MAX_HOST_VALUE, h.value)) : Number.NaN;
   }
 }
 

@@ -7,9 +7,16 @@ import { windowSum, type DenseSeries } from '../core/features/series.js';
 import { cosine, logGrowth, median } from '../core/features/stats.js';
 import { DAY_MS, addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
 import type { RcfEvent, ReleaseFingerprint } from '../contracts/payloads.js';
-import { engagementActivity, eventActivity, eventRegions, type ActivityWindows } from './activity.js';
+import { MAX_EVENT_WEIGHT, engagementActivity, eventActivity, eventRegions, type ActivityWindows } from './activity.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
+
+/**
+ * The UTC day an observation known at `ms` belongs to: the day holding the instant just before
+ * it. An observation dated by a bare day `D` is known at the end of `D` (the midnight that starts
+ * `D + 1`), and belongs to `D`; an instant with a time of day belongs to its own day.
+ */
+const dayOfObservation = (ms: number): string => dayOf(ms - 1);
 
 /**
  * Log growth between two windows of a dense series ending at `end`: mean of the known days of each
@@ -47,8 +54,8 @@ function eventWeight(events: readonly RcfEvent[], fromMs: number, toMs: number):
   for (const e of events) {
     const t = parseInstant(e.at);
     if (t >= fromMs && t < toMs) {
-      weight += e.weight;
-      days.add(dayOf(t));
+      weight += Math.min(MAX_EVENT_WEIGHT, e.weight);
+      days.add(dayOfObservation(t));
     }
   }
   return { weight, days };
@@ -146,13 +153,17 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       const t = parseInstant(e.at);
       if (t < untilMs && t > lastMs) lastMs = t;
     }
-    if (lastMs > -Infinity) lastObserved.push(dayOf(lastMs));
+    if (lastMs > -Infinity) lastObserved.push(dayOfObservation(lastMs));
   }
 
-  // Activity for the breakout model: engagement when the artist has a known day in the history,
-  // else events. Percentiles come later, against the as-of population of the same basis.
+  // Activity for the breakout model, from each source: standings come later, each against the
+  // as-of population of the same source.
   const windows: ActivityWindows = { nowDays: model.nowDays, windowDays: W, quarterDays: model.quarterDays, stayingDays: model.stayingDays, historyDays: model.historyDays };
-  const activity = (eng ? engagementActivity(eng, end, windows) : null) ?? (events ? eventActivity(events, asOfMs, model.eventTypeWeights, windows) : null);
+  const activity = {
+    events: events ? eventActivity(events, asOfMs, model.eventTypeWeights, windows) : null,
+    engagement: eng ? engagementActivity(eng, end, windows) : null,
+  };
+  const anyActivity = activity.engagement ?? activity.events;
   const reach = events ? eventRegions(events, asOfMs, W, model.historyDays) : null;
 
   // Activity level (momentum's size band): engagement when known, else weekly event weight per
@@ -160,8 +171,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   // not become a made-up score: no level, no momentum, no breakout.
   // Size bands need a level: without a recent known day, an artist active earlier in the history
   // sits at 0 (momentum then says "too small to tell", breakout reads its history).
-  const activityBasis = engagementLevel !== null ? 'engagement' : eventsRecently ? 'events' : activity ? activity.basis : null;
-  const activityLevel = engagementLevel ?? (eventsRecently ? eventRate! / 7 : activity ? activity.recent / W : null);
+  const activityBasis = engagementLevel !== null ? 'engagement' : eventsRecently ? 'events' : anyActivity ? anyActivity.basis : null;
+  const activityLevel = engagementLevel ?? (eventsRecently ? eventRate! / 7 : anyActivity ? anyActivity.recent / W : null);
 
   // Coverage: velocity and quality.
   let pressVelocity: number | null = null;
@@ -179,7 +190,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
         q += a.outletQuality;
         nq++;
       }
-      if (t >= untilMs - (model.longWindowDays + 7) * DAY_MS && t < untilMs) articleDays.add(dayOf(t));
+      if (t >= untilMs - (model.longWindowDays + 7) * DAY_MS && t < untilMs) articleDays.add(dayOfObservation(t));
     }
     pressVelocity = recent / (W / 7);
     pressQuality = nq > 0 ? q / nq : 0;
@@ -208,7 +219,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       const since = parseInstant(t.since);
       if (since >= untilMs - model.newLinkDays * DAY_MS && since < untilMs) fresh += t.weight;
       // Corroboration looks as far back as spikes are searched (plus the week before a spike).
-      if (since >= untilMs - (model.longWindowDays + 7) * DAY_MS && since < untilMs) tastemakerDays.add(dayOf(since));
+      if (since >= untilMs - (model.longWindowDays + 7) * DAY_MS && since < untilMs) tastemakerDays.add(dayOfObservation(since));
     }
     newTastemakers = fresh;
     newCollaborators = collabs.filter((c) => {
@@ -265,8 +276,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const staleDays = newest === undefined ? null : Math.max(0, daysBetween(newest, end));
   // Career age counts from the debut the graph knows; without it the age is unknown (the first
   // row of a host's export says when the data starts, not when the artist did).
+  // A debut dated D is known at the end of D: a debut not yet known at asOf is no career age.
   const debut = signals.record?.debut ?? null;
-  const careerAgeDays = debut ? Math.max(0, (asOfMs - dayStart(debut)) / DAY_MS) : null;
+  const debutKnownMs = debut ? dayStart(debut) + DAY_MS : Number.NaN;
+  const careerAgeDays = debut && debutKnownMs <= asOfMs ? (asOfMs - debutKnownMs) / DAY_MS : null;
   const main = signals.memberships?.[0] ?? null;
   const microgenres = main?.microgenres.length ? [...main.microgenres] : [...new Set(releases?.slice(-3).flatMap((r) => r.microgenres) ?? [])].slice(0, 64);
 

@@ -111,8 +111,10 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
   };
   if (signal.aborted) return all({ status: 'timeout', value: null, reason: 'the deadline passed before the read started' });
   let values: unknown;
+  // The read gets its own frozen copy: a read that changes its input cannot change the batch.
+  const asked: readonly string[] = Object.freeze([...slugs]);
   try {
-    const pending = Promise.resolve().then(() => feature.read(slugs, { asOf, signal }));
+    const pending = Promise.resolve().then(() => feature.read(asked, { asOf, signal }));
     values = await new Promise((resolve, reject) => {
       const onAbort = (): void => reject(Object.assign(new Error('deadline'), { timedOut: true }));
       signal.addEventListener('abort', onAbort, { once: true });

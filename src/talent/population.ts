@@ -5,7 +5,7 @@
  * cadence, and percentiles of host features. Fitted once per population; a single artist's
  * profile is scored against the last refresh's fit. Pure.
  */
-import { ACTIVITY_COLUMNS, BASIS_CODE, type ActivityColumn, type FeatureTable } from './feature-table.js';
+import { STANDING_FIELDS, activityColumn, type FeatureTable, type StandingField } from './feature-table.js';
 import type { ActivityBasis } from './activity.js';
 
 /** Values kept per distribution: every value up to this many, an evenly spaced sample above. */
@@ -50,8 +50,8 @@ export interface Distribution {
 
 /**
  * Standing from a percentile: `-ln(share of the population above)`, floored at the top 0.1%. A
- * step up near the top (top 5% to top 1%) counts as much as one from the median to the top 25%:
- * what separates an artist close to breaking out is how few stand above it.
+ * step up near the top (top 5% to top 1%, ln 5) counts as much as one from the median to the top
+ * 10% (also ln 5): what separates an artist close to breaking out is how few stand above it.
  * @example
  * ```ts
  * standing(0.5); // 0.693
@@ -76,13 +76,15 @@ function key(v: number): number {
   return v < 0 ? -hi - 1 : hi;
 }
 
-/** The activity distributions of one basis, one per activity column. */
-export type ActivityDistributions = Readonly<Record<ActivityColumn, Distribution>>;
+/** The activity distributions of one basis, one per standing field (`Now`, `Recent`...). */
+export type ActivityDistributions = Readonly<Record<StandingField, Distribution>>;
 
 /** What the breakout model needs to know of the population. */
 export interface PopulationStats {
   /** Activity distributions per basis, null for a basis no artist has. */
   readonly activity: Readonly<Record<ActivityBasis, ActivityDistributions | null>>;
+  /** Artists with activity from each basis (a basis ranks an artist only among these). */
+  readonly counts: Readonly<Record<ActivityBasis, number>>;
   /**
    * The data's cadence per basis, days: for events, the median over artists of each artist's
    * median gap between days with events (a weekly chart gives 7, daily data 1); for daily
@@ -253,45 +255,50 @@ function medianOf(xs: number[]): number {
  * @example
  * ```ts
  * const stats = fitPopulation(featureTable(features));
- * percentileOf(stats.activity.events!.actNow, 42);
+ * percentileOf(stats.activity.events!.Now, 42);
  * ```
  */
 export function fitPopulation(table: FeatureTable): PopulationStats {
   const c = table.columns;
   const activity = {} as Record<ActivityBasis, ActivityDistributions | null>;
+  const counts = { events: 0, engagement: 0 } as Record<ActivityBasis, number>;
   let eventRows: Int32Array = new Int32Array(0);
-  for (const [basis, code] of Object.entries(BASIS_CODE) as [ActivityBasis, number][]) {
+  for (const basis of ['events', 'engagement'] as const) {
+    const present = c[activityColumn(basis, 'Now')];
     let count = 0;
-    for (let i = 0; i < table.size; i++) if (c.basis[i] === code) count++;
+    for (let i = 0; i < table.size; i++) if (present[i] === present[i]) count++;
+    counts[basis] = count;
     if (count === 0) {
       activity[basis] = null;
       continue;
     }
     const rows = new Int32Array(count);
-    for (let i = 0, j = 0; i < table.size; i++) if (c.basis[i] === code) rows[j++] = i;
+    for (let i = 0, j = 0; i < table.size; i++) if (present[i] === present[i]) rows[j++] = i;
     if (basis === 'events') eventRows = rows;
     // Every activity column has a value on every row of its basis: sample the rows once.
     const sample = evenly(rows, QUANTILE_SAMPLE);
-    const dists = {} as Record<ActivityColumn, Distribution>;
+    const dists = {} as Record<StandingField, Distribution>;
     const picked = new Float64Array(sample.length);
-    for (const col of Object.keys(ACTIVITY_COLUMNS) as ActivityColumn[]) {
-      for (let k = 0; k < sample.length; k++) picked[k] = c[col][sample[k]!]!;
-      dists[col] = sampleDistribution(picked, null, count);
+    for (const field of STANDING_FIELDS) {
+      const col = c[activityColumn(basis, field)];
+      for (let k = 0; k < sample.length; k++) picked[k] = col[sample[k]!]!;
+      dists[field] = sampleDistribution(picked, null, count);
     }
     activity[basis] = dists;
   }
   const gaps: number[] = [];
-  for (const i of evenly(eventRows, QUANTILE_SAMPLE)) if (!Number.isNaN(c.medianGapDays[i]!)) gaps.push(c.medianGapDays[i]!);
+  for (const i of evenly(eventRows, QUANTILE_SAMPLE)) if (!Number.isNaN(c.evMedianGapDays[i]!)) gaps.push(c.evMedianGapDays[i]!);
   // Cadence within a day and a month: a feed of several events a day is daily, a monthly one no sparser.
   const eventCadence = gaps.length ? Math.min(28, Math.max(1, Math.round(medianOf(gaps)))) : 1;
   const host = new Map<string, Distribution>();
   for (const [name, col] of table.host) host.set(name, sampleDistribution(col, null));
-  return { activity, cadenceDays: { events: eventCadence, engagement: 1 }, host };
+  return { activity, counts, cadenceDays: { events: eventCadence, engagement: 1 }, host };
 }
 
 /** Statistics before any population was seen: no distribution, a daily cadence. */
 export const PRIOR_POPULATION: PopulationStats = Object.freeze({
   activity: Object.freeze({ events: null, engagement: null }),
+  counts: Object.freeze({ events: 0, engagement: 0 }),
   cadenceDays: Object.freeze({ events: 1, engagement: 1 }),
   host: new Map<string, Distribution>(),
 });

@@ -8,8 +8,7 @@ import { clamp01, logistic } from '../core/features/stats.js';
 import { BREAKOUT_INPUTS } from './breakout-model.js';
 import {
   INPUT_SOURCE,
-  STANDING_KEYS,
-  basisSource,
+  activitySources,
   fillBreakoutInputs,
   inputContext,
   inputNames,
@@ -17,7 +16,7 @@ import {
   type InputContext,
 } from './breakout-inputs.js';
 import type { TalentModelConfig } from './model-config.js';
-import type { FeatureColumn, FeatureTable } from './feature-table.js';
+import { hasActivity, type FeatureColumn, type FeatureTable } from './feature-table.js';
 import { PRIOR_POPULATION, fitPopulation, type PopulationStats } from './population.js';
 
 /** Version of the scoring code; stored with every row (with {@link modelVersion}'s suffix when the policy differs from the defaults). */
@@ -250,15 +249,14 @@ function scoringContext(table: FeatureTable, peers: PeerStats, model: TalentMode
     raw: new Float64Array(weights.length),
     weights,
     centers,
-    st: new Float64Array(STANDING_KEYS.length),
+    st: new Float64Array(9),
     weighted: Uint8Array.from(weights, (w) => (w !== 0 ? 1 : 0)),
   };
 }
 
 /** Log-odds of row `i`'s breakout (NaN without activity evidence); fills `ctx.x` (and `ctx.raw` when `withRaw`). */
 function breakoutLogit(table: FeatureTable, i: number, ctx: ScoringContext, withRaw: boolean): number {
-  const b = table.columns.basis[i]!;
-  if (b !== b) return Number.NaN;
+  if (!hasActivity(table, i)) return Number.NaN;
   // The population path computes only the weighted inputs; an input of weight 0 adds exactly 0.
   fillBreakoutInputs(table, i, ctx.inputs, ctx.st, ctx.x, withRaw ? ctx.raw : undefined, withRaw ? undefined : ctx.weighted);
   let logit = ctx.model.breakout.intercept;
@@ -284,7 +282,10 @@ export function breakoutInputVector(table: FeatureTable, i: number, peers: PeerS
 /** Confidence: the share of evidence available, halved at most for a short history (docs/scoring.md). */
 function confidenceOf(table: FeatureTable, i: number, model: TalentModelConfig): number {
   const c = table.columns;
-  const span = c.observedSpanDays[i]!;
+  const ev = c.evObservedSpanDays[i]!;
+  const en = c.enObservedSpanDays[i]!;
+  // The longest history any activity source showed.
+  const span = ev !== ev ? en : en !== en ? ev : Math.max(ev, en);
   const age = c.careerAgeDays[i]!;
   const known = age !== age ? span : Math.max(age, span);
   const history = known !== known ? 1 : 0.5 + 0.5 * Math.min(1, (known + 1) / model.stayingDays);
@@ -448,7 +449,7 @@ export function explainRow(table: FeatureTable, i: number, peers: PeerStats, mod
   const logit = breakoutLogit(table, i, ctx, true);
   const breakout = Number.isNaN(logit) || Number.isNaN(momentum) ? Number.NaN : logistic(logit);
   if (!Number.isNaN(breakout)) {
-    const basis = basisSource(table, i);
+    const basis = activitySources(table, i, ctx.inputs);
     inputNames(table).forEach((name, k) => {
       const builtIn = k < BREAKOUT_INPUTS.length;
       const x = s.x[k]!;

@@ -4,7 +4,7 @@
  * each read) and the features it derives from them.
  */
 import type { ItemStatus } from '../core/gateway/outcome.js';
-import type { ActivityProfile } from './activity.js';
+import type { ActivityBasis, ActivityProfile } from './activity.js';
 import type {
   Article,
   ArtistNetwork,
@@ -120,11 +120,11 @@ export interface ArtistFeatures {
   /** Log growth of weekly event weight, recent window vs the one before (with the floor). */
   readonly eventGrowth: number | null;
   /**
-   * Activity over the breakout model's windows, in the source's units: from Fusion's organic
-   * engagement when the artist has a known day in the history window, else from RCF events (type
-   * weighted). Null without either: no activity evidence.
+   * Activity over the breakout model's windows, per source, in the source's units: from RCF events
+   * (type weighted) and from Fusion's organic engagement. Each is null without an observation in
+   * the history window; both null means no activity evidence.
    */
-  readonly activity: ActivityProfile | null;
+  readonly activity: Readonly<Record<ActivityBasis, ActivityProfile | null>>;
   /** Distinct regions of the artist's events in the recent window (null when no event carries a region). */
   readonly regions: number | null;
   /** Of those, regions with no event in the history before the window. */

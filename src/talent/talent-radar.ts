@@ -134,6 +134,8 @@ export class TalentRadar {
   readonly #host: readonly HostFeatureSpec[];
   #model: TalentModelConfig;
   #peers: PeerStats | null = null;
+  /** The instant `#peers` were fitted as of (a refresh that scored nobody keeps older peers). */
+  #peersAsOf: string | null = null;
   #refreshedAsOf: string | null = null;
 
   constructor(deps: TalentRadarDeps) {
@@ -202,7 +204,7 @@ export class TalentRadar {
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal);
     // The last refresh's peers only when they are as of the same instant: others would leak.
-    const samePeers = options.population === undefined && this.#peers !== null && this.#refreshedAsOf === asOf.toISOString();
+    const samePeers = options.population === undefined && this.#peers !== null && this.#peersAsOf === asOf.toISOString();
     const peers = samePeers ? this.#peers! : fitPeerStats(featureTable(features, this.#host), this.#model);
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
@@ -221,8 +223,10 @@ export class TalentRadar {
     if (!Array.isArray(outcomes)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'outcomes must be an array');
     const byInstant = new Map<number, LabelledOutcome[]>();
     outcomes.forEach((e, i) => {
-      if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean') throw new SceneRadarError('TALENT_VALIDATION_ERROR', `outcomes.${i}: expected { artistSlug, asOf, label: boolean }`);
-      const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(), 'TALENT_VALIDATION_ERROR').getTime();
+      if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean' || e.asOf === undefined) {
+        throw new SceneRadarError('TALENT_VALIDATION_ERROR', `outcomes.${i}: expected { artistSlug, asOf: Date, label: boolean }`, { details: [{ code: 'invalid_type', path: ['outcomes', String(i)], message: 'Expected { artistSlug, asOf, label }' }] });
+      }
+      const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').getTime();
       (byInstant.get(t) ?? byInstant.set(t, []).get(t)!).push(e);
     });
     const examples: CalibrationExample[] = [];
@@ -322,9 +326,12 @@ export class TalentRadar {
     for (let i = 0; i < rows.length; i += CHUNK) await stores.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
     if (gone.length) await stores.talent_radar_artists.delete(gone);
     await this.#writeRollups(await stores.talent_radar_artists.scan(), nowIso, heats);
-    // Peers fitted while the activity sources were down would be empty: keep the previous ones.
-    const enough = Object.values(peers.overall).some((st) => st.n >= this.#model.minBandPeers);
-    if (enough || this.#peers === null) this.#peers = peers;
+    // The peers of the scores just written, whatever the population's size; only a refresh that
+    // scored nobody (the activity sources were down) keeps the previous ones, as of their own instant.
+    if (rows.length > 0 || this.#peers === null) {
+      this.#peers = peers;
+      this.#peersAsOf = at.toISOString();
+    }
     this.#refreshedAsOf = at.toISOString();
     await this.aggregator.clearCache();
     return { asOf: at.toISOString(), universe: 'ok', universeReason: null, artists: slugs.length, scored: rows.length, insufficient, kept, unscored, reads, durationMs: Math.round(performance.now() - started) };

@@ -131,6 +131,12 @@ export interface BreakoutExplanation {
   readonly horizonDays: number;
   /** Intercept of the logistic model (log-odds). */
   readonly intercept: number;
+  /**
+   * What the activity inputs were ranked against: the last refresh's population, or no population
+   * yet (`prior`: before any refresh the standings are unknown and add nothing, so the score leans
+   * on the other inputs alone; read it as provisional).
+   */
+  readonly peers: 'population' | 'prior';
   /** Inputs (contribution in log-odds; score = logistic(intercept + sum)). */
   readonly signals: readonly SignalContribution[];
 }
