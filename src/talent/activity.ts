@@ -148,10 +148,10 @@ export function eventActivity(
     if (!(t <= asOfMs)) continue;
     const back = Math.floor((asOfMs - t) / DAY_MS);
     if (back >= w.historyDays + w.windowDays) continue;
-    if (back > oldest) oldest = back;
-    // A type weighted 0 is not activity at all: no presence, no recency, no gap.
+    // A type weighted 0 is not activity at all: no presence, no recency, no gap, no span.
     const typeWeight = typeWeights[e.type] ?? 1;
     if (typeWeight === 0) continue;
+    if (back > oldest) oldest = back;
     perDay.set(back, (perDay.get(back) ?? 0) + Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight));
   }
   if (perDay.size === 0) return null;

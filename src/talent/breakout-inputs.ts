@@ -36,6 +36,9 @@ export const INPUT_SOURCE: Readonly<Record<BreakoutInput, string>> = {
 export const INPUT_INDEX: Readonly<Record<BreakoutInput, number>> = Object.freeze(Object.fromEntries(BREAKOUT_INPUTS.map((f, i) => [f, i])) as Record<BreakoutInput, number>);
 const I = INPUT_INDEX;
 
+/** The activity inputs: level, growth, acceleration, peak, staying power and recency. */
+const ACTIVITY_INPUT_COUNT = 9;
+
 /** Pseudo-periods (at a 50% presence) added to staying power, so one sighting is not "always there". */
 const STAYING_PRIOR_PERIODS = 2;
 const YEAR_DAYS = 365.25;
@@ -50,6 +53,20 @@ interface BasisContext {
   readonly count: number;
   /** The table's standing columns of this source, in {@link STANDING_FIELDS} order. */
   readonly cols: readonly Float64Array[];
+  /** Its `Now` column (present exactly when the artist has this source). */
+  readonly now: Float64Array;
+  /** Its distributions one by one (null without), for the hot loop. */
+  readonly dNow: Distribution | null;
+  readonly dRecent: Distribution | null;
+  readonly dPrevious: Distribution | null;
+  readonly dQuarter: Distribution | null;
+  readonly dQuarterBefore: Distribution | null;
+  readonly dPeak: Distribution | null;
+  readonly recent: Float64Array;
+  readonly previous: Float64Array;
+  readonly quarter: Float64Array;
+  readonly quarterBefore: Float64Array;
+  readonly peak: Float64Array;
   readonly presentDays: Float64Array;
   readonly presentDaysYear: Float64Array;
   readonly observedSpan: Float64Array;
@@ -77,6 +94,10 @@ export interface InputContext {
   readonly nowDays: number;
   /** The recent window, days. */
   readonly windowDays: number;
+  /** Scratch for averaging several sources' readings (no allocation per row). */
+  readonly sum: Float64Array;
+  /** Scratch: how many readings each input had. */
+  readonly count: Uint8Array;
 }
 
 /** Resolves the context of a table's rows. */
@@ -89,6 +110,18 @@ export function inputContext(table: FeatureTable, population: PopulationStats, m
       dists: d ? STANDING_FIELDS.map((f) => d[f]) : null,
       count: population.counts[b],
       cols: STANDING_FIELDS.map((f) => c[activityColumn(b, f)]),
+      now: c[activityColumn(b, 'Now')],
+      recent: c[activityColumn(b, 'Recent')],
+      previous: c[activityColumn(b, 'Previous')],
+      quarter: c[activityColumn(b, 'Quarter')],
+      quarterBefore: c[activityColumn(b, 'QuarterBefore')],
+      peak: c[activityColumn(b, 'Peak')],
+      dNow: d ? d.Now : null,
+      dRecent: d ? d.Recent : null,
+      dPrevious: d ? d.Previous : null,
+      dQuarter: d ? d.Quarter : null,
+      dQuarterBefore: d ? d.QuarterBefore : null,
+      dPeak: d ? d.Peak : null,
       presentDays: c[activityColumn(b, 'PresentDays')],
       presentDaysYear: c[activityColumn(b, 'PresentDaysYear')],
       observedSpan: c[activityColumn(b, 'ObservedSpanDays')],
@@ -106,6 +139,8 @@ export function inputContext(table: FeatureTable, population: PopulationStats, m
     historyDays: model.historyDays,
     nowDays: model.nowDays,
     windowDays: model.windowDays,
+    sum: new Float64Array(ACTIVITY_INPUT_COUNT),
+    count: new Uint8Array(ACTIVITY_INPUT_COUNT),
   };
 }
 
@@ -127,12 +162,14 @@ const S_PEAK = 5;
 export function activityBases(table: FeatureTable, i: number, ctx: InputContext): number {
   let has = 0;
   let ranked = 0;
-  ctx.bases.forEach((b, k) => {
-    const v = b.cols[S_NOW]![i]!;
-    if (v !== v) return;
+  const bases = ctx.bases;
+  for (let k = 0; k < bases.length; k++) {
+    const b = bases[k]!;
+    const v = b.now[i]!;
+    if (v !== v) continue;
     has |= 1 << k;
     if (b.count >= ctx.minPeers) ranked |= 1 << k;
-  });
+  }
   return ranked || has;
 }
 
@@ -157,18 +194,17 @@ const ACTIVITY_INPUTS = [I.level_now, I.level_month, I.growth_month, I.growth_qu
 
 /** Row `i`'s activity inputs as one source reads them, into `into` (9 values, {@link ACTIVITY_INPUTS} order). */
 function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: InputContext, into: Float64Array): void {
-  const d = b.dists;
-  const now = stand(d?.[S_NOW], b.cols[S_NOW]![i]!);
-  const month = stand(d?.[S_RECENT], b.cols[S_RECENT]![i]!);
-  const growth = month - stand(d?.[S_PREVIOUS], b.cols[S_PREVIOUS]![i]!);
+  const now = stand(b.dNow, b.now[i]!);
+  const month = stand(b.dRecent, b.recent[i]!);
+  const growth = month - stand(b.dPrevious, b.previous[i]!);
   into[0] = now;
   into[1] = month;
   into[2] = growth;
-  into[3] = stand(d?.[S_QUARTER], b.cols[S_QUARTER]![i]!) - stand(d?.[S_QUARTER_BEFORE], b.cols[S_QUARTER_BEFORE]![i]!);
+  into[3] = stand(b.dQuarter, b.quarter[i]!) - stand(b.dQuarterBefore, b.quarterBefore[i]!);
   // Standings share one scale whatever the window: this week above the month, beyond the month's
   // own rise over the month before, is a rise that is speeding up.
   into[4] = now - month - growth;
-  into[5] = stand(d?.[S_PEAK], b.cols[S_PEAK]![i]!);
+  into[5] = stand(b.dPeak, b.peak[i]!);
   // Presence is counted in the data's own periods: the population's cadence once fitted; before
   // any population, the artist's own median gap (else daily).
   const own = b.medianGap[i]!;
@@ -192,18 +228,37 @@ function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: Input
 export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputContext, scratch: Float64Array, out: Float64Array, raw?: Float64Array, only?: Uint8Array): void {
   const c = table.columns;
   const mask = activityBases(table, i, ctx);
-  let n = 0;
-  for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = 0;
   let first: BasisContext | null = null;
-  for (let k = 0; k < ctx.bases.length; k++) {
-    if (!(mask & (1 << k))) continue;
-    const b = ctx.bases[k]!;
-    first ??= b;
-    basisInputs(table, i, b, ctx, scratch);
-    for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!]! += scratch[a]!;
-    n++;
+  if (mask === (mask & -mask)) {
+    // One source (the common case): its reading as it is.
+    for (let k = 0; k < ctx.bases.length; k++) {
+      if (!(mask & (1 << k))) continue;
+      first = ctx.bases[k]!;
+      basisInputs(table, i, first, ctx, scratch);
+      for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = scratch[a]!;
+    }
+    if (first === null) for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = Number.NaN;
+  } else {
+    // Several: each input is the mean of the readings that have a value (a source without a
+    // distribution yet reads no standing, and must not blank the others').
+    const { sum, count } = ctx;
+    sum.fill(0);
+    count.fill(0);
+    for (let k = 0; k < ctx.bases.length; k++) {
+      if (!(mask & (1 << k))) continue;
+      const b = ctx.bases[k]!;
+      first ??= b;
+      basisInputs(table, i, b, ctx, scratch);
+      for (let a = 0; a < ACTIVITY_INPUTS.length; a++) {
+        const v = scratch[a]!;
+        if (v === v) {
+          sum[a]! += v;
+          count[a]!++;
+        }
+      }
+    }
+    for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = count[a] ? sum[a]! / count[a]! : Number.NaN;
   }
-  for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = n ? out[ACTIVITY_INPUTS[a]!]! / n : Number.NaN;
 
   const age = c.careerAgeDays[i]!;
   if (!only || only[I.career_age]) out[I.career_age] = log1p(age / YEAR_DAYS);

@@ -48,13 +48,14 @@ function firstKnownBack(series: DenseSeries, end: string): number {
 }
 
 /** Weighted events per week in `[from, to)` (epoch ms). */
-function eventWeight(events: readonly RcfEvent[], fromMs: number, toMs: number): { weight: number; days: Set<string> } {
+function eventWeight(events: readonly RcfEvent[], fromMs: number, toMs: number, typeWeights: Readonly<Partial<Record<RcfEvent['type'], number>>>): { weight: number; days: Set<string> } {
   let weight = 0;
   const days = new Set<string>();
   for (const e of events) {
     const t = parseInstant(e.at);
-    if (t >= fromMs && t < toMs) {
-      weight += Math.min(MAX_EVENT_WEIGHT, e.weight);
+    const typeWeight = typeWeights[e.type] ?? 1;
+    if (t >= fromMs && t < toMs && typeWeight !== 0) {
+      weight += Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight);
       days.add(dayOfObservation(t));
     }
   }
@@ -143,8 +144,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const events = signals.events;
   if (events) {
     const weeks = W / 7;
-    const recent = eventWeight(events, untilMs - W * DAY_MS, untilMs);
-    const previous = eventWeight(events, untilMs - 2 * W * DAY_MS, untilMs - W * DAY_MS);
+    const recent = eventWeight(events, untilMs - W * DAY_MS, untilMs, model.eventTypeWeights);
+    const previous = eventWeight(events, untilMs - 2 * W * DAY_MS, untilMs - W * DAY_MS, model.eventTypeWeights);
     eventRate = recent.weight / weeks;
     eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
     eventsRecently = recent.days.size + previous.days.size > 0;

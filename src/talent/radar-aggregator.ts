@@ -285,7 +285,7 @@ export class RadarAggregator {
         confidence: artist.confidence,
         sources: signals.reads,
         momentum: { score: artist.momentum, peers: radar.peers ? 'population' : 'prior', signals: scores.momentumSignals },
-        breakout: { score: artist.breakout_score, event: model.breakout.event, horizonDays: model.breakout.horizonDays, intercept: model.breakout.intercept, peers: radar.peers ? 'population' : 'prior', signals: scores.breakoutSignals },
+        breakout: { score: artist.breakout_score, event: model.breakout.event, horizonDays: model.breakout.horizonDays, intercept: model.breakout.intercept, peers: peers.relative.activity.events || peers.relative.activity.engagement ? 'population' : 'prior', signals: scores.breakoutSignals },
         risk: { score: artist.risk_score, signals: scores.riskSignals },
       },
     };
