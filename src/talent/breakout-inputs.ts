@@ -192,19 +192,23 @@ const log1p = (x: number): number => (x === x ? Math.log1p(x) : Number.NaN);
 /** The activity inputs (level, growth, acceleration, peak, staying power, recency), in input order. */
 const ACTIVITY_INPUTS = [I.level_now, I.level_month, I.growth_month, I.growth_quarter, I.acceleration, I.peak, I.staying_power, I.staying_year, I.recency] as const;
 
-/** Row `i`'s activity inputs as one source reads them, into `into` (9 values, {@link ACTIVITY_INPUTS} order). */
-function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: InputContext, into: Float64Array): void {
+/**
+ * Row `i`'s activity inputs as one source reads them, into `into` (9 values, {@link ACTIVITY_INPUTS}
+ * order). With `only`, a quarter or peak input the model gives no weight is left NaN: two fewer
+ * percentile lookups per row under the default model.
+ */
+function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: InputContext, into: Float64Array, only?: Uint8Array): void {
   const now = stand(b.dNow, b.now[i]!);
   const month = stand(b.dRecent, b.recent[i]!);
   const growth = month - stand(b.dPrevious, b.previous[i]!);
   into[0] = now;
   into[1] = month;
   into[2] = growth;
-  into[3] = stand(b.dQuarter, b.quarter[i]!) - stand(b.dQuarterBefore, b.quarterBefore[i]!);
+  into[3] = only && !only[I.growth_quarter] ? Number.NaN : stand(b.dQuarter, b.quarter[i]!) - stand(b.dQuarterBefore, b.quarterBefore[i]!);
   // Standings share one scale whatever the window: this week above the month, beyond the month's
   // own rise over the month before, is a rise that is speeding up.
   into[4] = now - month - growth;
-  into[5] = stand(b.dPeak, b.peak[i]!);
+  into[5] = only && !only[I.peak] ? Number.NaN : stand(b.dPeak, b.peak[i]!);
   // Presence is counted in the data's own periods: the population's cadence once fitted; before
   // any population, the artist's own median gap (else daily).
   const own = b.medianGap[i]!;
@@ -222,8 +226,8 @@ function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: Input
  * order (a standing within the population, or the value itself for a `raw` one). The activity
  * inputs are the mean of each source's reading ({@link activityBases}); `scratch` (9 values) holds
  * one source's. With `raw`, also each input's raw value in its own unit (the first source's for
- * activity; docs/scoring.md). With `only`, inputs whose entry is 0 are left as they are: the
- * population path skips the inputs the model gives no weight. No allocation.
+ * activity; docs/scoring.md). With `only`, inputs whose entry is 0 are not computed (left as they
+ * are, or NaN): the population path skips the inputs the model gives no weight. No allocation.
  */
 export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputContext, scratch: Float64Array, out: Float64Array, raw?: Float64Array, only?: Uint8Array): void {
   const c = table.columns;
@@ -234,7 +238,7 @@ export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputCon
     for (let k = 0; k < ctx.bases.length; k++) {
       if (!(mask & (1 << k))) continue;
       first = ctx.bases[k]!;
-      basisInputs(table, i, first, ctx, scratch);
+      basisInputs(table, i, first, ctx, scratch, only);
       for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = scratch[a]!;
     }
     if (first === null) for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = Number.NaN;
@@ -248,7 +252,7 @@ export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputCon
       if (!(mask & (1 << k))) continue;
       const b = ctx.bases[k]!;
       first ??= b;
-      basisInputs(table, i, b, ctx, scratch);
+      basisInputs(table, i, b, ctx, scratch, only);
       for (let a = 0; a < ACTIVITY_INPUTS.length; a++) {
         const v = scratch[a]!;
         if (v === v) {
