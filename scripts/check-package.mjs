@@ -25,8 +25,11 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // 250 KiB for the Scenes Engine and core, plus 35 KiB for the tabular adapter entry, 60 KiB for
 // the Talent Radar, and 80 KiB for the HTTP API kit and the Node glue (each ships as ESM, CJS and
 // two .d.ts files; the response schemas' types are most of it). Measured 409 KiB in total.
-// Plus 45 KiB for the backtest harness entry, `scene-radar/backtest` (measured 40.5 KiB packed).
-const BUDGET_KB = 475;
+// Plus 45 KiB for the backtest harness entry, `scene-radar/backtest` (measured 40.5 KiB packed),
+// and 55 KiB for issue 11's breakout model (activity, population, inputs, host features, the
+// fitted default model and the calibration report, with their types), slugs in any script and the
+// tabular adapter's aggregation step. Measured 511 KiB in total.
+const BUDGET_KB = 530;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
