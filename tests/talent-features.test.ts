@@ -9,6 +9,8 @@ import {
   TalentModelConfigSchema,
   addDays,
   extractFeatures,
+  isSceneRadarError,
+  resolveConfig,
   type Article,
   type ArtistFeatures,
   type ArtistSignals,
@@ -162,6 +164,18 @@ describe('events (RCF)', () => {
     const weighted = TalentModelConfigSchema.parse({ eventTypeWeights: { chart_entry: 3, live_show: 0 } });
     expect(extractFeatures(signals({ events }), model).activity.events?.now).toBe(30);
     expect(extractFeatures(signals({ events }), weighted).activity.events?.now).toBe(40);
+  });
+
+  it('an event type weight for a type RCF does not have, or out of 0-1000, is a configuration error', () => {
+    for (const eventTypeWeights of [{ tiktok_view: 2 }, { chart_entry: -1 }, { chart_entry: 1001 }, { chart_entry: Number.NaN }]) {
+      let error: unknown;
+      try {
+        resolveConfig({ talent: { model: { eventTypeWeights } } } as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(isSceneRadarError(error) && error.code, JSON.stringify(eventTypeWeights)).toBe('CONFIG_INVALID');
+    }
   });
 
   it('breadth: distinct regions in the window; spread: of those, regions never seen before it (null for a debut)', () => {

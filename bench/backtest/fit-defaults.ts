@@ -78,9 +78,10 @@ function modelModule(fit: CalibrationResult): string {
  * (bench/backtest/fit-defaults.ts): do not edit by hand. Its fit and out-of-time validation are in
  * bench/backtests/default-model-fit.json, and docs/scoring.md explains every input.
  */
+import type { BreakoutModelData } from './breakout-model-data.js';
 
 /** The default breakout model: fitted on the training windows of protocols A and C together (docs/backtests.md). */
-export const DEFAULT_BREAKOUT_MODEL = {
+export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
   intercept: ${round(m.intercept)},
   inputs: {
 ${terms}
@@ -94,7 +95,7 @@ ${terms}
     l2: ${m.provenance.l2},
     recalibrated: ${m.provenance.recalibrated},
   },
-} as const;
+};
 `;
 }
 

@@ -6,9 +6,11 @@
  * `setBreakoutModel()`.
  */
 import { z } from 'zod';
+import type { BreakoutInputMap } from './breakout-model-data.js';
 import { DEFAULT_BREAKOUT_MODEL } from './default-breakout-model.js';
 
 export { DEFAULT_BREAKOUT_MODEL };
+export type { BreakoutInputMap, BreakoutModelData, BreakoutTermData } from './breakout-model-data.js';
 
 /**
  * The breakout model's built-in inputs, in a stable order (docs/scoring.md defines each). Every
@@ -35,6 +37,10 @@ export const BREAKOUT_INPUTS = [
 ] as const;
 /** A built-in breakout input. */
 export type BreakoutInput = (typeof BREAKOUT_INPUTS)[number];
+
+// The list and the documented map name the same inputs: a compile error otherwise.
+const SAME_INPUTS: [BreakoutInput, keyof BreakoutInputMap<unknown>] extends [keyof BreakoutInputMap<unknown>, BreakoutInput] ? true : never = true;
+void SAME_INPUTS;
 
 /** Largest absolute weight, centre or intercept a model may hold (a raw host feature's centre can be a follower count). */
 const BOUND = 1e12;
@@ -63,7 +69,7 @@ const term = (input: BreakoutInput) => BreakoutTermSchema.default(() => ({ ...DE
 
 /** The built-in inputs' terms; each defaults to the published default model's. */
 export const BreakoutInputsSchema = z
-  .object(Object.fromEntries(BREAKOUT_INPUTS.map((i) => [i, term(i)])) as { [K in BreakoutInput]: ReturnType<typeof term> })
+  .object(Object.fromEntries(BREAKOUT_INPUTS.map((i) => [i, term(i)])) as { [K in keyof BreakoutInputMap<unknown>]: ReturnType<typeof term> })
   .strict();
 
 /** Where a model's weights came from (kept with the model for the docs and the host's records; not used in scoring). */

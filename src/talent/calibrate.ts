@@ -138,13 +138,25 @@ export interface CalibrationValidation {
   /** The penalty chosen. */
   readonly l2: number;
   /** Every penalty tried: mean validation log-loss and mean AUC over the folds. */
-  readonly grid: readonly { readonly l2: number; readonly logLoss: number; readonly meanAuc: number | null }[];
+  readonly grid: readonly {
+    /** The penalty. */
+    readonly l2: number;
+    /** Mean validation log-loss over the folds. */
+    readonly logLoss: number;
+    /** Mean validation AUC over the folds (null when undefined). */
+    readonly meanAuc: number | null;
+  }[];
   /** The folds at the chosen penalty. */
   readonly folds: readonly CalibrationFold[];
   /** Out-of-time predictions of the fold models (each trained on the past only), before recalibration. */
   readonly outOfTime: OutOfTimeFigures | null;
   /** Platt scaling fitted on those predictions (`p = logistic(slope x logit + offset)`) and folded into the weights, or null. */
-  readonly recalibration: { readonly slope: number; readonly offset: number } | null;
+  readonly recalibration: {
+    /** Multiplies the fold models' log-odds. */
+    readonly slope: number;
+    /** Added to the log-odds after the slope. */
+    readonly offset: number;
+  } | null;
   /** The same out-of-time predictions after recalibration (in-sample for the two Platt parameters). */
   readonly recalibrated: OutOfTimeFigures | null;
   /** Whether the final fit converged. */

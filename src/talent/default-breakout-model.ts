@@ -4,9 +4,10 @@
  * (bench/backtest/fit-defaults.ts): do not edit by hand. Its fit and out-of-time validation are in
  * bench/backtests/default-model-fit.json, and docs/scoring.md explains every input.
  */
+import type { BreakoutModelData } from './breakout-model-data.js';
 
 /** The default breakout model: fitted on the training windows of protocols A and C together (docs/backtests.md). */
-export const DEFAULT_BREAKOUT_MODEL = {
+export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
   intercept: -3.332423,
   inputs: {
     level_now: { weight: 0.450055, center: 1.179852 },
@@ -35,4 +36,4 @@ export const DEFAULT_BREAKOUT_MODEL = {
     l2: 0.003,
     recalibrated: true,
   },
-} as const;
+};

@@ -55,16 +55,27 @@ export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 
 /** The activity profile fields held in columns (each basis has its own copy: `ev*`, `en*`). */
 export const ACTIVITY_FIELDS = {
+  /** Activity over the last `nowDays` days. */
   Now: 'now',
+  /** Activity over the last `windowDays` days. */
   Recent: 'recent',
+  /** Activity over the `windowDays` days before those. */
   Previous: 'previous',
+  /** Activity over the last `quarterDays` days. */
   Quarter: 'quarter',
+  /** Activity over the `quarterDays` days before those. */
   QuarterBefore: 'quarterBefore',
+  /** Largest single-day activity over the last `historyDays` days. */
   Peak: 'peak',
+  /** Distinct days with activity in the last `stayingDays` days. */
   PresentDays: 'presentDays',
+  /** Distinct days with activity in the last `historyDays` days. */
   PresentDaysYear: 'presentDaysYear',
+  /** Days back to the earliest day the source showed in the history. */
   ObservedSpanDays: 'observedSpanDays',
+  /** Days since the most recent day with activity. */
   DaysSinceLast: 'daysSinceLast',
+  /** Median gap, in days, between consecutive days with events. */
   MedianGapDays: 'medianGapDays',
 } as const;
 /** An activity field's column suffix. */
@@ -76,7 +87,12 @@ export const STANDING_FIELDS = ['Now', 'Recent', 'Previous', 'Quarter', 'Quarter
 export type StandingField = (typeof STANDING_FIELDS)[number];
 
 /** Column prefix of each activity basis. */
-export const BASIS_PREFIX = { events: 'ev', engagement: 'en' } as const;
+export const BASIS_PREFIX = {
+  /** RCF events. */
+  events: 'ev',
+  /** Fusion engagement. */
+  engagement: 'en',
+} as const;
 
 /** The column of `field` for `basis` (`evNow`, `enPeak`...). */
 export const activityColumn = (basis: keyof typeof BASIS_PREFIX, field: ActivityField): FeatureColumn => `${BASIS_PREFIX[basis]}${field}`;

@@ -5,10 +5,12 @@
  * fits a breakout model from the host's own history); docs/scoring.md gives each formula.
  */
 import { z } from 'zod';
-import { RcfEventTypeSchema } from '../contracts/payloads.js';
+import type { RcfEventType } from '../contracts/payloads.js';
 import { BreakoutModelSchema } from './breakout-model.js';
 
 const days = (def: number) => z.number().int().min(1).max(3650).default(def);
+/** An RCF event type's weight in activity (left out: 1). */
+const eventWeight = z.number().min(0).max(1000).optional();
 const unit = (def: number) => z.number().min(0).max(1).default(def);
 
 /** Weights of the momentum components (renormalised over the components with evidence). */
@@ -62,7 +64,23 @@ export const TalentModelConfigSchema = z
      * Weight of each RCF event type in activity (a chart entry and a radio play are both
      * activity; a host may count some kinds more). Types left out weigh 1. @default every type 1
      */
-    eventTypeWeights: z.partialRecord(RcfEventTypeSchema, z.number().min(0).max(1000)).default(() => ({})),
+    eventTypeWeights: z
+      .object({
+        /** A playlist add. @default 1 */
+        playlist_add: eventWeight,
+        /** A radio play. @default 1 */
+        radio_play: eventWeight,
+        /** A chart entry. @default 1 */
+        chart_entry: eventWeight,
+        /** A social spike. @default 1 */
+        social_spike: eventWeight,
+        /** A sync placement. @default 1 */
+        sync_placement: eventWeight,
+        /** A live show. @default 1 */
+        live_show: eventWeight,
+      } satisfies Record<RcfEventType, typeof eventWeight>)
+      .strict()
+      .default(() => ({})),
     /** Tastemaker links younger than this count as new, days. @default 60 */
     newLinkDays: days(60),
     /** Data older than this (days before the last complete day) starts to count as stale. @default 7 */

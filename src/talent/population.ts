@@ -13,7 +13,7 @@ export const QUANTILE_SAMPLE = 4096;
 
 /**
  * A distribution, as its distinct sorted values with the count of values below and equal to
- * each: all of them for small populations, an evenly spaced sample of {@link QUANTILE_SAMPLE} rows
+ * each: all of them for small populations, an evenly spaced sample of `QUANTILE_SAMPLE` (4,096) rows
  * for large ones (percentile error about 1% at a million artists). A percentile is one binary
  * search.
  */
@@ -37,7 +37,7 @@ export interface Distribution {
   readonly key0: number;
   /** Buckets per unit of `key`. */
   readonly scale: number;
-  /** Standing ({@link standing}) of a value equal to `values[j]`. */
+  /** Standing (`-ln(share above)`) of a value equal to `values[j]`. */
   readonly standingAt: Float64Array;
   /** Standing of a value between `values[j - 1]` and `values[j]` (index `values.length`: above them all). */
   readonly standingBelow: Float64Array;
@@ -112,7 +112,7 @@ export function percentileOf(d: Distribution, v: number): number {
 }
 
 /**
- * {@link standing} of {@link percentileOf}, from values precomputed per distinct value (no
+ * `standing` of {@link percentileOf}, from values precomputed per distinct value (no
  * logarithm per lookup: a million artists are looked up ten times each per refresh).
  * @example
  * ```ts
@@ -223,7 +223,7 @@ function evenly(rows: Int32Array, m: number): Int32Array {
   return out;
 }
 
-/** The distribution of `column` over `rows` (every row when null), sampled to {@link QUANTILE_SAMPLE}; `stands` overrides the count it stands for. */
+/** The distribution of `column` over `rows` (every row when null), sampled to `QUANTILE_SAMPLE` (4,096); `stands` overrides the count it stands for. */
 function sampleDistribution(column: Float64Array, rows: Int32Array | null, stands?: number): Distribution {
   let n = 0;
   const len = rows ? rows.length : column.length;
@@ -251,7 +251,7 @@ function medianOf(xs: number[]): number {
 
 /**
  * Fits the population statistics of the breakout model on a feature table: one pass to find each
- * basis' rows, then per column a sort of at most {@link QUANTILE_SAMPLE} values.
+ * basis' rows, then per column a sort of at most `QUANTILE_SAMPLE` (4,096) values.
  * @example
  * ```ts
  * const stats = fitPopulation(featureTable(features));

@@ -54,7 +54,7 @@ export const RISK_COMPONENTS = ['decline', 'incoherence', 'drift', 'paid_depende
 /** A risk component. */
 export type RiskComponent = (typeof RISK_COMPONENTS)[number];
 
-/** Where each momentum and risk signal comes from (breakout inputs: {@link INPUT_SOURCE}). */
+/** Where each momentum and risk signal comes from (breakout inputs: `INPUT_SOURCE` of talent/breakout-inputs). */
 export const SIGNAL_SOURCE: Record<MomentumComponent | RiskComponent, string> = {
   engagement_growth: 'fusion',
   engagement_acceleration: 'fusion',

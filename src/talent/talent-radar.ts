@@ -109,7 +109,14 @@ export interface CalibrationData {
   /** Examples with their model inputs, for {@link fitBreakoutModel}. */
   readonly examples: readonly CalibrationExample[];
   /** Outcomes left out because the artist could not be scored, with why. */
-  readonly skipped: readonly { readonly artistSlug: string; readonly asOf: string; readonly reason: string }[];
+  readonly skipped: readonly {
+    /** The outcome's artist. */
+    readonly artistSlug: string;
+    /** The outcome's instant. */
+    readonly asOf: string;
+    /** Why it gave no example (no activity evidence as of then, a failed read...). */
+    readonly reason: string;
+  }[];
 }
 
 const CHUNK = 1_000;
@@ -266,7 +273,10 @@ export class TalentRadar {
    * if (fit.validation.outOfTime && fit.validation.outOfTime.meanAuc! > 0.7) radar.talent.setBreakoutModel(fit.model);
    * ```
    */
-  async calibrate(outcomes: readonly LabelledOutcome[], options: CalibrationOptions & CalibrationDataOptions = {}): Promise<CalibrationResult & { readonly skipped: CalibrationData['skipped'] }> {
+  async calibrate(outcomes: readonly LabelledOutcome[], options: CalibrationOptions & CalibrationDataOptions = {}): Promise<CalibrationResult & {
+    /** Outcomes left out because the artist could not be scored, with why. */
+    readonly skipped: CalibrationData['skipped'];
+  }> {
     const { examples, skipped } = await this.calibrationExamples(outcomes, options);
     return { ...fitBreakoutModel(examples, options), skipped };
   }
