@@ -3,20 +3,10 @@
  * event or article id) become one row, by default without ever adding up a repeated delivery.
  */
 import { describe, expect, it } from 'vitest';
-import { isSceneRadarError, type SceneRadarError } from 'scene-radar';
 import { createTabularSources, DEFAULT_AGGREGATION, parseCsv, type TabularAggregation } from 'scene-radar/adapters/tabular';
+import { failure } from './tabular-fixture.js';
 
 const opts = { asOf: new Date('2026-01-01T00:00:00Z'), from: new Date('2025-01-01T00:00:00Z'), signal: new AbortController().signal };
-
-function failure(f: () => unknown): SceneRadarError {
-  try {
-    f();
-  } catch (e) {
-    if (isSceneRadarError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a SceneRadarError');
-}
 
 const csv = (lines: readonly string[]): ReturnType<typeof parseCsv> => parseCsv(`${lines.join('\n')}\n`);
 

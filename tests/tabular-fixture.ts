@@ -3,7 +3,7 @@
  * tabular tests. Some observations fall after `ASOF` on purpose, so as-of filtering is exercised;
  * `late-bloom` only appears after it.
  */
-import { addDays } from 'scene-radar';
+import { addDays, isSceneRadarError, type SceneRadarError } from 'scene-radar';
 import type { TabularTableName } from 'scene-radar/adapters/tabular';
 
 export const FROM = new Date('2025-01-01T00:00:00Z');
@@ -11,6 +11,17 @@ export const EARLIER_ASOF = new Date('2025-06-15T12:00:00Z');
 export const ASOF = new Date('2025-10-01T12:00:00Z');
 export const KNOWN = ['nova-static', 'pale-harbour', 'glass-orchard'];
 export const LATE = 'late-bloom';
+/** The SceneRadarError `f` throws (anything else it throws is rethrown; no throw fails the test). */
+export function failure(f: () => unknown): SceneRadarError {
+  try {
+    f();
+  } catch (e) {
+    if (isSceneRadarError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a SceneRadarError');
+}
+
 export const WORKSPACE_IDS = ['3f2b8c1e-5a7d-4e9f-8b6a-1c2d3e4f5a6b', '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d'];
 
 const csv = (header: string, rows: readonly string[]): string => `${[header, ...rows].join('\r\n')}\r\n`;

@@ -3,20 +3,11 @@
  * or a misbehaving map costing one row and never the import, and lines split into many rows.
  */
 import { describe, expect, it } from 'vitest';
-import { isSceneRadarError, slugify, type SceneRadarError } from 'scene-radar';
+import { slugify } from 'scene-radar';
 import { createTabularSources, parseCsv, parseJsonLines, type TabularRowMap } from 'scene-radar/adapters/tabular';
+import { failure } from './tabular-fixture.js';
 
 const opts = { asOf: new Date('2026-01-01T00:00:00Z'), from: new Date('2025-01-01T00:00:00Z'), signal: new AbortController().signal };
-
-function failure(f: () => unknown): SceneRadarError {
-  try {
-    f();
-  } catch (e) {
-    if (isSceneRadarError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a SceneRadarError');
-}
 
 /** A host's chart export: one line per chart entry, the credit as printed. */
 const chart = parseCsv(

@@ -3,22 +3,12 @@
  * universes, dense series, and sources that stay absent when their tables are not given.
  */
 import { describe, expect, it } from 'vitest';
-import { isSceneRadarError, slugify, type SceneRadarError } from 'scene-radar';
+import { slugify } from 'scene-radar';
 import { createTabularSources, parseCsv, parseJsonLines, TABULAR_ROW_SCHEMAS, type TabularTables } from 'scene-radar/adapters/tabular';
-import { ASOF, CSV, FROM } from './tabular-fixture.js';
+import { ASOF, CSV, FROM, failure } from './tabular-fixture.js';
 
 const opts = { asOf: ASOF, from: FROM, signal: new AbortController().signal };
 const artists = parseCsv(CSV.artists, { source: 'artists.csv' });
-
-function failure(f: () => unknown): SceneRadarError {
-  try {
-    f();
-  } catch (e) {
-    if (isSceneRadarError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a SceneRadarError');
-}
 
 describe('row schemas', () => {
   it('coerce CSV strings: numbers, blanks to null, bare days to instants at their end, lists and vectors', () => {

@@ -19,6 +19,7 @@
  */
 import { DAY_MS, dayStart, observedAtMs, type MIGAdapter, type RCFAdapter, type RcfEvent, type SceneRadarSources } from 'scene-radar';
 import type { BacktestCutoffSpec, BacktestOptions } from 'scene-radar/backtest';
+import { listArtistSlugs } from '../suite.js';
 import type { ChartData } from './load.js';
 import { chartWeight } from './world.js';
 
@@ -95,18 +96,6 @@ export function cutoffDates(chartDates: readonly string[], p: ChartProtocol): st
   return out;
 }
 
-/** Every artist MIG lists at `asOf`. */
-async function listArtists(mig: MIGAdapter, asOf: Date, signal: AbortSignal): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await mig.listArtists({ cursor, limit: 10_000 }, { asOf, signal });
-    out.push(...page.items.map((a) => a.slug));
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return out;
-}
-
 function chartSources(sources: SceneRadarSources): { mig: MIGAdapter; rcf: RCFAdapter } {
   if (!sources.mig || !sources.rcf) throw new Error('the chart protocols need MIG and RCF sources');
   return { mig: sources.mig, rcf: sources.rcf };
@@ -179,7 +168,7 @@ export function chartProtocol(data: ChartData, p: ChartProtocol): ChartCallbacks
     horizonDays: p.horizonWeeks * 7,
     async candidates({ asOf, sources, signal }) {
       const { mig, rcf } = chartSources(sources);
-      const universe = await listArtists(mig, asOf, signal);
+      const universe = await listArtistSlugs(mig, asOf, signal);
       const history = await rcf.getEvents(universe, { asOf, from: BEGINNING, signal });
       const from = calendar.knownAt(indexOf(asOf) - p.lookbackCharts + 1);
       const out = universe.filter((slug) => {
@@ -190,7 +179,7 @@ export function chartProtocol(data: ChartData, p: ChartProtocol): ChartCallbacks
     },
     async population({ asOf, sources, signal }) {
       const { mig, rcf } = chartSources(sources);
-      const universe = await listArtists(mig, asOf, signal);
+      const universe = await listArtistSlugs(mig, asOf, signal);
       const from = calendar.knownAt(indexOf(asOf) - p.populationCharts + 1);
       const recent = await rcf.getEvents(universe, { asOf, from: new Date(from), signal });
       return universe.filter((slug) => chartWeeks(recent.get(slug)).some((e) => observedAtMs(e.at) >= from)).sort();

@@ -7,7 +7,7 @@
 import { addDays, dayOf, dayStart, daysBetween, type MIGAdapter } from 'scene-radar';
 import { createDemoWorld, type DemoWorld } from 'scene-radar/adapters/memory';
 import type { BacktestCutoffSpec } from 'scene-radar/backtest';
-import type { BenchSuite } from '../suite.js';
+import { listArtistSlugs, type BenchSuite } from '../suite.js';
 import { demoBaselines } from './baselines.js';
 
 /** The demo suite's name, and its result file's. */
@@ -37,14 +37,7 @@ export const DEMO_PROTOCOL: DemoProtocol = Object.freeze({ seed: 42, artists: 20
 /** Every artist MIG lists at `asOf`, in its stable order. */
 async function listAll(mig: MIGAdapter | undefined, asOf: Date, signal: AbortSignal): Promise<string[]> {
   if (!mig) throw new Error('the demo backtest needs the MIG source');
-  const out: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await mig.listArtists({ cursor, limit: 10_000 }, { asOf, signal });
-    out.push(...page.items.map((a) => a.slug));
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return out;
+  return listArtistSlugs(mig, asOf, signal);
 }
 
 /**
