@@ -217,6 +217,33 @@ export const CacheConfigSchema = z
   })
   .strict();
 
+/**
+ * Sanity bounds on what sources answer, checked by the gateway after the schema (see
+ * docs/reliability.md). An answer for a key that breaks one is an `invalid_payload` error for that
+ * key alone; the rest of the call is kept.
+ */
+export const PayloadBoundsSchema = z
+  .object({
+    /** Most items in one list of one key's answer (releases, campaigns, articles, events, network links, memberships); a longer list is an error for that key, found before it is parsed. @default 10000 */
+    maxListItems: int(1, 10_000_000, 10_000),
+    /** Most artists in one page of `listArtists`; a longer page fails the universe walk with a clear reason. @default 100000 */
+    maxPageItems: int(1, 10_000_000, 100_000),
+    /** How far after the as-of instant an observation may be dated (clock skew, time zones), ms; later dates are invalid payloads. @default 86400000 (one day) */
+    futureSkewMs: z.number().int().min(0).max(100 * 365 * 86_400_000).default(86_400_000),
+    /** Ceiling of one day's organic or paid engagement (Fusion). @default 1e10 */
+    maxDailyEngagement: z.number().positive().max(1e15).default(1e10),
+    /** Ceiling of an RCF event's weight and of a collaboration's weight (MIG). @default 1e9 */
+    maxWeight: z.number().positive().max(1e15).default(1e9),
+    /** Ceiling of a campaign's spend (Fusion). @default 1e12 */
+    maxSpend: z.number().positive().max(1e15).default(1e12),
+    /** Ceiling of the absolute value of a fingerprint vector's component (CMG). @default 1e6 */
+    maxVectorComponent: z.number().positive().max(1e15).default(1e6),
+  })
+  .strict();
+
+/** Resolved sanity bounds ({@link PayloadBoundsSchema}). */
+export type PayloadBounds = z.output<typeof PayloadBoundsSchema>;
+
 const sourceSettings = SourceSettingsSchema.default({ concurrency: 10, timeoutMs: 30_000 });
 
 /** The whole configuration. Every field is optional on input; defaults are the seed's. */
@@ -228,6 +255,8 @@ export const SceneRadarConfigSchema = z
     talent: TalentConfigSchema.default(() => TalentConfigSchema.parse({})),
     /** Cache settings. */
     cache: CacheConfigSchema.default(() => CacheConfigSchema.parse({})),
+    /** Sanity bounds on source answers (sizes, dates, value ranges). */
+    payloads: PayloadBoundsSchema.default(() => PayloadBoundsSchema.parse({})),
     /** Per-source call settings. */
     sources: z
       .object({

@@ -6,6 +6,7 @@
  * `scene-radar/testing` (conformance suites for adapter authors).
  */
 export * from './core/errors.js';
+export * from './core/describe-error.js';
 export * from './core/slug.js';
 export * from './core/clock.js';
 export * from './core/time.js';

@@ -68,7 +68,7 @@ describe('slugs made by a map', () => {
     );
     expect(report.tables.events).toMatchObject({ read: 3, accepted: 1, rejected: 2 });
     expect(report.tables.events?.rejections.map((r) => [r.line, r.message])).toEqual([
-      [1, 'map threw: a value that cannot be printed'],
+      [1, 'map threw: a non-Error object (not printed)'],
       [2, 'the row cannot be read: lazy cell failed'],
     ]);
   });

@@ -6,6 +6,7 @@
  * is an error. Nothing a host's `map` or a row does (throw any value, a getter that throws) gets
  * past a row: it is that row's rejection.
  */
+import { describeError } from 'scene-radar';
 import type { z } from 'zod';
 import type { ParsedTable, TabularRow } from './parsed-table.js';
 import type { RejectionLog } from './rejections.js';
@@ -59,14 +60,6 @@ export function rowsOf(input: TabularTableInput): ParsedTable {
   return { columns: [], rows: input, lines: input.map((_, i) => i + 1), source: undefined };
 }
 
-/** A thrown value as text, whatever it is (`String()` itself throws on a prototype-less object). */
-export function describeThrown(e: unknown): string {
-  try {
-    return e instanceof Error ? e.message : String(e);
-  } catch {
-    return 'a value that cannot be printed';
-  }
-}
 
 function issueMessage(issues: readonly z.core.$ZodIssue[]): { column: string | null; message: string } {
   const first = issues[0];
@@ -99,7 +92,7 @@ export function validateTable<T extends TabularTableName>(table: T, input: Tabul
       result = schema.safeParse(candidate);
     } catch (e) {
       // A getter or proxy that throws while its cells are read.
-      log.reject({ table, source, line, column: null, message: `${part}the row cannot be read: ${describeThrown(e)}` });
+      log.reject({ table, source, line, column: null, message: `${part}the row cannot be read: ${describeError(e, { name: false })}` });
       return;
     }
     if (result.success) out.push({ row: result.data, line });
@@ -120,7 +113,7 @@ export function validateTable<T extends TabularTableName>(table: T, input: Tabul
       mapped = map(raw, line);
     } catch (e) {
       log.map(table, 1);
-      log.reject({ table, source, line, column: null, message: `map threw: ${describeThrown(e)}` });
+      log.reject({ table, source, line, column: null, message: `map threw: ${describeError(e, { name: false })}` });
       continue;
     }
     if (mapped === null || (Array.isArray(mapped) && mapped.length === 0)) {

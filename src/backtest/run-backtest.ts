@@ -6,7 +6,7 @@
  * whose label horizon ends by then. A read past a limit is refused and recorded, and any recorded
  * refusal voids the whole run, whoever caught it.
  */
-import { DAY_MS, type SceneRadarSources } from 'scene-radar';
+import { DAY_MS, describeError, type SceneRadarSources } from 'scene-radar';
 import { bootstrapIntervals } from './bootstrap.js';
 import { calibration } from './calibration.js';
 import { BacktestError, isBacktestError } from './errors.js';
@@ -38,7 +38,7 @@ interface RunState {
   readonly signal: AbortSignal;
 }
 
-const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+const errorText = (e: unknown): string => describeError(e);
 const now = (): number => globalThis.performance.now();
 
 /** Throws when the guard recorded any refused read: the run is void, whoever swallowed the refusal. */

@@ -14,6 +14,7 @@ import pLimit from 'p-limit';
 import type { EngagementSeries, ArtistNetwork } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { Cache } from '../core/cache/cache.js';
+import { describeError } from '../core/describe-error.js';
 import type { Clock } from '../core/clock.js';
 import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { topK } from '../core/features/stats.js';
@@ -303,7 +304,7 @@ export class ScenePulse {
               for (const s of pending.slots.keys()) deliver(s, m.get(s));
             },
             (e: unknown) => {
-              for (const s of pending.slots.keys()) deliver(s, new PulseFailure('error', e instanceof Error ? e.message : String(e)));
+              for (const s of pending.slots.keys()) deliver(s, new PulseFailure('error', describeError(e)));
             },
           )
           .finally(() => own.dispose());
@@ -396,7 +397,7 @@ export class ScenePulse {
       try {
         out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs, membershipsAsOfMs }, config.scenes.pulse));
       } catch (err) {
-        out.set(slug, new PulseFailure('error', `Pulse computation failed for ${slug}: ${err instanceof Error ? err.message : String(err)}`));
+        out.set(slug, new PulseFailure('error', `Pulse computation failed for ${slug}: ${describeError(err)}`));
       }
     };
     const settle =

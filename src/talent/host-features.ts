@@ -8,6 +8,7 @@
  * or returns something that is not a finite number is that feature's error for those artists,
  * reported, never a crash or a NaN score.
  */
+import { describeError } from '../core/describe-error.js';
 import { SceneRadarError } from '../core/errors.js';
 import { HostFeatureNameSchema } from './breakout-model.js';
 import type { HostFeatureOutcome } from './signals-types.js';
@@ -89,15 +90,6 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
 /** The descriptions of registered features. */
 export const hostFeatureSpecs = (features: readonly HostFeature[]): HostFeatureSpec[] => features.map((f) => ({ name: f.name, source: f.source, scale: f.scale ?? 'percentile' }));
 
-/** A client-safe description of what a read threw (any value, printable or not). */
-function describe(e: unknown): string {
-  try {
-    if (e instanceof Error) return `${e.name}: ${String(e.message).slice(0, 200)}`;
-    return typeof e === 'string' ? e.slice(0, 200) : `threw a ${typeof e}`;
-  } catch {
-    return 'threw a value that cannot be printed';
-  }
-}
 
 /**
  * Reads one host feature for a batch of artists under `signal`: each artist's value or why not.
@@ -122,7 +114,7 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
     });
   } catch (e) {
     if (typeof e === 'object' && e !== null && (e as { timedOut?: unknown }).timedOut === true) return all({ status: 'timeout', value: null, reason: `host feature ${feature.name} did not answer before the deadline` });
-    return all({ status: 'error', value: null, reason: `host feature ${feature.name} failed: ${describe(e)}` });
+    return all({ status: 'error', value: null, reason: `host feature ${feature.name} failed: ${describeError(e)}` });
   }
   let get: (slug: string) => unknown;
   try {
@@ -136,7 +128,7 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
       else out.set(s, { status: 'error', value: null, reason: `host feature ${feature.name}: expected a finite number, got ${typeof v === 'number' ? String(v) : typeof v}` });
     }
   } catch (e) {
-    return all({ status: 'error', value: null, reason: `host feature ${feature.name}: reading its answer failed: ${describe(e)}` });
+    return all({ status: 'error', value: null, reason: `host feature ${feature.name}: reading its answer failed: ${describeError(e)}` });
   }
   return out;
 }

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { ContractCase } from './suite.js';
-import { ContractViolation, describeError, show } from './violation.js';
+import { describeError } from 'scene-radar';
+import { ContractViolation, show } from './violation.js';
 
 /** Options every source suite takes. */
 export interface SourceSuiteOptions<A> {

@@ -58,15 +58,6 @@ export function isContractViolation(value: unknown): value is ContractViolation 
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** A short, safe description of a thrown value for a violation message. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  try {
-    return String(error);
-  } catch {
-    return 'an unprintable value';
-  }
-}
 
 /** A short, bounded rendering of a value for a violation message. */
 export function show(value: unknown, max = 160): string {

@@ -10,7 +10,9 @@ import { DEFAULT_CONFIG, type SceneRadarConfig } from '../../config.js';
 import { BATCH_METHODS, type BatchItem, type BatchMethodName } from '../../contracts/registry.js';
 import { SOURCE_NAMES, type SceneRadarSources, type SourceName } from '../../contracts/sources.js';
 import { systemClock, type Clock } from '../clock.js';
+import { describeError as describe } from '../describe-error.js';
 import { createDeadline, onAbort, type Deadline } from './deadline.js';
+import { distinctObservations, oversize, outOfBounds } from './bounds.js';
 import { parsePayload } from './fast-parse.js';
 import type { ItemOutcome, Provenance } from './outcome.js';
 
@@ -162,9 +164,13 @@ interface Outer {
 
 type CallResult = { kind: 'ok'; value: unknown } | { kind: 'timeout'; reason: 'timeout' | 'deadline' } | { kind: 'error'; reason: 'threw' | 'aborted'; message: string };
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
-  return String(error).slice(0, 300);
+/** `value instanceof Map`, false for a value on which even `instanceof` throws (a revoked Proxy). */
+function isMap(value: unknown): value is Map<unknown, unknown> {
+  try {
+    return value instanceof Map;
+  } catch {
+    return false;
+  }
 }
 
 function summarizeIssues(error: z.ZodError): string {
@@ -264,6 +270,9 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
           timeout.signal.removeEventListener('abort', onTimeout);
           timeout.dispose();
         }
+      } catch (error) {
+        // Nothing above should throw; if it ever does, the call still ends (never a hang).
+        result = { kind: 'error', reason: 'threw', message: `gateway: ${describe(error)}` };
       } finally {
         // Slot first, then the answer: see createSlots.
         slots.release();
@@ -297,9 +306,16 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       return out;
     }
     const schema = (BATCH_METHODS[source] as Record<string, z.ZodType>)[method]!;
-    const declared = adapter['maxBatchSize'];
+    let declared: unknown;
+    try {
+      declared = adapter['maxBatchSize'];
+    } catch {
+      // A getter that throws: the default batch size.
+    }
     const size = typeof declared === 'number' && Number.isInteger(declared) && declared >= 1 ? declared : (opts.batchSize ?? 20);
     const from = opts.from ?? new Date(opts.asOf.getTime() - YEAR_MS);
+    const name = `${source}.${String(method)}`;
+    const asOfMs = opts.asOf.getTime();
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
 
@@ -315,7 +331,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         const durationMs = clock.now() - started;
         const p = provenance(source, method, opts.asOf, durationMs, chunk.length);
         let callResult: SourceCallEvent['result'] = result.kind === 'ok' ? 'ok' : result.reason;
-        if (result.kind === 'ok' && !(result.value instanceof Map)) {
+        if (result.kind === 'ok' && !isMap(result.value)) {
           callResult = 'invalid_payload';
           for (const k of chunk) out.set(k, { status: 'error', reason: 'invalid_payload', message: `${source}.${method} must return a Map`, provenance: p });
         } else if (result.kind === 'ok') {
@@ -326,12 +342,19 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
                 out.set(k, { status: 'missing', provenance: p });
                 continue;
               }
-              const parsed = parsePayload(schema, map.get(k));
+              const raw = map.get(k);
+              const tooBig = oversize(name, raw, config.payloads);
+              if (tooBig) {
+                out.set(k, { status: 'error', reason: 'invalid_payload', message: `${name}: ${tooBig}`, provenance: p });
+                continue;
+              }
+              const parsed = parsePayload(schema, raw);
+              const problem = parsed.success ? outOfBounds(name, parsed.data, asOfMs, config.payloads) : summarizeIssues(parsed.error);
               out.set(
                 k,
-                parsed.success
-                  ? { status: 'ok', value: parsed.data as T, provenance: p }
-                  : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p },
+                parsed.success && problem === undefined
+                  ? { status: 'ok', value: distinctObservations(name, parsed.data) as T, provenance: p }
+                  : { status: 'error', reason: 'invalid_payload', message: `${name}: ${problem}`, provenance: p },
               );
             } catch (error) {
               // A payload that throws when read (a getter, a proxy) is bad data for that key, not a crash.
@@ -378,10 +401,18 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
       let outcome: ItemOutcome<z.infer<typeof schema>>;
       if (result.kind === 'ok') {
-        const parsed = schema.safeParse(result.value);
-        outcome = parsed.success
-          ? { status: 'ok', value: parsed.data, provenance: p }
-          : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p };
+        try {
+          const tooBig = oversize(`${source}.${method}`, result.value, config.payloads);
+          const parsed = tooBig === undefined ? schema.safeParse(result.value) : undefined;
+          outcome = parsed === undefined
+            ? { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${tooBig}`, provenance: p }
+            : parsed.success
+            ? { status: 'ok', value: parsed.data, provenance: p }
+            : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p };
+        } catch (error) {
+          // An answer that throws when read (a getter, a revoked proxy) is a bad payload, not a crash.
+          outcome = { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${describe(error)}`, provenance: p };
+        }
       } else if (result.kind === 'timeout') outcome = { status: 'timeout', reason: result.reason, provenance: p };
       else outcome = { status: 'error', reason: result.reason, message: result.message, provenance: p };
       emit({

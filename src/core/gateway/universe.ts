@@ -45,7 +45,8 @@ export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline:
     if (page.status === 'timeout') return { artists: [], status: 'timeout', reason: `MIG listArtists timed out (${page.reason})` };
     if (page.status === 'absent') return { artists: [], status: 'absent', reason: 'no MIG source is configured' };
     if (page.status !== 'ok') return { artists: [], status: 'error', reason: page.status === 'error' ? `MIG listArtists failed (${page.reason}): ${page.message}` : 'MIG listArtists answered without a page' };
-    out.push(...page.value.items);
+    // One at a time: spreading a large page into push() overflows the call stack.
+    for (const item of page.value.items) out.push(item);
     cursor = page.value.nextCursor;
   } while (cursor !== null);
   return { artists: out, status: 'ok' };

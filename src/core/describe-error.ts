@@ -1,0 +1,58 @@
+/**
+ * @module core/describe-error
+ * One printable, client-safe description of anything thrown or rejected. Sources are the host's
+ * code and may reject with values that cannot be printed: `Object.create(null)`, an object whose
+ * `toString` or `message` getter throws, a revoked Proxy (on which even `instanceof` throws).
+ * Describing such a value must never throw inside the catch that handles it, so every access
+ * here is guarded.
+ */
+
+/** Longest description returned, in characters. */
+const MAX = 300;
+
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * Describes a thrown or rejected value in at most `options.max` characters (300 by default).
+ * Never throws: an `Error` reads `Name: message` (only the message with `options.name: false`); a
+ * string reads as itself; a number, boolean, bigint, `null` or `undefined` is printed; any other
+ * value is described by its type, since calling its `toString` runs the host's code and may throw
+ * or leak internals.
+ * @example
+ * ```ts
+ * describeError(new TypeError('bad')); // 'TypeError: bad'
+ * describeError(Object.create(null));  // 'a non-Error object (not printed)'
+ * ```
+ */
+export function describeError(error: unknown, options: { readonly max?: number; readonly name?: boolean } = {}): string {
+  const max = options.max ?? MAX;
+  try {
+    if (error instanceof Error) {
+      const rawName: unknown = error.name;
+      const rawMessage: unknown = error.message;
+      const name = typeof rawName === 'string' && rawName ? rawName : 'Error';
+      const message = typeof rawMessage === 'string' ? rawMessage : '';
+      if (options.name === false) return clip(message || name, max);
+      return clip(message ? `${name}: ${message}` : name, max);
+    }
+  } catch {
+    return 'a value that cannot be inspected';
+  }
+  switch (typeof error) {
+    case 'string':
+      return clip(error, max);
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'undefined':
+      return String(error);
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      return error === null ? 'null' : 'a non-Error object (not printed)';
+  }
+}
