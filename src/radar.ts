@@ -8,6 +8,7 @@
 import { Cache } from './core/cache/cache.js';
 import type { CacheStore } from './core/cache/cache-store.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { keepingAlive, Lifecycle } from './core/lifecycle.js';
 import { createSourceGateway, type SourceCallEvent } from './core/gateway/gateway.js';
 import { scopedGateway } from './core/gateway/scoped.js';
 import type { SceneRadarSources, ScenesAdapter } from './contracts/sources.js';
@@ -114,11 +115,13 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   // The Scenes Engine reads MIG, CMG and Fusion only (seed section 3): its view sees nothing else.
   const scenesGateway = scopedGateway(gateway, ['mig', 'cmg', 'fusion'], config);
   const cache = new Cache<unknown>({ ttlMs: config.scenes.scenePulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'scenes:', ...sharedStore });
-  const scenes = new ScenesEngine({ stores: options.stores?.scenes ?? memoryScenesStores(), gateway: scenesGateway, config, clock, cache });
+  // One open/closed flag for every part: after close(), every call rejects with RADAR_CLOSED.
+  const lifecycle = new Lifecycle();
+  const scenes = new ScenesEngine({ stores: options.stores?.scenes ?? memoryScenesStores(), gateway: scenesGateway, config, clock, cache, lifecycle });
   const scenesAdapter = scenesAdapterFor(scenes, { config, clock });
   scenesAdapterRef = scenesAdapter;
   const talentCache = new Cache<unknown>({ ttlMs: config.talent.globalPulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'talent:', ...sharedStore });
-  const talent = new TalentRadar({ stores: options.stores?.talent ?? memoryTalentStores(), gateway, config, clock, cache: talentCache, hostFeatures: options.hostFeatures ?? [] });
+  const talent = new TalentRadar({ stores: options.stores?.talent ?? memoryTalentStores(), gateway, config, clock, cache: talentCache, hostFeatures: options.hostFeatures ?? [], lifecycle });
   const readOnly = readOnlyTalentRadar(talent.aggregator);
   let closed = false;
   return {
@@ -129,12 +132,15 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     readOnly,
     async refresh(asOf) {
       const at = asOf ?? new Date(clock.now());
-      const scenesReport = await scenes.refresh(at);
-      return { scenes: scenesReport, talent: await talent.refresh(at) };
+      return keepingAlive(async () => {
+        const scenesReport = await scenes.refresh(at);
+        return { scenes: scenesReport, talent: await talent.refresh(at) };
+      });
     },
     async close() {
       if (closed) return;
       closed = true;
+      lifecycle.close();
       gateway.close();
       scenesGateway.close();
       await scenes.close();

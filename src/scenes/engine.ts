@@ -6,6 +6,7 @@
 import { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { createDeadline } from '../core/gateway/deadline.js';
+import { keepingAlive, Lifecycle } from '../core/lifecycle.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { SceneRadarError } from '../core/errors.js';
 import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
@@ -49,6 +50,8 @@ export interface ScenesRefreshReport {
   readonly relationships: number;
   /** Trend snapshots written (one per scene with a pulse). */
   readonly snapshots: number;
+  /** What the host should know about this refresh, such as an empty scene catalog (`importCatalog()` never called); empty when nothing is amiss. */
+  readonly warnings: readonly string[];
 }
 
 /** What {@link ScenesEngine.backfillTrends} did. */
@@ -71,6 +74,8 @@ export interface ScenesEngineDeps {
   readonly clock: Clock;
   /** The pulse cache; one is created when absent. */
   readonly cache?: Cache<unknown>;
+  /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
+  readonly lifecycle?: Lifecycle;
 }
 
 /**
@@ -87,43 +92,51 @@ export class ScenesEngine {
   /** The seed's ScenePulse. */
   readonly pulse: ScenePulse;
   readonly #d: ScenesEngineDeps;
+  readonly #life: Lifecycle;
   readonly #cache: Cache<unknown>;
   readonly #replays = new QuickLRU<string, Promise<SceneState>>({ maxSize: 4 });
   #refreshed: Promise<number | null> | undefined;
 
   constructor(deps: ScenesEngineDeps) {
     this.#d = deps;
+    this.#life = deps.lifecycle ?? new Lifecycle();
     this.#cache = deps.cache ?? new Cache({ ttlMs: deps.config.scenes.scenePulseTtlMs, graceMs: deps.config.cache.staleGraceMs, maxEntries: deps.config.cache.maxEntries, clock: deps.clock, namespace: 'scenes:' });
-    this.pulse = new ScenePulse({ stores: deps.stores, gateway: deps.gateway, config: deps.config, clock: deps.clock, cache: this.#cache, membershipsAsOf: () => this.refreshedAsOf() });
+    this.pulse = new ScenePulse({ stores: deps.stores, gateway: deps.gateway, config: deps.config, clock: deps.clock, cache: this.#cache, membershipsAsOf: () => this.refreshedAsOf(), lifecycle: this.#life });
   }
 
   /** Imports scenes and microgenres (validated; all or nothing). */
-  importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
+  async importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
+    this.#life.assertOpen('importCatalog');
     return importCatalog(this.#d.stores, input, this.#d.clock);
   }
 
   /** Lists scenes (region filter, limit 1-100, offset). */
-  listScenes(query: ListScenesQuery = {}): Promise<Page<SceneRow>> {
+  async listScenes(query: ListScenesQuery = {}): Promise<Page<SceneRow>> {
+    this.#life.assertOpen('listScenes');
     return listScenes(this.#d.stores, query, this.#d.config);
   }
 
   /** One scene or `SCENES_NOT_FOUND`. */
-  getScene(slug: string): Promise<SceneRow> {
+  async getScene(slug: string): Promise<SceneRow> {
+    this.#life.assertOpen('getScene');
     return getScene(this.#d.stores, slug);
   }
 
   /** Lists microgenres. */
-  listMicrogenres(query: { readonly limit?: number; readonly offset?: number } = {}): Promise<Page<MicrogenreRow>> {
+  async listMicrogenres(query: { readonly limit?: number; readonly offset?: number } = {}): Promise<Page<MicrogenreRow>> {
+    this.#life.assertOpen('listMicrogenres');
     return listMicrogenres(this.#d.stores, query);
   }
 
   /** One microgenre or `MICROGENRE_NOT_FOUND`. */
-  getMicrogenre(slug: string): Promise<MicrogenreRow> {
+  async getMicrogenre(slug: string): Promise<MicrogenreRow> {
+    this.#life.assertOpen('getMicrogenre');
     return getMicrogenre(this.#d.stores, slug);
   }
 
   /** Memberships of a scene or of an artist, strongest first (limit 1-10,000, default 100). */
   async listMemberships(input: { readonly sceneSlug?: string; readonly artistSlug?: string; readonly limit?: number; readonly offset?: number } = {}): Promise<Page<SceneMembershipRow>> {
+    this.#life.assertOpen('listMemberships');
     const query: { readonly sceneSlug?: string; readonly artistSlug?: string; readonly limit?: number; readonly offset?: number } = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
     const limit = requireInt(query.limit, 'limit', { min: 1, max: this.#d.config.scenes.maxMembershipsPerQuery, default: 100 }, 'SCENES_INVALID_PARAMS');
     const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
@@ -139,16 +152,19 @@ export class ScenesEngine {
 
   /** Trends of a scene over 1-365 days (default 30) ending now. */
   async getSceneTrends(slug: string, query: { readonly days?: number } = {}): Promise<SceneTrends> {
+    this.#life.assertOpen('getSceneTrends');
     return getSceneTrends(this.#d.stores, slug, requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'), this.#d.clock.now());
   }
 
   /** Scenes related to a scene, strongest first. */
   async getRelatedScenes(slug: string, query: { readonly limit?: number } = {}): Promise<RelatedScene[]> {
+    this.#life.assertOpen('getRelatedScenes');
     return getRelatedScenes(this.#d.stores, slug, requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'));
   }
 
   /** Scenes for an artist (fit x heat), or the scenes most worth watching. */
   async recommendScenes(query: RecommendationsQuery = {}): Promise<SceneRecommendations> {
+    this.#life.assertOpen('recommendScenes');
     const q: RecommendationsQuery = requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
     try {
@@ -173,6 +189,11 @@ export class ScenesEngine {
    * of every scene, and drops cached pulses.
    */
   async refresh(asOf?: Date): Promise<ScenesRefreshReport> {
+    this.#life.assertOpen('refresh');
+    return keepingAlive(() => this.#refresh(asOf));
+  }
+
+  async #refresh(asOf: Date | undefined): Promise<ScenesRefreshReport> {
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
@@ -195,7 +216,10 @@ export class ScenesEngine {
       this.#refreshed = undefined;
       await this.pulse.clearCache();
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
-      return { asOf: at.toISOString(), memberships, relationships, snapshots };
+      const warnings: string[] = [];
+      if (scenes.length === 0) warnings.push('The scene catalog is empty: call importCatalog() first. Scenes, memberships, pulses and scene heat stay empty until then.');
+      if (memberships.universe !== 'ok') warnings.push(`The MIG artist universe could not be read (${memberships.universe}): memberships were kept as they were.`);
+      return { asOf: at.toISOString(), memberships, relationships, snapshots, warnings };
     } finally {
       deadline.dispose();
     }
@@ -207,6 +231,11 @@ export class ScenesEngine {
    * memberships are not touched). Nothing after each replayed day is read for it.
    */
   async backfillTrends(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
+    this.#life.assertOpen('backfillTrends');
+    return keepingAlive(() => this.#backfill(options));
+  }
+
+  async #backfill(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
     if (options === null || typeof options !== 'object' || options.from === undefined) {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', { details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }] });
     }
@@ -243,6 +272,7 @@ export class ScenesEngine {
    * Replays are kept in a small LRU, so a backtest pays once per cutoff day.
    */
   async stateAsOf(asOf: Date): Promise<SceneState> {
+    this.#life.assertOpen('stateAsOf');
     const refreshed = await this.refreshedAsOf();
     if (refreshed === null || refreshed <= asOf.getTime()) return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
     const day = dayOf(asOf.getTime());
@@ -268,6 +298,7 @@ export class ScenesEngine {
    * membership on each call made a Talent Radar refresh quadratic in the artists.
    */
   async refreshedAsOf(): Promise<number | null> {
+    this.#life.assertOpen('refreshedAsOf');
     this.#refreshed ??= this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 }).then(([row]) => (row ? parseInstant(row.as_of) : null));
     const pending = this.#refreshed;
     try {
@@ -300,8 +331,9 @@ export class ScenesEngine {
     }
   }
 
-  /** Releases the engine's cache. */
+  /** Releases the engine's cache; later calls reject with `RADAR_CLOSED`. */
   async close(): Promise<void> {
+    this.#life.close();
     await this.#cache.close();
   }
 

@@ -15,6 +15,7 @@ import type { EngagementSeries, ArtistNetwork } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { Cache } from '../core/cache/cache.js';
 import { describeError } from '../core/describe-error.js';
+import { Lifecycle } from '../core/lifecycle.js';
 import type { Clock } from '../core/clock.js';
 import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { topK } from '../core/features/stats.js';
@@ -89,6 +90,8 @@ export interface ScenePulseDeps {
    * when they were never computed. @default the latest `as_of` in `stores.scene_memberships`
    */
   readonly membershipsAsOf?: () => Promise<number | null>;
+  /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
+  readonly lifecycle?: Lifecycle;
 }
 
 class PulseFailure extends Error {
@@ -115,16 +118,19 @@ interface Pending {
  */
 export class ScenePulse {
   readonly #d: ScenePulseDeps;
+  readonly #life: Lifecycle;
   readonly #lastGood: QuickLRU<string, Pulse>;
   #pending: Pending | undefined;
 
   constructor(deps: ScenePulseDeps) {
     this.#d = deps;
+    this.#life = deps.lifecycle ?? new Lifecycle();
     this.#lastGood = new QuickLRU({ maxSize: deps.config.cache.maxEntries });
   }
 
   /** The pulse of one scene, now. `SCENES_NOT_FOUND`, `SCENES_VALIDATION_ERROR`, `SCENES_TIMEOUT` when nothing useful exists. */
   async getScenePulse(slug: string, skipCache = false): Promise<Pulse> {
+    this.#life.assertOpen('getScenePulse');
     const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
     const [item] = await this.#withDeadline(this.#d.config.scenes.scenePulseTimeoutMs, (d) => this.#batch([s], skipCache, d));
     if (item!.pulse) return item!.pulse;
@@ -138,6 +144,7 @@ export class ScenePulse {
    * timeout / error / not_found. Never rejects for a failing source; a deadline returns what finished.
    */
   async batchProcessScenes(slugs: readonly string[], input: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+    this.#life.assertOpen('batchProcessScenes');
     const options: { readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
     if (!Array.isArray(slugs)) throw new SceneRadarError('SCENES_INVALID_PARAMS', 'slugs must be an array');
     const max = this.#d.config.scenes.maxScenesPerQuery;
@@ -148,6 +155,7 @@ export class ScenePulse {
 
   /** Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes. */
   async getRegionalPulse(region: string, input: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<RegionalScenePulse> {
+    this.#life.assertOpen('getRegionalPulse');
     const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
     if (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region)) {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'Invalid region', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
@@ -176,6 +184,7 @@ export class ScenePulse {
 
   /** Hottest, fastest-growing and cooling scenes of the whole catalog (limit 1-100 per list, default 10). */
   async getGlobalPulse(input: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<GlobalScenePulse> {
+    this.#life.assertOpen('getGlobalPulse');
     const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
     const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 10 }, 'SCENES_INVALID_PARAMS');
     const compute = async (): Promise<GlobalScenePulse> => {
@@ -213,6 +222,7 @@ export class ScenePulse {
    * `scenes.batchConcurrency` at a time, all under one deadline (`scenes.globalPulseTimeoutMs`).
    */
   async allPulses(options: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+    this.#life.assertOpen('allPulses');
     const all = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
     const max = this.#d.config.scenes.maxScenesPerQuery;
     const groups: string[][] = [];
@@ -241,6 +251,7 @@ export class ScenePulse {
    * for a failing source: each scene comes back with its status.
    */
   async pulsesAsOf(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<Map<string, SceneBatchItem>> {
+    this.#life.assertOpen('pulsesAsOf');
     const results = await this.#compute([...new Set(slugs)], asOf, deadline);
     return new Map(
       [...results].map(([slug, r]) => [slug, r === undefined ? { slug, status: 'error', message: 'No result' } : r instanceof PulseFailure ? { slug, status: r.status, message: r.message } : { slug, status: 'ok', pulse: r }] as const),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
+import { Lifecycle } from '../core/lifecycle.js';
 import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
@@ -44,6 +45,8 @@ export interface RadarAggregatorDeps {
   readonly signals: ArtistSignalsEngine;
   /** The radar (model, peers, refresh). */
   readonly radar: AggregatorRadarView;
+  /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
+  readonly lifecycle?: Lifecycle;
 }
 
 /**
@@ -111,10 +114,12 @@ const HottestSchema = z.array(ScenePulseSummarySchema);
  */
 export class RadarAggregator {
   readonly #d: RadarAggregatorDeps;
+  readonly #life: Lifecycle;
   #lazy: Promise<unknown> | undefined;
 
   constructor(deps: RadarAggregatorDeps) {
     this.#d = deps;
+    this.#life = deps.lifecycle ?? new Lifecycle();
   }
 
   #now(): Date {
@@ -181,6 +186,7 @@ export class RadarAggregator {
 
   /** Heat of each scene as of `asOf` from the Scenes Engine (for the scene roll-up); unknown scenes are left out. */
   async sceneHeats(sceneSlugs: readonly string[], asOf: Date, signal?: AbortSignal): Promise<Map<string, number>> {
+    this.#life.assertOpen('sceneHeats');
     if (sceneSlugs.length === 0) return new Map();
     const deadline = createDeadline(this.#d.config.talent.globalPulseTimeoutMs, signal);
     try {
@@ -199,6 +205,7 @@ export class RadarAggregator {
    * Accepts the seed's `buildGlobalPulse(skipCache)` form too. Cached `talent.globalPulseTtlMs`.
    */
   async buildGlobalPulse(options: GlobalPulseOptions | boolean = {}): Promise<GlobalPulse> {
+    this.#life.assertOpen('buildGlobalPulse');
     const { skipCache, rest } = this.#skip(options);
     const limit = this.#limit(rest.limit);
     const c = this.#d.config;
@@ -240,6 +247,7 @@ export class RadarAggregator {
    * Accepts the seed's `buildArtistProfile(slug, skipCache)` form too. Cached `talent.artistProfileTtlMs`.
    */
   async buildArtistProfile(artistSlug: string, options: ArtistProfileOptions | boolean = {}): Promise<ArtistProfile> {
+    this.#life.assertOpen('buildArtistProfile');
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
     const { skipCache } = this.#skip(options);
     const c = this.#d.config;
@@ -293,6 +301,7 @@ export class RadarAggregator {
 
   /** Top artists of a category (`rising`, `breakout`, `risk`; limit 1-100), from the tracked records. */
   async getTopArtists(query: TopArtistsQuery): Promise<TopArtists> {
+    this.#life.assertOpen('getTopArtists');
     const q = requireOptions(query, 'query', 'TALENT_VALIDATION_ERROR') as Partial<TopArtistsQuery>;
     if (!CATEGORIES.includes(q.category as TopCategory)) {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', `category must be one of ${CATEGORIES.join(', ')}`, { details: [{ code: 'invalid_value', path: ['category'], message: `Expected ${CATEGORIES.join(' | ')}` }] });
@@ -321,6 +330,7 @@ export class RadarAggregator {
    * `TALENT_VALIDATION_ERROR`; an unknown workspace or no workspace source `TALENT_INVALID_PARAMS`.
    */
   async getWorkspaceRecommendations(workspaceId: string, query: WorkspaceRecommendationsQuery = {}): Promise<WorkspaceRecommendations> {
+    this.#life.assertOpen('getWorkspaceRecommendations');
     if (!UUID.safeParse(workspaceId).success) {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid workspaceId', { details: [{ code: 'invalid_string', path: ['workspaceId'], message: 'Expected a UUID' }] });
     }
@@ -370,6 +380,7 @@ export class RadarAggregator {
    * ```
    */
   async getArtistScores(artistSlugs: readonly string[]): Promise<ArtistScores> {
+    this.#life.assertOpen('getArtistScores');
     if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs');
     if (artistSlugs.length > MAX_SCORE_READ) throw new SceneRadarError('TALENT_VALIDATION_ERROR', `At most ${MAX_SCORE_READ} artists per read (got ${artistSlugs.length})`, { details: [{ code: 'too_big', path: ['artistSlugs'], message: `Expected at most ${MAX_SCORE_READ} slugs` }] });
     const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];

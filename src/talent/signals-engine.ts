@@ -8,6 +8,7 @@
  */
 import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
+import { Lifecycle } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
 import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
@@ -38,6 +39,8 @@ export interface ArtistSignalsEngineDeps {
   readonly clock: Clock;
   /** The host's own features, read with each batch. @default [] */
   readonly hostFeatures?: readonly HostFeature[];
+  /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
+  readonly lifecycle?: Lifecycle;
 }
 
 function readOutcome(o: ItemOutcome<unknown> | undefined): ReadOutcome {
@@ -57,9 +60,11 @@ function readOutcome(o: ItemOutcome<unknown> | undefined): ReadOutcome {
  */
 export class ArtistSignalsEngine {
   readonly #deps: ArtistSignalsEngineDeps;
+  readonly #life: Lifecycle;
 
   constructor(deps: ArtistSignalsEngineDeps) {
     this.#deps = deps;
+    this.#life = deps.lifecycle ?? new Lifecycle();
   }
 
   /**
@@ -67,6 +72,7 @@ export class ArtistSignalsEngine {
    * `TALENT_ARTIST_NOT_FOUND` when the industry graph answers and does not know the artist.
    */
   async aggregateArtistSignals(artistSlug: string, options: SignalsOptions = {}): Promise<ArtistSignals> {
+    this.#life.assertOpen('aggregateArtistSignals');
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
     const signals = (await this.batchAggregateSignals([slug], options ?? {})).get(slug)!;
     if (signals.reads.record.status === 'missing') throw new SceneRadarError('TALENT_ARTIST_NOT_FOUND', `Artist not found: ${slug}`);
@@ -80,6 +86,7 @@ export class ArtistSignalsEngine {
    * outcome. Throws `TALENT_VALIDATION_ERROR` for a malformed slug.
    */
   async batchAggregateSignals(artistSlugs: readonly string[], options: SignalsOptions = {}): Promise<Map<string, ArtistSignals>> {
+    this.#life.assertOpen('batchAggregateSignals');
     if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
     const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
     const o = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR') as SignalsOptions;

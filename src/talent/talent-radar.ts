@@ -8,6 +8,7 @@
  */
 import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
+import { keepingAlive, Lifecycle } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
@@ -44,6 +45,8 @@ export interface TalentRadarDeps {
   readonly cache: Cache<unknown>;
   /** The host's own features (checked at construction: `CONFIG_INVALID`). @default [] */
   readonly hostFeatures?: readonly HostFeature[];
+  /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
+  readonly lifecycle?: Lifecycle;
 }
 
 /** One artist's scores from {@link TalentRadar.scoreArtists}, or why there are none. */
@@ -138,6 +141,7 @@ export class TalentRadar {
   /** Global pulse, profiles, top lists, workspace recommendations (the seed's `RadarAggregator`). */
   readonly aggregator: RadarAggregator;
   readonly #deps: TalentRadarDeps;
+  readonly #life: Lifecycle;
   readonly #host: readonly HostFeatureSpec[];
   #model: TalentModelConfig;
   #peers: PeerStats | null = null;
@@ -147,7 +151,8 @@ export class TalentRadar {
 
   constructor(deps: TalentRadarDeps) {
     const hostFeatures = validateHostFeatures(deps.hostFeatures);
-    this.#deps = { ...deps, hostFeatures };
+    this.#life = deps.lifecycle ?? new Lifecycle();
+    this.#deps = { ...deps, hostFeatures, lifecycle: this.#life };
     this.#host = hostFeatureSpecs(hostFeatures);
     this.#model = deps.config.talent.model;
     this.signals = new ArtistSignalsEngine(this.#deps);
@@ -206,6 +211,7 @@ export class TalentRadar {
    * calibration and what-if questions.
    */
   async scoreArtists(artistSlugs: readonly string[], options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {}): Promise<ScoredArtists> {
+    this.#life.assertOpen('scoreArtists');
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
@@ -227,6 +233,7 @@ export class TalentRadar {
    * gathers examples per history and fits them together.
    */
   async calibrationExamples(outcomes: readonly LabelledOutcome[], options: CalibrationDataOptions = {}): Promise<CalibrationData> {
+    this.#life.assertOpen('calibrationExamples');
     if (!Array.isArray(outcomes)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'outcomes must be an array');
     const byInstant = new Map<number, LabelledOutcome[]>();
     outcomes.forEach((e, i) => {
@@ -277,6 +284,7 @@ export class TalentRadar {
     /** Outcomes left out because the artist could not be scored, with why. */
     readonly skipped: CalibrationData['skipped'];
   }> {
+    this.#life.assertOpen('calibrate');
     const { examples, skipped } = await this.calibrationExamples(outcomes, options);
     return { ...fitBreakoutModel(examples, options), skipped };
   }
@@ -290,6 +298,11 @@ export class TalentRadar {
    * when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing is written.
    */
   async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
+    this.#life.assertOpen('refresh');
+    return keepingAlive(() => this.#refresh(asOf, options));
+  }
+
+  async #refresh(asOf: Date | undefined, options: { signal?: AbortSignal }): Promise<TalentRefreshReport> {
     const started = performance.now();
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const { stores, gateway, clock } = this.#deps;
@@ -397,6 +410,7 @@ export class TalentRadar {
 
   /** Releases cached results. */
   async close(): Promise<void> {
+    this.#life.close();
     await this.aggregator.clearCache();
   }
 }

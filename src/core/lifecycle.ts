@@ -1,0 +1,56 @@
+/**
+ * @module core/lifecycle
+ * Whether an engine is still open. One flag shared by the parts of a radar (both engines, the
+ * pulse, the aggregator, the signals engine): after `close()`, every public call rejects with
+ * `RADAR_CLOSED` instead of answering from torn-down caches and aborted sources (a profile read
+ * as "not enough evidence", a heat of 0, a refresh that resolved having read nothing).
+ */
+import { SceneRadarError } from './errors.js';
+
+/** An open/closed flag shared by the parts of one radar. */
+export class Lifecycle {
+  #closed = false;
+
+  /** True once {@link Lifecycle.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Marks the radar closed; later calls of {@link Lifecycle.assertOpen} throw. Idempotent. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /**
+   * Throws `RADAR_CLOSED` (HTTP 503) when closed; `what` names the call in the message.
+   * @example
+   * ```ts
+   * lifecycle.assertOpen('buildArtistProfile');
+   * ```
+   */
+  assertOpen(what: string): void {
+    if (this.#closed) throw new SceneRadarError('RADAR_CLOSED', `${what}: the radar was closed; create a new one to read again`);
+  }
+}
+
+/** Longest delay a Node timer accepts (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Runs `work` while holding the process open: the gateway's timeout timers are unref'd (they
+ * must not keep a server alive), so a batch job whose only pending work is a hung source call
+ * would otherwise exit mid-refresh with code 13 and no report. One ref'd timer per run, cleared
+ * when the work settles.
+ * @example
+ * ```ts
+ * const report = await keepingAlive(() => engine.refreshNow(asOf));
+ * ```
+ */
+export async function keepingAlive<T>(work: () => Promise<T>): Promise<T> {
+  const timer = setTimeout(() => undefined, MAX_TIMER_MS);
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+  }
+}
