@@ -95,6 +95,14 @@ export const MembershipConfigSchema = z
     coreThreshold: unit(0.6),
     /** Confidence below which no membership is stored. @default 0.3 */
     minConfidence: unit(0.3),
+    /**
+     * Consecutive refreshes without evidence after which a member leaves its scene (hysteresis): a
+     * source answering empty once does not drop members, and a member back within the window keeps
+     * its join date. 1 drops at the first refresh without evidence. Counted by the engine in memory:
+     * a restarted process starts counting again (members then stay a little longer, never less).
+     * @default 3
+     */
+    leaveAfterRefreshes: int(1, 100, 3),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, ERROR_CODES, SceneRadarError, SlugSchema, isSceneRadarError, isSlug, resolveConfig, slugify } from 'scene-radar';
 
 describe('error codes', () => {
-  it('are exactly the seed codes with the seed statuses, plus the SDK codes CONFIG_INVALID, RADAR_CLOSED, ROUTE_NOT_FOUND and METHOD_NOT_ALLOWED', () => {
+  it('are exactly the seed codes with the seed statuses, plus the SDK codes CONFIG_INVALID, SOURCES_UNAVAILABLE, RADAR_CLOSED, ROUTE_NOT_FOUND and METHOD_NOT_ALLOWED', () => {
     expect(ERROR_CODES).toEqual({
       SCENES_NOT_FOUND: 404,
       MICROGENRE_NOT_FOUND: 404,
@@ -21,6 +21,7 @@ describe('error codes', () => {
       TALENT_INSUFFICIENT_DATA: 422,
       TALENT_INTERNAL_ERROR: 500,
       CONFIG_INVALID: 500,
+      SOURCES_UNAVAILABLE: 503,
       RADAR_CLOSED: 503,
       ROUTE_NOT_FOUND: 404,
       METHOD_NOT_ALLOWED: 405,

@@ -1,7 +1,8 @@
 /**
- * Sources that throw, hang, return garbage or are absent: the pulse still comes back, marked
- * degraded, with lower confidence and outcome counts that name the source; no number pretends to
- * know. A failing CMG or MIG during refresh keeps the previous memberships.
+ * Sources that throw, hang, return garbage or are absent: the pulse comes back degraded, with
+ * lower confidence and outcome counts that name the source, when part of its evidence is left;
+ * when Fusion failed for every member the heat is unknown (the last good pulse, stale, or
+ * `unavailable`): no number pretends to know. A failing CMG or MIG during refresh keeps the previous memberships.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -67,19 +68,56 @@ const signal = (p: Pulse, name: string) => p.explanation.find((x) => x.signal ==
 const n = () => healthy.total_members;
 
 describe('a failing Fusion', () => {
-  it.each(['throw', 'hang', 'garbage'] as const)('that %s: degraded pulse, lower confidence, Fusion named in the outcome counts', async (fault) => {
-    const p = await pulseOver({ ...world.sources, fusion: fusionWith(fault) });
+  /** The batch item of SCENE over `sources`, letting a hanging source time out (fake timers). */
+  async function itemOver(sources: SceneRadarSources) {
+    vi.useFakeTimers({ now: NOW });
+    const radar = radarOver(sources);
+    const pending = radar.scenes.pulse.batchProcessScenes([SCENE]);
+    const pulse = radar.scenes.pulse.getScenePulse(SCENE, true).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1000);
+    const [item] = await pending;
+    const error = await pulse;
+    await radar.close();
+    return { item: item!, error };
+  }
+
+  it.each(['throw', 'hang', 'garbage'] as const)('that %s for every member: heat unknown, never a number read from nothing (SOURCES_UNAVAILABLE)', async (fault) => {
+    const { item, error } = await itemOver({ ...world.sources, fusion: fusionWith(fault) });
+    expect(item.pulse).toBeUndefined();
+    expect(item).toMatchObject({ status: 'unavailable', message: expect.stringMatching(new RegExp(`Heat of ${SCENE} unknown: Fusion engagement failed for all ${n()} members`)) });
+    expect(error).toMatchObject({ code: 'SOURCES_UNAVAILABLE', httpStatus: 503 });
+  });
+
+  it('that fails after a good pulse: the last good pulse is served, stale, with its own asOf and the failure', async () => {
+    let down = false;
+    const fusion: FusionAdapter = {
+      getEngagement: (keys, o) => (down ? broken('throw')(keys) : world.sources.fusion.getEngagement(keys, o)),
+      getCampaigns: (keys, o) => world.sources.fusion.getCampaigns(keys, o),
+    };
+    const radar = radarOver({ ...world.sources, fusion });
+    const good = await radar.scenes.pulse.getScenePulse(SCENE);
+    down = true;
+    const [item] = await radar.scenes.pulse.batchProcessScenes([SCENE], { skipCache: true });
+    expect(item).toMatchObject({ status: 'stale', pulse: { heat: good.heat, asOf: good.asOf }, message: expect.stringMatching(/unknown: Fusion engagement failed/) });
+    await radar.close();
+  });
+
+  it('that fails for some members: the pulse is computed from the others, degraded, with the counts', async () => {
+    const fusion: FusionAdapter = {
+      getEngagement: async (keys, o) => {
+        const all = await world.sources.fusion.getEngagement(keys, o);
+        // Every other member's read fails (an invalid payload for that key).
+        return new Map([...all].map(([k, v], i) => [k, i % 2 ? ({ garbage: true } as never) : v]));
+      },
+      getCampaigns: (keys, o) => world.sources.fusion.getCampaigns(keys, o),
+    };
+    const radar = radarOver({ ...world.sources, fusion });
+    const p = await radar.scenes.pulse.getScenePulse(SCENE);
     expect(p.status).toBe('degraded');
+    expect(p.sources.fusion!.error).toBeGreaterThan(0);
+    expect(p.sources.fusion!.ok).toBeGreaterThan(0);
     expect(p.confidence).toBeLessThan(healthy.confidence);
-    // As many Fusion reads as when healthy, every one of them failed the way the source did.
-    expect(p.sources.fusion).toEqual({ ...zero, [fault === 'hang' ? 'timeout' : 'error']: healthy.sources.fusion!.ok });
-    expect(p.sources.mig).toEqual(healthy.sources.mig);
-    // Signals that need Fusion are out: weight 0, no contribution, no made-up top artists.
-    for (const name of ['member_momentum', 'rising_members']) expect(signal(p, name)).toMatchObject({ available: false, weight: 0, contribution: 0 });
-    expect(p.top_artists).toEqual([]);
-    expect(Object.values(p.campaign_activity).every((v) => v === 0)).toBe(true);
-    expect(p.explanation.reduce((a, x) => a + x.contribution, 0)).toBeCloseTo(p.heat, 0);
-    expect(p.total_members).toBe(n());
+    await radar.close();
   });
 
   it('that is absent: the same, counted as absent', async () => {
@@ -119,11 +157,13 @@ describe('no sources at all', () => {
     const radar = radarOver({ fusion: fusionWith('throw'), mig: migWith('throw') });
     const items = await radar.scenes.pulse.batchProcessScenes([SCENE, 'rap-uk-london']);
     expect(items.map((i) => [i.status, i.pulse?.status])).toEqual([
-      ['ok', 'degraded'],
-      ['ok', 'degraded'],
+      ['unavailable', undefined],
+      ['unavailable', undefined],
     ]);
     const g = await radar.scenes.pulse.getGlobalPulse({ limit: 100 });
     expect(g.summary.scenes).toBe(70);
+    expect(g.summary.unavailable).toBeGreaterThan(0);
+    expect(g.hottest.every((p) => p.sources.fusion!.ok > 0 || p.total_members === 0)).toBe(true);
     // A degraded answer is not stored as a recommendation: it would outlive the outage.
     const rec = await radar.scenes.recommendScenes();
     expect(rec.stored).toBe(false);
@@ -161,7 +201,8 @@ describe('refresh with a failing source keeps the previous memberships', () => {
     const after = await snapshot();
     const mine = (rows: typeof before) => rows.filter((r) => victims.has(r.artist_slug));
     expect(mine(after)).toEqual(mine(before));
-    expect(after.filter((r) => !victims.has(r.artist_slug)).every((r) => r.as_of === later)).toBe(true);
+    // The others are recomputed; a membership that lost its evidence is held (its as_of its last evidence) until it leaves.
+    expect(after.filter((r) => !victims.has(r.artist_slug) && r.as_of !== later)).toHaveLength(report.scenes.memberships.held);
     await radar.close();
   });
 

@@ -268,7 +268,7 @@ export const SceneBatchItemSchema = z
   .object({
     /** Scene slug. */
     slug: SlugSchema,
-    /** `ok`, `stale` (an older cached pulse was served), `timeout`, `error` or `not_found`. */
+    /** `ok`, `stale` (an older pulse was served), `timeout`, `error`, `unavailable` or `not_found`. */
     status: z.enum({
       /** A fresh pulse was computed. */
       ok: 'ok',
@@ -278,6 +278,8 @@ export const SceneBatchItemSchema = z
       timeout: 'timeout',
       /** The pulse failed (and there was no earlier pulse to serve). */
       error: 'error',
+      /** Heat unknown: Fusion failed for every member and there was no earlier pulse to serve. */
+      unavailable: 'unavailable',
       /** No such scene. */
       not_found: 'not_found',
     } as const satisfies { readonly [K in SceneItemStatus]: K }),
@@ -304,6 +306,8 @@ export const GlobalScenePulseSummarySchema = z
     timeout: count,
     /** Scenes whose pulse failed, an integer >= 0. */
     error: count,
+    /** Scenes whose heat is unknown (Fusion failed for every member, no earlier pulse kept), an integer >= 0. */
+    unavailable: count,
     /** Scenes whose pulse was computed with a source absent, failing or late (`status: 'degraded'`), an integer >= 0. */
     degraded: count,
   })

@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   TALENT_INTERNAL_ERROR: 500,
   /** The SDK's own: a configuration object failed validation at construction (a host bug). */
   CONFIG_INVALID: 500,
+  /** The SDK's own: the sources behind the answer failed (error or timeout) and no earlier good value is kept, so there is nothing honest to show (never a number read from nothing). */
+  SOURCES_UNAVAILABLE: 503,
   /** The SDK's own: the radar (or engine) was closed; every call after `close()` is refused. */
   RADAR_CLOSED: 503,
   /** The SDK's own, from the HTTP handler: no route has this path. */

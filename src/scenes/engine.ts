@@ -17,7 +17,7 @@ import type { ScenesStores } from '../stores/specs.js';
 import type { MicrogenreRow, SceneMembershipRow, SceneRow } from '../stores/tables.js';
 import { getMicrogenre, getScene, importCatalog, listMicrogenres, listScenes, type CatalogImportResult, type CatalogInput, type ListScenesQuery } from './catalog.js';
 import { buildSoundMap } from './membership-math.js';
-import { refreshMemberships, type MembershipReport } from './memberships.js';
+import { refreshMemberships, type MembershipMisses, type MembershipReport } from './memberships.js';
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
 import { ScenePulse } from './scene-pulse.js';
@@ -94,6 +94,8 @@ export class ScenesEngine {
   readonly #d: ScenesEngineDeps;
   readonly #life: Lifecycle;
   readonly #cache: Cache<unknown>;
+  /** Hysteresis state of the live memberships (see `scenes.membership.leaveAfterRefreshes`). */
+  readonly #misses: MembershipMisses = new Map();
   readonly #replays = new QuickLRU<string, Promise<SceneState>>({ maxSize: 4 });
   #refreshed: Promise<number | null> | undefined;
 
@@ -198,7 +200,7 @@ export class ScenesEngine {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
-      const memberships = await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso }, at, deadline);
+      const memberships = await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses: this.#misses }, at, deadline);
       // The memberships just written are what the snapshots below must see.
       this.#replays.clear();
       this.#refreshed = undefined;
@@ -252,13 +254,14 @@ export class ScenesEngine {
     }
     // The replay runs on scratch tables: live memberships are never touched, only trends written.
     const replay = await this.#scratch();
+    const misses: MembershipMisses = new Map();
     const scenes = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
     let days = 0;
     let snapshots = 0;
     for (let d = first; d <= last; d = addDays(d, 1), days++) {
       // The snapshot of day d is taken at the midnight that ends it: d is then the last complete day.
       const at = new Date(dayStart(d) + DAY_MS);
-      if (days % every === 0) await this.#refreshInto(replay.stores, at);
+      if (days % every === 0) await this.#refreshInto(replay.stores, at, misses);
       snapshots += await this.#snapshot(replay.pulse, scenes, at);
     }
     await this.pulse.clearCache();
@@ -322,10 +325,10 @@ export class ScenesEngine {
     return { stores, pulse: new ScenePulse({ stores, gateway: this.#d.gateway, config: this.#d.config, clock: this.#d.clock, cache }) };
   }
 
-  async #refreshInto(stores: ScenesStores, at: Date): Promise<MembershipReport> {
+  async #refreshInto(stores: ScenesStores, at: Date, misses: MembershipMisses = new Map()): Promise<MembershipReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
-      return await refreshMemberships({ stores, gateway: this.#d.gateway, config: this.#d.config, nowIso: new Date(this.#d.clock.now()).toISOString() }, at, deadline);
+      return await refreshMemberships({ stores, gateway: this.#d.gateway, config: this.#d.config, nowIso: new Date(this.#d.clock.now()).toISOString(), misses }, at, deadline);
     } finally {
       deadline.dispose();
     }

@@ -31,6 +31,13 @@ export interface MembershipReport {
   readonly memberships: number;
   /** Artists whose reads failed and whose previous memberships were kept. */
   readonly kept: number;
+  /**
+   * Memberships without evidence in this refresh that were kept because they have not yet gone
+   * `scenes.membership.leaveAfterRefreshes` refreshes without it (their `as_of` is their last evidence).
+   */
+  readonly held: number;
+  /** Memberships removed after `leaveAfterRefreshes` consecutive refreshes without evidence. */
+  readonly left: number;
   /** Outcome counts of the source reads. */
   readonly sources: MembershipSourceCounts;
   /** How reading the artist universe from MIG went; when not `ok`, nothing was walked or changed. */
@@ -42,9 +49,15 @@ export interface MembershipReport {
 const CHUNK = 500;
 const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
 
+/**
+ * Consecutive refreshes without evidence, by membership (`scene\u0000artist`): the hysteresis
+ * state of one table, kept by its engine between refreshes.
+ */
+export type MembershipMisses = Map<string, number>;
+
 /** Recomputes every membership as of `asOf`. */
 export async function refreshMemberships(
-  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowIso: string },
+  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowIso: string; misses: MembershipMisses },
   asOf: Date,
   deadline: Deadline,
 ): Promise<MembershipReport> {
@@ -139,15 +152,35 @@ export async function refreshMemberships(
     }
   }
   // Replace the memberships of every artist whose reads succeeded; keep the others as they were.
+  // A membership without evidence this time is held (unchanged, its as_of its last evidence)
+  // until it has gone `leaveAfterRefreshes` consecutive refreshes without it: one empty answer
+  // from a source must not empty a scene and bring its members back as new ones.
   const fresh = new Set(rows.map((r) => `${r.scene_slug}\u0000${r.artist_slug}`));
+  for (const key of fresh) deps.misses.delete(key);
   const walked = new Set(artists.map((a) => a.slug));
-  const stale = existing.filter((r) => walked.has(r.artist_slug) && !failed.has(r.artist_slug) && !fresh.has(`${r.scene_slug}\u0000${r.artist_slug}`));
-  await deps.stores.scene_memberships.delete(stale.map((r) => ({ scene_slug: r.scene_slug, artist_slug: r.artist_slug })));
+  const leaving: { scene_slug: string; artist_slug: string }[] = [];
+  let held = 0;
+  for (const r of existing) {
+    const key = `${r.scene_slug}\u0000${r.artist_slug}`;
+    // Rows of artists not walked (the universe could not be read) are left as they are.
+    if (fresh.has(key) || failed.has(r.artist_slug) || !walked.has(r.artist_slug)) continue;
+    const misses = (deps.misses.get(key) ?? 0) + 1;
+    if (misses >= p.leaveAfterRefreshes) {
+      leaving.push({ scene_slug: r.scene_slug, artist_slug: r.artist_slug });
+      deps.misses.delete(key);
+    } else {
+      deps.misses.set(key, misses);
+      held++;
+    }
+  }
+  await deps.stores.scene_memberships.delete(leaving);
   await deps.stores.scene_memberships.upsert(rows);
   return {
     artists: artists.length,
     memberships: rows.length,
     kept: failed.size,
+    held,
+    left: leaving.length,
     sources: { mig: countOutcomes(mig), cmg: countOutcomes(cmg) },
     universe: universe.status,
     circles: new Map([...circles].map(([k, v]) => [k, v.tastemakers])),

@@ -41,6 +41,8 @@ export interface GlobalScenePulseSummary {
   readonly timeout: number;
   /** Scenes whose pulse failed. */
   readonly error: number;
+  /** Scenes whose heat is unknown: Fusion failed for every member and no earlier pulse is kept. */
+  readonly unavailable: number;
   /** Scenes whose pulse was computed with a source absent, failing or late (`status: 'degraded'`). */
   readonly degraded: number;
 }
@@ -95,7 +97,7 @@ export interface ScenePulseDeps {
 }
 
 class PulseFailure extends Error {
-  constructor(readonly status: 'timeout' | 'error' | 'not_found', message: string) {
+  constructor(readonly status: 'timeout' | 'error' | 'unavailable' | 'not_found', message: string) {
     super(message);
   }
 }
@@ -136,6 +138,7 @@ export class ScenePulse {
     if (item!.pulse) return item!.pulse;
     if (item!.status === 'not_found') throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
     if (item!.status === 'timeout') throw new SceneRadarError('SCENES_TIMEOUT', `Scene pulse timed out: ${s}`);
+    if (item!.status === 'unavailable') throw new SceneRadarError('SOURCES_UNAVAILABLE', item!.message ?? `Scene heat unknown: ${s}`);
     throw new SceneRadarError('SCENES_INTERNAL_ERROR', `Scene pulse failed: ${s}`, { cause: item!.message });
   }
 
@@ -203,6 +206,7 @@ export class ScenePulse {
           stale: count('stale'),
           timeout: count('timeout'),
           error: count('error'),
+          unavailable: count('unavailable'),
           degraded: pulses.filter((p) => p.status !== 'ok').length,
         },
       };
@@ -405,6 +409,14 @@ export class ScenePulse {
       }
       const scene = bySlug.get(slug)!;
       const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes(eAll), mig: countOutcomes(nAll) };
+      // Heat rests on members' engagement: when Fusion failed for every member, the heat is
+      // unknown, not the heat of a scene where nobody did anything. The caller serves the last
+      // good pulse (stale, with its own asOf) or says the scene is unavailable.
+      const f = sources.fusion!;
+      if (members.length > 0 && f.ok === 0 && f.error + f.timeout > 0) {
+        out.set(slug, new PulseFailure('unavailable', `Heat of ${slug} unknown: Fusion engagement failed for all ${members.length} members (${f.error} error, ${f.timeout} timeout)`));
+        return;
+      }
       try {
         out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs, membershipsAsOfMs }, config.scenes.pulse));
       } catch (err) {

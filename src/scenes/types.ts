@@ -122,17 +122,17 @@ export interface ScenePulseSnapshot {
 }
 
 /** How one scene of a batch ended. */
-export type SceneItemStatus = 'ok' | 'stale' | 'timeout' | 'error' | 'not_found';
+export type SceneItemStatus = 'ok' | 'stale' | 'timeout' | 'error' | 'unavailable' | 'not_found';
 
 /** One scene of a batch: its status and, when there is one, its pulse. */
 export interface SceneBatchItem {
   /** Scene slug. */
   readonly slug: string;
-  /** `ok`, `stale` (an older cached pulse was served), `timeout`, `error` or `not_found`. */
+  /** `ok`, `stale` (an older pulse was served, with its own `asOf`), `timeout`, `error`, `unavailable` (heat unknown: Fusion failed for every member and no earlier pulse is kept) or `not_found`. */
   readonly status: SceneItemStatus;
   /** The pulse, for `ok` and `stale`. */
   readonly pulse?: ScenePulseSnapshot;
-  /** What went wrong, for `timeout` and `error`. */
+  /** What went wrong, for `timeout`, `error`, `unavailable` and `not_found` (and for `stale`, the failure that made it stale). */
   readonly message?: string;
 }
 

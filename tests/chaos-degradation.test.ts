@@ -1,0 +1,80 @@
+/**
+ * Issue 12, items 2, 3 and 10: a source that fails or answers empty for one refresh must not
+ * reshape results as if it had said "nothing".
+ */
+import { describe, expect, it } from 'vitest';
+import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
+import { createDemoWorld } from 'scene-radar/adapters/memory';
+import { chaosSources, mapValues } from './chaos-kit.js';
+
+const DAY = 86_400_000;
+const END = new Date('2026-11-25T00:00:00.000Z');
+const world = createDemoWorld({ artists: 150, end: '2026-11-24' });
+const FAST = { sources: Object.fromEntries(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'].map((s) => [s, { timeoutMs: 2_000 }])) };
+
+async function radarOver(sources: SceneRadarSources, at: Date): Promise<{ radar: SceneRadar; clock: ReturnType<typeof fixedClock> }> {
+  const clock = fixedClock(at);
+  const radar = createSceneRadar({ sources, clock, config: FAST });
+  await radar.scenes.importCatalog(world.catalog);
+  return { radar, clock };
+}
+
+async function membersByScene(radar: SceneRadar): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const s of (await radar.scenes.listScenes({ limit: 100 })).items) {
+    const page = await radar.scenes.listMemberships({ sceneSlug: s.slug, limit: 10_000 });
+    out.set(s.slug, new Set(page.items.map((m) => m.artist_slug)));
+  }
+  return out;
+}
+
+describe('membership stability', () => {
+  it('CMG answering [] for one refresh drops no member; after it recovers, heat and new members match a control that never glitched', async () => {
+    const t = [new Date(END.getTime() - 14 * DAY), new Date(END.getTime() - 7 * DAY), END];
+    const glitch = chaosSources(world.sources);
+    const control = await radarOver(world.sources, t[0]!);
+    const glitchy = await radarOver(glitch.sources, t[0]!);
+    for (const r of [control, glitchy]) await r.radar.scenes.refresh(t[0]);
+    const before = await membersByScene(glitchy.radar);
+
+    // One refresh in which CMG answers every artist with no releases (status ok).
+    glitch.set((m) => (m === 'cmg.getReleases' ? { kind: 'rewrite', fn: mapValues(() => []) } : { kind: 'pass' }));
+    for (const r of [control, glitchy]) r.clock.set(t[1]!);
+    await control.radar.scenes.refresh(t[1]);
+    const report = await glitchy.radar.scenes.refresh(t[1]);
+    expect(report.memberships.held).toBeGreaterThan(0);
+    expect(report.memberships.left).toBe(0);
+    const during = await membersByScene(glitchy.radar);
+    for (const [scene, members] of before) for (const a of members) expect(during.get(scene)!.has(a), `${a} in ${scene}`).toBe(true);
+
+    // CMG recovers.
+    glitch.set(() => ({ kind: 'pass' }));
+    for (const r of [control, glitchy]) r.clock.set(t[2]!);
+    await control.radar.scenes.refresh(t[2]);
+    await glitchy.radar.scenes.refresh(t[2]);
+    const a = await control.radar.scenes.pulse.getGlobalPulse({ limit: 100 });
+    const b = await glitchy.radar.scenes.pulse.getGlobalPulse({ limit: 100 });
+    const view = (g: typeof a) => g.hottest.map((p) => [p.scene_slug, p.heat, p.new_members, p.total_members]);
+    expect(view(b)).toEqual(view(a));
+    expect(a.hottest.length).toBeGreaterThan(3);
+    for (const r of [control, glitchy]) await r.radar.close();
+  });
+
+  it('a member without evidence leaves after leaveAfterRefreshes consecutive refreshes, not before', async () => {
+    const glitch = chaosSources(world.sources);
+    const clock = fixedClock(END);
+    const radar = createSceneRadar({ sources: glitch.sources, clock, config: { ...FAST, scenes: { membership: { leaveAfterRefreshes: 2 } } } });
+    await radar.scenes.importCatalog(world.catalog);
+    await radar.scenes.refresh(END);
+    const total = async () => [...(await membersByScene(radar)).values()].reduce((n, s) => n + s.size, 0);
+    const start = await total();
+    glitch.set((m) => (m === 'cmg.getReleases' ? { kind: 'rewrite', fn: mapValues(() => []) } : { kind: 'pass' }));
+    const first = await radar.scenes.refresh(END);
+    expect(first.memberships.left).toBe(0);
+    expect(await total()).toBe(start);
+    const second = await radar.scenes.refresh(END);
+    expect(second.memberships.left).toBeGreaterThan(0);
+    expect(await total()).toBeLessThan(start);
+    await radar.close();
+  });
+});
