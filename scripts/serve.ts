@@ -1,13 +1,16 @@
 /**
  * `npm run serve`: the demo world's API over `node:http` (through `toNodeListener`), with curl
- * lines to paste. Ctrl-C (SIGINT) or SIGTERM closes the server and the radar.
+ * lines to paste. Ctrl-C (SIGINT) or SIGTERM closes the server and the radar. Each client address
+ * may make 120 requests a minute (a 429 with `Retry-After` past that): `--rate-limit <n>` and
+ * `--rate-window <seconds>` (or `SCENE_RADAR_RATE_LIMIT`, `SCENE_RADAR_RATE_WINDOW`) change it, and
+ * `--rate-limit 0` turns it off.
  *
- *   npm run serve -- [--port 8787] [--host 127.0.0.1] [--artists 300]
+ *   npm run serve -- [--port 8787] [--host 127.0.0.1] [--artists 300] [--rate-limit 120] [--rate-window 60]
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import type { SceneRadar } from 'scene-radar';
-import { createFetchHandler } from 'scene-radar/api';
+import { createFetchHandler, createMemoryRateLimiter } from 'scene-radar/api';
 import { toNodeListener } from 'scene-radar/adapters/node';
 import { closeServer, isMain, listen, radarFor } from '../examples/demo-radar.js';
 
@@ -21,6 +24,34 @@ export interface ServeOptions {
   readonly artists?: number;
   /** A radar to serve instead of building one (not closed by `close()`). */
   readonly radar?: SceneRadar;
+  /**
+   * Requests each client address may make per window; past it a 429 with `Retry-After`. 0 turns
+   * rate limiting off. @default 120
+   */
+  readonly rateLimit?: number;
+  /** Length of the rate-limit window in seconds. @default 60 */
+  readonly rateWindowSeconds?: number;
+}
+
+/** Requests per client address and window in `npm run serve`, unless told otherwise. */
+export const DEFAULT_SERVE_RATE_LIMIT = 120;
+/** The rate-limit window of `npm run serve`, in seconds, unless told otherwise. */
+export const DEFAULT_SERVE_RATE_WINDOW_SECONDS = 60;
+
+/** The command line's options, as {@link parseServeArgs} returns them. */
+export interface ParsedServeArgs {
+  /** Port. */
+  readonly port: number;
+  /** Interface. */
+  readonly host: string;
+  /** Artists in the demo world. */
+  readonly artists: number;
+  /** `--rate-limit`, else `$SCENE_RADAR_RATE_LIMIT`; undefined when neither is set (`start` uses its default). */
+  readonly rateLimit?: number | undefined;
+  /** `--rate-window`, else `$SCENE_RADAR_RATE_WINDOW`; undefined when neither is set (`start` uses its default). */
+  readonly rateWindowSeconds?: number | undefined;
+  /** `--help`. */
+  readonly help: boolean;
 }
 
 /** The running server. */
@@ -31,11 +62,16 @@ export interface RunningServe {
   readonly curlLines: readonly string[];
   /** An artist of the world, for the profile example. */
   readonly artistSlug: string;
+  /** The rate limit per client address, or null when it is off. */
+  readonly rateLimit: { readonly limit: number; readonly windowSeconds: number } | null;
   /** Stops the server and closes the radar it built. */
   close(): Promise<void>;
 }
 
-const USAGE = 'usage: npm run serve -- [--port <0-65535>] [--host <address>] [--artists <1-100000>]';
+const USAGE =
+  'usage: npm run serve -- [--port <0-65535>] [--host <address>] [--artists <1-100000>] [--rate-limit <0-1000000>] [--rate-window <1-86400>]\n' +
+  '  --rate-limit   requests per client address and window, 0 for no limit (default 120; env SCENE_RADAR_RATE_LIMIT)\n' +
+  '  --rate-window  window length in seconds (default 60; env SCENE_RADAR_RATE_WINDOW)';
 
 /** A command-line mistake: the message says what and how to fix it. */
 export class UsageError extends Error {
@@ -43,28 +79,58 @@ export class UsageError extends Error {
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}\n${USAGE}`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`${name.startsWith('SCENE_RADAR_') ? name : `--${name}`} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}\n${USAGE}`);
   return Number(text);
 }
 
-/** The options of a command line (`--port 8787 --host 127.0.0.1 --artists 300`), or a {@link UsageError}. */
-export function parseServeArgs(argv: readonly string[]): Required<Omit<ServeOptions, 'radar'>> & { help: boolean } {
-  let values: { port?: string | undefined; host?: string | undefined; artists?: string | undefined; help?: boolean | undefined };
+/** The flag's value, else the environment variable's (named in an error), else undefined. */
+function optionalInteger(flag: string, value: string | undefined, envName: string, env: NodeJS.ProcessEnv, min: number, max: number): number | undefined {
+  if (value !== undefined) return integer(flag, value, min, max);
+  const fromEnv = env[envName];
+  return fromEnv === undefined || fromEnv === '' ? undefined : integer(envName, fromEnv, min, max);
+}
+
+/**
+ * The options of a command line (`--port 8787 --host 127.0.0.1 --artists 300 --rate-limit 120
+ * --rate-window 60`), the rate limit falling back to `$SCENE_RADAR_RATE_LIMIT` and
+ * `$SCENE_RADAR_RATE_WINDOW`, or a {@link UsageError}.
+ */
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedServeArgs {
+  let values: { port?: string | undefined; host?: string | undefined; artists?: string | undefined; 'rate-limit'?: string | undefined; 'rate-window'?: string | undefined; help?: boolean | undefined };
   try {
-    ({ values } = parseArgs({ args: [...argv], options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' }, 'rate-limit': { type: 'string' }, 'rate-window': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') throw new UsageError(`--host must not be empty\n${USAGE}`);
-  return { port: integer('port', values.port ?? '8787', 0, 65_535), host, artists: integer('artists', values.artists ?? '300', 1, 100_000), help: values.help ?? false };
+  return {
+    port: integer('port', values.port ?? '8787', 0, 65_535),
+    host,
+    artists: integer('artists', values.artists ?? '300', 1, 100_000),
+    rateLimit: optionalInteger('rate-limit', values['rate-limit'], 'SCENE_RADAR_RATE_LIMIT', env, 0, 1_000_000),
+    rateWindowSeconds: optionalInteger('rate-window', values['rate-window'], 'SCENE_RADAR_RATE_WINDOW', env, 1, 86_400),
+    help: values.help ?? false,
+  };
 }
 
 /** Starts the demo world's API; `close()` stops it. */
 export async function start(options: ServeOptions = {}): Promise<RunningServe> {
   const { radar, release } = await radarFor(options);
   try {
-    const handler = createFetchHandler(radar, { onError: (error, { requestId }) => console.error(`[${requestId}]`, error) });
+    const limit = options.rateLimit ?? DEFAULT_SERVE_RATE_LIMIT;
+    const windowSeconds = options.rateWindowSeconds ?? DEFAULT_SERVE_RATE_WINDOW_SECONDS;
+    // Keyed by the socket's address (the handler's default): behind a proxy every client would share one key.
+    const rateLimit = limit === 0 ? null : { limit, windowSeconds };
+    const handler = createFetchHandler(radar, {
+      onError: (error, { requestId }) => console.error(`[${requestId}]`, error),
+      ...(rateLimit === null ? {} : { rateLimit: { limiter: createMemoryRateLimiter({ limit, windowMs: windowSeconds * 1000 }) } }),
+    });
     const server = createServer(toNodeListener(handler, { onError: (error, { requestId }) => console.error(`[${requestId}]`, error) }));
     const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
     const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 1 });
@@ -87,6 +153,7 @@ export async function start(options: ServeOptions = {}): Promise<RunningServe> {
       url,
       curlLines,
       artistSlug,
+      rateLimit,
       async close() {
         await closeServer(server);
         await release();
@@ -120,7 +187,9 @@ async function main(): Promise<void> {
     else console.error(error);
     process.exit(1);
   });
-  console.log(`scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s). Try:\n`);
+  console.log(`scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s).`);
+  console.log(running.rateLimit === null ? 'Rate limit: off (--rate-limit 0).' : `Rate limit: ${running.rateLimit.limit} requests per ${running.rateLimit.windowSeconds} s per client address, then 429 (--rate-limit <n>, --rate-window <seconds>; --rate-limit 0 turns it off).`);
+  console.log('Try:\n');
   for (const line of running.curlLines) console.log(`  ${line}`);
   console.log('\nCtrl-C stops it.');
   let stopping = false;

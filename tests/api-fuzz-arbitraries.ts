@@ -92,6 +92,8 @@ export const PATH_PARAM: Readonly<Record<RouteId, 'scene' | 'microgenre' | 'arti
  * `/api/openapi.json` (one trailing slash ignored there too).
  */
 export function templateOf(pathname: string): RouteId | 'openapi' | null {
+  // An encoded slash is never routed (issue 12): the path is no route, whatever it spells.
+  if (/%2f/i.test(pathname)) return null;
   if (pathname === '/api/openapi.json' || pathname === '/api/openapi.json/') return 'openapi';
   if (!pathname.startsWith('/api/')) return null;
   let rest = pathname.slice(4);

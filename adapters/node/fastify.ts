@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normaliseBasePath } from './base-path.js';
-import { answerInternalError, checkOrigin, type NodeListenerOptions, type WebHandler } from './listener.js';
+import { answerInternalError, checkOrigin, contextOf, type NodeListenerOptions, type WebHandler } from './listener.js';
 import { toWebRequest } from './request.js';
 
 /**
@@ -143,8 +143,7 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
     res.once('close', onClose);
     try {
       const webRequest = toWebRequest(req, { ...(options.origin === undefined ? {} : { origin: options.origin }), signal: abort.signal });
-      const remote = req.socket?.remoteAddress;
-      const response = await handler(webRequest, remote === undefined ? {} : { clientAddress: remote });
+      const response = await handler(webRequest, contextOf(req, req.url));
       const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
       reply.code(response.status);
       copyHeaders(reply, response);

@@ -113,6 +113,17 @@ function writeInternalError(req: IncomingMessage, res: ServerResponse, error: un
 }
 
 /**
+ * What the handler learns beyond the `Request`: the client's address, and the request target as
+ * the client sent it (`rawUrl`), before the URL parser resolved its dot segments, so the API can
+ * refuse them.
+ * @internal
+ */
+export function contextOf(req: IncomingMessage, rawUrl: string | undefined): HandlerContext {
+  const remote = req.socket?.remoteAddress;
+  return { ...(remote === undefined ? {} : { clientAddress: remote }), ...(rawUrl === undefined ? {} : { rawUrl }) };
+}
+
+/**
  * One request through `handler`: a `Request` from `req` (`url` in place of `req.url` when given,
  * with a signal that fires when the client leaves), the client's address as context, the
  * `Response` written to `res`. Never rejects.
@@ -134,8 +145,7 @@ export async function serveNodeRequest(handler: WebHandler, req: IncomingMessage
       return;
     }
     const request = toWebRequest(req, { ...(options.origin === undefined ? {} : { origin: options.origin }), ...(url === undefined ? {} : { url }), signal: abort.signal });
-    const remote = req.socket?.remoteAddress;
-    const context: HandlerContext = remote === undefined ? {} : { clientAddress: remote };
+    const context = contextOf(req, url ?? req.url);
     const response = await handler(request, context);
     if (abort.signal.aborted) {
       await response.body?.cancel().catch(() => {});
@@ -151,7 +161,8 @@ export async function serveNodeRequest(handler: WebHandler, req: IncomingMessage
 
 /**
  * A fetch handler as a `node:http` listener. Each request becomes a web `Request` (URL origin from
- * `options.origin`, not the `Host` header), the handler gets `{ clientAddress }` from the socket,
+ * `options.origin`, not the `Host` header), the handler gets `{ clientAddress }` from the socket
+ * and `{ rawUrl }` (`req.url`, so it can refuse `..` segments the `Request`'s URL has resolved),
  * and its `Response` is streamed back. The listener never throws and never leaves a request
  * hanging: when the handler rejects, the client gets a 500
  * `{ ok: false, error: { code: 'SCENES_INTERNAL_ERROR', message: 'Internal error', details: { requestId } } }`

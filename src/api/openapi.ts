@@ -132,7 +132,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
       400: failureResponse('Invalid request: `details` lists the issues (code, path, message).', [codes.validation, ...route.notFound.filter((c) => ERROR_CODES[c] === 400)]),
     };
     const notFound = route.notFound.filter((c) => ERROR_CODES[c] === 404);
-    responses[404] = failureResponse('Not found.', [...notFound, 'ROUTE_NOT_FOUND']);
+    responses[404] = failureResponse('Not found; a path with `.` or `..` segments or an encoded slash is never resolved (`ROUTE_NOT_FOUND`).', [...notFound, 'ROUTE_NOT_FOUND']);
     const unprocessable = route.notFound.filter((c) => ERROR_CODES[c] === 422);
     if (unprocessable.length) responses[422] = failureResponse('Too little evidence to score.', unprocessable);
     responses[429] = failureResponse('Rate limited (only when the host enables a limiter); see `Retry-After`.', [codes.rateLimited]);
@@ -153,7 +153,8 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
     info: {
       title: options.title ?? 'scene-radar API',
       version: options.version ?? API_VERSION,
-      description: 'Scenes Engine and Talent Radar, read-only. Every response is an envelope: `{ ok: true, data, error: null }` or `{ ok: false, error: { code, message, details? } }`.',
+      description:
+        'Scenes Engine and Talent Radar, read-only. Every response is an envelope: `{ ok: true, data, error: null }` or `{ ok: false, error: { code, message, details? } }`. Query numbers are plain digits (`+5`, `%2B5` and `-1` are a 400). `skipCache=true` is honoured only for callers the server allows, and ignored otherwise. CORS headers are sent only when the server enables them.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(options.servers ? { servers: options.servers.map((s) => ({ ...s })) } : {}),

@@ -9,6 +9,7 @@
 import { resolveConfig, type ErrorCode, type ReadOnlyTalentRadar, type SceneRadar, type SceneRadarConfig } from 'scene-radar';
 import { clip } from './text.js';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
+import { applySkipCachePolicy } from './skip-cache.js';
 import { MissingEngineError, ROUTES, type ApiBackend, type RouteFamily, type RouteId, type RouteSpec, type ScenesApiBackend, type TalentApiBackend } from './routes.js';
 
 /** A query as a host has it: `URLSearchParams`, or a record of strings (repeated parameters as arrays). */
@@ -42,6 +43,17 @@ export interface OperationsOptions {
    * that runs out of time answers first with the part it has
    */
   readonly timeoutMs?: number | Partial<Readonly<Record<RouteId, number>>>;
+  /**
+   * Who may bypass the cache with `skipCache=true` (the pulse, profile and top-list routes): `true`
+   * for every caller, or a function of the operation's input and the route that decides per call
+   * (asked only when the query asks for a bypass; one that throws or rejects refuses it, and its
+   * cause goes to `onError`). When the bypass is not allowed, `skipCache=true` is ignored: the
+   * request is served as if it had not asked (from the cache when it holds the answer), with the
+   * same 200, not refused. A bypass recomputes from the sources, so leave it off for anonymous
+   * callers. A value that is not a boolean (`skipCache=yes`) is still a 400 either way.
+   * @default false (nobody: `skipCache=true` is ignored)
+   */
+  readonly allowSkipCache?: boolean | ((input: OperationInput, route: RouteId) => boolean | Promise<boolean>);
 }
 
 /** One route as a function. */
@@ -287,8 +299,18 @@ export function routeTimeoutMs(spec: RouteSpec, config: SceneRadarConfig, timeou
   return timeoutMs?.[spec.id] ?? spec.timeoutMs(config);
 }
 
+/** Reports `error` to `onError` (a throwing hook is ignored). */
+function reportError(onError: OperationsOptions['onError'], error: unknown, route: RouteId | null, requestId: string | undefined): void {
+  try {
+    onError?.(error, { route, requestId: requestId ?? newRequestId() });
+  } catch {
+    // A failing hook must not break the answer.
+  }
+}
+
 /**
- * One function per route, for hosts that wire their own routes.
+ * One function per route, for hosts that wire their own routes. `skipCache=true` is ignored
+ * unless `allowSkipCache` allows it.
  * @example
  * ```ts
  * // app/api/scenes/[slug]/route.ts (Next.js App Router)
@@ -308,7 +330,9 @@ export function createOperations(target: SceneRadar | ApiBackend, options: Opera
     ops[spec.id] = async (input: OperationInput = {}) => {
       const parsed = parseRequest(spec, input.params, input.query);
       if (!parsed.ok) return parsed.result;
-      return runRoute(backend, spec, parsed, { timeoutMs, ...(input.requestId === undefined ? {} : { requestId: input.requestId }), ...(options.onError ? { onError: options.onError } : {}) });
+      const allow = options.allowSkipCache;
+      const query = parsed.query.skipCache !== true ? parsed.query : await applySkipCachePolicy(parsed.query, typeof allow === 'function' ? () => allow(input, spec.id) : allow, (error) => reportError(options.onError, error, spec.id, input.requestId));
+      return runRoute(backend, spec, { params: parsed.params, query }, { timeoutMs, ...(input.requestId === undefined ? {} : { requestId: input.requestId }), ...(options.onError ? { onError: options.onError } : {}) });
     };
   }
   return Object.freeze(ops);

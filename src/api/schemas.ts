@@ -2,19 +2,22 @@
  * @module api/schemas
  * Request schemas of the HTTP API, with the origin document's names and ranges (section 2). Path
  * parameters are objects (`{ slug }`), as in the seed. Query schemas take what a query string
- * holds (strings) and coerce the way people write them: `limit=20` is the integer 20,
- * `skipCache=true` / `1` is `true`. Anything else (a float, `NaN`, a word, an unknown or repeated
- * parameter) fails with an issue naming the parameter. Typed values (numbers, booleans) pass too,
+ * holds (strings) and coerce the way people write them: `limit=20` is the integer 20 (numbers are
+ * plain digits: no sign, no fraction, no exponent), `skipCache=true` / `1` is `true`. Anything
+ * else (a float, a sign, `NaN`, a word, an unknown or repeated parameter) fails with an issue
+ * naming the parameter. Typed values (numbers, booleans) pass too,
  * so a host calling an operation from code can hand over parsed values.
  */
 import { z } from 'zod';
 import { MAX_SLUG_LENGTH, SLUG_MESSAGE, SLUG_PATTERN } from 'scene-radar';
 
-const INTEGER_TEXT = /^[+-]?\d{1,20}$/;
+const INTEGER_TEXT = /^\d{1,20}$/;
 
 /**
- * Turns integer text (`20`, `-1`, `+3`) into a number; anything else (`1.5`, `1e3`, `20.0`, a word)
- * passes through as text for the schema to reject, so a fraction is never rounded away.
+ * Turns integer text, plain ASCII digits (`20`, `007`), into a number; anything else passes through
+ * as text for the schema to reject: a fraction (`1.5`, `20.0`, `1e3`, never rounded away) and a
+ * sign. A sign is refused in both spellings, so `limit=%2B5` (`+5`) and `limit=+5` (a space and
+ * `5`, since `+` is a space in a query string) are the same 400, and `-0` is not 0.
  */
 function toNumber(value: unknown): unknown {
   return typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
@@ -28,7 +31,8 @@ function toBoolean(value: unknown): unknown {
 }
 
 /**
- * A query-string integer in `[min, max]`, coerced from its decimal text.
+ * A query-string integer in `[min, max]`, coerced from its decimal digits (no sign: `+5` and `-1`
+ * are refused as text, whatever the range).
  * @param min - Smallest value accepted.
  * @param max - Largest value accepted.
  * @param description - What the parameter means (shown in the OpenAPI document).
@@ -57,7 +61,9 @@ const slug = (description: string) =>
     .regex(SLUG_PATTERN, SLUG_MESSAGE)
     .describe(description);
 
-const skipCache = queryBoolean('Bypass the cache and recompute (the result is cached again).').default(false);
+const skipCache = queryBoolean(
+  'Bypass the cache and recompute (the result is cached again). Honoured only for callers the server allows (`allowSkipCache`, off by default); for any other caller `true` is ignored and the answer is the one without it (from the cache when it holds it), not an error.',
+).default(false);
 
 /** Path of a scene route: `{ slug }`, a scene slug (lowercase, hyphenated). */
 export const SceneSlugSchema = z.strictObject({
@@ -111,7 +117,7 @@ export const ListMicrogenresQuerySchema = z.strictObject({
 
 /** `GET /scenes/{slug}/pulse`: `{ skipCache (default false) }`. */
 export const ScenePulseQuerySchema = z.strictObject({
-  /** Bypass the cache. @default false */
+  /** Bypass the cache, when the server allows the caller (`allowSkipCache`); else ignored. @default false */
   skipCache,
 });
 
@@ -119,7 +125,7 @@ export const ScenePulseQuerySchema = z.strictObject({
 export const RegionalPulseQuerySchema = z.strictObject({
   /** Scenes in the list, 1-100. @default 20 */
   limit: queryInt(1, 100, 'Scenes in the list.').default(20),
-  /** Bypass the cache. @default false */
+  /** Bypass the cache, when the server allows the caller (`allowSkipCache`); else ignored. @default false */
   skipCache,
 });
 
@@ -127,7 +133,7 @@ export const RegionalPulseQuerySchema = z.strictObject({
 export const GlobalScenePulseQuerySchema = z.strictObject({
   /** Scenes per list, 1-100. @default 10 */
   limit: queryInt(1, 100, 'Scenes per list.').default(10),
-  /** Bypass the cache. @default false */
+  /** Bypass the cache, when the server allows the caller (`allowSkipCache`); else ignored. @default false */
   skipCache,
 });
 
@@ -161,7 +167,7 @@ export const RecommendationsQuerySchema = z.strictObject({
 
 /** `GET /talent/pulse`: `{ skipCache (default false), limit (1-100, default 20) }`. */
 export const GlobalPulseQuerySchema = z.strictObject({
-  /** Bypass the cache. @default false */
+  /** Bypass the cache, when the server allows the caller (`allowSkipCache`); else ignored. @default false */
   skipCache,
   /** Artists per list, 1-100. @default 20 */
   limit: queryInt(1, 100, 'Artists per list.').default(20),
@@ -169,7 +175,7 @@ export const GlobalPulseQuerySchema = z.strictObject({
 
 /** `GET /talent/artists/{slug}`: `{ skipCache (default false) }`. */
 export const ArtistProfileQuerySchema = z.strictObject({
-  /** Bypass the cache. @default false */
+  /** Bypass the cache, when the server allows the caller (`allowSkipCache`); else ignored. @default false */
   skipCache,
 });
 
@@ -192,7 +198,7 @@ export const TopArtistsQuerySchema = z.strictObject({
   limit: queryInt(1, 100, 'Artists in the list.').default(20),
   /** `rising`, `breakout` or `risk`. @default 'rising' */
   category: TopCategorySchema.describe('Which list: `rising` (momentum), `breakout` (breakout score) or `risk` (risk score).').default('rising'),
-  /** Bypass the cache. @default false */
+  /** Bypass the cache, when the server allows the caller (`allowSkipCache`); else ignored. @default false */
   skipCache,
 });
 
