@@ -244,7 +244,7 @@ describe("the seed's example payloads (section 4)", () => {
 
 /** The seed example with the fields our types add filled in (valid values). */
 function mergeAdded(seed: object): unknown {
-  const meta = { asOf: '2025-11-18T12:00:00Z', model_version: 'talent-v1', degraded: [] };
+  const meta = { asOf: '2025-11-18T12:00:00Z', model_version: 'talent-v1', degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {} };
   if ('summary' in seed) return { ...seed, meta };
   const p = seed as typeof SEED_ARTIST_PROFILE;
   const read = { status: 'ok' };
@@ -301,6 +301,6 @@ describe('JSON Schema', () => {
     const resultMeta = (io: 'input' | 'output'): Record<string, unknown> => z.toJSONSchema(responses.ResultMetaSchema, { io }).$defs!.ResultMeta as Record<string, unknown>;
     expect(resultMeta('output').additionalProperties).toBe(false);
     expect(resultMeta('input')).not.toHaveProperty('additionalProperties');
-    expect(responses.ResultMetaSchema.parse({ asOf: null, model_version: 'v', degraded: [], extra: 1 })).toEqual({ asOf: null, model_version: 'v', degraded: [] });
+    expect(responses.ResultMetaSchema.parse({ asOf: null, model_version: 'v', degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {}, extra: 1 })).toEqual({ asOf: null, model_version: 'v', degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {} });
   });
 });

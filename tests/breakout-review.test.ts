@@ -127,13 +127,15 @@ describe('breakout model review regressions', () => {
     expect(oneInstant.validation.outOfTime).toBeNull();
   });
 
-  it('events of absurd weight rank their artist first instead of turning scores into NaN', async () => {
+  it('events of absurd weight are invalid payloads at the boundary and never turn scores into NaN', async () => {
     const sources = world([{ rank: (w) => (w < 3 ? 1 : null), weight: 1e308 }, ...Array.from({ length: 9 }, (_, i) => ({ rank: (w: number) => (w < 5 ? 50 + i : null) }))]);
     const radar = createSceneRadar({ sources, clock: fixedClock(AS_OF) });
     const report = await radar.talent.refresh(AS_OF);
-    expect(report.scored).toBe(10);
+    expect(report.scored).toBe(9);
+    expect(report.unscored).toEqual([expect.objectContaining({ artistSlug: 'a-0', reason: expect.stringMatching(/events: error .*beyond the documented bound/) })]);
     const scored = await radar.talent.scoreArtists(slugs(10), { asOf: AS_OF });
-    for (const a of scored.artists) for (const v of [a.momentum, a.breakout, a.risk]) expect(Number.isFinite(v)).toBe(true);
+    expect(scored.artists[0]).toMatchObject({ artistSlug: 'a-0', status: 'failed', breakout: null });
+    for (const a of scored.artists.slice(1)) for (const v of [a.momentum, a.breakout, a.risk]) expect(Number.isFinite(v)).toBe(true);
     await radar.close();
   });
 

@@ -78,3 +78,44 @@ describe('membership stability', () => {
     await radar.close();
   });
 });
+
+describe('talent lists through an outage', () => {
+  it('Fusion rejecting every call for one refresh keeps the lists as they were, and every list says so with counts', async () => {
+    const big = createDemoWorld({ artists: 300, end: '2026-11-24' });
+    const at = [new Date(END.getTime() - 7 * DAY), END];
+    const chaos = chaosSources(big.sources);
+    const clock = fixedClock(at[0]!);
+    const radar = createSceneRadar({ sources: chaos.sources, clock, config: FAST });
+    await radar.scenes.importCatalog(big.catalog);
+    await radar.refresh(at[0]);
+    const before = await radar.talent.aggregator.buildGlobalPulse({ limit: 5 });
+    expect(before.meta.stale).toEqual({ records: 0, oldestAsOf: null });
+
+    chaos.set((m) => (m.startsWith('fusion.') ? { kind: 'reject', value: new Error('Fusion is down') } : { kind: 'pass' }));
+    clock.set(at[1]!);
+    const report = await radar.refresh(at[1]);
+    expect(report.talent.failedReads.fusion).toBe(report.talent.artists);
+    const during = await radar.talent.aggregator.buildGlobalPulse({ limit: 5 });
+    // The numbers shown are the last good ones, not a recomputation as if Fusion had said "nothing".
+    expect(during.summary.highBreakoutCount).toBe(before.summary.highBreakoutCount);
+    expect(during.summary.highRiskCount).toBe(before.summary.highRiskCount);
+    expect(during.topBreakoutCandidates.map((a) => [a.artist_slug, a.breakout_score])).toEqual(before.topBreakoutCandidates.map((a) => [a.artist_slug, a.breakout_score]));
+    // And the lists say where their data came from: how many records are old, which source failed.
+    expect(during.meta.stale.records).toBe(during.summary.totalArtistsTracked);
+    expect(during.meta.stale.oldestAsOf).toBe(at[0]!.toISOString());
+    expect(during.meta.failedReads.fusion).toBe(report.talent.artists);
+    expect(during.meta.degraded.join('\n')).toMatch(/kept from an earlier refresh[\s\S]*fusion: reads failed for 300 artists/);
+    const top = await radar.readOnly.getTopArtists({ category: 'breakout', limit: 5 });
+    expect(top.meta.stale.records).toBeGreaterThan(0);
+    expect(top.meta.failedReads.fusion).toBe(300);
+    // A profile read while Fusion is down names the failure instead of passing for a measurement.
+    const slug = before.topBreakoutCandidates[0]!.artist_slug;
+    const profile = await radar.talent.aggregator.buildArtistProfile(slug).then(
+      (p) => p.explanation.sources.engagement.status,
+      (e: unknown) => (e as { code?: string }).code,
+    );
+    // Its events may still carry a (degraded, Fusion named) profile; without them it is SOURCES_UNAVAILABLE.
+    expect(['error', 'SOURCES_UNAVAILABLE']).toContain(profile);
+    await radar.close();
+  }, 60_000);
+});

@@ -101,7 +101,9 @@ describe('failing sources leave no lasting damage', () => {
     await healthy.refresh();
     const radar = createSceneRadar({ sources: withBroken((s) => ({ ...s, fusion: { ...s.fusion, getEngagement: failing } })), stores: { scenes: stores }, clock });
     const g = await radar.scenes.pulse.getGlobalPulse();
-    expect(g.summary.degraded).toBeGreaterThan(0);
+    // Fusion failing for every member: those scenes' heat is unknown, counted, and in no list.
+    expect(g.summary.unavailable).toBeGreaterThan(0);
+    expect(g.hottest.every((p) => p.sources.fusion!.ok > 0 || p.total_members === 0)).toBe(true);
     clock.advance(radar.config.scenes.degradedTtlMs + 1);
     const again = await radar.scenes.pulse.getGlobalPulse();
     expect(again).not.toBe(g);

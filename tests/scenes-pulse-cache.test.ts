@@ -170,15 +170,24 @@ describe('ScenePulse cache', () => {
   });
 
   it('a degraded pulse is cached for degradedTtlMs only, so an outage heals', async () => {
-    const broken = { ...world.sources, fusion: { ...world.sources.fusion, getEngagement: () => Promise.reject(new Error('Fusion is down')) } };
-    const { pulse, count } = make({ sources: broken, config: { cache: { staleGraceMs: 0 } } });
+    // Fusion answers garbage for every other member: a degraded pulse from the rest.
+    const halfBroken = {
+      ...world.sources,
+      fusion: {
+        ...world.sources.fusion,
+        getEngagement: async (keys: readonly string[], o: Parameters<typeof world.sources.fusion.getEngagement>[1]) =>
+          new Map([...(await world.sources.fusion.getEngagement(keys, o))].map(([k, v], i) => [k, i % 2 ? ({ garbage: true } as never) : v])),
+      },
+    };
+    const { pulse, count } = make({ sources: halfBroken, config: { cache: { staleGraceMs: 0 } } });
     expect((await pulse.getScenePulse(SCENE)).status).toBe('degraded');
+    const calls = count('getEngagement');
     vi.advanceTimersByTime(14_999);
     await pulse.getScenePulse(SCENE);
-    expect(count('getEngagement')).toBe(1);
+    expect(count('getEngagement')).toBe(calls);
     vi.advanceTimersByTime(2);
     await pulse.getScenePulse(SCENE);
-    expect(count('getEngagement')).toBe(2);
+    expect(count('getEngagement')).toBe(2 * calls);
     // A healthy pulse is kept for the full TTL.
     const healthy = make({ config: { cache: { staleGraceMs: 0 } } });
     await healthy.pulse.getScenePulse(SCENE);

@@ -136,7 +136,7 @@ describe('ScenePulse', () => {
 
   it('getGlobalPulse: hottest, fastest growing and cooling scenes of the whole catalog', async () => {
     const g = await radar.scenes.pulse.getGlobalPulse({ limit: 100 });
-    expect(g.summary).toEqual({ scenes: 70, ok: 70, stale: 0, timeout: 0, error: 0, degraded: 0 });
+    expect(g.summary).toEqual({ scenes: 70, ok: 70, stale: 0, timeout: 0, error: 0, unavailable: 0, degraded: 0 });
     expect(g.asOf).toBe(NOW.toISOString());
     expect(g.hottest.map((p) => p.heat)).toEqual(all.map((p) => p.heat).sort((a, b) => b - a));
     const growth = g.fastestGrowing.map((p) => p.growth);

@@ -97,7 +97,7 @@ describe('global pulse (seed section 4)', () => {
     expect(Object.keys(pulse).sort()).toEqual(PULSE_KEYS);
     expect(Object.keys(pulse.summary).sort()).toEqual(SUMMARY_KEYS);
     expect(pulse.timestamp).toBe(NOW.toISOString());
-    expect(pulse.meta).toEqual({ asOf: NOW.toISOString(), model_version: expect.any(String), degraded: [] });
+    expect(pulse.meta).toEqual({ asOf: NOW.toISOString(), model_version: expect.any(String), degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {} });
     for (const list of [pulse.topRisingArtists, pulse.topBreakoutCandidates, pulse.artistsAtRisk]) for (const a of list) expect(Object.keys(a).sort()).toEqual(PULSE_ARTIST_KEYS);
     for (const s of pulse.hottestScenes) expect(Object.keys(s).sort()).toEqual(['as_of', 'growth', 'heat', 'scene_slug', 'stage']);
     expect(pulse.hottestScenes.length).toBeGreaterThan(0);

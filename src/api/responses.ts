@@ -499,6 +499,12 @@ export const ResultMetaSchema = z
     model_version: z.string(),
     /** Human-readable notes about missing or failing sources; empty when nothing was degraded. */
     degraded: z.array(z.string()).describe('Notes about missing or failing sources; empty when nothing was degraded.'),
+    /** Records kept from an earlier refresh because a source failed for them later, and the oldest one's as-of. */
+    stale: z
+      .object({ records: count, oldestAsOf: InstantSchema.nullable() })
+      .describe('Records behind the result kept from an earlier refresh because a source failed for them in a later one, and the oldest one\'s as-of (null when none).'),
+    /** Per source, the artists whose read failed in the last refresh. */
+    failedReads: z.partialRecord(z.enum(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes']), count).describe('Per source, the artists whose read failed (error or timeout) in the last refresh; their previous records were kept.'),
   })
   .meta({ id: 'ResultMeta', description: 'Provenance and degradation of a result.' });
 

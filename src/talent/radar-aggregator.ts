@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { Lifecycle } from '../core/lifecycle.js';
+import type { SourceName } from '../contracts/sources.js';
 import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
@@ -62,6 +63,8 @@ export interface AggregatorRadarView {
   readonly peers: PeerStats | null;
   /** When the last refresh ran (`null` before the first). */
   readonly refreshedAsOf: string | null;
+  /** Per source, the artists whose read failed in the last refresh (empty before one). */
+  readonly lastRefreshFailedReads: Readonly<Partial<Record<SourceName, number>>>;
   /** The model version stamped on the records. */
   readonly modelVersion: string;
   /** Recomputes every artist's record. */
@@ -163,8 +166,29 @@ export class RadarAggregator {
     return rows;
   }
 
-  #meta(degraded: string[]): GlobalPulse['meta'] {
-    return { asOf: this.#d.radar.refreshedAsOf, model_version: this.#d.radar.modelVersion, degraded };
+  /**
+   * Provenance and degradation of a result built from `rows`: records kept from an earlier refresh
+   * (a source failed for them since) and the sources whose reads failed in the last refresh, as
+   * counts and as notes in `degraded` (so a degraded result is cached briefly).
+   */
+  #meta(degraded: string[], rows: readonly Readonly<TalentArtistRow>[]): GlobalPulse['meta'] {
+    const refreshed = this.#d.radar.refreshedAsOf;
+    const at = refreshed === null ? Number.NaN : Date.parse(refreshed);
+    let records = 0;
+    let oldest = Infinity;
+    for (const r of rows) {
+      const t = Date.parse(r.as_of);
+      if (t < at) {
+        records++;
+        if (t < oldest) oldest = t;
+      }
+    }
+    const oldestAsOf = records > 0 ? new Date(oldest).toISOString() : null;
+    const failedReads = this.#d.radar.lastRefreshFailedReads;
+    const notes = [...degraded];
+    if (records > 0) notes.push(`${records} of ${rows.length} records are kept from an earlier refresh (the oldest as of ${oldestAsOf}) because a source failed for them in a later one`);
+    for (const [source, n] of Object.entries(failedReads)) notes.push(`${source}: reads failed for ${n} artists in the last refresh (their previous records were kept)`);
+    return { asOf: refreshed, model_version: this.#d.radar.modelVersion, degraded: notes, stale: { records, oldestAsOf }, failedReads };
   }
 
   #qualifies(category: TopCategory): (r: Readonly<TalentArtistRow>) => number {
@@ -233,7 +257,7 @@ export class RadarAggregator {
             artistsAtRisk: lists[2]!,
             hottestScenes,
             summary: { totalArtistsTracked: rows.length, avgMomentum: rows.length ? Math.round((m / rows.length) * 10) / 10 : 0, highBreakoutCount: highB, highRiskCount: highR },
-            meta: this.#meta(degraded),
+            meta: this.#meta(degraded, rows),
           } satisfies GlobalPulse;
         }),
       { skipCache, ttlMs: (v) => ((v as GlobalPulse).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs), graceMs: (v) => ((v as GlobalPulse).meta.degraded.length ? 0 : c.cache.staleGraceMs) },
@@ -272,6 +296,13 @@ export class RadarAggregator {
     if (Number.isNaN(scores.breakout)) {
       const cut = [signals.reads.engagement, signals.reads.events].some((r) => r.status === 'timeout');
       if (cut) throw new SceneRadarError('TALENT_TIMEOUT', `The activity sources did not answer in time for ${slug}`);
+      // A failed source is not an absence of evidence: say the sources failed, not "not enough data".
+      const failed = [signals.reads.engagement, signals.reads.events].filter((r) => r.status === 'error');
+      if (failed.length > 0) {
+        throw new SceneRadarError('SOURCES_UNAVAILABLE', `The activity sources failed for ${slug}: ${(['engagement', 'events'] as const).map((r) => `${r} ${signals.reads[r].status}`).join(', ')}`, {
+          details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
+        });
+      }
       throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no known engagement day (Fusion) and no event (RCF) in the last ${model.historyDays} days`, {
         details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
       });
@@ -318,7 +349,7 @@ export class RadarAggregator {
           const score = this.#qualifies(category);
           let total = 0;
           for (const r of rows) if (!Number.isNaN(score(r))) total++;
-          return { category, artists: topK(rows, limit, score).map(pulseArtist), total, meta: this.#meta(rows.length ? [] : ['no artist records']) } satisfies TopArtists;
+          return { category, artists: topK(rows, limit, score).map(pulseArtist), total, meta: this.#meta(rows.length ? [] : ['no artist records'], rows) } satisfies TopArtists;
         }),
       { skipCache, ttlMs: (v) => ((v as TopArtists).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs), graceMs: (v) => ((v as TopArtists).meta.degraded.length ? 0 : c.cache.staleGraceMs) },
     ) as Promise<TopArtists>;
@@ -364,7 +395,7 @@ export class RadarAggregator {
         workspace_id: ws.id,
         recommendations: ranked.map((r, i) => ({ ...pulseArtist(r.row), rank: i + 1, score: r.score, reasons: r.reasons })),
         created_at,
-        meta: this.#meta(rows.length ? [] : ['no artist records']),
+        meta: this.#meta(rows.length ? [] : ['no artist records'], ranked.map((r) => r.row)),
       };
     });
   }
@@ -389,7 +420,7 @@ export class RadarAggregator {
     return {
       artists: slugs.filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),
       missing: slugs.filter((s) => !bySlug.has(s)),
-      meta: this.#meta(this.#d.radar.refreshedAsOf === null && rows.length === 0 ? ['no refresh yet: no artist has a record'] : []),
+      meta: this.#meta(this.#d.radar.refreshedAsOf === null && rows.length === 0 ? ['no refresh yet: no artist has a record'] : [], rows),
     };
   }
 

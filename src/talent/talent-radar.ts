@@ -8,6 +8,7 @@
  */
 import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
+import type { SourceName } from '../contracts/sources.js';
 import { keepingAlive, Lifecycle } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
@@ -28,7 +29,7 @@ import { artistRow } from './rows.js';
 import { breakoutInputVector, fitPeerStats, modelVersion, scoreTable, type PeerStats } from './scoring.js';
 import { TalentModelConfigSchema } from './model-config.js';
 import { ArtistSignalsEngine } from './signals-engine.js';
-import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
+import { SIGNAL_READS, type ArtistFeatures, type ArtistSignals, type SignalRead } from './signals-types.js';
 import type { TalentRefreshReport, UnscoredArtist } from './types.js';
 
 /** Dependencies of {@link TalentRadar}. */
@@ -148,6 +149,7 @@ export class TalentRadar {
   /** The instant `#peers` were fitted as of (a refresh that scored nobody keeps older peers). */
   #peersAsOf: string | null = null;
   #refreshedAsOf: string | null = null;
+  #failedReads: Partial<Record<SourceName, number>> = {};
 
   constructor(deps: TalentRadarDeps) {
     const hostFeatures = validateHostFeatures(deps.hostFeatures);
@@ -177,6 +179,11 @@ export class TalentRadar {
   /** As-of instant of the last refresh (ISO), or null. */
   get refreshedAsOf(): string | null {
     return this.#refreshedAsOf;
+  }
+
+  /** Per source, the artists whose read failed in the last refresh this radar ran (empty before one). */
+  get lastRefreshFailedReads(): Readonly<Partial<Record<SourceName, number>>> {
+    return this.#failedReads;
   }
 
   /** Version string of the policy in use (see {@link modelVersion}). */
@@ -312,11 +319,29 @@ export class TalentRadar {
     const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
     if (options.signal?.aborted) throw this.#aborted(options.signal);
     if (universe.status !== 'ok') {
-      return { asOf: at.toISOString(), universe: universe.status, universeReason: universe.reason ?? universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, unscored: [], reads, durationMs: Math.round(performance.now() - started) };
+      return { asOf: at.toISOString(), universe: universe.status, universeReason: universe.reason ?? universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, unscored: [], failedReads: {}, reads, durationMs: Math.round(performance.now() - started) };
     }
     const slugs = universe.artists.map((a) => a.slug);
     const { features, signals } = await this.#featuresOf(slugs, at, options.signal);
     for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
+    // An artist with a failed read (error or timeout) and a record from an earlier refresh keeps
+    // that record, with its own as_of: recomputing as if the source had said "nothing" reshapes
+    // the lists (Fusion down for one refresh took high-breakout artists from 2 to 9). An artist
+    // without one is scored with the failed signals unknown (its confidence says how much was
+    // missing). Either way the failure is counted by source and shown wherever the rows are.
+    const failedReads: Partial<Record<SourceName, number>> = {};
+    const failing = new Map<string, SignalRead[]>();
+    for (const f of features) {
+      const bad = failedReadsOf(signals.get(f.artistSlug)!);
+      if (bad.length === 0) continue;
+      failing.set(f.artistSlug, bad);
+      for (const source of new Set(bad.map((r) => SIGNAL_READS[r].source))) failedReads[source] = (failedReads[source] ?? 0) + 1;
+    }
+    const previous = new Set<string>();
+    const failingSlugs = [...failing.keys()];
+    for (let i = 0; i < failingSlugs.length; i += CHUNK) {
+      for (const r of await stores.talent_radar_artists.getMany(failingSlugs.slice(i, i + CHUNK).map((artist_slug) => ({ artist_slug })))) previous.add(r.artist_slug);
+    }
     const table = featureTable(features, this.#host);
     const peers = fitPeerStats(table, this.#model);
     const scores = scoreTable(table, peers, this.#model);
@@ -328,6 +353,12 @@ export class TalentRadar {
     let kept = 0;
     let insufficient = 0;
     features.forEach((f, i) => {
+      const bad = failing.get(f.artistSlug);
+      if (bad && previous.has(f.artistSlug)) {
+        kept++;
+        if (unscored.length < MAX_LISTED_UNSCORED) unscored.push({ artistSlug: f.artistSlug, status: 'failed', reason: `not rescored because a read failed (${bad.map((r) => describeRead(r, signals.get(f.artistSlug)!)).join('; ')}): its previous record is kept` });
+        return;
+      }
       if (!Number.isNaN(scores.breakout[i]!)) {
         rows.push(artistRow(f, { momentum: scores.momentum[i]!, breakout: scores.breakout[i]!, risk: scores.risk[i]!, confidence: scores.confidence[i]! }, nowIso, version));
         return;
@@ -349,15 +380,17 @@ export class TalentRadar {
     for (let i = 0; i < rows.length; i += CHUNK) await stores.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
     if (gone.length) await stores.talent_radar_artists.delete(gone);
     await this.#writeRollups(await stores.talent_radar_artists.scan(), nowIso, heats);
-    // The peers of the scores just written, whatever the population's size; only a refresh that
-    // scored nobody (the activity sources were down) keeps the previous ones, as of their own instant.
-    if (rows.length > 0 || this.#peers === null) {
+    // The peers of the scores just written, whatever the population's size; a refresh that scored
+    // nobody, or in which more than half the artists had a failed read (the peers would describe
+    // the outage, not the population), keeps the previous ones, as of their own instant.
+    if ((rows.length > 0 && failing.size <= features.length / 2) || this.#peers === null) {
       this.#peers = peers;
       this.#peersAsOf = at.toISOString();
     }
     this.#refreshedAsOf = at.toISOString();
+    this.#failedReads = failedReads;
     await this.aggregator.clearCache();
-    return { asOf: at.toISOString(), universe: 'ok', universeReason: null, artists: slugs.length, scored: rows.length, insufficient, kept, unscored, reads, durationMs: Math.round(performance.now() - started) };
+    return { asOf: at.toISOString(), universe: 'ok', universeReason: null, artists: slugs.length, scored: rows.length, insufficient, kept, unscored, failedReads, reads, durationMs: Math.round(performance.now() - started) };
   }
 
   #aborted(signal: AbortSignal): SceneRadarError {
@@ -416,6 +449,17 @@ export class TalentRadar {
 }
 
 const ACTIVITY_READS = ['engagement', 'events'] as const;
+
+/** The reads of an artist that failed (error or timeout). */
+function failedReadsOf(signals: ArtistSignals): SignalRead[] {
+  return (Object.keys(signals.reads) as SignalRead[]).filter((r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error');
+}
+
+/** `engagement: error (threw: Error: down)`. */
+function describeRead(read: SignalRead, signals: ArtistSignals): string {
+  const o = signals.reads[read];
+  return `${read}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
+}
 
 /** Why an artist is not scored, or its scores; every failed read listed. */
 function artistScore(signals: ArtistSignals, momentum: number, breakout: number, risk: number, confidence: number): ArtistScore {

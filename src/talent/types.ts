@@ -61,6 +61,18 @@ export interface ResultMeta {
   readonly model_version: string;
   /** Human-readable notes about missing or failing sources; empty when nothing was degraded. */
   readonly degraded: readonly string[];
+  /**
+   * Records behind this result kept from an earlier refresh because a source failed for them in a
+   * later one (their scores are as of `oldestAsOf` at the earliest), by count. 0 and null when every
+   * record is as of the last refresh.
+   */
+  readonly stale: { readonly records: number; readonly oldestAsOf: string | null };
+  /**
+   * Per source, the artists whose read failed (error or timeout) in the last refresh this radar
+   * ran; their previous records were kept, or they have none. Empty when no read failed (or no
+   * refresh ran in this process).
+   */
+  readonly failedReads: Readonly<Partial<Record<'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes', number>>>;
 }
 
 /** The global pulse (seed section 4), plus `meta`. */
@@ -258,6 +270,8 @@ export interface TalentRefreshReport {
   readonly kept: number;
   /** The artists not scored (insufficient or failed), each with why: the first 1,000 (the counts cover all). */
   readonly unscored: readonly UnscoredArtist[];
+  /** Per source, the artists with a failed read (error or timeout); an artist with any failed read is not rescored (its previous record is kept). */
+  readonly failedReads: Readonly<Partial<Record<'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes', number>>>;
   /** Reads by status, over all artists and reads. */
   readonly reads: Readonly<Record<'ok' | 'missing' | 'timeout' | 'error' | 'absent', number>>;
   /** Milliseconds taken. */

@@ -61,8 +61,11 @@ function over(what: string, x: number | null, max: number): string | undefined {
   return x !== null && Math.abs(x) > max ? `${what} ${x} is beyond the documented bound ${max}` : undefined;
 }
 
-function seriesEnd(start: string, length: number): number {
-  return Date.parse(start) + Math.max(0, length - 1) * DAY_MS;
+/** The day of a series' last observed (non-null) value, ms; -Infinity for a series with none. */
+function seriesEnd(start: string, ...values: ReadonlyArray<readonly (number | null)[]>): number {
+  let last = -1;
+  for (const v of values) for (let i = v.length - 1; i > last; i--) if (v[i] !== null) last = i;
+  return last < 0 ? -Infinity : Date.parse(start) + last * DAY_MS;
 }
 
 function firstProblem<T>(items: readonly T[], check: (item: T, i: number) => string | undefined): string | undefined {
@@ -82,12 +85,12 @@ const CHECKS: Record<string, Check> = {
     firstProblem(rs, (r, i) => after(`${i}.releasedAt`, Date.parse(r.releasedAt), latest) ?? firstProblem(r.vector, (x, j) => over(`${i}.vector.${j}`, x, b.maxVectorComponent))),
   'fusion.getCampaigns': (cs: readonly Campaign[], latest, b) => firstProblem(cs, (c, i) => after(`${i}.start`, Date.parse(c.start), latest) ?? over(`${i}.spend`, c.spend, b.maxSpend)),
   'fusion.getEngagement': (s: EngagementSeries, latest, b) =>
-    after('the series end', seriesEnd(s.start, s.organic.length), latest) ??
+    after('the last observed day', seriesEnd(s.start, s.organic, s.paid), latest) ??
     firstProblem(s.organic, (x, i) => over(`organic.${i}`, x, b.maxDailyEngagement)) ??
     firstProblem(s.paid, (x, i) => over(`paid.${i}`, x, b.maxDailyEngagement)),
   'coverage.getArticles': (as: readonly Article[], latest) => firstProblem(as, (a, i) => after(`${i}.publishedAt`, Date.parse(a.publishedAt), latest)),
   'rcf.getEvents': (es: readonly RcfEvent[], latest, b) => firstProblem(es, (e, i) => after(`${i}.at`, Date.parse(e.at), latest) ?? over(`${i}.weight`, e.weight, b.maxWeight)),
-  'identityKernel.getCoherence': (s: CoherenceSeries, latest) => after('the series end', seriesEnd(s.start, s.values.length), latest),
+  'identityKernel.getCoherence': (s: CoherenceSeries, latest) => after('the last observed day', seriesEnd(s.start, s.values), latest),
 };
 
 /** Why a parsed answer for one key breaks the sanity bounds, or undefined. */
