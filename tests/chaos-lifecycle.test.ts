@@ -72,8 +72,15 @@ describe('no catalog', () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     const report = await radar.refresh(NOW);
     expect(report.scenes.warnings).toEqual([expect.stringMatching(/scene catalog is empty: call importCatalog\(\) first/)]);
+    // The API's answers say so too, instead of empty lists that pass for "nothing is hot".
+    const scenes = await radar.scenes.pulse.getGlobalPulse();
+    expect(scenes.summary.scenes).toBe(0);
+    expect(scenes.notes).toEqual([expect.stringMatching(/scene catalog is empty/)]);
+    const talent = await radar.talent.aggregator.buildGlobalPulse();
+    expect(talent.meta.degraded).toContainEqual(expect.stringMatching(/no scene has a pulse \(is the scene catalog empty\? call importCatalog\(\)\)/));
     await radar.scenes.importCatalog(world.catalog);
     expect((await radar.refresh(NOW)).scenes.warnings).toEqual([]);
+    expect((await radar.scenes.pulse.getGlobalPulse({ skipCache: true })).notes).toEqual([]);
     await radar.close();
   });
 });

@@ -328,6 +328,8 @@ export const GlobalScenePulseResponseSchema = z
     cooling: z.array(ScenePulseResponseSchema).describe('Cooling scenes, fastest-cooling first.'),
     /** How the scenes of the catalog ended. */
     summary: GlobalScenePulseSummarySchema,
+    /** Notes for a reader: an empty scene catalog, scenes left out because their heat is unknown, stale pulses. */
+    notes: z.array(z.string()).describe('What a reader should know about these lists (an empty scene catalog, scenes whose heat is unknown, stale pulses); empty when nothing is amiss.'),
   })
   .meta({ id: 'GlobalScenePulse', description: 'Hottest, fastest-growing and cooling scenes of the whole catalog.' });
 

@@ -61,6 +61,8 @@ export interface GlobalScenePulse {
   readonly cooling: readonly Pulse[];
   /** How the scenes of the catalog ended. */
   readonly summary: GlobalScenePulseSummary;
+  /** What a reader should know about these lists: an empty scene catalog, scenes whose heat is unknown. Empty when nothing is amiss. */
+  readonly notes: readonly string[];
 }
 
 /** A region's scenes ranked by heat. */
@@ -194,6 +196,12 @@ export class ScenePulse {
       const items = await this.allPulses({ skipCache: options.skipCache ?? false });
       const pulses = items.flatMap((i) => (i.pulse ? [i.pulse] : []));
       const count = (s: SceneBatchItem['status']): number => items.filter((i) => i.status === s).length;
+      const notes: string[] = [];
+      if (items.length === 0) notes.push('The scene catalog is empty: the host has not imported one (importCatalog()).');
+      const unknown = count('unavailable');
+      if (unknown > 0) notes.push(`${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member and no earlier pulse is kept).`);
+      const stale = count('stale');
+      if (stale > 0) notes.push(`${stale} of ${items.length} scenes show their last good pulse (stale; see each pulse's asOf).`);
       return {
         timestamp: new Date(this.#d.clock.now()).toISOString(),
         asOf: new Date(this.#d.clock.now()).toISOString(),
@@ -209,6 +217,7 @@ export class ScenePulse {
           unavailable: count('unavailable'),
           degraded: pulses.filter((p) => p.status !== 'ok').length,
         },
+        notes,
       };
     };
     return this.#d.cache.getOrCompute(`global:${limit}`, compute, {

@@ -205,6 +205,7 @@ export class RadarAggregator {
       degraded.push(`hottestScenes: scenes source ${got.status}`);
       return [];
     }
+    if (got.value.length === 0) degraded.push('hottestScenes: no scene has a pulse (is the scene catalog empty? call importCatalog())');
     return got.value.slice(0, limit).map((p) => ({ scene_slug: p.sceneSlug, heat: p.heat, growth: p.growth, stage: p.stage, as_of: p.asOf }));
   }
 
