@@ -503,10 +503,32 @@ export const ResultMetaSchema = z
     degraded: z.array(z.string()).describe('Notes about missing or failing sources; empty when nothing was degraded.'),
     /** Records kept from an earlier refresh because a source failed for them later, and the oldest one's as-of. */
     stale: z
-      .object({ records: count, oldestAsOf: InstantSchema.nullable() })
+      .object({
+        /** How many records are kept from an earlier refresh, an integer >= 0. */
+        records: count,
+        /** The as-of instant of the oldest of them, or null when there is none. */
+        oldestAsOf: InstantSchema.nullable(),
+      })
       .describe('Records behind the result kept from an earlier refresh because a source failed for them in a later one, and the oldest one\'s as-of (null when none).'),
     /** Per source, the artists whose read failed in the last refresh. */
-    failedReads: z.partialRecord(z.enum(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes']), count).describe('Per source, the artists whose read failed (error or timeout) in the last refresh; their previous records were kept.'),
+    failedReads: z
+      .object({
+        /** MIG (artist records, networks). */
+        mig: count.optional(),
+        /** CMG (release fingerprints). */
+        cmg: count.optional(),
+        /** Fusion (campaigns, engagement). */
+        fusion: count.optional(),
+        /** Coverage (press articles). */
+        coverage: count.optional(),
+        /** RCF (real-time events). */
+        rcf: count.optional(),
+        /** IdentityKernel (coherence). */
+        identityKernel: count.optional(),
+        /** The Scenes Engine as the Talent Radar reads it. */
+        scenes: count.optional(),
+      })
+      .describe('Per source, the artists whose read failed (error or timeout) in the last refresh; their previous records were kept.'),
   })
   .meta({ id: 'ResultMeta', description: 'Provenance and degradation of a result.' });
 

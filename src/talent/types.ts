@@ -66,13 +66,39 @@ export interface ResultMeta {
    * later one (their scores are as of `oldestAsOf` at the earliest), by count. 0 and null when every
    * record is as of the last refresh.
    */
-  readonly stale: { readonly records: number; readonly oldestAsOf: string | null };
+  readonly stale: StaleRecords;
   /**
    * Per source, the artists whose read failed (error or timeout) in the last refresh this radar
    * ran; their previous records were kept, or they have none. Empty when no read failed (or no
    * refresh ran in this process).
    */
-  readonly failedReads: Readonly<Partial<Record<'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes', number>>>;
+  readonly failedReads: FailedReadCounts;
+}
+
+/** Records behind a result that were kept from an earlier refresh (see {@link ResultMeta.stale}). */
+export interface StaleRecords {
+  /** How many records are kept from an earlier refresh, an integer >= 0. */
+  readonly records: number;
+  /** The as-of instant of the oldest of them (ISO), or null when there is none. */
+  readonly oldestAsOf: string | null;
+}
+
+/** Per source, the artists whose read failed (error or timeout) in a refresh; a source with none is left out. */
+export interface FailedReadCounts {
+  /** MIG (artist records, networks). */
+  readonly mig?: number;
+  /** CMG (release fingerprints). */
+  readonly cmg?: number;
+  /** Fusion (campaigns, engagement). */
+  readonly fusion?: number;
+  /** Coverage (press articles). */
+  readonly coverage?: number;
+  /** RCF (real-time events). */
+  readonly rcf?: number;
+  /** IdentityKernel (coherence). */
+  readonly identityKernel?: number;
+  /** The Scenes Engine as the Talent Radar reads it (memberships, scene pulses). */
+  readonly scenes?: number;
 }
 
 /** The global pulse (seed section 4), plus `meta`. */
@@ -271,7 +297,7 @@ export interface TalentRefreshReport {
   /** The artists not scored (insufficient or failed), each with why: the first 1,000 (the counts cover all). */
   readonly unscored: readonly UnscoredArtist[];
   /** Per source, the artists with a failed read (error or timeout); an artist with any failed read is not rescored (its previous record is kept). */
-  readonly failedReads: Readonly<Partial<Record<'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes', number>>>;
+  readonly failedReads: FailedReadCounts;
   /** Reads by status, over all artists and reads. */
   readonly reads: Readonly<Record<'ok' | 'missing' | 'timeout' | 'error' | 'absent', number>>;
   /** Milliseconds taken. */
