@@ -29,7 +29,10 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // and 55 KiB for issue 11's breakout model (activity, population, inputs, host features, the
 // fitted default model and the calibration report, with their types), slugs in any script and the
 // tabular adapter's aggregation step. Measured 511 KiB in total.
-const BUDGET_KB = 530;
+// Plus 30 KiB for issue 12's failure model: the gateway's sanity bounds and describeError, the
+// shared lifecycle, membership hysteresis, the degradation metadata and its response schemas, and
+// the HTTP kit's CORS, path rule and skipCache policy. Measured 548 KiB in total.
+const BUDGET_KB = 560;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
