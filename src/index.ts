@@ -7,6 +7,7 @@
  */
 export * from './core/errors.js';
 export * from './core/describe-error.js';
+export * from './core/hooks.js';
 export * from './core/slug.js';
 export * from './core/clock.js';
 export * from './core/time.js';

@@ -79,6 +79,23 @@ describe('membership stability', () => {
   });
 });
 
+describe('leaving the universe', () => {
+  it('an artist no longer listed by MIG leaves its scenes at the next refresh (hysteresis is for missing evidence, not for leaving)', async () => {
+    let gone: string | undefined;
+    const chaos = chaosSources(world.sources, (m) =>
+      m === 'mig.listArtists' && gone ? { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: (page as { items: Array<{ slug: string }> }).items.filter((a) => a.slug !== gone) }) } : { kind: 'pass' },
+    );
+    const { radar } = await radarOver(chaos.sources, END);
+    await radar.scenes.refresh(END);
+    const [member] = (await radar.scenes.listMemberships({ sceneSlug: (await radar.scenes.listScenes({ limit: 1 })).items[0]!.slug, limit: 1 })).items;
+    gone = member!.artist_slug;
+    const report = await radar.scenes.refresh(END);
+    expect(report.memberships.left).toBeGreaterThan(0);
+    expect((await radar.scenes.listMemberships({ artistSlug: gone })).total).toBe(0);
+    await radar.close();
+  });
+});
+
 describe('talent lists through an outage', () => {
   it('Fusion rejecting every call for one refresh keeps the lists as they were, and every list says so with counts', async () => {
     const big = createDemoWorld({ artists: 300, end: '2026-11-24' });
@@ -108,6 +125,20 @@ describe('talent lists through an outage', () => {
     const top = await radar.readOnly.getTopArtists({ category: 'breakout', limit: 5 });
     expect(top.meta.stale.records).toBeGreaterThan(0);
     expect(top.meta.failedReads.fusion).toBe(300);
+    // Scene recommendations say which scenes they left out (heat unknown) instead of ranking the rest as if complete.
+    const recs = await radar.scenes.recommendScenes();
+    expect(recs.stored).toBe(false);
+    expect(recs.notes.join('\n')).toMatch(/scenes are left out: their pulse is unavailable/);
+    // A refresh that cannot even walk the universe shows too: every record is older than it.
+    chaos.set((m) => (m === 'mig.listArtists' ? { kind: 'reject', value: new Error('MIG is down') } : { kind: 'pass' }));
+    const later = new Date(END.getTime() + DAY);
+    clock.set(later);
+    expect((await radar.refresh(later)).talent.universe).toBe('error');
+    const after = await radar.talent.aggregator.getTopArtists({ category: 'breakout', limit: 5 });
+    expect(after.meta.stale.records).toBe(after.total > 0 ? (await radar.talent.aggregator.buildGlobalPulse({ limit: 5 })).summary.totalArtistsTracked : 0);
+    expect(after.meta.degraded.join('\n')).toMatch(/could not read the artist universe \(error: MIG listArtists failed/);
+    clock.set(at[1]!);
+    chaos.set((m) => (m.startsWith('fusion.') ? { kind: 'reject', value: new Error('Fusion is down') } : { kind: 'pass' }));
     // A profile read while Fusion is down names the failure instead of passing for a measurement.
     const slug = before.topBreakoutCandidates[0]!.artist_slug;
     const profile = await radar.talent.aggregator.buildArtistProfile(slug).then(

@@ -13,12 +13,14 @@ const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 30, end: '2026-11-24' });
 
 describe('a batch job is not cut short', () => {
-  it('a refresh whose source never settles keeps the process alive until its timeouts end it, then reports (exit 0, not 13)', async () => {
+  it('a refresh, a scoring and a profile whose source never settles keep the process alive until their timeouts end them, then report (exit 0, not 13)', async () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, ['tests/fixtures/batch-job.ts'], { cwd: root, timeout: 60_000 });
-    const report = JSON.parse(stdout.trim().split('\n').pop()!) as { done: boolean; artists: number; fusionTimeouts: number };
+    const report = JSON.parse(stdout.trim().split('\n').pop()!) as { done: boolean; artists: number; fusionTimeouts: number; scored: number; profile: string };
     expect(report.done).toBe(true);
+    expect(report.scored).toBe(5);
+    expect(['timeout', 'TALENT_TIMEOUT']).toContain(report.profile);
     expect(report.artists).toBe(20);
     expect(report.fusionTimeouts).toBeGreaterThan(0);
   }, 90_000);
@@ -47,6 +49,7 @@ describe('use after close()', () => {
       ['pulse.getRegionalPulse', () => radar.scenes.pulse.getRegionalPulse('gb')],
       ['talent.refresh', () => radar.talent.refresh(NOW)],
       ['talent.scoreArtists', () => radar.talent.scoreArtists(['a'])],
+      ['talent.setBreakoutModel', async () => radar.talent.setBreakoutModel(radar.talent.breakoutModel())],
       ['aggregator.buildArtistProfile', () => radar.talent.aggregator.buildArtistProfile('a')],
       ['aggregator.buildGlobalPulse', () => radar.talent.aggregator.buildGlobalPulse()],
       ['aggregator.getTopArtists', () => radar.talent.aggregator.getTopArtists({ category: 'breakout' })],

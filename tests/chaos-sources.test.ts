@@ -75,6 +75,50 @@ describe('one failure model: any thrown or rejected value becomes a printable pe
   });
 });
 
+describe('host code around the sources', () => {
+  it('a host feature that rejects with any unprintable value is an error for that feature, never a rejected refresh', async () => {
+    for (const { name, value } of hostileValues()) {
+      const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW), config: FAST, hostFeatures: [{ name: 'label_signal', source: 'label', read: () => Promise.reject(value) }] });
+      await radar.scenes.importCatalog(world.catalog);
+      const { value: report, unhandled } = await withoutUnhandled(() => radar.talent.refresh(NOW));
+      expect(unhandled, name).toEqual([]);
+      expect(report.universe, name).toBe('ok');
+      const [slug] = await firstArtists(1);
+      const signals = await radar.talent.signals.aggregateArtistSignals(slug!, { asOf: NOW });
+      expect(signals.host['label_signal']).toMatchObject({ status: 'error', reason: expect.stringMatching(/host feature label_signal failed: /) });
+      await radar.close();
+    }
+  });
+
+  it('async hooks that reject (onSourceCall, onError) leave no unhandled rejection', async () => {
+    const { createFetchHandler } = await import('scene-radar/api');
+    const radar = createSceneRadar({
+      sources: { ...world.sources, workspaces: { getWorkspaces: () => Promise.reject(new Error('down')) } },
+      clock: fixedClock(NOW),
+      config: FAST,
+      onSourceCall: async () => {
+        throw new Error('metrics push failed');
+      },
+    });
+    await radar.scenes.importCatalog(world.catalog);
+    const handler = createFetchHandler(radar, {
+      onError: async () => {
+        throw new Error('log shipping failed');
+      },
+    });
+    const { value: statuses, unhandled } = await withoutUnhandled(async () => {
+      await radar.refresh(NOW);
+      const a = await handler(new Request('http://localhost/api/talent/pulse'));
+      // A failing workspace source is a 503 with the reason, not a 500.
+      const b = await handler(new Request('http://localhost/api/talent/recommendations?workspaceId=00000000-0000-4000-8000-000000000000'));
+      return [a.status, b.status, ((await b.json()) as { error: { code: string } }).error.code];
+    });
+    expect(unhandled).toEqual([]);
+    expect(statuses).toEqual([200, 503, 'SOURCES_UNAVAILABLE']);
+    await radar.close();
+  });
+});
+
 describe('sanity bounds at the boundary', () => {
   const gatewayOver = (rewrite: (method: string) => ((answer: unknown) => unknown) | undefined, config = FAST) => {
     const chaos = chaosSources(world.sources, (method) => {
@@ -166,5 +210,34 @@ describe('large pages', () => {
     const capped = await listUniverse(createSourceGateway({ sources: { mig } }), NOW, createDeadline(60_000));
     expect(capped.status).toBe('error');
     expect(capped.reason).toMatch(/200000 items \(more than payloads.maxPageItems, 100000\)/);
+  });
+});
+
+describe('what else a source can repeat or misdate', () => {
+  it('a tastemaker or collaborator listed twice counts once; an artist listed twice in the universe is walked once', async () => {
+    const [a] = await firstArtists(1);
+    const chaos = chaosSources(world.sources, (m) => {
+      if (m === 'mig.getNetworks') return { kind: 'rewrite', fn: mapValues((v) => ({ ...(v as object), tastemakers: [...(v as { tastemakers: unknown[] }).tastemakers, ...(v as { tastemakers: unknown[] }).tastemakers], collaborators: [...(v as { collaborators: unknown[] }).collaborators, ...(v as { collaborators: unknown[] }).collaborators] })) };
+      if (m === 'mig.listArtists') return { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: [...(page as { items: unknown[] }).items, ...(page as { items: unknown[] }).items] }) };
+      return { kind: 'pass' };
+    });
+    const gateway = createSourceGateway({ sources: chaos.sources, config: resolveConfig(FAST) });
+    const [once, twice] = await Promise.all([createSourceGateway({ sources: world.sources }), gateway].map((g) => g.one('mig', 'getNetworks', a!, { asOf: NOW })));
+    expect(twice).toMatchObject({ status: 'ok', value: (once as { value: unknown }).value });
+    const { listUniverse, createDeadline } = await import('scene-radar');
+    const walk = await listUniverse(gateway, NOW, createDeadline(10_000));
+    expect(walk.artists).toHaveLength(40);
+  });
+
+  it('dates before 1900 and a campaign that ends before it starts are invalid payloads', async () => {
+    const [a] = await firstArtists(1);
+    const chaos = chaosSources(world.sources, (m) => {
+      if (m === 'fusion.getCampaigns') return { kind: 'rewrite', fn: mapValues(() => [{ id: 'c1', channel: 'social', start: '2026-01-10', end: '2026-01-01', spend: 10 }]) };
+      if (m === 'coverage.getArticles') return { kind: 'rewrite', fn: mapValues(() => [{ id: 'x', publishedAt: '0001-01-01T00:00:00Z', outlet: 'o', outletQuality: 0.5, title: null }]) };
+      return { kind: 'pass' };
+    });
+    const gateway = createSourceGateway({ sources: chaos.sources, config: resolveConfig(FAST) });
+    expect(await gateway.one('fusion', 'getCampaigns', a!, { asOf: NOW })).toMatchObject({ status: 'error', message: expect.stringMatching(/0.end 2026-01-01 is before its start/) });
+    expect(await gateway.one('coverage', 'getArticles', a!, { asOf: NOW })).toMatchObject({ status: 'error', message: expect.stringMatching(/before 1900/) });
   });
 });

@@ -304,7 +304,11 @@ describe('payload shortcuts past Zod', () => {
       if (want.success) {
         ok++;
         expect(got).toMatchObject({ status: 'ok' });
-        expect(got.status === 'ok' && got.value).toStrictEqual(want.data);
+        // The gateway also keys links by whom they link to (a repeat counts once): so does the expectation.
+        const once = <T,>(xs: readonly T[], key: (x: T) => string): T[] => xs.filter((x, j) => xs.findIndex((y) => key(y) === key(x)) === j);
+        const d = want.data;
+        const distinct = { ...d, tastemakers: once(d.tastemakers, (l) => l.tastemaker), collaborators: once(d.collaborators, (l) => l.artist) };
+        expect(got.status === 'ok' && got.value).toStrictEqual(distinct.tastemakers.length === d.tastemakers.length && distinct.collaborators.length === d.collaborators.length ? d : distinct);
       } else {
         expect(got).toMatchObject({ status: 'error', reason: 'invalid_payload', message: `mig.getNetworks: ${summarize(want.error)}` });
       }

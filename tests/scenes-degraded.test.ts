@@ -94,9 +94,13 @@ describe('a failing Fusion', () => {
       getEngagement: (keys, o) => (down ? broken('throw')(keys) : world.sources.fusion.getEngagement(keys, o)),
       getCampaigns: (keys, o) => world.sources.fusion.getCampaigns(keys, o),
     };
-    const radar = radarOver({ ...world.sources, fusion });
+    const radar = createSceneRadar({ sources: { ...world.sources, fusion }, stores: { scenes: memoryScenesStores() }, clock: fixedClock(NOW) });
+    await radar.scenes.importCatalog(world.catalog);
+    await radar.scenes.refresh(NOW);
     const good = await radar.scenes.pulse.getScenePulse(SCENE);
     down = true;
+    // A refresh while Fusion is down (the common case: the refresh is what fails) keeps the fallback.
+    await radar.scenes.refresh(NOW);
     const [item] = await radar.scenes.pulse.batchProcessScenes([SCENE], { skipCache: true });
     expect(item).toMatchObject({ status: 'stale', pulse: { heat: good.heat, asOf: good.asOf }, message: expect.stringMatching(/unknown: Fusion engagement failed/) });
     await radar.close();

@@ -8,7 +8,7 @@
  * Paths with `.` or `..` segments or an encoded slash are a 404, never resolved; `skipCache=true`
  * is ignored unless `allowSkipCache` allows it; CORS is off unless `cors` is given.
  */
-import { resolveConfig, type SceneRadar } from 'scene-radar';
+import { callHook, resolveConfig, type SceneRadar } from 'scene-radar';
 import { fail, failure, type ApiResult } from './envelope.js';
 import { createOpenApiDocument } from './openapi.js';
 import { apiBackendOf, FAMILY_CODES, INVALID_REQUEST_MESSAGE, newRequestId, normaliseBasePath, parseRequest, requestIdFrom, routeTimeoutMs, runRoute, type OperationsOptions } from './operations.js';
@@ -142,13 +142,8 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
   const onError = options.onError;
   const cors = options.cors === undefined ? null : createCorsPolicy(options.cors);
   const allowSkipCache = options.allowSkipCache;
-  const report = (error: unknown, route: RouteId | null, requestId: string): void => {
-    try {
-      onError?.(error, { route, requestId });
-    } catch {
-      // ignored: the hook must not break the response
-    }
-  };
+  // The hook must not break the response, whether it throws or (async) rejects.
+  const report = (error: unknown, route: RouteId | null, requestId: string): void => callHook(onError, error, { route, requestId });
 
   return async (request, context = {}) => {
     let requestId = '';

@@ -6,7 +6,7 @@
  * with the Zod issues, an engine's `SceneRadarError` keeps its code and status, and anything else
  * is a 500 that carries only a request id (the cause goes to `onError`).
  */
-import { resolveConfig, type ErrorCode, type ReadOnlyTalentRadar, type SceneRadar, type SceneRadarConfig } from 'scene-radar';
+import { callHook, resolveConfig, type ErrorCode, type ReadOnlyTalentRadar, type SceneRadar, type SceneRadarConfig } from 'scene-radar';
 import { clip } from './text.js';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
 import { applySkipCachePolicy } from './skip-cache.js';
@@ -282,13 +282,8 @@ export async function runRoute(backend: ApiBackend, spec: RouteSpec, parsed: { r
     if (error instanceof MissingEngineError) return failure('ROUTE_NOT_FOUND', `This API does not serve the ${error.family} routes`);
     const requestId = context.requestId ?? newRequestId();
     const result = failureFromError(error, codes.internal, requestId);
-    if (result.status === 500 && context.onError) {
-      try {
-        context.onError(error, { route: spec.id, requestId });
-      } catch {
-        // A failing hook must not turn a 500 into a crash.
-      }
-    }
+    // A failing hook (thrown or rejected) must not turn a 500 into a crash.
+    if (result.status === 500) callHook(context.onError, error, { route: spec.id, requestId });
     return result;
   }
 }
@@ -301,11 +296,8 @@ export function routeTimeoutMs(spec: RouteSpec, config: SceneRadarConfig, timeou
 
 /** Reports `error` to `onError` (a throwing hook is ignored). */
 function reportError(onError: OperationsOptions['onError'], error: unknown, route: RouteId | null, requestId: string | undefined): void {
-  try {
-    onError?.(error, { route, requestId: requestId ?? newRequestId() });
-  } catch {
-    // A failing hook must not break the answer.
-  }
+  // A failing hook (thrown or rejected) must not break the answer.
+  callHook(onError, error, { route, requestId: requestId ?? newRequestId() });
 }
 
 /**

@@ -435,6 +435,8 @@ export const SceneRecommendationsResponseSchema = z
     items: z.array(SceneRecommendationSchema).describe('Recommended scenes, best first.'),
     /** Whether they were read from stored results rather than computed. */
     stored: z.boolean().describe('Whether they were read from stored results rather than computed.'),
+    /** What the ranking rests on when it is incomplete; empty for a complete answer. */
+    notes: z.array(z.string()).describe('What the ranking rests on when it is incomplete (scenes left out, degraded pulses, failed artist reads, an empty catalog); empty for a complete answer.'),
   })
   .meta({ id: 'SceneRecommendations', description: 'Recommended scenes for an artist, or the watch list.' });
 

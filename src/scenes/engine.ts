@@ -216,7 +216,7 @@ export class ScenesEngine {
       const snapshots = await this.#snapshot(this.pulse, scenes.map((s) => s.slug), at);
       this.#replays.clear();
       this.#refreshed = undefined;
-      await this.pulse.clearCache();
+      await this.pulse.clearCache(undefined, { keepLastGood: true });
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
       const warnings: string[] = [];
       if (scenes.length === 0) warnings.push('The scene catalog is empty: call importCatalog() first. Scenes, memberships, pulses and scene heat stay empty until then.');
@@ -264,7 +264,7 @@ export class ScenesEngine {
       if (days % every === 0) await this.#refreshInto(replay.stores, at, misses);
       snapshots += await this.#snapshot(replay.pulse, scenes, at);
     }
-    await this.pulse.clearCache();
+    await this.pulse.clearCache(undefined, { keepLastGood: true });
     return { days, snapshots };
   }
 

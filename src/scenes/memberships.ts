@@ -162,8 +162,13 @@ export async function refreshMemberships(
   let held = 0;
   for (const r of existing) {
     const key = `${r.scene_slug}\u0000${r.artist_slug}`;
-    // Rows of artists not walked (the universe could not be read) are left as they are.
-    if (fresh.has(key) || failed.has(r.artist_slug) || !walked.has(r.artist_slug)) continue;
+    if (fresh.has(key) || failed.has(r.artist_slug)) continue;
+    // An artist no longer in a universe that was read leaves at once; when the universe could not
+    // be read, nobody was walked and every row is left as it is.
+    if (!walked.has(r.artist_slug)) {
+      if (universe.status === 'ok') leaving.push({ scene_slug: r.scene_slug, artist_slug: r.artist_slug });
+      continue;
+    }
     const misses = (deps.misses.get(key) ?? 0) + 1;
     if (misses >= p.leaveAfterRefreshes) {
       leaving.push({ scene_slug: r.scene_slug, artist_slug: r.artist_slug });

@@ -36,6 +36,12 @@ export interface SceneRecommendations {
   items: SceneRecommendation[];
   /** Whether they were read from stored results rather than computed. */
   stored: boolean;
+  /**
+   * What the ranking rests on when it is incomplete: scenes left out because their pulse is
+   * unavailable or failed, scenes ranked on a degraded or stale pulse, the artist's failed reads,
+   * an empty catalog. Empty for a complete answer (the only kind that is stored).
+   */
+  notes: string[];
 }
 
 /** Recommends scenes, reading stored results while they are valid. */
@@ -50,7 +56,7 @@ export async function recommendScenes(
 
   const cached = await stores.scene_recommendations_cache.scan({ where: { subject }, orderBy: { column: 'rank', direction: 'asc' } });
   if (cached.length >= limit && cached.every((r) => Date.parse(r.expires_at) > nowMs)) {
-    return { subject, items: cached.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: true };
+    return { subject, items: cached.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: true, notes: [] };
   }
 
   const pulses = await deps.pulses();
@@ -108,9 +114,17 @@ export async function recommendScenes(
   const rows: SceneRecommendationRow[] = best.map((x, i) => ({ subject, scene_slug: x.scene_slug, rank: i + 1, score: r4(clamp01(x.score)), fit: r4(clamp01(x.fit)), heat: x.heat, reasons: x.reasons.slice(0, 16), computed_at, expires_at }));
   // Only a complete answer is stored: a degraded one (a pulse missing) would outlive the outage.
   const complete = pulses.every((p) => p.status === 'ok') && pulses.length === scenes.length && readsOk;
+  const notes: string[] = [];
+  if (scenes.length === 0) notes.push('The scene catalog is empty: the host has not imported one (importCatalog()).');
+  const withPulse = new Set(pulses.map((p) => p.scene_slug));
+  const missing = scenes.filter((s) => !withPulse.has(s.slug)).length;
+  if (missing > 0) notes.push(`${missing} of ${scenes.length} scenes are left out: their pulse is unavailable (heat unknown) or failed.`);
+  const degraded = pulses.filter((p) => p.status !== 'ok').length;
+  if (degraded > 0) notes.push(`${degraded} scenes are ranked on a degraded pulse (a source failed for some members; see each pulse).`);
+  if (!readsOk) notes.push('The artist\'s own reads failed (MIG record or CMG releases): fit rests on its stored memberships.');
   if (complete) {
     await stores.scene_recommendations_cache.deleteWhere({ subject });
     await stores.scene_recommendations_cache.upsert(rows);
   }
-  return { subject, items: rows.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: false };
+  return { subject, items: rows.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: false, notes };
 }

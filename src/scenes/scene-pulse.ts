@@ -246,11 +246,16 @@ export class ScenePulse {
     );
   }
 
-  /** Forgets the cached pulse of one scene (and the regional and global pulses), or everything. */
-  async clearCache(slug?: string): Promise<void> {
+  /**
+   * Forgets the cached pulse of one scene (and the regional and global pulses), or everything.
+   * Forgetting everything also forgets each scene's last good pulse (what is served, `stale`, when
+   * a later computation fails) unless `options.keepLastGood` (a refresh keeps them: a refresh in
+   * which Fusion failed must not erase the fallback).
+   */
+  async clearCache(slug?: string, options: { readonly keepLastGood?: boolean } = {}): Promise<void> {
     if (slug === undefined) {
       await this.#d.cache.clear();
-      this.#lastGood.clear();
+      if (options.keepLastGood !== true) this.#lastGood.clear();
       return;
     }
     await this.#d.cache.delete(`pulse:${requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR')}`);

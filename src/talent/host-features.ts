@@ -13,6 +13,9 @@ import { SceneRadarError } from '../core/errors.js';
 import { HostFeatureNameSchema } from './breakout-model.js';
 import type { HostFeatureOutcome } from './signals-types.js';
 
+
+/** What a host feature's read is rejected with when its deadline passes (compared by identity). */
+const DEADLINE_PASSED = new Error('deadline');
 /** Options a host feature's read receives. */
 export interface HostFeatureReadOptions {
   /** Return only what was known at this instant. */
@@ -108,12 +111,13 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
   try {
     const pending = Promise.resolve().then(() => feature.read(asked, { asOf, signal }));
     values = await new Promise((resolve, reject) => {
-      const onAbort = (): void => reject(Object.assign(new Error('deadline'), { timedOut: true }));
+      const onAbort = (): void => reject(DEADLINE_PASSED);
       signal.addEventListener('abort', onAbort, { once: true });
       pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   } catch (e) {
-    if (typeof e === 'object' && e !== null && (e as { timedOut?: unknown }).timedOut === true) return all({ status: 'timeout', value: null, reason: `host feature ${feature.name} did not answer before the deadline` });
+    // Compared by identity: reading a property of whatever the host threw could throw again.
+    if (e === DEADLINE_PASSED) return all({ status: 'timeout', value: null, reason: `host feature ${feature.name} did not answer before the deadline` });
     return all({ status: 'error', value: null, reason: `host feature ${feature.name} failed: ${describeError(e)}` });
   }
   let get: (slug: string) => unknown;

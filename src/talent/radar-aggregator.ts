@@ -27,7 +27,7 @@ import type { HostFeatureSpec } from './host-features.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistSignalsEngine } from './signals-engine.js';
 import { similarArtists } from './similar.js';
-import type { ArtistProfile, ArtistScores, GlobalPulse, HotScene, TalentRefreshReport, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
+import type { ArtistProfile, ArtistScores, GlobalPulse, HotScene, LastRefreshAttempt, TalentRefreshReport, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
 import { rankForWorkspace } from './workspace.js';
 
 /** Dependencies of {@link RadarAggregator}. */
@@ -63,6 +63,8 @@ export interface AggregatorRadarView {
   readonly peers: PeerStats | null;
   /** When the last refresh ran (`null` before the first). */
   readonly refreshedAsOf: string | null;
+  /** The last refresh tried, whether or not it could walk the universe (null before one). */
+  readonly lastRefreshAttempt: LastRefreshAttempt | null;
   /** Per source, the artists whose read failed in the last refresh (empty before one). */
   readonly lastRefreshFailedReads: Readonly<Partial<Record<SourceName, number>>>;
   /** The model version stamped on the records. */
@@ -173,7 +175,10 @@ export class RadarAggregator {
    */
   #meta(degraded: string[], rows: readonly Readonly<TalentArtistRow>[]): GlobalPulse['meta'] {
     const refreshed = this.#d.radar.refreshedAsOf;
-    const at = refreshed === null ? Number.NaN : Date.parse(refreshed);
+    const attempt = this.#d.radar.lastRefreshAttempt;
+    // Records older than the last refresh tried are stale, whether or not that refresh got far.
+    const latest = Math.max(refreshed === null ? -Infinity : Date.parse(refreshed), attempt === null ? -Infinity : Date.parse(attempt.asOf));
+    const at = Number.isFinite(latest) ? latest : Number.NaN;
     let records = 0;
     let oldest = Infinity;
     for (const r of rows) {
@@ -186,6 +191,7 @@ export class RadarAggregator {
     const oldestAsOf = records > 0 ? new Date(oldest).toISOString() : null;
     const failedReads = this.#d.radar.lastRefreshFailedReads;
     const notes = [...degraded];
+    if (attempt !== null && attempt.universe !== 'ok') notes.push(`the last refresh (as of ${attempt.asOf}) could not read the artist universe (${attempt.universe}: ${attempt.reason ?? 'no reason given'}): nothing was rescored`);
     if (records > 0) notes.push(`${records} of ${rows.length} records are kept from an earlier refresh (the oldest as of ${oldestAsOf}) because a source failed for them in a later one`);
     for (const [source, n] of Object.entries(failedReads)) notes.push(`${source}: reads failed for ${n} artists in the last refresh (their previous records were kept)`);
     return { asOf: refreshed, model_version: this.#d.radar.modelVersion, degraded: notes, stale: { records, oldestAsOf }, failedReads };
@@ -375,9 +381,10 @@ export class RadarAggregator {
       if (got.status === 'timeout') throw new SceneRadarError('TALENT_TIMEOUT', 'The workspace source did not answer in time');
       if (got.status === 'absent') throw new SceneRadarError('TALENT_INVALID_PARAMS', 'Workspace recommendations need a workspace source; none is configured');
       if (got.status === 'missing') throw new SceneRadarError('TALENT_INVALID_PARAMS', `Workspace not found: ${workspaceId}`);
-      if (got.status !== 'ok') throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'The workspace source failed', { cause: got.message });
+      // A failing source is not an SDK bug: 503 with the reason, never a 500.
+      if (got.status !== 'ok') throw new SceneRadarError('SOURCES_UNAVAILABLE', `The workspace source failed: ${got.message}`);
       const ws = got.value;
-      if (ws.id !== workspaceId) throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'The workspace source answered with another workspace');
+      if (ws.id !== workspaceId) throw new SceneRadarError('SOURCES_UNAVAILABLE', 'The workspace source answered with another workspace');
       const rows = await this.#rows(deadline);
       const th = { breakoutMedium: config.talent.thresholds.breakout.medium, momentumRising: config.talent.thresholds.momentum.rising };
       const prelim = rankForWorkspace(rows, ws, limit * 3, () => undefined, th);

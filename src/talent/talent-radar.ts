@@ -30,7 +30,7 @@ import { breakoutInputVector, fitPeerStats, modelVersion, scoreTable, type PeerS
 import { TalentModelConfigSchema } from './model-config.js';
 import { ArtistSignalsEngine } from './signals-engine.js';
 import { SIGNAL_READS, type ArtistFeatures, type ArtistSignals, type SignalRead } from './signals-types.js';
-import type { TalentRefreshReport, UnscoredArtist } from './types.js';
+import type { LastRefreshAttempt, TalentRefreshReport, UnscoredArtist } from './types.js';
 
 /** Dependencies of {@link TalentRadar}. */
 export interface TalentRadarDeps {
@@ -150,6 +150,7 @@ export class TalentRadar {
   #peersAsOf: string | null = null;
   #refreshedAsOf: string | null = null;
   #failedReads: Partial<Record<SourceName, number>> = {};
+  #lastAttempt: LastRefreshAttempt | null = null;
 
   constructor(deps: TalentRadarDeps) {
     const hostFeatures = validateHostFeatures(deps.hostFeatures);
@@ -181,6 +182,11 @@ export class TalentRadar {
     return this.#refreshedAsOf;
   }
 
+  /** The last refresh this radar tried, whether or not it could walk the universe (null before one). */
+  get lastRefreshAttempt(): LastRefreshAttempt | null {
+    return this.#lastAttempt;
+  }
+
   /** Per source, the artists whose read failed in the last refresh this radar ran (empty before one). */
   get lastRefreshFailedReads(): Readonly<Partial<Record<SourceName, number>>> {
     return this.#failedReads;
@@ -202,6 +208,7 @@ export class TalentRadar {
    * stored records change at the next refresh.
    */
   setBreakoutModel(model: BreakoutModelInput): void {
+    this.#life.assertOpen('setBreakoutModel');
     const parsed = BreakoutModelSchema.safeParse(model);
     if (!parsed.success) {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model', { details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
@@ -313,11 +320,14 @@ export class TalentRadar {
     const started = performance.now();
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const { stores, gateway, clock } = this.#deps;
-    const deadline = createDeadline(Infinity, options.signal);
+    // The walk gets the same bound as the Scenes Engine's refresh: a cursor that never ends, page
+    // by page on time, must not keep a refresh going for hours.
+    const deadline = createDeadline(this.#deps.config.scenes.globalPulseTimeoutMs * 5, options.signal);
     const universe = await listUniverse(gateway, at, deadline);
     deadline.dispose();
     const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
     if (options.signal?.aborted) throw this.#aborted(options.signal);
+    this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
     if (universe.status !== 'ok') {
       return { asOf: at.toISOString(), universe: universe.status, universeReason: universe.reason ?? universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, unscored: [], failedReads: {}, reads, durationMs: Math.round(performance.now() - started) };
     }

@@ -75,6 +75,16 @@ export interface ResultMeta {
   readonly failedReads: FailedReadCounts;
 }
 
+/** The last refresh a Talent Radar tried, and whether it could walk the artist universe. */
+export interface LastRefreshAttempt {
+  /** Its as-of instant (ISO). */
+  readonly asOf: string;
+  /** How walking the MIG universe went; when not `ok`, nothing was scored or written. */
+  readonly universe: 'ok' | 'timeout' | 'error' | 'absent';
+  /** Why the universe could not be walked (null when it was). */
+  readonly reason: string | null;
+}
+
 /** Records behind a result that were kept from an earlier refresh (see {@link ResultMeta.stale}). */
 export interface StaleRecords {
   /** How many records are kept from an earlier refresh, an integer >= 0. */

@@ -16,8 +16,8 @@
  */
 import type { ArtistNetwork, ArtistRecord, Article, Campaign, CoherenceSeries, EngagementSeries, RcfEvent, ReleaseFingerprint } from '../../contracts/payloads.js';
 import type { PayloadBounds } from '../../config.js';
+import { DAY_MS, dayStart, parseInstant } from '../time.js';
 
-const DAY_MS = 86_400_000;
 
 /** Lists an answer carries, by `source.method`: how to find them in the raw (unparsed) value. */
 const LISTS: Record<string, (raw: unknown) => readonly unknown[]> = {
@@ -53,19 +53,43 @@ type Check = (value: never, latestMs: number, b: PayloadBounds) => string | unde
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function after(what: string, ms: number, latestMs: number): string | undefined {
-  return ms > latestMs ? `${what} ${Number.isFinite(ms) ? iso(ms) : 'out of range'} is after the as-of instant (plus payloads.futureSkewMs)` : undefined;
+/** The earliest instant an observation may be dated: 1900-01-01 (recorded music barely predates it). */
+const EARLIEST_MS = Date.UTC(1900, 0, 1);
+
+// The checks below run on every key of every answer: the common case (nothing wrong) compares
+// numbers only; a message, with the item's path (`prefix` + index + `suffix`), is built only for
+// a value that fails.
+
+/** Why an observation dated `ms` is out of range, or undefined (`-Infinity`: nothing observed). */
+function after(ms: number, latestMs: number, prefix: string, i: number, suffix: string): string | undefined {
+  if (ms >= EARLIEST_MS && ms <= latestMs) return undefined;
+  if (ms === -Infinity) return undefined;
+  const what = `${prefix}${i < 0 ? '' : i}${suffix}`;
+  if (!Number.isFinite(ms)) return `${what} is out of range`;
+  if (ms < EARLIEST_MS) return `${what} ${iso(ms)} is before 1900`;
+  return `${what} ${iso(ms)} is after the as-of instant (plus payloads.futureSkewMs)`;
 }
 
-function over(what: string, x: number | null, max: number): string | undefined {
-  return x !== null && Math.abs(x) > max ? `${what} ${x} is beyond the documented bound ${max}` : undefined;
+/** Why a value is beyond its ceiling (in absolute value), or undefined. */
+function over(x: number | null, max: number, prefix: string, i: number, suffix: string): string | undefined {
+  if (x === null || (x <= max && x >= -max)) return undefined;
+  return `${prefix}${i < 0 ? '' : i}${suffix} ${x} is beyond the documented bound ${max}`;
+}
+
+/** The first value of `xs` beyond `max`, as a message, or undefined. */
+function overAny(xs: readonly (number | null)[], max: number, prefix: string): string | undefined {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    if (x !== null && (x > max || x < -max)) return over(x, max, prefix, i, '');
+  }
+  return undefined;
 }
 
 /** The day of a series' last observed (non-null) value, ms; -Infinity for a series with none. */
 function seriesEnd(start: string, ...values: ReadonlyArray<readonly (number | null)[]>): number {
   let last = -1;
   for (const v of values) for (let i = v.length - 1; i > last; i--) if (v[i] !== null) last = i;
-  return last < 0 ? -Infinity : Date.parse(start) + last * DAY_MS;
+  return last < 0 ? -Infinity : dayStart(start) + last * DAY_MS;
 }
 
 function firstProblem<T>(items: readonly T[], check: (item: T, i: number) => string | undefined): string | undefined {
@@ -77,20 +101,19 @@ function firstProblem<T>(items: readonly T[], check: (item: T, i: number) => str
 }
 
 const CHECKS: Record<string, Check> = {
-  'mig.getArtists': (a: ArtistRecord, latest) => after('firstSeen', Date.parse(a.firstSeen), latest),
+  'mig.getArtists': (a: ArtistRecord, latest) => after(parseInstant(a.firstSeen), latest, 'firstSeen', -1, ''),
   'mig.getNetworks': (n: ArtistNetwork, latest, b) =>
-    firstProblem(n.tastemakers, (l, i) => after(`tastemakers.${i}.since`, Date.parse(l.since), latest)) ??
-    firstProblem(n.collaborators, (l, i) => after(`collaborators.${i}.since`, Date.parse(l.since), latest) ?? over(`collaborators.${i}.weight`, l.weight, b.maxWeight)),
+    firstProblem(n.tastemakers, (l, i) => after(parseInstant(l.since), latest, 'tastemakers.', i, '.since')) ??
+    firstProblem(n.collaborators, (l, i) => after(parseInstant(l.since), latest, 'collaborators.', i, '.since') ?? over(l.weight, b.maxWeight, 'collaborators.', i, '.weight')),
   'cmg.getReleases': (rs: readonly ReleaseFingerprint[], latest, b) =>
-    firstProblem(rs, (r, i) => after(`${i}.releasedAt`, Date.parse(r.releasedAt), latest) ?? firstProblem(r.vector, (x, j) => over(`${i}.vector.${j}`, x, b.maxVectorComponent))),
-  'fusion.getCampaigns': (cs: readonly Campaign[], latest, b) => firstProblem(cs, (c, i) => after(`${i}.start`, Date.parse(c.start), latest) ?? over(`${i}.spend`, c.spend, b.maxSpend)),
+    firstProblem(rs, (r, i) => after(dayStart(r.releasedAt), latest, '', i, '.releasedAt') ?? overAny(r.vector, b.maxVectorComponent, `${i}.vector.`)),
+  'fusion.getCampaigns': (cs: readonly Campaign[], latest, b) =>
+    firstProblem(cs, (c, i) => after(dayStart(c.start), latest, '', i, '.start') ?? (c.end !== null && c.end < c.start ? `${i}.end ${c.end} is before its start ${c.start}` : undefined) ?? over(c.spend, b.maxSpend, '', i, '.spend')),
   'fusion.getEngagement': (s: EngagementSeries, latest, b) =>
-    after('the last observed day', seriesEnd(s.start, s.organic, s.paid), latest) ??
-    firstProblem(s.organic, (x, i) => over(`organic.${i}`, x, b.maxDailyEngagement)) ??
-    firstProblem(s.paid, (x, i) => over(`paid.${i}`, x, b.maxDailyEngagement)),
-  'coverage.getArticles': (as: readonly Article[], latest) => firstProblem(as, (a, i) => after(`${i}.publishedAt`, Date.parse(a.publishedAt), latest)),
-  'rcf.getEvents': (es: readonly RcfEvent[], latest, b) => firstProblem(es, (e, i) => after(`${i}.at`, Date.parse(e.at), latest) ?? over(`${i}.weight`, e.weight, b.maxWeight)),
-  'identityKernel.getCoherence': (s: CoherenceSeries, latest) => after('the last observed day', seriesEnd(s.start, s.values), latest),
+    after(seriesEnd(s.start, s.organic, s.paid), latest, 'the last observed day', -1, '') ?? overAny(s.organic, b.maxDailyEngagement, 'organic.') ?? overAny(s.paid, b.maxDailyEngagement, 'paid.'),
+  'coverage.getArticles': (as: readonly Article[], latest) => firstProblem(as, (a, i) => after(parseInstant(a.publishedAt), latest, '', i, '.publishedAt')),
+  'rcf.getEvents': (es: readonly RcfEvent[], latest, b) => firstProblem(es, (e, i) => after(parseInstant(e.at), latest, '', i, '.at') ?? over(e.weight, b.maxWeight, '', i, '.weight')),
+  'identityKernel.getCoherence': (s: CoherenceSeries, latest) => after(seriesEnd(s.start, s.values), latest, 'the last observed day', -1, ''),
 };
 
 /** Why a parsed answer for one key breaks the sanity bounds, or undefined. */
@@ -100,6 +123,8 @@ export function outOfBounds(method: string, value: unknown, asOfMs: number, boun
 
 /** Key of each observation kind, by `source.method`. */
 const IDS: Record<string, (item: never) => string> = {
+  'mig.getNetworks#tastemakers': (l: { tastemaker: string }) => l.tastemaker,
+  'mig.getNetworks#collaborators': (l: { artist: string }) => l.artist,
   'cmg.getReleases': (r: ReleaseFingerprint) => r.releaseId,
   'fusion.getCampaigns': (c: Campaign) => c.id,
   'coverage.getArticles': (a: Article) => a.id,
@@ -112,6 +137,13 @@ const IDS: Record<string, (item: never) => string> = {
  * event twice must not count it twice.
  */
 export function distinctObservations(method: string, value: unknown): unknown {
+  if (method === 'mig.getNetworks') {
+    // A network's links are keyed by whom they link to: a tastemaker or collaborator listed twice counts once.
+    const n = value as ArtistNetwork;
+    const tastemakers = distinctObservations('mig.getNetworks#tastemakers', n.tastemakers) as ArtistNetwork['tastemakers'];
+    const collaborators = distinctObservations('mig.getNetworks#collaborators', n.collaborators) as ArtistNetwork['collaborators'];
+    return tastemakers === n.tastemakers && collaborators === n.collaborators ? n : { ...n, tastemakers, collaborators };
+  }
   const idOf = IDS[method];
   if (!idOf || !Array.isArray(value) || value.length < 2) return value;
   const seen = new Set<string>();

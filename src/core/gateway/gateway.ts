@@ -11,6 +11,7 @@ import { BATCH_METHODS, type BatchItem, type BatchMethodName } from '../../contr
 import { SOURCE_NAMES, type SceneRadarSources, type SourceName } from '../../contracts/sources.js';
 import { systemClock, type Clock } from '../clock.js';
 import { describeError as describe } from '../describe-error.js';
+import { callHook } from '../hooks.js';
 import { createDeadline, onAbort, type Deadline } from './deadline.js';
 import { distinctObservations, oversize, outOfBounds } from './bounds.js';
 import { parsePayload } from './fast-parse.js';
@@ -196,13 +197,24 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
   const closer = new AbortController();
   const limits = new Map<SourceName, Slots>(SOURCE_NAMES.map((name) => [name, createSlots(config.sources[name].concurrency)]));
 
-  const emit = (event: SourceCallEvent): void => {
-    try {
-      options.onEvent?.(event);
-    } catch {
-      // A faulty host hook must not break source calls.
+  // While any call is queued or in flight, one ref'd timer holds the process open. The timeout
+  // timers are unref'd (they must not keep an idle server alive), so without it a batch script
+  // whose only pending work is a hung source call exits with code 13 before its timeout fires;
+  // with it, every call settles (by its timeout at the latest) and the script ends normally.
+  let inFlight = 0;
+  let holder: ReturnType<typeof setTimeout> | undefined;
+  const hold = (): void => {
+    if (inFlight++ === 0) holder = setTimeout(() => undefined, 2 ** 31 - 1);
+  };
+  const letGo = (): void => {
+    if (--inFlight === 0 && holder !== undefined) {
+      clearTimeout(holder);
+      holder = undefined;
     }
   };
+
+  // A faulty host hook (one that throws, or an async one that rejects) must not break source calls.
+  const emit = (event: SourceCallEvent): void => callHook(options.onEvent, event);
 
   /**
    * The caller's deadline and the gateway's close as one signal, shared by every call of a batch:
@@ -245,10 +257,12 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     let settled = false;
     let resolve!: (r: CallResult) => void;
     const done = new Promise<CallResult>((r) => (resolve = r));
+    hold();
     const settle = (r: CallResult): void => {
       if (settled) return;
       settled = true;
       outer.unfinished.delete(settle);
+      letGo();
       resolve(r);
     };
     outer.unfinished.add(settle);
@@ -372,13 +386,8 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
           }
         }
         emit({ type: 'source_call', source, method, keys: chunk.length, durationMs, result: callResult });
-        if (opts.onSettled) {
-          try {
-            opts.onSettled(chunk, out);
-          } catch {
-            // A caller's callback must not break the batch.
-          }
-        }
+        // A caller's callback must not break the batch.
+        callHook(opts.onSettled, chunk, out);
       }),
     ).finally(outer.dispose);
     // Answer in the order asked.

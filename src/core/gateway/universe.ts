@@ -32,6 +32,7 @@ export interface UniverseWalk {
  */
 export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline: Deadline, pageSize = 5_000): Promise<UniverseWalk> {
   const out: ArtistRecord[] = [];
+  const slugs = new Set<string>();
   let cursor: string | null = null;
   // A source whose cursor never ends (or comes back) must not loop forever.
   const seen = new Set<string>();
@@ -45,8 +46,13 @@ export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline:
     if (page.status === 'timeout') return { artists: [], status: 'timeout', reason: `MIG listArtists timed out (${page.reason})` };
     if (page.status === 'absent') return { artists: [], status: 'absent', reason: 'no MIG source is configured' };
     if (page.status !== 'ok') return { artists: [], status: 'error', reason: page.status === 'error' ? `MIG listArtists failed (${page.reason}): ${page.message}` : 'MIG listArtists answered without a page' };
-    // One at a time: spreading a large page into push() overflows the call stack.
-    for (const item of page.value.items) out.push(item);
+    // One at a time: spreading a large page into push() overflows the call stack. An artist
+    // listed twice (in one page or across pages) is walked once.
+    for (const item of page.value.items) {
+      if (slugs.has(item.slug)) continue;
+      slugs.add(item.slug);
+      out.push(item);
+    }
     cursor = page.value.nextCursor;
   } while (cursor !== null);
   return { artists: out, status: 'ok' };
