@@ -49,7 +49,7 @@ export function oversize(method: string, raw: unknown, bounds: PayloadBounds): s
   return undefined;
 }
 
-type Check = (value: never, latestMs: number, b: PayloadBounds) => string | undefined;
+type Check = (value: never, latestMs: number, b: PayloadBounds, ceilingsChecked: boolean) => string | undefined;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -85,6 +85,37 @@ function overAny(xs: readonly (number | null)[], max: number, prefix: string): s
   return undefined;
 }
 
+/** `YYYY-MM-DD` two days before the latest allowed instant, for the string fast path of {@link instant}. */
+let safeFor = Number.NaN;
+let safeDay = '';
+
+/**
+ * The epoch ms of an ISO instant, or a value that passes {@link after} when the string alone
+ * shows it is in range: an instant whose day is at least two days before the latest allowed one
+ * (and not before 1900-01-02) is in range whatever its offset, so most observations are compared
+ * as strings and never parsed. Only the last two days and the odd stamp are parsed.
+ */
+function instant(stamp: string, latestMs: number): number {
+  if (latestMs !== safeFor) {
+    safeFor = latestMs;
+    safeDay = Number.isFinite(latestMs) ? new Date(latestMs - 2 * DAY_MS).toISOString().slice(0, 10) : '';
+  }
+  return stamp < safeDay && stamp >= '1900-01-02' ? EARLIEST_MS : parseInstant(stamp);
+}
+
+/**
+ * The first daily engagement value above `max`, as a message, or undefined. One pass over both
+ * series (the schema makes them the same length and every value null or >= 0, and `null > max`
+ * is false): this runs for every member of every scene pulse.
+ */
+function engagementOver(s: EngagementSeries, max: number): string | undefined {
+  const { organic, paid } = s;
+  for (let i = 0; i < organic.length; i++) {
+    if ((organic[i] as number) > max || (paid[i] as number) > max) return overAny(organic, max, 'organic.') ?? overAny(paid, max, 'paid.');
+  }
+  return undefined;
+}
+
 /** The day of a series' last observed (non-null) value, ms; -Infinity for a series with none. */
 function seriesEnd(start: string, ...values: ReadonlyArray<readonly (number | null)[]>): number {
   let last = -1;
@@ -101,24 +132,46 @@ function firstProblem<T>(items: readonly T[], check: (item: T, i: number) => str
 }
 
 const CHECKS: Record<string, Check> = {
-  'mig.getArtists': (a: ArtistRecord, latest) => after(parseInstant(a.firstSeen), latest, 'firstSeen', -1, ''),
+  'mig.getArtists': (a: ArtistRecord, latest) => after(instant(a.firstSeen, latest), latest, 'firstSeen', -1, ''),
   'mig.getNetworks': (n: ArtistNetwork, latest, b) =>
-    firstProblem(n.tastemakers, (l, i) => after(parseInstant(l.since), latest, 'tastemakers.', i, '.since')) ??
-    firstProblem(n.collaborators, (l, i) => after(parseInstant(l.since), latest, 'collaborators.', i, '.since') ?? over(l.weight, b.maxWeight, 'collaborators.', i, '.weight')),
+    firstProblem(n.tastemakers, (l, i) => after(instant(l.since, latest), latest, 'tastemakers.', i, '.since')) ??
+    firstProblem(n.collaborators, (l, i) => after(instant(l.since, latest), latest, 'collaborators.', i, '.since') ?? over(l.weight, b.maxWeight, 'collaborators.', i, '.weight')),
   'cmg.getReleases': (rs: readonly ReleaseFingerprint[], latest, b) =>
     firstProblem(rs, (r, i) => after(dayStart(r.releasedAt), latest, '', i, '.releasedAt') ?? overAny(r.vector, b.maxVectorComponent, `${i}.vector.`)),
   'fusion.getCampaigns': (cs: readonly Campaign[], latest, b) =>
     firstProblem(cs, (c, i) => after(dayStart(c.start), latest, '', i, '.start') ?? (c.end !== null && c.end < c.start ? `${i}.end ${c.end} is before its start ${c.start}` : undefined) ?? over(c.spend, b.maxSpend, '', i, '.spend')),
-  'fusion.getEngagement': (s: EngagementSeries, latest, b) =>
-    after(seriesEnd(s.start, s.organic, s.paid), latest, 'the last observed day', -1, '') ?? overAny(s.organic, b.maxDailyEngagement, 'organic.') ?? overAny(s.paid, b.maxDailyEngagement, 'paid.'),
-  'coverage.getArticles': (as: readonly Article[], latest) => firstProblem(as, (a, i) => after(parseInstant(a.publishedAt), latest, '', i, '.publishedAt')),
-  'rcf.getEvents': (es: readonly RcfEvent[], latest, b) => firstProblem(es, (e, i) => after(parseInstant(e.at), latest, '', i, '.at') ?? over(e.weight, b.maxWeight, '', i, '.weight')),
+  'fusion.getEngagement': (s: EngagementSeries, latest, b, ceilingsChecked) =>
+    after(seriesEnd(s.start, s.organic, s.paid), latest, 'the last observed day', -1, '') ?? (ceilingsChecked ? undefined : engagementOver(s, b.maxDailyEngagement)),
+  'coverage.getArticles': (as: readonly Article[], latest) => firstProblem(as, (a, i) => after(instant(a.publishedAt, latest), latest, '', i, '.publishedAt')),
+  'rcf.getEvents': (es: readonly RcfEvent[], latest, b) => firstProblem(es, (e, i) => after(instant(e.at, latest), latest, '', i, '.at') ?? over(e.weight, b.maxWeight, '', i, '.weight')),
   'identityKernel.getCoherence': (s: CoherenceSeries, latest) => after(seriesEnd(s.start, s.values), latest, 'the last observed day', -1, ''),
 };
 
-/** Why a parsed answer for one key breaks the sanity bounds, or undefined. */
-export function outOfBounds(method: string, value: unknown, asOfMs: number, bounds: PayloadBounds): string | undefined {
-  return CHECKS[method]?.(value as never, asOfMs + bounds.futureSkewMs, bounds);
+/**
+ * Why a parsed answer for one key breaks the sanity bounds, or undefined. `ceilingsChecked`: the
+ * parse already held the values to their ceilings (the gateway's one-pass engagement parse).
+ */
+export function outOfBounds(method: string, value: unknown, asOfMs: number, bounds: PayloadBounds, ceilingsChecked = false): string | undefined {
+  return CHECKS[method]?.(value as never, asOfMs + bounds.futureSkewMs, bounds, ceilingsChecked);
+}
+
+/** Whether two items of `items` share an id: pairwise for short lists (no allocation), by a set for longer ones. */
+function hasRepeat(items: readonly unknown[], idOf: (item: never) => string): boolean {
+  const n = items.length;
+  if (n <= 24) {
+    for (let i = 1; i < n; i++) {
+      const id = idOf(items[i] as never);
+      for (let j = 0; j < i; j++) if (idOf(items[j] as never) === id) return true;
+    }
+    return false;
+  }
+  const seen = new Set<string>();
+  for (const item of items) {
+    const id = idOf(item as never);
+    if (seen.has(id)) return true;
+    seen.add(id);
+  }
+  return false;
 }
 
 /** Key of each observation kind, by `source.method`. */
@@ -146,14 +199,8 @@ export function distinctObservations(method: string, value: unknown): unknown {
   }
   const idOf = IDS[method];
   if (!idOf || !Array.isArray(value) || value.length < 2) return value;
+  if (!hasRepeat(value, idOf)) return value;
   const seen = new Set<string>();
-  let repeats = 0;
-  for (const item of value) {
-    const id = idOf(item as never);
-    if (seen.has(id)) repeats++;
-    else seen.add(id);
-  }
-  if (repeats === 0) return value;
   seen.clear();
   return value.filter((item) => {
     const id = idOf(item as never);

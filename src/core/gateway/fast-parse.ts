@@ -71,13 +71,24 @@ function network(v: unknown): ArtistNetwork | undefined {
  * The series Zod would return for `v`, or undefined to leave `v` to Zod: `start` a calendar day,
  * `organic` and `paid` daily values >= 0 (passed through, as `z.custom` does) of equal length.
  */
-function engagement(v: unknown): EngagementSeries | undefined {
+function engagement(v: unknown, max = Infinity): EngagementSeries | undefined {
   if (!isRecord(v)) return undefined;
   const start = v['start'];
   const organic = v['organic'];
   const paid = v['paid'];
-  if (!(typeof start === 'string' && (DAY as RegExp).test(start)) || !isDailyValues(organic, 0, Infinity) || !isDailyValues(paid, 0, Infinity) || organic.length !== paid.length) return undefined;
+  if (!(typeof start === 'string' && (DAY as RegExp).test(start)) || !isDailyValues(organic, 0, max) || !isDailyValues(paid, 0, max) || organic.length !== paid.length) return undefined;
   return { start, organic, paid };
+}
+
+/**
+ * An engagement series parsed with every daily value also at most `max` (the gateway's
+ * `payloads.maxDailyEngagement`), in the one pass the parse makes anyway; undefined when it is not
+ * (then parse it with {@link parsePayload} and check the ceiling separately, for the message).
+ * Every member of every scene pulse is read through here: a second pass over its values cost as
+ * much as the parse.
+ */
+export function parseEngagementWithin(value: unknown, max: number): EngagementSeries | undefined {
+  return DAY instanceof RegExp ? engagement(value, max) : undefined;
 }
 
 /** Shortcuts by schema; a schema without one is parsed by Zod alone (as is every payload if Zod keeps its patterns elsewhere). */

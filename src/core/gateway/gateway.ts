@@ -13,8 +13,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { describeError as describe } from '../describe-error.js';
 import { callHook } from '../hooks.js';
 import { createDeadline, onAbort, type Deadline } from './deadline.js';
-import { distinctObservations, oversize, outOfBounds } from './bounds.js';
-import { parsePayload } from './fast-parse.js';
+import { oversize } from './bounds.js';
+import { readItem, summarizeIssues } from './read-item.js';
 import type { ItemOutcome, Provenance } from './outcome.js';
 
 /** A finished source call, reported to the host's hook (no artist or scene ids in it). */
@@ -174,12 +174,6 @@ function isMap(value: unknown): value is Map<unknown, unknown> {
   }
 }
 
-function summarizeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
-    .join('; ');
-}
 
 /**
  * Creates the gateway over the host's sources.
@@ -356,19 +350,10 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
                 out.set(k, { status: 'missing', provenance: p });
                 continue;
               }
-              const raw = map.get(k);
-              const tooBig = oversize(name, raw, config.payloads);
-              if (tooBig) {
-                out.set(k, { status: 'error', reason: 'invalid_payload', message: `${name}: ${tooBig}`, provenance: p });
-                continue;
-              }
-              const parsed = parsePayload(schema, raw);
-              const problem = parsed.success ? outOfBounds(name, parsed.data, asOfMs, config.payloads) : summarizeIssues(parsed.error);
+              const read = readItem(name, schema, map.get(k), asOfMs, config.payloads);
               out.set(
                 k,
-                parsed.success && problem === undefined
-                  ? { status: 'ok', value: distinctObservations(name, parsed.data) as T, provenance: p }
-                  : { status: 'error', reason: 'invalid_payload', message: `${name}: ${problem}`, provenance: p },
+                read.ok ? { status: 'ok', value: read.value as T, provenance: p } : { status: 'error', reason: 'invalid_payload', message: `${name}: ${read.problem}`, provenance: p },
               );
             } catch (error) {
               // A payload that throws when read (a getter, a proxy) is bad data for that key, not a crash.

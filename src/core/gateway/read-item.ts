@@ -1,0 +1,37 @@
+/**
+ * @module core/gateway/read-item
+ * What the gateway makes of one key's raw answer: its size read before anything is parsed, the
+ * schema (through the payload shortcuts), the sanity bounds, then each observation once. One
+ * function, used by the gateway for every key and by the benchmark that prices it.
+ */
+import type { z } from 'zod';
+import type { PayloadBounds } from '../../config.js';
+import { distinctObservations, oversize, outOfBounds } from './bounds.js';
+import { parseEngagementWithin, parsePayload } from './fast-parse.js';
+
+/** A key's answer, validated, or why it is not. */
+export type ItemRead = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
+
+/** The first three issues of a Zod error, `path: message`, for an outcome's message. */
+export function summarizeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Validates `raw`, the answer of `method` (`source.method`) for one key, as of `asOfMs`. May throw
+ * if the answer throws when read (a getter, a revoked Proxy): the caller makes that an
+ * invalid payload too.
+ */
+export function readItem(method: string, schema: z.ZodType, raw: unknown, asOfMs: number, bounds: PayloadBounds): ItemRead {
+  const tooBig = oversize(method, raw, bounds);
+  if (tooBig) return { ok: false, problem: tooBig };
+  // Engagement (every member of every scene pulse): values and their ceiling in the parse's one pass.
+  const within = method === 'fusion.getEngagement' ? parseEngagementWithin(raw, bounds.maxDailyEngagement) : undefined;
+  const parsed = within !== undefined ? { success: true as const, data: within } : parsePayload(schema, raw);
+  if (!parsed.success) return { ok: false, problem: summarizeIssues(parsed.error) };
+  const problem = outOfBounds(method, parsed.data, asOfMs, bounds, within !== undefined);
+  return problem === undefined ? { ok: true, value: distinctObservations(method, parsed.data) } : { ok: false, problem };
+}
