@@ -192,6 +192,12 @@ export const TalentConfigSchema = z
     maxScenesPerQuery: int(1, 10_000, 50),
     /** Artists per signal-aggregation batch. @default 20 */
     signalBatchSize: int(1, 10_000, 20),
+    /**
+     * Consecutive refreshes an artist must be missing from the MIG universe before its record is
+     * removed: one short or empty `listArtists` answer must not empty the radar. Counted in memory
+     * (a restarted process counts again). @default 3
+     */
+    dropAfterRefreshes: int(1, 100, 3),
     /** Signal batches in flight at once. @default 10 */
     batchConcurrency: int(1, 1000, 10),
     /** Global pulse cache TTL, ms. @default 600000 (10 minutes) */

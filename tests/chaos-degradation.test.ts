@@ -80,7 +80,7 @@ describe('membership stability', () => {
 });
 
 describe('leaving the universe', () => {
-  it('an artist no longer listed by MIG leaves its scenes at the next refresh (hysteresis is for missing evidence, not for leaving)', async () => {
+  it('an artist no longer listed by MIG leaves its scenes after leaveAfterRefreshes refreshes (held until then), never staying for ever', async () => {
     let gone: string | undefined;
     const chaos = chaosSources(world.sources, (m) =>
       m === 'mig.listArtists' && gone ? { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: (page as { items: Array<{ slug: string }> }).items.filter((a) => a.slug !== gone) }) } : { kind: 'pass' },
@@ -89,6 +89,12 @@ describe('leaving the universe', () => {
     await radar.scenes.refresh(END);
     const [member] = (await radar.scenes.listMemberships({ sceneSlug: (await radar.scenes.listScenes({ limit: 1 })).items[0]!.slug, limit: 1 })).items;
     gone = member!.artist_slug;
+    const held = (await radar.scenes.listMemberships({ artistSlug: gone })).total;
+    for (let i = 1; i < radar.config.scenes.membership.leaveAfterRefreshes; i++) {
+      const report = await radar.scenes.refresh(END);
+      expect(report.memberships.left).toBe(0);
+      expect((await radar.scenes.listMemberships({ artistSlug: gone })).total).toBe(held);
+    }
     const report = await radar.scenes.refresh(END);
     expect(report.memberships.left).toBeGreaterThan(0);
     expect((await radar.scenes.listMemberships({ artistSlug: gone })).total).toBe(0);
@@ -149,4 +155,38 @@ describe('talent lists through an outage', () => {
     expect(['error', 'SOURCES_UNAVAILABLE']).toContain(profile);
     await radar.close();
   }, 60_000);
+});
+
+describe('a short universe', () => {
+  it('MIG listing no artist for one refresh (status ok) drops no membership and no record; they come back intact', async () => {
+    let empty = false;
+    const chaos = chaosSources(world.sources, (m) => (m === 'mig.listArtists' && empty ? { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: [], nextCursor: null }) } : { kind: 'pass' }));
+    const { radar } = await radarOver(chaos.sources, END);
+    await radar.refresh(END);
+    const members = async () => [...(await membersByScene(radar)).values()].reduce((n, s) => n + s.size, 0);
+    const before = { members: await members(), tracked: (await radar.talent.aggregator.buildGlobalPulse()).summary.totalArtistsTracked };
+    expect(before.tracked).toBeGreaterThan(0);
+    empty = true;
+    const report = await radar.refresh(END);
+    expect(report.scenes.memberships.left).toBe(0);
+    expect(report.talent.absent).toBe(before.tracked);
+    expect(await members()).toBe(before.members);
+    const during = await radar.talent.aggregator.buildGlobalPulse({ skipCache: true });
+    expect(during.summary.totalArtistsTracked).toBe(before.tracked);
+    empty = false;
+    await radar.refresh(END);
+    expect(await members()).toBe(before.members);
+    await radar.close();
+  });
+});
+
+describe('calibration through an outage', () => {
+  it('calibrate() with its activity sources down says the sources failed (SOURCES_UNAVAILABLE), not "insufficient data"', async () => {
+    const chaos = chaosSources(world.sources, (m) => (m === 'fusion.getEngagement' || m === 'rcf.getEvents' ? { kind: 'reject', value: new Error('down') } : { kind: 'pass' }));
+    const { radar } = await radarOver(chaos.sources, END);
+    const page = await world.sources.mig.listArtists({ cursor: null, limit: 40 }, { asOf: END, signal: new AbortController().signal });
+    const outcomes = page.items.map((a, i) => ({ artistSlug: a.slug, asOf: new Date(END.getTime() - 30 * DAY), label: i % 3 === 0 }));
+    await expect(radar.talent.calibrate(outcomes)).rejects.toMatchObject({ code: 'SOURCES_UNAVAILABLE', message: expect.stringMatching(/40 of the 40 outcomes were skipped because their activity sources failed/) });
+    await radar.close();
+  });
 });

@@ -17,7 +17,8 @@ describe('a batch job is not cut short', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, ['tests/fixtures/batch-job.ts'], { cwd: root, timeout: 60_000 });
-    const report = JSON.parse(stdout.trim().split('\n').pop()!) as { done: boolean; artists: number; fusionTimeouts: number; scored: number; profile: string };
+    const report = JSON.parse(stdout.trim().split('\n').pop()!) as { done: boolean; artists: number; fusionTimeouts: number; scored: number; profile: string; feature: string };
+    expect(report.feature).toBe('timeout');
     expect(report.done).toBe(true);
     expect(report.scored).toBe(5);
     expect(['timeout', 'TALENT_TIMEOUT']).toContain(report.profile);

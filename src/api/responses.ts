@@ -530,7 +530,7 @@ export const ResultMetaSchema = z
         /** The Scenes Engine as the Talent Radar reads it. */
         scenes: count.optional(),
       })
-      .describe('Per source, the artists whose read failed (error or timeout) in the last refresh; their previous records were kept.'),
+      .describe('Per source, the artists whose read failed (error or timeout) in the last refresh; those with a record from an earlier refresh kept it, the others were scored with the failed signals unknown.'),
   })
   .meta({ id: 'ResultMeta', description: 'Provenance and degradation of a result.' });
 

@@ -36,6 +36,34 @@ export class Lifecycle {
 /** Longest delay a Node timer accepts (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+let holds = 0;
+let holder: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Holds the process open until the returned release is called (idempotent): one ref'd timer for
+ * all holds in the process, cleared when the last is released. Every wait on host code goes
+ * through it (a source call queued or in flight, a host feature's read, a refresh): the timeout
+ * timers are unref'd so that they never keep an idle server alive, and without a hold a batch
+ * script whose only pending work is a hung read exits with code 13 before its timeout fires.
+ * @example
+ * ```ts
+ * const release = holdProcess();
+ * try { await read(); } finally { release(); }
+ * ```
+ */
+export function holdProcess(): () => void {
+  if (holds++ === 0) holder = setTimeout(() => undefined, MAX_TIMER_MS);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holds === 0 && holder !== undefined) {
+      clearTimeout(holder);
+      holder = undefined;
+    }
+  };
+}
+
 /**
  * Runs `work` while holding the process open: the gateway's timeout timers are unref'd (they
  * must not keep a server alive), so a batch job whose only pending work is a hung source call
@@ -47,10 +75,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * ```
  */
 export async function keepingAlive<T>(work: () => Promise<T>): Promise<T> {
-  const timer = setTimeout(() => undefined, MAX_TIMER_MS);
+  const release = holdProcess();
   try {
     return await work();
   } finally {
-    clearTimeout(timer);
+    release();
   }
 }

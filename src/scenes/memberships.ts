@@ -32,8 +32,9 @@ export interface MembershipReport {
   /** Artists whose reads failed and whose previous memberships were kept. */
   readonly kept: number;
   /**
-   * Memberships without evidence in this refresh that were kept because they have not yet gone
-   * `scenes.membership.leaveAfterRefreshes` refreshes without it (their `as_of` is their last evidence).
+   * Memberships without evidence in this refresh (no longer matched, or the artist missing from
+   * the universe) that were kept because they have not yet gone `scenes.membership.leaveAfterRefreshes`
+   * refreshes without it (their `as_of` is their last evidence).
    */
   readonly held: number;
   /** Memberships removed after `leaveAfterRefreshes` consecutive refreshes without evidence. */
@@ -163,12 +164,10 @@ export async function refreshMemberships(
   for (const r of existing) {
     const key = `${r.scene_slug}\u0000${r.artist_slug}`;
     if (fresh.has(key) || failed.has(r.artist_slug)) continue;
-    // An artist no longer in a universe that was read leaves at once; when the universe could not
-    // be read, nobody was walked and every row is left as it is.
-    if (!walked.has(r.artist_slug)) {
-      if (universe.status === 'ok') leaving.push({ scene_slug: r.scene_slug, artist_slug: r.artist_slug });
-      continue;
-    }
+    // When the universe could not be read, nobody was walked and every row is left as it is. An
+    // artist missing from a universe that was read counts a miss like one without evidence: one
+    // short or empty listArtists answer must not empty every scene at once.
+    if (!walked.has(r.artist_slug) && universe.status !== 'ok') continue;
     const misses = (deps.misses.get(key) ?? 0) + 1;
     if (misses >= p.leaveAfterRefreshes) {
       leaving.push({ scene_slug: r.scene_slug, artist_slug: r.artist_slug });

@@ -9,6 +9,7 @@
  * reported, never a crash or a NaN score.
  */
 import { describeError } from '../core/describe-error.js';
+import { holdProcess } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
 import { HostFeatureNameSchema } from './breakout-model.js';
 import type { HostFeatureOutcome } from './signals-types.js';
@@ -108,6 +109,8 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
   let values: unknown;
   // The read gets its own frozen copy: a read that changes its input cannot change the batch.
   const asked: readonly string[] = Object.freeze([...slugs]);
+  // The read holds the process open until it settles or its deadline passes (see holdProcess).
+  const release = holdProcess();
   try {
     const pending = Promise.resolve().then(() => feature.read(asked, { asOf, signal }));
     values = await new Promise((resolve, reject) => {
@@ -119,6 +122,8 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
     // Compared by identity: reading a property of whatever the host threw could throw again.
     if (e === DEADLINE_PASSED) return all({ status: 'timeout', value: null, reason: `host feature ${feature.name} did not answer before the deadline` });
     return all({ status: 'error', value: null, reason: `host feature ${feature.name} failed: ${describeError(e)}` });
+  } finally {
+    release();
   }
   let get: (slug: string) => unknown;
   try {

@@ -65,6 +65,8 @@ export interface AggregatorRadarView {
   readonly refreshedAsOf: string | null;
   /** The last refresh tried, whether or not it could walk the universe (null before one). */
   readonly lastRefreshAttempt: LastRefreshAttempt | null;
+  /** Of the artists with a failed read in the last refresh, how many kept their previous record. */
+  readonly lastRefreshFailedKept: number;
   /** Per source, the artists whose read failed in the last refresh (empty before one). */
   readonly lastRefreshFailedReads: Readonly<Partial<Record<SourceName, number>>>;
   /** The model version stamped on the records. */
@@ -193,7 +195,11 @@ export class RadarAggregator {
     const notes = [...degraded];
     if (attempt !== null && attempt.universe !== 'ok') notes.push(`the last refresh (as of ${attempt.asOf}) could not read the artist universe (${attempt.universe}: ${attempt.reason ?? 'no reason given'}): nothing was rescored`);
     if (records > 0) notes.push(`${records} of ${rows.length} records are kept from an earlier refresh (the oldest as of ${oldestAsOf}) because a source failed for them in a later one`);
-    for (const [source, n] of Object.entries(failedReads)) notes.push(`${source}: reads failed for ${n} artists in the last refresh (their previous records were kept)`);
+    for (const [source, n] of Object.entries(failedReads)) notes.push(`${source}: reads failed for ${n} artists in the last refresh`);
+    if (Object.keys(failedReads).length > 0) {
+      const keptOld = this.#d.radar.lastRefreshFailedKept;
+      notes.push(`of the artists with a failed read, ${keptOld} kept their record from an earlier refresh; any others were scored with the failed signals unknown (lower confidence)`);
+    }
     return { asOf: refreshed, model_version: this.#d.radar.modelVersion, degraded: notes, stale: { records, oldestAsOf }, failedReads };
   }
 

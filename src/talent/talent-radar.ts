@@ -10,7 +10,7 @@ import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import type { SourceName } from '../contracts/sources.js';
 import { keepingAlive, Lifecycle } from '../core/lifecycle.js';
-import { SceneRadarError } from '../core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { listUniverse } from '../core/gateway/universe.js';
@@ -150,6 +150,9 @@ export class TalentRadar {
   #peersAsOf: string | null = null;
   #refreshedAsOf: string | null = null;
   #failedReads: Partial<Record<SourceName, number>> = {};
+  #failedKept = 0;
+  /** Consecutive refreshes each recorded artist has been missing from the universe. */
+  readonly #absent = new Map<string, number>();
   #lastAttempt: LastRefreshAttempt | null = null;
 
   constructor(deps: TalentRadarDeps) {
@@ -190,6 +193,11 @@ export class TalentRadar {
   /** Per source, the artists whose read failed in the last refresh this radar ran (empty before one). */
   get lastRefreshFailedReads(): Readonly<Partial<Record<SourceName, number>>> {
     return this.#failedReads;
+  }
+
+  /** Of the artists with a failed read in the last refresh, how many kept their previous record (the others were scored with the failed signals unknown). */
+  get lastRefreshFailedKept(): number {
+    return this.#failedKept;
   }
 
   /** Version string of the policy in use (see {@link modelVersion}). */
@@ -300,7 +308,16 @@ export class TalentRadar {
   }> {
     this.#life.assertOpen('calibrate');
     const { examples, skipped } = await this.calibrationExamples(outcomes, options);
-    return { ...fitBreakoutModel(examples, options), skipped };
+    try {
+      return { ...fitBreakoutModel(examples, options), skipped };
+    } catch (e) {
+      // Too few examples because the sources failed is not "insufficient data": say so.
+      const failed = skipped.filter((s) => s.reason.startsWith('no activity evidence because a read failed')).length;
+      if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA' && failed > 0) {
+        throw new SceneRadarError('SOURCES_UNAVAILABLE', `${e.message}: ${failed} of the ${outcomes.length} outcomes were skipped because their activity sources failed`, { cause: e });
+      }
+      throw e;
+    }
   }
 
   /**
@@ -329,7 +346,7 @@ export class TalentRadar {
     if (options.signal?.aborted) throw this.#aborted(options.signal);
     this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
     if (universe.status !== 'ok') {
-      return { asOf: at.toISOString(), universe: universe.status, universeReason: universe.reason ?? universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, unscored: [], failedReads: {}, reads, durationMs: Math.round(performance.now() - started) };
+      return { asOf: at.toISOString(), universe: universe.status, universeReason: universe.reason ?? universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, unscored: [], failedReads: {}, absent: 0, reads, durationMs: Math.round(performance.now() - started) };
     }
     const slugs = universe.artists.map((a) => a.slug);
     const { features, signals } = await this.#featuresOf(slugs, at, options.signal);
@@ -381,9 +398,22 @@ export class TalentRadar {
       }
       if (unscored.length < MAX_LISTED_UNSCORED) unscored.push({ artistSlug: f.artistSlug, status: why.status as UnscoredArtist['status'], reason: why.reason! });
     });
-    // Artists that left the universe lose their record too.
+    // Artists that left the universe lose their record too, once they have been missing from it
+    // for `talent.dropAfterRefreshes` consecutive refreshes (one short answer must not empty the radar).
     const known = new Set(slugs);
-    for (const r of await stores.talent_radar_artists.scan()) if (!known.has(r.artist_slug)) gone.push({ artist_slug: r.artist_slug });
+    for (const s of slugs) this.#absent.delete(s);
+    let absentKept = 0;
+    for (const r of await stores.talent_radar_artists.scan()) {
+      if (known.has(r.artist_slug)) continue;
+      const misses = (this.#absent.get(r.artist_slug) ?? 0) + 1;
+      if (misses >= this.#deps.config.talent.dropAfterRefreshes) {
+        this.#absent.delete(r.artist_slug);
+        gone.push({ artist_slug: r.artist_slug });
+      } else {
+        this.#absent.set(r.artist_slug, misses);
+        absentKept++;
+      }
+    }
     // Scene heat for the roll-up, as of the refresh's instant, read before anything is written.
     const heats = await this.aggregator.sceneHeats([...new Set(rows.map((r) => r.scene_slug).filter((s): s is string => s !== null))], at, options.signal);
     if (options.signal?.aborted) throw this.#aborted(options.signal);
@@ -399,8 +429,9 @@ export class TalentRadar {
     }
     this.#refreshedAsOf = at.toISOString();
     this.#failedReads = failedReads;
+    this.#failedKept = [...failing.keys()].filter((slug) => previous.has(slug)).length;
     await this.aggregator.clearCache();
-    return { asOf: at.toISOString(), universe: 'ok', universeReason: null, artists: slugs.length, scored: rows.length, insufficient, kept, unscored, failedReads, reads, durationMs: Math.round(performance.now() - started) };
+    return { asOf: at.toISOString(), universe: 'ok', universeReason: null, artists: slugs.length, scored: rows.length, insufficient, kept, unscored, failedReads, absent: absentKept, reads, durationMs: Math.round(performance.now() - started) };
   }
 
   #aborted(signal: AbortSignal): SceneRadarError {

@@ -69,7 +69,8 @@ export interface ResultMeta {
   readonly stale: StaleRecords;
   /**
    * Per source, the artists whose read failed (error or timeout) in the last refresh this radar
-   * ran; their previous records were kept, or they have none. Empty when no read failed (or no
+   * ran; those with a record from an earlier refresh kept it, the others were scored with the
+   * failed signals unknown. Empty when no read failed (or no
    * refresh ran in this process).
    */
   readonly failedReads: FailedReadCounts;
@@ -308,6 +309,8 @@ export interface TalentRefreshReport {
   readonly unscored: readonly UnscoredArtist[];
   /** Per source, the artists with a failed read (error or timeout); an artist with any failed read is not rescored (its previous record is kept). */
   readonly failedReads: FailedReadCounts;
+  /** Records kept although their artist was missing from the universe (removed once missing `talent.dropAfterRefreshes` refreshes running). */
+  readonly absent: number;
   /** Reads by status, over all artists and reads. */
   readonly reads: Readonly<Record<'ok' | 'missing' | 'timeout' | 'error' | 'absent', number>>;
   /** Milliseconds taken. */

@@ -12,6 +12,7 @@ import { SOURCE_NAMES, type SceneRadarSources, type SourceName } from '../../con
 import { systemClock, type Clock } from '../clock.js';
 import { describeError as describe } from '../describe-error.js';
 import { callHook } from '../hooks.js';
+import { holdProcess } from '../lifecycle.js';
 import { createDeadline, onAbort, type Deadline } from './deadline.js';
 import { oversize } from './bounds.js';
 import { readItem, summarizeIssues } from './read-item.js';
@@ -191,22 +192,6 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
   const closer = new AbortController();
   const limits = new Map<SourceName, Slots>(SOURCE_NAMES.map((name) => [name, createSlots(config.sources[name].concurrency)]));
 
-  // While any call is queued or in flight, one ref'd timer holds the process open. The timeout
-  // timers are unref'd (they must not keep an idle server alive), so without it a batch script
-  // whose only pending work is a hung source call exits with code 13 before its timeout fires;
-  // with it, every call settles (by its timeout at the latest) and the script ends normally.
-  let inFlight = 0;
-  let holder: ReturnType<typeof setTimeout> | undefined;
-  const hold = (): void => {
-    if (inFlight++ === 0) holder = setTimeout(() => undefined, 2 ** 31 - 1);
-  };
-  const letGo = (): void => {
-    if (--inFlight === 0 && holder !== undefined) {
-      clearTimeout(holder);
-      holder = undefined;
-    }
-  };
-
   // A faulty host hook (one that throws, or an async one that rejects) must not break source calls.
   const emit = (event: SourceCallEvent): void => callHook(options.onEvent, event);
 
@@ -251,12 +236,13 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     let settled = false;
     let resolve!: (r: CallResult) => void;
     const done = new Promise<CallResult>((r) => (resolve = r));
-    hold();
+    // Queued or in flight, the call holds the process open until it settles (see holdProcess).
+    const release = holdProcess();
     const settle = (r: CallResult): void => {
       if (settled) return;
       settled = true;
       outer.unfinished.delete(settle);
-      letGo();
+      release();
       resolve(r);
     };
     outer.unfinished.add(settle);
