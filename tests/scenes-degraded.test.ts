@@ -222,18 +222,21 @@ describe('refresh with a failing source keeps the previous memberships', () => {
 
 describe('memberships never computed', () => {
   // Without memberships a scene shows no member, and the pulse cannot tell an empty scene from an
-  // unknown one: it must say so rather than report a quiet, healthy scene.
-  const unknown = (p: Pulse): void => {
-    expect(p).toMatchObject({ status: 'degraded', memberships_as_of: null, total_members: 0, heat: 0, previous_heat: 0, confidence: 0 });
-    expect(p.explanation.every((x) => !x.available && x.weight === 0 && x.contribution === 0)).toBe(true);
+  // unknown one: its heat is unknown, never a quiet 0.
+  const unknown = async (radar: SceneRadar): Promise<void> => {
+    await expect(radar.scenes.pulse.getScenePulse(SCENE, true)).rejects.toMatchObject({ code: 'SOURCES_UNAVAILABLE', message: expect.stringMatching(/memberships were never computed/) });
   };
 
-  it('before any refresh: every pulse is degraded, with memberships_as_of null and confidence 0', async () => {
+  it('before any refresh: every pulse is unavailable (heat unknown), never a heat of 0', async () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     await radar.scenes.importCatalog(world.catalog);
-    unknown(await radar.scenes.pulse.getScenePulse(SCENE));
+    await unknown(radar);
     const items = await radar.scenes.pulse.batchProcessScenes([SCENE, 'rap-uk-london']);
-    for (const i of items) unknown(i.pulse!);
+    for (const i of items) expect(i).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/memberships were never computed/) });
+    expect(items.every((i) => i.pulse === undefined)).toBe(true);
+    const g = await radar.scenes.pulse.getGlobalPulse();
+    expect(g.hottest).toEqual([]);
+    expect(g.summary.unavailable).toBe(g.summary.scenes);
     await radar.close();
   });
 
@@ -243,7 +246,7 @@ describe('memberships never computed', () => {
     await radar.scenes.importCatalog(world.catalog);
     const report = await radar.refresh();
     expect(report.scenes.memberships.universe).toBe('error');
-    unknown(await radar.scenes.pulse.getScenePulse(SCENE));
+    await unknown(radar);
     await radar.close();
   });
 
@@ -257,7 +260,7 @@ describe('memberships_as_of follows the stores, not a stale memo', () => {
   it('a refresh after a pulse was read still snapshots every scene', async () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     await radar.scenes.importCatalog(world.catalog);
-    expect((await radar.scenes.pulse.getScenePulse(SCENE)).memberships_as_of).toBeNull();
+    expect((await radar.scenes.pulse.batchProcessScenes([SCENE]))[0]!.status).toBe('unavailable');
     const report = await radar.refresh();
     expect(report.scenes.snapshots).toBe(world.catalog.scenes.length);
     expect(await radar.scenes.pulse.getScenePulse(SCENE)).toMatchObject({ status: 'ok', memberships_as_of: NOW.toISOString() });
@@ -268,7 +271,7 @@ describe('memberships_as_of follows the stores, not a stale memo', () => {
     const shared = memoryScenesStores();
     const reader = createSceneRadar({ sources: world.sources, stores: { scenes: shared }, clock: fixedClock(NOW) });
     await reader.scenes.importCatalog(world.catalog);
-    expect((await reader.scenes.pulse.getScenePulse(SCENE, true)).status).toBe('degraded');
+    expect((await reader.scenes.pulse.batchProcessScenes([SCENE], { skipCache: true }))[0]!.status).toBe('unavailable');
     const writer = createSceneRadar({ sources: world.sources, stores: { scenes: shared }, clock: fixedClock(NOW) });
     await writer.refresh();
     expect(await reader.scenes.pulse.getScenePulse(SCENE, true)).toMatchObject({ status: 'ok', memberships_as_of: NOW.toISOString(), total_members: healthy.total_members });

@@ -86,11 +86,16 @@ describe('failing sources leave no lasting damage', () => {
 
   it('recommendations built on a failed CMG read are returned but not stored', async () => {
     const stores = memoryScenesStores();
+    // Memberships computed once (a scene's heat is unknown without them), then CMG fails.
+    const healthy = createSceneRadar({ sources: world.sources, stores: { scenes: stores }, clock });
+    await healthy.scenes.importCatalog(world.catalog);
+    await healthy.refresh();
+    await healthy.close();
     const radar = createSceneRadar({ sources: withBroken((s) => ({ ...s, cmg: { ...s.cmg, getReleases: failing } })), stores: { scenes: stores }, clock });
-    await radar.scenes.importCatalog(world.catalog);
     const artist = world.dataset.artistSlugs()[0]!;
     const first = await radar.scenes.recommendScenes({ artistSlug: artist, limit: 3 });
     expect(first.items.length).toBeGreaterThan(0);
+    expect(first.notes.join('\n')).toMatch(/The artist's own reads failed/);
     expect(await stores.scene_recommendations_cache.count({ subject: `artist:${artist}` })).toBe(0);
   });
 

@@ -427,6 +427,12 @@ export class ScenePulse {
       // unknown, not the heat of a scene where nobody did anything. The caller serves the last
       // good pulse (stale, with its own asOf) or says the scene is unavailable.
       const f = sources.fusion!;
+      // Without memberships (no refresh yet, or none could read MIG and CMG) nobody is known to be
+      // in the scene: its heat is unknown too, not 0.
+      if (membershipsAsOfMs === null) {
+        out.set(slug, new PulseFailure('unavailable', `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe and its releases)`));
+        return;
+      }
       if (members.length > 0 && f.ok === 0 && f.error + f.timeout > 0) {
         out.set(slug, new PulseFailure('unavailable', `Heat of ${slug} unknown: Fusion engagement failed for all ${members.length} members (${f.error} error, ${f.timeout} timeout)`));
         return;
