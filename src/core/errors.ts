@@ -109,7 +109,7 @@ export class SceneRadarError extends Error {
  * Brand check for {@link SceneRadarError} that survives duplicated package copies.
  * @example
  * ```ts
- * try { await radar.scenes.get(slug); } catch (e) { if (isSceneRadarError(e)) console.log(e.code); }
+ * try { await radar.scenes.getScene(slug); } catch (e) { if (isSceneRadarError(e)) console.log(e.code); }
  * ```
  */
 export function isSceneRadarError(value: unknown): value is SceneRadarError {
