@@ -98,22 +98,17 @@ describe('readTable', () => {
     await expect(readTable(ragged)).rejects.toThrow(`${ragged} line 3: expected 2 cells`);
   });
 
-  it('loads and builds 350,000 gzipped event rows in a few seconds', async () => {
+  // Speed is the benchmarks' business (no wall-clock assertion here): this checks that a large
+  // gzipped file is read and built completely.
+  it('loads and builds 350,000 gzipped event rows', async () => {
     const artists = 2000;
     const lines = ['artist,type,at,weight,region'];
     const base = Date.parse('2025-01-01T00:00:00Z');
     for (let i = 0; i < 350_000; i++) lines.push(`artist-${i % artists},playlist_add,${new Date(base + i * 60_000).toISOString()},${i % 97},uk`);
     const path = file('big-events.csv.gz', gzipSync(lines.join('\n')));
-    const t0 = performance.now();
     const table = await readTable(path);
-    const t1 = performance.now();
     const { report } = createTabularSources({ events: table });
-    const t2 = performance.now();
     expect(table.rows).toHaveLength(350_000);
     expect(report).toMatchObject({ artists, tables: { events: { accepted: 350_000 } } });
-    // Generous bounds for slow CI machines; locally about 0.3 s to read and 2 s to build.
-    expect(t1 - t0).toBeLessThan(3000);
-    expect(t2 - t0).toBeLessThan(10_000);
-    console.log(`350k rows: read ${(t1 - t0).toFixed(0)} ms, build ${(t2 - t1).toFixed(0)} ms`);
   }, 30_000);
 });

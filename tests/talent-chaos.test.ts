@@ -252,10 +252,17 @@ describe('refresh under chaos', () => {
     expect(report.kept).toBeGreaterThanOrEqual(blind.length);
     // And every written artist had at least one activity read.
     for (const s of written) expect(ok('fusion.getEngagement', s) || ok('rcf.getEvents', s), s).toBe(true);
-    // Lower confidence where sources failed.
-    const full = rows.filter((r) => (['mig.getArtists', 'mig.getNetworks', 'cmg.getReleases', 'fusion.getCampaigns', 'fusion.getEngagement', 'coverage.getArticles', 'rcf.getEvents', 'identityKernel.getCoherence'] as const).every((m) => ok(m, r.artist_slug)));
-    const partial = rows.filter((r) => !ok('coverage.getArticles', r.artist_slug) || !ok('cmg.getReleases', r.artist_slug));
-    if (full.length && partial.length) expect(Math.max(...partial.map((r) => r.confidence))).toBeLessThan(Math.min(...full.map((r) => r.confidence)) + 1e-9);
+    // Lower confidence where more sources failed. Under this much chaos hardly any artist has every
+    // read: compare those with at most one failed read against those with three or more (both
+    // groups asserted non-empty, so the comparison can never be skipped).
+    const METHODS = ['mig.getArtists', 'mig.getNetworks', 'cmg.getReleases', 'fusion.getCampaigns', 'fusion.getEngagement', 'coverage.getArticles', 'rcf.getEvents', 'identityKernel.getCoherence'] as const;
+    const failures = (slug: string): number => METHODS.filter((m) => !ok(m, slug)).length;
+    const mean = (xs: readonly TalentArtistRow[]): number => xs.reduce((a, r) => a + r.confidence, 0) / xs.length;
+    const few = rows.filter((r) => failures(r.artist_slug) <= 1);
+    const many = rows.filter((r) => failures(r.artist_slug) >= 3);
+    expect(few.length).toBeGreaterThan(0);
+    expect(many.length).toBeGreaterThan(0);
+    expect(mean(many)).toBeLessThan(mean(few));
   });
 
   it('the pulse and top lists over a chaotic refresh are consistent with its rows', async () => {
