@@ -8,7 +8,7 @@
 import { Cache } from './core/cache/cache.js';
 import type { CacheStore } from './core/cache/cache-store.js';
 import { systemClock, type Clock } from './core/clock.js';
-import { keepingAlive, Lifecycle } from './core/lifecycle.js';
+import { Lifecycle } from './core/lifecycle.js';
 import { createSourceGateway, type SourceCallEvent } from './core/gateway/gateway.js';
 import { scopedGateway } from './core/gateway/scoped.js';
 import type { SceneRadarSources, ScenesAdapter } from './contracts/sources.js';
@@ -132,10 +132,8 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     readOnly,
     async refresh(asOf) {
       const at = asOf ?? new Date(clock.now());
-      return keepingAlive(async () => {
-        const scenesReport = await scenes.refresh(at);
-        return { scenes: scenesReport, talent: await talent.refresh(at) };
-      });
+      const scenesReport = await scenes.refresh(at);
+      return { scenes: scenesReport, talent: await talent.refresh(at) };
     },
     async close() {
       if (closed) return;

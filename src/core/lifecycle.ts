@@ -42,7 +42,7 @@ let holder: ReturnType<typeof setTimeout> | undefined;
 /**
  * Holds the process open until the returned release is called (idempotent): one ref'd timer for
  * all holds in the process, cleared when the last is released. Every wait on host code goes
- * through it (a source call queued or in flight, a host feature's read, a refresh): the timeout
+ * through it (a source call queued or in flight, a host feature's read): the timeout
  * timers are unref'd so that they never keep an idle server alive, and without a hold a batch
  * script whose only pending work is a hung read exits with code 13 before its timeout fires.
  * @example
@@ -62,23 +62,4 @@ export function holdProcess(): () => void {
       holder = undefined;
     }
   };
-}
-
-/**
- * Runs `work` while holding the process open: the gateway's timeout timers are unref'd (they
- * must not keep a server alive), so a batch job whose only pending work is a hung source call
- * would otherwise exit mid-refresh with code 13 and no report. One ref'd timer per run, cleared
- * when the work settles.
- * @example
- * ```ts
- * const report = await keepingAlive(() => engine.refreshNow(asOf));
- * ```
- */
-export async function keepingAlive<T>(work: () => Promise<T>): Promise<T> {
-  const release = holdProcess();
-  try {
-    return await work();
-  } finally {
-    release();
-  }
 }

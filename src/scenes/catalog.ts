@@ -12,6 +12,9 @@ import { MicrogenreRowSchema, SceneRowSchema, type MicrogenreRow, type SceneRow 
 import type { Page } from './types.js';
 import { requireInt, requireOptions, requireSlug } from './validation.js';
 
+/** What a reader is told when the scene catalog is empty (a refresh's warning, a pulse's or recommendations' note). */
+export const EMPTY_CATALOG_NOTE = 'The scene catalog is empty: call importCatalog() first. Scenes, memberships, pulses and scene heat stay empty until then.';
+
 /** A scene as a host imports it: a scene row whose `updated_at` may be left out. */
 export interface CatalogSceneInput extends Omit<SceneRow, 'updated_at'> {
   /** Last update (ISO); the import time when absent. */

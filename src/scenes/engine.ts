@@ -6,7 +6,7 @@
 import { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { createDeadline } from '../core/gateway/deadline.js';
-import { keepingAlive, Lifecycle } from '../core/lifecycle.js';
+import { Lifecycle } from '../core/lifecycle.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { SceneRadarError } from '../core/errors.js';
 import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
@@ -15,7 +15,7 @@ import QuickLRU from 'quick-lru';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { MicrogenreRow, SceneMembershipRow, SceneRow } from '../stores/tables.js';
-import { getMicrogenre, getScene, importCatalog, listMicrogenres, listScenes, type CatalogImportResult, type CatalogInput, type ListScenesQuery } from './catalog.js';
+import { EMPTY_CATALOG_NOTE, getMicrogenre, getScene, importCatalog, listMicrogenres, listScenes, type CatalogImportResult, type CatalogInput, type ListScenesQuery } from './catalog.js';
 import { buildSoundMap } from './membership-math.js';
 import { refreshMemberships, type MembershipMisses, type MembershipReport } from './memberships.js';
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
@@ -192,10 +192,6 @@ export class ScenesEngine {
    */
   async refresh(asOf?: Date): Promise<ScenesRefreshReport> {
     this.#life.assertOpen('refresh');
-    return keepingAlive(() => this.#refresh(asOf));
-  }
-
-  async #refresh(asOf: Date | undefined): Promise<ScenesRefreshReport> {
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
@@ -219,7 +215,7 @@ export class ScenesEngine {
       await this.pulse.clearCache(undefined, { keepLastGood: true });
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
       const warnings: string[] = [];
-      if (scenes.length === 0) warnings.push('The scene catalog is empty: call importCatalog() first. Scenes, memberships, pulses and scene heat stay empty until then.');
+      if (scenes.length === 0) warnings.push(EMPTY_CATALOG_NOTE);
       if (memberships.universe !== 'ok') warnings.push(`The MIG artist universe could not be read (${memberships.universe}): memberships were kept as they were.`);
       return { asOf: at.toISOString(), memberships, relationships, snapshots, warnings };
     } finally {
@@ -234,10 +230,6 @@ export class ScenesEngine {
    */
   async backfillTrends(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
     this.#life.assertOpen('backfillTrends');
-    return keepingAlive(() => this.#backfill(options));
-  }
-
-  async #backfill(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
     if (options === null || typeof options !== 'object' || options.from === undefined) {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', { details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }] });
     }

@@ -15,6 +15,7 @@ import type { ScenesStores } from '../stores/specs.js';
 import type { SceneRecommendationRow } from '../stores/tables.js';
 import { artistSound, buildSoundMap, membershipConfidence, placeScore, soundScore } from './membership-math.js';
 import type { ScenePulseSnapshot } from './types.js';
+import { EMPTY_CATALOG_NOTE } from './catalog.js';
 import { requireInt, requireSlug } from './validation.js';
 
 /** Query for scene recommendations. */
@@ -115,7 +116,7 @@ export async function recommendScenes(
   // Only a complete answer is stored: a degraded one (a pulse missing) would outlive the outage.
   const complete = pulses.every((p) => p.status === 'ok') && pulses.length === scenes.length && readsOk;
   const notes: string[] = [];
-  if (scenes.length === 0) notes.push('The scene catalog is empty: the host has not imported one (importCatalog()).');
+  if (scenes.length === 0) notes.push(EMPTY_CATALOG_NOTE);
   const withPulse = new Set(pulses.map((p) => p.scene_slug));
   const missing = scenes.filter((s) => !withPulse.has(s.slug)).length;
   if (missing > 0) notes.push(`${missing} of ${scenes.length} scenes are left out: their pulse is unavailable (heat unknown) or failed.`);

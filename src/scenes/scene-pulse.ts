@@ -27,6 +27,7 @@ import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { computePulse, type PulseMember } from './pulse-math.js';
 import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
+import { EMPTY_CATALOG_NOTE } from './catalog.js';
 import { requireInt, requireOptions, requireSlug } from './validation.js';
 
 /** How the scenes of the catalog ended in a {@link GlobalScenePulse}. */
@@ -197,7 +198,7 @@ export class ScenePulse {
       const pulses = items.flatMap((i) => (i.pulse ? [i.pulse] : []));
       const count = (s: SceneBatchItem['status']): number => items.filter((i) => i.status === s).length;
       const notes: string[] = [];
-      if (items.length === 0) notes.push('The scene catalog is empty: the host has not imported one (importCatalog()).');
+      if (items.length === 0) notes.push(EMPTY_CATALOG_NOTE);
       const unknown = count('unavailable');
       if (unknown > 0) notes.push(`${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member and no earlier pulse is kept).`);
       const stale = count('stale');

@@ -9,7 +9,7 @@
 import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import type { SourceName } from '../contracts/sources.js';
-import { keepingAlive, Lifecycle } from '../core/lifecycle.js';
+import { Lifecycle } from '../core/lifecycle.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
@@ -330,10 +330,6 @@ export class TalentRadar {
    */
   async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
     this.#life.assertOpen('refresh');
-    return keepingAlive(() => this.#refresh(asOf, options));
-  }
-
-  async #refresh(asOf: Date | undefined, options: { signal?: AbortSignal }): Promise<TalentRefreshReport> {
     const started = performance.now();
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const { stores, gateway, clock } = this.#deps;
@@ -505,7 +501,7 @@ function describeRead(read: SignalRead, signals: ArtistSignals): string {
 /** Why an artist is not scored, or its scores; every failed read listed. */
 function artistScore(signals: ArtistSignals, momentum: number, breakout: number, risk: number, confidence: number): ArtistScore {
   const problems: string[] = [];
-  for (const [read, o] of Object.entries(signals.reads)) if (o.status === 'timeout' || o.status === 'error') problems.push(`${read}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
+  for (const read of failedReadsOf(signals)) problems.push(describeRead(read, signals));
   for (const [name, h] of Object.entries(signals.host)) if (h.status === 'timeout' || h.status === 'error') problems.push(`host feature ${name}: ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
   if (!Number.isNaN(breakout) && !Number.isNaN(momentum)) {
     return { artistSlug: signals.artistSlug, status: 'ok', reason: null, momentum, breakout, risk, confidence, problems };

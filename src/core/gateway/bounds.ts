@@ -156,56 +156,56 @@ export function outOfBounds(method: string, value: unknown, asOfMs: number, boun
 }
 
 /** Whether two items of `items` share an id: pairwise for short lists (no allocation), by a set for longer ones. */
-function hasRepeat(items: readonly unknown[], idOf: (item: never) => string): boolean {
+function hasRepeat<T>(items: readonly T[], idOf: (item: T) => string): boolean {
   const n = items.length;
   if (n <= 24) {
     for (let i = 1; i < n; i++) {
-      const id = idOf(items[i] as never);
-      for (let j = 0; j < i; j++) if (idOf(items[j] as never) === id) return true;
+      const id = idOf(items[i]!);
+      for (let j = 0; j < i; j++) if (idOf(items[j]!) === id) return true;
     }
     return false;
   }
   const seen = new Set<string>();
   for (const item of items) {
-    const id = idOf(item as never);
+    const id = idOf(item);
     if (seen.has(id)) return true;
     seen.add(id);
   }
   return false;
 }
 
-/** Key of each observation kind, by `source.method`. */
-const IDS: Record<string, (item: never) => string> = {
-  'mig.getNetworks#tastemakers': (l: { tastemaker: string }) => l.tastemaker,
-  'mig.getNetworks#collaborators': (l: { artist: string }) => l.artist,
-  'cmg.getReleases': (r: ReleaseFingerprint) => r.releaseId,
-  'fusion.getCampaigns': (c: Campaign) => c.id,
-  'coverage.getArticles': (a: Article) => a.id,
-  'rcf.getEvents': (e: RcfEvent) => e.id,
-};
-
-/**
- * The list with each observation once (the first delivery of each id), the same array when it
- * had no repeat. Observations are keyed by their ids: a source that delivers an article or an
- * event twice must not count it twice.
- */
-export function distinctObservations(method: string, value: unknown): unknown {
-  if (method === 'mig.getNetworks') {
-    // A network's links are keyed by whom they link to: a tastemaker or collaborator listed twice counts once.
-    const n = value as ArtistNetwork;
-    const tastemakers = distinctObservations('mig.getNetworks#tastemakers', n.tastemakers) as ArtistNetwork['tastemakers'];
-    const collaborators = distinctObservations('mig.getNetworks#collaborators', n.collaborators) as ArtistNetwork['collaborators'];
-    return tastemakers === n.tastemakers && collaborators === n.collaborators ? n : { ...n, tastemakers, collaborators };
-  }
-  const idOf = IDS[method];
-  if (!idOf || !Array.isArray(value) || value.length < 2) return value;
-  if (!hasRepeat(value, idOf)) return value;
+/** `items` with each id once (the first delivery), the same array when no id repeats. */
+function distinctBy<T>(items: readonly T[], idOf: (item: T) => string): readonly T[] {
+  if (items.length < 2 || !hasRepeat(items, idOf)) return items;
   const seen = new Set<string>();
-  seen.clear();
-  return value.filter((item) => {
-    const id = idOf(item as never);
+  return items.filter((item) => {
+    const id = idOf(item);
     if (seen.has(id)) return false;
     seen.add(id);
     return true;
   });
+}
+
+/** How each answer keeps each observation once, by `source.method`. */
+const DISTINCT: Record<string, (value: never) => unknown> = {
+  // A network's links are keyed by whom they link to: a tastemaker or collaborator listed twice counts once.
+  'mig.getNetworks': (n: ArtistNetwork) => {
+    const tastemakers = distinctBy(n.tastemakers, (l) => l.tastemaker);
+    const collaborators = distinctBy(n.collaborators, (l) => l.artist);
+    return tastemakers === n.tastemakers && collaborators === n.collaborators ? n : { ...n, tastemakers, collaborators };
+  },
+  'cmg.getReleases': (rs: readonly ReleaseFingerprint[]) => distinctBy(rs, (r) => r.releaseId),
+  'fusion.getCampaigns': (cs: readonly Campaign[]) => distinctBy(cs, (c) => c.id),
+  'coverage.getArticles': (as: readonly Article[]) => distinctBy(as, (a) => a.id),
+  'rcf.getEvents': (es: readonly RcfEvent[]) => distinctBy(es, (e) => e.id),
+};
+
+/**
+ * The answer with each observation once (the first delivery of each id), the same value when it
+ * had no repeat. Observations are keyed by their ids: a source that delivers an article or an
+ * event twice must not count it twice.
+ */
+export function distinctObservations(method: string, value: unknown): unknown {
+  const distinct = DISTINCT[method];
+  return distinct ? distinct(value as never) : value;
 }

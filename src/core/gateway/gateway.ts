@@ -14,8 +14,7 @@ import { describeError as describe } from '../describe-error.js';
 import { callHook } from '../hooks.js';
 import { holdProcess } from '../lifecycle.js';
 import { createDeadline, onAbort, type Deadline } from './deadline.js';
-import { oversize } from './bounds.js';
-import { readItem, summarizeIssues } from './read-item.js';
+import { readItem } from './read-item.js';
 import type { ItemOutcome, Provenance } from './outcome.js';
 
 /** A finished source call, reported to the host's hook (no artist or scene ids in it). */
@@ -382,13 +381,11 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       let outcome: ItemOutcome<z.infer<typeof schema>>;
       if (result.kind === 'ok') {
         try {
-          const tooBig = oversize(`${source}.${method}`, result.value, config.payloads);
-          const parsed = tooBig === undefined ? schema.safeParse(result.value) : undefined;
-          outcome = parsed === undefined
-            ? { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${tooBig}`, provenance: p }
-            : parsed.success
-            ? { status: 'ok', value: parsed.data, provenance: p }
-            : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${summarizeIssues(parsed.error)}`, provenance: p };
+          // The same reading as a batch key's: size first, then the schema and the bounds.
+          const read = readItem(`${source}.${method}`, schema, result.value, opts.asOf.getTime(), config.payloads);
+          outcome = read.ok
+            ? { status: 'ok', value: read.value as z.infer<typeof schema>, provenance: p }
+            : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${read.problem}`, provenance: p };
         } catch (error) {
           // An answer that throws when read (a getter, a revoked proxy) is a bad payload, not a crash.
           outcome = { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${describe(error)}`, provenance: p };

@@ -13,7 +13,7 @@ import { parseEngagementWithin, parsePayload } from './fast-parse.js';
 export type ItemRead = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
 
 /** The first three issues of a Zod error, `path: message`, for an outcome's message. */
-export function summarizeIssues(error: z.ZodError): string {
+function summarizeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
