@@ -16,13 +16,18 @@ export interface Figure {
  * Median time of one operation, in nanoseconds. `fn` runs `inner` operations per sample, so
  * sub-microsecond operations are not drowned by the timer's own resolution.
  */
-export async function medianNs(name: string, fn: () => unknown, options: { inner?: number; timeMs?: number } = {}): Promise<number> {
+export async function medianNs(
+  name: string,
+  fn: () => unknown,
+  options: { inner?: number; timeMs?: number } = {},
+): Promise<number> {
   const inner = options.inner ?? 1;
   const bench = new Bench({ name, time: options.timeMs ?? 500, warmup: true });
   bench.add(name, fn);
   await bench.run();
   const result = bench.tasks[0]?.result;
-  if (!result || result.state !== 'completed') throw new Error(`benchmark ${name} did not complete: ${result?.state ?? 'no result'}`);
+  if (!result || result.state !== 'completed')
+    throw new Error(`benchmark ${name} did not complete: ${result?.state ?? 'no result'}`);
   return (result.latency.p50 * 1e6) / inner;
 }
 

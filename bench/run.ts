@@ -29,7 +29,14 @@ for (const [name, suite] of suites) {
   figures.push(...(await suite()));
 }
 
-console.table(figures.map((f) => ({ figure: f.name, value: f.value, target: f.target ?? '', ok: f.pass === undefined ? '' : f.pass ? 'yes' : 'NO' })));
+console.table(
+  figures.map((f) => ({
+    figure: f.name,
+    value: f.value,
+    target: f.target ?? '',
+    ok: f.pass === undefined ? '' : f.pass ? 'yes' : 'NO',
+  })),
+);
 const results = {
   generatedAt: new Date().toISOString(),
   machine: { node: process.version, cpus: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown' },

@@ -16,9 +16,26 @@
  */
 import { createServer } from 'node:http';
 import { isSceneRadarError, type ArtistProfile, type ReadOnlyTalentRadar, type SceneRadarConfig } from 'scene-radar';
-import { ArtistSlugSchema, createFetchHandler, fail, ok, readOnlyApiBackend, requestIdFrom, type ScenesApiBackend, type ValidationIssue } from 'scene-radar/api';
+import {
+  ArtistSlugSchema,
+  createFetchHandler,
+  fail,
+  ok,
+  readOnlyApiBackend,
+  requestIdFrom,
+  type ScenesApiBackend,
+  type ValidationIssue,
+} from 'scene-radar/api';
 import { toNodeListener, type WebHandler } from 'scene-radar/adapters/node';
-import { closeServer, isMain, listen, radarFor, runExample, type ExampleOptions, type RunningExample } from './demo-radar.js';
+import {
+  closeServer,
+  isMain,
+  listen,
+  radarFor,
+  runExample,
+  type ExampleOptions,
+  type RunningExample,
+} from './demo-radar.js';
 
 /** Most artists on one shortlist. */
 export const MAX_SHORTLIST = 20;
@@ -38,27 +55,45 @@ export interface ShortlistItem {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 function json(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, 'x-request-id': requestId, ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...JSON_HEADERS, 'x-request-id': requestId, ...headers },
+  });
 }
 
-const strongest = <T extends { readonly score: number }>(items: readonly T[]): T | null => items.reduce<T | null>((best, x) => (best === null || x.score > best.score ? x : best), null);
+const strongest = <T extends { readonly score: number }>(items: readonly T[]): T | null =>
+  items.reduce<T | null>((best, x) => (best === null || x.score > best.score ? x : best), null);
 
 /** Validates `?artists=a,b,c`: 1 to 20 distinct slugs, each by `ArtistSlugSchema`; the issues name `['artists', i]`. */
-export function parseShortlist(search: URLSearchParams): { ok: true; slugs: string[] } | { ok: false; issues: ValidationIssue[] } {
+export function parseShortlist(
+  search: URLSearchParams,
+): { ok: true; slugs: string[] } | { ok: false; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   for (const key of new Set(search.keys())) {
-    if (key !== 'artists') issues.push({ code: 'unrecognized_keys', path: [key.slice(0, 64)], message: `Unknown parameter: ${key.slice(0, 64)}` });
+    if (key !== 'artists')
+      issues.push({
+        code: 'unrecognized_keys',
+        path: [key.slice(0, 64)],
+        message: `Unknown parameter: ${key.slice(0, 64)}`,
+      });
   }
   const values = search.getAll('artists');
   if (values.length !== 1) {
-    issues.push({ code: values.length ? 'custom' : 'invalid_type', path: ['artists'], message: values.length ? 'Parameter given more than once' : 'Expected a comma-separated list of artist slugs' });
+    issues.push({
+      code: values.length ? 'custom' : 'invalid_type',
+      path: ['artists'],
+      message: values.length ? 'Parameter given more than once' : 'Expected a comma-separated list of artist slugs',
+    });
     return { ok: false, issues };
   }
   const slugs = [...new Set(values[0]!.split(',').map((s) => s.trim()))];
-  if (slugs.length > MAX_SHORTLIST) issues.push({ code: 'too_big', path: ['artists'], message: `At most ${MAX_SHORTLIST} artists` });
+  if (slugs.length > MAX_SHORTLIST)
+    issues.push({ code: 'too_big', path: ['artists'], message: `At most ${MAX_SHORTLIST} artists` });
   slugs.slice(0, MAX_SHORTLIST).forEach((slug, i) => {
     const parsed = ArtistSlugSchema.safeParse({ slug });
-    if (!parsed.success) for (const issue of parsed.error.issues) issues.push({ code: issue.code, path: ['artists', i], message: issue.message });
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        issues.push({ code: issue.code, path: ['artists', i], message: issue.message });
   });
   return issues.length ? { ok: false, issues } : { ok: true, slugs };
 }
@@ -68,13 +103,26 @@ export function parseShortlist(search: URLSearchParams): { ok: true; slugs: stri
  * nothing but `facade` (reads), the Scenes Engine's reads (`scenes`, wrapped read-only) and
  * `config` (deadlines) reaches it.
  */
-export function createArRadarHandler(facade: ReadOnlyTalentRadar, config?: SceneRadarConfig, scenes?: ScenesApiBackend): WebHandler {
-  const talentApi = createFetchHandler(readOnlyApiBackend(facade, config, scenes), { onError: (error, { requestId }) => console.error(requestId, error) });
+export function createArRadarHandler(
+  facade: ReadOnlyTalentRadar,
+  config?: SceneRadarConfig,
+  scenes?: ScenesApiBackend,
+): WebHandler {
+  const talentApi = createFetchHandler(readOnlyApiBackend(facade, config, scenes), {
+    onError: (error, { requestId }) => console.error(requestId, error),
+  });
 
   async function shortlist(request: Request, search: URLSearchParams, requestId: string): Promise<Response> {
-    if (request.method !== 'GET') return json(405, fail('METHOD_NOT_ALLOWED', `Method ${request.method.slice(0, 16)} not allowed on /ar/shortlist`), requestId, { allow: 'GET' });
+    if (request.method !== 'GET')
+      return json(
+        405,
+        fail('METHOD_NOT_ALLOWED', `Method ${request.method.slice(0, 16)} not allowed on /ar/shortlist`),
+        requestId,
+        { allow: 'GET' },
+      );
     const parsed = parseShortlist(search);
-    if (!parsed.ok) return json(400, fail('TALENT_VALIDATION_ERROR', 'Invalid request parameters', parsed.issues), requestId);
+    if (!parsed.ok)
+      return json(400, fail('TALENT_VALIDATION_ERROR', 'Invalid request parameters', parsed.issues), requestId);
     const items: ShortlistItem[] = [];
     const notFound: string[] = [];
     try {
@@ -88,7 +136,16 @@ export function createArRadarHandler(facade: ReadOnlyTalentRadar, config?: Scene
       );
       for (const p of profiles) {
         if (typeof p === 'string') notFound.push(p);
-        else items.push({ artist_slug: p.artist.artist_slug, momentum: p.artist.momentum, breakout_score: p.artist.breakout_score, risk_score: p.artist.risk_score, trajectory: p.trajectory, topOpportunity: strongest(p.opportunities), topRisk: strongest(p.risks) });
+        else
+          items.push({
+            artist_slug: p.artist.artist_slug,
+            momentum: p.artist.momentum,
+            breakout_score: p.artist.breakout_score,
+            risk_score: p.artist.risk_score,
+            trajectory: p.trajectory,
+            topOpportunity: strongest(p.opportunities),
+            topRisk: strongest(p.risks),
+          });
       }
     } catch (error) {
       console.error(requestId, error);
@@ -126,4 +183,5 @@ export async function start(options: ExampleOptions = {}): Promise<RunningExampl
   };
 }
 
-if (isMain(import.meta.url)) await runExample('A&R Radar (read-only Talent Radar)', start, '/api/talent/top?category=breakout&limit=5');
+if (isMain(import.meta.url))
+  await runExample('A&R Radar (read-only Talent Radar)', start, '/api/talent/top?category=breakout&limit=5');

@@ -56,13 +56,20 @@ async function listArtists(mig: MIGAdapter | undefined, asOf: Date, signal: Abor
   return out;
 }
 
-async function eventsOf(sources: SceneRadarSources, slugs: readonly string[], asOf: Date, from: Date, signal: AbortSignal): Promise<ReadonlyMap<string, readonly RcfEvent[]>> {
+async function eventsOf(
+  sources: SceneRadarSources,
+  slugs: readonly string[],
+  asOf: Date,
+  from: Date,
+  signal: AbortSignal,
+): Promise<ReadonlyMap<string, readonly RcfEvent[]>> {
   if (!sources.rcf) throw new Error('this backtest needs the events table (RCF)');
   return sources.rcf.getEvents(slugs, { asOf, from, signal });
 }
 
 const daysBefore = (asOf: Date, days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
-const charted = (events: readonly RcfEvent[] | undefined): boolean => (events ?? []).some((e) => e.type === 'chart_entry');
+const charted = (events: readonly RcfEvent[] | undefined): boolean =>
+  (events ?? []).some((e) => e.type === 'chart_entry');
 
 /** A baseline of the label's own: playlist adds in the last 30 days, weighted by the playlist's reach. */
 export const playlistReach30d: BacktestScorer = {
@@ -70,7 +77,12 @@ export const playlistReach30d: BacktestScorer = {
   description: 'sum of playlist-add weights over the last 30 days',
   async score({ asOf, sources, candidates, signal }) {
     const events = await eventsOf(sources, candidates, asOf, daysBefore(asOf, 30), signal);
-    return new Map(candidates.map((slug) => [slug, (events.get(slug) ?? []).filter((e) => e.type === 'playlist_add').reduce((n, e) => n + e.weight, 0)]));
+    return new Map(
+      candidates.map((slug) => [
+        slug,
+        (events.get(slug) ?? []).filter((e) => e.type === 'playlist_add').reduce((n, e) => n + e.weight, 0),
+      ]),
+    );
   },
 };
 
@@ -127,14 +139,21 @@ export async function backtestTabularExample(): Promise<BacktestResult> {
     // What happened: a chart entry after T, up to T + 90 days (the only reads allowed past T).
     async labels({ asOf, until, candidates, sources, signal }) {
       const after = await eventsOf(sources, candidates, until, new Date(asOf.getTime() + 1), signal);
-      return new Map(candidates.map((slug) => [slug, (after.get(slug) ?? []).some((e) => e.type === 'chart_entry' && Date.parse(e.at) > asOf.getTime())]));
+      return new Map(
+        candidates.map((slug) => [
+          slug,
+          (after.get(slug) ?? []).some((e) => e.type === 'chart_entry' && Date.parse(e.at) > asOf.getTime()),
+        ]),
+      );
     },
     // The model under test: the Talent Radar's breakout score with the published default model.
     // `talentScorer({ calibrate: true })` fits one on the training cutoffs instead.
     scorer: talentScorer(),
     baselines: [playlistReach30d, activityGrowth],
     parameters: { data: 'examples/backtest-data (synthetic)', horizonDays: HORIZON_DAYS },
-    method: ['Synthetic export of a made-up label (examples/backtest-data/generate.ts). Candidates at T: artists known at T, active in the last 90 days, never on the national chart. Label: a chart entry within 90 days after T.'],
+    method: [
+      'Synthetic export of a made-up label (examples/backtest-data/generate.ts). Candidates at T: artists known at T, active in the last 90 days, never on the national chart. Label: a chart entry within 90 days after T.',
+    ],
   });
 }
 

@@ -38,7 +38,10 @@ export const DEFAULT_DEMO_ARTISTS = 300;
 /** The demo world's size: the option, else `$SCENE_RADAR_DEMO_ARTISTS`, else 300. */
 export function demoArtists(artists?: number, env: NodeJS.ProcessEnv = process.env): number {
   const value = artists ?? (env.SCENE_RADAR_DEMO_ARTISTS ? Number(env.SCENE_RADAR_DEMO_ARTISTS) : DEFAULT_DEMO_ARTISTS);
-  if (!Number.isInteger(value) || value < 1 || value > 100_000) throw new RangeError(`artists must be an integer from 1 to 100000, got ${String(artists ?? env.SCENE_RADAR_DEMO_ARTISTS)}`);
+  if (!Number.isInteger(value) || value < 1 || value > 100_000)
+    throw new RangeError(
+      `artists must be an integer from 1 to 100000, got ${String(artists ?? env.SCENE_RADAR_DEMO_ARTISTS)}`,
+    );
   return value;
 }
 
@@ -99,12 +102,24 @@ export function isMain(moduleUrl: string): boolean {
  * Runs an example from the command line: `--port` (or the first argument, or `$PORT`; default 0),
  * `--host`, `--artists`; prints the URL and a first request; closes on SIGINT or SIGTERM.
  */
-export async function runExample(name: string, start: (options: ExampleOptions) => Promise<RunningExample>, firstPath = '/api/talent/pulse?limit=5'): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' } }, allowPositionals: true });
+export async function runExample(
+  name: string,
+  start: (options: ExampleOptions) => Promise<RunningExample>,
+  firstPath = '/api/talent/pulse?limit=5',
+): Promise<void> {
+  const { values, positionals } = parseArgs({
+    options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' } },
+    allowPositionals: true,
+  });
   const portText = values.port ?? positionals[0] ?? process.env.PORT ?? '0';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError(`port must be an integer from 0 to 65535, got ${portText}`);
-  const running = await start({ port, ...(values.host ? { host: values.host } : {}), ...(values.artists ? { artists: Number(values.artists) } : {}) });
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${portText}`);
+  const running = await start({
+    port,
+    ...(values.host ? { host: values.host } : {}),
+    ...(values.artists ? { artists: Number(values.artists) } : {}),
+  });
   console.log(`${name} listening on ${running.url}`);
   console.log(`try: curl -s '${running.url}${firstPath}'`);
   const stop = (): void => {

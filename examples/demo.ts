@@ -8,7 +8,18 @@
  *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>] [--artist <slug>]
  */
 import { parseArgs } from 'node:util';
-import { createDeadline, createSceneRadar, createSourceGateway, dayOf, fixedClock, addDays, type ItemOutcome, type PulseArtist, type ScenePulseSnapshot, type SignalContribution } from 'scene-radar';
+import {
+  createDeadline,
+  createSceneRadar,
+  createSourceGateway,
+  dayOf,
+  fixedClock,
+  addDays,
+  type ItemOutcome,
+  type PulseArtist,
+  type ScenePulseSnapshot,
+  type SignalContribution,
+} from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const { values: args } = parseArgs({
@@ -34,10 +45,25 @@ const spark = (xs: readonly (number | null)[]): string => {
   return vals.map((v) => '▁▂▃▄▅▆▇█'[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * 7)]).join('');
 };
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
-const row = (p: ScenePulseSnapshot) => ({ scene: p.scene_slug, heat: p.heat.toFixed(1), growth: pct(p.growth), stage: p.stage, members: p.total_members, rising: p.rising_members, confidence: p.confidence.toFixed(2) });
+const row = (p: ScenePulseSnapshot) => ({
+  scene: p.scene_slug,
+  heat: p.heat.toFixed(1),
+  growth: pct(p.growth),
+  stage: p.stage,
+  members: p.total_members,
+  rising: p.rising_members,
+  confidence: p.confidence.toFixed(2),
+});
 
-console.log(`scene-radar demo: seed ${world.info.seed}, ${world.info.artists} artists, history ${world.info.start} .. ${world.info.end}, as of ${asOf.toISOString()}`);
-console.log(`catalog: ${world.catalog.scenes.length} scenes and ${world.catalog.microgenres.length} microgenres with real Every Noise names (e.g. ${world.catalog.scenes.slice(0, 3).map((s) => s.slug).join(', ')})`);
+console.log(
+  `scene-radar demo: seed ${world.info.seed}, ${world.info.artists} artists, history ${world.info.start} .. ${world.info.end}, as of ${asOf.toISOString()}`,
+);
+console.log(
+  `catalog: ${world.catalog.scenes.length} scenes and ${world.catalog.microgenres.length} microgenres with real Every Noise names (e.g. ${world.catalog.scenes
+    .slice(0, 3)
+    .map((s) => s.slug)
+    .join(', ')})`,
+);
 
 line('Ground truth of the demo world: careers, and what happened to them');
 console.table(world.truth.summary().byCareer);
@@ -54,7 +80,9 @@ console.log(
   `\nScenes Engine: ${refresh.scenes.memberships.memberships} memberships of ${refresh.scenes.memberships.artists} artists, ${refresh.scenes.relationships} relationships (refresh ${refreshMs.toFixed(0)} ms); ` +
     `${backfill.snapshots} daily snapshots backfilled over ${backfill.days} days (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
 );
-console.log(`Talent Radar: ${refresh.talent.scored} of ${refresh.talent.artists} artists scored (${refresh.talent.insufficient} without enough evidence) in ${refresh.talent.durationMs} ms; source reads ${JSON.stringify(refresh.talent.reads)}`);
+console.log(
+  `Talent Radar: ${refresh.talent.scored} of ${refresh.talent.artists} artists scored (${refresh.talent.insufficient} without enough evidence) in ${refresh.talent.durationMs} ms; source reads ${JSON.stringify(refresh.talent.reads)}`,
+);
 
 const global = await radar.scenes.pulse.getGlobalPulse({ limit: 8 });
 line(`Hottest scenes (${global.summary.ok} of ${global.summary.scenes} scenes computed)`);
@@ -71,16 +99,34 @@ const pulse = await radar.scenes.pulse.getScenePulse(focus);
 const trend = await radar.scenes.getSceneTrends(focus, { days: 90 });
 line(`${pulse.name} (${focus}): 90-day trend of heat`);
 console.log(`  ${spark(trend.series.map((r) => r.heat))}`);
-if (trend.summary) console.log(`  change ${trend.summary.change >= 0 ? '+' : ''}${trend.summary.change} points, slope ${trend.summary.slope} a day, peak ${trend.summary.peak.heat} on ${trend.summary.peak.day}`);
-console.log(`  now: heat ${pulse.heat} (${pulse.stage}, ${pct(pulse.growth)} on the previous 30 days), confidence ${pulse.confidence}, ${pulse.active_members} active members, ${pulse.rising_members} rising, ${pulse.new_members} new`);
+if (trend.summary)
+  console.log(
+    `  change ${trend.summary.change >= 0 ? '+' : ''}${trend.summary.change} points, slope ${trend.summary.slope} a day, peak ${trend.summary.peak.heat} on ${trend.summary.peak.day}`,
+  );
+console.log(
+  `  now: heat ${pulse.heat} (${pulse.stage}, ${pct(pulse.growth)} on the previous 30 days), confidence ${pulse.confidence}, ${pulse.active_members} active members, ${pulse.rising_members} rising, ${pulse.new_members} new`,
+);
 console.log('  what drove the heat:');
-for (const e of pulse.explanation) console.log(`    ${e.signal.padEnd(20)} raw ${String(e.raw).padEnd(8)} normalised ${e.normalized.toFixed(2)} x weight ${e.weight.toFixed(2)} = ${e.contribution.toFixed(1)} points  (${e.source}: ${e.unit})`);
+for (const e of pulse.explanation)
+  console.log(
+    `    ${e.signal.padEnd(20)} raw ${String(e.raw).padEnd(8)} normalised ${e.normalized.toFixed(2)} x weight ${e.weight.toFixed(2)} = ${e.contribution.toFixed(1)} points  (${e.source}: ${e.unit})`,
+  );
 console.log('  who drives it:');
-for (const a of pulse.top_artists.slice(0, 5)) console.log(`    ${a.artist_slug.padEnd(26)} ${a.reason} (membership ${a.confidence.toFixed(2)})`);
-console.log(`  sound: ${pulse.microgenre_mix.slice(0, 5).map((m) => `${m.microgenre} ${(m.share * 100).toFixed(0)}%`).join(', ')}`);
-console.log(`  tastemakers: ${pulse.tastemaker_activity.new_links} new links (${pulse.tastemaker_activity.previous_new_links} the 30 days before); ${pulse.campaign_activity.campaigning_members} members campaigning, paid share ${(pulse.campaign_activity.paid_share * 100).toFixed(0)}%`);
+for (const a of pulse.top_artists.slice(0, 5))
+  console.log(`    ${a.artist_slug.padEnd(26)} ${a.reason} (membership ${a.confidence.toFixed(2)})`);
+console.log(
+  `  sound: ${pulse.microgenre_mix
+    .slice(0, 5)
+    .map((m) => `${m.microgenre} ${(m.share * 100).toFixed(0)}%`)
+    .join(', ')}`,
+);
+console.log(
+  `  tastemakers: ${pulse.tastemaker_activity.new_links} new links (${pulse.tastemaker_activity.previous_new_links} the 30 days before); ${pulse.campaign_activity.campaigning_members} members campaigning, paid share ${(pulse.campaign_activity.paid_share * 100).toFixed(0)}%`,
+);
 const related = await radar.scenes.getRelatedScenes(focus, { limit: 3 });
-console.log(`  related: ${related.map((r) => `${r.scene_slug} (${r.links.map((l) => l.type).join(', ')})`).join('; ')}`);
+console.log(
+  `  related: ${related.map((r) => `${r.scene_slug} (${r.links.map((l) => l.type).join(', ')})`).join('; ')}`,
+);
 const recs = await radar.scenes.recommendScenes({ limit: 3 });
 console.log(`  worth watching: ${recs.items.map((r) => `${r.scene_slug} (${r.reasons.join(', ')})`).join('; ')}`);
 
@@ -91,40 +137,76 @@ const truthOf = (slug: string): string => {
   if (!tr) return '-';
   return `${tr.career}${tr.brokeOutOn ? `, broke out ${tr.brokeOutOn}` : ''}${tr.declinedOn ? `, declined ${tr.declinedOn}` : ''}${tr.anomalies.length ? ', bought engagement' : ''}`;
 };
-const artistRow = (a: PulseArtist) => ({ artist: a.artist_slug, momentum: a.momentum.toFixed(1), breakout: a.breakout_score.toFixed(2), risk: a.risk_score.toFixed(2), scene: a.scene_slug ?? '-', 'truth (not seen by the radar)': truthOf(a.artist_slug) });
+const artistRow = (a: PulseArtist) => ({
+  artist: a.artist_slug,
+  momentum: a.momentum.toFixed(1),
+  breakout: a.breakout_score.toFixed(2),
+  risk: a.risk_score.toFixed(2),
+  scene: a.scene_slug ?? '-',
+  'truth (not seen by the radar)': truthOf(a.artist_slug),
+});
 const s = talentPulse.summary;
-line(`Talent Radar global pulse: ${s.totalArtistsTracked} artists tracked, average momentum ${s.avgMomentum}, ${s.highBreakoutCount} high breakout, ${s.highRiskCount} high risk`);
+line(
+  `Talent Radar global pulse: ${s.totalArtistsTracked} artists tracked, average momentum ${s.avgMomentum}, ${s.highBreakoutCount} high breakout, ${s.highRiskCount} high risk`,
+);
 console.log('Top rising artists');
 console.table(talentPulse.topRisingArtists.map(artistRow));
 console.log('Top breakout candidates');
 console.table(talentPulse.topBreakoutCandidates.map(artistRow));
 console.log('Artists at risk');
 console.table(talentPulse.artistsAtRisk.map(artistRow));
-console.log(`Hottest scenes (from the Scenes Engine): ${talentPulse.hottestScenes.map((h) => `${h.scene_slug} ${h.heat.toFixed(0)}`).join(', ')}`);
+console.log(
+  `Hottest scenes (from the Scenes Engine): ${talentPulse.hottestScenes.map((h) => `${h.scene_slug} ${h.heat.toFixed(0)}`).join(', ')}`,
+);
 if (talentPulse.meta.degraded.length) console.log(`degraded: ${talentPulse.meta.degraded.join('; ')}`);
 
-const profileSlug = args.artist ?? talentPulse.topBreakoutCandidates[0]?.artist_slug ?? talentPulse.topRisingArtists[0]!.artist_slug;
+const profileSlug =
+  args.artist ?? talentPulse.topBreakoutCandidates[0]?.artist_slug ?? talentPulse.topRisingArtists[0]!.artist_slug;
 const profile = await radar.talent.aggregator.buildArtistProfile(profileSlug);
 const a = profile.artist;
 line(`Artist profile: ${profileSlug} (truth: ${truthOf(profileSlug)})`);
-console.log(`  scene ${a.scene_slug ?? '-'} (${a.metadata.sceneConfidence.toFixed(2)}), microgenres ${a.microgenres.join(', ') || '-'}`);
-console.log(`  momentum ${a.momentum} (${profile.trajectory.momentum}), breakout ${a.breakout_score} (${profile.trajectory.breakoutPotential}), risk ${a.risk_score} (${profile.trajectory.riskLevel}); confidence ${a.confidence}, model ${a.model_version}`);
-console.log(`  creative shift ${a.creative_shift}, press ${a.coverage_velocity}/week at quality ${a.press_quality}, connectivity ${a.mig_connectivity}, ${a.metadata.tastemakerConnections} tastemakers, ${a.metadata.campaignCount} campaigns`);
+console.log(
+  `  scene ${a.scene_slug ?? '-'} (${a.metadata.sceneConfidence.toFixed(2)}), microgenres ${a.microgenres.join(', ') || '-'}`,
+);
+console.log(
+  `  momentum ${a.momentum} (${profile.trajectory.momentum}), breakout ${a.breakout_score} (${profile.trajectory.breakoutPotential}), risk ${a.risk_score} (${profile.trajectory.riskLevel}); confidence ${a.confidence}, model ${a.model_version}`,
+);
+console.log(
+  `  creative shift ${a.creative_shift}, press ${a.coverage_velocity}/week at quality ${a.press_quality}, connectivity ${a.mig_connectivity}, ${a.metadata.tastemakerConnections} tastemakers, ${a.metadata.campaignCount} campaigns`,
+);
 const explain = (title: string, rows: readonly SignalContribution[], unit: string): void => {
   console.log(`  ${title}`);
   for (const e of rows) {
     const raw = e.raw === null ? 'n/a' : Number.isInteger(e.raw) ? String(e.raw) : e.raw.toFixed(3);
     const norm = e.normalized === null ? 'n/a' : e.normalized.toFixed(2);
-    console.log(`    ${e.signal.padEnd(24)} ${e.source.padEnd(22)} raw ${raw.padEnd(10)} normalised ${norm.padEnd(6)} x ${e.weight.toFixed(2).padStart(5)} = ${e.contribution >= 0 ? '+' : ''}${e.contribution.toFixed(3)} ${unit}`);
+    console.log(
+      `    ${e.signal.padEnd(24)} ${e.source.padEnd(22)} raw ${raw.padEnd(10)} normalised ${norm.padEnd(6)} x ${e.weight.toFixed(2).padStart(5)} = ${e.contribution >= 0 ? '+' : ''}${e.contribution.toFixed(3)} ${unit}`,
+    );
   }
 };
 const ex = profile.explanation;
-explain(`momentum ${ex.momentum.score}: 100 x logistic(sum), peers from the ${ex.momentum.peers}`, ex.momentum.signals, 'z');
-explain(`breakout ${ex.breakout.score}: P(${ex.breakout.event}) within ${ex.breakout.horizonDays} days = logistic(${ex.breakout.intercept} + sum)`, ex.breakout.signals, 'log-odds');
-explain(`risk ${ex.risk.score}: noisy-OR of severity x component; contributions add up to the score`, ex.risk.signals, 'of risk');
-console.log(`  opportunities: ${profile.opportunities.map((o) => `${o.type} ${o.score} (${o.description})`).join('; ') || 'none'}`);
+explain(
+  `momentum ${ex.momentum.score}: 100 x logistic(sum), peers from the ${ex.momentum.peers}`,
+  ex.momentum.signals,
+  'z',
+);
+explain(
+  `breakout ${ex.breakout.score}: P(${ex.breakout.event}) within ${ex.breakout.horizonDays} days = logistic(${ex.breakout.intercept} + sum)`,
+  ex.breakout.signals,
+  'log-odds',
+);
+explain(
+  `risk ${ex.risk.score}: noisy-OR of severity x component; contributions add up to the score`,
+  ex.risk.signals,
+  'of risk',
+);
+console.log(
+  `  opportunities: ${profile.opportunities.map((o) => `${o.type} ${o.score} (${o.description})`).join('; ') || 'none'}`,
+);
 console.log(`  risks: ${profile.risks.map((o) => `${o.type} ${o.score} (${o.description})`).join('; ') || 'none'}`);
-console.log(`  similar: ${profile.similarArtists.map((x) => `${x.artist_slug} ${x.similarity} [${x.reasons.join('; ')}]`).join(' | ') || 'none'}`);
+console.log(
+  `  similar: ${profile.similarArtists.map((x) => `${x.artist_slug} ${x.similarity} [${x.reasons.join('; ')}]`).join(' | ') || 'none'}`,
+);
 
 // The raw observations behind it: one artist per career, read through the source gateway.
 const gateway = createSourceGateway({ sources: world.sources });
@@ -147,8 +229,16 @@ line('Raw sources behind one artist per career (last 90 days of organic engageme
 for (const [career, slug] of picks) {
   const e = ok(engagement.get(slug));
   const tr = world.truth.artist(slug)!;
-  const outcome = tr.brokeOutOn ? `broke out ${tr.brokeOutOn}` : tr.declinedOn ? `declined ${tr.declinedOn}` : tr.anomalies.length ? `${tr.anomalies.length} bought-engagement window(s)` : 'no breakout, no decline';
-  console.log(`  ${career.padEnd(18)} ${slug.padEnd(26)} ${e ? spark(e.organic) : '-'}  ${ok(networks.get(slug))?.tastemakers.length ?? 0} tastemakers, ${ok(articles.get(slug))?.length ?? 0} articles; truth: ${outcome}`);
+  const outcome = tr.brokeOutOn
+    ? `broke out ${tr.brokeOutOn}`
+    : tr.declinedOn
+      ? `declined ${tr.declinedOn}`
+      : tr.anomalies.length
+        ? `${tr.anomalies.length} bought-engagement window(s)`
+        : 'no breakout, no decline';
+  console.log(
+    `  ${career.padEnd(18)} ${slug.padEnd(26)} ${e ? spark(e.organic) : '-'}  ${ok(networks.get(slug))?.tastemakers.length ?? 0} tastemakers, ${ok(articles.get(slug))?.length ?? 0} articles; truth: ${outcome}`,
+  );
 }
 deadline.dispose();
 gateway.close();

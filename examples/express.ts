@@ -9,14 +9,26 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { createFetchHandler } from 'scene-radar/api';
 import { expressMiddleware } from 'scene-radar/adapters/node';
-import { closeServer, isMain, listen, radarFor, runExample, type ExampleOptions, type RunningExample } from './demo-radar.js';
+import {
+  closeServer,
+  isMain,
+  listen,
+  radarFor,
+  runExample,
+  type ExampleOptions,
+  type RunningExample,
+} from './demo-radar.js';
 
 /** Starts the Express example; `close()` stops it. */
 export async function start(options: ExampleOptions = {}): Promise<RunningExample> {
   const { radar, release } = await radarFor(options);
   const app = express();
   // The API first, so that no body parser of the app reads request bodies before it.
-  app.use(expressMiddleware(createFetchHandler(radar, { onError: (error, { requestId }) => console.error(requestId, error) })));
+  app.use(
+    expressMiddleware(
+      createFetchHandler(radar, { onError: (error, { requestId }) => console.error(requestId, error) }),
+    ),
+  );
   // The host's own routes, reached through the middleware's next().
   app.get('/', (_req, res) => {
     res.type('text/plain').send('An Express app with the scene-radar API under /api\n');

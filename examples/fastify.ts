@@ -13,7 +13,9 @@ import { isMain, radarFor, runExample, urlOf, type ExampleOptions, type RunningE
 export async function start(options: ExampleOptions = {}): Promise<RunningExample> {
   const { radar, release } = await radarFor(options);
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  await app.register(fastifyPlugin(createFetchHandler(radar, { onError: (error, { requestId }) => console.error(requestId, error) })));
+  await app.register(
+    fastifyPlugin(createFetchHandler(radar, { onError: (error, { requestId }) => console.error(requestId, error) })),
+  );
   // The host's own route, beside the plugin (whose body parsers stay inside its scope).
   app.get('/', async () => 'A Fastify app with the scene-radar API under /api\n');
   try {

@@ -9,7 +9,15 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { createFetchHandler } from 'scene-radar/api';
-import { closeServer, isMain, radarFor, runExample, urlOf, type ExampleOptions, type RunningExample } from './demo-radar.js';
+import {
+  closeServer,
+  isMain,
+  radarFor,
+  runExample,
+  urlOf,
+  type ExampleOptions,
+  type RunningExample,
+} from './demo-radar.js';
 
 /** Starts the Hono example; `close()` stops it. */
 export async function start(options: ExampleOptions = {}): Promise<RunningExample> {
@@ -26,7 +34,15 @@ export async function start(options: ExampleOptions = {}): Promise<RunningExampl
   const url = await new Promise<string>((resolve, reject) => {
     // overrideGlobalObjects: false keeps the global Request and Response as Node's own (the
     // default swaps in lighter ones for the whole process, other servers in it included).
-    server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: options.host ?? '127.0.0.1', overrideGlobalObjects: false }, (info) => resolve(urlOf(info))) as Server;
+    server = serve(
+      {
+        fetch: app.fetch,
+        port: options.port ?? 0,
+        hostname: options.host ?? '127.0.0.1',
+        overrideGlobalObjects: false,
+      },
+      (info) => resolve(urlOf(info)),
+    ) as Server;
     server.once('error', reject);
   }).catch(async (error: unknown) => {
     await release();

@@ -22,14 +22,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { slugify } from 'scene-radar';
-import { CITIES, NON_SOUND_WORDS, PLACE_STYLE_EXCEPTIONS, PLACE_WORDS, SOUND_PRIORITY, SOUND_WORDS } from '../adapters/memory/data/genre-curation.js';
+import {
+  CITIES,
+  NON_SOUND_WORDS,
+  PLACE_STYLE_EXCEPTIONS,
+  PLACE_WORDS,
+  SOUND_PRIORITY,
+  SOUND_WORDS,
+} from '../adapters/memory/data/genre-curation.js';
 
 const dataDir = process.argv[2] ?? '/work/shared/data/everynoise-genres';
 const outDir = fileURLToPath(new URL('../adapters/memory/data/', import.meta.url));
 
 /** Reads a simple CSV (no quoted fields in these files; CRLF tolerated). */
 function readCsv(path: string): string[][] {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   return lines.slice(1).map((l) => l.split(','));
 }
 
@@ -42,12 +51,30 @@ for (const row of readCsv(`${dataDir}/genre_map_2021.csv`)) {
 // The universe: names (CC0 list) that also have coordinates, ASCII only (a few names are mojibake).
 const universe = [...names].filter((n) => coords.has(n) && /^[\x20-\x7e]+$/.test(n)).sort();
 
-const ACRONYMS = new Map([['uk', 'UK'], ['la', 'LA'], ['nyc', 'NYC'], ['dc', 'DC'], ['r&b', 'R&B'], ['edm', 'EDM'], ['idm', 'IDM'], ['dnb', 'DnB'], ['ebm', 'EBM'], ['uk82', 'UK82']]);
+const ACRONYMS = new Map([
+  ['uk', 'UK'],
+  ['la', 'LA'],
+  ['nyc', 'NYC'],
+  ['dc', 'DC'],
+  ['r&b', 'R&B'],
+  ['edm', 'EDM'],
+  ['idm', 'IDM'],
+  ['dnb', 'DnB'],
+  ['ebm', 'EBM'],
+  ['uk82', 'UK82'],
+]);
 /** Title-cases an Every Noise name, keeping acronyms (`nyc rap` -> `NYC Rap`, `lo-fi` -> `Lo-Fi`). */
 function titleCase(name: string): string {
   return name
     .split(' ')
-    .map((w) => ACRONYMS.get(w) ?? w.split('-').map((p) => (p.length > 0 ? p[0]!.toUpperCase() + p.slice(1) : p)).join('-'))
+    .map(
+      (w) =>
+        ACRONYMS.get(w) ??
+        w
+          .split('-')
+          .map((p) => (p.length > 0 ? p[0]!.toUpperCase() + p.slice(1) : p))
+          .join('-'),
+    )
     .join(' ');
 }
 
@@ -58,9 +85,15 @@ function fnv(text: string): number {
   return h;
 }
 
-const excluded = [...PLACE_WORDS, ...NON_SOUND_WORDS].filter((w) => w.length > 0).map((w) => ` ${w.replace(/_/g, ' ')} `);
+const excluded = [...PLACE_WORDS, ...NON_SOUND_WORDS]
+  .filter((w) => w.length > 0)
+  .map((w) => ` ${w.replace(/_/g, ' ')} `);
 /** Words of a genre name: split on spaces and hyphens, apostrophes dropped (`jackin'` -> `jackin`). */
-const wordsOf = (name: string): string[] => name.replace(/'/g, '').split(/[ -]+/).filter((w) => w.length > 0);
+const wordsOf = (name: string): string[] =>
+  name
+    .replace(/'/g, '')
+    .split(/[ -]+/)
+    .filter((w) => w.length > 0);
 /** True if the name mentions a place (or is not about sound) and is not a kept exception. */
 function isPlaceName(name: string): boolean {
   if (PLACE_STYLE_EXCEPTIONS.has(name)) return false;
@@ -71,7 +104,16 @@ function isPlaceName(name: string): boolean {
 const isPlaceless = (name: string): boolean => !isPlaceName(name) && wordsOf(name).every((w) => SOUND_WORDS.has(w));
 
 interface BuiltScene {
-  slug: string; name: string; genre: string; sound: string; city: string; country: string; area: string; x: number; y: number; microgenres: string[];
+  slug: string;
+  name: string;
+  genre: string;
+  sound: string;
+  city: string;
+  country: string;
+  area: string;
+  x: number;
+  y: number;
+  microgenres: string[];
 }
 
 const scenes: BuiltScene[] = [];
@@ -80,7 +122,18 @@ for (const c of CITIES) {
   for (const sound of found.slice(0, c.take ?? 1)) {
     const genre = `${c.match} ${sound}`;
     const { x, y } = coords.get(genre)!;
-    scenes.push({ slug: slugify(`${sound} ${c.country} ${c.city}`), name: titleCase(genre), genre, sound, city: c.city, country: c.country, area: c.area, x, y, microgenres: [] });
+    scenes.push({
+      slug: slugify(`${sound} ${c.country} ${c.city}`),
+      name: titleCase(genre),
+      genre,
+      sound,
+      city: c.city,
+      country: c.country,
+      area: c.area,
+      x,
+      y,
+      microgenres: [],
+    });
   }
 }
 
@@ -174,4 +227,6 @@ ${catalog.map((m) => `  { slug: ${q(m.slug)}, name: ${q(m.name)}, x: ${m.x}, y: 
 ];
 `;
 writeFileSync(`${outDir}genres.ts`, out);
-console.log(`wrote ${outDir}genres.ts: ${scenes.length} scenes, ${catalog.length} microgenres, ${Buffer.byteLength(out)} bytes`);
+console.log(
+  `wrote ${outDir}genres.ts: ${scenes.length} scenes, ${catalog.length} microgenres, ${Buffer.byteLength(out)} bytes`,
+);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (cmd, args, cwd = root) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 const step = (name) => console.log(`\n== ${name}`);
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -47,13 +48,25 @@ step('install the tarball into an empty project and import every entry');
 const app = mkdtempSync(join(tmpdir(), 'scene-radar-consumer-'));
 try {
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball, `zod@${pkg.peerDependencies.zod}`], app);
-  const entries = Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? 'scene-radar' : `scene-radar/${e.slice(2)}`));
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball, `zod@${pkg.peerDependencies.zod}`],
+    app,
+  );
+  const entries = Object.keys(pkg.exports)
+    .filter((e) => e !== './package.json')
+    .map((e) => (e === '.' ? 'scene-radar' : `scene-radar/${e.slice(2)}`));
   const probe = (e) => `Object.keys(m).length > 0 || (() => { throw new Error('${e}: no exports'); })()`;
   const esm = entries.map((e, i) => `import * as m${i} from '${e}';\n{ const m = m${i}; ${probe(e)}; }`).join('\n');
-  writeFileSync(join(app, 'esm.mjs'), `${esm}\nimport { SceneRadarError, isSceneRadarError, resolveConfig } from 'scene-radar';\nif (!isSceneRadarError(new SceneRadarError('SCENES_NOT_FOUND', 'x'))) throw new Error('brand');\nif (resolveConfig().scenes.maxScenesPerQuery !== 100) throw new Error('defaults');\nconsole.log('ESM ok:', ${JSON.stringify(entries)}.join(', '));\n`);
+  writeFileSync(
+    join(app, 'esm.mjs'),
+    `${esm}\nimport { SceneRadarError, isSceneRadarError, resolveConfig } from 'scene-radar';\nif (!isSceneRadarError(new SceneRadarError('SCENES_NOT_FOUND', 'x'))) throw new Error('brand');\nif (resolveConfig().scenes.maxScenesPerQuery !== 100) throw new Error('defaults');\nconsole.log('ESM ok:', ${JSON.stringify(entries)}.join(', '));\n`,
+  );
   const cjs = entries.map((e) => `{ const m = require('${e}'); ${probe(e)}; }`).join('\n');
-  writeFileSync(join(app, 'cjs.cjs'), `${cjs}\nconst { Cache, createSourceGateway } = require('scene-radar');\nif (typeof Cache !== 'function' || typeof createSourceGateway !== 'function') throw new Error('cjs exports');\nconsole.log('CJS ok:', ${JSON.stringify(entries)}.join(', '));\n`);
+  writeFileSync(
+    join(app, 'cjs.cjs'),
+    `${cjs}\nconst { Cache, createSourceGateway } = require('scene-radar');\nif (typeof Cache !== 'function' || typeof createSourceGateway !== 'function') throw new Error('cjs exports');\nconsole.log('CJS ok:', ${JSON.stringify(entries)}.join(', '));\n`,
+  );
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));
   // The harness entry runs a backtest end to end against the installed core (its guard reads the

@@ -79,12 +79,22 @@ export class UsageError extends Error {
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`${name.startsWith('SCENE_RADAR_') ? name : `--${name}`} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}\n${USAGE}`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new UsageError(
+      `${name.startsWith('SCENE_RADAR_') ? name : `--${name}`} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}\n${USAGE}`,
+    );
   return Number(text);
 }
 
 /** The flag's value, else the environment variable's (named in an error), else undefined. */
-function optionalInteger(flag: string, value: string | undefined, envName: string, env: NodeJS.ProcessEnv, min: number, max: number): number | undefined {
+function optionalInteger(
+  flag: string,
+  value: string | undefined,
+  envName: string,
+  env: NodeJS.ProcessEnv,
+  min: number,
+  max: number,
+): number | undefined {
   if (value !== undefined) return integer(flag, value, min, max);
   const fromEnv = env[envName];
   return fromEnv === undefined || fromEnv === '' ? undefined : integer(envName, fromEnv, min, max);
@@ -96,11 +106,25 @@ function optionalInteger(flag: string, value: string | undefined, envName: strin
  * `$SCENE_RADAR_RATE_WINDOW`, or a {@link UsageError}.
  */
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedServeArgs {
-  let values: { port?: string | undefined; host?: string | undefined; artists?: string | undefined; 'rate-limit'?: string | undefined; 'rate-window'?: string | undefined; help?: boolean | undefined };
+  let values: {
+    port?: string | undefined;
+    host?: string | undefined;
+    artists?: string | undefined;
+    'rate-limit'?: string | undefined;
+    'rate-window'?: string | undefined;
+    help?: boolean | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' }, 'rate-limit': { type: 'string' }, 'rate-window': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        artists: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'rate-window': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -129,14 +153,22 @@ export async function start(options: ServeOptions = {}): Promise<RunningServe> {
     const rateLimit = limit === 0 ? null : { limit, windowSeconds };
     const handler = createFetchHandler(radar, {
       onError: (error, { requestId }) => console.error(`[${requestId}]`, error),
-      ...(rateLimit === null ? {} : { rateLimit: { limiter: createMemoryRateLimiter({ limit, windowMs: windowSeconds * 1000 }) } }),
+      ...(rateLimit === null
+        ? {}
+        : { rateLimit: { limiter: createMemoryRateLimiter({ limit, windowMs: windowSeconds * 1000 }) } }),
     });
-    const server = createServer(toNodeListener(handler, { onError: (error, { requestId }) => console.error(`[${requestId}]`, error) }));
+    const server = createServer(
+      toNodeListener(handler, { onError: (error, { requestId }) => console.error(`[${requestId}]`, error) }),
+    );
     const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
     const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 1 });
     const scene = (await radar.scenes.listScenes({ limit: 1 })).items[0]?.slug ?? 'indie-uk-brighton';
     // A tiny world may have nobody rising: any artist of a scene will do.
-    const artistSlug = pulse.topRisingArtists[0]?.artist_slug ?? pulse.topBreakoutCandidates[0]?.artist_slug ?? (await radar.scenes.listMemberships({ limit: 1 })).items[0]?.artist_slug ?? 'unknown-artist';
+    const artistSlug =
+      pulse.topRisingArtists[0]?.artist_slug ??
+      pulse.topBreakoutCandidates[0]?.artist_slug ??
+      (await radar.scenes.listMemberships({ limit: 1 })).items[0]?.artist_slug ??
+      'unknown-artist';
     const api = `${url}/api`;
     const curlLines = [
       `curl -s '${api}/talent/pulse?limit=20'`,
@@ -182,13 +214,19 @@ async function main(): Promise<void> {
   console.log(`Building the demo world (${options.artists} artists) and refreshing both engines...`);
   const running = await start(options).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') console.error(`serve: ${options.host}:${options.port} is in use; pick another --port (0 picks a free one)`);
-    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') console.error(`serve: cannot listen on --host ${options.host}`);
+    if (code === 'EADDRINUSE')
+      console.error(`serve: ${options.host}:${options.port} is in use; pick another --port (0 picks a free one)`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      console.error(`serve: cannot listen on --host ${options.host}`);
     else console.error(error);
     process.exit(1);
   });
   console.log(`scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s).`);
-  console.log(running.rateLimit === null ? 'Rate limit: off (--rate-limit 0).' : `Rate limit: ${running.rateLimit.limit} requests per ${running.rateLimit.windowSeconds} s per client address, then 429 (--rate-limit <n>, --rate-window <seconds>; --rate-limit 0 turns it off).`);
+  console.log(
+    running.rateLimit === null
+      ? 'Rate limit: off (--rate-limit 0).'
+      : `Rate limit: ${running.rateLimit.limit} requests per ${running.rateLimit.windowSeconds} s per client address, then 429 (--rate-limit <n>, --rate-window <seconds>; --rate-limit 0 turns it off).`,
+  );
   console.log('Try:\n');
   for (const line of running.curlLines) console.log(`  ${line}`);
   console.log('\nCtrl-C stops it.');

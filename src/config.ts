@@ -68,7 +68,10 @@ export const PulseConfigSchema = z
     smallSceneMembers: z.number().min(0).max(10_000).default(5),
   })
   .strict()
-  .refine((p) => p.coolingMaxGrowth < p.growingMinGrowth, { message: 'coolingMaxGrowth must be below growingMinGrowth', path: ['coolingMaxGrowth'] });
+  .refine((p) => p.coolingMaxGrowth < p.growingMinGrowth, {
+    message: 'coolingMaxGrowth must be below growingMinGrowth',
+    path: ['coolingMaxGrowth'],
+  });
 
 /** Policy of scene memberships (see docs/scenes.md). */
 export const MembershipConfigSchema = z
@@ -179,9 +182,18 @@ export const ThresholdsSchema = z
       .default({ high: 0.6, medium: 0.3 }),
   })
   .strict()
-  .refine((t) => t.momentum.declining <= t.momentum.rising, { message: 'momentum.declining must not exceed momentum.rising', path: ['momentum', 'declining'] })
-  .refine((t) => t.breakout.medium <= t.breakout.high, { message: 'breakout.medium must not exceed breakout.high', path: ['breakout', 'medium'] })
-  .refine((t) => t.risk.medium <= t.risk.high, { message: 'risk.medium must not exceed risk.high', path: ['risk', 'medium'] });
+  .refine((t) => t.momentum.declining <= t.momentum.rising, {
+    message: 'momentum.declining must not exceed momentum.rising',
+    path: ['momentum', 'declining'],
+  })
+  .refine((t) => t.breakout.medium <= t.breakout.high, {
+    message: 'breakout.medium must not exceed breakout.high',
+    path: ['breakout', 'medium'],
+  })
+  .refine((t) => t.risk.medium <= t.risk.high, {
+    message: 'risk.medium must not exceed risk.high',
+    path: ['risk', 'medium'],
+  });
 
 /** Talent Radar limits and defaults (seed section 5, "Talent Radar"). */
 export const TalentConfigSchema = z
@@ -243,7 +255,12 @@ export const PayloadBoundsSchema = z
     /** Most artists in one page of `listArtists`; a longer page fails the universe walk with a clear reason. @default 100000 */
     maxPageItems: int(1, 10_000_000, 100_000),
     /** How far after the as-of instant an observation may be dated (clock skew, time zones), ms; later dates are invalid payloads. @default 86400000 (one day) */
-    futureSkewMs: z.number().int().min(0).max(100 * 365 * 86_400_000).default(86_400_000),
+    futureSkewMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(100 * 365 * 86_400_000)
+      .default(86_400_000),
     /** Ceiling of one day's organic or paid engagement (Fusion). @default 1e10 */
     maxDailyEngagement: z.number().positive().max(1e15).default(1e10),
     /** Ceiling of an RCF event's weight and of a collaboration's weight (MIG). @default 1e9 */
@@ -312,7 +329,11 @@ export type SceneRadarConfig = z.output<typeof SceneRadarConfigSchema>;
 export type SceneRadarConfigInput = DeepPartial<z.input<typeof SceneRadarConfigSchema>>;
 
 /** Recursively optional. */
-export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;

@@ -28,13 +28,36 @@ export * from './core/features/index.js';
 export * from './scenes/types.js';
 export * from './scenes/pulse-math.js';
 export * from './scenes/membership-math.js';
-export { type CatalogImportResult, type CatalogInput, type CatalogMicrogenreInput, type CatalogSceneInput, type ListScenesQuery } from './scenes/catalog.js';
+export {
+  type CatalogImportResult,
+  type CatalogInput,
+  type CatalogMicrogenreInput,
+  type CatalogSceneInput,
+  type ListScenesQuery,
+} from './scenes/catalog.js';
 export { type MembershipReport, type MembershipSourceCounts } from './scenes/memberships.js';
-export { type RecommendationsQuery, type SceneRecommendation, type SceneRecommendations } from './scenes/recommendations.js';
+export {
+  type RecommendationsQuery,
+  type SceneRecommendation,
+  type SceneRecommendations,
+} from './scenes/recommendations.js';
 export { type RelatedScene, type SceneRelationshipLink } from './scenes/relationships.js';
-export { ScenePulse, type GlobalScenePulse, type GlobalScenePulseSummary, type RegionalScenePulse, type ScenePulseDeps } from './scenes/scene-pulse.js';
+export {
+  ScenePulse,
+  type GlobalScenePulse,
+  type GlobalScenePulseSummary,
+  type RegionalScenePulse,
+  type ScenePulseDeps,
+} from './scenes/scene-pulse.js';
 export { type SceneTrends, type SceneTrendsSummary, type TrendPeak } from './scenes/trends.js';
-export { MAX_BACKFILL_DAYS, ScenesEngine, type SceneState, type BackfillReport, type ScenesEngineDeps, type ScenesRefreshReport } from './scenes/engine.js';
+export {
+  MAX_BACKFILL_DAYS,
+  ScenesEngine,
+  type SceneState,
+  type BackfillReport,
+  type ScenesEngineDeps,
+  type ScenesRefreshReport,
+} from './scenes/engine.js';
 export { scenesAdapterFor } from './scenes/scenes-adapter.js';
 export * from './radar.js';
 export * from './core/validation.js';
@@ -44,7 +67,12 @@ export * from './talent/model-config.js';
 export * from './talent/breakout-model.js';
 export { type ActivityBasis, type ActivityProfile, type RegionReach } from './talent/activity.js';
 export { type ActivityDistributions, type Distribution, type PopulationStats } from './talent/population.js';
-export { type HostFeature, type HostFeatureReadOptions, type HostFeatureSpec, type HostFeatureValues } from './talent/host-features.js';
+export {
+  type HostFeature,
+  type HostFeatureReadOptions,
+  type HostFeatureSpec,
+  type HostFeatureValues,
+} from './talent/host-features.js';
 export * from './talent/signals-types.js';
 export * from './talent/types.js';
 export * from './talent/features.js';
@@ -52,8 +80,24 @@ export * from './talent/feature-table.js';
 export * from './talent/scoring.js';
 export * from './talent/calibrate.js';
 export { ArtistSignalsEngine, type ArtistSignalsEngineDeps, type SignalsOptions } from './talent/signals-engine.js';
-export { RadarAggregator, type AggregatorRadarView, type ArtistProfileOptions, type GlobalPulseOptions, type RadarAggregatorDeps, type TopArtistsQuery, type WorkspaceRecommendationsQuery } from './talent/radar-aggregator.js';
-export { TalentRadar, type ArtistScore, type CalibrationData, type CalibrationDataOptions, type LabelledOutcome, type ScoredArtists, type TalentRadarDeps } from './talent/talent-radar.js';
+export {
+  RadarAggregator,
+  type AggregatorRadarView,
+  type ArtistProfileOptions,
+  type GlobalPulseOptions,
+  type RadarAggregatorDeps,
+  type TopArtistsQuery,
+  type WorkspaceRecommendationsQuery,
+} from './talent/radar-aggregator.js';
+export {
+  TalentRadar,
+  type ArtistScore,
+  type CalibrationData,
+  type CalibrationDataOptions,
+  type LabelledOutcome,
+  type ScoredArtists,
+  type TalentRadarDeps,
+} from './talent/talent-radar.js';
 export { readOnlyTalentRadar, type ReadOnlyTalentRadar } from './talent/read-only.js';
 export { artistRow, pulseArtist, trajectoryOf } from './talent/rows.js';
 export { similarArtists } from './talent/similar.js';

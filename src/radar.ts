@@ -111,17 +111,51 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     getScenePulses: (slugs, o) => scenesAdapterRef!.getScenePulses(slugs, o),
     listHottestScenes: (q, o) => scenesAdapterRef!.listHottestScenes(q, o),
   };
-  const gateway = createSourceGateway({ sources: { ...hostSources, scenes: lazyScenes }, config, clock, onEvent: options.onSourceCall });
+  const gateway = createSourceGateway({
+    sources: { ...hostSources, scenes: lazyScenes },
+    config,
+    clock,
+    onEvent: options.onSourceCall,
+  });
   // The Scenes Engine reads MIG, CMG and Fusion only (seed section 3): its view sees nothing else.
   const scenesGateway = scopedGateway(gateway, ['mig', 'cmg', 'fusion'], config);
-  const cache = new Cache<unknown>({ ttlMs: config.scenes.scenePulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'scenes:', ...sharedStore });
+  const cache = new Cache<unknown>({
+    ttlMs: config.scenes.scenePulseTtlMs,
+    graceMs: config.cache.staleGraceMs,
+    maxEntries: config.cache.maxEntries,
+    clock,
+    namespace: 'scenes:',
+    ...sharedStore,
+  });
   // One open/closed flag for every part: after close(), every call rejects with RADAR_CLOSED.
   const lifecycle = new Lifecycle();
-  const scenes = new ScenesEngine({ stores: options.stores?.scenes ?? memoryScenesStores(), gateway: scenesGateway, config, clock, cache, lifecycle });
+  const scenes = new ScenesEngine({
+    stores: options.stores?.scenes ?? memoryScenesStores(),
+    gateway: scenesGateway,
+    config,
+    clock,
+    cache,
+    lifecycle,
+  });
   const scenesAdapter = scenesAdapterFor(scenes, { config, clock });
   scenesAdapterRef = scenesAdapter;
-  const talentCache = new Cache<unknown>({ ttlMs: config.talent.globalPulseTtlMs, graceMs: config.cache.staleGraceMs, maxEntries: config.cache.maxEntries, clock, namespace: 'talent:', ...sharedStore });
-  const talent = new TalentRadar({ stores: options.stores?.talent ?? memoryTalentStores(), gateway, config, clock, cache: talentCache, hostFeatures: options.hostFeatures ?? [], lifecycle });
+  const talentCache = new Cache<unknown>({
+    ttlMs: config.talent.globalPulseTtlMs,
+    graceMs: config.cache.staleGraceMs,
+    maxEntries: config.cache.maxEntries,
+    clock,
+    namespace: 'talent:',
+    ...sharedStore,
+  });
+  const talent = new TalentRadar({
+    stores: options.stores?.talent ?? memoryTalentStores(),
+    gateway,
+    config,
+    clock,
+    cache: talentCache,
+    hostFeatures: options.hostFeatures ?? [],
+    lifecycle,
+  });
   const readOnly = readOnlyTalentRadar(talent.aggregator);
   let closed = false;
   return {

@@ -11,7 +11,13 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFetchHandler } from 'scene-radar/api';
-import { expressMiddleware, fastifyPlugin, toNodeListener, toWebRequest, type WebHandler } from 'scene-radar/adapters/node';
+import {
+  expressMiddleware,
+  fastifyPlugin,
+  toNodeListener,
+  toWebRequest,
+  type WebHandler,
+} from 'scene-radar/adapters/node';
 import { closeServer, listen } from '../examples/demo-radar.js';
 
 const servers: Server[] = [];
@@ -48,19 +54,35 @@ function nodeRequest(init: { method?: string; url?: string; headers?: IncomingMe
 
 /** A handler that answers with what it was given. */
 const echo: WebHandler = async (request, context) =>
-  Response.json({ method: request.method, url: request.url, headers: [...(request.headers as unknown as Iterable<[string, string]>)], body: request.body ? await request.text() : null, context });
+  Response.json({
+    method: request.method,
+    url: request.url,
+    headers: [...(request.headers as unknown as Iterable<[string, string]>)],
+    body: request.body ? await request.text() : null,
+    context,
+  });
 
 describe('toWebRequest', () => {
   it('takes the URL origin from the options, never from the Host header or the request target', () => {
     const host = { host: 'evil.example' };
     expect(toWebRequest(nodeRequest({ url: '/api/x?y=1', headers: host })).url).toBe('http://localhost/api/x?y=1');
     // A protocol-relative target must not become another host.
-    expect(toWebRequest(nodeRequest({ url: '//evil.example/api/x', headers: host })).url).toBe('http://localhost//evil.example/api/x');
+    expect(toWebRequest(nodeRequest({ url: '//evil.example/api/x', headers: host })).url).toBe(
+      'http://localhost//evil.example/api/x',
+    );
     // Absolute-form (sent to proxies): only its path and query are kept.
-    expect(toWebRequest(nodeRequest({ url: 'http://evil.example/api/x?y=1', headers: host })).url).toBe('http://localhost/api/x?y=1');
+    expect(toWebRequest(nodeRequest({ url: 'http://evil.example/api/x?y=1', headers: host })).url).toBe(
+      'http://localhost/api/x?y=1',
+    );
     expect(toWebRequest(nodeRequest({ url: '*', method: 'OPTIONS' })).url).toBe('http://localhost/');
-    expect(toWebRequest(nodeRequest({ url: '/a' }), { origin: 'https://radar.example.com/ignored/path' }).url).toBe('https://radar.example.com/a');
-    expect(toWebRequest(nodeRequest({ url: '/a', headers: host }), { origin: (req) => `https://${req.headers['x-forwarded-host'] ?? 'fallback.example'}` }).url).toBe('https://fallback.example/a');
+    expect(toWebRequest(nodeRequest({ url: '/a' }), { origin: 'https://radar.example.com/ignored/path' }).url).toBe(
+      'https://radar.example.com/a',
+    );
+    expect(
+      toWebRequest(nodeRequest({ url: '/a', headers: host }), {
+        origin: (req) => `https://${req.headers['x-forwarded-host'] ?? 'fallback.example'}`,
+      }).url,
+    ).toBe('https://fallback.example/a');
     expect(toWebRequest(nodeRequest({ url: '/a' }), { url: '/mounted/a?b' }).url).toBe('http://localhost/mounted/a?b');
     expect(() => toWebRequest(nodeRequest({}), { origin: 'not a url' })).toThrow(TypeError);
     expect(() => toWebRequest(nodeRequest({}), { origin: 'ftp://files.example' })).toThrow(TypeError);
@@ -68,7 +90,17 @@ describe('toWebRequest', () => {
   });
 
   it('copies headers: Node-joined values as they are, set-cookie arrays value by value, no pseudo-headers', () => {
-    const request = toWebRequest(nodeRequest({ headers: { cookie: 'a=1; b=2', 'x-multi': 'one, two', 'set-cookie': ['x=1', 'y=2'], ':path': '/x', accept: 'application/json' } }));
+    const request = toWebRequest(
+      nodeRequest({
+        headers: {
+          cookie: 'a=1; b=2',
+          'x-multi': 'one, two',
+          'set-cookie': ['x=1', 'y=2'],
+          ':path': '/x',
+          accept: 'application/json',
+        },
+      }),
+    );
     expect(request.headers.get('cookie')).toBe('a=1; b=2');
     expect(request.headers.get('x-multi')).toBe('one, two');
     expect(request.headers.getSetCookie()).toEqual(['x=1', 'y=2']);
@@ -83,13 +115,24 @@ describe('toWebRequest', () => {
     expect(toWebRequest(nodeRequest({ method: 'HEAD' })).body).toBeNull();
     expect(toWebRequest(nodeRequest({ method: 'DELETE' })).body).toBeNull();
     expect(toWebRequest(nodeRequest({ method: 'POST', headers: { 'content-length': '5' } })).body).not.toBeNull();
-    expect(toWebRequest(nodeRequest({ method: 'PUT', headers: { 'transfer-encoding': 'chunked' } })).body).not.toBeNull();
+    expect(
+      toWebRequest(nodeRequest({ method: 'PUT', headers: { 'transfer-encoding': 'chunked' } })).body,
+    ).not.toBeNull();
   });
 
   it('over a real socket: repeated headers joined the HTTP way, the body streamed, the client address passed', async () => {
     const url = await serve(toNodeListener(echo));
-    const raw = await rawHttp(url, 'POST /api/echo HTTP/1.1\r\nHost: evil.example\r\nX-Multi: one\r\nX-Multi: two\r\nCookie: a=1\r\nCookie: b=2\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
-    const seen = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { method: string; url: string; headers: [string, string][]; body: string; context: { clientAddress?: string } };
+    const raw = await rawHttp(
+      url,
+      'POST /api/echo HTTP/1.1\r\nHost: evil.example\r\nX-Multi: one\r\nX-Multi: two\r\nCookie: a=1\r\nCookie: b=2\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello',
+    );
+    const seen = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as {
+      method: string;
+      url: string;
+      headers: [string, string][];
+      body: string;
+      context: { clientAddress?: string };
+    };
     const headers = Object.fromEntries(seen.headers);
     expect(seen).toMatchObject({ method: 'POST', url: 'http://localhost/api/echo', body: 'hello' });
     expect(headers['x-multi']).toBe('one, two');
@@ -103,11 +146,19 @@ describe('toWebRequest', () => {
 
 describe('sendWebResponse (through toNodeListener)', () => {
   it('keeps status text and every set-cookie header apart', async () => {
-    const headers = new Headers([['set-cookie', 'a=1; Path=/'], ['set-cookie', 'b=2; HttpOnly'], ['x-one', '1']]);
-    const url = await serve(toNodeListener(() => new Response('teapot', { status: 418, statusText: 'Short And Stout', headers })));
+    const headers = new Headers([
+      ['set-cookie', 'a=1; Path=/'],
+      ['set-cookie', 'b=2; HttpOnly'],
+      ['x-one', '1'],
+    ]);
+    const url = await serve(
+      toNodeListener(() => new Response('teapot', { status: 418, statusText: 'Short And Stout', headers })),
+    );
     const raw = await rawHttp(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/^HTTP\/1\.1 418 Short And Stout\r\n/);
-    expect(raw.match(/^set-cookie: .*$/gim)).toEqual(['set-cookie: a=1; Path=/\r', 'set-cookie: b=2; HttpOnly\r'].map((l) => l.replace('\r', '')));
+    expect(raw.match(/^set-cookie: .*$/gim)).toEqual(
+      ['set-cookie: a=1; Path=/\r', 'set-cookie: b=2; HttpOnly\r'].map((l) => l.replace('\r', '')),
+    );
     const res = await fetch(url);
     expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
     expect(res.headers.get('x-one')).toBe('1');
@@ -216,15 +267,31 @@ describe('failures are 500 envelopes', () => {
         { onError },
       ),
     );
-    for (const [path, cause] of [['/reject', 'boom'], ['/throw', 'sync boom'], ['/body', 'body boom']] as const) {
+    for (const [path, cause] of [
+      ['/reject', 'boom'],
+      ['/throw', 'sync boom'],
+      ['/body', 'body boom'],
+    ] as const) {
       const res = await fetch(`${url}${path}`, { headers: { 'x-request-id': `req-${path.slice(1)}` } });
       expect(res.status).toBe(500);
       expect(res.headers.get('x-request-id')).toBe(`req-${path.slice(1)}`);
-      expect(await res.json()).toEqual({ ...INTERNAL, error: { ...INTERNAL.error, details: { requestId: `req-${path.slice(1)}` } } });
-      expect(onError).toHaveBeenLastCalledWith(expect.objectContaining({ message: cause }), expect.objectContaining({ requestId: `req-${path.slice(1)}` }));
+      expect(await res.json()).toEqual({
+        ...INTERNAL,
+        error: { ...INTERNAL.error, details: { requestId: `req-${path.slice(1)}` } },
+      });
+      expect(onError).toHaveBeenLastCalledWith(
+        expect.objectContaining({ message: cause }),
+        expect.objectContaining({ requestId: `req-${path.slice(1)}` }),
+      );
     }
     // A throwing hook changes nothing; an unsafe incoming id is replaced.
-    const throwingHook = await serve(toNodeListener(() => Promise.reject(new Error('x')), { onError: () => { throw new Error('hook'); } }));
+    const throwingHook = await serve(
+      toNodeListener(() => Promise.reject(new Error('x')), {
+        onError: () => {
+          throw new Error('hook');
+        },
+      }),
+    );
     const res = await fetch(`${throwingHook}/`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(res.status).toBe(500);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -251,7 +318,9 @@ describe('failures are 500 envelopes', () => {
     const res = await fetch(url);
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
-    await vi.waitFor(() => expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'midway' }), expect.anything()));
+    await vi.waitFor(() =>
+      expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'midway' }), expect.anything()),
+    );
   });
 
   it('a method a web Request cannot hold (TRACE) is a 405 envelope, not a crash or a 500', async () => {
@@ -300,13 +369,20 @@ describe('expressMiddleware', () => {
       res.status(404).send('host 404');
     });
     const url = await serveExpress(app);
-    expect(((await (await fetch(`${url}/api/talent/pulse?x=1`)).json()) as { url: string }).url).toBe('http://localhost/api/talent/pulse?x=1');
-    expect(((await (await fetch(`${url}/v2/api/scenes`)).json()) as { url: string }).url).toBe('http://localhost/v2/api/scenes');
+    expect(((await (await fetch(`${url}/api/talent/pulse?x=1`)).json()) as { url: string }).url).toBe(
+      'http://localhost/api/talent/pulse?x=1',
+    );
+    expect(((await (await fetch(`${url}/v2/api/scenes`)).json()) as { url: string }).url).toBe(
+      'http://localhost/v2/api/scenes',
+    );
     expect(await (await fetch(`${url}/v2/other`)).text()).toBe('host 404');
     // The real handler with the same base path sees the full original path (its 404 names it: no engine behind it).
     const real = await fetch(`${url}/v1/api/talent/pulse`);
     expect(real.status).toBe(404);
-    expect(await real.json()).toMatchObject({ ok: false, error: { code: 'ROUTE_NOT_FOUND', message: 'No route: /v1/api/talent/pulse' } });
+    expect(await real.json()).toMatchObject({
+      ok: false,
+      error: { code: 'ROUTE_NOT_FOUND', message: 'No route: /v1/api/talent/pulse' },
+    });
     expect(await (await fetch(`${url}/v1/elsewhere`)).text()).toBe('host 404');
   });
 
@@ -315,7 +391,11 @@ describe('expressMiddleware', () => {
     app.use(express.json());
     app.use(expressMiddleware(echo));
     const url = await serveExpress(app);
-    const res = await fetch(`${url}/api/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await fetch(`${url}/api/x`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ method: 'POST', body: null });
   });
@@ -332,14 +412,25 @@ describe('fastifyPlugin', () => {
     const handler: WebHandler = (request) => {
       if (new URL(request.url).pathname.endsWith('/fail')) return Promise.reject(new Error('fastify boom'));
       if (new URL(request.url).pathname.endsWith('/empty')) return new Response(null, { status: 204 });
-      return new Response(JSON.stringify({ url: request.url }), { status: 201, headers: [['content-type', 'application/json'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']] });
+      return new Response(JSON.stringify({ url: request.url }), {
+        status: 201,
+        headers: [
+          ['content-type', 'application/json'],
+          ['set-cookie', 'a=1'],
+          ['set-cookie', 'b=2'],
+        ],
+      });
     };
     await app.register(fastifyPlugin(handler, { onError }), { prefix: '/v1' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const address = app.server.address() as { port: number };
       const url = `http://127.0.0.1:${address.port}`;
-      const ok = await fetch(`${url}/v1/api/x?y=1`, { method: 'PATCH', headers: { 'content-type': 'application/x-unknown' }, body: 'raw' });
+      const ok = await fetch(`${url}/v1/api/x?y=1`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/x-unknown' },
+        body: 'raw',
+      });
       expect(ok.status).toBe(201);
       expect(ok.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
       expect(await ok.json()).toEqual({ url: 'http://localhost/v1/api/x?y=1' });
@@ -347,7 +438,10 @@ describe('fastifyPlugin', () => {
       expect((await fetch(`${url}/api/x`)).status).toBe(404); // outside the prefix: Fastify's own 404
       const failed = await fetch(`${url}/v1/api/fail`);
       expect(failed.status).toBe(500);
-      expect(await failed.json()).toMatchObject({ ok: false, error: { code: 'SCENES_INTERNAL_ERROR', message: 'Internal error' } });
+      expect(await failed.json()).toMatchObject({
+        ok: false,
+        error: { code: 'SCENES_INTERNAL_ERROR', message: 'Internal error' },
+      });
       expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'fastify boom' }), expect.anything());
       // A null body stays empty: no content-type made up by Fastify.
       const empty = await fetch(`${url}/v1/api/empty`, { method: 'HEAD' });

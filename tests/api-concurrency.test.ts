@@ -39,7 +39,8 @@ async function coldRadar(hold: boolean): Promise<Cold> {
   const radar = createSceneRadar({ sources: counter.sources, clock: fixedClock(NOW) });
   await radar.scenes.importCatalog(world.catalog);
   await radar.refresh(NOW);
-  const artist = (await radar.talent.aggregator.getTopArtists({ category: 'rising', limit: 1 })).artists[0]!.artist_slug;
+  const artist = (await radar.talent.aggregator.getTopArtists({ category: 'rising', limit: 1 })).artists[0]!
+    .artist_slug;
   await radar.scenes.pulse.clearCache();
   await radar.talent.aggregator.clearCache();
   counter.reset();
@@ -77,7 +78,8 @@ async function run(resource: (typeof RESOURCES)[number], waves: number): Promise
     const baseline = alone.counter.counts();
     expect(Object.keys(baseline).length, 'a cold request reads sources').toBeGreaterThan(0);
     const exceptions = SINGLE_REQUEST_EXCEPTIONS[resource.name] ?? {};
-    for (const [method, calls] of Object.entries(baseline)) expect(calls, `${method} calls for one cold request`).toBe(exceptions[method] ?? 1);
+    for (const [method, calls] of Object.entries(baseline))
+      expect(calls, `${method} calls for one cold request`).toBe(exceptions[method] ?? 1);
 
     const pending: Promise<Response>[] = [];
     let firstAnswerAt = Infinity;
@@ -85,7 +87,10 @@ async function run(resource: (typeof RESOURCES)[number], waves: number): Promise
     for (let w = 0; w < waves; w++) {
       if (w > 0) await sleep(1);
       lastWaveAt = performance.now();
-      for (let i = 0; i < CROWD / waves; i++) pending.push(crowd.handler(new Request(url)).finally(() => (firstAnswerAt = Math.min(firstAnswerAt, performance.now()))));
+      for (let i = 0; i < CROWD / waves; i++)
+        pending.push(
+          crowd.handler(new Request(url)).finally(() => (firstAnswerAt = Math.min(firstAnswerAt, performance.now()))),
+        );
     }
     await sleep(1);
     crowd.release();
@@ -105,11 +110,19 @@ async function run(resource: (typeof RESOURCES)[number], waves: number): Promise
 }
 
 describe(`${CROWD} concurrent cold requests through the handler call each source as often as one`, () => {
-  it.each(RESOURCES.map((r) => [r.name, r] as const))('%s, all at once', async (_name, resource) => {
-    await run(resource, 1);
-  }, 30_000);
+  it.each(RESOURCES.map((r) => [r.name, r] as const))(
+    '%s, all at once',
+    async (_name, resource) => {
+      await run(resource, 1);
+    },
+    30_000,
+  );
 
-  it.each(RESOURCES.map((r) => [r.name, r] as const))('%s, in 10 waves 1 ms apart while the first source call waits', async (_name, resource) => {
-    await run(resource, 10);
-  }, 30_000);
+  it.each(RESOURCES.map((r) => [r.name, r] as const))(
+    '%s, in 10 waves 1 ms apart while the first source call waits',
+    async (_name, resource) => {
+      await run(resource, 10);
+    },
+    30_000,
+  );
 });

@@ -15,8 +15,25 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
-import { createFetchHandler, ERROR_CODES, FailureEnvelopeSchema, ROUTES, type ErrorCode, type FetchHandler, type RouteId } from 'scene-radar/api';
-import { casesFor, delivered, PATH_PARAM, QUERY_RULES, templateOf, type Expectation, type FuzzCase, type KnownWorld } from './api-fuzz-arbitraries.js';
+import {
+  createFetchHandler,
+  ERROR_CODES,
+  FailureEnvelopeSchema,
+  ROUTES,
+  type ErrorCode,
+  type FetchHandler,
+  type RouteId,
+} from 'scene-radar/api';
+import {
+  casesFor,
+  delivered,
+  PATH_PARAM,
+  QUERY_RULES,
+  templateOf,
+  type Expectation,
+  type FuzzCase,
+  type KnownWorld,
+} from './api-fuzz-arbitraries.js';
 import { countingSources } from './counting-sources.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
@@ -25,7 +42,12 @@ const REPLAY = process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {};
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Codes of a request refused before any engine runs: no source may be touched. */
-const REFUSALS = new Set<ErrorCode>(['SCENES_VALIDATION_ERROR', 'TALENT_VALIDATION_ERROR', 'ROUTE_NOT_FOUND', 'METHOD_NOT_ALLOWED']);
+const REFUSALS = new Set<ErrorCode>([
+  'SCENES_VALIDATION_ERROR',
+  'TALENT_VALIDATION_ERROR',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+]);
 const REFUSED_EXPECTATIONS = new Set<Expectation>(['invalid', 'no-route', 'wrong-method', 'doc']);
 /**
  * Codes a route answers for a well-formed request that its `notFound` list (and so the OpenAPI
@@ -90,12 +112,16 @@ async function check(c: FuzzCase, tally: Map<string, number>): Promise<void> {
   if (method === 'HEAD') {
     // HEAD is answered as GET without a body (RFC 9110): GET's status, and GET's body is checked.
     const twin = await handler(new Request(request.url, { headers: request.headers }));
-    if (text !== '' || twin.status !== res.status) throw new Error(`HEAD gets GET's status and no body: ${clip(request.url)} -> HEAD ${res.status} ${clip(text)}, GET ${twin.status}`);
+    if (text !== '' || twin.status !== res.status)
+      throw new Error(
+        `HEAD gets GET's status and no body: ${clip(request.url)} -> HEAD ${res.status} ${clip(text)}, GET ${twin.status}`,
+      );
     text = await twin.text();
     method = 'GET';
   }
   const expectation = expectationOf(c, method, landed);
-  const show = (): string => `${request.method} ${clip(request.url)} (expected ${expectation}) -> ${res.status} ${clip(text)}`;
+  const show = (): string =>
+    `${request.method} ${clip(request.url)} (expected ${expectation}) -> ${res.status} ${clip(text)}`;
   const must = (ok: boolean, what: string): void => {
     if (!ok) throw new Error(`${what}: ${show()}`);
   };
@@ -122,9 +148,18 @@ async function check(c: FuzzCase, tally: Map<string, number>): Promise<void> {
       // Cached answers repeat byte for byte: each distinct body is checked once (a global pulse
       // of 100 scenes is 300 KB, a few ms to validate).
       must(landed !== null, 'a 200 only on a route');
-      must(Object.keys(body).sort().join() === 'data,error,ok' && body.ok === true && body.error === null, 'success envelope { ok: true, data, error: null }');
+      must(
+        Object.keys(body).sort().join() === 'data,error,ok' && body.ok === true && body.error === null,
+        'success envelope { ok: true, data, error: null }',
+      );
       const parsed = SPEC.get(landed as RouteId)!.response.safeParse(body.data);
-      must(parsed.success, `data matches the response schema of ${landed} (${parsed.error?.issues.slice(0, 2).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+      must(
+        parsed.success,
+        `data matches the response schema of ${landed} (${parsed.error?.issues
+          .slice(0, 2)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; ')})`,
+      );
       servedBodies.add(text);
     }
   } else {
@@ -149,17 +184,29 @@ async function check(c: FuzzCase, tally: Map<string, number>): Promise<void> {
       break;
     case 'invalid': {
       const family = SPEC.get(c.route as RouteId)!.family;
-      must(res.status === 400 && code === (family === 'talent' ? 'TALENT_VALIDATION_ERROR' : 'SCENES_VALIDATION_ERROR'), `400 ${family} validation error`);
+      must(
+        res.status === 400 && code === (family === 'talent' ? 'TALENT_VALIDATION_ERROR' : 'SCENES_VALIDATION_ERROR'),
+        `400 ${family} validation error`,
+      );
       const issues = body.error!.details as { code: string; path: (string | number)[]; message: string }[];
       must(Array.isArray(issues) && issues.length > 0, 'the issues are listed');
       const blamed = c.blame.map((n) => clip(delivered(n)));
       // Nothing valid is blamed: each issue is about a parameter built to be wrong.
-      for (const i of issues) must(i.path.length === 0 ? i.code === 'unrecognized_keys' : blamed.includes(String(i.path[0])) || c.open.includes(String(i.path[0])), `no issue about a valid parameter (${JSON.stringify(i.path)})`);
+      for (const i of issues)
+        must(
+          i.path.length === 0
+            ? i.code === 'unrecognized_keys'
+            : blamed.includes(String(i.path[0])) || c.open.includes(String(i.path[0])),
+          `no issue about a valid parameter (${JSON.stringify(i.path)})`,
+        );
       // Every wrong parameter is named, except that a malformed %-sequence in the path answers alone
       // (the handler refuses it before parsing the query).
       const encodingOnly = issues.length === 1 && issues[0]!.message === 'Malformed percent-encoding';
       for (const name of encodingOnly ? [] : blamed) {
-        must(issues.some((i) => i.path[0] === name || (i.code === 'unrecognized_keys' && i.message.includes(name))), `an issue names ${JSON.stringify(name)}`);
+        must(
+          issues.some((i) => i.path[0] === name || (i.code === 'unrecognized_keys' && i.message.includes(name))),
+          `an issue names ${JSON.stringify(name)}`,
+        );
       }
       break;
     }
@@ -168,7 +215,10 @@ async function check(c: FuzzCase, tally: Map<string, number>): Promise<void> {
       break;
     case 'unknown': {
       const documented = [...SPEC.get(c.route as RouteId)!.notFound, ...(UNDOCUMENTED[c.route as RouteId] ?? [])];
-      must(res.status === 200 || documented.includes(code as ErrorCode), `200 or one of the route's documented codes (${documented.join(', ')})`);
+      must(
+        res.status === 200 || documented.includes(code as ErrorCode),
+        `200 or one of the route's documented codes (${documented.join(', ')})`,
+      );
       break;
     }
     case 'any':
@@ -188,19 +238,38 @@ describe('fuzzed requests through createFetchHandler', () => {
   });
 
   const targets: (RouteId | 'openapi')[] = [...ROUTES.map((r) => r.id), 'openapi'];
-  it.each(targets)(`%s: ${RUNS} requests`, async (target) => {
-    const tally = new Map<string, number>();
-    servedBodies.clear();
-    await fc.assert(
-      fc.asyncProperty(casesFor(target, known), (c) => check(c, tally)),
-      { numRuns: RUNS, seed: SEED, ...REPLAY },
-    );
-    // The generators still reach every kind of request (a regression in them would pass silently).
-    if (process.env.FUZZ_PATH) return; // a replay runs one case
-    const floor = Math.floor(RUNS / 200);
-    const kinds: Expectation[] = target === 'openapi' ? ['doc', 'no-route', 'wrong-method'] : ['ok', 'invalid', 'no-route', 'wrong-method', 'any', ...(PATH_PARAM[target] || target === 'getWorkspaceRecommendations' || target === 'getSceneRecommendations' ? (['unknown'] as const) : [])];
-    for (const kind of kinds) expect(tally.get(kind) ?? 0, `${target} ${kind}: ${JSON.stringify(Object.fromEntries(tally))}`).toBeGreaterThan(floor);
-  }, 180_000);
+  it.each(targets)(
+    `%s: ${RUNS} requests`,
+    async (target) => {
+      const tally = new Map<string, number>();
+      servedBodies.clear();
+      await fc.assert(
+        fc.asyncProperty(casesFor(target, known), (c) => check(c, tally)),
+        { numRuns: RUNS, seed: SEED, ...REPLAY },
+      );
+      // The generators still reach every kind of request (a regression in them would pass silently).
+      if (process.env.FUZZ_PATH) return; // a replay runs one case
+      const floor = Math.floor(RUNS / 200);
+      const kinds: Expectation[] =
+        target === 'openapi'
+          ? ['doc', 'no-route', 'wrong-method']
+          : [
+              'ok',
+              'invalid',
+              'no-route',
+              'wrong-method',
+              'any',
+              ...(PATH_PARAM[target] || target === 'getWorkspaceRecommendations' || target === 'getSceneRecommendations'
+                ? (['unknown'] as const)
+                : []),
+            ];
+      for (const kind of kinds)
+        expect(tally.get(kind) ?? 0, `${target} ${kind}: ${JSON.stringify(Object.fromEntries(tally))}`).toBeGreaterThan(
+          floor,
+        );
+    },
+    180_000,
+  );
 
   it('Object.prototype has no new properties and nothing was polluted', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoBefore);

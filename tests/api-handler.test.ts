@@ -30,8 +30,10 @@ let radar: SceneRadar;
 let handler: FetchHandler;
 let artist: string;
 
-const get = (path: string, init?: RequestInit): Promise<Response> => handler(new Request(`http://localhost${path}`, init));
-const body = async (res: Response): Promise<Record<string, unknown> & { ok: boolean; data?: any; error: any }> => (await res.json()) as never;
+const get = (path: string, init?: RequestInit): Promise<Response> =>
+  handler(new Request(`http://localhost${path}`, init));
+const body = async (res: Response): Promise<Record<string, unknown> & { ok: boolean; data?: any; error: any }> =>
+  (await res.json()) as never;
 
 beforeAll(async () => {
   radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
@@ -50,11 +52,32 @@ describe("the seed's examples (section 4)", () => {
     const b = await body(res);
     expect(b.ok).toBe(true);
     expect(b.error).toBeNull();
-    for (const key of ['timestamp', 'topRisingArtists', 'topBreakoutCandidates', 'artistsAtRisk', 'hottestScenes', 'summary']) expect(b.data).toHaveProperty(key);
+    for (const key of [
+      'timestamp',
+      'topRisingArtists',
+      'topBreakoutCandidates',
+      'artistsAtRisk',
+      'hottestScenes',
+      'summary',
+    ])
+      expect(b.data).toHaveProperty(key);
     expect(b.data.topRisingArtists.length).toBeGreaterThan(0);
     expect(b.data.topRisingArtists.length).toBeLessThanOrEqual(20);
-    expect(Object.keys(b.data.topRisingArtists[0]).sort()).toEqual(['artist_slug', 'breakout_score', 'microgenres', 'momentum', 'risk_score', 'scene_slug', 'updated_at']);
-    expect(Object.keys(b.data.summary).sort()).toEqual(['avgMomentum', 'highBreakoutCount', 'highRiskCount', 'totalArtistsTracked']);
+    expect(Object.keys(b.data.topRisingArtists[0]).sort()).toEqual([
+      'artist_slug',
+      'breakout_score',
+      'microgenres',
+      'momentum',
+      'risk_score',
+      'scene_slug',
+      'updated_at',
+    ]);
+    expect(Object.keys(b.data.summary).sort()).toEqual([
+      'avgMomentum',
+      'highBreakoutCount',
+      'highRiskCount',
+      'totalArtistsTracked',
+    ]);
   });
 
   it('GET /api/talent/artists/<artist> answers the artist radar profile in the seed shape', async () => {
@@ -63,8 +86,21 @@ describe("the seed's examples (section 4)", () => {
     const b = await body(res);
     expect(b.ok).toBe(true);
     expect(b.data.artist.artist_slug).toBe(artist);
-    for (const key of ['artist', 'opportunities', 'risks', 'similarArtists', 'trajectory']) expect(b.data).toHaveProperty(key);
-    for (const key of ['scene_slug', 'microgenres', 'momentum', 'creative_shift', 'coverage_velocity', 'press_quality', 'mig_connectivity', 'breakout_score', 'risk_score', 'metadata', 'updated_at']) {
+    for (const key of ['artist', 'opportunities', 'risks', 'similarArtists', 'trajectory'])
+      expect(b.data).toHaveProperty(key);
+    for (const key of [
+      'scene_slug',
+      'microgenres',
+      'momentum',
+      'creative_shift',
+      'coverage_velocity',
+      'press_quality',
+      'mig_connectivity',
+      'breakout_score',
+      'risk_score',
+      'metadata',
+      'updated_at',
+    ]) {
       expect(b.data.artist).toHaveProperty(key);
     }
     expect(Object.keys(b.data.trajectory).sort()).toEqual(['breakoutPotential', 'momentum', 'riskLevel']);
@@ -75,37 +111,54 @@ describe("the seed's examples (section 4)", () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
       ok: false,
-      error: { code: 'SCENES_VALIDATION_ERROR', message: 'Invalid request parameters', details: [{ code: 'invalid_format', path: ['slug'], message: SLUG_MESSAGE }] },
+      error: {
+        code: 'SCENES_VALIDATION_ERROR',
+        message: 'Invalid request parameters',
+        details: [{ code: 'invalid_format', path: ['slug'], message: SLUG_MESSAGE }],
+      },
     });
   });
 
   it('GET /api/talent/artists/unknown-artist is a 404 TALENT_ARTIST_NOT_FOUND, exactly as in the seed', async () => {
     const res = await get('/api/talent/artists/unknown-artist');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ ok: false, error: { code: 'TALENT_ARTIST_NOT_FOUND', message: 'Artist not found: unknown-artist' } });
+    expect(await res.json()).toEqual({
+      ok: false,
+      error: { code: 'TALENT_ARTIST_NOT_FOUND', message: 'Artist not found: unknown-artist' },
+    });
   });
 });
 
 /** A valid request for every route of the demo world. */
 function sampleUrl(route: RouteSpec): string {
-  const path = route.path.replace('{slug}', route.id === 'getArtistProfile' ? artist : route.id === 'getMicrogenre' ? MICROGENRE : SCENE).replace('{region}', REGION);
-  const query: Record<string, string> = { getWorkspaceRecommendations: `workspaceId=${WORKSPACE}`, getTopArtists: 'category=breakout&limit=5', getSceneRecommendations: `artistSlug=${artist}&limit=3` } as never;
+  const path = route.path
+    .replace('{slug}', route.id === 'getArtistProfile' ? artist : route.id === 'getMicrogenre' ? MICROGENRE : SCENE)
+    .replace('{region}', REGION);
+  const query: Record<string, string> = {
+    getWorkspaceRecommendations: `workspaceId=${WORKSPACE}`,
+    getTopArtists: 'category=breakout&limit=5',
+    getSceneRecommendations: `artistSlug=${artist}&limit=3`,
+  } as never;
   const q = (query as Record<string, string | undefined>)[route.id];
   return `/api${path}${q ? `?${q}` : ''}`;
 }
 
 describe('every route', () => {
-  it.each(ROUTES.map((r) => [r.id, r] as const))('%s answers 200 with data matching its response schema', async (_id, route) => {
-    const res = await get(sampleUrl(route));
-    const b = await body(res);
-    expect({ status: res.status, error: b.error }).toEqual({ status: 200, error: null });
-    const parsed = route.response.safeParse(b.data);
-    expect(parsed.success ? [] : parsed.error.issues.slice(0, 3)).toEqual([]);
-  });
+  it.each(ROUTES.map((r) => [r.id, r] as const))(
+    '%s answers 200 with data matching its response schema',
+    async (_id, route) => {
+      const res = await get(sampleUrl(route));
+      const b = await body(res);
+      expect({ status: res.status, error: b.error }).toEqual({ status: 200, error: null });
+      const parsed = route.response.safeParse(b.data);
+      expect(parsed.success ? [] : parsed.error.issues.slice(0, 3)).toEqual([]);
+    },
+  );
 
   it('no two routes can match the same path (a parameter never takes a literal of another route)', () => {
     const segs = (r: RouteSpec): string[] => r.path.split('/').slice(1);
-    const paramSchema = (r: RouteSpec, name: string) => r.params!.shape[name] as { safeParse(v: unknown): { success: boolean } };
+    const paramSchema = (r: RouteSpec, name: string) =>
+      r.params!.shape[name] as { safeParse(v: unknown): { success: boolean } };
     const clashes: string[] = [];
     for (const a of ROUTES) {
       for (const b of ROUTES) {
@@ -171,7 +224,8 @@ describe('query strings', () => {
   });
 
   it('never rounds a fraction away, reports one issue per bound, and caps repeated-parameter issues', async () => {
-    for (const q of ['limit=20.0000000000000001', 'limit=20.0', 'limit=1e1']) expect((await get(`/api/talent/pulse?${q}`)).status, q).toBe(400);
+    for (const q of ['limit=20.0000000000000001', 'limit=20.0', 'limit=1e1'])
+      expect((await get(`/api/talent/pulse?${q}`)).status, q).toBe(400);
     expect((await get('/api/scenes?offset=9007199254740991.1&limit=1')).status).toBe(400);
     const big = await body(await get('/api/scenes?offset=9007199254740992'));
     expect(big.error.details).toHaveLength(1);
@@ -234,7 +288,9 @@ describe('routing', () => {
   });
 
   it('concurrent GET and HEAD requests each keep their own kind of answer', async () => {
-    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => get(`/api/scenes/${SCENE}`, { method: i % 2 ? 'HEAD' : 'GET' })));
+    const all = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => get(`/api/scenes/${SCENE}`, { method: i % 2 ? 'HEAD' : 'GET' })),
+    );
     const texts = await Promise.all(all.map((r) => r.text()));
     texts.forEach((t, i) => expect(t === '', `request ${i}`).toBe(i % 2 === 1));
   });
@@ -256,8 +312,12 @@ describe('routing', () => {
 
 describe('request ids and failures', () => {
   it('echo a safe incoming x-request-id and replace an unsafe one', async () => {
-    expect((await get('/api/scenes', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
-    const replaced = (await get('/api/scenes', { headers: { 'x-request-id': 'bad id <script>' } })).headers.get('x-request-id');
+    expect((await get('/api/scenes', { headers: { 'x-request-id': 'abc-123' } })).headers.get('x-request-id')).toBe(
+      'abc-123',
+    );
+    const replaced = (await get('/api/scenes', { headers: { 'x-request-id': 'bad id <script>' } })).headers.get(
+      'x-request-id',
+    );
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -267,7 +327,14 @@ describe('request ids and failures', () => {
         throw new Error('password=hunter2 at db.internal:5432');
       },
       buildArtistProfile: () => new Promise(() => undefined),
-      getTopArtists: async () => ({ cyclic: (() => { const o: Record<string, unknown> = {}; o.self = o; return o; })() }) as never,
+      getTopArtists: async () =>
+        ({
+          cyclic: (() => {
+            const o: Record<string, unknown> = {};
+            o.self = o;
+            return o;
+          })(),
+        }) as never,
       getWorkspaceRecommendations: async () => {
         throw new Error('boom');
       },
@@ -281,7 +348,10 @@ describe('request ids and failures', () => {
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toMatch(/hunter2|db\.internal|Error/);
-    expect(JSON.parse(text)).toEqual({ ok: false, error: { code: 'TALENT_INTERNAL_ERROR', message: 'Internal error', details: { requestId: 'req-1' } } });
+    expect(JSON.parse(text)).toEqual({
+      ok: false,
+      error: { code: 'TALENT_INTERNAL_ERROR', message: 'Internal error', details: { requestId: 'req-1' } },
+    });
     expect(onError).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]![1]).toEqual({ route: 'getTalentPulse', requestId: 'req-1' });
     expect(String(onError.mock.calls[0]![0])).toContain('hunter2');
@@ -321,7 +391,11 @@ describe('rate limiting', () => {
     const hit = (who: string, path = '/api/scenes') => h(new Request(`http://x${path}`), { clientAddress: who });
     const first = await hit('a');
     expect(first.status).toBe(200);
-    expect([first.headers.get('ratelimit-limit'), first.headers.get('ratelimit-remaining'), first.headers.get('ratelimit-reset')]).toEqual(['2', '1', '10']);
+    expect([
+      first.headers.get('ratelimit-limit'),
+      first.headers.get('ratelimit-remaining'),
+      first.headers.get('ratelimit-reset'),
+    ]).toEqual(['2', '1', '10']);
     expect((await hit('a')).status).toBe(200);
     const refused = await hit('a', '/api/talent/pulse');
     expect(refused.status).toBe(429);
@@ -342,11 +416,20 @@ describe('rate limiting', () => {
 describe('operations, for hosts that wire their own routes', () => {
   it('take params and a query record (repeated values as arrays) and return status and envelope', async () => {
     const api = createOperations(radar);
-    expect(await api.getScene({ params: { slug: SCENE } })).toMatchObject({ status: 200, body: { ok: true, data: { slug: SCENE } } });
+    expect(await api.getScene({ params: { slug: SCENE } })).toMatchObject({
+      status: 200,
+      body: { ok: true, data: { slug: SCENE } },
+    });
     expect((await api.listScenes({ query: { limit: 3 } })).body).toMatchObject({ ok: true, data: { limit: 3 } });
     expect((await api.listScenes({ query: { limit: ['1', '2'] } })).status).toBe(400);
-    expect((await api.getScene({ params: { slug: 'Nope!' } })).body).toMatchObject({ ok: false, error: { code: 'SCENES_VALIDATION_ERROR' } });
-    expect((await api.getScene({ params: { slug: 'no-such-scene' } })).body).toEqual({ ok: false, error: { code: 'SCENES_NOT_FOUND', message: 'Scene not found: no-such-scene' } });
+    expect((await api.getScene({ params: { slug: 'Nope!' } })).body).toMatchObject({
+      ok: false,
+      error: { code: 'SCENES_VALIDATION_ERROR' },
+    });
+    expect((await api.getScene({ params: { slug: 'no-such-scene' } })).body).toEqual({
+      ok: false,
+      error: { code: 'SCENES_NOT_FOUND', message: 'Scene not found: no-such-scene' },
+    });
     expect((await api.getScene()).status).toBe(400);
   });
 
@@ -358,8 +441,17 @@ describe('operations, for hosts that wire their own routes', () => {
     spy.mockRestore();
     expect((await h(new Request(`http://x/api/scenes/${SCENE}`))).status).toBe(404);
     // Routes of a missing engine are unknown paths: 404 before any validation, and undocumented.
-    expect((await body(await h(new Request('http://x/api/scenes/invalid-slug-!!!')))).error.code).toBe('ROUTE_NOT_FOUND');
-    const doc = (await (await h(new Request('http://x/api/openapi.json'))).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/talent/artists/{slug}', '/api/talent/pulse', '/api/talent/recommendations', '/api/talent/top']);
+    expect((await body(await h(new Request('http://x/api/scenes/invalid-slug-!!!')))).error.code).toBe(
+      'ROUTE_NOT_FOUND',
+    );
+    const doc = (await (await h(new Request('http://x/api/openapi.json'))).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/talent/artists/{slug}',
+      '/api/talent/pulse',
+      '/api/talent/recommendations',
+      '/api/talent/top',
+    ]);
   });
 });

@@ -10,13 +10,26 @@
  * - CORS is an explicit option: off, a preflight is a 405 and no header is added; on, preflights
  *   get a 204 and answers carry Access-Control-Allow-Origin and Vary: Origin.
  */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type RequestListener,
+  type Server,
+} from 'node:http';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
-import { createFetchHandler, createMemoryRateLimiter, createOperations, isAmbiguousPath, readOnlyApiBackend, type FetchHandler } from 'scene-radar/api';
+import {
+  createFetchHandler,
+  createMemoryRateLimiter,
+  createOperations,
+  isAmbiguousPath,
+  readOnlyApiBackend,
+  type FetchHandler,
+} from 'scene-radar/api';
 import { expressMiddleware, fastifyPlugin, toNodeListener } from 'scene-radar/adapters/node';
 import { closeServer, listen } from '../examples/demo-radar.js';
 import { parseServeArgs, start as startServe, UsageError } from '../scripts/serve.js';
@@ -33,7 +46,8 @@ let handler: FetchHandler;
 let artist: string;
 
 type Body = { ok: boolean; data?: any; error: any };
-const get = (h: FetchHandler, path: string, init?: RequestInit): Promise<Response> => h(new Request(`http://localhost${path}`, init));
+const get = (h: FetchHandler, path: string, init?: RequestInit): Promise<Response> =>
+  h(new Request(`http://localhost${path}`, init));
 const json = async (res: Response): Promise<Body> => (await res.json()) as Body;
 
 beforeAll(async () => {
@@ -63,15 +77,22 @@ async function serve(listener: RequestListener): Promise<string> {
 }
 
 /** One request with `path` sent exactly as written (fetch and `new URL` would resolve `..`). */
-function raw(base: string, path: string, init: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function raw(
+  base: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   const { port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: Number(port), path, method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: Number(port), path, method: init.method ?? 'GET', headers: init.headers ?? {} },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -80,12 +101,42 @@ function raw(base: string, path: string, init: { method?: string; headers?: Reco
 /** The routes that take `skipCache`, and the engine method each one calls. */
 const SKIP_CACHE_ROUTES = () =>
   [
-    { path: '/api/talent/pulse?limit=5&skipCache=true', target: radar.talent.aggregator, method: 'buildGlobalPulse', flag: (args: unknown[]) => (args[0] as { skipCache?: boolean } | undefined)?.skipCache },
-    { path: `/api/talent/artists/${artist}?skipCache=1`, target: radar.talent.aggregator, method: 'buildArtistProfile', flag: (args: unknown[]) => (args[1] as { skipCache?: boolean } | undefined)?.skipCache },
-    { path: '/api/talent/top?category=risk&skipCache=true', target: radar.talent.aggregator, method: 'getTopArtists', flag: (args: unknown[]) => (args[0] as { skipCache?: boolean } | undefined)?.skipCache },
-    { path: `/api/scenes/${SCENE}/pulse?skipCache=true`, target: radar.scenes.pulse, method: 'getScenePulse', flag: (args: unknown[]) => args[1] as boolean },
-    { path: '/api/scene-pulse?limit=3&skipCache=true', target: radar.scenes.pulse, method: 'getGlobalPulse', flag: (args: unknown[]) => (args[0] as { skipCache?: boolean } | undefined)?.skipCache },
-    { path: `/api/scene-pulse/${REGION}?skipCache=1`, target: radar.scenes.pulse, method: 'getRegionalPulse', flag: (args: unknown[]) => (args[1] as { skipCache?: boolean } | undefined)?.skipCache },
+    {
+      path: '/api/talent/pulse?limit=5&skipCache=true',
+      target: radar.talent.aggregator,
+      method: 'buildGlobalPulse',
+      flag: (args: unknown[]) => (args[0] as { skipCache?: boolean } | undefined)?.skipCache,
+    },
+    {
+      path: `/api/talent/artists/${artist}?skipCache=1`,
+      target: radar.talent.aggregator,
+      method: 'buildArtistProfile',
+      flag: (args: unknown[]) => (args[1] as { skipCache?: boolean } | undefined)?.skipCache,
+    },
+    {
+      path: '/api/talent/top?category=risk&skipCache=true',
+      target: radar.talent.aggregator,
+      method: 'getTopArtists',
+      flag: (args: unknown[]) => (args[0] as { skipCache?: boolean } | undefined)?.skipCache,
+    },
+    {
+      path: `/api/scenes/${SCENE}/pulse?skipCache=true`,
+      target: radar.scenes.pulse,
+      method: 'getScenePulse',
+      flag: (args: unknown[]) => args[1] as boolean,
+    },
+    {
+      path: '/api/scene-pulse?limit=3&skipCache=true',
+      target: radar.scenes.pulse,
+      method: 'getGlobalPulse',
+      flag: (args: unknown[]) => (args[0] as { skipCache?: boolean } | undefined)?.skipCache,
+    },
+    {
+      path: `/api/scene-pulse/${REGION}?skipCache=1`,
+      target: radar.scenes.pulse,
+      method: 'getRegionalPulse',
+      flag: (args: unknown[]) => (args[1] as { skipCache?: boolean } | undefined)?.skipCache,
+    },
   ] as const;
 
 /** What skipCache each route passed to its engine when called through `h`. */
@@ -105,8 +156,22 @@ async function skipCacheSeen(h: FetchHandler, init?: RequestInit): Promise<Recor
   return seen;
 }
 
-const ALL_FALSE = { buildGlobalPulse: false, buildArtistProfile: false, getTopArtists: false, getScenePulse: false, getGlobalPulse: false, getRegionalPulse: false };
-const ALL_TRUE = { buildGlobalPulse: true, buildArtistProfile: true, getTopArtists: true, getScenePulse: true, getGlobalPulse: true, getRegionalPulse: true };
+const ALL_FALSE = {
+  buildGlobalPulse: false,
+  buildArtistProfile: false,
+  getTopArtists: false,
+  getScenePulse: false,
+  getGlobalPulse: false,
+  getRegionalPulse: false,
+};
+const ALL_TRUE = {
+  buildGlobalPulse: true,
+  buildArtistProfile: true,
+  getTopArtists: true,
+  getScenePulse: true,
+  getGlobalPulse: true,
+  getRegionalPulse: true,
+};
 
 describe('skipCache is off for callers the host has not allowed', () => {
   it('by default, skipCache=true on every route that takes it is ignored: a 200, and the engines are asked with the cache', async () => {
@@ -127,11 +192,24 @@ describe('skipCache is off for callers the host has not allowed', () => {
 
   it('allowSkipCache: true passes it through; a hook decides per request, is asked only when a bypass is asked for, and sees the route', async () => {
     expect(await skipCacheSeen(createFetchHandler(radar, { allowSkipCache: true }))).toEqual(ALL_TRUE);
-    const hook = vi.fn((request: Request, _context: unknown, _route: string) => request.headers.get('x-operator-key') === 'let-me');
+    const hook = vi.fn(
+      (request: Request, _context: unknown, _route: string) => request.headers.get('x-operator-key') === 'let-me',
+    );
     const gated = createFetchHandler(radar, { allowSkipCache: hook });
     expect(await skipCacheSeen(gated)).toEqual(ALL_FALSE);
     expect(await skipCacheSeen(gated, { headers: { 'x-operator-key': 'let-me' } })).toEqual(ALL_TRUE);
-    expect(hook.mock.calls.map((c) => c[2]).sort()).toEqual([...Array(2)].flatMap(() => ['getArtistProfile', 'getGlobalScenePulse', 'getRegionalScenePulse', 'getScenePulse', 'getTalentPulse', 'getTopArtists']).sort());
+    expect(hook.mock.calls.map((c) => c[2]).sort()).toEqual(
+      [...Array(2)]
+        .flatMap(() => [
+          'getArtistProfile',
+          'getGlobalScenePulse',
+          'getRegionalScenePulse',
+          'getScenePulse',
+          'getTalentPulse',
+          'getTopArtists',
+        ])
+        .sort(),
+    );
     hook.mockClear();
     expect((await get(gated, '/api/talent/pulse?skipCache=false')).status).toBe(200);
     expect((await get(gated, '/api/talent/pulse')).status).toBe(200);
@@ -140,7 +218,12 @@ describe('skipCache is off for callers the host has not allowed', () => {
 
   it('a hook that throws or rejects refuses the bypass (still a 200) and its cause goes to onError', async () => {
     const onError = vi.fn();
-    for (const allowSkipCache of [() => { throw new Error('auth down'); }, async () => Promise.reject(new Error('auth down'))]) {
+    for (const allowSkipCache of [
+      () => {
+        throw new Error('auth down');
+      },
+      async () => Promise.reject(new Error('auth down')),
+    ]) {
       onError.mockClear();
       const spy = vi.spyOn(radar.talent.aggregator, 'buildGlobalPulse');
       const h = createFetchHandler(radar, { allowSkipCache, onError });
@@ -167,7 +250,9 @@ describe('skipCache is off for callers the host has not allowed', () => {
       expect(spy.mock.calls.at(-1)![0]).toMatchObject({ skipCache: false });
       await createOperations(radar, { allowSkipCache: true }).getTalentPulse({ query: { skipCache: true } });
       expect(spy.mock.calls.at(-1)![0]).toMatchObject({ skipCache: true });
-      const hook = vi.fn((input: { requestId?: string }, route: string) => input.requestId === 'operator' && route === 'getTalentPulse');
+      const hook = vi.fn(
+        (input: { requestId?: string }, route: string) => input.requestId === 'operator' && route === 'getTalentPulse',
+      );
       const gated = createOperations(radar, { allowSkipCache: hook });
       await gated.getTalentPulse({ query: { skipCache: '1' }, requestId: 'anyone' });
       expect(spy.mock.calls.at(-1)![0]).toMatchObject({ skipCache: false });
@@ -179,7 +264,9 @@ describe('skipCache is off for callers the host has not allowed', () => {
   });
 
   it('the read-only views ignore it even when the handler allows it', async () => {
-    const h = createFetchHandler(readOnlyApiBackend(radar.readOnly, radar.config, radar.scenes), { allowSkipCache: true });
+    const h = createFetchHandler(readOnlyApiBackend(radar.readOnly, radar.config, radar.scenes), {
+      allowSkipCache: true,
+    });
     expect(await skipCacheSeen(h)).toEqual(ALL_FALSE);
   });
 });
@@ -226,15 +313,25 @@ describe('npm run serve has a default rate limit', () => {
   });
 
   it('takes --rate-limit and --rate-window, else SCENE_RADAR_RATE_LIMIT and SCENE_RADAR_RATE_WINDOW, and refuses bad values', () => {
-    expect(parseServeArgs(['--rate-limit', '10', '--rate-window', '5'], {})).toMatchObject({ rateLimit: 10, rateWindowSeconds: 5 });
-    expect(parseServeArgs([], { SCENE_RADAR_RATE_LIMIT: '0', SCENE_RADAR_RATE_WINDOW: '120' })).toMatchObject({ rateLimit: 0, rateWindowSeconds: 120 });
+    expect(parseServeArgs(['--rate-limit', '10', '--rate-window', '5'], {})).toMatchObject({
+      rateLimit: 10,
+      rateWindowSeconds: 5,
+    });
+    expect(parseServeArgs([], { SCENE_RADAR_RATE_LIMIT: '0', SCENE_RADAR_RATE_WINDOW: '120' })).toMatchObject({
+      rateLimit: 0,
+      rateWindowSeconds: 120,
+    });
     expect(parseServeArgs(['--rate-limit', '7'], { SCENE_RADAR_RATE_LIMIT: '0' })).toMatchObject({ rateLimit: 7 });
     const none = parseServeArgs([], {});
     expect(none.rateLimit).toBeUndefined();
     expect(none.rateWindowSeconds).toBeUndefined();
     expect(() => parseServeArgs(['--rate-limit', '-1'], {})).toThrow(UsageError);
-    expect(() => parseServeArgs(['--rate-window', '0'], {})).toThrow(/--rate-window must be an integer from 1 to 86400/);
-    expect(() => parseServeArgs([], { SCENE_RADAR_RATE_LIMIT: 'lots' })).toThrow(/SCENE_RADAR_RATE_LIMIT must be an integer from 0 to 1000000/);
+    expect(() => parseServeArgs(['--rate-window', '0'], {})).toThrow(
+      /--rate-window must be an integer from 1 to 86400/,
+    );
+    expect(() => parseServeArgs([], { SCENE_RADAR_RATE_LIMIT: 'lots' })).toThrow(
+      /SCENE_RADAR_RATE_LIMIT must be an integer from 0 to 1000000/,
+    );
   });
 });
 
@@ -250,12 +347,29 @@ const DOT_PATHS = [
   '/api/../api/talent/pulse',
   `/api/scenes/${SCENE}/pulse/../trends`,
 ];
-const SLASH_PATHS = ['/api/scenes/a%2Fb', '/api/scenes/a%2fb/pulse', '/api/talent%2Fpulse', '/api/talent/artists/x%2F..%2F..%2Fpulse'];
+const SLASH_PATHS = [
+  '/api/scenes/a%2Fb',
+  '/api/scenes/a%2fb/pulse',
+  '/api/talent%2Fpulse',
+  '/api/talent/artists/x%2F..%2F..%2Fpulse',
+];
 
 describe('dot segments and encoded slashes are a 404, never resolved', () => {
   it('isAmbiguousPath names them and leaves ordinary paths, queries and dots inside a segment alone', () => {
-    for (const p of [...DOT_PATHS, ...SLASH_PATHS, 'http://h/api/x/../y', '/api/x/.\t./y', '/api/%2E%2e']) expect(isAmbiguousPath(p), p).toBe(true);
-    for (const p of ['/api/talent/pulse', '/api/openapi.json', '/api/scenes/a.b', '/api/scenes/...', '/api/scenes/%2e%2e%2e', '/api/x?y=../..', '/api/x#/../..', '/api/scenes/a%252Fb', '']) expect(isAmbiguousPath(p), p).toBe(false);
+    for (const p of [...DOT_PATHS, ...SLASH_PATHS, 'http://h/api/x/../y', '/api/x/.\t./y', '/api/%2E%2e'])
+      expect(isAmbiguousPath(p), p).toBe(true);
+    for (const p of [
+      '/api/talent/pulse',
+      '/api/openapi.json',
+      '/api/scenes/a.b',
+      '/api/scenes/...',
+      '/api/scenes/%2e%2e%2e',
+      '/api/x?y=../..',
+      '/api/x#/../..',
+      '/api/scenes/a%252Fb',
+      '',
+    ])
+      expect(isAmbiguousPath(p), p).toBe(false);
   });
 
   it('through node:http (toNodeListener), /api/scenes/x/../../talent/pulse and every variant is a 404 ROUTE_NOT_FOUND', async () => {
@@ -300,29 +414,40 @@ describe('dot segments and encoded slashes are a 404, never resolved', () => {
       expect((await json(res)).error.code).toBe('ROUTE_NOT_FOUND');
     }
     // A Request's URL is resolved already; the glue passes what the client sent.
-    const res = await handler(new Request('http://localhost/api/talent/pulse'), { rawUrl: '/api/scenes/x/../../talent/pulse' });
+    const res = await handler(new Request('http://localhost/api/talent/pulse'), {
+      rawUrl: '/api/scenes/x/../../talent/pulse',
+    });
     expect(res.status).toBe(404);
     expect((await get(handler, '/api/openapi.json')).status).toBe(200);
   });
 });
 
 describe('one rule for + and %2B in query numbers: plain digits only', () => {
-  it.each([['limit=%2B5'], ['limit=+5'], ['limit=-5'], ['limit=%2D5'], ['offset=-0'], ['offset=%2B0']])('%s is a 400 naming the parameter', async (query) => {
-    const res = await get(handler, `/api/scenes?${query}`);
-    expect(res.status).toBe(400);
-    const b = await json(res);
-    expect(b.error.code).toBe('SCENES_VALIDATION_ERROR');
-    expect(b.error.details.map((d: { path: string[] }) => d.path[0])).toEqual([query.split('=')[0]]);
-  });
+  it.each([['limit=%2B5'], ['limit=+5'], ['limit=-5'], ['limit=%2D5'], ['offset=-0'], ['offset=%2B0']])(
+    '%s is a 400 naming the parameter',
+    async (query) => {
+      const res = await get(handler, `/api/scenes?${query}`);
+      expect(res.status).toBe(400);
+      const b = await json(res);
+      expect(b.error.code).toBe('SCENES_VALIDATION_ERROR');
+      expect(b.error.details.map((d: { path: string[] }) => d.path[0])).toEqual([query.split('=')[0]]);
+    },
+  );
 
   it('plain digits (leading zeros too) still parse', async () => {
-    expect((await json(await get(handler, '/api/scenes?limit=05&offset=0'))).data).toMatchObject({ limit: 5, offset: 0 });
+    expect((await json(await get(handler, '/api/scenes?limit=05&offset=0'))).data).toMatchObject({
+      limit: 5,
+      offset: 0,
+    });
   });
 });
 
 describe('CORS is an explicit option', () => {
   const preflight = (origin: string, path = '/api/talent/pulse', extra: Record<string, string> = {}): Request =>
-    new Request(`http://localhost${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', ...extra } });
+    new Request(`http://localhost${path}`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', ...extra },
+    });
 
   it('off by default: a preflight is the usual 405 and no CORS header is added', async () => {
     const res = await handler(preflight('https://app.example.com'));
@@ -333,11 +458,21 @@ describe('CORS is an explicit option', () => {
   });
 
   it('with a list of origins: preflight 204 with the Allow-* headers; answers carry the origin, Vary: Origin and the exposed headers', async () => {
-    const h = createFetchHandler(radar, { cors: { origin: ['https://app.example.com/', 'http://localhost:5173'], maxAge: 3600 } });
-    const pre = await h(preflight('https://app.example.com', '/api/talent/pulse', { 'access-control-request-headers': 'x-request-id, authorization' }));
+    const h = createFetchHandler(radar, {
+      cors: { origin: ['https://app.example.com/', 'http://localhost:5173'], maxAge: 3600 },
+    });
+    const pre = await h(
+      preflight('https://app.example.com', '/api/talent/pulse', {
+        'access-control-request-headers': 'x-request-id, authorization',
+      }),
+    );
     expect(pre.status).toBe(204);
     expect(await pre.text()).toBe('');
-    expect(Object.fromEntries([...(pre.headers as unknown as Iterable<[string, string]>)].filter(([k]) => k.startsWith('access-control-')))).toEqual({
+    expect(
+      Object.fromEntries(
+        [...(pre.headers as unknown as Iterable<[string, string]>)].filter(([k]) => k.startsWith('access-control-')),
+      ),
+    ).toEqual({
       'access-control-allow-origin': 'https://app.example.com',
       'access-control-allow-methods': 'GET, HEAD',
       'access-control-allow-headers': 'x-request-id, authorization',
@@ -369,8 +504,12 @@ describe('CORS is an explicit option', () => {
     const res = await get(any, '/api/openapi.json', { headers: { origin: 'https://whoever.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('vary')).toBeNull();
-    const byFn = createFetchHandler(radar, { cors: { origin: (o) => o.endsWith('.example.com'), allowHeaders: ['x-request-id'], credentials: true } });
-    const pre = await byFn(preflight('https://a.example.com', '/api/openapi.json', { 'access-control-request-headers': 'x-anything' }));
+    const byFn = createFetchHandler(radar, {
+      cors: { origin: (o) => o.endsWith('.example.com'), allowHeaders: ['x-request-id'], credentials: true },
+    });
+    const pre = await byFn(
+      preflight('https://a.example.com', '/api/openapi.json', { 'access-control-request-headers': 'x-anything' }),
+    );
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-headers')).toBe('x-request-id');
     expect(pre.headers.get('access-control-allow-credentials')).toBe('true');
@@ -379,10 +518,16 @@ describe('CORS is an explicit option', () => {
   });
 
   it('preflights are not counted by the rate limiter, and a 429 still carries the CORS headers', async () => {
-    const h = createFetchHandler(radar, { cors: { origin: ['https://app.example.com'] }, rateLimit: { limiter: createMemoryRateLimiter({ limit: 1 }) } });
-    for (let i = 0; i < 3; i++) expect((await h(preflight('https://app.example.com'), { clientAddress: 'c' })).status).toBe(204);
+    const h = createFetchHandler(radar, {
+      cors: { origin: ['https://app.example.com'] },
+      rateLimit: { limiter: createMemoryRateLimiter({ limit: 1 }) },
+    });
+    for (let i = 0; i < 3; i++)
+      expect((await h(preflight('https://app.example.com'), { clientAddress: 'c' })).status).toBe(204);
     const headers = { origin: 'https://app.example.com' };
-    expect((await h(new Request('http://localhost/api/scenes?limit=1', { headers }), { clientAddress: 'c' })).status).toBe(200);
+    expect(
+      (await h(new Request('http://localhost/api/scenes?limit=1', { headers }), { clientAddress: 'c' })).status,
+    ).toBe(200);
     const limited = await h(new Request('http://localhost/api/scenes?limit=1', { headers }), { clientAddress: 'c' });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
@@ -395,8 +540,13 @@ describe('CORS is an explicit option', () => {
   });
 
   it('through node:http a browser preflight gets its 204', async () => {
-    const base = await serve(toNodeListener(createFetchHandler(radar, { cors: { origin: ['https://app.example.com'] } })));
-    const res = await raw(base, '/api/talent/pulse', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } });
+    const base = await serve(
+      toNodeListener(createFetchHandler(radar, { cors: { origin: ['https://app.example.com'] } })),
+    );
+    const res = await raw(base, '/api/talent/pulse', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('https://app.example.com');
   });

@@ -54,13 +54,25 @@ interface Envelope {
   readonly error: null | { readonly code: string; readonly message: string; readonly details?: unknown };
 }
 
-async function call(base: string, path: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Envelope }> {
+async function call(
+  base: string,
+  path: string,
+  init?: RequestInit,
+): Promise<{ status: number; headers: Headers; body: Envelope }> {
   const res = await fetch(`${base}${path}`, init);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   return { status: res.status, headers: res.headers, body: (await res.json()) as Envelope };
 }
 
-const PULSE_FIELDS = ['artist_slug', 'momentum', 'breakout_score', 'risk_score', 'scene_slug', 'microgenres', 'updated_at'] as const;
+const PULSE_FIELDS = [
+  'artist_slug',
+  'momentum',
+  'breakout_score',
+  'risk_score',
+  'scene_slug',
+  'microgenres',
+  'updated_at',
+] as const;
 
 describe.each(HOSTS)('$name', (host) => {
   let running: RunningExample;
@@ -77,7 +89,9 @@ describe.each(HOSTS)('$name', (host) => {
   });
 
   it('GET /api/talent/pulse?limit=20: 200, the seed pulse shape, and the request id echoed', async () => {
-    const { status, headers, body } = await call(base, '/api/talent/pulse?limit=20', { headers: { 'x-request-id': 'hosts-test-42' } });
+    const { status, headers, body } = await call(base, '/api/talent/pulse?limit=20', {
+      headers: { 'x-request-id': 'hosts-test-42' },
+    });
     expect(status).toBe(200);
     expect(headers.get('x-request-id')).toBe('hosts-test-42');
     expect(body.ok).toBe(true);
@@ -98,7 +112,11 @@ describe.each(HOSTS)('$name', (host) => {
       expect(Number.isNaN(Date.parse(String(artist.updated_at)))).toBe(false);
     }
     expect(typeof (data.summary as { totalArtistsTracked: unknown }).totalArtistsTracked).toBe('number');
-    const anyone = [...rising, ...(data.topBreakoutCandidates as Record<string, unknown>[]), ...(data.artistsAtRisk as Record<string, unknown>[])][0];
+    const anyone = [
+      ...rising,
+      ...(data.topBreakoutCandidates as Record<string, unknown>[]),
+      ...(data.artistsAtRisk as Record<string, unknown>[]),
+    ][0];
     expect(anyone, 'the demo world has at least one listed artist').toBeDefined();
     artistSlug = String(anyone!.artist_slug);
   });
@@ -109,7 +127,8 @@ describe.each(HOSTS)('$name', (host) => {
     expect(headers.get('x-request-id')).toMatch(/^[A-Za-z0-9._-]{1,128}$/);
     expect(body.ok).toBe(true);
     const data = body.data!;
-    for (const key of ['artist', 'opportunities', 'risks', 'similarArtists', 'trajectory']) expect(data).toHaveProperty(key);
+    for (const key of ['artist', 'opportunities', 'risks', 'similarArtists', 'trajectory'])
+      expect(data).toHaveProperty(key);
     expect((data.artist as { artist_slug: string }).artist_slug).toBe(artistSlug);
     expect(ArtistProfileResponseSchema.safeParse(data).success).toBe(true);
   });
@@ -125,18 +144,27 @@ describe.each(HOSTS)('$name', (host) => {
   it('GET /api/talent/artists/unknown-artist: 404 TALENT_ARTIST_NOT_FOUND', async () => {
     const { status, body } = await call(base, '/api/talent/artists/unknown-artist');
     expect(status).toBe(404);
-    expect(body).toEqual({ ok: false, error: { code: 'TALENT_ARTIST_NOT_FOUND', message: 'Artist not found: unknown-artist' } });
+    expect(body).toEqual({
+      ok: false,
+      error: { code: 'TALENT_ARTIST_NOT_FOUND', message: 'Artist not found: unknown-artist' },
+    });
   });
 
   it('POST (even with a broken JSON body): 405 METHOD_NOT_ALLOWED with Allow: GET, HEAD', async () => {
-    const { status, headers, body } = await call(base, '/api/talent/pulse', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"not json' });
+    const { status, headers, body } = await call(base, '/api/talent/pulse', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"not json',
+    });
     expect(status).toBe(405);
     expect(headers.get('allow')).toBe('GET, HEAD');
     expect(body).toMatchObject({ ok: false, error: { code: 'METHOD_NOT_ALLOWED' } });
   });
 
   it('an unknown path under /api: 404 ROUTE_NOT_FOUND envelope with a request id', async () => {
-    const { status, headers, body } = await call(base, '/api/no-such-route', { headers: { 'x-request-id': 'unknown-path-1' } });
+    const { status, headers, body } = await call(base, '/api/no-such-route', {
+      headers: { 'x-request-id': 'unknown-path-1' },
+    });
     expect(status).toBe(404);
     expect(headers.get('x-request-id')).toBe('unknown-path-1');
     expect(body).toMatchObject({ ok: false, error: { code: 'ROUTE_NOT_FOUND' } });
@@ -144,7 +172,7 @@ describe.each(HOSTS)('$name', (host) => {
 });
 
 describe('host-specific behaviour', () => {
-  it('express, fastify and hono keep the app\'s own routes: / is the host page, not the API', async () => {
+  it("express, fastify and hono keep the app's own routes: / is the host page, not the API", async () => {
     for (const start of [startExpress, startFastify, startHono]) {
       const running = await start({ radar });
       try {
@@ -196,7 +224,13 @@ describe('host-specific behaviour', () => {
         },
       ]),
     ) as unknown as ReadOnlyTalentRadar;
-    expect(Object.keys(facade).sort()).toEqual(['getArtistProfile', 'getArtistScores', 'getGlobalPulse', 'getTopArtists', 'getWorkspaceRecommendations']);
+    expect(Object.keys(facade).sort()).toEqual([
+      'getArtistProfile',
+      'getArtistScores',
+      'getGlobalPulse',
+      'getTopArtists',
+      'getWorkspaceRecommendations',
+    ]);
     const server = createServer(toNodeListener(createArRadarHandler(recording, radar.config)));
     const url = await listen(server, 0, '127.0.0.1');
     try {
@@ -213,7 +247,14 @@ describe('host-specific behaviour', () => {
   it('ar-radar-readonly reads scenes through readOnlyScenes: skipCache never reaches the Scenes Engine', async () => {
     const seen: unknown[][] = [];
     const pulse = radar.scenes.pulse;
-    const scenes = { ...pick(radar.scenes), pulse: { getScenePulse: (...a: unknown[]) => (seen.push(a), pulse.getScenePulse(a[0] as string, a[1] as boolean)), getRegionalPulse: pulse.getRegionalPulse.bind(pulse), getGlobalPulse: pulse.getGlobalPulse.bind(pulse) } };
+    const scenes = {
+      ...pick(radar.scenes),
+      pulse: {
+        getScenePulse: (...a: unknown[]) => (seen.push(a), pulse.getScenePulse(a[0] as string, a[1] as boolean)),
+        getRegionalPulse: pulse.getRegionalPulse.bind(pulse),
+        getGlobalPulse: pulse.getGlobalPulse.bind(pulse),
+      },
+    };
     const server = createServer(toNodeListener(createArRadarHandler(radar.readOnly, radar.config, scenes as never)));
     const url = await listen(server, 0, '127.0.0.1');
     try {
@@ -242,7 +283,12 @@ describe('host-specific behaviour', () => {
       await running.close();
     }
     expect(parseServeArgs([])).toEqual({ port: 8787, host: '127.0.0.1', artists: 300, help: false });
-    expect(parseServeArgs(['--port', '0', '--host', '::1', '--artists', '40'])).toEqual({ port: 0, host: '::1', artists: 40, help: false });
+    expect(parseServeArgs(['--port', '0', '--host', '::1', '--artists', '40'])).toEqual({
+      port: 0,
+      host: '::1',
+      artists: 40,
+      help: false,
+    });
     expect(() => parseServeArgs(['--port', '70000'])).toThrow(UsageError);
     expect(() => parseServeArgs(['--port', 'abc'])).toThrow(/--port must be an integer from 0 to 65535, got "abc"/);
     expect(() => parseServeArgs(['--artists', '0'])).toThrow(/--artists must be an integer from 1 to 100000/);

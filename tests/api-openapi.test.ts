@@ -14,7 +14,20 @@ import { createFetchHandler, createOpenApiDocument, ROUTES, type FetchHandler } 
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 120, end: '2026-11-24' });
-const doc = createOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string; required: boolean }[]; responses: Record<string, unknown> }>> };
+const doc = createOpenApiDocument() as {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        parameters: { name: string; in: string; required: boolean }[];
+        responses: Record<string, unknown>;
+      }
+    >
+  >;
+};
 
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1 by a real validator, with every $ref resolving', async () => {
@@ -33,7 +46,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('lists exactly the routes of the router, with the same operation ids', () => {
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+    );
     const routed = ROUTES.map((r) => `${r.method} /api${r.path} ${r.id}`);
     expect(documented.sort()).toEqual(routed.sort());
   });
@@ -41,7 +56,10 @@ describe('the OpenAPI document', () => {
   it('documents exactly the path and query parameters of each route schema', () => {
     for (const route of ROUTES) {
       const op = doc.paths[`/api${route.path}`]!.get!;
-      const expected = [...Object.keys(route.params?.shape ?? {}).map((n) => `path:${n}`), ...Object.keys(route.query.shape).map((n) => `query:${n}`)];
+      const expected = [
+        ...Object.keys(route.params?.shape ?? {}).map((n) => `path:${n}`),
+        ...Object.keys(route.query.shape).map((n) => `query:${n}`),
+      ];
       expect(op.parameters.map((p) => `${p.in}:${p.name}`).sort(), route.id).toEqual(expected.sort());
       const templated = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => `path:${m[1]}`);
       expect(templated.sort()).toEqual(expected.filter((e) => e.startsWith('path:')).sort());
@@ -49,7 +67,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('docs/openapi.json is what the code generates (run `npm run openapi` after changing a schema)', () => {
-    expect(JSON.parse(readFileSync(new URL('../docs/openapi.json', import.meta.url), 'utf8'))).toEqual(JSON.parse(JSON.stringify(doc)));
+    expect(JSON.parse(readFileSync(new URL('../docs/openapi.json', import.meta.url), 'utf8'))).toEqual(
+      JSON.parse(JSON.stringify(doc)),
+    );
   });
 });
 
@@ -77,7 +97,12 @@ describe('live responses against the document', () => {
     const scene = scenes.items[0]!;
     const workspace = world.workspaces[0]!.id;
     for (const route of ROUTES) {
-      const path = route.path.replace('{slug}', route.id === 'getArtistProfile' ? artist : route.id === 'getMicrogenre' ? scene.microgenres[0]! : scene.slug).replace('{region}', scene.region);
+      const path = route.path
+        .replace(
+          '{slug}',
+          route.id === 'getArtistProfile' ? artist : route.id === 'getMicrogenre' ? scene.microgenres[0]! : scene.slug,
+        )
+        .replace('{region}', scene.region);
       const query = route.id === 'getWorkspaceRecommendations' ? `?workspaceId=${workspace}` : '';
       for (const [url, expected] of [
         [`/api${path}${query}`, null],
@@ -86,7 +111,9 @@ describe('live responses against the document', () => {
         const res = await handler(new Request(`http://x${url}`));
         const status = String(res.status);
         if (expected) expect(status, url).toBe(expected);
-        const validate = ajv.getSchema(pointer(`/api${route.path}`, status)) ?? ajv.compile({ $ref: pointer(`/api${route.path}`, status) });
+        const validate =
+          ajv.getSchema(pointer(`/api${route.path}`, status)) ??
+          ajv.compile({ $ref: pointer(`/api${route.path}`, status) });
         const body = await res.json();
         expect(validate(body) ? [] : validate.errors?.slice(0, 3), `${url} -> ${status}`).toEqual([]);
       }

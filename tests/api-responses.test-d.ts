@@ -39,7 +39,12 @@ import type {
 import type * as R from '../src/api/responses.js';
 
 /** Readonly all the way down (arrays become `ReadonlyArray`), distributing over unions. */
-type DeepReadonly<T> = T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> =
+  T extends ReadonlyArray<infer U>
+    ? ReadonlyArray<DeepReadonly<U>>
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
 
 type Out<S extends z.ZodType> = z.output<S>;
 type Returned<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
@@ -52,10 +57,16 @@ describe('response schemas infer the engines types', () => {
     expectTypeOf<Out<typeof R.ScenePageResponseSchema>>().toExtend<Returned<ScenesEngine['listScenes']>>();
     expectTypeOf<DeepReadonly<Out<typeof R.MicrogenreResponseSchema>>>().toEqualTypeOf<DeepReadonly<MicrogenreRow>>();
     expectTypeOf<Out<typeof R.MicrogenreResponseSchema>>().toExtend<Returned<ScenesEngine['getMicrogenre']>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.MicrogenrePageResponseSchema>>>().toEqualTypeOf<DeepReadonly<Page<MicrogenreRow>>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.MicrogenrePageResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<Page<MicrogenreRow>>
+    >();
     expectTypeOf<Out<typeof R.MicrogenrePageResponseSchema>>().toExtend<Returned<ScenesEngine['listMicrogenres']>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.SceneMembershipItemSchema>>>().toEqualTypeOf<DeepReadonly<SceneMembershipRow>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.MembershipPageResponseSchema>>>().toEqualTypeOf<DeepReadonly<Page<SceneMembershipRow>>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.SceneMembershipItemSchema>>>().toEqualTypeOf<
+      DeepReadonly<SceneMembershipRow>
+    >();
+    expectTypeOf<DeepReadonly<Out<typeof R.MembershipPageResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<Page<SceneMembershipRow>>
+    >();
     expectTypeOf<Out<typeof R.MembershipPageResponseSchema>>().toExtend<Returned<ScenesEngine['listMemberships']>>();
   });
 
@@ -65,11 +76,17 @@ describe('response schemas infer the engines types', () => {
     expectTypeOf<Out<typeof R.ScenePulseResponseSchema>>().toExtend<Pulse>();
     expectTypeOf<DeepReadonly<Out<typeof R.ExplanationItemSchema>>>().toEqualTypeOf<DeepReadonly<ExplanationItem>>();
     expectTypeOf<DeepReadonly<Out<typeof R.SceneBatchItemSchema>>>().toEqualTypeOf<DeepReadonly<SceneBatchItem>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.SceneBatchResponseSchema>>>().toEqualTypeOf<DeepReadonly<Returned<ScenePulse['batchProcessScenes']>>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.SceneBatchResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<Returned<ScenePulse['batchProcessScenes']>>
+    >();
     expectTypeOf<Out<typeof R.SceneBatchResponseSchema>>().toExtend<Returned<ScenePulse['batchProcessScenes']>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.GlobalScenePulseResponseSchema>>>().toEqualTypeOf<DeepReadonly<GlobalScenePulse>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.GlobalScenePulseResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<GlobalScenePulse>
+    >();
     expectTypeOf<Out<typeof R.GlobalScenePulseResponseSchema>>().toExtend<Returned<ScenePulse['getGlobalPulse']>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.RegionalScenePulseResponseSchema>>>().toEqualTypeOf<DeepReadonly<RegionalScenePulse>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.RegionalScenePulseResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<RegionalScenePulse>
+    >();
     expectTypeOf<Out<typeof R.RegionalScenePulseResponseSchema>>().toExtend<Returned<ScenePulse['getRegionalPulse']>>();
   });
 
@@ -78,12 +95,20 @@ describe('response schemas infer the engines types', () => {
     expectTypeOf<DeepReadonly<Out<typeof R.SceneTrendsResponseSchema>>>().toEqualTypeOf<DeepReadonly<SceneTrends>>();
     expectTypeOf<Out<typeof R.SceneTrendsResponseSchema>>().toExtend<Returned<ScenesEngine['getSceneTrends']>>();
     expectTypeOf<DeepReadonly<Out<typeof R.RelatedSceneSchema>>>().toEqualTypeOf<DeepReadonly<RelatedScene>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.RelatedScenesResponseSchema>>>().toEqualTypeOf<DeepReadonly<RelatedScene[]>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.RelatedScenesResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<RelatedScene[]>
+    >();
     expectTypeOf<Out<typeof R.RelatedScenesResponseSchema>>().toExtend<Returned<ScenesEngine['getRelatedScenes']>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.SceneRecommendationSchema>>>().toEqualTypeOf<DeepReadonly<SceneRecommendation>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.SceneRecommendationsResponseSchema>>>().toEqualTypeOf<DeepReadonly<SceneRecommendations>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.SceneRecommendationSchema>>>().toEqualTypeOf<
+      DeepReadonly<SceneRecommendation>
+    >();
+    expectTypeOf<DeepReadonly<Out<typeof R.SceneRecommendationsResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<SceneRecommendations>
+    >();
     // SceneRecommendations has mutable fields: here the types are equal without normalising.
-    expectTypeOf<Out<typeof R.SceneRecommendationsResponseSchema>>().toEqualTypeOf<Returned<ScenesEngine['recommendScenes']>>();
+    expectTypeOf<Out<typeof R.SceneRecommendationsResponseSchema>>().toEqualTypeOf<
+      Returned<ScenesEngine['recommendScenes']>
+    >();
   });
 
   it('Talent Radar', () => {
@@ -93,17 +118,31 @@ describe('response schemas infer the engines types', () => {
     expectTypeOf<DeepReadonly<Out<typeof R.GlobalPulseResponseSchema>>>().toEqualTypeOf<DeepReadonly<GlobalPulse>>();
     expectTypeOf<Out<typeof R.GlobalPulseResponseSchema>>().toExtend<Returned<RadarAggregator['buildGlobalPulse']>>();
     expectTypeOf<DeepReadonly<Out<typeof R.TalentArtistSchema>>>().toEqualTypeOf<DeepReadonly<TalentArtistRow>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.ArtistMetadataSchema>>>().toEqualTypeOf<DeepReadonly<TalentArtistRow['metadata']>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.ArtistMetadataSchema>>>().toEqualTypeOf<
+      DeepReadonly<TalentArtistRow['metadata']>
+    >();
     expectTypeOf<DeepReadonly<Out<typeof R.ProfileItemSchema>>>().toEqualTypeOf<DeepReadonly<ProfileItem>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.SignalContributionSchema>>>().toEqualTypeOf<DeepReadonly<SignalContribution>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.SignalContributionSchema>>>().toEqualTypeOf<
+      DeepReadonly<SignalContribution>
+    >();
     expectTypeOf<DeepReadonly<Out<typeof R.ScoreExplanationSchema>>>().toEqualTypeOf<DeepReadonly<ScoreExplanation>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.ArtistProfileResponseSchema>>>().toEqualTypeOf<DeepReadonly<ArtistProfile>>();
-    expectTypeOf<Out<typeof R.ArtistProfileResponseSchema>>().toExtend<Returned<RadarAggregator['buildArtistProfile']>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.ArtistProfileResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<ArtistProfile>
+    >();
+    expectTypeOf<Out<typeof R.ArtistProfileResponseSchema>>().toExtend<
+      Returned<RadarAggregator['buildArtistProfile']>
+    >();
     expectTypeOf<DeepReadonly<Out<typeof R.TopArtistsResponseSchema>>>().toEqualTypeOf<DeepReadonly<TopArtists>>();
     expectTypeOf<Out<typeof R.TopArtistsResponseSchema>>().toExtend<Returned<RadarAggregator['getTopArtists']>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.WorkspaceRecommendationSchema>>>().toEqualTypeOf<DeepReadonly<WorkspaceRecommendation>>();
-    expectTypeOf<DeepReadonly<Out<typeof R.WorkspaceRecommendationsResponseSchema>>>().toEqualTypeOf<DeepReadonly<WorkspaceRecommendations>>();
-    expectTypeOf<Out<typeof R.WorkspaceRecommendationsResponseSchema>>().toExtend<Returned<RadarAggregator['getWorkspaceRecommendations']>>();
+    expectTypeOf<DeepReadonly<Out<typeof R.WorkspaceRecommendationSchema>>>().toEqualTypeOf<
+      DeepReadonly<WorkspaceRecommendation>
+    >();
+    expectTypeOf<DeepReadonly<Out<typeof R.WorkspaceRecommendationsResponseSchema>>>().toEqualTypeOf<
+      DeepReadonly<WorkspaceRecommendations>
+    >();
+    expectTypeOf<Out<typeof R.WorkspaceRecommendationsResponseSchema>>().toExtend<
+      Returned<RadarAggregator['getWorkspaceRecommendations']>
+    >();
   });
 
   it('the normalisation still tells types apart', () => {

@@ -15,7 +15,9 @@ const END = '2026-11-24';
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 150, scenes: 12, days: 365, end: END });
 
-const exported = Object.entries(responses as Record<string, unknown>).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType);
+const exported = Object.entries(responses as Record<string, unknown>).filter(
+  (e): e is [string, z.ZodType] => e[1] instanceof z.ZodType,
+);
 const responseNames = exported.map(([name]) => name).filter((name) => name.endsWith('ResponseSchema'));
 type ResponseName = keyof typeof responses & `${string}ResponseSchema`;
 const exercised = new Set<string>();
@@ -48,7 +50,11 @@ async function checkEveryPayload(radar: SceneRadar, label: string): Promise<void
   expect(members.items.length).toBeGreaterThan(0);
   expectParses('MembershipPageResponseSchema', members, `${label} listMemberships(scene)`);
   const artistSlug = members.items[0]!.artist_slug;
-  expectParses('MembershipPageResponseSchema', await scenes.listMemberships({ artistSlug }), `${label} listMemberships(artist)`);
+  expectParses(
+    'MembershipPageResponseSchema',
+    await scenes.listMemberships({ artistSlug }),
+    `${label} listMemberships(artist)`,
+  );
 
   const pulse = await scenes.pulse.getScenePulse(slug);
   expectParses('ScenePulseResponseSchema', pulse, `${label} getScenePulse`);
@@ -56,28 +62,70 @@ async function checkEveryPayload(radar: SceneRadar, label: string): Promise<void
   const batch = await scenes.pulse.batchProcessScenes([...page.items.map((s) => s.slug), 'no-such-scene']);
   expect(batch.at(-1)).toMatchObject({ status: 'not_found' });
   expectParses('SceneBatchResponseSchema', batch, `${label} batchProcessScenes`);
-  expectParses('GlobalScenePulseResponseSchema', await scenes.pulse.getGlobalPulse({ limit: 20 }), `${label} getGlobalPulse`);
-  expectParses('RegionalScenePulseResponseSchema', await scenes.pulse.getRegionalPulse(page.items[0]!.region, { limit: 20 }), `${label} getRegionalPulse`);
+  expectParses(
+    'GlobalScenePulseResponseSchema',
+    await scenes.pulse.getGlobalPulse({ limit: 20 }),
+    `${label} getGlobalPulse`,
+  );
+  expectParses(
+    'RegionalScenePulseResponseSchema',
+    await scenes.pulse.getRegionalPulse(page.items[0]!.region, { limit: 20 }),
+    `${label} getRegionalPulse`,
+  );
 
   const trends = await scenes.getSceneTrends(slug, { days: 30 });
   expect(trends.series.length).toBeGreaterThan(0);
   expectParses('SceneTrendsResponseSchema', trends, `${label} getSceneTrends`);
-  expectParses('SceneTrendsResponseSchema', await scenes.getSceneTrends(slug, { days: 1 }), `${label} getSceneTrends(1 day)`);
-  for (const s of page.items) expectParses('RelatedScenesResponseSchema', await scenes.getRelatedScenes(s.slug, { limit: 50 }), `${label} getRelatedScenes(${s.slug})`);
-  expectParses('SceneRecommendationsResponseSchema', await scenes.recommendScenes({ limit: 50 }), `${label} recommendScenes(watch)`);
-  expectParses('SceneRecommendationsResponseSchema', await scenes.recommendScenes({ artistSlug, limit: 50 }), `${label} recommendScenes(artist)`);
+  expectParses(
+    'SceneTrendsResponseSchema',
+    await scenes.getSceneTrends(slug, { days: 1 }),
+    `${label} getSceneTrends(1 day)`,
+  );
+  for (const s of page.items)
+    expectParses(
+      'RelatedScenesResponseSchema',
+      await scenes.getRelatedScenes(s.slug, { limit: 50 }),
+      `${label} getRelatedScenes(${s.slug})`,
+    );
+  expectParses(
+    'SceneRecommendationsResponseSchema',
+    await scenes.recommendScenes({ limit: 50 }),
+    `${label} recommendScenes(watch)`,
+  );
+  expectParses(
+    'SceneRecommendationsResponseSchema',
+    await scenes.recommendScenes({ artistSlug, limit: 50 }),
+    `${label} recommendScenes(artist)`,
+  );
 
   const aggregator = radar.talent.aggregator;
   const global = await aggregator.buildGlobalPulse({ limit: 100 });
   expectParses('GlobalPulseResponseSchema', global, `${label} buildGlobalPulse`);
-  const profiled = [...new Set([...global.topRisingArtists, ...global.topBreakoutCandidates, ...global.artistsAtRisk].map((a) => a.artist_slug))].slice(0, 10);
+  const profiled = [
+    ...new Set(
+      [...global.topRisingArtists, ...global.topBreakoutCandidates, ...global.artistsAtRisk].map((a) => a.artist_slug),
+    ),
+  ].slice(0, 10);
   expect(profiled.length).toBeGreaterThan(0);
-  for (const a of profiled) expectParses('ArtistProfileResponseSchema', await aggregator.buildArtistProfile(a), `${label} buildArtistProfile(${a})`);
+  for (const a of profiled)
+    expectParses(
+      'ArtistProfileResponseSchema',
+      await aggregator.buildArtistProfile(a),
+      `${label} buildArtistProfile(${a})`,
+    );
   for (const category of ['rising', 'breakout', 'risk'] as const) {
-    expectParses('TopArtistsResponseSchema', await aggregator.getTopArtists({ category, limit: 100 }), `${label} getTopArtists(${category})`);
+    expectParses(
+      'TopArtistsResponseSchema',
+      await aggregator.getTopArtists({ category, limit: 100 }),
+      `${label} getTopArtists(${category})`,
+    );
   }
   for (const ws of world.workspaces) {
-    expectParses('WorkspaceRecommendationsResponseSchema', await aggregator.getWorkspaceRecommendations(ws.id, { limit: 100 }), `${label} getWorkspaceRecommendations`);
+    expectParses(
+      'WorkspaceRecommendationsResponseSchema',
+      await aggregator.getWorkspaceRecommendations(ws.id, { limit: 100 }),
+      `${label} getWorkspaceRecommendations`,
+    );
   }
 }
 
@@ -99,7 +147,13 @@ describe('every engine payload parses with its response schema', () => {
     const mig = world.sources.mig!;
     // The graph goes down after the refresh, so memberships exist and live pulses lack networks.
     let graphDown = false;
-    const degraded = await radarOver({ ...rest, mig: { ...mig, getNetworks: (slugs, o) => (graphDown ? Promise.reject(new Error('graph down')) : mig.getNetworks(slugs, o)) } });
+    const degraded = await radarOver({
+      ...rest,
+      mig: {
+        ...mig,
+        getNetworks: (slugs, o) => (graphDown ? Promise.reject(new Error('graph down')) : mig.getNetworks(slugs, o)),
+      },
+    });
     graphDown = true;
     await degraded.scenes.pulse.clearCache();
     await degraded.talent.aggregator.clearCache();
@@ -107,7 +161,8 @@ describe('every engine payload parses with its response schema', () => {
       const pulse = (await degraded.scenes.pulse.getGlobalPulse({ limit: 1 })).hottest[0]!;
       expect(pulse.status).toBe('degraded');
       expect(pulse.explanation.some((e) => !e.available)).toBe(true);
-      const slug = (await degraded.talent.aggregator.getTopArtists({ category: 'risk', limit: 1 })).artists[0]!.artist_slug;
+      const slug = (await degraded.talent.aggregator.getTopArtists({ category: 'risk', limit: 1 })).artists[0]!
+        .artist_slug;
       const profile = await degraded.talent.aggregator.buildArtistProfile(slug);
       expect(profile.explanation.sources.articles.status).toBe('absent');
       expect(profile.explanation.sources.network).toMatchObject({ status: 'error', reason: expect.any(String) });
@@ -131,7 +186,15 @@ describe('every engine payload parses with its response schema', () => {
 const SEED_GLOBAL_PULSE = {
   timestamp: '2025-11-18T12:00:00Z',
   topRisingArtists: [
-    { artist_slug: 'artist-a', momentum: 85, breakout_score: 0.72, risk_score: 0.15, scene_slug: 'indie-uk-brighton', microgenres: ['dream-pop', 'shoegaze'], updated_at: '2025-11-18T11:55:00Z' },
+    {
+      artist_slug: 'artist-a',
+      momentum: 85,
+      breakout_score: 0.72,
+      risk_score: 0.15,
+      scene_slug: 'indie-uk-brighton',
+      microgenres: ['dream-pop', 'shoegaze'],
+      updated_at: '2025-11-18T11:55:00Z',
+    },
   ],
   topBreakoutCandidates: [],
   artistsAtRisk: [],
@@ -179,7 +242,11 @@ function unwrap(schema: z.ZodType): z.ZodType {
 function subsetProblems(schema: z.ZodType, value: unknown, path = 'data'): string[] {
   if (value === null || typeof value !== 'object') {
     const r = schema.safeParse(value);
-    return r.success ? [] : [`${path}: ${JSON.stringify(value)} does not fit our field (${r.error.issues.map((i) => i.message).join('; ')})`];
+    return r.success
+      ? []
+      : [
+          `${path}: ${JSON.stringify(value)} does not fit our field (${r.error.issues.map((i) => i.message).join('; ')})`,
+        ];
   }
   const s = unwrap(schema);
   if (Array.isArray(value)) {
@@ -188,28 +255,47 @@ function subsetProblems(schema: z.ZodType, value: unknown, path = 'data'): strin
   }
   if (!(s instanceof z.ZodObject)) return [`${path}: the seed has an object, our field is not one`];
   const shape = s.shape as Record<string, z.ZodType>;
-  return Object.entries(value).flatMap(([k, v]) => (Object.hasOwn(shape, k) ? subsetProblems(shape[k]!, v, `${path}.${k}`) : [`${path}.${k}: not in our schema`]));
+  return Object.entries(value).flatMap(([k, v]) =>
+    Object.hasOwn(shape, k) ? subsetProblems(shape[k]!, v, `${path}.${k}`) : [`${path}.${k}: not in our schema`],
+  );
 }
 
 /** Paths of required fields (not optional in the output) that `value` lacks, recursing into objects and arrays it has. */
 function missingRequired(schema: z.ZodType, value: unknown, path = 'data'): string[] {
   if (value === null || typeof value !== 'object') return [];
   const s = unwrap(schema);
-  if (Array.isArray(value)) return s instanceof z.ZodArray ? value.flatMap((v, i) => missingRequired(s.element as z.ZodType, v, `${path}[${i}]`)) : [];
+  if (Array.isArray(value))
+    return s instanceof z.ZodArray
+      ? value.flatMap((v, i) => missingRequired(s.element as z.ZodType, v, `${path}[${i}]`))
+      : [];
   if (!(s instanceof z.ZodObject)) return [];
   const shape = s.shape as Record<string, z.ZodType>;
   const record = value as Record<string, unknown>;
   return Object.entries(shape).flatMap(([k, field]) =>
-    Object.hasOwn(record, k) ? missingRequired(field, record[k], `${path}.${k}`) : field._zod.optout === 'optional' ? [] : [`${path}.${k}`],
+    Object.hasOwn(record, k)
+      ? missingRequired(field, record[k], `${path}.${k}`)
+      : field._zod.optout === 'optional'
+        ? []
+        : [`${path}.${k}`],
   );
 }
 
 describe("the seed's example payloads (section 4)", () => {
   const cases = [
     // Our GlobalPulse adds `meta` (provenance and degradation notes) to the seed's shape.
-    { name: 'Global Pulse Snapshot', schema: responses.GlobalPulseResponseSchema, seed: SEED_GLOBAL_PULSE, lacks: ['data.meta'] },
+    {
+      name: 'Global Pulse Snapshot',
+      schema: responses.GlobalPulseResponseSchema,
+      seed: SEED_GLOBAL_PULSE,
+      lacks: ['data.meta'],
+    },
     // Our ArtistProfile adds `explanation`, and the stored artist row adds confidence, as-of and model version.
-    { name: 'Artist Radar Profile', schema: responses.ArtistProfileResponseSchema, seed: SEED_ARTIST_PROFILE, lacks: ['data.artist.as_of', 'data.artist.confidence', 'data.artist.model_version', 'data.explanation'] },
+    {
+      name: 'Artist Radar Profile',
+      schema: responses.ArtistProfileResponseSchema,
+      seed: SEED_ARTIST_PROFILE,
+      lacks: ['data.artist.as_of', 'data.artist.confidence', 'data.artist.model_version', 'data.explanation'],
+    },
   ];
 
   for (const c of cases) {
@@ -222,7 +308,9 @@ describe("the seed's example payloads (section 4)", () => {
       const result = c.schema.safeParse(c.seed);
       expect(result.success).toBe(false);
       const issues = result.error!.issues.map((i) => ({ code: i.code, path: ['data', ...i.path].join('.') }));
-      expect(issues.sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual(c.lacks.map((path) => ({ code: 'invalid_type', path })));
+      expect(issues.sort((a, b) => (a.path < b.path ? -1 : 1))).toEqual(
+        c.lacks.map((path) => ({ code: 'invalid_type', path })),
+      );
       // With the added fields supplied, the seed example is a valid payload.
       expect(c.schema.safeParse(mergeAdded(c.seed)).success).toBe(true);
     });
@@ -231,24 +319,48 @@ describe("the seed's example payloads (section 4)", () => {
   it('the subset check fails on a wrong type, a wrong range, a renamed field and an array-for-scalar', () => {
     const artist = SEED_GLOBAL_PULSE.topRisingArtists[0]!;
     const bad = (patch: Record<string, unknown>): string[] =>
-      subsetProblems(responses.GlobalPulseResponseSchema, { ...SEED_GLOBAL_PULSE, topRisingArtists: [{ ...artist, ...patch }] });
+      subsetProblems(responses.GlobalPulseResponseSchema, {
+        ...SEED_GLOBAL_PULSE,
+        topRisingArtists: [{ ...artist, ...patch }],
+      });
     expect(bad({ momentum: '85' })).toHaveLength(1);
     expect(bad({ breakout_score: 72 })).toHaveLength(1);
     expect(bad({ sceneSlug: 'indie-uk-brighton' })).toEqual(['data.topRisingArtists[0].sceneSlug: not in our schema']);
     expect(bad({ microgenres: 'dream-pop' })).toHaveLength(1);
     expect(bad({ updated_at: 'yesterday' })).toHaveLength(1);
     expect(subsetProblems(responses.GlobalPulseResponseSchema, { ...SEED_GLOBAL_PULSE, summary: [] })).toHaveLength(1);
-    expect(missingRequired(responses.GlobalPulseResponseSchema, { ...SEED_GLOBAL_PULSE, summary: {} })).toContain('data.summary.avgMomentum');
+    expect(missingRequired(responses.GlobalPulseResponseSchema, { ...SEED_GLOBAL_PULSE, summary: {} })).toContain(
+      'data.summary.avgMomentum',
+    );
   });
 });
 
 /** The seed example with the fields our types add filled in (valid values). */
 function mergeAdded(seed: object): unknown {
-  const meta = { asOf: '2025-11-18T12:00:00Z', model_version: 'talent-v1', degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {} };
+  const meta = {
+    asOf: '2025-11-18T12:00:00Z',
+    model_version: 'talent-v1',
+    degraded: [],
+    stale: { records: 0, oldestAsOf: null },
+    failedReads: {},
+  };
   if ('summary' in seed) return { ...seed, meta };
   const p = seed as typeof SEED_ARTIST_PROFILE;
   const read = { status: 'ok' };
-  const sources = Object.fromEntries(['record', 'network', 'releases', 'campaigns', 'engagement', 'articles', 'events', 'coherence', 'memberships', 'scenePulse'].map((k) => [k, read]));
+  const sources = Object.fromEntries(
+    [
+      'record',
+      'network',
+      'releases',
+      'campaigns',
+      'engagement',
+      'articles',
+      'events',
+      'coherence',
+      'memberships',
+      'scenePulse',
+    ].map((k) => [k, read]),
+  );
   return {
     ...p,
     artist: { ...p.artist, confidence: 1, as_of: '2025-11-18T11:55:00Z', model_version: 'talent-v1' },
@@ -298,9 +410,25 @@ describe('JSON Schema', () => {
 
   it('with io "input", objects leave additionalProperties open (hosts may add fields)', () => {
     // Zod's output mode marks a plain object closed (parsing strips extra keys); input mode does not.
-    const resultMeta = (io: 'input' | 'output'): Record<string, unknown> => z.toJSONSchema(responses.ResultMetaSchema, { io }).$defs!.ResultMeta as Record<string, unknown>;
+    const resultMeta = (io: 'input' | 'output'): Record<string, unknown> =>
+      z.toJSONSchema(responses.ResultMetaSchema, { io }).$defs!.ResultMeta as Record<string, unknown>;
     expect(resultMeta('output').additionalProperties).toBe(false);
     expect(resultMeta('input')).not.toHaveProperty('additionalProperties');
-    expect(responses.ResultMetaSchema.parse({ asOf: null, model_version: 'v', degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {}, extra: 1 })).toEqual({ asOf: null, model_version: 'v', degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {} });
+    expect(
+      responses.ResultMetaSchema.parse({
+        asOf: null,
+        model_version: 'v',
+        degraded: [],
+        stale: { records: 0, oldestAsOf: null },
+        failedReads: {},
+        extra: 1,
+      }),
+    ).toEqual({
+      asOf: null,
+      model_version: 'v',
+      degraded: [],
+      stale: { records: 0, oldestAsOf: null },
+      failedReads: {},
+    });
   });
 });

@@ -7,10 +7,35 @@ import { addDays, slugify } from 'scene-radar';
 import { createLookaheadGuard, runBacktest } from 'scene-radar/backtest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsvRows } from '../bench/backtest/csv.js';
-import { BB200, HOT100, assignSlugs, loadChart, missingChartFiles, type ChartSpec } from '../bench/backtest/chart/load.js';
-import { PROTOCOL_A, PROTOCOL_C, chartCalendar, cutoffDates, cutoffInstant, type ChartProtocol } from '../bench/backtest/chart/protocol.js';
+import {
+  BB200,
+  HOT100,
+  assignSlugs,
+  loadChart,
+  missingChartFiles,
+  type ChartSpec,
+} from '../bench/backtest/chart/load.js';
+import {
+  PROTOCOL_A,
+  PROTOCOL_C,
+  chartCalendar,
+  cutoffDates,
+  cutoffInstant,
+  type ChartProtocol,
+} from '../bench/backtest/chart/protocol.js';
 import { SUITE_A, SUITE_C, chartSuite, type ChartSuiteSpec } from '../bench/backtest/chart/suites.js';
-import { BASE_CHART, BASE_EDGES, BB200_FIXTURE, BB200_PROTOCOL, D, LAST_WEEK, PROTOCOL, removeTempDirs, writeDataset, type Chart } from './backtest-fixtures.js';
+import {
+  BASE_CHART,
+  BASE_EDGES,
+  BB200_FIXTURE,
+  BB200_PROTOCOL,
+  D,
+  LAST_WEEK,
+  PROTOCOL,
+  removeTempDirs,
+  writeDataset,
+  type Chart,
+} from './backtest-fixtures.js';
 
 afterAll(removeTempDirs);
 
@@ -26,10 +51,16 @@ async function atCutoff(dir: string, chart: ChartSpec, spec: ChartSuiteSpec, pro
   const candidates = await suite.candidates(ctx);
   const population = await suite.population!({ ...ctx, candidates });
   const until = new Date(asOf.getTime() + suite.horizonDays * 86_400_000);
-  const answer = await suite.labels({ ...ctx, until, candidates, sources: guard.view(suite.sources, until, { call: 'labels', cutoff: null }) });
+  const answer = await suite.labels({
+    ...ctx,
+    until,
+    candidates,
+    sources: guard.view(suite.sources, until, { call: 'labels', cutoff: null }),
+  });
   const labels: Record<string, boolean> = answer instanceof Map ? Object.fromEntries(answer) : { ...answer };
   const scores: Record<string, Record<string, number>> = {};
-  for (const b of suite.baselines ?? []) scores[b.name] = Object.fromEntries((await b.score({ ...ctx, candidates, population })) as Map<string, number>);
+  for (const b of suite.baselines ?? [])
+    scores[b.name] = Object.fromEntries((await b.score({ ...ctx, candidates, population })) as Map<string, number>);
   const listed = (await sources.mig!.listArtists({ limit: 100 }, { asOf, signal: never })).items.map((a) => a.slug);
   expect(guard.violations).toEqual([]);
   return { asOf, split, candidates, population, labels, scores, listed };
@@ -37,7 +68,11 @@ async function atCutoff(dir: string, chart: ChartSpec, spec: ChartSuiteSpec, pro
 
 describe('CSV reading', () => {
   it('parses quoted fields with commas, doubled quotes and CRLF', () => {
-    expect(parseCsvRows('a,b\r\n"x, y","say ""hi"""\n,\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"'], ['', '']]);
+    expect(parseCsvRows('a,b\r\n"x, y","say ""hi"""\n,\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"'],
+      ['', ''],
+    ]);
   });
 });
 
@@ -73,13 +108,26 @@ describe('chart loader', () => {
     writeFileSync(join(dir, 'hot100_collab_edges.csv'), 'artist_a,artist_b\nA,B\n');
     expect(() => loadChart(dir, HOT100)).toThrow(/hot100_collab_edges\.csv: missing column\(s\) first_cocharting_date/);
     expect(missingChartFiles(dir, HOT100)).toEqual([]);
-    expect(missingChartFiles(dir, BB200)).toEqual(['bb200_artist_weekly.csv.gz', 'bb200_artist_events.csv', 'bb200_collab_edges.csv']);
+    expect(missingChartFiles(dir, BB200)).toEqual([
+      'bb200_artist_weekly.csv.gz',
+      'bb200_artist_events.csv',
+      'bb200_collab_edges.csv',
+    ]);
   });
 
   it('reads a plain .csv weekly table, ranks up to the chart size, and refuses one past it', () => {
     const bb = loadChart(BB200_FIXTURE, BB200);
     expect(bb.chart.size).toBe(200);
-    expect(bb.artists.map((a) => a.slug)).toEqual(['aster-vale', 'brook-lyle', 'cinder', 'dune-choir', 'ember', 'fenn', 'filler', 'gale']);
+    expect(bb.artists.map((a) => a.slug)).toEqual([
+      'aster-vale',
+      'brook-lyle',
+      'cinder',
+      'dune-choir',
+      'ember',
+      'fenn',
+      'filler',
+      'gale',
+    ]);
     expect(bb.chartDates).toContain('2021-01-27');
     expect(bb.edges).toEqual([
       { a: 'brook-lyle', b: 'cinder', since: '2021-01-16' },
@@ -103,14 +151,21 @@ describe('cutoff rule', () => {
   it('counts chart dates, not weeks: an extra chart shifts the later cutoffs (protocol C)', () => {
     // A weekly calendar with an extra chart on Wednesday 2018-01-03, as the real Billboard 200 has.
     const weekly = Array.from({ length: 1000 }, (_, k) => addDays('2009-01-03', 7 * k));
-    const calendar = [...weekly.filter((d) => d <= '2017-12-30'), '2018-01-03', ...weekly.filter((d) => d > '2017-12-30')];
+    const calendar = [
+      ...weekly.filter((d) => d <= '2017-12-30'),
+      '2018-01-03',
+      ...weekly.filter((d) => d > '2017-12-30'),
+    ];
     const days = cutoffDates(calendar, PROTOCOL_C);
     expect(days).toHaveLength(64);
     expect(days[0]).toBe('2010-02-20');
     expect(days.slice(31, 33)).toEqual(['2017-11-11', '2018-02-03']);
     expect(days[63]).toBe('2025-10-25');
     // On the fixture: index 2, then index 6 (2021-02-06, three weeks later in days).
-    expect(cutoffDates(loadChart(BB200_FIXTURE, BB200).chartDates, BB200_PROTOCOL)).toEqual(['2021-01-16', '2021-02-06']);
+    expect(cutoffDates(loadChart(BB200_FIXTURE, BB200).chartDates, BB200_PROTOCOL)).toEqual([
+      '2021-01-16',
+      '2021-02-06',
+    ]);
   });
 
   it('refuses a first cutoff that is not a chart date, too few charts, and a horizon past the data or across a gap', () => {
@@ -119,7 +174,9 @@ describe('cutoff rule', () => {
     expect(() => cutoffDates(weekly, { ...p, firstCutoff: '2020-01-05' })).toThrow(/2020-01-05 is not a chart date/);
     // Indices 0, 4, 8, 12, 16, 20: the sixth is past the 20 charts.
     expect(() => cutoffDates(weekly, { ...p, count: 6 })).toThrow(/cutoff 6 of 6 lies past the last chart/);
-    expect(() => cutoffDates(weekly, { ...p, firstCutoff: weekly[16]!, count: 1, horizonWeeks: 4 })).toThrow(/4-chart horizon runs past the last chart/);
+    expect(() => cutoffDates(weekly, { ...p, firstCutoff: weekly[16]!, count: 1, horizonWeeks: 4 })).toThrow(
+      /4-chart horizon runs past the last chart/,
+    );
     const gap = weekly.filter((_, k) => k !== 2);
     expect(() => cutoffDates(gap, p)).toThrow(/its 2 charts span more than 2 weeks/);
   });
@@ -144,7 +201,13 @@ describe('protocol A (Hot 100)', () => {
     // Gamma was top 10 before T; Delta charted before the lookback; Beyoncé (D0) too.
     expect(first.candidates).toEqual(['alpha', 'beta-the-band', 'beyonce-2', 'epsilon', 'filler']);
     // Alpha reaches the top 10 one week after T; Epsilon three weeks after (past the horizon).
-    expect(first.labels).toEqual({ alpha: true, 'beta-the-band': false, 'beyonce-2': false, epsilon: false, filler: false });
+    expect(first.labels).toEqual({
+      alpha: true,
+      'beta-the-band': false,
+      'beyonce-2': false,
+      epsilon: false,
+      filler: false,
+    });
     const second = await atCutoff(dir, HOT100, SUITE_A, PROTOCOL, 1);
     expect(second.split).toBe('test');
     expect(second.labels).toEqual({ 'beta-the-band': false, filler: false, 'huey-piano-smith': true });
@@ -154,11 +217,38 @@ describe('protocol A (Hot 100)', () => {
     const { scores, population } = await atCutoff(dir, HOT100, SUITE_A, PROTOCOL, 0);
     expect(scores['best-rank-3w']).toEqual({ alpha: 86, 'beta-the-band': 16, 'beyonce-2': 6, epsilon: 31, filler: 1 });
     // Best of the last two weeks minus the best of the one before (off chart = 101).
-    expect(scores['rank-improvement']).toEqual({ alpha: 15, 'beta-the-band': 16, 'beyonce-2': -6, epsilon: 31, filler: 0 });
-    expect(scores['weeks-on-chart-3w']).toEqual({ alpha: 3, 'beta-the-band': 2, 'beyonce-2': 1, epsilon: 1, filler: 3 });
+    expect(scores['rank-improvement']).toEqual({
+      alpha: 15,
+      'beta-the-band': 16,
+      'beyonce-2': -6,
+      epsilon: 31,
+      filler: 0,
+    });
+    expect(scores['weeks-on-chart-3w']).toEqual({
+      alpha: 3,
+      'beta-the-band': 2,
+      'beyonce-2': 1,
+      epsilon: 1,
+      filler: 3,
+    });
     // Gamma (top 10 at D1) co-credits Alpha from D1; its link to Epsilon appears only at D5.
-    expect(scores['top10-collaborators']).toEqual({ alpha: 1, 'beta-the-band': 0, 'beyonce-2': 0, epsilon: 0, filler: 0 });
-    expect(population).toEqual(['alpha', 'beta-the-band', 'beyonce', 'beyonce-2', 'delta', 'epsilon', 'filler', 'gamma']);
+    expect(scores['top10-collaborators']).toEqual({
+      alpha: 1,
+      'beta-the-band': 0,
+      'beyonce-2': 0,
+      epsilon: 0,
+      filler: 0,
+    });
+    expect(population).toEqual([
+      'alpha',
+      'beta-the-band',
+      'beyonce',
+      'beyonce-2',
+      'delta',
+      'epsilon',
+      'filler',
+      'gamma',
+    ]);
   });
 
   it("lets nothing after T's chart change anything at T", async () => {
@@ -168,7 +258,18 @@ describe('protocol A (Hot 100)', () => {
       Epsilon: { ...BASE_CHART.Epsilon, 4: 2 },
       Newcomer: { 4: 3, 5: 1 },
     };
-    const after = await atCutoff(writeDataset(later, [...BASE_EDGES, ['Beta, The Band', 'Gamma', 4], ['Alpha', 'Newcomer', 4], ['Epsilon', 'Alpha', 4]]), HOT100, SUITE_A, PROTOCOL, 0);
+    const after = await atCutoff(
+      writeDataset(later, [
+        ...BASE_EDGES,
+        ['Beta, The Band', 'Gamma', 4],
+        ['Alpha', 'Newcomer', 4],
+        ['Epsilon', 'Alpha', 4],
+      ]),
+      HOT100,
+      SUITE_A,
+      PROTOCOL,
+      0,
+    );
     const before = await atCutoff(dir, HOT100, SUITE_A, PROTOCOL, 0);
     expect(after.candidates).toEqual(before.candidates);
     expect(after.scores).toEqual(before.scores);
@@ -237,14 +338,24 @@ describe('protocol C (synthetic Billboard 200)', () => {
       ['2021-01-17T00:00:00.000Z', 'train', 4, 1],
       ['2021-02-07T00:00:00.000Z', 'test', 3, 1],
     ]);
-    expect(result.parameters).toMatchObject({ rcfWeight: '201 - best rank of the artist that chart week', chart: { prefix: 'bb200', size: 200 } });
+    expect(result.parameters).toMatchObject({
+      rcfWeight: '201 - best rank of the artist that chart week',
+      chart: { prefix: 'bb200', size: 200 },
+    });
     expect(result.baselines.every((b) => b.error === null)).toBe(true);
   });
 
   it('carries the README figures for the published protocol only', () => {
     expect(SUITE_C.protocol).toBe(PROTOCOL_C);
-    expect(SUITE_C.reference.figures['weeks-on-chart-8w']).toEqual({ train: { auc: 0.787 }, test: { auc: 0.749, pAtK: 0.128 }, all: { auc: 0.769 } });
-    expect(SUITE_C.reference.perCutoff).toEqual({ train: { candidates: 124, positives: 2.9 }, test: { candidates: 53, positives: 2.8 } });
+    expect(SUITE_C.reference.figures['weeks-on-chart-8w']).toEqual({
+      train: { auc: 0.787 },
+      test: { auc: 0.749, pAtK: 0.128 },
+      all: { auc: 0.769 },
+    });
+    expect(SUITE_C.reference.perCutoff).toEqual({
+      train: { candidates: 124, positives: 2.9 },
+      test: { candidates: 53, positives: 2.8 },
+    });
     expect(chartSuite(loadChart(BB200_FIXTURE, BB200), SUITE_C, BB200_PROTOCOL).reference).toBeNull();
   });
 });

@@ -31,7 +31,8 @@ describe('demo backtest', () => {
       const candidates = await suite.candidates({ asOf: c.asOf, split: c.split, sources, signal: never });
       const until = new Date(c.asOf.getTime() + SMALL.horizonDays * 86_400_000);
       const answer = await suite.labels({ asOf: c.asOf, split: c.split, until, candidates, sources, signal: never });
-      const labelOf = (slug: string): boolean | undefined => (answer instanceof Map ? answer.get(slug) : (answer as Record<string, boolean>)[slug]);
+      const labelOf = (slug: string): boolean | undefined =>
+        answer instanceof Map ? answer.get(slug) : (answer as Record<string, boolean>)[slug];
       expect(candidates.length).toBeGreaterThan(0);
       for (const slug of candidates) {
         const truth = world.truth.artist(slug)!;

@@ -16,7 +16,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 describe('examples/backtest-tabular.ts', () => {
   it('backtests the synthetic export and writes its report and result', async () => {
     const out = tempDir('backtest-example-');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'examples/backtest-tabular.ts', '--out', out], { cwd: ROOT, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'examples/backtest-tabular.ts', '--out', out],
+      { cwd: ROOT, timeout: 60_000 },
+    );
     expect(stdout).toContain('Example label: who enters the national chart within 90 days (22 cutoffs');
     expect(stdout).toContain('* breakout');
     expect(existsSync(join(out, 'example-label.md'))).toBe(true);
@@ -25,7 +29,11 @@ describe('examples/backtest-tabular.ts', () => {
     expect(result.cutoffs.filter((c) => c.split === 'train')).toHaveLength(12);
     // November and December 2024 have 90-day horizons that reach past 2025-01-01: purged from
     // fitting (October's ends on 2024-12-30).
-    expect(result.fit).toEqual({ limit: '2025-01-01T00:00:00.000Z', cutoffs: 10, purged: ['2024-11-01T00:00:00.000Z', '2024-12-01T00:00:00.000Z'] });
+    expect(result.fit).toEqual({
+      limit: '2025-01-01T00:00:00.000Z',
+      cutoffs: 10,
+      purged: ['2024-11-01T00:00:00.000Z', '2024-12-01T00:00:00.000Z'],
+    });
     expect(result.baselines.map((b) => [b.name, b.error])).toEqual([
       ['playlist-reach-30d', null],
       ['activity-growth-30d', null],

@@ -21,7 +21,7 @@ export const BASE_CHART: Chart = {
   Gamma: { 1: 5, 3: 40 },
   Delta: { 0: 60 },
   Epsilon: { 3: 70, 6: 9 },
-  'Beyoncé': { 0: 99 },
+  Beyoncé: { 0: 99 },
   Beyonce: { 1: 95 },
   'Huey "Piano" Smith': { 6: 40, 7: 12, 8: 9 },
   // Keeps every chart date present up to the last week.
@@ -39,17 +39,35 @@ const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""
 export function writeDataset(chart: Chart, edges: readonly [string, string, number][]): string {
   const dir = tempDir('hot100-');
   const weekly = ['artist,chart_date,n_entries,best_rank,points_101_minus_rank'];
-  const events = ['artist,first_chart_date,first_top40_date,first_top10_date,first_no1_date,n_chart_weeks,n_songs,best_rank'];
+  const events = [
+    'artist,first_chart_date,first_top40_date,first_top10_date,first_no1_date,n_chart_weeks,n_songs,best_rank',
+  ];
   for (const [artist, weeks] of Object.entries(chart)) {
-    const ks = Object.keys(weeks).map(Number).sort((a, b) => a - b);
+    const ks = Object.keys(weeks)
+      .map(Number)
+      .sort((a, b) => a - b);
     for (const k of ks) weekly.push([quote(artist), D(k), 1, weeks[k], 101 - weeks[k]!].join(','));
     const top10 = ks.find((k) => weeks[k]! <= 10);
-    events.push([quote(artist), D(ks[0]!), '', top10 === undefined ? '' : D(top10), '', ks.length, 1, Math.min(...Object.values(weeks))].join(','));
+    events.push(
+      [
+        quote(artist),
+        D(ks[0]!),
+        '',
+        top10 === undefined ? '' : D(top10),
+        '',
+        ks.length,
+        1,
+        Math.min(...Object.values(weeks)),
+      ].join(','),
+    );
   }
   writeFileSync(join(dir, 'hot100_artist_weekly.csv.gz'), gzipSync(`${weekly.join('\n')}\n`));
   writeFileSync(join(dir, 'hot100_artist_events.csv'), `${events.join('\r\n')}\r\n`);
   const edgeRows = edges.map(([a, b, k]) => [quote(a), quote(b), D(k), 3, quote('A Song, "Live"')].join(','));
-  writeFileSync(join(dir, 'hot100_collab_edges.csv'), `artist_a,artist_b,first_cocharting_date,n_songs,first_song\n${edgeRows.join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'hot100_collab_edges.csv'),
+    `artist_a,artist_b,first_cocharting_date,n_songs,first_song\n${edgeRows.join('\n')}\n`,
+  );
   return dir;
 }
 /** Removes every temp dir written so far (call from afterAll). */
@@ -65,11 +83,28 @@ export function tempDir(prefix: string): string {
 }
 
 /** Two cutoffs (D3 train, D7 test), 3-week lookback, 2-week horizon. */
-export const PROTOCOL: ChartProtocol = { firstCutoff: D(3), count: 2, stepCharts: 4, lookbackCharts: 3, horizonWeeks: 2, trainUntil: D(5), topRank: 10, populationCharts: 52 };
+export const PROTOCOL: ChartProtocol = {
+  firstCutoff: D(3),
+  count: 2,
+  stepCharts: 4,
+  lookbackCharts: 3,
+  horizonWeeks: 2,
+  trainUntil: D(5),
+  topRank: 10,
+  populationCharts: 52,
+};
 
 /** The synthetic Billboard 200 of tests/fixtures (an extra chart on 2021-01-27). */
 export const BB200_FIXTURE = new URL('./fixtures/album-chart-synthetic/', import.meta.url).pathname;
 
 /** Protocol C's rules on the synthetic Billboard 200: cutoffs 2021-01-16 (train) and 2021-02-06 (test). */
-export const BB200_PROTOCOL: ChartProtocol = { firstCutoff: '2021-01-16', count: 2, stepCharts: 4, lookbackCharts: 3, horizonWeeks: 2, trainUntil: '2021-01-31', topRank: 10, populationCharts: 52 };
-
+export const BB200_PROTOCOL: ChartProtocol = {
+  firstCutoff: '2021-01-16',
+  count: 2,
+  stepCharts: 4,
+  lookbackCharts: 3,
+  horizonWeeks: 2,
+  trainUntil: '2021-01-31',
+  topRank: 10,
+  populationCharts: 52,
+};

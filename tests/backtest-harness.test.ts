@@ -21,20 +21,56 @@ import {
 import { describe, expect, it } from 'vitest';
 
 const at = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
-const ev = (slug: string, day: string, weight: number): RcfEvent => ({ id: `${slug}@${day}`, type: 'playlist_add', at: `${day}T12:00:00.000Z`, weight, region: 'uk' });
+const ev = (slug: string, day: string, weight: number): RcfEvent => ({
+  id: `${slug}@${day}`,
+  type: 'playlist_add',
+  at: `${day}T12:00:00.000Z`,
+  weight,
+  region: 'uk',
+});
 
 /** Event days and weights per artist; a weight >= 50 is a "breakout" (the label). */
 const EVENTS: Record<string, [string, number][]> = {
-  ana: [['2020-01-20', 10], ['2020-01-28', 20], ['2020-02-10', 60], ['2020-04-20', 70]],
-  ben: [['2020-01-25', 5], ['2020-02-25', 5], ['2020-03-25', 5], ['2020-04-25', 5]],
-  cy: [['2020-01-30', 30], ['2020-02-20', 40], ['2020-03-10', 55], ['2020-04-28', 30]],
-  dee: [['2020-01-15', 1], ['2020-02-28', 2], ['2020-03-28', 3], ['2020-04-15', 60]],
-  eve: [['2020-03-15', 8], ['2020-04-10', 9], ['2020-05-10', 90]],
+  ana: [
+    ['2020-01-20', 10],
+    ['2020-01-28', 20],
+    ['2020-02-10', 60],
+    ['2020-04-20', 70],
+  ],
+  ben: [
+    ['2020-01-25', 5],
+    ['2020-02-25', 5],
+    ['2020-03-25', 5],
+    ['2020-04-25', 5],
+  ],
+  cy: [
+    ['2020-01-30', 30],
+    ['2020-02-20', 40],
+    ['2020-03-10', 55],
+    ['2020-04-28', 30],
+  ],
+  dee: [
+    ['2020-01-15', 1],
+    ['2020-02-28', 2],
+    ['2020-03-28', 3],
+    ['2020-04-15', 60],
+  ],
+  eve: [
+    ['2020-03-15', 8],
+    ['2020-04-10', 9],
+    ['2020-05-10', 90],
+  ],
 };
 
 function world(): SceneRadarSources {
   const histories: ArtistHistory[] = Object.entries(EVENTS).map(([slug, list]) => ({
-    record: { slug, name: slug, homeRegion: 'uk', homeCity: null, firstSeen: list[0]![0] === '2020-03-15' ? '2020-03-01T00:00:00.000Z' : '2020-01-01T00:00:00.000Z' },
+    record: {
+      slug,
+      name: slug,
+      homeRegion: 'uk',
+      homeCity: null,
+      firstSeen: list[0]![0] === '2020-03-15' ? '2020-03-01T00:00:00.000Z' : '2020-01-01T00:00:00.000Z',
+    },
     tastemakers: [],
     collaborators: [],
     releases: [],
@@ -62,7 +98,11 @@ const activity: BacktestScorer = {
   name: 'activity-30d',
   description: 'sum of event weights over the last 30 days',
   async score({ asOf, sources, candidates, signal }) {
-    const events = await sources.rcf!.getEvents(candidates, { asOf, from: new Date(asOf.getTime() - 30 * DAY_MS), signal });
+    const events = await sources.rcf!.getEvents(candidates, {
+      asOf,
+      from: new Date(asOf.getTime() - 30 * DAY_MS),
+      signal,
+    });
     return new Map(candidates.map((s) => [s, (events.get(s) ?? []).reduce((n, e) => n + e.weight, 0)]));
   },
 };
@@ -75,13 +115,23 @@ function options(over: Partial<BacktestOptions> = {}): BacktestOptions {
     cutoffs: CUTOFFS,
     horizonDays: HORIZON,
     async candidates({ asOf, sources, signal }) {
-      const events = await sources.rcf!.getEvents(Object.keys(EVENTS), { asOf, from: new Date(asOf.getTime() - 60 * DAY_MS), signal });
+      const events = await sources.rcf!.getEvents(Object.keys(EVENTS), {
+        asOf,
+        from: new Date(asOf.getTime() - 60 * DAY_MS),
+        signal,
+      });
       // Artists active in the last 60 days that have not broken out yet.
       const all = await sources.rcf!.getEvents(Object.keys(EVENTS), { asOf, from: new Date(0), signal });
-      return [...events.keys()].filter((s) => (events.get(s) ?? []).length > 0 && !(all.get(s) ?? []).some((e) => e.weight >= 50)).sort();
+      return [...events.keys()]
+        .filter((s) => (events.get(s) ?? []).length > 0 && !(all.get(s) ?? []).some((e) => e.weight >= 50))
+        .sort();
     },
     async labels({ asOf, until, candidates, sources, signal }) {
-      const events = await sources.rcf!.getEvents(candidates, { asOf: until, from: new Date(asOf.getTime() + 1), signal });
+      const events = await sources.rcf!.getEvents(candidates, {
+        asOf: until,
+        from: new Date(asOf.getTime() + 1),
+        signal,
+      });
       return Object.fromEntries(candidates.map((s) => [s, (events.get(s) ?? []).some((e) => e.weight >= 50)]));
     },
     async population({ asOf, sources, signal }) {
@@ -127,25 +177,45 @@ describe('runBacktest: a run', () => {
   it('ranks unscored candidates last and counts the reasons', async () => {
     const partial: BacktestScorer = {
       name: 'partial',
-      score: ({ candidates }) => ({ scores: { [candidates[0]!]: 1 }, unscored: new Map(candidates.slice(1, 2).map((s) => [s, 'insufficient data'])) }),
+      score: ({ candidates }) => ({
+        scores: { [candidates[0]!]: 1 },
+        unscored: new Map(candidates.slice(1, 2).map((s) => [s, 'insufficient data'])),
+      }),
     };
-    const result = await runBacktest(options({ baselines: [partial, { name: 'nan', score: ({ candidates }) => new Map(candidates.map((s) => [s, Number.NaN])) }] }));
+    const result = await runBacktest(
+      options({
+        baselines: [
+          partial,
+          { name: 'nan', score: ({ candidates }) => new Map(candidates.map((s) => [s, Number.NaN])) },
+        ],
+      }),
+    );
     const [p, nan] = result.baselines;
     expect(p!.perCutoff.map((c) => c.unscored)).toEqual([3, 2, 2, 1]);
     expect(p!.unscored).toEqual({ total: 8, reasons: { 'insufficient data': 4, 'no score returned': 4 } });
     expect(nan!.unscored.reasons).toEqual({ 'not a finite number (NaN)': 12 });
     // All tied at the bottom: AUC one half.
     expect(nan!.perCutoff.every((c) => c.auc === 0.5)).toBe(true);
-    expect(backtestMarkdown(result)).toContain('- partial: 8 of 12 candidate-cutoffs unscored, ranked last: insufficient data (4); no score returned (4).');
+    expect(backtestMarkdown(result)).toContain(
+      '- partial: 8 of 12 candidate-cutoffs unscored, ranked last: insufficient data (4); no score returned (4).',
+    );
   });
 
   it('fails a scorer that throws or answers garbage, and only that scorer', async () => {
     const result = await runBacktest(
       options({
-        baselines: [activity, { name: 'boom', score: () => Promise.reject(new RangeError('model file missing')) }, { name: 'garbage', score: () => [1, 2] as unknown as Map<string, number> }],
+        baselines: [
+          activity,
+          { name: 'boom', score: () => Promise.reject(new RangeError('model file missing')) },
+          { name: 'garbage', score: () => [1, 2] as unknown as Map<string, number> },
+        ],
       }),
     );
-    expect(result.baselines.map((b) => b.error)).toEqual([null, 'RangeError: model file missing', 'Error: score() must return a Map<string, number> or { scores, unscored? }, got an array']);
+    expect(result.baselines.map((b) => b.error)).toEqual([
+      null,
+      'RangeError: model file missing',
+      'Error: score() must return a Map<string, number> or { scores, unscored? }, got an array',
+    ]);
     expect(result.baselines[1]!.splits).toBeNull();
     expect(backtestMarkdown(result)).toContain('| boom | failed: RangeError: model file missing |');
   });
@@ -160,21 +230,35 @@ describe('runBacktest: refusals before anything runs', () => {
         return ['ana'];
       },
       labels: () => ({ ana: true }),
-      baselines: [{ name: 'count', score: ({ candidates }) => (calls.score++, new Map(candidates.map((s) => [s, 1]))) }],
+      baselines: [
+        { name: 'count', score: ({ candidates }) => (calls.score++, new Map(candidates.map((s) => [s, 1]))) },
+      ],
     });
     return { calls, o };
   };
 
   it.each([
-    ['unsorted cutoffs', { cutoffs: [CUTOFFS[1], CUTOFFS[0], CUTOFFS[2]] }, /cutoffs must be sorted, oldest first: cutoffs\[1\] \(2020-02-01T00:00:00.000Z\) is before cutoffs\[0\]/],
+    [
+      'unsorted cutoffs',
+      { cutoffs: [CUTOFFS[1], CUTOFFS[0], CUTOFFS[2]] },
+      /cutoffs must be sorted, oldest first: cutoffs\[1\] \(2020-02-01T00:00:00.000Z\) is before cutoffs\[0\]/,
+    ],
     ['duplicate cutoffs', { cutoffs: [CUTOFFS[0], CUTOFFS[0]] }, /cutoffs\[1\] repeats 2020-02-01T00:00:00.000Z/],
     [
       'a training cutoff after a test cutoff',
       { cutoffs: [CUTOFFS[0], { asOf: at('2020-03-01'), split: 'test' }, { asOf: at('2020-04-01'), split: 'train' }] },
       /the train and test windows overlap: training cutoff 2020-04-01T00:00:00.000Z \(cutoffs\[2\]\) is at or after test cutoff 2020-03-01T00:00:00.000Z/,
     ],
-    ['an invalid date', { cutoffs: [{ asOf: new Date('nope'), split: 'train' }] }, /cutoffs\[0\]\.asOf must be a valid Date/],
-    ['a bad split', { cutoffs: [{ asOf: at('2020-01-01'), split: 'validation' }] }, /cutoffs\[0\]\.split must be "train" or "test"/],
+    [
+      'an invalid date',
+      { cutoffs: [{ asOf: new Date('nope'), split: 'train' }] },
+      /cutoffs\[0\]\.asOf must be a valid Date/,
+    ],
+    [
+      'a bad split',
+      { cutoffs: [{ asOf: at('2020-01-01'), split: 'validation' }] },
+      /cutoffs\[0\]\.split must be "train" or "test"/,
+    ],
     ['no cutoff', { cutoffs: [] }, /cutoffs must be a non-empty array/],
     ['a zero horizon', { horizonDays: 0 }, /horizonDays must be a positive number/],
     ['duplicate scorer names', { scorer: { name: 'count', score: () => new Map() } }, /two scorers are named "count"/],
@@ -190,12 +274,28 @@ describe('runBacktest: refusals before anything runs', () => {
   });
 
   it.each([
-    ['labels that are not booleans', { labels: () => ({ ana: 1 }) }, /labels at cutoff 2020-02-01T00:00:00.000Z: candidate "ana" is labelled a number \(1\), expected true or false/],
+    [
+      'labels that are not booleans',
+      { labels: () => ({ ana: 1 }) },
+      /labels at cutoff 2020-02-01T00:00:00.000Z: candidate "ana" is labelled a number \(1\), expected true or false/,
+    ],
     ['a candidate without a label', { labels: () => new Map([['bob', true]]) }, /candidate "ana" has no label/],
-    ['labels that are not a map', { labels: () => [true] as unknown as Record<string, boolean> }, /expected a Map<string, boolean> or a Record<string, boolean>, got an array/],
-    ['candidates that are not strings', { candidates: () => ['ana', 7] as unknown as string[] }, /candidates at cutoff 2020-02-01T00:00:00.000Z: item 1 is a number \(7\), expected a non-empty string/],
+    [
+      'labels that are not a map',
+      { labels: () => [true] as unknown as Record<string, boolean> },
+      /expected a Map<string, boolean> or a Record<string, boolean>, got an array/,
+    ],
+    [
+      'candidates that are not strings',
+      { candidates: () => ['ana', 7] as unknown as string[] },
+      /candidates at cutoff 2020-02-01T00:00:00.000Z: item 1 is a number \(7\), expected a non-empty string/,
+    ],
     ['candidates listed twice', { candidates: () => ['ana', 'ana'] }, /"ana" is listed twice/],
-    ['candidates that are not an array', { candidates: () => 'ana' as unknown as string[] }, /expected an array of strings/],
+    [
+      'candidates that are not an array',
+      { candidates: () => 'ana' as unknown as string[] },
+      /expected an array of strings/,
+    ],
   ])('refuses %s before any scorer runs', async (_what, over, message) => {
     const { calls, o } = counting();
     const e = await refusal(runBacktest({ ...o, ...(over as Partial<BacktestOptions>) }));
@@ -217,36 +317,91 @@ describe('runBacktest: the as-of guard', () => {
   const later = (asOf: Date, days = 1): Date => new Date(asOf.getTime() + days * DAY_MS);
 
   it('fails the run when candidates read past T, naming the call, the asOf and the limit', async () => {
-    const e = await refusal(runBacktest(options({ candidates: async ({ asOf, sources, signal }) => [...(await sources.rcf!.getEvents(['ana'], { asOf: later(asOf), from: asOf, signal })).keys()] })));
+    const e = await refusal(
+      runBacktest(
+        options({
+          candidates: async ({ asOf, sources, signal }) => [
+            ...(await sources.rcf!.getEvents(['ana'], { asOf: later(asOf), from: asOf, signal })).keys(),
+          ],
+        }),
+      ),
+    );
     expect(e.code).toBe('BACKTEST_LOOKAHEAD');
-    expect(e.message).toBe('lookahead: candidates at cutoff 2020-02-01T00:00:00.000Z read rcf.getEvents as of 2020-02-02T00:00:00.000Z, past its limit 2020-02-01T00:00:00.000Z; the backtest is void');
-    expect(e.details).toEqual([{ call: 'candidates', cutoff: '2020-02-01T00:00:00.000Z', method: 'rcf.getEvents', asOf: '2020-02-02T00:00:00.000Z', limit: '2020-02-01T00:00:00.000Z' }]);
+    expect(e.message).toBe(
+      'lookahead: candidates at cutoff 2020-02-01T00:00:00.000Z read rcf.getEvents as of 2020-02-02T00:00:00.000Z, past its limit 2020-02-01T00:00:00.000Z; the backtest is void',
+    );
+    expect(e.details).toEqual([
+      {
+        call: 'candidates',
+        cutoff: '2020-02-01T00:00:00.000Z',
+        method: 'rcf.getEvents',
+        asOf: '2020-02-02T00:00:00.000Z',
+        limit: '2020-02-01T00:00:00.000Z',
+      },
+    ]);
   });
 
   it('lets labels read up to T + horizon and no further', async () => {
     const base = options();
-    const ok = await runBacktest({ ...base, labels: async (ctx) => (await ctx.sources.mig!.getArtists(ctx.candidates, { asOf: ctx.until, signal: never }), base.labels(ctx)) });
+    const ok = await runBacktest({
+      ...base,
+      labels: async (ctx) => (
+        await ctx.sources.mig!.getArtists(ctx.candidates, { asOf: ctx.until, signal: never }), base.labels(ctx)
+      ),
+    });
     expect(ok.cutoffs).toHaveLength(4);
-    const e = await refusal(runBacktest({ ...base, labels: async (ctx) => (await ctx.sources.rcf!.getEvents(ctx.candidates, { asOf: later(ctx.until, 0.5), from: ctx.asOf, signal: never }), base.labels(ctx)) }));
-    expect(e.message).toContain('labels at cutoff 2020-02-01T00:00:00.000Z read rcf.getEvents as of 2020-03-02T12:00:00.000Z, past its limit 2020-03-02T00:00:00.000Z');
+    const e = await refusal(
+      runBacktest({
+        ...base,
+        labels: async (ctx) => (
+          await ctx.sources.rcf!.getEvents(ctx.candidates, {
+            asOf: later(ctx.until, 0.5),
+            from: ctx.asOf,
+            signal: never,
+          }),
+          base.labels(ctx)
+        ),
+      }),
+    );
+    expect(e.message).toContain(
+      'labels at cutoff 2020-02-01T00:00:00.000Z read rcf.getEvents as of 2020-03-02T12:00:00.000Z, past its limit 2020-03-02T00:00:00.000Z',
+    );
   });
 
   it('fails the run when a population callback reads past T', async () => {
-    const e = await refusal(runBacktest(options({ population: async ({ asOf, sources }) => (await sources.mig!.listArtists({ limit: 10 }, { asOf: later(asOf), signal: never })).items.map((a) => a.slug) })));
+    const e = await refusal(
+      runBacktest(
+        options({
+          population: async ({ asOf, sources }) =>
+            (await sources.mig!.listArtists({ limit: 10 }, { asOf: later(asOf), signal: never })).items.map(
+              (a) => a.slug,
+            ),
+        }),
+      ),
+    );
     expect(e.message).toMatch(/^lookahead: population at cutoff 2020-02-01T00:00:00.000Z read mig.listArtists/);
   });
 
   it('fails the run when a scorer reads past T', async () => {
-    const peeker: BacktestScorer = { name: 'peeker', score: async ({ asOf, sources, candidates }) => (await sources.mig!.getNetworks(candidates, { asOf: later(asOf), signal: never }), new Map()) };
+    const peeker: BacktestScorer = {
+      name: 'peeker',
+      score: async ({ asOf, sources, candidates }) => (
+        await sources.mig!.getNetworks(candidates, { asOf: later(asOf), signal: never }), new Map()
+      ),
+    };
     const e = await refusal(runBacktest(options({ scorer: peeker })));
-    expect(e.message).toMatch(/^lookahead: scorer "peeker" score at cutoff 2020-02-01T00:00:00.000Z read mig.getNetworks as of 2020-02-02/);
+    expect(e.message).toMatch(
+      /^lookahead: scorer "peeker" score at cutoff 2020-02-01T00:00:00.000Z read mig.getNetworks as of 2020-02-02/,
+    );
   });
 
   it('fails the run even when the scorer swallows the refusal', async () => {
     const swallower: BacktestScorer = {
       name: 'swallower',
       async score({ asOf, sources, candidates }) {
-        const future = await sources.rcf!.getEvents(candidates, { asOf: later(asOf, 30), from: asOf, signal: never }).catch(() => new Map());
+        const future = await sources
+          .rcf!.getEvents(candidates, { asOf: later(asOf, 30), from: asOf, signal: never })
+          .catch(() => new Map());
         return new Map(candidates.map((s) => [s, future.size]));
       },
     };
@@ -261,7 +416,11 @@ describe('runBacktest: the as-of guard', () => {
       async score({ asOf, sources, candidates }) {
         const gateway = createSourceGateway({ sources });
         try {
-          const got = await gateway.batch('rcf', 'getEvents', candidates, { asOf: later(asOf, 7), from: asOf, deadline: createDeadline(5_000) });
+          const got = await gateway.batch('rcf', 'getEvents', candidates, {
+            asOf: later(asOf, 7),
+            from: asOf,
+            deadline: createDeadline(5_000),
+          });
           // The gateway reports an error per artist, and returns normally.
           return new Map(candidates.map((s) => [s, got.get(s)?.status === 'ok' ? 1 : 0]));
         } finally {
@@ -270,12 +429,21 @@ describe('runBacktest: the as-of guard', () => {
       },
     };
     const e = await refusal(runBacktest(options({ scorer: viaGateway })));
-    expect(e.message).toContain('scorer "via-gateway" score at cutoff 2020-02-01T00:00:00.000Z read rcf.getEvents as of 2020-02-08T00:00:00.000Z');
+    expect(e.message).toContain(
+      'scorer "via-gateway" score at cutoff 2020-02-01T00:00:00.000Z read rcf.getEvents as of 2020-02-08T00:00:00.000Z',
+    );
   });
 
   it('fails the run when a callback swallows the refusal', async () => {
     const e = await refusal(
-      runBacktest(options({ candidates: async ({ asOf, sources }) => (await sources.rcf!.getEvents(['ana'], { asOf: later(asOf), from: asOf, signal: never }).catch(() => null), ['ana']) })),
+      runBacktest(
+        options({
+          candidates: async ({ asOf, sources }) => (
+            await sources.rcf!.getEvents(['ana'], { asOf: later(asOf), from: asOf, signal: never }).catch(() => null),
+            ['ana']
+          ),
+        }),
+      ),
     );
     expect(e.message).toMatch(/^lookahead: candidates at cutoff/);
   });
@@ -284,7 +452,9 @@ describe('runBacktest: the as-of guard', () => {
     const sneaky: BacktestScorer = {
       name: 'sneaky',
       score({ asOf, sources, candidates }) {
-        void sources.rcf!.getEvents(candidates, { asOf: later(asOf), from: asOf, signal: never }).catch(() => undefined);
+        void sources
+          .rcf!.getEvents(candidates, { asOf: later(asOf), from: asOf, signal: never })
+          .catch(() => undefined);
         return new Map();
       },
     };
@@ -293,7 +463,15 @@ describe('runBacktest: the as-of guard', () => {
   });
 
   it('refuses a read without a valid asOf', async () => {
-    const e = await refusal(runBacktest(options({ candidates: async ({ sources }) => (await sources.mig!.getArtists(['ana'], { asOf: 'soon' as unknown as Date, signal: never }), ['ana']) })));
+    const e = await refusal(
+      runBacktest(
+        options({
+          candidates: async ({ sources }) => (
+            await sources.mig!.getArtists(['ana'], { asOf: 'soon' as unknown as Date, signal: never }), ['ana']
+          ),
+        }),
+      ),
+    );
     expect(e.message).toContain('read mig.getArtists as of a string (soon)');
   });
 
@@ -307,8 +485,12 @@ describe('runBacktest: the as-of guard', () => {
     const guard = createLookaheadGuard();
     const guarded = guard.view({ rcf: new Feed() }, at('2020-01-01'), { call: 'test', cutoff: null });
     expect(guarded.rcf?.maxBatchSize).toBe(5);
-    await expect(guarded.rcf!.getEvents(['a'], { asOf: at('2020-01-01'), from: new Date(0), signal: never })).resolves.toEqual(new Map());
-    await expect(guarded.rcf!.getEvents(['a'], { asOf: at('2020-01-02'), from: new Date(0), signal: never })).rejects.toMatchObject({ code: 'BACKTEST_LOOKAHEAD' });
+    await expect(
+      guarded.rcf!.getEvents(['a'], { asOf: at('2020-01-01'), from: new Date(0), signal: never }),
+    ).resolves.toEqual(new Map());
+    await expect(
+      guarded.rcf!.getEvents(['a'], { asOf: at('2020-01-02'), from: new Date(0), signal: never }),
+    ).rejects.toMatchObject({ code: 'BACKTEST_LOOKAHEAD' });
     expect(guard.violations).toHaveLength(1);
   });
 });
@@ -333,7 +515,14 @@ describe('runBacktest: fitting', () => {
     expect(ctx!.cutoffs.map((c) => c.asOf.toISOString().slice(0, 10))).toEqual(['2020-02-01']);
     expect(ctx!.purged.map((d) => d.toISOString().slice(0, 10))).toEqual(['2020-03-01']);
     // With 45 days, cy's 55 on 2020-03-10 is inside the horizon of 2020-02-01 too.
-    expect(ctx!.cutoffs[0]!.labels).toEqual(new Map([['ana', true], ['ben', false], ['cy', true], ['dee', false]]));
+    expect(ctx!.cutoffs[0]!.labels).toEqual(
+      new Map([
+        ['ana', true],
+        ['ben', false],
+        ['cy', true],
+        ['dee', false],
+      ]),
+    );
     expect(ctx!.cutoffs[0]!.population).toEqual(['ana', 'ben', 'cy', 'dee']);
     expect((atLimit as Map<string, unknown>).has('ana')).toBe(true);
     expect(result.fit).toEqual({ limit: '2020-04-01T00:00:00.000Z', cutoffs: 1, purged: ['2020-03-01T00:00:00.000Z'] });
@@ -342,15 +531,32 @@ describe('runBacktest: fitting', () => {
     expect(result.scorer!.splits!.train.cutoffs).toBe(2);
     expect(result.scorer!.splits!.test.calibration?.count).toBe(5);
     const md = backtestMarkdown(result);
-    expect(md).toContain('1 training cutoff(s) were purged from what `fit` received, because their 45-day label horizon reaches past that limit: 2020-03-01 00:00 UTC.');
+    expect(md).toContain(
+      '1 training cutoff(s) were purged from what `fit` received, because their 45-day label horizon reaches past that limit: 2020-03-01 00:00 UTC.',
+    );
     expect(md).toContain('### Calibration of learner (test cutoffs)');
   });
 
   it('fails the run when fit reads past the first test cutoff', async () => {
     const e = await refusal(
-      runBacktest(options({ scorer: { name: 'cheat', fit: async (ctx) => void (await ctx.sources.rcf!.getEvents(['ana'], { asOf: new Date(ctx.limit.getTime() + 1), from: new Date(0), signal: ctx.signal })), score: () => new Map() } })),
+      runBacktest(
+        options({
+          scorer: {
+            name: 'cheat',
+            fit: async (ctx) =>
+              void (await ctx.sources.rcf!.getEvents(['ana'], {
+                asOf: new Date(ctx.limit.getTime() + 1),
+                from: new Date(0),
+                signal: ctx.signal,
+              })),
+            score: () => new Map(),
+          },
+        }),
+      ),
     );
-    expect(e.message).toBe('lookahead: scorer "cheat" fit read rcf.getEvents as of 2020-04-01T00:00:00.001Z, past its limit 2020-04-01T00:00:00.000Z; the backtest is void');
+    expect(e.message).toBe(
+      'lookahead: scorer "cheat" fit read rcf.getEvents as of 2020-04-01T00:00:00.001Z, past its limit 2020-04-01T00:00:00.000Z; the backtest is void',
+    );
   });
 
   it('gives fit copies: changing them changes nothing', async () => {
@@ -375,7 +581,11 @@ describe('outputs', () => {
     expect(summary.windows.train.breakout).toBeNull();
     expect(Object.keys(summary.windows.test.baselines['activity-30d']!)).toEqual(['auc', 'p_at_10', 'pooled_ap']);
     // Training AUCs 5/6 and 1; precision@10 capped at 4 and 3 candidates: 1/4 and 1/3.
-    expect(summary.windows.train.baselines['activity-30d']).toEqual({ auc: (2.5 / 3 + 1) / 2, p_at_10: (1 / 4 + 1 / 3) / 2, pooled_ap: expect.any(Number) });
+    expect(summary.windows.train.baselines['activity-30d']).toEqual({
+      auc: (2.5 / 3 + 1) / 2,
+      p_at_10: (1 / 4 + 1 / 3) / 2,
+      pooled_ap: expect.any(Number),
+    });
     const k2 = backtestSummary(await runBacktest(options({ k: 2 })));
     expect(Object.keys(k2.windows.test.baselines['activity-30d']!)).toEqual(['auc', 'p_at_2', 'pooled_ap']);
   });
@@ -387,16 +597,27 @@ describe('outputs', () => {
     expect(parseBacktestJson(text)).toEqual(result);
     expect(() => parseBacktestJson('{')).toThrow(/not a backtest result/);
     expect(() => parseBacktestJson('{"name":"x"}')).toThrow(/"format" is not "scene-radar-backtest\/1"/);
-    expect(() => parseBacktestJson('{"format":"scene-radar-backtest/1","name":"x"}')).toThrow(/missing or malformed title, runAt, cutoffs, baselines, fit, method, parameters/);
+    expect(() => parseBacktestJson('{"format":"scene-radar-backtest/1","name":"x"}')).toThrow(
+      /missing or malformed title, runAt, cutoffs, baselines, fit, method, parameters/,
+    );
   });
 
   it('renders a report with the method, tables, the verdict and the reproduction of published figures', async () => {
     const result = await runBacktest(
       options({
-        scorer: { name: 'model', score: ({ candidates }) => new Map(candidates.map((s) => [s, s === 'ana' || s === 'dee' || s === 'eve' ? 1 : 0])) },
+        scorer: {
+          name: 'model',
+          score: ({ candidates }) =>
+            new Map(candidates.map((s) => [s, s === 'ana' || s === 'dee' || s === 'eve' ? 1 : 0])),
+        },
         target: { split: 'test', minMeanAuc: 0.75 },
         method: ['Paragraph one.'],
-        reference: { source: 'our notes', figures: { 'activity-30d': { test: { auc: 0.5, pAtK: 0.2 }, all: { auc: 0.125 } } }, perCutoff: { test: { candidates: 2.5, positives: 1 } }, note: 'Why they differ.' },
+        reference: {
+          source: 'our notes',
+          figures: { 'activity-30d': { test: { auc: 0.5, pAtK: 0.2 }, all: { auc: 0.125 } } },
+          perCutoff: { test: { candidates: 2.5, positives: 1 } },
+          note: 'Why they differ.',
+        },
         now: () => new Date('2021-01-01T00:00:00Z'),
       }),
     );
@@ -405,7 +626,9 @@ describe('outputs', () => {
     expect(md).toContain('## Method\n\nParagraph one.');
     expect(md).toContain('## How to read this');
     // Test cutoffs: the model ties dee (positive) with eve (0.75), then ranks eve first (1); activity 0 and 1.
-    expect(md).toContain('**Verdict** (target: mean AUC >= 0.75 on the test cutoffs and above every baseline): Target met: mean AUC 0.875 on the test cutoffs (>= 0.75); the best baseline (activity-30d) reaches 0.500.');
+    expect(md).toContain(
+      '**Verdict** (target: mean AUC >= 0.75 on the test cutoffs and above every baseline): Target met: mean AUC 0.875 on the test cutoffs (>= 0.75); the best baseline (activity-30d) reaches 0.500.',
+    );
     expect(md).toContain('### Test cutoffs: 2 cutoffs, 2.5 candidates and 1.00 positives per cutoff (base rate 0.400)');
     expect(md).toContain('| **model** (under test) | 0.875 |');
     expect(md).toContain('| scorer | test AUC | test P@10 | all AUC |');
@@ -420,15 +643,43 @@ describe('outputs', () => {
 
 describe('judge', () => {
   const scorer = (name: string, testAuc: number | null, role: 'model' | 'baseline' = 'baseline'): ScorerResult => {
-    const split = { meanAuc: testAuc, aucSkipped: 0, meanPAtK: 0.2, pooledAp: 0.1, cutoffs: 1, candidates: 10, positives: 1, baseRate: 0.1, intervals: { meanAuc: null, meanPAtK: null, pooledAp: null, resamples: 0, seed: 0 }, calibration: null };
-    return { name, description: null, role, probabilistic: false, error: null, fitMs: 0, scoreMs: 0, perCutoff: [], unscored: { total: 0, reasons: {} }, splits: { train: split, test: split, all: split } };
+    const split = {
+      meanAuc: testAuc,
+      aucSkipped: 0,
+      meanPAtK: 0.2,
+      pooledAp: 0.1,
+      cutoffs: 1,
+      candidates: 10,
+      positives: 1,
+      baseRate: 0.1,
+      intervals: { meanAuc: null, meanPAtK: null, pooledAp: null, resamples: 0, seed: 0 },
+      calibration: null,
+    };
+    return {
+      name,
+      description: null,
+      role,
+      probabilistic: false,
+      error: null,
+      fitMs: 0,
+      scoreMs: 0,
+      perCutoff: [],
+      unscored: { total: 0, reasons: {} },
+      splits: { train: split, test: split, all: split },
+    };
   };
   const target = { split: 'test', minMeanAuc: 0.75 } as const;
 
   it('needs the floor and every baseline beaten', () => {
     expect(judge(scorer('b', 0.8, 'model'), [scorer('x', 0.7)], target)).toMatchObject({ met: true });
-    expect(judge(scorer('b', 0.74, 'model'), [scorer('x', 0.7)], target).text).toMatch(/^Target NOT met: mean AUC 0.740 on the test cutoffs is below 0.75;/);
-    expect(judge(scorer('b', 0.8, 'model'), [scorer('x', 0.81)], target).text).toMatch(/not above every baseline; the best baseline \(x\) reaches 0.810/);
-    expect(judge(scorer('b', null, 'model'), [], target).text).toBe('Target not met: no test cutoff has a defined AUC.');
+    expect(judge(scorer('b', 0.74, 'model'), [scorer('x', 0.7)], target).text).toMatch(
+      /^Target NOT met: mean AUC 0.740 on the test cutoffs is below 0.75;/,
+    );
+    expect(judge(scorer('b', 0.8, 'model'), [scorer('x', 0.81)], target).text).toMatch(
+      /not above every baseline; the best baseline \(x\) reaches 0.810/,
+    );
+    expect(judge(scorer('b', null, 'model'), [], target).text).toBe(
+      'Target not met: no test cutoff has a defined AUC.',
+    );
   });
 });

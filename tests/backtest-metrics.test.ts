@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auc, averagePrecision, bootstrapIntervals, calibration, mulberry32, precisionAtK, splitFigures, weightedAveragePrecision } from 'scene-radar/backtest';
+import {
+  auc,
+  averagePrecision,
+  bootstrapIntervals,
+  calibration,
+  mulberry32,
+  precisionAtK,
+  splitFigures,
+  weightedAveragePrecision,
+} from 'scene-radar/backtest';
 
 describe('auc', () => {
   it('counts the ordered positive-negative pairs', () => {
@@ -64,17 +73,24 @@ describe('averagePrecision', () => {
   it('weighted pooling equals pooling the copies', () => {
     const cutoff = fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.boolean()), { minLength: 1, maxLength: 6 });
     fc.assert(
-      fc.property(fc.array(cutoff, { minLength: 1, maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }), (cutoffs, weights) => {
-        const scores = cutoffs.flat().map(([s]) => s);
-        const labels = cutoffs.flat().map(([, y]) => y);
-        const cutoffOf = cutoffs.flatMap((c, j) => c.map(() => j));
-        const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-        const copies = cutoffs.flatMap((c, j) => Array.from({ length: weights[j]! }, () => c).flat());
-        const expected = averagePrecision(copies.map(([s]) => s), copies.map(([, y]) => y));
-        const got = weightedAveragePrecision(order, scores, labels, cutoffOf, weights);
-        if (expected === null) expect(got).toBeNull();
-        else expect(got).toBeCloseTo(expected, 10);
-      }),
+      fc.property(
+        fc.array(cutoff, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }),
+        (cutoffs, weights) => {
+          const scores = cutoffs.flat().map(([s]) => s);
+          const labels = cutoffs.flat().map(([, y]) => y);
+          const cutoffOf = cutoffs.flatMap((c, j) => c.map(() => j));
+          const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+          const copies = cutoffs.flatMap((c, j) => Array.from({ length: weights[j]! }, () => c).flat());
+          const expected = averagePrecision(
+            copies.map(([s]) => s),
+            copies.map(([, y]) => y),
+          );
+          const got = weightedAveragePrecision(order, scores, labels, cutoffOf, weights);
+          if (expected === null) expect(got).toBeNull();
+          else expect(got).toBeCloseTo(expected, 10);
+        },
+      ),
     );
   });
 });

@@ -27,7 +27,11 @@ async function violationsUnder(baseDir: string): Promise<Found[]> {
   const { output } = await cruise(['src', 'adapters'], cruiseOptions, {}, { tsConfig: extractTSConfig(tsConfigFile) });
   const result = output as ICruiseResult;
   return result.summary.violations
-    .map((v) => ({ rule: v.rule.name, from: v.from, to: v.to.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\/.*$/, '$1') }))
+    .map((v) => ({
+      rule: v.rule.name,
+      from: v.from,
+      to: v.to.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+)\/.*$/, '$1'),
+    }))
     .sort((a, b) => `${a.rule} ${a.from} ${a.to}`.localeCompare(`${b.rule} ${b.from} ${b.to}`));
 }
 
@@ -72,14 +76,17 @@ const EXPECTED: Record<string, readonly (readonly [from: string, to: string])[]>
   'not-to-unresolvable': [['src/core/broken-import.ts', './does-not-exist.js']],
 };
 
-
 describe('module boundaries (.dependency-cruiser.cjs)', () => {
   let fixture: Found[] = [];
   let rules: { name: string; severity: string; comment: string }[] = [];
 
   beforeAll(async () => {
     const options = await extractDepcruiseOptions(`${ROOT}/.dependency-cruiser.cjs`);
-    rules = (options.ruleSet?.forbidden ?? []).map((r) => ({ name: r.name ?? '', severity: r.severity ?? '', comment: r.comment ?? '' }));
+    rules = (options.ruleSet?.forbidden ?? []).map((r) => ({
+      name: r.name ?? '',
+      severity: r.severity ?? '',
+      comment: r.comment ?? '',
+    }));
     fixture = await violationsUnder(FIXTURES);
   });
 

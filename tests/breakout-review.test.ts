@@ -20,7 +20,8 @@ import {
 import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
 
 const DAY = 86_400_000;
-const addDays = (d: string, n: number): string => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+const addDays = (d: string, n: number): string =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 const T = '2025-06-07';
 const AS_OF = new Date(Date.parse(`${T}T00:00:00Z`) + DAY);
 
@@ -35,12 +36,31 @@ function world(artists: readonly ArtistSpec[]): ReturnType<typeof createMemorySo
     const events: RcfEvent[] = [];
     for (let w = 60; w >= 0; w--) {
       const r = a.rank(w);
-      if (r !== null) events.push({ id: `a${i}-w${w}`, type: 'chart_entry', at: addDays(T, -7 * w), weight: a.weight ?? 101 - r, region: 'us' });
+      if (r !== null)
+        events.push({
+          id: `a${i}-w${w}`,
+          type: 'chart_entry',
+          at: addDays(T, -7 * w),
+          weight: a.weight ?? 101 - r,
+          region: 'us',
+        });
     }
     const organic = a.engagement ? [...a.engagement] : [];
     return {
-      record: { slug: `a-${i}`, name: `A${i}`, homeRegion: 'us', homeCity: null, firstSeen: '2024-01-01T00:00:00.000Z' },
-      tastemakers: [], collaborators: [], releases: [], campaigns: [], articles: [], events, memberships: [],
+      record: {
+        slug: `a-${i}`,
+        name: `A${i}`,
+        homeRegion: 'us',
+        homeCity: null,
+        firstSeen: '2024-01-01T00:00:00.000Z',
+      },
+      tastemakers: [],
+      collaborators: [],
+      releases: [],
+      campaigns: [],
+      articles: [],
+      events,
+      memberships: [],
       engagement: { start: addDays(T, -(organic.length - 1)), organic, paid: organic.map(() => 0) },
       coherence: { start: '2024-01-01', values: [] },
     } as ArtistHistory;
@@ -50,11 +70,16 @@ function world(artists: readonly ArtistSpec[]): ReturnType<typeof createMemorySo
 const slugs = (n: number): string[] => Array.from({ length: n }, (_, i) => `a-${i}`);
 
 describe('breakout model review regressions', () => {
-  it('after a refresh of a few artists, scoreArtists and profiles use that refresh\'s peers (also out of date order)', async () => {
-    const sources = world(Array.from({ length: 8 }, (_, i) => ({ rank: (w: number) => (w < 6 + i ? 90 - 8 * i : null) })));
+  it("after a refresh of a few artists, scoreArtists and profiles use that refresh's peers (also out of date order)", async () => {
+    const sources = world(
+      Array.from({ length: 8 }, (_, i) => ({ rank: (w: number) => (w < 6 + i ? 90 - 8 * i : null) })),
+    );
     const radar = createSceneRadar({ sources, clock: fixedClock(AS_OF) });
     const earlier = new Date(AS_OF.getTime() - 14 * DAY);
-    for (const [first, second] of [[earlier, AS_OF], [AS_OF, earlier]] as const) {
+    for (const [first, second] of [
+      [earlier, AS_OF],
+      [AS_OF, earlier],
+    ] as const) {
       await radar.talent.refresh(first);
       await radar.talent.refresh(second);
       const stored = await radar.talent.aggregator.getArtistScores(slugs(8));
@@ -110,17 +135,30 @@ describe('breakout model review regressions', () => {
     expect(fit.model.hostInputs.followers!.center).toBeGreaterThan(20_000);
     // Values past a model's bounds (a centre above 1e12) are refused with the library's error.
     const huge = examples.map((e, i) => ({ ...e, inputs: { huge: 1e13 + (i % 50) * 1e11 } }));
-    expect(() => fitBreakoutModel(huge)).toThrow(expect.objectContaining({ code: 'TALENT_INSUFFICIENT_DATA', message: expect.stringMatching(/out of bounds/) }));
-    expect(() => fitBreakoutModel(examples, { horizonDays: 0 })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => fitBreakoutModel(examples, { event: '' })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => fitBreakoutModel(examples.map((e) => ({ ...e, weight: 1e300 })))).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => fitBreakoutModel(huge)).toThrow(
+      expect.objectContaining({ code: 'TALENT_INSUFFICIENT_DATA', message: expect.stringMatching(/out of bounds/) }),
+    );
+    expect(() => fitBreakoutModel(examples, { horizonDays: 0 })).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
+    expect(() => fitBreakoutModel(examples, { event: '' })).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
+    expect(() => fitBreakoutModel(examples.map((e) => ({ ...e, weight: 1e300 })))).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
   });
 
   it('calibrate() folds with a horizon train only on labels that end before the period they validate', () => {
-    const examples = Array.from({ length: 3000 }, (_, i) => ({ inputs: { x: Math.sin(i) }, label: i % 9 === 0, time: Date.UTC(2020, 0, 1) + (i % 60) * 7 * DAY }));
+    const examples = Array.from({ length: 3000 }, (_, i) => ({
+      inputs: { x: Math.sin(i) },
+      label: i % 9 === 0,
+      time: Date.UTC(2020, 0, 1) + (i % 60) * 7 * DAY,
+    }));
     const fit = fitBreakoutModel(examples, { horizonDays: 56, folds: 3 });
     expect(fit.validation.folds.length).toBeGreaterThan(0);
-    for (const f of fit.validation.folds) expect(Date.parse(f.trainUntil) + 56 * DAY).toBeLessThanOrEqual(Date.parse(f.validate[0]));
+    for (const f of fit.validation.folds)
+      expect(Date.parse(f.trainUntil) + 56 * DAY).toBeLessThanOrEqual(Date.parse(f.validate[0]));
     expect(fit.validation.validated).toBe(true);
     const oneInstant = fitBreakoutModel(examples.map((e) => ({ ...e, time: 0 })));
     expect(oneInstant.validation.validated).toBe(false);
@@ -128,23 +166,61 @@ describe('breakout model review regressions', () => {
   });
 
   it('events of absurd weight are invalid payloads at the boundary and never turn scores into NaN', async () => {
-    const sources = world([{ rank: (w) => (w < 3 ? 1 : null), weight: 1e308 }, ...Array.from({ length: 9 }, (_, i) => ({ rank: (w: number) => (w < 5 ? 50 + i : null) }))]);
+    const sources = world([
+      { rank: (w) => (w < 3 ? 1 : null), weight: 1e308 },
+      ...Array.from({ length: 9 }, (_, i) => ({ rank: (w: number) => (w < 5 ? 50 + i : null) })),
+    ]);
     const radar = createSceneRadar({ sources, clock: fixedClock(AS_OF) });
     const report = await radar.talent.refresh(AS_OF);
     expect(report.scored).toBe(9);
-    expect(report.unscored).toEqual([expect.objectContaining({ artistSlug: 'a-0', reason: expect.stringMatching(/events: error .*beyond the documented bound/) })]);
+    expect(report.unscored).toEqual([
+      expect.objectContaining({
+        artistSlug: 'a-0',
+        reason: expect.stringMatching(/events: error .*beyond the documented bound/),
+      }),
+    ]);
     const scored = await radar.talent.scoreArtists(slugs(10), { asOf: AS_OF });
     expect(scored.artists[0]).toMatchObject({ artistSlug: 'a-0', status: 'failed', breakout: null });
-    for (const a of scored.artists.slice(1)) for (const v of [a.momentum, a.breakout, a.risk]) expect(Number.isFinite(v)).toBe(true);
+    for (const a of scored.artists.slice(1))
+      for (const v of [a.momentum, a.breakout, a.risk]) expect(Number.isFinite(v)).toBe(true);
     await radar.close();
   });
 
   it('a debut dated after asOf is not known yet: career age unknown, not 0', () => {
-    const READS: SignalRead[] = ['record', 'network', 'releases', 'campaigns', 'engagement', 'articles', 'events', 'coherence', 'memberships', 'scenePulse'];
+    const READS: SignalRead[] = [
+      'record',
+      'network',
+      'releases',
+      'campaigns',
+      'engagement',
+      'articles',
+      'events',
+      'coherence',
+      'memberships',
+      'scenePulse',
+    ];
     const signals = (debut: string): ArtistSignals => ({
-      artistSlug: 'a-0', asOf: AS_OF.toISOString(), network: null, releases: null, campaigns: null, engagement: null, articles: null, events: null, coherence: null, memberships: null, scenePulse: null,
-      record: { slug: 'a-0', name: 'A', homeRegion: 'us', homeCity: null, firstSeen: '2024-01-01T00:00:00.000Z', debut },
-      reads: Object.fromEntries(READS.map((r) => [r, { status: 'ok' }])) as ArtistSignals['reads'], host: {},
+      artistSlug: 'a-0',
+      asOf: AS_OF.toISOString(),
+      network: null,
+      releases: null,
+      campaigns: null,
+      engagement: null,
+      articles: null,
+      events: null,
+      coherence: null,
+      memberships: null,
+      scenePulse: null,
+      record: {
+        slug: 'a-0',
+        name: 'A',
+        homeRegion: 'us',
+        homeCity: null,
+        firstSeen: '2024-01-01T00:00:00.000Z',
+        debut,
+      },
+      reads: Object.fromEntries(READS.map((r) => [r, { status: 'ok' }])) as ArtistSignals['reads'],
+      host: {},
     });
     const model = TalentModelConfigSchema.parse({});
     expect(extractFeatures(signals(addDays(T, 10)), model).careerAgeDays).toBeNull();
@@ -167,7 +243,9 @@ describe('breakout model review regressions', () => {
   it('calibrationExamples refuses an outcome without asOf instead of scoring it as of now', async () => {
     const sources = world(Array.from({ length: 3 }, () => ({ rank: (w: number) => (w < 4 ? 40 : null) })));
     const radar = createSceneRadar({ sources, clock: fixedClock(AS_OF) });
-    await expect(radar.talent.calibrationExamples([{ artistSlug: 'a-0', label: true } as never])).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
+    await expect(radar.talent.calibrationExamples([{ artistSlug: 'a-0', label: true } as never])).rejects.toMatchObject(
+      { code: 'TALENT_VALIDATION_ERROR' },
+    );
     await radar.close();
   });
 });

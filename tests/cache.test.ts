@@ -76,7 +76,9 @@ describe('Cache', () => {
   it('never stores a failed computation and keeps serving stale data when a refresh fails', async () => {
     const events: string[] = [];
     const cache = new Cache<string>({ ttlMs: 1000, graceMs: 5000, onEvent: (e) => events.push(e.type) });
-    await expect(cache.getOrCompute('k', async () => Promise.reject(new Error('source down')))).rejects.toThrow('source down');
+    await expect(cache.getOrCompute('k', async () => Promise.reject(new Error('source down')))).rejects.toThrow(
+      'source down',
+    );
     expect(cache.stats()).toMatchObject({ errors: 1, size: 0 });
     await cache.getOrCompute('k', async () => 'good');
     vi.advanceTimersByTime(1500);

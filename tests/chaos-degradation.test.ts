@@ -10,9 +10,19 @@ import { chaosSources, mapValues } from './chaos-kit.js';
 const DAY = 86_400_000;
 const END = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 150, end: '2026-11-24' });
-const FAST = { sources: Object.fromEntries(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'].map((s) => [s, { timeoutMs: 2_000 }])) };
+const FAST = {
+  sources: Object.fromEntries(
+    ['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'].map((s) => [
+      s,
+      { timeoutMs: 2_000 },
+    ]),
+  ),
+};
 
-async function radarOver(sources: SceneRadarSources, at: Date): Promise<{ radar: SceneRadar; clock: ReturnType<typeof fixedClock> }> {
+async function radarOver(
+  sources: SceneRadarSources,
+  at: Date,
+): Promise<{ radar: SceneRadar; clock: ReturnType<typeof fixedClock> }> {
   const clock = fixedClock(at);
   const radar = createSceneRadar({ sources, clock, config: FAST });
   await radar.scenes.importCatalog(world.catalog);
@@ -45,7 +55,8 @@ describe('membership stability', () => {
     expect(report.memberships.held).toBeGreaterThan(0);
     expect(report.memberships.left).toBe(0);
     const during = await membersByScene(glitchy.radar);
-    for (const [scene, members] of before) for (const a of members) expect(during.get(scene)!.has(a), `${a} in ${scene}`).toBe(true);
+    for (const [scene, members] of before)
+      for (const a of members) expect(during.get(scene)!.has(a), `${a} in ${scene}`).toBe(true);
 
     // CMG recovers.
     glitch.set(() => ({ kind: 'pass' }));
@@ -63,7 +74,11 @@ describe('membership stability', () => {
   it('a member without evidence leaves after leaveAfterRefreshes consecutive refreshes, not before', async () => {
     const glitch = chaosSources(world.sources);
     const clock = fixedClock(END);
-    const radar = createSceneRadar({ sources: glitch.sources, clock, config: { ...FAST, scenes: { membership: { leaveAfterRefreshes: 2 } } } });
+    const radar = createSceneRadar({
+      sources: glitch.sources,
+      clock,
+      config: { ...FAST, scenes: { membership: { leaveAfterRefreshes: 2 } } },
+    });
     await radar.scenes.importCatalog(world.catalog);
     await radar.scenes.refresh(END);
     const total = async () => [...(await membersByScene(radar)).values()].reduce((n, s) => n + s.size, 0);
@@ -83,11 +98,24 @@ describe('leaving the universe', () => {
   it('an artist no longer listed by MIG leaves its scenes after leaveAfterRefreshes refreshes (held until then), never staying for ever', async () => {
     let gone: string | undefined;
     const chaos = chaosSources(world.sources, (m) =>
-      m === 'mig.listArtists' && gone ? { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: (page as { items: Array<{ slug: string }> }).items.filter((a) => a.slug !== gone) }) } : { kind: 'pass' },
+      m === 'mig.listArtists' && gone
+        ? {
+            kind: 'rewrite',
+            fn: (page) => ({
+              ...(page as object),
+              items: (page as { items: Array<{ slug: string }> }).items.filter((a) => a.slug !== gone),
+            }),
+          }
+        : { kind: 'pass' },
     );
     const { radar } = await radarOver(chaos.sources, END);
     await radar.scenes.refresh(END);
-    const [member] = (await radar.scenes.listMemberships({ sceneSlug: (await radar.scenes.listScenes({ limit: 1 })).items[0]!.slug, limit: 1 })).items;
+    const [member] = (
+      await radar.scenes.listMemberships({
+        sceneSlug: (await radar.scenes.listScenes({ limit: 1 })).items[0]!.slug,
+        limit: 1,
+      })
+    ).items;
     gone = member!.artist_slug;
     const held = (await radar.scenes.listMemberships({ artistSlug: gone })).total;
     for (let i = 1; i < radar.config.scenes.membership.leaveAfterRefreshes; i++) {
@@ -114,7 +142,9 @@ describe('talent lists through an outage', () => {
     const before = await radar.talent.aggregator.buildGlobalPulse({ limit: 5 });
     expect(before.meta.stale).toEqual({ records: 0, oldestAsOf: null });
 
-    chaos.set((m) => (m.startsWith('fusion.') ? { kind: 'reject', value: new Error('Fusion is down') } : { kind: 'pass' }));
+    chaos.set((m) =>
+      m.startsWith('fusion.') ? { kind: 'reject', value: new Error('Fusion is down') } : { kind: 'pass' },
+    );
     clock.set(at[1]!);
     const report = await radar.refresh(at[1]);
     expect(report.talent.failedReads.fusion).toBe(report.talent.artists);
@@ -122,12 +152,16 @@ describe('talent lists through an outage', () => {
     // The numbers shown are the last good ones, not a recomputation as if Fusion had said "nothing".
     expect(during.summary.highBreakoutCount).toBe(before.summary.highBreakoutCount);
     expect(during.summary.highRiskCount).toBe(before.summary.highRiskCount);
-    expect(during.topBreakoutCandidates.map((a) => [a.artist_slug, a.breakout_score])).toEqual(before.topBreakoutCandidates.map((a) => [a.artist_slug, a.breakout_score]));
+    expect(during.topBreakoutCandidates.map((a) => [a.artist_slug, a.breakout_score])).toEqual(
+      before.topBreakoutCandidates.map((a) => [a.artist_slug, a.breakout_score]),
+    );
     // And the lists say where their data came from: how many records are old, which source failed.
     expect(during.meta.stale.records).toBe(during.summary.totalArtistsTracked);
     expect(during.meta.stale.oldestAsOf).toBe(at[0]!.toISOString());
     expect(during.meta.failedReads.fusion).toBe(report.talent.artists);
-    expect(during.meta.degraded.join('\n')).toMatch(/kept from an earlier refresh[\s\S]*fusion: reads failed for 300 artists/);
+    expect(during.meta.degraded.join('\n')).toMatch(
+      /kept from an earlier refresh[\s\S]*fusion: reads failed for 300 artists/,
+    );
     const top = await radar.readOnly.getTopArtists({ category: 'breakout', limit: 5 });
     expect(top.meta.stale.records).toBeGreaterThan(0);
     expect(top.meta.failedReads.fusion).toBe(300);
@@ -136,15 +170,23 @@ describe('talent lists through an outage', () => {
     expect(recs.stored).toBe(false);
     expect(recs.notes.join('\n')).toMatch(/scenes are left out: their pulse is unavailable/);
     // A refresh that cannot even walk the universe shows too: every record is older than it.
-    chaos.set((m) => (m === 'mig.listArtists' ? { kind: 'reject', value: new Error('MIG is down') } : { kind: 'pass' }));
+    chaos.set((m) =>
+      m === 'mig.listArtists' ? { kind: 'reject', value: new Error('MIG is down') } : { kind: 'pass' },
+    );
     const later = new Date(END.getTime() + DAY);
     clock.set(later);
     expect((await radar.refresh(later)).talent.universe).toBe('error');
     const after = await radar.talent.aggregator.getTopArtists({ category: 'breakout', limit: 5 });
-    expect(after.meta.stale.records).toBe(after.total > 0 ? (await radar.talent.aggregator.buildGlobalPulse({ limit: 5 })).summary.totalArtistsTracked : 0);
-    expect(after.meta.degraded.join('\n')).toMatch(/could not read the artist universe \(error: MIG listArtists failed/);
+    expect(after.meta.stale.records).toBe(
+      after.total > 0 ? (await radar.talent.aggregator.buildGlobalPulse({ limit: 5 })).summary.totalArtistsTracked : 0,
+    );
+    expect(after.meta.degraded.join('\n')).toMatch(
+      /could not read the artist universe \(error: MIG listArtists failed/,
+    );
     clock.set(at[1]!);
-    chaos.set((m) => (m.startsWith('fusion.') ? { kind: 'reject', value: new Error('Fusion is down') } : { kind: 'pass' }));
+    chaos.set((m) =>
+      m.startsWith('fusion.') ? { kind: 'reject', value: new Error('Fusion is down') } : { kind: 'pass' },
+    );
     // A profile read while Fusion is down names the failure instead of passing for a measurement.
     const slug = before.topBreakoutCandidates[0]!.artist_slug;
     const profile = await radar.talent.aggregator.buildArtistProfile(slug).then(
@@ -160,11 +202,18 @@ describe('talent lists through an outage', () => {
 describe('a short universe', () => {
   it('MIG listing no artist for one refresh (status ok) drops no membership and no record; they come back intact', async () => {
     let empty = false;
-    const chaos = chaosSources(world.sources, (m) => (m === 'mig.listArtists' && empty ? { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: [], nextCursor: null }) } : { kind: 'pass' }));
+    const chaos = chaosSources(world.sources, (m) =>
+      m === 'mig.listArtists' && empty
+        ? { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: [], nextCursor: null }) }
+        : { kind: 'pass' },
+    );
     const { radar } = await radarOver(chaos.sources, END);
     await radar.refresh(END);
     const members = async () => [...(await membersByScene(radar)).values()].reduce((n, s) => n + s.size, 0);
-    const before = { members: await members(), tracked: (await radar.talent.aggregator.buildGlobalPulse()).summary.totalArtistsTracked };
+    const before = {
+      members: await members(),
+      tracked: (await radar.talent.aggregator.buildGlobalPulse()).summary.totalArtistsTracked,
+    };
     expect(before.tracked).toBeGreaterThan(0);
     empty = true;
     const report = await radar.refresh(END);
@@ -182,11 +231,25 @@ describe('a short universe', () => {
 
 describe('calibration through an outage', () => {
   it('calibrate() with its activity sources down says the sources failed (SOURCES_UNAVAILABLE), not "insufficient data"', async () => {
-    const chaos = chaosSources(world.sources, (m) => (m === 'fusion.getEngagement' || m === 'rcf.getEvents' ? { kind: 'reject', value: new Error('down') } : { kind: 'pass' }));
+    const chaos = chaosSources(world.sources, (m) =>
+      m === 'fusion.getEngagement' || m === 'rcf.getEvents'
+        ? { kind: 'reject', value: new Error('down') }
+        : { kind: 'pass' },
+    );
     const { radar } = await radarOver(chaos.sources, END);
-    const page = await world.sources.mig.listArtists({ cursor: null, limit: 40 }, { asOf: END, signal: new AbortController().signal });
-    const outcomes = page.items.map((a, i) => ({ artistSlug: a.slug, asOf: new Date(END.getTime() - 30 * DAY), label: i % 3 === 0 }));
-    await expect(radar.talent.calibrate(outcomes)).rejects.toMatchObject({ code: 'SOURCES_UNAVAILABLE', message: expect.stringMatching(/40 of the 40 outcomes were skipped because their activity sources failed/) });
+    const page = await world.sources.mig.listArtists(
+      { cursor: null, limit: 40 },
+      { asOf: END, signal: new AbortController().signal },
+    );
+    const outcomes = page.items.map((a, i) => ({
+      artistSlug: a.slug,
+      asOf: new Date(END.getTime() - 30 * DAY),
+      label: i % 3 === 0,
+    }));
+    await expect(radar.talent.calibrate(outcomes)).rejects.toMatchObject({
+      code: 'SOURCES_UNAVAILABLE',
+      message: expect.stringMatching(/40 of the 40 outcomes were skipped because their activity sources failed/),
+    });
     await radar.close();
   });
 });

@@ -37,7 +37,14 @@ export function hostileValues(): Array<{ name: string; value: unknown }> {
   });
   return [
     { name: 'Object.create(null)', value: Object.create(null) as unknown },
-    { name: 'toString throws', value: { toString: () => { throw new Error('no'); } } },
+    {
+      name: 'toString throws',
+      value: {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+    },
     { name: 'revoked Proxy', value: revoked.proxy },
     { name: 'Proxy whose every trap throws', value: errorProxy },
     { name: 'Error whose message getter throws', value: badError },
@@ -51,7 +58,10 @@ export function hostileValues(): Array<{ name: string; value: unknown }> {
 }
 
 /** A chaos wrapper over `sources`; `set(rule)` changes what later calls do. */
-export function chaosSources(sources: SceneRadarSources, rule: ChaosRule = () => ({ kind: 'pass' })): { sources: SceneRadarSources; set(rule: ChaosRule): void; calls: Map<string, number> } {
+export function chaosSources(
+  sources: SceneRadarSources,
+  rule: ChaosRule = () => ({ kind: 'pass' }),
+): { sources: SceneRadarSources; set(rule: ChaosRule): void; calls: Map<string, number> } {
   let current = rule;
   const calls = new Map<string, number>();
   const wrap = (name: string, adapter: object): object => {
@@ -75,13 +85,20 @@ export function chaosSources(sources: SceneRadarSources, rule: ChaosRule = () =>
           case 'hang':
             return new Promise(() => undefined);
           case 'rewrite':
-            return (Reflect.apply(v as (...a: unknown[]) => unknown, adapter, args) as Promise<unknown>).then((answer) => action.fn(answer, args));
+            return (Reflect.apply(v as (...a: unknown[]) => unknown, adapter, args) as Promise<unknown>).then(
+              (answer) => action.fn(answer, args),
+            );
         }
       };
     }
     return out;
   };
-  const wrapped = Object.fromEntries(Object.entries(sources).map(([name, adapter]) => [name, adapter === undefined ? undefined : wrap(name, adapter as object)]));
+  const wrapped = Object.fromEntries(
+    Object.entries(sources).map(([name, adapter]) => [
+      name,
+      adapter === undefined ? undefined : wrap(name, adapter as object),
+    ]),
+  );
   return { sources: wrapped as SceneRadarSources, set: (r) => (current = r), calls };
 }
 

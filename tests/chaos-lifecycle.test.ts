@@ -17,7 +17,14 @@ describe('a batch job is not cut short', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, ['tests/fixtures/batch-job.ts'], { cwd: root, timeout: 60_000 });
-    const report = JSON.parse(stdout.trim().split('\n').pop()!) as { done: boolean; artists: number; fusionTimeouts: number; scored: number; profile: string; feature: string };
+    const report = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      done: boolean;
+      artists: number;
+      fusionTimeouts: number;
+      scored: number;
+      profile: string;
+      feature: string;
+    };
     expect(report.feature).toBe('timeout');
     expect(report.done).toBe(true);
     expect(report.scored).toBe(5);
@@ -56,7 +63,10 @@ describe('use after close()', () => {
       ['aggregator.getTopArtists', () => radar.talent.aggregator.getTopArtists({ category: 'breakout' })],
       ['signals.aggregateArtistSignals', () => radar.talent.signals.aggregateArtistSignals('a')],
       ['readOnly.getGlobalPulse', () => radar.readOnly.getGlobalPulse()],
-      ['scenesAdapter.listHottestScenes', () => radar.scenesAdapter.listHottestScenes({ limit: 5 }, { asOf: NOW, signal: new AbortController().signal })],
+      [
+        'scenesAdapter.listHottestScenes',
+        () => radar.scenesAdapter.listHottestScenes({ limit: 5 }, { asOf: NOW, signal: new AbortController().signal }),
+      ],
     ];
     for (const [name, call] of calls) {
       const got = await call().then(
@@ -75,13 +85,17 @@ describe('no catalog', () => {
   it('a refresh without importCatalog() warns in its report', async () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     const report = await radar.refresh(NOW);
-    expect(report.scenes.warnings).toEqual([expect.stringMatching(/scene catalog is empty: call importCatalog\(\) first/)]);
+    expect(report.scenes.warnings).toEqual([
+      expect.stringMatching(/scene catalog is empty: call importCatalog\(\) first/),
+    ]);
     // The API's answers say so too, instead of empty lists that pass for "nothing is hot".
     const scenes = await radar.scenes.pulse.getGlobalPulse();
     expect(scenes.summary.scenes).toBe(0);
     expect(scenes.notes).toEqual([expect.stringMatching(/scene catalog is empty/)]);
     const talent = await radar.talent.aggregator.buildGlobalPulse();
-    expect(talent.meta.degraded).toContainEqual(expect.stringMatching(/no scene has a pulse \(is the scene catalog empty\? call importCatalog\(\)\)/));
+    expect(talent.meta.degraded).toContainEqual(
+      expect.stringMatching(/no scene has a pulse \(is the scene catalog empty\? call importCatalog\(\)\)/),
+    );
     await radar.scenes.importCatalog(world.catalog);
     expect((await radar.refresh(NOW)).scenes.warnings).toEqual([]);
     expect((await radar.scenes.pulse.getGlobalPulse({ skipCache: true })).notes).toEqual([]);

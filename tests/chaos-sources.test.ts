@@ -4,21 +4,41 @@
  * the gateway, per key.
  */
 import { describe, expect, it } from 'vitest';
-import { BATCH_METHODS, createSceneRadar, createSourceGateway, fixedClock, isSceneRadarError, resolveConfig, type SceneRadarSources } from 'scene-radar';
+import {
+  BATCH_METHODS,
+  createSceneRadar,
+  createSourceGateway,
+  fixedClock,
+  isSceneRadarError,
+  resolveConfig,
+  type SceneRadarSources,
+} from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { chaosSources, hostileValues, mapValues, withoutUnhandled } from './chaos-kit.js';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 40, end: '2026-11-24' });
-const FAST = { sources: Object.fromEntries(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'].map((s) => [s, { timeoutMs: 2_000 }])) };
+const FAST = {
+  sources: Object.fromEntries(
+    ['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'].map((s) => [
+      s,
+      { timeoutMs: 2_000 },
+    ]),
+  ),
+};
 
 async function firstArtists(n: number): Promise<string[]> {
-  const page = await world.sources.mig.listArtists({ cursor: null, limit: n }, { asOf: NOW, signal: new AbortController().signal });
+  const page = await world.sources.mig.listArtists(
+    { cursor: null, limit: n },
+    { asOf: NOW, signal: new AbortController().signal },
+  );
   return page.items.map((a) => a.slug);
 }
 
 describe('one failure model: any thrown or rejected value becomes a printable per-item outcome', () => {
-  const batchMethods = Object.entries(BATCH_METHODS).flatMap(([source, methods]) => Object.keys(methods).map((method) => [source, method] as const));
+  const batchMethods = Object.entries(BATCH_METHODS).flatMap(([source, methods]) =>
+    Object.keys(methods).map((method) => [source, method] as const),
+  );
 
   for (const { name, value } of hostileValues()) {
     for (const how of ['reject', 'throw'] as const) {
@@ -27,8 +47,16 @@ describe('one failure model: any thrown or rejected value becomes a printable pe
           throw value;
         };
         const adapter = (): Record<string, unknown> =>
-          new Proxy({}, { get: (_t, p) => (p === 'maxBatchSize' ? undefined : how === 'reject' ? () => Promise.reject(value) : hostile) });
-        const sources = Object.fromEntries(Object.keys(BATCH_METHODS).map((s) => [s, adapter()])) as unknown as SceneRadarSources;
+          new Proxy(
+            {},
+            {
+              get: (_t, p) =>
+                p === 'maxBatchSize' ? undefined : how === 'reject' ? () => Promise.reject(value) : hostile,
+            },
+          );
+        const sources = Object.fromEntries(
+          Object.keys(BATCH_METHODS).map((s) => [s, adapter()]),
+        ) as unknown as SceneRadarSources;
         const gateway = createSourceGateway({ sources, config: resolveConfig(FAST) });
         const { value: outcomes, unhandled } = await withoutUnhandled(async () => {
           const all = [];
@@ -36,7 +64,16 @@ describe('one failure model: any thrown or rejected value becomes a printable pe
             const got = await gateway.batch(source as 'mig', method as 'getArtists', ['a', 'b'], { asOf: NOW });
             all.push(...got.values());
           }
-          all.push(await gateway.call('mig', 'listArtists', BATCH_METHODS.mig.getArtists, (mig) => mig.listArtists({ cursor: null, limit: 10 }, { asOf: NOW, signal: new AbortController().signal }), { asOf: NOW }));
+          all.push(
+            await gateway.call(
+              'mig',
+              'listArtists',
+              BATCH_METHODS.mig.getArtists,
+              (mig) =>
+                mig.listArtists({ cursor: null, limit: 10 }, { asOf: NOW, signal: new AbortController().signal }),
+              { asOf: NOW },
+            ),
+          );
           return all;
         });
         expect(unhandled).toEqual([]);
@@ -78,14 +115,22 @@ describe('one failure model: any thrown or rejected value becomes a printable pe
 describe('host code around the sources', () => {
   it('a host feature that rejects with any unprintable value is an error for that feature, never a rejected refresh', async () => {
     for (const { name, value } of hostileValues()) {
-      const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW), config: FAST, hostFeatures: [{ name: 'label_signal', source: 'label', read: () => Promise.reject(value) }] });
+      const radar = createSceneRadar({
+        sources: world.sources,
+        clock: fixedClock(NOW),
+        config: FAST,
+        hostFeatures: [{ name: 'label_signal', source: 'label', read: () => Promise.reject(value) }],
+      });
       await radar.scenes.importCatalog(world.catalog);
       const { value: report, unhandled } = await withoutUnhandled(() => radar.talent.refresh(NOW));
       expect(unhandled, name).toEqual([]);
       expect(report.universe, name).toBe('ok');
       const [slug] = await firstArtists(1);
       const signals = await radar.talent.signals.aggregateArtistSignals(slug!, { asOf: NOW });
-      expect(signals.host['label_signal']).toMatchObject({ status: 'error', reason: expect.stringMatching(/host feature label_signal failed: /) });
+      expect(signals.host['label_signal']).toMatchObject({
+        status: 'error',
+        reason: expect.stringMatching(/host feature label_signal failed: /),
+      });
       await radar.close();
     }
   });
@@ -110,7 +155,9 @@ describe('host code around the sources', () => {
       await radar.refresh(NOW);
       const a = await handler(new Request('http://localhost/api/talent/pulse'));
       // A failing workspace source is a 503 with the reason, not a 500.
-      const b = await handler(new Request('http://localhost/api/talent/recommendations?workspaceId=00000000-0000-4000-8000-000000000000'));
+      const b = await handler(
+        new Request('http://localhost/api/talent/recommendations?workspaceId=00000000-0000-4000-8000-000000000000'),
+      );
       return [a.status, b.status, ((await b.json()) as { error: { code: string } }).error.code];
     });
     expect(unhandled).toEqual([]);
@@ -130,7 +177,11 @@ describe('sanity bounds at the boundary', () => {
 
   it('an engagement series dated 2999 is an invalid payload for that artist, the others are kept', async () => {
     const [a, b] = await firstArtists(2);
-    const gateway = gatewayOver((m) => (m === 'fusion.getEngagement' ? mapValues((v, k) => (k === a ? { ...(v as object), start: '2999-01-01' } : v)) : undefined));
+    const gateway = gatewayOver((m) =>
+      m === 'fusion.getEngagement'
+        ? mapValues((v, k) => (k === a ? { ...(v as object), start: '2999-01-01' } : v))
+        : undefined,
+    );
     const got = await gateway.batch('fusion', 'getEngagement', [a!, b!], { asOf: NOW });
     expect(got.get(a!)).toMatchObject({ status: 'error', reason: 'invalid_payload' });
     expect((got.get(a!) as { message: string }).message).toMatch(/after the as-of instant/);
@@ -140,16 +191,28 @@ describe('sanity bounds at the boundary', () => {
   it('an event weight of 1e308, Fusion values of 1e308 and fingerprint components of 1e308 are invalid payloads', async () => {
     const [a] = await firstArtists(1);
     const gateway = gatewayOver((m) => {
-      if (m === 'rcf.getEvents') return mapValues((v) => (v as Array<Record<string, unknown>>).map((e) => ({ ...e, weight: 1e308 })));
-      if (m === 'fusion.getEngagement') return mapValues((v) => ({ ...(v as Record<string, unknown>), organic: (v as { organic: unknown[] }).organic.map((x) => (x === null ? null : 1e308)) }));
-      if (m === 'cmg.getReleases') return mapValues((v) => (v as Array<Record<string, unknown>>).map((r) => ({ ...r, vector: (r.vector as number[]).map(() => 1e308) })));
+      if (m === 'rcf.getEvents')
+        return mapValues((v) => (v as Array<Record<string, unknown>>).map((e) => ({ ...e, weight: 1e308 })));
+      if (m === 'fusion.getEngagement')
+        return mapValues((v) => ({
+          ...(v as Record<string, unknown>),
+          organic: (v as { organic: unknown[] }).organic.map((x) => (x === null ? null : 1e308)),
+        }));
+      if (m === 'cmg.getReleases')
+        return mapValues((v) =>
+          (v as Array<Record<string, unknown>>).map((r) => ({ ...r, vector: (r.vector as number[]).map(() => 1e308) })),
+        );
       return undefined;
     });
-    for (const [source, method] of [['rcf', 'getEvents'], ['fusion', 'getEngagement'], ['cmg', 'getReleases']] as const) {
+    for (const [source, method] of [
+      ['rcf', 'getEvents'],
+      ['fusion', 'getEngagement'],
+      ['cmg', 'getReleases'],
+    ] as const) {
       const got = await gateway.batch(source as 'rcf', method as 'getEvents', [a!], { asOf: NOW });
       const o = got.get(a!)!;
       // An artist with no events or releases has an empty list: nothing to reject.
-      if (Array.isArray((o as { value?: unknown }).value) && ((o as { value: unknown[] }).value).length === 0) continue;
+      if (Array.isArray((o as { value?: unknown }).value) && (o as { value: unknown[] }).value.length === 0) continue;
       expect(o).toMatchObject({ status: 'error', reason: 'invalid_payload' });
       expect((o as { message: string }).message).toMatch(/beyond the documented bound/);
     }
@@ -157,9 +220,17 @@ describe('sanity bounds at the boundary', () => {
 
   it('the bounds are configuration: a host with bigger numbers raises them', async () => {
     const [a] = await firstArtists(1);
-    const big = (m: string) => (m === 'rcf.getEvents' ? mapValues((v) => (v as Array<Record<string, unknown>>).map((e) => ({ ...e, weight: 5e9 }))) : undefined);
+    const big = (m: string) =>
+      m === 'rcf.getEvents'
+        ? mapValues((v) => (v as Array<Record<string, unknown>>).map((e) => ({ ...e, weight: 5e9 })))
+        : undefined;
     const strict = await gatewayOver(big).batch('rcf', 'getEvents', [a!], { asOf: NOW });
-    const loose = await gatewayOver(big, { ...FAST, payloads: { maxWeight: 1e10 } } as typeof FAST).batch('rcf', 'getEvents', [a!], { asOf: NOW });
+    const loose = await gatewayOver(big, { ...FAST, payloads: { maxWeight: 1e10 } } as typeof FAST).batch(
+      'rcf',
+      'getEvents',
+      [a!],
+      { asOf: NOW },
+    );
     const events = (loose.get(a!) as { value?: unknown[] }).value;
     expect(loose.get(a!)!.status).toBe('ok');
     if (events && events.length > 0) expect(strict.get(a!)!.status).toBe('error');
@@ -168,11 +239,19 @@ describe('sanity bounds at the boundary', () => {
 
   it('a list of a million items is an error for that key, found without parsing it (no event-loop stall)', async () => {
     const [a, b] = await firstArtists(2);
-    const huge = Array.from({ length: 1_000_000 }, (_, i) => ({ id: `x${i}`, type: 'radio_play', at: '2026-01-01T00:00:00Z', weight: 1, region: null }));
+    const huge = Array.from({ length: 1_000_000 }, (_, i) => ({
+      id: `x${i}`,
+      type: 'radio_play',
+      at: '2026-01-01T00:00:00Z',
+      weight: 1,
+      region: null,
+    }));
     const gateway = gatewayOver((m) => (m === 'rcf.getEvents' ? mapValues((v, k) => (k === a ? huge : v)) : undefined));
     const got = await gateway.batch('rcf', 'getEvents', [a!, b!], { asOf: NOW });
     expect(got.get(a!)).toMatchObject({ status: 'error', reason: 'invalid_payload' });
-    expect((got.get(a!) as { message: string }).message).toMatch(/1000000 items \(more than payloads.maxListItems, 10000\)/);
+    expect((got.get(a!) as { message: string }).message).toMatch(
+      /1000000 items \(more than payloads.maxListItems, 10000\)/,
+    );
     expect(got.get(b!)!.status).toBe('ok');
   });
 });
@@ -181,7 +260,9 @@ describe('idempotent observations', () => {
   it('an article or event delivered twice counts once: signals are the same as a single delivery', async () => {
     const slugs = await firstArtists(40);
     const twice = chaosSources(world.sources, (m) =>
-      m === 'coverage.getArticles' || m === 'rcf.getEvents' ? { kind: 'rewrite', fn: mapValues((v) => [...(v as unknown[]), ...(v as unknown[])]) } : { kind: 'pass' },
+      m === 'coverage.getArticles' || m === 'rcf.getEvents'
+        ? { kind: 'rewrite', fn: mapValues((v) => [...(v as unknown[]), ...(v as unknown[])]) }
+        : { kind: 'pass' },
     );
     const radar = (sources: SceneRadarSources) => createSceneRadar({ sources, clock: fixedClock(NOW), config: FAST });
     const once = radar(world.sources);
@@ -190,7 +271,9 @@ describe('idempotent observations', () => {
     const a = await once.talent.scoreArtists(slugs, { asOf: NOW });
     const b = await dup.talent.scoreArtists(slugs, { asOf: NOW });
     expect(b.artists.map((x) => x.breakout)).toEqual(a.artists.map((x) => x.breakout));
-    expect(b.features.map((f) => [f.pressVelocity, f.eventRate])).toEqual(a.features.map((f) => [f.pressVelocity, f.eventRate]));
+    expect(b.features.map((f) => [f.pressVelocity, f.eventRate])).toEqual(
+      a.features.map((f) => [f.pressVelocity, f.eventRate]),
+    );
     expect(a.features.some((f) => (f.pressVelocity ?? 0) > 0)).toBe(true);
     const withEvents = [...b.signals.values()].filter((s) => s.reads.events.status === 'ok');
     expect(withEvents.length).toBeGreaterThan(0);
@@ -200,10 +283,24 @@ describe('idempotent observations', () => {
 
 describe('large pages', () => {
   it('a MIG page of 200,000 artists is walked without overflowing the stack (when the host raises the page cap) and is a clear error under the default cap', async () => {
-    const items = Array.from({ length: 200_000 }, (_, i) => ({ slug: `artist-${i}`, name: `A ${i}`, homeRegion: 'gb', homeCity: null, firstSeen: '2020-01-01T00:00:00Z' }));
-    const mig = { ...world.sources.mig, listArtists: async () => ({ items, nextCursor: null }), getArtists: async () => new Map(), getNetworks: async () => new Map() };
+    const items = Array.from({ length: 200_000 }, (_, i) => ({
+      slug: `artist-${i}`,
+      name: `A ${i}`,
+      homeRegion: 'gb',
+      homeCity: null,
+      firstSeen: '2020-01-01T00:00:00Z',
+    }));
+    const mig = {
+      ...world.sources.mig,
+      listArtists: async () => ({ items, nextCursor: null }),
+      getArtists: async () => new Map(),
+      getNetworks: async () => new Map(),
+    };
     const { listUniverse, createDeadline } = await import('scene-radar');
-    const raised = createSourceGateway({ sources: { mig }, config: resolveConfig({ payloads: { maxPageItems: 300_000 } }) });
+    const raised = createSourceGateway({
+      sources: { mig },
+      config: resolveConfig({ payloads: { maxPageItems: 300_000 } }),
+    });
     const walk = await listUniverse(raised, NOW, createDeadline(60_000));
     expect(walk.status).toBe('ok');
     expect(walk.artists).toHaveLength(200_000);
@@ -217,12 +314,37 @@ describe('what else a source can repeat or misdate', () => {
   it('a tastemaker or collaborator listed twice counts once; an artist listed twice in the universe is walked once', async () => {
     const [a] = await firstArtists(1);
     const chaos = chaosSources(world.sources, (m) => {
-      if (m === 'mig.getNetworks') return { kind: 'rewrite', fn: mapValues((v) => ({ ...(v as object), tastemakers: [...(v as { tastemakers: unknown[] }).tastemakers, ...(v as { tastemakers: unknown[] }).tastemakers], collaborators: [...(v as { collaborators: unknown[] }).collaborators, ...(v as { collaborators: unknown[] }).collaborators] })) };
-      if (m === 'mig.listArtists') return { kind: 'rewrite', fn: (page) => ({ ...(page as object), items: [...(page as { items: unknown[] }).items, ...(page as { items: unknown[] }).items] }) };
+      if (m === 'mig.getNetworks')
+        return {
+          kind: 'rewrite',
+          fn: mapValues((v) => ({
+            ...(v as object),
+            tastemakers: [
+              ...(v as { tastemakers: unknown[] }).tastemakers,
+              ...(v as { tastemakers: unknown[] }).tastemakers,
+            ],
+            collaborators: [
+              ...(v as { collaborators: unknown[] }).collaborators,
+              ...(v as { collaborators: unknown[] }).collaborators,
+            ],
+          })),
+        };
+      if (m === 'mig.listArtists')
+        return {
+          kind: 'rewrite',
+          fn: (page) => ({
+            ...(page as object),
+            items: [...(page as { items: unknown[] }).items, ...(page as { items: unknown[] }).items],
+          }),
+        };
       return { kind: 'pass' };
     });
     const gateway = createSourceGateway({ sources: chaos.sources, config: resolveConfig(FAST) });
-    const [once, twice] = await Promise.all([createSourceGateway({ sources: world.sources }), gateway].map((g) => g.one('mig', 'getNetworks', a!, { asOf: NOW })));
+    const [once, twice] = await Promise.all(
+      [createSourceGateway({ sources: world.sources }), gateway].map((g) =>
+        g.one('mig', 'getNetworks', a!, { asOf: NOW }),
+      ),
+    );
     expect(twice).toMatchObject({ status: 'ok', value: (once as { value: unknown }).value });
     const { listUniverse, createDeadline } = await import('scene-radar');
     const walk = await listUniverse(gateway, NOW, createDeadline(10_000));
@@ -232,12 +354,28 @@ describe('what else a source can repeat or misdate', () => {
   it('dates before 1900 and a campaign that ends before it starts are invalid payloads', async () => {
     const [a] = await firstArtists(1);
     const chaos = chaosSources(world.sources, (m) => {
-      if (m === 'fusion.getCampaigns') return { kind: 'rewrite', fn: mapValues(() => [{ id: 'c1', channel: 'social', start: '2026-01-10', end: '2026-01-01', spend: 10 }]) };
-      if (m === 'coverage.getArticles') return { kind: 'rewrite', fn: mapValues(() => [{ id: 'x', publishedAt: '0001-01-01T00:00:00Z', outlet: 'o', outletQuality: 0.5, title: null }]) };
+      if (m === 'fusion.getCampaigns')
+        return {
+          kind: 'rewrite',
+          fn: mapValues(() => [{ id: 'c1', channel: 'social', start: '2026-01-10', end: '2026-01-01', spend: 10 }]),
+        };
+      if (m === 'coverage.getArticles')
+        return {
+          kind: 'rewrite',
+          fn: mapValues(() => [
+            { id: 'x', publishedAt: '0001-01-01T00:00:00Z', outlet: 'o', outletQuality: 0.5, title: null },
+          ]),
+        };
       return { kind: 'pass' };
     });
     const gateway = createSourceGateway({ sources: chaos.sources, config: resolveConfig(FAST) });
-    expect(await gateway.one('fusion', 'getCampaigns', a!, { asOf: NOW })).toMatchObject({ status: 'error', message: expect.stringMatching(/0.end 2026-01-01 is before its start/) });
-    expect(await gateway.one('coverage', 'getArticles', a!, { asOf: NOW })).toMatchObject({ status: 'error', message: expect.stringMatching(/before 1900/) });
+    expect(await gateway.one('fusion', 'getCampaigns', a!, { asOf: NOW })).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/0.end 2026-01-01 is before its start/),
+    });
+    expect(await gateway.one('coverage', 'getArticles', a!, { asOf: NOW })).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/before 1900/),
+    });
   });
 });

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, ERROR_CODES, SceneRadarError, SlugSchema, isSceneRadarError, isSlug, resolveConfig, slugify } from 'scene-radar';
+import {
+  DEFAULT_CONFIG,
+  ERROR_CODES,
+  SceneRadarError,
+  SlugSchema,
+  isSceneRadarError,
+  isSlug,
+  resolveConfig,
+  slugify,
+} from 'scene-radar';
 
 describe('error codes', () => {
   it('are exactly the seed codes with the seed statuses, plus the SDK codes CONFIG_INVALID, SOURCES_UNAVAILABLE, RADAR_CLOSED, ROUTE_NOT_FOUND and METHOD_NOT_ALLOWED', () => {
@@ -30,8 +39,16 @@ describe('error codes', () => {
 
   it('carry code, status, details and cause, and are recognised by brand', () => {
     const cause = new Error('db down');
-    const e = new SceneRadarError('SCENES_NOT_FOUND', 'Scene not found: indie-uk-brighton', { details: { slug: 'indie-uk-brighton' }, cause });
-    expect(e).toMatchObject({ code: 'SCENES_NOT_FOUND', httpStatus: 404, details: { slug: 'indie-uk-brighton' }, message: 'Scene not found: indie-uk-brighton' });
+    const e = new SceneRadarError('SCENES_NOT_FOUND', 'Scene not found: indie-uk-brighton', {
+      details: { slug: 'indie-uk-brighton' },
+      cause,
+    });
+    expect(e).toMatchObject({
+      code: 'SCENES_NOT_FOUND',
+      httpStatus: 404,
+      details: { slug: 'indie-uk-brighton' },
+      message: 'Scene not found: indie-uk-brighton',
+    });
     expect(e.cause).toBe(cause);
     expect(isSceneRadarError(e)).toBe(true);
     expect(isSceneRadarError(new Error('x'))).toBe(false);
@@ -80,7 +97,9 @@ describe('config', () => {
       expect(isSceneRadarError(e) && e.code).toBe('CONFIG_INVALID');
     }
     expect(() => resolveConfig({ scenes: { ttl: 5 } } as never)).toThrow(/scenes.*ttl/);
-    expect(() => resolveConfig({ talent: { thresholds: { breakout: { high: 0.3, medium: 0.5 } } } })).toThrow(/talent\.thresholds\.breakout\.medium/);
+    expect(() => resolveConfig({ talent: { thresholds: { breakout: { high: 0.3, medium: 0.5 } } } })).toThrow(
+      /talent\.thresholds\.breakout\.medium/,
+    );
   });
 
   it('ignores prototype-polluting keys', () => {
@@ -92,10 +111,14 @@ describe('config', () => {
 
 describe('slugs', () => {
   it('accept the seed examples and reject malformed ones', () => {
-    for (const ok of ['indie-uk-brighton', 'dream-pop', 'artist-a', 'a', '9']) expect(SlugSchema.safeParse(ok).success).toBe(true);
-    for (const bad of ['invalid-slug-!!!', 'Indie', '-a', 'a-', 'a--b', '', 'a b', 'ünï', 'a'.repeat(129)]) expect(SlugSchema.safeParse(bad).success).toBe(false);
+    for (const ok of ['indie-uk-brighton', 'dream-pop', 'artist-a', 'a', '9'])
+      expect(SlugSchema.safeParse(ok).success).toBe(true);
+    for (const bad of ['invalid-slug-!!!', 'Indie', '-a', 'a-', 'a--b', '', 'a b', 'ünï', 'a'.repeat(129)])
+      expect(SlugSchema.safeParse(bad).success).toBe(false);
     const issue = SlugSchema.safeParse('invalid-slug-!!!');
-    expect(issue.success ? '' : issue.error.issues[0]?.message).toBe('Slug must contain only lowercase letters, numbers, and hyphens');
+    expect(issue.success ? '' : issue.error.issues[0]?.message).toBe(
+      'Slug must contain only lowercase letters, numbers, and hyphens',
+    );
   });
 
   it('agree between the schema and isSlug on arbitrary strings', () => {

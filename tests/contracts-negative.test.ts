@@ -31,18 +31,38 @@ function history(slug: string, firstSeen: string): ArtistHistory {
     record: { slug, name: slug, homeRegion: 'uk', homeCity: null, firstSeen },
     tastemakers: [{ tastemaker: 'radio-x', kind: 'radio', weight: 0.5, since: '2025-02-01T00:00:00Z' }],
     collaborators: [],
-    releases: [{ releaseId: `${slug}-1`, releasedAt: '2025-02-10', vector: [1, 2], microgenres: [] }, { releaseId: `${slug}-2`, releasedAt: '2025-07-01', vector: [2, 1], microgenres: [] }],
+    releases: [
+      { releaseId: `${slug}-1`, releasedAt: '2025-02-10', vector: [1, 2], microgenres: [] },
+      { releaseId: `${slug}-2`, releasedAt: '2025-07-01', vector: [2, 1], microgenres: [] },
+    ],
     campaigns: [],
-    engagement: { start: '2025-01-01', organic: Array.from({ length: days }, (_, i) => i), paid: Array.from({ length: days }, () => 0) },
-    articles: [{ id: `${slug}-a1`, publishedAt: '2025-01-20T00:00:00Z', outlet: 'nme', outletQuality: 0.8, title: null }, { id: `${slug}-a2`, publishedAt: '2025-05-20T00:00:00Z', outlet: 'nme', outletQuality: 0.8, title: null }],
-    events: [{ id: `${slug}-e1`, type: 'radio_play', at: '2025-02-02T00:00:00Z', weight: 1, region: 'uk' }, { id: `${slug}-e2`, type: 'chart_entry', at: '2025-08-02T00:00:00Z', weight: 5, region: null }],
+    engagement: {
+      start: '2025-01-01',
+      organic: Array.from({ length: days }, (_, i) => i),
+      paid: Array.from({ length: days }, () => 0),
+    },
+    articles: [
+      { id: `${slug}-a1`, publishedAt: '2025-01-20T00:00:00Z', outlet: 'nme', outletQuality: 0.8, title: null },
+      { id: `${slug}-a2`, publishedAt: '2025-05-20T00:00:00Z', outlet: 'nme', outletQuality: 0.8, title: null },
+    ],
+    events: [
+      { id: `${slug}-e1`, type: 'radio_play', at: '2025-02-02T00:00:00Z', weight: 1, region: 'uk' },
+      { id: `${slug}-e2`, type: 'chart_entry', at: '2025-08-02T00:00:00Z', weight: 5, region: null },
+    ],
     coherence: { start: '2025-01-01', values: Array.from({ length: days }, () => 0.9) },
-    memberships: [{ sceneSlug: 'indie-uk-leeds', confidence: 0.9, since: '2025-01-01', microgenres: [] }, { sceneSlug: 'post-punk-uk', confidence: 0.4, since: '2025-01-01', microgenres: [] }],
+    memberships: [
+      { sceneSlug: 'indie-uk-leeds', confidence: 0.9, since: '2025-01-01', microgenres: [] },
+      { sceneSlug: 'post-punk-uk', confidence: 0.4, since: '2025-01-01', microgenres: [] },
+    ],
   };
 }
 
 const dataset = createEagerDataset({
-  histories: [history('artist-a', '2024-12-01T00:00:00Z'), history('artist-b', '2025-01-15T00:00:00Z'), history('artist-later', '2025-09-01T00:00:00Z')],
+  histories: [
+    history('artist-a', '2024-12-01T00:00:00Z'),
+    history('artist-b', '2025-01-15T00:00:00Z'),
+    history('artist-later', '2025-09-01T00:00:00Z'),
+  ],
   scenePulses: [
     { sceneSlug: 'indie-uk-leeds', heat: 70, growth: 0.1, stage: 'growing', asOf: '2025-05-01T00:00:00Z' },
     { sceneSlug: 'post-punk-uk', heat: 40, growth: 0, stage: 'peaking', asOf: '2025-05-01T00:00:00Z' },
@@ -65,7 +85,9 @@ async function runCase(cases: readonly ContractCase[], name: string): Promise<un
 /** The case fails on the broken adapter with a ContractViolation whose message matches. */
 async function expectViolation(cases: readonly ContractCase[], name: string, message: RegExp): Promise<void> {
   const error = await runCase(cases, name);
-  expect(isContractViolation(error), `case "${name}" should throw a ContractViolation, got ${String(error)}`).toBe(true);
+  expect(isContractViolation(error), `case "${name}" should throw a ContractViolation, got ${String(error)}`).toBe(
+    true,
+  );
   expect(error).toBeInstanceOf(ContractViolation);
   expect((error as ContractViolation).message).toMatch(message);
 }
@@ -73,20 +95,65 @@ async function expectViolation(cases: readonly ContractCase[], name: string, mes
 describe('source suites catch broken adapters', () => {
   it('data dated after asOf (rcf events, fusion series, mig artists)', async () => {
     const good = memory();
-    const rcf = rcfContractSuite({ ...timing, create: () => ({ getEvents: (keys, o) => good.rcf.getEvents(keys, { ...o, asOf: FUTURE }) }) });
-    await expectViolation(rcf, 'getEvents: returns nothing known only after asOf', /rcf\.getEvents must return only what was known at asOf, but .*artist-a-e2.*2025-08-02/);
-    const fusion = fusionContractSuite({ ...timing, create: () => ({ ...good.fusion, getEngagement: (keys, o) => good.fusion.getEngagement(keys, { ...o, asOf: FUTURE }) }) });
-    await expectViolation(fusion, 'getEngagement: returns nothing known only after asOf', /past the last complete day 2025-05-31/);
-    const mig = migContractSuite({ ...timing, create: () => ({ ...good.mig, listArtists: (q, o) => good.mig.listArtists(q, { ...o, asOf: FUTURE }) }) });
-    await expectViolation(mig, 'listArtists: lists only artists first seen by asOf', /list only artists first seen by asOf/);
-    expect(await runCase(rcfContractSuite({ ...timing, create: () => good.rcf }), 'getEvents: returns nothing known only after asOf')).toBeUndefined();
+    const rcf = rcfContractSuite({
+      ...timing,
+      create: () => ({ getEvents: (keys, o) => good.rcf.getEvents(keys, { ...o, asOf: FUTURE }) }),
+    });
+    await expectViolation(
+      rcf,
+      'getEvents: returns nothing known only after asOf',
+      /rcf\.getEvents must return only what was known at asOf, but .*artist-a-e2.*2025-08-02/,
+    );
+    const fusion = fusionContractSuite({
+      ...timing,
+      create: () => ({
+        ...good.fusion,
+        getEngagement: (keys, o) => good.fusion.getEngagement(keys, { ...o, asOf: FUTURE }),
+      }),
+    });
+    await expectViolation(
+      fusion,
+      'getEngagement: returns nothing known only after asOf',
+      /past the last complete day 2025-05-31/,
+    );
+    const mig = migContractSuite({
+      ...timing,
+      create: () => ({ ...good.mig, listArtists: (q, o) => good.mig.listArtists(q, { ...o, asOf: FUTURE }) }),
+    });
+    await expectViolation(
+      mig,
+      'listArtists: lists only artists first seen by asOf',
+      /list only artists first seen by asOf/,
+    );
+    expect(
+      await runCase(
+        rcfContractSuite({ ...timing, create: () => good.rcf }),
+        'getEvents: returns nothing known only after asOf',
+      ),
+    ).toBeUndefined();
   });
 
   it('unknown or unrequested keys in the answer', async () => {
     const good = memory();
-    const echo = coverageContractSuite({ ...timing, create: () => ({ getArticles: async (keys) => new Map(keys.map((k) => [k, []])) }) });
-    await expectViolation(echo, 'getArticles: leaves unknown keys out', /leave unknown keys out of its answer, but it returned an entry for artist-later/);
-    const extra = coverageContractSuite({ ...timing, create: () => ({ getArticles: async (keys, o) => new Map([...(await good.coverage.getArticles(['artist-a', 'artist-b'], o)), ...(await good.coverage.getArticles(keys, o))]) }) });
+    const echo = coverageContractSuite({
+      ...timing,
+      create: () => ({ getArticles: async (keys) => new Map(keys.map((k) => [k, []])) }),
+    });
+    await expectViolation(
+      echo,
+      'getArticles: leaves unknown keys out',
+      /leave unknown keys out of its answer, but it returned an entry for artist-later/,
+    );
+    const extra = coverageContractSuite({
+      ...timing,
+      create: () => ({
+        getArticles: async (keys, o) =>
+          new Map([
+            ...(await good.coverage.getArticles(['artist-a', 'artist-b'], o)),
+            ...(await good.coverage.getArticles(keys, o)),
+          ]),
+      }),
+    });
     await expectViolation(extra, 'getArticles: returns only requested keys', /return only keys that were requested/);
   });
 
@@ -96,16 +163,25 @@ describe('source suites catch broken adapters', () => {
       ...timing,
       create: () => ({
         ...good.mig,
-        getNetworks: async (keys, o) => new Map([...(await good.mig.getNetworks(keys, o))].map(([k, n]) => [k, { ...n, centrality: 7 }])),
+        getNetworks: async (keys, o) =>
+          new Map([...(await good.mig.getNetworks(keys, o))].map(([k, n]) => [k, { ...n, centrality: 7 }])),
       }),
     });
-    await expectViolation(mig, 'getNetworks: returns items that match the payload schema', /match the payload schema, but the item at artist-a\.centrality is invalid/);
+    await expectViolation(
+      mig,
+      'getNetworks: returns items that match the payload schema',
+      /match the payload schema, but the item at artist-a\.centrality is invalid/,
+    );
   });
 
   it('a write method, a stray property, a bad maxBatchSize', async () => {
     const good = memory().mig;
     const surface = (adapter: object) => migContractSuite({ ...timing, create: () => adapter as typeof good });
-    await expectViolation(surface({ ...good, setArtist: async () => undefined }), 'exposes only read methods', /contain read methods only .*setArtist/);
+    await expectViolation(
+      surface({ ...good, setArtist: async () => undefined }),
+      'exposes only read methods',
+      /contain read methods only .*setArtist/,
+    );
     await expectViolation(surface({ ...good, db: {} }), 'exposes only read methods', /property named db/);
     await expectViolation(surface({ ...good, maxBatchSize: 0 }), 'exposes only read methods', /positive integer/);
     class WithWrites {
@@ -119,13 +195,28 @@ describe('source suites catch broken adapters', () => {
 
   it('a source that ignores an aborted signal', async () => {
     const good = memory();
-    const cmg = cmgContractSuite({ ...timing, create: () => ({ getReleases: (keys, o) => good.cmg.getReleases(keys, { ...o, signal: new AbortController().signal }) }) });
-    await expectViolation(cmg, 'getReleases: rejects when the signal is already aborted', /reject when its signal is already aborted, but the call resolved/);
+    const cmg = cmgContractSuite({
+      ...timing,
+      create: () => ({
+        getReleases: (keys, o) => good.cmg.getReleases(keys, { ...o, signal: new AbortController().signal }),
+      }),
+    });
+    await expectViolation(
+      cmg,
+      'getReleases: rejects when the signal is already aborted',
+      /reject when its signal is already aborted, but the call resolved/,
+    );
   });
 
   it('batch inconsistency, non-idempotence, lost history, mutated input', async () => {
     const good = memory();
-    const byBatch = rcfContractSuite({ ...timing, create: () => ({ getEvents: async (keys, o) => new Map([...(await good.rcf.getEvents(keys, o))].map(([k, es]) => [k, keys.length > 1 ? es.slice(1) : es])) }) });
+    const byBatch = rcfContractSuite({
+      ...timing,
+      create: () => ({
+        getEvents: async (keys, o) =>
+          new Map([...(await good.rcf.getEvents(keys, o))].map(([k, es]) => [k, keys.length > 1 ? es.slice(1) : es])),
+      }),
+    });
     await expectViolation(byBatch, 'answers a batch as it answers each key alone', /differ at \[artist-a\]/);
     let calls = 0;
     const flaky = rcfContractSuite({
@@ -138,9 +229,22 @@ describe('source suites catch broken adapters', () => {
       }),
     });
     await expectViolation(flaky, 'getEvents: is idempotent', /same answer/);
-    const forgetful = coverageContractSuite({ ...timing, create: () => ({ getArticles: (keys, o) => good.coverage.getArticles(keys, { ...o, from: new Date(o.asOf.getTime() - 100 * 86_400_000) }) }) });
-    await expectViolation(forgetful, 'still knows at asOf what it knew at earlierAsOf', /article artist-a-a1 was known at earlierAsOf/);
-    const sorter = coverageContractSuite({ ...timing, create: () => ({ getArticles: (keys, o) => good.coverage.getArticles((keys as string[]).sort(), o) }) });
+    const forgetful = coverageContractSuite({
+      ...timing,
+      create: () => ({
+        getArticles: (keys, o) =>
+          good.coverage.getArticles(keys, { ...o, from: new Date(o.asOf.getTime() - 100 * 86_400_000) }),
+      }),
+    });
+    await expectViolation(
+      forgetful,
+      'still knows at asOf what it knew at earlierAsOf',
+      /article artist-a-a1 was known at earlierAsOf/,
+    );
+    const sorter = coverageContractSuite({
+      ...timing,
+      create: () => ({ getArticles: (keys, o) => good.coverage.getArticles((keys as string[]).sort(), o) }),
+    });
     await expectViolation(sorter, 'getArticles: does not mutate its inputs', /never mutate its inputs/);
   });
 
@@ -150,7 +254,8 @@ describe('source suites catch broken adapters', () => {
       ...timing,
       create: () => ({
         ...good,
-        getMemberships: async (keys, o) => new Map([...(await good.getMemberships(keys, o))].map(([k, ms]) => [k, [...ms].reverse()])),
+        getMemberships: async (keys, o) =>
+          new Map([...(await good.getMemberships(keys, o))].map(([k, ms]) => [k, [...ms].reverse()])),
         listHottestScenes: async (q, o) => [...(await good.listHottestScenes(q, o))].reverse(),
       }),
     });
@@ -186,23 +291,44 @@ function leakyTable(): Table<SceneTrendRow, 'scene_slug' | 'day'> {
 }
 
 describe('table suite catches broken tables', () => {
-  const suite = (create: () => Table<SceneTrendRow, 'scene_slug' | 'day'>) => tableContractSuite(spec, { create, sampleRows: (n) => sampleRowsFor('scene_trends', n) });
+  const suite = (create: () => Table<SceneTrendRow, 'scene_slug' | 'day'>) =>
+    tableContractSuite(spec, { create, sampleRows: (n) => sampleRowsFor('scene_trends', n) });
 
   it('returned rows that can be mutated, and inputs kept by reference', async () => {
     await expectViolation(suite(leakyTable), 'returned rows cannot be mutated', /keep stored rows safe from readers/);
     await expectViolation(suite(leakyTable), 'mutating an upserted object afterwards', /copy rows on upsert/);
-    expect(await runCase(suite(() => memoryTable(spec)), 'returned rows cannot be mutated')).toBeUndefined();
+    expect(
+      await runCase(
+        suite(() => memoryTable(spec)),
+        'returned rows cannot be mutated',
+      ),
+    ).toBeUndefined();
   });
 
   it('a batch written half-way, and paging that accepts nonsense', async () => {
     const halfway = (): Table<SceneTrendRow, 'scene_slug' | 'day'> => {
       const inner = memoryTable(spec);
-      return { ...inner, upsert: async (rows) => { for (const r of rows) await inner.upsert([r]); } };
+      return {
+        ...inner,
+        upsert: async (rows) => {
+          for (const r of rows) await inner.upsert([r]);
+        },
+      };
     };
     await expectViolation(suite(halfway), 'rejects a batch with an invalid row', /write nothing from a rejected batch/);
     const lax = (): Table<SceneTrendRow, 'scene_slug' | 'day'> => {
       const inner = memoryTable(spec);
-      return { ...inner, scan: (q) => inner.scan(q && { ...q, offset: q.offset === undefined ? undefined : Math.max(0, Math.floor(q.offset)), limit: q.limit === undefined ? undefined : Math.max(1, Math.floor(q.limit)) }) };
+      return {
+        ...inner,
+        scan: (q) =>
+          inner.scan(
+            q && {
+              ...q,
+              offset: q.offset === undefined ? undefined : Math.max(0, Math.floor(q.offset)),
+              limit: q.limit === undefined ? undefined : Math.max(1, Math.floor(q.limit)),
+            },
+          ),
+      };
     };
     await expectViolation(suite(lax), 'scan rejects bad paging', /reject paging/);
   });
@@ -228,7 +354,9 @@ describe('registerContractSuite', () => {
   });
 
   it('rejects impossible suite options up front', () => {
-    expect(() => rcfContractSuite({ ...timing, earlierAsOf: asOf, create: () => memory().rcf })).toThrow(/from <= earlierAsOf < asOf/);
+    expect(() => rcfContractSuite({ ...timing, earlierAsOf: asOf, create: () => memory().rcf })).toThrow(
+      /from <= earlierAsOf < asOf/,
+    );
     expect(() => rcfContractSuite({ ...timing, knownKeys: [], create: () => memory().rcf })).toThrow(/knownKeys/);
   });
 });

@@ -21,7 +21,10 @@ export interface CountingSources<S extends SceneRadarSources> {
  * (`maxBatchSize`) are copied. `beforeCall`, when set, runs first and may delay the call (for
  * widening a race window in concurrency tests).
  */
-export function countingSources<S extends SceneRadarSources>(original: S, hooks: { beforeCall?: (id: string) => Promise<void> | undefined } = {}): CountingSources<S> {
+export function countingSources<S extends SceneRadarSources>(
+  original: S,
+  hooks: { beforeCall?: (id: string) => Promise<void> | undefined } = {},
+): CountingSources<S> {
   const calls = new Map<string, number>();
   let total = 0;
   const wrapped: Record<string, Record<string, unknown>> = {};

@@ -33,14 +33,21 @@ import {
   scenesAdapterContractSuite,
   workspaceSourceContractSuite,
 } from 'scene-radar/testing';
-import { CAREERS, NAME_CAPACITY, createDemoWorld, createNameGenerator, type DemoWorld } from '../adapters/memory/demo/index.js';
+import {
+  CAREERS,
+  NAME_CAPACITY,
+  createDemoWorld,
+  createNameGenerator,
+  type DemoWorld,
+} from '../adapters/memory/demo/index.js';
 import { NAME_WORD_LISTS } from '../adapters/memory/demo/names.js';
 
 const END = '2025-06-30';
 const world = createDemoWorld({ seed: 42, end: END });
 const signal = new AbortController().signal;
 const at = (day: string, time = '00:00:00'): Date => new Date(`${day}T${time}.000Z`);
-const mean = (xs: readonly (number | null)[]): number => xs.reduce<number>((a, b) => a + (b ?? 0), 0) / Math.max(1, xs.length);
+const mean = (xs: readonly (number | null)[]): number =>
+  xs.reduce<number>((a, b) => a + (b ?? 0), 0) / Math.max(1, xs.length);
 
 /** Everything every source returns for some artists, as of `asOf`, from the world's start. */
 async function snapshot(w: DemoWorld, slugs: readonly string[], asOf: Date) {
@@ -65,19 +72,23 @@ describe('demo world: options', () => {
     expect(world.info).toEqual({ seed: 42, artists: 300, start: addDays(END, -399), end: END, days: 400 });
     expect(world.dataset.artistSlugs()).toHaveLength(300);
   });
-  it.each([[{ artists: 0 }, 'artists'], [{ artists: 100_001 }, 'artists'], [{ days: 100 }, 'days'], [{ end: '30/06/2025' }, 'end'], [{ seed: 1.5 }, 'seed'], [{ colour: 'red' }, 'colour']])(
-    'rejects %j with a clear CONFIG_INVALID error',
-    (bad, field) => {
-      try {
-        createDemoWorld(bad as never);
-        expect.unreachable();
-      } catch (e) {
-        expect(isSceneRadarError(e) && e.code).toBe('CONFIG_INVALID');
-        expect((e as Error).message).toMatch(/^Invalid demo world options: /);
-        expect((e as Error).message).toContain(field);
-      }
-    },
-  );
+  it.each([
+    [{ artists: 0 }, 'artists'],
+    [{ artists: 100_001 }, 'artists'],
+    [{ days: 100 }, 'days'],
+    [{ end: '30/06/2025' }, 'end'],
+    [{ seed: 1.5 }, 'seed'],
+    [{ colour: 'red' }, 'colour'],
+  ])('rejects %j with a clear CONFIG_INVALID error', (bad, field) => {
+    try {
+      createDemoWorld(bad as never);
+      expect.unreachable();
+    } catch (e) {
+      expect(isSceneRadarError(e) && e.code).toBe('CONFIG_INVALID');
+      expect((e as Error).message).toMatch(/^Invalid demo world options: /);
+      expect((e as Error).message).toContain(field);
+    }
+  });
 });
 
 describe('demo world: determinism', () => {
@@ -91,7 +102,9 @@ describe('demo world: determinism', () => {
         workspaces: w.workspaces,
         info: w.info,
         slugs: w.dataset.artistSlugs(),
-        data: Object.fromEntries(Object.entries(await snapshot(w, w.dataset.artistSlugs().slice(0, 40), asOf)).map(([k, v]) => [k, [...v]])),
+        data: Object.fromEntries(
+          Object.entries(await snapshot(w, w.dataset.artistSlugs().slice(0, 40), asOf)).map(([k, v]) => [k, [...v]]),
+        ),
         pulses: await w.sources.scenes.listHottestScenes({ limit: 100 }, { asOf, signal }),
         truth: w.truth.summary(),
       });
@@ -126,7 +139,9 @@ describe('demo world: catalog from Every Noise', () => {
     for (const m of microgenres) {
       expect(MicrogenreRowSchema.parse(m)).toEqual(m);
       expect(m.slug).toBe(slugify(m.name));
-      expect(m.name.toLowerCase()).not.toMatch(/\b(london|brighton|berlin|chicago|swedish|german|brazilian|japanese)\b/);
+      expect(m.name.toLowerCase()).not.toMatch(
+        /\b(london|brighton|berlin|chicago|swedish|german|brazilian|japanese)\b/,
+      );
     }
   });
   it('uses the first N scenes when asked', () => {
@@ -155,7 +170,10 @@ describe('demo world: payloads', () => {
     const pulses = await world.sources.scenes.listHottestScenes({ limit: 100 }, { asOf: at(END), signal });
     expect(pulses.length).toBe(world.catalog.scenes.length);
     for (const p of pulses) ScenePulseSummarySchema.parse(p);
-    const ws = await world.sources.workspaces.getWorkspaces(world.workspaces.map((w) => w.id), { asOf: at(END), signal });
+    const ws = await world.sources.workspaces.getWorkspaces(
+      world.workspaces.map((w) => w.id),
+      { asOf: at(END), signal },
+    );
     expect(ws.size).toBe(3);
     for (const w of ws.values()) {
       WorkspaceSchema.parse(w);
@@ -172,10 +190,12 @@ describe('demo world: as-of', () => {
     const snap = await snapshot(world, sample, asOf);
     const t = asOf.getTime();
     for (const a of snap.artists.values()) expect(Date.parse(a.firstSeen)).toBeLessThanOrEqual(t);
-    for (const n of snap.networks.values()) for (const l of [...n.tastemakers, ...n.collaborators]) expect(Date.parse(l.since)).toBeLessThanOrEqual(t);
+    for (const n of snap.networks.values())
+      for (const l of [...n.tastemakers, ...n.collaborators]) expect(Date.parse(l.since)).toBeLessThanOrEqual(t);
     for (const rs of snap.releases.values()) for (const r of rs) expect(dayStart(r.releasedAt)).toBeLessThanOrEqual(t);
     for (const cs of snap.campaigns.values()) for (const c of cs) expect(dayStart(c.start)).toBeLessThanOrEqual(t);
-    for (const as of snap.articles.values()) for (const a of as) expect(Date.parse(a.publishedAt)).toBeLessThanOrEqual(t);
+    for (const as of snap.articles.values())
+      for (const a of as) expect(Date.parse(a.publishedAt)).toBeLessThanOrEqual(t);
     for (const es of snap.events.values()) for (const e of es) expect(Date.parse(e.at)).toBeLessThanOrEqual(t);
     const last = lastCompleteDay(t);
     for (const e of snap.engagement.values()) expect(addDays(e.start, e.organic.length - 1)).toBe(last);
@@ -190,12 +210,18 @@ describe('demo world: as-of', () => {
       expect(l.organic.slice(0, e.organic.length)).toEqual(e.organic);
       expect(l.paid.slice(0, e.paid.length)).toEqual(e.paid);
     }
-    for (const [slug, c] of early.coherence) expect(late.coherence.get(slug)!.values.slice(0, c.values.length)).toEqual(c.values);
-    const ids = <T>(m: ReadonlyMap<string, readonly T[]>, key: (x: T) => string, slug: string) => (m.get(slug) ?? []).map(key);
+    for (const [slug, c] of early.coherence)
+      expect(late.coherence.get(slug)!.values.slice(0, c.values.length)).toEqual(c.values);
+    const ids = <T>(m: ReadonlyMap<string, readonly T[]>, key: (x: T) => string, slug: string) =>
+      (m.get(slug) ?? []).map(key);
     for (const slug of early.artists.keys()) {
-      expect(ids(late.articles, (a) => a.id, slug)).toEqual(expect.arrayContaining(ids(early.articles, (a) => a.id, slug)));
+      expect(ids(late.articles, (a) => a.id, slug)).toEqual(
+        expect.arrayContaining(ids(early.articles, (a) => a.id, slug)),
+      );
       expect(ids(late.events, (e) => e.id, slug)).toEqual(expect.arrayContaining(ids(early.events, (e) => e.id, slug)));
-      expect(ids(late.releases, (r) => r.releaseId, slug)).toEqual(expect.arrayContaining(ids(early.releases, (r) => r.releaseId, slug)));
+      expect(ids(late.releases, (r) => r.releaseId, slug)).toEqual(
+        expect.arrayContaining(ids(early.releases, (r) => r.releaseId, slug)),
+      );
       const tm = (m: typeof early.networks) => (m.get(slug)?.tastemakers ?? []).map((l) => l.tastemaker);
       expect(tm(late.networks)).toEqual(expect.arrayContaining(tm(early.networks)));
     }
@@ -229,7 +255,11 @@ describe('demo world: careers and ground truth', () => {
   it('breakouts show real growth in the organic engagement series, after leading signals', async () => {
     const broke = all.filter((t) => t.career === 'breakout' && t.brokeOutOn && t.tippedOn);
     expect(broke.length).toBeGreaterThanOrEqual(3);
-    const snap = await snapshot(world, broke.map((t) => t.slug), at(END, '23:59:59'));
+    const snap = await snapshot(
+      world,
+      broke.map((t) => t.slug),
+      at(END, '23:59:59'),
+    );
     let linksBefore = 0;
     for (const t of broke) {
       const e = snap.engagement.get(t.slug)!;
@@ -239,7 +269,11 @@ describe('demo world: careers and ground truth', () => {
       expect(after / before).toBeGreaterThan(1.8);
       expect(t.buzzStartedOn! <= t.tippedOn!).toBe(true);
       const tip = dayStart(t.tippedOn!);
-      linksBefore += snap.networks.get(t.slug)!.tastemakers.filter((l) => Date.parse(l.since) <= tip && Date.parse(l.since) >= dayStart(t.buzzStartedOn!)).length;
+      linksBefore += snap.networks
+        .get(t.slug)!
+        .tastemakers.filter(
+          (l) => Date.parse(l.since) <= tip && Date.parse(l.since) >= dayStart(t.buzzStartedOn!),
+        ).length;
     }
     // Tastemakers arrive during the run-up: on average well over one new link per breakout.
     expect(linksBefore / broke.length).toBeGreaterThan(1);
@@ -247,14 +281,22 @@ describe('demo world: careers and ground truth', () => {
   it('bought-engagement windows are organic spikes with no press or tastemaker links around them', async () => {
     const bought = all.filter((t) => t.anomalies.length > 0);
     expect(bought.length).toBeGreaterThanOrEqual(3);
-    const snap = await snapshot(world, bought.map((t) => t.slug), at(END, '23:59:59'));
+    const snap = await snapshot(
+      world,
+      bought.map((t) => t.slug),
+      at(END, '23:59:59'),
+    );
     for (const t of bought) {
       const e = snap.engagement.get(t.slug)!;
       for (const w of t.anomalies) {
         const lo = dayStart(w.start);
         const hi = dayStart(w.end) + 86_400_000;
-        expect(snap.articles.get(t.slug)!.filter((a) => Date.parse(a.publishedAt) >= lo && Date.parse(a.publishedAt) < hi)).toEqual([]);
-        expect(snap.networks.get(t.slug)!.tastemakers.filter((l) => Date.parse(l.since) >= lo && Date.parse(l.since) < hi)).toEqual([]);
+        expect(
+          snap.articles.get(t.slug)!.filter((a) => Date.parse(a.publishedAt) >= lo && Date.parse(a.publishedAt) < hi),
+        ).toEqual([]);
+        expect(
+          snap.networks.get(t.slug)!.tastemakers.filter((l) => Date.parse(l.since) >= lo && Date.parse(l.since) < hi),
+        ).toEqual([]);
         const i = daysBetween(e.start, w.start);
         const spike = mean(e.organic.slice(i, i + daysBetween(w.start, w.end) + 1));
         expect(spike / mean(e.organic.slice(Math.max(0, i - 28), i))).toBeGreaterThan(2);
@@ -264,7 +306,11 @@ describe('demo world: careers and ground truth', () => {
   });
   it('campaign-only spikes carry paid engagement but no lasting growth', async () => {
     const spikes = all.filter((t) => t.career === 'campaign-spike');
-    const snap = await snapshot(world, spikes.map((t) => t.slug), at(END, '23:59:59'));
+    const snap = await snapshot(
+      world,
+      spikes.map((t) => t.slug),
+      at(END, '23:59:59'),
+    );
     for (const t of spikes) {
       expect(t.brokeOutOn).toBeNull();
       const e = snap.engagement.get(t.slug)!;
@@ -280,7 +326,11 @@ describe('demo world: careers and ground truth', () => {
   it('declines fall below 60% of the peak, with coherence lower than steady artists', async () => {
     const declined = all.filter((t) => t.career === 'declining' && t.declinedOn);
     const steady = all.filter((t) => t.career === 'steady' && !t.declinedOn && !t.tippedOn).slice(0, declined.length);
-    const snap = await snapshot(world, [...declined, ...steady].map((t) => t.slug), at(END, '23:59:59'));
+    const snap = await snapshot(
+      world,
+      [...declined, ...steady].map((t) => t.slug),
+      at(END, '23:59:59'),
+    );
     const tailCoherence = (ts: typeof all) => mean(ts.map((t) => mean(snap.coherence.get(t.slug)!.values.slice(-30))));
     for (const t of declined) expect(t.audience.last).toBeLessThan(0.6 * t.audience.peak);
     expect(tailCoherence(declined)).toBeLessThan(tailCoherence(steady) - 0.05);
@@ -352,16 +402,47 @@ describe('demo world: 100,000 artists, lazily', () => {
 });
 
 describe('demo world: conformance suites', () => {
-  const timing = { asOf: at(addDays(END, -10), '12:00:00'), earlierAsOf: at(addDays(END, -120), '08:00:00'), from: at(addDays(END, -200)) };
-  const knownKeys = world.dataset.artistSlugs().filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) < timing.earlierAsOf.getTime()).slice(0, 6);
+  const timing = {
+    asOf: at(addDays(END, -10), '12:00:00'),
+    earlierAsOf: at(addDays(END, -120), '08:00:00'),
+    from: at(addDays(END, -200)),
+  };
+  const knownKeys = world.dataset
+    .artistSlugs()
+    .filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) < timing.earlierAsOf.getTime())
+    .slice(0, 6);
   const runner = { describe, it };
   const env = { ...timing, knownKeys };
   registerContractSuite('demo mig', migContractSuite({ ...env, create: () => world.sources.mig }), runner);
   registerContractSuite('demo cmg', cmgContractSuite({ ...env, create: () => world.sources.cmg }), runner);
   registerContractSuite('demo fusion', fusionContractSuite({ ...env, create: () => world.sources.fusion }), runner);
-  registerContractSuite('demo coverage', coverageContractSuite({ ...env, create: () => world.sources.coverage }), runner);
+  registerContractSuite(
+    'demo coverage',
+    coverageContractSuite({ ...env, create: () => world.sources.coverage }),
+    runner,
+  );
   registerContractSuite('demo rcf', rcfContractSuite({ ...env, create: () => world.sources.rcf }), runner);
-  registerContractSuite('demo identityKernel', identityKernelContractSuite({ ...env, create: () => world.sources.identityKernel }), runner);
-  registerContractSuite('demo scenes', scenesAdapterContractSuite({ ...env, create: () => world.sources.scenes, knownSceneSlugs: world.catalog.scenes.slice(0, 5).map((s) => s.slug) }), runner);
-  registerContractSuite('demo workspaces', workspaceSourceContractSuite({ ...timing, knownKeys: world.workspaces.map((w) => w.id), create: () => world.sources.workspaces }), runner);
+  registerContractSuite(
+    'demo identityKernel',
+    identityKernelContractSuite({ ...env, create: () => world.sources.identityKernel }),
+    runner,
+  );
+  registerContractSuite(
+    'demo scenes',
+    scenesAdapterContractSuite({
+      ...env,
+      create: () => world.sources.scenes,
+      knownSceneSlugs: world.catalog.scenes.slice(0, 5).map((s) => s.slug),
+    }),
+    runner,
+  );
+  registerContractSuite(
+    'demo workspaces',
+    workspaceSourceContractSuite({
+      ...timing,
+      knownKeys: world.workspaces.map((w) => w.id),
+      create: () => world.sources.workspaces,
+    }),
+    runner,
+  );
 });

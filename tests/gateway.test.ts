@@ -14,12 +14,21 @@ import {
 } from 'scene-radar';
 
 const asOf = new Date('2026-06-01T00:00:00Z');
-const record = (slug: string): ArtistRecord => ({ slug, name: slug, homeRegion: 'uk', homeCity: 'brighton', firstSeen: '2025-01-01T00:00:00.000Z' });
+const record = (slug: string): ArtistRecord => ({
+  slug,
+  name: slug,
+  homeRegion: 'uk',
+  homeCity: 'brighton',
+  firstSeen: '2025-01-01T00:00:00.000Z',
+});
 
 type Behaviour = 'ok' | 'throw' | 'hang' | 'garbage' | 'not-a-map' | 'slow';
 
 /** A MIG source whose behaviour is chosen per call; counts calls and concurrency. */
-function chaosMig(behaviour: (keys: readonly string[]) => Behaviour, opts: { latencyMs?: number; maxBatchSize?: number } = {}) {
+function chaosMig(
+  behaviour: (keys: readonly string[]) => Behaviour,
+  opts: { latencyMs?: number; maxBatchSize?: number } = {},
+) {
   const stats = { calls: 0, inFlight: 0, maxInFlight: 0, keys: [] as string[][] };
   const getArtists: MIGAdapter['getArtists'] = async (keys, { signal }) => {
     stats.calls++;
@@ -40,7 +49,14 @@ function chaosMig(behaviour: (keys: readonly string[]) => Behaviour, opts: { lat
       }
       if (b === 'throw') throw new Error('MIG is down');
       if (b === 'not-a-map') return { 'artist-a': record('artist-a') } as unknown as Map<string, ArtistRecord>;
-      return new Map(keys.filter((k) => k !== 'unknown-artist').map((k) => [k, b === 'garbage' && k === 'artist-b' ? ({ slug: 'NOT A SLUG' } as unknown as ArtistRecord) : record(k)]));
+      return new Map(
+        keys
+          .filter((k) => k !== 'unknown-artist')
+          .map((k) => [
+            k,
+            b === 'garbage' && k === 'artist-b' ? ({ slug: 'NOT A SLUG' } as unknown as ArtistRecord) : record(k),
+          ]),
+      );
     } finally {
       stats.inFlight--;
     }
@@ -68,9 +84,15 @@ describe('source gateway', () => {
   it('gives ok, missing and per-item payload errors with provenance', async () => {
     const { mig } = chaosMig(() => 'garbage');
     const gateway = createSourceGateway({ sources: { mig } });
-    const out = await gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b', 'unknown-artist', 'artist-a'], { asOf });
+    const out = await gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b', 'unknown-artist', 'artist-a'], {
+      asOf,
+    });
     expect([...out.keys()]).toEqual(['artist-a', 'artist-b', 'unknown-artist']);
-    expect(out.get('artist-a')).toMatchObject({ status: 'ok', value: record('artist-a'), provenance: { source: 'mig', method: 'getArtists', asOf: asOf.toISOString(), batchSize: 3 } });
+    expect(out.get('artist-a')).toMatchObject({
+      status: 'ok',
+      value: record('artist-a'),
+      provenance: { source: 'mig', method: 'getArtists', asOf: asOf.toISOString(), batchSize: 3 },
+    });
     expect(out.get('artist-b')).toMatchObject({ status: 'error', reason: 'invalid_payload' });
     expect((out.get('artist-b') as { message: string }).message).toContain('slug');
     expect(out.get('unknown-artist')?.status).toBe('missing');
@@ -94,7 +116,10 @@ describe('source gateway', () => {
 
   it('splits by the source batch size and respects its concurrency limit', async () => {
     const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 100, maxBatchSize: 1 });
-    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 10 } } }) });
+    const gateway = createSourceGateway({
+      sources: { mig },
+      config: resolveConfig({ sources: { mig: { concurrency: 10 } } }),
+    });
     const keys = Array.from({ length: 100 }, (_, i) => `artist-${i}`);
     const pending = gateway.batch('mig', 'getArtists', keys, { asOf });
     await vi.advanceTimersByTimeAsync(1000);
@@ -108,13 +133,21 @@ describe('source gateway', () => {
   it('uses the caller batch size when the source declares none', async () => {
     const { mig, stats } = chaosMig(() => 'ok');
     const gateway = createSourceGateway({ sources: { mig } });
-    await gateway.batch('mig', 'getArtists', Array.from({ length: 45 }, (_, i) => `a-${i}`), { asOf, batchSize: 20 });
+    await gateway.batch(
+      'mig',
+      'getArtists',
+      Array.from({ length: 45 }, (_, i) => `a-${i}`),
+      { asOf, batchSize: 20 },
+    );
     expect(stats.keys.map((k) => k.length)).toEqual([20, 20, 5]);
   });
 
   it('returns what it finished when a shared deadline expires mid-batch', async () => {
     const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 100, maxBatchSize: 1 });
-    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 10 } } }) });
+    const gateway = createSourceGateway({
+      sources: { mig },
+      config: resolveConfig({ sources: { mig: { concurrency: 10 } } }),
+    });
     const deadline = createDeadline(250);
     const keys = Array.from({ length: 100 }, (_, i) => `artist-${i}`);
     const pending = gateway.batch('mig', 'getArtists', keys, { asOf, deadline });
@@ -123,7 +156,11 @@ describe('source gateway', () => {
     const counts = countOutcomes(out.values());
     expect(counts.ok).toBe(20); // two waves of 10 finished inside 250 ms
     expect(counts.timeout).toBe(80);
-    expect([...out.values()].filter((o) => o.status === 'timeout').every((o) => o.status === 'timeout' && o.reason === 'deadline')).toBe(true);
+    expect(
+      [...out.values()]
+        .filter((o) => o.status === 'timeout')
+        .every((o) => o.status === 'timeout' && o.reason === 'deadline'),
+    ).toBe(true);
     // Items still queued when the deadline passed never reached the source.
     expect(stats.calls).toBe(30);
     await vi.advanceTimersByTimeAsync(10_000);
@@ -132,14 +169,22 @@ describe('source gateway', () => {
 
   it('settles a queued batch at its own deadline while another caller holds every slot', async () => {
     const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 5_000, maxBatchSize: 1 });
-    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 2 } } }) });
-    const slow = gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b'], { asOf, deadline: createDeadline(60_000) });
+    const gateway = createSourceGateway({
+      sources: { mig },
+      config: resolveConfig({ sources: { mig: { concurrency: 2 } } }),
+    });
+    const slow = gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b'], {
+      asOf,
+      deadline: createDeadline(60_000),
+    });
     const short = createDeadline(100);
     let settledAt: number | undefined;
-    const queued = gateway.batch('mig', 'getArtists', ['artist-c', 'artist-d', 'artist-e'], { asOf, deadline: short }).then((out) => {
-      settledAt = Date.now();
-      return out;
-    });
+    const queued = gateway
+      .batch('mig', 'getArtists', ['artist-c', 'artist-d', 'artist-e'], { asOf, deadline: short })
+      .then((out) => {
+        settledAt = Date.now();
+        return out;
+      });
     const t0 = Date.now();
     await vi.advanceTimersByTimeAsync(100);
     expect(settledAt! - t0).toBe(100);
@@ -153,7 +198,10 @@ describe('source gateway', () => {
 
   it('hands on thousands of slots freed by queued calls that timed out, then keeps serving the source', async () => {
     const { mig, stats } = chaosMig(() => 'ok', { latencyMs: 1_000, maxBatchSize: 1 });
-    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 1 } } }) });
+    const gateway = createSourceGateway({
+      sources: { mig },
+      config: resolveConfig({ sources: { mig: { concurrency: 1 } } }),
+    });
     const keys = Array.from({ length: 20_000 }, (_, i) => `artist-${i}`);
     const cut = gateway.batch('mig', 'getArtists', keys, { asOf, deadline: createDeadline(10) });
     await vi.advanceTimersByTimeAsync(10);
@@ -193,7 +241,10 @@ describe('source gateway', () => {
 
   it('closing the gateway settles queued calls as aborted without calling the source', async () => {
     const { mig, stats } = chaosMig(() => 'hang', { maxBatchSize: 1 });
-    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 1 } } }) });
+    const gateway = createSourceGateway({
+      sources: { mig },
+      config: resolveConfig({ sources: { mig: { concurrency: 1 } } }),
+    });
     const pending = gateway.batch('mig', 'getArtists', ['artist-a', 'artist-b', 'artist-c'], { asOf });
     await vi.advanceTimersByTimeAsync(0);
     gateway.close();
@@ -205,12 +256,20 @@ describe('source gateway', () => {
   it('chains a whole batch to the caller deadline with one listener, however many calls it makes', async () => {
     const { EventEmitter } = await import('node:events');
     const { mig } = chaosMig(() => 'ok', { latencyMs: 10, maxBatchSize: 1 });
-    const gateway = createSourceGateway({ sources: { mig }, config: resolveConfig({ sources: { mig: { concurrency: 20 } } }) });
+    const gateway = createSourceGateway({
+      sources: { mig },
+      config: resolveConfig({ sources: { mig: { concurrency: 20 } } }),
+    });
     const deadline = createDeadline(60_000);
     const warnings: Error[] = [];
     const onWarning = (w: Error): void => void warnings.push(w);
     process.on('warning', onWarning);
-    const pending = gateway.batch('mig', 'getArtists', Array.from({ length: 200 }, (_, i) => `artist-${i}`), { asOf, deadline });
+    const pending = gateway.batch(
+      'mig',
+      'getArtists',
+      Array.from({ length: 200 }, (_, i) => `artist-${i}`),
+      { asOf, deadline },
+    );
     await vi.advanceTimersByTimeAsync(1);
     expect(EventEmitter.getEventListeners(deadline.signal, 'abort')).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(200);
@@ -229,7 +288,10 @@ describe('source gateway', () => {
     gateway.close();
     const out = await pending;
     expect(out.get('artist-a')).toMatchObject({ status: 'error', reason: 'aborted' });
-    expect((await gateway.batch('mig', 'getArtists', ['artist-a'], { asOf })).get('artist-a')).toMatchObject({ status: 'error', reason: 'aborted' });
+    expect((await gateway.batch('mig', 'getArtists', ['artist-a'], { asOf })).get('artist-a')).toMatchObject({
+      status: 'error',
+      reason: 'aborted',
+    });
   });
 
   it('reports each call to the host hook, and survives a hook that throws', async () => {
@@ -252,9 +314,21 @@ describe('source gateway', () => {
     const { mig } = chaosMig(() => 'ok');
     const gateway = createSourceGateway({ sources: { mig } });
     const { z } = await import('zod');
-    const page = await gateway.call('mig', 'listArtists', z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }), (m, o) => m.listArtists({ limit: 10 }, o), { asOf });
+    const page = await gateway.call(
+      'mig',
+      'listArtists',
+      z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }),
+      (m, o) => m.listArtists({ limit: 10 }, o),
+      { asOf },
+    );
     expect(page).toMatchObject({ status: 'ok', value: { items: [], nextCursor: null } });
-    const bad = await gateway.call('mig', 'listArtists', z.object({ items: z.array(z.string()).min(1) }), (m, o) => m.listArtists({ limit: 10 }, o), { asOf });
+    const bad = await gateway.call(
+      'mig',
+      'listArtists',
+      z.object({ items: z.array(z.string()).min(1) }),
+      (m, o) => m.listArtists({ limit: 10 }, o),
+      { asOf },
+    );
     expect(bad).toMatchObject({ status: 'error', reason: 'invalid_payload' });
   });
 });
@@ -268,18 +342,59 @@ describe('payload shortcuts past Zod', () => {
       .slice(0, 3)
       .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
       .join('; ');
-  const instant = fc.oneof(fc.constant('2026-02-29T00:00:00Z'), fc.constant('2024-02-29T10:00:00.5+02:00'), fc.constant('2026-01-01'), fc.date({ min: new Date('1990-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
-  const any = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer(), fc.string({ maxLength: 4 }), fc.constant([]), fc.constant({}));
-  const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) => fc.oneof({ arbitrary: good, weight: 12 }, { arbitrary: bad, weight: 1 });
-  const slug = mostly(fc.constantFrom('tm-a', 'artist-b', 'x1'), fc.constantFrom('', 'Not A Slug', 'a--b', 'x'.repeat(129)));
-  const number = mostly(fc.double({ min: 0, max: 1, noNaN: true }), fc.oneof(fc.double({ min: -0.5, max: 1.5 }), fc.constantFrom(0, 1, -0, Number.NaN, Infinity, 2)));
+  const instant = fc.oneof(
+    fc.constant('2026-02-29T00:00:00Z'),
+    fc.constant('2024-02-29T10:00:00.5+02:00'),
+    fc.constant('2026-01-01'),
+    fc
+      .date({ min: new Date('1990-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString()),
+  );
+  const any = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.integer(),
+    fc.string({ maxLength: 4 }),
+    fc.constant([]),
+    fc.constant({}),
+  );
+  const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>
+    fc.oneof({ arbitrary: good, weight: 12 }, { arbitrary: bad, weight: 1 });
+  const slug = mostly(
+    fc.constantFrom('tm-a', 'artist-b', 'x1'),
+    fc.constantFrom('', 'Not A Slug', 'a--b', 'x'.repeat(129)),
+  );
+  const number = mostly(
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.oneof(fc.double({ min: -0.5, max: 1.5 }), fc.constantFrom(0, 1, -0, Number.NaN, Infinity, 2)),
+  );
   const link = fc.record(
-    { tastemaker: mostly(slug, any), kind: mostly(fc.constantFrom('blog', 'radio', 'dj'), fc.oneof(fc.constant('podcast'), any)), weight: mostly(number, any), since: mostly(instant, any), extra: any },
+    {
+      tastemaker: mostly(slug, any),
+      kind: mostly(fc.constantFrom('blog', 'radio', 'dj'), fc.oneof(fc.constant('podcast'), any)),
+      weight: mostly(number, any),
+      since: mostly(instant, any),
+      extra: any,
+    },
     { requiredKeys: ['tastemaker', 'kind', 'weight', 'since'] },
   );
-  const collaborator = fc.record({ artist: mostly(slug, any), weight: mostly(number, any), since: mostly(instant, any) }, { requiredKeys: ['artist', 'weight'] });
+  const collaborator = fc.record(
+    { artist: mostly(slug, any), weight: mostly(number, any), since: mostly(instant, any) },
+    { requiredKeys: ['artist', 'weight'] },
+  );
   const network = fc.oneof(
-    { weight: 12, arbitrary: fc.record({ tastemakers: mostly(fc.array(link, { maxLength: 3 }), any), collaborators: mostly(fc.array(collaborator, { maxLength: 3 }), any), centrality: mostly(fc.oneof(number, fc.constant(null)), any), other: any }, { requiredKeys: ['tastemakers', 'collaborators'] }) },
+    {
+      weight: 12,
+      arbitrary: fc.record(
+        {
+          tastemakers: mostly(fc.array(link, { maxLength: 3 }), any),
+          collaborators: mostly(fc.array(collaborator, { maxLength: 3 }), any),
+          centrality: mostly(fc.oneof(number, fc.constant(null)), any),
+          other: any,
+        },
+        { requiredKeys: ['tastemakers', 'collaborators'] },
+      ),
+    },
     { arbitrary: any, weight: 1 },
   );
 
@@ -305,12 +420,26 @@ describe('payload shortcuts past Zod', () => {
         ok++;
         expect(got).toMatchObject({ status: 'ok' });
         // The gateway also keys links by whom they link to (a repeat counts once): so does the expectation.
-        const once = <T,>(xs: readonly T[], key: (x: T) => string): T[] => xs.filter((x, j) => xs.findIndex((y) => key(y) === key(x)) === j);
+        const once = <T>(xs: readonly T[], key: (x: T) => string): T[] =>
+          xs.filter((x, j) => xs.findIndex((y) => key(y) === key(x)) === j);
         const d = want.data;
-        const distinct = { ...d, tastemakers: once(d.tastemakers, (l) => l.tastemaker), collaborators: once(d.collaborators, (l) => l.artist) };
-        expect(got.status === 'ok' && got.value).toStrictEqual(distinct.tastemakers.length === d.tastemakers.length && distinct.collaborators.length === d.collaborators.length ? d : distinct);
+        const distinct = {
+          ...d,
+          tastemakers: once(d.tastemakers, (l) => l.tastemaker),
+          collaborators: once(d.collaborators, (l) => l.artist),
+        };
+        expect(got.status === 'ok' && got.value).toStrictEqual(
+          distinct.tastemakers.length === d.tastemakers.length &&
+            distinct.collaborators.length === d.collaborators.length
+            ? d
+            : distinct,
+        );
       } else {
-        expect(got).toMatchObject({ status: 'error', reason: 'invalid_payload', message: `mig.getNetworks: ${summarize(want.error)}` });
+        expect(got).toMatchObject({
+          status: 'error',
+          reason: 'invalid_payload',
+          message: `mig.getNetworks: ${summarize(want.error)}`,
+        });
       }
     }
     expect(ok).toBeGreaterThan(100);
@@ -318,12 +447,35 @@ describe('payload shortcuts past Zod', () => {
     gateway.close();
   });
 
-  const series = mostly(fc.array(mostly(fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(null)), fc.constantFrom(-1, -0, Number.NaN, Infinity, '3', undefined)), { maxLength: 6 }), any);
-  const day = mostly(fc.constantFrom('2026-01-31', '2024-02-29', '2026-06-01'), fc.constantFrom('2026-02-29', '2026-1-01', '2026-06-01T00:00:00Z', '', 20260601));
+  const series = mostly(
+    fc.array(
+      mostly(
+        fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(null)),
+        fc.constantFrom(-1, -0, Number.NaN, Infinity, '3', undefined),
+      ),
+      { maxLength: 6 },
+    ),
+    any,
+  );
+  const day = mostly(
+    fc.constantFrom('2026-01-31', '2024-02-29', '2026-06-01'),
+    fc.constantFrom('2026-02-29', '2026-1-01', '2026-06-01T00:00:00Z', '', 20260601),
+  );
   const engagementPayload = fc.oneof(
-    { weight: 12, arbitrary: fc.record({ start: day, organic: series, paid: series, other: any }, { requiredKeys: ['start', 'organic', 'paid'] }) },
+    {
+      weight: 12,
+      arbitrary: fc.record(
+        { start: day, organic: series, paid: series, other: any },
+        { requiredKeys: ['start', 'organic', 'paid'] },
+      ),
+    },
     // Equal lengths, the common case: the refine's own check, then the values.
-    { weight: 6, arbitrary: fc.tuple(day, fc.array(fc.oneof(fc.nat(500), fc.constant(null), fc.constant(-2)), { maxLength: 5 })).map(([start, v]) => ({ start, organic: v, paid: v.map((x) => (x === null ? 0 : x)) })) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(day, fc.array(fc.oneof(fc.nat(500), fc.constant(null), fc.constant(-2)), { maxLength: 5 }))
+        .map(([start, v]) => ({ start, organic: v, paid: v.map((x) => (x === null ? 0 : x)) })),
+    },
     { weight: 1, arbitrary: any },
   );
 
@@ -348,7 +500,11 @@ describe('payload shortcuts past Zod', () => {
         // Zod passes the arrays through; so does the shortcut.
         expect(got.status === 'ok' && got.value.organic).toBe(want.data.organic);
       } else {
-        expect(got).toMatchObject({ status: 'error', reason: 'invalid_payload', message: `fusion.getEngagement: ${summarize(want.error)}` });
+        expect(got).toMatchObject({
+          status: 'error',
+          reason: 'invalid_payload',
+          message: `fusion.getEngagement: ${summarize(want.error)}`,
+        });
       }
     }
     expect(ok).toBeGreaterThan(300);

@@ -4,7 +4,15 @@
  * only, through read methods only; writes its own six tables only).
  */
 import { describe, expect, it } from 'vitest';
-import { createMemoryStores, createSceneRadar, fixedClock, memoryScenesStores, type SceneRadar, type SceneRadarSources, type ScenesStores } from 'scene-radar';
+import {
+  createMemoryStores,
+  createSceneRadar,
+  fixedClock,
+  memoryScenesStores,
+  type SceneRadar,
+  type SceneRadarSources,
+  type ScenesStores,
+} from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { registerContractSuite, scenesAdapterContractSuite } from 'scene-radar/testing';
 
@@ -12,7 +20,14 @@ const NOW = new Date('2026-11-25T00:00:00.000Z');
 const PAST = new Date('2026-06-01T00:00:00.000Z');
 const world = createDemoWorld({ artists: 300, end: '2026-11-24' });
 const signal = new AbortController().signal;
-const SCENE_TABLES = ['scenes', 'microgenres', 'scene_memberships', 'scene_trends', 'scene_relationships', 'scene_recommendations_cache'];
+const SCENE_TABLES = [
+  'scenes',
+  'microgenres',
+  'scene_memberships',
+  'scene_trends',
+  'scene_relationships',
+  'scene_recommendations_cache',
+];
 const READS = ['listArtists', 'getArtists', 'getNetworks', 'getReleases', 'getEngagement', 'getCampaigns'];
 
 interface Access {
@@ -35,11 +50,17 @@ function watched(sources: SceneRadarSources): { sources: SceneRadarSources; log:
         };
       },
     });
-  const out = Object.fromEntries(Object.entries(sources).map(([name, adapter]) => [name, wrap(name, adapter as object)]));
+  const out = Object.fromEntries(
+    Object.entries(sources).map(([name, adapter]) => [name, wrap(name, adapter as object)]),
+  );
   return { sources: out as SceneRadarSources, log };
 }
 
-async function refreshed(sources: SceneRadarSources, stores: ScenesStores = memoryScenesStores(), clockAt: Date = NOW): Promise<SceneRadar> {
+async function refreshed(
+  sources: SceneRadarSources,
+  stores: ScenesStores = memoryScenesStores(),
+  clockAt: Date = NOW,
+): Promise<SceneRadar> {
   const radar = createSceneRadar({ sources, stores: { scenes: stores }, clock: fixedClock(clockAt) });
   await radar.scenes.importCatalog(world.catalog);
   // The Scenes Engine alone: the Talent Radar (which reads every source) is tested on its own.
@@ -56,10 +77,20 @@ describe('radar.scenesAdapter conformance', () => {
     .artistSlugs()
     .filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) < PAST.getTime())
     .slice(0, 6);
-  registerContractSuite('scenesAdapter (live as-of)', scenesAdapterContractSuite({ ...timing, knownKeys, create: async () => (await ready).scenesAdapter }), { describe, it });
+  registerContractSuite(
+    'scenesAdapter (live as-of)',
+    scenesAdapterContractSuite({ ...timing, knownKeys, create: async () => (await ready).scenesAdapter }),
+    { describe, it },
+  );
   registerContractSuite(
     'scenesAdapter (computed as-of)',
-    scenesAdapterContractSuite({ ...timing, asOf: new Date('2026-10-01T12:00:00.000Z'), knownKeys, knownSceneSlugs: ['indie-uk-brighton', 'rap-uk-london'], create: async () => (await ready).scenesAdapter }),
+    scenesAdapterContractSuite({
+      ...timing,
+      asOf: new Date('2026-10-01T12:00:00.000Z'),
+      knownKeys,
+      knownSceneSlugs: ['indie-uk-brighton', 'rap-uk-london'],
+      create: async () => (await ready).scenesAdapter,
+    }),
     { describe, it },
   );
 });
@@ -121,7 +152,8 @@ describe('scenesAdapter as-of honesty', () => {
     const asOf = new Date(NOW.getTime() - 60_000);
     const pulses = await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], { asOf, signal });
     const hottest = await radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf, signal });
-    for (const p of [...pulses.values(), ...hottest]) expect(Date.parse(p.asOf), p.sceneSlug).toBeLessThanOrEqual(asOf.getTime());
+    for (const p of [...pulses.values(), ...hottest])
+      expect(Date.parse(p.asOf), p.sceneSlug).toBeLessThanOrEqual(asOf.getTime());
   });
 
   // Memberships at a past instant must be what a computation as of that instant finds, not today's
@@ -130,7 +162,10 @@ describe('scenesAdapter as-of honesty', () => {
     const radar = await ready;
     const then = await refreshed(world.sources, memoryScenesStores(), PAST);
     const slugs = world.dataset.artistSlugs();
-    const [a, b] = await Promise.all([radar.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal }), then.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal })]);
+    const [a, b] = await Promise.all([
+      radar.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal }),
+      then.scenesAdapter.getMemberships(slugs, { asOf: PAST, signal }),
+    ]);
     const pairs = (m: typeof a) => new Set([...m].flatMap(([artist, ms]) => ms.map((x) => `${artist}/${x.sceneSlug}`)));
     const honest = pairs(b);
     expect([...pairs(a)].filter((p) => !honest.has(p))).toEqual([]);
@@ -185,7 +220,8 @@ describe('integration boundary', () => {
     expect([...new Set(log.map((a) => a.prop))].filter((p) => !READS.includes(p))).toEqual([]);
     expect(Object.keys(all.scenes).sort()).toEqual([...SCENE_TABLES].sort());
     expect([...written].sort()).toEqual([...SCENE_TABLES].sort());
-    for (const name of SCENE_TABLES) expect(await all.scenes[name as keyof ScenesStores].count(), name).toBeGreaterThan(0);
+    for (const name of SCENE_TABLES)
+      expect(await all.scenes[name as keyof ScenesStores].count(), name).toBeGreaterThan(0);
     for (const [name, table] of Object.entries(all.talent)) expect(await table.count(), name).toBe(0);
   });
 });

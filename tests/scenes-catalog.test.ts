@@ -19,7 +19,10 @@ let radar: SceneRadar;
 beforeAll(async () => {
   stores = memoryScenesStores();
   radar = createSceneRadar({ sources: world.sources, stores: { scenes: stores }, clock: fixedClock(NOW) });
-  expect(await radar.scenes.importCatalog(world.catalog)).toEqual({ scenes: 70, microgenres: world.catalog.microgenres.length });
+  expect(await radar.scenes.importCatalog(world.catalog)).toEqual({
+    scenes: 70,
+    microgenres: world.catalog.microgenres.length,
+  });
   await radar.refresh();
 });
 
@@ -50,9 +53,14 @@ describe('catalog', () => {
 
   it('rejects out-of-range limits and offsets with SCENES_INVALID_PARAMS', async () => {
     for (const limit of [0, 101, 2.5, -1, Number.NaN]) {
-      await rejects(() => radar.scenes.listScenes({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS', httpStatus: 400 });
+      await rejects(() => radar.scenes.listScenes({ limit })).toMatchObject({
+        code: 'SCENES_INVALID_PARAMS',
+        httpStatus: 400,
+      });
     }
-    await rejects(() => radar.scenes.listScenes({ limit: '10' as unknown as number })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => radar.scenes.listScenes({ limit: '10' as unknown as number })).toMatchObject({
+      code: 'SCENES_INVALID_PARAMS',
+    });
     await rejects(() => radar.scenes.listScenes({ offset: -1 })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
     await rejects(() => radar.scenes.listMicrogenres({ limit: 101 })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
     // A malformed region is a client error (400); which of the two 400 codes is not pinned here.
@@ -60,12 +68,22 @@ describe('catalog', () => {
   });
 
   it('gets a scene by slug; SCENES_NOT_FOUND for an unknown one, SCENES_VALIDATION_ERROR for a malformed one', async () => {
-    expect(await radar.scenes.getScene('indie-uk-brighton')).toEqual(scenes.find((s) => s.slug === 'indie-uk-brighton'));
-    await rejects(() => radar.scenes.getScene('no-such-scene')).toMatchObject({ code: 'SCENES_NOT_FOUND', httpStatus: 404 });
+    expect(await radar.scenes.getScene('indie-uk-brighton')).toEqual(
+      scenes.find((s) => s.slug === 'indie-uk-brighton'),
+    );
+    await rejects(() => radar.scenes.getScene('no-such-scene')).toMatchObject({
+      code: 'SCENES_NOT_FOUND',
+      httpStatus: 404,
+    });
     for (const bad of ['Indie UK', '', 'indie--uk', '-indie', 'x'.repeat(129), 'indie_uk']) {
-      await rejects(() => radar.scenes.getScene(bad)).toMatchObject({ code: 'SCENES_VALIDATION_ERROR', httpStatus: 400 });
+      await rejects(() => radar.scenes.getScene(bad)).toMatchObject({
+        code: 'SCENES_VALIDATION_ERROR',
+        httpStatus: 400,
+      });
     }
-    await rejects(() => radar.scenes.getScene('Bad Slug')).toMatchObject({ details: [expect.objectContaining({ path: ['slug'] })] });
+    await rejects(() => radar.scenes.getScene('Bad Slug')).toMatchObject({
+      details: [expect.objectContaining({ path: ['slug'] })],
+    });
   });
 
   it('lists and gets microgenres; MICROGENRE_NOT_FOUND for an unknown one', async () => {
@@ -74,13 +92,20 @@ describe('catalog', () => {
     expect(page.items).toHaveLength(100);
     const g = world.catalog.microgenres[0]!;
     expect(await radar.scenes.getMicrogenre(g.slug)).toEqual(g);
-    await rejects(() => radar.scenes.getMicrogenre('no-such-genre')).toMatchObject({ code: 'MICROGENRE_NOT_FOUND', httpStatus: 404 });
+    await rejects(() => radar.scenes.getMicrogenre('no-such-genre')).toMatchObject({
+      code: 'MICROGENRE_NOT_FOUND',
+      httpStatus: 404,
+    });
     await rejects(() => radar.scenes.getMicrogenre('Dream Pop')).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
   });
 
   it('createSceneRadar rejects an invalid config at construction with CONFIG_INVALID', () => {
-    expect(() => createSceneRadar({ sources: {}, config: { scenes: { maxScenesPerQuery: 0 } } })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }) as Error);
-    expect(() => createSceneRadar({ sources: {}, config: { scenes: { scenePulseTtlMs: -1 } } })).toThrow(/scenes\.scenePulseTtlMs/);
+    expect(() => createSceneRadar({ sources: {}, config: { scenes: { maxScenesPerQuery: 0 } } })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }) as Error,
+    );
+    expect(() => createSceneRadar({ sources: {}, config: { scenes: { scenePulseTtlMs: -1 } } })).toThrow(
+      /scenes\.scenePulseTtlMs/,
+    );
   });
 
   it('imports all or nothing: an invalid row or an unknown microgenre rejects the whole catalog', async () => {
@@ -88,7 +113,10 @@ describe('catalog', () => {
     const r = createSceneRadar({ sources: {}, stores: { scenes: fresh }, clock: fixedClock(NOW) });
     const badSlug = { ...world.catalog, scenes: [...scenes.slice(0, 3), { ...scenes[3]!, slug: 'Not A Slug' }] };
     await rejects(() => r.scenes.importCatalog(badSlug)).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
-    const unknownGenre = { ...world.catalog, scenes: [{ ...scenes[0]!, microgenres: ['no-such-genre'] }, ...scenes.slice(1)] };
+    const unknownGenre = {
+      ...world.catalog,
+      scenes: [{ ...scenes[0]!, microgenres: ['no-such-genre'] }, ...scenes.slice(1)],
+    };
     await rejects(() => r.scenes.importCatalog(unknownGenre)).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
     expect(await fresh.scenes.count()).toBe(0);
     expect(await fresh.microgenres.count()).toBe(0);
@@ -108,18 +136,32 @@ describe('memberships', () => {
         expect(v).toBeLessThanOrEqual(1);
       }
       expect(r.confidence).toBeGreaterThanOrEqual(p.minConfidence);
-      expect(r.confidence).toBeCloseTo((p.weights.sound * r.sound + p.weights.place * r.place + p.weights.people * r.people) / w, 2);
+      expect(r.confidence).toBeCloseTo(
+        (p.weights.sound * r.sound + p.weights.place * r.place + p.weights.people * r.people) / w,
+        2,
+      );
       const scene = scenes.find((s) => s.slug === r.scene_slug)!;
       expect(r.microgenres.every((g) => scene.microgenres.includes(g))).toBe(true);
-      for (const [component, value] of [['sound', r.sound], ['place', r.place], ['people', r.people]] as const) {
-        if (value > 0) expect(r.reasons.some((x) => x.startsWith(`${component}:`)), `${r.artist_slug} in ${r.scene_slug}: ${component}`).toBe(true);
+      for (const [component, value] of [
+        ['sound', r.sound],
+        ['place', r.place],
+        ['people', r.people],
+      ] as const) {
+        if (value > 0)
+          expect(
+            r.reasons.some((x) => x.startsWith(`${component}:`)),
+            `${r.artist_slug} in ${r.scene_slug}: ${component}`,
+          ).toBe(true);
       }
       expect(r.as_of).toBe(NOW.toISOString());
     }
   });
 
   it("agrees with the demo world's ground truth: each artist's strongest membership is its home scene", async () => {
-    const truth = await world.sources.scenes.getMemberships(world.dataset.artistSlugs(), { asOf: NOW, signal: new AbortController().signal });
+    const truth = await world.sources.scenes.getMemberships(world.dataset.artistSlugs(), {
+      asOf: NOW,
+      signal: new AbortController().signal,
+    });
     let agree = 0;
     for (const [artist, ms] of truth) {
       const mine = await radar.scenes.listMemberships({ artistSlug: artist, limit: 1 });
@@ -137,7 +179,8 @@ describe('memberships', () => {
     const conf = all.items.map((r) => r.confidence);
     expect(conf).toEqual([...conf].sort((a, b) => b - a));
     const paged = [];
-    for (let offset = 0; offset < all.total; offset += 3) paged.push(...(await radar.scenes.listMemberships({ sceneSlug: 'indie-uk-brighton', limit: 3, offset })).items);
+    for (let offset = 0; offset < all.total; offset += 3)
+      paged.push(...(await radar.scenes.listMemberships({ sceneSlug: 'indie-uk-brighton', limit: 3, offset })).items);
     expect(paged.map((r) => r.artist_slug)).toEqual(all.items.map((r) => r.artist_slug));
     const artist = all.items[0]!.artist_slug;
     const mine = await radar.scenes.listMemberships({ artistSlug: artist });
@@ -146,14 +189,26 @@ describe('memberships', () => {
   });
 
   it('accepts at most 10,000 memberships per query and checks its arguments', async () => {
-    expect((await radar.scenes.listMemberships({ limit: 10_000 })).items.length).toBe(await stores.scene_memberships.count());
-    for (const limit of [0, 10_001, 1.5]) await rejects(() => radar.scenes.listMemberships({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
-    await rejects(() => radar.scenes.listMemberships({ sceneSlug: 'no-such-scene' })).toMatchObject({ code: 'SCENES_NOT_FOUND' });
-    await rejects(() => radar.scenes.listMemberships({ artistSlug: 'Bad Artist' })).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
+    expect((await radar.scenes.listMemberships({ limit: 10_000 })).items.length).toBe(
+      await stores.scene_memberships.count(),
+    );
+    for (const limit of [0, 10_001, 1.5])
+      await rejects(() => radar.scenes.listMemberships({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => radar.scenes.listMemberships({ sceneSlug: 'no-such-scene' })).toMatchObject({
+      code: 'SCENES_NOT_FOUND',
+    });
+    await rejects(() => radar.scenes.listMemberships({ artistSlug: 'Bad Artist' })).toMatchObject({
+      code: 'SCENES_VALIDATION_ERROR',
+    });
   });
 
   it('caps the members a pulse reads at maxMembershipsPerQuery', async () => {
-    const capped = createSceneRadar({ sources: world.sources, stores: { scenes: stores }, clock: fixedClock(NOW), config: { scenes: { maxMembershipsPerQuery: 3 } } });
+    const capped = createSceneRadar({
+      sources: world.sources,
+      stores: { scenes: stores },
+      clock: fixedClock(NOW),
+      config: { scenes: { maxMembershipsPerQuery: 3 } },
+    });
     await rejects(() => capped.scenes.listMemberships({ limit: 4 })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
     const pulse = await capped.scenes.pulse.getScenePulse('indie-uk-brighton');
     expect(pulse.total_members).toBe(3);
@@ -169,14 +224,20 @@ describe('memberships', () => {
     const first = await r.refresh(earlier);
     expect(first.scenes.asOf).toBe(earlier.toISOString());
     expect(first.scenes.memberships.memberships).toBe(await own.scene_memberships.count());
-    expect((await own.scene_memberships.scan()).every((m) => m.as_of === earlier.toISOString() && Date.parse(m.joined_at) <= earlier.getTime())).toBe(true);
+    expect(
+      (await own.scene_memberships.scan()).every(
+        (m) => m.as_of === earlier.toISOString() && Date.parse(m.joined_at) <= earlier.getTime(),
+      ),
+    ).toBe(true);
     clock.set('2026-11-25T06:00:00.000Z');
     const second = await r.refresh();
     expect(second.scenes.memberships.artists).toBe(300);
     // Every membership is recomputed; one whose evidence is gone is held at its last evidence (hysteresis).
     const rows = await own.scene_memberships.scan();
     expect(rows.filter((m) => m.as_of !== '2026-11-25T06:00:00.000Z')).toHaveLength(second.scenes.memberships.held);
-    expect(rows.filter((m) => m.as_of === '2026-11-25T06:00:00.000Z')).toHaveLength(second.scenes.memberships.memberships);
+    expect(rows.filter((m) => m.as_of === '2026-11-25T06:00:00.000Z')).toHaveLength(
+      second.scenes.memberships.memberships,
+    );
     await rejects(() => r.refresh(new Date(Number.NaN))).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
     await r.close();
   });

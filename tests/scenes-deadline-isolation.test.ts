@@ -13,7 +13,11 @@ let stores: ScenesStores;
 
 beforeAll(async () => {
   stores = memoryScenesStores();
-  const r = createSceneRadar({ sources: world.sources, stores: { scenes: stores }, clock: { now: () => NOW.getTime() } });
+  const r = createSceneRadar({
+    sources: world.sources,
+    stores: { scenes: stores },
+    clock: { now: () => NOW.getTime() },
+  });
   await r.scenes.importCatalog(world.catalog);
   await r.refresh();
   await r.close();
@@ -71,17 +75,23 @@ describe('deadlines of coalesced callers', () => {
 
 describe('the ScenesAdapter honours its caller signal', () => {
   it('aborting ends the work, not only the wait', async () => {
-    const radar = createSceneRadar({ sources: createMemorySources(world.dataset, { latencyMs: 300 }), stores: { scenes: stores }, clock: { now: () => NOW.getTime() } });
+    const radar = createSceneRadar({
+      sources: createMemorySources(world.dataset, { latencyMs: 300 }),
+      stores: { scenes: stores },
+      clock: { now: () => NOW.getTime() },
+    });
     const controller = new AbortController();
     let settledAt = -1;
     const t0 = Date.now();
-    const read = radar.scenesAdapter.getScenePulses([A, B], { asOf: new Date(NOW.getTime() - 86_400_000), signal: controller.signal }).then(
-      () => 'resolved',
-      () => {
-        settledAt = Date.now() - t0;
-        return 'rejected';
-      },
-    );
+    const read = radar.scenesAdapter
+      .getScenePulses([A, B], { asOf: new Date(NOW.getTime() - 86_400_000), signal: controller.signal })
+      .then(
+        () => 'resolved',
+        () => {
+          settledAt = Date.now() - t0;
+          return 'rejected';
+        },
+      );
     await vi.advanceTimersByTimeAsync(50);
     controller.abort();
     await vi.advanceTimersByTimeAsync(100);

@@ -4,7 +4,14 @@
  * (fake timers), so a 100-scene pulse cannot finish inside its deadline.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSceneRadar, fixedClock, memoryScenesStores, type SceneRadar, type SceneRadarSources, type ScenesStores } from 'scene-radar';
+import {
+  createSceneRadar,
+  fixedClock,
+  memoryScenesStores,
+  type SceneRadar,
+  type SceneRadarSources,
+  type ScenesStores,
+} from 'scene-radar';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
@@ -26,8 +33,15 @@ beforeAll(async () => {
 beforeEach(() => vi.useFakeTimers({ now: NOW }));
 afterEach(() => vi.useRealTimers());
 
-function slowRadar(timeoutMs: number, sources: SceneRadarSources = createMemorySources(world.dataset, { latencyMs: L, maxBatchSize: 1 })): SceneRadar {
-  return createSceneRadar({ sources, stores: { scenes: stores }, config: { scenes: { globalPulseTimeoutMs: timeoutMs, scenePulseTimeoutMs: timeoutMs } } });
+function slowRadar(
+  timeoutMs: number,
+  sources: SceneRadarSources = createMemorySources(world.dataset, { latencyMs: L, maxBatchSize: 1 }),
+): SceneRadar {
+  return createSceneRadar({
+    sources,
+    stores: { scenes: stores },
+    config: { scenes: { globalPulseTimeoutMs: timeoutMs, scenePulseTimeoutMs: timeoutMs } },
+  });
 }
 
 /**
@@ -49,7 +63,11 @@ async function halfway(slugs: readonly string[]): Promise<number> {
         };
       },
     });
-  const probe = slowRadar(86_400_000, { mig: counted('mig', slow.mig), cmg: counted('cmg', slow.cmg), fusion: counted('fusion', slow.fusion) });
+  const probe = slowRadar(86_400_000, {
+    mig: counted('mig', slow.mig),
+    cmg: counted('cmg', slow.cmg),
+    fusion: counted('fusion', slow.fusion),
+  });
   const items = await within(3_600_000, () => probe.scenes.pulse.batchProcessScenes(slugs));
   expect(items.every((i) => i.status === 'ok')).toBe(true);
   await probe.close();
@@ -68,7 +86,9 @@ async function within<T>(ms: number, work: () => Promise<T>): Promise<T> {
 describe('deadline mid-batch', () => {
   // A small scene first, then the four biggest: the small one finishes, the big ones cannot.
   const pick = (): string[] => {
-    const bySize = [...members].filter(([, m]) => m.length > 0).sort((a, b) => a[1].length - b[1].length || (a[0] < b[0] ? -1 : 1));
+    const bySize = [...members]
+      .filter(([, m]) => m.length > 0)
+      .sort((a, b) => a[1].length - b[1].length || (a[0] < b[0] ? -1 : 1));
     const small = bySize.find(([, m]) => m.length >= 2)![0];
     return [small, ...bySize.slice(-4).map(([s]) => s)];
   };
@@ -80,7 +100,10 @@ describe('deadline mid-batch', () => {
     const items = await within(deadline, () => radar.scenes.pulse.batchProcessScenes(slugs));
     expect(items.map((i) => i.slug)).toEqual(slugs);
     const statuses = items.map((i) => i.status);
-    expect(statuses.every((s) => s === 'ok' || s === 'timeout'), statuses.join()).toBe(true);
+    expect(
+      statuses.every((s) => s === 'ok' || s === 'timeout'),
+      statuses.join(),
+    ).toBe(true);
     expect(statuses[0]).toBe('ok');
     expect(statuses).toContain('timeout');
     for (const i of items) {
@@ -114,7 +137,10 @@ describe('deadline mid-batch', () => {
   it('getScenePulse raises SCENES_TIMEOUT only when nothing useful exists', async () => {
     const [big] = pick().slice(-1);
     const radar = slowRadar(L / 2);
-    const check = expect(radar.scenes.pulse.getScenePulse(big!)).rejects.toMatchObject({ code: 'SCENES_TIMEOUT', httpStatus: 504 });
+    const check = expect(radar.scenes.pulse.getScenePulse(big!)).rejects.toMatchObject({
+      code: 'SCENES_TIMEOUT',
+      httpStatus: 504,
+    });
     await vi.advanceTimersByTimeAsync(L);
     await check;
     await radar.close();

@@ -49,7 +49,12 @@ beforeAll(async () => {
 afterEach(() => vi.useRealTimers());
 
 function radarOver(sources: SceneRadarSources): SceneRadar {
-  return createSceneRadar({ sources, stores: { scenes: stores }, clock: fixedClock(NOW), config: { sources: { fusion: { timeoutMs: 1000 }, mig: { timeoutMs: 1000 } } } });
+  return createSceneRadar({
+    sources,
+    stores: { scenes: stores },
+    clock: fixedClock(NOW),
+    config: { sources: { fusion: { timeoutMs: 1000 }, mig: { timeoutMs: 1000 } } },
+  });
 }
 
 /** The pulse of SCENE over `sources`, letting a hanging source time out (fake timers). */
@@ -81,12 +86,20 @@ describe('a failing Fusion', () => {
     return { item: item!, error };
   }
 
-  it.each(['throw', 'hang', 'garbage'] as const)('that %s for every member: heat unknown, never a number read from nothing (SOURCES_UNAVAILABLE)', async (fault) => {
-    const { item, error } = await itemOver({ ...world.sources, fusion: fusionWith(fault) });
-    expect(item.pulse).toBeUndefined();
-    expect(item).toMatchObject({ status: 'unavailable', message: expect.stringMatching(new RegExp(`Heat of ${SCENE} unknown: Fusion engagement failed for all ${n()} members`)) });
-    expect(error).toMatchObject({ code: 'SOURCES_UNAVAILABLE', httpStatus: 503 });
-  });
+  it.each(['throw', 'hang', 'garbage'] as const)(
+    'that %s for every member: heat unknown, never a number read from nothing (SOURCES_UNAVAILABLE)',
+    async (fault) => {
+      const { item, error } = await itemOver({ ...world.sources, fusion: fusionWith(fault) });
+      expect(item.pulse).toBeUndefined();
+      expect(item).toMatchObject({
+        status: 'unavailable',
+        message: expect.stringMatching(
+          new RegExp(`Heat of ${SCENE} unknown: Fusion engagement failed for all ${n()} members`),
+        ),
+      });
+      expect(error).toMatchObject({ code: 'SOURCES_UNAVAILABLE', httpStatus: 503 });
+    },
+  );
 
   it('that fails after a good pulse: the last good pulse is served, stale, with its own asOf and the failure', async () => {
     let down = false;
@@ -94,7 +107,11 @@ describe('a failing Fusion', () => {
       getEngagement: (keys, o) => (down ? broken('throw')(keys) : world.sources.fusion.getEngagement(keys, o)),
       getCampaigns: (keys, o) => world.sources.fusion.getCampaigns(keys, o),
     };
-    const radar = createSceneRadar({ sources: { ...world.sources, fusion }, stores: { scenes: memoryScenesStores() }, clock: fixedClock(NOW) });
+    const radar = createSceneRadar({
+      sources: { ...world.sources, fusion },
+      stores: { scenes: memoryScenesStores() },
+      clock: fixedClock(NOW),
+    });
     await radar.scenes.importCatalog(world.catalog);
     await radar.scenes.refresh(NOW);
     const good = await radar.scenes.pulse.getScenePulse(SCENE);
@@ -102,7 +119,11 @@ describe('a failing Fusion', () => {
     // A refresh while Fusion is down (the common case: the refresh is what fails) keeps the fallback.
     await radar.scenes.refresh(NOW);
     const [item] = await radar.scenes.pulse.batchProcessScenes([SCENE], { skipCache: true });
-    expect(item).toMatchObject({ status: 'stale', pulse: { heat: good.heat, asOf: good.asOf }, message: expect.stringMatching(/unknown: Fusion engagement failed/) });
+    expect(item).toMatchObject({
+      status: 'stale',
+      pulse: { heat: good.heat, asOf: good.asOf },
+      message: expect.stringMatching(/unknown: Fusion engagement failed/),
+    });
     await radar.close();
   });
 
@@ -127,7 +148,10 @@ describe('a failing Fusion', () => {
   it('that is absent: the same, counted as absent', async () => {
     const { mig, cmg } = world.sources;
     const p = await pulseOver({ mig, cmg });
-    expect(p).toMatchObject({ status: 'degraded', sources: { fusion: { ...zero, absent: healthy.sources.fusion!.ok } } });
+    expect(p).toMatchObject({
+      status: 'degraded',
+      sources: { fusion: { ...zero, absent: healthy.sources.fusion!.ok } },
+    });
     expect(p.confidence).toBeLessThan(healthy.confidence);
     expect(signal(p, 'member_momentum').available).toBe(false);
   });
@@ -142,7 +166,10 @@ describe('a failing MIG', () => {
     expect(p.sources.mig![fault === 'hang' ? 'timeout' : 'error']).toBe(n());
     expect(p.sources.fusion).toEqual(healthy.sources.fusion);
     expect(signal(p, 'tastemaker_activity')).toMatchObject({ available: false, weight: 0 });
-    expect(signal(p, 'member_momentum')).toMatchObject({ available: true, raw: signal(healthy, 'member_momentum').raw });
+    expect(signal(p, 'member_momentum')).toMatchObject({
+      available: true,
+      raw: signal(healthy, 'member_momentum').raw,
+    });
     expect(p.tastemaker_activity.active_tastemakers).toBe(0);
   });
 });
@@ -151,7 +178,10 @@ describe('no sources at all', () => {
   it('still answers from the stored memberships, with low confidence, and says why', async () => {
     const p = await pulseOver({});
     expect(p.status).toBe('degraded');
-    expect(p.sources).toMatchObject({ fusion: { ...zero, absent: healthy.sources.fusion!.ok }, mig: { ...zero, absent: n() } });
+    expect(p.sources).toMatchObject({
+      fusion: { ...zero, absent: healthy.sources.fusion!.ok },
+      mig: { ...zero, absent: n() },
+    });
     expect(p.explanation.filter((x) => x.available).map((x) => x.signal)).toEqual(['new_members']);
     expect(p.confidence).toBeLessThan(healthy.confidence / 2);
     expect(p.top_artists).toEqual([]);
@@ -182,7 +212,11 @@ describe('refresh with a failing source keeps the previous memberships', () => {
   it('CMG throwing for everyone: nothing erased, every artist reported kept', async () => {
     const before = await snapshot();
     const cmg: CMGAdapter = { getReleases: broken('throw') };
-    const radar = createSceneRadar({ sources: { ...world.sources, cmg }, stores: { scenes: stores }, clock: fixedClock('2026-11-26T00:00:00Z') });
+    const radar = createSceneRadar({
+      sources: { ...world.sources, cmg },
+      stores: { scenes: stores },
+      clock: fixedClock('2026-11-26T00:00:00Z'),
+    });
     const report = await radar.refresh();
     expect(report.scenes.memberships).toMatchObject({ artists: 300, kept: 300, memberships: 0 });
     expect(report.scenes.memberships.sources.cmg.error).toBe(300);
@@ -195,25 +229,36 @@ describe('refresh with a failing source keeps the previous memberships', () => {
     const real = world.sources.cmg;
     const cmg: CMGAdapter = {
       maxBatchSize: 1,
-      getReleases: (keys, o) => (keys.some((k) => victims.has(k)) ? Promise.reject(new Error('CMG shard down')) : real.getReleases(keys, o)),
+      getReleases: (keys, o) =>
+        keys.some((k) => victims.has(k)) ? Promise.reject(new Error('CMG shard down')) : real.getReleases(keys, o),
     };
     const before = await snapshot();
     const later = '2026-11-26T00:00:00.000Z';
-    const radar = createSceneRadar({ sources: { ...world.sources, cmg }, stores: { scenes: stores }, clock: fixedClock(later) });
+    const radar = createSceneRadar({
+      sources: { ...world.sources, cmg },
+      stores: { scenes: stores },
+      clock: fixedClock(later),
+    });
     const report = await radar.refresh();
     expect(report.scenes.memberships.kept).toBe(40);
     const after = await snapshot();
     const mine = (rows: typeof before) => rows.filter((r) => victims.has(r.artist_slug));
     expect(mine(after)).toEqual(mine(before));
     // The others are recomputed; a membership that lost its evidence is held (its as_of its last evidence) until it leaves.
-    expect(after.filter((r) => !victims.has(r.artist_slug) && r.as_of !== later)).toHaveLength(report.scenes.memberships.held);
+    expect(after.filter((r) => !victims.has(r.artist_slug) && r.as_of !== later)).toHaveLength(
+      report.scenes.memberships.held,
+    );
     await radar.close();
   });
 
   it('MIG failing to list the universe: nothing erased', async () => {
     const before = await snapshot();
     const mig: MIGAdapter = { ...world.sources.mig, listArtists: () => Promise.reject(new Error('MIG is down')) };
-    const radar = createSceneRadar({ sources: { ...world.sources, mig }, stores: { scenes: stores }, clock: fixedClock('2026-11-27T00:00:00Z') });
+    const radar = createSceneRadar({
+      sources: { ...world.sources, mig },
+      stores: { scenes: stores },
+      clock: fixedClock('2026-11-27T00:00:00Z'),
+    });
     await radar.refresh();
     expect(await snapshot()).toEqual(before);
     await radar.close();
@@ -224,7 +269,10 @@ describe('memberships never computed', () => {
   // Without memberships a scene shows no member, and the pulse cannot tell an empty scene from an
   // unknown one: its heat is unknown, never a quiet 0.
   const unknown = async (radar: SceneRadar): Promise<void> => {
-    await expect(radar.scenes.pulse.getScenePulse(SCENE, true)).rejects.toMatchObject({ code: 'SOURCES_UNAVAILABLE', message: expect.stringMatching(/memberships were never computed/) });
+    await expect(radar.scenes.pulse.getScenePulse(SCENE, true)).rejects.toMatchObject({
+      code: 'SOURCES_UNAVAILABLE',
+      message: expect.stringMatching(/memberships were never computed/),
+    });
   };
 
   it('before any refresh: every pulse is unavailable (heat unknown), never a heat of 0', async () => {
@@ -232,7 +280,11 @@ describe('memberships never computed', () => {
     await radar.scenes.importCatalog(world.catalog);
     await unknown(radar);
     const items = await radar.scenes.pulse.batchProcessScenes([SCENE, 'rap-uk-london']);
-    for (const i of items) expect(i).toMatchObject({ status: 'unavailable', message: expect.stringMatching(/memberships were never computed/) });
+    for (const i of items)
+      expect(i).toMatchObject({
+        status: 'unavailable',
+        message: expect.stringMatching(/memberships were never computed/),
+      });
     expect(items.every((i) => i.pulse === undefined)).toBe(true);
     const g = await radar.scenes.pulse.getGlobalPulse();
     expect(g.hottest).toEqual([]);
@@ -263,7 +315,10 @@ describe('memberships_as_of follows the stores, not a stale memo', () => {
     expect((await radar.scenes.pulse.batchProcessScenes([SCENE]))[0]!.status).toBe('unavailable');
     const report = await radar.refresh();
     expect(report.scenes.snapshots).toBe(world.catalog.scenes.length);
-    expect(await radar.scenes.pulse.getScenePulse(SCENE)).toMatchObject({ status: 'ok', memberships_as_of: NOW.toISOString() });
+    expect(await radar.scenes.pulse.getScenePulse(SCENE)).toMatchObject({
+      status: 'ok',
+      memberships_as_of: NOW.toISOString(),
+    });
     await radar.close();
   });
 
@@ -274,7 +329,11 @@ describe('memberships_as_of follows the stores, not a stale memo', () => {
     expect((await reader.scenes.pulse.batchProcessScenes([SCENE], { skipCache: true }))[0]!.status).toBe('unavailable');
     const writer = createSceneRadar({ sources: world.sources, stores: { scenes: shared }, clock: fixedClock(NOW) });
     await writer.refresh();
-    expect(await reader.scenes.pulse.getScenePulse(SCENE, true)).toMatchObject({ status: 'ok', memberships_as_of: NOW.toISOString(), total_members: healthy.total_members });
+    expect(await reader.scenes.pulse.getScenePulse(SCENE, true)).toMatchObject({
+      status: 'ok',
+      memberships_as_of: NOW.toISOString(),
+      total_members: healthy.total_members,
+    });
     await Promise.all([reader.close(), writer.close()]);
   });
 });

@@ -4,7 +4,16 @@
  * objects that crashed, a host's shared cache store closed by the SDK).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Cache, createSceneRadar, fixedClock, isSceneRadarError, lruCacheStore, memoryScenesStores, type CacheStore, type SceneRadarSources } from 'scene-radar';
+import {
+  Cache,
+  createSceneRadar,
+  fixedClock,
+  isSceneRadarError,
+  lruCacheStore,
+  memoryScenesStores,
+  type CacheStore,
+  type SceneRadarSources,
+} from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
@@ -51,8 +60,17 @@ describe('bad input', () => {
 
   it('a scene may name microgenres imported earlier', async () => {
     const s = world.catalog.scenes[0]!;
-    await expect(radar.scenes.importCatalog({ scenes: [{ ...s, slug: 'indie-uk-hove', name: 'Hove Indie' }], microgenres: [] })).resolves.toEqual({ scenes: 1, microgenres: 0 });
-    expect(await code(() => radar.scenes.importCatalog({ scenes: [{ ...s, slug: 'indie-uk-worthing', microgenres: ['no-such-genre'] }], microgenres: [] }))).toBe('SCENES_VALIDATION_ERROR');
+    await expect(
+      radar.scenes.importCatalog({ scenes: [{ ...s, slug: 'indie-uk-hove', name: 'Hove Indie' }], microgenres: [] }),
+    ).resolves.toEqual({ scenes: 1, microgenres: 0 });
+    expect(
+      await code(() =>
+        radar.scenes.importCatalog({
+          scenes: [{ ...s, slug: 'indie-uk-worthing', microgenres: ['no-such-genre'] }],
+          microgenres: [],
+        }),
+      ),
+    ).toBe('SCENES_VALIDATION_ERROR');
   });
 });
 
@@ -63,7 +81,11 @@ describe('failing sources leave no lasting damage', () => {
     await healthy.scenes.importCatalog(world.catalog);
     await healthy.refresh();
     const before = await stores.scene_relationships.count();
-    const broken = createSceneRadar({ sources: withBroken((s) => ({ ...s, mig: { ...s.mig, listArtists: failing } })), stores: { scenes: stores }, clock });
+    const broken = createSceneRadar({
+      sources: withBroken((s) => ({ ...s, mig: { ...s.mig, listArtists: failing } })),
+      stores: { scenes: stores },
+      clock,
+    });
     const report = await broken.refresh();
     expect(report.scenes.memberships.universe).toBe('error');
     expect(await stores.scene_relationships.count()).toBe(before);
@@ -76,11 +98,16 @@ describe('failing sources leave no lasting damage', () => {
     await healthy.scenes.importCatalog(world.catalog);
     await healthy.refresh();
     await stores.scene_trends.deleteWhere({});
-    const broken = createSceneRadar({ sources: withBroken((s) => ({ ...s, fusion: { ...s.fusion, getEngagement: failing } })), stores: { scenes: stores }, clock });
+    const broken = createSceneRadar({
+      sources: withBroken((s) => ({ ...s, fusion: { ...s.fusion, getEngagement: failing } })),
+      stores: { scenes: stores },
+      clock,
+    });
     await broken.refresh();
     // Only scenes without members (nothing to read, so nothing failed) may still get a row.
     const rows = await stores.scene_trends.scan();
-    for (const r of rows) expect(await stores.scene_memberships.count({ scene_slug: r.scene_slug }), r.scene_slug).toBe(0);
+    for (const r of rows)
+      expect(await stores.scene_memberships.count({ scene_slug: r.scene_slug }), r.scene_slug).toBe(0);
     expect(rows.length).toBeLessThan(world.catalog.scenes.length / 2);
   });
 
@@ -91,7 +118,11 @@ describe('failing sources leave no lasting damage', () => {
     await healthy.scenes.importCatalog(world.catalog);
     await healthy.refresh();
     await healthy.close();
-    const radar = createSceneRadar({ sources: withBroken((s) => ({ ...s, cmg: { ...s.cmg, getReleases: failing } })), stores: { scenes: stores }, clock });
+    const radar = createSceneRadar({
+      sources: withBroken((s) => ({ ...s, cmg: { ...s.cmg, getReleases: failing } })),
+      stores: { scenes: stores },
+      clock,
+    });
     const artist = world.dataset.artistSlugs()[0]!;
     const first = await radar.scenes.recommendScenes({ artistSlug: artist, limit: 3 });
     expect(first.items.length).toBeGreaterThan(0);
@@ -104,7 +135,11 @@ describe('failing sources leave no lasting damage', () => {
     const healthy = createSceneRadar({ sources: world.sources, stores: { scenes: stores }, clock });
     await healthy.scenes.importCatalog(world.catalog);
     await healthy.refresh();
-    const radar = createSceneRadar({ sources: withBroken((s) => ({ ...s, fusion: { ...s.fusion, getEngagement: failing } })), stores: { scenes: stores }, clock });
+    const radar = createSceneRadar({
+      sources: withBroken((s) => ({ ...s, fusion: { ...s.fusion, getEngagement: failing } })),
+      stores: { scenes: stores },
+      clock,
+    });
     const g = await radar.scenes.pulse.getGlobalPulse();
     // Fusion failing for every member: those scenes' heat is unknown, counted, and in no list.
     expect(g.summary.unavailable).toBeGreaterThan(0);

@@ -4,7 +4,16 @@
  * source call counts, never on wall time.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSceneRadar, fixedClock, lruCacheStore, memoryScenesStores, type CacheStore, type SceneRadarConfigInput, type SceneRadarSources, type ScenesStores } from 'scene-radar';
+import {
+  createSceneRadar,
+  fixedClock,
+  lruCacheStore,
+  memoryScenesStores,
+  type CacheStore,
+  type SceneRadarConfigInput,
+  type SceneRadarSources,
+  type ScenesStores,
+} from 'scene-radar';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
@@ -35,7 +44,10 @@ function recording(sources: SceneRadarSources): { sources: SceneRadarSources; ca
       },
     });
   const { mig, cmg, fusion } = sources;
-  return { sources: { mig: mig && wrap('mig', mig), cmg: cmg && wrap('cmg', cmg), fusion: fusion && wrap('fusion', fusion) }, calls };
+  return {
+    sources: { mig: mig && wrap('mig', mig), cmg: cmg && wrap('cmg', cmg), fusion: fusion && wrap('fusion', fusion) },
+    calls,
+  };
 }
 
 let stores: ScenesStores;
@@ -47,13 +59,16 @@ beforeAll(async () => {
   await r.refresh();
   await r.close();
   members = new Map();
-  for (const m of await stores.scene_memberships.scan()) members.set(m.scene_slug, [...(members.get(m.scene_slug) ?? []), m.artist_slug]);
+  for (const m of await stores.scene_memberships.scan())
+    members.set(m.scene_slug, [...(members.get(m.scene_slug) ?? []), m.artist_slug]);
 });
 beforeEach(() => vi.useFakeTimers({ now: NOW }));
 afterEach(() => vi.useRealTimers());
 
 /** A radar over the shared stores on the (faked) system clock, with its source calls recorded. */
-function make(options: { sources?: SceneRadarSources; config?: SceneRadarConfigInput; store?: CacheStore<unknown> } = {}) {
+function make(
+  options: { sources?: SceneRadarSources; config?: SceneRadarConfigInput; store?: CacheStore<unknown> } = {},
+) {
   const rec = recording(options.sources ?? world.sources);
   const radar = createSceneRadar({
     sources: rec.sources,
@@ -61,7 +76,8 @@ function make(options: { sources?: SceneRadarSources; config?: SceneRadarConfigI
     ...(options.config ? { config: options.config } : {}),
     ...(options.store ? { cache: { store: options.store } } : {}),
   });
-  const count = (method?: string): number => rec.calls.filter((c) => method === undefined || c.method === method).length;
+  const count = (method?: string): number =>
+    rec.calls.filter((c) => method === undefined || c.method === method).length;
   /** Calls per `source.method`, for the methods called. */
   const perMethod = (): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -176,7 +192,12 @@ describe('ScenePulse cache', () => {
       fusion: {
         ...world.sources.fusion,
         getEngagement: async (keys: readonly string[], o: Parameters<typeof world.sources.fusion.getEngagement>[1]) =>
-          new Map([...(await world.sources.fusion.getEngagement(keys, o))].map(([k, v], i) => [k, i % 2 ? ({ garbage: true } as never) : v])),
+          new Map(
+            [...(await world.sources.fusion.getEngagement(keys, o))].map(([k, v], i) => [
+              k,
+              i % 2 ? ({ garbage: true } as never) : v,
+            ]),
+          ),
       },
     };
     const { pulse, count } = make({ sources: halfBroken, config: { cache: { staleGraceMs: 0 } } });

@@ -3,7 +3,19 @@
  * how the demo world's scenes rank against the world's latent heat.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computePulse, createSceneRadar, fixedClock, memoryScenesStores, resolveConfig, SceneStageSchema, type ArtistNetwork, type EngagementSeries, type PulseMember, type SceneRadar, type ScenesStores } from 'scene-radar';
+import {
+  computePulse,
+  createSceneRadar,
+  fixedClock,
+  memoryScenesStores,
+  resolveConfig,
+  SceneStageSchema,
+  type ArtistNetwork,
+  type EngagementSeries,
+  type PulseMember,
+  type SceneRadar,
+  type ScenesStores,
+} from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 type Pulse = Awaited<ReturnType<SceneRadar['scenes']['pulse']['getScenePulse']>>;
@@ -38,7 +50,12 @@ async function checkPulse(p: Pulse): Promise<void> {
   expect(p.active_members).toBeLessThanOrEqual(p.total_members);
   expect(p.rising_members).toBeLessThanOrEqual(p.active_members);
   expect(p.new_members).toBeLessThanOrEqual(p.total_members);
-  const members = new Map((await radar.scenes.listMemberships({ sceneSlug: p.scene_slug, limit: 10_000 })).items.map((m) => [m.artist_slug, m.confidence]));
+  const members = new Map(
+    (await radar.scenes.listMemberships({ sceneSlug: p.scene_slug, limit: 10_000 })).items.map((m) => [
+      m.artist_slug,
+      m.confidence,
+    ]),
+  );
   expect(p.total_members).toBe(members.size);
   expect(p.top_artists.length).toBeLessThanOrEqual(c.topArtists);
   for (const a of p.top_artists) {
@@ -54,7 +71,12 @@ async function checkPulse(p: Pulse): Promise<void> {
   expect(p.campaign_activity.paid_share).toBeGreaterThanOrEqual(0);
   expect(p.campaign_activity.paid_share).toBeLessThanOrEqual(1);
   // The explanation adds up to the heat; weights of the available signals sum to 1.
-  expect(p.explanation.map((x) => x.signal).sort()).toEqual(['member_momentum', 'new_members', 'rising_members', 'tastemaker_activity']);
+  expect(p.explanation.map((x) => x.signal).sort()).toEqual([
+    'member_momentum',
+    'new_members',
+    'rising_members',
+    'tastemaker_activity',
+  ]);
   expect(p.explanation.reduce((a, x) => a + x.contribution, 0)).toBeCloseTo(p.heat, 0);
   expect(p.explanation.filter((x) => x.available).reduce((a, x) => a + x.weight, 0)).toBeCloseTo(1, 3);
   for (const x of p.explanation) {
@@ -94,9 +116,15 @@ describe('ScenePulse', () => {
   });
 
   it('getScenePulse: SCENES_NOT_FOUND for an unknown scene, SCENES_VALIDATION_ERROR for a malformed slug', async () => {
-    await rejects(() => radar.scenes.pulse.getScenePulse('no-such-scene')).toMatchObject({ code: 'SCENES_NOT_FOUND', httpStatus: 404 });
+    await rejects(() => radar.scenes.pulse.getScenePulse('no-such-scene')).toMatchObject({
+      code: 'SCENES_NOT_FOUND',
+      httpStatus: 404,
+    });
     for (const bad of ['Indie UK', '', 'a--b', 'x'.repeat(129), 42 as unknown as string]) {
-      await rejects(() => radar.scenes.pulse.getScenePulse(bad)).toMatchObject({ code: 'SCENES_VALIDATION_ERROR', httpStatus: 400 });
+      await rejects(() => radar.scenes.pulse.getScenePulse(bad)).toMatchObject({
+        code: 'SCENES_VALIDATION_ERROR',
+        httpStatus: 400,
+      });
     }
   });
 
@@ -116,9 +144,16 @@ describe('ScenePulse', () => {
   it('batchProcessScenes: at most 100 scenes; malformed slugs and non-arrays are rejected', async () => {
     const hundred = Array.from({ length: 100 }, (_, i) => slugs[i % slugs.length]!);
     expect((await radar.scenes.pulse.batchProcessScenes(hundred)).every((i) => i.status === 'ok')).toBe(true);
-    await rejects(() => radar.scenes.pulse.batchProcessScenes([...hundred, slugs[0]!])).toMatchObject({ code: 'SCENES_INVALID_PARAMS', httpStatus: 400 });
-    await rejects(() => radar.scenes.pulse.batchProcessScenes(['indie-uk-brighton', 'Bad Slug'])).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
-    await rejects(() => radar.scenes.pulse.batchProcessScenes('indie-uk-brighton' as unknown as string[])).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => radar.scenes.pulse.batchProcessScenes([...hundred, slugs[0]!])).toMatchObject({
+      code: 'SCENES_INVALID_PARAMS',
+      httpStatus: 400,
+    });
+    await rejects(() => radar.scenes.pulse.batchProcessScenes(['indie-uk-brighton', 'Bad Slug'])).toMatchObject({
+      code: 'SCENES_VALIDATION_ERROR',
+    });
+    await rejects(() =>
+      radar.scenes.pulse.batchProcessScenes('indie-uk-brighton' as unknown as string[]),
+    ).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
   });
 
   it('getRegionalPulse: the region only, hottest first, limit 1-100', async () => {
@@ -129,7 +164,10 @@ describe('ScenePulse', () => {
     const top3 = await radar.scenes.pulse.getRegionalPulse('uk', { limit: 3 });
     expect(top3.scenes.map((p) => p.heat)).toEqual(uk.slice(0, 3).map((p) => p.heat));
     expect((await radar.scenes.pulse.getRegionalPulse('uk')).scenes).toHaveLength(Math.min(20, uk.length));
-    for (const limit of [0, 101, 1.5]) await rejects(() => radar.scenes.pulse.getRegionalPulse('uk', { limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    for (const limit of [0, 101, 1.5])
+      await rejects(() => radar.scenes.pulse.getRegionalPulse('uk', { limit })).toMatchObject({
+        code: 'SCENES_INVALID_PARAMS',
+      });
     await rejects(() => radar.scenes.pulse.getRegionalPulse('zz')).toMatchObject({ code: 'SCENES_NOT_FOUND' });
     await rejects(() => radar.scenes.pulse.getRegionalPulse('U K')).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
   });
@@ -147,7 +185,10 @@ describe('ScenePulse', () => {
     expect(g.cooling.map((p) => p.growth)).toEqual(g.cooling.map((p) => p.growth).sort((a, b) => a - b));
     expect((await radar.scenes.pulse.getGlobalPulse()).hottest).toHaveLength(10);
     expect((await radar.scenes.pulse.getGlobalPulse({ limit: 1 })).hottest[0]!.heat).toBe(g.hottest[0]!.heat);
-    for (const limit of [0, 101]) await rejects(() => radar.scenes.pulse.getGlobalPulse({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    for (const limit of [0, 101])
+      await rejects(() => radar.scenes.pulse.getGlobalPulse({ limit })).toMatchObject({
+        code: 'SCENES_INVALID_PARAMS',
+      });
   });
 });
 
@@ -162,7 +203,10 @@ describe('recommendations', () => {
     }
     const scores = rec.items.map((x) => x.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    const rows = await stores.scene_recommendations_cache.scan({ where: { subject: 'watch' }, orderBy: { column: 'rank' } });
+    const rows = await stores.scene_recommendations_cache.scan({
+      where: { subject: 'watch' },
+      orderBy: { column: 'rank' },
+    });
     expect(rows.slice(0, 5).map((r) => r.scene_slug)).toEqual(rec.items.map((x) => x.scene_slug));
     const again = await radar.scenes.recommendScenes({ limit: 5 });
     expect(again.stored).toBe(true);
@@ -181,10 +225,15 @@ describe('recommendations', () => {
   });
 
   it('checks its arguments: limit 1-50, malformed and unknown artists', async () => {
-    for (const limit of [0, 51]) await rejects(() => radar.scenes.recommendScenes({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
-    await rejects(() => radar.scenes.recommendScenes({ artistSlug: 'Not An Artist' })).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
+    for (const limit of [0, 51])
+      await rejects(() => radar.scenes.recommendScenes({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => radar.scenes.recommendScenes({ artistSlug: 'Not An Artist' })).toMatchObject({
+      code: 'SCENES_VALIDATION_ERROR',
+    });
     // The Scenes Engine has no artist-not-found code; docs/scenes.md names SCENES_INVALID_PARAMS.
-    await rejects(() => radar.scenes.recommendScenes({ artistSlug: 'no-such-artist-zz' })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => radar.scenes.recommendScenes({ artistSlug: 'no-such-artist-zz' })).toMatchObject({
+      code: 'SCENES_INVALID_PARAMS',
+    });
   });
 });
 
@@ -217,19 +266,43 @@ describe('computePulse', () => {
     paid: Array.from({ length: 116 }, (_, d) => (i % 3 === 0 && d > 90 ? 40 + d * 0.1 : 0)),
   });
   const network = (i: number): ArtistNetwork => ({
-    tastemakers: [{ tastemaker: `tm-${i % 7}`, kind: 'blog', weight: 0.5, since: i % 4 ? '2026-11-10T00:00:00.000Z' : '2026-10-05T12:00:00Z' }],
+    tastemakers: [
+      {
+        tastemaker: `tm-${i % 7}`,
+        kind: 'blog',
+        weight: 0.5,
+        since: i % 4 ? '2026-11-10T00:00:00.000Z' : '2026-10-05T12:00:00Z',
+      },
+    ],
     collaborators: [],
     centrality: null,
   });
   // Reads that failed leave members without an entry; the rest in member order, as ScenePulse builds them.
   const engagement = new Map(members.filter((_, i) => i % 6 !== 5).map((m, i) => [m.artist_slug, series(i)]));
   const networks = new Map(members.filter((_, i) => i % 7 !== 3).map((m, i) => [m.artist_slug, network(i)]));
-  const input = { scene: { slug: 'indie-uk-brighton', name: 'Brighton Indie', region: 'uk' }, members, engagement, networks, sources: {}, asOfMs, nowMs: asOfMs, membershipsAsOfMs: asOfMs };
-  const shuffled = <V>(m: Map<string, V>): Map<string, V> => new Map([...m].sort((a, b) => (a[0].split('').reverse().join('') < b[0].split('').reverse().join('') ? -1 : 1)));
+  const input = {
+    scene: { slug: 'indie-uk-brighton', name: 'Brighton Indie', region: 'uk' },
+    members,
+    engagement,
+    networks,
+    sources: {},
+    asOfMs,
+    nowMs: asOfMs,
+    membershipsAsOfMs: asOfMs,
+  };
+  const shuffled = <V>(m: Map<string, V>): Map<string, V> =>
+    new Map([...m].sort((a, b) => (a[0].split('').reverse().join('') < b[0].split('').reverse().join('') ? -1 : 1)));
 
   it('counts no member when memberships were never computed, whatever members it is given', () => {
     const p = computePulse({ ...input, membershipsAsOfMs: null }, params);
-    expect(p).toMatchObject({ status: 'degraded', memberships_as_of: null, total_members: 0, heat: 0, confidence: 0, top_artists: [] });
+    expect(p).toMatchObject({
+      status: 'degraded',
+      memberships_as_of: null,
+      total_members: 0,
+      heat: 0,
+      confidence: 0,
+      top_artists: [],
+    });
     expect(p.explanation.every((x) => !x.available && x.contribution === 0)).toBe(true);
     expect(computePulse(input, params)).toMatchObject({ memberships_as_of: NOW.toISOString(), total_members: n });
   });
@@ -238,9 +311,12 @@ describe('computePulse', () => {
     const reference = computePulse(input, params);
     expect(reference.active_members).toBeGreaterThan(0);
     expect(reference.tastemaker_activity.new_links).toBeGreaterThan(0);
-    expect(computePulse({ ...input, engagement: shuffled(engagement), networks: shuffled(networks) }, params)).toEqual(reference);
+    expect(computePulse({ ...input, engagement: shuffled(engagement), networks: shuffled(networks) }, params)).toEqual(
+      reference,
+    );
     // Keys of non-members count in the read coverage (the maps' sizes), never as members.
-    const withStrangers = <V>(m: Map<string, V>, v: V): Map<string, V> => new Map([['stranger', v], ...m, ['another-stranger', v]]);
+    const withStrangers = <V>(m: Map<string, V>, v: V): Map<string, V> =>
+      new Map([['stranger', v], ...m, ['another-stranger', v]]);
     const e = withStrangers(engagement, series(1));
     const w = withStrangers(networks, network(1));
     const strangers = computePulse({ ...input, engagement: e, networks: w }, params);
@@ -255,6 +331,11 @@ describe('computePulse', () => {
     expect(inOrder.total_members).toBe(n + 2);
     // members[4] has a link in the current window: listed twice, it counts twice.
     expect(inOrder.tastemaker_activity.new_links).toBe(once.tastemaker_activity.new_links + 1);
-    expect(computePulse({ ...input, members: twice, engagement: shuffled(engagement), networks: shuffled(networks) }, params)).toEqual(inOrder);
+    expect(
+      computePulse(
+        { ...input, members: twice, engagement: shuffled(engagement), networks: shuffled(networks) },
+        params,
+      ),
+    ).toEqual(inOrder);
   });
 });

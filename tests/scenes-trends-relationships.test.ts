@@ -87,7 +87,9 @@ describe('trends', () => {
 
   it('backfill replays one snapshot per scene per day', () => {
     expect(backfill).toEqual({ days: 14, snapshots: 14 * 70 });
-    expect(writes.flatMap((w) => w.rows).map((r) => r.day)).toEqual(Array.from({ length: 14 }, (_, i) => Array<string>(70).fill(addDays('2026-11-01', i))).flat());
+    expect(writes.flatMap((w) => w.rows).map((r) => r.day)).toEqual(
+      Array.from({ length: 14 }, (_, i) => Array<string>(70).fill(addDays('2026-11-01', i))).flat(),
+    );
   });
 
   it('backfill never reads data from after the day it replays', () => {
@@ -118,10 +120,12 @@ describe('trends', () => {
     const peak = t.series.reduce((a, r) => (r.heat > a.heat ? r : a));
     // Least-squares slope over calendar days, a missing day carrying the last value forward.
     const filled: number[] = [];
-    for (let d = days[0]!, last = heat[0]!; d <= TODAY; d = addDays(d, 1)) filled.push((last = t.series.find((r) => r.day === d)?.heat ?? last));
+    for (let d = days[0]!, last = heat[0]!; d <= TODAY; d = addDays(d, 1))
+      filled.push((last = t.series.find((r) => r.day === d)?.heat ?? last));
     const mx = (filled.length - 1) / 2;
     const my = filled.reduce((a, y) => a + y, 0) / filled.length;
-    const slope = filled.reduce((a, y, i) => a + (i - mx) * (y - my), 0) / filled.reduce((a, _y, i) => a + (i - mx) ** 2, 0);
+    const slope =
+      filled.reduce((a, y, i) => a + (i - mx) * (y - my), 0) / filled.reduce((a, _y, i) => a + (i - mx) ** 2, 0);
     expect(t.summary).toMatchObject({ peak: { day: peak.day, heat: peak.heat }, coverage: 0.5 });
     expect(t.summary!.change).toBeCloseTo(heat.at(-1)! - heat[0]!, 2);
     expect(t.summary!.slope).toBeCloseTo(slope, 3);
@@ -133,7 +137,10 @@ describe('trends', () => {
     expect(one.summary).toMatchObject({ change: 0, slope: 0, coverage: 1 });
     expect((await radar.scenes.getSceneTrends(SCENE, { days: 365 })).series).toHaveLength(15);
     expect((await radar.scenes.getSceneTrends(SCENE)).days).toBe(30);
-    for (const days of [0, 366, 2.5]) await rejects(() => radar.scenes.getSceneTrends(SCENE, { days })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    for (const days of [0, 366, 2.5])
+      await rejects(() => radar.scenes.getSceneTrends(SCENE, { days })).toMatchObject({
+        code: 'SCENES_INVALID_PARAMS',
+      });
     await rejects(() => radar.scenes.getSceneTrends('no-such-scene')).toMatchObject({ code: 'SCENES_NOT_FOUND' });
     await rejects(() => radar.scenes.getSceneTrends('Bad Slug')).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
   });
@@ -146,13 +153,19 @@ describe('trends', () => {
   });
 
   it('backfill checks its arguments', async () => {
-    await rejects(() => radar.scenes.backfillTrends({ from: 'yesterday' })).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
-    await rejects(() => radar.scenes.backfillTrends({ from: '2026-11-01', membershipEveryDays: 0 })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => radar.scenes.backfillTrends({ from: 'yesterday' })).toMatchObject({
+      code: 'SCENES_VALIDATION_ERROR',
+    });
+    await rejects(() => radar.scenes.backfillTrends({ from: '2026-11-01', membershipEveryDays: 0 })).toMatchObject({
+      code: 'SCENES_INVALID_PARAMS',
+    });
   });
 
   // from > to is well formed but unservable: INVALID_PARAMS (a malformed date is a VALIDATION_ERROR).
   it('backfill with from after to is SCENES_INVALID_PARAMS', async () => {
-    await rejects(() => radar.scenes.backfillTrends({ from: '2026-11-20', to: '2026-11-10' })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    await rejects(() => radar.scenes.backfillTrends({ from: '2026-11-20', to: '2026-11-10' })).toMatchObject({
+      code: 'SCENES_INVALID_PARAMS',
+    });
   });
 });
 
@@ -180,7 +193,8 @@ describe('relationships', () => {
   it('carry their evidence: shared microgenres for sound, shared members for members', async () => {
     const scenes = new Map(world.catalog.scenes.map((s) => [s.slug, s]));
     const memberSets = new Map<string, Set<string>>();
-    for (const m of membershipsAfter) memberSets.set(m.scene_slug, (memberSets.get(m.scene_slug) ?? new Set()).add(m.artist_slug));
+    for (const m of membershipsAfter)
+      memberSets.set(m.scene_slug, (memberSets.get(m.scene_slug) ?? new Set()).add(m.artist_slug));
     for (const r of await stores.scene_relationships.scan()) {
       if (r.type === 'shared_sound') {
         const b = new Set(scenes.get(r.related_slug)!.microgenres);
@@ -201,7 +215,10 @@ describe('relationships', () => {
       expect(r.weight).toBeCloseTo(r.links.reduce((a, l) => a + l.weight, 0) / 3, 3);
     }
     expect(await radar.scenes.getRelatedScenes(SCENE, { limit: 2 })).toEqual(related.slice(0, 2));
-    for (const limit of [0, 51]) await rejects(() => radar.scenes.getRelatedScenes(SCENE, { limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    for (const limit of [0, 51])
+      await rejects(() => radar.scenes.getRelatedScenes(SCENE, { limit })).toMatchObject({
+        code: 'SCENES_INVALID_PARAMS',
+      });
     await rejects(() => radar.scenes.getRelatedScenes('no-such-scene')).toMatchObject({ code: 'SCENES_NOT_FOUND' });
     await rejects(() => radar.scenes.getRelatedScenes('Bad Slug')).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
   });

@@ -17,7 +17,9 @@ import {
 } from 'scene-radar/testing';
 import { ASOF, CSV, EARLIER_ASOF, FROM, KNOWN, LATE, WORKSPACE_IDS } from './tabular-fixture.js';
 
-const tables: TabularTables = Object.fromEntries(Object.entries(CSV).map(([name, text]) => [name, parseCsv(text, { source: `${name}.csv` })]));
+const tables: TabularTables = Object.fromEntries(
+  Object.entries(CSV).map(([name, text]) => [name, parseCsv(text, { source: `${name}.csv` })]),
+);
 const built = createTabularSources(tables);
 const timing = { knownKeys: KNOWN, unknownKey: LATE, asOf: ASOF, earlierAsOf: EARLIER_ASOF, from: FROM };
 const runner = { describe, it };
@@ -32,14 +34,45 @@ registerContractSuite('tabular cmg', cmgContractSuite({ ...timing, create: () =>
 registerContractSuite('tabular fusion', fusionContractSuite({ ...timing, create: () => need(s.fusion) }), runner);
 registerContractSuite('tabular coverage', coverageContractSuite({ ...timing, create: () => need(s.coverage) }), runner);
 registerContractSuite('tabular rcf', rcfContractSuite({ ...timing, create: () => need(s.rcf) }), runner);
-registerContractSuite('tabular identityKernel', identityKernelContractSuite({ ...timing, create: () => need(s.identityKernel) }), runner);
-registerContractSuite('tabular scenes', scenesAdapterContractSuite({ ...timing, create: () => need(s.scenes) }), runner);
-registerContractSuite('tabular workspaces', workspaceSourceContractSuite({ ...timing, knownKeys: WORKSPACE_IDS, unknownKey: undefined, create: () => need(s.workspaces) }), runner);
+registerContractSuite(
+  'tabular identityKernel',
+  identityKernelContractSuite({ ...timing, create: () => need(s.identityKernel) }),
+  runner,
+);
+registerContractSuite(
+  'tabular scenes',
+  scenesAdapterContractSuite({ ...timing, create: () => need(s.scenes) }),
+  runner,
+);
+registerContractSuite(
+  'tabular workspaces',
+  workspaceSourceContractSuite({
+    ...timing,
+    knownKeys: WORKSPACE_IDS,
+    unknownKey: undefined,
+    create: () => need(s.workspaces),
+  }),
+  runner,
+);
 
 // Without an artists table the universe comes from the slugs seen; late-bloom first shows up
 // after ASOF in every table, so it is still unknown then.
 const { artists: _artists, ...withoutArtists } = tables;
-const derived = createTabularSources(withoutArtists, { seriesSpan: { start: '2025-01-01', end: '2025-12-31' } }).sources;
-registerContractSuite('tabular mig (derived universe)', migContractSuite({ ...timing, create: () => need(derived.mig) }), runner);
-registerContractSuite('tabular fusion (shared span)', fusionContractSuite({ ...timing, create: () => need(derived.fusion) }), runner);
-registerContractSuite('tabular identityKernel (shared span)', identityKernelContractSuite({ ...timing, create: () => need(derived.identityKernel) }), runner);
+const derived = createTabularSources(withoutArtists, {
+  seriesSpan: { start: '2025-01-01', end: '2025-12-31' },
+}).sources;
+registerContractSuite(
+  'tabular mig (derived universe)',
+  migContractSuite({ ...timing, create: () => need(derived.mig) }),
+  runner,
+);
+registerContractSuite(
+  'tabular fusion (shared span)',
+  fusionContractSuite({ ...timing, create: () => need(derived.fusion) }),
+  runner,
+);
+registerContractSuite(
+  'tabular identityKernel (shared span)',
+  identityKernelContractSuite({ ...timing, create: () => need(derived.identityKernel) }),
+  runner,
+);

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDays, isSceneRadarError } from 'scene-radar';
-import { createTabularSources, createTabularSourcesFromFiles, detectTableFormat, parseCsv, readTable, type TabularFiles } from 'scene-radar/adapters/tabular';
+import {
+  createTabularSources,
+  createTabularSourcesFromFiles,
+  detectTableFormat,
+  parseCsv,
+  readTable,
+  type TabularFiles,
+} from 'scene-radar/adapters/tabular';
 import { ASOF, CSV, EARLIER_ASOF, FROM, KNOWN, LATE } from './tabular-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scene-radar-tabular-'));
@@ -29,9 +36,18 @@ const files: TabularFiles = {
   artists: file('artists.csv', CSV.artists),
   events: file('events.jsonl.gz', gzipSync(eventsJsonl)),
   engagement: file('engagement.csv.gz', gzipSync(CSV.engagement)),
-  coherence: file('coherence.ndjson', parseCsv(CSV.coherence).rows.map((r) => JSON.stringify({ ...r })).join('\n')),
+  coherence: file(
+    'coherence.ndjson',
+    parseCsv(CSV.coherence)
+      .rows.map((r) => JSON.stringify({ ...r }))
+      .join('\n'),
+  ),
   tastemakers: file('tastemakers.csv', CSV.tastemakers),
-  collaborators: { path: file('collaborators.txt', CSV.collaborators.replaceAll(',', ';')), format: 'csv', delimiter: ';' },
+  collaborators: {
+    path: file('collaborators.txt', CSV.collaborators.replaceAll(',', ';')),
+    format: 'csv',
+    delimiter: ';',
+  },
   articles: file('articles.CSV', CSV.articles),
   releases: file('releases.csv', CSV.releases),
   campaigns: file('campaigns.csv.gz', gzipSync(CSV.campaigns)),
@@ -52,17 +68,25 @@ describe('createTabularSourcesFromFiles', () => {
       expect(events.has(LATE)).toBe(false);
       for (const list of events.values()) for (const e of list) expect(Date.parse(e.at)).toBeLessThanOrEqual(t);
       const articles = await sources.coverage!.getArticles(KNOWN, o);
-      for (const list of articles.values()) for (const a of list) expect(Date.parse(a.publishedAt)).toBeLessThanOrEqual(t);
+      for (const list of articles.values())
+        for (const a of list) expect(Date.parse(a.publishedAt)).toBeLessThanOrEqual(t);
       const releases = await sources.cmg!.getReleases(KNOWN, o);
-      for (const list of releases.values()) for (const r of list) expect(Date.parse(r.releasedAt)).toBeLessThanOrEqual(t);
+      for (const list of releases.values())
+        for (const r of list) expect(Date.parse(r.releasedAt)).toBeLessThanOrEqual(t);
       const nets = await sources.mig!.getNetworks(KNOWN, o);
-      for (const n of nets.values()) for (const l of [...n.tastemakers, ...n.collaborators]) expect(Date.parse(l.since)).toBeLessThanOrEqual(t);
+      for (const n of nets.values())
+        for (const l of [...n.tastemakers, ...n.collaborators]) expect(Date.parse(l.since)).toBeLessThanOrEqual(t);
       const engagement = await sources.fusion!.getEngagement(KNOWN, o);
-      for (const s of engagement.values()) if (s.organic.length) expect(addDays(s.start, s.organic.length - 1) < asOf.toISOString().slice(0, 10)).toBe(true);
+      for (const s of engagement.values())
+        if (s.organic.length)
+          expect(addDays(s.start, s.organic.length - 1) < asOf.toISOString().slice(0, 10)).toBe(true);
     }
     const o = opts(ASOF);
     // The +02:00 event is kept as written; the gzipped JSON-lines row lost nothing.
-    expect((await sources.rcf!.getEvents(['pale-harbour'], o)).get('pale-harbour')?.map((e) => e.at)).toEqual(['2025-02-20T00:00:00Z', '2025-08-08T08:08:08+02:00']);
+    expect((await sources.rcf!.getEvents(['pale-harbour'], o)).get('pale-harbour')?.map((e) => e.at)).toEqual([
+      '2025-02-20T00:00:00Z',
+      '2025-08-08T08:08:08+02:00',
+    ]);
     const nova = (await sources.fusion!.getEngagement(['nova-static'], o)).get('nova-static')!;
     expect(nova.start).toBe('2025-01-01');
     expect(nova.organic.slice(0, 9)).toEqual([100, 101, 102, null, 104, 105, 106, null, 108]);
@@ -70,12 +94,22 @@ describe('createTabularSourcesFromFiles', () => {
     expect(coherence.values[1]).toBeNull();
     expect(coherence.values[3]).toBeNull();
     const running = (await sources.fusion!.getCampaigns(['nova-static'], o)).get('nova-static')!;
-    expect(running.map((c) => [c.id, c.end])).toEqual([['nova-static-c0', '2025-03-31'], ['nova-static-c1', null]]);
+    expect(running.map((c) => [c.id, c.end])).toEqual([
+      ['nova-static-c0', '2025-03-31'],
+      ['nova-static-c1', null],
+    ]);
   });
 
   it('names the file and line of a bad row, and the path of an unreadable file', async () => {
-    const bad = file('bad-events.csv.gz', gzipSync('artist,type,at,weight,region\nnova-static,radio_play,2025-01-01,1,uk\nnova-static,radio_play,2025-01-01,heavy,uk\n'));
-    await expect(createTabularSourcesFromFiles({ events: bad })).rejects.toThrow(`events: 1 invalid row (${bad} line 3, column weight: weight: expected a number, found "heavy")`);
+    const bad = file(
+      'bad-events.csv.gz',
+      gzipSync(
+        'artist,type,at,weight,region\nnova-static,radio_play,2025-01-01,1,uk\nnova-static,radio_play,2025-01-01,heavy,uk\n',
+      ),
+    );
+    await expect(createTabularSourcesFromFiles({ events: bad })).rejects.toThrow(
+      `events: 1 invalid row (${bad} line 3, column weight: weight: expected a number, found "heavy")`,
+    );
     const missing = join(dir, 'nope.csv');
     const e: unknown = await createTabularSourcesFromFiles({ events: missing }).catch((x: unknown) => x);
     expect(isSceneRadarError(e) && e.code).toBe('CONFIG_INVALID');
@@ -93,7 +127,9 @@ describe('readTable', () => {
   it('rejects unknown extensions, bad gzip, invalid UTF-8 and ragged rows, naming the path', async () => {
     await expect(readTable(file('x.parquet', 'a'))).rejects.toThrow(/unknown extension/);
     await expect(readTable(file('x.csv.gz', 'not gzip'))).rejects.toThrow(/not valid gzip data/);
-    await expect(readTable(file('latin1.csv', new Uint8Array([0x61, 0x0a, 0xe9, 0x0a])))).rejects.toThrow(/not valid UTF-8/);
+    await expect(readTable(file('latin1.csv', new Uint8Array([0x61, 0x0a, 0xe9, 0x0a])))).rejects.toThrow(
+      /not valid UTF-8/,
+    );
     const ragged = file('ragged.csv', 'a,b\n1,2\n1\n');
     await expect(readTable(ragged)).rejects.toThrow(`${ragged} line 3: expected 2 cells`);
   });
@@ -104,7 +140,8 @@ describe('readTable', () => {
     const artists = 2000;
     const lines = ['artist,type,at,weight,region'];
     const base = Date.parse('2025-01-01T00:00:00Z');
-    for (let i = 0; i < 350_000; i++) lines.push(`artist-${i % artists},playlist_add,${new Date(base + i * 60_000).toISOString()},${i % 97},uk`);
+    for (let i = 0; i < 350_000; i++)
+      lines.push(`artist-${i % artists},playlist_add,${new Date(base + i * 60_000).toISOString()},${i % 97},uk`);
     const path = file('big-events.csv.gz', gzipSync(lines.join('\n')));
     const table = await readTable(path);
     const { report } = createTabularSources({ events: table });

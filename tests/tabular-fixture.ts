@@ -57,8 +57,18 @@ export const CSV: { readonly [T in TabularTableName]: string } = {
     'glass-orchard,,playlist_add,2025-08-20T20:00:00Z,7,de',
     'late-bloom,,playlist_add,2025-11-16T00:00:00Z,1,uk',
   ]),
-  engagement: csv('artist,day,organic,paid', dailyRows((_a, k, i) => (i % 50 === 7 ? null : i % 45 === 3 ? `,${i % 30 < 5 ? 40 : 0}` : `${100 * k + i * k},${i % 30 < 5 ? 40 : 0}`))),
-  coherence: csv('artist,day,value', dailyRows((_a, k, i) => (i % 40 === 3 ? null : i % 33 === 1 ? '' : String(Math.round((0.6 + 0.3 * Math.sin((i + k) / 30)) * 1000) / 1000)))),
+  engagement: csv(
+    'artist,day,organic,paid',
+    dailyRows((_a, k, i) =>
+      i % 50 === 7 ? null : i % 45 === 3 ? `,${i % 30 < 5 ? 40 : 0}` : `${100 * k + i * k},${i % 30 < 5 ? 40 : 0}`,
+    ),
+  ),
+  coherence: csv(
+    'artist,day,value',
+    dailyRows((_a, k, i) =>
+      i % 40 === 3 ? null : i % 33 === 1 ? '' : String(Math.round((0.6 + 0.3 * Math.sin((i + k) / 30)) * 1000) / 1000),
+    ),
+  ),
   tastemakers: csv('artist,tastemaker,kind,weight,since', [
     'nova-static,curator-0,playlist,0.3,2025-01-20T00:00:00Z',
     'nova-static,curator-1,radio,0.5,2025-07-02T00:00:00Z',
@@ -107,7 +117,10 @@ export const CSV: { readonly [T in TabularTableName]: string } = {
     (['indie-uk-brighton', 'dream-pop-berlin', 'shoegaze-us-east'] as const).flatMap((scene, j) =>
       Array.from({ length: 365 }, (_, i) => i)
         .filter((i) => j < 2 || i >= 243)
-        .map((i) => `${scene},${Math.round(30 + 20 * j + 25 * Math.sin(i / (20 + j)))},${0.01 * j},growing,${addDays('2025-01-01', i)}T00:00:00Z`),
+        .map(
+          (i) =>
+            `${scene},${Math.round(30 + 20 * j + 25 * Math.sin(i / (20 + j)))},${0.01 * j},growing,${addDays('2025-01-01', i)}T00:00:00Z`,
+        ),
     ),
   ),
   workspaces: csv('id,name,scenes,microgenres,regions,roster', [

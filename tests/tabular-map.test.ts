@@ -7,7 +7,11 @@ import { slugify } from 'scene-radar';
 import { createTabularSources, parseCsv, parseJsonLines, type TabularRowMap } from 'scene-radar/adapters/tabular';
 import { failure } from './tabular-fixture.js';
 
-const opts = { asOf: new Date('2026-01-01T00:00:00Z'), from: new Date('2025-01-01T00:00:00Z'), signal: new AbortController().signal };
+const opts = {
+  asOf: new Date('2026-01-01T00:00:00Z'),
+  from: new Date('2025-01-01T00:00:00Z'),
+  signal: new AbortController().signal,
+};
 
 /** A host's chart export: one line per chart entry, the credit as printed. */
 const chart = parseCsv(
@@ -28,19 +32,55 @@ describe('slugs made by a map', () => {
   it('come from names in any script, and a blank name is one rejected row, never a failed import', async () => {
     const { sources, report } = createTabularSources(
       { events: chart },
-      { onInvalidRow: 'skip', map: { events: (row) => ({ artist: slugify(String(row.credit)), type: 'chart_entry', at: String(row.week), weight: String(row.points), region: 'jp' }) } },
+      {
+        onInvalidRow: 'skip',
+        map: {
+          events: (row) => ({
+            artist: slugify(String(row.credit)),
+            type: 'chart_entry',
+            at: String(row.week),
+            weight: String(row.points),
+            region: 'jp',
+          }),
+        },
+      },
     );
     expect(report.tables.events).toMatchObject({ read: 5, mapped: 5, accepted: 4, rejected: 1 });
-    expect(report.tables.events?.rejections).toEqual([{ table: 'events', source: 'chart.csv', line: 4, column: 'artist', message: "artist: empty slug (slugify gives '' only for a blank name)" }]);
+    expect(report.tables.events?.rejections).toEqual([
+      {
+        table: 'events',
+        source: 'chart.csv',
+        line: 4,
+        column: 'artist',
+        message: "artist: empty slug (slugify gives '' only for a blank name)",
+      },
+    ]);
     // The Japanese name has a slug of its own, and its events are served under it.
     const yonezu = slugify('米津玄師');
     expect((await sources.rcf!.getEvents([yonezu], opts)).get(yonezu)).toHaveLength(1);
   });
 
   it("lists the blank name's row, with its line, in the error of an onInvalidRow: 'throw' import", () => {
-    const e = failure(() => createTabularSources({ events: chart }, { map: { events: (row) => ({ artist: slugify(String(row.credit)), type: 'chart_entry', at: String(row.week), weight: String(row.points), region: null }) } }));
+    const e = failure(() =>
+      createTabularSources(
+        { events: chart },
+        {
+          map: {
+            events: (row) => ({
+              artist: slugify(String(row.credit)),
+              type: 'chart_entry',
+              at: String(row.week),
+              weight: String(row.points),
+              region: null,
+            }),
+          },
+        },
+      ),
+    );
     expect(e.code).toBe('CONFIG_INVALID');
-    expect(e.message).toBe("Invalid tabular data: events: 1 invalid row (chart.csv line 4, column artist: artist: empty slug (slugify gives '' only for a blank name))");
+    expect(e.message).toBe(
+      "Invalid tabular data: events: 1 invalid row (chart.csv line 4, column artist: artist: empty slug (slugify gives '' only for a blank name))",
+    );
   });
 
   it('reject the line when the map throws a value that cannot be printed, or returns a row that throws when read', () => {
@@ -52,7 +92,13 @@ describe('slugs made by a map', () => {
         map: {
           events: (row) => {
             if (row.n === 1) throw Object.create(null);
-            const good = { artist: 'nova-static', type: 'radio_play', at: '2025-03-01T10:00:00Z', weight: 1, region: null } as const;
+            const good = {
+              artist: 'nova-static',
+              type: 'radio_play',
+              at: '2025-03-01T10:00:00Z',
+              weight: 1,
+              region: null,
+            } as const;
             if (row.n === 2) {
               return {
                 ...good,
@@ -78,12 +124,29 @@ describe('a map that returns many rows', () => {
   const splitEvents: TabularRowMap<'events'> = (row) =>
     credits(row.credit)
       .filter((name) => name.trim() !== '')
-      .map((name) => ({ artist: slugify(name), type: 'chart_entry', at: String(row.week), weight: String(row.points), region: 'us' }));
+      .map((name) => ({
+        artist: slugify(name),
+        type: 'chart_entry',
+        at: String(row.week),
+        weight: String(row.points),
+        region: 'us',
+      }));
 
   it('splits a credit into one row per artist, drops a line on an empty array, and counts rows and lines', async () => {
     const { sources, report } = createTabularSources({ events: chart }, { map: { events: splitEvents } });
-    expect(report.tables.events).toEqual({ read: 5, mapped: 7, accepted: 7, dropped: 1, rejected: 0, combined: 0, rejections: [] });
-    const got = await sources.rcf!.getEvents(['nova-static', 'pale-harbour', 'bangtansonyeondan', 'glass-orchard'], opts);
+    expect(report.tables.events).toEqual({
+      read: 5,
+      mapped: 7,
+      accepted: 7,
+      dropped: 1,
+      rejected: 0,
+      combined: 0,
+      rejections: [],
+    });
+    const got = await sources.rcf!.getEvents(
+      ['nova-static', 'pale-harbour', 'bangtansonyeondan', 'glass-orchard'],
+      opts,
+    );
     expect(got.get('nova-static')?.map((e) => e.weight)).toEqual([90, 95]);
     expect(got.get('pale-harbour')?.map((e) => e.weight)).toEqual([90, 95]);
     expect(got.get('bangtansonyeondan')?.map((e) => e.weight)).toEqual([95]);
@@ -93,7 +156,19 @@ describe('a map that returns many rows', () => {
   it('rejects one bad row of a split line on its own, naming the line and the row', () => {
     const { report } = createTabularSources(
       { events: chart },
-      { onInvalidRow: 'skip', map: { events: (row) => credits(row.credit).map((name, k) => ({ artist: slugify(name), type: k === 1 ? 'tweet' : 'chart_entry', at: String(row.week), weight: String(row.points), region: null })) } },
+      {
+        onInvalidRow: 'skip',
+        map: {
+          events: (row) =>
+            credits(row.credit).map((name, k) => ({
+              artist: slugify(name),
+              type: k === 1 ? 'tweet' : 'chart_entry',
+              at: String(row.week),
+              weight: String(row.points),
+              region: null,
+            })),
+        },
+      },
     );
     expect(report.tables.events).toMatchObject({ read: 5, mapped: 8, accepted: 5, rejected: 3 });
     expect(report.tables.events?.rejections.map((r) => [r.line, r.column, r.message.slice(0, 26)])).toEqual([
@@ -105,10 +180,17 @@ describe('a map that returns many rows', () => {
 
   it('derives co-credit pairs from a chart export as collaborator rows', async () => {
     const pairs: TabularRowMap<'collaborators'> = (row) => {
-      const artists = credits(row.credit).filter((n) => n.trim() !== '').map(slugify);
-      return artists.flatMap((a, i) => artists.slice(i + 1).map((b) => ({ artist_a: a, artist_b: b, weight: 1, since: String(row.week) })));
+      const artists = credits(row.credit)
+        .filter((n) => n.trim() !== '')
+        .map(slugify);
+      return artists.flatMap((a, i) =>
+        artists.slice(i + 1).map((b) => ({ artist_a: a, artist_b: b, weight: 1, since: String(row.week) })),
+      );
     };
-    const { sources, report } = createTabularSources({ collaborators: chart }, { map: { collaborators: pairs }, aggregate: { collaborators: 'sum' } });
+    const { sources, report } = createTabularSources(
+      { collaborators: chart },
+      { map: { collaborators: pairs }, aggregate: { collaborators: 'sum' } },
+    );
     // Line 2 gives one pair, line 5 three (one of them the same pair again); lines 3, 4 and 6 none.
     expect(report.tables.collaborators).toMatchObject({ read: 5, mapped: 4, dropped: 3, combined: 1, accepted: 3 });
     const nets = await sources.mig!.getNetworks(['nova-static', 'bangtansonyeondan'], opts);
@@ -122,7 +204,13 @@ describe('a map that returns many rows', () => {
     const host = parseJsonLines('{"a":1}\n{"a":2}\n');
     const { report } = createTabularSources(
       { events: host },
-      { onInvalidRow: 'skip', map: { events: ((row: { a?: unknown }) => (row.a === 1 ? 'nova-static' : [null])) as unknown as TabularRowMap<'events'> } },
+      {
+        onInvalidRow: 'skip',
+        map: {
+          events: ((row: { a?: unknown }) =>
+            row.a === 1 ? 'nova-static' : [null]) as unknown as TabularRowMap<'events'>,
+        },
+      },
     );
     expect(report.tables.events?.rejections.map((r) => [r.line, r.message])).toEqual([
       [1, 'expected a row object, found string'],

@@ -30,7 +30,10 @@ describe('parseCsv', () => {
   it('handles CRLF, LF, a missing final newline and a byte-order mark', () => {
     const t = parseCsv('\uFEFFa,b\r\n1,2\r\n3,4');
     expect(t.columns).toEqual(['a', 'b']);
-    expect(t.rows.map((r) => [r.a, r.b])).toEqual([['1', '2'], ['3', '4']]);
+    expect(t.rows.map((r) => [r.a, r.b])).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     expect(parseCsv('a,b\n1,2\r\n3,4\n').rows).toHaveLength(2);
   });
 
@@ -43,7 +46,10 @@ describe('parseCsv', () => {
 
   it('skips empty lines but keeps a row of empty cells', () => {
     const t = parseCsv('a,b\n\n1,2\n\n,\n');
-    expect(t.rows.map((r) => [r.a, r.b])).toEqual([['1', '2'], ['', '']]);
+    expect(t.rows.map((r) => [r.a, r.b])).toEqual([
+      ['1', '2'],
+      ['', ''],
+    ]);
     expect(t.lines).toEqual([3, 5]);
   });
 
@@ -56,7 +62,9 @@ describe('parseCsv', () => {
 
   it('rejects an unclosed quote at the line it opens, and text after a closing quote', () => {
     expect(thrown(() => parseCsv('a,b\n1,2\n3,"open\n\n')).message).toMatch(/^line 3: a quoted cell is never closed/);
-    expect(thrown(() => parseCsv('a,b\n"x"y,2\n')).message).toMatch(/^line 2: expected a delimiter or a line end after a closing quote/);
+    expect(thrown(() => parseCsv('a,b\n"x"y,2\n')).message).toMatch(
+      /^line 2: expected a delimiter or a line end after a closing quote/,
+    );
   });
 
   it('keeps a quote inside an unquoted cell as text', () => {
@@ -97,8 +105,13 @@ describe('parseCsv', () => {
 
 describe('parseJsonLines', () => {
   it('reads one object per line, skipping blank lines, with line numbers', () => {
-    const t = parseJsonLines('\uFEFF{"artist":"nova-static","weight":3}\r\n\n   \n{"artist":"pale-harbour","tags":["a"]}');
-    expect(t.rows.map((r) => ({ ...r }))).toEqual([{ artist: 'nova-static', weight: 3 }, { artist: 'pale-harbour', tags: ['a'] }]);
+    const t = parseJsonLines(
+      '\uFEFF{"artist":"nova-static","weight":3}\r\n\n   \n{"artist":"pale-harbour","tags":["a"]}',
+    );
+    expect(t.rows.map((r) => ({ ...r }))).toEqual([
+      { artist: 'nova-static', weight: 3 },
+      { artist: 'pale-harbour', tags: ['a'] },
+    ]);
     expect(t.lines).toEqual([1, 4]);
     expect(t.columns).toEqual(['artist', 'weight', 'tags']);
   });
@@ -107,7 +120,9 @@ describe('parseJsonLines', () => {
     const bad = thrown(() => parseJsonLines('{"a":1}\n{"a":\n', { source: 'x.jsonl' }));
     expect(isSceneRadarError(bad) && bad.code).toBe('CONFIG_INVALID');
     expect(bad.message).toMatch(/^x\.jsonl line 2: not valid JSON/);
-    expect(thrown(() => parseJsonLines('{"a":1}\n\n[1,2]\n')).message).toBe('line 3: expected a JSON object, found an array');
+    expect(thrown(() => parseJsonLines('{"a":1}\n\n[1,2]\n')).message).toBe(
+      'line 3: expected a JSON object, found an array',
+    );
     expect(thrown(() => parseJsonLines('null')).message).toBe('line 1: expected a JSON object, found null');
   });
 

@@ -2,10 +2,23 @@
 import { expectTypeOf, test } from 'vitest';
 import type { CampaignChannelSchema, RcfEventType } from 'scene-radar';
 import type { z } from 'zod';
-import type { TabularAggregation, TabularMapResult, TabularRowInput, TabularRowMap, TabularRowOf } from 'scene-radar/adapters/tabular';
+import type {
+  TabularAggregation,
+  TabularMapResult,
+  TabularRowInput,
+  TabularRowMap,
+  TabularRowOf,
+} from 'scene-radar/adapters/tabular';
 
 test('canonical rows have the payload types', () => {
-  expectTypeOf<TabularRowOf<'events'>>().toEqualTypeOf<{ artist: string; id: string | null; type: RcfEventType; at: string; weight: number; region: string | null }>();
+  expectTypeOf<TabularRowOf<'events'>>().toEqualTypeOf<{
+    artist: string;
+    id: string | null;
+    type: RcfEventType;
+    at: string;
+    weight: number;
+    region: string | null;
+  }>();
   expectTypeOf<TabularRowOf<'campaigns'>['channel']>().toEqualTypeOf<z.infer<typeof CampaignChannelSchema>>();
   expectTypeOf<TabularRowOf<'releases'>['vector']>().toEqualTypeOf<number[]>();
   expectTypeOf<TabularRowOf<'engagement'>['organic']>().toEqualTypeOf<number | null>();
@@ -13,23 +26,45 @@ test('canonical rows have the payload types', () => {
 
 test('a map returns the canonical columns, as strings or typed values', () => {
   expectTypeOf<TabularRowInput<'events'>['weight']>().toEqualTypeOf<string | number>();
-  const ok: TabularRowMap<'events'> = (row) => ({ artist: String(row.a), type: 'radio_play', at: new Date(), weight: 1, region: null });
+  const ok: TabularRowMap<'events'> = (row) => ({
+    artist: String(row.a),
+    type: 'radio_play',
+    at: new Date(),
+    weight: 1,
+    region: null,
+  });
   // @ts-expect-error `when` is not a column of events
-  const typo: TabularRowMap<'events'> = (row) => ({ artist: String(row.a), type: 'radio_play', when: '2025-01-01', weight: 1 });
+  const typo: TabularRowMap<'events'> = (row) => ({
+    artist: String(row.a),
+    type: 'radio_play',
+    when: '2025-01-01',
+    weight: 1,
+  });
   expectTypeOf(ok).toBeFunction();
   expectTypeOf(typo).toBeFunction();
 });
 
 test('a map returns null, one row, or an array of rows, each checked against the table', () => {
-  const split: TabularRowMap<'events'> = (row) => String(row.credit).split(' & ').map((name) => ({ artist: name, type: 'chart_entry', at: String(row.week), weight: 1, region: null }));
+  const split: TabularRowMap<'events'> = (row) =>
+    String(row.credit)
+      .split(' & ')
+      .map((name) => ({ artist: name, type: 'chart_entry', at: String(row.week), weight: 1, region: null }));
   const none: TabularRowMap<'collaborators'> = () => [];
-  const pairs: TabularRowMap<'collaborators'> = (row) => [{ artist_a: String(row.a), artist_b: String(row.b), weight: 1, since: new Date() }];
-  // @ts-expect-error `when` is not a column of events, in an array as in a single row
-  const typo: TabularRowMap<'events'> = (row) => [{ artist: String(row.a), type: 'radio_play', when: '2025-01-01', weight: 1 }];
-  // @ts-expect-error an artist is text (a slug), not a number
-  const badType: TabularRowMap<'events'> = () => [{ artist: 1, type: 'radio_play', at: '2025-01-01', weight: 1, region: null }];
+  const pairs: TabularRowMap<'collaborators'> = (row) => [
+    { artist_a: String(row.a), artist_b: String(row.b), weight: 1, since: new Date() },
+  ];
+  const typo: TabularRowMap<'events'> = (row) => [
+    // @ts-expect-error `when` is not a column of events, in an array as in a single row
+    { artist: String(row.a), type: 'radio_play', when: '2025-01-01', weight: 1 },
+  ];
+  const badType: TabularRowMap<'events'> = () => [
+    // @ts-expect-error an artist is text (a slug), not a number
+    { artist: 1, type: 'radio_play', at: '2025-01-01', weight: 1, region: null },
+  ];
   expectTypeOf<ReturnType<TabularRowMap<'events'>>>().toEqualTypeOf<TabularMapResult<'events'>>();
-  expectTypeOf<TabularMapResult<'events'>>().toEqualTypeOf<TabularRowInput<'events'> | readonly TabularRowInput<'events'>[] | null>();
+  expectTypeOf<TabularMapResult<'events'>>().toEqualTypeOf<
+    TabularRowInput<'events'> | readonly TabularRowInput<'events'>[] | null
+  >();
   for (const f of [split, typo, badType]) expectTypeOf(f).toBeFunction();
   expectTypeOf(none).toBeFunction();
   expectTypeOf(pairs).toBeFunction();

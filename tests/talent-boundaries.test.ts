@@ -20,8 +20,24 @@ import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 300, end: '2026-11-24' });
-const TALENT_TABLES = ['talent_radar_artists', 'talent_radar_microgenres', 'talent_radar_recommendations', 'talent_radar_scenes'];
-const READS = ['listArtists', 'getArtists', 'getNetworks', 'getReleases', 'getCampaigns', 'getEngagement', 'getArticles', 'getEvents', 'getCoherence', 'getWorkspaces'];
+const TALENT_TABLES = [
+  'talent_radar_artists',
+  'talent_radar_microgenres',
+  'talent_radar_recommendations',
+  'talent_radar_scenes',
+];
+const READS = [
+  'listArtists',
+  'getArtists',
+  'getNetworks',
+  'getReleases',
+  'getCampaigns',
+  'getEngagement',
+  'getArticles',
+  'getEvents',
+  'getCoherence',
+  'getWorkspaces',
+];
 const WRITES = new Set(['upsert', 'delete', 'deleteWhere']);
 
 interface Access {
@@ -43,12 +59,19 @@ function watched(sources: SceneRadarSources): { sources: SceneRadarSources; log:
         };
       },
     });
-  const out = Object.fromEntries(Object.entries(sources).map(([name, adapter]) => [name, wrap(name, adapter as object)]));
+  const out = Object.fromEntries(
+    Object.entries(sources).map(([name, adapter]) => [name, wrap(name, adapter as object)]),
+  );
   return { sources: out as SceneRadarSources, log };
 }
 
 /** Proxies every table: records writes (table, method) and keeps every row written. */
-function watchedTables<T extends object>(tables: T, writes: { table: string; method: string; phase: string }[], phase: () => string, written: Map<string, unknown[]>): T {
+function watchedTables<T extends object>(
+  tables: T,
+  writes: { table: string; method: string; phase: string }[],
+  phase: () => string,
+  written: Map<string, unknown[]>,
+): T {
   return Object.fromEntries(
     Object.entries(tables).map(([name, table]) => [
       name,
@@ -77,11 +100,19 @@ describe('integration boundary', () => {
       ...base,
       mig: { ...base.mig, upsertArtist: trap('mig.upsertArtist'), deleteArtist: trap('mig.deleteArtist') },
       cmg: { ...base.cmg, writeRelease: trap('cmg.writeRelease') },
-      fusion: { ...base.fusion, createCampaign: trap('fusion.createCampaign'), pauseCampaign: trap('fusion.pauseCampaign') },
+      fusion: {
+        ...base.fusion,
+        createCampaign: trap('fusion.createCampaign'),
+        pauseCampaign: trap('fusion.pauseCampaign'),
+      },
       coverage: { ...base.coverage, publishArticle: trap('coverage.publishArticle') },
       rcf: { ...base.rcf, emitEvent: trap('rcf.emitEvent') },
       identityKernel: { ...base.identityKernel, mergeIdentities: trap('identityKernel.mergeIdentities') },
-      workspaces: { ...base.workspaces, addToRoster: trap('workspaces.addToRoster'), createShortlist: trap('workspaces.createShortlist') },
+      workspaces: {
+        ...base.workspaces,
+        addToRoster: trap('workspaces.addToRoster'),
+        createShortlist: trap('workspaces.createShortlist'),
+      },
       // The host's own scenes source: the Talent Radar must read its radar's Scenes Engine instead.
       scenes: {
         getMemberships: trap('scenes.getMemberships'),
@@ -104,14 +135,21 @@ describe('integration boundary', () => {
     await radar.scenes.importCatalog(world.catalog);
     await radar.scenes.refresh(NOW);
     phase = 'talent';
-    const scenesRead = { memberships: vi.spyOn(radar.scenesAdapter, 'getMemberships'), pulses: vi.spyOn(radar.scenesAdapter, 'getScenePulses'), hottest: vi.spyOn(radar.scenesAdapter, 'listHottestScenes') };
+    const scenesRead = {
+      memberships: vi.spyOn(radar.scenesAdapter, 'getMemberships'),
+      pulses: vi.spyOn(radar.scenesAdapter, 'getScenePulses'),
+      hottest: vi.spyOn(radar.scenesAdapter, 'listHottestScenes'),
+    };
 
     const report = await radar.talent.refresh(NOW);
     expect(report.scored).toBeGreaterThan(0);
     const pulse = await radar.talent.aggregator.buildGlobalPulse();
-    const slug = pulse.topRisingArtists[0]?.artist_slug ?? (await all.talent.talent_radar_artists.scan({ limit: 1 }))[0]!.artist_slug;
+    const slug =
+      pulse.topRisingArtists[0]?.artist_slug ??
+      (await all.talent.talent_radar_artists.scan({ limit: 1 }))[0]!.artist_slug;
     await radar.talent.aggregator.buildArtistProfile(slug);
-    for (const category of ['rising', 'breakout', 'risk'] as const) await radar.talent.aggregator.getTopArtists({ category });
+    for (const category of ['rising', 'breakout', 'risk'] as const)
+      await radar.talent.aggregator.getTopArtists({ category });
     await radar.talent.aggregator.getWorkspaceRecommendations(world.workspaces[0]!.id);
     await radar.readOnly.getArtistProfile((await all.talent.talent_radar_artists.scan({ limit: 2 }))[1]!.artist_slug);
     await radar.readOnly.getWorkspaceRecommendations(world.workspaces[1]!.id);
@@ -123,7 +161,9 @@ describe('integration boundary', () => {
     expect(log.filter((a) => a.source === 'scenes')).toEqual([]);
     expect([...new Set(log.map((a) => a.prop))].filter((p) => !READS.includes(p))).toEqual([]);
     // Every source the Talent Radar needs was read.
-    expect(new Set(log.map((a) => a.source))).toEqual(new Set(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'workspaces']));
+    expect(new Set(log.map((a) => a.source))).toEqual(
+      new Set(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'workspaces']),
+    );
     // Scenes came through the ScenesAdapter.
     expect(scenesRead.memberships).toHaveBeenCalled();
     expect(scenesRead.pulses).toHaveBeenCalled();
@@ -148,7 +188,10 @@ describe('integration boundary', () => {
     await radar.scenes.refresh(NOW);
     const slugs = world.dataset.artistSlugs().slice(0, 30);
     const signals = await radar.talent.signals.batchAggregateSignals(slugs, { asOf: NOW });
-    const adapter = await radar.scenesAdapter.getMemberships(slugs, { asOf: NOW, signal: new AbortController().signal });
+    const adapter = await radar.scenesAdapter.getMemberships(slugs, {
+      asOf: NOW,
+      signal: new AbortController().signal,
+    });
     let members = 0;
     for (const s of slugs) {
       expect(signals.get(s)!.memberships ?? undefined, s).toEqual(adapter.get(s));
@@ -172,18 +215,41 @@ describe('read-only facade', () => {
 
   function make(): { radar: SceneRadar; events: SourceCallEvent[] } {
     const events: SourceCallEvent[] = [];
-    const radar = createSceneRadar({ sources: world.sources, stores, clock: fixedClock(NOW), onSourceCall: (e) => events.push(e) });
+    const radar = createSceneRadar({
+      sources: world.sources,
+      stores,
+      clock: fixedClock(NOW),
+      onSourceCall: (e) => events.push(e),
+    });
     return { radar, events };
   }
-  const count = (events: SourceCallEvent[], source: string, method: string): number => events.filter((e) => e.source === source && e.method === method).length;
+  const count = (events: SourceCallEvent[], source: string, method: string): number =>
+    events.filter((e) => e.source === source && e.method === method).length;
 
   it('exposes exactly getGlobalPulse, getArtistProfile, getTopArtists, getArtistScores, getWorkspaceRecommendations, frozen', () => {
     const { radar } = make();
     const facade = radar.readOnly;
-    expect(Object.keys(facade).sort()).toEqual(['getArtistProfile', 'getArtistScores', 'getGlobalPulse', 'getTopArtists', 'getWorkspaceRecommendations']);
+    expect(Object.keys(facade).sort()).toEqual([
+      'getArtistProfile',
+      'getArtistScores',
+      'getGlobalPulse',
+      'getTopArtists',
+      'getWorkspaceRecommendations',
+    ]);
     expect(Reflect.ownKeys(facade)).toHaveLength(5);
     expect(Object.isFrozen(facade)).toBe(true);
-    for (const name of ['refresh', 'clearCache', 'calibrate', 'setBreakoutModel', 'aggregator', 'signals', 'scoreArtists', 'close', 'buildGlobalPulse']) expect(name in facade, name).toBe(false);
+    for (const name of [
+      'refresh',
+      'clearCache',
+      'calibrate',
+      'setBreakoutModel',
+      'aggregator',
+      'signals',
+      'scoreArtists',
+      'close',
+      'buildGlobalPulse',
+    ])
+      expect(name in facade, name).toBe(false);
     expect(() => {
       (facade as unknown as Record<string, unknown>).refresh = () => undefined;
     }).toThrow(TypeError);
@@ -203,10 +269,18 @@ describe('read-only facade', () => {
     const top = await radar.readOnly.getTopArtists({ category: 'risk', limit: 5 });
     expect(await radar.talent.aggregator.getTopArtists({ category: 'risk', limit: 5 })).toBe(top);
     expect((await radar.readOnly.getGlobalPulse({ limit: 2 })).topRisingArtists.length).toBeLessThanOrEqual(2);
-    await expect(radar.readOnly.getGlobalPulse({ limit: 0 })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
-    await expect(radar.readOnly.getTopArtists({ category: 'hot' as never })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
-    await expect(radar.readOnly.getTopArtists(undefined as never)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
-    await expect(radar.readOnly.getArtistProfile('Bad Slug')).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
+    await expect(radar.readOnly.getGlobalPulse({ limit: 0 })).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
+    await expect(radar.readOnly.getTopArtists({ category: 'hot' as never })).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
+    await expect(radar.readOnly.getTopArtists(undefined as never)).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
+    await expect(radar.readOnly.getArtistProfile('Bad Slug')).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
   });
 
   it('ignores skipCache however it is passed at runtime', async () => {
@@ -241,9 +315,11 @@ describe('read-only facade', () => {
     }
     const spy = vi.spyOn(radar.talent, 'refresh');
     const clear = vi.spyOn(radar.talent.aggregator, 'clearCache');
-    return Promise.all([radar.readOnly.getGlobalPulse(), radar.readOnly.getTopArtists({ category: 'breakout' })]).then(() => {
-      expect(spy).not.toHaveBeenCalled();
-      expect(clear).not.toHaveBeenCalled();
-    });
+    return Promise.all([radar.readOnly.getGlobalPulse(), radar.readOnly.getTopArtists({ category: 'breakout' })]).then(
+      () => {
+        expect(spy).not.toHaveBeenCalled();
+        expect(clear).not.toHaveBeenCalled();
+      },
+    );
   });
 });

@@ -50,7 +50,8 @@ function make(options: { sources?: SceneRadarSources; config?: SceneRadarConfigI
     onSourceCall: (e) => events.push(e),
     ...(options.config ? { config: options.config } : {}),
   });
-  const count = (source: string, method?: string): number => events.filter((e) => e.source === source && (method === undefined || e.method === method)).length;
+  const count = (source: string, method?: string): number =>
+    events.filter((e) => e.source === source && (method === undefined || e.method === method)).length;
   const perMethod = (): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const e of events) out[`${e.source}.${e.method}`] = (out[`${e.source}.${e.method}`] ?? 0) + 1;
@@ -60,7 +61,11 @@ function make(options: { sources?: SceneRadarSources; config?: SceneRadarConfigI
 }
 
 /** Advances fake time in steps until `p` settles or `maxMs` passed; reports when it settled. */
-async function drive<T>(p: Promise<T>, maxMs: number, step = 50): Promise<{ settled: boolean; at: number; value?: T; error?: unknown }> {
+async function drive<T>(
+  p: Promise<T>,
+  maxMs: number,
+  step = 50,
+): Promise<{ settled: boolean; at: number; value?: T; error?: unknown }> {
   let state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
   p.then(
     (value) => (state = { settled: true, value }),
@@ -198,12 +203,18 @@ describe('skipCache and clearCache', () => {
 });
 
 describe('degraded results are cached only briefly', () => {
-  const coverageDown = (): SceneRadarSources => ({ ...world.sources, coverage: { getArticles: () => Promise.reject(new Error('Coverage is down')) } });
+  const coverageDown = (): SceneRadarSources => ({
+    ...world.sources,
+    coverage: { getArticles: () => Promise.reject(new Error('Coverage is down')) },
+  });
 
   it('a profile with a failing source: marked in the explanation, read again after degradedTtlMs', async () => {
     const { agg, count } = make({ sources: coverageDown() });
     const first = await agg.buildArtistProfile(slugs[9]!);
-    expect(first.explanation.sources.articles).toMatchObject({ status: 'error', reason: expect.stringContaining('Coverage is down') });
+    expect(first.explanation.sources.articles).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('Coverage is down'),
+    });
     expect(first.explanation.confidence).toBeLessThan(1);
     expect(first.artist.coverage_velocity).toBe(0);
     vi.advanceTimersByTime(DEGRADED_TTL - 1);
@@ -272,7 +283,10 @@ describe('deadlines', () => {
 
   it('everything hanging: TALENT_TIMEOUT (504) once the reads stop at 90% of signalTimeoutMs, not before', async () => {
     const hangAll = Object.fromEntries(
-      Object.entries(world.sources).map(([name, adapter]) => [name, Object.fromEntries(Object.entries(adapter).map(([k, v]) => [k, typeof v === 'function' ? hang : v]))]),
+      Object.entries(world.sources).map(([name, adapter]) => [
+        name,
+        Object.fromEntries(Object.entries(adapter).map(([k, v]) => [k, typeof v === 'function' ? hang : v])),
+      ]),
     ) as SceneRadarSources;
     const { agg } = make({ sources: hangAll, config: { talent: { signalTimeoutMs: 5000 } } });
     const pending = agg.buildArtistProfile(slugs[12]!);
@@ -319,7 +333,8 @@ describe('single-flight', () => {
     expect(new Set(got).size).toBe(1);
     expect(perMethod()).toEqual(baseline);
     // The reads only the Talent Radar makes: exactly once each.
-    for (const key of ['coverage.getArticles', 'rcf.getEvents', 'identityKernel.getCoherence', 'scenes.getMemberships']) expect(baseline[key], key).toBe(1);
+    for (const key of ['coverage.getArticles', 'rcf.getEvents', 'identityKernel.getCoherence', 'scenes.getMemberships'])
+      expect(baseline[key], key).toBe(1);
   });
 
   it('concurrent global pulses compute once', async () => {
@@ -347,4 +362,3 @@ describe('close', () => {
     expect(got.settled).toBe(true);
   });
 });
-

@@ -39,11 +39,37 @@ const HOST_READS: Partial<Record<SignalRead, string>> = {
   coherence: 'identityKernel.getCoherence',
 };
 const FAST: SceneRadarConfigInput = {
-  sources: Object.fromEntries(['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'].map((s) => [s, { timeoutMs: 1000 }])),
+  sources: Object.fromEntries(
+    ['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'].map((s) => [
+      s,
+      { timeoutMs: 1000 },
+    ]),
+  ),
 };
 
 type Fault = 'ok' | 'delay' | 'hang' | 'hangHard' | 'throw' | 'syncThrow' | 'garbage' | 'wrongType';
-const FAULTS: Fault[] = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'delay', 'delay', 'delay', 'hang', 'hang', 'hangHard', 'throw', 'throw', 'syncThrow', 'garbage', 'garbage', 'wrongType'];
+const FAULTS: Fault[] = [
+  'ok',
+  'ok',
+  'ok',
+  'ok',
+  'ok',
+  'ok',
+  'ok',
+  'ok',
+  'delay',
+  'delay',
+  'delay',
+  'hang',
+  'hang',
+  'hangHard',
+  'throw',
+  'throw',
+  'syncThrow',
+  'garbage',
+  'garbage',
+  'wrongType',
+];
 const JUNK: unknown[] = [{ garbage: true }, 42, null, 'nope', [1, 2], { start: 'yesterday' }, Number.NaN];
 const WRONG: unknown[] = [[], 'a string', null, undefined, {}, 7, { get: () => undefined }];
 
@@ -53,7 +79,8 @@ function hash(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 }
-const faultOf = (seed: number, method: string, keys: readonly string[]): Fault => FAULTS[hash(`${seed}|${method}|${keys.join(',')}`) % FAULTS.length]!;
+const faultOf = (seed: number, method: string, keys: readonly string[]): Fault =>
+  FAULTS[hash(`${seed}|${method}|${keys.join(',')}`) % FAULTS.length]!;
 
 /** What the gateway must make of a fault. */
 function expected(fault: Fault): { status: string; reason?: RegExp } {
@@ -64,7 +91,11 @@ function expected(fault: Fault): { status: string; reason?: RegExp } {
 }
 
 /** Wraps every method of every source in the chaos (except `exempt`, `source.method`). */
-function chaotic(sources: SceneRadarSources, seed: number, exempt: readonly string[] = []): { sources: SceneRadarSources; faults: Map<Fault, number> } {
+function chaotic(
+  sources: SceneRadarSources,
+  seed: number,
+  exempt: readonly string[] = [],
+): { sources: SceneRadarSources; faults: Map<Fault, number> } {
   const faults = new Map<Fault, number>();
   const wrap = (name: string, adapter: object): object => {
     const out: Record<string, unknown> = {};
@@ -91,7 +122,9 @@ function chaotic(sources: SceneRadarSources, seed: number, exempt: readonly stri
           case 'delay':
             return new Promise((resolve) => setTimeout(resolve, 1 + (h % 20))).then(() => call(keys, o));
           case 'hang':
-            return new Promise((_, reject) => o.signal.addEventListener('abort', () => reject(o.signal.reason), { once: true }));
+            return new Promise((_, reject) =>
+              o.signal.addEventListener('abort', () => reject(o.signal.reason), { once: true }),
+            );
           case 'hangHard':
             return new Promise(() => undefined);
           case 'throw':
@@ -107,7 +140,12 @@ function chaotic(sources: SceneRadarSources, seed: number, exempt: readonly stri
     }
     return out;
   };
-  return { sources: Object.fromEntries(Object.entries(sources).map(([name, adapter]) => [name, wrap(name, adapter as object)])) as SceneRadarSources, faults };
+  return {
+    sources: Object.fromEntries(
+      Object.entries(sources).map(([name, adapter]) => [name, wrap(name, adapter as object)]),
+    ) as SceneRadarSources,
+    faults,
+  };
 }
 
 let scenesStores: ScenesStores;
@@ -118,12 +156,20 @@ beforeAll(async () => {
   await r.scenes.importCatalog(world.catalog);
   await r.scenes.refresh(NOW);
   await r.close();
-  const page = await world.sources.mig.listArtists({ cursor: null, limit: 10_000 }, { asOf: NOW, signal: new AbortController().signal });
+  const page = await world.sources.mig.listArtists(
+    { cursor: null, limit: 10_000 },
+    { asOf: NOW, signal: new AbortController().signal },
+  );
   universe = page.items.map((a) => a.slug);
 }, 60_000);
 
 function radarOver(sources: SceneRadarSources, talent?: TalentStores): SceneRadar {
-  return createSceneRadar({ sources, stores: { scenes: scenesStores, ...(talent ? { talent } : {}) }, clock: fixedClock(NOW), config: FAST });
+  return createSceneRadar({
+    sources,
+    stores: { scenes: scenesStores, ...(talent ? { talent } : {}) },
+    clock: fixedClock(NOW),
+    config: FAST,
+  });
 }
 
 /** The chunk of `signalBatchSize` artists `slug` is read in. */
@@ -152,7 +198,8 @@ describe('batchAggregateSignals under chaos', () => {
   }, 60_000);
 
   it('every kind of fault happened', () => {
-    for (const f of ['ok', 'delay', 'hang', 'hangHard', 'throw', 'syncThrow', 'garbage', 'wrongType'] as const) expect(faults.get(f) ?? 0, f).toBeGreaterThan(0);
+    for (const f of ['ok', 'delay', 'hang', 'hangHard', 'throw', 'syncThrow', 'garbage', 'wrongType'] as const)
+      expect(faults.get(f) ?? 0, f).toBeGreaterThan(0);
   });
 
   it('never rejects: every artist, in order, every read with a status', () => {
@@ -205,7 +252,8 @@ describe('batchAggregateSignals under chaos', () => {
     const again = await radar.talent.signals.batchAggregateSignals(slugs.slice(0, 60), { asOf: NOW });
     await radar.close();
     for (const slug of slugs.slice(0, 60)) {
-      for (const read of Object.keys(HOST_READS) as SignalRead[]) expect(again.get(slug)!.reads[read].status).toBe(got.get(slug)!.reads[read].status);
+      for (const read of Object.keys(HOST_READS) as SignalRead[])
+        expect(again.get(slug)!.reads[read].status).toBe(got.get(slug)!.reads[read].status);
     }
   });
 });
@@ -239,12 +287,15 @@ describe('refresh under chaos', () => {
 
   it('never writes an invalid row', async () => {
     for (const r of rows) expect(TalentArtistRowSchema.safeParse(r).error, r.artist_slug).toBeUndefined();
-    for (const r of await stores.talent.talent_radar_scenes.scan()) expect(TalentSceneRowSchema.safeParse(r).error).toBeUndefined();
-    for (const r of await stores.talent.talent_radar_microgenres.scan()) expect(TalentMicrogenreRowSchema.safeParse(r).error).toBeUndefined();
+    for (const r of await stores.talent.talent_radar_scenes.scan())
+      expect(TalentSceneRowSchema.safeParse(r).error).toBeUndefined();
+    for (const r of await stores.talent.talent_radar_microgenres.scan())
+      expect(TalentMicrogenreRowSchema.safeParse(r).error).toBeUndefined();
   });
 
   it('artists whose activity reads (Fusion engagement, RCF events) all failed get no new row (kept, not scored)', () => {
-    const ok = (method: string, slug: string): boolean => expected(faultOf(SEED, method, chunkOf(universe, slug))).status === 'ok';
+    const ok = (method: string, slug: string): boolean =>
+      expected(faultOf(SEED, method, chunkOf(universe, slug))).status === 'ok';
     const blind = universe.filter((s) => !ok('fusion.getEngagement', s) && !ok('rcf.getEvents', s));
     expect(blind.length).toBeGreaterThan(0);
     const written = new Set(rows.map((r) => r.artist_slug));
@@ -255,7 +306,16 @@ describe('refresh under chaos', () => {
     // Lower confidence where more sources failed. Under this much chaos hardly any artist has every
     // read: compare those with at most one failed read against those with three or more (both
     // groups asserted non-empty, so the comparison can never be skipped).
-    const METHODS = ['mig.getArtists', 'mig.getNetworks', 'cmg.getReleases', 'fusion.getCampaigns', 'fusion.getEngagement', 'coverage.getArticles', 'rcf.getEvents', 'identityKernel.getCoherence'] as const;
+    const METHODS = [
+      'mig.getArtists',
+      'mig.getNetworks',
+      'cmg.getReleases',
+      'fusion.getCampaigns',
+      'fusion.getEngagement',
+      'coverage.getArticles',
+      'rcf.getEvents',
+      'identityKernel.getCoherence',
+    ] as const;
     const failures = (slug: string): number => METHODS.filter((m) => !ok(m, slug)).length;
     const mean = (xs: readonly TalentArtistRow[]): number => xs.reduce((a, r) => a + r.confidence, 0) / xs.length;
     const few = rows.filter((r) => failures(r.artist_slug) <= 1);
@@ -274,20 +334,28 @@ describe('refresh under chaos', () => {
 });
 
 describe('a failing universe walk changes nothing', () => {
-  it.each(['throw', 'hang', 'garbage'] as const)('MIG listArtists that %s: universe not ok, tables untouched', async (fault) => {
-    const stores = createMemoryStores();
-    const good = radarOver(world.sources, stores.talent);
-    await good.talent.refresh(NOW);
-    const before = await stores.talent.talent_radar_artists.scan();
-    expect(before.length).toBeGreaterThan(0);
-    const listArtists = fault === 'throw' ? () => Promise.reject(new Error('down')) : fault === 'hang' ? () => new Promise<never>(() => undefined) : async () => ({ items: 'garbage', nextCursor: 3 });
-    const bad = radarOver({ ...world.sources, mig: { ...world.sources.mig, listArtists } as never }, stores.talent);
-    const report = await bad.talent.refresh(new Date(NOW.getTime() + 3_600_000));
-    expect(report.universe).toBe(fault === 'hang' ? 'timeout' : 'error');
-    expect(report).toMatchObject({ artists: 0, scored: 0, insufficient: 0 });
-    expect(await stores.talent.talent_radar_artists.scan()).toEqual(before);
-    await Promise.all([good.close(), bad.close()]);
-  });
+  it.each(['throw', 'hang', 'garbage'] as const)(
+    'MIG listArtists that %s: universe not ok, tables untouched',
+    async (fault) => {
+      const stores = createMemoryStores();
+      const good = radarOver(world.sources, stores.talent);
+      await good.talent.refresh(NOW);
+      const before = await stores.talent.talent_radar_artists.scan();
+      expect(before.length).toBeGreaterThan(0);
+      const listArtists =
+        fault === 'throw'
+          ? () => Promise.reject(new Error('down'))
+          : fault === 'hang'
+            ? () => new Promise<never>(() => undefined)
+            : async () => ({ items: 'garbage', nextCursor: 3 });
+      const bad = radarOver({ ...world.sources, mig: { ...world.sources.mig, listArtists } as never }, stores.talent);
+      const report = await bad.talent.refresh(new Date(NOW.getTime() + 3_600_000));
+      expect(report.universe).toBe(fault === 'hang' ? 'timeout' : 'error');
+      expect(report).toMatchObject({ artists: 0, scored: 0, insufficient: 0 });
+      expect(await stores.talent.talent_radar_artists.scan()).toEqual(before);
+      await Promise.all([good.close(), bad.close()]);
+    },
+  );
 });
 
 describe('sources that break the contract', () => {
@@ -300,13 +368,21 @@ describe('sources that break the contract', () => {
         }) as never,
       },
       rcf: { getEvents: 42 as never },
-      identityKernel: { getCoherence: (() => Promise.resolve(new Map([[universe[0]!, { start: 'x', values: 'y' }]]))) as never },
+      identityKernel: {
+        getCoherence: (() => Promise.resolve(new Map([[universe[0]!, { start: 'x', values: 'y' }]]))) as never,
+      },
     };
     const radar = radarOver(sources);
     const got = await radar.talent.signals.batchAggregateSignals(universe.slice(0, 3), { asOf: NOW });
     const first = got.get(universe[0]!)!;
-    expect(first.reads.articles).toMatchObject({ status: 'error', reason: expect.stringMatching(/^threw: .*sync boom/) });
-    expect(first.reads.events).toMatchObject({ status: 'error', reason: expect.stringMatching(/^threw: .*not a function/) });
+    expect(first.reads.articles).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/^threw: .*sync boom/),
+    });
+    expect(first.reads.events).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/^threw: .*not a function/),
+    });
     expect(first.reads.coherence).toMatchObject({ status: 'error', reason: expect.stringMatching(/^invalid_payload/) });
     expect(got.get(universe[1]!)!.reads.coherence.status).toBe('missing');
     expect(first.reads.engagement.status).toBe('ok');
@@ -333,11 +409,25 @@ describe('sources that break the contract', () => {
 
   it('malformed slugs are refused before any source is read', async () => {
     let calls = 0;
-    const counting = { ...world.sources, fusion: { ...world.sources.fusion, getEngagement: (...a: Parameters<typeof world.sources.fusion.getEngagement>) => (calls++, world.sources.fusion.getEngagement(...a)) } };
+    const counting = {
+      ...world.sources,
+      fusion: {
+        ...world.sources.fusion,
+        getEngagement: (...a: Parameters<typeof world.sources.fusion.getEngagement>) => (
+          calls++, world.sources.fusion.getEngagement(...a)
+        ),
+      },
+    };
     const radar = radarOver(counting);
-    await expect(radar.talent.signals.batchAggregateSignals([universe[0]!, 'Not A Slug'], { asOf: NOW })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
-    await expect(radar.talent.signals.batchAggregateSignals('artist-a' as never)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
-    await expect(radar.talent.signals.batchAggregateSignals([universe[0]!], { asOf: new Date(Number.NaN) })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
+    await expect(
+      radar.talent.signals.batchAggregateSignals([universe[0]!, 'Not A Slug'], { asOf: NOW }),
+    ).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
+    await expect(radar.talent.signals.batchAggregateSignals('artist-a' as never)).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
+    await expect(
+      radar.talent.signals.batchAggregateSignals([universe[0]!], { asOf: new Date(Number.NaN) }),
+    ).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
     expect(calls).toBe(0);
     await radar.close();
   });
@@ -357,11 +447,23 @@ describe('an aborted refresh', () => {
     const controller = new AbortController();
     const stall = (o: { signal: AbortSignal }): Promise<never> => {
       controller.abort(new Error('caller gave up'));
-      return new Promise((_, reject) => o.signal.addEventListener('abort', () => reject(o.signal.reason), { once: true }));
+      return new Promise((_, reject) =>
+        o.signal.addEventListener('abort', () => reject(o.signal.reason), { once: true }),
+      );
     };
-    const sources = { ...world.sources, fusion: { ...world.sources.fusion, getEngagement: (_k: unknown, o: { signal: AbortSignal }) => stall(o) }, rcf: { getEvents: (_k: unknown, o: { signal: AbortSignal }) => stall(o) } } as SceneRadarSources;
-    const radar = createSceneRadar({ sources, stores: { scenes: scenesStores, talent: stores.talent }, clock: fixedClock(NOW) });
-    await radar.talent.refresh(new Date(NOW.getTime() + 3_600_000), { signal: controller.signal }).catch(() => undefined);
+    const sources = {
+      ...world.sources,
+      fusion: { ...world.sources.fusion, getEngagement: (_k: unknown, o: { signal: AbortSignal }) => stall(o) },
+      rcf: { getEvents: (_k: unknown, o: { signal: AbortSignal }) => stall(o) },
+    } as SceneRadarSources;
+    const radar = createSceneRadar({
+      sources,
+      stores: { scenes: scenesStores, talent: stores.talent },
+      clock: fixedClock(NOW),
+    });
+    await radar.talent
+      .refresh(new Date(NOW.getTime() + 3_600_000), { signal: controller.signal })
+      .catch(() => undefined);
     expect(await stores.talent.talent_radar_artists.scan()).toEqual(before);
     await Promise.all([good.close(), radar.close()]);
   });

@@ -28,7 +28,18 @@ const model = TalentModelConfigSchema.parse({});
 const W = model.windowDays;
 const FLOOR = model.engagementFloor;
 const EFLOOR = model.eventFloor;
-const READS: SignalRead[] = ['record', 'network', 'releases', 'campaigns', 'engagement', 'articles', 'events', 'coherence', 'memberships', 'scenePulse'];
+const READS: SignalRead[] = [
+  'record',
+  'network',
+  'releases',
+  'campaigns',
+  'engagement',
+  'articles',
+  'events',
+  'coherence',
+  'memberships',
+  'scenePulse',
+];
 
 /** Noon of the day `k` days before END (k < 0: after END). */
 const at = (k: number): string => `${addDays(END, -k)}T12:00:00.000Z`;
@@ -54,14 +65,44 @@ function signals(over: Partial<ArtistSignals> = {}): ArtistSignals {
 }
 
 /** A daily engagement series whose last value is on `endDay`. */
-function engagement(organic: readonly (number | null)[], paid?: readonly (number | null)[], endDay = END): NonNullable<ArtistSignals['engagement']> {
-  return { start: addDays(endDay, -(organic.length - 1)), organic: [...organic], paid: paid ? [...paid] : organic.map(() => null) };
+function engagement(
+  organic: readonly (number | null)[],
+  paid?: readonly (number | null)[],
+  endDay = END,
+): NonNullable<ArtistSignals['engagement']> {
+  return {
+    start: addDays(endDay, -(organic.length - 1)),
+    organic: [...organic],
+    paid: paid ? [...paid] : organic.map(() => null),
+  };
 }
 const fill = (n: number, v: number | null): (number | null)[] => Array.from({ length: n }, () => v);
-const ev = (k: number, weight = 1, id = `e${k}-${weight}`): RcfEvent => ({ id, type: 'radio_play', at: at(k), weight, region: null });
-const article = (k: number, q: number): Article => ({ id: `a${k}-${q}`, publishedAt: at(k), outlet: 'outlet', outletQuality: q, title: null });
-const link = (name: string, weight: number, k: number): TastemakerLink => ({ tastemaker: name, kind: 'playlist', weight, since: at(k) });
-const release = (id: string, day: string, vector: number[], microgenres: string[] = []): ReleaseFingerprint => ({ releaseId: id, releasedAt: day, vector, microgenres });
+const ev = (k: number, weight = 1, id = `e${k}-${weight}`): RcfEvent => ({
+  id,
+  type: 'radio_play',
+  at: at(k),
+  weight,
+  region: null,
+});
+const article = (k: number, q: number): Article => ({
+  id: `a${k}-${q}`,
+  publishedAt: at(k),
+  outlet: 'outlet',
+  outletQuality: q,
+  title: null,
+});
+const link = (name: string, weight: number, k: number): TastemakerLink => ({
+  tastemaker: name,
+  kind: 'playlist',
+  weight,
+  since: at(k),
+});
+const release = (id: string, day: string, vector: number[], microgenres: string[] = []): ReleaseFingerprint => ({
+  releaseId: id,
+  releasedAt: day,
+  vector,
+  microgenres,
+});
 const campaign = (id: string, start: string): Campaign => ({ id, channel: 'social', start, end: null, spend: 100 });
 const logGrowth = (prev: number, cur: number, floor: number): number => Math.log((cur + floor) / (prev + floor));
 
@@ -69,9 +110,24 @@ const logGrowth = (prev: number, cur: number, floor: number): number => Math.log
 function rich(): ArtistSignals {
   const organic = [...fill(150 - 28, 1000), ...fill(28, 1500)];
   return signals({
-    record: { slug: 'artist-a', name: 'Artist A', homeRegion: 'uk', homeCity: 'Brighton', firstSeen: '2024-01-01T00:00:00.000Z', debut: '2019-06-01' },
-    network: { tastemakers: [link('t1', 0.5, 10), link('t2', 0.8, 100)], collaborators: [{ artist: 'artist-b', weight: 1, since: at(30) }], centrality: null },
-    releases: [release('r1', '2025-01-01', [1, 0, 0]), release('r2', '2026-03-01', [1, 1, 0]), release('r3', '2026-10-01', [0, 1, 1])],
+    record: {
+      slug: 'artist-a',
+      name: 'Artist A',
+      homeRegion: 'uk',
+      homeCity: 'Brighton',
+      firstSeen: '2024-01-01T00:00:00.000Z',
+      debut: '2019-06-01',
+    },
+    network: {
+      tastemakers: [link('t1', 0.5, 10), link('t2', 0.8, 100)],
+      collaborators: [{ artist: 'artist-b', weight: 1, since: at(30) }],
+      centrality: null,
+    },
+    releases: [
+      release('r1', '2025-01-01', [1, 0, 0]),
+      release('r2', '2026-03-01', [1, 1, 0]),
+      release('r3', '2026-10-01', [0, 1, 1]),
+    ],
     campaigns: [campaign('c1', addDays(END, -40))],
     engagement: engagement(organic, fill(150, 100)),
     articles: [article(3, 0.8), article(40, 0.4)],
@@ -84,7 +140,10 @@ function rich(): ArtistSignals {
 
 describe('engagement (Fusion)', () => {
   it('level and log growth of organic engagement, recent window vs the one before, with the floor', () => {
-    const f = extractFeatures(signals({ engagement: engagement([...fill(W, 1000), ...fill(W, 2000)], fill(2 * W, 0)) }), model);
+    const f = extractFeatures(
+      signals({ engagement: engagement([...fill(W, 1000), ...fill(W, 2000)], fill(2 * W, 0)) }),
+      model,
+    );
     expect(f.engagementLevel).toBe(2000);
     expect(f.engagementGrowth).toBeCloseTo(logGrowth(1000, 2000, FLOOR), 12);
     expect(f.activityLevel).toBe(2000);
@@ -102,7 +161,10 @@ describe('engagement (Fusion)', () => {
 
   it('the floor damps tiny bases: 10 -> 100 a day grows less than 100k -> 1M', () => {
     const small = extractFeatures(signals({ engagement: engagement([...fill(W, 10), ...fill(W, 100)]) }), model);
-    const big = extractFeatures(signals({ engagement: engagement([...fill(W, 100_000), ...fill(W, 1_000_000)]) }), model);
+    const big = extractFeatures(
+      signals({ engagement: engagement([...fill(W, 100_000), ...fill(W, 1_000_000)]) }),
+      model,
+    );
     expect(small.engagementGrowth).toBeCloseTo(Math.log(150 / 60), 12);
     expect(big.engagementGrowth!).toBeGreaterThan(small.engagementGrowth! + 1);
   });
@@ -119,12 +181,24 @@ describe('engagement (Fusion)', () => {
     expect(young.engagementLevel).toBe(500);
     expect(young.engagementGrowth).toBeCloseTo(logGrowth(0, 500, FLOOR), 12);
     expect(young.activityLevel).toBe(500);
-    expect(young.activity.engagement).toMatchObject({ basis: 'engagement', now: 3500, recent: 5000, previous: 0, peak: 500, presentDays: 10, observedSpanDays: 9, daysSinceLast: 0 });
+    expect(young.activity.engagement).toMatchObject({
+      basis: 'engagement',
+      now: 3500,
+      recent: 5000,
+      previous: 0,
+      peak: 500,
+      presentDays: 10,
+      observedSpanDays: 9,
+      daysSinceLast: 0,
+    });
     expect(young.evidence.fusion).toBe(true);
   });
 
   it('a gap in an older series is not a debut: no growth without a known day in the window before', () => {
-    const gap = extractFeatures(signals({ engagement: engagement([...fill(30, 800), ...fill(W, null), ...fill(W, 500)]) }), model);
+    const gap = extractFeatures(
+      signals({ engagement: engagement([...fill(30, 800), ...fill(W, null), ...fill(W, 500)]) }),
+      model,
+    );
     expect(gap.engagementGrowth).toBeNull();
     expect(gap.engagementLevel).toBeNull();
     // Still activity evidence for the breakout model (known days in the history).
@@ -143,13 +217,25 @@ describe('events (RCF)', () => {
     expect(f.activityBasis).toBe('events');
     expect(f.staleDays).toBe(0);
     // Events at noon of day k are (k + 0.5) days before asOf: day k back.
-    expect(f.activity.events).toMatchObject({ basis: 'events', now: 6, recent: 8, previous: 4, quarter: 12, quarterBefore: 0, peak: 2, presentDays: 6, presentDaysYear: 6, daysSinceLast: 0, observedSpanDays: 40 });
+    expect(f.activity.events).toMatchObject({
+      basis: 'events',
+      now: 6,
+      recent: 8,
+      previous: 4,
+      quarter: 12,
+      quarterBefore: 0,
+      peak: 2,
+      presentDays: 6,
+      presentDaysYear: 6,
+      daysSinceLast: 0,
+      observedSpanDays: 40,
+    });
     // Gaps between days with events: 10, 16, 10, 2, 2 -> median 10.
     expect(f.activity.events?.medianGapDays).toBe(10);
     expect(f.activity.engagement).toBeNull();
   });
 
-  it('each source gives its own activity profile; momentum\'s level is engagement when known, events only stand in', () => {
+  it("each source gives its own activity profile; momentum's level is engagement when known, events only stand in", () => {
     const f = extractFeatures(signals({ events: [ev(1, 7)], engagement: engagement(fill(2 * W, 300)) }), model);
     expect(f.activityBasis).toBe('engagement');
     expect(f.activityLevel).toBe(300);
@@ -159,7 +245,13 @@ describe('events (RCF)', () => {
   });
 
   it('event types weigh what the config says (1 when not listed)', () => {
-    const typed = (type: RcfEvent['type'], k: number, weight: number): RcfEvent => ({ id: `${type}-${k}`, type, at: at(k), weight, region: null });
+    const typed = (type: RcfEvent['type'], k: number, weight: number): RcfEvent => ({
+      id: `${type}-${k}`,
+      type,
+      at: at(k),
+      weight,
+      region: null,
+    });
     const events = [typed('chart_entry', 1, 10), typed('radio_play', 2, 10), typed('live_show', 3, 10)];
     const weighted = TalentModelConfigSchema.parse({ eventTypeWeights: { chart_entry: 3, live_show: 0 } });
     expect(extractFeatures(signals({ events }), model).activity.events?.now).toBe(30);
@@ -167,7 +259,12 @@ describe('events (RCF)', () => {
   });
 
   it('an event type weight for a type RCF does not have, or out of 0-1000, is a configuration error', () => {
-    for (const eventTypeWeights of [{ tiktok_view: 2 }, { chart_entry: -1 }, { chart_entry: 1001 }, { chart_entry: Number.NaN }]) {
+    for (const eventTypeWeights of [
+      { tiktok_view: 2 },
+      { chart_entry: -1 },
+      { chart_entry: 1001 },
+      { chart_entry: Number.NaN },
+    ]) {
       let error: unknown;
       try {
         resolveConfig({ talent: { model: { eventTypeWeights } } } as never);
@@ -179,8 +276,17 @@ describe('events (RCF)', () => {
   });
 
   it('breadth: distinct regions in the window; spread: of those, regions never seen before it (null for a debut)', () => {
-    const r = (k: number, region: string | null): RcfEvent => ({ id: `r${k}-${region}`, type: 'playlist_add', at: at(k), weight: 1, region });
-    const f = extractFeatures(signals({ events: [r(200, 'us'), r(100, 'uk'), r(10, 'us'), r(5, 'de'), r(3, 'fr'), r(2, null)] }), model);
+    const r = (k: number, region: string | null): RcfEvent => ({
+      id: `r${k}-${region}`,
+      type: 'playlist_add',
+      at: at(k),
+      weight: 1,
+      region,
+    });
+    const f = extractFeatures(
+      signals({ events: [r(200, 'us'), r(100, 'uk'), r(10, 'us'), r(5, 'de'), r(3, 'fr'), r(2, null)] }),
+      model,
+    );
     expect(f.regions).toBe(3);
     expect(f.newRegions).toBe(2);
     const debut = extractFeatures(signals({ events: [r(10, 'us'), r(5, 'de')] }), model);
@@ -192,11 +298,20 @@ describe('events (RCF)', () => {
 
   it('a daily observation stamped by day is known at the end of its day (the as-of rule)', () => {
     // ASOF is the end of END: an event dated END (a bare day, read as END + 1 day 00:00) is day 0.
-    const day = (d: string, weight: number): RcfEvent => ({ id: d, type: 'chart_entry', at: `${addDays(d, 1)}T00:00:00.000Z`, weight, region: null });
+    const day = (d: string, weight: number): RcfEvent => ({
+      id: d,
+      type: 'chart_entry',
+      at: `${addDays(d, 1)}T00:00:00.000Z`,
+      weight,
+      region: null,
+    });
     const f = extractFeatures(signals({ events: [day(END, 5), day(addDays(END, -7), 3)] }), model);
     expect(f.activity.events).toMatchObject({ now: 5, daysSinceLast: 0, presentDays: 2 });
     // Scored a day earlier, END itself is not known yet.
-    const earlier = extractFeatures(signals({ asOf: `${END}T00:00:00.000Z`, events: [day(END, 5), day(addDays(END, -7), 3)] }), model);
+    const earlier = extractFeatures(
+      signals({ asOf: `${END}T00:00:00.000Z`, events: [day(END, 5), day(addDays(END, -7), 3)] }),
+      model,
+    );
     expect(earlier.activity.events).toMatchObject({ now: 3, recent: 3, daysSinceLast: 6 });
   });
 });
@@ -234,13 +349,20 @@ describe('network (MIG)', () => {
 
 describe('creative (CMG) and identity (IdentityKernel)', () => {
   it('creative shift: latest release against the mean of the earlier ones; drift: mean jump over the last year', () => {
-    const releases = [release('r1', '2025-01-01', [1, 0]), release('r2', '2026-03-01', [1, 0]), release('r3', '2026-10-01', [0, 1], ['shoegaze'])];
+    const releases = [
+      release('r1', '2025-01-01', [1, 0]),
+      release('r2', '2026-03-01', [1, 0]),
+      release('r3', '2026-10-01', [0, 1], ['shoegaze']),
+    ];
     const f = extractFeatures(signals({ releases }), model);
     expect(f.creativeShift).toBeCloseTo(1, 12);
     // Jumps of the last year: r1 -> r2 (0) and r2 -> r3 (1).
     expect(f.drift).toBeCloseTo(0.5, 12);
     expect(f.microgenres).toEqual(['shoegaze']);
-    const same = extractFeatures(signals({ releases: [release('r1', '2026-01-01', [0.3, 0.4]), release('r2', '2026-06-01', [0.6, 0.8])] }), model);
+    const same = extractFeatures(
+      signals({ releases: [release('r1', '2026-01-01', [0.3, 0.4]), release('r2', '2026-06-01', [0.6, 0.8])] }),
+      model,
+    );
     expect(same.creativeShift).toBeCloseTo(0, 12);
     expect(same.drift).toBeCloseTo(0, 12);
   });
@@ -255,9 +377,15 @@ describe('creative (CMG) and identity (IdentityKernel)', () => {
   });
 
   it('coherence is the mean over the recent window', () => {
-    const f = extractFeatures(signals({ coherence: { start: addDays(END, -59), values: [...fill(32, 0.2), ...fill(W, 0.8)] } }), model);
+    const f = extractFeatures(
+      signals({ coherence: { start: addDays(END, -59), values: [...fill(32, 0.2), ...fill(W, 0.8)] } }),
+      model,
+    );
     expect(f.coherence).toBeCloseTo(0.8, 12);
-    const unknown = extractFeatures(signals({ coherence: { start: addDays(END, -59), values: fill(60, null) } }), model);
+    const unknown = extractFeatures(
+      signals({ coherence: { start: addDays(END, -59), values: fill(60, null) } }),
+      model,
+    );
     expect(unknown.coherence).toBeNull();
   });
 });
@@ -279,11 +407,23 @@ describe('anomaly: engagement spikes with and without corroboration', () => {
   });
 
   it('a press article or a new tastemaker link on the day or in the week before corroborates a spike', () => {
-    expect(extractFeatures(signals({ engagement: spiky(), articles: [article(20, 0.5)] }), model).anomaly).toBeCloseTo(2 / 3, 12);
+    expect(extractFeatures(signals({ engagement: spiky(), articles: [article(20, 0.5)] }), model).anomaly).toBeCloseTo(
+      2 / 3,
+      12,
+    );
     // k = 10 is the day of one spike and 7 days before another: both corroborated.
-    expect(extractFeatures(signals({ engagement: spiky(), articles: [article(10, 0.5)] }), model).anomaly).toBeCloseTo(1 / 3, 12);
-    expect(extractFeatures(signals({ engagement: spiky(), network: tastemaker(5) }), model).anomaly).toBeCloseTo(2 / 3, 12);
-    const all = extractFeatures(signals({ engagement: spiky(), articles: [article(3, 0.5), article(10, 0.5)], network: tastemaker(27) }), model);
+    expect(extractFeatures(signals({ engagement: spiky(), articles: [article(10, 0.5)] }), model).anomaly).toBeCloseTo(
+      1 / 3,
+      12,
+    );
+    expect(extractFeatures(signals({ engagement: spiky(), network: tastemaker(5) }), model).anomaly).toBeCloseTo(
+      2 / 3,
+      12,
+    );
+    const all = extractFeatures(
+      signals({ engagement: spiky(), articles: [article(3, 0.5), article(10, 0.5)], network: tastemaker(27) }),
+      model,
+    );
     expect(all.anomaly).toBe(0);
   });
 
@@ -309,13 +449,24 @@ describe('anomaly: engagement spikes with and without corroboration', () => {
 
 describe('staleness', () => {
   it('days between the last observation of an activity source and the last complete day', () => {
-    const stopped = extractFeatures(signals({ engagement: engagement(fill(80, 1000), undefined, addDays(END, -10)) }), model);
+    const stopped = extractFeatures(
+      signals({ engagement: engagement(fill(80, 1000), undefined, addDays(END, -10)) }),
+      model,
+    );
     expect(stopped.staleDays).toBe(10);
-    const trailingNulls = extractFeatures(signals({ engagement: engagement([...fill(80, 1000), ...fill(10, null)]) }), model);
+    const trailingNulls = extractFeatures(
+      signals({ engagement: engagement([...fill(80, 1000), ...fill(10, null)]) }),
+      model,
+    );
     expect(trailingNulls.staleDays).toBe(10);
     expect(extractFeatures(signals({ events: [ev(40), ev(12)] }), model).staleDays).toBe(12);
     // The newest of the two sources counts.
-    expect(extractFeatures(signals({ events: [ev(3)], engagement: engagement(fill(80, 1000), undefined, addDays(END, -10)) }), model).staleDays).toBe(3);
+    expect(
+      extractFeatures(
+        signals({ events: [ev(3)], engagement: engagement(fill(80, 1000), undefined, addDays(END, -10)) }),
+        model,
+      ).staleDays,
+    ).toBe(3);
     expect(extractFeatures(signals({ articles: [article(1, 1)] }), model).staleDays).toBeNull();
   });
 });
@@ -323,7 +474,9 @@ describe('staleness', () => {
 describe('no evidence is null, never zero', () => {
   it('an artist no source answered for has only null features', () => {
     const f = extractFeatures(signals(), model);
-    const numeric = Object.entries(f).filter(([k]) => !['artistSlug', 'asOf', 'microgenres', 'evidence', 'host', 'activity'].includes(k));
+    const numeric = Object.entries(f).filter(
+      ([k]) => !['artistSlug', 'asOf', 'microgenres', 'evidence', 'host', 'activity'].includes(k),
+    );
     expect(f.activity).toEqual({ events: null, engagement: null });
     expect(numeric.filter(([, v]) => v !== null)).toEqual([]);
     expect(f.microgenres).toEqual([]);
@@ -333,16 +486,40 @@ describe('no evidence is null, never zero', () => {
   it('each source that answered sets its own evidence and only its own features', () => {
     const full = extractFeatures(rich(), model);
     expect(Object.values(full.evidence).every((e) => e === true)).toBe(true);
-    for (const v of [full.engagementGrowth, full.eventRate, full.pressVelocity, full.tastemakers, full.creativeShift, full.coherence, full.paidShare, full.careerAgeDays, full.campaignCount, full.sceneHeat]) expect(v).not.toBeNull();
+    for (const v of [
+      full.engagementGrowth,
+      full.eventRate,
+      full.pressVelocity,
+      full.tastemakers,
+      full.creativeShift,
+      full.coherence,
+      full.paidShare,
+      full.careerAgeDays,
+      full.campaignCount,
+      full.sceneHeat,
+    ])
+      expect(v).not.toBeNull();
     const noCoverage = extractFeatures({ ...rich(), articles: null }, model);
     expect(noCoverage.pressVelocity).toBeNull();
     expect(noCoverage.pressQuality).toBeNull();
     expect(noCoverage.evidence.coverage).toBe(false);
     expect(noCoverage.engagementGrowth).toBe(full.engagementGrowth);
     const noMig = extractFeatures({ ...rich(), network: null, record: null }, model);
-    expect([noMig.tastemakers, noMig.newTastemakers, noMig.collaborators, noMig.connectivity, noMig.careerAgeDays]).toEqual([null, null, null, null, null]);
+    expect([
+      noMig.tastemakers,
+      noMig.newTastemakers,
+      noMig.collaborators,
+      noMig.connectivity,
+      noMig.careerAgeDays,
+    ]).toEqual([null, null, null, null, null]);
     const noFusion = extractFeatures({ ...rich(), engagement: null, campaigns: null }, model);
-    expect([noFusion.engagementLevel, noFusion.engagementGrowth, noFusion.paidShare, noFusion.anomaly, noFusion.campaignCount]).toEqual([null, null, null, null, null]);
+    expect([
+      noFusion.engagementLevel,
+      noFusion.engagementGrowth,
+      noFusion.paidShare,
+      noFusion.anomaly,
+      noFusion.campaignCount,
+    ]).toEqual([null, null, null, null, null]);
     expect(noFusion.activityBasis).toBe('events');
   });
 
@@ -355,7 +532,10 @@ describe('no evidence is null, never zero', () => {
     expect(f.activityBasis).toBeNull();
     // Events only before the history window (a year): no activity evidence either.
     expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activityLevel).toBeNull();
-    expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activity).toEqual({ events: null, engagement: null });
+    expect(extractFeatures(signals({ events: [ev(400, 5)] }), model).activity).toEqual({
+      events: null,
+      engagement: null,
+    });
     // Events earlier in the year: evidence (the breakout model reads the history), level 0 now.
     expect(extractFeatures(signals({ events: [ev(200, 5)] }), model).activityLevel).toBe(0);
     expect(extractFeatures(signals({ events: [ev(50, 7)] }), model).activityLevel).toBe(0);
@@ -413,7 +593,14 @@ describe('nothing after asOf is used', () => {
   // weight behind `connectivity` count every link, including links whose `since` is after asOf.
   it('tastemaker and collaborator links that begin after asOf', () => {
     const net = base.network!;
-    const later = { ...base, network: { ...net, tastemakers: [...net.tastemakers, { ...link('late', 1, 0), since: after(3) }], collaborators: [...net.collaborators, { artist: 'late', weight: 5, since: after(3) }] } };
+    const later = {
+      ...base,
+      network: {
+        ...net,
+        tastemakers: [...net.tastemakers, { ...link('late', 1, 0), since: after(3) }],
+        collaborators: [...net.collaborators, { artist: 'late', weight: 5, since: after(3) }],
+      },
+    };
     expect(extractFeatures(later, model)).toEqual(baseline);
   });
 

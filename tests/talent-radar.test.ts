@@ -26,10 +26,39 @@ const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 300, end: '2026-11-24' });
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 
-const PULSE_KEYS = ['artistsAtRisk', 'hottestScenes', 'meta', 'summary', 'timestamp', 'topBreakoutCandidates', 'topRisingArtists'];
-const PULSE_ARTIST_KEYS = ['artist_slug', 'breakout_score', 'microgenres', 'momentum', 'risk_score', 'scene_slug', 'updated_at'];
+const PULSE_KEYS = [
+  'artistsAtRisk',
+  'hottestScenes',
+  'meta',
+  'summary',
+  'timestamp',
+  'topBreakoutCandidates',
+  'topRisingArtists',
+];
+const PULSE_ARTIST_KEYS = [
+  'artist_slug',
+  'breakout_score',
+  'microgenres',
+  'momentum',
+  'risk_score',
+  'scene_slug',
+  'updated_at',
+];
 const SUMMARY_KEYS = ['avgMomentum', 'highBreakoutCount', 'highRiskCount', 'totalArtistsTracked'];
-const SEED_ARTIST_KEYS = ['artist_slug', 'scene_slug', 'microgenres', 'momentum', 'creative_shift', 'coverage_velocity', 'press_quality', 'mig_connectivity', 'breakout_score', 'risk_score', 'metadata', 'updated_at'];
+const SEED_ARTIST_KEYS = [
+  'artist_slug',
+  'scene_slug',
+  'microgenres',
+  'momentum',
+  'creative_shift',
+  'coverage_velocity',
+  'press_quality',
+  'mig_connectivity',
+  'breakout_score',
+  'risk_score',
+  'metadata',
+  'updated_at',
+];
 const METADATA_KEYS = ['campaignCount', 'migCentrality', 'sceneConfidence', 'tastemakerConnections'];
 const SIGNAL_KEYS = ['contribution', 'normalized', 'raw', 'signal', 'source', 'weight'];
 
@@ -83,7 +112,10 @@ describe('refresh', () => {
     }
     expect(scenes.reduce((a, s) => a + s.artist_count, 0)).toBe(rows.filter((r) => r.scene_slug !== null).length);
     expect(scenes.filter((s) => s.heat !== null).length).toBeGreaterThan(scenes.length / 2);
-    for (const g of genres) expect(g.artist_count, g.microgenre_slug).toBe(rows.filter((r) => r.microgenres.includes(g.microgenre_slug)).length);
+    for (const g of genres)
+      expect(g.artist_count, g.microgenre_slug).toBe(
+        rows.filter((r) => r.microgenres.includes(g.microgenre_slug)).length,
+      );
   });
 });
 
@@ -97,9 +129,17 @@ describe('global pulse (seed section 4)', () => {
     expect(Object.keys(pulse).sort()).toEqual(PULSE_KEYS);
     expect(Object.keys(pulse.summary).sort()).toEqual(SUMMARY_KEYS);
     expect(pulse.timestamp).toBe(NOW.toISOString());
-    expect(pulse.meta).toEqual({ asOf: NOW.toISOString(), model_version: expect.any(String), degraded: [], stale: { records: 0, oldestAsOf: null }, failedReads: {} });
-    for (const list of [pulse.topRisingArtists, pulse.topBreakoutCandidates, pulse.artistsAtRisk]) for (const a of list) expect(Object.keys(a).sort()).toEqual(PULSE_ARTIST_KEYS);
-    for (const s of pulse.hottestScenes) expect(Object.keys(s).sort()).toEqual(['as_of', 'growth', 'heat', 'scene_slug', 'stage']);
+    expect(pulse.meta).toEqual({
+      asOf: NOW.toISOString(),
+      model_version: expect.any(String),
+      degraded: [],
+      stale: { records: 0, oldestAsOf: null },
+      failedReads: {},
+    });
+    for (const list of [pulse.topRisingArtists, pulse.topBreakoutCandidates, pulse.artistsAtRisk])
+      for (const a of list) expect(Object.keys(a).sort()).toEqual(PULSE_ARTIST_KEYS);
+    for (const s of pulse.hottestScenes)
+      expect(Object.keys(s).sort()).toEqual(['as_of', 'growth', 'heat', 'scene_slug', 'stage']);
     expect(pulse.hottestScenes.length).toBeGreaterThan(0);
   });
 
@@ -107,7 +147,11 @@ describe('global pulse (seed section 4)', () => {
     const t = radar.config.talent.thresholds;
     const cases = [
       { list: pulse.topRisingArtists, score: (r: { momentum: number }) => r.momentum, min: t.momentum.rising },
-      { list: pulse.topBreakoutCandidates, score: (r: { breakout_score: number }) => r.breakout_score, min: t.breakout.medium },
+      {
+        list: pulse.topBreakoutCandidates,
+        score: (r: { breakout_score: number }) => r.breakout_score,
+        min: t.breakout.medium,
+      },
       { list: pulse.artistsAtRisk, score: (r: { risk_score: number }) => r.risk_score, min: t.risk.medium },
     ] as const;
     for (const { list, score, min } of cases) {
@@ -165,7 +209,14 @@ describe('artist profile (seed section 4)', () => {
   });
 
   it("has the seed's shape: artist record, opportunities, risks, similar artists, trajectory", () => {
-    expect(Object.keys(profile).sort()).toEqual(['artist', 'explanation', 'opportunities', 'risks', 'similarArtists', 'trajectory']);
+    expect(Object.keys(profile).sort()).toEqual([
+      'artist',
+      'explanation',
+      'opportunities',
+      'risks',
+      'similarArtists',
+      'trajectory',
+    ]);
     for (const k of SEED_ARTIST_KEYS) expect(profile.artist).toHaveProperty(k);
     expect(Object.keys(profile.artist.metadata).sort()).toEqual(METADATA_KEYS);
     expect(profile.artist.artist_slug).toBe(slug);
@@ -184,9 +235,15 @@ describe('artist profile (seed section 4)', () => {
   it('trajectory bands follow the thresholds; opportunities follow the scores', () => {
     const t = radar.config.talent.thresholds;
     const a = profile.artist;
-    expect(profile.trajectory.momentum).toBe(a.momentum >= t.momentum.rising ? 'rising' : a.momentum < t.momentum.declining ? 'declining' : 'stable');
-    expect(profile.trajectory.breakoutPotential).toBe(a.breakout_score >= t.breakout.high ? 'high' : a.breakout_score >= t.breakout.medium ? 'medium' : 'low');
-    expect(profile.trajectory.riskLevel).toBe(a.risk_score >= t.risk.high ? 'high' : a.risk_score >= t.risk.medium ? 'medium' : 'low');
+    expect(profile.trajectory.momentum).toBe(
+      a.momentum >= t.momentum.rising ? 'rising' : a.momentum < t.momentum.declining ? 'declining' : 'stable',
+    );
+    expect(profile.trajectory.breakoutPotential).toBe(
+      a.breakout_score >= t.breakout.high ? 'high' : a.breakout_score >= t.breakout.medium ? 'medium' : 'low',
+    );
+    expect(profile.trajectory.riskLevel).toBe(
+      a.risk_score >= t.risk.high ? 'high' : a.risk_score >= t.risk.medium ? 'medium' : 'low',
+    );
     expect(profile.opportunities.some((o) => o.type === 'breakout')).toBe(a.breakout_score >= t.breakout.medium);
   });
 
@@ -202,9 +259,18 @@ describe('artist profile (seed section 4)', () => {
       expect(typeof s.source).toBe('string');
     }
     expect(e.breakout.signals.length).toBeGreaterThan(5);
-    expect(profile.artist.breakout_score).toBeCloseTo(logistic(e.breakout.intercept + e.breakout.signals.reduce((a, s) => a + s.contribution, 0)), 4);
-    expect(profile.artist.risk_score).toBeCloseTo(e.risk.signals.reduce((a, s) => a + s.contribution, 0), 4);
-    expect(profile.artist.momentum).toBeCloseTo(100 * logistic(e.momentum.signals.reduce((a, s) => a + s.contribution, 0) / radar.talent.model.momentumScale), 1);
+    expect(profile.artist.breakout_score).toBeCloseTo(
+      logistic(e.breakout.intercept + e.breakout.signals.reduce((a, s) => a + s.contribution, 0)),
+      4,
+    );
+    expect(profile.artist.risk_score).toBeCloseTo(
+      e.risk.signals.reduce((a, s) => a + s.contribution, 0),
+      4,
+    );
+    expect(profile.artist.momentum).toBeCloseTo(
+      100 * logistic(e.momentum.signals.reduce((a, s) => a + s.contribution, 0) / radar.talent.model.momentumScale),
+      1,
+    );
     expect(e.breakout.horizonDays).toBe(radar.talent.model.breakout.horizonDays);
     expect(e.breakout.event.length).toBeGreaterThan(0);
   });
@@ -238,24 +304,47 @@ describe('errors', () => {
   const agg = () => radar.talent.aggregator;
 
   it('unknown-artist: TALENT_ARTIST_NOT_FOUND (404), the seed message', async () => {
-    await expect(agg().buildArtistProfile('unknown-artist')).rejects.toMatchObject({ code: 'TALENT_ARTIST_NOT_FOUND', httpStatus: 404, message: 'Artist not found: unknown-artist' });
-    await expect(radar.readOnly.getArtistProfile('unknown-artist')).rejects.toMatchObject({ code: 'TALENT_ARTIST_NOT_FOUND' });
+    await expect(agg().buildArtistProfile('unknown-artist')).rejects.toMatchObject({
+      code: 'TALENT_ARTIST_NOT_FOUND',
+      httpStatus: 404,
+      message: 'Artist not found: unknown-artist',
+    });
+    await expect(radar.readOnly.getArtistProfile('unknown-artist')).rejects.toMatchObject({
+      code: 'TALENT_ARTIST_NOT_FOUND',
+    });
   });
 
-  it.each(['Bad Slug', 'invalid-slug-!!!', '', '-a', 'a'.repeat(200)])('malformed slug %j: TALENT_VALIDATION_ERROR (400) naming the field', async (bad) => {
-    await expect(agg().buildArtistProfile(bad)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR', httpStatus: 400, details: [expect.objectContaining({ path: ['slug'] })] });
-  });
+  it.each(['Bad Slug', 'invalid-slug-!!!', '', '-a', 'a'.repeat(200)])(
+    'malformed slug %j: TALENT_VALIDATION_ERROR (400) naming the field',
+    async (bad) => {
+      await expect(agg().buildArtistProfile(bad)).rejects.toMatchObject({
+        code: 'TALENT_VALIDATION_ERROR',
+        httpStatus: 400,
+        details: [expect.objectContaining({ path: ['slug'] })],
+      });
+    },
+  );
 
   it('non-string slugs and options: TALENT_VALIDATION_ERROR', async () => {
-    for (const bad of [undefined, null, 42, {}]) await expect(agg().buildArtistProfile(bad as never)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
-    await expect(agg().buildArtistProfile(rows[0]!.artist_slug, { skipCache: 'yes' } as never)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
+    for (const bad of [undefined, null, 42, {}])
+      await expect(agg().buildArtistProfile(bad as never)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
+    await expect(agg().buildArtistProfile(rows[0]!.artist_slug, { skipCache: 'yes' } as never)).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
     await expect(agg().buildGlobalPulse('x' as never)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
   });
 
   it.each([0, 101, 1.5, -1, Number.NaN, '20'])('limit %j: TALENT_VALIDATION_ERROR', async (limit) => {
-    await expect(agg().buildGlobalPulse({ limit: limit as number })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR', httpStatus: 400 });
-    await expect(agg().getTopArtists({ category: 'rising', limit: limit as number })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
-    await expect(agg().getWorkspaceRecommendations(world.workspaces[0]!.id, { limit: limit as number })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
+    await expect(agg().buildGlobalPulse({ limit: limit as number })).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+      httpStatus: 400,
+    });
+    await expect(agg().getTopArtists({ category: 'rising', limit: limit as number })).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
+    await expect(
+      agg().getWorkspaceRecommendations(world.workspaces[0]!.id, { limit: limit as number }),
+    ).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR' });
   });
 
   it('limits 1 and 100 are accepted', async () => {
@@ -264,7 +353,10 @@ describe('errors', () => {
   });
 
   it.each(['hot', '', 'RISING', undefined, 3])('category %j: TALENT_VALIDATION_ERROR', async (category) => {
-    await expect(agg().getTopArtists({ category: category as never })).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR', httpStatus: 400 });
+    await expect(agg().getTopArtists({ category: category as never })).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+      httpStatus: 400,
+    });
   });
 });
 
@@ -275,7 +367,12 @@ describe('insufficient evidence', () => {
     const slug = rows[0]!.artist_slug;
     const error = await blind.talent.aggregator.buildArtistProfile(slug).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TALENT_INSUFFICIENT_DATA', httpStatus: 422 });
-    expect((error as { details: { read: string; status: string }[] }).details).toEqual(expect.arrayContaining([{ read: 'engagement', status: 'absent' }, { read: 'events', status: 'absent' }]));
+    expect((error as { details: { read: string; status: string }[] }).details).toEqual(
+      expect.arrayContaining([
+        { read: 'engagement', status: 'absent' },
+        { read: 'events', status: 'absent' },
+      ]),
+    );
     const r = await blind.talent.refresh(NOW);
     expect(r).toMatchObject({ universe: 'ok', artists: 300, scored: 0, insufficient: 300 });
     expect(await stores.talent_radar_artists.count()).toBe(0);
@@ -294,40 +391,64 @@ describe('insufficient evidence', () => {
     const hide = <T extends object>(adapter: T, method: string): T => ({
       ...adapter,
       [method]: async (keys: readonly string[], o: unknown) => {
-        const got = (await (adapter as Record<string, (k: readonly string[], o: unknown) => Promise<Map<string, unknown>>>)[method]!(keys, o)) as Map<string, unknown>;
+        const got = (await (
+          adapter as Record<string, (k: readonly string[], o: unknown) => Promise<Map<string, unknown>>>
+        )[method]!(keys, o)) as Map<string, unknown>;
         got.delete(victim);
         return got;
       },
     });
     // A radar over the same talent tables whose Fusion and RCF no longer know the artist.
-    const shared = createSceneRadar({ sources: { ...world.sources, fusion: hide(world.sources.fusion, 'getEngagement'), rcf: hide(world.sources.rcf, 'getEvents') }, stores: { talent: stores }, clock: fixedClock(NOW) });
+    const shared = createSceneRadar({
+      sources: {
+        ...world.sources,
+        fusion: hide(world.sources.fusion, 'getEngagement'),
+        rcf: hide(world.sources.rcf, 'getEvents'),
+      },
+      stores: { talent: stores },
+      clock: fixedClock(NOW),
+    });
     await shared.scenes.importCatalog(world.catalog);
     const rep = await shared.talent.refresh(NOW);
     expect(rep.insufficient).toBe(1);
     expect(await stores.talent_radar_artists.get({ artist_slug: victim })).toBeUndefined();
     expect(await stores.talent_radar_artists.count()).toBe(rep.scored);
-    await expect(shared.talent.aggregator.buildArtistProfile(victim)).rejects.toMatchObject({ code: 'TALENT_INSUFFICIENT_DATA' });
+    await expect(shared.talent.aggregator.buildArtistProfile(victim)).rejects.toMatchObject({
+      code: 'TALENT_INSUFFICIENT_DATA',
+    });
     await Promise.all([r2.close(), shared.close()]);
   });
 });
 
 describe('top artists', () => {
-  it.each(['rising', 'breakout', 'risk'] as const)('%s: ordered, above its threshold, total = naive count', async (category) => {
-    const t = radar.config.talent.thresholds;
-    const score = { rising: (r: TalentArtistRow) => r.momentum, breakout: (r: TalentArtistRow) => r.breakout_score, risk: (r: TalentArtistRow) => r.risk_score }[category];
-    const min = { rising: t.momentum.rising, breakout: t.breakout.medium, risk: t.risk.medium }[category];
-    const top = await radar.talent.aggregator.getTopArtists({ category, limit: 100 });
-    expect(top.category).toBe(category);
-    const qualifying = rows.filter((r) => score(r) >= min);
-    expect(top.total).toBe(qualifying.length);
-    expect(top.artists).toHaveLength(Math.min(100, qualifying.length));
-    const scores = top.artists.map((a) => score(a as TalentArtistRow));
-    expect(scores).toEqual(qualifying.map(score).sort((a, b) => b - a).slice(0, 100));
-    for (const a of top.artists) expect(Object.keys(a).sort()).toEqual(PULSE_ARTIST_KEYS);
-    const five = await radar.talent.aggregator.getTopArtists({ category, limit: 5 });
-    expect(five.artists).toEqual(top.artists.slice(0, 5));
-    expect(five.total).toBe(top.total);
-  });
+  it.each(['rising', 'breakout', 'risk'] as const)(
+    '%s: ordered, above its threshold, total = naive count',
+    async (category) => {
+      const t = radar.config.talent.thresholds;
+      const score = {
+        rising: (r: TalentArtistRow) => r.momentum,
+        breakout: (r: TalentArtistRow) => r.breakout_score,
+        risk: (r: TalentArtistRow) => r.risk_score,
+      }[category];
+      const min = { rising: t.momentum.rising, breakout: t.breakout.medium, risk: t.risk.medium }[category];
+      const top = await radar.talent.aggregator.getTopArtists({ category, limit: 100 });
+      expect(top.category).toBe(category);
+      const qualifying = rows.filter((r) => score(r) >= min);
+      expect(top.total).toBe(qualifying.length);
+      expect(top.artists).toHaveLength(Math.min(100, qualifying.length));
+      const scores = top.artists.map((a) => score(a as TalentArtistRow));
+      expect(scores).toEqual(
+        qualifying
+          .map(score)
+          .sort((a, b) => b - a)
+          .slice(0, 100),
+      );
+      for (const a of top.artists) expect(Object.keys(a).sort()).toEqual(PULSE_ARTIST_KEYS);
+      const five = await radar.talent.aggregator.getTopArtists({ category, limit: 5 });
+      expect(five.artists).toEqual(top.artists.slice(0, 5));
+      expect(five.total).toBe(top.total);
+    },
+  );
 });
 
 describe('workspace recommendations', () => {
@@ -340,13 +461,18 @@ describe('workspace recommendations', () => {
     expect(got.recommendations.length).toBeGreaterThan(0);
     // The roster would fit (its artists are in the focus scenes) but is never recommended.
     expect(ws.roster.length).toBeGreaterThan(0);
-    expect(rows.filter((r) => ws.roster.includes(r.artist_slug) && r.scene_slug !== null && ws.scenes.includes(r.scene_slug)).length).toBeGreaterThan(0);
+    expect(
+      rows.filter((r) => ws.roster.includes(r.artist_slug) && r.scene_slug !== null && ws.scenes.includes(r.scene_slug))
+        .length,
+    ).toBeGreaterThan(0);
     const slugs = got.recommendations.map((r) => r.artist_slug);
     for (const member of ws.roster) expect(slugs).not.toContain(member);
     expect(got.recommendations.map((r) => r.rank)).toEqual(got.recommendations.map((_, i) => i + 1));
     expect(sortedDesc(got.recommendations.map((r) => r.score))).toBe(true);
     for (const r of got.recommendations) {
-      const fits = (r.scene_slug !== null && ws.scenes.includes(r.scene_slug)) || r.microgenres.some((g) => ws.microgenres.includes(g));
+      const fits =
+        (r.scene_slug !== null && ws.scenes.includes(r.scene_slug)) ||
+        r.microgenres.some((g) => ws.microgenres.includes(g));
       expect(fits, r.artist_slug).toBe(true);
       expect(r.reasons.length).toBeGreaterThan(0);
     }
@@ -368,11 +494,19 @@ describe('workspace recommendations', () => {
   });
 
   it('unknown UUID: TALENT_INVALID_PARAMS; malformed id: TALENT_VALIDATION_ERROR; no workspace source: TALENT_INVALID_PARAMS', async () => {
-    await expect(radar.talent.aggregator.getWorkspaceRecommendations('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'TALENT_INVALID_PARAMS', httpStatus: 400 });
-    for (const bad of ['not-a-uuid', '', `${ws.id}x`, 42, null]) await expect(radar.talent.aggregator.getWorkspaceRecommendations(bad as never)).rejects.toMatchObject({ code: 'TALENT_VALIDATION_ERROR', httpStatus: 400 });
+    await expect(
+      radar.talent.aggregator.getWorkspaceRecommendations('00000000-0000-4000-8000-000000000000'),
+    ).rejects.toMatchObject({ code: 'TALENT_INVALID_PARAMS', httpStatus: 400 });
+    for (const bad of ['not-a-uuid', '', `${ws.id}x`, 42, null])
+      await expect(radar.talent.aggregator.getWorkspaceRecommendations(bad as never)).rejects.toMatchObject({
+        code: 'TALENT_VALIDATION_ERROR',
+        httpStatus: 400,
+      });
     const { workspaces: _w, ...rest } = world.sources;
     const { radar: noWs } = await ready(rest);
-    await expect(noWs.talent.aggregator.getWorkspaceRecommendations(ws.id)).rejects.toMatchObject({ code: 'TALENT_INVALID_PARAMS' });
+    await expect(noWs.talent.aggregator.getWorkspaceRecommendations(ws.id)).rejects.toMatchObject({
+      code: 'TALENT_INVALID_PARAMS',
+    });
     await noWs.close();
   });
 });
@@ -388,11 +522,21 @@ describe('calibration on the ground truth', () => {
 
     // Labels: did the artist break out within the horizon after each instant?
     const horizon = 90 * 86_400_000;
-    const instants = ['2026-02-01', '2026-04-01', '2026-06-01', '2026-08-01'].map((d) => new Date(`${d}T00:00:00.000Z`));
+    const instants = ['2026-02-01', '2026-04-01', '2026-06-01', '2026-08-01'].map(
+      (d) => new Date(`${d}T00:00:00.000Z`),
+    );
     const examples = instants.flatMap((asOf) =>
       [...world.truth.artists()]
-        .filter((a) => Date.parse(world.dataset.artistRecord(a.slug)!.firstSeen) < asOf.getTime() && !(a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime()))
-        .map((a) => ({ artistSlug: a.slug, asOf, label: a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime() + horizon })),
+        .filter(
+          (a) =>
+            Date.parse(world.dataset.artistRecord(a.slug)!.firstSeen) < asOf.getTime() &&
+            !(a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime()),
+        )
+        .map((a) => ({
+          artistSlug: a.slug,
+          asOf,
+          label: a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime() + horizon,
+        })),
     );
     expect(examples.some((e) => e.label)).toBe(true);
     const fit = await r.talent.calibrate(examples, { event: 'demo breakout', horizonDays: 90, folds: 3 });
@@ -418,8 +562,12 @@ describe('calibration on the ground truth', () => {
     expect(after.explanation.breakout.intercept).toBe(fit.model.intercept);
     expect(after.explanation.breakout.event).toBe('demo breakout');
     expect(after.artist.breakout_score).not.toBe(before.artist.breakout_score);
-    expect(after.artist.breakout_score).toBeCloseTo(logistic(fit.model.intercept + after.explanation.breakout.signals.reduce((a, s) => a + s.contribution, 0)), 9);
-    for (const s of after.explanation.breakout.signals) expect(s.weight).toBe(fit.model.inputs[s.signal as keyof typeof fit.model.inputs].weight);
+    expect(after.artist.breakout_score).toBeCloseTo(
+      logistic(fit.model.intercept + after.explanation.breakout.signals.reduce((a, s) => a + s.contribution, 0)),
+      9,
+    );
+    for (const s of after.explanation.breakout.signals)
+      expect(s.weight).toBe(fit.model.inputs[s.signal as keyof typeof fit.model.inputs].weight);
     expect(after.artist.momentum).toBe(before.artist.momentum);
 
     // The next refresh writes the new scores.
@@ -429,8 +577,12 @@ describe('calibration on the ground truth', () => {
     expect(rowAfter.breakout_score).not.toBe(rowBefore.breakout_score);
 
     // An invalid model is refused and changes nothing.
-    expect(() => r.talent.setBreakoutModel({ intercept: Number.NaN })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => r.talent.setBreakoutModel({ inputs: { level_now: { weight: 1 } } } as never)).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => r.talent.setBreakoutModel({ intercept: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
+    expect(() => r.talent.setBreakoutModel({ inputs: { level_now: { weight: 1 } } } as never)).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
     expect(r.talent.breakoutModel()).toEqual(fit.model);
     await r.close();
   }, 120_000);
@@ -453,7 +605,9 @@ describe('calibration on the ground truth', () => {
   // scores, and into calibrate(), which calls scoreArtists per example instant without a population.
   it('scoring as of a past instant does not depend on a later refresh', async () => {
     const past = new Date('2026-06-01T00:00:00.000Z');
-    const sample = world.dataset.artistSlugs().filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) < past.getTime());
+    const sample = world.dataset
+      .artistSlugs()
+      .filter((s) => Date.parse(world.dataset.artistRecord(s)!.firstSeen) < past.getTime());
     const { radar: fresh } = await ready();
     const before = await fresh.talent.scoreArtists(sample, { asOf: past });
     const after = await radar.talent.scoreArtists(sample, { asOf: past });
@@ -466,7 +620,10 @@ describe('calibration on the ground truth', () => {
     const before = radar.talent.breakoutModel();
     const asOf = new Date('2026-06-01T00:00:00.000Z');
     const few = rows.slice(0, 5).map((r, i) => ({ artistSlug: r.artist_slug, asOf, label: i % 2 === 0 }));
-    await expect(radar.talent.calibrate(few)).rejects.toMatchObject({ code: 'TALENT_INSUFFICIENT_DATA', httpStatus: 422 });
+    await expect(radar.talent.calibrate(few)).rejects.toMatchObject({
+      code: 'TALENT_INSUFFICIENT_DATA',
+      httpStatus: 422,
+    });
     const oneClass = rows.slice(0, 20).map((r) => ({ artistSlug: r.artist_slug, asOf, label: false }));
     await expect(radar.talent.calibrate(oneClass)).rejects.toMatchObject({ code: 'TALENT_INSUFFICIENT_DATA' });
     expect(radar.talent.breakoutModel()).toEqual(before);

@@ -1,11 +1,21 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ArtistProfile, GlobalPulse, ReadOnlyTalentRadar, SceneRadar, TopArtists, TopCategory, WorkspaceRecommendations } from 'scene-radar';
+import type {
+  ArtistProfile,
+  GlobalPulse,
+  ReadOnlyTalentRadar,
+  SceneRadar,
+  TopArtists,
+  TopCategory,
+  WorkspaceRecommendations,
+} from 'scene-radar';
 
 declare const facade: ReadOnlyTalentRadar;
 
 describe('ReadOnlyTalentRadar (what A&R Radar gets) can only read', () => {
   it('has exactly the five reads', () => {
-    expectTypeOf<keyof ReadOnlyTalentRadar>().toEqualTypeOf<'getGlobalPulse' | 'getArtistProfile' | 'getTopArtists' | 'getArtistScores' | 'getWorkspaceRecommendations'>();
+    expectTypeOf<keyof ReadOnlyTalentRadar>().toEqualTypeOf<
+      'getGlobalPulse' | 'getArtistProfile' | 'getTopArtists' | 'getArtistScores' | 'getWorkspaceRecommendations'
+    >();
     expectTypeOf<SceneRadar['readOnly']>().toEqualTypeOf<ReadOnlyTalentRadar>();
   });
 
@@ -25,7 +35,9 @@ describe('ReadOnlyTalentRadar (what A&R Radar gets) can only read', () => {
   it('takes no skipCache, in any form', () => {
     expectTypeOf<NonNullable<Parameters<ReadOnlyTalentRadar['getGlobalPulse']>[0]>>().not.toHaveProperty('skipCache');
     expectTypeOf<Parameters<ReadOnlyTalentRadar['getTopArtists']>[0]>().not.toHaveProperty('skipCache');
-    expectTypeOf<NonNullable<Parameters<ReadOnlyTalentRadar['getWorkspaceRecommendations']>[1]>>().not.toHaveProperty('skipCache');
+    expectTypeOf<NonNullable<Parameters<ReadOnlyTalentRadar['getWorkspaceRecommendations']>[1]>>().not.toHaveProperty(
+      'skipCache',
+    );
     expectTypeOf<ReadOnlyTalentRadar['getArtistProfile']>().parameters.toEqualTypeOf<[artistSlug: string]>();
     // @ts-expect-error skipCache is not an option of the read-only pulse
     void facade.getGlobalPulse({ skipCache: true });

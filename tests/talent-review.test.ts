@@ -13,7 +13,10 @@ const world = createDemoWorld({ artists: 120, end: '2026-11-24' });
 describe('review regressions', () => {
   it('a MIG cursor that comes back ends the walk as an error instead of looping', async () => {
     const base = world.sources.mig;
-    const mig: MIGAdapter = { ...base, listArtists: async (_q, o) => ({ items: (await base.listArtists({ limit: 1 }, o)).items, nextCursor: 'again' }) };
+    const mig: MIGAdapter = {
+      ...base,
+      listArtists: async (_q, o) => ({ items: (await base.listArtists({ limit: 1 }, o)).items, nextCursor: 'again' }),
+    };
     const radar = createSceneRadar({ sources: { ...world.sources, mig }, clock: fixedClock(NOW) });
     const report = await radar.talent.refresh(NOW);
     expect(report.universe).toBe('error');
@@ -24,8 +27,20 @@ describe('review regressions', () => {
   it('a refresh while Fusion and RCF fail keeps the rows and the peers of the previous refresh', async () => {
     let down = false;
     const fail = <T extends object>(adapter: T): T =>
-      Object.fromEntries(Object.entries(adapter).map(([k, v]) => [k, typeof v === 'function' ? (...a: unknown[]) => (down ? Promise.reject(new Error('down')) : (v as (...x: unknown[]) => unknown)(...a)) : v])) as T;
-    const sources: SceneRadarSources = { ...world.sources, fusion: fail(world.sources.fusion), rcf: fail(world.sources.rcf) };
+      Object.fromEntries(
+        Object.entries(adapter).map(([k, v]) => [
+          k,
+          typeof v === 'function'
+            ? (...a: unknown[]) =>
+                down ? Promise.reject(new Error('down')) : (v as (...x: unknown[]) => unknown)(...a)
+            : v,
+        ]),
+      ) as T;
+    const sources: SceneRadarSources = {
+      ...world.sources,
+      fusion: fail(world.sources.fusion),
+      rcf: fail(world.sources.rcf),
+    };
     const radar = createSceneRadar({ sources, clock: fixedClock(NOW) });
     await radar.scenes.importCatalog(world.catalog);
     await radar.refresh(NOW);
@@ -44,14 +59,33 @@ describe('review regressions', () => {
   it('rejects an invalid breakout model or penalty with TALENT_VALIDATION_ERROR and keeps the model in use', async () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     const model = radar.talent.breakoutModel();
-    expect(() => radar.talent.setBreakoutModel({ ...model, intercept: '2' as unknown as number })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => radar.talent.setBreakoutModel({ ...model, inputs: { ...model.inputs, level_now: { weight: Number.POSITIVE_INFINITY, center: 0 } } })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => radar.talent.setBreakoutModel({ ...model, hostInputs: { 'Bad Name': { weight: 1, center: 0 } } })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => radar.talent.setBreakoutModel(null as never)).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => radar.talent.setBreakoutModel({ ...model, intercept: '2' as unknown as number })).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
+    expect(() =>
+      radar.talent.setBreakoutModel({
+        ...model,
+        inputs: { ...model.inputs, level_now: { weight: Number.POSITIVE_INFINITY, center: 0 } },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() =>
+      radar.talent.setBreakoutModel({ ...model, hostInputs: { 'Bad Name': { weight: 1, center: 0 } } }),
+    ).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => radar.talent.setBreakoutModel(null as never)).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
     expect(radar.talent.breakoutModel()).toEqual(model);
-    const examples = Array.from({ length: 20 }, (_, i) => ({ inputs: { level_now: i / 20 }, label: i % 3 === 0, time: i }));
-    expect(() => fitBreakoutModel(examples, { l2: Number.NaN })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => fitBreakoutModel(examples, { l2: -5 })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    const examples = Array.from({ length: 20 }, (_, i) => ({
+      inputs: { level_now: i / 20 },
+      label: i % 3 === 0,
+      time: i,
+    }));
+    expect(() => fitBreakoutModel(examples, { l2: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
+    expect(() => fitBreakoutModel(examples, { l2: -5 })).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
     await radar.close();
   });
 

@@ -34,7 +34,18 @@ const ASOF = '2026-11-25T00:00:00.000Z';
 const END = '2026-11-24';
 const model = TalentModelConfigSchema.parse({});
 const W = model.windowDays;
-const READS: SignalRead[] = ['record', 'network', 'releases', 'campaigns', 'engagement', 'articles', 'events', 'coherence', 'memberships', 'scenePulse'];
+const READS: SignalRead[] = [
+  'record',
+  'network',
+  'releases',
+  'campaigns',
+  'engagement',
+  'articles',
+  'events',
+  'coherence',
+  'memberships',
+  'scenePulse',
+];
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** Deterministic PRNG (mulberry32). */
@@ -64,10 +75,16 @@ function signals(slug: string, over: Partial<ArtistSignals> = {}): ArtistSignals
 /** Features of an artist whose organic engagement went from `before` a day to `after` a day. */
 function grower(slug: string, before: number, after: number, m: TalentModelConfig = model): ArtistFeatures {
   const organic = [...Array.from({ length: W }, () => before), ...Array.from({ length: W }, () => after)];
-  return extractFeatures(signals(slug, { engagement: { start: addDays(END, -(2 * W - 1)), organic, paid: organic.map(() => 0) } }), m);
+  return extractFeatures(
+    signals(slug, { engagement: { start: addDays(END, -(2 * W - 1)), organic, paid: organic.map(() => 0) } }),
+    m,
+  );
 }
 /** Features with no evidence at all, then `over`. */
-const feat = (slug: string, over: Partial<ArtistFeatures>): ArtistFeatures => ({ ...extractFeatures(signals(slug), model), ...over });
+const feat = (slug: string, over: Partial<ArtistFeatures>): ArtistFeatures => ({
+  ...extractFeatures(signals(slug), model),
+  ...over,
+});
 
 /** A population of `n` artists around `level` a day, growing by a factor around `growth`. */
 function peers(prefix: string, n: number, level: number, growth: number, u: () => number): ArtistFeatures[] {
@@ -80,7 +97,12 @@ function peers(prefix: string, n: number, level: number, growth: number, u: () =
 describe('momentum is peer-relative, with an absolute floor', () => {
   it('an artist growing 10 -> 100 a day does not outrank one growing 100k -> 1M', () => {
     const u = rng(7);
-    const population = [...peers('small', 40, 300, 1, u), ...peers('big', 40, 300_000, 1, u), grower('tiny-riser', 10, 100), grower('huge-riser', 100_000, 1_000_000)];
+    const population = [
+      ...peers('small', 40, 300, 1, u),
+      ...peers('big', 40, 300_000, 1, u),
+      grower('tiny-riser', 10, 100),
+      grower('huge-riser', 100_000, 1_000_000),
+    ];
     const table = featureTable(population);
     const peerStats = fitPeerStats(table, model);
     const scores = scoreTable(table, peerStats, model);
@@ -100,7 +122,12 @@ describe('momentum is peer-relative, with an absolute floor', () => {
   it('the same growth scores high among flat peers and average among peers who all grow like it', () => {
     const u = rng(11);
     // Band 2 (1k-10k a day): everyone grows ~x1.65. Band 3 (10k-100k): everyone flat.
-    const population = [...peers('band2', 40, 3000, 1.65, u), ...peers('band3', 40, 30_000, 1, u), grower('with-peers', 3000, 4950), grower('alone', 30_000, 49_500)];
+    const population = [
+      ...peers('band2', 40, 3000, 1.65, u),
+      ...peers('band3', 40, 30_000, 1, u),
+      grower('with-peers', 3000, 4950),
+      grower('alone', 30_000, 49_500),
+    ];
     const table = featureTable(population);
     const scores = scoreTable(table, fitPeerStats(table, model), model);
     const x = population.length - 2;
@@ -124,11 +151,32 @@ describe('momentum is peer-relative, with an absolute floor', () => {
     const table = featureTable(population);
     const explained = explainRow(table, 32, stats, model);
     const eg = explained.momentumSignals.find((s) => s.signal === 'engagement_growth')!;
-    expect(eg.normalized).toBeCloseTo(Math.max(-4, Math.min(4, (eg.raw! - stats.overall.engagement_growth.median) / stats.overall.engagement_growth.spread)), 12);
+    expect(eg.normalized).toBeCloseTo(
+      Math.max(
+        -4,
+        Math.min(4, (eg.raw! - stats.overall.engagement_growth.median) / stats.overall.engagement_growth.spread),
+      ),
+      12,
+    );
   });
 
   it('no activity evidence: momentum and breakout are NaN (insufficient), risk is still defined', () => {
-    const table = featureTable([feat('nothing', {}), feat('press-only', { pressVelocity: 3, pressQuality: 0.9, evidence: { mig: false, cmg: false, fusion: false, coverage: true, rcf: false, identityKernel: false, scenes: false } })]);
+    const table = featureTable([
+      feat('nothing', {}),
+      feat('press-only', {
+        pressVelocity: 3,
+        pressQuality: 0.9,
+        evidence: {
+          mig: false,
+          cmg: false,
+          fusion: false,
+          coverage: true,
+          rcf: false,
+          identityKernel: false,
+          scenes: false,
+        },
+      }),
+    ]);
     const scores = scoreTable(table, priorPeerStats(model), model);
     expect([...scores.momentum]).toEqual([Number.NaN, Number.NaN]);
     expect([...scores.breakout]).toEqual([Number.NaN, Number.NaN]);
@@ -138,7 +186,11 @@ describe('momentum is peer-relative, with an absolute floor', () => {
 });
 
 /** A random activity profile around `level` (source units). */
-function activity(u: () => number, level: number, basis: 'events' | 'engagement'): NonNullable<ArtistFeatures['activity']['events']> {
+function activity(
+  u: () => number,
+  level: number,
+  basis: 'events' | 'engagement',
+): NonNullable<ArtistFeatures['activity']['events']> {
   const around = (): number => level * (0.2 + 1.6 * u());
   const span = Math.floor(400 * u());
   return {
@@ -169,7 +221,10 @@ function randomPopulation(n: number, seed: number): ArtistFeatures[] {
         if (level === null) return { events: null, engagement: null };
         const which = u();
         // A third with events only, a third with engagement only, a third with both.
-        return { events: which < 0.67 ? activity(u, level, 'events') : null, engagement: which >= 0.33 ? activity(u, level, 'engagement') : null };
+        return {
+          events: which < 0.67 ? activity(u, level, 'events') : null,
+          engagement: which >= 0.33 ? activity(u, level, 'engagement') : null,
+        };
       })(),
       engagementGrowth: level === null ? null : maybe(normal(u) * 0.4),
       engagementAcceleration: maybe(normal(u) * 0.2),
@@ -188,7 +243,15 @@ function randomPopulation(n: number, seed: number): ArtistFeatures[] {
       paidShare: maybe(u()),
       anomaly: maybe(u()),
       staleDays: maybe(Math.floor(60 * u())),
-      evidence: { mig: u() < 0.8, cmg: u() < 0.8, fusion: u() < 0.8, coverage: u() < 0.8, rcf: u() < 0.8, identityKernel: u() < 0.8, scenes: u() < 0.8 },
+      evidence: {
+        mig: u() < 0.8,
+        cmg: u() < 0.8,
+        fusion: u() < 0.8,
+        coverage: u() < 0.8,
+        rcf: u() < 0.8,
+        identityKernel: u() < 0.8,
+        scenes: u() < 0.8,
+      },
     });
   });
 }
@@ -198,7 +261,12 @@ describe('explanations add up to the scores they explain', () => {
   const table = featureTable(population);
   // Every input weighs something (whatever the published defaults are), with its own centre.
   const model = TalentModelConfigSchema.parse({
-    breakout: { intercept: -2, inputs: Object.fromEntries(BREAKOUT_INPUTS.map((f, k) => [f, { weight: ((k % 5) - 2) * 0.37 + 0.11, center: (k % 3) * 0.25 }])) },
+    breakout: {
+      intercept: -2,
+      inputs: Object.fromEntries(
+        BREAKOUT_INPUTS.map((f, k) => [f, { weight: ((k % 5) - 2) * 0.37 + 0.11, center: (k % 3) * 0.25 }]),
+      ),
+    },
   });
   const peerStats = fitPeerStats(table, model);
   const scores = scoreTable(table, peerStats, model);
@@ -207,7 +275,12 @@ describe('explanations add up to the scores they explain', () => {
     let scored = 0;
     for (let i = 0; i < table.size; i++) {
       const e = explainRow(table, i, peerStats, model);
-      expect([e.momentum, e.breakout, e.risk, e.confidence], population[i]!.artistSlug).toEqual([scores.momentum[i], scores.breakout[i], scores.risk[i], scores.confidence[i]]);
+      expect([e.momentum, e.breakout, e.risk, e.confidence], population[i]!.artistSlug).toEqual([
+        scores.momentum[i],
+        scores.breakout[i],
+        scores.risk[i],
+        scores.confidence[i],
+      ]);
       if (!Number.isNaN(e.momentum)) scored++;
     }
     expect(scored).toBeGreaterThan(200);
@@ -251,7 +324,16 @@ describe('explanations add up to the scores they explain', () => {
 
 describe('risk components each push risk up', () => {
   const calm = (over: Partial<ArtistFeatures>): ArtistFeatures =>
-    feat('calm', { activityLevel: 5000, engagementGrowth: 0.1, coherence: 0.95, drift: 0.05, paidShare: 0.1, anomaly: 0, staleDays: 0, ...over });
+    feat('calm', {
+      activityLevel: 5000,
+      engagementGrowth: 0.1,
+      coherence: 0.95,
+      drift: 0.05,
+      paidShare: 0.1,
+      anomaly: 0,
+      staleDays: 0,
+      ...over,
+    });
   const cases: Record<(typeof RISK_COMPONENTS)[number], { field: keyof ArtistFeatures; from: number; to: number }> = {
     decline: { field: 'engagementGrowth', from: 0.1, to: -1.5 },
     incoherence: { field: 'coherence', from: 0.95, to: 0 },
@@ -261,18 +343,22 @@ describe('risk components each push risk up', () => {
     stale_data: { field: 'staleDays', from: 0, to: 60 },
   };
 
-  it.each(Object.entries(cases))('%s: monotonic, and strictly up from calm to the extreme', (component, { field, from, to }) => {
-    const steps = 25;
-    const rows = Array.from({ length: steps + 1 }, (_, k) => calm({ [field]: from + ((to - from) * k) / steps }));
-    const table = featureTable(rows);
-    const scores = scoreTable(table, priorPeerStats(model), model);
-    const risk = [...scores.risk];
-    expect(risk[0]).toBe(0);
-    for (let k = 1; k < risk.length; k++) expect(risk[k]!, `${component} step ${k}`).toBeGreaterThanOrEqual(risk[k - 1]!);
-    expect(risk.at(-1)!).toBeCloseTo(model.riskSeverities[component as keyof typeof model.riskSeverities], 12);
-    const top = explainRow(table, steps, priorPeerStats(model), model).riskSignals;
-    expect(top.find((s) => s.signal === component)!.contribution).toBeCloseTo(risk.at(-1)!, 12);
-  });
+  it.each(Object.entries(cases))(
+    '%s: monotonic, and strictly up from calm to the extreme',
+    (component, { field, from, to }) => {
+      const steps = 25;
+      const rows = Array.from({ length: steps + 1 }, (_, k) => calm({ [field]: from + ((to - from) * k) / steps }));
+      const table = featureTable(rows);
+      const scores = scoreTable(table, priorPeerStats(model), model);
+      const risk = [...scores.risk];
+      expect(risk[0]).toBe(0);
+      for (let k = 1; k < risk.length; k++)
+        expect(risk[k]!, `${component} step ${k}`).toBeGreaterThanOrEqual(risk[k - 1]!);
+      expect(risk.at(-1)!).toBeCloseTo(model.riskSeverities[component as keyof typeof model.riskSeverities], 12);
+      const top = explainRow(table, steps, priorPeerStats(model), model).riskSignals;
+      expect(top.find((s) => s.signal === component)!.contribution).toBeCloseTo(risk.at(-1)!, 12);
+    },
+  );
 
   it('every component at its extreme: 1 - product of (1 - severity)', () => {
     const worst = calm({ engagementGrowth: -3, coherence: 0, drift: 1, paidShare: 1, anomaly: 1, staleDays: 365 });
@@ -282,7 +368,11 @@ describe('risk components each push risk up', () => {
   });
 
   it('a missing component adds no risk', () => {
-    const scores = scoreTable(featureTable([calm({ coherence: null, drift: null, paidShare: null, anomaly: null, staleDays: null })]), priorPeerStats(model), model);
+    const scores = scoreTable(
+      featureTable([calm({ coherence: null, drift: null, paidShare: null, anomaly: null, staleDays: null })]),
+      priorPeerStats(model),
+      model,
+    );
     expect(scores.risk[0]).toBe(0);
   });
 });
@@ -293,14 +383,31 @@ describe('fitPeerStats: exact medians and spreads (quickselect)', () => {
     const m = s.length >> 1;
     return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   };
-  const MIN_SPREAD = { engagement_growth: 0.05, engagement_acceleration: 0.05, event_growth: 0.1, press_velocity: 0.5 } as const;
-  const COLUMN = { engagement_growth: 'engagementGrowth', engagement_acceleration: 'engagementAcceleration', event_growth: 'eventGrowth', press_velocity: 'pressVelocity' } as const;
+  const MIN_SPREAD = {
+    engagement_growth: 0.05,
+    engagement_acceleration: 0.05,
+    event_growth: 0.1,
+    press_velocity: 0.5,
+  } as const;
+  const COLUMN = {
+    engagement_growth: 'engagementGrowth',
+    engagement_acceleration: 'engagementAcceleration',
+    event_growth: 'eventGrowth',
+    press_velocity: 'pressVelocity',
+  } as const;
   const oneEach = TalentModelConfigSchema.parse({ minBandPeers: 1 });
 
   const row = fc.record({
-    level: fc.oneof(fc.constant(Number.NaN), fc.integer({ min: 0, max: 5 }).map((e) => 10 ** e + 1), fc.constantFrom(100, 1000, 10_000)),
+    level: fc.oneof(
+      fc.constant(Number.NaN),
+      fc.integer({ min: 0, max: 5 }).map((e) => 10 ** e + 1),
+      fc.constantFrom(100, 1000, 10_000),
+    ),
     // Small integer ranges force duplicates; NaN is "no evidence".
-    a: fc.oneof(fc.integer({ min: -5, max: 5 }).map((x) => x / 4), fc.constant(Number.NaN)),
+    a: fc.oneof(
+      fc.integer({ min: -5, max: 5 }).map((x) => x / 4),
+      fc.constant(Number.NaN),
+    ),
     b: fc.double({ min: -10, max: 10, noNaN: true }),
     c: fc.integer({ min: 0, max: 2 }),
     d: fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(Number.NaN)),
@@ -332,9 +439,16 @@ describe('fitPeerStats: exact medians and spreads (quickselect)', () => {
             const med = naiveMedian(values);
             expect(got!.n).toBe(values.length);
             expect(got!.median).toBe(med);
-            expect(got!.spread).toBe(Math.max(MIN_SPREAD[comp], 1.4826 * naiveMedian(values.map((v) => Math.abs(v - med)))));
+            expect(got!.spread).toBe(
+              Math.max(MIN_SPREAD[comp], 1.4826 * naiveMedian(values.map((v) => Math.abs(v - med)))),
+            );
           };
-          const withLevel = rows.map((r, i) => ({ band: Number.isNaN(r.level) ? -1 : bandOf(r.level, oneEach.sizeBands), v: table.columns[COLUMN[comp]][i]! })).filter((x) => x.band >= 0 && !Number.isNaN(x.v));
+          const withLevel = rows
+            .map((r, i) => ({
+              band: Number.isNaN(r.level) ? -1 : bandOf(r.level, oneEach.sizeBands),
+              v: table.columns[COLUMN[comp]][i]!,
+            }))
+            .filter((x) => x.band >= 0 && !Number.isNaN(x.v));
           check(
             withLevel.map((x) => x.v),
             stats.overall[comp],
@@ -366,7 +480,9 @@ describe('fitPeerStats: exact medians and spreads (quickselect)', () => {
       const med = naiveMedian(values);
       expect(stats.stats[1]!.engagement_growth!.median, `n=${n}`).toBe(med);
       expect(stats.overall.engagement_growth.median).toBe(med);
-      expect(stats.stats[1]!.engagement_growth!.spread).toBe(Math.max(0.05, 1.4826 * naiveMedian(values.map((v) => Math.abs(v - med)))));
+      expect(stats.stats[1]!.engagement_growth!.spread).toBe(
+        Math.max(0.05, 1.4826 * naiveMedian(values.map((v) => Math.abs(v - med)))),
+      );
     }
   });
 
@@ -411,17 +527,32 @@ describe('priorPeerStats', () => {
 describe('fitBreakoutModel', () => {
   const NAMES = ['a', 'b', 'c', 'd', 'e'] as const;
   /** Logistic data from known weights, at `instants` instants a week apart. */
-  function synthetic(n: number, seed: number, truth: { intercept: number; weights: number[] }, instants = 20): CalibrationExample[] {
+  function synthetic(
+    n: number,
+    seed: number,
+    truth: { intercept: number; weights: number[] },
+    instants = 20,
+  ): CalibrationExample[] {
     const u = rng(seed);
     return Array.from({ length: n }, (_, i) => {
       const x = NAMES.map(() => normal(u));
       const eta = truth.intercept + x.reduce((a, v, j) => a + v * truth.weights[j]!, 0);
-      return { inputs: Object.fromEntries(NAMES.map((k, j) => [k, x[j]!])), label: u() < logistic(eta), time: Date.UTC(2020, 0, 1) + (i % instants) * 7 * 86_400_000 };
+      return {
+        inputs: Object.fromEntries(NAMES.map((k, j) => [k, x[j]!])),
+        label: u() < logistic(eta),
+        time: Date.UTC(2020, 0, 1) + (i % instants) * 7 * 86_400_000,
+      };
     });
   }
   const truth = { intercept: -1.5, weights: [0.9, -0.6, 0.4, 0, 1.2] };
   const predict = (m: ReturnType<typeof fitBreakoutModel>['model'], inputs: Readonly<Record<string, number>>): number =>
-    logistic(m.intercept + Object.entries(m.hostInputs).reduce((z, [k, t]) => z + (Number.isFinite(inputs[k]) ? t.weight * (inputs[k]! - t.center) : 0), 0));
+    logistic(
+      m.intercept +
+        Object.entries(m.hostInputs).reduce(
+          (z, [k, t]) => z + (Number.isFinite(inputs[k]) ? t.weight * (inputs[k]! - t.center) : 0),
+          0,
+        ),
+    );
 
   it('recovers the weights of synthetic logistic data (inputs centred, host-named inputs kept)', () => {
     const data = synthetic(20_000, 1, truth);
@@ -430,7 +561,8 @@ describe('fitBreakoutModel', () => {
     expect(fit.positives).toBe(data.filter((d) => d.label).length);
     NAMES.forEach((k, j) => expect(Math.abs(fit.model.hostInputs[k]!.weight - truth.weights[j]!), k).toBeLessThan(0.1));
     // Centres are the inputs' means, and the intercept is the log-odds at the centre.
-    const centreEta = truth.intercept + NAMES.reduce((a, k, j) => a + truth.weights[j]! * fit.model.hostInputs[k]!.center, 0);
+    const centreEta =
+      truth.intercept + NAMES.reduce((a, k, j) => a + truth.weights[j]! * fit.model.hostInputs[k]!.center, 0);
     expect(Math.abs(fit.model.intercept - centreEta)).toBeLessThan(0.1);
     for (const f of BREAKOUT_INPUTS) expect(fit.model.inputs[f].weight).toBe(0);
     expect(fit.validation.converged).toBe(true);
@@ -459,7 +591,11 @@ describe('fitBreakoutModel', () => {
     const u = rng(9);
     const data: CalibrationExample[] = Array.from({ length: 2000 }, (_, i) => {
       const x = Array.from({ length: 40 }, () => normal(u));
-      return { inputs: Object.fromEntries(x.map((v, j) => [`n${j}`, v])), label: u() < logistic(-1 + 0.8 * x[0]!), time: Date.UTC(2020, 0, 1) + (i % 10) * 86_400_000 };
+      return {
+        inputs: Object.fromEntries(x.map((v, j) => [`n${j}`, v])),
+        label: u() < logistic(-1 + 0.8 * x[0]!),
+        time: Date.UTC(2020, 0, 1) + (i % 10) * 86_400_000,
+      };
     });
     const plain = fitBreakoutModel(data, { l2: 0, recalibrate: false });
     const fit = fitBreakoutModel(data, { l2: 0 });
@@ -473,7 +609,8 @@ describe('fitBreakoutModel', () => {
 
   it('L2 shrinks the weights; excluded inputs stay at 0; a model is plain JSON', () => {
     const data = synthetic(400, 2, truth);
-    const norm = (m: ReturnType<typeof fitBreakoutModel>['model']): number => Math.hypot(...Object.values(m.hostInputs).map((t) => t.weight));
+    const norm = (m: ReturnType<typeof fitBreakoutModel>['model']): number =>
+      Math.hypot(...Object.values(m.hostInputs).map((t) => t.weight));
     const loose = fitBreakoutModel(data, { l2: 0.0001, recalibrate: false });
     const tight = fitBreakoutModel(data, { l2: 1, recalibrate: false });
     expect(norm(tight.model)).toBeLessThan(norm(loose.model) / 2);
@@ -495,7 +632,9 @@ describe('fitBreakoutModel', () => {
     expect(signed.model.hostInputs.c!.weight).toBeGreaterThan(0.2);
     const agreeing = fitBreakoutModel(data, { l2: 0.0001, recalibrate: false, signs: { a: 1, e: 1 } });
     expect(agreeing.model.hostInputs.a!.weight).toBeCloseTo(free.model.hostInputs.a!.weight, 9);
-    expect(() => fitBreakoutModel(data, { signs: { a: 2 as 1 } })).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => fitBreakoutModel(data, { signs: { a: 2 as 1 } })).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
     expect(MONOTONE_BREAKOUT_SIGNS.career_age).toBe(-1);
     expect(Object.keys(MONOTONE_BREAKOUT_SIGNS).sort()).toEqual([...BREAKOUT_INPUTS].sort());
   });
@@ -514,12 +653,25 @@ describe('fitBreakoutModel', () => {
     const neg = data.filter((d) => !d.label);
     expect(pos.length).toBeGreaterThan(0);
     for (const bad of [[], data.slice(0, 9), neg.slice(0, 20).map((d) => ({ ...d, label: true })), neg.slice(0, 20)]) {
-      expect(() => fitBreakoutModel(bad)).toThrow(expect.objectContaining({ code: 'TALENT_INSUFFICIENT_DATA', httpStatus: 422 }));
+      expect(() => fitBreakoutModel(bad)).toThrow(
+        expect.objectContaining({ code: 'TALENT_INSUFFICIENT_DATA', httpStatus: 422 }),
+      );
     }
     expect(() => fitBreakoutModel([...pos.slice(0, 1), ...neg.slice(0, 9)])).not.toThrow();
-    for (const options of [{ l2: -1 }, { l2: [] as number[] }, { l2: Number.NaN }, { folds: 0 }, { folds: 1.5 }, { maxIterations: 0 }]) {
-      expect(() => fitBreakoutModel(data, options), JSON.stringify(options)).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    for (const options of [
+      { l2: -1 },
+      { l2: [] as number[] },
+      { l2: Number.NaN },
+      { folds: 0 },
+      { folds: 1.5 },
+      { maxIterations: 0 },
+    ]) {
+      expect(() => fitBreakoutModel(data, options), JSON.stringify(options)).toThrow(
+        expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+      );
     }
-    expect(() => fitBreakoutModel([{ ...data[0]!, time: Number.NaN }, ...data.slice(1)])).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
+    expect(() => fitBreakoutModel([{ ...data[0]!, time: Number.NaN }, ...data.slice(1)])).toThrow(
+      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    );
   });
 });

@@ -5,18 +5,31 @@ import { addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } 
 describe('parseInstant', () => {
   it('agrees with Date.parse on every canonical instant', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
-        const iso = d.toISOString();
-        expect(parseInstant(iso)).toBe(Date.parse(iso));
-        const noMs = `${iso.slice(0, 19)}Z`;
-        expect(parseInstant(noMs)).toBe(Date.parse(noMs));
-      }),
+      fc.property(
+        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (d) => {
+          const iso = d.toISOString();
+          expect(parseInstant(iso)).toBe(Date.parse(iso));
+          const noMs = `${iso.slice(0, 19)}Z`;
+          expect(parseInstant(noMs)).toBe(Date.parse(noMs));
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
 
   it('agrees with Date.parse on other forms and on garbage', () => {
-    for (const s of ['2026-11-24T10:00:00+02:00', '2026-11-24', '2026-02-31T00:00:00Z', '2026-13-01T00:00:00.000Z', '2026-11-24T24:00:00Z', 'not a date', '', '2024-02-29T12:00:00.000Z', '2023-02-29T12:00:00.000Z']) {
+    for (const s of [
+      '2026-11-24T10:00:00+02:00',
+      '2026-11-24',
+      '2026-02-31T00:00:00Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-11-24T24:00:00Z',
+      'not a date',
+      '',
+      '2024-02-29T12:00:00.000Z',
+      '2023-02-29T12:00:00.000Z',
+    ]) {
       const a = parseInstant(s);
       const b = Date.parse(s);
       expect(Number.isNaN(a) ? 'NaN' : a, s).toBe(Number.isNaN(b) ? 'NaN' : b);

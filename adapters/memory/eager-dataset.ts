@@ -64,7 +64,13 @@ const HistorySchema = z.object({
 });
 
 /** Adds an issue at `path` for every value that repeats an earlier one. */
-function unique<T>(items: readonly T[], keyOf: (item: T) => string, path: (i: number) => (string | number)[], ctx: z.RefinementCtx, what: string): void {
+function unique<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  path: (i: number) => (string | number)[],
+  ctx: z.RefinementCtx,
+  what: string,
+): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
     const key = keyOf(item);
@@ -76,18 +82,41 @@ function unique<T>(items: readonly T[], keyOf: (item: T) => string, path: (i: nu
 const InputSchema = z
   .object({
     histories: z.array(HistorySchema),
-    scenePulses: z.union([z.array(ScenePulseSummarySchema), z.custom<ScenePulseLookup>((v) => typeof v === 'function', 'expected an array of pulse snapshots or a lookup function')]).optional(),
+    scenePulses: z
+      .union([
+        z.array(ScenePulseSummarySchema),
+        z.custom<ScenePulseLookup>(
+          (v) => typeof v === 'function',
+          'expected an array of pulse snapshots or a lookup function',
+        ),
+      ])
+      .optional(),
     sceneSlugs: z.array(SlugSchema).optional(),
     workspaces: z.array(WorkspaceSchema).optional(),
   })
   .superRefine((input, ctx) => {
-    unique(input.histories, (h) => h.record.slug, (i) => ['histories', i, 'record', 'slug'], ctx, 'artist slug');
-    unique(input.workspaces ?? [], (w) => w.id, (i) => ['workspaces', i, 'id'], ctx, 'workspace id');
+    unique(
+      input.histories,
+      (h) => h.record.slug,
+      (i) => ['histories', i, 'record', 'slug'],
+      ctx,
+      'artist slug',
+    );
+    unique(
+      input.workspaces ?? [],
+      (w) => w.id,
+      (i) => ['workspaces', i, 'id'],
+      ctx,
+      'workspace id',
+    );
   });
 
 /** `histories[2].events[0].at`: the path style a host reads in its own code. */
 const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '') || '(root)';
+  path.reduce<string>(
+    (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
+    '',
+  ) || '(root)';
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -124,7 +153,11 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
   const result = InputSchema.safeParse(input);
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-    throw new SceneRadarError('CONFIG_INVALID', `Invalid eager dataset: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { details: issues });
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `Invalid eager dataset: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      { details: issues },
+    );
   }
   const histories = new Map<string, ArtistHistory>();
   for (const h of result.data.histories) {
@@ -157,7 +190,11 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
       pulseScenes.add(p.sceneSlug);
       byScene.set(p.sceneSlug, [...(byScene.get(p.sceneSlug) ?? []), deepFreeze(p)]);
     }
-    for (const [slug, list] of byScene) byScene.set(slug, byTime(list, (p) => Date.parse(p.asOf)));
+    for (const [slug, list] of byScene)
+      byScene.set(
+        slug,
+        byTime(list, (p) => Date.parse(p.asOf)),
+      );
     lookup = (slug, asOf) => {
       const list = byScene.get(slug) ?? [];
       // Latest snapshot at or before asOf; a linear scan is fine at in-memory sizes.
@@ -167,7 +204,9 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
     };
   }
   const memberScenes = [...histories.values()].flatMap((h) => h.memberships.map((m) => m.sceneSlug));
-  const sceneSlugs = Object.freeze([...new Set([...pulseScenes, ...memberScenes, ...(result.data.sceneSlugs ?? [])])].sort());
+  const sceneSlugs = Object.freeze(
+    [...new Set([...pulseScenes, ...memberScenes, ...(result.data.sceneSlugs ?? [])])].sort(),
+  );
   const workspaces = new Map((result.data.workspaces ?? []).map((w) => [w.id, deepFreeze(w)] as const));
 
   return {

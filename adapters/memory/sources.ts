@@ -62,7 +62,12 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 const time = (stamp: string): number => observedAtMs(stamp);
 
 /** Slices a dense daily series to `[fromDay, toDay]`. */
-function sliceDaily<T>(start: string, values: readonly T[], fromDay: string, toDay: string): { start: string; values: T[] } {
+function sliceDaily<T>(
+  start: string,
+  values: readonly T[],
+  fromDay: string,
+  toDay: string,
+): { start: string; values: T[] } {
   const base = dayStart(start);
   const i0 = Math.max(0, Math.round((dayStart(fromDay) - base) / 86_400_000));
   const i1 = Math.min(values.length - 1, Math.round((dayStart(toDay) - base) / 86_400_000));
@@ -78,13 +83,20 @@ function sliceDaily<T>(start: string, values: readonly T[], fromDay: string, toD
  * const sources = createMemorySources(world.dataset, { latencyMs: 20, maxBatchSize: 1 });
  * ```
  */
-export function createMemorySources(dataset: MemoryDataset, options: MemorySourcesOptions = {}): Required<SceneRadarSources> {
+export function createMemorySources(
+  dataset: MemoryDataset,
+  options: MemorySourcesOptions = {},
+): Required<SceneRadarSources> {
   const latency = options.latencyMs ?? 0;
   const maxBatchSize = options.maxBatchSize ?? 1000;
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new RangeError('maxBatchSize must be an integer >= 1');
 
   /** Looks up histories of artists known at asOf, after the simulated latency. */
-  async function batch<T>(keys: readonly string[], opts: SourceCallOptions, pick: (h: ArtistHistory, asOfMs: number) => T): Promise<BatchResult<T>> {
+  async function batch<T>(
+    keys: readonly string[],
+    opts: SourceCallOptions,
+    pick: (h: ArtistHistory, asOfMs: number) => T,
+  ): Promise<BatchResult<T>> {
     await delay(latency, opts.signal);
     opts.signal.throwIfAborted();
     const asOfMs = opts.asOf.getTime();
@@ -106,7 +118,8 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
   const mig: MIGAdapter = {
     maxBatchSize,
     async listArtists(query, opts) {
-      if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 10_000) throw new RangeError('limit must be an integer in 1-10000');
+      if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 10_000)
+        throw new RangeError('limit must be an integer in 1-10000');
       await delay(latency, opts.signal);
       const slugs = dataset.artistSlugs();
       const asOfMs = opts.asOf.getTime();
@@ -141,7 +154,12 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
 
   const cmg: CMGAdapter = {
     maxBatchSize,
-    getReleases: (slugs, opts) => batch(slugs, opts, (h, asOfMs) => h.releases.filter((r) => dayStart(r.releasedAt) <= asOfMs && dayStart(r.releasedAt) >= dayStart(dayOf(opts.from.getTime())))),
+    getReleases: (slugs, opts) =>
+      batch(slugs, opts, (h, asOfMs) =>
+        h.releases.filter(
+          (r) => dayStart(r.releasedAt) <= asOfMs && dayStart(r.releasedAt) >= dayStart(dayOf(opts.from.getTime())),
+        ),
+      ),
   };
 
   const fusion: FusionAdapter = {
@@ -149,10 +167,12 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
     getCampaigns: (slugs, opts) =>
       batch(slugs, opts, (h, asOfMs) => {
         const fromDay = dayOf(opts.from.getTime());
-        return h.campaigns
-          .filter((c) => dayStart(c.start) <= asOfMs && (c.end === null || c.end >= fromDay))
-          // A campaign still running at asOf has no known end yet.
-          .map((c) => (c.end !== null && dayStart(c.end) + 86_400_000 > asOfMs ? { ...c, end: null } : c));
+        return (
+          h.campaigns
+            .filter((c) => dayStart(c.start) <= asOfMs && (c.end === null || c.end >= fromDay))
+            // A campaign still running at asOf has no known end yet.
+            .map((c) => (c.end !== null && dayStart(c.end) + 86_400_000 > asOfMs ? { ...c, end: null } : c))
+        );
       }),
     getEngagement: (slugs, opts) =>
       batch(slugs, opts, (h, asOfMs) => {
@@ -166,25 +186,31 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
 
   const coverage: CoverageAdapter = {
     maxBatchSize,
-    getArticles: (slugs, opts) => batch(slugs, opts, (h, asOfMs) => h.articles.filter((a) => inWindow(a.publishedAt, window(opts, asOfMs)))),
+    getArticles: (slugs, opts) =>
+      batch(slugs, opts, (h, asOfMs) => h.articles.filter((a) => inWindow(a.publishedAt, window(opts, asOfMs)))),
   };
 
   const rcf: RCFAdapter = {
     maxBatchSize,
-    getEvents: (slugs, opts) => batch(slugs, opts, (h, asOfMs) => h.events.filter((e) => inWindow(e.at, window(opts, asOfMs)))),
+    getEvents: (slugs, opts) =>
+      batch(slugs, opts, (h, asOfMs) => h.events.filter((e) => inWindow(e.at, window(opts, asOfMs)))),
   };
 
   const identityKernel: IdentityKernelAdapter = {
     maxBatchSize,
     getCoherence: (slugs, opts) =>
-      batch(slugs, opts, (h, asOfMs) => sliceDaily(h.coherence.start, h.coherence.values, dayOf(opts.from.getTime()), lastCompleteDay(asOfMs))),
+      batch(slugs, opts, (h, asOfMs) =>
+        sliceDaily(h.coherence.start, h.coherence.values, dayOf(opts.from.getTime()), lastCompleteDay(asOfMs)),
+      ),
   };
 
   const scenes: ScenesAdapter = {
     maxBatchSize,
     getMemberships: (slugs, opts) =>
       batch(slugs, opts, (h, asOfMs) =>
-        h.memberships.filter((m) => dayStart(m.since) <= asOfMs).map(({ sceneSlug, confidence, microgenres }) => ({ sceneSlug, confidence, microgenres })),
+        h.memberships
+          .filter((m) => dayStart(m.since) <= asOfMs)
+          .map(({ sceneSlug, confidence, microgenres }) => ({ sceneSlug, confidence, microgenres })),
       ),
     async getScenePulses(sceneSlugs, opts) {
       await delay(latency, opts.signal);
@@ -197,7 +223,8 @@ export function createMemorySources(dataset: MemoryDataset, options: MemorySourc
       return out;
     },
     async listHottestScenes(query, opts) {
-      if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 100) throw new RangeError('limit must be an integer in 1-100');
+      if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 100)
+        throw new RangeError('limit must be an integer in 1-100');
       await delay(latency, opts.signal);
       opts.signal.throwIfAborted();
       return dataset

@@ -54,7 +54,11 @@ export type FastifyLikeHandler = (request: FastifyLikeRequest, reply: FastifyLik
  * const leaveUnread: FastifyLikeBodyParser = (_request, _payload, done) => done(null);
  * ```
  */
-export type FastifyLikeBodyParser = (request: unknown, payload: IncomingMessage, done: (error: Error | null, body?: unknown) => void) => void;
+export type FastifyLikeBodyParser = (
+  request: unknown,
+  payload: IncomingMessage,
+  done: (error: Error | null, body?: unknown) => void,
+) => void;
 
 /**
  * The part of a Fastify instance the plugin uses.
@@ -142,7 +146,10 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
     };
     res.once('close', onClose);
     try {
-      const webRequest = toWebRequest(req, { ...(options.origin === undefined ? {} : { origin: options.origin }), signal: abort.signal });
+      const webRequest = toWebRequest(req, {
+        ...(options.origin === undefined ? {} : { origin: options.origin }),
+        signal: abort.signal,
+      });
       const response = await handler(webRequest, contextOf(req, req.url));
       const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
       reply.code(response.status);

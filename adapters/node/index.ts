@@ -8,8 +8,20 @@
  */
 export { DEFAULT_ORIGIN, toWebRequest, type NodeRequestOptions } from './request.js';
 export { sendWebResponse } from './response.js';
-export { toNodeListener, type NodeErrorContext, type NodeListener, type NodeListenerOptions, type WebHandler } from './listener.js';
-export { expressMiddleware, type ExpressLikeMiddleware, type ExpressLikeNext, type ExpressLikeRequest, type ExpressMiddlewareOptions } from './express.js';
+export {
+  toNodeListener,
+  type NodeErrorContext,
+  type NodeListener,
+  type NodeListenerOptions,
+  type WebHandler,
+} from './listener.js';
+export {
+  expressMiddleware,
+  type ExpressLikeMiddleware,
+  type ExpressLikeNext,
+  type ExpressLikeRequest,
+  type ExpressMiddlewareOptions,
+} from './express.js';
 export {
   fastifyPlugin,
   type FastifyLikeBodyParser,

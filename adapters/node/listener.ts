@@ -88,7 +88,11 @@ export interface InternalErrorAnswer {
  * it, with the request id the client sees.
  * @internal
  */
-export function answerInternalError(req: IncomingMessage, error: unknown, options: NodeListenerOptions): InternalErrorAnswer {
+export function answerInternalError(
+  req: IncomingMessage,
+  error: unknown,
+  options: NodeListenerOptions,
+): InternalErrorAnswer {
   const requestId = requestIdOf(req);
   try {
     options.onError?.(error, { requestId, req });
@@ -96,11 +100,24 @@ export function answerInternalError(req: IncomingMessage, error: unknown, option
     // ignored: the hook must not stop the answer
   }
   const body = JSON.stringify(fail('SCENES_INTERNAL_ERROR', 'Internal error', { requestId }));
-  return { status: 500, headers: { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId }, body };
+  return {
+    status: 500,
+    headers: {
+      'content-type': JSON_TYPE,
+      'content-length': String(Buffer.byteLength(body)),
+      'x-request-id': requestId,
+    },
+    body,
+  };
 }
 
 /** Writes the 500 envelope to `res`, unless the response has already started. */
-function writeInternalError(req: IncomingMessage, res: ServerResponse, error: unknown, options: NodeListenerOptions): void {
+function writeInternalError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  options: NodeListenerOptions,
+): void {
   const answer = answerInternalError(req, error, options);
   if (res.headersSent || res.writableEnded || res.destroyed) {
     // Too late for a status: a half-sent body must not pass for a whole one.
@@ -129,7 +146,13 @@ export function contextOf(req: IncomingMessage, rawUrl: string | undefined): Han
  * `Response` written to `res`. Never rejects.
  * @internal
  */
-export async function serveNodeRequest(handler: WebHandler, req: IncomingMessage, res: ServerResponse, options: NodeListenerOptions, url?: string): Promise<void> {
+export async function serveNodeRequest(
+  handler: WebHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: NodeListenerOptions,
+  url?: string,
+): Promise<void> {
   const abort = new AbortController();
   const onClose = (): void => {
     if (!res.writableFinished) abort.abort();
@@ -140,11 +163,20 @@ export async function serveNodeRequest(handler: WebHandler, req: IncomingMessage
     // so they are a 405, like any other method it does not serve, not a 500.
     if (FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) {
       const body = JSON.stringify(fail('METHOD_NOT_ALLOWED', `Method ${(req.method ?? '').slice(0, 16)} not allowed`));
-      res.writeHead(405, { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(body)), allow: 'GET, HEAD', 'x-request-id': requestIdOf(req) });
+      res.writeHead(405, {
+        'content-type': JSON_TYPE,
+        'content-length': String(Buffer.byteLength(body)),
+        allow: 'GET, HEAD',
+        'x-request-id': requestIdOf(req),
+      });
       res.end(body);
       return;
     }
-    const request = toWebRequest(req, { ...(options.origin === undefined ? {} : { origin: options.origin }), ...(url === undefined ? {} : { url }), signal: abort.signal });
+    const request = toWebRequest(req, {
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
+      ...(url === undefined ? {} : { url }),
+      signal: abort.signal,
+    });
     const context = contextOf(req, url ?? req.url);
     const response = await handler(request, context);
     if (abort.signal.aborted) {

@@ -135,7 +135,11 @@ export function combineValues(values: readonly (number | null)[], how: DailyComb
  * Groups rows by `key` (null: never grouped) and merges each group of two or more with `merge`;
  * the merged row takes the place of the group's first row, so output order is input order.
  */
-function combineBy<R>(rows: readonly Located<R>[], key: (row: R) => string | null, merge: (group: readonly Located<R>[]) => Located<R> | undefined): { rows: Located<R>[]; combined: number } {
+function combineBy<R>(
+  rows: readonly Located<R>[],
+  key: (row: R) => string | null,
+  merge: (group: readonly Located<R>[]) => Located<R> | undefined,
+): { rows: Located<R>[]; combined: number } {
   const groups = new Map<string, Located<R>[]>();
   const order: (Located<R> | string)[] = [];
   for (const located of rows) {
@@ -180,10 +184,18 @@ export interface AggregateOptions {
 }
 
 /** Combines rows that share a key in every table that has a rule; counts go to `log`. */
-export function aggregateTables(tables: ValidatedTables, options: AggregateOptions, log: RejectionLog): ValidatedTables {
+export function aggregateTables(
+  tables: ValidatedTables,
+  options: AggregateOptions,
+  log: RejectionLog,
+): ValidatedTables {
   const rules = { ...DEFAULT_AGGREGATION, ...options.aggregate };
   const out: ValidatedTables = { ...tables };
-  const apply = <T extends TabularTableName>(table: T, key: (row: TabularRowOf<T>) => string | null, merge: (group: readonly Located<TabularRowOf<T>>[]) => Located<TabularRowOf<T>> | undefined): void => {
+  const apply = <T extends TabularTableName>(
+    table: T,
+    key: (row: TabularRowOf<T>) => string | null,
+    merge: (group: readonly Located<TabularRowOf<T>>[]) => Located<TabularRowOf<T>> | undefined,
+  ): void => {
     const rows = tables[table] as Located<TabularRowOf<T>>[] | undefined;
     if (!rows) return;
     const result = combineBy(rows, key, merge);
@@ -191,30 +203,70 @@ export function aggregateTables(tables: ValidatedTables, options: AggregateOptio
     (out as { [K in T]?: Located<TabularRowOf<T>>[] })[table] = result.rows;
   };
   /** A sum past the largest number is not a count: the group is rejected rather than served as Infinity. */
-  const finite = (table: TabularTableName, group: readonly Located<unknown>[], value: number | null, column: string): boolean => {
+  const finite = (
+    table: TabularTableName,
+    group: readonly Located<unknown>[],
+    value: number | null,
+    column: string,
+  ): boolean => {
     if (value === null || Number.isFinite(value)) return true;
     const first = group[0]!;
-    log.reject({ table, source: options.sources[table] ?? null, line: first.line, column, message: `the ${column} of the ${group.length} rows for this key add up to more than the largest number` });
+    log.reject({
+      table,
+      source: options.sources[table] ?? null,
+      line: first.line,
+      column,
+      message: `the ${column} of the ${group.length} rows for this key add up to more than the largest number`,
+    });
     return false;
   };
 
   const daily = (r: { artist: string; day: string }): string => `${r.artist}\u0000${r.day}`;
   apply('engagement', daily, (group) => {
-    const organic = combineValues(group.map((g) => g.row.organic), rules.engagement);
-    const paid = combineValues(group.map((g) => g.row.paid), rules.engagement);
-    if (!finite('engagement', group, organic, 'organic') || !finite('engagement', group, paid, 'paid')) return undefined;
+    const organic = combineValues(
+      group.map((g) => g.row.organic),
+      rules.engagement,
+    );
+    const paid = combineValues(
+      group.map((g) => g.row.paid),
+      rules.engagement,
+    );
+    if (!finite('engagement', group, organic, 'organic') || !finite('engagement', group, paid, 'paid'))
+      return undefined;
     return { row: { ...group[0]!.row, organic, paid }, line: group[0]!.line };
   });
-  apply('coherence', daily, (group) => ({ row: { ...group[0]!.row, value: combineValues(group.map((g) => g.row.value), rules.coherence) }, line: group[0]!.line }));
+  apply('coherence', daily, (group) => ({
+    row: {
+      ...group[0]!.row,
+      value: combineValues(
+        group.map((g) => g.row.value),
+        rules.coherence,
+      ),
+    },
+    line: group[0]!.line,
+  }));
   // A pair with itself is left alone: linking rejects each such line with its own message.
-  apply('collaborators', (r) => (r.artist_a === r.artist_b ? null : r.artist_a < r.artist_b ? `${r.artist_a}\u0000${r.artist_b}` : `${r.artist_b}\u0000${r.artist_a}`), (group) => {
-    let since = group[0]!.row.since;
-    for (const g of group) if (parseInstant(g.row.since) < parseInstant(since)) since = g.row.since;
-    const weight = combineValues(group.map((g) => g.row.weight), rules.collaborators);
-    if (!finite('collaborators', group, weight, 'weight')) return undefined;
-    return { row: { ...group[0]!.row, since, weight: weight! }, line: group[0]!.line };
-  });
-  const byId = (r: { artist: string; id: string | null }): string | null => (r.id === null ? null : `${r.artist}\u0000${r.id}`);
+  apply(
+    'collaborators',
+    (r) =>
+      r.artist_a === r.artist_b
+        ? null
+        : r.artist_a < r.artist_b
+          ? `${r.artist_a}\u0000${r.artist_b}`
+          : `${r.artist_b}\u0000${r.artist_a}`,
+    (group) => {
+      let since = group[0]!.row.since;
+      for (const g of group) if (parseInstant(g.row.since) < parseInstant(since)) since = g.row.since;
+      const weight = combineValues(
+        group.map((g) => g.row.weight),
+        rules.collaborators,
+      );
+      if (!finite('collaborators', group, weight, 'weight')) return undefined;
+      return { row: { ...group[0]!.row, since, weight: weight! }, line: group[0]!.line };
+    },
+  );
+  const byId = (r: { artist: string; id: string | null }): string | null =>
+    r.id === null ? null : `${r.artist}\u0000${r.id}`;
   apply('events', byId, (group) => (rules.events === 'first' ? group[0]! : group[group.length - 1]!));
   apply('articles', byId, (group) => (rules.articles === 'first' ? group[0]! : group[group.length - 1]!));
   return out;

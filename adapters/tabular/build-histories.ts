@@ -5,7 +5,16 @@
  * with oneself), generates missing ids, derives the artist universe when there is no `artists`
  * table, and turns per-day rows into dense series.
  */
-import { dayOf, dayStart, MAX_SERIES_DAYS, parseInstant, type ArtistRecord, type CollaboratorLink, type ScenePulseSummary, type Workspace } from 'scene-radar';
+import {
+  dayOf,
+  dayStart,
+  MAX_SERIES_DAYS,
+  parseInstant,
+  type ArtistRecord,
+  type CollaboratorLink,
+  type ScenePulseSummary,
+  type Workspace,
+} from 'scene-radar';
 import type { ArtistHistory, DatedMembership } from 'scene-radar/adapters/memory';
 import { checkSpan, dayNumber, densify, type DayPoint, type SeriesSpan } from './dense-series.js';
 import type { RejectionLog } from './rejections.js';
@@ -51,7 +60,18 @@ interface Draft {
   firstMs: number;
 }
 
-const emptyDraft = (): Draft => ({ tastemakers: [], collaborators: [], releases: [], campaigns: [], articles: [], events: [], memberships: [], engagement: [], coherence: [], firstMs: Infinity });
+const emptyDraft = (): Draft => ({
+  tastemakers: [],
+  collaborators: [],
+  releases: [],
+  campaigns: [],
+  articles: [],
+  events: [],
+  memberships: [],
+  engagement: [],
+  coherence: [],
+  firstMs: Infinity,
+});
 
 /** Links validated tables into histories; rejected rows go to `log`. */
 export function buildHistories(tables: ValidatedTables, options: LinkOptions, log: RejectionLog): LinkedData {
@@ -71,7 +91,14 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
         continue;
       }
       artistLines.set(row.slug, line);
-      records.set(row.slug, { slug: row.slug, name: row.name, homeRegion: row.home_region, homeCity: row.home_city, firstSeen: row.first_seen, debut: row.debut });
+      records.set(row.slug, {
+        slug: row.slug,
+        name: row.name,
+        homeRegion: row.home_region,
+        homeCity: row.home_city,
+        firstSeen: row.first_seen,
+        debut: row.debut,
+      });
       accepted++;
     }
     log.accept('artists', accepted);
@@ -79,7 +106,13 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   const closed = tables.artists !== undefined;
   const drafts = new Map<string, Draft>();
   /** The artist's draft, or undefined (and the row rejected) when the artists table lacks it. */
-  const draftOf = (table: TabularTableName, line: number, column: string, slug: string, atMs: number): Draft | undefined => {
+  const draftOf = (
+    table: TabularTableName,
+    line: number,
+    column: string,
+    slug: string,
+    atMs: number,
+  ): Draft | undefined => {
     if (closed && !records.has(slug)) {
       reject(table, line, column, `unknown artist ${slug} (not in the artists table)`);
       return undefined;
@@ -97,7 +130,10 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
     counters.set(key, n + 1);
     return given ?? `${artist}-${prefix}${n}`;
   };
-  const linkAll = <T extends TabularTableName>(table: T, link: (row: TabularRowOf<T>, line: number) => boolean): void => {
+  const linkAll = <T extends TabularTableName>(
+    table: T,
+    link: (row: TabularRowOf<T>, line: number) => boolean,
+  ): void => {
     const rows = tables[table] as Located<TabularRowOf<T>>[] | undefined;
     if (!rows) return;
     let accepted = 0;
@@ -114,7 +150,13 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   linkAll('articles', (r, line) => {
     const id = idFor('a', r.artist, r.id);
     const d = draftOf('articles', line, 'artist', r.artist, parseInstant(r.published_at));
-    d?.articles.push({ id, publishedAt: r.published_at, outlet: r.outlet, outletQuality: r.outlet_quality, title: r.title });
+    d?.articles.push({
+      id,
+      publishedAt: r.published_at,
+      outlet: r.outlet,
+      outletQuality: r.outlet_quality,
+      title: r.title,
+    });
     return d !== undefined;
   });
   linkAll('tastemakers', (r, line) => {
@@ -129,10 +171,20 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
     }
     const t = parseInstant(r.since);
     // Check both ends before touching either, so a rejected row leaves no half link behind.
-    if (closed && !records.has(r.artist_a)) return draftOf('collaborators', line, 'artist_a', r.artist_a, t) !== undefined;
-    if (closed && !records.has(r.artist_b)) return draftOf('collaborators', line, 'artist_b', r.artist_b, t) !== undefined;
-    draftOf('collaborators', line, 'artist_a', r.artist_a, t)!.collaborators.push({ artist: r.artist_b, weight: r.weight, since: r.since });
-    draftOf('collaborators', line, 'artist_b', r.artist_b, t)!.collaborators.push({ artist: r.artist_a, weight: r.weight, since: r.since });
+    if (closed && !records.has(r.artist_a))
+      return draftOf('collaborators', line, 'artist_a', r.artist_a, t) !== undefined;
+    if (closed && !records.has(r.artist_b))
+      return draftOf('collaborators', line, 'artist_b', r.artist_b, t) !== undefined;
+    draftOf('collaborators', line, 'artist_a', r.artist_a, t)!.collaborators.push({
+      artist: r.artist_b,
+      weight: r.weight,
+      since: r.since,
+    });
+    draftOf('collaborators', line, 'artist_b', r.artist_b, t)!.collaborators.push({
+      artist: r.artist_a,
+      weight: r.weight,
+      since: r.since,
+    });
     return true;
   });
   const releaseLines = new Map<string, number>();
@@ -164,7 +216,12 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
     const key = `${r.artist}\u0000${r.scene}`;
     const first = membershipLines.get(key);
     if (first !== undefined) {
-      reject('memberships', line, 'scene', `duplicate membership of ${r.artist} in ${r.scene} (first on line ${first})`);
+      reject(
+        'memberships',
+        line,
+        'scene',
+        `duplicate membership of ${r.artist} in ${r.scene} (first on line ${first})`,
+      );
       return false;
     }
     const d = draftOf('memberships', line, 'artist', r.artist, dayStart(r.since));
@@ -176,20 +233,36 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   linkDaily('coherence', tables.coherence, (r) => [r.value]);
 
   /** Per-day rows (one per artist and day: aggregation merged the rest), inside the shared span, within the longest series. */
-  function linkDaily<T extends 'engagement' | 'coherence'>(table: T, rows: Located<TabularRowOf<T>>[] | undefined, values: (row: TabularRowOf<T>) => (number | null)[]): void {
+  function linkDaily<T extends 'engagement' | 'coherence'>(
+    table: T,
+    rows: Located<TabularRowOf<T>>[] | undefined,
+    values: (row: TabularRowOf<T>) => (number | null)[],
+  ): void {
     if (!rows) return;
     const firstDay = new Map<string, number>();
-    if (!span) for (const { row } of rows) firstDay.set(row.artist, Math.min(firstDay.get(row.artist) ?? Infinity, dayNumber(row.day)));
+    if (!span)
+      for (const { row } of rows)
+        firstDay.set(row.artist, Math.min(firstDay.get(row.artist) ?? Infinity, dayNumber(row.day)));
     let accepted = 0;
     for (const { row, line } of rows) {
       const day = dayNumber(row.day);
       if (span && (day < span.first || day > span.last)) {
-        reject(table, line, 'day', `${row.day} is outside seriesSpan ${options.seriesSpan!.start}..${options.seriesSpan!.end}`);
+        reject(
+          table,
+          line,
+          'day',
+          `${row.day} is outside seriesSpan ${options.seriesSpan!.start}..${options.seriesSpan!.end}`,
+        );
         continue;
       }
       const start = span ? span.first : firstDay.get(row.artist)!;
       if (day - start + 1 > MAX_SERIES_DAYS) {
-        reject(table, line, 'day', `${row.day} is more than ${MAX_SERIES_DAYS} days after the artist's first ${table} day`);
+        reject(
+          table,
+          line,
+          'day',
+          `${row.day} is more than ${MAX_SERIES_DAYS} days after the artist's first ${table} day`,
+        );
         continue;
       }
       const d = draftOf(table, line, 'artist', row.artist, dayStart(row.day));
@@ -203,7 +276,14 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   if (!closed) {
     // Derived universe: sorted slugs, first seen at the earliest observation.
     for (const slug of [...drafts.keys()].sort()) {
-      records.set(slug, { slug, name: slug, homeRegion: options.derivedHomeRegion, homeCity: null, firstSeen: new Date(drafts.get(slug)!.firstMs).toISOString(), debut: null });
+      records.set(slug, {
+        slug,
+        name: slug,
+        homeRegion: options.derivedHomeRegion,
+        homeCity: null,
+        firstSeen: new Date(drafts.get(slug)!.firstMs).toISOString(),
+        debut: null,
+      });
     }
   }
 
@@ -227,7 +307,11 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   }
 
   /** Dense series over the shared span, or the artist's own first-to-last day (empty without rows). */
-  function series(points: DayPoint[], width: number, record: ArtistRecord): { start: string; arrays: (number | null)[][] } {
+  function series(
+    points: DayPoint[],
+    width: number,
+    record: ArtistRecord,
+  ): { start: string; arrays: (number | null)[][] } {
     if (span) return densify(points, width, span.first, span.last);
     if (points.length === 0) {
       const first = dayNumber(dayOf(parseInstant(record.firstSeen)));
@@ -242,7 +326,13 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
     return densify(points, width, first, last);
   }
 
-  const scenePulses: ScenePulseSummary[] = (tables.scenePulses ?? []).map(({ row }) => ({ sceneSlug: row.scene, heat: row.heat, growth: row.growth, stage: row.stage, asOf: row.as_of }));
+  const scenePulses: ScenePulseSummary[] = (tables.scenePulses ?? []).map(({ row }) => ({
+    sceneSlug: row.scene,
+    heat: row.heat,
+    growth: row.growth,
+    stage: row.stage,
+    asOf: row.as_of,
+  }));
   if (tables.scenePulses) log.accept('scenePulses', scenePulses.length);
   const workspaces: Workspace[] = [];
   const workspaceLines = new Map<string, number>();

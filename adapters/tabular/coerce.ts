@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { DaySchema, endOfDayInstant, InstantSchema, SlugSchema } from 'scene-radar';
 
 /** True for a cell that holds nothing: absent, null, or a blank string. */
-export const isBlank = (v: unknown): v is undefined | null | '' => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+export const isBlank = (v: unknown): v is undefined | null | '' =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -36,7 +37,8 @@ function orNull<O extends z.ZodType>(schema: O) {
       if (isBlank(v)) return null;
       const result = schema.safeParse(v);
       if (result.success) return result.data;
-      for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: v });
+      for (const issue of result.error.issues)
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: v });
       return z.NEVER;
     });
 }
@@ -44,8 +46,10 @@ function orNull<O extends z.ZodType>(schema: O) {
 const isStringOrNumber = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isStringOrDate = (v: unknown): v is string | Date => typeof v === 'string' || v instanceof Date;
-const isListCell = (v: unknown): v is string | readonly string[] => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-const isVectorCell = (v: unknown): v is string | readonly number[] => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+const isListCell = (v: unknown): v is string | readonly string[] =>
+  typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+const isVectorCell = (v: unknown): v is string | readonly number[] =>
+  typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
 
 /** A number: a JSON number or a numeric string (`'12.5'`, `' 3 '`); blank is not a number. */
 export function numberCell<O extends z.ZodType<number, number>>(check: O) {
@@ -85,7 +89,9 @@ export function nullableStringCell<O extends z.ZodType<string, string>>(check: O
  * A slug cell (trimmed; must already match the slug pattern). An empty one gets one message of
  * its own rather than both of the slug schema's: it is usually a blank name in the export.
  */
-export const slugCell = stringCell(z.string().min(1, { error: "empty slug (slugify gives '' only for a blank name)", abort: true }).pipe(SlugSchema));
+export const slugCell = stringCell(
+  z.string().min(1, { error: "empty slug (slugify gives '' only for a blank name)", abort: true }).pipe(SlugSchema),
+);
 
 /**
  * An instant: ISO 8601 with `Z` or an offset (kept as written), a `Date` from a host's `map`,
@@ -105,7 +111,9 @@ export const instantCell = cell(isStringOrDate, 'an ISO 8601 instant')
 
 /** A day `YYYY-MM-DD`, or a `Date` (its UTC day). */
 export const dayCell = cell(isStringOrDate, 'a day (YYYY-MM-DD)')
-  .transform((v) => (v instanceof Date ? (Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString().slice(0, 10)) : v.trim()))
+  .transform((v) =>
+    v instanceof Date ? (Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString().slice(0, 10)) : v.trim(),
+  )
   .pipe(DaySchema);
 
 /** Like {@link dayCell}, but blank or missing is `null`. */
@@ -113,21 +121,31 @@ export const nullableDayCell = orNull(dayCell);
 
 /** A `;`-separated list or an array of strings; absent, null or blank is the empty list. */
 function listCell() {
-  return cell((v): v is string | readonly string[] | null | undefined => v === undefined || v === null || isListCell(v), 'a ;-separated list')
+  return cell(
+    (v): v is string | readonly string[] | null | undefined => v === undefined || v === null || isListCell(v),
+    'a ;-separated list',
+  )
     .optional()
-    .transform((v) => (v === undefined || v === null ? [] : typeof v === 'string' ? v.split(';').map((s) => s.trim()).filter((s) => s !== '') : [...v]));
+    .transform((v) =>
+      v === undefined || v === null
+        ? []
+        : typeof v === 'string'
+          ? v
+              .split(';')
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
+          : [...v],
+    );
 }
 
 /** A list of slugs: `a;b;c` in a CSV cell (blank is the empty list) or a JSON array. */
 export function slugListCell(max: number) {
-  return listCell()
-    .pipe(z.array(SlugSchema).max(max));
+  return listCell().pipe(z.array(SlugSchema).max(max));
 }
 
 /** Like {@link slugListCell}, for free strings (region codes). */
 export function stringListCell(item: z.ZodType<string, string>, max: number) {
-  return listCell()
-    .pipe(z.array(item).max(max));
+  return listCell().pipe(z.array(item).max(max));
 }
 
 /** A fingerprint vector: numbers separated by `;` or whitespace in a CSV cell, or a JSON array. */
@@ -138,7 +156,10 @@ export const vectorCell = cell(isVectorCell, 'numbers separated by ; or spaces')
     const out = parts.map(Number);
     const bad = out.findIndex((x) => !Number.isFinite(x));
     if (bad === -1) return out;
-    ctx.addIssue({ code: 'custom', message: `vector component ${bad + 1} is not a number: ${JSON.stringify(parts[bad])}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `vector component ${bad + 1} is not a number: ${JSON.stringify(parts[bad])}`,
+    });
     return z.NEVER;
   })
   .pipe(z.array(z.number().finite()).min(1).max(1024));

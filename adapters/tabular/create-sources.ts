@@ -5,13 +5,24 @@
  * sources with a report, or throws and returns nothing half-built.
  */
 import { SceneRadarError, type SceneRadarSources, type SourceName } from 'scene-radar';
-import { createEagerDataset, createMemorySources, type MemoryDataset, type MemorySourcesOptions } from 'scene-radar/adapters/memory';
+import {
+  createEagerDataset,
+  createMemorySources,
+  type MemoryDataset,
+  type MemorySourcesOptions,
+} from 'scene-radar/adapters/memory';
 import { AGGREGATION_CHOICES, aggregateTables, type TabularAggregation } from './aggregate-rows.js';
 import { buildHistories, type ValidatedTables } from './build-histories.js';
 import type { SeriesSpan } from './dense-series.js';
 import { RejectionLog, type TabularReport } from './rejections.js';
 import { TABULAR_TABLE_NAMES, type TabularTableName } from './row-schemas.js';
-import { rowsOf, validateTable, type TabularRowMap, type TabularRowMaps, type TabularTableInput } from './validate-rows.js';
+import {
+  rowsOf,
+  validateTable,
+  type TabularRowMap,
+  type TabularRowMaps,
+  type TabularTableInput,
+} from './validate-rows.js';
 
 /** The tables to read, by canonical name; give only those you have. */
 export type TabularTables = { readonly [T in TabularTableName]?: TabularTableInput };
@@ -69,17 +80,27 @@ export const TABLES_BY_SOURCE: { readonly [S in SourceName]: readonly TabularTab
 
 function checkOptions(tables: TabularTables, options: TabularSourcesOptions): void {
   const known = new Set<string>(TABULAR_TABLE_NAMES);
-  const bad = (message: string): SceneRadarError => new SceneRadarError('CONFIG_INVALID', `createTabularSources: ${message}`);
-  for (const name of Object.keys(tables)) if (!known.has(name)) throw bad(`unknown table "${name}" (known: ${TABULAR_TABLE_NAMES.join(', ')})`);
+  const bad = (message: string): SceneRadarError =>
+    new SceneRadarError('CONFIG_INVALID', `createTabularSources: ${message}`);
+  for (const name of Object.keys(tables))
+    if (!known.has(name)) throw bad(`unknown table "${name}" (known: ${TABULAR_TABLE_NAMES.join(', ')})`);
   for (const name of Object.keys(options.map ?? {})) if (!known.has(name)) throw bad(`map for unknown table "${name}"`);
-  if (options.onInvalidRow !== undefined && options.onInvalidRow !== 'throw' && options.onInvalidRow !== 'skip') throw bad(`onInvalidRow must be 'throw' or 'skip'`);
+  if (options.onInvalidRow !== undefined && options.onInvalidRow !== 'throw' && options.onInvalidRow !== 'skip')
+    throw bad(`onInvalidRow must be 'throw' or 'skip'`);
   for (const [name, rule] of Object.entries(options.aggregate ?? {})) {
-    const choices: readonly string[] | undefined = (AGGREGATION_CHOICES as Readonly<Record<string, readonly string[]>>)[name];
-    if (!choices) throw bad(`aggregate: no rule for table "${name}" (tables with one: ${Object.keys(AGGREGATION_CHOICES).join(', ')})`);
-    if (rule !== undefined && !choices.includes(rule as string)) throw bad(`aggregate.${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}`);
+    const choices: readonly string[] | undefined = (AGGREGATION_CHOICES as Readonly<Record<string, readonly string[]>>)[
+      name
+    ];
+    if (!choices)
+      throw bad(
+        `aggregate: no rule for table "${name}" (tables with one: ${Object.keys(AGGREGATION_CHOICES).join(', ')})`,
+      );
+    if (rule !== undefined && !choices.includes(rule as string))
+      throw bad(`aggregate.${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}`);
   }
   const region = options.derivedHomeRegion;
-  if (region !== undefined && (typeof region !== 'string' || region.length < 1 || region.length > 64)) throw bad('derivedHomeRegion must be 1-64 characters');
+  if (region !== undefined && (typeof region !== 'string' || region.length < 1 || region.length > 64))
+    throw bad('derivedHomeRegion must be 1-64 characters');
 }
 
 /**
@@ -130,17 +151,35 @@ export function createTabularSources(tables: TabularTables, options: TabularSour
     if (input !== undefined) read(name, input);
   }
   const aggregated = aggregateTables(validated, { aggregate: options.aggregate, sources: sourcesOf }, log);
-  const linked = buildHistories(aggregated, { derivedHomeRegion: options.derivedHomeRegion ?? 'unknown', seriesSpan: options.seriesSpan, sources: sourcesOf }, log);
+  const linked = buildHistories(
+    aggregated,
+    { derivedHomeRegion: options.derivedHomeRegion ?? 'unknown', seriesSpan: options.seriesSpan, sources: sourcesOf },
+    log,
+  );
   if (log.total > 0 && (options.onInvalidRow ?? 'throw') === 'throw') throw log.toError();
 
-  const dataset = createEagerDataset({ histories: linked.histories, scenePulses: linked.scenePulses, workspaces: linked.workspaces });
-  const all = createMemorySources(dataset, { ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }), ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }) });
+  const dataset = createEagerDataset({
+    histories: linked.histories,
+    scenePulses: linked.scenePulses,
+    workspaces: linked.workspaces,
+  });
+  const all = createMemorySources(dataset, {
+    ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
+    ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+  });
   const given = new Set(Object.keys(tables).filter((k) => tables[k as TabularTableName] !== undefined));
-  const names = (Object.keys(TABLES_BY_SOURCE) as SourceName[]).filter((s) => TABLES_BY_SOURCE[s].some((t) => given.has(t)));
+  const names = (Object.keys(TABLES_BY_SOURCE) as SourceName[]).filter((s) =>
+    TABLES_BY_SOURCE[s].some((t) => given.has(t)),
+  );
   const sources: SceneRadarSources = Object.fromEntries(names.map((s) => [s, all[s]]));
   return {
     sources,
-    report: { tables: log.tables(), artists: linked.histories.length, artistsDerived: linked.artistsDerived, sources: names },
+    report: {
+      tables: log.tables(),
+      artists: linked.histories.length,
+      artistsDerived: linked.artistsDerived,
+      sources: names,
+    },
     dataset,
   };
 }

@@ -72,7 +72,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<Cs
       });
     } else {
       if (cells.length !== header.length) {
-        throw parseError(source, recordLine, `expected ${header.length} cells (as in the header), found ${cells.length}`);
+        throw parseError(
+          source,
+          recordLine,
+          `expected ${header.length} cells (as in the header), found ${cells.length}`,
+        );
       }
       // Prototype-less: a `__proto__` column is an own key, never the row's prototype.
       const row: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -95,7 +99,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<Cs
         const q = text.indexOf('"', i);
         if (q === -1) throw parseError(source, openLine, 'a quoted cell is never closed');
         // Count the newlines the quoted text spans, so later line numbers stay right.
-        for (let k = i; k < q; k++) if (text.charCodeAt(k) === LF || (text.charCodeAt(k) === CR && text.charCodeAt(k + 1) !== LF)) line++;
+        for (let k = i; k < q; k++)
+          if (text.charCodeAt(k) === LF || (text.charCodeAt(k) === CR && text.charCodeAt(k + 1) !== LF)) line++;
         if (text.charCodeAt(q + 1) === QUOTE) {
           value += text.slice(segment, q + 1);
           i = q + 2;
@@ -109,7 +114,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<Cs
       cells.push(value);
       lastCellQuoted = true;
       const c = i < n ? text.charCodeAt(i) : -1;
-      if (c !== -1 && c !== DELIM && c !== CR && c !== LF) throw parseError(source, line, 'expected a delimiter or a line end after a closing quote');
+      if (c !== -1 && c !== DELIM && c !== CR && c !== LF)
+        throw parseError(source, line, 'expected a delimiter or a line end after a closing quote');
     } else {
       let j = i;
       while (j < n) {

@@ -22,13 +22,26 @@ export const dayOfNumber = (n: number): string => dayOf(n * DAY_MS);
 /** Checks a shared span once, up front (a host mistake, not a data problem). */
 export function checkSpan(span: SeriesSpan): { first: number; last: number } {
   const ok = /^\d{4}-\d{2}-\d{2}$/;
-  if (!ok.test(span.start) || !ok.test(span.end) || !Number.isFinite(Date.parse(span.start)) || !Number.isFinite(Date.parse(span.end))) {
-    throw new SceneRadarError('CONFIG_INVALID', `seriesSpan: start and end must be days (YYYY-MM-DD), got ${span.start} and ${span.end}`);
+  if (
+    !ok.test(span.start) ||
+    !ok.test(span.end) ||
+    !Number.isFinite(Date.parse(span.start)) ||
+    !Number.isFinite(Date.parse(span.end))
+  ) {
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `seriesSpan: start and end must be days (YYYY-MM-DD), got ${span.start} and ${span.end}`,
+    );
   }
   const first = dayNumber(span.start);
   const last = dayNumber(span.end);
-  if (last < first) throw new SceneRadarError('CONFIG_INVALID', `seriesSpan: end ${span.end} is before start ${span.start}`);
-  if (last - first + 1 > MAX_SERIES_DAYS) throw new SceneRadarError('CONFIG_INVALID', `seriesSpan: ${last - first + 1} days is longer than the ${MAX_SERIES_DAYS} a series may hold`);
+  if (last < first)
+    throw new SceneRadarError('CONFIG_INVALID', `seriesSpan: end ${span.end} is before start ${span.start}`);
+  if (last - first + 1 > MAX_SERIES_DAYS)
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `seriesSpan: ${last - first + 1} days is longer than the ${MAX_SERIES_DAYS} a series may hold`,
+    );
   return { first, last };
 }
 
@@ -44,7 +57,12 @@ export interface DayPoint {
  * Places points into `width` dense arrays over `[first, last]`; days without a point are null.
  * Points must lie inside the span (the caller has rejected the others).
  */
-export function densify(points: readonly DayPoint[], width: number, first: number, last: number): { start: string; arrays: (number | null)[][] } {
+export function densify(
+  points: readonly DayPoint[],
+  width: number,
+  first: number,
+  last: number,
+): { start: string; arrays: (number | null)[][] } {
   const length = last - first + 1;
   const arrays = Array.from({ length: width }, () => new Array<number | null>(Math.max(0, length)).fill(null));
   for (const p of points) for (let k = 0; k < width; k++) arrays[k]![p.day - first] = p.values[k] ?? null;

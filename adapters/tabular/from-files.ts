@@ -3,7 +3,12 @@
  * The convenience: file paths in, sources out ({@link readTable} on each, then
  * {@link createTabularSources}).
  */
-import { createTabularSources, type TabularSources, type TabularSourcesOptions, type TabularTables } from './create-sources.js';
+import {
+  createTabularSources,
+  type TabularSources,
+  type TabularSourcesOptions,
+  type TabularTables,
+} from './create-sources.js';
 import { readTable, type ReadTableOptions } from './read-table.js';
 import type { TabularTableName } from './row-schemas.js';
 
@@ -29,7 +34,10 @@ export type TabularFiles = { readonly [T in TabularTableName]?: TabularFile };
  * );
  * ```
  */
-export async function createTabularSourcesFromFiles(files: TabularFiles, options: TabularSourcesOptions = {}): Promise<TabularSources> {
+export async function createTabularSourcesFromFiles(
+  files: TabularFiles,
+  options: TabularSourcesOptions = {},
+): Promise<TabularSources> {
   const entries = Object.entries(files).filter((e): e is [string, TabularFile] => e[1] !== undefined);
   const read = await Promise.all(
     entries.map(async ([name, file]) => {

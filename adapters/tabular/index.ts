@@ -9,7 +9,13 @@
 export { parseCsv, type CsvOptions, type CsvRow } from './csv.js';
 export { parseJsonLines } from './json-lines.js';
 export type { ParseOptions, ParsedTable, TabularRow } from './parsed-table.js';
-export { detectTableFormat, readTable, type DetectedFormat, type ReadTableOptions, type TabularFormat } from './read-table.js';
+export {
+  detectTableFormat,
+  readTable,
+  type DetectedFormat,
+  type ReadTableOptions,
+  type TabularFormat,
+} from './read-table.js';
 export {
   ArticleRowSchema,
   ArtistRowSchema,
@@ -31,8 +37,30 @@ export {
   type TabularTableName,
 } from './row-schemas.js';
 export type { TabularMapResult, TabularRowMap, TabularRowMaps, TabularTableInput } from './validate-rows.js';
-export { DEFAULT_AGGREGATION, type DailyCombiner, type DuplicateIdRule, type TabularAggregation } from './aggregate-rows.js';
+export {
+  DEFAULT_AGGREGATION,
+  type DailyCombiner,
+  type DuplicateIdRule,
+  type TabularAggregation,
+} from './aggregate-rows.js';
 export type { SeriesSpan } from './dense-series.js';
-export { MAX_LISTED_REJECTIONS, type RowRejection, type TabularReport, type TabularTableReport, type TabularTableReports } from './rejections.js';
-export { createTabularSources, TABLES_BY_SOURCE, type TabularSources, type TabularSourcesOptions, type TabularTables } from './create-sources.js';
-export { createTabularSourcesFromFiles, type TabularFile, type TabularFileSpec, type TabularFiles } from './from-files.js';
+export {
+  MAX_LISTED_REJECTIONS,
+  type RowRejection,
+  type TabularReport,
+  type TabularTableReport,
+  type TabularTableReports,
+} from './rejections.js';
+export {
+  createTabularSources,
+  TABLES_BY_SOURCE,
+  type TabularSources,
+  type TabularSourcesOptions,
+  type TabularTables,
+} from './create-sources.js';
+export {
+  createTabularSourcesFromFiles,
+  type TabularFile,
+  type TabularFileSpec,
+  type TabularFiles,
+} from './from-files.js';

@@ -39,7 +39,11 @@ export function parseJsonLines(text: string, options: ParseOptions = {}): Parsed
       throw parseError(source, line, `not valid JSON (${e instanceof Error ? e.message : String(e)})`, e);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw parseError(source, line, `expected a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+      throw parseError(
+        source,
+        line,
+        `expected a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      );
     }
     const row: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [key, cell] of Object.entries(value)) {

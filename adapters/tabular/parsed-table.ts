@@ -35,6 +35,14 @@ export function where(source: string | undefined, line: number): string {
 }
 
 /** A malformed file: a `CONFIG_INVALID` error naming the source and line. */
-export function parseError(source: string | undefined, line: number, message: string, cause?: unknown): SceneRadarError {
-  return new SceneRadarError('CONFIG_INVALID', `${where(source, line)}: ${message}`, { details: { source: source ?? null, line }, cause });
+export function parseError(
+  source: string | undefined,
+  line: number,
+  message: string,
+  cause?: unknown,
+): SceneRadarError {
+  return new SceneRadarError('CONFIG_INVALID', `${where(source, line)}: ${message}`, {
+    details: { source: source ?? null, line },
+    cause,
+  });
 }

@@ -67,7 +67,8 @@ const fail = (path: string, message: string, cause?: unknown): SceneRadarError =
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<ParsedTable> {
   const detected = detectTableFormat(path);
   const format = options.format ?? detected?.format;
-  if (format === undefined) throw fail(path, 'unknown extension (expected .csv, .jsonl or .ndjson, optionally .gz); pass `format`');
+  if (format === undefined)
+    throw fail(path, 'unknown extension (expected .csv, .jsonl or .ndjson, optionally .gz); pass `format`');
   const gzip = options.gzip ?? detected?.gzip ?? false;
   const fs = await import('node:fs/promises');
   let bytes: Uint8Array;
@@ -91,5 +92,7 @@ export async function readTable(path: string, options: ReadTableOptions = {}): P
   } catch (e) {
     throw fail(path, 'not valid UTF-8 text', e);
   }
-  return format === 'csv' ? parseCsv(text, { source: path, ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }) }) : parseJsonLines(text, { source: path });
+  return format === 'csv'
+    ? parseCsv(text, { source: path, ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }) })
+    : parseJsonLines(text, { source: path });
 }

@@ -124,7 +124,8 @@ export class RejectionLog {
   /** The per-table report. */
   tables(): TabularTableReports {
     const out: { [T in TabularTableName]?: TabularTableReport } = {};
-    for (const [table, c] of this.counts) out[table] = { ...c, rejections: [...c.rejections].sort((a, b) => a.line - b.line) };
+    for (const [table, c] of this.counts)
+      out[table] = { ...c, rejections: [...c.rejections].sort((a, b) => a.line - b.line) };
     return out;
   }
 
@@ -136,11 +137,18 @@ export class RejectionLog {
     for (const [table, report] of Object.entries(tables)) {
       if (!report.rejected) continue;
       listed.push(...report.rejections);
-      const shown = report.rejections.slice(0, 3).map((r) => `${where(r.source ?? undefined, r.line)}${r.column ? `, column ${r.column}` : ''}: ${r.message}`);
-      parts.push(`${table}: ${report.rejected} invalid row${report.rejected === 1 ? '' : 's'} (${shown.join('; ')}${report.rejected > shown.length ? '; ...' : ''})`);
+      const shown = report.rejections
+        .slice(0, 3)
+        .map((r) => `${where(r.source ?? undefined, r.line)}${r.column ? `, column ${r.column}` : ''}: ${r.message}`);
+      parts.push(
+        `${table}: ${report.rejected} invalid row${report.rejected === 1 ? '' : 's'} (${shown.join('; ')}${report.rejected > shown.length ? '; ...' : ''})`,
+      );
     }
     return new SceneRadarError('CONFIG_INVALID', `Invalid tabular data: ${parts.join('. ')}`, {
-      details: { rejected: Object.fromEntries(Object.entries(tables).map(([t, r]) => [t, r.rejected])), rejections: listed },
+      details: {
+        rejected: Object.fromEntries(Object.entries(tables).map(([t, r]) => [t, r.rejected])),
+        rejections: listed,
+      },
     });
   }
 

@@ -262,4 +262,3 @@ export type TabularRowOf<T extends TabularTableName> = z.output<TabularRowSchema
 
 /** What a host's `map` returns for table `T`: the canonical columns, as strings or typed values. */
 export type TabularRowInput<T extends TabularTableName> = z.input<TabularRowSchemas[T]>;
-

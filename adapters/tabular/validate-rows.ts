@@ -60,7 +60,6 @@ export function rowsOf(input: TabularTableInput): ParsedTable {
   return { columns: [], rows: input, lines: input.map((_, i) => i + 1), source: undefined };
 }
 
-
 function issueMessage(issues: readonly z.core.$ZodIssue[]): { column: string | null; message: string } {
   const first = issues[0];
   const column = first && first.path.length > 0 ? String(first.path[0]) : null;
@@ -72,7 +71,12 @@ function issueMessage(issues: readonly z.core.$ZodIssue[]): { column: string | n
 }
 
 /** Maps and validates every row of `table`; invalid rows go to `log`. */
-export function validateTable<T extends TabularTableName>(table: T, input: TabularTableInput, map: TabularRowMap<T> | undefined, log: RejectionLog): Located<TabularRowOf<T>>[] {
+export function validateTable<T extends TabularTableName>(
+  table: T,
+  input: TabularTableInput,
+  map: TabularRowMap<T> | undefined,
+  log: RejectionLog,
+): Located<TabularRowOf<T>>[] {
   const parsed = rowsOf(input);
   const source = parsed.source ?? null;
   // The indexed lookup widens to the union of all row schemas; each one parses to TabularRowOf<T>.
@@ -92,7 +96,13 @@ export function validateTable<T extends TabularTableName>(table: T, input: Tabul
       result = schema.safeParse(candidate);
     } catch (e) {
       // A getter or proxy that throws while its cells are read.
-      log.reject({ table, source, line, column: null, message: `${part}the row cannot be read: ${describeError(e, { name: false })}` });
+      log.reject({
+        table,
+        source,
+        line,
+        column: null,
+        message: `${part}the row cannot be read: ${describeError(e, { name: false })}`,
+      });
       return;
     }
     if (result.success) out.push({ row: result.data, line });
@@ -125,7 +135,9 @@ export function validateTable<T extends TabularTableName>(table: T, input: Tabul
       continue;
     }
     const rows: readonly unknown[] = mapped;
-    rows.forEach((candidate, k) => check(candidate, line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : ''));
+    rows.forEach((candidate, k) =>
+      check(candidate, line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : ''),
+    );
   }
   return out;
 }

@@ -10,7 +10,14 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backtestConsoleTable, backtestSummary, runBacktest, talentScorer, type BacktestResult, type BacktestScorer } from 'scene-radar/backtest';
+import {
+  backtestConsoleTable,
+  backtestSummary,
+  runBacktest,
+  talentScorer,
+  type BacktestResult,
+  type BacktestScorer,
+} from 'scene-radar/backtest';
 import { chartFiles, missingChartFiles } from './chart/load.js';
 import type { ChartProtocol } from './chart/protocol.js';
 import { SUITE_A, SUITE_C, loadChartSuite, type ChartSuiteSpec } from './chart/suites.js';
@@ -88,14 +95,20 @@ export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
     else if (arg === '--demo-artists') {
       const v = value();
       demoArtists = Number(v);
-      if (!Number.isInteger(demoArtists) || demoArtists < 50 || demoArtists > 100_000) throw new UsageError(`--demo-artists must be an integer in 50-100000, got ${v}`);
+      if (!Number.isInteger(demoArtists) || demoArtists < 50 || demoArtists > 100_000)
+        throw new UsageError(`--demo-artists must be an integer in 50-100000, got ${v}`);
     } else if (arg === '--help' || arg === '-h') help = true;
     else throw new UsageError(`unknown argument: ${arg}`);
   }
   // One summary per file keeps the --json shape { windows: { train, test } } the same for each protocol.
-  if (json !== null && hot100 === null && bb200 === null) throw new UsageError('--json summarises a chart protocol run: pass --hot100 <dir> or --bb200 <dir> too');
-  if (json !== null && hot100 !== null && bb200 !== null) throw new UsageError('--json summarises one chart protocol: pass --hot100 or --bb200, not both (run twice for both summaries)');
-  if (!demo && hot100 === null && bb200 === null && !help) throw new UsageError('--no-demo without --hot100 or --bb200 leaves nothing to run');
+  if (json !== null && hot100 === null && bb200 === null)
+    throw new UsageError('--json summarises a chart protocol run: pass --hot100 <dir> or --bb200 <dir> too');
+  if (json !== null && hot100 !== null && bb200 !== null)
+    throw new UsageError(
+      '--json summarises one chart protocol: pass --hot100 or --bb200, not both (run twice for both summaries)',
+    );
+  if (!demo && hot100 === null && bb200 === null && !help)
+    throw new UsageError('--no-demo without --hot100 or --bb200 leaves nothing to run');
   return { hot100, bb200, json, demo, demoArtists, baselinesOnly, help };
 }
 
@@ -123,7 +136,10 @@ export interface BacktestPaths {
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's paths. */
-export const DEFAULT_PATHS: BacktestPaths = { resultsDir: resolve(here, '../backtests'), report: resolve(here, '../../docs/backtests.md') };
+export const DEFAULT_PATHS: BacktestPaths = {
+  resultsDir: resolve(here, '../backtests'),
+  report: resolve(here, '../../docs/backtests.md'),
+};
 
 /** Output streams of a run. */
 export interface BacktestIo {
@@ -173,7 +189,8 @@ export async function backtestMain(argv: readonly string[], options: BacktestMai
     return 0;
   }
   const charts: { spec: ChartSuiteSpec; dir: string; protocol: ChartProtocol }[] = [];
-  if (args.hot100 !== null) charts.push({ spec: SUITE_A, dir: args.hot100, protocol: options.hot100 ?? SUITE_A.protocol });
+  if (args.hot100 !== null)
+    charts.push({ spec: SUITE_A, dir: args.hot100, protocol: options.hot100 ?? SUITE_A.protocol });
   if (args.bb200 !== null) charts.push({ spec: SUITE_C, dir: args.bb200, protocol: options.bb200 ?? SUITE_C.protocol });
   for (const c of charts) {
     const missing = missingChartFiles(c.dir, c.spec.chart);
@@ -182,15 +199,30 @@ export async function backtestMain(argv: readonly string[], options: BacktestMai
       return 1;
     }
   }
-  const scorers = (): (BacktestScorer | null)[] => (args.baselinesOnly ? [null] : (options.scorers ?? defaultScorers)());
+  const scorers = (): (BacktestScorer | null)[] =>
+    args.baselinesOnly ? [null] : (options.scorers ?? defaultScorers)();
   const results: BacktestResult[] = [];
   try {
-    const runAll = async (suite: Parameters<typeof runBacktest>[0] extends infer O ? Omit<O, 'scorer'> : never, setupMs: number): Promise<BacktestResult[]> => {
+    const runAll = async (
+      suite: Parameters<typeof runBacktest>[0] extends infer O ? Omit<O, 'scorer'> : never,
+      setupMs: number,
+    ): Promise<BacktestResult[]> => {
       const out: BacktestResult[] = [];
       for (const [k, scorer] of scorers().entries()) {
         const name = scorer ? resultName(suite.name, scorer, k) : suite.name;
-        const title = k === 0 ? suite.title : `${suite.title ?? suite.name}: the breakout score calibrated on its training window`;
-        out.push(await runBacktest({ ...suite, name, title, scorer, setupMs: k === 0 ? setupMs : 0, log: io.err, resamples: options.resamples }));
+        const title =
+          k === 0 ? suite.title : `${suite.title ?? suite.name}: the breakout score calibrated on its training window`;
+        out.push(
+          await runBacktest({
+            ...suite,
+            name,
+            title,
+            scorer,
+            setupMs: k === 0 ? setupMs : 0,
+            log: io.err,
+            resamples: options.resamples,
+          }),
+        );
       }
       return out;
     };
@@ -215,6 +247,8 @@ export async function backtestMain(argv: readonly string[], options: BacktestMai
   for (const r of results) writeResult(paths.resultsDir, r);
   writeFileSync(paths.report, renderReport(readResults(paths.resultsDir, io.err), readFitRecord(paths.resultsDir)));
   for (const r of results) io.out(`\n${backtestConsoleTable(r)}`);
-  io.out(`\nresults: ${results.map((r) => join(paths.resultsDir, `${r.name}.json`)).join(', ')}; report: ${paths.report}`);
+  io.out(
+    `\nresults: ${results.map((r) => join(paths.resultsDir, `${r.name}.json`)).join(', ')}; report: ${paths.report}`,
+  );
   return results.some((r) => [r.scorer, ...r.baselines].some((s) => s?.error)) ? 1 : 0;
 }

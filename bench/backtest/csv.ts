@@ -81,7 +81,8 @@ export function readCsv(path: string, required: readonly string[]): CsvTable {
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length) throw new Error(`${path}: missing column(s) ${missing.join(', ')} (found ${header.join(', ')})`);
   const rows = body.map((fields, r) => {
-    if (fields.length !== header.length) throw new Error(`${path}: row ${r + 2} has ${fields.length} fields, expected ${header.length}`);
+    if (fields.length !== header.length)
+      throw new Error(`${path}: row ${r + 2} has ${fields.length} fields, expected ${header.length}`);
     const record: Record<string, string> = {};
     header.forEach((name, i) => (record[name] = fields[i]!));
     return record;

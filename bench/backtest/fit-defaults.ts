@@ -31,7 +31,8 @@ const MODEL_FILE = resolve(here, '../../src/talent/default-breakout-model.ts');
 const FIT_FILE = resolve(here, '../backtests/default-model-fit.json');
 
 /** What the published default model means (shown in every explanation). */
-export const DEFAULT_EVENT = 'a first breakthrough to the top of a chart the artist has not reached (fitted on a first top-10 single and a first top-10 album) within about six months';
+export const DEFAULT_EVENT =
+  'a first breakthrough to the top of a chart the artist has not reached (fitted on a first top-10 single and a first top-10 album) within about six months';
 
 /** The training examples of one protocol, gathered inside the harness's `fit`. */
 interface Gathered {
@@ -50,12 +51,30 @@ function gatherer(spec: ChartSuiteSpec, out: Gathered[]): BacktestScorer {
     async fit(context) {
       const config = resolveConfig();
       const gateway = createSourceGateway({ sources: context.sources, config });
-      const radar = new TalentRadar({ stores: memoryTalentStores(), gateway, config, clock: systemClock, cache: new Cache<unknown>({ ttlMs: 1000, maxEntries: 10 }) });
+      const radar = new TalentRadar({
+        stores: memoryTalentStores(),
+        gateway,
+        config,
+        clock: systemClock,
+        cache: new Cache<unknown>({ ttlMs: 1000, maxEntries: 10 }),
+      });
       try {
         const populations = new Map(context.cutoffs.map((c) => [c.asOf.getTime(), c.population]));
-        const outcomes = context.cutoffs.flatMap((c) => c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })));
-        const data = await radar.calibrationExamples(outcomes, { population: (asOf) => populations.get(asOf.getTime()) ?? [], signal: context.signal });
-        out.push({ spec, examples: [...data.examples], cutoffs: context.cutoffs.length, purged: context.purged.length, skipped: data.skipped.length, limit: context.limit.toISOString() });
+        const outcomes = context.cutoffs.flatMap((c) =>
+          c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })),
+        );
+        const data = await radar.calibrationExamples(outcomes, {
+          population: (asOf) => populations.get(asOf.getTime()) ?? [],
+          signal: context.signal,
+        });
+        out.push({
+          spec,
+          examples: [...data.examples],
+          cutoffs: context.cutoffs.length,
+          purged: context.purged.length,
+          skipped: data.skipped.length,
+          limit: context.limit.toISOString(),
+        });
       } finally {
         gateway.close();
       }
@@ -116,35 +135,67 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
     }
   }
   if (!dirs['--hot100'] || !dirs['--bb200']) {
-    console.error('usage: npm run fit-defaults -- --hot100 <dir> --bb200 <dir> (both protocols: one set of defaults for every host)');
+    console.error(
+      'usage: npm run fit-defaults -- --hot100 <dir> --bb200 <dir> (both protocols: one set of defaults for every host)',
+    );
     return 2;
   }
   const gathered: Gathered[] = [];
-  for (const [spec, dir] of [[SUITE_A, dirs['--hot100']], [SUITE_C, dirs['--bb200']]] as const) {
+  for (const [spec, dir] of [
+    [SUITE_A, dirs['--hot100']],
+    [SUITE_C, dirs['--bb200']],
+  ] as const) {
     console.error(`${spec.name}: loading ${dir}...`);
     const { suite } = loadChartSuite(dir, spec);
-    const result = await runBacktest({ ...suite, baselines: [], reference: null, target: null, scorer: gatherer(spec, gathered), resamples: 10, log: (l) => console.error(l) });
+    const result = await runBacktest({
+      ...suite,
+      baselines: [],
+      reference: null,
+      target: null,
+      scorer: gatherer(spec, gathered),
+      resamples: 10,
+      log: (l) => console.error(l),
+    });
     if (result.scorer?.error) throw new Error(`${spec.name}: ${result.scorer.error}`);
   }
   // Each protocol weighs the same in total, whatever its number of candidates.
   const examples = gathered.flatMap((g) => g.examples.map((e) => ({ ...e, weight: 1 / g.examples.length })));
   const fittedOn = `the training windows of two public chart backtests together (each weighing the same; monotone signs: MONOTONE_BREAKOUT_SIGNS): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (${gathered[0]!.cutoffs} cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (${gathered[1]!.cutoffs} cutoffs 2010-2017)`;
   // The monotone priors keep every explanation readable (growth never lowers the probability).
-  const fit = fitBreakoutModel(examples, { event: DEFAULT_EVENT, horizonDays: 182, fittedOn, signs: MONOTONE_BREAKOUT_SIGNS });
+  const fit = fitBreakoutModel(examples, {
+    event: DEFAULT_EVENT,
+    horizonDays: 182,
+    fittedOn,
+    signs: MONOTONE_BREAKOUT_SIGNS,
+  });
   writeFileSync(MODEL_FILE, modelModule(fit));
   const record = {
     command: 'npm run fit-defaults -- --hot100 <dir> --bb200 <dir>',
     fittedAt: new Date().toISOString(),
-    protocols: gathered.map((g) => ({ name: g.spec.name, trainingCutoffs: g.cutoffs, purgedCutoffs: g.purged, fitLimit: g.limit, examples: g.examples.length, positives: g.examples.filter((e) => e.label).length, unscoredSkipped: g.skipped })),
+    protocols: gathered.map((g) => ({
+      name: g.spec.name,
+      trainingCutoffs: g.cutoffs,
+      purgedCutoffs: g.purged,
+      fitLimit: g.limit,
+      examples: g.examples.length,
+      positives: g.examples.filter((e) => e.label).length,
+      unscoredSkipped: g.skipped,
+    })),
     model: fit.model,
     validation: fit.validation,
     inSampleLogLoss: fit.logLoss,
   };
   writeFileSync(FIT_FILE, `${JSON.stringify(record, null, 2)}\n`);
   const v = fit.validation;
-  console.log(`fitted on ${fit.examples} examples (${fit.positives} positive); l2 ${v.l2}; converged ${v.converged} in ${v.iterations} iterations`);
-  console.log(`out-of-time (time-ordered folds): mean AUC ${v.outOfTime?.meanAuc?.toFixed(3) ?? 'n/a'}, log-loss ${v.outOfTime?.logLoss.toFixed(4) ?? 'n/a'}; recalibration ${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)} offset ${v.recalibration.offset.toFixed(3)}` : 'none'}`);
-  for (const [k, t] of Object.entries(fit.model.inputs)) if (t.weight !== 0) console.log(`  ${k.padEnd(18)} weight ${t.weight.toFixed(3).padStart(7)}  center ${t.center.toFixed(3)}`);
+  console.log(
+    `fitted on ${fit.examples} examples (${fit.positives} positive); l2 ${v.l2}; converged ${v.converged} in ${v.iterations} iterations`,
+  );
+  console.log(
+    `out-of-time (time-ordered folds): mean AUC ${v.outOfTime?.meanAuc?.toFixed(3) ?? 'n/a'}, log-loss ${v.outOfTime?.logLoss.toFixed(4) ?? 'n/a'}; recalibration ${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)} offset ${v.recalibration.offset.toFixed(3)}` : 'none'}`,
+  );
+  for (const [k, t] of Object.entries(fit.model.inputs))
+    if (t.weight !== 0)
+      console.log(`  ${k.padEnd(18)} weight ${t.weight.toFixed(3).padStart(7)}  center ${t.center.toFixed(3)}`);
   console.log(`wrote ${MODEL_FILE} and ${FIT_FILE}`);
   return 0;
 }

@@ -33,7 +33,9 @@ export function writeResult(dir: string, result: BacktestResult): string {
 export function readResults(dir: string, warn: (line: string) => void = () => {}): BacktestResult[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== DEFAULT_FIT_FILE).sort();
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && f !== DEFAULT_FIT_FILE)
+      .sort();
   } catch {
     return [];
   }
@@ -53,8 +55,17 @@ export const DEFAULT_FIT_FILE = 'default-model-fit.json';
 
 /** The part of the fit record the report shows. */
 interface FitRecord {
-  readonly protocols: readonly { readonly name: string; readonly trainingCutoffs: number; readonly purgedCutoffs: number; readonly examples: number; readonly positives: number }[];
-  readonly model: { readonly intercept: number; readonly inputs: Readonly<Record<string, { readonly weight: number; readonly center: number }>> };
+  readonly protocols: readonly {
+    readonly name: string;
+    readonly trainingCutoffs: number;
+    readonly purgedCutoffs: number;
+    readonly examples: number;
+    readonly positives: number;
+  }[];
+  readonly model: {
+    readonly intercept: number;
+    readonly inputs: Readonly<Record<string, { readonly weight: number; readonly center: number }>>;
+  };
   readonly validation: {
     readonly l2: number;
     readonly converged: boolean;
@@ -81,7 +92,10 @@ export function readFitRecord(dir: string): FitRecord | null {
 const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
 
 /** Flags at or above `threshold` on a split: how many, and the share that had the outcome (from the calibration bins). */
-function flags(r: BacktestResult, threshold: number): { flagged: number; hitRate: number | null; baseRate: number | null } {
+function flags(
+  r: BacktestResult,
+  threshold: number,
+): { flagged: number; hitRate: number | null; baseRate: number | null } {
   const split = r.scorer?.splits?.test;
   const bins = split?.calibration?.bins ?? [];
   let flagged = 0;
@@ -103,11 +117,15 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
   const by = new Map(results.map((r) => [r.name, r]));
   const rows: string[][] = [];
   const test = (r: BacktestResult | undefined) => r?.scorer?.splits?.test;
-  const baselines = (r: BacktestResult | undefined) => (r?.baselines ?? []).filter((b) => b.splits).map((b) => ({ name: b.name, s: b.splits!.test }));
+  const baselines = (r: BacktestResult | undefined) =>
+    (r?.baselines ?? []).filter((b) => b.splits).map((b) => ({ name: b.name, s: b.splits!.test }));
   const row = (what: string, figure: string, met: boolean | null): void => {
     rows.push([what, figure, met === null ? 'not run' : met ? 'met' : '**not met**']);
   };
-  for (const [name, letter, apFactor, pAt10] of [['chart-protocol-a', 'A', 1.25, true], ['chart-protocol-c', 'C', 1, false]] as const) {
+  for (const [name, letter, apFactor, pAt10] of [
+    ['chart-protocol-a', 'A', 1.25, true],
+    ['chart-protocol-c', 'C', 1, false],
+  ] as const) {
     const r = by.get(name);
     const t = test(r);
     const bs = baselines(r);
@@ -117,7 +135,11 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
     }
     const bestAp = Math.max(...bs.map((b) => b.s.pooledAp ?? 0));
     const bestAuc = bs.reduce((a, b) => ((b.s.meanAuc ?? 0) > (a.s.meanAuc ?? 0) ? b : a));
-    row(`Protocol ${letter}, default model: test mean AUC >= 0.80`, `${f3(t.meanAuc)} (best baseline ${bestAuc.name} ${f3(bestAuc.s.meanAuc)})`, (t.meanAuc ?? 0) >= 0.8);
+    row(
+      `Protocol ${letter}, default model: test mean AUC >= 0.80`,
+      `${f3(t.meanAuc)} (best baseline ${bestAuc.name} ${f3(bestAuc.s.meanAuc)})`,
+      (t.meanAuc ?? 0) >= 0.8,
+    );
     const ap = t.pooledAp ?? 0;
     row(
       `Protocol ${letter}, default model: test pooled AP ${apFactor > 1 ? `>= ${apFactor}x the best baseline's` : 'above every baseline'}`,
@@ -126,24 +148,50 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
     );
     if (pAt10) {
       const bestP = Math.max(...bs.map((b) => b.s.meanPAtK ?? 0));
-      row(`Protocol ${letter}, default model: test P@10 above every baseline`, `${f3(t.meanPAtK)} (best baseline ${f3(bestP)})`, (t.meanPAtK ?? 0) > bestP);
+      row(
+        `Protocol ${letter}, default model: test P@10 above every baseline`,
+        `${f3(t.meanPAtK)} (best baseline ${f3(bestP)})`,
+        (t.meanPAtK ?? 0) > bestP,
+      );
     }
     const fl = flags(r, 0.4);
     const ratio = fl.hitRate !== null && fl.baseRate ? fl.hitRate / fl.baseRate : null;
     row(
       `Protocol ${letter}, default model: flag breakout_score >= 0.4 hits >= 3x the base rate (test)`,
-      fl.flagged ? `${fl.flagged} flagged, ${f3(fl.hitRate)} hit (${ratio?.toFixed(1)}x the base rate ${f3(fl.baseRate)})` : `nobody flagged (base rate ${f3(fl.baseRate)})`,
+      fl.flagged
+        ? `${fl.flagged} flagged, ${f3(fl.hitRate)} hit (${ratio?.toFixed(1)}x the base rate ${f3(fl.baseRate)})`
+        : `nobody flagged (base rate ${f3(fl.baseRate)})`,
       ratio !== null && ratio >= 3,
     );
     const cal = by.get(`${name}-calibrated`);
     const ct = test(cal);
     const cbs = baselines(cal);
     if (cal && ct) {
-      const beats = cbs.every((b) => (ct.meanAuc ?? 0) > (b.s.meanAuc ?? 0) && (ct.pooledAp ?? 0) > (b.s.pooledAp ?? 0));
-      row(`Protocol ${letter}, calibrate() on its training window: beats every baseline on the test window (mean AUC and pooled AP)`, `AUC ${f3(ct.meanAuc)}, pooled AP ${f3(ct.pooledAp)}`, beats);
-    } else row(`Protocol ${letter}, calibrate() on its training window: beats every baseline on the test window`, 'no result', null);
+      const beats = cbs.every(
+        (b) => (ct.meanAuc ?? 0) > (b.s.meanAuc ?? 0) && (ct.pooledAp ?? 0) > (b.s.pooledAp ?? 0),
+      );
+      row(
+        `Protocol ${letter}, calibrate() on its training window: beats every baseline on the test window (mean AUC and pooled AP)`,
+        `AUC ${f3(ct.meanAuc)}, pooled AP ${f3(ct.pooledAp)}`,
+        beats,
+      );
+    } else
+      row(
+        `Protocol ${letter}, calibrate() on its training window: beats every baseline on the test window`,
+        'no result',
+        null,
+      );
   }
-  const lines = ['## Summary: the targets of issue 11', '', 'Computed from the result files below; the default model is one set of weights for every data set.', '', '| target | figure | |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`), ''];
+  const lines = [
+    '## Summary: the targets of issue 11',
+    '',
+    'Computed from the result files below; the default model is one set of weights for every data set.',
+    '',
+    '| target | figure | |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ];
   if (fit) {
     const v = fit.validation;
     lines.push(
@@ -153,7 +201,9 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
       '',
       '| input | weight | centre |',
       '|---|---|---|',
-      ...Object.entries(fit.model.inputs).map(([k, t]) => `| \`${k}\` | ${t.weight.toFixed(3)} | ${t.center.toFixed(3)} |`),
+      ...Object.entries(fit.model.inputs).map(
+        ([k, t]) => `| \`${k}\` | ${t.weight.toFixed(3)} | ${t.center.toFixed(3)} |`,
+      ),
       `| intercept | ${fit.model.intercept.toFixed(3)} | |`,
       '',
       'Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with `calibrate()`.',
@@ -164,7 +214,14 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
 }
 
 /** Sections in a fixed order: the real-data backtests first. */
-const ORDER = ['chart-protocol-a', 'chart-protocol-a-calibrated', 'chart-protocol-c', 'chart-protocol-c-calibrated', 'demo-world', 'demo-world-calibrated'];
+const ORDER = [
+  'chart-protocol-a',
+  'chart-protocol-a-calibrated',
+  'chart-protocol-c',
+  'chart-protocol-c-calibrated',
+  'demo-world',
+  'demo-world-calibrated',
+];
 
 /**
  * The whole report from the results present.
@@ -179,7 +236,11 @@ export function renderReport(results: readonly BacktestResult[], fit: FitRecord 
     const ib = ORDER.indexOf(b.name);
     return (ia < 0 ? ORDER.length : ia) - (ib < 0 ? ORDER.length : ib) || (a.name < b.name ? -1 : 1);
   });
-  const counts = new Set(sorted.flatMap((r) => [r.scorer, ...r.baselines].map((s) => s?.splits?.all.intervals.resamples)).filter((n): n is number => n !== undefined));
+  const counts = new Set(
+    sorted
+      .flatMap((r) => [r.scorer, ...r.baselines].map((s) => s?.splits?.all.intervals.resamples))
+      .filter((n): n is number => n !== undefined),
+  );
   const resamples = [...counts].map((n) => n.toLocaleString('en-US')).join(' or ') || '2,000';
   const lines = [
     '# Backtests',
@@ -197,6 +258,7 @@ export function renderReport(results: readonly BacktestResult[], fit: FitRecord 
   ];
   if (sorted.some((r) => r.name.startsWith('chart-protocol-'))) lines.push(...targetsSection(sorted, fit));
   if (sorted.length === 0) lines.push('No backtest has been run yet.', '');
-  for (const r of sorted) lines.push(backtestMarkdown(r, { level: 2, explain: false, resultFile: `bench/backtests/${r.name}.json` }), '');
+  for (const r of sorted)
+    lines.push(backtestMarkdown(r, { level: 2, explain: false, resultFile: `bench/backtests/${r.name}.json` }), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -42,7 +42,12 @@ export async function demoWorldSuite(): Promise<Figure[]> {
   per.sort((a, b) => a - b);
   figures.push({ name: 'demo.history_generation_cold_median_us', value: round(per[500]! * 1000, 1) });
   const heap = heapMb() - base;
-  figures.push({ name: 'demo.heap_100k_world_after_1000_histories_mb', value: round(heap, 1), target: '< 200 MB', pass: heap < 200 });
+  figures.push({
+    name: 'demo.heap_100k_world_after_1000_histories_mb',
+    value: round(heap, 1),
+    target: '< 200 MB',
+    pass: heap < 200,
+  });
   const stats = world.stats();
   figures.push({ name: 'demo.header_bytes_per_artist', value: round(stats.headerBytes / N, 1) });
   figures.push({ name: 'demo.heap_bytes_per_artist_100k_world', value: Math.round((heap * 1_048_576) / N) });

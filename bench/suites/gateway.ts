@@ -19,7 +19,13 @@ const L = 20; // ms: stand-in latency of one call to a remote source
 const asOf = new Date('2026-06-01T00:00:00Z');
 
 function slowMig(latencyMs: number, maxBatchSize: number): MIGAdapter {
-  const record = (slug: string): ArtistRecord => ({ slug, name: slug, homeRegion: 'uk', homeCity: null, firstSeen: '2025-01-01T00:00:00.000Z' });
+  const record = (slug: string): ArtistRecord => ({
+    slug,
+    name: slug,
+    homeRegion: 'uk',
+    homeCity: null,
+    firstSeen: '2025-01-01T00:00:00.000Z',
+  });
   return {
     maxBatchSize,
     listArtists: async () => ({ items: [], nextCursor: null }),
@@ -66,8 +72,18 @@ export async function gatewaySuite(): Promise<Figure[]> {
   // figures is this measured value, so the ratios speak of the gateway, not of timer drift.
   const measuredL = sequential / keys.length;
   figures.push({ name: 'gateway.source_latency_L_measured_ms', value: round(measuredL, 2) });
-  figures.push({ name: 'gateway.100_keys_per_item_source_c10_in_L', value: round(perItem / measuredL, 2), target: '<= 10.5 L', pass: perItem / measuredL <= 10.5 });
-  figures.push({ name: 'gateway.100_keys_batch_source_in_L', value: round(batched / measuredL, 2), target: '<= 2 L', pass: batched / measuredL <= 2 });
+  figures.push({
+    name: 'gateway.100_keys_per_item_source_c10_in_L',
+    value: round(perItem / measuredL, 2),
+    target: '<= 10.5 L',
+    pass: perItem / measuredL <= 10.5,
+  });
+  figures.push({
+    name: 'gateway.100_keys_batch_source_in_L',
+    value: round(batched / measuredL, 2),
+    target: '<= 2 L',
+    pass: batched / measuredL <= 2,
+  });
   figures.push({ name: 'gateway.100_keys_sequential_in_L', value: round(sequential / measuredL, 2) });
   figures.push({ name: 'gateway.speedup_per_item_c10_vs_sequential_x', value: round(sequential / perItem, 2) });
 
@@ -82,15 +98,42 @@ export async function gatewaySuite(): Promise<Figure[]> {
     samples.push(((nowMs() - t0) * 1000) / many.length);
   }
   samples.sort((a, b) => a - b);
-  figures.push({ name: 'gateway.overhead_per_item_validated_median_us', value: round(samples[samples.length >> 1]!, 2) });
+  figures.push({
+    name: 'gateway.overhead_per_item_validated_median_us',
+    value: round(samples[samples.length >> 1]!, 2),
+  });
 
   figures.push(...boundsChecksFigures());
   // Diagnostic: the date checks read each instant with Date.parse; src/core/time.ts has a
   // hand-written reader for the same strings, used elsewhere.
   const stamps = Array.from({ length: 1024 }, (_, i) => new Date(asOf.getTime() - i * 30_817_000).toISOString());
   let t = 0;
-  figures.push({ name: 'gateway.date_parse_iso_instant_median_ns', value: round(await medianNs('Date.parse', () => { for (const s of stamps) t += Date.parse(s); }, { inner: stamps.length }), 1) });
-  figures.push({ name: 'gateway.parse_instant_iso_instant_median_ns', value: round(await medianNs('parseInstant', () => { for (const s of stamps) t += parseInstant(s); }, { inner: stamps.length }), 1) });
+  figures.push({
+    name: 'gateway.date_parse_iso_instant_median_ns',
+    value: round(
+      await medianNs(
+        'Date.parse',
+        () => {
+          for (const s of stamps) t += Date.parse(s);
+        },
+        { inner: stamps.length },
+      ),
+      1,
+    ),
+  });
+  figures.push({
+    name: 'gateway.parse_instant_iso_instant_median_ns',
+    value: round(
+      await medianNs(
+        'parseInstant',
+        () => {
+          for (const s of stamps) t += parseInstant(s);
+        },
+        { inner: stamps.length },
+      ),
+      1,
+    ),
+  });
   if (!Number.isFinite(t)) throw new Error('benchmark instants did not parse');
   return figures;
 }
@@ -110,7 +153,8 @@ interface PayloadKind {
   readonly make: (rand: () => number, n: number) => unknown;
 }
 
-const instant = (rand: () => number, daysBack: number): string => new Date(asOf.getTime() - Math.floor(rand() * daysBack * DAY_MS)).toISOString();
+const instant = (rand: () => number, daysBack: number): string =>
+  new Date(asOf.getTime() - Math.floor(rand() * daysBack * DAY_MS)).toISOString();
 const day = (rand: () => number, daysBack: number): string => instant(rand, daysBack).slice(0, 10);
 const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 /** Oldest first, as sources deliver them. */
@@ -121,7 +165,13 @@ const KINDS: readonly PayloadKind[] = [
     label: 'artist_record',
     source: 'mig',
     method: 'getArtists',
-    make: (rand, n) => ({ slug: `artist-${n}`, name: `Artist ${n}`, homeRegion: 'uk', homeCity: 'brighton', firstSeen: instant(rand, 2000) }),
+    make: (rand, n) => ({
+      slug: `artist-${n}`,
+      name: `Artist ${n}`,
+      homeRegion: 'uk',
+      homeCity: 'brighton',
+      firstSeen: instant(rand, 2000),
+    }),
   },
   {
     label: 'engagement_365d',
@@ -142,7 +192,14 @@ const KINDS: readonly PayloadKind[] = [
       sortedBy(
         Array.from({ length: 50 }, (_, i) => ({
           id: `artist-${n}-e${i}`,
-          type: pick(rand, ['playlist_add', 'radio_play', 'chart_entry', 'social_spike', 'sync_placement', 'live_show'] as const),
+          type: pick(rand, [
+            'playlist_add',
+            'radio_play',
+            'chart_entry',
+            'social_spike',
+            'sync_placement',
+            'live_show',
+          ] as const),
           at: instant(rand, 365),
           weight: Math.round(rand() * 500) / 100,
           region: rand() < 0.2 ? null : pick(rand, ['uk', 'us', 'de', 'nz']),
@@ -177,7 +234,11 @@ const KINDS: readonly PayloadKind[] = [
         weight: Math.round(rand() * 1000) / 1000,
         since: instant(rand, 1500),
       })),
-      collaborators: Array.from({ length: 4 }, (_, i) => ({ artist: `artist-${(n + i + 1) % POOL}`, weight: 1 + Math.floor(rand() * 4), since: instant(rand, 1500) })),
+      collaborators: Array.from({ length: 4 }, (_, i) => ({
+        artist: `artist-${(n + i + 1) % POOL}`,
+        weight: 1 + Math.floor(rand() * 4),
+        since: instant(rand, 1500),
+      })),
       centrality: Math.round(rand() * 1000) / 1000,
     }),
   },
@@ -252,7 +313,8 @@ function boundsChecksFigures(): Figure[] {
     for (let i = 0; i < POOL; i++) {
       const problem = oversize(name, raws[i], bounds) ?? outOfBounds(name, parsedPool[i], asOfMs, bounds);
       if (problem !== undefined) throw new Error(`benchmark payload ${kind.label} breaks a bound: ${problem}`);
-      if (distinctObservations(name, parsedPool[i]) !== parsedPool[i]) throw new Error(`benchmark payload ${kind.label} has repeats`);
+      if (distinctObservations(name, parsedPool[i]) !== parsedPool[i])
+        throw new Error(`benchmark payload ${kind.label} has repeats`);
     }
 
     let sink = 0;
@@ -266,7 +328,11 @@ function boundsChecksFigures(): Figure[] {
       checks: () => {
         for (let i = 0; i < POOL; i++) {
           if (oversize(name, raws[i], bounds)) continue;
-          if (outOfBounds(name, parsedPool[i], asOfMs, bounds) === undefined && distinctObservations(name, parsedPool[i]) !== undefined) sink++;
+          if (
+            outOfBounds(name, parsedPool[i], asOfMs, bounds) === undefined &&
+            distinctObservations(name, parsedPool[i]) !== undefined
+          )
+            sink++;
         }
       },
     };
@@ -289,7 +355,8 @@ function boundsChecksFigures(): Figure[] {
         samples[v].push(((nowMs() - t0) * 1000) / (passes * POOL));
       }
     }
-    if (sink !== 3 * ROUNDS * passes * POOL) throw new Error(`benchmark ${kind.label}: not every payload passed (${sink})`);
+    if (sink !== 3 * ROUNDS * passes * POOL)
+      throw new Error(`benchmark ${kind.label}: not every payload passed (${sink})`);
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     const [parse, checked, checks] = [med(samples.parse), med(samples.checked), med(samples.checks)];
     const digits = parse < 1 ? 3 : 2;

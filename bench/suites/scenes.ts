@@ -26,7 +26,13 @@ import {
   type SourceCallOptions,
   type WindowedCallOptions,
 } from 'scene-radar';
-import { createDemoWorld, createEagerDataset, createMemorySources, type ArtistHistory, type MemoryDataset } from 'scene-radar/adapters/memory';
+import {
+  createDemoWorld,
+  createEagerDataset,
+  createMemorySources,
+  type ArtistHistory,
+  type MemoryDataset,
+} from 'scene-radar/adapters/memory';
 import { medianNs, nowMs, rng, round, type Figure } from '../harness.js';
 
 const L = 20; // ms: stand-in latency of one call to a remote source
@@ -37,8 +43,6 @@ const PER_SCENE = 12; // members per scene: the default demo world's scenes have
 const REGIONS = ['uk', 'us', 'de', 'fr', 'se', 'nl', 'es', 'it', 'jp', 'br'];
 const KINDS = ['playlist', 'radio', 'blog', 'dj', 'promoter', 'label', 'curator'] as const;
 const CHANNELS = ['social', 'streaming', 'search', 'display', 'radio', 'influencer'] as const;
-
-
 
 /** Daily engagement of one artist over `days` days ending at END: a trend, weekly rhythm, noise, and paid spikes during campaigns. */
 function engagementOf(r: () => number, days: number, campaigns: readonly Campaign[]): EngagementSeries {
@@ -74,7 +78,15 @@ function campaignsOf(r: () => number, id: string): Campaign[] {
   if (r() > 0.3) return [];
   const start = addDays(END, -Math.floor(r() * 90));
   const end = r() < 0.5 ? addDays(start, 7 + Math.floor(r() * 21)) : null;
-  return [{ id: `${id}-c1`, channel: CHANNELS[Math.floor(r() * CHANNELS.length)]!, start, end: end !== null && end > END ? null : end, spend: Math.floor(r() * 20_000) }];
+  return [
+    {
+      id: `${id}-c1`,
+      channel: CHANNELS[Math.floor(r() * CHANNELS.length)]!,
+      start,
+      end: end !== null && end > END ? null : end,
+      spend: Math.floor(r() * 20_000),
+    },
+  ];
 }
 
 /**
@@ -104,7 +116,13 @@ export function sceneWorld(scenes: number, perScene: number, days: number, seed:
       // One artist in twelve appeared in the last two windows: the pulse's new-member signal.
       const firstSeen = r() < 1 / 12 ? addDays(END, -Math.floor(r() * 60)) : spanStart;
       histories.push({
-        record: { slug: artist, name: `Artist ${id}-${a}`, homeRegion: region, homeCity: city, firstSeen: `${firstSeen}T00:00:00.000Z` },
+        record: {
+          slug: artist,
+          name: `Artist ${id}-${a}`,
+          homeRegion: region,
+          homeCity: city,
+          firstSeen: `${firstSeen}T00:00:00.000Z`,
+        },
         tastemakers: tastemakersOf(r, pool, 1 + Math.floor(r() * 3)),
         collaborators: [1, 2]
           .map((k) => artists[(a + k) % artists.length]!)
@@ -129,9 +147,16 @@ export function sceneWorld(scenes: number, perScene: number, days: number, seed:
 }
 
 /** Stores filled once (catalog + membership refresh over zero-latency sources), shared by the radars under test. */
-export async function preparedStores(world: ReturnType<typeof sceneWorld>, dataset: ReturnType<typeof createEagerDataset>) {
+export async function preparedStores(
+  world: ReturnType<typeof sceneWorld>,
+  dataset: ReturnType<typeof createEagerDataset>,
+) {
   const stores = memoryScenesStores();
-  const setup = createSceneRadar({ sources: createMemorySources(dataset), stores: { scenes: stores }, clock: fixedClock(NOW) });
+  const setup = createSceneRadar({
+    sources: createMemorySources(dataset),
+    stores: { scenes: stores },
+    clock: fixedClock(NOW),
+  });
   await setup.scenes.importCatalog(world.catalog);
   await setup.refresh();
   await setup.close();
@@ -167,9 +192,18 @@ export function standIn(dataset: MemoryDataset, latencyMs: number, maxBatchSize:
       return out;
     };
   return {
-    mig: { maxBatchSize, listArtists: base.mig.listArtists, getArtists: remote('mig.getArtists', base.mig.getArtists), getNetworks: remote('mig.getNetworks', base.mig.getNetworks) },
+    mig: {
+      maxBatchSize,
+      listArtists: base.mig.listArtists,
+      getArtists: remote('mig.getArtists', base.mig.getArtists),
+      getNetworks: remote('mig.getNetworks', base.mig.getNetworks),
+    },
     cmg: { maxBatchSize, getReleases: remote('cmg.getReleases', base.cmg.getReleases) },
-    fusion: { maxBatchSize, getEngagement: remote('fusion.getEngagement', base.fusion.getEngagement), getCampaigns: remote('fusion.getCampaigns', base.fusion.getCampaigns) },
+    fusion: {
+      maxBatchSize,
+      getEngagement: remote('fusion.getEngagement', base.fusion.getEngagement),
+      getCampaigns: remote('fusion.getCampaigns', base.fusion.getCampaigns),
+    },
   };
 }
 
@@ -178,27 +212,48 @@ async function batchFigures(figures: Figure[]): Promise<void> {
   const dataset = createEagerDataset({ histories: world.histories });
   const stores = await preparedStores(world, dataset);
   const sizes = await Promise.all(world.slugs.map((slug) => stores.scene_memberships.count({ scene_slug: slug })));
-  if (sizes.some((n) => n !== PER_SCENE)) throw new Error(`benchmark world: expected ${PER_SCENE} members in every scene, got ${[...new Set(sizes)].join(', ')}`);
+  if (sizes.some((n) => n !== PER_SCENE))
+    throw new Error(
+      `benchmark world: expected ${PER_SCENE} members in every scene, got ${[...new Set(sizes)].join(', ')}`,
+    );
 
   const calls = new Map<string, number>();
-  const count = (e: SourceCallEvent): void => void calls.set(`${e.source}.${e.method}`, (calls.get(`${e.source}.${e.method}`) ?? 0) + 1);
+  const count = (e: SourceCallEvent): void =>
+    void calls.set(`${e.source}.${e.method}`, (calls.get(`${e.source}.${e.method}`) ?? 0) + 1);
   const c10 = { sources: { mig: { concurrency: 10 }, cmg: { concurrency: 10 }, fusion: { concurrency: 10 } } };
-  const radarOver = (sources: SceneRadarSources, config: SceneRadarConfigInput = c10, onSourceCall?: (e: SourceCallEvent) => void): SceneRadar =>
-    createSceneRadar({ sources, stores: { scenes: stores }, clock: fixedClock(NOW), config, ...(onSourceCall ? { onSourceCall } : {}) });
+  const radarOver = (
+    sources: SceneRadarSources,
+    config: SceneRadarConfigInput = c10,
+    onSourceCall?: (e: SourceCallEvent) => void,
+  ): SceneRadar =>
+    createSceneRadar({
+      sources,
+      stores: { scenes: stores },
+      clock: fixedClock(NOW),
+      config,
+      ...(onSourceCall ? { onSourceCall } : {}),
+    });
   const perItemSources = standIn(dataset, L, PER_SCENE); // one scene's members per call
   const perItem = radarOver(perItemSources, c10, count);
   const batched = radarOver(standIn(dataset, L, 10_000)); // every member in one call
   const sequential = radarOver(standIn(dataset, L, PER_SCENE));
   const zero = radarOver(standIn(dataset, 0, 10_000)); // the SDK's own work, no waiting
-  const fusion20 = radarOver(standIn(dataset, L, PER_SCENE), { sources: { ...c10.sources, fusion: { concurrency: 20 } } }); // diagnostic
+  const fusion20 = radarOver(standIn(dataset, L, PER_SCENE), {
+    sources: { ...c10.sources, fusion: { concurrency: 20 } },
+  }); // diagnostic
 
   const timeBatch = async (radar: SceneRadar): Promise<number> => {
     await radar.scenes.pulse.clearCache();
     const t0 = nowMs();
     const items = await radar.scenes.pulse.batchProcessScenes(world.slugs, { skipCache: true });
     const elapsed = nowMs() - t0;
-    const bad = items.filter((i) => i.status !== 'ok' || i.pulse?.status !== 'ok' || i.pulse.total_members !== PER_SCENE);
-    if (bad.length) throw new Error(`benchmark batch: ${bad.length} scenes not ok (${bad[0]!.status}: ${bad[0]!.message ?? bad[0]!.pulse?.status ?? ''})`);
+    const bad = items.filter(
+      (i) => i.status !== 'ok' || i.pulse?.status !== 'ok' || i.pulse.total_members !== PER_SCENE,
+    );
+    if (bad.length)
+      throw new Error(
+        `benchmark batch: ${bad.length} scenes not ok (${bad[0]!.status}: ${bad[0]!.message ?? bad[0]!.pulse?.status ?? ''})`,
+      );
     return elapsed;
   };
   const timeSequential = async (radar: SceneRadar): Promise<number> => {
@@ -214,7 +269,8 @@ async function batchFigures(figures: Figure[]): Promise<void> {
   const timeL = async (): Promise<number> => {
     const n = 20;
     const t0 = nowMs();
-    for (let i = 0; i < n; i++) await perItemSources.fusion!.getEngagement(oneScene, { asOf, from, signal: new AbortController().signal });
+    for (let i = 0; i < n; i++)
+      await perItemSources.fusion!.getEngagement(oneScene, { asOf, from, signal: new AbortController().signal });
     return (nowMs() - t0) / n;
   };
 
@@ -224,7 +280,14 @@ async function batchFigures(figures: Figure[]): Promise<void> {
   for (let i = 0; i < 5; i++) await timeBatch(zero);
   await timeL();
   calls.clear();
-  const runs = { L: [] as number[], perItem: [] as number[], batched: [] as number[], sequential: [] as number[], zero: [] as number[], fusion20: [] as number[] };
+  const runs = {
+    L: [] as number[],
+    perItem: [] as number[],
+    batched: [] as number[],
+    sequential: [] as number[],
+    zero: [] as number[],
+    fusion20: [] as number[],
+  };
   const RUNS = 5;
   for (let r = 0; r < RUNS; r++) {
     runs.L.push(await timeL());
@@ -252,14 +315,30 @@ async function batchFigures(figures: Figure[]): Promise<void> {
   const b = median(runs.batched);
   const s = median(runs.sequential);
   figures.push({ name: 'scenes.source_latency_L_measured_ms', value: round(measuredL, 2) });
-  figures.push({ name: 'scenes.batch_100_per_item_source_c10_in_L', value: round(inL(p), 2), target: '<= 10.5 L', pass: inL(p) <= 10.5 });
-  figures.push({ name: 'scenes.batch_100_batch_source_in_L', value: round(inL(b), 2), target: '<= 2 L', pass: inL(b) <= 2 });
+  figures.push({
+    name: 'scenes.batch_100_per_item_source_c10_in_L',
+    value: round(inL(p), 2),
+    target: '<= 10.5 L',
+    pass: inL(p) <= 10.5,
+  });
+  figures.push({
+    name: 'scenes.batch_100_batch_source_in_L',
+    value: round(inL(b), 2),
+    target: '<= 2 L',
+    pass: inL(b) <= 2,
+  });
   figures.push({ name: 'scenes.sequential_100_in_L', value: round(inL(s), 2) });
   figures.push({ name: 'scenes.speedup_per_item_c10_vs_sequential_x', value: round(s / p, 2) });
   figures.push({ name: 'scenes.batch_100_zero_latency_median_ms', value: round(median(runs.zero), 1) });
-  figures.push({ name: 'scenes.batch_100_per_item_fusion_calls', value: perRun('fusion.getEngagement') + perRun('fusion.getCampaigns') });
+  figures.push({
+    name: 'scenes.batch_100_per_item_fusion_calls',
+    value: perRun('fusion.getEngagement') + perRun('fusion.getCampaigns'),
+  });
   figures.push({ name: 'scenes.batch_100_per_item_mig_calls', value: perRun('mig.getNetworks') });
-  figures.push({ name: 'scenes.batch_100_per_item_source_fusion_c20_in_L', value: round(inL(median(runs.fusion20)), 2) });
+  figures.push({
+    name: 'scenes.batch_100_per_item_source_fusion_c20_in_L',
+    value: round(inL(median(runs.fusion20)), 2),
+  });
 }
 
 /**
@@ -290,7 +369,11 @@ export function bigSceneInput(n: number, order: 'member' | 'generated' = 'member
     });
     const c = campaignsOf(r, slug);
     generated.set(slug, engagementOf(r, 95, c));
-    generatedNetworks.set(slug, { tastemakers: tastemakersOf(r, tastemakers, 1 + Math.floor(r() * 3)), collaborators: [], centrality: null });
+    generatedNetworks.set(slug, {
+      tastemakers: tastemakersOf(r, tastemakers, 1 + Math.floor(r() * 3)),
+      collaborators: [],
+      centrality: null,
+    });
   }
   members.sort((a, b) => b.confidence - a.confidence);
   let engagement: Map<string, EngagementSeries> = generated;
@@ -298,7 +381,12 @@ export function bigSceneInput(n: number, order: 'member' | 'generated' = 'member
   if (order === 'member') {
     // What a remote source sends back for keys asked in member order, and what the gateway makes of it.
     const slugs = members.map((m) => m.artist_slug);
-    const answer = JSON.parse(JSON.stringify({ engagement: slugs.map((s) => generated.get(s)), networks: slugs.map((s) => generatedNetworks.get(s)) })) as { engagement: unknown[]; networks: unknown[] };
+    const answer = JSON.parse(
+      JSON.stringify({
+        engagement: slugs.map((s) => generated.get(s)),
+        networks: slugs.map((s) => generatedNetworks.get(s)),
+      }),
+    ) as { engagement: unknown[]; networks: unknown[] };
     engagement = new Map(slugs.map((s, i) => [s, EngagementSeriesSchema.parse(answer.engagement[i])]));
     networks = new Map(slugs.map((s, i) => [s, ArtistNetworkSchema.parse(answer.networks[i])]));
   }
@@ -321,16 +409,33 @@ async function pulseFigures(figures: Figure[]): Promise<void> {
   const params = resolveConfig().scenes.pulse;
   if (lastCompleteDay(input.asOfMs) !== END) throw new Error('benchmark clock');
   const pulse = computePulse(input, params);
-  if (pulse.total_members !== N || pulse.active_members === 0 || pulse.tastemaker_activity.new_links === 0 || pulse.campaign_activity.campaigning_members === 0) {
+  if (
+    pulse.total_members !== N ||
+    pulse.active_members === 0 ||
+    pulse.tastemaker_activity.new_links === 0 ||
+    pulse.campaign_activity.campaigning_members === 0
+  ) {
     throw new Error('benchmark pulse input is not realistic: a signal is empty');
   }
   const ms = (await medianNs('computePulse 10k', () => computePulse(input, params), { timeMs: 2000 })) / 1e6;
-  figures.push({ name: 'scenes.pulse_compute_10000_members_median_ms', value: round(ms, 2), target: '< 20 ms', pass: ms < 20 });
+  figures.push({
+    name: 'scenes.pulse_compute_10000_members_median_ms',
+    value: round(ms, 2),
+    target: '< 20 ms',
+    pass: ms < 20,
+  });
   // Diagnostic: the same data with the payloads and maps in generation order, not member order.
   const unordered = bigSceneInput(N, 'generated');
-  if (JSON.stringify(computePulse(unordered, params)) !== JSON.stringify(pulse)) throw new Error('benchmark pulse input: the order of the maps changed the pulse');
-  const unorderedMs = (await medianNs('computePulse 10k, maps in generation order', () => computePulse(unordered, params), { timeMs: 1000 })) / 1e6;
-  figures.push({ name: 'scenes.pulse_compute_10000_members_maps_not_in_member_order_median_ms', value: round(unorderedMs, 2) });
+  if (JSON.stringify(computePulse(unordered, params)) !== JSON.stringify(pulse))
+    throw new Error('benchmark pulse input: the order of the maps changed the pulse');
+  const unorderedMs =
+    (await medianNs('computePulse 10k, maps in generation order', () => computePulse(unordered, params), {
+      timeMs: 1000,
+    })) / 1e6;
+  figures.push({
+    name: 'scenes.pulse_compute_10000_members_maps_not_in_member_order_median_ms',
+    value: round(unorderedMs, 2),
+  });
 
   // End to end: one scene of 10,000 memberships in the stores, in-memory zero-latency sources.
   const world = sceneWorld(1, N, 100, 13);
@@ -338,7 +443,11 @@ async function pulseFigures(figures: Figure[]): Promise<void> {
   const stores = await preparedStores(world, dataset);
   const members = await stores.scene_memberships.count({ scene_slug: world.slugs[0]! });
   if (members !== N) throw new Error(`benchmark big scene: ${members} members`);
-  const radar = createSceneRadar({ sources: createMemorySources(dataset), stores: { scenes: stores }, clock: fixedClock(NOW) });
+  const radar = createSceneRadar({
+    sources: createMemorySources(dataset),
+    stores: { scenes: stores },
+    clock: fixedClock(NOW),
+  });
   const slug = world.slugs[0]!;
   for (let i = 0; i < 3; i++) await radar.scenes.pulse.getScenePulse(slug, true);
   const samples: number[] = [];
@@ -361,7 +470,8 @@ async function backfillFigures(figures: Figure[]): Promise<void> {
   const report = await radar.scenes.backfillTrends({ from: addDays(END, -365), to: addDays(END, -1) });
   const seconds = (nowMs() - t0) / 1000;
   await radar.close();
-  if (report.days !== 365 || report.snapshots !== 365 * world.catalog.scenes.length) throw new Error(`benchmark backfill: ${JSON.stringify(report)}`);
+  if (report.days !== 365 || report.snapshots !== 365 * world.catalog.scenes.length)
+    throw new Error(`benchmark backfill: ${JSON.stringify(report)}`);
   figures.push({ name: 'scenes.backfill_365_days_demo_300_artists_s', value: round(seconds, 2) });
 }
 

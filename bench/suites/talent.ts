@@ -34,7 +34,6 @@ const heapBytes = (): number => {
   return process.memoryUsage().heapUsed;
 };
 
-
 /**
  * A synthetic population of `n` artists written with `setFeatureRow`: log-normal daily activity
  * (median ~150 a day, 1 to several 100k, so every size band is populated), growths centred on 0
@@ -59,7 +58,15 @@ export function syntheticFeatureTable(n: number, seed: number): FeatureTable {
     sceneSlug: null,
     microgenres: [],
   } as unknown as { -readonly [P in keyof ArtistFeatures]: ArtistFeatures[P] };
-  const evidence = { mig: true, cmg: true, fusion: true, coverage: true, rcf: true, identityKernel: true, scenes: true };
+  const evidence = {
+    mig: true,
+    cmg: true,
+    fusion: true,
+    coverage: true,
+    rcf: true,
+    identityKernel: true,
+    scenes: true,
+  };
   f.evidence = evidence;
   for (let i = 0; i < n; i++) {
     const fusion = r() >= 0.12;
@@ -152,8 +159,10 @@ function checkTopK(scores: ScoreTable, lists: readonly number[][], t: Thresholds
     all.sort((a, b) => score(b) - score(a) || a - b);
     const want = all.slice(0, K);
     const got = lists[c]!;
-    if (all.length < K) throw new Error(`benchmark table is not realistic: list ${c} has only ${all.length} qualifying artists`);
-    if (got.length !== K || got.some((x, j) => x !== want[j])) throw new Error(`topK list ${c} differs from a full sort: ${got.join(',')} vs ${want.join(',')}`);
+    if (all.length < K)
+      throw new Error(`benchmark table is not realistic: list ${c} has only ${all.length} qualifying artists`);
+    if (got.length !== K || got.some((x, j) => x !== want[j]))
+      throw new Error(`topK list ${c} differs from a full sort: ${got.join(',')} vs ${want.join(',')}`);
   });
 }
 
@@ -174,7 +183,12 @@ async function scoringFigures(figures: Figure[]): Promise<void> {
     for (let i = 0; i < n; i++) if (!Number.isNaN(first.scores.momentum[i]!)) scored++;
     if (scored < 0.9 * n) throw new Error(`benchmark table: only ${scored} of ${n} rows scored`);
     scoreOnce(table, rows, model, t);
-    const samples = { peersMs: [] as number[], scoreMs: [] as number[], topKMs: [] as number[], totalMs: [] as number[] };
+    const samples = {
+      peersMs: [] as number[],
+      scoreMs: [] as number[],
+      topKMs: [] as number[],
+      totalMs: [] as number[],
+    };
     for (let i = 0; i < runs; i++) {
       const s = scoreOnce(table, rows, model, t);
       samples.peersMs.push(s.peersMs);
@@ -184,11 +198,28 @@ async function scoringFigures(figures: Figure[]): Promise<void> {
     }
     const total = median(samples.totalMs);
     const digits = n >= 1_000_000 ? 1 : 2;
-    figures.push({ name: `talent.score_topk_${label}_artists_median_ms`, value: round(total, digits), target: `< ${targetMs} ms`, pass: total < targetMs });
-    figures.push({ name: `talent.score_topk_${label}_peer_stats_median_ms`, value: round(median(samples.peersMs), digits) });
-    figures.push({ name: `talent.score_topk_${label}_scoring_median_ms`, value: round(median(samples.scoreMs), digits) });
-    figures.push({ name: `talent.score_topk_${label}_topk_3_lists_median_ms`, value: round(median(samples.topKMs), digits) });
-    figures.push({ name: `talent.score_topk_${label}_max_of_${runs}_ms`, value: round(Math.max(...samples.totalMs), digits) });
+    figures.push({
+      name: `talent.score_topk_${label}_artists_median_ms`,
+      value: round(total, digits),
+      target: `< ${targetMs} ms`,
+      pass: total < targetMs,
+    });
+    figures.push({
+      name: `talent.score_topk_${label}_peer_stats_median_ms`,
+      value: round(median(samples.peersMs), digits),
+    });
+    figures.push({
+      name: `talent.score_topk_${label}_scoring_median_ms`,
+      value: round(median(samples.scoreMs), digits),
+    });
+    figures.push({
+      name: `talent.score_topk_${label}_topk_3_lists_median_ms`,
+      value: round(median(samples.topKMs), digits),
+    });
+    figures.push({
+      name: `talent.score_topk_${label}_max_of_${runs}_ms`,
+      value: round(Math.max(...samples.totalMs), digits),
+    });
     if (n === 1_000_000) {
       let bytes = 0;
       for (const col of Object.values(table.columns)) bytes += col.byteLength;
@@ -207,7 +238,12 @@ async function refreshFigures(figures: Figure[]): Promise<void> {
     if (counting) calls.set(`${e.source}.${e.method}`, (calls.get(`${e.source}.${e.method}`) ?? 0) + 1);
   };
   const talentStores = memoryTalentStores();
-  const radar = createSceneRadar({ sources: world.sources, stores: { talent: talentStores }, clock: fixedClock(NOW), onSourceCall });
+  const radar = createSceneRadar({
+    sources: world.sources,
+    stores: { talent: talentStores },
+    clock: fixedClock(NOW),
+    onSourceCall,
+  });
   await radar.scenes.importCatalog(world.catalog);
   let t0 = nowMs();
   await radar.scenes.refresh(asOf);
@@ -220,7 +256,12 @@ async function refreshFigures(figures: Figure[]): Promise<void> {
   const seconds = (nowMs() - t0) / 1000;
   counting = false;
   const generated = world.stats().historiesGenerated - generatedBefore;
-  if (report.universe !== 'ok' || report.artists !== N || report.scored < 0.9 * N || report.reads.error + report.reads.timeout > 0) {
+  if (
+    report.universe !== 'ok' ||
+    report.artists !== N ||
+    report.scored < 0.9 * N ||
+    report.reads.error + report.reads.timeout > 0
+  ) {
     throw new Error(`benchmark talent refresh: ${JSON.stringify(report)}`);
   }
   const tracked = await talentStores.talent_radar_artists.count({});
@@ -239,7 +280,8 @@ async function refreshFigures(figures: Figure[]): Promise<void> {
     const s = nowMs();
     const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: K, skipCache: true });
     pulses.push(nowMs() - s);
-    if (pulse.summary.totalArtistsTracked !== tracked || pulse.meta.degraded.length) throw new Error(`benchmark global pulse: ${JSON.stringify(pulse.meta)}`);
+    if (pulse.summary.totalArtistsTracked !== tracked || pulse.meta.degraded.length)
+      throw new Error(`benchmark global pulse: ${JSON.stringify(pulse.meta)}`);
   }
   figures.push({ name: 'talent.global_pulse_10k_tracked_median_ms', value: round(median(pulses), 1) });
 

@@ -14,14 +14,32 @@ const START = '2023-07-01';
 const END = '2025-12-31';
 const ARTISTS = 120;
 const REGIONS = ['gb', 'us', 'de', 'fr', 'se', 'nl'];
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'sa', 'tor', 'vel', 'no', 'dra', 'fen', 'ly', 'qu', 'zan', 'or', 'bel', 'cy'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ren',
+  'sa',
+  'tor',
+  'vel',
+  'no',
+  'dra',
+  'fen',
+  'ly',
+  'qu',
+  'zan',
+  'or',
+  'bel',
+  'cy',
+];
 
 const rand = mulberry32(20_251_231);
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const word = (): string => Array.from({ length: 2 + Math.floor(rand() * 2) }, () => pick(SYLLABLES)).join('');
 const title = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-const hour = (): string => `${String(Math.floor(rand() * 24)).padStart(2, '0')}:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00Z`;
+const hour = (): string =>
+  `${String(Math.floor(rand() * 24)).padStart(2, '0')}:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00Z`;
 
 const artists: string[] = ['slug,name,home_region,home_city,first_seen'];
 const events: string[] = ['artist,id,type,at,weight,region'];
@@ -51,7 +69,9 @@ for (let i = 0; i < ARTISTS; i++) {
     const regions = REGIONS.slice(0, 1 + Math.min(REGIONS.length - 1, Math.floor(Math.max(0, level + 1) * 1.5)));
     if (rand() < rate) {
       const type = rand() < 0.6 ? 'playlist_add' : rand() < 0.6 ? 'radio_play' : 'social_spike';
-      events.push([slug, '', type, `${day}T${hour()}`, Math.round(5 + 60 * reach * (0.5 + rand())), pick(regions)].join(','));
+      events.push(
+        [slug, '', type, `${day}T${hour()}`, Math.round(5 + 60 * reach * (0.5 + rand())), pick(regions)].join(','),
+      );
     }
     // Breaking out: the national chart, weekly, while the audience stays high.
     if (level > 1.6 && d % 7 === 5) {

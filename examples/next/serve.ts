@@ -32,7 +32,11 @@ function decodeSegment(segment: string): string {
 async function dispatch(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
   const segments = pathname.startsWith('/api/') ? pathname.slice('/api/'.length).split('/').filter(Boolean) : [];
-  if (segments.length === 0) return new Response('This page could not be found.\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  if (segments.length === 0)
+    return new Response('This page could not be found.\n', {
+      status: 404,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   const context = { params: Promise.resolve({ path: segments.map(decodeSegment) }) };
   const method = request.method as (typeof METHODS)[number];
   const own = exported[method];

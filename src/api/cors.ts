@@ -66,13 +66,20 @@ function originOfEntry(entry: unknown): string {
       // reported below
     }
   }
-  throw new TypeError(`cors.origin entries must be http(s) origins such as 'https://radar.example.com', got ${JSON.stringify(entry)}`);
+  throw new TypeError(
+    `cors.origin entries must be http(s) origins such as 'https://radar.example.com', got ${JSON.stringify(entry)}`,
+  );
 }
 
-function headerList(value: readonly string[] | undefined, fallback: readonly string[] | undefined, name: string): string | undefined {
+function headerList(
+  value: readonly string[] | undefined,
+  fallback: readonly string[] | undefined,
+  name: string,
+): string | undefined {
   const list = value ?? fallback;
   if (list === undefined) return undefined;
-  if (!Array.isArray(list) || list.some((h) => typeof h !== 'string' || !HEADER_NAME.test(h))) throw new TypeError(`cors.${name} must be a list of header names, got ${JSON.stringify(list)}`);
+  if (!Array.isArray(list) || list.some((h) => typeof h !== 'string' || !HEADER_NAME.test(h)))
+    throw new TypeError(`cors.${name} must be a list of header names, got ${JSON.stringify(list)}`);
   return list.join(', ');
 }
 
@@ -81,11 +88,13 @@ function headerList(value: readonly string[] | undefined, fallback: readonly str
  * @internal
  */
 export function createCorsPolicy(options: CorsOptions): CorsPolicy {
-  if (typeof options !== 'object' || options === null) throw new TypeError('cors must be an object such as { origin: [...] }');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('cors must be an object such as { origin: [...] }');
   const { origin } = options;
   const credentials = options.credentials === true;
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE_S;
-  if (!Number.isInteger(maxAge) || maxAge < 0) throw new TypeError(`cors.maxAge must be a whole number of seconds, got ${String(options.maxAge)}`);
+  if (!Number.isInteger(maxAge) || maxAge < 0)
+    throw new TypeError(`cors.maxAge must be a whole number of seconds, got ${String(options.maxAge)}`);
   const allowHeaders = headerList(options.allowHeaders, undefined, 'allowHeaders');
   const exposeHeaders = headerList(options.exposeHeaders, DEFAULT_EXPOSE, 'exposeHeaders');
   let allows: (value: string, request: Request) => boolean;
@@ -111,12 +120,19 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
 
   return {
     isPreflight(request) {
-      return request.method === 'OPTIONS' && request.headers.has('origin') && request.headers.has('access-control-request-method');
+      return (
+        request.method === 'OPTIONS' &&
+        request.headers.has('origin') &&
+        request.headers.has('access-control-request-method')
+      );
     },
     preflightHeaders(request) {
       const headers: Record<string, string> = {};
       // The answer depends on the origin unless every origin gets '*'; on the requested headers when they are echoed.
-      const vary = [...(any ? [] : ['Origin']), ...(allowHeaders === undefined ? ['Access-Control-Request-Headers'] : [])];
+      const vary = [
+        ...(any ? [] : ['Origin']),
+        ...(allowHeaders === undefined ? ['Access-Control-Request-Headers'] : []),
+      ];
       if (vary.length) headers.vary = vary.join(', ');
       const value = allowedOrigin(request);
       if (value === null) return headers;

@@ -86,7 +86,12 @@ export function fail(code: ErrorCode, message: string, details?: unknown): Failu
 }
 
 /** A failure {@link ApiResult} with the code's status. */
-export function failure(code: ErrorCode, message: string, details?: unknown, headers?: Readonly<Record<string, string>>): ApiResult<never> {
+export function failure(
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+  headers?: Readonly<Record<string, string>>,
+): ApiResult<never> {
   const result = { status: ERROR_CODES[code], body: fail(code, message, details) };
   return headers ? { ...result, headers } : result;
 }
@@ -98,7 +103,11 @@ export function success<T>(data: T): ApiResult<T> {
 
 /** The Zod issues of a failed parse as client-safe `{ code, path, message }` items (no input echoed). */
 export function issuesOf(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({ code: issue.code, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message }));
+  return error.issues.map((issue) => ({
+    code: issue.code,
+    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: issue.message,
+  }));
 }
 
 /**
@@ -114,7 +123,9 @@ export function failureFromError(error: unknown, internal: ErrorCode, requestId?
 }
 
 /** Any of the SDK's error codes (typed as `ErrorCode`; an enum in the OpenAPI document). */
-const ErrorCodeSchema: z.ZodType<ErrorCode> = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe('A stable error code.');
+const ErrorCodeSchema: z.ZodType<ErrorCode> = z
+  .enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]])
+  .describe('A stable error code.');
 
 const IssueSchema = z.object({
   /** The Zod issue code. */
@@ -137,7 +148,10 @@ export const FailureEnvelopeSchema = z
       /** What went wrong, in words. */
       message: z.string().describe('What went wrong, in words; never internals.'),
       /** Validation issues, or the request id of a 500. */
-      details: z.union([z.array(IssueSchema), z.record(z.string(), z.unknown())]).optional().describe('Validation issues (code, path, message), or `{ requestId }` for a 500.'),
+      details: z
+        .union([z.array(IssueSchema), z.record(z.string(), z.unknown())])
+        .optional()
+        .describe('Validation issues (code, path, message), or `{ requestId }` for a 500.'),
     }),
   })
   .meta({ id: 'FailureEnvelope', description: 'A failure: `ok` is false and `error` says why.' });

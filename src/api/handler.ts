@@ -11,7 +11,18 @@
 import { callHook, resolveConfig, type SceneRadar } from 'scene-radar';
 import { fail, failure, type ApiResult } from './envelope.js';
 import { createOpenApiDocument } from './openapi.js';
-import { apiBackendOf, FAMILY_CODES, INVALID_REQUEST_MESSAGE, newRequestId, normaliseBasePath, parseRequest, requestIdFrom, routeTimeoutMs, runRoute, type OperationsOptions } from './operations.js';
+import {
+  apiBackendOf,
+  FAMILY_CODES,
+  INVALID_REQUEST_MESSAGE,
+  newRequestId,
+  normaliseBasePath,
+  parseRequest,
+  requestIdFrom,
+  routeTimeoutMs,
+  runRoute,
+  type OperationsOptions,
+} from './operations.js';
 import { createCorsPolicy, type CorsOptions } from './cors.js';
 import { isAmbiguousPath } from './paths.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
@@ -43,7 +54,9 @@ export interface HandlerContext {
  * const allowSkipCache: AllowSkipCache = (request) => request.headers.get('x-operator-key') === process.env.OPERATOR_KEY;
  * ```
  */
-export type AllowSkipCache = boolean | ((request: Request, context: HandlerContext, route: RouteId) => boolean | Promise<boolean>);
+export type AllowSkipCache =
+  | boolean
+  | ((request: Request, context: HandlerContext, route: RouteId) => boolean | Promise<boolean>);
 
 /** Rate limiting of {@link createFetchHandler}. */
 export interface RateLimitOptions {
@@ -115,7 +128,6 @@ function splitUrl(url: string): { path: string; search: string } {
   return { path: url.slice(start, end) || '/', search: '' };
 }
 
-
 /**
  * The API as a web-standard handler.
  * @example
@@ -143,7 +155,8 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
   const cors = options.cors === undefined ? null : createCorsPolicy(options.cors);
   const allowSkipCache = options.allowSkipCache;
   // The hook must not break the response, whether it throws or (async) rejects.
-  const report = (error: unknown, route: RouteId | null, requestId: string): void => callHook(onError, error, { route, requestId });
+  const report = (error: unknown, route: RouteId | null, requestId: string): void =>
+    callHook(onError, error, { route, requestId });
 
   return async (request, context = {}) => {
     let requestId = '';
@@ -151,7 +164,13 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
     const head = request.method === 'HEAD';
     let corsHeaders: Record<string, string> | undefined;
     const respond = (result: ApiResult, id: string, extra: Record<string, string> | undefined): Response => {
-      const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'x-request-id': id, ...extra, ...result.headers, ...corsHeaders };
+      const headers: Record<string, string> = {
+        'content-type': JSON_TYPE,
+        'x-request-id': id,
+        ...extra,
+        ...result.headers,
+        ...corsHeaders,
+      };
       const body = JSON.stringify(result.body);
       return new Response(head ? null : body, { status: result.status, headers });
     };
@@ -166,7 +185,14 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
       // must not reach a route that a proxy or an access rule in front took for another.
       const raw = context.rawUrl;
       if (isAmbiguousPath(path) || (raw !== undefined && isAmbiguousPath(raw))) {
-        return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(raw === undefined ? path : raw.split('?')[0]!)} (paths with . or .. segments or an encoded slash are not resolved)`), requestId, undefined);
+        return respond(
+          failure(
+            'ROUTE_NOT_FOUND',
+            `No route: ${clip(raw === undefined ? path : raw.split('?')[0]!)} (paths with . or .. segments or an encoded slash are not resolved)`,
+          ),
+          requestId,
+          undefined,
+        );
       }
       if (path !== base && !path.startsWith(`${base}/`)) {
         return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, undefined);
@@ -175,36 +201,69 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
         // A preflight is answered for the paths the API serves, before the rate limiter (browsers
         // cache the answer for maxAge); any other path is the usual 404.
         const below = path.slice(base.length) || '/';
-        const served = (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) || matcher.match('GET', below).kind !== 'none';
+        const served =
+          (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) ||
+          matcher.match('GET', below).kind !== 'none';
         if (!served) return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, undefined);
-        return new Response(null, { status: 204, headers: { 'x-request-id': requestId, ...cors.preflightHeaders(request) } });
+        return new Response(null, {
+          status: 204,
+          headers: { 'x-request-id': requestId, ...cors.preflightHeaders(request) },
+        });
       }
       let limitHeaders: Record<string, string> | undefined;
       if (options.rateLimit) {
-        const key = options.rateLimit.key ? options.rateLimit.key(request, context) : (context.clientAddress ?? 'shared');
+        const key = options.rateLimit.key
+          ? options.rateLimit.key(request, context)
+          : (context.clientAddress ?? 'shared');
         const decision = await options.rateLimit.limiter.consume(key);
         limitHeaders = rateLimitHeaders(decision);
         if (!decision.allowed) {
-          return respond(failure(FAMILY_CODES[family].rateLimited, 'Too many requests; retry after the time in Retry-After'), requestId, limitHeaders);
+          return respond(
+            failure(FAMILY_CODES[family].rateLimited, 'Too many requests; retry after the time in Retry-After'),
+            requestId,
+            limitHeaders,
+          );
         }
       }
       const method = head ? 'GET' : request.method;
       if (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) {
-        if (method !== 'GET') return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET, HEAD' }), requestId, limitHeaders);
+        if (method !== 'GET')
+          return respond(
+            failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET, HEAD' }),
+            requestId,
+            limitHeaders,
+          );
         openapiBody ??= JSON.stringify(createOpenApiDocument({ basePath: base, routes }));
-        return new Response(head ? null : openapiBody, { status: 200, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders, ...corsHeaders } });
+        return new Response(head ? null : openapiBody, {
+          status: 200,
+          headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders, ...corsHeaders },
+        });
       }
       const match = matcher.match(method, path.slice(base.length) || '/');
-      if (match.kind === 'none') return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, limitHeaders);
+      if (match.kind === 'none')
+        return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, limitHeaders);
       if (match.kind === 'method') {
-        return respond(failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed on ${clip(path)}`, undefined, { allow: [...match.allow, ...(match.allow.includes('GET') ? ['HEAD'] : [])].join(', ') }), requestId, limitHeaders);
+        return respond(
+          failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed on ${clip(path)}`, undefined, {
+            allow: [...match.allow, ...(match.allow.includes('GET') ? ['HEAD'] : [])].join(', '),
+          }),
+          requestId,
+          limitHeaders,
+        );
       }
       if (match.kind === 'bad-encoding') {
         // Report the query's issues too, as for any other bad path parameter.
-        const issues: unknown[] = [{ code: 'invalid_format', path: [match.param], message: 'Malformed percent-encoding' }];
+        const issues: unknown[] = [
+          { code: 'invalid_format', path: [match.param], message: 'Malformed percent-encoding' },
+        ];
         const query = parseRequest({ ...match.spec, params: null }, undefined, new URLSearchParams(search));
-        if (!query.ok && query.result.body.ok === false && Array.isArray(query.result.body.error.details)) issues.push(...(query.result.body.error.details as unknown[]));
-        return respond(failure(FAMILY_CODES[match.spec.family].validation, INVALID_REQUEST_MESSAGE, issues), requestId, limitHeaders);
+        if (!query.ok && query.result.body.ok === false && Array.isArray(query.result.body.error.details))
+          issues.push(...(query.result.body.error.details as unknown[]));
+        return respond(
+          failure(FAMILY_CODES[match.spec.family].validation, INVALID_REQUEST_MESSAGE, issues),
+          requestId,
+          limitHeaders,
+        );
       }
       const parsed = parseRequest(match.spec, match.params, new URLSearchParams(search));
       if (!parsed.ok) return respond(parsed.result, requestId, limitHeaders);
@@ -213,14 +272,26 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
       const query =
         parsed.query.skipCache !== true
           ? parsed.query
-          : await applySkipCachePolicy(parsed.query, typeof allowSkipCache === 'function' ? () => allowSkipCache(request, context, spec.id) : allowSkipCache, (error) => report(error, spec.id, id));
-      const result = await runRoute(backend, spec, { params: parsed.params, query }, { timeoutMs: timeouts.get(spec.id)!, requestId, ...(onError ? { onError } : {}) });
+          : await applySkipCachePolicy(
+              parsed.query,
+              typeof allowSkipCache === 'function' ? () => allowSkipCache(request, context, spec.id) : allowSkipCache,
+              (error) => report(error, spec.id, id),
+            );
+      const result = await runRoute(
+        backend,
+        spec,
+        { params: parsed.params, query },
+        { timeoutMs: timeouts.get(spec.id)!, requestId, ...(onError ? { onError } : {}) },
+      );
       return respond(result, requestId, limitHeaders);
     } catch (error) {
       // Only a bug or an unserialisable payload gets here: answer a clean 500, report the cause.
       requestId ||= newRequestId();
       report(error, null, requestId);
-      return new Response(JSON.stringify(fail(FAMILY_CODES[family].internal, 'Internal error', { requestId })), { status: 500, headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...corsHeaders } });
+      return new Response(JSON.stringify(fail(FAMILY_CODES[family].internal, 'Internal error', { requestId })), {
+        status: 500,
+        headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...corsHeaders },
+      });
     }
   };
 }

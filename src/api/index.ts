@@ -15,4 +15,11 @@ export * from './handler.js';
 export { type CorsOptions } from './cors.js';
 export { isAmbiguousPath } from './paths.js';
 export * from './openapi.js';
-export { ERROR_CODES, SceneRadarError, httpStatusOf, isErrorCode, isSceneRadarError, type ErrorCode } from 'scene-radar';
+export {
+  ERROR_CODES,
+  SceneRadarError,
+  httpStatusOf,
+  isErrorCode,
+  isSceneRadarError,
+  type ErrorCode,
+} from 'scene-radar';

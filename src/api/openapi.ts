@@ -58,7 +58,9 @@ function components(routes: readonly RouteSpec[]): { schemas: Record<string, unk
     if (value instanceof z.ZodType && (z.globalRegistry.get(value) as { id?: string } | undefined)?.id) add(value);
   }
   // `input` keeps objects open (`additionalProperties` unset): a host may add fields to a payload.
-  const out = z.toJSONSchema(registry, { io: 'input', uri: (id) => `${REF}${id}`, unrepresentable: 'throw' }) as { schemas: Record<string, Record<string, unknown>> };
+  const out = z.toJSONSchema(registry, { io: 'input', uri: (id) => `${REF}${id}`, unrepresentable: 'throw' }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
   const schemas: Record<string, unknown> = {};
   for (const [id, schema] of Object.entries(out.schemas)) {
     const { $schema: _drop, $id: _id, ...rest } = schema;
@@ -68,7 +70,10 @@ function components(routes: readonly RouteSpec[]): { schemas: Record<string, unk
 }
 
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -82,7 +87,13 @@ function parameters(route: RouteSpec): unknown[] {
   if (route.params) {
     for (const [name, schema] of Object.entries(route.params.shape)) {
       const s = jsonSchemaOf(schema as z.ZodType);
-      out.push({ name, in: 'path', required: true, ...(s.description ? { description: s.description } : {}), schema: s });
+      out.push({
+        name,
+        in: 'path',
+        required: true,
+        ...(s.description ? { description: s.description } : {}),
+        schema: s,
+      });
     }
   }
   for (const [name, schema] of Object.entries(route.query.shape)) {
@@ -124,19 +135,33 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
             schema: {
               type: 'object',
               required: ['ok', 'data', 'error'],
-              properties: { ok: { const: true }, data: { $ref: `${REF}${idOf.get(route.response)}` }, error: { type: 'null' } },
+              properties: {
+                ok: { const: true },
+                data: { $ref: `${REF}${idOf.get(route.response)}` },
+                error: { type: 'null' },
+              },
             },
           },
         },
       },
-      400: failureResponse('Invalid request: `details` lists the issues (code, path, message).', [codes.validation, ...route.notFound.filter((c) => ERROR_CODES[c] === 400)]),
+      400: failureResponse('Invalid request: `details` lists the issues (code, path, message).', [
+        codes.validation,
+        ...route.notFound.filter((c) => ERROR_CODES[c] === 400),
+      ]),
     };
     const notFound = route.notFound.filter((c) => ERROR_CODES[c] === 404);
-    responses[404] = failureResponse('Not found; a path with `.` or `..` segments or an encoded slash is never resolved (`ROUTE_NOT_FOUND`).', [...notFound, 'ROUTE_NOT_FOUND']);
+    responses[404] = failureResponse(
+      'Not found; a path with `.` or `..` segments or an encoded slash is never resolved (`ROUTE_NOT_FOUND`).',
+      [...notFound, 'ROUTE_NOT_FOUND'],
+    );
     const unprocessable = route.notFound.filter((c) => ERROR_CODES[c] === 422);
     if (unprocessable.length) responses[422] = failureResponse('Too little evidence to score.', unprocessable);
-    responses[429] = failureResponse('Rate limited (only when the host enables a limiter); see `Retry-After`.', [codes.rateLimited]);
-    responses[500] = failureResponse('Unexpected failure; `details.requestId` matches the `x-request-id` header.', [codes.internal]);
+    responses[429] = failureResponse('Rate limited (only when the host enables a limiter); see `Retry-After`.', [
+      codes.rateLimited,
+    ]);
+    responses[500] = failureResponse('Unexpected failure; `details.requestId` matches the `x-request-id` header.', [
+      codes.internal,
+    ]);
     responses[504] = failureResponse('Out of time with nothing useful to return.', [codes.timeout]);
     paths[openApiPath(basePath, route)] = {
       [route.method.toLowerCase()]: {
@@ -159,8 +184,14 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
     },
     ...(options.servers ? { servers: options.servers.map((s) => ({ ...s })) } : {}),
     tags: [
-      { name: 'Scenes', description: 'Scenes Engine: catalog, memberships, pulse, trends, relationships, recommendations.' },
-      { name: 'Talent', description: 'Talent Radar: global pulse, artist profiles, top lists, workspace recommendations.' },
+      {
+        name: 'Scenes',
+        description: 'Scenes Engine: catalog, memberships, pulse, trends, relationships, recommendations.',
+      },
+      {
+        name: 'Talent',
+        description: 'Talent Radar: global pulse, artist profiles, top lists, workspace recommendations.',
+      },
     ],
     paths,
     components: { schemas },

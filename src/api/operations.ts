@@ -6,11 +6,27 @@
  * with the Zod issues, an engine's `SceneRadarError` keeps its code and status, and anything else
  * is a 500 that carries only a request id (the cause goes to `onError`).
  */
-import { callHook, resolveConfig, type ErrorCode, type ReadOnlyTalentRadar, type SceneRadar, type SceneRadarConfig } from 'scene-radar';
+import {
+  callHook,
+  resolveConfig,
+  type ErrorCode,
+  type ReadOnlyTalentRadar,
+  type SceneRadar,
+  type SceneRadarConfig,
+} from 'scene-radar';
 import { clip } from './text.js';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
 import { applySkipCachePolicy } from './skip-cache.js';
-import { MissingEngineError, ROUTES, type ApiBackend, type RouteFamily, type RouteId, type RouteSpec, type ScenesApiBackend, type TalentApiBackend } from './routes.js';
+import {
+  MissingEngineError,
+  ROUTES,
+  type ApiBackend,
+  type RouteFamily,
+  type RouteId,
+  type RouteSpec,
+  type ScenesApiBackend,
+  type TalentApiBackend,
+} from './routes.js';
 
 /** A query as a host has it: `URLSearchParams`, or a record of strings (repeated parameters as arrays). */
 export type QueryInput = URLSearchParams | Readonly<Record<string, unknown>>;
@@ -76,18 +92,29 @@ export interface FamilyCodes {
 
 /** The `SCENES_*` and `TALENT_*` codes each route family answers with. */
 export const FAMILY_CODES: Readonly<Record<RouteFamily, FamilyCodes>> = {
-  scenes: { validation: 'SCENES_VALIDATION_ERROR', rateLimited: 'SCENES_RATE_LIMITED', timeout: 'SCENES_TIMEOUT', internal: 'SCENES_INTERNAL_ERROR' },
-  talent: { validation: 'TALENT_VALIDATION_ERROR', rateLimited: 'TALENT_RATE_LIMITED', timeout: 'TALENT_TIMEOUT', internal: 'TALENT_INTERNAL_ERROR' },
+  scenes: {
+    validation: 'SCENES_VALIDATION_ERROR',
+    rateLimited: 'SCENES_RATE_LIMITED',
+    timeout: 'SCENES_TIMEOUT',
+    internal: 'SCENES_INTERNAL_ERROR',
+  },
+  talent: {
+    validation: 'TALENT_VALIDATION_ERROR',
+    rateLimited: 'TALENT_RATE_LIMITED',
+    timeout: 'TALENT_TIMEOUT',
+    internal: 'TALENT_INTERNAL_ERROR',
+  },
 };
 
 /** The seed's message for a request that fails its schemas. */
 export const INVALID_REQUEST_MESSAGE = 'Invalid request parameters';
 
-
 /** True for a wired radar (as opposed to an {@link ApiBackend}). */
 function isSceneRadar(target: SceneRadar | ApiBackend): target is SceneRadar {
   const t = target as Partial<SceneRadar>;
-  return typeof t.refresh === 'function' && typeof t.talent === 'object' && t.talent !== null && 'aggregator' in t.talent;
+  return (
+    typeof t.refresh === 'function' && typeof t.talent === 'object' && t.talent !== null && 'aggregator' in t.talent
+  );
 }
 
 /**
@@ -115,8 +142,10 @@ export function readOnlyScenes(scenes: ScenesApiBackend): ScenesApiBackend {
     recommendScenes: (q) => scenes.recommendScenes(q),
     pulse: Object.freeze({
       getScenePulse: (slug: string) => scenes.pulse.getScenePulse(slug, false),
-      getRegionalPulse: (region: string, q?: { readonly limit?: number }) => scenes.pulse.getRegionalPulse(region, q?.limit === undefined ? {} : { limit: q.limit }),
-      getGlobalPulse: (q?: { readonly limit?: number }) => scenes.pulse.getGlobalPulse(q?.limit === undefined ? {} : { limit: q.limit }),
+      getRegionalPulse: (region: string, q?: { readonly limit?: number }) =>
+        scenes.pulse.getRegionalPulse(region, q?.limit === undefined ? {} : { limit: q.limit }),
+      getGlobalPulse: (q?: { readonly limit?: number }) =>
+        scenes.pulse.getGlobalPulse(q?.limit === undefined ? {} : { limit: q.limit }),
     }),
   } satisfies ScenesApiBackend);
 }
@@ -130,12 +159,21 @@ export function readOnlyScenes(scenes: ScenesApiBackend): ScenesApiBackend {
  * const handler = createFetchHandler(readOnlyApiBackend(radar.readOnly, radar.config));
  * ```
  */
-export function readOnlyApiBackend(facade: ReadOnlyTalentRadar, config?: SceneRadarConfig, scenes?: ScenesApiBackend): ApiBackend {
+export function readOnlyApiBackend(
+  facade: ReadOnlyTalentRadar,
+  config?: SceneRadarConfig,
+  scenes?: ScenesApiBackend,
+): ApiBackend {
   const talent: TalentApiBackend = {
-    buildGlobalPulse: (options) => facade.getGlobalPulse(typeof options === 'object' && options.limit !== undefined ? { limit: options.limit } : {}),
+    buildGlobalPulse: (options) =>
+      facade.getGlobalPulse(typeof options === 'object' && options.limit !== undefined ? { limit: options.limit } : {}),
     buildArtistProfile: (slug) => facade.getArtistProfile(slug),
-    getTopArtists: (query) => facade.getTopArtists(query.limit === undefined ? { category: query.category } : { category: query.category, limit: query.limit }),
-    getWorkspaceRecommendations: (id, query) => facade.getWorkspaceRecommendations(id, query?.limit === undefined ? {} : { limit: query.limit }),
+    getTopArtists: (query) =>
+      facade.getTopArtists(
+        query.limit === undefined ? { category: query.category } : { category: query.category, limit: query.limit },
+      ),
+    getWorkspaceRecommendations: (id, query) =>
+      facade.getWorkspaceRecommendations(id, query?.limit === undefined ? {} : { limit: query.limit }),
   };
   return { talent, ...(config ? { config } : {}), ...(scenes ? { scenes: readOnlyScenes(scenes) } : {}) };
 }
@@ -203,7 +241,11 @@ export interface ParsedInvalid {
  * Validates a request against a route's schemas: every issue of the path and the query together,
  * as `{ code, path, message }` in `details`, under the family's `*_VALIDATION_ERROR`.
  */
-export function parseRequest(spec: RouteSpec, params: Readonly<Record<string, unknown>> | undefined, query: QueryInput | undefined): ParsedRequest {
+export function parseRequest(
+  spec: RouteSpec,
+  params: Readonly<Record<string, unknown>> | undefined,
+  query: QueryInput | undefined,
+): ParsedRequest {
   const issues: ValidationIssue[] = [];
   let parsedParams: Record<string, unknown> = {};
   if (spec.params) {
@@ -217,16 +259,30 @@ export function parseRequest(spec: RouteSpec, params: Readonly<Record<string, un
   for (const key of Object.keys(record)) if (record[key] === REPEATED) delete record[key];
   const q = spec.query.safeParse(record);
   if (!q.success) for (const issue of q.error.issues) issues.push(toIssue(issue));
-  if (issues.length) return { ok: false, result: failure(FAMILY_CODES[spec.family].validation, INVALID_REQUEST_MESSAGE, issues) };
+  if (issues.length)
+    return { ok: false, result: failure(FAMILY_CODES[spec.family].validation, INVALID_REQUEST_MESSAGE, issues) };
   return { ok: true, params: parsedParams, query: q.data! };
 }
 
-function toIssue(issue: { readonly code: string; readonly path: readonly PropertyKey[]; readonly message: string; readonly keys?: readonly string[] }): ValidationIssue {
+function toIssue(issue: {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+}): ValidationIssue {
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     const keys = issue.keys.slice(0, 5).map(clip);
-    return { code: issue.code, path: issue.keys.length === 1 ? [keys[0]!] : [], message: `Unknown parameter${issue.keys.length === 1 ? '' : 's'}: ${keys.join(', ')}${issue.keys.length > 5 ? ', ...' : ''}` };
+    return {
+      code: issue.code,
+      path: issue.keys.length === 1 ? [keys[0]!] : [],
+      message: `Unknown parameter${issue.keys.length === 1 ? '' : 's'}: ${keys.join(', ')}${issue.keys.length > 5 ? ', ...' : ''}`,
+    };
   }
-  return { code: issue.code, path: issue.path.map((p) => (typeof p === 'number' ? p : clip(String(p)))), message: clip(issue.message) };
+  return {
+    code: issue.code,
+    path: issue.path.map((p) => (typeof p === 'number' ? p : clip(String(p)))),
+    message: clip(issue.message),
+  };
 }
 
 /** A random request id. */
@@ -251,7 +307,9 @@ export function requestIdFrom(incoming: string | null | undefined): string {
  */
 export function normaliseBasePath(basePath: string): string {
   if (typeof basePath !== 'string' || (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath))) {
-    throw new TypeError(`basePath must be '' or start with '/' and hold only URL path characters, got ${JSON.stringify(basePath)}`);
+    throw new TypeError(
+      `basePath must be '' or start with '/' and hold only URL path characters, got ${JSON.stringify(basePath)}`,
+    );
   }
   return basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
 }
@@ -273,13 +331,25 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Runs a validated request: the backend call under the route's deadline, its result or error as
  * an envelope. Used by the operations and the fetch handler.
  */
-export async function runRoute(backend: ApiBackend, spec: RouteSpec, parsed: { readonly params: Record<string, unknown>; readonly query: Record<string, unknown> }, context: { readonly timeoutMs: number; readonly requestId?: string; readonly onError?: OperationsOptions['onError'] }): Promise<ApiResult> {
+export async function runRoute(
+  backend: ApiBackend,
+  spec: RouteSpec,
+  parsed: { readonly params: Record<string, unknown>; readonly query: Record<string, unknown> },
+  context: { readonly timeoutMs: number; readonly requestId?: string; readonly onError?: OperationsOptions['onError'] },
+): Promise<ApiResult> {
   const codes = FAMILY_CODES[spec.family];
   try {
-    return success(await withTimeout(Promise.resolve().then(() => spec.run(backend, parsed.params, parsed.query)), context.timeoutMs));
+    return success(
+      await withTimeout(
+        Promise.resolve().then(() => spec.run(backend, parsed.params, parsed.query)),
+        context.timeoutMs,
+      ),
+    );
   } catch (error) {
-    if (error instanceof RouteTimeout) return failure(codes.timeout, `The request took longer than ${context.timeoutMs} ms`);
-    if (error instanceof MissingEngineError) return failure('ROUTE_NOT_FOUND', `This API does not serve the ${error.family} routes`);
+    if (error instanceof RouteTimeout)
+      return failure(codes.timeout, `The request took longer than ${context.timeoutMs} ms`);
+    if (error instanceof MissingEngineError)
+      return failure('ROUTE_NOT_FOUND', `This API does not serve the ${error.family} routes`);
     const requestId = context.requestId ?? newRequestId();
     const result = failureFromError(error, codes.internal, requestId);
     // A failing hook (thrown or rejected) must not turn a 500 into a crash.
@@ -289,13 +359,22 @@ export async function runRoute(backend: ApiBackend, spec: RouteSpec, parsed: { r
 }
 
 /** The deadline of `spec` under the options and the config. */
-export function routeTimeoutMs(spec: RouteSpec, config: SceneRadarConfig, timeoutMs: OperationsOptions['timeoutMs']): number {
+export function routeTimeoutMs(
+  spec: RouteSpec,
+  config: SceneRadarConfig,
+  timeoutMs: OperationsOptions['timeoutMs'],
+): number {
   if (typeof timeoutMs === 'number') return timeoutMs;
   return timeoutMs?.[spec.id] ?? spec.timeoutMs(config);
 }
 
 /** Reports `error` to `onError` (a throwing hook is ignored). */
-function reportError(onError: OperationsOptions['onError'], error: unknown, route: RouteId | null, requestId: string | undefined): void {
+function reportError(
+  onError: OperationsOptions['onError'],
+  error: unknown,
+  route: RouteId | null,
+  requestId: string | undefined,
+): void {
   // A failing hook (thrown or rejected) must not break the answer.
   callHook(onError, error, { route, requestId: requestId ?? newRequestId() });
 }
@@ -323,8 +402,24 @@ export function createOperations(target: SceneRadar | ApiBackend, options: Opera
       const parsed = parseRequest(spec, input.params, input.query);
       if (!parsed.ok) return parsed.result;
       const allow = options.allowSkipCache;
-      const query = parsed.query.skipCache !== true ? parsed.query : await applySkipCachePolicy(parsed.query, typeof allow === 'function' ? () => allow(input, spec.id) : allow, (error) => reportError(options.onError, error, spec.id, input.requestId));
-      return runRoute(backend, spec, { params: parsed.params, query }, { timeoutMs, ...(input.requestId === undefined ? {} : { requestId: input.requestId }), ...(options.onError ? { onError: options.onError } : {}) });
+      const query =
+        parsed.query.skipCache !== true
+          ? parsed.query
+          : await applySkipCachePolicy(
+              parsed.query,
+              typeof allow === 'function' ? () => allow(input, spec.id) : allow,
+              (error) => reportError(options.onError, error, spec.id, input.requestId),
+            );
+      return runRoute(
+        backend,
+        spec,
+        { params: parsed.params, query },
+        {
+          timeoutMs,
+          ...(input.requestId === undefined ? {} : { requestId: input.requestId }),
+          ...(options.onError ? { onError: options.onError } : {}),
+        },
+      );
     };
   }
   return Object.freeze(ops);

@@ -51,9 +51,18 @@ function pathOf(target: string): string {
 export function isAmbiguousPath(target: string): boolean {
   let path = pathOf(target);
   // Most paths have neither a dot, a percent sign nor a separator a parser could rewrite.
-  if (path.indexOf('.') < 0 && path.indexOf('%') < 0 && path.indexOf('\\') < 0 && path.indexOf('\t') < 0 && path.indexOf('\n') < 0 && path.indexOf('\r') < 0) return false;
+  if (
+    path.indexOf('.') < 0 &&
+    path.indexOf('%') < 0 &&
+    path.indexOf('\\') < 0 &&
+    path.indexOf('\t') < 0 &&
+    path.indexOf('\n') < 0 &&
+    path.indexOf('\r') < 0
+  )
+    return false;
   if (ENCODED_SLASH.test(path)) return true;
   path = path.replace(TAB_OR_NEWLINE, '');
-  for (const segment of path.split(SEPARATOR)) if (segment.length > 0 && segment.length <= 6 && DOT_SEGMENT.test(segment)) return true;
+  for (const segment of path.split(SEPARATOR))
+    if (segment.length > 0 && segment.length <= 6 && DOT_SEGMENT.test(segment)) return true;
   return false;
 }

@@ -54,7 +54,9 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
   const limit = positiveInt(options.limit, 120, 'limit');
   const windowMs = positiveInt(options.windowMs, 60_000, 'windowMs');
   const clock = options.clock ?? systemClock;
-  const windows = new QuickLRU<string, { start: number; count: number }>({ maxSize: positiveInt(options.maxKeys, 10_000, 'maxKeys') });
+  const windows = new QuickLRU<string, { start: number; count: number }>({
+    maxSize: positiveInt(options.maxKeys, 10_000, 'maxKeys'),
+  });
   return {
     consume(key) {
       const now = clock.now();

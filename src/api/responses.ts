@@ -94,13 +94,19 @@ function pageOf<T extends z.ZodType>(item: T, id: string, what: string) {
 // ---------------------------------------------------------------------------------------------
 
 /** A scene definition (`SceneRow`): what `ScenesEngine.getScene` returns. */
-export const SceneResponseSchema = SceneRowSchema.meta({ id: 'SceneRow', description: 'A scene: a place and a sound.' });
+export const SceneResponseSchema = SceneRowSchema.meta({
+  id: 'SceneRow',
+  description: 'A scene: a place and a sound.',
+});
 
 /** A page of scenes (`Page<SceneRow>`): `ScenesEngine.listScenes`. */
 export const ScenePageResponseSchema = pageOf(SceneResponseSchema, 'ScenePage', 'scenes');
 
 /** A microgenre definition (`MicrogenreRow`): `ScenesEngine.getMicrogenre`. */
-export const MicrogenreResponseSchema = MicrogenreRowSchema.meta({ id: 'MicrogenreRow', description: 'A microgenre, with its position in the sound map if it has one.' });
+export const MicrogenreResponseSchema = MicrogenreRowSchema.meta({
+  id: 'MicrogenreRow',
+  description: 'A microgenre, with its position in the sound map if it has one.',
+});
 
 /** A page of microgenres (`Page<MicrogenreRow>`): `ScenesEngine.listMicrogenres`. */
 export const MicrogenrePageResponseSchema = pageOf(MicrogenreResponseSchema, 'MicrogenrePage', 'microgenres');
@@ -109,10 +115,17 @@ export const MicrogenrePageResponseSchema = pageOf(MicrogenreResponseSchema, 'Mi
  * An artist's membership of a scene (`SceneMembershipRow`), with its sound, place and people
  * components. (Not `SceneMembershipSchema`: that name is the MIG/Scenes source payload's.)
  */
-export const SceneMembershipItemSchema = SceneMembershipRowSchema.meta({ id: 'SceneMembershipRow', description: "An artist's membership of a scene, with its three components." });
+export const SceneMembershipItemSchema = SceneMembershipRowSchema.meta({
+  id: 'SceneMembershipRow',
+  description: "An artist's membership of a scene, with its three components.",
+});
 
 /** A page of memberships (`Page<SceneMembershipRow>`): `ScenesEngine.listMemberships`. */
-export const MembershipPageResponseSchema = pageOf(SceneMembershipItemSchema, 'SceneMembershipPage', 'scene memberships');
+export const MembershipPageResponseSchema = pageOf(
+  SceneMembershipItemSchema,
+  'SceneMembershipPage',
+  'scene memberships',
+);
 
 // ---------------------------------------------------------------------------------------------
 // Scenes Engine: pulse
@@ -140,7 +153,7 @@ export const ExplanationItemSchema = z
     /** Signal name (`member_momentum`). */
     signal: z.string().describe('Signal name (`member_momentum`).'),
     /** Source it was read from (`fusion`), or `scenes` for the engine's own tables. */
-    source: SourceNameSchema.describe('Source it was read from, or `scenes` for the engine\'s own tables.'),
+    source: SourceNameSchema.describe("Source it was read from, or `scenes` for the engine's own tables."),
     /** Raw value, in the unit named by `unit`. */
     raw: finite.describe('Raw value, in the unit named by `unit`.'),
     /** Unit of `raw`. */
@@ -200,7 +213,7 @@ export const CampaignActivitySchema = z
     /** Members with paid (campaign) engagement in the current window (the last 30 days), an integer >= 0. */
     campaigning_members: count.describe('Members with paid engagement in the current window.'),
     /** Paid share of members' engagement in the window, 0-1. */
-    paid_share: unit.describe('Paid share of members\' engagement in the window, 0-1.'),
+    paid_share: unit.describe("Paid share of members' engagement in the window, 0-1."),
   })
   .meta({ id: 'CampaignActivity', description: "Paid activity among a scene's members (never counted towards heat)." });
 
@@ -242,7 +255,9 @@ export const ScenePulseResponseSchema = z
     /** How much of the evidence was available, 0-1. */
     confidence: unit.describe('How much of the evidence was available, 0-1.'),
     /** Outcomes of the source reads behind this pulse, by source (sources not read are absent). */
-    sources: z.partialRecord(SourceNameSchema, OutcomeCountsSchema).describe('Outcomes of the source reads behind this pulse.'),
+    sources: z
+      .partialRecord(SourceNameSchema, OutcomeCountsSchema)
+      .describe('Outcomes of the source reads behind this pulse.'),
     /** `degraded` when a source was absent, failed or timed out, or when memberships were never computed. */
     status: z
       .enum({
@@ -255,13 +270,18 @@ export const ScenePulseResponseSchema = z
     /** Instant the pulse is computed as of (ISO 8601). */
     asOf: InstantSchema.describe('Instant the pulse is computed as of.'),
     /** As-of instant of the membership refresh the members come from (ISO 8601), or null when memberships were never computed. */
-    memberships_as_of: InstantSchema.nullable().describe('As-of instant of the membership refresh the members come from, or null when memberships were never computed (the pulse then counts no member and is degraded).'),
+    memberships_as_of: InstantSchema.nullable().describe(
+      'As-of instant of the membership refresh the members come from, or null when memberships were never computed (the pulse then counts no member and is degraded).',
+    ),
     /** When it was computed (ISO 8601). */
     updated_at: InstantSchema.describe('When it was computed.'),
     /** Version of the pulse model. */
     model_version: z.string(),
   })
-  .meta({ id: 'ScenePulseSnapshot', description: 'How hot and how fast-moving a scene is, as of a time, with what drove it.' });
+  .meta({
+    id: 'ScenePulseSnapshot',
+    description: 'How hot and how fast-moving a scene is, as of a time, with what drove it.',
+  });
 
 /** One scene of a batch (`SceneBatchItem`): its status and, for `ok` and `stale`, its pulse. */
 export const SceneBatchItemSchema = z
@@ -286,12 +306,17 @@ export const SceneBatchItemSchema = z
     /** The pulse, for `ok` and `stale`. */
     pulse: ScenePulseResponseSchema.optional(),
     /** What went wrong, for `timeout`, `error` and `not_found` (and for `stale`, the failure that made it stale). */
-    message: z.string().optional().describe('What went wrong, for `timeout`, `error`, `not_found` (and `stale` served after a failure).'),
+    message: z
+      .string()
+      .optional()
+      .describe('What went wrong, for `timeout`, `error`, `not_found` (and `stale` served after a failure).'),
   })
   .meta({ id: 'SceneBatchItem', description: 'One scene of a batch: its status and, when there is one, its pulse.' });
 
 /** Pulses of a batch of scenes (`SceneBatchItem[]`), in the order asked: `ScenePulse.batchProcessScenes`. */
-export const SceneBatchResponseSchema = z.array(SceneBatchItemSchema).meta({ id: 'SceneBatch', description: 'Pulses of a batch of scenes, in the order asked.' });
+export const SceneBatchResponseSchema = z
+  .array(SceneBatchItemSchema)
+  .meta({ id: 'SceneBatch', description: 'Pulses of a batch of scenes, in the order asked.' });
 
 /** How the scenes of the catalog ended in a global pulse (`GlobalScenePulseSummary`). */
 export const GlobalScenePulseSummarySchema = z
@@ -329,7 +354,11 @@ export const GlobalScenePulseResponseSchema = z
     /** How the scenes of the catalog ended. */
     summary: GlobalScenePulseSummarySchema,
     /** Notes for a reader: an empty scene catalog, scenes left out because their heat is unknown, stale pulses. */
-    notes: z.array(z.string()).describe('What a reader should know about these lists (an empty scene catalog, scenes whose heat is unknown, stale pulses); empty when nothing is amiss.'),
+    notes: z
+      .array(z.string())
+      .describe(
+        'What a reader should know about these lists (an empty scene catalog, scenes whose heat is unknown, stale pulses); empty when nothing is amiss.',
+      ),
   })
   .meta({ id: 'GlobalScenePulse', description: 'Hottest, fastest-growing and cooling scenes of the whole catalog.' });
 
@@ -343,7 +372,9 @@ export const RegionalScenePulseResponseSchema = z
     /** Scenes with a pulse, hottest first, at most `limit`. */
     scenes: z.array(ScenePulseResponseSchema).describe('Scenes with a pulse, hottest first.'),
     /** Scenes of the region without a fresh pulse (timeout or error). */
-    unavailable: z.array(SceneBatchItemSchema).describe('Scenes of the region without a fresh pulse (timeout or error).'),
+    unavailable: z
+      .array(SceneBatchItemSchema)
+      .describe('Scenes of the region without a fresh pulse (timeout or error).'),
   })
   .meta({ id: 'RegionalScenePulse', description: "A region's scenes ranked by heat." });
 
@@ -352,7 +383,10 @@ export const RegionalScenePulseResponseSchema = z
 // ---------------------------------------------------------------------------------------------
 
 /** One daily snapshot of a scene's pulse (`SceneTrendRow`). */
-export const SceneTrendSnapshotSchema = SceneTrendRowSchema.meta({ id: 'SceneTrendRow', description: "One daily snapshot of a scene's pulse." });
+export const SceneTrendSnapshotSchema = SceneTrendRowSchema.meta({
+  id: 'SceneTrendRow',
+  description: "One daily snapshot of a scene's pulse.",
+});
 
 /** The hottest snapshot of a trend (`TrendPeak`). */
 export const TrendPeakSchema = z
@@ -390,7 +424,9 @@ export const SceneTrendsResponseSchema = z
     /** Last day of the span (`YYYY-MM-DD`). */
     to: DaySchema.describe('Last day of the span.'),
     /** Stored daily snapshots in the span, oldest first (days without a snapshot are absent). */
-    series: z.array(SceneTrendSnapshotSchema).describe('Stored daily snapshots, oldest first (days without one are absent).'),
+    series: z
+      .array(SceneTrendSnapshotSchema)
+      .describe('Stored daily snapshots, oldest first (days without one are absent).'),
     /** Summary of the series, or null when it is empty. */
     summary: SceneTrendsSummarySchema.nullable().describe('Summary of the series, or null when it is empty.'),
   })
@@ -421,10 +457,15 @@ export const RelatedSceneSchema = z
   .meta({ id: 'RelatedScene', description: 'A related scene with the links that relate it.' });
 
 /** Scenes related to one scene, strongest first (`RelatedScene[]`): `ScenesEngine.getRelatedScenes`. */
-export const RelatedScenesResponseSchema = z.array(RelatedSceneSchema).meta({ id: 'RelatedScenes', description: 'Scenes related to one scene, strongest first.' });
+export const RelatedScenesResponseSchema = z
+  .array(RelatedSceneSchema)
+  .meta({ id: 'RelatedScenes', description: 'Scenes related to one scene, strongest first.' });
 
 /** A recommended scene (`SceneRecommendation`: a `scene_recommendations_cache` row without its subject). */
-export const SceneRecommendationSchema = SceneRecommendationRowSchema.omit({ subject: true }).meta({ id: 'SceneRecommendation', description: 'A recommended scene, with its fit, heat and reasons.' });
+export const SceneRecommendationSchema = SceneRecommendationRowSchema.omit({ subject: true }).meta({
+  id: 'SceneRecommendation',
+  description: 'A recommended scene, with its fit, heat and reasons.',
+});
 
 /** Recommended scenes for one subject (`SceneRecommendations`): `ScenesEngine.recommendScenes`. */
 export const SceneRecommendationsResponseSchema = z
@@ -436,7 +477,11 @@ export const SceneRecommendationsResponseSchema = z
     /** Whether they were read from stored results rather than computed. */
     stored: z.boolean().describe('Whether they were read from stored results rather than computed.'),
     /** What the ranking rests on when it is incomplete; empty for a complete answer. */
-    notes: z.array(z.string()).describe('What the ranking rests on when it is incomplete (scenes left out, degraded pulses, failed artist reads, an empty catalog); empty for a complete answer.'),
+    notes: z
+      .array(z.string())
+      .describe(
+        'What the ranking rests on when it is incomplete (scenes left out, degraded pulses, failed artist reads, an empty catalog); empty for a complete answer.',
+      ),
   })
   .meta({ id: 'SceneRecommendations', description: 'Recommended scenes for an artist, or the watch list.' });
 
@@ -498,7 +543,9 @@ export const PulseSummarySchema = z
 export const ResultMetaSchema = z
   .object({
     /** The instant the underlying records are as of (the last refresh), or null if none yet. */
-    asOf: InstantSchema.nullable().describe('The instant the records are as of (the last refresh), or null if none yet.'),
+    asOf: InstantSchema.nullable().describe(
+      'The instant the records are as of (the last refresh), or null if none yet.',
+    ),
     /** Scoring model version. */
     model_version: z.string(),
     /** Human-readable notes about missing or failing sources; empty when nothing was degraded. */
@@ -511,7 +558,9 @@ export const ResultMetaSchema = z
         /** The as-of instant of the oldest of them, or null when there is none. */
         oldestAsOf: InstantSchema.nullable(),
       })
-      .describe('Records behind the result kept from an earlier refresh because a source failed for them in a later one, and the oldest one\'s as-of (null when none).'),
+      .describe(
+        "Records behind the result kept from an earlier refresh because a source failed for them in a later one, and the oldest one's as-of (null when none).",
+      ),
     /** Per source, the artists whose read failed in the last refresh. */
     failedReads: z
       .object({
@@ -530,7 +579,9 @@ export const ResultMetaSchema = z
         /** The Scenes Engine as the Talent Radar reads it. */
         scenes: count.optional(),
       })
-      .describe('Per source, the artists whose read failed (error or timeout) in the last refresh; those with a record from an earlier refresh kept it, the others were scored with the failed signals unknown.'),
+      .describe(
+        'Per source, the artists whose read failed (error or timeout) in the last refresh; those with a record from an earlier refresh kept it, the others were scored with the failed signals unknown.',
+      ),
   })
   .meta({ id: 'ResultMeta', description: 'Provenance and degradation of a result.' });
 
@@ -552,10 +603,16 @@ export const GlobalPulseResponseSchema = z
     /** Provenance and degradation. */
     meta: ResultMetaSchema,
   })
-  .meta({ id: 'GlobalPulse', description: 'Rising artists, breakout candidates, artists at risk and the hottest scenes.' });
+  .meta({
+    id: 'GlobalPulse',
+    description: 'Rising artists, breakout candidates, artists at risk and the hottest scenes.',
+  });
 
 /** The seed's `metadata` object of an artist record (`TalentArtistRow['metadata']`). */
-export const ArtistMetadataSchema = TalentArtistMetadataSchema.meta({ id: 'TalentArtistMetadata', description: "The seed's supporting figures of an artist record." });
+export const ArtistMetadataSchema = TalentArtistMetadataSchema.meta({
+  id: 'TalentArtistMetadata',
+  description: "The seed's supporting figures of an artist record.",
+});
 
 /** An artist's Talent Radar record (`TalentArtistRow`, the seed's artist plus confidence, as-of and model version). */
 export const TalentArtistSchema = TalentArtistRowSchema.extend({
@@ -567,7 +624,11 @@ export const TalentArtistSchema = TalentArtistRowSchema.extend({
 export const ProfileItemSchema = z
   .object({
     /** Kind (`breakout`, `momentum`, `network`, `tastemakers`, `press`, `scene`; risks: `decline`, `incoherence`, `drift`, `paid_dependence`, `anomaly`, `stale_data`). */
-    type: z.string().describe('Kind: `breakout`, `momentum`, `network`, `tastemakers`, `press`, `scene`; risks: `decline`, `incoherence`, `drift`, `paid_dependence`, `anomaly`, `stale_data`.'),
+    type: z
+      .string()
+      .describe(
+        'Kind: `breakout`, `momentum`, `network`, `tastemakers`, `press`, `scene`; risks: `decline`, `incoherence`, `drift`, `paid_dependence`, `anomaly`, `stale_data`.',
+      ),
     /** What it means for an A&R team. */
     description: z.string(),
     /** Strength, 0-1. */
@@ -658,7 +719,7 @@ export const MomentumExplanationSchema = z
         /** Fixed priors (before any refresh). */
         prior: 'prior',
       })
-      .describe('Peers the components were normalised against: the last refresh\'s population, or fixed priors.'),
+      .describe("Peers the components were normalised against: the last refresh's population, or fixed priors."),
     /** Components (contribution in composite units; momentum = 100 x logistic(sum / scale)). */
     signals: z.array(SignalContributionSchema),
   })
@@ -683,7 +744,9 @@ export const BreakoutExplanationSchema = z
         /** No population yet (before any refresh): the activity standings add nothing. */
         prior: 'prior',
       })
-      .describe("What the activity inputs were ranked against: the last refresh's population, or none yet (provisional)."),
+      .describe(
+        "What the activity inputs were ranked against: the last refresh's population, or none yet (provisional).",
+      ),
     /** Inputs (contribution in log-odds; score = logistic(intercept + sum)). */
     signals: z.array(SignalContributionSchema),
   })
@@ -758,7 +821,10 @@ export const ArtistProfileResponseSchema = z
     /** Per-signal explanation of each score. */
     explanation: ScoreExplanationSchema,
   })
-  .meta({ id: 'ArtistProfile', description: "An artist's record, opportunities, risks, similar artists, trajectory and explanation." });
+  .meta({
+    id: 'ArtistProfile',
+    description: "An artist's record, opportunities, risks, similar artists, trajectory and explanation.",
+  });
 
 /** A top list (`TopArtists`): `RadarAggregator.getTopArtists`. */
 export const TopArtistsResponseSchema = z

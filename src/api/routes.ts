@@ -49,13 +49,26 @@ import {
 } from './schemas.js';
 
 /** What the Scenes routes call: the Scenes Engine's read methods (a `ScenesEngine` is one). */
-export type ScenesApiBackend = Pick<ScenesEngine, 'listScenes' | 'getScene' | 'listMicrogenres' | 'getMicrogenre' | 'listMemberships' | 'getSceneTrends' | 'getRelatedScenes' | 'recommendScenes'> & {
+export type ScenesApiBackend = Pick<
+  ScenesEngine,
+  | 'listScenes'
+  | 'getScene'
+  | 'listMicrogenres'
+  | 'getMicrogenre'
+  | 'listMemberships'
+  | 'getSceneTrends'
+  | 'getRelatedScenes'
+  | 'recommendScenes'
+> & {
   /** The pulse reads. */
   readonly pulse: Pick<ScenePulse, 'getScenePulse' | 'getRegionalPulse' | 'getGlobalPulse'>;
 };
 
 /** What the Talent routes call: the aggregator's reads (a `RadarAggregator` is one). */
-export type TalentApiBackend = Pick<RadarAggregator, 'buildGlobalPulse' | 'buildArtistProfile' | 'getTopArtists' | 'getWorkspaceRecommendations'>;
+export type TalentApiBackend = Pick<
+  RadarAggregator,
+  'buildGlobalPulse' | 'buildArtistProfile' | 'getTopArtists' | 'getWorkspaceRecommendations'
+>;
 
 /**
  * What the API serves. Either engine may be missing: its routes then answer 404. `config` gives
@@ -117,7 +130,11 @@ export interface RouteSpec {
   /** The route's deadline under `config`. */
   readonly timeoutMs: (config: SceneRadarConfig) => number;
   /** Calls the backend with validated input. */
-  readonly run: (backend: ApiBackend, params: Record<string, unknown>, query: Record<string, unknown>) => Promise<unknown>;
+  readonly run: (
+    backend: ApiBackend,
+    params: Record<string, unknown>,
+    query: Record<string, unknown>,
+  ) => Promise<unknown>;
 }
 
 // The handler's deadline is the engine's own plus this margin, so an engine that runs out of time
@@ -168,7 +185,12 @@ export const ROUTES: readonly RouteSpec[] = [
     response: ScenePageResponseSchema,
     notFound: [],
     timeoutMs: scenePulseMs,
-    run: (b, _p, q) => scenesOf(b).listScenes({ ...opt('region', q.region as string | undefined), limit: num(q.limit), offset: num(q.offset) }),
+    run: (b, _p, q) =>
+      scenesOf(b).listScenes({
+        ...opt('region', q.region as string | undefined),
+        limit: num(q.limit),
+        offset: num(q.offset),
+      }),
   },
   {
     id: 'getScene',
@@ -233,7 +255,8 @@ export const ROUTES: readonly RouteSpec[] = [
     response: MembershipPageResponseSchema,
     notFound: ['SCENES_NOT_FOUND'],
     timeoutMs: scenePulseMs,
-    run: (b, p, q) => scenesOf(b).listMemberships({ sceneSlug: str(p.slug), limit: num(q.limit), offset: num(q.offset) }),
+    run: (b, p, q) =>
+      scenesOf(b).listMemberships({ sceneSlug: str(p.slug), limit: num(q.limit), offset: num(q.offset) }),
   },
   {
     id: 'getGlobalScenePulse',
@@ -259,20 +282,23 @@ export const ROUTES: readonly RouteSpec[] = [
     response: RegionalScenePulseResponseSchema,
     notFound: ['SCENES_NOT_FOUND'],
     timeoutMs: sceneGlobalMs,
-    run: (b, p, q) => scenesOf(b).pulse.getRegionalPulse(str(p.region), { limit: num(q.limit), skipCache: bool(q.skipCache) }),
+    run: (b, p, q) =>
+      scenesOf(b).pulse.getRegionalPulse(str(p.region), { limit: num(q.limit), skipCache: bool(q.skipCache) }),
   },
   {
     id: 'getSceneRecommendations',
     method: 'GET',
     path: '/scene-recommendations',
     family: 'scenes',
-    summary: 'Scenes for an artist ranked by fit x heat, with reasons; without an artist, the scenes most worth watching.',
+    summary:
+      'Scenes for an artist ranked by fit x heat, with reasons; without an artist, the scenes most worth watching.',
     params: null,
     query: RecommendationsQuerySchema,
     response: SceneRecommendationsResponseSchema,
     notFound: ['SCENES_INVALID_PARAMS'],
     timeoutMs: sceneGlobalMs,
-    run: (b, _p, q) => scenesOf(b).recommendScenes({ ...opt('artistSlug', q.artistSlug as string | undefined), limit: num(q.limit) }),
+    run: (b, _p, q) =>
+      scenesOf(b).recommendScenes({ ...opt('artistSlug', q.artistSlug as string | undefined), limit: num(q.limit) }),
   },
   {
     id: 'listMicrogenres',
@@ -305,7 +331,8 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/talent/pulse',
     family: 'talent',
-    summary: 'The global Talent pulse: top rising, breakout candidates, artists at risk, hottest scenes, summary counts.',
+    summary:
+      'The global Talent pulse: top rising, breakout candidates, artists at risk, hottest scenes, summary counts.',
     params: null,
     query: GlobalPulseQuerySchema,
     response: GlobalPulseResponseSchema,
@@ -337,7 +364,12 @@ export const ROUTES: readonly RouteSpec[] = [
     response: TopArtistsResponseSchema,
     notFound: [],
     timeoutMs: talentGlobalMs,
-    run: (b, _p, q) => talentOf(b).getTopArtists({ category: q.category as 'rising' | 'breakout' | 'risk', limit: num(q.limit), skipCache: bool(q.skipCache) }),
+    run: (b, _p, q) =>
+      talentOf(b).getTopArtists({
+        category: q.category as 'rising' | 'breakout' | 'risk',
+        limit: num(q.limit),
+        skipCache: bool(q.skipCache),
+      }),
   },
   {
     id: 'getWorkspaceRecommendations',

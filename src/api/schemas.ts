@@ -41,7 +41,9 @@ export function queryInt(min: number, max: number, description: string) {
   const range = max >= Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
   const int = z.int({ error: `Expected ${range}` }).min(min, `Expected ${range}`);
   // z.int() already stops at Number.MAX_SAFE_INTEGER: a second bound there would repeat its issue.
-  return z.preprocess(toNumber, max >= Number.MAX_SAFE_INTEGER ? int : int.max(max, `Expected ${range}`)).describe(description);
+  return z
+    .preprocess(toNumber, max >= Number.MAX_SAFE_INTEGER ? int : int.max(max, `Expected ${range}`))
+    .describe(description);
 }
 
 /**
@@ -66,22 +68,28 @@ const skipCache = queryBoolean(
 ).default(false);
 
 /** Path of a scene route: `{ slug }`, a scene slug (lowercase, hyphenated). */
-export const SceneSlugSchema = z.strictObject({
-  /** The scene slug. */
-  slug: slug('Scene slug, e.g. `indie-uk-brighton`.'),
-}).meta({ id: 'SceneSlugParams' });
+export const SceneSlugSchema = z
+  .strictObject({
+    /** The scene slug. */
+    slug: slug('Scene slug, e.g. `indie-uk-brighton`.'),
+  })
+  .meta({ id: 'SceneSlugParams' });
 
 /** Path of a microgenre route: `{ slug }`, a microgenre slug. */
-export const MicrogenreSlugSchema = z.strictObject({
-  /** The microgenre slug. */
-  slug: slug('Microgenre slug, e.g. `dream-pop`.'),
-}).meta({ id: 'MicrogenreSlugParams' });
+export const MicrogenreSlugSchema = z
+  .strictObject({
+    /** The microgenre slug. */
+    slug: slug('Microgenre slug, e.g. `dream-pop`.'),
+  })
+  .meta({ id: 'MicrogenreSlugParams' });
 
 /** Path of an artist route: `{ slug }`, an artist slug. */
-export const ArtistSlugSchema = z.strictObject({
-  /** The artist slug. */
-  slug: slug('Artist slug, e.g. `artist-a`.'),
-}).meta({ id: 'ArtistSlugParams' });
+export const ArtistSlugSchema = z
+  .strictObject({
+    /** The artist slug. */
+    slug: slug('Artist slug, e.g. `artist-a`.'),
+  })
+  .meta({ id: 'ArtistSlugParams' });
 
 /** Path of a regional pulse route: `{ region }`, a lowercase region code (`uk`, `us-ca`). */
 export const RegionSchema = z
@@ -197,7 +205,9 @@ export const TopArtistsQuerySchema = z.strictObject({
   /** Artists in the list, 1-100. @default 20 */
   limit: queryInt(1, 100, 'Artists in the list.').default(20),
   /** `rising`, `breakout` or `risk`. @default 'rising' */
-  category: TopCategorySchema.describe('Which list: `rising` (momentum), `breakout` (breakout score) or `risk` (risk score).').default('rising'),
+  category: TopCategorySchema.describe(
+    'Which list: `rising` (momentum), `breakout` (breakout score) or `risk` (risk score).',
+  ).default('rising'),
   /** Bypass the cache, when the server allows the caller (`allowSkipCache`); else ignored. @default false */
   skipCache,
 });

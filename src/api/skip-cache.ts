@@ -11,7 +11,11 @@
  * the cause.
  * @internal
  */
-export async function applySkipCachePolicy(query: Record<string, unknown>, allowed: boolean | (() => boolean | Promise<boolean>) | undefined, report: (error: unknown) => void): Promise<Record<string, unknown>> {
+export async function applySkipCachePolicy(
+  query: Record<string, unknown>,
+  allowed: boolean | (() => boolean | Promise<boolean>) | undefined,
+  report: (error: unknown) => void,
+): Promise<Record<string, unknown>> {
   if (query.skipCache !== true || allowed === true) return query;
   let yes = false;
   if (typeof allowed === 'function') {

@@ -59,7 +59,13 @@ function percentileInterval(values: number[], level: number): Interval {
  * weightedAveragePrecision([0, 1], [2, 1], [true, false], [0, 1], [2, 1]); // 1
  * ```
  */
-export function weightedAveragePrecision(order: readonly number[], scores: readonly number[], labels: readonly boolean[], cutoffOf: readonly number[], weights: readonly number[]): number | null {
+export function weightedAveragePrecision(
+  order: readonly number[],
+  scores: readonly number[],
+  labels: readonly boolean[],
+  cutoffOf: readonly number[],
+  weights: readonly number[],
+): number | null {
   let totalPositives = 0;
   for (const i of order) if (labels[i]) totalPositives += weights[cutoffOf[i]!]!;
   if (totalPositives === 0) return null;
@@ -145,5 +151,11 @@ export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: Bo
     }
   }
   const level = options.level ?? 0.95;
-  return { meanAuc: percentileInterval(meanAucs, level), meanPAtK: percentileInterval(meanPs, level), pooledAp: percentileInterval(aps, level), resamples, seed };
+  return {
+    meanAuc: percentileInterval(meanAucs, level),
+    meanPAtK: percentileInterval(meanPs, level),
+    pooledAp: percentileInterval(aps, level),
+    resamples,
+    seed,
+  };
 }

@@ -16,7 +16,11 @@
  * - `BACKTEST_LOOKAHEAD`: something read a source past the instant it may see. The whole run
  *   fails, even when the refusal was caught and swallowed by the reader.
  */
-export type BacktestErrorCode = 'BACKTEST_INVALID_OPTIONS' | 'BACKTEST_INVALID_INPUT' | 'BACKTEST_CALLBACK_FAILED' | 'BACKTEST_LOOKAHEAD';
+export type BacktestErrorCode =
+  | 'BACKTEST_INVALID_OPTIONS'
+  | 'BACKTEST_INVALID_INPUT'
+  | 'BACKTEST_CALLBACK_FAILED'
+  | 'BACKTEST_LOOKAHEAD';
 
 const BRAND = Symbol.for('scene-radar.backtest-error');
 

@@ -33,12 +33,22 @@ function asOfOf(args: readonly unknown[]): unknown {
 }
 
 const describeAsOf = (asOf: unknown): string =>
-  asOf instanceof Date ? (Number.isFinite(asOf.getTime()) ? asOf.toISOString() : 'an invalid Date') : asOf === undefined ? 'no asOf' : `a ${typeof asOf} (${String(asOf)})`;
+  asOf instanceof Date
+    ? Number.isFinite(asOf.getTime())
+      ? asOf.toISOString()
+      : 'an invalid Date'
+    : asOf === undefined
+      ? 'no asOf'
+      : `a ${typeof asOf} (${String(asOf)})`;
 
 /** Own and inherited property names (class-based adapters keep their methods on the prototype). */
 function propertyNames(obj: object): string[] {
   const names = new Set<string>();
-  for (let o: object | null = obj; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (
+    let o: object | null = obj;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
     for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor') names.add(k);
   }
   return [...names];
@@ -80,11 +90,19 @@ export function createLookaheadGuard(): LookaheadGuard {
       const method = value as (...args: unknown[]) => unknown;
       out[key] = (...args: unknown[]): unknown => {
         const asOf = asOfOf(args);
-        if (asOf instanceof Date && Number.isFinite(asOf.getTime()) && asOf.getTime() <= limit.getTime()) return method.apply(adapter, args);
-        const violation: LookaheadViolation = Object.freeze({ ...scope, method: `${name}.${key}`, asOf: describeAsOf(asOf), limit: limit.toISOString() });
+        if (asOf instanceof Date && Number.isFinite(asOf.getTime()) && asOf.getTime() <= limit.getTime())
+          return method.apply(adapter, args);
+        const violation: LookaheadViolation = Object.freeze({
+          ...scope,
+          method: `${name}.${key}`,
+          asOf: describeAsOf(asOf),
+          limit: limit.toISOString(),
+        });
         violations.push(violation);
         // Rejected, not thrown: callers of a source expect a failing promise.
-        return Promise.reject(new BacktestError('BACKTEST_LOOKAHEAD', violationText(violation), { details: [violation] }));
+        return Promise.reject(
+          new BacktestError('BACKTEST_LOOKAHEAD', violationText(violation), { details: [violation] }),
+        );
       };
     }
     return Object.freeze(out) as T;

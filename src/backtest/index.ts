@@ -45,9 +45,32 @@ export {
 export { BacktestError, isBacktestError, type BacktestErrorCode, type LookaheadViolation } from './errors.js';
 export { createLookaheadGuard, violationText, type GuardScope, type LookaheadGuard } from './guard.js';
 export { judge } from './verdict.js';
-export { auc, averagePrecision, compareAsc, precisionAtK, splitFigures, type RankedCutoff, type SplitFigures } from './metrics.js';
-export { bootstrapIntervals, mulberry32, weightedAveragePrecision, type BootstrapOptions, type Interval, type SplitIntervals } from './bootstrap.js';
+export {
+  auc,
+  averagePrecision,
+  compareAsc,
+  precisionAtK,
+  splitFigures,
+  type RankedCutoff,
+  type SplitFigures,
+} from './metrics.js';
+export {
+  bootstrapIntervals,
+  mulberry32,
+  weightedAveragePrecision,
+  type BootstrapOptions,
+  type Interval,
+  type SplitIntervals,
+} from './bootstrap.js';
 export { calibration, type Calibration, type ReliabilityBin } from './calibration.js';
-export { backtestJson, backtestSummary, parseBacktestJson, type BacktestSummary, type BacktestWindows, type WindowFigures, type WindowSummary } from './json.js';
+export {
+  backtestJson,
+  backtestSummary,
+  parseBacktestJson,
+  type BacktestSummary,
+  type BacktestWindows,
+  type WindowFigures,
+  type WindowSummary,
+} from './json.js';
 export { backtestConsoleTable, backtestMarkdown, type BacktestMarkdownOptions } from './markdown.js';
 export { talentScorer, type TalentScorerOptions } from './talent-scorer.js';

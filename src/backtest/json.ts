@@ -39,7 +39,11 @@ export interface BacktestSummary {
   readonly windows: BacktestWindows;
 }
 
-const figures = (s: SplitSummary, k: number): WindowFigures => ({ auc: s.meanAuc, [`p_at_${k}`]: s.meanPAtK, pooled_ap: s.pooledAp });
+const figures = (s: SplitSummary, k: number): WindowFigures => ({
+  auc: s.meanAuc,
+  [`p_at_${k}`]: s.meanPAtK,
+  pooled_ap: s.pooledAp,
+});
 
 /**
  * The compact summary, per window: the scorer under test under `breakout` and each baseline by
@@ -52,7 +56,9 @@ const figures = (s: SplitSummary, k: number): WindowFigures => ({ auc: s.meanAuc
 export function backtestSummary(result: BacktestResult): BacktestSummary {
   const window = (split: 'train' | 'test'): WindowSummary => ({
     breakout: result.scorer?.splits ? figures(result.scorer.splits[split], result.k) : null,
-    baselines: Object.fromEntries(result.baselines.flatMap((b) => (b.splits ? [[b.name, figures(b.splits[split], result.k)] as const] : []))),
+    baselines: Object.fromEntries(
+      result.baselines.flatMap((b) => (b.splits ? [[b.name, figures(b.splits[split], result.k)] as const] : [])),
+    ),
   });
   return { windows: { train: window('train'), test: window('test') } };
 }
@@ -82,15 +88,27 @@ export function parseBacktestJson(text: string): BacktestResult {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new BacktestError('BACKTEST_INVALID_INPUT', `not a backtest result: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new BacktestError(
+      'BACKTEST_INVALID_INPUT',
+      `not a backtest result: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
   const r = parsed as Partial<Record<keyof BacktestResult, unknown>>;
   if (typeof parsed !== 'object' || parsed === null || r.format !== BACKTEST_RESULT_FORMAT) {
-    throw new BacktestError('BACKTEST_INVALID_INPUT', `not a backtest result: "format" is not "${BACKTEST_RESULT_FORMAT}"`);
+    throw new BacktestError(
+      'BACKTEST_INVALID_INPUT',
+      `not a backtest result: "format" is not "${BACKTEST_RESULT_FORMAT}"`,
+    );
   }
-  const missing = (['name', 'title', 'runAt', 'cutoffs', 'baselines', 'fit', 'method', 'parameters'] as const).filter((k) => r[k] === undefined);
+  const missing = (['name', 'title', 'runAt', 'cutoffs', 'baselines', 'fit', 'method', 'parameters'] as const).filter(
+    (k) => r[k] === undefined,
+  );
   if (missing.length || !Array.isArray(r.cutoffs) || !Array.isArray(r.baselines) || typeof r.name !== 'string') {
-    throw new BacktestError('BACKTEST_INVALID_INPUT', `not a backtest result: missing or malformed ${missing.length ? missing.join(', ') : 'name, cutoffs or baselines'}`);
+    throw new BacktestError(
+      'BACKTEST_INVALID_INPUT',
+      `not a backtest result: missing or malformed ${missing.length ? missing.join(', ') : 'name, cutoffs or baselines'}`,
+    );
   }
   return parsed as BacktestResult;
 }

@@ -21,7 +21,11 @@ const f3 = (x: number | null | undefined): string => (x === null || x === undefi
 const interval = (i: readonly [number, number] | null): string => (i ? `${f3(i[0])}-${f3(i[1])}` : 'n/a');
 /** An instant as people read it: `2018-02-25 00:00 UTC`. */
 const day = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-const SPLIT_TITLE: Record<ResultSplit, string> = { train: 'training cutoffs', test: 'test cutoffs', all: 'all cutoffs' };
+const SPLIT_TITLE: Record<ResultSplit, string> = {
+  train: 'training cutoffs',
+  test: 'test cutoffs',
+  all: 'all cutoffs',
+};
 const SPLITS: readonly ResultSplit[] = ['train', 'test', 'all'];
 
 const scorersOf = (r: BacktestResult): ScorerResult[] => [...(r.scorer ? [r.scorer] : []), ...r.baselines];
@@ -37,16 +41,28 @@ function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] 
   const head = any
     ? `${SPLIT_TITLE[split]}: ${any.cutoffs} cutoffs, ${(any.candidates / Math.max(1, any.cutoffs)).toFixed(1)} candidates and ${(any.positives / Math.max(1, any.cutoffs)).toFixed(2)} positives per cutoff (base rate ${f3(any.baseRate)}); AUC undefined at ${any.aucSkipped} cutoff(s), left out of its mean.`
     : SPLIT_TITLE[split];
-  return [`${h} ${head.charAt(0).toUpperCase()}${head.slice(1)}`, '', `| scorer | mean AUC | 95% CI | mean P@${r.k} | 95% CI | pooled AP | 95% CI |`, '|---|---|---|---|---|---|---|', ...rows, ''];
+  return [
+    `${h} ${head.charAt(0).toUpperCase()}${head.slice(1)}`,
+    '',
+    `| scorer | mean AUC | 95% CI | mean P@${r.k} | 95% CI | pooled AP | 95% CI |`,
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }
 
 function fitSection(r: BacktestResult): string[] {
   const testCutoffs = r.cutoffs.filter((c) => c.split === 'test').length;
-  const limit = testCutoffs ? `the first test cutoff, ${day(r.fit.limit)}` : `${day(r.fit.limit)} (no test cutoff: the last cutoff plus the horizon)`;
+  const limit = testCutoffs
+    ? `the first test cutoff, ${day(r.fit.limit)}`
+    : `${day(r.fit.limit)} (no test cutoff: the last cutoff plus the horizon)`;
   const purged = r.fit.purged.length
     ? ` ${r.fit.purged.length} training cutoff(s) were purged from what \`fit\` received, because their ${r.horizonDays}-day label horizon reaches past that limit: ${r.fit.purged.map(day).join(', ')}. They are still scored and counted in the training figures.`
     : ' No training cutoff had to be purged.';
-  return [`Fitting: \`fit\` could read the sources up to ${limit}, and received ${r.fit.cutoffs} training cutoff(s) with their labels.${purged}`, ''];
+  return [
+    `Fitting: \`fit\` could read the sources up to ${limit}, and received ${r.fit.cutoffs} training cutoff(s) with their labels.${purged}`,
+    '',
+  ];
 }
 
 function unscoredSection(r: BacktestResult): string[] {
@@ -72,8 +88,14 @@ function referenceSection(r: BacktestResult, h: string): string[] {
       if (Object.values(ref.figures).some((f) => f[split]?.[metric] !== undefined)) columns.push({ split, metric });
     }
   }
-  const name = (c: (typeof columns)[number]): string => `${c.split === 'all' ? 'all' : c.split} ${c.metric === 'auc' ? 'AUC' : `P@${r.k}`}`;
-  const out = [`${h} Reproducing the published figures`, '', `Reference: ${ref.source}. Each cell: here / published.`, ''];
+  const name = (c: (typeof columns)[number]): string =>
+    `${c.split === 'all' ? 'all' : c.split} ${c.metric === 'auc' ? 'AUC' : `P@${r.k}`}`;
+  const out = [
+    `${h} Reproducing the published figures`,
+    '',
+    `Reference: ${ref.source}. Each cell: here / published.`,
+    '',
+  ];
   out.push(`| scorer | ${columns.map(name).join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`);
   for (const [scorer, figs] of Object.entries(ref.figures)) {
     const s = scorersOf(r).find((x) => x.name === scorer)?.splits;
@@ -91,9 +113,12 @@ function referenceSection(r: BacktestResult, h: string): string[] {
       const want = counts[split];
       if (!want) continue;
       const infos = r.cutoffs.filter((c) => split === 'all' || c.split === split);
-      const per = (f: (c: (typeof infos)[number]) => number): number | null => (infos.length ? infos.reduce((n, c) => n + f(c), 0) / infos.length : null);
+      const per = (f: (c: (typeof infos)[number]) => number): number | null =>
+        infos.length ? infos.reduce((n, c) => n + f(c), 0) / infos.length : null;
       const one = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(1));
-      out.push(`| ${split} | ${one(per((c) => c.candidates))} / ${want.candidates ?? 'n/a'} | ${one(per((c) => c.positives))} / ${want.positives ?? 'n/a'} |`);
+      out.push(
+        `| ${split} | ${one(per((c) => c.candidates))} / ${want.candidates ?? 'n/a'} | ${one(per((c) => c.positives))} / ${want.positives ?? 'n/a'} |`,
+      );
     }
     out.push('');
   }
@@ -106,9 +131,17 @@ function calibrationSection(r: BacktestResult, h: string): string[] {
   for (const s of scorersOf(r)) {
     const c = s.splits?.test.calibration;
     if (!c) continue;
-    out.push(`${h} Calibration of ${s.name} (test cutoffs)`, '', `Brier score ${f3(c.brier)}, expected calibration error ${f3(c.ece)} over ${c.count} predictions${c.clamped ? ` (${c.clamped} outside [0, 1] clamped)` : ''}.`, '');
+    out.push(
+      `${h} Calibration of ${s.name} (test cutoffs)`,
+      '',
+      `Brier score ${f3(c.brier)}, expected calibration error ${f3(c.ece)} over ${c.count} predictions${c.clamped ? ` (${c.clamped} outside [0, 1] clamped)` : ''}.`,
+      '',
+    );
     out.push('| predicted | count | mean predicted | observed rate |', '|---|---|---|---|');
-    for (const b of c.bins) out.push(`| ${b.from.toFixed(1)}-${b.to.toFixed(1)} | ${b.count} | ${f3(b.meanPredicted)} | ${f3(b.observedRate)} |`);
+    for (const b of c.bins)
+      out.push(
+        `| ${b.from.toFixed(1)}-${b.to.toFixed(1)} | ${b.count} | ${f3(b.meanPredicted)} | ${f3(b.observedRate)} |`,
+      );
     out.push('');
   }
   return out;
@@ -139,13 +172,24 @@ export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdo
   const h2 = `${h1}#`;
   const h3 = `${h2}#`;
   const r = result;
-  const file = options.resultFile ? `Result file: \`${options.resultFile}\` (per-cutoff figures, intervals, parameters). ` : '';
-  const out = [`${h1} ${r.title}`, '', `${file}Run ${r.runAt.slice(0, 16).replace('T', ' ')} UTC, ${(r.runtimeMs / 1000).toFixed(1)} s; ${r.cutoffs.length} cutoffs, label horizon ${r.horizonDays} days.`, ''];
+  const file = options.resultFile
+    ? `Result file: \`${options.resultFile}\` (per-cutoff figures, intervals, parameters). `
+    : '';
+  const out = [
+    `${h1} ${r.title}`,
+    '',
+    `${file}Run ${r.runAt.slice(0, 16).replace('T', ' ')} UTC, ${(r.runtimeMs / 1000).toFixed(1)} s; ${r.cutoffs.length} cutoffs, label horizon ${r.horizonDays} days.`,
+    '',
+  ];
   if (r.method.length) out.push(`${h2} Method`, '', ...r.method.flatMap((p) => [p, '']));
   if (options.explain !== false) out.push(...explainSection(r, h2));
   out.push(`${h2} Results`, '');
   if (!r.scorer) out.push('No scorer under test in this run: baselines only.', '');
-  else if (r.verdict) out.push(`**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target ? SPLIT_TITLE[r.target.split] : ''} and above every baseline): ${r.verdict.text}`, '');
+  else if (r.verdict)
+    out.push(
+      `**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target ? SPLIT_TITLE[r.target.split] : ''} and above every baseline): ${r.verdict.text}`,
+      '',
+    );
   for (const split of ['test', 'train', 'all'] as const) out.push(...splitTable(r, split, h3));
   out.push(...fitSection(r), ...unscoredSection(r), ...referenceSection(r, h3), ...calibrationSection(r, h3));
   return `${out.join('\n').trimEnd()}\n`;
@@ -168,6 +212,17 @@ export function backtestConsoleTable(result: BacktestResult): string {
     return `${(s.role === 'model' ? `* ${s.name}` : s.name).padEnd(26)} ${cell('train').padEnd(12)} ${cell('test').padEnd(12)} ${cell('all')}`;
   });
   const head = `${`scorer (AUC P@${r.k})`.padEnd(26)} ${'train'.padEnd(12)} ${'test'.padEnd(12)} all`;
-  const tail = [r.scorer ? null : '(no scorer under test in this run: baselines only)', r.verdict?.text ?? null, ...scorersOf(r).filter((s) => s.error).map((s) => `${s.name} failed: ${s.error}`)].filter((x): x is string => x !== null);
-  return [`${r.title} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`, head, ...rows, ...tail].join('\n');
+  const tail = [
+    r.scorer ? null : '(no scorer under test in this run: baselines only)',
+    r.verdict?.text ?? null,
+    ...scorersOf(r)
+      .filter((s) => s.error)
+      .map((s) => `${s.name} failed: ${s.error}`),
+  ].filter((x): x is string => x !== null);
+  return [
+    `${r.title} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`,
+    head,
+    ...rows,
+    ...tail,
+  ].join('\n');
 }

@@ -156,5 +156,13 @@ export function splitFigures(cutoffs: readonly RankedCutoff[], k = 10): SplitFig
     else aucs.push(a);
     precisions.push(precisionAtK(c.scores, c.labels, k));
   }
-  return { meanAuc: mean(aucs), aucSkipped, meanPAtK: mean(precisions), pooledAp: averagePrecision(cutoffs.flatMap((c) => c.scores), cutoffs.flatMap((c) => c.labels)) };
+  return {
+    meanAuc: mean(aucs),
+    aucSkipped,
+    meanPAtK: mean(precisions),
+    pooledAp: averagePrecision(
+      cutoffs.flatMap((c) => c.scores),
+      cutoffs.flatMap((c) => c.labels),
+    ),
+  };
 }

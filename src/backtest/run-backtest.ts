@@ -12,7 +12,14 @@ import { calibration } from './calibration.js';
 import { BacktestError, isBacktestError } from './errors.js';
 import { createLookaheadGuard, violationText, type LookaheadGuard } from './guard.js';
 import { auc, precisionAtK, splitFigures, type RankedCutoff } from './metrics.js';
-import { BACKTEST_RESULT_FORMAT, type BacktestResult, type CutoffScore, type ResultSplit, type ScorerResult, type SplitSummary } from './result.js';
+import {
+  BACKTEST_RESULT_FORMAT,
+  type BacktestResult,
+  type CutoffScore,
+  type ResultSplit,
+  type ScorerResult,
+  type SplitSummary,
+} from './result.js';
 import type { BacktestCutoffSpec, BacktestOptions, BacktestScorer, FitCutoff } from './types.js';
 import { checkLabels, checkSlugList, normaliseScores, planBacktest, type BacktestPlan } from './validate.js';
 import { judge } from './verdict.js';
@@ -46,7 +53,9 @@ function assertNoLookahead(guard: LookaheadGuard): void {
   const v = guard.violations;
   if (v.length === 0) return;
   const more = v.length > 1 ? ` (and ${v.length - 1} more refused read${v.length > 2 ? 's' : ''})` : '';
-  throw new BacktestError('BACKTEST_LOOKAHEAD', `lookahead: ${violationText(v[0]!)}${more}; the backtest is void`, { details: [...v] });
+  throw new BacktestError('BACKTEST_LOOKAHEAD', `lookahead: ${violationText(v[0]!)}${more}; the backtest is void`, {
+    details: [...v],
+  });
 }
 
 /** Runs a host callback; a throw becomes `BACKTEST_CALLBACK_FAILED` unless a refused read explains it. */
@@ -57,14 +66,22 @@ async function callback<T>(guard: LookaheadGuard, what: string, iso: string, run
   } catch (e) {
     assertNoLookahead(guard);
     if (isBacktestError(e)) throw e;
-    throw new BacktestError('BACKTEST_CALLBACK_FAILED', `${what} at cutoff ${iso} threw: ${errorText(e)}`, { cause: e });
+    throw new BacktestError('BACKTEST_CALLBACK_FAILED', `${what} at cutoff ${iso} threw: ${errorText(e)}`, {
+      cause: e,
+    });
   }
   assertNoLookahead(guard);
   return out;
 }
 
 /** Asks the callbacks about every cutoff, checking each answer. */
-async function resolveCutoffs(options: BacktestOptions, plan: BacktestPlan, guard: LookaheadGuard, fitLimit: Date, signal: AbortSignal): Promise<ResolvedCutoff[]> {
+async function resolveCutoffs(
+  options: BacktestOptions,
+  plan: BacktestPlan,
+  guard: LookaheadGuard,
+  fitLimit: Date,
+  signal: AbortSignal,
+): Promise<ResolvedCutoff[]> {
   const horizonMs = options.horizonDays * DAY_MS;
   const out: ResolvedCutoff[] = [];
   for (const spec of plan.cutoffs) {
@@ -72,18 +89,35 @@ async function resolveCutoffs(options: BacktestOptions, plan: BacktestPlan, guar
     const iso = spec.asOf.toISOString();
     const at = (call: string): SceneRadarSources => guard.view(options.sources, spec.asOf, { call, cutoff: iso });
     const base = { split: spec.split, signal };
-    const rawCandidates = await callback(guard, 'candidates', iso, () => options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }));
+    const rawCandidates = await callback(guard, 'candidates', iso, () =>
+      options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }),
+    );
     const candidates = checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse');
     const population = options.population
       ? checkSlugList(
-          await callback(guard, 'population', iso, () => options.population!({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('population'), candidates })),
+          await callback(guard, 'population', iso, () =>
+            options.population!({
+              ...base,
+              asOf: new Date(spec.asOf.getTime()),
+              sources: at('population'),
+              candidates,
+            }),
+          ),
           `population at cutoff ${iso}`,
           'drop',
         )
       : candidates;
     const until = new Date(spec.asOf.getTime() + horizonMs);
     const labelSources = guard.view(options.sources, until, { call: 'labels', cutoff: iso });
-    const rawLabels = await callback(guard, 'labels', iso, () => options.labels({ ...base, asOf: new Date(spec.asOf.getTime()), until: new Date(until.getTime()), sources: labelSources, candidates }));
+    const rawLabels = await callback(guard, 'labels', iso, () =>
+      options.labels({
+        ...base,
+        asOf: new Date(spec.asOf.getTime()),
+        until: new Date(until.getTime()),
+        sources: labelSources,
+        candidates,
+      }),
+    );
     const labels = checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`);
     const purged = spec.split === 'train' && plan.firstTest >= 0 && until.getTime() > fitLimit.getTime();
     out.push({ spec, iso, candidates, population, labels, purged });
@@ -92,7 +126,12 @@ async function resolveCutoffs(options: BacktestOptions, plan: BacktestPlan, guar
 }
 
 /** Per-split figures of one scorer. */
-function summarise(state: RunState, scorer: BacktestScorer, ranked: readonly RankedCutoff[], split: ResultSplit): SplitSummary {
+function summarise(
+  state: RunState,
+  scorer: BacktestScorer,
+  ranked: readonly RankedCutoff[],
+  split: ResultSplit,
+): SplitSummary {
   const picked = ranked.filter((_, i) => split === 'all' || state.cutoffs[i]!.spec.split === split);
   const candidates = picked.reduce((n, c) => n + c.labels.length, 0);
   const positives = picked.reduce((n, c) => n + c.labels.filter(Boolean).length, 0);
@@ -103,7 +142,12 @@ function summarise(state: RunState, scorer: BacktestScorer, ranked: readonly Ran
     positives,
     baseRate: candidates ? positives / candidates : null,
     intervals: bootstrapIntervals(picked, { resamples: state.plan.resamples, seed: state.plan.seed, k: state.plan.k }),
-    calibration: scorer.probabilistic ? calibration(picked.flatMap((c) => c.scores), picked.flatMap((c) => c.labels)) : null,
+    calibration: scorer.probabilistic
+      ? calibration(
+          picked.flatMap((c) => c.scores),
+          picked.flatMap((c) => c.labels),
+        )
+      : null,
   };
 }
 
@@ -111,13 +155,25 @@ function summarise(state: RunState, scorer: BacktestScorer, ranked: readonly Ran
 function fitCutoffs(state: RunState): FitCutoff[] {
   return state.cutoffs
     .filter((c) => c.spec.split === 'train' && !c.purged)
-    .map((c) => Object.freeze({ asOf: new Date(c.spec.asOf.getTime()), candidates: c.candidates, population: c.population, labels: new Map(c.labels) }));
+    .map((c) =>
+      Object.freeze({
+        asOf: new Date(c.spec.asOf.getTime()),
+        candidates: c.candidates,
+        population: c.population,
+        labels: new Map(c.labels),
+      }),
+    );
 }
 
 /** Fits (if it can) and scores one scorer over every cutoff. Rejects only on a refused read. */
 async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerResult['role']): Promise<ScorerResult> {
   const { guard, signal } = state;
-  const base = { name: scorer.name, description: scorer.description ?? null, role, probabilistic: scorer.probabilistic === true };
+  const base = {
+    name: scorer.name,
+    description: scorer.description ?? null,
+    role,
+    probabilistic: scorer.probabilistic === true,
+  };
   let fitMs = 0;
   let scoreMs = 0;
   const reasons: Record<string, number> = {};
@@ -126,7 +182,15 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
   const perCutoff: CutoffScore[] = [];
   const failed = (e: unknown): ScorerResult => {
     assertNoLookahead(guard);
-    return { ...base, error: errorText(e), fitMs, scoreMs, perCutoff: [], unscored: { total: 0, reasons: {} }, splits: null };
+    return {
+      ...base,
+      error: errorText(e),
+      fitMs,
+      scoreMs,
+      perCutoff: [],
+      unscored: { total: 0, reasons: {} },
+      splits: null,
+    };
   };
   if (scorer.fit) {
     const call = `scorer "${scorer.name}" fit`;
@@ -156,7 +220,10 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
       const raw = await scorer.score({
         asOf: new Date(cutoff.spec.asOf.getTime()),
         split: cutoff.spec.split,
-        sources: guard.view(state.sources, cutoff.spec.asOf, { call: `scorer "${scorer.name}" score`, cutoff: cutoff.iso }),
+        sources: guard.view(state.sources, cutoff.spec.asOf, {
+          call: `scorer "${scorer.name}" score`,
+          cutoff: cutoff.iso,
+        }),
         candidates: cutoff.candidates,
         population: cutoff.population,
         signal,
@@ -173,7 +240,11 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
       const s = answer.get(slug);
       if (typeof s === 'number' && Number.isFinite(s)) return s;
       unscored++;
-      const reason = answer.reason(slug) ?? (s === undefined ? 'no score returned' : `not a finite number (${typeof s === 'number' ? String(s) : typeof s})`);
+      const reason =
+        answer.reason(slug) ??
+        (s === undefined
+          ? 'no score returned'
+          : `not a finite number (${typeof s === 'number' ? String(s) : typeof s})`);
       reasons[reason] = (reasons[reason] ?? 0) + 1;
       // Unscored candidates rank below every scored one.
       return -Infinity;
@@ -181,9 +252,19 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     unscoredTotal += unscored;
     const labels = cutoff.candidates.map((slug) => cutoff.labels.get(slug) === true);
     ranked.push({ scores: values, labels });
-    perCutoff.push({ asOf: cutoff.iso, split: cutoff.spec.split, auc: auc(values, labels), pAtK: precisionAtK(values, labels, state.plan.k), unscored });
+    perCutoff.push({
+      asOf: cutoff.iso,
+      split: cutoff.spec.split,
+      auc: auc(values, labels),
+      pAtK: precisionAtK(values, labels, state.plan.k),
+      unscored,
+    });
   }
-  const splits = { train: summarise(state, scorer, ranked, 'train'), test: summarise(state, scorer, ranked, 'test'), all: summarise(state, scorer, ranked, 'all') };
+  const splits = {
+    train: summarise(state, scorer, ranked, 'train'),
+    test: summarise(state, scorer, ranked, 'test'),
+    all: summarise(state, scorer, ranked, 'all'),
+  };
   return { ...base, error: null, fitMs, scoreMs, perCutoff, unscored: { total: unscoredTotal, reasons }, splits };
 }
 
@@ -218,10 +299,21 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const guard = createLookaheadGuard();
   const last = plan.cutoffs[plan.cutoffs.length - 1]!;
   // fit may read up to the first test cutoff; without one there is nothing later to protect.
-  const fitLimit = plan.firstTest >= 0 ? plan.cutoffs[plan.firstTest]!.asOf : new Date(last.asOf.getTime() + options.horizonDays * DAY_MS);
+  const fitLimit =
+    plan.firstTest >= 0
+      ? plan.cutoffs[plan.firstTest]!.asOf
+      : new Date(last.asOf.getTime() + options.horizonDays * DAY_MS);
   log(`${options.name}: ${plan.cutoffs.length} cutoffs...`);
   const cutoffs = await resolveCutoffs(options, plan, guard, fitLimit, signal);
-  const state: RunState = { plan, cutoffs, sources: options.sources, guard, fitLimit, horizonDays: options.horizonDays, signal };
+  const state: RunState = {
+    plan,
+    cutoffs,
+    sources: options.sources,
+    guard,
+    fitLimit,
+    horizonDays: options.horizonDays,
+    signal,
+  };
   const baselines: ScorerResult[] = [];
   for (const b of plan.baselines) {
     log(`${options.name}: ${b.name}...`);
@@ -252,7 +344,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       population: c.population.length,
       purged: c.purged,
     })),
-    fit: { limit: fitLimit.toISOString(), cutoffs: cutoffs.filter((c) => c.spec.split === 'train' && !c.purged).length, purged: cutoffs.filter((c) => c.purged).map((c) => c.iso) },
+    fit: {
+      limit: fitLimit.toISOString(),
+      cutoffs: cutoffs.filter((c) => c.spec.split === 'train' && !c.purged).length,
+      purged: cutoffs.filter((c) => c.purged).map((c) => c.iso),
+    },
     scorer: model,
     baselines,
     target: plan.target,

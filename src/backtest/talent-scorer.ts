@@ -46,11 +46,21 @@ export interface TalentScorerOptions {
   readonly onCalibrated?: (fit: CalibrationResult) => void;
 }
 
-function radarOver(sources: SceneRadarSources, options: TalentScorerOptions): { radar: TalentRadar; close: () => void } {
+function radarOver(
+  sources: SceneRadarSources,
+  options: TalentScorerOptions,
+): { radar: TalentRadar; close: () => void } {
   const config = resolveConfig(options.config);
   const gateway = createSourceGateway({ sources, config });
   const cache = new Cache<unknown>({ ttlMs: config.talent.globalPulseTtlMs, maxEntries: 1_000 });
-  const radar = new TalentRadar({ stores: memoryTalentStores(), gateway, config, clock: systemClock, cache, hostFeatures: options.hostFeatures ?? [] });
+  const radar = new TalentRadar({
+    stores: memoryTalentStores(),
+    gateway,
+    config,
+    clock: systemClock,
+    cache,
+    hostFeatures: options.hostFeatures ?? [],
+  });
   return { radar, close: () => gateway.close() };
 }
 
@@ -80,7 +90,9 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
       const { radar, close } = radarOver(context.sources, options);
       try {
         const populations = new Map(context.cutoffs.map((c) => [c.asOf.getTime(), c.population]));
-        const outcomes = context.cutoffs.flatMap((c) => c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })));
+        const outcomes = context.cutoffs.flatMap((c) =>
+          c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })),
+        );
         const fit = await radar.calibrate(outcomes, {
           // The folds purge training labels that reach into the period they validate on.
           horizonDays: context.horizonDays,
@@ -99,7 +111,11 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
       try {
         const model = fitted ?? options.model;
         if (model) radar.setBreakoutModel(model);
-        const scored = await radar.scoreArtists(context.candidates, { asOf: context.asOf, population: context.population, signal: context.signal });
+        const scored = await radar.scoreArtists(context.candidates, {
+          asOf: context.asOf,
+          population: context.population,
+          signal: context.signal,
+        });
         const scores = new Map<string, number>();
         const unscored = new Map<string, string>();
         for (const a of scored.artists) {

@@ -30,14 +30,17 @@ export interface BacktestPlan {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-const invalid = (message: string): BacktestError => new BacktestError('BACKTEST_INVALID_OPTIONS', `runBacktest: ${message}`);
+const invalid = (message: string): BacktestError =>
+  new BacktestError('BACKTEST_INVALID_OPTIONS', `runBacktest: ${message}`);
 
 /** A short, printable description of any value, for messages. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `a ${typeof value} (${String(value)})`;
+  if (typeof value === 'string')
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `a ${typeof value} (${String(value)})`;
   if (value instanceof Date) return `a Date (${Number.isFinite(value.getTime()) ? value.toISOString() : 'invalid'})`;
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
@@ -46,30 +49,45 @@ export function describeValue(value: unknown): string {
 const iso = (d: Date): string => d.toISOString();
 
 function checkScorer(value: unknown, where: string): BacktestScorer {
-  if (typeof value !== 'object' || value === null) throw invalid(`${where} must be a scorer object ({ name, score }), got ${describeValue(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw invalid(`${where} must be a scorer object ({ name, score }), got ${describeValue(value)}`);
   const s = value as Partial<Record<keyof BacktestScorer, unknown>>;
-  if (typeof s.name !== 'string' || s.name.trim() === '') throw invalid(`${where}.name must be a non-empty string, got ${describeValue(s.name)}`);
+  if (typeof s.name !== 'string' || s.name.trim() === '')
+    throw invalid(`${where}.name must be a non-empty string, got ${describeValue(s.name)}`);
   if (typeof s.score !== 'function') throw invalid(`${where} ("${s.name}").score must be a function`);
-  if (s.fit !== undefined && typeof s.fit !== 'function') throw invalid(`${where} ("${s.name}").fit must be a function or absent`);
-  if (s.probabilistic !== undefined && typeof s.probabilistic !== 'boolean') throw invalid(`${where} ("${s.name}").probabilistic must be a boolean or absent`);
-  if (s.description !== undefined && typeof s.description !== 'string') throw invalid(`${where} ("${s.name}").description must be a string or absent`);
+  if (s.fit !== undefined && typeof s.fit !== 'function')
+    throw invalid(`${where} ("${s.name}").fit must be a function or absent`);
+  if (s.probabilistic !== undefined && typeof s.probabilistic !== 'boolean')
+    throw invalid(`${where} ("${s.name}").probabilistic must be a boolean or absent`);
+  if (s.description !== undefined && typeof s.description !== 'string')
+    throw invalid(`${where} ("${s.name}").description must be a string or absent`);
   return value as BacktestScorer;
 }
 
 function checkCutoffs(value: unknown): { cutoffs: BacktestCutoffSpec[]; firstTest: number } {
-  if (!Array.isArray(value) || value.length === 0) throw invalid('cutoffs must be a non-empty array of { asOf: Date, split: "train" | "test" }');
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalid('cutoffs must be a non-empty array of { asOf: Date, split: "train" | "test" }');
   const cutoffs = value.map((c: unknown, i): BacktestCutoffSpec => {
-    if (typeof c !== 'object' || c === null) throw invalid(`cutoffs[${i}] must be { asOf, split }, got ${describeValue(c)}`);
+    if (typeof c !== 'object' || c === null)
+      throw invalid(`cutoffs[${i}] must be { asOf, split }, got ${describeValue(c)}`);
     const { asOf, split } = c as { asOf?: unknown; split?: unknown };
-    if (!(asOf instanceof Date) || !Number.isFinite(asOf.getTime())) throw invalid(`cutoffs[${i}].asOf must be a valid Date, got ${describeValue(asOf)}`);
-    if (split !== 'train' && split !== 'test') throw invalid(`cutoffs[${i}].split must be "train" or "test", got ${describeValue(split)}`);
+    if (!(asOf instanceof Date) || !Number.isFinite(asOf.getTime()))
+      throw invalid(`cutoffs[${i}].asOf must be a valid Date, got ${describeValue(asOf)}`);
+    if (split !== 'train' && split !== 'test')
+      throw invalid(`cutoffs[${i}].split must be "train" or "test", got ${describeValue(split)}`);
     return Object.freeze({ asOf: new Date(asOf.getTime()), split });
   });
   for (let i = 1; i < cutoffs.length; i++) {
     const prev = cutoffs[i - 1]!;
     const cur = cutoffs[i]!;
-    if (cur.asOf.getTime() === prev.asOf.getTime()) throw invalid(`cutoffs[${i}] repeats ${iso(cur.asOf)} (cutoffs[${i - 1}]): each cutoff must be a distinct instant`);
-    if (cur.asOf.getTime() < prev.asOf.getTime()) throw invalid(`cutoffs must be sorted, oldest first: cutoffs[${i}] (${iso(cur.asOf)}) is before cutoffs[${i - 1}] (${iso(prev.asOf)})`);
+    if (cur.asOf.getTime() === prev.asOf.getTime())
+      throw invalid(
+        `cutoffs[${i}] repeats ${iso(cur.asOf)} (cutoffs[${i - 1}]): each cutoff must be a distinct instant`,
+      );
+    if (cur.asOf.getTime() < prev.asOf.getTime())
+      throw invalid(
+        `cutoffs must be sorted, oldest first: cutoffs[${i}] (${iso(cur.asOf)}) is before cutoffs[${i - 1}] (${iso(prev.asOf)})`,
+      );
   }
   const firstTest = cutoffs.findIndex((c) => c.split === 'test');
   if (firstTest >= 0) {
@@ -85,15 +103,18 @@ function checkCutoffs(value: unknown): { cutoffs: BacktestCutoffSpec[]; firstTes
 
 function checkInt(value: unknown, field: string, min: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalid(`${field} must be an integer >= ${min}, got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    throw invalid(`${field} must be an integer >= ${min}, got ${describeValue(value)}`);
   return value;
 }
 
 function checkTarget(value: unknown): BacktestTarget | null {
   if (value === undefined || value === null) return null;
   const t = value as Partial<BacktestTarget>;
-  if (typeof value !== 'object' || (t.split !== 'train' && t.split !== 'test' && t.split !== 'all')) throw invalid('target.split must be "train", "test" or "all"');
-  if (typeof t.minMeanAuc !== 'number' || !(t.minMeanAuc >= 0 && t.minMeanAuc <= 1)) throw invalid(`target.minMeanAuc must be a number in 0-1, got ${describeValue(t.minMeanAuc)}`);
+  if (typeof value !== 'object' || (t.split !== 'train' && t.split !== 'test' && t.split !== 'all'))
+    throw invalid('target.split must be "train", "test" or "all"');
+  if (typeof t.minMeanAuc !== 'number' || !(t.minMeanAuc >= 0 && t.minMeanAuc <= 1))
+    throw invalid(`target.minMeanAuc must be a number in 0-1, got ${describeValue(t.minMeanAuc)}`);
   return { split: t.split, minMeanAuc: t.minMeanAuc };
 }
 
@@ -106,18 +127,32 @@ function checkTarget(value: unknown): BacktestTarget | null {
  * ```
  */
 export function planBacktest(options: BacktestOptions): BacktestPlan {
-  if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${describeValue(options)}`);
-  if (typeof options.name !== 'string' || !NAME.test(options.name)) throw invalid(`name must be 1-128 letters, digits, ".", "_" or "-" (it names result files), got ${describeValue(options.name)}`);
-  if (options.title !== undefined && typeof options.title !== 'string') throw invalid(`title must be a string, got ${describeValue(options.title)}`);
-  if (typeof options.sources !== 'object' || options.sources === null) throw invalid(`sources must be an object of source adapters, got ${describeValue(options.sources)}`);
-  if (typeof options.horizonDays !== 'number' || !Number.isFinite(options.horizonDays) || options.horizonDays <= 0) throw invalid(`horizonDays must be a positive number, got ${describeValue(options.horizonDays)}`);
-  if (typeof options.candidates !== 'function') throw invalid('candidates must be a function ({ asOf, sources }) => string[]');
-  if (typeof options.labels !== 'function') throw invalid('labels must be a function ({ asOf, until, candidates, sources }) => Map<string, boolean> | Record<string, boolean>');
-  if (options.population !== undefined && typeof options.population !== 'function') throw invalid('population must be a function ({ asOf, sources }) => string[], or absent');
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw invalid('signal must be an AbortSignal');
+  if (typeof options !== 'object' || options === null)
+    throw invalid(`options must be an object, got ${describeValue(options)}`);
+  if (typeof options.name !== 'string' || !NAME.test(options.name))
+    throw invalid(
+      `name must be 1-128 letters, digits, ".", "_" or "-" (it names result files), got ${describeValue(options.name)}`,
+    );
+  if (options.title !== undefined && typeof options.title !== 'string')
+    throw invalid(`title must be a string, got ${describeValue(options.title)}`);
+  if (typeof options.sources !== 'object' || options.sources === null)
+    throw invalid(`sources must be an object of source adapters, got ${describeValue(options.sources)}`);
+  if (typeof options.horizonDays !== 'number' || !Number.isFinite(options.horizonDays) || options.horizonDays <= 0)
+    throw invalid(`horizonDays must be a positive number, got ${describeValue(options.horizonDays)}`);
+  if (typeof options.candidates !== 'function')
+    throw invalid('candidates must be a function ({ asOf, sources }) => string[]');
+  if (typeof options.labels !== 'function')
+    throw invalid(
+      'labels must be a function ({ asOf, until, candidates, sources }) => Map<string, boolean> | Record<string, boolean>',
+    );
+  if (options.population !== undefined && typeof options.population !== 'function')
+    throw invalid('population must be a function ({ asOf, sources }) => string[], or absent');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw invalid('signal must be an AbortSignal');
   const { cutoffs, firstTest } = checkCutoffs(options.cutoffs);
   const scorer = options.scorer === undefined || options.scorer === null ? null : checkScorer(options.scorer, 'scorer');
-  if (options.baselines !== undefined && !Array.isArray(options.baselines)) throw invalid('baselines must be an array of scorers');
+  if (options.baselines !== undefined && !Array.isArray(options.baselines))
+    throw invalid('baselines must be an array of scorers');
   const baselines = (options.baselines ?? []).map((b, i) => checkScorer(b, `baselines[${i}]`));
   const all = [...(scorer ? [scorer] : []), ...baselines];
   if (all.length === 0) throw invalid('nothing to measure: give a scorer, baselines, or both');
@@ -149,13 +184,16 @@ const inputError = (message: string): BacktestError => new BacktestError('BACKTE
  * ```
  */
 export function checkSlugList(value: unknown, where: string, duplicates: 'refuse' | 'drop'): readonly string[] {
-  if (!Array.isArray(value)) throw inputError(`${where}: expected an array of strings (artist slugs), got ${describeValue(value)}`);
+  if (!Array.isArray(value))
+    throw inputError(`${where}: expected an array of strings (artist slugs), got ${describeValue(value)}`);
   const seen = new Set<string>();
   const out: string[] = [];
   value.forEach((item: unknown, i) => {
-    if (typeof item !== 'string' || item === '') throw inputError(`${where}: item ${i} is ${describeValue(item)}, expected a non-empty string (an artist slug)`);
+    if (typeof item !== 'string' || item === '')
+      throw inputError(`${where}: item ${i} is ${describeValue(item)}, expected a non-empty string (an artist slug)`);
     if (seen.has(item)) {
-      if (duplicates === 'refuse') throw inputError(`${where}: "${item}" is listed twice (items are counted once each)`);
+      if (duplicates === 'refuse')
+        throw inputError(`${where}: "${item}" is listed twice (items are counted once each)`);
       return;
     }
     seen.add(item);
@@ -173,18 +211,29 @@ export function checkSlugList(value: unknown, where: string, duplicates: 'refuse
  * checkLabels({ a: true, b: false }, ['a', 'b'], 'labels at cutoff ...'); // Map { a => true, b => false }
  * ```
  */
-export function checkLabels(value: unknown, candidates: readonly string[], where: string): ReadonlyMap<string, boolean> {
+export function checkLabels(
+  value: unknown,
+  candidates: readonly string[],
+  where: string,
+): ReadonlyMap<string, boolean> {
   let get: (slug: string) => { has: boolean; value: unknown };
   if (value instanceof Map) get = (slug) => ({ has: value.has(slug), value: value.get(slug) as unknown });
   else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
-    get = (slug) => ({ has: Object.prototype.hasOwnProperty.call(record, slug), value: Object.prototype.hasOwnProperty.call(record, slug) ? record[slug] : undefined });
-  } else throw inputError(`${where}: expected a Map<string, boolean> or a Record<string, boolean>, got ${describeValue(value)}`);
+    get = (slug) => ({
+      has: Object.prototype.hasOwnProperty.call(record, slug),
+      value: Object.prototype.hasOwnProperty.call(record, slug) ? record[slug] : undefined,
+    });
+  } else
+    throw inputError(
+      `${where}: expected a Map<string, boolean> or a Record<string, boolean>, got ${describeValue(value)}`,
+    );
   const out = new Map<string, boolean>();
   for (const slug of candidates) {
     const got = get(slug);
     if (!got.has) throw inputError(`${where}: candidate "${slug}" has no label (every candidate needs true or false)`);
-    if (typeof got.value !== 'boolean') throw inputError(`${where}: candidate "${slug}" is labelled ${describeValue(got.value)}, expected true or false`);
+    if (typeof got.value !== 'boolean')
+      throw inputError(`${where}: candidate "${slug}" is labelled ${describeValue(got.value)}, expected true or false`);
     out.set(slug, got.value);
   }
   return out;

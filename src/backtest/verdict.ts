@@ -17,7 +17,8 @@ const SPAN = { train: 'training', test: 'test', all: 'all' } as const;
  */
 export function judge(model: ScorerResult, baselines: readonly ScorerResult[], target: BacktestTarget): Verdict {
   const span = SPAN[target.split];
-  if (!model.splits) return { met: false, text: `Target not met: the scorer under test failed (${model.error ?? 'no result'}).` };
+  if (!model.splits)
+    return { met: false, text: `Target not met: the scorer under test failed (${model.error ?? 'no result'}).` };
   const own = model.splits[target.split].meanAuc;
   if (own === null) return { met: false, text: `Target not met: no ${span} cutoff has a defined AUC.` };
   const best = baselines
@@ -28,7 +29,13 @@ export function judge(model: ScorerResult, baselines: readonly ScorerResult[], t
   const aboveFloor = own >= target.minMeanAuc;
   const aboveBaselines = best === undefined || own > best.auc;
   const vsBest = best ? `the best baseline (${best.name}) reaches ${fmt(best.auc)}` : 'no baseline has a result';
-  if (aboveFloor && aboveBaselines) return { met: true, text: `Target met: mean AUC ${fmt(own)} on the ${span} cutoffs (>= ${target.minMeanAuc}); ${vsBest}.` };
-  const why = [!aboveFloor ? `below ${target.minMeanAuc}` : null, !aboveBaselines ? 'not above every baseline' : null].filter(Boolean).join(' and ');
+  if (aboveFloor && aboveBaselines)
+    return {
+      met: true,
+      text: `Target met: mean AUC ${fmt(own)} on the ${span} cutoffs (>= ${target.minMeanAuc}); ${vsBest}.`,
+    };
+  const why = [!aboveFloor ? `below ${target.minMeanAuc}` : null, !aboveBaselines ? 'not above every baseline' : null]
+    .filter(Boolean)
+    .join(' and ');
   return { met: false, text: `Target NOT met: mean AUC ${fmt(own)} on the ${span} cutoffs is ${why}; ${vsBest}.` };
 }

@@ -30,10 +30,9 @@ export { MAX_SERIES_DAYS };
  */
 function dailyValues(min = -Infinity, max = Infinity) {
   const bounds = `${min > -Infinity ? ` >= ${min}` : ''}${max < Infinity ? `${min > -Infinity ? ' and' : ''} <= ${max}` : ''}`;
-  return z.custom<(number | null)[]>(
-    (v) => isDailyValues(v, min, max),
-    { message: `Expected an array of at most ${MAX_SERIES_DAYS} daily values, each null or a finite number${bounds}` },
-  );
+  return z.custom<(number | null)[]>((v) => isDailyValues(v, min, max), {
+    message: `Expected an array of at most ${MAX_SERIES_DAYS} daily values, each null or a finite number${bounds}`,
+  });
 }
 const finite = z.number().finite();
 const count = z.number().finite().min(0);
@@ -161,14 +160,19 @@ export const DailySeriesSchema = z.object({
 export type DailySeries = z.infer<typeof DailySeriesSchema>;
 
 /** Daily engagement split into what was earned (organic) and what was bought (paid). */
-export const EngagementSeriesSchema = z.object({
-  /** Day of index 0 of both arrays. */
-  start: DaySchema,
-  /** Organic engagement per day (streams, listens, follows: one unit per source), null if unknown. */
-  organic: dailyValues(0),
-  /** Paid (campaign-driven) engagement per day, null if unknown. */
-  paid: dailyValues(0),
-}).refine((s) => s.organic.length === s.paid.length, { message: 'organic and paid must have the same length', path: ['paid'] });
+export const EngagementSeriesSchema = z
+  .object({
+    /** Day of index 0 of both arrays. */
+    start: DaySchema,
+    /** Organic engagement per day (streams, listens, follows: one unit per source), null if unknown. */
+    organic: dailyValues(0),
+    /** Paid (campaign-driven) engagement per day, null if unknown. */
+    paid: dailyValues(0),
+  })
+  .refine((s) => s.organic.length === s.paid.length, {
+    message: 'organic and paid must have the same length',
+    path: ['paid'],
+  });
 /** Daily engagement from Fusion. */
 export type EngagementSeries = z.infer<typeof EngagementSeriesSchema>;
 
@@ -196,7 +200,14 @@ export const ArticleListSchema = z.array(ArticleSchema);
 // ---------------------------------------------------------------- RCF (real-time feed)
 
 /** Kinds of real-time event. */
-export const RcfEventTypeSchema = z.enum(['playlist_add', 'radio_play', 'chart_entry', 'social_spike', 'sync_placement', 'live_show']);
+export const RcfEventTypeSchema = z.enum([
+  'playlist_add',
+  'radio_play',
+  'chart_entry',
+  'social_spike',
+  'sync_placement',
+  'live_show',
+]);
 /** An RCF event type. */
 export type RcfEventType = z.infer<typeof RcfEventTypeSchema>;
 

@@ -78,10 +78,11 @@ export type BatchItem<S extends SourceName, M extends BatchMethodName<S>> = z.in
 >;
 
 /** The options a batch method takes (windowed or not). */
-export type BatchOptions<S extends SourceName, M extends BatchMethodName<S>> = NonNullable<SceneRadarSources[S]> extends infer A
-  ? M extends keyof A
-    ? A[M] extends (keys: readonly string[], options: infer O) => unknown
-      ? O
+export type BatchOptions<S extends SourceName, M extends BatchMethodName<S>> =
+  NonNullable<SceneRadarSources[S]> extends infer A
+    ? M extends keyof A
+      ? A[M] extends (keys: readonly string[], options: infer O) => unknown
+        ? O
+        : never
       : never
-    : never
-  : never;
+    : never;

@@ -87,33 +87,51 @@ export interface MIGAdapter extends SourceTraits {
 /** CMG, the creative graph: fingerprints of releases. */
 export interface CMGAdapter extends SourceTraits {
   /** Releases with their fingerprints, released in `[from, asOf]` or earlier, oldest first. */
-  readonly getReleases: (slugs: readonly string[], options: WindowedCallOptions) => Promise<BatchResult<readonly ReleaseFingerprint[]>>;
+  readonly getReleases: (
+    slugs: readonly string[],
+    options: WindowedCallOptions,
+  ) => Promise<BatchResult<readonly ReleaseFingerprint[]>>;
 }
 
 /** Fusion, the campaign system: campaigns and daily engagement (organic vs paid). */
 export interface FusionAdapter extends SourceTraits {
   /** Campaigns active at some point in `[from, asOf]`. */
-  readonly getCampaigns: (slugs: readonly string[], options: WindowedCallOptions) => Promise<BatchResult<readonly Campaign[]>>;
+  readonly getCampaigns: (
+    slugs: readonly string[],
+    options: WindowedCallOptions,
+  ) => Promise<BatchResult<readonly Campaign[]>>;
   /** Daily engagement covering at least `[from, last complete day before asOf]`. */
-  readonly getEngagement: (slugs: readonly string[], options: WindowedCallOptions) => Promise<BatchResult<EngagementSeries>>;
+  readonly getEngagement: (
+    slugs: readonly string[],
+    options: WindowedCallOptions,
+  ) => Promise<BatchResult<EngagementSeries>>;
 }
 
 /** Coverage, the press system. */
 export interface CoverageAdapter extends SourceTraits {
   /** Articles published in `[from, asOf]`, oldest first. */
-  readonly getArticles: (slugs: readonly string[], options: WindowedCallOptions) => Promise<BatchResult<readonly Article[]>>;
+  readonly getArticles: (
+    slugs: readonly string[],
+    options: WindowedCallOptions,
+  ) => Promise<BatchResult<readonly Article[]>>;
 }
 
 /** RCF, the real-time feed. */
 export interface RCFAdapter extends SourceTraits {
   /** Events in `[from, asOf]`, oldest first. */
-  readonly getEvents: (slugs: readonly string[], options: WindowedCallOptions) => Promise<BatchResult<readonly RcfEvent[]>>;
+  readonly getEvents: (
+    slugs: readonly string[],
+    options: WindowedCallOptions,
+  ) => Promise<BatchResult<readonly RcfEvent[]>>;
 }
 
 /** IdentityKernel: how coherently an artist's identity resolves across platforms, over time. */
 export interface IdentityKernelAdapter extends SourceTraits {
   /** Daily coherence covering `[from, last complete day before asOf]`. */
-  readonly getCoherence: (slugs: readonly string[], options: WindowedCallOptions) => Promise<BatchResult<CoherenceSeries>>;
+  readonly getCoherence: (
+    slugs: readonly string[],
+    options: WindowedCallOptions,
+  ) => Promise<BatchResult<CoherenceSeries>>;
 }
 
 /** Query for {@link ScenesAdapter.listHottestScenes}. */
@@ -127,11 +145,20 @@ export interface HottestScenesQuery {
  */
 export interface ScenesAdapter extends SourceTraits {
   /** Each artist's scene memberships, strongest first. */
-  readonly getMemberships: (artistSlugs: readonly string[], options: SourceCallOptions) => Promise<BatchResult<readonly SceneMembership[]>>;
+  readonly getMemberships: (
+    artistSlugs: readonly string[],
+    options: SourceCallOptions,
+  ) => Promise<BatchResult<readonly SceneMembership[]>>;
   /** Pulse summaries by scene slug. */
-  readonly getScenePulses: (sceneSlugs: readonly string[], options: SourceCallOptions) => Promise<BatchResult<ScenePulseSummary>>;
+  readonly getScenePulses: (
+    sceneSlugs: readonly string[],
+    options: SourceCallOptions,
+  ) => Promise<BatchResult<ScenePulseSummary>>;
   /** The hottest scenes, hottest first. */
-  readonly listHottestScenes: (query: HottestScenesQuery, options: SourceCallOptions) => Promise<readonly ScenePulseSummary[]>;
+  readonly listHottestScenes: (
+    query: HottestScenesQuery,
+    options: SourceCallOptions,
+  ) => Promise<readonly ScenePulseSummary[]>;
 }
 
 /** The host's workspaces (labels, teams), for workspace recommendations. Never A&R Radar data. */
@@ -167,4 +194,13 @@ export interface SceneRadarSources {
 export type SourceName = keyof SceneRadarSources;
 
 /** All source names, in a stable order. */
-export const SOURCE_NAMES = ['mig', 'cmg', 'fusion', 'coverage', 'rcf', 'identityKernel', 'scenes', 'workspaces'] as const satisfies readonly SourceName[];
+export const SOURCE_NAMES = [
+  'mig',
+  'cmg',
+  'fusion',
+  'coverage',
+  'rcf',
+  'identityKernel',
+  'scenes',
+  'workspaces',
+] as const satisfies readonly SourceName[];

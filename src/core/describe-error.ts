@@ -26,7 +26,10 @@ function clip(s: string, max: number): string {
  * describeError(Object.create(null));  // 'a non-Error object (not printed)'
  * ```
  */
-export function describeError(error: unknown, options: { readonly max?: number; readonly name?: boolean } = {}): string {
+export function describeError(
+  error: unknown,
+  options: { readonly max?: number; readonly name?: boolean } = {},
+): string {
   const max = options.max ?? MAX;
   try {
     if (error instanceof Error) {

@@ -29,7 +29,8 @@ export class Lifecycle {
    * ```
    */
   assertOpen(what: string): void {
-    if (this.#closed) throw new SceneRadarError('RADAR_CLOSED', `${what}: the radar was closed; create a new one to read again`);
+    if (this.#closed)
+      throw new SceneRadarError('RADAR_CLOSED', `${what}: the radar was closed; create a new one to read again`);
   }
 }
 

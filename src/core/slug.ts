@@ -104,7 +104,8 @@ function fnv1a64(text: string): string {
  */
 export function slugify(text: string): string {
   // A regex test would turn `undefined` from untyped code into the slug 'undefined'.
-  if (typeof text !== 'string') throw new TypeError(`slugify expects a string, got ${text === null ? 'null' : typeof text}`);
+  if (typeof text !== 'string')
+    throw new TypeError(`slugify expects a string, got ${text === null ? 'null' : typeof text}`);
   if (ASCII_ONLY.test(text)) {
     // Most names: the same rules without the per-character tables (ASCII letters always survive).
     const plain = joinWords(text.toLowerCase());

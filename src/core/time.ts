@@ -108,7 +108,15 @@ function daysFromCivil(y: number, m: number, d: number): number {
 export function parseInstant(iso: string): number {
   const n = iso.length;
   // Separators by char code: indexing (`iso[4]`) makes one-character strings and cost more than the rest.
-  if ((n === 20 || n === 24) && iso.charCodeAt(n - 1) === 90 /* Z */ && iso.charCodeAt(4) === 45 /* - */ && iso.charCodeAt(7) === 45 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(13) === 58 /* : */ && iso.charCodeAt(16) === 58) {
+  if (
+    (n === 20 || n === 24) &&
+    iso.charCodeAt(n - 1) === 90 /* Z */ &&
+    iso.charCodeAt(4) === 45 /* - */ &&
+    iso.charCodeAt(7) === 45 &&
+    iso.charCodeAt(10) === 84 /* T */ &&
+    iso.charCodeAt(13) === 58 /* : */ &&
+    iso.charCodeAt(16) === 58
+  ) {
     const y = digits(iso, 0, 4);
     const mo = digits(iso, 5, 2);
     const d = digits(iso, 8, 2);
@@ -119,7 +127,20 @@ export function parseInstant(iso: string): number {
     // Years below 100 are left to Date.parse (Date.UTC reads them as 1900 + y); a day past the
     // month's end rolls over, as Date.parse does in V8. Every value here is an exact integer far
     // inside the range of a Date, so this equals Date.UTC(y, mo - 1, d, h, mi, se, ms).
-    if (y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59 && ms >= 0) {
+    if (
+      y >= 100 &&
+      mo >= 1 &&
+      mo <= 12 &&
+      d >= 1 &&
+      d <= 31 &&
+      h >= 0 &&
+      h <= 23 &&
+      mi >= 0 &&
+      mi <= 59 &&
+      se >= 0 &&
+      se <= 59 &&
+      ms >= 0
+    ) {
       return daysFromCivil(y, mo, d) * DAY_MS + h * 3_600_000 + mi * 60_000 + se * 1000 + ms;
     }
   }

@@ -13,7 +13,8 @@ import type { Page } from './types.js';
 import { requireInt, requireOptions, requireSlug } from './validation.js';
 
 /** What a reader is told when the scene catalog is empty (a refresh's warning, a pulse's or recommendations' note). */
-export const EMPTY_CATALOG_NOTE = 'The scene catalog is empty: call importCatalog() first. Scenes, memberships, pulses and scene heat stay empty until then.';
+export const EMPTY_CATALOG_NOTE =
+  'The scene catalog is empty: call importCatalog() first. Scenes, memberships, pulses and scene heat stay empty until then.';
 
 /** A scene as a host imports it: a scene row whose `updated_at` may be left out. */
 export interface CatalogSceneInput extends Omit<SceneRow, 'updated_at'> {
@@ -54,39 +55,77 @@ export interface ListScenesQuery {
 }
 
 /** Imports a catalog: every row validated first; an invalid row rejects the whole import. */
-export async function importCatalog(stores: ScenesStores, input: CatalogInput, clock: Clock): Promise<CatalogImportResult> {
-  if (input === null || typeof input !== 'object' || !Array.isArray(input.scenes) || !Array.isArray(input.microgenres)) {
-    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'A catalog is { scenes: [...], microgenres: [...] }', { details: [{ code: 'invalid_type', path: [], message: 'Expected { scenes: array, microgenres: array }' }] });
+export async function importCatalog(
+  stores: ScenesStores,
+  input: CatalogInput,
+  clock: Clock,
+): Promise<CatalogImportResult> {
+  if (
+    input === null ||
+    typeof input !== 'object' ||
+    !Array.isArray(input.scenes) ||
+    !Array.isArray(input.microgenres)
+  ) {
+    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'A catalog is { scenes: [...], microgenres: [...] }', {
+      details: [{ code: 'invalid_type', path: [], message: 'Expected { scenes: array, microgenres: array }' }],
+    });
   }
   const now = new Date(clock.now()).toISOString();
-  const parsed = z
-    .object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) })
-    .safeParse({
-      scenes: input.scenes.map((s) => ({ updated_at: now, ...s })),
-      microgenres: input.microgenres.map((m) => ({ updated_at: now, ...m })),
-    });
+  const parsed = z.object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) }).safeParse({
+    scenes: input.scenes.map((s) => ({ updated_at: now, ...s })),
+    microgenres: input.microgenres.map((m) => ({ updated_at: now, ...m })),
+  });
   if (!parsed.success) {
-    const details = parsed.error.issues.slice(0, 20).map((i) => ({ code: i.code, path: i.path.map(String), message: i.message }));
-    throw new SceneRadarError('SCENES_VALIDATION_ERROR', `Invalid catalog: ${details.map((d) => `${d.path.join('.')}: ${d.message}`).join('; ')}`, { details });
+    const details = parsed.error.issues
+      .slice(0, 20)
+      .map((i) => ({ code: i.code, path: i.path.map(String), message: i.message }));
+    throw new SceneRadarError(
+      'SCENES_VALIDATION_ERROR',
+      `Invalid catalog: ${details.map((d) => `${d.path.join('.')}: ${d.message}`).join('; ')}`,
+      { details },
+    );
   }
   // A scene may name microgenres imported now or before.
   const named = [...new Set(parsed.data.scenes.flatMap((sc) => sc.microgenres))];
   const stored = await stores.microgenres.getMany(named.map((slug) => ({ slug })));
   const known = new Set([...parsed.data.microgenres.map((m) => m.slug), ...stored.map((m) => m.slug)]);
-  const unknown = parsed.data.scenes.flatMap((s) => s.microgenres.filter((g) => !known.has(g)).map((g) => `${s.slug}: ${g}`));
-  if (unknown.length) throw new SceneRadarError('SCENES_VALIDATION_ERROR', `Scenes name unknown microgenres: ${unknown.slice(0, 10).join(', ')}`, { details: { unknown } });
+  const unknown = parsed.data.scenes.flatMap((s) =>
+    s.microgenres.filter((g) => !known.has(g)).map((g) => `${s.slug}: ${g}`),
+  );
+  if (unknown.length)
+    throw new SceneRadarError(
+      'SCENES_VALIDATION_ERROR',
+      `Scenes name unknown microgenres: ${unknown.slice(0, 10).join(', ')}`,
+      { details: { unknown } },
+    );
   await stores.microgenres.upsert(parsed.data.microgenres);
   await stores.scenes.upsert(parsed.data.scenes);
   return { scenes: parsed.data.scenes.length, microgenres: parsed.data.microgenres.length };
 }
 
 /** Lists scenes, optionally of one region, by slug. */
-export async function listScenes(stores: ScenesStores, input: ListScenesQuery | undefined, config: SceneRadarConfig): Promise<Page<SceneRow>> {
+export async function listScenes(
+  stores: ScenesStores,
+  input: ListScenesQuery | undefined,
+  config: SceneRadarConfig,
+): Promise<Page<SceneRow>> {
   const query: ListScenesQuery = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
-  const limit = requireInt(query.limit, 'limit', { min: 1, max: config.scenes.maxScenesPerQuery, default: 20 }, 'SCENES_INVALID_PARAMS');
-  const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
+  const limit = requireInt(
+    query.limit,
+    'limit',
+    { min: 1, max: config.scenes.maxScenesPerQuery, default: 20 },
+    'SCENES_INVALID_PARAMS',
+  );
+  const offset = requireInt(
+    query.offset,
+    'offset',
+    { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 },
+    'SCENES_INVALID_PARAMS',
+  );
   if (query.region !== undefined && (typeof query.region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(query.region))) {
-    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'region must be a lowercase region code', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
+    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'region must be a lowercase region code', {
+      details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }],
+    });
   }
   const where = query.region ? { region: query.region } : undefined;
   const [items, total] = await Promise.all([stores.scenes.scan({ where, offset, limit }), stores.scenes.count(where)]);
@@ -102,10 +141,22 @@ export async function getScene(stores: ScenesStores, slug: unknown): Promise<Sce
 }
 
 /** Lists microgenres by slug. */
-export async function listMicrogenres(stores: ScenesStores, input: { readonly limit?: number; readonly offset?: number } | undefined): Promise<Page<MicrogenreRow>> {
-  const query: { readonly limit?: number; readonly offset?: number } = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
+export async function listMicrogenres(
+  stores: ScenesStores,
+  input: { readonly limit?: number; readonly offset?: number } | undefined,
+): Promise<Page<MicrogenreRow>> {
+  const query: { readonly limit?: number; readonly offset?: number } = requireOptions(
+    input,
+    'query',
+    'SCENES_VALIDATION_ERROR',
+  );
   const limit = requireInt(query.limit, 'limit', { min: 1, max: 100, default: 50 }, 'SCENES_INVALID_PARAMS');
-  const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
+  const offset = requireInt(
+    query.offset,
+    'offset',
+    { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 },
+    'SCENES_INVALID_PARAMS',
+  );
   const [items, total] = await Promise.all([stores.microgenres.scan({ offset, limit }), stores.microgenres.count()]);
   return { items, total, limit, offset };
 }

@@ -15,7 +15,17 @@ import QuickLRU from 'quick-lru';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { MicrogenreRow, SceneMembershipRow, SceneRow } from '../stores/tables.js';
-import { EMPTY_CATALOG_NOTE, getMicrogenre, getScene, importCatalog, listMicrogenres, listScenes, type CatalogImportResult, type CatalogInput, type ListScenesQuery } from './catalog.js';
+import {
+  EMPTY_CATALOG_NOTE,
+  getMicrogenre,
+  getScene,
+  importCatalog,
+  listMicrogenres,
+  listScenes,
+  type CatalogImportResult,
+  type CatalogInput,
+  type ListScenesQuery,
+} from './catalog.js';
 import { buildSoundMap } from './membership-math.js';
 import { refreshMemberships, type MembershipMisses, type MembershipReport } from './memberships.js';
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
@@ -102,8 +112,24 @@ export class ScenesEngine {
   constructor(deps: ScenesEngineDeps) {
     this.#d = deps;
     this.#life = deps.lifecycle ?? new Lifecycle();
-    this.#cache = deps.cache ?? new Cache({ ttlMs: deps.config.scenes.scenePulseTtlMs, graceMs: deps.config.cache.staleGraceMs, maxEntries: deps.config.cache.maxEntries, clock: deps.clock, namespace: 'scenes:' });
-    this.pulse = new ScenePulse({ stores: deps.stores, gateway: deps.gateway, config: deps.config, clock: deps.clock, cache: this.#cache, membershipsAsOf: () => this.refreshedAsOf(), lifecycle: this.#life });
+    this.#cache =
+      deps.cache ??
+      new Cache({
+        ttlMs: deps.config.scenes.scenePulseTtlMs,
+        graceMs: deps.config.cache.staleGraceMs,
+        maxEntries: deps.config.cache.maxEntries,
+        clock: deps.clock,
+        namespace: 'scenes:',
+      });
+    this.pulse = new ScenePulse({
+      stores: deps.stores,
+      gateway: deps.gateway,
+      config: deps.config,
+      clock: deps.clock,
+      cache: this.#cache,
+      membershipsAsOf: () => this.refreshedAsOf(),
+      lifecycle: this.#life,
+    });
   }
 
   /** Imports scenes and microgenres (validated; all or nothing). */
@@ -125,7 +151,9 @@ export class ScenesEngine {
   }
 
   /** Lists microgenres. */
-  async listMicrogenres(query: { readonly limit?: number; readonly offset?: number } = {}): Promise<Page<MicrogenreRow>> {
+  async listMicrogenres(
+    query: { readonly limit?: number; readonly offset?: number } = {},
+  ): Promise<Page<MicrogenreRow>> {
     this.#life.assertOpen('listMicrogenres');
     return listMicrogenres(this.#d.stores, query);
   }
@@ -137,25 +165,56 @@ export class ScenesEngine {
   }
 
   /** Memberships of a scene or of an artist, strongest first (limit 1-10,000, default 100). */
-  async listMemberships(input: { readonly sceneSlug?: string; readonly artistSlug?: string; readonly limit?: number; readonly offset?: number } = {}): Promise<Page<SceneMembershipRow>> {
+  async listMemberships(
+    input: {
+      readonly sceneSlug?: string;
+      readonly artistSlug?: string;
+      readonly limit?: number;
+      readonly offset?: number;
+    } = {},
+  ): Promise<Page<SceneMembershipRow>> {
     this.#life.assertOpen('listMemberships');
-    const query: { readonly sceneSlug?: string; readonly artistSlug?: string; readonly limit?: number; readonly offset?: number } = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
-    const limit = requireInt(query.limit, 'limit', { min: 1, max: this.#d.config.scenes.maxMembershipsPerQuery, default: 100 }, 'SCENES_INVALID_PARAMS');
-    const offset = requireInt(query.offset, 'offset', { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }, 'SCENES_INVALID_PARAMS');
+    const query: {
+      readonly sceneSlug?: string;
+      readonly artistSlug?: string;
+      readonly limit?: number;
+      readonly offset?: number;
+    } = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
+    const limit = requireInt(
+      query.limit,
+      'limit',
+      { min: 1, max: this.#d.config.scenes.maxMembershipsPerQuery, default: 100 },
+      'SCENES_INVALID_PARAMS',
+    );
+    const offset = requireInt(
+      query.offset,
+      'offset',
+      { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 },
+      'SCENES_INVALID_PARAMS',
+    );
     const where: { scene_slug?: string; artist_slug?: string } = {};
     if (query.sceneSlug !== undefined) {
       where.scene_slug = (await this.getScene(query.sceneSlug)).slug;
     }
-    if (query.artistSlug !== undefined) where.artist_slug = requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
+    if (query.artistSlug !== undefined)
+      where.artist_slug = requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
     const t = this.#d.stores.scene_memberships;
-    const [items, total] = await Promise.all([t.scan({ where, orderBy: { column: 'confidence', direction: 'desc' }, offset, limit }), t.count(where)]);
+    const [items, total] = await Promise.all([
+      t.scan({ where, orderBy: { column: 'confidence', direction: 'desc' }, offset, limit }),
+      t.count(where),
+    ]);
     return { items, total, limit, offset };
   }
 
   /** Trends of a scene over 1-365 days (default 30) ending now. */
   async getSceneTrends(slug: string, query: { readonly days?: number } = {}): Promise<SceneTrends> {
     this.#life.assertOpen('getSceneTrends');
-    return getSceneTrends(this.#d.stores, slug, requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'), this.#d.clock.now());
+    return getSceneTrends(
+      this.#d.stores,
+      slug,
+      requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'),
+      this.#d.clock.now(),
+    );
   }
 
   /** Scenes related to a scene, strongest first. */
@@ -196,7 +255,11 @@ export class ScenesEngine {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
-      const memberships = await refreshMemberships({ stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses: this.#misses }, at, deadline);
+      const memberships = await refreshMemberships(
+        { stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses: this.#misses },
+        at,
+        deadline,
+      );
       // The memberships just written are what the snapshots below must see.
       this.#replays.clear();
       this.#refreshed = undefined;
@@ -204,19 +267,33 @@ export class ScenesEngine {
       // Without the universe (MIG down) there are no circles: keep the relationships we have.
       let relationships = 0;
       if (memberships.universe === 'ok') {
-        const rels = computeRelationships(scenes, await this.#d.stores.scene_memberships.scan(), memberships.circles, buildSoundMap(await this.#d.stores.microgenres.scan()), this.#d.config.scenes.relationships, nowIso);
+        const rels = computeRelationships(
+          scenes,
+          await this.#d.stores.scene_memberships.scan(),
+          memberships.circles,
+          buildSoundMap(await this.#d.stores.microgenres.scan()),
+          this.#d.config.scenes.relationships,
+          nowIso,
+        );
         await this.#d.stores.scene_relationships.deleteWhere({});
         await this.#d.stores.scene_relationships.upsert(rels);
         relationships = rels.length;
       }
-      const snapshots = await this.#snapshot(this.pulse, scenes.map((s) => s.slug), at);
+      const snapshots = await this.#snapshot(
+        this.pulse,
+        scenes.map((s) => s.slug),
+        at,
+      );
       this.#replays.clear();
       this.#refreshed = undefined;
       await this.pulse.clearCache(undefined, { keepLastGood: true });
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
       const warnings: string[] = [];
       if (scenes.length === 0) warnings.push(EMPTY_CATALOG_NOTE);
-      if (memberships.universe !== 'ok') warnings.push(`The MIG artist universe could not be read (${memberships.universe}): memberships were kept as they were.`);
+      if (memberships.universe !== 'ok')
+        warnings.push(
+          `The MIG artist universe could not be read (${memberships.universe}): memberships were kept as they were.`,
+        );
       return { asOf: at.toISOString(), memberships, relationships, snapshots, warnings };
     } finally {
       deadline.dispose();
@@ -228,21 +305,37 @@ export class ScenesEngine {
    * recomputing memberships as of every `membershipEveryDays`-th day in scratch tables (live
    * memberships are not touched). Nothing after each replayed day is read for it.
    */
-  async backfillTrends(options: { readonly from: Date | string; readonly to?: Date | string; readonly membershipEveryDays?: number }): Promise<BackfillReport> {
+  async backfillTrends(options: {
+    readonly from: Date | string;
+    readonly to?: Date | string;
+    readonly membershipEveryDays?: number;
+  }): Promise<BackfillReport> {
     this.#life.assertOpen('backfillTrends');
     if (options === null || typeof options !== 'object' || options.from === undefined) {
-      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', { details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }] });
+      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', {
+        details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }],
+      });
     }
     const from = requireDate(options.from, 'from', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
     const toAsked = requireDate(options.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_VALIDATION_ERROR');
     // An unfinished day has no snapshot yet: stop at the last complete day.
     const to = new Date(Math.min(toAsked.getTime(), dayStart(lastCompleteDay(this.#d.clock.now()))));
-    const every = requireInt(options.membershipEveryDays, 'membershipEveryDays', { min: 1, max: 365, default: 7 }, 'SCENES_INVALID_PARAMS');
+    const every = requireInt(
+      options.membershipEveryDays,
+      'membershipEveryDays',
+      { min: 1, max: 365, default: 7 },
+      'SCENES_INVALID_PARAMS',
+    );
     const first = dayOf(from.getTime());
     const last = dayOf(to.getTime());
-    if (first > last) throw new SceneRadarError('SCENES_INVALID_PARAMS', `from (${first}) must not be after to (${last})`, { details: [{ code: 'invalid_range', path: ['from'], message: 'from is after to' }] });
+    if (first > last)
+      throw new SceneRadarError('SCENES_INVALID_PARAMS', `from (${first}) must not be after to (${last})`, {
+        details: [{ code: 'invalid_range', path: ['from'], message: 'from is after to' }],
+      });
     if (daysBetween(first, last) >= MAX_BACKFILL_DAYS) {
-      throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${MAX_BACKFILL_DAYS} days per backfill`, { details: [{ code: 'too_big', path: ['from'], message: `At most ${MAX_BACKFILL_DAYS} days` }] });
+      throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${MAX_BACKFILL_DAYS} days per backfill`, {
+        details: [{ code: 'too_big', path: ['from'], message: `At most ${MAX_BACKFILL_DAYS} days` }],
+      });
     }
     // The replay runs on scratch tables: live memberships are never touched, only trends written.
     const replay = await this.#scratch();
@@ -269,7 +362,8 @@ export class ScenesEngine {
   async stateAsOf(asOf: Date): Promise<SceneState> {
     this.#life.assertOpen('stateAsOf');
     const refreshed = await this.refreshedAsOf();
-    if (refreshed === null || refreshed <= asOf.getTime()) return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
+    if (refreshed === null || refreshed <= asOf.getTime())
+      return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
     const day = dayOf(asOf.getTime());
     let state = this.#replays.get(day);
     if (!state) {
@@ -294,7 +388,9 @@ export class ScenesEngine {
    */
   async refreshedAsOf(): Promise<number | null> {
     this.#life.assertOpen('refreshedAsOf');
-    this.#refreshed ??= this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 }).then(([row]) => (row ? parseInstant(row.as_of) : null));
+    this.#refreshed ??= this.#d.stores.scene_memberships
+      .scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 })
+      .then(([row]) => (row ? parseInstant(row.as_of) : null));
     const pending = this.#refreshed;
     try {
       const at = await pending;
@@ -314,13 +410,26 @@ export class ScenesEngine {
     await stores.microgenres.upsert(await this.#d.stores.microgenres.scan());
     await stores.scenes.upsert(await this.#d.stores.scenes.scan());
     const cache = new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 });
-    return { stores, pulse: new ScenePulse({ stores, gateway: this.#d.gateway, config: this.#d.config, clock: this.#d.clock, cache }) };
+    return {
+      stores,
+      pulse: new ScenePulse({ stores, gateway: this.#d.gateway, config: this.#d.config, clock: this.#d.clock, cache }),
+    };
   }
 
   async #refreshInto(stores: ScenesStores, at: Date, misses: MembershipMisses = new Map()): Promise<MembershipReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
-      return await refreshMemberships({ stores, gateway: this.#d.gateway, config: this.#d.config, nowIso: new Date(this.#d.clock.now()).toISOString(), misses }, at, deadline);
+      return await refreshMemberships(
+        {
+          stores,
+          gateway: this.#d.gateway,
+          config: this.#d.config,
+          nowIso: new Date(this.#d.clock.now()).toISOString(),
+          misses,
+        },
+        at,
+        deadline,
+      );
     } finally {
       deadline.dispose();
     }
@@ -340,7 +449,9 @@ export class ScenesEngine {
       try {
         const items = await pulse.pulsesAsOf(slugs.slice(i, i + max), at, deadline);
         // Trend rows are permanent: only pulses computed with every source healthy are written.
-        const rows = [...items.values()].flatMap((x) => (x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : []));
+        const rows = [...items.values()].flatMap((x) =>
+          x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : [],
+        );
         await this.#d.stores.scene_trends.upsert(rows);
         n += rows.length;
       } finally {

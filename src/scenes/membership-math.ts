@@ -65,7 +65,11 @@ export function buildSoundMap(rows: readonly { slug: string; x: number | null; y
 }
 
 /** The artist's sound: microgenre weights from recent releases (recency-decayed, summing to 1). */
-export function artistSound(releases: readonly ReleaseFingerprint[], asOfMs: number, p: MembershipParams): Map<string, number> {
+export function artistSound(
+  releases: readonly ReleaseFingerprint[],
+  asOfMs: number,
+  p: MembershipParams,
+): Map<string, number> {
   const out = new Map<string, number>();
   let total = 0;
   for (const r of releases) {
@@ -90,15 +94,21 @@ export interface SoundScore {
 }
 
 /** Sound score 0-1: share of the artist's sound inside the scene, blended with map proximity. */
-export function soundScore(sound: ReadonlyMap<string, number>, scene: MembershipScene, map: SoundMap, p: MembershipParams): SoundScore {
+export function soundScore(
+  sound: ReadonlyMap<string, number>,
+  scene: MembershipScene,
+  map: SoundMap,
+  p: MembershipParams,
+): SoundScore {
   if (sound.size === 0) return { score: 0, shared: [] };
   const inScene = new Set(scene.microgenres);
   let overlap = 0;
   const shared: string[] = [];
-  for (const [g, w] of sound) if (inScene.has(g)) {
-    overlap += w;
-    shared.push(g);
-  }
+  for (const [g, w] of sound)
+    if (inScene.has(g)) {
+      overlap += w;
+      shared.push(g);
+    }
   const scenePts = scene.microgenres.map((g) => map.get(g)).filter((x) => x !== undefined);
   if (scenePts.length === 0) return { score: clamp01(overlap), shared };
   let proximity = 0;

@@ -13,7 +13,15 @@ import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
-import { artistSound, buildSoundMap, membershipConfidence, peopleScore, placeScore, soundScore, type SceneCircle } from './membership-math.js';
+import {
+  artistSound,
+  buildSoundMap,
+  membershipConfidence,
+  peopleScore,
+  placeScore,
+  soundScore,
+  type SceneCircle,
+} from './membership-math.js';
 
 /** Outcome counts of a membership refresh's source reads, by source. */
 export interface MembershipSourceCounts {
@@ -58,7 +66,13 @@ export type MembershipMisses = Map<string, number>;
 
 /** Recomputes every membership as of `asOf`. */
 export async function refreshMemberships(
-  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowIso: string; misses: MembershipMisses },
+  deps: {
+    stores: ScenesStores;
+    gateway: SourceGateway;
+    config: SceneRadarConfig;
+    nowIso: string;
+    misses: MembershipMisses;
+  },
   asOf: Date,
   deadline: Deadline,
 ): Promise<MembershipReport> {
@@ -78,7 +92,12 @@ export async function refreshMemberships(
     const slugs = artists.slice(i, i + CHUNK).map((a) => a.slug);
     const [nets, rels] = await Promise.all([
       deps.gateway.batch('mig', 'getNetworks', slugs, { asOf, deadline, batchSize: 100 }),
-      deps.gateway.batch('cmg', 'getReleases', slugs, { asOf, from: new Date(asOfMs - SOUND_YEARS_MS), deadline, batchSize: 100 }),
+      deps.gateway.batch('cmg', 'getReleases', slugs, {
+        asOf,
+        from: new Date(asOfMs - SOUND_YEARS_MS),
+        deadline,
+        batchSize: 100,
+      }),
     ]);
     for (const s of slugs) {
       const n = nets.get(s)!;
@@ -87,14 +106,17 @@ export async function refreshMemberships(
       cmg.push(r);
       if (n.status === 'ok') networks.set(s, n.value);
       if (r.status === 'ok') sounds.set(s, artistSound(r.value as readonly ReleaseFingerprint[], asOfMs, p));
-      if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error') failed.add(s);
+      if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
+        failed.add(s);
     }
   }
 
   // Pass 1: sound and place; core members and the tastemakers who back them.
   type Partial = { scene: SceneRow; sound: number; shared: string[]; place: number };
   const partial = new Map<string, Partial[]>();
-  const circles = new Map<string, { tastemakers: Map<string, number>; core: Set<string> }>(scenes.map((s) => [s.slug, { tastemakers: new Map(), core: new Set() }]));
+  const circles = new Map<string, { tastemakers: Map<string, number>; core: Set<string> }>(
+    scenes.map((s) => [s.slug, { tastemakers: new Map(), core: new Set() }]),
+  );
   const coreWeight = p.weights.sound + p.weights.place;
   for (const a of artists) {
     const sound = sounds.get(a.slug) ?? new Map<string, number>();
@@ -107,7 +129,8 @@ export async function refreshMemberships(
       if ((p.weights.sound * snd.score + p.weights.place * place) / coreWeight >= p.coreThreshold) {
         const circle = circles.get(scene.slug)!;
         circle.core.add(a.slug);
-        for (const l of networks.get(a.slug)?.tastemakers ?? []) circle.tastemakers.set(l.tastemaker, (circle.tastemakers.get(l.tastemaker) ?? 0) + 1);
+        for (const l of networks.get(a.slug)?.tastemakers ?? [])
+          circle.tastemakers.set(l.tastemaker, (circle.tastemakers.get(l.tastemaker) ?? 0) + 1);
       }
     }
     partial.set(a.slug, list);
@@ -121,7 +144,8 @@ export async function refreshMemberships(
   // A new pair dates from the artist's first appearance when the artist is new to the table
   // (its memberships are as old as its data), and from this refresh when an artist already
   // placed elsewhere moves into the scene.
-  const joinedAt = (scene: string, a: ArtistRecord): string => joined.get(`${scene}\u0000${a.slug}`) ?? (known.has(a.slug) ? asOfIso : a.firstSeen);
+  const joinedAt = (scene: string, a: ArtistRecord): string =>
+    joined.get(`${scene}\u0000${a.slug}`) ?? (known.has(a.slug) ? asOfIso : a.firstSeen);
   const rows: SceneMembershipRow[] = [];
   for (const a of artists) {
     if (failed.has(a.slug)) continue;
@@ -130,7 +154,10 @@ export async function refreshMemberships(
       const confidence = membershipConfidence(x.sound, x.place, people.score, p);
       if (confidence < p.minConfidence) continue;
       const reasons: string[] = [];
-      if (x.shared.length) reasons.push(`sound: shares ${x.shared.slice(0, 4).join(', ')}${x.shared.length > 4 ? ` and ${x.shared.length - 4} more` : ''}`);
+      if (x.shared.length)
+        reasons.push(
+          `sound: shares ${x.shared.slice(0, 4).join(', ')}${x.shared.length > 4 ? ` and ${x.shared.length - 4} more` : ''}`,
+        );
       else if (x.sound > 0) reasons.push('sound: close to the scene on the sound map');
       if (x.place === 1) reasons.push(`place: based in ${x.scene.city ?? x.scene.region}`);
       else if (x.place > 0) reasons.push(`place: based in the scene's region (${x.scene.region})`);

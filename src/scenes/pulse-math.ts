@@ -187,7 +187,11 @@ function meanDown(values: readonly (number | null)[], from: number, to: number):
  * Members the walk did not reach (a repeated slug, say) are looked up one by one, so every
  * member gets exactly what `get` would give it.
  */
-function entriesByMember<V>(map: ReadonlyMap<string, V>, members: readonly PulseMember[], slugIndex: () => ReadonlyMap<string, number>): { count: number; index: Int32Array; values: V[] } {
+function entriesByMember<V>(
+  map: ReadonlyMap<string, V>,
+  members: readonly PulseMember[],
+  slugIndex: () => ReadonlyMap<string, number>,
+): { count: number; index: Int32Array; values: V[] } {
   const n = members.length;
   const index = new Int32Array(n);
   const values: V[] = [];
@@ -327,7 +331,23 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
     m2[i] = meanDown(o, lastEnd - 2 * w, lastEnd - 3 * w + 1);
     paid0[i] = meanAt(s.paid, lastEnd, w);
   }
-  return { n, members, joined, confidence, hasSeries, m0, m1, m2, paid0, hasNetwork, links0, links1, tastemakers: tastemakers.size, mix, mixTotal };
+  return {
+    n,
+    members,
+    joined,
+    confidence,
+    hasSeries,
+    m0,
+    m1,
+    m2,
+    paid0,
+    hasNetwork,
+    links0,
+    links1,
+    tastemakers: tastemakers.size,
+    mix,
+    mixTotal,
+  };
 }
 
 /**
@@ -335,7 +355,15 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
  * and `engagement` are given, each member's growth and current engagement are written there
  * (NaN when unknown), for the top-artist ranking.
  */
-function windowSignals(P: Prepared, p: PulseParams, endDay: string, shift: number, haveNetworks: boolean, growth?: Float64Array, engagement?: Float64Array): WindowSignals {
+function windowSignals(
+  P: Prepared,
+  p: PulseParams,
+  endDay: string,
+  shift: number,
+  haveNetworks: boolean,
+  growth?: Float64Array,
+  engagement?: Float64Array,
+): WindowSignals {
   const w = p.windowDays;
   const windowEndMs = dayStart(endDay) + DAY_MS - shift * DAY_MS;
   const windowStartMs = windowEndMs - w * DAY_MS;
@@ -401,15 +429,51 @@ interface HeatSignal {
   readonly w: number;
 }
 
-function heatOf(s: WindowSignals, p: PulseParams, membershipsKnown: boolean): { heat: number; items: ExplanationItem[]; coverage: number } {
+function heatOf(
+  s: WindowSignals,
+  p: PulseParams,
+  membershipsKnown: boolean,
+): { heat: number; items: ExplanationItem[]; coverage: number } {
   const perActive = (x: number): number => x / Math.max(1, s.active);
   // Built field by field: object rest and spread copies went through the engine's slow generic path
   // and took a noticeable share of a small scene's pulse.
   const signals: HeatSignal[] = [
-    { signal: 'member_momentum', source: 'fusion', unit: 'log growth of daily organic engagement (confidence-weighted mean)', raw: s.momentum ?? 0, normalized: s.momentum === null ? 0 : logistic(s.momentum, 0, p.momentumScale), available: s.momentum !== null, w: p.weights.momentum },
-    { signal: 'rising_members', source: 'fusion', unit: 'confidence-weighted share of members rising', raw: s.risingShare ?? 0, normalized: s.risingShare === null ? 0 : clamp01(s.risingShare / p.risingShareSaturation), available: s.risingShare !== null, w: p.weights.rising },
-    { signal: 'new_members', source: 'scenes', unit: 'new members per active member in the window', raw: perActive(s.newMembers), normalized: membershipsKnown ? clamp01(perActive(s.newMembers) / p.newMemberSaturation) : 0, available: membershipsKnown, w: p.weights.newMembers },
-    { signal: 'tastemaker_activity', source: 'mig', unit: 'new tastemaker links per active member in the window', raw: perActive(s.newLinks ?? 0), normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / p.tastemakerScale), available: s.newLinks !== null, w: p.weights.tastemakers },
+    {
+      signal: 'member_momentum',
+      source: 'fusion',
+      unit: 'log growth of daily organic engagement (confidence-weighted mean)',
+      raw: s.momentum ?? 0,
+      normalized: s.momentum === null ? 0 : logistic(s.momentum, 0, p.momentumScale),
+      available: s.momentum !== null,
+      w: p.weights.momentum,
+    },
+    {
+      signal: 'rising_members',
+      source: 'fusion',
+      unit: 'confidence-weighted share of members rising',
+      raw: s.risingShare ?? 0,
+      normalized: s.risingShare === null ? 0 : clamp01(s.risingShare / p.risingShareSaturation),
+      available: s.risingShare !== null,
+      w: p.weights.rising,
+    },
+    {
+      signal: 'new_members',
+      source: 'scenes',
+      unit: 'new members per active member in the window',
+      raw: perActive(s.newMembers),
+      normalized: membershipsKnown ? clamp01(perActive(s.newMembers) / p.newMemberSaturation) : 0,
+      available: membershipsKnown,
+      w: p.weights.newMembers,
+    },
+    {
+      signal: 'tastemaker_activity',
+      source: 'mig',
+      unit: 'new tastemaker links per active member in the window',
+      raw: perActive(s.newLinks ?? 0),
+      normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / p.tastemakerScale),
+      available: s.newLinks !== null,
+      w: p.weights.tastemakers,
+    },
   ];
   // Small scenes are noisy: shrink each signal toward its neutral value by n / (n + k).
   const shrink = s.active / (s.active + p.smallSceneMembers);
@@ -428,7 +492,16 @@ function heatOf(s: WindowSignals, p: PulseParams, membershipsKnown: boolean): { 
     const weight = x.available && avail > 0 ? x.w / avail : 0;
     const contribution = 100 * weight * x.normalized;
     heat += contribution;
-    return { signal: x.signal, source: x.source, unit: x.unit, raw: x.raw, normalized: x.normalized, available: x.available, weight, contribution };
+    return {
+      signal: x.signal,
+      source: x.source,
+      unit: x.unit,
+      raw: x.raw,
+      normalized: x.normalized,
+      available: x.available,
+      weight,
+      contribution,
+    };
   });
   return { heat, items, coverage: total > 0 ? avail / total : 0 };
 }
@@ -451,7 +524,9 @@ function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
 export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnapshot {
   // Without memberships no member can be counted: whatever members were passed are not known to be the scene's.
   const membershipsKnown = given.membershipsAsOfMs !== null;
-  const input: PulseInput = membershipsKnown ? given : { ...given, members: [], engagement: new Map(), networks: new Map() };
+  const input: PulseInput = membershipsKnown
+    ? given
+    : { ...given, members: [], engagement: new Map(), networks: new Map() };
   const endDay = lastCompleteDay(input.asOfMs);
   const prepared = prepare(input, endDay, p.windowDays);
   const haveNetworks = input.networks.size > 0;
@@ -470,13 +545,16 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
   const evidence =
     input.members.length === 0 || !membershipsKnown
       ? 0
-      : (p.weights.momentum * engagementCoverage + p.weights.rising * engagementCoverage + p.weights.newMembers + p.weights.tastemakers * networkCoverage) /
+      : (p.weights.momentum * engagementCoverage +
+          p.weights.rising * engagementCoverage +
+          p.weights.newMembers +
+          p.weights.tastemakers * networkCoverage) /
         (p.weights.momentum + p.weights.rising + p.weights.newMembers + p.weights.tastemakers);
 
-  const ranked = topK(
-    growthOf.keys(),
-    p.topArtists,
-    (i) => (growthOf[i]! === growthOf[i]! ? prepared.confidence[i]! * Math.log1p(engagementOf[i]!) * (1 + Math.max(0, growthOf[i]!)) : Number.NaN),
+  const ranked = topK(growthOf.keys(), p.topArtists, (i) =>
+    growthOf[i]! === growthOf[i]!
+      ? prepared.confidence[i]! * Math.log1p(engagementOf[i]!) * (1 + Math.max(0, growthOf[i]!))
+      : Number.NaN,
   );
   const top: ScenePulseArtist[] = ranked.map((i) => {
     const g = growthOf[i]!;
@@ -486,7 +564,10 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
       confidence: prepared.members[i]!.confidence,
       growth: g,
       engagement: e,
-      reason: g >= Math.exp(p.risingLogGrowth) - 1 ? `engagement up ${Math.round(g * 100)}% in ${p.windowDays} days` : `one of the scene's most engaged members (${Math.round(e)} a day)`,
+      reason:
+        g >= Math.exp(p.risingLogGrowth) - 1
+          ? `engagement up ${Math.round(g * 100)}% in ${p.windowDays} days`
+          : `one of the scene's most engaged members (${Math.round(e)} a day)`,
     };
   });
 
@@ -504,7 +585,8 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
     if (om === om) organic += om;
   }
 
-  const degraded = !membershipsKnown || Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
+  const degraded =
+    !membershipsKnown || Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
   const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
   return {
     scene_slug: input.scene.slug,
@@ -519,10 +601,29 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
     new_members: now.newMembers,
     rising_members: now.rising,
     top_artists: top,
-    microgenre_mix: [...mix].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 12).map(([microgenre, w]) => ({ microgenre, share: round(w / mixTotal) })),
-    tastemaker_activity: { new_links: now.newLinks ?? 0, previous_new_links: before.newLinks ?? 0, active_tastemakers: prepared.tastemakers },
-    campaign_activity: { campaigning_members: campaigning, paid_share: paid + organic > 0 ? round(paid / (paid + organic)) : 0 },
-    explanation: cur.items.map((x) => ({ signal: x.signal, source: x.source, unit: x.unit, raw: round(x.raw), normalized: round(x.normalized), available: x.available, weight: round(x.weight), contribution: round(x.contribution, 2) })),
+    microgenre_mix: [...mix]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 12)
+      .map(([microgenre, w]) => ({ microgenre, share: round(w / mixTotal) })),
+    tastemaker_activity: {
+      new_links: now.newLinks ?? 0,
+      previous_new_links: before.newLinks ?? 0,
+      active_tastemakers: prepared.tastemakers,
+    },
+    campaign_activity: {
+      campaigning_members: campaigning,
+      paid_share: paid + organic > 0 ? round(paid / (paid + organic)) : 0,
+    },
+    explanation: cur.items.map((x) => ({
+      signal: x.signal,
+      source: x.source,
+      unit: x.unit,
+      raw: round(x.raw),
+      normalized: round(x.normalized),
+      available: x.available,
+      weight: round(x.weight),
+      contribution: round(x.contribution, 2),
+    })),
     confidence: round(clamp01(evidence * (now.active / (now.active + p.smallSceneMembers)))),
     sources: input.sources,
     status: degraded ? 'degraded' : 'ok',

@@ -47,15 +47,26 @@ export interface SceneRecommendations {
 
 /** Recommends scenes, reading stored results while they are valid. */
 export async function recommendScenes(
-  deps: { stores: ScenesStores; gateway: SourceGateway; config: SceneRadarConfig; nowMs: number; pulses: () => Promise<readonly ScenePulseSnapshot[]>; deadline: Deadline },
+  deps: {
+    stores: ScenesStores;
+    gateway: SourceGateway;
+    config: SceneRadarConfig;
+    nowMs: number;
+    pulses: () => Promise<readonly ScenePulseSnapshot[]>;
+    deadline: Deadline;
+  },
   query: RecommendationsQuery,
 ): Promise<SceneRecommendations> {
   const limit = requireInt(query.limit, 'limit', { min: 1, max: 50, default: 10 }, 'SCENES_INVALID_PARAMS');
-  const artist = query.artistSlug === undefined ? undefined : requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
+  const artist =
+    query.artistSlug === undefined ? undefined : requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
   const subject = artist ? `artist:${artist}` : 'watch';
   const { stores, nowMs } = deps;
 
-  const cached = await stores.scene_recommendations_cache.scan({ where: { subject }, orderBy: { column: 'rank', direction: 'asc' } });
+  const cached = await stores.scene_recommendations_cache.scan({
+    where: { subject },
+    orderBy: { column: 'rank', direction: 'asc' },
+  });
   if (cached.length >= limit && cached.every((r) => Date.parse(r.expires_at) > nowMs)) {
     return { subject, items: cached.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: true, notes: [] };
   }
@@ -72,7 +83,10 @@ export async function recommendScenes(
       const p = heatOf.get(s.slug);
       if (!p) return [];
       const fit = clamp01(0.5 + p.growth);
-      const reasons = [`heat ${p.heat.toFixed(0)} (${p.stage})`, `heat ${p.growth >= 0 ? '+' : ''}${Math.round(p.growth * 100)}% on the previous window`];
+      const reasons = [
+        `heat ${p.heat.toFixed(0)} (${p.stage})`,
+        `heat ${p.growth >= 0 ? '+' : ''}${Math.round(p.growth * 100)}% on the previous window`,
+      ];
       if (p.rising_members) reasons.push(`${p.rising_members} rising members`);
       return [{ scene_slug: s.slug, fit, heat: p.heat, score: fit * (p.heat / 100), reasons }];
     });
@@ -80,14 +94,26 @@ export async function recommendScenes(
     const asOf = new Date(nowMs);
     const [record, releases] = await Promise.all([
       deps.gateway.one('mig', 'getArtists', artist, { asOf, deadline: deps.deadline }),
-      deps.gateway.one('cmg', 'getReleases', artist, { asOf, from: new Date(nowMs - 2 * 365 * 86_400_000), deadline: deps.deadline }),
+      deps.gateway.one('cmg', 'getReleases', artist, {
+        asOf,
+        from: new Date(nowMs - 2 * 365 * 86_400_000),
+        deadline: deps.deadline,
+      }),
     ]);
-    if (record.status === 'missing') throw new SceneRadarError('SCENES_INVALID_PARAMS', `Unknown artist: ${artist}`, { details: [{ code: 'not_found', path: ['artistSlug'], message: 'No such artist' }] });
-    const stored = new Map((await stores.scene_memberships.scan({ where: { artist_slug: artist } })).map((m) => [m.scene_slug, m]));
+    if (record.status === 'missing')
+      throw new SceneRadarError('SCENES_INVALID_PARAMS', `Unknown artist: ${artist}`, {
+        details: [{ code: 'not_found', path: ['artistSlug'], message: 'No such artist' }],
+      });
+    const stored = new Map(
+      (await stores.scene_memberships.scan({ where: { artist_slug: artist } })).map((m) => [m.scene_slug, m]),
+    );
     const p = deps.config.scenes.membership;
     const map = buildSoundMap(await stores.microgenres.scan());
     readsOk = record.status === 'ok' && (releases.status === 'ok' || releases.status === 'missing');
-    const sound = releases.status === 'ok' ? artistSound(releases.value as readonly ReleaseFingerprint[], nowMs, p) : new Map<string, number>();
+    const sound =
+      releases.status === 'ok'
+        ? artistSound(releases.value as readonly ReleaseFingerprint[], nowMs, p)
+        : new Map<string, number>();
     const rec = record.status === 'ok' ? (record.value as z.infer<typeof ArtistRecordSchema>) : undefined;
     scored = scenes.flatMap((s) => {
       const pulse = heatOf.get(s.slug);
@@ -112,17 +138,32 @@ export async function recommendScenes(
   const computed_at = new Date(nowMs).toISOString();
   const expires_at = new Date(nowMs + deps.config.scenes.recommendationsTtlMs).toISOString();
   const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
-  const rows: SceneRecommendationRow[] = best.map((x, i) => ({ subject, scene_slug: x.scene_slug, rank: i + 1, score: r4(clamp01(x.score)), fit: r4(clamp01(x.fit)), heat: x.heat, reasons: x.reasons.slice(0, 16), computed_at, expires_at }));
+  const rows: SceneRecommendationRow[] = best.map((x, i) => ({
+    subject,
+    scene_slug: x.scene_slug,
+    rank: i + 1,
+    score: r4(clamp01(x.score)),
+    fit: r4(clamp01(x.fit)),
+    heat: x.heat,
+    reasons: x.reasons.slice(0, 16),
+    computed_at,
+    expires_at,
+  }));
   // Only a complete answer is stored: a degraded one (a pulse missing) would outlive the outage.
   const complete = pulses.every((p) => p.status === 'ok') && pulses.length === scenes.length && readsOk;
   const notes: string[] = [];
   if (scenes.length === 0) notes.push(EMPTY_CATALOG_NOTE);
   const withPulse = new Set(pulses.map((p) => p.scene_slug));
   const missing = scenes.filter((s) => !withPulse.has(s.slug)).length;
-  if (missing > 0) notes.push(`${missing} of ${scenes.length} scenes are left out: their pulse is unavailable (heat unknown) or failed.`);
+  if (missing > 0)
+    notes.push(
+      `${missing} of ${scenes.length} scenes are left out: their pulse is unavailable (heat unknown) or failed.`,
+    );
   const degraded = pulses.filter((p) => p.status !== 'ok').length;
-  if (degraded > 0) notes.push(`${degraded} scenes are ranked on a degraded pulse (a source failed for some members; see each pulse).`);
-  if (!readsOk) notes.push('The artist\'s own reads failed (MIG record or CMG releases): fit rests on its stored memberships.');
+  if (degraded > 0)
+    notes.push(`${degraded} scenes are ranked on a degraded pulse (a source failed for some members; see each pulse).`);
+  if (!readsOk)
+    notes.push("The artist's own reads failed (MIG record or CMG releases): fit rests on its stored memberships.");
   if (complete) {
     await stores.scene_recommendations_cache.deleteWhere({ subject });
     await stores.scene_recommendations_cache.upsert(rows);

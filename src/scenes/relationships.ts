@@ -77,7 +77,10 @@ export function computeRelationships(
       for (const [type, weight, evidence] of links) {
         if (weight < params.minWeight) continue;
         const base = { type, weight: r4(Math.min(1, weight)), evidence, updated_at: nowIso };
-        candidates.push({ scene_slug: a.slug, related_slug: b.slug, ...base }, { scene_slug: b.slug, related_slug: a.slug, ...base });
+        candidates.push(
+          { scene_slug: a.slug, related_slug: b.slug, ...base },
+          { scene_slug: b.slug, related_slug: a.slug, ...base },
+        );
       }
     }
   }
@@ -88,11 +91,17 @@ export function computeRelationships(
     if (g) g.push(r);
     else groups.set(k, [r]);
   }
-  return [...groups.values()].flatMap((g) => g.sort((x, y) => y.weight - x.weight || (x.related_slug < y.related_slug ? -1 : 1)).slice(0, params.perScene));
+  return [...groups.values()].flatMap((g) =>
+    g.sort((x, y) => y.weight - x.weight || (x.related_slug < y.related_slug ? -1 : 1)).slice(0, params.perScene),
+  );
 }
 
 /** Scenes related to `slug`, strongest first (limit 1-50, default 10). */
-export async function getRelatedScenes(stores: ScenesStores, slug: unknown, query: { readonly limit?: number }): Promise<RelatedScene[]> {
+export async function getRelatedScenes(
+  stores: ScenesStores,
+  slug: unknown,
+  query: { readonly limit?: number },
+): Promise<RelatedScene[]> {
   const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
   const limit = requireInt(query.limit, 'limit', { min: 1, max: 50, default: 10 }, 'SCENES_INVALID_PARAMS');
   if (!(await stores.scenes.get({ slug: s }))) throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
@@ -104,7 +113,11 @@ export async function getRelatedScenes(stores: ScenesStores, slug: unknown, quer
     by.set(r.related_slug, list);
   }
   return [...by]
-    .map(([scene_slug, links]) => ({ scene_slug, weight: Math.round((links.reduce((a, l) => a + l.weight, 0) / 3) * 10_000) / 10_000, links: links.sort((a, b) => b.weight - a.weight) }))
+    .map(([scene_slug, links]) => ({
+      scene_slug,
+      weight: Math.round((links.reduce((a, l) => a + l.weight, 0) / 3) * 10_000) / 10_000,
+      links: links.sort((a, b) => b.weight - a.weight),
+    }))
     .sort((a, b) => b.weight - a.weight || (a.scene_slug < b.scene_slug ? -1 : 1))
     .slice(0, limit);
 }

@@ -100,14 +100,20 @@ export interface ScenePulseDeps {
 }
 
 class PulseFailure extends Error {
-  constructor(readonly status: 'timeout' | 'error' | 'unavailable' | 'not_found', message: string) {
+  constructor(
+    readonly status: 'timeout' | 'error' | 'unavailable' | 'not_found',
+    message: string,
+  ) {
     super(message);
   }
 }
 
 interface Pending {
   /** One settle-once slot per scene of this tick, resolved as soon as that scene is done. */
-  readonly slots: Map<string, { readonly promise: Promise<Pulse | PulseFailure>; resolve(r: Pulse | PulseFailure): void }>;
+  readonly slots: Map<
+    string,
+    { readonly promise: Promise<Pulse | PulseFailure>; resolve(r: Pulse | PulseFailure): void }
+  >;
   /** The longest time any caller of this tick still had, ms: the computation's own deadline. */
   remainingMs: number;
 }
@@ -137,11 +143,14 @@ export class ScenePulse {
   async getScenePulse(slug: string, skipCache = false): Promise<Pulse> {
     this.#life.assertOpen('getScenePulse');
     const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
-    const [item] = await this.#withDeadline(this.#d.config.scenes.scenePulseTimeoutMs, (d) => this.#batch([s], skipCache, d));
+    const [item] = await this.#withDeadline(this.#d.config.scenes.scenePulseTimeoutMs, (d) =>
+      this.#batch([s], skipCache, d),
+    );
     if (item!.pulse) return item!.pulse;
     if (item!.status === 'not_found') throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
     if (item!.status === 'timeout') throw new SceneRadarError('SCENES_TIMEOUT', `Scene pulse timed out: ${s}`);
-    if (item!.status === 'unavailable') throw new SceneRadarError('SOURCES_UNAVAILABLE', item!.message ?? `Scene heat unknown: ${s}`);
+    if (item!.status === 'unavailable')
+      throw new SceneRadarError('SOURCES_UNAVAILABLE', item!.message ?? `Scene heat unknown: ${s}`);
     throw new SceneRadarError('SCENES_INTERNAL_ERROR', `Scene pulse failed: ${s}`, { cause: item!.message });
   }
 
@@ -149,32 +158,60 @@ export class ScenePulse {
    * Pulses of up to `scenes.maxScenesPerQuery` scenes, in the order asked, each marked ok / stale /
    * timeout / error / not_found. Never rejects for a failing source; a deadline returns what finished.
    */
-  async batchProcessScenes(slugs: readonly string[], input: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+  async batchProcessScenes(
+    slugs: readonly string[],
+    input: { readonly skipCache?: boolean } = {},
+  ): Promise<SceneBatchItem[]> {
     this.#life.assertOpen('batchProcessScenes');
     const options: { readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
     if (!Array.isArray(slugs)) throw new SceneRadarError('SCENES_INVALID_PARAMS', 'slugs must be an array');
     const max = this.#d.config.scenes.maxScenesPerQuery;
-    if (slugs.length > max) throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${slugs.length}`);
+    if (slugs.length > max)
+      throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${slugs.length}`);
     const valid = slugs.map((s, i) => requireSlug(s, `slugs[${i}]`, 'SCENES_VALIDATION_ERROR'));
-    return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) => this.#batch(valid, options.skipCache ?? false, d));
+    return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) =>
+      this.#batch(valid, options.skipCache ?? false, d),
+    );
   }
 
   /** Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes. */
-  async getRegionalPulse(region: string, input: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<RegionalScenePulse> {
+  async getRegionalPulse(
+    region: string,
+    input: { readonly limit?: number; readonly skipCache?: boolean } = {},
+  ): Promise<RegionalScenePulse> {
     this.#life.assertOpen('getRegionalPulse');
-    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
+    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(
+      input,
+      'options',
+      'SCENES_VALIDATION_ERROR',
+    );
     if (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region)) {
-      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'Invalid region', { details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }] });
+      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'Invalid region', {
+        details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }],
+      });
     }
     const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 20 }, 'SCENES_INVALID_PARAMS');
     const compute = async (): Promise<RegionalScenePulse> => {
-      const scenes = await this.#d.stores.scenes.scan({ where: { region }, limit: this.#d.config.scenes.maxScenesPerQuery });
+      const scenes = await this.#d.stores.scenes.scan({
+        where: { region },
+        limit: this.#d.config.scenes.maxScenesPerQuery,
+      });
       if (scenes.length === 0) throw new SceneRadarError('SCENES_NOT_FOUND', `No scenes in region: ${region}`);
-      const items = await this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) => this.#batch(scenes.map((s) => s.slug), options.skipCache ?? false, d));
+      const items = await this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) =>
+        this.#batch(
+          scenes.map((s) => s.slug),
+          options.skipCache ?? false,
+          d,
+        ),
+      );
       return {
         region,
         asOf: new Date(this.#d.clock.now()).toISOString(),
-        scenes: topK(items.flatMap((i) => (i.pulse ? [i.pulse] : [])), limit, (p) => p.heat),
+        scenes: topK(
+          items.flatMap((i) => (i.pulse ? [i.pulse] : [])),
+          limit,
+          (p) => p.heat,
+        ),
         unavailable: items.filter((i) => !i.pulse),
       };
     };
@@ -182,16 +219,24 @@ export class ScenePulse {
       skipCache: options.skipCache ?? false,
       ttlMs: (v) => {
         const r = v as RegionalScenePulse;
-        return r.unavailable.length || r.scenes.some((p) => p.status !== 'ok') ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs;
+        return r.unavailable.length || r.scenes.some((p) => p.status !== 'ok')
+          ? this.#d.config.scenes.degradedTtlMs
+          : this.#d.config.scenes.globalPulseTtlMs;
       },
       graceMs: 0,
     }) as Promise<RegionalScenePulse>;
   }
 
   /** Hottest, fastest-growing and cooling scenes of the whole catalog (limit 1-100 per list, default 10). */
-  async getGlobalPulse(input: { readonly limit?: number; readonly skipCache?: boolean } = {}): Promise<GlobalScenePulse> {
+  async getGlobalPulse(
+    input: { readonly limit?: number; readonly skipCache?: boolean } = {},
+  ): Promise<GlobalScenePulse> {
     this.#life.assertOpen('getGlobalPulse');
-    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
+    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(
+      input,
+      'options',
+      'SCENES_VALIDATION_ERROR',
+    );
     const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 10 }, 'SCENES_INVALID_PARAMS');
     const compute = async (): Promise<GlobalScenePulse> => {
       const items = await this.allPulses({ skipCache: options.skipCache ?? false });
@@ -200,15 +245,27 @@ export class ScenePulse {
       const notes: string[] = [];
       if (items.length === 0) notes.push(EMPTY_CATALOG_NOTE);
       const unknown = count('unavailable');
-      if (unknown > 0) notes.push(`${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member and no earlier pulse is kept).`);
+      if (unknown > 0)
+        notes.push(
+          `${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member and no earlier pulse is kept).`,
+        );
       const stale = count('stale');
-      if (stale > 0) notes.push(`${stale} of ${items.length} scenes show their last good pulse (stale; see each pulse's asOf).`);
+      if (stale > 0)
+        notes.push(`${stale} of ${items.length} scenes show their last good pulse (stale; see each pulse's asOf).`);
       return {
         timestamp: new Date(this.#d.clock.now()).toISOString(),
         asOf: new Date(this.#d.clock.now()).toISOString(),
         hottest: topK(pulses, limit, (p) => p.heat),
-        fastestGrowing: topK(pulses.filter((p) => p.growth > 0), limit, (p) => p.growth),
-        cooling: topK(pulses.filter((p) => p.stage === 'cooling'), limit, (p) => -p.growth),
+        fastestGrowing: topK(
+          pulses.filter((p) => p.growth > 0),
+          limit,
+          (p) => p.growth,
+        ),
+        cooling: topK(
+          pulses.filter((p) => p.stage === 'cooling'),
+          limit,
+          (p) => -p.growth,
+        ),
         summary: {
           scenes: items.length,
           ok: count('ok'),
@@ -225,7 +282,9 @@ export class ScenePulse {
       skipCache: options.skipCache ?? false,
       ttlMs: (v) => {
         const g = (v as GlobalScenePulse).summary;
-        return g.ok < g.scenes || g.degraded > 0 ? this.#d.config.scenes.degradedTtlMs : this.#d.config.scenes.globalPulseTtlMs;
+        return g.ok < g.scenes || g.degraded > 0
+          ? this.#d.config.scenes.degradedTtlMs
+          : this.#d.config.scenes.globalPulseTtlMs;
       },
       graceMs: 0,
     }) as Promise<GlobalScenePulse>;
@@ -273,13 +332,26 @@ export class ScenePulse {
     this.#life.assertOpen('pulsesAsOf');
     const results = await this.#compute([...new Set(slugs)], asOf, deadline);
     return new Map(
-      [...results].map(([slug, r]) => [slug, r === undefined ? { slug, status: 'error', message: 'No result' } : r instanceof PulseFailure ? { slug, status: r.status, message: r.message } : { slug, status: 'ok', pulse: r }] as const),
+      [...results].map(
+        ([slug, r]) =>
+          [
+            slug,
+            r === undefined
+              ? { slug, status: 'error', message: 'No result' }
+              : r instanceof PulseFailure
+                ? { slug, status: r.status, message: r.message }
+                : { slug, status: 'ok', pulse: r },
+          ] as const,
+      ),
     );
   }
 
   async #membershipsAsOf(): Promise<number | null> {
     if (this.#d.membershipsAsOf) return this.#d.membershipsAsOf();
-    const [row] = await this.#d.stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
+    const [row] = await this.#d.stores.scene_memberships.scan({
+      orderBy: { column: 'as_of', direction: 'desc' },
+      limit: 1,
+    });
     return row ? parseInstant(row.as_of) : null;
   }
 
@@ -305,12 +377,21 @@ export class ScenePulse {
             graceMs: (v) => (degraded(v) ? 0 : this.#d.config.cache.staleGraceMs),
           })) as Pulse;
           const age = this.#d.clock.now() - Date.parse(pulse.updated_at);
-          return { slug, status: age > c.scenePulseTtlMs || (degraded(pulse) && age > c.degradedTtlMs) ? 'stale' : 'ok', pulse };
+          return {
+            slug,
+            status: age > c.scenePulseTtlMs || (degraded(pulse) && age > c.degradedTtlMs) ? 'stale' : 'ok',
+            pulse,
+          };
         } catch (e) {
-          const failure = e instanceof PulseFailure ? e : new PulseFailure('error', isSceneRadarError(e) ? e.message : 'Pulse computation failed');
+          const failure =
+            e instanceof PulseFailure
+              ? e
+              : new PulseFailure('error', isSceneRadarError(e) ? e.message : 'Pulse computation failed');
           if (failure.status === 'not_found') return { slug, status: 'not_found', message: failure.message };
           const last = this.#lastGood.get(slug);
-          return last ? { slug, status: 'stale', pulse: last, message: failure.message } : { slug, status: failure.status, message: failure.message };
+          return last
+            ? { slug, status: 'stale', pulse: last, message: failure.message }
+            : { slug, status: failure.status, message: failure.message };
         }
       }),
     );
@@ -327,7 +408,8 @@ export class ScenePulse {
       queueMicrotask(() => {
         this.#pending = undefined;
         const own = createDeadline(pending.remainingMs);
-        const deliver = (s: string, r: Pulse | PulseFailure | undefined): void => pending.slots.get(s)?.resolve(r ?? new PulseFailure('error', 'No result'));
+        const deliver = (s: string, r: Pulse | PulseFailure | undefined): void =>
+          pending.slots.get(s)?.resolve(r ?? new PulseFailure('error', 'No result'));
         this.#compute([...pending.slots.keys()], new Date(this.#d.clock.now()), own, deliver)
           .then(
             (m) => {
@@ -362,10 +444,19 @@ export class ScenePulse {
       if (r.status === 'ok') this.#lastGood.set(slug, r);
       return r;
     });
-    return untilAborted(result, deadline.signal, () => new PulseFailure('timeout', `Deadline passed before ${slug} was computed`));
+    return untilAborted(
+      result,
+      deadline.signal,
+      () => new PulseFailure('timeout', `Deadline passed before ${slug} was computed`),
+    );
   }
 
-  async #compute(slugs: readonly string[], asOf: Date, deadline: Deadline, onResult?: (slug: string, result: Pulse | PulseFailure) => void): Promise<Map<string, Pulse | PulseFailure>> {
+  async #compute(
+    slugs: readonly string[],
+    asOf: Date,
+    deadline: Deadline,
+    onResult?: (slug: string, result: Pulse | PulseFailure) => void,
+  ): Promise<Map<string, Pulse | PulseFailure>> {
     const { stores, gateway, config } = this.#d;
     const results = new Map<string, Pulse | PulseFailure>();
     // Every result is reported as soon as it is known, so callers need not wait for the slowest scene.
@@ -376,15 +467,27 @@ export class ScenePulse {
       },
       get: (slug: string): Pulse | PulseFailure | undefined => results.get(slug),
     };
-    const [scenes, membershipsAsOfMs] = await Promise.all([stores.scenes.getMany(slugs.map((slug) => ({ slug }))), this.#membershipsAsOf()]);
+    const [scenes, membershipsAsOfMs] = await Promise.all([
+      stores.scenes.getMany(slugs.map((slug) => ({ slug }))),
+      this.#membershipsAsOf(),
+    ]);
     const bySlug = new Map(scenes.map((s) => [s.slug, s]));
     const asOfMs = asOf.getTime();
     const found = slugs.filter((slug) => bySlug.has(slug));
-    for (const slug of slugs) if (!bySlug.has(slug)) out.set(slug, new PulseFailure('not_found', `Scene not found: ${slug}`));
+    for (const slug of slugs)
+      if (!bySlug.has(slug)) out.set(slug, new PulseFailure('not_found', `Scene not found: ${slug}`));
     const memberLists = await Promise.all(
-      found.map((slug) => stores.scene_memberships.scan({ where: { scene_slug: slug }, orderBy: { column: 'confidence', direction: 'desc' }, limit: config.scenes.maxMembershipsPerQuery })),
+      found.map((slug) =>
+        stores.scene_memberships.scan({
+          where: { scene_slug: slug },
+          orderBy: { column: 'confidence', direction: 'desc' },
+          limit: config.scenes.maxMembershipsPerQuery,
+        }),
+      ),
     );
-    const membersOf = new Map<string, PulseMember[]>(found.map((slug, i) => [slug, memberLists[i]!.filter((r) => parseInstant(r.joined_at) <= asOfMs)]));
+    const membersOf = new Map<string, PulseMember[]>(
+      found.map((slug, i) => [slug, memberLists[i]!.filter((r) => parseInstant(r.joined_at) <= asOfMs)]),
+    );
 
     // Each scene's pulse is computed as soon as both reads of all its members have settled, while
     // the calls for other scenes are still in flight (the per-item case hides the maths behind them).
@@ -416,14 +519,21 @@ export class ScenePulse {
         nAll.push(no);
         if (eo.status === 'ok') e.set(m.artist_slug, eo.value);
         if (no.status === 'ok') n.set(m.artist_slug, no.value);
-        if ((eo.status === 'timeout' && eo.reason === 'deadline') || (no.status === 'timeout' && no.reason === 'deadline')) cut = true;
+        if (
+          (eo.status === 'timeout' && eo.reason === 'deadline') ||
+          (no.status === 'timeout' && no.reason === 'deadline')
+        )
+          cut = true;
       }
       if (cut) {
         out.set(slug, new PulseFailure('timeout', `Deadline passed before the members of ${slug} were read`));
         return;
       }
       const scene = bySlug.get(slug)!;
-      const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = { fusion: countOutcomes(eAll), mig: countOutcomes(nAll) };
+      const sources: Partial<Record<SourceName, ReturnType<typeof countOutcomes>>> = {
+        fusion: countOutcomes(eAll),
+        mig: countOutcomes(nAll),
+      };
       // Heat rests on members' engagement: when Fusion failed for every member, the heat is
       // unknown, not the heat of a scene where nobody did anything. The caller serves the last
       // good pulse (stale, with its own asOf) or says the scene is unavailable.
@@ -431,15 +541,42 @@ export class ScenePulse {
       // Without memberships (no refresh yet, or none could read MIG and CMG) nobody is known to be
       // in the scene: its heat is unknown too, not 0.
       if (membershipsAsOfMs === null) {
-        out.set(slug, new PulseFailure('unavailable', `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe and its releases)`));
+        out.set(
+          slug,
+          new PulseFailure(
+            'unavailable',
+            `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe and its releases)`,
+          ),
+        );
         return;
       }
       if (members.length > 0 && f.ok === 0 && f.error + f.timeout > 0) {
-        out.set(slug, new PulseFailure('unavailable', `Heat of ${slug} unknown: Fusion engagement failed for all ${members.length} members (${f.error} error, ${f.timeout} timeout)`));
+        out.set(
+          slug,
+          new PulseFailure(
+            'unavailable',
+            `Heat of ${slug} unknown: Fusion engagement failed for all ${members.length} members (${f.error} error, ${f.timeout} timeout)`,
+          ),
+        );
         return;
       }
       try {
-        out.set(slug, computePulse({ scene: { slug, name: scene.name, region: scene.region }, members, engagement: e, networks: n, sources, asOfMs, nowMs, membershipsAsOfMs }, config.scenes.pulse));
+        out.set(
+          slug,
+          computePulse(
+            {
+              scene: { slug, name: scene.name, region: scene.region },
+              members,
+              engagement: e,
+              networks: n,
+              sources,
+              asOfMs,
+              nowMs,
+              membershipsAsOfMs,
+            },
+            config.scenes.pulse,
+          ),
+        );
       } catch (err) {
         out.set(slug, new PulseFailure('error', `Pulse computation failed for ${slug}: ${describeError(err)}`));
       }
@@ -464,7 +601,13 @@ export class ScenePulse {
     // Two reads per member: engagement (Fusion; its paid series also tells campaign activity) and
     // the network (MIG). One read per source keeps a per-item source at one wave per 10 scenes.
     const [eAll, nAll] = await Promise.all([
-      gateway.batch('fusion', 'getEngagement', keys, { asOf, from: new Date(asOfMs - (3 * w + 2) * 86_400_000), deadline, batchSize: 100, onSettled: settle(engagement) }),
+      gateway.batch('fusion', 'getEngagement', keys, {
+        asOf,
+        from: new Date(asOfMs - (3 * w + 2) * 86_400_000),
+        deadline,
+        batchSize: 100,
+        onSettled: settle(engagement),
+      }),
       gateway.batch('mig', 'getNetworks', keys, { asOf, deadline, batchSize: 100, onSettled: settle(networks) }),
     ]);
     // Sources the host did not configure answer without calls: settle what is left from the results.
@@ -477,6 +620,4 @@ export class ScenePulse {
     }
     return new Map(slugs.map((slug) => [slug, out.get(slug)!]));
   }
-
 }
-

@@ -17,7 +17,13 @@ import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
 import type { ScenePulseSnapshot } from './types.js';
 
-const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({ sceneSlug: p.scene_slug, heat: p.heat, growth: p.growth, stage: p.stage, asOf: p.asOf });
+const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({
+  sceneSlug: p.scene_slug,
+  heat: p.heat,
+  growth: p.growth,
+  stage: p.stage,
+  asOf: p.asOf,
+});
 
 /**
  * A `ScenesAdapter` over an engine.
@@ -26,7 +32,10 @@ const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({ sceneSlug: p.sc
  * const scenes = scenesAdapterFor(radar.scenes, { config: radar.config, clock });
  * ```
  */
-export function scenesAdapterFor(engine: ScenesEngine, deps: { readonly config: SceneRadarConfig; readonly clock: Clock }): ScenesAdapter {
+export function scenesAdapterFor(
+  engine: ScenesEngine,
+  deps: { readonly config: SceneRadarConfig; readonly clock: Clock },
+): ScenesAdapter {
   const max = deps.config.scenes.maxScenesPerQuery;
   // Pulses computed exactly as of the instant asked, remembered per (refresh, instant, scene): a
   // reader such as the Talent Radar asks many times with one as-of during a run.
@@ -69,10 +78,18 @@ export function scenesAdapterFor(engine: ScenesEngine, deps: { readonly config: 
       const state = await untilAborted(engine.stateAsOf(asOf), signal);
       const out = new Map<string, SceneMembership[]>();
       for (const slug of new Set(artistSlugs)) {
-        const rows = (await state.stores.scene_memberships.scan({ where: { artist_slug: slug }, orderBy: { column: 'confidence', direction: 'desc' }, limit: 64 })).filter(
-          (r) => parseInstant(r.joined_at) <= asOf.getTime(),
-        );
-        if (rows.length) out.set(slug, rows.map((r) => ({ sceneSlug: r.scene_slug, confidence: r.confidence, microgenres: [...r.microgenres] })));
+        const rows = (
+          await state.stores.scene_memberships.scan({
+            where: { artist_slug: slug },
+            orderBy: { column: 'confidence', direction: 'desc' },
+            limit: 64,
+          })
+        ).filter((r) => parseInstant(r.joined_at) <= asOf.getTime());
+        if (rows.length)
+          out.set(
+            slug,
+            rows.map((r) => ({ sceneSlug: r.scene_slug, confidence: r.confidence, microgenres: [...r.microgenres] })),
+          );
       }
       return out;
     },

@@ -63,13 +63,22 @@ export function trendRowOf(pulse: ScenePulseSnapshot): SceneTrendRow {
 }
 
 /** Trends of a scene over the `days` days ending at the last complete day before `asOfMs`. */
-export async function getSceneTrends(stores: ScenesStores, slug: unknown, query: { readonly days?: number }, asOfMs: number): Promise<SceneTrends> {
+export async function getSceneTrends(
+  stores: ScenesStores,
+  slug: unknown,
+  query: { readonly days?: number },
+  asOfMs: number,
+): Promise<SceneTrends> {
   const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
   const days = requireInt(query.days, 'days', { min: 1, max: 365, default: 30 }, 'SCENES_INVALID_PARAMS');
   if (!(await stores.scenes.get({ slug: s }))) throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
   const to = lastCompleteDay(asOfMs);
   const from = addDays(to, -(days - 1));
-  const series = await stores.scene_trends.scan({ where: { scene_slug: s }, range: { column: 'day', gte: from, lte: to }, orderBy: { column: 'day', direction: 'asc' } });
+  const series = await stores.scene_trends.scan({
+    where: { scene_slug: s },
+    range: { column: 'day', gte: from, lte: to },
+    orderBy: { column: 'day', direction: 'asc' },
+  });
   if (series.length === 0) return { scene_slug: s, days, from, to, series, summary: null };
   let peak = series[0]!;
   for (const r of series) if (r.heat > peak.heat) peak = r;

@@ -21,8 +21,10 @@ function compare(a: unknown, b: unknown): number {
 }
 
 function checkPaging(query: { readonly offset?: number; readonly limit?: number }): void {
-  if (query.offset !== undefined && (!Number.isInteger(query.offset) || query.offset < 0)) throw new RangeError(`offset must be an integer >= 0, got ${String(query.offset)}`);
-  if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1)) throw new RangeError(`limit must be an integer >= 1, got ${String(query.limit)}`);
+  if (query.offset !== undefined && (!Number.isInteger(query.offset) || query.offset < 0))
+    throw new RangeError(`offset must be an integer >= 0, got ${String(query.offset)}`);
+  if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1))
+    throw new RangeError(`limit must be an integer >= 1, got ${String(query.limit)}`);
 }
 
 /**
@@ -37,7 +39,8 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
   const rows = new Map<string, Readonly<Row>>();
   const indexes = new Map<string, Map<unknown, Set<string>>>(spec.indexes.map((c) => [c, new Map()]));
 
-  const keyOf = (row: RowKey<Row, K> | Row): string => JSON.stringify(spec.key.map((k) => (row as Record<string, unknown>)[k]));
+  const keyOf = (row: RowKey<Row, K> | Row): string =>
+    JSON.stringify(spec.key.map((k) => (row as Record<string, unknown>)[k]));
   const index = (id: string, row: Readonly<Row>, add: boolean): void => {
     for (const [column, map] of indexes) {
       const v = (row as Record<string, unknown>)[column];
@@ -70,7 +73,9 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
       const ids = map.get(value) ?? new Set<string>();
       if (!best || ids.size < best.size) best = ids;
     }
-    const candidates: Iterable<[string, Readonly<Row>]> = best ? [...best].map((id) => [id, rows.get(id)!] as [string, Readonly<Row>]) : rows.entries();
+    const candidates: Iterable<[string, Readonly<Row>]> = best
+      ? [...best].map((id) => [id, rows.get(id)!] as [string, Readonly<Row>])
+      : rows.entries();
     const out: Array<[string, Readonly<Row>]> = [];
     for (const entry of candidates) {
       const r = entry[1] as Record<string, unknown>;
@@ -104,7 +109,9 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
         const result = spec.schema.safeParse(row);
         if (!result.success) {
           const issue = result.error.issues[0];
-          throw new TypeError(`${spec.name}: invalid row ${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+          throw new TypeError(
+            `${spec.name}: invalid row ${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+          );
         }
         return deepFreeze(result.data);
       });
@@ -131,7 +138,14 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
       const order = query.orderBy;
       if (order) {
         const dir = order.direction === 'desc' ? -1 : 1;
-        out.sort((a, b) => dir * compare((a[1] as Record<string, unknown>)[order.column], (b[1] as Record<string, unknown>)[order.column]) || compare(a[0], b[0]));
+        out.sort(
+          (a, b) =>
+            dir *
+              compare(
+                (a[1] as Record<string, unknown>)[order.column],
+                (b[1] as Record<string, unknown>)[order.column],
+              ) || compare(a[0], b[0]),
+        );
       } else {
         out.sort((a, b) => compare(a[0], b[0]));
       }

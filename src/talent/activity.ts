@@ -79,7 +79,12 @@ function median(xs: number[]): number | null {
 }
 
 /** Sums per "days back" bucket into the window totals. */
-function summarise(basis: ActivityBasis, perDay: ReadonlyMap<number, number>, observedSpanDays: number, w: ActivityWindows): ActivityProfile {
+function summarise(
+  basis: ActivityBasis,
+  perDay: ReadonlyMap<number, number>,
+  observedSpanDays: number,
+  w: ActivityWindows,
+): ActivityProfile {
   let now = 0;
   let recent = 0;
   let previous = 0;
@@ -169,7 +174,12 @@ export function eventActivity(
  * eventRegions(events, asOfMs, 28, 364); // { regions: 3, newRegions: 1 }
  * ```
  */
-export function eventRegions(events: readonly RcfEvent[], asOfMs: number, windowDays: number, historyDays: number): RegionReach | null {
+export function eventRegions(
+  events: readonly RcfEvent[],
+  asOfMs: number,
+  windowDays: number,
+  historyDays: number,
+): RegionReach | null {
   const recent = new Set<string>();
   const before = new Set<string>();
   for (const e of events) {
@@ -195,7 +205,11 @@ export function eventRegions(events: readonly RcfEvent[], asOfMs: number, window
  * engagementActivity(series, '2026-03-01', windows)?.peak; // best day of the last year
  * ```
  */
-export function engagementActivity(series: EngagementSeries, endDay: string, w: ActivityWindows): ActivityProfile | null {
+export function engagementActivity(
+  series: EngagementSeries,
+  endDay: string,
+  w: ActivityWindows,
+): ActivityProfile | null {
   const perDay = new Map<number, number>();
   const endIdx = daysBetween(series.start, endDay);
   const horizon = Math.max(w.historyDays, 2 * w.quarterDays, 2 * w.windowDays);

@@ -33,7 +33,9 @@ export const INPUT_SOURCE: Readonly<Record<BreakoutInput, string>> = {
 };
 
 /** Index of each built-in input in an input vector (host features follow, in table order). */
-export const INPUT_INDEX: Readonly<Record<BreakoutInput, number>> = Object.freeze(Object.fromEntries(BREAKOUT_INPUTS.map((f, i) => [f, i])) as Record<BreakoutInput, number>);
+export const INPUT_INDEX: Readonly<Record<BreakoutInput, number>> = Object.freeze(
+  Object.fromEntries(BREAKOUT_INPUTS.map((f, i) => [f, i])) as Record<BreakoutInput, number>,
+);
 const I = INPUT_INDEX;
 
 /** The activity inputs: level, growth, acceleration, peak, staying power and recency. */
@@ -134,7 +136,7 @@ export function inputContext(table: FeatureTable, population: PopulationStats, m
     bases: [basis('engagement'), basis('events')],
     fitted: population.activity.events !== null || population.activity.engagement !== null,
     minPeers: model.minBandPeers,
-    host: table.hostSpecs.map((h) => (h.scale === 'raw' ? null : population.host.get(h.name) ?? null)),
+    host: table.hostSpecs.map((h) => (h.scale === 'raw' ? null : (population.host.get(h.name) ?? null))),
     stayingDays: model.stayingDays,
     historyDays: model.historyDays,
     nowDays: model.nowDays,
@@ -190,21 +192,41 @@ function stayingPower(present: number, lifeDays: number, cadence: number): numbe
 const log1p = (x: number): number => (x === x ? Math.log1p(x) : Number.NaN);
 
 /** The activity inputs (level, growth, acceleration, peak, staying power, recency), in input order. */
-const ACTIVITY_INPUTS = [I.level_now, I.level_month, I.growth_month, I.growth_quarter, I.acceleration, I.peak, I.staying_power, I.staying_year, I.recency] as const;
+const ACTIVITY_INPUTS = [
+  I.level_now,
+  I.level_month,
+  I.growth_month,
+  I.growth_quarter,
+  I.acceleration,
+  I.peak,
+  I.staying_power,
+  I.staying_year,
+  I.recency,
+] as const;
 
 /**
  * Row `i`'s activity inputs as one source reads them, into `into` (9 values, {@link ACTIVITY_INPUTS}
  * order). With `only`, a quarter or peak input the model gives no weight is left NaN: two fewer
  * percentile lookups per row under the default model.
  */
-function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: InputContext, into: Float64Array, only?: Uint8Array): void {
+function basisInputs(
+  table: FeatureTable,
+  i: number,
+  b: BasisContext,
+  ctx: InputContext,
+  into: Float64Array,
+  only?: Uint8Array,
+): void {
   const now = stand(b.dNow, b.now[i]!);
   const month = stand(b.dRecent, b.recent[i]!);
   const growth = month - stand(b.dPrevious, b.previous[i]!);
   into[0] = now;
   into[1] = month;
   into[2] = growth;
-  into[3] = only && !only[I.growth_quarter] ? Number.NaN : stand(b.dQuarter, b.quarter[i]!) - stand(b.dQuarterBefore, b.quarterBefore[i]!);
+  into[3] =
+    only && !only[I.growth_quarter]
+      ? Number.NaN
+      : stand(b.dQuarter, b.quarter[i]!) - stand(b.dQuarterBefore, b.quarterBefore[i]!);
   // Standings share one scale whatever the window: this week above the month, beyond the month's
   // own rise over the month before, is a rise that is speeding up.
   into[4] = now - month - growth;
@@ -212,7 +234,8 @@ function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: Input
   // Presence is counted in the data's own periods: the population's cadence once fitted; before
   // any population, the artist's own median gap (else daily).
   const own = b.medianGap[i]!;
-  const cadence = b.source === 'fusion' ? 1 : ctx.fitted ? b.cadence : own === own ? Math.min(28, Math.max(1, Math.round(own))) : 1;
+  const cadence =
+    b.source === 'fusion' ? 1 : ctx.fitted ? b.cadence : own === own ? Math.min(28, Math.max(1, Math.round(own))) : 1;
   const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
   into[6] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadence);
   into[7] = stayingPower(b.presentDaysYear[i]!, life, cadence);
@@ -229,7 +252,15 @@ function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: Input
  * activity; docs/scoring.md). With `only`, inputs whose entry is 0 are not computed (left as they
  * are, or NaN): the population path skips the inputs the model gives no weight. No allocation.
  */
-export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputContext, scratch: Float64Array, out: Float64Array, raw?: Float64Array, only?: Uint8Array): void {
+export function fillBreakoutInputs(
+  table: FeatureTable,
+  i: number,
+  ctx: InputContext,
+  scratch: Float64Array,
+  out: Float64Array,
+  raw?: Float64Array,
+  only?: Uint8Array,
+): void {
   const c = table.columns;
   const mask = activityBases(table, i, ctx);
   let first: BasisContext | null = null;
@@ -261,7 +292,8 @@ export function fillBreakoutInputs(table: FeatureTable, i: number, ctx: InputCon
         }
       }
     }
-    for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = count[a] ? sum[a]! / count[a]! : Number.NaN;
+    for (let a = 0; a < ACTIVITY_INPUTS.length; a++)
+      out[ACTIVITY_INPUTS[a]!] = count[a] ? sum[a]! / count[a]! : Number.NaN;
   }
 
   const age = c.careerAgeDays[i]!;

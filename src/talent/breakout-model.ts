@@ -39,7 +39,12 @@ export const BREAKOUT_INPUTS = [
 export type BreakoutInput = (typeof BREAKOUT_INPUTS)[number];
 
 // The list and the documented map name the same inputs: a compile error otherwise.
-const SAME_INPUTS: [BreakoutInput, keyof BreakoutInputMap<unknown>] extends [keyof BreakoutInputMap<unknown>, BreakoutInput] ? true : never = true;
+const SAME_INPUTS: [BreakoutInput, keyof BreakoutInputMap<unknown>] extends [
+  keyof BreakoutInputMap<unknown>,
+  BreakoutInput,
+]
+  ? true
+  : never = true;
 void SAME_INPUTS;
 
 /** Largest absolute weight, centre or intercept a model may hold (a raw host feature's centre can be a follower count). */
@@ -63,13 +68,20 @@ export const HostFeatureNameSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z][a-z0-9_-]*$/, 'A host feature name must start with a letter and hold only lowercase letters, digits, "_" and "-"');
+  .regex(
+    /^[a-z][a-z0-9_-]*$/,
+    'A host feature name must start with a letter and hold only lowercase letters, digits, "_" and "-"',
+  );
 
 const term = (input: BreakoutInput) => BreakoutTermSchema.default(() => ({ ...DEFAULT_BREAKOUT_MODEL.inputs[input] }));
 
 /** The built-in inputs' terms; each defaults to the published default model's. */
 export const BreakoutInputsSchema = z
-  .object(Object.fromEntries(BREAKOUT_INPUTS.map((i) => [i, term(i)])) as { [K in keyof BreakoutInputMap<unknown>]: ReturnType<typeof term> })
+  .object(
+    Object.fromEntries(BREAKOUT_INPUTS.map((i) => [i, term(i)])) as {
+      [K in keyof BreakoutInputMap<unknown>]: ReturnType<typeof term>;
+    },
+  )
   .strict();
 
 /** Where a model's weights came from (kept with the model for the docs and the host's records; not used in scoring). */

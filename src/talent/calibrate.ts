@@ -9,7 +9,13 @@
  * validation; applying the model is the caller's choice.
  */
 import { SceneRadarError } from '../core/errors.js';
-import { BREAKOUT_INPUTS, BreakoutModelSchema, type BreakoutInput, type BreakoutModel, type BreakoutTerm } from './breakout-model.js';
+import {
+  BREAKOUT_INPUTS,
+  BreakoutModelSchema,
+  type BreakoutInput,
+  type BreakoutModel,
+  type BreakoutTerm,
+} from './breakout-model.js';
 
 /** One labelled example: an artist's breakout inputs as of an instant, and whether the event followed. */
 export interface CalibrationExample {
@@ -342,10 +348,11 @@ function aucOf(scores: readonly number[], labels: readonly boolean[]): number | 
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
     const mid = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[idx[k]!]) {
-      pos++;
-      rankSum += mid;
-    }
+    for (let k = i; k <= j; k++)
+      if (labels[idx[k]!]) {
+        pos++;
+        rankSum += mid;
+      }
     i = j + 1;
   }
   const neg = idx.length - pos;
@@ -359,7 +366,10 @@ function meanAucByTime(times: readonly number[], scores: readonly number[], labe
   times.forEach((t, i) => (groups.get(t) ?? groups.set(t, []).get(t)!).push(i));
   const aucs: number[] = [];
   for (const g of groups.values()) {
-    const a = aucOf(g.map((i) => scores[i]!), g.map((i) => labels[i]!));
+    const a = aucOf(
+      g.map((i) => scores[i]!),
+      g.map((i) => labels[i]!),
+    );
     if (a !== null) aucs.push(a);
   }
   return aucs.length ? aucs.reduce((s, x) => s + x, 0) / aucs.length : null;
@@ -388,7 +398,13 @@ function figures(times: number[], probs: number[], labels: boolean[], weights: n
     meanAuc: meanAucByTime(times, probs, labels),
     logLoss: wsum ? ll / wsum : 0,
     brier: wsum ? brier / wsum : 0,
-    bins: bins.map((b) => ({ from: b.from, to: b.to, count: b.w, predicted: b.w ? b.p / b.w : null, observed: b.w ? b.y / b.w : null })),
+    bins: bins.map((b) => ({
+      from: b.from,
+      to: b.to,
+      count: b.w,
+      predicted: b.w ? b.p / b.w : null,
+      observed: b.w ? b.y / b.w : null,
+    })),
   };
 }
 
@@ -403,36 +419,79 @@ function figures(times: number[], probs: number[], labels: boolean[], weights: n
  * radar.talent.setBreakoutModel(model);
  * ```
  */
-export function fitBreakoutModel(examples: readonly CalibrationExample[], options: CalibrationOptions = {}): CalibrationResult {
+export function fitBreakoutModel(
+  examples: readonly CalibrationExample[],
+  options: CalibrationOptions = {},
+): CalibrationResult {
   if (!Array.isArray(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
-  const invalid = (path: string, message: string): SceneRadarError => new SceneRadarError('TALENT_VALIDATION_ERROR', `${path}: ${message}`, { details: [{ code: 'invalid_value', path: [path], message }] });
+  const invalid = (path: string, message: string): SceneRadarError =>
+    new SceneRadarError('TALENT_VALIDATION_ERROR', `${path}: ${message}`, {
+      details: [{ code: 'invalid_value', path: [path], message }],
+    });
   const grid = options.l2 === undefined ? DEFAULT_L2_GRID : typeof options.l2 === 'number' ? [options.l2] : options.l2;
-  if (!Array.isArray(grid) || grid.length === 0 || grid.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0)) throw invalid('l2', 'Expected a finite number >= 0, or a non-empty list of them');
+  if (
+    !Array.isArray(grid) ||
+    grid.length === 0 ||
+    grid.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+  )
+    throw invalid('l2', 'Expected a finite number >= 0, or a non-empty list of them');
   const folds = options.folds ?? 4;
   if (!Number.isInteger(folds) || folds < 1 || folds > 20) throw invalid('folds', 'Expected an integer in 1-20');
   const maxIterations = options.maxIterations ?? 100;
-  if (options.event !== undefined && (typeof options.event !== 'string' || options.event.length < 1 || options.event.length > 512)) throw invalid('event', 'Expected a string of 1-512 characters');
-  if (options.horizonDays !== undefined && !(Number.isInteger(options.horizonDays) && options.horizonDays >= 1 && options.horizonDays <= 3650)) throw invalid('horizonDays', 'Expected an integer in 1-3650');
-  if (options.fittedOn !== undefined && (typeof options.fittedOn !== 'string' || options.fittedOn.length < 1 || options.fittedOn.length > 2000)) throw invalid('fittedOn', 'Expected a string of 1-2000 characters');
-  if (options.signs !== undefined && (typeof options.signs !== 'object' || options.signs === null || Object.values(options.signs).some((v) => v !== 1 && v !== -1))) {
+  if (
+    options.event !== undefined &&
+    (typeof options.event !== 'string' || options.event.length < 1 || options.event.length > 512)
+  )
+    throw invalid('event', 'Expected a string of 1-512 characters');
+  if (
+    options.horizonDays !== undefined &&
+    !(Number.isInteger(options.horizonDays) && options.horizonDays >= 1 && options.horizonDays <= 3650)
+  )
+    throw invalid('horizonDays', 'Expected an integer in 1-3650');
+  if (
+    options.fittedOn !== undefined &&
+    (typeof options.fittedOn !== 'string' || options.fittedOn.length < 1 || options.fittedOn.length > 2000)
+  )
+    throw invalid('fittedOn', 'Expected a string of 1-2000 characters');
+  if (
+    options.signs !== undefined &&
+    (typeof options.signs !== 'object' ||
+      options.signs === null ||
+      Object.values(options.signs).some((v) => v !== 1 && v !== -1))
+  ) {
     throw invalid('signs', 'Expected an object of input name -> 1 or -1');
   }
-  if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 1000) throw invalid('maxIterations', 'Expected an integer in 1-1000');
+  if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 1000)
+    throw invalid('maxIterations', 'Expected an integer in 1-1000');
   examples.forEach((e, i) => {
-    if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean' || typeof e.time !== 'number' || !Number.isFinite(e.time) || typeof e.inputs !== 'object' || e.inputs === null) {
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.label !== 'boolean' ||
+      typeof e.time !== 'number' ||
+      !Number.isFinite(e.time) ||
+      typeof e.inputs !== 'object' ||
+      e.inputs === null
+    ) {
       throw invalid(`examples.${i}`, 'Expected { inputs, label: boolean, time: finite number }');
     }
-    if (e.weight !== undefined && !(typeof e.weight === 'number' && e.weight >= 1e-9 && e.weight <= 1e9)) throw invalid(`examples.${i}.weight`, 'Expected a number in 1e-9 to 1e9');
+    if (e.weight !== undefined && !(typeof e.weight === 'number' && e.weight >= 1e-9 && e.weight <= 1e9))
+      throw invalid(`examples.${i}.weight`, 'Expected a number in 1e-9 to 1e9');
   });
   const positives = examples.filter((e) => e.label).length;
   if (examples.length < 10 || positives === 0 || positives === examples.length) {
-    throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Calibration needs at least 10 examples with both outcomes (got ${examples.length}, ${positives} positive)`);
+    throw new SceneRadarError(
+      'TALENT_INSUFFICIENT_DATA',
+      `Calibration needs at least 10 examples with both outcomes (got ${examples.length}, ${positives} positive)`,
+    );
   }
 
   // Inputs: every name seen, minus exclusions; centre = weighted mean where present, scale =
   // weighted standard deviation. A constant or never-present input gets weight 0.
   const exclude = new Set(options.exclude ?? []);
-  const names = [...new Set([...BREAKOUT_INPUTS, ...examples.flatMap((e) => Object.keys(e.inputs))])].filter((n) => !exclude.has(n));
+  const names = [...new Set([...BREAKOUT_INPUTS, ...examples.flatMap((e) => Object.keys(e.inputs))])].filter(
+    (n) => !exclude.has(n),
+  );
   const value = (e: CalibrationExample, n: string): number => {
     const v = e.inputs[n];
     return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
@@ -464,10 +523,15 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   const totalW = examples.reduce((s, e) => s + wOf(e), 0);
   const norm = examples.length / totalW;
   const design = (list: readonly CalibrationExample[]): Design => ({
-    rows: list.map((e) => Float64Array.from([1, ...active.map((n) => {
-      const v = value(e, n);
-      return Number.isNaN(v) ? 0 : (v - center.get(n)!) / scale.get(n)!;
-    })])),
+    rows: list.map((e) =>
+      Float64Array.from([
+        1,
+        ...active.map((n) => {
+          const v = value(e, n);
+          return Number.isNaN(v) ? 0 : (v - center.get(n)!) / scale.get(n)!;
+        }),
+      ]),
+    ),
     y: Float64Array.from(list, (e) => (e.label ? 1 : 0)),
     w: Float64Array.from(list, (e) => wOf(e) * norm),
   });
@@ -505,7 +569,11 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
     const validFrom = blocks[f]![0];
     if (validFrom === undefined) continue;
     // Training labels must not reach into the validated period (purged by the label horizon).
-    const train = blocks.slice(0, f).flat().filter((t) => t + purgeMs <= validFrom).flatMap((t) => byTime.get(t)!);
+    const train = blocks
+      .slice(0, f)
+      .flat()
+      .filter((t) => t + purgeMs <= validFrom)
+      .flatMap((t) => byTime.get(t)!);
     const valid = blocks[f]!.flatMap((t) => byTime.get(t)!);
     const tp = train.filter((e) => e.label).length;
     if (valid.length && tp > 0 && tp < train.length) foldData.push({ train, valid });
@@ -537,7 +605,11 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
         fw += w;
         oof.push({ time: valid[i]!.time, logit: z, label: valid[i]!.label, weight: w });
       });
-      const auc = meanAucByTime(valid.map((e) => e.time), logits, valid.map((e) => e.label));
+      const auc = meanAucByTime(
+        valid.map((e) => e.time),
+        logits,
+        valid.map((e) => e.label),
+      );
       if (auc !== null) aucs.push(auc);
       ll += fll;
       wsum += fw;
@@ -550,12 +622,22 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
         meanAuc: auc,
       });
     }
-    return { logLoss: wsum ? ll / wsum : Number.POSITIVE_INFINITY, meanAuc: aucs.length ? aucs.reduce((s, x) => s + x, 0) / aucs.length : null, oof, folds: out };
+    return {
+      logLoss: wsum ? ll / wsum : Number.POSITIVE_INFINITY,
+      meanAuc: aucs.length ? aucs.reduce((s, x) => s + x, 0) / aucs.length : null,
+      oof,
+      folds: out,
+    };
   };
 
   const tried = grid.map((l2) => ({ l2, cv: foldData.length ? crossValidate(l2) : null }));
   // The smallest mean validation log-loss; ties go to the larger penalty (the simpler model).
-  const best = tried.reduce((a, b) => ((b.cv?.logLoss ?? Infinity) < (a.cv?.logLoss ?? Infinity) - 1e-12 || ((b.cv?.logLoss ?? Infinity) <= (a.cv?.logLoss ?? Infinity) + 1e-12 && b.l2 > a.l2) ? b : a));
+  const best = tried.reduce((a, b) =>
+    (b.cv?.logLoss ?? Infinity) < (a.cv?.logLoss ?? Infinity) - 1e-12 ||
+    ((b.cv?.logLoss ?? Infinity) <= (a.cv?.logLoss ?? Infinity) + 1e-12 && b.l2 > a.l2)
+      ? b
+      : a,
+  );
   const l2 = best.l2;
   const cv = best.cv;
 
@@ -563,7 +645,15 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   let recalibration: { slope: number; offset: number } | null = null;
   const oofPositives = cv ? cv.oof.filter((o) => o.label).length : 0;
   if ((options.recalibrate ?? true) && cv && oofPositives >= 20 && oofPositives < cv.oof.length) {
-    const platt = newton({ rows: cv.oof.map((o) => Float64Array.from([1, o.logit])), y: Float64Array.from(cv.oof, (o) => (o.label ? 1 : 0)), w: Float64Array.from(cv.oof, (o) => o.weight) }, 0, maxIterations);
+    const platt = newton(
+      {
+        rows: cv.oof.map((o) => Float64Array.from([1, o.logit])),
+        y: Float64Array.from(cv.oof, (o) => (o.label ? 1 : 0)),
+        w: Float64Array.from(cv.oof, (o) => o.weight),
+      },
+      0,
+      maxIterations,
+    );
     const [offset, slope] = [platt.beta[0]!, platt.beta[1]!];
     // A slope <= 0 would reverse the ranking: the folds are too noisy to recalibrate on.
     if (slope > 0 && Number.isFinite(offset)) recalibration = { slope, offset };
@@ -586,21 +676,41 @@ export function fitBreakoutModel(examples: readonly CalibrationExample[], option
   const builtIn = new Set<string>(BREAKOUT_INPUTS);
   const parsed = BreakoutModelSchema.safeParse({
     intercept: a * fit.beta[0]! + b,
-    inputs: Object.fromEntries(BREAKOUT_INPUTS.map((n) => [n, terms[n] ?? { weight: 0, center: 0 }])) as Record<BreakoutInput, BreakoutTerm>,
+    inputs: Object.fromEntries(BREAKOUT_INPUTS.map((n) => [n, terms[n] ?? { weight: 0, center: 0 }])) as Record<
+      BreakoutInput,
+      BreakoutTerm
+    >,
     hostInputs: Object.fromEntries(Object.entries(terms).filter(([n]) => !builtIn.has(n))),
     event: options.event ?? 'the labelled event',
     horizonDays: options.horizonDays ?? 182,
-    provenance: { fittedOn: options.fittedOn ?? "calibrate() on the host's labelled history", examples: examples.length, positives, l2, recalibrated: recalibration !== null },
+    provenance: {
+      fittedOn: options.fittedOn ?? "calibrate() on the host's labelled history",
+      examples: examples.length,
+      positives,
+      l2,
+      recalibrated: recalibration !== null,
+    },
   });
   if (!parsed.success) {
     // Finite inputs can still give a term past the model's bounds (an input with a near-zero spread).
-    throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `The fitted model is out of bounds (${parsed.error.issues[0]?.path.join('.') ?? 'model'}: ${parsed.error.issues[0]?.message ?? 'invalid'}): an input is (nearly) constant or its values are too large; exclude it or rescale it`, {
-      details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-    });
+    throw new SceneRadarError(
+      'TALENT_INSUFFICIENT_DATA',
+      `The fitted model is out of bounds (${parsed.error.issues[0]?.path.join('.') ?? 'model'}: ${parsed.error.issues[0]?.message ?? 'invalid'}): an input is (nearly) constant or its values are too large; exclude it or rescale it`,
+      {
+        details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      },
+    );
   }
   const model = parsed.data;
   const oofFigures = (shift: (z: number) => number): OutOfTimeFigures | null =>
-    cv && cv.oof.length ? figures(cv.oof.map((o) => o.time), cv.oof.map((o) => sigmoid(shift(o.logit))), cv.oof.map((o) => o.label), cv.oof.map((o) => o.weight)) : null;
+    cv && cv.oof.length
+      ? figures(
+          cv.oof.map((o) => o.time),
+          cv.oof.map((o) => sigmoid(shift(o.logit))),
+          cv.oof.map((o) => o.label),
+          cv.oof.map((o) => o.weight),
+        )
+      : null;
   return {
     model,
     validation: {

@@ -27,10 +27,12 @@ export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
     press: { weight: 0, center: 0 },
     scene_heat: { weight: 0, center: 0 },
   },
-  event: "a first breakthrough to the top of a chart the artist has not reached (fitted on a first top-10 single and a first top-10 album) within about six months",
+  event:
+    'a first breakthrough to the top of a chart the artist has not reached (fitted on a first top-10 single and a first top-10 album) within about six months',
   horizonDays: 182,
   provenance: {
-    fittedOn: "the training windows of two public chart backtests together (each weighing the same; monotone signs: MONOTONE_BREAKOUT_SIGNS): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (31 cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (30 cutoffs 2010-2017)",
+    fittedOn:
+      'the training windows of two public chart backtests together (each weighing the same; monotone signs: MONOTONE_BREAKOUT_SIGNS): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (31 cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (30 cutoffs 2010-2017)',
     examples: 6058,
     positives: 272,
     l2: 0.003,

@@ -82,7 +82,14 @@ export const ACTIVITY_FIELDS = {
 export type ActivityField = keyof typeof ACTIVITY_FIELDS;
 
 /** The activity fields that become standings within the population (percentiles of activity). */
-export const STANDING_FIELDS = ['Now', 'Recent', 'Previous', 'Quarter', 'QuarterBefore', 'Peak'] as const satisfies readonly ActivityField[];
+export const STANDING_FIELDS = [
+  'Now',
+  'Recent',
+  'Previous',
+  'Quarter',
+  'QuarterBefore',
+  'Peak',
+] as const satisfies readonly ActivityField[];
 /** A standing field. */
 export type StandingField = (typeof STANDING_FIELDS)[number];
 
@@ -95,7 +102,8 @@ export const BASIS_PREFIX = {
 } as const;
 
 /** The column of `field` for `basis` (`evNow`, `enPeak`...). */
-export const activityColumn = (basis: keyof typeof BASIS_PREFIX, field: ActivityField): FeatureColumn => `${BASIS_PREFIX[basis]}${field}`;
+export const activityColumn = (basis: keyof typeof BASIS_PREFIX, field: ActivityField): FeatureColumn =>
+  `${BASIS_PREFIX[basis]}${field}`;
 
 /** A population's features, column by column. Row `i` of every column is the same artist. */
 export interface FeatureTable {
@@ -121,7 +129,8 @@ export function lifeSpanDays(table: FeatureTable, i: number, days: number, obser
 }
 
 /** Whether row `i` has activity evidence from any source. */
-export const hasActivity = (table: FeatureTable, i: number): boolean => table.columns.evNow[i] === table.columns.evNow[i] || table.columns.enNow[i] === table.columns.enNow[i];
+export const hasActivity = (table: FeatureTable, i: number): boolean =>
+  table.columns.evNow[i] === table.columns.evNow[i] || table.columns.enNow[i] === table.columns.enNow[i];
 
 /** Largest absolute host feature value a table holds (larger ones are clamped). */
 export const MAX_HOST_VALUE = 1e12;
@@ -148,8 +157,15 @@ export const EVIDENCE_WEIGHTS = {
 export function createFeatureTable(size: number, hostSpecs: readonly HostFeatureSpec[] = []): FeatureTable {
   // Built in one step: an object given its 41 columns one keyed store at a time is a dictionary in
   // V8, and each column read in the scoring loops a hash lookup (scoring 1.2x slower, measured).
-  const columns = Object.fromEntries(FEATURE_COLUMNS.map((c) => [c, new Float64Array(size).fill(Number.NaN)])) as Record<FeatureColumn, Float64Array>;
-  return { size, columns, host: new Map(hostSpecs.map((h) => [h.name, new Float64Array(size).fill(Number.NaN)])), hostSpecs: [...hostSpecs] };
+  const columns = Object.fromEntries(
+    FEATURE_COLUMNS.map((c) => [c, new Float64Array(size).fill(Number.NaN)]),
+  ) as Record<FeatureColumn, Float64Array>;
+  return {
+    size,
+    columns,
+    host: new Map(hostSpecs.map((h) => [h.name, new Float64Array(size).fill(Number.NaN)])),
+    hostSpecs: [...hostSpecs],
+  };
 }
 
 const num = (v: number | null): number => (v === null ? Number.NaN : v);
@@ -163,7 +179,10 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.eventGrowth[i] = num(f.eventGrowth);
   for (const basis of ['events', 'engagement'] as const) {
     const a = f.activity[basis];
-    for (const [field, key] of Object.entries(ACTIVITY_FIELDS) as [ActivityField, (typeof ACTIVITY_FIELDS)[ActivityField]][]) {
+    for (const [field, key] of Object.entries(ACTIVITY_FIELDS) as [
+      ActivityField,
+      (typeof ACTIVITY_FIELDS)[ActivityField],
+    ][]) {
       c[activityColumn(basis, field)][i] = a ? num(a[key]) : Number.NaN;
     }
   }
@@ -182,17 +201,24 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.anomaly[i] = num(f.anomaly);
   c.staleDays[i] = num(f.staleDays);
   let evidence = 0;
-  for (const [source, w] of Object.entries(EVIDENCE_WEIGHTS)) if (f.evidence[source as keyof typeof EVIDENCE_WEIGHTS]) evidence += w;
+  for (const [source, w] of Object.entries(EVIDENCE_WEIGHTS))
+    if (f.evidence[source as keyof typeof EVIDENCE_WEIGHTS]) evidence += w;
   c.evidence[i] = evidence;
   for (const [name, col] of table.host) {
     const h = f.host[name];
     // Clamped so that no weight x value overflows (a model's weights and centres are at most 1e12).
-    col[i] = h?.status === 'ok' && h.value !== null && Number.isFinite(h.value) ? Math.max(-MAX_HOST_VALUE, Math.min(MAX_HOST_VALUE, h.value)) : Number.NaN;
+    col[i] =
+      h?.status === 'ok' && h.value !== null && Number.isFinite(h.value)
+        ? Math.max(-MAX_HOST_VALUE, Math.min(MAX_HOST_VALUE, h.value))
+        : Number.NaN;
   }
 }
 
 /** A table holding these artists' features, in order (with a column per host feature). */
-export function featureTable(features: readonly ArtistFeatures[], hostSpecs: readonly HostFeatureSpec[] = []): FeatureTable {
+export function featureTable(
+  features: readonly ArtistFeatures[],
+  hostSpecs: readonly HostFeatureSpec[] = [],
+): FeatureTable {
   const table = createFeatureTable(features.length, hostSpecs);
   features.forEach((f, i) => setFeatureRow(table, i, f));
   return table;

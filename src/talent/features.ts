@@ -25,7 +25,12 @@ const dayOfObservation = (ms: number): string => dayOf(ms - 1);
  * no known day, or when the previous one has none although the series started before it (a gap in
  * the data, not a debut).
  */
-function seriesGrowth(series: DenseSeries, end: string, window: number, floor: number): { level: number; growth: number } | null {
+function seriesGrowth(
+  series: DenseSeries,
+  end: string,
+  window: number,
+  floor: number,
+): { level: number; growth: number } | null {
   const recent = windowSum(series, end, window);
   if (recent.known === 0) return null;
   const previous = windowSum(series, addDays(end, -window), window);
@@ -48,7 +53,12 @@ function firstKnownBack(series: DenseSeries, end: string): number {
 }
 
 /** Weighted events per week in `[from, to)` (epoch ms). */
-function eventWeight(events: readonly RcfEvent[], fromMs: number, toMs: number, typeWeights: Readonly<Partial<Record<RcfEvent['type'], number>>>): { weight: number; days: Set<string> } {
+function eventWeight(
+  events: readonly RcfEvent[],
+  fromMs: number,
+  toMs: number,
+  typeWeights: Readonly<Partial<Record<RcfEvent['type'], number>>>,
+): { weight: number; days: Set<string> } {
   let weight = 0;
   const days = new Set<string>();
   for (const e of events) {
@@ -75,7 +85,8 @@ const distance = (a: readonly number[], b: readonly number[]): number => Math.mi
 /** Latest day with a known value in a dense series, up to `end`. */
 function lastKnownDay(series: DenseSeries, end: string): string | null {
   const last = Math.min(series.values.length - 1, daysBetween(series.start, end));
-  for (let i = last; i >= 0; i--) if (series.values[i] !== null && series.values[i] !== undefined) return addDays(series.start, i);
+  for (let i = last; i >= 0; i--)
+    if (series.values[i] !== null && series.values[i] !== undefined) return addDays(series.start, i);
   return null;
 }
 
@@ -130,7 +141,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
           if (before !== null && before !== undefined) near.push(before);
           if (after !== null && after !== undefined) near.push(after);
         }
-        if (near.length >= 4 && v >= model.spikeRatio * median(near) + model.engagementFloor) spikeDays.push(addDays(eng.start, i));
+        if (near.length >= 4 && v >= model.spikeRatio * median(near) + model.engagementFloor)
+          spikeDays.push(addDays(eng.start, i));
       }
     }
     const seen = lastKnownDay(organic, end);
@@ -159,7 +171,13 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
 
   // Activity for the breakout model, from each source: standings come later, each against the
   // as-of population of the same source.
-  const windows: ActivityWindows = { nowDays: model.nowDays, windowDays: W, quarterDays: model.quarterDays, stayingDays: model.stayingDays, historyDays: model.historyDays };
+  const windows: ActivityWindows = {
+    nowDays: model.nowDays,
+    windowDays: W,
+    quarterDays: model.quarterDays,
+    stayingDays: model.stayingDays,
+    historyDays: model.historyDays,
+  };
   const activity = {
     events: events ? eventActivity(events, asOfMs, model.eventTypeWeights, windows) : null,
     engagement: eng ? engagementActivity(eng, end, windows) : null,
@@ -172,8 +190,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   // not become a made-up score: no level, no momentum, no breakout.
   // Size bands need a level: without a recent known day, an artist active earlier in the history
   // sits at 0 (momentum then says "too small to tell", breakout reads its history).
-  const activityBasis = engagementLevel !== null ? 'engagement' : eventsRecently ? 'events' : anyActivity ? anyActivity.basis : null;
-  const activityLevel = engagementLevel ?? (eventsRecently ? eventRate! / 7 : anyActivity ? anyActivity.recent / W : null);
+  const activityBasis =
+    engagementLevel !== null ? 'engagement' : eventsRecently ? 'events' : anyActivity ? anyActivity.basis : null;
+  const activityLevel =
+    engagementLevel ?? (eventsRecently ? eventRate! / 7 : anyActivity ? anyActivity.recent / W : null);
 
   // Coverage: velocity and quality.
   let pressVelocity: number | null = null;
@@ -220,7 +240,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       const since = parseInstant(t.since);
       if (since >= untilMs - model.newLinkDays * DAY_MS && since < untilMs) fresh += t.weight;
       // Corroboration looks as far back as spikes are searched (plus the week before a spike).
-      if (since >= untilMs - (model.longWindowDays + 7) * DAY_MS && since < untilMs) tastemakerDays.add(dayOfObservation(since));
+      if (since >= untilMs - (model.longWindowDays + 7) * DAY_MS && since < untilMs)
+        tastemakerDays.add(dayOfObservation(since));
     }
     newTastemakers = fresh;
     newCollaborators = collabs.filter((c) => {
@@ -241,7 +262,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     creativeShift = distance(latest.vector, meanVector(releases.slice(0, -1)));
     const yearAgo = addDays(end, -365);
     const jumps: number[] = [];
-    for (let i = 1; i < releases.length; i++) if (releases[i]!.releasedAt >= yearAgo) jumps.push(distance(releases[i]!.vector, releases[i - 1]!.vector));
+    for (let i = 1; i < releases.length; i++)
+      if (releases[i]!.releasedAt >= yearAgo) jumps.push(distance(releases[i]!.vector, releases[i - 1]!.vector));
     drift = jumps.length ? jumps.reduce((s, x) => s + x, 0) / jumps.length : 0;
   } else if (releases) {
     creativeShift = releases.length === 1 ? 0 : null;
@@ -282,7 +304,9 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const debutKnownMs = debut ? dayStart(debut) + DAY_MS : Number.NaN;
   const careerAgeDays = debut && debutKnownMs <= asOfMs ? (asOfMs - debutKnownMs) / DAY_MS : null;
   const main = signals.memberships?.[0] ?? null;
-  const microgenres = main?.microgenres.length ? [...main.microgenres] : [...new Set(releases?.slice(-3).flatMap((r) => r.microgenres) ?? [])].slice(0, 64);
+  const microgenres = main?.microgenres.length
+    ? [...main.microgenres]
+    : [...new Set(releases?.slice(-3).flatMap((r) => r.microgenres) ?? [])].slice(0, 64);
 
   return {
     artistSlug: signals.artistSlug,

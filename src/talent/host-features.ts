@@ -14,7 +14,6 @@ import { SceneRadarError } from '../core/errors.js';
 import { HostFeatureNameSchema } from './breakout-model.js';
 import type { HostFeatureOutcome } from './signals-types.js';
 
-
 /** What a host feature's read is rejected with when its deadline passes (compared by identity). */
 const DEADLINE_PASSED = new Error('deadline');
 /** Options a host feature's read receives. */
@@ -46,7 +45,10 @@ export interface HostFeature {
   /** Where the values come from, shown in explanations. */
   readonly source: string;
   /** Values as of `options.asOf` for many artists (batch-first, like every source). */
-  readonly read: (artistSlugs: readonly string[], options: HostFeatureReadOptions) => HostFeatureValues | Promise<HostFeatureValues>;
+  readonly read: (
+    artistSlugs: readonly string[],
+    options: HostFeatureReadOptions,
+  ) => HostFeatureValues | Promise<HostFeatureValues>;
   /**
    * How a value becomes the model's input: `percentile` within the as-of population (units need
    * not match anything), or `raw` (the host's value is already on a comparable scale).
@@ -77,35 +79,46 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
   if (!Array.isArray(features)) throw new SceneRadarError('CONFIG_INVALID', 'hostFeatures must be an array');
   const seen = new Set<string>();
   features.forEach((f: unknown, i) => {
-    const bad = (message: string): SceneRadarError => new SceneRadarError('CONFIG_INVALID', `hostFeatures.${i}: ${message}`, { details: [{ path: ['hostFeatures', String(i)], message }] });
+    const bad = (message: string): SceneRadarError =>
+      new SceneRadarError('CONFIG_INVALID', `hostFeatures.${i}: ${message}`, {
+        details: [{ path: ['hostFeatures', String(i)], message }],
+      });
     if (typeof f !== 'object' || f === null) throw bad('expected an object with name, source and read');
     const { name, source, read, scale } = f as Record<string, unknown>;
     const parsed = HostFeatureNameSchema.safeParse(name);
     if (!parsed.success) throw bad(parsed.error.issues[0]?.message ?? 'invalid name');
     if (seen.has(parsed.data)) throw bad(`duplicate name "${parsed.data}"`);
     seen.add(parsed.data);
-    if (typeof source !== 'string' || source.length === 0 || source.length > 256) throw bad('source must be a non-empty string of at most 256 characters');
+    if (typeof source !== 'string' || source.length === 0 || source.length > 256)
+      throw bad('source must be a non-empty string of at most 256 characters');
     if (typeof read !== 'function') throw bad('read must be a function');
-    if (scale !== undefined && scale !== 'percentile' && scale !== 'raw') throw bad("scale must be 'percentile' or 'raw'");
+    if (scale !== undefined && scale !== 'percentile' && scale !== 'raw')
+      throw bad("scale must be 'percentile' or 'raw'");
   });
   return Object.freeze([...(features as HostFeature[])]);
 }
 
 /** The descriptions of registered features. */
-export const hostFeatureSpecs = (features: readonly HostFeature[]): HostFeatureSpec[] => features.map((f) => ({ name: f.name, source: f.source, scale: f.scale ?? 'percentile' }));
-
+export const hostFeatureSpecs = (features: readonly HostFeature[]): HostFeatureSpec[] =>
+  features.map((f) => ({ name: f.name, source: f.source, scale: f.scale ?? 'percentile' }));
 
 /**
  * Reads one host feature for a batch of artists under `signal`: each artist's value or why not.
  * Never rejects.
  */
-export async function readHostFeature(feature: HostFeature, slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<Map<string, HostFeatureOutcome>> {
+export async function readHostFeature(
+  feature: HostFeature,
+  slugs: readonly string[],
+  asOf: Date,
+  signal: AbortSignal,
+): Promise<Map<string, HostFeatureOutcome>> {
   const out = new Map<string, HostFeatureOutcome>();
   const all = (o: HostFeatureOutcome): Map<string, HostFeatureOutcome> => {
     for (const s of slugs) out.set(s, o);
     return out;
   };
-  if (signal.aborted) return all({ status: 'timeout', value: null, reason: 'the deadline passed before the read started' });
+  if (signal.aborted)
+    return all({ status: 'timeout', value: null, reason: 'the deadline passed before the read started' });
   let values: unknown;
   // The read gets its own frozen copy: a read that changes its input cannot change the batch.
   const asked: readonly string[] = Object.freeze([...slugs]);
@@ -120,7 +133,12 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
     });
   } catch (e) {
     // Compared by identity: reading a property of whatever the host threw could throw again.
-    if (e === DEADLINE_PASSED) return all({ status: 'timeout', value: null, reason: `host feature ${feature.name} did not answer before the deadline` });
+    if (e === DEADLINE_PASSED)
+      return all({
+        status: 'timeout',
+        value: null,
+        reason: `host feature ${feature.name} did not answer before the deadline`,
+      });
     return all({ status: 'error', value: null, reason: `host feature ${feature.name} failed: ${describeError(e)}` });
   } finally {
     release();
@@ -128,16 +146,32 @@ export async function readHostFeature(feature: HostFeature, slugs: readonly stri
   let get: (slug: string) => unknown;
   try {
     if (values instanceof Map) get = (s) => (values as Map<string, unknown>).get(s);
-    else if (typeof values === 'object' && values !== null && !Array.isArray(values)) get = (s) => (Object.prototype.hasOwnProperty.call(values, s) ? (values as Record<string, unknown>)[s] : undefined);
-    else return all({ status: 'error', value: null, reason: `host feature ${feature.name} returned ${Array.isArray(values) ? 'an array' : typeof values}, not a Map or an object of numbers` });
+    else if (typeof values === 'object' && values !== null && !Array.isArray(values))
+      get = (s) =>
+        Object.prototype.hasOwnProperty.call(values, s) ? (values as Record<string, unknown>)[s] : undefined;
+    else
+      return all({
+        status: 'error',
+        value: null,
+        reason: `host feature ${feature.name} returned ${Array.isArray(values) ? 'an array' : typeof values}, not a Map or an object of numbers`,
+      });
     for (const s of slugs) {
       const v = get(s);
       if (v === undefined) out.set(s, { status: 'missing', value: null });
       else if (typeof v === 'number' && Number.isFinite(v)) out.set(s, { status: 'ok', value: v });
-      else out.set(s, { status: 'error', value: null, reason: `host feature ${feature.name}: expected a finite number, got ${typeof v === 'number' ? String(v) : typeof v}` });
+      else
+        out.set(s, {
+          status: 'error',
+          value: null,
+          reason: `host feature ${feature.name}: expected a finite number, got ${typeof v === 'number' ? String(v) : typeof v}`,
+        });
     }
   } catch (e) {
-    return all({ status: 'error', value: null, reason: `host feature ${feature.name}: reading its answer failed: ${describeError(e)}` });
+    return all({
+      status: 'error',
+      value: null,
+      reason: `host feature ${feature.name}: reading its answer failed: ${describeError(e)}`,
+    });
   }
   return out;
 }

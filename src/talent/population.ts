@@ -287,7 +287,8 @@ export function fitPopulation(table: FeatureTable): PopulationStats {
     activity[basis] = dists;
   }
   const gaps: number[] = [];
-  for (const i of evenly(eventRows, QUANTILE_SAMPLE)) if (!Number.isNaN(c.evMedianGapDays[i]!)) gaps.push(c.evMedianGapDays[i]!);
+  for (const i of evenly(eventRows, QUANTILE_SAMPLE))
+    if (!Number.isNaN(c.evMedianGapDays[i]!)) gaps.push(c.evMedianGapDays[i]!);
   // Cadence within a day and a month: a feed of several events a day is daily, a monthly one no sparser.
   const eventCadence = gaps.length ? Math.min(28, Math.max(1, Math.round(medianOf(gaps)))) : 1;
   const host = new Map<string, Distribution>();

@@ -14,13 +14,40 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 export function opportunitiesOf(f: ArtistFeatures, s: ExplainedScores, config: SceneRadarConfig): ProfileItem[] {
   const t = config.talent.thresholds;
   const out: ProfileItem[] = [];
-  if (s.breakout >= t.breakout.high) out.push({ type: 'breakout', description: 'Strong breakout signals - consider signing or major support', score: s.breakout });
-  else if (s.breakout >= t.breakout.medium) out.push({ type: 'breakout', description: 'Breakout signals building - watch closely', score: s.breakout });
-  if (s.momentum >= t.momentum.rising) out.push({ type: 'momentum', description: 'Growing faster than peers of similar size', score: s.momentum / 100 });
-  if ((f.connectivity ?? 0) >= 0.6) out.push({ type: 'network', description: 'Well-connected in industry graph - leverage for collaborations', score: f.connectivity! });
-  if ((f.newTastemakers ?? 0) > 0.5) out.push({ type: 'tastemakers', description: `New tastemaker backing in the last ${config.talent.model.newLinkDays} days - momentum with gatekeepers`, score: 1 - Math.exp(-f.newTastemakers!) });
-  if ((f.pressQuality ?? 0) >= 0.6 && (f.pressVelocity ?? 0) > 0) out.push({ type: 'press', description: 'Covered by high-quality outlets - amplify the press story', score: f.pressQuality! });
-  if ((f.sceneHeat ?? 0) >= 60 && (f.sceneConfidence ?? 0) >= 0.5) out.push({ type: 'scene', description: `Core member of a hot scene (${f.sceneSlug}) - ride the scene's momentum`, score: f.sceneHeat! / 100 });
+  if (s.breakout >= t.breakout.high)
+    out.push({
+      type: 'breakout',
+      description: 'Strong breakout signals - consider signing or major support',
+      score: s.breakout,
+    });
+  else if (s.breakout >= t.breakout.medium)
+    out.push({ type: 'breakout', description: 'Breakout signals building - watch closely', score: s.breakout });
+  if (s.momentum >= t.momentum.rising)
+    out.push({ type: 'momentum', description: 'Growing faster than peers of similar size', score: s.momentum / 100 });
+  if ((f.connectivity ?? 0) >= 0.6)
+    out.push({
+      type: 'network',
+      description: 'Well-connected in industry graph - leverage for collaborations',
+      score: f.connectivity!,
+    });
+  if ((f.newTastemakers ?? 0) > 0.5)
+    out.push({
+      type: 'tastemakers',
+      description: `New tastemaker backing in the last ${config.talent.model.newLinkDays} days - momentum with gatekeepers`,
+      score: 1 - Math.exp(-f.newTastemakers!),
+    });
+  if ((f.pressQuality ?? 0) >= 0.6 && (f.pressVelocity ?? 0) > 0)
+    out.push({
+      type: 'press',
+      description: 'Covered by high-quality outlets - amplify the press story',
+      score: f.pressQuality!,
+    });
+  if ((f.sceneHeat ?? 0) >= 60 && (f.sceneConfidence ?? 0) >= 0.5)
+    out.push({
+      type: 'scene',
+      description: `Core member of a hot scene (${f.sceneSlug}) - ride the scene's momentum`,
+      score: f.sceneHeat! / 100,
+    });
   return out.map((o) => ({ ...o, score: round3(o.score) })).sort((a, b) => b.score - a.score);
 }
 
@@ -37,6 +64,10 @@ const RISK_TEXT: Record<RiskComponent, string> = {
 export function risksOf(s: ExplainedScores): ProfileItem[] {
   return s.riskSignals
     .filter((r) => (r.normalized ?? 0) >= 0.3)
-    .map((r) => ({ type: r.signal, description: RISK_TEXT[r.signal as RiskComponent] ?? r.signal, score: round3(r.normalized ?? 0) }))
+    .map((r) => ({
+      type: r.signal,
+      description: RISK_TEXT[r.signal as RiskComponent] ?? r.signal,
+      score: round3(r.normalized ?? 0),
+    }))
     .sort((a, b) => b.score - a.score);
 }

@@ -27,7 +27,17 @@ import type { HostFeatureSpec } from './host-features.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistSignalsEngine } from './signals-engine.js';
 import { similarArtists } from './similar.js';
-import type { ArtistProfile, ArtistScores, GlobalPulse, HotScene, LastRefreshAttempt, TalentRefreshReport, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
+import type {
+  ArtistProfile,
+  ArtistScores,
+  GlobalPulse,
+  HotScene,
+  LastRefreshAttempt,
+  TalentRefreshReport,
+  TopArtists,
+  TopCategory,
+  WorkspaceRecommendations,
+} from './types.js';
 import { rankForWorkspace } from './workspace.js';
 
 /** Dependencies of {@link RadarAggregator}. */
@@ -137,7 +147,11 @@ export class RadarAggregator {
   async #withDeadline<T>(ms: number, what: string, work: (d: Deadline) => Promise<T>): Promise<T> {
     const deadline = createDeadline(ms);
     try {
-      return await untilAborted(work(deadline), deadline.signal, () => new SceneRadarError('TALENT_TIMEOUT', `${what} did not finish within ${ms} ms`));
+      return await untilAborted(
+        work(deadline),
+        deadline.signal,
+        () => new SceneRadarError('TALENT_TIMEOUT', `${what} did not finish within ${ms} ms`),
+      );
     } finally {
       deadline.dispose();
     }
@@ -149,8 +163,14 @@ export class RadarAggregator {
 
   #skip(options: unknown): { skipCache: boolean; rest: Record<string, unknown> } {
     if (typeof options === 'boolean') return { skipCache: options, rest: {} };
-    const o = requireOptions(options as object | undefined, 'options', 'TALENT_VALIDATION_ERROR') as Record<string, unknown>;
-    if (o.skipCache !== undefined && typeof o.skipCache !== 'boolean') throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'skipCache must be a boolean', { details: [{ code: 'invalid_type', path: ['skipCache'], message: 'Expected boolean' }] });
+    const o = requireOptions(options as object | undefined, 'options', 'TALENT_VALIDATION_ERROR') as Record<
+      string,
+      unknown
+    >;
+    if (o.skipCache !== undefined && typeof o.skipCache !== 'boolean')
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'skipCache must be a boolean', {
+        details: [{ code: 'invalid_type', path: ['skipCache'], message: 'Expected boolean' }],
+      });
     return { skipCache: o.skipCache === true, rest: o };
   }
 
@@ -179,7 +199,10 @@ export class RadarAggregator {
     const refreshed = this.#d.radar.refreshedAsOf;
     const attempt = this.#d.radar.lastRefreshAttempt;
     // Records older than the last refresh tried are stale, whether or not that refresh got far.
-    const latest = Math.max(refreshed === null ? -Infinity : Date.parse(refreshed), attempt === null ? -Infinity : Date.parse(attempt.asOf));
+    const latest = Math.max(
+      refreshed === null ? -Infinity : Date.parse(refreshed),
+      attempt === null ? -Infinity : Date.parse(attempt.asOf),
+    );
     const at = Number.isFinite(latest) ? latest : Number.NaN;
     let records = 0;
     let oldest = Infinity;
@@ -193,14 +216,29 @@ export class RadarAggregator {
     const oldestAsOf = records > 0 ? new Date(oldest).toISOString() : null;
     const failedReads = this.#d.radar.lastRefreshFailedReads;
     const notes = [...degraded];
-    if (attempt !== null && attempt.universe !== 'ok') notes.push(`the last refresh (as of ${attempt.asOf}) could not read the artist universe (${attempt.universe}: ${attempt.reason ?? 'no reason given'}): nothing was rescored`);
-    if (records > 0) notes.push(`${records} of ${rows.length} records are kept from an earlier refresh (the oldest as of ${oldestAsOf}) because a source failed for them in a later one`);
-    for (const [source, n] of Object.entries(failedReads)) notes.push(`${source}: reads failed for ${n} artists in the last refresh`);
+    if (attempt !== null && attempt.universe !== 'ok')
+      notes.push(
+        `the last refresh (as of ${attempt.asOf}) could not read the artist universe (${attempt.universe}: ${attempt.reason ?? 'no reason given'}): nothing was rescored`,
+      );
+    if (records > 0)
+      notes.push(
+        `${records} of ${rows.length} records are kept from an earlier refresh (the oldest as of ${oldestAsOf}) because a source failed for them in a later one`,
+      );
+    for (const [source, n] of Object.entries(failedReads))
+      notes.push(`${source}: reads failed for ${n} artists in the last refresh`);
     if (Object.keys(failedReads).length > 0) {
       const keptOld = this.#d.radar.lastRefreshFailedKept;
-      notes.push(`of the artists with a failed read, ${keptOld} kept their record from an earlier refresh; any others were scored with the failed signals unknown (lower confidence)`);
+      notes.push(
+        `of the artists with a failed read, ${keptOld} kept their record from an earlier refresh; any others were scored with the failed signals unknown (lower confidence)`,
+      );
     }
-    return { asOf: refreshed, model_version: this.#d.radar.modelVersion, degraded: notes, stale: { records, oldestAsOf }, failedReads };
+    return {
+      asOf: refreshed,
+      model_version: this.#d.radar.modelVersion,
+      degraded: notes,
+      stale: { records, oldestAsOf },
+      failedReads,
+    };
   }
 
   #qualifies(category: TopCategory): (r: Readonly<TalentArtistRow>) => number {
@@ -212,13 +250,22 @@ export class RadarAggregator {
 
   /** The hottest scenes from the Scenes Engine (through `ScenesAdapter`), or a note of why not. */
   async #hottest(limit: number, deadline: Deadline, degraded: string[]): Promise<HotScene[]> {
-    const got = await this.#d.gateway.call('scenes', 'listHottestScenes', HottestSchema, (s, o) => s.listHottestScenes({ limit }, o), { asOf: this.#now(), deadline });
+    const got = await this.#d.gateway.call(
+      'scenes',
+      'listHottestScenes',
+      HottestSchema,
+      (s, o) => s.listHottestScenes({ limit }, o),
+      { asOf: this.#now(), deadline },
+    );
     if (got.status !== 'ok') {
       degraded.push(`hottestScenes: scenes source ${got.status}`);
       return [];
     }
-    if (got.value.length === 0) degraded.push('hottestScenes: no scene has a pulse (is the scene catalog empty? call importCatalog())');
-    return got.value.slice(0, limit).map((p) => ({ scene_slug: p.sceneSlug, heat: p.heat, growth: p.growth, stage: p.stage, as_of: p.asOf }));
+    if (got.value.length === 0)
+      degraded.push('hottestScenes: no scene has a pulse (is the scene catalog empty? call importCatalog())');
+    return got.value
+      .slice(0, limit)
+      .map((p) => ({ scene_slug: p.sceneSlug, heat: p.heat, growth: p.growth, stage: p.stage, as_of: p.asOf }));
   }
 
   /** Heat of each scene as of `asOf` from the Scenes Engine (for the scene roll-up); unknown scenes are left out. */
@@ -261,7 +308,8 @@ export class RadarAggregator {
             if (r.breakout_score >= c.talent.thresholds.breakout.high) highB++;
             if (r.risk_score >= c.talent.thresholds.risk.high) highR++;
           }
-          if (rows.length === 0) degraded.push('no artist records: the MIG universe could not be read, or no artist had enough evidence');
+          if (rows.length === 0)
+            degraded.push('no artist records: the MIG universe could not be read, or no artist had enough evidence');
           const hottestScenes = await this.#hottest(Math.min(limit, c.talent.maxScenesPerQuery), deadline, degraded);
           return {
             timestamp: this.#now().toISOString(),
@@ -269,11 +317,20 @@ export class RadarAggregator {
             topBreakoutCandidates: lists[1]!,
             artistsAtRisk: lists[2]!,
             hottestScenes,
-            summary: { totalArtistsTracked: rows.length, avgMomentum: rows.length ? Math.round((m / rows.length) * 10) / 10 : 0, highBreakoutCount: highB, highRiskCount: highR },
+            summary: {
+              totalArtistsTracked: rows.length,
+              avgMomentum: rows.length ? Math.round((m / rows.length) * 10) / 10 : 0,
+              highBreakoutCount: highB,
+              highRiskCount: highR,
+            },
             meta: this.#meta(degraded, rows),
           } satisfies GlobalPulse;
         }),
-      { skipCache, ttlMs: (v) => ((v as GlobalPulse).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs), graceMs: (v) => ((v as GlobalPulse).meta.degraded.length ? 0 : c.cache.staleGraceMs) },
+      {
+        skipCache,
+        ttlMs: (v) => ((v as GlobalPulse).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs),
+        graceMs: (v) => ((v as GlobalPulse).meta.degraded.length ? 0 : c.cache.staleGraceMs),
+      },
     ) as Promise<GlobalPulse>;
   }
 
@@ -288,12 +345,22 @@ export class RadarAggregator {
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
     const { skipCache } = this.#skip(options);
     const c = this.#d.config;
-    const degraded = (v: unknown): boolean => Object.values((v as ArtistProfile).explanation.sources).some((s) => s.status === 'timeout' || s.status === 'error');
+    const degraded = (v: unknown): boolean =>
+      Object.values((v as ArtistProfile).explanation.sources).some(
+        (s) => s.status === 'timeout' || s.status === 'error',
+      );
     return this.#d.cache.getOrCompute(
       `profile:${slug}`,
-      () => this.#withDeadline(c.talent.signalTimeoutMs, `The profile of ${slug}`, (deadline) => this.#profile(slug, deadline)),
+      () =>
+        this.#withDeadline(c.talent.signalTimeoutMs, `The profile of ${slug}`, (deadline) =>
+          this.#profile(slug, deadline),
+        ),
       // A degraded profile is kept briefly and never served stale.
-      { skipCache, ttlMs: (v) => (degraded(v) ? c.scenes.degradedTtlMs : c.talent.artistProfileTtlMs), graceMs: (v) => (degraded(v) ? 0 : c.cache.staleGraceMs) },
+      {
+        skipCache,
+        ttlMs: (v) => (degraded(v) ? c.scenes.degradedTtlMs : c.talent.artistProfileTtlMs),
+        graceMs: (v) => (degraded(v) ? 0 : c.cache.staleGraceMs),
+      },
     ) as Promise<ArtistProfile>;
   }
 
@@ -302,7 +369,11 @@ export class RadarAggregator {
     const model = radar.model;
     // Reads stop at 90% of the profile's deadline, so the reads that did finish still make a
     // (degraded) profile instead of the whole call timing out with them.
-    const signals = await this.#d.signals.aggregateArtistSignals(slug, { asOf: this.#now(), signal: deadline.signal, timeoutMs: Math.floor(deadline.remaining() * 0.9) });
+    const signals = await this.#d.signals.aggregateArtistSignals(slug, {
+      asOf: this.#now(),
+      signal: deadline.signal,
+      timeoutMs: Math.floor(deadline.remaining() * 0.9),
+    });
     const features = extractFeatures(signals, model);
     const peers = radar.peers ?? priorPeerStats(model);
     const scores = explainRow(featureTable([features], radar.hostFeatures), 0, peers, model);
@@ -312,16 +383,29 @@ export class RadarAggregator {
       // A failed source is not an absence of evidence: say the sources failed, not "not enough data".
       const failed = [signals.reads.engagement, signals.reads.events].filter((r) => r.status === 'error');
       if (failed.length > 0) {
-        throw new SceneRadarError('SOURCES_UNAVAILABLE', `The activity sources failed for ${slug}: ${(['engagement', 'events'] as const).map((r) => `${r} ${signals.reads[r].status}`).join(', ')}`, {
-          details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
-        });
+        throw new SceneRadarError(
+          'SOURCES_UNAVAILABLE',
+          `The activity sources failed for ${slug}: ${(['engagement', 'events'] as const).map((r) => `${r} ${signals.reads[r].status}`).join(', ')}`,
+          {
+            details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
+          },
+        );
       }
-      throw new SceneRadarError('TALENT_INSUFFICIENT_DATA', `Not enough evidence to score ${slug}: no known engagement day (Fusion) and no event (RCF) in the last ${model.historyDays} days`, {
-        details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
-      });
+      throw new SceneRadarError(
+        'TALENT_INSUFFICIENT_DATA',
+        `Not enough evidence to score ${slug}: no known engagement day (Fusion) and no event (RCF) in the last ${model.historyDays} days`,
+        {
+          details: Object.entries(signals.reads).map(([read, o]) => ({ read, status: o.status })),
+        },
+      );
     }
     const artist = artistRow(features, scores, this.#now().toISOString(), radar.modelVersion);
-    const similar = await similarArtists(this.#d, { ...signals, sceneSlug: features.sceneSlug, microgenres: features.microgenres }, config.talent.similarArtists, deadline).catch((e: unknown) => {
+    const similar = await similarArtists(
+      this.#d,
+      { ...signals, sceneSlug: features.sceneSlug, microgenres: features.microgenres },
+      config.talent.similarArtists,
+      deadline,
+    ).catch((e: unknown) => {
       if (isSceneRadarError(e)) throw e;
       return [];
     });
@@ -336,8 +420,19 @@ export class RadarAggregator {
         model_version: artist.model_version,
         confidence: artist.confidence,
         sources: signals.reads,
-        momentum: { score: artist.momentum, peers: radar.peers ? 'population' : 'prior', signals: scores.momentumSignals },
-        breakout: { score: artist.breakout_score, event: model.breakout.event, horizonDays: model.breakout.horizonDays, intercept: model.breakout.intercept, peers: peers.relative.activity.events || peers.relative.activity.engagement ? 'population' : 'prior', signals: scores.breakoutSignals },
+        momentum: {
+          score: artist.momentum,
+          peers: radar.peers ? 'population' : 'prior',
+          signals: scores.momentumSignals,
+        },
+        breakout: {
+          score: artist.breakout_score,
+          event: model.breakout.event,
+          horizonDays: model.breakout.horizonDays,
+          intercept: model.breakout.intercept,
+          peers: peers.relative.activity.events || peers.relative.activity.engagement ? 'population' : 'prior',
+          signals: scores.breakoutSignals,
+        },
         risk: { score: artist.risk_score, signals: scores.riskSignals },
       },
     };
@@ -348,7 +443,9 @@ export class RadarAggregator {
     this.#life.assertOpen('getTopArtists');
     const q = requireOptions(query, 'query', 'TALENT_VALIDATION_ERROR') as Partial<TopArtistsQuery>;
     if (!CATEGORIES.includes(q.category as TopCategory)) {
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', `category must be one of ${CATEGORIES.join(', ')}`, { details: [{ code: 'invalid_value', path: ['category'], message: `Expected ${CATEGORIES.join(' | ')}` }] });
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', `category must be one of ${CATEGORIES.join(', ')}`, {
+        details: [{ code: 'invalid_value', path: ['category'], message: `Expected ${CATEGORIES.join(' | ')}` }],
+      });
     }
     const category = q.category as TopCategory;
     const limit = this.#limit(q.limit);
@@ -362,9 +459,18 @@ export class RadarAggregator {
           const score = this.#qualifies(category);
           let total = 0;
           for (const r of rows) if (!Number.isNaN(score(r))) total++;
-          return { category, artists: topK(rows, limit, score).map(pulseArtist), total, meta: this.#meta(rows.length ? [] : ['no artist records'], rows) } satisfies TopArtists;
+          return {
+            category,
+            artists: topK(rows, limit, score).map(pulseArtist),
+            total,
+            meta: this.#meta(rows.length ? [] : ['no artist records'], rows),
+          } satisfies TopArtists;
         }),
-      { skipCache, ttlMs: (v) => ((v as TopArtists).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs), graceMs: (v) => ((v as TopArtists).meta.degraded.length ? 0 : c.cache.staleGraceMs) },
+      {
+        skipCache,
+        ttlMs: (v) => ((v as TopArtists).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs),
+        graceMs: (v) => ((v as TopArtists).meta.degraded.length ? 0 : c.cache.staleGraceMs),
+      },
     ) as Promise<TopArtists>;
   }
 
@@ -373,10 +479,15 @@ export class RadarAggregator {
    * ranked by fit x quality, written to `talent_radar_recommendations`. A malformed id is
    * `TALENT_VALIDATION_ERROR`; an unknown workspace or no workspace source `TALENT_INVALID_PARAMS`.
    */
-  async getWorkspaceRecommendations(workspaceId: string, query: WorkspaceRecommendationsQuery = {}): Promise<WorkspaceRecommendations> {
+  async getWorkspaceRecommendations(
+    workspaceId: string,
+    query: WorkspaceRecommendationsQuery = {},
+  ): Promise<WorkspaceRecommendations> {
     this.#life.assertOpen('getWorkspaceRecommendations');
     if (!UUID.safeParse(workspaceId).success) {
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid workspaceId', { details: [{ code: 'invalid_string', path: ['workspaceId'], message: 'Expected a UUID' }] });
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid workspaceId', {
+        details: [{ code: 'invalid_string', path: ['workspaceId'], message: 'Expected a UUID' }],
+      });
     }
     const q = requireOptions(query, 'query', 'TALENT_VALIDATION_ERROR') as WorkspaceRecommendationsQuery;
     const limit = this.#limit(q.limit);
@@ -384,32 +495,73 @@ export class RadarAggregator {
     return this.#withDeadline(config.talent.globalPulseTimeoutMs, 'Workspace recommendations', async (deadline) => {
       const asOf = this.#now();
       const got = await gateway.one('workspaces', 'getWorkspaces', workspaceId, { asOf, deadline });
-      if (got.status === 'timeout') throw new SceneRadarError('TALENT_TIMEOUT', 'The workspace source did not answer in time');
-      if (got.status === 'absent') throw new SceneRadarError('TALENT_INVALID_PARAMS', 'Workspace recommendations need a workspace source; none is configured');
-      if (got.status === 'missing') throw new SceneRadarError('TALENT_INVALID_PARAMS', `Workspace not found: ${workspaceId}`);
+      if (got.status === 'timeout')
+        throw new SceneRadarError('TALENT_TIMEOUT', 'The workspace source did not answer in time');
+      if (got.status === 'absent')
+        throw new SceneRadarError(
+          'TALENT_INVALID_PARAMS',
+          'Workspace recommendations need a workspace source; none is configured',
+        );
+      if (got.status === 'missing')
+        throw new SceneRadarError('TALENT_INVALID_PARAMS', `Workspace not found: ${workspaceId}`);
       // A failing source is not an SDK bug: 503 with the reason, never a 500.
-      if (got.status !== 'ok') throw new SceneRadarError('SOURCES_UNAVAILABLE', `The workspace source failed: ${got.message}`);
+      if (got.status !== 'ok')
+        throw new SceneRadarError('SOURCES_UNAVAILABLE', `The workspace source failed: ${got.message}`);
       const ws = got.value;
-      if (ws.id !== workspaceId) throw new SceneRadarError('SOURCES_UNAVAILABLE', 'The workspace source answered with another workspace');
+      if (ws.id !== workspaceId)
+        throw new SceneRadarError('SOURCES_UNAVAILABLE', 'The workspace source answered with another workspace');
       const rows = await this.#rows(deadline);
-      const th = { breakoutMedium: config.talent.thresholds.breakout.medium, momentumRising: config.talent.thresholds.momentum.rising };
+      const th = {
+        breakoutMedium: config.talent.thresholds.breakout.medium,
+        momentumRising: config.talent.thresholds.momentum.rising,
+      };
       const prelim = rankForWorkspace(rows, ws, limit * 3, () => undefined, th);
-      const records = await gateway.batch('mig', 'getArtists', prelim.map((p) => p.row.artist_slug), { asOf, deadline });
+      const records = await gateway.batch(
+        'mig',
+        'getArtists',
+        prelim.map((p) => p.row.artist_slug),
+        { asOf, deadline },
+      );
       const region = (s: string): string | undefined => {
         const o = records.get(s);
         return o?.status === 'ok' ? o.value.homeRegion : undefined;
       };
-      const ranked = rankForWorkspace(prelim.map((p) => p.row), ws, limit, region, th);
+      const ranked = rankForWorkspace(
+        prelim.map((p) => p.row),
+        ws,
+        limit,
+        region,
+        th,
+      );
       const created_at = asOf.toISOString();
       // The caller has been answered TALENT_TIMEOUT once the deadline passed: write nothing then.
-      if (deadline.signal.aborted) throw new SceneRadarError('TALENT_TIMEOUT', 'Workspace recommendations did not finish in time');
+      if (deadline.signal.aborted)
+        throw new SceneRadarError('TALENT_TIMEOUT', 'Workspace recommendations did not finish in time');
       await stores.talent_radar_recommendations.deleteWhere({ workspace_id: ws.id });
-      if (ranked.length) await stores.talent_radar_recommendations.upsert(ranked.map((r, i) => ({ workspace_id: ws.id, artist_slug: r.row.artist_slug, rank: i + 1, score: Math.min(1, r.score), reasons: r.reasons.slice(0, 16), created_at })));
+      if (ranked.length)
+        await stores.talent_radar_recommendations.upsert(
+          ranked.map((r, i) => ({
+            workspace_id: ws.id,
+            artist_slug: r.row.artist_slug,
+            rank: i + 1,
+            score: Math.min(1, r.score),
+            reasons: r.reasons.slice(0, 16),
+            created_at,
+          })),
+        );
       return {
         workspace_id: ws.id,
-        recommendations: ranked.map((r, i) => ({ ...pulseArtist(r.row), rank: i + 1, score: r.score, reasons: r.reasons })),
+        recommendations: ranked.map((r, i) => ({
+          ...pulseArtist(r.row),
+          rank: i + 1,
+          score: r.score,
+          reasons: r.reasons,
+        })),
         created_at,
-        meta: this.#meta(rows.length ? [] : ['no artist records'], ranked.map((r) => r.row)),
+        meta: this.#meta(
+          rows.length ? [] : ['no artist records'],
+          ranked.map((r) => r.row),
+        ),
       };
     });
   }
@@ -426,15 +578,26 @@ export class RadarAggregator {
    */
   async getArtistScores(artistSlugs: readonly string[]): Promise<ArtistScores> {
     this.#life.assertOpen('getArtistScores');
-    if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs');
-    if (artistSlugs.length > MAX_SCORE_READ) throw new SceneRadarError('TALENT_VALIDATION_ERROR', `At most ${MAX_SCORE_READ} artists per read (got ${artistSlugs.length})`, { details: [{ code: 'too_big', path: ['artistSlugs'], message: `Expected at most ${MAX_SCORE_READ} slugs` }] });
-    const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
+    if (!Array.isArray(artistSlugs))
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs');
+    if (artistSlugs.length > MAX_SCORE_READ)
+      throw new SceneRadarError(
+        'TALENT_VALIDATION_ERROR',
+        `At most ${MAX_SCORE_READ} artists per read (got ${artistSlugs.length})`,
+        { details: [{ code: 'too_big', path: ['artistSlugs'], message: `Expected at most ${MAX_SCORE_READ} slugs` }] },
+      );
+    const slugs = [
+      ...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
+    ];
     const rows = await this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug })));
     const bySlug = new Map(rows.map((r) => [r.artist_slug, r]));
     return {
       artists: slugs.filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),
       missing: slugs.filter((s) => !bySlug.has(s)),
-      meta: this.#meta(this.#d.radar.refreshedAsOf === null && rows.length === 0 ? ['no refresh yet: no artist has a record'] : [], rows),
+      meta: this.#meta(
+        this.#d.radar.refreshedAsOf === null && rows.length === 0 ? ['no refresh yet: no artist has a record'] : [],
+        rows,
+      ),
     };
   }
 

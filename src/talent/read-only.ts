@@ -7,7 +7,14 @@
  * object of closures, so nothing reaches the radar behind it.
  */
 import type { RadarAggregator } from './radar-aggregator.js';
-import type { ArtistProfile, ArtistScores, GlobalPulse, TopArtists, TopCategory, WorkspaceRecommendations } from './types.js';
+import type {
+  ArtistProfile,
+  ArtistScores,
+  GlobalPulse,
+  TopArtists,
+  TopCategory,
+  WorkspaceRecommendations,
+} from './types.js';
 
 /** The read-only view of the Talent Radar handed to A&R Radar. */
 export interface ReadOnlyTalentRadar {
@@ -20,7 +27,10 @@ export interface ReadOnlyTalentRadar {
   /** Stored scores of the artists asked for, unrounded (up to 10,000 slugs). */
   readonly getArtistScores: (artistSlugs: readonly string[]) => Promise<ArtistScores>;
   /** Recommendations for a workspace. */
-  readonly getWorkspaceRecommendations: (workspaceId: string, query?: { readonly limit?: number }) => Promise<WorkspaceRecommendations>;
+  readonly getWorkspaceRecommendations: (
+    workspaceId: string,
+    query?: { readonly limit?: number },
+  ) => Promise<WorkspaceRecommendations>;
 }
 
 /**
@@ -34,10 +44,15 @@ export interface ReadOnlyTalentRadar {
  */
 export function readOnlyTalentRadar(aggregator: RadarAggregator): ReadOnlyTalentRadar {
   return Object.freeze({
-    getGlobalPulse: (options?: { readonly limit?: number }) => aggregator.buildGlobalPulse(options?.limit === undefined ? {} : { limit: options.limit }),
+    getGlobalPulse: (options?: { readonly limit?: number }) =>
+      aggregator.buildGlobalPulse(options?.limit === undefined ? {} : { limit: options.limit }),
     getArtistProfile: (artistSlug: string) => aggregator.buildArtistProfile(artistSlug),
-    getTopArtists: (query: { readonly category: TopCategory; readonly limit?: number }) => aggregator.getTopArtists(query?.limit === undefined ? { category: query?.category } : { category: query.category, limit: query.limit }),
+    getTopArtists: (query: { readonly category: TopCategory; readonly limit?: number }) =>
+      aggregator.getTopArtists(
+        query?.limit === undefined ? { category: query?.category } : { category: query.category, limit: query.limit },
+      ),
     getArtistScores: (artistSlugs: readonly string[]) => aggregator.getArtistScores(artistSlugs),
-    getWorkspaceRecommendations: (workspaceId: string, query?: { readonly limit?: number }) => aggregator.getWorkspaceRecommendations(workspaceId, query?.limit === undefined ? {} : { limit: query.limit }),
+    getWorkspaceRecommendations: (workspaceId: string, query?: { readonly limit?: number }) =>
+      aggregator.getWorkspaceRecommendations(workspaceId, query?.limit === undefined ? {} : { limit: query.limit }),
   });
 }

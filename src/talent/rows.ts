@@ -21,7 +21,12 @@ const round = (x: number, digits: number): number => {
  * sources answered. The three scores and the confidence are stored unrounded (clamped to their
  * ranges): a host ranking its own candidates reads exactly what was computed.
  */
-export function artistRow(f: ArtistFeatures, s: RowScores, updatedAt: string, version: string = TALENT_MODEL_VERSION): TalentArtistRow {
+export function artistRow(
+  f: ArtistFeatures,
+  s: RowScores,
+  updatedAt: string,
+  version: string = TALENT_MODEL_VERSION,
+): TalentArtistRow {
   return {
     artist_slug: f.artistSlug,
     scene_slug: f.sceneSlug,
@@ -60,11 +65,16 @@ export function pulseArtist(row: Readonly<TalentArtistRow>): PulseArtist {
 }
 
 /** The score bands of a record, by the configured thresholds. */
-export function trajectoryOf(row: Pick<TalentArtistRow, 'momentum' | 'breakout_score' | 'risk_score'>, config: SceneRadarConfig): Trajectory {
+export function trajectoryOf(
+  row: Pick<TalentArtistRow, 'momentum' | 'breakout_score' | 'risk_score'>,
+  config: SceneRadarConfig,
+): Trajectory {
   const t = config.talent.thresholds;
   return {
-    momentum: row.momentum >= t.momentum.rising ? 'rising' : row.momentum < t.momentum.declining ? 'declining' : 'stable',
-    breakoutPotential: row.breakout_score >= t.breakout.high ? 'high' : row.breakout_score >= t.breakout.medium ? 'medium' : 'low',
+    momentum:
+      row.momentum >= t.momentum.rising ? 'rising' : row.momentum < t.momentum.declining ? 'declining' : 'stable',
+    breakoutPotential:
+      row.breakout_score >= t.breakout.high ? 'high' : row.breakout_score >= t.breakout.medium ? 'medium' : 'low',
     riskLevel: row.risk_score >= t.risk.high ? 'high' : row.risk_score >= t.risk.medium ? 'medium' : 'low',
   };
 }

@@ -36,7 +36,12 @@ export function modelVersion(model: TalentModelConfig, defaults: TalentModelConf
 }
 
 /** The momentum components, each normalised against peers of similar size. */
-export const MOMENTUM_COMPONENTS = ['engagement_growth', 'engagement_acceleration', 'event_growth', 'press_velocity'] as const;
+export const MOMENTUM_COMPONENTS = [
+  'engagement_growth',
+  'engagement_acceleration',
+  'event_growth',
+  'press_velocity',
+] as const;
 /** A momentum component. */
 export type MomentumComponent = (typeof MOMENTUM_COMPONENTS)[number];
 
@@ -47,7 +52,12 @@ const COMPONENT_COLUMN: Record<MomentumComponent, FeatureColumn> = {
   press_velocity: 'pressVelocity',
 };
 /** Smallest spread used for a robust z (a band where everyone is equal must not divide by zero). */
-const MIN_SPREAD: Record<MomentumComponent, number> = { engagement_growth: 0.05, engagement_acceleration: 0.05, event_growth: 0.1, press_velocity: 0.5 };
+const MIN_SPREAD: Record<MomentumComponent, number> = {
+  engagement_growth: 0.05,
+  engagement_acceleration: 0.05,
+  event_growth: 0.1,
+  press_velocity: 0.5,
+};
 
 /** The risk components. */
 export const RISK_COMPONENTS = ['decline', 'incoherence', 'drift', 'paid_dependence', 'anomaly', 'stale_data'] as const;
@@ -176,7 +186,8 @@ export function fitPeerStats(table: FeatureTable, model: TalentModelConfig): Pee
     overall[comp] = robust(all, total, MIN_SPREAD[comp]);
     for (let b = 0; b < nb; b++) {
       const m = counts[b]!;
-      stats[b]![comp] = m >= model.minBandPeers ? robust(byBand.subarray(offsets[b]!, offsets[b]! + m), m, MIN_SPREAD[comp]) : null;
+      stats[b]![comp] =
+        m >= model.minBandPeers ? robust(byBand.subarray(offsets[b]!, offsets[b]! + m), m, MIN_SPREAD[comp]) : null;
     }
   }
   return { bands: [...bands], stats, overall, population: table.size, relative: fitPopulation(table) };
@@ -258,7 +269,15 @@ function scoringContext(table: FeatureTable, peers: PeerStats, model: TalentMode
 function breakoutLogit(table: FeatureTable, i: number, ctx: ScoringContext, withRaw: boolean): number {
   if (!hasActivity(table, i)) return Number.NaN;
   // The population path computes only the weighted inputs; an input of weight 0 adds exactly 0.
-  fillBreakoutInputs(table, i, ctx.inputs, ctx.st, ctx.x, withRaw ? ctx.raw : undefined, withRaw ? undefined : ctx.weighted);
+  fillBreakoutInputs(
+    table,
+    i,
+    ctx.inputs,
+    ctx.st,
+    ctx.x,
+    withRaw ? ctx.raw : undefined,
+    withRaw ? undefined : ctx.weighted,
+  );
   let logit = ctx.model.breakout.intercept;
   const { x, weights, centers, weighted } = ctx;
   for (let k = 0; k < x.length; k++) {
@@ -272,7 +291,12 @@ function breakoutLogit(table: FeatureTable, i: number, ctx: ScoringContext, with
  * The breakout model's normalised inputs of row `i` by name (NaN: no value), built-in inputs and
  * the table's host features: what `calibrate()` fits on.
  */
-export function breakoutInputVector(table: FeatureTable, i: number, peers: PeerStats, model: TalentModelConfig): Record<string, number> {
+export function breakoutInputVector(
+  table: FeatureTable,
+  i: number,
+  peers: PeerStats,
+  model: TalentModelConfig,
+): Record<string, number> {
   const ctx = scoringContext(table, peers, model);
   fillBreakoutInputs(table, i, ctx.inputs, ctx.st, ctx.x);
   const names = inputNames(table);
@@ -312,19 +336,32 @@ function momentumOf(table: FeatureTable, i: number, ctx: ScoringContext, explain
     const zc = z4((x - ctx.med[band * K + k]!) / ctx.spr[band * K + k]!);
     sum += w * zc;
     wsum += w;
-    explain?.push({ signal: MOMENTUM_COMPONENTS[k]!, source: SIGNAL_SOURCE[MOMENTUM_COMPONENTS[k]!], raw: x, normalized: zc, weight: w, contribution: 0 });
+    explain?.push({
+      signal: MOMENTUM_COMPONENTS[k]!,
+      source: SIGNAL_SOURCE[MOMENTUM_COMPONENTS[k]!],
+      raw: x,
+      normalized: zc,
+      weight: w,
+      contribution: 0,
+    });
   }
   // An artist with activity but no growth component (a long-quiet artist) is neutral, not unknown.
   if (wsum === 0) return 50;
-  if (explain) for (let k = 0; k < explain.length; k++) {
-    const e = explain[k]!;
-    explain[k] = { ...e, contribution: ((e.weight * (e.normalized ?? 0)) / wsum) * shrink };
-  }
+  if (explain)
+    for (let k = 0; k < explain.length; k++) {
+      const e = explain[k]!;
+      explain[k] = { ...e, contribution: ((e.weight * (e.normalized ?? 0)) / wsum) * shrink };
+    }
   return 100 * logistic((sum / wsum) * shrink, 0, ctx.model.momentumScale);
 }
 
 /** Risk component `k` of row `i`: [raw, 0-1 level]. */
-function riskComponent(table: FeatureTable, i: number, model: TalentModelConfig, k: RiskComponent): [raw: number, r: number] {
+function riskComponent(
+  table: FeatureTable,
+  i: number,
+  model: TalentModelConfig,
+  k: RiskComponent,
+): [raw: number, r: number] {
   const c = table.columns;
   switch (k) {
     case 'decline': {
@@ -368,7 +405,14 @@ function riskOf(table: FeatureTable, i: number, model: TalentModelConfig, explai
     const [raw, r] = riskComponent(table, i, model, k);
     const s = sev[k];
     keep *= 1 - s * r;
-    parts.push({ signal: k, source: SIGNAL_SOURCE[k], raw: nz(raw), normalized: Number.isNaN(raw) ? null : r, weight: s, contribution: -Math.log(Math.max(1e-12, 1 - s * r)) });
+    parts.push({
+      signal: k,
+      source: SIGNAL_SOURCE[k],
+      raw: nz(raw),
+      normalized: Number.isNaN(raw) ? null : r,
+      weight: s,
+      contribution: -Math.log(Math.max(1e-12, 1 - s * r)),
+    });
   }
   const risk = 1 - keep;
   const total = parts.reduce((a, e) => a + e.contribution, 0);
@@ -439,7 +483,12 @@ export interface ExplainedScores extends RowScores {
 }
 
 /** Scores row `i` of a table with its explanation (the same arithmetic as {@link scoreTable}). */
-export function explainRow(table: FeatureTable, i: number, peers: PeerStats, model: TalentModelConfig): ExplainedScores {
+export function explainRow(
+  table: FeatureTable,
+  i: number,
+  peers: PeerStats,
+  model: TalentModelConfig,
+): ExplainedScores {
   const momentumSignals: SignalContribution[] = [];
   const riskSignals: SignalContribution[] = [];
   const breakoutSignals: SignalContribution[] = [];
@@ -453,7 +502,9 @@ export function explainRow(table: FeatureTable, i: number, peers: PeerStats, mod
     inputNames(table).forEach((name, k) => {
       const builtIn = k < BREAKOUT_INPUTS.length;
       const x = s.x[k]!;
-      const source = builtIn ? INPUT_SOURCE[name as (typeof BREAKOUT_INPUTS)[number]] : `host:${table.hostSpecs[k - BREAKOUT_INPUTS.length]!.source}`;
+      const source = builtIn
+        ? INPUT_SOURCE[name as (typeof BREAKOUT_INPUTS)[number]]
+        : `host:${table.hostSpecs[k - BREAKOUT_INPUTS.length]!.source}`;
       breakoutSignals.push({
         signal: name,
         source: source === 'activity' ? (basis ?? 'fusion|rcf') : source,
@@ -465,7 +516,15 @@ export function explainRow(table: FeatureTable, i: number, peers: PeerStats, mod
     });
   }
   const risk = riskOf(table, i, model, riskSignals);
-  return { momentum, breakout, risk, confidence: confidenceOf(table, i, model), momentumSignals, breakoutSignals, riskSignals };
+  return {
+    momentum,
+    breakout,
+    risk,
+    confidence: confidenceOf(table, i, model),
+    momentumSignals,
+    breakoutSignals,
+    riskSignals,
+  };
 }
 
 /**
@@ -481,6 +540,11 @@ export function priorPeerStats(model: TalentModelConfig): PeerStats {
     press_velocity: { median: 0, spread: 1, n: 0 },
   };
   // No band has its own statistics: every band falls back to `overall`.
-  const stats = Array.from({ length: model.sizeBands.length + 1 }, () => ({ engagement_growth: null, engagement_acceleration: null, event_growth: null, press_velocity: null }));
+  const stats = Array.from({ length: model.sizeBands.length + 1 }, () => ({
+    engagement_growth: null,
+    engagement_acceleration: null,
+    event_growth: null,
+    press_velocity: null,
+  }));
   return { bands: [...model.sizeBands], stats, overall: prior, population: 0, relative: PRIOR_POPULATION };
 }

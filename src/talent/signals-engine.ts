@@ -75,7 +75,8 @@ export class ArtistSignalsEngine {
     this.#life.assertOpen('aggregateArtistSignals');
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
     const signals = (await this.batchAggregateSignals([slug], options ?? {})).get(slug)!;
-    if (signals.reads.record.status === 'missing') throw new SceneRadarError('TALENT_ARTIST_NOT_FOUND', `Artist not found: ${slug}`);
+    if (signals.reads.record.status === 'missing')
+      throw new SceneRadarError('TALENT_ARTIST_NOT_FOUND', `Artist not found: ${slug}`);
     return signals;
   }
 
@@ -85,14 +86,22 @@ export class ArtistSignalsEngine {
    * batches is called once per batch. Never rejects for a source failure: each read carries its
    * outcome. Throws `TALENT_VALIDATION_ERROR` for a malformed slug.
    */
-  async batchAggregateSignals(artistSlugs: readonly string[], options: SignalsOptions = {}): Promise<Map<string, ArtistSignals>> {
+  async batchAggregateSignals(
+    artistSlugs: readonly string[],
+    options: SignalsOptions = {},
+  ): Promise<Map<string, ArtistSignals>> {
     this.#life.assertOpen('batchAggregateSignals');
-    if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
-    const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
+    if (!Array.isArray(artistSlugs))
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
+    const slugs = [
+      ...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
+    ];
     const o = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR') as SignalsOptions;
     const asOf = requireDate(o.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0)) {
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'timeoutMs must be a number >= 0', { details: [{ code: 'invalid_value', path: ['timeoutMs'], message: 'Expected a number >= 0' }] });
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'timeoutMs must be a number >= 0', {
+        details: [{ code: 'invalid_value', path: ['timeoutMs'], message: 'Expected a number >= 0' }],
+      });
     }
     const { signalBatchSize, batchConcurrency, signalTimeoutMs } = this.#deps.config.talent;
     const limit = pLimit(batchConcurrency);
@@ -128,26 +137,32 @@ export class ArtistSignalsEngine {
     const eventsFrom = back(Math.max(activityDays, model.historyDays + model.windowDays) + 1);
     const hostFeatures = this.#deps.hostFeatures ?? [];
     const hostReads = Promise.all(hostFeatures.map((f) => readHostFeature(f, slugs, asOf, deadline.signal)));
-    const [record, network, releases, campaigns, engagement, articles, events, coherence, memberships] = await Promise.all([
-      gateway.batch('mig', 'getArtists', slugs, opts()),
-      gateway.batch('mig', 'getNetworks', slugs, opts()),
-      gateway.batch('cmg', 'getReleases', slugs, opts(back(3 * 365))),
-      gateway.batch('fusion', 'getCampaigns', slugs, opts(back(model.longWindowDays))),
-      gateway.batch('fusion', 'getEngagement', slugs, opts(seriesFrom)),
-      // Articles as far back as spikes can be corroborated (the long window plus a week).
-      gateway.batch('coverage', 'getArticles', slugs, opts(back(model.longWindowDays + 8))),
-      gateway.batch('rcf', 'getEvents', slugs, opts(eventsFrom)),
-      gateway.batch('identityKernel', 'getCoherence', slugs, opts(back(model.windowDays + 1))),
-      gateway.batch('scenes', 'getMemberships', slugs, opts()),
-    ]);
+    const [record, network, releases, campaigns, engagement, articles, events, coherence, memberships] =
+      await Promise.all([
+        gateway.batch('mig', 'getArtists', slugs, opts()),
+        gateway.batch('mig', 'getNetworks', slugs, opts()),
+        gateway.batch('cmg', 'getReleases', slugs, opts(back(3 * 365))),
+        gateway.batch('fusion', 'getCampaigns', slugs, opts(back(model.longWindowDays))),
+        gateway.batch('fusion', 'getEngagement', slugs, opts(seriesFrom)),
+        // Articles as far back as spikes can be corroborated (the long window plus a week).
+        gateway.batch('coverage', 'getArticles', slugs, opts(back(model.longWindowDays + 8))),
+        gateway.batch('rcf', 'getEvents', slugs, opts(eventsFrom)),
+        gateway.batch('identityKernel', 'getCoherence', slugs, opts(back(model.windowDays + 1))),
+        gateway.batch('scenes', 'getMemberships', slugs, opts()),
+      ]);
     const mainScene = (slug: string): string | undefined => {
       const m = memberships.get(slug);
       return m?.status === 'ok' ? m.value[0]?.sceneSlug : undefined;
     };
     const sceneSlugs = [...new Set(slugs.map(mainScene).filter((s): s is string => s !== undefined))];
-    const pulses = sceneSlugs.length ? await gateway.batch('scenes', 'getScenePulses', sceneSlugs, opts()) : new Map<string, ItemOutcome<never>>();
+    const pulses = sceneSlugs.length
+      ? await gateway.batch('scenes', 'getScenePulses', sceneSlugs, opts())
+      : new Map<string, ItemOutcome<never>>();
     const host = await hostReads;
-    const hostOf = (slug: string): Record<string, HostFeatureOutcome> => Object.fromEntries(hostFeatures.map((f, k) => [f.name, host[k]!.get(slug) ?? { status: 'missing', value: null }]));
+    const hostOf = (slug: string): Record<string, HostFeatureOutcome> =>
+      Object.fromEntries(
+        hostFeatures.map((f, k) => [f.name, host[k]!.get(slug) ?? { status: 'missing', value: null }]),
+      );
     const value = <T>(o: ItemOutcome<T> | undefined): T | null => (o?.status === 'ok' ? o.value : null);
     const asOfIso = asOf.toISOString();
     return slugs.map((slug) => {
@@ -164,7 +179,10 @@ export class ArtistSignalsEngine {
         coherence: readOutcome(coherence.get(slug)),
         memberships: readOutcome(memberships.get(slug)),
         // No main scene: nothing to read (the memberships read says why).
-        scenePulse: scene === undefined ? { status: memberships.get(slug)?.status === 'absent' ? 'absent' : 'missing' } : readOutcome(pulse),
+        scenePulse:
+          scene === undefined
+            ? { status: memberships.get(slug)?.status === 'absent' ? 'absent' : 'missing' }
+            : readOutcome(pulse),
       };
       return {
         artistSlug: slug,

@@ -19,7 +19,17 @@ import type {
 } from '../contracts/payloads.js';
 
 /** The name of one read. */
-export type SignalRead = 'record' | 'network' | 'releases' | 'campaigns' | 'engagement' | 'articles' | 'events' | 'coherence' | 'memberships' | 'scenePulse';
+export type SignalRead =
+  | 'record'
+  | 'network'
+  | 'releases'
+  | 'campaigns'
+  | 'engagement'
+  | 'articles'
+  | 'events'
+  | 'coherence'
+  | 'memberships'
+  | 'scenePulse';
 
 /** Where one read comes from. */
 export interface SignalReadSpec {
@@ -172,5 +182,7 @@ export interface ArtistFeatures {
   /** Host features, by name (value or why not). */
   readonly host: Readonly<Record<string, HostFeatureOutcome>>;
   /** Which sources answered with data for this artist. */
-  readonly evidence: Readonly<Record<'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes', boolean>>;
+  readonly evidence: Readonly<
+    Record<'mig' | 'cmg' | 'fusion' | 'coverage' | 'rcf' | 'identityKernel' | 'scenes', boolean>
+  >;
 }

@@ -50,8 +50,11 @@ export async function similarArtists(
   if (limit <= 0) return [];
   const cands = new Map<string, { scene: boolean; genres: readonly string[]; collab: number }>();
   const collabs = self.network?.collaborators ?? [];
-  for (const c of collabs) if (c.artist !== self.artistSlug) cands.set(c.artist, { scene: false, genres: [], collab: c.weight });
-  const peers = self.sceneSlug ? await deps.stores.talent_radar_artists.scan({ where: { scene_slug: self.sceneSlug }, limit: SCENE_PEERS }) : [];
+  for (const c of collabs)
+    if (c.artist !== self.artistSlug) cands.set(c.artist, { scene: false, genres: [], collab: c.weight });
+  const peers = self.sceneSlug
+    ? await deps.stores.talent_radar_artists.scan({ where: { scene_slug: self.sceneSlug }, limit: SCENE_PEERS })
+    : [];
   for (const r of peers) {
     if (r.artist_slug === self.artistSlug) continue;
     const prev = cands.get(r.artist_slug);
@@ -60,7 +63,12 @@ export async function similarArtists(
   const collabRows = await deps.stores.talent_radar_artists.getMany(collabs.map((c) => ({ artist_slug: c.artist })));
   for (const r of collabRows) {
     const c = cands.get(r.artist_slug);
-    if (c) cands.set(r.artist_slug, { ...c, scene: c.scene || (self.sceneSlug !== null && r.scene_slug === self.sceneSlug), genres: r.microgenres });
+    if (c)
+      cands.set(r.artist_slug, {
+        ...c,
+        scene: c.scene || (self.sceneSlug !== null && r.scene_slug === self.sceneSlug),
+        genres: r.microgenres,
+      });
   }
   if (cands.size === 0) return [];
   const partial = (c: { scene: boolean; genres: readonly string[]; collab: number }) => ({
@@ -68,15 +76,31 @@ export async function similarArtists(
     graph: c.collab > 0 ? 1 - Math.exp(-c.collab) : 0,
   });
   // Sound for the most promising candidates only: one CMG read, bounded.
-  const ranked = [...cands].map(([slug, c]) => ({ slug, c, p: partial(c) })).sort((a, b) => WEIGHTS.scene * b.p.scene + WEIGHTS.graph * b.p.graph - (WEIGHTS.scene * a.p.scene + WEIGHTS.graph * a.p.graph) || (a.slug < b.slug ? -1 : 1)).slice(0, SOUND_CANDIDATES);
+  const ranked = [...cands]
+    .map(([slug, c]) => ({ slug, c, p: partial(c) }))
+    .sort(
+      (a, b) =>
+        WEIGHTS.scene * b.p.scene +
+          WEIGHTS.graph * b.p.graph -
+          (WEIGHTS.scene * a.p.scene + WEIGHTS.graph * a.p.graph) || (a.slug < b.slug ? -1 : 1),
+    )
+    .slice(0, SOUND_CANDIDATES);
   const own = soundOf(self.releases);
-  const sounds = own ? await deps.gateway.batch('cmg', 'getReleases', ranked.map((r) => r.slug), { asOf: new Date(self.asOf), deadline, from: new Date(Date.parse(self.asOf) - 3 * 365 * 86_400_000) }) : new Map();
+  const sounds = own
+    ? await deps.gateway.batch(
+        'cmg',
+        'getReleases',
+        ranked.map((r) => r.slug),
+        { asOf: new Date(self.asOf), deadline, from: new Date(Date.parse(self.asOf) - 3 * 365 * 86_400_000) },
+      )
+    : new Map();
   const out: SimilarArtist[] = ranked.map(({ slug, c, p }) => {
     const o = sounds.get(slug);
     const theirs = o?.status === 'ok' ? soundOf(o.value as ReleaseFingerprint[]) : null;
     const sound = own && theirs ? Math.max(0, cosine(own, theirs)) : null;
     const w = WEIGHTS.scene + WEIGHTS.graph + (sound === null ? 0 : WEIGHTS.sound);
-    const similarity = (WEIGHTS.scene * p.scene + WEIGHTS.graph * p.graph + (sound === null ? 0 : WEIGHTS.sound * sound)) / w;
+    const similarity =
+      (WEIGHTS.scene * p.scene + WEIGHTS.graph * p.graph + (sound === null ? 0 : WEIGHTS.sound * sound)) / w;
     const reasons: string[] = [];
     if (sound !== null && sound >= 0.8) reasons.push(`similar sound (fingerprint cosine ${sound.toFixed(2)})`);
     if (c.scene) reasons.push(`same scene: ${self.sceneSlug}`);

@@ -19,7 +19,12 @@ import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import type { TalentArtistRow, TalentMicrogenreRow, TalentSceneRow } from '../stores/tables.js';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
-import { fitBreakoutModel, type CalibrationExample, type CalibrationOptions, type CalibrationResult } from './calibrate.js';
+import {
+  fitBreakoutModel,
+  type CalibrationExample,
+  type CalibrationOptions,
+  type CalibrationResult,
+} from './calibrate.js';
 import { featureTable } from './feature-table.js';
 import { extractFeatures } from './features.js';
 import { hostFeatureSpecs, validateHostFeatures, type HostFeature, type HostFeatureSpec } from './host-features.js';
@@ -219,7 +224,9 @@ export class TalentRadar {
     this.#life.assertOpen('setBreakoutModel');
     const parsed = BreakoutModelSchema.safeParse(model);
     if (!parsed.success) {
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model', { details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model', {
+        details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      });
     }
     this.#model = { ...this.#model, breakout: parsed.data };
     void this.aggregator.clearCache();
@@ -232,20 +239,38 @@ export class TalentRadar {
    * or refused read is named, never hidden behind a missing score). Writes nothing: for backtests,
    * calibration and what-if questions.
    */
-  async scoreArtists(artistSlugs: readonly string[], options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {}): Promise<ScoredArtists> {
+  async scoreArtists(
+    artistSlugs: readonly string[],
+    options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<ScoredArtists> {
     this.#life.assertOpen('scoreArtists');
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal);
     // The last refresh's peers only when they are as of the same instant: others would leak.
-    const samePeers = options.population === undefined && this.#peers !== null && this.#peersAsOf === asOf.toISOString();
+    const samePeers =
+      options.population === undefined && this.#peers !== null && this.#peersAsOf === asOf.toISOString();
     const peers = samePeers ? this.#peers! : fitPeerStats(featureTable(features, this.#host), this.#model);
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
     const scores = scoreTable(featureTable(picked, this.#host), peers, this.#model);
-    const artists = picked.map((f, i) => artistScore(signals.get(f.artistSlug)!, scores.momentum[i]!, scores.breakout[i]!, scores.risk[i]!, scores.confidence[i]!));
-    return { asOf: asOf.toISOString(), artists, features: picked, peers, signals: new Map(wanted.map((s) => [s, signals.get(s)!])) };
+    const artists = picked.map((f, i) =>
+      artistScore(
+        signals.get(f.artistSlug)!,
+        scores.momentum[i]!,
+        scores.breakout[i]!,
+        scores.risk[i]!,
+        scores.confidence[i]!,
+      ),
+    );
+    return {
+      asOf: asOf.toISOString(),
+      artists,
+      features: picked,
+      peers,
+      signals: new Map(wanted.map((s) => [s, signals.get(s)!])),
+    };
   }
 
   /**
@@ -254,13 +279,24 @@ export class TalentRadar {
    * fits on. A host pooling several histories (or the published defaults, fitted on two charts)
    * gathers examples per history and fits them together.
    */
-  async calibrationExamples(outcomes: readonly LabelledOutcome[], options: CalibrationDataOptions = {}): Promise<CalibrationData> {
+  async calibrationExamples(
+    outcomes: readonly LabelledOutcome[],
+    options: CalibrationDataOptions = {},
+  ): Promise<CalibrationData> {
     this.#life.assertOpen('calibrationExamples');
     if (!Array.isArray(outcomes)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'outcomes must be an array');
     const byInstant = new Map<number, LabelledOutcome[]>();
     outcomes.forEach((e, i) => {
       if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean' || e.asOf === undefined) {
-        throw new SceneRadarError('TALENT_VALIDATION_ERROR', `outcomes.${i}: expected { artistSlug, asOf: Date, label: boolean }`, { details: [{ code: 'invalid_type', path: ['outcomes', String(i)], message: 'Expected { artistSlug, asOf, label }' }] });
+        throw new SceneRadarError(
+          'TALENT_VALIDATION_ERROR',
+          `outcomes.${i}: expected { artistSlug, asOf: Date, label: boolean }`,
+          {
+            details: [
+              { code: 'invalid_type', path: ['outcomes', String(i)], message: 'Expected { artistSlug, asOf, label }' },
+            ],
+          },
+        );
       }
       const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').getTime();
       (byInstant.get(t) ?? byInstant.set(t, []).get(t)!).push(e);
@@ -271,7 +307,11 @@ export class TalentRadar {
       const asOf = new Date(t);
       const scored = await this.scoreArtists(
         group.map((e) => e.artistSlug),
-        { asOf, ...(options.population ? { population: options.population(asOf) } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+        {
+          asOf,
+          ...(options.population ? { population: options.population(asOf) } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
       );
       const table = featureTable(scored.features, this.#host);
       const byArtist = new Map(scored.artists.map((a, i) => [a.artistSlug, i]));
@@ -282,7 +322,12 @@ export class TalentRadar {
           skipped.push({ artistSlug: e.artistSlug, asOf: asOf.toISOString(), reason: a.reason ?? a.status });
           continue;
         }
-        examples.push({ inputs: breakoutInputVector(table, i, scored.peers, this.#model), label: e.label, time: t, ...(e.weight !== undefined ? { weight: e.weight } : {}) });
+        examples.push({
+          inputs: breakoutInputVector(table, i, scored.peers, this.#model),
+          label: e.label,
+          time: t,
+          ...(e.weight !== undefined ? { weight: e.weight } : {}),
+        });
       }
     }
     return { examples, skipped };
@@ -302,10 +347,15 @@ export class TalentRadar {
    * if (fit.validation.outOfTime && fit.validation.outOfTime.meanAuc! > 0.7) radar.talent.setBreakoutModel(fit.model);
    * ```
    */
-  async calibrate(outcomes: readonly LabelledOutcome[], options: CalibrationOptions & CalibrationDataOptions = {}): Promise<CalibrationResult & {
-    /** Outcomes left out because the artist could not be scored, with why. */
-    readonly skipped: CalibrationData['skipped'];
-  }> {
+  async calibrate(
+    outcomes: readonly LabelledOutcome[],
+    options: CalibrationOptions & CalibrationDataOptions = {},
+  ): Promise<
+    CalibrationResult & {
+      /** Outcomes left out because the artist could not be scored, with why. */
+      readonly skipped: CalibrationData['skipped'];
+    }
+  > {
     this.#life.assertOpen('calibrate');
     const { examples, skipped } = await this.calibrationExamples(outcomes, options);
     try {
@@ -314,7 +364,11 @@ export class TalentRadar {
       // Too few examples because the sources failed is not "insufficient data": say so.
       const failed = skipped.filter((s) => s.reason.startsWith('no activity evidence because a read failed')).length;
       if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA' && failed > 0) {
-        throw new SceneRadarError('SOURCES_UNAVAILABLE', `${e.message}: ${failed} of the ${outcomes.length} outcomes were skipped because their activity sources failed`, { cause: e });
+        throw new SceneRadarError(
+          'SOURCES_UNAVAILABLE',
+          `${e.message}: ${failed} of the ${outcomes.length} outcomes were skipped because their activity sources failed`,
+          { cause: e },
+        );
       }
       throw e;
     }
@@ -342,7 +396,20 @@ export class TalentRadar {
     if (options.signal?.aborted) throw this.#aborted(options.signal);
     this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
     if (universe.status !== 'ok') {
-      return { asOf: at.toISOString(), universe: universe.status, universeReason: universe.reason ?? universe.status, artists: 0, scored: 0, insufficient: 0, kept: 0, unscored: [], failedReads: {}, absent: 0, reads, durationMs: Math.round(performance.now() - started) };
+      return {
+        asOf: at.toISOString(),
+        universe: universe.status,
+        universeReason: universe.reason ?? universe.status,
+        artists: 0,
+        scored: 0,
+        insufficient: 0,
+        kept: 0,
+        unscored: [],
+        failedReads: {},
+        absent: 0,
+        reads,
+        durationMs: Math.round(performance.now() - started),
+      };
     }
     const slugs = universe.artists.map((a) => a.slug);
     const { features, signals } = await this.#featuresOf(slugs, at, options.signal);
@@ -358,12 +425,16 @@ export class TalentRadar {
       const bad = failedReadsOf(signals.get(f.artistSlug)!);
       if (bad.length === 0) continue;
       failing.set(f.artistSlug, bad);
-      for (const source of new Set(bad.map((r) => SIGNAL_READS[r].source))) failedReads[source] = (failedReads[source] ?? 0) + 1;
+      for (const source of new Set(bad.map((r) => SIGNAL_READS[r].source)))
+        failedReads[source] = (failedReads[source] ?? 0) + 1;
     }
     const previous = new Set<string>();
     const failingSlugs = [...failing.keys()];
     for (let i = 0; i < failingSlugs.length; i += CHUNK) {
-      for (const r of await stores.talent_radar_artists.getMany(failingSlugs.slice(i, i + CHUNK).map((artist_slug) => ({ artist_slug })))) previous.add(r.artist_slug);
+      for (const r of await stores.talent_radar_artists.getMany(
+        failingSlugs.slice(i, i + CHUNK).map((artist_slug) => ({ artist_slug })),
+      ))
+        previous.add(r.artist_slug);
     }
     const table = featureTable(features, this.#host);
     const peers = fitPeerStats(table, this.#model);
@@ -379,11 +450,28 @@ export class TalentRadar {
       const bad = failing.get(f.artistSlug);
       if (bad && previous.has(f.artistSlug)) {
         kept++;
-        if (unscored.length < MAX_LISTED_UNSCORED) unscored.push({ artistSlug: f.artistSlug, status: 'failed', reason: `not rescored because a read failed (${bad.map((r) => describeRead(r, signals.get(f.artistSlug)!)).join('; ')}): its previous record is kept` });
+        if (unscored.length < MAX_LISTED_UNSCORED)
+          unscored.push({
+            artistSlug: f.artistSlug,
+            status: 'failed',
+            reason: `not rescored because a read failed (${bad.map((r) => describeRead(r, signals.get(f.artistSlug)!)).join('; ')}): its previous record is kept`,
+          });
         return;
       }
       if (!Number.isNaN(scores.breakout[i]!)) {
-        rows.push(artistRow(f, { momentum: scores.momentum[i]!, breakout: scores.breakout[i]!, risk: scores.risk[i]!, confidence: scores.confidence[i]! }, nowIso, version));
+        rows.push(
+          artistRow(
+            f,
+            {
+              momentum: scores.momentum[i]!,
+              breakout: scores.breakout[i]!,
+              risk: scores.risk[i]!,
+              confidence: scores.confidence[i]!,
+            },
+            nowIso,
+            version,
+          ),
+        );
         return;
       }
       const why = artistScore(signals.get(f.artistSlug)!, Number.NaN, Number.NaN, Number.NaN, 0);
@@ -392,7 +480,12 @@ export class TalentRadar {
         insufficient++;
         gone.push({ artist_slug: f.artistSlug });
       }
-      if (unscored.length < MAX_LISTED_UNSCORED) unscored.push({ artistSlug: f.artistSlug, status: why.status as UnscoredArtist['status'], reason: why.reason! });
+      if (unscored.length < MAX_LISTED_UNSCORED)
+        unscored.push({
+          artistSlug: f.artistSlug,
+          status: why.status as UnscoredArtist['status'],
+          reason: why.reason!,
+        });
     });
     // Artists that left the universe lose their record too, once they have been missing from it
     // for `talent.dropAfterRefreshes` consecutive refreshes (one short answer must not empty the radar).
@@ -411,7 +504,11 @@ export class TalentRadar {
       }
     }
     // Scene heat for the roll-up, as of the refresh's instant, read before anything is written.
-    const heats = await this.aggregator.sceneHeats([...new Set(rows.map((r) => r.scene_slug).filter((s): s is string => s !== null))], at, options.signal);
+    const heats = await this.aggregator.sceneHeats(
+      [...new Set(rows.map((r) => r.scene_slug).filter((s): s is string => s !== null))],
+      at,
+      options.signal,
+    );
     if (options.signal?.aborted) throw this.#aborted(options.signal);
     for (let i = 0; i < rows.length; i += CHUNK) await stores.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
     if (gone.length) await stores.talent_radar_artists.delete(gone);
@@ -427,19 +524,43 @@ export class TalentRadar {
     this.#failedReads = failedReads;
     this.#failedKept = [...failing.keys()].filter((slug) => previous.has(slug)).length;
     await this.aggregator.clearCache();
-    return { asOf: at.toISOString(), universe: 'ok', universeReason: null, artists: slugs.length, scored: rows.length, insufficient, kept, unscored, failedReads, absent: absentKept, reads, durationMs: Math.round(performance.now() - started) };
+    return {
+      asOf: at.toISOString(),
+      universe: 'ok',
+      universeReason: null,
+      artists: slugs.length,
+      scored: rows.length,
+      insufficient,
+      kept,
+      unscored,
+      failedReads,
+      absent: absentKept,
+      reads,
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 
   #aborted(signal: AbortSignal): SceneRadarError {
-    return new SceneRadarError('TALENT_TIMEOUT', 'Talent Radar work was aborted before it finished; nothing was written', { cause: signal.reason });
+    return new SceneRadarError(
+      'TALENT_TIMEOUT',
+      'Talent Radar work was aborted before it finished; nothing was written',
+      { cause: signal.reason },
+    );
   }
 
-  async #featuresOf(slugs: readonly string[], asOf: Date, signal?: AbortSignal): Promise<{ features: ArtistFeatures[]; signals: Map<string, ArtistSignals> }> {
+  async #featuresOf(
+    slugs: readonly string[],
+    asOf: Date,
+    signal?: AbortSignal,
+  ): Promise<{ features: ArtistFeatures[]; signals: Map<string, ArtistSignals> }> {
     const features: ArtistFeatures[] = [];
     const signals = new Map<string, ArtistSignals>();
     for (let i = 0; i < slugs.length; i += CHUNK) {
       if (signal?.aborted) throw this.#aborted(signal);
-      const batch = await this.signals.batchAggregateSignals(slugs.slice(i, i + CHUNK), { asOf, ...(signal ? { signal } : {}) });
+      const batch = await this.signals.batchAggregateSignals(slugs.slice(i, i + CHUNK), {
+        asOf,
+        ...(signal ? { signal } : {}),
+      });
       // Reads cut short by the caller's abort are not evidence of anything: stop here.
       if (signal?.aborted) throw this.#aborted(signal);
       for (const s of batch.values()) {
@@ -450,7 +571,11 @@ export class TalentRadar {
     return { features, signals };
   }
 
-  async #writeRollups(rows: readonly Readonly<TalentArtistRow>[], nowIso: string, heats: ReadonlyMap<string, number>): Promise<void> {
+  async #writeRollups(
+    rows: readonly Readonly<TalentArtistRow>[],
+    nowIso: string,
+    heats: ReadonlyMap<string, number>,
+  ): Promise<void> {
     const scenes = new Map<string, { n: number; m: number; b: number }>();
     const genres = new Map<string, { n: number; m: number }>();
     for (const r of rows) {
@@ -468,14 +593,28 @@ export class TalentRadar {
         genres.set(g, s);
       }
     }
-    const sceneRows: TalentSceneRow[] = [...scenes].map(([scene_slug, s]) => ({ scene_slug, artist_count: s.n, avg_momentum: s.m / s.n, avg_breakout: s.b / s.n, heat: heats.get(scene_slug) ?? null, updated_at: nowIso }));
-    const genreRows: TalentMicrogenreRow[] = [...genres].map(([microgenre_slug, s]) => ({ microgenre_slug, artist_count: s.n, avg_momentum: s.m / s.n, updated_at: nowIso }));
+    const sceneRows: TalentSceneRow[] = [...scenes].map(([scene_slug, s]) => ({
+      scene_slug,
+      artist_count: s.n,
+      avg_momentum: s.m / s.n,
+      avg_breakout: s.b / s.n,
+      heat: heats.get(scene_slug) ?? null,
+      updated_at: nowIso,
+    }));
+    const genreRows: TalentMicrogenreRow[] = [...genres].map(([microgenre_slug, s]) => ({
+      microgenre_slug,
+      artist_count: s.n,
+      avg_momentum: s.m / s.n,
+      updated_at: nowIso,
+    }));
     const { stores } = this.#deps;
     // Roll-ups are rebuilt whole: a scene with no tracked artist left has no row.
     await stores.talent_radar_scenes.deleteWhere({});
     await stores.talent_radar_microgenres.deleteWhere({});
-    for (let i = 0; i < sceneRows.length; i += CHUNK) await stores.talent_radar_scenes.upsert(sceneRows.slice(i, i + CHUNK));
-    for (let i = 0; i < genreRows.length; i += CHUNK) await stores.talent_radar_microgenres.upsert(genreRows.slice(i, i + CHUNK));
+    for (let i = 0; i < sceneRows.length; i += CHUNK)
+      await stores.talent_radar_scenes.upsert(sceneRows.slice(i, i + CHUNK));
+    for (let i = 0; i < genreRows.length; i += CHUNK)
+      await stores.talent_radar_microgenres.upsert(genreRows.slice(i, i + CHUNK));
   }
 
   /** Releases cached results. */
@@ -489,7 +628,9 @@ const ACTIVITY_READS = ['engagement', 'events'] as const;
 
 /** The reads of an artist that failed (error or timeout). */
 function failedReadsOf(signals: ArtistSignals): SignalRead[] {
-  return (Object.keys(signals.reads) as SignalRead[]).filter((r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error');
+  return (Object.keys(signals.reads) as SignalRead[]).filter(
+    (r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error',
+  );
 }
 
 /** `engagement: error (threw: Error: down)`. */
@@ -499,21 +640,64 @@ function describeRead(read: SignalRead, signals: ArtistSignals): string {
 }
 
 /** Why an artist is not scored, or its scores; every failed read listed. */
-function artistScore(signals: ArtistSignals, momentum: number, breakout: number, risk: number, confidence: number): ArtistScore {
+function artistScore(
+  signals: ArtistSignals,
+  momentum: number,
+  breakout: number,
+  risk: number,
+  confidence: number,
+): ArtistScore {
   const problems: string[] = [];
   for (const read of failedReadsOf(signals)) problems.push(describeRead(read, signals));
-  for (const [name, h] of Object.entries(signals.host)) if (h.status === 'timeout' || h.status === 'error') problems.push(`host feature ${name}: ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
+  for (const [name, h] of Object.entries(signals.host))
+    if (h.status === 'timeout' || h.status === 'error')
+      problems.push(`host feature ${name}: ${h.status}${h.reason ? ` (${h.reason})` : ''}`);
   if (!Number.isNaN(breakout) && !Number.isNaN(momentum)) {
-    return { artistSlug: signals.artistSlug, status: 'ok', reason: null, momentum, breakout, risk, confidence, problems };
+    return {
+      artistSlug: signals.artistSlug,
+      status: 'ok',
+      reason: null,
+      momentum,
+      breakout,
+      risk,
+      confidence,
+      problems,
+    };
   }
-  const failed = ACTIVITY_READS.filter((r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error');
+  const failed = ACTIVITY_READS.filter(
+    (r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error',
+  );
   const describe = (r: (typeof ACTIVITY_READS)[number]): string => {
     const o = signals.reads[r];
     const source = r === 'engagement' ? 'Fusion engagement' : 'RCF events';
-    return o.status === 'absent' ? `${source}: no such source` : o.status === 'missing' ? `${source}: unknown artist` : o.status === 'ok' ? `${source}: no activity in the history window` : `${source}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
+    return o.status === 'absent'
+      ? `${source}: no such source`
+      : o.status === 'missing'
+        ? `${source}: unknown artist`
+        : o.status === 'ok'
+          ? `${source}: no activity in the history window`
+          : `${source}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
   };
   const detail = ACTIVITY_READS.map(describe).join('; ');
   return failed.length
-    ? { artistSlug: signals.artistSlug, status: 'failed', reason: `no activity evidence because a read failed: ${detail}`, momentum: null, breakout: null, risk: null, confidence: 0, problems }
-    : { artistSlug: signals.artistSlug, status: 'insufficient', reason: `no activity evidence: ${detail}`, momentum: null, breakout: null, risk: null, confidence: 0, problems };
+    ? {
+        artistSlug: signals.artistSlug,
+        status: 'failed',
+        reason: `no activity evidence because a read failed: ${detail}`,
+        momentum: null,
+        breakout: null,
+        risk: null,
+        confidence: 0,
+        problems,
+      }
+    : {
+        artistSlug: signals.artistSlug,
+        status: 'insufficient',
+        reason: `no activity evidence: ${detail}`,
+        momentum: null,
+        breakout: null,
+        risk: null,
+        confidence: 0,
+        problems,
+      };
 }

@@ -31,7 +31,10 @@ export function rankForWorkspace(
   ws: Workspace,
   limit: number,
   regionOf: (slug: string) => string | undefined,
-  thresholds: { readonly breakoutMedium: number; readonly momentumRising: number } = { breakoutMedium: 0.4, momentumRising: 70 },
+  thresholds: { readonly breakoutMedium: number; readonly momentumRising: number } = {
+    breakoutMedium: 0.4,
+    momentumRising: 70,
+  },
 ): RankedCandidate[] {
   const roster = new Set(ws.roster);
   const scenes = new Set(ws.scenes);
@@ -42,15 +45,21 @@ export function rankForWorkspace(
     if (roster.has(row.artist_slug)) continue;
     const inScene = row.scene_slug !== null && scenes.has(row.scene_slug);
     const sharedGenres = row.microgenres.filter((g) => genres.has(g));
-    const fit = FIT.scene * (inScene ? 1 : 0) + FIT.microgenres * (row.microgenres.length ? sharedGenres.length / row.microgenres.length : 0);
+    const fit =
+      FIT.scene * (inScene ? 1 : 0) +
+      FIT.microgenres * (row.microgenres.length ? sharedGenres.length / row.microgenres.length : 0);
     if (fit === 0) continue;
     const region = regionOf(row.artist_slug);
     const regionFactor = regions.size === 0 || region === undefined || regions.has(region) ? 1 : 0.7;
-    const quality = QUALITY.breakout * row.breakout_score + QUALITY.momentum * (row.momentum / 100) + QUALITY.safety * (1 - row.risk_score);
+    const quality =
+      QUALITY.breakout * row.breakout_score +
+      QUALITY.momentum * (row.momentum / 100) +
+      QUALITY.safety * (1 - row.risk_score);
     const reasons: string[] = [];
     if (inScene) reasons.push(`in a followed scene: ${row.scene_slug}`);
     if (sharedGenres.length) reasons.push(`followed microgenres: ${sharedGenres.slice(0, 3).join(', ')}`);
-    if (row.breakout_score >= thresholds.breakoutMedium) reasons.push(`breakout score ${row.breakout_score.toFixed(2)}`);
+    if (row.breakout_score >= thresholds.breakoutMedium)
+      reasons.push(`breakout score ${row.breakout_score.toFixed(2)}`);
     if (row.momentum >= thresholds.momentumRising) reasons.push(`momentum ${Math.round(row.momentum)}`);
     if (regionFactor < 1) reasons.push(`outside the workspace's regions (${region})`);
     scored.push({ row, score: Math.round(fit * quality * regionFactor * 10_000) / 10_000, reasons });

@@ -7,7 +7,12 @@
 import { addDays, dayStart, daysBetween, lastCompleteDay } from 'scene-radar';
 
 /** The first item whose instant is after `asOf`; `what` names the item (`event e1`). */
-export function instantAfter<T>(items: readonly T[], what: (item: T) => string, at: (item: T) => string, asOf: Date): string | undefined {
+export function instantAfter<T>(
+  items: readonly T[],
+  what: (item: T) => string,
+  at: (item: T) => string,
+  asOf: Date,
+): string | undefined {
   for (const item of items) {
     const t = Date.parse(at(item));
     if (t > asOf.getTime()) return `${what(item)} is dated ${at(item)}, after asOf ${asOf.toISOString()}`;
@@ -16,9 +21,15 @@ export function instantAfter<T>(items: readonly T[], what: (item: T) => string, 
 }
 
 /** The first item whose day starts after `asOf` (a release or campaign start on that day). */
-export function dayAfter<T>(items: readonly T[], what: (item: T) => string, day: (item: T) => string, asOf: Date): string | undefined {
+export function dayAfter<T>(
+  items: readonly T[],
+  what: (item: T) => string,
+  day: (item: T) => string,
+  asOf: Date,
+): string | undefined {
   for (const item of items) {
-    if (dayStart(day(item)) > asOf.getTime()) return `${what(item)} is dated ${day(item)}, after asOf ${asOf.toISOString()}`;
+    if (dayStart(day(item)) > asOf.getTime())
+      return `${what(item)} is dated ${day(item)}, after asOf ${asOf.toISOString()}`;
   }
   return undefined;
 }
@@ -42,7 +53,11 @@ export function missingId(what: string, earlier: readonly string[], later: reado
  * The first day on which an earlier series had a value that the later series changed or dropped.
  * A day's value is final once the day is complete, so it must not move.
  */
-export function seriesChanged<V>(what: string, earlier: { start: string; values: readonly V[] }, later: { start: string; values: readonly V[] }): string | undefined {
+export function seriesChanged<V>(
+  what: string,
+  earlier: { start: string; values: readonly V[] },
+  later: { start: string; values: readonly V[] },
+): string | undefined {
   const offset = daysBetween(later.start, earlier.start);
   for (let i = 0; i < earlier.values.length; i++) {
     const before = earlier.values[i];
@@ -63,7 +78,12 @@ export function firstProblem(...problems: ReadonlyArray<string | undefined>): st
 }
 
 /** The first pair of neighbours out of chronological order (lists are oldest first). */
-export function notOldestFirst<T>(items: readonly T[], what: string, time: (item: T) => number, label: (item: T) => string): string | undefined {
+export function notOldestFirst<T>(
+  items: readonly T[],
+  what: string,
+  time: (item: T) => number,
+  label: (item: T) => string,
+): string | undefined {
   for (let i = 1; i < items.length; i++) {
     const a = items[i - 1]!;
     const b = items[i]!;

@@ -5,7 +5,15 @@
  * and input immutability. Source suites describe their methods as {@link BatchProbe}s.
  */
 import { firstDifference } from './deep-equal.js';
-import { asBatch, attempt, expectAbortRejects, liveSignal, violation, type BatchProbe, type SuiteEnv } from './source-kit.js';
+import {
+  asBatch,
+  attempt,
+  expectAbortRejects,
+  liveSignal,
+  violation,
+  type BatchProbe,
+  type SuiteEnv,
+} from './source-kit.js';
 import type { ContractCase } from './suite.js';
 import { show } from './violation.js';
 
@@ -14,7 +22,12 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
   const c = probe.contract;
   const method = c.slice(c.indexOf('.') + 1);
   const call = async (adapter: A, keys: readonly string[], asOf: Date = env.asOf): Promise<Map<string, unknown>> =>
-    asBatch(c, await attempt(c, `resolve for keys ${show(keys)} as of ${asOf.toISOString()}`, () => probe.invoke(adapter, keys, { asOf, signal: liveSignal(), from: env.from })));
+    asBatch(
+      c,
+      await attempt(c, `resolve for keys ${show(keys)} as of ${asOf.toISOString()}`, () =>
+        probe.invoke(adapter, keys, { asOf, signal: liveSignal(), from: env.from }),
+      ),
+    );
   const setup = async (): Promise<{ adapter: A; known: readonly string[] }> => {
     const adapter = await attempt(c, 'be created by options.create', env.create);
     const known = await probe.knownKeys(adapter);
@@ -25,7 +38,11 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
     if (!result.success) {
       const issue = result.error.issues[0];
       const where = [key, ...(issue?.path ?? []).map(String)].join('.');
-      throw violation(c, 'return items that match the payload schema', `the item at ${where} is invalid: ${issue?.message ?? 'unknown issue'}`);
+      throw violation(
+        c,
+        'return items that match the payload schema',
+        `the item at ${where} is invalid: ${issue?.message ?? 'unknown issue'}`,
+      );
     }
     for (const rule of probe.rules ?? []) {
       const problem = rule.problem(key, result.data);
@@ -44,7 +61,8 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
       async run() {
         const { adapter } = await setup();
         const out = await call(adapter, []);
-        if (out.size !== 0) throw violation(c, 'resolve to an empty map for an empty key list', `it returned ${out.size} entries`);
+        if (out.size !== 0)
+          throw violation(c, 'resolve to an empty map for an empty key list', `it returned ${out.size} entries`);
       },
     },
     {
@@ -53,7 +71,12 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         const { adapter, known } = await setup();
         const out = await call(adapter, known);
         const missing = known.filter((k) => !out.has(k));
-        if (missing.length > 0) throw violation(c, 'return an entry for every key it knows at asOf', `these known keys are missing: ${show(missing)}`);
+        if (missing.length > 0)
+          throw violation(
+            c,
+            'return an entry for every key it knows at asOf',
+            `these known keys are missing: ${show(missing)}`,
+          );
       },
     },
     {
@@ -61,7 +84,8 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
       async run() {
         const { adapter, known } = await setup();
         const out = await call(adapter, [probe.unknownKey, ...known.slice(0, 1)]);
-        if (out.has(probe.unknownKey)) throw violation(c, 'leave unknown keys out of its answer', `it returned an entry for ${probe.unknownKey}`);
+        if (out.has(probe.unknownKey))
+          throw violation(c, 'leave unknown keys out of its answer', `it returned an entry for ${probe.unknownKey}`);
       },
     },
     {
@@ -70,7 +94,12 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         const { adapter, known } = await setup();
         for (const keys of [known.slice(0, 1), [...known.slice(1, 2), probe.unknownKey], known]) {
           const extra = [...(await call(adapter, keys)).keys()].filter((k) => !keys.includes(k));
-          if (extra.length > 0) throw violation(c, 'return only keys that were requested', `asked for ${show(keys)}, it also returned ${show(extra)}`);
+          if (extra.length > 0)
+            throw violation(
+              c,
+              'return only keys that were requested',
+              `asked for ${show(keys)}, it also returned ${show(extra)}`,
+            );
         }
       },
     },
@@ -81,7 +110,12 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         const [a, b = a] = known as [string, ...string[]];
         const plain = await call(adapter, [...new Set([a, b])]);
         const duplicated = await call(adapter, [a, a, b, a, b]);
-        expectSame('answer duplicated keys as if each were asked once', plain, duplicated, 'the answers with and without duplicates');
+        expectSame(
+          'answer duplicated keys as if each were asked once',
+          plain,
+          duplicated,
+          'the answers with and without duplicates',
+        );
       },
     },
     {
@@ -99,8 +133,14 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         const { adapter, known } = await setup();
         const batch = await call(adapter, [...known, probe.unknownKey]);
         const alone = new Map<string, unknown>();
-        for (const k of [...known, probe.unknownKey]) for (const [key, v] of await call(adapter, [k])) alone.set(key, v);
-        expectSame('answer a batch exactly as it answers each key alone', batch, alone, 'the batch answer and the per-key answers');
+        for (const k of [...known, probe.unknownKey])
+          for (const [key, v] of await call(adapter, [k])) alone.set(key, v);
+        expectSame(
+          'answer a batch exactly as it answers each key alone',
+          batch,
+          alone,
+          'the batch answer and the per-key answers',
+        );
       },
     },
     {
@@ -116,7 +156,9 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
       name: `${method}: rejects when the signal is already aborted`,
       async run() {
         const { adapter, known } = await setup();
-        await expectAbortRejects(c, (signal) => probe.invoke(adapter, known, { asOf: env.asOf, signal, from: env.from }));
+        await expectAbortRejects(c, (signal) =>
+          probe.invoke(adapter, known, { asOf: env.asOf, signal, from: env.from }),
+        );
       },
     },
     {
@@ -126,11 +168,16 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         const keys = [...known, probe.unknownKey];
         const asOf = new Date(env.asOf);
         const options = Object.freeze({ asOf, signal: liveSignal(), from: new Date(env.from) });
-        await attempt(c, 'accept a frozen key array and frozen options (never mutate its inputs)', () => probe.invoke(adapter, Object.freeze([...keys]), options));
+        await attempt(c, 'accept a frozen key array and frozen options (never mutate its inputs)', () =>
+          probe.invoke(adapter, Object.freeze([...keys]), options),
+        );
         const copy = [...keys];
-        await attempt(c, `resolve for keys ${show(keys)}`, () => probe.invoke(adapter, copy, { asOf, signal: liveSignal(), from: env.from }));
+        await attempt(c, `resolve for keys ${show(keys)}`, () =>
+          probe.invoke(adapter, copy, { asOf, signal: liveSignal(), from: env.from }),
+        );
         expectSame('not mutate the keys it is given', keys, copy, 'the keys before and after the call');
-        if (asOf.getTime() !== env.asOf.getTime()) throw violation(c, 'not mutate the asOf it is given', `asOf changed to ${asOf.toISOString()}`);
+        if (asOf.getTime() !== env.asOf.getTime())
+          throw violation(c, 'not mutate the asOf it is given', `asOf changed to ${asOf.toISOString()}`);
       },
     },
   ];
@@ -144,7 +191,12 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         for (const asOf of [env.asOf, env.earlierAsOf]) {
           for (const [k, v] of await call(adapter, [...known, probe.unknownKey], asOf)) {
             const problem = asOfProblem(parse(k, v), asOf);
-            if (problem) throw violation(c, 'return only what was known at asOf', `as of ${asOf.toISOString()}, under ${k}: ${problem}`);
+            if (problem)
+              throw violation(
+                c,
+                'return only what was known at asOf',
+                `as of ${asOf.toISOString()}, under ${k}: ${problem}`,
+              );
           }
         }
       },
@@ -161,7 +213,12 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         for (const [k, v] of earlier) {
           if (!later.has(k)) throw violation(c, 'be monotone in time', `${k} was known at earlierAsOf but not at asOf`);
           const problem = monotoneProblem(parse(k, v), parse(k, later.get(k)));
-          if (problem) throw violation(c, 'be monotone in time (what is known at earlierAsOf is still known at asOf)', `under ${k}: ${problem}`);
+          if (problem)
+            throw violation(
+              c,
+              'be monotone in time (what is known at earlierAsOf is still known at asOf)',
+              `under ${k}: ${problem}`,
+            );
         }
       },
     });

@@ -30,10 +30,30 @@ export function cmgContractSuite(options: SourceSuiteOptions<CMGAdapter>): Contr
         knownKeys,
         unknownKey,
         rules: [
-          { requirement: 'list releases oldest first', problem: (_k, rs) => notOldestFirst(rs, 'release', (r) => dayStart(r.releasedAt), (r) => r.releaseId) },
+          {
+            requirement: 'list releases oldest first',
+            problem: (_k, rs) =>
+              notOldestFirst(
+                rs,
+                'release',
+                (r) => dayStart(r.releasedAt),
+                (r) => r.releaseId,
+              ),
+          },
         ],
-        asOfProblem: (rs, asOf) => dayAfter(rs, (r) => `release ${r.releaseId}`, (r) => r.releasedAt, asOf),
-        monotoneProblem: (e, l) => missingId('release', e.map((r) => r.releaseId), l.map((r) => r.releaseId)),
+        asOfProblem: (rs, asOf) =>
+          dayAfter(
+            rs,
+            (r) => `release ${r.releaseId}`,
+            (r) => r.releasedAt,
+            asOf,
+          ),
+        monotoneProblem: (e, l) =>
+          missingId(
+            'release',
+            e.map((r) => r.releaseId),
+            l.map((r) => r.releaseId),
+          ),
       },
       env,
     ),

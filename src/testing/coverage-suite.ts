@@ -29,9 +29,31 @@ export function coverageContractSuite(options: SourceSuiteOptions<CoverageAdapte
         invoke: (a, keys, o) => a.getArticles(keys, o),
         knownKeys,
         unknownKey,
-        rules: [{ requirement: 'list articles oldest first', problem: (_k, as) => notOldestFirst(as, 'article', (a) => Date.parse(a.publishedAt), (a) => a.id) }],
-        asOfProblem: (as, asOf) => instantAfter(as, (a) => `article ${a.id}`, (a) => a.publishedAt, asOf),
-        monotoneProblem: (e, l) => missingId('article', e.map((a) => a.id), l.map((a) => a.id)),
+        rules: [
+          {
+            requirement: 'list articles oldest first',
+            problem: (_k, as) =>
+              notOldestFirst(
+                as,
+                'article',
+                (a) => Date.parse(a.publishedAt),
+                (a) => a.id,
+              ),
+          },
+        ],
+        asOfProblem: (as, asOf) =>
+          instantAfter(
+            as,
+            (a) => `article ${a.id}`,
+            (a) => a.publishedAt,
+            asOf,
+          ),
+        monotoneProblem: (e, l) =>
+          missingId(
+            'article',
+            e.map((a) => a.id),
+            l.map((a) => a.id),
+          ),
       },
       env,
     ),

@@ -29,9 +29,31 @@ export function fusionContractSuite(options: SourceSuiteOptions<FusionAdapter>):
         invoke: (a, keys, o) => a.getCampaigns(keys, o),
         knownKeys,
         unknownKey,
-        rules: [{ requirement: 'list campaigns oldest first', problem: (_k, cs) => notOldestFirst(cs, 'campaign', (c) => dayStart(c.start), (c) => c.id) }],
-        asOfProblem: (cs, asOf) => dayAfter(cs, (c) => `campaign ${c.id} (start)`, (c) => c.start, asOf),
-        monotoneProblem: (e, l) => missingId('campaign', e.map((c) => c.id), l.map((c) => c.id)),
+        rules: [
+          {
+            requirement: 'list campaigns oldest first',
+            problem: (_k, cs) =>
+              notOldestFirst(
+                cs,
+                'campaign',
+                (c) => dayStart(c.start),
+                (c) => c.id,
+              ),
+          },
+        ],
+        asOfProblem: (cs, asOf) =>
+          dayAfter(
+            cs,
+            (c) => `campaign ${c.id} (start)`,
+            (c) => c.start,
+            asOf,
+          ),
+        monotoneProblem: (e, l) =>
+          missingId(
+            'campaign',
+            e.map((c) => c.id),
+            l.map((c) => c.id),
+          ),
       },
       env,
     ),
@@ -45,7 +67,11 @@ export function fusionContractSuite(options: SourceSuiteOptions<FusionAdapter>):
         asOfProblem: (s, asOf) => seriesPastAsOf('the engagement series', s.start, s.organic.length, asOf),
         monotoneProblem: (e, l) =>
           firstProblem(
-            seriesChanged('organic engagement', { start: e.start, values: e.organic }, { start: l.start, values: l.organic }),
+            seriesChanged(
+              'organic engagement',
+              { start: e.start, values: e.organic },
+              { start: l.start, values: l.organic },
+            ),
             seriesChanged('paid engagement', { start: e.start, values: e.paid }, { start: l.start, values: l.paid }),
           ),
       },

@@ -6,7 +6,15 @@
 import { ArtistRecordSchema, BATCH_METHODS, type ArtistRecord, type MIGAdapter } from 'scene-radar';
 import { firstProblem, instantAfter, missingId } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
-import { attempt, expectAbortRejects, liveSignal, prepareSource, surfaceCase, violation, type SourceSuiteOptions } from './source-kit.js';
+import {
+  attempt,
+  expectAbortRejects,
+  liveSignal,
+  prepareSource,
+  surfaceCase,
+  violation,
+  type SourceSuiteOptions,
+} from './source-kit.js';
 import type { ContractCase } from './suite.js';
 import { show } from './violation.js';
 
@@ -23,19 +31,32 @@ async function walk(mig: MIGAdapter, asOf: Date, limit: number): Promise<ArtistR
   let cursor: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = cursor === null ? { limit } : { cursor, limit };
-    const res: unknown = await attempt(C, `resolve for ${show(query)}`, () => mig.listArtists(query, { asOf, signal: liveSignal() }));
+    const res: unknown = await attempt(C, `resolve for ${show(query)}`, () =>
+      mig.listArtists(query, { asOf, signal: liveSignal() }),
+    );
     const { items, nextCursor } = (res ?? {}) as { items?: unknown; nextCursor?: unknown };
     if (!Array.isArray(items) || !(nextCursor === null || typeof nextCursor === 'string')) {
-      throw violation(C, 'resolve to { items: ArtistRecord[], nextCursor: string | null }', `it resolved to ${show(res)}`);
+      throw violation(
+        C,
+        'resolve to { items: ArtistRecord[], nextCursor: string | null }',
+        `it resolved to ${show(res)}`,
+      );
     }
-    if (items.length > limit) throw violation(C, 'return at most `limit` artists per page', `limit ${limit} gave ${items.length}`);
+    if (items.length > limit)
+      throw violation(C, 'return at most `limit` artists per page', `limit ${limit} gave ${items.length}`);
     for (const item of items) {
       const parsed = ArtistRecordSchema.safeParse(item);
-      if (!parsed.success) throw violation(C, 'list artist records that match the schema', `${show(item)} is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
+      if (!parsed.success)
+        throw violation(
+          C,
+          'list artist records that match the schema',
+          `${show(item)} is invalid: ${parsed.error.issues[0]?.message ?? ''}`,
+        );
       out.push(parsed.data);
     }
     if (nextCursor === null) return out;
-    if (cursors.has(nextCursor)) throw violation(C, 'move forward with every cursor', `cursor ${show(nextCursor)} came back twice`);
+    if (cursors.has(nextCursor))
+      throw violation(C, 'move forward with every cursor', `cursor ${show(nextCursor)} came back twice`);
     cursors.add(nextCursor);
     cursor = nextCursor;
   }
@@ -71,8 +92,19 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
         invoke: (a, keys, o) => a.getArtists(keys, o),
         knownKeys,
         unknownKey,
-        rules: [{ requirement: 'return under each key the record of that artist', problem: (key, r) => (r.slug === key ? undefined : `the record's slug is ${r.slug}`) }],
-        asOfProblem: (r, asOf) => instantAfter([r], (x) => `artist ${x.slug} (firstSeen)`, (x) => x.firstSeen, asOf),
+        rules: [
+          {
+            requirement: 'return under each key the record of that artist',
+            problem: (key, r) => (r.slug === key ? undefined : `the record's slug is ${r.slug}`),
+          },
+        ],
+        asOfProblem: (r, asOf) =>
+          instantAfter(
+            [r],
+            (x) => `artist ${x.slug} (firstSeen)`,
+            (x) => x.firstSeen,
+            asOf,
+          ),
         monotoneProblem: () => undefined,
       },
       env,
@@ -86,13 +118,31 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
         unknownKey,
         asOfProblem: (n, asOf) =>
           firstProblem(
-            instantAfter(n.tastemakers, (l) => `the link to tastemaker ${l.tastemaker}`, (l) => l.since, asOf),
-            instantAfter(n.collaborators, (l) => `the link to collaborator ${l.artist}`, (l) => l.since, asOf),
+            instantAfter(
+              n.tastemakers,
+              (l) => `the link to tastemaker ${l.tastemaker}`,
+              (l) => l.since,
+              asOf,
+            ),
+            instantAfter(
+              n.collaborators,
+              (l) => `the link to collaborator ${l.artist}`,
+              (l) => l.since,
+              asOf,
+            ),
           ),
         monotoneProblem: (e, l) =>
           firstProblem(
-            missingId('tastemaker link', e.tastemakers.map((t) => `${t.kind}:${t.tastemaker}`), l.tastemakers.map((t) => `${t.kind}:${t.tastemaker}`)),
-            missingId('collaborator', e.collaborators.map((t) => t.artist), l.collaborators.map((t) => t.artist)),
+            missingId(
+              'tastemaker link',
+              e.tastemakers.map((t) => `${t.kind}:${t.tastemaker}`),
+              l.tastemakers.map((t) => `${t.kind}:${t.tastemaker}`),
+            ),
+            missingId(
+              'collaborator',
+              e.collaborators.map((t) => t.artist),
+              l.collaborators.map((t) => t.artist),
+            ),
           ),
       },
       env,
@@ -106,10 +156,21 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
         if (dup !== undefined) throw violation(C, 'list every artist exactly once', `${dup} was listed twice`);
         const again = (await walk(mig, env.asOf, PAGE)).map((r) => r.slug);
         const big = (await walk(mig, env.asOf, 10_000)).map((r) => r.slug);
-        if (again.join('\n') !== small.join('\n')) throw violation(C, 'list artists in a stable order', 'two walks with the same page size gave different orders');
-        if (big.join('\n') !== small.join('\n')) throw violation(C, 'list artists in a stable order whatever the page size', `pages of ${PAGE} and of 10000 gave different sequences`);
+        if (again.join('\n') !== small.join('\n'))
+          throw violation(
+            C,
+            'list artists in a stable order',
+            'two walks with the same page size gave different orders',
+          );
+        if (big.join('\n') !== small.join('\n'))
+          throw violation(
+            C,
+            'list artists in a stable order whatever the page size',
+            `pages of ${PAGE} and of 10000 gave different sequences`,
+          );
         const missing = (await knownKeys()).filter((k) => !small.includes(k));
-        if (missing.length > 0) throw violation(C, 'list every artist known at asOf', `these known keys are missing: ${show(missing)}`);
+        if (missing.length > 0)
+          throw violation(C, 'list every artist known at asOf', `these known keys are missing: ${show(missing)}`);
       },
     },
     {
@@ -118,10 +179,16 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
         const mig = await create();
         for (const asOf of [env.asOf, env.earlierAsOf]) {
           const records = await walk(mig, asOf, PAGE);
-          const problem = instantAfter(records, (r) => `artist ${r.slug} (firstSeen)`, (r) => r.firstSeen, asOf);
+          const problem = instantAfter(
+            records,
+            (r) => `artist ${r.slug} (firstSeen)`,
+            (r) => r.firstSeen,
+            asOf,
+          );
           if (problem) throw violation(C, 'list only artists first seen by asOf', problem);
         }
-        if ((await walk(mig, env.asOf, PAGE)).some((r) => r.slug === unknownKey)) throw violation(C, 'not list unknown artists', `it listed ${unknownKey}`);
+        if ((await walk(mig, env.asOf, PAGE)).some((r) => r.slug === unknownKey))
+          throw violation(C, 'not list unknown artists', `it listed ${unknownKey}`);
       },
     },
     {
@@ -146,7 +213,9 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
       async run() {
         const mig = await create();
         const query = Object.freeze({ limit: PAGE, cursor: null });
-        await attempt(C, 'accept a frozen query and frozen options', () => mig.listArtists(query, Object.freeze({ asOf: new Date(env.asOf), signal: liveSignal() })));
+        await attempt(C, 'accept a frozen query and frozen options', () =>
+          mig.listArtists(query, Object.freeze({ asOf: new Date(env.asOf), signal: liveSignal() })),
+        );
       },
     },
   ];

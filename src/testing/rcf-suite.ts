@@ -29,9 +29,31 @@ export function rcfContractSuite(options: SourceSuiteOptions<RCFAdapter>): Contr
         invoke: (a, keys, o) => a.getEvents(keys, o),
         knownKeys,
         unknownKey,
-        rules: [{ requirement: 'list events oldest first', problem: (_k, es) => notOldestFirst(es, 'event', (e) => Date.parse(e.at), (e) => e.id) }],
-        asOfProblem: (es, asOf) => instantAfter(es, (e) => `event ${e.id}`, (e) => e.at, asOf),
-        monotoneProblem: (e, l) => missingId('event', e.map((x) => x.id), l.map((x) => x.id)),
+        rules: [
+          {
+            requirement: 'list events oldest first',
+            problem: (_k, es) =>
+              notOldestFirst(
+                es,
+                'event',
+                (e) => Date.parse(e.at),
+                (e) => e.id,
+              ),
+          },
+        ],
+        asOfProblem: (es, asOf) =>
+          instantAfter(
+            es,
+            (e) => `event ${e.id}`,
+            (e) => e.at,
+            asOf,
+          ),
+        monotoneProblem: (e, l) =>
+          missingId(
+            'event',
+            e.map((x) => x.id),
+            l.map((x) => x.id),
+          ),
       },
       env,
     ),

@@ -104,16 +104,72 @@ function rand(seed: number): Rand {
 
 const MICROGENRES = ['dream-pop', 'shoegaze', 'post-punk', 'hyperpop', 'uk-garage'] as const;
 const REASONS = ['shared tastemakers', 'same city', 'similar sound'] as const;
-const WORKSPACES = ['6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e5f', '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70', 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'] as const;
+const WORKSPACES = [
+  '6f1c2a4e-3b7d-4c1a-9e2f-0a1b2c3d4e5f',
+  '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70',
+  'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+] as const;
 const some = <T>(r: Rand, items: readonly T[]): T[] => items.filter((_, i) => i === 0 || r.unit() < 0.4);
 
 const GENERATORS: { [N in OwnedTableName]: Gen<OwnedTableRows[N]> } = {
-  scenes: (i, r) => ({ slug: `scene-${pad(i)}`, name: `Scene ${i}`, region: ['uk', 'us', 'de'][i % 3]!, city: i % 4 === 3 ? null : r.pick(['brighton', 'leeds', 'berlin']), microgenres: some(r, MICROGENRES), updated_at: r.instant(i) }),
-  microgenres: (i, r) => ({ slug: `genre-${pad(i)}`, name: `Genre ${i % 4}`, x: i % 5 === 4 ? null : r.unit(), y: i % 5 === 4 ? null : r.unit(), updated_at: r.instant(i) }),
-  scene_memberships: (i, r) => ({ scene_slug: `scene-${i % 3}`, artist_slug: `artist-${pad(i)}`, confidence: r.unit(), sound: r.unit(), place: r.unit(), people: r.unit(), microgenres: some(r, MICROGENRES), reasons: some(r, REASONS), joined_at: r.instant(i), as_of: r.instant(i), updated_at: r.instant(i) }),
-  scene_trends: (i, r) => ({ scene_slug: `scene-${i % 3}`, day: r.day(Math.floor(i / 3)), heat: r.int(100), growth: Math.round((r.unit() - 0.5) * 10_000) / 10_000, stage: r.pick(['emerging', 'growing', 'peaking', 'cooling'] as const), active_members: r.int(500), new_members: r.int(20), rising_members: r.int(50), as_of: r.instant(i) }),
-  scene_relationships: (i, r) => ({ scene_slug: `scene-${i % 4}`, related_slug: `scene-${pad(i + 100)}`, type: (['shared_members', 'shared_sound', 'shared_tastemakers'] as const)[i % 3]!, weight: r.unit(), evidence: r.int(40), updated_at: r.instant(i) }),
-  scene_recommendations_cache: (i, r) => ({ subject: i % 3 === 2 ? 'watch' : `artist:artist-${i % 3}`, scene_slug: `scene-${pad(i)}`, rank: i + 1, score: r.unit(), fit: r.unit(), heat: r.int(100), reasons: some(r, REASONS), computed_at: r.instant(i), expires_at: r.instant(i + 24) }),
+  scenes: (i, r) => ({
+    slug: `scene-${pad(i)}`,
+    name: `Scene ${i}`,
+    region: ['uk', 'us', 'de'][i % 3]!,
+    city: i % 4 === 3 ? null : r.pick(['brighton', 'leeds', 'berlin']),
+    microgenres: some(r, MICROGENRES),
+    updated_at: r.instant(i),
+  }),
+  microgenres: (i, r) => ({
+    slug: `genre-${pad(i)}`,
+    name: `Genre ${i % 4}`,
+    x: i % 5 === 4 ? null : r.unit(),
+    y: i % 5 === 4 ? null : r.unit(),
+    updated_at: r.instant(i),
+  }),
+  scene_memberships: (i, r) => ({
+    scene_slug: `scene-${i % 3}`,
+    artist_slug: `artist-${pad(i)}`,
+    confidence: r.unit(),
+    sound: r.unit(),
+    place: r.unit(),
+    people: r.unit(),
+    microgenres: some(r, MICROGENRES),
+    reasons: some(r, REASONS),
+    joined_at: r.instant(i),
+    as_of: r.instant(i),
+    updated_at: r.instant(i),
+  }),
+  scene_trends: (i, r) => ({
+    scene_slug: `scene-${i % 3}`,
+    day: r.day(Math.floor(i / 3)),
+    heat: r.int(100),
+    growth: Math.round((r.unit() - 0.5) * 10_000) / 10_000,
+    stage: r.pick(['emerging', 'growing', 'peaking', 'cooling'] as const),
+    active_members: r.int(500),
+    new_members: r.int(20),
+    rising_members: r.int(50),
+    as_of: r.instant(i),
+  }),
+  scene_relationships: (i, r) => ({
+    scene_slug: `scene-${i % 4}`,
+    related_slug: `scene-${pad(i + 100)}`,
+    type: (['shared_members', 'shared_sound', 'shared_tastemakers'] as const)[i % 3]!,
+    weight: r.unit(),
+    evidence: r.int(40),
+    updated_at: r.instant(i),
+  }),
+  scene_recommendations_cache: (i, r) => ({
+    subject: i % 3 === 2 ? 'watch' : `artist:artist-${i % 3}`,
+    scene_slug: `scene-${pad(i)}`,
+    rank: i + 1,
+    score: r.unit(),
+    fit: r.unit(),
+    heat: r.int(100),
+    reasons: some(r, REASONS),
+    computed_at: r.instant(i),
+    expires_at: r.instant(i + 24),
+  }),
   talent_radar_artists: (i, r) => ({
     artist_slug: `artist-${pad(i)}`,
     scene_slug: i % 4 === 3 ? null : `scene-${i % 3}`,
@@ -125,17 +181,40 @@ const GENERATORS: { [N in OwnedTableName]: Gen<OwnedTableRows[N]> } = {
     mig_connectivity: r.unit(),
     breakout_score: r.unit(),
     risk_score: r.unit(),
-    metadata: { migCentrality: r.unit(), tastemakerConnections: r.int(30), sceneConfidence: r.unit(), campaignCount: r.int(5) },
+    metadata: {
+      migCentrality: r.unit(),
+      tastemakerConnections: r.int(30),
+      sceneConfidence: r.unit(),
+      campaignCount: r.int(5),
+    },
     confidence: r.unit(),
     as_of: r.instant(i),
     model_version: 'contract-suite-1',
     updated_at: r.instant(i),
   }),
-  talent_radar_scenes: (i, r) => ({ scene_slug: `scene-${pad(i)}`, artist_count: r.int(300), avg_momentum: r.int(100), avg_breakout: r.unit(), heat: i % 4 === 3 ? null : r.int(100), updated_at: r.instant(i) }),
-  talent_radar_microgenres: (i, r) => ({ microgenre_slug: `genre-${pad(i)}`, artist_count: r.int(300), avg_momentum: r.int(100), updated_at: r.instant(i) }),
-  talent_radar_recommendations: (i, r) => ({ workspace_id: WORKSPACES[i % 3]!, artist_slug: `artist-${pad(i)}`, rank: Math.floor(i / 3) + 1, score: r.unit(), reasons: some(r, REASONS), created_at: r.instant(i) }),
+  talent_radar_scenes: (i, r) => ({
+    scene_slug: `scene-${pad(i)}`,
+    artist_count: r.int(300),
+    avg_momentum: r.int(100),
+    avg_breakout: r.unit(),
+    heat: i % 4 === 3 ? null : r.int(100),
+    updated_at: r.instant(i),
+  }),
+  talent_radar_microgenres: (i, r) => ({
+    microgenre_slug: `genre-${pad(i)}`,
+    artist_count: r.int(300),
+    avg_momentum: r.int(100),
+    updated_at: r.instant(i),
+  }),
+  talent_radar_recommendations: (i, r) => ({
+    workspace_id: WORKSPACES[i % 3]!,
+    artist_slug: `artist-${pad(i)}`,
+    rank: Math.floor(i / 3) + 1,
+    score: r.unit(),
+    reasons: some(r, REASONS),
+    created_at: r.instant(i),
+  }),
 };
-
 
 /**
  * `n` valid rows for an owned table, with distinct primary keys. The same `(name, n, seed)`

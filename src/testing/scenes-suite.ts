@@ -7,7 +7,17 @@ import { BATCH_METHODS, ScenePulseSummarySchema, type ScenePulseSummary, type Sc
 import { firstDifference } from './deep-equal.js';
 import { instantAfter } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
-import { asBatch, attempt, DEFAULT_UNKNOWN_SLUG, expectAbortRejects, liveSignal, prepareSource, surfaceCase, violation, type SourceSuiteOptions } from './source-kit.js';
+import {
+  asBatch,
+  attempt,
+  DEFAULT_UNKNOWN_SLUG,
+  expectAbortRejects,
+  liveSignal,
+  prepareSource,
+  surfaceCase,
+  violation,
+  type SourceSuiteOptions,
+} from './source-kit.js';
 import type { ContractCase } from './suite.js';
 import { show } from './violation.js';
 
@@ -23,21 +33,38 @@ const C = 'scenes.listHottestScenes';
 
 /** Calls `listHottestScenes` and checks the shape, order and as-of of its answer. */
 async function hottest(scenes: ScenesAdapter, limit: number, asOf: Date): Promise<ScenePulseSummary[]> {
-  const res: unknown = await attempt(C, `resolve for limit ${limit}`, () => scenes.listHottestScenes({ limit }, { asOf, signal: liveSignal() }));
+  const res: unknown = await attempt(C, `resolve for limit ${limit}`, () =>
+    scenes.listHottestScenes({ limit }, { asOf, signal: liveSignal() }),
+  );
   if (!Array.isArray(res)) throw violation(C, 'resolve to an array of pulse summaries', `it resolved to ${show(res)}`);
   if (res.length > limit) throw violation(C, 'return at most `limit` scenes', `limit ${limit} gave ${res.length}`);
   const out = res.map((p: unknown) => {
     const parsed = ScenePulseSummarySchema.safeParse(p);
-    if (!parsed.success) throw violation(C, 'return pulse summaries that match the schema', `${show(p)} is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
+    if (!parsed.success)
+      throw violation(
+        C,
+        'return pulse summaries that match the schema',
+        `${show(p)} is invalid: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
     return parsed.data;
   });
   for (let i = 1; i < out.length; i++) {
-    if (out[i]!.heat > out[i - 1]!.heat) throw violation(C, 'list the hottest scenes first', `${out[i]!.sceneSlug} (heat ${out[i]!.heat}) follows ${out[i - 1]!.sceneSlug} (heat ${out[i - 1]!.heat})`);
+    if (out[i]!.heat > out[i - 1]!.heat)
+      throw violation(
+        C,
+        'list the hottest scenes first',
+        `${out[i]!.sceneSlug} (heat ${out[i]!.heat}) follows ${out[i - 1]!.sceneSlug} (heat ${out[i - 1]!.heat})`,
+      );
   }
   const slugs = out.map((p) => p.sceneSlug);
   const dup = slugs.find((s, i) => slugs.indexOf(s) !== i);
   if (dup !== undefined) throw violation(C, 'list each scene once', `${dup} is listed twice`);
-  const late = instantAfter(out, (p) => `the pulse of ${p.sceneSlug}`, (p) => p.asOf, asOf);
+  const late = instantAfter(
+    out,
+    (p) => `the pulse of ${p.sceneSlug}`,
+    (p) => p.asOf,
+    asOf,
+  );
   if (late) throw violation(C, 'return only pulses computed by asOf', late);
   return out;
 }
@@ -62,7 +89,10 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
   const sceneSlugs = async (scenes: ScenesAdapter): Promise<readonly string[]> => {
     if (options.knownSceneSlugs) return options.knownSceneSlugs;
     const slugs = (await hottest(scenes, 100, env.asOf)).map((p) => p.sceneSlug);
-    if (slugs.length === 0) throw new Error('scenesAdapterContractSuite: listHottestScenes returned no scene at asOf; pass options.knownSceneSlugs');
+    if (slugs.length === 0)
+      throw new Error(
+        'scenesAdapterContractSuite: listHottestScenes returned no scene at asOf; pass options.knownSceneSlugs',
+      );
     return slugs;
   };
   const create = async (): Promise<ScenesAdapter> => attempt('scenes', 'be created by options.create', env.create);
@@ -80,7 +110,9 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
             requirement: 'list memberships strongest first',
             problem: (_k, ms) => {
               const i = ms.findIndex((m, j) => j > 0 && m.confidence > ms[j - 1]!.confidence);
-              return i < 0 ? undefined : `${ms[i]!.sceneSlug} (confidence ${ms[i]!.confidence}) follows a weaker membership`;
+              return i < 0
+                ? undefined
+                : `${ms[i]!.sceneSlug} (confidence ${ms[i]!.confidence}) follows a weaker membership`;
             },
           },
           {
@@ -101,8 +133,19 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
         invoke: (a, keys, o) => a.getScenePulses(keys, o),
         knownKeys: sceneSlugs,
         unknownKey: options.unknownSceneSlug ?? DEFAULT_UNKNOWN_SLUG,
-        rules: [{ requirement: 'return under each scene slug the pulse of that scene', problem: (key, p) => (p.sceneSlug === key ? undefined : `the pulse is for ${p.sceneSlug}`) }],
-        asOfProblem: (p, asOf) => instantAfter([p], (x) => `the pulse of ${x.sceneSlug}`, (x) => x.asOf, asOf),
+        rules: [
+          {
+            requirement: 'return under each scene slug the pulse of that scene',
+            problem: (key, p) => (p.sceneSlug === key ? undefined : `the pulse is for ${p.sceneSlug}`),
+          },
+        ],
+        asOfProblem: (p, asOf) =>
+          instantAfter(
+            [p],
+            (x) => `the pulse of ${x.sceneSlug}`,
+            (x) => x.asOf,
+            asOf,
+          ),
       },
       env,
     ),
@@ -113,9 +156,21 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
         const all = await hottest(scenes, 100, env.asOf);
         for (const limit of [1, 2]) {
           const top = await hottest(scenes, limit, env.asOf);
-          if (top.length < Math.min(limit, all.length)) throw violation(C, 'fill the limit when it has enough scenes', `limit ${limit} gave ${top.length} of ${all.length}`);
+          if (top.length < Math.min(limit, all.length))
+            throw violation(
+              C,
+              'fill the limit when it has enough scenes',
+              `limit ${limit} gave ${top.length} of ${all.length}`,
+            );
           const heats = top.map((p) => p.heat).join(',');
-          if (heats !== all.slice(0, limit).map((p) => p.heat).join(',')) throw violation(C, 'return the same top scenes whatever the limit', `limit ${limit} gave heats ${heats}`);
+          if (
+            heats !==
+            all
+              .slice(0, limit)
+              .map((p) => p.heat)
+              .join(',')
+          )
+            throw violation(C, 'return the same top scenes whatever the limit', `limit ${limit} gave heats ${heats}`);
         }
         await hottest(scenes, 100, env.earlierAsOf);
       },
@@ -125,9 +180,12 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
       async run() {
         const scenes = await create();
         for (const pulse of await hottest(scenes, 100, env.asOf)) {
-          const res = await attempt('scenes.getScenePulses', `resolve for ${pulse.sceneSlug}`, () => scenes.getScenePulses([pulse.sceneSlug], { asOf: env.asOf, signal: liveSignal() }));
+          const res = await attempt('scenes.getScenePulses', `resolve for ${pulse.sceneSlug}`, () =>
+            scenes.getScenePulses([pulse.sceneSlug], { asOf: env.asOf, signal: liveSignal() }),
+          );
           const d = firstDifference(asBatch('scenes.getScenePulses', res).get(pulse.sceneSlug), pulse);
-          if (d !== undefined) throw violation(C, 'return the same pulse as getScenePulses', `for ${pulse.sceneSlug} they differ at ${d}`);
+          if (d !== undefined)
+            throw violation(C, 'return the same pulse as getScenePulses', `for ${pulse.sceneSlug} they differ at ${d}`);
         }
       },
     },
@@ -142,7 +200,12 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
       name: 'listHottestScenes: does not mutate its query',
       async run() {
         const scenes = await create();
-        await attempt(C, 'accept a frozen query and frozen options', () => scenes.listHottestScenes(Object.freeze({ limit: 10 }), Object.freeze({ asOf: new Date(env.asOf), signal: liveSignal() })));
+        await attempt(C, 'accept a frozen query and frozen options', () =>
+          scenes.listHottestScenes(
+            Object.freeze({ limit: 10 }),
+            Object.freeze({ asOf: new Date(env.asOf), signal: liveSignal() }),
+          ),
+        );
       },
     },
   ];

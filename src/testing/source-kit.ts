@@ -81,12 +81,17 @@ const ABORT_SETTLE_MS = 2000;
 export function checkSourceOptions<A>(suite: string, options: SourceSuiteOptions<A>): void {
   const valid = (d: Date): boolean => d instanceof Date && Number.isFinite(d.getTime());
   if (typeof options.create !== 'function') throw new TypeError(`${suite}: options.create must be a function`);
-  if (!Array.isArray(options.knownKeys) || options.knownKeys.length === 0) throw new TypeError(`${suite}: options.knownKeys must list at least one key that exists at asOf`);
-  if (!valid(options.asOf) || !valid(options.earlierAsOf) || !valid(options.from)) throw new TypeError(`${suite}: asOf, earlierAsOf and from must be valid Dates`);
-  if (!(options.from.getTime() <= options.earlierAsOf.getTime() && options.earlierAsOf.getTime() < options.asOf.getTime())) {
+  if (!Array.isArray(options.knownKeys) || options.knownKeys.length === 0)
+    throw new TypeError(`${suite}: options.knownKeys must list at least one key that exists at asOf`);
+  if (!valid(options.asOf) || !valid(options.earlierAsOf) || !valid(options.from))
+    throw new TypeError(`${suite}: asOf, earlierAsOf and from must be valid Dates`);
+  if (
+    !(options.from.getTime() <= options.earlierAsOf.getTime() && options.earlierAsOf.getTime() < options.asOf.getTime())
+  ) {
     throw new RangeError(`${suite}: expected from <= earlierAsOf < asOf`);
   }
-  if (options.unknownKey !== undefined && options.knownKeys.includes(options.unknownKey)) throw new RangeError(`${suite}: unknownKey must not be one of knownKeys`);
+  if (options.unknownKey !== undefined && options.knownKeys.includes(options.unknownKey))
+    throw new RangeError(`${suite}: unknownKey must not be one of knownKeys`);
 }
 
 /** Builds a violation. */
@@ -95,7 +100,11 @@ export function violation(contract: string, requirement: string, observed: strin
 }
 
 /** Runs an adapter call; a throw or rejection becomes a violation of `requirement`. */
-export async function attempt<T>(contract: string, requirement: string, fn: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+export async function attempt<T>(
+  contract: string,
+  requirement: string,
+  fn: () => T | PromiseLike<T>,
+): Promise<Awaited<T>> {
   try {
     return await fn();
   } catch (error) {
@@ -110,11 +119,15 @@ export const liveSignal = (): AbortSignal => new AbortController().signal;
 export function asBatch(contract: string, value: unknown): Map<string, unknown> {
   const isMapLike =
     value instanceof Map ||
-    (typeof value === 'object' && value !== null && typeof (value as Map<unknown, unknown>).entries === 'function' && typeof (value as Map<unknown, unknown>).get === 'function');
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Map<unknown, unknown>).entries === 'function' &&
+      typeof (value as Map<unknown, unknown>).get === 'function');
   if (!isMapLike) throw violation(contract, 'resolve to a Map of key to item', `it resolved to ${show(value)}`);
   const out = new Map<string, unknown>();
   for (const [k, v] of (value as ReadonlyMap<unknown, unknown>).entries()) {
-    if (typeof k !== 'string') throw violation(contract, 'key its answer by the requested string keys', `it returned the key ${show(k)}`);
+    if (typeof k !== 'string')
+      throw violation(contract, 'key its answer by the requested string keys', `it returned the key ${show(k)}`);
     out.set(k, v);
   }
   return out;
@@ -137,8 +150,14 @@ export async function expectAbortRejects(contract: string, call: (signal: AbortS
     }),
   ]);
   clearTimeout(timer);
-  if (outcome === 'resolved') throw violation(contract, 'reject when its signal is already aborted', 'the call resolved');
-  if (outcome === 'hung') throw violation(contract, 'reject when its signal is already aborted', `the call had not settled after ${ABORT_SETTLE_MS} ms`);
+  if (outcome === 'resolved')
+    throw violation(contract, 'reject when its signal is already aborted', 'the call resolved');
+  if (outcome === 'hung')
+    throw violation(
+      contract,
+      'reject when its signal is already aborted',
+      `the call had not settled after ${ABORT_SETTLE_MS} ms`,
+    );
 }
 
 /** Checks the adapter's surface: the contract's methods exist, and nothing but reads does. */
@@ -147,24 +166,40 @@ export function surfaceCase<A>(contract: string, required: readonly string[], en
     name: 'exposes only read methods (get*/list*) and maxBatchSize',
     async run() {
       const adapter: unknown = await attempt(contract, 'be created by options.create', env.create);
-      if (typeof adapter !== 'object' || adapter === null) throw violation(contract, 'be an object', `create() returned ${show(adapter)}`);
+      if (typeof adapter !== 'object' || adapter === null)
+        throw violation(contract, 'be an object', `create() returned ${show(adapter)}`);
       const names = new Set<string>();
       // Walk the prototype chain too: a class-based adapter keeps its methods there.
-      for (let o: object | null = adapter; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+      for (
+        let o: object | null = adapter;
+        o !== null && o !== Object.prototype;
+        o = Object.getPrototypeOf(o) as object | null
+      ) {
         for (const n of Object.getOwnPropertyNames(o)) if (n !== 'constructor') names.add(n);
       }
       const record = adapter as Record<string, unknown>;
       for (const name of required) {
-        if (typeof record[name] !== 'function') throw violation(contract, `expose ${name} as a function`, `${name} is ${show(record[name])}`);
+        if (typeof record[name] !== 'function')
+          throw violation(contract, `expose ${name} as a function`, `${name} is ${show(record[name])}`);
       }
       for (const name of names) {
         const value = record[name];
         if (typeof value === 'function') {
-          if (!/^(get|list)[A-Z0-9_]/.test(name)) throw violation(contract, 'contain read methods only (named get* or list*)', `it has a method named ${name}`);
+          if (!/^(get|list)[A-Z0-9_]/.test(name))
+            throw violation(
+              contract,
+              'contain read methods only (named get* or list*)',
+              `it has a method named ${name}`,
+            );
         } else if (name === 'maxBatchSize') {
-          if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0)) throw violation(contract, 'declare maxBatchSize as a positive integer', `maxBatchSize is ${show(value)}`);
+          if (value !== undefined && !(Number.isInteger(value) && (value as number) > 0))
+            throw violation(contract, 'declare maxBatchSize as a positive integer', `maxBatchSize is ${show(value)}`);
         } else {
-          throw violation(contract, 'have no properties besides read methods and maxBatchSize', `it has a property named ${name}`);
+          throw violation(
+            contract,
+            'have no properties besides read methods and maxBatchSize',
+            `it has a property named ${name}`,
+          );
         }
       }
     },
@@ -182,7 +217,12 @@ export function prepareSource<A>(suite: string, options: SourceSuiteOptions<A>, 
   checkSourceOptions(suite, options);
   const knownKeys = [...options.knownKeys];
   return {
-    env: { create: options.create, asOf: options.asOf, earlierAsOf: options.earlierAsOf, from: options.from } satisfies SuiteEnv<A>,
+    env: {
+      create: options.create,
+      asOf: options.asOf,
+      earlierAsOf: options.earlierAsOf,
+      from: options.from,
+    } satisfies SuiteEnv<A>,
     knownKeys: async (): Promise<readonly string[]> => knownKeys,
     unknownKey: options.unknownKey ?? defaultUnknown,
   };

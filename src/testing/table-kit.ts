@@ -9,7 +9,10 @@ import type { RowKey, Scalar, ScalarColumns, TableSpec } from 'scene-radar';
 export const cols = (row: unknown): Record<string, unknown> => row as Record<string, unknown>;
 
 /** The primary key of a row. */
-export function keyOf<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>, row: Row | Readonly<Row>): RowKey<Row, K> {
+export function keyOf<Row, K extends ScalarColumns<Row>>(
+  spec: TableSpec<Row, K>,
+  row: Row | Readonly<Row>,
+): RowKey<Row, K> {
   return Object.fromEntries(spec.key.map((k) => [k, cols(row)[k]])) as RowKey<Row, K>;
 }
 
@@ -18,7 +21,8 @@ export function idOf<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>,
   return JSON.stringify(spec.key.map((k) => cols(row)[k]));
 }
 
-const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isScalar = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** Compares two scalars the way the suite expects ordered scans to (numbers numerically). */
@@ -78,7 +82,10 @@ export interface ColumnPlan {
  * Chooses columns from the sample rows. For order and range it prefers numbers, then ISO dates
  * and instants, because any SQL collation orders those the way JavaScript does.
  */
-export function planColumns<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>, rows: readonly Row[]): ColumnPlan {
+export function planColumns<Row, K extends ScalarColumns<Row>>(
+  spec: TableSpec<Row, K>,
+  rows: readonly Row[],
+): ColumnPlan {
   const info = scalarColumns(rows);
   const keys = new Set<string>(spec.key);
   const indexes = new Set<string>(spec.indexes);
@@ -88,7 +95,8 @@ export function planColumns<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
   const orderable = info.filter((c) => !c.nullable && c.distinct >= 3);
   const rank = (c: ColumnInfo): number => (c.numeric ? 0 : c.iso ? 1 : 2) + (keys.has(c.column) ? 0.5 : 0);
   const ordered = [...orderable].sort((a, b) => rank(a) - rank(b) || b.distinct - a.distinct)[0];
-  if (!ordered) throw new Error(`tableContractSuite(${spec.name}): sampleRows must vary at least one non-null scalar column`);
+  if (!ordered)
+    throw new Error(`tableContractSuite(${spec.name}): sampleRows must vary at least one non-null scalar column`);
   return {
     ...(indexed ? { indexed: { column: indexed.column, value: indexed.commonest } } : {}),
     ...(plain ? { plain: { column: plain.column, value: plain.commonest } } : {}),
@@ -128,7 +136,11 @@ export function tryMutate(target: unknown): void {
       tryMutate(value);
     }
     try {
-      Reflect.set(target, key, Array.isArray(value) ? [] : typeof value === 'object' && value !== null ? value : altered(value));
+      Reflect.set(
+        target,
+        key,
+        Array.isArray(value) ? [] : typeof value === 'object' && value !== null ? value : altered(value),
+      );
     } catch {
       // frozen: fine
     }

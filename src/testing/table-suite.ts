@@ -38,15 +38,22 @@ const PAGE = 5;
  * }), { describe, it });
  * ```
  */
-export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>, options: TableSuiteOptions<Row, K>): ContractCase[] {
+export function tableContractSuite<Row, K extends ScalarColumns<Row>>(
+  spec: TableSpec<Row, K>,
+  options: TableSuiteOptions<Row, K>,
+): ContractCase[] {
   const c = `table ${spec.name}`;
   const samples = (): { stored: Row[]; absent: Row[] } => {
     const rows = [...options.sampleRows(STORED + 2)];
     const ids = new Set(rows.map((r) => idOf(spec, r)));
-    if (rows.length !== STORED + 2 || ids.size !== rows.length) throw new Error(`tableContractSuite(${spec.name}): sampleRows(n) must return n rows with distinct primary keys`);
+    if (rows.length !== STORED + 2 || ids.size !== rows.length)
+      throw new Error(`tableContractSuite(${spec.name}): sampleRows(n) must return n rows with distinct primary keys`);
     rows.forEach((r, i) => {
       const res = spec.schema.safeParse(r);
-      if (!res.success) throw new Error(`tableContractSuite(${spec.name}): sample row ${i} is invalid: ${res.error.issues[0]?.path.join('.') ?? ''} ${res.error.issues[0]?.message ?? ''}`);
+      if (!res.success)
+        throw new Error(
+          `tableContractSuite(${spec.name}): sample row ${i} is invalid: ${res.error.issues[0]?.path.join('.') ?? ''} ${res.error.issues[0]?.message ?? ''}`,
+        );
     });
     return { stored: rows.slice(0, STORED), absent: rows.slice(STORED) };
   };
@@ -67,15 +74,22 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
   const sameSet = (requirement: string, actual: readonly unknown[], wanted: readonly unknown[]): void => {
     const a = ids(actual).sort();
     const w = ids(wanted).sort();
-    if (a.join('|') !== w.join('|')) throw violation(c, requirement, `it returned keys ${show(a)} instead of ${show(w)}`);
+    if (a.join('|') !== w.join('|'))
+      throw violation(c, requirement, `it returned keys ${show(a)} instead of ${show(w)}`);
   };
   const sortedBy = (requirement: string, rows: readonly unknown[], column: string, dir: 1 | -1): void => {
     for (let i = 1; i < rows.length; i++) {
-      if (dir * compareScalars(cols(rows[i - 1])[column], cols(rows[i])[column]) > 0) throw violation(c, requirement, `row ${i} (${show(cols(rows[i])[column])}) is out of order after ${show(cols(rows[i - 1])[column])}`);
+      if (dir * compareScalars(cols(rows[i - 1])[column], cols(rows[i])[column]) > 0)
+        throw violation(
+          c,
+          requirement,
+          `row ${i} (${show(cols(rows[i])[column])}) is out of order after ${show(cols(rows[i - 1])[column])}`,
+        );
     }
   };
   const plan = (): ReturnType<typeof planColumns> => planColumns(spec, samples().stored);
-  const where = (column: string, value: unknown): ScanQuery<Row>['where'] => ({ [column]: value }) as ScanQuery<Row>['where'];
+  const where = (column: string, value: unknown): ScanQuery<Row>['where'] =>
+    ({ [column]: value }) as ScanQuery<Row>['where'];
 
   const cases: ContractCase[] = [
     {
@@ -90,11 +104,25 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
       name: 'upsert then get and getMany return the rows',
       async run() {
         const { table, stored, absent } = await filled();
-        for (const row of stored) same('return by get what was upserted', await call('get', () => table.get(keyOf(spec, row))), expected(row), `row ${idOf(spec, row)}`);
+        for (const row of stored)
+          same(
+            'return by get what was upserted',
+            await call('get', () => table.get(keyOf(spec, row))),
+            expected(row),
+            `row ${idOf(spec, row)}`,
+          );
         const missing = await call('get of an absent key', () => table.get(keyOf(spec, absent[0]!)));
-        if (missing !== undefined) throw violation(c, 'resolve get of an absent key to undefined', `it returned ${show(missing)}`);
-        const many = await call('getMany', () => table.getMany([keyOf(spec, stored[2]!), keyOf(spec, absent[0]!), keyOf(spec, stored[0]!)]));
-        same('return getMany rows in the order asked, skipping absent keys', many, [expected(stored[2]!), expected(stored[0]!)], 'getMany([k2, absent, k0])');
+        if (missing !== undefined)
+          throw violation(c, 'resolve get of an absent key to undefined', `it returned ${show(missing)}`);
+        const many = await call('getMany', () =>
+          table.getMany([keyOf(spec, stored[2]!), keyOf(spec, absent[0]!), keyOf(spec, stored[0]!)]),
+        );
+        same(
+          'return getMany rows in the order asked, skipping absent keys',
+          many,
+          [expected(stored[2]!), expected(stored[0]!)],
+          'getMany([k2, absent, k0])',
+        );
       },
     },
     {
@@ -104,8 +132,18 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         const replacement = { ...cols(stored[1]), ...cols(keyOf(spec, stored[0]!)) } as Row;
         await call('upsert of a replacement', () => table.upsert([replacement]));
         const n = await call('count()', () => table.count());
-        if (n !== STORED) throw violation(c, 'replace a row with the same primary key, not add one', `count went from ${STORED} to ${n}`);
-        same('return the replacement after an upsert by the same key', await call('get', () => table.get(keyOf(spec, stored[0]!))), expected(replacement), 'the replaced row');
+        if (n !== STORED)
+          throw violation(
+            c,
+            'replace a row with the same primary key, not add one',
+            `count went from ${STORED} to ${n}`,
+          );
+        same(
+          'return the replacement after an upsert by the same key',
+          await call('get', () => table.get(keyOf(spec, stored[0]!))),
+          expected(replacement),
+          'the replaced row',
+        );
       },
     },
     {
@@ -113,16 +151,29 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
       async run() {
         const { table, stored, absent } = await filled();
         const bad = options.invalidRow ? options.invalidRow(stored[0]!) : invalidVariant(spec, stored[0]!);
-        if (bad === undefined) throw new Error(`tableContractSuite(${spec.name}): pass options.invalidRow; the schema accepted every invalid variant tried`);
+        if (bad === undefined)
+          throw new Error(
+            `tableContractSuite(${spec.name}): pass options.invalidRow; the schema accepted every invalid variant tried`,
+          );
         const replacement = { ...cols(stored[1]), ...cols(keyOf(spec, stored[0]!)) } as Row;
         const batch = [absent[0]!, replacement, bad] as Row[];
         const outcome = await Promise.resolve()
           .then(() => table.upsert(batch))
-          .then(() => 'resolved', () => 'rejected');
-        if (outcome === 'resolved') throw violation(c, 'reject a batch that holds an invalid row', `upsert resolved for ${show(bad)}`);
+          .then(
+            () => 'resolved',
+            () => 'rejected',
+          );
+        if (outcome === 'resolved')
+          throw violation(c, 'reject a batch that holds an invalid row', `upsert resolved for ${show(bad)}`);
         const n = await call('count()', () => table.count());
-        if (n !== STORED) throw violation(c, 'write nothing from a rejected batch', `count went from ${STORED} to ${n}`);
-        same('write nothing from a rejected batch', await call('get', () => table.get(keyOf(spec, stored[0]!))), expected(stored[0]!), 'a row the rejected batch would have replaced');
+        if (n !== STORED)
+          throw violation(c, 'write nothing from a rejected batch', `count went from ${STORED} to ${n}`);
+        same(
+          'write nothing from a rejected batch',
+          await call('get', () => table.get(keyOf(spec, stored[0]!))),
+          expected(stored[0]!),
+          'a row the rejected batch would have replaced',
+        );
       },
     },
     {
@@ -133,7 +184,12 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         tryMutate(await call('get', () => table.get(key)));
         for (const r of await call('getMany', () => table.getMany([key]))) tryMutate(r);
         for (const r of await call('scan', () => table.scan())) tryMutate(r);
-        same('keep stored rows safe from readers (a returned row must be frozen or a copy)', await call('get', () => table.get(key)), expected(stored[0]!), 'the row after mutating returned copies');
+        same(
+          'keep stored rows safe from readers (a returned row must be frozen or a copy)',
+          await call('get', () => table.get(key)),
+          expected(stored[0]!),
+          'the row after mutating returned copies',
+        );
       },
     },
     {
@@ -144,13 +200,21 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         const input = snapshot(row);
         await call('upsert', () => table.upsert([input]));
         tryMutate(input);
-        same('copy rows on upsert (later changes to the input must not leak in)', await call('get', () => table.get(keyOf(spec, row))), expected(row), 'the stored row');
+        same(
+          'copy rows on upsert (later changes to the input must not leak in)',
+          await call('get', () => table.get(keyOf(spec, row))),
+          expected(row),
+          'the stored row',
+        );
       },
     },
   ];
 
   const { indexed, plain, ordered } = plan();
-  for (const [label, filter] of [['an indexed', indexed], ['a non-indexed', plain]] as const) {
+  for (const [label, filter] of [
+    ['an indexed', indexed],
+    ['a non-indexed', plain],
+  ] as const) {
     if (!filter) continue;
     cases.push({
       name: `scan filters with where on ${label} column (${filter.column})`,
@@ -158,9 +222,14 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         const { table, stored } = await filled();
         const w = where(filter.column, filter.value);
         const wanted = stored.filter((r) => cols(r)[filter.column] === filter.value);
-        sameSet(`scan rows where ${filter.column} = ${show(filter.value)}`, await call('scan with where', () => table.scan({ where: w })), wanted);
+        sameSet(
+          `scan rows where ${filter.column} = ${show(filter.value)}`,
+          await call('scan with where', () => table.scan({ where: w })),
+          wanted,
+        );
         const n = await call('count with where', () => table.count(w));
-        if (n !== wanted.length) throw violation(c, 'count the rows matching where', `count(${show(w)}) is ${n}, expected ${wanted.length}`);
+        if (n !== wanted.length)
+          throw violation(c, 'count the rows matching where', `count(${show(w)}) is ${n}, expected ${wanted.length}`);
       },
     });
   }
@@ -171,17 +240,34 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         const { table, stored } = await filled();
         const values = stored.map((r) => cols(r)[ordered]).sort(compareScalars);
         const [gte, lte] = [values[2], values[values.length - 3]] as [ScalarOf, ScalarOf];
-        const wanted = stored.filter((r) => compareScalars(cols(r)[ordered], gte) >= 0 && compareScalars(cols(r)[ordered], lte) <= 0);
-        sameSet(`scan rows with ${gte} <= ${ordered} <= ${lte}`, await call('scan with a range', () => table.scan({ range: { column: ordered as ScalarColumns<Row>, gte, lte } })), wanted);
-        sameSet(`scan rows with ${ordered} >= ${gte}`, await call('scan with gte', () => table.scan({ range: { column: ordered as ScalarColumns<Row>, gte } })), stored.filter((r) => compareScalars(cols(r)[ordered], gte) >= 0));
+        const wanted = stored.filter(
+          (r) => compareScalars(cols(r)[ordered], gte) >= 0 && compareScalars(cols(r)[ordered], lte) <= 0,
+        );
+        sameSet(
+          `scan rows with ${gte} <= ${ordered} <= ${lte}`,
+          await call('scan with a range', () =>
+            table.scan({ range: { column: ordered as ScalarColumns<Row>, gte, lte } }),
+          ),
+          wanted,
+        );
+        sameSet(
+          `scan rows with ${ordered} >= ${gte}`,
+          await call('scan with gte', () => table.scan({ range: { column: ordered as ScalarColumns<Row>, gte } })),
+          stored.filter((r) => compareScalars(cols(r)[ordered], gte) >= 0),
+        );
       },
     },
     {
       name: `scan orders by a column (${ordered}), asc and desc`,
       async run() {
         const { table, stored } = await filled();
-        for (const [direction, dir] of [['asc', 1], ['desc', -1]] as const) {
-          const rows = await call(`scan ordered ${direction}`, () => table.scan({ orderBy: { column: ordered as ScalarColumns<Row>, direction } }));
+        for (const [direction, dir] of [
+          ['asc', 1],
+          ['desc', -1],
+        ] as const) {
+          const rows = await call(`scan ordered ${direction}`, () =>
+            table.scan({ orderBy: { column: ordered as ScalarColumns<Row>, direction } }),
+          );
           sameSet('return every row in an ordered scan', rows, stored);
           sortedBy(`order rows by ${ordered} ${direction}`, rows, ordered, dir);
         }
@@ -195,8 +281,14 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
           const base = order ? { orderBy: order } : {};
           const full = await call('a full scan', () => table.scan(base));
           const pages: unknown[] = [];
-          for (let offset = 0; offset < full.length + PAGE; offset += PAGE) pages.push(...(await call('a page', () => table.scan({ ...base, offset, limit: PAGE }))));
-          same('page deterministically (pages concatenated equal the full scan)', pages, full, `pages ${order ? 'ordered desc' : 'in key order'}`);
+          for (let offset = 0; offset < full.length + PAGE; offset += PAGE)
+            pages.push(...(await call('a page', () => table.scan({ ...base, offset, limit: PAGE }))));
+          same(
+            'page deterministically (pages concatenated equal the full scan)',
+            pages,
+            full,
+            `pages ${order ? 'ordered desc' : 'in key order'}`,
+          );
         }
       },
     },
@@ -207,8 +299,16 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         for (const q of [{ offset: -1 }, { limit: 0 }, { limit: 1.5 }, { offset: 0.5 }]) {
           const outcome = await Promise.resolve()
             .then(() => table.scan(q))
-            .then(() => 'resolved', () => 'rejected');
-          if (outcome === 'resolved') throw violation(c, 'reject paging that is not offset >= 0 and limit >= 1 (integers)', `scan(${show(q)}) resolved`);
+            .then(
+              () => 'resolved',
+              () => 'rejected',
+            );
+          if (outcome === 'resolved')
+            throw violation(
+              c,
+              'reject paging that is not offset >= 0 and limit >= 1 (integers)',
+              `scan(${show(q)}) resolved`,
+            );
         }
       },
     },
@@ -216,11 +316,20 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
       name: 'delete returns how many rows existed',
       async run() {
         const { table, stored, absent } = await filled();
-        const n = await call('delete', () => table.delete([keyOf(spec, stored[0]!), keyOf(spec, stored[1]!), keyOf(spec, absent[0]!)]));
-        if (n !== 2) throw violation(c, 'return from delete the number of rows that existed', `deleting 2 stored keys and 1 absent key returned ${n}`);
+        const n = await call('delete', () =>
+          table.delete([keyOf(spec, stored[0]!), keyOf(spec, stored[1]!), keyOf(spec, absent[0]!)]),
+        );
+        if (n !== 2)
+          throw violation(
+            c,
+            'return from delete the number of rows that existed',
+            `deleting 2 stored keys and 1 absent key returned ${n}`,
+          );
         const left = await call('count()', () => table.count());
-        if (left !== STORED - 2) throw violation(c, 'delete the rows it is given', `count is ${left}, expected ${STORED - 2}`);
-        if ((await call('get', () => table.get(keyOf(spec, stored[0]!)))) !== undefined) throw violation(c, 'delete the rows it is given', 'a deleted row is still returned by get');
+        if (left !== STORED - 2)
+          throw violation(c, 'delete the rows it is given', `count is ${left}, expected ${STORED - 2}`);
+        if ((await call('get', () => table.get(keyOf(spec, stored[0]!)))) !== undefined)
+          throw violation(c, 'delete the rows it is given', 'a deleted row is still returned by get');
       },
     },
     {
@@ -231,9 +340,22 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         const w = where(filter.column, filter.value);
         const matching = stored.filter((r) => cols(r)[filter.column] === filter.value).length;
         const n = await call('deleteWhere', () => table.deleteWhere(w));
-        if (n !== matching) throw violation(c, 'return from deleteWhere the number of rows deleted', `deleteWhere(${show(w)}) returned ${n}, expected ${matching}`);
-        const [left, all] = await Promise.all([call('count with where', () => table.count(w)), call('count()', () => table.count())]);
-        if (left !== 0 || all !== STORED - matching) throw violation(c, 'delete every matching row and nothing else', `afterwards ${left} rows match and ${all} rows remain`);
+        if (n !== matching)
+          throw violation(
+            c,
+            'return from deleteWhere the number of rows deleted',
+            `deleteWhere(${show(w)}) returned ${n}, expected ${matching}`,
+          );
+        const [left, all] = await Promise.all([
+          call('count with where', () => table.count(w)),
+          call('count()', () => table.count()),
+        ]);
+        if (left !== 0 || all !== STORED - matching)
+          throw violation(
+            c,
+            'delete every matching row and nothing else',
+            `afterwards ${left} rows match and ${all} rows remain`,
+          );
       },
     },
     {
@@ -245,7 +367,12 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(spec: Tabl
         const value = cols(stored[3])[ordered];
         const n = await call('count with where', () => table.count(where(ordered, value)));
         const wanted = stored.filter((r) => cols(r)[ordered] === value).length;
-        if (n !== wanted) throw violation(c, 'count the rows matching where', `count({ ${ordered}: ${show(value)} }) is ${n}, expected ${wanted}`);
+        if (n !== wanted)
+          throw violation(
+            c,
+            'count the rows matching where',
+            `count({ ${ordered}: ${show(value)} }) is ${n}, expected ${wanted}`,
+          );
       },
     },
   );

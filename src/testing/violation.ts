@@ -38,7 +38,10 @@ export class ContractViolation extends Error {
   readonly observed: string;
 
   constructor(init: ContractViolationInit) {
-    super(`${init.contract} must ${init.requirement}, but ${init.observed}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      `${init.contract} must ${init.requirement}, but ${init.observed}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.name = 'ContractViolation';
     this.contract = init.contract;
     this.requirement = init.requirement;
@@ -58,12 +61,12 @@ export function isContractViolation(value: unknown): value is ContractViolation 
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-
 /** A short, bounded rendering of a value for a violation message. */
 export function show(value: unknown, max = 160): string {
   let text: string;
   try {
-    text = value instanceof Map ? `Map(${JSON.stringify([...value.entries()])})` : (JSON.stringify(value) ?? String(value));
+    text =
+      value instanceof Map ? `Map(${JSON.stringify([...value.entries()])})` : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }

@@ -30,7 +30,12 @@ export function workspaceSourceContractSuite(options: SourceSuiteOptions<Workspa
         invoke: (a, keys, o) => a.getWorkspaces(keys, o),
         knownKeys,
         unknownKey,
-        rules: [{ requirement: 'return under each id the workspace with that id', problem: (key, w) => (w.id === key ? undefined : `the workspace's id is ${w.id}`) }],
+        rules: [
+          {
+            requirement: 'return under each id the workspace with that id',
+            problem: (key, w) => (w.id === key ? undefined : `the workspace's id is ${w.id}`),
+          },
+        ],
       },
       env,
     ),

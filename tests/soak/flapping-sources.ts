@@ -23,9 +23,23 @@ const GARBAGE: ReadonlyArray<(answer: unknown) => unknown> = [
   () => 42,
   () => [1, 2, 3],
   () => ({ items: 'nope', nextCursor: 7 }),
-  (answer) => (answer instanceof Map ? new Map([...answer.keys()].map((k) => [k, { junk: true, start: 'yesterday', values: 'x' }])) : { junk: true }),
-  (answer) => (answer instanceof Map ? new Map([...answer.keys()].map((k) => [k, JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as unknown])) : Object.create(null)),
-  (answer) => (answer instanceof Map ? new Map([...answer].map(([k, v]) => [k, Array.isArray(v) ? v.map(() => Number.NaN) : Number.POSITIVE_INFINITY])) : Number.NaN),
+  (answer) =>
+    answer instanceof Map
+      ? new Map([...answer.keys()].map((k) => [k, { junk: true, start: 'yesterday', values: 'x' }]))
+      : { junk: true },
+  (answer) =>
+    answer instanceof Map
+      ? new Map(
+          [...answer.keys()].map((k) => [
+            k,
+            JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}') as unknown,
+          ]),
+        )
+      : Object.create(null),
+  (answer) =>
+    answer instanceof Map
+      ? new Map([...answer].map(([k, v]) => [k, Array.isArray(v) ? v.map(() => Number.NaN) : Number.POSITIVE_INFINITY]))
+      : Number.NaN,
 ];
 
 /** An answer with nothing in it: empty lists, missing keys, an empty last page. */
@@ -94,10 +108,13 @@ export function flappingSources(sources: SceneRadarSources, seed: number): Flapp
     flap,
     start(periodMs) {
       const next = (): void => {
-        timer = setTimeout(() => {
-          flap();
-          next();
-        }, periodMs * (0.75 + random() * 0.5));
+        timer = setTimeout(
+          () => {
+            flap();
+            next();
+          },
+          periodMs * (0.75 + random() * 0.5),
+        );
       };
       flap();
       next();

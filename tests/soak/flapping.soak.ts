@@ -49,8 +49,24 @@ const BOUNDS = {
 // Short source timeouts and TTLs, and no stale grace, so that requests keep reaching the sources.
 const SOURCE = { timeoutMs: 400 };
 const CONFIG: SceneRadarConfigInput = {
-  sources: { mig: SOURCE, cmg: SOURCE, fusion: SOURCE, coverage: SOURCE, rcf: SOURCE, identityKernel: SOURCE, scenes: SOURCE, workspaces: SOURCE },
-  scenes: { scenePulseTtlMs: 1_500, globalPulseTtlMs: 2_000, degradedTtlMs: 500, scenePulseTimeoutMs: 3_000, globalPulseTimeoutMs: 6_000, recommendationsTtlMs: 2_000 },
+  sources: {
+    mig: SOURCE,
+    cmg: SOURCE,
+    fusion: SOURCE,
+    coverage: SOURCE,
+    rcf: SOURCE,
+    identityKernel: SOURCE,
+    scenes: SOURCE,
+    workspaces: SOURCE,
+  },
+  scenes: {
+    scenePulseTtlMs: 1_500,
+    globalPulseTtlMs: 2_000,
+    degradedTtlMs: 500,
+    scenePulseTimeoutMs: 3_000,
+    globalPulseTimeoutMs: 6_000,
+    recommendationsTtlMs: 2_000,
+  },
   talent: { globalPulseTtlMs: 2_000, artistProfileTtlMs: 1_500, signalTimeoutMs: 3_000, globalPulseTimeoutMs: 6_000 },
   cache: { staleGraceMs: 0 },
 };
@@ -92,7 +108,8 @@ describe('soak: the API under load while every source flaps', () => {
     const internalErrors: Record<string, number> = {};
     const onError = (error: unknown): void => {
       const key = describeValue(error).slice(0, 200);
-      if (key in internalErrors || Object.keys(internalErrors).length < 10) internalErrors[key] = (internalErrors[key] ?? 0) + 1;
+      if (key in internalErrors || Object.keys(internalErrors).length < 10)
+        internalErrors[key] = (internalErrors[key] ?? 0) + 1;
     };
 
     let server: Server | undefined;
@@ -102,12 +119,17 @@ describe('soak: the API under load while every source flaps', () => {
     try {
       await radar.scenes.importCatalog(world.catalog);
       await radar.refresh();
-      const handler = createFetchHandler(radar, { allowSkipCache: (request) => request.headers.get(OPERATOR[0]) === OPERATOR[1], onError });
+      const handler = createFetchHandler(radar, {
+        allowSkipCache: (request) => request.headers.get(OPERATOR[0]) === OPERATOR[1],
+        onError,
+      });
       server = createServer(toNodeListener(handler, { onError }));
       const origin = await listen(server, 0, '127.0.0.1');
 
       const probe = { asOf: new Date(), signal: new AbortController().signal };
-      const artists = (await world.sources.mig.listArtists({ cursor: null, limit: 12 }, probe)).items.map((a) => a.slug);
+      const artists = (await world.sources.mig.listArtists({ cursor: null, limit: 12 }, probe)).items.map(
+        (a) => a.slug,
+      );
       const targets = loadTargets({
         scenes: (await radar.scenes.listScenes({ limit: 8 })).items.map((s) => s.slug),
         regions: [...new Set(world.catalog.scenes.map((s) => s.region))].slice(0, 6),
@@ -121,7 +143,12 @@ describe('soak: the API under load while every source flaps', () => {
       const warm = newTally(1);
       for (const target of targets) {
         for (const bypass of [false, true]) {
-          const res = await fetch(origin + target.path + (bypass && target.bypassable ? `${target.path.includes('?') ? '&' : '?'}skipCache=true` : ''), { headers: { [OPERATOR[0]]: OPERATOR[1] } });
+          const res = await fetch(
+            origin +
+              target.path +
+              (bypass && target.bypassable ? `${target.path.includes('?') ? '&' : '?'}skipCache=true` : ''),
+            { headers: { [OPERATOR[0]]: OPERATOR[1] } },
+          );
           warm.statuses[res.status] = (warm.statuses[res.status] ?? 0) + 1;
           await res.arrayBuffer();
         }
@@ -137,31 +164,58 @@ describe('soak: the API under load while every source flaps', () => {
         peakHeap = Math.max(peakHeap, m.heapUsed);
         peakRss = Math.max(peakRss, m.rss);
       }, 250);
-      const refreshes = { started: 0, settled: 0, rejected: [] as string[], durationsMs: [] as number[], universe: [] as string[] };
+      const refreshes = {
+        started: 0,
+        settled: 0,
+        rejected: [] as string[],
+        durationsMs: [] as number[],
+        universe: [] as string[],
+      };
       let refreshing: Promise<void> | undefined;
       const refreshTimer = setInterval(() => {
         if (refreshing) return;
         refreshes.started++;
         const started = performance.now();
-        refreshing = radar.refresh().then(
-          (report) => void refreshes.universe.push(`scenes ${report.scenes.memberships.universe}, talent ${report.talent.universe}`),
-          (error: unknown) => void refreshes.rejected.push(`${isSceneRadarError(error) ? error.code : 'not a SceneRadarError'}: ${describeValue(error).slice(0, 200)}`),
-        ).finally(() => {
-          refreshes.settled++;
-          refreshes.durationsMs.push(Math.round(performance.now() - started));
-          refreshing = undefined;
-        });
+        refreshing = radar
+          .refresh()
+          .then(
+            (report) =>
+              void refreshes.universe.push(
+                `scenes ${report.scenes.memberships.universe}, talent ${report.talent.universe}`,
+              ),
+            (error: unknown) =>
+              void refreshes.rejected.push(
+                `${isSceneRadarError(error) ? error.code : 'not a SceneRadarError'}: ${describeValue(error).slice(0, 200)}`,
+              ),
+          )
+          .finally(() => {
+            refreshes.settled++;
+            refreshes.durationsMs.push(Math.round(performance.now() - started));
+            refreshing = undefined;
+          });
       }, 10_000);
       loop.enable();
       flapping.start(2_000);
       const soakStart = performance.now();
-      await runLoad({ origin, targets, loops: 4, until: soakStart + SECONDS * 1_000, bypassShare: 0.3, operatorHeader: OPERATOR, clientTimeoutMs: 15_000, seed: SEED, tally });
+      await runLoad({
+        origin,
+        targets,
+        loops: 4,
+        until: soakStart + SECONDS * 1_000,
+        bypassShare: 0.3,
+        operatorHeader: OPERATOR,
+        clientTimeoutMs: 15_000,
+        seed: SEED,
+        tally,
+      });
       const soakMs = performance.now() - soakStart;
       loop.disable();
       clearInterval(refreshTimer);
       flapping.calm();
       const lastRefresh = refreshing as Promise<void> | undefined;
-      const refreshHung = lastRefresh !== undefined && (await Promise.race([lastRefresh.then(() => false), sleep(BOUNDS.refreshMs).then(() => true)]));
+      const refreshHung =
+        lastRefresh !== undefined &&
+        (await Promise.race([lastRefresh.then(() => false), sleep(BOUNDS.refreshMs).then(() => true)]));
       clearInterval(sampler);
 
       // Cool-down: calls that hung have timed out after the source timeout; then measure, close, measure.
@@ -192,7 +246,13 @@ describe('soak: the API under load while every source flaps', () => {
         refreshes: { ...refreshes, hung: refreshHung },
         flapModes: flapping.modeCounts,
         sourceCalls: [...flapping.calls.values()].reduce((a, b) => a + b, 0),
-        heapMb: { baseline: mb(baseline), peak: mb(peakHeap), settled: mb(settled), afterClose: mb(closed), bound: mb(bound) },
+        heapMb: {
+          baseline: mb(baseline),
+          peak: mb(peakHeap),
+          settled: mb(settled),
+          afterClose: mb(closed),
+          bound: mb(bound),
+        },
         peakRssMb: mb(peakRss),
         eventLoopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
         warmup: warm.statuses,
@@ -201,21 +261,41 @@ describe('soak: the API under load while every source flaps', () => {
 
       const failures: string[] = [];
       const check = (ok: boolean, what: string): void => void (ok || failures.push(what));
-      const unexpected5xx = Object.entries(tally.serverErrors).filter(([key]) => !/^503 \S+ SOURCES_UNAVAILABLE$/.test(key) && !/^504 \S+ (SCENES|TALENT)_TIMEOUT$/.test(key));
-      check(unexpected5xx.length === 0, `5xx other than 503 SOURCES_UNAVAILABLE / 504 timeouts: ${JSON.stringify(Object.fromEntries(unexpected5xx))}; causes: ${JSON.stringify(internalErrors)}`);
+      const unexpected5xx = Object.entries(tally.serverErrors).filter(
+        ([key]) => !/^503 \S+ SOURCES_UNAVAILABLE$/.test(key) && !/^504 \S+ (SCENES|TALENT)_TIMEOUT$/.test(key),
+      );
+      check(
+        unexpected5xx.length === 0,
+        `5xx other than 503 SOURCES_UNAVAILABLE / 504 timeouts: ${JSON.stringify(Object.fromEntries(unexpected5xx))}; causes: ${JSON.stringify(internalErrors)}`,
+      );
       check(tally.noAnswer.count === 0, `requests without an answer: ${JSON.stringify(tally.noAnswer)}`);
       check(tally.badEnvelopes.count === 0, `answers outside the envelope: ${JSON.stringify(tally.badEnvelopes)}`);
       check(unhandled.length === 0, `unhandled rejections: ${JSON.stringify(unhandled.slice(0, 5))}`);
       check(uncaught.length === 0, `uncaught exceptions: ${JSON.stringify(uncaught.slice(0, 5))}`);
       check(tally.requests >= SECONDS * BOUNDS.minRequestsPerSecond, `only ${tally.requests} requests in ${SECONDS} s`);
-      check(!refreshHung && refreshes.rejected.every((r) => !r.startsWith('not a SceneRadarError')), `refreshes: ${JSON.stringify({ ...refreshes, hung: refreshHung })}`);
+      check(
+        !refreshHung && refreshes.rejected.every((r) => !r.startsWith('not a SceneRadarError')),
+        `refreshes: ${JSON.stringify({ ...refreshes, hung: refreshHung })}`,
+      );
       check(SECONDS < 20 || refreshes.settled >= 1, 'no refresh ran during the soak');
-      check(Object.keys(warm.statuses).every((status) => status === '200'), `warm-up answers were not all 200: ${JSON.stringify(warm.statuses)}`);
+      check(
+        Object.keys(warm.statuses).every((status) => status === '200'),
+        `warm-up answers were not all 200: ${JSON.stringify(warm.statuses)}`,
+      );
       check(peakHeap <= BOUNDS.peakHeapBytes, `peak heap ${mb(peakHeap)} MB > ${mb(BOUNDS.peakHeapBytes)} MB`);
-      check(settled <= bound, `heap after the load ${mb(settled)} MB > bound ${mb(bound)} MB (baseline ${mb(baseline)} MB)`);
+      check(
+        settled <= bound,
+        `heap after the load ${mb(settled)} MB > bound ${mb(bound)} MB (baseline ${mb(baseline)} MB)`,
+      );
       check(closed <= bound, `heap after close ${mb(closed)} MB > bound ${mb(bound)} MB (baseline ${mb(baseline)} MB)`);
-      check(ms(loop.percentile(99)) <= BOUNDS.loopDelayP99Ms, `event-loop delay p99 ${ms(loop.percentile(99))} ms > ${BOUNDS.loopDelayP99Ms} ms`);
-      check(ms(loop.max) <= BOUNDS.loopDelayMaxMs, `event-loop delay max ${ms(loop.max)} ms > ${BOUNDS.loopDelayMaxMs} ms`);
+      check(
+        ms(loop.percentile(99)) <= BOUNDS.loopDelayP99Ms,
+        `event-loop delay p99 ${ms(loop.percentile(99))} ms > ${BOUNDS.loopDelayP99Ms} ms`,
+      );
+      check(
+        ms(loop.max) <= BOUNDS.loopDelayMaxMs,
+        `event-loop delay max ${ms(loop.max)} ms > ${BOUNDS.loopDelayMaxMs} ms`,
+      );
       expect(failures).toEqual([]);
     } finally {
       flapping.calm();

@@ -37,8 +37,13 @@ export function loadTargets(ids: LoadIds): LoadTarget[] {
       t('scenes/{slug}/related', `/api/scenes/${s}/related?limit=10`),
       t('scenes/{slug}', `/api/scenes/${s}`),
     ]),
-    ...ids.artists.flatMap((a) => [t('talent/artists/{slug}', `/api/talent/artists/${a}`, true), t('scene-recommendations', `/api/scene-recommendations?artistSlug=${a}&limit=10`)]),
-    ...(['rising', 'breakout', 'risk'] as const).map((c) => t('talent/top', `/api/talent/top?category=${c}&limit=20`, true)),
+    ...ids.artists.flatMap((a) => [
+      t('talent/artists/{slug}', `/api/talent/artists/${a}`, true),
+      t('scene-recommendations', `/api/scene-recommendations?artistSlug=${a}&limit=10`),
+    ]),
+    ...(['rising', 'breakout', 'risk'] as const).map((c) =>
+      t('talent/top', `/api/talent/top?category=${c}&limit=20`, true),
+    ),
     ...ids.workspaces.map((w) => t('talent/recommendations', `/api/talent/recommendations?workspaceId=${w}&limit=20`)),
     ...ids.microgenres.map((m) => t('microgenres/{slug}', `/api/microgenres/${m}`)),
     t('scenes', '/api/scenes?limit=50'),
@@ -70,7 +75,18 @@ export interface LoadTally {
 
 /** An empty tally, with room for `capacity` latencies. */
 export function newTally(capacity: number): LoadTally {
-  return { requests: 0, statuses: {}, errors: {}, serverErrors: {}, noAnswer: { count: 0, samples: [] }, badEnvelopes: { count: 0, samples: [] }, bypassAsked: 0, bypassAllowed: 0, latencies: new Float64Array(capacity), answered: 0 };
+  return {
+    requests: 0,
+    statuses: {},
+    errors: {},
+    serverErrors: {},
+    noAnswer: { count: 0, samples: [] },
+    badEnvelopes: { count: 0, samples: [] },
+    bypassAsked: 0,
+    bypassAllowed: 0,
+    latencies: new Float64Array(capacity),
+    answered: 0,
+  };
 }
 
 const bump = (record: Record<string, number>, key: string): void => {
@@ -116,7 +132,8 @@ export async function runLoad(o: LoadOptions): Promise<void> {
       try {
         const res = await fetch(o.origin + path, { headers, signal: AbortSignal.timeout(o.clientTimeoutMs) });
         const text = await res.text();
-        if (o.tally.answered < o.tally.latencies.length) o.tally.latencies[o.tally.answered++] = performance.now() - started;
+        if (o.tally.answered < o.tally.latencies.length)
+          o.tally.latencies[o.tally.answered++] = performance.now() - started;
         bump(o.tally.statuses, String(res.status));
         let body: { ok?: unknown; error?: { code?: unknown } } | undefined;
         try {
@@ -127,13 +144,17 @@ export async function runLoad(o: LoadOptions): Promise<void> {
         const code = typeof body?.error?.code === 'string' ? body.error.code : '-';
         if (body === undefined || body.ok !== res.ok) {
           o.tally.badEnvelopes.count++;
-          if (o.tally.badEnvelopes.samples.length < 5) o.tally.badEnvelopes.samples.push(`${res.status} ${target.route}: ${text.slice(0, 200)}`);
+          if (o.tally.badEnvelopes.samples.length < 5)
+            o.tally.badEnvelopes.samples.push(`${res.status} ${target.route}: ${text.slice(0, 200)}`);
         }
         if (res.status !== 200) bump(o.tally.errors, `${res.status} ${code} ${target.route}`);
         if (res.status >= 500) bump(o.tally.serverErrors, `${res.status} ${target.route} ${code}`);
       } catch (error) {
         o.tally.noAnswer.count++;
-        if (o.tally.noAnswer.samples.length < 5) o.tally.noAnswer.samples.push(`${target.route}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        if (o.tally.noAnswer.samples.length < 5)
+          o.tally.noAnswer.samples.push(
+            `${target.route}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          );
       }
     }
   };

@@ -21,21 +21,72 @@ export interface CityEntry {
 }
 
 const uk = (match: string, take = 1, city = match): CityEntry => ({ match, city, country: 'uk', area: 'europe', take });
-const us = (match: string, take = 1, city = match.replace(/ /g, '-')): CityEntry => ({ match, city, country: 'us', area: 'north-america', take });
-const eu = (match: string, country: string, take = 1): CityEntry => ({ match, city: match, country, area: 'europe', take });
+const us = (match: string, take = 1, city = match.replace(/ /g, '-')): CityEntry => ({
+  match,
+  city,
+  country: 'us',
+  area: 'north-america',
+  take,
+});
+const eu = (match: string, country: string, take = 1): CityEntry => ({
+  match,
+  city: match,
+  country,
+  area: 'europe',
+  take,
+});
 
 /** About 60 cities, UK first (Brighton leads so that `indie-uk-brighton` is scene 0). */
 export const CITIES: readonly CityEntry[] = [
-  uk('brighton'), uk('london', 2), uk('bristol', 2), uk('manchester'), uk('birmingham'), uk('leeds'),
-  uk('liverpool'), uk('glasgow'), uk('sheffield'), uk('newcastle'), uk('nottingham'), uk('cardiff'),
-  uk('edinburgh'), uk('belfast'),
-  eu('dublin', 'ie'), eu('berlin', 'de'), eu('hamburg', 'de'), eu('cologne', 'de'), eu('leipzig', 'de'),
-  eu('munich', 'de'), eu('vienna', 'at'), eu('zurich', 'ch'), eu('rotterdam', 'nl'), eu('stockholm', 'se'),
-  eu('gothenburg', 'se'), eu('oslo', 'no'), eu('milan', 'it'), eu('rome', 'it'),
-  us('detroit', 3), us('chicago', 3), us('boston'), us('memphis', 2), us('nashville'), us('austin'),
-  us('miami'), us('minneapolis'), us('philly', 2, 'philadelphia'), us('pittsburgh'), us('portland'),
-  us('atlanta'), us('seattle'), us('baltimore'), us('houston'), us('denver'), us('new orleans', 2),
-  us('bay area', 1, 'san-francisco'), us('la', 1, 'los-angeles'), us('nyc', 1, 'new-york'), us('dc', 1, 'washington'),
+  uk('brighton'),
+  uk('london', 2),
+  uk('bristol', 2),
+  uk('manchester'),
+  uk('birmingham'),
+  uk('leeds'),
+  uk('liverpool'),
+  uk('glasgow'),
+  uk('sheffield'),
+  uk('newcastle'),
+  uk('nottingham'),
+  uk('cardiff'),
+  uk('edinburgh'),
+  uk('belfast'),
+  eu('dublin', 'ie'),
+  eu('berlin', 'de'),
+  eu('hamburg', 'de'),
+  eu('cologne', 'de'),
+  eu('leipzig', 'de'),
+  eu('munich', 'de'),
+  eu('vienna', 'at'),
+  eu('zurich', 'ch'),
+  eu('rotterdam', 'nl'),
+  eu('stockholm', 'se'),
+  eu('gothenburg', 'se'),
+  eu('oslo', 'no'),
+  eu('milan', 'it'),
+  eu('rome', 'it'),
+  us('detroit', 3),
+  us('chicago', 3),
+  us('boston'),
+  us('memphis', 2),
+  us('nashville'),
+  us('austin'),
+  us('miami'),
+  us('minneapolis'),
+  us('philly', 2, 'philadelphia'),
+  us('pittsburgh'),
+  us('portland'),
+  us('atlanta'),
+  us('seattle'),
+  us('baltimore'),
+  us('houston'),
+  us('denver'),
+  us('new orleans', 2),
+  us('bay area', 1, 'san-francisco'),
+  us('la', 1, 'los-angeles'),
+  us('nyc', 1, 'new-york'),
+  us('dc', 1, 'washington'),
   { match: 'toronto', city: 'toronto', country: 'ca', area: 'north-america', take: 2 },
   { match: 'montreal', city: 'montreal', country: 'ca', area: 'north-america' },
   { match: 'vancouver', city: 'vancouver', country: 'ca', area: 'north-america' },
@@ -54,13 +105,40 @@ export const CITIES: readonly CityEntry[] = [
  * indie last (most cities only have "<city> indie", and for them it is the one taken).
  */
 export const SOUND_PRIORITY: readonly string[] = [
-  'minimal techno', 'techno', 'drill', 'grime', 'house', 'electronic', 'bounce', 'bass', 'rap', 'hip hop',
-  'soul', 'blues', 'jazz', 'americana', 'singer-songwriter', 'hardcore', 'punk', 'metal', 'rock', 'pop', 'indie',
+  'minimal techno',
+  'techno',
+  'drill',
+  'grime',
+  'house',
+  'electronic',
+  'bounce',
+  'bass',
+  'rap',
+  'hip hop',
+  'soul',
+  'blues',
+  'jazz',
+  'americana',
+  'singer-songwriter',
+  'hardcore',
+  'punk',
+  'metal',
+  'rock',
+  'pop',
+  'indie',
 ];
 
 /** Place-derived names that are sound genres in their own right, kept as microgenres. */
 export const PLACE_STYLE_EXCEPTIONS: ReadonlySet<string> = new Set([
-  'uk drill', 'uk garage', 'uk funky', 'uk bass', 'uk dnb', 'uk dub', 'uk post-punk', 'uk house', 'uk hip hop',
+  'uk drill',
+  'uk garage',
+  'uk funky',
+  'uk bass',
+  'uk dnb',
+  'uk dub',
+  'uk post-punk',
+  'uk house',
+  'uk hip hop',
 ]);
 
 /**
@@ -69,7 +147,8 @@ export const PLACE_STYLE_EXCEPTIONS: ReadonlySet<string> = new Set([
  * ("dream pop", "uk drill", "deep tech house") and drops the map's many regional, religious and
  * language-specific neighbours, which the place list alone cannot catch.
  */
-export const SOUND_WORDS: ReadonlySet<string> = new Set(`indie rock pop punk metal hip hop rap trap drill grime house techno
+export const SOUND_WORDS: ReadonlySet<string> = new Set(
+  `indie rock pop punk metal hip hop rap trap drill grime house techno
 electronic electronica electro dub dubstep garage bass dnb jungle breaks breakbeat ambient folk soul blues jazz funk
 disco wave new post shoegaze gaze nu dream bedroom lo fi psych psychedelic psychedelia surf noise emo hardcore grunge
 britpop indietronica chillwave synth synthpop synthwave electropop art experimental alternative modern deep classic
@@ -87,10 +166,12 @@ halftime drumfunk chiptune underground gangster gangsta horrorcore political plu
 uk fusion groove nu-disco balearic house hip-house jazztronica bassline grave wave witch chopped screwed slowed
 reverb melodic emocore screamo skramz post-rock post-punk post-hardcore post-metal sophisti-pop city art-pop
 cabaret torch lullaby spoken word drumless beats instrumental sample plunderphonics hauntology electroacoustic
-microhouse minimal-techno dubtechno tech-house electroclash indie-pop indie-rock shoegazing chamber-pop`.split(/\s+/));
+microhouse minimal-techno dubtechno tech-house electroclash indie-pop indie-rock shoegazing chamber-pop`.split(/\s+/),
+);
 
 /** Words that are not about sound (audiences, media, occasions): such names are not microgenres. */
-export const NON_SOUND_WORDS: readonly string[] = `children's kids kid infantil infantiles infantile criancas ninos bambini
+export const NON_SOUND_WORDS: readonly string[] =
+  `children's kids kid infantil infantiles infantile criancas ninos bambini
 enfant enfants comptine kindermusik kindie kinderliedjes kinderliedjies kinderchor detski detskie kodomo preschool
 comedy comedia comedienne karaoke birthday pokemon disney tv drama movie soundtrack ost pilates workout meme vtuber gundam
 anime cartoon talent show musical christmas noel sleep lullaby hoerspiele horspiele audiobook poetry slovo

@@ -69,7 +69,13 @@ const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * headers.get(0).career;
  * ```
  */
-export function createArtistHeaders(input: { seed: number; size: number; days: number; scenes: readonly DemoScene[]; heat: readonly SceneHeatCurve[] }): ArtistHeaders {
+export function createArtistHeaders(input: {
+  seed: number;
+  size: number;
+  days: number;
+  scenes: readonly DemoScene[];
+  heat: readonly SceneHeatCurve[];
+}): ArtistHeaders {
   const { seed, size, days, scenes, heat } = input;
   const ready = new Uint8Array(size);
   const scene = new Uint16Array(size);
@@ -121,7 +127,16 @@ export function createArtistHeaders(input: { seed: number; size: number; days: n
     }
     const qShift = kind === 'breakout' ? 0.9 : kind === 'rising' ? 0.4 : kind === 'declining' ? -0.3 : 0;
     const q = 1 / (1 + Math.exp(-(rng.normal(0, 1) + qShift)));
-    const median = d >= 0 ? 250 : kind === 'breakout' ? 1500 : kind === 'campaign-spike' ? 9000 : kind === 'bought-engagement' ? 2000 : 3000;
+    const median =
+      d >= 0
+        ? 250
+        : kind === 'breakout'
+          ? 1500
+          : kind === 'campaign-spike'
+            ? 9000
+            : kind === 'bought-engagement'
+              ? 2000
+              : 3000;
     const la = clamp(Math.log(median) + rng.normal(0, d >= 0 ? 0.8 : 1.7), Math.log(20), Math.log(1_500_000));
     let dr: number;
     if (kind === 'rising') dr = rng.range(0.0015, 0.003);

@@ -93,20 +93,39 @@ function sample<T>(rng: Rng, items: readonly T[], k: number): T[] {
 
 function planCampaigns(rng: Rng, h: ArtistHeader, days: number, first: number): PlannedCampaign[] {
   const out: PlannedCampaign[] = [];
-  const odds: Record<string, number> = { steady: 0.08, rising: 0.15, breakout: 0, declining: 0.15, 'campaign-spike': 1, 'bought-engagement': 0 };
+  const odds: Record<string, number> = {
+    steady: 0.08,
+    rising: 0.15,
+    breakout: 0,
+    declining: 0.15,
+    'campaign-spike': 1,
+    'bought-engagement': 0,
+  };
   if (!rng.chance(odds[h.career] ?? 0)) return out;
   const count = h.career === 'campaign-spike' ? 2 + rng.int(3) : 1;
   let t = first + 10 + rng.int(60);
   for (let c = 0; c < count && t < days - 20; c++) {
     const len = 14 + rng.int(27);
     const big = h.career === 'campaign-spike';
-    out.push({ start: t, end: Math.min(days - 1, t + len - 1), channel: rng.pick(CHANNELS), paidMultiple: big ? rng.range(2, 5) : rng.range(0.4, 1.5), spendUnknown: rng.chance(0.1) });
+    out.push({
+      start: t,
+      end: Math.min(days - 1, t + len - 1),
+      channel: rng.pick(CHANNELS),
+      paidMultiple: big ? rng.range(2, 5) : rng.range(0.4, 1.5),
+      spendUnknown: rng.chance(0.1),
+    });
     t += len + 30 + rng.int(90);
   }
   return out;
 }
 
-function planAnomalies(rng: Rng, h: ArtistHeader, days: number, first: number, releaseDays: readonly number[]): AnomalyWindow[] {
+function planAnomalies(
+  rng: Rng,
+  h: ArtistHeader,
+  days: number,
+  first: number,
+  releaseDays: readonly number[],
+): AnomalyWindow[] {
   if (h.career !== 'bought-engagement') return [];
   const out: AnomalyWindow[] = [];
   const want = 1 + rng.int(3);
@@ -137,7 +156,8 @@ export function planArtist(ctx: WorldContext, h: ArtistHeader, rng: Rng): Artist
   const secondSince = first + (rng.chance(0.5) ? rng.int(Math.max(1, days - first - 30)) : 0);
 
   let declineOnset: number | null = null;
-  if (h.career === 'declining') declineOnset = Math.round(rng.range(Math.max(first, 0) - 90, Math.max(first + 30, days - 200)));
+  if (h.career === 'declining')
+    declineOnset = Math.round(rng.range(Math.max(first, 0) - 90, Math.max(first + 30, days - 200)));
   const declineDrift = -rng.range(0.003, 0.006);
   let buzzDay: number | null = null;
   let tipHazard = 0;
@@ -160,14 +180,24 @@ export function planArtist(ctx: WorldContext, h: ArtistHeader, rng: Rng): Artist
   const mix = second ? rng.range(0.1, 0.35) : 0;
   const releases = releaseDays.map((day) => {
     const declining = declineOnset !== null && day >= declineOnset;
-    for (let d = 0; d < FINGERPRINT_DIM; d++) drift[d]! += rng.normal(0, declining ? 0.08 : 0.02) + (declining ? 0.05 * direction[d]! : 0);
-    const vector = home.centroid.map((c, d) => round4((1 - mix) * c + mix * (second?.centroid[d] ?? 0) + offset[d]! + drift[d]! + rng.normal(0, 0.02)));
+    for (let d = 0; d < FINGERPRINT_DIM; d++)
+      drift[d]! += rng.normal(0, declining ? 0.08 : 0.02) + (declining ? 0.05 * direction[d]! : 0);
+    const vector = home.centroid.map((c, d) =>
+      round4((1 - mix) * c + mix * (second?.centroid[d] ?? 0) + offset[d]! + drift[d]! + rng.normal(0, 0.02)),
+    );
     const tags = sample(rng, microgenres, 1 + rng.int(microgenres.length));
     if (second && rng.chance(0.3)) tags.push(rng.pick(secondMicrogenres));
     return { day, vector, microgenres: [...new Set(tags)] };
   });
 
-  const coherenceShift = h.career === 'bought-engagement' ? -0.1 : h.career === 'declining' ? -0.02 : h.career === 'campaign-spike' ? -0.02 : 0;
+  const coherenceShift =
+    h.career === 'bought-engagement'
+      ? -0.1
+      : h.career === 'declining'
+        ? -0.02
+        : h.career === 'campaign-spike'
+          ? -0.02
+          : 0;
   return {
     releases,
     campaigns: planCampaigns(rng, h, days, first),

@@ -15,11 +15,27 @@ import { Rng, hashSeed } from './rng.js';
 import { heatAt } from './scene-heat.js';
 
 /** A tastemaker link in day indices. */
-export interface SimLink { readonly tastemaker: number; readonly day: number; readonly sec: number; readonly weight: number }
+export interface SimLink {
+  readonly tastemaker: number;
+  readonly day: number;
+  readonly sec: number;
+  readonly weight: number;
+}
 /** A press article in day indices. */
-export interface SimArticle { readonly day: number; readonly sec: number; readonly outlet: number; readonly angle: ArticleAngle }
+export interface SimArticle {
+  readonly day: number;
+  readonly sec: number;
+  readonly outlet: number;
+  readonly angle: ArticleAngle;
+}
 /** A real-time event in day indices. */
-export interface SimEvent { readonly day: number; readonly sec: number; readonly type: RcfEventType; readonly weight: number; readonly region: string | null }
+export interface SimEvent {
+  readonly day: number;
+  readonly sec: number;
+  readonly type: RcfEventType;
+  readonly weight: number;
+  readonly region: string | null;
+}
 /** What an article is about (drives its headline). */
 export type ArticleAngle = 'release' | 'profile' | 'live' | 'buzz' | 'success';
 
@@ -84,7 +100,12 @@ export function simulateArtist(ctx: WorldContext, i: number): ArtistSim {
   const q = h.quality;
 
   const pickTastemaker = (big: boolean): number | undefined => {
-    const pool = big && rng.chance(0.35) ? pools.global : rng.chance(0.15) && h.secondScene >= 0 ? pools.byScene[h.secondScene]! : pools.byScene[h.scene]!;
+    const pool =
+      big && rng.chance(0.35)
+        ? pools.global
+        : rng.chance(0.15) && h.secondScene >= 0
+          ? pools.byScene[h.secondScene]!
+          : pools.byScene[h.scene]!;
     const free = pool.filter((t) => !linked.has(t));
     return free.length > 0 ? rng.pick(free) : undefined;
   };
@@ -101,13 +122,19 @@ export function simulateArtist(ctx: WorldContext, i: number): ArtistSim {
   // Links from before the window (or before the debut, for nobody): established artists have some.
   if (h.debut < 0) {
     const n0 = rng.poisson(0.3 + 1.2 * q + 0.25 * Math.max(0, h.logAudience0 / Math.LN10 - 3));
-    for (let k = 0; k < n0; k++) addLink(Math.max(h.debut, -720) + rng.int(Math.max(1, Math.min(-h.debut, 720))), h.logAudience0 > Math.log(30_000));
+    for (let k = 0; k < n0; k++)
+      addLink(
+        Math.max(h.debut, -720) + rng.int(Math.max(1, Math.min(-h.debut, 720))),
+        h.logAudience0 > Math.log(30_000),
+      );
     links.sort((a, b) => a.day - b.day);
     support *= 0.5;
   }
   const collabs = ctx.network().neighbours(i);
   const strongGap = Math.log(3);
-  let strong = collabs.filter((c) => c.day < first && ctx.headers.logAudience0(c.partner) > h.logAudience0 + strongGap).length;
+  let strong = collabs.filter(
+    (c) => c.day < first && ctx.headers.logAudience0(c.partner) > h.logAudience0 + strongGap,
+  ).length;
   let ci = collabs.findIndex((c) => c.day >= first);
   if (ci < 0) ci = collabs.length;
   let ri = plan.releases.findIndex((r) => r.day >= first);
@@ -139,18 +166,31 @@ export function simulateArtist(ctx: WorldContext, i: number): ArtistSim {
     if (buzzing) {
       mu += 0.0015;
       // Tipping needs a run-up: the hazard ramps in over the first 45 days of buzz (leading signals first).
-      const hazard = plan.tipHazard * Math.min(1, (t - plan.buzzDay) / 45) * Math.exp(2 * (q - 0.5) + 1.2 * support + (1.2 * (heat - 50)) / 50 + 0.5 * strong);
+      const hazard =
+        plan.tipHazard *
+        Math.min(1, (t - plan.buzzDay) / 45) *
+        Math.exp(2 * (q - 0.5) + 1.2 * support + (1.2 * (heat - 50)) / 50 + 0.5 * strong);
       if (rng.next() < hazard) {
         tipDay = t;
         if ((h.career === 'breakout' || h.career === 'rising') && rng.chance(0.5)) {
           const start = t + 10 + rng.int(30);
-          if (start < days - 5) campaigns.push({ start, end: Math.min(days - 1, start + 20 + rng.int(25)), channel: rng.chance(0.5) ? 'social' : 'streaming', paidMultiple: rng.range(0.4, 1.2), spendUnknown: false });
+          if (start < days - 5)
+            campaigns.push({
+              start,
+              end: Math.min(days - 1, start + 20 + rng.int(25)),
+              channel: rng.chance(0.5) ? 'social' : 'streaming',
+              paidMultiple: rng.range(0.4, 1.2),
+              spendUnknown: false,
+            });
         }
       }
     }
     if (tipDay !== null) {
       const k = t - tipDay;
-      mu += k < plan.tipLength ? ((plan.tipGain * Math.PI) / (2 * plan.tipLength)) * Math.sin((Math.PI * k) / plan.tipLength) : -0.0004;
+      mu +=
+        k < plan.tipLength
+          ? ((plan.tipGain * Math.PI) / (2 * plan.tipLength)) * Math.sin((Math.PI * k) / plan.tipLength)
+          : -0.0004;
     }
     while (ri < plan.releases.length && plan.releases[ri]!.day === t) {
       trend += 0.01 + 0.04 * q + rng.normal(0, 0.01);
@@ -169,7 +209,8 @@ export function simulateArtist(ctx: WorldContext, i: number): ArtistSim {
     }
     const audienceNow = Math.exp(trend);
     if (quietDay[t] === 0 && linked.size < 15) {
-      const rate = 0.002 * Math.exp(1.5 * (q - 0.5)) * (1 + 6 * Math.max(0, g30)) * (buzzing ? 6 : 1) * (0.6 + (0.8 * heat) / 100);
+      const rate =
+        0.002 * Math.exp(1.5 * (q - 0.5)) * (1 + 6 * Math.max(0, g30)) * (buzzing ? 6 : 1) * (0.6 + (0.8 * heat) / 100);
       if (rng.next() < rate) {
         const w = addLink(t, audienceNow > 30_000 || buzzing || tipDay !== null);
         trend += 0.04 * w;
@@ -193,31 +234,64 @@ export function simulateArtist(ctx: WorldContext, i: number): ArtistSim {
     }
     const multiple = boost[t]!;
     const dow = WEEKDAY[(ctx.startDow + t) % 7]!;
-    organic[t] = Math.round(audience * h.rate * dow * Math.exp(rng.normal(0, 0.05)) * (1 + releaseBump + pressBump + campaignBump) * multiple);
+    organic[t] = Math.round(
+      audience * h.rate * dow * Math.exp(rng.normal(0, 0.05)) * (1 + releaseBump + pressBump + campaignBump) * multiple,
+    );
     releaseBump *= plan.bumpDecay;
     pressBump *= 0.7;
 
     const releaseWindow = t - lastRelease <= 10;
     const tipping = tipDay !== null && t - tipDay < plan.tipLength;
     if (quietDay[t] === 0) {
-      const pressRate = 0.005 * Math.pow(audience / 1000, 0.3) * (releaseWindow ? 4 : 1) * (1 + 8 * Math.max(0, g30)) * (buzzing ? 2.5 : 1) * (tipping ? 2 : 1);
+      const pressRate =
+        0.005 *
+        Math.pow(audience / 1000, 0.3) *
+        (releaseWindow ? 4 : 1) *
+        (1 + 8 * Math.max(0, g30)) *
+        (buzzing ? 2.5 : 1) *
+        (tipping ? 2 : 1);
       for (let n = rng.poisson(pressRate); n > 0; n--) {
-        const target = clamp(0.12 + 0.1 * (Math.log10(audience) - 2) + Math.min(0.3, 0.6 * Math.max(0, g30)) + (buzzing || tipping ? 0.12 : 0) + rng.normal(0, 0.1), 0.02, 0.99);
+        const target = clamp(
+          0.12 +
+            0.1 * (Math.log10(audience) - 2) +
+            Math.min(0.3, 0.6 * Math.max(0, g30)) +
+            (buzzing || tipping ? 0.12 : 0) +
+            rng.normal(0, 0.1),
+          0.02,
+          0.99,
+        );
         const outlet = nearestOutlet(pools.outlets, target);
-        const angle = tipping ? 'success' : buzzing ? 'buzz' : releaseWindow ? 'release' : rng.chance(0.5) ? 'profile' : 'live';
+        const angle = tipping
+          ? 'success'
+          : buzzing
+            ? 'buzz'
+            : releaseWindow
+              ? 'release'
+              : rng.chance(0.5)
+                ? 'profile'
+                : 'live';
         articles.push({ day: t, sec: 3600 * (6 + rng.int(16)) + rng.int(3600), outlet, angle });
         pressBump += 0.05 * pools.outlets[outlet]!.quality;
       }
     }
     const eventRate = 0.015 * Math.pow(audience / 1000, 0.35) * (1 + 6 * Math.max(0, g30)) * (releaseWindow ? 2 : 1);
-    for (let n = rng.poisson(eventRate); n > 0; n--) events.push(drawEvent(rng, t, audience, home.country, catalog.regions));
+    for (let n = rng.poisson(eventRate); n > 0; n--)
+      events.push(drawEvent(rng, t, audience, home.country, catalog.regions));
     if (multiple > 1 && rng.chance(0.6)) {
-      events.push({ day: t, sec: rng.int(86_400), type: 'social_spike', weight: Math.round(Math.log10(1 + audience * multiple) * 100) / 100, region: rng.chance(0.5) ? null : rng.pick(catalog.regions) });
+      events.push({
+        day: t,
+        sec: rng.int(86_400),
+        type: 'social_spike',
+        weight: Math.round(Math.log10(1 + audience * multiple) * 100) / 100,
+        region: rng.chance(0.5) ? null : rng.pick(catalog.regions),
+      });
     }
 
     cohNoise = 0.8 * cohNoise + rng.normal(0, 0.012);
-    const drop = plan.declineOnset !== null && t >= plan.declineOnset ? Math.min(0.25, 0.0012 * (t - plan.declineOnset)) : 0;
-    coherence[t] = Math.round(clamp(plan.coherenceBase - drop - (multiple > 1 ? 0.12 : 0) + cohNoise, 0.05, 0.99) * 1000) / 1000;
+    const drop =
+      plan.declineOnset !== null && t >= plan.declineOnset ? Math.min(0.25, 0.0012 * (t - plan.declineOnset)) : 0;
+    coherence[t] =
+      Math.round(clamp(plan.coherenceBase - drop - (multiple > 1 ? 0.12 : 0) + cohNoise, 0.05, 0.99) * 1000) / 1000;
   }
   events.sort((a, b) => a.day - b.day || a.sec - b.sec);
   articles.sort((a, b) => a.day - b.day || a.sec - b.sec);

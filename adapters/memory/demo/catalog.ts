@@ -98,7 +98,13 @@ export function buildCatalog(count: number, updatedAt: string): DemoCatalog {
     microgenres: [...s.microgenres],
     updated_at: updatedAt,
   }));
-  const microgenreRows: MicrogenreRow[] = microgenres.map((m) => ({ slug: m.slug, name: m.name, x: m.x, y: m.y, updated_at: updatedAt }));
+  const microgenreRows: MicrogenreRow[] = microgenres.map((m) => ({
+    slug: m.slug,
+    name: m.name,
+    x: m.x,
+    y: m.y,
+    updated_at: updatedAt,
+  }));
   return {
     scenes,
     microgenres,

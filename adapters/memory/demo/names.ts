@@ -11,7 +11,8 @@ import { hashSeed } from './rng.js';
 const words = (text: string): readonly string[] => text.split(/\s+/).filter((w) => w.length > 0);
 
 /** Adjectives ("Glass", "Velvet"). */
-const ADJECTIVES = words(`Glass Velvet Golden Silver Hollow Quiet Electric Neon Paper Crystal Amber Scarlet Violet Indigo Crimson Faded
+const ADJECTIVES =
+  words(`Glass Velvet Golden Silver Hollow Quiet Electric Neon Paper Crystal Amber Scarlet Violet Indigo Crimson Faded
 Gentle Wild Lonely Midnight Restless Broken Burning Frozen Distant Hidden Secret Sacred Bitter Sweet Tender
 Brave Lucky Lazy Sleepy Dizzy Rusty Dusty Misty Stormy Sunny Rainy Windy Cloudy Salty Sugar Honey Copper Iron
 Marble Cobalt Ivory Ebony Pastel Bright Dark Pale Deep Shallow Tiny Little Heavy Secondhand Analog Digital
@@ -22,7 +23,8 @@ Pretty Honest Loyal Lucid Vivid Soft Loud Silent Sharp Bold Shy Proud Wise Young
 Grey Pink Orange Purple Yellow Tangerine Lilac Mellow Wandering Drowsy Fickle Gloomy Jolly Merry Sombre Stray
 Swift Twin Weary Dreamy Sleek Tidal Hungry Careless Reckless Hopeful Fearless`);
 /** Singular nouns ("Harbour", "Nova"). */
-const NOUNS = words(`Harbour Lantern River Meadow Canyon Orchard Garden Comet Planet Rocket Engine Signal Echo Mirror Window Ladder
+const NOUNS =
+  words(`Harbour Lantern River Meadow Canyon Orchard Garden Comet Planet Rocket Engine Signal Echo Mirror Window Ladder
 Anchor Compass Atlas Arrow Feather Pillow Blanket Candle Kettle Teacup Bicycle Carousel Parade Circus Nova
 Moth Falcon Raven Sparrow Heron Otter Badger Tiger Panther Dolphin Whale Jellyfish Octopus Lobster Cactus
 Willow Cedar Maple Birch Clover Thistle Fern Moss Pebble Boulder Glacier Volcano Desert Prairie Valley Summit
@@ -34,7 +36,8 @@ Monarch Empire Kingdom Republic Parliament Orchestra Carnival Festival Jubilee H
 Autumn Winter Summer Spring Morning Evening Twilight Daybreak Sunrise Sunset Horizon Skyline Rainbow Thunder
 Lightning Blizzard Hurricane Tornado Monsoon Avalanche Earthquake`);
 /** Plural nouns ("Tides", "Owls"). */
-const PLURALS = words(`Tides Owls Wolves Lights Bells Shadows Waves Stars Hearts Dreamers Strangers Lovers Rivals Horses Lions Bears
+const PLURALS =
+  words(`Tides Owls Wolves Lights Bells Shadows Waves Stars Hearts Dreamers Strangers Lovers Rivals Horses Lions Bears
 Crows Swans Doves Foxes Hounds Cats Rabbits Bees Wasps Hornets Spiders Serpents Sharks Seals Pilots Drivers
 Runners Riders Dancers Painters Poets Writers Thieves Kings Queens Knights Bishops Brothers Sisters Cousins
 Daughters Sons Neighbours Friends Enemies Storms Clouds Mountains Hills Fields Flowers Roses Lilies Tulips
@@ -47,7 +50,8 @@ Hunters Farmers Bakers Tailors Weavers Miners Builders Keepers Watchers Believer
 Skaters Surfers Climbers Gamblers Vandals Ramblers Jokers Clowns Acrobats Magicians Mermaids Vampires Zombies
 Witches Fairies Goblins Trolls Elves Sprites Spectres`);
 /** Given names ("Maya"). */
-const FIRST_NAMES = words(`Maya Ruby Jade Ivy Daisy Leo Felix Oscar Hugo Iris Luna Nina Mila Zara Ada Elsa Freya Greta Ivo Otis Arlo Milo
+const FIRST_NAMES =
+  words(`Maya Ruby Jade Ivy Daisy Leo Felix Oscar Hugo Iris Luna Nina Mila Zara Ada Elsa Freya Greta Ivo Otis Arlo Milo
 Theo Jude Ezra Silas Jonah Caleb Eli Noah Sam Alex Kit Rory Finn Cormac Declan Niamh Saoirse Aoife Isla Esme
 Clara Rosa Lola Nadia Amara Kemi Tunde Femi Kofi Ama Yaw Zion Malik Jamal Tariq Omar Yusuf Amir Layla Noor
 Samira Priya Anika Ravi Arjun Kiran Dev Mei Lin Yuki Hana Kenji Sora Min Jun Ana Lucia Mateo Carlos Pablo Ines
@@ -55,7 +59,8 @@ Sofia Marta Bruno Tomas Lars Nils Sven Astrid Ingrid Sigrid Erik Anders Henrik O
 Femke Joost Lena Mia Emma Olivia Grace Ella Chloe Harriet Imogen Poppy Florence Beatrix Agnes Mabel Edith
 Winnie Dolly Frankie Billie Stevie Charlie Robin Jordan Morgan Casey Riley Quinn Sasha Remy Jules`);
 /** Surnames ("Okafor"). */
-const SURNAMES = words(`Okafor Mensah Adeyemi Banda Mwangi Achebe Diallo Kone Traore Haddad Nasser Farouk Rahman Khan Patel Shah
+const SURNAMES =
+  words(`Okafor Mensah Adeyemi Banda Mwangi Achebe Diallo Kone Traore Haddad Nasser Farouk Rahman Khan Patel Shah
 Kapoor Mehta Rao Iyer Nair Tanaka Sato Suzuki Kim Park Chen Wang Nguyen Tran Santos Silva Costa Pereira Alves
 Moreno Ortega Navarro Castillo Romero Vega Herrera Rossi Bianchi Greco Conti Moretti Fontaine Laurent Moreau
 Girard Dubois Bernard Muller Schmidt Fischer Weber Becker Hoffmann Wagner Richter Klein Vogel Jansen Bakker

@@ -39,7 +39,12 @@ const OLDEST_COLLAB = 540;
  * graph.neighbours(0).map((c) => c.partner);
  * ```
  */
-export function buildCollaborationGraph(seed: number, headers: ArtistHeaders, sceneCount: number, days: number): CollaborationGraph {
+export function buildCollaborationGraph(
+  seed: number,
+  headers: ArtistHeaders,
+  sceneCount: number,
+  days: number,
+): CollaborationGraph {
   const n = headers.size;
   // Members of each scene (counting sort by home scene).
   const sceneStart = new Int32Array(sceneCount + 1);
@@ -112,7 +117,8 @@ export function buildCollaborationGraph(seed: number, headers: ArtistHeaders, sc
     bytes: offsets.byteLength + partner.byteLength + day.byteLength + weight.byteLength,
     neighbours(i) {
       const out: Collaboration[] = [];
-      for (let p = offsets[i]!; p < offsets[i + 1]!; p++) out.push({ partner: partner[p]!, day: day[p]!, weight: weight[p]! });
+      for (let p = offsets[i]!; p < offsets[i + 1]!; p++)
+        out.push({ partner: partner[p]!, day: day[p]!, weight: weight[p]! });
       return out.sort((a, b) => a.day - b.day || a.partner - b.partner);
     },
   };

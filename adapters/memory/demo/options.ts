@@ -63,5 +63,12 @@ export function resolveDemoWorldOptions(options: unknown = {}, now: () => number
     throw new SceneRadarError('CONFIG_INVALID', `Invalid demo world options: ${text}`, { details: issues });
   }
   const o = result.data;
-  return { seed: o.seed, artists: o.artists, end: o.end ?? dayOf(now()), days: o.days, scenes: o.scenes ?? MAX_SCENES, historyCacheSize: o.historyCacheSize };
+  return {
+    seed: o.seed,
+    artists: o.artists,
+    end: o.end ?? dayOf(now()),
+    days: o.days,
+    scenes: o.scenes ?? MAX_SCENES,
+    historyCacheSize: o.historyCacheSize,
+  };
 }

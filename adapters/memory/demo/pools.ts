@@ -40,14 +40,50 @@ export interface Pools {
 }
 
 const KINDS: readonly TastemakerKind[] = ['playlist', 'radio', 'blog', 'dj', 'promoter', 'label', 'curator'];
-const GLOBAL_NAMES = ['first-light', 'night-owl', 'deep-cuts', 'first-listen', 'early-radar', 'the-shortlist', 'future-sounds', 'crate-diggers', 'open-air', 'sound-scouts', 'midnight-static', 'weekly-heat'];
+const GLOBAL_NAMES = [
+  'first-light',
+  'night-owl',
+  'deep-cuts',
+  'first-listen',
+  'early-radar',
+  'the-shortlist',
+  'future-sounds',
+  'crate-diggers',
+  'open-air',
+  'sound-scouts',
+  'midnight-static',
+  'weekly-heat',
+];
 /** Fictional outlets, weakest to strongest (no real publication is named). */
 const OUTLET_NAMES = [
-  'local-gig-guide', 'zine-corner', 'bedroom-blog', 'the-b-side', 'track-of-the-day', 'gig-junkies', 'sound-check-weekly',
-  'the-listening-post', 'record-shop-notes', 'static-and-noise', 'lantern-review', 'mixtape-monthly', 'paper-cuts-magazine',
-  'amplifier-quarterly', 'the-long-player', 'signal-and-echo', 'frequency-journal', 'the-setlist', 'headliner-magazine',
-  'the-sound-ledger', 'encore-daily', 'backstage-wire', 'chorus-times', 'the-music-gazette', 'soundwave-national',
-  'the-daily-spin', 'broadcast-review', 'global-sound-report',
+  'local-gig-guide',
+  'zine-corner',
+  'bedroom-blog',
+  'the-b-side',
+  'track-of-the-day',
+  'gig-junkies',
+  'sound-check-weekly',
+  'the-listening-post',
+  'record-shop-notes',
+  'static-and-noise',
+  'lantern-review',
+  'mixtape-monthly',
+  'paper-cuts-magazine',
+  'amplifier-quarterly',
+  'the-long-player',
+  'signal-and-echo',
+  'frequency-journal',
+  'the-setlist',
+  'headliner-magazine',
+  'the-sound-ledger',
+  'encore-daily',
+  'backstage-wire',
+  'chorus-times',
+  'the-music-gazette',
+  'soundwave-national',
+  'the-daily-spin',
+  'broadcast-review',
+  'global-sound-report',
 ];
 
 /**
@@ -68,7 +104,12 @@ export function buildPools(seed: number, scenes: readonly DemoScene[]): Pools {
     for (let k = 0; k < 8; k++) {
       const kind = KINDS[(k + scene.index) % KINDS.length]!;
       ids.push(tastemakers.length);
-      tastemakers.push({ slug: `${scene.slug}-${kind}-${k + 1}`, kind, influence: Math.round(rng.range(0.15, 0.7) * 1000) / 1000, scene: scene.index });
+      tastemakers.push({
+        slug: `${scene.slug}-${kind}-${k + 1}`,
+        kind,
+        influence: Math.round(rng.range(0.15, 0.7) * 1000) / 1000,
+        scene: scene.index,
+      });
     }
     byScene.push(ids);
   }
@@ -76,7 +117,12 @@ export function buildPools(seed: number, scenes: readonly DemoScene[]): Pools {
   GLOBAL_NAMES.forEach((name, k) => {
     const kind = KINDS[k % KINDS.length]!;
     global.push(tastemakers.length);
-    tastemakers.push({ slug: `${name}-${kind}`, kind, influence: Math.round(rng.range(0.6, 0.98) * 1000) / 1000, scene: -1 });
+    tastemakers.push({
+      slug: `${name}-${kind}`,
+      kind,
+      influence: Math.round(rng.range(0.6, 0.98) * 1000) / 1000,
+      scene: -1,
+    });
   });
   const outlets = OUTLET_NAMES.map((slug, k) => {
     const q = 0.06 + (0.9 * k) / (OUTLET_NAMES.length - 1) + rng.normal(0, 0.015);

@@ -22,7 +22,12 @@ export interface SceneHeatCurve {
   /** Stage code per day (see {@link STAGES}). */
   readonly stage: Uint8Array;
   /** Latent lifecycle parameters, for the ground truth. */
-  readonly params: { readonly base: number; readonly amplitude: number; readonly peakDay: number; readonly width: number };
+  readonly params: {
+    readonly base: number;
+    readonly amplitude: number;
+    readonly peakDay: number;
+    readonly width: number;
+  };
 }
 
 /**

@@ -166,7 +166,11 @@ export function truthOf(ctx: WorldContext, sim: ArtistSim): ArtistTruth {
     declinedOn: day(declineDay(sim.logAudience, sim.first)),
     anomalies: plan.anomalies.map((w) => ({ start: dayAt(ctx, w.start), end: dayAt(ctx, w.end) })),
     campaigns: sim.campaigns.length,
-    audience: { first: round(sim.logAudience[sim.first]!), peak: round(peak), last: round(sim.logAudience[ctx.days - 1]!) },
+    audience: {
+      first: round(sim.logAudience[sim.first]!),
+      peak: round(peak),
+      last: round(sim.logAudience[ctx.days - 1]!),
+    },
   };
 }
 
@@ -178,7 +182,11 @@ export function truthOf(ctx: WorldContext, sim: ArtistSim): ArtistTruth {
  * truth.summary().careers.breakout;
  * ```
  */
-export function createTruth(ctx: WorldContext, simulate: (i: number) => ArtistSim, indexOf: (slug: string) => number | undefined): DemoTruth {
+export function createTruth(
+  ctx: WorldContext,
+  simulate: (i: number) => ArtistSim,
+  indexOf: (slug: string) => number | undefined,
+): DemoTruth {
   const cache = new QuickLRU<number, ArtistTruth>({ maxSize: 20_000 });
   let summary: TruthSummary | undefined;
   const artistAt = (index: number): ArtistTruth => {
@@ -193,7 +201,12 @@ export function createTruth(ctx: WorldContext, simulate: (i: number) => ArtistSi
     const heat = Array.from(curve.heat.subarray(HEAT_LEAD_DAYS));
     const stages = Array.from(curve.stage.subarray(HEAT_LEAD_DAYS), (c) => STAGES[c]!);
     const p = curve.params;
-    const lifecycle = { peakOn: dayAt(ctx, p.peakDay), widthDays: Math.round(p.width), base: Math.round(p.base * 10) / 10, amplitude: Math.round(p.amplitude * 10) / 10 };
+    const lifecycle = {
+      peakOn: dayAt(ctx, p.peakDay),
+      widthDays: Math.round(p.width),
+      base: Math.round(p.base * 10) / 10,
+      amplitude: Math.round(p.amplitude * 10) / 10,
+    };
     return { slug: ctx.catalog.scenes[s]!.slug, start: ctx.start, heat, stages, lifecycle };
   };
   return {

@@ -17,7 +17,10 @@ import { hashSeed } from './rng.js';
  */
 export function seededUuid(...parts: ReadonlyArray<number | string>): string {
   let hex = '';
-  for (let k = 0; k < 4; k++) hex += hashSeed(...parts, k).toString(16).padStart(8, '0');
+  for (let k = 0; k < 4; k++)
+    hex += hashSeed(...parts, k)
+      .toString(16)
+      .padStart(8, '0');
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -31,7 +34,11 @@ interface WorkspaceSpec {
 const SPECS: readonly WorkspaceSpec[] = [
   { name: 'Harbour Lights Records', sounds: ['indie', 'pop', 'singer-songwriter', 'americana'], maxScenes: 6 },
   { name: 'Concrete Bloc Music', sounds: ['rap', 'hip hop', 'drill', 'grime', 'trap'], maxScenes: 6 },
-  { name: 'Night Shift Collective', sounds: ['electronic', 'techno', 'minimal techno', 'house', 'bass', 'bounce'], maxScenes: 5 },
+  {
+    name: 'Night Shift Collective',
+    sounds: ['electronic', 'techno', 'minimal techno', 'house', 'bass', 'bounce'],
+    maxScenes: 5,
+  },
 ];
 
 /** How far into the artist list a roster search looks (keeps it cheap in huge worlds). */
@@ -61,6 +68,13 @@ export function buildWorkspaces(ctx: WorldContext): Workspace[] {
       const i = (offset + n) % Math.min(ctx.size, ROSTER_SCAN);
       if (focusIdx.has(ctx.headers.scene(i))) roster.push(slugOf(ctx, i));
     }
-    return { id: seededUuid(ctx.seed, 'workspace', k), name: spec.name, scenes: focus.map((s) => s.slug), microgenres, regions, roster };
+    return {
+      id: seededUuid(ctx.seed, 'workspace', k),
+      name: spec.name,
+      scenes: focus.map((s) => s.slug),
+      microgenres,
+      regions,
+      roster,
+    };
   });
 }

@@ -6,7 +6,17 @@
  * first history, and full histories on demand (kept in a bounded LRU).
  */
 import QuickLRU from 'quick-lru';
-import { addDays, dayStart, lastCompleteDay, daysBetween, type MicrogenreRow, type SceneRadarSources, type SceneRow, type ScenePulseSummary, type Workspace } from 'scene-radar';
+import {
+  addDays,
+  dayStart,
+  lastCompleteDay,
+  daysBetween,
+  type MicrogenreRow,
+  type SceneRadarSources,
+  type SceneRow,
+  type ScenePulseSummary,
+  type Workspace,
+} from 'scene-radar';
 import type { ArtistHistory, MemoryDataset } from '../dataset.js';
 import { createMemorySources } from '../sources.js';
 import { createArtistHeaders } from './artist-headers.js';
@@ -131,7 +141,8 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
   let slugList: string[] | undefined;
   let slugIndex: Map<string, number> | undefined;
   const slugs = (): string[] => (slugList ??= Array.from({ length: o.artists }, (_, i) => slugOf(ctx, i)));
-  const indexOf = (slug: string): number | undefined => (slugIndex ??= new Map(slugs().map((s, i) => [s, i]))).get(slug);
+  const indexOf = (slug: string): number | undefined =>
+    (slugIndex ??= new Map(slugs().map((s, i) => [s, i]))).get(slug);
 
   const workspaces = buildWorkspaces(ctx);
   const workspaceById = new Map(workspaces.map((w) => [w.id, w]));
@@ -156,7 +167,13 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
       const curve = heat[s]!;
       const now = heatAt(curve, t);
       const before = heatAt(curve, t - 30);
-      const pulse: ScenePulseSummary = { sceneSlug, heat: now, growth: Math.round((now / before - 1) * 10_000) / 10_000, stage: stageAt(curve, t), asOf: asOf.toISOString() };
+      const pulse: ScenePulseSummary = {
+        sceneSlug,
+        heat: now,
+        growth: Math.round((now / before - 1) * 10_000) / 10_000,
+        stage: stageAt(curve, t),
+        asOf: asOf.toISOString(),
+      };
       return pulse;
     },
     workspace: (id) => workspaceById.get(id),

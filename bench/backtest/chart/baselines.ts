@@ -12,13 +12,19 @@ import { BEGINNING, type ChartCalendar } from './protocol.js';
 import { chartWeight } from './world.js';
 
 /** Per candidate, the RCF chart weights of the last `weeks` chart dates, by charts before T (0 = T's chart). */
-async function recentWeeks(ctx: ScoreContext, calendar: ChartCalendar, weeks: number): Promise<Map<string, { readonly chartsBefore: number; readonly weight: number }[]>> {
+async function recentWeeks(
+  ctx: ScoreContext,
+  calendar: ChartCalendar,
+  weeks: number,
+): Promise<Map<string, { readonly chartsBefore: number; readonly weight: number }[]>> {
   const rcf = ctx.sources.rcf;
   if (!rcf) throw new Error('the chart backtests need an RCF source');
   const t = calendar.lastKnown(ctx.asOf);
   if (t < 0) throw new Error(`no chart is known at ${ctx.asOf.toISOString()}`);
   const from = calendar.knownAt(t - weeks + 1);
-  const index = new Map(Array.from({ length: Math.min(weeks, t + 1) }, (_, k) => [calendar.knownAt(t - k), k] as const));
+  const index = new Map(
+    Array.from({ length: Math.min(weeks, t + 1) }, (_, k) => [calendar.knownAt(t - k), k] as const),
+  );
   const events = await rcf.getEvents(ctx.candidates, { asOf: ctx.asOf, from: new Date(from), signal: ctx.signal });
   const out = new Map<string, { chartsBefore: number; weight: number }[]>();
   for (const slug of ctx.candidates) {
@@ -67,7 +73,11 @@ export function rankImprovementScorer(calendar: ChartCalendar, recent = 2, prior
     async score(ctx) {
       const weeks = await recentWeeks(ctx, calendar, recent + prior);
       return new Map(
-        [...weeks].map(([slug, list]) => [slug, best(list.filter((w) => w.chartsBefore < recent).map((w) => w.weight)) - best(list.filter((w) => w.chartsBefore >= recent).map((w) => w.weight))]),
+        [...weeks].map(([slug, list]) => [
+          slug,
+          best(list.filter((w) => w.chartsBefore < recent).map((w) => w.weight)) -
+            best(list.filter((w) => w.chartsBefore >= recent).map((w) => w.weight)),
+        ]),
       );
     },
   };
@@ -111,8 +121,17 @@ export function topCollaboratorsScorer(chartSize: number, topRank = 10): Backtes
       const collaborators = [...new Set([...networks.values()].flatMap((n) => n.collaborators.map((c) => c.artist)))];
       const history = await rcf.getEvents(collaborators, { ...opts, from: BEGINNING });
       const threshold = chartWeight(chartSize, topRank);
-      const hadTop = new Set(collaborators.filter((s) => (history.get(s) ?? []).some((e) => e.type === 'chart_entry' && e.weight >= threshold)));
-      return new Map(ctx.candidates.map((slug) => [slug, (networks.get(slug)?.collaborators ?? []).filter((c) => hadTop.has(c.artist)).length]));
+      const hadTop = new Set(
+        collaborators.filter((s) =>
+          (history.get(s) ?? []).some((e) => e.type === 'chart_entry' && e.weight >= threshold),
+        ),
+      );
+      return new Map(
+        ctx.candidates.map((slug) => [
+          slug,
+          (networks.get(slug)?.collaborators ?? []).filter((c) => hadTop.has(c.artist)).length,
+        ]),
+      );
     },
   };
 }
@@ -124,6 +143,16 @@ export function topCollaboratorsScorer(chartSize: number, topRank = 10): Backtes
  * chartBaselines(100, chartCalendar(data.chartDates)).map((b) => b.name); // ['best-rank-8w', 'rank-improvement', 'weeks-on-chart-8w', 'top10-collaborators']
  * ```
  */
-export function chartBaselines(chartSize: number, calendar: ChartCalendar, lookbackWeeks = 8, topRank = 10): BacktestScorer[] {
-  return [bestRankScorer(calendar, lookbackWeeks), rankImprovementScorer(calendar, 2, lookbackWeeks - 2), weeksOnChartScorer(calendar, lookbackWeeks), topCollaboratorsScorer(chartSize, topRank)];
+export function chartBaselines(
+  chartSize: number,
+  calendar: ChartCalendar,
+  lookbackWeeks = 8,
+  topRank = 10,
+): BacktestScorer[] {
+  return [
+    bestRankScorer(calendar, lookbackWeeks),
+    rankImprovementScorer(calendar, 2, lookbackWeeks - 2),
+    weeksOnChartScorer(calendar, lookbackWeeks),
+    topCollaboratorsScorer(chartSize, topRank),
+  ];
 }

@@ -32,14 +32,24 @@ export const HOT100: ChartSpec = Object.freeze({ prefix: 'hot100', title: 'Billb
 export const BB200: ChartSpec = Object.freeze({ prefix: 'bb200', title: 'Billboard 200', size: 200 });
 
 /** The files of a chart inside its directory (the weekly table may also be a plain `.csv`). */
-export function chartFiles(chart: ChartSpec): { readonly weekly: string; readonly events: string; readonly edges: string } {
-  return { weekly: `${chart.prefix}_artist_weekly.csv.gz`, events: `${chart.prefix}_artist_events.csv`, edges: `${chart.prefix}_collab_edges.csv` };
+export function chartFiles(chart: ChartSpec): {
+  readonly weekly: string;
+  readonly events: string;
+  readonly edges: string;
+} {
+  return {
+    weekly: `${chart.prefix}_artist_weekly.csv.gz`,
+    events: `${chart.prefix}_artist_events.csv`,
+    edges: `${chart.prefix}_collab_edges.csv`,
+  };
 }
 
 /** The files of `chart` missing from `dir` (an empty list when all are there). */
 export function missingChartFiles(dir: string, chart: ChartSpec): string[] {
   const files = chartFiles(chart);
-  return [files.weekly, files.events, files.edges].filter((f) => !existsSync(join(dir, f)) && !(f.endsWith('.gz') && existsSync(join(dir, f.slice(0, -3)))));
+  return [files.weekly, files.events, files.edges].filter(
+    (f) => !existsSync(join(dir, f)) && !(f.endsWith('.gz') && existsSync(join(dir, f.slice(0, -3)))),
+  );
 }
 
 /** One artist-week on the chart. */
@@ -108,7 +118,8 @@ function int(value: string | undefined, what: string): number {
 }
 
 function date(value: string | undefined, what: string): string {
-  if (value === undefined || !DATE.test(value)) throw new Error(`${what}: expected YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (value === undefined || !DATE.test(value))
+    throw new Error(`${what}: expected YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -121,7 +132,9 @@ function date(value: string | undefined, what: string): string {
  * // Map { 'Beyoncé' => 'beyonce', 'Beyonce' => 'beyonce-2' }
  * ```
  */
-export function assignSlugs(names: readonly { readonly name: string; readonly firstChart: string }[]): Map<string, string> {
+export function assignSlugs(
+  names: readonly { readonly name: string; readonly firstChart: string }[],
+): Map<string, string> {
   const groups = new Map<string, { name: string; firstChart: string }[]>();
   for (const n of names) {
     const base = slugify(n.name).slice(0, 120).replace(/-+$/, '') || 'artist';
@@ -131,7 +144,9 @@ export function assignSlugs(names: readonly { readonly name: string; readonly fi
   const out = new Map<string, string>();
   const taken = new Set(groups.keys());
   for (const base of [...groups.keys()].sort(byCodePoint)) {
-    const ranked = groups.get(base)!.sort((x, y) => byCodePoint(x.firstChart, y.firstChart) || byCodePoint(x.name, y.name));
+    const ranked = groups
+      .get(base)!
+      .sort((x, y) => byCodePoint(x.firstChart, y.firstChart) || byCodePoint(x.name, y.name));
     out.set(ranked[0]!.name, base);
     let suffix = 2;
     for (const extra of ranked.slice(1)) {
@@ -156,7 +171,10 @@ export function assignSlugs(names: readonly { readonly name: string; readonly fi
  */
 export function loadChart(dir: string, chart: ChartSpec): ChartData {
   const files = chartFiles(chart);
-  const weeklyPath = existsSync(join(dir, files.weekly)) || !existsSync(join(dir, files.weekly.slice(0, -3))) ? files.weekly : files.weekly.slice(0, -3);
+  const weeklyPath =
+    existsSync(join(dir, files.weekly)) || !existsSync(join(dir, files.weekly.slice(0, -3)))
+      ? files.weekly
+      : files.weekly.slice(0, -3);
   const weekly = readCsv(join(dir, weeklyPath), ['artist', 'chart_date', 'n_entries', 'best_rank']);
   const events = readCsv(join(dir, files.events), ['artist', 'first_top10_date']);
   const edgesCsv = readCsv(join(dir, files.edges), ['artist_a', 'artist_b', 'first_cocharting_date']);
@@ -165,8 +183,13 @@ export function loadChart(dir: string, chart: ChartSpec): ChartData {
   const dates = new Set<string>();
   weekly.rows.forEach((r, i) => {
     const where = `${weeklyPath} row ${i + 2}`;
-    const week: ChartWeek = { date: date(r.chart_date, where), bestRank: int(r.best_rank, where), entries: int(r.n_entries, where) };
-    if (week.bestRank < 1 || week.bestRank > chart.size) throw new Error(`${where}: best_rank ${week.bestRank} outside 1-${chart.size}`);
+    const week: ChartWeek = {
+      date: date(r.chart_date, where),
+      bestRank: int(r.best_rank, where),
+      entries: int(r.n_entries, where),
+    };
+    if (week.bestRank < 1 || week.bestRank > chart.size)
+      throw new Error(`${where}: best_rank ${week.bestRank} outside 1-${chart.size}`);
     const name = r.artist!;
     const list = weeksByName.get(name);
     if (list) list.push(week);
@@ -185,7 +208,9 @@ export function loadChart(dir: string, chart: ChartSpec): ChartData {
     const base = slugify(a.name).slice(0, 120).replace(/-+$/, '') || 'artist';
     collisionGroups.set(base, [...(collisionGroups.get(base) ?? []), a.name]);
   }
-  const collisions = [...collisionGroups.values()].filter((names) => names.length > 1).map((names) => ({ names, slugs: names.map((n) => slugs.get(n)!) }));
+  const collisions = [...collisionGroups.values()]
+    .filter((names) => names.length > 1)
+    .map((names) => ({ names, slugs: names.map((n) => slugs.get(n)!) }));
 
   let firstTop10Mismatches = 0;
   for (const r of events.rows) {

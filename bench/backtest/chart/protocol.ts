@@ -17,7 +17,15 @@
  * T, RCF their chart weeks), as a host would; the chart's calendar (the list of chart dates, a
  * published schedule, not an outcome) is the only thing read from the loaded data.
  */
-import { DAY_MS, dayStart, observedAtMs, type MIGAdapter, type RCFAdapter, type RcfEvent, type SceneRadarSources } from 'scene-radar';
+import {
+  DAY_MS,
+  dayStart,
+  observedAtMs,
+  type MIGAdapter,
+  type RCFAdapter,
+  type RcfEvent,
+  type SceneRadarSources,
+} from 'scene-radar';
 import type { BacktestCutoffSpec, BacktestOptions } from 'scene-radar/backtest';
 import { listArtistSlugs } from '../suite.js';
 import type { ChartData } from './load.js';
@@ -89,8 +97,10 @@ export function cutoffDates(chartDates: readonly string[], p: ChartProtocol): st
     const d = chartDates[i];
     if (d === undefined) throw new Error(`cutoff ${k + 1} of ${p.count} lies past the last chart (${last})`);
     const end = chartDates[i + p.horizonWeeks];
-    if (end === undefined) throw new Error(`cutoff ${d}: its ${p.horizonWeeks}-chart horizon runs past the last chart (${last})`);
-    if (dayStart(end) - dayStart(d) > p.horizonWeeks * 7 * DAY_MS) throw new Error(`cutoff ${d}: its ${p.horizonWeeks} charts span more than ${p.horizonWeeks} weeks (to ${end})`);
+    if (end === undefined)
+      throw new Error(`cutoff ${d}: its ${p.horizonWeeks}-chart horizon runs past the last chart (${last})`);
+    if (dayStart(end) - dayStart(d) > p.horizonWeeks * 7 * DAY_MS)
+      throw new Error(`cutoff ${d}: its ${p.horizonWeeks} charts span more than ${p.horizonWeeks} weeks (to ${end})`);
     out.push(d);
   }
   return out;
@@ -101,7 +111,8 @@ function chartSources(sources: SceneRadarSources): { mig: MIGAdapter; rcf: RCFAd
   return { mig: sources.mig, rcf: sources.rcf };
 }
 
-const chartWeeks = (events: readonly RcfEvent[] | undefined): RcfEvent[] => (events ?? []).filter((e) => e.type === 'chart_entry');
+const chartWeeks = (events: readonly RcfEvent[] | undefined): RcfEvent[] =>
+  (events ?? []).filter((e) => e.type === 'chart_entry');
 
 /** A chart's calendar: its dates, and when each became known. */
 export interface ChartCalendar {
@@ -160,11 +171,14 @@ export function chartProtocol(data: ChartData, p: ChartProtocol): ChartCallbacks
   /** The index of the cutoff's chart date (T), from its instant. */
   const indexOf = (asOf: Date): number => {
     const i = calendar.lastKnown(asOf);
-    if (i < 0 || cutoffInstant(data.chartDates[i]!).getTime() !== asOf.getTime()) throw new Error(`${asOf.toISOString()} is not the end of a chart date`);
+    if (i < 0 || cutoffInstant(data.chartDates[i]!).getTime() !== asOf.getTime())
+      throw new Error(`${asOf.toISOString()} is not the end of a chart date`);
     return i;
   };
   return {
-    cutoffs: dates.map((d): BacktestCutoffSpec => ({ asOf: cutoffInstant(d), split: d <= p.trainUntil ? 'train' : 'test' })),
+    cutoffs: dates.map(
+      (d): BacktestCutoffSpec => ({ asOf: cutoffInstant(d), split: d <= p.trainUntil ? 'train' : 'test' }),
+    ),
     horizonDays: p.horizonWeeks * 7,
     async candidates({ asOf, sources, signal }) {
       const { mig, rcf } = chartSources(sources);
@@ -190,7 +204,15 @@ export function chartProtocol(data: ChartData, p: ChartProtocol): ChartCallbacks
       const after = await rcf.getEvents(candidates, { asOf: until, from: new Date(asOf.getTime() + 1), signal });
       // A source may return older events too: only the horizon's charts count.
       return new Map(
-        candidates.map((slug) => [slug, chartWeeks(after.get(slug)).some((e) => e.weight >= threshold && observedAtMs(e.at) > asOf.getTime() && observedAtMs(e.at) <= end)] as const),
+        candidates.map(
+          (slug) =>
+            [
+              slug,
+              chartWeeks(after.get(slug)).some(
+                (e) => e.weight >= threshold && observedAtMs(e.at) > asOf.getTime() && observedAtMs(e.at) <= end,
+              ),
+            ] as const,
+        ),
       );
     },
   };

@@ -54,11 +54,9 @@ export const SUITE_A: ChartSuiteSpec = {
       'top10-collaborators': { all: { auc: 0.54, pAtK: 0.083 } },
     },
     perCutoff: { all: { candidates: 74, positives: 4.9 } },
-    note: 'The mean AUCs match to the third decimal, and so do the candidates and positives (74 and 4.9 per cutoff, base rate 6.5%), with these cutoff dates: 2010-03-06 to 2025-11-15, every 13th chart date (three of them have no positive: their AUC is undefined and left out of the mean, as the README\'s figures require). Read literally, "every 13 weeks from 2010-01" would start at the first chart of 2010 (2010-01-02, ending 2025-09-13): that gives mean AUCs 0.678 / 0.707 / 0.608 / 0.537, so those were not the README\'s dates. The precisions differ in the third decimal because of ties at the 10th place (frequent for weeks on chart and collaborator counts): here a tie is split pro rata (the expected value of a random tie-break), while the README\'s figures are exactly reproduced (0.184 / 0.153 / 0.081 / 0.083) by breaking ties by artist name in plain string order, which favours names early in the alphabet.',
+    note: "The mean AUCs match to the third decimal, and so do the candidates and positives (74 and 4.9 per cutoff, base rate 6.5%), with these cutoff dates: 2010-03-06 to 2025-11-15, every 13th chart date (three of them have no positive: their AUC is undefined and left out of the mean, as the README's figures require). Read literally, \"every 13 weeks from 2010-01\" would start at the first chart of 2010 (2010-01-02, ending 2025-09-13): that gives mean AUCs 0.678 / 0.707 / 0.608 / 0.537, so those were not the README's dates. The precisions differ in the third decimal because of ties at the 10th place (frequent for weeks on chart and collaborator counts): here a tie is split pro rata (the expected value of a random tie-break), while the README's figures are exactly reproduced (0.184 / 0.153 / 0.081 / 0.083) by breaking ties by artist name in plain string order, which favours names early in the alphabet.",
   },
-  notes: [
-    DEVELOPMENT_RECORD,
-  ],
+  notes: [DEVELOPMENT_RECORD],
 };
 
 /** Protocol C on the Billboard 200. */
@@ -78,11 +76,11 @@ export const SUITE_C: ChartSuiteSpec = {
       'top10-collaborators': { train: { auc: 0.516 }, test: { auc: 0.509, pAtK: 0.066 }, all: { auc: 0.512 } },
     },
     perCutoff: { train: { candidates: 124, positives: 2.9 }, test: { candidates: 53, positives: 2.8 } },
-    note: 'All twelve mean AUCs, and the candidates and positives per cutoff, match to the third decimal once every window is counted in chart weeks (the chart\'s own dates) rather than days: the Billboard 200 has an extra chart dated Wednesday 2018-01-03, between 2017-12-30 and 2018-01-06. Counted in days (8 weeks = 56 days, 26 weeks = 182 days), that chart adds a ninth week to the 8-week windows of the first test cutoff and a 27th chart to the horizon of the last two training cutoffs, which moves several figures by 0.001 to 0.008 (collaborators, training: 0.508; best rank, test: 0.513; rank improvement: 0.595 / 0.628 / 0.611). The cutoffs follow the same index rule: every 13th chart date from 2010-02-20, so 2018-02-03 comes 12 weeks after 2017-11-11. The precisions differ in the third decimal for three baselines because of ties at the 10th place: here a tie is split pro rata (the expected value of a random tie-break), while the README\'s 0.128 / 0.034 / 0.066 / 0.066 are reproduced exactly by breaking ties by artist name in string order (checked with an independent script).',
+    note: "All twelve mean AUCs, and the candidates and positives per cutoff, match to the third decimal once every window is counted in chart weeks (the chart's own dates) rather than days: the Billboard 200 has an extra chart dated Wednesday 2018-01-03, between 2017-12-30 and 2018-01-06. Counted in days (8 weeks = 56 days, 26 weeks = 182 days), that chart adds a ninth week to the 8-week windows of the first test cutoff and a 27th chart to the horizon of the last two training cutoffs, which moves several figures by 0.001 to 0.008 (collaborators, training: 0.508; best rank, test: 0.513; rank improvement: 0.595 / 0.628 / 0.611). The cutoffs follow the same index rule: every 13th chart date from 2010-02-20, so 2018-02-03 comes 12 weeks after 2017-11-11. The precisions differ in the third decimal for three baselines because of ties at the 10th place: here a tie is split pro rata (the expected value of a random tie-break), while the README's 0.128 / 0.034 / 0.066 / 0.066 are reproduced exactly by breaking ties by artist name in string order (checked with an independent script).",
   },
   notes: [
     DEVELOPMENT_RECORD,
-    'The chart has an extra chart dated Wednesday 2018-01-03, between 2017-12-30 and 2018-01-06: counted in chart weeks, it is a week like any other (the first test cutoff, 2018-02-03, comes 13 charts but 12 calendar weeks after the last training cutoff), which is how the README\'s figures count it (see the reproduction below).',
+    "The chart has an extra chart dated Wednesday 2018-01-03, between 2017-12-30 and 2018-01-06: counted in chart weeks, it is a week like any other (the first test cutoff, 2018-02-03, comes 13 charts but 12 calendar weeks after the last training cutoff), which is how the README's figures count it (see the reproduction below).",
   ],
 };
 
@@ -118,11 +116,18 @@ export function chartSuite(data: ChartData, spec: ChartSuiteSpec, protocol: Char
       cutoffDates: dates,
       artists: data.artists.length,
       artistWeeks: data.stats.artistWeeks,
-      chartDates: { first: data.chartDates[0] ?? null, last: data.chartDates[data.chartDates.length - 1] ?? null, count: data.chartDates.length },
+      chartDates: {
+        first: data.chartDates[0] ?? null,
+        last: data.chartDates[data.chartDates.length - 1] ?? null,
+        count: data.chartDates.length,
+      },
       edges: data.edges.length,
       edgesDropped: data.stats.edgesDropped,
       edgesDuplicate: data.stats.edgesDuplicate,
-      slugCollisions: { groups: data.collisions.length, artists: data.collisions.reduce((n, c) => n + c.names.length, 0) },
+      slugCollisions: {
+        groups: data.collisions.length,
+        artists: data.collisions.reduce((n, c) => n + c.names.length, 0),
+      },
       firstTop10Mismatches: data.stats.firstTop10Mismatches,
       rcfWeight: `${size + 1} - best rank of the artist that chart week`,
       collaboratorWeight: 1,
@@ -144,7 +149,11 @@ export function chartSuite(data: ChartData, spec: ChartSuiteSpec, protocol: Char
  * const { suite, loadMs } = loadChartSuite('/data/billboard-200', SUITE_C);
  * ```
  */
-export function loadChartSuite(dir: string, spec: ChartSuiteSpec, protocol: ChartProtocol = spec.protocol): { suite: BenchSuite; data: ChartData; loadMs: number } {
+export function loadChartSuite(
+  dir: string,
+  spec: ChartSuiteSpec,
+  protocol: ChartProtocol = spec.protocol,
+): { suite: BenchSuite; data: ChartData; loadMs: number } {
   const t0 = performance.now();
   const data = loadChart(dir, spec.chart);
   const suite = chartSuite(data, spec, protocol);

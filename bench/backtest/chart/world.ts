@@ -54,9 +54,22 @@ export function chartHistories(data: ChartData): ArtistHistory[] {
     add(e.b, e.a, e.since);
   }
   return data.artists.map((a) => {
-    const events: RcfEvent[] = a.weeks.map((w) => ({ id: `${a.slug}@${w.date}`, type: 'chart_entry', at: w.date, weight: chartWeight(data.chart.size, w.bestRank), region: 'us' }));
+    const events: RcfEvent[] = a.weeks.map((w) => ({
+      id: `${a.slug}@${w.date}`,
+      type: 'chart_entry',
+      at: w.date,
+      weight: chartWeight(data.chart.size, w.bestRank),
+      region: 'us',
+    }));
     return {
-      record: { slug: a.slug, name: a.name, homeRegion: 'us', homeCity: null, firstSeen: endOfDayInstant(a.firstChart), debut: a.firstChart },
+      record: {
+        slug: a.slug,
+        name: a.name,
+        homeRegion: 'us',
+        homeCity: null,
+        firstSeen: endOfDayInstant(a.firstChart),
+        debut: a.firstChart,
+      },
       tastemakers: [],
       collaborators: links.get(a.slug) ?? [],
       releases: [],

@@ -17,7 +17,11 @@ function sum(values: readonly (number | null)[], from: number, to: number): numb
 async function organic(ctx: ScoreContext, days: number): Promise<ReadonlyMap<string, EngagementSeries>> {
   const fusion = ctx.sources.fusion;
   if (!fusion) throw new Error('the world has no Fusion source');
-  return fusion.getEngagement(ctx.candidates, { asOf: ctx.asOf, from: new Date(ctx.asOf.getTime() - days * DAY_MS), signal: ctx.signal });
+  return fusion.getEngagement(ctx.candidates, {
+    asOf: ctx.asOf,
+    from: new Date(ctx.asOf.getTime() - days * DAY_MS),
+    signal: ctx.signal,
+  });
 }
 
 /**
@@ -82,7 +86,11 @@ export function eventRateScorer(window = 30): BacktestScorer {
     async score(ctx) {
       const rcf = ctx.sources.rcf;
       if (!rcf) throw new Error('the world has no RCF source');
-      const events = await rcf.getEvents(ctx.candidates, { asOf: ctx.asOf, from: new Date(ctx.asOf.getTime() - window * DAY_MS), signal: ctx.signal });
+      const events = await rcf.getEvents(ctx.candidates, {
+        asOf: ctx.asOf,
+        from: new Date(ctx.asOf.getTime() - window * DAY_MS),
+        signal: ctx.signal,
+      });
       return new Map(ctx.candidates.map((slug) => [slug, events.get(slug)?.length ?? 0]));
     },
   };

@@ -32,7 +32,15 @@ export interface DemoProtocol {
 }
 
 /** The default: big enough for stable figures, small enough to run in well under a minute. */
-export const DEMO_PROTOCOL: DemoProtocol = Object.freeze({ seed: 42, artists: 2000, end: '2025-12-31', days: 730, historyDays: 120, horizonDays: 90, stepDays: 28 });
+export const DEMO_PROTOCOL: DemoProtocol = Object.freeze({
+  seed: 42,
+  artists: 2000,
+  end: '2025-12-31',
+  days: 730,
+  historyDays: 120,
+  horizonDays: 90,
+  stepDays: 28,
+});
 
 /** Every artist MIG lists at `asOf`, in its stable order. */
 async function listAll(mig: MIGAdapter | undefined, asOf: Date, signal: AbortSignal): Promise<string[]> {
@@ -50,7 +58,8 @@ async function listAll(mig: MIGAdapter | undefined, asOf: Date, signal: AbortSig
  */
 export function demoCutoffDays(start: string, p: DemoProtocol): string[] {
   const out: string[] = [];
-  for (let d = addDays(start, p.historyDays); daysBetween(d, p.end) >= p.horizonDays - 1; d = addDays(d, p.stepDays)) out.push(d);
+  for (let d = addDays(start, p.historyDays); daysBetween(d, p.end) >= p.horizonDays - 1; d = addDays(d, p.stepDays))
+    out.push(d);
   return out;
 }
 
@@ -66,10 +75,18 @@ export function demoCutoffDays(start: string, p: DemoProtocol): string[] {
  * ```
  */
 export async function demoSuite(p: DemoProtocol = DEMO_PROTOCOL): Promise<{ suite: BenchSuite; world: DemoWorld }> {
-  const demo = createDemoWorld({ seed: p.seed, artists: p.artists, end: p.end, days: p.days, historyCacheSize: Math.min(100_000, p.artists) });
+  const demo = createDemoWorld({
+    seed: p.seed,
+    artists: p.artists,
+    end: p.end,
+    days: p.days,
+    historyCacheSize: Math.min(100_000, p.artists),
+  });
   const days = demoCutoffDays(demo.info.start, p);
   const half = Math.ceil(days.length / 2);
-  const cutoffs = days.map((day, i): BacktestCutoffSpec => ({ asOf: new Date(dayStart(day)), split: i < half ? 'train' : 'test' }));
+  const cutoffs = days.map(
+    (day, i): BacktestCutoffSpec => ({ asOf: new Date(dayStart(day)), split: i < half ? 'train' : 'test' }),
+  );
   const brokeOutOn = (slug: string): string | null => demo.truth.artist(slug)?.brokeOutOn ?? null;
   const summary = demo.truth.summary();
   const suite: BenchSuite = {
@@ -88,13 +105,21 @@ export async function demoSuite(p: DemoProtocol = DEMO_PROTOCOL): Promise<{ suit
     population: ({ asOf, sources, signal }) => listAll(sources.mig, asOf, signal),
     labels({ asOf, candidates }) {
       const horizonEnd = addDays(dayOf(asOf.getTime()), p.horizonDays);
-      return new Map(candidates.map((s) => {
-        const b = brokeOutOn(s);
-        return [s, b !== null && b < horizonEnd] as const;
-      }));
+      return new Map(
+        candidates.map((s) => {
+          const b = brokeOutOn(s);
+          return [s, b !== null && b < horizonEnd] as const;
+        }),
+      );
     },
     baselines: demoBaselines(),
-    parameters: { protocol: p, worldStart: demo.info.start, cutoffDays: days, brokeOut: summary.outcomes.brokeOut, careers: summary.careers },
+    parameters: {
+      protocol: p,
+      worldStart: demo.info.start,
+      cutoffDays: days,
+      brokeOut: summary.outcomes.brokeOut,
+      careers: summary.careers,
+    },
     method: [
       `World: \`createDemoWorld({ seed: ${p.seed}, artists: ${p.artists}, end: '${p.end}', days: ${p.days} })\` (docs/demo-world.md), every source served; ${summary.outcomes.brokeOut} of its artists break out at some point. Its ground truth \`brokeOutOn\` is the first day an artist's simulated audience reaches 3x its level 90 days earlier (above a size floor): measured on the latent path, not on anything a source serves.`,
       `Cutoffs: ${days.length} days ${p.stepDays} days apart, from ${days[0] ?? 'none'} (${p.historyDays} days after the world starts) to ${days[days.length - 1] ?? 'none'} (the last whose ${p.horizonDays}-day horizon fits in the world); T is midnight UTC, so the last complete day is the day before. Candidates: the artists MIG knows at T that have not broken out before T's day. Label: \`brokeOutOn\` within ${p.horizonDays} days from T's day (the horizon is a parameter, to be aligned with the breakout score's documented horizon). Population at T: every artist MIG knows at T.`,

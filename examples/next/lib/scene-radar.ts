@@ -34,7 +34,9 @@ export function sceneRadarApi(): Promise<FetchHandler> {
   let singleton = globalForRadar.__sceneRadarApi;
   if (!singleton) {
     const radar = buildRadar();
-    const handler = radar.then((r) => createFetchHandler(r, { basePath: '/api', onError: (error, { requestId }) => console.error(requestId, error) }));
+    const handler = radar.then((r) =>
+      createFetchHandler(r, { basePath: '/api', onError: (error, { requestId }) => console.error(requestId, error) }),
+    );
     singleton = { radar, handler };
     globalForRadar.__sceneRadarApi = singleton;
     handler.catch(() => {

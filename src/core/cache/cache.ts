@@ -116,7 +116,8 @@ export class Cache<V> {
     if (!(options.ttlMs >= 0)) throw new RangeError('ttlMs must be >= 0');
     if (options.graceMs !== undefined && !(options.graceMs >= 0)) throw new RangeError('graceMs must be >= 0');
     this.#ownsStore = options.store === undefined;
-    this.#store = (options.store as CacheStore<V> | undefined) ?? lruCacheStore<V>({ maxEntries: options.maxEntries ?? 10_000 });
+    this.#store =
+      (options.store as CacheStore<V> | undefined) ?? lruCacheStore<V>({ maxEntries: options.maxEntries ?? 10_000 });
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs ?? 0;
     this.#ns = options.namespace ?? '';
@@ -200,7 +201,12 @@ export class Cache<V> {
     if (this.#ownsStore) await this.#store.close();
   }
 
-  #serve(key: string, entry: CacheEntry<V> | undefined, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
+  #serve(
+    key: string,
+    entry: CacheEntry<V> | undefined,
+    compute: () => Promise<V>,
+    options: GetOrComputeOptions<V>,
+  ): Promise<V> {
     if (entry !== undefined) {
       const now = this.#clock.now();
       if (now < entry.expiresAt) {
@@ -211,7 +217,9 @@ export class Cache<V> {
         this.#stats.stale++;
         if (!this.#flights.has(key)) {
           this.#stats.refreshes++;
-          this.#start(key, compute, options).promise.catch((error: unknown) => this.#report({ type: 'refresh_error', namespace: this.#ns, key, error }));
+          this.#start(key, compute, options).promise.catch((error: unknown) =>
+            this.#report({ type: 'refresh_error', namespace: this.#ns, key, error }),
+          );
         }
         return Promise.resolve(entry.value);
       }
@@ -254,7 +262,12 @@ export class Cache<V> {
     if (!(ttl > 0)) return;
     const now = this.#clock.now();
     const grace = typeof options.graceMs === 'function' ? options.graceMs(value) : (options.graceMs ?? this.#graceMs);
-    const entry: CacheEntry<V> = { value, createdAt: now, expiresAt: now + ttl, staleUntil: now + ttl + Math.max(0, grace) };
+    const entry: CacheEntry<V> = {
+      value,
+      createdAt: now,
+      expiresAt: now + ttl,
+      staleUntil: now + ttl + Math.max(0, grace),
+    };
     try {
       await this.#store.set(this.#ns + key, entry);
     } catch (error) {

@@ -98,7 +98,8 @@ export function topK<T>(items: Iterable<T>, k: number, score: (item: T) => numbe
   if (!(k >= 1)) return [];
   // Heap of [score, order, item], smallest (worst) at the root.
   const heap: Array<[number, number, T]> = [];
-  const worse = (a: [number, number, T], b: [number, number, T]): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]);
+  const worse = (a: [number, number, T], b: [number, number, T]): boolean =>
+    a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]);
   const swap = (i: number, j: number): void => {
     const t = heap[i]!;
     heap[i] = heap[j]!;

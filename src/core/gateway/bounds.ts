@@ -14,10 +14,18 @@
  * Also here, because it is the same kind of rule: observations are keyed by their ids. A list
  * that carries the same article, event, campaign or release twice counts it once (the first).
  */
-import type { ArtistNetwork, ArtistRecord, Article, Campaign, CoherenceSeries, EngagementSeries, RcfEvent, ReleaseFingerprint } from '../../contracts/payloads.js';
+import type {
+  ArtistNetwork,
+  ArtistRecord,
+  Article,
+  Campaign,
+  CoherenceSeries,
+  EngagementSeries,
+  RcfEvent,
+  ReleaseFingerprint,
+} from '../../contracts/payloads.js';
 import type { PayloadBounds } from '../../config.js';
 import { DAY_MS, dayStart, parseInstant } from '../time.js';
-
 
 /** Lists an answer carries, by `source.method`: how to find them in the raw (unparsed) value. */
 const LISTS: Record<string, (raw: unknown) => readonly unknown[]> = {
@@ -42,9 +50,11 @@ function field(v: unknown, key: string): unknown {
 export function oversize(method: string, raw: unknown, bounds: PayloadBounds): string | undefined {
   const lists = LISTS[method]?.(raw);
   if (!lists) return undefined;
-  const [max, name] = method === 'mig.listArtists' ? [bounds.maxPageItems, 'maxPageItems'] : [bounds.maxListItems, 'maxListItems'];
+  const [max, name] =
+    method === 'mig.listArtists' ? [bounds.maxPageItems, 'maxPageItems'] : [bounds.maxListItems, 'maxListItems'];
   for (const list of lists) {
-    if (Array.isArray(list) && list.length > max) return `a list of ${list.length} items (more than payloads.${name}, ${max})`;
+    if (Array.isArray(list) && list.length > max)
+      return `a list of ${list.length} items (more than payloads.${name}, ${max})`;
   }
   return undefined;
 }
@@ -111,7 +121,8 @@ function instant(stamp: string, latestMs: number): number {
 function engagementOver(s: EngagementSeries, max: number): string | undefined {
   const { organic, paid } = s;
   for (let i = 0; i < organic.length; i++) {
-    if ((organic[i] as number) > max || (paid[i] as number) > max) return overAny(organic, max, 'organic.') ?? overAny(paid, max, 'paid.');
+    if ((organic[i] as number) > max || (paid[i] as number) > max)
+      return overAny(organic, max, 'organic.') ?? overAny(paid, max, 'paid.');
   }
   return undefined;
 }
@@ -135,23 +146,52 @@ const CHECKS: Record<string, Check> = {
   'mig.getArtists': (a: ArtistRecord, latest) => after(instant(a.firstSeen, latest), latest, 'firstSeen', -1, ''),
   'mig.getNetworks': (n: ArtistNetwork, latest, b) =>
     firstProblem(n.tastemakers, (l, i) => after(instant(l.since, latest), latest, 'tastemakers.', i, '.since')) ??
-    firstProblem(n.collaborators, (l, i) => after(instant(l.since, latest), latest, 'collaborators.', i, '.since') ?? over(l.weight, b.maxWeight, 'collaborators.', i, '.weight')),
+    firstProblem(
+      n.collaborators,
+      (l, i) =>
+        after(instant(l.since, latest), latest, 'collaborators.', i, '.since') ??
+        over(l.weight, b.maxWeight, 'collaborators.', i, '.weight'),
+    ),
   'cmg.getReleases': (rs: readonly ReleaseFingerprint[], latest, b) =>
-    firstProblem(rs, (r, i) => after(dayStart(r.releasedAt), latest, '', i, '.releasedAt') ?? overAny(r.vector, b.maxVectorComponent, `${i}.vector.`)),
+    firstProblem(
+      rs,
+      (r, i) =>
+        after(dayStart(r.releasedAt), latest, '', i, '.releasedAt') ??
+        overAny(r.vector, b.maxVectorComponent, `${i}.vector.`),
+    ),
   'fusion.getCampaigns': (cs: readonly Campaign[], latest, b) =>
-    firstProblem(cs, (c, i) => after(dayStart(c.start), latest, '', i, '.start') ?? (c.end !== null && c.end < c.start ? `${i}.end ${c.end} is before its start ${c.start}` : undefined) ?? over(c.spend, b.maxSpend, '', i, '.spend')),
+    firstProblem(
+      cs,
+      (c, i) =>
+        after(dayStart(c.start), latest, '', i, '.start') ??
+        (c.end !== null && c.end < c.start ? `${i}.end ${c.end} is before its start ${c.start}` : undefined) ??
+        over(c.spend, b.maxSpend, '', i, '.spend'),
+    ),
   'fusion.getEngagement': (s: EngagementSeries, latest, b, ceilingsChecked) =>
-    after(seriesEnd(s.start, s.organic, s.paid), latest, 'the last observed day', -1, '') ?? (ceilingsChecked ? undefined : engagementOver(s, b.maxDailyEngagement)),
-  'coverage.getArticles': (as: readonly Article[], latest) => firstProblem(as, (a, i) => after(instant(a.publishedAt, latest), latest, '', i, '.publishedAt')),
-  'rcf.getEvents': (es: readonly RcfEvent[], latest, b) => firstProblem(es, (e, i) => after(instant(e.at, latest), latest, '', i, '.at') ?? over(e.weight, b.maxWeight, '', i, '.weight')),
-  'identityKernel.getCoherence': (s: CoherenceSeries, latest) => after(seriesEnd(s.start, s.values), latest, 'the last observed day', -1, ''),
+    after(seriesEnd(s.start, s.organic, s.paid), latest, 'the last observed day', -1, '') ??
+    (ceilingsChecked ? undefined : engagementOver(s, b.maxDailyEngagement)),
+  'coverage.getArticles': (as: readonly Article[], latest) =>
+    firstProblem(as, (a, i) => after(instant(a.publishedAt, latest), latest, '', i, '.publishedAt')),
+  'rcf.getEvents': (es: readonly RcfEvent[], latest, b) =>
+    firstProblem(
+      es,
+      (e, i) => after(instant(e.at, latest), latest, '', i, '.at') ?? over(e.weight, b.maxWeight, '', i, '.weight'),
+    ),
+  'identityKernel.getCoherence': (s: CoherenceSeries, latest) =>
+    after(seriesEnd(s.start, s.values), latest, 'the last observed day', -1, ''),
 };
 
 /**
  * Why a parsed answer for one key breaks the sanity bounds, or undefined. `ceilingsChecked`: the
  * parse already held the values to their ceilings (the gateway's one-pass engagement parse).
  */
-export function outOfBounds(method: string, value: unknown, asOfMs: number, bounds: PayloadBounds, ceilingsChecked = false): string | undefined {
+export function outOfBounds(
+  method: string,
+  value: unknown,
+  asOfMs: number,
+  bounds: PayloadBounds,
+  ceilingsChecked = false,
+): string | undefined {
   return CHECKS[method]?.(value as never, asOfMs + bounds.futureSkewMs, bounds, ceilingsChecked);
 }
 
@@ -192,7 +232,9 @@ const DISTINCT: Record<string, (value: never) => unknown> = {
   'mig.getNetworks': (n: ArtistNetwork) => {
     const tastemakers = distinctBy(n.tastemakers, (l) => l.tastemaker);
     const collaborators = distinctBy(n.collaborators, (l) => l.artist);
-    return tastemakers === n.tastemakers && collaborators === n.collaborators ? n : { ...n, tastemakers, collaborators };
+    return tastemakers === n.tastemakers && collaborators === n.collaborators
+      ? n
+      : { ...n, tastemakers, collaborators };
   },
   'cmg.getReleases': (rs: readonly ReleaseFingerprint[]) => distinctBy(rs, (r) => r.releaseId),
   'fusion.getCampaigns': (cs: readonly Campaign[]) => distinctBy(cs, (c) => c.id),

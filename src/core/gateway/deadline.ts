@@ -123,7 +123,11 @@ export function onAbort(signal: AbortSignal, fn: () => void): () => void {
  * const value = await untilAborted(sharedComputation, request.signal);
  * ```
  */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, reason: () => unknown = () => signal.reason): Promise<T> {
+export function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  reason: () => unknown = () => signal.reason,
+): Promise<T> {
   if (signal.aborted) {
     // Attach a handler so an abandoned work's failure is not reported as unhandled.
     work.catch(() => undefined);

@@ -61,7 +61,8 @@ function network(v: unknown): ArtistNetwork | undefined {
     const artist = l['artist'];
     const weight = l['weight'];
     const since = l['since'];
-    if (!isSlug(artist) || !(typeof weight === 'number' && Number.isFinite(weight) && weight > 0) || !isInstant(since)) return undefined;
+    if (!isSlug(artist) || !(typeof weight === 'number' && Number.isFinite(weight) && weight > 0) || !isInstant(since))
+      return undefined;
     collaborators[i] = { artist, weight, since };
   }
   return { tastemakers, collaborators, centrality };
@@ -76,7 +77,13 @@ function engagement(v: unknown, max = Infinity): EngagementSeries | undefined {
   const start = v['start'];
   const organic = v['organic'];
   const paid = v['paid'];
-  if (!(typeof start === 'string' && (DAY as RegExp).test(start)) || !isDailyValues(organic, 0, max) || !isDailyValues(paid, 0, max) || organic.length !== paid.length) return undefined;
+  if (
+    !(typeof start === 'string' && (DAY as RegExp).test(start)) ||
+    !isDailyValues(organic, 0, max) ||
+    !isDailyValues(paid, 0, max) ||
+    organic.length !== paid.length
+  )
+    return undefined;
   return { start, organic, paid };
 }
 
@@ -101,7 +108,10 @@ const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>([
  * Parses `value` with `schema`: through the shortcut when the schema has one and the value passes
  * it, otherwise with Zod's `safeParse` (and its error messages).
  */
-export function parsePayload(schema: z.ZodType, value: unknown): { success: true; data: unknown } | { success: false; error: z.ZodError } {
+export function parsePayload(
+  schema: z.ZodType,
+  value: unknown,
+): { success: true; data: unknown } | { success: false; error: z.ZodError } {
   const fast = SHORTCUTS.get(schema)?.(value);
   if (fast !== undefined) return { success: true, data: fast };
   const parsed = schema.safeParse(value);

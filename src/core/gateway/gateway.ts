@@ -76,9 +76,19 @@ export interface SourceGateway {
   /** True if the host configured this source. */
   has(source: SourceName): boolean;
   /** One outcome per distinct key, never a rejection. */
-  batch<S extends SourceName, M extends BatchMethodName<S>>(source: S, method: M, keys: readonly string[], options: BatchCallOptions): Promise<Map<string, ItemOutcome<BatchItem<S, M>>>>;
+  batch<S extends SourceName, M extends BatchMethodName<S>>(
+    source: S,
+    method: M,
+    keys: readonly string[],
+    options: BatchCallOptions,
+  ): Promise<Map<string, ItemOutcome<BatchItem<S, M>>>>;
   /** A single-key read derived from {@link SourceGateway.batch}. */
-  one<S extends SourceName, M extends BatchMethodName<S>>(source: S, method: M, key: string, options: BatchCallOptions): Promise<ItemOutcome<BatchItem<S, M>>>;
+  one<S extends SourceName, M extends BatchMethodName<S>>(
+    source: S,
+    method: M,
+    key: string,
+    options: BatchCallOptions,
+  ): Promise<ItemOutcome<BatchItem<S, M>>>;
   /**
    * A non-batch read (`listArtists`, `listHottestScenes`): `invoke` receives the adapter and the
    * call options; the answer is validated with `schema`.
@@ -87,7 +97,10 @@ export interface SourceGateway {
     source: S,
     method: string,
     schema: z.ZodType<T>,
-    invoke: (adapter: NonNullable<SceneRadarSources[S]>, options: { asOf: Date; signal: AbortSignal }) => Promise<unknown>,
+    invoke: (
+      adapter: NonNullable<SceneRadarSources[S]>,
+      options: { asOf: Date; signal: AbortSignal },
+    ) => Promise<unknown>,
     options: SingleCallOptions,
   ): Promise<ItemOutcome<T>>;
   /** Aborts every call in flight; later calls answer `error` / `aborted`. */
@@ -163,7 +176,10 @@ interface Outer {
   dispose(): void;
 }
 
-type CallResult = { kind: 'ok'; value: unknown } | { kind: 'timeout'; reason: 'timeout' | 'deadline' } | { kind: 'error'; reason: 'threw' | 'aborted'; message: string };
+type CallResult =
+  | { kind: 'ok'; value: unknown }
+  | { kind: 'timeout'; reason: 'timeout' | 'deadline' }
+  | { kind: 'error'; reason: 'threw' | 'aborted'; message: string };
 
 /** `value instanceof Map`, false for a value on which even `instanceof` throws (a revoked Proxy). */
 function isMap(value: unknown): value is Map<unknown, unknown> {
@@ -173,7 +189,6 @@ function isMap(value: unknown): value is Map<unknown, unknown> {
     return false;
   }
 }
-
 
 /**
  * Creates the gateway over the host's sources.
@@ -189,7 +204,9 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
   const config = options.config ?? DEFAULT_CONFIG;
   const clock = options.clock ?? systemClock;
   const closer = new AbortController();
-  const limits = new Map<SourceName, Slots>(SOURCE_NAMES.map((name) => [name, createSlots(config.sources[name].concurrency)]));
+  const limits = new Map<SourceName, Slots>(
+    SOURCE_NAMES.map((name) => [name, createSlots(config.sources[name].concurrency)]),
+  );
 
   // A faulty host hook (one that throws, or an async one that rejects) must not break source calls.
   const emit = (event: SourceCallEvent): void => callHook(options.onEvent, event);
@@ -214,7 +231,9 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       },
       { once: true },
     );
-    const unsubscribe = [deadline?.signal, closer.signal].filter((x) => x !== undefined).map((parent) => onAbort(parent, () => controller.abort()));
+    const unsubscribe = [deadline?.signal, closer.signal]
+      .filter((x) => x !== undefined)
+      .map((parent) => onAbort(parent, () => controller.abort()));
     return {
       signal: controller.signal,
       why,
@@ -230,7 +249,11 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
    * caller's deadline or the gateway's close, which also count while the call waits in the queue).
    * Settles on time even if the adapter ignores its signal.
    */
-  function guarded(source: SourceName, outer: Outer, run: (signal: AbortSignal) => Promise<unknown>): Promise<CallResult> {
+  function guarded(
+    source: SourceName,
+    outer: Outer,
+    run: (signal: AbortSignal) => Promise<unknown>,
+  ): Promise<CallResult> {
     if (outer.signal.aborted) return Promise.resolve(outer.why());
     let settled = false;
     let resolve!: (r: CallResult) => void;
@@ -252,13 +275,18 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         // Settled while queued (deadline passed, gateway closed): never call.
         if (settled) return;
         const timeout = createDeadline(config.sources[source].timeoutMs, outer.signal);
-        const onTimeout = (): void => settle(timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why());
+        const onTimeout = (): void =>
+          settle(timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why());
         timeout.signal.addEventListener('abort', onTimeout, { once: true });
         try {
           const value = await Promise.race([run(timeout.signal), done.then(() => undefined)]);
           result = { kind: 'ok', value };
         } catch (error) {
-          result = timeout.signal.aborted ? (timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why()) : { kind: 'error', reason: 'threw', message: describe(error) };
+          result = timeout.signal.aborted
+            ? timeout.reason() === 'deadline'
+              ? { kind: 'timeout', reason: 'timeout' }
+              : outer.why()
+            : { kind: 'error', reason: 'threw', message: describe(error) };
         } finally {
           timeout.signal.removeEventListener('abort', onTimeout);
           timeout.dispose();
@@ -275,7 +303,13 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     return done;
   }
 
-  const provenance = (source: SourceName, method: string, asOf: Date, durationMs: number, batchSize: number): Provenance => ({
+  const provenance = (
+    source: SourceName,
+    method: string,
+    asOf: Date,
+    durationMs: number,
+    batchSize: number,
+  ): Provenance => ({
     source,
     method,
     asOf: asOf.toISOString(),
@@ -305,7 +339,8 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     } catch {
       // A getter that throws: the default batch size.
     }
-    const size = typeof declared === 'number' && Number.isInteger(declared) && declared >= 1 ? declared : (opts.batchSize ?? 20);
+    const size =
+      typeof declared === 'number' && Number.isInteger(declared) && declared >= 1 ? declared : (opts.batchSize ?? 20);
     const from = opts.from ?? new Date(opts.asOf.getTime() - YEAR_MS);
     const name = `${source}.${String(method)}`;
     const asOfMs = opts.asOf.getTime();
@@ -319,14 +354,24 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         const result = await guarded(source, outer, (signal) => {
           const fn = adapter[method];
           if (typeof fn !== 'function') throw new TypeError(`${source}.${method} is not a function`);
-          return (fn as (k: readonly string[], o: unknown) => Promise<unknown>).call(adapter, chunk, { asOf: opts.asOf, from, signal });
+          return (fn as (k: readonly string[], o: unknown) => Promise<unknown>).call(adapter, chunk, {
+            asOf: opts.asOf,
+            from,
+            signal,
+          });
         });
         const durationMs = clock.now() - started;
         const p = provenance(source, method, opts.asOf, durationMs, chunk.length);
         let callResult: SourceCallEvent['result'] = result.kind === 'ok' ? 'ok' : result.reason;
         if (result.kind === 'ok' && !isMap(result.value)) {
           callResult = 'invalid_payload';
-          for (const k of chunk) out.set(k, { status: 'error', reason: 'invalid_payload', message: `${source}.${method} must return a Map`, provenance: p });
+          for (const k of chunk)
+            out.set(k, {
+              status: 'error',
+              reason: 'invalid_payload',
+              message: `${source}.${method} must return a Map`,
+              provenance: p,
+            });
         } else if (result.kind === 'ok') {
           const map = result.value as Map<string, unknown>;
           for (const k of chunk) {
@@ -338,11 +383,18 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
               const read = readItem(name, schema, map.get(k), asOfMs, config.payloads);
               out.set(
                 k,
-                read.ok ? { status: 'ok', value: read.value as T, provenance: p } : { status: 'error', reason: 'invalid_payload', message: `${name}: ${read.problem}`, provenance: p },
+                read.ok
+                  ? { status: 'ok', value: read.value as T, provenance: p }
+                  : { status: 'error', reason: 'invalid_payload', message: `${name}: ${read.problem}`, provenance: p },
               );
             } catch (error) {
               // A payload that throws when read (a getter, a proxy) is bad data for that key, not a crash.
-              out.set(k, { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${describe(error)}`, provenance: p });
+              out.set(k, {
+                status: 'error',
+                reason: 'invalid_payload',
+                message: `${source}.${method}: ${describe(error)}`,
+                provenance: p,
+              });
             }
           }
         } else {
@@ -376,7 +428,9 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       if (!adapter) return { status: 'absent', provenance: provenance(source, method, opts.asOf, 0, 0) };
       const started = clock.now();
       const outer = outerOf(opts.deadline);
-      const result = await guarded(source, outer, (signal) => invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal })).finally(outer.dispose);
+      const result = await guarded(source, outer, (signal) =>
+        invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal }),
+      ).finally(outer.dispose);
       const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
       let outcome: ItemOutcome<z.infer<typeof schema>>;
       if (result.kind === 'ok') {
@@ -385,10 +439,20 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
           const read = readItem(`${source}.${method}`, schema, result.value, opts.asOf.getTime(), config.payloads);
           outcome = read.ok
             ? { status: 'ok', value: read.value as z.infer<typeof schema>, provenance: p }
-            : { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${read.problem}`, provenance: p };
+            : {
+                status: 'error',
+                reason: 'invalid_payload',
+                message: `${source}.${method}: ${read.problem}`,
+                provenance: p,
+              };
         } catch (error) {
           // An answer that throws when read (a getter, a revoked proxy) is a bad payload, not a crash.
-          outcome = { status: 'error', reason: 'invalid_payload', message: `${source}.${method}: ${describe(error)}`, provenance: p };
+          outcome = {
+            status: 'error',
+            reason: 'invalid_payload',
+            message: `${source}.${method}: ${describe(error)}`,
+            provenance: p,
+          };
         }
       } else if (result.kind === 'timeout') outcome = { status: 'timeout', reason: result.reason, provenance: p };
       else outcome = { status: 'error', reason: result.reason, message: result.message, provenance: p };
@@ -398,7 +462,14 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         method,
         keys: 1,
         durationMs: p.durationMs,
-        result: outcome.status === 'ok' ? 'ok' : outcome.status === 'error' ? outcome.reason : outcome.status === 'timeout' ? outcome.reason : 'ok',
+        result:
+          outcome.status === 'ok'
+            ? 'ok'
+            : outcome.status === 'error'
+              ? outcome.reason
+              : outcome.status === 'timeout'
+                ? outcome.reason
+                : 'ok',
       });
       return outcome;
     },

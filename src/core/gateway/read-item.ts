@@ -10,7 +10,9 @@ import { distinctObservations, oversize, outOfBounds } from './bounds.js';
 import { parseEngagementWithin, parsePayload } from './fast-parse.js';
 
 /** A key's answer, validated, or why it is not. */
-export type ItemRead = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
+export type ItemRead =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly problem: string };
 
 /** The first three issues of a Zod error, `path: message`, for an outcome's message. */
 function summarizeIssues(error: z.ZodError): string {
@@ -25,7 +27,13 @@ function summarizeIssues(error: z.ZodError): string {
  * if the answer throws when read (a getter, a revoked Proxy): the caller makes that an
  * invalid payload too.
  */
-export function readItem(method: string, schema: z.ZodType, raw: unknown, asOfMs: number, bounds: PayloadBounds): ItemRead {
+export function readItem(
+  method: string,
+  schema: z.ZodType,
+  raw: unknown,
+  asOfMs: number,
+  bounds: PayloadBounds,
+): ItemRead {
   const tooBig = oversize(method, raw, bounds);
   if (tooBig) return { ok: false, problem: tooBig };
   // Engagement (every member of every scene pulse): values and their ceiling in the parse's one pass.
@@ -33,5 +41,7 @@ export function readItem(method: string, schema: z.ZodType, raw: unknown, asOfMs
   const parsed = within !== undefined ? { success: true as const, data: within } : parsePayload(schema, raw);
   if (!parsed.success) return { ok: false, problem: summarizeIssues(parsed.error) };
   const problem = outOfBounds(method, parsed.data, asOfMs, bounds, within !== undefined);
-  return problem === undefined ? { ok: true, value: distinctObservations(method, parsed.data) } : { ok: false, problem };
+  return problem === undefined
+    ? { ok: true, value: distinctObservations(method, parsed.data) }
+    : { ok: false, problem };
 }

@@ -16,7 +16,11 @@ import { createSourceGateway, type SourceGateway } from './gateway.js';
  * const scenesGateway = scopedGateway(gateway, ['mig', 'cmg', 'fusion']);
  * ```
  */
-export function scopedGateway(gateway: SourceGateway, allowed: readonly SourceName[], config?: SceneRadarConfig): SourceGateway {
+export function scopedGateway(
+  gateway: SourceGateway,
+  allowed: readonly SourceName[],
+  config?: SceneRadarConfig,
+): SourceGateway {
   const ok = new Set<SourceName>(allowed);
   // A gateway with no sources answers `absent`, with the provenance every caller expects.
   const none = createSourceGateway({ sources: {}, ...(config ? { config } : {}) });
@@ -24,7 +28,8 @@ export function scopedGateway(gateway: SourceGateway, allowed: readonly SourceNa
     has: (source) => ok.has(source) && gateway.has(source),
     batch: (source, method, keys, options) => (ok.has(source) ? gateway : none).batch(source, method, keys, options),
     one: (source, method, key, options) => (ok.has(source) ? gateway : none).one(source, method, key, options),
-    call: (source, method, schema, invoke, options) => (ok.has(source) ? gateway : none).call(source, method, schema, invoke, options),
+    call: (source, method, schema, invoke, options) =>
+      (ok.has(source) ? gateway : none).call(source, method, schema, invoke, options),
     close: () => {
       // The view owns nothing: closing it must not close the shared gateway.
       none.close();

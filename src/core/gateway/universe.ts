@@ -30,7 +30,12 @@ export interface UniverseWalk {
  * const { artists, status } = await listUniverse(gateway, new Date(), createDeadline(60_000));
  * ```
  */
-export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline: Deadline, pageSize = 5_000): Promise<UniverseWalk> {
+export async function listUniverse(
+  gateway: SourceGateway,
+  asOf: Date,
+  deadline: Deadline,
+  pageSize = 5_000,
+): Promise<UniverseWalk> {
   const out: ArtistRecord[] = [];
   const slugs = new Set<string>();
   let cursor: string | null = null;
@@ -38,14 +43,36 @@ export async function listUniverse(gateway: SourceGateway, asOf: Date, deadline:
   const seen = new Set<string>();
   do {
     if (cursor !== null) {
-      if (seen.has(cursor) || seen.size >= MAX_PAGES) return { artists: [], status: 'error', reason: seen.has(cursor) ? `MIG listArtists returned cursor ${JSON.stringify(cursor.slice(0, 64))} twice` : `MIG listArtists gave more than ${MAX_PAGES} pages` };
+      if (seen.has(cursor) || seen.size >= MAX_PAGES)
+        return {
+          artists: [],
+          status: 'error',
+          reason: seen.has(cursor)
+            ? `MIG listArtists returned cursor ${JSON.stringify(cursor.slice(0, 64))} twice`
+            : `MIG listArtists gave more than ${MAX_PAGES} pages`,
+        };
       seen.add(cursor);
     }
     const at: string | null = cursor;
-    const page: ItemOutcome<z.infer<typeof PageSchema>> = await gateway.call('mig', 'listArtists', PageSchema, (mig, o) => mig.listArtists({ cursor: at, limit: pageSize }, o), { asOf, deadline });
-    if (page.status === 'timeout') return { artists: [], status: 'timeout', reason: `MIG listArtists timed out (${page.reason})` };
+    const page: ItemOutcome<z.infer<typeof PageSchema>> = await gateway.call(
+      'mig',
+      'listArtists',
+      PageSchema,
+      (mig, o) => mig.listArtists({ cursor: at, limit: pageSize }, o),
+      { asOf, deadline },
+    );
+    if (page.status === 'timeout')
+      return { artists: [], status: 'timeout', reason: `MIG listArtists timed out (${page.reason})` };
     if (page.status === 'absent') return { artists: [], status: 'absent', reason: 'no MIG source is configured' };
-    if (page.status !== 'ok') return { artists: [], status: 'error', reason: page.status === 'error' ? `MIG listArtists failed (${page.reason}): ${page.message}` : 'MIG listArtists answered without a page' };
+    if (page.status !== 'ok')
+      return {
+        artists: [],
+        status: 'error',
+        reason:
+          page.status === 'error'
+            ? `MIG listArtists failed (${page.reason}): ${page.message}`
+            : 'MIG listArtists answered without a page',
+      };
     // One at a time: spreading a large page into push() overflows the call stack. An artist
     // listed twice (in one page or across pages) is walked once.
     for (const item of page.value.items) {
