@@ -1,7 +1,7 @@
 /**
  * Module boundaries of scene-radar, checked in CI (`npm run check:boundaries`, `.ci/run`).
  * docs/integration-boundaries.md explains the boundaries; this file is what enforces them.
- * tests/boundaries.test.ts proves every rule below can fail, using fixtures under
+ * tests/core/module-boundaries.test.ts proves every rule below can fail, using fixtures under
  * tests/fixtures/boundaries/ that break each one on purpose.
  *
  * Paths are relative to the directory being cruised (the repository root in CI).

@@ -1,11 +1,11 @@
 /**
  * Sources that flap: every ~2 s each source switches, at random (seeded), between answering
  * normally, rejecting or throwing hostile values (unprintable ones included), hanging, answering
- * garbage and answering empty. Built on the chaos kit's wrapper (tests/chaos-kit.ts).
+ * garbage and answering empty. Built on the chaos kit's wrapper (tests/helpers/chaos-kit.ts).
  */
 import { mulberry32 } from 'scene-radar/backtest';
 import type { SceneRadarSources } from 'scene-radar';
-import { chaosSources, hostileValues, type ChaosAction } from '../chaos-kit.js';
+import { chaosSources, hostileValues, type ChaosAction } from '../helpers/chaos-kit.js';
 
 /** What a source does for a while. */
 export type FlapMode = 'pass' | 'reject' | 'throw' | 'hang' | 'garbage' | 'empty';

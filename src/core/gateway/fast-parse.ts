@@ -6,7 +6,7 @@
  * that work and its garbage collection sat between the waves of a batch. Each shortcut applies
  * exactly its schema's rules and builds exactly the object Zod would (its keys, in its order,
  * unknown keys dropped, arrays Zod passes through passed through); anything it does not accept
- * goes to Zod, so a bad payload gets the same error message as before. `tests/gateway.test.ts`
+ * goes to Zod, so a bad payload gets the same error message as before. `tests/core/gateway.test.ts`
  * checks both agree.
  */
 import type { z } from 'zod';

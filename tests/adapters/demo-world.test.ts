@@ -39,8 +39,8 @@ import {
   createDemoWorld,
   createNameGenerator,
   type DemoWorld,
-} from '../adapters/memory/demo/index.js';
-import { NAME_WORD_LISTS } from '../adapters/memory/demo/names.js';
+} from '../../adapters/memory/demo/index.js';
+import { NAME_WORD_LISTS } from '../../adapters/memory/demo/names.js';
 
 const END = '2025-06-30';
 const world = createDemoWorld({ seed: 42, end: END });
@@ -115,7 +115,7 @@ describe('demo world: determinism', () => {
 });
 
 describe('demo world: catalog from Every Noise', () => {
-  const file = fileURLToPath(new URL('../adapters/memory/data/genres.ts', import.meta.url));
+  const file = fileURLToPath(new URL('../../adapters/memory/data/genres.ts', import.meta.url));
   it('is a small generated file', () => {
     expect(statSync(file).size).toBeLessThan(100_000);
   });

@@ -14,7 +14,7 @@ import {
   type SceneRadarSources,
 } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
-import { chaosSources, hostileValues, mapValues, withoutUnhandled } from './chaos-kit.js';
+import { chaosSources, hostileValues, mapValues, withoutUnhandled } from '../helpers/chaos-kit.js';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 40, end: '2026-11-24' });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addDays, createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
-import * as responses from '../src/api/responses.js';
+import * as responses from '../../src/api/responses.js';
 
 const END = '2026-11-24';
 const NOW = new Date('2026-11-25T00:00:00.000Z');

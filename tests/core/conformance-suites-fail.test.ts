@@ -19,7 +19,7 @@ import {
   tableContractSuite,
   type ContractCase,
 } from 'scene-radar/testing';
-import { createEagerDataset } from '../adapters/memory/eager-dataset.js';
+import { createEagerDataset } from '../../adapters/memory/eager-dataset.js';
 
 const from = new Date('2025-01-01T00:00:00Z');
 const earlierAsOf = new Date('2025-03-01T00:00:00Z');

@@ -1,15 +1,16 @@
 /**
- * Property-based fuzzing of the HTTP API through `createFetchHandler` over the demo world: at least
- * 10,000 generated requests per route and for the OpenAPI document, mixing valid requests with
+ * Property-based fuzzing of the HTTP API through `createFetchHandler` over the demo world: 300
+ * generated requests per route and for the OpenAPI document in `npm test`, 10,000 in
+ * `npm run test:long` (vitest.long.config.ts sets `FUZZ_RUNS`), mixing valid requests with
  * hostile slugs (unicode, malformed `%`, 10 KB, `..`), prototype-polluting and repeated query
- * parameters, numbers of every wrong shape and wrong methods (tests/api-fuzz-arbitraries.ts).
+ * parameters, numbers of every wrong shape and wrong methods (tests/api/fuzz-arbitraries.ts).
  * Every answer is JSON in the envelope with the status of its code and never a 5xx; a request the
  * rules refuse never reaches a source (every source method is wrapped with a counter); and
  * `Object.prototype` is untouched afterwards.
  *
  * Every route runs with the same fixed seed (`FUZZ_SEED` changes it). To replay a failure, pass
  * the seed and path fast-check prints: `FUZZ_SEED=<seed> FUZZ_PATH=<path> npx vitest run
- * tests/api-fuzz.test.ts -t <routeId>`. `FUZZ_RUNS` changes the number of requests per route.
+ * tests/api/fuzz.test.ts -t <routeId>`. `FUZZ_RUNS` changes the number of requests per route.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,11 +34,11 @@ import {
   type Expectation,
   type FuzzCase,
   type KnownWorld,
-} from './api-fuzz-arbitraries.js';
-import { countingSources } from './counting-sources.js';
+} from './fuzz-arbitraries.js';
+import { countingSources } from '../helpers/counting-sources.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const REPLAY = process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {};
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createFetchHandler, type FetchHandler } from 'scene-radar/api';
-import { countingSources, type CountingSources } from './counting-sources.js';
+import { countingSources, type CountingSources } from '../helpers/counting-sources.js';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const CROWD = 1_000;

@@ -14,8 +14,8 @@ const world = createDemoWorld({ artists: 30, end: '2026-11-24' });
 
 describe('a batch job is not cut short', () => {
   it('a refresh, a scoring and a profile whose source never settles keep the process alive until their timeouts end them, then report (exit 0, not 13)', async () => {
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, ['tests/fixtures/batch-job.ts'], { cwd: root, timeout: 60_000 });
     const report = JSON.parse(stdout.trim().split('\n').pop()!) as {
       done: boolean;

@@ -31,9 +31,9 @@ import {
   type FetchHandler,
 } from 'scene-radar/api';
 import { expressMiddleware, fastifyPlugin, toNodeListener } from 'scene-radar/adapters/node';
-import { closeServer, listen } from '../examples/demo-radar.js';
-import { parseServeArgs, start as startServe, UsageError } from '../scripts/serve.js';
-import { countingSources } from './counting-sources.js';
+import { closeServer, listen } from '../../examples/demo-radar.js';
+import { parseServeArgs, start as startServe, UsageError } from '../../scripts/serve.js';
+import { countingSources } from '../helpers/counting-sources.js';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 150, end: '2026-11-24' });

@@ -18,7 +18,7 @@ import {
   toWebRequest,
   type WebHandler,
 } from 'scene-radar/adapters/node';
-import { closeServer, listen } from '../examples/demo-radar.js';
+import { closeServer, listen } from '../../examples/demo-radar.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

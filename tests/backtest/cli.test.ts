@@ -12,8 +12,8 @@ import {
   resultName,
   UsageError,
   type BacktestPaths,
-} from '../bench/backtest/cli.js';
-import { readResults } from '../bench/backtest/report.js';
+} from '../../bench/backtest/cli.js';
+import { readResults } from '../../bench/backtest/report.js';
 import {
   BASE_CHART,
   BASE_EDGES,
@@ -23,7 +23,7 @@ import {
   removeTempDirs,
   tempDir,
   writeDataset,
-} from './backtest-fixtures.js';
+} from './fixtures.js';
 
 afterAll(removeTempDirs);
 

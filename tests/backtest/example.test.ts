@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseBacktestJson } from 'scene-radar/backtest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, tempDir } from './backtest-fixtures.js';
+import { removeTempDirs, tempDir } from './fixtures.js';
 
 afterAll(removeTempDirs);
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('examples/backtest-tabular.ts', () => {
   it('backtests the synthetic export and writes its report and result', async () => {

@@ -2,8 +2,8 @@
  * Issue 11, "a breakout score that holds on data it has never seen": one test (or more) per
  * defect the issue lists, each failing on the code before the fix. The slug helpers (defect 7),
  * the tabular `map` hook and aggregation (defect 8) and the public harness (defect 10) have
- * their own files: tests/slug.test.ts, tests/tabular-map.test.ts, tests/tabular-aggregate.test.ts,
- * tests/tabular-as-of.test.ts and tests/backtest-*.test.ts.
+ * their own files: tests/core/slug.test.ts, tests/adapters/tabular-map.test.ts, tests/adapters/tabular-aggregate.test.ts,
+ * tests/adapters/tabular-as-of.test.ts and tests/backtest-*.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { addDays, slugify } from 'scene-radar';
 import { createLookaheadGuard, runBacktest } from 'scene-radar/backtest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsvRows } from '../bench/backtest/csv.js';
+import { parseCsvRows } from '../../bench/backtest/csv.js';
 import {
   BB200,
   HOT100,
@@ -14,7 +14,7 @@ import {
   loadChart,
   missingChartFiles,
   type ChartSpec,
-} from '../bench/backtest/chart/load.js';
+} from '../../bench/backtest/chart/load.js';
 import {
   PROTOCOL_A,
   PROTOCOL_C,
@@ -22,8 +22,8 @@ import {
   cutoffDates,
   cutoffInstant,
   type ChartProtocol,
-} from '../bench/backtest/chart/protocol.js';
-import { SUITE_A, SUITE_C, chartSuite, type ChartSuiteSpec } from '../bench/backtest/chart/suites.js';
+} from '../../bench/backtest/chart/protocol.js';
+import { SUITE_A, SUITE_C, chartSuite, type ChartSuiteSpec } from '../../bench/backtest/chart/suites.js';
 import {
   BASE_CHART,
   BASE_EDGES,
@@ -35,7 +35,7 @@ import {
   removeTempDirs,
   writeDataset,
   type Chart,
-} from './backtest-fixtures.js';
+} from './fixtures.js';
 
 afterAll(removeTempDirs);
 

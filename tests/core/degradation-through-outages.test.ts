@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
-import { chaosSources, mapValues } from './chaos-kit.js';
+import { chaosSources, mapValues } from '../helpers/chaos-kit.js';
 
 const DAY = 86_400_000;
 const END = new Date('2026-11-25T00:00:00.000Z');

@@ -36,7 +36,7 @@ import type {
   WorkspaceRecommendation,
   WorkspaceRecommendations,
 } from 'scene-radar';
-import type * as R from '../src/api/responses.js';
+import type * as R from '../../src/api/responses.js';
 
 /** Readonly all the way down (arrays become `ReadonlyArray`), distributing over unions. */
 type DeepReadonly<T> =

@@ -3,8 +3,8 @@
 import { addDays } from 'scene-radar';
 import { createLookaheadGuard, runBacktest } from 'scene-radar/backtest';
 import { describe, expect, it } from 'vitest';
-import { demoBaselines } from '../bench/backtest/demo/baselines.js';
-import { DEMO_PROTOCOL, demoCutoffDays, demoSuite, type DemoProtocol } from '../bench/backtest/demo/suite.js';
+import { demoBaselines } from '../../bench/backtest/demo/baselines.js';
+import { DEMO_PROTOCOL, demoCutoffDays, demoSuite, type DemoProtocol } from '../../bench/backtest/demo/suite.js';
 
 const SMALL: DemoProtocol = { ...DEMO_PROTOCOL, artists: 300, days: 400, end: '2025-06-30', stepDays: 56 };
 const { suite, world } = await demoSuite(SMALL);

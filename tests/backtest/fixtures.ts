@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { addDays } from 'scene-radar';
-import type { ChartProtocol } from '../bench/backtest/chart/protocol.js';
+import type { ChartProtocol } from '../../bench/backtest/chart/protocol.js';
 
 /** Chart date k: Saturdays from 2020-01-04. */
 export const D = (k: number): string => addDays('2020-01-04', 7 * k);
@@ -95,7 +95,7 @@ export const PROTOCOL: ChartProtocol = {
 };
 
 /** The synthetic Billboard 200 of tests/fixtures (an extra chart on 2021-01-27). */
-export const BB200_FIXTURE = new URL('./fixtures/album-chart-synthetic/', import.meta.url).pathname;
+export const BB200_FIXTURE = new URL('../fixtures/album-chart-synthetic/', import.meta.url).pathname;
 
 /** Protocol C's rules on the synthetic Billboard 200: cutoffs 2021-01-16 (train) and 2021-02-06 (test). */
 export const BB200_PROTOCOL: ChartProtocol = {
