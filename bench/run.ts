@@ -1,9 +1,11 @@
 /**
- * `npm run bench`: runs every benchmark suite, prints a table and writes bench/results.json
- * (figure name -> value, units in the name). docs/performance.md explains each figure.
+ * `npm run bench [-- suite...]`: runs every benchmark suite (or the ones named), prints a table and
+ * writes bench/results.json (figure name -> value, units in the name; a partial run writes nothing).
+ * docs/performance.md explains each figure.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { parseCommandLine, UsageError } from '../scripts/command-line.js';
 import { apiSuite } from './suites/api.js';
 import { cacheSuite } from './suites/cache.js';
 import { demoWorldSuite } from './suites/demo-world.js';
@@ -21,7 +23,18 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['api', apiSuite],
 ];
 
-const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+let only: readonly string[];
+try {
+  // Suite names only (`npm run bench -- gateway scenes`): no flags.
+  only = parseCommandLine(process.argv.slice(2), {}, { positionals: true }).positionals;
+  const unknown = only.filter((name) => !suites.some(([known]) => known === name));
+  if (unknown.length)
+    throw new UsageError(`unknown suite ${unknown.join(', ')} (suites: ${suites.map(([n]) => n).join(', ')})`);
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`bench: ${e.message}\nusage: npm run bench -- [suite...]`);
+  process.exit(2);
+}
 const figures: Figure[] = [];
 for (const [name, suite] of suites) {
   if (only.length && !only.includes(name)) continue;

@@ -8,11 +8,14 @@
  *   npm run serve -- [--port 8787] [--host 127.0.0.1] [--artists 300] [--rate-limit 120] [--rate-window 60]
  */
 import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
 import type { SceneRadar } from 'scene-radar';
 import { createFetchHandler, createMemoryRateLimiter } from 'scene-radar/api';
 import { toNodeListener } from 'scene-radar/adapters/node';
 import { closeServer, isMain, listen, radarFor } from '../examples/demo-radar.js';
+import { parseCommandLine, UsageError } from './command-line.js';
+
+// The repository's one UsageError, re-exported for callers of parseServeArgs.
+export { UsageError };
 
 /** Options of {@link start}, as `parseServeArgs` returns them. */
 export interface ServeOptions {
@@ -73,15 +76,10 @@ const USAGE =
   '  --rate-limit   requests per client address and window, 0 for no limit (default 120; env SCENE_RADAR_RATE_LIMIT)\n' +
   '  --rate-window  window length in seconds (default 60; env SCENE_RADAR_RATE_WINDOW)';
 
-/** A command-line mistake: the message says what and how to fix it. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 function integer(name: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
     throw new UsageError(
-      `${name.startsWith('SCENE_RADAR_') ? name : `--${name}`} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}\n${USAGE}`,
+      `${name.startsWith('SCENE_RADAR_') ? name : `--${name}`} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
     );
   return Number(text);
 }
@@ -106,33 +104,16 @@ function optionalInteger(
  * `$SCENE_RADAR_RATE_WINDOW`, or a {@link UsageError}.
  */
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedServeArgs {
-  let values: {
-    port?: string | undefined;
-    host?: string | undefined;
-    artists?: string | undefined;
-    'rate-limit'?: string | undefined;
-    'rate-window'?: string | undefined;
-    help?: boolean | undefined;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        artists: { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'rate-window': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-  }
+  const { values } = parseCommandLine(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    artists: { type: 'string' },
+    'rate-limit': { type: 'string' },
+    'rate-window': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const host = values.host ?? '127.0.0.1';
-  if (host.trim() === '') throw new UsageError(`--host must not be empty\n${USAGE}`);
+  if (host.trim() === '') throw new UsageError('--host must not be empty');
   return {
     port: integer('port', values.port ?? '8787', 0, 65_535),
     host,
@@ -203,7 +184,7 @@ async function main(): Promise<void> {
     options = parseServeArgs(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`serve: ${error.message}`);
+    console.error(`serve: ${error.message}\n${USAGE}`);
     process.exit(2);
   }
   if (options.help) {

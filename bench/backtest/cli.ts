@@ -18,6 +18,7 @@ import {
   type BacktestResult,
   type BacktestScorer,
 } from 'scene-radar/backtest';
+import { type FlagSpecs, parseCommandLine, UsageError } from '../../scripts/command-line.js';
 import { chartFiles, missingChartFiles } from './chart/load.js';
 import type { ChartProtocol } from './chart/protocol.js';
 import { SUITE_A, SUITE_C, loadChartSuite, type ChartSuiteSpec } from './chart/suites.js';
@@ -60,10 +61,19 @@ Each backtest runs twice: the breakout score with the published default model, a
 score with a model calibrate() fits on that backtest's own training window (result files
 <name>.json and <name>-calibrated.json).`;
 
-/** A bad command line. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+// The repository's one UsageError, re-exported for callers of parseBacktestArgs.
+export { UsageError };
+
+/** The flags of `npm run backtest`. */
+const FLAGS = {
+  hot100: { type: 'string' },
+  bb200: { type: 'string' },
+  json: { type: 'string' },
+  'no-demo': { type: 'boolean' },
+  'demo-artists': { type: 'string' },
+  'baselines-only': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
 
 /**
  * Parses the arguments after `npm run backtest --`.
@@ -73,32 +83,18 @@ export class UsageError extends Error {
  * ```
  */
 export function parseBacktestArgs(argv: readonly string[]): BacktestArgs {
-  let hot100: string | null = null;
-  let bb200: string | null = null;
-  let json: string | null = null;
-  let demo = true;
+  const { values } = parseCommandLine(argv, FLAGS);
+  const hot100 = values.hot100 ?? null;
+  const bb200 = values.bb200 ?? null;
+  const json = values.json ?? null;
+  const demo = values['no-demo'] !== true;
+  const help = values.help === true;
+  const baselinesOnly = values['baselines-only'] === true;
   let demoArtists = DEMO_PROTOCOL.artists;
-  let help = false;
-  let baselinesOnly = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--hot100') hot100 = value();
-    else if (arg === '--bb200') bb200 = value();
-    else if (arg === '--json') json = value();
-    else if (arg === '--no-demo') demo = false;
-    else if (arg === '--baselines-only') baselinesOnly = true;
-    else if (arg === '--demo-artists') {
-      const v = value();
-      demoArtists = Number(v);
-      if (!Number.isInteger(demoArtists) || demoArtists < 50 || demoArtists > 100_000)
-        throw new UsageError(`--demo-artists must be an integer in 50-100000, got ${v}`);
-    } else if (arg === '--help' || arg === '-h') help = true;
-    else throw new UsageError(`unknown argument: ${arg}`);
+  if (values['demo-artists'] !== undefined) {
+    demoArtists = Number(values['demo-artists']);
+    if (!Number.isInteger(demoArtists) || demoArtists < 50 || demoArtists > 100_000)
+      throw new UsageError(`--demo-artists must be an integer in 50-100000, got ${values['demo-artists']}`);
   }
   // One summary per file keeps the --json shape { windows: { train, test } } the same for each protocol.
   if (json !== null && hot100 === null && bb200 === null)

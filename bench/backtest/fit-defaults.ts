@@ -11,19 +11,14 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  Cache,
-  TalentRadar,
-  createSourceGateway,
-  MONOTONE_BREAKOUT_SIGNS,
-  fitBreakoutModel,
-  memoryTalentStores,
-  resolveConfig,
-  systemClock,
-  type CalibrationExample,
-  type CalibrationResult,
-} from 'scene-radar';
+import { TalentRadar, resolveConfig, systemClock, type CalibrationResult } from 'scene-radar';
+import { Cache } from '../../src/core/cache/cache.js';
+import { createSourceGateway } from '../../src/core/gateway/gateway.js';
+import { MONOTONE_BREAKOUT_SIGNS, fitBreakoutModel } from '../../src/talent/calibrate.js';
+import type { CalibrationExample } from 'scene-radar/backtest';
+import { memoryTalentStores } from 'scene-radar/stores';
 import { runBacktest, type BacktestScorer } from 'scene-radar/backtest';
+import { parseCommandLine, UsageError } from '../../scripts/command-line.js';
 import { SUITE_A, SUITE_C, loadChartSuite, type ChartSuiteSpec } from './chart/suites.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -126,24 +121,24 @@ ${terms}
  * ```
  */
 export async function fitDefaultsMain(argv: readonly string[]): Promise<number> {
-  const dirs: Record<string, string | undefined> = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--hot100' || argv[i] === '--bb200') dirs[argv[i]!] = argv[++i];
-    else {
-      console.error(`usage: npm run fit-defaults -- --hot100 <dir> --bb200 <dir> (unknown argument ${argv[i]})`);
-      return 2;
-    }
+  const usage = 'usage: npm run fit-defaults -- --hot100 <dir> --bb200 <dir>';
+  let hot100: string | undefined;
+  let bb200: string | undefined;
+  try {
+    ({ hot100, bb200 } = parseCommandLine(argv, { hot100: { type: 'string' }, bb200: { type: 'string' } }).values);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${usage} (${e.message})`);
+    return 2;
   }
-  if (!dirs['--hot100'] || !dirs['--bb200']) {
-    console.error(
-      'usage: npm run fit-defaults -- --hot100 <dir> --bb200 <dir> (both protocols: one set of defaults for every host)',
-    );
+  if (!hot100 || !bb200) {
+    console.error(`${usage} (both protocols: one set of defaults for every host)`);
     return 2;
   }
   const gathered: Gathered[] = [];
   for (const [spec, dir] of [
-    [SUITE_A, dirs['--hot100']],
-    [SUITE_C, dirs['--bb200']],
+    [SUITE_A, hot100],
+    [SUITE_C, bb200],
   ] as const) {
     console.error(`${spec.name}: loading ${dir}...`);
     const { suite } = loadChartSuite(dir, spec);

@@ -3,27 +3,8 @@
  * Bootstrap intervals of the split figures, resampling whole cutoffs, with a seeded PRNG so the
  * intervals are the same run to run.
  */
+import { mulberry32 } from '../core/random.js';
 import { auc, compareAsc, precisionAtK, type RankedCutoff } from './metrics.js';
-
-/**
- * A small seeded PRNG (mulberry32): uniform in [0, 1). Seeded so bootstrap intervals are
- * reproducible run to run.
- * @example
- * ```ts
- * const rand = mulberry32(7);
- * rand(); // the same first number for seed 7, every run
- * ```
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A percentile interval, `[low, high]`; null when the statistic was never defined. */
 export type Interval = readonly [number, number] | null;

@@ -59,23 +59,23 @@ export function buildSoundMap(rows: readonly { slug: string; x: number | null; y
     const m = xs.reduce((a, b) => a + b, 0) / xs.length;
     return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) || 1;
   };
-  const sx = sd(pts.map((p) => p.x));
-  const sy = sd(pts.map((p) => p.y));
-  return new Map(pts.map((p) => [p.slug, [p.x / sx, p.y / sy] as const]));
+  const sx = sd(pts.map((pt) => pt.x));
+  const sy = sd(pts.map((pt) => pt.y));
+  return new Map(pts.map((pt) => [pt.slug, [pt.x / sx, pt.y / sy] as const]));
 }
 
 /** The artist's sound: microgenre weights from recent releases (recency-decayed, summing to 1). */
 export function artistSound(
   releases: readonly ReleaseFingerprint[],
   asOfMs: number,
-  p: MembershipParams,
+  params: MembershipParams,
 ): Map<string, number> {
   const out = new Map<string, number>();
   let total = 0;
   for (const r of releases) {
     const age = (asOfMs - Date.parse(`${r.releasedAt}T00:00:00.000Z`)) / DAY_MS;
     if (age < 0 || r.microgenres.length === 0) continue;
-    const w = Math.pow(0.5, age / p.releaseHalfLifeDays) / r.microgenres.length;
+    const w = 0.5 ** (age / params.releaseHalfLifeDays) / r.microgenres.length;
     for (const g of r.microgenres) {
       out.set(g, (out.get(g) ?? 0) + w);
       total += w;
@@ -98,7 +98,7 @@ export function soundScore(
   sound: ReadonlyMap<string, number>,
   scene: MembershipScene,
   map: SoundMap,
-  p: MembershipParams,
+  params: MembershipParams,
 ): SoundScore {
   if (sound.size === 0) return { score: 0, shared: [] };
   const inScene = new Set(scene.microgenres);
@@ -118,7 +118,7 @@ export function soundScore(
     if (!pt) continue;
     let best = Infinity;
     for (const s of scenePts) best = Math.min(best, Math.hypot(pt[0] - s[0], pt[1] - s[1]));
-    proximity += w * Math.exp(-best / p.soundMapScale);
+    proximity += w * Math.exp(-best / params.soundMapScale);
     known += w;
   }
   const prox = known > 0 ? proximity / known : 0;
@@ -126,10 +126,10 @@ export function soundScore(
 }
 
 /** Place score 0-1: home city, or home region only. */
-export function placeScore(artist: ArtistRecord, scene: MembershipScene, p: MembershipParams): number {
+export function placeScore(artist: ArtistRecord, scene: MembershipScene, params: MembershipParams): number {
   if (artist.homeRegion !== scene.region) return 0;
   if (artist.homeCity !== null && scene.city !== null && slugify(artist.homeCity) === slugify(scene.city)) return 1;
-  return p.sameRegionPlace;
+  return params.sameRegionPlace;
 }
 
 /** The people of a scene: tastemaker weights and core members, from the core's networks. */
@@ -172,7 +172,7 @@ export function peopleScore(slug: string, network: ArtistNetwork | undefined, ci
 }
 
 /** Combined confidence from the three components (weights renormalised to sum to 1). */
-export function membershipConfidence(sound: number, place: number, people: number, p: MembershipParams): number {
-  const { weights: w } = p;
+export function membershipConfidence(sound: number, place: number, people: number, params: MembershipParams): number {
+  const { weights: w } = params;
   return clamp01((w.sound * sound + w.place * place + w.people * people) / (w.sound + w.place + w.people));
 }

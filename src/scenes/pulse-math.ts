@@ -275,7 +275,8 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
       const g = genres[j]!;
       let k = mixSlot.get(g);
       if (k === undefined) {
-        mixSlot.set(g, (k = mixWeight.length));
+        k = mixWeight.length;
+        mixSlot.set(g, k);
         mixWeight.push(0);
       }
       mixWeight[k] = mixWeight[k]! + conf;
@@ -356,20 +357,20 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
  * (NaN when unknown), for the top-artist ranking.
  */
 function windowSignals(
-  P: Prepared,
-  p: PulseParams,
+  prepared: Prepared,
+  params: PulseParams,
   endDay: string,
   shift: number,
   haveNetworks: boolean,
   growth?: Float64Array,
   engagement?: Float64Array,
 ): WindowSignals {
-  const w = p.windowDays;
+  const w = params.windowDays;
   const windowEndMs = dayStart(endDay) + DAY_MS - shift * DAY_MS;
   const windowStartMs = windowEndMs - w * DAY_MS;
-  const cur = shift === 0 ? P.m0 : P.m1;
-  const prevs = shift === 0 ? P.m1 : P.m2;
-  const links = shift === 0 ? P.links0 : P.links1;
+  const cur = shift === 0 ? prepared.m0 : prepared.m1;
+  const prevs = shift === 0 ? prepared.m1 : prepared.m2;
+  const links = shift === 0 ? prepared.links0 : prepared.links1;
   let weighted = 0;
   let weightSum = 0;
   let risingWeight = 0;
@@ -379,31 +380,31 @@ function windowSignals(
   let newMembers = 0;
   let newLinks = 0;
   if (growth) growth.fill(Number.NaN);
-  for (let i = 0; i < P.n; i++) {
-    const joined = P.joined[i]!;
+  for (let i = 0; i < prepared.n; i++) {
+    const joined = prepared.joined[i]!;
     if (joined > windowEndMs) continue; // not yet a member in this window
     present++;
     if (joined >= windowStartMs) newMembers++;
-    if (P.hasSeries[i]) {
+    if (prepared.hasSeries[i]) {
       const c = cur[i]!;
       const pr = prevs[i]!;
       if (c > 0) active++;
-      if (c === c && pr === pr) {
-        const g = logGrowth(pr, c, p.engagementFloor);
-        const conf = P.confidence[i]!;
+      if (!Number.isNaN(c) && !Number.isNaN(pr)) {
+        const g = logGrowth(pr, c, params.engagementFloor);
+        const conf = prepared.confidence[i]!;
         weighted += conf * g;
         weightSum += conf;
         if (growth && engagement) {
           growth[i] = Math.exp(g) - 1;
           engagement[i] = c;
         }
-        if (g >= p.risingLogGrowth && c >= p.risingMinEngagement) {
+        if (g >= params.risingLogGrowth && c >= params.risingMinEngagement) {
           rising++;
           risingWeight += conf;
         }
       }
     }
-    if (P.hasNetwork[i]) newLinks += links[i]!;
+    if (prepared.hasNetwork[i]) newLinks += links[i]!;
   }
   const haveEngagement = weightSum > 0;
   return {
@@ -431,7 +432,7 @@ interface HeatSignal {
 
 function heatOf(
   s: WindowSignals,
-  p: PulseParams,
+  params: PulseParams,
   membershipsKnown: boolean,
 ): { heat: number; items: ExplanationItem[]; coverage: number } {
   const perActive = (x: number): number => x / Math.max(1, s.active);
@@ -443,40 +444,40 @@ function heatOf(
       source: 'fusion',
       unit: 'log growth of daily organic engagement (confidence-weighted mean)',
       raw: s.momentum ?? 0,
-      normalized: s.momentum === null ? 0 : logistic(s.momentum, 0, p.momentumScale),
+      normalized: s.momentum === null ? 0 : logistic(s.momentum, 0, params.momentumScale),
       available: s.momentum !== null,
-      w: p.weights.momentum,
+      w: params.weights.momentum,
     },
     {
       signal: 'rising_members',
       source: 'fusion',
       unit: 'confidence-weighted share of members rising',
       raw: s.risingShare ?? 0,
-      normalized: s.risingShare === null ? 0 : clamp01(s.risingShare / p.risingShareSaturation),
+      normalized: s.risingShare === null ? 0 : clamp01(s.risingShare / params.risingShareSaturation),
       available: s.risingShare !== null,
-      w: p.weights.rising,
+      w: params.weights.rising,
     },
     {
       signal: 'new_members',
       source: 'scenes',
       unit: 'new members per active member in the window',
       raw: perActive(s.newMembers),
-      normalized: membershipsKnown ? clamp01(perActive(s.newMembers) / p.newMemberSaturation) : 0,
+      normalized: membershipsKnown ? clamp01(perActive(s.newMembers) / params.newMemberSaturation) : 0,
       available: membershipsKnown,
-      w: p.weights.newMembers,
+      w: params.weights.newMembers,
     },
     {
       signal: 'tastemaker_activity',
       source: 'mig',
       unit: 'new tastemaker links per active member in the window',
       raw: perActive(s.newLinks ?? 0),
-      normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / p.tastemakerScale),
+      normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / params.tastemakerScale),
       available: s.newLinks !== null,
-      w: p.weights.tastemakers,
+      w: params.weights.tastemakers,
     },
   ];
   // Small scenes are noisy: shrink each signal toward its neutral value by n / (n + k).
-  const shrink = s.active / (s.active + p.smallSceneMembers);
+  const shrink = s.active / (s.active + params.smallSceneMembers);
   let total = 0;
   let avail = 0;
   for (const x of signals) {
@@ -506,10 +507,10 @@ function heatOf(
   return { heat, items, coverage: total > 0 ? avail / total : 0 };
 }
 
-function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
-  if (growth <= p.coolingMaxGrowth) return 'cooling';
-  if (heat < p.emergingMaxHeat) return 'emerging';
-  if (growth >= p.growingMinGrowth) return 'growing';
+function stageOf(heat: number, growth: number, params: PulseParams): SceneStage {
+  if (growth <= params.coolingMaxGrowth) return 'cooling';
+  if (heat < params.emergingMaxHeat) return 'emerging';
+  if (growth >= params.growingMinGrowth) return 'growing';
   return 'peaking';
 }
 
@@ -521,21 +522,21 @@ function stageOf(heat: number, growth: number, p: PulseParams): SceneStage {
  * pulse.heat; pulse.stage; pulse.explanation;
  * ```
  */
-export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnapshot {
+export function computePulse(given: PulseInput, params: PulseParams): ScenePulseSnapshot {
   // Without memberships no member can be counted: whatever members were passed are not known to be the scene's.
   const membershipsKnown = given.membershipsAsOfMs !== null;
   const input: PulseInput = membershipsKnown
     ? given
     : { ...given, members: [], engagement: new Map(), networks: new Map() };
   const endDay = lastCompleteDay(input.asOfMs);
-  const prepared = prepare(input, endDay, p.windowDays);
+  const prepared = prepare(input, endDay, params.windowDays);
   const haveNetworks = input.networks.size > 0;
   const growthOf = new Float64Array(prepared.n);
   const engagementOf = new Float64Array(prepared.n);
-  const now = windowSignals(prepared, p, endDay, 0, haveNetworks, growthOf, engagementOf);
-  const before = windowSignals(prepared, p, endDay, p.windowDays, haveNetworks);
-  const cur = heatOf(now, p, membershipsKnown);
-  const prev = heatOf(before, p, membershipsKnown);
+  const now = windowSignals(prepared, params, endDay, 0, haveNetworks, growthOf, engagementOf);
+  const before = windowSignals(prepared, params, endDay, params.windowDays, haveNetworks);
+  const cur = heatOf(now, params, membershipsKnown);
+  const prev = heatOf(before, params, membershipsKnown);
   const growth = (cur.heat - prev.heat) / Math.max(prev.heat, 10);
 
   // Evidence: the share of signal weight available, times the share of members each read covered.
@@ -545,14 +546,14 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
   const evidence =
     input.members.length === 0 || !membershipsKnown
       ? 0
-      : (p.weights.momentum * engagementCoverage +
-          p.weights.rising * engagementCoverage +
-          p.weights.newMembers +
-          p.weights.tastemakers * networkCoverage) /
-        (p.weights.momentum + p.weights.rising + p.weights.newMembers + p.weights.tastemakers);
+      : (params.weights.momentum * engagementCoverage +
+          params.weights.rising * engagementCoverage +
+          params.weights.newMembers +
+          params.weights.tastemakers * networkCoverage) /
+        (params.weights.momentum + params.weights.rising + params.weights.newMembers + params.weights.tastemakers);
 
-  const ranked = topK(growthOf.keys(), p.topArtists, (i) =>
-    growthOf[i]! === growthOf[i]!
+  const ranked = topK(growthOf.keys(), params.topArtists, (i) =>
+    !Number.isNaN(growthOf[i]!)
       ? prepared.confidence[i]! * Math.log1p(engagementOf[i]!) * (1 + Math.max(0, growthOf[i]!))
       : Number.NaN,
   );
@@ -565,8 +566,8 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
       growth: g,
       engagement: e,
       reason:
-        g >= Math.exp(p.risingLogGrowth) - 1
-          ? `engagement up ${Math.round(g * 100)}% in ${p.windowDays} days`
+        g >= Math.exp(params.risingLogGrowth) - 1
+          ? `engagement up ${Math.round(g * 100)}% in ${params.windowDays} days`
           : `one of the scene's most engaged members (${Math.round(e)} a day)`,
     };
   });
@@ -581,8 +582,8 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
     const pm = prepared.paid0[i]!;
     const om = prepared.m0[i]!;
     if (pm > 0) campaigning++;
-    if (pm === pm) paid += pm;
-    if (om === om) organic += om;
+    if (!Number.isNaN(pm)) paid += pm;
+    if (!Number.isNaN(om)) organic += om;
   }
 
   const degraded =
@@ -595,7 +596,7 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
     heat: round(cur.heat, 2),
     previous_heat: round(prev.heat, 2),
     growth: round(growth),
-    stage: stageOf(cur.heat, growth, p),
+    stage: stageOf(cur.heat, growth, params),
     total_members: input.members.length,
     active_members: now.active,
     new_members: now.newMembers,
@@ -624,7 +625,7 @@ export function computePulse(given: PulseInput, p: PulseParams): ScenePulseSnaps
       weight: round(x.weight),
       contribution: round(x.contribution, 2),
     })),
-    confidence: round(clamp01(evidence * (now.active / (now.active + p.smallSceneMembers)))),
+    confidence: round(clamp01(evidence * (now.active / (now.active + params.smallSceneMembers)))),
     sources: input.sources,
     status: degraded ? 'degraded' : 'ok',
     asOf: new Date(input.asOfMs).toISOString(),

@@ -161,14 +161,14 @@ const S_PEAK = 5;
  * `minPeers` artists (an artist is never ranked among too few), else every source it has. A bit
  * per entry of `ctx.bases`; 0 without activity evidence.
  */
-export function activityBases(table: FeatureTable, i: number, ctx: InputContext): number {
+export function activityBases(_table: FeatureTable, i: number, ctx: InputContext): number {
   let has = 0;
   let ranked = 0;
   const bases = ctx.bases;
   for (let k = 0; k < bases.length; k++) {
     const b = bases[k]!;
     const v = b.now[i]!;
-    if (v !== v) continue;
+    if (Number.isNaN(v)) continue;
     has |= 1 << k;
     if (b.count >= ctx.minPeers) ranked |= 1 << k;
   }
@@ -189,7 +189,7 @@ function stayingPower(present: number, lifeDays: number, cadence: number): numbe
 }
 
 /** log(1 + x), NaN for NaN without the slow path. */
-const log1p = (x: number): number => (x === x ? Math.log1p(x) : Number.NaN);
+const log1p = (x: number): number => (Number.isNaN(x) ? Number.NaN : Math.log1p(x));
 
 /** The activity inputs (level, growth, acceleration, peak, staying power, recency), in input order. */
 const ACTIVITY_INPUTS = [
@@ -235,12 +235,18 @@ function basisInputs(
   // any population, the artist's own median gap (else daily).
   const own = b.medianGap[i]!;
   const cadence =
-    b.source === 'fusion' ? 1 : ctx.fitted ? b.cadence : own === own ? Math.min(28, Math.max(1, Math.round(own))) : 1;
+    b.source === 'fusion'
+      ? 1
+      : ctx.fitted
+        ? b.cadence
+        : Number.isNaN(own)
+          ? 1
+          : Math.min(28, Math.max(1, Math.round(own)));
   const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
   into[6] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadence);
   into[7] = stayingPower(b.presentDaysYear[i]!, life, cadence);
   const since = b.daysSinceLast[i]!;
-  into[8] = since === since ? 1 / (1 + since / cadence) : 0;
+  into[8] = Number.isNaN(since) ? 0 : 1 / (1 + since / cadence);
 }
 
 /**
@@ -286,7 +292,7 @@ export function fillBreakoutInputs(
       basisInputs(table, i, b, ctx, scratch, only);
       for (let a = 0; a < ACTIVITY_INPUTS.length; a++) {
         const v = scratch[a]!;
-        if (v === v) {
+        if (!Number.isNaN(v)) {
           sum[a]! += v;
           count[a]!++;
         }
@@ -303,15 +309,15 @@ export function fillBreakoutInputs(
   if (!only || only[I.new_collaborators]) out[I.new_collaborators] = log1p(c.newCollaborators[i]!);
   if (!only || only[I.new_tastemakers]) {
     const t = c.newTastemakers[i]!;
-    out[I.new_tastemakers] = t === t ? 1 - Math.exp(-t) : Number.NaN;
+    out[I.new_tastemakers] = Number.isNaN(t) ? Number.NaN : 1 - Math.exp(-t);
   }
   if (!only || only[I.press]) {
     const v = c.pressVelocity[i]!;
-    out[I.press] = v === v ? c.pressQuality[i]! * (1 - Math.exp(-v)) : Number.NaN;
+    out[I.press] = Number.isNaN(v) ? Number.NaN : c.pressQuality[i]! * (1 - Math.exp(-v));
   }
   if (!only || only[I.scene_heat]) {
     const conf = c.sceneConfidence[i]!;
-    out[I.scene_heat] = (c.sceneHeat[i]! / 100) * (conf === conf ? conf : 1);
+    out[I.scene_heat] = (c.sceneHeat[i]! / 100) * (Number.isNaN(conf) ? 1 : conf);
   }
 
   const specs = table.hostSpecs;

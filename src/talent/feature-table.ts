@@ -124,13 +124,13 @@ export interface FeatureTable {
  */
 export function lifeSpanDays(table: FeatureTable, i: number, days: number, observedSpan: number): number {
   const age = table.columns.careerAgeDays[i]!;
-  const span = age !== age ? observedSpan : Math.max(Math.floor(age), observedSpan);
+  const span = Number.isNaN(age) ? observedSpan : Math.max(Math.floor(age), observedSpan);
   return Math.min(days, span + 1);
 }
 
 /** Whether row `i` has activity evidence from any source. */
 export const hasActivity = (table: FeatureTable, i: number): boolean =>
-  table.columns.evNow[i] === table.columns.evNow[i] || table.columns.enNow[i] === table.columns.enNow[i];
+  !Number.isNaN(table.columns.evNow[i]) || !Number.isNaN(table.columns.enNow[i]);
 
 /** Largest absolute host feature value a table holds (larger ones are clamped). */
 export const MAX_HOST_VALUE = 1e12;
@@ -220,6 +220,6 @@ export function featureTable(
   hostSpecs: readonly HostFeatureSpec[] = [],
 ): FeatureTable {
   const table = createFeatureTable(features.length, hostSpecs);
-  features.forEach((f, i) => setFeatureRow(table, i, f));
+  for (const [i, f] of features.entries()) setFeatureRow(table, i, f);
   return table;
 }

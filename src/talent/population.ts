@@ -58,7 +58,7 @@ export interface Distribution {
  * standing(0.99); // 4.6
  * ```
  */
-export const standing = (p: number): number => -Math.log(Math.max(1e-3, 1 - p));
+export const standing = (percentile: number): number => -Math.log(Math.max(1e-3, 1 - percentile));
 
 const F64 = new Float64Array(1);
 /** The word of a double holding its sign and exponent: the second on little-endian platforms. */
@@ -121,8 +121,8 @@ export function percentileOf(d: Distribution, v: number): number {
  */
 export function standingOf(d: Distribution, v: number): number {
   const n = d.values.length;
-  if (n === 0 || v !== v) return Number.NaN;
-  const p = d.packed;
+  if (n === 0 || Number.isNaN(v)) return Number.NaN;
+  const packed = d.packed;
   let b = Math.floor((key(v) - d.key0) * d.scale);
   const last = d.start.length - 2;
   b = b < 0 ? 0 : b > last ? last : b;
@@ -130,18 +130,18 @@ export function standingOf(d: Distribution, v: number): number {
   let hi = d.start[b + 1]!;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (p[3 * mid]! < v) lo = mid + 1;
+    if (packed[3 * mid]! < v) lo = mid + 1;
     else hi = mid;
   }
-  if (lo === n) return p[3 * n]!;
-  return p[3 * lo] === v ? p[3 * lo + 1]! : p[3 * lo + 2]!;
+  if (lo === n) return packed[3 * n]!;
+  return packed[3 * lo] === v ? packed[3 * lo + 1]! : packed[3 * lo + 2]!;
 }
 
 /** Index of the first distinct value >= v (`values.length` when none); -1 for an empty distribution or NaN. */
 function lowerBound(d: Distribution, v: number): number {
   const a = d.values;
   const n = a.length;
-  if (n === 0 || v !== v) return -1;
+  if (n === 0 || Number.isNaN(v)) return -1;
   // The bucket of v holds the lower bound (the key is monotone), then a short search within it.
   let b = Math.floor((key(v) - d.key0) * d.scale);
   const last = d.start.length - 2;
@@ -211,7 +211,7 @@ function fromSorted(sorted: Float64Array, n: number): Distribution {
  * ```
  */
 export function distributionOf(values: Iterable<number>): Distribution {
-  const kept = [...values].filter((v) => v === v);
+  const kept = [...values].filter((v) => !Number.isNaN(v));
   return sampleDistribution(Float64Array.from(kept), null);
 }
 
@@ -229,12 +229,12 @@ function sampleDistribution(column: Float64Array, rows: Int32Array | null, stand
   const len = rows ? rows.length : column.length;
   for (let k = 0; k < len; k++) {
     const v = column[rows ? rows[k]! : k]!;
-    if (v === v) n++;
+    if (!Number.isNaN(v)) n++;
   }
   const withValue = new Int32Array(n);
   for (let k = 0, j = 0; k < len; k++) {
     const i = rows ? rows[k]! : k;
-    if (column[i] === column[i]) withValue[j++] = i;
+    if (!Number.isNaN(column[i])) withValue[j++] = i;
   }
   const picked = evenly(withValue, QUANTILE_SAMPLE);
   const sorted = new Float64Array(picked.length);
@@ -266,14 +266,14 @@ export function fitPopulation(table: FeatureTable): PopulationStats {
   for (const basis of ['events', 'engagement'] as const) {
     const present = c[activityColumn(basis, 'Now')];
     let count = 0;
-    for (let i = 0; i < table.size; i++) if (present[i] === present[i]) count++;
+    for (let i = 0; i < table.size; i++) if (!Number.isNaN(present[i])) count++;
     counts[basis] = count;
     if (count === 0) {
       activity[basis] = null;
       continue;
     }
     const rows = new Int32Array(count);
-    for (let i = 0, j = 0; i < table.size; i++) if (present[i] === present[i]) rows[j++] = i;
+    for (let i = 0, j = 0; i < table.size; i++) if (!Number.isNaN(present[i])) rows[j++] = i;
     if (basis === 'events') eventRows = rows;
     // Every activity column has a value on every row of its basis: sample the rows once.
     const sample = evenly(rows, QUANTILE_SAMPLE);

@@ -6,7 +6,6 @@
  * under the caller's. Per-item outcomes, validated payloads; a failing source empties one read,
  * never the batch.
  */
-import pLimit from 'p-limit';
 import type { Clock } from '../core/clock.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
@@ -15,9 +14,10 @@ import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import { DAY_MS } from '../core/time.js';
 import { requireDate, requireOptions, requireSlug } from '../core/validation.js';
+import { createLimit } from '../core/limit.js';
 import type { SceneRadarConfig } from '../config.js';
 import { readHostFeature, type HostFeature } from './host-features.js';
-import { type ArtistSignals, type HostFeatureOutcome, type ReadOutcome, type SignalRead } from './signals-types.js';
+import type { ArtistSignals, HostFeatureOutcome, ReadOutcome, SignalRead } from './signals-types.js';
 
 /** Options of a signals call. */
 export interface SignalsOptions {
@@ -104,7 +104,7 @@ export class ArtistSignalsEngine {
       });
     }
     const { signalBatchSize, batchConcurrency, signalTimeoutMs } = this.#deps.config.talent;
-    const limit = pLimit(batchConcurrency);
+    const limit = createLimit(batchConcurrency);
     const out = new Map<string, ArtistSignals>();
     const chunks: string[][] = [];
     for (let i = 0; i < slugs.length; i += signalBatchSize) chunks.push(slugs.slice(i, i + signalBatchSize));

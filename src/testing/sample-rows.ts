@@ -15,7 +15,8 @@ import type {
   TalentMicrogenreRow,
   TalentRecommendationRow,
   TalentSceneRow,
-} from 'scene-radar';
+} from '../stores/tables.js';
+import { mulberry32 } from '../core/random.js';
 
 /** Row type of each owned table, by table name. */
 export interface OwnedTableRows {
@@ -58,18 +59,6 @@ export const OWNED_TABLE_NAMES = [
   'talent_radar_recommendations',
 ] as const satisfies readonly OwnedTableName[];
 
-/** mulberry32: tiny, seedable, good enough for fixtures. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const BASE = Date.UTC(2026, 0, 1);
 const pad = (i: number): string => String(i).padStart(4, '0');
 
@@ -90,7 +79,7 @@ interface Rand {
 }
 
 function rand(seed: number): Rand {
-  const next = prng(seed);
+  const next = mulberry32(seed);
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(next() * 16).toString(16)).join('');
   return {
     unit: () => Math.round(next() * 10_000) / 10_000,

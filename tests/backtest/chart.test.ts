@@ -3,10 +3,10 @@
 // of tests/fixtures, whose calendar has an extra chart like the real one's 2018-01-03.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { addDays, slugify } from 'scene-radar';
+import { slugify } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
 import { createLookaheadGuard, runBacktest } from 'scene-radar/backtest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsvRows } from '../../bench/backtest/csv.js';
 import {
   BB200,
   HOT100,
@@ -65,16 +65,6 @@ async function atCutoff(dir: string, chart: ChartSpec, spec: ChartSuiteSpec, pro
   expect(guard.violations).toEqual([]);
   return { asOf, split, candidates, population, labels, scores, listed };
 }
-
-describe('CSV reading', () => {
-  it('parses quoted fields with commas, doubled quotes and CRLF', () => {
-    expect(parseCsvRows('a,b\r\n"x, y","say ""hi"""\n,\n')).toEqual([
-      ['a', 'b'],
-      ['x, y', 'say "hi"'],
-      ['', ''],
-    ]);
-  });
-});
 
 describe('chart loader', () => {
   const data = loadChart(writeDataset(BASE_CHART, BASE_EDGES), HOT100);

@@ -6,7 +6,7 @@
  * collaborators from MIG. "The last n weeks" are the last n chart dates known at T, from the
  * chart's calendar (its publication schedule), as the protocols count them.
  */
-import { observedAtMs } from 'scene-radar';
+import { observedAtMs } from '../../../src/core/time.js';
 import type { BacktestScorer, ScoreContext } from 'scene-radar/backtest';
 import { BEGINNING, type ChartCalendar } from './protocol.js';
 import { chartWeight } from './world.js';

@@ -11,10 +11,11 @@
  * the name that charted first keeps the plain slug, the others get `-2`, `-3`... in order of first
  * chart date, then name (by code point). A name with nothing slug-worthy becomes `artist`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { slugify } from 'scene-radar';
-import { readCsv } from '../csv.js';
+import { parseCsv, type CsvRow } from 'scene-radar/adapters/tabular';
 
 /** A weekly chart: its files' prefix, its name and its number of places. */
 export interface ChartSpec {
@@ -50,6 +51,22 @@ export function missingChartFiles(dir: string, chart: ChartSpec): string[] {
   return [files.weekly, files.events, files.edges].filter(
     (f) => !existsSync(join(dir, f)) && !(f.endsWith('.gz') && existsSync(join(dir, f.slice(0, -3)))),
   );
+}
+
+/**
+ * Reads a CSV file (gunzipped first when the name ends in `.gz`) with the tabular adapter's parser
+ * (the package's one CSV parser) and checks that the columns it needs are there. Synchronous,
+ * unlike the adapter's `readTable`, because `loadChart` is. Throws an Error naming the file on a
+ * missing file or column, and the adapter's error (file and line) on malformed CSV.
+ */
+function readCsv(path: string, required: readonly string[]): { readonly rows: readonly CsvRow[] } {
+  const bytes = readFileSync(path);
+  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  const { columns, rows } = parseCsv(text, { source: path });
+  if (columns.length === 0) throw new Error(`${path}: empty file`);
+  const missing = required.filter((c) => !columns.includes(c));
+  if (missing.length) throw new Error(`${path}: missing column(s) ${missing.join(', ')} (found ${columns.join(', ')})`);
+  return { rows };
 }
 
 /** One artist-week on the chart. */

@@ -17,15 +17,8 @@
  * T, RCF their chart weeks), as a host would; the chart's calendar (the list of chart dates, a
  * published schedule, not an outcome) is the only thing read from the loaded data.
  */
-import {
-  DAY_MS,
-  dayStart,
-  observedAtMs,
-  type MIGAdapter,
-  type RCFAdapter,
-  type RcfEvent,
-  type SceneRadarSources,
-} from 'scene-radar';
+import type { MIGAdapter, RCFAdapter, RcfEvent, SceneRadarSources } from 'scene-radar';
+import { DAY_MS, dayStart, observedAtMs } from '../../../src/core/time.js';
 import type { BacktestCutoffSpec, BacktestOptions } from 'scene-radar/backtest';
 import { listArtistSlugs } from '../suite.js';
 import type { ChartData } from './load.js';

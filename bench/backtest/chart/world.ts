@@ -21,7 +21,8 @@
  * - Engagement and coherence series are empty (the dataset type requires them; fusion and
  *   identityKernel are not served).
  */
-import { endOfDayInstant, type CollaboratorLink, type MIGAdapter, type RCFAdapter, type RcfEvent } from 'scene-radar';
+import type { CollaboratorLink, MIGAdapter, RCFAdapter, RcfEvent } from 'scene-radar';
+import { endOfDayInstant } from '../../../src/core/time.js';
 import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
 import type { ChartData } from './load.js';
 

@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { describeError as describe } from '../describe-error.js';
 import { callHook } from '../hooks.js';
 import { holdProcess } from '../lifecycle.js';
+import { createSlots, type Slots } from '../limit.js';
 import { createDeadline, onAbort, type Deadline } from './deadline.js';
 import { readItem } from './read-item.js';
 import type { ItemOutcome, Provenance } from './outcome.js';
@@ -108,61 +109,6 @@ export interface SourceGateway {
 }
 
 const YEAR_MS = 365 * 86_400_000;
-
-/** A source's concurrency limit: calls run in the order they were queued, at most `concurrency` at once. */
-interface Slots {
-  /** Runs `task` when a slot is free (never synchronously: on a later microtask at the earliest). */
-  enter(task: () => void): void;
-  /** Frees a slot: the next queued task starts at once, inside this call. */
-  release(): void;
-}
-
-/**
- * A FIFO limit that hands a freed slot straight to the next queued call. The slot is released
- * before the finished call's answer is settled, so the next call is already on its way to the
- * source while this one's answer is validated and whatever its caller computes from it runs:
- * that CPU work overlaps the next wait instead of delaying it. (p-limit, used before, started the
- * next call a few microtasks later, after that work.) No timers: hosts' fake timers see nothing new.
- */
-function createSlots(concurrency: number): Slots {
-  let active = 0;
-  const queue: Array<(() => void) | undefined> = [];
-  let head = 0;
-  // Releases not yet handed on. A queued task settled while it waited (its deadline passed)
-  // releases its slot at once, inside `next()`: those releases are counted and handed on by the
-  // loop below rather than by recursion, so thousands of them cannot overflow the stack.
-  let freed = 0;
-  let draining = false;
-  return {
-    enter(task) {
-      if (active < concurrency) {
-        active++;
-        queueMicrotask(task);
-      } else queue.push(task);
-    },
-    release() {
-      freed++;
-      if (draining) return;
-      draining = true;
-      try {
-        while (freed > 0) {
-          freed--;
-          if (head < queue.length) {
-            const next = queue[head]!;
-            queue[head++] = undefined;
-            if (head === queue.length) {
-              queue.length = 0;
-              head = 0;
-            }
-            next();
-          } else active--;
-        }
-      } finally {
-        draining = false;
-      }
-    },
-  };
-}
 
 /** The caller's deadline and the gateway's close, for the calls of one batch (see `outerOf`). */
 interface Outer {
@@ -295,7 +241,8 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         // Nothing above should throw; if it ever does, the call still ends (never a hang).
         result = { kind: 'error', reason: 'threw', message: `gateway: ${describe(error)}` };
       } finally {
-        // Slot first, then the answer: see createSlots.
+        // Slot first, then the answer, so the next call is on its way while this answer is
+        // validated and used (core/limit.ts says why this is not p-limit).
         slots.release();
         if (result) settle(result);
       }
@@ -335,7 +282,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     const schema = (BATCH_METHODS[source] as Record<string, z.ZodType>)[method]!;
     let declared: unknown;
     try {
-      declared = adapter['maxBatchSize'];
+      declared = adapter.maxBatchSize;
     } catch {
       // A getter that throws: the default batch size.
     }
