@@ -1,5 +1,5 @@
 /** Cache figures: hit path, single-flight, serving stale within grace. */
-import { Cache } from 'scene-radar';
+import { Cache } from '../../src/core/cache/cache.js';
 import { medianNs, medianOf, nowMs, round, type Figure } from '../harness.js';
 
 export async function cacheSuite(): Promise<Figure[]> {

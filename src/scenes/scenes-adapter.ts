@@ -8,7 +8,7 @@
  */
 import type { SceneMembership, ScenePulseSummary } from '../contracts/payloads.js';
 import type { ScenesAdapter } from '../contracts/sources.js';
-import QuickLRU from 'quick-lru';
+import { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { createDeadline, untilAborted } from '../core/gateway/deadline.js';
 import { topK } from '../core/features/stats.js';
@@ -34,12 +34,28 @@ const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({
  */
 export function scenesAdapterFor(
   engine: ScenesEngine,
-  deps: { readonly config: SceneRadarConfig; readonly clock: Clock },
+  deps: {
+    readonly config: SceneRadarConfig;
+    readonly clock: Clock;
+    /**
+     * Where pulses computed as of an instant are remembered (give it a store of its own: keys name
+     * this engine's refresh). @default a cache of `cache.maxEntries`
+     */
+    readonly cache?: Cache<unknown>;
+  },
 ): ScenesAdapter {
   const max = deps.config.scenes.maxScenesPerQuery;
   // Pulses computed exactly as of the instant asked, remembered per (refresh, instant, scene): a
-  // reader such as the Talent Radar asks many times with one as-of during a run.
-  const memo = new QuickLRU<string, ScenePulseSummary>({ maxSize: deps.config.cache.maxEntries });
+  // reader such as the Talent Radar asks many times with one as-of during a run. A pulse as of a
+  // past instant over one refresh's memberships never changes: it is kept until evicted (no TTL).
+  const memo =
+    deps.cache ??
+    new Cache<unknown>({
+      ttlMs: Number.POSITIVE_INFINITY,
+      maxEntries: deps.config.cache.maxEntries,
+      clock: deps.clock,
+      namespace: 'scenes-as-of:',
+    });
 
   const pulses = async (slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<ScenePulseSummary[]> => {
     // A replay of a past day may take a while: the caller can stop waiting; the replay is kept.
@@ -48,7 +64,7 @@ export function scenesAdapterFor(
     const out: ScenePulseSummary[] = [];
     const missing: string[] = [];
     for (const slug of slugs) {
-      const hit = memo.get(stamp + slug);
+      const hit = (await memo.get(stamp + slug)) as ScenePulseSummary | undefined;
       if (hit) out.push(hit);
       else missing.push(slug);
     }
@@ -61,7 +77,7 @@ export function scenesAdapterFor(
           if (!item.pulse) continue;
           const s = summary(item.pulse);
           // Only pulses computed with every source healthy are remembered.
-          if (item.pulse.status === 'ok') memo.set(stamp + item.slug, s);
+          if (item.pulse.status === 'ok') await memo.set(stamp + item.slug, s, { ttlMs: Number.POSITIVE_INFINITY });
           out.push(s);
         }
       } finally {

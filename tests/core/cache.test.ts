@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Cache, lruCacheStore, type CacheEntry, type CacheStore } from 'scene-radar';
+import { Cache } from '../../src/core/cache/cache.js';
+import { lruCacheStore, type CacheEntry, type CacheStore } from 'scene-radar/stores';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -1,6 +1,6 @@
 /**
  * @module core/cache/cache-store
- * Where cached entries live. The store only stores: expiry is decided by {@link Cache} from the
+ * Where cached entries live. The store only stores: expiry is decided by `Cache` from the
  * timestamps inside each entry, so no store needs per-entry timers. The default is a bounded LRU
  * (quick-lru); a shared store (Redis, later) implements the same interface, async if it must.
  */
@@ -22,7 +22,7 @@ export interface CacheEntry<V> {
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
- * Storage behind a {@link Cache}. Synchronous implementations keep the hit path free of
+ * Storage behind a `Cache`. Synchronous implementations keep the hit path free of
  * promises; asynchronous ones are awaited.
  */
 export interface CacheStore<V = unknown> {
@@ -44,6 +44,11 @@ export interface CacheStore<V = unknown> {
 export interface LruCacheStoreOptions {
   /** Max entries held; least recently used go first. @default 10000 */
   readonly maxEntries?: number;
+  /**
+   * Told the key of each entry dropped to stay within `maxEntries` (not of those deleted or
+   * cleared on purpose), so a `Cache` can count evictions for its stats.
+   */
+  readonly onEviction?: (key: string) => void;
 }
 
 /**
@@ -56,10 +61,17 @@ export interface LruCacheStoreOptions {
 export function lruCacheStore<V>(options: LruCacheStoreOptions = {}): CacheStore<V> {
   const maxEntries = options.maxEntries ?? 10_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be an integer >= 1');
-  const lru = new QuickLRU<string, CacheEntry<V>>({ maxSize: maxEntries });
+  const onEviction = options.onEviction;
+  const lru = new QuickLRU<string, CacheEntry<V>>({
+    maxSize: maxEntries,
+    ...(onEviction ? { onEviction: (key: string) => onEviction(key) } : {}),
+  });
   return {
     get: (key) => lru.get(key),
     set: (key, entry) => {
+      // quick-lru keeps two generations: a key re-set while in the older one would be reported
+      // evicted when that generation goes, though it is held. Dropping it first keeps counts exact.
+      if (onEviction) lru.delete(key);
       lru.set(key, entry);
     },
     delete: (key) => lru.delete(key),

@@ -1,10 +1,16 @@
 /**
  * @module core/cache/cache
  * The SDK's cache: TTL, single-flight (concurrent misses share one computation),
- * stale-while-revalidate within a grace period, `skipCache`, clear one key or all, counters.
+ * stale-while-revalidate within a grace period, `skipCache`, clear one key or all, counters,
+ * and a last-good value per key for callers that fall back to it when a computation fails.
  * No timers at all: expiry is checked against the injected clock on access.
+ *
+ * Every memo of results in the SDK is one of these (see `CacheGroup` for how a radar names them
+ * and reports their counters), so a host can watch every hit rate in one place.
  */
+import QuickLRU from 'quick-lru';
 import { systemClock, type Clock } from '../clock.js';
+import { callHook } from '../hooks.js';
 import { lruCacheStore, type CacheEntry, type CacheStore } from './cache-store.js';
 
 /** Something the cache reports to the host (for logs and metrics; keys are ids, not labels). */
@@ -12,7 +18,7 @@ export type CacheEvent =
   | {
       /** A background refresh of a stale entry failed; the stale value was still served and nothing was stored. */
       readonly type: 'refresh_error';
-      /** The cache's key prefix ({@link CacheOptions.namespace}). */
+      /** The cache's key prefix: its namespace (`scenes`, `talent`, ...). */
       readonly namespace: string;
       /** The key being refreshed, without the namespace. */
       readonly key: string;
@@ -22,7 +28,7 @@ export type CacheEvent =
   | {
       /** The store threw: on a read (the value was computed instead) or on a write (the value was returned but not stored). */
       readonly type: 'store_error';
-      /** The cache's key prefix ({@link CacheOptions.namespace}). */
+      /** The cache's key prefix: its namespace (`scenes`, `talent`, ...). */
       readonly namespace: string;
       /** The key being read or written, without the namespace. */
       readonly key: string;
@@ -44,8 +50,22 @@ export interface CacheOptions {
   readonly namespace?: string;
   /** Clock for expiry. @default systemClock */
   readonly clock?: Clock;
-  /** Receives refresh and store errors (never thrown to callers). */
+  /** Receives refresh and store errors (never thrown to callers; a hook that throws or rejects is ignored). */
   readonly onEvent?: (event: CacheEvent) => void;
+  /**
+   * How many keys' last good values ({@link Cache.setLastGood}) are kept, least recently used
+   * going first. They are held in this process, never in `store`. @default maxEntries (10000)
+   */
+  readonly maxLastGood?: number;
+}
+
+/** What {@link Cache.delete}, {@link Cache.clearPrefix} and {@link Cache.clear} forget. */
+export interface CacheClearOptions {
+  /**
+   * Keep the last good values ({@link Cache.setLastGood}) of the keys forgotten, so callers can
+   * still fall back to them (a refresh drops cached results, not the fallback). @default false
+   */
+  readonly keepLastGood?: boolean;
 }
 
 /** Per-call options of {@link Cache.getOrCompute}. */
@@ -61,14 +81,30 @@ export interface GetOrComputeOptions<V> {
   readonly graceMs?: number | ((value: V) => number);
 }
 
-/** Counters since the cache was created. */
+/**
+ * Counters since the cache was created. Keys never appear here: a cache is one namespace
+ * (scene pulses, talent results, ...), so these are safe to use as metrics.
+ */
 export interface CacheStats {
   /** Served fresh from the store. */
   hits: number;
-  /** Not servable: computed (or joined a computation). */
+  /** Not servable: computed (or joined a computation), including every `skipCache` call. */
   misses: number;
   /** Served stale within grace while a refresh ran. */
   stale: number;
+  /** Of the misses, calls with `skipCache` (they never look at the store). */
+  bypassed: number;
+  /** Last good values handed out after a computation failed (the value kept from the last successful computation). */
+  fallbacks: number;
+  /** Entries the store dropped to stay bounded; undefined when the store is the host's (it cannot tell). */
+  evictions: number | undefined;
+  /** Last good values held (at most the cache's `maxLastGood`). */
+  lastGood: number;
+  /**
+   * Share of lookups served from the store, fresh or stale within grace:
+   * `(hits + stale) / (hits + stale + misses)`; null before the first lookup.
+   */
+  hitRate: number | null;
   /** Background refreshes started. */
   refreshes: number;
   /** Callers that joined a computation already in flight. */
@@ -107,7 +143,12 @@ export class Cache<V> {
   readonly #clock: Clock;
   readonly #onEvent: ((event: CacheEvent) => void) | undefined;
   readonly #flights = new Map<string, Flight<V>>();
-  readonly #stats = { hits: 0, misses: 0, stale: 0, refreshes: 0, joined: 0, errors: 0 };
+  readonly #stats = { hits: 0, misses: 0, stale: 0, bypassed: 0, fallbacks: 0, refreshes: 0, joined: 0, errors: 0 };
+  /** Counted only when this cache created the store (a host's store does not say what it drops). */
+  #evictions: number | undefined;
+  /** Last good value per key: in this process, never in the store; created on first use. */
+  #lastGood: QuickLRU<string, V> | undefined;
+  readonly #maxLastGood: number;
   #closed = false;
   /** Only a store this cache created is closed by it; a host's shared store stays open. */
   readonly #ownsStore: boolean;
@@ -115,9 +156,19 @@ export class Cache<V> {
   constructor(options: CacheOptions) {
     if (!(options.ttlMs >= 0)) throw new RangeError('ttlMs must be >= 0');
     if (options.graceMs !== undefined && !(options.graceMs >= 0)) throw new RangeError('graceMs must be >= 0');
+    if (options.maxLastGood !== undefined && !(Number.isInteger(options.maxLastGood) && options.maxLastGood >= 0))
+      throw new RangeError('maxLastGood must be an integer >= 0');
     this.#ownsStore = options.store === undefined;
+    this.#evictions = this.#ownsStore ? 0 : undefined;
     this.#store =
-      (options.store as CacheStore<V> | undefined) ?? lruCacheStore<V>({ maxEntries: options.maxEntries ?? 10_000 });
+      (options.store as CacheStore<V> | undefined) ??
+      lruCacheStore<V>({
+        maxEntries: options.maxEntries ?? 10_000,
+        onEviction: () => {
+          this.#evictions = (this.#evictions ?? 0) + 1;
+        },
+      });
+    this.#maxLastGood = options.maxLastGood ?? options.maxEntries ?? 10_000;
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs ?? 0;
     this.#ns = options.namespace ?? '';
@@ -131,6 +182,7 @@ export class Cache<V> {
    * computation rejects its callers and stores nothing.
    */
   getOrCompute(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V> = {}): Promise<V> {
+    if (options.skipCache) this.#stats.bypassed++;
     if (this.#closed || options.skipCache) return this.#miss(key, compute, options);
     let got: CacheEntry<V> | undefined | Promise<CacheEntry<V> | undefined>;
     try {
@@ -158,36 +210,97 @@ export class Cache<V> {
     return this.#clock.now() < got.expiresAt ? got.value : undefined;
   }
 
+  /**
+   * The fresh value for `key`, counted as a hit or a miss, without computing anything: for callers
+   * that look many keys up and compute the misses together (then {@link Cache.set} them). An entry
+   * past its TTL is a miss here, even within grace (nothing would refresh it).
+   */
+  async get(key: string): Promise<V | undefined> {
+    let entry: CacheEntry<V> | undefined;
+    if (!this.#closed) {
+      try {
+        entry = await this.#store.get(this.#ns + key);
+      } catch (error) {
+        this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+      }
+    }
+    if (entry !== undefined && this.#clock.now() < entry.expiresAt) {
+      this.#stats.hits++;
+      return entry.value;
+    }
+    this.#stats.misses++;
+    return undefined;
+  }
+
+  /**
+   * Stores `value` under `key` (TTL and grace as in {@link GetOrComputeOptions}; a TTL of `0`
+   * stores nothing). Nothing is stored after {@link Cache.close}; a store error is reported, not thrown.
+   */
+  async set(key: string, value: V, options: Pick<GetOrComputeOptions<V>, 'ttlMs' | 'graceMs'> = {}): Promise<void> {
+    if (!this.#closed) await this.#put(key, value, options);
+  }
+
+  /**
+   * Remembers `value` as the last good value of `key`: what a caller may serve, marked stale, when
+   * a later computation fails (ScenePulse serves a scene's last good pulse when Fusion is down). It
+   * outlives the entry's TTL and, with `keepLastGood`, clears; it is dropped by a plain clear.
+   */
+  setLastGood(key: string, value: V): void {
+    if (this.#closed || this.#maxLastGood === 0) return;
+    this.#lastGood ??= new QuickLRU({ maxSize: this.#maxLastGood });
+    this.#lastGood.set(key, value);
+  }
+
+  /** The last good value of `key`, if one is kept; counted as a fallback when there is one. */
+  lastGood(key: string): V | undefined {
+    const value = this.#lastGood?.get(key);
+    if (value !== undefined) this.#stats.fallbacks++;
+    return value;
+  }
+
   /** Forgets `key`; a computation in flight for it will not be stored. */
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options: CacheClearOptions = {}): Promise<void> {
     const flight = this.#flights.get(key);
     if (flight) {
       flight.invalidated = true;
       this.#flights.delete(key);
     }
+    if (options.keepLastGood !== true) this.#lastGood?.delete(key);
     await this.#store.delete(this.#ns + key);
   }
 
   /** Forgets every key starting with `prefix`; matching computations in flight will not be stored. */
-  async clearPrefix(prefix: string): Promise<void> {
+  async clearPrefix(prefix: string, options: CacheClearOptions = {}): Promise<void> {
     for (const [key, flight] of this.#flights) {
       if (!key.startsWith(prefix)) continue;
       flight.invalidated = true;
       this.#flights.delete(key);
     }
+    if (options.keepLastGood !== true && this.#lastGood)
+      for (const key of [...this.#lastGood.keys()]) if (key.startsWith(prefix)) this.#lastGood.delete(key);
     await this.#store.clear(this.#ns + prefix);
   }
 
   /** Forgets every key of this cache; computations in flight will not be stored. */
-  async clear(): Promise<void> {
+  async clear(options: CacheClearOptions = {}): Promise<void> {
     for (const flight of this.#flights.values()) flight.invalidated = true;
     this.#flights.clear();
+    if (options.keepLastGood !== true) this.#lastGood?.clear();
     await this.#store.clear(this.#ns || undefined);
   }
 
   /** A snapshot of the counters. */
   stats(): CacheStats {
-    return { ...this.#stats, inflight: this.#flights.size, size: this.#store.size() };
+    const { hits, stale, misses } = this.#stats;
+    const lookups = hits + stale + misses;
+    return {
+      ...this.#stats,
+      evictions: this.#evictions,
+      lastGood: this.#lastGood?.size ?? 0,
+      hitRate: lookups === 0 ? null : (hits + stale) / lookups,
+      inflight: this.#flights.size,
+      size: this.#store.size(),
+    };
   }
 
   /**
@@ -276,10 +389,7 @@ export class Cache<V> {
   }
 
   #report(event: CacheEvent): void {
-    try {
-      this.#onEvent?.(event);
-    } catch {
-      // A faulty host hook must not break the cache.
-    }
+    // A faulty host hook (throwing, or an async one rejecting) must not break the cache.
+    callHook(this.#onEvent, event);
   }
 }
