@@ -5,7 +5,7 @@
  * OpenAPI 3.1). Named response payloads become `components.schemas`; the two envelopes wrap them.
  */
 import { z } from 'zod';
-import { ERROR_CODES, type ErrorCode } from 'scene-radar';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import { FailureEnvelopeSchema } from './envelope.js';
 import * as payloads from './responses.js';
 import { FAMILY_CODES } from './operations.js';

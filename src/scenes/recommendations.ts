@@ -4,8 +4,8 @@
  * worth watching (heat, lifted by growth). Results are stored in `scene_recommendations_cache`
  * until they expire.
  */
-import { z } from 'zod';
-import { ArtistRecordSchema, type ReleaseFingerprint } from '../contracts/payloads.js';
+import type { z } from 'zod';
+import type { ArtistRecordSchema, ReleaseFingerprint } from '../contracts/payloads.js';
 import { SceneRadarError } from '../core/errors.js';
 import { clamp01, topK } from '../core/features/stats.js';
 import type { Deadline } from '../core/gateway/deadline.js';
@@ -16,7 +16,7 @@ import type { SceneRecommendationRow } from '../stores/tables.js';
 import { artistSound, buildSoundMap, membershipConfidence, placeScore, soundScore } from './membership-math.js';
 import type { ScenePulseSnapshot } from './types.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
-import { requireInt, requireSlug } from './validation.js';
+import { RecommendationsRequestSchema, validateRequest } from '../core/requests.js';
 
 /** Query for scene recommendations. */
 export interface RecommendationsQuery {
@@ -26,24 +26,10 @@ export interface RecommendationsQuery {
   readonly limit?: number;
 }
 
-/** A recommended scene. */
-export type SceneRecommendation = Omit<SceneRecommendationRow, 'subject'>;
+// The result types are inferred from their schemas (scenes/schemas); re-exported here, where they were declared.
+import type { SceneRecommendation, SceneRecommendations } from './schemas.js';
 
-/** Recommended scenes for one subject. */
-export interface SceneRecommendations {
-  /** Who they are for: `artist:<slug>`, or `watch` for the watch list. */
-  subject: string;
-  /** Recommended scenes, best first. */
-  items: SceneRecommendation[];
-  /** Whether they were read from stored results rather than computed. */
-  stored: boolean;
-  /**
-   * What the ranking rests on when it is incomplete: scenes left out because their pulse is
-   * unavailable or failed, scenes ranked on a degraded or stale pulse, the artist's failed reads,
-   * an empty catalog. Empty for a complete answer (the only kind that is stored).
-   */
-  notes: string[];
-}
+export type { SceneRecommendation, SceneRecommendations };
 
 /** Recommends scenes, reading stored results while they are valid. */
 export async function recommendScenes(
@@ -55,11 +41,9 @@ export async function recommendScenes(
     pulses: () => Promise<readonly ScenePulseSnapshot[]>;
     deadline: Deadline;
   },
-  query: RecommendationsQuery,
+  query: RecommendationsQuery | undefined,
 ): Promise<SceneRecommendations> {
-  const limit = requireInt(query.limit, 'limit', { min: 1, max: 50, default: 10 }, 'SCENES_INVALID_PARAMS');
-  const artist =
-    query.artistSlug === undefined ? undefined : requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
+  const { limit, artistSlug: artist } = validateRequest('scenes', [RecommendationsRequestSchema, query]);
   const subject = artist ? `artist:${artist}` : 'watch';
   const { stores, nowMs } = deps;
 

@@ -9,27 +9,12 @@ import { weightedJaccard } from '../core/features/stats.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRelationshipRow, SceneRow } from '../stores/tables.js';
 import type { SoundMap } from './membership-math.js';
-import { requireInt, requireSlug } from './validation.js';
+import { RelatedScenesRequestSchema, SlugParamsRequestSchema, validateRequest } from '../core/requests.js';
 
-/** One stored link between two scenes. */
-export interface SceneRelationshipLink {
-  /** Relationship type. */
-  readonly type: SceneRelationshipRow['type'];
-  /** Link weight, 0-1. */
-  readonly weight: number;
-  /** Evidence count: shared members, microgenres or tastemakers, by type. */
-  readonly evidence: number;
-}
+// The result types are inferred from their schemas (scenes/schemas); re-exported here, where they were declared.
+import type { RelatedScene, SceneRelationshipLink } from './schemas.js';
 
-/** A related scene with the links that relate it. */
-export interface RelatedScene {
-  /** Related scene slug. */
-  readonly scene_slug: string;
-  /** Mean weight over the three relationship types (a missing type counts 0), 0-1. */
-  readonly weight: number;
-  /** The stored links, strongest first. */
-  readonly links: readonly SceneRelationshipLink[];
-}
+export type { RelatedScene, SceneRelationshipLink };
 
 function soundSimilarity(a: SceneRow, b: SceneRow, map: SoundMap): { weight: number; evidence: number } {
   const sa = new Set(a.microgenres);
@@ -100,10 +85,13 @@ export function computeRelationships(
 export async function getRelatedScenes(
   stores: ScenesStores,
   slug: unknown,
-  query: { readonly limit?: number },
+  query: { readonly limit?: number } | undefined,
 ): Promise<RelatedScene[]> {
-  const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
-  const limit = requireInt(query.limit, 'limit', { min: 1, max: 50, default: 10 }, 'SCENES_INVALID_PARAMS');
+  const { slug: s, limit } = validateRequest(
+    'scenes',
+    [SlugParamsRequestSchema, { slug }],
+    [RelatedScenesRequestSchema, query],
+  );
   if (!(await stores.scenes.get({ slug: s }))) throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
   const rows = await stores.scene_relationships.scan({ where: { scene_slug: s } });
   const by = new Map<string, RelatedScene['links'][number][]>();

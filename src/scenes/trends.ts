@@ -9,43 +9,12 @@ import { addDays, dayOf, lastCompleteDay } from '../core/time.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneTrendRow } from '../stores/tables.js';
 import type { ScenePulseSnapshot } from './types.js';
-import { requireInt, requireSlug } from './validation.js';
+import { SceneTrendsRequestSchema, SlugParamsRequestSchema, validateRequest } from '../core/requests.js';
 
-/** The hottest snapshot of a trend. */
-export interface TrendPeak {
-  /** Its day (`YYYY-MM-DD`). */
-  readonly day: string;
-  /** Its heat, 0-100. */
-  readonly heat: number;
-}
+// The result types are inferred from their schemas (scenes/schemas); re-exported here, where they were declared.
+import type { SceneTrends, SceneTrendsSummary, TrendPeak } from './schemas.js';
 
-/** Summary of a scene's trend series. */
-export interface SceneTrendsSummary {
-  /** Heat on the last snapshot minus heat on the first. */
-  readonly change: number;
-  /** Least-squares slope of heat, points per day. */
-  readonly slope: number;
-  /** Hottest snapshot. */
-  readonly peak: TrendPeak;
-  /** Snapshots in the span / days in the span. */
-  readonly coverage: number;
-}
-
-/** A scene's trend over a span of days. */
-export interface SceneTrends {
-  /** Scene slug. */
-  readonly scene_slug: string;
-  /** Days asked for (1-365). */
-  readonly days: number;
-  /** First and last day of the span. */
-  readonly from: string;
-  /** Last day of the span. */
-  readonly to: string;
-  /** Stored daily snapshots in the span, oldest first (days without a snapshot are absent). */
-  readonly series: readonly SceneTrendRow[];
-  /** Summary of the series, or null when it is empty. */
-  readonly summary: SceneTrendsSummary | null;
-}
+export type { SceneTrends, SceneTrendsSummary, TrendPeak };
 
 /** The `scene_trends` row of a pulse: the snapshot of its last complete day. */
 export function trendRowOf(pulse: ScenePulseSnapshot): SceneTrendRow {
@@ -66,11 +35,14 @@ export function trendRowOf(pulse: ScenePulseSnapshot): SceneTrendRow {
 export async function getSceneTrends(
   stores: ScenesStores,
   slug: unknown,
-  query: { readonly days?: number },
+  query: { readonly days?: number } | undefined,
   asOfMs: number,
 ): Promise<SceneTrends> {
-  const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
-  const days = requireInt(query.days, 'days', { min: 1, max: 365, default: 30 }, 'SCENES_INVALID_PARAMS');
+  const { slug: s, days } = validateRequest(
+    'scenes',
+    [SlugParamsRequestSchema, { slug }],
+    [SceneTrendsRequestSchema, query],
+  );
   if (!(await stores.scenes.get({ slug: s }))) throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
   const to = lastCompleteDay(asOfMs);
   const from = addDays(to, -(days - 1));

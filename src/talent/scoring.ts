@@ -16,6 +16,7 @@ import {
   type InputContext,
 } from './breakout-inputs.js';
 import type { TalentModelConfig } from './model-config.js';
+import type { SignalContribution } from './schemas.js';
 import { hasActivity, type FeatureColumn, type FeatureTable } from './feature-table.js';
 import { PRIOR_POPULATION, fitPopulation, type PopulationStats } from './population.js';
 
@@ -193,21 +194,8 @@ export function fitPeerStats(table: FeatureTable, model: TalentModelConfig): Pee
   return { bands: [...bands], stats, overall, population: table.size, relative: fitPopulation(table) };
 }
 
-/** One explained signal of a score. */
-export interface SignalContribution {
-  /** Signal name (docs/scoring.md). */
-  readonly signal: string;
-  /** Source(s) it comes from. */
-  readonly source: string;
-  /** Raw value (its unit in docs/scoring.md), or null without evidence. */
-  readonly raw: number | null;
-  /** Normalised value fed to the score, or null without evidence. */
-  readonly normalized: number | null;
-  /** Weight (or severity, for risk). */
-  readonly weight: number;
-  /** Contribution to the score: momentum in composite units, breakout in log-odds, risk as a share of the score. */
-  readonly contribution: number;
-}
+// Inferred from its schema (talent/schemas); re-exported here, where it was declared.
+export type { SignalContribution };
 
 const nz = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const z4 = (x: number): number => (x > 4 ? 4 : x < -4 ? -4 : x);
@@ -282,7 +270,7 @@ function breakoutLogit(table: FeatureTable, i: number, ctx: ScoringContext, with
   const { x, weights, centers, weighted } = ctx;
   for (let k = 0; k < x.length; k++) {
     const v = x[k]!;
-    if (weighted[k] && v === v) logit += weights[k]! * (v - centers[k]!);
+    if (weighted[k] && !Number.isNaN(v)) logit += weights[k]! * (v - centers[k]!);
   }
   return logit;
 }
@@ -309,17 +297,17 @@ function confidenceOf(table: FeatureTable, i: number, model: TalentModelConfig):
   const ev = c.evObservedSpanDays[i]!;
   const en = c.enObservedSpanDays[i]!;
   // The longest history any activity source showed.
-  const span = ev !== ev ? en : en !== en ? ev : Math.max(ev, en);
+  const span = Number.isNaN(ev) ? en : Number.isNaN(en) ? ev : Math.max(ev, en);
   const age = c.careerAgeDays[i]!;
-  const known = age !== age ? span : Math.max(age, span);
-  const history = known !== known ? 1 : 0.5 + 0.5 * Math.min(1, (known + 1) / model.stayingDays);
+  const known = Number.isNaN(age) ? span : Math.max(age, span);
+  const history = Number.isNaN(known) ? 1 : 0.5 + 0.5 * Math.min(1, (known + 1) / model.stayingDays);
   return c.evidence[i]! * history;
 }
 
 /** Momentum of row `i` (NaN without activity evidence); records components when `explain` is given. */
 function momentumOf(table: FeatureTable, i: number, ctx: ScoringContext, explain?: SignalContribution[]): number {
   const level = table.columns.level[i]!;
-  if (level !== level) return Number.NaN;
+  if (Number.isNaN(level)) return Number.NaN;
   // Weighted mean of robust z-scores against peers of the same size band, shrunk towards the
   // median for small artists, squashed to 0-100.
   const bands = ctx.bands;
@@ -332,7 +320,7 @@ function momentumOf(table: FeatureTable, i: number, ctx: ScoringContext, explain
   for (let k = 0; k < K; k++) {
     const x = ctx.compCols[k]![i]!;
     const w = ctx.compW[k]!;
-    if (x !== x || w === 0) continue;
+    if (Number.isNaN(x) || w === 0) continue;
     const zc = z4((x - ctx.med[band * K + k]!) / ctx.spr[band * K + k]!);
     sum += w * zc;
     wsum += w;
@@ -366,7 +354,7 @@ function riskComponent(
   switch (k) {
     case 'decline': {
       const eg = c.engagementGrowth[i]!;
-      const growth = eg !== eg ? c.eventGrowth[i]! : eg;
+      const growth = Number.isNaN(eg) ? c.eventGrowth[i]! : eg;
       return [growth, clamp01(-growth / Math.LN2)];
     }
     case 'incoherence':
@@ -389,7 +377,7 @@ function riskOf(table: FeatureTable, i: number, model: TalentModelConfig, explai
   if (!explain) {
     // The same arithmetic as below, without the allocation, for the population path.
     const eg = c.engagementGrowth[i]!;
-    const growth = eg !== eg ? c.eventGrowth[i]! : eg;
+    const growth = Number.isNaN(eg) ? c.eventGrowth[i]! : eg;
     let keep = 1;
     keep *= 1 - sev.decline * clamp01(-growth / Math.LN2);
     keep *= 1 - sev.incoherence * clamp01((0.85 - c.coherence[i]!) / 0.35);
@@ -453,7 +441,7 @@ export function scoreTable(table: FeatureTable, peers: PeerStats, model: TalentM
     const m = momentumOf(table, i, ctx);
     momentum[i] = m;
     const logit = breakoutLogit(table, i, ctx, false);
-    breakout[i] = logit !== logit || m !== m ? Number.NaN : logistic(logit);
+    breakout[i] = Number.isNaN(logit) || Number.isNaN(m) ? Number.NaN : logistic(logit);
     risk[i] = riskOf(table, i, model);
     confidence[i] = confidenceOf(table, i, model);
   }

@@ -3,7 +3,7 @@
  * What the Talent Radar gathers per artist (raw, validated source payloads with the outcome of
  * each read) and the features it derives from them.
  */
-import type { ItemStatus } from '../core/gateway/outcome.js';
+import type { ReadOutcome } from './schemas.js';
 import type { ActivityBasis, ActivityProfile } from './activity.js';
 import type {
   Article,
@@ -53,13 +53,8 @@ export const SIGNAL_READS: Readonly<Record<SignalRead, SignalReadSpec>> = {
   scenePulse: { source: 'scenes', method: 'getScenePulses' },
 };
 
-/** Outcome of one read for one artist: the gateway's status, and why when it failed. */
-export interface ReadOutcome {
-  /** `ok`, `missing` (the source does not know the artist), `timeout`, `error` or `absent` (no such source). */
-  readonly status: ItemStatus;
-  /** For `timeout` and `error`: a client-safe reason. */
-  readonly reason?: string;
-}
+// Inferred from its schema (talent/schemas); re-exported here, where it was declared.
+export type { ReadOutcome };
 
 /**
  * Everything gathered about one artist as of an instant. A value is `null` when its read did not

@@ -8,35 +8,38 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type {
   ArtistProfile,
-  ExplanationItem,
   GlobalPulse,
   GlobalScenePulse,
-  HotScene,
-  MicrogenreRow,
   Page,
-  ProfileItem,
   PulseArtist,
   RadarAggregator,
   RegionalScenePulse,
   RelatedScene,
   ResultMeta,
   SceneBatchItem,
-  SceneMembershipRow,
   ScenePulse,
-  SceneRecommendation,
   SceneRecommendations,
-  SceneRow,
   ScenesEngine,
-  SceneTrendRow,
   SceneTrends,
   ScoreExplanation,
-  SignalContribution,
-  TalentArtistRow,
   TopArtists,
-  WorkspaceRecommendation,
   WorkspaceRecommendations,
 } from 'scene-radar';
+import type {
+  ExplanationItem,
+  HotScene,
+  ProfileItem,
+  SceneRecommendation,
+  SignalContribution,
+  WorkspaceRecommendation,
+} from 'scene-radar/schemas';
+import type { MicrogenreRow, SceneMembershipRow, SceneRow, SceneTrendRow, TalentArtistRow } from 'scene-radar/stores';
 import type * as R from '../../src/api/responses.js';
+import type { OutcomeCounts } from '../../src/core/gateway/outcome.js';
+import type * as S from '../../src/scenes/schemas.js';
+import type { SceneRecommendationRow } from '../../src/stores/tables.js';
+import type * as T from '../../src/talent/schemas.js';
+import type { SignalRead } from '../../src/talent/signals-types.js';
 
 /** Readonly all the way down (arrays become `ReadonlyArray`), distributing over unions. */
 type DeepReadonly<T> =
@@ -143,6 +146,54 @@ describe('response schemas infer the engines types', () => {
     expectTypeOf<Out<typeof R.WorkspaceRecommendationsResponseSchema>>().toExtend<
       Returned<RadarAggregator['getWorkspaceRecommendations']>
     >();
+  });
+
+  it('the engines return the inferred types, exactly', () => {
+    // The result types are inferred from the schemas (issue 13); the engines must hand out exactly
+    // those types, not a wider or narrower hand-written one.
+    expectTypeOf<Returned<ScenePulse['getScenePulse']>>().toEqualTypeOf<S.ScenePulseSnapshot>();
+    expectTypeOf<Returned<ScenePulse['batchProcessScenes']>>().toEqualTypeOf<S.SceneBatchItem[]>();
+    expectTypeOf<Returned<ScenePulse['getGlobalPulse']>>().toEqualTypeOf<S.GlobalScenePulse>();
+    expectTypeOf<Returned<ScenePulse['getRegionalPulse']>>().toEqualTypeOf<S.RegionalScenePulse>();
+    expectTypeOf<Returned<ScenesEngine['getSceneTrends']>>().toEqualTypeOf<S.SceneTrends>();
+    expectTypeOf<Returned<ScenesEngine['getRelatedScenes']>>().toEqualTypeOf<S.RelatedScene[]>();
+    expectTypeOf<Returned<ScenesEngine['recommendScenes']>>().toEqualTypeOf<S.SceneRecommendations>();
+    expectTypeOf<Returned<ScenesEngine['listScenes']>>().toEqualTypeOf<S.Page<SceneRow>>();
+    expectTypeOf<Returned<RadarAggregator['buildGlobalPulse']>>().toEqualTypeOf<T.GlobalPulse>();
+    expectTypeOf<Returned<RadarAggregator['buildArtistProfile']>>().toEqualTypeOf<T.ArtistProfile>();
+    expectTypeOf<Returned<RadarAggregator['getTopArtists']>>().toEqualTypeOf<T.TopArtists>();
+    expectTypeOf<
+      Returned<RadarAggregator['getWorkspaceRecommendations']>
+    >().toEqualTypeOf<T.WorkspaceRecommendations>();
+  });
+
+  it('the inferred types keep the shape the hand-written ones had', () => {
+    // Read-only properties and arrays, as the engines' interfaces had them.
+    expectTypeOf<S.ScenePulseSnapshot['top_artists']>().toEqualTypeOf<readonly S.ScenePulseArtist[]>();
+    expectTypeOf<S.ScenePulseSnapshot['status']>().toEqualTypeOf<'ok' | 'degraded'>();
+    expectTypeOf<S.ScenePulseSnapshot['memberships_as_of']>().toEqualTypeOf<string | null>();
+    expectTypeOf<S.ScenePulseSnapshot['sources']>().toEqualTypeOf<{
+      readonly [K in keyof S.ScenePulseSnapshot['sources']]?: Readonly<OutcomeCounts>;
+    }>();
+    expectTypeOf<S.ScenePulseSnapshot>().not.toExtend<{ top_artists: unknown[] }>();
+    expectTypeOf<S.SceneBatchItem['status']>().toEqualTypeOf<
+      'ok' | 'stale' | 'timeout' | 'error' | 'unavailable' | 'not_found'
+    >();
+    expectTypeOf<S.SceneBatchItem['pulse']>().toEqualTypeOf<S.ScenePulseSnapshot | undefined>();
+    expectTypeOf<S.Page<SceneRow>['items']>().toEqualTypeOf<readonly SceneRow[]>();
+    // Stored rows keep their own mutable types inside a payload (the deliberate exceptions).
+    expectTypeOf<S.SceneTrends['series']>().toEqualTypeOf<readonly SceneTrendRow[]>();
+    expectTypeOf<T.ArtistProfile['artist']>().toEqualTypeOf<TalentArtistRow>();
+    expectTypeOf<S.SceneRecommendation>().toEqualTypeOf<Omit<SceneRecommendationRow, 'subject'>>();
+    expectTypeOf<S.SceneRecommendations['items']>().toEqualTypeOf<S.SceneRecommendation[]>();
+    // Keys kept in step with the types they mirror.
+    expectTypeOf<keyof T.ScoreExplanation['sources']>().toEqualTypeOf<SignalRead>();
+    expectTypeOf<T.ReadOutcome['status']>().toEqualTypeOf<keyof OutcomeCounts>();
+    expectTypeOf<T.TopArtists['category']>().toEqualTypeOf<'rising' | 'breakout' | 'risk'>();
+    expectTypeOf<T.WorkspaceRecommendation>().toExtend<T.PulseArtist>();
+    expectTypeOf<T.SignalContribution['raw']>().toEqualTypeOf<number | null>();
+    expectTypeOf<keyof T.ResultMeta>().toEqualTypeOf<'asOf' | 'model_version' | 'degraded' | 'stale' | 'failedReads'>();
+    expectTypeOf<T.ResultMeta['failedReads']['mig']>().toEqualTypeOf<number | undefined>();
   });
 
   it('the normalisation still tells types apart', () => {

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { addDays, createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
+import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import * as responses from '../../src/api/responses.js';
 
@@ -20,11 +21,14 @@ const exported = Object.entries(responses as Record<string, unknown>).filter(
 );
 const responseNames = exported.map(([name]) => name).filter((name) => name.endsWith('ResponseSchema'));
 type ResponseName = keyof typeof responses & `${string}ResponseSchema`;
+const schemaByName = new Map(exported);
 const exercised = new Set<string>();
 
 /** Asserts `value` parses with the named response schema, printing the issues if it does not. */
 function expectParses(name: ResponseName, value: unknown, label: string = name): void {
-  const result = (responses[name] as z.ZodType).safeParse(value);
+  const schema = schemaByName.get(name);
+  if (!schema) throw new Error(`${name} is not an exported Zod schema`);
+  const result = schema.safeParse(value);
   expect(result.success, result.success ? '' : `${label}:\n${z.prettifyError(result.error)}`).toBe(true);
   exercised.add(name);
 }
