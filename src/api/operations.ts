@@ -6,14 +6,11 @@
  * with the Zod issues, an engine's `SceneRadarError` keeps its code and status, and anything else
  * is a 500 that carries only a request id (the cause goes to `onError`).
  */
-import {
-  callHook,
-  resolveConfig,
-  type ErrorCode,
-  type ReadOnlyTalentRadar,
-  type SceneRadar,
-  type SceneRadarConfig,
-} from 'scene-radar';
+import { resolveConfig, type SceneRadarConfig } from '../config.js';
+import type { ErrorCode } from '../core/errors.js';
+import { callHook } from '../core/hooks.js';
+import type { SceneRadar } from '../radar.js';
+import type { ReadOnlyTalentRadar } from '../talent/read-only.js';
 import { clip } from './text.js';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
 import { applySkipCachePolicy } from './skip-cache.js';
@@ -141,7 +138,7 @@ export function readOnlyScenes(scenes: ScenesApiBackend): ScenesApiBackend {
     getRelatedScenes: (slug, q) => scenes.getRelatedScenes(slug, q),
     recommendScenes: (q) => scenes.recommendScenes(q),
     pulse: Object.freeze({
-      getScenePulse: (slug: string) => scenes.pulse.getScenePulse(slug, false),
+      getScenePulse: (slug: string) => scenes.pulse.getScenePulse(slug),
       getRegionalPulse: (region: string, q?: { readonly limit?: number }) =>
         scenes.pulse.getRegionalPulse(region, q?.limit === undefined ? {} : { limit: q.limit }),
       getGlobalPulse: (q?: { readonly limit?: number }) =>

@@ -9,7 +9,11 @@
  * `/scenes/<word>`, which a scene could be called. A test checks every pair of routes.
  */
 import type { z } from 'zod';
-import type { ErrorCode, RadarAggregator, ScenePulse, SceneRadarConfig, ScenesEngine } from 'scene-radar';
+import type { SceneRadarConfig } from '../config.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { ScenesEngine } from '../scenes/engine.js';
+import type { ScenePulse } from '../scenes/scene-pulse.js';
+import type { RadarAggregator } from '../talent/radar-aggregator.js';
 import {
   ArtistProfileResponseSchema,
   GlobalPulseResponseSchema,
@@ -216,7 +220,7 @@ export const ROUTES: readonly RouteSpec[] = [
     response: ScenePulseResponseSchema,
     notFound: ['SCENES_NOT_FOUND'],
     timeoutMs: scenePulseMs,
-    run: (b, p, q) => scenesOf(b).pulse.getScenePulse(str(p.slug), bool(q.skipCache)),
+    run: (b, p, q) => scenesOf(b).pulse.getScenePulse(str(p.slug), { skipCache: bool(q.skipCache) }),
   },
   {
     id: 'getSceneTrends',

@@ -14,9 +14,9 @@ export const ERROR_CODES = {
   SCENES_NOT_FOUND: 404,
   /** A requested microgenre slug is not in the microgenre catalog. */
   MICROGENRE_NOT_FOUND: 404,
-  /** A Scenes request is well formed but cannot be served: a `limit` or `days` out of range, too many scenes, `from` after `to`, an unknown artist. */
+  /** A Scenes request passed its schema but cannot be served: a `limit` or more scenes than the host's configured cap, `from` after `to`, an unknown artist, a microgenre the catalog does not hold (core/requests states the rule). */
   SCENES_INVALID_PARAMS: 400,
-  /** A Scenes request is malformed (a slug that breaks the pattern, a wrong type, an invalid date or region code); `details` lists the issues (path, message). */
+  /** A Scenes request failed its schema (a slug that breaks the pattern, a wrong type, an invalid date or region code, a `limit` or `days` out of its range); `details` lists the issues (code, path, message). */
   SCENES_VALIDATION_ERROR: 400,
   /** A Scenes request was refused because its caller is over a rate limit. */
   SCENES_RATE_LIMITED: 429,
@@ -28,9 +28,9 @@ export const ERROR_CODES = {
   TALENT_ARTIST_NOT_FOUND: 404,
   /** A scene slug given to the Talent Radar is unknown. */
   TALENT_SCENE_NOT_FOUND: 404,
-  /** A Talent Radar request passed schema validation but its parameters cannot be served (for example, they exceed `talent.maxArtistsPerQuery`). */
+  /** A Talent Radar request passed schema validation but its parameters cannot be served (a `limit` over `talent.maxArtistsPerQuery`, an unknown workspace, no workspace source). */
   TALENT_INVALID_PARAMS: 400,
-  /** A Talent Radar request failed schema validation (a malformed slug or workspace id, an unknown `category`); `details` lists the issues (path, message). */
+  /** A Talent Radar request failed schema validation (a malformed slug or workspace id, an unknown `category`, a `limit` out of its range); `details` lists the issues (code, path, message). */
   TALENT_VALIDATION_ERROR: 400,
   /** A Talent Radar request was refused because its caller is over a rate limit. */
   TALENT_RATE_LIMITED: 429,
@@ -62,7 +62,7 @@ export function httpStatusOf(code: ErrorCode): number {
 
 /** True if `value` is one of the SDK's error codes. */
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }
 
 const BRAND = Symbol.for('scene-radar.error');

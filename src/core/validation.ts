@@ -1,25 +1,34 @@
 /**
  * @module core/validation
  * Argument checks shared by the engines' methods: every bad input becomes a SceneRadarError with
- * the seed's code, never a crash deeper down.
+ * the seed's code, never a crash deeper down. Slugs and integers are checked with the request
+ * schemas of core/requests, so an argument outside a request object (a slug in a list, a backfill
+ * interval) gets the same issues as one inside it, and as over HTTP.
  */
 import { SceneRadarError, type ErrorCode } from './errors.js';
-import { isSlug, MAX_SLUG_LENGTH, SLUG_MESSAGE } from './slug.js';
+import { isSlug } from './slug.js';
+import { intRequestSchema, SlugRequestSchema, validateField, type RequestFamily } from './requests.js';
 
-/** Returns `value` as a slug or throws `code` (a validation code) naming the field. */
-export function requireSlug(value: unknown, field: string, code: ErrorCode): string {
-  if (isSlug(value)) return value;
-  const shown = typeof value === 'string' ? (value.length > 64 ? `${value.slice(0, 64)}...` : value) : typeof value;
-  const message =
-    typeof value === 'string' && value.length > MAX_SLUG_LENGTH
-      ? `Slug must be at most ${MAX_SLUG_LENGTH} characters`
-      : SLUG_MESSAGE;
-  throw new SceneRadarError(code, `Invalid ${field}: ${shown}`, {
-    details: [{ code: 'invalid_string', path: [field], message }],
-  });
+/** The family of a validation code: the `TALENT_*` codes are the Talent Radar's, the rest the Scenes Engine's. */
+function familyOf(code: ErrorCode): RequestFamily {
+  return code.startsWith('TALENT_') ? 'talent' : 'scenes';
 }
 
-/** Returns an integer in `[min, max]`, the default when undefined, or throws `code`. */
+/**
+ * Returns `value` as a slug or throws the `*_VALIDATION_ERROR` of `code`'s family, its issues
+ * (Zod's, as over HTTP) under `field`.
+ */
+export function requireSlug(value: unknown, field: string, code: ErrorCode): string {
+  // The common case without a parse: lists of up to 10,000 slugs come through here. isSlug states
+  // the same rule as the schema, which is asked only to word the issues.
+  if (isSlug(value)) return value;
+  return validateField(familyOf(code), SlugRequestSchema, value, field);
+}
+
+/**
+ * Returns an integer in `[min, max]`, the default when undefined, or throws the
+ * `*_VALIDATION_ERROR` of `code`'s family (a range is part of a value's schema).
+ */
 export function requireInt(
   value: unknown,
   field: string,
@@ -27,14 +36,7 @@ export function requireInt(
   code: ErrorCode,
 ): number {
   if (value === undefined) return range.default;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new SceneRadarError(code, `${field} must be an integer from ${range.min} to ${range.max}`, {
-      details: [
-        { code: 'invalid_value', path: [field], message: `Expected an integer from ${range.min} to ${range.max}` },
-      ],
-    });
-  }
-  return value;
+  return validateField(familyOf(code), intRequestSchema(range.min, range.max), value, field);
 }
 
 /** Returns a valid Date (default `fallback`) or throws `code` (a validation code). */

@@ -10,7 +10,14 @@ import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { MicrogenreRowSchema, SceneRowSchema, type MicrogenreRow, type SceneRow } from '../stores/tables.js';
 import type { Page } from './types.js';
-import { requireInt, requireOptions, requireSlug } from './validation.js';
+import {
+  hasOption,
+  ListMicrogenresRequestSchema,
+  ListScenesRequestSchema,
+  SlugParamsRequestSchema,
+  validateRequest,
+  withinCap,
+} from '../core/requests.js';
 
 /** What a reader is told when the scene catalog is empty (a refresh's warning, a pulse's or recommendations' note). */
 export const EMPTY_CATALOG_NOTE =
@@ -92,9 +99,10 @@ export async function importCatalog(
   const unknown = parsed.data.scenes.flatMap((s) =>
     s.microgenres.filter((g) => !known.has(g)).map((g) => `${s.slug}: ${g}`),
   );
+  // Every row is valid; a name of a microgenre the catalog does not hold is a reference to nothing.
   if (unknown.length)
     throw new SceneRadarError(
-      'SCENES_VALIDATION_ERROR',
+      'SCENES_INVALID_PARAMS',
       `Scenes name unknown microgenres: ${unknown.slice(0, 10).join(', ')}`,
       { details: { unknown } },
     );
@@ -103,30 +111,19 @@ export async function importCatalog(
   return { scenes: parsed.data.scenes.length, microgenres: parsed.data.microgenres.length };
 }
 
-/** Lists scenes, optionally of one region, by slug. */
+/**
+ * Lists scenes, optionally of one region, by slug. The request schema's `limit` is 1-100; a host
+ * whose `scenes.maxScenesPerQuery` is lower serves at most that (`SCENES_INVALID_PARAMS` above it).
+ */
 export async function listScenes(
   stores: ScenesStores,
   input: ListScenesQuery | undefined,
   config: SceneRadarConfig,
 ): Promise<Page<SceneRow>> {
-  const query: ListScenesQuery = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
-  const limit = requireInt(
-    query.limit,
-    'limit',
-    { min: 1, max: config.scenes.maxScenesPerQuery, default: 20 },
-    'SCENES_INVALID_PARAMS',
-  );
-  const offset = requireInt(
-    query.offset,
-    'offset',
-    { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 },
-    'SCENES_INVALID_PARAMS',
-  );
-  if (query.region !== undefined && (typeof query.region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(query.region))) {
-    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'region must be a lowercase region code', {
-      details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }],
-    });
-  }
+  const query = validateRequest('scenes', [ListScenesRequestSchema, input]);
+  const { offset } = query;
+  const cap = config.scenes.maxScenesPerQuery;
+  const limit = withinCap('scenes', query.limit, hasOption(input, 'limit'), cap, 'scenes.maxScenesPerQuery');
   const where = query.region ? { region: query.region } : undefined;
   const [items, total] = await Promise.all([stores.scenes.scan({ where, offset, limit }), stores.scenes.count(where)]);
   return { items, total, limit, offset };
@@ -134,7 +131,7 @@ export async function listScenes(
 
 /** One scene, or `SCENES_NOT_FOUND`. */
 export async function getScene(stores: ScenesStores, slug: unknown): Promise<SceneRow> {
-  const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
+  const s = validateRequest('scenes', [SlugParamsRequestSchema, { slug }]).slug;
   const row = await stores.scenes.get({ slug: s });
   if (!row) throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
   return row;
@@ -145,25 +142,14 @@ export async function listMicrogenres(
   stores: ScenesStores,
   input: { readonly limit?: number; readonly offset?: number } | undefined,
 ): Promise<Page<MicrogenreRow>> {
-  const query: { readonly limit?: number; readonly offset?: number } = requireOptions(
-    input,
-    'query',
-    'SCENES_VALIDATION_ERROR',
-  );
-  const limit = requireInt(query.limit, 'limit', { min: 1, max: 100, default: 50 }, 'SCENES_INVALID_PARAMS');
-  const offset = requireInt(
-    query.offset,
-    'offset',
-    { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 },
-    'SCENES_INVALID_PARAMS',
-  );
+  const { limit, offset } = validateRequest('scenes', [ListMicrogenresRequestSchema, input]);
   const [items, total] = await Promise.all([stores.microgenres.scan({ offset, limit }), stores.microgenres.count()]);
   return { items, total, limit, offset };
 }
 
 /** One microgenre, or `MICROGENRE_NOT_FOUND`. */
 export async function getMicrogenre(stores: ScenesStores, slug: unknown): Promise<MicrogenreRow> {
-  const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
+  const s = validateRequest('scenes', [SlugParamsRequestSchema, { slug }]).slug;
   const row = await stores.microgenres.get({ slug: s });
   if (!row) throw new SceneRadarError('MICROGENRE_NOT_FOUND', `Microgenre not found: ${s}`);
   return row;

@@ -11,7 +11,6 @@ import type { SourceGateway } from '../core/gateway/gateway.js';
 import { SceneRadarError } from '../core/errors.js';
 import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
 import { memoryScenesStores } from '../stores/memory-table.js';
-import QuickLRU from 'quick-lru';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { MicrogenreRow, SceneMembershipRow, SceneRow } from '../stores/tables.js';
@@ -33,7 +32,14 @@ import { computeRelationships, getRelatedScenes, type RelatedScene } from './rel
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
-import { requireDate, requireInt, requireOptions, requireSlug } from './validation.js';
+import { requireDate, requireInt } from './validation.js';
+import { hasOption, ListMembershipsRequestSchema, validateRequest, withinCap } from '../core/requests.js';
+
+/** A replay kept in the replay cache, and whether it may be kept (built with every source healthy). */
+interface Replay {
+  readonly state: SceneState;
+  readonly keep: boolean;
+}
 
 /** Longest span one `backfillTrends` call replays (ten years). */
 export const MAX_BACKFILL_DAYS = 3660;
@@ -84,6 +90,11 @@ export interface ScenesEngineDeps {
   readonly clock: Clock;
   /** The pulse cache; one is created when absent. */
   readonly cache?: Cache<unknown>;
+  /**
+   * Cache of memberships replayed as of past days ({@link ScenesEngine.stateAsOf}); its values hold
+   * scratch tables, so it must have a store of its own, never a shared one. A small one is created when absent.
+   */
+  readonly replayCache?: Cache<unknown>;
   /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
   readonly lifecycle?: Lifecycle;
 }
@@ -106,7 +117,14 @@ export class ScenesEngine {
   readonly #cache: Cache<unknown>;
   /** Hysteresis state of the live memberships (see `scenes.membership.leaveAfterRefreshes`). */
   readonly #misses: MembershipMisses = new Map();
-  readonly #replays = new QuickLRU<string, Promise<SceneState>>({ maxSize: 4 });
+  /** Replays by day: `{ state, keep }`, so a replay built while a source failed is used once, not kept. */
+  readonly #replays: Cache<unknown>;
+  /**
+   * Not a cache: the engine's own state (the as-of of its last refresh), read from its table once
+   * because a previous process may have written it, and replaced by its own next refresh. It has
+   * no TTL, and counting every adapter call's read of it as a hit would drown the hit rates of
+   * real results.
+   */
   #refreshed: Promise<number | null> | undefined;
 
   constructor(deps: ScenesEngineDeps) {
@@ -121,6 +139,9 @@ export class ScenesEngine {
         clock: deps.clock,
         namespace: 'scenes:',
       });
+    this.#replays =
+      deps.replayCache ??
+      new Cache({ ttlMs: Number.POSITIVE_INFINITY, maxEntries: 4, clock: deps.clock, namespace: 'scenes-replays:' });
     this.pulse = new ScenePulse({
       stores: deps.stores,
       gateway: deps.gateway,
@@ -174,30 +195,15 @@ export class ScenesEngine {
     } = {},
   ): Promise<Page<SceneMembershipRow>> {
     this.#life.assertOpen('listMemberships');
-    const query: {
-      readonly sceneSlug?: string;
-      readonly artistSlug?: string;
-      readonly limit?: number;
-      readonly offset?: number;
-    } = requireOptions(input, 'query', 'SCENES_VALIDATION_ERROR');
-    const limit = requireInt(
-      query.limit,
-      'limit',
-      { min: 1, max: this.#d.config.scenes.maxMembershipsPerQuery, default: 100 },
-      'SCENES_INVALID_PARAMS',
-    );
-    const offset = requireInt(
-      query.offset,
-      'offset',
-      { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 },
-      'SCENES_INVALID_PARAMS',
-    );
+    const query = validateRequest('scenes', [ListMembershipsRequestSchema, input]);
+    const { offset } = query;
+    const cap = this.#d.config.scenes.maxMembershipsPerQuery;
+    const limit = withinCap('scenes', query.limit, hasOption(input, 'limit'), cap, 'scenes.maxMembershipsPerQuery');
     const where: { scene_slug?: string; artist_slug?: string } = {};
     if (query.sceneSlug !== undefined) {
       where.scene_slug = (await this.getScene(query.sceneSlug)).slug;
     }
-    if (query.artistSlug !== undefined)
-      where.artist_slug = requireSlug(query.artistSlug, 'artistSlug', 'SCENES_VALIDATION_ERROR');
+    if (query.artistSlug !== undefined) where.artist_slug = query.artistSlug;
     const t = this.#d.stores.scene_memberships;
     const [items, total] = await Promise.all([
       t.scan({ where, orderBy: { column: 'confidence', direction: 'desc' }, offset, limit }),
@@ -209,24 +215,18 @@ export class ScenesEngine {
   /** Trends of a scene over 1-365 days (default 30) ending now. */
   async getSceneTrends(slug: string, query: { readonly days?: number } = {}): Promise<SceneTrends> {
     this.#life.assertOpen('getSceneTrends');
-    return getSceneTrends(
-      this.#d.stores,
-      slug,
-      requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'),
-      this.#d.clock.now(),
-    );
+    return getSceneTrends(this.#d.stores, slug, query, this.#d.clock.now());
   }
 
   /** Scenes related to a scene, strongest first. */
   async getRelatedScenes(slug: string, query: { readonly limit?: number } = {}): Promise<RelatedScene[]> {
     this.#life.assertOpen('getRelatedScenes');
-    return getRelatedScenes(this.#d.stores, slug, requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR'));
+    return getRelatedScenes(this.#d.stores, slug, query);
   }
 
   /** Scenes for an artist (fit x heat), or the scenes most worth watching. */
   async recommendScenes(query: RecommendationsQuery = {}): Promise<SceneRecommendations> {
     this.#life.assertOpen('recommendScenes');
-    const q: RecommendationsQuery = requireOptions(query, 'query', 'SCENES_VALIDATION_ERROR');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
     try {
       return await recommendScenes(
@@ -238,7 +238,7 @@ export class ScenesEngine {
           deadline,
           pulses: async () => (await this.pulse.allPulses()).flatMap((i) => (i.pulse ? [i.pulse] : [])),
         },
-        q,
+        query,
       );
     } finally {
       deadline.dispose();
@@ -261,7 +261,7 @@ export class ScenesEngine {
         deadline,
       );
       // The memberships just written are what the snapshots below must see.
-      this.#replays.clear();
+      await this.#replays.clear();
       this.#refreshed = undefined;
       const scenes = await this.#d.stores.scenes.scan();
       // Without the universe (MIG down) there are no circles: keep the relationships we have.
@@ -284,7 +284,7 @@ export class ScenesEngine {
         scenes.map((s) => s.slug),
         at,
       );
-      this.#replays.clear();
+      await this.#replays.clear();
       this.#refreshed = undefined;
       await this.pulse.clearCache(undefined, { keepLastGood: true });
       await this.#d.stores.scene_recommendations_cache.deleteWhere({});
@@ -324,7 +324,7 @@ export class ScenesEngine {
       options.membershipEveryDays,
       'membershipEveryDays',
       { min: 1, max: 365, default: 7 },
-      'SCENES_INVALID_PARAMS',
+      'SCENES_VALIDATION_ERROR',
     );
     const first = dayOf(from.getTime());
     const last = dayOf(to.getTime());
@@ -365,19 +365,19 @@ export class ScenesEngine {
     if (refreshed === null || refreshed <= asOf.getTime())
       return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
     const day = dayOf(asOf.getTime());
-    let state = this.#replays.get(day);
-    if (!state) {
-      state = (async () => {
-        const replay = await this.#scratch();
-        const report = await this.#refreshInto(replay.stores, new Date(dayStart(day)));
-        // A replay built while a source failed is used once but not kept.
-        if (report.universe !== 'ok' || report.kept > 0) this.#replays.delete(day);
-        return { ...replay, live: false, refreshedAsOf: refreshed };
-      })();
-      this.#replays.set(day, state);
-      state.catch(() => this.#replays.delete(day));
-    }
-    return state;
+    // Concurrent readers of one day share one replay (single-flight); a failed one is not kept.
+    const replay = (await this.#replays.getOrCompute(
+      day,
+      async () => {
+        const scratch = await this.#scratch();
+        const report = await this.#refreshInto(scratch.stores, new Date(dayStart(day)));
+        const state: SceneState = { ...scratch, live: false, refreshedAsOf: refreshed };
+        return { state, keep: report.universe === 'ok' && report.kept === 0 };
+      },
+      // A replay built while a source failed is used once but not kept.
+      { ttlMs: (r) => ((r as Replay).keep ? Number.POSITIVE_INFINITY : 0), graceMs: 0 },
+    )) as Replay;
+    return replay.state;
   }
 
   /**
@@ -409,6 +409,8 @@ export class ScenesEngine {
     const stores = memoryScenesStores();
     await stores.microgenres.upsert(await this.#d.stores.microgenres.scan());
     await stores.scenes.upsert(await this.#d.stores.scenes.scan());
+    // ScenePulse needs a cache, but a replay only calls pulsesAsOf, which is never cached: this one
+    // stays empty, so it is not one of the radar's named caches.
     const cache = new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 });
     return {
       stores,
@@ -435,10 +437,11 @@ export class ScenesEngine {
     }
   }
 
-  /** Releases the engine's cache; later calls reject with `RADAR_CLOSED`. */
+  /** Releases the engine's caches; later calls reject with `RADAR_CLOSED`. */
   async close(): Promise<void> {
     this.#life.close();
     await this.#cache.close();
+    await this.#replays.close();
   }
 
   async #snapshot(pulse: ScenePulse, slugs: readonly string[], at: Date): Promise<number> {

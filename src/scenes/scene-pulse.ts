@@ -9,8 +9,6 @@
  * limit. The batch shares one deadline; when it passes, the scenes that finished are returned and
  * the others are marked `timeout` (or `stale`, with the last good pulse).
  */
-import QuickLRU from 'quick-lru';
-import pLimit from 'p-limit';
 import type { EngagementSeries, ArtistNetwork } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { Cache } from '../core/cache/cache.js';
@@ -23,60 +21,27 @@ import { parseInstant } from '../core/time.js';
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { countOutcomes, type ItemOutcome } from '../core/gateway/outcome.js';
+import { createLimit } from '../core/limit.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { computePulse, type PulseMember } from './pulse-math.js';
 import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
+import type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse } from './schemas.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
-import { requireInt, requireOptions, requireSlug } from './validation.js';
+import { requireSlug } from './validation.js';
+import {
+  GlobalScenePulseRequestSchema,
+  optionsOf,
+  RegionalPulseRequestSchema,
+  RegionParamsRequestSchema,
+  SceneSlugsRequestSchema,
+  ScenePulseRequestSchema,
+  SlugParamsRequestSchema,
+  validateRequest,
+} from '../core/requests.js';
 
-/** How the scenes of the catalog ended in a {@link GlobalScenePulse}. */
-export interface GlobalScenePulseSummary {
-  /** Scenes in the catalog. */
-  readonly scenes: number;
-  /** Scenes with a fresh pulse. */
-  readonly ok: number;
-  /** Scenes served their last good pulse. */
-  readonly stale: number;
-  /** Scenes whose pulse did not finish in time. */
-  readonly timeout: number;
-  /** Scenes whose pulse failed. */
-  readonly error: number;
-  /** Scenes whose heat is unknown: Fusion failed for every member and no earlier pulse is kept. */
-  readonly unavailable: number;
-  /** Scenes whose pulse was computed with a source absent, failing or late (`status: 'degraded'`). */
-  readonly degraded: number;
-}
-
-/** The global scene pulse: hottest, fastest growing and cooling scenes. */
-export interface GlobalScenePulse {
-  /** When it was computed (ISO). */
-  readonly timestamp: string;
-  /** As-of instant (ISO). */
-  readonly asOf: string;
-  /** Hottest scenes, hottest first. */
-  readonly hottest: readonly Pulse[];
-  /** Fastest-growing scenes, by heat growth. */
-  readonly fastestGrowing: readonly Pulse[];
-  /** Cooling scenes, fastest-cooling first. */
-  readonly cooling: readonly Pulse[];
-  /** How the scenes of the catalog ended. */
-  readonly summary: GlobalScenePulseSummary;
-  /** What a reader should know about these lists: an empty scene catalog, scenes whose heat is unknown. Empty when nothing is amiss. */
-  readonly notes: readonly string[];
-}
-
-/** A region's scenes ranked by heat. */
-export interface RegionalScenePulse {
-  /** Region code. */
-  readonly region: string;
-  /** As-of instant (ISO). */
-  readonly asOf: string;
-  /** Scenes with a pulse, hottest first, at most `limit`. */
-  readonly scenes: readonly Pulse[];
-  /** Scenes of the region without a fresh pulse (timeout or error). */
-  readonly unavailable: readonly SceneBatchItem[];
-}
+// The result types are inferred from their schemas (scenes/schemas); re-exported here, where they were declared.
+export type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse };
 
 /** What the pulse needs from its host engine. */
 export interface ScenePulseDeps {
@@ -88,7 +53,7 @@ export interface ScenePulseDeps {
   readonly config: SceneRadarConfig;
   /** Clock ("now" is the as-of of live pulses). */
   readonly clock: Clock;
-  /** Cache for pulses (single-flight, grace). */
+  /** Cache for pulses (single-flight, grace) and each scene's last good pulse (the fallback when a computation fails). */
   readonly cache: Cache<unknown>;
   /**
    * As-of instant of the membership refresh the stored memberships come from (epoch ms), or null
@@ -130,19 +95,28 @@ interface Pending {
 export class ScenePulse {
   readonly #d: ScenePulseDeps;
   readonly #life: Lifecycle;
-  readonly #lastGood: QuickLRU<string, Pulse>;
+  /**
+   * Scenes asked for in this tick, computed together. Not a cache: it lives one microtask and
+   * batches the misses of the pulse cache into one read of each source.
+   */
   #pending: Pending | undefined;
 
   constructor(deps: ScenePulseDeps) {
     this.#d = deps;
     this.#life = deps.lifecycle ?? new Lifecycle();
-    this.#lastGood = new QuickLRU({ maxSize: deps.config.cache.maxEntries });
   }
 
-  /** The pulse of one scene, now. `SCENES_NOT_FOUND`, `SCENES_VALIDATION_ERROR`, `SCENES_TIMEOUT` when nothing useful exists. */
-  async getScenePulse(slug: string, skipCache = false): Promise<Pulse> {
+  /**
+   * The pulse of one scene, now. `SCENES_NOT_FOUND`, `SCENES_VALIDATION_ERROR`, `SCENES_TIMEOUT` when nothing useful exists.
+   * `options` may be the seed's `skipCache` boolean: `getScenePulse(slug, true)` is `getScenePulse(slug, { skipCache: true })`.
+   */
+  async getScenePulse(slug: string, options: { readonly skipCache?: boolean } | boolean = {}): Promise<Pulse> {
     this.#life.assertOpen('getScenePulse');
-    const s = requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR');
+    const { slug: s, skipCache } = validateRequest(
+      'scenes',
+      [SlugParamsRequestSchema, { slug }],
+      [ScenePulseRequestSchema, optionsOf(options)],
+    );
     const [item] = await this.#withDeadline(this.#d.config.scenes.scenePulseTimeoutMs, (d) =>
       this.#batch([s], skipCache, d),
     );
@@ -157,40 +131,42 @@ export class ScenePulse {
   /**
    * Pulses of up to `scenes.maxScenesPerQuery` scenes, in the order asked, each marked ok / stale /
    * timeout / error / not_found. Never rejects for a failing source; a deadline returns what finished.
+   * `input` may be the seed's `skipCache` boolean. More slugs than the host's cap is `SCENES_INVALID_PARAMS`.
    */
   async batchProcessScenes(
     slugs: readonly string[],
-    input: { readonly skipCache?: boolean } = {},
+    input: { readonly skipCache?: boolean } | boolean = {},
   ): Promise<SceneBatchItem[]> {
     this.#life.assertOpen('batchProcessScenes');
-    const options: { readonly skipCache?: boolean } = requireOptions(input, 'options', 'SCENES_VALIDATION_ERROR');
-    if (!Array.isArray(slugs)) throw new SceneRadarError('SCENES_INVALID_PARAMS', 'slugs must be an array');
+    const options = validateRequest(
+      'scenes',
+      [SceneSlugsRequestSchema, { slugs }],
+      [ScenePulseRequestSchema, optionsOf(input)],
+    );
     const max = this.#d.config.scenes.maxScenesPerQuery;
     if (slugs.length > max)
       throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${slugs.length}`);
-    const valid = slugs.map((s, i) => requireSlug(s, `slugs[${i}]`, 'SCENES_VALIDATION_ERROR'));
+    const valid = options.slugs;
     return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) =>
       this.#batch(valid, options.skipCache ?? false, d),
     );
   }
 
-  /** Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes. */
+  /**
+   * Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes.
+   * `input` may be the seed's `skipCache` boolean.
+   */
   async getRegionalPulse(
     region: string,
-    input: { readonly limit?: number; readonly skipCache?: boolean } = {},
+    input: { readonly limit?: number; readonly skipCache?: boolean } | boolean = {},
   ): Promise<RegionalScenePulse> {
     this.#life.assertOpen('getRegionalPulse');
-    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(
-      input,
-      'options',
-      'SCENES_VALIDATION_ERROR',
+    const options = validateRequest(
+      'scenes',
+      [RegionParamsRequestSchema, { region }],
+      [RegionalPulseRequestSchema, optionsOf(input)],
     );
-    if (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region)) {
-      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'Invalid region', {
-        details: [{ code: 'invalid_string', path: ['region'], message: 'Expected a lowercase region code' }],
-      });
-    }
-    const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 20 }, 'SCENES_INVALID_PARAMS');
+    const { limit } = options;
     const compute = async (): Promise<RegionalScenePulse> => {
       const scenes = await this.#d.stores.scenes.scan({
         where: { region },
@@ -227,17 +203,16 @@ export class ScenePulse {
     }) as Promise<RegionalScenePulse>;
   }
 
-  /** Hottest, fastest-growing and cooling scenes of the whole catalog (limit 1-100 per list, default 10). */
+  /**
+   * Hottest, fastest-growing and cooling scenes of the whole catalog (limit 1-100 per list, default 10).
+   * `input` may be the seed's `skipCache` boolean: `getGlobalPulse(true)` is `getGlobalPulse({ skipCache: true })`.
+   */
   async getGlobalPulse(
-    input: { readonly limit?: number; readonly skipCache?: boolean } = {},
+    input: { readonly limit?: number; readonly skipCache?: boolean } | boolean = {},
   ): Promise<GlobalScenePulse> {
     this.#life.assertOpen('getGlobalPulse');
-    const options: { readonly limit?: number; readonly skipCache?: boolean } = requireOptions(
-      input,
-      'options',
-      'SCENES_VALIDATION_ERROR',
-    );
-    const limit = requireInt(options.limit, 'limit', { min: 1, max: 100, default: 10 }, 'SCENES_INVALID_PARAMS');
+    const options = validateRequest('scenes', [GlobalScenePulseRequestSchema, optionsOf(input)]);
+    const { limit } = options;
     const compute = async (): Promise<GlobalScenePulse> => {
       const items = await this.allPulses({ skipCache: options.skipCache ?? false });
       const pulses = items.flatMap((i) => (i.pulse ? [i.pulse] : []));
@@ -293,14 +268,16 @@ export class ScenePulse {
   /**
    * Pulses of every scene of the catalog, in groups of `scenes.maxScenesPerQuery` computed
    * `scenes.batchConcurrency` at a time, all under one deadline (`scenes.globalPulseTimeoutMs`).
+   * `input` may be the seed's `skipCache` boolean.
    */
-  async allPulses(options: { readonly skipCache?: boolean } = {}): Promise<SceneBatchItem[]> {
+  async allPulses(input: { readonly skipCache?: boolean } | boolean = {}): Promise<SceneBatchItem[]> {
     this.#life.assertOpen('allPulses');
+    const options = validateRequest('scenes', [ScenePulseRequestSchema, optionsOf(input)]);
     const all = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
     const max = this.#d.config.scenes.maxScenesPerQuery;
     const groups: string[][] = [];
     for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
-    const limitGroups = pLimit(this.#d.config.scenes.batchConcurrency);
+    const limitGroups = createLimit(this.#d.config.scenes.batchConcurrency);
     return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, async (d) =>
       (await Promise.all(groups.map((g) => limitGroups(() => this.#batch(g, options.skipCache ?? false, d))))).flat(),
     );
@@ -314,11 +291,13 @@ export class ScenePulse {
    */
   async clearCache(slug?: string, options: { readonly keepLastGood?: boolean } = {}): Promise<void> {
     if (slug === undefined) {
-      await this.#d.cache.clear();
-      if (options.keepLastGood !== true) this.#lastGood.clear();
+      await this.#d.cache.clear({ keepLastGood: options.keepLastGood === true });
       return;
     }
-    await this.#d.cache.delete(`pulse:${requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR')}`);
+    // One scene's entry goes; its last good pulse stays (the fallback is not a cached answer).
+    await this.#d.cache.delete(`pulse:${requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR')}`, {
+      keepLastGood: true,
+    });
     // Regional and global pulses include this scene: they go too.
     await this.#d.cache.clearPrefix('region:');
     await this.#d.cache.clearPrefix('global:');
@@ -388,7 +367,7 @@ export class ScenePulse {
               ? e
               : new PulseFailure('error', isSceneRadarError(e) ? e.message : 'Pulse computation failed');
           if (failure.status === 'not_found') return { slug, status: 'not_found', message: failure.message };
-          const last = this.#lastGood.get(slug);
+          const last = this.#d.cache.lastGood(`pulse:${slug}`) as Pulse | undefined;
           return last
             ? { slug, status: 'stale', pulse: last, message: failure.message }
             : { slug, status: failure.status, message: failure.message };
@@ -441,7 +420,8 @@ export class ScenePulse {
     }
     const result = slot.promise.then((r) => {
       if (r instanceof PulseFailure) throw r;
-      if (r.status === 'ok') this.#lastGood.set(slug, r);
+      // Set here, not by the cache: a pulse that lands after its caller's deadline still counts.
+      if (r.status === 'ok') this.#d.cache.setLastGood(`pulse:${slug}`, r);
       return r;
     });
     return untilAborted(

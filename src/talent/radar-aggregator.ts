@@ -13,7 +13,19 @@ import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { topK } from '../core/features/stats.js';
-import { requireInt, requireOptions, requireSlug } from '../core/validation.js';
+import { requireSlug } from '../core/validation.js';
+import {
+  ArtistProfileRequestSchema,
+  GlobalPulseRequestSchema,
+  hasOption,
+  optionsOf,
+  SlugParamsRequestSchema,
+  TopArtistsRequestSchema,
+  validateRequest,
+  WorkspaceIdRequestSchema,
+  WorkspaceRecommendationsRequestSchema,
+  withinCap,
+} from '../core/requests.js';
 import { ScenePulseSummarySchema } from '../contracts/payloads.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
@@ -118,7 +130,6 @@ export interface WorkspaceRecommendationsQuery {
 const CATEGORIES: readonly TopCategory[] = ['rising', 'breakout', 'risk'];
 /** Most artists one {@link RadarAggregator.getArtistScores} call reads. */
 const MAX_SCORE_READ = 10_000;
-const UUID = z.uuid();
 const HottestSchema = z.array(ScenePulseSummarySchema);
 
 /**
@@ -157,21 +168,10 @@ export class RadarAggregator {
     }
   }
 
-  #limit(value: unknown, max = this.#d.config.talent.maxArtistsPerQuery): number {
-    return requireInt(value, 'limit', { min: 1, max, default: 20 }, 'TALENT_VALIDATION_ERROR');
-  }
-
-  #skip(options: unknown): { skipCache: boolean; rest: Record<string, unknown> } {
-    if (typeof options === 'boolean') return { skipCache: options, rest: {} };
-    const o = requireOptions(options as object | undefined, 'options', 'TALENT_VALIDATION_ERROR') as Record<
-      string,
-      unknown
-    >;
-    if (o.skipCache !== undefined && typeof o.skipCache !== 'boolean')
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'skipCache must be a boolean', {
-        details: [{ code: 'invalid_type', path: ['skipCache'], message: 'Expected boolean' }],
-      });
-    return { skipCache: o.skipCache === true, rest: o };
+  /** A validated `limit` within `talent.maxArtistsPerQuery` (over it, when asked for: `TALENT_INVALID_PARAMS`). */
+  #capped(limit: number, input: unknown): number {
+    const cap = this.#d.config.talent.maxArtistsPerQuery;
+    return withinCap('talent', limit, hasOption(input, 'limit'), cap, 'talent.maxArtistsPerQuery');
   }
 
   /**
@@ -290,8 +290,9 @@ export class RadarAggregator {
    */
   async buildGlobalPulse(options: GlobalPulseOptions | boolean = {}): Promise<GlobalPulse> {
     this.#life.assertOpen('buildGlobalPulse');
-    const { skipCache, rest } = this.#skip(options);
-    const limit = this.#limit(rest.limit);
+    const request = validateRequest('talent', [GlobalPulseRequestSchema, optionsOf(options)]);
+    const { skipCache } = request;
+    const limit = this.#capped(request.limit, options);
     const c = this.#d.config;
     return this.#d.cache.getOrCompute(
       `pulse:${limit}`,
@@ -342,8 +343,11 @@ export class RadarAggregator {
    */
   async buildArtistProfile(artistSlug: string, options: ArtistProfileOptions | boolean = {}): Promise<ArtistProfile> {
     this.#life.assertOpen('buildArtistProfile');
-    const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
-    const { skipCache } = this.#skip(options);
+    const { slug, skipCache } = validateRequest(
+      'talent',
+      [SlugParamsRequestSchema, { slug: artistSlug }],
+      [ArtistProfileRequestSchema, optionsOf(options)],
+    );
     const c = this.#d.config;
     const degraded = (v: unknown): boolean =>
       Object.values((v as ArtistProfile).explanation.sources).some(
@@ -441,15 +445,9 @@ export class RadarAggregator {
   /** Top artists of a category (`rising`, `breakout`, `risk`; limit 1-100), from the tracked records. */
   async getTopArtists(query: TopArtistsQuery): Promise<TopArtists> {
     this.#life.assertOpen('getTopArtists');
-    const q = requireOptions(query, 'query', 'TALENT_VALIDATION_ERROR') as Partial<TopArtistsQuery>;
-    if (!CATEGORIES.includes(q.category as TopCategory)) {
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', `category must be one of ${CATEGORIES.join(', ')}`, {
-        details: [{ code: 'invalid_value', path: ['category'], message: `Expected ${CATEGORIES.join(' | ')}` }],
-      });
-    }
-    const category = q.category as TopCategory;
-    const limit = this.#limit(q.limit);
-    const { skipCache } = this.#skip({ skipCache: q.skipCache });
+    const request = validateRequest('talent', [TopArtistsRequestSchema, query]);
+    const { category, skipCache } = request;
+    const limit = this.#capped(request.limit, query);
     const c = this.#d.config;
     return this.#d.cache.getOrCompute(
       `top:${category}:${limit}`,
@@ -484,13 +482,12 @@ export class RadarAggregator {
     query: WorkspaceRecommendationsQuery = {},
   ): Promise<WorkspaceRecommendations> {
     this.#life.assertOpen('getWorkspaceRecommendations');
-    if (!UUID.safeParse(workspaceId).success) {
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid workspaceId', {
-        details: [{ code: 'invalid_string', path: ['workspaceId'], message: 'Expected a UUID' }],
-      });
-    }
-    const q = requireOptions(query, 'query', 'TALENT_VALIDATION_ERROR') as WorkspaceRecommendationsQuery;
-    const limit = this.#limit(q.limit);
+    const request = validateRequest(
+      'talent',
+      [WorkspaceIdRequestSchema, { workspaceId }],
+      [WorkspaceRecommendationsRequestSchema, query],
+    );
+    const limit = this.#capped(request.limit, query);
     const { gateway, stores, config } = this.#d;
     return this.#withDeadline(config.talent.globalPulseTimeoutMs, 'Workspace recommendations', async (deadline) => {
       const asOf = this.#now();

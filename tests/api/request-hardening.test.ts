@@ -29,6 +29,7 @@ import {
   isAmbiguousPath,
   readOnlyApiBackend,
   type FetchHandler,
+  type ValidationIssue,
 } from 'scene-radar/api';
 import { expressMiddleware, fastifyPlugin, toNodeListener } from 'scene-radar/adapters/node';
 import { closeServer, listen } from '../../examples/demo-radar.js';
@@ -45,7 +46,12 @@ let radar: SceneRadar;
 let handler: FetchHandler;
 let artist: string;
 
-type Body = { ok: boolean; data?: any; error: any };
+/** A response envelope as these tests read it; `details` is read only on validation failures (the issues). */
+interface Body {
+  ok: boolean;
+  data?: unknown;
+  error: { code: string; message: string; details?: readonly ValidationIssue[] } | null;
+}
 const get = (h: FetchHandler, path: string, init?: RequestInit): Promise<Response> =>
   h(new Request(`http://localhost${path}`, init));
 const json = async (res: Response): Promise<Body> => (await res.json()) as Body;
@@ -123,7 +129,7 @@ const SKIP_CACHE_ROUTES = () =>
       path: `/api/scenes/${SCENE}/pulse?skipCache=true`,
       target: radar.scenes.pulse,
       method: 'getScenePulse',
-      flag: (args: unknown[]) => args[1] as boolean,
+      flag: (args: unknown[]) => (args[1] as { skipCache?: boolean } | undefined)?.skipCache,
     },
     {
       path: '/api/scene-pulse?limit=3&skipCache=true',
@@ -239,7 +245,7 @@ describe('skipCache is off for callers the host has not allowed', () => {
     for (const h of [handler, createFetchHandler(radar, { allowSkipCache: true })]) {
       const res = await get(h, '/api/talent/pulse?skipCache=yes');
       expect(res.status).toBe(400);
-      expect((await json(res)).error.details[0].path).toEqual(['skipCache']);
+      expect((await json(res)).error!.details![0]!.path).toEqual(['skipCache']);
     }
   });
 
@@ -379,7 +385,7 @@ describe('dot segments and encoded slashes are a 404, never resolved', () => {
       const res = await raw(base, path, { headers: { 'x-request-id': 'dots-1' } });
       expect(res.status, path).toBe(404);
       const b = JSON.parse(res.body) as Body;
-      expect(b.error.code, path).toBe('ROUTE_NOT_FOUND');
+      expect(b.error!.code, path).toBe('ROUTE_NOT_FOUND');
       expect(res.headers['x-request-id']).toBe('dots-1');
     }
   });
@@ -411,7 +417,7 @@ describe('dot segments and encoded slashes are a 404, never resolved', () => {
     for (const path of SLASH_PATHS) {
       const res = await get(handler, path);
       expect(res.status, path).toBe(404);
-      expect((await json(res)).error.code).toBe('ROUTE_NOT_FOUND');
+      expect((await json(res)).error!.code).toBe('ROUTE_NOT_FOUND');
     }
     // A Request's URL is resolved already; the glue passes what the client sent.
     const res = await handler(new Request('http://localhost/api/talent/pulse'), {
@@ -429,8 +435,8 @@ describe('one rule for + and %2B in query numbers: plain digits only', () => {
       const res = await get(handler, `/api/scenes?${query}`);
       expect(res.status).toBe(400);
       const b = await json(res);
-      expect(b.error.code).toBe('SCENES_VALIDATION_ERROR');
-      expect(b.error.details.map((d: { path: string[] }) => d.path[0])).toEqual([query.split('=')[0]]);
+      expect(b.error!.code).toBe('SCENES_VALIDATION_ERROR');
+      expect(b.error!.details!.map((d) => d.path[0])).toEqual([query.split('=')[0]]);
     },
   );
 

@@ -3,7 +3,8 @@
  * place and people, stored by refresh, paged), with the seed's error codes and limits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSceneRadar, fixedClock, memoryScenesStores, type SceneRadar, type ScenesStores } from 'scene-radar';
+import { createSceneRadar, fixedClock, type SceneRadar } from 'scene-radar';
+import { memoryScenesStores, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
@@ -51,20 +52,42 @@ describe('catalog', () => {
     expect(await radar.scenes.listScenes({ region: 'zz' })).toMatchObject({ items: [], total: 0 });
   });
 
-  it('rejects out-of-range limits and offsets with SCENES_INVALID_PARAMS', async () => {
+  // A range is part of the request schema: out of it is a VALIDATION_ERROR, as over HTTP.
+  it('rejects out-of-range limits and offsets and malformed regions with SCENES_VALIDATION_ERROR', async () => {
     for (const limit of [0, 101, 2.5, -1, Number.NaN]) {
       await rejects(() => radar.scenes.listScenes({ limit })).toMatchObject({
-        code: 'SCENES_INVALID_PARAMS',
+        code: 'SCENES_VALIDATION_ERROR',
         httpStatus: 400,
+        details: [expect.objectContaining({ path: ['limit'] })],
       });
     }
     await rejects(() => radar.scenes.listScenes({ limit: '10' as unknown as number })).toMatchObject({
-      code: 'SCENES_INVALID_PARAMS',
+      code: 'SCENES_VALIDATION_ERROR',
     });
-    await rejects(() => radar.scenes.listScenes({ offset: -1 })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
-    await rejects(() => radar.scenes.listMicrogenres({ limit: 101 })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
-    // A malformed region is a client error (400); which of the two 400 codes is not pinned here.
-    await rejects(() => radar.scenes.listScenes({ region: 'U K!' })).toMatchObject({ httpStatus: 400 });
+    await rejects(() => radar.scenes.listScenes({ offset: -1 })).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
+    await rejects(() => radar.scenes.listMicrogenres({ limit: 101 })).toMatchObject({
+      code: 'SCENES_VALIDATION_ERROR',
+    });
+    await rejects(() => radar.scenes.listScenes({ region: 'U K!' })).toMatchObject({
+      code: 'SCENES_VALIDATION_ERROR',
+      details: [{ code: 'invalid_format', path: ['region'] }],
+    });
+  });
+
+  it('serves at most scenes.maxScenesPerQuery: a larger limit asked for is SCENES_INVALID_PARAMS', async () => {
+    const capped = createSceneRadar({
+      sources: {},
+      stores: { scenes: stores },
+      clock: fixedClock(NOW),
+      config: { scenes: { maxScenesPerQuery: 5 } },
+    });
+    await rejects(() => capped.scenes.listScenes({ limit: 6 })).toMatchObject({
+      code: 'SCENES_INVALID_PARAMS',
+      details: [{ code: 'too_big', path: ['limit'] }],
+    });
+    // The default (20) is lowered to the cap, not refused.
+    expect((await capped.scenes.listScenes()).limit).toBe(5);
+    await capped.close();
   });
 
   it('gets a scene by slug; SCENES_NOT_FOUND for an unknown one, SCENES_VALIDATION_ERROR for a malformed one', async () => {
@@ -117,7 +140,7 @@ describe('catalog', () => {
       ...world.catalog,
       scenes: [{ ...scenes[0]!, microgenres: ['no-such-genre'] }, ...scenes.slice(1)],
     };
-    await rejects(() => r.scenes.importCatalog(unknownGenre)).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
+    await rejects(() => r.scenes.importCatalog(unknownGenre)).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
     expect(await fresh.scenes.count()).toBe(0);
     expect(await fresh.microgenres.count()).toBe(0);
     await r.close();
@@ -193,7 +216,7 @@ describe('memberships', () => {
       await stores.scene_memberships.count(),
     );
     for (const limit of [0, 10_001, 1.5])
-      await rejects(() => radar.scenes.listMemberships({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+      await rejects(() => radar.scenes.listMemberships({ limit })).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
     await rejects(() => radar.scenes.listMemberships({ sceneSlug: 'no-such-scene' })).toMatchObject({
       code: 'SCENES_NOT_FOUND',
     });

@@ -3,7 +3,8 @@
  * does not cut a long one short, and a long one does not make a short one wait.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSceneRadar, isSceneRadarError, memoryScenesStores, type ScenesStores } from 'scene-radar';
+import { createSceneRadar, isSceneRadarError } from 'scene-radar';
+import { memoryScenesStores, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');

@@ -4,14 +4,8 @@
  * (fake timers), so a 100-scene pulse cannot finish inside its deadline.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createSceneRadar,
-  fixedClock,
-  memoryScenesStores,
-  type SceneRadar,
-  type SceneRadarSources,
-  type ScenesStores,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
+import { memoryScenesStores, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');

@@ -8,14 +8,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createSceneRadar,
   fixedClock,
-  memoryScenesStores,
   type CMGAdapter,
   type FusionAdapter,
   type MIGAdapter,
   type SceneRadar,
   type SceneRadarSources,
-  type ScenesStores,
 } from 'scene-radar';
+import { memoryScenesStores, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 type Pulse = Awaited<ReturnType<SceneRadar['scenes']['pulse']['getScenePulse']>>;

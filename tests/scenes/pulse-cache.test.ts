@@ -4,16 +4,8 @@
  * source call counts, never on wall time.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createSceneRadar,
-  fixedClock,
-  lruCacheStore,
-  memoryScenesStores,
-  type CacheStore,
-  type SceneRadarConfigInput,
-  type SceneRadarSources,
-  type ScenesStores,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, type SceneRadarConfigInput, type SceneRadarSources } from 'scene-radar';
+import { lruCacheStore, memoryScenesStores, type CacheStore, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');

@@ -4,18 +4,16 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  computePulse,
   createSceneRadar,
   fixedClock,
-  memoryScenesStores,
   resolveConfig,
-  SceneStageSchema,
   type ArtistNetwork,
   type EngagementSeries,
-  type PulseMember,
   type SceneRadar,
-  type ScenesStores,
 } from 'scene-radar';
+import { computePulse, type PulseMember } from '../../src/scenes/pulse-math.js';
+import { SceneStageSchema } from 'scene-radar/schemas';
+import { memoryScenesStores, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 type Pulse = Awaited<ReturnType<SceneRadar['scenes']['pulse']['getScenePulse']>>;
@@ -153,7 +151,7 @@ describe('ScenePulse', () => {
     });
     await rejects(() =>
       radar.scenes.pulse.batchProcessScenes('indie-uk-brighton' as unknown as string[]),
-    ).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+    ).toMatchObject({ code: 'SCENES_VALIDATION_ERROR', details: [{ code: 'invalid_type', path: ['slugs'] }] });
   });
 
   it('getRegionalPulse: the region only, hottest first, limit 1-100', async () => {
@@ -166,7 +164,7 @@ describe('ScenePulse', () => {
     expect((await radar.scenes.pulse.getRegionalPulse('uk')).scenes).toHaveLength(Math.min(20, uk.length));
     for (const limit of [0, 101, 1.5])
       await rejects(() => radar.scenes.pulse.getRegionalPulse('uk', { limit })).toMatchObject({
-        code: 'SCENES_INVALID_PARAMS',
+        code: 'SCENES_VALIDATION_ERROR',
       });
     await rejects(() => radar.scenes.pulse.getRegionalPulse('zz')).toMatchObject({ code: 'SCENES_NOT_FOUND' });
     await rejects(() => radar.scenes.pulse.getRegionalPulse('U K')).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
@@ -187,7 +185,7 @@ describe('ScenePulse', () => {
     expect((await radar.scenes.pulse.getGlobalPulse({ limit: 1 })).hottest[0]!.heat).toBe(g.hottest[0]!.heat);
     for (const limit of [0, 101])
       await rejects(() => radar.scenes.pulse.getGlobalPulse({ limit })).toMatchObject({
-        code: 'SCENES_INVALID_PARAMS',
+        code: 'SCENES_VALIDATION_ERROR',
       });
   });
 });
@@ -226,7 +224,7 @@ describe('recommendations', () => {
 
   it('checks its arguments: limit 1-50, malformed and unknown artists', async () => {
     for (const limit of [0, 51])
-      await rejects(() => radar.scenes.recommendScenes({ limit })).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+      await rejects(() => radar.scenes.recommendScenes({ limit })).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
     await rejects(() => radar.scenes.recommendScenes({ artistSlug: 'Not An Artist' })).toMatchObject({
       code: 'SCENES_VALIDATION_ERROR',
     });

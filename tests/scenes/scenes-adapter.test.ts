@@ -4,15 +4,8 @@
  * only, through read methods only; writes its own six tables only).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createMemoryStores,
-  createSceneRadar,
-  fixedClock,
-  memoryScenesStores,
-  type SceneRadar,
-  type SceneRadarSources,
-  type ScenesStores,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
+import { createMemoryStores, memoryScenesStores, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { registerContractSuite, scenesAdapterContractSuite } from 'scene-radar/testing';
 

@@ -3,19 +3,9 @@
  * summary) and typed, weighted scene relationships.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  addDays,
-  createSceneRadar,
-  DAY_MS,
-  dayStart,
-  fixedClock,
-  memoryScenesStores,
-  type SceneMembershipRow,
-  type SceneRadar,
-  type SceneRadarSources,
-  type ScenesStores,
-  type SceneTrendRow,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
+import { addDays, DAY_MS, dayStart } from '../../src/core/time.js';
+import { memoryScenesStores, type SceneMembershipRow, type ScenesStores, type SceneTrendRow } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
@@ -120,8 +110,10 @@ describe('trends', () => {
     const peak = t.series.reduce((a, r) => (r.heat > a.heat ? r : a));
     // Least-squares slope over calendar days, a missing day carrying the last value forward.
     const filled: number[] = [];
-    for (let d = days[0]!, last = heat[0]!; d <= TODAY; d = addDays(d, 1))
-      filled.push((last = t.series.find((r) => r.day === d)?.heat ?? last));
+    for (let d = days[0]!, last = heat[0]!; d <= TODAY; d = addDays(d, 1)) {
+      last = t.series.find((r) => r.day === d)?.heat ?? last;
+      filled.push(last);
+    }
     const mx = (filled.length - 1) / 2;
     const my = filled.reduce((a, y) => a + y, 0) / filled.length;
     const slope =
@@ -139,7 +131,7 @@ describe('trends', () => {
     expect((await radar.scenes.getSceneTrends(SCENE)).days).toBe(30);
     for (const days of [0, 366, 2.5])
       await rejects(() => radar.scenes.getSceneTrends(SCENE, { days })).toMatchObject({
-        code: 'SCENES_INVALID_PARAMS',
+        code: 'SCENES_VALIDATION_ERROR',
       });
     await rejects(() => radar.scenes.getSceneTrends('no-such-scene')).toMatchObject({ code: 'SCENES_NOT_FOUND' });
     await rejects(() => radar.scenes.getSceneTrends('Bad Slug')).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
@@ -157,7 +149,7 @@ describe('trends', () => {
       code: 'SCENES_VALIDATION_ERROR',
     });
     await rejects(() => radar.scenes.backfillTrends({ from: '2026-11-01', membershipEveryDays: 0 })).toMatchObject({
-      code: 'SCENES_INVALID_PARAMS',
+      code: 'SCENES_VALIDATION_ERROR',
     });
   });
 
@@ -217,7 +209,7 @@ describe('relationships', () => {
     expect(await radar.scenes.getRelatedScenes(SCENE, { limit: 2 })).toEqual(related.slice(0, 2));
     for (const limit of [0, 51])
       await rejects(() => radar.scenes.getRelatedScenes(SCENE, { limit })).toMatchObject({
-        code: 'SCENES_INVALID_PARAMS',
+        code: 'SCENES_VALIDATION_ERROR',
       });
     await rejects(() => radar.scenes.getRelatedScenes('no-such-scene')).toMatchObject({ code: 'SCENES_NOT_FOUND' });
     await rejects(() => radar.scenes.getRelatedScenes('Bad Slug')).toMatchObject({ code: 'SCENES_VALIDATION_ERROR' });
