@@ -4,6 +4,13 @@
  * tests/core/module-boundaries.test.ts proves every rule below can fail, using fixtures under
  * tests/fixtures/boundaries/ that break each one on purpose.
  *
+ * The design they encode: every public entry (src/index.ts, src/schemas.ts, src/stores.ts,
+ * src/api/index.ts, src/testing/index.ts, src/backtest/index.ts, adapters/<name>/index.ts) is built in
+ * one tsup pass with `splitting: true`, and modules import each other by RELATIVE path; the split
+ * chunks keep one copy of the core across entries (scripts/check-package.mjs checks it). So the rules
+ * below do not police deep imports; they keep the layers pointing one way (foundation <- engines <-
+ * api / kits / adapters) and keep entries as leaves that only hosts import.
+ *
  * Paths are relative to the directory being cruised (the repository root in CI).
  *
  * @type {import('dependency-cruiser').IConfiguration}
@@ -59,57 +66,73 @@ module.exports = {
       to: { path: '^adapters/' },
     },
     {
-      name: 'api-only-via-public-entry',
+      name: 'modules-not-to-entries',
       severity: 'error',
       comment:
-        "The HTTP kit ('scene-radar/api') is built as its own entry with 'scene-radar' external: it " +
-        "imports the library only through 'scene-radar' (src/index.ts), so a host gets one copy of " +
-        'the core (one error class, one config schema), not a second one bundled into dist/api.',
-      from: { path: '^src/api/' },
-      to: { path: '^src/', pathNot: '^src/(index\\.ts$|api/)' },
+        'The entry files (src/index.ts, src/schemas.ts, src/stores.ts, src/testing/index.ts, ' +
+        'src/backtest/index.ts; src/api/index.ts has a rule of its own) are for hosts: they only ' +
+        're-export the modules that define things. A module imports the module that defines what it ' +
+        "uses, never an entry, and never the package by its own name ('scene-radar' resolves to " +
+        'src/index.ts): going through an entry couples a module to a whole audience surface, invites ' +
+        'cycles through the barrels, and makes every split chunk that holds the module depend on the ' +
+        "entry's, so the one-copy-of-the-core build (tsup splitting) stops splitting cleanly.",
+      from: { path: '^(src|adapters)/' },
+      to: { path: '^src/(index\\.ts|schemas\\.ts|stores\\.ts|(testing|backtest)/index\\.ts)$' },
     },
     {
-      name: 'adapters-only-via-public-entry',
+      name: 'api-entry-only-for-node-adapter',
       severity: 'error',
       comment:
-        'Adapters are separate subpath entries built with `scene-radar` kept external (tsup.config.ts), ' +
-        'so a consumer gets exactly one copy of the core (one error class, one config schema). A deep ' +
-        'import into src/... would bundle a second copy into the adapter and, besides, lean on ' +
-        "internals the package does not export. Import from 'scene-radar' (src/index.ts) or another " +
-        "public entry ('scene-radar/api', 'scene-radar/testing').",
+        "The API kit's entry (src/api/index.ts, 'scene-radar/api') is for hosts, like the other " +
+        'entries (modules-not-to-entries), with one importer inside the package: adapters/node, the ' +
+        "kit's Node binding (node:http, express, fastify), which is host glue and uses the kit only " +
+        'through its public surface, as a host-written binding would. No src/ module (src/api ' +
+        'included: it imports its own modules) and no other adapter imports it.',
+      from: { path: '^(src|adapters)/', pathNot: '^adapters/node/' },
+      to: { path: '^src/api/index\\.ts$' },
+    },
+    {
+      name: 'adapters-not-to-engines',
+      severity: 'error',
+      comment:
+        'Adapters implement the contracts the engines read: they may use the foundation (src/core, ' +
+        'src/contracts, src/stores, src/config.ts), never an engine (src/scenes, src/talent) or the ' +
+        'composition root (src/radar.ts). The radar is built over sources; a source that read the ' +
+        'engines would turn the data flow around. No adapter needs an engine module today.',
       from: { path: '^adapters/' },
-      to: { path: '^src/', pathNot: '^src/(index|api/index|testing/index)\\.ts$' },
+      to: { path: '^(src/(scenes|talent)/|src/radar\\.ts$)' },
+    },
+    {
+      name: 'adapters-not-to-api',
+      severity: 'error',
+      comment:
+        'Source adapters know nothing of HTTP, and the one adapter that does (adapters/node) uses the ' +
+        "API kit only through its entry, 'scene-radar/api' (see api-entry-only-for-node-adapter): " +
+        "the kit's modules (handler, routes, envelopes) stay free to change behind that surface.",
+      from: { path: '^adapters/' },
+      to: { path: '^src/api/', pathNot: '^src/api/index\\.ts$' },
     },
     {
       name: 'adapters-cross-only-via-public-entry',
       severity: 'error',
       comment:
         "One adapter uses another only through its subpath entry (e.g. 'scene-radar/adapters/memory' " +
-        '-> adapters/memory/index.ts), for the same reason as adapters-only-via-public-entry: each ' +
-        'entry is built separately, and a deep import would bundle a private copy of the other adapter.',
+        '-> adapters/memory/index.ts): the index is the public surface of an adapter, what a host ' +
+        'imports; the other files are its own business and may change or move without notice.',
       from: { path: '^adapters/([^/]+)/' },
       to: { path: '^adapters/', pathNot: ['^adapters/$1/', '^adapters/[^/]+/index\\.ts$'] },
     },
     {
-      name: 'testing-only-via-public-entry',
+      name: 'kits-not-to-api-or-adapters',
       severity: 'error',
       comment:
-        "The conformance kit (src/testing, the 'scene-radar/testing' entry) is built as its own entry " +
-        "with 'scene-radar' external, like the adapters: it imports the library only through " +
-        "'scene-radar' (src/index.ts), so the suites check the same classes a host uses.",
-      from: { path: '^src/testing/' },
-      to: { path: '^src/', pathNot: '^src/(index\\.ts$|testing/)' },
-    },
-    {
-      name: 'backtest-only-via-public-entry',
-      severity: 'error',
-      comment:
-        "The backtest harness ('scene-radar/backtest') is built as its own entry with 'scene-radar' " +
-        "external, like the API kit: it imports the library only through 'scene-radar' " +
-        '(src/index.ts), so a host gets one copy of the core, and the harness can use only what a ' +
-        'host can: it checks a score exactly as a host would.',
-      from: { path: '^src/backtest/' },
-      to: { path: '^src/', pathNot: '^src/(index\\.ts$|backtest/)' },
+        'The conformance kit (src/testing) and the backtest harness (src/backtest) stand on the ' +
+        'foundation and the engines, which they may import by path like any module. They check ' +
+        'sources, stores and scores through the contracts, so they must work for a host that mounts ' +
+        'no HTTP layer and brings its own adapters: no src/api, no adapters/ (whose demo data would ' +
+        'end up in these entries).',
+      from: { path: '^src/(testing|backtest)/' },
+      to: { path: '^(src/api/|adapters/)' },
     },
     {
       name: 'library-not-to-backtest',
@@ -122,13 +145,24 @@ module.exports = {
       to: { path: '^src/backtest/' },
     },
     {
+      name: 'library-not-to-testing',
+      severity: 'error',
+      comment:
+        "The conformance kit ('scene-radar/testing') is for adapter and store authors' test suites: " +
+        'no engine, API module, core module, adapter or the backtest harness may import it, so ' +
+        'nothing a host runs in production depends on test tooling.',
+      from: { path: '^(src|adapters)/', pathNot: '^src/testing/' },
+      to: { path: '^src/testing/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment:
-        'A cycle in the library means two modules cannot be understood, tested or loaded on their ' +
-        'own, and ESM evaluation order inside a cycle leaves bindings undefined at start-up. This ' +
-        'rule catches cycles that exist at run time (no type-only import on the way).',
-      from: { path: '^src/' },
+        'A cycle in the library (src/ or adapters/) means two modules cannot be understood, tested ' +
+        'or loaded on their own, and ESM evaluation order inside a cycle leaves bindings undefined at ' +
+        'start-up (the classic one: an adapter module importing its own index, which re-exports it). ' +
+        'This rule catches cycles that exist at run time (no type-only import on the way).',
+      from: { path: '^(src|adapters)/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
@@ -138,7 +172,7 @@ module.exports = {
         'A cycle closed only by an `import type` is erased at compile time, so it cannot break ' +
         'loading, but it is still two modules that know each other: type the back-reference as ' +
         'an interface of what is used (as talent/radar-aggregator does with AggregatorRadarView).',
-      from: { path: '^src/' },
+      from: { path: '^(src|adapters)/' },
       to: { circular: true, via: { dependencyTypes: ['type-only'] } },
     },
     {

@@ -1,12 +1,15 @@
 import { defineConfig, type Options } from 'tsup';
 
 /**
- * One build for every public entry. Secondary entries (adapters, testing) import the library
- * through its package name, kept external: a consumer gets exactly one copy of the core (one
- * error class, one config schema), however many subpaths it imports.
+ * One build for every public entry. Entries import the core by relative path and share it through
+ * split chunks (`splitting`), so a consumer gets exactly one copy of the core (one error class,
+ * one config schema) however many subpaths it imports, and internals need not be public to be
+ * shared. Declarations are generated once, for both formats, by a declarations-only pass.
  */
 const entry = {
   index: 'src/index.ts',
+  schemas: 'src/schemas.ts',
+  stores: 'src/stores.ts',
   'adapters/memory': 'adapters/memory/index.ts',
   'adapters/tabular': 'adapters/tabular/index.ts',
   testing: 'src/testing/index.ts',
@@ -15,31 +18,35 @@ const entry = {
   backtest: 'src/backtest/index.ts',
 };
 
+/** Node builtins, always imported at run time, never bundled. */
+const NODE_BUILTINS = /^node:/;
+
 const shared: Options = {
   entry,
-  dts: true,
   // The output is not minified and reads like the source; maps would triple the package size.
   sourcemap: false,
   target: 'node20',
   platform: 'neutral',
-  splitting: false,
+  splitting: true,
   treeshake: true,
   // Keep `node:fs/promises` and `node:zlib` (imported on demand by the tabular adapter's
   // readTable) as written and external: the 'neutral' platform does not know Node builtins.
   removeNodeProtocol: false,
 };
 
-/** Node builtins, always imported at run time, never bundled. */
-const NODE_BUILTINS = /^node:/;
-
 export default defineConfig([
-  { ...shared, format: 'esm', clean: true, external: ['scene-radar', 'zod', 'quick-lru', 'p-limit', NODE_BUILTINS] },
+  // Declarations, once: one rollup pass writes both `.d.ts` and `.d.cts`.
+  // The three builds run in parallel, so none cleans dist/ (one would delete another's output):
+  // `npm run build` empties it first.
+  { ...shared, format: ['esm', 'cjs'], dts: { only: true }, external: ['zod', NODE_BUILTINS] },
+  { ...shared, format: 'esm', dts: false, external: ['zod', 'quick-lru', NODE_BUILTINS] },
   {
     ...shared,
     format: 'cjs',
-    // quick-lru and p-limit ship ESM only; bundling them keeps `require('scene-radar')` working on
+    dts: false,
+    // quick-lru ships ESM only; bundling it keeps `require('scene-radar')` working on
     // every Node 20 release, not only those with require(esm).
-    external: ['scene-radar', 'zod', NODE_BUILTINS],
-    noExternal: ['quick-lru', 'p-limit', 'yocto-queue'],
+    external: ['zod', NODE_BUILTINS],
+    noExternal: ['quick-lru'],
   },
 ]);

@@ -26,7 +26,7 @@ export async function medianNs(
   bench.add(name, fn);
   await bench.run();
   const result = bench.tasks[0]?.result;
-  if (!result || result.state !== 'completed')
+  if (result?.state !== 'completed')
     throw new Error(`benchmark ${name} did not complete: ${result?.state ?? 'no result'}`);
   return (result.latency.p50 * 1e6) / inner;
 }

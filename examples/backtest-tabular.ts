@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DAY_MS, type MIGAdapter, type RcfEvent, type SceneRadarSources } from 'scene-radar';
+import type { MIGAdapter, RcfEvent, SceneRadarSources } from 'scene-radar';
 import { createTabularSourcesFromFiles } from 'scene-radar/adapters/tabular';
 import {
   backtestConsoleTable,
@@ -26,6 +26,8 @@ import {
   type BacktestScorer,
 } from 'scene-radar/backtest';
 import { isMain } from './demo-radar.js';
+
+const DAY_MS = 86_400_000;
 
 const DATA = fileURLToPath(new URL('./backtest-data/', import.meta.url));
 const HORIZON_DAYS = 90;

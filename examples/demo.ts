@@ -8,19 +8,15 @@
  *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>] [--artist <slug>]
  */
 import { parseArgs } from 'node:util';
-import {
-  createDeadline,
-  createSceneRadar,
-  createSourceGateway,
-  dayOf,
-  fixedClock,
-  addDays,
-  type ItemOutcome,
-  type PulseArtist,
-  type ScenePulseSnapshot,
-  type SignalContribution,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, type PulseArtist, type ScenePulseSnapshot } from 'scene-radar';
+import type { SignalContribution } from 'scene-radar/schemas';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
+
+const DAY_MS = 86_400_000;
+/** `YYYY-MM-DD` of an instant, in UTC. */
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** The day `days` after `day` (`YYYY-MM-DD`). */
+const addDays = (day: string, days: number): string => dayOf(Date.parse(`${day}T00:00:00.000Z`) + days * DAY_MS);
 
 const { values: args } = parseArgs({
   options: {
@@ -208,9 +204,7 @@ console.log(
   `  similar: ${profile.similarArtists.map((x) => `${x.artist_slug} ${x.similarity} [${x.reasons.join('; ')}]`).join(' | ') || 'none'}`,
 );
 
-// The raw observations behind it: one artist per career, read through the source gateway.
-const gateway = createSourceGateway({ sources: world.sources });
-const deadline = createDeadline(30_000);
+// The raw observations behind it: one artist per career, read from the sources themselves.
 const members = (await radar.scenes.listMemberships({ sceneSlug: focus, limit: 200 })).items.map((m) => m.artist_slug);
 const picks = new Map<string, string>();
 for (const slug of [...members, ...world.dataset.artistSlugs()]) {
@@ -218,16 +212,17 @@ for (const slug of [...members, ...world.dataset.artistSlugs()]) {
   if (career && !picks.has(career)) picks.set(career, slug);
 }
 const slugs = [...picks.values()];
-const from = new Date(asOf.getTime() - 90 * 86_400_000);
+const from = new Date(asOf.getTime() - 90 * DAY_MS);
+const { fusion, mig, coverage } = world.sources;
+const signal = AbortSignal.timeout(30_000);
 const [engagement, networks, articles] = await Promise.all([
-  gateway.batch('fusion', 'getEngagement', slugs, { asOf, from, deadline }),
-  gateway.batch('mig', 'getNetworks', slugs, { asOf, deadline }),
-  gateway.batch('coverage', 'getArticles', slugs, { asOf, from, deadline }),
+  fusion.getEngagement(slugs, { asOf, from, signal }),
+  mig.getNetworks(slugs, { asOf, signal }),
+  coverage.getArticles(slugs, { asOf, from, signal }),
 ]);
-const ok = <T>(o: ItemOutcome<T> | undefined): T | undefined => (o?.status === 'ok' ? o.value : undefined);
 line('Raw sources behind one artist per career (last 90 days of organic engagement)');
 for (const [career, slug] of picks) {
-  const e = ok(engagement.get(slug));
+  const e = engagement.get(slug);
   const tr = world.truth.artist(slug)!;
   const outcome = tr.brokeOutOn
     ? `broke out ${tr.brokeOutOn}`
@@ -237,9 +232,7 @@ for (const [career, slug] of picks) {
         ? `${tr.anomalies.length} bought-engagement window(s)`
         : 'no breakout, no decline';
   console.log(
-    `  ${career.padEnd(18)} ${slug.padEnd(26)} ${e ? spark(e.organic) : '-'}  ${ok(networks.get(slug))?.tastemakers.length ?? 0} tastemakers, ${ok(articles.get(slug))?.length ?? 0} articles; truth: ${outcome}`,
+    `  ${career.padEnd(18)} ${slug.padEnd(26)} ${e ? spark(e.organic) : '-'}  ${networks.get(slug)?.tastemakers.length ?? 0} tastemakers, ${articles.get(slug)?.length ?? 0} articles; truth: ${outcome}`,
   );
 }
-deadline.dispose();
-gateway.close();
 await radar.close();

@@ -33,7 +33,10 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Plus 30 KiB for issue 12's failure model: the gateway's sanity bounds and describeError, the
 // shared lifecycle, membership hysteresis, the degradation metadata and its response schemas, and
 // the HTTP kit's CORS, path rule and skipCache policy. Measured 548 KiB in total.
-const BUDGET_KB = 560;
+// Plus 30 KiB for issue 13: result schemas that carry their field docs as descriptions (104 fields
+// had none in the OpenAPI document), the shared request schemas, `radar.stats()` and two entries
+// (`scene-radar/schemas`, `scene-radar/stores`) over split chunks. Measured 575 KiB in total.
+const BUDGET_KB = 590;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
@@ -60,12 +63,12 @@ try {
   const esm = entries.map((e, i) => `import * as m${i} from '${e}';\n{ const m = m${i}; ${probe(e)}; }`).join('\n');
   writeFileSync(
     join(app, 'esm.mjs'),
-    `${esm}\nimport { SceneRadarError, isSceneRadarError, resolveConfig } from 'scene-radar';\nif (!isSceneRadarError(new SceneRadarError('SCENES_NOT_FOUND', 'x'))) throw new Error('brand');\nif (resolveConfig().scenes.maxScenesPerQuery !== 100) throw new Error('defaults');\nconsole.log('ESM ok:', ${JSON.stringify(entries)}.join(', '));\n`,
+    `${esm}\nimport { SceneRadarError, isSceneRadarError, resolveConfig } from 'scene-radar';\nif (!isSceneRadarError(new SceneRadarError('SCENES_NOT_FOUND', 'x'))) throw new Error('brand');\nif (resolveConfig().scenes.maxScenesPerQuery !== 100) throw new Error('defaults');\nimport { SceneRadarConfigSchema as fromRoot } from 'scene-radar';\nimport { SceneRadarConfigSchema as fromSchemas } from 'scene-radar/schemas';\nif (fromRoot !== fromSchemas) throw new Error('two copies of the core (esm)');\nconsole.log('ESM ok:', ${JSON.stringify(entries)}.join(', '));\n`,
   );
   const cjs = entries.map((e) => `{ const m = require('${e}'); ${probe(e)}; }`).join('\n');
   writeFileSync(
     join(app, 'cjs.cjs'),
-    `${cjs}\nconst { Cache, createSourceGateway } = require('scene-radar');\nif (typeof Cache !== 'function' || typeof createSourceGateway !== 'function') throw new Error('cjs exports');\nconsole.log('CJS ok:', ${JSON.stringify(entries)}.join(', '));\n`,
+    `${cjs}\nconst { createSceneRadar, SceneRadarConfigSchema } = require('scene-radar');\nif (typeof createSceneRadar !== 'function') throw new Error('cjs exports');\n// Entries share the core through split chunks: one copy of each schema and class.\nif (require('scene-radar/schemas').SceneRadarConfigSchema !== SceneRadarConfigSchema) throw new Error('two copies of the core (cjs)');\nconsole.log('CJS ok:', ${JSON.stringify(entries)}.join(', '));\n`,
   );
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));

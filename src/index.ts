@@ -1,105 +1,132 @@
 /**
  * @module scene-radar
- * Embeddable music scene and talent intelligence. This entry exports the contracts (sources,
- * stores, config, errors) and the core machinery (cache, source gateway). Implementations of the
- * contracts live in subpaths: `scene-radar/adapters/memory` (embedded default and demo world) and
- * `scene-radar/testing` (conformance suites for adapter authors).
+ * Embeddable music scene and talent intelligence: what a host uses, and nothing else. Create a
+ * radar over your sources ({@link createSceneRadar}), read its Scenes Engine and Talent Radar, and
+ * handle its errors. The rest of the surface lives in subpaths, by audience:
+ *
+ * - `scene-radar/schemas`: every Zod schema (source payloads, config, breakout model) and the
+ *   types of the parts of each result;
+ * - `scene-radar/stores`: the table contract behind the owned tables, for a host's own store;
+ * - `scene-radar/api`: the HTTP kit (fetch handler, envelopes, response schemas, OpenAPI);
+ * - `scene-radar/adapters/memory`, `/adapters/tabular`, `/adapters/node`: sources and host glue;
+ * - `scene-radar/testing`: conformance suites for adapter authors;
+ * - `scene-radar/backtest`: the harness that proves the breakout score on a host's data.
  */
-export * from './core/errors.js';
-export * from './core/describe-error.js';
-export * from './core/hooks.js';
-export * from './core/slug.js';
-export * from './core/clock.js';
-export * from './core/time.js';
-export * from './contracts/payloads.js';
-export * from './contracts/sources.js';
-export * from './contracts/registry.js';
-export * from './config.js';
-export * from './stores/table.js';
-export * from './stores/tables.js';
-export * from './stores/specs.js';
-export * from './stores/memory-table.js';
-export * from './core/cache/cache-store.js';
-export * from './core/cache/cache.js';
-export * from './core/gateway/deadline.js';
-export * from './core/gateway/outcome.js';
-export * from './core/gateway/gateway.js';
-export * from './core/features/index.js';
-export * from './scenes/types.js';
-export * from './scenes/pulse-math.js';
-export * from './scenes/membership-math.js';
+
+// The radar: one call wires sources, stores, config and both engines.
 export {
-  type CatalogImportResult,
-  type CatalogInput,
-  type CatalogMicrogenreInput,
-  type CatalogSceneInput,
-  type ListScenesQuery,
-} from './scenes/catalog.js';
-export { type MembershipReport, type MembershipSourceCounts } from './scenes/memberships.js';
+  createSceneRadar,
+  type CacheEvent,
+  type SceneRadar,
+  type SceneRadarOptions,
+  type SceneRadarRefreshReport,
+  type SceneRadarStats,
+} from './radar.js';
+export type { SourceCallEvent } from './core/gateway/gateway.js';
+
+// Configuration: defaults written once, resolved and validated.
 export {
-  type RecommendationsQuery,
-  type SceneRecommendation,
-  type SceneRecommendations,
-} from './scenes/recommendations.js';
-export { type RelatedScene, type SceneRelationshipLink } from './scenes/relationships.js';
+  DEFAULT_CONFIG,
+  resolveConfig,
+  SceneRadarConfigSchema,
+  type SceneRadarConfig,
+  type SceneRadarConfigInput,
+} from './config.js';
+export type { TalentModelConfig } from './talent/model-config.js';
+export type { BreakoutModel } from './talent/breakout-model.js';
+export type { HostFeature } from './talent/host-features.js';
+export type { CalibrationResult } from './talent/calibrate.js';
+
+// Errors: one class, one map of codes.
+export { ERROR_CODES, isSceneRadarError, SceneRadarError, type ErrorCode } from './core/errors.js';
+export { describeError } from './core/describe-error.js';
+
+// Time.
+export { fixedClock, systemClock, type Clock } from './core/clock.js';
+
+// Slugs: how scenes and artists are named.
+export { isSlug, slugify, uniqueSlugs } from './core/slug.js';
+
+// The engines (the seed's classes), for hosts that wire them by hand.
 export {
-  ScenePulse,
-  type GlobalScenePulse,
-  type GlobalScenePulseSummary,
-  type RegionalScenePulse,
-  type ScenePulseDeps,
-} from './scenes/scene-pulse.js';
-export { type SceneTrends, type SceneTrendsSummary, type TrendPeak } from './scenes/trends.js';
-export {
-  MAX_BACKFILL_DAYS,
   ScenesEngine,
-  type SceneState,
   type BackfillReport,
   type ScenesEngineDeps,
   type ScenesRefreshReport,
 } from './scenes/engine.js';
-export { scenesAdapterFor } from './scenes/scenes-adapter.js';
-export * from './radar.js';
-export * from './core/validation.js';
-export * from './core/gateway/universe.js';
-export * from './core/gateway/scoped.js';
-export * from './talent/model-config.js';
-export * from './talent/breakout-model.js';
-export { type ActivityBasis, type ActivityProfile, type RegionReach } from './talent/activity.js';
-export { type ActivityDistributions, type Distribution, type PopulationStats } from './talent/population.js';
 export {
-  type HostFeature,
-  type HostFeatureReadOptions,
-  type HostFeatureSpec,
-  type HostFeatureValues,
-} from './talent/host-features.js';
-export * from './talent/signals-types.js';
-export * from './talent/types.js';
-export * from './talent/features.js';
-export * from './talent/feature-table.js';
-export * from './talent/scoring.js';
-export * from './talent/calibrate.js';
-export { ArtistSignalsEngine, type ArtistSignalsEngineDeps, type SignalsOptions } from './talent/signals-engine.js';
+  ScenePulse,
+  type GlobalScenePulse,
+  type RegionalScenePulse,
+  type ScenePulseDeps,
+} from './scenes/scene-pulse.js';
+export { TalentRadar, type TalentRadarDeps } from './talent/talent-radar.js';
 export {
   RadarAggregator,
-  type AggregatorRadarView,
   type ArtistProfileOptions,
   type GlobalPulseOptions,
   type RadarAggregatorDeps,
   type TopArtistsQuery,
   type WorkspaceRecommendationsQuery,
 } from './talent/radar-aggregator.js';
-export {
-  TalentRadar,
-  type ArtistScore,
-  type CalibrationData,
-  type CalibrationDataOptions,
-  type LabelledOutcome,
-  type ScoredArtists,
-  type TalentRadarDeps,
-} from './talent/talent-radar.js';
+export { ArtistSignalsEngine, type ArtistSignalsEngineDeps } from './talent/signals-engine.js';
 export { readOnlyTalentRadar, type ReadOnlyTalentRadar } from './talent/read-only.js';
-export { artistRow, pulseArtist, trajectoryOf } from './talent/rows.js';
-export { similarArtists } from './talent/similar.js';
-export { rankForWorkspace, type RankedCandidate } from './talent/workspace.js';
-export { opportunitiesOf, risksOf } from './talent/profile-items.js';
+
+// The sources a host plugs in (read-only adapters).
+export type {
+  ArtistPage,
+  BatchResult,
+  CMGAdapter,
+  CoverageAdapter,
+  FusionAdapter,
+  HottestScenesQuery,
+  IdentityKernelAdapter,
+  ListArtistsQuery,
+  MIGAdapter,
+  RCFAdapter,
+  SceneRadarSources,
+  ScenesAdapter,
+  SourceCallOptions,
+  SourceName,
+  WindowedCallOptions,
+  WorkspaceSource,
+} from './contracts/sources.js';
+
+// What the sources answer (their Zod schemas are in `scene-radar/schemas`).
+export type {
+  Article,
+  ArtistNetwork,
+  ArtistRecord,
+  Campaign,
+  CoherenceSeries,
+  CollaboratorLink,
+  DailySeries,
+  EngagementSeries,
+  RcfEvent,
+  RcfEventType,
+  ReleaseFingerprint,
+  SceneMembership,
+  ScenePulseSummary,
+  SceneStage,
+  TastemakerKind,
+  TastemakerLink,
+  Workspace,
+} from './contracts/payloads.js';
+
+// What the engines answer (the parts of each are in `scene-radar/schemas`).
+export type { Page, SceneBatchItem, ScenePulseSnapshot } from './scenes/types.js';
+export type { CatalogInput, ListScenesQuery } from './scenes/catalog.js';
+export type { SceneTrends } from './scenes/trends.js';
+export type { RelatedScene } from './scenes/relationships.js';
+export type { RecommendationsQuery, SceneRecommendations } from './scenes/recommendations.js';
+export type {
+  ArtistProfile,
+  GlobalPulse,
+  PulseArtist,
+  ResultMeta,
+  ScoreExplanation,
+  TalentRefreshReport,
+  TopArtists,
+  TopCategory,
+  WorkspaceRecommendations,
+} from './talent/types.js';

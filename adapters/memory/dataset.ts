@@ -17,7 +17,7 @@ import type {
   ScenePulseSummary,
   TastemakerLink,
   Workspace,
-} from 'scene-radar';
+} from '../../src/contracts/payloads.js';
 
 /** A scene membership with the day it began (memberships appear over time). */
 export interface DatedMembership extends SceneMembership {

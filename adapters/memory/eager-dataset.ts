@@ -17,14 +17,14 @@ import {
   ReleaseFingerprintSchema,
   SceneMembershipSchema,
   ScenePulseSummarySchema,
-  SceneRadarError,
-  SlugSchema,
   TastemakerLinkSchema,
   WorkspaceSchema,
-  observedAtMs,
   type ScenePulseSummary,
   type Workspace,
-} from 'scene-radar';
+} from '../../src/contracts/payloads.js';
+import { SceneRadarError } from '../../src/core/errors.js';
+import { SlugSchema } from '../../src/core/slug.js';
+import { observedAtMs } from '../../src/core/time.js';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
 
 /** Looks a scene's pulse up as of an instant; `undefined` when the scene is unknown or inactive. */

@@ -5,6 +5,11 @@
  */
 export { createMemorySources, type MemorySourcesOptions } from './sources.js';
 export type { ArtistHistory, DatedMembership, MemoryDataset } from './dataset.js';
-export { createMemoryStores, memoryScenesStores, memoryTalentStores, memoryTable } from 'scene-radar';
+export {
+  createMemoryStores,
+  memoryScenesStores,
+  memoryTalentStores,
+  memoryTable,
+} from '../../src/stores/memory-table.js';
 export { createEagerDataset, type EagerDatasetInput, type ScenePulseLookup } from './eager-dataset.js';
 export * from './demo/index.js';

@@ -5,26 +5,21 @@
  * requested window, batching, and the abort signal. Real implementations, used by the demo world,
  * by tests and by hosts whose data fits in memory.
  */
-import {
-  dayOf,
-  dayStart,
-  lastCompleteDay,
-  observedAtMs,
-  type BatchResult,
-  type CMGAdapter,
-  type CoverageAdapter,
-  type FusionAdapter,
-  type IdentityKernelAdapter,
-  type MIGAdapter,
-  type RCFAdapter,
-  type SceneRadarSources,
-  type ScenesAdapter,
-  type SourceCallOptions,
-  type WorkspaceSource,
-  type ArtistRecord,
-  type ScenePulseSummary,
-  type Workspace,
-} from 'scene-radar';
+import type { ArtistRecord, ScenePulseSummary, Workspace } from '../../src/contracts/payloads.js';
+import type {
+  BatchResult,
+  CMGAdapter,
+  CoverageAdapter,
+  FusionAdapter,
+  IdentityKernelAdapter,
+  MIGAdapter,
+  RCFAdapter,
+  SceneRadarSources,
+  ScenesAdapter,
+  SourceCallOptions,
+  WorkspaceSource,
+} from '../../src/contracts/sources.js';
+import { dayOf, dayStart, lastCompleteDay, observedAtMs } from '../../src/core/time.js';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
 
 /** Options for {@link createMemorySources}. */

@@ -3,7 +3,7 @@
  * Which requests the Express and Fastify glue take: those whose path is the base path or below it.
  */
 
-export { normaliseBasePath } from 'scene-radar/api';
+export { normaliseBasePath } from '../../src/api/index.js';
 
 /** True when the path of `url` (a request target, `/api/x?y`) is `base` or below it. */
 export function isUnder(url: string, base: string): boolean {

@@ -5,7 +5,7 @@
  * rejects (or a request a `Request` cannot represent) is a 500 in the API's envelope.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fail, requestIdFrom, type HandlerContext } from 'scene-radar/api';
+import { fail, requestIdFrom, type HandlerContext } from '../../src/api/index.js';
 import { originOf, toWebRequest, type NodeRequestOptions } from './request.js';
 import { sendWebResponse } from './response.js';
 
@@ -202,7 +202,7 @@ export async function serveNodeRequest(
  * @example
  * ```ts
  * import { createServer } from 'node:http';
- * import { createFetchHandler } from 'scene-radar/api';
+ * import { createFetchHandler } from '../../src/api/index.js';
  * import { toNodeListener } from 'scene-radar/adapters/node';
  *
  * const server = createServer(toNodeListener(createFetchHandler(radar), { onError: console.error }));

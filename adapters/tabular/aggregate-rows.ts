@@ -6,7 +6,7 @@
  * song every week), and a row the sources serve twice is counted twice by every score; the
  * defaults here never add up a repeated delivery.
  */
-import { parseInstant } from 'scene-radar';
+import { parseInstant } from '../../src/core/time.js';
 import type { ValidatedTables } from './build-histories.js';
 import type { RejectionLog } from './rejections.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';

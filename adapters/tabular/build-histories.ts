@@ -5,17 +5,10 @@
  * with oneself), generates missing ids, derives the artist universe when there is no `artists`
  * table, and turns per-day rows into dense series.
  */
-import {
-  dayOf,
-  dayStart,
-  MAX_SERIES_DAYS,
-  parseInstant,
-  type ArtistRecord,
-  type CollaboratorLink,
-  type ScenePulseSummary,
-  type Workspace,
-} from 'scene-radar';
-import type { ArtistHistory, DatedMembership } from 'scene-radar/adapters/memory';
+import { MAX_SERIES_DAYS } from '../../src/contracts/daily-values.js';
+import type { ArtistRecord, CollaboratorLink, ScenePulseSummary, Workspace } from '../../src/contracts/payloads.js';
+import { dayOf, dayStart, parseInstant } from '../../src/core/time.js';
+import type { ArtistHistory, DatedMembership } from '../memory/index.js';
 import { checkSpan, dayNumber, densify, type DayPoint, type SeriesSpan } from './dense-series.js';
 import type { RejectionLog } from './rejections.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';
@@ -118,7 +111,10 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
       return undefined;
     }
     let d = drafts.get(slug);
-    if (!d) drafts.set(slug, (d = emptyDraft()));
+    if (!d) {
+      d = emptyDraft();
+      drafts.set(slug, d);
+    }
     if (atMs < d.firstMs) d.firstMs = atMs;
     return d;
   };

@@ -6,7 +6,9 @@
  * schemas: a union tries and fails a branch per cell, which costs a lot over 350,000 rows.
  */
 import { z } from 'zod';
-import { DaySchema, endOfDayInstant, InstantSchema, SlugSchema } from 'scene-radar';
+import { DaySchema, InstantSchema } from '../../src/contracts/payloads.js';
+import { SlugSchema } from '../../src/core/slug.js';
+import { endOfDayInstant } from '../../src/core/time.js';
 
 /** True for a cell that holds nothing: absent, null, or a blank string. */
 export const isBlank = (v: unknown): v is undefined | null | '' =>

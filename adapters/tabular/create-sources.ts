@@ -4,13 +4,14 @@
  * aggregated and linked in full before anything is built, so a call either returns complete
  * sources with a report, or throws and returns nothing half-built.
  */
-import { SceneRadarError, type SceneRadarSources, type SourceName } from 'scene-radar';
+import type { SceneRadarSources, SourceName } from '../../src/contracts/sources.js';
+import { SceneRadarError } from '../../src/core/errors.js';
 import {
   createEagerDataset,
   createMemorySources,
   type MemoryDataset,
   type MemorySourcesOptions,
-} from 'scene-radar/adapters/memory';
+} from '../memory/index.js';
 import { AGGREGATION_CHOICES, aggregateTables, type TabularAggregation } from './aggregate-rows.js';
 import { buildHistories, type ValidatedTables } from './build-histories.js';
 import type { SeriesSpan } from './dense-series.js';

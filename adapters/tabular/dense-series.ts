@@ -4,7 +4,9 @@
  * unknown day). Days are handled as integers (days since the epoch) so a year of rows for
  * thousands of artists is placed without parsing dates twice.
  */
-import { DAY_MS, dayOf, dayStart, MAX_SERIES_DAYS, SceneRadarError } from 'scene-radar';
+import { MAX_SERIES_DAYS } from '../../src/contracts/daily-values.js';
+import { SceneRadarError } from '../../src/core/errors.js';
+import { DAY_MS, dayOf, dayStart } from '../../src/core/time.js';
 
 /** A shared span every series covers, first and last day inclusive. */
 export interface SeriesSpan {

@@ -3,7 +3,7 @@
  * What the parsers return: the rows of one file plus the line each row starts on, so a row that
  * fails validation later (after the host's `map`, after coercion) can still be reported by line.
  */
-import { SceneRadarError } from 'scene-radar';
+import { SceneRadarError } from '../../src/core/errors.js';
 
 /** One raw row: column name to cell value (strings for CSV, any JSON value for JSON lines). */
 export type TabularRow = Readonly<Record<string, unknown>>;

@@ -4,7 +4,7 @@
  * and `node:zlib` are imported on first use rather than at the top, so the rest of this entry
  * (parsers, schemas, {@link createTabularSources}) still loads where there is no file system.
  */
-import { SceneRadarError } from 'scene-radar';
+import { SceneRadarError } from '../../src/core/errors.js';
 import { parseCsv } from './csv.js';
 import { parseJsonLines } from './json-lines.js';
 import type { ParsedTable } from './parsed-table.js';

@@ -5,7 +5,8 @@
  * every table before anything is decided, so one error (or one report) shows all the problems,
  * not only the first.
  */
-import { SceneRadarError, type SourceName } from 'scene-radar';
+import type { SourceName } from '../../src/contracts/sources.js';
+import { SceneRadarError } from '../../src/core/errors.js';
 import { where } from './parsed-table.js';
 import type { TabularTableName } from './row-schemas.js';
 

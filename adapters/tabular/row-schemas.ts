@@ -6,7 +6,12 @@
  * and column before anything is built.
  */
 import { z } from 'zod';
-import { CampaignChannelSchema, RcfEventTypeSchema, SceneStageSchema, TastemakerKindSchema } from 'scene-radar';
+import {
+  CampaignChannelSchema,
+  RcfEventTypeSchema,
+  SceneStageSchema,
+  TastemakerKindSchema,
+} from '../../src/contracts/payloads.js';
 import {
   dayCell,
   enumCell,

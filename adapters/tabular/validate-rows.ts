@@ -6,7 +6,7 @@
  * is an error. Nothing a host's `map` or a row does (throw any value, a getter that throws) gets
  * past a row: it is that row's rejection.
  */
-import { describeError } from 'scene-radar';
+import { describeError } from '../../src/core/describe-error.js';
 import type { z } from 'zod';
 import type { ParsedTable, TabularRow } from './parsed-table.js';
 import type { RejectionLog } from './rejections.js';
@@ -135,9 +135,8 @@ export function validateTable<T extends TabularTableName>(
       continue;
     }
     const rows: readonly unknown[] = mapped;
-    rows.forEach((candidate, k) =>
-      check(candidate, line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : ''),
-    );
+    for (const [k, candidate] of rows.entries())
+      check(candidate, line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : '');
   }
   return out;
 }

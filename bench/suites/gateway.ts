@@ -3,7 +3,9 @@
  * batch-capable source and against sequential calls; the gateway's own overhead per item; and the
  * cost of the sanity bounds on each kind of payload, measured side by side with parsing alone.
  */
-import { createDeadline, createSourceGateway, resolveConfig, type ArtistRecord, type MIGAdapter } from 'scene-radar';
+import { resolveConfig, type ArtistRecord, type MIGAdapter } from 'scene-radar';
+import { createDeadline } from '../../src/core/gateway/deadline.js';
+import { createSourceGateway } from '../../src/core/gateway/gateway.js';
 import type { z } from 'zod';
 // Internal modules (not package exports): the bounds are measured piece by piece, as the gateway
 // calls them, so "without the checks" is the same parse with nothing else, in the same process.

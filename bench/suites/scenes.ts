@@ -4,21 +4,12 @@
  * 10,000 memberships, and a year of trend backfill for the default demo world.
  */
 import {
-  median,
-  addDays,
-  computePulse,
   createSceneRadar,
-  dayStart,
   fixedClock,
-  lastCompleteDay,
-  memoryScenesStores,
   resolveConfig,
-  ArtistNetworkSchema,
-  EngagementSeriesSchema,
   type ArtistNetwork,
   type Campaign,
   type EngagementSeries,
-  type PulseMember,
   type SceneRadar,
   type SceneRadarConfigInput,
   type SceneRadarSources,
@@ -26,6 +17,11 @@ import {
   type SourceCallOptions,
   type WindowedCallOptions,
 } from 'scene-radar';
+import { median } from '../../src/core/features/stats.js';
+import { addDays, dayStart, lastCompleteDay } from '../../src/core/time.js';
+import { computePulse, type PulseMember } from '../../src/scenes/pulse-math.js';
+import { ArtistNetworkSchema, EngagementSeriesSchema } from 'scene-radar/schemas';
+import { memoryScenesStores } from 'scene-radar/stores';
 import {
   createDemoWorld,
   createEagerDataset,
@@ -178,7 +174,10 @@ export function standIn(dataset: MemoryDataset, latencyMs: number, maxBatchSize:
       if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
       const tag = `${method}|${o.asOf.getTime()}|${(o as Partial<WindowedCallOptions>).from?.getTime() ?? ''}`;
       let answers = memo.get(tag) as Map<string, T | undefined> | undefined;
-      if (!answers) memo.set(tag, (answers = new Map()));
+      if (!answers) {
+        answers = new Map();
+        memo.set(tag, answers);
+      }
       const missing = keys.filter((k) => !answers!.has(k));
       if (missing.length) {
         const got = await fn(missing, o as WindowedCallOptions);

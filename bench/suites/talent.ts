@@ -4,22 +4,12 @@
  * 10,000-artist demo world over the in-memory sources (seconds, source calls, heap per tracked
  * artist), and the global pulse and a cold artist profile on top of it.
  */
-import {
-  median,
-  createFeatureTable,
-  createSceneRadar,
-  fitPeerStats,
-  fixedClock,
-  memoryTalentStores,
-  resolveConfig,
-  scoreTable,
-  setFeatureRow,
-  topK,
-  type ArtistFeatures,
-  type FeatureTable,
-  type ScoreTable,
-  type SourceCallEvent,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, resolveConfig, type SourceCallEvent } from 'scene-radar';
+import { median, topK } from '../../src/core/features/stats.js';
+import { createFeatureTable, setFeatureRow, type FeatureTable } from '../../src/talent/feature-table.js';
+import { fitPeerStats, scoreTable, type ScoreTable } from '../../src/talent/scoring.js';
+import type { ArtistFeatures } from 'scene-radar/schemas';
+import { memoryTalentStores } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { nowMs, rng, round, type Figure } from '../harness.js';
 

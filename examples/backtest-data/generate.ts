@@ -7,8 +7,14 @@
  *   npx tsx examples/backtest-data/generate.ts
  */
 import { writeFileSync } from 'node:fs';
-import { addDays, daysBetween } from 'scene-radar';
 import { mulberry32 } from 'scene-radar/backtest';
+
+const DAY_MS = 86_400_000;
+/** The day `days` after `day` (`YYYY-MM-DD`). */
+const addDays = (day: string, days: number): string =>
+  new Date(Date.parse(`${day}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+/** Whole days from `from` to `to` (`YYYY-MM-DD`). */
+const daysBetween = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
 
 const START = '2023-07-01';
 const END = '2025-12-31';
@@ -60,7 +66,6 @@ for (let i = 0; i < ARTISTS; i++) {
   // Latent audience (log scale): a starting level and a yearly drift, with weekly noise.
   let level = normal() * 0.6 - 0.5;
   const drift = normal() * 1.1 + 0.15;
-  let broke: number | null = null;
   for (let d = debutOffset; d <= span; d++) {
     if (d % 7 === 0) level += drift / 52 + normal() * 0.08;
     const day = addDays(START, d);
@@ -75,7 +80,6 @@ for (let i = 0; i < ARTISTS; i++) {
     }
     // Breaking out: the national chart, weekly, while the audience stays high.
     if (level > 1.6 && d % 7 === 5) {
-      broke ??= d;
       const position = Math.max(1, Math.min(100, Math.round(100 - 35 * (level - 1.6) + normal() * 5)));
       events.push([slug, '', 'chart_entry', `${day}T${hour()}`, 101 - position, 'gb'].join(','));
     }

@@ -4,7 +4,7 @@
  * failure `{ ok: false, error: { code, message, details? } }`, and one table of code -> HTTP status.
  */
 import { z } from 'zod';
-import { ERROR_CODES, isSceneRadarError, type ErrorCode } from 'scene-radar';
+import { ERROR_CODES, isSceneRadarError, type ErrorCode } from '../core/errors.js';
 
 /** One issue of a validation failure, as in the seed's example: the Zod issue code, the path, a message. */
 export interface ValidationIssue {

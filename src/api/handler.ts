@@ -8,7 +8,9 @@
  * Paths with `.` or `..` segments or an encoded slash are a 404, never resolved; `skipCache=true`
  * is ignored unless `allowSkipCache` allows it; CORS is off unless `cors` is given.
  */
-import { callHook, resolveConfig, type SceneRadar } from 'scene-radar';
+import { resolveConfig } from '../config.js';
+import { callHook } from '../core/hooks.js';
+import type { SceneRadar } from '../radar.js';
 import { fail, failure, type ApiResult } from './envelope.js';
 import { createOpenApiDocument } from './openapi.js';
 import {
@@ -179,7 +181,7 @@ export function createFetchHandler(target: SceneRadar | ApiBackend, options: Fet
       requestId = requestIdOf(request);
       const { path, search } = splitUrl(request.url);
       family = path.startsWith(`${base}/talent`) ? 'talent' : 'scenes';
-      const preflight = cors !== null && cors.isPreflight(request);
+      const preflight = cors?.isPreflight(request) === true;
       if (cors !== null && !preflight) corsHeaders = cors.responseHeaders(request);
       // Dot segments and encoded slashes are refused, never resolved: `/api/scenes/x/../../talent/pulse`
       // must not reach a route that a proxy or an access rule in front took for another.

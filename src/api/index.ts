@@ -12,7 +12,7 @@ export * from './routes.js';
 export * from './operations.js';
 export * from './rate-limit.js';
 export * from './handler.js';
-export { type CorsOptions } from './cors.js';
+export type { CorsOptions } from './cors.js';
 export { isAmbiguousPath } from './paths.js';
 export * from './openapi.js';
 export {
@@ -22,4 +22,4 @@ export {
   isErrorCode,
   isSceneRadarError,
   type ErrorCode,
-} from 'scene-radar';
+} from '../core/errors.js';

@@ -5,7 +5,7 @@
  * without bound) and no timers. Hosts with many instances plug a shared one (Redis, a gateway).
  */
 import QuickLRU from 'quick-lru';
-import { systemClock, type Clock } from 'scene-radar';
+import { systemClock, type Clock } from '../core/clock.js';
 
 /** What a limiter decided for one request. */
 export interface RateLimitDecision {

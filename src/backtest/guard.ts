@@ -7,7 +7,7 @@
  * and swallows the refusal (the source gateway does, turning it into a degraded result) still
  * fails the run, because the harness checks the record, not the reader's answer.
  */
-import { SOURCE_NAMES, type SceneRadarSources } from 'scene-radar';
+import { SOURCE_NAMES, type SceneRadarSources } from '../contracts/sources.js';
 import { BacktestError, type LookaheadViolation } from './errors.js';
 
 /** What a guarded view is for, as named in a violation. */

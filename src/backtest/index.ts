@@ -54,9 +54,10 @@ export {
   type RankedCutoff,
   type SplitFigures,
 } from './metrics.js';
+// The package's one seeded PRNG, public here for benchmarks and tests that need the same draws.
+export { mulberry32 } from '../core/random.js';
 export {
   bootstrapIntervals,
-  mulberry32,
   weightedAveragePrecision,
   type BootstrapOptions,
   type Interval,
@@ -74,3 +75,20 @@ export {
 } from './json.js';
 export { backtestConsoleTable, backtestMarkdown, type BacktestMarkdownOptions } from './markdown.js';
 export { talentScorer, type TalentScorerOptions } from './talent-scorer.js';
+// Fitting the breakout model on a host's labelled history (`TalentRadar.calibrate` and the
+// `fit` step of a backtest): the options, the examples and the validation figures it reports.
+export type {
+  CalibrationExample,
+  CalibrationFold,
+  CalibrationOptions,
+  CalibrationValidation,
+  OutOfTimeFigures,
+} from '../talent/calibrate.js';
+export type {
+  ArtistScore,
+  CalibrationData,
+  CalibrationDataOptions,
+  LabelledOutcome,
+  ScoredArtists,
+} from '../talent/talent-radar.js';
+export { DEFAULT_L2_GRID, fitBreakoutModel, MONOTONE_BREAKOUT_SIGNS } from '../talent/calibrate.js';

@@ -6,7 +6,9 @@
  * whose label horizon ends by then. A read past a limit is refused and recorded, and any recorded
  * refusal voids the whole run, whoever caught it.
  */
-import { DAY_MS, describeError, type SceneRadarSources } from 'scene-radar';
+import type { SceneRadarSources } from '../contracts/sources.js';
+import { describeError } from '../core/describe-error.js';
+import { DAY_MS } from '../core/time.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { calibration } from './calibration.js';
 import { BacktestError, isBacktestError } from './errors.js';
@@ -215,7 +217,7 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
   for (const cutoff of state.cutoffs) {
     signal.throwIfAborted();
     const t0 = now();
-    let answer;
+    let answer: ReturnType<typeof normaliseScores>;
     try {
       const raw = await scorer.score({
         asOf: new Date(cutoff.spec.asOf.getTime()),

@@ -6,21 +6,16 @@
  * With `calibrate`, it first fits a model on the training cutoffs with `calibrate()`; candidates
  * it cannot score are reported with the reason (a refused read among them).
  */
-import {
-  Cache,
-  TalentRadar,
-  createSourceGateway,
-  memoryTalentStores,
-  resolveConfig,
-  systemClock,
-  type BreakoutModel,
-  type BreakoutModelInput,
-  type CalibrationOptions,
-  type CalibrationResult,
-  type HostFeature,
-  type SceneRadarConfigInput,
-  type SceneRadarSources,
-} from 'scene-radar';
+import { resolveConfig, type SceneRadarConfigInput } from '../config.js';
+import type { SceneRadarSources } from '../contracts/sources.js';
+import { Cache } from '../core/cache/cache.js';
+import { systemClock } from '../core/clock.js';
+import { createSourceGateway } from '../core/gateway/gateway.js';
+import { memoryTalentStores } from '../stores/memory-table.js';
+import type { BreakoutModel, BreakoutModelInput } from '../talent/breakout-model.js';
+import type { CalibrationOptions, CalibrationResult } from '../talent/calibrate.js';
+import type { HostFeature } from '../talent/host-features.js';
+import { TalentRadar } from '../talent/talent-radar.js';
 import type { BacktestScorer } from './types.js';
 
 /** Options of {@link talentScorer}. */

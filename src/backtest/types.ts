@@ -5,7 +5,7 @@
  * through a view that refuses reads past the instant it may see (see the `sources` field of each
  * context for its limit).
  */
-import type { SceneRadarSources } from 'scene-radar';
+import type { SceneRadarSources } from '../contracts/sources.js';
 
 /** A value, or a promise of it: every callback may be synchronous or not. */
 export type MaybePromise<T> = T | Promise<T>;

@@ -6,7 +6,7 @@
  * not a boolean). Each message names the field, the cutoff and the value.
  */
 import { BacktestError } from './errors.js';
-import type { BacktestCutoffSpec, BacktestLabels, BacktestOptions, BacktestScorer, BacktestTarget } from './types.js';
+import type { BacktestCutoffSpec, BacktestOptions, BacktestScorer, BacktestTarget } from './types.js';
 
 /** The validated options, with defaults applied. */
 export interface BacktestPlan {
@@ -221,8 +221,8 @@ export function checkLabels(
   else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     get = (slug) => ({
-      has: Object.prototype.hasOwnProperty.call(record, slug),
-      value: Object.prototype.hasOwnProperty.call(record, slug) ? record[slug] : undefined,
+      has: Object.hasOwn(record, slug),
+      value: Object.hasOwn(record, slug) ? record[slug] : undefined,
     });
   } else
     throw inputError(
@@ -251,7 +251,7 @@ function lookup(value: unknown, what: string): ((slug: string) => unknown) | nul
   if (value instanceof Map) return (slug) => value.get(slug) as unknown;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
-    return (slug) => (Object.prototype.hasOwnProperty.call(record, slug) ? record[slug] : undefined);
+    return (slug) => (Object.hasOwn(record, slug) ? record[slug] : undefined);
   }
   if (value === undefined && what === 'unscored') return () => undefined;
   return null;

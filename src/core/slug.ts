@@ -42,6 +42,7 @@ export function isSlug(value: unknown): value is Slug {
 
 /** Anything but whitespace, control and format characters: a name with none of these is blank. */
 const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}]/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is all of ASCII, control characters included
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const LETTER = /\p{L}/u;
 const ASCII_LETTER = /[a-z]/;
@@ -182,7 +183,7 @@ export function uniqueSlugs(names: Iterable<string>): UniqueSlugs {
     let slug = base;
     if (base !== '' && taken.has(base)) {
       let n = nextNumber.get(base) ?? 2;
-      while (reserved.has((slug = suffixed(base, n))) || taken.has(slug)) n++;
+      for (slug = suffixed(base, n); reserved.has(slug) || taken.has(slug); slug = suffixed(base, n)) n++;
       nextNumber.set(base, n + 1);
     }
     taken.add(slug);
@@ -190,6 +191,6 @@ export function uniqueSlugs(names: Iterable<string>): UniqueSlugs {
   }
   const slugs = keys.map((k) => slugOf.get(k)!);
   const byName = new Map<string, string>();
-  list.forEach((name, i) => byName.set(name, slugs[i]!));
+  for (const [i, name] of list.entries()) byName.set(name, slugs[i]!);
   return { slugs, byName };
 }

@@ -46,7 +46,10 @@ export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<R
       const v = (row as Record<string, unknown>)[column];
       let ids = map.get(v);
       if (add) {
-        if (!ids) map.set(v, (ids = new Set()));
+        if (!ids) {
+          ids = new Set();
+          map.set(v, ids);
+        }
         ids.add(id);
       } else if (ids) {
         ids.delete(id);

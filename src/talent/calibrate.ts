@@ -363,7 +363,11 @@ function aucOf(scores: readonly number[], labels: readonly boolean[]): number | 
 /** Mean AUC over instants. */
 function meanAucByTime(times: readonly number[], scores: readonly number[], labels: readonly boolean[]): number | null {
   const groups = new Map<number, number[]>();
-  times.forEach((t, i) => (groups.get(t) ?? groups.set(t, []).get(t)!).push(i));
+  for (const [i, t] of times.entries()) {
+    const group = groups.get(t);
+    if (group) group.push(i);
+    else groups.set(t, [i]);
+  }
   const aucs: number[] = [];
   for (const g of groups.values()) {
     const a = aucOf(
@@ -703,7 +707,7 @@ export function fitBreakoutModel(
   }
   const model = parsed.data;
   const oofFigures = (shift: (z: number) => number): OutOfTimeFigures | null =>
-    cv && cv.oof.length
+    cv?.oof.length
       ? figures(
           cv.oof.map((o) => o.time),
           cv.oof.map((o) => sigmoid(shift(o.logit))),

@@ -147,8 +147,7 @@ export async function readHostFeature(
   try {
     if (values instanceof Map) get = (s) => (values as Map<string, unknown>).get(s);
     else if (typeof values === 'object' && values !== null && !Array.isArray(values))
-      get = (s) =>
-        Object.prototype.hasOwnProperty.call(values, s) ? (values as Record<string, unknown>)[s] : undefined;
+      get = (s) => (Object.hasOwn(values, s) ? (values as Record<string, unknown>)[s] : undefined);
     else
       return all({
         status: 'error',

@@ -4,7 +4,7 @@
  * the last complete day, and monotonicity (what was known earlier is still known later). Each
  * returns a description of the first problem, or `undefined`.
  */
-import { addDays, dayStart, daysBetween, lastCompleteDay } from 'scene-radar';
+import { addDays, dayStart, daysBetween, lastCompleteDay } from '../core/time.js';
 
 /** The first item whose instant is after `asOf`; `what` names the item (`event e1`). */
 export function instantAfter<T>(

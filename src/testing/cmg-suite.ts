@@ -2,7 +2,9 @@
  * @module testing/cmg-suite
  * Conformance suite for {@link CMGAdapter}: release fingerprints as of a time.
  */
-import { BATCH_METHODS, dayStart, type CMGAdapter } from 'scene-radar';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { CMGAdapter } from '../contracts/sources.js';
+import { dayStart } from '../core/time.js';
 import { dayAfter, missingId, notOldestFirst } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
 import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';

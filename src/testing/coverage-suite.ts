@@ -2,7 +2,8 @@
  * @module testing/coverage-suite
  * Conformance suite for {@link CoverageAdapter}: press articles as of a time.
  */
-import { BATCH_METHODS, type CoverageAdapter } from 'scene-radar';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { CoverageAdapter } from '../contracts/sources.js';
 import { instantAfter, missingId, notOldestFirst } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
 import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';

@@ -2,7 +2,9 @@
  * @module testing/fusion-suite
  * Conformance suite for {@link FusionAdapter}: campaigns and daily engagement as of a time.
  */
-import { BATCH_METHODS, dayStart, type FusionAdapter } from 'scene-radar';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { FusionAdapter } from '../contracts/sources.js';
+import { dayStart } from '../core/time.js';
 import { dayAfter, firstProblem, missingId, notOldestFirst, seriesChanged, seriesPastAsOf } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
 import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';

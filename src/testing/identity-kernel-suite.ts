@@ -2,7 +2,8 @@
  * @module testing/identity-kernel-suite
  * Conformance suite for {@link IdentityKernelAdapter}: daily identity coherence as of a time.
  */
-import { BATCH_METHODS, type IdentityKernelAdapter } from 'scene-radar';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { IdentityKernelAdapter } from '../contracts/sources.js';
 import { seriesChanged, seriesPastAsOf } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
 import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';

@@ -3,7 +3,9 @@
  * Conformance suite for {@link MIGAdapter}: artist records and networks as batch reads, plus the
  * paged walk of the artist universe.
  */
-import { ArtistRecordSchema, BATCH_METHODS, type ArtistRecord, type MIGAdapter } from 'scene-radar';
+import { ArtistRecordSchema, type ArtistRecord } from '../contracts/payloads.js';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { MIGAdapter } from '../contracts/sources.js';
 import { firstProblem, instantAfter, missingId } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
 import {

@@ -2,7 +2,8 @@
  * @module testing/rcf-suite
  * Conformance suite for {@link RCFAdapter}: real-time events as of a time.
  */
-import { BATCH_METHODS, type RCFAdapter } from 'scene-radar';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { RCFAdapter } from '../contracts/sources.js';
 import { instantAfter, missingId, notOldestFirst } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
 import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';

@@ -3,7 +3,9 @@
  * Conformance suite for {@link ScenesAdapter}, the Talent Radar's view of the Scenes Engine:
  * memberships, pulses and the hottest-scenes list.
  */
-import { BATCH_METHODS, ScenePulseSummarySchema, type ScenePulseSummary, type ScenesAdapter } from 'scene-radar';
+import { ScenePulseSummarySchema, type ScenePulseSummary } from '../contracts/payloads.js';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { ScenesAdapter } from '../contracts/sources.js';
 import { firstDifference } from './deep-equal.js';
 import { instantAfter } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';

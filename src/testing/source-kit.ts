@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ContractCase } from './suite.js';
-import { describeError } from 'scene-radar';
+import { describeError } from '../core/describe-error.js';
 import { ContractViolation, show } from './violation.js';
 
 /** Options every source suite takes. */

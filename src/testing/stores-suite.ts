@@ -3,14 +3,8 @@
  * Conformance suite for a whole {@link SceneRadarStores}: all ten owned tables, each through the
  * table suite with generated sample rows, plus the shape of the store set itself.
  */
-import {
-  SCENES_TABLES,
-  TALENT_TABLES,
-  type SceneRadarStores,
-  type ScalarColumns,
-  type Table,
-  type TableSpec,
-} from 'scene-radar';
+import { SCENES_TABLES, TALENT_TABLES, type SceneRadarStores } from '../stores/specs.js';
+import type { ScalarColumns, Table, TableSpec } from '../stores/table.js';
 import { sampleRowsFor, type OwnedTableName, type OwnedTableRows } from './sample-rows.js';
 import { attempt, violation } from './source-kit.js';
 import { prefixCases, type ContractCase } from './suite.js';

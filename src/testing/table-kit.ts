@@ -3,7 +3,7 @@
  * Helpers of the table suite: primary keys of rows, choosing columns to filter, range and order
  * on from the sample rows themselves (so the suite works for any table), and mutation attempts.
  */
-import type { RowKey, Scalar, ScalarColumns, TableSpec } from 'scene-radar';
+import type { RowKey, Scalar, ScalarColumns, TableSpec } from '../stores/table.js';
 
 /** A row seen as a record of columns. */
 export const cols = (row: unknown): Record<string, unknown> => row as Record<string, unknown>;

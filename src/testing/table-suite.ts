@@ -3,7 +3,7 @@
  * Conformance suite for one {@link Table}: keyed upserts, all-or-nothing batches, rows that
  * readers and writers cannot corrupt, scans (where, range, order, paging), delete and count.
  */
-import type { ScalarColumns, ScanQuery, Table, TableSpec } from 'scene-radar';
+import type { ScalarColumns, ScanQuery, Table, TableSpec } from '../stores/table.js';
 import { firstDifference, snapshot } from './deep-equal.js';
 import { attempt, violation } from './source-kit.js';
 import type { ContractCase } from './suite.js';
@@ -29,7 +29,7 @@ const PAGE = 5;
  * @example
  * ```ts
  * import { describe, it } from 'vitest';
- * import { SCENES_TABLES } from 'scene-radar';
+ * import { SCENES_TABLES } from 'scene-radar/stores';
  * import { registerContractSuite, sampleRowsFor, tableContractSuite } from 'scene-radar/testing';
  *
  * registerContractSuite('pg scene_trends', tableContractSuite(SCENES_TABLES.scene_trends, {

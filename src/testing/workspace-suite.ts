@@ -3,7 +3,8 @@
  * Conformance suite for the host's {@link WorkspaceSource}. Workspaces are not dated, so the
  * as-of and monotonicity checks do not apply.
  */
-import { BATCH_METHODS, type WorkspaceSource } from 'scene-radar';
+import { BATCH_METHODS } from '../contracts/registry.js';
+import type { WorkspaceSource } from '../contracts/sources.js';
 import { batchMethodCases } from './batch-cases.js';
 import { DEFAULT_UNKNOWN_UUID, prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
 import type { ContractCase } from './suite.js';

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isSceneRadarError, slugify } from 'scene-radar';
+import { addDays, dayStart, daysBetween, lastCompleteDay } from '../../src/core/time.js';
 import {
   ArticleListSchema,
   ArtistNetworkSchema,
@@ -8,20 +10,13 @@ import {
   CampaignListSchema,
   CoherenceSeriesSchema,
   EngagementSeriesSchema,
-  MicrogenreRowSchema,
   RcfEventListSchema,
   ReleaseListSchema,
   SceneMembershipListSchema,
   ScenePulseSummarySchema,
-  SceneRowSchema,
   WorkspaceSchema,
-  addDays,
-  dayStart,
-  daysBetween,
-  isSceneRadarError,
-  lastCompleteDay,
-  slugify,
-} from 'scene-radar';
+} from 'scene-radar/schemas';
+import { MicrogenreRowSchema, SceneRowSchema } from 'scene-radar/stores';
 import {
   cmgContractSuite,
   coverageContractSuite,

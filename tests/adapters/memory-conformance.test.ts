@@ -3,15 +3,9 @@
  * sources over an eager dataset of a small, hand-written year (2025), and the stores.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  isSceneRadarError,
-  SCENES_TABLES,
-  TALENT_TABLES,
-  type ScenePulseSummary,
-  type TableSpec,
-  type Workspace,
-} from 'scene-radar';
+import { isSceneRadarError, type ScenePulseSummary, type Workspace } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
+import { SCENES_TABLES, TALENT_TABLES, type TableSpec } from 'scene-radar/stores';
 import { createMemorySources, createMemoryStores, memoryTable, type ArtistHistory } from 'scene-radar/adapters/memory';
 import {
   cmgContractSuite,

@@ -105,7 +105,9 @@ describe('toWebRequest', () => {
     expect(request.headers.get('x-multi')).toBe('one, two');
     expect(request.headers.getSetCookie()).toEqual(['x=1', 'y=2']);
     const names: string[] = [];
-    request.headers.forEach((_value, name) => names.push(name));
+    request.headers.forEach((_value, name) => {
+      names.push(name);
+    });
     expect(names.filter((n) => n.startsWith(':'))).toEqual([]);
     expect(request.headers.get('accept')).toBe('application/json');
   });

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addDays, isSceneRadarError } from 'scene-radar';
+import { isSceneRadarError } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
 import {
   createTabularSources,
   createTabularSourcesFromFiles,

@@ -3,7 +3,8 @@
  * tabular tests. Some observations fall after `ASOF` on purpose, so as-of filtering is exercised;
  * `late-bloom` only appears after it.
  */
-import { addDays, isSceneRadarError, type SceneRadarError } from 'scene-radar';
+import { isSceneRadarError, type SceneRadarError } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
 import type { TabularTableName } from 'scene-radar/adapters/tabular';
 
 export const FROM = new Date('2025-01-01T00:00:00Z');

@@ -1,6 +1,7 @@
 /** The tabular row types are the payload types, not `any`: a map's typos fail to compile. */
 import { expectTypeOf, test } from 'vitest';
-import type { CampaignChannelSchema, RcfEventType } from 'scene-radar';
+import type { RcfEventType } from 'scene-radar';
+import type { CampaignChannelSchema } from 'scene-radar/schemas';
 import type { z } from 'zod';
 import type {
   TabularAggregation,

@@ -5,7 +5,15 @@
  * limiter, the operations for hosts that wire their own routes, and the read-only backend.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSceneRadar, fixedClock, SLUG_MESSAGE, type SceneRadar } from 'scene-radar';
+import {
+  createSceneRadar,
+  fixedClock,
+  type ArtistProfile,
+  type GlobalPulse,
+  type SceneRadar,
+  type TopArtists,
+} from 'scene-radar';
+import { SLUG_MESSAGE } from 'scene-radar/schemas';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import {
   createFetchHandler,
@@ -17,6 +25,7 @@ import {
   type ApiBackend,
   type FetchHandler,
   type RouteSpec,
+  type ValidationIssue,
 } from 'scene-radar/api';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
@@ -32,8 +41,16 @@ let artist: string;
 
 const get = (path: string, init?: RequestInit): Promise<Response> =>
   handler(new Request(`http://localhost${path}`, init));
-const body = async (res: Response): Promise<Record<string, unknown> & { ok: boolean; data?: any; error: any }> =>
-  (await res.json()) as never;
+/**
+ * A response envelope as these tests read it: `T` is the payload of the route asked; `details` is
+ * read only on validation failures, where it holds the issues.
+ */
+interface Body<T = unknown> {
+  ok: boolean;
+  data?: T;
+  error: { code: string; message: string; details?: readonly ValidationIssue[] } | null;
+}
+const body = async <T = unknown>(res: Response): Promise<Body<T>> => (await res.json()) as Body<T>;
 
 beforeAll(async () => {
   radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
@@ -49,7 +66,7 @@ describe("the seed's examples (section 4)", () => {
     const res = await get('/api/talent/pulse?limit=20');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const b = await body(res);
+    const b = await body<GlobalPulse>(res);
     expect(b.ok).toBe(true);
     expect(b.error).toBeNull();
     for (const key of [
@@ -61,9 +78,9 @@ describe("the seed's examples (section 4)", () => {
       'summary',
     ])
       expect(b.data).toHaveProperty(key);
-    expect(b.data.topRisingArtists.length).toBeGreaterThan(0);
-    expect(b.data.topRisingArtists.length).toBeLessThanOrEqual(20);
-    expect(Object.keys(b.data.topRisingArtists[0]).sort()).toEqual([
+    expect(b.data!.topRisingArtists.length).toBeGreaterThan(0);
+    expect(b.data!.topRisingArtists.length).toBeLessThanOrEqual(20);
+    expect(Object.keys(b.data!.topRisingArtists[0]!).sort()).toEqual([
       'artist_slug',
       'breakout_score',
       'microgenres',
@@ -72,7 +89,7 @@ describe("the seed's examples (section 4)", () => {
       'scene_slug',
       'updated_at',
     ]);
-    expect(Object.keys(b.data.summary).sort()).toEqual([
+    expect(Object.keys(b.data!.summary).sort()).toEqual([
       'avgMomentum',
       'highBreakoutCount',
       'highRiskCount',
@@ -83,9 +100,9 @@ describe("the seed's examples (section 4)", () => {
   it('GET /api/talent/artists/<artist> answers the artist radar profile in the seed shape', async () => {
     const res = await get(`/api/talent/artists/${artist}`);
     expect(res.status).toBe(200);
-    const b = await body(res);
+    const b = await body<ArtistProfile>(res);
     expect(b.ok).toBe(true);
-    expect(b.data.artist.artist_slug).toBe(artist);
+    expect(b.data!.artist.artist_slug).toBe(artist);
     for (const key of ['artist', 'opportunities', 'risks', 'similarArtists', 'trajectory'])
       expect(b.data).toHaveProperty(key);
     for (const key of [
@@ -101,9 +118,9 @@ describe("the seed's examples (section 4)", () => {
       'metadata',
       'updated_at',
     ]) {
-      expect(b.data.artist).toHaveProperty(key);
+      expect(b.data!.artist).toHaveProperty(key);
     }
-    expect(Object.keys(b.data.trajectory).sort()).toEqual(['breakoutPotential', 'momentum', 'riskLevel']);
+    expect(Object.keys(b.data!.trajectory).sort()).toEqual(['breakoutPotential', 'momentum', 'riskLevel']);
   });
 
   it('GET /api/scenes/invalid-slug-!!! is a 400 SCENES_VALIDATION_ERROR whose details name the slug', async () => {
@@ -192,12 +209,12 @@ describe('every route', () => {
 
 describe('query strings', () => {
   it('coerce limit, skipCache and category the way people write them', async () => {
-    const b = await body(await get('/api/talent/top?category=risk&limit=3&skipCache=1'));
+    const b = await body<TopArtists>(await get('/api/talent/top?category=risk&limit=3&skipCache=1'));
     expect(b.ok).toBe(true);
-    expect(b.data.category).toBe('risk');
-    expect(b.data.artists.length).toBeLessThanOrEqual(3);
+    expect(b.data!.category).toBe('risk');
+    expect(b.data!.artists.length).toBeLessThanOrEqual(3);
     expect((await body(await get('/api/scenes?limit=2&offset=1'))).data).toMatchObject({ limit: 2, offset: 1 });
-    expect((await get('/api/scenes/' + SCENE + '/pulse?skipCache=false')).status).toBe(200);
+    expect((await get(`/api/scenes/${SCENE}/pulse?skipCache=false`)).status).toBe(200);
   });
 
   it.each([
@@ -218,9 +235,9 @@ describe('query strings', () => {
     const res = await get(`/api/talent/pulse?${query}`);
     expect(res.status).toBe(400);
     const b = await body(res);
-    expect(b.error.code).toBe('TALENT_VALIDATION_ERROR');
-    expect(b.error.message).toBe('Invalid request parameters');
-    expect(b.error.details.map((d: { path: unknown[] }) => d.path[0])).toContain(param);
+    expect(b.error!.code).toBe('TALENT_VALIDATION_ERROR');
+    expect(b.error!.message).toBe('Invalid request parameters');
+    expect(b.error!.details!.map((d) => d.path[0])).toContain(param);
   });
 
   it('never rounds a fraction away, reports one issue per bound, and caps repeated-parameter issues', async () => {
@@ -228,20 +245,20 @@ describe('query strings', () => {
       expect((await get(`/api/talent/pulse?${q}`)).status, q).toBe(400);
     expect((await get('/api/scenes?offset=9007199254740991.1&limit=1')).status).toBe(400);
     const big = await body(await get('/api/scenes?offset=9007199254740992'));
-    expect(big.error.details).toHaveLength(1);
+    expect(big.error!.details).toHaveLength(1);
     const many = Array.from({ length: 50 }, (_, i) => `k${i}=1&k${i}=2`).join('&');
     const repeated = await body(await get(`/api/talent/pulse?${many}`));
-    expect(repeated.error.details.filter((d: { message: string }) => /more than once/.test(d.message))).toHaveLength(5);
+    expect(repeated.error!.details!.filter((d) => /more than once/.test(d.message))).toHaveLength(5);
   });
 
   it('a malformed percent-encoding still reports the query issues, and openapi.json takes a trailing slash', async () => {
     const b = await body(await get('/api/scenes/%E0%A4%A/trends?days=0&foo=1'));
-    expect(b.error.details.map((d: { path: unknown[] }) => d.path[0]).sort()).toEqual(['days', 'foo', 'slug']);
+    expect(b.error!.details!.map((d) => d.path[0]).sort()).toEqual(['days', 'foo', 'slug']);
     expect((await get('/api/openapi.json/')).status).toBe(200);
   });
 
   it('a scene route refuses with the SCENES family code and a required parameter is named when missing', async () => {
-    expect((await body(await get('/api/scenes?limit=500'))).error.code).toBe('SCENES_VALIDATION_ERROR');
+    expect((await body(await get('/api/scenes?limit=500'))).error!.code).toBe('SCENES_VALIDATION_ERROR');
     const b = await body(await get('/api/talent/recommendations'));
     expect(b.error).toMatchObject({ code: 'TALENT_VALIDATION_ERROR', details: [{ path: ['workspaceId'] }] });
   });
@@ -263,7 +280,7 @@ describe('routing', () => {
     for (const path of ['/api/nope', '/api/scenes/a/b/c/d', '/elsewhere', '/api', '/api//scenes']) {
       const res = await get(path);
       expect(res.status).toBe(404);
-      expect((await body(res)).error.code).toBe('ROUTE_NOT_FOUND');
+      expect((await body(res)).error!.code).toBe('ROUTE_NOT_FOUND');
     }
   });
 
@@ -272,7 +289,7 @@ describe('routing', () => {
       const res = await get('/api/talent/pulse', { method });
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('GET, HEAD');
-      expect((await body(res)).error.code).toBe('METHOD_NOT_ALLOWED');
+      expect((await body(res)).error!.code).toBe('METHOD_NOT_ALLOWED');
     }
   });
 
@@ -292,7 +309,7 @@ describe('routing', () => {
       Array.from({ length: 20 }, (_, i) => get(`/api/scenes/${SCENE}`, { method: i % 2 ? 'HEAD' : 'GET' })),
     );
     const texts = await Promise.all(all.map((r) => r.text()));
-    texts.forEach((t, i) => expect(t === '', `request ${i}`).toBe(i % 2 === 1));
+    for (const [i, t] of texts.entries()) expect(t === '', `request ${i}`).toBe(i % 2 === 1);
   });
 
   it('a trailing slash is ignored and a custom base path works', async () => {
@@ -366,20 +383,20 @@ describe('request ids and failures', () => {
     expect((await h(new Request(`http://x/api/talent/recommendations?workspaceId=${WORKSPACE}`))).status).toBe(500);
     const res = await h(new Request('http://x/api/talent/top'));
     expect(res.status).toBe(500);
-    expect((await body(res)).error.code).toBe('TALENT_INTERNAL_ERROR');
+    expect((await body(res)).error!.code).toBe('TALENT_INTERNAL_ERROR');
   });
 
   it('a route past its deadline is a 504 in the family code', async () => {
     const h = createFetchHandler(throwing, { timeoutMs: { getArtistProfile: 30 } });
     const res = await h(new Request('http://x/api/talent/artists/artist-a'));
     expect(res.status).toBe(504);
-    expect((await body(res)).error.code).toBe('TALENT_TIMEOUT');
+    expect((await body(res)).error!.code).toBe('TALENT_TIMEOUT');
   });
 
   it('routes of an engine the backend lacks are 404s', async () => {
     const res = await createFetchHandler(throwing)(new Request(`http://x/api/scenes/${SCENE}`));
     expect(res.status).toBe(404);
-    expect((await body(res)).error.code).toBe('ROUTE_NOT_FOUND');
+    expect((await body(res)).error!.code).toBe('ROUTE_NOT_FOUND');
   });
 });
 
@@ -400,8 +417,8 @@ describe('rate limiting', () => {
     const refused = await hit('a', '/api/talent/pulse');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('10');
-    expect((await body(refused)).error.code).toBe('TALENT_RATE_LIMITED');
-    expect((await body(await hit('a'))).error.code).toBe('SCENES_RATE_LIMITED');
+    expect((await body(refused)).error!.code).toBe('TALENT_RATE_LIMITED');
+    expect((await body(await hit('a'))).error!.code).toBe('SCENES_RATE_LIMITED');
     expect((await hit('b')).status).toBe(200);
     now = 10_000;
     expect((await hit('a')).status).toBe(200);
@@ -441,7 +458,7 @@ describe('operations, for hosts that wire their own routes', () => {
     spy.mockRestore();
     expect((await h(new Request(`http://x/api/scenes/${SCENE}`))).status).toBe(404);
     // Routes of a missing engine are unknown paths: 404 before any validation, and undocumented.
-    expect((await body(await h(new Request('http://x/api/scenes/invalid-slug-!!!')))).error.code).toBe(
+    expect((await body(await h(new Request('http://x/api/scenes/invalid-slug-!!!')))).error!.code).toBe(
       'ROUTE_NOT_FOUND',
     );
     const doc = (await (await h(new Request('http://x/api/openapi.json'))).json()) as {

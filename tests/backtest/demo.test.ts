@@ -1,6 +1,6 @@
 // The demo-world backtest on a small world: cutoffs, candidates and labels from the ground truth,
 // baselines through the sources, all on the public harness.
-import { addDays } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
 import { createLookaheadGuard, runBacktest } from 'scene-radar/backtest';
 import { describe, expect, it } from 'vitest';
 import { demoBaselines } from '../../bench/backtest/demo/baselines.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { addDays } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
 import type { ChartProtocol } from '../../bench/backtest/chart/protocol.js';
 
 /** Chart date k: Saturdays from 2020-01-04. */

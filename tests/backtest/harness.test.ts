@@ -1,7 +1,10 @@
 // The public harness (scene-radar/backtest): its refusals, its as-of guard (including refusals a
 // reader swallows), purging of training cutoffs, unscored candidates, and its text outputs. Runs
 // on a tiny in-memory world: five artists and their events.
-import { DAY_MS, createDeadline, createSourceGateway, type RcfEvent, type SceneRadarSources } from 'scene-radar';
+import type { RcfEvent, SceneRadarSources } from 'scene-radar';
+import { createDeadline } from '../../src/core/gateway/deadline.js';
+import { createSourceGateway } from '../../src/core/gateway/gateway.js';
+import { DAY_MS } from '../../src/core/time.js';
 import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
 import {
   backtestJson,
@@ -231,7 +234,13 @@ describe('runBacktest: refusals before anything runs', () => {
       },
       labels: () => ({ ana: true }),
       baselines: [
-        { name: 'count', score: ({ candidates }) => (calls.score++, new Map(candidates.map((s) => [s, 1]))) },
+        {
+          name: 'count',
+          score: ({ candidates }) => {
+            calls.score++;
+            return new Map(candidates.map((s) => [s, 1]));
+          },
+        },
       ],
     });
     return { calls, o };
@@ -345,22 +354,23 @@ describe('runBacktest: the as-of guard', () => {
     const base = options();
     const ok = await runBacktest({
       ...base,
-      labels: async (ctx) => (
-        await ctx.sources.mig!.getArtists(ctx.candidates, { asOf: ctx.until, signal: never }), base.labels(ctx)
-      ),
+      labels: async (ctx) => {
+        await ctx.sources.mig!.getArtists(ctx.candidates, { asOf: ctx.until, signal: never });
+        return base.labels(ctx);
+      },
     });
     expect(ok.cutoffs).toHaveLength(4);
     const e = await refusal(
       runBacktest({
         ...base,
-        labels: async (ctx) => (
+        labels: async (ctx) => {
           await ctx.sources.rcf!.getEvents(ctx.candidates, {
             asOf: later(ctx.until, 0.5),
             from: ctx.asOf,
             signal: never,
-          }),
-          base.labels(ctx)
-        ),
+          });
+          return base.labels(ctx);
+        },
       }),
     );
     expect(e.message).toContain(
@@ -385,9 +395,10 @@ describe('runBacktest: the as-of guard', () => {
   it('fails the run when a scorer reads past T', async () => {
     const peeker: BacktestScorer = {
       name: 'peeker',
-      score: async ({ asOf, sources, candidates }) => (
-        await sources.mig!.getNetworks(candidates, { asOf: later(asOf), signal: never }), new Map()
-      ),
+      score: async ({ asOf, sources, candidates }) => {
+        await sources.mig!.getNetworks(candidates, { asOf: later(asOf), signal: never });
+        return new Map();
+      },
     };
     const e = await refusal(runBacktest(options({ scorer: peeker })));
     expect(e.message).toMatch(
@@ -438,10 +449,10 @@ describe('runBacktest: the as-of guard', () => {
     const e = await refusal(
       runBacktest(
         options({
-          candidates: async ({ asOf, sources }) => (
-            await sources.rcf!.getEvents(['ana'], { asOf: later(asOf), from: asOf, signal: never }).catch(() => null),
-            ['ana']
-          ),
+          candidates: async ({ asOf, sources }) => {
+            await sources.rcf!.getEvents(['ana'], { asOf: later(asOf), from: asOf, signal: never }).catch(() => null);
+            return ['ana'];
+          },
         }),
       ),
     );
@@ -466,9 +477,10 @@ describe('runBacktest: the as-of guard', () => {
     const e = await refusal(
       runBacktest(
         options({
-          candidates: async ({ sources }) => (
-            await sources.mig!.getArtists(['ana'], { asOf: 'soon' as unknown as Date, signal: never }), ['ana']
-          ),
+          candidates: async ({ sources }) => {
+            await sources.mig!.getArtists(['ana'], { asOf: 'soon' as unknown as Date, signal: never });
+            return ['ana'];
+          },
         }),
       ),
     );

@@ -4,12 +4,12 @@ import {
   DEFAULT_CONFIG,
   ERROR_CODES,
   SceneRadarError,
-  SlugSchema,
   isSceneRadarError,
   isSlug,
   resolveConfig,
   slugify,
 } from 'scene-radar';
+import { SlugSchema } from 'scene-radar/schemas';
 
 describe('error codes', () => {
   it('are exactly the seed codes with the seed statuses, plus the SDK codes CONFIG_INVALID, SOURCES_UNAVAILABLE, RADAR_CLOSED, ROUTE_NOT_FOUND and METHOD_NOT_ALLOWED', () => {
@@ -105,7 +105,7 @@ describe('config', () => {
   it('ignores prototype-polluting keys', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": true}, "scenes": {"constructor": {"x": 1}}}');
     expect(() => resolveConfig(hostile)).not.toThrow();
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 

@@ -3,7 +3,7 @@
  * matching case throw a ContractViolation (and the unbroken ones must pass the same case).
  */
 import { describe, expect, it } from 'vitest';
-import { SCENES_TABLES, type RowKey, type SceneTrendRow, type Table } from 'scene-radar';
+import { SCENES_TABLES, type RowKey, type SceneTrendRow, type Table } from 'scene-radar/stores';
 import { createMemorySources, memoryTable, type ArtistHistory } from 'scene-radar/adapters/memory';
 import {
   cmgContractSuite,

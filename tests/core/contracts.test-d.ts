@@ -1,6 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
-  BATCH_METHODS,
   BatchResult,
   CMGAdapter,
   CoverageAdapter,
@@ -13,6 +12,7 @@ import type {
   SourceName,
   WorkspaceSource,
 } from 'scene-radar';
+import type { BATCH_METHODS } from '../../src/contracts/registry.js';
 
 /** Member names that are not reads. */
 type NonReads<T> = Exclude<keyof T, `get${string}` | `list${string}` | 'maxBatchSize'>;

@@ -1,17 +1,16 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  ArtistNetworkSchema,
-  countOutcomes,
-  createDeadline,
-  createSourceGateway,
-  EngagementSeriesSchema,
   resolveConfig,
   type ArtistRecord,
   type FusionAdapter,
   type MIGAdapter,
   type SourceCallEvent,
 } from 'scene-radar';
+import { createDeadline } from '../../src/core/gateway/deadline.js';
+import { createSourceGateway } from '../../src/core/gateway/gateway.js';
+import { countOutcomes } from '../../src/core/gateway/outcome.js';
+import { ArtistNetworkSchema, EngagementSeriesSchema } from 'scene-radar/schemas';
 
 const asOf = new Date('2026-06-01T00:00:00Z');
 const record = (slug: string): ArtistRecord => ({

@@ -4,15 +4,9 @@
  * the gateway, per key.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  BATCH_METHODS,
-  createSceneRadar,
-  createSourceGateway,
-  fixedClock,
-  isSceneRadarError,
-  resolveConfig,
-  type SceneRadarSources,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, isSceneRadarError, resolveConfig, type SceneRadarSources } from 'scene-radar';
+import { BATCH_METHODS } from '../../src/contracts/registry.js';
+import { createSourceGateway } from '../../src/core/gateway/gateway.js';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { chaosSources, hostileValues, mapValues, withoutUnhandled } from '../helpers/chaos-kit.js';
 
@@ -127,7 +121,7 @@ describe('host code around the sources', () => {
       expect(report.universe, name).toBe('ok');
       const [slug] = await firstArtists(1);
       const signals = await radar.talent.signals.aggregateArtistSignals(slug!, { asOf: NOW });
-      expect(signals.host['label_signal']).toMatchObject({
+      expect(signals.host.label_signal).toMatchObject({
         status: 'error',
         reason: expect.stringMatching(/host feature label_signal failed: /),
       });
@@ -296,7 +290,8 @@ describe('large pages', () => {
       getArtists: async () => new Map(),
       getNetworks: async () => new Map(),
     };
-    const { listUniverse, createDeadline } = await import('scene-radar');
+    const { listUniverse } = await import('../../src/core/gateway/universe.js');
+    const { createDeadline } = await import('../../src/core/gateway/deadline.js');
     const raised = createSourceGateway({
       sources: { mig },
       config: resolveConfig({ payloads: { maxPageItems: 300_000 } }),
@@ -346,7 +341,8 @@ describe('what else a source can repeat or misdate', () => {
       ),
     );
     expect(twice).toMatchObject({ status: 'ok', value: (once as { value: unknown }).value });
-    const { listUniverse, createDeadline } = await import('scene-radar');
+    const { listUniverse } = await import('../../src/core/gateway/universe.js');
+    const { createDeadline } = await import('../../src/core/gateway/deadline.js');
     const walk = await listUniverse(gateway, NOW, createDeadline(10_000));
     expect(walk.artists).toHaveLength(40);
   });

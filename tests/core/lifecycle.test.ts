@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createSceneRadar, fixedClock, httpStatusOf, isSceneRadarError } from 'scene-radar';
+import { createSceneRadar, fixedClock, isSceneRadarError } from 'scene-radar';
+import { httpStatusOf } from '../../src/core/errors.js';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');

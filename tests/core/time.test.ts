@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from 'scene-radar';
+import { addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../../src/core/time.js';
 
 describe('parseInstant', () => {
   it('agrees with Date.parse on every canonical instant', () => {

@@ -5,18 +5,10 @@
  * debut from the future, a profile before any refresh passing for a measured one.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  TalentModelConfigSchema,
-  createSceneRadar,
-  extractFeatures,
-  fitBreakoutModel,
-  fixedClock,
-  type HostFeature,
-  type RcfEvent,
-  type SceneRadarSources,
-  type SignalRead,
-  type ArtistSignals,
-} from 'scene-radar';
+import { createSceneRadar, fixedClock, type HostFeature, type RcfEvent, type SceneRadarSources } from 'scene-radar';
+import { fitBreakoutModel } from '../../src/talent/calibrate.js';
+import { extractFeatures } from '../../src/talent/features.js';
+import { TalentModelConfigSchema, type SignalRead, type ArtistSignals } from 'scene-radar/schemas';
 import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
 
 const DAY = 86_400_000;

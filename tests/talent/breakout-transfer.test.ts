@@ -7,26 +7,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  BREAKOUT_INPUTS,
-  DEFAULT_BREAKOUT_MODEL,
-  MONOTONE_BREAKOUT_SIGNS,
-  RcfEventSchema,
-  TalentModelConfigSchema,
   createSceneRadar,
-  endOfDayInstant,
-  featureTable,
-  extractFeatures,
-  fitPeerStats,
-  explainRow,
   fixedClock,
   type HostFeature,
   type RcfEvent,
   type RCFAdapter,
   type MIGAdapter,
   type SceneRadarSources,
+} from 'scene-radar';
+import { endOfDayInstant } from '../../src/core/time.js';
+import { MONOTONE_BREAKOUT_SIGNS } from '../../src/talent/calibrate.js';
+import { DEFAULT_BREAKOUT_MODEL } from '../../src/talent/default-breakout-model.js';
+import { featureTable } from '../../src/talent/feature-table.js';
+import { extractFeatures } from '../../src/talent/features.js';
+import { fitPeerStats, explainRow } from '../../src/talent/scoring.js';
+import {
+  BREAKOUT_INPUTS,
+  RcfEventSchema,
+  TalentModelConfigSchema,
   type ArtistSignals,
   type SignalRead,
-} from 'scene-radar';
+} from 'scene-radar/schemas';
 import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
 
 const DAY = 86_400_000;
@@ -151,7 +152,7 @@ describe('1. the default weights come from real charts, not the demo world', () 
     const inStreams = await score({ ...streams, rcf });
     for (let i = 1; i < 40; i++) expect(points[i]!).toBeGreaterThan(points[i - 1]!);
     // Scale-free: the same ranks give the same scores in any unit.
-    inStreams.forEach((s, i) => expect(s).toBeCloseTo(points[i]!, 12));
+    for (const [i, s] of inStreams.entries()) expect(s).toBeCloseTo(points[i]!, 12);
   });
 });
 

@@ -6,15 +6,13 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  createMemoryStores,
   createSceneRadar,
   fixedClock,
   type SceneRadarConfigInput,
   type SceneRadarSources,
-  type ScenesStores,
   type SourceCallEvent,
-  type TalentStores,
 } from 'scene-radar';
+import { createMemoryStores, type ScenesStores, type TalentStores } from 'scene-radar/stores';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');

@@ -7,21 +7,22 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  createSceneRadar,
+  fixedClock,
+  type SceneRadar,
+  type SceneRadarConfigInput,
+  type SceneRadarSources,
+} from 'scene-radar';
+import type { ArtistSignals, SignalRead } from 'scene-radar/schemas';
+import {
   TalentArtistRowSchema,
   TalentMicrogenreRowSchema,
   TalentSceneRowSchema,
   createMemoryStores,
-  createSceneRadar,
-  fixedClock,
-  type ArtistSignals,
-  type SceneRadar,
-  type SceneRadarConfigInput,
-  type SceneRadarSources,
   type ScenesStores,
-  type SignalRead,
   type TalentArtistRow,
   type TalentStores,
-} from 'scene-radar';
+} from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
@@ -413,9 +414,10 @@ describe('sources that break the contract', () => {
       ...world.sources,
       fusion: {
         ...world.sources.fusion,
-        getEngagement: (...a: Parameters<typeof world.sources.fusion.getEngagement>) => (
-          calls++, world.sources.fusion.getEngagement(...a)
-        ),
+        getEngagement: (...a: Parameters<typeof world.sources.fusion.getEngagement>) => {
+          calls++;
+          return world.sources.fusion.getEngagement(...a);
+        },
       },
     };
     const radar = radarOver(counting);

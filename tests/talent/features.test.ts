@@ -5,21 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DAY_MS,
-  TalentModelConfigSchema,
-  addDays,
-  extractFeatures,
   isSceneRadarError,
   resolveConfig,
   type Article,
-  type ArtistFeatures,
-  type ArtistSignals,
   type Campaign,
   type RcfEvent,
   type ReleaseFingerprint,
-  type SignalRead,
   type TastemakerLink,
 } from 'scene-radar';
+import { DAY_MS, addDays } from '../../src/core/time.js';
+import { extractFeatures } from '../../src/talent/features.js';
+import { TalentModelConfigSchema, type ArtistFeatures, type ArtistSignals, type SignalRead } from 'scene-radar/schemas';
 
 const ASOF = '2026-11-25T00:00:00.000Z';
 /** The last complete day at ASOF. */
@@ -562,7 +558,7 @@ describe('no evidence is null, never zero', () => {
 });
 
 describe('nothing after asOf is used', () => {
-  const after = (days: number): string => new Date(Date.parse(ASOF) + days * DAY_MS).toISOString();
+  const afterAsOf = (days: number): string => new Date(Date.parse(ASOF) + days * DAY_MS).toISOString();
   const base = rich();
   const baseline: ArtistFeatures = extractFeatures(base, model);
 
@@ -581,8 +577,12 @@ describe('nothing after asOf is used', () => {
   it('events, articles, releases and coherence dated after asOf', () => {
     const later = {
       ...base,
-      events: [...base.events!, { ...ev(0, 50, 'late-1'), at: after(1) }, { ...ev(0, 50, 'late-2'), at: after(30) }],
-      articles: [...base.articles!, { ...article(0, 1), id: 'late', publishedAt: after(2) }],
+      events: [
+        ...base.events!,
+        { ...ev(0, 50, 'late-1'), at: afterAsOf(1) },
+        { ...ev(0, 50, 'late-2'), at: afterAsOf(30) },
+      ],
+      articles: [...base.articles!, { ...article(0, 1), id: 'late', publishedAt: afterAsOf(2) }],
       releases: [...base.releases!, release('late', addDays(END, 5), [0, 0, 1], ['late-genre'])],
       coherence: { start: base.coherence!.start, values: [...base.coherence!.values, ...fill(10, 0)] },
     };
@@ -597,8 +597,8 @@ describe('nothing after asOf is used', () => {
       ...base,
       network: {
         ...net,
-        tastemakers: [...net.tastemakers, { ...link('late', 1, 0), since: after(3) }],
-        collaborators: [...net.collaborators, { artist: 'late', weight: 5, since: after(3) }],
+        tastemakers: [...net.tastemakers, { ...link('late', 1, 0), since: afterAsOf(3) }],
+        collaborators: [...net.collaborators, { artist: 'late', weight: 5, since: afterAsOf(3) }],
       },
     };
     expect(extractFeatures(later, model)).toEqual(baseline);
@@ -614,7 +614,7 @@ describe('nothing after asOf is used', () => {
   it('an event after asOf does not make stale data look fresh', () => {
     const onlyEvents = signals({ events: [ev(40), ev(20)] });
     expect(extractFeatures(onlyEvents, model).staleDays).toBe(20);
-    const withLate = signals({ events: [ev(40), ev(20), { ...ev(0, 1, 'late'), at: after(2) }] });
+    const withLate = signals({ events: [ev(40), ev(20), { ...ev(0, 1, 'late'), at: afterAsOf(2) }] });
     expect(extractFeatures(withLate, model).staleDays).toBe(20);
   });
 });

@@ -6,16 +6,14 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  createMemoryStores,
   createSceneRadar,
   fixedClock,
   readOnlyTalentRadar,
   type SceneRadar,
   type SceneRadarSources,
   type SourceCallEvent,
-  type TalentStores,
-  type ScenesStores,
 } from 'scene-radar';
+import { createMemoryStores, type TalentStores, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');

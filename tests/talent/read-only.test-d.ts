@@ -66,6 +66,7 @@ describe('ReadOnlyTalentRadar (what A&R Radar gets) can only read', () => {
 
   it('its members cannot be reassigned', () => {
     // @ts-expect-error readonly member
+    // biome-ignore lint/correctness/noSelfAssign: the assignment is the test (it must not compile)
     facade.getGlobalPulse = facade.getGlobalPulse;
   });
 });

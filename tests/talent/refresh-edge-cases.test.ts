@@ -4,7 +4,8 @@
  * concurrent first calls on a cold radar.
  */
 import { describe, expect, it } from 'vitest';
-import { createSceneRadar, fitBreakoutModel, fixedClock, type MIGAdapter, type SceneRadarSources } from 'scene-radar';
+import { createSceneRadar, fixedClock, type MIGAdapter, type SceneRadarSources } from 'scene-radar';
+import { fitBreakoutModel } from '../../src/talent/calibrate.js';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');

@@ -6,28 +6,28 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TalentModelConfig } from 'scene-radar';
+import { addDays } from '../../src/core/time.js';
+import { MONOTONE_BREAKOUT_SIGNS, fitBreakoutModel } from '../../src/talent/calibrate.js';
+import { createFeatureTable, featureTable } from '../../src/talent/feature-table.js';
+import { extractFeatures } from '../../src/talent/features.js';
 import {
-  BREAKOUT_INPUTS,
-  MONOTONE_BREAKOUT_SIGNS,
   MOMENTUM_COMPONENTS,
   RISK_COMPONENTS,
-  TalentModelConfigSchema,
-  addDays,
   bandOf,
-  createFeatureTable,
   explainRow,
-  extractFeatures,
-  featureTable,
-  fitBreakoutModel,
   fitPeerStats,
   priorPeerStats,
   scoreTable,
+} from '../../src/talent/scoring.js';
+import type { CalibrationExample } from 'scene-radar/backtest';
+import {
+  BREAKOUT_INPUTS,
+  TalentModelConfigSchema,
   type ArtistFeatures,
   type ArtistSignals,
-  type CalibrationExample,
   type SignalRead,
-  type TalentModelConfig,
-} from 'scene-radar';
+} from 'scene-radar/schemas';
 import { mulberry32 } from 'scene-radar/backtest';
 
 const ASOF = '2026-11-25T00:00:00.000Z';
@@ -559,7 +559,8 @@ describe('fitBreakoutModel', () => {
     const fit = fitBreakoutModel(data, { l2: 0, recalibrate: false });
     expect(fit.examples).toBe(20_000);
     expect(fit.positives).toBe(data.filter((d) => d.label).length);
-    NAMES.forEach((k, j) => expect(Math.abs(fit.model.hostInputs[k]!.weight - truth.weights[j]!), k).toBeLessThan(0.1));
+    for (const [j, k] of NAMES.entries())
+      expect(Math.abs(fit.model.hostInputs[k]!.weight - truth.weights[j]!), k).toBeLessThan(0.1);
     // Centres are the inputs' means, and the intercept is the log-odds at the centre.
     const centreEta =
       truth.intercept + NAMES.reduce((a, k, j) => a + truth.weights[j]! * fit.model.hostInputs[k]!.center, 0);

@@ -177,9 +177,21 @@ export function createArtistHeaders(input: {
         rate: rate[i]!,
       };
     },
-    scene: (i) => (ensure(i), scene[i]!),
-    logAudience0: (i) => (ensure(i), logA0[i]!),
-    debut: (i) => (ensure(i), debut[i]!),
-    career: (i) => (ensure(i), CAREERS[career[i]!]!),
+    scene: (i) => {
+      ensure(i);
+      return scene[i]!;
+    },
+    logAudience0: (i) => {
+      ensure(i);
+      return logA0[i]!;
+    },
+    debut: (i) => {
+      ensure(i);
+      return debut[i]!;
+    },
+    career: (i) => {
+      ensure(i);
+      return CAREERS[career[i]!]!;
+    },
   };
 }

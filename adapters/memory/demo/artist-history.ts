@@ -5,7 +5,7 @@
  * events, IdentityKernel coherence and scene memberships, all dated, with ids stable across
  * as-of dates.
  */
-import type { ArtistRecord } from 'scene-radar';
+import type { ArtistRecord } from '../../../src/contracts/payloads.js';
 import type { ArtistHistory, DatedMembership } from '../dataset.js';
 import type { ArtistSim, SimArticle } from './artist-sim.js';
 import { dayAt, instantAt, nameOf, slugOf, type WorldContext } from './context.js';

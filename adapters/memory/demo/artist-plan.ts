@@ -5,7 +5,7 @@
  * onset and tipping parameters, preferred microgenres. The daily simulation
  * (`artist-sim.ts`) then plays these out, with feedback (tipping, press, links) decided day by day.
  */
-import type { Campaign } from 'scene-radar';
+import type { Campaign } from '../../../src/contracts/payloads.js';
 import type { ArtistHeader } from './artist-headers.js';
 import { FINGERPRINT_DIM } from './catalog.js';
 import type { WorldContext } from './context.js';

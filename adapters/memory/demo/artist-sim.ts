@@ -6,7 +6,7 @@
  * day by day. Tipping is a hazard that rises with quality, tastemaker support, scene heat and
  * strong collaborators, once a buzz phase (the leading signals) has started.
  */
-import type { RcfEventType } from 'scene-radar';
+import type { RcfEventType } from '../../../src/contracts/payloads.js';
 import { planArtist, type ArtistPlan, type PlannedCampaign } from './artist-plan.js';
 import type { ArtistHeader } from './artist-headers.js';
 import type { WorldContext } from './context.js';
@@ -245,7 +245,7 @@ export function simulateArtist(ctx: WorldContext, i: number): ArtistSim {
     if (quietDay[t] === 0) {
       const pressRate =
         0.005 *
-        Math.pow(audience / 1000, 0.3) *
+        (audience / 1000) ** 0.3 *
         (releaseWindow ? 4 : 1) *
         (1 + 8 * Math.max(0, g30)) *
         (buzzing ? 2.5 : 1) *
@@ -274,7 +274,7 @@ export function simulateArtist(ctx: WorldContext, i: number): ArtistSim {
         pressBump += 0.05 * pools.outlets[outlet]!.quality;
       }
     }
-    const eventRate = 0.015 * Math.pow(audience / 1000, 0.35) * (1 + 6 * Math.max(0, g30)) * (releaseWindow ? 2 : 1);
+    const eventRate = 0.015 * (audience / 1000) ** 0.35 * (1 + 6 * Math.max(0, g30)) * (releaseWindow ? 2 : 1);
     for (let n = rng.poisson(eventRate); n > 0; n--)
       events.push(drawEvent(rng, t, audience, home.country, catalog.regions));
     if (multiple > 1 && rng.chance(0.6)) {
@@ -305,7 +305,7 @@ function drawEvent(rng: Rng, t: number, audience: number, home: string, regions:
   const kinds: readonly RcfEventType[] = ['playlist_add', 'radio_play', 'live_show', 'sync_placement', 'chart_entry'];
   const type = kinds[rng.weighted([0.42, 0.26, 0.24, 0.03, big ? 0.08 : 0])]!;
   const reachFactor = type === 'live_show' ? 0.01 : type === 'chart_entry' ? 3 : type === 'sync_placement' ? 2 : 0.5;
-  const reach = audience * reachFactor * Math.pow(10, rng.normal(0, 0.4));
+  const reach = audience * reachFactor * 10 ** rng.normal(0, 0.4);
   const region = type === 'sync_placement' && rng.chance(0.5) ? null : rng.chance(0.75) ? home : rng.pick(regions);
   return { day: t, sec: rng.int(86_400), type, weight: Math.round(Math.log10(1 + reach) * 100) / 100, region };
 }

@@ -5,7 +5,7 @@
  * stand-in for a creative fingerprint, derived from the scene's x/y), and each scene's nearest
  * other scene (where artists' second memberships go).
  */
-import type { MicrogenreRow, SceneRow } from 'scene-radar';
+import type { MicrogenreRow, SceneRow } from '../../../src/stores/tables.js';
 import { GENRE_MICROGENRES, GENRE_SCENES, type GenreMicrogenre, type GenreScene } from '../data/genres.js';
 
 /** Dimension of the demo world's fingerprint vectors. */

@@ -3,7 +3,8 @@
  * What every part of the simulation shares about one world: its clock span, catalog, scene heat,
  * artist headers, pools, names, and the lazily built collaboration graph.
  */
-import { DAY_MS, dayOf, slugify } from 'scene-radar';
+import { slugify } from '../../../src/core/slug.js';
+import { DAY_MS, dayOf } from '../../../src/core/time.js';
 import type { ArtistHeaders } from './artist-headers.js';
 import type { DemoCatalog } from './catalog.js';
 import type { NameGenerator } from './names.js';

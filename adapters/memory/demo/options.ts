@@ -3,7 +3,9 @@
  * Options of `createDemoWorld`, validated with Zod; defaults written once, here.
  */
 import { z } from 'zod';
-import { DaySchema, SceneRadarError, dayOf } from 'scene-radar';
+import { DaySchema } from '../../../src/contracts/payloads.js';
+import { SceneRadarError } from '../../../src/core/errors.js';
+import { dayOf } from '../../../src/core/time.js';
 import { NAME_CAPACITY } from './names.js';
 import { MAX_SCENES } from './catalog.js';
 

@@ -3,7 +3,7 @@
  * The demo world's tastemakers (per scene, plus a few global ones with more reach) and press
  * outlets (with a quality, 0-1). Both are small and built once per world.
  */
-import type { TastemakerKind } from 'scene-radar';
+import type { TastemakerKind } from '../../../src/contracts/payloads.js';
 import type { DemoScene } from './catalog.js';
 import { Rng, hashSeed } from './rng.js';
 

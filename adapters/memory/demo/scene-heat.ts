@@ -6,7 +6,7 @@
  * and the scene pulse the sources serve. The stage is the lifecycle phase: emerging (more than
  * 1.2 widths before the peak), growing, peaking (within 0.4 widths of it), cooling (after).
  */
-import type { SceneStage } from 'scene-radar';
+import type { SceneStage } from '../../../src/contracts/payloads.js';
 import { Rng, hashSeed } from './rng.js';
 
 /** Days simulated before the window, so that 30-day growth and stages exist from day 0. */

@@ -6,7 +6,7 @@
  * bounded LRU), so iterating a 100,000-artist world is possible but never done eagerly.
  */
 import QuickLRU from 'quick-lru';
-import type { SceneStage } from 'scene-radar';
+import type { SceneStage } from '../../../src/contracts/payloads.js';
 import { CAREERS, type Career } from './artist-headers.js';
 import type { ArtistSim } from './artist-sim.js';
 import { dayAt, nameOf, slugOf, type WorldContext } from './context.js';

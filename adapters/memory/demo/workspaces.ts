@@ -4,7 +4,7 @@
  * with v4-shaped UUIDs derived from the seed, focus scenes, microgenres and regions taken from the
  * world's catalog, and a small roster of artists from their focus scenes.
  */
-import type { Workspace } from 'scene-radar';
+import type { Workspace } from '../../../src/contracts/payloads.js';
 import { slugOf, type WorldContext } from './context.js';
 import { hashSeed } from './rng.js';
 

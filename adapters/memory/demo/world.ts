@@ -6,17 +6,10 @@
  * first history, and full histories on demand (kept in a bounded LRU).
  */
 import QuickLRU from 'quick-lru';
-import {
-  addDays,
-  dayStart,
-  lastCompleteDay,
-  daysBetween,
-  type MicrogenreRow,
-  type SceneRadarSources,
-  type SceneRow,
-  type ScenePulseSummary,
-  type Workspace,
-} from 'scene-radar';
+import type { ScenePulseSummary, Workspace } from '../../../src/contracts/payloads.js';
+import type { SceneRadarSources } from '../../../src/contracts/sources.js';
+import { addDays, dayStart, lastCompleteDay, daysBetween } from '../../../src/core/time.js';
+import type { MicrogenreRow, SceneRow } from '../../../src/stores/tables.js';
 import type { ArtistHistory, MemoryDataset } from '../dataset.js';
 import { createMemorySources } from '../sources.js';
 import { createArtistHeaders } from './artist-headers.js';
@@ -140,9 +133,14 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
 
   let slugList: string[] | undefined;
   let slugIndex: Map<string, number> | undefined;
-  const slugs = (): string[] => (slugList ??= Array.from({ length: o.artists }, (_, i) => slugOf(ctx, i)));
-  const indexOf = (slug: string): number | undefined =>
-    (slugIndex ??= new Map(slugs().map((s, i) => [s, i]))).get(slug);
+  const slugs = (): string[] => {
+    slugList ??= Array.from({ length: o.artists }, (_, i) => slugOf(ctx, i));
+    return slugList;
+  };
+  const indexOf = (slug: string): number | undefined => {
+    slugIndex ??= new Map(slugs().map((s, i) => [s, i]));
+    return slugIndex.get(slug);
+  };
 
   const workspaces = buildWorkspaces(ctx);
   const workspaceById = new Map(workspaces.map((w) => [w.id, w]));

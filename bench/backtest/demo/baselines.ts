@@ -3,7 +3,8 @@
  * Naive baselines on the demo world, read through its sources as of the cutoff: what an analyst
  * would sort a roster by without the Talent Radar.
  */
-import { DAY_MS, type EngagementSeries } from 'scene-radar';
+import type { EngagementSeries } from 'scene-radar';
+import { DAY_MS } from '../../../src/core/time.js';
 import type { BacktestScorer, ScoreContext } from 'scene-radar/backtest';
 
 /** Sum of the non-null values of `values[from, to)`. */

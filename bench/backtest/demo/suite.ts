@@ -4,7 +4,8 @@
  * data), its ground truth as labels. Candidates at T are the artists MIG knows at T who have not
  * broken out before T; the label is a breakout (`truth.brokeOutOn`) within the horizon from T.
  */
-import { addDays, dayOf, dayStart, daysBetween, type MIGAdapter } from 'scene-radar';
+import type { MIGAdapter } from 'scene-radar';
+import { addDays, dayOf, dayStart, daysBetween } from '../../../src/core/time.js';
 import { createDemoWorld, type DemoWorld } from 'scene-radar/adapters/memory';
 import type { BacktestCutoffSpec } from 'scene-radar/backtest';
 import { listArtistSlugs, type BenchSuite } from '../suite.js';

@@ -75,8 +75,3 @@ export function countOutcomes(outcomes: Iterable<ItemOutcome<unknown>>): Outcome
   for (const o of outcomes) counts[o.status]++;
   return counts;
 }
-
-/** The value of an `ok` outcome, or undefined. */
-export function valueOf<T>(outcome: ItemOutcome<T> | undefined): T | undefined {
-  return outcome?.status === 'ok' ? outcome.value : undefined;
-}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// The API report (issue 13): Microsoft's API Extractor reads each public entry's built
+// declarations and writes what it exports, signature by signature, to etc/api/<entry>.api.md, a
+// file committed with the code, so every change to the public surface shows in review.
+//
+//   npm run api-report            rewrite the reports from the current build (`npm run build` first)
+//   npm run api-report -- --check fail if a report differs from the build (CI)
+//
+// The root entry's names are counted: the issue's budget is at most 100.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const ROOT_BUDGET = 100;
+mkdirSync(join(root, 'etc/api'), { recursive: true });
+
+let failed = false;
+for (const [subpath, spec] of Object.entries(pkg.exports)) {
+  if (subpath === './package.json') continue;
+  const dts = join(root, spec.import.types);
+  if (!existsSync(dts)) throw new Error(`${spec.import.types} is missing: run \`npm run build\` first`);
+  const name = subpath === '.' ? 'scene-radar' : `scene-radar-${subpath.slice(2).replaceAll('/', '-')}`;
+  const config = ExtractorConfig.prepare({
+    configObject: {
+      projectFolder: root,
+      mainEntryPointFilePath: dts,
+      compiler: { overrideTsconfig: { compilerOptions: { strict: true, skipLibCheck: true, types: ['node'] } } },
+      apiReport: {
+        enabled: true,
+        reportFileName: `${name}.api.md`,
+        reportFolder: join(root, 'etc/api'),
+        reportTempFolder: join(root, '.api-temp'),
+      },
+      docModel: { enabled: false },
+      dtsRollup: { enabled: false },
+      tsdocMetadata: { enabled: false },
+      messages: {
+        // Release tags (@public/@beta) are not used: what an entry exports is public.
+        extractorMessageReporting: {
+          'ae-missing-release-tag': { logLevel: 'none' },
+          // A type reachable from a signature may be exported by another entry (the root names
+          // the result, `scene-radar/schemas` its parts); the signature in the report names it.
+          'ae-forgotten-export': { logLevel: 'none', addToApiReportFile: false },
+          'ae-unresolved-link': { logLevel: 'none' },
+        },
+        tsdocMessageReporting: { default: { logLevel: 'none' } },
+        compilerMessageReporting: { default: { logLevel: 'warning' } },
+      },
+    },
+    configObjectFullPath: undefined,
+    packageJsonFullPath: join(root, 'package.json'),
+  });
+  const result = Extractor.invoke(config, {
+    localBuild: !values.check,
+    showVerboseMessages: false,
+    messageCallback: (m) => {
+      if (m.logLevel === 'verbose' || m.logLevel === 'info') m.handled = true;
+    },
+  });
+  const report = join(root, 'etc/api', `${name}.api.md`);
+  if (values.check && result.apiReportChanged) {
+    console.error(
+      `${name}: the public API differs from etc/api/${name}.api.md; run \`npm run api-report\` and commit it`,
+    );
+    failed = true;
+  } else if (!result.succeeded) {
+    console.error(`${name}: API Extractor failed (${result.errorCount} errors)`);
+    failed = true;
+  }
+  if (subpath === '.') {
+    const names = countExports(readFileSync(report, 'utf8'));
+    console.log(`${name}: ${names} names at the root (budget ${ROOT_BUDGET})`);
+    if (names > ROOT_BUDGET) {
+      console.error(`the root exports ${names} names, over the budget of ${ROOT_BUDGET}`);
+      failed = true;
+    }
+  } else if (!values.check) console.log(`${name}: ${result.apiReportChanged ? 'updated' : 'unchanged'}`);
+  else if (!result.apiReportChanged) console.log(`${name}: matches`);
+}
+if (failed) process.exit(1);
+
+/** Names a report declares as exported (`export function x`, `export type X`, `export { X }`, ...). */
+function countExports(text) {
+  const names = new Set();
+  for (const m of text.matchAll(
+    /^export (?:declare )?(?:abstract )?(?:function|class|const|let|type|interface|enum|namespace) (\w+)/gm,
+  ))
+    names.add(m[1]);
+  for (const m of text.matchAll(/^export \{([^}]*)\}/gm))
+    for (const n of m[1].split(','))
+      if (n.trim())
+        names.add(
+          n
+            .trim()
+            .split(/\s+as\s+/)
+            .pop(),
+        );
+  return names.size;
+}
