@@ -1,6 +1,6 @@
 /**
  * The long runs (`npm run test:long`, which CI also runs): the HTTP fuzz at 10,000 requests per
- * route (`npm test` runs the same file at 300). The soak has its own config
+ * route (`npm test` runs the same file at 300), and the large-input checks (`*.long.ts`). The soak has its own config
  * (vitest.soak.config.ts: one forked worker with --expose-gc) and follows in the same script.
  */
 import { defineConfig } from 'vitest/config';
@@ -9,7 +9,7 @@ import base from './vitest.config.js';
 export default defineConfig({
   resolve: base.resolve,
   test: {
-    include: ['tests/api/fuzz.test.ts'],
+    include: ['tests/api/fuzz.test.ts', 'tests/**/*.long.ts'],
     env: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '10000' },
     testTimeout: 600_000,
     hookTimeout: 60_000,

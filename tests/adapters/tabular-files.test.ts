@@ -1,7 +1,7 @@
 /**
  * Files: write the fixture export to a temporary directory (CSV, JSON lines, gzipped), load it
  * with createTabularSourcesFromFiles, and read it back through the sources as of a time. Also the
- * readTable errors and the load time of a 350,000-row file.
+ * readTable errors. A 350,000-row file is read in the long runs (tabular-large-file.long.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,19 +134,4 @@ describe('readTable', () => {
     const ragged = file('ragged.csv', 'a,b\n1,2\n1\n');
     await expect(readTable(ragged)).rejects.toThrow(`${ragged} line 3: expected 2 cells`);
   });
-
-  // Speed is the benchmarks' business (no wall-clock assertion here): this checks that a large
-  // gzipped file is read and built completely.
-  it('loads and builds 350,000 gzipped event rows', async () => {
-    const artists = 2000;
-    const lines = ['artist,type,at,weight,region'];
-    const base = Date.parse('2025-01-01T00:00:00Z');
-    for (let i = 0; i < 350_000; i++)
-      lines.push(`artist-${i % artists},playlist_add,${new Date(base + i * 60_000).toISOString()},${i % 97},uk`);
-    const path = file('big-events.csv.gz', gzipSync(lines.join('\n')));
-    const table = await readTable(path);
-    const { report } = createTabularSources({ events: table });
-    expect(table.rows).toHaveLength(350_000);
-    expect(report).toMatchObject({ artists, tables: { events: { accepted: 350_000 } } });
-  }, 30_000);
 });
