@@ -11,7 +11,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isSceneRadarError } from 'scene-radar';
 import { addDays } from '../../src/core/time.js';
 import {
-  createTabularSources,
   createTabularSourcesFromFiles,
   detectTableFormat,
   parseCsv,
