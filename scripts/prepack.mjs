@@ -3,7 +3,7 @@
 // minute of declarations; when dist/ is newer than every input (the sources, the package
 // manifest, the build config), the fresh build is reused instead of made twice.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -18,9 +18,17 @@ function newest(path) {
   return latest;
 }
 
-const built = join(root, 'dist/index.js');
-const fresh = existsSync(built) && statSync(built).mtimeMs > Math.max(...INPUTS.map((p) => newest(join(root, p))));
-if (fresh) console.log('prepack: dist/ is newer than the sources; reusing it');
+// Every file the package's exports name must exist, and the oldest of them must be newer than
+// every input: a build whose declarations pass failed or was cut short is not fresh.
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const outputs = Object.values(pkg.exports)
+  .filter((spec) => typeof spec === 'object')
+  .flatMap((spec) => [spec.import.types, spec.import.default, spec.require.types, spec.require.default])
+  .map((p) => join(root, p));
+const fresh =
+  outputs.every((p) => existsSync(p)) &&
+  Math.min(...outputs.map((p) => statSync(p).mtimeMs)) > Math.max(...INPUTS.map((p) => newest(join(root, p))));
+if (fresh) console.log('prepack: every built file is newer than the sources; reusing dist/');
 else {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   execFileSync('npx', ['tsup'], { cwd: root, stdio: 'inherit' });

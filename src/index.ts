@@ -38,38 +38,41 @@ export type { HostFeature } from './talent/host-features.js';
 export type { CalibrationResult } from './talent/calibrate.js';
 
 // Errors: one class, one map of codes.
-export { ERROR_CODES, isSceneRadarError, SceneRadarError, type ErrorCode } from './core/errors.js';
+export {
+  ERROR_CODES,
+  isSceneRadarError,
+  SceneRadarError,
+  type ErrorCode,
+  type SceneRadarErrorOptions,
+} from './core/errors.js';
 export { describeError } from './core/describe-error.js';
 
 // Time.
 export { fixedClock, systemClock, type Clock } from './core/clock.js';
 
 // Slugs: how scenes and artists are named.
-export { isSlug, slugify, uniqueSlugs } from './core/slug.js';
+export { isSlug, slugify, uniqueSlugs, type UniqueSlugs } from './core/slug.js';
 
-// The engines (the seed's classes), for hosts that wire them by hand.
+// The engines (the seed's classes): what `createSceneRadar` returns is made of them.
 export {
   ScenesEngine,
   type BackfillReport,
-  type ScenesEngineDeps,
   type ScenesRefreshReport,
 } from './scenes/engine.js';
 export {
   ScenePulse,
   type GlobalScenePulse,
   type RegionalScenePulse,
-  type ScenePulseDeps,
 } from './scenes/scene-pulse.js';
-export { TalentRadar, type TalentRadarDeps } from './talent/talent-radar.js';
+export { TalentRadar } from './talent/talent-radar.js';
 export {
   RadarAggregator,
   type ArtistProfileOptions,
   type GlobalPulseOptions,
-  type RadarAggregatorDeps,
   type TopArtistsQuery,
   type WorkspaceRecommendationsQuery,
 } from './talent/radar-aggregator.js';
-export { ArtistSignalsEngine, type ArtistSignalsEngineDeps } from './talent/signals-engine.js';
+export { ArtistSignalsEngine } from './talent/signals-engine.js';
 export { readOnlyTalentRadar, type ReadOnlyTalentRadar } from './talent/read-only.js';
 
 // The sources a host plugs in (read-only adapters).
@@ -88,6 +91,7 @@ export type {
   ScenesAdapter,
   SourceCallOptions,
   SourceName,
+  SourceTraits,
   WindowedCallOptions,
   WorkspaceSource,
 } from './contracts/sources.js';

@@ -103,7 +103,7 @@ export interface SceneRadar {
    * `scenes` (scene, regional and global scene pulses), `talent` (global pulse, artist profiles,
    * top lists), `scenes-as-of` (pulses as of past instants, as the Talent Radar reads them) and
    * `scenes-replays` (memberships replayed as of past days). Namespaces are kinds of results,
-   * never artists or scenes, so the numbers are safe to export as metrics. Cheap: no I/O, no scan.
+   * never artists or scenes, so the numbers are safe to export as metrics. Cheap: no I/O; each in-process cache reports its size from its LRU (at most its bound).
    * @example
    * ```ts
    * const radar = createSceneRadar({ sources: world.sources });

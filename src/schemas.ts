@@ -6,8 +6,9 @@
  *   who validate before they hand data over;
  * - the configuration (`SceneRadarConfigSchema` and its sections) and the breakout model;
  * - slugs (`SlugSchema` and the rule it states);
- * - the parts of the engines' results (a pulse's artists and explanation items, a profile's
- *   trajectory and score explanations, result metadata).
+ * - the engines' results, each a schema with its type inferred from it, down to their parts (a
+ *   pulse's artists and explanation items, a profile's trajectory and score explanations, result
+ *   metadata), and the types of the options and state those results are read with.
  *
  * The root entry exports the types a host names day to day; this entry is the reference.
  * @example
@@ -44,15 +45,25 @@ export {
   type BreakoutTerm,
 } from './talent/breakout-model.js';
 export type { HostFeatureReadOptions, HostFeatureSpec, HostFeatureValues } from './talent/host-features.js';
-export type {
-  CampaignActivity,
-  ExplanationItem,
-  MicrogenreShare,
-  SceneItemStatus,
-  ScenePulseArtist,
-  TastemakerActivity,
-} from './scenes/types.js';
-export type { SourceOutcomes } from './scenes/schemas.js';
+// The results: each schema and the type inferred from it (also in `scene-radar/api` under the
+// HTTP names, `*ResponseSchema`).
+export * from './scenes/schemas.js';
+export * from './talent/schemas.js';
+export type { ReadonlyPayload } from './core/payload-schema.js';
+export type { ItemErrorReason, ItemOutcome, ItemStatus, OutcomeCounts, Provenance } from './core/gateway/outcome.js';
+export type { SceneState } from './scenes/engine.js';
+export {
+  MOMENTUM_COMPONENTS,
+  RISK_COMPONENTS,
+  type BandStat,
+  type MomentumComponent,
+  type PeerStats,
+  type RiskComponent,
+} from './talent/scoring.js';
+export type { ActivityDistributions, Distribution, PopulationStats } from './talent/population.js';
+export { STANDING_FIELDS, type StandingField } from './talent/feature-table.js';
+export type { SignalsOptions } from './talent/signals-engine.js';
+export type { ActivityBasis, ActivityProfile, RegionReach } from './talent/activity.js';
 export type { CatalogImportResult, CatalogMicrogenreInput, CatalogSceneInput } from './scenes/catalog.js';
 export type { MembershipReport, MembershipSourceCounts } from './scenes/memberships.js';
 export type { SceneRecommendation } from './scenes/recommendations.js';

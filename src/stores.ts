@@ -25,4 +25,5 @@ export {
   type MaybePromise,
 } from './core/cache/cache-store.js';
 export type { CacheGroupStats, CacheNamespaceStats } from './core/cache/cache-group.js';
+export type { CacheStats } from './core/cache/cache.js';
 export type { SceneRadarCacheOptions, SceneRadarStoreOptions } from './radar.js';

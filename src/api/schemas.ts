@@ -39,13 +39,16 @@ import {
   WorkspaceRecommendationsRequestSchema,
 } from '../core/requests.js';
 
-const INTEGER_TEXT = /^\d{1,20}$/;
+const INTEGER_TEXT = /^(?:\d{1,20}|-[1-9]\d{0,19})$/;
 
 /**
- * Turns integer text, plain ASCII digits (`20`, `007`), into a number; anything else passes through
- * as text for the schema to reject: a fraction (`1.5`, `20.0`, `1e3`, never rounded away) and a
- * sign. A sign is refused in both spellings, so `limit=%2B5` (`+5`) and `limit=+5` (a space and
- * `5`, since `+` is a space in a query string) are the same 400, and `-0` is not 0.
+ * Turns integer text, plain ASCII digits (`20`, `007`) or a minus and a nonzero integer (`-1`),
+ * into a number; anything else passes through as text for the schema to reject: a fraction
+ * (`1.5`, `20.0`, `1e3`, never rounded away), a plus sign and `-0`. A negative integer becomes a
+ * number so that it fails the range the engine's schema states with the issue an engine call
+ * gets (`limit=-1` is `too_small`, as `listScenes({ limit: -1 })` is). A plus sign is refused in
+ * both spellings, so `limit=%2B5` (`+5`) and `limit=+5` (a space and `5`, since `+` is a space in a
+ * query string) are the same 400, and `-0` is not 0.
  */
 function toNumber(value: unknown): unknown {
   return typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;

@@ -83,6 +83,7 @@ export type {
   CalibrationOptions,
   CalibrationValidation,
   OutOfTimeFigures,
+  ReliabilityBin as CalibrationReliabilityBin,
 } from '../talent/calibrate.js';
 export type {
   ArtistScore,

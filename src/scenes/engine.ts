@@ -127,6 +127,11 @@ export class ScenesEngine {
    */
   #refreshed: Promise<number | null> | undefined;
 
+  /**
+   * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
+   * gateway, the caches, the shared lifecycle); constructing one by hand is not supported.
+   * @internal
+   */
   constructor(deps: ScenesEngineDeps) {
     this.#d = deps;
     this.#life = deps.lifecycle ?? new Lifecycle();

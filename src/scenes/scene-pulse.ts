@@ -101,6 +101,11 @@ export class ScenePulse {
    */
   #pending: Pending | undefined;
 
+  /**
+   * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
+   * gateway, the caches, the shared lifecycle); constructing one by hand is not supported.
+   * @internal
+   */
   constructor(deps: ScenePulseDeps) {
     this.#d = deps;
     this.#life = deps.lifecycle ?? new Lifecycle();
@@ -306,6 +311,7 @@ export class ScenePulse {
   /**
    * Pulses as of any instant, uncached (for trends, backfills and the ScenesAdapter). Never rejects
    * for a failing source: each scene comes back with its status.
+   * @internal The Scenes Engine's adapter reads through it, with the deadline of its caller.
    */
   async pulsesAsOf(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<Map<string, SceneBatchItem>> {
     this.#life.assertOpen('pulsesAsOf');

@@ -50,7 +50,7 @@ const finite = z.number();
  * Source slots, in the order of `SOURCE_NAMES`; `satisfies` fails to compile if a source is added
  * to or removed from `SourceName` without this list following.
  */
-const SourceNameSchema = z.enum({
+export const SourceNameSchema = z.enum({
   /** Industry graph (MIG). */
   mig: 'mig',
   /** Creative graph (CMG). */
@@ -101,7 +101,7 @@ export function pageOf<T extends z.ZodType>(item: T, id: string, what: string) {
  * @remarks Not expanded as an interface in the API reference: it is generic, and its fields are
  * documented on the page schema they are inferred from.
  */
-export type Page<T> = ReadonlyPayload<z.output<z.ZodObject<ReturnType<typeof pageShape<z.ZodType<T>>>>>, T>;
+export type Page<T> = ReadonlyPayload<z.output<ReturnType<typeof pageOf<z.ZodType<T>>>>, T>;
 
 // ---------------------------------------------------------------------------------------------
 // Pulse

@@ -145,6 +145,11 @@ export class RadarAggregator {
   readonly #life: Lifecycle;
   #lazy: Promise<unknown> | undefined;
 
+  /**
+   * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
+   * gateway, the caches, the shared lifecycle); constructing one by hand is not supported.
+   * @internal
+   */
   constructor(deps: RadarAggregatorDeps) {
     this.#d = deps;
     this.#life = deps.lifecycle ?? new Lifecycle();

@@ -92,7 +92,7 @@ export interface BandStat {
 /**
  * What scores are relative to: momentum's statistics per size band and component, and the
  * breakout model's population statistics (activity percentiles, cadence, host features). Fitted
- * by {@link fitPeerStats}.
+ * by `fitPeerStats` (internal).
  */
 export interface PeerStats {
   /** Upper bounds of the size bands (daily activity). */

@@ -62,6 +62,11 @@ export class ArtistSignalsEngine {
   readonly #deps: ArtistSignalsEngineDeps;
   readonly #life: Lifecycle;
 
+  /**
+   * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
+   * gateway, the caches, the shared lifecycle); constructing one by hand is not supported.
+   * @internal
+   */
   constructor(deps: ArtistSignalsEngineDeps) {
     this.#deps = deps;
     this.#life = deps.lifecycle ?? new Lifecycle();

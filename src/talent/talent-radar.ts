@@ -160,6 +160,11 @@ export class TalentRadar {
   readonly #absent = new Map<string, number>();
   #lastAttempt: LastRefreshAttempt | null = null;
 
+  /**
+   * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
+   * gateway, the caches, the shared lifecycle); constructing one by hand is not supported.
+   * @internal
+   */
   constructor(deps: TalentRadarDeps) {
     const hostFeatures = validateHostFeatures(deps.hostFeatures);
     this.#life = deps.lifecycle ?? new Lifecycle();

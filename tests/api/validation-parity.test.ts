@@ -48,6 +48,7 @@ const BAD: Readonly<Record<Kind, readonly { readonly value: unknown; readonly te
     { value: 0, text: '0' },
     { value: 1_000_000, text: '1000000' },
     { value: 1.5, text: '1.5' },
+    { value: -1, text: '-1' },
   ],
   region: [
     { value: 'U K!', text: 'U K!' },

@@ -140,6 +140,8 @@ export class Cache<V> {
   readonly #ttlMs: number;
   readonly #graceMs: number;
   readonly #ns: string;
+  /** The namespace as events name it: the key prefix without its trailing `:` (`scenes`). */
+  readonly #label: string;
   readonly #clock: Clock;
   readonly #onEvent: ((event: CacheEvent) => void) | undefined;
   readonly #flights = new Map<string, Flight<V>>();
@@ -172,6 +174,7 @@ export class Cache<V> {
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs ?? 0;
     this.#ns = options.namespace ?? '';
+    this.#label = this.#ns.replace(/:$/, '');
     this.#clock = options.clock ?? systemClock;
     this.#onEvent = options.onEvent;
   }
@@ -188,14 +191,14 @@ export class Cache<V> {
     try {
       got = this.#store.get(this.#ns + key);
     } catch (error) {
-      this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+      this.#report({ type: 'store_error', namespace: this.#label, key, error });
       return this.#miss(key, compute, options);
     }
     if (isThenable(got)) {
       return got.then(
         (entry) => this.#serve(key, entry, compute, options),
         (error: unknown) => {
-          this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+          this.#report({ type: 'store_error', namespace: this.#label, key, error });
           return this.#miss(key, compute, options);
         },
       );
@@ -221,7 +224,7 @@ export class Cache<V> {
       try {
         entry = await this.#store.get(this.#ns + key);
       } catch (error) {
-        this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+        this.#report({ type: 'store_error', namespace: this.#label, key, error });
       }
     }
     if (entry !== undefined && this.#clock.now() < entry.expiresAt) {
@@ -331,7 +334,7 @@ export class Cache<V> {
         if (!this.#flights.has(key)) {
           this.#stats.refreshes++;
           this.#start(key, compute, options).promise.catch((error: unknown) =>
-            this.#report({ type: 'refresh_error', namespace: this.#ns, key, error }),
+            this.#report({ type: 'refresh_error', namespace: this.#label, key, error }),
           );
         }
         return Promise.resolve(entry.value);
@@ -384,7 +387,7 @@ export class Cache<V> {
     try {
       await this.#store.set(this.#ns + key, entry);
     } catch (error) {
-      this.#report({ type: 'store_error', namespace: this.#ns, key, error });
+      this.#report({ type: 'store_error', namespace: this.#label, key, error });
     }
   }
 
