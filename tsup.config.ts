@@ -15,10 +15,14 @@ const entry = {
   testing: 'src/testing/index.ts',
   api: 'src/api/index.ts',
   'adapters/node': 'adapters/node/index.ts',
+  'adapters/postgres': 'adapters/postgres/index.ts',
   backtest: 'src/backtest/index.ts',
 };
 
-/** Node builtins, always imported at run time, never bundled. */
+/**
+ * Node builtins, always imported at run time, never bundled. `pg` (the optional peer dependency of
+ * `scene-radar/adapters/postgres`) is external too, and imported only when that adapter opens a pool.
+ */
 const NODE_BUILTINS = /^node:/;
 
 const shared: Options = {
@@ -38,15 +42,15 @@ export default defineConfig([
   // Declarations, once: one rollup pass writes both `.d.ts` and `.d.cts`.
   // The three builds run in parallel, so none cleans dist/ (one would delete another's output):
   // `npm run build` empties it first.
-  { ...shared, format: ['esm', 'cjs'], dts: { only: true }, external: ['zod', NODE_BUILTINS] },
-  { ...shared, format: 'esm', dts: false, external: ['zod', 'quick-lru', NODE_BUILTINS] },
+  { ...shared, format: ['esm', 'cjs'], dts: { only: true }, external: ['zod', 'pg', NODE_BUILTINS] },
+  { ...shared, format: 'esm', dts: false, external: ['zod', 'pg', 'quick-lru', NODE_BUILTINS] },
   {
     ...shared,
     format: 'cjs',
     dts: false,
     // quick-lru ships ESM only; bundling it keeps `require('scene-radar')` working on
     // every Node 20 release, not only those with require(esm).
-    external: ['zod', NODE_BUILTINS],
+    external: ['zod', 'pg', NODE_BUILTINS],
     noExternal: ['quick-lru'],
   },
 ]);

@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^scene-radar\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^scene-radar\/api$/, replacement: here('./src/api/index.ts') },
       { find: /^scene-radar\/adapters\/node$/, replacement: here('./adapters/node/index.ts') },
+      { find: /^scene-radar\/adapters\/postgres$/, replacement: here('./adapters/postgres/index.ts') },
       { find: /^scene-radar\/backtest$/, replacement: here('./src/backtest/index.ts') },
       { find: /^scene-radar\/schemas$/, replacement: here('./src/schemas.ts') },
       { find: /^scene-radar\/stores$/, replacement: here('./src/stores.ts') },

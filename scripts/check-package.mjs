@@ -36,7 +36,10 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Plus 30 KiB for issue 13: result schemas that carry their field docs as descriptions (104 fields
 // had none in the OpenAPI document), the shared request schemas, `radar.stats()` and two entries
 // (`scene-radar/schemas`, `scene-radar/stores`) over split chunks. Measured 575 KiB in total.
-const BUDGET_KB = 590;
+// Plus 15 KiB for issue 14's `scene-radar/adapters/postgres` entry (the PostgreSQL tables, the
+// versioned migrations and `migrate`; ESM, CJS and two .d.ts files, measured 14.9 KiB packed;
+// `pg` itself is an optional peer dependency, never bundled). Measured 598 KiB in total.
+const BUDGET_KB = 605;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
@@ -73,7 +76,7 @@ try {
   process.stdout.write(run('node', ['esm.mjs'], app));
   process.stdout.write(run('node', ['cjs.cjs'], app));
   // The harness entry runs a backtest end to end against the installed core (its guard reads the
-  // core's SOURCE_NAMES through 'scene-radar', so a second copy of the core would show here).
+  // core's SOURCE_NAMES from a shared chunk, so a second copy of the core would show here).
   writeFileSync(
     join(app, 'backtest.mjs'),
     `import { runBacktest, backtestSummary } from 'scene-radar/backtest';

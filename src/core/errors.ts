@@ -46,6 +46,10 @@ export const ERROR_CODES = {
   SOURCES_UNAVAILABLE: 503,
   /** The SDK's own: the radar (or engine) was closed; every call after `close()` is refused. */
   RADAR_CLOSED: 503,
+  /** The SDK's own: a store's database cannot be reached (refused, timed out, connection dropped); the message names the reason, never the address or credentials, and the cause goes to the host's logs. */
+  STORE_UNAVAILABLE: 503,
+  /** The SDK's own: a store's database schema is not the version this code knows: newer (deploy the newer code; this one would misread it) or older / never migrated (run `migrate()`); `details` holds `found` and `expected`. */
+  STORE_SCHEMA_MISMATCH: 503,
   /** The SDK's own, from the HTTP handler: no route has this path. */
   ROUTE_NOT_FOUND: 404,
   /** The SDK's own, from the HTTP handler: the path exists but not for this method (the `Allow` header lists the methods). */

@@ -12,7 +12,7 @@ import {
 import { SlugSchema } from 'scene-radar/schemas';
 
 describe('error codes', () => {
-  it('are exactly the seed codes with the seed statuses, plus the SDK codes CONFIG_INVALID, SOURCES_UNAVAILABLE, RADAR_CLOSED, ROUTE_NOT_FOUND and METHOD_NOT_ALLOWED', () => {
+  it('are exactly the seed codes with the seed statuses, plus the SDK codes CONFIG_INVALID, SOURCES_UNAVAILABLE, RADAR_CLOSED, STORE_UNAVAILABLE, STORE_SCHEMA_MISMATCH, ROUTE_NOT_FOUND and METHOD_NOT_ALLOWED', () => {
     expect(ERROR_CODES).toEqual({
       SCENES_NOT_FOUND: 404,
       MICROGENRE_NOT_FOUND: 404,
@@ -32,6 +32,8 @@ describe('error codes', () => {
       CONFIG_INVALID: 500,
       SOURCES_UNAVAILABLE: 503,
       RADAR_CLOSED: 503,
+      STORE_UNAVAILABLE: 503,
+      STORE_SCHEMA_MISMATCH: 503,
       ROUTE_NOT_FOUND: 404,
       METHOD_NOT_ALLOWED: 405,
     });

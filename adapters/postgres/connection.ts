@@ -1,0 +1,157 @@
+/**
+ * @module adapters/postgres/connection
+ * The part of node-postgres the adapter uses, how it gets a pool (the host's, or one of its own
+ * from a connection string, `pg` loaded only then), and how a failure to reach the server becomes
+ * `STORE_UNAVAILABLE` instead of a driver error or a hang.
+ */
+import { SceneRadarError } from '../../src/core/errors.js';
+
+/** A query result, as node-postgres returns it. */
+export interface PostgresQueryResult {
+  /** The rows, one object per row, keyed by column name. */
+  readonly rows: Record<string, unknown>[];
+  /** Rows affected (INSERT, UPDATE, DELETE) or returned. */
+  readonly rowCount: number | null;
+}
+
+/** Something that runs a parameterised query: a `pg` `Pool` or `PoolClient`. */
+export interface PostgresQueryable {
+  /** Runs `text` with `$1`, `$2`... bound to `values`. */
+  query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;
+}
+
+/** A client checked out of a pool, as `pg`'s `PoolClient`. */
+export interface PostgresPoolClient extends PostgresQueryable {
+  /** Returns the client to the pool; pass an error to discard a broken connection instead. */
+  release(err?: Error | boolean): void;
+}
+
+/** The part of a `pg` `Pool` the adapter uses; a `new Pool()` from `pg` fits as it is. */
+export interface PostgresPool extends PostgresQueryable {
+  /** Checks out a client (for a transaction or a session lock). */
+  connect(): Promise<PostgresPoolClient>;
+  /** Closes every connection. */
+  end(): Promise<void>;
+}
+
+/** Where the tables live: the host's pool, or a connection string the adapter opens a pool for. */
+export type PostgresConnectionOptions =
+  | {
+      /** A `pg` `Pool` the host owns (the adapter never ends it). */
+      readonly pool: PostgresPool;
+      /** The PostgreSQL schema holding the tables; created by `migrate()` if missing. @default 'public' */
+      readonly schema?: string;
+    }
+  | {
+      /** A connection string (`postgres://user@host:5432/db`); the adapter opens a pool (`close()` ends it). */
+      readonly connectionString: string;
+      /** The PostgreSQL schema holding the tables; created by `migrate()` if missing. @default 'public' */
+      readonly schema?: string;
+      /** How long to wait for a connection before failing with `STORE_UNAVAILABLE`. @default 10000 */
+      readonly connectionTimeoutMillis?: number;
+      /** Most connections the adapter's pool opens. @default 10 */
+      readonly max?: number;
+    };
+
+/** The default schema. */
+export const DEFAULT_SCHEMA = 'public';
+
+/** A pool and whether the adapter owns it (and so ends it on close). */
+export interface ResolvedPool {
+  readonly pool: PostgresPool;
+  readonly owned: boolean;
+  readonly schema: string;
+}
+
+interface PgModule {
+  readonly Pool: new (
+    config: Record<string, unknown>,
+  ) => PostgresPool & {
+    on(event: 'error', listener: (err: Error) => void): unknown;
+  };
+}
+
+/** The pool for a connection option; `pg` is imported only when a connection string is given. */
+export async function resolvePool(options: PostgresConnectionOptions): Promise<ResolvedPool> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  if (typeof schema !== 'string' || schema.length === 0 || schema.length > 63)
+    throw new SceneRadarError('CONFIG_INVALID', `schema must be a name of 1 to 63 characters, got ${String(schema)}`);
+  if ('pool' in options && options.pool) return { pool: options.pool, owned: false, schema };
+  if (!('connectionString' in options) || typeof options.connectionString !== 'string')
+    throw new SceneRadarError('CONFIG_INVALID', 'pass { pool } or { connectionString } to the PostgreSQL adapter');
+  let mod: PgModule;
+  try {
+    const loaded = (await import('pg')) as unknown as PgModule & { default?: PgModule };
+    mod = loaded.Pool ? loaded : loaded.default!;
+  } catch (cause) {
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      "the PostgreSQL adapter needs the 'pg' package: npm install pg (an optional peer dependency of scene-radar)",
+      { cause },
+    );
+  }
+  const pool = new mod.Pool({
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    max: options.max ?? 10,
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash the
+  // process. The next query gets a fresh connection, or STORE_UNAVAILABLE.
+  pool.on('error', () => undefined);
+  return { pool, owned: true, schema };
+}
+
+/** Node's socket error codes that mean the server cannot be reached. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+/** SQLSTATEs for "the server is there but not serving": shutting down, starting, too many clients. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** Why a driver error means the database cannot be reached, or undefined if it is another error. */
+export function unreachableReason(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code)) return code;
+    if (code.startsWith('08') || UNAVAILABLE_STATES.has(code)) return `SQLSTATE ${code}`;
+  }
+  if (typeof message === 'string') {
+    if (/timeout/i.test(message) && /connect/i.test(message)) return 'connection timeout';
+    if (/Connection terminated|Client has encountered a connection error|connection error/i.test(message))
+      return 'connection terminated';
+  }
+  const errors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) for (const e of errors) if (unreachableReason(e)) return unreachableReason(e);
+  return undefined;
+}
+
+/**
+ * `STORE_UNAVAILABLE` for an error that means the server cannot be reached; any other error as it
+ * is. The message gives the reason, not the address or credentials; the driver's error is the cause.
+ */
+export function storeError(error: unknown): unknown {
+  const reason = unreachableReason(error);
+  if (reason === undefined) return error;
+  return new SceneRadarError(
+    'STORE_UNAVAILABLE',
+    `PostgreSQL cannot be reached (${reason}): check that the server is running and the connection settings`,
+    { details: { reason }, cause: error },
+  );
+}
+
+/** Runs `fn`, turning an unreachable server into `STORE_UNAVAILABLE`. */
+export async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw storeError(e);
+  }
+}

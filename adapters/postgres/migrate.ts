@@ -1,0 +1,160 @@
+/**
+ * @module adapters/postgres/migrate
+ * Applies {@link POSTGRES_MIGRATIONS} to a schema: under a session advisory lock (two instances
+ * starting at once apply each migration once, the second waits and finds nothing to do), each
+ * migration in its own transaction with the row that records it in `scene_radar_migrations`.
+ * A schema recorded at a version newer than this code knows is refused, never touched.
+ */
+import { SceneRadarError } from '../../src/core/errors.js';
+import { ident } from './columns.js';
+import {
+  mapErrors,
+  storeError,
+  type PostgresConnectionOptions,
+  type PostgresPoolClient,
+  type PostgresQueryable,
+  resolvePool,
+} from './connection.js';
+import {
+  MIGRATIONS_TABLE,
+  POSTGRES_MIGRATIONS,
+  POSTGRES_SCHEMA_VERSION,
+  type PostgresMigration,
+} from './migrations.js';
+
+/** Options of {@link migrate}: where, as for the stores. */
+export type MigrateOptions = PostgresConnectionOptions;
+
+/** What {@link migrate} did. */
+export interface MigrateResult {
+  /** The schema migrated. */
+  readonly schema: string;
+  /** The version recorded before (0 for a schema never migrated). */
+  readonly from: number;
+  /** The version recorded after: this code's schema version. */
+  readonly to: number;
+  /** Versions this call applied, in order (empty when the schema was already current). */
+  readonly applied: readonly number[];
+}
+
+/** First key of the advisory lock ("scen"); the second is a hash of the schema name. */
+const LOCK_CLASS = 0x7363_656e;
+
+/** The version recorded in a schema, 0 when none (no migrations table yet). */
+export async function recordedVersion(db: PostgresQueryable, schema: string): Promise<number> {
+  const exists = await db.query('SELECT to_regclass($1) IS NOT NULL AS present', [
+    `${ident(schema)}.${ident(MIGRATIONS_TABLE)}`,
+  ]);
+  if (exists.rows[0]?.present !== true) return 0;
+  const { rows } = await db.query(
+    `SELECT coalesce(max(version), 0)::integer AS version FROM ${ident(schema)}.${ident(MIGRATIONS_TABLE)}`,
+  );
+  return Number(rows[0]?.version ?? 0);
+}
+
+/** `STORE_SCHEMA_MISMATCH` for a schema newer than this code, saying what to do. */
+export function tooNew(schema: string, found: number): SceneRadarError {
+  return new SceneRadarError(
+    'STORE_SCHEMA_MISMATCH',
+    `PostgreSQL schema "${schema}" is at version ${found}, newer than this version of scene-radar knows (${POSTGRES_SCHEMA_VERSION}): run a scene-radar release that knows version ${found}`,
+    { details: { schema, found, expected: POSTGRES_SCHEMA_VERSION } },
+  );
+}
+
+/** `STORE_SCHEMA_MISMATCH` for a schema older than this code (or never migrated). */
+export function tooOld(schema: string, found: number): SceneRadarError {
+  return new SceneRadarError(
+    'STORE_SCHEMA_MISMATCH',
+    `PostgreSQL schema "${schema}" is at version ${found}, this version of scene-radar needs ${POSTGRES_SCHEMA_VERSION}: run migrate() (or pass migrate: true)`,
+    { details: { schema, found, expected: POSTGRES_SCHEMA_VERSION } },
+  );
+}
+
+async function applyLocked(
+  client: PostgresPoolClient,
+  schema: string,
+  migrations: readonly PostgresMigration[],
+): Promise<MigrateResult> {
+  const s = ident(schema);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${s}.${ident(MIGRATIONS_TABLE)} (
+       version integer PRIMARY KEY,
+       name text NOT NULL,
+       applied_at timestamptz NOT NULL DEFAULT now()
+     )`,
+  );
+  const from = await recordedVersion(client, schema);
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (from > latest) throw tooNew(schema, from);
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    await client.query('BEGIN');
+    try {
+      await client.query(`SET LOCAL search_path TO ${s}`);
+      await client.query(m.sql);
+      await client.query(`INSERT INTO ${s}.${ident(MIGRATIONS_TABLE)} (version, name) VALUES ($1, $2)`, [
+        m.version,
+        m.name,
+      ]);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+    applied.push(m.version);
+  }
+  return { schema, from, to: Math.max(from, latest), applied };
+}
+
+/** Runs the migrations over an open pool (used by `migrate` and by `createPostgresStores({ migrate: true })`). */
+export async function migrateWith(
+  pool: { connect(): Promise<PostgresPoolClient> },
+  schema: string,
+  migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
+): Promise<MigrateResult> {
+  return mapErrors(async () => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
+      try {
+        return await applyLocked(client, schema, migrations);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, schema]).catch((e: Error) => {
+          // A connection that cannot unlock is discarded: closing it releases the lock.
+          broken = e;
+        });
+      }
+    } catch (e) {
+      // A connection that failed mid-way is not handed back to the pool.
+      if (e instanceof Error && storeError(e) !== e) broken ??= e;
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  });
+}
+
+/**
+ * Brings a PostgreSQL schema to this code's version: creates the schema and the migrations table
+ * if missing, then applies each migration not yet recorded, in order. Idempotent, and safe when
+ * several instances start at once (they take turns on an advisory lock per schema). Fails with
+ * `STORE_SCHEMA_MISMATCH` when the schema is newer than this code, and `STORE_UNAVAILABLE` when
+ * the server cannot be reached.
+ * @example
+ * ```ts
+ * import { migrate } from 'scene-radar/adapters/postgres';
+ * const { from, to } = await migrate({ connectionString: process.env.DATABASE_URL!, schema: 'radar' });
+ * console.log(`schema radar: version ${from} -> ${to}`);
+ * ```
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
+  const { pool, owned, schema } = await resolvePool(options);
+  try {
+    return await migrateWith(pool, schema);
+  } finally {
+    if (owned) await pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * @module adapters/postgres/stores
+ * Both engines' stores over one PostgreSQL pool. The schema version is checked once, before the
+ * first statement (or by `ready()`): a schema this code does not know is `STORE_SCHEMA_MISMATCH`,
+ * a server that cannot be reached `STORE_UNAVAILABLE`; neither is remembered, so a later call
+ * tries again.
+ */
+import { SceneRadarError } from '../../src/core/errors.js';
+import {
+  SCENES_TABLES,
+  type SceneRadarStores,
+  type ScenesStores,
+  TALENT_TABLES,
+  type TalentStores,
+} from '../../src/stores/specs.js';
+import {
+  mapErrors,
+  type PostgresConnectionOptions,
+  type PostgresPool,
+  type PostgresQueryable,
+  type ResolvedPool,
+  resolvePool,
+  storeError,
+} from './connection.js';
+import { migrateWith, recordedVersion, tooNew, tooOld } from './migrate.js';
+import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
+import { postgresTable, type TableContext } from './table.js';
+
+/** Options of {@link createPostgresStores} besides the connection. */
+export interface PostgresStoresOptions {
+  /** The PostgreSQL schema holding the tables (overrides the connection's `schema`). @default 'public' */
+  readonly schema?: string;
+  /**
+   * Apply pending migrations before the first statement (under the advisory lock, as `migrate()`).
+   * Off by default: a deployment usually migrates once, as a step of its own.
+   * @default false
+   */
+  readonly migrate?: boolean;
+}
+
+/** The stores over PostgreSQL: the two store sets `createSceneRadar` takes, plus their lifecycle. */
+export interface PostgresStores extends SceneRadarStores {
+  /** The PostgreSQL schema holding the tables. */
+  readonly schema: string;
+  /**
+   * Resolves once the schema is at this code's version (migrating first with `migrate: true`);
+   * rejects with `STORE_SCHEMA_MISMATCH` or `STORE_UNAVAILABLE`. Every table call waits for it, so
+   * calling it is optional: it lets a host fail at start rather than at the first read.
+   */
+  ready(): Promise<void>;
+  /** Ends the pool if the adapter opened it (from a connection string); a host's pool is left open. */
+  close(): Promise<void>;
+}
+
+/**
+ * The Scenes Engine's and the Talent Radar's tables in PostgreSQL, for `createSceneRadar`'s
+ * `stores` option. Pass the host's `pg` pool, or a connection string (the adapter then opens a pool,
+ * importing the optional peer dependency `pg`). The tables must have been created by
+ * {@link migrate} (or pass `migrate: true`); the version is checked before the first statement.
+ * Every table implements the `Table` contract of `scene-radar/stores`, one SQL statement per call.
+ * @example
+ * ```ts
+ * import { createSceneRadar } from 'scene-radar';
+ * import { createPostgresStores, migrate } from 'scene-radar/adapters/postgres';
+ *
+ * await migrate({ connectionString: process.env.DATABASE_URL! });
+ * const stores = createPostgresStores({ connectionString: process.env.DATABASE_URL! });
+ * await stores.ready(); // fail at start, not at the first read
+ * const radar = createSceneRadar({ sources, stores });
+ * // ... on shutdown
+ * await radar.close();
+ * await stores.close();
+ * ```
+ */
+export function createPostgresStores(
+  connection: PostgresConnectionOptions,
+  options: PostgresStoresOptions = {},
+): PostgresStores {
+  const schema = options.schema ?? connection.schema ?? 'public';
+  let resolved: Promise<ResolvedPool> | undefined;
+  const poolOf = (): Promise<PostgresPool> => {
+    resolved ??= resolvePool({ ...connection, schema }).catch((e: unknown) => {
+      resolved = undefined;
+      throw e;
+    });
+    return resolved.then((r) => r.pool);
+  };
+
+  let checked: Promise<void> | undefined;
+  const check = async (): Promise<void> => {
+    const pool = await poolOf();
+    if (options.migrate) {
+      await migrateWith(pool, schema);
+      return;
+    }
+    const found = await mapErrors(() => recordedVersion(pool, schema));
+    if (found > POSTGRES_SCHEMA_VERSION) throw tooNew(schema, found);
+    if (found < POSTGRES_SCHEMA_VERSION) throw tooOld(schema, found);
+  };
+  const ready = (): Promise<void> => {
+    checked ??= check().catch((e: unknown) => {
+      checked = undefined;
+      throw e;
+    });
+    return checked;
+  };
+
+  let closed = false;
+  const ctx: TableContext = {
+    schema,
+    async query(text, values) {
+      if (closed) throw new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed');
+      await ready();
+      const pool = await poolOf();
+      return mapErrors(() => pool.query(text, values));
+    },
+    async transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T> {
+      if (closed) throw new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed');
+      await ready();
+      const pool = await poolOf();
+      return mapErrors(async () => {
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          await client.query('BEGIN');
+          const out = await fn(client);
+          await client.query('COMMIT');
+          return out;
+        } catch (e) {
+          if (storeError(e) !== e) broken = e as Error;
+          else await client.query('ROLLBACK').catch((r: Error) => (broken = r));
+          throw e;
+        } finally {
+          client.release(broken);
+        }
+      });
+    },
+  };
+
+  const scenes: ScenesStores = {
+    scenes: postgresTable(SCENES_TABLES.scenes, ctx),
+    microgenres: postgresTable(SCENES_TABLES.microgenres, ctx),
+    scene_memberships: postgresTable(SCENES_TABLES.scene_memberships, ctx),
+    scene_trends: postgresTable(SCENES_TABLES.scene_trends, ctx),
+    scene_relationships: postgresTable(SCENES_TABLES.scene_relationships, ctx),
+    scene_recommendations_cache: postgresTable(SCENES_TABLES.scene_recommendations_cache, ctx),
+  };
+  const talent: TalentStores = {
+    talent_radar_artists: postgresTable(TALENT_TABLES.talent_radar_artists, ctx),
+    talent_radar_scenes: postgresTable(TALENT_TABLES.talent_radar_scenes, ctx),
+    talent_radar_microgenres: postgresTable(TALENT_TABLES.talent_radar_microgenres, ctx),
+    talent_radar_recommendations: postgresTable(TALENT_TABLES.talent_radar_recommendations, ctx),
+  };
+
+  return {
+    scenes,
+    talent,
+    schema,
+    ready,
+    async close() {
+      if (closed) return;
+      closed = true;
+      const r = await resolved?.catch(() => undefined);
+      if (r?.owned) await r.pool.end().catch(() => undefined);
+    },
+  };
+}

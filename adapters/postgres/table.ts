@@ -1,0 +1,259 @@
+/**
+ * @module adapters/postgres/table
+ * One owned table over PostgreSQL, each operation one SQL statement:
+ *
+ * - `get`: `SELECT ... WHERE k1 = $1 AND k2 = $2`.
+ * - `getMany`: a join with `unnest($1::text[], $2::text[]) WITH ORDINALITY`, ordered by the
+ *   ordinality, so rows come back in the order asked (a key asked twice, twice) with no parameter
+ *   limit.
+ * - `upsert`: the rows validated first (all or nothing), then a multi-row
+ *   `INSERT ... ON CONFLICT (key) DO UPDATE`; a batch past the 65,535-parameter limit is split into
+ *   statements run in one transaction. A key repeated in a batch keeps its last row, as in memory.
+ * - `delete`: `DELETE ... USING unnest(...)`; `deleteWhere` and `count`: equality filters.
+ * - `scan`: equality filters (`IS NULL` for null), one range, `ORDER BY column, primary key` and
+ *   `OFFSET` / `LIMIT`, with the in-memory store's null rules: null sorts first ascending and last
+ *   descending, fails any lower bound and passes any upper bound.
+ */
+import type { RowKey, ScalarColumns, ScanQuery, Table, TableSpec } from '../../src/stores/table.js';
+import { ARRAY_CAST, type Column, columnsOf, ident, restoreOrder } from './columns.js';
+import type { PostgresQueryable, PostgresQueryResult } from './connection.js';
+
+/** How a table reaches the database. */
+export interface TableContext {
+  /** The PostgreSQL schema holding the table. */
+  readonly schema: string;
+  /** Runs one statement. */
+  query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;
+  /** Runs `fn` in one transaction (for an upsert split into several statements). */
+  transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T>;
+}
+
+/** Options of {@link postgresTable}. */
+export interface PostgresTableOptions {
+  /** Most bind parameters in one statement (PostgreSQL's protocol allows 65,535). @default 65535 */
+  readonly maxParameters?: number;
+}
+
+const MAX_PARAMETERS = 65_535;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function checkPaging(query: { readonly offset?: number; readonly limit?: number }): void {
+  if (query.offset !== undefined && (!Number.isInteger(query.offset) || query.offset < 0))
+    throw new RangeError(`offset must be an integer >= 0, got ${String(query.offset)}`);
+  if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1))
+    throw new RangeError(`limit must be an integer >= 1, got ${String(query.limit)}`);
+}
+
+/** Bind parameters of one statement: `add(v)` returns `$n`. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Creates one {@link Table} over PostgreSQL. The table must exist (see `migrate`). */
+export function postgresTable<Row, K extends ScalarColumns<Row>>(
+  spec: TableSpec<Row, K>,
+  ctx: TableContext,
+  options: PostgresTableOptions = {},
+): Table<Row, K> {
+  const columns = columnsOf(spec);
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const keyColumns = spec.key.map((k) => byName.get(k)!);
+  const table = `${ident(ctx.schema)}.${ident(spec.name)}`;
+  const list = columns.map((c) => ident(c.name)).join(', ');
+  const listAs = (alias: string): string => columns.map((c) => `${alias}.${ident(c.name)}`).join(', ');
+  const keyOrder = keyColumns.map((c) => `${ident(c.name)} ASC`).join(', ');
+  const rowsPerStatement = Math.max(1, Math.floor((options.maxParameters ?? MAX_PARAMETERS) / columns.length));
+  const nonKey = columns.filter((c) => !spec.key.includes(c.name as K));
+  const onConflict = `ON CONFLICT (${keyColumns.map((c) => ident(c.name)).join(', ')}) ${
+    nonKey.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${nonKey.map((c) => `${ident(c.name)} = EXCLUDED.${ident(c.name)}`).join(', ')}`
+  }`;
+
+  /** A column a filter, range or order may name: known and scalar. */
+  const scalarColumn = (name: string, use: string): Column => {
+    const column = byName.get(name);
+    if (!column) throw new RangeError(`${spec.name}: unknown column ${JSON.stringify(name)} in ${use}`);
+    if (column.kind === 'text[]' || column.kind === 'jsonb')
+      throw new RangeError(`${spec.name}: column ${name} holds a list or an object and cannot be used in ${use}`);
+    return column;
+  };
+
+  const toParam = (column: Column, value: unknown): unknown => {
+    if (value === undefined || value === null) return null;
+    return column.kind === 'jsonb' ? JSON.stringify(value) : value;
+  };
+
+  const fromRow = (raw: Record<string, unknown>): Readonly<Row> => {
+    const out: Record<string, unknown> = {};
+    for (const c of columns) {
+      let v = raw[c.name];
+      if (v === null || v === undefined) {
+        if (!c.optional) out[c.name] = null;
+        continue;
+      }
+      if (c.kind === 'int') v = Number(v);
+      else if (c.kind === 'jsonb') v = restoreOrder(typeof v === 'string' ? JSON.parse(v) : v, c.schema);
+      out[c.name] = v;
+    }
+    return deepFreeze(out) as Readonly<Row>;
+  };
+
+  const whereSql = (where: ScanQuery<Row>['where'], params: Params, alias = ''): string[] => {
+    const out: string[] = [];
+    for (const [name, value] of Object.entries(where ?? {})) {
+      if (value === undefined) continue;
+      const column = scalarColumn(name, 'where');
+      const col = `${alias}${ident(column.name)}`;
+      out.push(value === null ? `${col} IS NULL` : `${col} = ${params.add(value)}`);
+    }
+    return out;
+  };
+
+  const rangeSql = (range: ScanQuery<Row>['range'], params: Params): string[] => {
+    if (!range) return [];
+    const col = ident(scalarColumn(range.column, 'range').name);
+    const out: string[] = [];
+    // The in-memory order puts null below every value: a lower bound excludes it, an upper bound keeps it.
+    if (range.gte !== undefined && range.gte !== null) out.push(`${col} >= ${params.add(range.gte)}`);
+    if (range.lte === null) out.push(`${col} IS NULL`);
+    else if (range.lte !== undefined) out.push(`(${col} <= ${params.add(range.lte)} OR ${col} IS NULL)`);
+    return out;
+  };
+
+  const clause = (conditions: readonly string[]): string =>
+    conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+
+  /** `unnest($1::text[], $2::text[])` over the key columns of `keys`, with its column names. */
+  const keyArrays = (
+    keys: readonly RowKey<Row, K>[],
+    params: Params,
+  ): { readonly from: string; readonly names: string[] } => {
+    const names = keyColumns.map((_, i) => `k${i}`);
+    const arrays = keyColumns.map(
+      (c) =>
+        `${params.add(keys.map((k) => toParam(c, (k as Record<string, unknown>)[c.name])))}::${ARRAY_CAST[c.kind]}`,
+    );
+    return { from: `unnest(${arrays.join(', ')})`, names };
+  };
+  const keyJoin = (names: readonly string[]): string =>
+    keyColumns.map((c, i) => `t.${ident(c.name)} = k.${names[i]}`).join(' AND ');
+
+  const validate = (input: readonly Row[]): Row[] =>
+    input.map((row, i) => {
+      const result = spec.schema.safeParse(row);
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new TypeError(
+          `${spec.name}: invalid row ${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+        );
+      }
+      return result.data;
+    });
+
+  const insertSql = (rows: readonly Row[]): { text: string; values: unknown[] } => {
+    const params = new Params();
+    const tuples = rows.map(
+      (row) => `(${columns.map((c) => params.add(toParam(c, (row as Record<string, unknown>)[c.name]))).join(', ')})`,
+    );
+    return { text: `INSERT INTO ${table} (${list}) VALUES ${tuples.join(', ')} ${onConflict}`, values: params.values };
+  };
+
+  return {
+    spec,
+    async get(key) {
+      const params = new Params();
+      const conditions = keyColumns.map(
+        (c) => `${ident(c.name)} = ${params.add(toParam(c, (key as Record<string, unknown>)[c.name]))}`,
+      );
+      const { rows } = await ctx.query(`SELECT ${list} FROM ${table}${clause(conditions)}`, params.values);
+      return rows[0] ? fromRow(rows[0]) : undefined;
+    },
+    async getMany(keys) {
+      if (keys.length === 0) return [];
+      const params = new Params();
+      const { from, names } = keyArrays(keys, params);
+      const { rows } = await ctx.query(
+        `SELECT ${listAs('t')} FROM ${from} WITH ORDINALITY AS k(${names.join(', ')}, ord) JOIN ${table} AS t ON ${keyJoin(names)} ORDER BY k.ord`,
+        params.values,
+      );
+      return rows.map(fromRow);
+    },
+    async upsert(input) {
+      // Validate everything first: a bad row rejects the whole batch and nothing is written.
+      const parsed = validate(input);
+      if (parsed.length === 0) return;
+      // One row per key, the last one given (ON CONFLICT cannot touch a row twice in one statement).
+      const byKey = new Map<string, Row>();
+      for (const row of parsed)
+        byKey.set(JSON.stringify(keyColumns.map((c) => (row as Record<string, unknown>)[c.name])), row);
+      const rows = [...byKey.values()];
+      if (rows.length <= rowsPerStatement) {
+        const { text, values } = insertSql(rows);
+        await ctx.query(text, values);
+        return;
+      }
+      await ctx.transaction(async (db) => {
+        for (let i = 0; i < rows.length; i += rowsPerStatement) {
+          const { text, values } = insertSql(rows.slice(i, i + rowsPerStatement));
+          await db.query(text, values);
+        }
+      });
+    },
+    async delete(keys) {
+      if (keys.length === 0) return 0;
+      const params = new Params();
+      const { from, names } = keyArrays(keys, params);
+      const result = await ctx.query(
+        `DELETE FROM ${table} AS t USING ${from} AS k(${names.join(', ')}) WHERE ${keyJoin(names)}`,
+        params.values,
+      );
+      return result.rowCount ?? 0;
+    },
+    async deleteWhere(where) {
+      const params = new Params();
+      const result = await ctx.query(`DELETE FROM ${table}${clause(whereSql(where, params))}`, params.values);
+      return result.rowCount ?? 0;
+    },
+    async scan(query = {}) {
+      checkPaging(query);
+      const params = new Params();
+      const conditions = [...whereSql(query.where, params), ...rangeSql(query.range, params)];
+      let order = keyOrder;
+      if (query.orderBy) {
+        const column = scalarColumn(query.orderBy.column, 'orderBy');
+        const desc = query.orderBy.direction === 'desc';
+        // NULLS only where nulls can be: on a NOT NULL column the plain order lets an index serve it.
+        const nulls = column.nullable ? (desc ? ' NULLS LAST' : ' NULLS FIRST') : '';
+        order = `${ident(column.name)} ${desc ? 'DESC' : 'ASC'}${nulls}, ${keyOrder}`;
+      }
+      let paging = '';
+      if (query.offset) paging += ` OFFSET ${params.add(query.offset)}`;
+      if (query.limit !== undefined) paging += ` LIMIT ${params.add(query.limit)}`;
+      const { rows } = await ctx.query(
+        `SELECT ${list} FROM ${table}${clause(conditions)} ORDER BY ${order}${paging}`,
+        params.values,
+      );
+      return rows.map(fromRow);
+    },
+    async count(where) {
+      const params = new Params();
+      const { rows } = await ctx.query(
+        `SELECT count(*) AS n FROM ${table}${clause(whereSql(where, params))}`,
+        params.values,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Migrations and failures of the PostgreSQL adapter against the local server, in fresh schemas of
+ * this file: idempotent, safe when instances start at once, a schema newer than the code (or never
+ * migrated) refused with a clear error, and a server that cannot be reached a prompt
+ * STORE_UNAVAILABLE, never a hang.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSceneRadarError } from 'scene-radar';
+import { sampleRowsFor } from 'scene-radar/testing';
+import {
+  createPostgresStores,
+  migrate,
+  POSTGRES_MIGRATIONS,
+  POSTGRES_SCHEMA_VERSION,
+} from 'scene-radar/adapters/postgres';
+import { TEST_DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/postgres.js';
+
+let db: TestDatabase;
+// Awaited by every test that needs the server, so each one FAILS (never skips) without it.
+let setup: Promise<TestDatabase> | undefined;
+const connected = async (): Promise<TestDatabase> => {
+  setup ??= testDatabase();
+  db = await setup;
+  return db;
+};
+afterAll(async () => {
+  await (await setup?.catch(() => undefined))?.drop();
+});
+
+/** The error a promise rejects with (fails the test if it resolves). */
+const rejection = async (p: Promise<unknown>): Promise<Error & { code?: string; details?: unknown }> => {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & { code?: string };
+  }
+  throw new Error('expected a rejection');
+};
+
+const recorded = async (schema: string): Promise<number[]> =>
+  (await db.pool.query(`SELECT version FROM "${schema}".scene_radar_migrations ORDER BY version`)).rows.map((r) =>
+    Number(r.version),
+  );
+
+describe('migrate', () => {
+  it('numbers migrations 1, 2, ... and knows the last as its schema version', () => {
+    expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
+    expect(POSTGRES_SCHEMA_VERSION).toBe(POSTGRES_MIGRATIONS.length);
+  });
+
+  it('creates the schema and tables, records the versions, and does nothing the second time', async () => {
+    await connected();
+    const schema = db.schemaName();
+    const first = await migrate({ pool: db.pool, schema });
+    expect(first).toEqual({ schema, from: 0, to: POSTGRES_SCHEMA_VERSION, applied: [1] });
+    const second = await migrate({ connectionString: TEST_DATABASE_URL, schema });
+    expect(second).toEqual({ schema, from: POSTGRES_SCHEMA_VERSION, to: POSTGRES_SCHEMA_VERSION, applied: [] });
+    expect(await recorded(schema)).toEqual([1]);
+    const stores = createPostgresStores({ pool: db.pool, schema });
+    await stores.scenes.scene_trends.upsert(sampleRowsFor('scene_trends', 3));
+    await migrate({ pool: db.pool, schema });
+    expect(await stores.scenes.scene_trends.count()).toBe(3);
+  });
+
+  it('applies each migration once when three instances start at once, and all three succeed', async () => {
+    await connected();
+    const schema = db.schemaName();
+    const results = await Promise.all([
+      migrate({ connectionString: TEST_DATABASE_URL, schema }),
+      migrate({ connectionString: TEST_DATABASE_URL, schema }),
+      migrate({ pool: db.pool, schema }),
+    ]);
+    expect(results.flatMap((r) => r.applied)).toEqual([1]);
+    expect(results.every((r) => r.to === POSTGRES_SCHEMA_VERSION)).toBe(true);
+    expect(await recorded(schema)).toEqual([1]);
+  });
+
+  it('refuses a schema recorded at a newer version, at migrate and at the stores first use', async () => {
+    await connected();
+    const schema = db.schemaName();
+    await migrate({ pool: db.pool, schema });
+    await db.pool.query(
+      `INSERT INTO "${schema}".scene_radar_migrations (version, name) VALUES (99, 'from the future')`,
+    );
+    const e = await rejection(migrate({ pool: db.pool, schema }));
+    expect(isSceneRadarError(e) && e.code).toBe('STORE_SCHEMA_MISMATCH');
+    expect(e.message).toMatch(/version 99, newer than this version of scene-radar knows \(1\)/);
+    expect(e.details).toEqual({ schema, found: 99, expected: POSTGRES_SCHEMA_VERSION });
+    const stores = createPostgresStores({ pool: db.pool }, { schema });
+    expect((await rejection(stores.ready())).code).toBe('STORE_SCHEMA_MISMATCH');
+    expect((await rejection(stores.talent.talent_radar_artists.count())).code).toBe('STORE_SCHEMA_MISMATCH');
+    const migrating = createPostgresStores({ pool: db.pool }, { schema, migrate: true });
+    expect((await rejection(migrating.scenes.scenes.count())).code).toBe('STORE_SCHEMA_MISMATCH');
+    expect(await recorded(schema)).toEqual([1, 99]);
+  });
+
+  it('refuses a schema never migrated unless migrate: true, which migrates it before the first statement', async () => {
+    await connected();
+    const schema = db.schemaName();
+    const stores = createPostgresStores({ pool: db.pool, schema });
+    const e = await rejection(stores.scenes.scenes.count());
+    expect(isSceneRadarError(e) && e.code).toBe('STORE_SCHEMA_MISMATCH');
+    expect(e.message).toMatch(/version 0, this version of scene-radar needs 1: run migrate\(\)/);
+    const migrating = createPostgresStores({ connectionString: TEST_DATABASE_URL }, { schema, migrate: true });
+    try {
+      expect(await migrating.scenes.scenes.count()).toBe(0);
+      expect(await recorded(schema)).toEqual([1]);
+      // The first store's failure was not remembered: it works now the schema is current.
+      expect(await stores.scenes.scenes.count()).toBe(0);
+    } finally {
+      await migrating.close();
+    }
+    const e2 = await rejection(migrating.scenes.scenes.count());
+    expect(isSceneRadarError(e2) && e2.code).toBe('RADAR_CLOSED');
+  });
+});
+
+describe('a server that cannot be reached', () => {
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  let silentPort = 0;
+  beforeAll(async () => {
+    // Accepts connections and never answers: a server that hangs.
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentPort = (silent.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('refused: migrate and the stores fail with STORE_UNAVAILABLE naming the reason, not the address', async () => {
+    const connectionString = 'postgres://postgres:secret@127.0.0.1:1/test';
+    const e = await rejection(migrate({ connectionString }));
+    expect(isSceneRadarError(e) && e.code).toBe('STORE_UNAVAILABLE');
+    expect(e.message).toBe(
+      'PostgreSQL cannot be reached (ECONNREFUSED): check that the server is running and the connection settings',
+    );
+    expect(e.details).toEqual({ reason: 'ECONNREFUSED' });
+    const stores = createPostgresStores({ connectionString });
+    const e2 = await rejection(stores.scenes.scene_trends.scan({ limit: 1 }));
+    expect(isSceneRadarError(e2) && e2.code).toBe('STORE_UNAVAILABLE');
+    await stores.close();
+  });
+
+  it('hanging: fails after connectionTimeoutMillis with STORE_UNAVAILABLE, not a hang', async () => {
+    const connectionString = `postgres://postgres@127.0.0.1:${silentPort}/test`;
+    const started = Date.now();
+    const e = await rejection(migrate({ connectionString, connectionTimeoutMillis: 250 }));
+    expect(isSceneRadarError(e) && e.code).toBe('STORE_UNAVAILABLE');
+    expect(e.message).toMatch(/^PostgreSQL cannot be reached \(connection timeout\)/);
+    const stores = createPostgresStores({ connectionString, connectionTimeoutMillis: 250 });
+    expect((await rejection(stores.ready())).code).toBe('STORE_UNAVAILABLE');
+    await stores.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
