@@ -39,7 +39,9 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Plus 15 KiB for issue 14's `scene-radar/adapters/postgres` entry (the PostgreSQL tables, the
 // versioned migrations and `migrate`; ESM, CJS and two .d.ts files, measured 14.9 KiB packed;
 // `pg` itself is an optional peer dependency, never bundled). Measured 598 KiB in total.
-const BUDGET_KB = 605;
+// Plus 15 KiB for atomic refreshes: the stores' transactions (staged writes over the in-memory
+// tables, BEGIN/COMMIT over PostgreSQL) and the engines writing through them. Measured 611 KiB.
+const BUDGET_KB = 620;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);

@@ -5,7 +5,8 @@
  * a server that cannot be reached `STORE_UNAVAILABLE`; neither is remembered, so a later call
  * tries again.
  */
-import { SceneRadarError } from '../../src/core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../../src/core/errors.js';
+import { withTransaction } from '../../src/stores/staged.js';
 import {
   SCENES_TABLES,
   type SceneRadarStores,
@@ -58,6 +59,9 @@ export interface PostgresStores extends SceneRadarStores {
  * importing the optional peer dependency `pg`). The tables must have been created by
  * {@link migrate} (or pass `migrate: true`); the version is checked before the first statement.
  * Every table implements the `Table` contract of `scene-radar/stores`, one SQL statement per call.
+ * `scenes.transaction` and `talent.transaction` run a callback on one connection between `BEGIN`
+ * and `COMMIT` (`ROLLBACK` when it rejects): each engine's refresh writes through it, so a reader
+ * never sees half a refresh and a process killed mid-refresh leaves the previous one in place.
  * @example
  * ```ts
  * import { createSceneRadar } from 'scene-radar';
@@ -127,7 +131,8 @@ export function createPostgresStores(
           await client.query('COMMIT');
           return out;
         } catch (e) {
-          if (storeError(e) !== e) broken = e as Error;
+          // A connection that failed is discarded, not rolled back (and not returned to the pool).
+          if ((isSceneRadarError(e) && e.code === 'STORE_UNAVAILABLE') || storeError(e) !== e) broken = e as Error;
           else await client.query('ROLLBACK').catch((r: Error) => (broken = r));
           throw e;
         } finally {
@@ -137,20 +142,56 @@ export function createPostgresStores(
     },
   };
 
-  const scenes: ScenesStores = {
-    scenes: postgresTable(SCENES_TABLES.scenes, ctx),
-    microgenres: postgresTable(SCENES_TABLES.microgenres, ctx),
-    scene_memberships: postgresTable(SCENES_TABLES.scene_memberships, ctx),
-    scene_trends: postgresTable(SCENES_TABLES.scene_trends, ctx),
-    scene_relationships: postgresTable(SCENES_TABLES.scene_relationships, ctx),
-    scene_recommendations_cache: postgresTable(SCENES_TABLES.scene_recommendations_cache, ctx),
-  };
-  const talent: TalentStores = {
-    talent_radar_artists: postgresTable(TALENT_TABLES.talent_radar_artists, ctx),
-    talent_radar_scenes: postgresTable(TALENT_TABLES.talent_radar_scenes, ctx),
-    talent_radar_microgenres: postgresTable(TALENT_TABLES.talent_radar_microgenres, ctx),
-    talent_radar_recommendations: postgresTable(TALENT_TABLES.talent_radar_recommendations, ctx),
-  };
+  /** The tables over a context: the pool's, or one transaction's client. */
+  const tablesOver = (c: TableContext): { scenes: ScenesStores; talent: TalentStores } => ({
+    scenes: {
+      scenes: postgresTable(SCENES_TABLES.scenes, c),
+      microgenres: postgresTable(SCENES_TABLES.microgenres, c),
+      scene_memberships: postgresTable(SCENES_TABLES.scene_memberships, c),
+      scene_trends: postgresTable(SCENES_TABLES.scene_trends, c),
+      scene_relationships: postgresTable(SCENES_TABLES.scene_relationships, c),
+      scene_recommendations_cache: postgresTable(SCENES_TABLES.scene_recommendations_cache, c),
+    },
+    talent: {
+      talent_radar_artists: postgresTable(TALENT_TABLES.talent_radar_artists, c),
+      talent_radar_scenes: postgresTable(TALENT_TABLES.talent_radar_scenes, c),
+      talent_radar_microgenres: postgresTable(TALENT_TABLES.talent_radar_microgenres, c),
+      talent_radar_recommendations: postgresTable(TALENT_TABLES.talent_radar_recommendations, c),
+    },
+  });
+
+  /**
+   * One transaction: a client checked out, `BEGIN`, `fn` over tables on that client, `COMMIT`
+   * (`ROLLBACK` when `fn` rejects). Other connections see nothing of it before the commit.
+   */
+  const inTransaction = <T>(fn: (tables: { scenes: ScenesStores; talent: TalentStores }) => Promise<T>): Promise<T> =>
+    ctx.transaction(async (client) => {
+      let open = true;
+      const assertOpen = (): void => {
+        if (!open) throw new Error('the stores of a PostgreSQL transaction were used after it ended');
+      };
+      const txCtx: TableContext = {
+        schema,
+        async query(text, values) {
+          assertOpen();
+          return mapErrors(() => client.query(text, values));
+        },
+        // Already in a transaction: an upsert split into statements runs in this one.
+        async transaction(f) {
+          assertOpen();
+          return f(client);
+        },
+      };
+      try {
+        return await fn(tablesOver(txCtx));
+      } finally {
+        open = false;
+      }
+    });
+
+  const { scenes, talent } = tablesOver(ctx);
+  withTransaction(scenes, (fn) => inTransaction((t) => fn(t.scenes)));
+  withTransaction(talent, (fn) => inTransaction((t) => fn(t.talent)));
 
   return {
     scenes,

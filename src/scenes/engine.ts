@@ -5,12 +5,13 @@
  */
 import { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
-import { createDeadline } from '../core/gateway/deadline.js';
+import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { SceneRadarError } from '../core/errors.js';
 import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
 import { memoryScenesStores } from '../stores/memory-table.js';
+import { stageStores } from '../stores/staged.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { MicrogenreRow, SceneMembershipRow, SceneRow } from '../stores/tables.js';
@@ -39,6 +40,21 @@ import { hasOption, ListMembershipsRequestSchema, validateRequest, withinCap } f
 interface Replay {
   readonly state: SceneState;
   readonly keep: boolean;
+}
+
+/** What {@link ScenesEngine.refresh} computed and wrote. */
+interface RefreshWrites {
+  readonly memberships: MembershipReport;
+  readonly relationships: number;
+  readonly snapshots: number;
+  /** Scenes in the catalog. */
+  readonly scenes: number;
+}
+
+/** The latest `as_of` of the memberships in `stores` (epoch ms), or null when there are none. */
+async function latestAsOf(stores: ScenesStores): Promise<number | null> {
+  const [row] = await stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
+  return row ? parseInstant(row.as_of) : null;
 }
 
 /** Longest span one `backfillTrends` call replays (ten years). */
@@ -252,7 +268,9 @@ export class ScenesEngine {
 
   /**
    * Recomputes memberships and relationships as of `asOf` (default now), stores a trend snapshot
-   * of every scene, and drops cached pulses.
+   * of every scene, and drops cached pulses. When the stores offer a `transaction` (both shipped
+   * stores do), everything is computed first and the writes land in one transaction: a reader
+   * never sees half a refresh, and a refresh that fails leaves the previous one as it was.
    */
   async refresh(asOf?: Date): Promise<ScenesRefreshReport> {
     this.#life.assertOpen('refresh');
@@ -260,41 +278,47 @@ export class ScenesEngine {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
-      const memberships = await refreshMemberships(
-        { stores: this.#d.stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses: this.#misses },
-        at,
-        deadline,
-      );
-      // The memberships just written are what the snapshots below must see.
-      await this.#replays.clear();
-      this.#refreshed = undefined;
-      const scenes = await this.#d.stores.scenes.scan();
-      // Without the universe (MIG down) there are no circles: keep the relationships we have.
-      let relationships = 0;
-      if (memberships.universe === 'ok') {
-        const rels = computeRelationships(
-          scenes,
-          await this.#d.stores.scene_memberships.scan(),
-          memberships.circles,
-          buildSoundMap(await this.#d.stores.microgenres.scan()),
-          this.#d.config.scenes.relationships,
-          nowIso,
-        );
-        await this.#d.stores.scene_relationships.deleteWhere({});
-        await this.#d.stores.scene_relationships.upsert(rels);
-        relationships = rels.length;
+      const live = this.#d.stores;
+      let written: RefreshWrites;
+      if (live.transaction) {
+        // Everything is computed against a stage (the live tables with this refresh's writes, seen
+        // only here), then the writes land in one transaction: a reader never sees half a refresh,
+        // and a refresh that fails (or a process killed mid-way) leaves the previous one whole.
+        const stage = stageStores(live);
+        const misses = new Map(this.#misses);
+        let membershipsAsOf: Promise<number | null> | undefined;
+        const pulse = new ScenePulse({
+          stores: stage.stores,
+          gateway: this.#d.gateway,
+          config: this.#d.config,
+          clock: this.#d.clock,
+          // pulsesAsOf is never cached: this cache stays empty (as a replay's, see #scratch).
+          cache: new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 }),
+          // Read once the memberships are staged (the snapshots need them), not per batch of scenes.
+          membershipsAsOf: () => (membershipsAsOf ??= latestAsOf(stage.stores)),
+          lifecycle: this.#life,
+        });
+        written = await this.#refreshWrites(stage.stores, pulse, at, nowIso, deadline, misses, async () => undefined);
+        try {
+          await live.transaction((tx) => stage.writeTo(tx));
+        } finally {
+          stage.close();
+        }
+        this.#misses.clear();
+        for (const [k, v] of misses) this.#misses.set(k, v);
+      } else {
+        written = await this.#refreshWrites(live, this.pulse, at, nowIso, deadline, this.#misses, async () => {
+          // The memberships just written are what the snapshots must see.
+          await this.#replays.clear();
+          this.#refreshed = undefined;
+        });
       }
-      const snapshots = await this.#snapshot(
-        this.pulse,
-        scenes.map((s) => s.slug),
-        at,
-      );
       await this.#replays.clear();
       this.#refreshed = undefined;
       await this.pulse.clearCache(undefined, { keepLastGood: true });
-      await this.#d.stores.scene_recommendations_cache.deleteWhere({});
+      const { memberships, relationships, snapshots, scenes } = written;
       const warnings: string[] = [];
-      if (scenes.length === 0) warnings.push(EMPTY_CATALOG_NOTE);
+      if (scenes === 0) warnings.push(EMPTY_CATALOG_NOTE);
       if (memberships.universe !== 'ok')
         warnings.push(
           `The MIG artist universe could not be read (${memberships.universe}): memberships were kept as they were.`,
@@ -303,6 +327,52 @@ export class ScenesEngine {
     } finally {
       deadline.dispose();
     }
+  }
+
+  /**
+   * A refresh's computations and writes on `stores` (the live tables, or a stage): memberships,
+   * relationships, a trend snapshot per scene (through `pulse`, which must read `stores`), and the
+   * recommendations cache emptied.
+   */
+  async #refreshWrites(
+    stores: ScenesStores,
+    pulse: ScenePulse,
+    at: Date,
+    nowIso: string,
+    deadline: Deadline,
+    misses: MembershipMisses,
+    afterMemberships: () => Promise<void>,
+  ): Promise<RefreshWrites> {
+    const memberships = await refreshMemberships(
+      { stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses },
+      at,
+      deadline,
+    );
+    await afterMemberships();
+    const scenes = await stores.scenes.scan();
+    // Without the universe (MIG down) there are no circles: keep the relationships we have.
+    let relationships = 0;
+    if (memberships.universe === 'ok') {
+      const rels = computeRelationships(
+        scenes,
+        await stores.scene_memberships.scan(),
+        memberships.circles,
+        buildSoundMap(await stores.microgenres.scan()),
+        this.#d.config.scenes.relationships,
+        nowIso,
+      );
+      await stores.scene_relationships.deleteWhere({});
+      await stores.scene_relationships.upsert(rels);
+      relationships = rels.length;
+    }
+    const snapshots = await this.#snapshot(
+      pulse,
+      scenes.map((s) => s.slug),
+      at,
+      stores,
+    );
+    await stores.scene_recommendations_cache.deleteWhere({});
+    return { memberships, relationships, snapshots, scenes: scenes.length };
   }
 
   /**
@@ -449,7 +519,12 @@ export class ScenesEngine {
     await this.#replays.close();
   }
 
-  async #snapshot(pulse: ScenePulse, slugs: readonly string[], at: Date): Promise<number> {
+  async #snapshot(
+    pulse: ScenePulse,
+    slugs: readonly string[],
+    at: Date,
+    stores: ScenesStores = this.#d.stores,
+  ): Promise<number> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     let n = 0;
     for (let i = 0; i < slugs.length; i += max) {
@@ -460,7 +535,7 @@ export class ScenesEngine {
         const rows = [...items.values()].flatMap((x) =>
           x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : [],
         );
-        await this.#d.stores.scene_trends.upsert(rows);
+        await stores.scene_trends.upsert(rows);
         n += rows.length;
       } finally {
         deadline.dispose();

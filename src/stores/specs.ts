@@ -159,6 +159,33 @@ export interface ScenesStores {
   readonly scene_relationships: Table<SceneRelationshipRow, 'scene_slug' | 'related_slug' | 'type'>;
   /** `scene_recommendations_cache` */
   readonly scene_recommendations_cache: Table<SceneRecommendationRow, 'subject' | 'scene_slug'>;
+  /**
+   * Runs `fn` in one transaction over these tables. Optional: without it, the Scenes Engine writes
+   * a refresh table by table, as it always did; with it, a refresh's writes (memberships, trend
+   * snapshots, relationships, the recommendations cache) land in one call, so a reader never sees
+   * half a refresh and a process killed mid-refresh leaves the previous one readable.
+   *
+   * An implementation must guarantee:
+   * - **All or nothing**: when `fn` resolves, every write it made through the stores it was given
+   *   is committed, and the transaction resolves to `fn`'s value; when `fn` rejects (or the commit
+   *   fails), none of them is, every table is as it was, and the transaction rejects (with `fn`'s
+   *   error when `fn` rejected).
+   * - **Isolation**: a reader outside `fn` (these tables, another process) sees none of `fn`'s
+   *   writes before the commit, and all of them after; `fn` reads its own writes.
+   * - The stores given to `fn` are valid only until `fn` settles; they have no `transaction`.
+   *
+   * Both shipped stores implement it (in memory: writes staged and applied in one synchronous
+   * step; PostgreSQL: `BEGIN` ... `COMMIT` on one connection). `storesContractSuite` checks it when
+   * present.
+   * @example
+   * ```ts
+   * await stores.scenes.transaction?.(async (tx) => {
+   *   await tx.scene_relationships.deleteWhere({});
+   *   await tx.scene_relationships.upsert(rows);
+   * });
+   * ```
+   */
+  transaction?<T>(fn: (stores: ScenesStores) => Promise<T>): Promise<T>;
 }
 
 /** The Talent Radar's tables. */
@@ -171,6 +198,20 @@ export interface TalentStores {
   readonly talent_radar_microgenres: Table<TalentMicrogenreRow, 'microgenre_slug'>;
   /** `talent_radar_recommendations` */
   readonly talent_radar_recommendations: Table<TalentRecommendationRow, 'workspace_id' | 'artist_slug'>;
+  /**
+   * Runs `fn` in one transaction over these tables, with the guarantees of
+   * {@link ScenesStores.transaction} (all of `fn`'s writes or none; nobody outside sees them before
+   * the commit). Optional: with it, a Talent Radar refresh writes its artists and roll-ups in one
+   * call; without it, table by table.
+   * @example
+   * ```ts
+   * await stores.talent.transaction?.(async (tx) => {
+   *   await tx.talent_radar_scenes.deleteWhere({});
+   *   await tx.talent_radar_scenes.upsert(rows);
+   * });
+   * ```
+   */
+  transaction?<T>(fn: (stores: TalentStores) => Promise<T>): Promise<T>;
 }
 
 /** Both engines' stores. */

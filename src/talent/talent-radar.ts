@@ -17,6 +17,7 @@ import { listUniverse } from '../core/gateway/universe.js';
 import { requireDate } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
+import { stageStores } from '../stores/staged.js';
 import type { TalentArtistRow, TalentMicrogenreRow, TalentSceneRow } from '../stores/tables.js';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
 import {
@@ -385,7 +386,9 @@ export class TalentRadar {
    * with no activity evidence loses its row; one whose activity reads failed (timeout, error)
    * keeps its previous row: a failing source never erases data. The report lists the artists not
    * scored and why. When the universe cannot be walked, nothing changes and the report says why;
-   * when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing is written.
+   * when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing is written. When the stores
+   * offer a `transaction` (both shipped stores do), the artists and roll-ups are computed first and
+   * written in one transaction: a reader never sees half a refresh.
    */
   async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
     this.#life.assertOpen('refresh');
@@ -495,6 +498,7 @@ export class TalentRadar {
     // Artists that left the universe lose their record too, once they have been missing from it
     // for `talent.dropAfterRefreshes` consecutive refreshes (one short answer must not empty the radar).
     const known = new Set(slugs);
+    const absentBefore = new Map(this.#absent);
     for (const s of slugs) this.#absent.delete(s);
     let absentKept = 0;
     for (const r of await stores.talent_radar_artists.scan()) {
@@ -515,9 +519,29 @@ export class TalentRadar {
       options.signal,
     );
     if (options.signal?.aborted) throw this.#aborted(options.signal);
-    for (let i = 0; i < rows.length; i += CHUNK) await stores.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
-    if (gone.length) await stores.talent_radar_artists.delete(gone);
-    await this.#writeRollups(await stores.talent_radar_artists.scan(), nowIso, heats);
+    const write = async (tables: TalentStores): Promise<void> => {
+      for (let i = 0; i < rows.length; i += CHUNK) await tables.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
+      if (gone.length) await tables.talent_radar_artists.delete(gone);
+      await this.#writeRollups(tables, await tables.talent_radar_artists.scan(), nowIso, heats);
+    };
+    if (stores.transaction) {
+      // The roll-ups are computed from the staged artists, then every write lands in one
+      // transaction: a reader never sees new artists with old roll-ups, or half of either.
+      const stage = stageStores(stores);
+      await write(stage.stores);
+      try {
+        await stores.transaction((tx) => stage.writeTo(tx));
+      } catch (e) {
+        // Nothing was written: the absence counts go back to what they were.
+        this.#absent.clear();
+        for (const [k, v] of absentBefore) this.#absent.set(k, v);
+        throw e;
+      } finally {
+        stage.close();
+      }
+    } else {
+      await write(stores);
+    }
     // The peers of the scores just written, whatever the population's size; a refresh that scored
     // nobody, or in which more than half the artists had a failed read (the peers would describe
     // the outage, not the population), keeps the previous ones, as of their own instant.
@@ -577,6 +601,7 @@ export class TalentRadar {
   }
 
   async #writeRollups(
+    stores: TalentStores,
     rows: readonly Readonly<TalentArtistRow>[],
     nowIso: string,
     heats: ReadonlyMap<string, number>,
@@ -612,7 +637,6 @@ export class TalentRadar {
       avg_momentum: s.m / s.n,
       updated_at: nowIso,
     }));
-    const { stores } = this.#deps;
     // Roll-ups are rebuilt whole: a scene with no tracked artist left has no row.
     await stores.talent_radar_scenes.deleteWhere({});
     await stores.talent_radar_microgenres.deleteWhere({});

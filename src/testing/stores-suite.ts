@@ -3,7 +3,13 @@
  * Conformance suite for a whole {@link SceneRadarStores}: all ten owned tables, each through the
  * table suite with generated sample rows, plus the shape of the store set itself.
  */
-import { SCENES_TABLES, TALENT_TABLES, type SceneRadarStores } from '../stores/specs.js';
+import {
+  SCENES_TABLES,
+  type SceneRadarStores,
+  type ScenesStores,
+  TALENT_TABLES,
+  type TalentStores,
+} from '../stores/specs.js';
 import type { ScalarColumns, Table, TableSpec } from '../stores/table.js';
 import { sampleRowsFor, type OwnedTableName, type OwnedTableRows } from './sample-rows.js';
 import { attempt, violation } from './source-kit.js';
@@ -21,7 +27,11 @@ export interface StoresSuiteOptions {
 /**
  * Conformance cases for a store set: every owned table through {@link tableContractSuite}, plus
  * checks that each table sits in the right engine's set under its own spec, and that writing one
- * table leaves the others alone.
+ * table leaves the others alone. When a store set offers `transaction` (`ScenesStores.transaction`,
+ * `TalentStores.transaction`), its guarantees are checked too: a rejected callback leaves every
+ * table as it was, and a reader outside sees none of the writes before the commit and all after.
+ * Those cases pass without checking anything on a set with no `transaction`: a store author who
+ * ships one should assert that it is there.
  * @example
  * ```ts
  * import { describe, it } from 'vitest';
@@ -104,6 +114,7 @@ export function storesContractSuite(options: StoresSuiteOptions): ContractCase[]
 
   return [
     ...shape,
+    ...transactionCases(stores, seed),
     ...suite('scenes', SCENES_TABLES.scenes, (s) => s.scenes.scenes),
     ...suite('microgenres', SCENES_TABLES.microgenres, (s) => s.scenes.microgenres),
     ...suite('scene_memberships', SCENES_TABLES.scene_memberships, (s) => s.scenes.scene_memberships),
@@ -127,4 +138,155 @@ export function storesContractSuite(options: StoresSuiteOptions): ContractCase[]
       (s) => s.talent.talent_radar_recommendations,
     ),
   ];
+}
+
+/** A store set of one engine: its tables by name, and its optional transaction. */
+type AnyStoreSet = Readonly<Record<string, Table<unknown>>> & {
+  transaction?<T>(fn: (stores: AnyStoreSet) => Promise<T>): Promise<T>;
+};
+
+/** Every table of a store set, each scanned whole, as one JSON string (the order is the table's key order). */
+async function snapshotOf(stores: AnyStoreSet, names: readonly string[]): Promise<string> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) out[name] = await stores[name]!.scan();
+  return JSON.stringify(out);
+}
+
+/** The transaction cases, for each engine's store set that offers one. */
+function transactionCases(stores: () => Promise<SceneRadarStores>, seed: number): ContractCase[] {
+  const groups = [
+    {
+      group: 'scenes',
+      names: Object.keys(SCENES_TABLES) as OwnedTableName[],
+      pick: (s: SceneRadarStores): AnyStoreSet => s.scenes as ScenesStores as unknown as AnyStoreSet,
+    },
+    {
+      group: 'talent',
+      names: Object.keys(TALENT_TABLES) as OwnedTableName[],
+      pick: (s: SceneRadarStores): AnyStoreSet => s.talent as TalentStores as unknown as AnyStoreSet,
+    },
+  ] as const;
+
+  /** Seeds every table of a set with two rows; returns rows for writes that differ from them. */
+  const seedTables = async (set: AnyStoreSet, names: readonly OwnedTableName[]): Promise<Map<string, unknown[]>> => {
+    const fresh = new Map<string, unknown[]>();
+    for (const name of names) {
+      const rows = sampleRowsFor(name, 5, seed) as unknown[];
+      await attempt('stores', 'accept valid rows', () => set[name]!.upsert(rows.slice(0, 2)));
+      fresh.set(name, rows.slice(2));
+    }
+    return fresh;
+  };
+
+  /** Writes of every kind to every table of the set: new rows, a replaced row, a delete, a deleteWhere. */
+  const writeAll = async (
+    tx: AnyStoreSet,
+    names: readonly OwnedTableName[],
+    fresh: Map<string, unknown[]>,
+    seeded: AnyStoreSet,
+  ): Promise<void> => {
+    for (const [i, name] of names.entries()) {
+      const table = tx[name]!;
+      const [kept, gone] = await seeded[name]!.scan();
+      await table.upsert(fresh.get(name)!);
+      if (i % 2 === 0) {
+        await table.deleteWhere({});
+        await table.upsert(fresh.get(name)!.slice(0, 1));
+      } else if (gone) {
+        const key = Object.fromEntries(table.spec.key.map((k) => [k, (gone as Record<string, unknown>)[k]]));
+        await table.delete([key]);
+        if (kept) await table.upsert([kept]);
+      }
+    }
+  };
+
+  const cases: ContractCase[] = [];
+  for (const { group, names, pick } of groups) {
+    cases.push(
+      {
+        name: `${group}.transaction (when offered): a rejected callback leaves every table as it was`,
+        async run() {
+          const set = pick(await stores());
+          if (!set.transaction) return;
+          const fresh = await seedTables(set, names);
+          const before = await snapshotOf(set, names);
+          const boom = new Error('rejected on purpose by the conformance suite');
+          let caught: unknown;
+          try {
+            await set.transaction(async (tx) => {
+              await writeAll(tx, names, fresh, set);
+              throw boom;
+            });
+          } catch (e) {
+            caught = e;
+          }
+          if (caught !== boom)
+            throw violation(
+              'stores',
+              `reject ${group}.transaction with the callback's error`,
+              caught === undefined ? 'it resolved' : `it rejected with ${String(caught)}`,
+              caught,
+            );
+          const after = await snapshotOf(set, names);
+          if (after !== before)
+            throw violation(
+              'stores',
+              `leave every ${group} table as it was when the transaction's callback rejects`,
+              `the tables changed: ${after.slice(0, 300)}`,
+            );
+        },
+      },
+      {
+        name: `${group}.transaction (when offered): a reader outside sees none of its writes before the commit, all after`,
+        async run() {
+          const set = pick(await stores());
+          if (!set.transaction) return;
+          const fresh = await seedTables(set, names);
+          const before = await snapshotOf(set, names);
+          let release!: () => void;
+          const gate = new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          let report!: (own: string) => void;
+          const reported = new Promise<string>((resolve) => {
+            report = resolve;
+          });
+          const committed = set.transaction(async (tx) => {
+            await writeAll(tx, names, fresh, set);
+            // What the callback reads of its own writes, then it holds the transaction open.
+            report(await snapshotOf(tx, names));
+            await gate;
+            return 'value';
+          });
+          // A transaction that fails before it reports fails the case (rather than hanging it).
+          const own = await Promise.race([reported, committed.then(() => reported)]);
+          const during = await snapshotOf(set, names);
+          release();
+          const value = await committed;
+          if (value !== 'value')
+            throw violation('stores', `resolve ${group}.transaction to the callback's value`, String(value));
+          if (own === before)
+            throw violation(
+              'stores',
+              `let the callback of ${group}.transaction read its own writes`,
+              'its reads showed none of them',
+            );
+          if (during !== before)
+            throw violation(
+              'stores',
+              `hide ${group}.transaction's writes from readers outside it until the commit`,
+              `a reader saw ${during.slice(0, 300)}`,
+            );
+          const after = await snapshotOf(set, names);
+          if (after !== own)
+            throw violation(
+              'stores',
+              `show every write of ${group}.transaction after the commit`,
+              `after the commit the tables read ${after.slice(0, 300)}, the callback read ${own.slice(0, 300)}`,
+            );
+        },
+      },
+    );
+  }
+  return cases;
 }

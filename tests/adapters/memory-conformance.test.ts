@@ -267,6 +267,15 @@ registerContractSuite(
 );
 
 registerContractSuite('memory stores', storesContractSuite({ create: createMemoryStores }), runner);
+describe('the memory stores offer transactions', () => {
+  it('on both store sets, so the transaction cases of the stores suite run', () => {
+    const stores = createMemoryStores();
+    expect(typeof stores.scenes.transaction).toBe('function');
+    expect(typeof stores.talent.transaction).toBe('function');
+    // Not enumerable: a store set's keys are its tables.
+    expect(Object.keys(stores.scenes)).toEqual(Object.keys(SCENES_TABLES));
+  });
+});
 const SPECS = { ...SCENES_TABLES, ...TALENT_TABLES };
 type AnyOwnedRow = OwnedTableRows[keyof OwnedTableRows];
 for (const name of OWNED_TABLE_NAMES) {

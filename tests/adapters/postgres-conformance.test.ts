@@ -80,6 +80,14 @@ registerContractSuite(
   }),
   runner,
 );
+describe('the postgres stores offer transactions', () => {
+  it('on both store sets, so the transaction cases of the stores suite run', async () => {
+    await connected();
+    expect(typeof stores.scenes.transaction).toBe('function');
+    expect(typeof stores.talent.transaction).toBe('function');
+    expect(Object.keys(stores.talent)).toEqual(Object.keys(TALENT_TABLES));
+  });
+});
 for (const name of OWNED_TABLE_NAMES) {
   const spec = SPECS[name] as unknown as TableSpec<AnyOwnedRow>;
   registerContractSuite(

@@ -1,0 +1,222 @@
+/**
+ * @module stores/memory-core
+ * The synchronous heart of the in-memory tables (internal): a primary-key map with secondary
+ * indexes, row validation, filters and ordering. The public `memoryTable` wraps it in the async
+ * `Table` contract; staged writes and in-memory transactions use it directly, so a commit applies
+ * in one synchronous step that no reader can interleave with.
+ */
+import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from './table.js';
+
+/** Rows this module validated and froze, with the schema that validated them (re-upserting one skips the parse). */
+const VALIDATED = new WeakMap<object, unknown>();
+
+/** Freezes a value and everything in it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The in-memory order: null (and undefined) below every value. */
+export function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  return (a as Scalar)! < (b as Scalar)! ? -1 : 1;
+}
+
+/** Rejects a bad offset or limit, as every store does. */
+export function checkPaging(query: { readonly offset?: number; readonly limit?: number }): void {
+  if (query.offset !== undefined && (!Number.isInteger(query.offset) || query.offset < 0))
+    throw new RangeError(`offset must be an integer >= 0, got ${String(query.offset)}`);
+  if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1))
+    throw new RangeError(`limit must be an integer >= 1, got ${String(query.limit)}`);
+}
+
+/** Whether a row passes the equality filters (an undefined filter value is no filter). */
+export function matchesWhere<Row>(row: unknown, where: ScanQuery<Row>['where'] | undefined): boolean {
+  const r = row as Record<string, unknown>;
+  for (const [c, v] of Object.entries(where ?? {})) if (v !== undefined && r[c] !== v) return false;
+  return true;
+}
+
+/** Whether a row passes the range (inclusive bounds, null below every value). */
+export function matchesRange<Row>(row: unknown, range: ScanQuery<Row>['range'] | undefined): boolean {
+  if (!range) return true;
+  const v = (row as Record<string, unknown>)[range.column];
+  if (range.gte !== undefined && compare(v, range.gte) < 0) return false;
+  if (range.lte !== undefined && compare(v, range.lte) > 0) return false;
+  return true;
+}
+
+/** Orders `[id, row]` entries as a scan does (the column, then the primary-key id) and applies the paging. */
+export function orderAndPage<Row>(entries: Array<[string, Readonly<Row>]>, query: ScanQuery<Row>): Readonly<Row>[] {
+  const order = query.orderBy;
+  if (order) {
+    const dir = order.direction === 'desc' ? -1 : 1;
+    entries.sort(
+      (a, b) =>
+        dir *
+          compare((a[1] as Record<string, unknown>)[order.column], (b[1] as Record<string, unknown>)[order.column]) ||
+        compare(a[0], b[0]),
+    );
+  } else {
+    entries.sort((a, b) => compare(a[0], b[0]));
+  }
+  const start = query.offset ?? 0;
+  return entries.slice(start, query.limit === undefined ? undefined : start + query.limit).map((e) => e[1]);
+}
+
+/** One in-memory table, synchronous: what `memoryTable`, staging and in-memory transactions share. */
+export interface MemoryCore<Row, K extends ScalarColumns<Row>> {
+  /** The table's description. */
+  readonly spec: TableSpec<Row, K>;
+  /** The primary-key id of a row or key. */
+  keyOf(row: RowKey<Row, K> | Row): string;
+  /** The key columns of a row or key, alone. */
+  keyObject(row: RowKey<Row, K> | Row): RowKey<Row, K>;
+  /** The row with this id. */
+  get(id: string): Readonly<Row> | undefined;
+  /** Validates and freezes rows (all or nothing: a TypeError names the first bad row). */
+  validate(rows: readonly Row[]): Readonly<Row>[];
+  /** Stores a row from {@link MemoryCore.validate}, replacing the one with its key. */
+  put(row: Readonly<Row>): void;
+  /** Removes the row with this id; whether it existed. */
+  remove(id: string): boolean;
+  /** Rows matching the filters, with their ids. */
+  matching(where: ScanQuery<Row>['where'], range: ScanQuery<Row>['range']): Array<[string, Readonly<Row>]>;
+  /** Every row. */
+  rows(): Readonly<Row>[];
+  /** Number of rows. */
+  readonly size: number;
+}
+
+/** Creates an empty {@link MemoryCore}. */
+export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>): MemoryCore<Row, K> {
+  const rows = new Map<string, Readonly<Row>>();
+  const indexes = new Map<string, Map<unknown, Set<string>>>(spec.indexes.map((c) => [c, new Map()]));
+
+  const keyOf = (row: RowKey<Row, K> | Row): string =>
+    JSON.stringify(spec.key.map((k) => (row as Record<string, unknown>)[k]));
+  const index = (id: string, row: Readonly<Row>, add: boolean): void => {
+    for (const [column, map] of indexes) {
+      const v = (row as Record<string, unknown>)[column];
+      let ids = map.get(v);
+      if (add) {
+        if (!ids) {
+          ids = new Set();
+          map.set(v, ids);
+        }
+        ids.add(id);
+      } else if (ids) {
+        ids.delete(id);
+        if (ids.size === 0) map.delete(v);
+      }
+    }
+  };
+  const remove = (id: string): boolean => {
+    const old = rows.get(id);
+    if (!old) return false;
+    index(id, old, false);
+    rows.delete(id);
+    return true;
+  };
+
+  return {
+    spec,
+    keyOf,
+    keyObject(row) {
+      const out: Record<string, unknown> = {};
+      for (const k of spec.key) out[k] = (row as Record<string, unknown>)[k];
+      return out as RowKey<Row, K>;
+    },
+    get: (id) => rows.get(id),
+    validate(input) {
+      return input.map((row, i) => {
+        // A row this module already validated with the same schema (and froze) needs no second parse.
+        if (typeof row === 'object' && row !== null && VALIDATED.get(row) === spec.schema) return row;
+        const result = spec.schema.safeParse(row);
+        if (!result.success) {
+          const issue = result.error.issues[0];
+          throw new TypeError(
+            `${spec.name}: invalid row ${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+          );
+        }
+        const frozen = deepFreeze(result.data);
+        if (typeof frozen === 'object' && frozen !== null) VALIDATED.set(frozen, spec.schema);
+        return frozen;
+      });
+    },
+    put(row) {
+      const id = keyOf(row as Row);
+      remove(id);
+      rows.set(id, row);
+      index(id, row, true);
+    },
+    remove,
+    matching(where, range) {
+      const filters = Object.entries(where ?? {}).filter(([, v]) => v !== undefined);
+      // Start from the smallest indexed candidate set, if any filter is on an indexed column.
+      let best: Set<string> | undefined;
+      for (const [column, value] of filters) {
+        const map = indexes.get(column);
+        if (!map) continue;
+        const ids = map.get(value) ?? new Set<string>();
+        if (!best || ids.size < best.size) best = ids;
+      }
+      const candidates: Iterable<[string, Readonly<Row>]> = best
+        ? [...best].map((id) => [id, rows.get(id)!] as [string, Readonly<Row>])
+        : rows.entries();
+      const out: Array<[string, Readonly<Row>]> = [];
+      for (const entry of candidates) {
+        if (matchesWhere(entry[1], where) && matchesRange(entry[1], range)) out.push(entry);
+      }
+      return out;
+    },
+    rows: () => [...rows.values()],
+    get size() {
+      return rows.size;
+    },
+  };
+}
+
+/** The async {@link Table} over a core. */
+export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCore<Row, K>): Table<Row, K> {
+  return {
+    spec: core.spec,
+    async get(key) {
+      return core.get(core.keyOf(key));
+    },
+    async getMany(keys) {
+      const out: Readonly<Row>[] = [];
+      for (const k of keys) {
+        const row = core.get(core.keyOf(k));
+        if (row) out.push(row);
+      }
+      return out;
+    },
+    async upsert(input) {
+      // Validate everything first: a bad row rejects the whole batch and nothing changes.
+      for (const row of core.validate(input)) core.put(row);
+    },
+    async delete(keys) {
+      let n = 0;
+      for (const k of keys) if (core.remove(core.keyOf(k))) n++;
+      return n;
+    },
+    async deleteWhere(where) {
+      const victims = core.matching(where, undefined);
+      for (const [id] of victims) core.remove(id);
+      return victims.length;
+    },
+    async scan(query = {}) {
+      checkPaging(query);
+      return orderAndPage(core.matching(query.where, query.range), query);
+    },
+    async count(where) {
+      return core.matching(where, undefined).length;
+    },
+  };
+}

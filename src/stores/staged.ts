@@ -1,0 +1,254 @@
+/**
+ * @module stores/staged
+ * Staged writes over any store set (internal). A staged table reads as the live table with the
+ * staged writes applied, and writes only to its stage: nobody reading the live tables sees them.
+ * The stage is then written out in a few statements per table (the filters deleted, then the
+ * deleted keys, then every staged row in one upsert) inside the stores' transaction, or applied
+ * to in-memory cores in one synchronous step. The engines compute a refresh against a stage, so
+ * their transaction holds only the writes; the in-memory stores' `transaction` is a stage too.
+ */
+import { checkPaging, type MemoryCore, matchesWhere, memoryCore, orderAndPage, tableOverCore } from './memory-core.js';
+import type { RowKey, ScalarColumns, ScanQuery, Table, TableSpec } from './table.js';
+
+type Where<Row> = ScanQuery<Row>['where'];
+
+/** Whether a value is one of the owned tables (a store set also holds functions, such as `transaction`). */
+function isTable(value: unknown): value is Table<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'spec' in value &&
+    typeof (value as { upsert?: unknown }).upsert === 'function'
+  );
+}
+
+/** The staged writes of one table. */
+interface StagedTable<Row, K extends ScalarColumns<Row>> {
+  /** The live table with the staged writes applied. */
+  readonly table: Table<Row, K>;
+  /** Writes the stage to `target` (deletes by filter, deletes by key, one upsert). */
+  writeTo(target: Table<Row, K>): Promise<void>;
+  /** Applies the stage to a core, synchronously. */
+  applyTo(core: MemoryCore<Row, K>): void;
+}
+
+function stageTable<Row, K extends ScalarColumns<Row>>(
+  base: Table<Row, K>,
+  assertOpen: () => void,
+): StagedTable<Row, K> {
+  /** Rows written (upserted) in the stage, by key. */
+  const added = memoryCore(base.spec);
+  /** Keys deleted in the stage (never also in `added`). */
+  const deleted = new Map<string, RowKey<Row, K>>();
+  /** Equality filters of `deleteWhere` calls: live rows matching one are gone. */
+  const filters: Where<Row>[] = [];
+  const touched = (): boolean => added.size > 0 || deleted.size > 0 || filters.length > 0;
+  /** Whether a live row still shows through the stage. */
+  const visible = (row: Readonly<Row>): boolean => {
+    const id = added.keyOf(row as Row);
+    return !added.get(id) && !deleted.has(id) && !filters.some((f) => matchesWhere(row, f));
+  };
+  const liveMatching = async (where: Where<Row>, range?: ScanQuery<Row>['range']): Promise<Readonly<Row>[]> => {
+    const rows = await base.scan({ ...(where ? { where } : {}), ...(range ? { range } : {}) });
+    return rows.filter(visible);
+  };
+
+  const table: Table<Row, K> = {
+    spec: base.spec,
+    async get(key) {
+      assertOpen();
+      const id = added.keyOf(key);
+      const own = added.get(id);
+      if (own || deleted.has(id)) return own;
+      const row = await base.get(key);
+      return row && visible(row) ? row : undefined;
+    },
+    async getMany(keys) {
+      assertOpen();
+      if (!touched()) return base.getMany(keys);
+      const need = new Map<string, RowKey<Row, K>>();
+      for (const k of keys) {
+        const id = added.keyOf(k);
+        if (!added.get(id) && !deleted.has(id)) need.set(id, k);
+      }
+      const live = new Map<string, Readonly<Row>>();
+      if (need.size > 0)
+        for (const row of await base.getMany([...need.values()]))
+          if (visible(row)) live.set(added.keyOf(row as Row), row);
+      const out: Readonly<Row>[] = [];
+      for (const k of keys) {
+        const id = added.keyOf(k);
+        const row = added.get(id) ?? (deleted.has(id) ? undefined : live.get(id));
+        if (row) out.push(row);
+      }
+      return out;
+    },
+    async upsert(input) {
+      assertOpen();
+      for (const row of added.validate(input)) {
+        deleted.delete(added.keyOf(row as Row));
+        added.put(row);
+      }
+    },
+    async delete(keys) {
+      assertOpen();
+      const ids = keys.map((k) => added.keyOf(k));
+      const ask = keys.filter((_, i) => !added.get(ids[i]!) && !deleted.has(ids[i]!));
+      const live = new Set(
+        ask.length ? (await base.getMany(ask)).filter(visible).map((r) => added.keyOf(r as Row)) : [],
+      );
+      assertOpen();
+      let n = 0;
+      keys.forEach((k, i) => {
+        const id = ids[i]!;
+        if (added.remove(id) || (live.has(id) && !deleted.has(id))) n++;
+        deleted.set(id, added.keyObject(k));
+      });
+      return n;
+    },
+    async deleteWhere(where) {
+      assertOpen();
+      let n = touched() ? (await liveMatching(where)).length : await base.count(where);
+      assertOpen();
+      for (const [id, row] of added.matching(where, undefined)) {
+        added.remove(id);
+        deleted.set(id, added.keyObject(row as Row));
+        n++;
+      }
+      filters.push(where ?? {});
+      return n;
+    },
+    async scan(query = {}) {
+      assertOpen();
+      if (!touched()) return base.scan(query);
+      checkPaging(query);
+      const entries: Array<[string, Readonly<Row>]> = (await liveMatching(query.where, query.range)).map((r) => [
+        added.keyOf(r as Row),
+        r,
+      ]);
+      entries.push(...added.matching(query.where, query.range));
+      return orderAndPage(entries, query);
+    },
+    async count(where) {
+      assertOpen();
+      if (!touched()) return base.count(where);
+      return (await liveMatching(where)).length + added.matching(where, undefined).length;
+    },
+  };
+
+  return {
+    table,
+    async writeTo(target) {
+      for (const f of filters) await target.deleteWhere(f);
+      if (deleted.size > 0) await target.delete([...deleted.values()]);
+      if (added.size > 0) await target.upsert(added.rows() as Row[]);
+    },
+    applyTo(core) {
+      for (const f of filters) for (const [id] of core.matching(f, undefined)) core.remove(id);
+      for (const id of deleted.keys()) core.remove(id);
+      for (const row of added.rows()) core.put(row);
+    },
+  };
+}
+
+/** A store set's staged writes: see the module. */
+export interface Stage<S extends object> {
+  /** The store set as it reads with the staged writes (it has no `transaction` of its own). */
+  readonly stores: S;
+  /** Writes every table's stage to the same tables of `target` (inside its transaction). */
+  writeTo(target: S): Promise<void>;
+  /** Applies every table's stage to in-memory cores, synchronously (one step no reader sees half of). */
+  applyTo(cores: Readonly<Record<string, MemoryCore<never, never>>>): void;
+  /** Ends the stage: any later call on its tables throws. */
+  close(): void;
+}
+
+/**
+ * Stages writes over the tables of `stores` (any value of it that is a `Table`): reads go to the
+ * live table with the stage applied, writes only to the stage.
+ */
+export function stageStores<S extends object>(stores: S, what = 'staged writes'): Stage<S> {
+  let open = true;
+  const assertOpen = (): void => {
+    if (!open) throw new Error(`the stores of ${what} were used after it ended`);
+  };
+  const staged = new Map<string, StagedTable<unknown, never>>();
+  for (const [name, value] of Object.entries(stores))
+    if (isTable(value)) staged.set(name, stageTable(value as Table<unknown, never>, assertOpen));
+  const view = Object.fromEntries([...staged].map(([name, s]) => [name, s.table])) as unknown as S;
+  return {
+    stores: view,
+    async writeTo(target) {
+      for (const [name, s] of staged) await s.writeTo((target as Record<string, Table<unknown, never>>)[name]!);
+    },
+    applyTo(cores) {
+      for (const [name, s] of staged) {
+        const core = cores[name];
+        if (core) s.applyTo(core as unknown as MemoryCore<unknown, never>);
+      }
+    },
+    close() {
+      open = false;
+    },
+  };
+}
+
+/**
+ * The `transaction` of in-memory stores over `cores`: `fn` gets a stage over the live tables (it
+ * reads its own writes; nobody else sees them), and when it resolves the stage is applied to the
+ * cores in one synchronous step, so a reader sees all of it or none; when it rejects, nothing is
+ * applied. Transactions on one store set run one at a time (in call order).
+ */
+export function memoryTransaction<S extends object>(
+  live: S,
+  cores: Readonly<Record<string, MemoryCore<never, never>>>,
+): <T>(fn: (stores: S) => Promise<T>) => Promise<T> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(fn: (stores: S) => Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      const stage = stageStores(live, 'a transaction');
+      try {
+        const out = await fn(stage.stores);
+        stage.close();
+        stage.applyTo(cores);
+        return out;
+      } finally {
+        stage.close();
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** A store set's tables over fresh cores, with its in-memory `transaction`. */
+export function memoryStoreSet<S extends object>(
+  specs: Readonly<Record<string, object>>,
+): S & { transaction<T>(fn: (stores: S) => Promise<T>): Promise<T> } {
+  const cores: Record<string, MemoryCore<never, never>> = {};
+  const tables: Record<string, Table<unknown>> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const core = memoryCore(spec as TableSpec<unknown, never>);
+    cores[name] = core as unknown as MemoryCore<never, never>;
+    tables[name] = tableOverCore(core);
+  }
+  const live = tables as unknown as S;
+  return withTransaction(live, memoryTransaction(live, cores));
+}
+
+/**
+ * Sets `transaction` on a store set, not enumerable: `Object.keys` and `Object.entries` of a store
+ * set list its tables only, as they did before store sets had transactions.
+ */
+export function withTransaction<S extends object>(
+  stores: S,
+  transaction: <T>(fn: (stores: S) => Promise<T>) => Promise<T>,
+): S & { transaction<T>(fn: (stores: S) => Promise<T>): Promise<T> } {
+  Object.defineProperty(stores, 'transaction', {
+    value: transaction,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+  return stores as S & { transaction<T>(fn: (stores: S) => Promise<T>): Promise<T> };
+}
