@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSceneRadar, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
+import { createPostgresStores, POSTGRES_SCHEMA_VERSION, type PostgresStores } from 'scene-radar/adapters/postgres';
+import type { SceneRadarStoreOptions } from 'scene-radar/stores';
 
 /** Options of every example's `start`. */
 export interface ExampleOptions {
@@ -22,6 +24,19 @@ export interface ExampleOptions {
   readonly artists?: number;
   /** A radar to serve instead of building one (it is not closed by `close()`). */
   readonly radar?: SceneRadar;
+  /**
+   * Keep the demo radar's tables in PostgreSQL instead of in memory (migrated at start, the pool
+   * closed with the radar). Ignored when `radar` is given. @default in memory
+   */
+  readonly postgres?: DemoPostgres;
+}
+
+/** Where a demo radar keeps its tables in PostgreSQL. */
+export interface DemoPostgres {
+  /** A connection string, `postgres://user@host:5432/database`. */
+  readonly url: string;
+  /** The PostgreSQL schema holding the tables (created by the migration if missing). @default 'public' */
+  readonly schema?: string | undefined;
 }
 
 /** A running example. */
@@ -45,10 +60,54 @@ export function demoArtists(artists?: number, env: NodeJS.ProcessEnv = process.e
   return value;
 }
 
-/** A radar over a fresh demo world, its catalog imported and both engines refreshed as of now. */
-export async function buildDemoRadar(artists?: number): Promise<SceneRadar> {
+/**
+ * Where a PostgreSQL database is, for printing: user, host, port and database, never the password
+ * or the query string.
+ */
+export function describePostgres(url: string, schema = 'public'): string {
+  let where = 'the configured server';
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
+    where = `${user}${u.hostname || 'localhost'}${u.port ? `:${u.port}` : ''}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    // Not a URL (a socket path, key=value settings): say nothing that might be a secret.
+  }
+  return `PostgreSQL schema "${schema}" at ${where}`;
+}
+
+/** Where a demo radar's tables live once {@link openDemoStores} has migrated them, for printing. */
+export function describeDemoTables(url: string, schema = 'public'): string {
+  return `${describePostgres(url, schema)} (migrated, schema version ${POSTGRES_SCHEMA_VERSION})`;
+}
+
+/**
+ * PostgreSQL stores for a demo radar: opens a pool on `postgres.url`, applies the migrations
+ * (`migrate: true`) and checks the schema before returning, so that a server that cannot be
+ * reached fails here (`STORE_UNAVAILABLE`), not halfway through a refresh. `close()` the stores
+ * after the radar.
+ */
+export async function openDemoStores(postgres: DemoPostgres): Promise<PostgresStores> {
+  const stores = createPostgresStores(
+    { connectionString: postgres.url },
+    { migrate: true, ...(postgres.schema === undefined ? {} : { schema: postgres.schema }) },
+  );
+  try {
+    await stores.ready();
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+  return stores;
+}
+
+/**
+ * A radar over a fresh demo world, its catalog imported and both engines refreshed as of now; its
+ * tables in `stores` when given (the caller closes them), else in memory.
+ */
+export async function buildDemoRadar(artists?: number, stores?: SceneRadarStoreOptions): Promise<SceneRadar> {
   const world = createDemoWorld({ artists: demoArtists(artists) });
-  const radar = createSceneRadar({ sources: world.sources });
+  const radar = createSceneRadar({ sources: world.sources, ...(stores ? { stores } : {}) });
   try {
     await radar.scenes.importCatalog(world.catalog);
     await radar.refresh();
@@ -59,11 +118,45 @@ export async function buildDemoRadar(artists?: number): Promise<SceneRadar> {
   return radar;
 }
 
-/** The options' radar, or a new demo radar that `release` closes. */
-export async function radarFor(options: ExampleOptions): Promise<{ radar: SceneRadar; release(): Promise<void> }> {
-  if (options.radar) return { radar: options.radar, release: async () => {} };
-  const radar = await buildDemoRadar(options.artists);
-  return { radar, release: () => radar.close() };
+/** What {@link radarFor} gives: the radar, where its tables live, and how to let it go. */
+export interface DemoRadarHandle {
+  /** The radar. */
+  readonly radar: SceneRadar;
+  /** Where its tables live, for printing: `in memory`, or the PostgreSQL schema and server (no password). */
+  readonly tables: string;
+  /** Closes the radar (and the PostgreSQL pool) if this call built it; a no-op for the options' radar. */
+  release(): Promise<void>;
+}
+
+/**
+ * The options' radar, or a new demo radar that `release` closes, its tables in PostgreSQL when
+ * `options.postgres` is given (the pool closed by `release` too), else in memory.
+ */
+export async function radarFor(options: ExampleOptions): Promise<DemoRadarHandle> {
+  if (options.radar) return { radar: options.radar, tables: 'the given radar', release: async () => {} };
+  if (!options.postgres) {
+    const radar = await buildDemoRadar(options.artists);
+    return { radar, tables: 'in memory', release: () => radar.close() };
+  }
+  const stores = await openDemoStores(options.postgres);
+  let radar: SceneRadar;
+  try {
+    radar = await buildDemoRadar(options.artists, stores);
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+  return {
+    radar,
+    tables: describeDemoTables(options.postgres.url, stores.schema),
+    async release() {
+      try {
+        await radar.close();
+      } finally {
+        await stores.close();
+      }
+    },
+  };
 }
 
 /** The origin to print for a listening server (a wildcard address is reached on loopback). */

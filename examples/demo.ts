@@ -3,14 +3,17 @@
  * it as of today and prints what a music company would look at: the hottest scenes, one region's
  * pulse, one scene's 90-day trend with the reasons behind its heat, the Talent Radar's global
  * pulse, one artist's profile with the explanation of each score, and the raw sources behind a
- * few artists.
+ * few artists. The tables live in memory, or in PostgreSQL with `--postgres <url>` (migrated at
+ * start, in the schema `--schema` names, `public` by default; docs/persistence.md).
  *
  *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>] [--artist <slug>]
+ *                   [--postgres postgres://user@host:5432/database [--schema <name>]]
  */
 import { parseArgs } from 'node:util';
 import { createSceneRadar, fixedClock, type PulseArtist, type ScenePulseSnapshot } from 'scene-radar';
 import type { SignalContribution } from 'scene-radar/schemas';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
+import { describeDemoTables, openDemoStores } from './demo-radar.js';
 
 const DAY_MS = 86_400_000;
 /** `YYYY-MM-DD` of an instant, in UTC. */
@@ -26,8 +29,14 @@ const { values: args } = parseArgs({
     region: { type: 'string', default: 'uk' },
     scene: { type: 'string' },
     artist: { type: 'string' },
+    postgres: { type: 'string' },
+    schema: { type: 'string' },
   },
 });
+if (args.schema !== undefined && args.postgres === undefined) {
+  console.error('demo: --schema needs --postgres <url> (the tables are in memory without it)');
+  process.exit(2);
+}
 const end = args.end ?? dayOf(Date.now());
 const world = createDemoWorld({ artists: Number(args.artists), seed: Number(args.seed), end });
 const asOf = new Date(`${end}T00:00:00.000Z`);
@@ -61,11 +70,22 @@ console.log(
     .join(', ')})`,
 );
 
+// The owned tables: in memory, or in PostgreSQL with --postgres (migrated now, so a server that
+// cannot be reached fails here, before any work).
+const stores =
+  args.postgres === undefined
+    ? undefined
+    : await openDemoStores({ url: args.postgres, schema: args.schema }).catch((error: unknown) => {
+        console.error(`demo: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      });
+if (stores && args.postgres !== undefined) console.log(`tables: ${describeDemoTables(args.postgres, stores.schema)}`);
+
 line('Ground truth of the demo world: careers, and what happened to them');
 console.table(world.truth.summary().byCareer);
 
 // Both engines, over the world's sources.
-const radar = createSceneRadar({ sources: world.sources, clock });
+const radar = createSceneRadar({ sources: world.sources, clock, ...(stores ? { stores } : {}) });
 await radar.scenes.importCatalog(world.catalog);
 let t0 = performance.now();
 const refresh = await radar.refresh();
@@ -236,3 +256,5 @@ for (const [career, slug] of picks) {
   );
 }
 await radar.close();
+// The pool the PostgreSQL stores opened: the process would otherwise wait on its idle connections.
+await stores?.close();

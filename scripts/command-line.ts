@@ -1,7 +1,7 @@
 /**
  * @module scripts/command-line
- * The one argument parser of the repository's commands (`npm run serve`, `npm run backtest`,
- * `npm run fit-defaults`, `npm run bench`): `node:util` `parseArgs`, with every mistake turned into
+ * The one argument parser of the repository's commands (`npm run serve`, `npm run migrate`,
+ * `npm run backtest`, `npm run fit-defaults`, `npm run bench`): `node:util` `parseArgs`, with every mistake turned into
  * a {@link UsageError} whose message names the argument in the same words for every command, so
  * each command prints it with its usage and exits 2.
  */
@@ -73,4 +73,49 @@ export function parseCommandLine<F extends FlagSpecs>(
   }
   // Every token was checked against `flags` above, so each value has its flag's type.
   return { values: values as FlagValues<F>, positionals };
+}
+
+/** A PostgreSQL database named on a command line: where the owned tables live. */
+export interface PostgresTarget {
+  /** The connection string, `postgres://user@host:5432/database`. */
+  readonly url: string;
+  /** The PostgreSQL schema holding the tables; undefined for the adapter's default (`public`). */
+  readonly schema?: string | undefined;
+}
+
+/** The environment variables {@link postgresTarget} falls back to. */
+export const POSTGRES_ENV = { url: 'SCENE_RADAR_POSTGRES_URL', schema: 'SCENE_RADAR_POSTGRES_SCHEMA' } as const;
+
+/**
+ * The database of `--postgres <url>` (else `$SCENE_RADAR_POSTGRES_URL`) and `--schema <name>`
+ * (else `$SCENE_RADAR_POSTGRES_SCHEMA`), shared by `npm run serve` and `npm run migrate`;
+ * undefined when no URL is given. Refuses, with a {@link UsageError} naming the flag or variable:
+ * a schema without a URL, a URL that is not `postgres://` or `postgresql://` (the message never
+ * repeats the value, which may hold a password), a schema name that is empty or longer than 63
+ * characters (PostgreSQL's limit). An empty variable counts as unset.
+ */
+export function postgresTarget(
+  values: { readonly postgres?: string | undefined; readonly schema?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): PostgresTarget | undefined {
+  const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const urlName = values.postgres !== undefined ? '--postgres' : POSTGRES_ENV.url;
+  const url = values.postgres ?? fromEnv(POSTGRES_ENV.url);
+  const schemaName = values.schema !== undefined ? '--schema' : POSTGRES_ENV.schema;
+  const schema = values.schema ?? fromEnv(POSTGRES_ENV.schema);
+  if (url === undefined) {
+    if (schema !== undefined) throw new UsageError(`${schemaName} needs --postgres <url> (or ${POSTGRES_ENV.url})`);
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || !parsed.host)
+    throw new UsageError(`${urlName} must be a URL like postgres://user@host:5432/database`);
+  if (schema !== undefined && (schema.length === 0 || schema.length > 63))
+    throw new UsageError(`${schemaName} must be a schema name of 1 to 63 characters`);
+  return schema === undefined ? { url } : { url, schema };
 }

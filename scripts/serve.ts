@@ -3,16 +3,19 @@
  * lines to paste. Ctrl-C (SIGINT) or SIGTERM closes the server and the radar. Each client address
  * may make 120 requests a minute (a 429 with `Retry-After` past that): `--rate-limit <n>` and
  * `--rate-window <seconds>` (or `SCENE_RADAR_RATE_LIMIT`, `SCENE_RADAR_RATE_WINDOW`) change it, and
- * `--rate-limit 0` turns it off.
+ * `--rate-limit 0` turns it off. The tables live in memory, or in PostgreSQL with `--postgres <url>`
+ * (or `SCENE_RADAR_POSTGRES_URL`), in the schema `--schema` (or `SCENE_RADAR_POSTGRES_SCHEMA`)
+ * names, migrated at start; the pool is closed with the radar (docs/persistence.md).
  *
  *   npm run serve -- [--port 8787] [--host 127.0.0.1] [--artists 300] [--rate-limit 120] [--rate-window 60]
+ *                    [--postgres postgres://user@host:5432/database [--schema <name>]]
  */
 import { createServer } from 'node:http';
 import type { SceneRadar } from 'scene-radar';
 import { createFetchHandler, createMemoryRateLimiter } from 'scene-radar/api';
 import { toNodeListener } from 'scene-radar/adapters/node';
-import { closeServer, isMain, listen, radarFor } from '../examples/demo-radar.js';
-import { parseCommandLine, UsageError } from './command-line.js';
+import { closeServer, type DemoPostgres, isMain, listen, radarFor } from '../examples/demo-radar.js';
+import { parseCommandLine, postgresTarget, UsageError } from './command-line.js';
 
 // The repository's one UsageError, re-exported for callers of parseServeArgs.
 export { UsageError };
@@ -34,6 +37,11 @@ export interface ServeOptions {
   readonly rateLimit?: number;
   /** Length of the rate-limit window in seconds. @default 60 */
   readonly rateWindowSeconds?: number;
+  /**
+   * Keep the demo radar's tables in PostgreSQL (migrated at start; `close()` ends the pool).
+   * Ignored when `radar` is given. @default in memory
+   */
+  readonly postgres?: DemoPostgres | undefined;
 }
 
 /** Requests per client address and window in `npm run serve`, unless told otherwise. */
@@ -53,6 +61,11 @@ export interface ParsedServeArgs {
   readonly rateLimit?: number | undefined;
   /** `--rate-window`, else `$SCENE_RADAR_RATE_WINDOW`; undefined when neither is set (`start` uses its default). */
   readonly rateWindowSeconds?: number | undefined;
+  /**
+   * `--postgres` (else `$SCENE_RADAR_POSTGRES_URL`) and `--schema` (else
+   * `$SCENE_RADAR_POSTGRES_SCHEMA`); undefined when no URL is given (the tables stay in memory).
+   */
+  readonly postgres?: DemoPostgres | undefined;
   /** `--help`. */
   readonly help: boolean;
 }
@@ -67,14 +80,18 @@ export interface RunningServe {
   readonly artistSlug: string;
   /** The rate limit per client address, or null when it is off. */
   readonly rateLimit: { readonly limit: number; readonly windowSeconds: number } | null;
+  /** Where the radar's tables live: `in memory`, or the PostgreSQL schema and server (no password). */
+  readonly tables: string;
   /** Stops the server and closes the radar it built. */
   close(): Promise<void>;
 }
 
 const USAGE =
-  'usage: npm run serve -- [--port <0-65535>] [--host <address>] [--artists <1-100000>] [--rate-limit <0-1000000>] [--rate-window <1-86400>]\n' +
+  'usage: npm run serve -- [--port <0-65535>] [--host <address>] [--artists <1-100000>] [--rate-limit <0-1000000>] [--rate-window <1-86400>] [--postgres <url> [--schema <name>]]\n' +
   '  --rate-limit   requests per client address and window, 0 for no limit (default 120; env SCENE_RADAR_RATE_LIMIT)\n' +
-  '  --rate-window  window length in seconds (default 60; env SCENE_RADAR_RATE_WINDOW)';
+  '  --rate-window  window length in seconds (default 60; env SCENE_RADAR_RATE_WINDOW)\n' +
+  '  --postgres     keep the tables in PostgreSQL, postgres://user@host:5432/database, migrated at start (default in memory; env SCENE_RADAR_POSTGRES_URL)\n' +
+  '  --schema       the PostgreSQL schema holding the tables (default public; env SCENE_RADAR_POSTGRES_SCHEMA)';
 
 function integer(name: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
@@ -100,8 +117,9 @@ function optionalInteger(
 
 /**
  * The options of a command line (`--port 8787 --host 127.0.0.1 --artists 300 --rate-limit 120
- * --rate-window 60`), the rate limit falling back to `$SCENE_RADAR_RATE_LIMIT` and
- * `$SCENE_RADAR_RATE_WINDOW`, or a {@link UsageError}.
+ * --rate-window 60 --postgres <url> --schema <name>`), the rate limit falling back to
+ * `$SCENE_RADAR_RATE_LIMIT` and `$SCENE_RADAR_RATE_WINDOW`, the database to
+ * `$SCENE_RADAR_POSTGRES_URL` and `$SCENE_RADAR_POSTGRES_SCHEMA`, or a {@link UsageError}.
  */
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedServeArgs {
   const { values } = parseCommandLine(argv, {
@@ -110,6 +128,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     artists: { type: 'string' },
     'rate-limit': { type: 'string' },
     'rate-window': { type: 'string' },
+    postgres: { type: 'string' },
+    schema: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   const host = values.host ?? '127.0.0.1';
@@ -120,13 +140,14 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     artists: integer('artists', values.artists ?? '300', 1, 100_000),
     rateLimit: optionalInteger('rate-limit', values['rate-limit'], 'SCENE_RADAR_RATE_LIMIT', env, 0, 1_000_000),
     rateWindowSeconds: optionalInteger('rate-window', values['rate-window'], 'SCENE_RADAR_RATE_WINDOW', env, 1, 86_400),
+    postgres: postgresTarget(values, env),
     help: values.help ?? false,
   };
 }
 
 /** Starts the demo world's API; `close()` stops it. */
 export async function start(options: ServeOptions = {}): Promise<RunningServe> {
-  const { radar, release } = await radarFor(options);
+  const { radar, tables, release } = await radarFor(options);
   try {
     const limit = options.rateLimit ?? DEFAULT_SERVE_RATE_LIMIT;
     const windowSeconds = options.rateWindowSeconds ?? DEFAULT_SERVE_RATE_WINDOW_SECONDS;
@@ -167,6 +188,7 @@ export async function start(options: ServeOptions = {}): Promise<RunningServe> {
       curlLines,
       artistSlug,
       rateLimit,
+      tables,
       async close() {
         await closeServer(server);
         await release();
@@ -192,17 +214,22 @@ async function main(): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  console.log(`Building the demo world (${options.artists} artists) and refreshing both engines...`);
+  console.log(
+    `Building the demo world (${options.artists} artists) and refreshing both engines${options.postgres ? ' on PostgreSQL' : ''}...`,
+  );
   const running = await start(options).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code;
     if (code === 'EADDRINUSE')
       console.error(`serve: ${options.host}:${options.port} is in use; pick another --port (0 picks a free one)`);
     else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
       console.error(`serve: cannot listen on --host ${options.host}`);
+    else if (code === 'STORE_UNAVAILABLE' || code === 'STORE_SCHEMA_MISMATCH' || code === 'CONFIG_INVALID')
+      console.error(`serve: ${(error as Error).message}`);
     else console.error(error);
     process.exit(1);
   });
   console.log(`scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s).`);
+  if (options.postgres) console.log(`Tables: ${running.tables}.`);
   console.log(
     running.rateLimit === null
       ? 'Rate limit: off (--rate-limit 0).'
@@ -215,7 +242,7 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: closing the server and the radar`);
+    console.log(`\n${signal}: closing the server and the radar${options.postgres ? ' and the PostgreSQL pool' : ''}`);
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
