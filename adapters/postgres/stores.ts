@@ -27,6 +27,9 @@ import { migrateWith, recordedVersion, tooNew, tooOld } from './migrate.js';
 import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
 import { postgresTable, type TableContext } from './table.js';
 
+/** First key of the advisory lock one engine's transactions take turns on ("sctx"; migrations use "scen"). */
+const TRANSACTION_LOCK_CLASS = 0x7363_7478;
+
 /** Options of {@link createPostgresStores} besides the connection. */
 export interface PostgresStoresOptions {
   /** The PostgreSQL schema holding the tables (overrides the connection's `schema`). @default 'public' */
@@ -162,10 +165,20 @@ export function createPostgresStores(
 
   /**
    * One transaction: a client checked out, `BEGIN`, `fn` over tables on that client, `COMMIT`
-   * (`ROLLBACK` when `fn` rejects). Other connections see nothing of it before the commit.
+   * (`ROLLBACK` when `fn` rejects). Other connections see nothing of it before the commit. One
+   * engine's transactions on a schema take turns (a transaction-scoped advisory lock): two
+   * processes refreshing the same schema at once would otherwise, under READ COMMITTED, leave the
+   * union of both refreshes in the tables a refresh replaces (its `deleteWhere` skips rows the
+   * other committed meanwhile).
    */
-  const inTransaction = <T>(fn: (tables: { scenes: ScenesStores; talent: TalentStores }) => Promise<T>): Promise<T> =>
+  const inTransaction = <T>(
+    engine: 'scenes' | 'talent',
+    fn: (tables: { scenes: ScenesStores; talent: TalentStores }) => Promise<T>,
+  ): Promise<T> =>
     ctx.transaction(async (client) => {
+      await mapErrors(() =>
+        client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, `${schema}:${engine}`]),
+      );
       let open = true;
       const assertOpen = (): void => {
         if (!open) throw new Error('the stores of a PostgreSQL transaction were used after it ended');
@@ -190,8 +203,8 @@ export function createPostgresStores(
     });
 
   const { scenes, talent } = tablesOver(ctx);
-  withTransaction(scenes, (fn) => inTransaction((t) => fn(t.scenes)));
-  withTransaction(talent, (fn) => inTransaction((t) => fn(t.talent)));
+  withTransaction(scenes, (fn) => inTransaction('scenes', (t) => fn(t.scenes)));
+  withTransaction(talent, (fn) => inTransaction('talent', (t) => fn(t.talent)));
 
   return {
     scenes,

@@ -172,7 +172,13 @@ export interface ScenesStores {
    *   error when `fn` rejected).
    * - **Isolation**: a reader outside `fn` (these tables, another process) sees none of `fn`'s
    *   writes before the commit, and all of them after; `fn` reads its own writes.
-   * - The stores given to `fn` are valid only until `fn` settles; they have no `transaction`.
+   * - The stores given to `fn` are valid only until `fn` settles; they have no `transaction`, and
+   *   `fn` must not call `transaction` on the outer stores (the shipped stores run one transaction
+   *   at a time: a nested call would wait on itself).
+   *
+   * One case no store can decide: when the connection drops during the commit itself, the
+   * transaction rejects though the server may have committed. The engines treat that as failed;
+   * the next refresh writes a complete state either way.
    *
    * Both shipped stores implement it (in memory: writes staged and applied in one synchronous
    * step; PostgreSQL: `BEGIN` ... `COMMIT` on one connection). `storesContractSuite` checks it when

@@ -53,86 +53,110 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
     return rows.filter(visible);
   };
 
+  // Calls run one after another, in the order they were made, as a database connection runs its
+  // statements: a `delete` waits on a read of the live table, and an `upsert` made after it must
+  // not land first and then be deleted.
+  let queue: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(op: () => Promise<T>): Promise<T> => {
+    const run = queue.then(op, op);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
   const table: Table<Row, K> = {
     spec: base.spec,
-    async get(key) {
-      assertOpen();
-      const id = added.keyOf(key);
-      const own = added.get(id);
-      if (own || deleted.has(id)) return own;
-      const row = await base.get(key);
-      return row && visible(row) ? row : undefined;
-    },
-    async getMany(keys) {
-      assertOpen();
-      if (!touched()) return base.getMany(keys);
-      const need = new Map<string, RowKey<Row, K>>();
-      for (const k of keys) {
-        const id = added.keyOf(k);
-        if (!added.get(id) && !deleted.has(id)) need.set(id, k);
-      }
-      const live = new Map<string, Readonly<Row>>();
-      if (need.size > 0)
-        for (const row of await base.getMany([...need.values()]))
-          if (visible(row)) live.set(added.keyOf(row as Row), row);
-      const out: Readonly<Row>[] = [];
-      for (const k of keys) {
-        const id = added.keyOf(k);
-        const row = added.get(id) ?? (deleted.has(id) ? undefined : live.get(id));
-        if (row) out.push(row);
-      }
-      return out;
-    },
-    async upsert(input) {
-      assertOpen();
-      for (const row of added.validate(input)) {
-        deleted.delete(added.keyOf(row as Row));
-        added.put(row);
-      }
-    },
-    async delete(keys) {
-      assertOpen();
-      const ids = keys.map((k) => added.keyOf(k));
-      const ask = keys.filter((_, i) => !added.get(ids[i]!) && !deleted.has(ids[i]!));
-      const live = new Set(
-        ask.length ? (await base.getMany(ask)).filter(visible).map((r) => added.keyOf(r as Row)) : [],
-      );
-      assertOpen();
-      let n = 0;
-      keys.forEach((k, i) => {
-        const id = ids[i]!;
-        if (added.remove(id) || (live.has(id) && !deleted.has(id))) n++;
-        deleted.set(id, added.keyObject(k));
+    get(key) {
+      return inOrder(async () => {
+        assertOpen();
+        const id = added.keyOf(key);
+        const own = added.get(id);
+        if (own || deleted.has(id)) return own;
+        const row = await base.get(key);
+        return row && visible(row) ? row : undefined;
       });
-      return n;
     },
-    async deleteWhere(where) {
-      assertOpen();
-      let n = touched() ? (await liveMatching(where)).length : await base.count(where);
-      assertOpen();
-      for (const [id, row] of added.matching(where, undefined)) {
-        added.remove(id);
-        deleted.set(id, added.keyObject(row as Row));
-        n++;
-      }
-      filters.push(where ?? {});
-      return n;
+    getMany(keys) {
+      return inOrder(async () => {
+        assertOpen();
+        if (!touched()) return base.getMany(keys);
+        const need = new Map<string, RowKey<Row, K>>();
+        for (const k of keys) {
+          const id = added.keyOf(k);
+          if (!added.get(id) && !deleted.has(id)) need.set(id, k);
+        }
+        const live = new Map<string, Readonly<Row>>();
+        if (need.size > 0)
+          for (const row of await base.getMany([...need.values()]))
+            if (visible(row)) live.set(added.keyOf(row as Row), row);
+        const out: Readonly<Row>[] = [];
+        for (const k of keys) {
+          const id = added.keyOf(k);
+          const row = added.get(id) ?? (deleted.has(id) ? undefined : live.get(id));
+          if (row) out.push(row);
+        }
+        return out;
+      });
     },
-    async scan(query = {}) {
-      assertOpen();
-      if (!touched()) return base.scan(query);
-      checkPaging(query);
-      const entries: Array<[string, Readonly<Row>]> = (await liveMatching(query.where, query.range)).map((r) => [
-        added.keyOf(r as Row),
-        r,
-      ]);
-      entries.push(...added.matching(query.where, query.range));
-      return orderAndPage(entries, query);
+    upsert(input) {
+      return inOrder(async () => {
+        assertOpen();
+        for (const row of added.validate(input)) {
+          deleted.delete(added.keyOf(row as Row));
+          added.put(row);
+        }
+      });
     },
-    async count(where) {
-      assertOpen();
-      if (!touched()) return base.count(where);
-      return (await liveMatching(where)).length + added.matching(where, undefined).length;
+    delete(keys) {
+      return inOrder(async () => {
+        assertOpen();
+        const ids = keys.map((k) => added.keyOf(k));
+        const ask = keys.filter((_, i) => !added.get(ids[i]!) && !deleted.has(ids[i]!));
+        const live = new Set(
+          ask.length ? (await base.getMany(ask)).filter(visible).map((r) => added.keyOf(r as Row)) : [],
+        );
+        assertOpen();
+        let n = 0;
+        keys.forEach((k, i) => {
+          const id = ids[i]!;
+          if (added.remove(id) || (live.has(id) && !deleted.has(id))) n++;
+          deleted.set(id, added.keyObject(k));
+        });
+        return n;
+      });
+    },
+    deleteWhere(where) {
+      return inOrder(async () => {
+        assertOpen();
+        let n = touched() ? (await liveMatching(where)).length : await base.count(where);
+        assertOpen();
+        for (const [id, row] of added.matching(where, undefined)) {
+          added.remove(id);
+          deleted.set(id, added.keyObject(row as Row));
+          n++;
+        }
+        filters.push({ ...(where ?? {}) });
+        return n;
+      });
+    },
+    scan(query = {}) {
+      return inOrder(async () => {
+        assertOpen();
+        if (!touched()) return base.scan(query);
+        checkPaging(query);
+        const entries: Array<[string, Readonly<Row>]> = (await liveMatching(query.where, query.range)).map((r) => [
+          added.keyOf(r as Row),
+          r,
+        ]);
+        entries.push(...added.matching(query.where, query.range));
+        return orderAndPage(entries, query);
+      });
+    },
+    count(where) {
+      return inOrder(async () => {
+        assertOpen();
+        if (!touched()) return base.count(where);
+        return (await liveMatching(where)).length + added.matching(where, undefined).length;
+      });
     },
   };
 

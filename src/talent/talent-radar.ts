@@ -498,17 +498,19 @@ export class TalentRadar {
     // Artists that left the universe lose their record too, once they have been missing from it
     // for `talent.dropAfterRefreshes` consecutive refreshes (one short answer must not empty the radar).
     const known = new Set(slugs);
-    const absentBefore = new Map(this.#absent);
-    for (const s of slugs) this.#absent.delete(s);
+    // The absence counts are worked out on a copy and kept only once this refresh's writes landed:
+    // a refresh that fails anywhere before (an abort, a failing read, a failed commit) changes none.
+    const absent = new Map(this.#absent);
+    for (const s of slugs) absent.delete(s);
     let absentKept = 0;
     for (const r of await stores.talent_radar_artists.scan()) {
       if (known.has(r.artist_slug)) continue;
-      const misses = (this.#absent.get(r.artist_slug) ?? 0) + 1;
+      const misses = (absent.get(r.artist_slug) ?? 0) + 1;
       if (misses >= this.#deps.config.talent.dropAfterRefreshes) {
-        this.#absent.delete(r.artist_slug);
+        absent.delete(r.artist_slug);
         gone.push({ artist_slug: r.artist_slug });
       } else {
-        this.#absent.set(r.artist_slug, misses);
+        absent.set(r.artist_slug, misses);
         absentKept++;
       }
     }
@@ -528,20 +530,17 @@ export class TalentRadar {
       // The roll-ups are computed from the staged artists, then every write lands in one
       // transaction: a reader never sees new artists with old roll-ups, or half of either.
       const stage = stageStores(stores);
-      await write(stage.stores);
       try {
+        await write(stage.stores);
         await stores.transaction((tx) => stage.writeTo(tx));
-      } catch (e) {
-        // Nothing was written: the absence counts go back to what they were.
-        this.#absent.clear();
-        for (const [k, v] of absentBefore) this.#absent.set(k, v);
-        throw e;
       } finally {
         stage.close();
       }
     } else {
       await write(stores);
     }
+    this.#absent.clear();
+    for (const [k, v] of absent) this.#absent.set(k, v);
     // The peers of the scores just written, whatever the population's size; a refresh that scored
     // nobody, or in which more than half the artists had a failed read (the peers would describe
     // the outage, not the population), keeps the previous ones, as of their own instant.
