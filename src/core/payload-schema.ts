@@ -9,7 +9,7 @@
  * schemas, from which {@link describeFields} sets each field's `.describe()` text for the JSON
  * Schema and OpenAPI output. tests/api/schema-docs.test.ts fails when the generated module is stale.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Descriptions of the fields of one object schema, by field name (generated from their JSDoc). */
 export type FieldDocs = Readonly<Record<string, string>>;
@@ -43,3 +43,12 @@ export type ReadonlyPayload<T, Keep = never> = [T] extends [Keep]
     : T extends object
       ? { readonly [K in keyof T]: ReadonlyPayload<T[K], Keep> }
       : T;
+
+/** A share, 0-1. */
+export const unit = z.number().min(0).max(1);
+/** A score or heat, 0-100. */
+export const percent = z.number().min(0).max(100);
+/** A count: an integer >= 0. */
+export const count = z.number().int().min(0);
+/** Any number: Zod 4's `z.number()` already rejects NaN and +-Infinity, which JSON cannot carry. */
+export const finite = z.number();

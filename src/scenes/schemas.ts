@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { DaySchema, InstantSchema, SceneStageSchema } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { ItemStatus } from '../core/gateway/outcome.js';
-import { describeFields, type ReadonlyPayload } from '../core/payload-schema.js';
+import { count, describeFields, finite, percent, type ReadonlyPayload, unit } from '../core/payload-schema.js';
 import { SlugSchema } from '../core/slug.js';
 import {
   SceneRecommendationRowSchema,
@@ -36,12 +36,6 @@ function fields<S extends Record<string, z.ZodType>>(key: keyof typeof FIELD_DOC
 function named(id: keyof typeof TYPE_DOCS): { id: string; description: string } {
   return { id, description: TYPE_DOCS[id] };
 }
-
-const unit = z.number().min(0).max(1);
-const percent = z.number().min(0).max(100);
-const count = z.number().int().min(0);
-// Zod 4's z.number() already rejects NaN and +-Infinity, which JSON cannot carry anyway.
-const finite = z.number();
 
 // Enums below are written as documented objects (`z.enum({ a: 'a' })`, which parses exactly like
 // `z.enum(['a'])`) so that a reader of the schema sees what each member means.

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { InstantSchema, SceneStageSchema } from '../contracts/payloads.js';
 import type { ItemStatus } from '../core/gateway/outcome.js';
-import { describeFields, type ReadonlyPayload } from '../core/payload-schema.js';
+import { count, describeFields, finite, percent, type ReadonlyPayload, unit } from '../core/payload-schema.js';
 import { SlugSchema } from '../core/slug.js';
 import { TalentArtistMetadataSchema, type TalentArtistRow, TalentArtistRowSchema } from '../stores/tables.js';
 import { FIELD_DOCS, TYPE_DOCS } from './schema-docs.js';
@@ -28,12 +28,6 @@ function fields<S extends Record<string, z.ZodType>>(key: keyof typeof FIELD_DOC
 function named(id: keyof typeof TYPE_DOCS): { id: string; description: string } {
   return { id, description: TYPE_DOCS[id] };
 }
-
-const unit = z.number().min(0).max(1);
-const percent = z.number().min(0).max(100);
-const count = z.number().int().min(0);
-// Zod 4's z.number() already rejects NaN and +-Infinity, which JSON cannot carry anyway.
-const finite = z.number();
 
 /** Score bands of a trajectory, by the configured thresholds. */
 const bands = {

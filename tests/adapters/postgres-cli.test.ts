@@ -8,27 +8,23 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { POSTGRES_SCHEMA_VERSION } from 'scene-radar/adapters/postgres';
 import { postgresTarget, UsageError } from '../../scripts/command-line.js';
 import { type MigrateIo, parseMigrateArgs, runMigrate } from '../../scripts/migrate.js';
 import { parseServeArgs, start as startServe } from '../../scripts/serve.js';
-import { TEST_DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/postgres.js';
+import { fileTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/postgres.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 let db: TestDatabase;
 // Awaited by every test that needs the server, so each one FAILS (never skips) without it.
-let setup: Promise<TestDatabase> | undefined;
+const database = fileTestDatabase();
 const connected = async (): Promise<TestDatabase> => {
-  setup ??= testDatabase();
-  db = await setup;
+  db = await database();
   return db;
 };
-afterAll(async () => {
-  await (await setup?.catch(() => undefined))?.drop();
-});
 
 /** Runs a repository script with tsx; resolves with its exit code and output whatever the code. */
 function run(script: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -14,19 +14,15 @@ import {
   POSTGRES_MIGRATIONS,
   POSTGRES_SCHEMA_VERSION,
 } from 'scene-radar/adapters/postgres';
-import { TEST_DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/postgres.js';
+import { fileTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/postgres.js';
 
 let db: TestDatabase;
 // Awaited by every test that needs the server, so each one FAILS (never skips) without it.
-let setup: Promise<TestDatabase> | undefined;
+const database = fileTestDatabase();
 const connected = async (): Promise<TestDatabase> => {
-  setup ??= testDatabase();
-  db = await setup;
+  db = await database();
   return db;
 };
-afterAll(async () => {
-  await (await setup?.catch(() => undefined))?.drop();
-});
 
 /** The error a promise rejects with (fails the test if it resolves). */
 const rejection = async (p: Promise<unknown>): Promise<Error & { code?: string; details?: unknown }> => {

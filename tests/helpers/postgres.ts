@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 
 /** The test database. */
 export const TEST_DATABASE_URL = process.env.SCENE_RADAR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -47,5 +48,20 @@ export async function testDatabase(): Promise<TestDatabase> {
         await pool.end();
       }
     },
+  };
+}
+
+/**
+ * The test database of one test file: connected on first use, so every test that awaits it fails
+ * (never skips) without the server, and dropped after the file.
+ */
+export function fileTestDatabase(): () => Promise<TestDatabase> {
+  let setup: Promise<TestDatabase> | undefined;
+  afterAll(async () => {
+    await (await setup?.catch(() => undefined))?.drop();
+  });
+  return () => {
+    setup ??= testDatabase();
+    return setup;
   };
 }
