@@ -63,13 +63,21 @@ export interface ResolvedPool {
   readonly schema: string;
 }
 
+/** A client as the pool's `connect` event hands it over: something that emits `error`. */
+interface PgEmitter {
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
 interface PgModule {
   readonly Pool: new (
     config: Record<string, unknown>,
   ) => PostgresPool & {
     on(event: 'error', listener: (err: Error) => void): unknown;
+    on(event: 'connect', listener: (client: PgEmitter) => void): unknown;
   };
 }
+
+const ignore = (): void => undefined;
 
 /** The pool for a connection option; `pg` is imported only when a connection string is given. */
 export async function resolvePool(options: PostgresConnectionOptions): Promise<ResolvedPool> {
@@ -97,8 +105,37 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash the
   // process. The next query gets a fresh connection, or STORE_UNAVAILABLE.
-  pool.on('error', () => undefined);
+  pool.on('error', ignore);
+  // A client checked out (a transaction, the migration lock) whose connection drops emits 'error'
+  // on itself, and the pool listens only to idle ones: unhandled, it crashed the process
+  // ("Connection terminated unexpectedly") when a connection dropped mid-refresh. The query in
+  // flight still rejects (STORE_UNAVAILABLE), and the broken client is discarded on release.
+  pool.on('connect', (client) => client.on('error', ignore));
   return { pool, owned: true, schema };
+}
+
+/**
+ * Checks a client out of `pool` and listens to its `error` event until it is released. A pool
+ * listens only to idle clients: a connection that drops while its client is checked out (inside a
+ * transaction, under the migration lock) emits `error` on the client, which, unhandled, crashes
+ * the process. Its queries still reject, and `release(err)` discards it. Use this rather than
+ * `pool.connect()` for a pool the host owns, where the adapter cannot listen to every new client.
+ */
+export async function checkOut(pool: Pick<PostgresPool, 'connect'>): Promise<PostgresPoolClient> {
+  const client = await pool.connect();
+  const emitter = client as PostgresPoolClient & Partial<PgEmitter & { removeListener: PgEmitter['on'] }>;
+  if (typeof emitter.on !== 'function' || typeof emitter.removeListener !== 'function') return client;
+  emitter.on('error', ignore);
+  let released = false;
+  return {
+    query: (text, values) => client.query(text, values),
+    release: (err) => {
+      if (released) return;
+      released = true;
+      emitter.removeListener?.('error', ignore);
+      client.release(err);
+    },
+  };
 }
 
 /** Node's socket error codes that mean the server cannot be reached. */

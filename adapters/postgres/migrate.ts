@@ -8,6 +8,7 @@
 import { SceneRadarError } from '../../src/core/errors.js';
 import { ident } from './columns.js';
 import {
+  checkOut,
   mapErrors,
   storeError,
   type PostgresConnectionOptions,
@@ -115,7 +116,7 @@ export async function migrateWith(
   migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
 ): Promise<MigrateResult> {
   return mapErrors(async () => {
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     let broken: Error | undefined;
     try {
       await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, schema]);

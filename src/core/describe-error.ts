@@ -7,6 +7,8 @@
  * here is guarded.
  */
 
+import { isSceneRadarError } from './errors.js';
+
 /** Longest description returned, in characters. */
 const MAX = 300;
 
@@ -58,4 +60,20 @@ export function describeError(
     default:
       return error === null ? 'null' : 'a non-Error object (not printed)';
   }
+}
+
+/**
+ * Why a computation failed, for a result served stale or marked failed: `CODE: message` for the
+ * SDK's own errors (their messages are client-safe: a store failure names its reason, never the
+ * address, credentials or SQL), {@link describeError} for anything else. Never throws.
+ * @example
+ * ```ts
+ * failureReason(new SceneRadarError('STORE_UNAVAILABLE', 'PostgreSQL cannot be reached (ECONNREFUSED)'));
+ * // 'STORE_UNAVAILABLE: PostgreSQL cannot be reached (ECONNREFUSED)'
+ * ```
+ */
+export function failureReason(error: unknown, options: { readonly max?: number } = {}): string {
+  const max = options.max ?? MAX;
+  if (isSceneRadarError(error)) return clip(`${error.code}: ${describeError(error, { name: false, max })}`, max);
+  return describeError(error, { max });
 }

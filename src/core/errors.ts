@@ -109,6 +109,23 @@ export class SceneRadarError extends Error {
   }
 }
 
+/** The codes of {@link isStoreFailure}: the store's database cannot serve now. */
+const STORE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'STORE_SCHEMA_MISMATCH']);
+
+/**
+ * True for an error saying a store's database cannot serve now: `STORE_UNAVAILABLE` (it cannot be
+ * reached) or `STORE_SCHEMA_MISMATCH` (its schema is not the version this code knows). A read
+ * that has a last good value serves it, marked stale, on such an error; one without rejects with
+ * it (503), never with an `*_INTERNAL_ERROR`.
+ * @example
+ * ```ts
+ * try { await radar.scenes.listScenes(); } catch (e) { if (isStoreFailure(e)) retryLater(e.details); }
+ * ```
+ */
+export function isStoreFailure(error: unknown): error is SceneRadarError {
+  return isSceneRadarError(error) && STORE_FAILURES.has(error.code);
+}
+
 /**
  * Brand check for {@link SceneRadarError} that survives duplicated package copies.
  * @example

@@ -12,10 +12,10 @@
 import type { EngagementSeries, ArtistNetwork } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { Cache } from '../core/cache/cache.js';
-import { describeError } from '../core/describe-error.js';
+import { describeError, failureReason } from '../core/describe-error.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import type { Clock } from '../core/clock.js';
-import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
+import { SceneRadarError, isSceneRadarError, isStoreFailure } from '../core/errors.js';
 import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
@@ -68,9 +68,20 @@ class PulseFailure extends Error {
   constructor(
     readonly status: 'timeout' | 'error' | 'unavailable' | 'not_found',
     message: string,
+    /** The SDK's error behind an `error` (a store that cannot be reached): what `getScenePulse` rejects with. */
+    readonly error?: SceneRadarError,
   ) {
     super(message);
   }
+}
+
+/** A failure of the computation of a pulse (its tables, a bug) as a {@link PulseFailure}, keeping the SDK's own error. */
+function pulseFailureOf(e: unknown): PulseFailure {
+  if (e instanceof PulseFailure) return e;
+  // An SDK error that is not a 500 (STORE_UNAVAILABLE, RADAR_CLOSED...) passes through as it is.
+  // Its message is client-safe; any other error's (a driver's, naming a table) is not shown.
+  if (isSceneRadarError(e)) return new PulseFailure('error', failureReason(e), e.httpStatus !== 500 ? e : undefined);
+  return new PulseFailure('error', 'Pulse computation failed: an unexpected error');
 }
 
 interface Pending {
@@ -112,7 +123,10 @@ export class ScenePulse {
   }
 
   /**
-   * The pulse of one scene, now. `SCENES_NOT_FOUND`, `SCENES_VALIDATION_ERROR`, `SCENES_TIMEOUT` when nothing useful exists.
+   * The pulse of one scene, now. When computing it fails (its sources, its deadline, or the
+   * engine's tables), the scene's last good pulse, marked `stale` with why. Without one:
+   * `SCENES_TIMEOUT`, `SOURCES_UNAVAILABLE`, or `STORE_UNAVAILABLE` when the tables cannot be read
+   * (all but the timeout 503). `SCENES_NOT_FOUND`, `SCENES_VALIDATION_ERROR` for the request.
    * `options` may be the seed's `skipCache` boolean: `getScenePulse(slug, true)` is `getScenePulse(slug, { skipCache: true })`.
    */
   async getScenePulse(slug: string, options: { readonly skipCache?: boolean } | boolean = {}): Promise<Pulse> {
@@ -122,14 +136,19 @@ export class ScenePulse {
       [SlugParamsRequestSchema, { slug }],
       [ScenePulseRequestSchema, optionsOf(options)],
     );
+    const errors = new Map<string, SceneRadarError>();
     const [item] = await this.#withDeadline(this.#d.config.scenes.scenePulseTimeoutMs, (d) =>
-      this.#batch([s], skipCache, d),
+      this.#batch([s], skipCache, d, errors),
     );
+    // A fresh pulse, or the last good one marked `stale` (with why) when computing it failed.
     if (item!.pulse) return item!.pulse;
     if (item!.status === 'not_found') throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
     if (item!.status === 'timeout') throw new SceneRadarError('SCENES_TIMEOUT', `Scene pulse timed out: ${s}`);
     if (item!.status === 'unavailable')
       throw new SceneRadarError('SOURCES_UNAVAILABLE', item!.message ?? `Scene heat unknown: ${s}`);
+    // The SDK's own error (the engine's tables cannot be read: STORE_UNAVAILABLE, 503) as it is.
+    const error = errors.get(s);
+    if (error) throw error;
     throw new SceneRadarError('SCENES_INTERNAL_ERROR', `Scene pulse failed: ${s}`, { cause: item!.message });
   }
 
@@ -205,6 +224,19 @@ export class ScenePulse {
           : this.#d.config.scenes.globalPulseTtlMs;
       },
       graceMs: 0,
+      // The tables cannot be read: the region's last good pulse, every scene in it marked stale.
+      lastGood: {
+        keep: (v) => {
+          const r = v as RegionalScenePulse;
+          return r.unavailable.length === 0 && r.scenes.length > 0 && r.scenes.every((p) => p.stale === undefined);
+        },
+        serve: (v, e) => {
+          if (!isStoreFailure(e)) return undefined;
+          const r = v as RegionalScenePulse;
+          const mark = this.#staleMark(failureReason(e));
+          return { ...r, scenes: r.scenes.map((p) => ({ ...p, stale: mark })) } satisfies RegionalScenePulse;
+        },
+      },
     }) as Promise<RegionalScenePulse>;
   }
 
@@ -267,6 +299,15 @@ export class ScenePulse {
           : this.#d.config.scenes.globalPulseTtlMs;
       },
       graceMs: 0,
+      // The catalog cannot be read: the last good lists (every scene's pulse fresh when they were
+      // computed), each pulse marked stale, counted stale, and a note saying why.
+      lastGood: {
+        keep: (v) => {
+          const g = (v as GlobalScenePulse).summary;
+          return g.scenes > 0 && g.ok === g.scenes;
+        },
+        serve: (v, e) => (isStoreFailure(e) ? this.#staleGlobal(v as GlobalScenePulse, failureReason(e)) : undefined),
+      },
     }) as Promise<GlobalScenePulse>;
   }
 
@@ -303,9 +344,9 @@ export class ScenePulse {
     await this.#d.cache.delete(`pulse:${requireSlug(slug, 'slug', 'SCENES_VALIDATION_ERROR')}`, {
       keepLastGood: true,
     });
-    // Regional and global pulses include this scene: they go too.
-    await this.#d.cache.clearPrefix('region:');
-    await this.#d.cache.clearPrefix('global:');
+    // Regional and global pulses include this scene: they go too (their fallbacks stay).
+    await this.#d.cache.clearPrefix('region:', { keepLastGood: true });
+    await this.#d.cache.clearPrefix('global:', { keepLastGood: true });
   }
 
   /**
@@ -340,6 +381,28 @@ export class ScenePulse {
     return row ? parseInstant(row.as_of) : null;
   }
 
+  /** The `stale` mark of a last good pulse served now because computing it failed for `reason`. */
+  #staleMark(reason: string): NonNullable<Pulse['stale']> {
+    return { reason, at: new Date(this.#d.clock.now()).toISOString() };
+  }
+
+  /** The last good global pulse, served because the catalog cannot be read: every pulse in it marked. */
+  #staleGlobal(g: GlobalScenePulse, reason: string): GlobalScenePulse {
+    const stale = this.#staleMark(reason);
+    const mark = (list: GlobalScenePulse['hottest']): GlobalScenePulse['hottest'] => list.map((p) => ({ ...p, stale }));
+    return {
+      ...g,
+      hottest: mark(g.hottest),
+      fastestGrowing: mark(g.fastestGrowing),
+      cooling: mark(g.cooling),
+      summary: { ...g.summary, ok: 0, stale: g.summary.scenes },
+      notes: [
+        ...g.notes,
+        `The scene catalog cannot be read (${reason}): these are the last good pulses, computed at ${g.timestamp}; each is marked stale.`,
+      ],
+    };
+  }
+
   async #withDeadline<T>(ms: number, work: (deadline: Deadline) => Promise<T>): Promise<T> {
     const deadline = createDeadline(ms);
     try {
@@ -349,9 +412,28 @@ export class ScenePulse {
     }
   }
 
-  async #batch(slugs: readonly string[], skipCache: boolean, deadline: Deadline): Promise<SceneBatchItem[]> {
+  /**
+   * One item per slug: a fresh pulse, the last good one marked stale when computing it failed, or
+   * the failure. `errors` collects the SDK's own errors behind failures (a store that cannot be read).
+   */
+  async #batch(
+    slugs: readonly string[],
+    skipCache: boolean,
+    deadline: Deadline,
+    errors?: Map<string, SceneRadarError>,
+  ): Promise<SceneBatchItem[]> {
     const c = this.#d.config.scenes;
     const degraded = (v: unknown): boolean => (v as Pulse).status !== 'ok';
+    // Any failure but "no such scene" falls back to the scene's last good pulse (kept by #load),
+    // marked stale with why: Fusion down, the deadline, or the engine's tables unreachable.
+    const lastGood = {
+      serve: (last: unknown, e: unknown): unknown => {
+        const failure = pulseFailureOf(e);
+        return failure.status === 'not_found'
+          ? undefined
+          : { ...(last as Pulse), stale: this.#staleMark(failure.message) };
+      },
+    };
     return Promise.all(
       slugs.map(async (slug): Promise<SceneBatchItem> => {
         try {
@@ -360,7 +442,9 @@ export class ScenePulse {
             ttlMs: (v) => (degraded(v) ? c.degradedTtlMs : c.scenePulseTtlMs),
             // A degraded pulse is not served past its short TTL: the next caller recomputes.
             graceMs: (v) => (degraded(v) ? 0 : this.#d.config.cache.staleGraceMs),
+            lastGood,
           })) as Pulse;
+          if (pulse.stale) return { slug, status: 'stale', pulse, message: pulse.stale.reason };
           const age = this.#d.clock.now() - Date.parse(pulse.updated_at);
           return {
             slug,
@@ -368,15 +452,10 @@ export class ScenePulse {
             pulse,
           };
         } catch (e) {
-          const failure =
-            e instanceof PulseFailure
-              ? e
-              : new PulseFailure('error', isSceneRadarError(e) ? e.message : 'Pulse computation failed');
+          const failure = pulseFailureOf(e);
           if (failure.status === 'not_found') return { slug, status: 'not_found', message: failure.message };
-          const last = this.#d.cache.lastGood(`pulse:${slug}`) as Pulse | undefined;
-          return last
-            ? { slug, status: 'stale', pulse: last, message: failure.message }
-            : { slug, status: failure.status, message: failure.message };
+          if (failure.error) errors?.set(slug, failure.error);
+          return { slug, status: failure.status, message: failure.message };
         }
       }),
     );
@@ -400,8 +479,11 @@ export class ScenePulse {
             (m) => {
               for (const s of pending.slots.keys()) deliver(s, m.get(s));
             },
+            // The tables could not be read (or a bug): every scene of the tick fails with the SDK's
+            // error kept, so getScenePulse answers it (STORE_UNAVAILABLE), not an internal error.
             (e: unknown) => {
-              for (const s of pending.slots.keys()) deliver(s, new PulseFailure('error', describeError(e)));
+              const failure = pulseFailureOf(e);
+              for (const s of pending.slots.keys()) deliver(s, failure);
             },
           )
           .finally(() => own.dispose());

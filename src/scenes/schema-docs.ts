@@ -108,6 +108,8 @@ export const FIELD_DOCS = {
       'As-of instant of the membership refresh the members come from (ISO 8601), or null when memberships were never computed (no `refresh()` yet, or none could read the artist universe): the pulse then counts no member, has confidence 0 and is `degraded`.',
     updated_at: 'When it was computed (ISO 8601).',
     model_version: 'Version of the pulse model.',
+    stale:
+      "Present only on a scene's last good pulse, served because computing it now failed (its sources failed or ran out of time, or the engine's tables cannot be read): why, and when it was tried. Absent on a fresh pulse, and on a cached one served within its TTL or grace.",
   },
   SceneRecommendations: {
     subject: 'Who they are for: `artist:<slug>`, or `watch` for the watch list.',
@@ -134,6 +136,11 @@ export const FIELD_DOCS = {
     slope: 'Least-squares slope of heat, points per day.',
     peak: 'Hottest snapshot.',
     coverage: 'Snapshots in the span / days in the span, >= 0.',
+  },
+  StaleMark: {
+    reason:
+      "Why the pulse could not be computed now: `CODE: message` for the SDK's errors (`STORE_UNAVAILABLE: PostgreSQL cannot be reached (ECONNREFUSED)...` when the engine's tables cannot be read), else the failure of its sources or deadline.",
+    at: 'When the computation that failed was tried (ISO 8601); the pulse itself is as of its `asOf`.',
   },
   TastemakerActivity: {
     new_links: 'Tastemaker links to members that appeared in the current window (the last 30 days), an integer >= 0.',

@@ -235,6 +235,21 @@ export const CampaignActivitySchema = z
  */
 export type CampaignActivity = ReadonlyPayload<z.output<typeof CampaignActivitySchema>>;
 
+/**
+ * Schema of a pulse's `stale` mark (inline in the OpenAPI document: it has no id): why a scene's
+ * last good pulse was served instead of a fresh one.
+ */
+export const StaleMarkSchema = z.object(
+  fields('StaleMark', {
+    /**
+     * Why the pulse could not be computed now: `CODE: message` for the SDK's errors (`STORE_UNAVAILABLE: PostgreSQL cannot be reached (ECONNREFUSED)...` when the engine's tables cannot be read), else the failure of its sources or deadline.
+     */
+    reason: z.string(),
+    /** When the computation that failed was tried (ISO 8601); the pulse itself is as of its `asOf`. */
+    at: InstantSchema,
+  }),
+);
+
 /** Schema of {@link ScenePulseSnapshot}, what `ScenePulse.getScenePulse` returns. */
 export const ScenePulseSnapshotSchema = z
   .object(
@@ -295,6 +310,12 @@ export const ScenePulseSnapshotSchema = z
       updated_at: InstantSchema,
       /** Version of the pulse model. */
       model_version: z.string(),
+      /**
+       * Present only on a scene's last good pulse, served because computing it now failed (its
+       * sources failed or ran out of time, or the engine's tables cannot be read): why, and when it
+       * was tried. Absent on a fresh pulse, and on a cached one served within its TTL or grace.
+       */
+      stale: StaleMarkSchema.optional(),
     }),
   )
   .meta(named('ScenePulseSnapshot'));

@@ -122,7 +122,7 @@ describe('deadline mid-batch', () => {
     const second = await within(deadline, () => radar.scenes.pulse.batchProcessScenes(reversed, { skipCache: true }));
     const item = second.find((i) => i.slug === small)!;
     expect(item.status).toBe('stale');
-    expect(item.pulse).toBe(good);
+    expect(item.pulse).toEqual({ ...good, stale: { reason: item.message, at: expect.any(String) } });
     expect(second.map((i) => i.status).every((s) => s === 'ok' || s === 'stale' || s === 'timeout')).toBe(true);
     expect(second[0]!.status).toBe('ok'); // what timed out before, asked first, now finishes
     await radar.close();

@@ -2,7 +2,7 @@
  * @module core/cache/cache
  * The SDK's cache: TTL, single-flight (concurrent misses share one computation),
  * stale-while-revalidate within a grace period, `skipCache`, clear one key or all, counters,
- * and a last-good value per key for callers that fall back to it when a computation fails.
+ * and a last-good value per key, served (marked stale by the caller) when a computation fails.
  * No timers at all: expiry is checked against the injected clock on access.
  *
  * Every memo of results in the SDK is one of these (see `CacheGroup` for how a radar names them
@@ -79,6 +79,43 @@ export interface GetOrComputeOptions<V> {
   readonly ttlMs?: number | ((value: V) => number);
   /** Grace for this value, ms, or a function of the value (`0` for degraded results). */
   readonly graceMs?: number | ((value: V) => number);
+  /**
+   * The key's last good value ({@link Cache.setLastGood}) as the fallback of a failed computation:
+   * which computed values to keep as it, and what to serve from it, marked stale, instead of
+   * rejecting. Absent: a failed computation rejects its callers, whatever is kept.
+   */
+  readonly lastGood?: LastGoodOptions<V>;
+}
+
+/**
+ * How {@link Cache.getOrCompute} keeps and serves a key's last good value. Each kind of result
+ * marks staleness its own way (a pulse's `stale`, a Talent result's `meta.stale`), so the caller
+ * says how; the cache decides when.
+ * @example
+ * ```ts
+ * cache.getOrCompute('global:10', compute, {
+ *   lastGood: {
+ *     keep: (pulse) => pulse.summary.ok === pulse.summary.scenes,
+ *     serve: (pulse, error) => (isStoreFailure(error) ? markStale(pulse, error) : undefined),
+ *   },
+ * });
+ * ```
+ */
+export interface LastGoodOptions<V> {
+  /**
+   * Which successfully computed values become the key's last good value (not one computed while a
+   * clear invalidated the key); one computed with a part missing is usually not.
+   * @default none: the caller sets them with `setLastGood`
+   */
+  readonly keep?: (value: V) => boolean;
+  /**
+   * When a computation of the key fails with `error` and a last good value is kept: what to serve
+   * instead (a copy marked stale; it is never stored as the key's entry), or undefined to reject
+   * with the error. Asked only for callers waiting on the computation, never for a background
+   * refresh within grace (its failure is reported as `refresh_error`). Counted as a fallback when
+   * it serves; a `serve` that throws rejects with the computation's error.
+   */
+  readonly serve: (lastGood: V, error: unknown) => V | undefined;
 }
 
 /**
@@ -120,6 +157,8 @@ export interface CacheStats {
 interface Flight<V> {
   readonly promise: Promise<V>;
   invalidated: boolean;
+  /** A refresh started within grace: its promise rejects on failure (nobody was waiting when it began). */
+  readonly background: boolean;
 }
 
 function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
@@ -182,7 +221,8 @@ export class Cache<V> {
   /**
    * The value for `key`: fresh from the store (a hit), stale within grace while one background
    * refresh runs, or computed once however many callers ask at the same time. A failed
-   * computation rejects its callers and stores nothing.
+   * computation stores nothing and rejects its callers, unless `options.lastGood` serves them the
+   * key's last good value, marked stale.
    */
   getOrCompute(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V> = {}): Promise<V> {
     if (options.skipCache) this.#stats.bypassed++;
@@ -333,7 +373,7 @@ export class Cache<V> {
         this.#stats.stale++;
         if (!this.#flights.has(key)) {
           this.#stats.refreshes++;
-          this.#start(key, compute, options).promise.catch((error: unknown) =>
+          this.#start(key, compute, options, true).promise.catch((error: unknown) =>
             this.#report({ type: 'refresh_error', namespace: this.#label, key, error }),
           );
         }
@@ -348,21 +388,39 @@ export class Cache<V> {
     const flight = this.#flights.get(key);
     if (flight) {
       this.#stats.joined++;
-      return flight.promise;
+      // A caller joining a background refresh is waiting on it, as one that started it would be:
+      // when it fails, it gets the fallback too.
+      if (!flight.background) return flight.promise;
+      return flight.promise.catch((error: unknown) => {
+        const fallback = this.#fallback(key, error, options.lastGood);
+        if (fallback === undefined) throw error;
+        return fallback;
+      });
     }
     return this.#start(key, compute, options).promise;
   }
 
-  #start(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Flight<V> {
-    const flight: Flight<V> = { promise: undefined as unknown as Promise<V>, invalidated: false };
+  #start(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>, background = false): Flight<V> {
+    const flight: Flight<V> = { promise: undefined as unknown as Promise<V>, invalidated: false, background };
     const run = async (): Promise<V> => {
       try {
-        const value = await compute();
-        if (!flight.invalidated && !this.#closed) await this.#put(key, value, options);
+        let value: V;
+        try {
+          value = await compute();
+        } catch (error) {
+          this.#stats.errors++;
+          // A background refresh has nobody waiting: its failure is reported, not served around.
+          const fallback = background ? undefined : this.#fallback(key, error, options.lastGood);
+          if (fallback === undefined) throw error;
+          return fallback;
+        }
+        if (!flight.invalidated && !this.#closed) {
+          await this.#put(key, value, options);
+          // Checked again: a delete or clear while an asynchronous store wrote must stick.
+          if (!flight.invalidated && !this.#closed && this.#keeps(value, options.lastGood))
+            this.setLastGood(key, value);
+        }
         return value;
-      } catch (error) {
-        this.#stats.errors++;
-        throw error;
       } finally {
         if (this.#flights.get(key) === flight) this.#flights.delete(key);
       }
@@ -371,6 +429,30 @@ export class Cache<V> {
     if (!this.#closed) this.#flights.set(key, flight);
     (flight as { promise: Promise<V> }).promise = run();
     return flight;
+  }
+
+  /** Whether `lastGood.keep` keeps `value`; a `keep` that throws keeps nothing (the callers still get the value). */
+  #keeps(value: V, lastGood: LastGoodOptions<V> | undefined): boolean {
+    try {
+      return lastGood?.keep?.(value) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** What `lastGood.serve` makes of the key's last good value after `error`, if anything. */
+  #fallback(key: string, error: unknown, lastGood: LastGoodOptions<V> | undefined): V | undefined {
+    if (lastGood === undefined) return undefined;
+    const last = this.#lastGood?.get(key);
+    if (last === undefined) return undefined;
+    let served: V | undefined;
+    try {
+      served = lastGood.serve(last, error);
+    } catch {
+      return undefined;
+    }
+    if (served !== undefined) this.#stats.fallbacks++;
+    return served;
   }
 
   async #put(key: string, value: V, options: GetOrComputeOptions<V>): Promise<void> {
