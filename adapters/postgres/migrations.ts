@@ -146,6 +146,15 @@ CREATE TABLE talent_radar_recommendations (
 );
 `;
 
+const V2_TALENT_STATE = `
+CREATE TABLE talent_radar_state (
+  name text COLLATE "C" NOT NULL,
+  value jsonb NOT NULL,
+  updated_at text COLLATE "C" NOT NULL,
+  PRIMARY KEY (name)
+);
+`;
+
 /**
  * Every migration this code knows, in order. The last one's version is the schema version the
  * stores need.
@@ -157,6 +166,7 @@ CREATE TABLE talent_radar_recommendations (
  */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([
   Object.freeze({ version: 1, name: 'owned tables', sql: V1_OWNED_TABLES }),
+  Object.freeze({ version: 2, name: 'talent radar state', sql: V2_TALENT_STATE }),
 ]);
 
 /** The schema version this code reads and writes: the last migration's. */

@@ -15,6 +15,7 @@ import {
   type TalentStores,
 } from '../../src/stores/specs.js';
 import {
+  checkOut,
   mapErrors,
   type PostgresConnectionOptions,
   type PostgresPool,
@@ -126,7 +127,7 @@ export function createPostgresStores(
       await ready();
       const pool = await poolOf();
       return mapErrors(async () => {
-        const client = await pool.connect();
+        const client = await checkOut(pool);
         let broken: Error | undefined;
         try {
           await client.query('BEGIN');
@@ -160,6 +161,7 @@ export function createPostgresStores(
       talent_radar_scenes: postgresTable(TALENT_TABLES.talent_radar_scenes, c),
       talent_radar_microgenres: postgresTable(TALENT_TABLES.talent_radar_microgenres, c),
       talent_radar_recommendations: postgresTable(TALENT_TABLES.talent_radar_recommendations, c),
+      talent_radar_state: postgresTable(TALENT_TABLES.talent_radar_state, c),
     },
   });
 

@@ -86,10 +86,12 @@ export type {
   ReliabilityBin as CalibrationReliabilityBin,
 } from '../talent/calibrate.js';
 export type {
+  AppliedBreakoutModel,
   ArtistScore,
   CalibrationData,
   CalibrationDataOptions,
   LabelledOutcome,
   ScoredArtists,
+  SetBreakoutModelOptions,
 } from '../talent/talent-radar.js';
 export { DEFAULT_L2_GRID, fitBreakoutModel, MONOTONE_BREAKOUT_SIGNS } from '../talent/calibrate.js';

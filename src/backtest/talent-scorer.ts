@@ -105,7 +105,7 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
       const { radar, close } = radarOver(context.sources, options);
       try {
         const model = fitted ?? options.model;
-        if (model) radar.setBreakoutModel(model);
+        if (model) await radar.setBreakoutModel(model);
         const scored = await radar.scoreArtists(context.candidates, {
           asOf: context.asOf,
           population: context.population,

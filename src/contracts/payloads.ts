@@ -5,6 +5,7 @@
  * fails is a per-item source error, not a crash. Types are inferred from these schemas.
  */
 import { z } from 'zod';
+import { text } from '../core/text.js';
 import { SlugSchema } from '../core/slug.js';
 import { endOfDayInstant } from '../core/time.js';
 import { MAX_SERIES_DAYS, isDailyValues } from './daily-values.js';
@@ -44,11 +45,11 @@ export const ArtistRecordSchema = z.object({
   /** Stable artist slug. */
   slug: SlugSchema,
   /** Display name. */
-  name: z.string().min(1).max(512),
+  name: text(512),
   /** Home region, a lowercase country or area code (`uk`, `us`, `de`). */
-  homeRegion: z.string().min(1).max(64),
+  homeRegion: text(64),
   /** Home city slug, if known (`brighton`). */
-  homeCity: z.string().min(1).max(128).nullable(),
+  homeCity: text(128).nullable(),
   /** When the graph first knew this artist (the start of the host's data for artists older than it). */
   firstSeen: InstantSchema,
   /**
@@ -108,7 +109,7 @@ export type ArtistNetwork = z.infer<typeof ArtistNetworkSchema>;
 /** The creative fingerprint of one release. */
 export const ReleaseFingerprintSchema = z.object({
   /** Release id, unique per artist. */
-  releaseId: z.string().min(1).max(256),
+  releaseId: text(256),
   /** Release date. */
   releasedAt: DaySchema,
   /** Fingerprint vector (same dimension for all releases of one source). */
@@ -130,7 +131,7 @@ export const CampaignChannelSchema = z.enum(['social', 'streaming', 'search', 'd
 /** A marketing campaign. */
 export const CampaignSchema = z.object({
   /** Campaign id. */
-  id: z.string().min(1).max(256),
+  id: text(256),
   /** Channel bought. */
   channel: CampaignChannelSchema,
   /** First day of the campaign. */
@@ -181,15 +182,15 @@ export type EngagementSeries = z.infer<typeof EngagementSeriesSchema>;
 /** One press article about an artist. */
 export const ArticleSchema = z.object({
   /** Article id. */
-  id: z.string().min(1).max(256),
+  id: text(256),
   /** Publication instant (a bare day: known at its end). */
   publishedAt: ObservedInstantSchema,
   /** Outlet slug. */
-  outlet: z.string().min(1).max(128),
+  outlet: text(128),
   /** Outlet quality (reach x editorial weight), 0-1. */
   outletQuality: unit,
   /** Headline, if known. */
-  title: z.string().max(1024).nullable(),
+  title: text(1024, 0).nullable(),
 });
 /** A press article from Coverage. */
 export type Article = z.infer<typeof ArticleSchema>;
@@ -214,7 +215,7 @@ export type RcfEventType = z.infer<typeof RcfEventTypeSchema>;
 /** One real-time event about an artist. */
 export const RcfEventSchema = z.object({
   /** Event id. */
-  id: z.string().min(1).max(256),
+  id: text(256),
   /** Event type. */
   type: RcfEventTypeSchema,
   /** When it happened; a bare day `YYYY-MM-DD` (a daily observation) is known at the end of that day. */
@@ -222,7 +223,7 @@ export const RcfEventSchema = z.object({
   /** Importance of the event (reach of the playlist, station, chart position...), >= 0. */
   weight: count,
   /** Region code where it happened, if any. */
-  region: z.string().min(1).max(64).nullable(),
+  region: text(64).nullable(),
 });
 /** A real-time event from RCF. */
 export type RcfEvent = z.infer<typeof RcfEventSchema>;
@@ -287,13 +288,13 @@ export const WorkspaceSchema = z.object({
   /** Workspace id, a UUID. */
   id: z.uuid(),
   /** Display name. */
-  name: z.string().min(1).max(256),
+  name: text(256),
   /** Scenes the workspace follows. */
   scenes: z.array(SlugSchema).max(100),
   /** Microgenres the workspace follows. */
   microgenres: z.array(SlugSchema).max(200),
   /** Regions the workspace covers. */
-  regions: z.array(z.string().min(1).max(64)).max(100),
+  regions: z.array(text(64)).max(100),
   /** Artists already on the roster (never recommended). */
   roster: z.array(SlugSchema).max(10_000),
 });

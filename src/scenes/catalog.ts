@@ -8,6 +8,7 @@ import { SceneRadarError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
+import { atomically } from '../stores/staged.js';
 import { MicrogenreRowSchema, SceneRowSchema, type MicrogenreRow, type SceneRow } from '../stores/tables.js';
 import type { Page } from './types.js';
 import {
@@ -106,8 +107,11 @@ export async function importCatalog(
       `Scenes name unknown microgenres: ${unknown.slice(0, 10).join(', ')}`,
       { details: { unknown } },
     );
-  await stores.microgenres.upsert(parsed.data.microgenres);
-  await stores.scenes.upsert(parsed.data.scenes);
+  // Both tables or neither: a scene never names a microgenre a failed import left out.
+  await atomically(stores, async (tx) => {
+    await tx.microgenres.upsert(parsed.data.microgenres);
+    await tx.scenes.upsert(parsed.data.scenes);
+  });
   return { scenes: parsed.data.scenes.length, microgenres: parsed.data.microgenres.length };
 }
 

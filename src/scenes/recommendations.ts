@@ -12,6 +12,7 @@ import type { Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
+import { atomically } from '../stores/staged.js';
 import type { SceneRecommendationRow } from '../stores/tables.js';
 import { artistSound, buildSoundMap, membershipConfidence, placeScore, soundScore } from './membership-math.js';
 import type { ScenePulseSnapshot } from './types.js';
@@ -149,8 +150,11 @@ export async function recommendScenes(
   if (!readsOk)
     notes.push("The artist's own reads failed (MIG record or CMG releases): fit rests on its stored memberships.");
   if (complete) {
-    await stores.scene_recommendations_cache.deleteWhere({ subject });
-    await stores.scene_recommendations_cache.upsert(rows);
+    // The old ranking is replaced, never lost: the delete and the write land together.
+    await atomically(stores, async (tx) => {
+      await tx.scene_recommendations_cache.deleteWhere({ subject });
+      await tx.scene_recommendations_cache.upsert(rows);
+    });
   }
   return { subject, items: rows.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: false, notes };
 }

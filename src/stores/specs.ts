@@ -13,6 +13,7 @@ import {
   SceneTrendRowSchema,
   TalentArtistRowSchema,
   TalentMicrogenreRowSchema,
+  TalentStateRowSchema,
   TalentRecommendationRowSchema,
   TalentSceneRowSchema,
   type MicrogenreRow,
@@ -23,6 +24,7 @@ import {
   type SceneTrendRow,
   type TalentArtistRow,
   type TalentMicrogenreRow,
+  type TalentStateRow,
   type TalentRecommendationRow,
   type TalentSceneRow,
 } from './tables.js';
@@ -143,6 +145,17 @@ export const TALENT_TABLES = {
     /** Indexed columns, for scans of one workspace's recommendations. */
     indexes: ['workspace_id'],
   } satisfies TableSpec<TalentRecommendationRow, 'workspace_id' | 'artist_slug'>,
+  /** `talent_radar_state`: the applied breakout model and the last refresh's peer statistics. */
+  talent_radar_state: {
+    /** Table name. */
+    name: 'talent_radar_state',
+    /** Row schema ({@link TalentStateRowSchema}). */
+    schema: TalentStateRowSchema,
+    /** Primary key columns: one row per kind of state. */
+    key: ['name'],
+    /** No secondary index (two rows, read by primary key). */
+    indexes: [],
+  } satisfies TableSpec<TalentStateRow, 'name'>,
 } as const;
 
 /** The Scenes Engine's tables. */
@@ -204,6 +217,8 @@ export interface TalentStores {
   readonly talent_radar_microgenres: Table<TalentMicrogenreRow, 'microgenre_slug'>;
   /** `talent_radar_recommendations` */
   readonly talent_radar_recommendations: Table<TalentRecommendationRow, 'workspace_id' | 'artist_slug'>;
+  /** `talent_radar_state`: the applied breakout model and the last refresh's peer statistics, read back at start. */
+  readonly talent_radar_state: Table<TalentStateRow, 'name'>;
   /**
    * Runs `fn` in one transaction over these tables, with the guarantees of
    * {@link ScenesStores.transaction} (all of `fn`'s writes or none; nobody outside sees them before

@@ -276,3 +276,16 @@ export function withTransaction<S extends object>(
   });
   return stores as S & { transaction<T>(fn: (stores: S) => Promise<T>): Promise<T> };
 }
+
+/**
+ * Runs `fn` in one transaction of `stores` when the store set offers one, else over the stores
+ * directly: the engines' multi-statement writes (a catalog import, a replaced ranking) go through
+ * here, so on the shipped stores a reader never sees them half done and a failure leaves the
+ * tables as they were.
+ */
+export function atomically<S extends { transaction?<T>(fn: (stores: S) => Promise<T>): Promise<T> }, T>(
+  stores: S,
+  fn: (stores: S) => Promise<T>,
+): Promise<T> {
+  return stores.transaction ? stores.transaction(fn) : fn(stores);
+}

@@ -5,6 +5,7 @@
  * Column names are snake_case as in the seed; instants are ISO 8601 strings, days `YYYY-MM-DD`.
  */
 import { z } from 'zod';
+import { text } from '../core/text.js';
 import { SlugSchema } from '../core/slug.js';
 import { DaySchema, InstantSchema, SceneStageSchema } from '../contracts/payloads.js';
 
@@ -17,11 +18,11 @@ export const SceneRowSchema = z.object({
   /** Scene slug, the primary key (`indie-uk-brighton`: a sound, a region, a city). */
   slug: SlugSchema,
   /** Display name (`Brighton Indie`). */
-  name: z.string().min(1).max(256),
+  name: text(256),
   /** Region code, a lowercase country or area code (`uk`, `us`, `de`), as in an artist's `homeRegion`. Indexed. */
-  region: z.string().min(1).max(64),
+  region: text(64),
   /** City slug (`brighton`), or null for a scene not tied to one city. */
-  city: z.string().min(1).max(128).nullable(),
+  city: text(128).nullable(),
   /** Slugs of the microgenres that make up the scene's sound, at most 64. */
   microgenres: z.array(SlugSchema).max(64),
   /** When the row was last written. */
@@ -35,7 +36,7 @@ export const MicrogenreRowSchema = z.object({
   /** Microgenre slug, the primary key (`dream-pop`). */
   slug: SlugSchema,
   /** Display name (`Dream Pop`). */
-  name: z.string().min(1).max(256),
+  name: text(256),
   /** Horizontal position in a two-dimensional sound map, in the map's own units; null if the microgenre has no position. */
   x: finite.nullable(),
   /** Vertical position in the same sound map; null if the microgenre has no position. */
@@ -63,7 +64,7 @@ export const SceneMembershipRowSchema = z.object({
   /** Microgenres the artist shares with the scene. */
   microgenres: z.array(SlugSchema).max(64),
   /** Human-readable reasons for the membership, at most 16 of up to 512 characters. */
-  reasons: z.array(z.string().max(512)).max(16),
+  reasons: z.array(text(512, 0)).max(16),
   /** When the membership first appeared (kept across refreshes; new members are counted from it). */
   joined_at: InstantSchema,
   /** The instant the membership was computed as of (the data it saw was known by then). */
@@ -122,7 +123,7 @@ export type SceneRelationshipRow = z.infer<typeof SceneRelationshipRowSchema>;
 /** `scene_recommendations_cache`: ranked scenes for a subject (`artist:<slug>` or `watch`). */
 export const SceneRecommendationRowSchema = z.object({
   /** Who the ranking is for: `artist:<slug>` (scenes for that artist) or `watch` (scenes worth watching). Part of the primary key; indexed. */
-  subject: z.string().min(1).max(160),
+  subject: text(160),
   /** The recommended scene. Part of the primary key. */
   scene_slug: SlugSchema,
   /** Position in the subject's ranking, 1 = best. */
@@ -134,7 +135,7 @@ export const SceneRecommendationRowSchema = z.object({
   /** The scene's heat when the ranking was computed, 0-100. */
   heat: z.number().min(0).max(100),
   /** Human-readable reasons for the recommendation, at most 16 of up to 512 characters. */
-  reasons: z.array(z.string().max(512)).max(16),
+  reasons: z.array(text(512, 0)).max(16),
   /** When the ranking was computed. */
   computed_at: InstantSchema,
   /** When the cached ranking stops being valid and must be recomputed. */
@@ -184,7 +185,7 @@ export const TalentArtistRowSchema = z.object({
   /** The instant the scores were computed as of. */
   as_of: InstantSchema,
   /** Version of the scoring model that produced the row. */
-  model_version: z.string().min(1).max(64),
+  model_version: text(64),
   /** When the row was last written. */
   updated_at: InstantSchema,
 });
@@ -234,9 +235,31 @@ export const TalentRecommendationRowSchema = z.object({
   /** Recommendation score, 0-1. */
   score: unit,
   /** Human-readable reasons for the recommendation, at most 16 of up to 512 characters. */
-  reasons: z.array(z.string().max(512)).max(16),
+  reasons: z.array(text(512, 0)).max(16),
   /** When the recommendation was made. */
   created_at: InstantSchema,
 });
 /** A row of `talent_radar_recommendations`. */
 export type TalentRecommendationRow = z.infer<typeof TalentRecommendationRowSchema>;
+
+/** A JSON object (a `jsonb` column in SQL): the row keeps it as given, its owner parses it. */
+const JsonObjectSchema = z.record(z.string(), z.json());
+
+/**
+ * `talent_radar_state`: what the Talent Radar's scores depend on besides its records, so a
+ * restart (or another instance on the same stores) scores exactly as before. Not one of the seed's
+ * tables: the Talent Radar owns it as it owns the seed's four. Two rows: `breakout-model`, the
+ * model a host applied with `TalentRadar.setBreakoutModel` and its validation report, and
+ * `last-refresh`, the last refresh's instant, peer statistics and failed reads (written in the
+ * refresh's transaction).
+ */
+export const TalentStateRowSchema = z.object({
+  /** Which state (`breakout-model`, `last-refresh`), the primary key. */
+  name: SlugSchema,
+  /** The state, a JSON object the Talent Radar validates when it reads it. */
+  value: JsonObjectSchema,
+  /** When it was written. */
+  updated_at: InstantSchema,
+});
+/** A row of `talent_radar_state`. */
+export type TalentStateRow = z.infer<typeof TalentStateRowSchema>;

@@ -156,8 +156,8 @@ function lowerBound(d: Distribution, v: number): number {
   return lo;
 }
 
-/** A distribution of sorted values (`n`: how many values it stands for). */
-function fromSorted(sorted: Float64Array, n: number): Distribution {
+/** A distribution of sorted values (`n`: how many values it stands for); NaN-free input. */
+export function fromSorted(sorted: Float64Array, n: number): Distribution {
   let distinct = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
   const values = new Float64Array(distinct);

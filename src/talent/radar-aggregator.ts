@@ -5,11 +5,12 @@
  * single-flight and grace from the core cache, each under its deadline.
  */
 import { z } from 'zod';
-import type { Cache } from '../core/cache/cache.js';
+import type { Cache, LastGoodOptions } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import type { SourceName } from '../contracts/sources.js';
-import { SceneRadarError, isSceneRadarError } from '../core/errors.js';
+import { failureReason } from '../core/describe-error.js';
+import { SceneRadarError, isSceneRadarError, isStoreFailure } from '../core/errors.js';
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { topK } from '../core/features/stats.js';
@@ -29,6 +30,7 @@ import {
 import { ScenePulseSummarySchema } from '../contracts/payloads.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
+import { atomically } from '../stores/staged.js';
 import type { TalentArtistRow } from '../stores/tables.js';
 import { featureTable } from './feature-table.js';
 import { extractFeatures } from './features.js';
@@ -95,6 +97,8 @@ export interface AggregatorRadarView {
   readonly modelVersion: string;
   /** Recomputes every artist's record. */
   refresh(asOf?: Date): Promise<TalentRefreshReport>;
+  /** Reads the stored state (applied model, last refresh's peers) once, before `model`, `peers` or `modelVersion` are used. */
+  loadState(): Promise<void>;
 }
 
 /** Options of {@link RadarAggregator.buildGlobalPulse}. */
@@ -128,6 +132,40 @@ export interface WorkspaceRecommendationsQuery {
 }
 
 const CATEGORIES: readonly TopCategory[] = ['rising', 'breakout', 'risk'];
+
+/**
+ * The last good value of a result built from the artist records (a global pulse, a top list) as
+ * the fallback when the records cannot be read (`STORE_UNAVAILABLE`): every value computed is kept,
+ * and served marked stale, `records` of its records counted in `meta.stale` with a note saying why.
+ */
+function staleOnStoreFailure<T extends { readonly meta: GlobalPulse['meta'] }>(
+  records: (value: T) => number,
+  now: () => Date,
+): LastGoodOptions<unknown> {
+  return {
+    keep: () => true,
+    serve: (value, error) => {
+      if (!isStoreFailure(error)) return undefined;
+      const last = value as T;
+      const { meta } = last;
+      return {
+        ...last,
+        meta: {
+          ...meta,
+          degraded: [
+            ...meta.degraded,
+            `the artist records cannot be read (${failureReason(error)}): this is the last good result (records as of ${meta.asOf ?? 'no refresh'}), served at ${now().toISOString()}`,
+          ],
+          stale: {
+            records: Math.max(meta.stale.records, records(last)),
+            oldestAsOf: meta.stale.oldestAsOf ?? meta.asOf,
+          },
+        },
+      } satisfies T;
+    },
+  };
+}
+
 /** Most artists one {@link RadarAggregator.getArtistScores} call reads. */
 const MAX_SCORE_READ = 10_000;
 const HottestSchema = z.array(ScenePulseSummarySchema);
@@ -184,6 +222,7 @@ export class RadarAggregator {
    * each caller stops waiting at its own deadline, and the refresh goes on for the others).
    */
   async #rows(deadline: Deadline): Promise<readonly Readonly<TalentArtistRow>[]> {
+    await this.#d.radar.loadState();
     let rows = await this.#d.stores.talent_radar_artists.scan();
     if (rows.length === 0 && this.#d.radar.refreshedAsOf === null) {
       this.#lazy ??= this.#d.radar.refresh().finally(() => {
@@ -292,6 +331,8 @@ export class RadarAggregator {
    * The global pulse (seed section 4): top rising artists, breakout candidates and artists at
    * risk (top-K over the tracked records, no full sort), the hottest scenes, and the summary.
    * Accepts the seed's `buildGlobalPulse(skipCache)` form too. Cached `talent.globalPulseTtlMs`.
+   * When the records cannot be read (`STORE_UNAVAILABLE`), the last good pulse marked stale
+   * (`meta.stale`, a note in `meta.degraded`); without one, the error (503).
    */
   async buildGlobalPulse(options: GlobalPulseOptions | boolean = {}): Promise<GlobalPulse> {
     this.#life.assertOpen('buildGlobalPulse');
@@ -336,6 +377,10 @@ export class RadarAggregator {
         skipCache,
         ttlMs: (v) => ((v as GlobalPulse).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs),
         graceMs: (v) => ((v as GlobalPulse).meta.degraded.length ? 0 : c.cache.staleGraceMs),
+        lastGood: staleOnStoreFailure<GlobalPulse>(
+          (p) => p.summary.totalArtistsTracked,
+          () => this.#now(),
+        ),
       },
     ) as Promise<GlobalPulse>;
   }
@@ -375,6 +420,7 @@ export class RadarAggregator {
 
   async #profile(slug: string, deadline: Deadline): Promise<ArtistProfile> {
     const { radar, config } = this.#d;
+    await radar.loadState();
     const model = radar.model;
     // Reads stop at 90% of the profile's deadline, so the reads that did finish still make a
     // (degraded) profile instead of the whole call timing out with them.
@@ -447,7 +493,11 @@ export class RadarAggregator {
     };
   }
 
-  /** Top artists of a category (`rising`, `breakout`, `risk`; limit 1-100), from the tracked records. */
+  /**
+   * Top artists of a category (`rising`, `breakout`, `risk`; limit 1-100), from the tracked records.
+   * When the records cannot be read (`STORE_UNAVAILABLE`), the last good list marked stale as the
+   * global pulse is; without one, the error (503).
+   */
   async getTopArtists(query: TopArtistsQuery): Promise<TopArtists> {
     this.#life.assertOpen('getTopArtists');
     const request = validateRequest('talent', [TopArtistsRequestSchema, query]);
@@ -473,6 +523,10 @@ export class RadarAggregator {
         skipCache,
         ttlMs: (v) => ((v as TopArtists).meta.degraded.length ? c.scenes.degradedTtlMs : c.talent.globalPulseTtlMs),
         graceMs: (v) => ((v as TopArtists).meta.degraded.length ? 0 : c.cache.staleGraceMs),
+        lastGood: staleOnStoreFailure<TopArtists>(
+          (t) => Math.max(t.total, t.artists.length),
+          () => this.#now(),
+        ),
       },
     ) as Promise<TopArtists>;
   }
@@ -539,18 +593,21 @@ export class RadarAggregator {
       // The caller has been answered TALENT_TIMEOUT once the deadline passed: write nothing then.
       if (deadline.signal.aborted)
         throw new SceneRadarError('TALENT_TIMEOUT', 'Workspace recommendations did not finish in time');
-      await stores.talent_radar_recommendations.deleteWhere({ workspace_id: ws.id });
-      if (ranked.length)
-        await stores.talent_radar_recommendations.upsert(
-          ranked.map((r, i) => ({
-            workspace_id: ws.id,
-            artist_slug: r.row.artist_slug,
-            rank: i + 1,
-            score: Math.min(1, r.score),
-            reasons: r.reasons.slice(0, 16),
-            created_at,
-          })),
-        );
+      // The previous ranking is replaced, never lost: the delete and the write land together.
+      await atomically(stores, async (tx) => {
+        await tx.talent_radar_recommendations.deleteWhere({ workspace_id: ws.id });
+        if (ranked.length)
+          await tx.talent_radar_recommendations.upsert(
+            ranked.map((r, i) => ({
+              workspace_id: ws.id,
+              artist_slug: r.row.artist_slug,
+              rank: i + 1,
+              score: Math.min(1, r.score),
+              reasons: r.reasons.slice(0, 16),
+              created_at,
+            })),
+          );
+      });
       return {
         workspace_id: ws.id,
         recommendations: ranked.map((r, i) => ({
@@ -591,7 +648,10 @@ export class RadarAggregator {
     const slugs = [
       ...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
     ];
-    const rows = await this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug })));
+    const [rows] = await Promise.all([
+      this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug }))),
+      this.#d.radar.loadState(),
+    ]);
     const bySlug = new Map(rows.map((r) => [r.artist_slug, r]));
     return {
       artists: slugs.filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),
@@ -603,9 +663,13 @@ export class RadarAggregator {
     };
   }
 
-  /** Forgets one artist's cached profile, or (without a slug) every cached result. */
-  async clearCache(artistSlug?: string): Promise<void> {
-    if (artistSlug === undefined) return this.#d.cache.clear();
+  /**
+   * Forgets one artist's cached profile, or (without a slug) every cached result. Forgetting
+   * everything also forgets the last good pulses and top lists (served, marked stale, when the
+   * records cannot be read) unless `options.keepLastGood` (a refresh keeps them).
+   */
+  async clearCache(artistSlug?: string, options: { readonly keepLastGood?: boolean } = {}): Promise<void> {
+    if (artistSlug === undefined) return this.#d.cache.clear({ keepLastGood: options.keepLastGood === true });
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
     await this.#d.cache.delete(`profile:${slug}`);
   }

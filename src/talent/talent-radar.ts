@@ -18,13 +18,16 @@ import { requireDate } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import { stageStores } from '../stores/staged.js';
-import type { TalentArtistRow, TalentMicrogenreRow, TalentSceneRow } from '../stores/tables.js';
+import type { TalentArtistRow, TalentMicrogenreRow, TalentSceneRow, TalentStateRow } from '../stores/tables.js';
+import { peerStatsFromJson, peerStatsToJson, type Json } from './peer-state.js';
+import { z } from 'zod';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
 import {
   fitBreakoutModel,
   type CalibrationExample,
   type CalibrationOptions,
   type CalibrationResult,
+  type CalibrationValidation,
 } from './calibrate.js';
 import { featureTable } from './feature-table.js';
 import { extractFeatures } from './features.js';
@@ -78,6 +81,44 @@ export interface ArtistScore {
   readonly confidence: number;
   /** Reads that failed for this artist (source reads and host features), each with its reason; a scored artist may have some. */
   readonly problems: readonly string[];
+}
+
+/** The row of `talent_radar_state` holding the breakout model applied with {@link TalentRadar.setBreakoutModel}. */
+const MODEL_STATE = 'breakout-model';
+/** The row of `talent_radar_state` holding the last refresh's instant, peer statistics and failed reads. */
+const REFRESH_STATE = 'last-refresh';
+
+const ModelStateSchema = z.object({
+  model: z.unknown(),
+  validation: z.record(z.string(), z.unknown()).nullable(),
+  modelVersion: z.string(),
+});
+const RefreshStateSchema = z.object({
+  id: z.string(),
+  asOf: z.string(),
+  peersAsOf: z.string().nullable(),
+  peers: z.unknown(),
+  failedReads: z.record(z.string(), z.number().int().min(0)),
+  failedKept: z.number().int().min(0),
+  absent: z.record(z.string(), z.number().int().min(1)),
+});
+
+/** The breakout model a host applied with {@link TalentRadar.setBreakoutModel}, as stored in `talent_radar_state`. */
+export interface AppliedBreakoutModel {
+  /** The model. */
+  readonly model: BreakoutModel;
+  /** The validation report given with it (`calibrate()`'s `validation`), or null. */
+  readonly validation: CalibrationValidation | null;
+  /** The version string the scores made with it carry (`model_version`). */
+  readonly modelVersion: string;
+  /** When it was applied (ISO). */
+  readonly savedAt: string;
+}
+
+/** Options of {@link TalentRadar.setBreakoutModel}. */
+export interface SetBreakoutModelOptions {
+  /** The validation report of the fit (`calibrate()`'s `validation`), stored beside the model for audit. @default null */
+  readonly validation?: CalibrationValidation | null;
 }
 
 /** A scored set of artists, as of one instant. */
@@ -151,6 +192,12 @@ export class TalentRadar {
   readonly #life: Lifecycle;
   readonly #host: readonly HostFeatureSpec[];
   #model: TalentModelConfig;
+  /** The read of `talent_radar_state`: null until the first call that scores (a failed read is retried). */
+  #loaded: Promise<void> | null = null;
+  /** Bumped by every model apply or reset and every refresh written: a state read that started before one must not undo it. */
+  #generation = 0;
+  /** Id of the last refresh whose state this radar holds (its own, or read from the stores). */
+  #refreshId: string | null = null;
   #peers: PeerStats | null = null;
   /** The instant `#peers` were fitted as of (a refresh that scored nobody keeps older peers). */
   #peersAsOf: string | null = null;
@@ -222,11 +269,24 @@ export class TalentRadar {
   }
 
   /**
-   * Uses `model` for breakout scores from now on (one fitted by {@link TalentRadar.calibrate} and
-   * kept by the host): `TALENT_VALIDATION_ERROR` if it is not a valid model. Clears cached results;
-   * stored records change at the next refresh.
+   * Uses `model` for breakout scores from now on (one fitted by {@link TalentRadar.calibrate}),
+   * and stores it, with its validation report, in `talent_radar_state`: a radar started later on
+   * the same stores (a restart, another instance) scores with it, and every refresh reads it
+   * first, so all instances sharing the stores converge at their next refresh. A stored model
+   * takes precedence over `config.talent.model.breakout` until {@link TalentRadar.resetBreakoutModel}.
+   * Rejects with `TALENT_VALIDATION_ERROR` if it is not a valid model (nothing stored), and with
+   * the store's error if it cannot be written (the model in use is unchanged). Clears cached
+   * results; stored records change at the next refresh.
+   * @example
+   * ```ts
+   * const fit = await radar.talent.calibrate(outcomes);
+   * await radar.talent.setBreakoutModel(fit.model, { validation: fit.validation });
+   * ```
    */
-  setBreakoutModel(model: BreakoutModelInput): void {
+  async setBreakoutModel(
+    model: BreakoutModelInput,
+    options: SetBreakoutModelOptions = {},
+  ): Promise<AppliedBreakoutModel> {
     this.#life.assertOpen('setBreakoutModel');
     const parsed = BreakoutModelSchema.safeParse(model);
     if (!parsed.success) {
@@ -234,8 +294,109 @@ export class TalentRadar {
         details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
       });
     }
-    this.#model = { ...this.#model, breakout: parsed.data };
+    const validation = options?.validation ?? null;
+    if (validation !== null && (typeof validation !== 'object' || Array.isArray(validation)))
+      throw new SceneRadarError(
+        'TALENT_VALIDATION_ERROR',
+        'validation must be the validation report of calibrate(), or null',
+        {
+          details: [{ code: 'invalid_type', path: ['validation'], message: 'Expected an object or null' }],
+        },
+      );
+    const applied = { ...this.#model, breakout: parsed.data };
+    const row: TalentStateRow = {
+      name: MODEL_STATE,
+      value: {
+        model: toJson(parsed.data),
+        validation: validation === null ? null : toJson(validation),
+        modelVersion: modelVersion(applied, DEFAULT_MODEL),
+      },
+      updated_at: new Date(this.#deps.clock.now()).toISOString(),
+    };
+    const generation = ++this.#generation;
+    await this.#deps.stores.talent_radar_state.upsert([row]);
+    // A later apply or reset that finished first wins.
+    if (generation === this.#generation) this.#model = applied;
     void this.aggregator.clearCache();
+    return this.#appliedModel(row);
+  }
+
+  /**
+   * Forgets the applied model: deletes it from `talent_radar_state` and scores with
+   * `config.talent.model.breakout` again (other instances at their next refresh or start).
+   * Clears cached results; stored records change at the next refresh.
+   */
+  async resetBreakoutModel(): Promise<void> {
+    this.#life.assertOpen('resetBreakoutModel');
+    const generation = ++this.#generation;
+    await this.#deps.stores.talent_radar_state.delete([{ name: MODEL_STATE }]);
+    if (generation === this.#generation)
+      this.#model = { ...this.#model, breakout: this.#deps.config.talent.model.breakout };
+    void this.aggregator.clearCache();
+  }
+
+  /**
+   * The model applied with {@link TalentRadar.setBreakoutModel} and its validation report, as
+   * `talent_radar_state` holds it now, or null when none is (the configured model is in use).
+   */
+  async appliedBreakoutModel(): Promise<AppliedBreakoutModel | null> {
+    this.#life.assertOpen('appliedBreakoutModel');
+    const row = await this.#deps.stores.talent_radar_state.get({ name: MODEL_STATE });
+    return row ? this.#appliedModel(row) : null;
+  }
+
+  /**
+   * Reads `talent_radar_state` once: the applied breakout model and the last refresh's instant,
+   * peer statistics and failed reads, so a radar started on stores another process wrote scores
+   * exactly as that process did. Every refresh reads it again first (instances sharing the
+   * stores converge). Scoring and the aggregator wait for it; a failed read is not remembered.
+   * State this code cannot read is `STORE_SCHEMA_MISMATCH`.
+   * @internal
+   */
+  loadState(options: { readonly force?: boolean } = {}): Promise<void> {
+    if (this.#loaded && !options.force) return this.#loaded;
+    const generation = this.#generation;
+    const load = this.#deps.stores.talent_radar_state
+      .getMany([{ name: MODEL_STATE }, { name: REFRESH_STATE }])
+      .then((rows) => {
+        const modelRow = rows.find((r) => r.name === MODEL_STATE);
+        const refreshRow = rows.find((r) => r.name === REFRESH_STATE);
+        // Both parsed before either is applied: unreadable state changes nothing.
+        const breakout = modelRow ? this.#appliedModel(modelRow).model : this.#deps.config.talent.model.breakout;
+        const refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
+        const peers = refresh?.peers ? stateOrThrow(refreshRow!, () => peerStatsFromJson(refresh.peers)) : null;
+        if (generation !== this.#generation) return;
+        this.#model = { ...this.#model, breakout };
+        if (refresh && refresh.id !== this.#refreshId) {
+          this.#refreshId = refresh.id;
+          this.#refreshedAsOf = refresh.asOf;
+          this.#peers = peers;
+          this.#peersAsOf = refresh.peersAsOf;
+          this.#failedReads = refresh.failedReads as Partial<Record<SourceName, number>>;
+          this.#failedKept = refresh.failedKept;
+          this.#absent.clear();
+          for (const [slug, n] of Object.entries(refresh.absent)) this.#absent.set(slug, n);
+        }
+      });
+    const attempt: Promise<void> = load.catch((e: unknown) => {
+      if (this.#loaded === attempt) this.#loaded = null;
+      throw e;
+    });
+    this.#loaded = attempt;
+    return attempt;
+  }
+
+  /** The public view of the `breakout-model` row; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
+  #appliedModel(row: Readonly<TalentStateRow>): AppliedBreakoutModel {
+    const state = parseState(row, ModelStateSchema);
+    const model = stateOrThrow(row, () => BreakoutModelSchema.parse(state.model));
+    return {
+      model,
+      validation:
+        state.validation === null ? null : (structuredClone(state.validation) as unknown as CalibrationValidation),
+      modelVersion: state.modelVersion,
+      savedAt: row.updated_at,
+    };
   }
 
   /**
@@ -253,6 +414,7 @@ export class TalentRadar {
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
+    await this.loadState();
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal);
     // The last refresh's peers only when they are as of the same instant: others would leak.
     const samePeers =
@@ -395,6 +557,8 @@ export class TalentRadar {
     const started = performance.now();
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const { stores, gateway, clock } = this.#deps;
+    // The stored state, read again: another instance may have applied a model or refreshed since.
+    await this.loadState({ force: true });
     // The walk gets the same bound as the Scenes Engine's refresh: a cursor that never ends, page
     // by page on time, must not keep a refresh going for hours.
     const deadline = createDeadline(this.#deps.config.scenes.globalPulseTimeoutMs * 5, options.signal);
@@ -521,10 +685,36 @@ export class TalentRadar {
       options.signal,
     );
     if (options.signal?.aborted) throw this.#aborted(options.signal);
+    // The peers of the scores just written, whatever the population's size; a refresh that scored
+    // nobody, or in which more than half the artists had a failed read (the peers would describe
+    // the outage, not the population), keeps the previous ones, as of their own instant.
+    const newPeers = (rows.length > 0 && failing.size <= features.length / 2) || this.#peers === null;
+    const next = {
+      id: globalThis.crypto.randomUUID(),
+      asOf: at.toISOString(),
+      peers: newPeers ? peers : this.#peers,
+      peersAsOf: newPeers ? at.toISOString() : this.#peersAsOf,
+      failedReads,
+      failedKept: [...failing.keys()].filter((slug) => previous.has(slug)).length,
+    };
+    const state: TalentStateRow = {
+      name: REFRESH_STATE,
+      value: {
+        id: next.id,
+        asOf: next.asOf,
+        peersAsOf: next.peersAsOf,
+        peers: next.peers ? peerStatsToJson(next.peers) : null,
+        failedReads: next.failedReads,
+        failedKept: next.failedKept,
+        absent: Object.fromEntries(absent),
+      },
+      updated_at: nowIso,
+    };
     const write = async (tables: TalentStores): Promise<void> => {
       for (let i = 0; i < rows.length; i += CHUNK) await tables.talent_radar_artists.upsert(rows.slice(i, i + CHUNK));
       if (gone.length) await tables.talent_radar_artists.delete(gone);
       await this.#writeRollups(tables, await tables.talent_radar_artists.scan(), nowIso, heats);
+      await tables.talent_radar_state.upsert([state]);
     };
     if (stores.transaction) {
       // The roll-ups are computed from the staged artists, then every write lands in one
@@ -539,19 +729,16 @@ export class TalentRadar {
     } else {
       await write(stores);
     }
+    this.#generation++;
     this.#absent.clear();
     for (const [k, v] of absent) this.#absent.set(k, v);
-    // The peers of the scores just written, whatever the population's size; a refresh that scored
-    // nobody, or in which more than half the artists had a failed read (the peers would describe
-    // the outage, not the population), keeps the previous ones, as of their own instant.
-    if ((rows.length > 0 && failing.size <= features.length / 2) || this.#peers === null) {
-      this.#peers = peers;
-      this.#peersAsOf = at.toISOString();
-    }
-    this.#refreshedAsOf = at.toISOString();
-    this.#failedReads = failedReads;
-    this.#failedKept = [...failing.keys()].filter((slug) => previous.has(slug)).length;
-    await this.aggregator.clearCache();
+    this.#refreshId = next.id;
+    this.#peers = next.peers;
+    this.#peersAsOf = next.peersAsOf;
+    this.#refreshedAsOf = next.asOf;
+    this.#failedReads = next.failedReads;
+    this.#failedKept = next.failedKept;
+    await this.aggregator.clearCache(undefined, { keepLastGood: true });
     return {
       asOf: at.toISOString(),
       universe: 'ok',
@@ -653,6 +840,36 @@ export class TalentRadar {
 }
 
 const ACTIVITY_READS = ['engagement', 'events'] as const;
+
+/** A value as JSON holds it (undefined members dropped), for a JSON column. */
+function toJson(value: object): { [key: string]: Json } {
+  return JSON.parse(JSON.stringify(value)) as { [key: string]: Json };
+}
+
+/** `read()`, or `STORE_SCHEMA_MISMATCH` naming the row when it throws (state written by code this one cannot read). */
+function stateOrThrow<T>(row: Readonly<TalentStateRow>, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `talent_radar_state holds a "${row.name}" this version of scene-radar cannot read (written ${row.updated_at})${
+        row.name === MODEL_STATE ? ': reset it or apply a new model' : ': the next refresh replaces it'
+      }`,
+      {
+        cause: e,
+        ...(e instanceof z.ZodError
+          ? { details: e.issues.map((i) => ({ path: ['value', ...i.path.map(String)], message: i.message })) }
+          : {}),
+      },
+    );
+  }
+}
+
+/** A state row's value through its schema (see {@link stateOrThrow}). */
+function parseState<S extends z.ZodType>(row: Readonly<TalentStateRow>, schema: S): z.infer<S> {
+  return stateOrThrow(row, () => schema.parse(row.value));
+}
 
 /** The reads of an artist that failed (error or timeout). */
 function failedReadsOf(signals: ArtistSignals): SignalRead[] {

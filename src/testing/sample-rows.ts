@@ -13,6 +13,7 @@ import type {
   SceneTrendRow,
   TalentArtistRow,
   TalentMicrogenreRow,
+  TalentStateRow,
   TalentRecommendationRow,
   TalentSceneRow,
 } from '../stores/tables.js';
@@ -40,12 +41,14 @@ export interface OwnedTableRows {
   talent_radar_microgenres: TalentMicrogenreRow;
   /** A row of `talent_radar_recommendations`. */
   talent_radar_recommendations: TalentRecommendationRow;
+  /** A row of `talent_radar_state`. */
+  talent_radar_state: TalentStateRow;
 }
 
 /** Name of an owned table. */
 export type OwnedTableName = keyof OwnedTableRows;
 
-/** Names of the ten owned tables, Scenes Engine first. */
+/** Names of the eleven owned tables (the seed's ten and `talent_radar_state`), Scenes Engine first. */
 export const OWNED_TABLE_NAMES = [
   'scenes',
   'microgenres',
@@ -57,6 +60,7 @@ export const OWNED_TABLE_NAMES = [
   'talent_radar_scenes',
   'talent_radar_microgenres',
   'talent_radar_recommendations',
+  'talent_radar_state',
 ] as const satisfies readonly OwnedTableName[];
 
 const BASE = Date.UTC(2026, 0, 1);
@@ -202,6 +206,16 @@ const GENERATORS: { [N in OwnedTableName]: Gen<OwnedTableRows[N]> } = {
     score: r.unit(),
     reasons: some(r, REASONS),
     created_at: r.instant(i),
+  }),
+  talent_radar_state: (i, r) => ({
+    name: `state-${pad(i)}`,
+    value: {
+      model: { intercept: r.int(5) - 5, inputs: { level_now: { weight: r.unit(), center: r.unit() } } },
+      validation:
+        i % 3 === 2 ? null : { l2: r.unit(), converged: i % 2 === 0, folds: [{ meanAuc: null, n: r.int(50) }] },
+      notes: [`fit ${i}`, true],
+    },
+    updated_at: r.instant(i),
   }),
 };
 

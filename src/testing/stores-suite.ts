@@ -1,6 +1,6 @@
 /**
  * @module testing/stores-suite
- * Conformance suite for a whole {@link SceneRadarStores}: all ten owned tables, each through the
+ * Conformance suite for a whole {@link SceneRadarStores}: all eleven owned tables, each through the
  * table suite with generated sample rows, plus the shape of the store set itself.
  */
 import {
@@ -137,6 +137,7 @@ export function storesContractSuite(options: StoresSuiteOptions): ContractCase[]
       TALENT_TABLES.talent_radar_recommendations,
       (s) => s.talent.talent_radar_recommendations,
     ),
+    ...suite('talent_radar_state', TALENT_TABLES.talent_radar_state, (s) => s.talent.talent_radar_state),
   ];
 }
 

@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-import { POSTGRES_SCHEMA_VERSION } from 'scene-radar/adapters/postgres';
+import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from 'scene-radar/adapters/postgres';
 import { postgresTarget, UsageError } from '../../scripts/command-line.js';
 import { type MigrateIo, parseMigrateArgs, runMigrate } from '../../scripts/migrate.js';
 import { parseServeArgs, start as startServe } from '../../scripts/serve.js';
@@ -75,7 +75,7 @@ describe.concurrent('npm run demo -- --postgres', () => {
     expect(stdout).toContain(
       `tables: PostgreSQL schema "${schema}" at postgres@127.0.0.1:5432/test (migrated, schema version ${POSTGRES_SCHEMA_VERSION})`,
     );
-    expect(await versions(schema)).toEqual([POSTGRES_SCHEMA_VERSION]);
+    expect(await versions(schema)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
     // What the demo printed is what the tables hold.
     const scenes = /catalog: (\d+) scenes and (\d+) microgenres/.exec(stdout);
     const engine = /Scenes Engine: (\d+) memberships of (\d+) artists, (\d+) relationships/.exec(stdout);
@@ -105,14 +105,14 @@ describe.concurrent('npm run migrate', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`Migrating PostgreSQL schema "${schema}" at postgres@127.0.0.1:5432/test`);
     expect(first.stdout).toContain(
-      `schema "${schema}": version 0 -> ${POSTGRES_SCHEMA_VERSION} (applied ${POSTGRES_SCHEMA_VERSION})`,
+      `schema "${schema}": version 0 -> ${POSTGRES_SCHEMA_VERSION} (applied ${POSTGRES_MIGRATIONS.map((m) => m.version).join(', ')})`,
     );
     const second = await run('scripts/migrate.ts', args);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(
       `schema "${schema}": version ${POSTGRES_SCHEMA_VERSION} -> ${POSTGRES_SCHEMA_VERSION} (already current, nothing to apply)`,
     );
-    expect(await versions(schema)).toEqual([POSTGRES_SCHEMA_VERSION]);
+    expect(await versions(schema)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
     expect(await count(schema, 'scenes')).toBe(0);
   }, 60_000);
 
@@ -132,7 +132,9 @@ describe.concurrent('npm run migrate', () => {
     expect(await runMigrate(['--postgres', 'postgres://postgres:secret@127.0.0.1:1/test'], refused.io)).toBe(1);
     expect(refused.err.join('\n')).toContain('migrate: STORE_UNAVAILABLE: PostgreSQL cannot be reached (ECONNREFUSED)');
     expect([...refused.out, ...refused.err].join('\n')).not.toContain('secret');
-    expect(refused.out).toEqual(['Migrating PostgreSQL schema "public" at postgres@127.0.0.1:1/test to version 1...']);
+    expect(refused.out).toEqual([
+      `Migrating PostgreSQL schema "public" at postgres@127.0.0.1:1/test to version ${POSTGRES_SCHEMA_VERSION}...`,
+    ]);
   });
 
   it('parses its command line through parseCommandLine: every mistake a UsageError naming the flag or variable', ({

@@ -394,7 +394,12 @@ describe('a radar on the postgres stores', () => {
       for (const name of OWNED_TABLE_NAMES) {
         const group = name in SCENES_TABLES ? 'scenes' : 'talent';
         const mem = (memoryStores[group] as unknown as Record<string, Table<AnyOwnedRow>>)[name]!;
-        expect(json(await tableOf(name).scan()), name).toBe(json(await mem.scan()));
+        if (name === 'talent_radar_state') {
+          // The refresh's id is random; jsonb keeps an object's keys in its own order.
+          const withoutId = (rows: readonly AnyOwnedRow[]): unknown =>
+            rows.map((r) => ({ ...r, value: { ...(r as { value: object }).value, id: 'refresh' } }));
+          expect(withoutId(await tableOf(name).scan()), name).toEqual(withoutId(await mem.scan()));
+        } else expect(json(await tableOf(name).scan()), name).toBe(json(await mem.scan()));
       }
       const slug = world.catalog.scenes[0]!.slug;
       expect(json(await onPostgres.scenes.pulse.getScenePulse(slug))).toBe(

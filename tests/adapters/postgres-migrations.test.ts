@@ -14,6 +14,7 @@ import {
   POSTGRES_MIGRATIONS,
   POSTGRES_SCHEMA_VERSION,
 } from 'scene-radar/adapters/postgres';
+import { migrateWith } from '../../adapters/postgres/migrate.js';
 import { fileTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../helpers/postgres.js';
 
 let db: TestDatabase;
@@ -39,6 +40,9 @@ const recorded = async (schema: string): Promise<number[]> =>
     Number(r.version),
   );
 
+/** Every migration's version, in order. */
+const ALL = POSTGRES_MIGRATIONS.map((m) => m.version);
+
 describe('migrate', () => {
   it('numbers migrations 1, 2, ... and knows the last as its schema version', () => {
     expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual(POSTGRES_MIGRATIONS.map((_, i) => i + 1));
@@ -49,14 +53,47 @@ describe('migrate', () => {
     await connected();
     const schema = db.schemaName();
     const first = await migrate({ pool: db.pool, schema });
-    expect(first).toEqual({ schema, from: 0, to: POSTGRES_SCHEMA_VERSION, applied: [1] });
+    expect(first).toEqual({ schema, from: 0, to: POSTGRES_SCHEMA_VERSION, applied: ALL });
     const second = await migrate({ connectionString: TEST_DATABASE_URL, schema });
     expect(second).toEqual({ schema, from: POSTGRES_SCHEMA_VERSION, to: POSTGRES_SCHEMA_VERSION, applied: [] });
-    expect(await recorded(schema)).toEqual([1]);
+    expect(await recorded(schema)).toEqual(ALL);
     const stores = createPostgresStores({ pool: db.pool, schema });
     await stores.scenes.scene_trends.upsert(sampleRowsFor('scene_trends', 3));
     await migrate({ pool: db.pool, schema });
     expect(await stores.scenes.scene_trends.count()).toBe(3);
+  });
+
+  it('upgrades a schema left at an older version: refused until migrated, then the new table works and old rows stay', async () => {
+    await connected();
+    const schema = db.schemaName();
+    expect(await migrateWith(db.pool, schema, POSTGRES_MIGRATIONS.slice(0, 1))).toEqual({
+      schema,
+      from: 0,
+      to: 1,
+      applied: [1],
+    });
+    const stores = createPostgresStores({ pool: db.pool, schema });
+    const e = await rejection(stores.ready());
+    expect(e.code).toBe('STORE_SCHEMA_MISMATCH');
+    expect(e.message).toMatch(/version 1, this version of scene-radar needs 2: run migrate\(\)/);
+    // Rows written at version 1 (straight through SQL: the stores refuse the old schema).
+    await db.pool.query(
+      `INSERT INTO "${schema}".talent_radar_scenes (scene_slug, artist_count, avg_momentum, avg_breakout, heat, updated_at) VALUES ('scene-a', 3, 40, 0.2, NULL, '2026-01-01T00:00:00.000Z')`,
+    );
+    expect(await migrate({ pool: db.pool, schema })).toEqual({ schema, from: 1, to: 2, applied: [2] });
+    expect(await stores.talent.talent_radar_scenes.scan()).toEqual([
+      {
+        scene_slug: 'scene-a',
+        artist_count: 3,
+        avg_momentum: 40,
+        avg_breakout: 0.2,
+        heat: null,
+        updated_at: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+    const [state] = sampleRowsFor('talent_radar_state', 1);
+    await stores.talent.talent_radar_state.upsert([state!]);
+    expect(await stores.talent.talent_radar_state.get({ name: state!.name })).toEqual(state);
   });
 
   it('applies each migration once when three instances start at once, and all three succeed', async () => {
@@ -67,9 +104,9 @@ describe('migrate', () => {
       migrate({ connectionString: TEST_DATABASE_URL, schema }),
       migrate({ pool: db.pool, schema }),
     ]);
-    expect(results.flatMap((r) => r.applied)).toEqual([1]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(ALL);
     expect(results.every((r) => r.to === POSTGRES_SCHEMA_VERSION)).toBe(true);
-    expect(await recorded(schema)).toEqual([1]);
+    expect(await recorded(schema)).toEqual(ALL);
   });
 
   it('refuses a schema recorded at a newer version, at migrate and at the stores first use', async () => {
@@ -81,14 +118,14 @@ describe('migrate', () => {
     );
     const e = await rejection(migrate({ pool: db.pool, schema }));
     expect(isSceneRadarError(e) && e.code).toBe('STORE_SCHEMA_MISMATCH');
-    expect(e.message).toMatch(/version 99, newer than this version of scene-radar knows \(1\)/);
+    expect(e.message).toMatch(/version 99, newer than this version of scene-radar knows \(2\)/);
     expect(e.details).toEqual({ schema, found: 99, expected: POSTGRES_SCHEMA_VERSION });
     const stores = createPostgresStores({ pool: db.pool }, { schema });
     expect((await rejection(stores.ready())).code).toBe('STORE_SCHEMA_MISMATCH');
     expect((await rejection(stores.talent.talent_radar_artists.count())).code).toBe('STORE_SCHEMA_MISMATCH');
     const migrating = createPostgresStores({ pool: db.pool }, { schema, migrate: true });
     expect((await rejection(migrating.scenes.scenes.count())).code).toBe('STORE_SCHEMA_MISMATCH');
-    expect(await recorded(schema)).toEqual([1, 99]);
+    expect(await recorded(schema)).toEqual([...ALL, 99]);
   });
 
   it('refuses a schema never migrated unless migrate: true, which migrates it before the first statement', async () => {
@@ -97,11 +134,11 @@ describe('migrate', () => {
     const stores = createPostgresStores({ pool: db.pool, schema });
     const e = await rejection(stores.scenes.scenes.count());
     expect(isSceneRadarError(e) && e.code).toBe('STORE_SCHEMA_MISMATCH');
-    expect(e.message).toMatch(/version 0, this version of scene-radar needs 1: run migrate\(\)/);
+    expect(e.message).toMatch(/version 0, this version of scene-radar needs 2: run migrate\(\)/);
     const migrating = createPostgresStores({ connectionString: TEST_DATABASE_URL }, { schema, migrate: true });
     try {
       expect(await migrating.scenes.scenes.count()).toBe(0);
-      expect(await recorded(schema)).toEqual([1]);
+      expect(await recorded(schema)).toEqual(ALL);
       // The first store's failure was not remembered: it works now the schema is current.
       expect(await stores.scenes.scenes.count()).toBe(0);
     } finally {

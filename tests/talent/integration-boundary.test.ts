@@ -23,6 +23,7 @@ const TALENT_TABLES = [
   'talent_radar_microgenres',
   'talent_radar_recommendations',
   'talent_radar_scenes',
+  'talent_radar_state',
 ];
 const READS = [
   'listArtists',
@@ -89,7 +90,7 @@ function watchedTables<T extends object>(
 }
 
 describe('integration boundary', () => {
-  it('reads through read methods only, never the host scenes source, and writes only its four tables, valid rows only', async () => {
+  it('reads through read methods only, never the host scenes source, and writes only its own tables (the four of the seed and talent_radar_state), valid rows only', async () => {
     // Sources with write-looking methods beside the reads: none may ever be called.
     const trapped: string[] = [];
     const trap = (name: string) => async (): Promise<void> => void trapped.push(name);
@@ -167,7 +168,7 @@ describe('integration boundary', () => {
     expect(scenesRead.pulses).toHaveBeenCalled();
     expect(scenesRead.hottest).toHaveBeenCalled();
 
-    // Writes: the four talent tables, nothing of the Scenes Engine's while the Talent Radar ran.
+    // Writes: the Talent Radar's tables, nothing of the Scenes Engine's while the Talent Radar ran.
     const talentWrites = writes.filter((w) => w.phase === 'talent');
     expect([...new Set(talentWrites.map((w) => w.table))].sort()).toEqual(TALENT_TABLES);
     expect(Object.keys(all.talent).sort()).toEqual(TALENT_TABLES);
@@ -241,6 +242,7 @@ describe('read-only facade', () => {
       'clearCache',
       'calibrate',
       'setBreakoutModel',
+      'resetBreakoutModel',
       'aggregator',
       'signals',
       'scoreArtists',

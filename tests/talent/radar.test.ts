@@ -19,10 +19,12 @@ import {
   TalentRecommendationRowSchema,
   TalentSceneRowSchema,
   createMemoryStores,
+  type SceneRadarStores,
   type TalentArtistRow,
   type TalentStores,
 } from 'scene-radar/stores';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
+import { demoOutcomes } from '../helpers/demo-outcomes.js';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ artists: 300, end: '2026-11-24' });
@@ -64,11 +66,13 @@ const SEED_ARTIST_KEYS = [
 const METADATA_KEYS = ['campaignCount', 'migCentrality', 'sceneConfidence', 'tastemakerConnections'];
 const SIGNAL_KEYS = ['contribution', 'normalized', 'raw', 'signal', 'source', 'weight'];
 
-async function ready(sources: SceneRadarSources = world.sources): Promise<{ radar: SceneRadar; talent: TalentStores }> {
+async function ready(
+  sources: SceneRadarSources = world.sources,
+): Promise<{ radar: SceneRadar; talent: TalentStores; stores: SceneRadarStores }> {
   const stores = createMemoryStores();
   const radar = createSceneRadar({ sources, stores, clock: fixedClock(NOW) });
   await radar.scenes.importCatalog(world.catalog);
-  return { radar, talent: stores.talent };
+  return { radar, talent: stores.talent, stores };
 }
 
 let radar: SceneRadar;
@@ -518,31 +522,15 @@ describe('workspace recommendations', () => {
 
 describe('calibration on the ground truth', () => {
   it('calibrate() returns a model and its out-of-time validation and changes nothing; setBreakoutModel applies it', async () => {
-    const { radar: r, talent: stores } = await ready();
+    const { radar: r, talent: stores, stores: all } = await ready();
     await r.refresh(NOW);
     const slug = rows[2]!.artist_slug;
     const before = await r.talent.aggregator.buildArtistProfile(slug);
     const rowBefore = (await stores.talent_radar_artists.get({ artist_slug: slug }))!;
     const defaults = r.talent.breakoutModel();
 
-    // Labels: did the artist break out within the horizon after each instant?
-    const horizon = 90 * 86_400_000;
-    const instants = ['2026-02-01', '2026-04-01', '2026-06-01', '2026-08-01'].map(
-      (d) => new Date(`${d}T00:00:00.000Z`),
-    );
-    const examples = instants.flatMap((asOf) =>
-      [...world.truth.artists()]
-        .filter(
-          (a) =>
-            Date.parse(world.dataset.artistRecord(a.slug)!.firstSeen) < asOf.getTime() &&
-            !(a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime()),
-        )
-        .map((a) => ({
-          artistSlug: a.slug,
-          asOf,
-          label: a.brokeOutOn !== null && Date.parse(a.brokeOutOn) <= asOf.getTime() + horizon,
-        })),
-    );
+    // Labels: did the artist break out within 90 days after each instant?
+    const examples = demoOutcomes(world, ['2026-02-01', '2026-04-01', '2026-06-01', '2026-08-01'], 90);
     expect(examples.some((e) => e.label)).toBe(true);
     const fit = await r.talent.calibrate(examples, { event: 'demo breakout', horizonDays: 90, folds: 3 });
     expect(fit.positives).toBeGreaterThan(0);
@@ -557,8 +545,15 @@ describe('calibration on the ground truth', () => {
     expect(r.talent.breakoutModel()).toEqual(defaults);
     expect(await r.talent.aggregator.buildArtistProfile(slug)).toBe(before);
 
-    r.talent.setBreakoutModel(fit.model);
+    const applied = await r.talent.setBreakoutModel(fit.model, { validation: fit.validation });
     expect(r.talent.breakoutModel()).toEqual(fit.model);
+    expect(applied).toEqual({
+      model: fit.model,
+      validation: JSON.parse(JSON.stringify(fit.validation)),
+      modelVersion: r.talent.modelVersion,
+      savedAt: NOW.toISOString(),
+    });
+    expect(await r.talent.appliedBreakoutModel()).toEqual(applied);
     expect(r.talent.modelVersion).not.toBe(before.explanation.model_version);
 
     // The cache was cleared: the profile is recomputed with the new model.
@@ -581,14 +576,37 @@ describe('calibration on the ground truth', () => {
     expect(rowAfter.breakout_score).toBeCloseTo(after.artist.breakout_score, 12);
     expect(rowAfter.breakout_score).not.toBe(rowBefore.breakout_score);
 
-    // An invalid model is refused and changes nothing.
-    expect(() => r.talent.setBreakoutModel({ intercept: Number.NaN })).toThrow(
-      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
-    );
-    expect(() => r.talent.setBreakoutModel({ inputs: { level_now: { weight: 1 } } } as never)).toThrow(
-      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
-    );
+    // A radar started later on the same stores (a restart) scores with the applied model.
+    const restarted = createSceneRadar({ sources: world.sources, stores: all, clock: fixedClock(NOW) });
+    const profileAfterRestart = await restarted.talent.aggregator.buildArtistProfile(slug);
+    expect(restarted.talent.breakoutModel()).toEqual(fit.model);
+    expect(profileAfterRestart.artist.breakout_score).toBe(after.artist.breakout_score);
+    expect(profileAfterRestart.explanation.model_version).toBe(after.explanation.model_version);
+
+    // An invalid model is refused and changes nothing, in use or stored.
+    await expect(r.talent.setBreakoutModel({ intercept: Number.NaN })).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
+    await expect(r.talent.setBreakoutModel({ inputs: { level_now: { weight: 1 } } } as never)).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
+    await expect(r.talent.setBreakoutModel(fit.model, { validation: 'good' as never })).rejects.toMatchObject({
+      code: 'TALENT_VALIDATION_ERROR',
+    });
     expect(r.talent.breakoutModel()).toEqual(fit.model);
+    expect(await r.talent.appliedBreakoutModel()).toEqual(applied);
+
+    // Reset: the configured model again, here and (at its next refresh) in the restarted radar.
+    await r.talent.resetBreakoutModel();
+    expect(r.talent.breakoutModel()).toEqual(defaults);
+    expect(await r.talent.appliedBreakoutModel()).toBeNull();
+    expect(restarted.talent.breakoutModel()).toEqual(fit.model);
+    await restarted.talent.refresh(NOW);
+    expect(restarted.talent.breakoutModel()).toEqual(defaults);
+    expect((await stores.talent_radar_artists.get({ artist_slug: slug }))!.breakout_score).toBe(
+      rowBefore.breakout_score,
+    );
+    await restarted.close();
     await r.close();
   }, 120_000);
 

@@ -60,21 +60,21 @@ describe('review regressions', () => {
   it('rejects an invalid breakout model or penalty with TALENT_VALIDATION_ERROR and keeps the model in use', async () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     const model = radar.talent.breakoutModel();
-    expect(() => radar.talent.setBreakoutModel({ ...model, intercept: '2' as unknown as number })).toThrow(
-      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
+    const refused = expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' });
+    await expect(radar.talent.setBreakoutModel({ ...model, intercept: '2' as unknown as number })).rejects.toEqual(
+      refused,
     );
-    expect(() =>
+    await expect(
       radar.talent.setBreakoutModel({
         ...model,
         inputs: { ...model.inputs, level_now: { weight: Number.POSITIVE_INFINITY, center: 0 } },
       }),
-    ).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() =>
+    ).rejects.toEqual(refused);
+    await expect(
       radar.talent.setBreakoutModel({ ...model, hostInputs: { 'Bad Name': { weight: 1, center: 0 } } }),
-    ).toThrow(expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }));
-    expect(() => radar.talent.setBreakoutModel(null as never)).toThrow(
-      expect.objectContaining({ code: 'TALENT_VALIDATION_ERROR' }),
-    );
+    ).rejects.toEqual(refused);
+    await expect(radar.talent.setBreakoutModel(null as never)).rejects.toEqual(refused);
+    expect(await radar.talent.appliedBreakoutModel()).toBeNull();
     expect(radar.talent.breakoutModel()).toEqual(model);
     const examples = Array.from({ length: 20 }, (_, i) => ({
       inputs: { level_now: i / 20 },

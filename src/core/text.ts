@@ -1,0 +1,32 @@
+/**
+ * @module core/text
+ * The one rule for free text that crosses the library (source payloads, catalog entries, stored
+ * rows): well-formed Unicode (no lone surrogate) and no NUL character. Both are refused rather
+ * than repaired: PostgreSQL's `text` cannot hold a NUL and rewrites a lone surrogate as U+FFFD, so
+ * a value the in-memory store kept would be refused or changed by a SQL store. Refusing it where
+ * it enters keeps every store the same.
+ */
+import { z } from 'zod';
+
+/** A surrogate that is not half of a pair (with the `u` flag a pair reads as one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** True when `s` is well-formed Unicode without a NUL character. */
+export function isStorableText(s: string): boolean {
+  return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
+}
+
+/** The message of a refused text value. */
+export const STORABLE_TEXT_MESSAGE = 'Expected well-formed Unicode text without NUL characters';
+
+/**
+ * A string of `min` to `max` characters that is storable text ({@link isStorableText}).
+ * @example
+ * ```ts
+ * text(256).safeParse('Brighton\u0000').success; // false
+ * ```
+ */
+export function text(max: number, min = 1): z.ZodString {
+  // `.refine` on a string keeps the ZodString type (checks are stored on the schema itself).
+  return z.string().min(min).max(max).refine(isStorableText, { message: STORABLE_TEXT_MESSAGE }) as z.ZodString;
+}
