@@ -122,3 +122,34 @@ export function restoreOrder(value: unknown, schema: z.ZodType): unknown {
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+const NEEDS_ESCAPE = /["\\]/;
+/** One quoted element of an array literal, with `\` and `"` escaped. */
+const quoted = (text: string): string =>
+  NEEDS_ESCAPE.test(text) ? `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${text}"`;
+
+/**
+ * A PostgreSQL array literal of one column's values (`{"a",NULL,"b"}`), one element per row, for
+ * `unnest($1::text[], ...)`. A `text[]` value becomes the quoted literal of its own array and a
+ * `jsonb` value its quoted JSON, each cast back per row (unnest takes no ragged 2-D array); null
+ * and absent are `NULL`.
+ * @example
+ * ```ts
+ * arrayLiteral(['a', null, 'say "hi"'], 'text'); // '{"a",NULL,"say \"hi\""}'
+ * arrayLiteral([['x', 'y'], []], 'text[]'); // '{"{\"x\",\"y\"}","{}"}'
+ * ```
+ */
+export function arrayLiteral(values: readonly unknown[], kind: ColumnKind): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (kind === 'text') out += quoted(v as string);
+    else if (kind === 'text[]') out += quoted(arrayLiteral(v as readonly unknown[], 'text'));
+    else if (kind === 'jsonb') out += quoted(JSON.stringify(v));
+    // Numbers and booleans as node-postgres writes a parameter: their string form.
+    else out += String(v);
+  }
+  return `${out}}`;
+}
