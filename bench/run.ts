@@ -10,6 +10,7 @@ import { apiSuite } from './suites/api.js';
 import { cacheSuite } from './suites/cache.js';
 import { demoWorldSuite } from './suites/demo-world.js';
 import { gatewaySuite } from './suites/gateway.js';
+import { httpSuite } from './suites/http.js';
 import { postgresSuite } from './suites/postgres.js';
 import { scenesSuite } from './suites/scenes.js';
 import { talentSuite } from './suites/talent.js';
@@ -22,6 +23,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['scenes', scenesSuite],
   ['talent', talentSuite],
   ['api', apiSuite],
+  ['http', httpSuite],
   ['postgres', () => postgresSuite()],
 ];
 

@@ -6,6 +6,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normaliseBasePath } from './base-path.js';
 import { answerInternalError, checkOrigin, contextOf, type NodeListenerOptions, type WebHandler } from './listener.js';
+import {
+  type ApiAnswer,
+  type ApiRequestLike,
+  answerHeaders,
+  type LightHandler,
+  lightHandlerOf,
+  lightRequestOf,
+} from './light.js';
 import { toWebRequest } from './request.js';
 
 /**
@@ -112,6 +120,46 @@ function copyHeaders(reply: FastifyLikeReply, response: Response): void {
   if (cookies.length) reply.header('set-cookie', cookies);
 }
 
+/** Answers the 500 envelope for `error` through `reply` (and reports it to `onError`). */
+function sendInternalError(
+  reply: FastifyLikeReply,
+  req: IncomingMessage,
+  error: unknown,
+  options: NodeListenerOptions,
+): FastifyLikeReply {
+  const { status, headers, body } = answerInternalError(req, error, options);
+  reply.code(status);
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+  return reply.send(Buffer.from(body));
+}
+
+/**
+ * A GET or HEAD through the light form of a handler made by `createFetchHandler` (see `light.ts`):
+ * the same reply as the standard way (status, headers in `Headers` order, the body as one buffer),
+ * without a `Request` or a `Response`.
+ */
+async function serveLight(
+  light: LightHandler,
+  incoming: ApiRequestLike,
+  req: IncomingMessage,
+  reply: FastifyLikeReply,
+  options: NodeListenerOptions,
+): Promise<FastifyLikeReply> {
+  let answer: ApiAnswer;
+  try {
+    answer = await light(incoming, contextOf(req, req.url));
+  } catch (error) {
+    if (reply.raw.destroyed) return reply.code(500).send();
+    return sendInternalError(reply, req, error, options);
+  }
+  reply.code(answer.status);
+  for (const [name, value] of answerHeaders(answer)) reply.header(name, value);
+  const body = answer.body;
+  if (body === null) return reply.send();
+  // A copy of shared bytes: the payload goes through the host's onSend hooks, which may change it.
+  return reply.send(Buffer.from(body));
+}
+
 /**
  * The API as a Fastify plugin: `basePath` and everything below it (`fastify.all(basePath)` and
  * `fastify.all(basePath + '/*')`) go to the handler, which answers every one of them (a 404 or 405
@@ -137,9 +185,19 @@ function copyHeaders(reply: FastifyLikeReply, response: Response): void {
 export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions = {}): FastifyLikePlugin {
   const base = normaliseBasePath(options.basePath ?? '/api');
   checkOrigin(options);
+  const light = lightHandlerOf(handler);
   const route: FastifyLikeHandler = async (request, reply) => {
     const req = request.raw;
     const res = reply.raw;
+    if (light !== undefined) {
+      let incoming: ApiRequestLike | undefined;
+      try {
+        incoming = lightRequestOf(req, res, options, undefined);
+      } catch (error) {
+        return sendInternalError(reply, req, error, options);
+      }
+      if (incoming !== undefined) return serveLight(light, incoming, req, reply, options);
+    }
     const abort = new AbortController();
     const onClose = (): void => {
       if (!res.writableFinished) abort.abort();
@@ -158,10 +216,7 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
     } catch (error) {
       // The client has gone: nobody reads the answer, and the failure is most likely the abort.
       if (abort.signal.aborted) return reply.code(500).send();
-      const { status, headers, body } = answerInternalError(req, error, options);
-      reply.code(status);
-      for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-      return reply.send(Buffer.from(body));
+      return sendInternalError(reply, req, error, options);
     } finally {
       res.off('close', onClose);
     }

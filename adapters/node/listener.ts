@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fail, requestIdFrom, type HandlerContext } from '../../src/api/index.js';
+import { type ApiRequestLike, type LightHandler, lightHandlerOf, lightRequestOf, writeAnswer } from './light.js';
 import { originOf, toWebRequest, type NodeRequestOptions } from './request.js';
 import { sendWebResponse } from './response.js';
 
@@ -136,14 +137,19 @@ function writeInternalError(
  * @internal
  */
 export function contextOf(req: IncomingMessage, rawUrl: string | undefined): HandlerContext {
+  // Built field by field rather than spread: this runs for every request.
+  const context: { clientAddress?: string; rawUrl?: string } = {};
   const remote = req.socket?.remoteAddress;
-  return { ...(remote === undefined ? {} : { clientAddress: remote }), ...(rawUrl === undefined ? {} : { rawUrl }) };
+  if (remote !== undefined) context.clientAddress = remote;
+  if (rawUrl !== undefined) context.rawUrl = rawUrl;
+  return context;
 }
 
 /**
  * One request through `handler`: a `Request` from `req` (`url` in place of `req.url` when given,
  * with a signal that fires when the client leaves), the client's address as context, the
- * `Response` written to `res`. Never rejects.
+ * `Response` written to `res`. A GET or HEAD for a handler made by `createFetchHandler` takes the
+ * light path instead (`light.ts`: the same answer without a `Request` or a `Response`). Never rejects.
  * @internal
  */
 export async function serveNodeRequest(
@@ -153,6 +159,17 @@ export async function serveNodeRequest(
   options: NodeListenerOptions,
   url?: string,
 ): Promise<void> {
+  const light = lightHandlerOf(handler);
+  if (light !== undefined) {
+    let request: ApiRequestLike | undefined;
+    try {
+      request = lightRequestOf(req, res, options, url);
+    } catch (error) {
+      writeInternalError(req, res, error, options);
+      return;
+    }
+    if (request !== undefined) return serveLight(light, request, req, res, options, url);
+  }
   const abort = new AbortController();
   const onClose = (): void => {
     if (!res.writableFinished) abort.abort();
@@ -192,6 +209,28 @@ export async function serveNodeRequest(
 }
 
 /**
+ * One GET or HEAD through the light form of a handler made by `createFetchHandler` (see
+ * `light.ts`): the same answer as the standard way, without a `Request` or a `Response`. When the
+ * client has gone before the answer, nothing is written. Never rejects.
+ */
+async function serveLight(
+  light: LightHandler,
+  request: ApiRequestLike,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: NodeListenerOptions,
+  url: string | undefined,
+): Promise<void> {
+  try {
+    const answer = await light(request, contextOf(req, url ?? req.url));
+    if (res.destroyed || res.writableEnded) return;
+    writeAnswer(res, answer);
+  } catch (error) {
+    if (!res.destroyed) writeInternalError(req, res, error, options);
+  }
+}
+
+/**
  * A fetch handler as a `node:http` listener. Each request becomes a web `Request` (URL origin from
  * `options.origin`, not the `Host` header), the handler gets `{ clientAddress }` from the socket
  * and `{ rawUrl }` (`req.url`, so it can refuse `..` segments the `Request`'s URL has resolved),
@@ -199,6 +238,11 @@ export async function serveNodeRequest(
  * hanging: when the handler rejects, the client gets a 500
  * `{ ok: false, error: { code: 'SCENES_INTERNAL_ERROR', message: 'Internal error', details: { requestId } } }`
  * and `onError` the cause. A client that disconnects aborts the request's `signal`.
+ *
+ * For a handler made by `createFetchHandler`, a GET or HEAD skips the web objects: the handler
+ * reads the method, URL and headers from `req`, its answer is written to `res` as it is (the same
+ * bytes), and a `Request` with its `signal` is made only if one of the handler's callbacks
+ * (`requestId`, `rateLimit.key`, `allowSkipCache`, a CORS origin function) asks for it.
  * @example
  * ```ts
  * import { createServer } from 'node:http';

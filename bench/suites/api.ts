@@ -1,12 +1,16 @@
 /**
  * HTTP API figures: the rejection path of `createFetchHandler` (a bad slug, an out-of-range limit,
  * an unknown parameter, an unknown path, a wrong method), each per request including
- * `new Request(...)` and `await res.text()`, with the source calls it made (none allowed); and a
- * warm cache hit of the Talent pulse for comparison.
+ * `new Request(...)` and `await res.text()`, with the source calls it made (none allowed); a warm
+ * cache hit of the Talent pulse for comparison; and the handler's light form (what the Node glue
+ * calls for a GET) on the warm Talent pulse and a page of scenes. The load figures over real
+ * sockets, against a bare `node:http` server, are in `http.ts`.
  */
 import { createSceneRadar, fixedClock, type SceneRadarSources } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createFetchHandler } from 'scene-radar/api';
+// Internal (not a package export): the handler's light form, as the Node glue calls it.
+import { type ApiRequestLike, LIGHT_HANDLER, type LightHandler } from '../../src/api/light.js';
 import { medianNs, round, type Figure } from '../harness.js';
 
 const END = '2026-11-24';
@@ -81,6 +85,34 @@ export async function apiSuite(): Promise<Figure[]> {
       { inner: INNER },
     )) / 1000;
   figures.push({ name: 'api.warm_talent_pulse_median_us', value: round(hitUs, 1) });
+
+  // The same through the handler's light form, as the Node glue calls it for a GET: no Request,
+  // no Response; and a page of scenes (built anew per call, rows written from their remembered JSON).
+  const light = (handler as unknown as Record<symbol, LightHandler>)[LIGHT_HANDLER]!;
+  const lightUs = async (path: string): Promise<number> => {
+    const request: ApiRequestLike = {
+      method: 'GET',
+      url: url(path),
+      header: () => null,
+      request: () => new Request(url(path)),
+    };
+    const context = { clientAddress: '127.0.0.1', rawUrl: path };
+    if ((await light(request, context)).status !== 200) throw new Error(`GET ${path}: not a 200`);
+    return (
+      (await medianNs(
+        `light GET ${path}`,
+        async () => {
+          for (let i = 0; i < INNER; i++) await light(request, context);
+        },
+        { inner: INNER },
+      )) / 1000
+    );
+  };
+  figures.push({
+    name: 'api.warm_talent_pulse_light_median_us',
+    value: round(await lightUs('/api/talent/pulse?limit=20'), 2),
+  });
+  figures.push({ name: 'api.scenes_list_light_median_us', value: round(await lightUs('/api/scenes?limit=20'), 2) });
   await radar.close();
   return figures;
 }

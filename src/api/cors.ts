@@ -4,6 +4,7 @@
  * origins may read the API from a browser, the preflight answer, and the headers added to every
  * response.
  */
+import type { ApiRequestLike } from './light.js';
 
 /**
  * CORS of `createFetchHandler` (its `cors` option). Off when the option is absent: no CORS header
@@ -45,11 +46,11 @@ export interface CorsOptions {
 /** The CORS rules of one handler, ready to answer requests. */
 export interface CorsPolicy {
   /** True for a CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`. */
-  isPreflight(request: Request): boolean;
+  isPreflight(request: ApiRequestLike): boolean;
   /** The headers of the 204 answer to a preflight (no `Access-Control-Allow-*` for an origin not allowed). */
-  preflightHeaders(request: Request): Record<string, string>;
+  preflightHeaders(request: ApiRequestLike): Record<string, string>;
   /** The headers to add to the answer of any other request (none when nothing depends on the origin). */
-  responseHeaders(request: Request): Record<string, string> | undefined;
+  responseHeaders(request: ApiRequestLike): Record<string, string> | undefined;
 }
 
 const DEFAULT_EXPOSE = ['x-request-id', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'];
@@ -97,7 +98,7 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
     throw new TypeError(`cors.maxAge must be a whole number of seconds, got ${String(options.maxAge)}`);
   const allowHeaders = headerList(options.allowHeaders, undefined, 'allowHeaders');
   const exposeHeaders = headerList(options.exposeHeaders, DEFAULT_EXPOSE, 'exposeHeaders');
-  let allows: (value: string, request: Request) => boolean;
+  let allows: (value: string, request: ApiRequestLike) => boolean;
   const any = origin === '*';
   if (any) {
     if (credentials) throw new TypeError("cors.credentials cannot be combined with origin '*': list the origins");
@@ -106,14 +107,14 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
     const set = new Set((origin as readonly unknown[]).map(originOfEntry));
     allows = (value) => set.has(value);
   } else if (typeof origin === 'function') {
-    allows = (value, request) => origin(value, request) === true;
+    allows = (value, request) => origin(value, request.request()) === true;
   } else {
     throw new TypeError(`cors.origin must be '*', a list of origins or a function, got ${JSON.stringify(origin)}`);
   }
 
   /** The allowed `Origin` of a request, or null. */
-  const allowedOrigin = (request: Request): string | null => {
-    const value = request.headers.get('origin');
+  const allowedOrigin = (request: ApiRequestLike): string | null => {
+    const value = request.header('origin');
     if (value === null) return null;
     return allows(value, request) ? value : null;
   };
@@ -122,8 +123,8 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
     isPreflight(request) {
       return (
         request.method === 'OPTIONS' &&
-        request.headers.has('origin') &&
-        request.headers.has('access-control-request-method')
+        request.header('origin') !== null &&
+        request.header('access-control-request-method') !== null
       );
     },
     preflightHeaders(request) {
@@ -138,7 +139,7 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
       if (value === null) return headers;
       headers['access-control-allow-origin'] = any ? '*' : value;
       headers['access-control-allow-methods'] = ALLOWED_METHODS;
-      const requested = request.headers.get('access-control-request-headers');
+      const requested = request.header('access-control-request-headers');
       const allowed = allowHeaders ?? requested ?? '';
       if (allowed !== '') headers['access-control-allow-headers'] = allowed;
       headers['access-control-max-age'] = String(maxAge);

@@ -1,0 +1,268 @@
+/**
+ * @module api/answer
+ * The fetch handler's work, on the light types of `api/light`: a request as the handler reads it
+ * in, status, headers and body bytes out. `createFetchHandler` wraps it in `Request` -> `Response`;
+ * the Node glue calls it as it is. What it answers is described on `createFetchHandler`.
+ */
+import { resolveConfig } from '../config.js';
+import { callHook } from '../core/hooks.js';
+import type { SceneRadar } from '../radar.js';
+import { createCorsPolicy } from './cors.js';
+import { fail, failure, type ApiResult } from './envelope.js';
+import type { FetchHandlerOptions, HandlerContext } from './handler-options.js';
+import type { ApiAnswer, ApiRequestLike, LightHandler } from './light.js';
+import { createOpenApiDocument } from './openapi.js';
+import {
+  apiBackendOf,
+  FAMILY_CODES,
+  INVALID_REQUEST_MESSAGE,
+  newRequestId,
+  normaliseBasePath,
+  parseRequest,
+  requestIdFrom,
+  routeTimeoutMs,
+  runRoute,
+} from './operations.js';
+import { isAmbiguousPath } from './paths.js';
+import { rateLimitHeaders } from './rate-limit.js';
+import {
+  createRouteMatcher,
+  ROUTES,
+  type ApiBackend,
+  type RouteFamily,
+  type RouteId,
+  type RouteSpec,
+} from './routes.js';
+import { bodyOf, servesCachedValues } from './serialise.js';
+import { applySkipCachePolicy } from './skip-cache.js';
+import { clip } from './text.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const encoder = new TextEncoder();
+
+/**
+ * Most validated requests a handler remembers: a warm route is asked with the same few query
+ * strings again and again, and matching and validating one costs as much as the rest of a cached
+ * answer. The oldest is forgotten first.
+ */
+const MAX_REMEMBERED_REQUESTS = 512;
+
+/** A request that matched a route and passed its schemas, as the route runs it. */
+interface ValidRequest {
+  readonly spec: RouteSpec;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly query: Readonly<Record<string, unknown>>;
+}
+
+/** The answer for `result`: the envelope with the headers every answer has. */
+function answerOf(
+  result: ApiResult,
+  requestId: string,
+  extra: Record<string, string> | undefined,
+  corsHeaders: Record<string, string> | undefined,
+  head: boolean,
+  cached = false,
+): ApiAnswer {
+  const headers: Record<string, string> = {
+    'content-type': JSON_TYPE,
+    'x-request-id': requestId,
+    ...extra,
+    ...result.headers,
+    ...corsHeaders,
+  };
+  // Written for HEAD too: an answer that cannot be written is a 500 whatever the method.
+  const body = bodyOf(result, cached);
+  return { status: result.status, headers, body: head ? null : body };
+}
+
+/** Path and query of an absolute URL without a full URL parse (it has been normalised already). */
+function splitUrl(url: string): { path: string; search: string } {
+  const scheme = url.indexOf('://');
+  let start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+  if (start < 0) start = url.length;
+  let end = url.indexOf('#', start);
+  if (end < 0) end = url.length;
+  const q = url.indexOf('?', start);
+  if (q >= 0 && q < end) return { path: url.slice(start, q) || '/', search: url.slice(q + 1, end) };
+  return { path: url.slice(start, end) || '/', search: '' };
+}
+
+/**
+ * The handler's work for `target` under `options`, as a {@link LightHandler}.
+ * @internal
+ */
+export function createLightHandler(target: SceneRadar | ApiBackend, options: FetchHandlerOptions = {}): LightHandler {
+  const backend = apiBackendOf(target);
+  const config = backend.config ?? resolveConfig();
+  const base = normaliseBasePath(options.basePath ?? '/api');
+  // Only the routes of the engines the backend has: the others are unknown paths (404), before
+  // any validation, and are left out of the OpenAPI document.
+  const routes = ROUTES.filter((r) => (r.family === 'scenes' ? backend.scenes : backend.talent) !== undefined);
+  const matcher = createRouteMatcher(routes);
+  const timeouts = new Map<RouteId, number>(routes.map((r) => [r.id, routeTimeoutMs(r, config, options.timeoutMs)]));
+  const requestIdOption = options.requestId;
+  const openapiPath = options.openapi === false ? null : `${base}/openapi.json`;
+  let openapiBody: Uint8Array | undefined;
+  const onError = options.onError;
+  const cors = options.cors === undefined ? null : createCorsPolicy(options.cors);
+  const allowSkipCache = options.allowSkipCache;
+  const rateLimit = options.rateLimit;
+  // Requests that matched a route and passed its schemas, by method, path and query (the
+  // parameters and query are frozen: they are shared by every request with the same target).
+  const valid = new Map<string, ValidRequest>();
+  const remember = (key: string, request: ValidRequest): void => {
+    if (valid.size >= MAX_REMEMBERED_REQUESTS) valid.delete(valid.keys().next().value!);
+    valid.set(key, request);
+  };
+  // The hook must not break the response, whether it throws or (async) rejects.
+  const report = (error: unknown, route: RouteId | null, requestId: string): void =>
+    callHook(onError, error, { route, requestId });
+
+  /** Runs a valid request: the skip-cache policy, the route under its deadline, the answer. */
+  const run = async (
+    { spec, params, query: asked }: ValidRequest,
+    request: ApiRequestLike,
+    context: HandlerContext,
+    requestId: string,
+    limitHeaders: Record<string, string> | undefined,
+    corsHeaders: Record<string, string> | undefined,
+    head: boolean,
+  ): Promise<ApiAnswer> => {
+    const query =
+      asked.skipCache !== true
+        ? asked
+        : await applySkipCachePolicy(
+            asked,
+            typeof allowSkipCache === 'function'
+              ? () => allowSkipCache(request.request(), context, spec.id)
+              : allowSkipCache,
+            (error) => report(error, spec.id, requestId),
+          );
+    const result = await runRoute(
+      backend,
+      spec,
+      { params, query },
+      { timeoutMs: timeouts.get(spec.id)!, requestId, ...(onError ? { onError } : {}) },
+    );
+    return answerOf(result, requestId, limitHeaders, corsHeaders, head, servesCachedValues(spec.id, query.skipCache));
+  };
+
+  return async (request: ApiRequestLike, context = {}): Promise<ApiAnswer> => {
+    let requestId = '';
+    // HEAD is answered as GET without a body (RFC 9110), so `curl -I` and monitors work.
+    const head = request.method === 'HEAD';
+    let corsHeaders: Record<string, string> | undefined;
+    const respond = (result: ApiResult, id: string, extra: Record<string, string> | undefined): ApiAnswer =>
+      answerOf(result, id, extra, corsHeaders, head, false);
+    let family: RouteFamily = 'scenes';
+    try {
+      requestId = requestIdOption ? requestIdOption(request.request()) : requestIdFrom(request.header('x-request-id'));
+      const { path, search } = splitUrl(request.url);
+      family = path.startsWith(`${base}/talent`) ? 'talent' : 'scenes';
+      const preflight = cors?.isPreflight(request) === true;
+      if (cors !== null && !preflight) corsHeaders = cors.responseHeaders(request);
+      // Dot segments and encoded slashes are refused, never resolved: `/api/scenes/x/../../talent/pulse`
+      // must not reach a route that a proxy or an access rule in front took for another.
+      const raw = context.rawUrl;
+      if (isAmbiguousPath(path) || (raw !== undefined && isAmbiguousPath(raw))) {
+        return respond(
+          failure(
+            'ROUTE_NOT_FOUND',
+            `No route: ${clip(raw === undefined ? path : raw.split('?')[0]!)} (paths with . or .. segments or an encoded slash are not resolved)`,
+          ),
+          requestId,
+          undefined,
+        );
+      }
+      if (path !== base && !path.startsWith(`${base}/`)) {
+        return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, undefined);
+      }
+      if (preflight) {
+        // A preflight is answered for the paths the API serves, before the rate limiter (browsers
+        // cache the answer for maxAge); any other path is the usual 404.
+        const below = path.slice(base.length) || '/';
+        const served =
+          (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) ||
+          matcher.match('GET', below).kind !== 'none';
+        if (!served) return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, undefined);
+        return { status: 204, headers: { 'x-request-id': requestId, ...cors.preflightHeaders(request) }, body: null };
+      }
+      let limitHeaders: Record<string, string> | undefined;
+      if (rateLimit) {
+        const key = rateLimit.key ? rateLimit.key(request.request(), context) : (context.clientAddress ?? 'shared');
+        const decision = await rateLimit.limiter.consume(key);
+        limitHeaders = rateLimitHeaders(decision);
+        if (!decision.allowed) {
+          return respond(
+            failure(FAMILY_CODES[family].rateLimited, 'Too many requests; retry after the time in Retry-After'),
+            requestId,
+            limitHeaders,
+          );
+        }
+      }
+      const method = head ? 'GET' : request.method;
+      if (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) {
+        if (method !== 'GET')
+          return respond(
+            failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET, HEAD' }),
+            requestId,
+            limitHeaders,
+          );
+        openapiBody ??= encoder.encode(JSON.stringify(createOpenApiDocument({ basePath: base, routes })));
+        return {
+          status: 200,
+          headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders, ...corsHeaders },
+          body: head ? null : openapiBody,
+        };
+      }
+      const below = path.slice(base.length) || '/';
+      const key = `${method} ${below}?${search}`;
+      const known = valid.get(key);
+      if (known !== undefined) return await run(known, request, context, requestId, limitHeaders, corsHeaders, head);
+      const match = matcher.match(method, below);
+      if (match.kind === 'none')
+        return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, limitHeaders);
+      if (match.kind === 'method') {
+        return respond(
+          failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed on ${clip(path)}`, undefined, {
+            allow: [...match.allow, ...(match.allow.includes('GET') ? ['HEAD'] : [])].join(', '),
+          }),
+          requestId,
+          limitHeaders,
+        );
+      }
+      if (match.kind === 'bad-encoding') {
+        // Report the query's issues too, as for any other bad path parameter.
+        const issues: unknown[] = [
+          { code: 'invalid_format', path: [match.param], message: 'Malformed percent-encoding' },
+        ];
+        const query = parseRequest({ ...match.spec, params: null }, undefined, new URLSearchParams(search));
+        if (!query.ok && query.result.body.ok === false && Array.isArray(query.result.body.error.details))
+          issues.push(...(query.result.body.error.details as unknown[]));
+        return respond(
+          failure(FAMILY_CODES[match.spec.family].validation, INVALID_REQUEST_MESSAGE, issues),
+          requestId,
+          limitHeaders,
+        );
+      }
+      const parsed = parseRequest(match.spec, match.params, new URLSearchParams(search));
+      if (!parsed.ok) return respond(parsed.result, requestId, limitHeaders);
+      const validRequest: ValidRequest = {
+        spec: match.spec,
+        params: Object.freeze(parsed.params),
+        query: Object.freeze(parsed.query),
+      };
+      remember(key, validRequest);
+      return await run(validRequest, request, context, requestId, limitHeaders, corsHeaders, head);
+    } catch (error) {
+      // Only a bug or an unserialisable payload gets here: answer a clean 500, report the cause.
+      requestId ||= newRequestId();
+      report(error, null, requestId);
+      return {
+        status: 500,
+        headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...corsHeaders },
+        body: JSON.stringify(fail(FAMILY_CODES[family].internal, 'Internal error', { requestId })),
+      };
+    }
+  };
+}
