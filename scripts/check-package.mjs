@@ -41,7 +41,12 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // `pg` itself is an optional peer dependency, never bundled). Measured 598 KiB in total.
 // Plus 15 KiB for atomic refreshes: the stores' transactions (staged writes over the in-memory
 // tables, BEGIN/COMMIT over PostgreSQL) and the engines writing through them. Measured 611 KiB.
-const BUDGET_KB = 620;
+// Plus 30 KiB for the rest of issue 14 and issue 15's HTTP path: the Talent Radar's persisted
+// state (talent_radar_state, peer statistics as JSON, migration 2), store faults served as stale
+// last good values (the cache's lastGood option and the stale marks in the result schemas, ESM,
+// CJS and declarations), the text rule, the CHANGELOG (measured 630.7 KiB after issue 14), then
+// the HTTP light path and serialiser (measured 637.0 KiB).
+const BUDGET_KB = 650;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
