@@ -12,6 +12,7 @@ import { demoWorldSuite } from './suites/demo-world.js';
 import { gatewaySuite } from './suites/gateway.js';
 import { httpSuite } from './suites/http.js';
 import { postgresSuite } from './suites/postgres.js';
+import { refreshSuite } from './suites/refresh.js';
 import { scenesSuite } from './suites/scenes.js';
 import { talentSuite } from './suites/talent.js';
 import type { Figure } from './harness.js';
@@ -22,6 +23,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['demo-world', demoWorldSuite],
   ['scenes', scenesSuite],
   ['talent', talentSuite],
+  ['refresh', refreshSuite],
   ['api', apiSuite],
   ['http', httpSuite],
   ['postgres', () => postgresSuite()],

@@ -8,6 +8,8 @@ import type { Clock } from '../core/clock.js';
 import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
+import type { ItemOutcome } from '../core/gateway/outcome.js';
+import type { ArtistNetwork } from '../contracts/payloads.js';
 import { SceneRadarError } from '../core/errors.js';
 import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
 import { memoryScenesStores } from '../stores/memory-table.js';
@@ -30,6 +32,7 @@ import { buildSoundMap } from './membership-math.js';
 import { refreshMemberships, type MembershipMisses, type MembershipReport } from './memberships.js';
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
+import { publishRefreshPulses, withdrawRefreshPulses } from './refresh-pulses.js';
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
@@ -49,6 +52,8 @@ interface RefreshWrites {
   readonly snapshots: number;
   /** Scenes in the catalog. */
   readonly scenes: number;
+  /** The pulses the snapshots were taken from (as of the refresh's instant, over its memberships). */
+  readonly pulses: readonly Pulse[];
 }
 
 /** The latest `as_of` of the memberships in `stores` (epoch ms), or null when there are none. */
@@ -142,6 +147,15 @@ export class ScenesEngine {
    * real results.
    */
   #refreshed: Promise<number | null> | undefined;
+  /** The network reads of the refresh under way (its membership pass), as of its instant. */
+  #refreshReads:
+    | { readonly asOfMs: number; readonly networks: ReadonlyMap<string, ItemOutcome<ArtistNetwork>> }
+    | undefined;
+  /** What the refresh's pulses take instead of reading MIG again: its own reads, as of the same instant. */
+  readonly #knownNetworks = (asOfMs: number): ReadonlyMap<string, ItemOutcome<ArtistNetwork>> | undefined =>
+    this.#refreshReads?.asOfMs === asOfMs ? this.#refreshReads.networks : undefined;
+  /** Bumped by every catalog import: a refresh that overlapped one does not publish its pulses. */
+  #catalogGeneration = 0;
 
   /**
    * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
@@ -171,12 +185,16 @@ export class ScenesEngine {
       cache: this.#cache,
       membershipsAsOf: () => this.refreshedAsOf(),
       lifecycle: this.#life,
+      knownNetworks: this.#knownNetworks,
     });
   }
 
   /** Imports scenes and microgenres (validated; all or nothing). */
   async importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
     this.#life.assertOpen('importCatalog');
+    // Scenes may come or go: pulses computed over the previous catalog are not served for it.
+    this.#catalogGeneration++;
+    withdrawRefreshPulses(this);
     return importCatalog(this.#d.stores, input, this.#d.clock);
   }
 
@@ -276,6 +294,9 @@ export class ScenesEngine {
     this.#life.assertOpen('refresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
+    // The tables are about to change: the last refresh's pulses no longer stand for them.
+    withdrawRefreshPulses(this);
+    const catalog = this.#catalogGeneration;
     try {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
       const live = this.#d.stores;
@@ -297,6 +318,7 @@ export class ScenesEngine {
           // Read once the memberships are staged (the snapshots need them), not per batch of scenes.
           membershipsAsOf: () => (membershipsAsOf ??= latestAsOf(stage.stores)),
           lifecycle: this.#life,
+          knownNetworks: this.#knownNetworks,
         });
         written = await this.#refreshWrites(stage.stores, pulse, at, nowIso, deadline, misses, async () => undefined);
         try {
@@ -316,7 +338,10 @@ export class ScenesEngine {
       await this.#replays.clear();
       this.#refreshed = undefined;
       await this.pulse.clearCache(undefined, { keepLastGood: true });
-      const { memberships, relationships, snapshots, scenes } = written;
+      const { memberships, relationships, snapshots, scenes, pulses } = written;
+      // The snapshots' pulses are those of these memberships as of `at`: the ScenesAdapter serves
+      // them to a reader asking as of `at` (the Talent Radar's refresh) instead of computing them again.
+      if (catalog === this.#catalogGeneration) publishRefreshPulses(this, at.getTime(), pulses);
       const warnings: string[] = [];
       if (scenes === 0) warnings.push(EMPTY_CATALOG_NOTE);
       if (memberships.universe !== 'ok')
@@ -343,12 +368,31 @@ export class ScenesEngine {
     misses: MembershipMisses,
     afterMemberships: () => Promise<void>,
   ): Promise<RefreshWrites> {
+    // Every artist's network is read for the memberships; the snapshots' pulses need the members'
+    // networks as of the same instant, and take them from here rather than reading MIG again.
+    const networkReads = new Map<string, ItemOutcome<ArtistNetwork>>();
     const memberships = await refreshMemberships(
-      { stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses },
+      { stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses, networkReads },
       at,
       deadline,
     );
     await afterMemberships();
+    this.#refreshReads = { asOfMs: at.getTime(), networks: networkReads };
+    try {
+      return await this.#afterMemberships(stores, pulse, at, nowIso, memberships);
+    } finally {
+      this.#refreshReads = undefined;
+    }
+  }
+
+  /** The rest of a refresh's writes, once its memberships are written: relationships, snapshots. */
+  async #afterMemberships(
+    stores: ScenesStores,
+    pulse: ScenePulse,
+    at: Date,
+    nowIso: string,
+    memberships: MembershipReport,
+  ): Promise<RefreshWrites> {
     const scenes = await stores.scenes.scan();
     // Without the universe (MIG down) there are no circles: keep the relationships we have.
     let relationships = 0;
@@ -365,14 +409,16 @@ export class ScenesEngine {
       await stores.scene_relationships.upsert(rels);
       relationships = rels.length;
     }
+    const pulses: Pulse[] = [];
     const snapshots = await this.#snapshot(
       pulse,
       scenes.map((s) => s.slug),
       at,
       stores,
+      pulses,
     );
     await stores.scene_recommendations_cache.deleteWhere({});
-    return { memberships, relationships, snapshots, scenes: scenes.length };
+    return { memberships, relationships, snapshots, scenes: scenes.length, pulses };
   }
 
   /**
@@ -515,6 +561,7 @@ export class ScenesEngine {
   /** Releases the engine's caches; later calls reject with `RADAR_CLOSED`. */
   async close(): Promise<void> {
     this.#life.close();
+    withdrawRefreshPulses(this);
     await this.#cache.close();
     await this.#replays.close();
   }
@@ -524,6 +571,7 @@ export class ScenesEngine {
     slugs: readonly string[],
     at: Date,
     stores: ScenesStores = this.#d.stores,
+    computed?: Pulse[],
   ): Promise<number> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     let n = 0;
@@ -531,6 +579,7 @@ export class ScenesEngine {
       const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
       try {
         const items = await pulse.pulsesAsOf(slugs.slice(i, i + max), at, deadline);
+        for (const x of items.values()) if (x.pulse) computed?.push(x.pulse as Pulse);
         // Trend rows are permanent: only pulses computed with every source healthy are written.
         const rows = [...items.values()].flatMap((x) =>
           x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : [],

@@ -125,6 +125,149 @@ export function soundScore(
   return { score: clamp01(0.6 * overlap + 0.4 * prox), shared };
 }
 
+/**
+ * A scene prepared once for scoring many artists against it ({@link SceneScorer}): its microgenres
+ * as a set, its points on the sound map and its city as a slug, which {@link soundScore} and
+ * {@link placeScore} otherwise rebuild for every (artist, scene) pair.
+ */
+export interface PreparedScene {
+  /** The scene. */
+  readonly scene: MembershipScene;
+  /** Its microgenres. */
+  readonly genres: ReadonlySet<string>;
+  /** Whether any of its microgenres is on the sound map (else sound is overlap alone). */
+  readonly mapped: boolean;
+  /** Its city as a slug, or null. */
+  readonly citySlug: string | null;
+}
+
+/** What {@link SceneScorer} knows of one microgenre against every scene, by scene index. */
+export interface GenreRow {
+  /** 1 where the scene lists the microgenre. */
+  readonly member: Uint8Array;
+  /** The proximity term to each scene (`exp(-distance / soundMapScale)`), or undefined off the map. */
+  readonly proximity: Float64Array | undefined;
+}
+
+/** An artist's sound prepared by {@link SceneScorer.sound}: its microgenres and weights, in the sound's order. */
+export interface PreparedSound {
+  /** Microgenres. */
+  readonly genres: readonly string[];
+  /** Their weights. */
+  readonly weights: readonly number[];
+  /** Their rows against the scenes. */
+  readonly rows: readonly GenreRow[];
+}
+
+/**
+ * Scores artists against a fixed list of scenes with the same results as {@link soundScore} and
+ * {@link placeScore}, computing once what depends on the scene alone, and once per microgenre and
+ * scene whether the scene lists it and the proximity term `exp(-distance / soundMapScale)` (the
+ * distance from the microgenre to the scene's nearest microgenre on the map), instead of once per
+ * artist. Sums run over the artist's microgenres in the sound's order, as `soundScore`'s do.
+ * @example
+ * ```ts
+ * const scorer = new SceneScorer(scenes, map, params);
+ * const score = scorer.soundScore(scorer.sound(sound), 0); // soundScore(sound, scenes[0], map, params).score
+ * ```
+ */
+export class SceneScorer {
+  /** The scenes, prepared, in the order given. */
+  readonly scenes: readonly PreparedScene[];
+  readonly #map: SoundMap;
+  readonly #params: MembershipParams;
+  readonly #rows = new Map<string, GenreRow>();
+  /** Scene points, by scene index. */
+  readonly #points: (readonly (readonly [number, number])[])[];
+
+  /** Prepares `scenes` against the sound map `map`. */
+  constructor(scenes: readonly MembershipScene[], map: SoundMap, params: MembershipParams) {
+    this.#map = map;
+    this.#params = params;
+    this.#points = scenes.map((s) => s.microgenres.map((g) => map.get(g)).filter((x) => x !== undefined));
+    this.scenes = scenes.map((scene, i) => ({
+      scene,
+      genres: new Set(scene.microgenres),
+      mapped: this.#points[i]!.length > 0,
+      citySlug: scene.city === null ? null : slugify(scene.city),
+    }));
+  }
+
+  /** The row of microgenre `g`, computed at its first sight. */
+  #row(g: string): GenreRow {
+    let row = this.#rows.get(g);
+    if (row) return row;
+    const n = this.scenes.length;
+    const member = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (this.scenes[i]!.genres.has(g)) member[i] = 1;
+    const pt = this.#map.get(g);
+    let proximity: Float64Array | undefined;
+    if (pt) {
+      proximity = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        let best = Infinity;
+        for (const s of this.#points[i]!) best = Math.min(best, Math.hypot(pt[0] - s[0], pt[1] - s[1]));
+        proximity[i] = Math.exp(-best / this.#params.soundMapScale);
+      }
+    }
+    row = { member, proximity };
+    this.#rows.set(g, row);
+    return row;
+  }
+
+  /** An artist's sound, prepared for scoring against every scene. */
+  sound(sound: ReadonlyMap<string, number>): PreparedSound {
+    const genres: string[] = [];
+    const weights: number[] = [];
+    const rows: GenreRow[] = [];
+    sound.forEach((w, g) => {
+      genres.push(g);
+      weights.push(w);
+      rows.push(this.#row(g));
+    });
+    return { genres, weights, rows };
+  }
+
+  /** The sound score of a prepared sound for scene `i`: `soundScore(sound, scene, map, params).score`. */
+  soundScore(sound: PreparedSound, i: number): number {
+    const { weights, rows } = sound;
+    const n = weights.length;
+    if (n === 0) return 0;
+    let overlap = 0;
+    for (let k = 0; k < n; k++) if (rows[k]!.member[i] === 1) overlap += weights[k]!;
+    if (!this.scenes[i]!.mapped) return clamp01(overlap);
+    let proximity = 0;
+    let known = 0;
+    for (let k = 0; k < n; k++) {
+      const p = rows[k]!.proximity;
+      if (p === undefined) continue;
+      const w = weights[k]!;
+      proximity += w * p[i]!;
+      known += w;
+    }
+    const prox = known > 0 ? proximity / known : 0;
+    return clamp01(0.6 * overlap + 0.4 * prox);
+  }
+
+  /** The microgenres of a prepared sound that are scene `i`'s, in the sound's order: `soundScore(...).shared`. */
+  shared(sound: PreparedSound, i: number): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < sound.genres.length; k++) if (sound.rows[k]!.member[i] === 1) out.push(sound.genres[k]!);
+    return out;
+  }
+
+  /**
+   * The place score of an artist for scene `i`: `placeScore(artist, scene, params)`, with the
+   * artist's home city already a slug (`slugify(artist.homeCity)`, or null).
+   */
+  placeScore(artist: ArtistRecord, homeCitySlug: string | null, i: number): number {
+    const { scene, citySlug } = this.scenes[i]!;
+    if (artist.homeRegion !== scene.region) return 0;
+    if (homeCitySlug !== null && citySlug !== null && homeCitySlug === citySlug) return 1;
+    return this.#params.sameRegionPlace;
+  }
+}
+
 /** Place score 0-1: home city, or home region only. */
 export function placeScore(artist: ArtistRecord, scene: MembershipScene, params: MembershipParams): number {
   if (artist.homeRegion !== scene.region) return 0;
@@ -165,7 +308,8 @@ export function peopleScore(slug: string, network: ArtistNetwork | undefined, ci
       tastemakers++;
     }
   }
-  const collaborators = network.collaborators.filter((c) => c.artist !== slug && circle.core.has(c.artist)).length;
+  let collaborators = 0;
+  for (const c of network.collaborators) if (c.artist !== slug && circle.core.has(c.artist)) collaborators++;
   const tmShare = all > 0 ? inCircle / all : 0;
   const collabShare = network.collaborators.length > 0 ? collaborators / network.collaborators.length : 0;
   return { score: clamp01(0.6 * tmShare + 0.4 * collabShare), tastemakers, collaborators };

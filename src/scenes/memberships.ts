@@ -13,13 +13,13 @@ import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
+import { slugify } from '../core/slug.js';
 import {
   artistSound,
   buildSoundMap,
   membershipConfidence,
   peopleScore,
-  placeScore,
-  soundScore,
+  SceneScorer,
   type SceneCircle,
 } from './membership-math.js';
 
@@ -56,6 +56,7 @@ export interface MembershipReport {
 }
 
 const CHUNK = 500;
+const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
 
 /**
@@ -72,6 +73,11 @@ export async function refreshMemberships(
     config: SceneRadarConfig;
     nowIso: string;
     misses: MembershipMisses;
+    /**
+     * Receives the network reads that found an answer (`ok` or `missing`), by artist: the same
+     * reads as of the same instant that the refresh's pulses would make again.
+     */
+    networkReads?: Map<string, ItemOutcome<ArtistNetwork>>;
   },
   asOf: Date,
   deadline: Deadline,
@@ -86,8 +92,10 @@ export async function refreshMemberships(
   const networks = new Map<string, ArtistNetwork>();
   const sounds = new Map<string, Map<string, number>>();
   const failed = new Set<string>();
-  const mig: ItemOutcome<unknown>[] = [];
-  const cmg: ItemOutcome<unknown>[] = [];
+  // Counted as they come: holding every outcome (and the releases in it) to the end only to count
+  // them kept every artist's payloads alive through the whole refresh.
+  const mig = countOutcomes([]);
+  const cmg = countOutcomes([]);
   for (let i = 0; i < artists.length; i += CHUNK) {
     const slugs = artists.slice(i, i + CHUNK).map((a) => a.slug);
     const [nets, rels] = await Promise.all([
@@ -102,9 +110,10 @@ export async function refreshMemberships(
     for (const s of slugs) {
       const n = nets.get(s)!;
       const r = rels.get(s)!;
-      mig.push(n);
-      cmg.push(r);
+      mig[n.status]++;
+      cmg[r.status]++;
       if (n.status === 'ok') networks.set(s, n.value);
+      if (n.status === 'ok' || n.status === 'missing') deps.networkReads?.set(s, n as ItemOutcome<ArtistNetwork>);
       if (r.status === 'ok') sounds.set(s, artistSound(r.value as readonly ReleaseFingerprint[], asOfMs, p));
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
         failed.add(s);
@@ -118,15 +127,25 @@ export async function refreshMemberships(
     scenes.map((s) => [s.slug, { tastemakers: new Map(), core: new Set() }]),
   );
   const coreWeight = p.weights.sound + p.weights.place;
+  // What depends on a scene alone (its microgenre set, its city slug, the sound-map proximity of
+  // each microgenre to it) is worked out once, not for each of the (artist x scene) pairs.
+  const scorer = new SceneScorer(scenes, map, p);
+  const none = scorer.sound(new Map());
   for (const a of artists) {
-    const sound = sounds.get(a.slug) ?? new Map<string, number>();
+    const own = sounds.get(a.slug);
+    const sound = own ? scorer.sound(own) : none;
+    const homeCity = a.homeCity === null ? null : slugify(a.homeCity);
     const list: Partial[] = [];
-    for (const scene of scenes) {
-      const snd = soundScore(sound, scene, map, p);
-      const place = placeScore(a, scene, p);
-      if (snd.score < 0.05 && place === 0) continue;
-      list.push({ scene, sound: snd.score, shared: snd.shared, place });
-      if ((p.weights.sound * snd.score + p.weights.place * place) / coreWeight >= p.coreThreshold) {
+    for (let i = 0; i < scenes.length; i++) {
+      const scene = scenes[i]!;
+      const score = scorer.soundScore(sound, i);
+      const place = scorer.placeScore(a, homeCity, i);
+      if (score < 0.05 && place === 0) continue;
+      // Confidence only grows with people (in floating point too): a pair below the threshold
+      // even with full people marks never becomes a row, so it is not kept for pass 2.
+      if (membershipConfidence(score, place, 1, p) >= p.minConfidence)
+        list.push({ scene, sound: score, shared: scorer.shared(sound, i), place });
+      if ((p.weights.sound * score + p.weights.place * place) / coreWeight >= p.coreThreshold) {
         const circle = circles.get(scene.slug)!;
         circle.core.add(a.slug);
         for (const l of networks.get(a.slug)?.tastemakers ?? [])
@@ -163,7 +182,6 @@ export async function refreshMemberships(
       else if (x.place > 0) reasons.push(`place: based in the scene's region (${x.scene.region})`);
       if (people.tastemakers) reasons.push(`people: backed by ${people.tastemakers} of the scene's tastemakers`);
       if (people.collaborators) reasons.push(`people: works with ${people.collaborators} of its core artists`);
-      const r3 = (v: number): number => Math.round(v * 1000) / 1000;
       rows.push({
         scene_slug: x.scene.slug,
         artist_slug: a.slug,
@@ -212,7 +230,7 @@ export async function refreshMemberships(
     kept: failed.size,
     held,
     left: leaving.length,
-    sources: { mig: countOutcomes(mig), cmg: countOutcomes(cmg) },
+    sources: { mig, cmg },
     universe: universe.status,
     circles: new Map([...circles].map(([k, v]) => [k, v.tastemakers])),
   };

@@ -5,7 +5,6 @@
  * (weighted Jaccard of the tastemakers backing each scene's core). Pure computation plus a reader.
  */
 import { SceneRadarError } from '../core/errors.js';
-import { weightedJaccard } from '../core/features/stats.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRelationshipRow, SceneRow } from '../stores/tables.js';
 import type { SoundMap } from './membership-math.js';
@@ -30,6 +29,78 @@ function soundSimilarity(a: SceneRow, b: SceneRow, map: SoundMap): { weight: num
   return { weight: 0.5 * jaccard + 0.5 * Math.exp(-d / 0.5), evidence: shared };
 }
 
+const NONE: ReadonlyMap<string, number> = new Map();
+
+/**
+ * Weight maps (one per scene: members' confidences, or tastemakers' counts) with their keys as
+ * small integers, for comparing every pair of scenes: `compare(i, j)` is
+ * `weightedJaccard(maps[i], maps[j])` (the same sums, in the same order, so the same number) and
+ * the keys the two share, with array reads where a pair used to cost a hash lookup per member.
+ */
+function denseWeights(maps: readonly ReadonlyMap<string, number>[]): {
+  compare(i: number, j: number): { weight: number; shared: number };
+} {
+  const ids = new Map<string, number>();
+  const keys: Int32Array[] = [];
+  const values: Float64Array[] = [];
+  for (const m of maps) {
+    const k = new Int32Array(m.size);
+    const v = new Float64Array(m.size);
+    let n = 0;
+    m.forEach((w, key) => {
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(key, id);
+      }
+      k[n] = id;
+      v[n++] = w;
+    });
+    keys.push(k);
+    values.push(v);
+  }
+  // Scene `j`'s weights by key, valid where `inB[key] === j + 1`; scene `i`'s keys where `inA[key] === i + 1`.
+  const inA = new Int32Array(ids.size);
+  const inB = new Int32Array(ids.size);
+  const weightB = new Float64Array(ids.size);
+  let a = -1;
+  return {
+    compare(i, j) {
+      const ka = keys[i]!;
+      const va = values[i]!;
+      const kb = keys[j]!;
+      const vb = values[j]!;
+      if (a !== i) {
+        for (let x = 0; x < ka.length; x++) inA[ka[x]!] = i + 1;
+        a = i;
+      }
+      for (let x = 0; x < kb.length; x++) {
+        inB[kb[x]!] = j + 1;
+        weightB[kb[x]!] = vb[x]!;
+      }
+      // As weightedJaccard: a's entries in order (a key b lacks weighs 0 there), then b's others.
+      let min = 0;
+      let max = 0;
+      let shared = 0;
+      for (let x = 0; x < ka.length; x++) {
+        const key = ka[x]!;
+        const wa = va[x]!;
+        let wb = 0;
+        if (inB[key] === j + 1) {
+          wb = weightB[key]!;
+          shared++;
+        }
+        min += Math.min(wa, wb);
+        max += Math.max(wa, wb);
+      }
+      for (let x = 0; x < kb.length; x++) if (inA[kb[x]!] !== i + 1) max += vb[x]!;
+      // Stamps are per scene: clear b's, which a later pair's b may not overwrite.
+      for (let x = 0; x < kb.length; x++) inB[kb[x]!] = 0;
+      return { weight: max === 0 ? 0 : min / max, shared };
+    },
+  };
+}
+
 /** Computes relationship rows for every pair of scenes, keeping the strongest per scene and type. */
 export function computeRelationships(
   scenes: readonly SceneRow[],
@@ -41,23 +112,21 @@ export function computeRelationships(
 ): SceneRelationshipRow[] {
   const members = new Map<string, Map<string, number>>(scenes.map((s) => [s.slug, new Map()]));
   for (const m of memberships) members.get(m.scene_slug)?.set(m.artist_slug, m.confidence);
+  const memberSets = denseWeights(scenes.map((s) => members.get(s.slug)!));
+  const circleSets = denseWeights(scenes.map((s) => circles.get(s.slug) ?? NONE));
   const candidates: SceneRelationshipRow[] = [];
   const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
   for (let i = 0; i < scenes.length; i++) {
     for (let j = i + 1; j < scenes.length; j++) {
       const a = scenes[i]!;
       const b = scenes[j]!;
-      const ma = members.get(a.slug)!;
-      const mb = members.get(b.slug)!;
-      const shared = [...ma.keys()].filter((k) => mb.has(k)).length;
-      const ta = circles.get(a.slug) ?? new Map<string, number>();
-      const tb = circles.get(b.slug) ?? new Map<string, number>();
-      const sharedTm = [...ta.keys()].filter((k) => tb.has(k)).length;
+      const people = memberSets.compare(i, j);
+      const tastemakers = circleSets.compare(i, j);
       const sound = soundSimilarity(a, b, map);
       const links: Array<[SceneRelationshipRow['type'], number, number]> = [
-        ['shared_members', weightedJaccard(ma, mb), shared],
+        ['shared_members', people.weight, people.shared],
         ['shared_sound', sound.weight, sound.evidence],
-        ['shared_tastemakers', weightedJaccard(ta, tb), sharedTm],
+        ['shared_tastemakers', tastemakers.weight, tastemakers.shared],
       ];
       for (const [type, weight, evidence] of links) {
         if (weight < params.minWeight) continue;

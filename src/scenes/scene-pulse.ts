@@ -62,6 +62,13 @@ export interface ScenePulseDeps {
   readonly membershipsAsOf?: () => Promise<number | null>;
   /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
   readonly lifecycle?: Lifecycle;
+  /**
+   * Network reads (MIG) already made as of an instant, by artist, or undefined: a refresh reads
+   * every artist's network for its memberships, then its snapshots need the same members' networks
+   * as of the same instant. Outcomes `ok` and `missing` are taken instead of reading again.
+   * @default none
+   */
+  readonly knownNetworks?: (asOfMs: number) => ReadonlyMap<string, ItemOutcome<ArtistNetwork>> | undefined;
 }
 
 class PulseFailure extends Error {
@@ -665,6 +672,19 @@ export class ScenePulse {
 
     // Members in scene order, so that a deadline cuts whole scenes rather than a bit of each.
     const keys = [...scenesOf.keys()];
+    // Networks this instant's reads already answered (a refresh's membership pass) are not read again.
+    const known = this.#d.knownNetworks?.(asOfMs);
+    let networkKeys = keys;
+    if (known) {
+      const reused: string[] = [];
+      networkKeys = [];
+      for (const k of keys) {
+        const o = known.get(k);
+        if (o && (o.status === 'ok' || o.status === 'missing')) reused.push(k);
+        else networkKeys.push(k);
+      }
+      if (reused.length) settle(networks)(reused, known);
+    }
     const w = config.scenes.pulse.windowDays;
     // Two reads per member: engagement (Fusion; its paid series also tells campaign activity) and
     // the network (MIG). One read per source keeps a per-item source at one wave per 10 scenes.
@@ -676,7 +696,12 @@ export class ScenePulse {
         batchSize: 100,
         onSettled: settle(engagement),
       }),
-      gateway.batch('mig', 'getNetworks', keys, { asOf, deadline, batchSize: 100, onSettled: settle(networks) }),
+      gateway.batch('mig', 'getNetworks', networkKeys, {
+        asOf,
+        deadline,
+        batchSize: 100,
+        onSettled: settle(networks),
+      }),
     ]);
     // Sources the host did not configure answer without calls: settle what is left from the results.
     for (const [slug] of [...waiting]) {

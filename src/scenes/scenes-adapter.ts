@@ -15,6 +15,7 @@ import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
+import { refreshPulseOf } from './refresh-pulses.js';
 import type { ScenePulseSnapshot } from './types.js';
 
 const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({
@@ -57,34 +58,98 @@ export function scenesAdapterFor(
       namespace: 'scenes-as-of:',
     });
 
+  // Pulses being computed, per (refresh, instant, scene): the Talent Radar's batches run side by
+  // side and ask for the same scenes at the same instant; the memo above only holds finished ones,
+  // so each batch used to compute them all again. A joiner takes the pulse only when it is one the
+  // memo keeps (every source healthy); otherwise it computes its own, as before.
+  const inflight = new Map<string, Promise<ScenePulseSummary | undefined>>();
+
+  /** Pulses of `slugs` (computed in groups of `max`), in the order asked; ok summaries also go to `done`. */
+  const compute = async (
+    state: SceneState,
+    stamp: string,
+    slugs: readonly string[],
+    asOf: Date,
+    signal: AbortSignal,
+    into: Map<string, ScenePulseSummary>,
+    done: Map<string, ScenePulseSummary>,
+  ): Promise<void> => {
+    for (let i = 0; i < slugs.length; i += max) {
+      signal.throwIfAborted();
+      // The caller's signal ends the work too, not only its wait.
+      const deadline = createDeadline(deps.config.scenes.globalPulseTimeoutMs, signal);
+      try {
+        for (const item of (await state.pulse.pulsesAsOf(slugs.slice(i, i + max), asOf, deadline)).values()) {
+          if (!item.pulse) continue;
+          const s = summary(item.pulse);
+          // Only pulses computed with every source healthy are remembered.
+          if (item.pulse.status === 'ok') {
+            await memo.set(stamp + item.slug, s, { ttlMs: Number.POSITIVE_INFINITY });
+            done.set(item.slug, s);
+          }
+          into.set(item.slug, s);
+        }
+      } finally {
+        deadline.dispose();
+      }
+    }
+  };
+
   const pulses = async (slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<ScenePulseSummary[]> => {
     // A replay of a past day may take a while: the caller can stop waiting; the replay is kept.
     const state: SceneState = await untilAborted(engine.stateAsOf(asOf), signal);
     const stamp = `${state.refreshedAsOf ?? 'none'}|${asOf.getTime()}|`;
     const out: ScenePulseSummary[] = [];
     const missing: string[] = [];
-    for (const slug of slugs) {
+    for (const slug of new Set(slugs)) {
       const hit = (await memo.get(stamp + slug)) as ScenePulseSummary | undefined;
       if (hit) out.push(hit);
       else missing.push(slug);
     }
-    for (let i = 0; i < missing.length; i += max) {
-      signal.throwIfAborted();
-      // The caller's signal ends the work too, not only its wait.
-      const deadline = createDeadline(deps.config.scenes.globalPulseTimeoutMs, signal);
-      try {
-        for (const item of (await state.pulse.pulsesAsOf(missing.slice(i, i + max), asOf, deadline)).values()) {
-          if (!item.pulse) continue;
-          const s = summary(item.pulse);
-          // Only pulses computed with every source healthy are remembered.
-          if (item.pulse.status === 'ok') await memo.set(stamp + item.slug, s, { ttlMs: Number.POSITIVE_INFINITY });
-          out.push(s);
-        }
-      } finally {
-        deadline.dispose();
+    // What is not remembered yet, by the order asked: the pulses the engine's refresh has just
+    // computed as of this very instant over these very memberships, pulses another caller is
+    // computing, and the ones computed here.
+    const found = new Map<string, ScenePulseSummary>();
+    const mine: string[] = [];
+    const joined: Array<[string, Promise<ScenePulseSummary | undefined>]> = [];
+    for (const slug of missing) {
+      const fresh = state.live ? refreshPulseOf(engine, state.refreshedAsOf, asOf.getTime(), slug) : undefined;
+      if (fresh) {
+        const s = summary(fresh);
+        await memo.set(stamp + slug, s, { ttlMs: Number.POSITIVE_INFINITY });
+        found.set(slug, s);
+        continue;
+      }
+      const flight = inflight.get(stamp + slug);
+      if (flight) joined.push([slug, flight]);
+      else mine.push(slug);
+    }
+    const settle = new Map<string, (s: ScenePulseSummary | undefined) => void>();
+    for (const slug of mine) {
+      const flight = new Promise<ScenePulseSummary | undefined>((resolve) => settle.set(slug, resolve));
+      inflight.set(stamp + slug, flight);
+    }
+    const done = new Map<string, ScenePulseSummary>();
+    try {
+      await compute(state, stamp, mine, asOf, signal, found, done);
+    } finally {
+      for (const [slug, resolve] of settle) {
+        inflight.delete(stamp + slug);
+        resolve(done.get(slug));
       }
     }
+    const again: string[] = [];
+    for (const [slug, flight] of joined) {
+      const s = await untilAborted(flight, signal);
+      if (s) found.set(slug, s);
+      else again.push(slug);
+    }
+    if (again.length) await compute(state, stamp, again, asOf, signal, found, done);
     signal.throwIfAborted();
+    for (const slug of missing) {
+      const s = found.get(slug);
+      if (s) out.push(s);
+    }
     return out;
   };
 
@@ -111,7 +176,7 @@ export function scenesAdapterFor(
     },
     async getScenePulses(sceneSlugs, { asOf, signal }) {
       signal.throwIfAborted();
-      return new Map((await pulses([...new Set(sceneSlugs)], asOf, signal)).map((p) => [p.sceneSlug, p]));
+      return new Map((await pulses(sceneSlugs, asOf, signal)).map((p) => [p.sceneSlug, p]));
     },
     async listHottestScenes({ limit }, { asOf, signal }) {
       signal.throwIfAborted();

@@ -51,22 +51,75 @@ export function matchesRange<Row>(row: unknown, range: ScanQuery<Row>['range'] |
   return true;
 }
 
-/** Orders `[id, row]` entries as a scan does (the column, then the primary-key id) and applies the paging. */
-export function orderAndPage<Row>(entries: Array<[string, Readonly<Row>]>, query: ScanQuery<Row>): Readonly<Row>[] {
+/** The order of a scan: the column (if any), then the primary-key id; a total order, ids being unique. */
+function entryOrder<Row>(query: ScanQuery<Row>): (a: [string, Readonly<Row>], b: [string, Readonly<Row>]) => number {
   const order = query.orderBy;
-  if (order) {
-    const dir = order.direction === 'desc' ? -1 : 1;
-    entries.sort(
-      (a, b) =>
-        dir *
-          compare((a[1] as Record<string, unknown>)[order.column], (b[1] as Record<string, unknown>)[order.column]) ||
-        compare(a[0], b[0]),
-    );
-  } else {
-    entries.sort((a, b) => compare(a[0], b[0]));
+  if (!order) return (a, b) => compare(a[0], b[0]);
+  const dir = order.direction === 'desc' ? -1 : 1;
+  const column = order.column;
+  return (a, b) =>
+    dir * compare((a[1] as Record<string, unknown>)[column], (b[1] as Record<string, unknown>)[column]) ||
+    compare(a[0], b[0]);
+}
+
+/**
+ * The first `k` entries in `cmp` order, sorted, in O(n log k): a bounded max-heap (the worst kept
+ * entry at its root) instead of a sort of every entry. `cmp` is a total order, so the result is
+ * the one a full sort gives.
+ */
+function firstK<E>(entries: readonly E[], k: number, cmp: (a: E, b: E) => number): E[] {
+  const heap: E[] = [];
+  const siftUp = (i: number): void => {
+    const e = heap[i]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (cmp(heap[p]!, e) >= 0) break;
+      heap[i] = heap[p]!;
+      i = p;
+    }
+    heap[i] = e;
+  };
+  const siftDown = (i: number): void => {
+    const n = heap.length;
+    const e = heap[i]!;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m = r < n && cmp(heap[r]!, heap[l]!) > 0 ? r : l;
+      if (cmp(heap[m]!, e) <= 0) break;
+      heap[i] = heap[m]!;
+      i = m;
+    }
+    heap[i] = e;
+  };
+  for (const e of entries) {
+    if (heap.length < k) {
+      heap.push(e);
+      siftUp(heap.length - 1);
+    } else if (cmp(e, heap[0]!) < 0) {
+      heap[0] = e;
+      siftDown(0);
+    }
   }
+  return heap.sort(cmp);
+}
+
+/**
+ * Orders `[id, row]` entries as a scan does (the column, then the primary-key id) and applies the
+ * paging. A page much smaller than the matches (`limit: 1` for the latest row, 20 scenes of a
+ * catalog) is selected without sorting every match.
+ */
+export function orderAndPage<Row>(entries: Array<[string, Readonly<Row>]>, query: ScanQuery<Row>): Readonly<Row>[] {
+  const cmp = entryOrder(query);
   const start = query.offset ?? 0;
-  return entries.slice(start, query.limit === undefined ? undefined : start + query.limit).map((e) => e[1]);
+  const end = query.limit === undefined ? entries.length : Math.min(entries.length, start + query.limit);
+  if (start >= end) return [];
+  // A heap of `end` entries beats a sort of all of them when it holds a small share.
+  const page = end * 8 <= entries.length ? firstK(entries, end, cmp) : entries.sort(cmp);
+  const out: Readonly<Row>[] = new Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = page[i]![1];
+  return out;
 }
 
 /** One in-memory table, synchronous: what `memoryTable`, staging and in-memory transactions share. */
@@ -87,20 +140,34 @@ export interface MemoryCore<Row, K extends ScalarColumns<Row>> {
   remove(id: string): boolean;
   /** Rows matching the filters, with their ids. */
   matching(where: ScanQuery<Row>['where'], range: ScanQuery<Row>['range']): Array<[string, Readonly<Row>]>;
+  /** Number of rows matching the equality filters, without collecting them. */
+  count(where: ScanQuery<Row>['where']): number;
   /** Every row. */
   rows(): Readonly<Row>[];
   /** Number of rows. */
   readonly size: number;
 }
 
+const NO_IDS: ReadonlySet<string> = new Set();
+
 /** Creates an empty {@link MemoryCore}. */
 export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>): MemoryCore<Row, K> {
   const rows = new Map<string, Readonly<Row>>();
   const indexes = new Map<string, Map<unknown, Set<string>>>(spec.indexes.map((c) => [c, new Map()]));
+  // Indexes are built at the first filter that uses one, then kept: a table nobody filters (a
+  // transaction's stage, written and applied) never pays for them.
+  let indexed = false;
 
-  const keyOf = (row: RowKey<Row, K> | Row): string =>
-    JSON.stringify(spec.key.map((k) => (row as Record<string, unknown>)[k]));
+  const [k0, k1] = spec.key;
+  // JSON text of the key columns (the id, whose order is the scans' default order).
+  const keyOf: (row: RowKey<Row, K> | Row) => string =
+    spec.key.length === 1
+      ? (row) => JSON.stringify([(row as Record<string, unknown>)[k0!]])
+      : spec.key.length === 2
+        ? (row) => JSON.stringify([(row as Record<string, unknown>)[k0!], (row as Record<string, unknown>)[k1!]])
+        : (row) => JSON.stringify(spec.key.map((k) => (row as Record<string, unknown>)[k]));
   const index = (id: string, row: Readonly<Row>, add: boolean): void => {
+    if (!indexed) return;
     for (const [column, map] of indexes) {
       const v = (row as Record<string, unknown>)[column];
       let ids = map.get(v);
@@ -122,6 +189,23 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
     index(id, old, false);
     rows.delete(id);
     return true;
+  };
+  const activeFilters = (where: ScanQuery<Row>['where']): Array<[string, unknown]> =>
+    Object.entries(where ?? {}).filter(([, v]) => v !== undefined);
+  /** The smallest candidate set among the filters on indexed columns, if any filter is on one. */
+  const smallestIndexed = (where: ScanQuery<Row>['where']): ReadonlySet<string> | undefined => {
+    let best: ReadonlySet<string> | undefined;
+    for (const [column, value] of activeFilters(where)) {
+      const map = indexes.get(column);
+      if (!map) continue;
+      if (!indexed) {
+        indexed = true;
+        for (const [id, row] of rows) index(id, row, true);
+      }
+      const ids = map.get(value) ?? NO_IDS;
+      if (!best || ids.size < best.size) best = ids;
+    }
+    return best;
   };
 
   return {
@@ -157,23 +241,31 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
     },
     remove,
     matching(where, range) {
-      const filters = Object.entries(where ?? {}).filter(([, v]) => v !== undefined);
-      // Start from the smallest indexed candidate set, if any filter is on an indexed column.
-      let best: Set<string> | undefined;
-      for (const [column, value] of filters) {
-        const map = indexes.get(column);
-        if (!map) continue;
-        const ids = map.get(value) ?? new Set<string>();
-        if (!best || ids.size < best.size) best = ids;
-      }
-      const candidates: Iterable<[string, Readonly<Row>]> = best
-        ? [...best].map((id) => [id, rows.get(id)!] as [string, Readonly<Row>])
-        : rows.entries();
       const out: Array<[string, Readonly<Row>]> = [];
-      for (const entry of candidates) {
-        if (matchesWhere(entry[1], where) && matchesRange(entry[1], range)) out.push(entry);
+      const best = smallestIndexed(where);
+      if (best) {
+        for (const id of best) {
+          const row = rows.get(id)!;
+          if (matchesWhere(row, where) && matchesRange(row, range)) out.push([id, row]);
+        }
+      } else {
+        for (const entry of rows) if (matchesWhere(entry[1], where) && matchesRange(entry[1], range)) out.push(entry);
       }
       return out;
+    },
+    count(where) {
+      const filters = activeFilters(where);
+      if (filters.length === 0) return rows.size;
+      const best = smallestIndexed(where);
+      // One filter, on an indexed column: the index holds the answer (NaN matches nothing).
+      if (best && filters.length === 1 && !Number.isNaN(filters[0]![1])) return best.size;
+      let n = 0;
+      if (best) {
+        for (const id of best) if (matchesWhere(rows.get(id), where)) n++;
+      } else {
+        for (const row of rows.values()) if (matchesWhere(row, where)) n++;
+      }
+      return n;
     },
     rows: () => [...rows.values()],
     get size() {
@@ -216,7 +308,7 @@ export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCor
       return orderAndPage(core.matching(query.where, query.range), query);
     },
     async count(where) {
-      return core.matching(where, undefined).length;
+      return core.count(where);
     },
   };
 }

@@ -147,7 +147,8 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
           added.keyOf(r as Row),
           r,
         ]);
-        entries.push(...added.matching(query.where, query.range));
+        // One push per row: a spread of 100,000 arguments overflows the stack.
+        for (const entry of added.matching(query.where, query.range)) entries.push(entry);
         return orderAndPage(entries, query);
       });
     },
@@ -155,7 +156,7 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
       return inOrder(async () => {
         assertOpen();
         if (!touched()) return base.count(where);
-        return (await liveMatching(where)).length + added.matching(where, undefined).length;
+        return (await liveMatching(where)).length + added.count(where);
       });
     },
   };

@@ -78,12 +78,34 @@ function median(xs: number[]): number | null {
   return xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2;
 }
 
-/** Sums per "days back" bucket into the window totals. */
+/** Scratch buckets (days back, value), reused by every call: summing needs no map per artist. */
+let backs = new Float64Array(512);
+let values = new Float64Array(512);
+
+/** Per day back, the bucket holding it (events' buckets), valid where `seen` holds the call's stamp. */
+let slot = new Int32Array(512);
+let seen = new Int32Array(512);
+let stamp = 0;
+
+/** The scratch buckets, with room for `n` buckets and days back below `n`. */
+function scratch(n: number): void {
+  if (backs.length >= n) return;
+  backs = new Float64Array(n);
+  values = new Float64Array(n);
+  slot = new Int32Array(n);
+  seen = new Int32Array(n);
+}
+
+/**
+ * Sums the first `count` scratch buckets ("days back", value), in their order, into the window
+ * totals; the median gap between days present only when `gaps` (a daily series has none to estimate).
+ */
 function summarise(
   basis: ActivityBasis,
-  perDay: ReadonlyMap<number, number>,
+  count: number,
   observedSpanDays: number,
   w: ActivityWindows,
+  gaps: boolean,
 ): ActivityProfile {
   let now = 0;
   let recent = 0;
@@ -95,8 +117,11 @@ function summarise(
   let presentDaysYear = 0;
   let last = Infinity;
   const days: number[] = [];
-  for (const [back, v] of perDay) {
-    if (back < 0 || back >= Math.max(w.historyDays, 2 * w.quarterDays, 2 * w.windowDays)) continue;
+  const horizon = Math.max(w.historyDays, 2 * w.quarterDays, 2 * w.windowDays);
+  for (let i = 0; i < count; i++) {
+    const back = backs[i]!;
+    const v = values[i]!;
+    if (back < 0 || back >= horizon) continue;
     if (back < w.nowDays) now += v;
     if (back < w.windowDays) recent += v;
     else if (back < 2 * w.windowDays) previous += v;
@@ -105,14 +130,18 @@ function summarise(
     if (back < w.historyDays) {
       presentDaysYear++;
       if (v > peak) peak = v;
-      days.push(back);
+      if (gaps) days.push(back);
       if (back < last) last = back;
     }
     if (back < w.stayingDays) presentDays++;
   }
-  days.sort((a, b) => a - b);
-  const gaps: number[] = [];
-  for (let i = 1; i < days.length; i++) gaps.push(days[i]! - days[i - 1]!);
+  let medianGapDays: number | null = null;
+  if (gaps) {
+    days.sort((a, b) => a - b);
+    const between: number[] = [];
+    for (let i = 1; i < days.length; i++) between.push(days[i]! - days[i - 1]!);
+    medianGapDays = median(between);
+  }
   return {
     basis,
     now,
@@ -125,7 +154,7 @@ function summarise(
     presentDaysYear,
     daysSinceLast: last === Infinity ? null : last,
     observedSpanDays,
-    medianGapDays: median(gaps),
+    medianGapDays,
   };
 }
 
@@ -133,7 +162,8 @@ function summarise(
  * Activity from RCF events known at `asOfMs`: each event's weight times its type's weight,
  * bucketed by whole days before `asOfMs` (an event in the last 24 hours is day 0). Regions are
  * counted separately ({@link eventRegions}). Null when no event falls in the history window: an
- * empty feed says nothing about an artist.
+ * empty feed says nothing about an artist. `times`, when given, are the events' instants already
+ * parsed (`parseInstant(e.at)`, in order).
  * @example
  * ```ts
  * const a = eventActivity(events, Date.parse('2026-03-02T00:00:00Z'), { chart_entry: 1 }, windows);
@@ -145,22 +175,41 @@ export function eventActivity(
   asOfMs: number,
   typeWeights: Readonly<Partial<Record<RcfEvent['type'], number>>>,
   w: ActivityWindows,
+  times?: readonly number[],
 ): ActivityProfile | null {
-  const perDay = new Map<number, number>();
+  const limit = w.historyDays + w.windowDays;
+  scratch(limit);
+  // Buckets by day back, in the order each day is first seen (the order the sums always ran in):
+  // `slot[back]` is the bucket of `back` when `seen[back]` holds this call's stamp.
+  if (++stamp > 0x3fffffff) {
+    stamp = 1;
+    seen.fill(0);
+  }
+  let n = 0;
   let oldest = -1;
-  for (const e of events) {
-    const t = parseInstant(e.at);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const t = times ? times[i]! : parseInstant(e.at);
     if (!(t <= asOfMs)) continue;
     const back = Math.floor((asOfMs - t) / DAY_MS);
-    if (back >= w.historyDays + w.windowDays) continue;
+    if (back >= limit) continue;
     // A type weighted 0 is not activity at all: no presence, no recency, no gap, no span.
     const typeWeight = typeWeights[e.type] ?? 1;
     if (typeWeight === 0) continue;
     if (back > oldest) oldest = back;
-    perDay.set(back, (perDay.get(back) ?? 0) + Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight));
+    const add = Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight);
+    if (seen[back] === stamp) {
+      const k = slot[back]!;
+      values[k] = values[k]! + add;
+    } else {
+      seen[back] = stamp;
+      slot[back] = n;
+      backs[n] = back;
+      values[n++] = 0 + add;
+    }
   }
-  if (perDay.size === 0) return null;
-  const profile = summarise('events', perDay, Math.min(oldest, w.historyDays - 1), w);
+  if (n === 0) return null;
+  const profile = summarise('events', n, Math.min(oldest, w.historyDays - 1), w, true);
   return profile.daysSinceLast === null ? null : profile;
 }
 
@@ -168,7 +217,8 @@ export function eventActivity(
  * Distinct regions of events in the recent window, and how many of them are new (no event there
  * in the history before the window). Null without a region-bearing event in the window (no reach
  * to measure); `newRegions` is null when the artist had no region-bearing event before the window
- * either (a debut is not a spread to new markets).
+ * either (a debut is not a spread to new markets). `times`, when given, are the events' instants
+ * already parsed (`parseInstant(e.at)`, in order).
  * @example
  * ```ts
  * eventRegions(events, asOfMs, 28, 364); // { regions: 3, newRegions: 1 }
@@ -179,12 +229,14 @@ export function eventRegions(
   asOfMs: number,
   windowDays: number,
   historyDays: number,
+  times?: readonly number[],
 ): RegionReach | null {
   const recent = new Set<string>();
   const before = new Set<string>();
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     if (e.region === null) continue;
-    const t = parseInstant(e.at);
+    const t = times ? times[i]! : parseInstant(e.at);
     if (!(t <= asOfMs)) continue;
     const back = (asOfMs - t) / DAY_MS;
     if (back < windowDays) recent.add(e.region);
@@ -210,9 +262,10 @@ export function engagementActivity(
   endDay: string,
   w: ActivityWindows,
 ): ActivityProfile | null {
-  const perDay = new Map<number, number>();
   const endIdx = daysBetween(series.start, endDay);
   const horizon = Math.max(w.historyDays, 2 * w.quarterDays, 2 * w.windowDays);
+  scratch(horizon);
+  let n = 0;
   let oldest = -1;
   let known = 0;
   for (let back = 0; back < horizon; back++) {
@@ -226,9 +279,12 @@ export function engagementActivity(
       oldest = back;
     }
     // A day with 0 engagement is known but shows no activity: it is not a day present.
-    if (v > 0) perDay.set(back, v);
+    if (v > 0) {
+      backs[n] = back;
+      values[n++] = v;
+    }
   }
   if (known === 0) return null;
   // A daily series has a daily cadence by contract: no gap to estimate.
-  return { ...summarise('engagement', perDay, oldest, w), medianGapDays: null };
+  return summarise('engagement', n, oldest, w, false);
 }

@@ -170,6 +170,19 @@ export function createFeatureTable(size: number, hostSpecs: readonly HostFeature
 
 const num = (v: number | null): number => (v === null ? Number.NaN : v);
 
+/** Per basis, each activity field's column and profile key, listed once (not per row). */
+const ACTIVITY_COLUMNS = (['events', 'engagement'] as const).map(
+  (basis) =>
+    [
+      basis,
+      (Object.entries(ACTIVITY_FIELDS) as [ActivityField, (typeof ACTIVITY_FIELDS)[ActivityField]][]).map(
+        ([field, key]) => [activityColumn(basis, field), key] as const,
+      ),
+    ] as const,
+);
+/** The evidence weights, in their order (the sum runs in it). */
+const EVIDENCE_ENTRIES = Object.entries(EVIDENCE_WEIGHTS) as [keyof typeof EVIDENCE_WEIGHTS, number][];
+
 /** Writes one artist's features into row `i`. */
 export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures): void {
   const c = table.columns;
@@ -177,14 +190,9 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.engagementGrowth[i] = num(f.engagementGrowth);
   c.engagementAcceleration[i] = num(f.engagementAcceleration);
   c.eventGrowth[i] = num(f.eventGrowth);
-  for (const basis of ['events', 'engagement'] as const) {
+  for (const [basis, fields] of ACTIVITY_COLUMNS) {
     const a = f.activity[basis];
-    for (const [field, key] of Object.entries(ACTIVITY_FIELDS) as [
-      ActivityField,
-      (typeof ACTIVITY_FIELDS)[ActivityField],
-    ][]) {
-      c[activityColumn(basis, field)][i] = a ? num(a[key]) : Number.NaN;
-    }
+    for (const [column, key] of fields) c[column][i] = a ? num(a[key]) : Number.NaN;
   }
   c.regions[i] = num(f.regions);
   c.newRegions[i] = num(f.newRegions);
@@ -201,8 +209,7 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.anomaly[i] = num(f.anomaly);
   c.staleDays[i] = num(f.staleDays);
   let evidence = 0;
-  for (const [source, w] of Object.entries(EVIDENCE_WEIGHTS))
-    if (f.evidence[source as keyof typeof EVIDENCE_WEIGHTS]) evidence += w;
+  for (const [source, w] of EVIDENCE_ENTRIES) if (f.evidence[source]) evidence += w;
   c.evidence[i] = evidence;
   for (const [name, col] of table.host) {
     const h = f.host[name];

@@ -4,7 +4,7 @@
  * source gave no evidence, so a missing source is never mistaken for a zero (docs/scoring.md).
  */
 import { windowSum, type DenseSeries } from '../core/features/series.js';
-import { cosine, logGrowth, median } from '../core/features/stats.js';
+import { cosine, logGrowth } from '../core/features/stats.js';
 import { DAY_MS, addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
 import type { RcfEvent, ReleaseFingerprint } from '../contracts/payloads.js';
 import { MAX_EVENT_WEIGHT, engagementActivity, eventActivity, eventRegions, type ActivityWindows } from './activity.js';
@@ -52,24 +52,50 @@ function firstKnownBack(series: DenseSeries, end: string): number {
   return Infinity;
 }
 
-/** Weighted events per week in `[from, to)` (epoch ms). */
+/** Scratch space for a day's neighbours in spike detection (at most 14: 4-10 days either side). */
+const NEAR = new Float64Array(14);
+
+/**
+ * Median of the first `n` values of `xs` (n >= 1), sorting them in place: what `median` gives for
+ * the same values, for a handful of them without a copy and a comparator call per comparison.
+ */
+function smallMedian(xs: Float64Array, n: number): number {
+  for (let i = 1; i < n; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && xs[j]! > x) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  const m = n >> 1;
+  return n % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2;
+}
+
+/**
+ * Weighted events in `[from, to)` (epoch ms), and how many events counted. `times` are the events'
+ * instants (`parseInstant(e.at)`), parsed once for every use.
+ */
 function eventWeight(
   events: readonly RcfEvent[],
+  times: readonly number[],
   fromMs: number,
   toMs: number,
   typeWeights: Readonly<Partial<Record<RcfEvent['type'], number>>>,
-): { weight: number; days: Set<string> } {
+): { weight: number; counted: number } {
   let weight = 0;
-  const days = new Set<string>();
-  for (const e of events) {
-    const t = parseInstant(e.at);
+  let counted = 0;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const t = times[i]!;
     const typeWeight = typeWeights[e.type] ?? 1;
     if (t >= fromMs && t < toMs && typeWeight !== 0) {
       weight += Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight);
-      days.add(dayOfObservation(t));
+      counted++;
     }
   }
-  return { weight, days };
+  return { weight, counted };
 }
 
 function meanVector(releases: readonly ReleaseFingerprint[]): number[] {
@@ -130,19 +156,29 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       // Spikes: days of the long window far above their neighbours 4-10 days either side (a
       // local outlier). Sustained growth is not a spike: its neighbours grow with it.
       const endIdx = daysBetween(eng.start, end);
-      const near: number[] = [];
       for (let i = Math.max(0, endIdx - model.longWindowDays + 1); i <= endIdx && i < eng.organic.length; i++) {
         const v = eng.organic[i];
         if (v === null || v === undefined) continue;
-        near.length = 0;
+        let n = 0;
+        let least = Infinity;
         for (let k = 4; k <= 10; k++) {
           const before = eng.organic[i - k];
           const after = i + k <= endIdx ? eng.organic[i + k] : undefined;
-          if (before !== null && before !== undefined) near.push(before);
-          if (after !== null && after !== undefined) near.push(after);
+          if (before !== null && before !== undefined) {
+            NEAR[n++] = before;
+            if (before < least) least = before;
+          }
+          if (after !== null && after !== undefined) {
+            NEAR[n++] = after;
+            if (after < least) least = after;
+          }
         }
-        if (near.length >= 4 && v >= model.spikeRatio * median(near) + model.engagementFloor)
-          spikeDays.push(addDays(eng.start, i));
+        if (n < 4) continue;
+        // The median is at least the smallest neighbour, and `ratio * x + floor` never decreases
+        // as x grows (in floating point too): a day below that bound for the smallest is no spike,
+        // and most days are, so the median is only worked out for the few that are not.
+        if (v < model.spikeRatio * least + model.engagementFloor) continue;
+        if (v >= model.spikeRatio * smallMedian(NEAR, n) + model.engagementFloor) spikeDays.push(addDays(eng.start, i));
       }
     }
     const seen = lastKnownDay(organic, end);
@@ -154,18 +190,23 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   let eventGrowth: number | null = null;
   let eventsRecently = false;
   const events = signals.events;
+  // Each event's instant, parsed once (the windows below, the activity and the regions read them).
+  const eventTimes = events ? events.map((e) => parseInstant(e.at)) : [];
   if (events) {
     const weeks = W / 7;
-    const recent = eventWeight(events, untilMs - W * DAY_MS, untilMs, model.eventTypeWeights);
-    const previous = eventWeight(events, untilMs - 2 * W * DAY_MS, untilMs - W * DAY_MS, model.eventTypeWeights);
+    const recent = eventWeight(events, eventTimes, untilMs - W * DAY_MS, untilMs, model.eventTypeWeights);
+    const previous = eventWeight(
+      events,
+      eventTimes,
+      untilMs - 2 * W * DAY_MS,
+      untilMs - W * DAY_MS,
+      model.eventTypeWeights,
+    );
     eventRate = recent.weight / weeks;
     eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
-    eventsRecently = recent.days.size + previous.days.size > 0;
+    eventsRecently = recent.counted + previous.counted > 0;
     let lastMs = -Infinity;
-    for (const e of events) {
-      const t = parseInstant(e.at);
-      if (t < untilMs && t > lastMs) lastMs = t;
-    }
+    for (const t of eventTimes) if (t < untilMs && t > lastMs) lastMs = t;
     if (lastMs > -Infinity) lastObserved.push(dayOfObservation(lastMs));
   }
 
@@ -179,11 +220,11 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     historyDays: model.historyDays,
   };
   const activity = {
-    events: events ? eventActivity(events, asOfMs, model.eventTypeWeights, windows) : null,
+    events: events ? eventActivity(events, asOfMs, model.eventTypeWeights, windows, eventTimes) : null,
     engagement: eng ? engagementActivity(eng, end, windows) : null,
   };
   const anyActivity = activity.engagement ?? activity.events;
-  const reach = events ? eventRegions(events, asOfMs, W, model.historyDays) : null;
+  const reach = events ? eventRegions(events, asOfMs, W, model.historyDays, eventTimes) : null;
 
   // Activity level (momentum's size band): engagement when known, else weekly event weight per
   // day. An empty feed (no event in the history window) says nothing about an artist, and must

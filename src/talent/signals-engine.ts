@@ -96,115 +96,138 @@ export class ArtistSignalsEngine {
     options: SignalsOptions = {},
   ): Promise<Map<string, ArtistSignals>> {
     this.#life.assertOpen('batchAggregateSignals');
-    if (!Array.isArray(artistSlugs))
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
-    const slugs = [
-      ...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
-    ];
-    const o = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR') as SignalsOptions;
-    const asOf = requireDate(o.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
-    if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0)) {
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'timeoutMs must be a number >= 0', {
-        details: [{ code: 'invalid_value', path: ['timeoutMs'], message: 'Expected a number >= 0' }],
-      });
-    }
-    const { signalBatchSize, batchConcurrency, signalTimeoutMs } = this.#deps.config.talent;
-    const limit = createLimit(batchConcurrency);
     const out = new Map<string, ArtistSignals>();
-    const chunks: string[][] = [];
-    for (let i = 0; i < slugs.length; i += signalBatchSize) chunks.push(slugs.slice(i, i + signalBatchSize));
-    await Promise.all(
-      chunks.map((chunk) =>
-        limit(async () => {
-          const deadline = createDeadline(Math.min(signalTimeoutMs, o.timeoutMs ?? Infinity), o.signal);
-          try {
-            for (const s of await this.#gather(chunk, asOf, deadline)) out.set(s.artistSlug, s);
-          } finally {
-            deadline.dispose();
-          }
-        }),
-      ),
-    );
+    const slugs = await gatherSignals(this.#deps, artistSlugs, options, (batch) => {
+      for (const s of batch) out.set(s.artistSlug, s);
+    });
     return new Map(slugs.map((s) => [s, out.get(s)!]));
   }
+}
 
-  /** One batch of artists: every read in parallel, then the pulses of their main scenes. */
-  async #gather(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<ArtistSignals[]> {
-    const { gateway, config } = this.#deps;
-    const model = config.talent.model;
-    const back = (days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
-    const batchSize = config.talent.signalBatchSize;
-    const opts = (from?: Date) => ({ asOf, deadline, batchSize, ...(from ? { from } : {}) });
-    // Windows: growth compares two windows (up to two quarters); spikes look a long window
-    // further back; peak activity looks back over the history, and regions a window further.
-    const activityDays = Math.max(model.historyDays, 2 * model.quarterDays, 2 * model.windowDays, 42);
-    const seriesFrom = back(Math.max(2 * model.windowDays + model.longWindowDays, activityDays) + 2);
-    const eventsFrom = back(Math.max(activityDays, model.historyDays + model.windowDays) + 1);
-    const hostFeatures = this.#deps.hostFeatures ?? [];
-    const hostReads = Promise.all(hostFeatures.map((f) => readHostFeature(f, slugs, asOf, deadline.signal)));
-    const [record, network, releases, campaigns, engagement, articles, events, coherence, memberships] =
-      await Promise.all([
-        gateway.batch('mig', 'getArtists', slugs, opts()),
-        gateway.batch('mig', 'getNetworks', slugs, opts()),
-        gateway.batch('cmg', 'getReleases', slugs, opts(back(3 * 365))),
-        gateway.batch('fusion', 'getCampaigns', slugs, opts(back(model.longWindowDays))),
-        gateway.batch('fusion', 'getEngagement', slugs, opts(seriesFrom)),
-        // Articles as far back as spikes can be corroborated (the long window plus a week).
-        gateway.batch('coverage', 'getArticles', slugs, opts(back(model.longWindowDays + 8))),
-        gateway.batch('rcf', 'getEvents', slugs, opts(eventsFrom)),
-        gateway.batch('identityKernel', 'getCoherence', slugs, opts(back(model.windowDays + 1))),
-        gateway.batch('scenes', 'getMemberships', slugs, opts()),
-      ]);
-    const mainScene = (slug: string): string | undefined => {
-      const m = memberships.get(slug);
-      return m?.status === 'ok' ? m.value[0]?.sceneSlug : undefined;
-    };
-    const sceneSlugs = [...new Set(slugs.map(mainScene).filter((s): s is string => s !== undefined))];
-    const pulses = sceneSlugs.length
-      ? await gateway.batch('scenes', 'getScenePulses', sceneSlugs, opts())
-      : new Map<string, ItemOutcome<never>>();
-    const host = await hostReads;
-    const hostOf = (slug: string): Record<string, HostFeatureOutcome> =>
-      Object.fromEntries(
-        hostFeatures.map((f, k) => [f.name, host[k]!.get(slug) ?? { status: 'missing', value: null }]),
-      );
-    const value = <T>(o: ItemOutcome<T> | undefined): T | null => (o?.status === 'ok' ? o.value : null);
-    const asOfIso = asOf.toISOString();
-    return slugs.map((slug) => {
-      const scene = mainScene(slug);
-      const pulse = scene === undefined ? undefined : pulses.get(scene);
-      const reads: Record<SignalRead, ReadOutcome> = {
-        record: readOutcome(record.get(slug)),
-        network: readOutcome(network.get(slug)),
-        releases: readOutcome(releases.get(slug)),
-        campaigns: readOutcome(campaigns.get(slug)),
-        engagement: readOutcome(engagement.get(slug)),
-        articles: readOutcome(articles.get(slug)),
-        events: readOutcome(events.get(slug)),
-        coherence: readOutcome(coherence.get(slug)),
-        memberships: readOutcome(memberships.get(slug)),
-        // No main scene: nothing to read (the memberships read says why).
-        scenePulse:
-          scene === undefined
-            ? { status: memberships.get(slug)?.status === 'absent' ? 'absent' : 'missing' }
-            : readOutcome(pulse),
-      };
-      return {
-        artistSlug: slug,
-        asOf: asOfIso,
-        record: value(record.get(slug)),
-        network: value(network.get(slug)),
-        releases: value(releases.get(slug)),
-        campaigns: value(campaigns.get(slug)),
-        engagement: value(engagement.get(slug)),
-        articles: value(articles.get(slug)),
-        events: value(events.get(slug)),
-        coherence: value(coherence.get(slug)),
-        memberships: value(memberships.get(slug)),
-        scenePulse: value(pulse),
-        reads,
-        host: hostOf(slug),
-      };
+/**
+ * What {@link ArtistSignalsEngine.batchAggregateSignals} does, batch by batch (internal; the
+ * engine and the Talent Radar's refresh share it): validates the request (`TALENT_VALIDATION_ERROR`),
+ * reads batches of `talent.signalBatchSize`, `talent.batchConcurrency` at a time, each under the
+ * per-artist deadline, and hands each batch's signals to `onBatch` as soon as its reads are in (in
+ * the order of its artists; batches end in any order). A refresh turns them into features there
+ * and then, so that a batch's payloads die young instead of living until the last batch is read.
+ * Returns the artists, validated and deduplicated, in the order asked.
+ */
+export async function gatherSignals(
+  deps: ArtistSignalsEngineDeps,
+  artistSlugs: readonly string[],
+  options: SignalsOptions,
+  onBatch: (batch: readonly ArtistSignals[]) => void,
+): Promise<string[]> {
+  if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
+  const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
+  const o = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR') as SignalsOptions;
+  const asOf = requireDate(o.asOf, 'asOf', new Date(deps.clock.now()), 'TALENT_VALIDATION_ERROR');
+  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0)) {
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'timeoutMs must be a number >= 0', {
+      details: [{ code: 'invalid_value', path: ['timeoutMs'], message: 'Expected a number >= 0' }],
     });
   }
+  const { signalBatchSize, batchConcurrency, signalTimeoutMs } = deps.config.talent;
+  const limit = createLimit(batchConcurrency);
+  const chunks: string[][] = [];
+  for (let i = 0; i < slugs.length; i += signalBatchSize) chunks.push(slugs.slice(i, i + signalBatchSize));
+  await Promise.all(
+    chunks.map((chunk) =>
+      limit(async () => {
+        const deadline = createDeadline(Math.min(signalTimeoutMs, o.timeoutMs ?? Infinity), o.signal);
+        let batch: ArtistSignals[];
+        try {
+          batch = await gather(deps, chunk, asOf, deadline);
+        } finally {
+          deadline.dispose();
+        }
+        onBatch(batch);
+      }),
+    ),
+  );
+  return slugs;
+}
+
+/** One batch of artists: every read in parallel, then the pulses of their main scenes. */
+async function gather(
+  deps: ArtistSignalsEngineDeps,
+  slugs: readonly string[],
+  asOf: Date,
+  deadline: Deadline,
+): Promise<ArtistSignals[]> {
+  const { gateway, config } = deps;
+  const model = config.talent.model;
+  const back = (days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
+  const batchSize = config.talent.signalBatchSize;
+  const opts = (from?: Date) => ({ asOf, deadline, batchSize, ...(from ? { from } : {}) });
+  // Windows: growth compares two windows (up to two quarters); spikes look a long window
+  // further back; peak activity looks back over the history, and regions a window further.
+  const activityDays = Math.max(model.historyDays, 2 * model.quarterDays, 2 * model.windowDays, 42);
+  const seriesFrom = back(Math.max(2 * model.windowDays + model.longWindowDays, activityDays) + 2);
+  const eventsFrom = back(Math.max(activityDays, model.historyDays + model.windowDays) + 1);
+  const hostFeatures = deps.hostFeatures ?? [];
+  const hostReads = Promise.all(hostFeatures.map((f) => readHostFeature(f, slugs, asOf, deadline.signal)));
+  const [record, network, releases, campaigns, engagement, articles, events, coherence, memberships] =
+    await Promise.all([
+      gateway.batch('mig', 'getArtists', slugs, opts()),
+      gateway.batch('mig', 'getNetworks', slugs, opts()),
+      gateway.batch('cmg', 'getReleases', slugs, opts(back(3 * 365))),
+      gateway.batch('fusion', 'getCampaigns', slugs, opts(back(model.longWindowDays))),
+      gateway.batch('fusion', 'getEngagement', slugs, opts(seriesFrom)),
+      // Articles as far back as spikes can be corroborated (the long window plus a week).
+      gateway.batch('coverage', 'getArticles', slugs, opts(back(model.longWindowDays + 8))),
+      gateway.batch('rcf', 'getEvents', slugs, opts(eventsFrom)),
+      gateway.batch('identityKernel', 'getCoherence', slugs, opts(back(model.windowDays + 1))),
+      gateway.batch('scenes', 'getMemberships', slugs, opts()),
+    ]);
+  const mainScene = (slug: string): string | undefined => {
+    const m = memberships.get(slug);
+    return m?.status === 'ok' ? m.value[0]?.sceneSlug : undefined;
+  };
+  const sceneSlugs = [...new Set(slugs.map(mainScene).filter((s): s is string => s !== undefined))];
+  const pulses = sceneSlugs.length
+    ? await gateway.batch('scenes', 'getScenePulses', sceneSlugs, opts())
+    : new Map<string, ItemOutcome<never>>();
+  const host = await hostReads;
+  const hostOf = (slug: string): Record<string, HostFeatureOutcome> =>
+    Object.fromEntries(hostFeatures.map((f, k) => [f.name, host[k]!.get(slug) ?? { status: 'missing', value: null }]));
+  const value = <T>(o: ItemOutcome<T> | undefined): T | null => (o?.status === 'ok' ? o.value : null);
+  const asOfIso = asOf.toISOString();
+  return slugs.map((slug) => {
+    const scene = mainScene(slug);
+    const pulse = scene === undefined ? undefined : pulses.get(scene);
+    const reads: Record<SignalRead, ReadOutcome> = {
+      record: readOutcome(record.get(slug)),
+      network: readOutcome(network.get(slug)),
+      releases: readOutcome(releases.get(slug)),
+      campaigns: readOutcome(campaigns.get(slug)),
+      engagement: readOutcome(engagement.get(slug)),
+      articles: readOutcome(articles.get(slug)),
+      events: readOutcome(events.get(slug)),
+      coherence: readOutcome(coherence.get(slug)),
+      memberships: readOutcome(memberships.get(slug)),
+      // No main scene: nothing to read (the memberships read says why).
+      scenePulse:
+        scene === undefined
+          ? { status: memberships.get(slug)?.status === 'absent' ? 'absent' : 'missing' }
+          : readOutcome(pulse),
+    };
+    return {
+      artistSlug: slug,
+      asOf: asOfIso,
+      record: value(record.get(slug)),
+      network: value(network.get(slug)),
+      releases: value(releases.get(slug)),
+      campaigns: value(campaigns.get(slug)),
+      engagement: value(engagement.get(slug)),
+      articles: value(articles.get(slug)),
+      events: value(events.get(slug)),
+      coherence: value(coherence.get(slug)),
+      memberships: value(memberships.get(slug)),
+      scenePulse: value(pulse),
+      reads,
+      host: hostOf(slug),
+    };
+  });
 }

@@ -37,7 +37,7 @@ import { RadarAggregator } from './radar-aggregator.js';
 import { artistRow } from './rows.js';
 import { breakoutInputVector, fitPeerStats, modelVersion, scoreTable, type PeerStats } from './scoring.js';
 import { TalentModelConfigSchema } from './model-config.js';
-import { ArtistSignalsEngine } from './signals-engine.js';
+import { ArtistSignalsEngine, gatherSignals } from './signals-engine.js';
 import { SIGNAL_READS, type ArtistFeatures, type ArtistSignals, type SignalRead } from './signals-types.js';
 import type { LastRefreshAttempt, TalentRefreshReport, UnscoredArtist } from './types.js';
 
@@ -415,7 +415,7 @@ export class TalentRadar {
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
     await this.loadState();
-    const { features, signals } = await this.#featuresOf(population, asOf, options.signal);
+    const { features, signals } = await this.#featuresOf(population, asOf, options.signal, (s) => s);
     // The last refresh's peers only when they are as of the same instant: others would leak.
     const samePeers =
       options.population === undefined && this.#peers !== null && this.#peersAsOf === asOf.toISOString();
@@ -584,7 +584,7 @@ export class TalentRadar {
       };
     }
     const slugs = universe.artists.map((a) => a.slug);
-    const { features, signals } = await this.#featuresOf(slugs, at, options.signal);
+    const { features, signals } = await this.#featuresOf(slugs, at, options.signal, outcomesOf);
     for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
     // An artist with a failed read (error or timeout) and a record from an earlier refresh keeps
     // that record, with its own as_of: recomputing as if the source had said "nothing" reshapes
@@ -763,24 +763,40 @@ export class TalentRadar {
     );
   }
 
-  async #featuresOf(
+  /**
+   * Every artist's signals, read in chunks, and its features. `keep` says what of each artist's
+   * signals is kept past its features: a refresh keeps the outcomes of the reads only, so the
+   * payloads of every artist are not all held until it ends (they were most of its heap, and of
+   * the work of its garbage collector).
+   */
+  async #featuresOf<T extends SignalOutcomes>(
     slugs: readonly string[],
     asOf: Date,
-    signal?: AbortSignal,
-  ): Promise<{ features: ArtistFeatures[]; signals: Map<string, ArtistSignals> }> {
+    signal: AbortSignal | undefined,
+    keep: (signals: ArtistSignals) => T,
+  ): Promise<{ features: ArtistFeatures[]; signals: Map<string, T> }> {
     const features: ArtistFeatures[] = [];
-    const signals = new Map<string, ArtistSignals>();
+    const signals = new Map<string, T>();
     for (let i = 0; i < slugs.length; i += CHUNK) {
       if (signal?.aborted) throw this.#aborted(signal);
-      const batch = await this.signals.batchAggregateSignals(slugs.slice(i, i + CHUNK), {
-        asOf,
-        ...(signal ? { signal } : {}),
-      });
+      this.#life.assertOpen('batchAggregateSignals');
+      // Each batch's features are extracted as soon as its reads are in (its payloads then die
+      // young), and kept in the order asked.
+      const got = new Map<string, { readonly features: ArtistFeatures; readonly kept: T }>();
+      const order = await gatherSignals(
+        this.#deps,
+        slugs.slice(i, i + CHUNK),
+        { asOf, ...(signal ? { signal } : {}) },
+        (batch) => {
+          for (const s of batch) got.set(s.artistSlug, { features: extractFeatures(s, this.#model), kept: keep(s) });
+        },
+      );
       // Reads cut short by the caller's abort are not evidence of anything: stop here.
       if (signal?.aborted) throw this.#aborted(signal);
-      for (const s of batch.values()) {
-        signals.set(s.artistSlug, s);
-        features.push(extractFeatures(s, this.#model));
+      for (const slug of order) {
+        const g = got.get(slug)!;
+        signals.set(slug, g.kept);
+        features.push(g.features);
       }
     }
     return { features, signals };
@@ -871,22 +887,30 @@ function parseState<S extends z.ZodType>(row: Readonly<TalentStateRow>, schema: 
   return stateOrThrow(row, () => schema.parse(row.value));
 }
 
+/** What a refresh keeps of an artist's signals once its features are extracted: how each read went. */
+type SignalOutcomes = Pick<ArtistSignals, 'artistSlug' | 'reads' | 'host'>;
+
+/** An artist's signals without their payloads. */
+function outcomesOf(signals: ArtistSignals): SignalOutcomes {
+  return { artistSlug: signals.artistSlug, reads: signals.reads, host: signals.host };
+}
+
 /** The reads of an artist that failed (error or timeout). */
-function failedReadsOf(signals: ArtistSignals): SignalRead[] {
+function failedReadsOf(signals: SignalOutcomes): SignalRead[] {
   return (Object.keys(signals.reads) as SignalRead[]).filter(
     (r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error',
   );
 }
 
 /** `engagement: error (threw: Error: down)`. */
-function describeRead(read: SignalRead, signals: ArtistSignals): string {
+function describeRead(read: SignalRead, signals: SignalOutcomes): string {
   const o = signals.reads[read];
   return `${read}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
 }
 
 /** Why an artist is not scored, or its scores; every failed read listed. */
 function artistScore(
-  signals: ArtistSignals,
+  signals: SignalOutcomes,
   momentum: number,
   breakout: number,
   risk: number,

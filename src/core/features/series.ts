@@ -12,6 +12,22 @@ export interface DenseSeries {
   readonly values: readonly (number | null)[];
 }
 
+/**
+ * `dayStart(day)`, remembered: a refresh reads every artist's series with the same few days (its
+ * start, the window ends), and parsing them again was a good part of the windows' cost. Bounded
+ * (emptied when full); an invalid day is never kept, so it throws every time, as `dayStart` does.
+ */
+const starts = new Map<string, number>();
+function startOf(day: string): number {
+  let t = starts.get(day);
+  if (t === undefined) {
+    t = dayStart(day);
+    if (starts.size >= 4096) starts.clear();
+    starts.set(day, t);
+  }
+  return t;
+}
+
 /** Sum and count of known values in a window. */
 export interface WindowSum {
   /** Sum of known values. */
@@ -30,7 +46,7 @@ export interface WindowSum {
  * ```
  */
 export function windowSum(series: DenseSeries, endDay: string, days: number): WindowSum {
-  const offset = Math.round((dayStart(endDay) - dayStart(series.start)) / 86_400_000);
+  const offset = Math.round((startOf(endDay) - startOf(series.start)) / 86_400_000);
   let sum = 0;
   let known = 0;
   for (let i = Math.max(0, offset - days + 1); i <= offset && i < series.values.length; i++) {

@@ -77,12 +77,15 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
 export function weightedJaccard(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
   let min = 0;
   let max = 0;
-  for (const [k, va] of a) {
+  // forEach, not for-of: no [key, value] pair allocated per entry (every pair of scenes, every member).
+  a.forEach((va, k) => {
     const vb = b.get(k) ?? 0;
     min += Math.min(va, vb);
     max += Math.max(va, vb);
-  }
-  for (const [k, vb] of b) if (!a.has(k)) max += vb;
+  });
+  b.forEach((vb, k) => {
+    if (!a.has(k)) max += vb;
+  });
   return max === 0 ? 0 : min / max;
 }
 

@@ -1,0 +1,63 @@
+/**
+ * @module scenes/refresh-pulses
+ * The pulses a Scenes Engine refresh has just computed for its trend snapshots, handed to that
+ * engine's `ScenesAdapter` (internal; no public surface). The Talent Radar's refresh follows the
+ * Scenes Engine's at the same instant, over the memberships it has just written, and asks for the
+ * pulse of every main scene: those are the pulses the snapshots computed, so the adapter takes
+ * them instead of computing every scene again (and reading every member's engagement and network
+ * again from the host's sources).
+ */
+import type { ScenePulseSnapshot } from './types.js';
+
+/** The pulses of one refresh, computed with every source healthy, by scene. */
+interface RefreshPulses {
+  /** The instant they are as of, epoch ms. */
+  readonly asOfMs: number;
+  /** The as-of of the memberships they were computed over, epoch ms (`memberships_as_of`). */
+  readonly membershipsAsOfMs: number;
+  /** By scene slug. */
+  readonly pulses: ReadonlyMap<string, ScenePulseSnapshot>;
+}
+
+/** By engine: one entry per engine, replaced by its next refresh and withdrawn when its tables change otherwise. */
+const published = new WeakMap<object, RefreshPulses>();
+
+/**
+ * Publishes the pulses `engine`'s refresh computed as of `asOfMs` in place of any earlier ones
+ * (only the ones with status `ok` are kept, and only when they were all computed over the same
+ * memberships).
+ */
+export function publishRefreshPulses(engine: object, asOfMs: number, pulses: Iterable<ScenePulseSnapshot>): void {
+  published.delete(engine);
+  const kept = new Map<string, ScenePulseSnapshot>();
+  let membershipsAsOfMs: number | undefined;
+  for (const p of pulses) {
+    if (p.status !== 'ok' || p.stale !== undefined || p.memberships_as_of === null) continue;
+    const at = Date.parse(p.memberships_as_of);
+    if (membershipsAsOfMs !== undefined && at !== membershipsAsOfMs) return;
+    membershipsAsOfMs = at;
+    kept.set(p.scene_slug, p);
+  }
+  if (membershipsAsOfMs !== undefined) published.set(engine, { asOfMs, membershipsAsOfMs, pulses: kept });
+}
+
+/** Withdraws what `engine` published: its tables are about to change (a refresh, a catalog import). */
+export function withdrawRefreshPulses(engine: object): void {
+  published.delete(engine);
+}
+
+/**
+ * The pulse of `slug` that `engine`'s last refresh computed, if it is the one a computation would
+ * give now: as of the same instant `asOfMs`, over the memberships the live tables hold
+ * (`refreshedAsOf`, the engine's `refreshedAsOf()`).
+ */
+export function refreshPulseOf(
+  engine: object,
+  refreshedAsOf: number | null,
+  asOfMs: number,
+  slug: string,
+): ScenePulseSnapshot | undefined {
+  const p = published.get(engine);
+  if (!p || p.asOfMs !== asOfMs || p.membershipsAsOfMs !== refreshedAsOf) return undefined;
+  return p.pulses.get(slug);
+}
