@@ -364,10 +364,13 @@ export class TalentRadar {
         // Both parsed before either is applied: unreadable state changes nothing.
         const breakout = modelRow ? this.#appliedModel(modelRow).model : this.#deps.config.talent.model.breakout;
         const refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
-        const peers = refresh?.peers ? stateOrThrow(refreshRow!, () => peerStatsFromJson(refresh.peers)) : null;
+        // The peer statistics (about 1.6 MB of JSON at 10k artists) are rebuilt only when the
+        // stored refresh is not the one this radar holds: every refresh reads the state first.
+        const fresh = refresh !== null && refresh.id !== this.#refreshId;
+        const peers = fresh && refresh.peers ? stateOrThrow(refreshRow!, () => peerStatsFromJson(refresh.peers)) : null;
         if (generation !== this.#generation) return;
         this.#model = { ...this.#model, breakout };
-        if (refresh && refresh.id !== this.#refreshId) {
+        if (fresh) {
           this.#refreshId = refresh.id;
           this.#refreshedAsOf = refresh.asOf;
           this.#peers = peers;
