@@ -1,9 +1,10 @@
 /**
  * @module core/gateway/fast-parse
- * Shortcuts past Zod for the payloads read most often: an artist's network and engagement series,
- * both read for every member of every scene a pulse covers. Zod's object parsing allocates a
- * result and bookkeeping for every link of every network and every field of every series, and
- * that work and its garbage collection sat between the waves of a batch. Each shortcut applies
+ * Shortcuts past Zod for every per-artist payload a refresh reads: networks and engagement (read
+ * for every member of every scene a pulse covers), then releases, campaigns, articles, events,
+ * coherence and memberships (read for every artist the Talent Radar walks). Zod's object parsing
+ * allocates a result and bookkeeping for every link, event and field, and that work and its
+ * garbage collection were about a sixth of a refresh. Each shortcut applies
  * exactly its schema's rules and builds exactly the object Zod would (its keys, in its order,
  * unknown keys dropped, arrays Zod passes through passed through); anything it does not accept
  * goes to Zod, so a bad payload gets the same error message as before. `tests/core/gateway.test.ts`
@@ -13,17 +14,36 @@
 import type { z } from 'zod';
 import { isDailyValues } from '../../contracts/daily-values.js';
 import {
+  ArticleListSchema,
   ArtistNetworkSchema,
+  CampaignChannelSchema,
+  CampaignListSchema,
+  CoherenceSeriesSchema,
   DaySchema,
   EngagementSeriesSchema,
   InstantSchema,
+  RcfEventListSchema,
+  RcfEventTypeSchema,
+  ScenePulseSummarySchema,
+  SceneStageSchema,
+  ReleaseListSchema,
+  SceneMembershipListSchema,
   TastemakerKindSchema,
+  type Article,
   type ArtistNetwork,
+  type Campaign,
+  type CoherenceSeries,
   type CollaboratorLink,
   type EngagementSeries,
+  type RcfEvent,
+  type ReleaseFingerprint,
+  type SceneMembership,
+  type ScenePulseSummary,
   type TastemakerLink,
 } from '../../contracts/payloads.js';
 import { isSlug } from '../slug.js';
+import { isStorableText } from '../text.js';
+import { endOfDayInstant } from '../time.js';
 
 /**
  * The instant schema's own pattern, from its public definition (`def.pattern`, which Zod fills
@@ -34,11 +54,52 @@ const INSTANT: RegExp | undefined = InstantSchema.def.pattern;
 /** The same for a calendar day. */
 const DAY: RegExp | undefined = DaySchema.def.pattern;
 const KINDS: ReadonlySet<unknown> = new Set(TastemakerKindSchema.options);
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(RcfEventTypeSchema.options);
+const CHANNELS: ReadonlySet<unknown> = new Set(CampaignChannelSchema.options);
+const STAGES: ReadonlySet<unknown> = new Set(SceneStageSchema.options);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInstant = (v: unknown): v is string => typeof v === 'string' && INSTANT !== undefined && INSTANT.test(v);
 /** `z.number()` takes finite numbers only. */
 const isUnit = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
+/** The payloads' `count`: a finite number >= 0. */
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** The payloads' `finite`. */
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isDay = (v: unknown): v is string => typeof v === 'string' && DAY !== undefined && DAY.test(v);
+/** `text(max, min)` of core/text: `min` to `max` UTF-16 units (as Zod counts), storable. */
+const isText = (v: unknown, max: number, min = 1): v is string =>
+  typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v);
+/**
+ * `ObservedInstantSchema`'s result for `v`: an instant as written (the union's first member), a
+ * bare day as the end of that day (its transform), or undefined.
+ */
+function observed(v: unknown): string | undefined {
+  if (isInstant(v)) return v;
+  return isDay(v) ? endOfDayInstant(v) : undefined;
+}
+/** A copy of `v` if it is an array of at most `max` slugs (`z.array(SlugSchema).max(max)`). */
+function slugs(v: unknown, max: number): string[] | undefined {
+  if (!Array.isArray(v) || v.length > max) return undefined;
+  const out: string[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v[i];
+    if (!isSlug(x)) return undefined;
+    out[i] = x;
+  }
+  return out;
+}
+/** `z.array(item)` through a shortcut for its items: a new array, or undefined if any item is refused. */
+function list<T>(v: unknown, item: (x: unknown) => T | undefined): T[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: T[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = item(v[i]);
+    if (x === undefined) return undefined;
+    out[i] = x;
+  }
+  return out;
+}
 
 /** The network Zod would return for `v`, or undefined to leave `v` to Zod. */
 function network(v: unknown): ArtistNetwork | undefined {
@@ -92,6 +153,96 @@ function engagement(v: unknown, max = Infinity): EngagementSeries | undefined {
   return { start, organic, paid };
 }
 
+/** A release fingerprint as `ReleaseFingerprintSchema` returns it. */
+function release(v: unknown): ReleaseFingerprint | undefined {
+  if (!isRecord(v)) return undefined;
+  const releaseId = v.releaseId;
+  const releasedAt = v.releasedAt;
+  const vector = v.vector;
+  const microgenres = v.microgenres;
+  if (!isText(releaseId, 256) || !isDay(releasedAt) || !Array.isArray(vector)) return undefined;
+  if (vector.length < 1 || vector.length > 1024) return undefined;
+  const copy: number[] = new Array(vector.length);
+  for (let i = 0; i < vector.length; i++) {
+    const x: unknown = vector[i];
+    if (!isFiniteNumber(x)) return undefined;
+    copy[i] = x;
+  }
+  const tags = slugs(microgenres, 64);
+  return tags === undefined ? undefined : { releaseId, releasedAt, vector: copy, microgenres: tags };
+}
+
+/** A campaign as `CampaignSchema` returns it. */
+function campaign(v: unknown): Campaign | undefined {
+  if (!isRecord(v)) return undefined;
+  const id = v.id;
+  const channel = v.channel;
+  const start = v.start;
+  const end = v.end;
+  const spend = v.spend;
+  if (!isText(id, 256) || !CHANNELS.has(channel) || !isDay(start)) return undefined;
+  if (!(end === null || isDay(end)) || !(spend === null || isCount(spend))) return undefined;
+  return { id, channel: channel as Campaign['channel'], start, end, spend };
+}
+
+/** An article as `ArticleSchema` returns it (a bare-day `publishedAt` becomes the end of that day). */
+function article(v: unknown): Article | undefined {
+  if (!isRecord(v)) return undefined;
+  const id = v.id;
+  const publishedAt = observed(v.publishedAt);
+  const outlet = v.outlet;
+  const outletQuality = v.outletQuality;
+  const title = v.title;
+  if (!isText(id, 256) || publishedAt === undefined || !isText(outlet, 128) || !isUnit(outletQuality)) return undefined;
+  if (!(title === null || isText(title, 1024, 0))) return undefined;
+  return { id, publishedAt, outlet, outletQuality, title };
+}
+
+/** An event as `RcfEventSchema` returns it (a bare-day `at` becomes the end of that day). */
+function event(v: unknown): RcfEvent | undefined {
+  if (!isRecord(v)) return undefined;
+  const id = v.id;
+  const type = v.type;
+  const at = observed(v.at);
+  const weight = v.weight;
+  const region = v.region;
+  if (!isText(id, 256) || !EVENT_TYPES.has(type) || at === undefined || !isCount(weight)) return undefined;
+  if (!(region === null || isText(region, 64))) return undefined;
+  return { id, type: type as RcfEvent['type'], at, weight, region };
+}
+
+/** A coherence series as `CoherenceSeriesSchema` returns it (the values passed through, as `z.custom` does). */
+function coherence(v: unknown): CoherenceSeries | undefined {
+  if (!isRecord(v)) return undefined;
+  const start = v.start;
+  const values = v.values;
+  return isDay(start) && isDailyValues(values, 0, 1) ? { start, values } : undefined;
+}
+
+/** A membership as `SceneMembershipSchema` returns it. */
+function membership(v: unknown): SceneMembership | undefined {
+  if (!isRecord(v)) return undefined;
+  const sceneSlug = v.sceneSlug;
+  const confidence = v.confidence;
+  const microgenres = v.microgenres;
+  if (!isSlug(sceneSlug) || !isUnit(confidence)) return undefined;
+  const tags = slugs(microgenres, 64);
+  return tags === undefined ? undefined : { sceneSlug, confidence, microgenres: tags };
+}
+
+/** A scene pulse summary as `ScenePulseSummarySchema` returns it (read for every membership a talent refresh scores). */
+function pulseSummary(v: unknown): ScenePulseSummary | undefined {
+  if (!isRecord(v)) return undefined;
+  const sceneSlug = v.sceneSlug;
+  const heat = v.heat;
+  const growth = v.growth;
+  const stage = v.stage;
+  const asOf = v.asOf;
+  if (!isSlug(sceneSlug) || !(isFiniteNumber(heat) && heat >= 0 && heat <= 100) || !isFiniteNumber(growth)) return undefined;
+  if (!STAGES.has(stage) || !isInstant(asOf)) return undefined;
+  return { sceneSlug, heat, growth, stage: stage as ScenePulseSummary['stage'], asOf };
+}
+
 /**
  * An engagement series parsed with every daily value also at most `max` (the gateway's
  * `payloads.maxDailyEngagement`), in the one pass the parse makes anyway; undefined when it is not
@@ -104,10 +255,26 @@ export function parseEngagementWithin(value: unknown, max: number): EngagementSe
 }
 
 /** Shortcuts by schema; a schema without one is parsed by Zod alone (as is every payload if Zod stops filling `def.pattern`). */
-const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>([
-  ...(INSTANT === undefined ? [] : [[ArtistNetworkSchema, network] as const]),
-  ...(DAY === undefined ? [] : [[EngagementSeriesSchema, engagement] as const]),
-]);
+const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>(
+  INSTANT === undefined || DAY === undefined
+    ? []
+    : [
+        [ArtistNetworkSchema, network],
+        [EngagementSeriesSchema, engagement],
+        [ReleaseListSchema, (v) => list(v, release)],
+        [CampaignListSchema, (v) => list(v, campaign)],
+        [ArticleListSchema, (v) => list(v, article)],
+        [RcfEventListSchema, (v) => list(v, event)],
+        [CoherenceSeriesSchema, coherence],
+        [SceneMembershipListSchema, (v) => list(v, membership)],
+        [ScenePulseSummarySchema, pulseSummary],
+      ],
+);
+
+/** The shortcut for `schema`, if it has one (for the tests that hold each to its schema). */
+export function payloadShortcut(schema: z.ZodType): ((value: unknown) => unknown) | undefined {
+  return SHORTCUTS.get(schema);
+}
 
 /**
  * Parses `value` with `schema`: through the shortcut when the schema has one and the value passes
