@@ -17,6 +17,7 @@ const entry = {
   'adapters/node': 'adapters/node/index.ts',
   'adapters/postgres': 'adapters/postgres/index.ts',
   backtest: 'src/backtest/index.ts',
+  otel: 'src/otel/index.ts',
 };
 
 /**
@@ -24,6 +25,9 @@ const entry = {
  * `scene-radar/adapters/postgres`) is external too, and imported only when that adapter opens a pool.
  */
 const NODE_BUILTINS = /^node:/;
+
+/** Optional peer dependencies, never bundled: `pg` (scene-radar/adapters/postgres), `@opentelemetry/api` (scene-radar/otel). */
+const PEERS = ['pg', '@opentelemetry/api'];
 
 const shared: Options = {
   entry,
@@ -42,15 +46,15 @@ export default defineConfig([
   // Declarations, once: one rollup pass writes both `.d.ts` and `.d.cts`.
   // The three builds run in parallel, so none cleans dist/ (one would delete another's output):
   // `npm run build` empties it first.
-  { ...shared, format: ['esm', 'cjs'], dts: { only: true }, external: ['zod', 'pg', NODE_BUILTINS] },
-  { ...shared, format: 'esm', dts: false, external: ['zod', 'pg', 'quick-lru', NODE_BUILTINS] },
+  { ...shared, format: ['esm', 'cjs'], dts: { only: true }, external: ['zod', ...PEERS, NODE_BUILTINS] },
+  { ...shared, format: 'esm', dts: false, external: ['zod', ...PEERS, 'quick-lru', NODE_BUILTINS] },
   {
     ...shared,
     format: 'cjs',
     dts: false,
     // quick-lru ships ESM only; bundling it keeps `require('scene-radar')` working on
     // every Node 20 release, not only those with require(esm).
-    external: ['zod', 'pg', NODE_BUILTINS],
+    external: ['zod', ...PEERS, NODE_BUILTINS],
     noExternal: ['quick-lru'],
   },
 ]);

@@ -10,7 +10,8 @@
  * - `scene-radar/api`: the HTTP kit (fetch handler, envelopes, response schemas, OpenAPI);
  * - `scene-radar/adapters/memory`, `/adapters/tabular`, `/adapters/node`: sources and host glue;
  * - `scene-radar/testing`: conformance suites for adapter authors;
- * - `scene-radar/backtest`: the harness that proves the breakout score on a host's data.
+ * - `scene-radar/backtest`: the harness that proves the breakout score on a host's data;
+ * - `scene-radar/otel`: the radar's diagnostics channels as OpenTelemetry spans and metrics.
  */
 
 // The radar: one call wires sources, stores, config and both engines.
@@ -23,6 +24,7 @@ export {
   type SceneRadarStats,
 } from './radar.js';
 export type { SourceCallEvent } from './core/gateway/gateway.js';
+export type { LatencyHistogram, RefreshStats, SourceCallStats } from './core/observe/stats.js';
 
 // Configuration: defaults written once, resolved and validated.
 export {

@@ -9,7 +9,10 @@ import type { CacheEvent } from './core/cache/cache.js';
 import { CacheGroup, type CacheGroupStats } from './core/cache/cache-group.js';
 import type { CacheStore } from './core/cache/cache-store.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { callHook } from './core/hooks.js';
 import { Lifecycle } from './core/lifecycle.js';
+import { channels, traced, type RefreshContext } from './core/observe/channels.js';
+import { OperationStats, type RefreshStats, type SourceCallStats } from './core/observe/stats.js';
 import { createSourceGateway, type SourceCallEvent } from './core/gateway/gateway.js';
 import { scopedGateway } from './core/gateway/scoped.js';
 import type { SceneRadarSources, ScenesAdapter } from './contracts/sources.js';
@@ -77,6 +80,13 @@ export interface SceneRadarOptions {
 export interface SceneRadarStats {
   /** Every cache of the radar: totals, overall hit rate, and the same counters per namespace. */
   readonly cache: CacheGroupStats;
+  /**
+   * Source calls by `source.method` (`fusion.getEngagement`): calls, keys asked, calls by how they
+   * ended, and a latency histogram. Names of sources and methods only, never keys.
+   */
+  readonly sources: Readonly<Record<string, SourceCallStats>>;
+  /** Refreshes through {@link SceneRadar.refresh}, by engine (`radar`, `scenes`, `talent`): count, failures, durations. */
+  readonly refresh: Readonly<Record<string, RefreshStats>>;
 }
 
 /** A wired radar. */
@@ -121,6 +131,39 @@ export interface SceneRadar {
 }
 
 /**
+ * Runs one engine's refresh (or the radar's), counted in `operations` and traced on the refresh
+ * channel when anyone listens.
+ */
+function timedRefresh<T>(
+  operations: OperationStats,
+  engine: RefreshContext['engine'],
+  at: Date,
+  work: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  // An invalid instant is the engine's to refuse (with its code): the context must not throw first.
+  const context: RefreshContext = {
+    engine,
+    phase: 'all',
+    asOf: at instanceof Date && !Number.isNaN(at.getTime()) ? at.toISOString() : 'invalid',
+  };
+  return traced(channels.refresh, context, async () => {
+    let ok = false;
+    try {
+      const report = await work();
+      ok = true;
+      const artists = (report as { artists?: unknown }).artists;
+      if (typeof artists === 'number') context.artists = artists;
+      return report;
+    } finally {
+      const ms = performance.now() - started;
+      context.durationMs = ms;
+      operations.refresh(engine, ms, ok);
+    }
+  });
+}
+
+/**
  * Creates a radar over the host's sources.
  * @example
  * ```ts
@@ -156,11 +199,17 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     getScenePulses: (slugs, o) => scenesAdapterRef!.getScenePulses(slugs, o),
     listHottestScenes: (q, o) => scenesAdapterRef!.listHottestScenes(q, o),
   };
+  // Every source call is counted for stats() and handed to the host's hook.
+  const operations = new OperationStats();
+  const onSourceCall = options.onSourceCall;
   const gateway = createSourceGateway({
     sources: { ...hostSources, scenes: lazyScenes },
     config,
     clock,
-    onEvent: options.onSourceCall,
+    onEvent: (event) => {
+      operations.sourceCall(event.source, event.method, event.keys, event.result, event.durationMs);
+      callHook(onSourceCall, event);
+    },
   });
   // The Scenes Engine reads MIG, CMG and Fusion only (seed section 3): its view sees nothing else.
   const scenesGateway = scopedGateway(gateway, ['mig', 'cmg', 'fusion'], config);
@@ -210,10 +259,13 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     readOnly,
     async refresh(asOf) {
       const at = asOf ?? new Date(clock.now());
-      const scenesReport = await scenes.refresh(at);
-      return { scenes: scenesReport, talent: await talent.refresh(at) };
+      return timedRefresh(operations, 'radar', at, async () => {
+        const scenesReport = await timedRefresh(operations, 'scenes', at, () => scenes.refresh(at));
+        const talentReport = await timedRefresh(operations, 'talent', at, () => talent.refresh(at));
+        return { scenes: scenesReport, talent: talentReport };
+      });
     },
-    stats: () => ({ cache: caches.stats() }),
+    stats: () => ({ cache: caches.stats(), sources: operations.sources(), refresh: operations.refreshes() }),
     async close() {
       if (closed) return;
       closed = true;

@@ -238,7 +238,8 @@ function pulseSummary(v: unknown): ScenePulseSummary | undefined {
   const growth = v.growth;
   const stage = v.stage;
   const asOf = v.asOf;
-  if (!isSlug(sceneSlug) || !(isFiniteNumber(heat) && heat >= 0 && heat <= 100) || !isFiniteNumber(growth)) return undefined;
+  if (!isSlug(sceneSlug) || !(isFiniteNumber(heat) && heat >= 0 && heat <= 100) || !isFiniteNumber(growth))
+    return undefined;
   if (!STAGES.has(stage) || !isInstant(asOf)) return undefined;
   return { sceneSlug, heat, growth, stage: stage as ScenePulseSummary['stage'], asOf };
 }

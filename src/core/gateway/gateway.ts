@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { describeError as describe } from '../describe-error.js';
 import { callHook } from '../hooks.js';
 import { holdProcess } from '../lifecycle.js';
+import { channels, listened, type SourceCallContext, type SourceCallResult, traced } from '../observe/channels.js';
 import { createSlots, type Slots } from '../limit.js';
 import { createDeadline, onAbort, type Deadline } from './deadline.js';
 import { readItem } from './read-item.js';
@@ -295,68 +296,79 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
 
     const outer = outerOf(opts.deadline);
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        const started = clock.now();
-        const result = await guarded(source, outer, (signal) => {
-          const fn = adapter[method];
-          if (typeof fn !== 'function') throw new TypeError(`${source}.${method} is not a function`);
-          return (fn as (k: readonly string[], o: unknown) => Promise<unknown>).call(adapter, chunk, {
-            asOf: opts.asOf,
-            from,
-            signal,
-          });
+    // Traced on the source-call channel when anyone listens (no context object otherwise).
+    const tracing = listened(channels.sourceCall);
+    const runChunk = async (chunk: string[], trace?: SourceCallContext): Promise<void> => {
+      const started = clock.now();
+      const result = await guarded(source, outer, (signal) => {
+        const fn = adapter[method];
+        if (typeof fn !== 'function') throw new TypeError(`${source}.${method} is not a function`);
+        return (fn as (k: readonly string[], o: unknown) => Promise<unknown>).call(adapter, chunk, {
+          asOf: opts.asOf,
+          from,
+          signal,
         });
-        const durationMs = clock.now() - started;
-        const p = provenance(source, method, opts.asOf, durationMs, chunk.length);
-        let callResult: SourceCallEvent['result'] = result.kind === 'ok' ? 'ok' : result.reason;
-        if (result.kind === 'ok' && !isMap(result.value)) {
-          callResult = 'invalid_payload';
-          for (const k of chunk)
+      });
+      const durationMs = clock.now() - started;
+      const p = provenance(source, method, opts.asOf, durationMs, chunk.length);
+      let callResult: SourceCallEvent['result'] = result.kind === 'ok' ? 'ok' : result.reason;
+      if (result.kind === 'ok' && !isMap(result.value)) {
+        callResult = 'invalid_payload';
+        for (const k of chunk)
+          out.set(k, {
+            status: 'error',
+            reason: 'invalid_payload',
+            message: `${source}.${method} must return a Map`,
+            provenance: p,
+          });
+      } else if (result.kind === 'ok') {
+        const map = result.value as Map<string, unknown>;
+        for (const k of chunk) {
+          try {
+            if (!map.has(k)) {
+              out.set(k, { status: 'missing', provenance: p });
+              continue;
+            }
+            const read = readItem(name, schema, map.get(k), asOfMs, config.payloads);
+            out.set(
+              k,
+              read.ok
+                ? { status: 'ok', value: read.value as T, provenance: p }
+                : { status: 'error', reason: 'invalid_payload', message: `${name}: ${read.problem}`, provenance: p },
+            );
+          } catch (error) {
+            // A payload that throws when read (a getter, a proxy) is bad data for that key, not a crash.
             out.set(k, {
               status: 'error',
               reason: 'invalid_payload',
-              message: `${source}.${method} must return a Map`,
+              message: `${source}.${method}: ${describe(error)}`,
               provenance: p,
             });
-        } else if (result.kind === 'ok') {
-          const map = result.value as Map<string, unknown>;
-          for (const k of chunk) {
-            try {
-              if (!map.has(k)) {
-                out.set(k, { status: 'missing', provenance: p });
-                continue;
-              }
-              const read = readItem(name, schema, map.get(k), asOfMs, config.payloads);
-              out.set(
-                k,
-                read.ok
-                  ? { status: 'ok', value: read.value as T, provenance: p }
-                  : { status: 'error', reason: 'invalid_payload', message: `${name}: ${read.problem}`, provenance: p },
-              );
-            } catch (error) {
-              // A payload that throws when read (a getter, a proxy) is bad data for that key, not a crash.
-              out.set(k, {
-                status: 'error',
-                reason: 'invalid_payload',
-                message: `${source}.${method}: ${describe(error)}`,
-                provenance: p,
-              });
-            }
-          }
-        } else {
-          for (const k of chunk) {
-            out.set(
-              k,
-              result.kind === 'timeout'
-                ? { status: 'timeout', reason: result.reason, provenance: p }
-                : { status: 'error', reason: result.reason, message: result.message, provenance: p },
-            );
           }
         }
-        emit({ type: 'source_call', source, method, keys: chunk.length, durationMs, result: callResult });
-        // A caller's callback must not break the batch.
-        callHook(opts.onSettled, chunk, out);
+      } else {
+        for (const k of chunk) {
+          out.set(
+            k,
+            result.kind === 'timeout'
+              ? { status: 'timeout', reason: result.reason, provenance: p }
+              : { status: 'error', reason: result.reason, message: result.message, provenance: p },
+          );
+        }
+      }
+      if (trace) {
+        trace.outcome = callResult;
+        trace.durationMs = durationMs;
+      }
+      emit({ type: 'source_call', source, method, keys: chunk.length, durationMs, result: callResult });
+      // A caller's callback must not break the batch.
+      callHook(opts.onSettled, chunk, out);
+    };
+    await Promise.all(
+      chunks.map((chunk) => {
+        if (!tracing) return runChunk(chunk);
+        const trace: SourceCallContext = { source, method, keys: chunk.length };
+        return traced(channels.sourceCall, trace, () => runChunk(chunk, trace));
       }),
     ).finally(outer.dispose);
     // Answer in the order asked.
@@ -373,52 +385,50 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     async call(source, method, schema, invoke, opts) {
       const adapter = options.sources[source];
       if (!adapter) return { status: 'absent', provenance: provenance(source, method, opts.asOf, 0, 0) };
-      const started = clock.now();
-      const outer = outerOf(opts.deadline);
-      const result = await guarded(source, outer, (signal) =>
-        invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal }),
-      ).finally(outer.dispose);
-      const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
-      let outcome: ItemOutcome<z.infer<typeof schema>>;
-      if (result.kind === 'ok') {
-        try {
-          // The same reading as a batch key's: size first, then the schema and the bounds.
-          const read = readItem(`${source}.${method}`, schema, result.value, opts.asOf.getTime(), config.payloads);
-          outcome = read.ok
-            ? { status: 'ok', value: read.value as z.infer<typeof schema>, provenance: p }
-            : {
-                status: 'error',
-                reason: 'invalid_payload',
-                message: `${source}.${method}: ${read.problem}`,
-                provenance: p,
-              };
-        } catch (error) {
-          // An answer that throws when read (a getter, a revoked proxy) is a bad payload, not a crash.
-          outcome = {
-            status: 'error',
-            reason: 'invalid_payload',
-            message: `${source}.${method}: ${describe(error)}`,
-            provenance: p,
-          };
+      type Out = ItemOutcome<z.infer<typeof schema>>;
+      const run = async (trace?: SourceCallContext): Promise<Out> => {
+        const started = clock.now();
+        const outer = outerOf(opts.deadline);
+        const result = await guarded(source, outer, (signal) =>
+          invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal }),
+        ).finally(outer.dispose);
+        const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
+        let outcome: Out;
+        if (result.kind === 'ok') {
+          try {
+            // The same reading as a batch key's: size first, then the schema and the bounds.
+            const read = readItem(`${source}.${method}`, schema, result.value, opts.asOf.getTime(), config.payloads);
+            outcome = read.ok
+              ? { status: 'ok', value: read.value as z.infer<typeof schema>, provenance: p }
+              : {
+                  status: 'error',
+                  reason: 'invalid_payload',
+                  message: `${source}.${method}: ${read.problem}`,
+                  provenance: p,
+                };
+          } catch (error) {
+            // An answer that throws when read (a getter, a revoked proxy) is a bad payload, not a crash.
+            outcome = {
+              status: 'error',
+              reason: 'invalid_payload',
+              message: `${source}.${method}: ${describe(error)}`,
+              provenance: p,
+            };
+          }
+        } else if (result.kind === 'timeout') outcome = { status: 'timeout', reason: result.reason, provenance: p };
+        else outcome = { status: 'error', reason: result.reason, message: result.message, provenance: p };
+        const callResult: SourceCallResult =
+          outcome.status === 'error' || outcome.status === 'timeout' ? outcome.reason : 'ok';
+        if (trace) {
+          trace.outcome = callResult;
+          trace.durationMs = p.durationMs;
         }
-      } else if (result.kind === 'timeout') outcome = { status: 'timeout', reason: result.reason, provenance: p };
-      else outcome = { status: 'error', reason: result.reason, message: result.message, provenance: p };
-      emit({
-        type: 'source_call',
-        source,
-        method,
-        keys: 1,
-        durationMs: p.durationMs,
-        result:
-          outcome.status === 'ok'
-            ? 'ok'
-            : outcome.status === 'error'
-              ? outcome.reason
-              : outcome.status === 'timeout'
-                ? outcome.reason
-                : 'ok',
-      });
-      return outcome;
+        emit({ type: 'source_call', source, method, keys: 1, durationMs: p.durationMs, result: callResult });
+        return outcome;
+      };
+      if (!listened(channels.sourceCall)) return run();
+      const trace: SourceCallContext = { source, method, keys: 1 };
+      return traced(channels.sourceCall, trace, () => run(trace));
     },
     close() {
       closer.abort(new Error('Source gateway closed'));

@@ -1,0 +1,215 @@
+/**
+ * @module otel
+ * `scene-radar/otel`: the radar's diagnostics channels as OpenTelemetry spans and metrics.
+ * `@opentelemetry/api` is an optional peer dependency: only a host that imports this entry needs
+ * it, and the host's own SDK (providers, exporters, a collector or none) decides where the data
+ * goes. Without a registered SDK the API's no-op providers make this free.
+ *
+ * Spans: `scene-radar.source_call` (one per source call), `scene-radar.refresh` (per engine and
+ * the whole radar), `scene-radar.http` (one per API request). Metrics: `scene_radar.source.calls`,
+ * `scene_radar.source.duration`, `scene_radar.refresh.duration`, `scene_radar.http.requests`,
+ * `scene_radar.http.duration`, `scene_radar.cache.operations`. Attributes are bounded sets (source,
+ * method, result, engine, route template, status, cache namespace): never an artist or scene id.
+ * @example
+ * ```ts
+ * import { instrumentOpenTelemetry } from 'scene-radar/otel';
+ * const telemetry = instrumentOpenTelemetry(); // the global providers your SDK registered
+ * // ... later, on shutdown:
+ * telemetry.close();
+ * ```
+ */
+import {
+  metrics,
+  type Meter,
+  type MeterProvider,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
+import diagnostics from 'node:diagnostics_channel';
+import {
+  CHANNEL_NAMES,
+  type CacheOperationMessage,
+  type HttpRequestContext,
+  type RefreshContext,
+  type SourceCallContext,
+} from '../core/observe/channels.js';
+
+// Subscribed by name: a channel is one per process whoever asks for it first.
+const channels = {
+  sourceCall: diagnostics.tracingChannel<unknown, SourceCallContext>(CHANNEL_NAMES.sourceCall),
+  refresh: diagnostics.tracingChannel<unknown, RefreshContext>(CHANNEL_NAMES.refresh),
+  http: diagnostics.tracingChannel<unknown, HttpRequestContext>(CHANNEL_NAMES.http),
+  cache: diagnostics.channel(CHANNEL_NAMES.cache),
+};
+
+export { CHANNEL_NAMES };
+export type {
+  CacheOperationMessage,
+  HttpRequestContext,
+  ProgressMessage,
+  RefreshContext,
+  SourceCallContext,
+  SourceCallResult,
+} from '../core/observe/channels.js';
+
+/** Options of {@link instrumentOpenTelemetry}. */
+export interface OpenTelemetryOptions {
+  /** Where spans go. @default the global tracer provider (`trace.getTracerProvider()`) */
+  readonly tracerProvider?: TracerProvider;
+  /** Where metrics go. @default the global meter provider (`metrics.getMeterProvider()`) */
+  readonly meterProvider?: MeterProvider;
+}
+
+/** A running bridge from the radar's channels to OpenTelemetry. */
+export interface OpenTelemetryBridge {
+  /** Unsubscribes from every channel (spans already started still end). Idempotent. */
+  close(): void;
+}
+
+/** Instrumentation scope name of the spans and metrics. */
+export const INSTRUMENTATION_NAME = 'scene-radar';
+
+type Handlers<C> = {
+  start: (context: C) => void;
+  end: (context: C) => void;
+  asyncStart: (context: C) => void;
+  asyncEnd: (context: C) => void;
+  error: (context: C & { error?: unknown }) => void;
+};
+
+/** Tracing-channel handlers that open a span at `start` and close it when the work settles. */
+function spanHandlers<C extends object>(
+  open: (context: C) => Span,
+  close: (span: Span, context: C) => void,
+): Handlers<C> {
+  const spans = new WeakMap<object, Span>();
+  return {
+    start: (context) => spans.set(context, open(context)),
+    end: () => undefined,
+    asyncStart: () => undefined,
+    error: (context) => {
+      const span = spans.get(context);
+      if (!span) return;
+      const error = context.error;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      if (error instanceof Error) span.recordException(error);
+    },
+    asyncEnd: (context) => {
+      const span = spans.get(context);
+      if (!span) return;
+      spans.delete(context);
+      close(span, context);
+      span.end();
+    },
+  };
+}
+
+/**
+ * Subscribes to the radar's diagnostics channels and records spans and metrics through
+ * OpenTelemetry, for every radar in the process. Call once; `close()` stops it.
+ */
+export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetryBridge {
+  const tracer: Tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME);
+  const meter: Meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_NAME);
+  const sourceCalls = meter.createCounter('scene_radar.source.calls', {
+    description: 'Source calls (one per batch chunk or single call), by source, method and result',
+  });
+  const sourceDuration = meter.createHistogram('scene_radar.source.duration', {
+    description: 'Source call latency, from queueing to the end',
+    unit: 'ms',
+  });
+  const refreshDuration = meter.createHistogram('scene_radar.refresh.duration', {
+    description: 'Refresh wall time, by engine (radar, scenes, talent)',
+    unit: 'ms',
+  });
+  const httpRequests = meter.createCounter('scene_radar.http.requests', {
+    description: 'API requests answered, by method, route template and status',
+  });
+  const httpDuration = meter.createHistogram('scene_radar.http.duration', {
+    description: 'Time to answer an API request',
+    unit: 'ms',
+  });
+  const cacheOperations = meter.createCounter('scene_radar.cache.operations', {
+    description: 'Cache operations by namespace and outcome (hit, miss, stale, fallback, set, evict, error)',
+  });
+
+  const source = spanHandlers<SourceCallContext>(
+    (c) =>
+      tracer.startSpan('scene-radar.source_call', {
+        kind: SpanKind.CLIENT,
+        attributes: { 'scene_radar.source': c.source, 'scene_radar.method': c.method, 'scene_radar.keys': c.keys },
+      }),
+    (span, c) => {
+      const result = c.outcome ?? 'threw';
+      span.setAttribute('scene_radar.result', result);
+      if (result !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: result });
+      const attributes = {
+        'scene_radar.source': c.source,
+        'scene_radar.method': c.method,
+        'scene_radar.result': result,
+      };
+      sourceCalls.add(1, attributes);
+      if (c.durationMs !== undefined) sourceDuration.record(c.durationMs, attributes);
+    },
+  );
+  const refresh = spanHandlers<RefreshContext & { error?: unknown }>(
+    (c) =>
+      tracer.startSpan('scene-radar.refresh', {
+        attributes: { 'scene_radar.engine': c.engine, 'scene_radar.phase': c.phase, 'scene_radar.as_of': c.asOf },
+      }),
+    (span, c) => {
+      if (c.artists !== undefined) span.setAttribute('scene_radar.artists', c.artists);
+      const result = c.error === undefined ? 'ok' : 'error';
+      if (c.durationMs !== undefined)
+        refreshDuration.record(c.durationMs, {
+          'scene_radar.engine': c.engine,
+          'scene_radar.phase': c.phase,
+          'scene_radar.result': result,
+        });
+    },
+  );
+  const http = spanHandlers<HttpRequestContext>(
+    (c) =>
+      tracer.startSpan(`scene-radar.http`, {
+        kind: SpanKind.INTERNAL,
+        attributes: { 'http.request.method': c.method, 'http.route': c.route },
+      }),
+    (span, c) => {
+      span.setAttribute('http.route', c.route);
+      if (c.status !== undefined) span.setAttribute('http.response.status_code', c.status);
+      if (c.code !== undefined) span.setAttribute('scene_radar.error_code', c.code);
+      if (c.status !== undefined && c.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: c.code });
+      const attributes = {
+        'http.request.method': c.method,
+        'http.route': c.route,
+        'http.response.status_code': c.status ?? 0,
+      };
+      httpRequests.add(1, attributes);
+      if (c.durationMs !== undefined) httpDuration.record(c.durationMs, attributes);
+    },
+  );
+  const onCache = (message: unknown): void => {
+    const m = message as CacheOperationMessage;
+    cacheOperations.add(1, { 'scene_radar.cache.namespace': m.namespace, 'scene_radar.cache.op': m.op });
+  };
+
+  channels.sourceCall.subscribe(source as never);
+  channels.refresh.subscribe(refresh as never);
+  channels.http.subscribe(http as never);
+  channels.cache.subscribe(onCache);
+  let closed = false;
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      channels.sourceCall.unsubscribe(source as never);
+      channels.refresh.unsubscribe(refresh as never);
+      channels.http.unsubscribe(http as never);
+      channels.cache.unsubscribe(onCache);
+    },
+  };
+}
