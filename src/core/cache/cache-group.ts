@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../clock.js';
 import { Cache, type CacheEvent, type CacheStats } from './cache.js';
-import type { CacheStore } from './cache-store.js';
+import type { CacheStore, CacheStoreHealth } from './cache-store.js';
 
 /** Options of a {@link CacheGroup}. */
 export interface CacheGroupOptions {
@@ -60,6 +60,11 @@ export interface CacheGroupStats {
   readonly hitRate: number | null;
   /** The same counters per namespace (`scenes`, `talent`, ...). */
   readonly namespaces: Readonly<Record<string, CacheNamespaceStats>>;
+  /**
+   * The host's shared store's health, when it reports one (the Redis tier does: `state` is
+   * `degraded` while Redis cannot be reached and every instance serves from its own memory).
+   */
+  readonly store?: CacheStoreHealth;
 }
 
 /**
@@ -125,6 +130,7 @@ export class CacheGroup {
     const sharedUsed = [...this.#members.values()].some((m) => m.shared);
     if (sharedUsed) size += this.#o.store?.size() ?? 0;
     const lookups = hits + stale + misses;
+    const health = this.#o.store?.health?.();
     return {
       hits,
       misses,
@@ -134,6 +140,7 @@ export class CacheGroup {
       size,
       hitRate: lookups === 0 ? null : (hits + stale) / lookups,
       namespaces,
+      ...(health ? { store: health } : {}),
     };
   }
 

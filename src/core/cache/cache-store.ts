@@ -22,8 +22,62 @@ export interface CacheEntry<V> {
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
+ * An invalidation made on another instance, as a shared store tells the caches over it (see
+ * {@link CacheStore.onInvalidate}). Keys and prefixes are full store keys (namespace included).
+ */
+export type CacheInvalidation =
+  | {
+      /** One key was deleted. */
+      readonly kind: 'key';
+      /** The store key (namespace included). */
+      readonly key: string;
+    }
+  | {
+      /** Every key starting with `prefix` was deleted (`''`: every key). */
+      readonly kind: 'prefix';
+      /** The store key prefix (namespace included); `''` for all. */
+      readonly prefix: string;
+    };
+
+/**
+ * How a coordinated computation ended (see {@link CacheStore.coordinate}): this instance led it
+ * (ran `lead`, which computed and stored the value), or another instance did and its stored entry
+ * was read back.
+ */
+export type CoordinatedResult<V> =
+  | {
+      /** This instance ran `lead`. */
+      readonly led: true;
+      /** What `lead` returned. */
+      readonly value: V;
+    }
+  | {
+      /** Another instance computed the value; this one read it from the store. */
+      readonly led: false;
+      /** The fresh entry the other instance stored. */
+      readonly entry: CacheEntry<V>;
+    };
+
+/** A shared store's health, for stats and a health route (see {@link CacheStore.health}). */
+export interface CacheStoreHealth {
+  /**
+   * `ok`: the shared tier answers; `degraded`: it cannot be reached, so each instance serves from
+   * its own memory only (nothing fails); `connecting`: not reached yet; `closed`: closed.
+   */
+  readonly state: 'ok' | 'degraded' | 'connecting' | 'closed';
+  /** Why it is degraded (a reason, never an address or a credential), if it is. */
+  readonly reason?: string;
+  /** Counters of the store, by name (safe as metrics: no keys). */
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/**
  * Storage behind a `Cache`. Synchronous implementations keep the hit path free of
- * promises; asynchronous ones are awaited.
+ * promises; asynchronous ones are awaited. A store shared by several instances (the Redis tier of
+ * `scene-radar/adapters/redis`) may also implement the optional members: `onInvalidate` (deletes
+ * made elsewhere reach the caches' computations in flight), `coordinate` (one computation per key
+ * across instances) and `health`; the in-process default implements none, and a `Cache` over it
+ * takes none of their paths.
  */
 export interface CacheStore<V = unknown> {
   /** The entry for `key`, if held. */
@@ -38,6 +92,21 @@ export interface CacheStore<V = unknown> {
   size(): number | undefined;
   /** Releases the store's resources. */
   close(): MaybePromise<void>;
+  /**
+   * Calls `listener` for each delete or clear made by another instance sharing the store (after
+   * the store dropped its own copies), so a cache can stop a computation in flight from storing
+   * a result the other instance just invalidated. Returns the function that stops listening.
+   */
+  onInvalidate?(listener: (invalidation: CacheInvalidation) => void): () => void;
+  /**
+   * Runs `lead` (compute and store the value of `key`) on at most one instance at a time: the
+   * others wait for the entry it stores and get it back (`led: false`), or run `lead` themselves
+   * when the leader crashed or took too long. Never rejects for the store's own failures (it then
+   * runs `lead` locally); rejects with what `lead` threw.
+   */
+  coordinate?(key: string, lead: () => Promise<V>): Promise<CoordinatedResult<V>>;
+  /** The store's health and counters (no I/O). */
+  health?(): CacheStoreHealth;
 }
 
 /** Options for {@link lruCacheStore}. */

@@ -11,7 +11,13 @@
 import QuickLRU from 'quick-lru';
 import { systemClock, type Clock } from '../clock.js';
 import { callHook } from '../hooks.js';
-import { lruCacheStore, type CacheEntry, type CacheStore } from './cache-store.js';
+import {
+  lruCacheStore,
+  type CacheEntry,
+  type CacheInvalidation,
+  type CacheStore,
+  type CoordinatedResult,
+} from './cache-store.js';
 
 /** Something the cache reports to the host (for logs and metrics; keys are ids, not labels). */
 export type CacheEvent =
@@ -148,6 +154,11 @@ export interface CacheStats {
   joined: number;
   /** Computations that failed (nothing was stored). */
   errors: number;
+  /**
+   * Misses served with an entry another instance computed while this one waited (only over a
+   * shared store that coordinates computations, such as the Redis tier); 0 otherwise.
+   */
+  remote: number;
   /** Computations in flight now. */
   inflight: number;
   /** Entries held, if the store can tell. */
@@ -184,7 +195,17 @@ export class Cache<V> {
   readonly #clock: Clock;
   readonly #onEvent: ((event: CacheEvent) => void) | undefined;
   readonly #flights = new Map<string, Flight<V>>();
-  readonly #stats = { hits: 0, misses: 0, stale: 0, bypassed: 0, fallbacks: 0, refreshes: 0, joined: 0, errors: 0 };
+  readonly #stats = {
+    hits: 0,
+    misses: 0,
+    stale: 0,
+    bypassed: 0,
+    fallbacks: 0,
+    refreshes: 0,
+    joined: 0,
+    errors: 0,
+    remote: 0,
+  };
   /** Counted only when this cache created the store (a host's store does not say what it drops). */
   #evictions: number | undefined;
   /** Last good value per key: in this process, never in the store; created on first use. */
@@ -193,6 +214,10 @@ export class Cache<V> {
   #closed = false;
   /** Only a store this cache created is closed by it; a host's shared store stays open. */
   readonly #ownsStore: boolean;
+  /** The store's cross-instance coordination, when it offers one (never the default LRU's). */
+  readonly #coordinate: ((key: string, lead: () => Promise<V>) => Promise<CoordinatedResult<V>>) | undefined;
+  /** Stops listening to the store's invalidations from other instances. */
+  readonly #unsubscribe: (() => void) | undefined;
 
   constructor(options: CacheOptions) {
     if (!(options.ttlMs >= 0)) throw new RangeError('ttlMs must be >= 0');
@@ -216,6 +241,9 @@ export class Cache<V> {
     this.#label = this.#ns.replace(/:$/, '');
     this.#clock = options.clock ?? systemClock;
     this.#onEvent = options.onEvent;
+    const store = this.#store;
+    this.#coordinate = store.coordinate ? (key, lead) => store.coordinate!(key, lead) : undefined;
+    this.#unsubscribe = store.onInvalidate?.((invalidation) => this.#onRemoteInvalidation(invalidation));
   }
 
   /**
@@ -348,12 +376,20 @@ export class Cache<V> {
 
   /**
    * Clears this cache's keys and closes the store if this cache created it (a store passed in by
-   * the host is shared and stays open). Later calls compute without caching.
+   * the host is shared and stays open). Later calls compute without caching. A store shared with
+   * other instances (one with `onInvalidate`, such as the Redis tier) keeps its entries: closing
+   * one instance must not empty the cache of the others; only this cache's own state is dropped.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.clear();
+    if (this.#unsubscribe === undefined) await this.clear();
+    else {
+      for (const flight of this.#flights.values()) flight.invalidated = true;
+      this.#flights.clear();
+      this.#lastGood?.clear();
+    }
     this.#closed = true;
+    this.#unsubscribe?.();
     if (this.#ownsStore) await this.#store.close();
   }
 
@@ -405,8 +441,23 @@ export class Cache<V> {
     const run = async (): Promise<V> => {
       try {
         let value: V;
+        /** True once the value is in the store (a coordinated leader stores it before releasing its lock). */
+        let stored = false;
         try {
-          value = await compute();
+          if (this.#coordinate === undefined || options.skipCache) value = await compute();
+          else {
+            const outcome = await this.#coordinate(this.#ns + key, async () => {
+              const computed = await compute();
+              if (!flight.invalidated && !this.#closed) await this.#put(key, computed, options);
+              return computed;
+            });
+            stored = true;
+            if (outcome.led) value = outcome.value;
+            else {
+              this.#stats.remote++;
+              value = outcome.entry.value;
+            }
+          }
         } catch (error) {
           this.#stats.errors++;
           // A background refresh has nobody waiting: its failure is reported, not served around.
@@ -415,7 +466,7 @@ export class Cache<V> {
           return fallback;
         }
         if (!flight.invalidated && !this.#closed) {
-          await this.#put(key, value, options);
+          if (!stored) await this.#put(key, value, options);
           // Checked again: a delete or clear while an asynchronous store wrote must stick.
           if (!flight.invalidated && !this.#closed && this.#keeps(value, options.lastGood))
             this.setLastGood(key, value);
@@ -470,6 +521,31 @@ export class Cache<V> {
       await this.#store.set(this.#ns + key, entry);
     } catch (error) {
       this.#report({ type: 'store_error', namespace: this.#label, key, error });
+    }
+  }
+
+  /** Another instance deleted or cleared keys: computations of them in flight here must not store. */
+  #onRemoteInvalidation(invalidation: CacheInvalidation): void {
+    const ns = this.#ns;
+    if (invalidation.kind === 'key') {
+      if (!invalidation.key.startsWith(ns)) return;
+      const key = invalidation.key.slice(ns.length);
+      const flight = this.#flights.get(key);
+      if (flight) {
+        flight.invalidated = true;
+        this.#flights.delete(key);
+      }
+      return;
+    }
+    const { prefix } = invalidation;
+    let local: string;
+    if (prefix.startsWith(ns)) local = prefix.slice(ns.length);
+    else if (ns.startsWith(prefix)) local = '';
+    else return;
+    for (const [key, flight] of this.#flights) {
+      if (!key.startsWith(local)) continue;
+      flight.invalidated = true;
+      this.#flights.delete(key);
     }
   }
 

@@ -1,0 +1,412 @@
+/**
+ * @module adapters/redis/cache-tier
+ * The shared cache tier for hosts running several instances: a `CacheStore` with two levels, the
+ * in-process LRU (L1, answered synchronously, as the embedded default) and Redis (L2, shared), an
+ * invalidation bus on Redis pub/sub (a delete or clear on one instance drops the key from every
+ * instance's L1), and a lock so one instance computes a missing key while the others wait for it.
+ * Entries keep their own timestamps, so TTL and grace mean the same on every instance; L2 keys
+ * expire in Redis when their grace ends. Redis down is degraded, not down: every instance serves
+ * from its own L1 and computes alone, deletes made meanwhile are replayed when Redis returns, and
+ * L1 is dropped then (invalidations may have been missed).
+ */
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { callHook } from '../../src/core/hooks.js';
+import { SceneRadarError } from '../../src/core/errors.js';
+import {
+  lruCacheStore,
+  type CacheEntry,
+  type CacheInvalidation,
+  type CacheStoreHealth,
+  type CoordinatedResult,
+} from '../../src/core/cache/cache-store.js';
+import { encodeBusMessage, LockWaiters, parseBusMessage, type BusMessage } from './bus.js';
+import { decodeEntry, encodeEntry } from './codec.js';
+import { closeClient, failureReason, openClient, withTimeout } from './connection.js';
+import { coordinate, type LockDeps } from './lock.js';
+import {
+  COUNTERS,
+  resolveTierOptions,
+  type Counter,
+  type RedisCacheTier,
+  type RedisCacheTierEvent,
+  type RedisCacheTierOptions,
+} from './tier-options.js';
+
+/** Glob characters of a Redis MATCH pattern, escaped so a prefix matches only itself. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** Most invalidations remembered while Redis is down; past it, the whole prefix is cleared on return. */
+const MAX_PENDING = 1000;
+
+/** Invalidations kept to check reads in flight against; a read older than these counts as invalidated. */
+const RECENT_INVALIDATIONS = 256;
+
+/**
+ * Creates the shared cache tier.
+ * @example
+ * ```ts
+ * import { createSceneRadar } from 'scene-radar';
+ * import { createRedisCacheTier } from 'scene-radar/adapters/redis';
+ *
+ * const tier = createRedisCacheTier({ redis: process.env.REDIS_URL!, keyPrefix: 'label-a:radar:' });
+ * const radar = createSceneRadar({ sources, cache: { store: tier } });
+ * // radar.stats().cache.store: { state: 'ok' | 'degraded' | ..., counters }
+ * await radar.close();
+ * await tier.close();
+ * ```
+ */
+export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCacheTier {
+  const { prefix, maxValueBytes, maxEntries, commandTimeoutMs, retryAfterMs, leaseMs, waitTimeoutMs, pollMs, clock } =
+    resolveTierOptions(options);
+
+  const { client, owned } = openClient(options.redis, { commandTimeoutMs });
+  // Subscribing takes a connection of its own. The tier subscribes on each 'ready' itself, so it
+  // knows when the bus is back (and ioredis' own resubscription would only duplicate it).
+  const subscriber = client.duplicate({ enableOfflineQueue: false, lazyConnect: false, autoResubscribe: false });
+  const instanceId = randomUUID();
+  const channel = `${prefix}bus`;
+  const valuePrefix = `${prefix}v:`;
+  const l1 = lruCacheStore<unknown>({ maxEntries });
+  const counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
+  const listeners = new Set<(invalidation: CacheInvalidation) => void>();
+  const waiters = new LockWaiters();
+  /** Bumped by every invalidation: an L2 read of a key invalidated meanwhile does not fill L1. */
+  let epoch = 0;
+  /** The last invalidations with their epoch, to tell whether one touched the key being read. */
+  const recent: { readonly epoch: number; readonly inv: CacheInvalidation }[] = [];
+  let closed = false;
+  let everReady = false;
+  let state: CacheStoreHealth['state'] = 'connecting';
+  let reason: string | undefined;
+  /** Until when Redis is left alone after a failed command (a probe may go after it). */
+  let blockedUntil = 0;
+  /** Invalidations made while Redis could not be told: replayed when it answers again. */
+  const pending = new Set<string>();
+  let pendingAll = false;
+
+  const count = (name: Counter): void => {
+    counters[name]++;
+  };
+  const emit = (event: RedisCacheTierEvent): void => callHook(options.onEvent, event);
+  const onError = (error: unknown): void => {
+    reason = failureReason(error);
+  };
+  client.on('error', onError);
+  subscriber.on('error', onError);
+
+  /** True while the SUBSCRIBE of the current subscriber connection holds. */
+  let subscribed = false;
+  const connected = (): boolean => client.status === 'ready' && subscriber.status === 'ready' && subscribed;
+  const setState = (next: CacheStoreHealth['state']): void => {
+    if (next === state) return;
+    state = next;
+    emit(
+      next === 'degraded'
+        ? { type: 'state', state: next, reason: reason ?? 'unreachable' }
+        : { type: 'state', state: next },
+    );
+  };
+  const available = (): boolean => !closed && connected() && Date.now() >= blockedUntil;
+
+  /** Runs one command, bounded; a failure opens the circuit for `retryAfterMs` and rethrows. */
+  async function run<T>(command: (c: Redis) => Promise<T>): Promise<T> {
+    try {
+      const out = await withTimeout(command(client), commandTimeoutMs);
+      if (blockedUntil !== 0) {
+        blockedUntil = 0;
+        void recover();
+      }
+      return out;
+    } catch (error) {
+      count('l2Errors');
+      reason = failureReason(error);
+      blockedUntil = Date.now() + retryAfterMs;
+      setState('degraded');
+      throw error;
+    }
+  }
+
+  const dropLocal = (inv: CacheInvalidation): void => {
+    epoch++;
+    recent.push({ epoch, inv });
+    if (recent.length > RECENT_INVALIDATIONS) recent.shift();
+    if (inv.kind === 'key') l1.delete(inv.key);
+    else l1.clear(inv.prefix || undefined);
+  };
+
+  const notify = (inv: CacheInvalidation): void => {
+    for (const listener of listeners) callHook(listener, inv);
+  };
+
+  const remember = (message: BusMessage): void => {
+    if (pendingAll) return;
+    pending.add(`${message.t}\u0000${message.k}`);
+    if (pending.size > MAX_PENDING) {
+      pending.clear();
+      pendingAll = true;
+    }
+  };
+
+  async function clearL2(keyPrefix: string): Promise<void> {
+    const pattern = `${escapeGlob(valuePrefix + keyPrefix)}*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await run((c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+      if (keys.length > 0) await run((c) => c.unlink(...keys));
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  /** Applies `message` to Redis (L2 and the bus); remembered for later when Redis cannot be reached. */
+  async function propagate(message: BusMessage): Promise<void> {
+    if (!available()) return remember(message);
+    try {
+      const text = encodeBusMessage(message);
+      if (message.t === 'k') {
+        // One round trip, in order: the key leaves L2 before any instance hears of it (one that
+        // heard first could read the old entry back into its L1).
+        const replies = await run((c) =>
+          c
+            .multi()
+            .del(valuePrefix + message.k)
+            .publish(channel, text)
+            .exec(),
+        );
+        if (replies === null || replies.some(([error]) => error)) throw new Error('redis transaction failed');
+      } else {
+        await clearL2(message.k);
+        await run((c) => c.publish(channel, text));
+      }
+      count('invalidationsSent');
+    } catch {
+      remember(message);
+    }
+  }
+
+  /** Redis answers again: replay what it missed, and drop L1 (invalidations may have been missed). */
+  let recovering = false;
+  async function recover(): Promise<void> {
+    if (recovering || closed || !connected() || Date.now() < blockedUntil) return;
+    recovering = true;
+    try {
+      if (everReady) {
+        count('recoveries');
+        dropLocal({ kind: 'prefix', prefix: '' });
+        waiters.wakeAll();
+      }
+      everReady = true;
+      const replay = pendingAll
+        ? [{ o: instanceId, t: 'p' as const, k: '' }]
+        : [...pending].map((p) => {
+            const [t, k] = p.split('\u0000') as ['k' | 'p', string];
+            return { o: instanceId, t, k };
+          });
+      pending.clear();
+      pendingAll = false;
+      for (const message of replay) {
+        await propagate(message);
+        counters.invalidationsReplayed++;
+      }
+      if (connected() && blockedUntil === 0) setState('ok');
+    } finally {
+      recovering = false;
+    }
+  }
+
+  const onReady = (): void => {
+    if (connected()) {
+      blockedUntil = 0;
+      void recover();
+    }
+  };
+  const onDown = (): void => {
+    if (closed) return;
+    if (everReady) setState('degraded');
+  };
+  for (const c of [client, subscriber]) {
+    c.on('close', onDown);
+    c.on('reconnecting', onDown);
+  }
+  client.on('ready', onReady);
+  subscriber.on('close', () => {
+    subscribed = false;
+  });
+  const subscribe = (): void => {
+    subscriber.subscribe(channel).then(() => {
+      subscribed = true;
+      onReady();
+    }, onError);
+  };
+  subscriber.on('ready', subscribe);
+  if (subscriber.status === 'ready') subscribe();
+
+  subscriber.on('message', (from: string, text: string) => {
+    if (from !== channel) return;
+    const message = parseBusMessage(text);
+    if (message === undefined || message.o === instanceId) return;
+    if (message.t === 'd') return waiters.wake(message.k);
+    count('invalidationsReceived');
+    const inv: CacheInvalidation =
+      message.t === 'k' ? { kind: 'key', key: message.k } : { kind: 'prefix', prefix: message.k };
+    dropLocal(inv);
+    notify(inv);
+  });
+
+  /** The entry in L2, refused if it does not decode; never throws. */
+  async function readL2<V>(key: string): Promise<CacheEntry<V> | undefined> {
+    let text: string | null;
+    try {
+      text = await run((c) => c.get(valuePrefix + key));
+    } catch {
+      return undefined;
+    }
+    if (text === null) {
+      count('l2Misses');
+      return undefined;
+    }
+    const decoded = decodeEntry<V>(text, maxValueBytes);
+    if (!decoded.ok) {
+      count('refused');
+      emit({ type: 'refused', key, reason: decoded.why });
+      return undefined;
+    }
+    return decoded.entry;
+  }
+
+  /** Whether an invalidation since `began` touched `key` (true when the history is too short to tell). */
+  function invalidatedSince(began: number, key: string): boolean {
+    if (began === epoch) return false;
+    if (recent.length === 0 || recent[0]!.epoch > began + 1) return true;
+    for (let i = recent.length - 1; i >= 0 && recent[i]!.epoch > began; i--) {
+      const { inv } = recent[i]!;
+      if (inv.kind === 'key' ? inv.key === key : key.startsWith(inv.prefix)) return true;
+    }
+    return false;
+  }
+
+  async function fromL2(key: string, local: CacheEntry<unknown> | undefined): Promise<CacheEntry<unknown> | undefined> {
+    const began = epoch;
+    const entry = await readL2<unknown>(key);
+    // An invalidation of the key that arrived while reading wins over what was read (and over L1's).
+    if (invalidatedSince(began, key)) return undefined;
+    // The same entry as L1's (or an older one): keep L1's object (its serialisations stay memoised).
+    if (entry === undefined || (local !== undefined && entry.createdAt <= local.createdAt)) return local;
+    count('l2Hits');
+    l1.set(key, entry);
+    return entry;
+  }
+
+  const lockDeps: LockDeps = {
+    leaseMs,
+    waitTimeoutMs,
+    pollMs,
+    lockKey: (key) => `${prefix}l:${key}`,
+    available,
+    tryAcquire: async (lockKey, token, lease) => (await run((c) => c.set(lockKey, token, 'PX', lease, 'NX'))) === 'OK',
+    script: (lua, lockKey, args) => run((c) => c.eval(lua, 1, lockKey, ...args)),
+    readFresh: async <V>(key: string) => {
+      const entry = (await fromL2(key, undefined)) as CacheEntry<V> | undefined;
+      return entry !== undefined && clock.now() < entry.expiresAt ? entry : undefined;
+    },
+    announceReleased: (key) => {
+      if (!available()) return;
+      run((c) => c.publish(channel, encodeBusMessage({ o: instanceId, t: 'd', k: key }))).catch(() => undefined);
+    },
+    waitReleased: (key, ms) => waiters.wait(key, ms),
+    now: () => clock.now(),
+    count,
+  };
+
+  return {
+    instanceId,
+    get(key) {
+      const local = l1.get(key) as CacheEntry<unknown> | undefined;
+      if (local !== undefined && clock.now() < local.expiresAt) {
+        counters.l1Hits++;
+        return local;
+      }
+      if (!available()) return local;
+      return fromL2(key, local);
+    },
+    async set(key, entry) {
+      l1.set(key, entry);
+      const ttl = entry.staleUntil - clock.now();
+      if (!(ttl > 0) || !available()) return;
+      const encoded = encodeEntry(entry, maxValueBytes);
+      if (!encoded.ok) {
+        count('notShared');
+        emit({ type: 'not_shared', key, reason: encoded.why });
+        return;
+      }
+      try {
+        if (Number.isFinite(ttl)) await run((c) => c.set(valuePrefix + key, encoded.text, 'PX', Math.ceil(ttl)));
+        else await run((c) => c.set(valuePrefix + key, encoded.text));
+        count('l2Writes');
+      } catch {
+        // Counted in l2Errors; the entry is in L1.
+      }
+    },
+    async delete(key) {
+      const held = l1.get(key) !== undefined;
+      dropLocal({ kind: 'key', key });
+      await propagate({ o: instanceId, t: 'k', k: key });
+      return held;
+    },
+    async clear(keyPrefix) {
+      dropLocal({ kind: 'prefix', prefix: keyPrefix ?? '' });
+      await propagate({ o: instanceId, t: 'p', k: keyPrefix ?? '' });
+    },
+    size: () => l1.size(),
+    onInvalidate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    coordinate<V>(key: string, lead: () => Promise<V>): Promise<CoordinatedResult<V>> {
+      return coordinate(lockDeps, key, lead);
+    },
+    health() {
+      const s: CacheStoreHealth['state'] = closed ? 'closed' : state;
+      return {
+        state: s,
+        ...(s === 'degraded' ? { reason: reason ?? 'unreachable' } : {}),
+        counters: {
+          ...counters,
+          l1Entries: l1.size() ?? 0,
+          pendingInvalidations: pendingAll ? MAX_PENDING : pending.size,
+        },
+      };
+    },
+    async ready(timeoutMs = 5000) {
+      const start = Date.now();
+      while (!(connected() && state === 'ok')) {
+        if (closed) throw new SceneRadarError('STORE_UNAVAILABLE', 'the Redis cache tier is closed');
+        if (Date.now() - start > timeoutMs)
+          throw new SceneRadarError(
+            'STORE_UNAVAILABLE',
+            `Redis cannot be reached (${reason ?? 'no answer'}): check that the server is running and the connection settings`,
+            { details: { reason: reason ?? 'no answer' } },
+          );
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      waiters.wakeAll();
+      l1.clear();
+      await closeClient(subscriber, commandTimeoutMs);
+      if (owned) await closeClient(client, commandTimeoutMs);
+      else {
+        // The host's client stays open: leave it as it was given.
+        client.off('error', onError);
+        client.off('close', onDown);
+        client.off('reconnecting', onDown);
+        client.off('ready', onReady);
+      }
+    },
+  };
+}
