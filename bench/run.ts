@@ -14,6 +14,7 @@ import { httpSuite } from './suites/http.js';
 import { postgresSuite } from './suites/postgres.js';
 import { refreshSuite } from './suites/refresh.js';
 import { scenesSuite } from './suites/scenes.js';
+import { shardedRefreshSuite } from './suites/sharded-refresh.js';
 import { talentSuite } from './suites/talent.js';
 import type { Figure } from './harness.js';
 
@@ -27,6 +28,7 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['api', apiSuite],
   ['http', httpSuite],
   ['postgres', () => postgresSuite()],
+  ['sharded-refresh', shardedRefreshSuite],
 ];
 
 let only: readonly string[];

@@ -155,6 +155,18 @@ CREATE TABLE talent_radar_state (
 );
 `;
 
+const V3_REFRESH_SHARDS = `
+CREATE TABLE talent_radar_refresh_shards (
+  refresh_id text COLLATE "C" NOT NULL,
+  shard bigint NOT NULL,
+  as_of text COLLATE "C" NOT NULL,
+  artist_count bigint NOT NULL,
+  features text COLLATE "C" NOT NULL,
+  updated_at text COLLATE "C" NOT NULL,
+  PRIMARY KEY (refresh_id, shard)
+);
+`;
+
 /**
  * Every migration this code knows, in order. The last one's version is the schema version the
  * stores need.
@@ -167,6 +179,7 @@ CREATE TABLE talent_radar_state (
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([
   Object.freeze({ version: 1, name: 'owned tables', sql: V1_OWNED_TABLES }),
   Object.freeze({ version: 2, name: 'talent radar state', sql: V2_TALENT_STATE }),
+  Object.freeze({ version: 3, name: 'talent radar refresh shards', sql: V3_REFRESH_SHARDS }),
 ]);
 
 /** The schema version this code reads and writes: the last migration's. */

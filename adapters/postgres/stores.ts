@@ -162,6 +162,7 @@ export function createPostgresStores(
       talent_radar_microgenres: postgresTable(TALENT_TABLES.talent_radar_microgenres, c),
       talent_radar_recommendations: postgresTable(TALENT_TABLES.talent_radar_recommendations, c),
       talent_radar_state: postgresTable(TALENT_TABLES.talent_radar_state, c),
+      talent_radar_refresh_shards: postgresTable(TALENT_TABLES.talent_radar_refresh_shards, c),
     },
   });
 

@@ -15,6 +15,7 @@ import {
   TalentMicrogenreRowSchema,
   TalentStateRowSchema,
   TalentRecommendationRowSchema,
+  TalentRefreshShardRowSchema,
   TalentSceneRowSchema,
   type MicrogenreRow,
   type SceneMembershipRow,
@@ -26,6 +27,7 @@ import {
   type TalentMicrogenreRow,
   type TalentStateRow,
   type TalentRecommendationRow,
+  type TalentRefreshShardRow,
   type TalentSceneRow,
 } from './tables.js';
 
@@ -156,6 +158,17 @@ export const TALENT_TABLES = {
     /** No secondary index (two rows, read by primary key). */
     indexes: [],
   } satisfies TableSpec<TalentStateRow, 'name'>,
+  /** `talent_radar_refresh_shards`: the staged features of a sharded refresh's shards. */
+  talent_radar_refresh_shards: {
+    /** Table name. */
+    name: 'talent_radar_refresh_shards',
+    /** Row schema ({@link TalentRefreshShardRowSchema}). */
+    schema: TalentRefreshShardRowSchema,
+    /** Primary key columns: one row per refresh and shard (a retried shard replaces its row). */
+    key: ['refresh_id', 'shard'],
+    /** No secondary index (a refresh's shards are a prefix of the primary key). */
+    indexes: [],
+  } satisfies TableSpec<TalentRefreshShardRow, 'refresh_id' | 'shard'>,
 } as const;
 
 /** The Scenes Engine's tables. */
@@ -219,6 +232,8 @@ export interface TalentStores {
   readonly talent_radar_recommendations: Table<TalentRecommendationRow, 'workspace_id' | 'artist_slug'>;
   /** `talent_radar_state`: the applied breakout model and the last refresh's peer statistics, read back at start. */
   readonly talent_radar_state: Table<TalentStateRow, 'name'>;
+  /** `talent_radar_refresh_shards`: the staged features of a sharded refresh, empty between refreshes. */
+  readonly talent_radar_refresh_shards: Table<TalentRefreshShardRow, 'refresh_id' | 'shard'>;
   /**
    * Runs `fn` in one transaction over these tables, with the guarantees of
    * {@link ScenesStores.transaction} (all of `fn`'s writes or none; nobody outside sees them before

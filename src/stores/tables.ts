@@ -263,3 +263,27 @@ export const TalentStateRowSchema = z.object({
 });
 /** A row of `talent_radar_state`. */
 export type TalentStateRow = z.infer<typeof TalentStateRowSchema>;
+
+/**
+ * `talent_radar_refresh_shards`: staging of a sharded Talent Radar refresh (not one of the seed's
+ * tables; the Talent Radar owns it). Each shard of a refresh writes its artists' features here;
+ * the refresh's last phase reads them all back, scores the population and deletes them in the
+ * transaction that writes the records. Empty between refreshes; rows of a refresh that never
+ * finished are deleted by `TalentRadar.discardRefresh`.
+ */
+export const TalentRefreshShardRowSchema = z.object({
+  /** The refresh (a UUID), part of the primary key. */
+  refresh_id: SlugSchema,
+  /** Position of the shard in the refresh's universe, from 0. Part of the primary key. */
+  shard: count,
+  /** The refresh's as-of instant. */
+  as_of: InstantSchema,
+  /** Artists in the shard, >= 1. */
+  artist_count: z.number().int().min(1),
+  /** The shard's features and read outcomes, in universe order (exact JSON: see talent/refresh-shards). */
+  features: text(256 * 1024 * 1024),
+  /** When the row was written. */
+  updated_at: InstantSchema,
+});
+/** A row of `talent_radar_refresh_shards`. */
+export type TalentRefreshShardRow = z.infer<typeof TalentRefreshShardRowSchema>;

@@ -18,7 +18,24 @@ import { requireDate } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import { stageStores } from '../stores/staged.js';
-import type { TalentArtistRow, TalentMicrogenreRow, TalentSceneRow, TalentStateRow } from '../stores/tables.js';
+import type {
+  TalentArtistRow,
+  TalentMicrogenreRow,
+  TalentRefreshShardRow,
+  TalentSceneRow,
+  TalentStateRow,
+} from '../stores/tables.js';
+import { SlugSchema } from '../core/slug.js';
+import {
+  checkFinish,
+  checkShard,
+  decodeShardFeatures,
+  encodeShardFeatures,
+  type TalentRefreshFinish,
+  type TalentRefreshPlan,
+  type TalentRefreshShard,
+  type TalentShardReport,
+} from './refresh-shards.js';
 import { peerStatsFromJson, peerStatsToJson, type Json } from './peer-state.js';
 import { z } from 'zod';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
@@ -553,41 +570,216 @@ export class TalentRadar {
    * scored and why. When the universe cannot be walked, nothing changes and the report says why;
    * when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing is written. When the stores
    * offer a `transaction` (both shipped stores do), the artists and roll-ups are computed first and
-   * written in one transaction: a reader never sees half a refresh.
+   * written in one transaction: a reader never sees half a refresh. The same refresh split into
+   * shards over processes (see {@link TalentRadar.planRefresh}; scene-radar/adapters/bullmq runs it
+   * on a job queue) runs this very code and writes the same rows.
    */
   async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
     this.#life.assertOpen('refresh');
     const started = performance.now();
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
-    const { stores, gateway, clock } = this.#deps;
     // The stored state, read again: another instance may have applied a model or refreshed since.
     await this.loadState({ force: true });
+    const universe = await this.#walkUniverse(at, options.signal);
+    if (universe.status !== 'ok') return unwalkedReport(at, universe.status, universe.reason, started);
+    // A single-process refresh is one shard of the whole universe, then the finish: the sharded
+    // refresh (planRefresh, refreshShard, finishRefresh) runs the very same two steps.
+    const { features, signals } = await this.#featuresOf(universe.slugs, at, options.signal, outcomesOf);
+    return this.#finish({
+      at,
+      slugs: universe.slugs,
+      features,
+      signals,
+      started,
+      id: globalThis.crypto.randomUUID(),
+      staged: false,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /**
+   * The first step of a sharded refresh (scene-radar/adapters/bullmq runs it on a job queue): walks
+   * the MIG universe as of `asOf` (default now) and names the refresh. Split `artists` into
+   * consecutive shards, run {@link TalentRadar.refreshShard} on each (any process on the same
+   * stores), then {@link TalentRadar.finishRefresh} once: the records, roll-ups and state written
+   * are exactly those of {@link TalentRadar.refresh} at the same instant. When the universe cannot
+   * be walked, `universe` says why and there is nothing to do (as `refresh()` changes nothing).
+   * @example
+   * ```ts
+   * const plan = await radar.talent.planRefresh();
+   * const shards = Math.ceil(plan.artists.length / 500);
+   * for (let i = 0; i < shards; i++)
+   *   await radar.talent.refreshShard({ refreshId: plan.refreshId, asOf: plan.asOf, index: i, artists: plan.artists.slice(i * 500, i * 500 + 500) });
+   * const report = await radar.talent.finishRefresh({ refreshId: plan.refreshId, asOf: plan.asOf, shards });
+   * ```
+   */
+  async planRefresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshPlan> {
+    this.#life.assertOpen('planRefresh');
+    const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
+    const universe = await this.#walkUniverse(at, options.signal);
+    return {
+      refreshId: globalThis.crypto.randomUUID(),
+      asOf: at.toISOString(),
+      universe: universe.status,
+      universeReason: universe.status === 'ok' ? null : (universe.reason ?? universe.status),
+      artists: universe.slugs,
+    };
+  }
+
+  /**
+   * One shard of a sharded refresh (see {@link TalentRadar.planRefresh}): gathers its artists'
+   * signals as of the plan's instant, extracts their features and stages them in
+   * `talent_radar_refresh_shards` (a shard run again replaces its row: a retried shard is
+   * harmless). Writes nothing else. `TALENT_VALIDATION_ERROR` for a malformed shard;
+   * `TALENT_TIMEOUT` when `signal` aborts (nothing staged).
+   */
+  async refreshShard(shard: TalentRefreshShard, options: { signal?: AbortSignal } = {}): Promise<TalentShardReport> {
+    this.#life.assertOpen('refreshShard');
+    const started = performance.now();
+    const { refreshId, asOf, index, artists } = checkShard(shard);
+    const at = new Date(asOf);
+    await this.loadState();
+    const { features, signals } = await this.#featuresOf([...new Set(artists)], at, options.signal, outcomesOf);
+    const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
+    for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
+    await this.#deps.stores.talent_radar_refresh_shards.upsert([
+      {
+        refresh_id: refreshId,
+        shard: index,
+        as_of: at.toISOString(),
+        artist_count: features.length,
+        features: encodeShardFeatures(features, signals),
+        updated_at: new Date(this.#deps.clock.now()).toISOString(),
+      },
+    ]);
+    return { refreshId, index, artists: features.length, reads, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /**
+   * The last step of a sharded refresh, once every shard is staged: reads the shards' features
+   * back (in universe order), then does what {@link TalentRadar.refresh} does after gathering:
+   * peer statistics, scores, records, absences, roll-ups and the state row, in one transaction
+   * that also deletes the staged shards. `TALENT_INTERNAL_ERROR` naming the missing shards when
+   * some are not staged (nothing written); `STORE_SCHEMA_MISMATCH` when a staged shard cannot be
+   * read. Run again after it committed (a retried job), it writes nothing and reports what the
+   * stores hold. `durationMs` covers this step.
+   */
+  async finishRefresh(
+    finish: TalentRefreshFinish,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<TalentRefreshReport> {
+    this.#life.assertOpen('finishRefresh');
+    const started = performance.now();
+    const { refreshId, asOf, shards } = checkFinish(finish);
+    const at = new Date(asOf);
+    await this.loadState({ force: true });
+    const table = this.#deps.stores.talent_radar_refresh_shards;
+    const staged = await table.count({ refresh_id: refreshId });
+    if (staged === 0 && this.#refreshId === refreshId) return this.#appliedReport(at, started);
+    const features: ArtistFeatures[] = [];
+    const signals = new Map<string, SignalOutcomes>();
+    const seen = new Set<number>();
+    // Page by page: a million artists' staged text is never all held at once.
+    for (let offset = 0; ; offset += SHARD_PAGE) {
+      const rows = await table.scan({ where: { refresh_id: refreshId }, offset, limit: SHARD_PAGE });
+      for (const row of rows) {
+        if (row.shard >= shards) continue;
+        seen.add(row.shard);
+        const got = stagedShard(row);
+        for (let i = 0; i < got.features.length; i++) {
+          features.push(got.features[i]!);
+          signals.set(got.outcomes[i]!.artistSlug, got.outcomes[i]!);
+        }
+      }
+      if (rows.length < SHARD_PAGE) break;
+    }
+    if (seen.size !== shards) {
+      const missing: number[] = [];
+      for (let i = 0; i < shards && missing.length < 20; i++) if (!seen.has(i)) missing.push(i);
+      throw new SceneRadarError(
+        'TALENT_INTERNAL_ERROR',
+        `Refresh ${refreshId}: ${shards - seen.size} of its ${shards} shards are not staged (${missing.join(', ')}${shards - seen.size > missing.length ? ', ...' : ''}); nothing was written`,
+      );
+    }
+    this.#lastAttempt = { asOf: at.toISOString(), universe: 'ok', reason: null };
+    return this.#finish({
+      at,
+      slugs: features.map((f) => f.artistSlug),
+      features,
+      signals,
+      started,
+      id: refreshId,
+      staged: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /** Deletes the staged shards of a refresh that will not finish (a sharded refresh given up); returns how many. */
+  async discardRefresh(refreshId: string): Promise<number> {
+    this.#life.assertOpen('discardRefresh');
+    if (!SlugSchema.safeParse(refreshId).success)
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'refreshId must be the id of a refresh plan');
+    return this.#deps.stores.talent_radar_refresh_shards.deleteWhere({ refresh_id: refreshId });
+  }
+
+  /** What a finish run again after its refresh committed reports: the records and state as stored. */
+  async #appliedReport(at: Date, started: number): Promise<TalentRefreshReport> {
+    const scored = await this.#deps.stores.talent_radar_artists.count();
+    return {
+      asOf: at.toISOString(),
+      universe: 'ok',
+      universeReason: null,
+      artists: scored,
+      scored,
+      insufficient: 0,
+      kept: this.#failedKept,
+      unscored: [],
+      failedReads: this.#failedReads,
+      absent: this.#absent.size,
+      reads: { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 },
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+
+  /** Walks the MIG universe as of `at`, recording the attempt. */
+  async #walkUniverse(
+    at: Date,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: TalentRefreshPlan['universe']; reason: string | null | undefined; slugs: string[] }> {
     // The walk gets the same bound as the Scenes Engine's refresh: a cursor that never ends, page
     // by page on time, must not keep a refresh going for hours.
-    const deadline = createDeadline(this.#deps.config.scenes.globalPulseTimeoutMs * 5, options.signal);
-    const universe = await listUniverse(gateway, at, deadline);
+    const deadline = createDeadline(this.#deps.config.scenes.globalPulseTimeoutMs * 5, signal);
+    const universe = await listUniverse(this.#deps.gateway, at, deadline);
     deadline.dispose();
-    const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
-    if (options.signal?.aborted) throw this.#aborted(options.signal);
+    if (signal?.aborted) throw this.#aborted(signal);
     this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
-    if (universe.status !== 'ok') {
-      return {
-        asOf: at.toISOString(),
-        universe: universe.status,
-        universeReason: universe.reason ?? universe.status,
-        artists: 0,
-        scored: 0,
-        insufficient: 0,
-        kept: 0,
-        unscored: [],
-        failedReads: {},
-        absent: 0,
-        reads,
-        durationMs: Math.round(performance.now() - started),
-      };
-    }
-    const slugs = universe.artists.map((a) => a.slug);
-    const { features, signals } = await this.#featuresOf(slugs, at, options.signal, outcomesOf);
+    return {
+      status: universe.status,
+      reason: universe.reason,
+      slugs: universe.status === 'ok' ? universe.artists.map((a) => a.slug) : [],
+    };
+  }
+
+  /**
+   * Everything a refresh does once every artist's features are in: failing reads, peer
+   * statistics, scores, records, absences, heats and one transactional write. `staged`: the
+   * features came from `talent_radar_refresh_shards`, whose rows of this refresh are deleted in
+   * the same transaction.
+   */
+  async #finish(job: {
+    readonly at: Date;
+    readonly slugs: readonly string[];
+    readonly features: readonly ArtistFeatures[];
+    readonly signals: ReadonlyMap<string, SignalOutcomes>;
+    readonly started: number;
+    readonly id: string;
+    readonly staged: boolean;
+    readonly signal?: AbortSignal;
+  }): Promise<TalentRefreshReport> {
+    const { at, slugs, features, signals, started } = job;
+    const options = { signal: job.signal };
+    const { stores, clock } = this.#deps;
+    const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
     for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
     // An artist with a failed read (error or timeout) and a record from an earlier refresh keeps
     // that record, with its own as_of: recomputing as if the source had said "nothing" reshapes
@@ -693,7 +885,7 @@ export class TalentRadar {
     // the outage, not the population), keeps the previous ones, as of their own instant.
     const newPeers = (rows.length > 0 && failing.size <= features.length / 2) || this.#peers === null;
     const next = {
-      id: globalThis.crypto.randomUUID(),
+      id: job.id,
       asOf: at.toISOString(),
       peers: newPeers ? peers : this.#peers,
       peersAsOf: newPeers ? at.toISOString() : this.#peersAsOf,
@@ -718,6 +910,7 @@ export class TalentRadar {
       if (gone.length) await tables.talent_radar_artists.delete(gone);
       await this.#writeRollups(tables, await tables.talent_radar_artists.scan(), nowIso, heats);
       await tables.talent_radar_state.upsert([state]);
+      if (job.staged) await tables.talent_radar_refresh_shards.deleteWhere({ refresh_id: job.id });
     };
     if (stores.transaction) {
       // The roll-ups are computed from the staged artists, then every write lands in one
@@ -859,6 +1052,47 @@ export class TalentRadar {
 }
 
 const ACTIVITY_READS = ['engagement', 'events'] as const;
+/** Staged shards read per page by a finish. */
+const SHARD_PAGE = 20;
+
+/** The report of a refresh whose universe could not be walked: nothing changed. */
+function unwalkedReport(
+  at: Date,
+  universe: TalentRefreshReport['universe'],
+  reason: string | null | undefined,
+  started: number,
+): TalentRefreshReport {
+  return {
+    asOf: at.toISOString(),
+    universe,
+    universeReason: reason ?? universe,
+    artists: 0,
+    scored: 0,
+    insufficient: 0,
+    kept: 0,
+    unscored: [],
+    failedReads: {},
+    absent: 0,
+    reads: { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 },
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** A staged shard's features, or `STORE_SCHEMA_MISMATCH` naming the row when it cannot be read. */
+function stagedShard(row: Readonly<TalentRefreshShardRow>): ReturnType<typeof decodeShardFeatures> {
+  try {
+    const got = decodeShardFeatures(row.features);
+    if (got.features.length !== row.artist_count)
+      throw new TypeError(`holds ${got.features.length} artists, not ${row.artist_count}`);
+    return got;
+  } catch (e) {
+    throw new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `talent_radar_refresh_shards holds shard ${row.shard} of refresh ${row.refresh_id} that this version of scene-radar cannot read: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+}
 
 /** A value as JSON holds it (undefined members dropped), for a JSON column. */
 function toJson(value: object): { [key: string]: Json } {

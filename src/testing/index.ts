@@ -18,4 +18,10 @@ export { scenesAdapterContractSuite, type ScenesSuiteOptions } from './scenes-su
 export { workspaceSourceContractSuite } from './workspace-suite.js';
 export { tableContractSuite, type TableSuiteOptions } from './table-suite.js';
 export { storesContractSuite, type StoresSuiteOptions } from './stores-suite.js';
-export { OWNED_TABLE_NAMES, sampleRowsFor, type OwnedTableName, type OwnedTableRows } from './sample-rows.js';
+export {
+  OWNED_TABLE_NAMES,
+  STAGING_TABLE_NAMES,
+  sampleRowsFor,
+  type OwnedTableName,
+  type OwnedTableRows,
+} from './sample-rows.js';

@@ -15,6 +15,7 @@ import type {
   TalentMicrogenreRow,
   TalentStateRow,
   TalentRecommendationRow,
+  TalentRefreshShardRow,
   TalentSceneRow,
 } from '../stores/tables.js';
 import { mulberry32 } from '../core/random.js';
@@ -43,12 +44,18 @@ export interface OwnedTableRows {
   talent_radar_recommendations: TalentRecommendationRow;
   /** A row of `talent_radar_state`. */
   talent_radar_state: TalentStateRow;
+  /** A row of `talent_radar_refresh_shards` (the staging of a sharded refresh). */
+  talent_radar_refresh_shards: TalentRefreshShardRow;
 }
 
 /** Name of an owned table. */
 export type OwnedTableName = keyof OwnedTableRows;
 
-/** Names of the eleven owned tables (the seed's ten and `talent_radar_state`), Scenes Engine first. */
+/**
+ * Names of the eleven owned tables that hold the engines' outputs (the seed's ten and
+ * `talent_radar_state`), Scenes Engine first. The staging table of a sharded refresh, empty
+ * between refreshes, is apart: {@link STAGING_TABLE_NAMES}.
+ */
 export const OWNED_TABLE_NAMES = [
   'scenes',
   'microgenres',
@@ -62,6 +69,12 @@ export const OWNED_TABLE_NAMES = [
   'talent_radar_recommendations',
   'talent_radar_state',
 ] as const satisfies readonly OwnedTableName[];
+
+/**
+ * Owned tables that only stage work in progress (empty between refreshes): `talent_radar_refresh_shards`,
+ * where the shards of a sharded Talent Radar refresh land before its last phase.
+ */
+export const STAGING_TABLE_NAMES = ['talent_radar_refresh_shards'] as const satisfies readonly OwnedTableName[];
 
 const BASE = Date.UTC(2026, 0, 1);
 const pad = (i: number): string => String(i).padStart(4, '0');
@@ -215,6 +228,14 @@ const GENERATORS: { [N in OwnedTableName]: Gen<OwnedTableRows[N]> } = {
         i % 3 === 2 ? null : { l2: r.unit(), converged: i % 2 === 0, folds: [{ meanAuc: null, n: r.int(50) }] },
       notes: [`fit ${i}`, true],
     },
+    updated_at: r.instant(i),
+  }),
+  talent_radar_refresh_shards: (i, r) => ({
+    refresh_id: '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70',
+    shard: i,
+    as_of: r.instant(i % 2),
+    artist_count: 1 + r.int(49),
+    features: JSON.stringify([[{ artistSlug: `artist-${pad(i)}`, momentum: r.unit(), nan: { $num: 'NaN' } }, {}]]),
     updated_at: r.instant(i),
   }),
 };

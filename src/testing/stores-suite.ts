@@ -138,6 +138,11 @@ export function storesContractSuite(options: StoresSuiteOptions): ContractCase[]
       (s) => s.talent.talent_radar_recommendations,
     ),
     ...suite('talent_radar_state', TALENT_TABLES.talent_radar_state, (s) => s.talent.talent_radar_state),
+    ...suite(
+      'talent_radar_refresh_shards',
+      TALENT_TABLES.talent_radar_refresh_shards,
+      (s) => s.talent.talent_radar_refresh_shards,
+    ),
   ];
 }
 

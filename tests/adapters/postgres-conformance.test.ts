@@ -27,6 +27,7 @@ import {
   OWNED_TABLE_NAMES,
   type OwnedTableRows,
   registerContractSuite,
+  STAGING_TABLE_NAMES,
   sampleRowsFor,
   storesContractSuite,
   tableContractSuite,
@@ -74,7 +75,7 @@ registerContractSuite(
   'postgres stores',
   storesContractSuite({
     create: async () => {
-      await empty(OWNED_TABLE_NAMES);
+      await empty([...OWNED_TABLE_NAMES, ...STAGING_TABLE_NAMES]);
       return stores;
     },
   }),

@@ -75,12 +75,19 @@ describe('migrate', () => {
     const stores = createPostgresStores({ pool: db.pool, schema });
     const e = await rejection(stores.ready());
     expect(e.code).toBe('STORE_SCHEMA_MISMATCH');
-    expect(e.message).toMatch(/version 1, this version of scene-radar needs 2: run migrate\(\)/);
+    expect(e.message).toContain(
+      `version 1, this version of scene-radar needs ${POSTGRES_SCHEMA_VERSION}: run migrate()`,
+    );
     // Rows written at version 1 (straight through SQL: the stores refuse the old schema).
     await db.pool.query(
       `INSERT INTO "${schema}".talent_radar_scenes (scene_slug, artist_count, avg_momentum, avg_breakout, heat, updated_at) VALUES ('scene-a', 3, 40, 0.2, NULL, '2026-01-01T00:00:00.000Z')`,
     );
-    expect(await migrate({ pool: db.pool, schema })).toEqual({ schema, from: 1, to: 2, applied: [2] });
+    expect(await migrate({ pool: db.pool, schema })).toEqual({
+      schema,
+      from: 1,
+      to: POSTGRES_SCHEMA_VERSION,
+      applied: POSTGRES_MIGRATIONS.slice(1).map((m) => m.version),
+    });
     expect(await stores.talent.talent_radar_scenes.scan()).toEqual([
       {
         scene_slug: 'scene-a',
@@ -118,7 +125,9 @@ describe('migrate', () => {
     );
     const e = await rejection(migrate({ pool: db.pool, schema }));
     expect(isSceneRadarError(e) && e.code).toBe('STORE_SCHEMA_MISMATCH');
-    expect(e.message).toMatch(/version 99, newer than this version of scene-radar knows \(2\)/);
+    expect(e.message).toContain(
+      `version 99, newer than this version of scene-radar knows (${POSTGRES_SCHEMA_VERSION})`,
+    );
     expect(e.details).toEqual({ schema, found: 99, expected: POSTGRES_SCHEMA_VERSION });
     const stores = createPostgresStores({ pool: db.pool }, { schema });
     expect((await rejection(stores.ready())).code).toBe('STORE_SCHEMA_MISMATCH');
@@ -134,7 +143,9 @@ describe('migrate', () => {
     const stores = createPostgresStores({ pool: db.pool, schema });
     const e = await rejection(stores.scenes.scenes.count());
     expect(isSceneRadarError(e) && e.code).toBe('STORE_SCHEMA_MISMATCH');
-    expect(e.message).toMatch(/version 0, this version of scene-radar needs 2: run migrate\(\)/);
+    expect(e.message).toContain(
+      `version 0, this version of scene-radar needs ${POSTGRES_SCHEMA_VERSION}: run migrate()`,
+    );
     const migrating = createPostgresStores({ connectionString: TEST_DATABASE_URL }, { schema, migrate: true });
     try {
       expect(await migrating.scenes.scenes.count()).toBe(0);

@@ -1,0 +1,275 @@
+/**
+ * @module adapters/bullmq/sharded-refresh
+ * The coordinator of a sharded refresh. It runs the Scenes Engine's refresh, walks the Talent
+ * Radar's universe, splits it into shards of artists and adds one BullMQ flow: a finishing job
+ * whose children are the shard jobs. BullMQ moves the parent to its queue only once every child
+ * has completed, atomically in Redis, so the population-wide phases (peer statistics, scores,
+ * roll-ups, top lists) run exactly once, after every shard's features have landed in
+ * `talent_radar_refresh_shards`, on whichever worker takes the job, even if the coordinator died
+ * meanwhile. Shard jobs are retried on error (`attempts`) and, when their worker dies, by BullMQ's
+ * stalled-job check; a shard that fails for good fails the refresh (`failParentOnFailure`), and
+ * nothing is written.
+ */
+import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
+import { SceneRadarError } from '../../src/core/errors.js';
+import type { SceneRadar } from '../../src/radar.js';
+import type { ScenesRefreshReport } from '../../src/scenes/engine.js';
+import type { TalentRefreshFinish, TalentRefreshShard } from '../../src/talent/refresh-shards.js';
+import type { TalentRefreshReport } from '../../src/talent/types.js';
+import {
+  FINISH_JOB,
+  finishJobId,
+  intOption,
+  type RefreshQueueOptions,
+  resolveQueue,
+  SHARD_JOB,
+  shardJobId,
+} from './jobs.js';
+
+/** Options of {@link createShardedRefresh}. */
+export interface ShardedRefreshOptions extends RefreshQueueOptions {
+  /** The coordinator's radar: it runs the Scenes Engine's refresh and walks the universe (the same stores as the workers'). */
+  readonly radar: SceneRadar;
+  /** Artists per shard. @default 500 */
+  readonly shardSize?: number;
+  /** Attempts of each job before it fails for good (errors; a dead worker is `maxStalledCount` of the worker). @default 3 */
+  readonly attempts?: number;
+  /** How long a refresh may take, from the flow's addition to the finish, ms: then it rejects with `TALENT_TIMEOUT`. @default 3600000 */
+  readonly timeoutMs?: number;
+}
+
+/** Progress of a sharded refresh, per shard. */
+export interface ShardProgress {
+  /** The refresh. */
+  readonly refreshId: string;
+  /** `started`: a worker took shard `shard`; `staged`: its features landed; `retrying`: it failed or its worker died (it runs again unless out of attempts); `finished`: the finishing job wrote the refresh. */
+  readonly state: 'started' | 'staged' | 'retrying' | 'finished';
+  /** The shard (null for `finished`). */
+  readonly shard: number | null;
+  /** Shards in the refresh. */
+  readonly shards: number;
+  /** Shards staged so far. */
+  readonly shardsStaged: number;
+  /** Artists staged so far. */
+  readonly artistsStaged: number;
+  /** Artists in the refresh. */
+  readonly artists: number;
+}
+
+/** Options of one {@link ShardedRefresh.refresh}. */
+export interface ShardedRefreshRunOptions {
+  /** Artists per shard, for this refresh. @default the coordinator's `shardSize` */
+  readonly shardSize?: number;
+  /** Receives progress, per shard. */
+  readonly onProgress?: (progress: ShardProgress) => void;
+  /** Run the Scenes Engine's refresh first, as `radar.refresh()` does. @default true */
+  readonly scenes?: boolean;
+}
+
+/** What a sharded refresh did. */
+export interface ShardedRefreshReport {
+  /** The as-of instant (ISO). */
+  readonly asOf: string;
+  /** The refresh's id (null when the universe could not be walked). */
+  readonly refreshId: string | null;
+  /** Shards the universe was split into. */
+  readonly shards: number;
+  /** The Scenes Engine's refresh (null when not run). */
+  readonly scenes: ScenesRefreshReport | null;
+  /** The Talent Radar's refresh, as the finishing job reported it (`durationMs`: that job's). */
+  readonly talent: TalentRefreshReport;
+  /** Milliseconds from the start to the finish, all phases. */
+  readonly durationMs: number;
+}
+
+/** The coordinator of sharded refreshes. */
+export interface ShardedRefresh {
+  /**
+   * Refreshes as of `asOf` (default now) over the queue: the same tables as `radar.refresh()`, row
+   * for row. Needs at least one running worker ({@link createRefreshWorker}) on the queue.
+   * Rejects with `TALENT_INTERNAL_ERROR` when a job failed for good and `TALENT_TIMEOUT` after
+   * `timeoutMs`; either way the refresh's jobs and staged shards are removed and nothing is written.
+   */
+  refresh(asOf?: Date, options?: ShardedRefreshRunOptions): Promise<ShardedRefreshReport>;
+  /** Closes the coordinator's Redis connections (running refreshes reject). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the coordinator of sharded refreshes. `CONFIG_INVALID` for bad options.
+ * @example
+ * ```ts
+ * import { createRefreshWorker, createShardedRefresh } from 'scene-radar/adapters/bullmq';
+ * const connection = { host: '127.0.0.1', port: 6379 };
+ * createRefreshWorker({ radar, connection }); // on every instance that should work
+ * const sharded = createShardedRefresh({ radar, connection, shardSize: 500 });
+ * const report = await sharded.refresh(undefined, { onProgress: (p) => console.log(p.shardsStaged, '/', p.shards) });
+ * ```
+ */
+export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRefresh {
+  const queue = resolveQueue(options, 'createShardedRefresh');
+  const radar = options.radar;
+  if (typeof radar?.talent?.planRefresh !== 'function')
+    throw new SceneRadarError('CONFIG_INVALID', 'createShardedRefresh: radar must be a radar from createSceneRadar');
+  const defaultShardSize = intOption(options.shardSize, 500, 1, 10_000, 'createShardedRefresh: shardSize');
+  const attempts = intOption(options.attempts, 3, 1, 100, 'createShardedRefresh: attempts');
+  const timeoutMs = intOption(options.timeoutMs, 3_600_000, 1, 2 ** 31 - 1, 'createShardedRefresh: timeoutMs');
+  const bull = { connection: queue.connection, prefix: queue.prefix };
+  let flows: FlowProducer | null = null;
+  let events: QueueEvents | null = null;
+  let jobs: Queue | null = null;
+  let closed = false;
+
+  const open = async (): Promise<{ flows: FlowProducer; events: QueueEvents; jobs: Queue }> => {
+    if (closed) throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'This sharded refresh coordinator is closed');
+    flows ??= new FlowProducer(bull);
+    jobs ??= new Queue(queue.queueName, bull);
+    if (!events) {
+      events = new QueueEvents(queue.queueName, bull);
+      events.on('error', () => undefined);
+    }
+    // Listening before the flow is added: no completion can be missed.
+    await events.waitUntilReady();
+    return { flows, events, jobs };
+  };
+
+  return {
+    async refresh(asOf, run = {}) {
+      const t0 = performance.now();
+      const shardSize = intOption(run.shardSize, defaultShardSize, 1, 10_000, 'refresh: shardSize');
+      const scenes = run.scenes === false ? null : await radar.scenes.refresh(asOf);
+      const plan = await radar.talent.planRefresh(scenes ? new Date(scenes.asOf) : asOf);
+      const report = (talent: TalentRefreshReport, shards: number): ShardedRefreshReport => ({
+        asOf: plan.asOf,
+        refreshId: plan.universe === 'ok' ? plan.refreshId : null,
+        shards,
+        scenes,
+        talent,
+        durationMs: Math.round(performance.now() - t0),
+      });
+      if (plan.universe !== 'ok')
+        return report(
+          {
+            asOf: plan.asOf,
+            universe: plan.universe,
+            universeReason: plan.universeReason,
+            artists: 0,
+            scored: 0,
+            insufficient: 0,
+            kept: 0,
+            unscored: [],
+            failedReads: {},
+            absent: 0,
+            reads: { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 },
+            durationMs: 0,
+          },
+          0,
+        );
+      const slices: string[][] = [];
+      for (let i = 0; i < plan.artists.length; i += shardSize) slices.push(plan.artists.slice(i, i + shardSize));
+      const finish: TalentRefreshFinish = { refreshId: plan.refreshId, asOf: plan.asOf, shards: slices.length };
+      // An empty universe has nothing to shard: the finish alone (it removes stale records).
+      if (slices.length === 0) return report(await radar.talent.finishRefresh(finish), 0);
+
+      const { flows, events, jobs } = await open();
+      const ids = new Map(slices.map((_, i) => [shardJobId(plan.refreshId, i), i]));
+      const parentId = finishJobId(plan.refreshId);
+      const staged = new Set<number>();
+      let artistsStaged = 0;
+      const tell = (state: ShardProgress['state'], shard: number | null): void => {
+        if (!run.onProgress) return;
+        try {
+          run.onProgress({
+            refreshId: plan.refreshId,
+            state,
+            shard,
+            shards: slices.length,
+            shardsStaged: staged.size,
+            artistsStaged,
+            artists: plan.artists.length,
+          });
+        } catch {
+          // A host's progress callback must not break the refresh.
+        }
+      };
+      const onProgress = ({ jobId }: { jobId: string }): void => {
+        const i = ids.get(jobId);
+        if (i !== undefined) tell('started', i);
+      };
+      const onCompleted = ({ jobId }: { jobId: string }): void => {
+        const i = ids.get(jobId);
+        if (i === undefined || staged.has(i)) return;
+        staged.add(i);
+        artistsStaged += slices[i]!.length;
+        tell('staged', i);
+      };
+      const onFailed = ({ jobId }: { jobId: string }): void => {
+        const i = ids.get(jobId);
+        if (i !== undefined) tell('retrying', i);
+      };
+      events.on('progress', onProgress);
+      events.on('completed', onCompleted);
+      events.on('failed', onFailed);
+      // A shard whose worker died is moved back to wait by the stalled-job check: it runs again.
+      events.on('stalled', onFailed);
+      const keep = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
+      try {
+        const node = await flows.add({
+          name: FINISH_JOB,
+          queueName: queue.queueName,
+          data: finish,
+          opts: { jobId: parentId, attempts, backoff: { type: 'exponential', delay: 1000 }, ...keep },
+          children: slices.map((artists, index) => ({
+            name: SHARD_JOB,
+            queueName: queue.queueName,
+            data: { refreshId: plan.refreshId, asOf: plan.asOf, index, artists } satisfies TalentRefreshShard,
+            opts: {
+              jobId: shardJobId(plan.refreshId, index),
+              attempts,
+              backoff: { type: 'exponential', delay: 1000 },
+              failParentOnFailure: true,
+              ...keep,
+            },
+          })),
+        });
+        const talent = await waitFor(node.job, events, timeoutMs);
+        tell('finished', null);
+        return report(talent, slices.length);
+      } catch (e) {
+        // Nothing of a failed refresh may stay behind: its jobs, its staged shards.
+        await jobs.remove(parentId, { removeChildren: true }).catch(() => undefined);
+        await radar.talent.discardRefresh(plan.refreshId).catch(() => undefined);
+        if (e instanceof SceneRadarError) throw e;
+        throw new SceneRadarError(
+          'TALENT_INTERNAL_ERROR',
+          `Sharded refresh ${plan.refreshId} failed: ${e instanceof Error ? e.message : String(e)}; nothing was written`,
+          { cause: e },
+        );
+      } finally {
+        events.off('progress', onProgress);
+        events.off('completed', onCompleted);
+        events.off('failed', onFailed);
+        events.off('stalled', onFailed);
+      }
+    },
+    async close() {
+      closed = true;
+      await Promise.all([flows?.close(), events?.close(), jobs?.close()]);
+    },
+  };
+}
+
+/** The finishing job's result, or why it has none (`TALENT_TIMEOUT` after `timeoutMs`). */
+async function waitFor(job: Job, events: QueueEvents, timeoutMs: number): Promise<TalentRefreshReport> {
+  try {
+    return (await job.waitUntilFinished(events, timeoutMs)) as TalentRefreshReport;
+  } catch (e) {
+    if (e instanceof Error && /timed out/i.test(e.message))
+      throw new SceneRadarError(
+        'TALENT_TIMEOUT',
+        `Sharded refresh did not finish in ${timeoutMs} ms (are workers running on the queue?); nothing was written`,
+        { cause: e },
+      );
+    throw e;
+  }
+}

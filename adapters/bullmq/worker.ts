@@ -1,0 +1,96 @@
+/**
+ * @module adapters/bullmq/worker
+ * A worker of sharded refreshes: a BullMQ `Worker` that runs the shard jobs (gather and stage one
+ * shard's features) and the finishing job (score the population and write, once every shard has
+ * landed) with the radar it is given. Any instance on the same stores and Redis can run one; a
+ * worker that dies mid-job loses its lock, and BullMQ's stalled-job check hands the job to another.
+ */
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { SceneRadarError } from '../../src/core/errors.js';
+import type { SceneRadar } from '../../src/radar.js';
+import type { TalentRefreshFinish, TalentRefreshShard } from '../../src/talent/refresh-shards.js';
+import { FINISH_JOB, intOption, type RefreshQueueOptions, resolveQueue, SHARD_JOB } from './jobs.js';
+
+/** Options of {@link createRefreshWorker}. */
+export interface RefreshWorkerOptions extends RefreshQueueOptions {
+  /** The radar whose Talent Radar runs the jobs: the same sources, configuration and stores (PostgreSQL) as the coordinator's. */
+  readonly radar: SceneRadar;
+  /** Jobs this worker runs at once. @default 1 */
+  readonly concurrency?: number;
+  /**
+   * How long a job's lock lasts, ms; the worker renews it at half that while the job runs. A
+   * worker that dies holds its jobs this long before another may take them.
+   * @default 30000 (BullMQ's)
+   */
+  readonly lockDuration?: number;
+  /** How often this worker looks for stalled jobs (locks that expired), ms. @default 30000 (BullMQ's) */
+  readonly stalledInterval?: number;
+  /** Times a job may stall (its worker died) and still be retried; once more, it fails. @default 2 */
+  readonly maxStalledCount?: number;
+  /** Receives the worker's errors (a lost Redis connection, a failed job): BullMQ emits them as events. @default ignore */
+  readonly onError?: (error: Error) => void;
+}
+
+/** A running worker of sharded refreshes. */
+export interface RefreshWorker {
+  /** The BullMQ worker (its events: `active`, `completed`, `failed`, `stalled`...). */
+  readonly worker: Worker;
+  /** Stops taking jobs, waits for those running, and closes its Redis connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a worker of sharded refreshes on this instance (see {@link createShardedRefresh}).
+ * `CONFIG_INVALID` for bad options.
+ * @example
+ * ```ts
+ * const stores = createPostgresStores({ connectionString: process.env.DATABASE_URL! });
+ * const radar = createSceneRadar({ sources, stores });
+ * const worker = createRefreshWorker({ radar, connection: { host: '127.0.0.1', port: 6379 }, concurrency: 2 });
+ * process.on('SIGTERM', () => void worker.close());
+ * ```
+ */
+export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorker {
+  const queue = resolveQueue(options, 'createRefreshWorker');
+  const radar = options.radar;
+  if (typeof radar?.talent?.refreshShard !== 'function')
+    throw new SceneRadarError('CONFIG_INVALID', 'createRefreshWorker: radar must be a radar from createSceneRadar');
+  const concurrency = intOption(options.concurrency, 1, 1, 1000, 'createRefreshWorker: concurrency');
+  const lockDuration = intOption(options.lockDuration, 30_000, 100, 3_600_000, 'createRefreshWorker: lockDuration');
+  const stalledInterval = intOption(
+    options.stalledInterval,
+    30_000,
+    100,
+    3_600_000,
+    'createRefreshWorker: stalledInterval',
+  );
+  const maxStalledCount = intOption(options.maxStalledCount, 2, 0, 100, 'createRefreshWorker: maxStalledCount');
+  const onError = options.onError ?? (() => undefined);
+
+  const processor = async (job: Job): Promise<unknown> => {
+    if (job.name === SHARD_JOB) {
+      const shard = job.data as TalentRefreshShard;
+      await job.updateProgress({ state: 'started', index: shard.index, artists: shard.artists?.length ?? 0 });
+      return radar.talent.refreshShard(shard);
+    }
+    if (job.name === FINISH_JOB) return radar.talent.finishRefresh(job.data as TalentRefreshFinish);
+    // Not ours: retrying cannot help.
+    throw new UnrecoverableError(`scene-radar refresh worker: unknown job name ${JSON.stringify(job.name)}`);
+  };
+
+  const worker = new Worker(queue.queueName, processor, {
+    connection: queue.connection,
+    prefix: queue.prefix,
+    concurrency,
+    lockDuration,
+    stalledInterval,
+    maxStalledCount,
+  });
+  // An EventEmitter without an `error` listener throws: a dropped connection must not end the host.
+  worker.on('error', onError);
+  worker.on('failed', (_job, error) => onError(error));
+  return {
+    worker,
+    close: () => worker.close(),
+  };
+}
