@@ -1,121 +1,15 @@
 /**
  * @module scripts/command-line
- * The one argument parser of the repository's commands (`npm run serve`, `npm run migrate`,
- * `npm run backtest`, `npm run fit-defaults`, `npm run bench`): `node:util` `parseArgs`, with every mistake turned into
- * a {@link UsageError} whose message names the argument in the same words for every command, so
- * each command prints it with its usage and exits 2.
+ * The repository's commands parse their arguments with the `scene-radar` command's parser
+ * (src/cli/command-line.ts): one implementation, re-exported here for the scripts and benchmarks.
  */
-import { parseArgs } from 'node:util';
-
-/** A command-line mistake: the message says what and how to fix it. Commands exit 2 on it. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** The flags a command takes: each a string (`--name <value>`) or a boolean (`--name`), with an optional one-letter alias. */
-export type FlagSpecs = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
-
-/** What each flag parsed to: its value, `true` for a boolean flag given, absent when not given. */
-export type FlagValues<F extends FlagSpecs> = {
-  -readonly [K in keyof F]?: F[K]['type'] extends 'boolean' ? boolean : string;
-};
-
-/** A parsed command line. */
-export interface CommandLine<F extends FlagSpecs> {
-  /** The flags given. */
-  readonly values: FlagValues<F>;
-  /** Arguments that are not flags (only when the command takes them). */
-  readonly positionals: readonly string[];
-}
-
-/**
- * Parses `argv` against `flags` with `node:util` `parseArgs`. Refuses, with a {@link UsageError}:
- * a flag not in `flags` or a positional argument (unless `options.positionals`) as
- * `unknown argument: <arg>`; a string flag without a value, or followed by another flag, as
- * `<flag> needs a value` (a value that starts with a dash is written `--flag=-1`); a value given to
- * a boolean flag as `<flag> takes no value`. A flag given twice keeps its last value.
- * @example
- * ```ts
- * parseCommandLine(['--port', '8787', '-h'], { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }).values;
- * // { port: '8787', help: true }
- * ```
- */
-export function parseCommandLine<F extends FlagSpecs>(
-  argv: readonly string[],
-  flags: F,
-  options: { readonly positionals?: boolean } = {},
-): CommandLine<F> {
-  // Not strict: parseArgs's own errors word each mistake differently and name no fix; the tokens
-  // let every command say the same thing about the same mistake.
-  const { values, positionals, tokens } = parseArgs({
-    args: [...argv],
-    options: flags,
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  for (const token of tokens) {
-    if (token.kind === 'positional') {
-      if (options.positionals !== true) throw new UsageError(`unknown argument: ${token.value}`);
-    } else if (token.kind === 'option') {
-      const spec = Object.hasOwn(flags, token.name) ? flags[token.name] : undefined;
-      if (spec === undefined) throw new UsageError(`unknown argument: ${token.rawName}`);
-      if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
-      // parseArgs takes the next argument as the value whatever it is: `--out --json x` would set
-      // `--out` to '--json'. A value starting with a dash must be written inline (`--n=-1`).
-      if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))))
-        throw new UsageError(
-          token.value === undefined || token.value.startsWith('--')
-            ? `${token.rawName} needs a value`
-            : `${token.rawName} needs a value (write ${token.rawName}=${token.value} if that is it)`,
-        );
-    }
-  }
-  // Every token was checked against `flags` above, so each value has its flag's type.
-  return { values: values as FlagValues<F>, positionals };
-}
-
-/** A PostgreSQL database named on a command line: where the owned tables live. */
-export interface PostgresTarget {
-  /** The connection string, `postgres://user@host:5432/database`. */
-  readonly url: string;
-  /** The PostgreSQL schema holding the tables; undefined for the adapter's default (`public`). */
-  readonly schema?: string | undefined;
-}
-
-/** The environment variables {@link postgresTarget} falls back to. */
-export const POSTGRES_ENV = { url: 'SCENE_RADAR_POSTGRES_URL', schema: 'SCENE_RADAR_POSTGRES_SCHEMA' } as const;
-
-/**
- * The database of `--postgres <url>` (else `$SCENE_RADAR_POSTGRES_URL`) and `--schema <name>`
- * (else `$SCENE_RADAR_POSTGRES_SCHEMA`), shared by `npm run serve` and `npm run migrate`;
- * undefined when no URL is given. Refuses, with a {@link UsageError} naming the flag or variable:
- * a schema without a URL, a URL that is not `postgres://` or `postgresql://` (the message never
- * repeats the value, which may hold a password), a schema name that is empty or longer than 63
- * characters (PostgreSQL's limit). An empty variable counts as unset.
- */
-export function postgresTarget(
-  values: { readonly postgres?: string | undefined; readonly schema?: string | undefined },
-  env: NodeJS.ProcessEnv = process.env,
-): PostgresTarget | undefined {
-  const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
-  const urlName = values.postgres !== undefined ? '--postgres' : POSTGRES_ENV.url;
-  const url = values.postgres ?? fromEnv(POSTGRES_ENV.url);
-  const schemaName = values.schema !== undefined ? '--schema' : POSTGRES_ENV.schema;
-  const schema = values.schema ?? fromEnv(POSTGRES_ENV.schema);
-  if (url === undefined) {
-    if (schema !== undefined) throw new UsageError(`${schemaName} needs --postgres <url> (or ${POSTGRES_ENV.url})`);
-    return undefined;
-  }
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || !parsed.host)
-    throw new UsageError(`${urlName} must be a URL like postgres://user@host:5432/database`);
-  if (schema !== undefined && (schema.length === 0 || schema.length > 63))
-    throw new UsageError(`${schemaName} must be a schema name of 1 to 63 characters`);
-  return schema === undefined ? { url } : { url, schema };
-}
+export {
+  parseCommandLine,
+  POSTGRES_ENV,
+  postgresTarget,
+  UsageError,
+  type CommandLine,
+  type FlagSpecs,
+  type FlagValues,
+  type PostgresTarget,
+} from '../src/cli/command-line.js';

@@ -1,18 +1,20 @@
 /**
  * Writes the OpenAPI 3.1 document of the HTTP API to docs/openapi.json (or the path given), from
- * the same route table and Zod schemas the handler validates with. `--check` exits 1 when the
+ * the same route table and Zod schemas the handler validates with (`scene-radar openapi` prints
+ * the same text). `--check` exits 1 when the
  * file on disk differs from what the code generates (CI uses it through the test suite).
  *
  *   npm run openapi            # write docs/openapi.json
  *   npm run openapi -- --check # compare only
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createOpenApiDocument } from 'scene-radar/api';
+// The same text `scene-radar openapi` prints (src/cli/commands.ts): one implementation.
+import { openApiText } from '../src/cli/commands.js';
 
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const target = args.find((a) => !a.startsWith('--')) ?? 'docs/openapi.json';
-const text = `${JSON.stringify(createOpenApiDocument(), null, 2)}\n`;
+const text = openApiText();
 
 if (check) {
   let current = '';

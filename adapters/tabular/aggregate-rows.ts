@@ -7,7 +7,6 @@
  * defaults here never add up a repeated delivery.
  */
 import { parseInstant } from '../../src/core/time.js';
-import type { ValidatedTables } from './build-histories.js';
 import type { RejectionLog } from './rejections.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';
 import type { Located } from './validate-rows.js';
@@ -131,50 +130,6 @@ export function combineValues(values: readonly (number | null)[], how: DailyComb
   }
 }
 
-/**
- * Groups rows by `key` (null: never grouped) and merges each group of two or more with `merge`;
- * the merged row takes the place of the group's first row, so output order is input order.
- */
-function combineBy<R>(
-  rows: readonly Located<R>[],
-  key: (row: R) => string | null,
-  merge: (group: readonly Located<R>[]) => Located<R> | undefined,
-): { rows: Located<R>[]; combined: number } {
-  const groups = new Map<string, Located<R>[]>();
-  const order: (Located<R> | string)[] = [];
-  for (const located of rows) {
-    const k = key(located.row);
-    if (k === null) {
-      order.push(located);
-      continue;
-    }
-    const group = groups.get(k);
-    if (group) group.push(located);
-    else {
-      groups.set(k, [located]);
-      order.push(k);
-    }
-  }
-  if (groups.size === rows.length) return { rows: [...rows], combined: 0 };
-  const out: Located<R>[] = [];
-  let combined = 0;
-  for (const item of order) {
-    if (typeof item !== 'string') {
-      out.push(item);
-      continue;
-    }
-    const group = groups.get(item)!;
-    if (group.length === 1) {
-      out.push(group[0]!);
-      continue;
-    }
-    const merged = merge(group);
-    combined += group.length - 1;
-    if (merged) out.push(merged);
-  }
-  return { rows: out, combined };
-}
-
 /** Options the aggregation step reads. */
 export interface AggregateOptions {
   /** The host's choices; the rest are {@link DEFAULT_AGGREGATION}. */
@@ -183,91 +138,231 @@ export interface AggregateOptions {
   readonly sources: { readonly [T in TabularTableName]?: string | null };
 }
 
-/** Combines rows that share a key in every table that has a rule; counts go to `log`. */
-export function aggregateTables(
-  tables: ValidatedTables,
+/**
+ * One table's rows folded as they arrive: rows sharing a key become one as soon as they meet, so
+ * what is held is one entry per distinct key (an artist and day, a pair, an event id), however
+ * many rows a file repeats. `finish` returns the rows in input order (a merged row takes the place
+ * of its key's first row), exactly as grouping the whole table at once would.
+ */
+export interface TableFold<R> {
+  /** Adds one validated row. */
+  push(located: Located<R>): void;
+  /** The folded rows, in input order; counts of merged rows go to the log. Call once. */
+  finish(): Located<R>[];
+}
+
+/** Per-column running figures of a daily combiner (blanks never count). */
+interface Running {
+  count: number;
+  sum: number;
+  max: number;
+  last: number | null;
+}
+
+const running = (): Running => ({ count: 0, sum: 0, max: -Infinity, last: null });
+
+function add(r: Running, v: number | null): void {
+  if (v === null) return;
+  r.count++;
+  r.sum += v;
+  if (v > r.max) r.max = v;
+  r.last = v;
+}
+
+/** {@link combineValues} of the values folded into `r`. */
+function result(r: Running, how: DailyCombiner): number | null {
+  if (r.count === 0) return null;
+  switch (how) {
+    case 'sum':
+      return r.sum;
+    case 'max':
+      return r.max;
+    case 'mean':
+      return r.sum / r.count;
+    case 'last':
+      return r.last;
+  }
+}
+
+/** A key's entry: its first row, how many rows met there, and the table's running state. */
+interface Slot<R, S> {
+  first: Located<R>;
+  kept: Located<R>;
+  size: number;
+  state: S | undefined;
+}
+
+/**
+ * A fold by `key` (null: never folded): `start` makes a key's state from its first row once a
+ * second one arrives, `step` adds a row, `end` turns a group of two or more into its row
+ * (undefined: the group is rejected).
+ */
+function foldBy<R, S>(
+  key: (row: R) => string | null,
+  fold: {
+    readonly keep?: 'first' | 'last';
+    readonly start?: (first: Located<R>) => S;
+    readonly step?: (state: S, located: Located<R>) => void;
+    readonly end?: (slot: Slot<R, S>) => Located<R> | undefined;
+  },
+  onCombined: (rows: number) => void,
+): TableFold<R> {
+  const slots = new Map<string, Slot<R, S>>();
+  let unkeyed = 0;
+  return {
+    push(located) {
+      const k = key(located.row);
+      if (k === null) {
+        // A unique key keeps the row in its place among the others (a Map keeps insertion order).
+        slots.set(`\u0001${unkeyed++}`, { first: located, kept: located, size: 1, state: undefined });
+        return;
+      }
+      const slot = slots.get(k);
+      if (slot === undefined) {
+        slots.set(k, { first: located, kept: located, size: 1, state: undefined });
+        return;
+      }
+      if (slot.size === 1 && fold.start) slot.state = fold.start(slot.first);
+      slot.size++;
+      if (fold.keep === 'last') slot.kept = located;
+      if (fold.step) fold.step(slot.state as S, located);
+    },
+    finish() {
+      const out: Located<R>[] = [];
+      let combined = 0;
+      for (const slot of slots.values()) {
+        if (slot.size === 1) {
+          out.push(slot.first);
+          continue;
+        }
+        combined += slot.size - 1;
+        const merged = fold.end ? fold.end(slot) : slot.kept;
+        if (merged) out.push(merged);
+      }
+      slots.clear();
+      onCombined(combined);
+      return out;
+    },
+  };
+}
+
+/** A fold that keeps every row (tables without an aggregation rule). */
+function keepAll<R>(): TableFold<R> {
+  const rows: Located<R>[] = [];
+  return { push: (located) => void rows.push(located), finish: () => rows };
+}
+
+/**
+ * The fold of `table` under the host's rules: engagement and coherence per artist and day,
+ * collaborators per pair, events and articles per artist and id; every other table keeps its rows.
+ */
+export function createTableFold<T extends TabularTableName>(
+  table: T,
   options: AggregateOptions,
   log: RejectionLog,
-): ValidatedTables {
+): TableFold<TabularRowOf<T>> {
   const rules = { ...DEFAULT_AGGREGATION, ...options.aggregate };
-  const out: ValidatedTables = { ...tables };
-  const apply = <T extends TabularTableName>(
-    table: T,
-    key: (row: TabularRowOf<T>) => string | null,
-    merge: (group: readonly Located<TabularRowOf<T>>[]) => Located<TabularRowOf<T>> | undefined,
-  ): void => {
-    const rows = tables[table] as Located<TabularRowOf<T>>[] | undefined;
-    if (!rows) return;
-    const result = combineBy(rows, key, merge);
-    log.combine(table, result.combined);
-    (out as { [K in T]?: Located<TabularRowOf<T>>[] })[table] = result.rows;
-  };
+  const onCombined = (rows: number): void => log.combine(table, rows);
   /** A sum past the largest number is not a count: the group is rejected rather than served as Infinity. */
-  const finite = (
-    table: TabularTableName,
-    group: readonly Located<unknown>[],
-    value: number | null,
-    column: string,
-  ): boolean => {
+  const finite = (first: Located<unknown>, size: number, value: number | null, column: string): boolean => {
     if (value === null || Number.isFinite(value)) return true;
-    const first = group[0]!;
     log.reject({
       table,
       source: options.sources[table] ?? null,
       line: first.line,
       column,
-      message: `the ${column} of the ${group.length} rows for this key add up to more than the largest number`,
+      message: `the ${column} of the ${size} rows for this key add up to more than the largest number`,
     });
     return false;
   };
-
   const daily = (r: { artist: string; day: string }): string => `${r.artist}\u0000${r.day}`;
-  apply('engagement', daily, (group) => {
-    const organic = combineValues(
-      group.map((g) => g.row.organic),
-      rules.engagement,
-    );
-    const paid = combineValues(
-      group.map((g) => g.row.paid),
-      rules.engagement,
-    );
-    if (!finite('engagement', group, organic, 'organic') || !finite('engagement', group, paid, 'paid'))
-      return undefined;
-    return { row: { ...group[0]!.row, organic, paid }, line: group[0]!.line };
-  });
-  apply('coherence', daily, (group) => ({
-    row: {
-      ...group[0]!.row,
-      value: combineValues(
-        group.map((g) => g.row.value),
-        rules.coherence,
-      ),
-    },
-    line: group[0]!.line,
-  }));
-  // A pair with itself is left alone: linking rejects each such line with its own message.
-  apply(
-    'collaborators',
-    (r) =>
-      r.artist_a === r.artist_b
-        ? null
-        : r.artist_a < r.artist_b
-          ? `${r.artist_a}\u0000${r.artist_b}`
-          : `${r.artist_b}\u0000${r.artist_a}`,
-    (group) => {
-      let since = group[0]!.row.since;
-      for (const g of group) if (parseInstant(g.row.since) < parseInstant(since)) since = g.row.since;
-      const weight = combineValues(
-        group.map((g) => g.row.weight),
-        rules.collaborators,
-      );
-      if (!finite('collaborators', group, weight, 'weight')) return undefined;
-      return { row: { ...group[0]!.row, since, weight: weight! }, line: group[0]!.line };
-    },
-  );
   const byId = (r: { artist: string; id: string | null }): string | null =>
     r.id === null ? null : `${r.artist}\u0000${r.id}`;
-  apply('events', byId, (group) => (rules.events === 'first' ? group[0]! : group[group.length - 1]!));
-  apply('articles', byId, (group) => (rules.articles === 'first' ? group[0]! : group[group.length - 1]!));
-  return out;
+  // Each branch builds the fold of its own row type; the casts tie it back to `T`.
+  type Fold = TableFold<TabularRowOf<T>>;
+  switch (table) {
+    case 'engagement': {
+      type Row = TabularRowOf<'engagement'>;
+      const how = rules.engagement;
+      return foldBy<Row, [Running, Running]>(
+        daily,
+        {
+          start: (first) => {
+            const s: [Running, Running] = [running(), running()];
+            add(s[0], first.row.organic);
+            add(s[1], first.row.paid);
+            return s;
+          },
+          step: (s, { row }) => {
+            add(s[0], row.organic);
+            add(s[1], row.paid);
+          },
+          end: ({ first, size, state }) => {
+            const organic = result(state![0], how);
+            const paid = result(state![1], how);
+            if (!finite(first, size, organic, 'organic') || !finite(first, size, paid, 'paid')) return undefined;
+            return { row: { ...first.row, organic, paid }, line: first.line };
+          },
+        },
+        onCombined,
+      ) as unknown as Fold;
+    }
+    case 'coherence': {
+      type Row = TabularRowOf<'coherence'>;
+      const how = rules.coherence;
+      return foldBy<Row, Running>(
+        daily,
+        {
+          start: (first) => {
+            const s = running();
+            add(s, first.row.value);
+            return s;
+          },
+          step: (s, { row }) => add(s, row.value),
+          end: ({ first, state }) => ({ row: { ...first.row, value: result(state!, how) }, line: first.line }),
+        },
+        onCombined,
+      ) as unknown as Fold;
+    }
+    case 'collaborators': {
+      type Row = TabularRowOf<'collaborators'>;
+      const how = rules.collaborators;
+      // A pair with itself is left alone: linking rejects each such line with its own message.
+      return foldBy<Row, { since: string; sinceMs: number; weight: Running }>(
+        (r) =>
+          r.artist_a === r.artist_b
+            ? null
+            : r.artist_a < r.artist_b
+              ? `${r.artist_a}\u0000${r.artist_b}`
+              : `${r.artist_b}\u0000${r.artist_a}`,
+        {
+          start: (first) => {
+            const weight = running();
+            add(weight, first.row.weight);
+            return { since: first.row.since, sinceMs: parseInstant(first.row.since), weight };
+          },
+          step: (s, { row }) => {
+            const t = parseInstant(row.since);
+            if (t < s.sinceMs) {
+              s.since = row.since;
+              s.sinceMs = t;
+            }
+            add(s.weight, row.weight);
+          },
+          end: ({ first, size, state }) => {
+            const weight = result(state!.weight, how);
+            if (!finite(first, size, weight, 'weight')) return undefined;
+            return { row: { ...first.row, since: state!.since, weight: weight! }, line: first.line };
+          },
+        },
+        onCombined,
+      ) as unknown as Fold;
+    }
+    case 'events':
+      return foldBy<TabularRowOf<'events'>, never>(byId, { keep: rules.events }, onCombined) as unknown as Fold;
+    case 'articles':
+      return foldBy<TabularRowOf<'articles'>, never>(byId, { keep: rules.articles }, onCombined) as unknown as Fold;
+    default:
+      return keepAll<TabularRowOf<T>>();
+  }
 }

@@ -12,14 +12,15 @@ import {
   type MemoryDataset,
   type MemorySourcesOptions,
 } from '../memory/index.js';
-import { AGGREGATION_CHOICES, aggregateTables, type TabularAggregation } from './aggregate-rows.js';
+import { AGGREGATION_CHOICES, createTableFold, type TabularAggregation, type TableFold } from './aggregate-rows.js';
 import { buildHistories, type ValidatedTables } from './build-histories.js';
 import type { SeriesSpan } from './dense-series.js';
 import { RejectionLog, type TabularReport } from './rejections.js';
-import { TABULAR_TABLE_NAMES, type TabularTableName } from './row-schemas.js';
+import type { TabularRow } from './parsed-table.js';
+import { TABULAR_TABLE_NAMES, type TabularRowOf, type TabularTableName } from './row-schemas.js';
 import {
+  createRowValidator,
   rowsOf,
-  validateTable,
   type TabularRowMap,
   type TabularRowMaps,
   type TabularTableInput,
@@ -43,7 +44,7 @@ export interface TabularSourcesOptions extends MemorySourcesOptions {
    */
   readonly aggregate?: TabularAggregation;
   /**
-   * What to do with an invalid row: `'throw'` a `CONFIG_INVALID` {@link SceneRadarError}
+   * What to do with an invalid row: `'throw'` a `CONFIG_INVALID` `SceneRadarError`
    * listing every table's invalid rows (nothing is built), or `'skip'` them and list them in the
    * report. @default 'throw'
    */
@@ -79,7 +80,8 @@ export const TABLES_BY_SOURCE: { readonly [S in SourceName]: readonly TabularTab
   workspaces: ['workspaces'],
 };
 
-function checkOptions(tables: TabularTables, options: TabularSourcesOptions): void {
+/** Checks the table names and options given (a host mistake, reported before any row is read). */
+export function checkOptions(tables: Readonly<Record<string, unknown>>, options: TabularSourcesOptions): void {
   const known = new Set<string>(TABULAR_TABLE_NAMES);
   const bad = (message: string): SceneRadarError =>
     new SceneRadarError('CONFIG_INVALID', `createTabularSources: ${message}`);
@@ -113,7 +115,7 @@ function checkOptions(tables: TabularTables, options: TabularSourcesOptions): vo
  * is every slug the other tables name (name = slug, first seen at its earliest observation).
  *
  * Returns only the sources whose tables were given (see {@link TABLES_BY_SOURCE}). Invalid rows
- * throw a `CONFIG_INVALID` {@link SceneRadarError} naming table, file, line and column, unless
+ * throw a `CONFIG_INVALID` `SceneRadarError` naming table, file, line and column, unless
  * `onInvalidRow: 'skip'`.
  * @example
  * ```ts
@@ -137,50 +139,92 @@ function checkOptions(tables: TabularTables, options: TabularSourcesOptions): vo
  */
 export function createTabularSources(tables: TabularTables, options: TabularSourcesOptions = {}): TabularSources {
   checkOptions(tables, options);
-  const log = new RejectionLog();
-  const validated: ValidatedTables = {};
-  const sourcesOf: { [T in TabularTableName]?: string | null } = {};
-  // A generic helper per table keeps each table's row type tied to its name.
-  const read = <T extends TabularTableName>(name: T, input: TabularTableInput): void => {
-    sourcesOf[name] = rowsOf(input).source ?? null;
-    const map = options.map?.[name] as TabularRowMap<T> | undefined;
-    // TS cannot narrow a mapped type indexed by a generic key on write; the read side is typed.
-    (validated as { [K in T]?: ReturnType<typeof validateTable<T>> })[name] = validateTable(name, input, map, log);
-  };
+  const builder = createTabularBuilder(options);
   for (const name of TABULAR_TABLE_NAMES) {
     const input = tables[name];
-    if (input !== undefined) read(name, input);
+    if (input === undefined) continue;
+    const parsed = rowsOf(input);
+    const push = builder.table(name, parsed.source ?? null);
+    for (let i = 0; i < parsed.rows.length; i++) push(parsed.rows[i]!, parsed.lines[i] ?? i + 1);
   }
-  const aggregated = aggregateTables(validated, { aggregate: options.aggregate, sources: sourcesOf }, log);
-  const linked = buildHistories(
-    aggregated,
-    { derivedHomeRegion: options.derivedHomeRegion ?? 'unknown', seriesSpan: options.seriesSpan, sources: sourcesOf },
-    log,
-  );
-  if (log.total > 0 && (options.onInvalidRow ?? 'throw') === 'throw') throw log.toError();
+  return builder.finish();
+}
 
-  const dataset = createEagerDataset({
-    histories: linked.histories,
-    scenePulses: linked.scenePulses,
-    workspaces: linked.workspaces,
-  });
-  const all = createMemorySources(dataset, {
-    ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
-    ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
-  });
-  const given = new Set(Object.keys(tables).filter((k) => tables[k as TabularTableName] !== undefined));
-  const names = (Object.keys(TABLES_BY_SOURCE) as SourceName[]).filter((s) =>
-    TABLES_BY_SOURCE[s].some((t) => given.has(t)),
-  );
-  const sources: SceneRadarSources = Object.fromEntries(names.map((s) => [s, all[s]]));
+/**
+ * The import as rows arrive: {@link createTabularSources} pushes a parsed table's rows, the file
+ * reader pushes rows as it parses them, and nothing but the folded rows is held in between.
+ * @internal
+ */
+export interface TabularBuilder {
+  /** Opens `name` (once) and returns the function that takes its raw rows, each with its line. */
+  table(name: TabularTableName, source: string | null): (raw: TabularRow, line: number) => void;
+  /** Folds, links and builds the sources of every table opened; throws on invalid rows under `'throw'`. */
+  finish(): TabularSources;
+}
+
+/**
+ * A {@link TabularBuilder} under `options` (checked by the caller with {@link checkOptions}).
+ * @internal
+ */
+export function createTabularBuilder(options: TabularSourcesOptions): TabularBuilder {
+  const log = new RejectionLog();
+  const sourcesOf: { [T in TabularTableName]?: string | null } = {};
+  const folds = new Map<TabularTableName, TableFold<unknown>>();
+  const aggregateOptions = { aggregate: options.aggregate, sources: sourcesOf };
   return {
-    sources,
-    report: {
-      tables: log.tables(),
-      artists: linked.histories.length,
-      artistsDerived: linked.artistsDerived,
-      sources: names,
+    table(name, source) {
+      if (folds.has(name))
+        throw new SceneRadarError('CONFIG_INVALID', `createTabularSources: table "${name}" given twice`);
+      log.open(name, 0);
+      sourcesOf[name] = source;
+      // A generic helper keeps the table's row type tied to its name.
+      const open = <T extends TabularTableName>(table: T) => {
+        const fold = createTableFold(table, aggregateOptions, log);
+        folds.set(table, fold as TableFold<unknown>);
+        return createRowValidator(table, source, options.map?.[table] as TabularRowMap<T> | undefined, log, (row) =>
+          fold.push(row),
+        );
+      };
+      return open(name);
     },
-    dataset,
+    finish() {
+      const validated: ValidatedTables = {};
+      for (const [name, fold] of folds)
+        (validated as Record<string, unknown>)[name] = fold.finish() as unknown as TabularRowOf<typeof name>[];
+      const linked = buildHistories(
+        validated,
+        {
+          derivedHomeRegion: options.derivedHomeRegion ?? 'unknown',
+          seriesSpan: options.seriesSpan,
+          sources: sourcesOf,
+        },
+        log,
+      );
+      if (log.total > 0 && (options.onInvalidRow ?? 'throw') === 'throw') throw log.toError();
+      const dataset = createEagerDataset({
+        histories: linked.histories,
+        scenePulses: linked.scenePulses,
+        workspaces: linked.workspaces,
+      });
+      const all = createMemorySources(dataset, {
+        ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
+        ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+      });
+      const given = new Set<TabularTableName>(folds.keys());
+      const names = (Object.keys(TABLES_BY_SOURCE) as SourceName[]).filter((s) =>
+        TABLES_BY_SOURCE[s].some((t) => given.has(t)),
+      );
+      const sources: SceneRadarSources = Object.fromEntries(names.map((s) => [s, all[s]]));
+      return {
+        sources,
+        report: {
+          tables: log.tables(),
+          artists: linked.histories.length,
+          artistsDerived: linked.artistsDerived,
+          sources: names,
+        },
+        dataset,
+      };
+    },
   };
 }

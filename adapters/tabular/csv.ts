@@ -39,24 +39,100 @@ const CR = 13;
  * ```
  */
 export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<CsvRow> {
+  const state = createCsvState(options);
+  const rows: CsvRow[] = [];
+  const lines: number[] = [];
+  parseCsvBlock(text, state, (row, line) => {
+    rows.push(row);
+    lines.push(line);
+  });
+  return { columns: state.header ?? [], rows, lines, source: options.source };
+}
+
+/**
+ * What a CSV parse carries from one block of text to the next (the stream reader parses a file a
+ * block at a time, each block ending at a record boundary).
+ * @internal
+ */
+export interface CsvState {
+  /** The input's name in errors. */
+  readonly source: string | undefined;
+  /** The delimiter's char code. */
+  readonly delim: number;
+  /** Applied to every cell (the stream reader detaches cells from the block's text). */
+  readonly cell: ((text: string) => string) | undefined;
+  /** The header, once read. */
+  header: string[] | undefined;
+  /** The line the next block starts on. */
+  line: number;
+  /** True before the first block (which may start with a byte-order mark). */
+  first: boolean;
+}
+
+/**
+ * A parse state for {@link parseCsvBlock}; checks the delimiter.
+ * @internal
+ */
+export function createCsvState(options: CsvOptions, cell?: (text: string) => string): CsvState {
   const delimiter = options.delimiter ?? ',';
-  const source = options.source;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
     throw new RangeError('delimiter must be one character other than a quote, CR or LF');
   }
-  const DELIM = delimiter.charCodeAt(0);
-  const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
+  return {
+    source: options.source,
+    delim: delimiter.charCodeAt(0),
+    cell,
+    header: undefined,
+    line: 1,
+    first: true,
+  };
+}
 
-  let header: string[] | undefined;
-  const rows: Record<string, string>[] = [];
-  const lines: number[] = [];
+/** 1-based column of `pos` on its line (the block starts at a line start). */
+function columnAt(text: string, pos: number): number {
+  const lf = text.lastIndexOf('\n', pos - 1);
+  const cr = text.lastIndexOf('\r', pos - 1);
+  return pos - (Math.max(lf, cr) + 1) + 1;
+}
+
+/** Index where cell `k` (0-based) of the record starting at `start` begins, or -1. */
+function cellStart(text: string, start: number, k: number, delim: number): number {
+  let inQuotes = false;
+  let cells = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) inQuotes = !inQuotes;
+    else if (!inQuotes && c === delim) {
+      cells++;
+      if (cells === k) return i + 1;
+    } else if (!inQuotes && (c === LF || c === CR)) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Parses one block of CSV text that ends at a record boundary (or is the last), continuing
+ * `state`: the first record of the input is the header; each other record goes to `emit` with the
+ * line it starts on. Errors name the line and, in `details.column`, the column.
+ * @internal
+ */
+export function parseCsvBlock(
+  text: string,
+  state: CsvState,
+  emit: (row: Record<string, string>, line: number) => void,
+): void {
+  const { source, delim: DELIM, cell: map } = state;
+  const n = text.length;
+  let i = state.first && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (n > 0) state.first = false;
+  let line = state.line;
+  let header = state.header;
   let cells: string[] = [];
-  let recordLine = 1;
+  let recordLine = line;
+  let recordStart = i;
   let lastCellQuoted = false;
 
-  const endRecord = (): void => {
+  const endRecord = (end: number): void => {
     // A record that is one empty, unquoted cell is an empty line: skipped.
     if (cells.length === 1 && cells[0] === '' && !lastCellQuoted) {
       cells = [];
@@ -66,38 +142,51 @@ export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<Cs
       header = cells.map((c) => c.trim());
       const seen = new Set<string>();
       header.forEach((name, k) => {
-        if (name === '') throw parseError(source, recordLine, `header column ${k + 1} has no name`);
-        if (seen.has(name)) throw parseError(source, recordLine, `duplicate header column "${name}"`);
+        const at = (): number => {
+          const p = cellStart(text, recordStart, k, DELIM);
+          return p < 0 ? 1 : columnAt(text, p);
+        };
+        if (name === '') throw parseError(source, recordLine, `header column ${k + 1} has no name`, undefined, at());
+        if (seen.has(name)) throw parseError(source, recordLine, `duplicate header column "${name}"`, undefined, at());
         seen.add(name);
       });
+      state.header = header;
     } else {
       if (cells.length !== header.length) {
+        const extra = cells.length > header.length ? cellStart(text, recordStart, header.length, DELIM) : -1;
         throw parseError(
           source,
           recordLine,
           `expected ${header.length} cells (as in the header), found ${cells.length}`,
+          undefined,
+          columnAt(text, extra >= 0 ? extra : end),
         );
       }
       // Prototype-less: a `__proto__` column is an own key, never the row's prototype.
       const row: Record<string, string> = Object.create(null) as Record<string, string>;
-      for (let k = 0; k < cells.length; k++) row[header[k]!] = cells[k]!;
-      rows.push(row);
-      lines.push(recordLine);
+      if (map) for (let k = 0; k < cells.length; k++) row[header[k]!] = map(cells[k]!);
+      else for (let k = 0; k < cells.length; k++) row[header[k]!] = cells[k]!;
+      emit(row, recordLine);
     }
     cells = [];
   };
 
   while (i <= n) {
     // Start of a cell.
-    if (cells.length === 0) recordLine = line;
+    if (cells.length === 0) {
+      recordLine = line;
+      recordStart = i;
+    }
     if (i < n && text.charCodeAt(i) === QUOTE) {
       const openLine = line;
+      const openAt = i;
       let value = '';
       let segment = i + 1;
       i++;
       for (;;) {
         const q = text.indexOf('"', i);
-        if (q === -1) throw parseError(source, openLine, 'a quoted cell is never closed');
+        if (q === -1)
+          throw parseError(source, openLine, 'a quoted cell is never closed', undefined, columnAt(text, openAt));
         // Count the newlines the quoted text spans, so later line numbers stay right.
         for (let k = i; k < q; k++)
           if (text.charCodeAt(k) === LF || (text.charCodeAt(k) === CR && text.charCodeAt(k + 1) !== LF)) line++;
@@ -115,7 +204,13 @@ export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<Cs
       lastCellQuoted = true;
       const c = i < n ? text.charCodeAt(i) : -1;
       if (c !== -1 && c !== DELIM && c !== CR && c !== LF)
-        throw parseError(source, line, 'expected a delimiter or a line end after a closing quote');
+        throw parseError(
+          source,
+          line,
+          'expected a delimiter or a line end after a closing quote',
+          undefined,
+          columnAt(text, i),
+        );
     } else {
       let j = i;
       while (j < n) {
@@ -129,7 +224,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<Cs
     }
     // After a cell: a delimiter, a line end, or the end of the text.
     if (i >= n) {
-      endRecord();
+      endRecord(i);
       break;
     }
     const c = text.charCodeAt(i);
@@ -139,15 +234,69 @@ export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<Cs
       if (i === n) {
         cells.push('');
         lastCellQuoted = false;
-        endRecord();
+        endRecord(i);
         break;
       }
       continue;
     }
+    const end = i;
     i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
-    endRecord();
+    endRecord(end);
     line++;
     if (i >= n) break;
   }
-  return { columns: header ?? [], rows, lines, source };
+  state.line = line;
+}
+
+/**
+ * Finds where complete CSV records end in text that arrives in pieces: a newline outside a quoted
+ * cell. It scans each character once, keeping its state between calls.
+ * @internal
+ */
+export class CsvBoundaryScanner {
+  /** 0 at a cell start, 1 in an unquoted cell, 2 in a quoted cell, 3 just after a quote in a quoted cell. */
+  #state = 0;
+  #scanned = 0;
+  readonly #delim: number;
+
+  /** @param delim - The delimiter's char code. */
+  constructor(delim: number) {
+    this.#delim = delim;
+  }
+
+  /**
+   * The length of the longest prefix of `buffer` that ends at a record boundary (0 for none),
+   * given that the first `consumed` characters of an earlier buffer were cut off since the last call.
+   */
+  boundary(buffer: string, consumed: number): number {
+    this.#scanned -= consumed;
+    let last = 0;
+    let state = this.#state;
+    const n = buffer.length;
+    let i = this.#scanned;
+    for (; i < n; i++) {
+      const c = buffer.charCodeAt(i);
+      if (state === 2) {
+        if (c === QUOTE) state = 3;
+        continue;
+      }
+      if (c === LF || c === CR) {
+        if (state === 2) continue;
+        if (c === CR) {
+          // A CR at the very end may be half of a CRLF: decide when the next piece comes.
+          if (i + 1 === n) break;
+          if (buffer.charCodeAt(i + 1) === LF) i++;
+        }
+        state = 0;
+        last = i + 1;
+        continue;
+      }
+      if (c === this.#delim) state = 0;
+      else if (c === QUOTE) state = state === 0 ? 2 : state === 3 ? 2 : 1;
+      else if (state !== 1) state = 1;
+    }
+    this.#state = state;
+    this.#scanned = i;
+    return last;
+  }
 }

@@ -3,8 +3,10 @@
  * Source adapters over a host's exported files: CSV or JSON lines (optionally gzipped), one
  * canonical table per concept (artists, events, engagement, coherence, tastemakers,
  * collaborators, articles, releases, campaigns, memberships, scene pulses, workspaces). The
- * parsers and {@link createTabularSources} need no platform; {@link readTable} and
- * {@link createTabularSourcesFromFiles} read files with `node:fs` and `node:zlib`.
+ * parsers and {@link createTabularSources} need no platform; {@link readTable},
+ * {@link streamTable}, {@link createTabularSourcesFromFiles} and
+ * {@link createTabularSourcesFromStreams} read files and streams with `node:fs`, `node:zlib` and
+ * `node:stream`, a block at a time (memory bounded by the folded data, not the files' size).
  */
 export { parseCsv, type CsvOptions, type CsvRow } from './csv.js';
 export { parseJsonLines } from './json-lines.js';
@@ -60,7 +62,11 @@ export {
 } from './create-sources.js';
 export {
   createTabularSourcesFromFiles,
+  createTabularSourcesFromStreams,
   type TabularFile,
   type TabularFileSpec,
   type TabularFiles,
+  type TabularStreamSpec,
+  type TabularStreams,
 } from './from-files.js';
+export { streamTable, type StreamTableOptions, type TableBatch, type TableByteSource } from './stream-table.js';

@@ -19,13 +19,71 @@ import { parseError, type ParseOptions, type ParsedTable, type TabularRow } from
  * ```
  */
 export function parseJsonLines(text: string, options: ParseOptions = {}): ParsedTable {
-  const source = options.source;
+  const state = createJsonLinesState(options);
   const rows: TabularRow[] = [];
   const lines: number[] = [];
-  const columns = new Set<string>();
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 0;
-  while (start <= text.length) {
+  parseJsonLinesBlock(text, state, (row, line) => {
+    rows.push(row);
+    lines.push(line);
+  });
+  return { columns: [...state.columns], rows, lines, source: options.source };
+}
+
+/**
+ * What a JSON-lines parse carries from one block to the next (blocks end after a newline).
+ * @internal
+ */
+export interface JsonLinesState {
+  /** The input's name in errors. */
+  readonly source: string | undefined;
+  /** Every key seen, in first-seen order. */
+  readonly columns: Set<string>;
+  /** Lines parsed so far. */
+  line: number;
+  /** True before the first block. */
+  first: boolean;
+}
+
+/**
+ * A parse state for {@link parseJsonLinesBlock}.
+ * @internal
+ */
+export function createJsonLinesState(options: ParseOptions): JsonLinesState {
+  return { source: options.source, columns: new Set(), line: 0, first: true };
+}
+
+/**
+ * The 1-based column of a JSON error: the position `JSON.parse`'s message gives (`at position 12`),
+ * else the end for a line cut short, else the first place the unexpected token appears, else the
+ * line's first character.
+ */
+function jsonColumn(error: unknown, raw: string): number {
+  const message = error instanceof Error ? error.message : '';
+  const position = /position (\d+)/.exec(message);
+  if (position) return Number(position[1]) + 1;
+  if (/Unexpected end/.test(message)) return raw.trimEnd().length + 1;
+  const token = /Unexpected (?:token|non-whitespace character)[^']*'(.)'/.exec(message);
+  const at = token ? raw.indexOf(token[1]!) : -1;
+  if (at >= 0) return at + 1;
+  return raw.length - raw.trimStart().length + 1;
+}
+
+/**
+ * Parses one block of JSON-lines text (ending after a newline, or the last), continuing `state`.
+ * @internal
+ */
+export function parseJsonLinesBlock(
+  text: string,
+  state: JsonLinesState,
+  emit: (row: Record<string, unknown>, line: number) => void,
+): void {
+  const { source, columns } = state;
+  let start = state.first && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (text.length > 0) state.first = false;
+  let line = state.line;
+  // A block ending in a newline has no last, empty line of its own: the next block starts it.
+  const stop = text.endsWith('\n') ? text.length - 1 : text.length;
+  while (start <= stop) {
     line++;
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
@@ -36,13 +94,21 @@ export function parseJsonLines(text: string, options: ParseOptions = {}): Parsed
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      throw parseError(source, line, `not valid JSON (${e instanceof Error ? e.message : String(e)})`, e);
+      throw parseError(
+        source,
+        line,
+        `not valid JSON (${e instanceof Error ? e.message : String(e)})`,
+        e,
+        jsonColumn(e, raw),
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw parseError(
         source,
         line,
         `expected a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+        undefined,
+        jsonColumn(undefined, raw),
       );
     }
     const row: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -50,8 +116,7 @@ export function parseJsonLines(text: string, options: ParseOptions = {}): Parsed
       row[key] = cell;
       columns.add(key);
     }
-    rows.push(row);
-    lines.push(line);
+    emit(row, line);
   }
-  return { columns: [...columns], rows, lines, source };
+  state.line = line;
 }

@@ -34,15 +34,21 @@ export function where(source: string | undefined, line: number): string {
   return source === undefined ? `line ${line}` : `${source} line ${line}`;
 }
 
-/** A malformed file: a `CONFIG_INVALID` error naming the source and line. */
+/**
+ * A malformed file: a `CONFIG_INVALID` error naming the source and line in its message, with
+ * `details` `{ source, line, column, reason }` (`column`: the 1-based character on that line where
+ * the problem is, when known; `reason`: the message without the place), so a command line can
+ * print `file:line:column: reason`.
+ */
 export function parseError(
   source: string | undefined,
   line: number,
   message: string,
   cause?: unknown,
+  column?: number,
 ): SceneRadarError {
   return new SceneRadarError('CONFIG_INVALID', `${where(source, line)}: ${message}`, {
-    details: { source: source ?? null, line },
+    details: { source: source ?? null, line, column: column ?? null, reason: message },
     cause,
   });
 }

@@ -88,6 +88,11 @@ export class RejectionLog {
     this.counts.set(table, { read, mapped: 0, accepted: 0, dropped: 0, rejected: 0, combined: 0, rejections: [] });
   }
 
+  /** Counts rows (lines) read from a table's input, as they are read. */
+  read(table: TabularTableName, rows: number): void {
+    this.of(table).read += rows;
+  }
+
   /** Records a rejected row. */
   reject(rejection: RowRejection): void {
     const c = this.of(rejection.table);

@@ -70,19 +70,20 @@ function issueMessage(issues: readonly z.core.$ZodIssue[]): { column: string | n
   return { column, message };
 }
 
-/** Maps and validates every row of `table`; invalid rows go to `log`. */
-export function validateTable<T extends TabularTableName>(
+/**
+ * A validator of `table`'s rows one at a time: each raw row (with its line) goes through the
+ * host's `map` and the row schema; valid rows go to `emit`, the others to `log`. Counts the rows
+ * read as they come, so a table streamed from a file is validated without being held.
+ */
+export function createRowValidator<T extends TabularTableName>(
   table: T,
-  input: TabularTableInput,
+  source: string | null,
   map: TabularRowMap<T> | undefined,
   log: RejectionLog,
-): Located<TabularRowOf<T>>[] {
-  const parsed = rowsOf(input);
-  const source = parsed.source ?? null;
+  emit: (located: Located<TabularRowOf<T>>) => void,
+): (raw: TabularRow, line: number) => void {
   // The indexed lookup widens to the union of all row schemas; each one parses to TabularRowOf<T>.
   const schema = TABULAR_ROW_SCHEMAS[table] as unknown as z.ZodType<TabularRowOf<T>>;
-  log.open(table, parsed.rows.length);
-  const out: Located<TabularRowOf<T>>[] = [];
   /** Validates one candidate row; `part` says which of several rows the map returned for the line. */
   const check = (candidate: unknown, line: number, part: string): void => {
     log.map(table, 1);
@@ -105,18 +106,17 @@ export function validateTable<T extends TabularTableName>(
       });
       return;
     }
-    if (result.success) out.push({ row: result.data, line });
+    if (result.success) emit({ row: result.data, line });
     else {
       const { column, message } = issueMessage(result.error.issues);
       log.reject({ table, source, line, column, message: part + message });
     }
   };
-  for (let i = 0; i < parsed.rows.length; i++) {
-    const raw = parsed.rows[i]!;
-    const line = parsed.lines[i] ?? i + 1;
+  return (raw, line) => {
+    log.read(table, 1);
     if (!map) {
       check(raw, line, '');
-      continue;
+      return;
     }
     let mapped: unknown;
     try {
@@ -124,19 +124,18 @@ export function validateTable<T extends TabularTableName>(
     } catch (e) {
       log.map(table, 1);
       log.reject({ table, source, line, column: null, message: `map threw: ${describeError(e, { name: false })}` });
-      continue;
+      return;
     }
     if (mapped === null || (Array.isArray(mapped) && mapped.length === 0)) {
       log.drop(table);
-      continue;
+      return;
     }
     if (!Array.isArray(mapped)) {
       check(mapped, line, '');
-      continue;
+      return;
     }
     const rows: readonly unknown[] = mapped;
     for (const [k, candidate] of rows.entries())
       check(candidate, line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : '');
-  }
-  return out;
+  };
 }

@@ -10,6 +10,7 @@ import type { SceneRadar } from '../radar.js';
 import { createCorsPolicy } from './cors.js';
 import { fail, failure, type ApiResult } from './envelope.js';
 import type { FetchHandlerOptions, HandlerContext } from './handler-options.js';
+import { checkHealth } from './health.js';
 import type { ApiAnswer, ApiRequestLike, LightHandler } from './light.js';
 import { createOpenApiDocument } from './openapi.js';
 import {
@@ -102,6 +103,8 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
   const timeouts = new Map<RouteId, number>(routes.map((r) => [r.id, routeTimeoutMs(r, config, options.timeoutMs)]));
   const requestIdOption = options.requestId;
   const openapiPath = options.openapi === false ? null : `${base}/openapi.json`;
+  const healthOptions = options.health === false ? null : (options.health ?? {});
+  const healthPath = healthOptions === null ? null : `${base}/health`;
   let openapiBody: Uint8Array | undefined;
   const onError = options.onError;
   const cors = options.cors === undefined ? null : createCorsPolicy(options.cors);
@@ -183,9 +186,21 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
         const below = path.slice(base.length) || '/';
         const served =
           (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) ||
+          (healthPath !== null && (path === healthPath || path === `${healthPath}/`)) ||
           matcher.match('GET', below).kind !== 'none';
         if (!served) return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, undefined);
         return { status: 204, headers: { 'x-request-id': requestId, ...cors.preflightHeaders(request) }, body: null };
+      }
+      // Health before the rate limiter: a load balancer's probes never use up a client's allowance.
+      if (healthPath !== null && healthOptions !== null && (path === healthPath || path === `${healthPath}/`)) {
+        const method = head ? 'GET' : request.method;
+        if (method !== 'GET')
+          return respond(
+            failure('METHOD_NOT_ALLOWED', `Method ${clip(method)} not allowed`, undefined, { allow: 'GET, HEAD' }),
+            requestId,
+            undefined,
+          );
+        return respond(await checkHealth(target, healthOptions), requestId, undefined);
       }
       let limitHeaders: Record<string, string> | undefined;
       if (rateLimit) {
@@ -208,7 +223,9 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
             requestId,
             limitHeaders,
           );
-        openapiBody ??= encoder.encode(JSON.stringify(createOpenApiDocument({ basePath: base, routes })));
+        openapiBody ??= encoder.encode(
+          JSON.stringify(createOpenApiDocument({ basePath: base, routes, health: healthPath !== null })),
+        );
         return {
           status: 200,
           headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders, ...corsHeaders },

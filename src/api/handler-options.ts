@@ -4,6 +4,7 @@
  * request, and the handler's own type.
  */
 import type { CorsOptions } from './cors.js';
+import type { HealthOptions } from './health.js';
 import type { OperationsOptions } from './operations.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RouteId } from './routes.js';
@@ -83,6 +84,12 @@ export interface FetchHandlerOptions extends Omit<OperationsOptions, 'allowSkipC
   readonly requestId?: (request: Request) => string;
   /** Serve the OpenAPI document at `<basePath>/openapi.json`. @default true */
   readonly openapi?: boolean;
+  /**
+   * Serve `<basePath>/health` (sources, stores, cache tiers; 503 only when the radar cannot answer
+   * at all), or `false` to leave it out. It is answered before the rate limiter, so a load
+   * balancer's probes never use a client's allowance. @default {} (on, with the radar's own checks)
+   */
+  readonly health?: HealthOptions | false;
 }
 
 /** The API as a web-standard function. */

@@ -16,6 +16,17 @@ export type { CorsOptions } from './cors.js';
 export { isAmbiguousPath } from './paths.js';
 export * from './openapi.js';
 export {
+  checkHealth,
+  ComponentHealthSchema,
+  HealthReportSchema,
+  safeReason,
+  type ComponentHealth,
+  type ComponentState,
+  type HealthOptions,
+  type HealthReport,
+  type HealthReporter,
+} from './health.js';
+export {
   ERROR_CODES,
   SceneRadarError,
   httpStatusOf,

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import { FailureEnvelopeSchema } from './envelope.js';
+import { ComponentHealthSchema, HealthReportSchema } from './health.js';
 import * as payloads from './responses.js';
 import { FAMILY_CODES } from './operations.js';
 import { ROUTES, type RouteSpec } from './routes.js';
@@ -34,6 +35,8 @@ export interface OpenApiOptions {
   readonly servers?: readonly OpenApiServer[];
   /** The routes to document. @default every route ({@link ROUTES}) */
   readonly routes?: readonly RouteSpec[];
+  /** Document `GET <basePath>/health` (see `checkHealth`). @default true */
+  readonly health?: boolean;
 }
 
 /** The version of the HTTP API the document describes. */
@@ -42,7 +45,10 @@ export const API_VERSION = '0.1.0';
 const REF = '#/components/schemas/';
 
 /** The `components.schemas` of every named schema reachable from the routes, and a ref lookup. */
-function components(routes: readonly RouteSpec[]): { schemas: Record<string, unknown>; idOf: Map<z.ZodType, string> } {
+function components(
+  routes: readonly RouteSpec[],
+  health: boolean,
+): { schemas: Record<string, unknown>; idOf: Map<z.ZodType, string> } {
   const registry = z.registry<{ id: string }>();
   const idOf = new Map<z.ZodType, string>();
   const add = (schema: z.ZodType): void => {
@@ -53,6 +59,10 @@ function components(routes: readonly RouteSpec[]): { schemas: Record<string, unk
   };
   for (const route of routes) add(route.response);
   add(FailureEnvelopeSchema);
+  if (health) {
+    add(HealthReportSchema);
+    add(ComponentHealthSchema);
+  }
   // Every named payload schema, so nested ones become components too (not a shared $defs bag).
   for (const value of Object.values(payloads)) {
     if (value instanceof z.ZodType && (z.globalRegistry.get(value) as { id?: string } | undefined)?.id) add(value);
@@ -112,6 +122,37 @@ function failureResponse(description: string, codes: readonly ErrorCode[]): unkn
   };
 }
 
+/** The `GET /health` path item: 200 while the radar can serve, 503 when it cannot answer at all. */
+function healthPath(): Record<string, unknown> {
+  return {
+    get: {
+      operationId: 'getHealth',
+      summary:
+        'Health for load balancers: each source (last outcome), store (reachable or not) and cache tier as { name, state, reason? }.',
+      tags: ['Operations'],
+      parameters: [],
+      responses: {
+        200: {
+          description: 'The radar can serve; `data.status` is `ok` or `degraded` (some component is not `ok`).',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['ok', 'data', 'error'],
+                properties: { ok: { const: true }, data: { $ref: `${REF}HealthReport` }, error: { type: 'null' } },
+              },
+            },
+          },
+        },
+        503: failureResponse(
+          'The radar cannot answer at all (closed, or its stores are down with nothing refreshed to serve); `error.details` holds the report.',
+          ['RADAR_CLOSED', 'STORE_UNAVAILABLE'],
+        ),
+      },
+    },
+  };
+}
+
 /**
  * The OpenAPI 3.1 document of every route.
  * @example
@@ -123,7 +164,8 @@ function failureResponse(description: string, codes: readonly ErrorCode[]): unkn
 export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
   const basePath = (options.basePath ?? '/api').replace(/\/$/, '');
   const routes = options.routes ?? ROUTES;
-  const { schemas, idOf } = components(routes);
+  const health = options.health ?? true;
+  const { schemas, idOf } = components(routes, health);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const codes = FAMILY_CODES[route.family];
@@ -173,6 +215,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
       },
     };
   }
+  if (health) paths[`${basePath}/health`] = healthPath();
   return {
     openapi: '3.1.0',
     info: {
@@ -192,6 +235,9 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
         name: 'Talent',
         description: 'Talent Radar: global pulse, artist profiles, top lists, workspace recommendations.',
       },
+      ...(health
+        ? [{ name: 'Operations', description: 'Health of sources, stores and cache tiers, for load balancers.' }]
+        : []),
     ],
     paths,
     components: { schemas },

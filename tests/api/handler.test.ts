@@ -465,6 +465,7 @@ describe('operations, for hosts that wire their own routes', () => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/health',
       '/api/talent/artists/{slug}',
       '/api/talent/pulse',
       '/api/talent/recommendations',

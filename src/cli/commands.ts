@@ -1,0 +1,290 @@
+/**
+ * @module cli/commands
+ * The `scene-radar` commands: demo, serve, refresh, backtest, openapi. Each names its flags once
+ * (parsed by `node:util` `parseArgs` through `parseCommandLine`), its usage text, and what it runs.
+ */
+import { writeFileSync } from 'node:fs';
+import type { RcfEventType } from '../contracts/payloads.js';
+import { createOpenApiDocument } from '../api/openapi.js';
+import { backtestConsoleTable, backtestMarkdown } from '../backtest/markdown.js';
+import { backtestJson } from '../backtest/json.js';
+import { backtestFolder } from './backtest.js';
+import { type FlagSpecs, type FlagValues, postgresTarget, UsageError } from './command-line.js';
+import { printDemo } from './demo.js';
+import type { CliIo } from './io.js';
+import { openRadar, type RadarInput } from './open-radar.js';
+import { importLines, refreshLines } from './report.js';
+import { serveRadar } from './serve.js';
+
+/** One command of `scene-radar`. */
+export interface CliCommand<F extends FlagSpecs = FlagSpecs> {
+  /** Its name (`serve`). */
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Its usage text (printed by `--help` and after a usage mistake). */
+  readonly usage: string;
+  /** Its flags. */
+  readonly flags: F;
+  /** Runs it; resolves with the exit code. */
+  run(values: FlagValues<F>, io: CliIo, signal: AbortSignal): Promise<number>;
+}
+
+const help = { type: 'boolean', short: 'h' } as const;
+const db = { postgres: { type: 'string' }, schema: { type: 'string' } } as const;
+const source = {
+  data: { type: 'string' },
+  demo: { type: 'boolean' },
+  artists: { type: 'string' },
+  'as-of': { type: 'string' },
+} as const;
+
+/** An integer flag in `[min, max]`, or a {@link UsageError} naming it. */
+export function integer(flag: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+const AS_OF = /^(now|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?)$/;
+
+/** The radar input of `--data <dir>` or `--demo` (one of them, not both). */
+function radarInput(values: FlagValues<typeof source>, demoByDefault = false): RadarInput {
+  if (values.data !== undefined && values.demo) throw new UsageError('give --data <dir> or --demo, not both');
+  const asOf = values['as-of'];
+  if (asOf !== undefined && (!AS_OF.test(asOf) || (asOf !== 'now' && !Number.isFinite(Date.parse(asOf)))))
+    throw new UsageError(`--as-of must be 'now', a day YYYY-MM-DD or an ISO 8601 instant, got ${JSON.stringify(asOf)}`);
+  if (values.data !== undefined) {
+    if (values.artists !== undefined) throw new UsageError('--artists is for --demo (the data folder has its own)');
+    return { kind: 'data', dir: values.data, asOf };
+  }
+  if (!values.demo && !demoByDefault) throw new UsageError('give --data <dir> (your files) or --demo (the demo world)');
+  return {
+    kind: 'demo',
+    artists: integer('artists', values.artists ?? '300', 1, 100_000),
+    ...(asOf !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? { end: asOf } : {}),
+  };
+}
+
+const DATA_FLAGS = `  --data <dir>       a folder of table files: a scene-radar.json manifest, or files named artists.csv, events.csv.gz, ... (docs/cli.md)
+  --demo             the demo world instead (--artists <1-100000>, default 300)
+  --as-of <when>     serve the data as of a day or instant, or 'now' (default: the manifest's asOf, else the end of the latest day in the files)
+  --postgres <url>   keep the owned tables in PostgreSQL, migrated at start (default in memory; env SCENE_RADAR_POSTGRES_URL)
+  --schema <name>    the PostgreSQL schema (default public; env SCENE_RADAR_POSTGRES_SCHEMA)`;
+
+const serve: CliCommand<
+  typeof source &
+    typeof db & {
+      port: { type: 'string' };
+      host: { type: 'string' };
+      'rate-limit': { type: 'string' };
+      'rate-window': { type: 'string' };
+      help: typeof help;
+    }
+> = {
+  name: 'serve',
+  summary: 'serve the HTTP API over your files (--data <dir>) or the demo world (--demo)',
+  usage: `usage: scene-radar serve (--data <dir> | --demo) [--port 8787] [--host 127.0.0.1] [--rate-limit 120] [--rate-window 60] [--as-of <when>] [--postgres <url> [--schema <name>]]
+${DATA_FLAGS}
+  --port <0-65535>   the port (default 8787; 0 picks a free one)
+  --host <address>   the interface (default 127.0.0.1)
+  --rate-limit <n>   requests per client address and window, 0 for no limit (default 120)
+  --rate-window <s>  the window in seconds (default 60)`,
+  flags: {
+    ...source,
+    ...db,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'rate-limit': { type: 'string' },
+    'rate-window': { type: 'string' },
+    help,
+  },
+  async run(values, io, signal) {
+    const input = radarInput(values);
+    const port = integer('port', values.port ?? '8787', 0, 65_535);
+    const host = values.host ?? '127.0.0.1';
+    if (host.trim() === '') throw new UsageError('--host must not be empty');
+    const rateLimit = integer('rate-limit', values['rate-limit'] ?? '120', 0, 1_000_000);
+    const rateWindowSeconds = integer('rate-window', values['rate-window'] ?? '60', 1, 86_400);
+    const postgres = postgresTarget(values);
+    const t0 = performance.now();
+    io.out(
+      input.kind === 'data'
+        ? `Reading ${input.dir} and refreshing both engines...`
+        : 'Building the demo world and refreshing both engines...',
+    );
+    const opened = await openRadar(input, postgres);
+    try {
+      if (opened.importReport) for (const line of importLines(opened.importReport)) io.out(line);
+      for (const line of refreshLines(opened.refresh)) io.out(line);
+      const running = await serveRadar(opened.radar, {
+        port,
+        host,
+        rateLimit,
+        rateWindowSeconds,
+        health: { sources: opened.sources },
+        onError: (error, requestId) =>
+          io.err(`[${requestId}] ${error instanceof Error ? error.message : String(error)}`),
+      });
+      io.out(
+        `scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s; tables ${opened.tables})`,
+      );
+      io.out('Try:');
+      for (const line of running.curlLines) io.out(`  ${line}`);
+      io.out('Ctrl-C stops it.');
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      io.out('Stopping: closing the server and the radar');
+      await running.close();
+    } finally {
+      await opened.close();
+    }
+    return 0;
+  },
+};
+
+const refresh: CliCommand<typeof source & typeof db & { json: { type: 'boolean' }; help: typeof help }> = {
+  name: 'refresh',
+  summary: 'import your files (or the demo world), refresh both engines once and print the report',
+  usage: `usage: scene-radar refresh (--data <dir> | --demo) [--as-of <when>] [--json] [--postgres <url> [--schema <name>]]
+${DATA_FLAGS}
+  --json             print the import and refresh reports as JSON`,
+  flags: { ...source, ...db, json: { type: 'boolean' }, help },
+  async run(values, io) {
+    const opened = await openRadar(radarInput(values), postgresTarget(values));
+    try {
+      if (values.json) {
+        io.out(JSON.stringify({ import: opened.importReport ?? null, refresh: opened.refresh }, null, 2));
+      } else {
+        io.out(`${opened.title} (tables ${opened.tables})`);
+        if (opened.importReport) for (const line of importLines(opened.importReport)) io.out(line);
+        for (const line of refreshLines(opened.refresh)) io.out(line);
+      }
+    } finally {
+      await opened.close();
+    }
+    return 0;
+  },
+};
+
+const demo: CliCommand<
+  { artists: { type: 'string' }; seed: { type: 'string' }; end: { type: 'string' }; help: typeof help } & typeof db
+> = {
+  name: 'demo',
+  summary: 'run both engines over the built-in demo world and print what they find',
+  usage: `usage: scene-radar demo [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--postgres <url> [--schema <name>]]
+  --artists <n>      artists in the demo world (1-100000, default 300)
+  --seed <n>         the world's seed (default 42)
+  --end <day>        the world's last day, and the as-of of the refresh (default today)`,
+  flags: { artists: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' }, ...db, help },
+  async run(values, io) {
+    const end = values.end;
+    if (end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new UsageError('--end must be a day YYYY-MM-DD');
+    const opened = await openRadar(
+      {
+        kind: 'demo',
+        artists: integer('artists', values.artists ?? '300', 1, 100_000),
+        seed: integer('seed', values.seed ?? '42', 0, 2 ** 31),
+        end: end ?? new Date().toISOString().slice(0, 10),
+      },
+      postgresTarget(values),
+    );
+    try {
+      await printDemo(opened, io);
+    } finally {
+      await opened.close();
+    }
+    return 0;
+  },
+};
+
+const EVENT_TYPES = ['playlist_add', 'radio_play', 'chart_entry', 'social_spike', 'sync_placement', 'live_show'];
+
+const backtest: CliCommand<{
+  data: { type: 'string' };
+  event: { type: 'string' };
+  horizon: { type: 'string' };
+  from: { type: 'string' };
+  to: { type: 'string' };
+  'train-until': { type: 'string' };
+  calibrate: { type: 'boolean' };
+  out: { type: 'string' };
+  json: { type: 'boolean' };
+  help: typeof help;
+}> = {
+  name: 'backtest',
+  summary: 'check the breakout score on your history with the public harness (scene-radar/backtest)',
+  usage: `usage: scene-radar backtest --data <dir> [--event chart_entry] [--horizon 90] [--from <day>] [--to <day>] [--train-until <day>] [--calibrate] [--out <file.md>] [--json]
+  --data <dir>         a folder with an artists table and an events table (docs/cli.md)
+  --event <type>       the event that counts as breaking out (${EVENT_TYPES.join(', ')}; default chart_entry)
+  --horizon <days>     days after a cutoff in which it must happen (1-730, default 90)
+  --from, --to <day>   first and last monthly cutoff (default: 180 days after the first event, the horizon before the last)
+  --train-until <day>  cutoffs up to this day train, later ones test (default: the middle cutoff)
+  --calibrate          fit the breakout model on the training cutoffs (default: the published model)
+  --out <file.md>      also write the report as Markdown (and the result as JSON beside it)
+  --json               print the result as JSON instead of the table`,
+  flags: {
+    data: { type: 'string' },
+    event: { type: 'string' },
+    horizon: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'train-until': { type: 'string' },
+    calibrate: { type: 'boolean' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    help,
+  },
+  async run(values, io) {
+    if (values.data === undefined) throw new UsageError('give --data <dir>');
+    const event = values.event ?? 'chart_entry';
+    if (!EVENT_TYPES.includes(event)) throw new UsageError(`--event must be one of ${EVENT_TYPES.join(', ')}`);
+    const result = await backtestFolder({
+      dir: values.data,
+      event: event as RcfEventType,
+      horizonDays: integer('horizon', values.horizon ?? '90', 1, 730),
+      ...(values.from === undefined ? {} : { from: values.from }),
+      ...(values.to === undefined ? {} : { to: values.to }),
+      ...(values['train-until'] === undefined ? {} : { trainUntil: values['train-until'] }),
+      calibrate: values.calibrate ?? false,
+    });
+    io.out(values.json ? backtestJson(result) : backtestConsoleTable(result));
+    if (values.out !== undefined) {
+      const json = `${values.out.replace(/\.md$/i, '')}.json`;
+      writeFileSync(values.out, backtestMarkdown(result, { resultFile: json.split(/[\\/]/).pop()! }));
+      writeFileSync(json, backtestJson(result));
+      io.err(`wrote ${values.out} and ${json}`);
+    }
+    return 0;
+  },
+};
+
+/** The OpenAPI document as the commands write it: two-space JSON and a final newline. */
+export function openApiText(basePath = '/api'): string {
+  return `${JSON.stringify(createOpenApiDocument({ basePath }), null, 2)}\n`;
+}
+
+const openapi: CliCommand<{ 'base-path': { type: 'string' }; out: { type: 'string' }; help: typeof help }> = {
+  name: 'openapi',
+  summary: 'print the OpenAPI 3.1 document of the HTTP API',
+  usage: `usage: scene-radar openapi [--base-path /api] [--out <file>]
+  --base-path <path>  where the routes are mounted (default /api)
+  --out <file>        write it to a file instead of stdout`,
+  flags: { 'base-path': { type: 'string' }, out: { type: 'string' }, help },
+  async run(values, io) {
+    const base = values['base-path'] ?? '/api';
+    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(base)) throw new UsageError('--base-path must be a path like /api');
+    const text = openApiText(base);
+    if (values.out === undefined) io.out(text.trimEnd());
+    else {
+      writeFileSync(values.out, text);
+      io.err(`wrote ${values.out} (${text.length} bytes)`);
+    }
+    return 0;
+  },
+};
+
+/** Every command, in the order `scene-radar --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [demo, serve, refresh, backtest, openapi] as unknown as CliCommand[];

@@ -1,0 +1,62 @@
+/**
+ * @module cli/demo
+ * `scene-radar demo`: the embedded demo world through both engines, as of its last day, printed
+ * as a music company would read it (what `npm run demo` shows, in brief): the hottest scenes, the
+ * Talent Radar's global pulse, and one artist's profile with the explanation of each score.
+ */
+import type { PulseArtist } from '../talent/schemas.js';
+import type { CliIo } from './io.js';
+import type { OpenedRadar } from './open-radar.js';
+import { refreshLines } from './report.js';
+
+const pad = (s: string | number, n: number): string => String(s).padEnd(n);
+const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+
+/** Prints the demo report of an opened (and refreshed) radar. */
+export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
+  const { radar } = opened;
+  io.out(`scene-radar demo: ${opened.title}; tables ${opened.tables}`);
+  for (const line of refreshLines(opened.refresh)) io.out(line);
+
+  const global = await radar.scenes.pulse.getGlobalPulse({ limit: 8 });
+  io.out('');
+  io.out(`Hottest scenes (${global.summary.ok} of ${global.summary.scenes} computed)`);
+  io.out(`  ${pad('scene', 40)} ${pad('heat', 6)} ${pad('growth', 7)} ${pad('stage', 9)} members`);
+  for (const p of global.hottest)
+    io.out(
+      `  ${pad(p.scene_slug, 40)} ${pad(p.heat.toFixed(1), 6)} ${pad(pct(p.growth), 7)} ${pad(p.stage, 9)} ${p.total_members}`,
+    );
+
+  const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 5 });
+  const s = pulse.summary;
+  io.out('');
+  io.out(
+    `Talent Radar: ${s.totalArtistsTracked} artists tracked, average momentum ${s.avgMomentum}, ${s.highBreakoutCount} high breakout, ${s.highRiskCount} high risk`,
+  );
+  const list = (title: string, artists: readonly PulseArtist[]): void => {
+    io.out(`  ${title}`);
+    for (const a of artists)
+      io.out(
+        `    ${pad(a.artist_slug, 28)} momentum ${pad(a.momentum.toFixed(1), 5)} breakout ${a.breakout_score.toFixed(2)} risk ${a.risk_score.toFixed(2)} ${a.scene_slug ?? ''}`,
+      );
+  };
+  list('Top rising', pulse.topRisingArtists);
+  list('Breakout candidates', pulse.topBreakoutCandidates);
+  list('At risk', pulse.artistsAtRisk);
+
+  const slug = pulse.topBreakoutCandidates[0]?.artist_slug ?? pulse.topRisingArtists[0]?.artist_slug;
+  if (slug === undefined) return;
+  const profile = await radar.talent.aggregator.buildArtistProfile(slug);
+  const a = profile.artist;
+  io.out('');
+  io.out(`Artist profile: ${slug}`);
+  io.out(
+    `  momentum ${a.momentum} (${profile.trajectory.momentum}), breakout ${a.breakout_score} (${profile.trajectory.breakoutPotential}), risk ${a.risk_score} (${profile.trajectory.riskLevel}); confidence ${a.confidence}`,
+  );
+  for (const e of profile.explanation.breakout.signals.slice(0, 6))
+    io.out(
+      `    ${pad(e.signal, 24)} ${pad(e.source, 20)} ${e.contribution >= 0 ? '+' : ''}${e.contribution.toFixed(3)} log-odds`,
+    );
+  io.out(`  opportunities: ${profile.opportunities.map((o) => `${o.type} ${o.score}`).join(', ') || 'none'}`);
+  io.out(`  risks: ${profile.risks.map((o) => `${o.type} ${o.score}`).join(', ') || 'none'}`);
+}

@@ -1,0 +1,82 @@
+/**
+ * @module cli
+ * The `scene-radar` command: `demo`, `serve`, `refresh`, `backtest`, `openapi`. {@link runCli} runs
+ * one command line and resolves with its exit code (0 done, 1 failed, 2 a usage mistake), writing
+ * through an {@link CliIo}; the package's `bin` calls it with the process's arguments.
+ */
+import { type FlagSpecs, type FlagValues, parseCommandLine, UsageError } from './command-line.js';
+import { COMMANDS } from './commands.js';
+import { describeFailure, EXIT, processIo, type CliIo } from './io.js';
+
+export { COMMANDS, type CliCommand } from './commands.js';
+export { EXIT, DataFileError, describeFailure, processIo, type CliIo } from './io.js';
+export { UsageError } from './command-line.js';
+
+/** The version `scene-radar --version` prints. */
+export const CLI_VERSION = '0.1.0';
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: scene-radar <command> [flags]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "'scene-radar <command> --help' describes a command's flags; docs/cli.md has the data folder's format.",
+    'Your own data in one command: npx scene-radar serve --data ./exports',
+  ].join('\n');
+}
+
+/**
+ * Runs one `scene-radar` command line (`argv` without `node` and the script) and resolves with the
+ * exit code. `signal` stops a long-running command (`serve`) cleanly.
+ * @example
+ * ```ts
+ * const code = await runCli(['openapi'], { out: console.log, err: console.error });
+ * ```
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.err : io.out)(overview());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(CLI_VERSION);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    io.err(`scene-radar: unknown command ${JSON.stringify(name)}\n${overview()}`);
+    return EXIT.usage;
+  }
+  let values: FlagValues<FlagSpecs>;
+  try {
+    values = parseCommandLine(rest, command.flags).values;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`scene-radar ${command.name}: ${error.message}\n${command.usage}`);
+    return EXIT.usage;
+  }
+  if ((values as { help?: unknown }).help === true) {
+    io.out(command.usage);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(values, io, signal);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`scene-radar ${command.name}: ${error.message}\n${command.usage}`);
+      return EXIT.usage;
+    }
+    const lines = describeFailure(error);
+    io.err(`scene-radar ${command.name}: ${lines[0]}`);
+    for (const line of lines.slice(1)) io.err(line);
+    return EXIT.failed;
+  }
+}

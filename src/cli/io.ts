@@ -1,0 +1,125 @@
+/**
+ * @module cli/io
+ * Where the `scene-radar` command writes, and how it words a failure: a usage mistake, a data file
+ * error as `file:line:column: reason` (the form editors and terminals link), or another error by
+ * its message, never a stack unless `SCENE_RADAR_DEBUG` is set.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isSceneRadarError } from '../core/errors.js';
+import { UsageError } from './command-line.js';
+
+/** Where a command writes: its normal output and its diagnostics. */
+export interface CliIo {
+  /** Writes a line of output (stdout). */
+  out(line: string): void;
+  /** Writes a line of diagnostics (stderr). */
+  err(line: string): void;
+}
+
+/** The process's own stdout and stderr. */
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Exit codes: 0 done, 1 failed, 2 a usage mistake (bad flag, missing argument). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A data problem with a place in a file: the command prints it as `file:line:column: reason`. */
+export class DataFileError extends Error {
+  override readonly name = 'DataFileError';
+  /**
+   * @param file - The file.
+   * @param line - 1-based line.
+   * @param column - 1-based column (character on the line), or null when unknown.
+   * @param reason - What is wrong there.
+   */
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number | null,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}${column === null ? '' : `:${column}`}: ${reason}`);
+  }
+}
+
+interface PlaceDetails {
+  readonly source?: unknown;
+  readonly line?: unknown;
+  readonly column?: unknown;
+  readonly reason?: unknown;
+  readonly rejections?: unknown;
+}
+
+interface Rejection {
+  readonly table: string;
+  readonly source: string | null;
+  readonly line: number;
+  readonly column: string | null;
+  readonly message: string;
+}
+
+/** The header of an uncompressed CSV file (its first line), for naming a column's position; undefined otherwise. */
+export function csvHeaderOf(file: string): readonly string[] | undefined {
+  if (!/\.(csv|tsv)$/i.test(file)) return undefined;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(65_536);
+      const n = readSync(fd, buffer, 0, buffer.length, 0);
+      const first =
+        buffer
+          .subarray(0, n)
+          .toString('utf8')
+          .replace(/^\ufeff/, '')
+          .split(/\r?\n/, 1)[0] ?? '';
+      return first.split(/\.tsv$/i.test(file) ? '\t' : ',').map((c) => c.trim().replace(/^"|"$/g, ''));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The lines that describe `error`: a usage mistake with the command's usage; a parse error of a
+ * data file as `file:line:column: reason`; invalid rows of the tabular import one per line as
+ * `file:line: column <n> (<name>): reason` (`n` the column's position in the file's header,
+ * when known); anything else by its message (and its code when it has one).
+ */
+export function describeFailure(
+  error: unknown,
+  columnsOf: (file: string) => readonly string[] | undefined = csvHeaderOf,
+): string[] {
+  if (error instanceof UsageError) return [error.message];
+  if (error instanceof DataFileError) return [error.message];
+  if (isSceneRadarError(error)) {
+    const d = (error.details ?? {}) as PlaceDetails;
+    if (typeof d.source === 'string' && typeof d.line === 'number') {
+      const column = typeof d.column === 'number' ? `:${d.column}` : '';
+      return [`${d.source}:${d.line}${column}: ${typeof d.reason === 'string' ? d.reason : error.message}`];
+    }
+    if (Array.isArray(d.rejections) && d.rejections.length > 0) {
+      const lines = [error.message.split(': ')[0] ?? error.message];
+      for (const r of d.rejections as Rejection[]) {
+        const index = r.source !== null && r.column !== null ? columnsOf(r.source)?.indexOf(r.column) : undefined;
+        const column =
+          r.column === null
+            ? ''
+            : index !== undefined && index >= 0
+              ? `column ${index + 1} (${r.column}): `
+              : `column ${r.column}: `;
+        lines.push(`  ${r.source ?? r.table}:${r.line}: ${column}${r.message}`);
+      }
+      return lines;
+    }
+    return [`${error.message} (${error.code})`];
+  }
+  if (error instanceof Error) {
+    if (process.env.SCENE_RADAR_DEBUG && error.stack) return [error.stack];
+    return [error.message];
+  }
+  return [String(error)];
+}

@@ -1,0 +1,206 @@
+/**
+ * @module cli/manifest
+ * The data folder of `scene-radar serve --data <dir>`: a `scene-radar.json` manifest naming the
+ * table files (and the scene catalog), or, without one, the files found under the canonical table
+ * names (`artists.csv`, `events.csv.gz`, `engagement.jsonl`, `catalog.json`, ...). Paths are
+ * relative to the folder. A manifest that is not valid JSON, or not a valid manifest, is reported
+ * as `scene-radar.json:line:column: reason`.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  TABULAR_TABLE_NAMES,
+  type TabularFileSpec,
+  type TabularFiles,
+  type TabularSourcesOptions,
+  type TabularTableName,
+} from '../../adapters/tabular/index.js';
+import { UsageError } from './command-line.js';
+import { DataFileError } from './io.js';
+
+/** The manifest's file name inside the data folder. */
+export const MANIFEST_FILE = 'scene-radar.json';
+
+const FileSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      path: z.string().min(1),
+      format: z.enum(['csv', 'jsonl']).optional(),
+      gzip: z.boolean().optional(),
+      delimiter: z.string().length(1).optional(),
+    })
+    .strict(),
+]);
+
+const DAY_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Schema of `scene-radar.json`. */
+export const ManifestSchema = z
+  .object({
+    /** A name for the data, printed by the commands. */
+    name: z.string().min(1).max(200).optional(),
+    /** Table files by canonical table name (a path, or `{ path, format, gzip, delimiter }`). */
+    tables: z.object(Object.fromEntries(TABULAR_TABLE_NAMES.map((t) => [t, FileSchema.optional()]))).strict(),
+    /** The scene catalog: a JSON file `{ "scenes": [...], "microgenres": [...] }`. */
+    catalog: z.string().min(1).optional(),
+    /** The instant to serve the data as of (`YYYY-MM-DD` or ISO); `now` for the system clock. */
+    asOf: z
+      .string()
+      .refine((s) => s === 'now' || (DAY_OR_INSTANT.test(s) && Number.isFinite(Date.parse(s))), {
+        message: "expected 'now', a day YYYY-MM-DD or an ISO 8601 instant",
+      })
+      .optional(),
+    /** Options of the tabular import. */
+    import: z
+      .object({
+        onInvalidRow: z.enum(['throw', 'skip']).optional(),
+        aggregate: z.record(z.string(), z.string()).optional(),
+        derivedHomeRegion: z.string().min(1).max(64).optional(),
+        seriesSpan: z.object({ start: z.string(), end: z.string() }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A `scene-radar.json` manifest as written. */
+export type Manifest = z.output<typeof ManifestSchema>;
+
+/** A data folder, resolved: absolute file paths, the catalog, the import options. */
+export interface DataFolder {
+  /** The folder (absolute). */
+  readonly dir: string;
+  /** The manifest's name, else the folder's. */
+  readonly name: string;
+  /** True when the files were found by name (no manifest). */
+  readonly discovered: boolean;
+  /** The table files, absolute. */
+  readonly files: TabularFiles;
+  /** The catalog file, absolute, if any. */
+  readonly catalog: string | undefined;
+  /** The manifest's `asOf`, if any. */
+  readonly asOf: string | undefined;
+  /** The tabular import's options. */
+  readonly options: TabularSourcesOptions;
+}
+
+/** Line and 1-based column of `offset` in `text`. */
+export function placeOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/** Parses JSON text, or a {@link DataFileError} at the place `JSON.parse` points to. */
+export function parseJsonFile(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const position = /position (\d+)/.exec(message);
+    const offset = position
+      ? Number(position[1])
+      : /Unexpected end/.test(message)
+        ? text.trimEnd().length
+        : Math.max(0, text.length - text.trimStart().length);
+    const { line, column } = placeOf(text, offset);
+    throw new DataFileError(file, line, column, `not valid JSON (${message.split('\n')[0]})`);
+  }
+}
+
+/** Where in `text` the key path of an issue is written (the last key's quote), else the start. */
+function placeOfPath(text: string, path: readonly PropertyKey[]): { line: number; column: number } {
+  let from = 0;
+  for (const key of path) {
+    if (typeof key !== 'string') continue;
+    const at = text.indexOf(`"${key}"`, from);
+    if (at >= 0) from = at;
+  }
+  return placeOf(text, from);
+}
+
+function readManifest(dir: string, file: string): DataFolder {
+  const text = readFileSync(file, 'utf8');
+  const parsed = ManifestSchema.safeParse(parseJsonFile(file, text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const { line, column } = placeOfPath(text, issue.path);
+    const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+    throw new DataFileError(file, line, column, `${where}${issue.message}`);
+  }
+  const m = parsed.data;
+  const files: Record<string, TabularFileSpec | string> = {};
+  for (const [table, spec] of Object.entries(m.tables)) {
+    if (spec === undefined) continue;
+    files[table] = typeof spec === 'string' ? resolve(dir, spec) : { ...spec, path: resolve(dir, spec.path) };
+  }
+  if (Object.keys(files).length === 0)
+    throw new DataFileError(file, placeOfPath(text, ['tables']).line, null, 'tables: name at least one table file');
+  return {
+    dir,
+    name: m.name ?? dir,
+    discovered: false,
+    files: files as TabularFiles,
+    catalog: m.catalog === undefined ? undefined : resolve(dir, m.catalog),
+    asOf: m.asOf,
+    options: (m.import ?? {}) as TabularSourcesOptions,
+  };
+}
+
+const EXTENSIONS = ['.csv', '.csv.gz', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
+const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The table files found by name in `dir` (`events.csv.gz`, `scene_pulses.jsonl`, ...). */
+function discover(dir: string): DataFolder {
+  const present = new Set(readdirSync(dir));
+  const files: Partial<Record<TabularTableName, string>> = {};
+  for (const table of TABULAR_TABLE_NAMES) {
+    for (const base of new Set([table, snake(table)])) {
+      const hit = EXTENSIONS.map((ext) => `${base}${ext}`).find((f) => present.has(f));
+      if (hit && files[table] === undefined) files[table] = join(dir, hit);
+    }
+  }
+  if (Object.keys(files).length === 0)
+    throw new UsageError(
+      `--data ${dir}: no ${MANIFEST_FILE} and no table files named like artists.csv, events.csv.gz, engagement.jsonl (see docs/cli.md)`,
+    );
+  return {
+    dir,
+    name: dir,
+    discovered: true,
+    files,
+    catalog: present.has('catalog.json') ? join(dir, 'catalog.json') : undefined,
+    asOf: undefined,
+    options: {},
+  };
+}
+
+/**
+ * The data folder at `dir`: its `scene-radar.json` when there is one, else the files found by
+ * their canonical names. A folder that does not exist is a {@link UsageError}.
+ */
+export function readDataFolder(dir: string): DataFolder {
+  const abs = resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`--data ${dir}: not a folder`);
+  const manifest = join(abs, MANIFEST_FILE);
+  try {
+    statSync(manifest);
+  } catch {
+    return discover(abs);
+  }
+  return readManifest(abs, manifest);
+}

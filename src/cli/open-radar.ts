@@ -1,0 +1,181 @@
+/**
+ * @module cli/open-radar
+ * The radar a command runs on: over a data folder's files (the tabular adapter, streamed), or over
+ * the demo world; its owned tables in memory or in PostgreSQL (`--postgres`, migrated at start);
+ * its catalog imported; refreshed once. Closing it closes the pool too.
+ */
+import { readFileSync } from 'node:fs';
+import type { SourceName } from '../contracts/sources.js';
+import { fixedClock, systemClock, type Clock } from '../core/clock.js';
+import { createSceneRadar, type SceneRadar, type SceneRadarRefreshReport } from '../radar.js';
+import type { CatalogInput } from '../scenes/catalog.js';
+import { createDemoWorld } from '../../adapters/memory/index.js';
+import type { PostgresStores } from '../../adapters/postgres/index.js';
+import { createTabularSourcesFromFiles, type TabularReport } from '../../adapters/tabular/index.js';
+import type { PostgresTarget } from './command-line.js';
+import { parseJsonFile, readDataFolder, type DataFolder } from './manifest.js';
+
+/** What the radar is built over. */
+export type RadarInput =
+  | { readonly kind: 'data'; readonly dir: string; readonly asOf?: string | undefined }
+  | {
+      readonly kind: 'demo';
+      readonly artists: number;
+      readonly seed?: number | undefined;
+      readonly end?: string | undefined;
+    };
+
+/** A radar opened by {@link openRadar}. */
+export interface OpenedRadar {
+  /** The radar, refreshed. */
+  readonly radar: SceneRadar;
+  /** What it serves, for printing (`demo world (300 artists)`, `./exports`). */
+  readonly title: string;
+  /** Where its tables live: `in memory` or the PostgreSQL schema and server (never the password). */
+  readonly tables: string;
+  /** The sources given (for the health route). */
+  readonly sources: readonly SourceName[];
+  /** The tabular import's report (data folders only). */
+  readonly importReport: TabularReport | undefined;
+  /** The data folder's table files, by path, with their header columns (for error messages). */
+  readonly folder: DataFolder | undefined;
+  /** The first refresh's report. */
+  readonly refresh: SceneRadarRefreshReport;
+  /** As of when it was refreshed (ISO). */
+  readonly asOf: string;
+  /** Closes the radar, then the PostgreSQL pool. */
+  close(): Promise<void>;
+}
+
+/** Where a PostgreSQL database is, for printing: user, host, port and database, never the password. */
+export function describePostgres(url: string, schema = 'public'): string {
+  let where = 'the configured server';
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
+    where = `${user}${u.hostname || 'localhost'}${u.port ? `:${u.port}` : ''}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    // Not a URL: say nothing that might be a secret.
+  }
+  return `PostgreSQL schema "${schema}" at ${where}`;
+}
+
+async function openStores(target: PostgresTarget): Promise<PostgresStores> {
+  const { createPostgresStores } = await import('../../adapters/postgres/index.js');
+  const stores = createPostgresStores(
+    { connectionString: target.url },
+    { migrate: true, ...(target.schema === undefined ? {} : { schema: target.schema }) },
+  );
+  try {
+    await stores.ready();
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+  return stores;
+}
+
+/** The end of the day of the latest observation in the files, capped at now (the default `asOf`). */
+function latestObservation(dataset: {
+  artistSlugs(): readonly string[];
+  artistHistory(slug: string): import('../../adapters/memory/index.js').ArtistHistory | undefined;
+}): number | undefined {
+  let latest = -Infinity;
+  const see = (iso: string | null | undefined): void => {
+    if (!iso) return;
+    const t = Date.parse(iso);
+    if (t > latest) latest = t;
+  };
+  for (const slug of dataset.artistSlugs()) {
+    const h = dataset.artistHistory(slug);
+    if (!h) continue;
+    see(h.record.firstSeen);
+    for (const e of h.events) see(e.at);
+    for (const a of h.articles) see(a.publishedAt);
+    for (const t of h.tastemakers) see(t.since);
+    for (const r of h.releases) see(r.releasedAt);
+    for (const c of h.campaigns) see(c.end ?? c.start);
+    const lastDay = (start: string, days: number): void => {
+      if (days > 0) see(new Date(Date.parse(start) + (days - 1) * 86_400_000).toISOString());
+    };
+    lastDay(h.engagement.start, h.engagement.organic.length);
+    lastDay(h.coherence.start, h.coherence.values.length);
+  }
+  if (!Number.isFinite(latest)) return undefined;
+  // The end of that day: a day's rows are known once the day is over.
+  const end = Math.floor(latest / 86_400_000) * 86_400_000 + 86_400_000;
+  return Math.min(end, Date.now());
+}
+
+function asOfFrom(text: string): number {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00.000Z` : text);
+  return t;
+}
+
+/**
+ * Opens, fills and refreshes a radar over `input`, its tables in `postgres` when given. A data
+ * folder is read with {@link readDataFolder} and streamed through the tabular adapter; the radar
+ * runs on a clock fixed at `asOf` (the flag, else the manifest's, else the end of the latest day in
+ * the files), so a historical export is served as of its own end; `now` uses the system clock.
+ */
+export async function openRadar(input: RadarInput, postgres: PostgresTarget | undefined): Promise<OpenedRadar> {
+  let folder: DataFolder | undefined;
+  let importReport: TabularReport | undefined;
+  let sources: import('../contracts/sources.js').SceneRadarSources;
+  let catalog: CatalogInput | undefined;
+  let clock: Clock = systemClock;
+  let title: string;
+  if (input.kind === 'data') {
+    folder = readDataFolder(input.dir);
+    const imported = await createTabularSourcesFromFiles(folder.files, folder.options);
+    sources = imported.sources;
+    importReport = imported.report;
+    if (folder.catalog !== undefined)
+      catalog = parseJsonFile(folder.catalog, readFileSync(folder.catalog, 'utf8')) as CatalogInput;
+    const asOf = input.asOf ?? folder.asOf;
+    if (asOf !== 'now') {
+      const at = asOf === undefined ? latestObservation(imported.dataset) : asOfFrom(asOf);
+      if (at !== undefined) clock = fixedClock(at);
+    }
+    title = folder.name;
+  } else {
+    const world = createDemoWorld({
+      artists: input.artists,
+      ...(input.seed === undefined ? {} : { seed: input.seed }),
+      ...(input.end === undefined ? {} : { end: input.end }),
+    });
+    sources = world.sources;
+    catalog = world.catalog;
+    if (input.end !== undefined) clock = fixedClock(`${input.end}T00:00:00.000Z`);
+    title = `demo world (${input.artists} artists, seed ${world.info.seed})`;
+  }
+  const stores = postgres ? await openStores(postgres) : undefined;
+  const radar = createSceneRadar({ sources, clock, ...(stores ? { stores } : {}) });
+  const close = async (): Promise<void> => {
+    try {
+      await radar.close();
+    } finally {
+      await stores?.close();
+    }
+  };
+  try {
+    if (catalog !== undefined) await radar.scenes.importCatalog(catalog);
+    const refresh = await radar.refresh();
+    return {
+      radar,
+      title,
+      tables: postgres ? describePostgres(postgres.url, stores?.schema) : 'in memory',
+      sources: Object.keys(sources).filter(
+        (k) => (sources as Record<string, unknown>)[k] !== undefined,
+      ) as SourceName[],
+      importReport,
+      folder,
+      refresh,
+      asOf: refresh.talent.asOf,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

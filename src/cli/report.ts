@@ -1,0 +1,46 @@
+/**
+ * @module cli/report
+ * How the commands print what an import and a refresh did: one line per table, one per engine.
+ */
+import type { SceneRadarRefreshReport } from '../radar.js';
+import type { TabularReport } from '../../adapters/tabular/index.js';
+
+/** The import report as lines: the artists, then each table's counts and its first rejections. */
+export function importLines(report: TabularReport): string[] {
+  const lines = [
+    `Imported ${report.artists} artists${report.artistsDerived ? ' (no artists table: every slug the tables name)' : ''}; sources: ${report.sources.join(', ') || 'none'}`,
+  ];
+  for (const [table, t] of Object.entries(report.tables)) {
+    if (!t) continue;
+    const extra = [
+      t.combined ? `${t.combined} combined` : '',
+      t.dropped ? `${t.dropped} dropped by the map` : '',
+      t.rejected ? `${t.rejected} rejected` : '',
+    ].filter(Boolean);
+    lines.push(
+      `  ${table.padEnd(13)} ${t.read} rows read, ${t.accepted} accepted${extra.length ? `, ${extra.join(', ')}` : ''}`,
+    );
+    for (const r of t.rejections.slice(0, 3))
+      lines.push(`    ${r.source ?? table}:${r.line}: ${r.column ? `column ${r.column}: ` : ''}${r.message}`);
+  }
+  return lines;
+}
+
+/** A refresh report as lines: the Scenes Engine's, then the Talent Radar's. */
+export function refreshLines(report: SceneRadarRefreshReport): string[] {
+  const s = report.scenes;
+  const t = report.talent;
+  const lines = [
+    `Refreshed as of ${t.asOf}`,
+    `  Scenes Engine: ${s.memberships.memberships} memberships of ${s.memberships.artists} artists, ${s.relationships} relationships, ${s.snapshots} trend snapshots`,
+    `  Talent Radar:  ${t.scored} of ${t.artists} artists scored, ${t.insufficient} without enough evidence, ${t.kept} kept from an earlier refresh (${t.durationMs} ms); universe ${t.universe}${t.universeReason ? ` (${t.universeReason})` : ''}`,
+    `  source reads:  ${Object.entries(t.reads)
+      .filter(([, n]) => n > 0)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ')}`,
+  ];
+  const failed = Object.entries(t.failedReads ?? {});
+  if (failed.length) lines.push(`  failed reads:  ${failed.map(([source, n]) => `${source} ${n}`).join(', ')}`);
+  for (const w of s.warnings) lines.push(`  warning: ${w}`);
+  return lines;
+}
