@@ -16,7 +16,13 @@ const entry = {
   api: 'src/api/index.ts',
   'adapters/node': 'adapters/node/index.ts',
   'adapters/postgres': 'adapters/postgres/index.ts',
+  'adapters/redis': 'adapters/redis/index.ts',
+  'adapters/bullmq': 'adapters/bullmq/index.ts',
   backtest: 'src/backtest/index.ts',
+  // The `scene-radar` command (package.json `bin`): its source starts with `#!/usr/bin/env node`,
+  // which esbuild keeps at the top of this entry's output only (and tsup makes it executable).
+  // Built as ESM only, with no declarations (it is run, not imported): see `library` below.
+  cli: 'src/cli/bin.ts',
   otel: 'src/otel/index.ts',
 };
 
@@ -26,8 +32,15 @@ const entry = {
  */
 const NODE_BUILTINS = /^node:/;
 
-/** Optional peer dependencies, never bundled: `pg` (scene-radar/adapters/postgres), `@opentelemetry/api` (scene-radar/otel). */
-const PEERS = ['pg', '@opentelemetry/api'];
+/** Every entry but the command's: the declarations and the CommonJS build are for importers. */
+const { cli: _cli, ...library } = entry;
+
+/**
+ * Optional peer dependencies, never bundled: `pg` (scene-radar/adapters/postgres), `ioredis` and
+ * `rate-limiter-flexible` (scene-radar/adapters/redis; the limiter loads the latter on demand),
+ * `@opentelemetry/api` (scene-radar/otel), `bullmq` (scene-radar/adapters/bullmq).
+ */
+const PEERS = ['pg', 'ioredis', 'rate-limiter-flexible', '@opentelemetry/api', 'bullmq'];
 
 const shared: Options = {
   entry,
@@ -46,15 +59,38 @@ export default defineConfig([
   // Declarations, once: one rollup pass writes both `.d.ts` and `.d.cts`.
   // The three builds run in parallel, so none cleans dist/ (one would delete another's output):
   // `npm run build` empties it first.
-  { ...shared, format: ['esm', 'cjs'], dts: { only: true }, external: ['zod', ...PEERS, NODE_BUILTINS] },
+  {
+    ...shared,
+    entry: library,
+    format: ['esm', 'cjs'],
+    dts: { only: true },
+    external: ['zod', ...PEERS, NODE_BUILTINS],
+  },
   { ...shared, format: 'esm', dts: false, external: ['zod', ...PEERS, 'quick-lru', NODE_BUILTINS] },
   {
     ...shared,
+    entry: library,
     format: 'cjs',
     dts: false,
     // quick-lru ships ESM only; bundling it keeps `require('scene-radar')` working on
     // every Node 20 release, not only those with require(esm).
     external: ['zod', ...PEERS, NODE_BUILTINS],
     noExternal: ['quick-lru'],
+  },
+  // `scene-radar/ui` (issue 18): the dashboard's web components, for browsers. One minified ES
+  // module with Lit and uPlot inlined (no CDN, nothing for the host to install); its declarations
+  // name only DOM types. ui/server.ts builds the same module (same esbuild settings) for `npm run
+  // serve`; scripts/check-package.mjs budgets its gzipped size.
+  {
+    entry: { 'ui/index': 'ui/index.ts' },
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2021',
+    minify: true,
+    splitting: false,
+    sourcemap: false,
+    dts: true,
+    noExternal: [/./],
+    loader: { '.css': 'text' },
   },
 ]);

@@ -1,6 +1,7 @@
 /**
  * `npm run serve`: the demo world's API over `node:http` (through `toNodeListener`), with curl
- * lines to paste. Ctrl-C (SIGINT) or SIGTERM closes the server and the radar. Each client address
+ * lines to paste; the server is the `scene-radar serve` command's (src/cli/serve.ts), and
+ * `npx scene-radar serve --data <dir>` serves a host's own files the same way (docs/cli.md). Ctrl-C (SIGINT) or SIGTERM closes the server and the radar. Each client address
  * may make 120 requests a minute (a 429 with `Retry-After` past that): `--rate-limit <n>` and
  * `--rate-window <seconds>` (or `SCENE_RADAR_RATE_LIMIT`, `SCENE_RADAR_RATE_WINDOW`) change it, and
  * `--rate-limit 0` turns it off. The tables live in memory, or in PostgreSQL with `--postgres <url>`
@@ -10,12 +11,11 @@
  *   npm run serve -- [--port 8787] [--host 127.0.0.1] [--artists 300] [--rate-limit 120] [--rate-window 60]
  *                    [--postgres postgres://user@host:5432/database [--schema <name>]]
  */
-import { createServer } from 'node:http';
 import type { SceneRadar } from 'scene-radar';
-import { createFetchHandler, createMemoryRateLimiter } from 'scene-radar/api';
-import { toNodeListener } from 'scene-radar/adapters/node';
-import { closeServer, type DemoPostgres, isMain, listen, radarFor } from '../examples/demo-radar.js';
+import { type DemoPostgres, isMain, radarFor } from '../examples/demo-radar.js';
+import { DEFAULT_SERVE_RATE_LIMIT, DEFAULT_SERVE_RATE_WINDOW_SECONDS, serveRadar } from '../src/cli/serve.js';
 import { parseCommandLine, postgresTarget, UsageError } from './command-line.js';
+import { withDashboard } from '../ui/server.js';
 
 // The repository's one UsageError, re-exported for callers of parseServeArgs.
 export { UsageError };
@@ -44,10 +44,8 @@ export interface ServeOptions {
   readonly postgres?: DemoPostgres | undefined;
 }
 
-/** Requests per client address and window in `npm run serve`, unless told otherwise. */
-export const DEFAULT_SERVE_RATE_LIMIT = 120;
-/** The rate-limit window of `npm run serve`, in seconds, unless told otherwise. */
-export const DEFAULT_SERVE_RATE_WINDOW_SECONDS = 60;
+// The defaults of `npm run serve` are the `scene-radar serve` command's.
+export { DEFAULT_SERVE_RATE_LIMIT, DEFAULT_SERVE_RATE_WINDOW_SECONDS };
 
 /** The command line's options, as {@link parseServeArgs} returns them. */
 export interface ParsedServeArgs {
@@ -149,48 +147,23 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
 export async function start(options: ServeOptions = {}): Promise<RunningServe> {
   const { radar, tables, release } = await radarFor(options);
   try {
-    const limit = options.rateLimit ?? DEFAULT_SERVE_RATE_LIMIT;
-    const windowSeconds = options.rateWindowSeconds ?? DEFAULT_SERVE_RATE_WINDOW_SECONDS;
-    // Keyed by the socket's address (the handler's default): behind a proxy every client would share one key.
-    const rateLimit = limit === 0 ? null : { limit, windowSeconds };
-    const handler = createFetchHandler(radar, {
-      onError: (error, { requestId }) => console.error(`[${requestId}]`, error),
-      ...(rateLimit === null
-        ? {}
-        : { rateLimit: { limiter: createMemoryRateLimiter({ limit, windowMs: windowSeconds * 1000 }) } }),
+    // The `scene-radar serve` command's server (src/cli/serve.ts): one implementation for both.
+    const running = await serveRadar(radar, {
+      port: options.port ?? 0,
+      host: options.host ?? '127.0.0.1',
+      rateLimit: options.rateLimit ?? DEFAULT_SERVE_RATE_LIMIT,
+      rateWindowSeconds: options.rateWindowSeconds ?? DEFAULT_SERVE_RATE_WINDOW_SECONDS,
+      // The dashboard (issue 18) at `/`, beside the API: ui/server.ts owns it.
+      wrapListener: (api) => withDashboard(api),
     });
-    const server = createServer(
-      toNodeListener(handler, { onError: (error, { requestId }) => console.error(`[${requestId}]`, error) }),
-    );
-    const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
-    const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 1 });
-    const scene = (await radar.scenes.listScenes({ limit: 1 })).items[0]?.slug ?? 'indie-uk-brighton';
-    // A tiny world may have nobody rising: any artist of a scene will do.
-    const artistSlug =
-      pulse.topRisingArtists[0]?.artist_slug ??
-      pulse.topBreakoutCandidates[0]?.artist_slug ??
-      (await radar.scenes.listMemberships({ limit: 1 })).items[0]?.artist_slug ??
-      'unknown-artist';
-    const api = `${url}/api`;
-    const curlLines = [
-      `curl -s '${api}/talent/pulse?limit=20'`,
-      `curl -s '${api}/talent/artists/${artistSlug}'`,
-      `curl -s '${api}/scenes/invalid-slug-!!!'`,
-      `curl -s '${api}/talent/artists/unknown-artist'`,
-      `curl -s '${api}/scene-pulse?limit=5'`,
-      `curl -s '${api}/scenes/${scene}/pulse'`,
-      `curl -s '${api}/talent/top?category=breakout&limit=5'`,
-      `curl -si -X POST '${api}/talent/pulse'`,
-      `curl -s '${api}/openapi.json'`,
-    ];
     return {
-      url,
-      curlLines,
-      artistSlug,
-      rateLimit,
+      url: running.url,
+      curlLines: running.curlLines,
+      artistSlug: running.artistSlug,
+      rateLimit: running.rateLimit,
       tables,
       async close() {
-        await closeServer(server);
+        await running.close();
         await release();
       },
     };
@@ -229,6 +202,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   console.log(`scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s).`);
+  console.log(`Dashboard on ${running.url}/ (docs/ui.md).`);
   if (options.postgres) console.log(`Tables: ${running.tables}.`);
   console.log(
     running.rateLimit === null

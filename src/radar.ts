@@ -39,7 +39,13 @@ export interface SceneRadarStoreOptions {
 
 /** Cache settings, in {@link SceneRadarOptions.cache}. */
 export interface SceneRadarCacheOptions {
-  /** Cache store shared by the engines (keys are namespaced). @default an in-memory LRU per engine */
+  /**
+   * Cache store shared by the engines (keys are namespaced). For several instances of one radar,
+   * the Redis tier of `scene-radar/adapters/redis` (`createRedisCacheTier`): L1 in process, L2 in
+   * Redis, deletes and refreshes reach every instance, one computation per key across instances;
+   * its health shows in `stats().cache.store`. The radar never closes a host's store.
+   * @default an in-memory LRU per engine
+   */
   readonly store?: CacheStore<unknown>;
 }
 

@@ -13,7 +13,7 @@ export const LATENCY_BOUNDS_MS: readonly number[] = Object.freeze([
 
 /** A latency histogram: `counts[i]` durations <= `boundsMs[i]` (and above the previous bound); the last count is above every bound. */
 export interface LatencyHistogram {
-  /** The buckets' upper bounds, ms ({@link LATENCY_BOUNDS_MS}). */
+  /** The buckets' upper bounds, ms: 1, 5, 10, 25, 50, 100, 250, 500, 1,000, 2,500, 5,000, 10,000, 30,000, 60,000. */
   readonly boundsMs: readonly number[];
   /** Durations per bucket; one more entry than `boundsMs` (above the last bound). */
   readonly counts: readonly number[];

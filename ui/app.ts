@@ -1,0 +1,138 @@
+/**
+ * @module ui/app
+ * `<scene-radar-app>`: the whole dashboard, the seed's `/scenes` and `/talent` pages and the
+ * scene and artist pages, behind a hash router (`#/scenes`, `#/scenes/<slug>`, `#/talent`,
+ * `#/artists/<slug>`), so that it works inside any host page without touching the host's routes.
+ */
+import { html, type TemplateResult } from 'lit';
+import { RadarElement } from './radar-element.js';
+import { notFoundPanel } from './states.js';
+
+/** A parsed hash route. */
+type Route =
+  | { readonly page: 'scenes' }
+  | { readonly page: 'scene'; readonly slug: string }
+  | { readonly page: 'talent' }
+  | { readonly page: 'artist'; readonly slug: string }
+  | { readonly page: 'unknown'; readonly path: string };
+
+/** The route of a location hash (`#/scenes/indie-uk-brighton`). */
+export function routeOf(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+  const [head = '', slug, ...rest] = path.split('/');
+  const decoded = slug === undefined ? undefined : safeDecode(slug);
+  if (rest.length === 0) {
+    if (head === '' || (head === 'scenes' && decoded === undefined)) return { page: 'scenes' };
+    if (head === 'talent' && decoded === undefined) return { page: 'talent' };
+    if (head === 'scenes' && decoded) return { page: 'scene', slug: decoded };
+    if (head === 'artists' && decoded) return { page: 'artist', slug: decoded };
+  }
+  return { page: 'unknown', path };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The whole dashboard with its own navigation. */
+export class SceneRadarAppElement extends RadarElement {
+  static override properties = { ...RadarElement.properties, route: { state: true } };
+  /** The page shown (from the location hash). */
+  declare route: Route;
+  #navigated = false;
+  readonly #onHash = (): void => {
+    this.route = routeOf(location.hash);
+    this.#navigated = true;
+  };
+
+  constructor() {
+    super();
+    this.route = routeOf(typeof location === 'undefined' ? '' : location.hash);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.#onHash);
+    this.route = routeOf(location.hash);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.#onHash);
+  }
+
+  protected override updated(): void {
+    // Move focus to the new page for keyboard and screen-reader users, as a page load would.
+    if (this.#navigated) {
+      this.#navigated = false;
+      this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: false });
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const section = this.route.page === 'talent' || this.route.page === 'artist' ? 'talent' : 'scenes';
+    const tab = (id: string, label: string) =>
+      html`<a href="#/${id}" aria-current=${section === id ? 'page' : 'false'} class="tab">${label}</a>`;
+    return html`<style>
+        header.top {
+          display: flex;
+          align-items: center;
+          gap: 1.5rem;
+          flex-wrap: wrap;
+          padding: 0.75rem 0;
+          margin-bottom: 1rem;
+          border-bottom: 1px solid var(--_line);
+        }
+        header.top h1 {
+          font-size: 1.2rem;
+          margin: 0;
+        }
+        nav.tabs {
+          display: flex;
+          gap: 0.25rem;
+        }
+        .tab {
+          padding: 0.35rem 0.8rem;
+          border-radius: 6px;
+          text-decoration: none;
+        }
+        .tab[aria-current='page'] {
+          background: var(--_accent);
+          color: #fff;
+        }
+        main:focus {
+          outline: none;
+        }
+        main > * + * {
+          margin-top: 1rem;
+        }
+      </style>
+      <header class="top">
+        <h1>scene-radar</h1>
+        <nav class="tabs" aria-label="Dashboard">${tab('scenes', 'Scenes')} ${tab('talent', 'Talent')}</nav>
+      </header>
+      <main tabindex="-1">${this.#page()}</main>`;
+  }
+
+  #page(): TemplateResult {
+    const r = this.route;
+    switch (r.page) {
+      case 'scenes':
+        return html`<scene-radar-scene-pulse .base=${this.base}></scene-radar-scene-pulse>
+          <scene-radar-scene-list .base=${this.base}></scene-radar-scene-list>`;
+      case 'scene':
+        return html`<scene-radar-scene .base=${this.base} .slug=${r.slug}></scene-radar-scene>`;
+      case 'talent':
+        return html`<scene-radar-talent-pulse .base=${this.base}></scene-radar-talent-pulse>
+          <scene-radar-top-artists .base=${this.base}></scene-radar-top-artists>`;
+      case 'artist':
+        return html`<scene-radar-artist .base=${this.base} .slug=${r.slug}></scene-radar-artist>`;
+      default:
+        return notFoundPanel('page', r.path, { href: '#/scenes', label: 'Go to the scenes' });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * @module ui/client
+ * The dashboard's only way to the data: GET requests to the API kit's routes under a base path,
+ * unwrapped from the `{ ok, data, error }` envelope. A failure keeps what the reader needs to
+ * report it: the envelope's code and message, the HTTP status and the `x-request-id`.
+ */
+
+/** A failed API call: the envelope's error, or a network or format failure named in words. */
+export class ApiFailure extends Error {
+  /** The envelope's error code (`SCENES_NOT_FOUND`), or `NETWORK_ERROR` / `BAD_RESPONSE`. */
+  readonly code: string;
+  /** The HTTP status, 0 when no answer arrived. */
+  readonly status: number;
+  /** The `x-request-id` of the answer (or `details.requestId` of a 500), when there is one. */
+  readonly requestId: string | null;
+
+  /**
+   * @param code - The error code.
+   * @param message - What went wrong, in words.
+   * @param status - The HTTP status (0 without an answer).
+   * @param requestId - The request id, when known.
+   */
+  constructor(code: string, message: string, status: number, requestId: string | null) {
+    super(message);
+    this.name = 'ApiFailure';
+    this.code = code;
+    this.status = status;
+    this.requestId = requestId;
+  }
+
+  /** True for the `*_NOT_FOUND` codes (a 404 on a slug), false for a missing route. */
+  get notFound(): boolean {
+    return this.status === 404 && this.code !== 'ROUTE_NOT_FOUND' && this.code.endsWith('NOT_FOUND');
+  }
+}
+
+/** A query string's values; `undefined` leaves the parameter out. */
+export type Query = Readonly<Record<string, string | number | undefined>>;
+
+/** The path under `base` with its query string: `apiPath('/scenes', { limit: 20 })`. */
+export function apiPath(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function requestIdOf(body: unknown): string | null {
+  const details = (body as { error?: { details?: { requestId?: unknown } } } | null)?.error?.details;
+  return typeof details?.requestId === 'string' ? details.requestId : null;
+}
+
+/**
+ * GETs `path` (with `query`) under `base` and returns the envelope's `data`, or throws an
+ * {@link ApiFailure}. An abort rethrows the `AbortError` unchanged, so a superseded load stays silent.
+ */
+export async function getData<T>(base: string, path: string, query: Query, signal: AbortSignal): Promise<T> {
+  const url = `${base.replace(/\/+$/, '')}${apiPath(path, query)}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ApiFailure('NETWORK_ERROR', `The API at ${base} could not be reached.`, 0, null);
+  }
+  const header = response.headers.get('x-request-id');
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ApiFailure(
+      'BAD_RESPONSE',
+      `The API answered ${response.status} without a JSON envelope.`,
+      response.status,
+      header,
+    );
+  }
+  const envelope = body as { ok?: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (envelope?.ok === true) return envelope.data as T;
+  const code = typeof envelope?.error?.code === 'string' ? envelope.error.code : 'BAD_RESPONSE';
+  const message =
+    typeof envelope?.error?.message === 'string' ? envelope.error.message : `The API answered ${response.status}.`;
+  throw new ApiFailure(code, message, response.status, header ?? requestIdOf(body));
+}

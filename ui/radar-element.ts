@@ -1,0 +1,52 @@
+/**
+ * @module ui/radar-element
+ * The base of every dashboard element: the `base` attribute (where the API kit's routes live,
+ * `/api` unless told), the shared styles, and the links between pages. Links are hash routes
+ * (`#/scenes/<slug>`, `#/artists/<slug>`), which `<scene-radar-app>` follows; a host that mounts
+ * single elements can set `link-prefix` to route them its own way.
+ */
+import { LitElement } from 'lit';
+import { getData, type Query } from './client.js';
+import { sharedStyles } from './styles.js';
+
+/** The API's base path when none is given. */
+export const DEFAULT_BASE = '/api';
+
+/** The base class of the dashboard's elements (see the module note). */
+export class RadarElement extends LitElement {
+  static override styles = [sharedStyles];
+  static override properties = {
+    base: { type: String },
+    linkPrefix: { type: String, attribute: 'link-prefix' },
+  };
+  /** Where the API kit's routes are mounted (attribute `base`). @default '/api' */
+  declare base: string;
+  /** What links start with (attribute `link-prefix`). @default '#/' */
+  declare linkPrefix: string;
+
+  constructor() {
+    super();
+    this.base = DEFAULT_BASE;
+    this.linkPrefix = '#/';
+  }
+
+  /** GETs a route under {@link RadarElement.base} and returns its `data`. */
+  protected fetchData<T>(path: string, query: Query, signal: AbortSignal): Promise<T> {
+    return getData<T>(this.base, path, query, signal);
+  }
+
+  /** The link to a scene's page. */
+  protected sceneHref(slug: string): string {
+    return `${this.linkPrefix}scenes/${encodeURIComponent(slug)}`;
+  }
+
+  /** The link to an artist's page. */
+  protected artistHref(slug: string): string {
+    return `${this.linkPrefix}artists/${encodeURIComponent(slug)}`;
+  }
+
+  /** The link to a top-level page (`scenes`, `talent`). */
+  protected pageHref(page: string): string {
+    return `${this.linkPrefix}${page}`;
+  }
+}

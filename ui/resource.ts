@@ -1,0 +1,81 @@
+/**
+ * @module ui/resource
+ * One load of data for an element, as a Lit reactive controller: `loading`, then `ready` or
+ * `failed`; a new load aborts the one before, so a fast reader paging through never sees an older
+ * page land last. Each element's first `ready` leaves a `performance` mark
+ * (`scene-radar:<tag>:ready`), which is how the time to first render is measured.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ApiFailure } from './client.js';
+
+/** Where a load is. */
+export type LoadState<T> =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'ready'; readonly data: T }
+  | { readonly kind: 'failed'; readonly failure: ApiFailure };
+
+/** The element a {@link Resource} belongs to. */
+export type ResourceHost = ReactiveControllerHost & HTMLElement;
+
+/** One reloadable load (see the module note). */
+export class Resource<T> implements ReactiveController {
+  /** The current state. */
+  state: LoadState<T> = { kind: 'loading' };
+  readonly #host: ResourceHost;
+  #abort: AbortController | undefined;
+  #run: ((signal: AbortSignal) => Promise<T>) | undefined;
+  #marked = false;
+
+  /** @param host - The element whose render reads {@link Resource.state}. */
+  constructor(host: ResourceHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  /** Starts `load` (aborting the previous one); the state is `loading` until it settles. */
+  run(load: (signal: AbortSignal) => Promise<T>): void {
+    this.#run = load;
+    this.#abort?.abort();
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.state = { kind: 'loading' };
+    this.#host.requestUpdate();
+    load(abort.signal).then(
+      (data) => {
+        if (abort.signal.aborted) return;
+        this.#settle({ kind: 'ready', data });
+      },
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        const failure =
+          error instanceof ApiFailure
+            ? error
+            : new ApiFailure('CLIENT_ERROR', error instanceof Error ? error.message : String(error), 0, null);
+        this.#settle({ kind: 'failed', failure });
+      },
+    );
+  }
+
+  /** Runs the last load again (the error panel's Retry). */
+  retry(): void {
+    if (this.#run) this.run(this.#run);
+  }
+
+  /** Aborts a load in flight when the element leaves the page. */
+  hostDisconnected(): void {
+    this.#abort?.abort();
+  }
+
+  #settle(state: LoadState<T>): void {
+    this.state = state;
+    this.#host.requestUpdate();
+    const name = state.kind === 'ready' ? 'sr-ready' : 'sr-failed';
+    void this.#host.updateComplete.then(() => {
+      if (!this.#marked && state.kind === 'ready') {
+        this.#marked = true;
+        performance.mark(`scene-radar:${this.#host.localName}:ready`);
+      }
+      this.#host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
+    });
+  }
+}

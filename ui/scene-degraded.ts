@@ -1,0 +1,51 @@
+/**
+ * @module ui/scene-degraded
+ * What a scene pulse (or a list of them) says about its sources, as banner lines that name them.
+ */
+import type { GlobalScenePulse, ScenePulseSnapshot, SceneBatchItem } from '../src/scenes/schemas.js';
+import { num, sourceLabel } from './words.js';
+
+/** Per source, the failing reads behind `pulses`: one line per source with a problem. */
+export function failingSources(pulses: readonly ScenePulseSnapshot[]): string[] {
+  const bySource = new Map<string, { timeout: number; error: number; absent: number }>();
+  for (const pulse of pulses) {
+    for (const [source, counts] of Object.entries(pulse.sources ?? {})) {
+      if (!counts) continue;
+      const sum = bySource.get(source) ?? { timeout: 0, error: 0, absent: 0 };
+      sum.timeout += counts.timeout;
+      sum.error += counts.error;
+      sum.absent += counts.absent;
+      bySource.set(source, sum);
+    }
+  }
+  const lines: string[] = [];
+  for (const [source, c] of bySource) {
+    const parts: string[] = [];
+    if (c.error) parts.push(`${num(c.error)} member read${c.error === 1 ? '' : 's'} failed`);
+    if (c.timeout) parts.push(`${num(c.timeout)} timed out`);
+    if (c.absent) parts.push('not configured');
+    if (parts.length) lines.push(`${sourceLabel(source)}: ${parts.join(', ')}`);
+  }
+  if (pulses.some((p) => p.memberships_as_of === null))
+    lines.push('Scene memberships were never computed: run a refresh so members are counted.');
+  return lines;
+}
+
+/** Scenes served without a fresh pulse, by status, in words. */
+export function unavailableLines(items: readonly SceneBatchItem[]): string[] {
+  return items.map((item) => `${item.slug}: ${item.status}${item.message ? ` (${item.message})` : ''}`);
+}
+
+/** The banner lines of the global scene pulse: its notes, its summary counts, failing sources. */
+export function globalPulseLines(pulse: GlobalScenePulse, shown: readonly ScenePulseSnapshot[]): string[] {
+  const s = pulse.summary;
+  const lines = [...pulse.notes];
+  const counts: string[] = [];
+  if (s.stale) counts.push(`${num(s.stale)} served from an earlier pulse`);
+  if (s.timeout) counts.push(`${num(s.timeout)} timed out`);
+  if (s.error) counts.push(`${num(s.error)} failed`);
+  if (s.unavailable) counts.push(`${num(s.unavailable)} with unknown heat`);
+  if (s.degraded) counts.push(`${num(s.degraded)} computed with a source missing`);
+  if (counts.length) lines.push(`Of ${num(s.scenes)} scenes: ${counts.join(', ')}.`);
+  return [...lines, ...failingSources(shown)];
+}

@@ -1,0 +1,144 @@
+/**
+ * @module ui/server
+ * Serving the dashboard from Node beside the API: the browser bundle built from `ui/index.ts`
+ * with esbuild (Lit and uPlot inlined, minified; the same settings as the `scene-radar/ui` entry
+ * in tsup.config.ts), and a page that mounts `<scene-radar-app>` on the API's base path.
+ * `withDashboard(listener)` wraps a Node request listener (the API's): it answers `GET /` and the
+ * bundle's path, and hands every other request to the listener unchanged.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+/** Where the bundle is served. */
+export const UI_BUNDLE_PATH = '/ui/scene-radar-ui.js';
+
+/** esbuild settings of the browser bundle (tsup.config.ts builds `dist/ui/index.js` with the same). */
+export const UI_BUILD_SETTINGS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2021',
+  minify: true,
+  loader: { '.css': 'text' },
+} as const;
+
+/** The built bundle. */
+export interface UiBundle {
+  /** The JavaScript, one ES module. */
+  readonly code: string;
+  /** Its size in bytes. */
+  readonly bytes: number;
+  /** Its size gzipped (level 9), in bytes. */
+  readonly gzipBytes: number;
+}
+
+/** Builds the browser bundle from the sources in memory (esbuild is a development dependency). */
+export async function buildUiBundle(): Promise<UiBundle> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    ...UI_BUILD_SETTINGS,
+    entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.text;
+  const bytes = Buffer.byteLength(code);
+  return { code, bytes, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+/** Options of {@link dashboardPage} and {@link withDashboard}. */
+export interface DashboardOptions {
+  /** Where the API kit's routes are mounted. @default '/api' */
+  readonly apiBase?: string;
+  /** The path of the dashboard page. @default '/' */
+  readonly pagePath?: string;
+  /** The page's title. @default 'scene-radar' */
+  readonly title?: string;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The HTML page that loads the bundle and mounts `<scene-radar-app>` on `apiBase`. */
+export function dashboardPage(options: DashboardOptions = {}): string {
+  const base = escapeHtml(options.apiBase ?? '/api');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title ?? 'scene-radar')}</title>
+<style>body{margin:0 auto;max-width:1200px;padding:0 1rem 2rem;background:#fff}</style>
+<script type="module" src="${UI_BUNDLE_PATH}"></script>
+</head>
+<body>
+<scene-radar-app base="${base}"></scene-radar-app>
+<noscript>The scene-radar dashboard needs JavaScript. The API is at <a href="${base}/openapi.json">${base}/openapi.json</a>.</noscript>
+</body>
+</html>
+`;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  // Everything comes from this origin: no CDN, no inline script.
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+  'cache-control': 'no-cache',
+} as const;
+
+/** A request handler for the page and the bundle; it returns false for any other request. */
+export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** The page and bundle handler over a built bundle. */
+export function dashboardHandler(bundle: UiBundle, options: DashboardOptions = {}): DashboardHandler {
+  const pagePath = options.pagePath ?? '/';
+  const page = Buffer.from(dashboardPage(options));
+  const code = Buffer.from(bundle.code);
+  const gzipped = gzipSync(code, { level: 9 });
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === pagePath || (pagePath === '/' && path === '/index.html')) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': page.length,
+        ...SECURITY_HEADERS,
+      });
+      res.end(req.method === 'HEAD' ? undefined : page);
+      return true;
+    }
+    if (path === UI_BUNDLE_PATH) {
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const body = gzip ? gzipped : code;
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-length': body.length,
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        ...SECURITY_HEADERS,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * Wraps `listener` (the API's Node listener) so that the same server also serves the dashboard at
+ * `/` (see the module note). Builds the bundle once, before returning.
+ * @example
+ * ```ts
+ * const server = createServer(await withDashboard(toNodeListener(createFetchHandler(radar))));
+ * ```
+ */
+export async function withDashboard(
+  listener: RequestListener,
+  options: DashboardOptions = {},
+): Promise<RequestListener> {
+  const serve = dashboardHandler(await buildUiBundle(), options);
+  return (req, res) => {
+    if (!serve(req, res)) listener(req, res);
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * @module ui/words
+ * Numbers and signals in words a music person reads: what each explained signal means, which
+ * source it came from, and which way it pushed the score. The API's names (`engagement_growth`,
+ * `fusion`) stay visible in small print for the analyst; the sentence comes first.
+ */
+
+/** A signal's name in words, and what it measures. */
+interface SignalWords {
+  readonly label: string;
+  readonly meaning: string;
+}
+
+const SIGNALS: Readonly<Record<string, SignalWords>> = {
+  // Scene heat.
+  member_momentum: { label: "Members' listening growth", meaning: 'how fast the scene’s artists are growing' },
+  rising_members: { label: 'Members on the rise', meaning: 'share of members whose momentum is rising' },
+  new_members: { label: 'New artists joining', meaning: 'artists who joined the scene recently' },
+  tastemaker_activity: { label: 'Tastemaker attention', meaning: 'new links from curators, DJs and press' },
+  // Momentum.
+  engagement_growth: { label: 'Audience growth', meaning: 'daily listening against a month earlier' },
+  engagement_acceleration: { label: 'Growth speeding up', meaning: 'whether growth is speeding up or slowing' },
+  event_growth: { label: 'Buzz events', meaning: 'playlist adds, radio plays, chart entries, social spikes' },
+  press_velocity: { label: 'Press pace', meaning: 'how fast articles are arriving' },
+  // Breakout.
+  level_now: { label: 'Audience today', meaning: 'daily listening and events now' },
+  level_month: { label: 'Audience this month', meaning: 'listening over the last month' },
+  growth_month: { label: 'Growth this month', meaning: 'change over the last month' },
+  growth_quarter: { label: 'Growth this quarter', meaning: 'change over the last three months' },
+  acceleration: { label: 'Growth speeding up', meaning: 'recent growth against earlier growth' },
+  peak: { label: 'Best moment so far', meaning: 'the highest point reached' },
+  staying_power: { label: 'Staying power', meaning: 'how long a rise holds' },
+  staying_year: { label: 'Staying power over a year', meaning: 'how long a rise holds over a year' },
+  recency: { label: 'Recent activity', meaning: 'how recent the last activity is' },
+  career_age: { label: 'Career stage', meaning: 'time since the debut' },
+  breadth: { label: 'Breadth of support', meaning: 'kinds of events: playlists, radio, charts, social' },
+  spread: { label: 'Reach across regions', meaning: 'regions where events happen' },
+  new_collaborators: { label: 'New collaborators', meaning: 'artists worked with recently' },
+  new_tastemakers: { label: 'New tastemaker links', meaning: 'curators, DJs and writers newly connected' },
+  press: { label: 'Press', meaning: 'articles and the quality of the outlets' },
+  scene_heat: { label: 'Heat of their scene', meaning: 'how hot the artist’s scene is' },
+  // Risk.
+  decline: { label: 'Falling listening', meaning: 'listening and events going down' },
+  incoherence: { label: 'Identity mismatch', meaning: 'profiles across platforms that do not line up' },
+  drift: { label: 'Sound drifting', meaning: 'releases moving away from the artist’s core sound' },
+  paid_dependence: { label: 'Reliance on paid campaigns', meaning: 'share of engagement that is paid' },
+  anomaly: { label: 'Uncorroborated spikes', meaning: 'spikes with no press or tastemaker behind them' },
+  stale_data: { label: 'Out-of-date data', meaning: 'how old the freshest data is' },
+};
+
+const SOURCES: Readonly<Record<string, string>> = {
+  mig: 'MIG (industry graph)',
+  cmg: 'CMG (creative graph)',
+  fusion: 'Fusion (campaigns and engagement)',
+  coverage: 'Coverage (press)',
+  rcf: 'RCF (real-time feed)',
+  identityKernel: 'IdentityKernel (identity)',
+  scenes: 'Scenes Engine',
+  // The Talent Radar's reads, per artist.
+  record: 'artist record (MIG)',
+  network: 'industry network (MIG)',
+  releases: 'releases (CMG)',
+  campaigns: 'campaigns (Fusion)',
+  engagement: 'engagement (Fusion)',
+  articles: 'press articles (Coverage)',
+  events: 'real-time events (RCF)',
+  coherence: 'identity coherence (IdentityKernel)',
+  memberships: 'scene memberships (Scenes)',
+  scenePulse: 'scene pulse (Scenes)',
+};
+
+/** `new_tastemakers` -> `New tastemakers`: the fallback for a host's own signals. */
+function humanise(name: string): string {
+  const words = name
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A signal's label in words (`engagement_growth` -> `Audience growth`). */
+export function signalLabel(signal: string): string {
+  return SIGNALS[signal]?.label ?? humanise(signal);
+}
+
+/** What a signal measures, in a few words ('' for a host's own signal). */
+export function signalMeaning(signal: string): string {
+  return SIGNALS[signal]?.meaning ?? '';
+}
+
+/** A source's name in words (`fusion` -> `Fusion (campaigns and engagement)`); `a+b` and `a|b` join. */
+export function sourceLabel(source: string): string {
+  const parts = source.split(/[+|]/);
+  if (parts.length > 1) return parts.map((p) => (SOURCES[p] ?? p).replace(/ \(.*\)$/, '')).join(' + ');
+  return SOURCES[source] ?? source;
+}
+
+/** How strongly a contribution moved its score, relative to the strongest one of the same score. */
+export function effectWords(contribution: number, strongest: number, kind: 'up' | 'risk'): string {
+  const share = strongest > 0 ? Math.abs(contribution) / strongest : 0;
+  if (share < 0.05) return 'barely matters';
+  const size = share > 0.6 ? 'strongly' : share > 0.25 ? 'clearly' : 'slightly';
+  if (kind === 'risk') return contribution > 0 ? `${size} adds to the risk` : `${size} lowers the risk`;
+  return contribution > 0 ? `${size} pushes it up` : `${size} holds it back`;
+}
+
+/** A number with at most `digits` decimals, grouped (`12,165`). */
+export function num(value: number, digits = 0): string {
+  return Number.isFinite(value) ? value.toLocaleString('en', { maximumFractionDigits: digits }) : '–';
+}
+
+/** A 0-1 share as a whole percentage (`0.72` -> `72%`). */
+export function pct(value: number): string {
+  return Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–';
+}
+
+/** A growth rate as a signed percentage (`0.654` -> `+65%`). */
+export function signedPct(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const rounded = Math.round(value * 100);
+  return `${rounded > 0 ? '+' : rounded < 0 ? '−' : ''}${Math.abs(rounded)}%`;
+}
+
+/** A slug as a display name when the API gives none (`the-lovely-gamblers` -> `The Lovely Gamblers`). */
+export function titleOf(slug: string): string {
+  return slug
+    .split('-')
+    .map((w) => (w ? w.charAt(0).toUpperCase() + w.slice(1) : w))
+    .join(' ');
+}
+
+/**
+ * A scene's display name from its slug when the API gives only the slug: scene slugs read
+ * `<sound>-<region>-<city>` (`hip-hop-us-baltimore` -> `Hip Hop · Baltimore, US`); other slugs
+ * are title-cased.
+ */
+export function sceneTitle(slug: string): string {
+  const parts = slug.split('-');
+  const at = parts.findIndex((p, i) => i > 0 && i < parts.length - 1 && /^[a-z]{2}$/.test(p));
+  if (at < 0) return titleOf(slug);
+  return `${titleOf(parts.slice(0, at).join('-'))} · ${titleOf(parts.slice(at + 1).join('-'))}, ${parts[at]!.toUpperCase()}`;
+}
+
+/** An ISO instant as a short date and time in the reader's locale. */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return 'never';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The lifecycle stage in words. */
+export function stageWords(stage: string): string {
+  switch (stage) {
+    case 'emerging':
+      return 'Emerging: small, starting to move';
+    case 'growing':
+      return 'Growing: heat rising steadily';
+    case 'peaking':
+      return 'Peaking: hot, growth levelling off';
+    case 'cooling':
+      return 'Cooling: heat falling';
+    default:
+      return humanise(stage);
+  }
+}
