@@ -110,7 +110,11 @@ export async function buildDemoRadar(artists?: number, stores?: SceneRadarStoreO
   const radar = createSceneRadar({ sources: world.sources, ...(stores ? { stores } : {}) });
   try {
     await radar.scenes.importCatalog(world.catalog);
-    await radar.refresh();
+    const report = await radar.refresh();
+    // The demo world has a history: replay its last 90 days of scene trends, so a trend (the
+    // dashboard's chart, `GET /api/scenes/:slug/trends`) shows more than today's point.
+    const last = Date.parse(report.talent.asOf) - 86_400_000;
+    await radar.scenes.backfillTrends({ from: new Date(last - 89 * 86_400_000), to: new Date(last) });
   } catch (error) {
     await radar.close();
     throw error;

@@ -161,6 +161,12 @@ export async function openRadar(input: RadarInput, postgres: PostgresTarget | un
   try {
     if (catalog !== undefined) await radar.scenes.importCatalog(catalog);
     const refresh = await radar.refresh();
+    // The demo world has a history: replay its last 90 days of scene trends, so a trend (the
+    // dashboard's chart, `GET /api/scenes/:slug/trends`) shows more than today's point.
+    if (input.kind === 'demo') {
+      const last = Date.parse(refresh.talent.asOf) - 86_400_000;
+      await radar.scenes.backfillTrends({ from: new Date(last - 89 * 86_400_000), to: new Date(last) });
+    }
     return {
       radar,
       title,
