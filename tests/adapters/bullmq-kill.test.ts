@@ -12,7 +12,7 @@ import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createShardedRefresh, type ShardProgress } from '../../adapters/bullmq/index.js';
 import { migrate } from '../../adapters/postgres/index.js';
-import type { Table } from '../../src/stores/table.js';
+import { comparableTables } from '../helpers/store-matrix.js';
 import { radarOn } from '../fixtures/bullmq-world.js';
 import { fileTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { TEST_REDIS_URL, testRedis } from '../helpers/redis-test.js';
@@ -85,21 +85,6 @@ function startWorker(schema: string, queueName: string): Child {
   return child;
 }
 
-async function tablesOf(stores: ReturnType<typeof radarOn>['stores']): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const group of [stores.scenes, stores.talent])
-    for (const [name, table] of Object.entries(group)) {
-      if (typeof table !== 'object' || table === null) continue;
-      const rows = await (table as Table<Record<string, unknown>>).scan();
-      out[name] = JSON.stringify(
-        name === 'talent_radar_state'
-          ? rows.map((r) => ({ ...r, value: { ...(r.value as object), id: '<refresh id>' } }))
-          : rows,
-      );
-    }
-  return out;
-}
-
 describe('a worker killed with SIGKILL in the middle of a shard', () => {
   it('has its shard retried by another worker, and the refresh equals a single-process one', async () => {
     await testRedis().then((r) => r.quit());
@@ -150,8 +135,8 @@ describe('a worker killed with SIGKILL in the middle of a shard', () => {
     const { durationMs: _a, ...talent } = report.talent;
     const { durationMs: _b, ...wanted } = expected.talent;
     expect(talent).toEqual(wanted);
-    const mine = await tablesOf(coordinator.stores);
-    const theirs = await tablesOf(one.stores);
+    const mine = await comparableTables(coordinator.stores);
+    const theirs = await comparableTables(one.stores);
     for (const name of Object.keys(theirs)) expect(mine[name], name).toBe(theirs[name]);
     expect(await coordinator.stores.talent.talent_radar_refresh_shards.count()).toBe(0);
     // The lock (1.5 s) had to expire before the stalled check could hand the shard over.

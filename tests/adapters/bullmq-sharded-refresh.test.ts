@@ -13,7 +13,7 @@ import { migrate } from '../../adapters/postgres/index.js';
 import { isSceneRadarError } from '../../src/index.js';
 import { decodeShardFeatures, encodeShardFeatures, type ShardOutcomes } from '../../src/talent/refresh-shards.js';
 import type { ArtistFeatures } from '../../src/talent/signals-types.js';
-import type { Table } from '../../src/stores/table.js';
+import { comparableTables } from '../helpers/store-matrix.js';
 import { radarOn, WORLD } from '../fixtures/bullmq-world.js';
 import { fileTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { TEST_REDIS_URL, testRedis } from '../helpers/redis-test.js';
@@ -25,22 +25,6 @@ const closing: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const close of closing.reverse()) await close().catch(() => undefined);
 });
-
-/** Every table the two radars wrote, as JSON text, the refresh's random id left out. */
-async function tablesOf(stores: ReturnType<typeof radarOn>['stores']): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const group of [stores.scenes, stores.talent])
-    for (const [name, table] of Object.entries(group)) {
-      if (typeof table !== 'object' || table === null) continue;
-      const rows = await (table as Table<Record<string, unknown>>).scan();
-      out[name] = JSON.stringify(
-        name === 'talent_radar_state'
-          ? rows.map((r) => ({ ...r, value: { ...(r.value as object), id: '<refresh id>' } }))
-          : rows,
-      );
-    }
-  return out;
-}
 
 describe('a refresh sharded over BullMQ', () => {
   it('writes the same tables, row for row, as a single-process refresh (3 workers, shards of 50)', async () => {
@@ -84,8 +68,8 @@ describe('a refresh sharded over BullMQ', () => {
     expect(report.scenes).toEqual(expected.scenes);
     expect(talent.scored).toBeGreaterThan(WORLD.artists / 2);
 
-    const mine = await tablesOf(coordinator.stores);
-    const theirs = await tablesOf(one.stores);
+    const mine = await comparableTables(coordinator.stores);
+    const theirs = await comparableTables(one.stores);
     expect(Object.keys(mine).sort()).toEqual(Object.keys(theirs).sort());
     for (const name of Object.keys(theirs)) expect(mine[name], name).toBe(theirs[name]);
     expect(await coordinator.stores.talent.talent_radar_refresh_shards.count()).toBe(0);

@@ -84,6 +84,21 @@ export async function tablesOf(stores: SceneRadarStores): Promise<Record<string,
   return out;
 }
 
+/**
+ * {@link tablesOf} as JSON text per table, the `talent_radar_state` rows' random refresh id left
+ * out: what two runs of the same refresh must write alike.
+ */
+export async function comparableTables(stores: SceneRadarStores): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, rows] of Object.entries(await tablesOf(stores)))
+    out[name] = JSON.stringify(
+      name === 'talent_radar_state'
+        ? (rows as Array<{ value: object }>).map((r) => ({ ...r, value: { ...r.value, id: '<refresh id>' } }))
+        : rows,
+    );
+  return out;
+}
+
 /** A value as a host would serialise it, with Maps as entry lists and run times left out. */
 export function serialised(value: unknown): string {
   return JSON.stringify(value, (key, v: unknown) => {
