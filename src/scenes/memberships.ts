@@ -165,6 +165,15 @@ export async function refreshMemberships(
   // placed elsewhere moves into the scene.
   const joinedAt = (scene: string, a: ArtistRecord): string =>
     joined.get(`${scene}\u0000${a.slug}`) ?? (known.has(a.slug) ? asOfIso : a.firstSeen);
+  // Reasons repeat across rows (a few thousand texts for tens of thousands of rows): one string
+  // per text, not one per row, keeps the table's heap down (the rows hold them for a refresh).
+  const texts = new Map<string, string>();
+  const intern = (text: string): string => {
+    const known = texts.get(text);
+    if (known !== undefined) return known;
+    texts.set(text, text);
+    return text;
+  };
   const rows: SceneMembershipRow[] = [];
   for (const a of artists) {
     if (failed.has(a.slug)) continue;
@@ -175,13 +184,16 @@ export async function refreshMemberships(
       const reasons: string[] = [];
       if (x.shared.length)
         reasons.push(
-          `sound: shares ${x.shared.slice(0, 4).join(', ')}${x.shared.length > 4 ? ` and ${x.shared.length - 4} more` : ''}`,
+          intern(
+            `sound: shares ${x.shared.slice(0, 4).join(', ')}${x.shared.length > 4 ? ` and ${x.shared.length - 4} more` : ''}`,
+          ),
         );
       else if (x.sound > 0) reasons.push('sound: close to the scene on the sound map');
-      if (x.place === 1) reasons.push(`place: based in ${x.scene.city ?? x.scene.region}`);
-      else if (x.place > 0) reasons.push(`place: based in the scene's region (${x.scene.region})`);
-      if (people.tastemakers) reasons.push(`people: backed by ${people.tastemakers} of the scene's tastemakers`);
-      if (people.collaborators) reasons.push(`people: works with ${people.collaborators} of its core artists`);
+      if (x.place === 1) reasons.push(intern(`place: based in ${x.scene.city ?? x.scene.region}`));
+      else if (x.place > 0) reasons.push(intern(`place: based in the scene's region (${x.scene.region})`));
+      if (people.tastemakers)
+        reasons.push(intern(`people: backed by ${people.tastemakers} of the scene's tastemakers`));
+      if (people.collaborators) reasons.push(intern(`people: works with ${people.collaborators} of its core artists`));
       rows.push({
         scene_slug: x.scene.slug,
         artist_slug: a.slug,
