@@ -15,6 +15,7 @@
  *   `OFFSET` / `LIMIT`, with the in-memory store's null rules: null sorts first ascending and last
  *   descending, fails any lower bound and passes any upper bound.
  */
+import { parseRow } from '../../src/stores/row-shortcuts.js';
 import type { RowKey, ScalarColumns, ScanQuery, Table, TableSpec } from '../../src/stores/table.js';
 import { ARRAY_CAST, arrayLiteral, type Column, columnsOf, ident, restoreOrder } from './columns.js';
 import type { PostgresQueryable, PostgresQueryResult } from './connection.js';
@@ -157,17 +158,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   const keyJoin = (names: readonly string[]): string =>
     keyColumns.map((c, i) => `t.${ident(c.name)} = k.${names[i]}`).join(' AND ');
 
-  const validate = (input: readonly Row[]): Row[] =>
-    input.map((row, i) => {
-      const result = spec.schema.safeParse(row);
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        throw new TypeError(
-          `${spec.name}: invalid row ${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
-        );
-      }
-      return result.data;
-    });
+  const validate = (input: readonly Row[]): Row[] => input.map((row, i) => parseRow<Row>(spec, row, i));
 
   /**
    * `INSERT ... SELECT ... FROM unnest($1::text[], $2::bigint[], ...)`: one array parameter per

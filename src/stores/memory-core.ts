@@ -5,6 +5,7 @@
  * `Table` contract; staged writes and in-memory transactions use it directly, so a commit applies
  * in one synchronous step that no reader can interleave with.
  */
+import { parseRow } from './row-shortcuts.js';
 import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from './table.js';
 
 /** Rows this module validated and froze, with the schema that validated them (re-upserting one skips the parse). */
@@ -221,14 +222,7 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
       return input.map((row, i) => {
         // A row this module already validated with the same schema (and froze) needs no second parse.
         if (typeof row === 'object' && row !== null && VALIDATED.get(row) === spec.schema) return row;
-        const result = spec.schema.safeParse(row);
-        if (!result.success) {
-          const issue = result.error.issues[0];
-          throw new TypeError(
-            `${spec.name}: invalid row ${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
-          );
-        }
-        const frozen = deepFreeze(result.data);
+        const frozen = deepFreeze(parseRow<Row>(spec, row, i));
         if (typeof frozen === 'object' && frozen !== null) VALIDATED.set(frozen, spec.schema);
         return frozen;
       });

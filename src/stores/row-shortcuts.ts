@@ -1,0 +1,163 @@
+/**
+ * @module stores/row-shortcuts
+ * Shortcuts past Zod for the rows a refresh writes by the thousand: `scene_memberships` (a few
+ * per artist) and `talent_radar_artists` (one per artist). Zod's object parsing allocated about a
+ * fifth of everything a refresh allocated (its checks build bookkeeping for every field), and the
+ * garbage collector's share of a refresh grows with allocation. Each shortcut applies exactly its
+ * schema's rules and builds exactly the object Zod would (its keys, in its order, unknown keys
+ * dropped, arrays copied); anything it does not accept goes to Zod, so a bad row gets the same
+ * error as before. `tests/stores/row-shortcuts.test.ts` holds each to its schema.
+ */
+import type { z } from 'zod';
+import { InstantSchema } from '../contracts/payloads.js';
+import { isSlug } from '../core/slug.js';
+import { isStorableText } from '../core/text.js';
+import {
+  SceneMembershipRowSchema,
+  type SceneMembershipRow,
+  TalentArtistRowSchema,
+  type TalentArtistRow,
+} from './tables.js';
+
+/**
+ * The instant schema's own pattern, from its public definition (`def.pattern`, which Zod fills
+ * for every string format): the shortcut tests exactly what the schema tests. Should a Zod
+ * release stop filling it, there is no shortcut and Zod parses every row.
+ */
+const INSTANT: RegExp | undefined = InstantSchema.def.pattern;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInstant = (v: unknown): v is string => typeof v === 'string' && INSTANT !== undefined && INSTANT.test(v);
+/** `z.number().min(lo).max(hi)` (`z.number()` takes finite numbers only). */
+const isBetween = (v: unknown, lo: number, hi: number): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
+/** `z.number().int().min(0)` (Zod's `int` is a safe integer). */
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** `text(max, min)` of core/text: `min` to `max` UTF-16 units, storable. */
+const isText = (v: unknown, max: number, min = 1): v is string =>
+  typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v);
+
+/** A copy of `v` if it is an array of at most `max` items each passing `ok` (`z.array(item).max(max)`). */
+function copyOf(v: unknown, max: number, ok: (x: unknown) => boolean): unknown[] | undefined {
+  if (!Array.isArray(v) || v.length > max) return undefined;
+  const out: unknown[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v[i];
+    if (!ok(x)) return undefined;
+    out[i] = x;
+  }
+  return out;
+}
+
+const isReason = (x: unknown): boolean => isText(x, 512, 0);
+
+/** The `scene_memberships` row Zod would return for `v`, or undefined to leave `v` to Zod. */
+function membershipRow(v: unknown): SceneMembershipRow | undefined {
+  if (!isRecord(v)) return undefined;
+  const { scene_slug, artist_slug, confidence, sound, place, people, joined_at, as_of, updated_at } = v;
+  if (!isSlug(scene_slug) || !isSlug(artist_slug)) return undefined;
+  if (!isBetween(confidence, 0, 1) || !isBetween(sound, 0, 1) || !isBetween(place, 0, 1) || !isBetween(people, 0, 1))
+    return undefined;
+  const microgenres = copyOf(v.microgenres, 64, isSlug) as string[] | undefined;
+  const reasons = copyOf(v.reasons, 16, isReason) as string[] | undefined;
+  if (!microgenres || !reasons || !isInstant(joined_at) || !isInstant(as_of) || !isInstant(updated_at))
+    return undefined;
+  return {
+    scene_slug,
+    artist_slug,
+    confidence,
+    sound,
+    place,
+    people,
+    microgenres,
+    reasons,
+    joined_at,
+    as_of,
+    updated_at,
+  };
+}
+
+/** The `talent_radar_artists` row Zod would return for `v`, or undefined to leave `v` to Zod. */
+function talentArtistRow(v: unknown): TalentArtistRow | undefined {
+  if (!isRecord(v)) return undefined;
+  const { artist_slug, scene_slug, momentum, creative_shift, coverage_velocity, press_quality, mig_connectivity } = v;
+  const { breakout_score, risk_score, metadata, confidence, as_of, model_version, updated_at } = v;
+  if (!isSlug(artist_slug) || (scene_slug !== null && !isSlug(scene_slug))) return undefined;
+  const microgenres = copyOf(v.microgenres, 64, isSlug) as string[] | undefined;
+  if (!microgenres) return undefined;
+  if (
+    !isBetween(momentum, 0, 100) ||
+    !isBetween(creative_shift, 0, 1) ||
+    !isBetween(coverage_velocity, 0, Number.POSITIVE_INFINITY) ||
+    !isBetween(press_quality, 0, 1) ||
+    !isBetween(mig_connectivity, 0, 1) ||
+    !isBetween(breakout_score, 0, 1) ||
+    !isBetween(risk_score, 0, 1) ||
+    !isBetween(confidence, 0, 1)
+  )
+    return undefined;
+  if (!isRecord(metadata)) return undefined;
+  const { migCentrality, tastemakerConnections, sceneConfidence, campaignCount } = metadata;
+  if (
+    !isBetween(migCentrality, 0, 1) ||
+    !isCount(tastemakerConnections) ||
+    !isBetween(sceneConfidence, 0, 1) ||
+    !isCount(campaignCount)
+  )
+    return undefined;
+  if (!isInstant(as_of) || !isText(model_version, 64) || !isInstant(updated_at)) return undefined;
+  return {
+    artist_slug,
+    scene_slug,
+    microgenres,
+    momentum,
+    creative_shift,
+    coverage_velocity,
+    press_quality,
+    mig_connectivity,
+    breakout_score,
+    risk_score,
+    metadata: { migCentrality, tastemakerConnections, sceneConfidence, campaignCount },
+    confidence,
+    as_of,
+    model_version,
+    updated_at,
+  };
+}
+
+/** Shortcuts by row schema; a schema without one is parsed by Zod alone. */
+const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>(
+  INSTANT === undefined
+    ? []
+    : [
+        [SceneMembershipRowSchema, membershipRow],
+        [TalentArtistRowSchema, talentArtistRow],
+      ],
+);
+
+/** The shortcut for a row schema, if it has one (the stores use it before Zod; the tests hold it to the schema). */
+export function rowShortcut(schema: z.ZodType): ((row: unknown) => unknown) | undefined {
+  return SHORTCUTS.get(schema);
+}
+
+/**
+ * A row checked against its table's schema: through the schema's shortcut when it has one and the
+ * row passes it, otherwise by Zod. A bad row throws a TypeError naming the table, the row's
+ * position `index` in its batch, the column and the rule (every store words it the same way).
+ */
+export function parseRow<Row>(
+  spec: { readonly name: string; readonly schema: z.ZodType },
+  row: unknown,
+  index: number,
+): Row {
+  const fast = SHORTCUTS.get(spec.schema)?.(row);
+  if (fast !== undefined) return fast as Row;
+  const result = spec.schema.safeParse(row);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new TypeError(
+      `${spec.name}: invalid row ${index}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+    );
+  }
+  return result.data as Row;
+}
