@@ -61,6 +61,14 @@ export const ArtistRecordSchema = z.object({
 /** An artist record from MIG. */
 export type ArtistRecord = z.infer<typeof ArtistRecordSchema>;
 
+/** A page of MIG's `listArtists`: artists in the source's stable order, and the cursor of the next page (null after the last). */
+export const ArtistPageSchema = z.object({
+  /** The artists of this page. */
+  items: z.array(ArtistRecordSchema),
+  /** The cursor of the next page, or null when this is the last. */
+  nextCursor: z.string().nullable(),
+});
+
 /** The kinds of tastemaker the graph distinguishes. */
 export const TastemakerKindSchema = z.enum(['playlist', 'radio', 'blog', 'dj', 'promoter', 'label', 'curator']);
 /** A tastemaker kind. */

@@ -1,7 +1,9 @@
 /**
  * @module stores/row-shortcuts
- * Shortcuts past Zod for the rows a refresh writes by the thousand: `scene_memberships` (a few
- * per artist) and `talent_radar_artists` (one per artist). Zod's object parsing allocated about a
+ * Shortcuts past Zod for the rows a refresh writes by the thousand, `scene_memberships` (a few
+ * per artist) and `talent_radar_artists` (one per artist), and for the `last-refresh` row of
+ * `talent_radar_state`, whose JSON value holds the peer statistics (numbers by the thousand, each
+ * parsed by `z.json()`'s six-way union). Zod's object parsing allocated about a
  * fifth of everything a refresh allocated (its checks build bookkeeping for every field), and the
  * garbage collector's share of a refresh grows with allocation. Each shortcut applies exactly its
  * schema's rules and builds exactly the object Zod would (its keys, in its order, unknown keys
@@ -17,6 +19,8 @@ import {
   type SceneMembershipRow,
   TalentArtistRowSchema,
   type TalentArtistRow,
+  TalentStateRowSchema,
+  type TalentStateRow,
 } from './tables.js';
 
 /**
@@ -125,6 +129,60 @@ function talentArtistRow(v: unknown): TalentArtistRow | undefined {
   };
 }
 
+/**
+ * The copy `z.json()` makes of `v` when `v` is a plain JSON tree (strings, finite numbers,
+ * booleans, null, arrays without holes, objects whose prototype is `Object.prototype` or null with
+ * only enumerable string keys and no `__proto__` key, no cycle), else undefined: Zod then decides
+ * (it accepts some objects this refuses, and words the errors).
+ */
+function jsonCopy(v: unknown, ancestors: Set<object>): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'object' || ancestors.has(v)) return undefined;
+  ancestors.add(v);
+  let out: unknown;
+  if (Array.isArray(v)) {
+    const copy: unknown[] = new Array(v.length);
+    out = copy;
+    for (let i = 0; i < v.length; i++) {
+      const x = i in v ? jsonCopy(v[i], ancestors) : undefined;
+      if (x === undefined) {
+        out = undefined;
+        break;
+      }
+      copy[i] = x;
+    }
+  } else {
+    out = jsonObjectCopy(v, ancestors);
+  }
+  ancestors.delete(v);
+  return out;
+}
+
+/** {@link jsonCopy} of an object (`z.record(z.string(), z.json())`). */
+function jsonObjectCopy(v: object, ancestors: Set<object>): Record<string, unknown> | undefined {
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const key of Reflect.ownKeys(v)) {
+    if (typeof key !== 'string' || key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(v, key))
+      return undefined;
+    const x = jsonCopy((v as Record<string, unknown>)[key], ancestors);
+    if (x === undefined) return undefined;
+    copy[key] = x;
+  }
+  return copy;
+}
+
+/** The `talent_radar_state` row Zod would return for `v`, or undefined to leave `v` to Zod. */
+function stateRow(v: unknown): TalentStateRow | undefined {
+  if (!isRecord(v)) return undefined;
+  const { name, value, updated_at } = v;
+  if (!isSlug(name) || !isInstant(updated_at) || !isRecord(value)) return undefined;
+  const copy = jsonObjectCopy(value, new Set([value]));
+  return copy === undefined ? undefined : { name, value: copy as TalentStateRow['value'], updated_at };
+}
+
 /** Shortcuts by row schema; a schema without one is parsed by Zod alone. */
 const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>(
   INSTANT === undefined
@@ -132,6 +190,7 @@ const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>(
     : [
         [SceneMembershipRowSchema, membershipRow],
         [TalentArtistRowSchema, talentArtistRow],
+        [TalentStateRowSchema, stateRow],
       ],
 );
 
@@ -156,7 +215,7 @@ export function parseRow<Row>(
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new TypeError(
-      `${spec.name}: invalid row ${index}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+      `${spec.name}: invalid row ${index}: ${issue?.path.map(String).join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
     );
   }
   return result.data as Row;

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  ArtistPageSchema,
+  ArtistRecordSchema,
   ArticleListSchema,
   CampaignListSchema,
   CoherenceSeriesSchema,
@@ -148,8 +150,36 @@ const pulse = mostly(
   any,
 );
 const listOf = <T>(item: fc.Arbitrary<T>) => mostly(fc.array(item, { maxLength: 3 }), any);
+const artist = mostly(
+  fc.record(
+    {
+      slug,
+      name: text(512),
+      homeRegion: text(64),
+      homeCity: maybeNull(text(128)),
+      firstSeen: instant,
+      debut: fc.oneof(day, fc.constant(null), fc.constant(undefined)),
+      extra: any,
+    },
+    { requiredKeys: ['slug', 'name', 'homeRegion', 'homeCity', 'firstSeen'] },
+  ),
+  any,
+);
+const artistPage = mostly(
+  fc.record(
+    {
+      items: listOf(artist),
+      nextCursor: mostly(fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null)), any),
+      x: any,
+    },
+    { requiredKeys: ['items', 'nextCursor'] },
+  ),
+  any,
+);
 
 const cases: Array<[string, z.ZodType, fc.Arbitrary<unknown>]> = [
+  ['ArtistRecordSchema', ArtistRecordSchema, artist],
+  ['ArtistPageSchema', ArtistPageSchema, artistPage],
   ['ReleaseListSchema', ReleaseListSchema, listOf(release)],
   ['CampaignListSchema', CampaignListSchema, listOf(campaign)],
   ['ArticleListSchema', ArticleListSchema, listOf(article)],

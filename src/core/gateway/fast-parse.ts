@@ -14,6 +14,8 @@
 import type { z } from 'zod';
 import { isDailyValues } from '../../contracts/daily-values.js';
 import {
+  ArtistPageSchema,
+  ArtistRecordSchema,
   ArticleListSchema,
   ArtistNetworkSchema,
   CampaignChannelSchema,
@@ -31,6 +33,7 @@ import {
   TastemakerKindSchema,
   type Article,
   type ArtistNetwork,
+  type ArtistRecord,
   type Campaign,
   type CoherenceSeries,
   type CollaboratorLink,
@@ -99,6 +102,28 @@ function list<T>(v: unknown, item: (x: unknown) => T | undefined): T[] | undefin
     out[i] = x;
   }
   return out;
+}
+
+/** The artist record Zod would return for `v` (both engines read one per artist, and the universe lists them all), or undefined. */
+function artist(v: unknown): ArtistRecord | undefined {
+  if (!isRecord(v)) return undefined;
+  const { slug, name, homeRegion, homeCity, firstSeen } = v;
+  if (!isSlug(slug) || !isText(name, 512) || !isText(homeRegion, 64)) return undefined;
+  if ((homeCity !== null && !isText(homeCity, 128)) || !isInstant(firstSeen)) return undefined;
+  // `debut` is optional: absent stays absent, a present key (even undefined) is kept.
+  if (!('debut' in v)) return { slug, name, homeRegion, homeCity, firstSeen };
+  const debut = v.debut;
+  if (debut !== undefined && debut !== null && !isDay(debut)) return undefined;
+  return { slug, name, homeRegion, homeCity, firstSeen, debut };
+}
+
+/** A `listArtists` page as `ArtistPageSchema` returns it, or undefined. */
+function artistPage(v: unknown): { items: ArtistRecord[]; nextCursor: string | null } | undefined {
+  if (!isRecord(v)) return undefined;
+  const { nextCursor } = v;
+  if (nextCursor !== null && typeof nextCursor !== 'string') return undefined;
+  const items = list(v.items, artist);
+  return items === undefined ? undefined : { items, nextCursor };
 }
 
 /** The network Zod would return for `v`, or undefined to leave `v` to Zod. */
@@ -260,6 +285,8 @@ const SHORTCUTS = new Map<z.ZodType, (v: unknown) => unknown>(
   INSTANT === undefined || DAY === undefined
     ? []
     : [
+        [ArtistRecordSchema, artist],
+        [ArtistPageSchema, artistPage],
         [ArtistNetworkSchema, network],
         [EngagementSeriesSchema, engagement],
         [ReleaseListSchema, (v) => list(v, release)],

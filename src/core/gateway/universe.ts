@@ -2,16 +2,14 @@
  * @module core/gateway/universe
  * Walks the artist universe from MIG, page by page, through the gateway: both engines need it.
  */
-import { z } from 'zod';
-import { ArtistRecordSchema, type ArtistRecord } from '../../contracts/payloads.js';
+import type { z } from 'zod';
+import { ArtistPageSchema as PageSchema, type ArtistRecord } from '../../contracts/payloads.js';
 import type { Deadline } from './deadline.js';
 import type { SourceGateway } from './gateway.js';
 import type { ItemOutcome } from './outcome.js';
 
 /** Most pages walked before the walk counts as failed (10 million artists at the default page size). */
 const MAX_PAGES = 2_000;
-
-const PageSchema = z.object({ items: z.array(ArtistRecordSchema), nextCursor: z.string().nullable() });
 
 /** The universe as of an instant, or how walking it failed (`ok` only when every page came back). */
 export interface UniverseWalk {
