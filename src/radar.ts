@@ -12,6 +12,9 @@ import { systemClock, type Clock } from './core/clock.js';
 import { callHook } from './core/hooks.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { channels, traced, type RefreshContext } from './core/observe/channels.js';
+import { safeLogger, type SafeLogger, type SceneRadarLogger } from './core/observe/logger.js';
+import type { ProgressCallback, ProgressOptions } from './core/observe/progress.js';
+import { asOfText, type RadarObserver } from './core/observe/refresh-run.js';
 import { OperationStats, type RefreshStats, type SourceCallStats } from './core/observe/stats.js';
 import { createSourceGateway, type SourceCallEvent } from './core/gateway/gateway.js';
 import { scopedGateway } from './core/gateway/scoped.js';
@@ -80,6 +83,31 @@ export interface SceneRadarOptions {
   readonly onCacheEvent?: (event: CacheEvent) => void;
   /** The host's own signals for the breakout model (see `HostFeature`; checked here: `CONFIG_INVALID`). @default [] */
   readonly hostFeatures?: readonly HostFeature[];
+  /**
+   * A pino-compatible logger (pino itself, or any object with `info`, `warn` and `error` taking
+   * `(object, message)`; `child` is used when present). `info`: a refresh started and finished,
+   * with its duration and each step's; a backfill or calibration finished. `warn`: degradation (a
+   * source call that failed, at most once a minute per source, method and outcome; a refresh that
+   * kept previous data or could not walk the universe; a stale value served because its refresh
+   * failed; a cache store that threw). `error`: a refresh, backfill or calibration that threw.
+   * Records carry counts, durations and bounded names, never an artist or scene id. A logger that
+   * throws is ignored. @default silent
+   * @example
+   * ```ts
+   * import pino from 'pino';
+   * const radar = createSceneRadar({ sources, logger: pino() });
+   * ```
+   */
+  readonly logger?: SceneRadarLogger;
+  /**
+   * Receives the progress of every long call of this radar (`radar.refresh()`, the engines'
+   * refreshes, `scenes.backfillTrends()`, `talent.calibrate()`): `{ task, phase, done, total,
+   * rate, etaMs }`, throttled (the first and last message of each phase, at most one every 250 ms
+   * between), `done` never going down within a phase. Each of those calls also takes an
+   * `onProgress` of its own, for one call. Called synchronously; one that throws is ignored.
+   * The same messages go to the `scene-radar:progress` diagnostics channel. @default none
+   */
+  readonly onProgress?: ProgressCallback;
 }
 
 /** What {@link SceneRadar.stats} reports. */
@@ -91,7 +119,11 @@ export interface SceneRadarStats {
    * ended, and a latency histogram. Names of sources and methods only, never keys.
    */
   readonly sources: Readonly<Record<string, SourceCallStats>>;
-  /** Refreshes through {@link SceneRadar.refresh}, by engine (`radar`, `scenes`, `talent`): count, failures, durations. */
+  /**
+   * Refreshes through {@link SceneRadar.refresh}, by engine (`radar`, `scenes`, `talent`): count,
+   * failures, durations; and each step of the engines' refreshes by `engine.step`
+   * (`scenes.memberships`, `talent.features`, ...), whichever call ran it.
+   */
   readonly refresh: Readonly<Record<string, RefreshStats>>;
 }
 
@@ -109,9 +141,17 @@ export interface SceneRadar {
   readonly readOnly: ReadOnlyTalentRadar;
   /**
    * Recomputes, as of `asOf` (default now): the Scenes Engine's memberships, relationships and
-   * trend snapshots, then every artist's Talent Radar record.
+   * trend snapshots, then every artist's Talent Radar record. `options.onProgress` receives this
+   * refresh's progress (task `refresh`, phases `scenes.memberships`, ..., `talent.features`, ...);
+   * each step is also traced on the `scene-radar:refresh` channel (docs/observability.md).
+   * @example
+   * ```ts
+   * await radar.refresh(undefined, {
+   *   onProgress: ({ phase, done, total, etaMs }) => console.error(`${phase} ${done}/${total} eta ${etaMs ?? '?'} ms`),
+   * });
+   * ```
    */
-  refresh(asOf?: Date): Promise<SceneRadarRefreshReport>;
+  refresh(asOf?: Date, options?: ProgressOptions): Promise<SceneRadarRefreshReport>;
   /**
    * Counters of every cache of the radar since it was created: hits, misses, stale serves (within
    * grace), fallbacks (last good value after a failed computation), evictions, entries held and
@@ -145,14 +185,12 @@ function timedRefresh<T>(
   engine: RefreshContext['engine'],
   at: Date,
   work: () => Promise<T>,
+  logger?: SafeLogger,
 ): Promise<T> {
   const started = performance.now();
   // An invalid instant is the engine's to refuse (with its code): the context must not throw first.
-  const context: RefreshContext = {
-    engine,
-    phase: 'all',
-    asOf: at instanceof Date && !Number.isNaN(at.getTime()) ? at.toISOString() : 'invalid',
-  };
+  const context: RefreshContext = { engine, phase: 'all', asOf: asOfText(at) };
+  logger?.log('info', { engine, asOf: context.asOf }, 'refresh started');
   return traced(channels.refresh, context, async () => {
     let ok = false;
     try {
@@ -161,12 +199,63 @@ function timedRefresh<T>(
       const artists = (report as { artists?: unknown }).artists;
       if (typeof artists === 'number') context.artists = artists;
       return report;
+    } catch (error) {
+      logger?.log(
+        'error',
+        { engine, asOf: context.asOf, durationMs: Math.round(performance.now() - started), err: error },
+        'refresh failed',
+      );
+      throw error;
     } finally {
       const ms = performance.now() - started;
       context.durationMs = ms;
       operations.refresh(engine, ms, ok);
+      if (ok) logger?.log('info', { engine, asOf: context.asOf, durationMs: Math.round(ms) }, 'refresh finished');
     }
   });
+}
+
+/** Source-call failures logged per `source.method:outcome`: at most one warning a minute each. */
+const SOURCE_WARN_INTERVAL_MS = 60_000;
+
+/** Logs failing source calls at `warn`, each kind at most once a minute with the count since. */
+function sourceFailureLogger(logger: SafeLogger): (event: SourceCallEvent) => void {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (event) => {
+    if (event.result === 'ok') return;
+    const key = `${event.source}.${event.method}:${event.result}`;
+    const now = performance.now();
+    const seen = last.get(key);
+    if (seen && now - seen.at < SOURCE_WARN_INTERVAL_MS) {
+      seen.suppressed++;
+      return;
+    }
+    last.set(key, { at: now, suppressed: 0 });
+    logger.log(
+      'warn',
+      {
+        source: event.source,
+        method: event.method,
+        result: event.result,
+        keys: event.keys,
+        durationMs: Math.round(event.durationMs),
+        ...(seen ? { since: seen.suppressed } : {}),
+      },
+      `source call failed (${event.result})${seen ? `; ${seen.suppressed} more like it in the last minute` : ''}`,
+    );
+  };
+}
+
+/** Logs the caches' events at `warn`: a stale value served because its refresh failed, a store that threw. */
+function cacheEventLogger(logger: SafeLogger): (event: CacheEvent) => void {
+  return (event) =>
+    logger.log(
+      'warn',
+      { namespace: event.namespace, event: event.type, err: event.error },
+      event.type === 'refresh_error'
+        ? 'stale value served: its background refresh failed'
+        : 'cache store failed: the value was computed (or not stored) without it',
+    );
 }
 
 /**
@@ -187,6 +276,9 @@ function timedRefresh<T>(
 export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   const config = resolveConfig(options.config);
   const clock = options.clock ?? systemClock;
+  const logger = safeLogger(options.logger);
+  const onCacheEvent = options.onCacheEvent;
+  const logCacheEvent = logger.enabled ? cacheEventLogger(logger) : undefined;
   // Every memo of the radar is a cache of this group: one clock, one bound, one event hook, and
   // their counters summed for stats(). Only results that mean the same to every instance use the
   // host's shared store; the others hold live objects or this process's state.
@@ -194,7 +286,14 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     clock,
     maxEntries: config.cache.maxEntries,
     ...(options.cache?.store ? { store: options.cache.store } : {}),
-    ...(options.onCacheEvent ? { onEvent: options.onCacheEvent } : {}),
+    ...(onCacheEvent || logCacheEvent
+      ? {
+          onEvent: (event: CacheEvent) => {
+            callHook(logCacheEvent, event);
+            callHook(onCacheEvent, event);
+          },
+        }
+      : {}),
   });
   // One gateway, so each source's concurrency limit holds across both engines. The host's
   // \`sources.scenes\` is not used here: the Talent Radar reads this radar's own Scenes Engine.
@@ -208,12 +307,19 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   // Every source call is counted for stats() and handed to the host's hook.
   const operations = new OperationStats();
   const onSourceCall = options.onSourceCall;
+  const logSourceCall = logger.enabled ? sourceFailureLogger(logger) : undefined;
+  const observer: RadarObserver = {
+    logger,
+    onProgress: options.onProgress,
+    phaseDone: (engine, phase, ms, ok) => operations.refresh(`${engine}.${phase}`, ms, ok),
+  };
   const gateway = createSourceGateway({
     sources: { ...hostSources, scenes: lazyScenes },
     config,
     clock,
     onEvent: (event) => {
       operations.sourceCall(event.source, event.method, event.keys, event.result, event.durationMs);
+      callHook(logSourceCall, event);
       callHook(onSourceCall, event);
     },
   });
@@ -238,6 +344,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     cache,
     replayCache,
     lifecycle,
+    observer,
   });
   const scenesAdapter = scenesAdapterFor(scenes, { config, clock, cache: asOfCache });
   scenesAdapterRef = scenesAdapter;
@@ -254,6 +361,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     cache: talentCache,
     hostFeatures: options.hostFeatures ?? [],
     lifecycle,
+    observer,
   });
   const readOnly = readOnlyTalentRadar(talent.aggregator);
   let closed = false;
@@ -263,13 +371,21 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     scenesAdapter,
     talent,
     readOnly,
-    async refresh(asOf) {
+    async refresh(asOf, refreshOptions) {
       const at = asOf ?? new Date(clock.now());
-      return timedRefresh(operations, 'radar', at, async () => {
-        const scenesReport = await timedRefresh(operations, 'scenes', at, () => scenes.refresh(at));
-        const talentReport = await timedRefresh(operations, 'talent', at, () => talent.refresh(at));
-        return { scenes: scenesReport, talent: talentReport };
-      });
+      const onProgress = refreshOptions?.onProgress;
+      const per = onProgress ? { onProgress } : {};
+      return timedRefresh(
+        operations,
+        'radar',
+        at,
+        async () => {
+          const scenesReport = await timedRefresh(operations, 'scenes', at, () => scenes.refresh(at, per));
+          const talentReport = await timedRefresh(operations, 'talent', at, () => talent.refresh(at, per));
+          return { scenes: scenesReport, talent: talentReport };
+        },
+        logger.enabled ? logger : undefined,
+      );
     },
     stats: () => ({ cache: caches.stats(), sources: operations.sources(), refresh: operations.refreshes() }),
     async close() {

@@ -95,3 +95,7 @@ export type {
   UnscoredArtist,
   WorkspaceRecommendation,
 } from './talent/types.js';
+// Operating a radar: the `logger` option's shape and the progress of long calls (the
+// `onProgress` options and the `scene-radar:progress` channel's messages).
+export type { SceneRadarLogger } from './core/observe/logger.js';
+export type { ProgressCallback, ProgressMessage, ProgressOptions } from './core/observe/progress.js';

@@ -6,6 +6,7 @@
  */
 import type { ConnectionOptions } from 'bullmq';
 import { SceneRadarError } from '../../src/core/errors.js';
+import type { TalentRefreshFinish } from '../../src/talent/refresh-shards.js';
 
 /** Where the refresh jobs live: a BullMQ queue on a Redis server. */
 export interface RefreshQueueOptions {
@@ -27,6 +28,15 @@ export const DEFAULT_QUEUE_NAME = 'scene-radar-refresh';
 export const SHARD_JOB = 'talent-shard';
 /** Name of the job that finishes a refresh once its shards are staged (the flow's parent). */
 export const FINISH_JOB = 'talent-finish';
+
+/**
+ * What the finishing job (the flow's parent) carries: the finish, and the scene pulses of the
+ * plan, which the shard jobs read from their parent (one copy per refresh, not one per shard).
+ */
+export interface FinishJobData extends TalentRefreshFinish {
+  /** The plan's scene pulses (`TalentRefreshPlan.scenePulses`). */
+  readonly scenePulses: string | null;
+}
 
 /** Job id of shard `index` of a refresh (BullMQ job ids take no `:`). */
 export const shardJobId = (refreshId: string, index: number): string => `${refreshId}-shard-${index}`;

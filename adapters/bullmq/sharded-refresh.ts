@@ -14,10 +14,11 @@ import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { SceneRadarError } from '../../src/core/errors.js';
 import type { SceneRadar } from '../../src/radar.js';
 import type { ScenesRefreshReport } from '../../src/scenes/engine.js';
-import type { TalentRefreshFinish, TalentRefreshShard } from '../../src/talent/refresh-shards.js';
+import type { TalentRefreshShard } from '../../src/talent/refresh-shards.js';
 import type { TalentRefreshReport } from '../../src/talent/types.js';
 import {
   FINISH_JOB,
+  type FinishJobData,
   finishJobId,
   intOption,
   type RefreshQueueOptions,
@@ -137,8 +138,15 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
     async refresh(asOf, run = {}) {
       const t0 = performance.now();
       const shardSize = intOption(run.shardSize, defaultShardSize, 1, 10_000, 'refresh: shardSize');
+      // The queue's connections open while the universe is walked: not after, on the refresh's clock.
+      const opening = open();
+      opening.catch(() => undefined);
       const scenes = run.scenes === false ? null : await radar.scenes.refresh(asOf);
-      const plan = await radar.talent.planRefresh(scenes ? new Date(scenes.asOf) : asOf);
+      // The scene pulses every shard reads, read once here (beside the universe walk; right after
+      // the Scenes Engine's refresh they are the ones it has just computed), not once per worker.
+      const plan = await radar.talent.planRefresh(scenes ? new Date(scenes.asOf) : asOf, {
+        scenes: await sceneSlugs(radar),
+      });
       const report = (talent: TalentRefreshReport, shards: number): ShardedRefreshReport => ({
         asOf: plan.asOf,
         refreshId: plan.universe === 'ok' ? plan.refreshId : null,
@@ -167,11 +175,17 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         );
       const slices: string[][] = [];
       for (let i = 0; i < plan.artists.length; i += shardSize) slices.push(plan.artists.slice(i, i + shardSize));
-      const finish: TalentRefreshFinish = { refreshId: plan.refreshId, asOf: plan.asOf, shards: slices.length };
+      const finish: FinishJobData = {
+        refreshId: plan.refreshId,
+        asOf: plan.asOf,
+        shards: slices.length,
+        scenePulses: plan.scenePulses,
+      };
       // An empty universe has nothing to shard: the finish alone (it removes stale records).
-      if (slices.length === 0) return report(await radar.talent.finishRefresh(finish), 0);
+      if (slices.length === 0)
+        return report(await radar.talent.finishRefresh(finish, { scenePulses: finish.scenePulses }), 0);
 
-      const { flows, events, jobs } = await open();
+      const { flows, events, jobs } = await opening;
       const ids = new Map(slices.map((_, i) => [shardJobId(plan.refreshId, i), i]));
       const parentId = finishJobId(plan.refreshId);
       const staged = new Set<number>();
@@ -257,6 +271,16 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       await Promise.all([flows?.close(), events?.close(), jobs?.close()]);
     },
   };
+}
+
+/** Every scene of the coordinator's catalog (the shards' main scenes are among them). */
+async function sceneSlugs(radar: SceneRadar): Promise<string[]> {
+  const out: string[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const page = await radar.scenes.listScenes({ limit: 100, offset });
+    out.push(...page.items.map((s) => s.slug));
+    if (page.items.length === 0 || offset + 100 >= page.total) return out;
+  }
 }
 
 /** The finishing job's result, or why it has none (`TALENT_TIMEOUT` after `timeoutMs`). */

@@ -5,11 +5,18 @@
  * landed) with the radar it is given. Any instance on the same stores and Redis can run one; a
  * worker that dies mid-job loses its lock, and BullMQ's stalled-job check hands the job to another.
  */
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { SceneRadarError } from '../../src/core/errors.js';
 import type { SceneRadar } from '../../src/radar.js';
-import type { TalentRefreshFinish, TalentRefreshShard } from '../../src/talent/refresh-shards.js';
-import { FINISH_JOB, intOption, type RefreshQueueOptions, resolveQueue, SHARD_JOB } from './jobs.js';
+import type { TalentRefreshShard } from '../../src/talent/refresh-shards.js';
+import {
+  FINISH_JOB,
+  type FinishJobData,
+  intOption,
+  type RefreshQueueOptions,
+  resolveQueue,
+  SHARD_JOB,
+} from './jobs.js';
 
 /** Options of {@link createRefreshWorker}. */
 export interface RefreshWorkerOptions extends RefreshQueueOptions {
@@ -67,13 +74,38 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
   const maxStalledCount = intOption(options.maxStalledCount, 2, 0, 100, 'createRefreshWorker: maxStalledCount');
   const onError = options.onError ?? (() => undefined);
 
+  // The scene pulses of the refreshes this worker takes part in, by parent job: read once per
+  // refresh (the last few kept), not once per shard.
+  const pulses = new Map<string, Promise<string | null>>();
+  const scenePulsesOf = (job: Job): Promise<string | null> => {
+    const parent = job.parent?.id;
+    if (!parent) return Promise.resolve(null);
+    let got = pulses.get(parent);
+    if (!got) {
+      got = Job.fromId<FinishJobData>(worker, parent).then(
+        (p) => p?.data?.scenePulses ?? null,
+        // Unread, the shard reads the pulses from its own Scenes Engine, as it would without them.
+        () => null,
+      );
+      pulses.set(parent, got);
+      if (pulses.size > 4) pulses.delete(pulses.keys().next().value!);
+    }
+    return got;
+  };
+
   const processor = async (job: Job): Promise<unknown> => {
     if (job.name === SHARD_JOB) {
       const shard = job.data as TalentRefreshShard;
-      await job.updateProgress({ state: 'started', index: shard.index, artists: shard.artists?.length ?? 0 });
-      return radar.talent.refreshShard(shard);
+      const [scenePulses] = await Promise.all([
+        scenePulsesOf(job),
+        job.updateProgress({ state: 'started', index: shard.index, artists: shard.artists?.length ?? 0 }),
+      ]);
+      return radar.talent.refreshShard(shard, { scenePulses });
     }
-    if (job.name === FINISH_JOB) return radar.talent.finishRefresh(job.data as TalentRefreshFinish);
+    if (job.name === FINISH_JOB) {
+      const data = job.data as FinishJobData;
+      return radar.talent.finishRefresh(data, { scenePulses: data.scenePulses ?? null });
+    }
     // Not ours: retrying cannot help.
     throw new UnrecoverableError(`scene-radar refresh worker: unknown job name ${JSON.stringify(job.name)}`);
   };

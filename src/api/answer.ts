@@ -3,14 +3,20 @@
  * The fetch handler's work, on the light types of `api/light`: a request as the handler reads it
  * in, status, headers and body bytes out. `createFetchHandler` wraps it in `Request` -> `Response`;
  * the Node glue calls it as it is. What it answers is described on `createFetchHandler`.
+ *
+ * Every answer is counted (status, error code, latency) for `handler.stats()`, and, only while
+ * someone subscribes, traced on the `scene-radar:http` channel with its route template. With
+ * nobody subscribed the cost is one check and two clock reads per request: no object is made.
  */
 import { resolveConfig } from '../config.js';
 import { callHook } from '../core/hooks.js';
+import { channels, type HttpRequestContext, listened, traced } from '../core/observe/channels.js';
 import type { SceneRadar } from '../radar.js';
 import { createCorsPolicy } from './cors.js';
 import { fail, failure, type ApiResult } from './envelope.js';
 import type { FetchHandlerOptions, HandlerContext } from './handler-options.js';
 import { checkHealth } from './health.js';
+import { ApiStatsRecorder, methodLabel, routeTemplate, UNMATCHED_ROUTE } from './http-stats.js';
 import type { ApiAnswer, ApiRequestLike, LightHandler } from './light.js';
 import { createOpenApiDocument } from './openapi.js';
 import {
@@ -40,6 +46,11 @@ import { clip } from './text.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const encoder = new TextEncoder();
+/** The monotonic clock of the latencies (every runtime the core supports has `performance`). */
+const perf: { now(): number } = globalThis.performance ?? Date;
+
+/** The envelope's error code of `result`, if it is an error. */
+const codeOf = (result: ApiResult): string | undefined => (result.body.ok ? undefined : result.body.error.code);
 
 /**
  * Most validated requests a handler remembers: a warm route is asked with the same few query
@@ -89,10 +100,15 @@ function splitUrl(url: string): { path: string; search: string } {
 }
 
 /**
- * The handler's work for `target` under `options`, as a {@link LightHandler}.
+ * The handler's work for `target` under `options`, as a {@link LightHandler}, counting every
+ * answer into `stats`.
  * @internal
  */
-export function createLightHandler(target: SceneRadar | ApiBackend, options: FetchHandlerOptions = {}): LightHandler {
+export function createLightHandler(
+  target: SceneRadar | ApiBackend,
+  options: FetchHandlerOptions = {},
+  stats: ApiStatsRecorder = new ApiStatsRecorder(),
+): LightHandler {
   const backend = apiBackendOf(target);
   const config = backend.config ?? resolveConfig();
   const base = normaliseBasePath(options.basePath ?? '/api');
@@ -120,6 +136,38 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
   // The hook must not break the response, whether it throws or (async) rejects.
   const report = (error: unknown, route: RouteId | null, requestId: string): void =>
     callHook(onError, error, { route, requestId });
+  // Route templates for the http channel: `/api/scenes/:slug`, never a path with its ids.
+  const templates = new Map<RouteId, string>(routes.map((r) => [r.id, routeTemplate(base, r.path)]));
+
+  /** The route template a request goes to, for the http channel (asked only while it is listened to). */
+  const routeOf = (request: ApiRequestLike, context: HandlerContext): string => {
+    const { path } = splitUrl(request.url);
+    if (isAmbiguousPath(path) || (context.rawUrl !== undefined && isAmbiguousPath(context.rawUrl)))
+      return UNMATCHED_ROUTE;
+    if (path !== base && !path.startsWith(`${base}/`)) return UNMATCHED_ROUTE;
+    if (healthPath !== null && (path === healthPath || path === `${healthPath}/`)) return healthPath;
+    if (openapiPath !== null && (path === openapiPath || path === `${openapiPath}/`)) return openapiPath;
+    // Every route is a GET: a match for GET names the route of a 405 (wrong method) too.
+    const match = matcher.match('GET', path.slice(base.length) || '/');
+    return match.kind === 'route' || match.kind === 'bad-encoding' ? templates.get(match.spec.id)! : UNMATCHED_ROUTE;
+  };
+
+  /** Counts `answer` (and fills the traced context's end fields when traced); returns it. */
+  const finish = (
+    answer: ApiAnswer,
+    code: string | undefined,
+    t0: number,
+    trace: HttpRequestContext | undefined,
+  ): ApiAnswer => {
+    const ms = perf.now() - t0;
+    stats.record(answer.status, code, ms);
+    if (trace !== undefined) {
+      trace.status = answer.status;
+      if (code !== undefined) trace.code = code;
+      trace.durationMs = ms;
+    }
+    return answer;
+  };
 
   /** Runs a valid request: the skip-cache policy, the route under its deadline, the answer. */
   const run = async (
@@ -130,6 +178,8 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
     limitHeaders: Record<string, string> | undefined,
     corsHeaders: Record<string, string> | undefined,
     head: boolean,
+    t0: number,
+    trace: HttpRequestContext | undefined,
   ): Promise<ApiAnswer> => {
     const query =
       asked.skipCache !== true
@@ -147,16 +197,27 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
       { params, query },
       { timeoutMs: timeouts.get(spec.id)!, requestId, ...(onError ? { onError } : {}) },
     );
-    return answerOf(result, requestId, limitHeaders, corsHeaders, head, servesCachedValues(spec.id, query.skipCache));
+    return finish(
+      answerOf(result, requestId, limitHeaders, corsHeaders, head, servesCachedValues(spec.id, query.skipCache)),
+      codeOf(result),
+      t0,
+      trace,
+    );
   };
 
-  return async (request: ApiRequestLike, context = {}): Promise<ApiAnswer> => {
+  /** One request; `trace` is its http channel context, only when someone listens. */
+  const handle = async (
+    request: ApiRequestLike,
+    context: HandlerContext,
+    trace: HttpRequestContext | undefined,
+  ): Promise<ApiAnswer> => {
+    const t0 = perf.now();
     let requestId = '';
     // HEAD is answered as GET without a body (RFC 9110), so `curl -I` and monitors work.
     const head = request.method === 'HEAD';
     let corsHeaders: Record<string, string> | undefined;
     const respond = (result: ApiResult, id: string, extra: Record<string, string> | undefined): ApiAnswer =>
-      answerOf(result, id, extra, corsHeaders, head, false);
+      finish(answerOf(result, id, extra, corsHeaders, head, false), codeOf(result), t0, trace);
     let family: RouteFamily = 'scenes';
     try {
       requestId = requestIdOption ? requestIdOption(request.request()) : requestIdFrom(request.header('x-request-id'));
@@ -189,7 +250,12 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
           (healthPath !== null && (path === healthPath || path === `${healthPath}/`)) ||
           matcher.match('GET', below).kind !== 'none';
         if (!served) return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, undefined);
-        return { status: 204, headers: { 'x-request-id': requestId, ...cors.preflightHeaders(request) }, body: null };
+        return finish(
+          { status: 204, headers: { 'x-request-id': requestId, ...cors.preflightHeaders(request) }, body: null },
+          undefined,
+          t0,
+          trace,
+        );
       }
       // Health before the rate limiter: a load balancer's probes never use up a client's allowance.
       if (healthPath !== null && healthOptions !== null && (path === healthPath || path === `${healthPath}/`)) {
@@ -226,16 +292,22 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
         openapiBody ??= encoder.encode(
           JSON.stringify(createOpenApiDocument({ basePath: base, routes, health: healthPath !== null })),
         );
-        return {
-          status: 200,
-          headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders, ...corsHeaders },
-          body: head ? null : openapiBody,
-        };
+        return finish(
+          {
+            status: 200,
+            headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders, ...corsHeaders },
+            body: head ? null : openapiBody,
+          },
+          undefined,
+          t0,
+          trace,
+        );
       }
       const below = path.slice(base.length) || '/';
       const key = `${method} ${below}?${search}`;
       const known = valid.get(key);
-      if (known !== undefined) return await run(known, request, context, requestId, limitHeaders, corsHeaders, head);
+      if (known !== undefined)
+        return await run(known, request, context, requestId, limitHeaders, corsHeaders, head, t0, trace);
       const match = matcher.match(method, below);
       if (match.kind === 'none')
         return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, limitHeaders);
@@ -270,16 +342,29 @@ export function createLightHandler(target: SceneRadar | ApiBackend, options: Fet
         query: Object.freeze(parsed.query),
       };
       remember(key, validRequest);
-      return await run(validRequest, request, context, requestId, limitHeaders, corsHeaders, head);
+      return await run(validRequest, request, context, requestId, limitHeaders, corsHeaders, head, t0, trace);
     } catch (error) {
       // Only a bug or an unserialisable payload gets here: answer a clean 500, report the cause.
       requestId ||= newRequestId();
       report(error, null, requestId);
-      return {
-        status: 500,
-        headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...corsHeaders },
-        body: JSON.stringify(fail(FAMILY_CODES[family].internal, 'Internal error', { requestId })),
-      };
+      const code = FAMILY_CODES[family].internal;
+      return finish(
+        {
+          status: 500,
+          headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...corsHeaders },
+          body: JSON.stringify(fail(code, 'Internal error', { requestId })),
+        },
+        code,
+        t0,
+        trace,
+      );
     }
+  };
+
+  return (request: ApiRequestLike, context: HandlerContext = {}): Promise<ApiAnswer> => {
+    // Nobody listening: no context is made, the request runs as it is.
+    if (!listened(channels.http)) return handle(request, context, undefined);
+    const trace: HttpRequestContext = { method: methodLabel(request.method), route: routeOf(request, context) };
+    return traced(channels.http, trace, () => handle(request, context, trace));
   };
 }

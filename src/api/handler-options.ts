@@ -5,6 +5,7 @@
  */
 import type { CorsOptions } from './cors.js';
 import type { HealthOptions } from './health.js';
+import type { ApiStats } from './http-stats.js';
 import type { OperationsOptions } from './operations.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RouteId } from './routes.js';
@@ -94,3 +95,20 @@ export interface FetchHandlerOptions extends Omit<OperationsOptions, 'allowSkipC
 
 /** The API as a web-standard function. */
 export type FetchHandler = (request: Request, context?: HandlerContext) => Promise<Response>;
+
+/**
+ * What `createFetchHandler` returns: a {@link FetchHandler} that also counts what it answered.
+ * @example
+ * ```ts
+ * const api = createFetchHandler(radar);
+ * setInterval(() => metrics.push(api.stats()), 60_000);
+ * ```
+ */
+export interface ApiFetchHandler extends FetchHandler {
+  /**
+   * Answers since the handler was created: by status, by envelope error code, and their latency
+   * (cheap: counters and copies, no I/O). The counts are this handler's own: a radar served by
+   * two handlers has two sets.
+   */
+  stats(): ApiStats;
+}

@@ -95,3 +95,5 @@ export type {
   SetBreakoutModelOptions,
 } from '../talent/talent-radar.js';
 export { DEFAULT_L2_GRID, fitBreakoutModel, MONOTONE_BREAKOUT_SIGNS } from '../talent/calibrate.js';
+// The `onProgress` option of runBacktest (and of calibration): the messages it receives.
+export type { ProgressCallback, ProgressMessage } from '../core/observe/progress.js';

@@ -8,6 +8,7 @@
  */
 import type { SceneRadarSources } from '../contracts/sources.js';
 import { describeError } from '../core/describe-error.js';
+import { ProgressTracker } from '../core/observe/progress.js';
 import { DAY_MS } from '../core/time.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { calibration } from './calibration.js';
@@ -45,6 +46,7 @@ interface RunState {
   readonly fitLimit: Date;
   readonly horizonDays: number;
   readonly signal: AbortSignal;
+  readonly progress: ProgressTracker;
 }
 
 const errorText = (e: unknown): string => describeError(e);
@@ -83,9 +85,11 @@ async function resolveCutoffs(
   guard: LookaheadGuard,
   fitLimit: Date,
   signal: AbortSignal,
+  tracker: ProgressTracker,
 ): Promise<ResolvedCutoff[]> {
   const horizonMs = options.horizonDays * DAY_MS;
   const out: ResolvedCutoff[] = [];
+  const progress = tracker.phase('cutoffs', plan.cutoffs.length);
   for (const spec of plan.cutoffs) {
     signal.throwIfAborted();
     const iso = spec.asOf.toISOString();
@@ -123,7 +127,9 @@ async function resolveCutoffs(
     const labels = checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`);
     const purged = spec.split === 'train' && plan.firstTest >= 0 && until.getTime() > fitLimit.getTime();
     out.push({ spec, iso, candidates, population, labels, purged });
+    progress.advance();
   }
+  progress.finish();
   return out;
 }
 
@@ -182,7 +188,11 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
   let unscoredTotal = 0;
   const ranked: RankedCutoff[] = [];
   const perCutoff: CutoffScore[] = [];
+  // The scorer's name is the host's, one per scorer: a bounded name, not an id.
+  const progress = state.progress.phase(scorer.name, state.cutoffs.length + (scorer.fit ? 1 : 0));
   const failed = (e: unknown): ScorerResult => {
+    // A scorer that fails is done: its phase ends where the run moves on.
+    progress.finish();
     assertNoLookahead(guard);
     return {
       ...base,
@@ -213,6 +223,7 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     }
     fitMs = now() - t0;
     assertNoLookahead(guard);
+    progress.advance();
   }
   for (const cutoff of state.cutoffs) {
     signal.throwIfAborted();
@@ -261,7 +272,9 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
       pAtK: precisionAtK(values, labels, state.plan.k),
       unscored,
     });
+    progress.advance();
   }
+  progress.finish();
   const splits = {
     train: summarise(state, scorer, ranked, 'train'),
     test: summarise(state, scorer, ranked, 'test'),
@@ -306,7 +319,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       ? plan.cutoffs[plan.firstTest]!.asOf
       : new Date(last.asOf.getTime() + options.horizonDays * DAY_MS);
   log(`${options.name}: ${plan.cutoffs.length} cutoffs...`);
-  const cutoffs = await resolveCutoffs(options, plan, guard, fitLimit, signal);
+  const progress = new ProgressTracker('backtest', { callbacks: [options.onProgress] });
+  const cutoffs = await resolveCutoffs(options, plan, guard, fitLimit, signal, progress);
   const state: RunState = {
     plan,
     cutoffs,
@@ -315,6 +329,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     fitLimit,
     horizonDays: options.horizonDays,
     signal,
+    progress,
   };
   const baselines: ScorerResult[] = [];
   for (const b of plan.baselines) {

@@ -6,6 +6,7 @@
  * context for its limit).
  */
 import type { SceneRadarSources } from '../contracts/sources.js';
+import type { ProgressCallback } from '../core/observe/progress.js';
 
 /** A value, or a promise of it: every callback may be synchronous or not. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -219,6 +220,14 @@ export interface BacktestOptions {
   readonly setupMs?: number;
   /** Progress lines. @default none */
   readonly log?: (line: string) => void;
+  /**
+   * Progress as counts: task `backtest`, phase `cutoffs` (the callbacks asked about each cutoff),
+   * then one phase per scorer, named after it (its fit, if any, then each cutoff scored); the
+   * first and last message of each phase, at most one every 250 ms between, `done` never going
+   * down. The same messages go to the `scene-radar:progress` diagnostics channel. A callback that
+   * throws is ignored. @default none
+   */
+  readonly onProgress?: ProgressCallback;
   /** Clock for `runAt`. @default the system clock */
   readonly now?: () => Date;
   /** Aborts the run (passed on to every context). @default never */

@@ -15,6 +15,7 @@ import { talentScorer } from '../backtest/talent-scorer.js';
 import type { BacktestCutoffSpec, BacktestScorer } from '../backtest/types.js';
 import type { BacktestResult } from '../backtest/result.js';
 import { createTabularSourcesFromFiles } from '../../adapters/tabular/index.js';
+import type { ProgressCallback } from '../core/observe/progress.js';
 import { UsageError } from './command-line.js';
 import { readDataFolder } from './manifest.js';
 
@@ -37,6 +38,8 @@ export interface BacktestFolderOptions {
   readonly trainUntil?: string;
   /** Fit the breakout model on the training cutoffs. @default false */
   readonly calibrate?: boolean;
+  /** The backtest's progress (cutoffs, then each scorer). @default none */
+  readonly onProgress?: ProgressCallback;
 }
 
 const daysBefore = (asOf: Date, days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
@@ -182,6 +185,7 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
     scorer: talentScorer(options.calibrate ? { calibrate: true } : {}),
     baselines: [activity30d, activityGrowth],
     parameters: { data: folder.name, event, horizonDays },
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     method: [
       `Candidates at T: artists known at T, active in the last 90 days, without a ${event} so far. Label: a ${event} within ${horizonDays} days after T. Monthly cutoffs; the first half trains, the rest tests.`,
     ],

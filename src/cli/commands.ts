@@ -12,7 +12,8 @@ import { backtestFolder } from './backtest.js';
 import { type FlagSpecs, type FlagValues, postgresTarget, UsageError } from './command-line.js';
 import { printDemo } from './demo.js';
 import type { CliIo } from './io.js';
-import { openRadar, type RadarInput } from './open-radar.js';
+import { openRadar, type OpenedRadar, type RadarInput } from './open-radar.js';
+import { progressView } from './progress.js';
 import { importLines, refreshLines } from './report.js';
 import { serveRadar } from './serve.js';
 
@@ -47,6 +48,20 @@ export function integer(flag: string, text: string, min: number, max: number): n
 }
 
 const AS_OF = /^(now|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?)$/;
+
+/** {@link openRadar} with its progress drawn on stderr (a bar on a terminal, lines otherwise). */
+async function openWithProgress(
+  io: CliIo,
+  input: RadarInput,
+  postgres: Parameters<typeof openRadar>[1],
+): Promise<OpenedRadar> {
+  const view = progressView(io);
+  try {
+    return await openRadar(input, postgres, { onProgress: view.onProgress });
+  } finally {
+    view.end();
+  }
+}
 
 /** The radar input of `--data <dir>` or `--demo` (one of them, not both). */
 function radarInput(values: FlagValues<typeof source>, demoByDefault = false): RadarInput {
@@ -113,7 +128,7 @@ ${DATA_FLAGS}
         ? `Reading ${input.dir} and refreshing both engines...`
         : 'Building the demo world and refreshing both engines...',
     );
-    const opened = await openRadar(input, postgres);
+    const opened = await openWithProgress(io, input, postgres);
     try {
       if (opened.importReport) for (const line of importLines(opened.importReport)) io.out(line);
       for (const line of refreshLines(opened.refresh)) io.out(line);
@@ -153,7 +168,7 @@ ${DATA_FLAGS}
   --json             print the import and refresh reports as JSON`,
   flags: { ...source, ...db, json: { type: 'boolean' }, help },
   async run(values, io) {
-    const opened = await openRadar(radarInput(values), postgresTarget(values));
+    const opened = await openWithProgress(io, radarInput(values), postgresTarget(values));
     try {
       if (values.json) {
         io.out(JSON.stringify({ import: opened.importReport ?? null, refresh: opened.refresh }, null, 2));
@@ -182,7 +197,8 @@ const demo: CliCommand<
   async run(values, io) {
     const end = values.end;
     if (end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new UsageError('--end must be a day YYYY-MM-DD');
-    const opened = await openRadar(
+    const opened = await openWithProgress(
+      io,
       {
         kind: 'demo',
         artists: integer('artists', values.artists ?? '300', 1, 100_000),
@@ -241,6 +257,7 @@ const backtest: CliCommand<{
     if (values.data === undefined) throw new UsageError('give --data <dir>');
     const event = values.event ?? 'chart_entry';
     if (!EVENT_TYPES.includes(event)) throw new UsageError(`--event must be one of ${EVENT_TYPES.join(', ')}`);
+    const view = progressView(io);
     const result = await backtestFolder({
       dir: values.data,
       event: event as RcfEventType,
@@ -249,7 +266,8 @@ const backtest: CliCommand<{
       ...(values.to === undefined ? {} : { to: values.to }),
       ...(values['train-until'] === undefined ? {} : { trainUntil: values['train-until'] }),
       calibrate: values.calibrate ?? false,
-    });
+      onProgress: view.onProgress,
+    }).finally(() => view.end());
     io.out(values.json ? backtestJson(result) : backtestConsoleTable(result));
     if (values.out !== undefined) {
       const json = `${values.out.replace(/\.md$/i, '')}.json`;

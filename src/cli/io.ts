@@ -14,12 +14,18 @@ export interface CliIo {
   out(line: string): void;
   /** Writes a line of diagnostics (stderr). */
   err(line: string): void;
+  /**
+   * The diagnostics stream itself, for drawing progress: a bar redrawn in place when it is a
+   * terminal (`isTTY`), plain lines through {@link CliIo.err} otherwise. @default plain lines
+   */
+  readonly stderr?: { readonly isTTY?: boolean; readonly columns?: number; write(text: string): unknown };
 }
 
 /** The process's own stdout and stderr. */
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  stderr: process.stderr,
 };
 
 /** Exit codes: 0 done, 1 failed, 2 a usage mistake (bad flag, missing argument). */

@@ -12,6 +12,7 @@ import type { CatalogInput } from '../scenes/catalog.js';
 import { createDemoWorld } from '../../adapters/memory/index.js';
 import type { PostgresStores } from '../../adapters/postgres/index.js';
 import { createTabularSourcesFromFiles, type TabularReport } from '../../adapters/tabular/index.js';
+import type { ProgressCallback } from '../core/observe/progress.js';
 import type { PostgresTarget } from './command-line.js';
 import { parseJsonFile, readDataFolder, type DataFolder } from './manifest.js';
 
@@ -117,8 +118,14 @@ function asOfFrom(text: string): number {
  * folder is read with {@link readDataFolder} and streamed through the tabular adapter; the radar
  * runs on a clock fixed at `asOf` (the flag, else the manifest's, else the end of the latest day in
  * the files), so a historical export is served as of its own end; `now` uses the system clock.
+ * `options.onProgress` receives the first refresh's progress (and the demo world's trend backfill's).
  */
-export async function openRadar(input: RadarInput, postgres: PostgresTarget | undefined): Promise<OpenedRadar> {
+export async function openRadar(
+  input: RadarInput,
+  postgres: PostgresTarget | undefined,
+  options: { readonly onProgress?: ProgressCallback | undefined } = {},
+): Promise<OpenedRadar> {
+  const progress = options.onProgress ? { onProgress: options.onProgress } : {};
   let folder: DataFolder | undefined;
   let importReport: TabularReport | undefined;
   let sources: import('../contracts/sources.js').SceneRadarSources;
@@ -160,12 +167,12 @@ export async function openRadar(input: RadarInput, postgres: PostgresTarget | un
   };
   try {
     if (catalog !== undefined) await radar.scenes.importCatalog(catalog);
-    const refresh = await radar.refresh();
+    const refresh = await radar.refresh(undefined, progress);
     // The demo world has a history: replay its last 90 days of scene trends, so a trend (the
     // dashboard's chart, `GET /api/scenes/:slug/trends`) shows more than today's point.
     if (input.kind === 'demo') {
       const last = Date.parse(refresh.talent.asOf) - 86_400_000;
-      await radar.scenes.backfillTrends({ from: new Date(last - 89 * 86_400_000), to: new Date(last) });
+      await radar.scenes.backfillTrends({ from: new Date(last - 89 * 86_400_000), to: new Date(last), ...progress });
     }
     return {
       radar,

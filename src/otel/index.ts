@@ -5,8 +5,8 @@
  * it, and the host's own SDK (providers, exporters, a collector or none) decides where the data
  * goes. Without a registered SDK the API's no-op providers make this free.
  *
- * Spans: `scene-radar.source_call` (one per source call), `scene-radar.refresh` (per engine and
- * the whole radar), `scene-radar.http` (one per API request). Metrics: `scene_radar.source.calls`,
+ * Spans: `scene-radar.source_call` (one per source call), `scene-radar.refresh` (per engine, the
+ * whole radar, and each step of an engine's refresh), `scene-radar.http` (one per API request). Metrics: `scene_radar.source.calls`,
  * `scene_radar.source.duration`, `scene_radar.refresh.duration`, `scene_radar.http.requests`,
  * `scene_radar.http.duration`, `scene_radar.cache.operations`. Attributes are bounded sets (source,
  * method, result, engine, route template, status, cache namespace): never an artist or scene id.
@@ -127,7 +127,7 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
     unit: 'ms',
   });
   const httpRequests = meter.createCounter('scene_radar.http.requests', {
-    description: 'API requests answered, by method, route template and status',
+    description: 'API requests answered, by method, route template, status and envelope error code',
   });
   const httpDuration = meter.createHistogram('scene_radar.http.duration', {
     description: 'Time to answer an API request',
@@ -174,7 +174,7 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
   );
   const http = spanHandlers<HttpRequestContext>(
     (c) =>
-      tracer.startSpan(`scene-radar.http`, {
+      tracer.startSpan('scene-radar.http', {
         kind: SpanKind.INTERNAL,
         attributes: { 'http.request.method': c.method, 'http.route': c.route },
       }),
@@ -188,7 +188,8 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
         'http.route': c.route,
         'http.response.status_code': c.status ?? 0,
       };
-      httpRequests.add(1, attributes);
+      // The error code only on the counter: answers by code without multiplying histogram series.
+      httpRequests.add(1, c.code === undefined ? attributes : { ...attributes, 'scene_radar.error_code': c.code });
       if (c.durationMs !== undefined) httpDuration.record(c.durationMs, attributes);
     },
   );

@@ -11,6 +11,9 @@ import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import type { ArtistNetwork } from '../contracts/payloads.js';
 import { SceneRadarError } from '../core/errors.js';
+import type { PhaseProgress, ProgressOptions } from '../core/observe/progress.js';
+import { ProgressTracker } from '../core/observe/progress.js';
+import { RefreshRun, SILENT_OBSERVER, type RadarObserver } from '../core/observe/refresh-run.js';
 import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
 import { memoryScenesStores } from '../stores/memory-table.js';
 import { stageStores } from '../stores/staged.js';
@@ -118,6 +121,8 @@ export interface ScenesEngineDeps {
   readonly replayCache?: Cache<unknown>;
   /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
   readonly lifecycle?: Lifecycle;
+  /** The radar's logger, progress callback and step counters. @default silent */
+  readonly observer?: RadarObserver;
 }
 
 /**
@@ -289,10 +294,41 @@ export class ScenesEngine {
    * of every scene, and drops cached pulses. When the stores offer a `transaction` (both shipped
    * stores do), everything is computed first and the writes land in one transaction: a reader
    * never sees half a refresh, and a refresh that fails leaves the previous one as it was.
+   *
+   * Its steps (`memberships`, `relationships`, `trends`, and `commit` with a transaction) are
+   * traced on the `scene-radar:refresh` channel and reported to `options.onProgress` (task
+   * `refresh`, phases `scenes.<step>`): docs/observability.md.
    */
-  async refresh(asOf?: Date): Promise<ScenesRefreshReport> {
+  async refresh(asOf?: Date, options: ProgressOptions = {}): Promise<ScenesRefreshReport> {
     this.#life.assertOpen('refresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
+    const run = new RefreshRun(this.#d.observer ?? SILENT_OBSERVER, 'scenes', at, options?.onProgress);
+    try {
+      const report = await this.#refresh(at, run);
+      if (report.warnings.length > 0 || report.memberships.kept > 0)
+        run.degraded(
+          {
+            universe: report.memberships.universe,
+            kept: report.memberships.kept,
+            sources: report.memberships.sources,
+            warnings: report.warnings,
+          },
+          'Scenes Engine refresh degraded: see its warnings; artists whose reads failed kept their memberships',
+        );
+      run.finished({
+        artists: report.memberships.artists,
+        memberships: report.memberships.memberships,
+        relationships: report.relationships,
+        snapshots: report.snapshots,
+      });
+      return report;
+    } catch (error) {
+      run.failed(error);
+      throw error;
+    }
+  }
+
+  async #refresh(at: Date, run: RefreshRun): Promise<ScenesRefreshReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     // The tables are about to change: the last refresh's pulses no longer stand for them.
     withdrawRefreshPulses(this);
@@ -301,7 +337,8 @@ export class ScenesEngine {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
       const live = this.#d.stores;
       let written: RefreshWrites;
-      if (live.transaction) {
+      const transaction = live.transaction?.bind(live);
+      if (transaction) {
         // Everything is computed against a stage (the live tables with this refresh's writes, seen
         // only here), then the writes land in one transaction: a reader never sees half a refresh,
         // and a refresh that fails (or a process killed mid-way) leaves the previous one whole.
@@ -320,20 +357,38 @@ export class ScenesEngine {
           lifecycle: this.#life,
           knownNetworks: this.#knownNetworks,
         });
-        written = await this.#refreshWrites(stage.stores, pulse, at, nowIso, deadline, misses, async () => undefined);
+        written = await this.#refreshWrites(
+          stage.stores,
+          pulse,
+          at,
+          nowIso,
+          deadline,
+          misses,
+          async () => undefined,
+          run,
+        );
         try {
-          await live.transaction((tx) => stage.writeTo(tx));
+          await run.phase('commit', () => transaction((tx) => stage.writeTo(tx)));
         } finally {
           stage.close();
         }
         this.#misses.clear();
         for (const [k, v] of misses) this.#misses.set(k, v);
       } else {
-        written = await this.#refreshWrites(live, this.pulse, at, nowIso, deadline, this.#misses, async () => {
-          // The memberships just written are what the snapshots must see.
-          await this.#replays.clear();
-          this.#refreshed = undefined;
-        });
+        written = await this.#refreshWrites(
+          live,
+          this.pulse,
+          at,
+          nowIso,
+          deadline,
+          this.#misses,
+          async () => {
+            // The memberships just written are what the snapshots must see.
+            await this.#replays.clear();
+            this.#refreshed = undefined;
+          },
+          run,
+        );
       }
       await this.#replays.clear();
       this.#refreshed = undefined;
@@ -367,19 +422,36 @@ export class ScenesEngine {
     deadline: Deadline,
     misses: MembershipMisses,
     afterMemberships: () => Promise<void>,
+    run: RefreshRun,
   ): Promise<RefreshWrites> {
     // Every artist's network is read for the memberships; the snapshots' pulses need the members'
     // networks as of the same instant, and take them from here rather than reading MIG again.
     const networkReads = new Map<string, ItemOutcome<ArtistNetwork>>();
-    const memberships = await refreshMemberships(
-      { stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses, networkReads },
-      at,
-      deadline,
+    const memberships = await run.phase(
+      'memberships',
+      async (scope) => {
+        const report = await refreshMemberships(
+          {
+            stores,
+            gateway: this.#d.gateway,
+            config: this.#d.config,
+            nowIso,
+            misses,
+            networkReads,
+            count: scope.count,
+          },
+          at,
+          deadline,
+        );
+        scope.artists(report.artists);
+        return report;
+      },
+      true,
     );
     await afterMemberships();
     this.#refreshReads = { asOfMs: at.getTime(), networks: networkReads };
     try {
-      return await this.#afterMemberships(stores, pulse, at, nowIso, memberships);
+      return await this.#afterMemberships(stores, pulse, at, nowIso, memberships, run);
     } finally {
       this.#refreshReads = undefined;
     }
@@ -392,11 +464,12 @@ export class ScenesEngine {
     at: Date,
     nowIso: string,
     memberships: MembershipReport,
+    run: RefreshRun,
   ): Promise<RefreshWrites> {
     const scenes = await stores.scenes.scan();
     // Without the universe (MIG down) there are no circles: keep the relationships we have.
-    let relationships = 0;
-    if (memberships.universe === 'ok') {
+    const relationships = await run.phase('relationships', async () => {
+      if (memberships.universe !== 'ok') return 0;
       const rels = computeRelationships(
         scenes,
         await stores.scene_memberships.scan(),
@@ -407,17 +480,25 @@ export class ScenesEngine {
       );
       await stores.scene_relationships.deleteWhere({});
       await stores.scene_relationships.upsert(rels);
-      relationships = rels.length;
-    }
+      return rels.length;
+    });
     const pulses: Pulse[] = [];
-    const snapshots = await this.#snapshot(
-      pulse,
-      scenes.map((s) => s.slug),
-      at,
-      stores,
-      pulses,
+    const snapshots = await run.phase(
+      'trends',
+      async (scope) => {
+        const n = await this.#snapshot(
+          pulse,
+          scenes.map((s) => s.slug),
+          at,
+          stores,
+          pulses,
+          scope.count(scenes.length),
+        );
+        await stores.scene_recommendations_cache.deleteWhere({});
+        return n;
+      },
+      true,
     );
-    await stores.scene_recommendations_cache.deleteWhere({});
     return { memberships, relationships, snapshots, scenes: scenes.length, pulses };
   }
 
@@ -430,6 +511,8 @@ export class ScenesEngine {
     readonly from: Date | string;
     readonly to?: Date | string;
     readonly membershipEveryDays?: number;
+    /** Progress of the replay: task `backfill`, phase `days`, one item per day replayed. */
+    readonly onProgress?: ProgressOptions['onProgress'];
   }): Promise<BackfillReport> {
     this.#life.assertOpen('backfillTrends');
     if (options === null || typeof options !== 'object' || options.from === undefined) {
@@ -462,15 +545,43 @@ export class ScenesEngine {
     const replay = await this.#scratch();
     const misses: MembershipMisses = new Map();
     const scenes = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
+    const observer = this.#d.observer ?? SILENT_OBSERVER;
+    const started = globalThis.performance.now();
+    const progress = new ProgressTracker('backfill', {
+      callbacks: [observer.onProgress, options.onProgress],
+    }).phase('days', daysBetween(first, last) + 1);
     let days = 0;
     let snapshots = 0;
-    for (let d = first; d <= last; d = addDays(d, 1), days++) {
-      // The snapshot of day d is taken at the midnight that ends it: d is then the last complete day.
-      const at = new Date(dayStart(d) + DAY_MS);
-      if (days % every === 0) await this.#refreshInto(replay.stores, at, misses);
-      snapshots += await this.#snapshot(replay.pulse, scenes, at);
+    try {
+      for (let d = first; d <= last; d = addDays(d, 1), days++) {
+        // The snapshot of day d is taken at the midnight that ends it: d is then the last complete day.
+        const at = new Date(dayStart(d) + DAY_MS);
+        if (days % every === 0) await this.#refreshInto(replay.stores, at, misses);
+        snapshots += await this.#snapshot(replay.pulse, scenes, at);
+        progress.advance();
+      }
+      await this.pulse.clearCache(undefined, { keepLastGood: true });
+    } catch (error) {
+      observer.logger.log(
+        'error',
+        { task: 'backfill', from: first, to: last, days, err: error },
+        'trend backfill failed',
+      );
+      throw error;
     }
-    await this.pulse.clearCache(undefined, { keepLastGood: true });
+    progress.finish();
+    observer.logger.log(
+      'info',
+      {
+        task: 'backfill',
+        from: first,
+        to: last,
+        days,
+        snapshots,
+        durationMs: Math.round(globalThis.performance.now() - started),
+      },
+      'trend backfill finished',
+    );
     return { days, snapshots };
   }
 
@@ -572,6 +683,7 @@ export class ScenesEngine {
     at: Date,
     stores: ScenesStores = this.#d.stores,
     computed?: Pulse[],
+    progress?: PhaseProgress,
   ): Promise<number> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     let n = 0;
@@ -586,6 +698,7 @@ export class ScenesEngine {
         );
         await stores.scene_trends.upsert(rows);
         n += rows.length;
+        progress?.advance(Math.min(max, slugs.length - i));
       } finally {
         deadline.dispose();
       }

@@ -11,6 +11,7 @@ import { countOutcomes, type ItemOutcome, type OutcomeCounts } from '../core/gat
 import type { Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { SceneRadarConfig } from '../config.js';
+import type { PhaseProgress } from '../core/observe/progress.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
 import { slugify } from '../core/slug.js';
@@ -78,6 +79,8 @@ export async function refreshMemberships(
      * reads as of the same instant that the refresh's pulses would make again.
      */
     networkReads?: Map<string, ItemOutcome<ArtistNetwork>>;
+    /** Progress of the reads, as artists: called once the universe is walked, with its size. */
+    count?: (total: number) => PhaseProgress;
   },
   asOf: Date,
   deadline: Deadline,
@@ -88,6 +91,7 @@ export async function refreshMemberships(
   const universe = await listUniverse(deps.gateway, asOf, deadline);
   const artists = universe.artists;
   const asOfMs = asOf.getTime();
+  const progress = deps.count?.(artists.length);
 
   const networks = new Map<string, ArtistNetwork>();
   const sounds = new Map<string, Map<string, number>>();
@@ -118,6 +122,7 @@ export async function refreshMemberships(
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
         failed.add(s);
     }
+    progress?.advance(slugs.length);
   }
 
   // Pass 1: sound and place; core members and the tastemakers who back them.

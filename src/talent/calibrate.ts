@@ -9,6 +9,7 @@
  * validation; applying the model is the caller's choice.
  */
 import { SceneRadarError } from '../core/errors.js';
+import { ProgressTracker, type ProgressCallback } from '../core/observe/progress.js';
 import {
   BREAKOUT_INPUTS,
   BreakoutModelSchema,
@@ -61,6 +62,12 @@ export interface CalibrationOptions {
    * lower the probability. @default {} (free)
    */
   readonly signs?: Readonly<Record<string, 1 | -1>>;
+  /**
+   * Progress of the fit: task `calibrate`, phase `fit`, one item per penalty cross-validated and
+   * one for the final fit (the same messages go to the `scene-radar:progress` channel). A
+   * callback that throws is ignored. @default none
+   */
+  readonly onProgress?: ProgressCallback;
 }
 
 /**
@@ -634,7 +641,12 @@ export function fitBreakoutModel(
     };
   };
 
-  const tried = grid.map((l2) => ({ l2, cv: foldData.length ? crossValidate(l2) : null }));
+  const progress = new ProgressTracker('calibrate', { callbacks: [options.onProgress] }).phase('fit', grid.length + 1);
+  const tried = grid.map((l2) => {
+    const cv = foldData.length ? crossValidate(l2) : null;
+    progress.advance();
+    return { l2, cv };
+  });
   // The smallest mean validation log-loss; ties go to the larger penalty (the simpler model).
   const best = tried.reduce((a, b) =>
     (b.cv?.logLoss ?? Infinity) < (a.cv?.logLoss ?? Infinity) - 1e-12 ||
@@ -665,6 +677,7 @@ export function fitBreakoutModel(
 
   const all = design(examples);
   const fit = constrained(all, l2, maxIterations, signs);
+  progress.finish();
   const a = recalibration?.slope ?? 1;
   const b = recalibration?.offset ?? 0;
   const terms: Record<string, BreakoutTerm> = {};

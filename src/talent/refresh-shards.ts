@@ -8,7 +8,10 @@
  */
 import { SceneRadarError } from '../core/errors.js';
 import { SlugSchema } from '../core/slug.js';
-import { InstantSchema } from '../contracts/payloads.js';
+import { InstantSchema, type ScenePulseSummary, ScenePulseSummarySchema } from '../contracts/payloads.js';
+import { createDeadline } from '../core/gateway/deadline.js';
+import type { BatchCallOptions, SourceGateway } from '../core/gateway/gateway.js';
+import type { ItemOutcome } from '../core/gateway/outcome.js';
 import { z } from 'zod';
 import type { ArtistFeatures, ReadOutcome, SignalRead } from './signals-types.js';
 
@@ -37,6 +40,12 @@ export interface TalentRefreshPlan {
   readonly universeReason: string | null;
   /** The universe, in the order a single-process refresh walks it. */
   readonly artists: readonly string[];
+  /**
+   * The pulses of the scenes named in `planRefresh`'s `scenes` option as of the plan's instant (the
+   * ones read ok), as exact text (see {@link encodeScenePulses}), for every shard and the finish:
+   * read once here rather than once per worker. Null when no scenes were named.
+   */
+  readonly scenePulses: string | null;
 }
 
 /** One shard of a sharded refresh, for `TalentRadar.refreshShard`. */
@@ -123,13 +132,32 @@ export function encodeShardFeatures(
   features: readonly ArtistFeatures[],
   outcomes: ReadonlyMap<string, ShardOutcomes>,
 ): string {
-  const entries = features.map((f) => [f, outcomes.get(f.artistSlug)!.reads]);
-  return JSON.stringify(entries, (_key, value: unknown) => {
-    if (typeof value !== 'number') return value;
-    if (Number.isNaN(value)) return { [NUM]: 'NaN' };
-    if (value === Number.POSITIVE_INFINITY) return { [NUM]: 'Infinity' };
-    if (value === Number.NEGATIVE_INFINITY) return { [NUM]: '-Infinity' };
-    if (Object.is(value, -0)) return { [NUM]: '-0' };
+  return exactStringify(features.map((f) => [f, outcomes.get(f.artistSlug)!.reads]));
+}
+
+/** JSON with NaN, the infinities and -0 tagged (`{"$num":"NaN"}`...), so every number reads back as the same double. */
+function exactStringify(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== 'number') return v;
+    if (Number.isNaN(v)) return { [NUM]: 'NaN' };
+    if (v === Number.POSITIVE_INFINITY) return { [NUM]: 'Infinity' };
+    if (v === Number.NEGATIVE_INFINITY) return { [NUM]: '-Infinity' };
+    if (Object.is(v, -0)) return { [NUM]: '-0' };
+    return v;
+  });
+}
+
+/** What {@link exactStringify} wrote; an unknown number tag throws a `TypeError`. */
+function exactParse(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && keys[0] === NUM) {
+        const tag = (value as Record<string, unknown>)[NUM];
+        if (typeof tag === 'string' && Object.hasOwn(SPECIAL, tag)) return SPECIAL[tag];
+        throw new TypeError(`unknown number tag ${JSON.stringify(tag)}`);
+      }
+    }
     return value;
   });
 }
@@ -142,17 +170,7 @@ export function decodeShardFeatures(text: string): {
   features: ArtistFeatures[];
   outcomes: ShardOutcomes[];
 } {
-  const entries: unknown = JSON.parse(text, (_key, value: unknown) => {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && keys[0] === NUM) {
-        const tag = (value as Record<string, unknown>)[NUM];
-        if (typeof tag === 'string' && Object.hasOwn(SPECIAL, tag)) return SPECIAL[tag];
-        throw new TypeError(`unknown number tag ${JSON.stringify(tag)}`);
-      }
-    }
-    return value;
-  });
+  const entries = exactParse(text);
   if (!Array.isArray(entries)) throw new TypeError('a shard holds an array of [features, reads]');
   const features: ArtistFeatures[] = [];
   const outcomes: ShardOutcomes[] = [];
@@ -175,4 +193,124 @@ export function decodeShardFeatures(text: string): {
     });
   }
   return { features, outcomes };
+}
+
+/**
+ * Scene pulses (by scene slug) as text, exactly (the numbers as {@link encodeShardFeatures} writes
+ * them): the coordinator of a sharded refresh reads them once and hands them to every shard and
+ * to the finish.
+ * @example
+ * ```ts
+ * decodeScenePulses(encodeScenePulses(new Map([[pulse.sceneSlug, pulse]]))); // the same pulses
+ * ```
+ */
+export function encodeScenePulses(pulses: ReadonlyMap<string, ScenePulseSummary>): string {
+  return exactStringify([...pulses.values()]);
+}
+
+/**
+ * The pulses {@link encodeScenePulses} wrote, by scene slug. A pulse that is not a valid scene
+ * pulse summary is left out (whoever reads it computes that scene itself); text that is not such
+ * a list is `TALENT_VALIDATION_ERROR`.
+ */
+export function decodeScenePulses(text: string): Map<string, ScenePulseSummary> {
+  let list: unknown;
+  try {
+    list = exactParse(text);
+  } catch (e) {
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', `Invalid scene pulses: ${String(e)}`);
+  }
+  if (!Array.isArray(list)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid scene pulses: not a list');
+  const out = new Map<string, ScenePulseSummary>();
+  // Kept as decoded (same keys, same order) once valid: the value the coordinator's gateway read.
+  for (const p of list)
+    if (ScenePulseSummarySchema.safeParse(p).success) out.set((p as ScenePulseSummary).sceneSlug, p);
+  return out;
+}
+
+/**
+ * `gateway`, with the scene pulses of `pulses` answered from there, without a call (`ok`, as the
+ * gateway answered them on the coordinator, at the same instant); every other read, and the
+ * pulses of other scenes, go to `gateway`.
+ */
+export function withScenePulses(gateway: SourceGateway, pulses: ReadonlyMap<string, ScenePulseSummary>): SourceGateway {
+  if (pulses.size === 0) return gateway;
+  const batch = (async (source: string, method: string, keys: readonly string[], options: BatchCallOptions) => {
+    const pass = gateway.batch as (
+      s: string,
+      m: string,
+      k: readonly string[],
+      o: BatchCallOptions,
+    ) => Promise<Map<string, ItemOutcome<unknown>>>;
+    if (source !== 'scenes' || method !== 'getScenePulses') return pass(source, method, keys, options);
+    const unique = [...new Set(keys)];
+    const rest = unique.filter((k) => !pulses.has(k));
+    const read = rest.length ? await pass(source, method, rest, options) : new Map<string, ItemOutcome<unknown>>();
+    const provenance = {
+      source: 'scenes',
+      method,
+      asOf: options.asOf.toISOString(),
+      durationMs: 0,
+      batchSize: 0,
+    } as const;
+    return new Map(
+      unique.map((k) => {
+        const p = pulses.get(k);
+        return [k, p ? { status: 'ok', value: p, provenance } : read.get(k)!] as const;
+      }),
+    );
+  }) as SourceGateway['batch'];
+  return {
+    has: (source) => gateway.has(source),
+    batch,
+    one: async (source, method, key, options) => (await batch(source, method, [key], options)).get(key)!,
+    call: (source, method, schema, invoke, options) => gateway.call(source, method, schema, invoke, options),
+    close: () => gateway.close(),
+  };
+}
+
+/**
+ * The pulses of `scenes` as of `at`, read once through `gateway` (the coordinator's), as
+ * {@link encodeScenePulses} writes them: only the ones read ok (a scene whose pulse failed is
+ * read again by whoever needs it, as without them).
+ */
+export async function readScenePulses(
+  gateway: SourceGateway,
+  scenes: readonly string[],
+  at: Date,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string> {
+  const unique = [...new Set(scenes)].filter((s) => SlugSchema.safeParse(s).success);
+  const pulses = new Map<string, ScenePulseSummary>();
+  if (unique.length === 0) return encodeScenePulses(pulses);
+  const deadline = createDeadline(timeoutMs, signal);
+  try {
+    for (const [slug, o] of await gateway.batch('scenes', 'getScenePulses', unique, { asOf: at, deadline }))
+      if (o.status === 'ok') pulses.set(slug, o.value);
+  } finally {
+    deadline.dispose();
+  }
+  return encodeScenePulses(pulses);
+}
+
+/**
+ * The heat of each of `slugs` (the roll-up's): from `pulses` where they hold the scene, the rest
+ * through `read` (the Scenes Engine); scenes without a heat are left out.
+ */
+export async function sceneHeatsOf(
+  slugs: readonly string[],
+  pulses: ReadonlyMap<string, ScenePulseSummary> | undefined,
+  read: (slugs: readonly string[]) => Promise<Map<string, number>>,
+): Promise<Map<string, number>> {
+  if (!pulses || pulses.size === 0) return read(slugs);
+  const out = new Map<string, number>();
+  const rest: string[] = [];
+  for (const s of slugs) {
+    const p = pulses.get(s);
+    if (p) out.set(s, p.heat);
+    else rest.push(s);
+  }
+  if (rest.length) for (const [s, h] of await read(rest)) out.set(s, h);
+  return out;
 }

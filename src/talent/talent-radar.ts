@@ -14,6 +14,9 @@ import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { listUniverse } from '../core/gateway/universe.js';
+import { callHook } from '../core/hooks.js';
+import { ProgressTracker, type PhaseProgress, type ProgressOptions } from '../core/observe/progress.js';
+import { RefreshRun, SILENT_OBSERVER, type RadarObserver } from '../core/observe/refresh-run.js';
 import { requireDate } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
@@ -29,13 +32,18 @@ import { SlugSchema } from '../core/slug.js';
 import {
   checkFinish,
   checkShard,
+  decodeScenePulses,
   decodeShardFeatures,
   encodeShardFeatures,
+  readScenePulses,
+  sceneHeatsOf,
   type TalentRefreshFinish,
   type TalentRefreshPlan,
   type TalentRefreshShard,
   type TalentShardReport,
+  withScenePulses,
 } from './refresh-shards.js';
+import type { ScenePulseSummary } from '../contracts/payloads.js';
 import { peerStatsFromJson, peerStatsToJson, type Json } from './peer-state.js';
 import { z } from 'zod';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
@@ -74,6 +82,8 @@ export interface TalentRadarDeps {
   readonly hostFeatures?: readonly HostFeature[];
   /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
   readonly lifecycle?: Lifecycle;
+  /** The radar's logger, progress callback and step counters. @default silent */
+  readonly observer?: RadarObserver;
 }
 
 /** One artist's scores from {@link TalentRadar.scoreArtists}, or why there are none. */
@@ -170,6 +180,12 @@ export interface CalibrationDataOptions {
   readonly population?: (asOf: Date) => readonly string[];
   /** Aborts the reads. */
   readonly signal?: AbortSignal;
+  /**
+   * Progress: task `calibrate`, phase `examples` (outcomes turned into examples, instant by
+   * instant), then, for {@link TalentRadar.calibrate}, phase `fit` (each penalty cross-validated,
+   * then the final fit). Called besides the radar's own `onProgress`; see `ProgressOptions`.
+   */
+  readonly onProgress?: ProgressOptions['onProgress'];
 }
 
 /** What {@link TalentRadar.calibrationExamples} returns. */
@@ -491,6 +507,9 @@ export class TalentRadar {
     });
     const examples: CalibrationExample[] = [];
     const skipped: { artistSlug: string; asOf: string; reason: string }[] = [];
+    const progress = new ProgressTracker('calibrate', {
+      callbacks: [this.#deps.observer?.onProgress, options.onProgress],
+    }).phase('examples', outcomes.length);
     for (const [t, group] of [...byInstant].sort((a, b) => a[0] - b[0])) {
       const asOf = new Date(t);
       const scored = await this.scoreArtists(
@@ -517,7 +536,9 @@ export class TalentRadar {
           ...(e.weight !== undefined ? { weight: e.weight } : {}),
         });
       }
+      progress.advance(group.length);
     }
+    progress.finish();
     return { examples, skipped };
   }
 
@@ -545,10 +566,51 @@ export class TalentRadar {
     }
   > {
     this.#life.assertOpen('calibrate');
-    const { examples, skipped } = await this.calibrationExamples(outcomes, options);
+    const logger = (this.#deps.observer ?? SILENT_OBSERVER).logger;
+    const started = performance.now();
+    let examples: readonly CalibrationExample[];
+    let skipped: CalibrationData['skipped'];
     try {
-      return { ...fitBreakoutModel(examples, options), skipped };
+      ({ examples, skipped } = await this.calibrationExamples(outcomes, options));
     } catch (e) {
+      logger.log('error', { task: 'calibrate', outcomes: outcomes?.length, err: e }, 'calibration failed');
+      throw e;
+    }
+    const radarProgress = this.#deps.observer?.onProgress;
+    const own = options?.onProgress;
+    try {
+      const fit = fitBreakoutModel(examples, {
+        ...options,
+        ...(radarProgress || own
+          ? {
+              onProgress: (m) => {
+                if (radarProgress) callHook(radarProgress, m);
+                if (own) callHook(own, m);
+              },
+            }
+          : {}),
+      });
+      if (skipped.length > 0)
+        logger.log(
+          'warn',
+          { task: 'calibrate', skipped: skipped.length, outcomes: outcomes.length },
+          'calibration skipped outcomes that could not be scored',
+        );
+      logger.log(
+        'info',
+        {
+          task: 'calibrate',
+          examples: fit.examples,
+          positives: fit.positives,
+          l2: fit.validation.l2,
+          converged: fit.validation.converged,
+          durationMs: Math.round(performance.now() - started),
+        },
+        'calibration finished',
+      );
+      return { ...fit, skipped };
+    } catch (e) {
+      logger.log('error', { task: 'calibrate', examples: examples.length, err: e }, 'calibration failed');
       // Too few examples because the sources failed is not "insufficient data": say so.
       const failed = skipped.filter((s) => s.reason.startsWith('no activity evidence because a read failed')).length;
       if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA' && failed > 0) {
@@ -574,17 +636,53 @@ export class TalentRadar {
    * shards over processes (see {@link TalentRadar.planRefresh}; scene-radar/adapters/bullmq runs it
    * on a job queue) runs this very code and writes the same rows.
    */
-  async refresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshReport> {
+  async refresh(
+    asOf?: Date,
+    options: { readonly signal?: AbortSignal } & ProgressOptions = {},
+  ): Promise<TalentRefreshReport> {
     this.#life.assertOpen('refresh');
     const started = performance.now();
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
-    // The stored state, read again: another instance may have applied a model or refreshed since.
-    await this.loadState({ force: true });
-    const universe = await this.#walkUniverse(at, options.signal);
+    const run = this.#run(at, options?.onProgress);
+    try {
+      return this.#refreshed(run, await this.#refresh(at, options ?? {}, started, run));
+    } catch (error) {
+      run.failed(error);
+      throw error;
+    }
+  }
+
+  async #refresh(
+    at: Date,
+    options: { readonly signal?: AbortSignal },
+    started: number,
+    run: RefreshRun,
+  ): Promise<TalentRefreshReport> {
+    const universe = await run.phase('universe', async (scope) => {
+      // The stored state, read again: another instance may have applied a model or refreshed since.
+      await this.loadState({ force: true });
+      const walked = await this.#walkUniverse(at, options.signal);
+      scope.artists(walked.slugs.length);
+      return walked;
+    });
     if (universe.status !== 'ok') return unwalkedReport(at, universe.status, universe.reason, started);
     // A single-process refresh is one shard of the whole universe, then the finish: the sharded
     // refresh (planRefresh, refreshShard, finishRefresh) runs the very same two steps.
-    const { features, signals } = await this.#featuresOf(universe.slugs, at, options.signal, outcomesOf);
+    const { features, signals } = await run.phase(
+      'features',
+      async (scope) => {
+        const got = await this.#featuresOf(
+          universe.slugs,
+          at,
+          options.signal,
+          outcomesOf,
+          scope.count(universe.slugs.length),
+        );
+        scope.artists(got.features.length);
+        return got;
+      },
+      true,
+    );
     return this.#finish({
       at,
       slugs: universe.slugs,
@@ -593,8 +691,36 @@ export class TalentRadar {
       started,
       id: globalThis.crypto.randomUUID(),
       staged: false,
+      run,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+  }
+
+  /** The observed run of a refresh as of `at`. */
+  #run(at: Date, onProgress: ProgressOptions['onProgress']): RefreshRun {
+    return new RefreshRun(this.#deps.observer ?? SILENT_OBSERVER, 'talent', at, onProgress);
+  }
+
+  /** Logs what a refresh did (and what degraded it), and hands its report on. */
+  #refreshed(run: RefreshRun, report: TalentRefreshReport): TalentRefreshReport {
+    if (report.universe !== 'ok')
+      run.degraded(
+        { universe: report.universe, reason: report.universeReason },
+        'Talent Radar refresh changed nothing: the MIG artist universe could not be walked',
+      );
+    else if (Object.keys(report.failedReads).length > 0)
+      run.degraded(
+        { failedReads: report.failedReads, kept: report.kept },
+        'Talent Radar refresh degraded: reads failed (artists with a previous record kept it)',
+      );
+    run.finished({
+      universe: report.universe,
+      artists: report.artists,
+      scored: report.scored,
+      insufficient: report.insufficient,
+      kept: report.kept,
+    });
+    return report;
   }
 
   /**
@@ -604,6 +730,9 @@ export class TalentRadar {
    * stores), then {@link TalentRadar.finishRefresh} once: the records, roll-ups and state written
    * are exactly those of {@link TalentRadar.refresh} at the same instant. When the universe cannot
    * be walked, `universe` says why and there is nothing to do (as `refresh()` changes nothing).
+   * `scenes` names the scenes whose pulses the shards may read (every scene of the catalog): their
+   * pulses as of the plan's instant are read once, beside the walk, and returned in
+   * `scenePulses`, for every shard and the finish (each worker would read them again otherwise).
    * @example
    * ```ts
    * const plan = await radar.talent.planRefresh();
@@ -613,11 +742,26 @@ export class TalentRadar {
    * const report = await radar.talent.finishRefresh({ refreshId: plan.refreshId, asOf: plan.asOf, shards });
    * ```
    */
-  async planRefresh(asOf?: Date, options: { signal?: AbortSignal } = {}): Promise<TalentRefreshPlan> {
+  async planRefresh(
+    asOf?: Date,
+    options: { signal?: AbortSignal; scenes?: readonly string[] } = {},
+  ): Promise<TalentRefreshPlan> {
     this.#life.assertOpen('planRefresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
-    const universe = await this.#walkUniverse(at, options.signal);
+    const [universe, scenePulses] = await Promise.all([
+      this.#walkUniverse(at, options.signal),
+      options.scenes
+        ? readScenePulses(
+            this.#deps.gateway,
+            options.scenes,
+            at,
+            this.#deps.config.talent.globalPulseTimeoutMs,
+            options.signal,
+          )
+        : null,
+    ]);
     return {
+      scenePulses,
       refreshId: globalThis.crypto.randomUUID(),
       asOf: at.toISOString(),
       universe: universe.status,
@@ -631,15 +775,29 @@ export class TalentRadar {
    * signals as of the plan's instant, extracts their features and stages them in
    * `talent_radar_refresh_shards` (a shard run again replaces its row: a retried shard is
    * harmless). Writes nothing else. `TALENT_VALIDATION_ERROR` for a malformed shard;
-   * `TALENT_TIMEOUT` when `signal` aborts (nothing staged).
+   * `TALENT_TIMEOUT` when `signal` aborts (nothing staged). `scenePulses`: the plan's, read from
+   * there instead of from the Scenes Engine.
    */
-  async refreshShard(shard: TalentRefreshShard, options: { signal?: AbortSignal } = {}): Promise<TalentShardReport> {
+  async refreshShard(
+    shard: TalentRefreshShard,
+    options: { signal?: AbortSignal; scenePulses?: string | null } = {},
+  ): Promise<TalentShardReport> {
     this.#life.assertOpen('refreshShard');
     const started = performance.now();
     const { refreshId, asOf, index, artists } = checkShard(shard);
     const at = new Date(asOf);
     await this.loadState();
-    const { features, signals } = await this.#featuresOf([...new Set(artists)], at, options.signal, outcomesOf);
+    const deps = options.scenePulses
+      ? { ...this.#deps, gateway: withScenePulses(this.#deps.gateway, decodeScenePulses(options.scenePulses)) }
+      : this.#deps;
+    const { features, signals } = await this.#featuresOf(
+      [...new Set(artists)],
+      at,
+      options.signal,
+      outcomesOf,
+      undefined,
+      deps,
+    );
     const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
     for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
     await this.#deps.stores.talent_radar_refresh_shards.upsert([
@@ -662,16 +820,34 @@ export class TalentRadar {
    * that also deletes the staged shards. `TALENT_INTERNAL_ERROR` naming the missing shards when
    * some are not staged (nothing written); `STORE_SCHEMA_MISMATCH` when a staged shard cannot be
    * read. Run again after it committed (a retried job), it writes nothing and reports what the
-   * stores hold. `durationMs` covers this step.
+   * stores hold. `durationMs` covers this step. `scenePulses`: the plan's, read from there
+   * instead of from the Scenes Engine.
    */
   async finishRefresh(
     finish: TalentRefreshFinish,
-    options: { signal?: AbortSignal } = {},
+    options: { readonly signal?: AbortSignal; readonly scenePulses?: string | null } & ProgressOptions = {},
   ): Promise<TalentRefreshReport> {
     this.#life.assertOpen('finishRefresh');
     const started = performance.now();
     const { refreshId, asOf, shards } = checkFinish(finish);
     const at = new Date(asOf);
+    const run = this.#run(at, options?.onProgress);
+    try {
+      return this.#refreshed(run, await this.#finishStaged(refreshId, shards, at, options ?? {}, started, run));
+    } catch (error) {
+      run.failed(error);
+      throw error;
+    }
+  }
+
+  async #finishStaged(
+    refreshId: string,
+    shards: number,
+    at: Date,
+    options: { readonly signal?: AbortSignal; readonly scenePulses?: string | null },
+    started: number,
+    run: RefreshRun,
+  ): Promise<TalentRefreshReport> {
     await this.loadState({ force: true });
     const table = this.#deps.stores.talent_radar_refresh_shards;
     const staged = await table.count({ refresh_id: refreshId });
@@ -679,20 +855,29 @@ export class TalentRadar {
     const features: ArtistFeatures[] = [];
     const signals = new Map<string, SignalOutcomes>();
     const seen = new Set<number>();
-    // Page by page: a million artists' staged text is never all held at once.
-    for (let offset = 0; ; offset += SHARD_PAGE) {
-      const rows = await table.scan({ where: { refresh_id: refreshId }, offset, limit: SHARD_PAGE });
-      for (const row of rows) {
-        if (row.shard >= shards) continue;
-        seen.add(row.shard);
-        const got = stagedShard(row);
-        for (let i = 0; i < got.features.length; i++) {
-          features.push(got.features[i]!);
-          signals.set(got.outcomes[i]!.artistSlug, got.outcomes[i]!);
+    await run.phase(
+      'staged',
+      async (scope) => {
+        const progress = scope.count(shards);
+        // Page by page: a million artists' staged text is never all held at once.
+        for (let offset = 0; ; offset += SHARD_PAGE) {
+          const rows = await table.scan({ where: { refresh_id: refreshId }, offset, limit: SHARD_PAGE });
+          for (const row of rows) {
+            if (row.shard >= shards) continue;
+            seen.add(row.shard);
+            const got = stagedShard(row);
+            for (let i = 0; i < got.features.length; i++) {
+              features.push(got.features[i]!);
+              signals.set(got.outcomes[i]!.artistSlug, got.outcomes[i]!);
+            }
+          }
+          progress.set(seen.size);
+          if (rows.length < SHARD_PAGE) break;
         }
-      }
-      if (rows.length < SHARD_PAGE) break;
-    }
+        scope.artists(features.length);
+      },
+      true,
+    );
     if (seen.size !== shards) {
       const missing: number[] = [];
       for (let i = 0; i < shards && missing.length < 20; i++) if (!seen.has(i)) missing.push(i);
@@ -710,7 +895,9 @@ export class TalentRadar {
       started,
       id: refreshId,
       staged: true,
+      run,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.scenePulses ? { scenePulses: decodeScenePulses(options.scenePulses) } : {}),
     });
   }
 
@@ -774,110 +961,152 @@ export class TalentRadar {
     readonly started: number;
     readonly id: string;
     readonly staged: boolean;
+    readonly run: RefreshRun;
     readonly signal?: AbortSignal;
+    /** Scene pulses already read (a sharded refresh's plan): the heats are taken from there. */
+    readonly scenePulses?: ReadonlyMap<string, ScenePulseSummary>;
   }): Promise<TalentRefreshReport> {
-    const { at, slugs, features, signals, started } = job;
+    const { at, slugs, features, signals, started, run } = job;
     const options = { signal: job.signal };
     const { stores, clock } = this.#deps;
-    const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
-    for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
-    // An artist with a failed read (error or timeout) and a record from an earlier refresh keeps
-    // that record, with its own as_of: recomputing as if the source had said "nothing" reshapes
-    // the lists (Fusion down for one refresh took high-breakout artists from 2 to 9). An artist
-    // without one is scored with the failed signals unknown (its confidence says how much was
-    // missing). Either way the failure is counted by source and shown wherever the rows are.
-    const failedReads: Partial<Record<SourceName, number>> = {};
-    const failing = new Map<string, SignalRead[]>();
-    for (const f of features) {
-      const bad = failedReadsOf(signals.get(f.artistSlug)!);
-      if (bad.length === 0) continue;
-      failing.set(f.artistSlug, bad);
-      for (const source of new Set(bad.map((r) => SIGNAL_READS[r].source)))
-        failedReads[source] = (failedReads[source] ?? 0) + 1;
-    }
-    const previous = new Set<string>();
-    const failingSlugs = [...failing.keys()];
-    for (let i = 0; i < failingSlugs.length; i += CHUNK) {
-      for (const r of await stores.talent_radar_artists.getMany(
-        failingSlugs.slice(i, i + CHUNK).map((artist_slug) => ({ artist_slug })),
-      ))
-        previous.add(r.artist_slug);
-    }
-    const table = featureTable(features, this.#host);
-    const peers = fitPeerStats(table, this.#model);
-    const scores = scoreTable(table, peers, this.#model);
-    const nowIso = new Date(clock.now()).toISOString();
-    const version = this.modelVersion;
-    const rows: TalentArtistRow[] = [];
-    const gone: { artist_slug: string }[] = [];
-    const unscored: UnscoredArtist[] = [];
-    let kept = 0;
-    let insufficient = 0;
-    features.forEach((f, i) => {
-      const bad = failing.get(f.artistSlug);
-      if (bad && previous.has(f.artistSlug)) {
-        kept++;
+    // One model for the peers and the scores, whatever is applied while this refresh awaits.
+    const model = this.#model;
+    // The peer statistics of this population (pure: fitted before the scores that use them).
+    const { table, peers } = await run.phase('peers', async (scope) => {
+      scope.artists(features.length);
+      const table = featureTable(features, this.#host);
+      return { table, peers: fitPeerStats(table, model) };
+    });
+    const scored = await run.phase('scoring', async (scope) => {
+      scope.artists(features.length);
+      const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
+      for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
+      // An artist with a failed read (error or timeout) and a record from an earlier refresh keeps
+      // that record, with its own as_of: recomputing as if the source had said "nothing" reshapes
+      // the lists (Fusion down for one refresh took high-breakout artists from 2 to 9). An artist
+      // without one is scored with the failed signals unknown (its confidence says how much was
+      // missing). Either way the failure is counted by source and shown wherever the rows are.
+      const failedReads: Partial<Record<SourceName, number>> = {};
+      const failing = new Map<string, SignalRead[]>();
+      for (const f of features) {
+        const bad = failedReadsOf(signals.get(f.artistSlug)!);
+        if (bad.length === 0) continue;
+        failing.set(f.artistSlug, bad);
+        for (const source of new Set(bad.map((r) => SIGNAL_READS[r].source)))
+          failedReads[source] = (failedReads[source] ?? 0) + 1;
+      }
+      const previous = new Set<string>();
+      const failingSlugs = [...failing.keys()];
+      for (let i = 0; i < failingSlugs.length; i += CHUNK) {
+        for (const r of await stores.talent_radar_artists.getMany(
+          failingSlugs.slice(i, i + CHUNK).map((artist_slug) => ({ artist_slug })),
+        ))
+          previous.add(r.artist_slug);
+      }
+      const scores = scoreTable(table, peers, model);
+      const nowIso = new Date(clock.now()).toISOString();
+      const version = modelVersion(model, DEFAULT_MODEL);
+      const rows: TalentArtistRow[] = [];
+      const gone: { artist_slug: string }[] = [];
+      const unscored: UnscoredArtist[] = [];
+      let kept = 0;
+      let insufficient = 0;
+      features.forEach((f, i) => {
+        const bad = failing.get(f.artistSlug);
+        if (bad && previous.has(f.artistSlug)) {
+          kept++;
+          if (unscored.length < MAX_LISTED_UNSCORED)
+            unscored.push({
+              artistSlug: f.artistSlug,
+              status: 'failed',
+              reason: `not rescored because a read failed (${bad.map((r) => describeRead(r, signals.get(f.artistSlug)!)).join('; ')}): its previous record is kept`,
+            });
+          return;
+        }
+        if (!Number.isNaN(scores.breakout[i]!)) {
+          rows.push(
+            artistRow(
+              f,
+              {
+                momentum: scores.momentum[i]!,
+                breakout: scores.breakout[i]!,
+                risk: scores.risk[i]!,
+                confidence: scores.confidence[i]!,
+              },
+              nowIso,
+              version,
+            ),
+          );
+          return;
+        }
+        const why = artistScore(signals.get(f.artistSlug)!, Number.NaN, Number.NaN, Number.NaN, 0);
+        if (why.status === 'failed') kept++;
+        else {
+          insufficient++;
+          gone.push({ artist_slug: f.artistSlug });
+        }
         if (unscored.length < MAX_LISTED_UNSCORED)
           unscored.push({
             artistSlug: f.artistSlug,
-            status: 'failed',
-            reason: `not rescored because a read failed (${bad.map((r) => describeRead(r, signals.get(f.artistSlug)!)).join('; ')}): its previous record is kept`,
+            status: why.status as UnscoredArtist['status'],
+            reason: why.reason!,
           });
-        return;
+      });
+      // Artists that left the universe lose their record too, once they have been missing from it
+      // for `talent.dropAfterRefreshes` consecutive refreshes (one short answer must not empty the radar).
+      const known = new Set(slugs);
+      // The absence counts are worked out on a copy and kept only once this refresh's writes landed:
+      // a refresh that fails anywhere before (an abort, a failing read, a failed commit) changes none.
+      const absent = new Map(this.#absent);
+      for (const s of slugs) absent.delete(s);
+      let absentKept = 0;
+      for (const r of await stores.talent_radar_artists.scan()) {
+        if (known.has(r.artist_slug)) continue;
+        const misses = (absent.get(r.artist_slug) ?? 0) + 1;
+        if (misses >= this.#deps.config.talent.dropAfterRefreshes) {
+          absent.delete(r.artist_slug);
+          gone.push({ artist_slug: r.artist_slug });
+        } else {
+          absent.set(r.artist_slug, misses);
+          absentKept++;
+        }
       }
-      if (!Number.isNaN(scores.breakout[i]!)) {
-        rows.push(
-          artistRow(
-            f,
-            {
-              momentum: scores.momentum[i]!,
-              breakout: scores.breakout[i]!,
-              risk: scores.risk[i]!,
-              confidence: scores.confidence[i]!,
-            },
-            nowIso,
-            version,
-          ),
-        );
-        return;
-      }
-      const why = artistScore(signals.get(f.artistSlug)!, Number.NaN, Number.NaN, Number.NaN, 0);
-      if (why.status === 'failed') kept++;
-      else {
-        insufficient++;
-        gone.push({ artist_slug: f.artistSlug });
-      }
-      if (unscored.length < MAX_LISTED_UNSCORED)
-        unscored.push({
-          artistSlug: f.artistSlug,
-          status: why.status as UnscoredArtist['status'],
-          reason: why.reason!,
-        });
+      return {
+        reads,
+        failedReads,
+        failing,
+        previous,
+        nowIso,
+        rows,
+        gone,
+        unscored,
+        kept,
+        insufficient,
+        absent,
+        absentKept,
+      };
     });
-    // Artists that left the universe lose their record too, once they have been missing from it
-    // for `talent.dropAfterRefreshes` consecutive refreshes (one short answer must not empty the radar).
-    const known = new Set(slugs);
-    // The absence counts are worked out on a copy and kept only once this refresh's writes landed:
-    // a refresh that fails anywhere before (an abort, a failing read, a failed commit) changes none.
-    const absent = new Map(this.#absent);
-    for (const s of slugs) absent.delete(s);
-    let absentKept = 0;
-    for (const r of await stores.talent_radar_artists.scan()) {
-      if (known.has(r.artist_slug)) continue;
-      const misses = (absent.get(r.artist_slug) ?? 0) + 1;
-      if (misses >= this.#deps.config.talent.dropAfterRefreshes) {
-        absent.delete(r.artist_slug);
-        gone.push({ artist_slug: r.artist_slug });
-      } else {
-        absent.set(r.artist_slug, misses);
-        absentKept++;
-      }
-    }
+    const {
+      reads,
+      failedReads,
+      failing,
+      previous,
+      nowIso,
+      rows,
+      gone,
+      unscored,
+      kept,
+      insufficient,
+      absent,
+      absentKept,
+    } = scored;
     // Scene heat for the roll-up, as of the refresh's instant, read before anything is written.
-    const heats = await this.aggregator.sceneHeats(
-      [...new Set(rows.map((r) => r.scene_slug).filter((s): s is string => s !== null))],
-      at,
-      options.signal,
+    const heats = await run.phase('heats', () =>
+      sceneHeatsOf(
+        [...new Set(rows.map((r) => r.scene_slug).filter((s): s is string => s !== null))],
+        job.scenePulses,
+        (slugs) => this.aggregator.sceneHeats(slugs, at, options.signal),
+      ),
     );
     if (options.signal?.aborted) throw this.#aborted(options.signal);
     // The peers of the scores just written, whatever the population's size; a refresh that scored
@@ -912,29 +1141,33 @@ export class TalentRadar {
       await tables.talent_radar_state.upsert([state]);
       if (job.staged) await tables.talent_radar_refresh_shards.deleteWhere({ refresh_id: job.id });
     };
-    if (stores.transaction) {
-      // The roll-ups are computed from the staged artists, then every write lands in one
-      // transaction: a reader never sees new artists with old roll-ups, or half of either.
-      const stage = stageStores(stores);
-      try {
-        await write(stage.stores);
-        await stores.transaction((tx) => stage.writeTo(tx));
-      } finally {
-        stage.close();
+    await run.phase('write', async (scope) => {
+      scope.artists(rows.length);
+      if (stores.transaction) {
+        // The roll-ups are computed from the staged artists, then every write lands in one
+        // transaction: a reader never sees new artists with old roll-ups, or half of either.
+        const stage = stageStores(stores);
+        try {
+          await write(stage.stores);
+          await stores.transaction((tx) => stage.writeTo(tx));
+        } finally {
+          stage.close();
+        }
+      } else {
+        await write(stores);
       }
-    } else {
-      await write(stores);
-    }
-    this.#generation++;
-    this.#absent.clear();
-    for (const [k, v] of absent) this.#absent.set(k, v);
-    this.#refreshId = next.id;
-    this.#peers = next.peers;
-    this.#peersAsOf = next.peersAsOf;
-    this.#refreshedAsOf = next.asOf;
-    this.#failedReads = next.failedReads;
-    this.#failedKept = next.failedKept;
-    await this.aggregator.clearCache(undefined, { keepLastGood: true });
+      this.#generation++;
+      this.#absent.clear();
+      for (const [k, v] of absent) this.#absent.set(k, v);
+      this.#refreshId = next.id;
+      this.#peers = next.peers;
+      this.#peersAsOf = next.peersAsOf;
+      this.#refreshedAsOf = next.asOf;
+      this.#failedReads = next.failedReads;
+      this.#failedKept = next.failedKept;
+      // The top lists, pulses and profiles cached over the previous records.
+      await this.aggregator.clearCache(undefined, { keepLastGood: true });
+    });
     return {
       asOf: at.toISOString(),
       universe: 'ok',
@@ -970,6 +1203,8 @@ export class TalentRadar {
     asOf: Date,
     signal: AbortSignal | undefined,
     keep: (signals: ArtistSignals) => T,
+    progress?: PhaseProgress,
+    deps: TalentRadarDeps = this.#deps,
   ): Promise<{ features: ArtistFeatures[]; signals: Map<string, T> }> {
     const features: ArtistFeatures[] = [];
     const signals = new Map<string, T>();
@@ -980,11 +1215,12 @@ export class TalentRadar {
       // young), and kept in the order asked.
       const got = new Map<string, { readonly features: ArtistFeatures; readonly kept: T }>();
       const order = await gatherSignals(
-        this.#deps,
+        deps,
         slugs.slice(i, i + CHUNK),
         { asOf, ...(signal ? { signal } : {}) },
         (batch) => {
           for (const s of batch) got.set(s.artistSlug, { features: extractFeatures(s, this.#model), kept: keep(s) });
+          progress?.set(i + got.size);
         },
       );
       // Reads cut short by the caller's abort are not evidence of anything: stop here.

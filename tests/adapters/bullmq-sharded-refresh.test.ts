@@ -10,11 +10,19 @@ import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRefreshWorker, createShardedRefresh, type ShardProgress } from '../../adapters/bullmq/index.js';
 import { migrate } from '../../adapters/postgres/index.js';
-import { isSceneRadarError } from '../../src/index.js';
-import { decodeShardFeatures, encodeShardFeatures, type ShardOutcomes } from '../../src/talent/refresh-shards.js';
+import { createPostgresStores } from '../../adapters/postgres/index.js';
+import { createDemoWorld } from '../../adapters/memory/index.js';
+import { createSceneRadar, fixedClock, isSceneRadarError } from '../../src/index.js';
+import {
+  decodeScenePulses,
+  decodeShardFeatures,
+  encodeShardFeatures,
+  type ShardOutcomes,
+} from '../../src/talent/refresh-shards.js';
 import type { ArtistFeatures } from '../../src/talent/signals-types.js';
 import { comparableTables } from '../helpers/store-matrix.js';
-import { radarOn, WORLD } from '../fixtures/bullmq-world.js';
+import { NOW, radarOn, WORLD } from '../fixtures/bullmq-world.js';
+import { keyCounting } from '../fixtures/redis-radar-world.js';
 import { fileTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { TEST_REDIS_URL, testRedis } from '../helpers/redis-test.js';
 
@@ -81,6 +89,53 @@ describe('a refresh sharded over BullMQ', () => {
     expect(progress.at(-1)).toMatchObject({ state: 'finished', shardsStaged: 3, artistsStaged: WORLD.artists });
     // Every shard and the finish ran on one of the three workers.
     expect(took.size).toBe(4);
+  }, 20_000);
+
+  it("hands the plan's scene pulses to the shards: a worker reads no scene member from the sources, and stages the same features", async () => {
+    const db = await database();
+    const schema = db.schemaName();
+    await migrate({ pool: db.pool, schema });
+    const coordinator = radarOn(TEST_DATABASE_URL, schema);
+    closing.push(() => coordinator.stores.close());
+    await coordinator.radar.scenes.importCatalog(coordinator.catalog);
+    await coordinator.radar.scenes.refresh(new Date(NOW));
+    const scenes = (await coordinator.radar.scenes.listScenes({ limit: 100 })).items.map((x) => x.slug);
+    const plan = await coordinator.radar.talent.planRefresh(new Date(NOW), { scenes });
+    const pulses = decodeScenePulses(plan.scenePulses!);
+    expect(pulses.size).toBe(scenes.length);
+    const artists = plan.artists.slice(0, 40);
+    /** A fresh worker radar on the schema: the artists whose engagement it read. */
+    const worker = () => {
+      const read = new Set<string>();
+      const stores = createPostgresStores({ pool: db.pool }, { schema });
+      const radar = createSceneRadar({
+        sources: keyCounting(createDemoWorld(WORLD).sources, (keys) => {
+          for (const k of keys)
+            if (k.startsWith('fusion.getEngagement:')) read.add(k.slice('fusion.getEngagement:'.length));
+        }),
+        stores,
+        clock: fixedClock(new Date(NOW)),
+      });
+      return { radar, read };
+    };
+    const staged = async (index: number) =>
+      (
+        await coordinator.stores.talent.talent_radar_refresh_shards.getMany([
+          { refresh_id: plan.refreshId, shard: index },
+        ])
+      )[0]!.features;
+    const handed = worker();
+    await handed.radar.talent.refreshShard(
+      { refreshId: plan.refreshId, asOf: plan.asOf, index: 0, artists },
+      { scenePulses: plan.scenePulses },
+    );
+    const alone = worker();
+    await alone.radar.talent.refreshShard({ refreshId: plan.refreshId, asOf: plan.asOf, index: 1, artists });
+    // With the pulses, only the shard's own artists; without, the members of their scenes too.
+    expect([...handed.read].every((a) => artists.includes(a))).toBe(true);
+    expect([...alone.read].some((a) => !artists.includes(a))).toBe(true);
+    expect(await staged(0)).toBe(await staged(1));
+    await coordinator.radar.talent.discardRefresh(plan.refreshId);
   }, 20_000);
 
   it('stages features exactly (NaN, infinities, -0, nulls, arrays) and refuses bad input with the seed codes', async () => {

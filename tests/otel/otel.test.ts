@@ -4,6 +4,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDemoWorld } from '../../adapters/memory/index.js';
 import { createSceneRadar, fixedClock, type SceneRadarSources } from '../../src/index.js';
+import { createFetchHandler } from '../../src/api/index.js';
 import { instrumentOpenTelemetry, type OpenTelemetryBridge } from '../../src/otel/index.js';
 
 const NOW = '2026-11-25T00:00:00.000Z';
@@ -59,7 +60,10 @@ describe('scene-radar/otel', () => {
       expect(s.attributes['scene_radar.result']).toBe('ok');
       expect(s.status.code).not.toBe(SpanStatusCode.ERROR);
     }
-    const refreshes = spans.filter((s) => s.name === 'scene-radar.refresh');
+    // One span per engine's whole refresh (phase `all`), and one per step of each.
+    const refreshes = spans.filter(
+      (s) => s.name === 'scene-radar.refresh' && s.attributes['scene_radar.phase'] === 'all',
+    );
     expect(refreshes.map((s) => s.attributes['scene_radar.engine']).sort()).toEqual(['radar', 'scenes', 'talent']);
 
     const { resourceMetrics, errors } = await reader.collect();
@@ -73,7 +77,9 @@ describe('scene-radar/otel', () => {
     expect(counted).toEqual(Object.fromEntries(Object.entries(stats.sources).map(([k, s]) => [k, s.calls])));
     const durations = points(resourceMetrics, 'scene_radar.source.duration');
     expect(durations.reduce((a, p) => a + (p.value as { count: number }).count, 0)).toBe(totalCalls);
-    const refreshDurations = points(resourceMetrics, 'scene_radar.refresh.duration');
+    const refreshDurations = points(resourceMetrics, 'scene_radar.refresh.duration').filter(
+      (p) => p.attributes['scene_radar.phase'] === 'all',
+    );
     expect(refreshDurations.map((p) => p.attributes['scene_radar.engine']).sort()).toEqual([
       'radar',
       'scenes',
@@ -116,6 +122,72 @@ describe('scene-radar/otel', () => {
     expect(threw[0]!.value).toBe(failed.length);
   });
 
+  it('records a span per API request and HTTP and cache metrics equal to the counters', async () => {
+    const { exporter, reader } = setup();
+    const world = createDemoWorld({ artists: 40, end: '2026-11-24' });
+    const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
+    await radar.scenes.importCatalog(world.catalog);
+    await radar.refresh(new Date(NOW));
+    const handler = createFetchHandler(radar);
+    const ask = async (path: string, init?: RequestInit) =>
+      (await handler(new Request(`http://x${path}`, init))).status;
+    expect(await ask('/api/scenes/indie-uk-brighton/pulse')).toBe(200);
+    expect(await ask('/api/scenes/indie-uk-brighton/pulse')).toBe(200);
+    expect(await ask('/api/talent/pulse?limit=5')).toBe(200);
+    expect(await ask('/api/talent/artists/unknown-artist-brighton')).toBe(404);
+    expect(await ask('/api/scenes/brighton-!!!')).toBe(400);
+    expect(await ask('/api/nowhere/brighton')).toBe(404);
+    expect(await ask('/api/talent/pulse', { method: 'DELETE' })).toBe(405);
+    const stats = handler.stats();
+    const cache = radar.stats().cache;
+    await radar.close();
+
+    const spans = exporter.getFinishedSpans().filter((s) => s.name === 'scene-radar.http');
+    expect(spans.length).toBe(stats.requests);
+    expect(spans.map((s) => [s.attributes['http.route'], s.attributes['http.response.status_code']])).toEqual([
+      ['/api/scenes/:slug/pulse', 200],
+      ['/api/scenes/:slug/pulse', 200],
+      ['/api/talent/pulse', 200],
+      ['/api/talent/artists/:slug', 404],
+      ['/api/scenes/:slug', 400],
+      ['unmatched', 404],
+      ['/api/talent/pulse', 405],
+    ]);
+    expect(spans[3]!.attributes['scene_radar.error_code']).toBe('TALENT_ARTIST_NOT_FOUND');
+    expect(spans[6]!.attributes['http.request.method']).toBe('DELETE');
+    expect(spans[0]!.attributes['scene_radar.error_code']).toBeUndefined();
+    // 4xx is the client's doing: not a span error (a 5xx would be).
+    for (const s of spans) expect(s.status.code).not.toBe(SpanStatusCode.ERROR);
+
+    const { resourceMetrics, errors } = await reader.collect();
+    expect(errors).toEqual([]);
+    // Requests by status and by error code equal the handler's own counters.
+    const byStatus: Record<string, number> = {};
+    const byCode: Record<string, number> = {};
+    for (const p of points(resourceMetrics, 'scene_radar.http.requests')) {
+      const status = String(p.attributes['http.response.status_code']);
+      byStatus[status] = (byStatus[status] ?? 0) + (p.value as number);
+      const code = p.attributes['scene_radar.error_code'] as string | undefined;
+      if (code !== undefined) byCode[code] = (byCode[code] ?? 0) + (p.value as number);
+    }
+    expect(byStatus).toEqual(stats.statuses);
+    expect(byCode).toEqual(stats.codes);
+    const durations = points(resourceMetrics, 'scene_radar.http.duration');
+    expect(durations.reduce((a, p) => a + (p.value as { count: number }).count, 0)).toBe(stats.requests);
+    // Cache operations by namespace equal radar.stats().cache.
+    const ops: Record<string, number> = {};
+    for (const p of points(resourceMetrics, 'scene_radar.cache.operations')) {
+      const key = `${p.attributes['scene_radar.cache.namespace']}.${p.attributes['scene_radar.cache.op']}`;
+      ops[key] = (ops[key] ?? 0) + (p.value as number);
+    }
+    expect(cache.namespaces.scenes!.hits).toBeGreaterThan(0);
+    for (const [name, s] of Object.entries(cache.namespaces)) {
+      expect([name, ops[`${name}.hit`] ?? 0, ops[`${name}.miss`] ?? 0]).toEqual([name, s.hits, s.misses]);
+    }
+    const everything = JSON.stringify([spans.map((s) => s.attributes), resourceMetrics.scopeMetrics]);
+    expect(everything).not.toMatch(/brighton|nowhere/);
+  });
+
   it('close() stops recording', async () => {
     const { exporter } = setup();
     bridge!.close();
@@ -124,6 +196,7 @@ describe('scene-radar/otel', () => {
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     await radar.scenes.importCatalog(world.catalog);
     await radar.refresh(new Date(NOW));
+    await createFetchHandler(radar)(new Request('http://x/api/talent/pulse'));
     await radar.close();
     expect(exporter.getFinishedSpans()).toEqual([]);
   });

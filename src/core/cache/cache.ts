@@ -6,11 +6,14 @@
  * No timers at all: expiry is checked against the injected clock on access.
  *
  * Every memo of results in the SDK is one of these (see `CacheGroup` for how a radar names them
- * and reports their counters), so a host can watch every hit rate in one place.
+ * and reports their counters), so a host can watch every hit rate in one place. Each operation is
+ * also published on the `scene-radar:cache` diagnostics channel as `{ namespace, op }` (never a
+ * key), only when someone subscribes.
  */
 import QuickLRU from 'quick-lru';
 import { systemClock, type Clock } from '../clock.js';
 import { callHook } from '../hooks.js';
+import { type CacheOperationMessage, channels } from '../observe/channels.js';
 import {
   lruCacheStore,
   type CacheEntry,
@@ -232,6 +235,7 @@ export class Cache<V> {
         maxEntries: options.maxEntries ?? 10_000,
         onEviction: () => {
           this.#evictions = (this.#evictions ?? 0) + 1;
+          this.#publish('evict');
         },
       });
     this.#maxLastGood = options.maxLastGood ?? options.maxEntries ?? 10_000;
@@ -297,9 +301,11 @@ export class Cache<V> {
     }
     if (entry !== undefined && this.#clock.now() < entry.expiresAt) {
       this.#stats.hits++;
+      this.#publish('hit');
       return entry.value;
     }
     this.#stats.misses++;
+    this.#publish('miss');
     return undefined;
   }
 
@@ -325,7 +331,10 @@ export class Cache<V> {
   /** The last good value of `key`, if one is kept; counted as a fallback when there is one. */
   lastGood(key: string): V | undefined {
     const value = this.#lastGood?.get(key);
-    if (value !== undefined) this.#stats.fallbacks++;
+    if (value !== undefined) {
+      this.#stats.fallbacks++;
+      this.#publish('fallback');
+    }
     return value;
   }
 
@@ -403,10 +412,12 @@ export class Cache<V> {
       const now = this.#clock.now();
       if (now < entry.expiresAt) {
         this.#stats.hits++;
+        this.#publish('hit');
         return Promise.resolve(entry.value);
       }
       if (now < entry.staleUntil) {
         this.#stats.stale++;
+        this.#publish('stale');
         if (!this.#flights.has(key)) {
           this.#stats.refreshes++;
           this.#start(key, compute, options, true).promise.catch((error: unknown) =>
@@ -421,6 +432,7 @@ export class Cache<V> {
 
   #miss(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
     this.#stats.misses++;
+    this.#publish('miss');
     const flight = this.#flights.get(key);
     if (flight) {
       this.#stats.joined++;
@@ -460,6 +472,7 @@ export class Cache<V> {
           }
         } catch (error) {
           this.#stats.errors++;
+          this.#publish('error');
           // A background refresh has nobody waiting: its failure is reported, not served around.
           const fallback = background ? undefined : this.#fallback(key, error, options.lastGood);
           if (fallback === undefined) throw error;
@@ -502,7 +515,10 @@ export class Cache<V> {
     } catch {
       return undefined;
     }
-    if (served !== undefined) this.#stats.fallbacks++;
+    if (served !== undefined) {
+      this.#stats.fallbacks++;
+      this.#publish('fallback');
+    }
     return served;
   }
 
@@ -521,7 +537,9 @@ export class Cache<V> {
       await this.#store.set(this.#ns + key, entry);
     } catch (error) {
       this.#report({ type: 'store_error', namespace: this.#label, key, error });
+      return;
     }
+    this.#publish('set');
   }
 
   /** Another instance deleted or cleared keys: computations of them in flight here must not store. */
@@ -549,7 +567,17 @@ export class Cache<V> {
     }
   }
 
+  /**
+   * Publishes `op` on the cache channel. With no subscriber this is one property read: no message
+   * is built. Store errors are published here too, computations that failed where they are counted.
+   */
+  #publish(op: CacheOperationMessage['op']): void {
+    const channel = channels.cache;
+    if (channel?.hasSubscribers) channel.publish({ namespace: this.#label, op } satisfies CacheOperationMessage);
+  }
+
   #report(event: CacheEvent): void {
+    if (event.type === 'store_error') this.#publish('error');
     // A faulty host hook (throwing, or an async one rejecting) must not break the cache.
     callHook(this.#onEvent, event);
   }

@@ -66,15 +66,18 @@ export interface RefreshContext {
   artists?: number;
 }
 
-/** The context object of {@link CHANNEL_NAMES.http}. */
+/** The context object of {@link CHANNEL_NAMES.http}, published by every handler `createFetchHandler` makes. */
 export interface HttpRequestContext {
-  /** The HTTP method. */
+  /** The HTTP method; `_OTHER` for one outside the standard nine (a client chooses it). */
   readonly method: string;
-  /** The route template (`/api/scenes/:slug`), or `unmatched`: never the path with its ids. */
+  /**
+   * The route template under the handler's base path (`/api/scenes/:slug`, `/api/health`), or
+   * `unmatched` (an unknown path, or one refused before routing): never the path with its ids.
+   */
   route: string;
   /** The status answered; set at the end. */
   status?: number;
-  /** The envelope's error code when the answer is an error; set at the end. */
+  /** The envelope's error code when the answer is an error (absent otherwise); set at the end. */
   code?: string;
   /** Time to the answer, ms; set at the end. */
   durationMs?: number;
@@ -82,9 +85,14 @@ export interface HttpRequestContext {
 
 /** A message of {@link CHANNEL_NAMES.cache}. */
 export interface CacheOperationMessage {
-  /** The cache's namespace (`scenes`, `talent`, ...): a kind of result, never a key. */
+  /** The cache's namespace (`scenes`, `talent`, ...): a kind of result, never a key (empty for a cache made without one). */
   readonly namespace: string;
-  /** What happened. */
+  /**
+   * What happened: `hit` (served fresh), `miss` (computed or joined a computation), `stale`
+   * (served within grace while a refresh runs), `fallback` (a last good value served after a
+   * failed computation), `set` (an entry stored), `evict` (the default store dropped an entry to
+   * stay bounded), `error` (a computation failed, or the store threw).
+   */
   readonly op: 'hit' | 'miss' | 'stale' | 'fallback' | 'set' | 'evict' | 'error';
 }
 
@@ -92,7 +100,7 @@ export interface CacheOperationMessage {
 export interface ProgressMessage {
   /** The long work: `refresh`, `backfill`, `calibrate`, `backtest`. */
   readonly task: string;
-  /** The step within it (`scenes`, `talent`, `features`, ...). */
+  /** The step within it (`scenes.memberships`, `talent.features`, `days`, `fit`, a scorer's name, ...). */
   readonly phase: string;
   /** Items done in this phase. */
   readonly done: number;

@@ -49,11 +49,22 @@ export interface RefreshStats {
   readonly latency: LatencyHistogram;
 }
 
-class Histogram {
+/**
+ * Records durations into a {@link LatencyHistogram} with the fixed bounds {@link LATENCY_BOUNDS_MS}
+ * (a few comparisons and additions per record; a snapshot copies). Shared by `radar.stats()` and
+ * the API handler's `stats()`.
+ * @internal
+ */
+export class Histogram {
+  /** Durations per bucket; one more entry than the bounds. */
   readonly counts = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
+  /** Durations recorded. */
   count = 0;
+  /** Their sum, ms. */
   sumMs = 0;
+  /** The longest, ms. */
   maxMs = 0;
+  /** Records one duration (a negative or non-finite one counts as 0). */
   record(ms: number): void {
     const v = Number.isFinite(ms) && ms > 0 ? ms : 0;
     let i = 0;
@@ -63,6 +74,7 @@ class Histogram {
     this.sumMs += v;
     if (v > this.maxMs) this.maxMs = v;
   }
+  /** A copy of the histogram. */
   snapshot(): LatencyHistogram {
     return {
       boundsMs: LATENCY_BOUNDS_MS,

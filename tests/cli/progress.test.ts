@@ -1,0 +1,138 @@
+/**
+ * The `scene-radar` command's progress (issue 17): on a terminal a bar redrawn in place on stderr
+ * and cleared at the end; otherwise plain lines on stderr, one per finished phase and at most one
+ * every few seconds between; stdout keeps only the data (the `--json` output parses).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ProgressMessage } from '../../src/core/observe/channels.js';
+import { type CliIo, runCli } from '../../src/cli/index.js';
+import { describeProgress, progressView } from '../../src/cli/progress.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'src/cli/bin.ts');
+const EXAMPLE = join(ROOT, 'examples/backtest-data');
+
+const message = (
+  phase: string,
+  done: number,
+  total: number,
+  extra: Partial<ProgressMessage> = {},
+): ProgressMessage => ({
+  task: 'refresh',
+  phase,
+  done,
+  total,
+  rate: 0,
+  etaMs: null,
+  ...extra,
+});
+
+/** An io that keeps what it is given; `tty` adds a terminal stderr. */
+function captured(tty = false): { io: CliIo; out: string[]; err: string[]; raw: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const raw: string[] = [];
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    ...(tty ? { stderr: { isTTY: true, columns: 100, write: (t: string) => raw.push(t) } } : {}),
+  };
+  return { io, out, err, raw };
+}
+
+function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('progress view', () => {
+  it('on a terminal: one bar redrawn in place on stderr, cleared at the end', () => {
+    const io = captured(true);
+    const view = progressView(io.io);
+    view.onProgress(message('talent.features', 0, 10_000));
+    view.onProgress(message('talent.features', 4_500, 10_000, { rate: 1234.5, etaMs: 4_460 }));
+    view.onProgress(message('talent.features', 10_000, 10_000, { etaMs: 0 }));
+    view.end();
+    expect(io.err).toEqual([]);
+    expect(io.out).toEqual([]);
+    expect(io.raw[1]).toBe(
+      '\r\x1b[2K[#########-----------] refresh talent.features 4,500/10,000 (45%), 1,235/s, about 4.5 s left',
+    );
+    for (const t of io.raw) expect(t.startsWith('\r\x1b[2K')).toBe(true);
+    expect(io.raw.at(-1)).toBe('\r\x1b[2K');
+    expect(io.raw.every((t) => !t.includes('\n'))).toBe(true);
+  });
+
+  it('otherwise: a line per finished phase on stderr, and between, at most one every interval', () => {
+    let now = 0;
+    const io = captured();
+    const view = progressView(io.io, { now: () => now, lineIntervalMs: 2000 });
+    view.onProgress(message('scenes.memberships', 0, 1000));
+    for (let done = 100; done < 1000; done += 100) {
+      now += 500;
+      view.onProgress(message('scenes.memberships', done, 1000, { rate: 200, etaMs: (1000 - done) * 5 }));
+    }
+    now += 500;
+    view.onProgress(message('scenes.memberships', 1000, 1000, { etaMs: 0 }));
+    view.onProgress(message('scenes.relationships', 0, 1));
+    now += 20;
+    view.onProgress(message('scenes.relationships', 1, 1, { etaMs: 0 }));
+    view.end();
+    expect(io.out).toEqual([]);
+    expect(io.err).toEqual([
+      'progress: refresh scenes.memberships 400/1,000 (40%), 200/s, about 3.0 s left',
+      'progress: refresh scenes.memberships 800/1,000 (80%), 200/s, about 1.0 s left',
+      'progress: refresh scenes.memberships 1,000/1,000 done in 5.0 s',
+      'progress: refresh scenes.relationships 1/1 done in 20 ms',
+    ]);
+    expect(describeProgress(message('x', 0, 0))).toBe('refresh x 0/0 (100%)');
+  });
+});
+
+describe('the command draws progress on stderr, never on stdout', () => {
+  it('refresh --demo --json: progress lines for the refresh and the backfill, stdout only the JSON', async () => {
+    const io = captured();
+    const code = await runCli(['refresh', '--demo', '--artists', '30', '--json'], io.io);
+    expect(code).toBe(0);
+    const report = JSON.parse(io.out.join('\n')) as { refresh: { talent: { artists: number } } };
+    expect(report.refresh.talent.artists).toBe(30);
+    expect(io.err.some((l) => /^progress: refresh talent\.features 30\/30 done in /.test(l))).toBe(true);
+    for (const phase of ['scenes.memberships', 'scenes.trends', 'talent.features', 'talent.write'])
+      expect(io.err.some((l) => l.startsWith(`progress: refresh ${phase} `))).toBe(true);
+    expect(io.err.some((l) => /^progress: backfill days 90\/90 done/.test(l))).toBe(true);
+  }, 60_000);
+
+  it('backtest --json over files: the cutoffs and each scorer, stdout only the JSON', async () => {
+    const io = captured();
+    const code = await runCli(['backtest', '--data', EXAMPLE, '--json'], io.io);
+    expect(code).toBe(0);
+    expect(JSON.parse(io.out.join('\n'))).toHaveProperty('format');
+    expect(io.err.filter((l) => l.startsWith('progress: backtest ')).map((l) => l.split(' ')[2])).toEqual([
+      'cutoffs',
+      'activity-30d',
+      'activity-growth-30d',
+      'breakout',
+    ]);
+  }, 60_000);
+
+  it('the bin with stderr not a terminal (a pipe): plain progress lines on stderr', async () => {
+    const { code, stdout, stderr } = await run(['refresh', '--demo', '--artists', '20', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toHaveProperty('refresh');
+    expect(stdout).not.toContain('progress');
+    expect(stderr).toMatch(/^progress: refresh scenes\.memberships 20\/20 done in /m);
+    expect(stderr).toMatch(/^progress: refresh talent\.write 1\/1 done in /m);
+    // No terminal control codes in a pipe.
+    expect(stderr).not.toContain('\x1b[');
+  }, 60_000);
+});
