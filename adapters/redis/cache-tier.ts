@@ -360,6 +360,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       await propagate({ o: instanceId, t: 'p', k: keyPrefix ?? '' });
     },
     size: () => l1.size(),
+    bytes: () => l1.bytes?.(),
     onInvalidate(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

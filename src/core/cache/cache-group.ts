@@ -56,6 +56,12 @@ export interface CacheGroupStats {
   readonly evictions: number;
   /** Entries held: every namespace's own store, plus the host's store once if there is one (when it can tell). */
   readonly size: number;
+  /**
+   * Estimated heap bytes held in this process: every namespace's own store and last good values,
+   * plus the host's store's in-process part once (when it can tell). An order of magnitude for
+   * alerting on cache memory, not an exact figure.
+   */
+  readonly bytes: number;
   /** `(hits + stale) / (hits + stale + misses)` over every namespace; null before the first lookup. */
   readonly hitRate: number | null;
   /** The same counters per namespace (`scenes`, `talent`, ...). */
@@ -116,10 +122,17 @@ export class CacheGroup {
     let fallbacks = 0;
     let evictions = 0;
     let size = 0;
+    let bytes = 0;
     for (const [name, member] of this.#members) {
       const s = member.stats();
       // A shared store's size counts every namespace in it: it is added once below, not per namespace.
-      namespaces[name] = { ...s, size: member.shared ? undefined : s.size, shared: member.shared };
+      namespaces[name] = {
+        ...s,
+        size: member.shared ? undefined : s.size,
+        bytes: member.shared ? undefined : s.bytes,
+        shared: member.shared,
+      };
+      bytes += (member.shared ? 0 : (s.bytes ?? 0)) + s.lastGoodBytes;
       hits += s.hits;
       misses += s.misses;
       stale += s.stale;
@@ -128,7 +141,10 @@ export class CacheGroup {
       if (!member.shared) size += s.size ?? 0;
     }
     const sharedUsed = [...this.#members.values()].some((m) => m.shared);
-    if (sharedUsed) size += this.#o.store?.size() ?? 0;
+    if (sharedUsed) {
+      size += this.#o.store?.size() ?? 0;
+      bytes += this.#o.store?.bytes?.() ?? 0;
+    }
     const lookups = hits + stale + misses;
     const health = this.#o.store?.health?.();
     return {
@@ -138,6 +154,7 @@ export class CacheGroup {
       fallbacks,
       evictions,
       size,
+      bytes,
       hitRate: lookups === 0 ? null : (hits + stale) / lookups,
       namespaces,
       ...(health ? { store: health } : {}),

@@ -5,6 +5,7 @@
  * (quick-lru); a shared store (Redis, later) implements the same interface, async if it must.
  */
 import QuickLRU from 'quick-lru';
+import { estimateFromSample } from './approximate-bytes.js';
 
 /** A cached value with its timestamps (epoch ms). */
 export interface CacheEntry<V> {
@@ -90,6 +91,12 @@ export interface CacheStore<V = unknown> {
   clear(prefix?: string): MaybePromise<void>;
   /** Entries held, if the store can tell cheaply. */
   size(): number | undefined;
+  /**
+   * Estimated heap bytes of the entries held in this process (a sample's average times the
+   * entries; see `approximateBytes`), if the store can tell. Stores that keep entries elsewhere
+   * (Redis) report their in-process part only.
+   */
+  bytes?(): number | undefined;
   /** Releases the store's resources. */
   close(): MaybePromise<void>;
   /**
@@ -107,6 +114,19 @@ export interface CacheStore<V = unknown> {
   coordinate?(key: string, lead: () => Promise<V>): Promise<CoordinatedResult<V>>;
   /** The store's health and counters (no I/O). */
   health?(): CacheStoreHealth;
+}
+
+/** Entries measured to estimate a store's bytes (the most recently used ones). */
+export const BYTES_SAMPLE = 32;
+
+/** The first `n` items of `items`. */
+export function* firstOf<T>(items: Iterable<T>, n: number): Iterable<T> {
+  if (n <= 0) return;
+  let i = 0;
+  for (const item of items) {
+    yield item;
+    if (++i >= n) return;
+  }
 }
 
 /** Options for {@link lruCacheStore}. */
@@ -149,6 +169,7 @@ export function lruCacheStore<V>(options: LruCacheStoreOptions = {}): CacheStore
       for (const key of [...lru.keys()]) if (key.startsWith(prefix)) lru.delete(key);
     },
     size: () => lru.size,
+    bytes: () => estimateFromSample(firstOf(lru.values(), BYTES_SAMPLE), lru.size),
     close: () => lru.clear(),
   };
 }

@@ -14,7 +14,10 @@ import QuickLRU from 'quick-lru';
 import { systemClock, type Clock } from '../clock.js';
 import { callHook } from '../hooks.js';
 import { type CacheOperationMessage, channels } from '../observe/channels.js';
+import { estimateFromSample } from './approximate-bytes.js';
 import {
+  BYTES_SAMPLE,
+  firstOf,
   lruCacheStore,
   type CacheEntry,
   type CacheInvalidation,
@@ -166,6 +169,14 @@ export interface CacheStats {
   inflight: number;
   /** Entries held, if the store can tell. */
   size: number | undefined;
+  /**
+   * Estimated heap bytes of the entries held in this process, if the store can tell (the default
+   * store can: a sample of its most recent entries, see `approximateBytes`). An order of
+   * magnitude for alerting, not an exact figure.
+   */
+  bytes: number | undefined;
+  /** Estimated heap bytes of the last good values kept (estimated the same way). */
+  lastGoodBytes: number;
 }
 
 interface Flight<V> {
@@ -380,6 +391,10 @@ export class Cache<V> {
       hitRate: lookups === 0 ? null : (hits + stale) / lookups,
       inflight: this.#flights.size,
       size: this.#store.size(),
+      bytes: this.#store.bytes?.(),
+      lastGoodBytes: this.#lastGood
+        ? estimateFromSample(firstOf(this.#lastGood.values(), BYTES_SAMPLE), this.#lastGood.size)
+        : 0,
     };
   }
 
