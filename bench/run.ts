@@ -8,9 +8,11 @@ import { availableParallelism, cpus } from 'node:os';
 import { parseCommandLine, UsageError } from '../scripts/command-line.js';
 import { apiSuite } from './suites/api.js';
 import { cacheSuite } from './suites/cache.js';
+import { cacheTierSuite } from './suites/cache-tier.js';
 import { demoWorldSuite } from './suites/demo-world.js';
 import { gatewaySuite } from './suites/gateway.js';
 import { httpSuite } from './suites/http.js';
+import { observabilitySuite } from './suites/observability.js';
 import { postgresSuite } from './suites/postgres.js';
 import { refreshSuite } from './suites/refresh.js';
 import { scenesSuite } from './suites/scenes.js';
@@ -28,7 +30,10 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['api', apiSuite],
   ['http', httpSuite],
   ['postgres', () => postgresSuite()],
+  ['cache-tier', cacheTierSuite],
   ['sharded-refresh', shardedRefreshSuite],
+  // Last: it subscribes to the diagnostics channels, which may leave call sites slower for later suites.
+  ['observability', observabilitySuite],
 ];
 
 let only: readonly string[];

@@ -193,12 +193,15 @@ interface Slot<R, S> {
 }
 
 /**
- * A fold by `key` (null: never folded): `start` makes a key's state from its first row once a
- * second one arrives, `step` adds a row, `end` turns a group of two or more into its row
- * (undefined: the group is rejected).
+ * A fold by a two-part key, `outer` then `inner` (an inner null: never folded): `start` makes a
+ * key's state from its first row once a second one arrives, `step` adds a row, `end` turns a group
+ * of two or more into its row (undefined: the group is rejected). The key is looked up in two maps
+ * (by artist, then by day or id) rather than as one joined string: joining made two strings per
+ * row, most of them garbage at once, and kept one per key.
  */
 function foldBy<R, S>(
-  key: (row: R) => string | null,
+  outer: (row: R) => string,
+  inner: (row: R) => string | null,
   fold: {
     readonly keep?: 'first' | 'last';
     readonly start?: (first: Located<R>) => S;
@@ -207,30 +210,48 @@ function foldBy<R, S>(
   },
   onCombined: (rows: number) => void,
 ): TableFold<R> {
-  const slots = new Map<string, Slot<R, S>>();
-  let unkeyed = 0;
+  const groups = new Map<string, Map<string, Slot<R, S>>>();
+  /** Every key's slot in the order of its first row (rows without a key each have one). */
+  const order: Slot<R, S>[] = [];
   return {
     push(located) {
-      const k = key(located.row);
+      const k = inner(located.row);
       if (k === null) {
-        // A unique key keeps the row in its place among the others (a Map keeps insertion order).
-        slots.set(`\u0001${unkeyed++}`, { first: located, kept: located, size: 1, state: undefined });
+        order.push({ first: located, kept: located, size: 1, state: undefined });
         return;
       }
-      const slot = slots.get(k);
+      const o = outer(located.row);
+      let group = groups.get(o);
+      if (group === undefined) {
+        group = new Map();
+        groups.set(o, group);
+      }
+      const slot = group.get(k);
       if (slot === undefined) {
-        slots.set(k, { first: located, kept: located, size: 1, state: undefined });
+        const fresh: Slot<R, S> = { first: located, kept: located, size: 1, state: undefined };
+        group.set(k, fresh);
+        order.push(fresh);
         return;
       }
       if (slot.size === 1 && fold.start) slot.state = fold.start(slot.first);
       slot.size++;
-      if (fold.keep === 'last') slot.kept = located;
+      if (fold.keep === 'last') {
+        if (fold.end) slot.kept = located;
+        // Without an `end`, a group of two or more is its kept row, and the first is not needed
+        // again: the later row is written over the kept one, field by field where they differ.
+        // Replacing it instead made every repeated row garbage in the old generation (a row kept
+        // through a whole delivery has been promoted by then), and a file delivered many times
+        // grew the heap with the file before each full collection.
+        else overwrite(slot.kept as Located<R> & { line: number; row: R }, located);
+      }
       if (fold.step) fold.step(slot.state as S, located);
     },
     finish() {
+      groups.clear();
       const out: Located<R>[] = [];
       let combined = 0;
-      for (const slot of slots.values()) {
+      for (let i = 0; i < order.length; i++) {
+        const slot = order[i]!;
         if (slot.size === 1) {
           out.push(slot.first);
           continue;
@@ -239,11 +260,22 @@ function foldBy<R, S>(
         const merged = fold.end ? fold.end(slot) : slot.kept;
         if (merged) out.push(merged);
       }
-      slots.clear();
+      order.length = 0;
       onCombined(combined);
       return out;
     },
   };
+}
+
+/**
+ * Writes `later` over `kept` (rows of one table: the same keys), changing only the fields that
+ * differ, so what stays the same stays the strings already held.
+ */
+function overwrite<R>(kept: { line: number; row: R }, later: Located<R>): void {
+  const into = kept.row as Record<string, unknown>;
+  const from = later.row as Record<string, unknown>;
+  for (const k in from) if (!Object.is(into[k], from[k])) into[k] = from[k];
+  kept.line = later.line;
 }
 
 /** A fold that keeps every row (tables without an aggregation rule). */
@@ -275,9 +307,9 @@ export function createTableFold<T extends TabularTableName>(
     });
     return false;
   };
-  const daily = (r: { artist: string; day: string }): string => `${r.artist}\u0000${r.day}`;
-  const byId = (r: { artist: string; id: string | null }): string | null =>
-    r.id === null ? null : `${r.artist}\u0000${r.id}`;
+  const artistOf = (r: { artist: string }): string => r.artist;
+  const dayOf = (r: { day: string }): string => r.day;
+  const idOf = (r: { id: string | null }): string | null => r.id;
   // Each branch builds the fold of its own row type; the casts tie it back to `T`.
   type Fold = TableFold<TabularRowOf<T>>;
   switch (table) {
@@ -285,7 +317,8 @@ export function createTableFold<T extends TabularTableName>(
       type Row = TabularRowOf<'engagement'>;
       const how = rules.engagement;
       return foldBy<Row, [Running, Running]>(
-        daily,
+        artistOf,
+        dayOf,
         {
           start: (first) => {
             const s: [Running, Running] = [running(), running()];
@@ -311,7 +344,8 @@ export function createTableFold<T extends TabularTableName>(
       type Row = TabularRowOf<'coherence'>;
       const how = rules.coherence;
       return foldBy<Row, Running>(
-        daily,
+        artistOf,
+        dayOf,
         {
           start: (first) => {
             const s = running();
@@ -329,12 +363,8 @@ export function createTableFold<T extends TabularTableName>(
       const how = rules.collaborators;
       // A pair with itself is left alone: linking rejects each such line with its own message.
       return foldBy<Row, { since: string; sinceMs: number; weight: Running }>(
-        (r) =>
-          r.artist_a === r.artist_b
-            ? null
-            : r.artist_a < r.artist_b
-              ? `${r.artist_a}\u0000${r.artist_b}`
-              : `${r.artist_b}\u0000${r.artist_a}`,
+        (r) => (r.artist_a < r.artist_b ? r.artist_a : r.artist_b),
+        (r) => (r.artist_a === r.artist_b ? null : r.artist_a < r.artist_b ? r.artist_b : r.artist_a),
         {
           start: (first) => {
             const weight = running();
@@ -359,9 +389,19 @@ export function createTableFold<T extends TabularTableName>(
       ) as unknown as Fold;
     }
     case 'events':
-      return foldBy<TabularRowOf<'events'>, never>(byId, { keep: rules.events }, onCombined) as unknown as Fold;
+      return foldBy<TabularRowOf<'events'>, never>(
+        artistOf,
+        idOf,
+        { keep: rules.events },
+        onCombined,
+      ) as unknown as Fold;
     case 'articles':
-      return foldBy<TabularRowOf<'articles'>, never>(byId, { keep: rules.articles }, onCombined) as unknown as Fold;
+      return foldBy<TabularRowOf<'articles'>, never>(
+        artistOf,
+        idOf,
+        { keep: rules.articles },
+        onCombined,
+      ) as unknown as Fold;
     default:
       return keepAll<TabularRowOf<T>>();
   }

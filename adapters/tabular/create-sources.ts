@@ -188,6 +188,7 @@ export function createTabularBuilder(options: TabularSourcesOptions): TabularBui
       return open(name);
     },
     finish() {
+      const given = new Set<TabularTableName>(folds.keys());
       const validated: ValidatedTables = {};
       for (const [name, fold] of folds)
         (validated as Record<string, unknown>)[name] = fold.finish() as unknown as TabularRowOf<typeof name>[];
@@ -200,6 +201,9 @@ export function createTabularBuilder(options: TabularSourcesOptions): TabularBui
         },
         log,
       );
+      // The folded rows are in the histories now: let them go before the dataset copies those.
+      for (const name of Object.keys(validated)) delete (validated as Record<string, unknown>)[name];
+      folds.clear();
       if (log.total > 0 && (options.onInvalidRow ?? 'throw') === 'throw') throw log.toError();
       const dataset = createEagerDataset({
         histories: linked.histories,
@@ -210,7 +214,6 @@ export function createTabularBuilder(options: TabularSourcesOptions): TabularBui
         ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
         ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
       });
-      const given = new Set<TabularTableName>(folds.keys());
       const names = (Object.keys(TABLES_BY_SOURCE) as SourceName[]).filter((s) =>
         TABLES_BY_SOURCE[s].some((t) => given.has(t)),
       );

@@ -59,8 +59,8 @@ export interface CsvState {
   readonly source: string | undefined;
   /** The delimiter's char code. */
   readonly delim: number;
-  /** Applied to every cell (the stream reader detaches cells from the block's text). */
-  readonly cell: ((text: string) => string) | undefined;
+  /** Applied to every cell with its 0-based column (the stream reader detaches cells from the block's text). */
+  readonly cell: ((text: string, column: number) => string) | undefined;
   /** The header, once read. */
   header: string[] | undefined;
   /** The line the next block starts on. */
@@ -73,7 +73,7 @@ export interface CsvState {
  * A parse state for {@link parseCsvBlock}; checks the delimiter.
  * @internal
  */
-export function createCsvState(options: CsvOptions, cell?: (text: string) => string): CsvState {
+export function createCsvState(options: CsvOptions, cell?: (text: string, column: number) => string): CsvState {
   const delimiter = options.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
     throw new RangeError('delimiter must be one character other than a quote, CR or LF');
@@ -164,7 +164,7 @@ export function parseCsvBlock(
       }
       // Prototype-less: a `__proto__` column is an own key, never the row's prototype.
       const row: Record<string, string> = Object.create(null) as Record<string, string>;
-      if (map) for (let k = 0; k < cells.length; k++) row[header[k]!] = map(cells[k]!);
+      if (map) for (let k = 0; k < cells.length; k++) row[header[k]!] = map(cells[k]!, k);
       else for (let k = 0; k < cells.length; k++) row[header[k]!] = cells[k]!;
       emit(row, recordLine);
     }

@@ -47,24 +47,39 @@ const MIN_SLICE = 13;
 const MAX_SHARED = 64;
 /** Most distinct cell texts remembered; the memory is emptied when full. */
 const MAX_REMEMBERED = 4096;
+/** Lookups of a column after which its hit rate decides whether it is still worth remembering. */
+const PROBE = 2048;
 
 /**
  * Cells are slices of the block's text, and a slice keeps its whole block alive: a row kept from
  * every block would keep the whole file. Each cell is copied out (`' ' + s` then `slice(1)` makes
  * a string of its own), and short repeated cells (an artist slug on every row) share one copy.
+ * A column whose cells rarely repeat (ids, instants) stops being looked up after {@link PROBE}
+ * cells with fewer than half of them found: looking up and remembering every id cost more than
+ * the copies it saved.
  */
-function cellCopier(): (text: string) => string {
+function cellCopier(): (text: string, column: number) => string {
   const shared = new Map<string, string>();
   const own = (s: string): string => ` ${s}`.slice(1);
-  return (s) => {
+  /** Per column: lookups and hits so far; lookups is -1 once the column is no longer shared. */
+  const lookups: number[] = [];
+  const hits: number[] = [];
+  return (s, column) => {
     if (s.length < MIN_SLICE) return s;
     if (s.length > MAX_SHARED) return own(s);
+    const seen = lookups[column] ?? 0;
+    if (seen < 0) return own(s);
+    if (seen === PROBE && (hits[column] ?? 0) * 2 < PROBE) {
+      lookups[column] = -1;
+      return own(s);
+    }
+    if (seen < PROBE) lookups[column] = seen + 1;
     let copy = shared.get(s);
     if (copy === undefined) {
       if (shared.size >= MAX_REMEMBERED) shared.clear();
       copy = own(s);
       shared.set(copy, copy);
-    }
+    } else if (seen < PROBE) hits[column] = (hits[column] ?? 0) + 1;
     return copy;
   };
 }

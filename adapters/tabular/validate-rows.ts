@@ -8,6 +8,7 @@
  */
 import { describeError } from '../../src/core/describe-error.js';
 import type { z } from 'zod';
+import { FAST_ROWS, type FastRow } from './fast-rows.js';
 import type { ParsedTable, TabularRow } from './parsed-table.js';
 import type { RejectionLog } from './rejections.js';
 import { TABULAR_ROW_SCHEMAS, type TabularRowInput, type TabularRowOf, type TabularTableName } from './row-schemas.js';
@@ -84,6 +85,8 @@ export function createRowValidator<T extends TabularTableName>(
 ): (raw: TabularRow, line: number) => void {
   // The indexed lookup widens to the union of all row schemas; each one parses to TabularRowOf<T>.
   const schema = TABULAR_ROW_SCHEMAS[table] as unknown as z.ZodType<TabularRowOf<T>>;
+  // The table's shortcut past the schema for plainly valid rows (undefined: the schema reads it).
+  const fast = (FAST_ROWS[table] as (() => FastRow<T>) | undefined)?.();
   /** Validates one candidate row; `part` says which of several rows the map returned for the line. */
   const check = (candidate: unknown, line: number, part: string): void => {
     log.map(table, 1);
@@ -92,9 +95,11 @@ export function createRowValidator<T extends TabularTableName>(
       log.reject({ table, source, line, column: null, message: `${part}expected a row object, found ${found}` });
       return;
     }
-    let result: ReturnType<typeof schema.safeParse>;
+    let quick: TabularRowOf<T> | undefined;
+    let result: ReturnType<typeof schema.safeParse> | undefined;
     try {
-      result = schema.safeParse(candidate);
+      quick = fast?.(candidate as TabularRow);
+      if (quick === undefined) result = schema.safeParse(candidate);
     } catch (e) {
       // A getter or proxy that throws while its cells are read.
       log.reject({
@@ -106,6 +111,11 @@ export function createRowValidator<T extends TabularTableName>(
       });
       return;
     }
+    if (quick !== undefined) {
+      emit({ row: quick, line });
+      return;
+    }
+    if (result === undefined) return; // unreachable: without a shortcut's row the schema ran
     if (result.success) emit({ row: result.data, line });
     else {
       const { column, message } = issueMessage(result.error.issues);
