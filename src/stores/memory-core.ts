@@ -55,12 +55,13 @@ export function matchesRange<Row>(row: unknown, range: ScanQuery<Row>['range'] |
 /** The order of a scan: the column (if any), then the primary-key id; a total order, ids being unique. */
 function entryOrder<Row>(query: ScanQuery<Row>): (a: [string, Readonly<Row>], b: [string, Readonly<Row>]) => number {
   const order = query.orderBy;
-  if (!order) return (a, b) => compare(a[0], b[0]);
+  // Ids are strings (the key's JSON text) and unique: compared directly, without compare()'s null checks.
+  if (!order) return (a, b) => (a[0] < b[0] ? -1 : a[0] === b[0] ? 0 : 1);
   const dir = order.direction === 'desc' ? -1 : 1;
   const column = order.column;
   return (a, b) =>
     dir * compare((a[1] as Record<string, unknown>)[column], (b[1] as Record<string, unknown>)[column]) ||
-    compare(a[0], b[0]);
+    (a[0] < b[0] ? -1 : a[0] === b[0] ? 0 : 1);
 }
 
 /**
