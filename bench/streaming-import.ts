@@ -42,6 +42,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGunzip, createGzip } from 'node:zlib';
 import { parseCommandLine } from '../scripts/command-line.js';
+import { mulberry32 as rng } from '../src/core/random.js';
 
 const TYPES = ['playlist_add', 'radio_play', 'chart_entry', 'social_spike', 'sync_placement', 'live_show'] as const;
 const REGIONS = ['uk', 'us', 'de', 'nz', 'fr', ''] as const;
@@ -50,18 +51,6 @@ const EVENTS_PER_ARTIST = 40;
 const HEADER = 'artist,id,type,at,weight,region\n';
 const START_MS = Date.parse('2024-01-01T00:00:00.000Z');
 const SPAN_MS = 700 * 86_400_000;
-
-/** mulberry32: the same sequence on every run and platform. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The fixed part of every event (artist, id, type, at, region) and the base of its weight. */
 interface EventShape {
