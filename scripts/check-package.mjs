@@ -52,7 +52,11 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Plus 100 KiB for the entries of issues 16 and 17 (scene-radar/adapters/redis, /adapters/bullmq,
 // /otel, the `scene-radar` command and the health route, each ESM, CJS and declarations):
 // measured 779.5 KiB with all of them and the dashboard.
-const BUDGET_KB = 800;
+// Plus 50 KiB for the rest of issue 17 (progress reporting, the logger option, refresh steps on the
+// refresh channel, the cache and HTTP publishers, the handler's stats(), the caches' memory
+// estimate), issue 15's row and payload shortcuts, the tabular event-row shortcut, and the
+// CHANGELOG's growth: measured 817.5 KiB.
+const BUDGET_KB = 850;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
