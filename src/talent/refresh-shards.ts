@@ -42,7 +42,7 @@ export interface TalentRefreshPlan {
   readonly artists: readonly string[];
   /**
    * The pulses of the scenes named in `planRefresh`'s `scenes` option as of the plan's instant (the
-   * ones read ok), as exact text (see {@link encodeScenePulses}), for every shard and the finish:
+   * ones read ok), as exact text (see `encodeScenePulses` in talent/refresh-shards), for every shard and the finish:
    * read once here rather than once per worker. Null when no scenes were named.
    */
   readonly scenePulses: string | null;
