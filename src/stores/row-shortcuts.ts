@@ -11,9 +11,8 @@
  * error as before. `tests/stores/row-shortcuts.test.ts` holds each to its schema.
  */
 import type { z } from 'zod';
-import { InstantSchema } from '../contracts/payloads.js';
+import { INSTANT, isInstant, isRecord, isText, list, slugs } from '../core/fast-checks.js';
 import { isSlug } from '../core/slug.js';
-import { isStorableText } from '../core/text.js';
 import {
   SceneMembershipRowSchema,
   type SceneMembershipRow,
@@ -23,37 +22,14 @@ import {
   type TalentStateRow,
 } from './tables.js';
 
-/**
- * The instant schema's own pattern, from its public definition (`def.pattern`, which Zod fills
- * for every string format): the shortcut tests exactly what the schema tests. Should a Zod
- * release stop filling it, there is no shortcut and Zod parses every row.
- */
-const INSTANT: RegExp | undefined = InstantSchema.def.pattern;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInstant = (v: unknown): v is string => typeof v === 'string' && INSTANT !== undefined && INSTANT.test(v);
 /** `z.number().min(lo).max(hi)` (`z.number()` takes finite numbers only). */
 const isBetween = (v: unknown, lo: number, hi: number): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
 /** `z.number().int().min(0)` (Zod's `int` is a safe integer). */
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-/** `text(max, min)` of core/text: `min` to `max` UTF-16 units, storable. */
-const isText = (v: unknown, max: number, min = 1): v is string =>
-  typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v);
 
-/** A copy of `v` if it is an array of at most `max` items each passing `ok` (`z.array(item).max(max)`). */
-function copyOf(v: unknown, max: number, ok: (x: unknown) => boolean): unknown[] | undefined {
-  if (!Array.isArray(v) || v.length > max) return undefined;
-  const out: unknown[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const x: unknown = v[i];
-    if (!ok(x)) return undefined;
-    out[i] = x;
-  }
-  return out;
-}
-
-const isReason = (x: unknown): boolean => isText(x, 512, 0);
+/** `text(512, 0)`, the rule of a membership reason, as a `list` item. */
+const reason = (x: unknown): string | undefined => (isText(x, 512, 0) ? x : undefined);
 
 /** The `scene_memberships` row Zod would return for `v`, or undefined to leave `v` to Zod. */
 function membershipRow(v: unknown): SceneMembershipRow | undefined {
@@ -62,8 +38,8 @@ function membershipRow(v: unknown): SceneMembershipRow | undefined {
   if (!isSlug(scene_slug) || !isSlug(artist_slug)) return undefined;
   if (!isBetween(confidence, 0, 1) || !isBetween(sound, 0, 1) || !isBetween(place, 0, 1) || !isBetween(people, 0, 1))
     return undefined;
-  const microgenres = copyOf(v.microgenres, 64, isSlug) as string[] | undefined;
-  const reasons = copyOf(v.reasons, 16, isReason) as string[] | undefined;
+  const microgenres = slugs(v.microgenres, 64);
+  const reasons = Array.isArray(v.reasons) && v.reasons.length <= 16 ? list(v.reasons, reason) : undefined;
   if (!microgenres || !reasons || !isInstant(joined_at) || !isInstant(as_of) || !isInstant(updated_at))
     return undefined;
   return {
@@ -87,7 +63,7 @@ function talentArtistRow(v: unknown): TalentArtistRow | undefined {
   const { artist_slug, scene_slug, momentum, creative_shift, coverage_velocity, press_quality, mig_connectivity } = v;
   const { breakout_score, risk_score, metadata, confidence, as_of, model_version, updated_at } = v;
   if (!isSlug(artist_slug) || (scene_slug !== null && !isSlug(scene_slug))) return undefined;
-  const microgenres = copyOf(v.microgenres, 64, isSlug) as string[] | undefined;
+  const microgenres = slugs(v.microgenres, 64);
   if (!microgenres) return undefined;
   if (
     !isBetween(momentum, 0, 100) ||

@@ -21,9 +21,7 @@ import {
   CampaignChannelSchema,
   CampaignListSchema,
   CoherenceSeriesSchema,
-  DaySchema,
   EngagementSeriesSchema,
-  InstantSchema,
   RcfEventListSchema,
   RcfEventTypeSchema,
   ScenePulseSummarySchema,
@@ -45,34 +43,18 @@ import {
   type TastemakerLink,
 } from '../../contracts/payloads.js';
 import { isSlug } from '../slug.js';
-import { isStorableText } from '../text.js';
+import { DAY, INSTANT, isDay, isFiniteNumber, isInstant, isRecord, isText, list, slugs } from '../fast-checks.js';
 import { endOfDayInstant } from '../time.js';
 
-/**
- * The instant schema's own pattern, from its public definition (`def.pattern`, which Zod fills
- * for every string format): the shortcut tests exactly what the schema tests, never a copy that
- * could drift. Should a Zod release stop filling it, there is no shortcut and Zod parses everything.
- */
-const INSTANT: RegExp | undefined = InstantSchema.def.pattern;
-/** The same for a calendar day. */
-const DAY: RegExp | undefined = DaySchema.def.pattern;
 const KINDS: ReadonlySet<unknown> = new Set(TastemakerKindSchema.options);
 const EVENT_TYPES: ReadonlySet<unknown> = new Set(RcfEventTypeSchema.options);
 const CHANNELS: ReadonlySet<unknown> = new Set(CampaignChannelSchema.options);
 const STAGES: ReadonlySet<unknown> = new Set(SceneStageSchema.options);
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInstant = (v: unknown): v is string => typeof v === 'string' && INSTANT !== undefined && INSTANT.test(v);
 /** `z.number()` takes finite numbers only. */
 const isUnit = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
 /** The payloads' `count`: a finite number >= 0. */
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-/** The payloads' `finite`. */
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isDay = (v: unknown): v is string => typeof v === 'string' && DAY !== undefined && DAY.test(v);
-/** `text(max, min)` of core/text: `min` to `max` UTF-16 units (as Zod counts), storable. */
-const isText = (v: unknown, max: number, min = 1): v is string =>
-  typeof v === 'string' && v.length >= min && v.length <= max && isStorableText(v);
 /**
  * `ObservedInstantSchema`'s result for `v`: an instant as written (the union's first member), a
  * bare day as the end of that day (its transform), or undefined.
@@ -80,28 +62,6 @@ const isText = (v: unknown, max: number, min = 1): v is string =>
 function observed(v: unknown): string | undefined {
   if (isInstant(v)) return v;
   return isDay(v) ? endOfDayInstant(v) : undefined;
-}
-/** A copy of `v` if it is an array of at most `max` slugs (`z.array(SlugSchema).max(max)`). */
-function slugs(v: unknown, max: number): string[] | undefined {
-  if (!Array.isArray(v) || v.length > max) return undefined;
-  const out: string[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const x: unknown = v[i];
-    if (!isSlug(x)) return undefined;
-    out[i] = x;
-  }
-  return out;
-}
-/** `z.array(item)` through a shortcut for its items: a new array, or undefined if any item is refused. */
-function list<T>(v: unknown, item: (x: unknown) => T | undefined): T[] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  const out: T[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const x = item(v[i]);
-    if (x === undefined) return undefined;
-    out[i] = x;
-  }
-  return out;
 }
 
 /** The artist record Zod would return for `v` (both engines read one per artist, and the universe lists them all), or undefined. */
