@@ -13,6 +13,7 @@ import { createSceneRadar, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createPostgresStores, POSTGRES_SCHEMA_VERSION, type PostgresStores } from 'scene-radar/adapters/postgres';
 import type { SceneRadarStoreOptions } from 'scene-radar/stores';
+import type { ProgressCallback } from 'scene-radar/schemas';
 
 /** Options of every example's `start`. */
 export interface ExampleOptions {
@@ -29,6 +30,11 @@ export interface ExampleOptions {
    * closed with the radar). Ignored when `radar` is given. @default in memory
    */
   readonly postgres?: DemoPostgres;
+  /**
+   * Receives the progress of building the demo radar (its first refresh, then the 90-day trend
+   * backfill). Ignored when `radar` is given. @default none
+   */
+  readonly onProgress?: ProgressCallback;
 }
 
 /** Where a demo radar keeps its tables in PostgreSQL. */
@@ -105,9 +111,17 @@ export async function openDemoStores(postgres: DemoPostgres): Promise<PostgresSt
  * A radar over a fresh demo world, its catalog imported and both engines refreshed as of now; its
  * tables in `stores` when given (the caller closes them), else in memory.
  */
-export async function buildDemoRadar(artists?: number, stores?: SceneRadarStoreOptions): Promise<SceneRadar> {
+export async function buildDemoRadar(
+  artists?: number,
+  stores?: SceneRadarStoreOptions,
+  onProgress?: ProgressCallback,
+): Promise<SceneRadar> {
   const world = createDemoWorld({ artists: demoArtists(artists) });
-  const radar = createSceneRadar({ sources: world.sources, ...(stores ? { stores } : {}) });
+  const radar = createSceneRadar({
+    sources: world.sources,
+    ...(stores ? { stores } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
   try {
     await radar.scenes.importCatalog(world.catalog);
     const report = await radar.refresh();
@@ -139,13 +153,13 @@ export interface DemoRadarHandle {
 export async function radarFor(options: ExampleOptions): Promise<DemoRadarHandle> {
   if (options.radar) return { radar: options.radar, tables: 'the given radar', release: async () => {} };
   if (!options.postgres) {
-    const radar = await buildDemoRadar(options.artists);
+    const radar = await buildDemoRadar(options.artists, undefined, options.onProgress);
     return { radar, tables: 'in memory', release: () => radar.close() };
   }
   const stores = await openDemoStores(options.postgres);
   let radar: SceneRadar;
   try {
-    radar = await buildDemoRadar(options.artists, stores);
+    radar = await buildDemoRadar(options.artists, stores, options.onProgress);
   } catch (error) {
     await stores.close();
     throw error;

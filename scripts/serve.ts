@@ -12,7 +12,10 @@
  *                    [--postgres postgres://user@host:5432/database [--schema <name>]]
  */
 import type { SceneRadar } from 'scene-radar';
+import type { ProgressCallback } from 'scene-radar/schemas';
 import { type DemoPostgres, isMain, radarFor } from '../examples/demo-radar.js';
+import { processIo } from '../src/cli/io.js';
+import { progressView } from '../src/cli/progress.js';
 import { DEFAULT_SERVE_RATE_LIMIT, DEFAULT_SERVE_RATE_WINDOW_SECONDS, serveRadar } from '../src/cli/serve.js';
 import { parseCommandLine, postgresTarget, UsageError } from './command-line.js';
 import { withDashboard } from '../ui/server.js';
@@ -42,6 +45,8 @@ export interface ServeOptions {
    * Ignored when `radar` is given. @default in memory
    */
   readonly postgres?: DemoPostgres | undefined;
+  /** Receives the progress of building the demo radar. Ignored when `radar` is given. @default none */
+  readonly onProgress?: ProgressCallback;
 }
 
 // The defaults of `npm run serve` are the `scene-radar serve` command's.
@@ -190,7 +195,10 @@ async function main(): Promise<void> {
   console.log(
     `Building the demo world (${options.artists} artists) and refreshing both engines${options.postgres ? ' on PostgreSQL' : ''}...`,
   );
-  const running = await start(options).catch((error: unknown) => {
+  // The first refresh and the trend backfill draw their progress on stderr, as `scene-radar serve` does.
+  const view = progressView(processIo);
+  const running = await start({ ...options, onProgress: view.onProgress }).catch((error: unknown) => {
+    view.end();
     const code = (error as { code?: unknown }).code;
     if (code === 'EADDRINUSE')
       console.error(`serve: ${options.host}:${options.port} is in use; pick another --port (0 picks a free one)`);
@@ -201,6 +209,7 @@ async function main(): Promise<void> {
     else console.error(error);
     process.exit(1);
   });
+  view.end();
   console.log(`scene-radar API on ${running.url}/api (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s).`);
   console.log(`Dashboard on ${running.url}/ (docs/ui.md).`);
   if (options.postgres) console.log(`Tables: ${running.tables}.`);
