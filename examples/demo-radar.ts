@@ -11,7 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createSceneRadar, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
-import { createPostgresStores, POSTGRES_SCHEMA_VERSION, type PostgresStores } from 'scene-radar/adapters/postgres';
+import {
+  describePostgres,
+  openPostgresStores,
+  POSTGRES_SCHEMA_VERSION,
+  type PostgresStores,
+} from 'scene-radar/adapters/postgres';
 import type { SceneRadarStoreOptions } from 'scene-radar/stores';
 import type { ProgressCallback } from 'scene-radar/schemas';
 
@@ -66,45 +71,21 @@ export function demoArtists(artists?: number, env: NodeJS.ProcessEnv = process.e
   return value;
 }
 
-/**
- * Where a PostgreSQL database is, for printing: user, host, port and database, never the password
- * or the query string.
- */
-export function describePostgres(url: string, schema = 'public'): string {
-  let where = 'the configured server';
-  try {
-    const u = new URL(url);
-    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
-    where = `${user}${u.hostname || 'localhost'}${u.port ? `:${u.port}` : ''}${u.pathname.length > 1 ? u.pathname : ''}`;
-  } catch {
-    // Not a URL (a socket path, key=value settings): say nothing that might be a secret.
-  }
-  return `PostgreSQL schema "${schema}" at ${where}`;
-}
-
 /** Where a demo radar's tables live once {@link openDemoStores} has migrated them, for printing. */
 export function describeDemoTables(url: string, schema = 'public'): string {
   return `${describePostgres(url, schema)} (migrated, schema version ${POSTGRES_SCHEMA_VERSION})`;
 }
 
 /**
- * PostgreSQL stores for a demo radar: opens a pool on `postgres.url`, applies the migrations
- * (`migrate: true`) and checks the schema before returning, so that a server that cannot be
- * reached fails here (`STORE_UNAVAILABLE`), not halfway through a refresh. `close()` the stores
- * after the radar.
+ * PostgreSQL stores for a demo radar, migrated (`migrate: true`) and checked before returning
+ * (`openPostgresStores`), so that a server that cannot be reached fails here
+ * (`STORE_UNAVAILABLE`), not halfway through a refresh. `close()` the stores after the radar.
  */
-export async function openDemoStores(postgres: DemoPostgres): Promise<PostgresStores> {
-  const stores = createPostgresStores(
+export function openDemoStores(postgres: DemoPostgres): Promise<PostgresStores> {
+  return openPostgresStores(
     { connectionString: postgres.url },
     { migrate: true, ...(postgres.schema === undefined ? {} : { schema: postgres.schema }) },
   );
-  try {
-    await stores.ready();
-  } catch (error) {
-    await stores.close();
-    throw error;
-  }
-  return stores;
 }
 
 /**

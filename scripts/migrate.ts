@@ -8,8 +8,8 @@
  *   npm run migrate -- --postgres postgres://user@host:5432/database [--schema <name>]
  */
 import { isSceneRadarError } from 'scene-radar';
-import { type MigrateResult, migrate, POSTGRES_SCHEMA_VERSION } from 'scene-radar/adapters/postgres';
-import { describePostgres, isMain } from '../examples/demo-radar.js';
+import { describePostgres, type MigrateResult, migrate, POSTGRES_SCHEMA_VERSION } from 'scene-radar/adapters/postgres';
+import { isMain } from '../examples/demo-radar.js';
 import { parseCommandLine, POSTGRES_ENV, type PostgresTarget, postgresTarget, UsageError } from './command-line.js';
 
 /** The command line's options, as {@link parseMigrateArgs} returns them. */

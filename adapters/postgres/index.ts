@@ -17,6 +17,8 @@
  */
 export {
   createPostgresStores,
+  describePostgres,
+  openPostgresStores,
   type PostgresStores,
   type PostgresStoresOptions,
 } from './stores.js';

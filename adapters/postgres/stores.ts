@@ -222,3 +222,57 @@ export function createPostgresStores(
     },
   };
 }
+
+/**
+ * {@link createPostgresStores}, then `ready()`: resolves with stores whose schema is checked (and
+ * migrated first with `migrate: true`), so that a server that cannot be reached or a schema of
+ * another version fails here, at start, rather than halfway through a refresh. On failure the pool
+ * the adapter opened is closed before the error (`STORE_UNAVAILABLE`, `STORE_SCHEMA_MISMATCH`) is
+ * thrown.
+ * @example
+ * ```ts
+ * import { openPostgresStores } from 'scene-radar/adapters/postgres';
+ *
+ * const stores = await openPostgresStores({ connectionString: process.env.DATABASE_URL! }, { migrate: true });
+ * const radar = createSceneRadar({ sources, stores });
+ * // ... on shutdown
+ * await radar.close();
+ * await stores.close();
+ * ```
+ */
+export async function openPostgresStores(
+  connection: PostgresConnectionOptions,
+  options: PostgresStoresOptions = {},
+): Promise<PostgresStores> {
+  const stores = createPostgresStores(connection, options);
+  try {
+    await stores.ready();
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+  return stores;
+}
+
+/**
+ * Where a PostgreSQL database is, for logs and messages: the schema, then user, host, port and
+ * database from a connection URL, never its password or query string. A connection string that is
+ * not a URL (a socket path, `key=value` settings) is described as `the configured server`, since
+ * any part of it might be a secret.
+ * @example
+ * ```ts
+ * describePostgres('postgres://app:secret@db:5432/radar', 'radar');
+ * // 'PostgreSQL schema "radar" at app@db:5432/radar'
+ * ```
+ */
+export function describePostgres(url: string, schema = 'public'): string {
+  let where = 'the configured server';
+  try {
+    const u = new URL(url);
+    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
+    where = `${user}${u.hostname || 'localhost'}${u.port ? `:${u.port}` : ''}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    // Not a URL (a socket path, key=value settings): say nothing that might be a secret.
+  }
+  return `PostgreSQL schema "${schema}" at ${where}`;
+}

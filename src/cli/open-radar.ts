@@ -48,32 +48,15 @@ export interface OpenedRadar {
   close(): Promise<void>;
 }
 
-/** Where a PostgreSQL database is, for printing: user, host, port and database, never the password. */
-export function describePostgres(url: string, schema = 'public'): string {
-  let where = 'the configured server';
-  try {
-    const u = new URL(url);
-    const user = u.username ? `${decodeURIComponent(u.username)}@` : '';
-    where = `${user}${u.hostname || 'localhost'}${u.port ? `:${u.port}` : ''}${u.pathname.length > 1 ? u.pathname : ''}`;
-  } catch {
-    // Not a URL: say nothing that might be a secret.
-  }
-  return `PostgreSQL schema "${schema}" at ${where}`;
-}
-
-async function openStores(target: PostgresTarget): Promise<PostgresStores> {
-  const { createPostgresStores } = await import('../../adapters/postgres/index.js');
-  const stores = createPostgresStores(
+/** Stores in PostgreSQL, migrated and checked, with where they are for printing. */
+async function openStores(target: PostgresTarget): Promise<{ stores: PostgresStores; tables: string }> {
+  // Loaded on demand: the optional peer `pg` is needed only with `--postgres`.
+  const { describePostgres, openPostgresStores } = await import('../../adapters/postgres/index.js');
+  const stores = await openPostgresStores(
     { connectionString: target.url },
     { migrate: true, ...(target.schema === undefined ? {} : { schema: target.schema }) },
   );
-  try {
-    await stores.ready();
-  } catch (error) {
-    await stores.close();
-    throw error;
-  }
-  return stores;
+  return { stores, tables: describePostgres(target.url, stores.schema) };
 }
 
 /** The end of the day of the latest observation in the files, capped at now (the default `asOf`). */
@@ -156,7 +139,8 @@ export async function openRadar(
     if (input.end !== undefined) clock = fixedClock(`${input.end}T00:00:00.000Z`);
     title = `demo world (${input.artists} artists, seed ${world.info.seed})`;
   }
-  const stores = postgres ? await openStores(postgres) : undefined;
+  const opened = postgres ? await openStores(postgres) : undefined;
+  const stores = opened?.stores;
   const radar = createSceneRadar({ sources, clock, ...(stores ? { stores } : {}) });
   const close = async (): Promise<void> => {
     try {
@@ -177,7 +161,7 @@ export async function openRadar(
     return {
       radar,
       title,
-      tables: postgres ? describePostgres(postgres.url, stores?.schema) : 'in memory',
+      tables: opened?.tables ?? 'in memory',
       sources: Object.keys(sources).filter(
         (k) => (sources as Record<string, unknown>)[k] !== undefined,
       ) as SourceName[],
