@@ -20,6 +20,11 @@ mkdirSync(packDir);
 
 step('npm pack (of the current build: run `npm run build` first)');
 if (!existsSync(join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+// The pack below skips scripts (it packs the build just checked); `npm pack` and `npm publish` run
+// `prepack`, which must work on this manifest too (it once read a `require` the ESM-only `./ui` lacks).
+// Right after a build it reuses dist/ rather than building again.
+const prepack = run('node', ['scripts/prepack.mjs']);
+if (!prepack.includes('reusing dist/')) throw new Error(`prepack rebuilt dist/ right after a build:\n${prepack}`);
 const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir]));
 const tarball = join(packDir, packed[0].filename);
 const sizeKb = (packed[0].size / 1024).toFixed(1);

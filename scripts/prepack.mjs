@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const INPUTS = ['src', 'adapters', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
+const INPUTS = ['src', 'adapters', 'ui', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
 
 /** Latest modification time under `path` (a file or a directory, walked). */
 function newest(path) {
@@ -23,7 +23,9 @@ function newest(path) {
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const outputs = Object.values(pkg.exports)
   .filter((spec) => typeof spec === 'object')
-  .flatMap((spec) => [spec.import.types, spec.import.default, spec.require.types, spec.require.default])
+  // An entry may be ESM only (`./ui` has no `require`).
+  .flatMap((spec) => [spec.import?.types, spec.import?.default, spec.require?.types, spec.require?.default])
+  .filter((p) => typeof p === 'string')
   .map((p) => join(root, p));
 const fresh =
   outputs.every((p) => existsSync(p)) &&

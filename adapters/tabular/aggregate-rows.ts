@@ -190,6 +190,86 @@ interface Slot<R, S> {
   kept: Located<R>;
   size: number;
   state: S | undefined;
+  /** The slot's place in the order of first rows (its row in {@link HeldNumbers}). */
+  readonly index: number;
+}
+
+/**
+ * The numbers of later rows written over kept rows (a `'last'` fold without an `end`), held in
+ * one `Float64Array` per column until `finish` writes each slot's last ones into its row. A kept
+ * row has been promoted to the old generation by the next delivery, and a fractional number
+ * stored in it is a fresh heap number that the row keeps alive past the young collections: every
+ * repeated row then left 16 bytes of garbage in the old generation, which V8 let grow by hundreds
+ * of megabytes over a gigabyte file before a full collection. A number written here allocates nothing.
+ */
+class HeldNumbers {
+  /** Column index of each field name met with a number. */
+  readonly #columns = new Map<string, number>();
+  /** Per column, per slot: the last number, or NaN when the row itself holds the last value. */
+  #values: Float64Array[] = [];
+  #capacity = 0;
+  /** The field of the last lookup and its column (rows of a table name their fields in one order). */
+  #lastName: string | undefined;
+  #lastColumn = -1;
+
+  #column(name: string, create: boolean): number {
+    if (name === this.#lastName) return this.#lastColumn;
+    let c = this.#columns.get(name);
+    if (c === undefined) {
+      if (!create) return -1;
+      c = this.#values.length;
+      this.#columns.set(name, c);
+      this.#values.push(new Float64Array(this.#capacity).fill(Number.NaN));
+    }
+    this.#lastName = name;
+    this.#lastColumn = c;
+    return c;
+  }
+
+  /** Holds `value` (not NaN: NaN marks nothing held) as the last `name` of slot `index`. */
+  set(index: number, name: string, value: number): void {
+    if (index >= this.#capacity) this.#grow(index + 1);
+    this.#values[this.#column(name, true)]![index] = value;
+  }
+
+  /** Forgets a held `name` of slot `index`: a later row's value that is not a number went into the row. */
+  unset(index: number, name: string): void {
+    const c = this.#column(name, false);
+    if (c >= 0 && index < this.#capacity) this.#values[c]![index] = Number.NaN;
+  }
+
+  /** Writes the numbers held for slot `index` into `row`. */
+  apply(index: number, row: Record<string, unknown>): void {
+    if (index >= this.#capacity) return;
+    for (const [name, c] of this.#columns) {
+      const v = this.#values[c]![index]!;
+      if (!Number.isNaN(v)) row[name] = v;
+    }
+  }
+
+  #grow(min: number): void {
+    const capacity = Math.max(min, this.#capacity * 2, 1024);
+    this.#values = this.#values.map((old) => {
+      const grown = new Float64Array(capacity).fill(Number.NaN);
+      grown.set(old);
+      return grown;
+    });
+    this.#capacity = capacity;
+  }
+}
+
+/**
+ * The fold's own copy of a row it keeps (a shallow one: the cells' strings and arrays are shared).
+ * V8 allocates the objects of an object literal directly in the old generation once most of them
+ * outlive young collections (allocation-site pretenuring). The first delivery of a file is all new
+ * keys, so every validated row was kept, and the parse and validation sites (the event shortcut's
+ * literal, the located row, Zod's output) were pretenured: every row of every later delivery, kept
+ * or not, was then born old, and the old generation filled with dead rows between full
+ * collections (90 to 380 MB, over and over, on a 1 GB file). Copying what is kept here leaves
+ * those sites with rows that die young, whatever the file repeats.
+ */
+function ownCopy<R>(located: Located<R>): Located<R> {
+  return { row: { ...(located.row as object) } as R, line: located.line };
 }
 
 /**
@@ -213,11 +293,13 @@ function foldBy<R, S>(
   const groups = new Map<string, Map<string, Slot<R, S>>>();
   /** Every key's slot in the order of its first row (rows without a key each have one). */
   const order: Slot<R, S>[] = [];
+  const held = new HeldNumbers();
   return {
     push(located) {
       const k = inner(located.row);
       if (k === null) {
-        order.push({ first: located, kept: located, size: 1, state: undefined });
+        const own = ownCopy(located);
+        order.push({ first: own, kept: own, size: 1, state: undefined, index: order.length });
         return;
       }
       const o = outer(located.row);
@@ -228,7 +310,8 @@ function foldBy<R, S>(
       }
       const slot = group.get(k);
       if (slot === undefined) {
-        const fresh: Slot<R, S> = { first: located, kept: located, size: 1, state: undefined };
+        const own = ownCopy(located);
+        const fresh: Slot<R, S> = { first: own, kept: own, size: 1, state: undefined, index: order.length };
         group.set(k, fresh);
         order.push(fresh);
         return;
@@ -236,13 +319,13 @@ function foldBy<R, S>(
       if (slot.size === 1 && fold.start) slot.state = fold.start(slot.first);
       slot.size++;
       if (fold.keep === 'last') {
-        if (fold.end) slot.kept = located;
+        if (fold.end) slot.kept = ownCopy(located);
         // Without an `end`, a group of two or more is its kept row, and the first is not needed
-        // again: the later row is written over the kept one, field by field where they differ.
-        // Replacing it instead made every repeated row garbage in the old generation (a row kept
-        // through a whole delivery has been promoted by then), and a file delivered many times
-        // grew the heap with the file before each full collection.
-        else overwrite(slot.kept as Located<R> & { line: number; row: R }, located);
+        // again: the later row is written over the kept one, field by field where they differ
+        // (numbers into `held`). Replacing it instead made every repeated row garbage in the old
+        // generation (a row kept through a whole delivery has been promoted by then), and a file
+        // delivered many times grew the heap with the file before each full collection.
+        else overwrite(slot as Slot<R, S> & { kept: { line: number } }, located, held);
       }
       if (fold.step) fold.step(slot.state as S, located);
     },
@@ -257,6 +340,7 @@ function foldBy<R, S>(
           continue;
         }
         combined += slot.size - 1;
+        if (!fold.end && fold.keep === 'last') held.apply(slot.index, slot.kept.row as Record<string, unknown>);
         const merged = fold.end ? fold.end(slot) : slot.kept;
         if (merged) out.push(merged);
       }
@@ -268,20 +352,33 @@ function foldBy<R, S>(
 }
 
 /**
- * Writes `later` over `kept` (rows of one table: the same keys), changing only the fields that
- * differ, so what stays the same stays the strings already held.
+ * Writes `later` over the slot's kept row (rows of one table: the same keys), changing only the
+ * fields that differ, so what stays the same stays the strings already held; numbers go to
+ * `held` (written into the row by `finish`), so a revised number allocates nothing.
  */
-function overwrite<R>(kept: { line: number; row: R }, later: Located<R>): void {
-  const into = kept.row as Record<string, unknown>;
+function overwrite<R>(
+  slot: { kept: { line: number; row: R }; index: number },
+  later: Located<R>,
+  held: HeldNumbers,
+): void {
+  const into = slot.kept.row as Record<string, unknown>;
   const from = later.row as Record<string, unknown>;
-  for (const k in from) if (!Object.is(into[k], from[k])) into[k] = from[k];
-  kept.line = later.line;
+  for (const k in from) {
+    const v = from[k];
+    // NaN (which no row schema lets through) would read as nothing held: it goes into the row.
+    if (typeof v === 'number' && !Number.isNaN(v)) held.set(slot.index, k, v);
+    else {
+      held.unset(slot.index, k);
+      if (!Object.is(into[k], v)) into[k] = v;
+    }
+  }
+  slot.kept.line = later.line;
 }
 
 /** A fold that keeps every row (tables without an aggregation rule). */
 function keepAll<R>(): TableFold<R> {
   const rows: Located<R>[] = [];
-  return { push: (located) => void rows.push(located), finish: () => rows };
+  return { push: (located) => void rows.push(ownCopy(located)), finish: () => rows };
 }
 
 /**
