@@ -5,6 +5,8 @@
  * never held: memory follows what the data holds once folded (the artists, their distinct days
  * and events), not the files' size.
  */
+import { SceneRadarError } from '../../src/core/errors.js';
+import { type PhaseProgress, type ProgressCallback, ProgressTracker } from '../../src/core/observe/progress.js';
 import {
   checkOptions,
   createTabularBuilder,
@@ -13,7 +15,7 @@ import {
 } from './create-sources.js';
 import type { ReadTableOptions } from './table-format.js';
 import { TABULAR_TABLE_NAMES, type TabularTableName } from './row-schemas.js';
-import { streamTable, type TableByteSource } from './stream-table.js';
+import { type ByteMeter, meteredTable, type TableByteSource } from './stream-table.js';
 
 /** A table file with read options (format, gzip, delimiter). */
 export interface TabularFileSpec extends ReadTableOptions {
@@ -35,10 +37,37 @@ export interface TabularStreamSpec extends ReadTableOptions {
   readonly format: NonNullable<ReadTableOptions['format']>;
   /** Names the input in errors and in the report. @default the table's name */
   readonly source?: string;
+  /**
+   * The input's length in bytes, when known (an HTTP `Content-Length`, an object store's object
+   * size; the compressed length when gzipped): the import's progress then counts this table's
+   * bytes read out of it. Without it the table's progress is one step (0 of 1, then 1 of 1 once
+   * the table is read). @default unknown
+   */
+  readonly size?: number;
 }
 
 /** The table streams to read, by canonical table name. */
 export type TabularStreams = { readonly [T in TabularTableName]?: TabularStreamSpec };
+
+/**
+ * Options of {@link createTabularSourcesFromFiles} and {@link createTabularSourcesFromStreams}:
+ * those of {@link createTabularSources}, and the import's progress.
+ */
+export interface TabularImportOptions extends TabularSourcesOptions {
+  /**
+   * Receives the import's progress: task `import`, one phase per table named after it (`artists`,
+   * `events`, ...), in the order the tables are read, then `build`. For a file, `done` and `total`
+   * are bytes: `total` its size on disk (the compressed size for a gzipped file), `done` the bytes
+   * parsed so far; for a stream, the same when its `size` is given, else one step (`total` 1).
+   * `build` (rows combined, tables linked, histories built) is one step. Each phase starts with
+   * `done` 0, sends at most one message every 250 ms, and ends with `done === total` once its work
+   * is done (for a table: every row validated and folded); `done` never goes down. The same
+   * messages go to the `scene-radar:progress` diagnostics channel when it has subscribers. Called
+   * synchronously from the import: keep it cheap. A callback that throws (or rejects) is ignored.
+   * @default none
+   */
+  readonly onProgress?: ProgressCallback;
+}
 
 /**
  * Streams every file and builds the sources over them (as {@link createTabularSources} does over
@@ -55,62 +84,112 @@ export type TabularStreams = { readonly [T in TabularTableName]?: TabularStreamS
  */
 export async function createTabularSourcesFromFiles(
   files: TabularFiles,
-  options: TabularSourcesOptions = {},
+  options: TabularImportOptions = {},
 ): Promise<TabularSources> {
-  const streams: { [T in TabularTableName]?: { input: string; read: ReadTableOptions } } = {};
+  const inputs: Record<string, ImportInput> = {};
   for (const [name, file] of Object.entries(files)) {
     if (file === undefined) continue;
     const { path, ...read } = typeof file === 'string' ? { path: file } : (file as TabularFileSpec);
-    (streams as Record<string, unknown>)[name] = { input: path, read };
-  }
-  return importStreams(
-    streams as Readonly<
-      Record<string, { input: string | TableByteSource; read: ReadTableOptions & { source?: string } }>
-    >,
-    options,
-  );
-}
-
-/**
- * {@link createTabularSourcesFromFiles} over byte streams instead of paths: each table's bytes
- * (optionally gzipped) are parsed, validated and folded as they arrive.
- * @example
- * ```ts
- * import { createReadStream } from 'node:fs';
- * const { sources } = await createTabularSourcesFromStreams({
- *   events: { input: createReadStream('events.csv.gz'), format: 'csv', gzip: true, source: 'events.csv.gz' },
- * });
- * ```
- */
-export async function createTabularSourcesFromStreams(
-  streams: TabularStreams,
-  options: TabularSourcesOptions = {},
-): Promise<TabularSources> {
-  const inputs: Record<string, { input: TableByteSource; read: ReadTableOptions & { source?: string } }> = {};
-  for (const [name, spec] of Object.entries(streams)) {
-    if (spec === undefined) continue;
-    const { input, ...read } = spec as TabularStreamSpec;
-    inputs[name] = { input, read: { ...read, source: read.source ?? name } };
+    inputs[name] = { input: path, read, size: undefined };
   }
   return importStreams(inputs, options);
 }
 
+/**
+ * {@link createTabularSourcesFromFiles} over byte streams instead of paths: each table's bytes
+ * (optionally gzipped) are parsed, validated and folded as they arrive. Give a stream's `size`
+ * when it is known, so that `onProgress` counts its bytes.
+ * @example
+ * ```ts
+ * import { createReadStream, statSync } from 'node:fs';
+ * const { sources } = await createTabularSourcesFromStreams({
+ *   events: { input: createReadStream('events.csv.gz'), format: 'csv', gzip: true, source: 'events.csv.gz', size: statSync('events.csv.gz').size },
+ * }, { onProgress: ({ phase, done, total }) => console.error(`${phase} ${done}/${total} bytes`) });
+ * ```
+ */
+export async function createTabularSourcesFromStreams(
+  streams: TabularStreams,
+  options: TabularImportOptions = {},
+): Promise<TabularSources> {
+  const inputs: Record<string, ImportInput> = {};
+  for (const [name, spec] of Object.entries(streams)) {
+    if (spec === undefined) continue;
+    const { input, size, ...read } = spec as TabularStreamSpec;
+    if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0))
+      throw new SceneRadarError(
+        'CONFIG_INVALID',
+        `createTabularSourcesFromStreams: ${name}.size must be a length in bytes (an integer, 0 or more)`,
+      );
+    inputs[name] = { input, read: { ...read, source: read.source ?? name }, size };
+  }
+  return importStreams(inputs, options);
+}
+
+/** The import's last phase, after the tables' (no table has this name): fold, link, build the histories. */
+const IMPORT_BUILD_PHASE = 'build';
+
+/** One table to import: a path or a byte source, how to read it, and its length when the host knows it. */
+interface ImportInput {
+  readonly input: string | TableByteSource;
+  readonly read: ReadTableOptions & { readonly source?: string };
+  /** The stream's length in bytes, given by the host (a file's is read from the disk). */
+  readonly size: number | undefined;
+}
+
+/**
+ * The progress of one table's import, as a {@link ByteMeter}: a phase named after the table, of
+ * the input's bytes when its length is known, else of one step. `done` stays below `total` until
+ * {@link PhaseProgress.finish}, called once the table's last row is folded: the last bytes are
+ * read before the rows they hold (all the more when gunzipped) are parsed.
+ */
+function tableMeter(
+  tracker: ProgressTracker,
+  table: string,
+  given: number | undefined,
+): ByteMeter & { finish(): void } {
+  let phase: PhaseProgress | undefined;
+  let total = 0;
+  let read = 0;
+  return {
+    start(size) {
+      const known = size ?? given;
+      total = known ?? 1;
+      phase = tracker.phase(table, total);
+      return known !== undefined && tracker.listened;
+    },
+    read(bytes) {
+      read += bytes;
+      phase?.set(Math.min(read, total - 1));
+    },
+    finish() {
+      phase?.finish();
+    },
+  };
+}
+
 async function importStreams(
-  inputs: Readonly<Record<string, { input: string | TableByteSource; read: ReadTableOptions & { source?: string } }>>,
-  options: TabularSourcesOptions,
+  inputs: Readonly<Record<string, ImportInput>>,
+  options: TabularImportOptions,
 ): Promise<TabularSources> {
   // Unknown table names are refused here, with the list, before any file is opened.
   checkOptions(inputs, options);
   const builder = createTabularBuilder(options);
+  const tracker = new ProgressTracker('import', { callbacks: [options.onProgress] });
   for (const name of TABULAR_TABLE_NAMES) {
     const entry = inputs[name];
     if (entry === undefined) continue;
     const source = entry.read.source ?? (typeof entry.input === 'string' ? entry.input : name);
     const push = builder.table(name, source);
-    for await (const batch of streamTable(entry.input, { ...entry.read, source })) {
+    const meter = tableMeter(tracker, name, entry.size);
+    for await (const batch of meteredTable(entry.input, { ...entry.read, source }, meter)) {
       const { rows, lines } = batch;
       for (let i = 0; i < rows.length; i++) push(rows[i]!, lines[i]!);
     }
+    meter.finish();
   }
-  return builder.finish();
+  // Folding, linking and building the histories can take as long as reading: one step of its own.
+  const build = tracker.phase(IMPORT_BUILD_PHASE, 1);
+  const built = builder.finish();
+  build.finish();
+  return built;
 }

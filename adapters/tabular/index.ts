@@ -66,6 +66,7 @@ export {
   type TabularFile,
   type TabularFileSpec,
   type TabularFiles,
+  type TabularImportOptions,
   type TabularStreamSpec,
   type TabularStreams,
 } from './from-files.js';

@@ -84,26 +84,76 @@ function cellCopier(): (text: string, column: number) => string {
   };
 }
 
+/**
+ * Counts the bytes of an input as they are read: how the import reports its progress.
+ * @internal
+ */
+export interface ByteMeter {
+  /**
+   * Called once the input is open, before its first byte: its length in bytes when known (a
+   * file's size on disk, compressed for gzip), else undefined. Returns whether to count its bytes.
+   */
+  start(size: number | undefined): boolean;
+  /** Bytes of the input (before gunzipping) parsed so far, their rows handed on; called after each piece. */
+  read(bytes: number): void;
+}
+
+/** The UTF-8 length of `s` in bytes (a text piece of a byte source). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
+ * `source`, counting each piece's bytes into `meter` once the consumer asks for the next piece
+ * (so a piece is counted when it has been parsed, not when it was read ahead).
+ */
+async function* counted(
+  source: AsyncIterable<Uint8Array | string>,
+  meter: ByteMeter,
+): AsyncGenerator<Uint8Array | string> {
+  for await (const piece of source) {
+    yield piece;
+    meter.read(typeof piece === 'string' ? utf8Length(piece) : piece.byteLength);
+  }
+}
+
 /** The bytes of `input` (a path or a byte source), gunzipped when asked; errors name the input. */
 async function* bytesOf(
   input: string | TableByteSource,
   name: string,
   gzip: boolean,
   chunkBytes: number,
+  meter: ByteMeter | undefined,
 ): AsyncGenerator<Uint8Array | string> {
   let source: AsyncIterable<Uint8Array | string>;
   let close: (() => Promise<void>) | undefined;
+  let size: number | undefined;
   if (typeof input === 'string') {
     const fs = await import('node:fs/promises');
     let handle: Awaited<ReturnType<typeof fs.open>>;
     try {
       handle = await fs.open(input, 'r');
+      if (meter) size = (await handle.stat()).size;
     } catch (e) {
       throw fail(name, e instanceof Error ? e.message : String(e), e);
     }
     source = handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true });
     close = () => handle.close().catch(() => {});
   } else source = input;
+  if (meter?.start(size) === true) source = counted(source, meter);
   try {
     if (!gzip) {
       try {
@@ -157,6 +207,19 @@ export async function* streamTable(
   input: string | TableByteSource,
   options: StreamTableOptions = {},
 ): AsyncGenerator<TableBatch, void, undefined> {
+  yield* meteredTable(input, options, undefined);
+}
+
+/**
+ * {@link streamTable}, its input's bytes counted into `meter` as they are parsed (the import's
+ * progress).
+ * @internal
+ */
+export async function* meteredTable(
+  input: string | TableByteSource,
+  options: StreamTableOptions,
+  meter: ByteMeter | undefined,
+): AsyncGenerator<TableBatch, void, undefined> {
   const path = typeof input === 'string' ? input : undefined;
   const name = options.source ?? path ?? 'stream';
   const detected = path === undefined ? undefined : detectTableFormat(path);
@@ -199,7 +262,7 @@ export async function* streamTable(
   let buffer = '';
   let consumed = 0;
   let yielded = false;
-  for await (const piece of bytesOf(input, name, gzip, chunkBytes)) {
+  for await (const piece of bytesOf(input, name, gzip, chunkBytes, meter)) {
     buffer += typeof piece === 'string' ? piece : decode(piece, true);
     const cut = scanner ? scanner.boundary(buffer, consumed) : buffer.lastIndexOf('\n') + 1;
     consumed = cut;

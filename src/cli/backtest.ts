@@ -38,7 +38,7 @@ export interface BacktestFolderOptions {
   readonly trainUntil?: string;
   /** Fit the breakout model on the training cutoffs. @default false */
   readonly calibrate?: boolean;
-  /** The backtest's progress (cutoffs, then each scorer). @default none */
+  /** The progress: the folder's import (bytes of each file), then the backtest's (cutoffs, then each scorer). @default none */
   readonly onProgress?: ProgressCallback;
 }
 
@@ -142,7 +142,10 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const folder = readDataFolder(options.dir);
   if (folder.files.artists === undefined || folder.files.events === undefined)
     throw new UsageError('backtest: the data folder needs an artists table and an events table');
-  const { sources } = await createTabularSourcesFromFiles(folder.files, folder.options);
+  const { sources } = await createTabularSourcesFromFiles(folder.files, {
+    ...folder.options,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const horizonDays = options.horizonDays ?? 90;
   const event = options.event ?? 'chart_entry';
   const span = await eventSpan(sources);

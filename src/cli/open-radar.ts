@@ -101,7 +101,8 @@ function asOfFrom(text: string): number {
  * folder is read with {@link readDataFolder} and streamed through the tabular adapter; the radar
  * runs on a clock fixed at `asOf` (the flag, else the manifest's, else the end of the latest day in
  * the files), so a historical export is served as of its own end; `now` uses the system clock.
- * `options.onProgress` receives the first refresh's progress (and the demo world's trend backfill's).
+ * `options.onProgress` receives the data folder's import progress (task `import`, bytes of each
+ * file), then the first refresh's (and the demo world's trend backfill's).
  */
 export async function openRadar(
   input: RadarInput,
@@ -117,7 +118,7 @@ export async function openRadar(
   let title: string;
   if (input.kind === 'data') {
     folder = readDataFolder(input.dir);
-    const imported = await createTabularSourcesFromFiles(folder.files, folder.options);
+    const imported = await createTabularSourcesFromFiles(folder.files, { ...folder.options, ...progress });
     sources = imported.sources;
     importReport = imported.report;
     if (folder.catalog !== undefined)

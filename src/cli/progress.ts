@@ -1,9 +1,10 @@
 /**
  * @module cli/progress
- * How the `scene-radar` command shows the progress of a refresh, a trend backfill or a backtest,
- * always on stderr (stdout is for data): on a terminal, one line redrawn in place with a bar, the
- * phase, counts, rate and time left, cleared when the work ends; otherwise (a pipe, a log file, CI)
- * plain lines, one when each phase completes and at most one every few seconds in between.
+ * How the `scene-radar` command shows the progress of a data folder's import (in bytes), a
+ * refresh, a trend backfill or a backtest, always on stderr (stdout is for data): on a terminal,
+ * one line redrawn in place with a bar, the phase, counts, rate and time left, cleared when the
+ * work ends; otherwise (a pipe, a log file, CI) plain lines, one when each phase completes and at
+ * most one every few seconds in between.
  */
 import type { ProgressCallback, ProgressMessage } from '../core/observe/progress.js';
 import type { CliIo } from './io.js';
@@ -35,12 +36,34 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
-/** The words of one message: `refresh talent.features 4,500/10,000 (45%) 1,234/s, about 4.5 s left`. */
+/** A length in bytes as people read it (decimal units): `512 B`, `38.4 kB`, `412.3 MB`, `1.07 GB`. */
+export function formatBytes(bytes: number): string {
+  const n = Math.max(0, bytes);
+  if (n < 1000) return `${Math.round(n)} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+/**
+ * How a task's items read: bytes for the tabular import's tables (task `import`, whose phases count
+ * the bytes of each file, but its last, `build`, a step), plain counts for everything else.
+ */
+const amount = (m: ProgressMessage): ((n: number) => string) =>
+  m.task === 'import' && m.phase !== 'build' ? formatBytes : count;
+
+/** `done/total` in the task's unit: `4,500/10,000`, `412.3 MB/1.07 GB`. */
+const doneOfTotal = (m: ProgressMessage): string => `${amount(m)(m.done)}/${amount(m)(m.total)}`;
+
+/**
+ * The words of one message: `refresh talent.features 4,500/10,000 (45%), 1,234/s, about 4.5 s left`;
+ * the import's in bytes: `import events 412.3 MB/1.07 GB (38%), 35.2 MB/s, about 18.7 s left`.
+ */
 export function describeProgress(m: ProgressMessage): string {
   const pct = m.total > 0 ? Math.floor((m.done / m.total) * 100) : 100;
-  const parts = [`${m.task} ${m.phase} ${count(m.done)}/${count(m.total)} (${pct}%)`];
+  const parts = [`${m.task} ${m.phase} ${doneOfTotal(m)} (${pct}%)`];
   if (m.done < m.total) {
-    if (m.rate > 0) parts.push(`${count(m.rate)}/s`);
+    if (m.rate > 0) parts.push(`${amount(m)(m.rate)}/s`);
     if (m.etaMs !== null) parts.push(`about ${formatDuration(m.etaMs)} left`);
   }
   return parts.join(', ');
@@ -97,9 +120,7 @@ export function progressView(io: CliIo, options: ProgressViewOptions = {}): Prog
         phases.set(key, phase);
       }
       if (m.done >= m.total) {
-        io.err(
-          `progress: ${m.task} ${m.phase} ${count(m.done)}/${count(m.total)} done in ${formatDuration(at - phase.started)}`,
-        );
+        io.err(`progress: ${m.task} ${m.phase} ${doneOfTotal(m)} done in ${formatDuration(at - phase.started)}`);
         phases.delete(key);
       } else if (m.done > 0 && at - phase.printed >= interval) {
         io.err(`progress: ${describeProgress(m)}`);

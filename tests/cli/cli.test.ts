@@ -5,7 +5,7 @@
  * broken CSV (file:line:column), an invalid row (file, line, column), `openapi` and `refresh`.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,8 +160,16 @@ describe('scene-radar', () => {
     }
     expect(await closed).toBe(0);
     expect(stdout).toContain('Stopping: closing the server and the radar');
-    // stderr holds the first refresh's progress (plain lines: not a terminal), and nothing else.
+    // stderr holds the import's progress (the gzipped events in bytes on disk), then the first
+    // refresh's (plain lines: not a terminal), and nothing else.
+    const gz = statSync(join(dir, 'plays.csv.gz')).size;
+    expect(stderr).toContain(
+      `progress: import events ${(gz / 1000).toFixed(1)} kB/${(gz / 1000).toFixed(1)} kB done in `,
+    );
+    expect(stderr).toMatch(/^progress: import artists [\d.]+ kB\/[\d.]+ kB done in /m);
+    expect(stderr).toMatch(/^progress: import build 1\/1 done in /m);
     expect(stderr).toMatch(/^progress: refresh talent\.features \d+\/\d+ done in /m);
+    expect(stderr.indexOf('progress: import build')).toBeLessThan(stderr.indexOf('progress: refresh '));
     expect(stderr.split('\n').filter((l) => l !== '' && !l.startsWith('progress: '))).toEqual([]);
   }, 30_000);
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ProgressMessage } from '../../src/core/observe/channels.js';
 import { type CliIo, runCli } from '../../src/cli/index.js';
-import { describeProgress, progressView } from '../../src/cli/progress.js';
+import { describeProgress, formatBytes, progressView } from '../../src/cli/progress.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -97,6 +97,41 @@ describe('progress view', () => {
     ]);
     expect(describeProgress(message('x', 0, 0))).toBe('refresh x 0/0 (100%)');
   });
+
+  it('the import in bytes (kB, MB, GB), its build step and other tasks in counts', () => {
+    const importing = (phase: string, done: number, total: number, extra: Partial<ProgressMessage> = {}) =>
+      message(phase, done, total, { task: 'import', ...extra });
+    expect(describeProgress(importing('events', 412_345_678, 1_073_741_824, { rate: 35_200_000, etaMs: 18_700 }))).toBe(
+      'import events 412.3 MB/1.07 GB (38%), 35.2 MB/s, about 18.7 s left',
+    );
+    expect(describeProgress(importing('artists', 512, 6_000))).toBe('import artists 512 B/6.0 kB (8%)');
+    expect(describeProgress(importing('build', 0, 1))).toBe('import build 0/1 (0%)');
+    expect(describeProgress(message('talent.features', 4_500, 10_000))).toBe(
+      'refresh talent.features 4,500/10,000 (45%)',
+    );
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1000)).toBe('1.0 kB');
+    expect(formatBytes(177_881)).toBe('177.9 kB');
+    expect(formatBytes(2_500_000_000)).toBe('2.50 GB');
+
+    let now = 0;
+    const io = captured();
+    const view = progressView(io.io, { now: () => now, lineIntervalMs: 2000 });
+    view.onProgress(importing('events', 0, 1_000_000_000));
+    now += 2500;
+    view.onProgress(importing('events', 100_000_000, 1_000_000_000, { rate: 40_000_000, etaMs: 22_500 }));
+    now += 22_500;
+    view.onProgress(importing('events', 1_000_000_000, 1_000_000_000, { etaMs: 0 }));
+    view.onProgress(importing('build', 0, 1));
+    now += 3000;
+    view.onProgress(importing('build', 1, 1, { etaMs: 0 }));
+    expect(io.err).toEqual([
+      'progress: import events 100.0 MB/1.00 GB (10%), 40.0 MB/s, about 22.5 s left',
+      'progress: import events 1.00 GB/1.00 GB done in 25.0 s',
+      'progress: import build 1/1 done in 3.0 s',
+    ]);
+  });
 });
 
 describe('the command draws progress on stderr, never on stdout', () => {
@@ -112,11 +147,18 @@ describe('the command draws progress on stderr, never on stdout', () => {
     expect(io.err.some((l) => /^progress: backfill days 90\/90 done/.test(l))).toBe(true);
   }, 60_000);
 
-  it('backtest --json over files: the cutoffs and each scorer, stdout only the JSON', async () => {
+  it('backtest --json over files: the import, the cutoffs and each scorer, stdout only the JSON', async () => {
     const io = captured();
     const code = await runCli(['backtest', '--data', EXAMPLE, '--json'], io.io);
     expect(code).toBe(0);
     expect(JSON.parse(io.out.join('\n'))).toHaveProperty('format');
+    // The folder's files first, each in bytes, then the backtest.
+    expect(io.err.slice(0, 4)).toEqual([
+      expect.stringMatching(/^progress: import artists 6\.0 kB\/6\.0 kB done in /),
+      expect.stringMatching(/^progress: import events 177\.9 kB\/177\.9 kB done in /),
+      expect.stringMatching(/^progress: import collaborators 1\.7 kB\/1\.7 kB done in /),
+      expect.stringMatching(/^progress: import build 1\/1 done in /),
+    ]);
     expect(io.err.filter((l) => l.startsWith('progress: backtest ')).map((l) => l.split(' ')[2])).toEqual([
       'cutoffs',
       'activity-30d',

@@ -98,7 +98,7 @@ export interface CacheOperationMessage {
 
 /** A message of {@link CHANNEL_NAMES.progress}. */
 export interface ProgressMessage {
-  /** The long work: `refresh`, `backfill`, `calibrate`, `backtest`. */
+  /** The long work: `refresh`, `backfill`, `calibrate`, `backtest`, `import` (a tabular import of files or streams). */
   readonly task: string;
   /** The step within it (`scenes.memberships`, `talent.features`, `days`, `fit`, a scorer's name, ...). */
   readonly phase: string;

@@ -1,6 +1,6 @@
 /**
  * @module core/observe/progress
- * Progress of long work (a refresh, a trend backfill, a calibration, a backtest) as
+ * Progress of long work (a refresh, a trend backfill, a calibration, a backtest, a tabular import) as
  * {@link ProgressMessage}s: to the host's `onProgress` callbacks and, when anyone subscribes, on
  * the `scene-radar:progress` diagnostics channel. Within a phase `done` never goes down and the
  * last message has `done === total`; messages are throttled (the first of a phase, then at most
@@ -64,7 +64,7 @@ export class ProgressTracker {
   readonly #interval: number;
 
   /**
-   * @param task - The work (`refresh`, `backfill`, `calibrate`, `backtest`): every message's `task`.
+   * @param task - The work (`refresh`, `backfill`, `calibrate`, `backtest`, `import`): every message's `task`.
    * @param options - Where the messages go besides the progress channel, and the clock.
    */
   constructor(task: string, options: ProgressTrackerOptions = {}) {
