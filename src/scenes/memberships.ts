@@ -21,6 +21,7 @@ import {
   membershipConfidence,
   peopleScore,
   SceneScorer,
+  type PreparedSound,
   type SceneCircle,
 } from './membership-math.js';
 
@@ -93,6 +94,25 @@ export async function refreshMemberships(
   const asOfMs = asOf.getTime();
   const progress = deps.count?.(artists.length);
 
+  // Pass 1 (below) needs only each artist's own reads: it runs chunk by chunk as they come, so
+  // no artist's releases are held to the end of the walk. What it keeps for pass 2 is compact:
+  // each candidate pair as (scene index, sound, place) in flat arrays, and per artist its
+  // prepared sound (the microgenres a pair shares are worked out from it only for the rows made).
+  // An object and an array per candidate (tens per artist, most never a row) were most of what
+  // the membership pass kept alive.
+  const candScene: number[] = [];
+  const candSound: number[] = [];
+  const candPlace: number[] = [];
+  const candidates = new Map<string, { readonly sound: PreparedSound; readonly from: number; readonly to: number }>();
+  const circles = new Map<string, { tastemakers: Map<string, number>; core: Set<string> }>(
+    scenes.map((s) => [s.slug, { tastemakers: new Map(), core: new Set() }]),
+  );
+  const circleAt = scenes.map((s) => circles.get(s.slug)!);
+  const coreWeight = p.weights.sound + p.weights.place;
+  // What depends on a scene alone (its microgenre set, its city slug, the sound-map proximity of
+  // each microgenre to it) is worked out once, not for each of the (artist x scene) pairs.
+  const scorer = new SceneScorer(scenes, map, p);
+  const none = scorer.sound(new Map());
   const networks = new Map<string, ArtistNetwork>();
   const sounds = new Map<string, Map<string, number>>();
   const failed = new Set<string>();
@@ -122,42 +142,37 @@ export async function refreshMemberships(
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
         failed.add(s);
     }
+    // Pass 1 for this chunk's artists, in the universe's order as before.
+    for (let j = i, end = Math.min(i + CHUNK, artists.length); j < end; j++) pass1(artists[j]!);
+    sounds.clear();
     progress?.advance(slugs.length);
   }
 
   // Pass 1: sound and place; core members and the tastemakers who back them.
-  type Partial = { scene: SceneRow; sound: number; shared: string[]; place: number };
-  const partial = new Map<string, Partial[]>();
-  const circles = new Map<string, { tastemakers: Map<string, number>; core: Set<string> }>(
-    scenes.map((s) => [s.slug, { tastemakers: new Map(), core: new Set() }]),
-  );
-  const coreWeight = p.weights.sound + p.weights.place;
-  // What depends on a scene alone (its microgenre set, its city slug, the sound-map proximity of
-  // each microgenre to it) is worked out once, not for each of the (artist x scene) pairs.
-  const scorer = new SceneScorer(scenes, map, p);
-  const none = scorer.sound(new Map());
-  for (const a of artists) {
+  function pass1(a: ArtistRecord): void {
     const own = sounds.get(a.slug);
     const sound = own ? scorer.sound(own) : none;
     const homeCity = a.homeCity === null ? null : slugify(a.homeCity);
-    const list: Partial[] = [];
+    const from = candScene.length;
     for (let i = 0; i < scenes.length; i++) {
-      const scene = scenes[i]!;
       const score = scorer.soundScore(sound, i);
       const place = scorer.placeScore(a, homeCity, i);
       if (score < 0.05 && place === 0) continue;
       // Confidence only grows with people (in floating point too): a pair below the threshold
       // even with full people marks never becomes a row, so it is not kept for pass 2.
-      if (membershipConfidence(score, place, 1, p) >= p.minConfidence)
-        list.push({ scene, sound: score, shared: scorer.shared(sound, i), place });
+      if (membershipConfidence(score, place, 1, p) >= p.minConfidence) {
+        candScene.push(i);
+        candSound.push(score);
+        candPlace.push(place);
+      }
       if ((p.weights.sound * score + p.weights.place * place) / coreWeight >= p.coreThreshold) {
-        const circle = circles.get(scene.slug)!;
+        const circle = circleAt[i]!;
         circle.core.add(a.slug);
         for (const l of networks.get(a.slug)?.tastemakers ?? [])
           circle.tastemakers.set(l.tastemaker, (circle.tastemakers.get(l.tastemaker) ?? 0) + 1);
       }
     }
-    partial.set(a.slug, list);
+    candidates.set(a.slug, { sound, from, to: candScene.length });
   }
 
   // Pass 2: people, then the combined confidence.
@@ -168,8 +183,12 @@ export async function refreshMemberships(
   // A new pair dates from the artist's first appearance when the artist is new to the table
   // (its memberships are as old as its data), and from this refresh when an artist already
   // placed elsewhere moves into the scene.
-  const joinedAt = (scene: string, a: ArtistRecord): string =>
-    joined.get(`${scene}\u0000${a.slug}`) ?? (known.has(a.slug) ? asOfIso : a.firstSeen);
+  const joinedAt = (key: string | undefined, a: ArtistRecord): string =>
+    (key === undefined ? undefined : joined.get(key)) ?? (known.has(a.slug) ? asOfIso : a.firstSeen);
+  // Each row's `scene\u0000artist` key, and the set of them, serve only to look up and retire
+  // earlier rows: with none (a first refresh) they are not built at all.
+  const needKeys = existing.length > 0 || deps.misses.size > 0;
+  const fresh = new Set<string>();
   // Reasons repeat across rows (a few thousand texts for tens of thousands of rows): one string
   // per text, not one per row, keeps the table's heap down (the rows hold them for a refresh).
   const texts = new Map<string, string>();
@@ -179,13 +198,42 @@ export async function refreshMemberships(
     texts.set(text, text);
     return text;
   };
+  // The place and people reasons of a row depend on its scene or a count alone: built once each.
+  const placeReasons = new Map<SceneRow, readonly [string, string]>();
+  const placeReason = (scene: SceneRow, city: boolean): string => {
+    let r = placeReasons.get(scene);
+    if (r === undefined) {
+      r = [
+        intern(`place: based in ${scene.city ?? scene.region}`),
+        intern(`place: based in the scene's region (${scene.region})`),
+      ];
+      placeReasons.set(scene, r);
+    }
+    return city ? r[0] : r[1];
+  };
+  const backedBy: string[] = [];
+  const worksWith: string[] = [];
+  const counted = (cache: string[], n: number, text: () => string): string => {
+    let r = cache[n];
+    if (r === undefined) {
+      r = intern(text());
+      cache[n] = r;
+    }
+    return r;
+  };
   const rows: SceneMembershipRow[] = [];
   for (const a of artists) {
     if (failed.has(a.slug)) continue;
-    for (const x of partial.get(a.slug) ?? []) {
-      const people = peopleScore(a.slug, networks.get(a.slug), circles.get(x.scene.slug) as SceneCircle);
-      const confidence = membershipConfidence(x.sound, x.place, people.score, p);
+    const c = candidates.get(a.slug);
+    if (!c) continue;
+    const network = networks.get(a.slug);
+    for (let k = c.from; k < c.to; k++) {
+      const i = candScene[k]!;
+      const scene = scenes[i]!;
+      const people = peopleScore(a.slug, network, circleAt[i] as SceneCircle);
+      const confidence = membershipConfidence(candSound[k]!, candPlace[k]!, people.score, p);
       if (confidence < p.minConfidence) continue;
+      const x = { scene, sound: candSound[k]!, place: candPlace[k]!, shared: scorer.shared(c.sound, i) };
       const reasons: string[] = [];
       if (x.shared.length)
         reasons.push(
@@ -194,11 +242,14 @@ export async function refreshMemberships(
           ),
         );
       else if (x.sound > 0) reasons.push('sound: close to the scene on the sound map');
-      if (x.place === 1) reasons.push(intern(`place: based in ${x.scene.city ?? x.scene.region}`));
-      else if (x.place > 0) reasons.push(intern(`place: based in the scene's region (${x.scene.region})`));
-      if (people.tastemakers)
-        reasons.push(intern(`people: backed by ${people.tastemakers} of the scene's tastemakers`));
-      if (people.collaborators) reasons.push(intern(`people: works with ${people.collaborators} of its core artists`));
+      if (x.place === 1) reasons.push(placeReason(x.scene, true));
+      else if (x.place > 0) reasons.push(placeReason(x.scene, false));
+      const tm = people.tastemakers;
+      if (tm) reasons.push(counted(backedBy, tm, () => `people: backed by ${tm} of the scene's tastemakers`));
+      const co = people.collaborators;
+      if (co) reasons.push(counted(worksWith, co, () => `people: works with ${co} of its core artists`));
+      const key = needKeys ? `${x.scene.slug}\u0000${a.slug}` : undefined;
+      if (key !== undefined) fresh.add(key);
       rows.push({
         scene_slug: x.scene.slug,
         artist_slug: a.slug,
@@ -208,7 +259,7 @@ export async function refreshMemberships(
         people: r3(people.score),
         microgenres: x.shared.slice(0, 64),
         reasons,
-        joined_at: joinedAt(x.scene.slug, a),
+        joined_at: joinedAt(key, a),
         as_of: asOfIso,
         updated_at: deps.nowIso,
       });
@@ -218,9 +269,8 @@ export async function refreshMemberships(
   // A membership without evidence this time is held (unchanged, its as_of its last evidence)
   // until it has gone `leaveAfterRefreshes` consecutive refreshes without it: one empty answer
   // from a source must not empty a scene and bring its members back as new ones.
-  const fresh = new Set(rows.map((r) => `${r.scene_slug}\u0000${r.artist_slug}`));
   for (const key of fresh) deps.misses.delete(key);
-  const walked = new Set(artists.map((a) => a.slug));
+  const walked = new Set(existing.length > 0 ? artists.map((a) => a.slug) : []);
   const leaving: { scene_slug: string; artist_slug: string }[] = [];
   let held = 0;
   for (const r of existing) {

@@ -107,6 +107,20 @@ function firstK<E>(entries: readonly E[], k: number, cmp: (a: E, b: E) => number
   return heap.sort(cmp);
 }
 
+/** Sorts a few entries in place by insertion; returns them. */
+function insertionSort<E>(entries: E[], cmp: (a: E, b: E) => number): E[] {
+  for (let i = 1; i < entries.length; i++) {
+    const e = entries[i]!;
+    let j = i - 1;
+    while (j >= 0 && cmp(entries[j]!, e) > 0) {
+      entries[j + 1] = entries[j]!;
+      j--;
+    }
+    entries[j + 1] = e;
+  }
+  return entries;
+}
+
 /**
  * Orders `[id, row]` entries as a scan does (the column, then the primary-key id) and applies the
  * paging. A page much smaller than the matches (`limit: 1` for the latest row, 20 scenes of a
@@ -117,8 +131,15 @@ export function orderAndPage<Row>(entries: Array<[string, Readonly<Row>]>, query
   const start = query.offset ?? 0;
   const end = query.limit === undefined ? entries.length : Math.min(entries.length, start + query.limit);
   if (start >= end) return [];
-  // A heap of `end` entries beats a sort of all of them when it holds a small share.
-  const page = end * 8 <= entries.length ? firstK(entries, end, cmp) : entries.sort(cmp);
+  // A heap of `end` entries beats a sort of all of them when it holds a small share; a handful of
+  // entries (one artist's scenes) is put in order in place, without the set-up and working copy
+  // of a library sort (`cmp` is a total order: every sort gives the same result).
+  const page =
+    end * 8 <= entries.length
+      ? firstK(entries, end, cmp)
+      : entries.length <= 16
+        ? insertionSort(entries, cmp)
+        : entries.sort(cmp);
   const out: Readonly<Row>[] = new Array(end - start);
   for (let i = start; i < end; i++) out[i - start] = page[i]![1];
   return out;
@@ -136,8 +157,11 @@ export interface MemoryCore<Row, K extends ScalarColumns<Row>> {
   get(id: string): Readonly<Row> | undefined;
   /** Validates and freezes rows (all or nothing: a TypeError names the first bad row). */
   validate(rows: readonly Row[]): Readonly<Row>[];
-  /** Stores a row from {@link MemoryCore.validate}, replacing the one with its key. */
-  put(row: Readonly<Row>): void;
+  /**
+   * Stores a row from {@link MemoryCore.validate}, replacing the one with its key; `id` is the
+   * row's {@link MemoryCore.keyOf} when the caller already has it (the JSON text is not built again).
+   */
+  put(row: Readonly<Row>, id?: string): void;
   /** Removes the row with this id; whether it existed. */
   remove(id: string): boolean;
   /** Rows matching the filters, with their ids. */
@@ -146,6 +170,8 @@ export interface MemoryCore<Row, K extends ScalarColumns<Row>> {
   count(where: ScanQuery<Row>['where']): number;
   /** Every row. */
   rows(): Readonly<Row>[];
+  /** Every row with its id, in the table's own order (unsorted; the live map's entries: do not keep across writes). */
+  entries(): IterableIterator<[string, Readonly<Row>]>;
   /** Number of rows. */
   readonly size: number;
 }
@@ -194,10 +220,16 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
   };
   const activeFilters = (where: ScanQuery<Row>['where']): Array<[string, unknown]> =>
     Object.entries(where ?? {}).filter(([, v]) => v !== undefined);
+  /** Whether a row passes the active filters: `matchesWhere`, with the filters listed once per call rather than per row. */
+  const passes = (row: unknown, filters: readonly [string, unknown][]): boolean => {
+    const r = row as Record<string, unknown>;
+    for (let i = 0; i < filters.length; i++) if (r[filters[i]![0]] !== filters[i]![1]) return false;
+    return true;
+  };
   /** The smallest candidate set among the filters on indexed columns, if any filter is on one. */
-  const smallestIndexed = (where: ScanQuery<Row>['where']): ReadonlySet<string> | undefined => {
+  const smallestIndexed = (filters: readonly [string, unknown][]): ReadonlySet<string> | undefined => {
     let best: ReadonlySet<string> | undefined;
-    for (const [column, value] of activeFilters(where)) {
+    for (const [column, value] of filters) {
       const map = indexes.get(column);
       if (!map) continue;
       if (!indexed) {
@@ -228,8 +260,7 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
         return frozen;
       });
     },
-    put(row) {
-      const id = keyOf(row as Row);
+    put(row, id = keyOf(row as Row)) {
       remove(id);
       rows.set(id, row);
       index(id, row, true);
@@ -237,41 +268,60 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
     remove,
     matching(where, range) {
       const out: Array<[string, Readonly<Row>]> = [];
-      const best = smallestIndexed(where);
+      const filters = activeFilters(where);
+      const best = smallestIndexed(filters);
       if (best) {
         for (const id of best) {
           const row = rows.get(id)!;
-          if (matchesWhere(row, where) && matchesRange(row, range)) out.push([id, row]);
+          if (passes(row, filters) && matchesRange(row, range)) out.push([id, row]);
         }
+      } else if (filters.length === 0 && !range) {
+        for (const entry of rows) out.push(entry);
       } else {
-        for (const entry of rows) if (matchesWhere(entry[1], where) && matchesRange(entry[1], range)) out.push(entry);
+        for (const entry of rows) if (passes(entry[1], filters) && matchesRange(entry[1], range)) out.push(entry);
       }
       return out;
     },
     count(where) {
       const filters = activeFilters(where);
       if (filters.length === 0) return rows.size;
-      const best = smallestIndexed(where);
+      const best = smallestIndexed(filters);
       // One filter, on an indexed column: the index holds the answer (NaN matches nothing).
       if (best && filters.length === 1 && !Number.isNaN(filters[0]![1])) return best.size;
       let n = 0;
       if (best) {
-        for (const id of best) if (matchesWhere(rows.get(id), where)) n++;
+        for (const id of best) if (passes(rows.get(id), filters)) n++;
       } else {
-        for (const row of rows.values()) if (matchesWhere(row, where)) n++;
+        for (const row of rows.values()) if (passes(row, filters)) n++;
       }
       return n;
     },
     rows: () => [...rows.values()],
+    entries: () => rows.entries(),
     get size() {
       return rows.size;
     },
   };
 }
 
+/** The core behind each table made by {@link tableOverCore}, with the table's own `scan`. */
+const CORES = new WeakMap<object, { readonly core: MemoryCore<never, never>; readonly scan: unknown }>();
+
+/**
+ * The core behind an in-memory table (one made by {@link tableOverCore}), or undefined for any
+ * other table: staged writes over it read its rows with their ids, unsorted, where a scan would
+ * sort every match and the stage then build each id again and sort once more. Undefined too when
+ * the table's `scan` was replaced (a host or a test wrapping it, to count or trace reads): reads
+ * then keep going through it.
+ */
+export function coreOf<Row, K extends ScalarColumns<Row>>(table: Table<Row, K>): MemoryCore<Row, K> | undefined {
+  const entry = CORES.get(table);
+  return entry && entry.scan === table.scan ? (entry.core as unknown as MemoryCore<Row, K>) : undefined;
+}
+
 /** The async {@link Table} over a core. */
 export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCore<Row, K>): Table<Row, K> {
-  return {
+  const table: Table<Row, K> = {
     spec: core.spec,
     async get(key) {
       return core.get(core.keyOf(key));
@@ -306,4 +356,6 @@ export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCor
       return core.count(where);
     },
   };
+  CORES.set(table, { core: core as unknown as MemoryCore<never, never>, scan: table.scan });
+  return table;
 }

@@ -7,7 +7,15 @@
  * to in-memory cores in one synchronous step. The engines compute a refresh against a stage, so
  * their transaction holds only the writes; the in-memory stores' `transaction` is a stage too.
  */
-import { checkPaging, type MemoryCore, matchesWhere, memoryCore, orderAndPage, tableOverCore } from './memory-core.js';
+import {
+  checkPaging,
+  coreOf,
+  type MemoryCore,
+  matchesWhere,
+  memoryCore,
+  orderAndPage,
+  tableOverCore,
+} from './memory-core.js';
 import type { RowKey, ScalarColumns, ScanQuery, Table, TableSpec } from './table.js';
 
 type Where<Row> = ScanQuery<Row>['where'];
@@ -21,6 +29,24 @@ function isTable(value: unknown): value is Table<unknown> {
     typeof (value as { upsert?: unknown }).upsert === 'function'
   );
 }
+
+/**
+ * What one stage's writes are, handed whole to another stage of the same table (see `ABSORB`):
+ * the filters of its `deleteWhere` calls, its deleted keys by id, and its rows by id.
+ */
+interface StagedWrites<Row, K extends ScalarColumns<Row>> {
+  readonly filters: readonly Where<Row>[];
+  readonly deleted: ReadonlyMap<string, RowKey<Row, K>>;
+  readonly added: MemoryCore<Row, K>;
+}
+
+/**
+ * The staged tables, by their `table`: a stage written to another stage (an engine's refresh
+ * committed in an in-memory transaction) hands over its writes in one step, with the ids and the
+ * validation it already has, instead of replaying them call by call (the replay read the live
+ * table only to count what it deleted, and validated and keyed every row a second time).
+ */
+const ABSORB = new WeakMap<object, (writes: StagedWrites<never, never>) => Promise<void>>();
 
 /** The staged writes of one table. */
 interface StagedTable<Row, K extends ScalarColumns<Row>> {
@@ -43,14 +69,30 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
   /** Equality filters of `deleteWhere` calls: live rows matching one are gone. */
   const filters: Where<Row>[] = [];
   const touched = (): boolean => added.size > 0 || deleted.size > 0 || filters.length > 0;
+  /** Whether a live row, of this id, still shows through the stage. */
+  const visibleAt = (id: string, row: Readonly<Row>): boolean =>
+    !added.get(id) && !deleted.has(id) && (filters.length === 0 || !filters.some((f) => matchesWhere(row, f)));
   /** Whether a live row still shows through the stage. */
-  const visible = (row: Readonly<Row>): boolean => {
-    const id = added.keyOf(row as Row);
-    return !added.get(id) && !deleted.has(id) && !filters.some((f) => matchesWhere(row, f));
-  };
-  const liveMatching = async (where: Where<Row>, range?: ScanQuery<Row>['range']): Promise<Readonly<Row>[]> => {
+  const visible = (row: Readonly<Row>): boolean => visibleAt(added.keyOf(row as Row), row);
+  /** Live rows matching the filters that still show through the stage, with their ids, in no particular order. */
+  const liveEntries = async (
+    where: Where<Row>,
+    range?: ScanQuery<Row>['range'],
+  ): Promise<Array<[string, Readonly<Row>]>> => {
+    // The live table's core when it is in memory (and read as such): its rows come with their ids, unsorted.
+    const baseCore = coreOf(base);
+    if (baseCore) {
+      const out: Array<[string, Readonly<Row>]> = [];
+      for (const entry of baseCore.matching(where, range)) if (visibleAt(entry[0], entry[1])) out.push(entry);
+      return out;
+    }
     const rows = await base.scan({ ...(where ? { where } : {}), ...(range ? { range } : {}) });
-    return rows.filter(visible);
+    const out: Array<[string, Readonly<Row>]> = [];
+    for (const row of rows) {
+      const id = added.keyOf(row as Row);
+      if (visibleAt(id, row)) out.push([id, row]);
+    }
+    return out;
   };
 
   // Calls run one after another, in the order they were made, as a database connection runs its
@@ -101,8 +143,9 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
       return inOrder(async () => {
         assertOpen();
         for (const row of added.validate(input)) {
-          deleted.delete(added.keyOf(row as Row));
-          added.put(row);
+          const id = added.keyOf(row as Row);
+          deleted.delete(id);
+          added.put(row, id);
         }
       });
     },
@@ -127,7 +170,7 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
     deleteWhere(where) {
       return inOrder(async () => {
         assertOpen();
-        let n = touched() ? (await liveMatching(where)).length : await base.count(where);
+        let n = touched() ? (await liveEntries(where)).length : await base.count(where);
         assertOpen();
         for (const [id, row] of added.matching(where, undefined)) {
           added.remove(id);
@@ -143,10 +186,7 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
         assertOpen();
         if (!touched()) return base.scan(query);
         checkPaging(query);
-        const entries: Array<[string, Readonly<Row>]> = (await liveMatching(query.where, query.range)).map((r) => [
-          added.keyOf(r as Row),
-          r,
-        ]);
+        const entries = await liveEntries(query.where, query.range);
         // One push per row: a spread of 100,000 arguments overflows the stack.
         for (const entry of added.matching(query.where, query.range)) entries.push(entry);
         return orderAndPage(entries, query);
@@ -156,14 +196,46 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
       return inOrder(async () => {
         assertOpen();
         if (!touched()) return base.count(where);
-        return (await liveMatching(where)).length + added.count(where);
+        return (await liveEntries(where)).length + added.count(where);
       });
     },
   };
 
+  // Another stage's writes, taken as its calls would have made them: each filter deleted (a
+  // `deleteWhere`), then the deleted keys (a `delete`), then every row (an `upsert`). The counts
+  // those calls return are not wanted, so the live table is not read for them; the rows were
+  // validated and keyed by the other stage, with this table's schema and key.
+  ABSORB.set(table, (writes) =>
+    inOrder(async () => {
+      assertOpen();
+      const w = writes as unknown as StagedWrites<Row, K>;
+      for (const f of w.filters) {
+        for (const [id, row] of added.matching(f, undefined)) {
+          added.remove(id);
+          deleted.set(id, added.keyObject(row as Row));
+        }
+        filters.push({ ...(f ?? {}) });
+      }
+      for (const [id, key] of w.deleted) {
+        added.remove(id);
+        deleted.set(id, added.keyObject(key));
+      }
+      for (const [id, row] of w.added.entries()) {
+        deleted.delete(id);
+        added.put(row, id);
+      }
+    }),
+  );
+
   return {
     table,
     async writeTo(target) {
+      // Another stage of the same table (same spec: same schema and key) takes the writes whole.
+      const absorb = ABSORB.get(target);
+      if (absorb && target.spec === base.spec) {
+        await absorb({ filters, deleted, added } as unknown as StagedWrites<never, never>);
+        return;
+      }
       for (const f of filters) await target.deleteWhere(f);
       if (deleted.size > 0) await target.delete([...deleted.values()]);
       if (added.size > 0) await target.upsert(added.rows() as Row[]);
@@ -171,7 +243,7 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
     applyTo(core) {
       for (const f of filters) for (const [id] of core.matching(f, undefined)) core.remove(id);
       for (const id of deleted.keys()) core.remove(id);
-      for (const row of added.rows()) core.put(row);
+      for (const [id, row] of added.entries()) core.put(row, id);
     },
   };
 }

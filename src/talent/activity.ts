@@ -6,7 +6,8 @@
  * stream count and a playlist reach all end up on the same 0-1 scale (docs/scoring.md).
  * Pure functions: no I/O, no clock.
  */
-import { DAY_MS, daysBetween, parseInstant } from '../core/time.js';
+import { DAY_MS, parseInstant } from '../core/time.js';
+import { daysFrom as daysBetween } from '../core/features/days.js';
 import type { EngagementSeries, RcfEvent } from '../contracts/payloads.js';
 
 /** The windows an activity profile is summed over, in days (from the model config). */
@@ -71,9 +72,9 @@ export interface RegionReach {
   readonly newRegions: number | null;
 }
 
-function median(xs: number[]): number | null {
+function median(xs: Float64Array): number | null {
   if (xs.length === 0) return null;
-  xs.sort((a, b) => a - b);
+  xs.sort();
   const m = xs.length >> 1;
   return xs.length % 2 ? xs[m]! : (xs[m - 1]! + xs[m]!) / 2;
 }
@@ -81,6 +82,14 @@ function median(xs: number[]): number | null {
 /** Scratch buckets (days back, value), reused by every call: summing needs no map per artist. */
 let backs = new Float64Array(512);
 let values = new Float64Array(512);
+
+/**
+ * Scratch for the median gap: the days present, then the gaps between them. Both hold whole
+ * numbers of days (never -0 or NaN), so a numeric sort of a typed array orders them exactly as
+ * `(a, b) => a - b` did, without an array and a sort's working copy per artist.
+ */
+let gapDays = new Float64Array(512);
+let gapsBetween = new Float64Array(512);
 
 /** Per day back, the bucket holding it (events' buckets), valid where `seen` holds the call's stamp. */
 let slot = new Int32Array(512);
@@ -94,6 +103,8 @@ function scratch(n: number): void {
   values = new Float64Array(n);
   slot = new Int32Array(n);
   seen = new Int32Array(n);
+  gapDays = new Float64Array(n);
+  gapsBetween = new Float64Array(n);
 }
 
 /**
@@ -116,7 +127,7 @@ function summarise(
   let presentDays = 0;
   let presentDaysYear = 0;
   let last = Infinity;
-  const days: number[] = [];
+  let days = 0;
   const horizon = Math.max(w.historyDays, 2 * w.quarterDays, 2 * w.windowDays);
   for (let i = 0; i < count; i++) {
     const back = backs[i]!;
@@ -130,17 +141,17 @@ function summarise(
     if (back < w.historyDays) {
       presentDaysYear++;
       if (v > peak) peak = v;
-      if (gaps) days.push(back);
+      if (gaps) gapDays[days++] = back;
       if (back < last) last = back;
     }
     if (back < w.stayingDays) presentDays++;
   }
   let medianGapDays: number | null = null;
   if (gaps) {
-    days.sort((a, b) => a - b);
-    const between: number[] = [];
-    for (let i = 1; i < days.length; i++) between.push(days[i]! - days[i - 1]!);
-    medianGapDays = median(between);
+    const sorted = gapDays.subarray(0, days).sort();
+    const n = Math.max(0, days - 1);
+    for (let i = 1; i < days; i++) gapsBetween[i - 1] = sorted[i]! - sorted[i - 1]!;
+    medianGapDays = median(gapsBetween.subarray(0, n));
   }
   return {
     basis,

@@ -5,7 +5,10 @@
  */
 import { windowSum, type DenseSeries } from '../core/features/series.js';
 import { cosine, logGrowth } from '../core/features/stats.js';
-import { DAY_MS, addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../core/time.js';
+import { DAY_MS, dayStart, parseInstant } from '../core/time.js';
+// The day helpers of core/time with the same results, remembered: every artist's features work
+// out the same few days (the as-of day, its window ends), which cost as much as the sums themselves.
+import { addDaysTo as addDays, dayOfMs as dayOf, daysFrom as daysBetween } from '../core/features/days.js';
 import type { RcfEvent, ReleaseFingerprint } from '../contracts/payloads.js';
 import { MAX_EVENT_WEIGHT, engagementActivity, eventActivity, eventRegions, type ActivityWindows } from './activity.js';
 import type { TalentModelConfig } from './model-config.js';
@@ -17,6 +20,9 @@ import type { ArtistFeatures, ArtistSignals } from './signals-types.js';
  * `D + 1`), and belongs to `D`; an instant with a time of day belongs to its own day.
  */
 const dayOfObservation = (ms: number): string => dayOf(ms - 1);
+
+/** `lastCompleteDay(asOfMs)` of core/time: the day before the one containing `asOfMs`. */
+const lastCompleteDay = (asOfMs: number): string => dayOf(asOfMs - DAY_MS);
 
 /**
  * Log growth between two windows of a dense series ending at `end`: mean of the known days of each
@@ -336,7 +342,9 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     }
   }
 
-  const newest = lastObserved.sort().at(-1);
+  // The latest day seen (the last of them in code-unit order, as `sort().at(-1)` gave), without a sort.
+  let newest: string | undefined;
+  for (const d of lastObserved) if (newest === undefined || d > newest) newest = d;
   const staleDays = newest === undefined ? null : Math.max(0, daysBetween(newest, end));
   // Career age counts from the debut the graph knows; without it the age is unknown (the first
   // row of a host's export says when the data starts, not when the artist did).

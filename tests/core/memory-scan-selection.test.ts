@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { memoryTable, type ScanQuery, type TableSpec } from 'scene-radar/stores';
-import { stageStores } from '../../src/stores/staged.js';
+import { memoryTable, type ScanQuery, type Table, type TableSpec } from 'scene-radar/stores';
+import { memoryStoreSet, stageStores } from '../../src/stores/staged.js';
 
 interface Row {
   id: string;
@@ -106,6 +106,45 @@ describe('in-memory scans: a page selected without a full sort, counts without c
             reference(all, { ...(q.where ? { where: q.where } : {}) }).length,
           );
           stage.close();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a stage written into an in-memory transaction (whole, not call by call) leaves what its calls would', async () => {
+    const opArb = fc.oneof(
+      fc.record({
+        op: fc.constant('upsert' as const),
+        rows: fc.uniqueArray(rowArb, { selector: (r) => r.id, maxLength: 30 }),
+      }),
+      fc.record({
+        op: fc.constant('delete' as const),
+        ids: fc.array(fc.string({ minLength: 1, maxLength: 4 }), { maxLength: 8 }),
+      }),
+      fc.record({ op: fc.constant('deleteWhere' as const), group: fc.constantFrom('a', 'b', null) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(rowArb, { selector: (r) => r.id, maxLength: 60 }),
+        fc.array(opArb, { maxLength: 6 }),
+        async (live, ops) => {
+          // The same writes on a transaction's stage (handed over whole) and on a plain table (call by call).
+          const memory = memoryStoreSet<{ t: Table<Row, 'id'> }>({ t: spec });
+          const plain = { t: memoryTable(spec) };
+          await memory.t.upsert(live);
+          await plain.t.upsert(live);
+          const stage = stageStores({ t: memory.t });
+          for (const o of ops) {
+            if (o.op === 'upsert') await stage.stores.t.upsert(o.rows);
+            else if (o.op === 'delete') await stage.stores.t.delete(o.ids.map((id) => ({ id })));
+            else await stage.stores.t.deleteWhere({ group: o.group });
+          }
+          await memory.transaction((tx) => stage.writeTo(tx));
+          await stage.writeTo(plain);
+          stage.close();
+          expect(await memory.t.scan()).toEqual(await plain.t.scan());
+          expect(await memory.t.count({ group: 'a' })).toBe(await plain.t.count({ group: 'a' }));
         },
       ),
       { numRuns: 200 },

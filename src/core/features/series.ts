@@ -2,7 +2,7 @@
  * @module core/features/series
  * Reading dense daily series (`{ start, values }`) by window, as of a day.
  */
-import { dayStart } from '../time.js';
+import { dayStartOf as startOf } from './days.js';
 
 /** A dense daily series of numbers (null = unknown day). */
 export interface DenseSeries {
@@ -10,22 +10,6 @@ export interface DenseSeries {
   readonly start: string;
   /** One value per day. */
   readonly values: readonly (number | null)[];
-}
-
-/**
- * `dayStart(day)`, remembered: a refresh reads every artist's series with the same few days (its
- * start, the window ends), and parsing them again was a good part of the windows' cost. Bounded
- * (emptied when full); an invalid day is never kept, so it throws every time, as `dayStart` does.
- */
-const starts = new Map<string, number>();
-function startOf(day: string): number {
-  let t = starts.get(day);
-  if (t === undefined) {
-    t = dayStart(day);
-    if (starts.size >= 4096) starts.clear();
-    starts.set(day, t);
-  }
-  return t;
 }
 
 /** Sum and count of known values in a window. */
