@@ -230,6 +230,9 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
   return {
     table,
     async writeTo(target) {
+      // The stage itself holds its writes already (replaying them into itself never ended: each
+      // call grew the lists it walked).
+      if (target === table) return;
       // Another stage of the same table (same spec: same schema and key) takes the writes whole.
       const absorb = ABSORB.get(target);
       if (absorb && target.spec === base.spec) {
