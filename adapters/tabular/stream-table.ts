@@ -98,23 +98,8 @@ export interface ByteMeter {
   read(bytes: number): void;
 }
 
-/** The UTF-8 length of `s` in bytes (a text piece of a byte source). */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
+/** Encodes a text piece of a byte source to count its UTF-8 bytes (a lone surrogate is 3, as written). */
+const utf8 = new TextEncoder();
 
 /**
  * `source`, counting each piece's bytes into `meter` once the consumer asks for the next piece
@@ -126,7 +111,7 @@ async function* counted(
 ): AsyncGenerator<Uint8Array | string> {
   for await (const piece of source) {
     yield piece;
-    meter.read(typeof piece === 'string' ? utf8Length(piece) : piece.byteLength);
+    meter.read(typeof piece === 'string' ? utf8.encode(piece).byteLength : piece.byteLength);
   }
 }
 

@@ -36,11 +36,21 @@ export function checkPaging(query: { readonly offset?: number; readonly limit?: 
     throw new RangeError(`limit must be an integer >= 1, got ${String(query.limit)}`);
 }
 
+/** The equality filters that filter: `[column, value]` pairs, an undefined value left out. */
+function activeFilters<Row>(where: ScanQuery<Row>['where'] | undefined): Array<[string, unknown]> {
+  return Object.entries(where ?? {}).filter(([, v]) => v !== undefined);
+}
+
+/** Whether a row passes filters listed by {@link activeFilters} (listed once for a scan, not per row). */
+function passes(row: unknown, filters: readonly [string, unknown][]): boolean {
+  const r = row as Record<string, unknown>;
+  for (let i = 0; i < filters.length; i++) if (r[filters[i]![0]] !== filters[i]![1]) return false;
+  return true;
+}
+
 /** Whether a row passes the equality filters (an undefined filter value is no filter). */
 export function matchesWhere<Row>(row: unknown, where: ScanQuery<Row>['where'] | undefined): boolean {
-  const r = row as Record<string, unknown>;
-  for (const [c, v] of Object.entries(where ?? {})) if (v !== undefined && r[c] !== v) return false;
-  return true;
+  return passes(row, activeFilters(where));
 }
 
 /** Whether a row passes the range (inclusive bounds, null below every value). */
@@ -216,14 +226,6 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
     if (!old) return false;
     index(id, old, false);
     rows.delete(id);
-    return true;
-  };
-  const activeFilters = (where: ScanQuery<Row>['where']): Array<[string, unknown]> =>
-    Object.entries(where ?? {}).filter(([, v]) => v !== undefined);
-  /** Whether a row passes the active filters: `matchesWhere`, with the filters listed once per call rather than per row. */
-  const passes = (row: unknown, filters: readonly [string, unknown][]): boolean => {
-    const r = row as Record<string, unknown>;
-    for (let i = 0; i < filters.length; i++) if (r[filters[i]![0]] !== filters[i]![1]) return false;
     return true;
   };
   /** The smallest candidate set among the filters on indexed columns, if any filter is on one. */

@@ -3,11 +3,9 @@
  * with createTabularSourcesFromFiles, and read it back through the sources as of a time. Also the
  * readTable errors. A 350,000-row file is read in the long runs (tabular-large-file.long.ts).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSceneRadarError } from 'scene-radar';
 import { addDays } from '../../src/core/time.js';
 import {
@@ -17,15 +15,9 @@ import {
   readTable,
   type TabularFiles,
 } from 'scene-radar/adapters/tabular';
-import { ASOF, CSV, EARLIER_ASOF, FROM, KNOWN, LATE } from './tabular-fixture.js';
+import { ASOF, CSV, EARLIER_ASOF, FROM, KNOWN, LATE, tempTableFolder } from './tabular-fixture.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'scene-radar-tabular-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, content: string | Uint8Array): string => {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-};
+const { dir, file } = tempTableFolder('scene-radar-tabular-');
 
 /** The events table as JSON lines (typed values, not strings), to mix formats. */
 const eventsJsonl = parseCsv(CSV.events)

@@ -3,6 +3,10 @@
  * tabular tests. Some observations fall after `ASOF` on purpose, so as-of filtering is exercised;
  * `late-bloom` only appears after it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { isSceneRadarError, type SceneRadarError } from 'scene-radar';
 import { addDays } from '../../src/core/time.js';
 import type { TabularTableName } from 'scene-radar/adapters/tabular';
@@ -129,3 +133,23 @@ export const CSV: { readonly [T in TabularTableName]: string } = {
     `${WORKSPACE_IDS[1]},Berlin label,dream-pop-berlin,,de;at,`,
   ]),
 };
+
+/**
+ * A temporary folder for one test file's table files, removed after the file: `file(name, content)`
+ * writes one and returns its path.
+ */
+export function tempTableFolder(prefix: string): {
+  readonly dir: string;
+  file(name: string, content: string | Uint8Array): string;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    file(name, content) {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      return path;
+    },
+  };
+}

@@ -5,24 +5,17 @@
  * throws or rejects changes nothing. A stream counts bytes when its size is given, else is one step.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSceneRadarError } from 'scene-radar';
 import type { ProgressMessage } from 'scene-radar/schemas';
 import { createTabularSourcesFromFiles, createTabularSourcesFromStreams } from 'scene-radar/adapters/tabular';
 import { meteredTable } from '../../adapters/tabular/stream-table.js';
-import { CSV } from './tabular-fixture.js';
+import { CSV, tempTableFolder } from './tabular-fixture.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'scene-radar-tabular-progress-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, content: string | Uint8Array): string => {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-};
+const { dir, file } = tempTableFolder('scene-radar-tabular-progress-');
 
 const files = {
   artists: file('artists.csv', CSV.artists),
