@@ -7,14 +7,22 @@
  * `TalentRadar.calibrationExamples` per protocol and one `fitBreakoutModel` over both, each
  * protocol weighing the same in total, under the monotone priors `MONOTONE_BREAKOUT_SIGNS`. Writes src/talent/default-breakout-model.ts (the model) and
  * bench/backtests/default-model-fit.json (the fit's out-of-time validation). Never the demo world.
+ *
+ * The penalty is chosen for carry-over, not for the two charts: the defaults serve data they were
+ * never fitted on, so each candidate penalty is judged by how a model fitted on one protocol's
+ * training window ranks the other protocol's (another chart, another definition of breaking out),
+ * both ways ({@link transferPenalty}). A host's own `calibrate()` fits the data it is scored on,
+ * so it keeps the time-ordered cross-validation of its own history.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TalentRadar, resolveConfig, systemClock, type CalibrationResult } from 'scene-radar';
 import { Cache } from '../../src/core/cache/cache.js';
 import { createSourceGateway } from '../../src/core/gateway/gateway.js';
-import { MONOTONE_BREAKOUT_SIGNS, fitBreakoutModel } from '../../src/talent/calibrate.js';
+import { MONOTONE_BREAKOUT_SIGNS, fitBreakoutModel, meanAucByTime } from '../../src/talent/calibrate.js';
+import type { BreakoutModel } from '../../src/talent/breakout-model.js';
 import type { CalibrationExample } from 'scene-radar/backtest';
 import { memoryTalentStores } from 'scene-radar/stores';
 import { runBacktest, type BacktestScorer } from 'scene-radar/backtest';
@@ -30,7 +38,7 @@ export const DEFAULT_EVENT =
   'a first breakthrough to the top of a chart the artist has not reached (fitted on a first top-10 single and a first top-10 album) within about six months';
 
 /** The training examples of one protocol, gathered inside the harness's `fit`. */
-interface Gathered {
+export interface Gathered {
   readonly spec: ChartSuiteSpec;
   readonly examples: CalibrationExample[];
   readonly cutoffs: number;
@@ -76,6 +84,67 @@ function gatherer(spec: ChartSuiteSpec, out: Gathered[]): BacktestScorer {
     },
     score: () => new Map(),
   };
+}
+
+/** Penalties tried for the default model: the calibration grid, then stronger ones. */
+export const TRANSFER_L2_GRID: readonly number[] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+
+/**
+ * A penalty within this much mean AUC of the best carry-over counts as good as the best; the
+ * smallest such penalty is taken (it keeps the most of what the charts say).
+ */
+export const TRANSFER_TOLERANCE = 0.005;
+
+/** The model's logit for one example's inputs (a missing input adds nothing). */
+function logitOf(model: BreakoutModel, inputs: Readonly<Record<string, number>>): number {
+  let z = model.intercept;
+  for (const [name, term] of [...Object.entries(model.inputs), ...Object.entries(model.hostInputs)]) {
+    const v = inputs[name];
+    if (typeof v === 'number' && Number.isFinite(v)) z += term.weight * (v - term.center);
+  }
+  return z;
+}
+
+/** One candidate penalty's carry-over: the mean AUC of each direction and their mean. */
+export interface TransferFigure {
+  readonly l2: number;
+  /** `<fitted on> -> <scored on>`: mean AUC over the scored protocol's training cutoffs. */
+  readonly directions: Readonly<Record<string, number | null>>;
+  /** Mean of the directions. */
+  readonly meanAuc: number | null;
+}
+
+/**
+ * Chooses the default model's penalty by carry-over between the protocols: for each penalty of
+ * {@link TRANSFER_L2_GRID}, a model fitted on one protocol's training examples alone ranks the
+ * other protocol's training examples (mean AUC over its cutoffs), both ways; the smallest penalty
+ * within {@link TRANSFER_TOLERANCE} of the best mean is chosen. Only training windows are read.
+ */
+export function transferPenalty(gathered: readonly Gathered[]): { l2: number; figures: TransferFigure[] } {
+  const figures = TRANSFER_L2_GRID.map((l2): TransferFigure => {
+    const directions: Record<string, number | null> = {};
+    for (const from of gathered)
+      for (const to of gathered) {
+        if (from === to) continue;
+        const { model } = fitBreakoutModel(from.examples, {
+          l2,
+          signs: MONOTONE_BREAKOUT_SIGNS,
+          recalibrate: false,
+          folds: 1,
+        });
+        directions[`${from.spec.name} -> ${to.spec.name}`] = meanAucByTime(
+          to.examples.map((e) => e.time),
+          to.examples.map((e) => logitOf(model, e.inputs)),
+          to.examples.map((e) => e.label),
+        );
+      }
+    const values = Object.values(directions).filter((x): x is number => x !== null);
+    return { l2, directions, meanAuc: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null };
+  });
+  const best = Math.max(...figures.map((f) => f.meanAuc ?? Number.NEGATIVE_INFINITY));
+  const chosen = figures.find((f) => f.meanAuc !== null && f.meanAuc >= best - TRANSFER_TOLERANCE);
+  if (!chosen) throw new Error('no penalty could be judged: a protocol has no cutoff with both outcomes');
+  return { l2: chosen.l2, figures };
 }
 
 const round = (x: number, digits = 6): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -156,14 +225,29 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
   // Each protocol weighs the same in total, whatever its number of candidates.
   const examples = gathered.flatMap((g) => g.examples.map((e) => ({ ...e, weight: 1 / g.examples.length })));
   const fittedOn = `the training windows of two public chart backtests together (each weighing the same; monotone signs: MONOTONE_BREAKOUT_SIGNS): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (${gathered[0]!.cutoffs} cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (${gathered[1]!.cutoffs} cutoffs 2010-2017)`;
+  // The penalty that carries over from one chart to the other (the defaults' whole purpose).
+  const penalty = transferPenalty(gathered);
+  for (const f of penalty.figures)
+    console.error(
+      `l2 ${String(f.l2).padEnd(6)} carry-over mean AUC ${f.meanAuc?.toFixed(3) ?? 'n/a'} (${Object.entries(
+        f.directions,
+      )
+        .map(([k, v]) => `${k} ${v?.toFixed(3) ?? 'n/a'}`)
+        .join(', ')})${f.l2 === penalty.l2 ? '  <- chosen' : ''}`,
+    );
+  // What time-ordered cross-validation inside the two charts would have chosen, for the record.
+  const inside = fitBreakoutModel(examples, { horizonDays: 182, signs: MONOTONE_BREAKOUT_SIGNS }).validation;
   // The monotone priors keep every explanation readable (growth never lowers the probability).
   const fit = fitBreakoutModel(examples, {
     event: DEFAULT_EVENT,
     horizonDays: 182,
     fittedOn,
     signs: MONOTONE_BREAKOUT_SIGNS,
+    l2: penalty.l2,
   });
   writeFileSync(MODEL_FILE, modelModule(fit));
+  // The generated module is kept in the repository's own format (lint runs on it).
+  execFileSync('npx', ['biome', 'format', '--write', MODEL_FILE], { stdio: 'ignore' });
   const record = {
     command: 'npm run fit-defaults -- --hot100 <dir> --bb200 <dir>',
     fittedAt: new Date().toISOString(),
@@ -176,6 +260,13 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
       positives: g.examples.filter((e) => e.label).length,
       unscoredSkipped: g.skipped,
     })),
+    penaltySelection: {
+      rule: `each penalty of the grid: a model fitted on one protocol's training examples alone ranks the other protocol's training examples (mean AUC over its cutoffs), both ways; the smallest penalty within ${TRANSFER_TOLERANCE} of the best mean carry-over is chosen`,
+      tolerance: TRANSFER_TOLERANCE,
+      chosen: penalty.l2,
+      figures: penalty.figures,
+      insideCharts: { l2: inside.l2, outOfTimeMeanAuc: inside.outOfTime?.meanAuc ?? null },
+    },
     model: fit.model,
     validation: fit.validation,
     inSampleLogLoss: fit.logLoss,

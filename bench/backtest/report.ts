@@ -66,6 +66,16 @@ interface FitRecord {
     readonly intercept: number;
     readonly inputs: Readonly<Record<string, { readonly weight: number; readonly center: number }>>;
   };
+  readonly penaltySelection?: {
+    readonly tolerance: number;
+    readonly chosen: number;
+    readonly insideCharts: { readonly l2: number; readonly outOfTimeMeanAuc: number | null };
+    readonly figures: readonly {
+      readonly l2: number;
+      readonly directions: Readonly<Record<string, number | null>>;
+      readonly meanAuc: number | null;
+    }[];
+  };
   readonly validation: {
     readonly l2: number;
     readonly converged: boolean;
@@ -194,10 +204,11 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
   ];
   if (fit) {
     const v = fit.validation;
+    const ps = fit.penaltySelection;
     lines.push(
       '### The published default model',
       '',
-      `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each protocol weighing the same (${fit.protocols.map((p) => `${p.name}: ${p.trainingCutoffs} training cutoffs after purging ${p.purgedCutoffs}, ${p.examples} examples, ${p.positives} positive`).join('; ')}), through the public harness like any host's fit: an L2-regularised logistic regression, the penalty chosen by time-ordered cross-validation (l2 = ${v.l2}), Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. Out-of-time mean AUC inside the training windows (each fold scored on the period after the one it was fitted on): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
+      `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each protocol weighing the same (${fit.protocols.map((p) => `${p.name}: ${p.trainingCutoffs} training cutoffs after purging ${p.purgedCutoffs}, ${p.examples} examples, ${p.positives} positive`).join('; ')}), through the public harness like any host's fit: an L2-regularised logistic regression, ${ps ? `the penalty chosen for carry-over between the two charts (l2 = ${v.l2}, table below)` : `the penalty chosen by time-ordered cross-validation (l2 = ${v.l2})`}, Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. Out-of-time mean AUC inside the training windows (each fold scored on the period after the one it was fitted on): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
       '',
       '| input | weight | centre |',
       '|---|---|---|',
@@ -206,9 +217,25 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
       ),
       `| intercept | ${fit.model.intercept.toFixed(3)} | |`,
       '',
-      'Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with `calibrate()`.',
+      'Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with `calibrate()`. Another input at 0 was dropped by the monotone priors: fitted freely, it would lower the score as its signal rises (docs/scoring.md).',
       '',
     );
+    if (ps) {
+      const directions = Object.keys(ps.figures[0]?.directions ?? {});
+      lines.push(
+        '#### Why this penalty: carry-over from one chart to the other',
+        '',
+        `The default model is for data it was never fitted on, so its penalty is not the one that fits the two charts best (time-ordered cross-validation inside them would pick l2 = ${ps.insideCharts.l2}, out-of-time AUC ${f3(ps.insideCharts.outOfTimeMeanAuc)} on their own later cutoffs). Each penalty below was judged instead by carry-over: a model fitted on one protocol's training window alone, scoring the other protocol's training window (another chart, another definition of breaking out), both ways. The smallest penalty within ${ps.tolerance} of the best mean carry-over is chosen (a smaller one keeps more of what the charts say). Only the training windows are read. A stronger penalty pulls the weights towards each signal's own direction, the same on any chart, and away from the mix that suits one chart; it costs little on the charts themselves (out-of-time AUC inside the training windows ${f3(v.outOfTime?.meanAuc)} against ${f3(ps.insideCharts.outOfTimeMeanAuc)}). A host's own \`calibrate()\` still chooses its penalty by time-ordered cross-validation: it fits the data it will be scored on.`,
+        '',
+        `| l2 | ${directions.map((d) => `${d} AUC`).join(' | ')} | mean | |`,
+        `|---|${directions.map(() => '---|').join('')}---|---|`,
+        ...ps.figures.map(
+          (f) =>
+            `| ${f.l2} | ${directions.map((d) => f3(f.directions[d])).join(' | ')} | ${f3(f.meanAuc)} | ${f.l2 === ps.chosen ? 'chosen' : ''} |`,
+        ),
+        '',
+      );
+    }
   }
   return lines;
 }

@@ -367,8 +367,20 @@ function aucOf(scores: readonly number[], labels: readonly boolean[]): number | 
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-/** Mean AUC over instants. */
-function meanAucByTime(times: readonly number[], scores: readonly number[], labels: readonly boolean[]): number | null {
+/**
+ * Mean AUC over instants: each instant's examples ranked among themselves (an instant without
+ * both outcomes is left out); null when no instant has both. Internal: the default model's fit
+ * (bench/backtest/fit-defaults.ts) scores its penalty candidates with it too.
+ * @example
+ * ```ts
+ * meanAucByTime([1, 1, 2, 2], [0.9, 0.1, 0.2, 0.8], [true, false, false, true]); // 1
+ * ```
+ */
+export function meanAucByTime(
+  times: readonly number[],
+  scores: readonly number[],
+  labels: readonly boolean[],
+): number | null {
   const groups = new Map<number, number[]>();
   for (const [i, t] of times.entries()) {
     const group = groups.get(t);
