@@ -346,6 +346,32 @@ function constrained(d: Design, l2: number, maxIterations: number, signs: Int8Ar
   }
 }
 
+/**
+ * The offset `b` that makes `sigmoid(a (beta . x) + b)` match the examples' weighted rate of
+ * positives (the intercept's score equation), from `start`, by Newton's method in one dimension.
+ */
+function refitOffset(d: Design, beta: Float64Array, a: number, start: number, maxIterations: number): number {
+  const z = d.rows.map((row) => {
+    let eta = 0;
+    for (let k = 0; k < row.length; k++) eta += beta[k]! * row[k]!;
+    return a * eta;
+  });
+  let b = start;
+  for (let it = 0; it < maxIterations; it++) {
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < z.length; i++) {
+      const mu = sigmoid(z[i]! + b);
+      g += d.w[i]! * (d.y[i]! - mu);
+      h += d.w[i]! * Math.max(1e-12, mu * (1 - mu));
+    }
+    const step = g / h;
+    b += Math.max(-5, Math.min(5, step));
+    if (Math.abs(step) < 1e-10) break;
+  }
+  return b;
+}
+
 /** Mid-rank AUC of scores against labels (null without both outcomes). */
 function aucOf(scores: readonly number[], labels: readonly boolean[]): number | null {
   const idx = scores.map((_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
@@ -691,7 +717,11 @@ export function fitBreakoutModel(
   const fit = constrained(all, l2, maxIterations, signs);
   progress.finish();
   const a = recalibration?.slope ?? 1;
-  const b = recalibration?.offset ?? 0;
+  // Platt's slope comes from the folds' models, its offset from their intercepts; applied to the
+  // final model, the offset would be scaled with an intercept of another fit (each fold's base
+  // rate differs). So the intercept is refitted on every example with the recalibrated slope held:
+  // the mean predicted probability equals the observed rate, as the final fit's own does.
+  const b = recalibration ? refitOffset(all, fit.beta, a, recalibration.offset, maxIterations) : 0;
   const terms: Record<string, BreakoutTerm> = {};
   for (const n of names) terms[n] = { weight: 0, center: center.get(n)! };
   active.forEach((n, k) => {

@@ -8,7 +8,7 @@ import type { BreakoutModelData } from './breakout-model-data.js';
 
 /** The default breakout model: fitted on the training windows of protocols A and C together (docs/backtests.md). */
 export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
-  intercept: -2.269567,
+  intercept: -3.138468,
   inputs: {
     level_now: { weight: 0.193148, center: 1.179852 },
     level_month: { weight: 0.160469, center: 1.385225 },

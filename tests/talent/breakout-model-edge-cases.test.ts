@@ -141,6 +141,33 @@ describe('breakout model review regressions', () => {
     );
   });
 
+  it('calibrate(): a recalibrated model predicts, on average, the rate it was fitted on, whatever the penalty', () => {
+    // The rate of positives rises over time, so every time-ordered fold's model has another
+    // intercept than the final fit; a strong penalty makes Platt's slope large (about 4 here).
+    let seed = 7;
+    const rand = (): number => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const examples = Array.from({ length: 4000 }, (_, i) => {
+      const t = i % 40;
+      const x = rand() * 2 - 1;
+      const p = 1 / (1 + Math.exp(-(-3.5 + t * 0.04 + 1.5 * x)));
+      return { inputs: { x, noise: rand() }, label: rand() < p, time: Date.UTC(2020, 0, 1) + t * 7 * DAY };
+    });
+    const observed = examples.filter((e) => e.label).length / examples.length;
+    for (const l2 of [0.001, 1]) {
+      const { model, validation } = fitBreakoutModel(examples, { l2 });
+      expect(validation.recalibration).not.toBeNull();
+      const logit = (e: (typeof examples)[number]): number =>
+        model.intercept +
+        model.hostInputs.x!.weight * (e.inputs.x - model.hostInputs.x!.center) +
+        model.hostInputs.noise!.weight * (e.inputs.noise - model.hostInputs.noise!.center);
+      const predicted = examples.reduce((s, e) => s + 1 / (1 + Math.exp(-logit(e))), 0) / examples.length;
+      expect(predicted).toBeCloseTo(observed, 6);
+    }
+  });
+
   it('calibrate() folds with a horizon train only on labels that end before the period they validate', () => {
     const examples = Array.from({ length: 3000 }, (_, i) => ({
       inputs: { x: Math.sin(i) },
