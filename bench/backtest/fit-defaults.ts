@@ -86,7 +86,7 @@ function gatherer(spec: ChartSuiteSpec, out: Gathered[]): BacktestScorer {
   };
 }
 
-/** Penalties tried for the default model: the calibration grid, then stronger ones. */
+/** Penalties tried for the default model: part of `DEFAULT_L2_GRID`, then up to 100 times its largest. */
 export const TRANSFER_L2_GRID: readonly number[] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 
 /**

@@ -2,7 +2,9 @@
  * HTTP load figures (issue 15): warm `GET /api/talent/pulse?limit=20` and `GET /api/scenes?limit=20`
  * through what `npm run serve` runs (`toNodeListener(createFetchHandler(radar))` on the demo
  * world, rate limit off) against a bare `node:http` server returning the identical bytes: the
- * limit of Node itself on this machine. 50 connections, closed loop (autocannon). Servers and the
+ * limit of Node itself on this machine. 50 connections, closed loop, by wrk when it is installed,
+ * else autocannon (`SCENE_RADAR_BENCH_HTTP_LOAD=wrk|autocannon` chooses; bench/http/load.ts says
+ * why wrk is the one to trust: autocannon nears a core of its own at these rates). Servers and the
  * load generator each run in a process of their own (bench/http/); on Linux with `taskset` and two
  * or more cores the servers are pinned to core 0 and the load generator to core 1
  * (`SCENE_RADAR_BENCH_HTTP_PIN=0` leaves them to the scheduler). Runs are
@@ -18,7 +20,7 @@ import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LoadRequest, LoadResult } from '../http/load.js';
+import type { LoadGenerator, LoadRequest, LoadResult } from '../http/load.js';
 import type { ServedBody, ServerRunStats } from '../http/server.js';
 import { round, type Figure } from '../harness.js';
 
@@ -100,6 +102,25 @@ interface Sample extends LoadResult {
   readonly server: ServerRunStats;
 }
 
+/** wrk when it is installed (or asked for), else autocannon. */
+function loadGenerator(): LoadGenerator {
+  const asked = process.env.SCENE_RADAR_BENCH_HTTP_LOAD;
+  if (asked === 'wrk' || asked === 'autocannon') return asked;
+  if (asked !== undefined && asked !== '')
+    throw new Error(`SCENE_RADAR_BENCH_HTTP_LOAD: expected wrk or autocannon, got ${asked}`);
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return 'wrk';
+  } catch (error) {
+    // wrk --version exits 1 after printing its version: installed.
+    if ((error as { status?: number }).status === 1) return 'wrk';
+    console.error(
+      'http: wrk is not installed (apt-get install wrk); autocannon loads the servers, and its own queueing is in every p99',
+    );
+    return 'autocannon';
+  }
+}
+
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -148,6 +169,7 @@ export async function httpSuite(): Promise<Figure[]> {
       if (!a!.equals(b!)) throw new Error(`bare and SDK bodies differ for ${path}`);
     }
 
+    const generator = loadGenerator();
     const loadChild = spawn(repoRoot, 'bench/http/load.ts', [], false);
     children.push(loadChild);
     await nextMessage(loadChild, 'ready');
@@ -158,6 +180,7 @@ export async function httpSuite(): Promise<Figure[]> {
       await nextMessage(target.child, 'begun');
       const request: LoadRequest = {
         type: 'run',
+        generator,
         url: `${target.url}${path}`,
         connections: CONNECTIONS,
         durationS,
@@ -181,7 +204,10 @@ export async function httpSuite(): Promise<Figure[]> {
       for (const { key, path } of ROUTES)
         for (const target of orderOf(r)) record(`${key}:${target.name}`, await measure(target, path, RUN_S));
 
-    const figures: Figure[] = [{ name: 'http.load_pinned_one_core_each', value: pinned ? 1 : 0 }];
+    const figures: Figure[] = [
+      { name: 'http.load_pinned_one_core_each', value: pinned ? 1 : 0 },
+      { name: 'http.load_generator_wrk', value: generator === 'wrk' ? 1 : 0 },
+    ];
     // Server CPU time per answered request, in us (kernel time included): what an answer costs,
     // whatever share of a core the machine gave the server.
     const cpuUs = (x: Sample): number => (x.server.cpuShare / x.rps) * 1e6;
@@ -220,7 +246,10 @@ export async function httpSuite(): Promise<Figure[]> {
           value: round(Math.max(...s.map((x) => x.server.eventLoopMaxMs)), 1),
         });
       }
-      figures.push({ name: `http.${key}_response_bytes`, value: bare[0]!.bytesPerResponse });
+      figures.push({
+        name: `http.${key}_response_bytes`,
+        value: Buffer.from(sdkReady.bodies[ROUTES.find((r) => r.key === key)!.path]!.body, 'base64').length,
+      });
     }
     return figures;
   } finally {
