@@ -6,6 +6,7 @@
  * `skipCache`) come last, at the call.
  */
 import { z } from 'zod';
+import { describeError } from './core/describe-error.js';
 import { SceneRadarError } from './core/errors.js';
 import { TalentModelConfigSchema } from './talent/model-config.js';
 
@@ -339,22 +340,40 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-/** Deep-merges plain objects (`over` wins); arrays and other values replace. Skips prototype keys. */
-function merge(base: unknown, over: unknown): unknown {
+/** Thrown by {@link merge} for an object that contains itself; names where. */
+function cyclic(path: readonly string[]): SceneRadarError {
+  const at = path.join('.') || '(root)';
+  return new SceneRadarError('CONFIG_INVALID', `Invalid scene-radar configuration: ${at}: the object contains itself`, {
+    details: [{ path: [...path], message: 'The object contains itself' }],
+  });
+}
+
+/**
+ * Deep-merges plain objects (`over` wins); arrays and other values replace. Skips prototype keys.
+ * An object met again inside itself (`o.scenes.self = o`) is refused rather than followed forever.
+ */
+function merge(base: unknown, over: unknown, path: string[] = [], open: object[] = []): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(over)) return over;
+  if (open.includes(over)) throw cyclic(path);
+  open.push(over);
   const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
   for (const key of Object.keys(over)) {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-    out[key] = merge(out[key], over[key]);
+    path.push(key);
+    out[key] = merge(out[key], over[key], path, open);
+    path.pop();
   }
+  open.pop();
   return out;
 }
 
 /**
  * Resolves layered configuration into a validated {@link SceneRadarConfig}. Later layers override
  * earlier ones field by field. Throws a `CONFIG_INVALID` {@link SceneRadarError} naming every bad
- * field (`scenes.batchConcurrency: Too small: expected number to be >=1`).
+ * field (`scenes.batchConcurrency: Too small: expected number to be >=1`), and the same code for a
+ * configuration that cannot be read (a getter that throws, a revoked proxy, an object that contains
+ * itself).
  * @example
  * ```ts
  * const config = resolveConfig({ talent: { signalBatchSize: 50 } });
@@ -362,8 +381,19 @@ function merge(base: unknown, over: unknown): unknown {
  * ```
  */
 export function resolveConfig(...layers: ReadonlyArray<SceneRadarConfigInput | undefined>): SceneRadarConfig {
-  const merged = layers.reduce<unknown>((acc, layer) => merge(acc, layer), {});
-  const result = SceneRadarConfigSchema.safeParse(merged);
+  let result: ReturnType<typeof SceneRadarConfigSchema.safeParse>;
+  try {
+    const merged = layers.reduce<unknown>((acc, layer) => merge(acc, layer), {});
+    result = SceneRadarConfigSchema.safeParse(merged);
+  } catch (error) {
+    if (error instanceof SceneRadarError) throw error;
+    // A getter that throws, a revoked proxy, an object too deep to walk: still a config error.
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `Invalid scene-radar configuration: it cannot be read (${describeError(error, { name: false })})`,
+      { details: [{ path: [], message: 'The configuration cannot be read' }], cause: error },
+    );
+  }
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
     const text = issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

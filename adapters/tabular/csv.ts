@@ -250,13 +250,15 @@ export function parseCsvBlock(
 
 /**
  * Finds where complete CSV records end in text that arrives in pieces: a newline outside a quoted
- * cell. It scans each character once, keeping its state between calls.
+ * cell. It scans each piece once, keeping its state between pieces, and never looks back at an
+ * earlier piece (a record longer than a piece costs no rescans, however long it grows).
  * @internal
  */
 export class CsvBoundaryScanner {
   /** 0 at a cell start, 1 in an unquoted cell, 2 in a quoted cell, 3 just after a quote in a quoted cell. */
   #state = 0;
-  #scanned = 0;
+  /** True when the last piece ended with a CR outside quotes: a record ended there, maybe half of a CRLF. */
+  #pendingCr = false;
   readonly #delim: number;
 
   /** @param delim - The delimiter's char code. */
@@ -265,27 +267,35 @@ export class CsvBoundaryScanner {
   }
 
   /**
-   * The length of the longest prefix of `buffer` that ends at a record boundary (0 for none),
-   * given that the first `consumed` characters of an earlier buffer were cut off since the last call.
+   * Scans the next piece of the text: the index in `piece` just after the last record boundary
+   * in it (0 when the records of the earlier pieces end exactly before it), or -1 for none.
    */
-  boundary(buffer: string, consumed: number): number {
-    this.#scanned -= consumed;
-    let last = 0;
+  feed(piece: string): number {
+    const n = piece.length;
+    let last = -1;
+    let i = 0;
     let state = this.#state;
-    const n = buffer.length;
-    let i = this.#scanned;
+    if (this.#pendingCr && n > 0) {
+      // The CR that ended the last piece ended a record; a LF right after it belongs to it.
+      this.#pendingCr = false;
+      if (piece.charCodeAt(0) === LF) i = 1;
+      last = i;
+    }
     for (; i < n; i++) {
-      const c = buffer.charCodeAt(i);
+      const c = piece.charCodeAt(i);
       if (state === 2) {
         if (c === QUOTE) state = 3;
         continue;
       }
       if (c === LF || c === CR) {
-        if (state === 2) continue;
         if (c === CR) {
           // A CR at the very end may be half of a CRLF: decide when the next piece comes.
-          if (i + 1 === n) break;
-          if (buffer.charCodeAt(i + 1) === LF) i++;
+          if (i + 1 === n) {
+            this.#pendingCr = true;
+            state = 0;
+            break;
+          }
+          if (piece.charCodeAt(i + 1) === LF) i++;
         }
         state = 0;
         last = i + 1;
@@ -296,7 +306,6 @@ export class CsvBoundaryScanner {
       else if (state !== 1) state = 1;
     }
     this.#state = state;
-    this.#scanned = i;
     return last;
   }
 }

@@ -9,7 +9,7 @@
 import { SceneRadarError } from '../../src/core/errors.js';
 import { createCsvState, CsvBoundaryScanner, parseCsvBlock } from './csv.js';
 import { createJsonLinesState, parseJsonLinesBlock } from './json-lines.js';
-import type { TabularRow } from './parsed-table.js';
+import { parseError, type TabularRow } from './parsed-table.js';
 import { detectTableFormat, type ReadTableOptions, type TabularFormat } from './table-format.js';
 
 /** One batch of rows from {@link streamTable}: the rows of one block, with the line each starts on. */
@@ -40,6 +40,14 @@ const fail = (name: string, message: string, cause?: unknown): SceneRadarError =
     details: { source: name },
     cause,
   });
+
+/**
+ * Longest record read, in characters (128 Mi). Past it the input is refused, naming the line the
+ * record starts on: a record that long is a missing line end or a quote never closed (or a gzip
+ * bomb), and holding it would take the host's memory until V8's string limit (about 512 Mi
+ * characters) threw a bare `RangeError`.
+ */
+const MAX_RECORD_CHARS = 2 ** 27;
 
 /** Shortest slice V8 keeps as a view of its parent string (shorter ones are copied). */
 const MIN_SLICE = 13;
@@ -180,8 +188,9 @@ async function* bytesOf(
  * 1 GB export is read with the memory of a few hundred kilobytes plus what the caller keeps.
  *
  * Errors are `CONFIG_INVALID` {@link SceneRadarError}s naming the input: a missing file, bad gzip
- * data, text that is not UTF-8, and parse errors (which also carry `details.line` and
- * `details.column`). Stopping the iteration early (`break`) closes the file.
+ * data, text that is not UTF-8, a `format` other than `csv` or `jsonl`, a record longer than 128 Mi
+ * characters (a line end missing, a quote never closed), and parse errors (which also carry
+ * `details.line` and `details.column`). Stopping the iteration early (`break`) closes the file.
  * @example
  * ```ts
  * let rows = 0;
@@ -211,6 +220,9 @@ export async function* meteredTable(
   const format: TabularFormat | undefined = options.format ?? detected?.format;
   if (format === undefined)
     throw fail(name, 'unknown extension (expected .csv, .jsonl or .ndjson, optionally .gz); pass `format`');
+  // From untyped code (a manifest, JSON options): any other value would be read as JSON lines.
+  if (format !== 'csv' && format !== 'jsonl')
+    throw fail(name, `format must be 'csv' or 'jsonl', got ${JSON.stringify(String(format)).slice(0, 40)}`);
   const gzip = options.gzip ?? detected?.gzip ?? false;
   const chunkBytes = options.chunkBytes ?? 65_536;
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1024)
@@ -244,16 +256,40 @@ export async function* meteredTable(
     if (csvState) parseCsvBlock(block, csvState, emit);
     else parseJsonLinesBlock(block, jsonState!, emit);
   };
-  let buffer = '';
-  let consumed = 0;
+  // The text not parsed yet, in pieces: joined only once a record boundary arrives. A string
+  // grown by `+=` and scanned after every piece would be flattened (copied whole) each time, so a
+  // 50 MB record would cost minutes; each piece here is scanned once and copied once.
+  let pending: string[] = [];
+  let pendingChars = 0;
   let yielded = false;
   for await (const piece of bytesOf(input, name, gzip, chunkBytes, meter)) {
-    buffer += typeof piece === 'string' ? piece : decode(piece, true);
-    const cut = scanner ? scanner.boundary(buffer, consumed) : buffer.lastIndexOf('\n') + 1;
-    consumed = cut;
-    if (cut === 0) continue;
-    parse(buffer.slice(0, cut));
-    buffer = buffer.slice(cut);
+    const text = typeof piece === 'string' ? piece : decode(piece, true);
+    if (text.length === 0) continue;
+    let cut: number;
+    if (scanner) cut = scanner.feed(text);
+    else {
+      const lf = text.lastIndexOf('\n');
+      cut = lf < 0 ? -1 : lf + 1;
+    }
+    if (cut < 0) {
+      pending.push(text);
+      pendingChars += text.length;
+      if (pendingChars > MAX_RECORD_CHARS) {
+        // `pending` is one record not ended yet, which starts on the line the parser is at.
+        const line = csvState ? csvState.line : jsonState!.line + 1;
+        throw parseError(
+          name,
+          line,
+          `a record longer than ${MAX_RECORD_CHARS} characters (a missing line end, or a quote that is never closed?)`,
+        );
+      }
+      continue;
+    }
+    if (cut > 0) pending.push(cut === text.length ? text : text.slice(0, cut));
+    const block = pending.length === 1 ? pending[0]! : pending.join('');
+    pending = cut < text.length ? [cut === 0 ? text : text.slice(cut)] : [];
+    pendingChars = cut < text.length ? text.length - cut : 0;
+    if (block.length > 0) parse(block);
     if (rows.length > 0) {
       yielded = true;
       yield { rows, lines, columns: columns() };
@@ -261,8 +297,8 @@ export async function* meteredTable(
       lines = [];
     }
   }
-  buffer += decode(undefined, false);
-  if (buffer.length > 0) parse(buffer);
+  const rest = pending.join('') + decode(undefined, false);
+  if (rest.length > 0) parse(rest);
   // An input without rows still yields one (empty) batch, carrying its columns.
   if (rows.length > 0 || !yielded) yield { rows, lines, columns: columns() };
 }

@@ -88,10 +88,26 @@ export function createRowValidator<T extends TabularTableName>(
   // The table's shortcut past the schema for plainly valid rows (undefined: the schema reads it).
   const fast = (FAST_ROWS[table] as (() => FastRow<T>) | undefined)?.();
   /** Validates one candidate row; `part` says which of several rows the map returned for the line. */
+  const unreadable = (line: number, part: string, e: unknown): void =>
+    log.reject({
+      table,
+      source,
+      line,
+      column: null,
+      message: `${part}the row cannot be read: ${describeError(e, { name: false })}`,
+    });
   const check = (candidate: unknown, line: number, part: string): void => {
     log.map(table, 1);
-    if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
-      const found = candidate === null ? 'null' : Array.isArray(candidate) ? 'an array' : typeof candidate;
+    let array: boolean;
+    try {
+      array = Array.isArray(candidate);
+    } catch (e) {
+      // A revoked proxy: nothing of it can be read.
+      unreadable(line, part, e);
+      return;
+    }
+    if (typeof candidate !== 'object' || candidate === null || array) {
+      const found = candidate === null ? 'null' : array ? 'an array' : typeof candidate;
       log.reject({ table, source, line, column: null, message: `${part}expected a row object, found ${found}` });
       return;
     }
@@ -102,13 +118,7 @@ export function createRowValidator<T extends TabularTableName>(
       if (quick === undefined) result = schema.safeParse(candidate);
     } catch (e) {
       // A getter or proxy that throws while its cells are read.
-      log.reject({
-        table,
-        source,
-        line,
-        column: null,
-        message: `${part}the row cannot be read: ${describeError(e, { name: false })}`,
-      });
+      unreadable(line, part, e);
       return;
     }
     if (quick !== undefined) {
@@ -136,16 +146,31 @@ export function createRowValidator<T extends TabularTableName>(
       log.reject({ table, source, line, column: null, message: `map threw: ${describeError(e, { name: false })}` });
       return;
     }
-    if (mapped === null || (Array.isArray(mapped) && mapped.length === 0)) {
+    // What the map returned is read once, inside a guard: a revoked proxy (`Array.isArray` throws
+    // on one) or an array proxy whose length or items throw is that line's rejection, not a crash.
+    let rows: readonly unknown[] | undefined;
+    try {
+      if (Array.isArray(mapped)) rows = Array.from(mapped as readonly unknown[]);
+    } catch (e) {
+      log.map(table, 1);
+      log.reject({
+        table,
+        source,
+        line,
+        column: null,
+        message: `map returned rows that cannot be read: ${describeError(e, { name: false })}`,
+      });
+      return;
+    }
+    if (mapped === null || (rows !== undefined && rows.length === 0)) {
       log.drop(table);
       return;
     }
-    if (!Array.isArray(mapped)) {
+    if (rows === undefined) {
       check(mapped, line, '');
       return;
     }
-    const rows: readonly unknown[] = mapped;
-    for (const [k, candidate] of rows.entries())
-      check(candidate, line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : '');
+    for (let k = 0; k < rows.length; k++)
+      check(rows[k], line, rows.length > 1 ? `map row ${k + 1} of ${rows.length}: ` : '');
   };
 }

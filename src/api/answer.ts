@@ -9,6 +9,7 @@
  * nobody subscribed the cost is one check and two clock reads per request: no object is made.
  */
 import { resolveConfig } from '../config.js';
+import { SOURCE_NAMES } from '../contracts/sources.js';
 import { callHook } from '../core/hooks.js';
 import { channels, type HttpRequestContext, listened, traced } from '../core/observe/channels.js';
 import type { SceneRadar } from '../radar.js';
@@ -58,6 +59,54 @@ const codeOf = (result: ApiResult): string | undefined => (result.body.ok ? unde
  * answer. The oldest is forgotten first.
  */
 const MAX_REMEMBERED_REQUESTS = 512;
+
+/**
+ * What a host's `requestId` may return, once the whitespace a header value loses at its ends is
+ * trimmed: 1-256 printable ASCII characters, so it is sent as it is in the header and the body.
+ */
+const HOST_REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
+
+/**
+ * The id a host's `requestId` option gave, when it can be sent as the `x-request-id` header (the
+ * whitespace at its ends is trimmed there, as `Headers` trims it); else a random UUID. A number,
+ * an empty string or text with a CR or LF inside must not turn every answer into a thrown
+ * `Headers` error (fetch) or a 500 (Node).
+ */
+function hostRequestId(id: unknown): string {
+  return typeof id === 'string' && HOST_REQUEST_ID.test(id.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, ''))
+    ? id
+    : newRequestId();
+}
+
+/**
+ * Checks the `health` option when the handler is made, as `basePath` and `cors` are: a list of
+ * sources given as text (`'mig'` would list `m`, `i` and `g`), a reporter that is not an object
+ * with `health()`, or a deadline that is not a positive number would otherwise fail or mislead
+ * every health request. Throws a `TypeError` naming the field.
+ */
+function checkHealthOption(health: unknown): void {
+  if (health === undefined || health === false) return;
+  if (typeof health !== 'object' || health === null)
+    throw new TypeError('health must be false or an object such as { sources: [...] }');
+  const h = health as Record<string, unknown>;
+  if (h.sources !== undefined) {
+    if (!Array.isArray(h.sources) || !h.sources.every((n) => (SOURCE_NAMES as readonly unknown[]).includes(n)))
+      throw new TypeError(`health.sources must be a list of source names (${SOURCE_NAMES.join(', ')})`);
+  }
+  for (const field of ['stores', 'caches'] as const) {
+    const list = h[field];
+    if (list === undefined) continue;
+    if (
+      !Array.isArray(list) ||
+      !list.every(
+        (r) => typeof r === 'object' && r !== null && typeof (r as { health?: unknown }).health === 'function',
+      )
+    )
+      throw new TypeError(`health.${field} must be a list of objects with a health() method`);
+  }
+  if (h.timeoutMs !== undefined && !(typeof h.timeoutMs === 'number' && h.timeoutMs > 0 && h.timeoutMs <= 2 ** 31 - 1))
+    throw new TypeError('health.timeoutMs must be a positive number of milliseconds');
+}
 
 /** A request that matched a route and passed its schemas, as the route runs it. */
 interface ValidRequest {
@@ -119,6 +168,7 @@ export function createLightHandler(
   const timeouts = new Map<RouteId, number>(routes.map((r) => [r.id, routeTimeoutMs(r, config, options.timeoutMs)]));
   const requestIdOption = options.requestId;
   const openapiPath = options.openapi === false ? null : `${base}/openapi.json`;
+  checkHealthOption(options.health);
   const healthOptions = options.health === false ? null : (options.health ?? {});
   const healthPath = healthOptions === null ? null : `${base}/health`;
   let openapiBody: Uint8Array | undefined;
@@ -220,7 +270,9 @@ export function createLightHandler(
       finish(answerOf(result, id, extra, corsHeaders, head, false), codeOf(result), t0, trace);
     let family: RouteFamily = 'scenes';
     try {
-      requestId = requestIdOption ? requestIdOption(request.request()) : requestIdFrom(request.header('x-request-id'));
+      requestId = requestIdOption
+        ? hostRequestId(requestIdOption(request.request()))
+        : requestIdFrom(request.header('x-request-id'));
       const { path, search } = splitUrl(request.url);
       family = path.startsWith(`${base}/talent`) ? 'talent' : 'scenes';
       const preflight = cors?.isPreflight(request) === true;

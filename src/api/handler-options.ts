@@ -79,8 +79,11 @@ export interface FetchHandlerOptions extends Omit<OperationsOptions, 'allowSkipC
    */
   readonly cors?: CorsOptions;
   /**
-   * The id of a request. @default the incoming `x-request-id` when it is 1-128 characters of
-   * `[A-Za-z0-9._-]`, else a random UUID
+   * The id of a request. An id that cannot be sent in a header (not a string, or, once the spaces
+   * and line ends at its ends are trimmed as a header trims them, empty, longer than 256
+   * characters, or holding anything but printable ASCII: a CR or LF inside, a NUL, a non-ASCII
+   * letter) is replaced by a random UUID. @default the incoming `x-request-id` when it is 1-128 characters
+   * of `[A-Za-z0-9._-]`, else a random UUID
    */
   readonly requestId?: (request: Request) => string;
   /** Serve the OpenAPI document at `<basePath>/openapi.json`. @default true */
@@ -88,7 +91,9 @@ export interface FetchHandlerOptions extends Omit<OperationsOptions, 'allowSkipC
   /**
    * Serve `<basePath>/health` (sources, stores, cache tiers; 503 only when the radar cannot answer
    * at all), or `false` to leave it out. It is answered before the rate limiter, so a load
-   * balancer's probes never use a client's allowance. @default {} (on, with the radar's own checks)
+   * balancer's probes never use a client's allowance. Malformed options (sources that are not a
+   * list of source names, a reporter without `health()`, a deadline that is not a positive number)
+   * are a `TypeError` when the handler is made. @default {} (on, with the radar's own checks)
    */
   readonly health?: HealthOptions | false;
 }

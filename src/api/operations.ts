@@ -25,7 +25,11 @@ import {
   type TalentApiBackend,
 } from './routes.js';
 
-/** A query as a host has it: `URLSearchParams`, or a record of strings (repeated parameters as arrays). */
+/**
+ * A query as a host has it: `URLSearchParams`, or a record of strings (repeated parameters as
+ * arrays). Anything else (the query string as text, a Map, an array) is a 400, never read as "no
+ * parameters".
+ */
 export type QueryInput = URLSearchParams | Readonly<Record<string, unknown>>;
 
 /** Input of an {@link Operation}. */
@@ -184,7 +188,17 @@ const REPEATED: unique symbol = Symbol('repeated');
  */
 function queryRecord(query: QueryInput | undefined, issues: ValidationIssue[]): Record<string, unknown> {
   const record = Object.create(null) as Record<string, unknown>;
-  if (query === undefined) return record;
+  if (query === undefined || query === null) return record;
+  if (!(query instanceof URLSearchParams) && !isRecord(query)) {
+    // A query string as text, a Map, an array: refused, never read as "no parameters" (which
+    // would answer with every default instead of what was asked).
+    issues.push({
+      code: 'invalid_type',
+      path: [],
+      message: `Expected the query as URLSearchParams or an object of parameters, got ${kindOf(query)}`,
+    });
+    return record;
+  }
   let repeats = 0;
   const repeated = (key: string): void => {
     // At most five named, like unknown parameters: a flood of repeats must not grow the answer.
@@ -212,6 +226,32 @@ function queryRecord(query: QueryInput | undefined, issues: ValidationIssue[]): 
   }
   return record;
 }
+
+/**
+ * True for an object read as a record of parameters: not a primitive, an array, a Map or Set, or
+ * any other iterable (whose entries `Object.keys` would not see). Query parsers' own record types
+ * (prototype-less, or with an empty prototype of their own) are records.
+ */
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value) || value instanceof Map || value instanceof Set) return false;
+  return typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function';
+}
+
+/** What `value` is, in a few words, for an issue's message. */
+function kindOf(value: unknown): string {
+  if (typeof value === 'string') return 'a string';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Map) return 'a Map';
+  return typeof value === 'object' ? 'an object that is not a plain record' : `a ${typeof value}`;
+}
+
+/** The issue of an input that cannot be read at all (a getter that throws, a revoked proxy). */
+const unreadable = (what: string): ValidationIssue => ({
+  code: 'invalid_type',
+  path: [],
+  message: `The ${what} cannot be read`,
+});
 
 /** Validated parameters and query of a request, or the 400 to answer with. */
 export type ParsedRequest = ParsedValid | ParsedInvalid;
@@ -247,18 +287,34 @@ export function parseRequest(
   let parsedParams: Record<string, unknown> = {};
   if (spec.params) {
     const p = Object.create(null) as Record<string, unknown>;
-    for (const key of Object.keys(spec.params.shape)) p[key] = params?.[key];
-    const r = spec.params.safeParse(p);
-    if (r.success) parsedParams = r.data;
-    else for (const issue of r.error.issues) issues.push(toIssue(issue));
+    let read = true;
+    try {
+      for (const key of Object.keys(spec.params.shape)) p[key] = params?.[key];
+    } catch {
+      read = false;
+      issues.push(unreadable('path parameters'));
+    }
+    if (read) {
+      const r = spec.params.safeParse(p);
+      if (r.success) parsedParams = r.data;
+      else for (const issue of r.error.issues) issues.push(toIssue(issue));
+    }
   }
-  const record = queryRecord(query, issues);
-  for (const key of Object.keys(record)) if (record[key] === REPEATED) delete record[key];
-  const q = spec.query.safeParse(record);
-  if (!q.success) for (const issue of q.error.issues) issues.push(toIssue(issue));
+  let record: Record<string, unknown> | undefined;
+  try {
+    record = queryRecord(query, issues);
+  } catch {
+    issues.push(unreadable('query'));
+  }
+  if (record !== undefined) {
+    for (const key of Object.keys(record)) if (record[key] === REPEATED) delete record[key];
+    const q = spec.query.safeParse(record);
+    if (q.success) record = q.data;
+    else for (const issue of q.error.issues) issues.push(toIssue(issue));
+  }
   if (issues.length)
     return { ok: false, result: failure(FAMILY_CODES[spec.family].validation, INVALID_REQUEST_MESSAGE, issues) };
-  return { ok: true, params: parsedParams, query: q.data! };
+  return { ok: true, params: parsedParams, query: record! };
 }
 
 function toIssue(issue: {
@@ -404,7 +460,21 @@ export function createOperations(target: SceneRadar | ApiBackend, options: Opera
   const ops = {} as Record<RouteId, Operation>;
   for (const spec of ROUTES) {
     const timeoutMs = routeTimeoutMs(spec, config, options.timeoutMs);
-    ops[spec.id] = async (input: OperationInput = {}) => {
+    ops[spec.id] = async (given: OperationInput = {}) => {
+      // The input is read once, here: a null input, or one whose fields throw when read, is a 400.
+      let input: OperationInput;
+      try {
+        input =
+          given === null || typeof given !== 'object'
+            ? {}
+            : {
+                ...(given.params === undefined ? {} : { params: given.params }),
+                ...(given.query === undefined ? {} : { query: given.query }),
+                ...(typeof given.requestId === 'string' ? { requestId: given.requestId } : {}),
+              };
+      } catch {
+        return failure(FAMILY_CODES[spec.family].validation, INVALID_REQUEST_MESSAGE, [unreadable('input')]);
+      }
       const parsed = parseRequest(spec, input.params, input.query);
       if (!parsed.ok) return parsed.result;
       const allow = options.allowSkipCache;

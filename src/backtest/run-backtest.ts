@@ -62,13 +62,47 @@ function assertNoLookahead(guard: LookaheadGuard): void {
   });
 }
 
-/** Runs a host callback; a throw becomes `BACKTEST_CALLBACK_FAILED` unless a refused read explains it. */
-async function callback<T>(guard: LookaheadGuard, what: string, iso: string, run: () => T | Promise<T>): Promise<T> {
+/**
+ * `work`, or a rejection with the signal's reason as soon as `signal` aborts: a host callback that
+ * ignores the signal (or never settles) cannot hold an aborted run. Its late outcome is ignored.
+ */
+function abortable<T>(work: () => T | Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    Promise.resolve()
+      .then(work)
+      .then(
+        (value) => {
+          signal.removeEventListener('abort', stop);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', stop);
+          reject(error);
+        },
+      );
+  });
+}
+
+/**
+ * Runs a host callback; a throw becomes `BACKTEST_CALLBACK_FAILED` unless a refused read explains
+ * it. When the run's signal aborts, the run stops at once with the signal's reason.
+ */
+async function callback<T>(
+  guard: LookaheadGuard,
+  what: string,
+  iso: string,
+  run: () => T | Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
   let out: T;
   try {
-    out = await run();
+    out = await abortable(run, signal);
   } catch (e) {
     assertNoLookahead(guard);
+    if (signal.aborted) throw signal.reason;
     if (isBacktestError(e)) throw e;
     throw new BacktestError('BACKTEST_CALLBACK_FAILED', `${what} at cutoff ${iso} threw: ${errorText(e)}`, {
       cause: e,
@@ -95,19 +129,28 @@ async function resolveCutoffs(
     const iso = spec.asOf.toISOString();
     const at = (call: string): SceneRadarSources => guard.view(options.sources, spec.asOf, { call, cutoff: iso });
     const base = { split: spec.split, signal };
-    const rawCandidates = await callback(guard, 'candidates', iso, () =>
-      options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }),
+    const rawCandidates = await callback(
+      guard,
+      'candidates',
+      iso,
+      () => options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }),
+      signal,
     );
     const candidates = checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse');
     const population = options.population
       ? checkSlugList(
-          await callback(guard, 'population', iso, () =>
-            options.population!({
-              ...base,
-              asOf: new Date(spec.asOf.getTime()),
-              sources: at('population'),
-              candidates,
-            }),
+          await callback(
+            guard,
+            'population',
+            iso,
+            () =>
+              options.population!({
+                ...base,
+                asOf: new Date(spec.asOf.getTime()),
+                sources: at('population'),
+                candidates,
+              }),
+            signal,
           ),
           `population at cutoff ${iso}`,
           'drop',
@@ -115,14 +158,19 @@ async function resolveCutoffs(
       : candidates;
     const until = new Date(spec.asOf.getTime() + horizonMs);
     const labelSources = guard.view(options.sources, until, { call: 'labels', cutoff: iso });
-    const rawLabels = await callback(guard, 'labels', iso, () =>
-      options.labels({
-        ...base,
-        asOf: new Date(spec.asOf.getTime()),
-        until: new Date(until.getTime()),
-        sources: labelSources,
-        candidates,
-      }),
+    const rawLabels = await callback(
+      guard,
+      'labels',
+      iso,
+      () =>
+        options.labels({
+          ...base,
+          asOf: new Date(spec.asOf.getTime()),
+          until: new Date(until.getTime()),
+          sources: labelSources,
+          candidates,
+        }),
+      signal,
     );
     const labels = checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`);
     const purged = spec.split === 'train' && plan.firstTest >= 0 && until.getTime() > fitLimit.getTime();
@@ -150,13 +198,23 @@ function summarise(
     positives,
     baseRate: candidates ? positives / candidates : null,
     intervals: bootstrapIntervals(picked, { resamples: state.plan.resamples, seed: state.plan.seed, k: state.plan.k }),
-    calibration: scorer.probabilistic
-      ? calibration(
-          picked.flatMap((c) => c.scores),
-          picked.flatMap((c) => c.labels),
-        )
-      : null,
+    // Over the predictions made: an unscored candidate (ranked last as -Infinity) predicted
+    // nothing, so it is neither a prediction of 0 nor a value "outside [0, 1]" to clamp.
+    calibration: scorer.probabilistic ? calibrationOfScored(picked) : null,
   };
+}
+
+/** {@link calibration} of the candidates that were scored (a finite score), with their labels. */
+function calibrationOfScored(picked: readonly RankedCutoff[]): ReturnType<typeof calibration> {
+  const probabilities: number[] = [];
+  const labels: boolean[] = [];
+  for (const c of picked)
+    for (let i = 0; i < c.scores.length; i++)
+      if (Number.isFinite(c.scores[i])) {
+        probabilities.push(c.scores[i]!);
+        labels.push(c.labels[i]!);
+      }
+  return calibration(probabilities, labels);
 }
 
 /** The training cutoffs `fit` may learn from, as frozen copies. */
@@ -173,7 +231,7 @@ function fitCutoffs(state: RunState): FitCutoff[] {
     );
 }
 
-/** Fits (if it can) and scores one scorer over every cutoff. Rejects only on a refused read. */
+/** Fits (if it can) and scores one scorer over every cutoff. Rejects only on a refused read or an aborted run. */
 async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerResult['role']): Promise<ScorerResult> {
   const { guard, signal } = state;
   const base = {
@@ -184,7 +242,8 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
   };
   let fitMs = 0;
   let scoreMs = 0;
-  const reasons: Record<string, number> = {};
+  // Prototype-less: a host's reason may be any text, `__proto__` included.
+  const reasons = Object.create(null) as Record<string, number>;
   let unscoredTotal = 0;
   const ranked: RankedCutoff[] = [];
   const perCutoff: CutoffScore[] = [];
@@ -209,16 +268,22 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     const t0 = now();
     try {
       const purged = state.cutoffs.filter((c) => c.purged).map((c) => new Date(c.spec.asOf.getTime()));
-      await scorer.fit({
-        cutoffs: Object.freeze(fitCutoffs(state)),
-        purged: Object.freeze(purged),
-        sources: guard.view(state.sources, state.fitLimit, { call, cutoff: null }),
-        limit: new Date(state.fitLimit.getTime()),
-        horizonDays: state.horizonDays,
+      await abortable(
+        () =>
+          scorer.fit!({
+            cutoffs: Object.freeze(fitCutoffs(state)),
+            purged: Object.freeze(purged),
+            sources: guard.view(state.sources, state.fitLimit, { call, cutoff: null }),
+            limit: new Date(state.fitLimit.getTime()),
+            horizonDays: state.horizonDays,
+            signal,
+          }),
         signal,
-      });
+      );
     } catch (e) {
       fitMs = now() - t0;
+      // An aborted run stops; it is not this scorer's failure.
+      if (signal.aborted) throw signal.reason;
       return failed(e);
     }
     fitMs = now() - t0;
@@ -230,38 +295,52 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     const t0 = now();
     let answer: ReturnType<typeof normaliseScores>;
     try {
-      const raw = await scorer.score({
-        asOf: new Date(cutoff.spec.asOf.getTime()),
-        split: cutoff.spec.split,
-        sources: guard.view(state.sources, cutoff.spec.asOf, {
-          call: `scorer "${scorer.name}" score`,
-          cutoff: cutoff.iso,
-        }),
-        candidates: cutoff.candidates,
-        population: cutoff.population,
+      const raw = await abortable(
+        () =>
+          scorer.score({
+            asOf: new Date(cutoff.spec.asOf.getTime()),
+            split: cutoff.spec.split,
+            sources: guard.view(state.sources, cutoff.spec.asOf, {
+              call: `scorer "${scorer.name}" score`,
+              cutoff: cutoff.iso,
+            }),
+            candidates: cutoff.candidates,
+            population: cutoff.population,
+            signal,
+          }),
         signal,
-      });
+      );
       answer = normaliseScores(raw);
     } catch (e) {
       scoreMs += now() - t0;
+      if (signal.aborted) throw signal.reason;
       return failed(e);
     }
     scoreMs += now() - t0;
     assertNoLookahead(guard);
     let unscored = 0;
-    const values = cutoff.candidates.map((slug) => {
-      const s = answer.get(slug);
-      if (typeof s === 'number' && Number.isFinite(s)) return s;
-      unscored++;
-      const reason =
-        answer.reason(slug) ??
-        (s === undefined
-          ? 'no score returned'
-          : `not a finite number (${typeof s === 'number' ? String(s) : typeof s})`);
-      reasons[reason] = (reasons[reason] ?? 0) + 1;
-      // Unscored candidates rank below every scored one.
-      return -Infinity;
-    });
+    const found = Object.create(null) as Record<string, number>;
+    let values: number[];
+    try {
+      // Read inside the guard: a Map whose `get` throws, or a getter on `scores` or `unscored`
+      // that throws, fails this scorer alone, like a `score()` that throws.
+      values = cutoff.candidates.map((slug) => {
+        const s = answer.get(slug);
+        if (typeof s === 'number' && Number.isFinite(s)) return s;
+        unscored++;
+        const reason =
+          answer.reason(slug) ??
+          (s === undefined
+            ? 'no score returned'
+            : `not a finite number (${typeof s === 'number' ? String(s) : typeof s})`);
+        found[reason] = (found[reason] ?? 0) + 1;
+        // Unscored candidates rank below every scored one.
+        return -Infinity;
+      });
+    } catch (e) {
+      return failed(e);
+    }
+    for (const [reason, n] of Object.entries(found)) reasons[reason] = (reasons[reason] ?? 0) + n;
     unscoredTotal += unscored;
     const labels = cutoff.candidates.map((slug) => cutoff.labels.get(slug) === true);
     ranked.push({ scores: values, labels });

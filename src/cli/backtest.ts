@@ -16,7 +16,7 @@ import type { BacktestCutoffSpec, BacktestScorer } from '../backtest/types.js';
 import type { BacktestResult } from '../backtest/result.js';
 import { createTabularSourcesFromFiles } from '../../adapters/tabular/index.js';
 import type { ProgressCallback } from '../core/observe/progress.js';
-import { UsageError } from './command-line.js';
+import { isCalendarDay, UsageError } from './command-line.js';
 import { readDataFolder } from './manifest.js';
 
 const DAY_MS = 86_400_000;
@@ -45,7 +45,8 @@ export interface BacktestFolderOptions {
 const daysBefore = (asOf: Date, days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
 const dayMs = (day: string, flag: string): number => {
   const t = Date.parse(`${day}T00:00:00.000Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Number.isFinite(t)) throw new UsageError(`${flag} must be a day YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Number.isFinite(t) || !isCalendarDay(day))
+    throw new UsageError(`${flag} must be a day YYYY-MM-DD`);
   return t;
 };
 
@@ -139,6 +140,10 @@ export function monthlyCutoffs(from: number, to: number, trainUntil: number | un
  * ```
  */
 export async function backtestFolder(options: BacktestFolderOptions): Promise<BacktestResult> {
+  // The days given are checked before the folder is read: a mistyped flag is not an import away.
+  const fromDay = options.from === undefined ? undefined : dayMs(options.from, '--from');
+  const toDay = options.to === undefined ? undefined : dayMs(options.to, '--to');
+  const trainUntil = options.trainUntil === undefined ? undefined : dayMs(options.trainUntil, '--train-until');
   const folder = readDataFolder(options.dir);
   if (folder.files.artists === undefined || folder.files.events === undefined)
     throw new UsageError('backtest: the data folder needs an artists table and an events table');
@@ -149,9 +154,8 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const horizonDays = options.horizonDays ?? 90;
   const event = options.event ?? 'chart_entry';
   const span = await eventSpan(sources);
-  const from = options.from === undefined ? span.first + 180 * DAY_MS : dayMs(options.from, '--from');
-  const to = options.to === undefined ? span.last - horizonDays * DAY_MS : dayMs(options.to, '--to');
-  const trainUntil = options.trainUntil === undefined ? undefined : dayMs(options.trainUntil, '--train-until');
+  const from = fromDay ?? span.first + 180 * DAY_MS;
+  const to = toDay ?? span.last - horizonDays * DAY_MS;
   const cutoffs = monthlyCutoffs(from, to, trainUntil);
   if (cutoffs.length < 2)
     throw new UsageError(

@@ -2,7 +2,8 @@
 /**
  * @module cli/bin
  * The package's `bin`: `scene-radar <command> [flags]` (see {@link runCli}). SIGINT and SIGTERM
- * stop a running `serve` cleanly (server, radar, pool); a second signal exits at once.
+ * stop a running `serve` cleanly (server, radar, pool) and any other command at once (exit 130);
+ * a second signal exits at once.
  */
 import { runCli } from './index.js';
 
@@ -18,6 +19,8 @@ void runCli(process.argv.slice(2), undefined, controller.signal).then(
   (code) => {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    // Interrupted: work the command abandoned (an import, a refresh) would keep the process alive.
+    if (controller.signal.aborted && code !== 0) process.exit(code);
     process.exitCode = code;
   },
   (error: unknown) => {

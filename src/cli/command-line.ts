@@ -76,6 +76,25 @@ export function parseCommandLine<F extends FlagSpecs>(
   return { values: values as FlagValues<F>, positionals };
 }
 
+/**
+ * True when `text` starts with a real calendar day `YYYY-MM-DD` (`2025-02-28`, or the day of an
+ * instant `2025-02-28T10:00:00Z`). `Date.parse` alone accepts `2025-02-30` and rolls it into March,
+ * so a mistyped day would be served as another one without a word.
+ * @example
+ * ```ts
+ * isCalendarDay('2024-02-29'); // true
+ * isCalendarDay('2025-02-30'); // false
+ * ```
+ */
+export function isCalendarDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (m === null) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
 /** A PostgreSQL database named on a command line: where the owned tables live. */
 export interface PostgresTarget {
   /** The connection string, `postgres://user@host:5432/database`. */

@@ -9,9 +9,9 @@ import { createOpenApiDocument } from '../api/openapi.js';
 import { backtestConsoleTable, backtestMarkdown } from '../backtest/markdown.js';
 import { backtestJson } from '../backtest/json.js';
 import { backtestFolder } from './backtest.js';
-import { type FlagSpecs, type FlagValues, postgresTarget, UsageError } from './command-line.js';
+import { type FlagSpecs, type FlagValues, isCalendarDay, postgresTarget, UsageError } from './command-line.js';
 import { printDemo } from './demo.js';
-import type { CliIo } from './io.js';
+import { type CliIo, untilAborted } from './io.js';
 import { openRadar, type OpenedRadar, type RadarInput } from './open-radar.js';
 import { progressView } from './progress.js';
 import { importLines, refreshLines } from './report.js';
@@ -49,15 +49,28 @@ export function integer(flag: string, text: string, min: number, max: number): n
 
 const AS_OF = /^(now|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?)$/;
 
+/** `onProgress`, silent once `signal` has aborted (the work abandoned may still report). */
+function quietOnceAborted<P>(onProgress: (progress: P) => void, signal: AbortSignal): (progress: P) => void {
+  return (progress) => {
+    if (!signal.aborted) onProgress(progress);
+  };
+}
+
 /** {@link openRadar} with its progress drawn on stderr (a bar on a terminal, lines otherwise). */
 async function openWithProgress(
   io: CliIo,
   input: RadarInput,
   postgres: Parameters<typeof openRadar>[1],
+  signal: AbortSignal,
 ): Promise<OpenedRadar> {
   const view = progressView(io);
   try {
-    return await openRadar(input, postgres, { onProgress: view.onProgress });
+    // Ctrl-C stops the command at once, not after the import, refresh and backfill have run.
+    return await untilAborted(
+      openRadar(input, postgres, { onProgress: quietOnceAborted(view.onProgress, signal) }),
+      signal,
+      (opened) => opened.close(),
+    );
   } finally {
     view.end();
   }
@@ -67,7 +80,10 @@ async function openWithProgress(
 function radarInput(values: FlagValues<typeof source>, demoByDefault = false): RadarInput {
   if (values.data !== undefined && values.demo) throw new UsageError('give --data <dir> or --demo, not both');
   const asOf = values['as-of'];
-  if (asOf !== undefined && (!AS_OF.test(asOf) || (asOf !== 'now' && !Number.isFinite(Date.parse(asOf)))))
+  if (
+    asOf !== undefined &&
+    (!AS_OF.test(asOf) || (asOf !== 'now' && (!Number.isFinite(Date.parse(asOf)) || !isCalendarDay(asOf))))
+  )
     throw new UsageError(`--as-of must be 'now', a day YYYY-MM-DD or an ISO 8601 instant, got ${JSON.stringify(asOf)}`);
   if (values.data !== undefined) {
     if (values.artists !== undefined) throw new UsageError('--artists is for --demo (the data folder has its own)');
@@ -128,7 +144,7 @@ ${DATA_FLAGS}
         ? `Reading ${input.dir} and refreshing both engines...`
         : 'Building the demo world and refreshing both engines...',
     );
-    const opened = await openWithProgress(io, input, postgres);
+    const opened = await openWithProgress(io, input, postgres, signal);
     try {
       if (opened.importReport) for (const line of importLines(opened.importReport)) io.out(line);
       for (const line of refreshLines(opened.refresh)) io.out(line);
@@ -167,8 +183,8 @@ const refresh: CliCommand<typeof source & typeof db & { json: { type: 'boolean' 
 ${DATA_FLAGS}
   --json             print the import and refresh reports as JSON`,
   flags: { ...source, ...db, json: { type: 'boolean' }, help },
-  async run(values, io) {
-    const opened = await openWithProgress(io, radarInput(values), postgresTarget(values));
+  async run(values, io, signal) {
+    const opened = await openWithProgress(io, radarInput(values), postgresTarget(values), signal);
     try {
       if (values.json) {
         io.out(JSON.stringify({ import: opened.importReport ?? null, refresh: opened.refresh }, null, 2));
@@ -194,9 +210,10 @@ const demo: CliCommand<
   --seed <n>         the world's seed (default 42)
   --end <day>        the world's last day, and the as-of of the refresh (default today)`,
   flags: { artists: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' }, ...db, help },
-  async run(values, io) {
+  async run(values, io, signal) {
     const end = values.end;
-    if (end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new UsageError('--end must be a day YYYY-MM-DD');
+    if (end !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(end) && isCalendarDay(end)))
+      throw new UsageError('--end must be a day YYYY-MM-DD');
     const opened = await openWithProgress(
       io,
       {
@@ -206,6 +223,7 @@ const demo: CliCommand<
         end: end ?? new Date().toISOString().slice(0, 10),
       },
       postgresTarget(values),
+      signal,
     );
     try {
       await printDemo(opened, io);
@@ -253,21 +271,24 @@ const backtest: CliCommand<{
     json: { type: 'boolean' },
     help,
   },
-  async run(values, io) {
+  async run(values, io, signal) {
     if (values.data === undefined) throw new UsageError('give --data <dir>');
     const event = values.event ?? 'chart_entry';
     if (!EVENT_TYPES.includes(event)) throw new UsageError(`--event must be one of ${EVENT_TYPES.join(', ')}`);
     const view = progressView(io);
-    const result = await backtestFolder({
-      dir: values.data,
-      event: event as RcfEventType,
-      horizonDays: integer('horizon', values.horizon ?? '90', 1, 730),
-      ...(values.from === undefined ? {} : { from: values.from }),
-      ...(values.to === undefined ? {} : { to: values.to }),
-      ...(values['train-until'] === undefined ? {} : { trainUntil: values['train-until'] }),
-      calibrate: values.calibrate ?? false,
-      onProgress: view.onProgress,
-    }).finally(() => view.end());
+    const result = await untilAborted(
+      backtestFolder({
+        dir: values.data,
+        event: event as RcfEventType,
+        horizonDays: integer('horizon', values.horizon ?? '90', 1, 730),
+        ...(values.from === undefined ? {} : { from: values.from }),
+        ...(values.to === undefined ? {} : { to: values.to }),
+        ...(values['train-until'] === undefined ? {} : { trainUntil: values['train-until'] }),
+        calibrate: values.calibrate ?? false,
+        onProgress: quietOnceAborted(view.onProgress, signal),
+      }),
+      signal,
+    ).finally(() => view.end());
     io.out(values.json ? backtestJson(result) : backtestConsoleTable(result));
     if (values.out !== undefined) {
       const json = `${values.out.replace(/\.md$/i, '')}.json`;

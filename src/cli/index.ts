@@ -1,15 +1,16 @@
 /**
  * @module cli
  * The `scene-radar` command: `demo`, `serve`, `refresh`, `backtest`, `openapi`. {@link runCli} runs
- * one command line and resolves with its exit code (0 done, 1 failed, 2 a usage mistake), writing
+ * one command line and resolves with its exit code (0 done, 1 failed, 2 a usage mistake, 130
+ * stopped by its signal before it finished), writing
  * through an {@link CliIo}; the package's `bin` calls it with the process's arguments.
  */
 import { type FlagSpecs, type FlagValues, parseCommandLine, UsageError } from './command-line.js';
 import { COMMANDS } from './commands.js';
-import { describeFailure, EXIT, processIo, type CliIo } from './io.js';
+import { describeFailure, EXIT, InterruptedError, processIo, type CliIo } from './io.js';
 
 export { COMMANDS, type CliCommand } from './commands.js';
-export { EXIT, DataFileError, describeFailure, processIo, type CliIo } from './io.js';
+export { EXIT, DataFileError, describeFailure, InterruptedError, processIo, type CliIo } from './io.js';
 export { UsageError } from './command-line.js';
 
 /** The version `scene-radar --version` prints. */
@@ -30,7 +31,9 @@ function overview(): string {
 
 /**
  * Runs one `scene-radar` command line (`argv` without `node` and the script) and resolves with the
- * exit code. `signal` stops a long-running command (`serve`) cleanly.
+ * exit code. `signal` stops a command: `serve` closes its server and radar; an import, refresh or
+ * backtest still running is abandoned at once (its radar closed if it still opens) and the exit
+ * code is 130.
  * @example
  * ```ts
  * const code = await runCli(['openapi'], { out: console.log, err: console.error });
@@ -73,6 +76,10 @@ export async function runCli(
     if (error instanceof UsageError) {
       io.err(`scene-radar ${command.name}: ${error.message}\n${command.usage}`);
       return EXIT.usage;
+    }
+    if (error instanceof InterruptedError) {
+      io.err(`scene-radar ${command.name}: interrupted`);
+      return EXIT.interrupted;
     }
     const lines = describeFailure(error);
     io.err(`scene-radar ${command.name}: ${lines[0]}`);

@@ -28,8 +28,51 @@ export const processIo: CliIo = {
   stderr: process.stderr,
 };
 
-/** Exit codes: 0 done, 1 failed, 2 a usage mistake (bad flag, missing argument). */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes: 0 done, 1 failed, 2 a usage mistake (bad flag, missing argument), 130 stopped by Ctrl-C (SIGINT) or SIGTERM. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** A command stopped by its signal (Ctrl-C) before it finished: it exits {@link EXIT}.interrupted. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  constructor() {
+    super('interrupted');
+  }
+}
+
+/**
+ * `work`, or an {@link InterruptedError} as soon as `signal` aborts (at once when it already has).
+ * The work is not waited for: `abandon` receives its value if it still arrives (to close what it
+ * opened), and its failure is ignored, so nothing surfaces as an unhandled rejection.
+ */
+export function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  abandon: (value: T) => unknown = () => undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let stopped = false;
+    const stop = (): void => {
+      stopped = true;
+      reject(new InterruptedError());
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', stop);
+        if (!stopped) resolve(value);
+        else
+          void Promise.resolve()
+            .then(() => abandon(value))
+            .catch(() => {});
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        if (!stopped) reject(error);
+      },
+    );
+  });
+}
 
 /** A data problem with a place in a file: the command prints it as `file:line:column: reason`. */
 export class DataFileError extends Error {
@@ -99,7 +142,7 @@ export function describeFailure(
   error: unknown,
   columnsOf: (file: string) => readonly string[] | undefined = csvHeaderOf,
 ): string[] {
-  if (error instanceof UsageError) return [error.message];
+  if (error instanceof UsageError || error instanceof InterruptedError) return [error.message];
   if (error instanceof DataFileError) return [error.message];
   if (isSceneRadarError(error)) {
     const d = (error.details ?? {}) as PlaceDetails;

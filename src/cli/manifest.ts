@@ -16,7 +16,7 @@ import {
   type TabularSourcesOptions,
   type TabularTableName,
 } from '../../adapters/tabular/index.js';
-import { UsageError } from './command-line.js';
+import { isCalendarDay, UsageError } from './command-line.js';
 import { DataFileError } from './io.js';
 
 /** The manifest's file name inside the data folder. */
@@ -48,7 +48,7 @@ export const ManifestSchema = z
     /** The instant to serve the data as of (`YYYY-MM-DD` or ISO); `now` for the system clock. */
     asOf: z
       .string()
-      .refine((s) => s === 'now' || (DAY_OR_INSTANT.test(s) && Number.isFinite(Date.parse(s))), {
+      .refine((s) => s === 'now' || (DAY_OR_INSTANT.test(s) && Number.isFinite(Date.parse(s)) && isCalendarDay(s)), {
         message: "expected 'now', a day YYYY-MM-DD or an ISO 8601 instant",
       })
       .optional(),
@@ -99,8 +99,11 @@ export function placeOf(text: string, offset: number): { line: number; column: n
   return { line, column: offset - start + 1 };
 }
 
-/** Parses JSON text, or a {@link DataFileError} at the place `JSON.parse` points to. */
-export function parseJsonFile(file: string, text: string): unknown {
+/** Parses JSON text (a leading byte-order mark is dropped), or a {@link DataFileError} at the place `JSON.parse` points to. */
+export function parseJsonFile(file: string, raw: string): unknown {
+  // A byte-order mark (editors on Windows write one) is not JSON, but the CSV files allow it too;
+  // editors do not show it, so places are counted without it.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -1,0 +1,73 @@
+/**
+ * Hostile use of the `scene-radar` command: a day that does not exist (`2025-02-30`, which
+ * `Date.parse` silently rolls into March) is a usage error, before any file is read; Ctrl-C stops
+ * a refresh at once with exit 130 instead of being ignored until the import, refresh and backfill
+ * have all run; a manifest saved with a byte-order mark is read like the CSV files beside it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hostile-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(
+  join(dir, 'artists.csv'),
+  'slug,name,home_region,first_seen\nnova-static,Nova Static,uk,2024-01-01T00:00:00Z\n',
+);
+writeFileSync(
+  join(dir, 'events.csv'),
+  'artist,type,at,weight,region\nnova-static,radio_play,2025-03-01T00:00:00Z,1,uk\n',
+);
+
+async function cli(args: readonly string[], signal?: AbortSignal): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, signal);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('scene-radar command under hostile use', () => {
+  it.each([
+    [['refresh', '--data', dir, '--as-of', '2025-02-30'], /--as-of must be 'now', a day YYYY-MM-DD/],
+    // Checked before the folder is read: the folder here does not even exist.
+    [['backtest', '--data', join(dir, 'missing'), '--from', '2025-02-30'], /--from must be a day YYYY-MM-DD/],
+  ])('refuses the impossible day in %j with exit 2, never serving another day', async (args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(message);
+    expect(run.out).toBe('');
+  });
+
+  it('accepts a real leap day', async () => {
+    const run = await cli(['refresh', '--data', dir, '--as-of', '2024-02-29', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out).refresh.talent.asOf).toBe('2024-02-29T00:00:00.000Z');
+  });
+
+  it('reads a scene-radar.json saved with a byte-order mark, as the CSV files are', async () => {
+    const withManifest = mkdtempSync(join(tmpdir(), 'hostile-cli-bom-'));
+    try {
+      writeFileSync(
+        join(withManifest, 'scene-radar.json'),
+        `\ufeff${JSON.stringify({ name: 'bom', tables: { artists: join(dir, 'artists.csv'), events: join(dir, 'events.csv') } })}`,
+      );
+      const run = await cli(['refresh', '--data', withManifest, '--json']);
+      expect(run.err).not.toMatch(/not valid JSON/);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.out).import.artists).toBe(1);
+    } finally {
+      rmSync(withManifest, { recursive: true, force: true });
+    }
+  });
+
+  it('stops a refresh at once when interrupted (exit 130), instead of running to its end', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const run = await cli(['refresh', '--data', dir], controller.signal);
+    expect(run.code).toBe(130);
+    expect(run.err).toMatch(/scene-radar refresh: interrupted/);
+    expect(run.out).toBe('');
+  });
+});
