@@ -207,7 +207,8 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
   const sceneSlugs = Object.freeze(
     [...new Set([...pulseScenes, ...memberScenes, ...(result.data.sceneSlugs ?? [])])].sort(),
   );
-  const workspaces = new Map((result.data.workspaces ?? []).map((w) => [w.id, deepFreeze(w)] as const));
+  // UUIDs are compared without case (the SDK asks in lowercase; a host may have written either).
+  const workspaces = new Map((result.data.workspaces ?? []).map((w) => [w.id.toLowerCase(), deepFreeze(w)] as const));
 
   return {
     artistSlugs: () => slugs,
@@ -215,6 +216,6 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
     artistHistory: (slug) => histories.get(slug),
     sceneSlugs: () => sceneSlugs,
     scenePulse: (slug, asOf) => lookup(slug, asOf),
-    workspace: (id) => workspaces.get(id),
+    workspace: (id) => workspaces.get(id.toLowerCase()),
   };
 }

@@ -163,7 +163,10 @@ export interface ScenesAdapter extends SourceTraits {
 
 /** The host's workspaces (labels, teams), for workspace recommendations. Never A&R Radar data. */
 export interface WorkspaceSource extends SourceTraits {
-  /** Workspaces by id (UUID). */
+  /**
+   * Workspaces by id (UUID). The SDK asks in lowercase, the UUID's canonical form, whatever case a
+   * request used; an answer's `id` may be in either case.
+   */
   readonly getWorkspaces: (ids: readonly string[], options: SourceCallOptions) => Promise<BatchResult<Workspace>>;
 }
 

@@ -550,7 +550,9 @@ export class RadarAggregator {
     const { gateway, stores, config } = this.#d;
     return this.#withDeadline(config.talent.globalPulseTimeoutMs, 'Workspace recommendations', async (deadline) => {
       const asOf = this.#now();
-      const got = await gateway.one('workspaces', 'getWorkspaces', workspaceId, { asOf, deadline });
+      // UUIDs are case-insensitive: the source is asked for the canonical (lowercase) form.
+      const id = workspaceId.toLowerCase();
+      const got = await gateway.one('workspaces', 'getWorkspaces', id, { asOf, deadline });
       if (got.status === 'timeout')
         throw new SceneRadarError('TALENT_TIMEOUT', 'The workspace source did not answer in time');
       if (got.status === 'absent')
@@ -564,7 +566,7 @@ export class RadarAggregator {
       if (got.status !== 'ok')
         throw new SceneRadarError('SOURCES_UNAVAILABLE', `The workspace source failed: ${got.message}`);
       const ws = got.value;
-      if (ws.id !== workspaceId)
+      if (ws.id.toLowerCase() !== id)
         throw new SceneRadarError('SOURCES_UNAVAILABLE', 'The workspace source answered with another workspace');
       const rows = await this.#rows(deadline);
       const th = {

@@ -263,6 +263,16 @@ describe('query strings', () => {
     expect(b.error).toMatchObject({ code: 'TALENT_VALIDATION_ERROR', details: [{ path: ['workspaceId'] }] });
   });
 
+  it('a workspace id is a UUID whatever its case: the same answer in upper and lower case', async () => {
+    const lower = await get(`/api/talent/recommendations?workspaceId=${WORKSPACE.toLowerCase()}&limit=5`);
+    const upper = await get(`/api/talent/recommendations?workspaceId=${WORKSPACE.toUpperCase()}&limit=5`);
+    expect(lower.status).toBe(200);
+    expect(upper.status).toBe(200);
+    const ids = async (r: Response) =>
+      ((await body(r)).data as { recommendations: { artistSlug: string }[] }).recommendations.map((x) => x.artistSlug);
+    expect(await ids(upper)).toEqual(await ids(lower));
+  });
+
   it('a malformed percent-encoding in a path parameter is a 400, not a crash', async () => {
     const res = await get('/api/scenes/%E0%A4%A');
     expect(res.status).toBe(400);

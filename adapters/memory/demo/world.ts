@@ -143,7 +143,7 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
   };
 
   const workspaces = buildWorkspaces(ctx);
-  const workspaceById = new Map(workspaces.map((w) => [w.id, w]));
+  const workspaceById = new Map(workspaces.map((w) => [w.id.toLowerCase(), w]));
 
   const dataset: MemoryDataset = {
     artistSlugs: () => slugs(),
@@ -174,7 +174,7 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
       };
       return pulse;
     },
-    workspace: (id) => workspaceById.get(id),
+    workspace: (id) => workspaceById.get(id.toLowerCase()),
   };
 
   return {
