@@ -227,6 +227,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       // A shard whose worker died is moved back to wait by the stalled-job check: it runs again.
       events.on('stalled', onFailed);
       const keep = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
+      let finishRunning = false;
       try {
         const node = await flows.add({
           name: FINISH_JOB,
@@ -246,10 +247,32 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             },
           })),
         });
-        const talent = await waitFor(node.job, events, timeoutMs);
+        let talent: TalentRefreshReport;
+        try {
+          talent = await waitFor(node.job, events, timeoutMs);
+        } catch (e) {
+          if (!(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
+          // The deadline passed, but the finish may be running (or have just run) on a worker: it
+          // is one transaction, which removing its jobs and staged rows would not undo, so the
+          // refresh would be written while this call said it was not. Wait for its outcome.
+          if (!finishStarted(await node.job.getState().catch(() => 'unknown'))) throw e;
+          try {
+            talent = await waitFor(node.job, events, timeoutMs);
+          } catch (again) {
+            if (!(again instanceof SceneRadarError && again.code === 'TALENT_TIMEOUT')) throw again;
+            finishRunning = true;
+            throw new SceneRadarError(
+              'TALENT_TIMEOUT',
+              `Sharded refresh ${plan.refreshId} did not finish in ${2 * timeoutMs} ms: its finish is still running on a worker, so the refresh may still be written`,
+              { cause: again },
+            );
+          }
+        }
         tell('finished', null);
         return report(talent, slices.length);
       } catch (e) {
+        // A finish still running keeps its job and staged rows: it either commits or fails on its own.
+        if (finishRunning) throw e;
         // Nothing of a failed refresh may stay behind: its jobs, its staged shards.
         await jobs.remove(parentId, { removeChildren: true }).catch(() => undefined);
         await radar.talent.discardRefresh(plan.refreshId).catch(() => undefined);
@@ -281,6 +304,11 @@ async function sceneSlugs(radar: SceneRadar): Promise<string[]> {
     out.push(...page.items.map((s) => s.slug));
     if (page.items.length === 0 || offset + 100 >= page.total) return out;
   }
+}
+
+/** Whether a finishing job in `state` has started (a worker holds it) or completed: past the point where removing it undoes anything. */
+function finishStarted(state: string): boolean {
+  return state === 'active' || state === 'completed';
 }
 
 /** The finishing job's result, or why it has none (`TALENT_TIMEOUT` after `timeoutMs`). */

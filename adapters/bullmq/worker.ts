@@ -93,14 +93,39 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
     return got;
   };
 
+  /**
+   * Whether the refresh of a shard job is over: its finishing job completed or failed, or is gone
+   * (removed by a coordinator that gave up). A shard run then (a manual retry, a worker that stalled
+   * and came back after another finished its shard) would stage a row no finish will ever read or
+   * delete. Unknown (Redis did not answer) counts as not over: the shard runs as usual.
+   */
+  const refreshOver = async (job: Job): Promise<boolean> => {
+    const parentId = job.parent?.id;
+    if (!parentId) return false;
+    try {
+      const parent = await Job.fromId(worker, parentId);
+      if (!parent) return true;
+      const state = await parent.getState();
+      return state === 'completed' || state === 'failed';
+    } catch {
+      return false;
+    }
+  };
+
   const processor = async (job: Job): Promise<unknown> => {
     if (job.name === SHARD_JOB) {
       const shard = job.data as TalentRefreshShard;
+      if (await refreshOver(job))
+        return { refreshId: shard.refreshId, index: shard.index, artists: 0, skipped: 'the refresh is over' };
       const [scenePulses] = await Promise.all([
         scenePulsesOf(job),
         job.updateProgress({ state: 'started', index: shard.index, artists: shard.artists?.length ?? 0 }),
       ]);
-      return radar.talent.refreshShard(shard, { scenePulses });
+      const report = await radar.talent.refreshShard(shard, { scenePulses });
+      // The refresh ended while this shard ran (it stalled, and another worker ran it): the row
+      // just staged belongs to no refresh any more (the finish deleted the others in its commit).
+      if (await refreshOver(job)) await radar.talent.discardRefresh(shard.refreshId).catch(() => undefined);
+      return report;
     }
     if (job.name === FINISH_JOB) {
       const data = job.data as FinishJobData;

@@ -151,6 +151,17 @@ const NETWORK_CODES = new Set([
 ]);
 /** SQLSTATEs for "the server is there but not serving": shutting down, starting, too many clients. */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/**
+ * SQLSTATEs for "the server did not answer in time": a statement cancelled by `statement_timeout`
+ * (or a cancel request), a lock not granted within `lock_timeout`, a session ended by an idle
+ * timeout. Like a server out of reach, the answer is not there; the statement itself was fine.
+ */
+const TIMEOUT_STATES = new Map([
+  ['57014', 'statement timeout'],
+  ['55P03', 'lock timeout'],
+  ['25P03', 'idle in transaction timeout'],
+  ['57P05', 'idle session timeout'],
+]);
 
 /** Why a driver error means the database cannot be reached, or undefined if it is another error. */
 export function unreachableReason(error: unknown): string | undefined {
@@ -159,6 +170,8 @@ export function unreachableReason(error: unknown): string | undefined {
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return code;
     if (code.startsWith('08') || UNAVAILABLE_STATES.has(code)) return `SQLSTATE ${code}`;
+    const timeout = TIMEOUT_STATES.get(code);
+    if (timeout !== undefined) return `${timeout}, SQLSTATE ${code}`;
   }
   if (typeof message === 'string') {
     if (/timeout/i.test(message) && /connect/i.test(message)) return 'connection timeout';
@@ -179,7 +192,9 @@ export function storeError(error: unknown): unknown {
   if (reason === undefined) return error;
   return new SceneRadarError(
     'STORE_UNAVAILABLE',
-    `PostgreSQL cannot be reached (${reason}): check that the server is running and the connection settings`,
+    / timeout, SQLSTATE /.test(reason)
+      ? `PostgreSQL did not answer in time (${reason}): check the server's load and its statement_timeout and lock_timeout`
+      : `PostgreSQL cannot be reached (${reason}): check that the server is running and the connection settings`,
     { details: { reason }, cause: error },
   );
 }

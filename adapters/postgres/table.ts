@@ -15,6 +15,7 @@
  *   `OFFSET` / `LIMIT`, with the in-memory store's null rules: null sorts first ascending and last
  *   descending, fails any lower bound and passes any upper bound.
  */
+import { SceneRadarError } from '../../src/core/errors.js';
 import { parseRow } from '../../src/stores/row-shortcuts.js';
 import type { RowKey, ScalarColumns, ScanQuery, Table, TableSpec } from '../../src/stores/table.js';
 import { ARRAY_CAST, arrayLiteral, type Column, columnsOf, ident, restoreOrder } from './columns.js';
@@ -112,10 +113,33 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
         continue;
       }
       if (c.kind === 'int') v = Number(v);
-      else if (c.kind === 'jsonb') v = restoreOrder(typeof v === 'string' ? JSON.parse(v) : v, c.schema);
+      else if (c.kind === 'jsonb') v = restoreOrder(typeof v === 'string' ? parseJson(v, c.name) : v, c.schema);
       out[c.name] = v;
     }
+    // A row edited outside the SDK (a value out of range, an unknown stage, a broken slug, a JSON
+    // value of another shape) is refused here rather than served or computed on as if written by
+    // the engines. The row read back is the one validated, not Zod's copy: unchanged bytes.
+    try {
+      parseRow<Row>(spec, out, 0);
+    } catch (error) {
+      throw corruptRow(error instanceof Error ? error.message.replace(/ row 0:/, ' row:') : 'invalid row');
+    }
     return deepFreeze(out) as Readonly<Row>;
+  };
+
+  /** `STORE_SCHEMA_MISMATCH` for a stored row that does not match its schema. */
+  const corruptRow = (reason: string): SceneRadarError =>
+    new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `${spec.name}: a stored row does not match its schema (edited outside scene-radar, or written by another version): ${reason}`,
+      { details: { table: spec.name, reason } },
+    );
+  const parseJson = (text: string, column: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw corruptRow(`${column} is not JSON`);
+    }
   };
 
   const whereSql = (where: ScanQuery<Row>['where'], params: Params, alias = ''): string[] => {

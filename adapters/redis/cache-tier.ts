@@ -38,6 +38,14 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
+/**
+ * Whether Redis answered a command with "wrong type": a key under the prefix holds something the
+ * tier never wrote (a hash, a list). Redis is up; the key is foreign, not the server down.
+ */
+function isWrongType(error: unknown): boolean {
+  return error instanceof Error && /^WRONGTYPE\b/.test(error.message);
+}
+
 /** Most invalidations remembered while Redis is down; past it, the whole prefix is cleared on return. */
 const MAX_PENDING = 1000;
 
@@ -121,6 +129,9 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       }
       return out;
     } catch (error) {
+      // Redis answered: a foreign key is refused by the caller, not an outage (no circuit, no
+      // 'degraded', no recovery dropping every instance's L1 once the next command succeeds).
+      if (isWrongType(error)) throw error;
       count('l2Errors');
       reason = failureReason(error);
       blockedUntil = Date.now() + retryAfterMs;
@@ -260,7 +271,11 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     let text: string | null;
     try {
       text = await run((c) => c.get(valuePrefix + key));
-    } catch {
+    } catch (error) {
+      if (isWrongType(error)) {
+        count('refused');
+        emit({ type: 'refused', key, reason: 'corrupt' });
+      }
       return undefined;
     }
     if (text === null) {

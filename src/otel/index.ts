@@ -37,6 +37,7 @@ import {
   type RefreshContext,
   type SourceCallContext,
 } from '../core/observe/channels.js';
+import { describeError } from '../core/describe-error.js';
 
 // Subscribed by name: a channel is one per process whoever asks for it first.
 const channels = {
@@ -81,6 +82,21 @@ type Handlers<C> = {
   error: (context: C & { error?: unknown }) => void;
 };
 
+/**
+ * `fn` made safe to subscribe: Node rethrows what a channel subscriber throws as an uncaught
+ * exception, which ends the host. A tracer, meter or exporter that throws (a broken or shut-down
+ * SDK) loses that span or data point, never the process or the radar's answer.
+ */
+function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      fn(...args);
+    } catch {
+      // Telemetry is best effort.
+    }
+  };
+}
+
 /** Tracing-channel handlers that open a span at `start` and close it when the work settles. */
 function spanHandlers<C extends object>(
   open: (context: C) => Span,
@@ -88,23 +104,29 @@ function spanHandlers<C extends object>(
 ): Handlers<C> {
   const spans = new WeakMap<object, Span>();
   return {
-    start: (context) => spans.set(context, open(context)),
+    start: guarded((context: C) => {
+      spans.set(context, open(context));
+    }),
     end: () => undefined,
     asyncStart: () => undefined,
-    error: (context) => {
+    error: guarded((context: C & { error?: unknown }) => {
       const span = spans.get(context);
       if (!span) return;
       const error = context.error;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      // describeError never throws (String() of a null-prototype object does).
+      span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error, { name: false }) });
       if (error instanceof Error) span.recordException(error);
-    },
-    asyncEnd: (context) => {
+    }),
+    asyncEnd: guarded((context: C) => {
       const span = spans.get(context);
       if (!span) return;
       spans.delete(context);
-      close(span, context);
-      span.end();
-    },
+      try {
+        close(span, context);
+      } finally {
+        span.end();
+      }
+    }),
   };
 }
 
@@ -193,10 +215,10 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
       if (c.durationMs !== undefined) httpDuration.record(c.durationMs, attributes);
     },
   );
-  const onCache = (message: unknown): void => {
+  const onCache = guarded((message: unknown): void => {
     const m = message as CacheOperationMessage;
     cacheOperations.add(1, { 'scene_radar.cache.namespace': m.namespace, 'scene_radar.cache.op': m.op });
-  };
+  });
 
   channels.sourceCall.subscribe(source as never);
   channels.refresh.subscribe(refresh as never);

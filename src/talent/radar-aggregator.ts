@@ -429,6 +429,9 @@ export class RadarAggregator {
       signal: deadline.signal,
       timeoutMs: Math.floor(deadline.remaining() * 0.9),
     });
+    // Closed while the reads were in flight: they were aborted by the close, not failed by their
+    // sources, so the answer is RADAR_CLOSED (never a false "sources unavailable").
+    this.#life.assertOpen('buildArtistProfile');
     const features = extractFeatures(signals, model);
     const peers = radar.peers ?? priorPeerStats(model);
     const scores = explainRow(featureTable([features], radar.hostFeatures), 0, peers, model);

@@ -38,7 +38,7 @@ export type CacheEvent =
       readonly error: unknown;
     }
   | {
-      /** The store threw: on a read (the value was computed instead) or on a write (the value was returned but not stored). */
+      /** The store threw: on a read (the value was computed instead), on a write (the value was returned but not stored), or on a delete or clear (the entries stay until their TTL ends; the call does not reject). */
       readonly type: 'store_error';
       /** The cache's key prefix: its namespace (`scenes`, `talent`, ...). */
       readonly namespace: string;
@@ -291,7 +291,13 @@ export class Cache<V> {
 
   /** The fresh value for `key`, if a synchronous store holds one (no computation, no counters). */
   peek(key: string): V | undefined {
-    const got = this.#store.get(this.#ns + key);
+    let got: CacheEntry<V> | undefined | Promise<CacheEntry<V> | undefined>;
+    try {
+      got = this.#store.get(this.#ns + key);
+    } catch (error) {
+      this.#report({ type: 'store_error', namespace: this.#label, key, error });
+      return undefined;
+    }
     if (got === undefined || isThenable(got)) return undefined;
     return this.#clock.now() < got.expiresAt ? got.value : undefined;
   }
@@ -357,7 +363,7 @@ export class Cache<V> {
       this.#flights.delete(key);
     }
     if (options.keepLastGood !== true) this.#lastGood?.delete(key);
-    await this.#store.delete(this.#ns + key);
+    await this.#quietly(key, () => this.#store.delete(this.#ns + key));
   }
 
   /** Forgets every key starting with `prefix`; matching computations in flight will not be stored. */
@@ -369,7 +375,7 @@ export class Cache<V> {
     }
     if (options.keepLastGood !== true && this.#lastGood)
       for (const key of [...this.#lastGood.keys()]) if (key.startsWith(prefix)) this.#lastGood.delete(key);
-    await this.#store.clear(this.#ns + prefix);
+    await this.#quietly(prefix, () => this.#store.clear(this.#ns + prefix));
   }
 
   /** Forgets every key of this cache; computations in flight will not be stored. */
@@ -377,7 +383,7 @@ export class Cache<V> {
     for (const flight of this.#flights.values()) flight.invalidated = true;
     this.#flights.clear();
     if (options.keepLastGood !== true) this.#lastGood?.clear();
-    await this.#store.clear(this.#ns || undefined);
+    await this.#quietly('', () => this.#store.clear(this.#ns || undefined));
   }
 
   /** A snapshot of the counters. */
@@ -589,6 +595,20 @@ export class Cache<V> {
   #publish(op: CacheOperationMessage['op']): void {
     const channel = channels.cache;
     if (channel?.hasSubscribers) channel.publish({ namespace: this.#label, op } satisfies CacheOperationMessage);
+  }
+
+  /**
+   * Runs a store's delete or clear, reporting a failure (a `store_error` event, an `error` on the
+   * channel) instead of throwing it: a refresh that committed its tables then cleared the cache of
+   * a store that threw rejected as failed (its rows written all the same), and `close()` stopped
+   * halfway. A store that cannot forget keeps serving its entries until their TTL ends.
+   */
+  async #quietly(key: string, op: () => unknown): Promise<void> {
+    try {
+      await op();
+    } catch (error) {
+      this.#report({ type: 'store_error', namespace: this.#label, key, error });
+    }
   }
 
   #report(event: CacheEvent): void {
