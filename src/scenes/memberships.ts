@@ -129,6 +129,10 @@ export async function refreshMemberships(
         from: new Date(asOfMs - SOUND_YEARS_MS),
         deadline,
         batchSize: 100,
+        // Each artist's releases are made into its sound as soon as they are read: the releases
+        // (a copy of every fingerprint of two years) then die young instead of living until the
+        // whole chunk's reads are in, through a scavenge or two (most of what this pass promoted).
+        project: (releases: readonly ReleaseFingerprint[]) => artistSound(releases, asOfMs, p),
       }),
     ]);
     for (const s of slugs) {
@@ -138,7 +142,7 @@ export async function refreshMemberships(
       cmg[r.status]++;
       if (n.status === 'ok') networks.set(s, n.value);
       if (n.status === 'ok' || n.status === 'missing') deps.networkReads?.set(s, n as ItemOutcome<ArtistNetwork>);
-      if (r.status === 'ok') sounds.set(s, artistSound(r.value as readonly ReleaseFingerprint[], asOfMs, p));
+      if (r.status === 'ok') sounds.set(s, r.value as unknown as Map<string, number>);
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
         failed.add(s);
     }

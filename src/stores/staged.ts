@@ -14,6 +14,7 @@ import {
   matchesWhere,
   memoryCore,
   orderAndPage,
+  pageOfAll,
   tableOverCore,
 } from './memory-core.js';
 import type { RowKey, ScalarColumns, ScanQuery, Table, TableSpec } from './table.js';
@@ -186,7 +187,38 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
         assertOpen();
         if (!touched()) return base.scan(query);
         checkPaging(query);
-        const entries = await liveEntries(query.where, query.range);
+        // No filter: the page, or every row in id order, without a pair per staged row or per row
+        // of an in-memory live table (see pageOfAll). Live rows still showing and staged rows never
+        // share an id. A live table read through its own `scan` is read once, as before.
+        const baseCore = coreOf(base);
+        const live = baseCore ? undefined : await liveEntries(query.where, query.range);
+        let liveRows: Map<string, Readonly<Row>> | undefined;
+        const page = pageOfAll(
+          query,
+          (baseCore ? baseCore.size : live!.length) + added.size,
+          function* (): Generator<[string, Readonly<Row>]> {
+            if (baseCore) {
+              for (const entry of baseCore.entries()) if (visibleAt(entry[0], entry[1])) yield entry;
+            } else yield* live!;
+            yield* added.entries();
+          },
+          () => {
+            const ids: string[] = [];
+            if (baseCore) {
+              for (const [id, row] of baseCore.entries()) if (visibleAt(id, row)) ids.push(id);
+            } else for (const entry of live!) ids.push(entry[0]);
+            for (const id of added.ids()) ids.push(id);
+            return ids;
+          },
+          (id) => {
+            const own = added.get(id);
+            if (own || baseCore) return own ?? baseCore!.get(id)!;
+            liveRows ??= new Map(live);
+            return liveRows.get(id)!;
+          },
+        );
+        if (page) return page;
+        const entries = live ?? (await liveEntries(query.where, query.range));
         // One push per row: a spread of 100,000 arguments overflows the stack.
         for (const entry of added.matching(query.where, query.range)) entries.push(entry);
         return orderAndPage(entries, query);

@@ -1363,9 +1363,40 @@ function parseState<S extends z.ZodType>(row: Readonly<TalentStateRow>, schema: 
 /** What a refresh keeps of an artist's signals once its features are extracted: how each read went. */
 type SignalOutcomes = Pick<ArtistSignals, 'artistSlug' | 'reads' | 'host'>;
 
-/** An artist's signals without their payloads. */
+/**
+ * The `reads` records kept by refreshes, one per combination of statuses (by their keys and
+ * statuses, in order), for records in which no read carries a reason: a refresh keeps every
+ * artist's outcomes to its end, and ten objects per artist of which nearly all say `ok`,
+ * `missing` or `absent` were a good part of what it kept alive through the young generation.
+ * Internal to refreshes: never handed to a caller, never changed.
+ */
+const SHARED_READS = new Map<string, SignalOutcomes['reads']>();
+/** The `host` of the kept outcomes when there are no host features (never changed). */
+const NO_HOST: SignalOutcomes['host'] = Object.freeze({});
+
+/** A kept `reads` record equal to `reads` (the shared one for its statuses when none has a reason). */
+function sharedReads(reads: SignalOutcomes['reads']): SignalOutcomes['reads'] {
+  let key = '';
+  for (const name in reads) {
+    const o = reads[name as SignalRead];
+    // A status alone (no reason, nothing else) is shared; anything more is kept as it is.
+    for (const field in o) if (field !== 'status') return reads;
+    key += `${name}:${o.status};`;
+  }
+  const known = SHARED_READS.get(key);
+  if (known) return known;
+  // A handful of combinations in practice; the bound keeps odd sources from growing it.
+  if (SHARED_READS.size < 1024) SHARED_READS.set(key, reads);
+  return reads;
+}
+
+/** An artist's signals without their payloads (the read outcomes shared with other artists' where equal). */
 function outcomesOf(signals: ArtistSignals): SignalOutcomes {
-  return { artistSlug: signals.artistSlug, reads: signals.reads, host: signals.host };
+  return {
+    artistSlug: signals.artistSlug,
+    reads: sharedReads(signals.reads),
+    host: Object.keys(signals.host).length === 0 ? NO_HOST : signals.host,
+  };
 }
 
 /** The reads of an artist that failed (error or timeout). */

@@ -15,7 +15,7 @@ import { callHook } from '../hooks.js';
 import { holdProcess } from '../lifecycle.js';
 import { channels, listened, type SourceCallContext, type SourceCallResult, traced } from '../observe/channels.js';
 import { createSlots, type Slots } from '../limit.js';
-import { createDeadline, onAbort, type Deadline } from './deadline.js';
+import { createChainedDeadline, onAbort, type Deadline } from './deadline.js';
 import { readItem } from './read-item.js';
 import type { ItemOutcome, Provenance } from './outcome.js';
 
@@ -63,6 +63,14 @@ export interface BatchCallOptions {
    * Errors thrown by the callback are ignored.
    */
   readonly onSettled?: (keys: readonly string[], outcomes: ReadonlyMap<string, ItemOutcome<unknown>>) => void;
+  /**
+   * Turns each validated value into what the caller keeps of it, as soon as it is read (internal):
+   * an `ok` outcome then carries the projection instead of the payload, so a payload the caller
+   * only digests (a refresh's releases, made into a sound) dies young instead of living until the
+   * whole batch is in. A projection that throws makes that key's outcome an `invalid_payload`.
+   * @internal
+   */
+  readonly project?: (value: never, key: string) => unknown;
 }
 
 /** Per-call options of {@link SourceGateway.call}. */
@@ -113,9 +121,11 @@ const YEAR_MS = 365 * 86_400_000;
 
 /** The caller's deadline and the gateway's close, for the calls of one batch (see `outerOf`). */
 interface Outer {
-  /** Aborts when the deadline passes or the gateway closes. */
-  readonly signal: AbortSignal;
-  /** How a call cut short by `signal` ends. */
+  /** The signals a call of the batch is cut short by: the caller's deadline's (if any), then the gateway's close. */
+  readonly parents: readonly AbortSignal[];
+  /** Whether one of them has aborted. */
+  aborted(): boolean;
+  /** How a call cut short by them ends. */
   why(): CallResult;
   /** Settlers of the batch's calls not yet finished (queued or running). */
   readonly unfinished: Set<(r: CallResult) => void>;
@@ -165,24 +175,24 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
    * call could start). When it aborts, every unfinished call of the batch is settled at once.
    */
   function outerOf(deadline: Deadline | undefined): Outer {
-    const controller = new AbortController();
     const why = (): CallResult =>
       closer.signal.aborted || deadline?.reason() === 'aborted'
         ? { kind: 'error', reason: 'aborted', message: 'Call aborted by the caller' }
         : { kind: 'timeout', reason: 'deadline' };
     const unfinished = new Set<(r: CallResult) => void>();
-    controller.signal.addEventListener(
-      'abort',
-      () => {
-        for (const settle of unfinished) settle(why());
-      },
-      { once: true },
-    );
-    const unsubscribe = [deadline?.signal, closer.signal]
-      .filter((x) => x !== undefined)
-      .map((parent) => onAbort(parent, () => controller.abort()));
+    const parents = deadline ? [deadline.signal, closer.signal] : [closer.signal];
+    // No signal of its own (Node keeps each AbortSignal through a young-generation collection):
+    // the batch subscribes to its parents, and each call's timeout is chained to them directly.
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      for (const settle of unfinished) settle(why());
+    };
+    const unsubscribe = parents.map((parent) => onAbort(parent, end));
     return {
-      signal: controller.signal,
+      parents,
+      aborted: () => ended,
       why,
       unfinished,
       dispose: () => {
@@ -201,7 +211,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     outer: Outer,
     run: (signal: AbortSignal) => Promise<unknown>,
   ): Promise<CallResult> {
-    if (outer.signal.aborted) return Promise.resolve(outer.why());
+    if (outer.aborted()) return Promise.resolve(outer.why());
     let settled = false;
     let resolve!: (r: CallResult) => void;
     const done = new Promise<CallResult>((r) => (resolve = r));
@@ -221,10 +231,10 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       try {
         // Settled while queued (deadline passed, gateway closed): never call.
         if (settled) return;
-        const timeout = createDeadline(config.sources[source].timeoutMs, outer.signal);
-        const onTimeout = (): void =>
-          settle(timeout.reason() === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why());
-        timeout.signal.addEventListener('abort', onTimeout, { once: true });
+        // Settled as soon as its signal aborts (the timeout passed, or the deadline or the close).
+        const timeout = createChainedDeadline(config.sources[source].timeoutMs, outer.parents, (why) =>
+          settle(why === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why()),
+        );
         try {
           const value = await Promise.race([run(timeout.signal), done.then(() => undefined)]);
           result = { kind: 'ok', value };
@@ -235,7 +245,6 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
               : outer.why()
             : { kind: 'error', reason: 'threw', message: describe(error) };
         } finally {
-          timeout.signal.removeEventListener('abort', onTimeout);
           timeout.dispose();
         }
       } catch (error) {
@@ -295,6 +304,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
 
+    const project = opts.project;
     const outer = outerOf(opts.deadline);
     // Traced on the source-call channel when anyone listens (no context object otherwise).
     const tracing = listened(channels.sourceCall);
@@ -333,7 +343,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
             out.set(
               k,
               read.ok
-                ? { status: 'ok', value: read.value as T, provenance: p }
+                ? { status: 'ok', value: (project ? project(read.value as never, k) : read.value) as T, provenance: p }
                 : { status: 'error', reason: 'invalid_payload', message: `${name}: ${read.problem}`, provenance: p },
             );
           } catch (error) {
@@ -371,8 +381,8 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         return traced(channels.sourceCall, trace, () => runChunk(chunk, trace));
       }),
     ).finally(outer.dispose);
-    // Answer in the order asked.
-    return new Map(unique.map((k) => [k, out.get(k)!]));
+    // Answer in the order asked: one call set every key in that order already.
+    return chunks.length === 1 ? out : new Map(unique.map((k) => [k, out.get(k)!]));
   }
 
   return {
