@@ -6,6 +6,7 @@
 import { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
+import { yieldSlice } from '../core/yield.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
@@ -556,6 +557,8 @@ export class ScenesEngine {
       for (let d = first; d <= last; d = addDays(d, 1), days++) {
         // The snapshot of day d is taken at the midnight that ends it: d is then the last complete day.
         const at = new Date(dayStart(d) + DAY_MS);
+        const pause = yieldSlice();
+        if (pause) await pause;
         if (days % every === 0) await this.#refreshInto(replay.stores, at, misses);
         snapshots += await this.#snapshot(replay.pulse, scenes, at);
         progress.advance();

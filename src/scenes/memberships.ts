@@ -15,6 +15,7 @@ import type { PhaseProgress } from '../core/observe/progress.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
 import { slugify } from '../core/slug.js';
+import { yieldSlice } from '../core/yield.js';
 import {
   artistSound,
   buildSoundMap,
@@ -121,6 +122,8 @@ export async function refreshMemberships(
   const mig = countOutcomes([]);
   const cmg = countOutcomes([]);
   for (let i = 0; i < artists.length; i += CHUNK) {
+    const pause = yieldSlice();
+    if (pause) await pause;
     const slugs = artists.slice(i, i + CHUNK).map((a) => a.slug);
     const [nets, rels] = await Promise.all([
       deps.gateway.batch('mig', 'getNetworks', slugs, { asOf, deadline, batchSize: 100 }),

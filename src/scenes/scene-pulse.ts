@@ -22,6 +22,7 @@ import { createDeadline, untilAborted, type Deadline } from '../core/gateway/dea
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { countOutcomes, type ItemOutcome } from '../core/gateway/outcome.js';
 import { createLimit } from '../core/limit.js';
+import { yieldSlice } from '../core/yield.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { computePulse, type PulseMember } from './pulse-math.js';
@@ -332,7 +333,17 @@ export class ScenePulse {
     for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
     const limitGroups = createLimit(this.#d.config.scenes.batchConcurrency);
     return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, async (d) =>
-      (await Promise.all(groups.map((g) => limitGroups(() => this.#batch(g, options.skipCache ?? false, d))))).flat(),
+      (
+        await Promise.all(
+          groups.map((g) =>
+            limitGroups(async () => {
+              const pause = yieldSlice();
+              if (pause) await pause;
+              return this.#batch(g, options.skipCache ?? false, d);
+            }),
+          ),
+        )
+      ).flat(),
     );
   }
 

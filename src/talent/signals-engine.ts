@@ -15,6 +15,7 @@ import type { ItemOutcome } from '../core/gateway/outcome.js';
 import { DAY_MS } from '../core/time.js';
 import { requireDate, requireOptions, requireSlug } from '../core/validation.js';
 import { createLimit } from '../core/limit.js';
+import { yieldSlice } from '../core/yield.js';
 import type { SceneRadarConfig } from '../config.js';
 import { readHostFeature, type HostFeature } from './host-features.js';
 import type { ArtistSignals, HostFeatureOutcome, ReadOutcome, SignalRead } from './signals-types.js';
@@ -135,6 +136,8 @@ export async function gatherSignals(
   await Promise.all(
     chunks.map((chunk) =>
       limit(async () => {
+        const pause = yieldSlice();
+        if (pause) await pause;
         const deadline = createDeadline(Math.min(signalTimeoutMs, o.timeoutMs ?? Infinity), o.signal);
         let batch: ArtistSignals[];
         try {

@@ -10,6 +10,7 @@ import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import type { SourceName } from '../contracts/sources.js';
 import { Lifecycle } from '../core/lifecycle.js';
+import { describeError } from '../core/describe-error.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
@@ -321,7 +322,16 @@ export class TalentRadar {
     options: SetBreakoutModelOptions = {},
   ): Promise<AppliedBreakoutModel> {
     this.#life.assertOpen('setBreakoutModel');
-    const parsed = BreakoutModelSchema.safeParse(model);
+    let parsed: ReturnType<typeof BreakoutModelSchema.safeParse>;
+    try {
+      parsed = BreakoutModelSchema.safeParse(model);
+    } catch (error) {
+      // A proxy or getter that throws while the model is read: the model is invalid, not the SDK.
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model: it could not be read', {
+        details: [{ path: [], message: describeError(error, { name: false }) }],
+        cause: error,
+      });
+    }
     if (!parsed.success) {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model', {
         details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),

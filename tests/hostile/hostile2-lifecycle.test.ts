@@ -149,9 +149,8 @@ describe('hostile: lifecycle', () => {
     expect(body.error.code).toBe('RADAR_CLOSED');
   });
 
-  // Not fixed here (src/talent/talent-radar.ts is owned by others): setBreakoutModel's safeParse
-  // lets a getter's exception through as a raw Error. Flip `it.fails` to `it` once it is fixed.
-  it.fails('setBreakoutModel with a model whose getters throw: TALENT_VALIDATION_ERROR, and the model in use is unchanged', async () => {
+  // setBreakoutModel's safeParse let a getter's exception through as a raw Error.
+  it('setBreakoutModel with a model whose getters throw: TALENT_VALIDATION_ERROR, and the model in use is unchanged', async () => {
     const world = createDemoWorld({ artists: 10, end: '2026-11-24' });
     const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     const version = radar.talent.modelVersion;

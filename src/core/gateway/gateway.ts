@@ -18,6 +18,7 @@ import { createSlots, type Slots } from '../limit.js';
 import { createChainedDeadline, onAbort, type Deadline } from './deadline.js';
 import { readItem } from './read-item.js';
 import type { ItemOutcome, Provenance } from './outcome.js';
+import { yieldSlice } from '../yield.js';
 
 /** A finished source call, reported to the host's hook (no artist or scene ids in it). */
 export interface SourceCallEvent {
@@ -309,6 +310,10 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     // Traced on the source-call channel when anyone listens (no context object otherwise).
     const tracing = listened(channels.sourceCall);
     const runChunk = async (chunk: string[], trace?: SourceCallContext): Promise<void> => {
+      // An in-process source answers without I/O: a long refresh lets the event loop run between
+      // calls (core/yield.ts), before the call is timed.
+      const pause = yieldSlice();
+      if (pause) await pause;
       const started = clock.now();
       const result = await guarded(source, outer, (signal) => {
         const fn = adapter[method];
