@@ -3,14 +3,16 @@
  * The breakout model's inputs for one row of a feature table: where the artist stands in the
  * as-of population (percentiles of activity, per source basis), how its standing moved, whether it
  * keeps showing up in the data's own cadence, how long it has been around, how far it reaches,
- * and the host's own features. One function fills them for the population path and the
- * single-artist explanation alike, so an explanation always adds up to the score. Pure.
+ * and the host's own features. `fillBreakoutInputs` fills them for one row (the single-artist
+ * explanation); `breakoutLogits` computes the same inputs, in the same order and with the same
+ * arithmetic, a block of rows and one input at a time for the population path, so an explanation
+ * always adds up to the score. Pure.
  */
 import { BREAKOUT_INPUTS, type BreakoutInput } from './breakout-model.js';
 import type { ActivityBasis } from './activity.js';
 import { STANDING_FIELDS, activityColumn, lifeSpanDays, type FeatureTable } from './feature-table.js';
 import type { TalentModelConfig } from './model-config.js';
-import { standingOf, type Distribution, type PopulationStats } from './population.js';
+import { standingOf, standingsOf, type Distribution, type PopulationStats } from './population.js';
 
 /** Where each built-in input comes from (activity inputs: the artist's basis, shown per artist). */
 export const INPUT_SOURCE: Readonly<Record<BreakoutInput, string>> = {
@@ -205,43 +207,32 @@ const ACTIVITY_INPUTS = [
 ] as const;
 
 /**
- * Row `i`'s activity inputs as one source reads them, into `into` (9 values, {@link ACTIVITY_INPUTS}
- * order). With `only`, a quarter or peak input the model gives no weight is left NaN: two fewer
- * percentile lookups per row under the default model.
+ * The period presence is counted in for row `i` as source `b` reads it, days: the population's
+ * cadence once fitted; before any population, the artist's own median gap (else daily). Daily for
+ * engagement.
  */
-function basisInputs(
-  table: FeatureTable,
-  i: number,
-  b: BasisContext,
-  ctx: InputContext,
-  into: Float64Array,
-  only?: Uint8Array,
-): void {
+function cadenceOf(b: BasisContext, i: number, ctx: InputContext): number {
+  if (b.source === 'fusion') return 1;
+  if (ctx.fitted) return b.cadence;
+  const own = b.medianGap[i]!;
+  return Number.isNaN(own) ? 1 : Math.min(28, Math.max(1, Math.round(own)));
+}
+
+/** Row `i`'s activity inputs as one source reads them, into `into` (9 values, {@link ACTIVITY_INPUTS} order). */
+function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: InputContext, into: Float64Array): void {
   const now = stand(b.dNow, b.now[i]!);
   const month = stand(b.dRecent, b.recent[i]!);
   const growth = month - stand(b.dPrevious, b.previous[i]!);
   into[0] = now;
   into[1] = month;
   into[2] = growth;
-  into[3] =
-    only && !only[I.growth_quarter]
-      ? Number.NaN
-      : stand(b.dQuarter, b.quarter[i]!) - stand(b.dQuarterBefore, b.quarterBefore[i]!);
+  into[3] = stand(b.dQuarter, b.quarter[i]!) - stand(b.dQuarterBefore, b.quarterBefore[i]!);
   // Standings share one scale whatever the window: this week above the month, beyond the month's
   // own rise over the month before, is a rise that is speeding up.
   into[4] = now - month - growth;
-  into[5] = only && !only[I.peak] ? Number.NaN : stand(b.dPeak, b.peak[i]!);
-  // Presence is counted in the data's own periods: the population's cadence once fitted; before
-  // any population, the artist's own median gap (else daily).
-  const own = b.medianGap[i]!;
-  const cadence =
-    b.source === 'fusion'
-      ? 1
-      : ctx.fitted
-        ? b.cadence
-        : Number.isNaN(own)
-          ? 1
-          : Math.min(28, Math.max(1, Math.round(own)));
+  into[5] = stand(b.dPeak, b.peak[i]!);
+  // Presence is counted in the data's own periods.
+  const cadence = cadenceOf(b, i, ctx);
   const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
   into[6] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadence);
   into[7] = stayingPower(b.presentDaysYear[i]!, life, cadence);
@@ -255,8 +246,8 @@ function basisInputs(
  * order (a standing within the population, or the value itself for a `raw` one). The activity
  * inputs are the mean of each source's reading ({@link activityBases}); `scratch` (9 values) holds
  * one source's. With `raw`, also each input's raw value in its own unit (the first source's for
- * activity; docs/scoring.md). With `only`, inputs whose entry is 0 are not computed (left as they
- * are, or NaN): the population path skips the inputs the model gives no weight. No allocation.
+ * activity; docs/scoring.md). No allocation. The population path computes the same values, in
+ * blocks of rows ({@link breakoutLogits}).
  */
 export function fillBreakoutInputs(
   table: FeatureTable,
@@ -265,7 +256,6 @@ export function fillBreakoutInputs(
   scratch: Float64Array,
   out: Float64Array,
   raw?: Float64Array,
-  only?: Uint8Array,
 ): void {
   const c = table.columns;
   const mask = activityBases(table, i, ctx);
@@ -275,7 +265,7 @@ export function fillBreakoutInputs(
     for (let k = 0; k < ctx.bases.length; k++) {
       if (!(mask & (1 << k))) continue;
       first = ctx.bases[k]!;
-      basisInputs(table, i, first, ctx, scratch, only);
+      basisInputs(table, i, first, ctx, scratch);
       for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = scratch[a]!;
     }
     if (first === null) for (let a = 0; a < ACTIVITY_INPUTS.length; a++) out[ACTIVITY_INPUTS[a]!] = Number.NaN;
@@ -289,7 +279,7 @@ export function fillBreakoutInputs(
       if (!(mask & (1 << k))) continue;
       const b = ctx.bases[k]!;
       first ??= b;
-      basisInputs(table, i, b, ctx, scratch, only);
+      basisInputs(table, i, b, ctx, scratch);
       for (let a = 0; a < ACTIVITY_INPUTS.length; a++) {
         const v = scratch[a]!;
         if (!Number.isNaN(v)) {
@@ -303,22 +293,7 @@ export function fillBreakoutInputs(
   }
 
   const age = c.careerAgeDays[i]!;
-  if (!only || only[I.career_age]) out[I.career_age] = log1p(age / YEAR_DAYS);
-  if (!only || only[I.breadth]) out[I.breadth] = log1p(c.regions[i]!);
-  if (!only || only[I.spread]) out[I.spread] = log1p(c.newRegions[i]!);
-  if (!only || only[I.new_collaborators]) out[I.new_collaborators] = log1p(c.newCollaborators[i]!);
-  if (!only || only[I.new_tastemakers]) {
-    const t = c.newTastemakers[i]!;
-    out[I.new_tastemakers] = Number.isNaN(t) ? Number.NaN : 1 - Math.exp(-t);
-  }
-  if (!only || only[I.press]) {
-    const v = c.pressVelocity[i]!;
-    out[I.press] = Number.isNaN(v) ? Number.NaN : c.pressQuality[i]! * (1 - Math.exp(-v));
-  }
-  if (!only || only[I.scene_heat]) {
-    const conf = c.sceneConfidence[i]!;
-    out[I.scene_heat] = (c.sceneHeat[i]! / 100) * (Number.isNaN(conf) ? 1 : conf);
-  }
+  for (let k = ACTIVITY_INPUT_COUNT; k < BREAKOUT_INPUTS.length; k++) out[k] = otherInput(table, k, i);
 
   const specs = table.hostSpecs;
   for (let h = 0; h < specs.length; h++) {
@@ -347,6 +322,309 @@ export function fillBreakoutInputs(
     raw[I.press] = c.pressQuality[i]!;
     raw[I.scene_heat] = c.sceneHeat[i]!;
     for (let h = 0; h < specs.length; h++) raw[BREAKOUT_INPUTS.length + h] = table.host.get(specs[h]!.name)![i]!;
+  }
+}
+
+/**
+ * Built-in input `k` of row `i` that is not an activity input (career age, breadth, spread, new
+ * collaborators, new tastemakers, press, scene heat), normalised; NaN: no value.
+ */
+function otherInput(table: FeatureTable, k: number, i: number): number {
+  const c = table.columns;
+  switch (k) {
+    case I.career_age:
+      return log1p(c.careerAgeDays[i]! / YEAR_DAYS);
+    case I.breadth:
+      return log1p(c.regions[i]!);
+    case I.spread:
+      return log1p(c.newRegions[i]!);
+    case I.new_collaborators:
+      return log1p(c.newCollaborators[i]!);
+    case I.new_tastemakers: {
+      const t = c.newTastemakers[i]!;
+      return Number.isNaN(t) ? Number.NaN : 1 - Math.exp(-t);
+    }
+    case I.press: {
+      const v = c.pressVelocity[i]!;
+      return Number.isNaN(v) ? Number.NaN : c.pressQuality[i]! * (1 - Math.exp(-v));
+    }
+    case I.scene_heat: {
+      const conf = c.sceneConfidence[i]!;
+      return (c.sceneHeat[i]! / 100) * (Number.isNaN(conf) ? 1 : conf);
+    }
+    default:
+      return Number.NaN;
+  }
+}
+
+/** Position of each input in {@link ACTIVITY_INPUTS} (-1: not an activity input), by input index. */
+const ACTIVITY_POSITION: readonly number[] = BREAKOUT_INPUTS.map((_, k) =>
+  ACTIVITY_INPUTS.indexOf(k as (typeof ACTIVITY_INPUTS)[number]),
+);
+
+/**
+ * Rows per block of the population path: its scratch (about 140 KB) stays in cache (blocks of
+ * 4,096 and 16,384 rows measured no faster).
+ */
+export const INPUT_BLOCK_ROWS = 1024;
+
+/** Scratch space of {@link breakoutLogits}: one block of rows, allocated once per table. */
+export interface InputBlock {
+  /** Each row's {@link activityBases} mask. */
+  readonly mask: Uint8Array;
+  /** Standings of the block's rows, per source ({@link InputContext}'s `bases` order) and standing field. */
+  readonly standings: ReadonlyArray<readonly Float64Array[]>;
+  /** One input's reading of the block's rows, per source. */
+  readonly readings: readonly Float64Array[];
+  /** Per source, the block's rows it reads (index in the block), in order; `read[source]` of them. */
+  readonly rows: readonly Int32Array[];
+  /** Per source, how many of the block's rows it reads. */
+  readonly read: Int32Array;
+  /** A host feature's standings of the block's rows. */
+  readonly host: Float64Array;
+  /**
+   * `log1p` of whole numbers, computed once each (NaN: not yet) for the inputs read from counts:
+   * career age (`log1p(days / 365.25)`, a day count) and new collaborators (`log1p(count)`). The
+   * same doubles as computing them, for a table lookup instead of a logarithm per row.
+   */
+  readonly log1pOf: Readonly<Partial<Record<number, Float64Array>>>;
+}
+
+/** Whole numbers below this many days (about 45 years) have their career age memoised. */
+const MEMO_CAREER_DAYS = 16_384;
+/** Counts of new collaborators below this have their input memoised. */
+const MEMO_COUNT = 1024;
+
+/** Scratch for blocks of up to `rows` rows, for {@link breakoutLogits}. */
+export function inputBlock(ctx: InputContext, rows: number = INPUT_BLOCK_ROWS): InputBlock {
+  return {
+    mask: new Uint8Array(rows),
+    standings: ctx.bases.map(() => STANDING_FIELDS.map(() => new Float64Array(rows))),
+    readings: ctx.bases.map(() => new Float64Array(rows)),
+    rows: ctx.bases.map(() => new Int32Array(rows)),
+    read: new Int32Array(ctx.bases.length),
+    host: new Float64Array(rows),
+    log1pOf: {
+      [I.career_age]: new Float64Array(MEMO_CAREER_DAYS).fill(Number.NaN),
+      [I.new_collaborators]: new Float64Array(MEMO_COUNT).fill(Number.NaN),
+    },
+  };
+}
+
+/**
+ * {@link otherInput} `k` (career age or new collaborators) of row `i` through the block's memo:
+ * for a whole number from 1 up to the memo's size, the logarithm computed the first time (the same
+ * expression, so the same double); anything else (a fraction, 0 or -0, NaN, a larger number) as
+ * computed.
+ */
+function memoisedInput(table: FeatureTable, k: number, i: number, memo: Float64Array): number {
+  const v = k === I.career_age ? table.columns.careerAgeDays[i]! : table.columns.newCollaborators[i]!;
+  if (!(v >= 1 && v < memo.length && Math.floor(v) === v)) return otherInput(table, k, i);
+  let x = memo[v]!;
+  if (Number.isNaN(x)) {
+    x = otherInput(table, k, i);
+    memo[v] = x;
+  }
+  return x;
+}
+
+/**
+ * Activity input `a` ({@link ACTIVITY_INPUTS} order) of rows `from` to `to - 1` as source `b` reads
+ * them, from the block's standings `st` (that source's six): the arithmetic of `basisInputs`, one
+ * input at a time. Presence and recency are computed only for the rows the source reads
+ * (`rows[0]` to `rows[read - 1]`) when they are fewer than half the block (a source most artists
+ * lack); other entries are left as they were, and never read. Returns the array holding them (a
+ * standing itself, or `out`).
+ */
+function blockReading(
+  table: FeatureTable,
+  a: number,
+  b: BasisContext,
+  st: readonly Float64Array[],
+  ctx: InputContext,
+  from: number,
+  to: number,
+  rows: Int32Array,
+  read: number,
+  out: Float64Array,
+): Float64Array {
+  const n = to - from;
+  const sparse = 2 * read < n;
+  const count = sparse ? read : n;
+  switch (a) {
+    case 0:
+      return st[S_NOW]!;
+    case 1:
+      return st[S_RECENT]!;
+    case 2: {
+      const month = st[S_RECENT]!;
+      const previous = st[S_PREVIOUS]!;
+      for (let j = 0; j < n; j++) out[j] = month[j]! - previous[j]!;
+      return out;
+    }
+    case 3: {
+      const quarter = st[S_QUARTER]!;
+      const before = st[S_QUARTER_BEFORE]!;
+      for (let j = 0; j < n; j++) out[j] = quarter[j]! - before[j]!;
+      return out;
+    }
+    case 4: {
+      const now = st[S_NOW]!;
+      const month = st[S_RECENT]!;
+      const previous = st[S_PREVIOUS]!;
+      for (let j = 0; j < n; j++) {
+        const m = month[j]!;
+        out[j] = now[j]! - m - (m - previous[j]!);
+      }
+      return out;
+    }
+    case 5:
+      return st[S_PEAK]!;
+    case 6:
+    case 7: {
+      const present = a === 6 ? b.presentDays : b.presentDaysYear;
+      const window = a === 6 ? ctx.stayingDays : Number.POSITIVE_INFINITY;
+      for (let t = 0; t < count; t++) {
+        const j = sparse ? rows[t]! : t;
+        const i = from + j;
+        const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
+        // Math.min(Infinity, life) is life: staying_year's window is the life itself.
+        out[j] = stayingPower(present[i]!, Math.min(window, life), cadenceOf(b, i, ctx));
+      }
+      return out;
+    }
+    default:
+      for (let t = 0; t < count; t++) {
+        const j = sparse ? rows[t]! : t;
+        const i = from + j;
+        const since = b.daysSinceLast[i]!;
+        out[j] = Number.isNaN(since) ? 0 : 1 / (1 + since / cadenceOf(b, i, ctx));
+      }
+      return out;
+  }
+}
+
+/** Which standing fields ({@link STANDING_FIELDS} order) the weighted activity inputs read. */
+function neededStandings(weights: Float64Array): boolean[] {
+  const w = (k: number): boolean => weights[k] !== 0;
+  return [
+    w(I.level_now) || w(I.acceleration),
+    w(I.level_month) || w(I.growth_month) || w(I.acceleration),
+    w(I.growth_month) || w(I.acceleration),
+    w(I.growth_quarter),
+    w(I.growth_quarter),
+    w(I.peak),
+  ];
+}
+
+/**
+ * The breakout log-odds of rows `from` to `to - 1` (at most the block's size) into `logit`
+ * (index `i - from`): NaN for a row without activity evidence, else `intercept` plus
+ * `weights[k] x (x - centers[k])` for each input `k` the model weighs and the row has a value of,
+ * in {@link fillBreakoutInputs}' order. The same inputs as {@link fillBreakoutInputs}, added in
+ * the same order (so the same doubles), computed one input at a time over the block: each
+ * distribution is searched for the whole block at once, and an input of weight 0 is not computed.
+ */
+export function breakoutLogits(
+  table: FeatureTable,
+  from: number,
+  to: number,
+  ctx: InputContext,
+  terms: InputTerms & { readonly intercept: number },
+  block: InputBlock,
+  logit: Float64Array,
+): void {
+  const n = to - from;
+  const { mask, standings, readings } = block;
+  const { weights, centers, intercept } = terms;
+  const bases = ctx.bases;
+  // Which sources read each row; which sources any row of the block uses; each source's rows.
+  const { rows, read } = block;
+  read.fill(0);
+  let seen = 0;
+  for (let j = 0; j < n; j++) {
+    const m = activityBases(table, from + j, ctx);
+    mask[j] = m;
+    seen |= m;
+    logit[j] = m === 0 ? Number.NaN : intercept;
+    for (let s = 0; s < bases.length; s++) {
+      const list = rows[s]!;
+      const at = read[s]!;
+      list[at] = j;
+      read[s] = at + ((m >> s) & 1);
+    }
+  }
+  if (seen === 0) return;
+  const needed = neededStandings(weights);
+  for (let k = 0; k < bases.length; k++) {
+    if (!(seen & (1 << k))) continue;
+    const b = bases[k]!;
+    for (let f = 0; f < STANDING_FIELDS.length; f++) {
+      if (!needed[f]) continue;
+      const out = standings[k]![f]!;
+      const d = b.dists?.[f];
+      if (d) standingsOf(d, b.cols[f]!, from, to, out);
+      else out.fill(Number.NaN, 0, n);
+    }
+  }
+  const specs = table.hostSpecs;
+  for (let k = 0; k < weights.length; k++) {
+    const w = weights[k]!;
+    if (w === 0) continue;
+    const center = centers[k]!;
+    const a = ACTIVITY_POSITION[k] ?? -1;
+    if (a >= 0) {
+      // One reading per source; a row read by one source takes its reading as it is, a row read
+      // by several the mean of those with a value (as fillBreakoutInputs does).
+      const r: Float64Array[] = [];
+      for (let s = 0; s < bases.length; s++)
+        r.push(
+          seen & (1 << s)
+            ? blockReading(table, a, bases[s]!, standings[s]!, ctx, from, to, rows[s]!, read[s]!, readings[s]!)
+            : readings[s]!,
+        );
+      for (let j = 0; j < n; j++) {
+        const m = mask[j]!;
+        if (m === 0) continue;
+        let x: number;
+        if (m === (m & -m)) x = r[31 - Math.clz32(m)]![j]!;
+        else {
+          let sum = 0;
+          let count = 0;
+          for (let s = 0; s < r.length; s++) {
+            if (!(m & (1 << s))) continue;
+            const v = r[s]![j]!;
+            if (!Number.isNaN(v)) {
+              sum += v;
+              count++;
+            }
+          }
+          x = count ? sum / count : Number.NaN;
+        }
+        if (!Number.isNaN(x)) logit[j]! += w * (x - center);
+      }
+    } else if (k < BREAKOUT_INPUTS.length) {
+      const memo = block.log1pOf[k];
+      for (let j = 0; j < n; j++) {
+        if (mask[j] === 0) continue;
+        const x = memo ? memoisedInput(table, k, from + j, memo) : otherInput(table, k, from + j);
+        if (!Number.isNaN(x)) logit[j]! += w * (x - center);
+      }
+    } else {
+      const h = k - BREAKOUT_INPUTS.length;
+      const col = table.host.get(specs[h]!.name)!;
+      let xs: Float64Array = col.subarray(from, to);
+      if (specs[h]!.scale !== 'raw') {
+        const d = ctx.host[h];
+        if (!d) continue;
+        standingsOf(d, col, from, to, block.host);
+        xs = block.host;
+      }
+      for (let j = 0; j < n; j++) {
+        const x = xs[j]!;
+        if (mask[j] !== 0 && !Number.isNaN(x)) logit[j]! += w * (x - center);
+      }
+    }
   }
 }
 
