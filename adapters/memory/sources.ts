@@ -19,6 +19,7 @@ import type {
   SourceCallOptions,
   WorkspaceSource,
 } from '../../src/contracts/sources.js';
+import { SceneRadarError } from '../../src/core/errors.js';
 import { dayOf, dayStart, lastCompleteDay, observedAtMs } from '../../src/core/time.js';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
 
@@ -82,9 +83,19 @@ export function createMemorySources(
   dataset: MemoryDataset,
   options: MemorySourcesOptions = {},
 ): Required<SceneRadarSources> {
+  const bad = (path: string, message: string): SceneRadarError =>
+    new SceneRadarError('CONFIG_INVALID', `createMemorySources: ${path} ${message}`, {
+      details: [{ path, message }],
+    });
+  if (typeof dataset !== 'object' || dataset === null || typeof dataset.artistHistory !== 'function')
+    throw bad('dataset', 'must be a MemoryDataset (from createEagerDataset or createDemoWorld)');
+  if (typeof options !== 'object' || options === null) throw bad('options', 'must be an object');
   const latency = options.latencyMs ?? 0;
   const maxBatchSize = options.maxBatchSize ?? 1000;
-  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new RangeError('maxBatchSize must be an integer >= 1');
+  // NaN or Infinity would reach setTimeout, which turns both into 1 ms.
+  if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0)
+    throw bad('latencyMs', 'must be a finite number >= 0');
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw bad('maxBatchSize', 'must be an integer >= 1');
 
   /** Looks up histories of artists known at asOf, after the simulated latency. */
   async function batch<T>(

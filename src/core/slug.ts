@@ -121,8 +121,18 @@ export function slugify(text: string): string {
 
 /** What a hashed slug is a hash of: the text with width, case and spacing differences removed. */
 function hashKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().trim().replace(/\s+/gu, ' ');
+  // UTF-8 has no lone surrogate: TextEncoder would turn each into U+FFFD, so names that differ only
+  // there (a name cut mid-emoji) would share a hash. Each is spelled out as its code unit instead.
+  return text
+    .replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
+    .normalize('NFKC')
+    .toLowerCase()
+    .trim()
+    .replace(/\s+/gu, ' ');
 }
+
+/** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * What {@link uniqueSlugs} returns: the slugs in input order, and a lookup by name.
@@ -170,7 +180,13 @@ const nameKey = (name: string): string => name.normalize('NFC').trim().replace(/
  * ```
  */
 export function uniqueSlugs(names: Iterable<string>): UniqueSlugs {
-  const list = [...names];
+  if (typeof names !== 'object' || names === null || typeof (names as Iterable<string>)[Symbol.iterator] !== 'function')
+    throw new TypeError(`uniqueSlugs expects an iterable of strings, got ${names === null ? 'null' : typeof names}`);
+  // Array.from visits the holes of a sparse array (as undefined), so they are reported below.
+  const list = Array.from(names);
+  for (const [i, name] of list.entries())
+    if (typeof name !== 'string')
+      throw new TypeError(`uniqueSlugs expects strings: names[${i}] is ${name === null ? 'null' : typeof name}`);
   const keys = list.map(nameKey);
   const baseOf = new Map<string, string>();
   for (let i = 0; i < list.length; i++) if (!baseOf.has(keys[i]!)) baseOf.set(keys[i]!, slugify(list[i]!));

@@ -13,6 +13,7 @@ import { ProgressTracker, type ProgressCallback } from '../core/observe/progress
 import {
   BREAKOUT_INPUTS,
   BreakoutModelSchema,
+  HostFeatureNameSchema,
   type BreakoutInput,
   type BreakoutModel,
   type BreakoutTerm,
@@ -457,6 +458,9 @@ function figures(times: number[], probs: number[], labels: boolean[], weights: n
   };
 }
 
+/** Largest absolute instant a `Date` can hold (ms): an example's `time` must be one. */
+const MAX_TIME_MS = 8.64e15;
+
 /**
  * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes, else
  * `TALENT_INSUFFICIENT_DATA` (as is a fit whose terms fall outside a model's bounds); a non-finite
@@ -477,6 +481,12 @@ export function fitBreakoutModel(
     new SceneRadarError('TALENT_VALIDATION_ERROR', `${path}: ${message}`, {
       details: [{ code: 'invalid_value', path: [path], message }],
     });
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'Expected an object');
+  if (
+    options.exclude !== undefined &&
+    (!Array.isArray(options.exclude) || !options.exclude.every((n) => typeof n === 'string'))
+  )
+    throw invalid('exclude', 'Expected a list of input names');
   const grid = options.l2 === undefined ? DEFAULT_L2_GRID : typeof options.l2 === 'number' ? [options.l2] : options.l2;
   if (
     !Array.isArray(grid) ||
@@ -512,13 +522,16 @@ export function fitBreakoutModel(
   }
   if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 1000)
     throw invalid('maxIterations', 'Expected an integer in 1-1000');
-  examples.forEach((e, i) => {
+  // A loop, not forEach: forEach skips the holes of a sparse array, which then crash the fit.
+  for (let i = 0; i < examples.length; i++) {
+    const e = examples[i];
     if (
       typeof e !== 'object' ||
       e === null ||
       typeof e.label !== 'boolean' ||
       typeof e.time !== 'number' ||
-      !Number.isFinite(e.time) ||
+      // An instant in ms that a Date can hold: the folds report their instants as ISO dates.
+      !(Math.abs(e.time) <= MAX_TIME_MS) ||
       typeof e.inputs !== 'object' ||
       e.inputs === null
     ) {
@@ -526,7 +539,7 @@ export function fitBreakoutModel(
     }
     if (e.weight !== undefined && !(typeof e.weight === 'number' && e.weight >= 1e-9 && e.weight <= 1e9))
       throw invalid(`examples.${i}.weight`, 'Expected a number in 1e-9 to 1e9');
-  });
+  }
   const positives = examples.filter((e) => e.label).length;
   if (examples.length < 10 || positives === 0 || positives === examples.length) {
     throw new SceneRadarError(
@@ -541,6 +554,14 @@ export function fitBreakoutModel(
   const names = [...new Set([...BREAKOUT_INPUTS, ...examples.flatMap((e) => Object.keys(e.inputs))])].filter(
     (n) => !exclude.has(n),
   );
+  // A name that cannot be a host input would only surface after the fit, as "out of bounds".
+  const builtInName = new Set<string>(BREAKOUT_INPUTS);
+  const badName = names.find((n) => !builtInName.has(n) && !HostFeatureNameSchema.safeParse(n).success);
+  if (badName !== undefined)
+    throw invalid(
+      'inputs',
+      `${JSON.stringify(badName.slice(0, 80))} is neither a built-in input nor a valid host feature name; exclude it or rename it`,
+    );
   const value = (e: CalibrationExample, n: string): number => {
     const v = e.inputs[n];
     return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;

@@ -11,7 +11,7 @@
 import { describeError } from '../core/describe-error.js';
 import { holdProcess } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
-import { HostFeatureNameSchema } from './breakout-model.js';
+import { BREAKOUT_INPUTS, HostFeatureNameSchema } from './breakout-model.js';
 import type { HostFeatureOutcome } from './signals-types.js';
 
 /** What a host feature's read is rejected with when its deadline passes (compared by identity). */
@@ -78,7 +78,9 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
   if (features === undefined) return [];
   if (!Array.isArray(features)) throw new SceneRadarError('CONFIG_INVALID', 'hostFeatures must be an array');
   const seen = new Set<string>();
-  features.forEach((f: unknown, i) => {
+  // A loop, not forEach: forEach skips the holes of a sparse array, which then crash at scoring.
+  for (let i = 0; i < features.length; i++) {
+    const f: unknown = features[i];
     const bad = (message: string): SceneRadarError =>
       new SceneRadarError('CONFIG_INVALID', `hostFeatures.${i}: ${message}`, {
         details: [{ path: ['hostFeatures', String(i)], message }],
@@ -88,13 +90,16 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
     const parsed = HostFeatureNameSchema.safeParse(name);
     if (!parsed.success) throw bad(parsed.error.issues[0]?.message ?? 'invalid name');
     if (seen.has(parsed.data)) throw bad(`duplicate name "${parsed.data}"`);
+    // A host input named like a built-in one would overwrite it in the model's inputs by name.
+    if ((BREAKOUT_INPUTS as readonly string[]).includes(parsed.data))
+      throw bad(`name "${parsed.data}" is a built-in breakout input; choose another`);
     seen.add(parsed.data);
     if (typeof source !== 'string' || source.length === 0 || source.length > 256)
       throw bad('source must be a non-empty string of at most 256 characters');
     if (typeof read !== 'function') throw bad('read must be a function');
     if (scale !== undefined && scale !== 'percentile' && scale !== 'raw')
       throw bad("scale must be 'percentile' or 'raw'");
-  });
+  }
   return Object.freeze([...(features as HostFeature[])]);
 }
 

@@ -651,7 +651,8 @@ export class RadarAggregator {
         { details: [{ code: 'too_big', path: ['artistSlugs'], message: `Expected at most ${MAX_SCORE_READ} slugs` }] },
       );
     const slugs = [
-      ...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
+      // Array.from visits the holes of a sparse array (map skips them and keeps the hole).
+      ...new Set(Array.from(artistSlugs, (s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
     ];
     const [rows] = await Promise.all([
       this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug }))),

@@ -18,7 +18,7 @@ import { listUniverse } from '../core/gateway/universe.js';
 import { callHook } from '../core/hooks.js';
 import { ProgressTracker, type PhaseProgress, type ProgressOptions } from '../core/observe/progress.js';
 import { RefreshRun, SILENT_OBSERVER, type RadarObserver } from '../core/observe/refresh-run.js';
-import { requireDate } from '../core/validation.js';
+import { requireDate, requireOptions } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import { stageStores } from '../stores/staged.js';
@@ -457,6 +457,20 @@ export class TalentRadar {
     options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {},
   ): Promise<ScoredArtists> {
     this.#life.assertOpen('scoreArtists');
+    options = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR');
+    // A string would be spread into its characters, a Set or a number would throw a TypeError.
+    if (!Array.isArray(artistSlugs))
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs', {
+        details: [{ code: 'invalid_type', path: ['artistSlugs'], message: 'Expected an array' }],
+      });
+    if (options.population !== undefined && !Array.isArray(options.population))
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'population must be an array of slugs', {
+        details: [{ code: 'invalid_type', path: ['population'], message: 'Expected an array' }],
+      });
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'signal must be an AbortSignal', {
+        details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
+      });
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
@@ -498,9 +512,16 @@ export class TalentRadar {
     options: CalibrationDataOptions = {},
   ): Promise<CalibrationData> {
     this.#life.assertOpen('calibrationExamples');
+    options = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR');
     if (!Array.isArray(outcomes)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'outcomes must be an array');
+    if (options.population !== undefined && typeof options.population !== 'function')
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'population must be a function (asOf) => slugs', {
+        details: [{ code: 'invalid_type', path: ['population'], message: 'Expected a function' }],
+      });
     const byInstant = new Map<number, LabelledOutcome[]>();
-    outcomes.forEach((e, i) => {
+    // A loop, not forEach: forEach skips the holes of a sparse array, which would drop them unseen.
+    for (let i = 0; i < outcomes.length; i++) {
+      const e = outcomes[i]!;
       if (typeof e !== 'object' || e === null || typeof e.label !== 'boolean' || e.asOf === undefined) {
         throw new SceneRadarError(
           'TALENT_VALIDATION_ERROR',
@@ -514,7 +535,7 @@ export class TalentRadar {
       }
       const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').getTime();
       (byInstant.get(t) ?? byInstant.set(t, []).get(t)!).push(e);
-    });
+    }
     const examples: CalibrationExample[] = [];
     const skipped: { artistSlug: string; asOf: string; reason: string }[] = [];
     const progress = new ProgressTracker('calibrate', {
