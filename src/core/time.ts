@@ -33,10 +33,7 @@ const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * ```
  */
 export function observedAtMs(stamp: string): number {
-  if (stamp.length === 10 && DAY_ONLY.test(stamp)) {
-    const t = Date.parse(`${stamp}T00:00:00.000Z`);
-    return Number.isFinite(t) ? t + DAY_MS : Number.NaN;
-  }
+  if (stamp.length === 10 && DAY_ONLY.test(stamp)) return dayStartOrNaN(stamp) + DAY_MS;
   return parseInstant(stamp);
 }
 
@@ -47,9 +44,23 @@ export function dayOf(ms: number): string {
 
 /** Epoch milliseconds of the start (00:00 UTC) of a `YYYY-MM-DD` day. */
 export function dayStart(day: string): number {
-  const t = Date.parse(`${day}T00:00:00.000Z`);
-  if (!Number.isFinite(t)) throw new RangeError(`Invalid day: ${day}`);
+  const t = dayStartOrNaN(day);
+  if (Number.isNaN(t)) throw new RangeError(`Invalid day: ${day}`);
   return t;
+}
+
+/** {@link dayStart}, NaN for an invalid day. */
+function dayStartOrNaN(day: string): number {
+  // The common case without building a string for Date.parse (as parseInstant, and equal to it:
+  // a day past the month's end rolls over in both); anything else goes to Date.parse as before.
+  if (day.length === 10 && day.charCodeAt(4) === 45 /* - */ && day.charCodeAt(7) === 45) {
+    const y = digits(day, 0, 4);
+    const mo = digits(day, 5, 2);
+    const d = digits(day, 8, 2);
+    if (y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) return daysFromCivil(y, mo, d) * DAY_MS;
+  }
+  const t = Date.parse(`${day}T00:00:00.000Z`);
+  return Number.isFinite(t) ? t : Number.NaN;
 }
 
 /** The day `n` days after `day` (negative `n` goes back). */

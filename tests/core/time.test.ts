@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, dayOf, dayStart, daysBetween, lastCompleteDay, parseInstant } from '../../src/core/time.js';
+import {
+  addDays,
+  dayOf,
+  dayStart,
+  daysBetween,
+  lastCompleteDay,
+  observedAtMs,
+  parseInstant,
+} from '../../src/core/time.js';
 
 describe('parseInstant', () => {
   it('agrees with Date.parse on every canonical instant', () => {
@@ -42,6 +50,65 @@ describe('parseInstant', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+});
+
+describe('dayStart', () => {
+  /** What dayStart computed before its fast path, kept as the oracle. */
+  const oracle = (day: string): number | 'throws' => {
+    const t = Date.parse(`${day}T00:00:00.000Z`);
+    return Number.isFinite(t) ? t : 'throws';
+  };
+  const actual = (day: string): number | 'throws' => {
+    try {
+      return dayStart(day);
+    } catch (e) {
+      expect(e).toBeInstanceOf(RangeError);
+      return 'throws';
+    }
+  };
+
+  it('agrees with Date.parse on every day, on days past the month end and on garbage', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (d) => {
+          const day = d.toISOString().slice(0, 10);
+          expect(actual(day)).toBe(oracle(day));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    const digit = fc.constantFrom(...'0123456789');
+    const dayLike = fc
+      .tuple(
+        fc.array(digit, { minLength: 4, maxLength: 4 }),
+        fc.array(digit, { minLength: 2, maxLength: 2 }),
+        fc.array(digit, { minLength: 2, maxLength: 2 }),
+      )
+      .map(([y, m, d]) => `${y.join('')}-${m.join('')}-${d.join('')}`);
+    fc.assert(
+      fc.property(fc.oneof(dayLike, fc.string({ maxLength: 12 })), (day) => {
+        expect(actual(day)).toBe(oracle(day));
+        // A bare day is observed at the end of that day (the oracle: the code before the fast path).
+        if (/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+          const o = oracle(day);
+          expect(observedAtMs(day)).toBe(o === 'throws' ? Number.NaN : o + 86_400_000);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const day of [
+      '2026-02-30',
+      '2026-02-31',
+      '2026-02-32',
+      '2026-00-10',
+      '0099-01-01',
+      '2026-1-01',
+      '2026/01/01',
+      '',
+    ])
+      expect(actual(day), day).toBe(oracle(day));
   });
 });
 
