@@ -2,8 +2,17 @@
  * `npm run bench [-- suite...]`: runs every benchmark suite (or the ones named), prints a table and
  * writes bench/results.json (figure name -> value, units in the name; a partial run writes nothing).
  * docs/performance.md explains each figure.
+ *
+ * Each suite runs in a process of its own (the same Node flags), one after another: a suite's
+ * figures do not depend on the heap, the compiled code or the diagnostics subscribers the suites
+ * before it left behind (in one process, the heap of the earlier suites cost the top-K figure
+ * 20-40%, and the observability suite had to run last).
  */
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { availableParallelism, cpus } from 'node:os';
 import { parseCommandLine, UsageError } from '../scripts/command-line.js';
 import { apiSuite } from './suites/api.js';
@@ -32,9 +41,35 @@ const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['postgres', () => postgresSuite()],
   ['cache-tier', cacheTierSuite],
   ['sharded-refresh', shardedRefreshSuite],
-  // Last: it subscribes to the diagnostics channels, which may leave call sites slower for later suites.
   ['observability', observabilitySuite],
 ];
+
+/** Set in a suite's own process: the suite to run, and the file its figures go to. */
+const CHILD_SUITE = 'SCENE_RADAR_BENCH_SUITE';
+const CHILD_OUT = 'SCENE_RADAR_BENCH_OUT';
+
+const childSuite = process.env[CHILD_SUITE];
+if (childSuite !== undefined) {
+  const suite = suites.find(([name]) => name === childSuite);
+  if (!suite) throw new Error(`bench: unknown suite ${childSuite}`);
+  writeFileSync(process.env[CHILD_OUT]!, JSON.stringify(await suite[1]()));
+  process.exit(0);
+}
+
+/** Runs one suite in a child process with this process's Node flags; its figures. */
+async function runIsolated(name: string, dir: string): Promise<Figure[]> {
+  const out = join(dir, `${name}.json`);
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [CHILD_SUITE]: name, [CHILD_OUT]: out },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, signal) => resolve(signal ? null : c));
+  });
+  if (code !== 0) throw new Error(`bench: suite ${name} failed (exit ${code ?? 'by signal'})`);
+  return JSON.parse(readFileSync(out, 'utf8')) as Figure[];
+}
 
 let only: readonly string[];
 try {
@@ -49,10 +84,15 @@ try {
   process.exit(2);
 }
 const figures: Figure[] = [];
-for (const [name, suite] of suites) {
-  if (only.length && !only.includes(name)) continue;
-  process.stderr.write(`running ${name}...\n`);
-  figures.push(...(await suite()));
+const dir = mkdtempSync(join(tmpdir(), 'scene-radar-bench-'));
+try {
+  for (const [name] of suites) {
+    if (only.length && !only.includes(name)) continue;
+    process.stderr.write(`running ${name}...\n`);
+    figures.push(...(await runIsolated(name, dir)));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
 
 console.table(
