@@ -18,7 +18,8 @@ import { asOfText, type RadarObserver } from './core/observe/refresh-run.js';
 import { OperationStats, type RefreshStats, type SourceCallStats } from './core/observe/stats.js';
 import { createSourceGateway, type SourceCallEvent } from './core/gateway/gateway.js';
 import { scopedGateway } from './core/gateway/scoped.js';
-import type { SceneRadarSources, ScenesAdapter } from './contracts/sources.js';
+import { SOURCE_NAMES, type SceneRadarSources, type ScenesAdapter } from './contracts/sources.js';
+import { SceneRadarError } from './core/errors.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
 import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
 import { scenesAdapterFor } from './scenes/scenes-adapter.js';
@@ -258,6 +259,48 @@ function cacheEventLogger(logger: SafeLogger): (event: CacheEvent) => void {
     );
 }
 
+/** Whether `v` is a plain object a host could mean as options: not null, not an array, not a primitive. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Source slots a host may fill: the read-only sources, `scenes` (ignored: see createSceneRadar) and `workspaces`. */
+const SOURCE_SLOTS: ReadonlySet<string> = new Set<string>([...SOURCE_NAMES, 'scenes', 'workspaces']);
+
+/**
+ * Checks the shape of {@link createSceneRadar}'s options, `CONFIG_INVALID` naming the first bad
+ * field: a wrong value there would otherwise crash later with a raw TypeError, or be ignored (a
+ * misspelt source slot would leave the source absent).
+ */
+function checkRadarOptions(options: unknown): asserts options is SceneRadarOptions {
+  const bad = (path: string, message: string): SceneRadarError =>
+    new SceneRadarError('CONFIG_INVALID', `createSceneRadar: ${path} ${message}`, {
+      details: [{ path: path.split('.'), message }],
+    });
+  if (!isObject(options))
+    throw bad('options', 'must be an object with the sources ({ sources: { mig, fusion, ... } })');
+  const { sources, stores, cache, clock } = options;
+  if (!isObject(sources)) throw bad('sources', 'must be an object of source adapters (an empty object: none)');
+  for (const [name, adapter] of Object.entries(sources)) {
+    if (!SOURCE_SLOTS.has(name))
+      throw bad(`sources.${name}`, `is not a source (sources: ${[...SOURCE_SLOTS].join(', ')})`);
+    if (adapter !== undefined && !isObject(adapter))
+      throw bad(`sources.${name}`, 'must be an adapter object (leave it out when the source is absent)');
+  }
+  if (stores !== undefined) {
+    if (!isObject(stores)) throw bad('stores', 'must be an object ({ scenes?, talent? })');
+    // Other keys are allowed: a store module's result (PostgreSQL's holds its pool and schema) is passed as it is.
+    for (const name of ['scenes', 'talent'] as const)
+      if (stores[name] !== undefined && !isObject(stores[name]))
+        throw bad(`stores.${name}`, 'must be a store set (its tables)');
+  }
+  if (cache !== undefined && !isObject(cache)) throw bad('cache', 'must be an object ({ store? })');
+  if (clock !== undefined && !(isObject(clock) && typeof clock.now === 'function'))
+    throw bad('clock', 'must be a Clock (an object with now(): epoch ms)');
+  if (options.logger !== undefined && options.logger !== null && !isObject(options.logger))
+    throw bad('logger', 'must be a pino-compatible logger object (info, warn, error...)');
+  for (const hook of ['onSourceCall', 'onCacheEvent', 'onProgress'] as const)
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') throw bad(hook, 'must be a function');
+}
+
 /**
  * Creates a radar over the host's sources.
  * @example
@@ -274,6 +317,7 @@ function cacheEventLogger(logger: SafeLogger): (event: CacheEvent) => void {
  * ```
  */
 export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
+  checkRadarOptions(options);
   const config = resolveConfig(options.config);
   const clock = options.clock ?? systemClock;
   const logger = safeLogger(options.logger);
