@@ -522,6 +522,11 @@ export function fitBreakoutModel(
   }
   if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > 1000)
     throw invalid('maxIterations', 'Expected an integer in 1-1000');
+  // A string such as 'no' is truthy: it would recalibrate against the caller's intent.
+  if (options.recalibrate !== undefined && typeof options.recalibrate !== 'boolean')
+    throw invalid('recalibrate', 'Expected true or false');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    throw invalid('onProgress', 'Expected a function');
   // A loop, not forEach: forEach skips the holes of a sparse array, which then crash the fit.
   for (let i = 0; i < examples.length; i++) {
     const e = examples[i];
