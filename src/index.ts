@@ -51,6 +51,7 @@ export { describeError } from './core/describe-error.js';
 
 // Time.
 export { fixedClock, systemClock, type Clock } from './core/clock.js';
+export { SDK_VERSION } from './version.js';
 
 // Slugs: how scenes and artists are named.
 export { isSlug, slugify, uniqueSlugs, type UniqueSlugs } from './core/slug.js';

@@ -20,6 +20,7 @@ import { createSourceGateway, type SourceCallEvent } from './core/gateway/gatewa
 import { scopedGateway } from './core/gateway/scoped.js';
 import { SOURCE_NAMES, type SceneRadarSources, type ScenesAdapter } from './contracts/sources.js';
 import { SceneRadarError } from './core/errors.js';
+import { SDK_VERSION } from './version.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
 import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
 import { scenesAdapterFor } from './scenes/scenes-adapter.js';
@@ -330,6 +331,9 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     clock,
     maxEntries: config.cache.maxEntries,
     ...(options.cache?.store ? { store: options.cache.store } : {}),
+    // Values shared with other instances are keyed by version: a rolling deploy never serves one
+    // instance's value, in its version's shape, from another.
+    sharedTag: SDK_VERSION,
     ...(onCacheEvent || logCacheEvent
       ? {
           onEvent: (event: CacheEvent) => {

@@ -8,13 +8,14 @@
 import { type FlagSpecs, type FlagValues, parseCommandLine, UsageError } from './command-line.js';
 import { COMMANDS } from './commands.js';
 import { describeFailure, EXIT, InterruptedError, processIo, type CliIo } from './io.js';
+import { SDK_VERSION } from '../version.js';
 
 export { COMMANDS, type CliCommand } from './commands.js';
 export { EXIT, DataFileError, describeFailure, InterruptedError, processIo, type CliIo } from './io.js';
 export { UsageError } from './command-line.js';
 
-/** The version `scene-radar --version` prints. */
-export const CLI_VERSION = '0.1.0';
+/** The version `scene-radar --version` prints: the package's. */
+export const CLI_VERSION = SDK_VERSION;
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

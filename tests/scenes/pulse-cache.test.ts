@@ -4,7 +4,7 @@
  * source call counts, never on wall time.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSceneRadar, fixedClock, type SceneRadarConfigInput, type SceneRadarSources } from 'scene-radar';
+import { createSceneRadar, fixedClock, SDK_VERSION, type SceneRadarConfigInput, type SceneRadarSources } from 'scene-radar';
 import { lruCacheStore, memoryScenesStores, type CacheStore, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
@@ -246,7 +246,7 @@ describe('ScenePulse cache', () => {
     };
     const { pulse, count } = make({ store: spy });
     await pulse.getScenePulse(SCENE);
-    expect(keys).toEqual([`scenes:pulse:${SCENE}`]);
+    expect(keys).toEqual([`scenes@${SDK_VERSION}:pulse:${SCENE}`]);
     const reads = count();
     const again = make({ store: spy }); // a second instance sharing the store serves the hit
     await again.pulse.getScenePulse(SCENE);

@@ -19,6 +19,12 @@ export interface CacheGroupOptions {
   readonly store?: CacheStore<unknown>;
   /** Receives every cache's events (called through `callHook`: a hook that throws or rejects is ignored). */
   readonly onEvent?: (event: CacheEvent) => void;
+  /**
+   * Tag of the shared caches' keys in the host's store (`name@tag:`): instances that tag
+   * differently never read each other's values. The radar gives its package version, so during a
+   * rolling deploy an instance never serves a value of another version's shape. @default none (`name:`)
+   */
+  readonly sharedTag?: string;
 }
 
 /** Options of one cache of a {@link CacheGroup}. */
@@ -105,7 +111,7 @@ export class CacheGroup {
       graceMs: options.graceMs ?? 0,
       maxEntries: options.maxEntries ?? this.#o.maxEntries,
       clock: this.#o.clock,
-      namespace: `${name}:`,
+      namespace: shared && this.#o.sharedTag !== undefined ? `${name}@${this.#o.sharedTag}:` : `${name}:`,
       ...(shared ? { store: this.#o.store } : {}),
       ...(this.#o.onEvent ? { onEvent: this.#o.onEvent } : {}),
     });

@@ -204,7 +204,7 @@ export class Cache<V> {
   readonly #ttlMs: number;
   readonly #graceMs: number;
   readonly #ns: string;
-  /** The namespace as events name it: the key prefix without its trailing `:` (`scenes`). */
+  /** The namespace as events name it: the key prefix without its version tag and trailing `:` (`scenes`). */
   readonly #label: string;
   readonly #clock: Clock;
   readonly #onEvent: ((event: CacheEvent) => void) | undefined;
@@ -253,7 +253,8 @@ export class Cache<V> {
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs ?? 0;
     this.#ns = options.namespace ?? '';
-    this.#label = this.#ns.replace(/:$/, '');
+    // A shared cache's keys carry a version tag (`scenes@0.1.0:`); events name the cache alone.
+    this.#label = this.#ns.replace(/(@[^:@]*)?:$/, '');
     this.#clock = options.clock ?? systemClock;
     this.#onEvent = options.onEvent;
     const store = this.#store;
