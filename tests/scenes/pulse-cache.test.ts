@@ -4,7 +4,13 @@
  * source call counts, never on wall time.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSceneRadar, fixedClock, SDK_VERSION, type SceneRadarConfigInput, type SceneRadarSources } from 'scene-radar';
+import {
+  createSceneRadar,
+  fixedClock,
+  SDK_VERSION,
+  type SceneRadarConfigInput,
+  type SceneRadarSources,
+} from 'scene-radar';
 import { lruCacheStore, memoryScenesStores, type CacheStore, type ScenesStores } from 'scene-radar/stores';
 import { createDemoWorld, createMemorySources } from 'scene-radar/adapters/memory';
 
