@@ -259,7 +259,8 @@ export type RequestPart<S extends z.ZodType = z.ZodType> = readonly [schema: S, 
  * Validates a request against its schemas, part by part (the positional arguments, then the
  * options), and returns the parsed values merged, defaults applied. Every issue of every part is
  * collected, as the HTTP kit does for a path and a query, and thrown as one `*_VALIDATION_ERROR`
- * of `family` with the issues in `details`.
+ * of `family` with the issues in `details`. An input that throws when read (a getter, a proxy's
+ * trap) is an issue of its own, `The options cannot be read`, never the host's exception.
  * @example
  * ```ts
  * const { slug, days } = validateRequest('scenes', [SlugParamsRequestSchema, { slug }], [SceneTrendsRequestSchema, query]);
@@ -275,7 +276,14 @@ export function validateRequest(family: RequestFamily, ...parts: RequestPart[]):
   const issues: RequestIssue[] = [];
   let out: Record<string, unknown> = {};
   for (const [schema, input] of parts) {
-    const r = schema.safeParse(input === undefined ? {} : input);
+    let r: z.ZodSafeParseResult<unknown>;
+    try {
+      r = schema.safeParse(input === undefined ? {} : input);
+    } catch {
+      // A getter that throws, a proxy's trap, a revoked proxy: Zod lets the host's exception through.
+      issues.push({ code: 'invalid_type', path: [], message: 'The options cannot be read' });
+      continue;
+    }
     if (r.success) out = { ...out, ...(r.data as Record<string, unknown>) };
     else for (const issue of r.error.issues) issues.push(issueOf(issue));
   }

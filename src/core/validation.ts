@@ -39,14 +39,33 @@ export function requireInt(
   return validateField(familyOf(code), intRequestSchema(range.min, range.max), value, field);
 }
 
-/** Returns a valid Date (default `fallback`) or throws `code` (a validation code). */
+/** The calendar date a text date starts with (`2026-02-30...`): year, month and day as written. */
+const WRITTEN_DAY = /^(\d{4})-(\d{2})-(\d{2})(?![\d])/;
+
+/**
+ * True when `text` starts with a calendar date that does not exist (`2026-02-30`, `2026-04-31`):
+ * `new Date` rolls such a day over into the next month instead of refusing it.
+ */
+function isImpossibleDay(text: string): boolean {
+  const m = WRITTEN_DAY.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  return date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d;
+}
+
+/**
+ * Returns a valid Date (default `fallback`) or throws `code` (a validation code). Text naming a day
+ * the calendar does not have (`2026-02-30`) is refused, not read as the day it rolls over to.
+ */
 export function requireDate(value: unknown, field: string, fallback: Date, code: ErrorCode): Date {
   if (value === undefined) return fallback;
   const d =
     value instanceof Date
       ? value
       : typeof value === 'string' || typeof value === 'number'
-        ? new Date(value)
+        ? new Date(typeof value === 'string' && isImpossibleDay(value) ? Number.NaN : value)
         : new Date(Number.NaN);
   if (!Number.isFinite(d.getTime()))
     throw new SceneRadarError(code, `${field} must be a valid date`, {

@@ -4,7 +4,7 @@
  * and paging, get by slug.
  */
 import { z } from 'zod';
-import { SceneRadarError } from '../core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
@@ -62,37 +62,96 @@ export interface ListScenesQuery {
   readonly offset?: number;
 }
 
-/** Imports a catalog: every row validated first; an invalid row rejects the whole import. */
+/**
+ * Most rows one `importCatalog` call takes per table (scenes, microgenres). Checked before a row is
+ * read: an array with a huge `length` and no rows (`a.length = 2 ** 32 - 1`) would otherwise keep
+ * the import walking its holes for minutes and then exhaust the heap.
+ */
+export const MAX_CATALOG_ROWS = 100_000;
+
+/** The `SCENES_VALIDATION_ERROR` of a catalog, listing (at most 20 of) its issues. */
+function invalidCatalog(
+  issues: readonly { readonly code: string; readonly path: readonly string[]; readonly message: string }[],
+): SceneRadarError {
+  const details = issues.slice(0, 20);
+  return new SceneRadarError(
+    'SCENES_VALIDATION_ERROR',
+    `Invalid catalog: ${details.map((d) => (d.path.length ? `${d.path.join('.')}: ${d.message}` : d.message)).join('; ')}`,
+    { details },
+  );
+}
+
+/** The rows of `table` whose slug an earlier row of the same table already has, as issues. */
+function duplicateSlugs(
+  table: 'scenes' | 'microgenres',
+  rows: readonly { readonly slug: string }[],
+): { code: string; path: string[]; message: string }[] {
+  const first = new Map<string, number>();
+  const issues: { code: string; path: string[]; message: string }[] = [];
+  rows.forEach((row, i) => {
+    const earlier = first.get(row.slug);
+    if (earlier === undefined) first.set(row.slug, i);
+    else
+      issues.push({
+        code: 'custom',
+        path: [table, String(i), 'slug'],
+        message: `Duplicate slug ${row.slug} (also ${table}.${earlier})`,
+      });
+  });
+  return issues;
+}
+
+/**
+ * Imports a catalog: every row validated first; an invalid row rejects the whole import. Two rows
+ * of one table with the same slug are an invalid catalog (the second would silently replace the
+ * first, and the count would say both were written); a table over {@link MAX_CATALOG_ROWS} rows is
+ * `SCENES_INVALID_PARAMS`; a catalog that cannot be read (a getter that throws, a revoked proxy) is
+ * `SCENES_VALIDATION_ERROR`, never the host's own exception.
+ */
 export async function importCatalog(
   stores: ScenesStores,
   input: CatalogInput,
   clock: Clock,
 ): Promise<CatalogImportResult> {
-  if (
-    input === null ||
-    typeof input !== 'object' ||
-    !Array.isArray(input.scenes) ||
-    !Array.isArray(input.microgenres)
-  ) {
-    throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'A catalog is { scenes: [...], microgenres: [...] }', {
-      details: [{ code: 'invalid_type', path: [], message: 'Expected { scenes: array, microgenres: array }' }],
-    });
-  }
   const now = new Date(clock.now()).toISOString();
-  const parsed = z.object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) }).safeParse({
-    scenes: input.scenes.map((s) => ({ updated_at: now, ...s })),
-    microgenres: input.microgenres.map((m) => ({ updated_at: now, ...m })),
-  });
-  if (!parsed.success) {
-    const details = parsed.error.issues
-      .slice(0, 20)
-      .map((i) => ({ code: i.code, path: i.path.map(String), message: i.message }));
-    throw new SceneRadarError(
-      'SCENES_VALIDATION_ERROR',
-      `Invalid catalog: ${details.map((d) => `${d.path.join('.')}: ${d.message}`).join('; ')}`,
-      { details },
-    );
+  let parsed: z.ZodSafeParseResult<{ scenes: SceneRow[]; microgenres: MicrogenreRow[] }>;
+  try {
+    if (
+      input === null ||
+      typeof input !== 'object' ||
+      !Array.isArray(input.scenes) ||
+      !Array.isArray(input.microgenres)
+    ) {
+      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'A catalog is { scenes: [...], microgenres: [...] }', {
+        details: [{ code: 'invalid_type', path: [], message: 'Expected { scenes: array, microgenres: array }' }],
+      });
+    }
+    for (const table of ['scenes', 'microgenres'] as const) {
+      const rows = input[table].length;
+      if (rows > MAX_CATALOG_ROWS)
+        throw new SceneRadarError(
+          'SCENES_INVALID_PARAMS',
+          `At most ${MAX_CATALOG_ROWS} ${table} per import, got ${rows}`,
+          { details: [{ code: 'too_big', path: [table], message: `At most ${MAX_CATALOG_ROWS} rows` }] },
+        );
+    }
+    parsed = z.object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) }).safeParse({
+      scenes: input.scenes.map((s) => ({ updated_at: now, ...s })),
+      microgenres: input.microgenres.map((m) => ({ updated_at: now, ...m })),
+    });
+  } catch (error) {
+    if (isSceneRadarError(error)) throw error;
+    throw invalidCatalog([{ code: 'invalid_type', path: [], message: 'The catalog cannot be read' }]);
   }
+  if (!parsed.success)
+    throw invalidCatalog(
+      parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map(String), message: i.message })),
+    );
+  const duplicates = [
+    ...duplicateSlugs('scenes', parsed.data.scenes),
+    ...duplicateSlugs('microgenres', parsed.data.microgenres),
+  ];
+  if (duplicates.length) throw invalidCatalog(duplicates);
   // A scene may name microgenres imported now or before.
   const named = [...new Set(parsed.data.scenes.flatMap((sc) => sc.microgenres))];
   const stored = await stores.microgenres.getMany(named.map((slug) => ({ slug })));

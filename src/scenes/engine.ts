@@ -66,6 +66,22 @@ async function latestAsOf(stores: ScenesStores): Promise<number | null> {
   return row ? parseInstant(row.as_of) : null;
 }
 
+/**
+ * `keys` of `options`, each read once; a read that throws (a getter, a proxy's trap) is
+ * `SCENES_VALIDATION_ERROR` naming `what`, never the host's exception.
+ */
+function readOptions<K extends string>(options: object, keys: readonly K[], what: string): Record<K, unknown> {
+  const out = {} as Record<K, unknown>;
+  try {
+    for (const key of keys) out[key] = (options as Record<K, unknown>)[key];
+  } catch {
+    throw new SceneRadarError('SCENES_VALIDATION_ERROR', `${what}: the options cannot be read`, {
+      details: [{ code: 'invalid_type', path: [], message: 'The options cannot be read' }],
+    });
+  }
+  return out;
+}
+
 /** Longest span one `backfillTrends` call replays (ten years). */
 export const MAX_BACKFILL_DAYS = 3660;
 
@@ -303,7 +319,13 @@ export class ScenesEngine {
   async refresh(asOf?: Date, options: ProgressOptions = {}): Promise<ScenesRefreshReport> {
     this.#life.assertOpen('refresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
-    const run = new RefreshRun(this.#d.observer ?? SILENT_OBSERVER, 'scenes', at, options?.onProgress);
+    const { onProgress } = readOptions(options ?? {}, ['onProgress'], 'refresh');
+    const run = new RefreshRun(
+      this.#d.observer ?? SILENT_OBSERVER,
+      'scenes',
+      at,
+      onProgress as ProgressOptions['onProgress'],
+    );
     try {
       const report = await this.#refresh(at, run);
       if (report.warnings.length > 0 || report.memberships.kept > 0)
@@ -516,24 +538,32 @@ export class ScenesEngine {
     readonly onProgress?: ProgressOptions['onProgress'];
   }): Promise<BackfillReport> {
     this.#life.assertOpen('backfillTrends');
-    if (options === null || typeof options !== 'object' || options.from === undefined) {
+    if (options === null || typeof options !== 'object') {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', {
         details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }],
       });
     }
-    const from = requireDate(options.from, 'from', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
-    const toAsked = requireDate(options.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_VALIDATION_ERROR');
+    // Each option read once: a getter or a proxy's trap that throws is a validation error, not the host's exception.
+    const asked = readOptions(options, ['from', 'to', 'membershipEveryDays', 'onProgress'], 'backfillTrends');
+    if (asked.from === undefined) {
+      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', {
+        details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }],
+      });
+    }
+    const from = requireDate(asked.from, 'from', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
+    const toAsked = requireDate(asked.to, 'to', new Date(this.#d.clock.now() - DAY_MS), 'SCENES_VALIDATION_ERROR');
     // An unfinished day has no snapshot yet: stop at the last complete day.
     const to = new Date(Math.min(toAsked.getTime(), dayStart(lastCompleteDay(this.#d.clock.now()))));
     const every = requireInt(
-      options.membershipEveryDays,
+      asked.membershipEveryDays,
       'membershipEveryDays',
       { min: 1, max: 365, default: 7 },
       'SCENES_VALIDATION_ERROR',
     );
     const first = dayOf(from.getTime());
     const last = dayOf(to.getTime());
-    if (first > last)
+    // By instant, not as text: a day after year 9999 (`+010000-01-01`) sorts before `2026-...`.
+    if (dayStart(first) > dayStart(last))
       throw new SceneRadarError('SCENES_INVALID_PARAMS', `from (${first}) must not be after to (${last})`, {
         details: [{ code: 'invalid_range', path: ['from'], message: 'from is after to' }],
       });
@@ -549,7 +579,7 @@ export class ScenesEngine {
     const observer = this.#d.observer ?? SILENT_OBSERVER;
     const started = globalThis.performance.now();
     const progress = new ProgressTracker('backfill', {
-      callbacks: [observer.onProgress, options.onProgress],
+      callbacks: [observer.onProgress, asked.onProgress as ProgressOptions['onProgress']],
     }).phase('days', daysBetween(first, last) + 1);
     let days = 0;
     let snapshots = 0;
@@ -559,6 +589,9 @@ export class ScenesEngine {
         const at = new Date(dayStart(d) + DAY_MS);
         const pause = yieldSlice();
         if (pause) await pause;
+        // The replay's scratch pulse has no lifecycle: after close() it would read the sources and
+        // write the trend table for every day left.
+        this.#life.assertOpen('backfillTrends');
         if (days % every === 0) await this.#refreshInto(replay.stores, at, misses);
         snapshots += await this.#snapshot(replay.pulse, scenes, at);
         progress.advance();
@@ -596,6 +629,7 @@ export class ScenesEngine {
    */
   async stateAsOf(asOf: Date): Promise<SceneState> {
     this.#life.assertOpen('stateAsOf');
+    requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
     const refreshed = await this.refreshedAsOf();
     if (refreshed === null || refreshed <= asOf.getTime())
       return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };

@@ -170,14 +170,22 @@ export class ScenePulse {
     input: { readonly skipCache?: boolean } | boolean = {},
   ): Promise<SceneBatchItem[]> {
     this.#life.assertOpen('batchProcessScenes');
+    const max = this.#d.config.scenes.maxScenesPerQuery;
+    // The cap before the schema: it walks every index, and an array with a huge length and no
+    // entries (`a.length = 2 ** 32 - 1`) would have it report billions of holes until the heap ran out.
+    let count = 0;
+    try {
+      if (Array.isArray(slugs)) count = slugs.length;
+    } catch {
+      // A revoked proxy: the schema reports it.
+    }
+    if (count > max)
+      throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${count}`);
     const options = validateRequest(
       'scenes',
       [SceneSlugsRequestSchema, { slugs }],
       [ScenePulseRequestSchema, optionsOf(input)],
     );
-    const max = this.#d.config.scenes.maxScenesPerQuery;
-    if (slugs.length > max)
-      throw new SceneRadarError('SCENES_INVALID_PARAMS', `At most ${max} scenes per query, got ${slugs.length}`);
     const valid = options.slugs;
     return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) =>
       this.#batch(valid, options.skipCache ?? false, d),
