@@ -19,6 +19,7 @@ import { OperationStats, type RefreshStats, type SourceCallStats } from './core/
 import { createSourceGateway, type SourceCallEvent } from './core/gateway/gateway.js';
 import { scopedGateway } from './core/gateway/scoped.js';
 import { SOURCE_NAMES, type SceneRadarSources, type ScenesAdapter } from './contracts/sources.js';
+import { describeError } from './core/describe-error.js';
 import { SceneRadarError } from './core/errors.js';
 import { SDK_VERSION } from './version.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
@@ -266,12 +267,30 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Source slots a host may fill: the read-only sources, `scenes` (ignored: see createSceneRadar) and `workspaces`. */
 const SOURCE_SLOTS: ReadonlySet<string> = new Set<string>([...SOURCE_NAMES, 'scenes', 'workspaces']);
 
+/** Members a {@link CacheStore} must have (the others are optional). */
+const CACHE_STORE_METHODS = ['get', 'set', 'delete', 'clear', 'size', 'close'] as const;
+
 /**
  * Checks the shape of {@link createSceneRadar}'s options, `CONFIG_INVALID` naming the first bad
  * field: a wrong value there would otherwise crash later with a raw TypeError, or be ignored (a
- * misspelt source slot would leave the source absent).
+ * misspelt source slot would leave the source absent). Options that cannot be read (a getter that
+ * throws, a revoked proxy) are `CONFIG_INVALID` too, as `resolveConfig` does for the configuration.
  */
 function checkRadarOptions(options: unknown): asserts options is SceneRadarOptions {
+  try {
+    checkRadarShape(options);
+  } catch (error) {
+    if (error instanceof SceneRadarError) throw error;
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `createSceneRadar: options cannot be read (${describeError(error, { name: false })})`,
+      { details: [{ path: ['options'], message: 'The options cannot be read' }], cause: error },
+    );
+  }
+}
+
+/** {@link checkRadarOptions} without the guard for options that throw when read. */
+function checkRadarShape(options: unknown): asserts options is SceneRadarOptions {
   const bad = (path: string, message: string): SceneRadarError =>
     new SceneRadarError('CONFIG_INVALID', `createSceneRadar: ${path} ${message}`, {
       details: [{ path: path.split('.'), message }],
@@ -293,13 +312,28 @@ function checkRadarOptions(options: unknown): asserts options is SceneRadarOptio
       if (stores[name] !== undefined && !isObject(stores[name]))
         throw bad(`stores.${name}`, 'must be a store set (its tables)');
   }
-  if (cache !== undefined && !isObject(cache)) throw bad('cache', 'must be an object ({ store? })');
+  if (cache !== undefined) {
+    if (!isObject(cache)) throw bad('cache', 'must be an object ({ store? })');
+    // A store missing a method would throw a raw TypeError at the first cached read, or in stats().
+    const store = cache.store;
+    if (store !== undefined) {
+      const missing = isObject(store) ? CACHE_STORE_METHODS.filter((m) => typeof store[m] !== 'function') : [];
+      if (!isObject(store) || missing.length > 0)
+        throw bad(
+          'cache.store',
+          `must be a CacheStore (an object with ${CACHE_STORE_METHODS.join(', ')}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''})`,
+        );
+    }
+  }
   if (clock !== undefined && !(isObject(clock) && typeof clock.now === 'function'))
     throw bad('clock', 'must be a Clock (an object with now(): epoch ms)');
   if (options.logger !== undefined && options.logger !== null && !isObject(options.logger))
     throw bad('logger', 'must be a pino-compatible logger object (info, warn, error...)');
   for (const hook of ['onSourceCall', 'onCacheEvent', 'onProgress'] as const)
     if (options[hook] !== undefined && typeof options[hook] !== 'function') throw bad(hook, 'must be a function');
+  // Read here, inside the guard, so a getter that throws is CONFIG_INVALID rather than a raw error below.
+  void options.config;
+  void options.hostFeatures;
 }
 
 /**

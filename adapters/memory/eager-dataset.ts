@@ -32,7 +32,12 @@ export type ScenePulseLookup = (sceneSlug: string, asOf: Date) => ScenePulseSumm
 
 /** Input of {@link createEagerDataset}. */
 export interface EagerDatasetInput {
-  /** Every artist's full history; slugs must be unique. Lists may come in any order. */
+  /**
+   * Every artist's full history; slugs must be unique. Lists may come in any order. Within one
+   * history, an id names one article, event, campaign or release: a repeated id is the same
+   * observation delivered again and is kept once (the first in input order), as the gateway reads
+   * it. The same id in two histories is two observations (one chart entry credited to both).
+   */
   readonly histories: readonly ArtistHistory[];
   /**
    * Scene pulses: either snapshots (any number per scene, typically one a day; the pulse of a
@@ -126,6 +131,22 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * `items` with each id once, the first in input order kept. An id names one observation of the
+ * artist (docs/adapters.md): a repeat is the same article, event, campaign or release delivered
+ * again, and the gateway counts it once, keeping the first; served as given, the sources' own
+ * answers would list it twice to anyone reading them directly.
+ */
+function firstById<T>(items: readonly T[], idOf: (item: T) => string): readonly T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = idOf(item);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 /** Stable sort by a numeric time, on a copy. */
 const byTime = <T>(items: readonly T[], time: (item: T) => number): T[] => [...items].sort((a, b) => time(a) - time(b));
 const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
@@ -134,7 +155,8 @@ const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
  * Builds a {@link MemoryDataset} from plain arrays. Validates the input with Zod and throws a
  * `CONFIG_INVALID` {@link SceneRadarError} naming every bad field
  * (`histories[1].events[0].at: Invalid ISO datetime`). Lists are put oldest first and
- * memberships strongest first, as the source contracts promise, whatever order they came in.
+ * memberships strongest first, as the source contracts promise, whatever order they came in; an
+ * artist's article, event, campaign or release whose id repeats is kept once (the first given).
  * @example
  * ```ts
  * import { createEagerDataset, createMemorySources } from 'scene-radar/adapters/memory';
@@ -167,10 +189,22 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
         ...h,
         tastemakers: byTime(h.tastemakers, (l) => observedAtMs(l.since)),
         collaborators: byTime(h.collaborators, (l) => observedAtMs(l.since)),
-        releases: byTime(h.releases, (r) => day(r.releasedAt)),
-        campaigns: byTime(h.campaigns, (c) => day(c.start)),
-        articles: byTime(h.articles, (a) => observedAtMs(a.publishedAt)),
-        events: byTime(h.events, (e) => observedAtMs(e.at)),
+        releases: byTime(
+          firstById(h.releases, (r) => r.releaseId),
+          (r) => day(r.releasedAt),
+        ),
+        campaigns: byTime(
+          firstById(h.campaigns, (c) => c.id),
+          (c) => day(c.start),
+        ),
+        articles: byTime(
+          firstById(h.articles, (a) => a.id),
+          (a) => observedAtMs(a.publishedAt),
+        ),
+        events: byTime(
+          firstById(h.events, (e) => e.id),
+          (e) => observedAtMs(e.at),
+        ),
         memberships: byTime(h.memberships, (m) => -m.confidence),
       }),
     );

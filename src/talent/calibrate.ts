@@ -481,7 +481,8 @@ export function fitBreakoutModel(
     new SceneRadarError('TALENT_VALIDATION_ERROR', `${path}: ${message}`, {
       details: [{ code: 'invalid_value', path: [path], message }],
     });
-  if (typeof options !== 'object' || options === null) throw invalid('options', 'Expected an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalid('options', 'Expected an object');
   if (
     options.exclude !== undefined &&
     (!Array.isArray(options.exclude) || !options.exclude.every((n) => typeof n === 'string'))
@@ -516,6 +517,8 @@ export function fitBreakoutModel(
     options.signs !== undefined &&
     (typeof options.signs !== 'object' ||
       options.signs === null ||
+      // An array's indexes would be taken for input names ('0', '1', ...).
+      Array.isArray(options.signs) ||
       Object.values(options.signs).some((v) => v !== 1 && v !== -1))
   ) {
     throw invalid('signs', 'Expected an object of input name -> 1 or -1');

@@ -451,6 +451,18 @@ export class TalentRadar {
    * Every artist gets an entry: its scores, or `insufficient` / `failed` with the reason (a failed
    * or refused read is named, never hidden behind a missing score). Writes nothing: for backtests,
    * calibration and what-if questions.
+   *
+   * At most 1,000,000 artists a call: `artistSlugs` and `population` may each list at most that
+   * many slugs, and together name at most that many distinct artists; more is
+   * `TALENT_VALIDATION_ERROR` (`too_big`), refused before any source is read (a huge or sparse
+   * array is refused by its length, not walked). Every artist's signals are held until the call
+   * returns: about 28 KB each on the demo world's daily series, far less for weekly chart data, so
+   * a population of hundreds of thousands needs a heap to match (`--max-old-space-size`); a whole
+   * universe is better scored by {@link TalentRadar.refresh}, which writes the scores.
+   * @example
+   * ```ts
+   * const { artists } = await radar.talent.scoreArtists(['artist-a'], { asOf: new Date('2025-06-01'), population });
+   * ```
    */
   async scoreArtists(
     artistSlugs: readonly string[],
@@ -471,9 +483,25 @@ export class TalentRadar {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'signal must be an AbortSignal', {
         details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
       });
+    // A guard against absurd input, not a limit on a label's roster (see the TSDoc): the raw lengths
+    // are checked first, so a huge (or sparse) array is refused before it is walked.
+    const maxArtists = 1_000_000;
+    const tooBig = (path: 'artistSlugs' | 'population', message: string): SceneRadarError =>
+      new SceneRadarError(
+        'TALENT_VALIDATION_ERROR',
+        `At most ${maxArtists} artists per scoreArtists call (${message})`,
+        {
+          details: [{ code: 'too_big', path: [path], message: `Expected at most ${maxArtists} artists` }],
+        },
+      );
+    if (artistSlugs.length > maxArtists) throw tooBig('artistSlugs', `artistSlugs has ${artistSlugs.length}`);
+    if (options.population !== undefined && options.population.length > maxArtists)
+      throw tooBig('population', `population has ${options.population.length}`);
     const asOf = requireDate(options.asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     const wanted = [...new Set(artistSlugs)];
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
+    if (population.length > maxArtists)
+      throw tooBig('population', `population and artistSlugs together name ${population.length}`);
     await this.loadState();
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal, (s) => s);
     // The last refresh's peers only when they are as of the same instant: others would leak.
