@@ -26,7 +26,7 @@ import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from
 import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
 import { scenesAdapterFor } from './scenes/scenes-adapter.js';
 import { memoryScenesStores, memoryTalentStores } from './stores/memory-table.js';
-import type { ScenesStores, TalentStores } from './stores/specs.js';
+import { SCENES_TABLES, TALENT_TABLES, type ScenesStores, type TalentStores } from './stores/specs.js';
 import type { HostFeature } from './talent/host-features.js';
 import { readOnlyTalentRadar, type ReadOnlyTalentRadar } from './talent/read-only.js';
 import { TalentRadar } from './talent/talent-radar.js';
@@ -267,6 +267,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Source slots a host may fill: the read-only sources, `scenes` (ignored: see createSceneRadar) and `workspaces`. */
 const SOURCE_SLOTS: ReadonlySet<string> = new Set<string>([...SOURCE_NAMES, 'scenes', 'workspaces']);
 
+/** Methods every table of a store set must have (the `Table` contract). */
+const TABLE_METHODS = ['get', 'getMany', 'upsert', 'delete', 'deleteWhere', 'scan', 'count'] as const;
+
 /** Members a {@link CacheStore} must have (the others are optional). */
 const CACHE_STORE_METHODS = ['get', 'set', 'delete', 'clear', 'size', 'close'] as const;
 
@@ -308,9 +311,26 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
   if (stores !== undefined) {
     if (!isObject(stores)) throw bad('stores', 'must be an object ({ scenes?, talent? })');
     // Other keys are allowed: a store module's result (PostgreSQL's holds its pool and schema) is passed as it is.
-    for (const name of ['scenes', 'talent'] as const)
-      if (stores[name] !== undefined && !isObject(stores[name]))
-        throw bad(`stores.${name}`, 'must be a store set (its tables)');
+    for (const [name, tables] of [
+      ['scenes', SCENES_TABLES],
+      ['talent', TALENT_TABLES],
+    ] as const) {
+      const set = stores[name];
+      if (set === undefined) continue;
+      if (!isObject(set)) throw bad(`stores.${name}`, 'must be a store set (its tables)');
+      // A missing table, or one without a method, would be a raw TypeError at the first refresh.
+      for (const table of Object.keys(tables)) {
+        const t = set[table];
+        const missing = isObject(t) ? TABLE_METHODS.filter((m) => typeof t[m] !== 'function') : [];
+        if (!isObject(t) || missing.length > 0)
+          throw bad(
+            `stores.${name}.${table}`,
+            `must be a table (${TABLE_METHODS.join(', ')}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''})`,
+          );
+      }
+      if (set.transaction !== undefined && typeof set.transaction !== 'function')
+        throw bad(`stores.${name}.transaction`, 'must be a function');
+    }
   }
   if (cache !== undefined) {
     if (!isObject(cache)) throw bad('cache', 'must be an object ({ store? })');

@@ -55,6 +55,24 @@ describe('createSceneRadar options', () => {
     expect(configError({ sources, onSourceCall: {} }).message).toMatch(/onSourceCall must be a function/);
   });
 
+  it('refuses a store set without its tables, or with a table missing a method, naming the table', () => {
+    const sources = {};
+    expect(configError({ sources, stores: { talent: {} } }).details).toEqual([
+      { path: ['stores', 'talent', 'talent_radar_artists'], message: expect.stringMatching(/must be a table/) },
+    ]);
+    expect(configError({ sources, stores: { scenes: { scenes: 5 } } }).message).toMatch(
+      /stores\.scenes\.scenes must be a table/,
+    );
+    const scenes = memoryScenesStores();
+    const { scan: _scan, ...noScan } = scenes.scene_memberships;
+    expect(configError({ sources, stores: { scenes: { ...scenes, scene_memberships: noScan } } }).message).toMatch(
+      /stores\.scenes\.scene_memberships must be a table .*missing scan/,
+    );
+    expect(
+      configError({ sources, stores: { talent: { ...memoryTalentStores(), transaction: 'yes' } } }).message,
+    ).toMatch(/stores\.talent\.transaction must be a function/);
+  });
+
   it('still accepts what a host passes: no sources, a store module with keys of its own, a null logger', async () => {
     const stores = {
       scenes: memoryScenesStores(),
