@@ -298,6 +298,15 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
     new SceneRadarError('CONFIG_INVALID', `createSceneRadar: ${path} ${message}`, {
       details: [{ path: path.split('.'), message }],
     });
+  /** `value` at `path` is an object with every method of `methods`, else CONFIG_INVALID naming the missing ones. */
+  const requireMethods = (value: unknown, methods: readonly string[], path: string, what: string, lead = ''): void => {
+    const missing = isObject(value) ? methods.filter((m) => typeof value[m] !== 'function') : [];
+    if (!isObject(value) || missing.length > 0)
+      throw bad(
+        path,
+        `must be ${what} (${lead}${methods.join(', ')}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''})`,
+      );
+  };
   if (!isObject(options))
     throw bad('options', 'must be an object with the sources ({ sources: { mig, fusion, ... } })');
   const { sources, stores, cache, clock } = options;
@@ -319,15 +328,8 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
       if (set === undefined) continue;
       if (!isObject(set)) throw bad(`stores.${name}`, 'must be a store set (its tables)');
       // A missing table, or one without a method, would be a raw TypeError at the first refresh.
-      for (const table of Object.keys(tables)) {
-        const t = set[table];
-        const missing = isObject(t) ? TABLE_METHODS.filter((m) => typeof t[m] !== 'function') : [];
-        if (!isObject(t) || missing.length > 0)
-          throw bad(
-            `stores.${name}.${table}`,
-            `must be a table (${TABLE_METHODS.join(', ')}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''})`,
-          );
-      }
+      for (const table of Object.keys(tables))
+        requireMethods(set[table], TABLE_METHODS, `stores.${name}.${table}`, 'a table');
       if (set.transaction !== undefined && typeof set.transaction !== 'function')
         throw bad(`stores.${name}.transaction`, 'must be a function');
     }
@@ -335,15 +337,8 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
   if (cache !== undefined) {
     if (!isObject(cache)) throw bad('cache', 'must be an object ({ store? })');
     // A store missing a method would throw a raw TypeError at the first cached read, or in stats().
-    const store = cache.store;
-    if (store !== undefined) {
-      const missing = isObject(store) ? CACHE_STORE_METHODS.filter((m) => typeof store[m] !== 'function') : [];
-      if (!isObject(store) || missing.length > 0)
-        throw bad(
-          'cache.store',
-          `must be a CacheStore (an object with ${CACHE_STORE_METHODS.join(', ')}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''})`,
-        );
-    }
+    if (cache.store !== undefined)
+      requireMethods(cache.store, CACHE_STORE_METHODS, 'cache.store', 'a CacheStore', 'an object with ');
   }
   if (clock !== undefined && !(isObject(clock) && typeof clock.now === 'function'))
     throw bad('clock', 'must be a Clock (an object with now(): epoch ms)');

@@ -24,6 +24,7 @@ import {
 } from '../../src/contracts/payloads.js';
 import { SceneRadarError } from '../../src/core/errors.js';
 import { SlugSchema } from '../../src/core/slug.js';
+import { distinctBy } from '../../src/core/gateway/bounds.js';
 import { observedAtMs } from '../../src/core/time.js';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
 
@@ -131,22 +132,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/**
- * `items` with each id once, the first in input order kept. An id names one observation of the
- * artist (docs/adapters.md): a repeat is the same article, event, campaign or release delivered
- * again, and the gateway counts it once, keeping the first; served as given, the sources' own
- * answers would list it twice to anyone reading them directly.
- */
-function firstById<T>(items: readonly T[], idOf: (item: T) => string): readonly T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const id = idOf(item);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-}
-
 /** Stable sort by a numeric time, on a copy. */
 const byTime = <T>(items: readonly T[], time: (item: T) => number): T[] => [...items].sort((a, b) => time(a) - time(b));
 const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
@@ -190,19 +175,19 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
         tastemakers: byTime(h.tastemakers, (l) => observedAtMs(l.since)),
         collaborators: byTime(h.collaborators, (l) => observedAtMs(l.since)),
         releases: byTime(
-          firstById(h.releases, (r) => r.releaseId),
+          distinctBy(h.releases, (r) => r.releaseId),
           (r) => day(r.releasedAt),
         ),
         campaigns: byTime(
-          firstById(h.campaigns, (c) => c.id),
+          distinctBy(h.campaigns, (c) => c.id),
           (c) => day(c.start),
         ),
         articles: byTime(
-          firstById(h.articles, (a) => a.id),
+          distinctBy(h.articles, (a) => a.id),
           (a) => observedAtMs(a.publishedAt),
         ),
         events: byTime(
-          firstById(h.events, (e) => e.id),
+          distinctBy(h.events, (e) => e.id),
           (e) => observedAtMs(e.at),
         ),
         memberships: byTime(h.memberships, (m) => -m.confidence),

@@ -214,8 +214,12 @@ function hasRepeat<T>(items: readonly T[], idOf: (item: T) => string): boolean {
   return false;
 }
 
-/** `items` with each id once (the first delivery), the same array when no id repeats. */
-function distinctBy<T>(items: readonly T[], idOf: (item: T) => string): readonly T[] {
+/**
+ * `items` with each id once (the first delivery), the same array when no id repeats. The one rule
+ * for repeated observations: the gateway applies it to every answer, and the memory dataset to its
+ * histories.
+ */
+export function distinctBy<T>(items: readonly T[], idOf: (item: T) => string): readonly T[] {
   if (items.length < 2 || !hasRepeat(items, idOf)) return items;
   const seen = new Set<string>();
   return items.filter((item) => {
