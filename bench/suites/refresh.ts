@@ -40,18 +40,49 @@ export interface RefreshRun {
   readonly artists: number;
   /** Of those, artists it scored. */
   readonly scored: number;
+  /**
+   * With `heap`: the V8 heap and array buffers held by the radar and its in-memory stores after the
+   * refresh (everything a host keeps), bytes: the memory with them minus the memory once they are
+   * dropped, each after a full collection.
+   */
+  readonly heldBytes?: number;
 }
 
 /**
- * One full `radar.refresh()` on fresh in-memory stores over `sources`, timed, with the reads of
- * each engine counted apart (the fixture's phases `scenes` and `talent`) and the pulse
- * computations of each scene counted.
+ * The V8 heap in use plus the array buffers (typed-array columns live outside the heap), after full
+ * collections: the memory of dead array buffers is given back after the collection that finds
+ * them, so the collections are spread over a few turns of the event loop.
  */
+export async function memoryInUse(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 export async function timedRefresh(
   sources: SceneRadarSources,
   fixture: ZeroCostSources,
   catalog: Parameters<SceneRadar['scenes']['importCatalog']>[0],
+  options: { readonly heap?: boolean } = {},
 ): Promise<RefreshRun> {
+  const held = await refreshOnce(sources, fixture, catalog);
+  const { run } = held;
+  if (!options.heap) return run;
+  const withState = await memoryInUse();
+  held.state = null;
+  return { ...run, heldBytes: withState - (await memoryInUse()) };
+}
+
+/** {@link timedRefresh}'s refresh; `state` holds the radar and its stores until the caller drops it. */
+async function refreshOnce(
+  sources: SceneRadarSources,
+  fixture: ZeroCostSources,
+  catalog: Parameters<SceneRadar['scenes']['importCatalog']>[0],
+): Promise<{ run: RefreshRun; state: { radar: SceneRadar } | null }> {
   const scenes = memoryScenesStores();
   const scans = countSceneScans(scenes.scene_memberships);
   const radar = createSceneRadar({
@@ -88,13 +119,16 @@ export async function timedRefresh(
   if (Object.keys(missed).length)
     throw new Error(`benchmark refresh: reads the fixture did not prepare: ${JSON.stringify(missed)}`);
   return {
-    totalMs: t1 - t0,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    scenesMs: talentStart - t0,
-    talentMs: t1 - talentStart,
-    pulses: scans.counts(),
-    artists: t.artists,
-    scored: t.scored,
+    run: {
+      totalMs: t1 - t0,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      scenesMs: talentStart - t0,
+      talentMs: t1 - talentStart,
+      pulses: scans.counts(),
+      artists: t.artists,
+      scored: t.scored,
+    },
+    state: { radar },
   };
 }
 
@@ -134,7 +168,8 @@ export async function refreshSuite(): Promise<Figure[]> {
     // A warm-up at the smaller sizes (the JIT); at 100k the run itself is long enough.
     if (n < 100_000) await timedRefresh(fixture.sources, fixture, world.catalog);
     const samples: RefreshRun[] = [];
-    for (let i = 0; i < runs; i++) samples.push(await timedRefresh(fixture.sources, fixture, world.catalog));
+    for (let i = 0; i < runs; i++)
+      samples.push(await timedRefresh(fixture.sources, fixture, world.catalog, { heap: i === runs - 1 }));
     const total = median(samples.map((r) => r.totalMs));
     totals.set(label, total);
     const last = samples.at(-1)!;
@@ -158,6 +193,12 @@ export async function refreshSuite(): Promise<Figure[]> {
     figures.push({
       name: `refresh.demo_world_share_of_sdk_plus_demo_${label}`,
       value: round(fixture.buildMs / (fixture.buildMs + total), 3),
+    });
+    const perArtist = Math.round(last.heldBytes! / last.artists);
+    figures.push({
+      name: `refresh.heap_per_tracked_artist_${label}_bytes`,
+      value: perArtist,
+      ...(n === 100_000 ? { target: '<= 1000 B', pass: perArtist <= 1000 } : {}),
     });
     const pulses = [...last.pulses.values()];
     const scenes = world.catalog.scenes.length;

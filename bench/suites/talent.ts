@@ -1,8 +1,9 @@
 /**
  * Talent Radar figures: scoring + the global pulse's three top-K selections over a synthetic
  * feature table of 100,000 and 1,000,000 artists (no full sort), a full `talent.refresh` of a
- * 10,000-artist demo world over the in-memory sources (seconds, source calls, heap per tracked
- * artist), and the global pulse and a cold artist profile on top of it.
+ * 10,000-artist demo world over the in-memory sources (seconds, source calls), and the global
+ * pulse and a cold artist profile on top of it. The heap per tracked artist is measured by the
+ * refresh suite, with everything the radar holds.
  */
 import { createSceneRadar, fixedClock, resolveConfig, type SourceCallEvent } from 'scene-radar';
 import { median, topK } from '../../src/core/features/stats.js';
@@ -16,13 +17,6 @@ import { nowMs, rng, round, type Figure } from '../harness.js';
 const END = '2026-11-24'; // last day of data; the clock stands at the midnight that ends it
 const NOW = '2026-11-25T00:00:00.000Z';
 const K = 20;
-
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
-const heapBytes = (): number => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
 
 /**
  * A synthetic population of `n` artists written with `setFeatureRow`: log-normal daily activity
@@ -290,18 +284,6 @@ async function refreshFigures(figures: Figure[]): Promise<void> {
   }
   figures.push({ name: 'talent.artist_profile_cold_10k_median_ms', value: round(median(profiles), 1) });
 
-  // Heap held by the Talent Radar's state: the tracked rows (talent_radar_artists and the scene
-  // and microgenre roll-ups, with their indexes) and its cache (the pulse, the profiles). Measured
-  // as the heap with that state minus the heap once it is dropped, with nothing else touched in
-  // between: a before/after-refresh difference would mostly measure the demo world's history LRU,
-  // whose 1,000 entries are different artists (and sizes) before and after.
-  const withState = heapBytes();
-  await talentStores.talent_radar_artists.deleteWhere({});
-  await talentStores.talent_radar_scenes.deleteWhere({});
-  await talentStores.talent_radar_microgenres.deleteWhere({});
-  await radar.talent.aggregator.clearCache();
-  const held = withState - heapBytes();
-  figures.push({ name: 'talent.heap_per_tracked_artist_10k_bytes', value: Math.round(held / tracked) });
   await radar.close();
 }
 

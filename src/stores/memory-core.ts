@@ -11,6 +11,11 @@ import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from 
 /** Rows this module validated and froze, with the schema that validated them (re-upserting one skips the parse). */
 const VALIDATED = new WeakMap<object, unknown>();
 
+/** Whether `row` is a row this module validated (and froze) with `spec`'s schema: writing it again needs no parse. */
+export function isValidated(row: unknown, spec: { readonly schema: unknown }): boolean {
+  return typeof row === 'object' && row !== null && VALIDATED.get(row) === spec.schema;
+}
+
 /** Freezes a value and everything in it. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -292,7 +297,7 @@ export function memoryCore<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Ro
     validate(input) {
       return input.map((row, i) => {
         // A row this module already validated with the same schema (and froze) needs no second parse.
-        if (typeof row === 'object' && row !== null && VALIDATED.get(row) === spec.schema) return row;
+        if (isValidated(row, spec)) return row;
         const frozen = deepFreeze(parseRow<Row>(spec, row, i));
         if (typeof frozen === 'object' && frozen !== null) VALIDATED.set(frozen, spec.schema);
         return frozen;

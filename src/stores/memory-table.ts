@@ -2,7 +2,8 @@
  * @module stores/memory-table
  * The embedded default store: tables in memory with a primary-key map and secondary indexes.
  */
-import { memoryCore, tableOverCore } from './memory-core.js';
+import { storedCore } from './compact-core.js';
+import { tableOverCore } from './memory-core.js';
 import { memoryStoreSet } from './staged.js';
 import type { ScalarColumns, Table, TableSpec } from './table.js';
 import { SCENES_TABLES, TALENT_TABLES, type SceneRadarStores, type ScenesStores, type TalentStores } from './specs.js';
@@ -16,7 +17,7 @@ import { SCENES_TABLES, TALENT_TABLES, type SceneRadarStores, type ScenesStores,
  * ```
  */
 export function memoryTable<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>): Table<Row, K> {
-  return tableOverCore(memoryCore(spec));
+  return tableOverCore(storedCore(spec));
 }
 
 /**

@@ -7,6 +7,7 @@
  * to in-memory cores in one synchronous step. The engines compute a refresh against a stage, so
  * their transaction holds only the writes; the in-memory stores' `transaction` is a stage too.
  */
+import { storedCore } from './compact-core.js';
 import {
   checkPaging,
   coreOf,
@@ -360,7 +361,7 @@ export function memoryStoreSet<S extends object>(
   const cores: Record<string, MemoryCore<never, never>> = {};
   const tables: Record<string, Table<unknown>> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    const core = memoryCore(spec as TableSpec<unknown, never>);
+    const core = storedCore(spec as TableSpec<unknown, never>);
     cores[name] = core as unknown as MemoryCore<never, never>;
     tables[name] = tableOverCore(core);
   }

@@ -37,13 +37,10 @@ export interface Distribution {
   readonly key0: number;
   /** Buckets per unit of `key`. */
   readonly scale: number;
-  /** Standing (`-ln(share above)`) of a value equal to `values[j]`. */
-  readonly standingAt: Float64Array;
-  /** Standing of a value between `values[j - 1]` and `values[j]` (index `values.length`: above them all). */
-  readonly standingBelow: Float64Array;
   /**
-   * `values`, `standingAt` and `standingBelow` interleaved (`[v, at, below]` per distinct value,
-   * then the standing above them all): a lookup reads one cache line, not three arrays.
+   * Per distinct value `[v, at, below]`: the value, the standing (`-ln(share above)`) of a value
+   * equal to it and of a value between the one before and it; then the standing above them all. A
+   * lookup reads one cache line, not three arrays.
    */
   readonly packed: Float64Array;
 }
@@ -229,21 +226,14 @@ export function fromSorted(sorted: Float64Array, n: number): Distribution {
   }
   for (; bucket <= buckets; bucket++) start[bucket] = distinct;
   const m = sorted.length;
-  const standingAt = new Float64Array(distinct);
-  const standingBelow = new Float64Array(distinct + 1);
-  for (let k = 0; k < distinct; k++) {
-    standingAt[k] = standing((below[k]! + equal[k]! / 2) / m);
-    standingBelow[k] = standing(below[k]! / m);
-  }
-  standingBelow[distinct] = standing(1);
   const packed = new Float64Array(3 * distinct + 1);
   for (let k = 0; k < distinct; k++) {
     packed[3 * k] = values[k]!;
-    packed[3 * k + 1] = standingAt[k]!;
-    packed[3 * k + 2] = standingBelow[k]!;
+    packed[3 * k + 1] = standing((below[k]! + equal[k]! / 2) / m);
+    packed[3 * k + 2] = standing(below[k]! / m);
   }
-  packed[3 * distinct] = standingBelow[distinct]!;
-  return { values, below, equal, m, n, start, key0, scale, standingAt, standingBelow, packed };
+  packed[3 * distinct] = standing(1);
+  return { values, below, equal, m, n, start, key0, scale, packed };
 }
 
 /**
