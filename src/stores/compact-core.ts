@@ -11,8 +11,11 @@
  *
  * Rows are put together when read: a read returns an equal, frozen object with the keys in the
  * schema's order, not the object that was written (identity is the one thing that differs, and the
- * `Table` contract never promised it). The row schema must be an object schema: its keys give the
- * columns, in order.
+ * `Table` contract never promised it). The row schema must be an object schema that drops unknown
+ * keys (Zod's default): its keys give the columns, in order. Key columns must be required scalars.
+ * {@link storedCore} uses it for the two built-in specs above only; a review's edge cases outside
+ * that scope (a passthrough schema, an optional key column, filtering a non-scalar column by an
+ * object) behave differently from the object core.
  */
 import { deepFreeze, isValidated, type MemoryCore, matchesRange, memoryCore } from './memory-core.js';
 import { parseRow } from './row-shortcuts.js';
@@ -55,6 +58,24 @@ interface Column {
   hashes: Int32Array;
   /** For flat records: the key list of each row's record (pooled), and one column per key. */
   record: { readonly keys: Column; readonly fields: Map<string, Column> } | null;
+  /**
+   * Whether the column is a key or indexed column: its records are kept as they are (an index
+   * files a row under its value, which must be the same object when the row is filed out).
+   */
+  indexed: boolean;
+}
+
+/**
+ * Record keys a column keeps columns for; a record that would add more is kept as it is (a column
+ * is never released, so records keyed by data, such as a map of ids, must not each add one).
+ */
+const MAX_RECORD_FIELDS = 32;
+
+/** Whether the record `v` fits the columns of `c`'s records (new keys included). */
+function fitsRecord(c: Column, v: Record<string, unknown>): boolean {
+  let fields = c.record ? c.record.fields.size : 0;
+  for (const k in v) if (!c.record?.fields.has(k) && ++fields > MAX_RECORD_FIELDS) return false;
+  return true;
 }
 
 /** An empty column. */
@@ -71,6 +92,7 @@ const column = (name: string): Column => ({
   freeSlots: [],
   hashes: new Int32Array(64),
   record: null,
+  indexed: false,
 });
 
 /**
@@ -80,7 +102,7 @@ const column = (name: string): Column => ({
 function isFlatRecord(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (proto !== Object.prototype) return false;
   if (Object.getOwnPropertySymbols(v).length > 0) return false;
   const names = Object.getOwnPropertyNames(v);
   const keys = Object.keys(v);
@@ -222,6 +244,7 @@ export function compactCore<Row, K extends ScalarColumns<Row>>(
   for (const name of [...spec.key, ...spec.indexes] as string[]) {
     const c = colIndex.get(name);
     if (c === undefined || indexes.has(c)) continue;
+    cols[c]!.indexed = true;
     indexes.set(c, {
       next: new Int32Array(capacity).fill(-1),
       prev: new Int32Array(capacity).fill(-1),
@@ -335,7 +358,7 @@ export function compactCore<Row, K extends ScalarColumns<Row>>(
     }
     if (!present) setRef(c, r, ABSENT);
     else if (poolable(v)) setRef(c, r, slotFor(c, v));
-    else if (isFlatRecord(v)) {
+    else if (!c.indexed && isFlatRecord(v) && fitsRecord(c, v)) {
       c.record ??= { keys: column(`${c.name} keys`), fields: new Map() };
       const names = Object.keys(v);
       store(c.record.keys, r, true, names);
@@ -509,7 +532,10 @@ export function compactCore<Row, K extends ScalarColumns<Row>>(
     } catch {
       return undefined;
     }
-    return Array.isArray(key) && key.length === keyCols.length ? rowOfKey(key) : undefined;
+    if (!Array.isArray(key) || key.length !== keyCols.length) return undefined;
+    // Only the id itself (another spelling of the same JSON is another id, as in the object core).
+    const r = rowOfKey(key);
+    return r !== undefined && idOf(r) === id ? r : undefined;
   };
 
   const removeRow = (r: number): void => {

@@ -204,7 +204,10 @@ export interface MemoryCore<Row, K extends ScalarColumns<Row>> {
   keyObject(row: RowKey<Row, K> | Row): RowKey<Row, K>;
   /** The row with this id. */
   get(id: string): Readonly<Row> | undefined;
-  /** Validates and freezes rows (all or nothing: a TypeError names the first bad row). */
+  /**
+   * Validates rows (all or nothing: a TypeError names the first bad row), for {@link MemoryCore.put}.
+   * The object core freezes them (it stores them); the columnar core takes them apart and does not.
+   */
   validate(rows: readonly Row[]): Readonly<Row>[];
   /**
    * Stores a row from {@link MemoryCore.validate}, replacing the one with its key; `id` is the

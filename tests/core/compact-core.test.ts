@@ -185,6 +185,42 @@ describe('the columnar in-memory core', () => {
     expect(Object.isFrozen(r.meta)).toBe(true);
   });
 
+  it('finds a row by its exact id only, as the object core does', () => {
+    const spec = { name: 'ids', schema: z.object({ k: z.string(), n: z.number() }), key: ['k', 'n'], indexes: [] };
+    const ref = memoryCore(spec as never) as MemoryCore<{ k: string; n: number }, never>;
+    const got = compactCore(spec as never, ['k', 'n'], memoryCore(spec as never)) as typeof ref;
+    for (const core of [ref, got]) for (const r of core.validate([{ k: 'p', n: 1 }])) core.put(r);
+    for (const id of ['[ "p", 1 ]', '["\\u0070",1]', '["p",1.0]', '["p",1e0]']) {
+      expect(got.get(id)).toBe(ref.get(id));
+      expect(got.remove(id)).toBe(false);
+    }
+    expect(got.get('["p",1]')).toEqual({ k: 'p', n: 1 });
+  });
+
+  it('keeps as they are: records with another prototype, records in indexed columns, records past 32 keys', () => {
+    const spec = {
+      name: 'records',
+      schema: z.object({ k: z.number(), any: z.any(), rec: z.record(z.string(), z.number()) }),
+      key: ['k'],
+      indexes: ['any'],
+    };
+    const core = compactCore(spec as never, ['k', 'any', 'rec'], memoryCore(spec as never)) as MemoryCore<
+      { k: number; any: unknown; rec: Record<string, number> },
+      never
+    >;
+    const bare = Object.assign(Object.create(null), { a: 1 });
+    for (let i = 0; i < 200; i++)
+      core.put({ k: i, any: i === 0 ? bare : { a: i % 3 }, rec: { [`key${i}`]: i } } as never);
+    expect(Object.getPrototypeOf(core.get('[0]')!.any)).toBe(null);
+    // An indexed column's record is the stored object, found by itself.
+    const stored = core.get('[1]')!.any;
+    expect(core.get('[1]')!.any).toBe(stored);
+    expect(core.count({ any: stored } as never)).toBe(1);
+    // Record keys past 32 are not given columns of their own.
+    expect(Object.keys(compactStats(core)!.pooled).filter((n) => n.startsWith('rec.')).length).toBeLessThanOrEqual(33);
+    expect(core.get('[150]')!.rec).toEqual({ key150: 150 });
+  });
+
   it('stores the per-artist tables of the built-in store sets as columns, and no other', () => {
     const compact = new Set<object>([SCENES_TABLES.scene_memberships, TALENT_TABLES.talent_radar_artists]);
     for (const spec of [...Object.values(SCENES_TABLES), ...Object.values(TALENT_TABLES)])
