@@ -5,9 +5,11 @@
  * rows, and as frozen objects each cost about 550 bytes (the object, a boxed number per score, a
  * copy of every array, its id text, the index entries). Here a number costs 8 bytes in a
  * `Float64Array`; a string, null, a boolean or an array of strings is stored once per column
- * (reference-counted, so the pool holds only what live rows use) and costs a row 4 bytes; anything
- * else (the talent row's `metadata` object) is kept as it is. The primary key is a map of maps of
- * the key's values, so no id text is stored; ids are written when a scan asks for them.
+ * (reference-counted, so the pool holds only what live rows use) and costs a row 4 bytes, or
+ * nothing when every row holds the same one; a flat record (the talent row's `metadata`) is kept as
+ * columns of its own; anything else is kept as it is. The primary key and the indexes are linked
+ * lists in typed arrays over the pooled values, so no id text is stored; ids are written when a
+ * scan asks for them.
  *
  * Rows are put together when read: a read returns an equal, frozen object with the keys in the
  * schema's order, not the object that was written (identity is the one thing that differs, and the
