@@ -118,8 +118,8 @@ function isFlatRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * The rows of one indexed value: a list while short (a Set costs about 150 bytes even for the
- * three or four rows an artist has), a Set once a list would be slow to delete from.
+ * The rows of one indexed value that is not pooled (a number, a kept object): a list while short
+ * (a Set costs about 150 bytes even for a few rows), a Set once a list would be slow to delete from.
  */
 type Bucket = number[] | Set<number>;
 
@@ -398,12 +398,9 @@ export function compactCore<Row, K extends ScalarColumns<Row>>(
     }
   };
 
-  /** The pool slot row `r` uses in column `c`, or -1 (a number, another value, or absent). */
-  const slotAt = (c: Column, r: number): number => refAt(c, r);
-
   const link = (ci: number, ix: ListIndex, r: number): void => {
     const c = cols[ci]!;
-    const slot = slotAt(c, r);
+    const slot = refAt(c, r);
     if (slot < 0) {
       const v = value(c, r);
       const rows = ix.loose.get(v);
@@ -423,7 +420,7 @@ export function compactCore<Row, K extends ScalarColumns<Row>>(
 
   const unlink = (ci: number, ix: ListIndex, r: number): void => {
     const c = cols[ci]!;
-    const slot = slotAt(c, r);
+    const slot = refAt(c, r);
     if (slot < 0) {
       const v = value(c, r);
       const rows = ix.loose.get(v);
