@@ -168,7 +168,11 @@ line(
 console.log('Top rising artists');
 console.table(talentPulse.topRisingArtists.map(artistRow));
 console.log('Top breakout candidates');
-console.table(talentPulse.topBreakoutCandidates.map(artistRow));
+if (talentPulse.topBreakoutCandidates.length) console.table(talentPulse.topBreakoutCandidates.map(artistRow));
+else
+  console.log(
+    `  none at or above the medium band (breakout_score >= ${radar.config.talent.thresholds.breakout.medium}, config.talent.thresholds.breakout.medium): the default model's probabilities are honest, and a breakthrough within six months is rare (a few percent of artists), so the tables above show each artist's breakout_score instead`,
+  );
 console.log('Artists at risk');
 console.table(talentPulse.artistsAtRisk.map(artistRow));
 console.log(

@@ -4,13 +4,17 @@
  * model on the training windows of protocols A and C together, the way any host would fit one:
  * through the public harness (which guards the sources, purges training cutoffs whose labels
  * reach into the test window, and hands `fit` only the training cutoffs), then
- * `TalentRadar.calibrationExamples` per protocol and one `fitBreakoutModel` over both, each
- * protocol weighing the same in total, under the monotone priors `MONOTONE_BREAKOUT_SIGNS`. Writes src/talent/default-breakout-model.ts (the model) and
- * bench/backtests/default-model-fit.json (the fit's out-of-time validation). Never the demo world.
+ * `TalentRadar.calibrationExamples` per protocol and definition and one `fitBreakoutModel` over
+ * all of them, under the monotone priors `MONOTONE_BREAKOUT_SIGNS`. Writes
+ * src/talent/default-breakout-model.ts (the model) and bench/backtests/default-model-fit.json (the
+ * fit's out-of-time validation). Never the demo world.
  *
- * The penalty is chosen for carry-over, not for the two charts: the defaults serve data they were
- * never fitted on, so each candidate penalty is judged by how a model fitted on one protocol's
- * training window ranks the other protocol's (another chart, another definition of breaking out),
+ * The defaults serve data they were never fitted on, where breaking out may mean something else
+ * (another threshold, a climb rather than a level), so the ranking is fitted on four definitions
+ * of breaking out on each chart ({@link FIT_DEFINITIONS}), each (chart, definition) weighing the
+ * same; the probabilities keep the scale of the protocols' own definition (a first top 10). The
+ * penalty is chosen for carry-over, not for the two charts: each candidate penalty is judged by how
+ * a model fitted on one chart's training window ranks the other chart's, under every definition,
  * both ways ({@link transferPenalty}). A host's own `calibrate()` fits the data it is scored on,
  * so it keeps the time-ordered cross-validation of its own history.
  */
@@ -28,6 +32,7 @@ import { memoryTalentStores } from 'scene-radar/stores';
 import { runBacktest, type BacktestScorer } from 'scene-radar/backtest';
 import { parseCommandLine, UsageError } from '../../scripts/command-line.js';
 import { SUITE_A, SUITE_C, loadChartSuite, type ChartSuiteSpec } from './chart/suites.js';
+import type { ChartProtocol } from './chart/protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MODEL_FILE = resolve(here, '../../src/talent/default-breakout-model.ts');
@@ -35,11 +40,47 @@ const FIT_FILE = resolve(here, '../backtests/default-model-fit.json');
 
 /** What the published default model means (shown in every explanation). */
 export const DEFAULT_EVENT =
-  'a first breakthrough to the top of a chart the artist has not reached (fitted on a first top-10 single and a first top-10 album) within about six months';
+  'a first breakthrough on a chart within about six months (ranked on four definitions: a first top 10, a first top 40, a climb to half or to a third of the best position so far; the probability is that of a first top-10 single or album)';
 
-/** The training examples of one protocol, gathered inside the harness's `fit`. */
+/** One definition of breaking out the default model's ranking is fitted on. */
+export interface FitDefinition {
+  /** Short name, in the fit's record. */
+  readonly name: string;
+  /** What it labels. */
+  readonly description: string;
+  /** The protocol's rules under this definition. */
+  readonly protocol: (base: ChartProtocol) => ChartProtocol;
+}
+
+/**
+ * The definitions of breaking out, on each chart: the protocol's own first (the probabilities
+ * keep its scale), then a lower threshold and two climbs. Candidates of the climbs are the
+ * protocol's own (on the chart, never in the top 10); those of the first top 40 have never been
+ * in the top 40.
+ */
+export const FIT_DEFINITIONS: readonly FitDefinition[] = [
+  { name: 'top10', description: 'a first top-10 week within 26 weeks', protocol: (p) => p },
+  {
+    name: 'top40',
+    description: 'a first top-40 week within 26 weeks',
+    protocol: (p) => ({ ...p, topRank: 40 }),
+  },
+  {
+    name: 'climb-half',
+    description: 'a week at half the best position so far or better, within 26 weeks',
+    protocol: (p) => ({ ...p, climb: 2 }),
+  },
+  {
+    name: 'climb-third',
+    description: 'a week at a third of the best position so far or better, within 26 weeks',
+    protocol: (p) => ({ ...p, climb: 3 }),
+  },
+];
+
+/** The training examples of one protocol under one definition, gathered inside the harness's `fit`. */
 export interface Gathered {
   readonly spec: ChartSuiteSpec;
+  readonly definition: FitDefinition;
   readonly examples: CalibrationExample[];
   readonly cutoffs: number;
   readonly purged: number;
@@ -48,7 +89,7 @@ export interface Gathered {
 }
 
 /** A scorer that only gathers the training examples its `fit` is handed (its scores are empty). */
-function gatherer(spec: ChartSuiteSpec, out: Gathered[]): BacktestScorer {
+function gatherer(spec: ChartSuiteSpec, definition: FitDefinition, out: Gathered[]): BacktestScorer {
   return {
     name: 'gather-training-examples',
     async fit(context) {
@@ -72,6 +113,7 @@ function gatherer(spec: ChartSuiteSpec, out: Gathered[]): BacktestScorer {
         });
         out.push({
           spec,
+          definition,
           examples: [...data.examples],
           cutoffs: context.cutoffs.length,
           purged: context.purged.length,
@@ -108,35 +150,45 @@ function logitOf(model: BreakoutModel, inputs: Readonly<Record<string, number>>)
 /** One candidate penalty's carry-over: the mean AUC of each direction and their mean. */
 export interface TransferFigure {
   readonly l2: number;
-  /** `<fitted on> -> <scored on>`: mean AUC over the scored protocol's training cutoffs. */
+  /**
+   * `<fitted on> -> <scored on> <definition>`: mean AUC over the scored protocol's training cutoffs
+   * under that definition, of a model fitted on the other protocol's training examples (every definition).
+   */
   readonly directions: Readonly<Record<string, number | null>>;
   /** Mean of the directions. */
   readonly meanAuc: number | null;
 }
 
+/** Each data set (a protocol under a definition) weighs the same in total, whatever its number of candidates. */
+export const weighted = (sets: readonly Gathered[]): CalibrationExample[] =>
+  sets.flatMap((g) => g.examples.map((e) => ({ ...e, weight: 1 / g.examples.length })));
+
 /**
  * Chooses the default model's penalty by carry-over between the protocols: for each penalty of
- * {@link TRANSFER_L2_GRID}, a model fitted on one protocol's training examples alone ranks the
- * other protocol's training examples (mean AUC over its cutoffs), both ways; the smallest penalty
- * within {@link TRANSFER_TOLERANCE} of the best mean is chosen. Only training windows are read.
+ * {@link TRANSFER_L2_GRID}, a model fitted on one protocol's training examples alone (every
+ * definition) ranks the other protocol's training examples under each definition (mean AUC over
+ * its cutoffs), both ways; the smallest penalty within {@link TRANSFER_TOLERANCE} of the best mean
+ * is chosen. Only training windows are read.
  */
 export function transferPenalty(gathered: readonly Gathered[]): { l2: number; figures: TransferFigure[] } {
+  const protocols = [...new Set(gathered.map((g) => g.spec))];
   const figures = TRANSFER_L2_GRID.map((l2): TransferFigure => {
     const directions: Record<string, number | null> = {};
-    for (const from of gathered)
-      for (const to of gathered) {
+    for (const from of protocols)
+      for (const to of protocols) {
         if (from === to) continue;
-        const { model } = fitBreakoutModel(from.examples, {
+        const { model } = fitBreakoutModel(weighted(gathered.filter((g) => g.spec === from)), {
           l2,
           signs: MONOTONE_BREAKOUT_SIGNS,
           recalibrate: false,
           folds: 1,
         });
-        directions[`${from.spec.name} -> ${to.spec.name}`] = meanAucByTime(
-          to.examples.map((e) => e.time),
-          to.examples.map((e) => logitOf(model, e.inputs)),
-          to.examples.map((e) => e.label),
-        );
+        for (const set of gathered.filter((g) => g.spec === to))
+          directions[`${from.name} -> ${to.name} ${set.definition.name}`] = meanAucByTime(
+            set.examples.map((e) => e.time),
+            set.examples.map((e) => logitOf(model, e.inputs)),
+            set.examples.map((e) => e.label),
+          );
       }
     const values = Object.values(directions).filter((x): x is number => x !== null);
     return { l2, directions, meanAuc: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null };
@@ -147,7 +199,75 @@ export function transferPenalty(gathered: readonly Gathered[]): { l2: number; fi
   return { l2: chosen.l2, figures };
 }
 
+/** How a fit carries over to definitions it was not fitted on, at one penalty. */
+export interface DefinitionCarryOver {
+  /** The held-out definitions. */
+  readonly heldOut: readonly string[];
+  /** The definitions the compared fit was fitted on (both protocols). */
+  readonly fittedOn: readonly string[];
+  /** `<protocol> <definition>` -> mean AUC over its training cutoffs, of the fit on `fittedOn`. */
+  readonly auc: Readonly<Record<string, number | null>>;
+  /** The same, of a fit on the first definition alone (the defaults' recipe until 2026-12-04). */
+  readonly firstOnlyAuc: Readonly<Record<string, number | null>>;
+}
+
+/**
+ * The evidence for fitting the ranking on several definitions: the definitions are split into two
+ * families (thresholds: the first two; climbs: the others); a model fitted on one family of both
+ * protocols ranks the other family, against a model fitted on the first definition alone. Only
+ * training windows are read.
+ */
+export function definitionCarryOver(gathered: readonly Gathered[], l2: number): DefinitionCarryOver[] {
+  const fitOn = (sets: readonly Gathered[]): BreakoutModel =>
+    fitBreakoutModel(weighted(sets), { l2, signs: MONOTONE_BREAKOUT_SIGNS, recalibrate: false, folds: 1 }).model;
+  const first = fitOn(gathered.filter((g) => g.definition === FIT_DEFINITIONS[0]));
+  const families = [FIT_DEFINITIONS.slice(0, 2), FIT_DEFINITIONS.slice(2)];
+  return families.map((heldOut, i) => {
+    const fittedOn = families[1 - i]!;
+    const model = fitOn(gathered.filter((g) => fittedOn.includes(g.definition)));
+    const auc: Record<string, number | null> = {};
+    const firstOnlyAuc: Record<string, number | null> = {};
+    for (const set of gathered.filter((g) => heldOut.includes(g.definition))) {
+      const key = `${set.spec.name} ${set.definition.name}`;
+      const times = set.examples.map((e) => e.time);
+      const labels = set.examples.map((e) => e.label);
+      auc[key] = meanAucByTime(
+        times,
+        set.examples.map((e) => logitOf(model, e.inputs)),
+        labels,
+      );
+      firstOnlyAuc[key] = meanAucByTime(
+        times,
+        set.examples.map((e) => logitOf(first, e.inputs)),
+        labels,
+      );
+    }
+    return { heldOut: heldOut.map((d) => d.name), fittedOn: fittedOn.map((d) => d.name), auc, firstOnlyAuc };
+  });
+}
+
 const round = (x: number, digits = 6): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * The shift of `model`'s intercept after which its mean predicted probability over `examples`
+ * (weighted) equals their weighted rate of positives (bisection: the mean rises with the shift).
+ */
+export function interceptShift(model: BreakoutModel, examples: readonly CalibrationExample[]): number {
+  const logits = examples.map((e) => logitOf(model, e.inputs));
+  const weights = examples.map((e) => e.weight ?? 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const rate = examples.reduce((a, e, i) => a + (e.label ? weights[i]! : 0), 0) / total;
+  const mean = (shift: number): number =>
+    logits.reduce((a, z, i) => a + weights[i]! / (1 + Math.exp(-(z + shift))), 0) / total;
+  let lo = -20;
+  let hi = 20;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (mean(mid) < rate) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 /** The generated module holding the model. */
 function modelModule(fit: CalibrationResult): string {
@@ -163,7 +283,7 @@ function modelModule(fit: CalibrationResult): string {
  */
 import type { BreakoutModelData } from './breakout-model-data.js';
 
-/** The default breakout model: fitted on the training windows of protocols A and C together (docs/backtests.md). */
+/** The default breakout model: fitted on the training windows of protocols A and C together, each under four definitions of breaking out (docs/backtests.md). */
 export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
   intercept: ${round(m.intercept)},
   inputs: {
@@ -209,22 +329,25 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
     [SUITE_A, hot100],
     [SUITE_C, bb200],
   ] as const) {
-    console.error(`${spec.name}: loading ${dir}...`);
-    const { suite } = loadChartSuite(dir, spec);
-    const result = await runBacktest({
-      ...suite,
-      baselines: [],
-      reference: null,
-      target: null,
-      scorer: gatherer(spec, gathered),
-      resamples: 10,
-      log: (l) => console.error(l),
-    });
-    if (result.scorer?.error) throw new Error(`${spec.name}: ${result.scorer.error}`);
+    for (const definition of FIT_DEFINITIONS) {
+      console.error(`${spec.name}, ${definition.name}: loading ${dir}...`);
+      const { suite } = loadChartSuite(dir, spec, definition.protocol(spec.protocol));
+      const result = await runBacktest({
+        ...suite,
+        baselines: [],
+        reference: null,
+        target: null,
+        scorer: gatherer(spec, definition, gathered),
+        resamples: 10,
+        log: (l) => console.error(l),
+      });
+      if (result.scorer?.error) throw new Error(`${spec.name}, ${definition.name}: ${result.scorer.error}`);
+    }
   }
-  // Each protocol weighs the same in total, whatever its number of candidates.
-  const examples = gathered.flatMap((g) => g.examples.map((e) => ({ ...e, weight: 1 / g.examples.length })));
-  const fittedOn = `the training windows of two public chart backtests together (each weighing the same; monotone signs: MONOTONE_BREAKOUT_SIGNS): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (${gathered[0]!.cutoffs} cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (${gathered[1]!.cutoffs} cutoffs 2010-2017)`;
+  // Each (protocol, definition) weighs the same in total, whatever its number of candidates.
+  const examples = weighted(gathered);
+  const primary = gathered.filter((g) => g.definition === FIT_DEFINITIONS[0]);
+  const fittedOn = `the training windows of two public chart backtests together (monotone signs: MONOTONE_BREAKOUT_SIGNS), protocol A (Billboard Hot 100, ${primary[0]!.cutoffs} cutoffs 2010-2017) and protocol C (Billboard 200, ${primary[1]!.cutoffs} cutoffs 2010-2017), each under four definitions of breaking out within 26 weeks weighing the same: ${FIT_DEFINITIONS.map((d) => d.description).join('; ')}; probabilities on the scale of the first (a first top-10 single or album)`;
   // The penalty that carries over from one chart to the other (the defaults' whole purpose).
   const penalty = transferPenalty(gathered);
   for (const f of penalty.figures)
@@ -235,16 +358,28 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
         .map(([k, v]) => `${k} ${v?.toFixed(3) ?? 'n/a'}`)
         .join(', ')})${f.l2 === penalty.l2 ? '  <- chosen' : ''}`,
     );
+  // Why several definitions: each family of definitions ranked by a fit on the other family.
+  const definitions = definitionCarryOver(gathered, penalty.l2);
+  for (const d of definitions)
+    for (const [k, v] of Object.entries(d.auc))
+      console.error(
+        `${k}: fitted on ${d.fittedOn.join(' + ')} ${v?.toFixed(3) ?? 'n/a'}, on ${FIT_DEFINITIONS[0]!.name} alone ${d.firstOnlyAuc[k]?.toFixed(3) ?? 'n/a'}`,
+      );
   // What time-ordered cross-validation inside the two charts would have chosen, for the record.
   const inside = fitBreakoutModel(examples, { horizonDays: 182, signs: MONOTONE_BREAKOUT_SIGNS }).validation;
   // The monotone priors keep every explanation readable (growth never lowers the probability).
-  const fit = fitBreakoutModel(examples, {
+  const mixed = fitBreakoutModel(examples, {
     event: DEFAULT_EVENT,
     horizonDays: 182,
     fittedOn,
     signs: MONOTONE_BREAKOUT_SIGNS,
     l2: penalty.l2,
   });
+  // The ranking serves every definition; the probability is that of the protocols' own (a first
+  // top 10): the intercept is refitted on those examples, the recalibrated slope held, so the model
+  // predicts their rate on average.
+  const shift = interceptShift(mixed.model, weighted(primary));
+  const fit: CalibrationResult = { ...mixed, model: { ...mixed.model, intercept: mixed.model.intercept + shift } };
   writeFileSync(MODEL_FILE, modelModule(fit));
   // The generated module is kept in the repository's own format (lint runs on it).
   execFileSync('npx', ['biome', 'format', '--write', MODEL_FILE], { stdio: 'ignore' });
@@ -253,6 +388,8 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
     fittedAt: new Date().toISOString(),
     protocols: gathered.map((g) => ({
       name: g.spec.name,
+      definition: g.definition.name,
+      labels: g.definition.description,
       trainingCutoffs: g.cutoffs,
       purgedCutoffs: g.purged,
       fitLimit: g.limit,
@@ -267,7 +404,15 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
       figures: penalty.figures,
       insideCharts: { l2: inside.l2, outOfTimeMeanAuc: inside.outOfTime?.meanAuc ?? null },
     },
+    definitionCarryOver: {
+      rule: 'the definitions in two families (thresholds: first top 10, first top 40; climbs: to half, to a third of the best position so far); a model fitted on one family of both protocols ranks the other family (mean AUC over its training cutoffs), beside a model fitted on the first definition alone; at the chosen penalty',
+      figures: definitions,
+    },
     model: fit.model,
+    probabilityScale: {
+      rule: `the intercept of the fit over every definition, shifted so the model predicts on average the rate of the first definition (${FIT_DEFINITIONS[0]!.description}) on its training examples, each protocol weighing the same`,
+      interceptShift: shift,
+    },
     validation: fit.validation,
     inSampleLogLoss: fit.logLoss,
   };

@@ -57,6 +57,9 @@ export const DEFAULT_FIT_FILE = 'default-model-fit.json';
 interface FitRecord {
   readonly protocols: readonly {
     readonly name: string;
+    /** The definition of breaking out (absent in records before several definitions). */
+    readonly definition?: string;
+    readonly labels?: string;
     readonly trainingCutoffs: number;
     readonly purgedCutoffs: number;
     readonly examples: number;
@@ -74,6 +77,15 @@ interface FitRecord {
       readonly l2: number;
       readonly directions: Readonly<Record<string, number | null>>;
       readonly meanAuc: number | null;
+    }[];
+  };
+  readonly probabilityScale?: { readonly interceptShift: number };
+  readonly definitionCarryOver?: {
+    readonly figures: readonly {
+      readonly heldOut: readonly string[];
+      readonly fittedOn: readonly string[];
+      readonly auc: Readonly<Record<string, number | null>>;
+      readonly firstOnlyAuc: Readonly<Record<string, number | null>>;
     }[];
   };
   readonly validation: {
@@ -97,6 +109,20 @@ export function readFitRecord(dir: string): FitRecord | null {
   } catch {
     return null;
   }
+}
+
+/** Inputs the charts can fit (they vary there) that the model still gives weight 0. */
+const UNFITTABLE_ON_CHARTS = new Set(['breadth', 'spread', 'new_tastemakers', 'press', 'scene_heat']);
+
+/** The sentence naming the inputs the monotone priors dropped, or ''. */
+function priorDropped(inputs: FitRecord['model']['inputs']): string {
+  const dropped = Object.entries(inputs)
+    .filter(([k, t]) => t.weight === 0 && !UNFITTABLE_ON_CHARTS.has(k))
+    .map(([k]) => `\`${k}\``);
+  if (dropped.length === 0) return '';
+  return dropped.length === 1
+    ? ` ${dropped[0]} is at 0 for another reason, the monotone priors: fitted freely, it would lower the score as its signal rises (docs/scoring.md).`
+    : ` ${dropped.slice(0, -1).join(', ')} and ${dropped.at(-1)} are at 0 for another reason, the monotone priors: fitted freely, each would lower the score as its signal rises (docs/scoring.md).`;
 }
 
 const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -208,7 +234,20 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
     lines.push(
       '### The published default model',
       '',
-      `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each protocol weighing the same (${fit.protocols.map((p) => `${p.name}: ${p.trainingCutoffs} training cutoffs after purging ${p.purgedCutoffs}, ${p.examples} examples, ${p.positives} positive`).join('; ')}), through the public harness like any host's fit: an L2-regularised logistic regression, ${ps ? `the penalty chosen for carry-over between the two charts (l2 = ${v.l2}, table below)` : `the penalty chosen by time-ordered cross-validation (l2 = ${v.l2})`}, Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. Out-of-time mean AUC inside the training windows (each fold scored on the period after the one it was fitted on): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
+      ...(fit.protocols.some((p) => p.definition !== undefined)
+        ? [
+            `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each under four definitions of breaking out within 26 weeks, each (protocol, definition) weighing the same (table below), through the public harness like any host's fit: an L2-regularised logistic regression, ${ps ? `the penalty chosen for carry-over between the two charts (l2 = ${v.l2}, table below)` : `the penalty chosen by time-ordered cross-validation (l2 = ${v.l2})`}, Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. The ranking is learned from every definition; the probability keeps the scale of the protocols' own, a first top 10: the intercept is shifted (by ${fit.probabilityScale?.interceptShift.toFixed(3) ?? 'n/a'}) so the model predicts on average the rate of a first top 10 on its training examples. Out-of-time mean AUC inside the training windows, every definition (each fold scored on the period after the one it was fitted on): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
+            '',
+            '| protocol | definition (labels) | training cutoffs (purged) | examples | positive |',
+            '|---|---|---|---|---|',
+            ...fit.protocols.map(
+              (p) =>
+                `| ${p.name} | ${p.definition}: ${p.labels ?? ''} | ${p.trainingCutoffs} (${p.purgedCutoffs}) | ${p.examples} | ${p.positives} |`,
+            ),
+          ]
+        : [
+            `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each protocol weighing the same (${fit.protocols.map((p) => `${p.name}: ${p.trainingCutoffs} training cutoffs after purging ${p.purgedCutoffs}, ${p.examples} examples, ${p.positives} positive`).join('; ')}), through the public harness like any host's fit: an L2-regularised logistic regression, ${ps ? `the penalty chosen for carry-over between the two charts (l2 = ${v.l2}, table below)` : `the penalty chosen by time-ordered cross-validation (l2 = ${v.l2})`}, Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. Out-of-time mean AUC inside the training windows (each fold scored on the period after the one it was fitted on): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
+          ]),
       '',
       '| input | weight | centre |',
       '|---|---|---|',
@@ -217,15 +256,31 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
       ),
       `| intercept | ${fit.model.intercept.toFixed(3)} | |`,
       '',
-      'Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with `calibrate()`. Another input at 0 was dropped by the monotone priors: fitted freely, it would lower the score as its signal rises (docs/scoring.md).',
+      `Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with \`calibrate()\`.${priorDropped(fit.model.inputs)}`,
       '',
     );
+    const dc = fit.definitionCarryOver;
+    if (dc) {
+      const keys = dc.figures.flatMap((f) => Object.keys(f.auc).map((k) => [f, k] as const));
+      lines.push(
+        '#### Why several definitions: carry-over to a definition not fitted on',
+        '',
+        "A host's data may call a breakout something else: another threshold, or a climb rather than a level. The definitions fall in two families, thresholds (a first top 10, a first top 40) and climbs (to half, to a third of the best position so far). A model fitted on one family of both charts ranks the other family's candidates below, beside a model fitted on a first top 10 alone (how the defaults were fitted before): training windows only, at the chosen penalty.",
+        '',
+        '| held out: protocol and definition | fitted on the other family | fitted on a first top 10 alone |',
+        '|---|---|---|',
+        ...keys.map(
+          ([f, k]) => `| ${k} (fitted on ${f.fittedOn.join(' + ')}) | ${f3(f.auc[k])} | ${f3(f.firstOnlyAuc[k])} |`,
+        ),
+        '',
+      );
+    }
     if (ps) {
       const directions = Object.keys(ps.figures[0]?.directions ?? {});
       lines.push(
         '#### Why this penalty: carry-over from one chart to the other',
         '',
-        `The default model is for data it was never fitted on, so its penalty is not the one that fits the two charts best (time-ordered cross-validation inside them would pick l2 = ${ps.insideCharts.l2}, out-of-time AUC ${f3(ps.insideCharts.outOfTimeMeanAuc)} on their own later cutoffs). Each penalty below was judged instead by carry-over: a model fitted on one protocol's training window alone, scoring the other protocol's training window (another chart, another definition of breaking out), both ways. The smallest penalty within ${ps.tolerance} of the best mean carry-over is chosen (a smaller one keeps more of what the charts say). Only the training windows are read. A stronger penalty pulls the weights towards each signal's own direction, the same on any chart, and away from the mix that suits one chart; it costs little on the charts themselves (out-of-time AUC inside the training windows ${f3(v.outOfTime?.meanAuc)} against ${f3(ps.insideCharts.outOfTimeMeanAuc)}). A host's own \`calibrate()\` still chooses its penalty by time-ordered cross-validation: it fits the data it will be scored on.`,
+        `The default model is for data it was never fitted on, so its penalty is not the one that fits the two charts best (time-ordered cross-validation inside them would pick l2 = ${ps.insideCharts.l2}, out-of-time AUC ${f3(ps.insideCharts.outOfTimeMeanAuc)} on their own later cutoffs). Each penalty below was judged instead by carry-over: a model fitted on one protocol's training window alone, scoring the other protocol's training window (another chart${fit.definitionCarryOver ? ', under each definition' : ', another definition of breaking out'}), both ways. The smallest penalty within ${ps.tolerance} of the best mean carry-over is chosen (a smaller one keeps more of what the charts say). Only the training windows are read. A stronger penalty pulls the weights towards each signal's own direction, the same on any chart, and away from the mix that suits one chart; it costs little on the charts themselves (out-of-time AUC inside the training windows ${f3(v.outOfTime?.meanAuc)} against ${f3(ps.insideCharts.outOfTimeMeanAuc)}). A host's own \`calibrate()\` still chooses its penalty by time-ordered cross-validation: it fits the data it will be scored on.`,
         '',
         `| l2 | ${directions.map((d) => `${d} AUC`).join(' | ')} | mean | |`,
         `|---|${directions.map(() => '---|').join('')}---|---|`,
@@ -280,7 +335,7 @@ export function renderReport(results: readonly BacktestResult[], fit: FitRecord 
     '',
     'Leakage is prevented by construction: at each cutoff T the candidates, the peers and every score are computed from sources that refuse reads past T, and the labels from sources that refuse reads past T plus the horizon; `fit` reads sources that refuse anything past the first test cutoff and receives only the training cutoffs whose label horizon ends by then (the others are purged from fitting and still reported). A refused read fails the whole run, even if the reader caught it.',
     '',
-    'The scorer under test is the Talent Radar\'s breakout score (`talentScorer` of `scene-radar/backtest`), twice per backtest: with the published default model (the section named after the backtest; one model for every data set, fitted on the training windows of protocols A and C together by `npm run fit-defaults`, never on the demo world), and with a model `calibrate()` fits on that backtest\'s own training window (the section marked "calibrated"). `--baselines-only` runs the baselines alone.',
+    'The scorer under test is the Talent Radar\'s breakout score (`talentScorer` of `scene-radar/backtest`), twice per backtest: with the published default model (the section named after the backtest; one model for every data set, fitted on the training windows of protocols A and C together, each under four definitions of breaking out, by `npm run fit-defaults`, never on the demo world), and with a model `calibrate()` fits on that backtest\'s own training window (the section marked "calibrated"). `--baselines-only` runs the baselines alone.',
     '',
   ];
   if (sorted.some((r) => r.name.startsWith('chart-protocol-'))) lines.push(...targetsSection(sorted, fit));

@@ -6,35 +6,35 @@
  */
 import type { BreakoutModelData } from './breakout-model-data.js';
 
-/** The default breakout model: fitted on the training windows of protocols A and C together (docs/backtests.md). */
+/** The default breakout model: fitted on the training windows of protocols A and C together, each under four definitions of breaking out (docs/backtests.md). */
 export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
-  intercept: -3.138468,
+  intercept: -3.315022,
   inputs: {
-    level_now: { weight: 0.193148, center: 1.179852 },
-    level_month: { weight: 0.160469, center: 1.385225 },
-    growth_month: { weight: 0.065659, center: 0.05388 },
-    growth_quarter: { weight: 0.046057, center: 0.661022 },
-    acceleration: { weight: 0, center: -0.259254 },
-    peak: { weight: 0.190544, center: 0.703429 },
-    staying_power: { weight: 0.53539, center: 0.543474 },
-    staying_year: { weight: 0.41143, center: 0.464874 },
-    recency: { weight: 0.360797, center: 0.610109 },
-    career_age: { weight: -0.098643, center: 1.076375 },
+    level_now: { weight: 0.204464, center: 1.125441 },
+    level_month: { weight: 0.09871, center: 1.333185 },
+    growth_month: { weight: 0.103322, center: 0.063473 },
+    growth_quarter: { weight: 0.005094, center: 0.662202 },
+    acceleration: { weight: 0, center: -0.271218 },
+    peak: { weight: 0, center: 0.621265 },
+    staying_power: { weight: 0.858436, center: 0.535224 },
+    staying_year: { weight: 0.697055, center: 0.461566 },
+    recency: { weight: 0.612843, center: 0.596358 },
+    career_age: { weight: -0.191251, center: 0.979229 },
     breadth: { weight: 0, center: 0.693147 },
     spread: { weight: 0, center: 0 },
-    new_collaborators: { weight: 0.603566, center: 0.119237 },
+    new_collaborators: { weight: 0.671565, center: 0.12223 },
     new_tastemakers: { weight: 0, center: 0 },
     press: { weight: 0, center: 0 },
     scene_heat: { weight: 0, center: 0 },
   },
   event:
-    'a first breakthrough to the top of a chart the artist has not reached (fitted on a first top-10 single and a first top-10 album) within about six months',
+    'a first breakthrough on a chart within about six months (ranked on four definitions: a first top 10, a first top 40, a climb to half or to a third of the best position so far; the probability is that of a first top-10 single or album)',
   horizonDays: 182,
   provenance: {
     fittedOn:
-      'the training windows of two public chart backtests together (each weighing the same; monotone signs: MONOTONE_BREAKOUT_SIGNS): protocol A, Billboard Hot 100, first top-10 single within 26 weeks (31 cutoffs 2010-2017); protocol C, Billboard 200, first top-10 album within 26 weeks (30 cutoffs 2010-2017)',
-    examples: 6058,
-    positives: 272,
+      'the training windows of two public chart backtests together (monotone signs: MONOTONE_BREAKOUT_SIGNS), protocol A (Billboard Hot 100, 31 cutoffs 2010-2017) and protocol C (Billboard 200, 30 cutoffs 2010-2017), each under four definitions of breaking out within 26 weeks weighing the same: a first top-10 week within 26 weeks; a first top-40 week within 26 weeks; a week at half the best position so far or better, within 26 weeks; a week at a third of the best position so far or better, within 26 weeks; probabilities on the scale of the first (a first top-10 single or album)',
+    examples: 21176,
+    positives: 1290,
     l2: 1,
     recalibrated: true,
   },

@@ -203,6 +203,27 @@ describe('protocol A (Hot 100)', () => {
     expect(second.labels).toEqual({ 'beta-the-band': false, filler: false, 'huey-piano-smith': true });
   });
 
+  it('labels a climb (another definition of breaking out, for the default model) against the best position up to T', async () => {
+    // climb 1.05: a week in the horizon at floor(best up to T / 1.05) or better. Alpha: best 15,
+    // 8 one week after T (also its top 10). Beta: best 85, 80 two weeks after T = floor(85 / 1.05),
+    // the bound itself. Epsilon: 9 three weeks after T, past the horizon. Filler stays at 100.
+    const climb = await atCutoff(dir, HOT100, SUITE_A, { ...PROTOCOL, climb: 1.05 }, 0);
+    expect(climb.candidates).toEqual(['alpha', 'beta-the-band', 'beyonce-2', 'epsilon', 'filler']);
+    expect(climb.labels).toEqual({
+      alpha: true,
+      'beta-the-band': true,
+      'beyonce-2': false,
+      epsilon: false,
+      filler: false,
+    });
+    // Halving: Alpha needs 7 (has 8), Beta 42 (has 80).
+    const half = await atCutoff(dir, HOT100, SUITE_A, { ...PROTOCOL, climb: 2 }, 0);
+    expect(Object.values(half.labels).some(Boolean)).toBe(false);
+    expect(() => chartSuite(loadChart(dir, HOT100), SUITE_A, { ...PROTOCOL, climb: 1 })).toThrow(
+      /climb must be above 1/,
+    );
+  });
+
   it('computes the four baselines from the sources as of T', async () => {
     const { scores, population } = await atCutoff(dir, HOT100, SUITE_A, PROTOCOL, 0);
     expect(scores['best-rank-3w']).toEqual({ alpha: 86, 'beta-the-band': 16, 'beyonce-2': 6, epsilon: 31, filler: 1 });

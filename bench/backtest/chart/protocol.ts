@@ -11,7 +11,9 @@
  *   own chart included) and no week in the top `topRank` on or before T.
  * - Label: a week in the top `topRank` on one of the `horizonWeeks` chart dates after T. On a
  *   regular weekly chart that is "within 26 weeks after T"; the harness guards the labels at
- *   T + `horizonWeeks` x 7 days, which the protocol checks is never shorter.
+ *   T + `horizonWeeks` x 7 days, which the protocol checks is never shorter. With `climb`, another
+ *   definition of breaking out: a week on those charts at a position no worse than the artist's
+ *   best position up to T divided by `climb` (a climb from 60 to 30 halves it).
  * - Population (peers) at T: artists with a chart week in the `populationCharts` chart dates up to T.
  * Every callback reads the guarded sources the harness hands it (MIG lists the artists known at
  * T, RCF their chart weeks), as a host would; the chart's calendar (the list of chart dates, a
@@ -42,6 +44,12 @@ export interface ChartProtocol {
   readonly topRank: number;
   /** Chart dates up to T whose artists make up the population (peers). */
   readonly populationCharts: number;
+  /**
+   * Another definition of breaking out, for the default model's fit (bench/backtest/fit-defaults.ts):
+   * the label is a week in the horizon at a position at most the artist's best position up to T
+   * divided by `climb`, rounded down, instead of a top-`topRank` week. Unset: the top-`topRank` label.
+   */
+  readonly climb?: number;
 }
 
 /** Protocol A (Hot 100), with the cutoff dates that reproduce the README's baselines: 2010-03-06 to 2025-11-15. */
@@ -161,6 +169,7 @@ export function chartProtocol(data: ChartData, p: ChartProtocol): ChartCallbacks
   const dates = cutoffDates(data.chartDates, p);
   const calendar = chartCalendar(data.chartDates);
   const threshold = chartWeight(data.chart.size, p.topRank);
+  if (p.climb !== undefined && !(p.climb > 1)) throw new Error(`climb must be above 1 (got ${p.climb})`);
   /** The index of the cutoff's chart date (T), from its instant. */
   const indexOf = (asOf: Date): number => {
     const i = calendar.lastKnown(asOf);
@@ -194,6 +203,23 @@ export function chartProtocol(data: ChartData, p: ChartProtocol): ChartCallbacks
     async labels({ asOf, until, candidates, sources, signal }) {
       const { rcf } = chartSources(sources);
       const end = calendar.knownAt(indexOf(asOf) + p.horizonWeeks);
+      if (p.climb !== undefined) {
+        const factor = p.climb;
+        const all = await rcf.getEvents(candidates, { asOf: until, from: BEGINNING, signal });
+        return new Map(
+          candidates.map((slug) => {
+            let before = data.chart.size + 1;
+            let after = data.chart.size + 1;
+            for (const e of chartWeeks(all.get(slug))) {
+              const t = observedAtMs(e.at);
+              const rank = data.chart.size + 1 - e.weight;
+              if (t <= asOf.getTime()) before = Math.min(before, rank);
+              else if (t <= end) after = Math.min(after, rank);
+            }
+            return [slug, after <= Math.floor(before / factor)] as const;
+          }),
+        );
+      }
       const after = await rcf.getEvents(candidates, { asOf: until, from: new Date(asOf.getTime() + 1), signal });
       // A source may return older events too: only the horizon's charts count.
       return new Map(
