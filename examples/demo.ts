@@ -171,7 +171,7 @@ console.log('Top breakout candidates');
 if (talentPulse.topBreakoutCandidates.length) console.table(talentPulse.topBreakoutCandidates.map(artistRow));
 else
   console.log(
-    `  none at or above the medium band (breakout_score >= ${radar.config.talent.thresholds.breakout.medium}, config.talent.thresholds.breakout.medium): the default model's probabilities are honest, and a breakthrough within six months is rare (a few percent of artists), so the tables above show each artist's breakout_score instead`,
+    `  none at or above the medium band (breakout_score >= ${radar.config.talent.thresholds.breakout.medium}, config.talent.thresholds.breakout.medium): a breakthrough within the model's six months is rare (a few percent of artists on the charts it was fitted on), so its probabilities seldom reach the band; the rising and at-risk tables show their artists' breakout_score`,
   );
 console.log('Artists at risk');
 console.table(talentPulse.artistsAtRisk.map(artistRow));

@@ -21,7 +21,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TalentRadar, resolveConfig, systemClock, type CalibrationResult } from 'scene-radar';
 import { Cache } from '../../src/core/cache/cache.js';
 import { createSourceGateway } from '../../src/core/gateway/gateway.js';
@@ -257,6 +257,9 @@ export function interceptShift(model: BreakoutModel, examples: readonly Calibrat
   const weights = examples.map((e) => e.weight ?? 1);
   const total = weights.reduce((a, b) => a + b, 0);
   const rate = examples.reduce((a, e, i) => a + (e.label ? weights[i]! : 0), 0) / total;
+  // A rate of 0 or 1 (or no weight at all) has no finite shift: the bisection would stop at a bound.
+  if (!(rate > 0 && rate < 1))
+    throw new Error(`no intercept shift matches a rate of ${rate} (${examples.length} examples)`);
   const mean = (shift: number): number =>
     logits.reduce((a, z, i) => a + weights[i]! / (1 + Math.exp(-(z + shift))), 0) / total;
   let lo = -20;
@@ -431,4 +434,6 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
   return 0;
 }
 
-process.exitCode = await fitDefaultsMain(process.argv.slice(2));
+// Run as a command only: tests import the helpers above.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href)
+  process.exitCode = await fitDefaultsMain(process.argv.slice(2));

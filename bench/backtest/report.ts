@@ -111,7 +111,7 @@ export function readFitRecord(dir: string): FitRecord | null {
   }
 }
 
-/** Inputs the charts can fit (they vary there) that the model still gives weight 0. */
+/** Inputs the charts cannot fit (one region, no press, tastemaker or scene source): weight 0 for that reason. */
 const UNFITTABLE_ON_CHARTS = new Set(['breadth', 'spread', 'new_tastemakers', 'press', 'scene_heat']);
 
 /** The sentence naming the inputs the monotone priors dropped, or ''. */
@@ -121,8 +121,8 @@ function priorDropped(inputs: FitRecord['model']['inputs']): string {
     .map(([k]) => `\`${k}\``);
   if (dropped.length === 0) return '';
   return dropped.length === 1
-    ? ` ${dropped[0]} is at 0 for another reason, the monotone priors: fitted freely, it would lower the score as its signal rises (docs/scoring.md).`
-    : ` ${dropped.slice(0, -1).join(', ')} and ${dropped.at(-1)} are at 0 for another reason, the monotone priors: fitted freely, each would lower the score as its signal rises (docs/scoring.md).`;
+    ? ` ${dropped[0]} is at 0 for another reason, the monotone priors: its weight turned negative in the fit, so it was dropped and the rest refitted (docs/scoring.md).`
+    : ` ${dropped.slice(0, -1).join(', ')} and ${dropped.at(-1)} are at 0 for another reason, the monotone priors: their weight turned negative in the fit, so each was dropped and the rest refitted (docs/scoring.md).`;
 }
 
 const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -236,7 +236,7 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
       '',
       ...(fit.protocols.some((p) => p.definition !== undefined)
         ? [
-            `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each under four definitions of breaking out within 26 weeks, each (protocol, definition) weighing the same (table below), through the public harness like any host's fit: an L2-regularised logistic regression, ${ps ? `the penalty chosen for carry-over between the two charts (l2 = ${v.l2}, table below)` : `the penalty chosen by time-ordered cross-validation (l2 = ${v.l2})`}, Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. The ranking is learned from every definition; the probability keeps the scale of the protocols' own, a first top 10: the intercept is shifted (by ${fit.probabilityScale?.interceptShift.toFixed(3) ?? 'n/a'}) so the model predicts on average the rate of a first top 10 on its training examples. Out-of-time mean AUC inside the training windows, every definition (each fold scored on the period after the one it was fitted on): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
+            `Fitted by \`npm run fit-defaults\` on the training windows of protocols A and C together, each under four definitions of breaking out within 26 weeks, each (protocol, definition) weighing the same (table below), through the public harness like any host's fit: an L2-regularised logistic regression, ${ps ? `the penalty chosen for carry-over between the two charts (l2 = ${v.l2}, table below)` : `the penalty chosen by time-ordered cross-validation (l2 = ${v.l2})`}, Platt-recalibrated on the out-of-time predictions (${v.recalibration ? `slope ${v.recalibration.slope.toFixed(3)}, offset ${v.recalibration.offset.toFixed(3)}` : 'none'}), ${v.converged ? 'converged' : '**did not converge**'}. The ranking is learned from every definition; the probability keeps the scale of the protocols' own, a first top 10: the intercept is shifted (by ${fit.probabilityScale?.interceptShift.toFixed(3) ?? 'n/a'}) so the model predicts on average the rate of a first top 10 on its training examples. Out-of-time mean AUC inside the training windows (each fold scored on the period after the one it was fitted on; the four definitions' examples of a cutoff ranked together, where an artist's examples share a score, so not comparable with a single definition's figure; before the intercept shift): ${f3(v.outOfTime?.meanAuc)} over ${v.outOfTime?.examples ?? 0} examples. Never fitted on the demo world. Full record: \`bench/backtests/${DEFAULT_FIT_FILE}\`.`,
             '',
             '| protocol | definition (labels) | training cutoffs (purged) | examples | positive |',
             '|---|---|---|---|---|',
@@ -262,15 +262,24 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
     const dc = fit.definitionCarryOver;
     if (dc) {
       const keys = dc.figures.flatMap((f) => Object.keys(f.auc).map((k) => [f, k] as const));
+      // The model fitted on the first definition saw its labels, and those of its family overlap them.
+      const first = fit.protocols[0]?.definition;
+      const seen = (f: (typeof dc.figures)[number], k: string): string =>
+        first === undefined || !f.heldOut.includes(first)
+          ? ''
+          : k.endsWith(` ${first}`)
+            ? ' (in-sample)'
+            : ' (its own family)';
       lines.push(
         '#### Why several definitions: carry-over to a definition not fitted on',
         '',
-        "A host's data may call a breakout something else: another threshold, or a climb rather than a level. The definitions fall in two families, thresholds (a first top 10, a first top 40) and climbs (to half, to a third of the best position so far). A model fitted on one family of both charts ranks the other family's candidates below, beside a model fitted on a first top 10 alone (how the defaults were fitted before): training windows only, at the chosen penalty.",
+        "A host's data may call a breakout something else: another threshold, or a climb rather than a level. The definitions fall in two families, thresholds (a first top 10, a first top 40) and climbs (to half, to a third of the best position so far). A model fitted on one family of both charts ranks the other family's candidates below, beside a model fitted on a first top 10 alone (how the defaults were fitted before): training windows only, at the chosen penalty, the same cutoffs and inputs (only the labels are held out). On the climb rows neither model saw the labels; on the threshold rows the model fitted on a first top 10 saw that definition's labels (in-sample) or its family's.",
         '',
         '| held out: protocol and definition | fitted on the other family | fitted on a first top 10 alone |',
         '|---|---|---|',
         ...keys.map(
-          ([f, k]) => `| ${k} (fitted on ${f.fittedOn.join(' + ')}) | ${f3(f.auc[k])} | ${f3(f.firstOnlyAuc[k])} |`,
+          ([f, k]) =>
+            `| ${k} (fitted on ${f.fittedOn.join(' + ')}) | ${f3(f.auc[k])} | ${f3(f.firstOnlyAuc[k])}${seen(f, k)} |`,
         ),
         '',
       );

@@ -331,6 +331,13 @@ describe('protocol C (synthetic Billboard 200)', () => {
     expect(second.listed).not.toContain('fenn');
   });
 
+  it('ends a climb at the last chart of the horizon, before the harness limit when the calendar has an extra chart', async () => {
+    // Halving from T = 2021-01-16: Aster 90 -> 8 on 01-23. Gale 140 -> 7 on 01-30, after the two
+    // charts of the horizon (01-23, 01-27) but before T + 14 days, which the labels may still read.
+    const half = await atCutoff(BB200_FIXTURE, BB200, SUITE_C, { ...BB200_PROTOCOL, climb: 2 }, 0);
+    expect(half.labels).toEqual({ 'aster-vale': true, 'brook-lyle': false, filler: false, gale: false });
+  });
+
   it('computes the baselines with weight 201 - rank, off-chart 201, over chart weeks', async () => {
     const { scores } = await atCutoff(BB200_FIXTURE, BB200, SUITE_C, BB200_PROTOCOL, 1);
     expect(scores['best-rank-3w']).toEqual({ 'brook-lyle': 51, 'dune-choir': 2, filler: 1 });
