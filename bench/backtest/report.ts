@@ -80,6 +80,11 @@ interface FitRecord {
     }[];
   };
   readonly probabilityScale?: { readonly interceptShift: number };
+  readonly outOfTimeByDefinition?: {
+    readonly blocks: number;
+    readonly every: Readonly<Record<string, number | null>>;
+    readonly firstOnly: Readonly<Record<string, number | null>>;
+  };
   readonly definitionCarryOver?: {
     readonly figures: readonly {
       readonly heldOut: readonly string[];
@@ -281,6 +286,19 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
           ([f, k]) =>
             `| ${k} (fitted on ${f.fittedOn.join(' + ')}) | ${f3(f.auc[k])} | ${f3(f.firstOnlyAuc[k])}${seen(f, k)} |`,
         ),
+        '',
+      );
+    }
+    const oot = fit.outOfTimeByDefinition;
+    if (oot) {
+      lines.push(
+        '#### Out of time, per definition',
+        '',
+        `Inside the training windows, in time order: the cutoffs of both charts in ${oot.blocks} blocks, each later block ranked by models fitted on the blocks before it (training labels purged by the 26-week horizon), one fitted on every definition (the published recipe) and one on a first top 10 alone (the recipe until 2026-12-04); mean AUC per chart and definition over its own examples, at the chosen penalty.`,
+        '',
+        '| protocol and definition | fitted on every definition | fitted on a first top 10 alone |',
+        '|---|---|---|',
+        ...Object.keys(oot.every).map((k) => `| ${k} | ${f3(oot.every[k])} | ${f3(oot.firstOnly[k])} |`),
         '',
       );
     }

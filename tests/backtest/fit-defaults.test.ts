@@ -7,6 +7,7 @@ import {
   FIT_DEFINITIONS,
   definitionCarryOver,
   interceptShift,
+  outOfTimeByDefinition,
   weighted,
   type Gathered,
 } from '../../bench/backtest/fit-defaults.js';
@@ -100,5 +101,33 @@ describe('fit-defaults helpers', () => {
     expect(figures[0]!.auc['chart-protocol-a top10']).toBe(0.5);
     expect(figures[0]!.firstOnlyAuc['chart-protocol-a top10']).toBe(1);
     expect(figures[1]!.firstOnlyAuc['chart-protocol-a climb-half']).toBe(0);
+  });
+
+  it('outOfTimeByDefinition scores each block with models fitted on earlier blocks only', () => {
+    // 10 cutoffs a year apart, 6 candidates each, the label following level_now.
+    const year = 365 * 86_400_000;
+    const build = (positiveFrom: number): Gathered[] => {
+      const sets: Gathered[] = [];
+      for (const spec of [SUITE_A, SUITE_C])
+        for (const definition of FIT_DEFINITIONS) {
+          const examples: CalibrationExample[] = [];
+          for (let t = 0; t < 10; t++)
+            for (let i = 0; i < 6; i++)
+              examples.push({
+                inputs: { level_now: i + 0.01 * t },
+                label: t >= positiveFrom && i >= 4,
+                time: t * year + (spec === SUITE_C ? 1 : 0),
+              });
+          sets.push({ spec, definition, examples, cutoffs: 10, purged: 0, skipped: 0, limit: '' });
+        }
+      return sets;
+    };
+    const oot = outOfTimeByDefinition(build(0), 1, 4);
+    expect(Object.keys(oot.every)).toHaveLength(8);
+    expect(oot.every['chart-protocol-a top10']).toBe(1);
+    expect(oot.firstOnly['chart-protocol-c climb-third']).toBe(1);
+    // Positives only in the last block (cutoffs 8 and 9): no model may see them, so the first fold
+    // has no positive to fit and the fit refuses.
+    expect(() => outOfTimeByDefinition(build(8), 1, 4)).toThrow(/both outcomes/);
   });
 });
