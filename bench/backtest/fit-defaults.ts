@@ -163,6 +163,10 @@ export interface TransferFigure {
 export const weighted = (sets: readonly Gathered[]): CalibrationExample[] =>
   sets.flatMap((g) => g.examples.map((e) => ({ ...e, weight: 1 / g.examples.length })));
 
+/** The ranking a comparison judges: one fit on `sets` (each weighing the same) at `l2`, monotone, not recalibrated. */
+const rankingFit = (sets: readonly Gathered[], l2: number): BreakoutModel =>
+  fitBreakoutModel(weighted(sets), { l2, signs: MONOTONE_BREAKOUT_SIGNS, recalibrate: false, folds: 1 }).model;
+
 /**
  * Chooses the default model's penalty by carry-over between the protocols: for each penalty of
  * {@link TRANSFER_L2_GRID}, a model fitted on one protocol's training examples alone (every
@@ -177,12 +181,10 @@ export function transferPenalty(gathered: readonly Gathered[]): { l2: number; fi
     for (const from of protocols)
       for (const to of protocols) {
         if (from === to) continue;
-        const { model } = fitBreakoutModel(weighted(gathered.filter((g) => g.spec === from)), {
+        const model = rankingFit(
+          gathered.filter((g) => g.spec === from),
           l2,
-          signs: MONOTONE_BREAKOUT_SIGNS,
-          recalibrate: false,
-          folds: 1,
-        });
+        );
         for (const set of gathered.filter((g) => g.spec === to))
           directions[`${from.name} -> ${to.name} ${set.definition.name}`] = meanAucByTime(
             set.examples.map((e) => e.time),
@@ -218,13 +220,17 @@ export interface DefinitionCarryOver {
  * training windows are read.
  */
 export function definitionCarryOver(gathered: readonly Gathered[], l2: number): DefinitionCarryOver[] {
-  const fitOn = (sets: readonly Gathered[]): BreakoutModel =>
-    fitBreakoutModel(weighted(sets), { l2, signs: MONOTONE_BREAKOUT_SIGNS, recalibrate: false, folds: 1 }).model;
-  const first = fitOn(gathered.filter((g) => g.definition === FIT_DEFINITIONS[0]));
+  const first = rankingFit(
+    gathered.filter((g) => g.definition === FIT_DEFINITIONS[0]),
+    l2,
+  );
   const families = [FIT_DEFINITIONS.slice(0, 2), FIT_DEFINITIONS.slice(2)];
   return families.map((heldOut, i) => {
     const fittedOn = families[1 - i]!;
-    const model = fitOn(gathered.filter((g) => fittedOn.includes(g.definition)));
+    const model = rankingFit(
+      gathered.filter((g) => fittedOn.includes(g.definition)),
+      l2,
+    );
     const auc: Record<string, number | null> = {};
     const firstOnlyAuc: Record<string, number | null> = {};
     for (const set of gathered.filter((g) => heldOut.includes(g.definition))) {
@@ -283,10 +289,11 @@ export function outOfTimeByDefinition(
       examples: g.examples.filter((e) => blockOf.get(e.time)! < f && e.time + horizonDays * 86_400_000 <= from),
     });
     const train = gathered.map(before).filter((g) => g.examples.some((e) => e.label));
-    const fitOn = (sets: readonly Gathered[]): BreakoutModel =>
-      fitBreakoutModel(weighted(sets), { l2, signs: MONOTONE_BREAKOUT_SIGNS, recalibrate: false, folds: 1 }).model;
-    const every = fitOn(train);
-    const first = fitOn(train.filter((g) => g.definition === FIT_DEFINITIONS[0]));
+    const every = rankingFit(train, l2);
+    const first = rankingFit(
+      train.filter((g) => g.definition === FIT_DEFINITIONS[0]),
+      l2,
+    );
     for (const g of gathered)
       for (const e of g.examples)
         if (blockOf.get(e.time) === f)
