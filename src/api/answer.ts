@@ -42,7 +42,7 @@ import {
   type RouteSpec,
 } from './routes.js';
 import { bodyOf, servesCachedValues } from './serialise.js';
-import { applySkipCachePolicy } from './skip-cache.js';
+import { applySkipCachePolicy, settledWithin } from './skip-cache.js';
 import { clip } from './text.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -323,7 +323,8 @@ export function createLightHandler(
       let limitHeaders: Record<string, string> | undefined;
       if (rateLimit) {
         const key = rateLimit.key ? rateLimit.key(request.request(), context) : (context.clientAddress ?? 'shared');
-        const decision = await rateLimit.limiter.consume(key);
+        // A limiter that never answers is a failed one (the 500 below), not a request held forever.
+        const decision = await settledWithin(rateLimit.limiter.consume(key), 'the rate limiter');
         limitHeaders = rateLimitHeaders(decision);
         if (!decision.allowed) {
           return respond(

@@ -40,7 +40,11 @@ export type AllowSkipCache =
 
 /** Rate limiting of {@link createFetchHandler}. */
 export interface RateLimitOptions {
-  /** The limiter (see `createMemoryRateLimiter`). */
+  /**
+   * The limiter (see `createMemoryRateLimiter`). One that throws, answers a malformed decision or
+   * does not answer within 5 s fails the request with the family's 500 (`*_INTERNAL_ERROR`), its
+   * cause to `onError`: a request is never held by it.
+   */
   readonly limiter: RateLimiter;
   /**
    * The client key of a request. @default the context's `clientAddress`, else one shared key.
@@ -58,7 +62,8 @@ export interface FetchHandlerOptions extends Omit<OperationsOptions, 'allowSkipC
   /**
    * Who may bypass the cache with `skipCache=true` on the pulse, profile and top-list routes: `true`
    * for every caller, or a function that decides per request (asked only when the query asks for a
-   * bypass; one that throws or rejects refuses it, and its cause goes to `onError`). When the
+   * bypass; one that throws, rejects or does not answer within 5 s refuses it, and its cause goes
+   * to `onError`). When the
    * bypass is not allowed, `skipCache=true` is ignored: the request gets the same 200 as without
    * it, served from the cache when the cache holds the answer; it is not refused, so clients that
    * send it keep working. A bypass recomputes from the sources (hundreds of source reads per

@@ -63,7 +63,7 @@ export interface OperationsOptions {
   /**
    * Who may bypass the cache with `skipCache=true` (the pulse, profile and top-list routes): `true`
    * for every caller, or a function of the operation's input and the route that decides per call
-   * (asked only when the query asks for a bypass; one that throws or rejects refuses it, and its
+   * (asked only when the query asks for a bypass; one that throws, rejects or does not answer within 5 s refuses it, and its
    * cause goes to `onError`). When the bypass is not allowed, `skipCache=true` is ignored: the
    * request is served as if it had not asked (from the cache when it holds the answer), with the
    * same 200, not refused. A bypass recomputes from the sources, so leave it off for anonymous

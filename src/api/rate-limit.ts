@@ -19,6 +19,25 @@ export interface RateLimitDecision {
   readonly resetMs: number;
 }
 
+/**
+ * Throws when a limiter's answer is not a {@link RateLimitDecision} (a host limiter's bug): its
+ * numbers go into headers, so `NaN` or `undefined` must never reach them.
+ */
+function checkDecision(d: RateLimitDecision): void {
+  const count = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  if (
+    typeof d !== 'object' ||
+    d === null ||
+    typeof d.allowed !== 'boolean' ||
+    !count(d.limit) ||
+    !(typeof d.remaining === 'number' && Number.isFinite(d.remaining)) ||
+    !count(d.resetMs)
+  )
+    throw new TypeError(
+      'the rate limiter returned a malformed decision: expected { allowed: boolean, limit, remaining, resetMs: finite numbers }',
+    );
+}
+
 /** A rate limiter: one call per request, keyed by client. */
 export interface RateLimiter {
   /** Counts one request of `key` and says whether it may go ahead. */
@@ -75,6 +94,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
 
 /** The `RateLimit-*` headers of a decision, plus `Retry-After` when refused (seconds, rounded up). */
 export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  checkDecision(decision);
   const reset = String(Math.ceil(decision.resetMs / 1000));
   const headers: Record<string, string> = {
     'ratelimit-limit': String(decision.limit),

@@ -6,9 +6,29 @@
  */
 
 /**
+ * How long the API waits for a host's own hook (`allowSkipCache`, a rate limiter's `consume`)
+ * before it gives up on it: a hook that never settles must not hold a request forever.
+ */
+export const HOST_HOOK_TIMEOUT_MS = 5_000;
+
+/**
+ * `value` once it settles, or a rejection naming `what` after `timeoutMs` (the timer is cleared
+ * when the value comes first).
+ * @internal
+ */
+export function settledWithin<T>(value: T | Promise<T>, what: string, timeoutMs = HOST_HOOK_TIMEOUT_MS): Promise<T> {
+  if (typeof (value as { then?: unknown } | null)?.then !== 'function') return Promise.resolve(value);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([value, late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * The query with `skipCache` turned off unless `allowed` says yes. `allowed` is asked only when
- * the query asks for a bypass; when it throws or rejects, the bypass is refused and `report` gets
- * the cause.
+ * the query asks for a bypass; when it throws, rejects or does not answer within
+ * {@link HOST_HOOK_TIMEOUT_MS}, the bypass is refused and `report` gets the cause.
  * @internal
  */
 export async function applySkipCachePolicy(
@@ -20,7 +40,7 @@ export async function applySkipCachePolicy(
   let yes = false;
   if (typeof allowed === 'function') {
     try {
-      yes = (await allowed()) === true;
+      yes = (await settledWithin(allowed(), 'allowSkipCache')) === true;
     } catch (error) {
       report(error);
     }

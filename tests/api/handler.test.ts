@@ -434,6 +434,50 @@ describe('rate limiting', () => {
     expect((await hit('a')).status).toBe(200);
   });
 
+  it("a host's limiter or skipCache hook that never answers does not hold the request: 500 / no bypass after the bound", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const errors: unknown[] = [];
+      const never = () => new Promise<never>(() => {});
+      const limited = createFetchHandler(radar, {
+        rateLimit: { limiter: { consume: never } },
+        onError: (error) => errors.push(error),
+      });
+      const pending = limited(new Request('http://x/api/talent/pulse'), { clientAddress: 'a' });
+      await vi.advanceTimersByTimeAsync(5_000);
+      const res = await pending;
+      expect(res.status).toBe(500);
+      expect((await body(res)).error!.code).toBe('TALENT_INTERNAL_ERROR');
+      expect(String(errors[0])).toMatch(/rate limiter did not answer within 5000 ms/);
+      const gated = createFetchHandler(radar, { allowSkipCache: never, onError: (error) => errors.push(error) });
+      const asked = gated(new Request('http://x/api/talent/pulse?skipCache=true'));
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect((await asked).status).toBe(200);
+      expect(String(errors[1])).toMatch(/allowSkipCache did not answer within 5000 ms/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a host limiter's malformed decision is its error (500, reported), never NaN or undefined in a header", async () => {
+    for (const decision of [
+      { allowed: 'yes', limit: 10, remaining: Number.NaN, resetMs: 1000 },
+      { allowed: false, limit: Number.NaN, remaining: 0, resetMs: Number.NaN },
+      null,
+    ]) {
+      const errors: unknown[] = [];
+      const h = createFetchHandler(radar, {
+        rateLimit: { limiter: { consume: () => decision as never } },
+        onError: (error) => errors.push(error),
+      });
+      const res = await h(new Request('http://x/api/scenes'));
+      expect(res.status).toBe(500);
+      for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'retry-after'])
+        expect(res.headers.get(name)).toBeNull();
+      expect(String(errors[0])).toMatch(/malformed decision/);
+    }
+  });
+
   it('refuses invalid limiter settings', () => {
     expect(() => createMemoryRateLimiter({ limit: 0 })).toThrow(/limit/);
     expect(() => createMemoryRateLimiter({ windowMs: 1.5 })).toThrow(/windowMs/);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadOnlyTalentRadar, SceneRadar } from 'scene-radar';
 import { ArtistProfileResponseSchema, FailureEnvelopeSchema, GlobalPulseResponseSchema } from 'scene-radar/api';
 import { toNodeListener } from 'scene-radar/adapters/node';
+import { request as httpRequest } from 'node:http';
 import { buildDemoRadar, closeServer, listen, type RunningExample } from '../../examples/demo-radar.js';
 import { start as startExpress } from '../../examples/express.js';
 import { start as startFastify } from '../../examples/fastify.js';
@@ -36,14 +37,15 @@ afterAll(async () => {
 interface Host {
   readonly name: string;
   readonly start: () => Promise<RunningExample>;
-  /** False for A&R Radar, which serves only the Talent routes. */
+  /** False where the handler cannot be given the request target as sent (a Next route). */
+  readonly rawTarget?: false;
 }
 
 const HOSTS: readonly Host[] = [
   { name: 'express', start: () => startExpress({ radar }) },
   { name: 'fastify', start: () => startFastify({ radar }) },
   { name: 'hono', start: () => startHono({ radar }) },
-  { name: 'next route (examples/next/serve.ts)', start: () => startNext({ artists: ARTISTS }) },
+  { name: 'next route (examples/next/serve.ts)', start: () => startNext({ artists: ARTISTS }), rawTarget: false },
   { name: 'ar-radar-readonly', start: () => startAr({ radar }) },
   { name: 'npm run serve (scripts/serve.ts)', start: () => startServe({ radar }) },
 ];
@@ -159,6 +161,32 @@ describe.each(HOSTS)('$name', (host) => {
     expect(status).toBe(405);
     expect(headers.get('allow')).toBe('GET, HEAD');
     expect(body).toMatchObject({ ok: false, error: { code: 'METHOD_NOT_ALLOWED' } });
+  });
+
+  it('a dot segment sent as is (no client resolves it): 404 where the host has the raw target', async () => {
+    // fetch() resolves `..` before sending; node:http sends the target exactly as given.
+    const target = '/api/scenes/x/../../talent/pulse';
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // Options, not a URL string: a URL string is parsed, and the parser resolves the segments.
+      const { hostname, port } = new URL(base);
+      const req = httpRequest({ hostname, port, path: target, method: 'GET' }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    if (host.rawTarget === false) {
+      // Next hands a route handler the resolved URL only: the segment arrives resolved, as
+      // docs/reliability.md says of hosts without the raw target.
+      expect(status).toBe(200);
+      expect(body).toContain('topRisingArtists');
+    } else {
+      expect(status).toBe(404);
+      expect(body).not.toContain('topRisingArtists');
+    }
   });
 
   it('an unknown path under /api: 404 ROUTE_NOT_FOUND envelope with a request id', async () => {
