@@ -246,7 +246,7 @@ async function serveLight(
  * @example
  * ```ts
  * import { createServer } from 'node:http';
- * import { createFetchHandler } from '../../src/api/index.js';
+ * import { createFetchHandler } from 'scene-radar/api';
  * import { toNodeListener } from 'scene-radar/adapters/node';
  *
  * const server = createServer(toNodeListener(createFetchHandler(radar), { onError: console.error }));
