@@ -3,6 +3,11 @@
  * Calibration of scores that are probabilities: reliability bins, Brier score, expected
  * calibration error.
  */
+import { BacktestError } from './errors.js';
+import { describeValue } from './validate.js';
+
+/** The most reliability bins {@link calibration} draws. */
+const MAX_CALIBRATION_BINS = 1000;
 
 /** One reliability bin. */
 export interface ReliabilityBin {
@@ -34,13 +39,30 @@ export interface Calibration {
 
 /**
  * Reliability bins, Brier score and expected calibration error of probabilities. Values outside
- * [0, 1] are clamped (and counted); missing ones (`-Infinity`, NaN) count as 0.
+ * [0, 1] are clamped (and counted); missing ones (`-Infinity`, NaN) count as 0. The two lists
+ * must have the same length and `binCount` must be an integer from 1 to 1000, or it throws a
+ * `BACKTEST_INVALID_OPTIONS` {@link BacktestError}.
  * @example
  * ```ts
  * calibration([0.05, 0.95], [false, true]).brier; // 0.0025
+ * calibration([0.05, 0.95], [false, true], 0); // throws: binCount must be an integer in 1-1000
  * ```
  */
 export function calibration(probabilities: readonly number[], labels: readonly boolean[], binCount = 10): Calibration {
+  if (typeof binCount !== 'number' || !Number.isInteger(binCount) || binCount < 1 || binCount > MAX_CALIBRATION_BINS)
+    throw new BacktestError(
+      'BACKTEST_INVALID_OPTIONS',
+      `calibration: binCount must be an integer in 1-${MAX_CALIBRATION_BINS}, got ${describeValue(binCount)}`,
+    );
+  if (!Array.isArray(probabilities) || !Array.isArray(labels) || probabilities.length !== labels.length)
+    throw new BacktestError(
+      'BACKTEST_INVALID_OPTIONS',
+      `calibration: probabilities and labels must be arrays of the same length, got ${
+        Array.isArray(probabilities) && Array.isArray(labels)
+          ? `lengths ${probabilities.length} and ${labels.length}`
+          : `${describeValue(probabilities)} and ${describeValue(labels)}`
+      }`,
+    );
   const counts = new Array<number>(binCount).fill(0);
   const sumP = new Array<number>(binCount).fill(0);
   const sumY = new Array<number>(binCount).fill(0);

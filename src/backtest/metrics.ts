@@ -16,11 +16,13 @@ export interface RankedCutoff {
 
 /**
  * Area under the ROC curve by the Mann-Whitney U statistic, ties counted one half (average ranks).
- * Returns null when there is no positive or no negative: the AUC is undefined there.
+ * NaN ranks as `-Infinity` (see {@link compareAsc}): tied with the missing scores. Returns null
+ * when there is no positive or no negative: the AUC is undefined there.
  * @example
  * ```ts
  * auc([3, 2, 1], [true, false, false]); // 1
  * auc([1, 1], [true, false]); // 0.5
+ * auc([-Infinity, Number.NaN], [true, false]); // 0.5
  * ```
  */
 export function auc(scores: readonly number[], labels: readonly boolean[]): number | null {
@@ -30,7 +32,8 @@ export function auc(scores: readonly number[], labels: readonly boolean[]): numb
   let rankSum = 0;
   for (let i = 0; i < n; ) {
     let j = i;
-    while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
+    // Tied as the sort has them (compareAsc): NaN ties -Infinity and NaN, which === would not.
+    while (j + 1 < n && compareAsc(scores[order[j + 1]!]!, scores[order[i]!]!) === 0) j++;
     // Ranks i+1..j+1 share their average: that is what counts a tie as one half.
     const avg = (i + 1 + j + 1) / 2;
     for (let k = i; k <= j; k++) {

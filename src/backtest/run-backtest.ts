@@ -9,7 +9,6 @@
 import type { SceneRadarSources } from '../contracts/sources.js';
 import { describeError } from '../core/describe-error.js';
 import { ProgressTracker } from '../core/observe/progress.js';
-import { DAY_MS } from '../core/time.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { calibration } from './calibration.js';
 import { BacktestError, isBacktestError } from './errors.js';
@@ -24,7 +23,14 @@ import {
   type SplitSummary,
 } from './result.js';
 import type { BacktestCutoffSpec, BacktestOptions, BacktestScorer, FitCutoff } from './types.js';
-import { checkLabels, checkSlugList, normaliseScores, planBacktest, type BacktestPlan } from './validate.js';
+import {
+  checkLabels,
+  checkSlugList,
+  horizonEnd,
+  normaliseScores,
+  planBacktest,
+  type BacktestPlan,
+} from './validate.js';
 import { judge } from './verdict.js';
 
 /** A cutoff with everything the callbacks said about it. */
@@ -121,7 +127,6 @@ async function resolveCutoffs(
   signal: AbortSignal,
   tracker: ProgressTracker,
 ): Promise<ResolvedCutoff[]> {
-  const horizonMs = options.horizonDays * DAY_MS;
   const out: ResolvedCutoff[] = [];
   const progress = tracker.phase('cutoffs', plan.cutoffs.length);
   for (const spec of plan.cutoffs) {
@@ -156,7 +161,7 @@ async function resolveCutoffs(
           'drop',
         )
       : candidates;
-    const until = new Date(spec.asOf.getTime() + horizonMs);
+    const until = horizonEnd(spec.asOf, options.horizonDays);
     const labelSources = guard.view(options.sources, until, { call: 'labels', cutoff: iso });
     const rawLabels = await callback(
       guard,
@@ -173,7 +178,8 @@ async function resolveCutoffs(
       signal,
     );
     const labels = checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`);
-    const purged = spec.split === 'train' && plan.firstTest >= 0 && until.getTime() > fitLimit.getTime();
+    // Written so that an Invalid Date (NaN, refused by planBacktest anyway) purges rather than keeps.
+    const purged = spec.split === 'train' && plan.firstTest >= 0 && !(until.getTime() <= fitLimit.getTime());
     out.push({ spec, iso, candidates, population, labels, purged });
     progress.advance();
   }
@@ -394,9 +400,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const last = plan.cutoffs[plan.cutoffs.length - 1]!;
   // fit may read up to the first test cutoff; without one there is nothing later to protect.
   const fitLimit =
-    plan.firstTest >= 0
-      ? plan.cutoffs[plan.firstTest]!.asOf
-      : new Date(last.asOf.getTime() + options.horizonDays * DAY_MS);
+    plan.firstTest >= 0 ? plan.cutoffs[plan.firstTest]!.asOf : horizonEnd(last.asOf, options.horizonDays);
   log(`${options.name}: ${plan.cutoffs.length} cutoffs...`);
   const progress = new ProgressTracker('backtest', { callbacks: [options.onProgress] });
   const cutoffs = await resolveCutoffs(options, plan, guard, fitLimit, signal, progress);

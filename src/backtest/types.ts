@@ -190,7 +190,10 @@ export interface BacktestOptions {
   readonly sources: SceneRadarSources;
   /** The cutoffs, strictly increasing, every `train` one before every `test` one. */
   readonly cutoffs: readonly BacktestCutoffSpec[];
-  /** Days after T in which the outcome counts; labels may read up to T + this. */
+  /**
+   * Days after T in which the outcome counts; labels may read up to T + this. Positive, and small
+   * enough that every cutoff's T + this is a valid Date.
+   */
   readonly horizonDays: number;
   /** Who to rank at T: artist slugs, no duplicates. Sources guarded at T. */
   readonly candidates: (context: CandidatesContext) => MaybePromise<readonly string[]>;

@@ -1,10 +1,12 @@
 /**
  * @module backtest/validate
  * The harness's refusals, made before anything expensive runs: options that cannot give an honest
- * backtest (cutoffs out of order, train and test windows overlapping, duplicate scorer names),
+ * backtest (cutoffs out of order, train and test windows overlapping, a horizon past the range of
+ * Date, duplicate scorer names),
  * and callback answers that cannot be measured (a candidate that is not a string, a label that is
  * not a boolean). Each message names the field, the cutoff and the value.
  */
+import { DAY_MS } from '../core/time.js';
 import { BacktestError } from './errors.js';
 import type { BacktestCutoffSpec, BacktestOptions, BacktestScorer, BacktestTarget } from './types.js';
 
@@ -101,6 +103,29 @@ function checkCutoffs(value: unknown): { cutoffs: BacktestCutoffSpec[]; firstTes
   return { cutoffs, firstTest };
 }
 
+/**
+ * The end of a cutoff's label horizon, T + `horizonDays`: the `until` given to `labels`, the
+ * instant a training cutoff is purged by. An Invalid Date when it is past the range of Date
+ * ({@link planBacktest} refuses such a horizon).
+ * @example
+ * ```ts
+ * horizonEnd(new Date('2020-01-01T00:00:00.000Z'), 30).toISOString(); // '2020-01-31T00:00:00.000Z'
+ * ```
+ */
+export function horizonEnd(asOf: Date, horizonDays: number): Date {
+  return new Date(asOf.getTime() + horizonDays * DAY_MS);
+}
+
+function checkHorizon(cutoffs: readonly BacktestCutoffSpec[], horizonDays: number): void {
+  // Past the range of Date, `until` would be an Invalid Date: no label window, and a purge
+  // comparison with NaN that is always false, handing fit labels that cover the test period.
+  const i = cutoffs.findIndex((c) => !Number.isFinite(horizonEnd(c.asOf, horizonDays).getTime()));
+  if (i >= 0)
+    throw invalid(
+      `horizonDays (${horizonDays}) is too long: cutoffs[${i}] (${iso(cutoffs[i]!.asOf)}) + ${horizonDays} days is not a valid Date (the last one is ${iso(new Date(8.64e15))})`,
+    );
+}
+
 function checkInt(value: unknown, field: string, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
@@ -150,6 +175,7 @@ export function planBacktest(options: BacktestOptions): BacktestPlan {
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw invalid('signal must be an AbortSignal');
   const { cutoffs, firstTest } = checkCutoffs(options.cutoffs);
+  checkHorizon(cutoffs, options.horizonDays);
   const scorer = options.scorer === undefined || options.scorer === null ? null : checkScorer(options.scorer, 'scorer');
   if (options.baselines !== undefined && !Array.isArray(options.baselines))
     throw invalid('baselines must be an array of scorers');

@@ -270,6 +270,17 @@ describe('runBacktest: refusals before anything runs', () => {
     ],
     ['no cutoff', { cutoffs: [] }, /cutoffs must be a non-empty array/],
     ['a zero horizon', { horizonDays: 0 }, /horizonDays must be a positive number/],
+    [
+      'a horizon past the last valid Date',
+      { horizonDays: 1e8 },
+      /horizonDays \(100000000\) is too long: cutoffs\[0\] \(2020-02-01T00:00:00\.000Z\) \+ 100000000 days is not a valid Date/,
+    ],
+    [
+      'a horizon past the last valid Date for a later cutoff only',
+      // Exactly the days from the first cutoff to the last valid Date: only later cutoffs overflow.
+      { horizonDays: (8.64e15 - at('2020-02-01').getTime()) / DAY_MS },
+      /horizonDays \(99981707\) is too long: cutoffs\[1\] \(2020-03-01T00:00:00\.000Z\) \+ 99981707 days is not a valid Date/,
+    ],
     ['duplicate scorer names', { scorer: { name: 'count', score: () => new Map() } }, /two scorers are named "count"/],
     ['nothing to measure', { baselines: [] }, /nothing to measure/],
     ['a name that is not file-safe', { name: '../etc' }, /name must be 1-128 letters/],
@@ -547,6 +558,34 @@ describe('runBacktest: fitting', () => {
       '1 training cutoff(s) were purged from what `fit` received, because their 45-day label horizon reaches past that limit: 2020-03-01 00:00 UTC.',
     );
     expect(md).toContain('### Calibration of learner (test cutoffs)');
+  });
+
+  it('never hands fit a training cutoff whose horizon overflows Date: the run is refused', async () => {
+    let fitted = false;
+    let labelled = 0;
+    const learner: BacktestScorer = {
+      name: 'learner',
+      fit() {
+        fitted = true;
+      },
+      score: ({ candidates }) => new Map(candidates.map((s, i) => [s, i])),
+    };
+    const e = await refusal(
+      runBacktest(
+        options({
+          scorer: learner,
+          baselines: [],
+          horizonDays: 1e8,
+          labels: ({ candidates }) => {
+            labelled++;
+            return Object.fromEntries(candidates.map((s) => [s, false]));
+          },
+        }),
+      ),
+    );
+    expect(e.code).toBe('BACKTEST_INVALID_OPTIONS');
+    expect(e.message).toMatch(/^runBacktest: horizonDays \(100000000\) is too long/);
+    expect({ fitted, labelled }).toEqual({ fitted: false, labelled: 0 });
   });
 
   it('fails the run when fit reads past the first test cutoff', async () => {

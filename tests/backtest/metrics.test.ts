@@ -5,6 +5,7 @@ import {
   averagePrecision,
   bootstrapIntervals,
   calibration,
+  isBacktestError,
   mulberry32,
   precisionAtK,
   splitFigures,
@@ -34,6 +35,46 @@ describe('auc', () => {
   it('ranks missing scores (-Infinity) last', () => {
     expect(auc([-Infinity, 0], [true, false])).toBe(0);
     expect(auc([-Infinity, -Infinity, 1], [true, false, false])).toBe(0.25);
+  });
+
+  it('ties NaN with NaN and with -Infinity, whatever the order', () => {
+    expect(auc([Number.NaN, Number.NaN], [true, false])).toBe(0.5);
+    expect(auc([Number.NaN, Number.NaN], [false, true])).toBe(0.5);
+    expect(auc([-Infinity, Number.NaN], [true, false])).toBe(0.5);
+    expect(auc([Number.NaN, -Infinity], [true, false])).toBe(0.5);
+    // The positive is tied with the two other missing ones, below the scored negative: 1/2 x 2/3.
+    expect(auc([1, Number.NaN, Number.NaN, Number.NaN], [false, true, false, false])).toBeCloseTo(1 / 3, 12);
+    expect(auc([1, Number.NaN, Number.NaN, Number.NaN], [false, false, false, true])).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('does not depend on the order candidates are listed in, NaN and -Infinity included', () => {
+    const score = fc.constantFrom(Number.NaN, -Infinity, 0, 1, 2);
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.tuple(score, fc.boolean()), { minLength: 2, maxLength: 8 })
+          .chain((pairs) => fc.tuple(fc.constant(pairs), fc.shuffledSubarray(pairs, { minLength: pairs.length }))),
+        ([pairs, shuffled]) => {
+          const a = auc(
+            pairs.map((p) => p[0]),
+            pairs.map((p) => p[1]),
+          );
+          const b = auc(
+            shuffled.map((p) => p[0]),
+            shuffled.map((p) => p[1]),
+          );
+          if (a === null) expect(b).toBeNull();
+          else expect(b).toBeCloseTo(a, 12);
+          // NaN is documented as -Infinity: replacing one by the other changes nothing.
+          const c = auc(
+            pairs.map((p) => (Number.isNaN(p[0]) ? -Infinity : p[0])),
+            pairs.map((p) => p[1]),
+          );
+          if (a === null) expect(c).toBeNull();
+          else expect(c).toBeCloseTo(a, 12);
+        },
+      ),
+    );
   });
 });
 
@@ -136,6 +177,24 @@ describe('bootstrapIntervals', () => {
     expect(i.meanAuc).toEqual([0.75, 0.75]);
   });
 
+  it('does not depend on the order of candidates with NaN scores', () => {
+    const a = bootstrapIntervals(
+      [{ scores: [Number.NaN, Number.NaN, Number.NaN, 0.5], labels: [true, false, false, true] }],
+      {
+        resamples: 50,
+      },
+    );
+    const b = bootstrapIntervals(
+      [{ scores: [Number.NaN, Number.NaN, Number.NaN, 0.5], labels: [false, false, true, true] }],
+      {
+        resamples: 50,
+      },
+    );
+    // The missing positive ties the two missing negatives (1/2 each), the scored one beats both: 3/4.
+    expect(a.meanAuc).toEqual([0.75, 0.75]);
+    expect(b).toEqual(a);
+  });
+
   it('has no interval without cutoffs', () => {
     expect(bootstrapIntervals([], { resamples: 10 }).meanAuc).toBeNull();
   });
@@ -171,5 +230,30 @@ describe('calibration', () => {
     expect(c.bins[0]!.count).toBe(1);
     expect(c.clamped).toBe(2);
     expect(c.brier).toBe(0);
+  });
+
+  it.each([0, -1, 2.5, Number.NaN, Infinity, 1001, '10'])('refuses a bin count of %s', (binCount) => {
+    let thrown: unknown;
+    try {
+      calibration([0.2, 0.9], [false, true], binCount as number);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isBacktestError(thrown)).toBe(true);
+    expect((thrown as { code: string }).code).toBe('BACKTEST_INVALID_OPTIONS');
+    expect((thrown as Error).message).toMatch(/^calibration: binCount must be an integer in 1-1000, got /);
+  });
+
+  it('refuses probabilities and labels of different lengths (a missing label is not a negative)', () => {
+    expect(() => calibration([0.2, 0.9, 0.5], [false, true])).toThrow(
+      /^calibration: probabilities and labels must be arrays of the same length, got lengths 3 and 2$/,
+    );
+    expect(() => calibration(null as never, [])).toThrow(/got null and an array/);
+  });
+
+  it('accepts one bin and a thousand bins', () => {
+    const one = calibration([0.2, 0.9], [false, true], 1);
+    expect(one.bins).toEqual([{ from: 0, to: 1, count: 2, meanPredicted: 0.55, observedRate: 0.5 }]);
+    expect(calibration([0.2, 0.9], [false, true], 1000).bins).toHaveLength(1000);
   });
 });
