@@ -53,11 +53,29 @@ const isListCell = (v: unknown): v is string | readonly string[] =>
 const isVectorCell = (v: unknown): v is string | readonly number[] =>
   typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
 
-/** A number: a JSON number or a numeric string (`'12.5'`, `' 3 '`); blank is not a number. */
+/** Decimal text: a sign, digits with or without a fraction (`5.`, `.5`), then an exponent. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The value of decimal text `s` (already trimmed), or NaN when it is not a finite decimal.
+ * `Number()` alone would also read `0x1F`, `0b11` and `0o17` as numbers (31, 3, 15), and blank
+ * text as 0: an export of decimal numbers never means those, so they are refused like any other
+ * text that is not a number. `1e999` (too large for a number) is NaN too.
+ */
+export function decimalOf(s: string): number {
+  if (!DECIMAL.test(s)) return Number.NaN;
+  const x = Number(s);
+  return Number.isFinite(x) ? x : Number.NaN;
+}
+
+/**
+ * A number: a JSON number or decimal text, trimmed (`'12.5'`, `' 3 '`, `'-1e3'`, `'.5'`). Blank
+ * text, hex, binary or octal (`'0x1F'`) and anything not finite (`'Infinity'`) are not numbers.
+ */
 export function numberCell<O extends z.ZodType<number, number>>(check: O) {
   return cell(isStringOrNumber, 'a number')
     .transform((v, ctx) => {
-      const x = typeof v === 'number' ? v : v.trim() === '' ? Number.NaN : Number(v);
+      const x = typeof v === 'number' ? v : decimalOf(v.trim());
       if (Number.isFinite(x)) return x;
       ctx.addIssue({ code: 'custom', message: `expected a number, found ${JSON.stringify(v)}` });
       return z.NEVER;
@@ -150,12 +168,15 @@ export function stringListCell(item: z.ZodType<string, string>, max: number) {
   return listCell().pipe(z.array(item).max(max));
 }
 
-/** A fingerprint vector: numbers separated by `;` or whitespace in a CSV cell, or a JSON array. */
+/**
+ * A fingerprint vector: decimal numbers (as {@link numberCell} reads them) separated by `;` or
+ * whitespace in a CSV cell, or a JSON array.
+ */
 export const vectorCell = cell(isVectorCell, 'numbers separated by ; or spaces')
   .transform((v, ctx) => {
     if (typeof v !== 'string') return [...v];
     const parts = v.split(/[;\s]+/).filter((s) => s !== '');
-    const out = parts.map(Number);
+    const out = parts.map(decimalOf);
     const bad = out.findIndex((x) => !Number.isFinite(x));
     if (bad === -1) return out;
     ctx.addIssue({

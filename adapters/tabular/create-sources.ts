@@ -20,6 +20,7 @@ import type { TabularRow } from './parsed-table.js';
 import { TABULAR_TABLE_NAMES, type TabularRowOf, type TabularTableName } from './row-schemas.js';
 import {
   createRowValidator,
+  describeValue,
   rowsOf,
   type TabularRowMap,
   type TabularRowMaps,
@@ -80,16 +81,32 @@ export const TABLES_BY_SOURCE: { readonly [S in SourceName]: readonly TabularTab
   workspaces: ['workspaces'],
 };
 
-/** Checks the table names and options given (a host mistake, reported before any row is read). */
+const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks the table names and options given (a host mistake, reported before any row is read):
+ * the shapes too, since a JavaScript caller can pass anything (`null`, a path for the tables).
+ */
 export function checkOptions(tables: Readonly<Record<string, unknown>>, options: TabularSourcesOptions): void {
   const known = new Set<string>(TABULAR_TABLE_NAMES);
   const bad = (message: string): SceneRadarError =>
     new SceneRadarError('CONFIG_INVALID', `createTabularSources: ${message}`);
+  if (!isRecord(tables)) throw bad(`tables must be an object of tables by name, found ${describeValue(tables)}`);
+  if (!isRecord(options)) throw bad(`options must be an object, found ${describeValue(options)}`);
   for (const name of Object.keys(tables))
     if (!known.has(name)) throw bad(`unknown table "${name}" (known: ${TABULAR_TABLE_NAMES.join(', ')})`);
-  for (const name of Object.keys(options.map ?? {})) if (!known.has(name)) throw bad(`map for unknown table "${name}"`);
+  if (options.map !== undefined && !isRecord(options.map))
+    throw bad(`map must be an object of functions by table name, found ${describeValue(options.map)}`);
+  for (const [name, map] of Object.entries(options.map ?? {})) {
+    if (!known.has(name)) throw bad(`map for unknown table "${name}"`);
+    if (map !== undefined && typeof map !== 'function')
+      throw bad(`map.${name} must be a function, found ${describeValue(map)}`);
+  }
   if (options.onInvalidRow !== undefined && options.onInvalidRow !== 'throw' && options.onInvalidRow !== 'skip')
     throw bad(`onInvalidRow must be 'throw' or 'skip'`);
+  if (options.aggregate !== undefined && !isRecord(options.aggregate))
+    throw bad(`aggregate must be an object of rules by table name, found ${describeValue(options.aggregate)}`);
   for (const [name, rule] of Object.entries(options.aggregate ?? {})) {
     const choices: readonly string[] | undefined = (AGGREGATION_CHOICES as Readonly<Record<string, readonly string[]>>)[
       name
@@ -143,7 +160,7 @@ export function createTabularSources(tables: TabularTables, options: TabularSour
   for (const name of TABULAR_TABLE_NAMES) {
     const input = tables[name];
     if (input === undefined) continue;
-    const parsed = rowsOf(input);
+    const parsed = rowsOf(input, name);
     const push = builder.table(name, parsed.source ?? null);
     for (let i = 0; i < parsed.rows.length; i++) push(parsed.rows[i]!, parsed.lines[i] ?? i + 1);
   }

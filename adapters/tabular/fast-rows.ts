@@ -13,6 +13,7 @@
 import { RcfEventTypeSchema } from '../../src/contracts/payloads.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from '../../src/core/slug.js';
 import { endOfDayInstant } from '../../src/core/time.js';
+import { decimalOf } from './coerce.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';
 
 /** A shortcut: the schema's output for `row`, or undefined to let the schema read it. */
@@ -103,7 +104,7 @@ function nullableTextOf(v: unknown, max: number): string | null | false {
 function nonNegativeOf(v: unknown): number | undefined {
   let x: number;
   if (typeof v === 'number') x = v;
-  else if (typeof v === 'string') x = trimmed(v) === '' ? Number.NaN : Number(v);
+  else if (typeof v === 'string') x = decimalOf(trimmed(v));
   else return undefined;
   return Number.isFinite(x) && x >= 0 ? x : undefined;
 }

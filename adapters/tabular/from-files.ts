@@ -14,6 +14,7 @@ import {
   type TabularSourcesOptions,
 } from './create-sources.js';
 import type { ReadTableOptions } from './table-format.js';
+import { describeValue } from './validate-rows.js';
 import { TABULAR_TABLE_NAMES, type TabularTableName } from './row-schemas.js';
 import { type ByteMeter, meteredTable, type TableByteSource } from './stream-table.js';
 
@@ -86,6 +87,11 @@ export async function createTabularSourcesFromFiles(
   files: TabularFiles,
   options: TabularImportOptions = {},
 ): Promise<TabularSources> {
+  if (typeof files !== 'object' || files === null || Array.isArray(files))
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `createTabularSourcesFromFiles: files must be an object of file paths by table name, found ${describeValue(files)}`,
+    );
   const inputs: Record<string, ImportInput> = {};
   for (const [name, file] of Object.entries(files)) {
     if (file === undefined) continue;
@@ -111,6 +117,11 @@ export async function createTabularSourcesFromStreams(
   streams: TabularStreams,
   options: TabularImportOptions = {},
 ): Promise<TabularSources> {
+  if (typeof streams !== 'object' || streams === null || Array.isArray(streams))
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `createTabularSourcesFromStreams: streams must be an object of streams by table name, found ${describeValue(streams)}`,
+    );
   const inputs: Record<string, ImportInput> = {};
   for (const [name, spec] of Object.entries(streams)) {
     if (spec === undefined) continue;

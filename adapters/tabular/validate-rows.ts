@@ -7,6 +7,7 @@
  * past a row: it is that row's rejection.
  */
 import { describeError } from '../../src/core/describe-error.js';
+import { SceneRadarError } from '../../src/core/errors.js';
 import type { z } from 'zod';
 import { FAST_ROWS, type FastRow } from './fast-rows.js';
 import type { ParsedTable, TabularRow } from './parsed-table.js';
@@ -53,12 +54,44 @@ export interface Located<R> {
   readonly line: number;
 }
 
-const isParsed = (input: TabularTableInput): input is ParsedTable => !Array.isArray(input);
+/**
+ * Normalises either input form to rows, lines and a source name. Anything else (a file path, null,
+ * an object without a `rows` array) is a host mistake: a `CONFIG_INVALID` error naming `table`.
+ */
+export function rowsOf(input: TabularTableInput, table: TabularTableName): ParsedTable {
+  if (Array.isArray(input)) return { columns: [], rows: input, lines: input.map((_, i) => i + 1), source: undefined };
+  const wrong = (found: string): SceneRadarError =>
+    new SceneRadarError(
+      'CONFIG_INVALID',
+      `createTabularSources: table "${table}" must be a parsed table or an array of rows, found ${found}`,
+    );
+  if (typeof input === 'string')
+    throw wrong(
+      `${describeValue(input)}: read the file first (readTable, parseCsv) or use createTabularSourcesFromFiles`,
+    );
+  if (typeof input !== 'object' || input === null) throw wrong(describeValue(input));
+  const { columns, rows, lines, source } = input as Partial<Record<keyof ParsedTable, unknown>>;
+  if (!Array.isArray(rows)) throw wrong('an object without a rows array');
+  if (lines !== undefined && !Array.isArray(lines)) throw wrong('a table whose lines is not an array');
+  if (source !== undefined && typeof source !== 'string') throw wrong('a table whose source is not a string');
+  return {
+    columns: Array.isArray(columns) ? columns : [],
+    rows,
+    // A table made by hand without lines numbers its rows from 1, as an array of rows does.
+    lines: lines ?? [],
+    source,
+  };
+}
 
-/** Normalises either input form to rows, lines and a source name. */
-export function rowsOf(input: TabularTableInput): ParsedTable {
-  if (isParsed(input)) return input;
-  return { columns: [], rows: input, lines: input.map((_, i) => i + 1), source: undefined };
+/**
+ * How a value of the wrong kind is named in a message: `null`, `a number`, `a string ("a.csv")`.
+ * @internal
+ */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v)})`;
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function issueMessage(issues: readonly z.core.$ZodIssue[]): { column: string | null; message: string } {
