@@ -147,6 +147,9 @@ export interface SceneRadar {
    * trend snapshots, then every artist's Talent Radar record. `options.onProgress` receives this
    * refresh's progress (task `refresh`, phases `scenes.memberships`, ..., `talent.features`, ...);
    * each step is also traced on the `scene-radar:refresh` channel (docs/observability.md).
+   * Each engine runs its refreshes one at a time, and refuses (`SCENES_INVALID_PARAMS`,
+   * `TALENT_INVALID_PARAMS`) an instant before its last refresh's: the tables hold the state as of
+   * that refresh, and an earlier one would mix two instants in them.
    * @example
    * ```ts
    * await radar.refresh(undefined, {

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import { yieldSlice } from '../core/yield.js';
 import { Lifecycle } from '../core/lifecycle.js';
+import { OneAtATime, refreshBeforeLast } from '../core/refresh-order.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import type { ArtistNetwork } from '../contracts/payloads.js';
@@ -157,6 +158,8 @@ export class ScenesEngine {
   readonly pulse: ScenePulse;
   readonly #d: ScenesEngineDeps;
   readonly #life: Lifecycle;
+  /** This engine's refreshes, one at a time. */
+  readonly #refreshes = new OneAtATime();
   readonly #cache: Cache<unknown>;
   /** Hysteresis state of the live memberships (see `scenes.membership.leaveAfterRefreshes`). */
   readonly #misses: MembershipMisses = new Map();
@@ -311,6 +314,8 @@ export class ScenesEngine {
    * of every scene, and drops cached pulses. When the stores offer a `transaction` (both shipped
    * stores do), everything is computed first and the writes land in one transaction: a reader
    * never sees half a refresh, and a refresh that fails leaves the previous one as it was.
+   * Refreshes run one at a time (a call made during one starts after it), and an instant before
+   * the last refresh's is refused with `SCENES_INVALID_PARAMS`, nothing written.
    *
    * Its steps (`memberships`, `relationships`, `trends`, and `commit` with a transaction) are
    * traced on the `scene-radar:refresh` channel and reported to `options.onProgress` (task
@@ -320,6 +325,16 @@ export class ScenesEngine {
     this.#life.assertOpen('refresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
     const { onProgress } = readOptions(options ?? {}, ['onProgress'], 'refresh');
+    // One refresh at a time: two would interleave their reads and writes of the same tables.
+    return this.#refreshes.run(async () => {
+      this.#life.assertOpen('refresh');
+      const last = await this.refreshedAsOf();
+      if (last !== null && at.getTime() < last) throw refreshBeforeLast('SCENES_INVALID_PARAMS', at, last);
+      return this.#observedRefresh(at, onProgress as ProgressOptions['onProgress']);
+    });
+  }
+
+  async #observedRefresh(at: Date, onProgress: ProgressOptions['onProgress']): Promise<ScenesRefreshReport> {
     const run = new RefreshRun(
       this.#d.observer ?? SILENT_OBSERVER,
       'scenes',

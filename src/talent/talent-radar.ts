@@ -10,6 +10,7 @@ import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import type { SourceName } from '../contracts/sources.js';
 import { Lifecycle } from '../core/lifecycle.js';
+import { OneAtATime, refreshBeforeLast } from '../core/refresh-order.js';
 import { describeError } from '../core/describe-error.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
@@ -236,6 +237,8 @@ export class TalentRadar {
   /** The instant `#peers` were fitted as of (a refresh that scored nobody keeps older peers). */
   #peersAsOf: string | null = null;
   #refreshedAsOf: string | null = null;
+  /** This radar's refreshes, one at a time. */
+  readonly #refreshes = new OneAtATime();
   #failedReads: Partial<Record<SourceName, number>> = {};
   #failedKept = 0;
   /** Consecutive refreshes each recorded artist has been missing from the universe. */
@@ -693,22 +696,35 @@ export class TalentRadar {
    * offer a `transaction` (both shipped stores do), the artists and roll-ups are computed first and
    * written in one transaction: a reader never sees half a refresh. The same refresh split into
    * shards over processes (see {@link TalentRadar.planRefresh}; scene-radar/adapters/bullmq runs it
-   * on a job queue) runs this very code and writes the same rows.
+   * on a job queue) runs this very code and writes the same rows. Refreshes of one radar run one
+   * at a time (a call made during one starts after it), and an instant before the last refresh's
+   * (this radar's or, read from the stores, another instance's) is refused with
+   * `TALENT_INVALID_PARAMS`, nothing written; `finishRefresh` refuses it the same way.
    */
   async refresh(
     asOf?: Date,
     options: { readonly signal?: AbortSignal } & ProgressOptions = {},
   ): Promise<TalentRefreshReport> {
     this.#life.assertOpen('refresh');
-    const started = performance.now();
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
-    const run = this.#run(at, options?.onProgress);
-    try {
-      return this.#refreshed(run, await this.#refresh(at, options ?? {}, started, run));
-    } catch (error) {
-      run.failed(error);
-      throw error;
-    }
+    // One refresh at a time: two would interleave their reads and writes of the same tables.
+    return this.#refreshes.run(async () => {
+      this.#life.assertOpen('refresh');
+      const started = performance.now();
+      const run = this.#run(at, options?.onProgress);
+      try {
+        return this.#refreshed(run, await this.#refresh(at, options ?? {}, started, run));
+      } catch (error) {
+        run.failed(error);
+        throw error;
+      }
+    });
+  }
+
+  /** Refuses a refresh as of an instant before the last refresh's (call after `loadState`). */
+  #assertNotBeforeLast(at: Date): void {
+    const last = this.#refreshedAsOf === null ? Number.NaN : Date.parse(this.#refreshedAsOf);
+    if (at.getTime() < last) throw refreshBeforeLast('TALENT_INVALID_PARAMS', at, last);
   }
 
   async #refresh(
@@ -720,6 +736,7 @@ export class TalentRadar {
     const universe = await run.phase('universe', async (scope) => {
       // The stored state, read again: another instance may have applied a model or refreshed since.
       await this.loadState({ force: true });
+      this.#assertNotBeforeLast(at);
       const walked = await this.#walkUniverse(at, options.signal);
       scope.artists(walked.slugs.length);
       return walked;
@@ -911,6 +928,7 @@ export class TalentRadar {
     const table = this.#deps.stores.talent_radar_refresh_shards;
     const staged = await table.count({ refresh_id: refreshId });
     if (staged === 0 && this.#refreshId === refreshId) return this.#appliedReport(at, started);
+    this.#assertNotBeforeLast(at);
     const features: ArtistFeatures[] = [];
     const signals = new Map<string, SignalOutcomes>();
     const seen = new Set<number>();

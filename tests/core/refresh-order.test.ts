@@ -1,0 +1,103 @@
+/**
+ * Refreshes of one radar run one at a time, and never as of an instant before the last one's: the
+ * tables hold the state as of the last refresh, and an earlier refresh used to leave rows dated
+ * after its own instant in them (memberships joined later, Talent records of artists not yet in
+ * the universe), served without a stale note.
+ */
+import { describe, expect, it } from 'vitest';
+import { createSceneRadar, fixedClock, isSceneRadarError } from 'scene-radar';
+import { createDemoWorld } from 'scene-radar/adapters/memory';
+
+const NOW = new Date('2026-11-25T00:00:00.000Z');
+const EARLIER = new Date(NOW.getTime() - 400 * 86_400_000);
+
+async function radarOf() {
+  const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
+  const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
+  await radar.scenes.importCatalog(world.catalog);
+  return radar;
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string | null> {
+  try {
+    await p;
+    return null;
+  } catch (e) {
+    if (!isSceneRadarError(e)) throw e;
+    return e.code;
+  }
+}
+
+describe('refresh order', () => {
+  it('a refresh as of an instant before the last one is refused, and the tables stay as they were', async () => {
+    const radar = await radarOf();
+    try {
+      await radar.refresh(NOW);
+      const memberships = await radar.scenes.listMemberships({ limit: 10_000 });
+      const scores = await radar.talent.aggregator.getTopArtists({ category: 'rising', limit: 100 });
+      expect(await codeOf(radar.refresh(EARLIER))).toBe('SCENES_INVALID_PARAMS');
+      expect(await codeOf(radar.scenes.refresh(EARLIER))).toBe('SCENES_INVALID_PARAMS');
+      expect(await codeOf(radar.talent.refresh(EARLIER))).toBe('TALENT_INVALID_PARAMS');
+      expect(await radar.scenes.listMemberships({ limit: 10_000 })).toEqual(memberships);
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
+      expect((await radar.talent.aggregator.getTopArtists({ category: 'rising', limit: 100 })).artists).toEqual(
+        scores.artists,
+      );
+      // The same instant again, or a later one, is a refresh like any other.
+      await expect(radar.refresh(NOW)).resolves.toBeDefined();
+      const later = new Date(NOW.getTime() + 86_400_000);
+      await radar.refresh(later);
+      expect(radar.talent.refreshedAsOf).toBe(later.toISOString());
+    } finally {
+      await radar.close();
+    }
+  });
+
+  it('the refusal says which instants, in its message and details', async () => {
+    const radar = await radarOf();
+    try {
+      await radar.talent.refresh(NOW);
+      const error = await radar.talent.refresh(EARLIER).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        code: 'TALENT_INVALID_PARAMS',
+        httpStatus: 400,
+        details: { asOf: EARLIER.toISOString(), lastRefreshAsOf: NOW.toISOString() },
+      });
+      expect((error as Error).message).toMatch(/last refresh was as of 2026-11-25T00:00:00.000Z/);
+    } finally {
+      await radar.close();
+    }
+  });
+
+  it('concurrent refreshes run one after another: the later instant first, then the earlier one is refused', async () => {
+    const radar = await radarOf();
+    try {
+      const [first, second] = await Promise.allSettled([radar.refresh(NOW), radar.refresh(EARLIER)]);
+      expect(first.status).toBe('fulfilled');
+      expect(second.status).toBe('rejected');
+      expect((second as PromiseRejectedResult).reason).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
+      // Both engines as of NOW, and no row dated otherwise.
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
+      const { items } = await radar.scenes.listMemberships({ limit: 10_000 });
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.every((m) => m.as_of === NOW.toISOString())).toBe(true);
+      // In time order, both run in full, one after the other.
+      const [a, b] = await Promise.all([
+        radar.talent.refresh(new Date(NOW.getTime() + 1000)),
+        radar.talent.refresh(new Date(NOW.getTime() + 2000)),
+      ]);
+      expect([a.asOf, b.asOf]).toEqual([
+        new Date(NOW.getTime() + 1000).toISOString(),
+        new Date(NOW.getTime() + 2000).toISOString(),
+      ]);
+      expect(radar.talent.refreshedAsOf).toBe(new Date(NOW.getTime() + 2000).toISOString());
+    } finally {
+      await radar.close();
+    }
+  });
+});
