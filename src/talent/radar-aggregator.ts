@@ -14,7 +14,7 @@ import { SceneRadarError, isSceneRadarError, isStoreFailure } from '../core/erro
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { topK } from '../core/features/stats.js';
-import { requireSlug } from '../core/validation.js';
+import { requireDate, requireSlug } from '../core/validation.js';
 import {
   ArtistProfileRequestSchema,
   GlobalPulseRequestSchema,
@@ -312,13 +312,23 @@ export class RadarAggregator {
       .map((p) => ({ scene_slug: p.sceneSlug, heat: p.heat, growth: p.growth, stage: p.stage, as_of: p.asOf }));
   }
 
-  /** Heat of each scene as of `asOf` from the Scenes Engine (for the scene roll-up); unknown scenes are left out. */
+  /**
+   * Heat of each scene as of `asOf` from the Scenes Engine (for the scene roll-up, which asks for
+   * every scene: no `maxScenesPerQuery` cap); unknown scenes are left out. A list that is not of
+   * slugs, or an `asOf` that is not a valid date, is `TALENT_VALIDATION_ERROR`.
+   */
   async sceneHeats(sceneSlugs: readonly string[], asOf: Date, signal?: AbortSignal): Promise<Map<string, number>> {
     this.#life.assertOpen('sceneHeats');
+    if (!Array.isArray(sceneSlugs))
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'sceneSlugs must be an array of scene slugs', {
+        details: [{ code: 'invalid_type', path: ['sceneSlugs'], message: 'Expected an array' }],
+      });
+    sceneSlugs.forEach((s, i) => requireSlug(s, `sceneSlugs.${i}`, 'TALENT_VALIDATION_ERROR'));
+    const at = requireDate(asOf === undefined ? null : asOf, 'asOf', new Date(Number.NaN), 'TALENT_VALIDATION_ERROR');
     if (sceneSlugs.length === 0) return new Map();
     const deadline = createDeadline(this.#d.config.talent.globalPulseTimeoutMs, signal);
     try {
-      const got = await this.#d.gateway.batch('scenes', 'getScenePulses', sceneSlugs, { asOf, deadline });
+      const got = await this.#d.gateway.batch('scenes', 'getScenePulses', sceneSlugs, { asOf: at, deadline });
       const out = new Map<string, number>();
       for (const [slug, o] of got) if (o.status === 'ok') out.set(slug, o.value.heat);
       return out;
