@@ -429,6 +429,8 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     ttlMs: config.scenes.scenePulseTtlMs,
     graceMs: config.cache.staleGraceMs,
     shared: true,
+    // Results shared by every caller (the HTTP kit, the read-only facade, the host's own code).
+    freezeValues: true,
   });
   // Values hold scratch tables: a few, local.
   const replayCache = caches.cache<unknown>('scenes-replays', { ttlMs: Number.POSITIVE_INFINITY, maxEntries: 4 });
@@ -452,6 +454,8 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     ttlMs: config.talent.globalPulseTtlMs,
     graceMs: config.cache.staleGraceMs,
     shared: true,
+    // Results shared by every caller (the HTTP kit, the read-only facade, the host's own code).
+    freezeValues: true,
   });
   const talent = new TalentRadar({
     stores: options.stores?.talent ?? memoryTalentStores(),

@@ -198,6 +198,7 @@ export class ScenesEngine {
         maxEntries: deps.config.cache.maxEntries,
         clock: deps.clock,
         namespace: 'scenes:',
+        freezeValues: true,
       });
     this.#replays =
       deps.replayCache ??

@@ -5,6 +5,7 @@
  * `Table` contract; staged writes and in-memory transactions use it directly, so a commit applies
  * in one synchronous step that no reader can interleave with.
  */
+import { deepFreeze } from '../core/freeze.js';
 import { parseRow } from './row-shortcuts.js';
 import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from './table.js';
 
@@ -16,14 +17,7 @@ export function isValidated(row: unknown, spec: { readonly schema: unknown }): b
   return typeof row === 'object' && row !== null && VALIDATED.get(row) === spec.schema;
 }
 
-/** Freezes a value and everything in it. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
+export { deepFreeze } from '../core/freeze.js';
 
 /** The in-memory order: null (and undefined) below every value. */
 export function compare(a: unknown, b: unknown): number {

@@ -40,6 +40,8 @@ export interface CacheGroupMemberOptions {
    * sharing it; values holding live objects (tables) or tied to this process stay local. @default false
    */
   readonly shared?: boolean;
+  /** Deep-freeze the values handed out (see `CacheOptions.freezeValues`). @default false */
+  readonly freezeValues?: boolean;
 }
 
 /** Counters of one named cache of a radar (the counters of the one cache mechanism, `src/core/cache`); no key or id appears here. */
@@ -114,6 +116,7 @@ export class CacheGroup {
       namespace: shared && this.#o.sharedTag !== undefined ? `${name}@${this.#o.sharedTag}:` : `${name}:`,
       ...(shared ? { store: this.#o.store } : {}),
       ...(this.#o.onEvent ? { onEvent: this.#o.onEvent } : {}),
+      ...(options.freezeValues ? { freezeValues: true } : {}),
     });
     this.#members.set(name, { stats: () => cache.stats(), close: () => cache.close(), shared });
     return cache;

@@ -14,6 +14,7 @@ import QuickLRU from 'quick-lru';
 import { systemClock, type Clock } from '../clock.js';
 import { callHook } from '../hooks.js';
 import { type CacheOperationMessage, channels } from '../observe/channels.js';
+import { deepFreeze } from '../freeze.js';
 import { estimateFromSample } from './approximate-bytes.js';
 import {
   BYTES_SAMPLE,
@@ -69,6 +70,12 @@ export interface CacheOptions {
    * going first. They are held in this process, never in `store`. @default maxEntries (10000)
    */
   readonly maxLastGood?: number;
+  /**
+   * Deep-freeze every value handed out (computed, read from the store, or served as a fallback),
+   * for caches whose values are shared between callers: one caller's edit must never change what
+   * the next one gets. Values must be plain data (typed arrays are left as they are). @default false
+   */
+  readonly freezeValues?: boolean;
 }
 
 /** What {@link Cache.delete}, {@link Cache.clearPrefix} and {@link Cache.clear} forget. */
@@ -204,6 +211,7 @@ export class Cache<V> {
   readonly #ttlMs: number;
   readonly #graceMs: number;
   readonly #ns: string;
+  readonly #freezeValues: boolean;
   /** The namespace as events name it: the key prefix without its version tag and trailing `:` (`scenes`). */
   readonly #label: string;
   readonly #clock: Clock;
@@ -257,6 +265,7 @@ export class Cache<V> {
     this.#label = this.#ns.replace(/(@[^:@]*)?:$/, '');
     this.#clock = options.clock ?? systemClock;
     this.#onEvent = options.onEvent;
+    this.#freezeValues = options.freezeValues === true;
     const store = this.#store;
     this.#coordinate = store.coordinate ? (key, lead) => store.coordinate!(key, lead) : undefined;
     this.#unsubscribe = store.onInvalidate?.((invalidation) => this.#onRemoteInvalidation(invalidation));
@@ -269,6 +278,17 @@ export class Cache<V> {
    * key's last good value, marked stale.
    */
   getOrCompute(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V> = {}): Promise<V> {
+    if (!this.#freezeValues) return this.#getOrCompute(key, compute, options);
+    // Stored values are frozen by #put; whatever is served (a store's copy, a fallback) on the way out.
+    return this.#getOrCompute(key, compute, options).then(deepFreeze);
+  }
+
+  /** `value`, deep-frozen when the cache freezes its values. */
+  #frozen<T>(value: T): T {
+    return this.#freezeValues ? deepFreeze(value) : value;
+  }
+
+  #getOrCompute(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
     if (options.skipCache) this.#stats.bypassed++;
     if (this.#closed || options.skipCache) return this.#miss(key, compute, options);
     let got: CacheEntry<V> | undefined | Promise<CacheEntry<V> | undefined>;
@@ -300,7 +320,7 @@ export class Cache<V> {
       return undefined;
     }
     if (got === undefined || isThenable(got)) return undefined;
-    return this.#clock.now() < got.expiresAt ? got.value : undefined;
+    return this.#clock.now() < got.expiresAt ? this.#frozen(got.value) : undefined;
   }
 
   /**
@@ -320,7 +340,7 @@ export class Cache<V> {
     if (entry !== undefined && this.#clock.now() < entry.expiresAt) {
       this.#stats.hits++;
       this.#publish('hit');
-      return entry.value;
+      return this.#frozen(entry.value);
     }
     this.#stats.misses++;
     this.#publish('miss');
@@ -343,7 +363,7 @@ export class Cache<V> {
   setLastGood(key: string, value: V): void {
     if (this.#closed || this.#maxLastGood === 0) return;
     this.#lastGood ??= new QuickLRU({ maxSize: this.#maxLastGood });
-    this.#lastGood.set(key, value);
+    this.#lastGood.set(key, this.#frozen(value));
   }
 
   /** The last good value of `key`, if one is kept; counted as a fallback when there is one. */
@@ -550,7 +570,7 @@ export class Cache<V> {
     const now = this.#clock.now();
     const grace = typeof options.graceMs === 'function' ? options.graceMs(value) : (options.graceMs ?? this.#graceMs);
     const entry: CacheEntry<V> = {
-      value,
+      value: this.#frozen(value),
       createdAt: now,
       expiresAt: now + ttl,
       staleUntil: now + ttl + Math.max(0, grace),
