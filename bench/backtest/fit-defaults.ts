@@ -32,6 +32,7 @@ import { memoryTalentStores } from 'scene-radar/stores';
 import { runBacktest, type BacktestScorer } from 'scene-radar/backtest';
 import { parseCommandLine, UsageError } from '../../scripts/command-line.js';
 import { SUITE_A, SUITE_C, loadChartSuite, type ChartSuiteSpec } from './chart/suites.js';
+import { remappedChartRcf, type ChartRemapping } from './chart/world.js';
 import type { ChartProtocol } from './chart/protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -86,43 +87,70 @@ export interface Gathered {
   readonly purged: number;
   readonly skipped: number;
   readonly limit: string;
+  /**
+   * The same examples (same cutoffs, candidates and labels, in the same order) with the chart read
+   * another way (`remappedChartRcf`): gathered for the first definition only.
+   */
+  readonly remapped?: Readonly<Record<ChartRemapping, readonly CalibrationExample[]>>;
 }
+
+/** The other mappings of a chart the default model is checked on ({@link mappingInvariance}). */
+export const CHART_REMAPPINGS: readonly ChartRemapping[] = ['daily', 'reciprocal'];
 
 /** A scorer that only gathers the training examples its `fit` is handed (its scores are empty). */
 function gatherer(spec: ChartSuiteSpec, definition: FitDefinition, out: Gathered[]): BacktestScorer {
   return {
     name: 'gather-training-examples',
     async fit(context) {
-      const config = resolveConfig();
-      const gateway = createSourceGateway({ sources: context.sources, config });
-      const radar = new TalentRadar({
-        stores: memoryTalentStores(),
-        gateway,
-        config,
-        clock: systemClock,
-        cache: new Cache<unknown>({ ttlMs: 1000, maxEntries: 10 }),
-      });
-      try {
-        const populations = new Map(context.cutoffs.map((c) => [c.asOf.getTime(), c.population]));
-        const outcomes = context.cutoffs.flatMap((c) =>
-          c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })),
-        );
-        const data = await radar.calibrationExamples(outcomes, {
-          population: (asOf) => populations.get(asOf.getTime()) ?? [],
-          signal: context.signal,
+      const populations = new Map(context.cutoffs.map((c) => [c.asOf.getTime(), c.population]));
+      const outcomes = context.cutoffs.flatMap((c) =>
+        c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })),
+      );
+      /** The examples of `outcomes`, read through `sources` (the harness's guarded ones, or a remapping of them). */
+      const examplesFrom = async (sources: typeof context.sources) => {
+        const config = resolveConfig();
+        const gateway = createSourceGateway({ sources, config });
+        const radar = new TalentRadar({
+          stores: memoryTalentStores(),
+          gateway,
+          config,
+          clock: systemClock,
+          cache: new Cache<unknown>({ ttlMs: 1000, maxEntries: 10 }),
         });
-        out.push({
-          spec,
-          definition,
-          examples: [...data.examples],
-          cutoffs: context.cutoffs.length,
-          purged: context.purged.length,
-          skipped: data.skipped.length,
-          limit: context.limit.toISOString(),
-        });
-      } finally {
-        gateway.close();
+        try {
+          return await radar.calibrationExamples(outcomes, {
+            population: (asOf) => populations.get(asOf.getTime()) ?? [],
+            signal: context.signal,
+          });
+        } finally {
+          gateway.close();
+        }
+      };
+      const data = await examplesFrom(context.sources);
+      let remapped: Record<ChartRemapping, readonly CalibrationExample[]> | undefined;
+      if (definition === FIT_DEFINITIONS[0] && context.sources.rcf) {
+        remapped = {} as Record<ChartRemapping, readonly CalibrationExample[]>;
+        for (const remapping of CHART_REMAPPINGS) {
+          const rcf = remappedChartRcf(context.sources.rcf, remapping, spec.chart.size);
+          const other = await examplesFrom({ ...context.sources, rcf });
+          // Compared example by example: the same outcomes, each scored (or skipped) alike.
+          if (other.skipped.length !== data.skipped.length)
+            throw new Error(
+              `${spec.name}, ${remapping}: ${other.skipped.length} unscored, against ${data.skipped.length}`,
+            );
+          remapped[remapping] = [...other.examples];
+        }
       }
+      out.push({
+        spec,
+        definition,
+        examples: [...data.examples],
+        cutoffs: context.cutoffs.length,
+        purged: context.purged.length,
+        skipped: data.skipped.length,
+        limit: context.limit.toISOString(),
+        ...(remapped ? { remapped } : {}),
+      });
     },
     score: () => new Map(),
   };
@@ -199,6 +227,58 @@ export function transferPenalty(gathered: readonly Gathered[]): { l2: number; fi
   const chosen = figures.find((f) => f.meanAuc !== null && f.meanAuc >= best - TRANSFER_TOLERANCE);
   if (!chosen) throw new Error('no penalty could be judged: a protocol has no cutoff with both outcomes');
   return { l2: chosen.l2, figures };
+}
+
+/** The default model's ranking of one (protocol, definition) with the chart mapped each way. */
+export interface MappingFigure {
+  /** `<protocol> <definition>`. */
+  readonly key: string;
+  /** Mean AUC over the training cutoffs, the chart as the protocols map it (weekly events, `size + 1 - rank`). */
+  readonly asMapped: number | null;
+  /** The same with each other mapping of {@link CHART_REMAPPINGS}. */
+  readonly remapped: Readonly<Record<string, number | null>>;
+}
+
+/**
+ * The model's mean AUC over the training cutoffs of each (protocol, definition) whose candidates
+ * are the first definition's (the same outcomes in the same order, so the remapped examples
+ * gathered with the first definition stand for them), as mapped and remapped. Only training
+ * windows are read.
+ */
+export function mappingInvariance(gathered: readonly Gathered[], model: BreakoutModel): MappingFigure[] {
+  const figures: MappingFigure[] = [];
+  for (const base of gathered) {
+    if (!base.remapped) continue;
+    for (const set of gathered.filter((g) => g.spec === base.spec)) {
+      // Same candidates, same order, same inputs: only the labels may differ.
+      const aligned =
+        set.examples.length === base.examples.length &&
+        set.examples.every(
+          (e, i) => e.time === base.examples[i]!.time && sameInputs(e.inputs, base.examples[i]!.inputs),
+        );
+      if (!aligned) continue;
+      const times = set.examples.map((e) => e.time);
+      const labels = set.examples.map((e) => e.label);
+      const auc = (examples: readonly CalibrationExample[]): number | null =>
+        meanAucByTime(
+          times,
+          examples.map((e) => logitOf(model, e.inputs)),
+          labels,
+        );
+      figures.push({
+        key: `${set.spec.name} ${set.definition.name}`,
+        asMapped: auc(set.examples),
+        remapped: Object.fromEntries(Object.entries(base.remapped).map(([k, v]) => [k, auc(v)])),
+      });
+    }
+  }
+  return figures;
+}
+
+/** Whether two examples' inputs are the same numbers (NaN equal to NaN). */
+function sameInputs(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
 }
 
 /** How a fit carries over to definitions it was not fitted on, at one penalty. */
@@ -467,6 +547,14 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
   // predicts their rate on average.
   const shift = interceptShift(mixed.model, weighted(primary));
   const fit: CalibrationResult = { ...mixed, model: { ...mixed.model, intercept: mixed.model.intercept + shift } };
+  // The same chart mapped another way: does the ranking depend on the host's mapping?
+  const mappings = mappingInvariance(gathered, fit.model);
+  for (const m of mappings)
+    console.error(
+      `${m.key}: as mapped ${m.asMapped?.toFixed(3) ?? 'n/a'}, ${Object.entries(m.remapped)
+        .map(([k, v]) => `${k} ${v?.toFixed(3) ?? 'n/a'}`)
+        .join(', ')}`,
+    );
   writeFileSync(MODEL_FILE, modelModule(fit));
   // The generated module is kept in the repository's own format (lint runs on it).
   execFileSync('npx', ['biome', 'format', '--write', MODEL_FILE], { stdio: 'ignore' });
@@ -498,6 +586,10 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
     outOfTimeByDefinition: {
       rule: `the cutoff instants of both protocols in time order, in ${outOfTime.blocks} blocks; each later block scored by models fitted on the earlier blocks (training labels purged by 182 days), one on every definition, one on ${FIT_DEFINITIONS[0]!.name} alone; mean AUC per (protocol, definition) over its own examples; at the chosen penalty, before recalibration (which does not change a ranking)`,
       ...outOfTime,
+    },
+    mappingInvariance: {
+      rule: "the published model ranks the training examples of each (protocol, definition) whose candidates are the first definition's, with the chart read as the protocols map it (one event per chart week, weight size + 1 - rank) and two other ways a host could map it: daily (each chart week as seven daily events, the week's days up to the chart date) and reciprocal (weight 100 / rank); the same cutoffs, candidates, labels and peers; mean AUC over the cutoffs",
+      figures: mappings,
     },
     model: fit.model,
     probabilityScale: {

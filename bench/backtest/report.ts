@@ -85,6 +85,13 @@ interface FitRecord {
     readonly every: Readonly<Record<string, number | null>>;
     readonly firstOnly: Readonly<Record<string, number | null>>;
   };
+  readonly mappingInvariance?: {
+    readonly figures: readonly {
+      readonly key: string;
+      readonly asMapped: number | null;
+      readonly remapped: Readonly<Record<string, number | null>>;
+    }[];
+  };
   readonly definitionCarryOver?: {
     readonly figures: readonly {
       readonly heldOut: readonly string[];
@@ -299,6 +306,29 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
         '| protocol and definition | fitted on every definition | fitted on a first top 10 alone |',
         '|---|---|---|',
         ...Object.keys(oot.every).map((k) => `| ${k} | ${f3(oot.every[k])} | ${f3(oot.firstOnly[k])} |`),
+        '',
+      );
+    }
+    const mapped = fit.mappingInvariance;
+    if (mapped && mapped.figures.length > 0) {
+      lines.push(
+        '#### The same chart mapped another way',
+        '',
+        "A host maps its own data onto the contracts, and two hosts may map the same facts differently. The published model ranks the training examples below with the chart read three ways: as the protocols map it (one RCF event per chart week, weight = chart size + 1 - rank); daily (each chart week as seven daily events, the week's days up to the chart date, as a daily chart on which the artist stood all week would read); and reciprocal (weight = 100 / rank, another measure of the same standing). The same cutoffs, candidates, peers and labels; only the RCF answers differ. Mean AUC over the training cutoffs; the definitions listed are those whose candidates are a first top 10's (a first top 40 has other candidates).",
+        '',
+        '| protocol and definition | as mapped | daily | reciprocal |',
+        '|---|---|---|---|',
+        ...mapped.figures.map(
+          (m) => `| ${m.key} | ${f3(m.asMapped)} | ${f3(m.remapped.daily)} | ${f3(m.remapped.reciprocal)} |`,
+        ),
+        '',
+        `The largest change from the protocols' mapping is ${f3(
+          Math.max(
+            ...mapped.figures.flatMap((m) =>
+              Object.values(m.remapped).map((v) => (v === null || m.asMapped === null ? 0 : Math.abs(v - m.asMapped))),
+            ),
+          ),
+        )} AUC. The inputs do move (a daily mapping counts presence and recency in days, the data's own cadence, so staying power and recency read differently), but each is a standing among the same peers or a share of the periods the data has, so the ranking barely depends on how the host cut its data.`,
         '',
       );
     }

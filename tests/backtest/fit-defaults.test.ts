@@ -7,11 +7,14 @@ import {
   FIT_DEFINITIONS,
   definitionCarryOver,
   interceptShift,
+  mappingInvariance,
   outOfTimeByDefinition,
   weighted,
   type Gathered,
 } from '../../bench/backtest/fit-defaults.js';
 import { SUITE_A, SUITE_C } from '../../bench/backtest/chart/suites.js';
+import { remappedChartRcf } from '../../bench/backtest/chart/world.js';
+import type { RCFAdapter, RcfEvent } from 'scene-radar';
 import type { BreakoutModel } from '../../src/talent/breakout-model.js';
 
 const model = (intercept: number): BreakoutModel =>
@@ -129,5 +132,91 @@ describe('fit-defaults helpers', () => {
     // Positives only in the last block (cutoffs 8 and 9): no model may see them, so the first fold
     // has no positive to fit and the fit refuses.
     expect(() => outOfTimeByDefinition(build(8), 1, 4)).toThrow(/both outcomes/);
+  });
+
+  it('remappedChartRcf: daily is seven days up to each chart date within the window; reciprocal weighs 100 / rank', async () => {
+    const weeks: RcfEvent[] = [
+      { id: 'a@2024-01-06', type: 'chart_entry', at: '2024-01-06', weight: 91, region: 'us' },
+      { id: 'a@2024-01-13', type: 'chart_entry', at: '2024-01-13', weight: 100, region: 'us' },
+    ];
+    const rcf: RCFAdapter = { getEvents: async (slugs) => new Map(slugs.map((s) => [s, weeks] as const)) };
+    const call = { asOf: new Date('2024-01-14T00:00:00Z'), signal: new AbortController().signal };
+    const daily = await remappedChartRcf(rcf, 'daily', 100).getEvents(['a'], {
+      ...call,
+      from: new Date('2024-01-04T00:00:00Z'), // the end of 2024-01-03: the first week's days from the 3rd
+    });
+    const days = daily.get('a')!;
+    expect(days.map((e) => e.at)).toEqual([
+      '2024-01-03',
+      '2024-01-04',
+      '2024-01-05',
+      '2024-01-06',
+      '2024-01-07',
+      '2024-01-08',
+      '2024-01-09',
+      '2024-01-10',
+      '2024-01-11',
+      '2024-01-12',
+      '2024-01-13',
+    ]);
+    expect(new Set(days.map((e) => e.id)).size).toBe(days.length);
+    expect(days.map((e) => e.weight)).toEqual([...Array(4).fill(91), ...Array(7).fill(100)]);
+    // A source that answers instants (the end of the chart day) gets instants back, a day apart.
+    const instants: RCFAdapter = {
+      getEvents: async (slugs) =>
+        new Map(slugs.map((s) => [s, [{ ...weeks[1]!, at: '2024-01-14T00:00:00.000Z' }]] as const)),
+    };
+    const fromInstants = await remappedChartRcf(instants, 'daily', 100).getEvents(['a'], {
+      ...call,
+      from: new Date(0),
+    });
+    expect(fromInstants.get('a')!.map((e) => e.at)).toEqual(
+      [8, 9, 10, 11, 12, 13, 14].map((d) => `2024-01-${String(d).padStart(2, '0')}T00:00:00.000Z`),
+    );
+    const reciprocal = await remappedChartRcf(rcf, 'reciprocal', 100).getEvents(['a'], { ...call, from: new Date(0) });
+    expect(reciprocal.get('a')!.map((e) => e.weight)).toEqual([10, 100]);
+  });
+
+  it('mappingInvariance scores the remapped examples with the labels of every aligned definition, and skips the others', () => {
+    const m = model(0);
+    const inputs = (x: number) => ({ level_now: x });
+    const base: CalibrationExample[] = [0, 1, 2, 3].map((x) => ({ inputs: inputs(x), label: x >= 2, time: 0 }));
+    const flipped = base.map((e) => ({ ...e, inputs: inputs(-e.inputs.level_now!) }));
+    const sets: Gathered[] = [
+      {
+        spec: SUITE_A,
+        definition: FIT_DEFINITIONS[0]!,
+        examples: base,
+        cutoffs: 1,
+        purged: 0,
+        skipped: 0,
+        limit: '',
+        remapped: { daily: base, reciprocal: flipped },
+      },
+      // Same candidates, other labels: scored with its own labels.
+      {
+        spec: SUITE_A,
+        definition: FIT_DEFINITIONS[2]!,
+        examples: base.map((e) => ({ ...e, label: e.inputs.level_now === 0 })),
+        cutoffs: 1,
+        purged: 0,
+        skipped: 0,
+        limit: '',
+      },
+      // Other candidates (a first top 40): left out.
+      {
+        spec: SUITE_A,
+        definition: FIT_DEFINITIONS[1]!,
+        examples: base.slice(1),
+        cutoffs: 1,
+        purged: 0,
+        skipped: 0,
+        limit: '',
+      },
+    ];
+    expect(mappingInvariance(sets, m)).toEqual([
+      { key: 'chart-protocol-a top10', asMapped: 1, remapped: { daily: 1, reciprocal: 0 } },
+      { key: 'chart-protocol-a climb-half', asMapped: 0, remapped: { daily: 0, reciprocal: 1 } },
+    ]);
   });
 });

@@ -22,7 +22,7 @@
  *   identityKernel are not served).
  */
 import type { CollaboratorLink, MIGAdapter, RCFAdapter, RcfEvent } from 'scene-radar';
-import { endOfDayInstant } from '../../../src/core/time.js';
+import { DAY_MS, dayOf, endOfDayInstant, observedAtMs } from '../../../src/core/time.js';
 import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
 import type { ChartData } from './load.js';
 
@@ -94,4 +94,53 @@ export function chartHistories(data: ChartData): ArtistHistory[] {
 export function createChartSources(data: ChartData): { readonly mig: MIGAdapter; readonly rcf: RCFAdapter } {
   const { mig, rcf } = createMemorySources(createEagerDataset({ histories: chartHistories(data) }));
   return { mig, rcf };
+}
+
+/**
+ * Another way a host could map the same chart, to check that the score does not depend on the
+ * mapping: `daily` turns each chart week into seven daily events (the week's seven days up to the
+ * chart date, the same weight: a daily chart on which the artist stood all week); `reciprocal`
+ * weighs a chart week `100 / rank` instead of `size + 1 - rank` (another measure of the same
+ * standing, not a change of unit).
+ */
+export type ChartRemapping = 'daily' | 'reciprocal';
+
+/**
+ * `rcf` as it would read had the host mapped the chart the `remapping` way: the same weeks, read
+ * through the same (guarded) source, each answer rewritten. Events stay oldest first and within
+ * the call's window (a day before `from` is left out); nothing after a chart date is made up.
+ * @example
+ * ```ts
+ * const daily = remappedChartRcf(sources.rcf, 'daily', 100);
+ * ```
+ */
+export function remappedChartRcf(rcf: RCFAdapter, remapping: ChartRemapping, chartSize: number): RCFAdapter {
+  const rewrite = (events: readonly RcfEvent[], fromMs: number): RcfEvent[] => {
+    if (remapping === 'reciprocal')
+      return events.map((e) => (e.type === 'chart_entry' ? { ...e, weight: 100 / (chartSize + 1 - e.weight) } : e));
+    const out: RcfEvent[] = [];
+    for (const e of events) {
+      if (e.type !== 'chart_entry') {
+        out.push(e);
+        continue;
+      }
+      // A bare day stays a bare day; an instant (a source may answer the end of the day) an instant.
+      const bare = e.at.length === 10;
+      const observed = observedAtMs(e.at);
+      for (let k = 6; k >= 0; k--) {
+        const ms = observed - k * DAY_MS;
+        if (ms >= fromMs)
+          out.push({ ...e, id: `${e.id}~${6 - k}`, at: bare ? dayOf(ms - DAY_MS) : new Date(ms).toISOString() });
+      }
+    }
+    return out;
+  };
+  return {
+    ...rcf,
+    async getEvents(slugs, options) {
+      const got = await rcf.getEvents(slugs, options);
+      const fromMs = options.from.getTime();
+      return new Map([...got].map(([slug, events]) => [slug, rewrite(events, fromMs)] as const));
+    },
+  };
 }
