@@ -26,18 +26,38 @@ export class OneAtATime {
 }
 
 /**
- * The error for a refresh asked as of `at`, before the last refresh's instant `lastMs`.
+ * How far apart two clocks may be: a refresh up to this much ahead of the radar's clock, or behind
+ * the last refresh's instant (another instance's clock), is still taken.
+ */
+export const REFRESH_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Throws when a refresh may not run as of `at`: past the radar's clock (`nowMs`) by more than
+ * {@link REFRESH_CLOCK_SKEW_MS} (the sources know nothing of the future, so every artist would look
+ * inactive and lose its record, and later refreshes would be refused), or before the last refresh's
+ * instant `lastMs` by more than the same (the tables hold the state as of then; an earlier refresh
+ * would mix two instants in them).
  * @internal
  */
-export function refreshBeforeLast(
+export function checkRefreshInstant(
   code: 'SCENES_INVALID_PARAMS' | 'TALENT_INVALID_PARAMS',
   at: Date,
-  lastMs: number,
-): SceneRadarError {
-  const last = new Date(lastMs).toISOString();
-  return new SceneRadarError(
-    code,
-    `Cannot refresh as of ${at.toISOString()}: the last refresh was as of ${last}, and the tables hold the state as of then (refresh as of that instant or later; for history, use a backfill or a backtest)`,
-    { details: { asOf: at.toISOString(), lastRefreshAsOf: last } },
-  );
+  nowMs: number,
+  lastMs: number | null,
+): void {
+  const asOf = at.toISOString();
+  if (at.getTime() > nowMs + REFRESH_CLOCK_SKEW_MS)
+    throw new SceneRadarError(
+      code,
+      `Cannot refresh as of ${asOf}: it is after the radar's clock (${new Date(nowMs).toISOString()}), and the sources know nothing of the future`,
+      { details: { asOf, now: new Date(nowMs).toISOString() } },
+    );
+  if (lastMs !== null && at.getTime() < lastMs - REFRESH_CLOCK_SKEW_MS) {
+    const last = new Date(lastMs).toISOString();
+    throw new SceneRadarError(
+      code,
+      `Cannot refresh as of ${asOf}: the last refresh was as of ${last}, and the tables hold the state as of then (refresh as of that instant or later; for history, use a backfill or a backtest)`,
+      { details: { asOf, lastRefreshAsOf: last } },
+    );
+  }
 }

@@ -55,9 +55,15 @@ function isImpossibleDay(text: string): boolean {
   return date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d;
 }
 
+/** The instants an argument may name: years 1000 to 9999 (four-digit years, as every stored timestamp has). */
+const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
+const END_INSTANT_MS = Date.UTC(10_000, 0, 1);
+
 /**
  * Returns a valid Date (default `fallback`) or throws `code` (a validation code). Text naming a day
- * the calendar does not have (`2026-02-30`) is refused, not read as the day it rolls over to.
+ * the calendar does not have (`2026-02-30`) is refused, not read as the day it rolls over to, and so
+ * is an instant outside the years 1000-9999 (a seconds / milliseconds mix-up, `new Date(-8.64e15)`):
+ * day arithmetic and stored timestamps need a four-digit year.
  */
 export function requireDate(value: unknown, field: string, fallback: Date, code: ErrorCode): Date {
   if (value === undefined) return fallback;
@@ -70,6 +76,16 @@ export function requireDate(value: unknown, field: string, fallback: Date, code:
   if (!Number.isFinite(d.getTime()))
     throw new SceneRadarError(code, `${field} must be a valid date`, {
       details: [{ code: 'invalid_date', path: [field], message: 'Invalid date' }],
+    });
+  if (d.getTime() < FIRST_INSTANT_MS || d.getTime() >= END_INSTANT_MS)
+    throw new SceneRadarError(code, `${field} must be a date in the years 1000-9999, got ${d.toISOString()}`, {
+      details: [
+        {
+          code: d.getTime() < FIRST_INSTANT_MS ? 'too_small' : 'too_big',
+          path: [field],
+          message: 'Date out of range (years 1000-9999)',
+        },
+      ],
     });
   return d;
 }

@@ -15,6 +15,8 @@ import {
   hasOption,
   ListMicrogenresRequestSchema,
   ListScenesRequestSchema,
+  REGION_MESSAGE,
+  REGION_PATTERN,
   SlugParamsRequestSchema,
   validateRequest,
   withinCap,
@@ -147,11 +149,18 @@ export async function importCatalog(
     throw invalidCatalog(
       parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map(String), message: i.message })),
     );
-  const duplicates = [
+  const issues = [
     ...duplicateSlugs('scenes', parsed.data.scenes),
     ...duplicateSlugs('microgenres', parsed.data.microgenres),
+    // A region the requests could not name (`UK`, ` us `) could never be filtered on, and would
+    // never match an artist's home region.
+    ...parsed.data.scenes.flatMap((s, i) =>
+      REGION_PATTERN.test(s.region)
+        ? []
+        : [{ code: 'invalid_format', path: ['scenes', String(i), 'region'], message: REGION_MESSAGE }],
+    ),
   ];
-  if (duplicates.length) throw invalidCatalog(duplicates);
+  if (issues.length) throw invalidCatalog(issues);
   // A scene may name microgenres imported now or before.
   const named = [...new Set(parsed.data.scenes.flatMap((sc) => sc.microgenres))];
   const stored = await stores.microgenres.getMany(named.map((slug) => ({ slug })));

@@ -8,7 +8,7 @@ import type { Clock } from '../core/clock.js';
 import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import { yieldSlice } from '../core/yield.js';
 import { Lifecycle } from '../core/lifecycle.js';
-import { OneAtATime, refreshBeforeLast } from '../core/refresh-order.js';
+import { checkRefreshInstant, OneAtATime } from '../core/refresh-order.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import type { ArtistNetwork } from '../contracts/payloads.js';
@@ -329,8 +329,7 @@ export class ScenesEngine {
     // One refresh at a time: two would interleave their reads and writes of the same tables.
     return this.#refreshes.run(async () => {
       this.#life.assertOpen('refresh');
-      const last = await this.refreshedAsOf();
-      if (last !== null && at.getTime() < last) throw refreshBeforeLast('SCENES_INVALID_PARAMS', at, last);
+      checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.refreshedAsOf());
       return this.#observedRefresh(at, onProgress as ProgressOptions['onProgress']);
     });
   }

@@ -51,14 +51,40 @@ export interface MembershipScene {
 /** Sound-map positions of microgenres, already scaled to unit spread. */
 export type SoundMap = ReadonlyMap<string, readonly [number, number]>;
 
-/** Scales raw microgenre coordinates by their standard deviation on each axis. */
+/** How many median absolute deviations from the median a coordinate may lie before it stops widening the scale. */
+const SCALE_OUTLIER_MADS = 10;
+
+/**
+ * The standard deviation of `xs`, each value first clamped to the median plus or minus
+ * {@link SCALE_OUTLIER_MADS} median absolute deviations: on an ordinary map nothing is clamped and
+ * this is the plain standard deviation; one stray coordinate (a typo, `1e5` among values of
+ * 100-1,300, or `1e200`) no longer stretches the scale until every other point sits at the
+ * origin, close to all the rest. 1 when the spread is zero or not finite.
+ */
+function robustSpread(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = (v: readonly number[]): number => {
+    const h = v.length >> 1;
+    return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
+  };
+  const median = mid(sorted);
+  const mad = mid(sorted.map((x) => Math.abs(x - median)).sort((a, b) => a - b));
+  const lo = median - SCALE_OUTLIER_MADS * mad;
+  const hi = median + SCALE_OUTLIER_MADS * mad;
+  const kept = mad > 0 && Number.isFinite(mad) ? xs.map((x) => Math.min(hi, Math.max(lo, x))) : xs;
+  const m = kept.reduce((a, b) => a + b, 0) / kept.length;
+  const sd = Math.sqrt(kept.reduce((a, b) => a + (b - m) ** 2, 0) / kept.length);
+  return Number.isFinite(sd) && sd > 0 ? sd : 1;
+}
+
+/**
+ * Scales raw microgenre coordinates by their spread on each axis: the standard deviation, robust
+ * to a stray coordinate ({@link robustSpread}).
+ */
 export function buildSoundMap(rows: readonly { slug: string; x: number | null; y: number | null }[]): SoundMap {
   const pts = rows.filter((r): r is { slug: string; x: number; y: number } => r.x !== null && r.y !== null);
   if (pts.length < 2) return new Map();
-  const sd = (xs: number[]): number => {
-    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) || 1;
-  };
+  const sd = robustSpread;
   const sx = sd(pts.map((pt) => pt.x));
   const sy = sd(pts.map((pt) => pt.y));
   return new Map(pts.map((pt) => [pt.slug, [pt.x / sx, pt.y / sy] as const]));

@@ -10,7 +10,7 @@ import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import type { SourceName } from '../contracts/sources.js';
 import { Lifecycle } from '../core/lifecycle.js';
-import { OneAtATime, refreshBeforeLast } from '../core/refresh-order.js';
+import { checkRefreshInstant, OneAtATime } from '../core/refresh-order.js';
 import { describeError } from '../core/describe-error.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
@@ -721,10 +721,10 @@ export class TalentRadar {
     });
   }
 
-  /** Refuses a refresh as of an instant before the last refresh's (call after `loadState`). */
+  /** Refuses a refresh as of the future or before the last refresh (call after `loadState`): {@link checkRefreshInstant}. */
   #assertNotBeforeLast(at: Date): void {
-    const last = this.#refreshedAsOf === null ? Number.NaN : Date.parse(this.#refreshedAsOf);
-    if (at.getTime() < last) throw refreshBeforeLast('TALENT_INVALID_PARAMS', at, last);
+    const last = this.#refreshedAsOf === null ? null : Date.parse(this.#refreshedAsOf);
+    checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), last);
   }
 
   async #refresh(
@@ -824,6 +824,8 @@ export class TalentRadar {
   ): Promise<TalentRefreshPlan> {
     this.#life.assertOpen('planRefresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
+    // The finish refuses it anyway (and a plan before the last refresh): refused before any shard runs.
+    checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), null);
     const [universe, scenePulses] = await Promise.all([
       this.#walkUniverse(at, options.signal),
       options.scenes

@@ -5,15 +5,19 @@
  * the universe), served without a stale note.
  */
 import { describe, expect, it } from 'vitest';
-import { createSceneRadar, fixedClock, isSceneRadarError } from 'scene-radar';
+import { createSceneRadar, isSceneRadarError } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const EARLIER = new Date(NOW.getTime() - 400 * 86_400_000);
 
+/** The radar's clock: NOW, moved by the tests. */
+let clockMs = NOW.getTime();
+
 async function radarOf() {
+  clockMs = NOW.getTime();
   const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
-  const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
+  const radar = createSceneRadar({ sources: world.sources, clock: { now: () => clockMs } });
   await radar.scenes.importCatalog(world.catalog);
   return radar;
 }
@@ -47,6 +51,7 @@ describe('refresh order', () => {
       // The same instant again, or a later one, is a refresh like any other.
       await expect(radar.refresh(NOW)).resolves.toBeDefined();
       const later = new Date(NOW.getTime() + 86_400_000);
+      clockMs = later.getTime();
       await radar.refresh(later);
       expect(radar.talent.refreshedAsOf).toBe(later.toISOString());
     } finally {
@@ -87,6 +92,7 @@ describe('refresh order', () => {
       expect(items.length).toBeGreaterThan(0);
       expect(items.every((m) => m.as_of === NOW.toISOString())).toBe(true);
       // In time order, both run in full, one after the other.
+      clockMs = NOW.getTime() + 2000;
       const [a, b] = await Promise.all([
         radar.talent.refresh(new Date(NOW.getTime() + 1000)),
         radar.talent.refresh(new Date(NOW.getTime() + 2000)),
@@ -96,6 +102,39 @@ describe('refresh order', () => {
         new Date(NOW.getTime() + 2000).toISOString(),
       ]);
       expect(radar.talent.refreshedAsOf).toBe(new Date(NOW.getTime() + 2000).toISOString());
+    } finally {
+      await radar.close();
+    }
+  });
+
+  it('a refresh as of the future is refused (the sources know nothing of it: every record would go), within a clock skew', async () => {
+    const radar = await radarOf();
+    try {
+      await radar.refresh(NOW);
+      const tracked = (await radar.talent.aggregator.buildGlobalPulse({ limit: 1 })).summary.totalArtistsTracked;
+      expect(tracked).toBeGreaterThan(0);
+      const future = new Date(NOW.getTime() + 10 * 86_400_000);
+      expect(await codeOf(radar.refresh(future))).toBe('SCENES_INVALID_PARAMS');
+      expect(await codeOf(radar.talent.refresh(future))).toBe('TALENT_INVALID_PARAMS');
+      expect(await codeOf(radar.talent.planRefresh(future))).toBe('TALENT_INVALID_PARAMS');
+      // Nothing changed, and the next refresh as of the clock runs.
+      expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
+      const again = await radar.refresh(new Date(NOW.getTime() + 60_000)); // one minute ahead: a clock skew
+      expect(again.talent.asOf).toBe(new Date(NOW.getTime() + 60_000).toISOString());
+      const report = await radar.refresh(); // as of the clock, a minute behind the last one: taken
+      expect(report.talent.scored).toBeGreaterThan(0);
+    } finally {
+      await radar.close();
+    }
+  });
+
+  it('an instant outside the years 1000-9999 is a validation error, never a raw RangeError or TypeError', async () => {
+    const radar = await radarOf();
+    try {
+      for (const at of [new Date(-8.64e15), new Date(NOW.getTime() * 1000)]) {
+        expect(await codeOf(radar.refresh(at))).toBe('SCENES_VALIDATION_ERROR');
+        expect(await codeOf(radar.talent.scoreArtists(['x'], { asOf: at }))).toBe('TALENT_VALIDATION_ERROR');
+      }
     } finally {
       await radar.close();
     }

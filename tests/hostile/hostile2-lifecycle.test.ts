@@ -49,7 +49,7 @@ describe('hostile: lifecycle', () => {
     const radar = createSceneRadar({ sources: slow, stores, clock: fixedClock(NOW) });
     // A later instant than the first refresh's (an earlier one is refused: tests/core/refresh-order.test.ts),
     // so a refresh that did land would change the rows.
-    const refreshing = codeOf(radar.talent.refresh(new Date('2026-11-25T12:00:00.000Z')));
+    const refreshing = codeOf(radar.talent.refresh(new Date('2026-11-25T00:01:00.000Z')));
     await inFlight;
     await radar.close();
     release();
