@@ -255,3 +255,29 @@ export function distinctObservations(method: string, value: unknown): unknown {
   const distinct = DISTINCT[method];
   return distinct ? distinct(value as never) : value;
 }
+
+/**
+ * What an answer says about the key it was asked for, by `source.method`: a problem (the answer
+ * is about someone else), or the answer without what cannot be about the key.
+ */
+const FOR_KEY: Record<string, (value: never, key: string) => { readonly problem?: string; readonly value?: unknown }> = {
+  // A record filed under another artist's key would score one artist with another's debut, home and city.
+  'mig.getArtists': (r: ArtistRecord, key) =>
+    r.slug === key ? {} : { problem: `answered the record of ${r.slug} for ${key}` },
+  // An artist is not its own collaborator (it would count as a link to the scene's core, and a new collaborator).
+  'mig.getNetworks': (n: ArtistNetwork, key) =>
+    n.collaborators.some((c) => c.artist === key)
+      ? { value: { ...n, collaborators: n.collaborators.filter((c) => c.artist !== key) } }
+      : {},
+};
+
+/**
+ * The answer of `method` for `key` checked against the key: `{ problem }` when it is about another
+ * key, else `{ value }` (without a link from the key to itself).
+ */
+export function forKey(method: string, value: unknown, key: string): { problem?: string; value: unknown } {
+  const check = FOR_KEY[method];
+  if (!check) return { value };
+  const got = check(value as never, key);
+  return got.problem !== undefined ? { problem: got.problem, value } : { value: got.value ?? value };
+}

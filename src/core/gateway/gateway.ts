@@ -344,7 +344,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
               out.set(k, { status: 'missing', provenance: p });
               continue;
             }
-            const read = readItem(name, schema, map.get(k), asOfMs, config.payloads);
+            const read = readItem(name, schema, map.get(k), asOfMs, config.payloads, k);
             out.set(
               k,
               read.ok

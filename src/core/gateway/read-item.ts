@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { PayloadBounds } from '../../config.js';
-import { distinctObservations, oversize, outOfBounds } from './bounds.js';
+import { distinctObservations, forKey, oversize, outOfBounds } from './bounds.js';
 import { parseEngagementWithin, parsePayload } from './fast-parse.js';
 
 /** A key's answer, validated, or why it is not. */
@@ -23,7 +23,8 @@ function summarizeIssues(error: z.ZodError): string {
 }
 
 /**
- * Validates `raw`, the answer of `method` (`source.method`) for one key, as of `asOfMs`. May throw
+ * Validates `raw`, the answer of `method` (`source.method`) for one key, as of `asOfMs` (and, given
+ * `key`, checks that it is about that key: `forKey`). May throw
  * if the answer throws when read (a getter, a revoked Proxy): the caller makes that an
  * invalid payload too.
  */
@@ -33,6 +34,7 @@ export function readItem(
   raw: unknown,
   asOfMs: number,
   bounds: PayloadBounds,
+  key?: string,
 ): ItemRead {
   const tooBig = oversize(method, raw, bounds);
   if (tooBig) return { ok: false, problem: tooBig };
@@ -41,7 +43,9 @@ export function readItem(
   const parsed = within !== undefined ? { success: true as const, data: within } : parsePayload(schema, raw);
   if (!parsed.success) return { ok: false, problem: summarizeIssues(parsed.error) };
   const problem = outOfBounds(method, parsed.data, asOfMs, bounds, within !== undefined);
-  return problem === undefined
-    ? { ok: true, value: distinctObservations(method, parsed.data) }
-    : { ok: false, problem };
+  if (problem !== undefined) return { ok: false, problem };
+  const value = distinctObservations(method, parsed.data);
+  if (key === undefined) return { ok: true, value };
+  const keyed = forKey(method, value, key);
+  return keyed.problem === undefined ? { ok: true, value: keyed.value } : { ok: false, problem: keyed.problem };
 }
