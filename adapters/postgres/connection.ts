@@ -79,11 +79,26 @@ interface PgModule {
 
 const ignore = (): void => undefined;
 
+/** PostgreSQL's longest identifier, in bytes (`NAMEDATALEN` - 1): a longer name is truncated. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * Checks a schema name: 1 to 63 characters and at most 63 bytes in UTF-8, since PostgreSQL
+ * truncates a longer identifier to its first 63 bytes, and two names sharing them (non-ASCII names
+ * of under 63 characters) would silently name one schema. `CONFIG_INVALID` otherwise.
+ */
+export function checkSchemaName(schema: unknown): string {
+  if (typeof schema !== 'string' || schema.length === 0 || Buffer.byteLength(schema, 'utf8') > MAX_IDENTIFIER_BYTES)
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `schema must be a name of 1 to 63 characters (at most 63 bytes in UTF-8: PostgreSQL truncates longer names), got ${String(schema)}`,
+    );
+  return schema;
+}
+
 /** The pool for a connection option; `pg` is imported only when a connection string is given. */
 export async function resolvePool(options: PostgresConnectionOptions): Promise<ResolvedPool> {
-  const schema = options.schema ?? DEFAULT_SCHEMA;
-  if (typeof schema !== 'string' || schema.length === 0 || schema.length > 63)
-    throw new SceneRadarError('CONFIG_INVALID', `schema must be a name of 1 to 63 characters, got ${String(schema)}`);
+  const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
   if ('pool' in options && options.pool) return { pool: options.pool, owned: false, schema };
   if (!('connectionString' in options) || typeof options.connectionString !== 'string')
     throw new SceneRadarError('CONFIG_INVALID', 'pass { pool } or { connectionString } to the PostgreSQL adapter');
@@ -174,6 +189,8 @@ export function unreachableReason(error: unknown): string | undefined {
     if (timeout !== undefined) return `${timeout}, SQLSTATE ${code}`;
   }
   if (typeof message === 'string') {
+    // The pool was ended (a host's pool ended under open stores): no call on it can succeed.
+    if (/Cannot use a pool after calling end on the pool/i.test(message)) return 'pool ended';
     if (/timeout/i.test(message) && /connect/i.test(message)) return 'connection timeout';
     if (/Connection terminated|Client has encountered a connection error|connection error/i.test(message))
       return 'connection terminated';
@@ -194,7 +211,9 @@ export function storeError(error: unknown): unknown {
     'STORE_UNAVAILABLE',
     / timeout, SQLSTATE /.test(reason)
       ? `PostgreSQL did not answer in time (${reason}): check the server's load and its statement_timeout and lock_timeout`
-      : `PostgreSQL cannot be reached (${reason}): check that the server is running and the connection settings`,
+      : reason === 'pool ended'
+        ? 'PostgreSQL cannot be reached (pool ended): the pool these stores use was ended; close the stores before ending it'
+        : `PostgreSQL cannot be reached (${reason}): check that the server is running and the connection settings`,
     { details: { reason }, cause: error },
   );
 }

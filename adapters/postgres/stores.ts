@@ -23,6 +23,7 @@ import {
   type ResolvedPool,
   resolvePool,
   storeError,
+  unreachableReason,
 } from './connection.js';
 import { migrateWith, recordedVersion, tooNew, tooOld } from './migrate.js';
 import { POSTGRES_SCHEMA_VERSION } from './migrations.js';
@@ -105,7 +106,7 @@ export function createPostgresStores(
     if (found > POSTGRES_SCHEMA_VERSION) throw tooNew(schema, found);
     if (found < POSTGRES_SCHEMA_VERSION) throw tooOld(schema, found);
   };
-  const ready = (): Promise<void> => {
+  const checkOnce = (): Promise<void> => {
     checked ??= check().catch((e: unknown) => {
       checked = undefined;
       throw e;
@@ -114,37 +115,60 @@ export function createPostgresStores(
   };
 
   let closed = false;
+  /** Whether `e` is the pool's "ended" error, raw or as `STORE_UNAVAILABLE` (reason `pool ended`). */
+  const isPoolEnded = (e: unknown): boolean =>
+    unreachableReason(e) === 'pool ended' ||
+    (isSceneRadarError(e) && (e.details as { reason?: unknown } | undefined)?.reason === 'pool ended');
+  const closedError = (cause?: unknown): SceneRadarError =>
+    new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed', cause === undefined ? {} : { cause });
+  /**
+   * Runs `fn` on the pool once the schema is checked, while the stores are open. `close()` may come
+   * at any await (a shutdown under traffic): the stores are checked again before the pool is
+   * used, and a call that then meets the ended pool rejects `RADAR_CLOSED`, as a call made after
+   * `close()` does, rather than with the driver's raw "Cannot use a pool after calling end".
+   */
+  const whileOpen = async <T>(fn: (pool: PostgresPool) => Promise<T>): Promise<T> => {
+    if (closed) throw closedError();
+    try {
+      await checkOnce();
+      const pool = await poolOf();
+      if (closed) throw closedError();
+      return await fn(pool);
+    } catch (e) {
+      if (closed && !(isSceneRadarError(e) && e.code === 'RADAR_CLOSED') && isPoolEnded(e)) throw closedError(e);
+      throw e;
+    }
+  };
   const ctx: TableContext = {
     schema,
-    async query(text, values) {
-      if (closed) throw new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed');
-      await ready();
-      const pool = await poolOf();
-      return mapErrors(() => pool.query(text, values));
+    query(text, values) {
+      return whileOpen((pool) => mapErrors(() => pool.query(text, values)));
     },
-    async transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T> {
-      if (closed) throw new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed');
-      await ready();
-      const pool = await poolOf();
-      return mapErrors(async () => {
-        const client = await checkOut(pool);
-        let broken: Error | undefined;
-        try {
-          await client.query('BEGIN');
-          const out = await fn(client);
-          await client.query('COMMIT');
-          return out;
-        } catch (e) {
-          // A connection that failed is discarded, not rolled back (and not returned to the pool).
-          if ((isSceneRadarError(e) && e.code === 'STORE_UNAVAILABLE') || storeError(e) !== e) broken = e as Error;
-          else await client.query('ROLLBACK').catch((r: Error) => (broken = r));
-          throw e;
-        } finally {
-          client.release(broken);
-        }
-      });
+    transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T> {
+      return whileOpen((pool) => transactionOn(pool, fn));
     },
   };
+
+  /** `fn` on one client of `pool` between `BEGIN` and `COMMIT` (`ROLLBACK` when it rejects). */
+  function transactionOn<T>(pool: PostgresPool, fn: (db: PostgresQueryable) => Promise<T>): Promise<T> {
+    return mapErrors(async () => {
+      const client = await checkOut(pool);
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const out = await fn(client);
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        // A connection that failed is discarded, not rolled back (and not returned to the pool).
+        if ((isSceneRadarError(e) && e.code === 'STORE_UNAVAILABLE') || storeError(e) !== e) broken = e as Error;
+        else await client.query('ROLLBACK').catch((r: Error) => (broken = r));
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
 
   /** The tables over a context: the pool's, or one transaction's client. */
   const tablesOver = (c: TableContext): { scenes: ScenesStores; talent: TalentStores } => ({
@@ -213,7 +237,7 @@ export function createPostgresStores(
     scenes,
     talent,
     schema,
-    ready,
+    ready: () => whileOpen(async () => undefined),
     async close() {
       if (closed) return;
       closed = true;

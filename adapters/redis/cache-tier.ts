@@ -161,11 +161,20 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     }
   };
 
+  /**
+   * The client's own ioredis `keyPrefix` (a host's shared client, or ioredis options with one):
+   * ioredis puts it before every key of a command, but not into a `SCAN MATCH` pattern, and the
+   * keys `SCAN` returns already carry it.
+   */
+  const clientPrefix = typeof client.options.keyPrefix === 'string' ? client.options.keyPrefix : '';
+
   async function clearL2(keyPrefix: string): Promise<void> {
-    const pattern = `${escapeGlob(valuePrefix + keyPrefix)}*`;
+    const pattern = `${escapeGlob(clientPrefix + valuePrefix + keyPrefix)}*`;
     let cursor = '0';
     do {
-      const [next, keys] = await run((c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+      const [next, found] = await run((c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+      // The client prefixes the keys of UNLINK again: hand them over without it.
+      const keys = found.map((k) => k.slice(clientPrefix.length));
       if (keys.length > 0) await run((c) => c.unlink(...keys));
       cursor = next;
     } while (cursor !== '0');
@@ -233,9 +242,12 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       void recover();
     }
   };
+  // A connection lost, or a first attempt that failed (Redis down from the start): degraded, with
+  // the reason of the connection's error, until Redis answers ('connecting' is only the time
+  // before the first attempt ends).
   const onDown = (): void => {
     if (closed) return;
-    if (everReady) setState('degraded');
+    setState('degraded');
   };
   for (const c of [client, subscriber]) {
     c.on('close', onDown);

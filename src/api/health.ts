@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { isSceneRadarError, isStoreFailure } from '../core/errors.js';
 import type { SourceName } from '../contracts/sources.js';
+import type { CacheStoreHealth } from '../core/cache/cache-store.js';
 import type { SceneRadar } from '../radar.js';
 import { fail, type ApiResult, type Envelope } from './envelope.js';
 import type { ApiBackend } from './routes.js';
@@ -41,8 +42,12 @@ export interface ComponentHealth {
 export interface HealthReporter {
   /** The name listed when `health()` fails or times out. @default 'unnamed' */
   readonly name?: string;
-  /** The component's health now. */
-  health(): ComponentHealth | Promise<ComponentHealth>;
+  /**
+   * The component's health now; a cache tier may answer its own health (`CacheStoreHealth`):
+   * `connecting` is listed as `degraded` (the radar serves from its in-process cache meanwhile),
+   * `closed` as `down`.
+   */
+  health(): ComponentHealth | CacheStoreHealth | Promise<ComponentHealth | CacheStoreHealth>;
 }
 
 /** Options of the health route (`FetchHandlerOptions.health`) and of {@link checkHealth}. */
@@ -151,15 +156,26 @@ function reasonOf(error: unknown): string {
   return 'the check failed';
 }
 
-/** A host reporter's answer, normalised: its state checked, its reason made safe. */
+/**
+ * A host reporter's answer, normalised: its state checked, its reason made safe. A cache tier's
+ * own states are mapped: `connecting` (not reached yet: the radar serves from its in-process cache,
+ * as while degraded) to `degraded` with reason `connecting`, `closed` to `down` with reason `closed`.
+ */
 async function ask(reporter: HealthReporter): Promise<ComponentHealth> {
   const fallback = reporter.name ?? 'unnamed';
-  const got = await reporter.health();
+  const got = (await reporter.health()) as Partial<Record<'name' | 'state' | 'reason', unknown>> | undefined;
   const name = typeof got?.name === 'string' && got.name !== '' ? got.name : fallback;
+  const given = got?.state;
   const state: ComponentState =
-    got?.state === 'ok' || got?.state === 'degraded' || got?.state === 'down' ? got.state : 'down';
+    given === 'ok' || given === 'degraded' || given === 'down' ? given : given === 'connecting' ? 'degraded' : 'down';
   const reason =
-    typeof got?.reason === 'string' ? got.reason : state === 'down' && got?.state !== 'down' ? 'no state' : undefined;
+    typeof got?.reason === 'string'
+      ? got.reason
+      : given === 'connecting' || given === 'closed'
+        ? given
+        : state === 'down' && given !== 'down'
+          ? 'no state'
+          : undefined;
   return component(name, state, reason);
 }
 

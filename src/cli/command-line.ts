@@ -112,7 +112,7 @@ export const POSTGRES_ENV = { url: 'SCENE_RADAR_POSTGRES_URL', schema: 'SCENE_RA
  * undefined when no URL is given. Refuses, with a {@link UsageError} naming the flag or variable:
  * a schema without a URL, a URL that is not `postgres://` or `postgresql://` (the message never
  * repeats the value, which may hold a password), a schema name that is empty or longer than 63
- * characters (PostgreSQL's limit). An empty variable counts as unset.
+ * bytes in UTF-8 (PostgreSQL's limit: it truncates a longer name). An empty variable counts as unset.
  */
 export function postgresTarget(
   values: { readonly postgres?: string | undefined; readonly schema?: string | undefined },
@@ -135,7 +135,11 @@ export function postgresTarget(
   }
   if (parsed === undefined || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || !parsed.host)
     throw new UsageError(`${urlName} must be a URL like postgres://user@host:5432/database`);
-  if (schema !== undefined && (schema.length === 0 || schema.length > 63))
-    throw new UsageError(`${schemaName} must be a schema name of 1 to 63 characters`);
+  // PostgreSQL truncates an identifier to 63 bytes: two longer names (non-ASCII ones of under 63
+  // characters) sharing their first 63 bytes would name one schema.
+  if (schema !== undefined && (schema.length === 0 || Buffer.byteLength(schema, 'utf8') > 63))
+    throw new UsageError(
+      `${schemaName} must be a schema name of 1 to 63 characters (at most 63 bytes in UTF-8: PostgreSQL truncates longer names)`,
+    );
   return schema === undefined ? { url } : { url, schema };
 }

@@ -11,6 +11,9 @@ import { Cache } from '../../src/core/cache/cache.js';
 import { CacheGroup } from '../../src/core/cache/cache-group.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createRedisCacheTier, type RedisCacheTierEvent } from '../../adapters/redis/index.js';
+import { checkHealth } from '../../src/api/index.js';
+import { createSceneRadar } from '../../src/index.js';
+import { createDemoWorld } from '../../adapters/memory/index.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import {
   dropPrefix,
@@ -83,6 +86,51 @@ describe('Redis cache tier when Redis is down', () => {
       );
     } finally {
       await group.close();
+      await tier.close();
+      await proxy.close();
+    }
+  });
+
+  it('a Redis down from the start: degraded with its reason (not connecting forever), shown so by the health route, then ok', async () => {
+    const proxy = await startFaultProxy({ port: TEST_REDIS_PORT });
+    await proxy.cut();
+    const keyPrefix = testPrefix('downstart');
+    prefixes.push(keyPrefix);
+    const events: RedisCacheTierEvent[] = [];
+    const tier = createRedisCacheTier({
+      redis: proxy.url(TEST_REDIS_URL),
+      keyPrefix,
+      retryAfterMs: 100,
+      onEvent: (e) => events.push(e),
+    });
+    const world = createDemoWorld({ seed: 3, artists: 30, scenes: 4, end: '2026-11-24' });
+    const radar = createSceneRadar({ sources: world.sources, cache: { store: tier } });
+    try {
+      await until(() => tier.health().state === 'degraded', 3000, 'degraded');
+      expect(tier.health()).toMatchObject({ state: 'degraded', reason: 'ECONNREFUSED' });
+      expect(radar.stats().cache.store).toMatchObject({ state: 'degraded', reason: 'ECONNREFUSED' });
+      expect(events).toContainEqual({ type: 'state', state: 'degraded', reason: 'ECONNREFUSED' });
+      // The radar serves from its own cache meanwhile: the health route says degraded, not down.
+      await radar.scenes.importCatalog(world.catalog);
+      await radar.refresh();
+      const { status, body } = await checkHealth(radar, {
+        caches: [{ name: 'redis', health: () => ({ name: 'redis', ...tier.health() }) }, tier],
+      });
+      expect(status).toBe(200);
+      if (!body.ok) throw new Error(`health answered ${JSON.stringify(body)}`);
+      expect(body.data.status).toBe('degraded');
+      expect(body.data.caches).toEqual([
+        { name: 'memory', state: 'ok' },
+        { name: 'redis', state: 'degraded', reason: 'ECONNREFUSED' },
+        { name: 'unnamed', state: 'degraded', reason: 'ECONNREFUSED' },
+      ]);
+
+      await proxy.restore();
+      await until(() => tier.health().state === 'ok', 5000, 'ok once Redis answers');
+      // The first connection is not a recovery: nothing was missed, nothing to replay.
+      expect(tier.health().counters).toMatchObject({ recoveries: 0 });
+    } finally {
+      await radar.close();
       await tier.close();
       await proxy.close();
     }

@@ -150,6 +150,27 @@ describe('GET /api/health', () => {
     );
   });
 
+  it("lists a cache tier's own states: connecting and degraded as degraded (the radar serves from memory), closed as down", async () => {
+    const tier = (state: string, reason?: string): HealthReporter =>
+      ({ health: () => ({ state, ...(reason ? { reason } : {}), counters: {} }) }) as unknown as HealthReporter;
+    const { status, body } = await get(
+      createFetchHandler(radar, {
+        health: {
+          caches: [tier('connecting'), tier('degraded', 'ECONNREFUSED'), tier('closed'), tier('ok')],
+        },
+      }),
+    );
+    expect(status).toBe(200);
+    expect(body.data!.status).toBe('degraded');
+    expect(body.data!.caches).toEqual([
+      { name: 'memory', state: 'ok' },
+      { name: 'unnamed', state: 'degraded', reason: 'connecting' },
+      { name: 'unnamed', state: 'degraded', reason: 'ECONNREFUSED' },
+      { name: 'unnamed', state: 'down', reason: 'closed' },
+      { name: 'unnamed', state: 'ok' },
+    ]);
+  });
+
   it('answers 503 only when the radar cannot answer at all: closed, or stores down with nothing refreshed', async () => {
     const closing = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
     const h = createFetchHandler(closing);
