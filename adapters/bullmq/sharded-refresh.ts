@@ -35,7 +35,12 @@ export interface ShardedRefreshOptions extends RefreshQueueOptions {
   readonly shardSize?: number;
   /** Attempts of each job before it fails for good (errors; a dead worker is `maxStalledCount` of the worker). @default 3 */
   readonly attempts?: number;
-  /** How long a refresh may take, from the flow's addition to the finish, ms: then it rejects with `TALENT_TIMEOUT`. @default 3600000 */
+  /**
+   * How long a refresh may take, from the flow's addition to the finish, ms: then it rejects with
+   * `TALENT_TIMEOUT`. It also bounds every other wait on Redis: the queue's connections must be
+   * ready within `min(timeoutMs, 10 s)` once the universe is walked, and each cleanup step after a
+   * failure gets a grace of `timeoutMs / 10` (0.5-5 s). @default 3600000
+   */
   readonly timeoutMs?: number;
 }
 
@@ -90,6 +95,9 @@ export interface ShardedRefresh {
    * for row. Needs at least one running worker ({@link createRefreshWorker}) on the queue.
    * Rejects with `TALENT_INTERNAL_ERROR` when a job failed for good and `TALENT_TIMEOUT` after
    * `timeoutMs`; either way the refresh's jobs and staged shards are removed and nothing is written.
+   * A queue whose Redis cannot be reached is `TALENT_TIMEOUT` too: before the flow is added (no
+   * sharded refresh starts; the connections this call opened are closed), or while it runs (after
+   * `timeoutMs`, plus a bounded grace for the cleanup, which never waits on Redis for longer).
    */
   refresh(asOf?: Date, options?: ShardedRefreshRunOptions): Promise<ShardedRefreshReport>;
   /** Closes the coordinator's Redis connections (running refreshes reject). */
@@ -116,22 +124,80 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
   const attempts = intOption(options.attempts, 3, 1, 100, 'createShardedRefresh: attempts');
   const timeoutMs = intOption(options.timeoutMs, 3_600_000, 1, 2 ** 31 - 1, 'createShardedRefresh: timeoutMs');
   const bull = { connection: queue.connection, prefix: queue.prefix };
+  // Every wait on Redis has a bound derived from timeoutMs (BullMQ retries a lost connection for
+  // ever, and queues the commands meanwhile): the connections' readiness, the flow's addition, the
+  // finish, and the cleanup after a failure (a grace each step).
+  const openMs = Math.min(timeoutMs, OPEN_MS);
+  const graceMs = Math.min(5_000, Math.max(500, Math.round(timeoutMs / 10)));
   let flows: FlowProducer | null = null;
   let events: QueueEvents | null = null;
   let jobs: Queue | null = null;
   let closed = false;
+  /** The last error a connection reported (BullMQ would print it on stderr with no listener). */
+  let lastError: Error | null = null;
+  const onError = (e: Error): void => {
+    lastError = e;
+  };
 
-  const open = async (): Promise<{ flows: FlowProducer; events: QueueEvents; jobs: Queue }> => {
+  type Connections = { flows: FlowProducer; events: QueueEvents; jobs: Queue };
+  /**
+   * Closes connections within the grace. `force` (connections that never came up): dropped at once,
+   * as a QueueEvents' own close would wait for its connection for ever while ioredis retries.
+   * Otherwise closed (QUIT), dropped when that does not end within the grace (QUIT waits behind the
+   * commands queued while Redis is away).
+   */
+  const shut = async (c: Partial<Connections>, force = false): Promise<void> => {
+    await Promise.all(
+      [c.flows, c.events, c.jobs].map(async (x) => {
+        if (!x) return;
+        if (!force) {
+          const ok = await within(x.close(), graceMs, 'closing a queue connection').then(
+            () => true,
+            () => false,
+          );
+          if (ok) return;
+        }
+        await within(drop(x), graceMs, 'dropping a queue connection').catch(() => undefined);
+      }),
+    );
+  };
+  const open = async (): Promise<Connections> => {
     if (closed) throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'This sharded refresh coordinator is closed');
-    flows ??= new FlowProducer(bull);
-    jobs ??= new Queue(queue.queueName, bull);
+    if (!flows) {
+      flows = new FlowProducer(bull);
+      flows.on('error', onError);
+    }
+    if (!jobs) {
+      jobs = new Queue(queue.queueName, bull);
+      jobs.on('error', onError);
+    }
     if (!events) {
       events = new QueueEvents(queue.queueName, bull);
-      events.on('error', () => undefined);
+      events.on('error', onError);
     }
+    const c = { flows, events, jobs };
     // Listening before the flow is added: no completion can be missed.
-    await events.waitUntilReady();
-    return { flows, events, jobs };
+    await Promise.all([c.events.waitUntilReady(), c.jobs.waitUntilReady(), c.flows.waitUntilReady()]);
+    return c;
+  };
+  /** The connections, ready within `openMs`; otherwise closed (the next refresh opens new ones) and `TALENT_TIMEOUT`. */
+  const ready = async (opening: Promise<Connections>): Promise<Connections> => {
+    const c = { flows: flows ?? undefined, events: events ?? undefined, jobs: jobs ?? undefined };
+    try {
+      return await within(opening, openMs, 'connecting to the queue');
+    } catch (e) {
+      if (c.flows === flows) flows = null;
+      if (c.events === events) events = null;
+      if (c.jobs === jobs) jobs = null;
+      await shut(c, true);
+      if (e instanceof SceneRadarError && e.code !== 'TALENT_TIMEOUT') throw e;
+      const why = lastError?.message ?? (e instanceof Error ? e.message : String(e));
+      throw new SceneRadarError(
+        'TALENT_TIMEOUT',
+        `Sharded refresh: the queue's Redis did not answer in ${openMs} ms (${why}); no sharded refresh started, nothing was written`,
+        { cause: lastError ?? e },
+      );
+    }
   };
 
   return {
@@ -169,6 +235,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             failedReads: {},
             absent: 0,
             reads: { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 },
+            hostFeatures: {},
             durationMs: 0,
           },
           0,
@@ -185,7 +252,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       if (slices.length === 0)
         return report(await radar.talent.finishRefresh(finish, { scenePulses: finish.scenePulses }), 0);
 
-      const { flows, events, jobs } = await opening;
+      const { flows, events, jobs } = await ready(opening);
       const ids = new Map(slices.map((_, i) => [shardJobId(plan.refreshId, i), i]));
       const parentId = finishJobId(plan.refreshId);
       const staged = new Set<number>();
@@ -228,8 +295,12 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       events.on('stalled', onFailed);
       const keep = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 24 * 3600 } };
       let finishRunning = false;
+      // The refresh's deadline: the flow's addition and the finish (a wait BullMQ's own timer does
+      // not cover: it first waits for the connection, for ever), then the cleanup's grace.
+      const deadline = performance.now() + timeoutMs;
+      const left = (): number => Math.max(1, Math.round(deadline - performance.now()));
       try {
-        const node = await flows.add({
+        const adding = flows.add({
           name: FINISH_JOB,
           queueName: queue.queueName,
           data: finish,
@@ -247,17 +318,31 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             },
           })),
         });
+        const node = await within(
+          adding,
+          left(),
+          `Sharded refresh ${plan.refreshId} could not add its flow (nothing was written)`,
+        );
         let talent: TalentRefreshReport;
         try {
-          talent = await waitFor(node.job, events, timeoutMs);
+          talent = await within(waitFor(node.job, events, left()), left() + graceMs, 'waiting for the finish');
         } catch (e) {
           if (!(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
           // The deadline passed, but the finish may be running (or have just run) on a worker: it
           // is one transaction, which removing its jobs and staged rows would not undo, so the
-          // refresh would be written while this call said it was not. Wait for its outcome.
-          if (!finishStarted(await node.job.getState().catch(() => 'unknown'))) throw e;
+          // refresh would be written while this call said it was not. Wait for its outcome. A
+          // state Redis does not give within the grace is unknown: the refresh is given up.
+          const state = await within(node.job.getState(), graceMs, 'reading the finish job').catch(() => 'unknown');
+          // Not "nothing was written": a worker that reached the finish may still commit it.
+          if (state === 'unknown')
+            throw new SceneRadarError(
+              'TALENT_TIMEOUT',
+              `Sharded refresh ${plan.refreshId} did not finish in ${timeoutMs} ms, and the state of its finish could not be read (Redis did not answer): a worker may still write the refresh`,
+              { cause: e },
+            );
+          if (!finishStarted(state)) throw e;
           try {
-            talent = await waitFor(node.job, events, timeoutMs);
+            talent = await within(waitFor(node.job, events, timeoutMs), timeoutMs + graceMs, 'waiting for the finish');
           } catch (again) {
             if (!(again instanceof SceneRadarError && again.code === 'TALENT_TIMEOUT')) throw again;
             finishRunning = true;
@@ -273,9 +358,15 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       } catch (e) {
         // A finish still running keeps its job and staged rows: it either commits or fails on its own.
         if (finishRunning) throw e;
-        // Nothing of a failed refresh may stay behind: its jobs, its staged shards.
-        await jobs.remove(parentId, { removeChildren: true }).catch(() => undefined);
-        await radar.talent.discardRefresh(plan.refreshId).catch(() => undefined);
+        // Nothing of a failed refresh may stay behind: its jobs, its staged shards. Each within the
+        // grace: a removal Redis does not answer stays queued on the connection and runs when it
+        // is back, the refresh does not wait for it.
+        await Promise.all([
+          within(jobs.remove(parentId, { removeChildren: true }), graceMs, 'removing the jobs').catch(() => undefined),
+          within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the staged shards').catch(
+            () => undefined,
+          ),
+        ]);
         if (e instanceof SceneRadarError) throw e;
         throw new SceneRadarError(
           'TALENT_INTERNAL_ERROR',
@@ -291,9 +382,53 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
     },
     async close() {
       closed = true;
-      await Promise.all([flows?.close(), events?.close(), jobs?.close()]);
+      const c = { flows: flows ?? undefined, events: events ?? undefined, jobs: jobs ?? undefined };
+      flows = events = jobs = null;
+      await shut(c);
     },
   };
+}
+
+/** Longest wait for the queue's connections once the universe is walked (capped by `timeoutMs`), ms. */
+const OPEN_MS = 10_000;
+
+/**
+ * `work`, or `TALENT_TIMEOUT` naming `what` once `ms` have passed (the one bound of every Redis
+ * wait of the coordinator). `work` goes on; its outcome after the bound is ignored.
+ */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new SceneRadarError('TALENT_TIMEOUT', `${what}: no answer in ${ms} ms`)),
+      Math.max(1, ms),
+    );
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** What {@link drop} reaches of a BullMQ object: its backend's Redis connections (BullMQ's `RedisConnection`). */
+interface BullBackend {
+  readonly connection?: { close(force?: boolean): Promise<void> };
+  readonly blockingConnection?: { close(force?: boolean): Promise<void> };
+}
+
+/**
+ * Drops the Redis connections of a queue object at once (`RedisConnection.close(true)`:
+ * `disconnect()`, no QUIT, no wait for a connection that never came up; a connection the host
+ * passed as an ioredis instance is left to the host).
+ */
+async function drop(x: FlowProducer | Queue | QueueEvents): Promise<void> {
+  const backend = (x as unknown as { backend?: BullBackend }).backend;
+  await Promise.all([backend?.blockingConnection?.close(true), backend?.connection?.close(true)]);
 }
 
 /** Every scene of the coordinator's catalog (the shards' main scenes are among them). */

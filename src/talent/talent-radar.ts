@@ -789,6 +789,12 @@ export class TalentRadar {
         { failedReads: report.failedReads, kept: report.kept },
         'Talent Radar refresh degraded: reads failed (artists with a previous record kept it)',
       );
+    const failedFeatures = Object.entries(report.hostFeatures).filter(([, c]) => c.error + c.timeout > 0);
+    if (report.universe === 'ok' && failedFeatures.length > 0)
+      run.degraded(
+        { hostFeatures: Object.fromEntries(failedFeatures) },
+        `Talent Radar refresh degraded: host features failed (${failedFeatures.map(([name, c]) => `${name}: ${c.error + c.timeout} artists`).join(', ')}); their terms count as missing`,
+      );
     run.finished({
       universe: report.universe,
       artists: report.artists,
@@ -1003,6 +1009,7 @@ export class TalentRadar {
       failedReads: this.#failedReads,
       absent: this.#absent.size,
       reads: { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 },
+      hostFeatures: {},
       durationMs: Math.round(performance.now() - started),
     };
   }
@@ -1060,6 +1067,7 @@ export class TalentRadar {
       scope.artists(features.length);
       const reads = { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 };
       for (const s of signals.values()) for (const r of Object.values(s.reads)) reads[r.status]++;
+      const hostFeatures = hostFeatureCounts(features, this.#host);
       // An artist with a failed read (error or timeout) and a record from an earlier refresh keeps
       // that record, with its own as_of: recomputing as if the source had said "nothing" reshapes
       // the lists (Fusion down for one refresh took high-breakout artists from 2 to 9). An artist
@@ -1152,6 +1160,7 @@ export class TalentRadar {
       }
       return {
         reads,
+        hostFeatures,
         failedReads,
         failing,
         previous,
@@ -1167,6 +1176,7 @@ export class TalentRadar {
     });
     const {
       reads,
+      hostFeatures,
       failedReads,
       failing,
       previous,
@@ -1228,7 +1238,15 @@ export class TalentRadar {
         const stage = stageStores(stores);
         try {
           await write(stage.stores);
-          await stores.transaction((tx) => stage.writeTo(tx));
+          await stores.transaction(async (tx) => {
+            // Another instance may have refreshed since this one read the state: checked again
+            // where it is written, so two concurrent refreshes cannot move the tables back in time.
+            const [stored] = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }]);
+            const last = stored ? parseState(stored, RefreshStateSchema) : null;
+            if (last !== null && last.id !== job.id)
+              checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
+            await stage.writeTo(tx);
+          });
         } finally {
           stage.close();
         }
@@ -1259,6 +1277,7 @@ export class TalentRadar {
       failedReads,
       absent: absentKept,
       reads,
+      hostFeatures,
       durationMs: Math.round(performance.now() - started),
     };
   }
@@ -1389,6 +1408,7 @@ function unwalkedReport(
     failedReads: {},
     absent: 0,
     reads: { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 },
+    hostFeatures: {},
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -1479,6 +1499,21 @@ function outcomesOf(signals: ArtistSignals): SignalOutcomes {
 }
 
 /** The reads of an artist that failed (error or timeout). */
+/** Per host feature, the artists by outcome (from the artists' features: a sharded finish has them too). */
+function hostFeatureCounts(
+  artists: readonly ArtistFeatures[],
+  registered: readonly { readonly name: string }[],
+): Record<string, Record<'ok' | 'missing' | 'timeout' | 'error', number>> {
+  const counts: Record<string, Record<'ok' | 'missing' | 'timeout' | 'error', number>> = {};
+  for (const f of registered) counts[f.name] = { ok: 0, missing: 0, timeout: 0, error: 0 };
+  for (const a of artists)
+    for (const [name, h] of Object.entries(a.host)) {
+      const c = counts[name];
+      if (c) c[h.status]++;
+    }
+  return counts;
+}
+
 function failedReadsOf(signals: SignalOutcomes): SignalRead[] {
   return (Object.keys(signals.reads) as SignalRead[]).filter(
     (r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error',

@@ -86,6 +86,12 @@ export interface TalentRefreshReport {
   readonly absent: number;
   /** Reads by status, over all artists and reads. */
   readonly reads: Readonly<Record<'ok' | 'missing' | 'timeout' | 'error' | 'absent', number>>;
+  /**
+   * The host's own features (`hostFeatures`), by name: artists by outcome. A feature that failed
+   * (`error`, `timeout`) for an artist adds nothing to its breakout score, as if missing: the
+   * counts say how often, and a refresh with any such failure is logged as degraded.
+   */
+  readonly hostFeatures: Readonly<Record<string, Readonly<Record<'ok' | 'missing' | 'timeout' | 'error', number>>>>;
   /** Milliseconds taken. */
   readonly durationMs: number;
 }

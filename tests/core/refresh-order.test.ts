@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSceneRadar, isSceneRadarError } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
+import { memoryScenesStores, memoryTalentStores } from 'scene-radar/stores';
 
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const EARLIER = new Date(NOW.getTime() - 400 * 86_400_000);
@@ -137,6 +138,29 @@ describe('refresh order', () => {
       }
     } finally {
       await radar.close();
+    }
+  });
+
+  it('two instances over the same stores refreshing at once never leave the tables at the earlier instant', async () => {
+    const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
+    const stores = { scenes: memoryScenesStores(), talent: memoryTalentStores() };
+    const make = () => createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
+    const [a, b] = [make(), make()];
+    try {
+      await a.scenes.importCatalog(world.catalog);
+      await a.scenes.refresh(NOW);
+      const earlier = new Date(NOW.getTime() - 2 * 86_400_000);
+      const [late, early] = await Promise.allSettled([a.talent.refresh(NOW), b.talent.refresh(earlier)]);
+      expect(late.status).toBe('fulfilled');
+      // The earlier one either ran first (then the later one replaced it) or was refused at its write.
+      if (early.status === 'rejected') expect(early.reason).toMatchObject({ code: 'TALENT_INVALID_PARAMS' });
+      const [state] = await stores.talent.talent_radar_state.getMany([{ name: 'last-refresh' }]);
+      expect((state!.value as { asOf: string }).asOf).toBe(NOW.toISOString());
+      const rows = await stores.talent.talent_radar_artists.scan();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.as_of === NOW.toISOString())).toBe(true);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });

@@ -265,6 +265,16 @@ describe('2. every dimension the contracts carry is a signal, and a host can add
       expect(a.problems.join('\n')).toMatch(/host feature array: error .*array/);
       expect(a.problems.join('\n')).toMatch(/host feature hangs: timeout/);
     }
+    // A refresh says so too (it used to report nothing: failedReads {}, reads.error 0).
+    const report = await radar.talent.refresh(AS_OF);
+    expect(report.scored).toBe(8);
+    expect(report.hostFeatures).toEqual({
+      throws: { ok: 0, missing: 0, timeout: 0, error: 8 },
+      nan: { ok: 0, missing: 0, timeout: 0, error: 8 },
+      strings: { ok: 0, missing: 0, timeout: 0, error: 8 },
+      array: { ok: 0, missing: 0, timeout: 0, error: 8 },
+      hangs: { ok: 0, missing: 0, timeout: 8, error: 0 },
+    });
     expect(() =>
       createSceneRadar({ sources, hostFeatures: [{ name: 'Bad Name', source: 'x', read: () => new Map() }] }),
     ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
