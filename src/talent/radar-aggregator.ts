@@ -323,7 +323,7 @@ export class RadarAggregator {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'sceneSlugs must be an array of scene slugs', {
         details: [{ code: 'invalid_type', path: ['sceneSlugs'], message: 'Expected an array' }],
       });
-    sceneSlugs.forEach((s, i) => requireSlug(s, `sceneSlugs.${i}`, 'TALENT_VALIDATION_ERROR'));
+    for (const [i, s] of sceneSlugs.entries()) requireSlug(s, `sceneSlugs.${i}`, 'TALENT_VALIDATION_ERROR');
     const at = requireDate(asOf === undefined ? null : asOf, 'asOf', new Date(Number.NaN), 'TALENT_VALIDATION_ERROR');
     if (sceneSlugs.length === 0) return new Map();
     const deadline = createDeadline(this.#d.config.talent.globalPulseTimeoutMs, signal);

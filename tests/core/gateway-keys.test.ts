@@ -45,10 +45,13 @@ describe('answers checked against their keys', () => {
         getNetworks: async (slugs, options) => {
           const got = await world.sources.mig!.getNetworks(slugs, options);
           return new Map(
-            [...got].map(([k, n]) => [
-              k,
-              { ...n, collaborators: [...n.collaborators, { artist: k, weight: 1, since: '2026-01-01' }] },
-            ] as const),
+            [...got].map(
+              ([k, n]) =>
+                [
+                  k,
+                  { ...n, collaborators: [...n.collaborators, { artist: k, weight: 1, since: '2026-01-01' }] },
+                ] as const,
+            ),
           );
         },
       },

@@ -464,9 +464,7 @@ describe('an aborted refresh', () => {
       stores: { scenes: scenesStores, talent: stores.talent },
       clock: fixedClock(NOW),
     });
-    await radar.talent
-      .refresh(new Date(NOW.getTime() + 60_000), { signal: controller.signal })
-      .catch(() => undefined);
+    await radar.talent.refresh(new Date(NOW.getTime() + 60_000), { signal: controller.signal }).catch(() => undefined);
     expect(await stores.talent.talent_radar_artists.scan()).toEqual(before);
     await Promise.all([good.close(), radar.close()]);
   });

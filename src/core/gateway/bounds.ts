@@ -260,16 +260,17 @@ export function distinctObservations(method: string, value: unknown): unknown {
  * What an answer says about the key it was asked for, by `source.method`: a problem (the answer
  * is about someone else), or the answer without what cannot be about the key.
  */
-const FOR_KEY: Record<string, (value: never, key: string) => { readonly problem?: string; readonly value?: unknown }> = {
-  // A record filed under another artist's key would score one artist with another's debut, home and city.
-  'mig.getArtists': (r: ArtistRecord, key) =>
-    r.slug === key ? {} : { problem: `answered the record of ${r.slug} for ${key}` },
-  // An artist is not its own collaborator (it would count as a link to the scene's core, and a new collaborator).
-  'mig.getNetworks': (n: ArtistNetwork, key) =>
-    n.collaborators.some((c) => c.artist === key)
-      ? { value: { ...n, collaborators: n.collaborators.filter((c) => c.artist !== key) } }
-      : {},
-};
+const FOR_KEY: Record<string, (value: never, key: string) => { readonly problem?: string; readonly value?: unknown }> =
+  {
+    // A record filed under another artist's key would score one artist with another's debut, home and city.
+    'mig.getArtists': (r: ArtistRecord, key) =>
+      r.slug === key ? {} : { problem: `answered the record of ${r.slug} for ${key}` },
+    // An artist is not its own collaborator (it would count as a link to the scene's core, and a new collaborator).
+    'mig.getNetworks': (n: ArtistNetwork, key) =>
+      n.collaborators.some((c) => c.artist === key)
+        ? { value: { ...n, collaborators: n.collaborators.filter((c) => c.artist !== key) } }
+        : {},
+  };
 
 /**
  * The answer of `method` for `key` checked against the key: `{ problem }` when it is about another
