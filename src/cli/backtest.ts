@@ -45,8 +45,8 @@ export interface BacktestFolderOptions {
 const daysBefore = (asOf: Date, days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
 const dayMs = (day: string, flag: string): number => {
   const t = Date.parse(`${day}T00:00:00.000Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Number.isFinite(t) || !isCalendarDay(day))
-    throw new UsageError(`${flag} must be a day YYYY-MM-DD`);
+  if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(day) || !Number.isFinite(t) || !isCalendarDay(day))
+    throw new UsageError(`${flag} must be a day YYYY-MM-DD in the years 1000-9999`);
   return t;
 };
 

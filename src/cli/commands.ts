@@ -47,7 +47,7 @@ export function integer(flag: string, text: string, min: number, max: number): n
   return Number(text);
 }
 
-const AS_OF = /^(now|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?)$/;
+const AS_OF = /^(now|[1-9]\d{3}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?)$/;
 
 /** `onProgress`, silent once `signal` has aborted (the work abandoned may still report). */
 function quietOnceAborted<P>(onProgress: (progress: P) => void, signal: AbortSignal): (progress: P) => void {
@@ -84,7 +84,9 @@ function radarInput(values: FlagValues<typeof source>, demoByDefault = false): R
     asOf !== undefined &&
     (!AS_OF.test(asOf) || (asOf !== 'now' && (!Number.isFinite(Date.parse(asOf)) || !isCalendarDay(asOf))))
   )
-    throw new UsageError(`--as-of must be 'now', a day YYYY-MM-DD or an ISO 8601 instant, got ${JSON.stringify(asOf)}`);
+    throw new UsageError(
+      `--as-of must be 'now', a day YYYY-MM-DD or an ISO 8601 instant (years 1000-9999), got ${JSON.stringify(asOf)}`,
+    );
   if (values.data !== undefined) {
     if (values.artists !== undefined) throw new UsageError('--artists is for --demo (the data folder has its own)');
     return { kind: 'data', dir: values.data, asOf };
@@ -212,8 +214,9 @@ const demo: CliCommand<
   flags: { artists: { type: 'string' }, seed: { type: 'string' }, end: { type: 'string' }, ...db, help },
   async run(values, io, signal) {
     const end = values.end;
-    if (end !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(end) && isCalendarDay(end)))
-      throw new UsageError('--end must be a day YYYY-MM-DD');
+    // Years 1000-9999, as every instant the engines take (a year 0 day fails late, in the catalog).
+    if (end !== undefined && !(/^[1-9]\d{3}-\d{2}-\d{2}$/.test(end) && isCalendarDay(end)))
+      throw new UsageError('--end must be a day YYYY-MM-DD in the years 1000-9999');
     const opened = await openWithProgress(
       io,
       {

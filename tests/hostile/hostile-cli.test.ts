@@ -33,6 +33,9 @@ describe('scene-radar command under hostile use', () => {
     [['refresh', '--data', dir, '--as-of', '2025-02-30'], /--as-of must be 'now', a day YYYY-MM-DD/],
     // Checked before the folder is read: the folder here does not even exist.
     [['backtest', '--data', join(dir, 'missing'), '--from', '2025-02-30'], /--from must be a day YYYY-MM-DD/],
+    // A year the engines cannot take fails here, not late in the catalog with exit 1.
+    [['refresh', '--data', dir, '--as-of', '0000-01-01'], /--as-of must be 'now', a day YYYY-MM-DD .*years 1000-9999/],
+    [['demo', '--end', '0000-01-01'], /--end must be a day YYYY-MM-DD in the years 1000-9999/],
   ])('refuses the impossible day in %j with exit 2, never serving another day', async (args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);
