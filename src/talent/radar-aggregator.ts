@@ -93,6 +93,8 @@ export interface AggregatorRadarView {
   readonly lastRefreshFailedKept: number;
   /** Per source, the artists whose read failed in the last refresh (empty before one). */
   readonly lastRefreshFailedReads: Readonly<Partial<Record<SourceName, number>>>;
+  /** Per host feature that failed for some artists in the last refresh, how many. */
+  readonly lastRefreshFailedHostFeatures: Readonly<Record<string, number>>;
   /** The model version stamped on the records. */
   readonly modelVersion: string;
   /** Recomputes every artist's record. */
@@ -270,6 +272,10 @@ export class RadarAggregator {
       );
     for (const [source, n] of Object.entries(failedReads))
       notes.push(`${source}: reads failed for ${n} artists in the last refresh`);
+    for (const [name, n] of Object.entries(this.#d.radar.lastRefreshFailedHostFeatures))
+      notes.push(
+        `host feature ${name}: failed for ${n} artists in the last refresh (its term counted as missing in their breakout scores)`,
+      );
     if (Object.keys(failedReads).length > 0) {
       const keptOld = this.#d.radar.lastRefreshFailedKept;
       notes.push(

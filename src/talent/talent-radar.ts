@@ -129,6 +129,8 @@ const RefreshStateSchema = z.object({
   peers: z.unknown(),
   failedReads: z.record(z.string(), z.number().int().min(0)),
   failedKept: z.number().int().min(0),
+  /** Per host feature, the artists it failed for (absent in states written before 2026-12-04). */
+  failedHostFeatures: z.record(z.string(), z.number().int().min(0)).optional(),
   absent: z.record(z.string(), z.number().int().min(1)),
 });
 
@@ -241,6 +243,7 @@ export class TalentRadar {
   readonly #refreshes = new OneAtATime();
   #failedReads: Partial<Record<SourceName, number>> = {};
   #failedKept = 0;
+  #failedHostFeatures: Readonly<Record<string, number>> = {};
   /** Consecutive refreshes each recorded artist has been missing from the universe. */
   readonly #absent = new Map<string, number>();
   #lastAttempt: LastRefreshAttempt | null = null;
@@ -293,6 +296,11 @@ export class TalentRadar {
   /** Of the artists with a failed read in the last refresh, how many kept their previous record (the others were scored with the failed signals unknown). */
   get lastRefreshFailedKept(): number {
     return this.#failedKept;
+  }
+
+  /** Per host feature that failed (error or timeout) for some artists in the last refresh, how many. */
+  get lastRefreshFailedHostFeatures(): Readonly<Record<string, number>> {
+    return this.#failedHostFeatures;
   }
 
   /** Version string of the policy in use (see {@link modelVersion}). */
@@ -423,6 +431,7 @@ export class TalentRadar {
           this.#peersAsOf = refresh.peersAsOf;
           this.#failedReads = refresh.failedReads as Partial<Record<SourceName, number>>;
           this.#failedKept = refresh.failedKept;
+          this.#failedHostFeatures = refresh.failedHostFeatures ?? {};
           this.#absent.clear();
           for (const [slug, n] of Object.entries(refresh.absent)) this.#absent.set(slug, n);
         }
@@ -1209,6 +1218,11 @@ export class TalentRadar {
       peersAsOf: newPeers ? at.toISOString() : this.#peersAsOf,
       failedReads,
       failedKept: [...failing.keys()].filter((slug) => previous.has(slug)).length,
+      failedHostFeatures: Object.fromEntries(
+        Object.entries(hostFeatures)
+          .map(([name, c]) => [name, c.error + c.timeout] as const)
+          .filter(([, n]) => n > 0),
+      ),
     };
     const state: TalentStateRow = {
       name: REFRESH_STATE,
@@ -1219,6 +1233,7 @@ export class TalentRadar {
         peers: next.peers ? peerStatsToJson(next.peers) : null,
         failedReads: next.failedReads,
         failedKept: next.failedKept,
+        failedHostFeatures: next.failedHostFeatures,
         absent: Object.fromEntries(absent),
       },
       updated_at: nowIso,
@@ -1262,6 +1277,7 @@ export class TalentRadar {
       this.#refreshedAsOf = next.asOf;
       this.#failedReads = next.failedReads;
       this.#failedKept = next.failedKept;
+      this.#failedHostFeatures = next.failedHostFeatures;
       // The top lists, pulses and profiles cached over the previous records.
       await this.aggregator.clearCache(undefined, { keepLastGood: true });
     });

@@ -275,6 +275,14 @@ describe('2. every dimension the contracts carry is a signal, and a host can add
       array: { ok: 0, missing: 0, timeout: 0, error: 8 },
       hangs: { ok: 0, missing: 0, timeout: 8, error: 0 },
     });
+    // And the records' readers are told, wherever the scores are shown.
+    const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 5 });
+    expect(pulse.meta.degraded).toEqual(
+      expect.arrayContaining([
+        'host feature throws: failed for 8 artists in the last refresh (its term counted as missing in their breakout scores)',
+        'host feature hangs: failed for 8 artists in the last refresh (its term counted as missing in their breakout scores)',
+      ]),
+    );
     expect(() =>
       createSceneRadar({ sources, hostFeatures: [{ name: 'Bad Name', source: 'x', read: () => new Map() }] }),
     ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
