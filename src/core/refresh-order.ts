@@ -13,15 +13,46 @@ import { SceneRadarError } from './errors.js';
 export class OneAtATime {
   #tail: Promise<unknown> = Promise.resolve();
 
-  /** Runs `step` once every step queued before it has settled; resolves or rejects as it does. */
-  run<T>(step: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(step, step);
+  /**
+   * Runs `step` once every step queued before it has settled; resolves or rejects as it does.
+   * With `signal`: when it aborts before `step` has started, the call rejects at once with
+   * `aborted()` and `step` never runs (a caller with a deadline does not wait out the queue);
+   * once `step` has started, its outcome is the call's (the step watches the signal itself).
+   */
+  run<T>(step: () => Promise<T>, signal?: AbortSignal, aborted?: () => unknown): Promise<T> {
+    let started = false;
+    let gaveUp = false;
+    const start = (): Promise<T> => {
+      if (gaveUp || signal?.aborted) return Promise.reject(aborted ? aborted() : signal?.reason);
+      started = true;
+      return step();
+    };
+    const result = this.#tail.then(start, start);
     // The queue goes on whether this step fulfils or rejects.
     this.#tail = result.then(
       () => undefined,
       () => undefined,
     );
-    return result;
+    if (!signal) return result;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (started) return;
+        gaveUp = true;
+        reject(aborted ? aborted() : signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+      result.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 }
 
@@ -32,11 +63,13 @@ export class OneAtATime {
 export const REFRESH_CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
- * Throws when a refresh may not run as of `at`: past the radar's clock (`nowMs`) by more than
- * {@link REFRESH_CLOCK_SKEW_MS} (the sources know nothing of the future, so every artist would look
- * inactive and lose its record, and later refreshes would be refused), or before the last refresh's
- * instant `lastMs` by more than the same (the tables hold the state as of then; an earlier refresh
- * would mix two instants in them).
+ * The instant a refresh asked as of `at` runs as of, or why it may not run. Refused: `at` past the
+ * radar's clock (`nowMs`) by more than {@link REFRESH_CLOCK_SKEW_MS} (the sources know nothing of
+ * the future, so every artist would look inactive and lose its record), or before the last
+ * refresh's instant `lastMs` by more than the same (the tables hold the state as of then; an
+ * earlier refresh would mix two instants in them). Within the skew before the last refresh
+ * (another instance's clock a little behind), the refresh runs as of the last refresh's instant,
+ * so refreshes never step back, not even a few minutes at a time.
  * @internal
  */
 export function checkRefreshInstant(
@@ -44,7 +77,7 @@ export function checkRefreshInstant(
   at: Date,
   nowMs: number,
   lastMs: number | null,
-): void {
+): Date {
   const asOf = at.toISOString();
   if (at.getTime() > nowMs + REFRESH_CLOCK_SKEW_MS)
     throw new SceneRadarError(
@@ -52,12 +85,13 @@ export function checkRefreshInstant(
       `Cannot refresh as of ${asOf}: it is after the radar's clock (${new Date(nowMs).toISOString()}), and the sources know nothing of the future`,
       { details: { asOf, now: new Date(nowMs).toISOString() } },
     );
-  if (lastMs !== null && at.getTime() < lastMs - REFRESH_CLOCK_SKEW_MS) {
-    const last = new Date(lastMs).toISOString();
+  if (lastMs === null || at.getTime() >= lastMs) return at;
+  const last = new Date(lastMs).toISOString();
+  if (at.getTime() < lastMs - REFRESH_CLOCK_SKEW_MS)
     throw new SceneRadarError(
       code,
       `Cannot refresh as of ${asOf}: the last refresh was as of ${last}, and the tables hold the state as of then (refresh as of that instant or later; for history, use a backfill or a backtest)`,
       { details: { asOf, lastRefreshAsOf: last } },
     );
-  }
+  return new Date(lastMs);
 }

@@ -329,8 +329,10 @@ export class ScenesEngine {
     // One refresh at a time: two would interleave their reads and writes of the same tables.
     return this.#refreshes.run(async () => {
       this.#life.assertOpen('refresh');
-      checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.refreshedAsOf());
-      return this.#observedRefresh(at, onProgress as ProgressOptions['onProgress']);
+      // Read again: another instance over the same stores may have refreshed since this one did.
+      this.#refreshed = undefined;
+      const asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.refreshedAsOf());
+      return this.#observedRefresh(asOfRun, onProgress as ProgressOptions['onProgress']);
     });
   }
 
@@ -406,7 +408,13 @@ export class ScenesEngine {
           run,
         );
         try {
-          await run.phase('commit', () => transaction((tx) => stage.writeTo(tx)));
+          await run.phase('commit', () =>
+            transaction(async (tx) => {
+              // Checked again where it is written: another instance may have refreshed meanwhile.
+              checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await latestAsOf(tx));
+              await stage.writeTo(tx);
+            }),
+          );
         } finally {
           stage.close();
         }

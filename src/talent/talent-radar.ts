@@ -705,10 +705,12 @@ export class TalentRadar {
    * offer a `transaction` (both shipped stores do), the artists and roll-ups are computed first and
    * written in one transaction: a reader never sees half a refresh. The same refresh split into
    * shards over processes (see {@link TalentRadar.planRefresh}; scene-radar/adapters/bullmq runs it
-   * on a job queue) runs this very code and writes the same rows. Refreshes of one radar run one
-   * at a time (a call made during one starts after it), and an instant before the last refresh's
-   * (this radar's or, read from the stores, another instance's) is refused with
-   * `TALENT_INVALID_PARAMS`, nothing written; `finishRefresh` refuses it the same way.
+   * on a job queue) runs this very code and writes the same rows. Refreshes of one radar
+   * (`refresh` and `finishRefresh`) run one at a time: a call made during one starts after it, or
+   * rejects with `TALENT_TIMEOUT` if its `signal` aborts while it waits. An instant more than 5
+   * minutes past the clock or before the last refresh's (this radar's or, read from the stores,
+   * another instance's) is refused with `TALENT_INVALID_PARAMS`, nothing written; one less than 5
+   * minutes before it (another instance's clock) runs as of the last refresh's instant.
    */
   async refresh(
     asOf?: Date,
@@ -717,23 +719,34 @@ export class TalentRadar {
     this.#life.assertOpen('refresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     // One refresh at a time: two would interleave their reads and writes of the same tables.
-    return this.#refreshes.run(async () => {
-      this.#life.assertOpen('refresh');
-      const started = performance.now();
-      const run = this.#run(at, options?.onProgress);
-      try {
-        return this.#refreshed(run, await this.#refresh(at, options ?? {}, started, run));
-      } catch (error) {
-        run.failed(error);
-        throw error;
-      }
-    });
+    const signal = options?.signal;
+    return this.#refreshes.run(
+      async () => {
+        this.#life.assertOpen('refresh');
+        const started = performance.now();
+        // The stored state first: the instant this refresh runs as of depends on the last one.
+        await this.loadState({ force: true });
+        const runAt = this.#checkInstant(at);
+        const run = this.#run(runAt, options?.onProgress);
+        try {
+          return this.#refreshed(run, await this.#refresh(runAt, options ?? {}, started, run));
+        } catch (error) {
+          run.failed(error);
+          throw error;
+        }
+      },
+      signal,
+      () => this.#aborted(signal!),
+    );
   }
 
-  /** Refuses a refresh as of the future or before the last refresh (call after `loadState`): {@link checkRefreshInstant}. */
-  #assertNotBeforeLast(at: Date): void {
+  /**
+   * The instant a refresh asked as of `at` runs as of, or `TALENT_INVALID_PARAMS` (call after
+   * `loadState`): {@link checkRefreshInstant}.
+   */
+  #checkInstant(at: Date): Date {
     const last = this.#refreshedAsOf === null ? null : Date.parse(this.#refreshedAsOf);
-    checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), last);
+    return checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), last);
   }
 
   async #refresh(
@@ -745,7 +758,7 @@ export class TalentRadar {
     const universe = await run.phase('universe', async (scope) => {
       // The stored state, read again: another instance may have applied a model or refreshed since.
       await this.loadState({ force: true });
-      this.#assertNotBeforeLast(at);
+      this.#checkInstant(at);
       const walked = await this.#walkUniverse(at, options.signal);
       scope.artists(walked.slugs.length);
       return walked;
@@ -838,9 +851,11 @@ export class TalentRadar {
     options: { signal?: AbortSignal; scenes?: readonly string[] } = {},
   ): Promise<TalentRefreshPlan> {
     this.#life.assertOpen('planRefresh');
-    const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
-    // The finish refuses it anyway (and a plan before the last refresh): refused before any shard runs.
-    checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), null);
+    const asked = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
+    // The finish would refuse it (the future, or before the last refresh): refused before any
+    // shard runs, and a plan a few minutes behind the last refresh runs as of it.
+    await this.loadState({ force: true });
+    const at = this.#checkInstant(asked);
     const [universe, scenePulses] = await Promise.all([
       this.#walkUniverse(at, options.signal),
       options.scenes
@@ -921,16 +936,25 @@ export class TalentRadar {
     options: { readonly signal?: AbortSignal; readonly scenePulses?: string | null } & ProgressOptions = {},
   ): Promise<TalentRefreshReport> {
     this.#life.assertOpen('finishRefresh');
-    const started = performance.now();
     const { refreshId, asOf, shards } = checkFinish(finish);
     const at = new Date(asOf);
-    const run = this.#run(at, options?.onProgress);
-    try {
-      return this.#refreshed(run, await this.#finishStaged(refreshId, shards, at, options ?? {}, started, run));
-    } catch (error) {
-      run.failed(error);
-      throw error;
-    }
+    const signal = options?.signal;
+    // In the same queue as refresh(): a worker sharing a radar with scheduled refreshes never interleaves them.
+    return this.#refreshes.run(
+      async () => {
+        this.#life.assertOpen('finishRefresh');
+        const started = performance.now();
+        const run = this.#run(at, options?.onProgress);
+        try {
+          return this.#refreshed(run, await this.#finishStaged(refreshId, shards, at, options ?? {}, started, run));
+        } catch (error) {
+          run.failed(error);
+          throw error;
+        }
+      },
+      signal,
+      () => this.#aborted(signal!),
+    );
   }
 
   async #finishStaged(
@@ -945,7 +969,7 @@ export class TalentRadar {
     const table = this.#deps.stores.talent_radar_refresh_shards;
     const staged = await table.count({ refresh_id: refreshId });
     if (staged === 0 && this.#refreshId === refreshId) return this.#appliedReport(at, started);
-    this.#assertNotBeforeLast(at);
+    this.#checkInstant(at);
     const features: ArtistFeatures[] = [];
     const signals = new Map<string, SignalOutcomes>();
     const seen = new Set<number>();
@@ -1514,7 +1538,6 @@ function outcomesOf(signals: ArtistSignals): SignalOutcomes {
   };
 }
 
-/** The reads of an artist that failed (error or timeout). */
 /** Per host feature, the artists by outcome (from the artists' features: a sharded finish has them too). */
 function hostFeatureCounts(
   artists: readonly ArtistFeatures[],
@@ -1530,6 +1553,7 @@ function hostFeatureCounts(
   return counts;
 }
 
+/** The reads of an artist that failed (error or timeout). */
 function failedReadsOf(signals: SignalOutcomes): SignalRead[] {
   return (Object.keys(signals.reads) as SignalRead[]).filter(
     (r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error',

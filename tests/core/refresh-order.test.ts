@@ -163,4 +163,63 @@ describe('refresh order', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it('a few minutes behind the last refresh (another clock) runs as of the last instant: refreshes never step back', async () => {
+    const radar = await radarOf();
+    try {
+      await radar.refresh(NOW);
+      for (let k = 1; k <= 3; k++) {
+        // 1.5, 3 and 4.5 minutes behind: each within the skew of the last instant, which stays NOW.
+        const report = await radar.refresh(new Date(NOW.getTime() - k * 90_000));
+        expect(report.scenes.asOf).toBe(NOW.toISOString());
+        expect(report.talent.asOf).toBe(NOW.toISOString());
+      }
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
+    } finally {
+      await radar.close();
+    }
+  });
+
+  it('a refresh waiting behind another rejects with TALENT_TIMEOUT as soon as its signal aborts, and never runs', async () => {
+    const radar = await radarOf();
+    try {
+      await radar.scenes.refresh(NOW);
+      const first = radar.talent.refresh(NOW);
+      const controller = new AbortController();
+      const second = radar.talent.refresh(NOW, { signal: controller.signal });
+      controller.abort(new Error('deadline'));
+      const t0 = performance.now();
+      await expect(second).rejects.toMatchObject({ code: 'TALENT_TIMEOUT' });
+      const waited = performance.now() - t0;
+      const report = await first;
+      // The queued one gave up at once, before the first had finished.
+      expect(waited).toBeLessThan(report.durationMs);
+      expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
+    } finally {
+      await radar.close();
+    }
+  });
+
+  it("an instance's memory of the last refresh is read again: another instance's later refresh refuses its earlier one", async () => {
+    const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
+    const stores = { scenes: memoryScenesStores(), talent: memoryTalentStores() };
+    const make = () => createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
+    const [a, b] = [make(), make()];
+    try {
+      await a.scenes.importCatalog(world.catalog);
+      const early = new Date(NOW.getTime() - 30 * 86_400_000);
+      await a.refresh(early);
+      expect(await b.scenes.refreshedAsOf()).toBe(early.getTime()); // b remembers the early one
+      await a.refresh(NOW);
+      const before = await a.scenes.listMemberships({ limit: 10_000 });
+      const mid = new Date(NOW.getTime() - 10 * 86_400_000);
+      expect(await codeOf(b.scenes.refresh(mid))).toBe('SCENES_INVALID_PARAMS');
+      expect(await codeOf(b.talent.refresh(mid))).toBe('TALENT_INVALID_PARAMS');
+      expect(await a.scenes.listMemberships({ limit: 10_000 })).toEqual(before);
+      expect(await b.scenes.refreshedAsOf()).toBe(NOW.getTime());
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 });
