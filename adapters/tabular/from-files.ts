@@ -186,17 +186,33 @@ async function importStreams(
   checkOptions(inputs, options);
   const builder = createTabularBuilder(options);
   const tracker = new ProgressTracker('import', { callbacks: [options.onProgress] });
-  for (const name of TABULAR_TABLE_NAMES) {
-    const entry = inputs[name];
-    if (entry === undefined) continue;
-    const source = entry.read.source ?? (typeof entry.input === 'string' ? entry.input : name);
-    const push = builder.table(name, source);
-    const meter = tableMeter(tracker, name, entry.size);
-    for await (const batch of meteredTable(entry.input, { ...entry.read, source }, meter)) {
-      const { rows, lines } = batch;
-      for (let i = 0; i < rows.length; i++) push(rows[i]!, lines[i]!);
+  // The tables are read one after another: a Node stream waiting for its turn has nobody reading
+  // it, and an 'error' it emits meanwhile (a missing file) would be unhandled and end the process.
+  // Its error is kept by the stream and rethrown when its table is read; a failed import destroys
+  // the streams it did not finish.
+  const streams = Object.values(inputs).flatMap((entry) => {
+    const s = entry?.input as { on?: unknown; destroy?: unknown } | undefined;
+    return s !== null && typeof s === 'object' && typeof s.on === 'function' && typeof s.destroy === 'function'
+      ? [s as unknown as { on(event: 'error', f: () => void): unknown; destroy(): unknown }]
+      : [];
+  });
+  for (const s of streams) s.on('error', () => undefined);
+  try {
+    for (const name of TABULAR_TABLE_NAMES) {
+      const entry = inputs[name];
+      if (entry === undefined) continue;
+      const source = entry.read.source ?? (typeof entry.input === 'string' ? entry.input : name);
+      const push = builder.table(name, source);
+      const meter = tableMeter(tracker, name, entry.size);
+      for await (const batch of meteredTable(entry.input, { ...entry.read, source }, meter)) {
+        const { rows, lines } = batch;
+        for (let i = 0; i < rows.length; i++) push(rows[i]!, lines[i]!);
+      }
+      meter.finish();
     }
-    meter.finish();
+  } catch (error) {
+    for (const s of streams) s.destroy();
+    throw error;
   }
   // Folding, linking and building the histories can take as long as reading: one step of its own.
   const build = tracker.phase(IMPORT_BUILD_PHASE, 1);

@@ -119,6 +119,9 @@ async function eventSpan(sources: SceneRadarSources): Promise<{ first: number; l
   return { first, last };
 }
 
+/** Most monthly cutoffs one run takes (50 years): more means a mistyped date in the data, most likely. */
+const MAX_MONTHLY_CUTOFFS = 600;
+
 /** Monthly cutoffs (the first of each month) from `from` to `to`, split at `trainUntil`. */
 export function monthlyCutoffs(from: number, to: number, trainUntil: number | undefined): BacktestCutoffSpec[] {
   const days: Date[] = [];
@@ -157,6 +160,10 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const from = fromDay ?? span.first + 180 * DAY_MS;
   const to = toDay ?? span.last - horizonDays * DAY_MS;
   const cutoffs = monthlyCutoffs(from, to, trainUntil);
+  if (cutoffs.length > MAX_MONTHLY_CUTOFFS)
+    throw new UsageError(
+      `backtest: ${cutoffs.length} monthly cutoffs between ${new Date(from).toISOString().slice(0, 10)} and ${new Date(to).toISOString().slice(0, 10)} (at most ${MAX_MONTHLY_CUTOFFS}): the events run from ${new Date(span.first).toISOString().slice(0, 10)} to ${new Date(span.last).toISOString().slice(0, 10)}; is a date mistyped? Narrow the run with --from and --to`,
+    );
   if (cutoffs.length < 2)
     throw new UsageError(
       'backtest: fewer than two monthly cutoffs fit between --from and --to (the data needs 180 days of history before the first and the horizon after the last)',

@@ -177,3 +177,24 @@ describe('createTabularSources options of the wrong shape', () => {
     expect(hand.report.tables.artists?.rejections[0]?.line).toBe(2);
   });
 });
+
+describe('streams waiting for their turn', () => {
+  it('a stream that fails before its table is read (a missing file) rejects the import with CONFIG_INVALID, never an unhandled error', async () => {
+    const { createReadStream, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'tabular-streams-'));
+    let csv = 'slug,name,home_region,home_city,first_seen\n';
+    for (let i = 0; i < 20_000; i++) csv += `a-${i},A ${i},uk,,2024-01-01\n`;
+    writeFileSync(join(dir, 'artists.csv'), csv);
+    const error = await createTabularSourcesFromStreams({
+      artists: { input: createReadStream(join(dir, 'artists.csv')), format: 'csv' },
+      events: { input: createReadStream(join(dir, 'missing.csv')), format: 'csv' },
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((error as Error).message).toMatch(/Cannot read table events: ENOENT/);
+  });
+});

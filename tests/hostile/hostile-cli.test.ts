@@ -4,7 +4,7 @@
  * a refresh at once with exit 130 instead of being ignored until the import, refresh and backfill
  * have all run; a manifest saved with a byte-order mark is read like the CSV files beside it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,5 +72,17 @@ describe('scene-radar command under hostile use', () => {
     expect(run.code).toBe(130);
     expect(run.err).toMatch(/scene-radar refresh: interrupted/);
     expect(run.out).toBe('');
+  });
+
+  it('backtest over events with one mistyped year 9999 refuses at once (exit 2), not 95,697 monthly cutoffs', async () => {
+    const typo = join(dir, 'typo');
+    mkdirSync(typo);
+    for (const f of ['artists.csv', 'events.csv']) copyFileSync(join('examples/backtest-data', f), join(typo, f));
+    appendFileSync(join(typo, 'events.csv'), 'lycy-draka,,radio_play,9999-01-01T00:00:00Z,1,gb\n');
+    const run = await cli(['backtest', '--data', typo]);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(
+      /monthly cutoffs .* \(at most 600\): the events run from .* to 9999-01-01; is a date mistyped\?/,
+    );
   });
 });
