@@ -67,7 +67,11 @@ export interface OpenTelemetryOptions {
 
 /** A running bridge from the radar's channels to OpenTelemetry. */
 export interface OpenTelemetryBridge {
-  /** Unsubscribes from every channel (spans already started still end). Idempotent. */
+  /**
+   * Stops recording: no span opens after it and no metric is counted for new work; the spans of
+   * work already in flight still end (the channels stay subscribed until the last of them does,
+   * then are released). Idempotent.
+   */
   close(): void;
 }
 
@@ -97,15 +101,26 @@ function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) =>
   };
 }
 
+/** A bridge's life, shared by its span handlers: once `closing`, no span opens, and `idle` runs when the last open one ends. */
+interface BridgeLife {
+  closing: boolean;
+  /** Spans opened and not yet ended, over every channel. */
+  open: number;
+  idle: () => void;
+}
+
 /** Tracing-channel handlers that open a span at `start` and close it when the work settles. */
 function spanHandlers<C extends object>(
   open: (context: C) => Span,
   close: (span: Span, context: C) => void,
+  life: BridgeLife,
 ): Handlers<C> {
   const spans = new WeakMap<object, Span>();
   return {
     start: guarded((context: C) => {
+      if (life.closing) return;
       spans.set(context, open(context));
+      life.open++;
     }),
     end: () => undefined,
     asyncStart: () => undefined,
@@ -125,6 +140,8 @@ function spanHandlers<C extends object>(
         close(span, context);
       } finally {
         span.end();
+        life.open--;
+        if (life.closing && life.open === 0) life.idle();
       }
     }),
   };
@@ -159,6 +176,9 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
     description: 'Cache operations by namespace and outcome (hit, miss, stale, fallback, set, evict, error)',
   });
 
+  // Unsubscribing at close() would leave the spans of work in flight open forever: the channels
+  // stay subscribed (opening nothing) until the last of them ends.
+  const life: BridgeLife = { closing: false, open: 0, idle: () => undefined };
   const source = spanHandlers<SourceCallContext>(
     (c) =>
       tracer.startSpan('scene-radar.source_call', {
@@ -177,6 +197,7 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
       sourceCalls.add(1, attributes);
       if (c.durationMs !== undefined) sourceDuration.record(c.durationMs, attributes);
     },
+    life,
   );
   const refresh = spanHandlers<RefreshContext & { error?: unknown }>(
     (c) =>
@@ -193,6 +214,7 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
           'scene_radar.result': result,
         });
     },
+    life,
   );
   const http = spanHandlers<HttpRequestContext>(
     (c) =>
@@ -214,6 +236,7 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
       httpRequests.add(1, c.code === undefined ? attributes : { ...attributes, 'scene_radar.error_code': c.code });
       if (c.durationMs !== undefined) httpDuration.record(c.durationMs, attributes);
     },
+    life,
   );
   const onCache = guarded((message: unknown): void => {
     const m = message as CacheOperationMessage;
@@ -224,15 +247,18 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
   channels.refresh.subscribe(refresh as never);
   channels.http.subscribe(http as never);
   channels.cache.subscribe(onCache);
-  let closed = false;
+  const unsubscribeSpans = (): void => {
+    channels.sourceCall.unsubscribe(source as never);
+    channels.refresh.unsubscribe(refresh as never);
+    channels.http.unsubscribe(http as never);
+  };
   return {
     close() {
-      if (closed) return;
-      closed = true;
-      channels.sourceCall.unsubscribe(source as never);
-      channels.refresh.unsubscribe(refresh as never);
-      channels.http.unsubscribe(http as never);
+      if (life.closing) return;
+      life.closing = true;
       channels.cache.unsubscribe(onCache);
+      if (life.open === 0) unsubscribeSpans();
+      else life.idle = unsubscribeSpans;
     },
   };
 }

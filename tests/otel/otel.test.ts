@@ -200,4 +200,21 @@ describe('scene-radar/otel', () => {
     await radar.close();
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
+
+  it('close() while work is in flight: its spans still end (and are exported), and nothing new is recorded', async () => {
+    const { exporter } = setup();
+    const world = createDemoWorld({ artists: 40, end: '2026-11-24' });
+    const radar = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
+    await radar.scenes.importCatalog(world.catalog);
+    const handler = createFetchHandler(radar);
+    const pending = handler(new Request('http://x/api/talent/pulse')); // cold: computes
+    bridge!.close();
+    expect((await pending).status).toBe(200);
+    const names = exporter.getFinishedSpans().map((s) => s.name);
+    expect(names).toContain('scene-radar.http');
+    const before = names.length;
+    await handler(new Request('http://x/api/scenes'));
+    await radar.close();
+    expect(exporter.getFinishedSpans()).toHaveLength(before);
+  });
 });
