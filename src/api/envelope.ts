@@ -136,6 +136,14 @@ const IssueSchema = z.object({
   message: z.string(),
 });
 
+/** How one source read went for the artist of a 422 or 503 profile answer. */
+const ReadStatusSchema = z.object({
+  /** The read (`engagement`, `events`, `record`, ...). */
+  read: z.string(),
+  /** Its outcome. */
+  status: z.enum(['ok', 'missing', 'timeout', 'error', 'absent']),
+});
+
 /** Zod schema of the failure envelope (for OpenAPI and for clients that validate). */
 export const FailureEnvelopeSchema = z
   .object({
@@ -149,9 +157,11 @@ export const FailureEnvelopeSchema = z
       message: z.string().describe('What went wrong, in words; never internals.'),
       /** Validation issues, or the request id of a 500. */
       details: z
-        .union([z.array(IssueSchema), z.record(z.string(), z.unknown())])
+        .union([z.array(IssueSchema), z.array(ReadStatusSchema), z.record(z.string(), z.unknown())])
         .optional()
-        .describe('Validation issues (code, path, message), or `{ requestId }` for a 500.'),
+        .describe(
+          "Validation issues (code, path, message); each source read's outcome (read, status) for a profile that cannot be scored (422, 503); or an object: `{ requestId }` for a 500, the instants of a refused refresh.",
+        ),
     }),
   })
   .meta({ id: 'FailureEnvelope', description: 'A failure: `ok` is false and `error` says why.' });

@@ -186,10 +186,16 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
           },
         },
       },
-      400: failureResponse('Invalid request: `details` lists the issues (code, path, message).', [
-        codes.validation,
-        ...route.notFound.filter((c) => ERROR_CODES[c] === 400),
-      ]),
+      400: failureResponse(
+        'Invalid request: `details` lists the issues (code, path, message); `*_INVALID_PARAMS` when every value passes its schema but the request cannot be served (a limit over a cap the host set lower).',
+        [
+          ...new Set<ErrorCode>([
+            codes.validation,
+            route.family === 'scenes' ? 'SCENES_INVALID_PARAMS' : 'TALENT_INVALID_PARAMS',
+            ...route.notFound.filter((c) => ERROR_CODES[c] === 400),
+          ]),
+        ],
+      ),
     };
     const notFound = route.notFound.filter((c) => ERROR_CODES[c] === 404);
     responses[404] = failureResponse(
@@ -198,9 +204,16 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
     );
     const unprocessable = route.notFound.filter((c) => ERROR_CODES[c] === 422);
     if (unprocessable.length) responses[422] = failureResponse('Too little evidence to score.', unprocessable);
+    responses[405] = failureResponse('Another method than GET or HEAD; the `Allow` header lists `GET, HEAD`.', [
+      'METHOD_NOT_ALLOWED',
+    ]);
     responses[429] = failureResponse('Rate limited (only when the host enables a limiter); see `Retry-After`.', [
       codes.rateLimited,
     ]);
+    responses[503] = failureResponse(
+      'The radar cannot answer now: its sources failed with no earlier good value kept, its database store cannot be reached or is at another schema version, or it was closed.',
+      ['SOURCES_UNAVAILABLE', 'STORE_UNAVAILABLE', 'STORE_SCHEMA_MISMATCH', 'RADAR_CLOSED'],
+    );
     responses[500] = failureResponse('Unexpected failure; `details.requestId` matches the `x-request-id` header.', [
       codes.internal,
     ]);

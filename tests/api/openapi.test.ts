@@ -121,6 +121,44 @@ describe('live responses against the document', () => {
     }
   });
 
+  it('the failures a route can answer besides 400/404 validate too: 405 with Allow, a 503 of failed sources, RADAR_CLOSED', async () => {
+    const post = await handler(new Request('http://x/api/talent/pulse', { method: 'POST' }));
+    expect(post.status).toBe(405);
+    const check = async (path: string, res: Response): Promise<void> => {
+      const status = String(res.status);
+      const validate = ajv.compile({
+        $ref: `${DOC_ID}#/paths/${path.replace(/\//g, '~1')}/get/responses/${status}/content/application~1json/schema`,
+      });
+      const body = await res.json();
+      expect(validate(body) ? [] : validate.errors?.slice(0, 3), `${path} -> ${status}`).toEqual([]);
+    };
+    await check('/api/talent/pulse', post);
+    // Every source failing: the profile of an artist cannot be scored, 503 with each read's outcome.
+    const down = createSceneRadar({
+      sources: Object.fromEntries(
+        Object.entries(world.sources).map(([name, adapter]) => [
+          name,
+          new Proxy(adapter as object, {
+            get: (target, key) =>
+              typeof (target as Record<string | symbol, unknown>)[key] === 'function'
+                ? () => Promise.reject(new Error('down'))
+                : (target as Record<string | symbol, unknown>)[key],
+          }),
+        ]),
+      ),
+      clock: fixedClock(NOW),
+    });
+    const failed = await createFetchHandler(down)(new Request('http://x/api/talent/artists/x-artist'));
+    expect(failed.status).toBe(503);
+    await check('/api/talent/artists/{slug}', failed);
+    await down.close();
+    const closed = createSceneRadar({ sources: world.sources, clock: fixedClock(NOW) });
+    await closed.close();
+    const refused = await createFetchHandler(closed)(new Request('http://x/api/talent/pulse'));
+    expect(refused.status).toBe(503);
+    await check('/api/talent/pulse', refused);
+  });
+
   it('the document schema refuses a payload that breaks it (the check can fail)', () => {
     const validate = ajv.compile({ $ref: pointer('/api/talent/pulse', '200') });
     expect(validate({ ok: true, data: { timestamp: 'x' }, error: null })).toBe(false);
