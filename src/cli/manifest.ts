@@ -131,6 +131,7 @@ function placeOfPath(text: string, path: readonly PropertyKey[]): { line: number
 }
 
 function readManifest(dir: string, file: string): DataFolder {
+  if (statSync(file).isDirectory()) throw new UsageError(`--data ${dir}: ${file} is a directory, not a manifest file`);
   const text = readFileSync(file, 'utf8');
   const parsed = ManifestSchema.safeParse(parseJsonFile(file, text));
   if (!parsed.success) {
@@ -166,10 +167,16 @@ function discover(dir: string): DataFolder {
   const present = new Set(readdirSync(dir));
   const files: Partial<Record<TabularTableName, string>> = {};
   for (const table of TABULAR_TABLE_NAMES) {
-    for (const base of new Set([table, snake(table)])) {
-      const hit = EXTENSIONS.map((ext) => `${base}${ext}`).find((f) => present.has(f));
-      if (hit && files[table] === undefined) files[table] = join(dir, hit);
-    }
+    const hits = [...new Set([table, snake(table)])].flatMap((base) =>
+      EXTENSIONS.map((ext) => `${base}${ext}`).filter((f) => present.has(f)),
+    );
+    // Two files for one table (events.csv and events.jsonl): reading one and ignoring the other
+    // silently would drop rows the host meant to import.
+    if (hits.length > 1)
+      throw new UsageError(
+        `--data ${dir}: ${hits.join(' and ')} are both files for the ${table} table: keep one, or name the one to read in ${MANIFEST_FILE}`,
+      );
+    if (hits[0] !== undefined) files[table] = join(dir, hits[0]);
   }
   if (Object.keys(files).length === 0)
     throw new UsageError(

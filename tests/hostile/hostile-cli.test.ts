@@ -85,4 +85,19 @@ describe('scene-radar command under hostile use', () => {
       /monthly cutoffs .* \(at most 600\): the events run from .* to 9999-01-01; is a date mistyped\?/,
     );
   });
+
+  it('a data folder with two files for one table, or a manifest that is a directory, is a usage error naming them (exit 2)', async () => {
+    const two = join(dir, 'two-events');
+    mkdirSync(two);
+    for (const f of ['artists.csv', 'events.csv']) copyFileSync(join('examples/backtest-data', f), join(two, f));
+    writeFileSync(join(two, 'events.jsonl'), '');
+    const run = await cli(['backtest', '--data', two]);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/events\.csv and events\.jsonl are both files for the events table/);
+    const manifestDir = join(dir, 'manifest-dir');
+    mkdirSync(join(manifestDir, 'scene-radar.json'), { recursive: true });
+    const again = await cli(['backtest', '--data', manifestDir]);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/scene-radar\.json is a directory, not a manifest file/);
+  });
 });
