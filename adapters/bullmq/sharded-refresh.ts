@@ -11,7 +11,7 @@
  * nothing is written.
  */
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
-import { SceneRadarError } from '../../src/core/errors.js';
+import { ERROR_CODES, type ErrorCode, SceneRadarError } from '../../src/core/errors.js';
 import type { SceneRadar } from '../../src/radar.js';
 import type { ScenesRefreshReport } from '../../src/scenes/engine.js';
 import type { TalentRefreshShard } from '../../src/talent/refresh-shards.js';
@@ -441,6 +441,9 @@ async function sceneSlugs(radar: SceneRadar): Promise<string[]> {
   }
 }
 
+/** Whether `code` is one of the SDK's error codes. */
+const isErrorCode = (code: string): code is ErrorCode => Object.hasOwn(ERROR_CODES, code);
+
 /** Whether a finishing job in `state` has started (a worker holds it) or completed: past the point where removing it undoes anything. */
 function finishStarted(state: string): boolean {
   return state === 'active' || state === 'completed';
@@ -457,6 +460,11 @@ async function waitFor(job: Job, events: QueueEvents, timeoutMs: number): Promis
         `Sharded refresh did not finish in ${timeoutMs} ms (are workers running on the queue?); nothing was written`,
         { cause: e },
       );
+    // A finish the worker refused (`<code>: <message>`, see createRefreshWorker): that code, not an internal error.
+    const refused = e instanceof Error ? /^([A-Z_]+): ([\s\S]*)$/.exec(e.message) : null;
+    const code = refused?.[1];
+    if (code !== undefined && isErrorCode(code) && ERROR_CODES[code] < 500)
+      throw new SceneRadarError(code, refused![2]!, { cause: e });
     throw e;
   }
 }

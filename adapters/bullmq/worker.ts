@@ -129,7 +129,15 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
     }
     if (job.name === FINISH_JOB) {
       const data = job.data as FinishJobData;
-      return radar.talent.finishRefresh(data, { scenePulses: data.scenePulses ?? null });
+      try {
+        return await radar.talent.finishRefresh(data, { scenePulses: data.scenePulses ?? null });
+      } catch (error) {
+        // A refusal (a 4xx code: the refresh is older than the last one, say) is the same on
+        // every attempt: not retried, and its code travels to the coordinator in the reason.
+        if (error instanceof SceneRadarError && error.httpStatus < 500)
+          throw new UnrecoverableError(`${error.code}: ${error.message}`);
+        throw error;
+      }
     }
     // Not ours: retrying cannot help.
     throw new UnrecoverableError(`scene-radar refresh worker: unknown job name ${JSON.stringify(job.name)}`);

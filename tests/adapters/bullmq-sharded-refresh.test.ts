@@ -91,6 +91,51 @@ describe('a refresh sharded over BullMQ', () => {
     expect(took.size).toBe(4);
   }, 20_000);
 
+  it('a finish refused because another instance refreshed later is TALENT_INVALID_PARAMS at the coordinator, not retried, nothing written', async () => {
+    await testRedis().then((r) => r.quit());
+    const db = await database();
+    const schema = db.schemaName();
+    await migrate({ pool: db.pool, schema });
+    const coordinator = radarOn(TEST_DATABASE_URL, schema);
+    closing.push(() => coordinator.stores.close());
+    await coordinator.radar.scenes.importCatalog(coordinator.catalog);
+    // Another instance over the same schema refreshes as of NOW while the shards run.
+    const other = radarOn(TEST_DATABASE_URL, schema);
+    closing.push(() => other.stores.close());
+    const queueName = `sr-test-refused-${randomBytes(4).toString('hex')}`;
+    const instance = radarOn(TEST_DATABASE_URL, schema);
+    closing.push(() => instance.stores.close());
+    const finish = instance.radar.talent.finishRefresh.bind(instance.radar.talent);
+    instance.radar.talent.finishRefresh = async (...args) => {
+      await other.radar.talent.refresh(new Date(NOW));
+      return finish(...args);
+    };
+    const { worker, close } = createRefreshWorker({ radar: instance.radar, connection, queueName });
+    closing.push(close);
+    const attempts: number[] = [];
+    worker.on('failed', (job) => attempts.push(job?.attemptsMade ?? -1));
+    const queue = new Queue(queueName, { connection });
+    closing.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    });
+    const coordinate = createShardedRefresh({ radar: coordinator.radar, connection, queueName, shardSize: 50 });
+    closing.push(() => coordinate.close());
+    const before = new Date(Date.parse(NOW) - 10 * 60_000); // more than the 5-minute skew before NOW
+    const error = await coordinate.refresh(before).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isSceneRadarError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'TALENT_INVALID_PARAMS' });
+    expect((error as Error).message).toMatch(/the last refresh was as of 2026-11-25T00:00:00.000Z/);
+    expect(attempts).toEqual([1]); // the finish ran once: a refusal is not retried
+    // The tables hold the other instance's refresh, not the older one.
+    const rows = await coordinator.stores.talent.talent_radar_artists.scan();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.as_of === new Date(NOW).toISOString())).toBe(true);
+  }, 30_000);
+
   it("hands the plan's scene pulses to the shards: a worker reads no scene member from the sources, and stages the same features", async () => {
     const db = await database();
     const schema = db.schemaName();
