@@ -12,6 +12,7 @@
  */
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { ERROR_CODES, type ErrorCode, SceneRadarError } from '../../src/core/errors.js';
+import { settleWithin } from '../../src/core/timeout.js';
 import type { SceneRadar } from '../../src/radar.js';
 import type { ScenesRefreshReport } from '../../src/scenes/engine.js';
 import type { TalentRefreshShard } from '../../src/talent/refresh-shards.js';
@@ -397,22 +398,13 @@ const OPEN_MS = 10_000;
  * wait of the coordinator). `work` goes on; its outcome after the bound is ignored.
  */
 function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new SceneRadarError('TALENT_TIMEOUT', `${what}: no answer in ${ms} ms`)),
-      Math.max(1, ms),
-    );
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  // Not unref'd: the coordinator's caller is waiting on this bound.
+  return settleWithin(
+    work,
+    Math.max(1, ms),
+    () => new SceneRadarError('TALENT_TIMEOUT', `${what}: no answer in ${ms} ms`),
+    false,
+  );
 }
 
 /** What {@link drop} reaches of a BullMQ object: its backend's Redis connections (BullMQ's `RedisConnection`). */

@@ -8,6 +8,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { SceneRadarError } from '../../src/core/errors.js';
+import { settleWithin } from '../../src/core/timeout.js';
 
 /** Where the adapter's Redis is: an ioredis client the host owns, a `redis://` URL, or ioredis options. */
 export type RedisConnectionOption = Redis | string | RedisOptions;
@@ -92,12 +93,7 @@ export function failureReason(error: unknown): string {
 
 /** Races `promise` against a timer of `ms`; the timer never keeps the process alive. */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('redis command timed out')), ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return settleWithin(promise, ms, () => new Error('redis command timed out'));
 }
 
 /**

@@ -14,6 +14,7 @@ import type { ReadOnlyTalentRadar } from '../talent/read-only.js';
 import { clip } from './text.js';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
 import { applySkipCachePolicy } from './skip-cache.js';
+import { settleWithin } from '../core/timeout.js';
 import {
   MissingEngineError,
   ROUTES,
@@ -372,21 +373,7 @@ class RouteTimeout extends Error {}
 /** Runs `work` under `ms`; rejects with {@link RouteTimeout} past it. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   if (!Number.isFinite(ms) || ms <= 0) return work;
-  // One promise rather than a race of two and a `finally`: this runs for every request.
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new RouteTimeout()), ms);
-    (timer as { unref?: () => void }).unref?.();
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return settleWithin(work, ms, () => new RouteTimeout());
 }
 
 /**

@@ -4,6 +4,7 @@
  * bypass recomputes from the sources (hundreds of source reads per request), so an open one lets
  * any caller multiply the load on the host's systems.
  */
+import { settleWithin } from '../core/timeout.js';
 
 /**
  * How long the API waits for a host's own hook (`allowSkipCache`, a rate limiter's `consume`)
@@ -18,11 +19,11 @@ export const HOST_HOOK_TIMEOUT_MS = 5_000;
  */
 export function settledWithin<T>(value: T | Promise<T>, what: string, timeoutMs = HOST_HOOK_TIMEOUT_MS): Promise<T> {
   if (typeof (value as { then?: unknown } | null)?.then !== 'function') return Promise.resolve(value);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([value, late]).finally(() => clearTimeout(timer));
+  return settleWithin(
+    Promise.resolve(value),
+    timeoutMs,
+    () => new Error(`${what} did not answer within ${timeoutMs} ms`),
+  );
 }
 
 /**

@@ -12,6 +12,16 @@ import { memoryScenesStores, memoryTalentStores } from 'scene-radar/stores';
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const EARLIER = new Date(NOW.getTime() - 400 * 86_400_000);
 
+/** Two radars over the same stores, as two instances would be, the catalog imported. */
+async function twoInstances() {
+  const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
+  const stores = { scenes: memoryScenesStores(), talent: memoryTalentStores() };
+  const make = () => createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
+  const [a, b] = [make(), make()];
+  await a.scenes.importCatalog(world.catalog);
+  return { stores, a, b };
+}
+
 /** The radar's clock: NOW, moved by the tests. */
 let clockMs = NOW.getTime();
 
@@ -142,12 +152,8 @@ describe('refresh order', () => {
   });
 
   it('two instances over the same stores refreshing at once never leave the tables at the earlier instant', async () => {
-    const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
-    const stores = { scenes: memoryScenesStores(), talent: memoryTalentStores() };
-    const make = () => createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
-    const [a, b] = [make(), make()];
+    const { stores, a, b } = await twoInstances();
     try {
-      await a.scenes.importCatalog(world.catalog);
       await a.scenes.refresh(NOW);
       const earlier = new Date(NOW.getTime() - 2 * 86_400_000);
       const [late, early] = await Promise.allSettled([a.talent.refresh(NOW), b.talent.refresh(earlier)]);
@@ -202,12 +208,8 @@ describe('refresh order', () => {
   });
 
   it("an instance's memory of the last refresh is read again: another instance's later refresh refuses its earlier one", async () => {
-    const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
-    const stores = { scenes: memoryScenesStores(), talent: memoryTalentStores() };
-    const make = () => createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
-    const [a, b] = [make(), make()];
+    const { a, b } = await twoInstances();
     try {
-      await a.scenes.importCatalog(world.catalog);
       const early = new Date(NOW.getTime() - 30 * 86_400_000);
       await a.refresh(early);
       expect(await b.scenes.refreshedAsOf()).toBe(early.getTime()); // b remembers the early one

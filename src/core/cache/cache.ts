@@ -278,17 +278,6 @@ export class Cache<V> {
    * key's last good value, marked stale.
    */
   getOrCompute(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V> = {}): Promise<V> {
-    if (!this.#freezeValues) return this.#getOrCompute(key, compute, options);
-    // Stored values are frozen by #put; whatever is served (a store's copy, a fallback) on the way out.
-    return this.#getOrCompute(key, compute, options).then(deepFreeze);
-  }
-
-  /** `value`, deep-frozen when the cache freezes its values. */
-  #frozen<T>(value: T): T {
-    return this.#freezeValues ? deepFreeze(value) : value;
-  }
-
-  #getOrCompute(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
     if (options.skipCache) this.#stats.bypassed++;
     if (this.#closed || options.skipCache) return this.#miss(key, compute, options);
     let got: CacheEntry<V> | undefined | Promise<CacheEntry<V> | undefined>;
@@ -308,6 +297,15 @@ export class Cache<V> {
       );
     }
     return this.#serve(key, got, compute, options);
+  }
+
+  /**
+   * `value`, deep-frozen when the cache freezes its values: applied where a value is stored and
+   * wherever one leaves the cache (a hit, a computation, a fallback, another instance's entry).
+   * A value frozen once costs one check after that.
+   */
+  #frozen<T>(value: T): T {
+    return this.#freezeValues ? deepFreeze(value) : value;
   }
 
   /** The fresh value for `key`, if a synchronous store holds one (no computation, no counters). */
@@ -455,7 +453,7 @@ export class Cache<V> {
       if (now < entry.expiresAt) {
         this.#stats.hits++;
         this.#publish('hit');
-        return Promise.resolve(entry.value);
+        return Promise.resolve(this.#frozen(entry.value));
       }
       if (now < entry.staleUntil) {
         this.#stats.stale++;
@@ -466,7 +464,7 @@ export class Cache<V> {
             this.#report({ type: 'refresh_error', namespace: this.#label, key, error }),
           );
         }
-        return Promise.resolve(entry.value);
+        return Promise.resolve(this.#frozen(entry.value));
       }
     }
     return this.#miss(key, compute, options);
@@ -526,7 +524,7 @@ export class Cache<V> {
           if (!flight.invalidated && !this.#closed && this.#keeps(value, options.lastGood))
             this.setLastGood(key, value);
         }
-        return value;
+        return this.#frozen(value);
       } finally {
         if (this.#flights.get(key) === flight) this.#flights.delete(key);
       }
@@ -561,7 +559,7 @@ export class Cache<V> {
       this.#stats.fallbacks++;
       this.#publish('fallback');
     }
-    return served;
+    return served === undefined ? undefined : this.#frozen(served);
   }
 
   async #put(key: string, value: V, options: GetOrComputeOptions<V>): Promise<void> {
