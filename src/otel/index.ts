@@ -65,12 +65,15 @@ export interface OpenTelemetryOptions {
   readonly meterProvider?: MeterProvider;
 }
 
-/** A running bridge from the radar's channels to OpenTelemetry. */
+/**
+ * A running bridge from the radar's channels to OpenTelemetry. There is one per process: a later
+ * {@link instrumentOpenTelemetry} call closes it and returns its replacement.
+ */
 export interface OpenTelemetryBridge {
   /**
    * Stops recording: no span opens after it and no metric is counted for new work; the spans of
    * work already in flight still end (the channels stay subscribed until the last of them does,
-   * then are released). Idempotent.
+   * then are released). Idempotent, and a no-op on a bridge a later call already replaced.
    */
   close(): void;
 }
@@ -148,8 +151,31 @@ function spanHandlers<C extends object>(
 }
 
 /**
+ * Where the running bridge is kept: on `globalThis` under a registered symbol, not in a module
+ * variable, because the channels are one per process and so must the bridge be, even when the ESM
+ * and the CJS build of this entry are both loaded.
+ */
+const RUNNING = Symbol.for('scene-radar.otel.bridge');
+
+type BridgeSlot = { [RUNNING]?: OpenTelemetryBridge };
+
+/**
  * Subscribes to the radar's diagnostics channels and records spans and metrics through
- * OpenTelemetry, for every radar in the process. Call once; `close()` stops it.
+ * OpenTelemetry, for every radar in the process; `close()` stops it.
+ *
+ * One bridge runs per process: a second call replaces the first rather than adding to it (which
+ * would record every span and data point twice). It closes the running bridge, as that bridge's
+ * `close()` would (its spans in flight still end and are recorded once, by it), and returns a new
+ * bridge recording through the new call's providers; the replaced bridge's `close()` is then a
+ * no-op. Calling it again with other providers is how to move the telemetry to them.
+ * @param options - The providers to record through; the global ones by default.
+ * @returns The running bridge.
+ * @example
+ * ```ts
+ * const telemetry = instrumentOpenTelemetry({ tracerProvider, meterProvider });
+ * instrumentOpenTelemetry({ tracerProvider, meterProvider }); // replaces it: still one of each span
+ * telemetry.close(); // no-op: it was replaced
+ * ```
  */
 export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetryBridge {
   const tracer: Tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME);
@@ -243,22 +269,30 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
     cacheOperations.add(1, { 'scene_radar.cache.namespace': m.namespace, 'scene_radar.cache.op': m.op });
   });
 
-  channels.sourceCall.subscribe(source as never);
-  channels.refresh.subscribe(refresh as never);
-  channels.http.subscribe(http as never);
-  channels.cache.subscribe(onCache);
   const unsubscribeSpans = (): void => {
     channels.sourceCall.unsubscribe(source as never);
     channels.refresh.unsubscribe(refresh as never);
     channels.http.unsubscribe(http as never);
   };
-  return {
+  const slot = globalThis as BridgeSlot;
+  const bridge: OpenTelemetryBridge = {
     close() {
       if (life.closing) return;
       life.closing = true;
+      if (slot[RUNNING] === bridge) delete slot[RUNNING];
       channels.cache.unsubscribe(onCache);
       if (life.open === 0) unsubscribeSpans();
       else life.idle = unsubscribeSpans;
     },
   };
+  // Replaced only once the new bridge is built: providers that throw leave the running one alone.
+  // Work already in flight was started under the old bridge, which ends it; the new one never
+  // saw its start, so counts it nowhere.
+  slot[RUNNING]?.close();
+  slot[RUNNING] = bridge;
+  channels.sourceCall.subscribe(source as never);
+  channels.refresh.subscribe(refresh as never);
+  channels.http.subscribe(http as never);
+  channels.cache.subscribe(onCache);
+  return bridge;
 }

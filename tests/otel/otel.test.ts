@@ -1,11 +1,12 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import diagnostics from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDemoWorld } from '../../adapters/memory/index.js';
 import { createSceneRadar, fixedClock, type SceneRadarSources } from '../../src/index.js';
 import { createFetchHandler } from '../../src/api/index.js';
-import { instrumentOpenTelemetry, type OpenTelemetryBridge } from '../../src/otel/index.js';
+import { CHANNEL_NAMES, instrumentOpenTelemetry, type OpenTelemetryBridge } from '../../src/otel/index.js';
 
 const NOW = '2026-11-25T00:00:00.000Z';
 
@@ -32,13 +33,37 @@ function points(resource: ResourceMetrics, name: string) {
 let bridge: OpenTelemetryBridge | undefined;
 afterEach(() => bridge?.close());
 
-function setup() {
+function providers() {
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const reader = new TestReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
-  bridge = instrumentOpenTelemetry({ tracerProvider, meterProvider });
+  return { exporter, reader, options: { tracerProvider, meterProvider } };
+}
+
+function setup() {
+  const { exporter, reader, options } = providers();
+  bridge = instrumentOpenTelemetry(options);
   return { exporter, reader };
+}
+
+/** One source call and one cache operation, published straight on the radar's channels. */
+async function publishOneOfEach(): Promise<void> {
+  diagnostics.channel(CHANNEL_NAMES.cache).publish({ namespace: 'talent', op: 'hit' });
+  await diagnostics
+    .tracingChannel(CHANNEL_NAMES.sourceCall)
+    .tracePromise(async () => undefined, { source: 'rcf', method: 'getEvents', keys: 1, outcome: 'ok', durationMs: 1 });
+}
+
+/** Spans, source calls and cache operations `providers()` recorded. */
+async function recorded({ exporter, reader }: ReturnType<typeof providers>) {
+  const { resourceMetrics } = await reader.collect();
+  const sum = (name: string) => points(resourceMetrics, name).reduce((a, p) => a + (p.value as number), 0);
+  return {
+    spans: exporter.getFinishedSpans().length,
+    sourceCalls: sum('scene_radar.source.calls'),
+    cacheOperations: sum('scene_radar.cache.operations'),
+  };
 }
 
 describe('scene-radar/otel', () => {
@@ -216,5 +241,47 @@ describe('scene-radar/otel', () => {
     await handler(new Request('http://x/api/scenes'));
     await radar.close();
     expect(exporter.getFinishedSpans()).toHaveLength(before);
+  });
+
+  it('a second call replaces the first: every span and data point is recorded once', async () => {
+    const same = providers();
+    const first = instrumentOpenTelemetry(same.options);
+    bridge = instrumentOpenTelemetry(same.options); // the same options object again
+    await publishOneOfEach();
+    expect(await recorded(same)).toEqual({ spans: 1, sourceCalls: 1, cacheOperations: 1 });
+    first.close(); // replaced already: closing it does not stop the running bridge
+    await publishOneOfEach();
+    expect(await recorded(same)).toEqual({ spans: 2, sourceCalls: 2, cacheOperations: 2 });
+
+    // Other providers: the telemetry moves to them, the first ones get nothing new.
+    const other = providers();
+    const replaced = bridge;
+    bridge = instrumentOpenTelemetry(other.options);
+    expect(bridge).not.toBe(replaced);
+    await publishOneOfEach();
+    expect(await recorded(same)).toEqual({ spans: 2, sourceCalls: 2, cacheOperations: 2 });
+    expect(await recorded(other)).toEqual({ spans: 1, sourceCalls: 1, cacheOperations: 1 });
+    bridge.close();
+    await publishOneOfEach();
+    expect(await recorded(other)).toEqual({ spans: 1, sourceCalls: 1, cacheOperations: 1 });
+  });
+
+  it('a call in flight when the bridge is replaced is recorded once, by the bridge that saw it start', async () => {
+    const before = providers();
+    const after = providers();
+    bridge = instrumentOpenTelemetry(before.options);
+    let finish = (): void => undefined;
+    const pending = diagnostics.tracingChannel(CHANNEL_NAMES.sourceCall).tracePromise(
+      () =>
+        new Promise<void>((resolve) => {
+          finish = resolve;
+        }),
+      { source: 'rcf', method: 'getEvents', keys: 1, outcome: 'ok', durationMs: 1 },
+    );
+    bridge = instrumentOpenTelemetry(after.options);
+    finish();
+    await pending;
+    expect(await recorded(before)).toEqual({ spans: 1, sourceCalls: 1, cacheOperations: 0 });
+    expect(await recorded(after)).toEqual({ spans: 0, sourceCalls: 0, cacheOperations: 0 });
   });
 });
