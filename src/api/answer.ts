@@ -343,7 +343,7 @@ export function createLightHandler(
             limitHeaders,
           );
         openapiBody ??= encoder.encode(
-          JSON.stringify(createOpenApiDocument({ basePath: base, routes, health: healthPath !== null })),
+          JSON.stringify(createOpenApiDocument({ basePath: base, routes, health: healthPath !== null, openapi: true })),
         );
         return finish(
           {

@@ -37,6 +37,11 @@ export interface OpenApiOptions {
   readonly routes?: readonly RouteSpec[];
   /** Document `GET <basePath>/health` (see `checkHealth`). @default true */
   readonly health?: boolean;
+  /**
+   * Document `GET <basePath>/openapi.json`, where the fetch handler serves this document (unless
+   * its `openapi` option is `false`). @default true
+   */
+  readonly openapi?: boolean;
 }
 
 /** The version of the HTTP API the document describes. */
@@ -154,7 +159,52 @@ function healthPath(): Record<string, unknown> {
 }
 
 /**
- * The OpenAPI 3.1 document of every route.
+ * The `GET /openapi.json` path item: the document itself, as it is (not in an envelope). It is
+ * answered after the rate limiter and outside both engines, so its failures are those of a path
+ * under the base path that no route owns: the `SCENES_*` family's.
+ */
+function documentPath(): Record<string, unknown> {
+  const codes = FAMILY_CODES.scenes;
+  return {
+    get: {
+      operationId: 'getOpenApiDocument',
+      summary: 'This OpenAPI 3.1 document, as JSON (the document itself, not in an envelope). The query is not read.',
+      tags: ['Operations'],
+      parameters: [],
+      responses: {
+        200: {
+          description: 'The OpenAPI 3.1 document of the routes the server answers.',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['openapi', 'info', 'paths'],
+                properties: {
+                  openapi: { type: 'string', pattern: '^3\\.1\\.' },
+                  info: { type: 'object' },
+                  paths: { type: 'object' },
+                },
+              },
+            },
+          },
+        },
+        405: failureResponse('Another method than GET or HEAD; the `Allow` header lists `GET, HEAD`.', [
+          'METHOD_NOT_ALLOWED',
+        ]),
+        429: failureResponse('Rate limited (only when the host enables a limiter); see `Retry-After`.', [
+          codes.rateLimited,
+        ]),
+        500: failureResponse('Unexpected failure; `details.requestId` matches the `x-request-id` header.', [
+          codes.internal,
+        ]),
+      },
+    },
+  };
+}
+
+/**
+ * The OpenAPI 3.1 document of every route, of `GET <basePath>/health` and of
+ * `GET <basePath>/openapi.json` (the document itself, as the fetch handler serves it).
  * @example
  * ```ts
  * import { createOpenApiDocument } from 'scene-radar/api';
@@ -165,6 +215,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
   const basePath = (options.basePath ?? '/api').replace(/\/$/, '');
   const routes = options.routes ?? ROUTES;
   const health = options.health ?? true;
+  const openapi = options.openapi ?? true;
   const { schemas, idOf } = components(routes, health);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -229,6 +280,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
     };
   }
   if (health) paths[`${basePath}/health`] = healthPath();
+  if (openapi) paths[`${basePath}/openapi.json`] = documentPath();
   return {
     openapi: '3.1.0',
     info: {
@@ -248,8 +300,16 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
         name: 'Talent',
         description: 'Talent Radar: global pulse, artist profiles, top lists, workspace recommendations.',
       },
-      ...(health
-        ? [{ name: 'Operations', description: 'Health of sources, stores and cache tiers, for load balancers.' }]
+      ...(health || openapi
+        ? [
+            {
+              name: 'Operations',
+              description: [
+                ...(health ? ['Health of sources, stores and cache tiers, for load balancers.'] : []),
+                ...(openapi ? ['This document.'] : []),
+              ].join(' '),
+            },
+          ]
         : []),
     ],
     paths,

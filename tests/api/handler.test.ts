@@ -520,6 +520,7 @@ describe('operations, for hosts that wire their own routes', () => {
     };
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/health',
+      '/api/openapi.json',
       '/api/talent/artists/{slug}',
       '/api/talent/pulse',
       '/api/talent/recommendations',

@@ -49,9 +49,26 @@ describe('the OpenAPI document', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
     );
-    // Plus the health route, which the handler answers beside the route table (api/health).
-    const routed = [...ROUTES.map((r) => `${r.method} /api${r.path} ${r.id}`), 'GET /api/health getHealth'];
+    // Plus the health route and the document itself, which the handler answers beside the route table.
+    const routed = [
+      ...ROUTES.map((r) => `${r.method} /api${r.path} ${r.id}`),
+      'GET /api/health getHealth',
+      'GET /api/openapi.json getOpenApiDocument',
+    ];
     expect(documented.sort()).toEqual(routed.sort());
+  });
+
+  it('documents GET /openapi.json like the other routes (405, 429, 500), unless asked not to', () => {
+    const op = doc.paths['/api/openapi.json']!.get!;
+    expect(Object.keys(op.responses)).toEqual(['200', '405', '429', '500']);
+    expect(op.parameters).toEqual([]);
+    const off = createOpenApiDocument({ basePath: '/v1', openapi: false, health: false }) as typeof doc & {
+      tags: { name: string }[];
+    };
+    expect(off.paths['/v1/openapi.json']).toBeUndefined();
+    expect(off.tags.map((t) => t.name)).toEqual(['Scenes', 'Talent']);
+    const on = createOpenApiDocument({ basePath: '/v1', health: false }) as typeof doc;
+    expect(on.paths['/v1/openapi.json']!.get!.operationId).toBe('getOpenApiDocument');
   });
 
   it('documents exactly the path and query parameters of each route schema', () => {
@@ -157,6 +174,22 @@ describe('live responses against the document', () => {
     const refused = await createFetchHandler(closed)(new Request('http://x/api/talent/pulse'));
     expect(refused.status).toBe(503);
     await check('/api/talent/pulse', refused);
+  });
+
+  it('GET /api/openapi.json: the served document lists itself, and its answers validate against it', async () => {
+    const res = await handler(new Request('http://x/api/openapi.json'));
+    expect(res.status).toBe(200);
+    const served = (await res.json()) as typeof doc;
+    expect(served.paths['/api/openapi.json']!.get!.operationId).toBe('getOpenApiDocument');
+    const validate200 = ajv.compile({ $ref: pointer('/api/openapi.json', '200') });
+    expect(validate200(served) ? [] : validate200.errors?.slice(0, 3)).toEqual([]);
+    expect(validate200({ ok: true, data: {}, error: null })).toBe(false);
+    const post = await handler(new Request('http://x/api/openapi.json', { method: 'POST' }));
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const validate405 = ajv.compile({ $ref: pointer('/api/openapi.json', '405') });
+    const body = await post.json();
+    expect(validate405(body) ? [] : validate405.errors?.slice(0, 3)).toEqual([]);
   });
 
   it('the document schema refuses a payload that breaks it (the check can fail)', () => {
