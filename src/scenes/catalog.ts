@@ -104,9 +104,33 @@ function duplicateSlugs(
 }
 
 /**
+ * A scene's microgenres named more than once, as issues (one per repeat, at its index): a repeat
+ * would weigh that microgenre twice in the scene's shared sound with another scene.
+ */
+function duplicateMicrogenres(scenes: readonly SceneRow[]): { code: string; path: string[]; message: string }[] {
+  const issues: { code: string; path: string[]; message: string }[] = [];
+  scenes.forEach((scene, i) => {
+    const first = new Map<string, number>();
+    scene.microgenres.forEach((genre, j) => {
+      const earlier = first.get(genre);
+      if (earlier === undefined) first.set(genre, j);
+      else
+        issues.push({
+          code: 'custom',
+          path: ['scenes', String(i), 'microgenres', String(j)],
+          message: `Duplicate microgenre ${genre} (also scenes.${i}.microgenres.${earlier})`,
+        });
+    });
+  });
+  return issues;
+}
+
+/**
  * Imports a catalog: every row validated first; an invalid row rejects the whole import. Two rows
  * of one table with the same slug are an invalid catalog (the second would silently replace the
- * first, and the count would say both were written); a table over {@link MAX_CATALOG_ROWS} rows is
+ * first, and the count would say both were written), and so is a scene that names one microgenre
+ * twice (`SCENES_VALIDATION_ERROR`, a `details` entry at `scenes.<i>.microgenres.<j>` for each
+ * repeat: a catalog is not cleaned up silently); a table over {@link MAX_CATALOG_ROWS} rows is
  * `SCENES_INVALID_PARAMS`; a catalog that cannot be read (a getter that throws, a revoked proxy) is
  * `SCENES_VALIDATION_ERROR`, never the host's own exception.
  */
@@ -152,6 +176,7 @@ export async function importCatalog(
   const issues = [
     ...duplicateSlugs('scenes', parsed.data.scenes),
     ...duplicateSlugs('microgenres', parsed.data.microgenres),
+    ...duplicateMicrogenres(parsed.data.scenes),
     // A region the requests could not name (`UK`, ` us `) could never be filtered on, and would
     // never match an artist's home region.
     ...parsed.data.scenes.flatMap((s, i) =>

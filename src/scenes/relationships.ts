@@ -15,13 +15,28 @@ import type { RelatedScene, SceneRelationshipLink } from './schemas.js';
 
 export type { RelatedScene, SceneRelationshipLink };
 
-function soundSimilarity(a: SceneRow, b: SceneRow, map: SoundMap): { weight: number; evidence: number } {
-  const sa = new Set(a.microgenres);
-  const shared = b.microgenres.filter((g) => sa.has(g)).length;
-  const union = new Set([...a.microgenres, ...b.microgenres]).size;
+/**
+ * A scene's microgenres, each once. `importCatalog` refuses a scene that repeats one, but a row
+ * may reach the store another way (written before that check, or by the host); a repeat must not
+ * count twice in the shared count, the Jaccard (which could pass 1) or the mean distance.
+ */
+function distinctGenres(scene: SceneRow): readonly string[] {
+  const distinct = new Set(scene.microgenres);
+  return distinct.size === scene.microgenres.length ? scene.microgenres : [...distinct];
+}
+
+/** Shared sound of two scenes, from their distinct microgenres ({@link distinctGenres}). */
+function soundSimilarity(
+  ga: readonly string[],
+  gb: readonly string[],
+  map: SoundMap,
+): { weight: number; evidence: number } {
+  const sa = new Set(ga);
+  const shared = gb.filter((g) => sa.has(g)).length;
+  const union = new Set([...ga, ...gb]).size;
   const jaccard = union ? shared / union : 0;
-  const pa = a.microgenres.map((g) => map.get(g)).filter((x) => x !== undefined);
-  const pb = b.microgenres.map((g) => map.get(g)).filter((x) => x !== undefined);
+  const pa = ga.map((g) => map.get(g)).filter((x) => x !== undefined);
+  const pb = gb.map((g) => map.get(g)).filter((x) => x !== undefined);
   if (!pa.length || !pb.length) return { weight: jaccard, evidence: shared };
   const mean = (xs: (readonly [number, number])[], ys: (readonly [number, number])[]): number =>
     xs.reduce((acc, x) => acc + Math.min(...ys.map((y) => Math.hypot(x[0] - y[0], x[1] - y[1]))), 0) / xs.length;
@@ -114,6 +129,7 @@ export function computeRelationships(
   for (const m of memberships) members.get(m.scene_slug)?.set(m.artist_slug, m.confidence);
   const memberSets = denseWeights(scenes.map((s) => members.get(s.slug)!));
   const circleSets = denseWeights(scenes.map((s) => circles.get(s.slug) ?? NONE));
+  const genres = scenes.map(distinctGenres);
   const candidates: SceneRelationshipRow[] = [];
   const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
   for (let i = 0; i < scenes.length; i++) {
@@ -122,7 +138,7 @@ export function computeRelationships(
       const b = scenes[j]!;
       const people = memberSets.compare(i, j);
       const tastemakers = circleSets.compare(i, j);
-      const sound = soundSimilarity(a, b, map);
+      const sound = soundSimilarity(genres[i]!, genres[j]!, map);
       const links: Array<[SceneRelationshipRow['type'], number, number]> = [
         ['shared_members', people.weight, people.shared],
         ['shared_sound', sound.weight, sound.evidence],
