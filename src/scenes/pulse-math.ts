@@ -9,7 +9,7 @@
 import type { ArtistNetwork, EngagementSeries, SceneStage } from '../contracts/payloads.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { OutcomeCounts } from '../core/gateway/outcome.js';
-import { clamp01, logGrowth, logistic, topK } from '../core/features/stats.js';
+import { clamp01, logGrowth, logistic, topK, withoutNegativeZero } from '../core/features/stats.js';
 import { DAY_MS, dayStart, lastCompleteDay, parseInstant } from '../core/time.js';
 import type { ExplanationItem, ScenePulseSnapshot, ScenePulseArtist } from './types.js';
 
@@ -588,7 +588,8 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
 
   const degraded =
     !membershipsKnown || Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
-  const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d;
+  // Never -0 (`Math.round(-0.00001)` is -0): an explanation's raw momentum, a flat scene's growth.
+  const round = (x: number, d = 4): number => withoutNegativeZero(Math.round(x * 10 ** d) / 10 ** d);
   return {
     scene_slug: input.scene.slug,
     name: input.scene.name,

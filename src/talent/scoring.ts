@@ -7,7 +7,7 @@
  * bit for bit), so an explanation always adds up to the score it explains (docs/scoring.md gives
  * every formula).
  */
-import { clamp01, logistic } from '../core/features/stats.js';
+import { clamp01, logistic, withoutNegativeZero } from '../core/features/stats.js';
 import { BREAKOUT_INPUTS } from './breakout-model.js';
 import {
   INPUT_BLOCK_ROWS,
@@ -596,7 +596,24 @@ export interface ExplainedScores extends RowScores {
   readonly riskSignals: readonly SignalContribution[];
 }
 
-/** Scores row `i` of a table with its explanation (the same arithmetic as {@link scoreTable}). */
+/**
+ * `s` as an explanation shows it: no -0 in its numbers (a risk component at 0 contributes
+ * `-log(1)`, a breakout input of weight 0 below its centre `0 * -x`), the keys in their order.
+ */
+function shown(s: SignalContribution): SignalContribution {
+  return {
+    ...s,
+    raw: s.raw === null ? null : withoutNegativeZero(s.raw),
+    normalized: s.normalized === null ? null : withoutNegativeZero(s.normalized),
+    weight: withoutNegativeZero(s.weight),
+    contribution: withoutNegativeZero(s.contribution),
+  };
+}
+
+/**
+ * Scores row `i` of a table with its explanation (the same arithmetic as {@link scoreTable}). The
+ * explanation's numbers are never -0 (one pass over its signals, at the end).
+ */
 export function explainRow(
   table: FeatureTable,
   i: number,
@@ -635,9 +652,9 @@ export function explainRow(
     breakout,
     risk,
     confidence: confidenceOf(table, i, model),
-    momentumSignals,
-    breakoutSignals,
-    riskSignals,
+    momentumSignals: momentumSignals.map(shown),
+    breakoutSignals: breakoutSignals.map(shown),
+    riskSignals: riskSignals.map(shown),
   };
 }
 

@@ -9,6 +9,16 @@ export function clamp01(x: number): number {
   return x > 0 ? (x < 1 ? x : 1) : 0;
 }
 
+/**
+ * `x` with -0 made 0; every other value (NaN included) is returned as it is. Arithmetic makes -0
+ * (a weight of 0 times a negative value, `Math.round(-0.00001)`): JSON prints it as `0`, but
+ * `Object.is`, `1 / x` and some hosts' serialisers tell it apart, so the numbers an explanation
+ * shows go through this once, where the explanation is finished.
+ */
+export function withoutNegativeZero(x: number): number {
+  return x === 0 ? 0 : x;
+}
+
 /** Median of a list (NaN for an empty one). Does not modify its input. */
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;
