@@ -437,9 +437,12 @@ export class ScenesEngine {
         );
       }
       await this.#replays.clear();
-      this.#refreshed = undefined;
-      await this.pulse.clearCache(undefined, { keepLastGood: true });
       const { memberships, relationships, snapshots, scenes, pulses } = written;
+      // The latest `as_of` now: this refresh's instant when it wrote a membership (held and kept
+      // rows are older, refreshes never step back), else read again. Not a scan of every
+      // membership for a value the refresh knows (the Talent Radar's refresh asks next).
+      this.#refreshed = memberships.memberships > 0 ? Promise.resolve(at.getTime()) : undefined;
+      await this.pulse.clearCache(undefined, { keepLastGood: true });
       // The snapshots' pulses are those of these memberships as of `at`: the ScenesAdapter serves
       // them to a reader asking as of `at` (the Talent Radar's refresh) instead of computing them again.
       if (catalog === this.#catalogGeneration) publishRefreshPulses(this, at.getTime(), pulses);

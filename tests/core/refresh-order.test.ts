@@ -224,4 +224,51 @@ describe('refresh order', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it('after a refresh, the Scenes Engine knows its instant without an ordered scan of every membership', async () => {
+    const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
+    const stores = { scenes: memoryScenesStores(), talent: memoryTalentStores() };
+    const table = stores.scenes.scene_memberships;
+    const scan = table.scan.bind(table);
+    let asOfScans = 0;
+    table.scan = (query) => {
+      if (query?.orderBy?.column === 'as_of') asOfScans++;
+      return scan(query);
+    };
+    const radar = createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
+    try {
+      await radar.scenes.importCatalog(world.catalog);
+      const report = await radar.scenes.refresh(NOW);
+      expect(report.memberships.memberships).toBeGreaterThan(0);
+      asOfScans = 0;
+      // The Talent Radar's refresh reads the memberships as of NOW (ScenesAdapter -> stateAsOf).
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      await radar.talent.refresh(NOW);
+      expect(asOfScans).toBe(0);
+      // The next refresh still reads the table first (another instance may have refreshed).
+      await radar.scenes.refresh(NOW);
+      expect(asOfScans).toBeGreaterThan(0);
+    } finally {
+      await radar.close();
+    }
+  });
+
+  it('a refresh that wrote no membership leaves the instant to be read from the table', async () => {
+    const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
+    const radar = createSceneRadar({
+      sources: {
+        ...world.sources,
+        mig: { ...world.sources.mig, listArtists: async () => ({ artists: [], nextCursor: null }) },
+      },
+      clock: { now: () => NOW.getTime() },
+    });
+    try {
+      await radar.scenes.importCatalog(world.catalog);
+      const report = await radar.scenes.refresh(NOW);
+      expect(report.memberships.memberships).toBe(0);
+      expect(await radar.scenes.refreshedAsOf()).toBeNull();
+    } finally {
+      await radar.close();
+    }
+  });
 });
