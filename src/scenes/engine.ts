@@ -392,7 +392,8 @@ export class ScenesEngine {
           clock: this.#d.clock,
           // pulsesAsOf is never cached: this cache stays empty (as a replay's, see #scratch).
           cache: new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 }),
-          // Read once the memberships are staged (the snapshots need them), not per batch of scenes.
+          // Read once the memberships are staged (the snapshots need them), not per batch of scenes;
+          // known without a scan when this refresh staged one (below).
           membershipsAsOf: () => (membershipsAsOf ??= latestAsOf(stage.stores)),
           lifecycle: this.#life,
           knownNetworks: this.#knownNetworks,
@@ -404,7 +405,10 @@ export class ScenesEngine {
           nowIso,
           deadline,
           misses,
-          async () => undefined,
+          async (report) => {
+            // Its rows are dated `at`; held and kept rows are older (refreshes never step back).
+            if (report.memberships > 0) membershipsAsOf = Promise.resolve(at.getTime());
+          },
           run,
         );
         try {
@@ -470,7 +474,7 @@ export class ScenesEngine {
     nowIso: string,
     deadline: Deadline,
     misses: MembershipMisses,
-    afterMemberships: () => Promise<void>,
+    afterMemberships: (report: MembershipReport) => Promise<void>,
     run: RefreshRun,
   ): Promise<RefreshWrites> {
     // Every artist's network is read for the memberships; the snapshots' pulses need the members'
@@ -497,7 +501,7 @@ export class ScenesEngine {
       },
       true,
     );
-    await afterMemberships();
+    await afterMemberships(memberships);
     this.#refreshReads = { asOfMs: at.getTime(), networks: networkReads };
     try {
       return await this.#afterMemberships(stores, pulse, at, nowIso, memberships, run);

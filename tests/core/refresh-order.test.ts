@@ -258,13 +258,14 @@ describe('refresh order', () => {
     const radar = createSceneRadar({
       sources: {
         ...world.sources,
-        mig: { ...world.sources.mig, listArtists: async () => ({ artists: [], nextCursor: null }) },
+        mig: { ...world.sources.mig, listArtists: async () => ({ items: [], nextCursor: null }) },
       },
       clock: { now: () => NOW.getTime() },
     });
     try {
       await radar.scenes.importCatalog(world.catalog);
       const report = await radar.scenes.refresh(NOW);
+      expect(report.memberships.universe).toBe('ok');
       expect(report.memberships.memberships).toBe(0);
       expect(await radar.scenes.refreshedAsOf()).toBeNull();
     } finally {
