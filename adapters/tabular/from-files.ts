@@ -7,6 +7,7 @@
  */
 import { SceneRadarError } from '../../src/core/errors.js';
 import { type PhaseProgress, type ProgressCallback, ProgressTracker } from '../../src/core/observe/progress.js';
+import { checkSignal, type ImportPlace, importAborted, isByteSource, isNodeStream, release } from './abort.js';
 import {
   checkOptions,
   createTabularBuilder,
@@ -32,7 +33,11 @@ export type TabularFiles = { readonly [T in TabularTableName]?: TabularFile };
 
 /** A table as bytes from anywhere (an object store, an HTTP body, a generator): the bytes and how to read them. */
 export interface TabularStreamSpec extends ReadTableOptions {
-  /** The bytes, in pieces (a Node readable, a web `ReadableStream`, an async generator). */
+  /**
+   * The bytes, in pieces (a Node readable, a web `ReadableStream`, an async generator). A string
+   * is refused with `CONFIG_INVALID` rather than opened as a path: read files with
+   * {@link createTabularSourcesFromFiles}, or pass `createReadStream(path)`.
+   */
   readonly input: TableByteSource;
   /** The table's format (there is no file name to tell). */
   readonly format: NonNullable<ReadTableOptions['format']>;
@@ -52,9 +57,22 @@ export type TabularStreams = { readonly [T in TabularTableName]?: TabularStreamS
 
 /**
  * Options of {@link createTabularSourcesFromFiles} and {@link createTabularSourcesFromStreams}:
- * those of {@link createTabularSources}, and the import's progress.
+ * those of {@link createTabularSources}, the import's progress, and its signal.
  */
 export interface TabularImportOptions extends TabularSourcesOptions {
+  /**
+   * Stops the import: once it aborts, the import rejects at once with a `TALENT_TIMEOUT`
+   * {@link SceneRadarError} (as a Talent Radar refresh aborted by its signal does) whose `cause`
+   * is the signal's reason and whose `details.table` names the table being read, and returns
+   * nothing. Every stream given is destroyed (a web `ReadableStream` cancelled with the reason, a
+   * generator returned) and every file the import opened is closed, so a stream that never ends
+   * (a socket gone quiet, a FIFO whose writer stays open) cannot hold it. A file whose read is
+   * blocked in the system (a FIFO) is closed when that read returns. A signal already aborted
+   * rejects before any file is opened or stream read. A bound on the import's time is
+   * `AbortSignal.timeout(ms)`. Anything but an `AbortSignal` is refused with `CONFIG_INVALID`.
+   * @default none: the import runs until its inputs end
+   */
+  readonly signal?: AbortSignal;
   /**
    * Receives the import's progress: task `import`, one phase per table named after it (`artists`,
    * `events`, ...), in the order the tables are read, then `build`. For a file, `done` and `total`
@@ -74,12 +92,14 @@ export interface TabularImportOptions extends TabularSourcesOptions {
  * Streams every file and builds the sources over them (as {@link createTabularSources} does over
  * parsed tables, with the same options, report and errors). Files are read one after another and
  * each row is validated and folded as it is parsed, so memory is bounded by the folded data, not
- * by the files' size. Errors name the file, line and column.
+ * by the files' size. Errors name the file, line and column. `options.signal` stops the import
+ * (`TALENT_TIMEOUT`, every file it opened closed): a path that never ends, such as a FIFO, cannot
+ * hold it.
  * @example
  * ```ts
  * const { sources, report } = await createTabularSourcesFromFiles(
  *   { artists: 'exports/artists.csv', events: 'exports/events.csv.gz', engagement: { path: 'exports/daily.tsv', format: 'csv', delimiter: '\t' } },
- *   { onInvalidRow: 'skip' },
+ *   { onInvalidRow: 'skip', signal: AbortSignal.timeout(10 * 60_000) },
  * );
  * ```
  */
@@ -98,19 +118,25 @@ export async function createTabularSourcesFromFiles(
     const { path, ...read } = typeof file === 'string' ? { path: file } : (file as TabularFileSpec);
     inputs[name] = { input: path, read, size: undefined };
   }
-  return importStreams(inputs, options);
+  return importStreams(inputs, options, 'createTabularSourcesFromFiles');
 }
 
 /**
  * {@link createTabularSourcesFromFiles} over byte streams instead of paths: each table's bytes
  * (optionally gzipped) are parsed, validated and folded as they arrive. Give a stream's `size`
- * when it is known, so that `onProgress` counts its bytes.
+ * when it is known, so that `onProgress` counts its bytes. An `input` that is not a byte source
+ * (a string, which is never taken for a path; null; a plain object) is refused with
+ * `CONFIG_INVALID` naming the field. The import takes the streams over: it destroys them when it
+ * fails or its `options.signal` aborts (`TALENT_TIMEOUT`, at once even if a stream never ends).
  * @example
  * ```ts
  * import { createReadStream, statSync } from 'node:fs';
  * const { sources } = await createTabularSourcesFromStreams({
  *   events: { input: createReadStream('events.csv.gz'), format: 'csv', gzip: true, source: 'events.csv.gz', size: statSync('events.csv.gz').size },
- * }, { onProgress: ({ phase, done, total }) => console.error(`${phase} ${done}/${total} bytes`) });
+ * }, {
+ *   onProgress: ({ phase, done, total }) => console.error(`${phase} ${done}/${total} bytes`),
+ *   signal: AbortSignal.timeout(60_000),
+ * });
  * ```
  */
 export async function createTabularSourcesFromStreams(
@@ -122,18 +148,26 @@ export async function createTabularSourcesFromStreams(
       'CONFIG_INVALID',
       `createTabularSourcesFromStreams: streams must be an object of streams by table name, found ${describeValue(streams)}`,
     );
+  const bad = (message: string): SceneRadarError =>
+    new SceneRadarError('CONFIG_INVALID', `createTabularSourcesFromStreams: ${message}`);
   const inputs: Record<string, ImportInput> = {};
   for (const [name, spec] of Object.entries(streams)) {
     if (spec === undefined) continue;
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+      throw bad(`${name} must be an object ({ input, format }), found ${describeValue(spec)}`);
     const { input, size, ...read } = spec as TabularStreamSpec;
-    if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0))
-      throw new SceneRadarError(
-        'CONFIG_INVALID',
-        `createTabularSourcesFromStreams: ${name}.size must be a length in bytes (an integer, 0 or more)`,
+    // A string would otherwise be opened as a file path: never what a stream's caller meant.
+    if (!isByteSource(input))
+      throw bad(
+        `${name}.input must be a byte source (a Node readable, a web ReadableStream, an async iterable of bytes or text), found ${describeValue(input)}${
+          typeof input === 'string' ? ': to read a file by its path, use createTabularSourcesFromFiles' : ''
+        }`,
       );
+    if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0))
+      throw bad(`${name}.size must be a length in bytes (an integer, 0 or more)`);
     inputs[name] = { input, read: { ...read, source: read.source ?? name }, size };
   }
-  return importStreams(inputs, options);
+  return importStreams(inputs, options, 'createTabularSourcesFromStreams');
 }
 
 /** The import's last phase, after the tables' (no table has this name): fold, link, build the histories. */
@@ -178,42 +212,75 @@ function tableMeter(
   };
 }
 
+/**
+ * Reads every input and builds the sources, or rejects: with the first error (every stream given
+ * then destroyed), or at once with {@link importAborted} when `options.signal` aborts.
+ */
 async function importStreams(
   inputs: Readonly<Record<string, ImportInput>>,
   options: TabularImportOptions,
+  caller: string,
 ): Promise<TabularSources> {
   // Unknown table names are refused here, with the list, before any file is opened.
   checkOptions(inputs, options);
-  const builder = createTabularBuilder(options);
-  const tracker = new ProgressTracker('import', { callbacks: [options.onProgress] });
+  const signal = checkSignal(options.signal, caller);
+  const given = Object.values(inputs).flatMap((entry) => (typeof entry.input === 'string' ? [] : [entry.input]));
   // The tables are read one after another: a Node stream waiting for its turn has nobody reading
   // it, and an 'error' it emits meanwhile (a missing file) would be unhandled and end the process.
   // Its error is kept by the stream and rethrown when its table is read; a failed import destroys
   // the streams it did not finish.
-  const streams = Object.values(inputs).flatMap((entry) => {
-    const s = entry?.input as { on?: unknown; destroy?: unknown } | undefined;
-    return s !== null && typeof s === 'object' && typeof s.on === 'function' && typeof s.destroy === 'function'
-      ? [s as unknown as { on(event: 'error', f: () => void): unknown; destroy(): unknown }]
-      : [];
-  });
-  for (const s of streams) s.on('error', () => undefined);
+  for (const s of given) if (isNodeStream(s)) s.on('error', () => undefined);
+  const at: ImportPlace = { table: undefined, building: false };
+  let stopped: SceneRadarError | undefined;
   try {
-    for (const name of TABULAR_TABLE_NAMES) {
-      const entry = inputs[name];
-      if (entry === undefined) continue;
-      const source = entry.read.source ?? (typeof entry.input === 'string' ? entry.input : name);
-      const push = builder.table(name, source);
-      const meter = tableMeter(tracker, name, entry.size);
-      for await (const batch of meteredTable(entry.input, { ...entry.read, source }, meter)) {
-        const { rows, lines } = batch;
-        for (let i = 0; i < rows.length; i++) push(rows[i]!, lines[i]!);
-      }
-      meter.finish();
+    if (signal?.aborted) {
+      stopped = importAborted(signal, at);
+      throw stopped;
     }
+    const work = readAndBuild(inputs, options, signal, at);
+    if (signal === undefined) return await work;
+    // The work is not waited for once the signal aborts: a read that never ends would hold the
+    // import. Its inputs are destroyed below, which ends the reads that can be ended; its late
+    // outcome is dropped.
+    return await new Promise<TabularSources>((resolve, reject) => {
+      const stop = (): void => {
+        stopped = importAborted(signal, at);
+        reject(stopped);
+      };
+      signal.addEventListener('abort', stop, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+    });
   } catch (error) {
-    for (const s of streams) s.destroy();
-    throw error;
+    for (const input of given) release(input, signal?.reason);
+    throw stopped ?? error;
   }
+}
+
+/** Reads the tables one after another, folding their rows, then builds the sources; `at` follows where it is. */
+async function readAndBuild(
+  inputs: Readonly<Record<string, ImportInput>>,
+  options: TabularImportOptions,
+  signal: AbortSignal | undefined,
+  at: ImportPlace,
+): Promise<TabularSources> {
+  const builder = createTabularBuilder(options);
+  const tracker = new ProgressTracker('import', { callbacks: [options.onProgress] });
+  for (const name of TABULAR_TABLE_NAMES) {
+    const entry = inputs[name];
+    if (entry === undefined) continue;
+    at.table = name;
+    const source = entry.read.source ?? (typeof entry.input === 'string' ? entry.input : name);
+    const push = builder.table(name, source);
+    const meter = tableMeter(tracker, name, entry.size);
+    for await (const batch of meteredTable(entry.input, { ...entry.read, source }, meter, signal)) {
+      // Aborted: the import has rejected already; fold nothing more.
+      signal?.throwIfAborted();
+      const { rows, lines } = batch;
+      for (let i = 0; i < rows.length; i++) push(rows[i]!, lines[i]!);
+    }
+    meter.finish();
+  }
+  at.building = true;
   // Folding, linking and building the histories can take as long as reading: one step of its own.
   const build = tracker.phase(IMPORT_BUILD_PHASE, 1);
   const built = builder.finish();

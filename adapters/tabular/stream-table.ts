@@ -7,6 +7,7 @@
  * use, so the parsers still load where there is no file system.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
+import { untilAborted } from './abort.js';
 import { createCsvState, CsvBoundaryScanner, parseCsvBlock } from './csv.js';
 import { createJsonLinesState, parseJsonLinesBlock } from './json-lines.js';
 import { parseError, type TabularRow } from './parsed-table.js';
@@ -123,13 +124,18 @@ async function* counted(
   }
 }
 
-/** The bytes of `input` (a path or a byte source), gunzipped when asked; errors name the input. */
+/**
+ * The bytes of `input` (a path or a byte source), gunzipped when asked; errors name the input.
+ * Once `signal` aborts, the pending read rejects with its reason and the input is stopped (a file
+ * this opened is destroyed, then closed once a read blocked on it returns).
+ */
 async function* bytesOf(
   input: string | TableByteSource,
   name: string,
   gzip: boolean,
   chunkBytes: number,
   meter: ByteMeter | undefined,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<Uint8Array | string> {
   let source: AsyncIterable<Uint8Array | string>;
   let close: (() => Promise<void>) | undefined;
@@ -143,9 +149,15 @@ async function* bytesOf(
     } catch (e) {
       throw fail(name, e instanceof Error ? e.message : String(e), e);
     }
+    if (signal?.aborted) {
+      // Aborted while the file was opening (a FIFO opens only once a writer comes): close it unread.
+      await handle.close().catch(() => {});
+      signal.throwIfAborted();
+    }
     source = handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true });
     close = () => handle.close().catch(() => {});
   } else source = input;
+  if (signal) source = untilAborted(source, signal);
   if (meter?.start(size) === true) source = counted(source, meter);
   try {
     if (!gzip) {
@@ -206,13 +218,14 @@ export async function* streamTable(
 
 /**
  * {@link streamTable}, its input's bytes counted into `meter` as they are parsed (the import's
- * progress).
+ * progress), its reads ended by `signal` (the import's).
  * @internal
  */
 export async function* meteredTable(
   input: string | TableByteSource,
   options: StreamTableOptions,
   meter: ByteMeter | undefined,
+  signal?: AbortSignal,
 ): AsyncGenerator<TableBatch, void, undefined> {
   const path = typeof input === 'string' ? input : undefined;
   const name = options.source ?? path ?? 'stream';
@@ -262,7 +275,7 @@ export async function* meteredTable(
   let pending: string[] = [];
   let pendingChars = 0;
   let yielded = false;
-  for await (const piece of bytesOf(input, name, gzip, chunkBytes, meter)) {
+  for await (const piece of bytesOf(input, name, gzip, chunkBytes, meter, signal)) {
     const text = typeof piece === 'string' ? piece : decode(piece, true);
     if (text.length === 0) continue;
     let cut: number;

@@ -1,7 +1,8 @@
 /**
  * The tabular import given hostile inputs: numeric cells that `Number()` would read but a decimal
  * reader must not (hex, binary, octal), and options of the wrong shape (null, a file path where a
- * table is expected), each a `CONFIG_INVALID` error or a rejected row rather than a raw TypeError.
+ * table or a stream is expected), each a `CONFIG_INVALID` error or a rejected row rather than a raw
+ * TypeError (or a path silently opened).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,12 +12,14 @@ import {
   parseCsv,
   TABULAR_ROW_SCHEMAS,
   type TabularSourcesOptions,
+  type TabularStreams,
   type TabularTables,
 } from 'scene-radar/adapters/tabular';
 import { FAST_ROWS } from '../../adapters/tabular/fast-rows.js';
-import { CSV, failure } from './tabular-fixture.js';
+import { CSV, failure, tempTableFolder } from './tabular-fixture.js';
 
 const artists = parseCsv(CSV.artists, { source: 'artists.csv' });
+const folder = tempTableFolder('scene-radar-tabular-hostile-');
 
 /** Engagement rows whose `organic` cells are `cells`, one line each (line 2 onwards). */
 function engagement(cells: readonly string[]) {
@@ -162,6 +165,37 @@ describe('createTabularSources options of the wrong shape', () => {
         expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
         expect((error as Error).message).toMatch(new RegExp(`^${name}: \\w+ must be an object`));
       }
+  });
+
+  it('the stream importer refuses a file path (or anything else that is not bytes) as a stream, naming the field, and opens nothing', async () => {
+    // A real file: read as a path, it would load without complaint.
+    const path = folder.file('events.csv', CSV.events);
+    const refused = async (streams: unknown): Promise<string> => {
+      const error = await createTabularSourcesFromStreams(streams as TabularStreams).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+      return (error as Error).message;
+    };
+    const bytes = 'must be a byte source (a Node readable, a web ReadableStream, an async iterable of bytes or text)';
+    expect(await refused({ events: { input: path, format: 'csv' } })).toBe(
+      `createTabularSourcesFromStreams: events.input ${bytes}, found a string (${JSON.stringify(path)}): ` +
+        'to read a file by its path, use createTabularSourcesFromFiles',
+    );
+    for (const [input, found] of [
+      [null, 'null'],
+      [undefined, 'undefined'],
+      [42, 'a number'],
+      [{ pipe: () => undefined }, 'an object'],
+    ] as const)
+      expect(await refused({ events: { input, format: 'csv' } }), found).toBe(
+        `createTabularSourcesFromStreams: events.input ${bytes}, found ${found}`,
+      );
+    // A spec given as the path alone is refused too, naming the table.
+    expect(await refused({ artists: 'artists.csv' })).toBe(
+      'createTabularSourcesFromStreams: artists must be an object ({ input, format }), found a string ("artists.csv")',
+    );
   });
 
   it('still builds from well-formed inputs: undefined tables skipped, a hand-made table without lines', () => {

@@ -5,10 +5,12 @@ import type { CampaignChannelSchema } from 'scene-radar/schemas';
 import type { z } from 'zod';
 import type {
   TabularAggregation,
+  TabularImportOptions,
   TabularMapResult,
   TabularRowInput,
   TabularRowMap,
   TabularRowOf,
+  TabularStreamSpec,
 } from 'scene-radar/adapters/tabular';
 
 test('canonical rows have the payload types', () => {
@@ -87,4 +89,11 @@ test('aggregation options name each table and the combiners it takes', () => {
 test('the artists table has an optional, nullable debut day', () => {
   expectTypeOf<TabularRowOf<'artists'>['debut']>().toEqualTypeOf<string | null>();
   expectTypeOf<TabularRowInput<'artists'>['debut']>().toEqualTypeOf<string | Date | null | undefined>();
+});
+
+test('an import takes an optional AbortSignal, and a stream spec takes bytes, not a path', () => {
+  expectTypeOf<TabularImportOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>();
+  // @ts-expect-error: a path is no stream (createTabularSourcesFromFiles reads paths)
+  const path: TabularStreamSpec = { input: 'events.csv', format: 'csv' };
+  expectTypeOf(path).toEqualTypeOf<TabularStreamSpec>();
 });
