@@ -115,6 +115,14 @@ export async function createTabularSourcesFromFiles(
   const inputs: Record<string, ImportInput> = {};
   for (const [name, file] of Object.entries(files)) {
     if (file === undefined) continue;
+    if (
+      typeof file !== 'string' &&
+      (typeof file !== 'object' || file === null || Array.isArray(file) || typeof file.path !== 'string')
+    )
+      throw new SceneRadarError(
+        'CONFIG_INVALID',
+        `createTabularSourcesFromFiles: ${name} must be a file path or { path, ... }, found ${describeValue(file)}`,
+      );
     const { path, ...read } = typeof file === 'string' ? { path: file } : (file as TabularFileSpec);
     inputs[name] = { input: path, read, size: undefined };
   }

@@ -167,6 +167,25 @@ describe('createTabularSources options of the wrong shape', () => {
       }
   });
 
+  it('the file importer refuses a table that is neither a path nor { path }, naming the table', async () => {
+    for (const [file, found] of [
+      [null, 'null'],
+      [42, 'a number'],
+      [{}, 'an object'],
+      [{ path: 7 }, 'an object'],
+      [['a.csv'], 'an array'],
+    ] as const) {
+      const error = await createTabularSourcesFromFiles({ artists: file } as never).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error, found).toMatchObject({ code: 'CONFIG_INVALID' });
+      expect((error as Error).message).toMatch(
+        /^createTabularSourcesFromFiles: artists must be a file path or \{ path, \.\.\. \}, found /,
+      );
+    }
+  });
+
   it('the stream importer refuses a file path (or anything else that is not bytes) as a stream, naming the field, and opens nothing', async () => {
     // A real file: read as a path, it would load without complaint.
     const path = folder.file('events.csv', CSV.events);
