@@ -19,7 +19,15 @@
  * that scope (a passthrough schema, an optional key column, filtering a non-scalar column by an
  * object) behave differently from the object core.
  */
-import { deepFreeze, isValidated, type MemoryCore, matchesRange, memoryCore } from './memory-core.js';
+import {
+  deepFreeze,
+  entryOrder,
+  firstK,
+  isValidated,
+  type MemoryCore,
+  matchesRange,
+  memoryCore,
+} from './memory-core.js';
 import { parseRow } from './row-shortcuts.js';
 import { SCENES_TABLES, TALENT_TABLES } from './specs.js';
 import type { ScalarColumns, ScanQuery, TableSpec } from './table.js';
@@ -671,6 +679,24 @@ export function compactCore<Row, K extends ScalarColumns<Row>>(
     },
     *ids() {
       for (const r of liveRows()) yield idOf(r);
+    },
+    // The first rows of an ordered scan (`limit: 1` for the latest `as_of`) without putting every
+    // row together: each row is compared as a stub holding its order column alone (the value a
+    // materialised row holds there, so the same comparisons in the same order pick the same rows),
+    // and only the rows kept are materialised. A stub and an id a row instead of a whole row: a
+    // 350,000-row table's latest `as_of` took 1.2 s.
+    first(k, query) {
+      const name = query.orderBy?.column as string | undefined;
+      const c = name === undefined ? undefined : cols.find((col) => col.name === name);
+      function* stubs(): Generator<[string, Readonly<Row>, number]> {
+        for (let r = 0; r < high; r++) {
+          if (!alive[r]) continue;
+          const stub = c !== undefined && has(c, r) ? { [name!]: value(c, r) } : {};
+          yield [idOf(r), stub as Readonly<Row>, r];
+        }
+      }
+      const kept = firstK(stubs(), k, entryOrder(query) as (a: unknown, b: unknown) => number);
+      return kept.map(([id, , r]) => [id, materialise(r)] as [string, Readonly<Row>]);
     },
     get size() {
       return live;

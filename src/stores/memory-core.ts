@@ -62,7 +62,9 @@ export function matchesRange<Row>(row: unknown, range: ScanQuery<Row>['range'] |
 }
 
 /** The order of a scan: the column (if any), then the primary-key id; a total order, ids being unique. */
-function entryOrder<Row>(query: ScanQuery<Row>): (a: [string, Readonly<Row>], b: [string, Readonly<Row>]) => number {
+export function entryOrder<Row>(
+  query: ScanQuery<Row>,
+): (a: [string, Readonly<Row>], b: [string, Readonly<Row>]) => number {
   const order = query.orderBy;
   // Ids are strings (the key's JSON text) and unique: compared directly, without compare()'s null checks.
   if (!order) return (a, b) => (a[0] < b[0] ? -1 : a[0] === b[0] ? 0 : 1);
@@ -78,7 +80,7 @@ function entryOrder<Row>(query: ScanQuery<Row>): (a: [string, Readonly<Row>], b:
  * entry at its root) instead of a sort of every entry. `cmp` is a total order, so the result is
  * the one a full sort gives.
  */
-function firstK<E>(entries: Iterable<E>, k: number, cmp: (a: E, b: E) => number): E[] {
+export function firstK<E>(entries: Iterable<E>, k: number, cmp: (a: E, b: E) => number): E[] {
   const heap: E[] = [];
   const siftUp = (i: number): void => {
     const e = heap[i]!;
@@ -159,9 +161,10 @@ export function orderAndPage<Row>(entries: Array<[string, Readonly<Row>]>, query
  * order, from `ids` and `rowOf`), without an array of `[id, row]` pairs: a big table's scan made
  * one pair per row, and a pair per row of a 350,000-row table all lived through the
  * young-generation collections the scan itself set off. A small page (`limit: 1` for the latest
- * row) is selected from the entries as they come; every row in id order sorts the ids alone (the
- * default sort orders strings by UTF-16 code units, as `<` does; ids are unique). Otherwise
- * undefined: the caller orders and pages the matches as before.
+ * row) is selected from the entries as they come (or by `first`, when the core orders its rows
+ * without putting them together: {@link MemoryCore.first}); every row in id order sorts the ids
+ * alone (the default sort orders strings by UTF-16 code units, as `<` does; ids are unique).
+ * Otherwise undefined: the caller orders and pages the matches as before.
  */
 export function pageOfAll<Row>(
   query: ScanQuery<Row>,
@@ -169,6 +172,7 @@ export function pageOfAll<Row>(
   entries: () => Iterable<[string, Readonly<Row>]>,
   ids: () => string[],
   rowOf: (id: string) => Readonly<Row>,
+  first?: (k: number) => Array<[string, Readonly<Row>]>,
 ): Readonly<Row>[] | undefined {
   if (query.range || activeFilters(query.where).length > 0) return undefined;
   const start = query.offset ?? 0;
@@ -176,7 +180,7 @@ export function pageOfAll<Row>(
     const end = Math.min(size, start + query.limit);
     if (start >= end) return [];
     if (end * 8 > size) return undefined;
-    const page = firstK(entries(), end, entryOrder(query));
+    const page = first ? first(end) : firstK(entries(), end, entryOrder(query));
     const out: Readonly<Row>[] = new Array(end - start);
     for (let i = start; i < end; i++) out[i - start] = page[i]![1];
     return out;
@@ -220,6 +224,12 @@ export interface MemoryCore<Row, K extends ScalarColumns<Row>> {
   entries(): IterableIterator<[string, Readonly<Row>]>;
   /** Every id, in the table's own order (unsorted; the live map's keys: do not keep across writes). */
   ids(): IterableIterator<string>;
+  /**
+   * Optional: the first `k` rows of an unfiltered scan in `query`'s order, the same as
+   * {@link firstK} over {@link MemoryCore.entries} with {@link entryOrder}, for a core that can
+   * order its rows without putting every one of them together (the compact core).
+   */
+  first?(k: number, query: ScanQuery<Row>): Array<[string, Readonly<Row>]>;
   /** Number of rows. */
   readonly size: number;
 }
@@ -398,6 +408,7 @@ export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCor
           () => core.entries(),
           () => [...core.ids()],
           (id) => core.get(id)!,
+          core.first ? (k) => core.first!(k, query) : undefined,
         ) ?? orderAndPage(core.matching(query.where, query.range), query)
       );
     },
