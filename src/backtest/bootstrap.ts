@@ -4,7 +4,7 @@
  * intervals are the same run to run.
  */
 import { mulberry32 } from '../core/random.js';
-import { auc, compareAsc, precisionAtK, type RankedCutoff } from './metrics.js';
+import { auc, compareAsc, hasScore, precisionAtK, type RankedCutoff } from './metrics.js';
 
 /** A percentile interval, `[low, high]`; null when the statistic was never defined. */
 export type Interval = readonly [number, number] | null;
@@ -35,6 +35,7 @@ function percentileInterval(values: number[], level: number): Interval {
  * Average precision of a pooled multiset: item `i` (taken in `order`, indices sorted by score,
  * best first) counts `weights[cutoffOf[i]]` times. The same as `averagePrecision` (metrics.ts) on the
  * concatenated copies, without building or sorting them: what makes thousands of resamples cheap.
+ * Null, like it, without a positive or without a scored item among the copies.
  * @example
  * ```ts
  * weightedAveragePrecision([0, 1], [2, 1], [true, false], [0, 1], [2, 1]); // 1
@@ -48,8 +49,13 @@ export function weightedAveragePrecision(
   weights: readonly number[],
 ): number | null {
   let totalPositives = 0;
-  for (const i of order) if (labels[i]) totalPositives += weights[cutoffOf[i]!]!;
-  if (totalPositives === 0) return null;
+  let scored = false;
+  for (const i of order) {
+    const w = weights[cutoffOf[i]!]!;
+    if (labels[i]) totalPositives += w;
+    if (w > 0 && hasScore(scores[i]!)) scored = true;
+  }
+  if (totalPositives === 0 || !scored) return null;
   let tp = 0;
   let fp = 0;
   let ap = 0;
@@ -88,6 +94,8 @@ export interface BootstrapOptions {
  * Percentile bootstrap intervals, resampling whole cutoffs with replacement (candidates of one
  * cutoff are not independent, cutoffs nearly are). Per-cutoff AUC and precision are computed once;
  * pooled AP is recomputed on each resample's pooled candidates (as weights on one sorted pool).
+ * A cutoff whose AUC or precision is undefined is left out of that mean in every resample, as in
+ * `splitFigures`; a resample in which a figure is never defined adds nothing to its interval.
  * @example
  * ```ts
  * bootstrapIntervals(cutoffs, { resamples: 2000, seed: 7 }).meanAuc; // [0.61, 0.74]
@@ -115,6 +123,7 @@ export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: Bo
       let aucSum = 0;
       let aucN = 0;
       let pSum = 0;
+      let pN = 0;
       for (let i = 0; i < n; i++) {
         const j = Math.floor(rand() * n);
         weights[j]!++;
@@ -123,10 +132,14 @@ export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: Bo
           aucSum += a;
           aucN++;
         }
-        pSum += precisions[j]!;
+        const p = precisions[j]!;
+        if (p !== null) {
+          pSum += p;
+          pN++;
+        }
       }
       if (aucN > 0) meanAucs.push(aucSum / aucN);
-      meanPs.push(pSum / n);
+      if (pN > 0) meanPs.push(pSum / pN);
       const ap = weightedAveragePrecision(order, scores, labels, cutoffOf, weights);
       if (ap !== null) aps.push(ap);
     }

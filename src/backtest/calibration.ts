@@ -27,10 +27,10 @@ export interface ReliabilityBin {
 export interface Calibration {
   /** Ten equal-width bins over [0, 1]. */
   readonly bins: readonly ReliabilityBin[];
-  /** Mean squared error of the probabilities. */
-  readonly brier: number;
-  /** Expected calibration error: bin-weighted mean of |observed - predicted|. */
-  readonly ece: number;
+  /** Mean squared error of the probabilities; null over zero predictions (there is nothing to measure). */
+  readonly brier: number | null;
+  /** Expected calibration error: bin-weighted mean of |observed - predicted|; null over zero predictions. */
+  readonly ece: number | null;
   /** Predictions counted. */
   readonly count: number;
   /** Predictions outside [0, 1] that were clamped. */
@@ -39,12 +39,14 @@ export interface Calibration {
 
 /**
  * Reliability bins, Brier score and expected calibration error of probabilities. Values outside
- * [0, 1] are clamped (and counted); missing ones (`-Infinity`, NaN) count as 0. The two lists
+ * [0, 1] are clamped (and counted); missing ones (`-Infinity`, NaN) count as 0. Over zero
+ * predictions the Brier score and the ECE are null (the bins are empty). The two lists
  * must have the same length and `binCount` must be an integer from 1 to 1000, or it throws a
  * `BACKTEST_INVALID_OPTIONS` {@link BacktestError}.
  * @example
  * ```ts
  * calibration([0.05, 0.95], [false, true]).brier; // 0.0025
+ * calibration([], []).brier; // null
  * calibration([0.05, 0.95], [false, true], 0); // throws: binCount must be an integer in 1-1000
  * ```
  */
@@ -88,5 +90,5 @@ export function calibration(probabilities: readonly number[], labels: readonly b
     if (c) ece += (c / n) * Math.abs(observedRate! - meanPredicted!);
     return { from: b / binCount, to: (b + 1) / binCount, count: c, meanPredicted, observedRate };
   });
-  return { bins, brier: n ? brier / n : 0, ece, count: n, clamped };
+  return { bins, brier: n ? brier / n : null, ece: n ? ece : null, count: n, clamped };
 }

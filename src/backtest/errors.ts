@@ -8,13 +8,16 @@
 
 /**
  * Why a backtest refused to run or stopped:
- * - `BACKTEST_INVALID_OPTIONS`: the options are unusable (cutoffs unsorted, duplicated, train and
- *   test windows overlapping, a bad horizon or one that takes a cutoff past the range of Date,
- *   duplicate scorer names...); nothing was run. Also `calibration` given a bin count that is not
- *   an integer from 1 to 1000.
+ * - `BACKTEST_INVALID_OPTIONS`: the options are unusable (cutoffs unsorted, duplicated, sparse,
+ *   train and test windows overlapping, a bad horizon or one that takes a cutoff past the range of
+ *   Date, duplicate scorer names, `parameters` or `reference` that JSON cannot hold, a `now` that
+ *   gives no valid Date, an option whose getter throws...); nothing was run. Also `calibration`
+ *   given a bin count that is not an integer from 1 to 1000.
  * - `BACKTEST_INVALID_INPUT`: a `candidates`, `population` or `labels` callback returned
- *   something unusable (a non-string candidate, a label that is not a boolean); no scorer was run.
- * - `BACKTEST_CALLBACK_FAILED`: a `candidates`, `population` or `labels` callback threw.
+ *   something unusable (a non-string candidate or a hole, a label that is not a boolean); no
+ *   scorer was run.
+ * - `BACKTEST_CALLBACK_FAILED`: a `candidates`, `population` or `labels` callback threw, or
+ *   reading its answer did (an index getter, a Proxy).
  * - `BACKTEST_LOOKAHEAD`: something read a source past the instant it may see. The whole run
  *   fails, even when the refusal was caught and swallowed by the reader.
  */

@@ -13,6 +13,7 @@ export type {
   BacktestLabels,
   BacktestOptions,
   BacktestReference,
+  BacktestRun,
   BacktestScorer,
   BacktestScores,
   BacktestSplit,

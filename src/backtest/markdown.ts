@@ -38,9 +38,23 @@ function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] 
     return `| ${label(s)} | ${f3(x.meanAuc)} | ${interval(x.intervals.meanAuc)} | ${f3(x.meanPAtK)} | ${interval(x.intervals.meanPAtK)} | ${f3(x.pooledAp)} | ${interval(x.intervals.pooledAp)} |`;
   });
   const any = scorersOf(r).find((s) => s.splits)?.splits?.[split];
+  // Undefined for every scorer alike (no positive or no negative): read from the labels, so a
+  // scorer that scored nothing somewhere does not change the heading it shares with the others.
+  const oneOutcome = r.cutoffs
+    .filter((c) => split === 'all' || c.split === split)
+    .filter((c) => c.positives === 0 || c.positives === c.candidates).length;
   const head = any
-    ? `${SPLIT_TITLE[split]}: ${any.cutoffs} cutoffs, ${(any.candidates / Math.max(1, any.cutoffs)).toFixed(1)} candidates and ${(any.positives / Math.max(1, any.cutoffs)).toFixed(2)} positives per cutoff (base rate ${f3(any.baseRate)}); AUC undefined at ${any.aucSkipped} cutoff(s), left out of its mean.`
+    ? `${SPLIT_TITLE[split]}: ${any.cutoffs} cutoffs, ${(any.candidates / Math.max(1, any.cutoffs)).toFixed(1)} candidates and ${(any.positives / Math.max(1, any.cutoffs)).toFixed(2)} positives per cutoff (base rate ${f3(any.baseRate)}); AUC undefined at ${oneOutcome} cutoff(s), left out of its mean.`
     : SPLIT_TITLE[split];
+  const unmeasured = scorersOf(r).flatMap((s) => {
+    // Results written before pAtKSkipped existed lack it: none of their cutoffs was skipped.
+    const skipped = s.splits?.[split].pAtKSkipped ?? 0;
+    return skipped > 0
+      ? [
+          `- ${s.name}: no candidate scored at ${skipped} of ${s.splits![split].cutoffs} cutoff(s); its AUC and P@${r.k} there are undefined, left out of its means.`,
+        ]
+      : [];
+  });
   return [
     `${h} ${head.charAt(0).toUpperCase()}${head.slice(1)}`,
     '',
@@ -48,6 +62,7 @@ function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] 
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(unmeasured.length ? [...unmeasured, ''] : []),
   ];
 }
 
@@ -152,7 +167,7 @@ function explainSection(r: BacktestResult, h: string): string[] {
   return [
     `${h} How to read this`,
     '',
-    `Per cutoff, then averaged over the cutoffs of a split: AUC (Mann-Whitney, a tie counts one half; undefined at a cutoff with no positive or no negative, which is then left out of the mean and counted) and precision@${r.k} (a tie at the ${r.k}th place fills the remaining places pro rata, the expected value of a random tie-break; a cutoff with no positive scores 0). Pooled average precision ranks the candidates of all the split's cutoffs together (tied scores form one threshold); compare it with the base rate. The 95% intervals are percentile bootstraps over whole cutoffs (${resamples.toLocaleString('en-US')} resamples, seeded). A candidate a scorer leaves unscored ranks last. Calibration (reliability bins, Brier score, ECE) is shown for scorers whose scores are probabilities.`,
+    `Per cutoff, then averaged over the cutoffs of a split: AUC (Mann-Whitney, a tie counts one half; undefined at a cutoff with no positive or no negative, which is then left out of the mean and counted) and precision@${r.k} (a tie at the ${r.k}th place fills the remaining places pro rata, the expected value of a random tie-break; a cutoff with no positive scores 0). Pooled average precision ranks the candidates of all the split's cutoffs together (tied scores form one threshold); compare it with the base rate. The 95% intervals are percentile bootstraps over whole cutoffs (${resamples.toLocaleString('en-US')} resamples, seeded). A candidate a scorer leaves unscored ranks last; at a cutoff where it scored no candidate at all, its AUC and precision are undefined (left out of its means and counted), and a scorer that scored nothing has no figure (n/a). Calibration (reliability bins, Brier score, ECE) is shown for scorers whose scores are probabilities.`,
     '',
     `Enforced by the harness: at each cutoff T, candidates, peers and every score were computed from sources that refuse any read past T; labels from sources that refuse reads past T + ${r.horizonDays} days; \`fit\` from sources that refuse reads past the first test cutoff. A refused read voids the whole run, so these figures come from a run in which none happened.`,
     '',

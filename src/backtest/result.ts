@@ -40,10 +40,10 @@ export interface CutoffScore {
   readonly asOf: string;
   /** Its half of the split. */
   readonly split: BacktestSplit;
-  /** AUC, null when undefined (no positive or no negative). */
+  /** AUC, null when undefined (no positive, no negative, or no candidate scored). */
   readonly auc: number | null;
-  /** Precision@k. */
-  readonly pAtK: number;
+  /** Precision@k, null when undefined (no candidate, or no candidate scored); 0 without a positive. */
+  readonly pAtK: number | null;
   /** Candidates the scorer left unscored (ranked last). */
   readonly unscored: number;
 }
@@ -108,8 +108,15 @@ export interface FitWindow {
 
 /** The verdict on the target. */
 export interface Verdict {
-  /** Whether the target is met. */
+  /** Whether the target is met: true only when it was judged and met. */
   readonly met: boolean;
+  /**
+   * Whether the target could be judged: false when the scorer under test has no mean AUC on the
+   * target split (it failed, it scored no candidate there, the split has no cutoff, or no cutoff
+   * has both outcomes), and then `met` is false and `text` says "Target not judged" and why.
+   * Results written before this field existed lack it.
+   */
+  readonly judged: boolean;
   /** One plain sentence. */
   readonly text: string;
 }
@@ -122,7 +129,7 @@ export interface BacktestResult {
   readonly name: string;
   /** Report heading. */
   readonly title: string;
-  /** When it ran, ISO. */
+  /** When it started, ISO (the `now` option's answer). */
   readonly runAt: string;
   /** Wall time of the whole run (plus `setupMs`), ms. */
   readonly runtimeMs: number;
@@ -130,7 +137,7 @@ export interface BacktestResult {
   readonly horizonDays: number;
   /** The k of precision@k. */
   readonly k: number;
-  /** Parameters recorded as given. */
+  /** Parameters, as JSON keeps them. */
   readonly parameters: Readonly<Record<string, unknown>>;
   /** Method paragraphs (Markdown). */
   readonly method: readonly string[];
@@ -144,7 +151,7 @@ export interface BacktestResult {
   readonly baselines: readonly ScorerResult[];
   /** The target, if any. */
   readonly target: BacktestTarget | null;
-  /** Verdict on the target, null without a target or without a scorer under test. */
+  /** Verdict on the target, null without a target or without a scorer under test (see {@link Verdict.judged}). */
   readonly verdict: Verdict | null;
   /** Published figures to reproduce, or null. */
   readonly reference: BacktestReference | null;

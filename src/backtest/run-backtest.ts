@@ -22,7 +22,7 @@ import {
   type ScorerResult,
   type SplitSummary,
 } from './result.js';
-import type { BacktestCutoffSpec, BacktestOptions, BacktestScorer, FitCutoff } from './types.js';
+import type { BacktestCutoffSpec, BacktestOptions, BacktestRun, BacktestScorer, FitCutoff } from './types.js';
 import {
   checkLabels,
   checkSlugList,
@@ -53,6 +53,8 @@ interface RunState {
   readonly horizonDays: number;
   readonly signal: AbortSignal;
   readonly progress: ProgressTracker;
+  /** This run's identity, handed to every fit and score. */
+  readonly run: BacktestRun;
 }
 
 const errorText = (e: unknown): string => describeError(e);
@@ -118,6 +120,24 @@ async function callback<T>(
   return out;
 }
 
+/**
+ * Checks a callback's answer. Reading it runs the host's code too (an index getter, a Proxy, a
+ * Map whose `get` throws): a throw there is the callback's failure, `BACKTEST_CALLBACK_FAILED`,
+ * while an unusable value stays `BACKTEST_INVALID_INPUT`.
+ */
+function readAnswer<T>(what: string, iso: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (isBacktestError(e)) throw e;
+    throw new BacktestError(
+      'BACKTEST_CALLBACK_FAILED',
+      `${what} at cutoff ${iso}: reading its answer threw: ${errorText(e)}`,
+      { cause: e },
+    );
+  }
+}
+
 /** Asks the callbacks about every cutoff, checking each answer. */
 async function resolveCutoffs(
   options: BacktestOptions,
@@ -141,26 +161,28 @@ async function resolveCutoffs(
       () => options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }),
       signal,
     );
-    const candidates = checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse');
-    const population = options.population
-      ? checkSlugList(
-          await callback(
-            guard,
-            'population',
-            iso,
-            () =>
-              options.population!({
-                ...base,
-                asOf: new Date(spec.asOf.getTime()),
-                sources: at('population'),
-                candidates,
-              }),
-            signal,
-          ),
-          `population at cutoff ${iso}`,
-          'drop',
-        )
-      : candidates;
+    const candidates = readAnswer('candidates', iso, () =>
+      checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse'),
+    );
+    let population = candidates;
+    if (options.population) {
+      const rawPopulation = await callback(
+        guard,
+        'population',
+        iso,
+        () =>
+          options.population!({
+            ...base,
+            asOf: new Date(spec.asOf.getTime()),
+            sources: at('population'),
+            candidates,
+          }),
+        signal,
+      );
+      population = readAnswer('population', iso, () =>
+        checkSlugList(rawPopulation, `population at cutoff ${iso}`, 'drop'),
+      );
+    }
     const until = horizonEnd(spec.asOf, options.horizonDays);
     const labelSources = guard.view(options.sources, until, { call: 'labels', cutoff: iso });
     const rawLabels = await callback(
@@ -177,7 +199,7 @@ async function resolveCutoffs(
         }),
       signal,
     );
-    const labels = checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`);
+    const labels = readAnswer('labels', iso, () => checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`));
     // Written so that an Invalid Date (NaN, refused by planBacktest anyway) purges rather than keeps.
     const purged = spec.split === 'train' && plan.firstTest >= 0 && !(until.getTime() <= fitLimit.getTime());
     out.push({ spec, iso, candidates, population, labels, purged });
@@ -283,6 +305,7 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
             limit: new Date(state.fitLimit.getTime()),
             horizonDays: state.horizonDays,
             signal,
+            run: state.run,
           }),
         signal,
       );
@@ -313,6 +336,7 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
             candidates: cutoff.candidates,
             population: cutoff.population,
             signal,
+            run: state.run,
           }),
         signal,
       );
@@ -394,7 +418,15 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
   const t0 = now();
   const plan = planBacktest(options);
-  const log = options.log ?? (() => {});
+  const hostLog = options.log;
+  // Progress lines are a courtesy: a log callback that throws is ignored, like onProgress.
+  const log = (line: string): void => {
+    try {
+      hostLog?.(line);
+    } catch {
+      // ignored
+    }
+  };
   const signal = options.signal ?? new AbortController().signal;
   const guard = createLookaheadGuard();
   const last = plan.cutoffs[plan.cutoffs.length - 1]!;
@@ -413,6 +445,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     horizonDays: options.horizonDays,
     signal,
     progress,
+    run: Object.freeze({ name: options.name }),
   };
   const baselines: ScorerResult[] = [];
   for (const b of plan.baselines) {
@@ -430,12 +463,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     format: BACKTEST_RESULT_FORMAT,
     name: options.name,
     title: options.title ?? options.name,
-    runAt: (options.now?.() ?? new Date()).toISOString(),
-    runtimeMs: Math.round((options.setupMs ?? 0) + now() - t0),
+    runAt: plan.runAt,
+    runtimeMs: Math.round(plan.setupMs + now() - t0),
     horizonDays: options.horizonDays,
     k: plan.k,
-    parameters: options.parameters ?? {},
-    method: [...(options.method ?? [])],
+    parameters: plan.parameters,
+    method: [...plan.method],
     cutoffs: cutoffs.map((c) => ({
       asOf: c.iso,
       split: c.spec.split,
@@ -453,6 +486,6 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     baselines,
     target: plan.target,
     verdict: model && plan.target ? judge(model, baselines, plan.target) : null,
-    reference: options.reference ?? null,
+    reference: plan.reference,
   };
 }

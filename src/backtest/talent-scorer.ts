@@ -16,7 +16,7 @@ import type { BreakoutModel, BreakoutModelInput } from '../talent/breakout-model
 import type { CalibrationOptions, CalibrationResult } from '../talent/calibrate.js';
 import type { HostFeature } from '../talent/host-features.js';
 import { TalentRadar } from '../talent/talent-radar.js';
-import type { BacktestScorer } from './types.js';
+import type { BacktestRun, BacktestScorer } from './types.js';
 
 /** Options of {@link talentScorer}. */
 export interface TalentScorerOptions {
@@ -28,7 +28,12 @@ export interface TalentScorerOptions {
   readonly model?: BreakoutModelInput;
   /**
    * Fit a model on the training cutoffs with `calibrate()` (time-ordered cross-validation inside
-   * the training window) and score with it; options go to the fit. @default false
+   * the training window) and score with it; options go to the fit. The fit's `horizonDays` is the
+   * backtest's, rounded up to whole days (the model's horizon is a whole number of days, and a
+   * longer purge is the conservative side); a backtest horizon past 3650 days (the model's
+   * longest) fails this scorer with a message saying so. A `horizonDays` given here wins. Each
+   * run keeps its own fitted model (keyed by its `run`), so one scorer object can serve several
+   * runs at once. @default false
    */
   readonly calibrate?: boolean | CalibrationOptions;
   /**
@@ -59,6 +64,22 @@ function radarOver(
   return { radar, close: () => gateway.close() };
 }
 
+/** The breakout model's longest horizon, days (its schema's bound). */
+const MAX_MODEL_HORIZON_DAYS = 3650;
+
+/**
+ * The horizon `calibrate()` gets for a backtest's `horizonDays`: whole days, rounded up (a longer
+ * purge only drops more training labels, never lets one reach into the validated period).
+ */
+function calibrationHorizon(horizonDays: number): number {
+  const days = Math.ceil(horizonDays);
+  if (days > MAX_MODEL_HORIZON_DAYS)
+    throw new Error(
+      `talentScorer: calibrate cannot fit a breakout model for a ${horizonDays}-day label horizon: a model's horizon is at most ${MAX_MODEL_HORIZON_DAYS} days`,
+    );
+  return days;
+}
+
 /**
  * The breakout score under test.
  * @example
@@ -70,7 +91,10 @@ function radarOver(
  * ```
  */
 export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer {
-  let fitted: BreakoutModel | null = null;
+  // Per run: two runs sharing this scorer must each score with the model fitted on their own
+  // training cutoffs. A context built by hand (no `run`) shares one slot, as before.
+  const fitted = new WeakMap<BacktestRun, BreakoutModel>();
+  const byHand: BacktestRun = Object.freeze({ name: '' });
   const calibrating = options.calibrate !== undefined && options.calibrate !== false;
   return {
     name: options.name ?? (calibrating ? 'breakout-calibrated' : 'breakout'),
@@ -82,6 +106,8 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
     probabilistic: true,
     async fit(context) {
       if (!calibrating) return;
+      const given = typeof options.calibrate === 'object' && options.calibrate !== null ? options.calibrate : {};
+      const horizonDays = given.horizonDays ?? calibrationHorizon(context.horizonDays);
       const { radar, close } = radarOver(context.sources, options);
       try {
         const populations = new Map(context.cutoffs.map((c) => [c.asOf.getTime(), c.population]));
@@ -89,22 +115,27 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
           c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })),
         );
         const fit = await radar.calibrate(outcomes, {
+          ...given,
           // The folds purge training labels that reach into the period they validate on.
-          horizonDays: context.horizonDays,
-          ...(typeof options.calibrate === 'object' ? options.calibrate : {}),
+          horizonDays,
           population: (asOf) => populations.get(asOf.getTime()) ?? [],
           signal: context.signal,
         });
-        fitted = fit.model;
+        fitted.set(context.run ?? byHand, fit.model);
         options.onCalibrated?.(fit);
       } finally {
         close();
       }
     },
     async score(context) {
+      const own = fitted.get(context.run ?? byHand);
+      if (calibrating && own === undefined)
+        throw new Error(
+          `talentScorer: calibrate is set but no model was fitted for this run${context.run ? ` ("${context.run.name}")` : ''}: fit() must run first`,
+        );
       const { radar, close } = radarOver(context.sources, options);
       try {
-        const model = fitted ?? options.model;
+        const model = own ?? options.model;
         if (model) await radar.setBreakoutModel(model);
         const scored = await radar.scoreArtists(context.candidates, {
           asOf: context.asOf,

@@ -54,6 +54,26 @@ export interface LabelsContext extends CutoffContext {
 /** Labels per candidate: true when the outcome happened within the horizon. */
 export type BacktestLabels = ReadonlyMap<string, boolean> | Readonly<Record<string, boolean>>;
 
+/**
+ * One {@link runBacktest} call, as the scorers' contexts name it: the same frozen object in the
+ * `fit` and every `score` of one run, a new object in each run. A scorer object shared by several
+ * runs (two running at once, say) keeps what it learnt in `fit` per run, keyed by this (a
+ * `WeakMap`), rather than in one variable the other run would overwrite.
+ * @example
+ * ```ts
+ * const models = new WeakMap<object, Model>();
+ * const scorer: BacktestScorer = {
+ *   name: 'fitted',
+ *   fit: (ctx) => void models.set(ctx.run ?? scorer, train(ctx.cutoffs)),
+ *   score: (ctx) => predict(models.get(ctx.run ?? scorer)!, ctx.candidates),
+ * };
+ * ```
+ */
+export interface BacktestRun {
+  /** The run's `name` option. */
+  readonly name: string;
+}
+
 /** What a scorer's `score` receives at one cutoff: no labels, sources guarded at T. */
 export interface ScoreContext {
   /** The cutoff instant T. */
@@ -68,6 +88,8 @@ export interface ScoreContext {
   readonly population: readonly string[];
   /** Aborts when the run's `signal` does. */
   readonly signal: AbortSignal;
+  /** The run this cutoff belongs to (the object its `fit` received); absent in a context built by hand. */
+  readonly run?: BacktestRun;
 }
 
 /** A training cutoff as `fit` receives it: labels included. */
@@ -99,6 +121,8 @@ export interface FitContext {
   readonly horizonDays: number;
   /** Aborts when the run's `signal` does. */
   readonly signal: AbortSignal;
+  /** The run being fitted (the object its every `score` receives); absent in a context built by hand. */
+  readonly run?: BacktestRun;
 }
 
 /** Scores with the reasons some candidates were left unscored. */
@@ -114,7 +138,9 @@ export type BacktestScores = ReadonlyMap<string, number> | ScoredCandidates;
 
 /**
  * A ranking model: the one under test (for instance the Talent Radar's breakout score) or a
- * baseline. A candidate left without a finite score ranks below every scored one.
+ * baseline. A candidate left without a finite score ranks below every scored one; at a cutoff
+ * where it scores no candidate at all, its AUC and precision@k there are null (left out of its
+ * means and counted).
  * @example
  * ```ts
  * const eventCount: BacktestScorer = {
@@ -213,15 +239,23 @@ export interface BacktestOptions {
   readonly seed?: number;
   /** Target for the scorer under test (gives a verdict). @default none */
   readonly target?: BacktestTarget | null;
-  /** Published figures to reproduce (adds a reproduction table). @default none */
+  /**
+   * Published figures to reproduce (adds a reproduction table): `source` a string, each figure a
+   * finite number or absent, `note` a string; recorded as JSON keeps it. Anything else is refused
+   * up front (`BACKTEST_INVALID_OPTIONS`). @default none
+   */
   readonly reference?: BacktestReference | null;
-  /** Parameters recorded in the result as given (protocol, mapping choices). @default {} */
+  /**
+   * Parameters recorded in the result (protocol, mapping choices), as JSON keeps them (a copy):
+   * plain JSON data, or the run is refused up front (`BACKTEST_INVALID_OPTIONS`: a cycle, a
+   * BigInt). @default {}
+   */
   readonly parameters?: Readonly<Record<string, unknown>>;
-  /** The method, as Markdown paragraphs, for the report. @default [] */
+  /** The method, as Markdown paragraphs (an array of strings), for the report. @default [] */
   readonly method?: readonly string[];
-  /** Time already spent building the sources, ms, added to `runtimeMs`. @default 0 */
+  /** Time already spent building the sources, ms (finite, >= 0), added to `runtimeMs`. @default 0 */
   readonly setupMs?: number;
-  /** Progress lines. @default none */
+  /** Progress lines. A callback that throws is ignored. @default none */
   readonly log?: (line: string) => void;
   /**
    * Progress as counts: task `backtest`, phase `cutoffs` (the callbacks asked about each cutoff),
@@ -231,7 +265,10 @@ export interface BacktestOptions {
    * throws is ignored. @default none
    */
   readonly onProgress?: ProgressCallback;
-  /** Clock for `runAt`. @default the system clock */
+  /**
+   * Clock for `runAt`: called once, as the run starts, and must return a valid Date (else
+   * `BACKTEST_INVALID_OPTIONS`, before anything runs). @default the system clock
+   */
   readonly now?: () => Date;
   /** Aborts the run (passed on to every context). @default never */
   readonly signal?: AbortSignal;

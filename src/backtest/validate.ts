@@ -7,8 +7,14 @@
  * not a boolean). Each message names the field, the cutoff and the value.
  */
 import { DAY_MS } from '../core/time.js';
-import { BacktestError } from './errors.js';
-import type { BacktestCutoffSpec, BacktestOptions, BacktestScorer, BacktestTarget } from './types.js';
+import { BacktestError, isBacktestError } from './errors.js';
+import type {
+  BacktestCutoffSpec,
+  BacktestOptions,
+  BacktestReference,
+  BacktestScorer,
+  BacktestTarget,
+} from './types.js';
 
 /** The validated options, with defaults applied. */
 export interface BacktestPlan {
@@ -28,6 +34,16 @@ export interface BacktestPlan {
   readonly seed: number;
   /** The target, or null. */
   readonly target: BacktestTarget | null;
+  /** When the run started, ISO (the `now` option's answer). */
+  readonly runAt: string;
+  /** `setupMs`, or 0. */
+  readonly setupMs: number;
+  /** The method paragraphs (a copy). */
+  readonly method: readonly string[];
+  /** The parameters, as JSON keeps them (a copy). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** The reference, as JSON keeps it (a copy), or null. */
+  readonly reference: BacktestReference | null;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -69,7 +85,10 @@ function checkScorer(value: unknown, where: string): BacktestScorer {
 function checkCutoffs(value: unknown): { cutoffs: BacktestCutoffSpec[]; firstTest: number } {
   if (!Array.isArray(value) || value.length === 0)
     throw invalid('cutoffs must be a non-empty array of { asOf: Date, split: "train" | "test" }');
-  const cutoffs = value.map((c: unknown, i): BacktestCutoffSpec => {
+  const cutoffs: BacktestCutoffSpec[] = [];
+  // A loop, not map: map skips the holes of a sparse array, leaving holes in the plan.
+  for (let i = 0; i < value.length; i++) {
+    const c: unknown = value[i];
     if (typeof c !== 'object' || c === null)
       throw invalid(`cutoffs[${i}] must be { asOf, split }, got ${describeValue(c)}`);
     const { asOf, split } = c as { asOf?: unknown; split?: unknown };
@@ -77,8 +96,8 @@ function checkCutoffs(value: unknown): { cutoffs: BacktestCutoffSpec[]; firstTes
       throw invalid(`cutoffs[${i}].asOf must be a valid Date, got ${describeValue(asOf)}`);
     if (split !== 'train' && split !== 'test')
       throw invalid(`cutoffs[${i}].split must be "train" or "test", got ${describeValue(split)}`);
-    return Object.freeze({ asOf: new Date(asOf.getTime()), split });
-  });
+    cutoffs.push(Object.freeze({ asOf: new Date(asOf.getTime()), split }));
+  }
   for (let i = 1; i < cutoffs.length; i++) {
     const prev = cutoffs[i - 1]!;
     const cur = cutoffs[i]!;
@@ -143,15 +162,107 @@ function checkTarget(value: unknown): BacktestTarget | null {
   return { split: t.split, minMeanAuc: t.minMeanAuc };
 }
 
+/** `value` as JSON keeps it (a copy), or a refusal naming `field` when JSON cannot hold it (a cycle, a BigInt). */
+function jsonCopy(value: unknown, field: string): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw invalid(
+      `${field} must be plain JSON data (it is written in the result): ${e instanceof Error ? e.message.split('\n')[0] : describeValue(e)}`,
+    );
+  }
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const SPLIT_KEYS = ['train', 'test', 'all'] as const;
+
+/** Checks each `{ split: { field: number } }` entry of a reference table. */
+function checkSplitNumbers(value: unknown, where: string, fields: readonly string[]): void {
+  if (!isRecord(value)) throw invalid(`${where} must be an object keyed by "train", "test" or "all"`);
+  for (const [split, figures] of Object.entries(value)) {
+    if (!(SPLIT_KEYS as readonly string[]).includes(split))
+      throw invalid(`${where}: "${split}" is not "train", "test" or "all"`);
+    if (figures === undefined) continue;
+    if (!isRecord(figures)) throw invalid(`${where}.${split} must be an object, got ${describeValue(figures)}`);
+    for (const field of fields) {
+      const x = figures[field];
+      if (x !== undefined && !(typeof x === 'number' && Number.isFinite(x)))
+        throw invalid(`${where}.${split}.${field} must be a finite number or absent, got ${describeValue(x)}`);
+    }
+  }
+}
+
+function checkReference(value: unknown): BacktestReference | null {
+  if (value === undefined || value === null) return null;
+  if (!isRecord(value)) throw invalid(`reference must be an object or null, got ${describeValue(value)}`);
+  if (typeof value.source !== 'string')
+    throw invalid(`reference.source must be a string, got ${describeValue(value.source)}`);
+  if (!isRecord(value.figures))
+    throw invalid(`reference.figures must be an object keyed by scorer name, got ${describeValue(value.figures)}`);
+  for (const [scorer, bySplit] of Object.entries(value.figures))
+    checkSplitNumbers(bySplit, `reference.figures["${scorer}"]`, ['auc', 'pAtK']);
+  if (value.perCutoff !== undefined)
+    checkSplitNumbers(value.perCutoff, 'reference.perCutoff', ['candidates', 'positives']);
+  if (value.note !== undefined && typeof value.note !== 'string')
+    throw invalid(`reference.note must be a string or absent, got ${describeValue(value.note)}`);
+  return jsonCopy(value, 'reference') as BacktestReference;
+}
+
+function checkMethod(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw invalid(`method must be an array of strings (paragraphs), got ${describeValue(value)}`);
+  const out: string[] = [];
+  // A loop, not map: a hole is refused, not skipped.
+  for (let i = 0; i < value.length; i++) {
+    const p: unknown = value[i];
+    if (typeof p !== 'string') throw invalid(`method[${i}] must be a string, got ${describeValue(p)}`);
+    out.push(p);
+  }
+  return out;
+}
+
+function checkRunAt(now: unknown): string {
+  if (now === undefined) return new Date().toISOString();
+  if (typeof now !== 'function') throw invalid(`now must be a function returning a Date, got ${describeValue(now)}`);
+  let at: unknown;
+  try {
+    at = now();
+  } catch (e) {
+    throw invalid(`now() threw: ${e instanceof Error ? e.message : describeValue(e)}`);
+  }
+  if (!(at instanceof Date) || !Number.isFinite(at.getTime()))
+    throw invalid(`now() must return a valid Date, got ${describeValue(at)}`);
+  return at.toISOString();
+}
+
 /**
  * Checks the options and applies the defaults; throws a `BACKTEST_INVALID_OPTIONS`
- * {@link BacktestError} naming the first problem.
+ * {@link BacktestError} naming the first problem (also when reading an option throws: a getter,
+ * a proxy). Calls `now` once, for `runAt`.
  * @example
  * ```ts
  * planBacktest({ ...options, cutoffs: [{ asOf: b, split: 'train' }, { asOf: a, split: 'train' }] }); // throws: not sorted
  * ```
  */
 export function planBacktest(options: BacktestOptions): BacktestPlan {
+  try {
+    return plan(options);
+  } catch (e) {
+    if (isBacktestError(e)) throw e;
+    throw new BacktestError(
+      'BACKTEST_INVALID_OPTIONS',
+      `runBacktest: the options could not be read: ${e instanceof Error ? e.message : describeValue(e)}`,
+      { cause: e },
+    );
+  }
+}
+
+function plan(options: BacktestOptions): BacktestPlan {
   if (typeof options !== 'object' || options === null)
     throw invalid(`options must be an object, got ${describeValue(options)}`);
   if (typeof options.name !== 'string' || !NAME.test(options.name))
@@ -174,6 +285,19 @@ export function planBacktest(options: BacktestOptions): BacktestPlan {
     throw invalid('population must be a function ({ asOf, sources }) => string[], or absent');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw invalid('signal must be an AbortSignal');
+  for (const hook of ['log', 'onProgress'] as const)
+    if (options[hook] !== undefined && typeof options[hook] !== 'function')
+      throw invalid(`${hook} must be a function or absent, got ${describeValue(options[hook])}`);
+  if (
+    options.setupMs !== undefined &&
+    !(typeof options.setupMs === 'number' && Number.isFinite(options.setupMs) && options.setupMs >= 0)
+  )
+    throw invalid(`setupMs must be a finite number >= 0, got ${describeValue(options.setupMs)}`);
+  const method = checkMethod(options.method);
+  if (options.parameters !== undefined && !isRecord(options.parameters))
+    throw invalid(`parameters must be an object, got ${describeValue(options.parameters)}`);
+  const parameters = (jsonCopy(options.parameters ?? {}, 'parameters') ?? {}) as Record<string, unknown>;
+  const reference = checkReference(options.reference);
   const { cutoffs, firstTest } = checkCutoffs(options.cutoffs);
   checkHorizon(cutoffs, options.horizonDays);
   const scorer = options.scorer === undefined || options.scorer === null ? null : checkScorer(options.scorer, 'scorer');
@@ -196,14 +320,20 @@ export function planBacktest(options: BacktestOptions): BacktestPlan {
     resamples: checkInt(options.resamples, 'resamples', 0, 2000),
     seed: checkInt(options.seed, 'seed', 0, 20_240_601),
     target: checkTarget(options.target),
+    runAt: checkRunAt(options.now),
+    setupMs: options.setupMs ?? 0,
+    method,
+    parameters,
+    reference,
   };
 }
 
 const inputError = (message: string): BacktestError => new BacktestError('BACKTEST_INVALID_INPUT', message);
 
 /**
- * Checks a list of artist slugs a callback returned: an array of non-empty strings. Duplicates are
- * refused for candidates (each would be counted twice) and dropped for a population.
+ * Checks a list of artist slugs a callback returned: an array of non-empty strings (a hole is
+ * refused, as an item that is not one). Duplicates are refused for candidates (each would be
+ * counted twice) and dropped for a population.
  * @example
  * ```ts
  * checkSlugList(['a', 'b'], 'candidates at cutoff 2020-01-01T00:00:00.000Z', 'refuse'); // ['a', 'b']
@@ -214,17 +344,19 @@ export function checkSlugList(value: unknown, where: string, duplicates: 'refuse
     throw inputError(`${where}: expected an array of strings (artist slugs), got ${describeValue(value)}`);
   const seen = new Set<string>();
   const out: string[] = [];
-  value.forEach((item: unknown, i) => {
+  // A loop, not forEach: forEach skips the holes of a sparse array, which would drop them unseen.
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
     if (typeof item !== 'string' || item === '')
       throw inputError(`${where}: item ${i} is ${describeValue(item)}, expected a non-empty string (an artist slug)`);
     if (seen.has(item)) {
       if (duplicates === 'refuse')
         throw inputError(`${where}: "${item}" is listed twice (items are counted once each)`);
-      return;
+      continue;
     }
     seen.add(item);
     out.push(item);
-  });
+  }
   return Object.freeze(out);
 }
 

@@ -197,8 +197,9 @@ describe('runBacktest: a run', () => {
     expect(p!.perCutoff.map((c) => c.unscored)).toEqual([3, 2, 2, 1]);
     expect(p!.unscored).toEqual({ total: 8, reasons: { 'insufficient data': 4, 'no score returned': 4 } });
     expect(nan!.unscored.reasons).toEqual({ 'not a finite number (NaN)': 12 });
-    // All tied at the bottom: AUC one half.
-    expect(nan!.perCutoff.every((c) => c.auc === 0.5)).toBe(true);
+    // Nothing scored: no AUC and no precision at any cutoff (not one half from an all-tied ranking).
+    expect(nan!.perCutoff.every((c) => c.auc === null && c.pAtK === null)).toBe(true);
+    expect(nan!.splits!.all).toMatchObject({ meanAuc: null, aucSkipped: 4, meanPAtK: null, pAtKSkipped: 4 });
     expect(backtestMarkdown(result)).toContain(
       '- partial: 8 of 12 candidate-cutoffs unscored, ranked last: insufficient data (4); no score returned (4).',
     );
@@ -698,6 +699,7 @@ describe('judge', () => {
       meanAuc: testAuc,
       aucSkipped: 0,
       meanPAtK: 0.2,
+      pAtKSkipped: 0,
       pooledAp: 0.1,
       cutoffs: 1,
       candidates: 10,
@@ -729,8 +731,10 @@ describe('judge', () => {
     expect(judge(scorer('b', 0.8, 'model'), [scorer('x', 0.81)], target).text).toMatch(
       /not above every baseline; the best baseline \(x\) reaches 0.810/,
     );
-    expect(judge(scorer('b', null, 'model'), [], target).text).toBe(
-      'Target not met: no test cutoff has a defined AUC.',
-    );
+    expect(judge(scorer('b', null, 'model'), [], target)).toEqual({
+      met: false,
+      judged: false,
+      text: 'Target not judged: no test cutoff has a defined AUC (each lacks a positive, a negative or a scored candidate).',
+    });
   });
 });

@@ -38,10 +38,14 @@ describe('auc', () => {
   });
 
   it('ties NaN with NaN and with -Infinity, whatever the order', () => {
-    expect(auc([Number.NaN, Number.NaN], [true, false])).toBe(0.5);
-    expect(auc([Number.NaN, Number.NaN], [false, true])).toBe(0.5);
-    expect(auc([-Infinity, Number.NaN], [true, false])).toBe(0.5);
-    expect(auc([Number.NaN, -Infinity], [true, false])).toBe(0.5);
+    // Under one scored candidate (2), the two missing ones tie: one pair of the two ordered, one tied.
+    expect(auc([2, Number.NaN, Number.NaN], [false, true, false])).toBe(0.25);
+    expect(auc([2, Number.NaN, Number.NaN], [false, false, true])).toBe(0.25);
+    expect(auc([2, -Infinity, Number.NaN], [false, true, false])).toBe(0.25);
+    expect(auc([2, Number.NaN, -Infinity], [false, true, false])).toBe(0.25);
+    // Nothing scored at all: nothing measured.
+    expect(auc([Number.NaN, Number.NaN], [true, false])).toBeNull();
+    expect(auc([-Infinity, Number.NaN], [true, false])).toBeNull();
     // The positive is tied with the two other missing ones, below the scored negative: 1/2 x 2/3.
     expect(auc([1, Number.NaN, Number.NaN, Number.NaN], [false, true, false, false])).toBeCloseTo(1 / 3, 12);
     expect(auc([1, Number.NaN, Number.NaN, Number.NaN], [false, false, false, true])).toBeCloseTo(1 / 3, 12);
@@ -92,7 +96,8 @@ describe('precisionAtK', () => {
 
   it('caps k at the number of candidates', () => {
     expect(precisionAtK([1, 0], [true, false], 10)).toBe(0.5);
-    expect(precisionAtK([], [], 10)).toBe(0);
+    // No candidate: nothing ranked, no precision (null, not 0).
+    expect(precisionAtK([], [], 10)).toBeNull();
   });
 });
 
