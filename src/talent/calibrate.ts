@@ -8,6 +8,7 @@
  * probabilities stay honest where the model was overconfident. Pure: it returns a model and its
  * validation; applying the model is the caller's choice.
  */
+import { describeError } from '../core/describe-error.js';
 import { SceneRadarError } from '../core/errors.js';
 import { ProgressTracker, type ProgressCallback } from '../core/observe/progress.js';
 import {
@@ -155,8 +156,8 @@ export interface CalibrationValidation {
   readonly grid: readonly {
     /** The penalty. */
     readonly l2: number;
-    /** Mean validation log-loss over the folds. */
-    readonly logLoss: number;
+    /** Mean validation log-loss over the folds; null when no fold could be formed (see `validated`). */
+    readonly logLoss: number | null;
     /** Mean validation AUC over the folds (null when undefined). */
     readonly meanAuc: number | null;
   }[];
@@ -179,8 +180,8 @@ export interface CalibrationValidation {
   readonly iterations: number;
   /**
    * Whether anything was validated out of time: false when no fold could be formed (a single
-   * instant, too few outcomes per period), in which case the penalty is the grid's largest and
-   * `outOfTime` is null.
+   * instant, too few outcomes per period), in which case the penalty is the grid's largest,
+   * `outOfTime` is null and every `grid` entry's `logLoss` and `meanAuc` are null.
    */
   readonly validated: boolean;
 }
@@ -461,26 +462,58 @@ function figures(times: number[], probs: number[], labels: boolean[], weights: n
 /** Largest absolute instant a `Date` can hold (ms): an example's `time` must be one. */
 const MAX_TIME_MS = 8.64e15;
 
+/** The fit's options, checked, with the defaults that shape the work applied. */
+interface CheckedCalibrationOptions {
+  /** The penalties to cross-validate. */
+  readonly grid: readonly number[];
+  /** Time-ordered folds. */
+  readonly folds: number;
+  /** Newton iterations per fit. */
+  readonly maxIterations: number;
+}
+
+/** A `TALENT_VALIDATION_ERROR` naming the bad field. */
+const invalid = (path: string, message: string): SceneRadarError =>
+  new SceneRadarError('TALENT_VALIDATION_ERROR', `${path}: ${message}`, {
+    details: [{ code: 'invalid_value', path: [path], message }],
+  });
+
 /**
- * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes, else
- * `TALENT_INSUFFICIENT_DATA` (as is a fit whose terms fall outside a model's bounds); a non-finite
- * input is a missing value; bad options are `TALENT_VALIDATION_ERROR`.
+ * Whether a value is a usable example weight: a number from 1e-9 to 1e9 (or absent, which the
+ * caller checks). Internal: `TalentRadar.calibrationExamples` checks its outcomes' weights with it.
  * @example
  * ```ts
- * const { model, validation } = fitBreakoutModel(examples);
- * validation.outOfTime?.meanAuc; // how it ranked on periods it was not fitted on
- * radar.talent.setBreakoutModel(model);
+ * isCalibrationWeight(2); // true
+ * isCalibrationWeight(Number.NaN); // false
  * ```
  */
-export function fitBreakoutModel(
-  examples: readonly CalibrationExample[],
-  options: CalibrationOptions = {},
-): CalibrationResult {
-  if (!Array.isArray(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
-  const invalid = (path: string, message: string): SceneRadarError =>
-    new SceneRadarError('TALENT_VALIDATION_ERROR', `${path}: ${message}`, {
-      details: [{ code: 'invalid_value', path: [path], message }],
+export function isCalibrationWeight(value: unknown): boolean {
+  return typeof value === 'number' && value >= 1e-9 && value <= 1e9;
+}
+
+/**
+ * Checks the options of {@link fitBreakoutModel}: throws `TALENT_VALIDATION_ERROR` naming the
+ * first bad one. `TalentRadar.calibrate` calls it before reading any source, so a bad penalty is
+ * refused before minutes of reads rather than after. Internal.
+ * @example
+ * ```ts
+ * checkCalibrationOptions({ l2: -1 }); // throws: l2: Expected a finite number >= 0, or a non-empty list of them
+ * ```
+ */
+export function checkCalibrationOptions(options: CalibrationOptions): CheckedCalibrationOptions {
+  try {
+    return checkOptions(options);
+  } catch (e) {
+    if (e instanceof SceneRadarError) throw e;
+    // A getter or proxy that throws while the options are read: the options are unusable.
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'options: they could not be read', {
+      details: [{ code: 'invalid_value', path: ['options'], message: describeError(e, { name: false }) }],
+      cause: e,
     });
+  }
+}
+
+function checkOptions(options: CalibrationOptions): CheckedCalibrationOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw invalid('options', 'Expected an object');
   if (
@@ -530,6 +563,26 @@ export function fitBreakoutModel(
     throw invalid('recalibrate', 'Expected true or false');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
     throw invalid('onProgress', 'Expected a function');
+  return { grid, folds, maxIterations };
+}
+
+/**
+ * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes, else
+ * `TALENT_INSUFFICIENT_DATA` (as is a fit whose terms fall outside a model's bounds); a non-finite
+ * input is a missing value; bad options are `TALENT_VALIDATION_ERROR`.
+ * @example
+ * ```ts
+ * const { model, validation } = fitBreakoutModel(examples);
+ * validation.outOfTime?.meanAuc; // how it ranked on periods it was not fitted on
+ * radar.talent.setBreakoutModel(model);
+ * ```
+ */
+export function fitBreakoutModel(
+  examples: readonly CalibrationExample[],
+  options: CalibrationOptions = {},
+): CalibrationResult {
+  if (!Array.isArray(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
+  const { grid, folds, maxIterations } = checkCalibrationOptions(options);
   // A loop, not forEach: forEach skips the holes of a sparse array, which then crash the fit.
   for (let i = 0; i < examples.length; i++) {
     const e = examples[i];
@@ -545,7 +598,7 @@ export function fitBreakoutModel(
     ) {
       throw invalid(`examples.${i}`, 'Expected { inputs, label: boolean, time: finite number }');
     }
-    if (e.weight !== undefined && !(typeof e.weight === 'number' && e.weight >= 1e-9 && e.weight <= 1e9))
+    if (e.weight !== undefined && !isCalibrationWeight(e.weight))
       throw invalid(`examples.${i}.weight`, 'Expected a number in 1e-9 to 1e9');
   }
   const positives = examples.filter((e) => e.label).length;
@@ -803,7 +856,8 @@ export function fitBreakoutModel(
     model,
     validation: {
       l2,
-      grid: tried.map((t) => ({ l2: t.l2, logLoss: t.cv?.logLoss ?? Number.NaN, meanAuc: t.cv?.meanAuc ?? null })),
+      // Without a fold there is no validation log-loss: null, as setBreakoutModel stores it (JSON has no NaN).
+      grid: tried.map((t) => ({ l2: t.l2, logLoss: t.cv?.logLoss ?? null, meanAuc: t.cv?.meanAuc ?? null })),
       folds: cv?.folds ?? [],
       outOfTime: oofFigures((z) => z),
       recalibration,

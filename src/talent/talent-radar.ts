@@ -50,7 +50,9 @@ import { peerStatsFromJson, peerStatsToJson, type Json } from './peer-state.js';
 import { z } from 'zod';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
 import {
+  checkCalibrationOptions,
   fitBreakoutModel,
+  isCalibrationWeight,
   type CalibrationExample,
   type CalibrationOptions,
   type CalibrationResult,
@@ -180,7 +182,11 @@ export interface LabelledOutcome {
 
 /** Options of {@link TalentRadar.calibrationExamples} and {@link TalentRadar.calibrate}. */
 export interface CalibrationDataOptions {
-  /** The peers at each instant (default: the instant's examples themselves). */
+  /**
+   * The peers at each instant (default: the instant's examples themselves). Called once per
+   * instant with a copy of it; a throw rejects the call with `TALENT_VALIDATION_ERROR` naming the
+   * instant (the thrown value is its `cause`).
+   */
   readonly population?: (asOf: Date) => readonly string[];
   /** Aborts the reads. */
   readonly signal?: AbortSignal;
@@ -319,8 +325,9 @@ export class TalentRadar {
    * the same stores (a restart, another instance) scores with it, and every refresh reads it
    * first, so all instances sharing the stores converge at their next refresh. A stored model
    * takes precedence over `config.talent.model.breakout` until {@link TalentRadar.resetBreakoutModel}.
-   * Rejects with `TALENT_VALIDATION_ERROR` if it is not a valid model (nothing stored), and with
-   * the store's error if it cannot be written (the model in use is unchanged). Clears cached
+   * Rejects with `TALENT_VALIDATION_ERROR` if it is not a valid model, or `validation` is not
+   * plain JSON data (a cycle, a BigInt; nothing stored), and with the store's error if it cannot
+   * be written (the model in use is unchanged). Clears cached
    * results; stored records change at the next refresh.
    * @example
    * ```ts
@@ -357,12 +364,22 @@ export class TalentRadar {
           details: [{ code: 'invalid_type', path: ['validation'], message: 'Expected an object or null' }],
         },
       );
+    let storedValidation: { [key: string]: Json } | null = null;
+    try {
+      storedValidation = validation === null ? null : toJson(validation);
+    } catch (error) {
+      // A cycle, a BigInt, a getter that throws: it cannot be stored as the JSON it is kept as.
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'validation cannot be stored: it is not plain JSON data', {
+        details: [{ code: 'invalid_type', path: ['validation'], message: describeError(error, { name: false }) }],
+        cause: error,
+      });
+    }
     const applied = { ...this.#model, breakout: parsed.data };
     const row: TalentStateRow = {
       name: MODEL_STATE,
       value: {
         model: toJson(parsed.data),
-        validation: validation === null ? null : toJson(validation),
+        validation: storedValidation,
         modelVersion: modelVersion(applied, DEFAULT_MODEL),
       },
       updated_at: new Date(this.#deps.clock.now()).toISOString(),
@@ -545,7 +562,12 @@ export class TalentRadar {
    * The breakout model's inputs for labelled outcomes, computed exactly as scoring does, as of each
    * outcome's instant and relative to `population` at that instant: what {@link fitBreakoutModel}
    * fits on. A host pooling several histories (or the published defaults, fitted on two charts)
-   * gathers examples per history and fits them together.
+   * gathers examples per history and fits them together. Every outcome is checked before any
+   * source is read (`TALENT_VALIDATION_ERROR` naming `outcomes.<i>`, its weight included).
+   * @example
+   * ```ts
+   * const { examples, skipped } = await radar.talent.calibrationExamples(outcomes, { population: (asOf) => universeAt(asOf) });
+   * ```
    */
   async calibrationExamples(
     outcomes: readonly LabelledOutcome[],
@@ -573,6 +595,18 @@ export class TalentRadar {
           },
         );
       }
+      // Here, at the outcome's own index: the fit would name its place among the examples, which
+      // skipped outcomes shift, and only after every source was read.
+      if (e.weight !== undefined && !isCalibrationWeight(e.weight))
+        throw new SceneRadarError('TALENT_VALIDATION_ERROR', `outcomes.${i}.weight: Expected a number in 1e-9 to 1e9`, {
+          details: [
+            {
+              code: 'invalid_value',
+              path: ['outcomes', String(i), 'weight'],
+              message: 'Expected a number in 1e-9 to 1e9',
+            },
+          ],
+        });
       const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').getTime();
       (byInstant.get(t) ?? byInstant.set(t, []).get(t)!).push(e);
     }
@@ -587,7 +621,7 @@ export class TalentRadar {
         group.map((e) => e.artistSlug),
         {
           asOf,
-          ...(options.population ? { population: options.population(asOf) } : {}),
+          ...(options.population ? { population: populationAt(options.population, asOf) } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         },
       );
@@ -620,7 +654,8 @@ export class TalentRadar {
    * result says how the model ranked on periods it was not fitted on and whether the fit
    * converged. Changes nothing: apply the model with {@link TalentRadar.setBreakoutModel} or
    * through `config.talent.model.breakout`. `TALENT_INSUFFICIENT_DATA` with fewer than 10 scored
-   * examples or a single outcome.
+   * examples or a single outcome. The options and the outcomes are checked before any source is
+   * read: a bad one is `TALENT_VALIDATION_ERROR` at once, not after every outcome was scored.
    * @example
    * ```ts
    * const fit = await radar.talent.calibrate(outcomes, { population: (asOf) => universeAt(asOf) });
@@ -642,6 +677,8 @@ export class TalentRadar {
     let examples: readonly CalibrationExample[];
     let skipped: CalibrationData['skipped'];
     try {
+      // The fit's options first: a bad penalty is refused before every outcome's sources are read.
+      checkCalibrationOptions(requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR'));
       ({ examples, skipped } = await this.calibrationExamples(outcomes, options));
     } catch (e) {
       logger.log('error', { task: 'calibrate', outcomes: outcomes?.length, err: e }, 'calibration failed');
@@ -1466,6 +1503,23 @@ function stagedShard(row: Readonly<TalentRefreshShardRow>): ReturnType<typeof de
       `talent_radar_refresh_shards holds shard ${row.shard} of refresh ${row.refresh_id} that this version of scene-radar cannot read: ${e instanceof Error ? e.message : String(e)}`,
       { cause: e },
     );
+  }
+}
+
+/**
+ * The `population` callback's answer at `asOf`; a throw is the host's, reported as a
+ * `TALENT_VALIDATION_ERROR` naming the instant, with the thrown value as its cause.
+ */
+function populationAt(population: (asOf: Date) => readonly string[], asOf: Date): readonly string[] {
+  try {
+    // A copy: the callback may keep or change the Date it is given.
+    return population(new Date(asOf.getTime()));
+  } catch (error) {
+    const message = describeError(error);
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', `population threw as of ${asOf.toISOString()}: ${message}`, {
+      details: [{ code: 'callback_failed', path: ['population'], message }],
+      cause: error,
+    });
   }
 }
 

@@ -576,7 +576,7 @@ describe('fitBreakoutModel', () => {
     const data = synthetic(3000, 5, truth);
     const fit = fitBreakoutModel(data, { l2: [0, 0.01, 10], folds: 3 });
     expect(fit.validation.grid.map((g) => g.l2)).toEqual([0, 0.01, 10]);
-    const best = Math.min(...fit.validation.grid.map((g) => g.logLoss));
+    const best = Math.min(...fit.validation.grid.map((g) => g.logLoss ?? Number.POSITIVE_INFINITY));
     expect(fit.validation.grid.find((g) => g.l2 === fit.validation.l2)!.logLoss).toBe(best);
     // A penalty of 10 per example flattens the model: never the choice on clean data.
     expect(fit.validation.l2).not.toBe(10);
