@@ -6,6 +6,7 @@
  * and events), not the files' size.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
+import { untilAborted } from '../../src/core/gateway/deadline.js';
 import { type PhaseProgress, type ProgressCallback, ProgressTracker } from '../../src/core/observe/progress.js';
 import { checkSignal, type ImportPlace, importAborted, isByteSource, isNodeStream, release } from './abort.js';
 import {
@@ -250,14 +251,7 @@ async function importStreams(
     // The work is not waited for once the signal aborts: a read that never ends would hold the
     // import. Its inputs are destroyed below, which ends the reads that can be ended; its late
     // outcome is dropped.
-    return await new Promise<TabularSources>((resolve, reject) => {
-      const stop = (): void => {
-        stopped = importAborted(signal, at);
-        reject(stopped);
-      };
-      signal.addEventListener('abort', stop, { once: true });
-      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
-    });
+    return await untilAborted(work, signal, () => (stopped = importAborted(signal, at)));
   } catch (error) {
     for (const input of given) release(input, signal?.reason);
     throw stopped ?? error;

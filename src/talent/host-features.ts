@@ -9,7 +9,7 @@
  * reported, never a crash or a NaN score.
  */
 import { describeError } from '../core/describe-error.js';
-import { onAbort } from '../core/gateway/deadline.js';
+import { untilAborted } from '../core/gateway/deadline.js';
 import { holdProcess } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
 import { BREAKOUT_INPUTS, HostFeatureNameSchema } from './breakout-model.js';
@@ -132,12 +132,9 @@ export async function readHostFeature(
   const release = holdProcess();
   try {
     const pending = Promise.resolve().then(() => feature.read(asked, { asOf, signal }));
-    values = await new Promise((resolve, reject) => {
-      // One listener on the batch's signal for every feature (onAbort shares it): a listener
-      // per feature made ten or more features trip Node's MaxListenersExceededWarning.
-      const unsubscribe = onAbort(signal, () => reject(DEADLINE_PASSED));
-      pending.then(resolve, reject).finally(unsubscribe);
-    });
+    // One listener on the batch's signal for every feature (untilAborted shares it): a listener
+    // per feature made ten or more features trip Node's MaxListenersExceededWarning.
+    values = await untilAborted(pending, signal, () => DEADLINE_PASSED);
   } catch (e) {
     // Compared by identity: reading a property of whatever the host threw could throw again.
     if (e === DEADLINE_PASSED)
