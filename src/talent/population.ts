@@ -7,6 +7,8 @@
  */
 import { STANDING_FIELDS, activityColumn, type FeatureTable, type StandingField } from './feature-table.js';
 import type { ActivityBasis } from './activity.js';
+import { describeError } from '../core/describe-error.js';
+import { SceneRadarError } from '../core/errors.js';
 
 /** Values kept per distribution: every value up to this many, an evenly spaced sample above. */
 export const QUANTILE_SAMPLE = 4096;
@@ -336,3 +338,20 @@ export const PRIOR_POPULATION: PopulationStats = Object.freeze({
   cadenceDays: Object.freeze({ events: 1, engagement: 1 }),
   host: new Map<string, Distribution>(),
 });
+
+/**
+ * The `population` callback's answer at `asOf`; a throw is the host's, reported as a
+ * `TALENT_VALIDATION_ERROR` naming the instant, with the thrown value as its cause.
+ */
+export function populationAt(population: (asOf: Date) => readonly string[], asOf: Date): readonly string[] {
+  try {
+    // A copy: the callback may keep or change the Date it is given.
+    return population(new Date(asOf.getTime()));
+  } catch (error) {
+    const message = describeError(error);
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', `population threw as of ${asOf.toISOString()}: ${message}`, {
+      details: [{ code: 'callback_failed', path: ['population'], message }],
+      cause: error,
+    });
+  }
+}

@@ -12,6 +12,7 @@ import { InstantSchema, type ScenePulseSummary, ScenePulseSummarySchema } from '
 import { createDeadline } from '../core/gateway/deadline.js';
 import type { BatchCallOptions, SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
+import type { TalentRefreshShardRow } from '../stores/tables.js';
 import { z } from 'zod';
 import type { ArtistFeatures, ReadOutcome, SignalRead } from './signals-types.js';
 
@@ -313,4 +314,20 @@ export async function sceneHeatsOf(
   }
   if (rest.length) for (const [s, h] of await read(rest)) out.set(s, h);
   return out;
+}
+
+/** A staged shard's features, or `STORE_SCHEMA_MISMATCH` naming the row when it cannot be read. */
+export function stagedShard(row: Readonly<TalentRefreshShardRow>): ReturnType<typeof decodeShardFeatures> {
+  try {
+    const got = decodeShardFeatures(row.features);
+    if (got.features.length !== row.artist_count)
+      throw new TypeError(`holds ${got.features.length} artists, not ${row.artist_count}`);
+    return got;
+  } catch (e) {
+    throw new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `talent_radar_refresh_shards holds shard ${row.shard} of refresh ${row.refresh_id} that this version of scene-radar cannot read: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
 }

@@ -23,19 +23,13 @@ import { requireDate, requireOptions } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import { stageStores } from '../stores/staged.js';
-import type {
-  TalentArtistRow,
-  TalentMicrogenreRow,
-  TalentRefreshShardRow,
-  TalentSceneRow,
-  TalentStateRow,
-} from '../stores/tables.js';
+import type { TalentArtistRow, TalentMicrogenreRow, TalentSceneRow, TalentStateRow } from '../stores/tables.js';
 import { SlugSchema } from '../core/slug.js';
 import {
   checkFinish,
   checkShard,
   decodeScenePulses,
-  decodeShardFeatures,
+  stagedShard,
   encodeShardFeatures,
   readScenePulses,
   sceneHeatsOf,
@@ -47,7 +41,6 @@ import {
 } from './refresh-shards.js';
 import type { ScenePulseSummary } from '../contracts/payloads.js';
 import { peerStatsFromJson, peerStatsToJson, type Json } from './peer-state.js';
-import { z } from 'zod';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
 import {
   checkCalibrationOptions,
@@ -69,6 +62,17 @@ import { TalentModelConfigSchema } from './model-config.js';
 import { ArtistSignalsEngine, gatherSignals } from './signals-engine.js';
 import { SIGNAL_READS, type ArtistFeatures, type ArtistSignals, type SignalRead } from './signals-types.js';
 import type { LastRefreshAttempt, TalentRefreshReport, UnscoredArtist } from './types.js';
+import {
+  ModelStateSchema,
+  MODEL_STATE,
+  parseState,
+  REFRESH_STATE,
+  RefreshStateSchema,
+  stateOrThrow,
+  toJson,
+} from './talent-state.js';
+import { describeRead, failedReadsOf, hostFeatureCounts, outcomesOf, type SignalOutcomes } from './read-outcomes.js';
+import { populationAt } from './population.js';
 
 /** Dependencies of {@link TalentRadar}. */
 export interface TalentRadarDeps {
@@ -113,28 +117,6 @@ export interface ArtistScore {
   /** Reads that failed for this artist (source reads and host features), each with its reason; a scored artist may have some. */
   readonly problems: readonly string[];
 }
-
-/** The row of `talent_radar_state` holding the breakout model applied with {@link TalentRadar.setBreakoutModel}. */
-const MODEL_STATE = 'breakout-model';
-/** The row of `talent_radar_state` holding the last refresh's instant, peer statistics and failed reads. */
-const REFRESH_STATE = 'last-refresh';
-
-const ModelStateSchema = z.object({
-  model: z.unknown(),
-  validation: z.record(z.string(), z.unknown()).nullable(),
-  modelVersion: z.string(),
-});
-const RefreshStateSchema = z.object({
-  id: z.string(),
-  asOf: z.string(),
-  peersAsOf: z.string().nullable(),
-  peers: z.unknown(),
-  failedReads: z.record(z.string(), z.number().int().min(0)),
-  failedKept: z.number().int().min(0),
-  /** Per host feature, the artists it failed for (absent in states written before 2026-12-04). */
-  failedHostFeatures: z.record(z.string(), z.number().int().min(0)).optional(),
-  absent: z.record(z.string(), z.number().int().min(1)),
-});
 
 /** The breakout model a host applied with {@link TalentRadar.setBreakoutModel}, as stored in `talent_radar_state`. */
 export interface AppliedBreakoutModel {
@@ -389,7 +371,7 @@ export class TalentRadar {
     // A later apply or reset that finished first wins.
     if (generation === this.#generation) this.#model = applied;
     void this.aggregator.clearCache();
-    return this.#appliedModel(row);
+    return appliedModelOf(row);
   }
 
   /**
@@ -413,7 +395,7 @@ export class TalentRadar {
   async appliedBreakoutModel(): Promise<AppliedBreakoutModel | null> {
     this.#life.assertOpen('appliedBreakoutModel');
     const row = await this.#deps.stores.talent_radar_state.get({ name: MODEL_STATE });
-    return row ? this.#appliedModel(row) : null;
+    return row ? appliedModelOf(row) : null;
   }
 
   /**
@@ -433,7 +415,7 @@ export class TalentRadar {
         const modelRow = rows.find((r) => r.name === MODEL_STATE);
         const refreshRow = rows.find((r) => r.name === REFRESH_STATE);
         // Both parsed before either is applied: unreadable state changes nothing.
-        const breakout = modelRow ? this.#appliedModel(modelRow).model : this.#deps.config.talent.model.breakout;
+        const breakout = modelRow ? appliedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
         const refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
         // The peer statistics (about 1.6 MB of JSON at 10k artists) are rebuilt only when the
         // stored refresh is not the one this radar holds: every refresh reads the state first.
@@ -459,19 +441,6 @@ export class TalentRadar {
     });
     this.#loaded = attempt;
     return attempt;
-  }
-
-  /** The public view of the `breakout-model` row; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
-  #appliedModel(row: Readonly<TalentStateRow>): AppliedBreakoutModel {
-    const state = parseState(row, ModelStateSchema);
-    const model = stateOrThrow(row, () => BreakoutModelSchema.parse(state.model));
-    return {
-      model,
-      validation:
-        state.validation === null ? null : (structuredClone(state.validation) as unknown as CalibrationValidation),
-      modelVersion: state.modelVersion,
-      savedAt: row.updated_at,
-    };
   }
 
   /**
@@ -1462,7 +1431,6 @@ export class TalentRadar {
   }
 }
 
-const ACTIVITY_READS = ['engagement', 'events'] as const;
 /** Staged shards read per page by a finish. */
 const SHARD_PAGE = 20;
 
@@ -1490,135 +1458,8 @@ function unwalkedReport(
   };
 }
 
-/** A staged shard's features, or `STORE_SCHEMA_MISMATCH` naming the row when it cannot be read. */
-function stagedShard(row: Readonly<TalentRefreshShardRow>): ReturnType<typeof decodeShardFeatures> {
-  try {
-    const got = decodeShardFeatures(row.features);
-    if (got.features.length !== row.artist_count)
-      throw new TypeError(`holds ${got.features.length} artists, not ${row.artist_count}`);
-    return got;
-  } catch (e) {
-    throw new SceneRadarError(
-      'STORE_SCHEMA_MISMATCH',
-      `talent_radar_refresh_shards holds shard ${row.shard} of refresh ${row.refresh_id} that this version of scene-radar cannot read: ${e instanceof Error ? e.message : String(e)}`,
-      { cause: e },
-    );
-  }
-}
-
-/**
- * The `population` callback's answer at `asOf`; a throw is the host's, reported as a
- * `TALENT_VALIDATION_ERROR` naming the instant, with the thrown value as its cause.
- */
-function populationAt(population: (asOf: Date) => readonly string[], asOf: Date): readonly string[] {
-  try {
-    // A copy: the callback may keep or change the Date it is given.
-    return population(new Date(asOf.getTime()));
-  } catch (error) {
-    const message = describeError(error);
-    throw new SceneRadarError('TALENT_VALIDATION_ERROR', `population threw as of ${asOf.toISOString()}: ${message}`, {
-      details: [{ code: 'callback_failed', path: ['population'], message }],
-      cause: error,
-    });
-  }
-}
-
-/** A value as JSON holds it (undefined members dropped), for a JSON column. */
-function toJson(value: object): { [key: string]: Json } {
-  return JSON.parse(JSON.stringify(value)) as { [key: string]: Json };
-}
-
-/** `read()`, or `STORE_SCHEMA_MISMATCH` naming the row when it throws (state written by code this one cannot read). */
-function stateOrThrow<T>(row: Readonly<TalentStateRow>, read: () => T): T {
-  try {
-    return read();
-  } catch (e) {
-    throw new SceneRadarError(
-      'STORE_SCHEMA_MISMATCH',
-      `talent_radar_state holds a "${row.name}" this version of scene-radar cannot read (written ${row.updated_at})${
-        row.name === MODEL_STATE ? ': reset it or apply a new model' : ': the next refresh replaces it'
-      }`,
-      {
-        cause: e,
-        ...(e instanceof z.ZodError
-          ? { details: e.issues.map((i) => ({ path: ['value', ...i.path.map(String)], message: i.message })) }
-          : {}),
-      },
-    );
-  }
-}
-
-/** A state row's value through its schema (see {@link stateOrThrow}). */
-function parseState<S extends z.ZodType>(row: Readonly<TalentStateRow>, schema: S): z.infer<S> {
-  return stateOrThrow(row, () => schema.parse(row.value));
-}
-
-/** What a refresh keeps of an artist's signals once its features are extracted: how each read went. */
-type SignalOutcomes = Pick<ArtistSignals, 'artistSlug' | 'reads' | 'host'>;
-
-/**
- * The `reads` records kept by refreshes, one per combination of statuses (by their keys and
- * statuses, in order), for records in which no read carries a reason: a refresh keeps every
- * artist's outcomes to its end, and ten objects per artist of which nearly all say `ok`,
- * `missing` or `absent` were a good part of what it kept alive through the young generation.
- * Internal to refreshes: never handed to a caller, never changed.
- */
-const SHARED_READS = new Map<string, SignalOutcomes['reads']>();
-/** The `host` of the kept outcomes when there are no host features (never changed). */
-const NO_HOST: SignalOutcomes['host'] = Object.freeze({});
-
-/** A kept `reads` record equal to `reads` (the shared one for its statuses when none has a reason). */
-function sharedReads(reads: SignalOutcomes['reads']): SignalOutcomes['reads'] {
-  let key = '';
-  for (const name in reads) {
-    const o = reads[name as SignalRead];
-    // A status alone (no reason, nothing else) is shared; anything more is kept as it is.
-    for (const field in o) if (field !== 'status') return reads;
-    key += `${name}:${o.status};`;
-  }
-  const known = SHARED_READS.get(key);
-  if (known) return known;
-  // A handful of combinations in practice; the bound keeps odd sources from growing it.
-  if (SHARED_READS.size < 1024) SHARED_READS.set(key, reads);
-  return reads;
-}
-
-/** An artist's signals without their payloads (the read outcomes shared with other artists' where equal). */
-function outcomesOf(signals: ArtistSignals): SignalOutcomes {
-  return {
-    artistSlug: signals.artistSlug,
-    reads: sharedReads(signals.reads),
-    host: Object.keys(signals.host).length === 0 ? NO_HOST : signals.host,
-  };
-}
-
-/** Per host feature, the artists by outcome (from the artists' features: a sharded finish has them too). */
-function hostFeatureCounts(
-  artists: readonly ArtistFeatures[],
-  registered: readonly { readonly name: string }[],
-): Record<string, Record<'ok' | 'missing' | 'timeout' | 'error', number>> {
-  const counts: Record<string, Record<'ok' | 'missing' | 'timeout' | 'error', number>> = {};
-  for (const f of registered) counts[f.name] = { ok: 0, missing: 0, timeout: 0, error: 0 };
-  for (const a of artists)
-    for (const [name, h] of Object.entries(a.host)) {
-      const c = counts[name];
-      if (c) c[h.status]++;
-    }
-  return counts;
-}
-
-/** The reads of an artist that failed (error or timeout). */
-function failedReadsOf(signals: SignalOutcomes): SignalRead[] {
-  return (Object.keys(signals.reads) as SignalRead[]).filter(
-    (r) => signals.reads[r].status === 'timeout' || signals.reads[r].status === 'error',
-  );
-}
-
-/** `engagement: error (threw: Error: down)`. */
-function describeRead(read: SignalRead, signals: SignalOutcomes): string {
-  const o = signals.reads[read];
-  return `${read}: ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
-}
+/** The activity reads: an artist without evidence from either is not scored. */
+const ACTIVITY_READS = ['engagement', 'events'] as const;
 
 /** Why an artist is not scored, or its scores; every failed read listed. */
 function artistScore(
@@ -1681,4 +1522,17 @@ function artistScore(
         confidence: 0,
         problems,
       };
+}
+
+/** The public view of the `breakout-model` row; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
+function appliedModelOf(row: Readonly<TalentStateRow>): AppliedBreakoutModel {
+  const state = parseState(row, ModelStateSchema);
+  const model = stateOrThrow(row, () => BreakoutModelSchema.parse(state.model));
+  return {
+    model,
+    validation:
+      state.validation === null ? null : (structuredClone(state.validation) as unknown as CalibrationValidation),
+    modelVersion: state.modelVersion,
+    savedAt: row.updated_at,
+  };
 }

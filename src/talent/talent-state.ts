@@ -1,0 +1,65 @@
+/**
+ * @module talent/talent-state
+ * The Talent Radar's rows of `talent_radar_state`: the breakout model a host applied (with its
+ * validation report), and the last refresh's instant, peer statistics, failed reads and absences,
+ * which a radar started on the same stores reads back. Their schemas, and a row this version
+ * cannot read reported as `STORE_SCHEMA_MISMATCH` naming it.
+ */
+import { z } from 'zod';
+import { SceneRadarError } from '../core/errors.js';
+import type { TalentStateRow } from '../stores/tables.js';
+import type { Json } from './peer-state.js';
+
+/** The row of `talent_radar_state` holding the breakout model applied with {@link TalentRadar.setBreakoutModel}. */
+export const MODEL_STATE = 'breakout-model';
+/** The row of `talent_radar_state` holding the last refresh's instant, peer statistics and failed reads. */
+export const REFRESH_STATE = 'last-refresh';
+
+/** The value of the `breakout-model` row. */
+export const ModelStateSchema = z.object({
+  model: z.unknown(),
+  validation: z.record(z.string(), z.unknown()).nullable(),
+  modelVersion: z.string(),
+});
+/** The value of the `last-refresh` row. */
+export const RefreshStateSchema = z.object({
+  id: z.string(),
+  asOf: z.string(),
+  peersAsOf: z.string().nullable(),
+  peers: z.unknown(),
+  failedReads: z.record(z.string(), z.number().int().min(0)),
+  failedKept: z.number().int().min(0),
+  /** Per host feature, the artists it failed for (absent in states written before 2026-12-04). */
+  failedHostFeatures: z.record(z.string(), z.number().int().min(0)).optional(),
+  absent: z.record(z.string(), z.number().int().min(1)),
+});
+
+/** A value as JSON holds it (undefined members dropped), for a JSON column. */
+export function toJson(value: object): { [key: string]: Json } {
+  return JSON.parse(JSON.stringify(value)) as { [key: string]: Json };
+}
+
+/** `read()`, or `STORE_SCHEMA_MISMATCH` naming the row when it throws (state written by code this one cannot read). */
+export function stateOrThrow<T>(row: Readonly<TalentStateRow>, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    throw new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `talent_radar_state holds a "${row.name}" this version of scene-radar cannot read (written ${row.updated_at})${
+        row.name === MODEL_STATE ? ': reset it or apply a new model' : ': the next refresh replaces it'
+      }`,
+      {
+        cause: e,
+        ...(e instanceof z.ZodError
+          ? { details: e.issues.map((i) => ({ path: ['value', ...i.path.map(String)], message: i.message })) }
+          : {}),
+      },
+    );
+  }
+}
+
+/** A state row's value through its schema (see {@link stateOrThrow}). */
+export function parseState<S extends z.ZodType>(row: Readonly<TalentStateRow>, schema: S): z.infer<S> {
+  return stateOrThrow(row, () => schema.parse(row.value));
+}
