@@ -5,7 +5,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normaliseBasePath } from './base-path.js';
-import { answerInternalError, checkOrigin, contextOf, type NodeListenerOptions, type WebHandler } from './listener.js';
+import {
+  answerInternalError,
+  checkOrigin,
+  contextOf,
+  forbiddenMethodAnswer,
+  type GlueAnswer,
+  type NodeListenerOptions,
+  type WebHandler,
+} from './listener.js';
 import {
   type ApiAnswer,
   type ApiRequestLike,
@@ -120,6 +128,13 @@ function copyHeaders(reply: FastifyLikeReply, response: Response): void {
   if (cookies.length) reply.header('set-cookie', cookies);
 }
 
+/** Sends an answer the glue made itself through `reply`. */
+function sendGlueAnswer(reply: FastifyLikeReply, { status, headers, body }: GlueAnswer): FastifyLikeReply {
+  reply.code(status);
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+  return reply.send(Buffer.from(body));
+}
+
 /** Answers the 500 envelope for `error` through `reply` (and reports it to `onError`). */
 function sendInternalError(
   reply: FastifyLikeReply,
@@ -127,10 +142,7 @@ function sendInternalError(
   error: unknown,
   options: NodeListenerOptions,
 ): FastifyLikeReply {
-  const { status, headers, body } = answerInternalError(req, error, options);
-  reply.code(status);
-  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-  return reply.send(Buffer.from(body));
+  return sendGlueAnswer(reply, answerInternalError(req, error, options));
 }
 
 /**
@@ -198,6 +210,8 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
       }
       if (incoming !== undefined) return serveLight(light, incoming, req, reply, options);
     }
+    const refused = forbiddenMethodAnswer(req);
+    if (refused !== undefined) return sendGlueAnswer(reply, refused);
     const abort = new AbortController();
     const onClose = (): void => {
       if (!res.writableFinished) abort.abort();

@@ -77,11 +77,41 @@ export function checkOrigin(options: NodeListenerOptions): void {
   if (typeof options.origin === 'string') originOf(options.origin);
 }
 
-/** A 500 answer of the glue: status, headers and the serialised envelope. */
-export interface InternalErrorAnswer {
-  readonly status: 500;
+/** An answer the glue makes itself: status, headers and the serialised envelope. */
+export interface GlueAnswer {
+  /** The HTTP status. */
+  readonly status: number;
+  /** Response headers, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The envelope as JSON. */
   readonly body: string;
+}
+
+/**
+ * The 405 for a method the Fetch standard forbids in a `Request` (TRACE, CONNECT, TRACK), or
+ * undefined for any other method. The API only reads, so these are a 405 like any other method it
+ * does not serve, not the 500 that building a `Request` for them would end in.
+ * @internal
+ */
+export function forbiddenMethodAnswer(req: IncomingMessage): GlueAnswer | undefined {
+  if (!FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) return undefined;
+  const body = JSON.stringify(fail('METHOD_NOT_ALLOWED', `Method ${(req.method ?? '').slice(0, 16)} not allowed`));
+  return {
+    status: 405,
+    headers: {
+      'content-type': JSON_TYPE,
+      'content-length': String(Buffer.byteLength(body)),
+      allow: 'GET, HEAD',
+      'x-request-id': requestIdOf(req),
+    },
+    body,
+  };
+}
+
+/** A 500 answer of the glue: status, headers and the serialised envelope. */
+export interface InternalErrorAnswer extends GlueAnswer {
+  /** Always 500. */
+  readonly status: 500;
 }
 
 /**
@@ -176,17 +206,10 @@ export async function serveNodeRequest(
   };
   res.once('close', onClose);
   try {
-    // Methods the Fetch standard forbids in a Request (TRACE, CONNECT, TRACK): the API only reads,
-    // so they are a 405, like any other method it does not serve, not a 500.
-    if (FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) {
-      const body = JSON.stringify(fail('METHOD_NOT_ALLOWED', `Method ${(req.method ?? '').slice(0, 16)} not allowed`));
-      res.writeHead(405, {
-        'content-type': JSON_TYPE,
-        'content-length': String(Buffer.byteLength(body)),
-        allow: 'GET, HEAD',
-        'x-request-id': requestIdOf(req),
-      });
-      res.end(body);
+    const refused = forbiddenMethodAnswer(req);
+    if (refused !== undefined) {
+      res.writeHead(refused.status, refused.headers);
+      res.end(refused.body);
       return;
     }
     const request = toWebRequest(req, {

@@ -405,7 +405,7 @@ export function createLightHandler(
         {
           status: 500,
           headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...corsHeaders },
-          body: JSON.stringify(fail(code, 'Internal error', { requestId })),
+          body: head ? null : JSON.stringify(fail(code, 'Internal error', { requestId })),
         },
         code,
         t0,

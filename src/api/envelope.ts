@@ -113,11 +113,20 @@ export function issuesOf(error: z.ZodError): ValidationIssue[] {
 /**
  * The failure for a thrown error: a `SceneRadarError` keeps its code, message and details;
  * a 500 of any kind, or anything that is not a `SceneRadarError`, becomes `internal` (a 500 with only
- * a request id, never the cause or the message).
+ * a request id, never the cause or the message). So does a branded error whose code this copy of
+ * the package does not know (another version's), which has no status here, and a value that
+ * cannot be read at all (a revoked proxy, a getter that throws): this never throws.
  */
 export function failureFromError(error: unknown, internal: ErrorCode, requestId?: string): ApiResult<never> {
-  if (isSceneRadarError(error) && ERROR_CODES[error.code] !== 500) {
-    return failure(error.code, error.message, error.details);
+  try {
+    if (isSceneRadarError(error)) {
+      const { code, message } = error;
+      const status = typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code] : undefined;
+      if (status !== undefined && status !== 500 && typeof message === 'string')
+        return failure(code, message, error.details);
+    }
+  } catch {
+    // unreadable: answered as internal below
   }
   return failure(internal, 'Internal error', requestId === undefined ? undefined : { requestId });
 }

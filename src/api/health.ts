@@ -151,8 +151,12 @@ async function guarded(name: string, ms: number, check: () => Promise<ComponentH
 
 /** The code of a `SceneRadarError` (never its message, which may name a table or a host), else a fixed phrase. */
 function reasonOf(error: unknown): string {
-  if (isStoreFailure(error)) return `${error.code}: the database cannot be reached`;
-  if (isSceneRadarError(error)) return error.code;
+  try {
+    if (isStoreFailure(error)) return `${error.code}: the database cannot be reached`;
+    if (isSceneRadarError(error) && typeof error.code === 'string') return error.code;
+  } catch {
+    // A rejection that cannot be inspected (a revoked proxy) is a failed check like any other.
+  }
   return 'the check failed';
 }
 

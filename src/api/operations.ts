@@ -57,8 +57,9 @@ export interface OperationsOptions {
   readonly onError?: (error: unknown, context: ApiErrorContext) => void;
   /**
    * Deadline of each route in ms: one number for all, or by route id. Past it the answer is a 504
-   * `*_TIMEOUT`. @default the engine's own timeout for that kind of read plus 1 s, so an engine
-   * that runs out of time answers first with the part it has
+   * `*_TIMEOUT`. Zero, a negative number or `NaN` sets no deadline; a deadline longer than a timer
+   * can hold (2^31 - 1 ms, about 24.8 days) is that long. @default the engine's own timeout for
+   * that kind of read plus 1 s, so an engine that runs out of time answers first with the part it has
    */
   readonly timeoutMs?: number | Partial<Readonly<Record<RouteId, number>>>;
   /**
@@ -370,10 +371,13 @@ export function normaliseBasePath(basePath: string): string {
 
 class RouteTimeout extends Error {}
 
-/** Runs `work` under `ms`; rejects with {@link RouteTimeout} past it. */
+/** The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Runs `work` under `ms` (at most {@link MAX_TIMER_MS}); rejects with {@link RouteTimeout} past it. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   if (!Number.isFinite(ms) || ms <= 0) return work;
-  return settleWithin(work, ms, () => new RouteTimeout());
+  return settleWithin(work, Math.min(ms, MAX_TIMER_MS), () => new RouteTimeout());
 }
 
 /**
@@ -388,17 +392,25 @@ export async function runRoute(
 ): Promise<ApiResult> {
   const codes = FAMILY_CODES[spec.family];
   try {
-    return success(
-      await withTimeout(
-        Promise.resolve().then(() => spec.run(backend, parsed.params, parsed.query)),
-        context.timeoutMs,
-      ),
+    const data = await withTimeout(
+      Promise.resolve().then(() => spec.run(backend, parsed.params, parsed.query)),
+      context.timeoutMs,
     );
+    // No route's payload is empty: a backend that answers nothing (a host's lookup that returns
+    // `undefined` or `null` for "not found") is a bug, not a 200 without `data`.
+    if (data === undefined || data === null) throw new TypeError(`The backend of ${spec.id} returned ${data}`);
+    return success(data);
   } catch (error) {
-    if (error instanceof RouteTimeout)
-      return failure(codes.timeout, `The request took longer than ${context.timeoutMs} ms`);
-    if (error instanceof MissingEngineError)
-      return failure('ROUTE_NOT_FOUND', `This API does not serve the ${error.family} routes`);
+    let known: ApiResult | undefined;
+    try {
+      if (error instanceof RouteTimeout)
+        known = failure(codes.timeout, `The request took longer than ${context.timeoutMs} ms`);
+      else if (error instanceof MissingEngineError)
+        known = failure('ROUTE_NOT_FOUND', `This API does not serve the ${error.family} routes`);
+    } catch {
+      // A rejection that cannot even be inspected (a revoked proxy): an internal error below.
+    }
+    if (known !== undefined) return known;
     const requestId = context.requestId ?? newRequestId();
     const result = failureFromError(error, codes.internal, requestId);
     // A failing hook (thrown or rejected) must not turn a 500 into a crash.
