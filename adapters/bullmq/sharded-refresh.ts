@@ -319,10 +319,33 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             },
           })),
         });
-        const node = await within(
-          adding,
-          left(),
-          `Sharded refresh ${plan.refreshId} could not add its flow (nothing was written)`,
+        let added = false;
+        adding.then(
+          () => {
+            added = true;
+          },
+          () => undefined,
+        );
+        const node = await within(adding, left(), `Sharded refresh ${plan.refreshId} could not add its flow`).catch(
+          (e: unknown) => {
+            if (added || !(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
+            // The addition is still queued on a connection that is down (ioredis sends it when the
+            // connection is back): when it lands, its jobs are removed at once, never left waiting
+            // for the next worker to write a refresh this call gave up.
+            void adding
+              .then(() =>
+                Promise.all([
+                  within(jobs.remove(parentId, { removeChildren: true }), graceMs, 'removing the jobs'),
+                  within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the staged shards'),
+                ]),
+              )
+              .catch(() => undefined);
+            throw new SceneRadarError(
+              'TALENT_TIMEOUT',
+              `Sharded refresh ${plan.refreshId} could not add its flow in ${timeoutMs} ms (Redis did not answer); nothing was written, and if the addition reaches Redis later its jobs are removed as soon as it lands`,
+              { cause: e },
+            );
+          },
         );
         let talent: TalentRefreshReport;
         try {

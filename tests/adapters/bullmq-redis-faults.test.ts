@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Queue } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createRefreshWorker, createShardedRefresh } from '../../adapters/bullmq/index.js';
@@ -185,6 +185,66 @@ describe('a sharded refresh when the queue’s Redis fails', () => {
     expect(tookMs).toBeLessThan(timeoutMs + 2 * 500 + 1_500);
     expect(printed.map((args) => args.map(String).join(' ')).filter((l) => /Error/.test(l))).toEqual([]);
     await proxy.restore();
+    expect((await settleWithin(sharded.close(), 5_000)).state).toBe('resolved');
+  }, 40_000);
+
+  it('the flow added after its deadline (the connection down at the add, back later): its jobs are removed when it lands, never left for a worker', async () => {
+    const db = await database();
+    const schema = db.schemaName();
+    await migrate({ pool: db.pool, schema });
+    const queueName = `sr-test-late-add-${randomBytes(4).toString('hex')}`;
+    const direct = { host: redisHost, port: TEST_REDIS_PORT };
+    const proxy = await startFaultProxy({ host: redisHost, port: TEST_REDIS_PORT });
+    closing.push(() => proxy.close());
+    const coordinator = radarOn(TEST_DATABASE_URL, schema);
+    closing.push(() => coordinator.stores.close());
+    await coordinator.radar.scenes.importCatalog(coordinator.catalog);
+    const queue = new Queue(queueName, { connection: direct });
+    closing.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    });
+    const printed = watchConsoleErrors();
+    // The coordinator's Redis goes down right as the flow is added (the real add, queued by
+    // ioredis while its connection is down), and comes back after the call has given up.
+    const add = FlowProducer.prototype.add;
+    vi.spyOn(FlowProducer.prototype, 'add').mockImplementation(function (this: FlowProducer, ...args) {
+      proxy.cut();
+      return add.apply(this, args);
+    });
+    const timeoutMs = 1_500;
+    const sharded = createShardedRefresh({
+      radar: coordinator.radar,
+      connection: { host: '127.0.0.1', port: proxy.port },
+      queueName,
+      shardSize: 50,
+      timeoutMs,
+    });
+    closing.push(async () => {
+      if (proxy.isCut) await proxy.restore();
+      await sharded.close();
+    });
+    const outcome = await settleWithin(sharded.refresh(), 20_000);
+    expect(outcome.state).toBe('rejected');
+    const error = outcome.state === 'rejected' ? outcome.error : null;
+    expect(isSceneRadarError(error) && error.code).toBe('TALENT_TIMEOUT');
+    // Not "nothing was written" as a fact: the addition may still land.
+    expect(String((error as Error).message)).toMatch(/could not add its flow/);
+    expect(String((error as Error).message)).toMatch(/removed as soon as it lands/);
+    await proxy.restore();
+    // The queued addition reaches Redis once the connection is back: its jobs must not wait there
+    // for the next worker to start, which would write a refresh this call said it gave up.
+    let left = -1;
+    for (let i = 0; i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const counts = await queue.getJobCounts('waiting', 'waiting-children', 'delayed', 'prioritized', 'active');
+      left = Object.values(counts).reduce((a, b) => a + b, 0);
+      // Wait for the addition to have landed (jobs seen) or enough time for it to.
+      if (i >= 30 && left === 0) break;
+    }
+    expect(left, 'jobs of the given-up refresh still queued').toBe(0);
+    expect(await coordinator.stores.talent.talent_radar_refresh_shards.count()).toBe(0);
+    expect(printed.map((args) => args.map(String).join(' ')).filter((l) => /Error/.test(l))).toEqual([]);
     expect((await settleWithin(sharded.close(), 5_000)).state).toBe('resolved');
   }, 40_000);
 });
