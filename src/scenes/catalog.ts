@@ -204,6 +204,8 @@ export async function importCatalog(
   await atomically(stores, async (tx) => {
     await tx.microgenres.upsert(parsed.data.microgenres);
     await tx.scenes.upsert(parsed.data.scenes);
+    // Stored recommendations weigh each scene's sound and place: a changed scene makes them wrong.
+    await tx.scene_recommendations_cache.deleteWhere({});
   });
   return { scenes: parsed.data.scenes.length, microgenres: parsed.data.microgenres.length };
 }

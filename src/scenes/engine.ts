@@ -181,6 +181,14 @@ export class ScenesEngine {
     this.#refreshReads?.asOfMs === asOfMs ? this.#refreshReads.networks : undefined;
   /** Bumped by every catalog import: a refresh that overlapped one does not publish its pulses. */
   #catalogGeneration = 0;
+  /**
+   * Scenes imported (new slugs) that no membership refresh has scored since, each with the as-of
+   * of the live memberships then (epoch ms, or null): their pulse is unknown, not that of an empty
+   * scene, while the memberships are still those. Another instance's refresh over shared stores
+   * moves that as-of on; this engine's own refreshes remove the scenes they scored. Held in
+   * memory: a new process trusts its tables.
+   */
+  readonly #awaitingRefresh = new Map<string, number | null>();
 
   /**
    * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
@@ -212,16 +220,32 @@ export class ScenesEngine {
       membershipsAsOf: () => this.refreshedAsOf(),
       lifecycle: this.#life,
       knownNetworks: this.#knownNetworks,
+      awaitsRefresh: (slug, membershipsAsOf) =>
+        this.#awaitingRefresh.has(slug) && this.#awaitingRefresh.get(slug) === membershipsAsOf,
     });
   }
 
-  /** Imports scenes and microgenres (validated; all or nothing). */
+  /**
+   * Imports scenes and microgenres (validated; all or nothing). Once imported, cached pulses
+   * (scene, regional, global), replays and stored recommendations computed over the previous
+   * catalog are dropped: a renamed scene, or one moved to another region, is not served as it was.
+   */
   async importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
     this.#life.assertOpen('importCatalog');
     // Scenes may come or go: pulses computed over the previous catalog are not served for it.
     this.#catalogGeneration++;
     withdrawRefreshPulses(this);
-    return importCatalog(this.#d.stores, input, this.#d.clock);
+    const before = new Set((await this.#d.stores.scenes.scan()).map((s) => s.slug));
+    const membershipsAsOf = await this.refreshedAsOf();
+    const result = await importCatalog(this.#d.stores, input, this.#d.clock);
+    // Scenes new to the catalog have no memberships until a refresh scores them.
+    for (const s of await this.#d.stores.scenes.scan())
+      if (!before.has(s.slug)) this.#awaitingRefresh.set(s.slug, membershipsAsOf);
+    // A pulse carries its scene's name and region, a regional pulse its region's scenes, a replay a
+    // copy of the catalog: all over the old one. Last good pulses stay (served only marked stale).
+    await this.#replays.clear();
+    await this.pulse.clearCache(undefined, { keepLastGood: true });
+    return result;
   }
 
   /** Lists scenes (region filter, limit 1-100, offset). */
@@ -385,6 +409,8 @@ export class ScenesEngine {
         const stage = stageStores(live);
         const misses = new Map(this.#misses);
         let membershipsAsOf: Promise<number | null> | undefined;
+        let stagedScored: ReadonlySet<string> = new Set();
+        let stagedAsOf: number | null = null;
         const pulse = new ScenePulse({
           stores: stage.stores,
           gateway: this.#d.gateway,
@@ -397,6 +423,8 @@ export class ScenesEngine {
           membershipsAsOf: () => (membershipsAsOf ??= latestAsOf(stage.stores)),
           lifecycle: this.#life,
           knownNetworks: this.#knownNetworks,
+          // The staged memberships have scored the scenes this refresh read.
+          awaitsRefresh: (slug) => this.#awaitingRefresh.has(slug) && !stagedScored.has(slug),
         });
         written = await this.#refreshWrites(
           stage.stores,
@@ -405,15 +433,20 @@ export class ScenesEngine {
           nowIso,
           deadline,
           misses,
-          async (report) => {
+          async (report, scored) => {
             // Its rows are dated `at`; held and kept rows are older (refreshes never step back).
             if (report.memberships > 0) membershipsAsOf = Promise.resolve(at.getTime());
+            stagedScored = scored;
+            stagedAsOf = report.memberships > 0 ? at.getTime() : null;
           },
           run,
         );
         try {
           await run.phase('commit', () =>
             transaction(async (tx) => {
+              // A radar closed while this refresh computed writes nothing: the host has let go of
+              // it (and of its stores, maybe), and half its reads failed with the closed gateway.
+              this.#life.assertOpen('refresh');
               // Checked again where it is written: another instance may have refreshed meanwhile.
               checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await latestAsOf(tx));
               await stage.writeTo(tx);
@@ -424,6 +457,7 @@ export class ScenesEngine {
         }
         this.#misses.clear();
         for (const [k, v] of misses) this.#misses.set(k, v);
+        this.#scored(stagedScored, stagedAsOf);
       } else {
         written = await this.#refreshWrites(
           live,
@@ -432,10 +466,11 @@ export class ScenesEngine {
           nowIso,
           deadline,
           this.#misses,
-          async () => {
+          async (report, scored) => {
             // The memberships just written are what the snapshots must see.
             await this.#replays.clear();
             this.#refreshed = undefined;
+            this.#scored(scored, report.memberships > 0 ? at.getTime() : null);
           },
           run,
         );
@@ -463,6 +498,16 @@ export class ScenesEngine {
   }
 
   /**
+   * Scenes `scored` by a refresh no longer await one; the others imported before it still do, over
+   * the memberships it wrote when it wrote some (`wroteAsOf`, the as-of they are then compared to).
+   */
+  #scored(scored: ReadonlySet<string>, wroteAsOf: number | null): void {
+    for (const slug of this.#awaitingRefresh.keys())
+      if (scored.has(slug)) this.#awaitingRefresh.delete(slug);
+      else if (wroteAsOf !== null) this.#awaitingRefresh.set(slug, wroteAsOf);
+  }
+
+  /**
    * A refresh's computations and writes on `stores` (the live tables, or a stage): memberships,
    * relationships, a trend snapshot per scene (through `pulse`, which must read `stores`), and the
    * recommendations cache emptied.
@@ -474,12 +519,14 @@ export class ScenesEngine {
     nowIso: string,
     deadline: Deadline,
     misses: MembershipMisses,
-    afterMemberships: (report: MembershipReport) => Promise<void>,
+    afterMemberships: (report: MembershipReport, scored: ReadonlySet<string>) => Promise<void>,
     run: RefreshRun,
   ): Promise<RefreshWrites> {
     // Every artist's network is read for the memberships; the snapshots' pulses need the members'
     // networks as of the same instant, and take them from here rather than reading MIG again.
     const networkReads = new Map<string, ItemOutcome<ArtistNetwork>>();
+    // The scenes the pass scored; none when it could not read the universe (nothing was placed).
+    let read: readonly string[] = [];
     const memberships = await run.phase(
       'memberships',
       async (scope) => {
@@ -492,6 +539,7 @@ export class ScenesEngine {
             misses,
             networkReads,
             count: scope.count,
+            scored: (slugs) => (read = slugs),
           },
           at,
           deadline,
@@ -501,7 +549,7 @@ export class ScenesEngine {
       },
       true,
     );
-    await afterMemberships(memberships);
+    await afterMemberships(memberships, new Set(memberships.universe === 'ok' ? read : []));
     this.#refreshReads = { asOfMs: at.getTime(), networks: networkReads };
     try {
       return await this.#afterMemberships(stores, pulse, at, nowIso, memberships, run);
@@ -519,6 +567,8 @@ export class ScenesEngine {
     memberships: MembershipReport,
     run: RefreshRun,
   ): Promise<RefreshWrites> {
+    // Closed meanwhile: the reads below would fail on the closed gateway and write partial trends.
+    this.#life.assertOpen('refresh');
     const scenes = await stores.scenes.scan();
     // Without the universe (MIG down) there are no circles: keep the relationships we have.
     const relationships = await run.phase('relationships', async () => {

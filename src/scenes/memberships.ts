@@ -83,12 +83,15 @@ export async function refreshMemberships(
     networkReads?: Map<string, ItemOutcome<ArtistNetwork>>;
     /** Progress of the reads, as artists: called once the universe is walked, with its size. */
     count?: (total: number) => PhaseProgress;
+    /** Receives the slugs of the scenes this pass scores (the catalog as it read it). */
+    scored?: (sceneSlugs: readonly string[]) => void;
   },
   asOf: Date,
   deadline: Deadline,
 ): Promise<MembershipReport> {
   const p = deps.config.scenes.membership;
   const scenes = await deps.stores.scenes.scan();
+  deps.scored?.(scenes.map((s) => s.slug));
   const map = buildSoundMap(await deps.stores.microgenres.scan());
   const universe = await listUniverse(deps.gateway, asOf, deadline);
   const artists = universe.artists;

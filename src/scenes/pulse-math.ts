@@ -111,6 +111,8 @@ interface WindowSignals {
   readonly risingShare: number | null;
   readonly rising: number;
   readonly active: number;
+  /** Members whose engagement gave a growth (a known mean in this window and the one before). */
+  readonly measured: number;
   readonly newMembers: number;
   readonly newLinks: number | null;
 }
@@ -377,6 +379,7 @@ function windowSignals(
   let rising = 0;
   let active = 0;
   let present = 0;
+  let measured = 0;
   let newMembers = 0;
   let newLinks = 0;
   if (growth) growth.fill(Number.NaN);
@@ -392,6 +395,7 @@ function windowSignals(
       if (!Number.isNaN(c) && !Number.isNaN(pr)) {
         const g = logGrowth(pr, c, params.engagementFloor);
         const conf = prepared.confidence[i]!;
+        measured++;
         weighted += conf * g;
         weightSum += conf;
         if (growth && engagement) {
@@ -413,6 +417,7 @@ function windowSignals(
     rising,
     // Without engagement evidence, every member present counts as active.
     active: haveEngagement ? active : present,
+    measured,
     newMembers,
     newLinks: haveNetworks ? newLinks : null,
   };
@@ -540,8 +545,10 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
   const growth = (cur.heat - prev.heat) / Math.max(prev.heat, 10);
 
   // Evidence: the share of signal weight available, times the share of members each read covered.
+  // A Fusion read that succeeded but holds no value in the windows (every day null) is no evidence:
+  // counted by read, an all-null answer gave the confidence of a full one to a heat without momentum.
   const memberCount = Math.max(1, input.members.length);
-  const engagementCoverage = input.engagement.size / memberCount;
+  const engagementCoverage = now.measured / memberCount;
   const networkCoverage = input.networks.size / memberCount;
   const evidence =
     input.members.length === 0 || !membershipsKnown

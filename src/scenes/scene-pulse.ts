@@ -70,6 +70,13 @@ export interface ScenePulseDeps {
    * @default none
    */
   readonly knownNetworks?: (asOfMs: number) => ReadonlyMap<string, ItemOutcome<ArtistNetwork>> | undefined;
+  /**
+   * Whether a scene was imported after the membership refresh the stored memberships come from
+   * (as of `membershipsAsOfMs`; no refresh has placed artists in it yet): its heat is unknown, not
+   * that of an empty scene.
+   * @default none is
+   */
+  readonly awaitsRefresh?: (sceneSlug: string, membershipsAsOfMs: number) => boolean;
 }
 
 class PulseFailure extends Error {
@@ -275,7 +282,7 @@ export class ScenePulse {
       const unknown = count('unavailable');
       if (unknown > 0)
         notes.push(
-          `${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member and no earlier pulse is kept).`,
+          `${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member, or the scene was imported after the last refresh, and no earlier pulse is kept).`,
         );
       const stale = count('stale');
       if (stale > 0)
@@ -640,6 +647,17 @@ export class ScenePulse {
           new PulseFailure(
             'unavailable',
             `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe and its releases)`,
+          ),
+        );
+        return;
+      }
+      // A scene imported since the memberships were computed has none yet: unknown, not empty.
+      if (this.#d.awaitsRefresh?.(slug, membershipsAsOfMs)) {
+        out.set(
+          slug,
+          new PulseFailure(
+            'unavailable',
+            `Heat of ${slug} unknown: the scene was imported after the last refresh, which has not yet placed artists in it (call refresh())`,
           ),
         );
         return;

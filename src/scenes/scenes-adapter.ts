@@ -181,10 +181,13 @@ export function scenesAdapterFor(
     async listHottestScenes({ limit }, { asOf, signal }) {
       signal.throwIfAborted();
       const all: string[] = [];
-      for (let offset = 0; ; offset += 100) {
-        const page = await engine.listScenes({ limit: 100, offset });
+      // Pages no larger than the host's cap: a page of 100 over a lower `scenes.maxScenesPerQuery`
+      // is refused (SCENES_INVALID_PARAMS), and every hottest-scenes read failed with it.
+      const size = Math.min(100, max);
+      for (let offset = 0; ; offset += size) {
+        const page = await engine.listScenes({ limit: size, offset });
         all.push(...page.items.map((s) => s.slug));
-        if (offset + 100 >= page.total) break;
+        if (offset + size >= page.total) break;
       }
       return topK(await pulses(all, asOf, signal), limit, (p) => p.heat);
     },
