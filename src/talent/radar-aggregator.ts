@@ -307,6 +307,8 @@ export class RadarAggregator {
       (s, o) => s.listHottestScenes({ limit }, o),
       { asOf: this.#now(), deadline },
     );
+    // Aborted by a close(), not failed by the Scenes Engine.
+    this.#life.assertOpen('buildGlobalPulse');
     if (got.status !== 'ok') {
       degraded.push(`hottestScenes: scenes source ${got.status}`);
       return [];
@@ -552,8 +554,11 @@ export class RadarAggregator {
 
   /**
    * Recommendations for a workspace (its id a UUID; limit 1-100): tracked artists off its roster,
-   * ranked by fit x quality, written to `talent_radar_recommendations`. A malformed id is
-   * `TALENT_VALIDATION_ERROR`; an unknown workspace or no workspace source `TALENT_INVALID_PARAMS`.
+   * ranked by fit x quality x region factor, written to `talent_radar_recommendations`. Home regions
+   * are read from MIG best candidate first until the top `limit` is settled; those that could not be
+   * read are named in `meta.degraded`. A malformed id is `TALENT_VALIDATION_ERROR`; an unknown
+   * workspace or no workspace source `TALENT_INVALID_PARAMS`; `RADAR_CLOSED` when the radar is
+   * closed during the call.
    */
   async getWorkspaceRecommendations(
     workspaceId: string,
@@ -572,6 +577,8 @@ export class RadarAggregator {
       // UUIDs are case-insensitive: the source is asked for the canonical (lowercase) form.
       const id = workspaceId.toLowerCase();
       const got = await gateway.one('workspaces', 'getWorkspaces', id, { asOf, deadline });
+      // Aborted by a close(), not failed by the workspace source.
+      this.#life.assertOpen('getWorkspaceRecommendations');
       if (got.status === 'timeout')
         throw new SceneRadarError('TALENT_TIMEOUT', 'The workspace source did not answer in time');
       if (got.status === 'absent')
@@ -592,24 +599,35 @@ export class RadarAggregator {
         breakoutMedium: config.talent.thresholds.breakout.medium,
         momentumRising: config.talent.thresholds.momentum.rising,
       };
-      const prelim = rankForWorkspace(rows, ws, limit * 3, () => undefined, th);
-      const records = await gateway.batch(
-        'mig',
-        'getArtists',
-        prelim.map((p) => p.row.artist_slug),
-        { asOf, deadline },
-      );
-      const region = (s: string): string | undefined => {
-        const o = records.get(s);
-        return o?.status === 'ok' ? o.value.homeRegion : undefined;
-      };
-      const ranked = rankForWorkspace(
-        prelim.map((p) => p.row),
-        ws,
-        limit,
-        region,
-        th,
-      );
+      // The candidates best first by their score before the region factor (which only lowers a
+      // score): home regions are read from MIG page by page until no unread candidate could still
+      // enter the top `limit`, so the list is the one every region known would give.
+      const candidates = rankForWorkspace(rows, ws, rows.length, () => undefined, th);
+      const regions = new Map<string, string>();
+      const unread: string[] = [];
+      let read = ws.regions.length === 0 ? candidates.length : 0;
+      let ranked = candidates.slice(0, limit);
+      while (read < candidates.length) {
+        const page = candidates.slice(read, read + limit * 3).map((c) => c.row.artist_slug);
+        const records = await gateway.batch('mig', 'getArtists', page, { asOf, deadline });
+        this.#life.assertOpen('getWorkspaceRecommendations');
+        for (const slug of page) {
+          const o = records.get(slug);
+          if (o?.status === 'ok') regions.set(slug, o.value.homeRegion);
+          else if (o?.status !== 'missing') unread.push(slug);
+        }
+        read += page.length;
+        ranked = rankForWorkspace(
+          candidates.slice(0, read).map((c) => c.row),
+          ws,
+          limit,
+          (slug) => regions.get(slug),
+          th,
+        );
+        const next = candidates[read];
+        if (next === undefined || (ranked.length === limit && ranked[limit - 1]!.score > next.score)) break;
+        if (deadline.signal.aborted) break;
+      }
       const created_at = asOf.toISOString();
       // The caller has been answered TALENT_TIMEOUT once the deadline passed: write nothing then.
       if (deadline.signal.aborted)
@@ -639,7 +657,15 @@ export class RadarAggregator {
         })),
         created_at,
         meta: this.#meta(
-          rows.length ? [] : ['no artist records'],
+          [
+            ...(rows.length ? [] : ['no artist records']),
+            // Ranked as if inside the workspace's regions: say so wherever their scores are shown.
+            ...(unread.length
+              ? [
+                  `mig: home regions could not be read for ${unread.length} candidates (${unread.slice(0, 5).join(', ')}${unread.length > 5 ? ', ...' : ''}): they are ranked as if inside the workspace's regions`,
+                ]
+              : []),
+          ],
           ranked.map((r) => r.row),
         ),
       };

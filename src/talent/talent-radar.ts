@@ -448,7 +448,8 @@ export class TalentRadar {
    * peers of the last refresh when it was as of the same instant, else the artists themselves).
    * Every artist gets an entry: its scores, or `insufficient` / `failed` with the reason (a failed
    * or refused read is named, never hidden behind a missing score). Writes nothing: for backtests,
-   * calibration and what-if questions.
+   * calibration and what-if questions. `RADAR_CLOSED` when the radar is closed during the reads
+   * (they were aborted, not failed by their sources).
    *
    * At most 1,000,000 artists a call: `artistSlugs` and `population` may each list at most that
    * many slugs, and together name at most that many distinct artists; more is
@@ -707,7 +708,8 @@ export class TalentRadar {
    * with no activity evidence loses its row; one whose activity reads failed (timeout, error)
    * keeps its previous row: a failing source never erases data. The report lists the artists not
    * scored and why. When the universe cannot be walked, nothing changes and the report says why;
-   * when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing is written. When the stores
+   * when `signal` aborts, it rejects with `TALENT_TIMEOUT` and nothing is written (`RADAR_CLOSED`
+   * when the radar is closed during the walk or the reads). When the stores
    * offer a `transaction` (both shipped stores do), the artists and roll-ups are computed first and
    * written in one transaction: a reader never sees half a refresh. The same refresh split into
    * shards over processes (see {@link TalentRadar.planRefresh}; scene-radar/adapters/bullmq runs it
@@ -874,6 +876,7 @@ export class TalentRadar {
           )
         : null,
     ]);
+    this.#life.assertOpen('planRefresh');
     return {
       scenePulses,
       refreshId: globalThis.crypto.randomUUID(),
@@ -889,7 +892,8 @@ export class TalentRadar {
    * signals as of the plan's instant, extracts their features and stages them in
    * `talent_radar_refresh_shards` (a shard run again replaces its row: a retried shard is
    * harmless). Writes nothing else. `TALENT_VALIDATION_ERROR` for a malformed shard;
-   * `TALENT_TIMEOUT` when `signal` aborts (nothing staged). `scenePulses`: the plan's, read from
+   * `TALENT_TIMEOUT` when `signal` aborts, `RADAR_CLOSED` when the radar is closed during it
+   * (nothing staged either way). `scenePulses`: the plan's, read from
    * there instead of from the Scenes Engine.
    */
   async refreshShard(
@@ -931,8 +935,10 @@ export class TalentRadar {
    * The last step of a sharded refresh, once every shard is staged: reads the shards' features
    * back (in universe order), then does what {@link TalentRadar.refresh} does after gathering:
    * peer statistics, scores, records, absences, roll-ups and the state row, in one transaction
-   * that also deletes the staged shards. `TALENT_INTERNAL_ERROR` naming the missing shards when
-   * some are not staged (nothing written); `STORE_SCHEMA_MISMATCH` when a staged shard cannot be
+   * that also deletes the staged shards. An artist staged by two shards is scored once.
+   * `TALENT_INTERNAL_ERROR` naming the missing shards when some are not staged
+   * (nothing written); `TALENT_INVALID_PARAMS` when a shard was staged as of another instant than
+   * `asOf` (nothing written); `STORE_SCHEMA_MISMATCH` when a staged shard cannot be
    * read. Run again after it committed (a retried job), it writes nothing and reports what the
    * stores hold. `durationMs` covers this step. `scenePulses`: the plan's, read from there
    * instead of from the Scenes Engine.
@@ -988,11 +994,21 @@ export class TalentRadar {
           const rows = await table.scan({ where: { refresh_id: refreshId }, offset, limit: SHARD_PAGE });
           for (const row of rows) {
             if (row.shard >= shards) continue;
+            // A shard staged as of another instant (another plan's, or a wrong asOf) would mix two
+            // instants in one refresh: refused, nothing written.
+            if (Date.parse(row.as_of) !== at.getTime())
+              throw new SceneRadarError(
+                'TALENT_INVALID_PARAMS',
+                `Refresh ${refreshId}: shard ${row.shard} was staged as of ${row.as_of}, not ${at.toISOString()}; nothing was written`,
+              );
             seen.add(row.shard);
             const got = stagedShard(row);
             for (let i = 0; i < got.features.length; i++) {
+              const slug = got.outcomes[i]!.artistSlug;
+              // Shards that overlap: an artist is scored once, as the universe walk lists it once.
+              if (signals.has(slug)) continue;
               features.push(got.features[i]!);
-              signals.set(got.outcomes[i]!.artistSlug, got.outcomes[i]!);
+              signals.set(slug, got.outcomes[i]!);
             }
           }
           progress.set(seen.size);
@@ -1064,6 +1080,8 @@ export class TalentRadar {
     const universe = await listUniverse(this.#deps.gateway, at, deadline);
     deadline.dispose();
     if (signal?.aborted) throw this.#aborted(signal);
+    // A walk a close() aborted is not a universe MIG could not give: nothing is recorded.
+    this.#life.assertOpen('listArtists');
     this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
     return {
       status: universe.status,
@@ -1367,8 +1385,10 @@ export class TalentRadar {
           progress?.set(i + got.size);
         },
       );
-      // Reads cut short by the caller's abort are not evidence of anything: stop here.
+      // Reads cut short by the caller's abort are not evidence of anything: stop here. Nor are
+      // reads a close() aborted: RADAR_CLOSED, never artists "failed" by their sources.
       if (signal?.aborted) throw this.#aborted(signal);
+      this.#life.assertOpen('batchAggregateSignals');
       for (const slug of order) {
         const g = got.get(slug)!;
         signals.set(slug, g.kept);
