@@ -125,6 +125,26 @@ async function* counted(
 }
 
 /**
+ * Opens and closes the write end of the FIFO at `path`, which lets a read-only open blocked on it
+ * (no writer yet) return. A blocked open holds a thread of libuv's pool for good: four of them
+ * stall every file read of the process, and its exit waits for them. Synchronous (and
+ * non-blocking), so it is done before a host that exits on the abort gets to exit. False when no
+ * reader is waiting on the FIFO yet (its open has not reached the system); true when done, or when
+ * there is nothing to do (not a FIFO, or FIFOs cannot be opened without blocking here).
+ */
+function openFifoWriter(fs: typeof import('node:fs'), path: string): boolean {
+  const { O_WRONLY, O_NONBLOCK } = fs.constants;
+  try {
+    if (O_NONBLOCK === undefined || !fs.statSync(path).isFIFO()) return true;
+    // Non-blocking: with no reader waiting it fails (ENXIO) instead of waiting itself.
+    fs.closeSync(fs.openSync(path, O_WRONLY | O_NONBLOCK));
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENXIO';
+  }
+}
+
+/**
  * The bytes of `input` (a path or a byte source), gunzipped when asked; errors name the input.
  * Once `signal` aborts, the pending read rejects with its reason and the input is stopped (a file
  * this opened is destroyed, then closed once a read blocked on it returns).
@@ -142,12 +162,25 @@ async function* bytesOf(
   let size: number | undefined;
   if (typeof input === 'string') {
     const fs = await import('node:fs/promises');
+    const fsSync = await import('node:fs');
     let handle: Awaited<ReturnType<typeof fs.open>>;
+    // A FIFO opens only once a writer comes, in a thread of the pool that nothing else ends: an
+    // abort while it waits opens the write end itself, so the open returns and is closed below
+    // (again a little later if the open had not reached the system yet).
+    let opening = true;
+    const unblock = (tries = 100): void => {
+      if (opening && !openFifoWriter(fsSync, input) && tries > 0) setTimeout(unblock, 20, tries - 1).unref();
+    };
+    const onAbort = (): void => unblock();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       handle = await fs.open(input, 'r');
       if (meter) size = (await handle.stat()).size;
     } catch (e) {
       throw fail(name, e instanceof Error ? e.message : String(e), e);
+    } finally {
+      opening = false;
+      signal?.removeEventListener('abort', onAbort);
     }
     if (signal?.aborted) {
       // Aborted while the file was opening (a FIFO opens only once a writer comes): close it unread.

@@ -3,7 +3,8 @@
  * @module cli/bin
  * The package's `bin`: `scene-radar <command> [flags]` (see {@link runCli}). SIGINT and SIGTERM
  * stop a running `serve` cleanly (server, radar, pool) and any other command at once (exit 130);
- * a second signal exits at once.
+ * a second signal exits at once. A stdout or stderr closed early (`| head`) is not a failure: what
+ * would still go there is dropped.
  */
 import { runCli } from './index.js';
 
@@ -14,6 +15,11 @@ const stop = (): void => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// A reader that goes away (`scene-radar openapi | head -1`) fails the next write with EPIPE, an
+// 'error' event that, unheard, ends the process with a stack trace (a `serve` too, mid-request).
+// The command goes on (a server keeps serving, a refresh closes its radar and pool); what it
+// still writes there is dropped.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 // No top-level await: the entry is also built as CommonJS.
 void runCli(process.argv.slice(2), undefined, controller.signal).then(
   (code) => {

@@ -33,7 +33,8 @@ export interface CommandLine<F extends FlagSpecs> {
  * Parses `argv` against `flags` with `node:util` `parseArgs`. Refuses, with a {@link UsageError}:
  * a flag not in `flags` or a positional argument (unless `options.positionals`) as
  * `unknown argument: <arg>`; a string flag without a value, or followed by another flag, as
- * `<flag> needs a value` (a value that starts with a dash is written `--flag=-1`); a value given to
+ * `<flag> needs a value` (a value that starts with a dash is written `--flag=-1`), or an empty value
+ * (`--flag=`, `--flag ''`) as `<flag> needs a value (it is empty)`; a value given to
  * a boolean flag as `<flag> takes no value`. A flag given twice keeps its last value.
  * @example
  * ```ts
@@ -62,6 +63,10 @@ export function parseCommandLine<F extends FlagSpecs>(
       const spec = Object.hasOwn(flags, token.name) ? flags[token.name] : undefined;
       if (spec === undefined) throw new UsageError(`unknown argument: ${token.rawName}`);
       if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+      // An empty value (`--data=`, or `--data "$DIR"` with DIR unset) is never meant: `--data ''`
+      // would read the current folder, `--out ''` fail after the work is done.
+      if (spec.type === 'string' && token.value === '')
+        throw new UsageError(`${token.rawName} needs a value (it is empty)`);
       // parseArgs takes the next argument as the value whatever it is: `--out --json x` would set
       // `--out` to '--json'. A value starting with a dash must be written inline (`--n=-1`).
       if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))))

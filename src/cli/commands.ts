@@ -65,9 +65,10 @@ async function openWithProgress(
 ): Promise<OpenedRadar> {
   const view = progressView(io);
   try {
-    // Ctrl-C stops the command at once, not after the import, refresh and backfill have run.
+    // Ctrl-C stops the command at once, not after the import, refresh and backfill have run; the
+    // import is told too, so that it lets go of its files (a FIFO's open would hold the exit).
     return await untilAborted(
-      openRadar(input, postgres, { onProgress: quietOnceAborted(view.onProgress, signal) }),
+      openRadar(input, postgres, { onProgress: quietOnceAborted(view.onProgress, signal), signal }),
       signal,
       (opened) => opened.close(),
     );
@@ -289,6 +290,7 @@ const backtest: CliCommand<{
         ...(values['train-until'] === undefined ? {} : { trainUntil: values['train-until'] }),
         calibrate: values.calibrate ?? false,
         onProgress: quietOnceAborted(view.onProgress, signal),
+        signal,
       }),
       signal,
     ).finally(() => view.end());

@@ -102,12 +102,13 @@ function asOfFrom(text: string): number {
  * runs on a clock fixed at `asOf` (the flag, else the manifest's, else the end of the latest day in
  * the files), so a historical export is served as of its own end; `now` uses the system clock.
  * `options.onProgress` receives the data folder's import progress (task `import`, bytes of each
- * file), then the first refresh's (and the demo world's trend backfill's).
+ * file), then the first refresh's (and the demo world's trend backfill's). `options.signal` stops
+ * the import of the folder's files (`TALENT_TIMEOUT`, every file it opened closed).
  */
 export async function openRadar(
   input: RadarInput,
   postgres: PostgresTarget | undefined,
-  options: { readonly onProgress?: ProgressCallback | undefined } = {},
+  options: { readonly onProgress?: ProgressCallback | undefined; readonly signal?: AbortSignal | undefined } = {},
 ): Promise<OpenedRadar> {
   const progress = options.onProgress ? { onProgress: options.onProgress } : {};
   let folder: DataFolder | undefined;
@@ -118,7 +119,11 @@ export async function openRadar(
   let title: string;
   if (input.kind === 'data') {
     folder = readDataFolder(input.dir);
-    const imported = await createTabularSourcesFromFiles(folder.files, { ...folder.options, ...progress });
+    const imported = await createTabularSourcesFromFiles(folder.files, {
+      ...folder.options,
+      ...progress,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     sources = imported.sources;
     importReport = imported.report;
     if (folder.catalog !== undefined)
