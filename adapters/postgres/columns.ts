@@ -148,7 +148,9 @@ export function arrayLiteral(values: readonly unknown[], kind: ColumnKind): stri
     else if (kind === 'text') out += quoted(v as string);
     else if (kind === 'text[]') out += quoted(arrayLiteral(v as readonly unknown[], 'text'));
     else if (kind === 'jsonb') out += quoted(JSON.stringify(v));
-    // Numbers and booleans as node-postgres writes a parameter: their string form.
+    // Negative zero keeps its sign (`String(-0)` is `'0'`): float8 stores it, as memory does.
+    else if (Object.is(v, -0)) out += '-0';
+    // Other numbers and booleans as node-postgres writes a parameter: their string form.
     else out += String(v);
   }
   return `${out}}`;

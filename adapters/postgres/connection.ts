@@ -5,6 +5,7 @@
  * `STORE_UNAVAILABLE` instead of a driver error or a hang.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
+import { isStorableText } from '../../src/core/text.js';
 
 /** A query result, as node-postgres returns it. */
 export interface PostgresQueryResult {
@@ -12,6 +13,8 @@ export interface PostgresQueryResult {
   readonly rows: Record<string, unknown>[];
   /** Rows affected (INSERT, UPDATE, DELETE) or returned. */
   readonly rowCount: number | null;
+  /** The command tag (`COMMIT`, or `ROLLBACK` for a COMMIT of an aborted transaction), when the driver gives it. */
+  readonly command?: string;
 }
 
 /** Something that runs a parameterised query: a `pg` `Pool` or `PoolClient`. */
@@ -85,13 +88,20 @@ const MAX_IDENTIFIER_BYTES = 63;
 /**
  * Checks a schema name: 1 to 63 characters and at most 63 bytes in UTF-8, since PostgreSQL
  * truncates a longer identifier to its first 63 bytes, and two names sharing them (non-ASCII names
- * of under 63 characters) would silently name one schema. `CONFIG_INVALID` otherwise.
+ * of under 63 characters) would silently name one schema; and well-formed Unicode without a NUL,
+ * since PostgreSQL refuses a NUL and the driver sends a lone surrogate as U+FFFD (two such names
+ * would name one schema). `CONFIG_INVALID` otherwise.
  */
 export function checkSchemaName(schema: unknown): string {
   if (typeof schema !== 'string' || schema.length === 0 || Buffer.byteLength(schema, 'utf8') > MAX_IDENTIFIER_BYTES)
     throw new SceneRadarError(
       'CONFIG_INVALID',
       `schema must be a name of 1 to 63 characters (at most 63 bytes in UTF-8: PostgreSQL truncates longer names), got ${String(schema)}`,
+    );
+  if (!isStorableText(schema))
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `schema must be well-formed Unicode without NUL characters, got ${JSON.stringify(schema)}`,
     );
   return schema;
 }

@@ -157,7 +157,13 @@ export function createPostgresStores(
       try {
         await client.query('BEGIN');
         const out = await fn(client);
-        await client.query('COMMIT');
+        const commit = await client.query('COMMIT');
+        // On a transaction a failed statement aborted, PostgreSQL answers COMMIT with a rollback,
+        // not an error: resolving then would report as written what was not.
+        if (commit.command === 'ROLLBACK')
+          throw new Error(
+            'PostgreSQL rolled the transaction back at COMMIT (a statement in it failed): nothing was written',
+          );
         return out;
       } catch (e) {
         // A connection that failed is discarded, not rolled back (and not returned to the pool).
@@ -210,20 +216,35 @@ export function createPostgresStores(
       const assertOpen = (): void => {
         if (!open) throw new Error('the stores of a PostgreSQL transaction were used after it ended');
       };
+      /**
+       * The first statement of the transaction that failed. PostgreSQL aborts the transaction
+       * then: later statements fail, and COMMIT rolls back. A callback that catches the failure
+       * and goes on must not see its transaction resolve as if written (memory would have kept
+       * its other writes): later calls and the transaction reject with this error.
+       */
+      let failed: unknown;
       const txCtx: TableContext = {
         schema,
         async query(text, values) {
           assertOpen();
-          return mapErrors(() => client.query(text, values));
+          if (failed !== undefined) throw failed;
+          try {
+            return await mapErrors(() => client.query(text, values));
+          } catch (e) {
+            failed ??= e;
+            throw e;
+          }
         },
         // Already in a transaction: an upsert split into statements runs in this one.
         async transaction(f) {
           assertOpen();
-          return f(client);
+          return f({ query: (text, values) => txCtx.query(text, values) });
         },
       };
       try {
-        return await fn(tablesOver(txCtx));
+        const out = await fn(tablesOver(txCtx));
+        if (failed !== undefined) throw failed;
+        return out;
       } finally {
         open = false;
       }

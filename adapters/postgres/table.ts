@@ -16,8 +16,9 @@
  *   descending, fails any lower bound and passes any upper bound.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from '../../src/core/text.js';
 import { parseRow } from '../../src/stores/row-shortcuts.js';
-import type { RowKey, ScalarColumns, ScanQuery, Table, TableSpec } from '../../src/stores/table.js';
+import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from '../../src/stores/table.js';
 import { ARRAY_CAST, arrayLiteral, type Column, columnsOf, ident, restoreOrder } from './columns.js';
 import type { PostgresQueryable, PostgresQueryResult } from './connection.js';
 
@@ -44,6 +45,47 @@ export interface PostgresTableOptions {
 }
 
 const MAX_PARAMETERS = 65_535;
+
+/**
+ * A value no stored row can hold in `column`, so an equality on it matches nothing: text that is
+ * not storable (a NUL, which PostgreSQL refuses, or a lone surrogate, which it would read as
+ * U+FFFD and match), a value of another type (the server would fail to cast it, or cast `5` to
+ * `'5'`), an integer past the safe range. The in-memory store compares with `===` and finds
+ * nothing; so does this one, without asking the server.
+ */
+function unmatchable(column: Column, value: unknown): boolean {
+  switch (column.kind) {
+    case 'text':
+      return typeof value !== 'string' || !isStorableText(value);
+    case 'int':
+      return !Number.isSafeInteger(value);
+    case 'float':
+      return typeof value !== 'number';
+    case 'bool':
+      return typeof value !== 'boolean';
+    default:
+      return true;
+  }
+}
+
+/** The path and reason of the first string (value or key) in a JSON value PostgreSQL cannot store, if any. */
+function unstorableJson(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return isStorableText(value) ? undefined : path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableJson(value[i], `${path}.${i}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!isStorableText(key)) return `${path} (a key)`;
+    const found = unstorableJson(v, `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -142,27 +184,58 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
     }
   };
 
-  const whereSql = (where: ScanQuery<Row>['where'], params: Params, alias = ''): string[] => {
+  /** The equality filters as SQL, or undefined when one of them can match no stored row ({@link unmatchable}). */
+  const whereSql = (where: ScanQuery<Row>['where'], params: Params, alias = ''): string[] | undefined => {
     const out: string[] = [];
+    let none = false;
     for (const [name, value] of Object.entries(where ?? {})) {
       if (value === undefined) continue;
       const column = scalarColumn(name, 'where');
       const col = `${alias}${ident(column.name)}`;
-      out.push(value === null ? `${col} IS NULL` : `${col} = ${params.add(value)}`);
+      if (value !== null && unmatchable(column, value)) none = true;
+      else out.push(value === null ? `${col} IS NULL` : `${col} = ${params.add(value)}`);
     }
-    return out;
+    return none ? undefined : out;
+  };
+
+  /**
+   * One bound of a range, as the server can compare it: of the column's type (a RangeError
+   * otherwise, rather than the server's cast error), and on an integer column rounded inwards and
+   * kept within the safe range, where every stored integer is.
+   */
+  const bound = (column: Column, value: Scalar, side: 'gte' | 'lte'): Scalar => {
+    const fits =
+      column.kind === 'text'
+        ? typeof value === 'string' && isStorableText(value)
+        : column.kind === 'bool'
+          ? typeof value === 'boolean'
+          : typeof value === 'number' && !Number.isNaN(value);
+    if (!fits)
+      throw new RangeError(
+        `${spec.name}: range ${side} on ${column.name} must be ${column.kind === 'text' ? 'storable text (no NUL, no lone surrogate)' : column.kind === 'bool' ? 'a boolean' : 'a number'}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
+      );
+    if (column.kind !== 'int') return value;
+    const n = side === 'gte' ? Math.ceil(value as number) : Math.floor(value as number);
+    return Math.min(Math.max(n, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
   };
 
   const rangeSql = (range: ScanQuery<Row>['range'], params: Params): string[] => {
     if (!range) return [];
-    const col = ident(scalarColumn(range.column, 'range').name);
+    const column = scalarColumn(range.column, 'range');
+    const col = ident(column.name);
     const out: string[] = [];
     // The in-memory order puts null below every value: a lower bound excludes it, an upper bound keeps it.
-    if (range.gte !== undefined && range.gte !== null) out.push(`${col} >= ${params.add(range.gte)}`);
+    if (range.gte !== undefined && range.gte !== null)
+      out.push(`${col} >= ${params.add(bound(column, range.gte, 'gte'))}`);
     if (range.lte === null) out.push(`${col} IS NULL`);
-    else if (range.lte !== undefined) out.push(`(${col} <= ${params.add(range.lte)} OR ${col} IS NULL)`);
+    else if (range.lte !== undefined)
+      out.push(`(${col} <= ${params.add(bound(column, range.lte, 'lte'))} OR ${col} IS NULL)`);
     return out;
   };
+
+  /** Whether a key can name a stored row (see {@link unmatchable}); one that cannot is never sent. */
+  const findable = (key: RowKey<Row, K>): boolean =>
+    keyColumns.every((c) => !unmatchable(c, (key as Record<string, unknown>)[c.name]));
 
   const clause = (conditions: readonly string[]): string =>
     conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
@@ -182,7 +255,21 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   const keyJoin = (names: readonly string[]): string =>
     keyColumns.map((c, i) => `t.${ident(c.name)} = k.${names[i]}`).join(' AND ');
 
-  const validate = (input: readonly Row[]): Row[] => input.map((row, i) => parseRow<Row>(spec, row, i));
+  const jsonColumns = columns.filter((c) => c.kind === 'jsonb');
+  /**
+   * Rows as the schema parses them, and (a check of this store) no string in a `jsonb` value that
+   * PostgreSQL cannot hold: it refuses a NUL (`\u0000`) and a lone surrogate in JSON. A TypeError
+   * as for any invalid row, rather than the server's error halfway through a write.
+   */
+  const validate = (input: readonly Row[]): Row[] =>
+    input.map((row, i) => {
+      const parsed = parseRow<Row>(spec, row, i);
+      for (const c of jsonColumns) {
+        const path = unstorableJson((parsed as Record<string, unknown>)[c.name], c.name);
+        if (path !== undefined) throw new TypeError(`${spec.name}: invalid row ${i}: ${path} ${STORABLE_TEXT_MESSAGE}`);
+      }
+      return parsed;
+    });
 
   /**
    * `INSERT ... SELECT ... FROM unnest($1::text[], $2::bigint[], ...)`: one array parameter per
@@ -209,6 +296,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   return {
     spec,
     async get(key) {
+      if (!findable(key)) return undefined;
       const params = new Params();
       const conditions = keyColumns.map(
         (c) => `${ident(c.name)} = ${params.add(toParam(c, (key as Record<string, unknown>)[c.name]))}`,
@@ -216,7 +304,8 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       const { rows } = await ctx.query(`SELECT ${list} FROM ${table}${clause(conditions)}`, params.values);
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
-    async getMany(keys) {
+    async getMany(asked) {
+      const keys = asked.filter(findable);
       if (keys.length === 0) return [];
       const params = new Params();
       const { from, names } = keyArrays(keys, params);
@@ -244,7 +333,8 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
           await db.query(insertSql, insertValues(rows.slice(i, i + rowsPerStatement)));
       });
     },
-    async delete(keys) {
+    async delete(asked) {
+      const keys = asked.filter(findable);
       if (keys.length === 0) return 0;
       const params = new Params();
       const { from, names } = keyArrays(keys, params);
@@ -256,13 +346,17 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
     },
     async deleteWhere(where) {
       const params = new Params();
-      const result = await ctx.query(`DELETE FROM ${table}${clause(whereSql(where, params))}`, params.values);
+      const conditions = whereSql(where, params);
+      if (conditions === undefined) return 0;
+      const result = await ctx.query(`DELETE FROM ${table}${clause(conditions)}`, params.values);
       return result.rowCount ?? 0;
     },
     async scan(query = {}) {
       checkPaging(query);
       const params = new Params();
-      const conditions = [...whereSql(query.where, params), ...rangeSql(query.range, params)];
+      const filters = whereSql(query.where, params);
+      const ranges = rangeSql(query.range, params);
+      const conditions = filters && [...filters, ...ranges];
       let order = keyOrder;
       if (query.orderBy) {
         const column = scalarColumn(query.orderBy.column, 'orderBy');
@@ -271,9 +365,12 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
         const nulls = column.nullable ? (desc ? ' NULLS LAST' : ' NULLS FIRST') : '';
         order = `${ident(column.name)} ${desc ? 'DESC' : 'ASC'}${nulls}, ${keyOrder}`;
       }
+      if (conditions === undefined) return [];
+      // Past 2^53 a number is no longer written as digits (`1e+21`) and may pass bigint: no table
+      // holds that many rows, so the safe maximum pages the same.
       let paging = '';
-      if (query.offset) paging += ` OFFSET ${params.add(query.offset)}`;
-      if (query.limit !== undefined) paging += ` LIMIT ${params.add(query.limit)}`;
+      if (query.offset) paging += ` OFFSET ${params.add(Math.min(query.offset, Number.MAX_SAFE_INTEGER))}`;
+      if (query.limit !== undefined) paging += ` LIMIT ${params.add(Math.min(query.limit, Number.MAX_SAFE_INTEGER))}`;
       const { rows } = await ctx.query(
         `SELECT ${list} FROM ${table}${clause(conditions)} ORDER BY ${order}${paging}`,
         params.values,
@@ -282,10 +379,9 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
     },
     async count(where) {
       const params = new Params();
-      const { rows } = await ctx.query(
-        `SELECT count(*) AS n FROM ${table}${clause(whereSql(where, params))}`,
-        params.values,
-      );
+      const conditions = whereSql(where, params);
+      if (conditions === undefined) return 0;
+      const { rows } = await ctx.query(`SELECT count(*) AS n FROM ${table}${clause(conditions)}`, params.values);
       return Number(rows[0]?.n ?? 0);
     },
   };

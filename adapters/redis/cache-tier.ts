@@ -46,6 +46,18 @@ function isWrongType(error: unknown): boolean {
   return error instanceof Error && /^WRONGTYPE\b/.test(error.message);
 }
 
+/** A surrogate that is not half of a pair (with the `u` flag a pair reads as one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Whether a store key can name its own Redis key. ioredis sends a key as UTF-8, where a lone
+ * surrogate becomes U+FFFD: `a\ud800` and `a\udc00` would share one entry (and one lock), and an
+ * instance would serve another key's value. Such a key stays in this instance's L1.
+ */
+function shareable(key: string): boolean {
+  return !LONE_SURROGATE.test(key);
+}
+
 /** Most invalidations remembered while Redis is down; past it, the whole prefix is cleared on return. */
 const MAX_PENDING = 1000;
 
@@ -221,8 +233,9 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       const replay = pendingAll
         ? [{ o: instanceId, t: 'p' as const, k: '' }]
         : [...pending].map((p) => {
-            const [t, k] = p.split('\u0000') as ['k' | 'p', string];
-            return { o: instanceId, t, k };
+            // The type, then the key whole: a key may hold a NUL itself.
+            const at = p.indexOf('\u0000');
+            return { o: instanceId, t: p.slice(0, at) as 'k' | 'p', k: p.slice(at + 1) };
           });
       pending.clear();
       pendingAll = false;
@@ -280,6 +293,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
 
   /** The entry in L2, refused if it does not decode; never throws. */
   async function readL2<V>(key: string): Promise<CacheEntry<V> | undefined> {
+    if (!shareable(key)) return undefined;
     let text: string | null;
     try {
       text = await run((c) => c.get(valuePrefix + key));
@@ -362,6 +376,11 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       l1.set(key, entry);
       const ttl = entry.staleUntil - clock.now();
       if (!(ttl > 0) || !available()) return;
+      if (!shareable(key)) {
+        count('notShared');
+        emit({ type: 'not_shared', key, reason: 'unserialisable' });
+        return;
+      }
       const encoded = encodeEntry(entry, maxValueBytes);
       if (!encoded.ok) {
         count('notShared');
@@ -392,7 +411,12 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    coordinate<V>(key: string, lead: () => Promise<V>): Promise<CoordinatedResult<V>> {
+    async coordinate<V>(key: string, lead: () => Promise<V>): Promise<CoordinatedResult<V>> {
+      // Its lock key would be another key's too (see shareable), and its value is never shared.
+      if (!shareable(key)) {
+        count('lockless');
+        return { led: true, value: await lead() };
+      }
       return coordinate(lockDeps, key, lead);
     },
     health() {

@@ -17,7 +17,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor']);
 /** Why an entry was not written to, or not read from, Redis. */
 export type CodecRefusal =
   | 'oversize' // its JSON is larger than the cap
-  | 'unserialisable' // JSON.stringify threw (a cycle, a BigInt) or gave nothing (a function, undefined)
+  | 'unserialisable' // JSON.stringify threw (a cycle, a BigInt) or gave nothing (a function, undefined); a value JSON would reshape (NaN or Infinity, a Map, Set, Date or class instance); or the key has a lone surrogate (Redis would store it under another key's name)
   | 'forbidden-key' // an object key is __proto__ or constructor
   | 'corrupt'; // not JSON, or not an entry of this format
 
@@ -59,13 +59,16 @@ function mayNameForbiddenKey(text: string): boolean {
 export function encodeEntry<V>(entry: CacheEntry<V>, maxBytes: number): Encoded {
   let text: string | undefined;
   try {
-    text = JSON.stringify({
-      f: FORMAT,
-      c: time(entry.createdAt),
-      e: time(entry.expiresAt),
-      s: time(entry.staleUntil),
-      v: entry.value,
-    });
+    text = JSON.stringify(
+      {
+        f: FORMAT,
+        c: time(entry.createdAt),
+        e: time(entry.expiresAt),
+        s: time(entry.staleUntil),
+        v: entry.value,
+      },
+      faithful,
+    );
   } catch {
     return { ok: false, why: 'unserialisable' };
   }
@@ -79,6 +82,26 @@ export function encodeEntry<V>(entry: CacheEntry<V>, maxBytes: number): Encoded 
   if (mayNameForbiddenKey(text)) return { ok: false, why: 'forbidden-key' };
   if (text.includes('\\u') && !safeParse(text).ok) return { ok: false, why: 'forbidden-key' };
   return { ok: true, text };
+}
+
+class Unfaithful extends Error {}
+
+/**
+ * A `JSON.stringify` replacer that throws on a value JSON would reshape without a word: a number
+ * that is not finite (written `null`), or an object that is not a plain object or array (a `Map`
+ * or `Set` written `{}`, a `Date` written as a string, a class instance losing its prototype).
+ * Another instance would read back a different value than this one holds. `undefined` properties
+ * are left out as JSON does (read back as absent).
+ */
+function faithful(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key];
+  if (typeof original === 'number') {
+    if (!Number.isFinite(original)) throw new Unfaithful();
+  } else if (typeof original === 'object' && original !== null) {
+    const proto: unknown = Object.getPrototypeOf(original);
+    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) throw new Unfaithful();
+  }
+  return value;
 }
 
 class ForbiddenKey extends Error {}
