@@ -276,6 +276,9 @@ const TABLE_METHODS = ['get', 'getMany', 'upsert', 'delete', 'deleteWhere', 'sca
 /** Members a {@link CacheStore} must have (the others are optional). */
 const CACHE_STORE_METHODS = ['get', 'set', 'delete', 'clear', 'size', 'close'] as const;
 
+/** Optional members of a {@link CacheStore}: absent, or functions (the cache calls each when present). */
+const CACHE_STORE_OPTIONAL = ['bytes', 'onInvalidate', 'coordinate', 'health'] as const;
+
 /**
  * Checks the shape of {@link createSceneRadar}'s options, `CONFIG_INVALID` naming the first bad
  * field: a wrong value there would otherwise crash later with a raw TypeError, or be ignored (a
@@ -340,11 +343,26 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
   if (cache !== undefined) {
     if (!isObject(cache)) throw bad('cache', 'must be an object ({ store? })');
     // A store missing a method would throw a raw TypeError at the first cached read, or in stats().
-    if (cache.store !== undefined)
+    if (cache.store !== undefined) {
       requireMethods(cache.store, CACHE_STORE_METHODS, 'cache.store', 'a CacheStore', 'an object with ');
+      // A member present but not callable would fail every cached read (coordinate) or the construction (onInvalidate).
+      const store = cache.store as Record<string, unknown>;
+      for (const member of CACHE_STORE_OPTIONAL)
+        if (store[member] !== undefined && typeof store[member] !== 'function')
+          throw bad(`cache.store.${member}`, 'must be a function (or left out)');
+    }
   }
-  if (clock !== undefined && !(isObject(clock) && typeof clock.now === 'function'))
-    throw bad('clock', 'must be a Clock (an object with now(): epoch ms)');
+  if (clock !== undefined) {
+    // Asked once here: a clock that does not tell epoch ms fails every read with a raw RangeError later.
+    let now: unknown;
+    try {
+      now = isObject(clock) && typeof clock.now === 'function' ? (clock.now as () => unknown).call(clock) : undefined;
+    } catch (error) {
+      throw bad('clock', `must be a Clock: its now() threw (${describeError(error, { name: false })})`);
+    }
+    if (typeof now !== 'number' || !Number.isFinite(now))
+      throw bad('clock', 'must be a Clock (an object with now(): epoch ms, a finite number)');
+  }
   if (options.logger !== undefined && options.logger !== null && !isObject(options.logger))
     throw bad('logger', 'must be a pino-compatible logger object (info, warn, error...)');
   for (const hook of ['onSourceCall', 'onCacheEvent', 'onProgress'] as const)

@@ -6,7 +6,7 @@
  * host reads every hit rate from one call (`radar.stats()`).
  */
 import type { Clock } from '../clock.js';
-import { Cache, type CacheEvent, type CacheStats } from './cache.js';
+import { Cache, storeFigure, type CacheEvent, type CacheStats } from './cache.js';
 import type { CacheStore, CacheStoreHealth } from './cache-store.js';
 
 /** Options of a {@link CacheGroup}. */
@@ -151,11 +151,11 @@ export class CacheGroup {
     }
     const sharedUsed = [...this.#members.values()].some((m) => m.shared);
     if (sharedUsed) {
-      size += this.#o.store?.size() ?? 0;
-      bytes += this.#o.store?.bytes?.() ?? 0;
+      size += storeFigure(() => this.#o.store?.size()) ?? 0;
+      bytes += storeFigure(() => this.#o.store?.bytes?.()) ?? 0;
     }
     const lookups = hits + stale + misses;
-    const health = this.#o.store?.health?.();
+    const health = this.#health();
     return {
       hits,
       misses,
@@ -168,6 +168,16 @@ export class CacheGroup {
       namespaces,
       ...(health ? { store: health } : {}),
     };
+  }
+
+  /** The host's store's health, if it reports one; none when its `health()` throws (stats must not). */
+  #health(): CacheStoreHealth | undefined {
+    try {
+      const health = this.#o.store?.health?.();
+      return typeof health === 'object' && health !== null ? health : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Closes every cache of the group (a host's store stays open). */

@@ -193,6 +193,19 @@ interface Flight<V> {
   readonly background: boolean;
 }
 
+/**
+ * A store's own figure (size, bytes) for stats: undefined when the store throws or answers
+ * something other than a number, so a host store's fault never makes `stats()` throw.
+ */
+export function storeFigure(read: () => unknown): number | undefined {
+  try {
+    const value = read();
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown } | undefined)?.then === 'function';
 }
@@ -268,7 +281,24 @@ export class Cache<V> {
     this.#freezeValues = options.freezeValues === true;
     const store = this.#store;
     this.#coordinate = store.coordinate ? (key, lead) => store.coordinate!(key, lead) : undefined;
-    this.#unsubscribe = store.onInvalidate?.((invalidation) => this.#onRemoteInvalidation(invalidation));
+    this.#unsubscribe = this.#subscribe(store);
+  }
+
+  /**
+   * Listens to the store's invalidations from other instances. A store that throws here is a
+   * `store_error` (this cache then hears no remote deletes), not a failed construction of the radar.
+   */
+  #subscribe(store: CacheStore<V>): (() => void) | undefined {
+    if (store.onInvalidate === undefined) return undefined;
+    // Still a shared store when subscribing fails: close() must leave the other instances' entries.
+    const none = (): void => undefined;
+    try {
+      const off = store.onInvalidate((invalidation) => this.#onRemoteInvalidation(invalidation));
+      return typeof off === 'function' ? off : none;
+    } catch (error) {
+      this.#report({ type: 'store_error', namespace: this.#label, key: '', error });
+      return none;
+    }
   }
 
   /**
@@ -415,8 +445,8 @@ export class Cache<V> {
       lastGood: this.#lastGood?.size ?? 0,
       hitRate: lookups === 0 ? null : (hits + stale) / lookups,
       inflight: this.#flights.size,
-      size: this.#store.size(),
-      bytes: this.#store.bytes?.(),
+      size: storeFigure(() => this.#store.size()),
+      bytes: storeFigure(() => this.#store.bytes?.()),
       lastGoodBytes: this.#lastGood
         ? estimateFromSample(firstOf(this.#lastGood.values(), BYTES_SAMPLE), this.#lastGood.size)
         : 0,
@@ -438,7 +468,8 @@ export class Cache<V> {
       this.#lastGood?.clear();
     }
     this.#closed = true;
-    this.#unsubscribe?.();
+    const unsubscribe = this.#unsubscribe;
+    if (unsubscribe) await this.#quietly('', unsubscribe);
     if (this.#ownsStore) await this.#store.close();
   }
 
