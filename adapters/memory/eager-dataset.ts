@@ -34,7 +34,8 @@ export type ScenePulseLookup = (sceneSlug: string, asOf: Date) => ScenePulseSumm
 /** Input of {@link createEagerDataset}. */
 export interface EagerDatasetInput {
   /**
-   * Every artist's full history; slugs must be unique. Lists may come in any order. Within one
+   * Every artist's full history; slugs must be unique, and so must the scenes of one artist's
+   * memberships; a campaign must not end before it starts. Lists may come in any order. Within one
    * history, an id names one article, event, campaign or release: a repeated id is the same
    * observation delivered again and is kept once (the first in input order), as the gateway reads
    * it. The same id in two histories is two observations (one chart entry credited to both).
@@ -108,6 +109,25 @@ const InputSchema = z
       ctx,
       'artist slug',
     );
+    input.histories.forEach((h, i) => {
+      // The sources answer each scene once per artist and the gateway refuses a campaign that
+      // ends before it starts: data the sources could not serve within the contract is refused here.
+      unique(
+        h.memberships,
+        (m) => m.sceneSlug,
+        (j) => ['histories', i, 'memberships', j, 'sceneSlug'],
+        ctx,
+        'scene',
+      );
+      h.campaigns.forEach((c, j) => {
+        if (c.end !== null && c.end < c.start)
+          ctx.addIssue({
+            code: 'custom',
+            message: `ends before its start ${c.start}`,
+            path: ['histories', i, 'campaigns', j, 'end'],
+          });
+      });
+    });
     unique(
       input.workspaces ?? [],
       (w) => w.id,

@@ -4,7 +4,7 @@
  * the last complete day, and monotonicity (what was known earlier is still known later). Each
  * returns a description of the first problem, or `undefined`.
  */
-import { addDays, dayStart, daysBetween, lastCompleteDay } from '../core/time.js';
+import { addDays, DAY_MS, dayStart, daysBetween, lastCompleteDay } from '../core/time.js';
 
 /** The first item whose instant is after `asOf`; `what` names the item (`event e1`). */
 export function instantAfter<T>(
@@ -40,6 +40,14 @@ export function seriesPastAsOf(what: string, start: string, length: number, asOf
   const last = addDays(start, length - 1);
   const limit = lastCompleteDay(asOf.getTime());
   return last > limit ? `${what} runs to ${last}, past the last complete day ${limit}` : undefined;
+}
+
+/**
+ * When the last day of a daily series became known (the end of that day, epoch ms), or
+ * `undefined` for an empty series.
+ */
+export function seriesKnownAt(start: string, length: number): number | undefined {
+  return length === 0 ? undefined : dayStart(addDays(start, length - 1)) + DAY_MS;
 }
 
 /** The first id known earlier that is missing later. */

@@ -4,6 +4,7 @@
  * duplicates, schema and item rules, batch consistency, idempotence, as-of, monotonicity, abort
  * and input immutability. Source suites describe their methods as {@link BatchProbe}s.
  */
+import { outOfBounds, oversize } from '../core/gateway/bounds.js';
 import { firstDifference } from './deep-equal.js';
 import {
   asBatch,
@@ -21,11 +22,16 @@ import { show } from './violation.js';
 export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>): ContractCase[] {
   const c = probe.contract;
   const method = c.slice(c.indexOf('.') + 1);
-  const call = async (adapter: A, keys: readonly string[], asOf: Date = env.asOf): Promise<Map<string, unknown>> =>
+  const call = async (
+    adapter: A,
+    keys: readonly string[],
+    asOf: Date = env.asOf,
+    from: Date = env.from,
+  ): Promise<Map<string, unknown>> =>
     asBatch(
       c,
       await attempt(c, `resolve for keys ${show(keys)} as of ${asOf.toISOString()}`, () =>
-        probe.invoke(adapter, keys, { asOf, signal: liveSignal(), from: env.from }),
+        probe.invoke(adapter, keys, { asOf, signal: liveSignal(), from }),
       ),
     );
   const setup = async (): Promise<{ adapter: A; known: readonly string[] }> => {
@@ -33,7 +39,16 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
     const known = await probe.knownKeys(adapter);
     return { adapter, known };
   };
+  const bounds = (key: string, problem: string | undefined): void => {
+    if (problem)
+      throw violation(
+        c,
+        'return items within the sanity bounds the gateway applies (config.payloads)',
+        `under ${key}: ${problem}`,
+      );
+  };
   const parse = (key: string, value: unknown): T => {
+    bounds(key, oversize(c, value, env.payloads));
     const result = probe.schema.safeParse(value);
     if (!result.success) {
       const issue = result.error.issues[0];
@@ -44,6 +59,9 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         `the item at ${where} is invalid: ${issue?.message ?? 'unknown issue'}`,
       );
     }
+    // Dates after asOf are the as-of case's business (stricter than the gateway's skew): only the
+    // ceilings, the 1900 floor and campaign ends are checked here.
+    bounds(key, outOfBounds(c, result.data, Number.POSITIVE_INFINITY, env.payloads));
     for (const rule of probe.rules ?? []) {
       const problem = rule.problem(key, result.data);
       if (problem) throw violation(c, rule.requirement, `under ${key}: ${problem}`);
@@ -188,16 +206,31 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
       name: `${method}: returns nothing known only after asOf`,
       async run() {
         const { adapter, known } = await setup();
+        const check = (k: string, item: T, asOf: Date, why = ''): void => {
+          const problem = asOfProblem(item, asOf);
+          if (problem)
+            throw violation(
+              c,
+              'return only what was known at asOf',
+              `as of ${asOf.toISOString()}${why}, under ${k}: ${problem}`,
+            );
+        };
+        const latest = new Map<string, number>();
         for (const asOf of [env.asOf, env.earlierAsOf]) {
           for (const [k, v] of await call(adapter, [...known, probe.unknownKey], asOf)) {
-            const problem = asOfProblem(parse(k, v), asOf);
-            if (problem)
-              throw violation(
-                c,
-                'return only what was known at asOf',
-                `as of ${asOf.toISOString()}, under ${k}: ${problem}`,
-              );
+            const item = parse(k, v);
+            check(k, item, asOf);
+            const t = probe.knownAt?.(item);
+            if (asOf === env.asOf && t !== undefined) latest.set(k, t);
           }
+        }
+        // Ask again 1 ms before each key's latest observation became known: a source that reads
+        // even a little past asOf then returns it, whatever the host's data looks like.
+        for (const [k, t] of latest) {
+          const before = new Date(t - 1);
+          const from = before.getTime() < env.from.getTime() ? before : env.from;
+          const why = ` (1 ms before something it returned became known)`;
+          for (const [key, v] of await call(adapter, [k], before, from)) check(key, parse(key, v), before, why);
         }
       },
     });

@@ -7,7 +7,7 @@ import type { CMGAdapter } from '../contracts/sources.js';
 import { dayStart } from '../core/time.js';
 import { dayAfter, missingId, notOldestFirst } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
-import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
+import { latestOf, prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
 import type { ContractCase } from './suite.js';
 
 /**
@@ -50,6 +50,7 @@ export function cmgContractSuite(options: SourceSuiteOptions<CMGAdapter>): Contr
             (r) => r.releasedAt,
             asOf,
           ),
+        knownAt: (rs) => latestOf(rs, (r) => dayStart(r.releasedAt)),
         monotoneProblem: (e, l) =>
           missingId(
             'release',

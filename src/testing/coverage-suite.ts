@@ -6,7 +6,7 @@ import { BATCH_METHODS } from '../contracts/registry.js';
 import type { CoverageAdapter } from '../contracts/sources.js';
 import { instantAfter, missingId, notOldestFirst } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
-import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
+import { latestOf, prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
 import type { ContractCase } from './suite.js';
 
 /**
@@ -49,6 +49,7 @@ export function coverageContractSuite(options: SourceSuiteOptions<CoverageAdapte
             (a) => a.publishedAt,
             asOf,
           ),
+        knownAt: (as) => latestOf(as, (a) => Date.parse(a.publishedAt)),
         monotoneProblem: (e, l) =>
           missingId(
             'article',

@@ -5,9 +5,17 @@
 import { BATCH_METHODS } from '../contracts/registry.js';
 import type { FusionAdapter } from '../contracts/sources.js';
 import { dayStart } from '../core/time.js';
-import { dayAfter, firstProblem, missingId, notOldestFirst, seriesChanged, seriesPastAsOf } from './as-of.js';
+import {
+  dayAfter,
+  firstProblem,
+  missingId,
+  notOldestFirst,
+  seriesChanged,
+  seriesKnownAt,
+  seriesPastAsOf,
+} from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
-import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
+import { latestOf, prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
 import type { ContractCase } from './suite.js';
 
 /**
@@ -50,6 +58,7 @@ export function fusionContractSuite(options: SourceSuiteOptions<FusionAdapter>):
             (c) => c.start,
             asOf,
           ),
+        knownAt: (cs) => latestOf(cs, (c) => dayStart(c.start)),
         monotoneProblem: (e, l) =>
           missingId(
             'campaign',
@@ -67,6 +76,7 @@ export function fusionContractSuite(options: SourceSuiteOptions<FusionAdapter>):
         knownKeys,
         unknownKey,
         asOfProblem: (s, asOf) => seriesPastAsOf('the engagement series', s.start, s.organic.length, asOf),
+        knownAt: (s) => seriesKnownAt(s.start, s.organic.length),
         monotoneProblem: (e, l) =>
           firstProblem(
             seriesChanged(

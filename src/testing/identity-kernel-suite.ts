@@ -4,7 +4,7 @@
  */
 import { BATCH_METHODS } from '../contracts/registry.js';
 import type { IdentityKernelAdapter } from '../contracts/sources.js';
-import { seriesChanged, seriesPastAsOf } from './as-of.js';
+import { seriesChanged, seriesKnownAt, seriesPastAsOf } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
 import { prepareSource, surfaceCase, type SourceSuiteOptions } from './source-kit.js';
 import type { ContractCase } from './suite.js';
@@ -31,6 +31,7 @@ export function identityKernelContractSuite(options: SourceSuiteOptions<Identity
         knownKeys,
         unknownKey,
         asOfProblem: (s, asOf) => seriesPastAsOf('the coherence series', s.start, s.values.length, asOf),
+        knownAt: (s) => seriesKnownAt(s.start, s.values.length),
         monotoneProblem: (e, l) => seriesChanged('coherence', e, l),
       },
       env,

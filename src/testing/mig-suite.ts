@@ -11,6 +11,7 @@ import { batchMethodCases } from './batch-cases.js';
 import {
   attempt,
   expectAbortRejects,
+  latestOf,
   liveSignal,
   prepareSource,
   surfaceCase,
@@ -107,6 +108,7 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
             (x) => x.firstSeen,
             asOf,
           ),
+        knownAt: (r) => Date.parse(r.firstSeen),
         monotoneProblem: () => undefined,
       },
       env,
@@ -133,6 +135,7 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
               asOf,
             ),
           ),
+        knownAt: (n) => latestOf([...n.tastemakers, ...n.collaborators], (l) => Date.parse(l.since)),
         monotoneProblem: (e, l) =>
           firstProblem(
             missingId(

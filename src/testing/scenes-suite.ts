@@ -148,6 +148,7 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
             (x) => x.asOf,
             asOf,
           ),
+        knownAt: (p) => Date.parse(p.asOf),
       },
       env,
     ),

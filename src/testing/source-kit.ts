@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ContractCase } from './suite.js';
+import { PayloadBoundsSchema, type PayloadBounds } from '../config.js';
 import { describeError } from '../core/describe-error.js';
 import { ContractViolation, show } from './violation.js';
 
@@ -22,6 +23,11 @@ export interface SourceSuiteOptions<A> {
   readonly earlierAsOf: Date;
   /** Start of the window for windowed methods; at or before `earlierAsOf`. */
   readonly from: Date;
+  /**
+   * The sanity bounds the host gives the SDK (`config.payloads`): an item beyond them is a
+   * violation, as the gateway would make it an `invalid_payload`. @default the SDK's default bounds
+   */
+  readonly payloads?: z.input<typeof PayloadBoundsSchema>;
 }
 
 /** The options the kit passes to every call: windowed methods read `from`, the others ignore it. */
@@ -52,6 +58,12 @@ export interface BatchProbe<A, T> {
   readonly asOfProblem?: (item: T, asOf: Date) => string | undefined;
   /** Why `later` lost something `earlier` knew, if it did. */
   readonly monotoneProblem?: (earlier: T, later: T) => string | undefined;
+  /**
+   * The latest instant (epoch ms) at which something in the item became known, or `undefined`
+   * (nothing dated). The as-of case asks again just before it, so a source that reads past `asOf`
+   * is caught even when no observation happens to lie between `asOf` and the end of its leak.
+   */
+  readonly knownAt?: (item: T) => number | undefined;
 }
 
 /** A per-item rule: what it requires and why an item breaks it, if it does. */
@@ -60,6 +72,16 @@ export interface ItemRule<T> {
   readonly requirement: string;
   /** Why the item under `key` breaks the rule, or `undefined`. */
   readonly problem: (key: string, item: T) => string | undefined;
+}
+
+/** The latest of `items`' instants (epoch ms), or `undefined` for none. */
+export function latestOf<T>(items: readonly T[], time: (item: T) => number): number | undefined {
+  let latest: number | undefined;
+  for (const item of items) {
+    const t = time(item);
+    if (Number.isFinite(t) && (latest === undefined || t > latest)) latest = t;
+  }
+  return latest;
 }
 
 /** Validated suite timing plus the adapter factory. */
@@ -72,6 +94,8 @@ export interface SuiteEnv<A> {
   readonly earlierAsOf: Date;
   /** See {@link SourceSuiteOptions.from}. */
   readonly from: Date;
+  /** See {@link SourceSuiteOptions.payloads} (resolved). */
+  readonly payloads: PayloadBounds;
 }
 
 /** How long an aborted call may take to reject before the case gives up on it. */
@@ -92,6 +116,9 @@ export function checkSourceOptions<A>(suite: string, options: SourceSuiteOptions
   }
   if (options.unknownKey !== undefined && options.knownKeys.includes(options.unknownKey))
     throw new RangeError(`${suite}: unknownKey must not be one of knownKeys`);
+  const payloads = PayloadBoundsSchema.safeParse(options.payloads ?? {});
+  if (!payloads.success)
+    throw new TypeError(`${suite}: options.payloads is invalid: ${payloads.error.issues[0]?.message ?? ''}`);
 }
 
 /** Builds a violation. */
@@ -222,6 +249,7 @@ export function prepareSource<A>(suite: string, options: SourceSuiteOptions<A>, 
       asOf: options.asOf,
       earlierAsOf: options.earlierAsOf,
       from: options.from,
+      payloads: PayloadBoundsSchema.parse(options.payloads ?? {}),
     } satisfies SuiteEnv<A>,
     knownKeys: async (): Promise<readonly string[]> => knownKeys,
     unknownKey: options.unknownKey ?? defaultUnknown,
