@@ -55,10 +55,18 @@ export const RegionRequestSchema = z.string({ error: 'Expected a region code' })
  * @param max - Largest value accepted (`Number.MAX_SAFE_INTEGER` for no upper bound).
  */
 export function intRequestSchema(min: number, max: number): z.ZodNumber {
-  const range = max >= Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
-  const int = z.int({ error: `Expected ${range}` }).min(min, `Expected ${range}`);
-  // z.int() already stops at Number.MAX_SAFE_INTEGER: a second bound there would repeat its issue.
-  return max >= Number.MAX_SAFE_INTEGER ? int : int.max(max, `Expected ${range}`);
+  const unbounded = max >= Number.MAX_SAFE_INTEGER;
+  const range = unbounded ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  // Past 2^53 an unbounded range says where the integers end (the value is "at least min").
+  const beyond = unbounded
+    ? `Expected an integer from ${min} to ${Number.MAX_SAFE_INTEGER} (2^53 - 1)`
+    : `Expected ${range}`;
+  // z.int() stops at Number.MAX_SAFE_INTEGER; `abort` keeps the range's own bounds from repeating
+  // its issue for a value past it (one issue per mistake).
+  const int = z
+    .int({ error: (issue) => (issue.code === 'too_big' ? beyond : `Expected ${range}`), abort: true })
+    .min(min, `Expected ${range}`);
+  return unbounded ? int : int.max(max, `Expected ${range}`);
 }
 
 /** `skipCache`: bypass the cache and recompute (the result is cached again). */

@@ -252,3 +252,30 @@ describe('a cap the host configured below the schema range: INVALID_PARAMS, from
     }
   });
 });
+
+describe('integers past 2^53', () => {
+  // Regression (found by a hostile review of the HTTP API): a limit past Number.MAX_SAFE_INTEGER
+  // gave two identical `too_big` issues (the safe-integer bound and the range's), and an offset
+  // there read "Expected an integer of at least 0", which it is.
+  it('a limit past 2^53 is one too_big issue naming the range, engine and HTTP alike', async () => {
+    const res = await handler(new Request('http://localhost/api/scenes?limit=99999999999999999999'));
+    const body = (await res.json()) as { error: { code: string; details: { code: string; message: string }[] } };
+    const error = await radar.scenes.listScenes({ limit: 1e20 }).then(
+      () => null,
+      (e: unknown) => e as { details: { code: string; message: string }[] },
+    );
+    for (const details of [body.error.details, error!.details]) {
+      expect(details).toHaveLength(1);
+      expect(details[0]).toMatchObject({ code: 'too_big', message: 'Expected an integer from 1 to 100' });
+    }
+  });
+
+  it('an offset past 2^53 says where the integers end', async () => {
+    const error = await radar.scenes.listScenes({ offset: 2 ** 53 + 2 }).then(
+      () => null,
+      (e: unknown) => e as { details: { code: string; message: string }[] },
+    );
+    expect(error!.details).toHaveLength(1);
+    expect(error!.details[0]!.message).toBe('Expected an integer from 0 to 9007199254740991 (2^53 - 1)');
+  });
+});
