@@ -37,6 +37,13 @@ export class ApiFailure extends Error {
 /** A query string's values; `undefined` leaves the parameter out. */
 export type Query = Readonly<Record<string, string | number | undefined>>;
 
+/**
+ * How long a request may take, headers and body, before it fails with `TIMEOUT`: an API or proxy
+ * that never answers ends in the error panel and its Retry, not in a skeleton for ever.
+ * @default 30_000
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** The path under `base` with its query string: `apiPath('/scenes', { limit: 20 })`. */
 export function apiPath(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
@@ -55,7 +62,33 @@ function requestIdOf(body: unknown): string | null {
  * {@link ApiFailure}. An abort rethrows the `AbortError` unchanged, so a superseded load stays silent.
  */
 export async function getData<T>(base: string, path: string, query: Query, signal: AbortSignal): Promise<T> {
-  const url = `${base.replace(/\/+$/, '')}${apiPath(path, query)}`;
+  // A base may carry a query (`/api?tenant=a`): its parameters go before the route's own.
+  const at = base.indexOf('?');
+  const root = (at < 0 ? base : base.slice(0, at)).replace(/\/+$/, '');
+  const baseQuery = at < 0 ? {} : Object.fromEntries(new URLSearchParams(base.slice(at + 1)));
+  const url = `${root}${apiPath(path, { ...baseQuery, ...query })}`;
+  const timeout = new AbortController();
+  const follow = (): void => timeout.abort(signal.reason);
+  if (signal.aborted) follow();
+  signal.addEventListener('abort', follow, { once: true });
+  const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    return await request<T>(url, base, timeout.signal);
+  } catch (error) {
+    if (signal.aborted || !timeout.signal.aborted) throw error;
+    throw new ApiFailure(
+      'TIMEOUT',
+      `The API at ${base} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`,
+      0,
+      null,
+    );
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', follow);
+  }
+}
+
+async function request<T>(url: string, base: string, signal: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { signal, headers: { accept: 'application/json' } });

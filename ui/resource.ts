@@ -25,6 +25,8 @@ export class Resource<T> implements ReactiveController {
   #abort: AbortController | undefined;
   #run: ((signal: AbortSignal) => Promise<T>) | undefined;
   #marked = false;
+  /** A load aborted because the element left the page before it settled. */
+  #interrupted = false;
 
   /** @param host - The element whose render reads {@link Resource.state}. */
   constructor(host: ResourceHost) {
@@ -35,6 +37,7 @@ export class Resource<T> implements ReactiveController {
   /** Starts `load` (aborting the previous one); the state is `loading` until it settles. */
   run(load: (signal: AbortSignal) => Promise<T>): void {
     this.#run = load;
+    this.#interrupted = false;
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
@@ -63,7 +66,13 @@ export class Resource<T> implements ReactiveController {
 
   /** Aborts a load in flight when the element leaves the page. */
   hostDisconnected(): void {
+    if (this.state.kind === 'loading' && this.#abort && !this.#abort.signal.aborted) this.#interrupted = true;
     this.#abort?.abort();
+  }
+
+  /** Runs again a load that leaving the page interrupted (a host moving the element), or it would never settle. */
+  hostConnected(): void {
+    if (this.#interrupted) this.retry();
   }
 
   #settle(state: LoadState<T>): void {

@@ -2,10 +2,24 @@
  * @module ui/scene-degraded
  * What a scene pulse (or a list of them) says about its sources, as banner lines that name them.
  */
+import { html, nothing, type TemplateResult } from 'lit';
 import type { GlobalScenePulse, ScenePulseSnapshot, SceneBatchItem } from '../src/scenes/schemas.js';
-import { num, sourceLabel } from './words.js';
+import { num, sceneName, sourceLabel, when } from './words.js';
 
-/** Per source, the failing reads behind `pulses`: one line per source with a problem. */
+/** A ranking row's marks: `degraded` (a source missing) and `stale` (an earlier pulse served). */
+export function pulseMarks(pulse: ScenePulseSnapshot): TemplateResult | typeof nothing {
+  if (pulse.status !== 'degraded' && !pulse.stale) return nothing;
+  return html`${pulse.status === 'degraded' ? html` <span class="pill" title="computed with a source missing">degraded</span>` : nothing}${
+    pulse.stale
+      ? html` <span class="pill" title=${`served from the pulse of ${when(pulse.asOf)}: ${pulse.stale.reason}`}>stale</span>`
+      : nothing
+  }`;
+}
+
+/**
+ * Per source, the failing reads behind `pulses`: one line per source with a problem; then one
+ * line per pulse served from an earlier one (its `stale` mark), with why.
+ */
 export function failingSources(pulses: readonly ScenePulseSnapshot[]): string[] {
   const bySource = new Map<string, { timeout: number; error: number; absent: number }>();
   for (const pulse of pulses) {
@@ -28,6 +42,11 @@ export function failingSources(pulses: readonly ScenePulseSnapshot[]): string[] 
   }
   if (pulses.some((p) => p.memberships_as_of === null))
     lines.push('Scene memberships were never computed: run a refresh so members are counted.');
+  for (const p of pulses)
+    if (p.stale)
+      lines.push(
+        `${sceneName(p.name, p.scene_slug)}: served from the pulse of ${when(p.asOf)}, as computing it failed at ${when(p.stale.at)} (${p.stale.reason})`,
+      );
   return lines;
 }
 

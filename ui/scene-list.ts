@@ -11,9 +11,9 @@ import type { GlobalScenePulse, Page, RegionalScenePulse, ScenePulseSnapshot } f
 import type { SceneRow } from '../src/stores/tables.js';
 import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
-import { globalPulseLines, failingSources, unavailableLines } from './scene-degraded.js';
+import { globalPulseLines, failingSources, pulseMarks, unavailableLines } from './scene-degraded.js';
 import { degradedBanner, emptyPanel, errorPanel, loadingNote, skeletonRows } from './states.js';
-import { num, signedPct } from './words.js';
+import { num, sceneName, signedPct } from './words.js';
 
 /** The API's largest page of scenes. */
 const MAX_LIMIT = 100;
@@ -199,11 +199,11 @@ export class SceneListElement extends RadarElement {
   #row(scene: ScenePulseSnapshot, rank: number): TemplateResult {
     return html`<tr data-scene=${scene.scene_slug}>
       <td class="num">${rank}</td>
-      <td><a href=${this.sceneHref(scene.scene_slug)}>${scene.name}</a></td>
+      <td><a href=${this.sceneHref(scene.scene_slug)}>${sceneName(scene.name, scene.scene_slug)}</a></td>
       <td>${scene.region.toUpperCase()}</td>
       <td class="num">${num(scene.heat, 1)}</td>
       <td class="num ${scene.growth > 0 ? 'up' : scene.growth < 0 ? 'down' : ''}">${signedPct(scene.growth)}</td>
-      <td><span class="pill">${scene.stage}</span>${scene.status === 'degraded' ? html` <span class="pill" title="computed with a source missing">degraded</span>` : nothing}</td>
+      <td><span class="pill">${scene.stage}</span>${pulseMarks(scene)}</td>
     </tr>`;
   }
 

@@ -23,6 +23,7 @@ import {
 import {
   num,
   pct,
+  sceneName,
   sceneTitle,
   signalLabel,
   signalMeaning,
@@ -84,7 +85,7 @@ export class ScenePageElement extends RadarElement {
     const data = state.kind === 'ready' ? state.data : null;
     return html`<p class="small"><a href=${back.href}>← All scenes</a></p>
       ${data ? this.#header(data) : html`${loadingNote('the scene')}<div style="height:4.5rem">${skeletonBlock('3.5rem')}</div>`}
-      ${data ? degradedBanner('This pulse was computed with sources missing', failingSources([data.pulse])) : nothing}
+      ${data ? degradedBanner('This pulse was computed with sources missing or is stale', failingSources([data.pulse])) : nothing}
       <div class="grid">
         <section class="card" aria-labelledby="pulse-title" style="min-height:14rem">
           <h3 id="pulse-title">Pulse</h3>
@@ -125,7 +126,7 @@ export class ScenePageElement extends RadarElement {
   #header({ scene, pulse }: SceneView): TemplateResult {
     const place = [scene.city ? titleOf(scene.city) : '', scene.region.toUpperCase()].filter(Boolean).join(', ');
     return html`<header style="min-height:4.5rem">
-      <h2>${scene.name}</h2>
+      <h2>${sceneName(scene.name, scene.slug)}</h2>
       <p class="muted">
         ${place} · <span class="pill">${pulse.stage}</span> · pulse as of ${when(pulse.asOf)}
       </p>

@@ -7,9 +7,14 @@ import { html, type PropertyValues, type TemplateResult } from 'lit';
 import type { GlobalScenePulse, ScenePulseSnapshot } from '../src/scenes/schemas.js';
 import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
-import { globalPulseLines } from './scene-degraded.js';
+import { globalPulseLines, pulseMarks } from './scene-degraded.js';
 import { degradedBanner, emptyPanel, errorPanel, loadingNote, skeletonList } from './states.js';
-import { num, signedPct } from './words.js';
+import { num, sceneName, signedPct } from './words.js';
+
+/** The scenes of the three lists, each once (a scene in two lists must not count its reads twice). */
+function shownOnce(p: GlobalScenePulse): ScenePulseSnapshot[] {
+  return [...new Map([...p.hottest, ...p.fastestGrowing, ...p.cooling].map((s) => [s.scene_slug, s])).values()];
+}
 
 /** Hottest, fastest-growing and cooling scenes. */
 export class ScenePulseListsElement extends RadarElement {
@@ -48,7 +53,7 @@ export class ScenePulseListsElement extends RadarElement {
       );
     const data = state.kind === 'ready' ? state.data : null;
     return html`${state.kind === 'loading' ? loadingNote('the scene pulse') : ''}
-      ${data ? degradedBanner('Scene pulse is degraded', globalPulseLines(data, [...data.hottest, ...data.cooling])) : ''}
+      ${data ? degradedBanner('Scene pulse is degraded', globalPulseLines(data, shownOnce(data))) : ''}
       <div class="grid">
         ${lists.map(
           ([id, title, pick, none]) => html`<section class="card" aria-labelledby="pulse-${id}">
@@ -65,7 +70,7 @@ export class ScenePulseListsElement extends RadarElement {
     return html`<ul class="rows" style="min-height:calc(var(--_row) * ${this.#limit})" data-list=${id}>
       ${scenes.map(
         (s) => html`<li>
-          <span class="grow"><a href=${this.sceneHref(s.scene_slug)}>${s.name}</a></span>
+          <span class="grow"><a href=${this.sceneHref(s.scene_slug)}>${sceneName(s.name, s.scene_slug)}</a>${pulseMarks(s)}</span>
           <span class="num" title="heat">${num(s.heat, 1)}</span>
           <span class="num ${s.growth > 0 ? 'up' : s.growth < 0 ? 'down' : ''}" style="width:4rem;text-align:right"
             >${signedPct(s.growth)}</span

@@ -92,6 +92,12 @@ export class TopArtistsElement extends RadarElement {
     const start = (this.page - 1) * size;
     const rows = top.artists.slice(start, start + size);
     const label = CATEGORIES.find(([id]) => id === this.category)?.[1] ?? this.category;
+    if (rows.length === 0 && top.artists.length > 0)
+      // A page past the list (a host's `page` attribute): the list is not empty, the page is.
+      return emptyPanel(
+        'No artists on this page',
+        html`<button type="button" @click=${() => (this.page = 1)}>Go to the first page</button>`,
+      );
     if (rows.length === 0)
       return top.meta.asOf === null
         ? emptyPanel('No artist scored yet', html`Run <code>radar.refresh()</code> with a MIG source plugged in.`)

@@ -56,6 +56,12 @@ export class TrendChartElement extends RadarElement {
     this.#draw(target, state.data);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back in the page (a host moved it): draw again the chart that leaving destroyed.
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#destroy();

@@ -141,6 +141,11 @@ export function sceneTitle(slug: string): string {
   return `${titleOf(parts.slice(0, at).join('-'))} · ${titleOf(parts.slice(at + 1).join('-'))}, ${parts[at]!.toUpperCase()}`;
 }
 
+/** A scene's name, or its name read from the slug when the name is blank (so its link has text). */
+export function sceneName(name: string, slug: string): string {
+  return name.trim() ? name : sceneTitle(slug);
+}
+
 /** An ISO instant as a short date and time in the reader's locale. */
 export function when(iso: string | null | undefined): string {
   if (!iso) return 'never';

@@ -142,9 +142,13 @@ function spanHandlers<C extends object>(
       try {
         close(span, context);
       } finally {
-        span.end();
-        life.open--;
-        if (life.closing && life.open === 0) life.idle();
+        // Counted down even when end() throws (a shut-down SDK): else close() never unsubscribes.
+        try {
+          span.end();
+        } finally {
+          life.open--;
+          if (life.closing && life.open === 0) life.idle();
+        }
       }
     }),
   };
