@@ -61,18 +61,55 @@ export function matchesRange<Row>(row: unknown, range: ScanQuery<Row>['range'] |
   return true;
 }
 
-/** The order of a scan: the column (if any), then the primary-key id; a total order, ids being unique. */
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** An id of strings alone (no number): its text order is the order {@link compareIds} gives. */
+const TEXT_ID = /^\["(?:[^"\\]|\\.)*"(?:,"(?:[^"\\]|\\.)*")*\]$/;
+
+/** Two ids compared where they first differ outside a string: by their parsed key values. */
+function compareParsedIds(a: string, b: string): number {
+  const x = JSON.parse(a) as unknown[];
+  const y = JSON.parse(b) as unknown[];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    if (x[i] === y[i]) continue;
+    // Strings, and values of two types (a column no SQL table has), by their text as before.
+    if (typeof x[i] === 'string' || typeof x[i] !== typeof y[i]) return a < b ? -1 : 1;
+    return compare(x[i], y[i]);
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Two primary-key ids (the key's JSON text) in primary-key order: a number key column by its
+ * values, as PostgreSQL's `ORDER BY` of the key columns gives (in the text, shard `10` comes
+ * before shard `9`); string columns by their text, as the ids always sorted.
+ */
+export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  let inText = false;
+  let escaped = false;
+  for (let i = 0; ; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return inText ? (x < y ? -1 : 1) : compareParsedIds(a, b);
+    if (escaped) escaped = false;
+    else if (inText && x === BACKSLASH) escaped = true;
+    else if (x === QUOTE) inText = !inText;
+  }
+}
+
+/** The order of a scan: the column (if any), then the primary key ({@link compareIds}); a total order, ids being unique. */
 export function entryOrder<Row>(
   query: ScanQuery<Row>,
 ): (a: [string, Readonly<Row>], b: [string, Readonly<Row>]) => number {
   const order = query.orderBy;
-  // Ids are strings (the key's JSON text) and unique: compared directly, without compare()'s null checks.
-  if (!order) return (a, b) => (a[0] < b[0] ? -1 : a[0] === b[0] ? 0 : 1);
+  if (!order) return (a, b) => compareIds(a[0], b[0]);
   const dir = order.direction === 'desc' ? -1 : 1;
   const column = order.column;
   return (a, b) =>
     dir * compare((a[1] as Record<string, unknown>)[column], (b[1] as Record<string, unknown>)[column]) ||
-    (a[0] < b[0] ? -1 : a[0] === b[0] ? 0 : 1);
+    compareIds(a[0], b[0]);
 }
 
 /**
@@ -162,8 +199,8 @@ export function orderAndPage<Row>(entries: Array<[string, Readonly<Row>]>, query
  * one pair per row, and a pair per row of a 350,000-row table all lived through the
  * young-generation collections the scan itself set off. A small page (`limit: 1` for the latest
  * row) is selected from the entries as they come (or by `first`, when the core orders its rows
- * without putting them together: {@link MemoryCore.first}); every row in id order sorts the ids
- * alone (the default sort orders strings by UTF-16 code units, as `<` does; ids are unique).
+ * without putting them together: {@link MemoryCore.first}); every row in key order sorts the ids
+ * alone ({@link compareIds}; ids are unique).
  * Otherwise undefined: the caller orders and pages the matches as before.
  */
 export function pageOfAll<Row>(
@@ -181,12 +218,17 @@ export function pageOfAll<Row>(
     if (start >= end) return [];
     if (end * 8 > size) return undefined;
     const page = first ? first(end) : firstK(entries(), end, entryOrder(query));
-    const out: Readonly<Row>[] = new Array(end - start);
-    for (let i = start; i < end; i++) out[i - start] = page[i]![1];
+    // `size` may count more rows than `entries` yields (a stage counts live rows it hides): the
+    // page holds the rows there are.
+    const out: Readonly<Row>[] = new Array(Math.max(0, page.length - start));
+    for (let i = start; i < page.length; i++) out[i - start] = page[i]![1];
     return out;
   }
   if (query.orderBy || start > 0) return undefined;
-  const sorted = ids().sort();
+  const sorted = ids();
+  // Ids of strings alone sort by their text: the faster native sort.
+  if (sorted.every((id) => TEXT_ID.test(id))) sorted.sort();
+  else sorted.sort(compareIds);
   const out: Readonly<Row>[] = new Array(sorted.length);
   for (let i = 0; i < sorted.length; i++) out[i] = rowOf(sorted[i]!);
   return out;

@@ -31,6 +31,24 @@ export function compareScalars(a: unknown, b: unknown): number {
   return (a as Scalar)! < (b as Scalar)! ? -1 : 1;
 }
 
+/**
+ * Compares two rows by their primary key, column by column (numbers numerically, null first), the
+ * order the suite expects of ties and of scans without `orderBy`: PostgreSQL's `ORDER BY` of the
+ * key columns, not the order of the key's JSON text (where `10` sorts before `9`).
+ */
+export function compareKeys<Row, K extends ScalarColumns<Row>>(
+  spec: TableSpec<Row, K>,
+  a: unknown,
+  b: unknown,
+): number {
+  for (const k of spec.key) {
+    const [x, y] = [cols(a)[k], cols(b)[k]];
+    const c = x === y ? 0 : x === null ? -1 : y === null ? 1 : compareScalars(x, y);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
 /** A column whose sample values are scalars, with how often its commonest value occurs. */
 interface ColumnInfo {
   readonly column: string;
@@ -76,6 +94,8 @@ export interface ColumnPlan {
   readonly plain?: { readonly column: string; readonly value: string | number | boolean };
   /** A column without nulls and with varied values, for range and order. */
   readonly ordered: string;
+  /** A scalar column null in some sample rows and not in others, if any: for `IS NULL` filters and null order. */
+  readonly nullable?: string;
 }
 
 /**
@@ -97,7 +117,9 @@ export function planColumns<Row, K extends ScalarColumns<Row>>(
   const ordered = [...orderable].sort((a, b) => rank(a) - rank(b) || b.distinct - a.distinct)[0];
   if (!ordered)
     throw new Error(`tableContractSuite(${spec.name}): sampleRows must vary at least one non-null scalar column`);
+  const nullable = info.find((c) => c.nullable && !keys.has(c.column));
   return {
+    ...(nullable ? { nullable: nullable.column } : {}),
     ...(indexed ? { indexed: { column: indexed.column, value: indexed.commonest } } : {}),
     ...(plain ? { plain: { column: plain.column, value: plain.commonest } } : {}),
     ordered: ordered.column,

@@ -7,7 +7,7 @@ import type { ScalarColumns, ScanQuery, Table, TableSpec } from '../stores/table
 import { firstDifference, snapshot } from './deep-equal.js';
 import { attempt, violation } from './source-kit.js';
 import type { ContractCase } from './suite.js';
-import { cols, compareScalars, idOf, invalidVariant, keyOf, planColumns, tryMutate } from './table-kit.js';
+import { cols, compareKeys, compareScalars, idOf, invalidVariant, keyOf, planColumns, tryMutate } from './table-kit.js';
 import { show } from './violation.js';
 
 /** Options of {@link tableContractSuite}. */
@@ -147,6 +147,23 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(
       },
     },
     {
+      name: 'upsert of a batch holding one key twice keeps the last row',
+      async run() {
+        const table = await attempt(c, 'be created by options.create', options.create);
+        const [first, second] = samples().stored as [Row, Row];
+        const last = { ...cols(second), ...cols(keyOf(spec, first)) } as Row;
+        await call('upsert of a batch with a key twice', () => table.upsert([snapshot(first), snapshot(last)]));
+        const n = await call('count()', () => table.count());
+        if (n !== 1) throw violation(c, 'store one row for a key given twice in a batch', `count is ${n}, expected 1`);
+        same(
+          'keep the last row of a batch that gives a key twice',
+          await call('get', () => table.get(keyOf(spec, first))),
+          expected(last),
+          'the stored row',
+        );
+      },
+    },
+    {
       name: 'rejects a batch with an invalid row and leaves the table unchanged',
       async run() {
         const { table, stored, absent } = await filled();
@@ -210,7 +227,75 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(
     },
   ];
 
-  const { indexed, plain, ordered } = plan();
+  const { indexed, plain, ordered, nullable } = plan();
+  /** Checks that `rows` whose `column` values are equal (every row, without a column) come in primary-key order. */
+  const tiesByKey = (requirement: string, rows: readonly unknown[], column?: string): void => {
+    for (let i = 1; i < rows.length; i++) {
+      if (column !== undefined && cols(rows[i])[column] !== cols(rows[i - 1])[column]) continue;
+      if (compareKeys(spec, rows[i - 1], rows[i]) >= 0)
+        throw violation(
+          c,
+          requirement,
+          `row ${i} (key ${idOf(spec, rows[i])}) comes after ${idOf(spec, rows[i - 1])}, a greater primary key`,
+        );
+    }
+  };
+  const tie = indexed ?? plain;
+  cases.push({
+    name: `scan orders by primary key without orderBy${tie ? ` and within ties of ${tie.column}` : ''}`,
+    async run() {
+      const { table } = await filled();
+      tiesByKey(
+        'order rows by primary key (column by column) without orderBy',
+        await call('scan()', () => table.scan()),
+      );
+      if (!tie) return;
+      for (const direction of ['asc', 'desc'] as const) {
+        const rows = await call(`scan ordered ${direction}`, () =>
+          table.scan({ orderBy: { column: tie.column as ScalarColumns<Row>, direction } }),
+        );
+        tiesByKey(`order rows with equal ${tie.column} by primary key, ascending (${direction})`, rows, tie.column);
+      }
+    },
+  });
+  if (nullable)
+    cases.push({
+      name: `scan filters nulls (where ${nullable} is null) and orders them first ascending, last descending`,
+      async run() {
+        const { table, stored } = await filled();
+        const w = where(nullable, null);
+        const wanted = stored.filter((r) => cols(r)[nullable] === null);
+        sameSet(
+          `scan rows where ${nullable} is null`,
+          await call('scan with where null', () => table.scan({ where: w })),
+          wanted,
+        );
+        const n = await call('count with where null', () => table.count(w));
+        if (n !== wanted.length)
+          throw violation(
+            c,
+            'count the rows where a column is null',
+            `count(${show(w)}) is ${n}, expected ${wanted.length}`,
+          );
+        for (const direction of ['asc', 'desc'] as const) {
+          const rows = await call(`scan ordered ${direction}`, () =>
+            table.scan({ orderBy: { column: nullable as ScalarColumns<Row>, direction } }),
+          );
+          const nulls = rows.map((r) => cols(r)[nullable] === null);
+          const firstNonNull = nulls.indexOf(false);
+          const bad =
+            direction === 'asc'
+              ? firstNonNull >= 0 && nulls.indexOf(true, firstNonNull) >= 0
+              : nulls.indexOf(true) >= 0 && nulls.indexOf(false, nulls.indexOf(true)) >= 0;
+          if (bad)
+            throw violation(
+              c,
+              `order null ${nullable} ${direction === 'asc' ? 'first ascending' : 'last descending'}`,
+              `${nullable} by row: ${show(rows.map((r) => cols(r)[nullable]))}`,
+            );
+        }
+      },
+    });
   for (const [label, filter] of [
     ['an indexed', indexed],
     ['a non-indexed', plain],
