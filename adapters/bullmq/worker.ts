@@ -8,7 +8,7 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { SceneRadarError } from '../../src/core/errors.js';
 import type { SceneRadar } from '../../src/radar.js';
-import type { TalentRefreshShard } from '../../src/talent/refresh-shards.js';
+import { checkShard } from '../../src/talent/refresh-shards.js';
 import {
   FINISH_JOB,
   type FinishJobData,
@@ -46,9 +46,26 @@ export interface RefreshWorker {
   close(): Promise<void>;
 }
 
+/** How often a shard run again while its refresh's finish runs checks whether the finish is over, ms. */
+const FINISH_POLL_MS = 250;
+
+/** The issues of a validation error (its `details`), as text for a job's failure reason. */
+function issues(details: unknown): string {
+  if (!Array.isArray(details) || details.length === 0) return '';
+  const list = details
+    .slice(0, 5)
+    .map(
+      (i: { path?: unknown; message?: unknown }) =>
+        `${Array.isArray(i?.path) ? i.path.join('.') || '(root)' : '?'}: ${String(i?.message)}`,
+    );
+  return ` (${list.join('; ')}${details.length > 5 ? '; ...' : ''})`;
+}
+
 /**
  * Starts a worker of sharded refreshes on this instance (see {@link createShardedRefresh}).
- * `CONFIG_INVALID` for bad options.
+ * `CONFIG_INVALID` for bad options. A job refused with a 4xx code (a shard or finish whose data is
+ * malformed, from another producer or version; a finish refused) fails at once, without retries,
+ * its reason `CODE: message (issues)`.
  * @example
  * ```ts
  * const stores = createPostgresStores({ connectionString: process.env.DATABASE_URL! });
@@ -72,6 +89,9 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
     'createRefreshWorker: stalledInterval',
   );
   const maxStalledCount = intOption(options.maxStalledCount, 2, 0, 100, 'createRefreshWorker: maxStalledCount');
+  // Checked before the BullMQ worker exists: a throw after would leave its connections open.
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    throw new SceneRadarError('CONFIG_INVALID', 'createRefreshWorker: onError must be a function');
   const onError = options.onError ?? (() => undefined);
 
   // The scene pulses of the refreshes this worker takes part in, by parent job: read once per
@@ -113,8 +133,45 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
   };
 
   const processor = async (job: Job): Promise<unknown> => {
+    try {
+      return await run(job);
+    } catch (error) {
+      // A refusal (a 4xx code: a malformed job, a refresh older than the last one) is the same on
+      // every attempt: not retried, and its code travels to the coordinator in the reason.
+      if (error instanceof SceneRadarError && error.httpStatus < 500)
+        throw new UnrecoverableError(`${error.code}: ${error.message}${issues(error.details)}`);
+      throw error;
+    }
+  };
+
+  /**
+   * Resolves once the finish of a shard job's refresh is not running (it committed, failed, went
+   * back to wait, or this worker is closing; also when Redis does not answer). A row staged while
+   * the finish ran may have come after it read and deleted the staged rows, and its job is still
+   * `active` between its commit and BullMQ marking it completed: only afterwards does
+   * {@link refreshOver} tell.
+   */
+  const finishSettled = async (job: Job): Promise<void> => {
+    const parentId = job.parent?.id;
+    if (!parentId) return;
+    for (;;) {
+      try {
+        // Still a live job of its parent (a manual retry, say), the finish waits on it: not on the finish.
+        if ((await job.getState()) === 'active') return;
+        const parent = await Job.fromId(worker, parentId);
+        if (!parent || (await parent.getState()) !== 'active' || worker.closing) return;
+      } catch {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, FINISH_POLL_MS));
+    }
+  };
+
+  const run = async (job: Job): Promise<unknown> => {
     if (job.name === SHARD_JOB) {
-      const shard = job.data as TalentRefreshShard;
+      // Checked first: a job of another producer (another version, a hand-added one) fails with
+      // what is wrong with it, not with a TypeError from deep inside.
+      const shard = checkShard(job.data);
       if (await refreshOver(job))
         return { refreshId: shard.refreshId, index: shard.index, artists: 0, skipped: 'the refresh is over' };
       const [scenePulses] = await Promise.all([
@@ -124,20 +181,13 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
       const report = await radar.talent.refreshShard(shard, { scenePulses });
       // The refresh ended while this shard ran (it stalled, and another worker ran it): the row
       // just staged belongs to no refresh any more (the finish deleted the others in its commit).
+      await finishSettled(job);
       if (await refreshOver(job)) await radar.talent.discardRefresh(shard.refreshId).catch(() => undefined);
       return report;
     }
     if (job.name === FINISH_JOB) {
-      const data = job.data as FinishJobData;
-      try {
-        return await radar.talent.finishRefresh(data, { scenePulses: data.scenePulses ?? null });
-      } catch (error) {
-        // A refusal (a 4xx code: the refresh is older than the last one, say) is the same on
-        // every attempt: not retried, and its code travels to the coordinator in the reason.
-        if (error instanceof SceneRadarError && error.httpStatus < 500)
-          throw new UnrecoverableError(`${error.code}: ${error.message}`);
-        throw error;
-      }
+      const data = job.data as Partial<FinishJobData> | null;
+      return await radar.talent.finishRefresh(data as FinishJobData, { scenePulses: data?.scenePulses ?? null });
     }
     // Not ours: retrying cannot help.
     throw new UnrecoverableError(`scene-radar refresh worker: unknown job name ${JSON.stringify(job.name)}`);

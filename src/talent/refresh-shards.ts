@@ -14,7 +14,7 @@ import type { BatchCallOptions, SourceGateway } from '../core/gateway/gateway.js
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import type { TalentRefreshShardRow } from '../stores/tables.js';
 import { z } from 'zod';
-import type { ArtistFeatures, ReadOutcome, SignalRead } from './signals-types.js';
+import { type ArtistFeatures, type ReadOutcome, SIGNAL_READS, type SignalRead } from './signals-types.js';
 
 /** What a refresh keeps of an artist's signals once its features are extracted: how each read went. */
 export interface ShardOutcomes {
@@ -148,9 +148,14 @@ function exactStringify(value: unknown): string {
   });
 }
 
-/** What {@link exactStringify} wrote; an unknown number tag throws a `TypeError`. */
+/**
+ * What {@link exactStringify} wrote; an unknown number tag, or a number literal too large for a
+ * double (which `JSON.parse` would silently read as an infinity, never written so), throws a `TypeError`.
+ */
 function exactParse(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown) => {
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new TypeError('a number literal out of the range of a double');
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const keys = Object.keys(value);
       if (keys.length === 1 && keys[0] === NUM) {
@@ -161,6 +166,75 @@ function exactParse(text: string): unknown {
     }
     return value;
   });
+}
+
+type NumericFeature = {
+  [K in keyof ArtistFeatures]: ArtistFeatures[K] extends number | null ? K : never;
+}[keyof ArtistFeatures];
+/** Every feature that is a number or null (the type makes the list complete). */
+const NUMERIC_FEATURES = Object.keys({
+  activityLevel: 1,
+  engagementLevel: 1,
+  engagementGrowth: 1,
+  engagementAcceleration: 1,
+  eventRate: 1,
+  eventGrowth: 1,
+  regions: 1,
+  newRegions: 1,
+  pressVelocity: 1,
+  pressQuality: 1,
+  tastemakers: 1,
+  newTastemakers: 1,
+  collaborators: 1,
+  newCollaborators: 1,
+  centrality: 1,
+  connectivity: 1,
+  creativeShift: 1,
+  drift: 1,
+  coherence: 1,
+  paidShare: 1,
+  anomaly: 1,
+  staleDays: 1,
+  careerAgeDays: 1,
+  campaignCount: 1,
+  sceneConfidence: 1,
+  sceneHeat: 1,
+} satisfies Record<NumericFeature, 1>);
+const READ_STATUSES: ReadonlySet<unknown> = new Set(['ok', 'missing', 'timeout', 'error', 'absent']);
+const HOST_STATUSES: ReadonlySet<unknown> = new Set(['ok', 'missing', 'error', 'timeout']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const numberOrNull = (v: unknown): boolean => v === null || typeof v === 'number';
+
+/** What is wrong with staged features, or null when they have the shape this version writes. */
+function featuresWrong(f: Record<string, unknown>): string | null {
+  if (typeof f.asOf !== 'string') return 'asOf is not an instant';
+  for (const key of NUMERIC_FEATURES) if (!numberOrNull(f[key])) return `${key} is not a number or null`;
+  if (f.activityBasis !== null && f.activityBasis !== 'engagement' && f.activityBasis !== 'events')
+    return 'activityBasis is not engagement, events or null';
+  if (f.sceneSlug !== null && typeof f.sceneSlug !== 'string') return 'sceneSlug is not a slug or null';
+  if (!Array.isArray(f.microgenres) || !f.microgenres.every((g) => typeof g === 'string'))
+    return 'microgenres is not a list of slugs';
+  if (!isObject(f.evidence) || !Object.values(f.evidence).every((e) => typeof e === 'boolean'))
+    return 'evidence is not a record of booleans';
+  if (!isObject(f.activity)) return 'activity is not a record';
+  for (const [basis, p] of Object.entries(f.activity))
+    if (p !== null && !(isObject(p) && Object.values(p).every((v) => numberOrNull(v) || typeof v === 'string')))
+      return `activity.${basis} is not an activity profile or null`;
+  if (!isObject(f.host)) return 'host is not a record';
+  for (const [name, h] of Object.entries(f.host))
+    if (!isObject(h) || !HOST_STATUSES.has(h.status) || !numberOrNull(h.value))
+      return `host.${name} is not a host feature outcome`;
+  return null;
+}
+
+/** What is wrong with staged read outcomes, or null when each read this version makes has one. */
+function readsWrong(reads: Record<string, unknown>): string | null {
+  for (const read of Object.keys(SIGNAL_READS)) {
+    const r = reads[read];
+    if (!isObject(r) || !READ_STATUSES.has(r.status)) return `read ${read} has no outcome`;
+  }
+  return null;
 }
 
 /**
@@ -177,15 +251,9 @@ export function decodeShardFeatures(text: string): {
   const outcomes: ShardOutcomes[] = [];
   for (const entry of entries as unknown[]) {
     const [f, reads] = Array.isArray(entry) ? (entry as [unknown, unknown]) : [null, null];
-    if (
-      f === null ||
-      typeof f !== 'object' ||
-      typeof (f as { artistSlug?: unknown }).artistSlug !== 'string' ||
-      reads === null ||
-      typeof reads !== 'object'
-    )
+    if (!isObject(f) || typeof f.artistSlug !== 'string' || !isObject(reads))
       throw new TypeError('a shard entry is [features, reads]');
-    const feats = f as ArtistFeatures;
+    const feats = f as unknown as ArtistFeatures;
     features.push(feats);
     outcomes.push({
       artistSlug: feats.artistSlug,
@@ -316,12 +384,23 @@ export async function sceneHeatsOf(
   return out;
 }
 
-/** A staged shard's features, or `STORE_SCHEMA_MISMATCH` naming the row when it cannot be read. */
+/**
+ * A staged shard's features, or `STORE_SCHEMA_MISMATCH` naming the row when it cannot be read: not
+ * such JSON, another artist count, or features or read outcomes of another shape than this version
+ * stages (a field missing or of another type), which would otherwise be scored as they are.
+ */
 export function stagedShard(row: Readonly<TalentRefreshShardRow>): ReturnType<typeof decodeShardFeatures> {
   try {
     const got = decodeShardFeatures(row.features);
     if (got.features.length !== row.artist_count)
       throw new TypeError(`holds ${got.features.length} artists, not ${row.artist_count}`);
+    // Features of another shape (another version's, a row edited by hand) would be scored as they
+    // are: a feature missing reads as no evidence, and the refresh is silently another one.
+    for (let i = 0; i < got.features.length; i++) {
+      const f = got.features[i] as unknown as Record<string, unknown>;
+      const wrong = featuresWrong(f) ?? readsWrong(got.outcomes[i]!.reads as unknown as Record<string, unknown>);
+      if (wrong) throw new TypeError(`artist ${JSON.stringify(f.artistSlug)}: ${wrong}`);
+    }
     return got;
   } catch (e) {
     throw new SceneRadarError(
