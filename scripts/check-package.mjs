@@ -67,10 +67,11 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Plus 25 KiB for the fixes of hostile reviews 6 to 8 (refresh order and instants, frozen cached
 // results, answers checked against their keys, bounded hooks and Redis waits, the tabular, catalog
 // and backtest input checks) and the CHANGELOG's growth: measured 879.3 KiB.
-// Plus 25 KiB for the fixes of the 2026-12-05 hostile reviews (HTTP API, Scenes Engine, Talent
-// Radar, CLI, tabular, PostgreSQL and Redis adapters; the backtest harness and calibration before
-// them) and the CHANGELOG's growth: measured 908.3 KiB.
-const BUDGET_KB = 925;
+// Plus 50 KiB for the fixes of the 2026-12-05 hostile reviews (HTTP API, Scenes Engine, Talent
+// Radar, CLI, tabular, PostgreSQL and Redis adapters, radar options and cache, contract suites,
+// memory stores, refresh worker and staged shards, dashboard; the backtest harness and calibration
+// before them) and the CHANGELOG's growth: measured 919.6 KiB.
+const BUDGET_KB = 950;
 if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
