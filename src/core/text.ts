@@ -30,3 +30,29 @@ export function text(max: number, min = 1): z.ZodString {
   // `.refine` on a string keeps the ZodString type (checks are stored on the schema itself).
   return z.string().min(min).max(max).refine(isStorableText, { message: STORABLE_TEXT_MESSAGE }) as z.ZodString;
 }
+
+/**
+ * The path of the first string (value or key) in a JSON value that is not storable text
+ * ({@link isStorableText}), or undefined when every string is. Paths are segments from `path`
+ * (array indexes as numbers); a key that is not storable text is named by its parent's path.
+ */
+export function unstorableJsonPath(
+  value: unknown,
+  path: readonly (string | number)[] = [],
+): (string | number)[] | undefined {
+  if (typeof value === 'string') return isStorableText(value) ? undefined : [...path];
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableJsonPath(value[i], [...path, i]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!isStorableText(key)) return [...path];
+    const found = unstorableJsonPath(v, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

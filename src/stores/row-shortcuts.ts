@@ -13,6 +13,7 @@
 import type { z } from 'zod';
 import { INSTANT, isInstant, isRecord, isText, list, slugs } from '../core/fast-checks.js';
 import { isSlug } from '../core/slug.js';
+import { isStorableText } from '../core/text.js';
 import {
   SceneMembershipRowSchema,
   type SceneMembershipRow,
@@ -106,13 +107,15 @@ function talentArtistRow(v: unknown): TalentArtistRow | undefined {
 }
 
 /**
- * The copy `z.json()` makes of `v` when `v` is a plain JSON tree (strings, finite numbers,
+ * The copy `z.json()` makes of `v` when `v` is a plain JSON tree (storable strings, finite numbers,
  * booleans, null, arrays without holes, objects whose prototype is `Object.prototype` or null with
  * only enumerable string keys and no `__proto__` key, no cycle), else undefined: Zod then decides
  * (it accepts some objects this refuses, and words the errors).
  */
 function jsonCopy(v: unknown, ancestors: Set<object>): unknown {
-  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v === null || typeof v === 'boolean') return v;
+  // Text a SQL store cannot hold (a NUL, a lone surrogate): Zod words the refusal.
+  if (typeof v === 'string') return isStorableText(v) ? v : undefined;
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'object' || ancestors.has(v)) return undefined;
   ancestors.add(v);
@@ -141,7 +144,12 @@ function jsonObjectCopy(v: object, ancestors: Set<object>): Record<string, unkno
   if (proto !== Object.prototype && proto !== null) return undefined;
   const copy: Record<string, unknown> = {};
   for (const key of Reflect.ownKeys(v)) {
-    if (typeof key !== 'string' || key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(v, key))
+    if (
+      typeof key !== 'string' ||
+      key === '__proto__' ||
+      !isStorableText(key) ||
+      !Object.prototype.propertyIsEnumerable.call(v, key)
+    )
       return undefined;
     const x = jsonCopy((v as Record<string, unknown>)[key], ancestors);
     if (x === undefined) return undefined;

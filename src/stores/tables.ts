@@ -5,7 +5,7 @@
  * Column names are snake_case as in the seed; instants are ISO 8601 strings, days `YYYY-MM-DD`.
  */
 import { z } from 'zod';
-import { text } from '../core/text.js';
+import { STORABLE_TEXT_MESSAGE, text, unstorableJsonPath } from '../core/text.js';
 import { SlugSchema } from '../core/slug.js';
 import { DaySchema, InstantSchema, SceneStageSchema } from '../contracts/payloads.js';
 
@@ -242,8 +242,15 @@ export const TalentRecommendationRowSchema = z.object({
 /** A row of `talent_radar_recommendations`. */
 export type TalentRecommendationRow = z.infer<typeof TalentRecommendationRowSchema>;
 
-/** A JSON object (a `jsonb` column in SQL): the row keeps it as given, its owner parses it. */
-const JsonObjectSchema = z.record(z.string(), z.json());
+/**
+ * A JSON object (a `jsonb` column in SQL): the row keeps it as given, its owner parses it. Its
+ * strings and keys are storable text (no NUL, no lone surrogate), which PostgreSQL's `jsonb`
+ * requires: every store refuses the same rows.
+ */
+const JsonObjectSchema = z.record(z.string(), z.json()).superRefine((value, ctx) => {
+  const at = unstorableJsonPath(value);
+  if (at !== undefined) ctx.addIssue({ code: 'custom', message: STORABLE_TEXT_MESSAGE, path: at });
+});
 
 /**
  * `talent_radar_state`: what the Talent Radar's scores depend on besides its records, so a

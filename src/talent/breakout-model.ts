@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { BreakoutInputMap } from './breakout-model-data.js';
 import { DEFAULT_BREAKOUT_MODEL } from './default-breakout-model.js';
+import { text } from '../core/text.js';
 
 export { DEFAULT_BREAKOUT_MODEL };
 export type { BreakoutInputMap, BreakoutModelData, BreakoutTermData } from './breakout-model-data.js';
@@ -113,7 +114,7 @@ export const BreakoutModelSchema = z
     /** Host features' terms, by name (a registered host feature without a term has weight 0). @default {} */
     hostInputs: z.record(HostFeatureNameSchema, BreakoutTermSchema).default(() => ({})),
     /** What the score is the probability of (shown in explanations). @default the published default model's */
-    event: z.string().min(1).max(512).default(DEFAULT_BREAKOUT_MODEL.event),
+    event: text(512).default(DEFAULT_BREAKOUT_MODEL.event),
     /** Horizon of that event, days. @default the published default model's */
     horizonDays: z.number().int().min(1).max(3650).default(DEFAULT_BREAKOUT_MODEL.horizonDays),
     /** Where the weights came from. @default the published default model's */

@@ -4,7 +4,15 @@
  * used to pass.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryScenesStores, memoryTable, memoryTalentStores, SCENES_TABLES, TALENT_TABLES } from 'scene-radar/stores';
+import { createSceneRadar, fixedClock } from 'scene-radar';
+import {
+  createMemoryStores,
+  memoryScenesStores,
+  memoryTable,
+  memoryTalentStores,
+  SCENES_TABLES,
+  TALENT_TABLES,
+} from 'scene-radar/stores';
 import { sampleRowsFor, tableContractSuite } from 'scene-radar/testing';
 import { compareIds } from '../../src/stores/memory-core.js';
 import { stageStores } from '../../src/stores/staged.js';
@@ -198,5 +206,37 @@ describe('the table suite fails broken stores it used to pass', () => {
       })),
     );
     expect(out.join('\n')).toMatch(/keep the last row of a batch that gives a key twice/);
+  });
+});
+
+describe('JSON values the SQL stores cannot hold', () => {
+  // Regression (found by the hostile review of the PostgreSQL adapter): PostgreSQL's jsonb refuses
+  // a NUL or a lone surrogate in a string or a key, and now says so; the memory stores kept such a
+  // value, so a radar on memory accepted what the same radar on PostgreSQL refused.
+  it('talent_radar_state refuses a NUL or a lone surrogate anywhere in its JSON value, in memory too', async () => {
+    const { talent } = createMemoryStores();
+    const row = (value: Record<string, unknown>) => ({ name: 'x', value, updated_at: '2026-11-25T00:00:00.000Z' });
+    for (const value of [{ a: 'b\u0000c' }, { list: [1, { deep: 'x\ud800' }] }, { ['k\u0000']: 1 }]) {
+      await expect(talent.talent_radar_state.upsert([row(value) as never])).rejects.toThrow(
+        /well-formed Unicode text without NUL characters/,
+      );
+    }
+    expect(await talent.talent_radar_state.count()).toBe(0);
+    await talent.talent_radar_state.upsert([row({ a: 'fine', n: [1, 'é', '😀'] }) as never]);
+    expect(await talent.talent_radar_state.count()).toBe(1);
+  });
+
+  it('setBreakoutModel refuses an event with a NUL as TALENT_VALIDATION_ERROR, before anything is stored', async () => {
+    const radar = createSceneRadar({ sources: {}, clock: fixedClock(new Date('2026-11-25T00:00:00.000Z')) });
+    try {
+      const model = radar.talent.breakoutModel();
+      await expect(radar.talent.setBreakoutModel({ ...model, event: 'a\u0000b' })).rejects.toMatchObject({
+        code: 'TALENT_VALIDATION_ERROR',
+        details: [expect.objectContaining({ path: ['event'] })],
+      });
+      expect(await radar.talent.appliedBreakoutModel()).toBeNull();
+    } finally {
+      await radar.close();
+    }
   });
 });
