@@ -192,25 +192,48 @@ export function isMain(moduleUrl: string): boolean {
 
 /**
  * Runs an example from the command line: `--port` (or the first argument, or `$PORT`; default 0),
- * `--host`, `--artists`; prints the URL and a first request; closes on SIGINT or SIGTERM.
+ * `--host`, `--artists`; prints the URL and a first request; closes on SIGINT or SIGTERM. A bad flag
+ * exits 2 and a port in use 1, each with one line naming it.
  */
 export async function runExample(
   name: string,
   start: (options: ExampleOptions) => Promise<RunningExample>,
   firstPath = '/api/talent/pulse?limit=5',
 ): Promise<void> {
-  const { values, positionals } = parseArgs({
-    options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' } },
-    allowPositionals: true,
-  });
+  // A mistake on the command line, or a port in use: one line naming it, not a stack trace.
+  const fail = (message: string, code: number): never => {
+    console.error(`${name}: ${message}`);
+    process.exit(code);
+  };
+  let parsed: { values: { port?: string; host?: string; artists?: string }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      options: { port: { type: 'string' }, host: { type: 'string' }, artists: { type: 'string' } },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    parsed = fail(
+      `${(error as Error).message}\nusage: npx tsx <example> [--port <0-65535>] [--host <address>] [--artists <1-100000>]`,
+      2,
+    );
+  }
+  const { values, positionals } = parsed;
   const portText = values.port ?? positionals[0] ?? process.env.PORT ?? '0';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${portText}`);
+  if (!/^\d+$/.test(portText) || port > 65_535) fail(`port must be an integer from 0 to 65535, got ${portText}`, 2);
+  if (values.artists !== undefined && !/^\d+$/.test(values.artists))
+    fail(`artists must be an integer from 1 to 100000, got ${values.artists}`, 2);
+  const host = values.host ?? '127.0.0.1';
   const running = await start({
     port,
     ...(values.host ? { host: values.host } : {}),
     ...(values.artists ? { artists: Number(values.artists) } : {}),
+  }).catch((error: unknown): never => {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') return fail(`${host}:${port} is in use; pick another --port (0 picks a free one)`, 1);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return fail(`cannot listen on --host ${host}`, 1);
+    if (error instanceof RangeError) return fail(error.message, 2);
+    throw error;
   });
   console.log(`${name} listening on ${running.url}`);
   console.log(`try: curl -s '${running.url}${firstPath}'`);

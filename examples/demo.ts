@@ -7,7 +7,8 @@
  * start, in the schema `--schema` names, `public` by default; docs/persistence.md).
  *
  *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>] [--artist <slug>]
- *                   [--postgres postgres://user@host:5432/database [--schema <name>]]
+ *                   [--postgres postgres://user@host:5432/database [--schema <name>]] [--help]
+ * A mistake on the command line (a bad number, an unknown scene, artist or region) exits 2 with the usage.
  */
 import { parseArgs } from 'node:util';
 import { createSceneRadar, fixedClock, type PulseArtist, type ScenePulseSnapshot } from 'scene-radar';
@@ -21,24 +22,59 @@ const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 /** The day `days` after `day` (`YYYY-MM-DD`). */
 const addDays = (day: string, days: number): string => dayOf(Date.parse(`${day}T00:00:00.000Z`) + days * DAY_MS);
 
-const { values: args } = parseArgs({
-  options: {
-    artists: { type: 'string', default: '300' },
-    seed: { type: 'string', default: '42' },
-    end: { type: 'string' },
-    region: { type: 'string', default: 'uk' },
-    scene: { type: 'string' },
-    artist: { type: 'string' },
-    postgres: { type: 'string' },
-    schema: { type: 'string' },
-  },
-});
-if (args.schema !== undefined && args.postgres === undefined) {
-  console.error('demo: --schema needs --postgres <url> (the tables are in memory without it)');
+const USAGE =
+  'usage: npm run demo -- [--artists <1-100000>] [--seed <integer>] [--end YYYY-MM-DD] [--region <code>] [--scene <slug>] [--artist <slug>] [--postgres <url> [--schema <name>]]';
+/** A mistake on the command line: printed with the usage, exit 2 (no stack trace). */
+const usage = (message: string): never => {
+  console.error(`demo: ${message}\n${USAGE}`);
   process.exit(2);
+};
+const options = {
+  artists: { type: 'string', default: '300' },
+  seed: { type: 'string', default: '42' },
+  end: { type: 'string' },
+  region: { type: 'string', default: 'uk' },
+  scene: { type: 'string' },
+  artist: { type: 'string' },
+  postgres: { type: 'string' },
+  schema: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>;
+try {
+  parsed = parseArgs({ options });
+} catch (error) {
+  parsed = usage(error instanceof Error ? error.message : String(error));
 }
+const args = parsed.values;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.schema !== undefined && args.postgres === undefined)
+  usage('--schema needs --postgres <url> (the tables are in memory without it)');
+if (!/^\d+$/.test(args.artists) || Number(args.artists) < 1 || Number(args.artists) > 100_000)
+  usage(`--artists must be an integer from 1 to 100000, got ${JSON.stringify(args.artists)}`);
+if (!/^-?\d+$/.test(args.seed) || !Number.isSafeInteger(Number(args.seed)))
+  usage(`--seed must be an integer, got ${JSON.stringify(args.seed)}`);
+if (args.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(args.end))
+  usage(`--end must be a day, YYYY-MM-DD, got ${JSON.stringify(args.end)}`);
 const end = args.end ?? dayOf(Date.now());
-const world = createDemoWorld({ artists: Number(args.artists), seed: Number(args.seed), end });
+let world: ReturnType<typeof createDemoWorld>;
+try {
+  world = createDemoWorld({ artists: Number(args.artists), seed: Number(args.seed), end });
+} catch (error) {
+  // An impossible day (2026-02-30), or one the demo world refuses: its message names the field.
+  world = usage(error instanceof Error ? error.message : String(error));
+}
+// A region, scene or artist the world does not have is a mistake on the command line, said before any work.
+const regions = [...new Set(world.catalog.scenes.map((sc) => sc.region))].sort();
+if (!regions.includes(args.region))
+  usage(`--region ${args.region} has no scenes; the demo world's regions: ${regions.join(', ')}`);
+if (args.scene !== undefined && !world.catalog.scenes.some((sc) => sc.slug === args.scene))
+  usage(`--scene ${args.scene} is not a scene of the demo world (e.g. ${world.catalog.scenes[0]?.slug})`);
+if (args.artist !== undefined && !world.dataset.artistSlugs().includes(args.artist))
+  usage(`--artist ${args.artist} is not an artist of this demo world (e.g. ${world.dataset.artistSlugs()[0]})`);
 const asOf = new Date(`${end}T00:00:00.000Z`);
 const clock = fixedClock(asOf);
 
@@ -180,8 +216,12 @@ console.log(
 );
 if (talentPulse.meta.degraded.length) console.log(`degraded: ${talentPulse.meta.degraded.join('; ')}`);
 
+// A small world may have no rising artist (`--artists 1`): then the world's first.
 const profileSlug =
-  args.artist ?? talentPulse.topBreakoutCandidates[0]?.artist_slug ?? talentPulse.topRisingArtists[0]!.artist_slug;
+  args.artist ??
+  talentPulse.topBreakoutCandidates[0]?.artist_slug ??
+  talentPulse.topRisingArtists[0]?.artist_slug ??
+  world.dataset.artistSlugs()[0]!;
 const profile = await radar.talent.aggregator.buildArtistProfile(profileSlug);
 const a = profile.artist;
 line(`Artist profile: ${profileSlug} (truth: ${truthOf(profileSlug)})`);

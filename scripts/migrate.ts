@@ -43,6 +43,20 @@ export function parseMigrateArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   return { postgres, help };
 }
 
+/**
+ * True for an error the PostgreSQL server answered (`pg`'s DatabaseError: a `severity` and a
+ * five-character SQLSTATE `code`), such as a role or a database that does not exist.
+ */
+export function isPostgresRefusal(e: unknown): e is Error & { readonly code: string } {
+  const { severity, code } = (e ?? {}) as { severity?: unknown; code?: unknown };
+  return e instanceof Error && typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+/** One line for {@link isPostgresRefusal}'s errors, with what to check. */
+export function describePostgresRefusal(e: Error & { readonly code: string }): string {
+  return `PostgreSQL refused (SQLSTATE ${e.code}): ${e.message}: check the user, password, database and rights in the URL`;
+}
+
 /** What a run prints once the schema is current. */
 export function describeResult(result: MigrateResult): string {
   return result.applied.length === 0
@@ -88,6 +102,12 @@ export async function runMigrate(argv: readonly string[], io: MigrateIo = {}): P
   } catch (e) {
     // STORE_UNAVAILABLE (server unreachable), STORE_SCHEMA_MISMATCH (a newer schema), CONFIG_INVALID
     // (no pg): the message says what to do. Anything else is a bug: thrown, printed whole.
+    // A refusal by the server itself (a wrong role, password or database, a missing right): `pg`'s
+    // DatabaseError, said in one line too.
+    if (isPostgresRefusal(e)) {
+      error(`migrate: ${describePostgresRefusal(e)}`);
+      return 1;
+    }
     if (!isSceneRadarError(e)) throw e;
     error(`migrate: ${e.code}: ${e.message}`);
     return 1;
