@@ -16,7 +16,7 @@
  *   descending, fails any lower bound and passes any upper bound.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
-import { isStorableText, STORABLE_TEXT_MESSAGE } from '../../src/core/text.js';
+import { isStorableText, STORABLE_TEXT_MESSAGE, unstorableJsonPath } from '../../src/core/text.js';
 import { parseRow } from '../../src/stores/row-shortcuts.js';
 import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from '../../src/stores/table.js';
 import { ARRAY_CAST, arrayLiteral, type Column, columnsOf, ident, restoreOrder } from './columns.js';
@@ -66,25 +66,6 @@ function unmatchable(column: Column, value: unknown): boolean {
     default:
       return true;
   }
-}
-
-/** The path and reason of the first string (value or key) in a JSON value PostgreSQL cannot store, if any. */
-function unstorableJson(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return isStorableText(value) ? undefined : path;
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = unstorableJson(value[i], `${path}.${i}`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  for (const [key, v] of Object.entries(value)) {
-    if (!isStorableText(key)) return `${path} (a key)`;
-    const found = unstorableJson(v, `${path}.${key}`);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -265,8 +246,11 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
     input.map((row, i) => {
       const parsed = parseRow<Row>(spec, row, i);
       for (const c of jsonColumns) {
-        const path = unstorableJson((parsed as Record<string, unknown>)[c.name], c.name);
-        if (path !== undefined) throw new TypeError(`${spec.name}: invalid row ${i}: ${path} ${STORABLE_TEXT_MESSAGE}`);
+        const found = unstorableJsonPath((parsed as Record<string, unknown>)[c.name], [c.name]);
+        if (found !== undefined)
+          throw new TypeError(
+            `${spec.name}: invalid row ${i}: ${found.path.join('.')}${found.key ? ' (a key)' : ''} ${STORABLE_TEXT_MESSAGE}`,
+          );
       }
       return parsed;
     });

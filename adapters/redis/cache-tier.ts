@@ -12,6 +12,7 @@
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { callHook } from '../../src/core/hooks.js';
+import { hasLoneSurrogate } from '../../src/core/text.js';
 import { SceneRadarError } from '../../src/core/errors.js';
 import {
   lruCacheStore,
@@ -46,16 +47,13 @@ function isWrongType(error: unknown): boolean {
   return error instanceof Error && /^WRONGTYPE\b/.test(error.message);
 }
 
-/** A surrogate that is not half of a pair (with the `u` flag a pair reads as one code point). */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /**
  * Whether a store key can name its own Redis key. ioredis sends a key as UTF-8, where a lone
  * surrogate becomes U+FFFD: `a\ud800` and `a\udc00` would share one entry (and one lock), and an
  * instance would serve another key's value. Such a key stays in this instance's L1.
  */
 function shareable(key: string): boolean {
-  return !LONE_SURROGATE.test(key);
+  return !hasLoneSurrogate(key);
 }
 
 /** Most invalidations remembered while Redis is down; past it, the whole prefix is cleared on return. */

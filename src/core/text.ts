@@ -11,6 +11,11 @@ import { z } from 'zod';
 /** A surrogate that is not half of a pair (with the `u` flag a pair reads as one code point). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** True when `s` holds a surrogate that is not half of a pair (ill-formed Unicode; UTF-8 turns it into U+FFFD). */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
 /** True when `s` is well-formed Unicode without a NUL character. */
 export function isStorableText(s: string): boolean {
   return !s.includes('\u0000') && !LONE_SURROGATE.test(s);
@@ -32,15 +37,15 @@ export function text(max: number, min = 1): z.ZodString {
 }
 
 /**
- * The path of the first string (value or key) in a JSON value that is not storable text
- * ({@link isStorableText}), or undefined when every string is. Paths are segments from `path`
- * (array indexes as numbers); a key that is not storable text is named by its parent's path.
+ * Where the first string (value or key) of a JSON value that is not storable text
+ * ({@link isStorableText}) is: its path (segments from `path`, array indexes as numbers; a key's
+ * is its object's) and whether it is a key; undefined when every string is storable.
  */
 export function unstorableJsonPath(
   value: unknown,
   path: readonly (string | number)[] = [],
-): (string | number)[] | undefined {
-  if (typeof value === 'string') return isStorableText(value) ? undefined : [...path];
+): { readonly path: (string | number)[]; readonly key: boolean } | undefined {
+  if (typeof value === 'string') return isStorableText(value) ? undefined : { path: [...path], key: false };
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -50,7 +55,7 @@ export function unstorableJsonPath(
     return undefined;
   }
   for (const [key, v] of Object.entries(value)) {
-    if (!isStorableText(key)) return [...path];
+    if (!isStorableText(key)) return { path: [...path], key: true };
     const found = unstorableJsonPath(v, [...path, key]);
     if (found !== undefined) return found;
   }

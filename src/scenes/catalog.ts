@@ -126,7 +126,8 @@ function duplicateMicrogenres(scenes: readonly SceneRow[]): { code: string; path
 }
 
 /**
- * Imports a catalog: every row validated first; an invalid row rejects the whole import. Two rows
+ * Imports a catalog: every row validated first; an invalid row rejects the whole import. Returns
+ * the counts written and `newScenes`, the slugs of the scenes it added (none stored before). Two rows
  * of one table with the same slug are an invalid catalog (the second would silently replace the
  * first, and the count would say both were written), and so is a scene that names one microgenre
  * twice (`SCENES_VALIDATION_ERROR`, a `details` entry at `scenes.<i>.microgenres.<j>` for each
@@ -138,7 +139,7 @@ export async function importCatalog(
   stores: ScenesStores,
   input: CatalogInput,
   clock: Clock,
-): Promise<CatalogImportResult> {
+): Promise<CatalogImportResult & { readonly newScenes: readonly string[] }> {
   const now = new Date(clock.now()).toISOString();
   let parsed: z.ZodSafeParseResult<{ scenes: SceneRow[]; microgenres: MicrogenreRow[] }>;
   try {
@@ -200,6 +201,9 @@ export async function importCatalog(
       `Scenes name unknown microgenres: ${unknown.slice(0, 10).join(', ')}`,
       { details: { unknown } },
     );
+  // The scenes this import adds (not stored before it): no refresh has placed artists in them.
+  const slugs = parsed.data.scenes.map((sc) => sc.slug);
+  const existing = new Set((await stores.scenes.getMany(slugs.map((slug) => ({ slug })))).map((sc) => sc.slug));
   // Both tables or neither: a scene never names a microgenre a failed import left out.
   await atomically(stores, async (tx) => {
     await tx.microgenres.upsert(parsed.data.microgenres);
@@ -207,7 +211,11 @@ export async function importCatalog(
     // Stored recommendations weigh each scene's sound and place: a changed scene makes them wrong.
     await tx.scene_recommendations_cache.deleteWhere({});
   });
-  return { scenes: parsed.data.scenes.length, microgenres: parsed.data.microgenres.length };
+  return {
+    scenes: parsed.data.scenes.length,
+    microgenres: parsed.data.microgenres.length,
+    newScenes: slugs.filter((slug) => !existing.has(slug)),
+  };
 }
 
 /**

@@ -235,12 +235,10 @@ export class ScenesEngine {
     // Scenes may come or go: pulses computed over the previous catalog are not served for it.
     this.#catalogGeneration++;
     withdrawRefreshPulses(this);
-    const before = new Set((await this.#d.stores.scenes.scan()).map((s) => s.slug));
     const membershipsAsOf = await this.refreshedAsOf();
-    const result = await importCatalog(this.#d.stores, input, this.#d.clock);
+    const { newScenes, ...result } = await importCatalog(this.#d.stores, input, this.#d.clock);
     // Scenes new to the catalog have no memberships until a refresh scores them.
-    for (const s of await this.#d.stores.scenes.scan())
-      if (!before.has(s.slug)) this.#awaitingRefresh.set(s.slug, membershipsAsOf);
+    for (const slug of newScenes) this.#awaitingRefresh.set(slug, membershipsAsOf);
     // A pulse carries its scene's name and region, a regional pulse its region's scenes, a replay a
     // copy of the catalog: all over the old one. Last good pulses stay (served only marked stale).
     await this.#replays.clear();

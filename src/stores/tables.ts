@@ -249,7 +249,7 @@ export type TalentRecommendationRow = z.infer<typeof TalentRecommendationRowSche
  */
 const JsonObjectSchema = z.record(z.string(), z.json()).superRefine((value, ctx) => {
   const at = unstorableJsonPath(value);
-  if (at !== undefined) ctx.addIssue({ code: 'custom', message: STORABLE_TEXT_MESSAGE, path: at });
+  if (at !== undefined) ctx.addIssue({ code: 'custom', message: STORABLE_TEXT_MESSAGE, path: at.path });
 });
 
 /**
