@@ -288,6 +288,13 @@ export const ScenePulseSummarySchema = z.object({
   stage: SceneStageSchema,
   /** Instant the pulse is computed as of. */
   asOf: InstantSchema,
+  /**
+   * `degraded` when the pulse was computed with a source absent, failing or late, without
+   * memberships, or is a last good pulse served stale (the Scenes Engine's pulse `status` and
+   * `stale`): the heat is shown with that said. Absent: the scenes service does not say (read as
+   * `ok`).
+   */
+  status: z.enum(['ok', 'degraded']).optional(),
 });
 /** A scene pulse summary. */
 export type ScenePulseSummary = z.infer<typeof ScenePulseSummarySchema>;

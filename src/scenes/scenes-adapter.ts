@@ -24,6 +24,7 @@ const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({
   growth: p.growth,
   stage: p.stage,
   asOf: p.asOf,
+  status: p.status === 'ok' && p.stale === undefined ? 'ok' : 'degraded',
 });
 
 /**

@@ -10,8 +10,16 @@ import type { ProfileItem } from './types.js';
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-/** Opportunities, strongest first. */
-export function opportunitiesOf(f: ArtistFeatures, s: ExplainedScores, config: SceneRadarConfig): ProfileItem[] {
+/**
+ * Opportunities, strongest first. `sceneDegraded`: the main scene's pulse was computed with a
+ * source missing or failing (its item says so).
+ */
+export function opportunitiesOf(
+  f: ArtistFeatures,
+  s: ExplainedScores,
+  config: SceneRadarConfig,
+  sceneDegraded = false,
+): ProfileItem[] {
   const t = config.talent.thresholds;
   const out: ProfileItem[] = [];
   if (s.breakout >= t.breakout.high)
@@ -45,7 +53,7 @@ export function opportunitiesOf(f: ArtistFeatures, s: ExplainedScores, config: S
   if ((f.sceneHeat ?? 0) >= 60 && (f.sceneConfidence ?? 0) >= 0.5)
     out.push({
       type: 'scene',
-      description: `Core member of a hot scene (${f.sceneSlug}) - ride the scene's momentum`,
+      description: `Core member of a hot scene (${f.sceneSlug}) - ride the scene's momentum${sceneDegraded ? " (the scene's heat was computed with a source missing or failing)" : ''}`,
       score: f.sceneHeat! / 100,
     });
   return out.map((o) => ({ ...o, score: round3(o.score) })).sort((a, b) => b.score - a.score);

@@ -315,9 +315,20 @@ export class RadarAggregator {
     }
     if (got.value.length === 0)
       degraded.push('hottestScenes: no scene has a pulse (is the scene catalog empty? call importCatalog())');
-    return got.value
-      .slice(0, limit)
-      .map((p) => ({ scene_slug: p.sceneSlug, heat: p.heat, growth: p.growth, stage: p.stage, as_of: p.asOf }));
+    const shown = got.value.slice(0, limit);
+    // A heat computed with a source missing or failing is shown with that said.
+    const partial = shown.filter((p) => p.status === 'degraded').map((p) => p.sceneSlug);
+    if (partial.length)
+      degraded.push(
+        `hottestScenes: the heat of ${partial.length === 1 ? 'scene' : 'scenes'} ${partial.join(', ')} was computed with a scene source missing, failing or late`,
+      );
+    return shown.map((p) => ({
+      scene_slug: p.sceneSlug,
+      heat: p.heat,
+      growth: p.growth,
+      stage: p.stage,
+      as_of: p.asOf,
+    }));
   }
 
   /**
@@ -487,7 +498,7 @@ export class RadarAggregator {
     });
     return {
       artist,
-      opportunities: opportunitiesOf(features, scores, config),
+      opportunities: opportunitiesOf(features, scores, config, signals.scenePulse?.status === 'degraded'),
       risks: risksOf(scores),
       similarArtists: similar,
       trajectory: trajectoryOf(artist, config),

@@ -143,6 +143,7 @@ const pulse = mostly(
           .map((d) => d.toISOString()),
         fc.constantFrom('2026-01-01', 'now'),
       ),
+      status: mostly(fc.constantFrom('ok', 'degraded', undefined), fc.constantFrom('stale', null, 1)),
       other: any,
     },
     { requiredKeys: ['sceneSlug', 'heat', 'growth', 'stage', 'asOf'] },

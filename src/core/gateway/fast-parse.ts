@@ -226,7 +226,11 @@ function pulseSummary(v: unknown): ScenePulseSummary | undefined {
   if (!isSlug(sceneSlug) || !(isFiniteNumber(heat) && heat >= 0 && heat <= 100) || !isFiniteNumber(growth))
     return undefined;
   if (!STAGES.has(stage) || !isInstant(asOf)) return undefined;
-  return { sceneSlug, heat, growth, stage: stage as ScenePulseSummary['stage'], asOf };
+  const status = v.status;
+  const out = { sceneSlug, heat, growth, stage: stage as ScenePulseSummary['stage'], asOf };
+  // As Zod: a key present with `undefined` is kept, an absent one stays absent.
+  if (status === undefined) return 'status' in v ? { ...out, status } : out;
+  return status === 'ok' || status === 'degraded' ? { ...out, status } : undefined;
 }
 
 /**
