@@ -6,7 +6,12 @@
  * goes. Without a registered SDK the API's no-op providers make this free.
  *
  * Spans: `scene-radar.source_call` (one per source call), `scene-radar.refresh` (per engine, the
- * whole radar, and each step of an engine's refresh), `scene-radar.http` (one per API request). Metrics: `scene_radar.source.calls`,
+ * whole radar, and each step of an engine's refresh), `scene-radar.http` (one per API request). The
+ * work an operation does is its span's children: a radar refresh holds its engines' refreshes,
+ * each holds its steps, a step or a request holds the source calls it makes; the operation's own
+ * parent is the context active where it starts (a host's span). Spans a host opens inside the work
+ * (its own instrumentation in a source adapter) are children too when its SDK registers a context
+ * manager. Metrics: `scene_radar.source.calls`,
  * `scene_radar.source.duration`, `scene_radar.refresh.duration`, `scene_radar.http.requests`,
  * `scene_radar.http.duration`, `scene_radar.cache.operations`. Attributes are bounded sets (source,
  * method, result, engine, route template, status, cache namespace): never an artist or scene id.
@@ -19,6 +24,8 @@
  * ```
  */
 import {
+  type Context,
+  context as otelContext,
   metrics,
   type Meter,
   type MeterProvider,
@@ -29,6 +36,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import {
   CHANNEL_NAMES,
@@ -112,20 +120,107 @@ interface BridgeLife {
   idle: () => void;
 }
 
-/** Tracing-channel handlers that open a span at `start` and close it when the work settles. */
+/**
+ * Runs `fn` with `ctx` as OpenTelemetry's active context. A context manager that throws (a broken
+ * SDK) loses the parenting of the host's own spans, never the work: `fn` then runs as it is.
+ */
+function withActive<R>(ctx: Context, fn: () => R): R {
+  let entered = false;
+  try {
+    return otelContext.with(ctx, () => {
+      entered = true;
+      return fn();
+    });
+  } catch (error) {
+    if (entered) throw error;
+    return fn();
+  }
+}
+
+/**
+ * The context the work of a spanned operation (a refresh, one of its steps, a request, a source
+ * call) runs in: the OpenTelemetry context holding the operation's span. Bound to each tracing
+ * channel's `start` (`bindStore`), so Node runs the traced work, and every continuation of it,
+ * inside that context: the spans of work done there (steps, source calls) are its children, and
+ * two operations in flight at once each keep their own (the channels carry no run id: the async
+ * context is what tells them apart). `run` also makes it OpenTelemetry's active context
+ * (`context.with`), so spans the host opens inside (its own instrumentation in a source adapter)
+ * are children as well. Kept in this store too because without a registered context manager
+ * (the API's no-op one) `context.active()` is always the root: the bridge's spans still nest.
+ */
+class SpanScope extends AsyncLocalStorage<Context> {
+  override run<R, A extends unknown[]>(store: Context | undefined, callback: (...args: A) => R, ...args: A): R {
+    // No span opened (the bridge closing, a tracer that threw): the work keeps its parent's context.
+    if (store === undefined) return callback(...args);
+    return super.run(store, () => withActive(store, () => callback(...args)));
+  }
+
+  /**
+   * The parent of a span opening now: the active OpenTelemetry context when it holds a span (a
+   * working context manager: the innermost span, the bridge's or the host's own), else the
+   * bridge's span whose work this is, else the active context (no parent, or the host's).
+   */
+  parent(): Context {
+    const active = otelContext.active();
+    if (trace.getSpan(active) !== undefined) return active;
+    return this.getStore() ?? active;
+  }
+}
+
+/**
+ * Tracing-channel handlers that open a span when the work starts, as a child of the span whose
+ * work starts it, and close it when the work settles. `bind` is the `start` channel's store
+ * transform: it opens the span before Node runs the work and returns the context to run it in.
+ */
 function spanHandlers<C extends object>(
-  open: (context: C) => Span,
+  open: (context: C, parent: Context) => Span,
   close: (span: Span, context: C) => void,
   life: BridgeLife,
-): Handlers<C> {
+  scope: SpanScope,
+): Handlers<C> & { bind: (context: C) => Context | undefined } {
   const spans = new WeakMap<object, Span>();
+  const begin = (context: C): Context | undefined => {
+    if (life.closing || spans.has(context)) return undefined;
+    const parent = scope.parent();
+    const span = open(context, parent);
+    spans.set(context, span);
+    life.open++;
+    return trace.setSpan(parent, span);
+  };
+  const finish = (context: C): void => {
+    const span = spans.get(context);
+    if (!span) return;
+    spans.delete(context);
+    try {
+      close(span, context);
+    } finally {
+      // Counted down even when end() throws (a shut-down SDK): else close() never unsubscribes.
+      try {
+        span.end();
+      } finally {
+        life.open--;
+        if (life.closing && life.open === 0) life.idle();
+      }
+    }
+  };
   return {
+    bind: (context: C) => {
+      // Node reports what a store transform throws as an uncaught exception: never let it.
+      try {
+        return begin(context);
+      } catch {
+        return undefined;
+      }
+    },
+    // Opened already by `bind`, unless the start was published without running the stores.
     start: guarded((context: C) => {
-      if (life.closing) return;
-      spans.set(context, open(context));
-      life.open++;
+      begin(context);
     }),
-    end: () => undefined,
+    // `end` after `error` with no promise: the work threw before it returned one, and no
+    // `asyncEnd` follows: the span ends here, not never.
+    end: guarded((context: C & { error?: unknown }) => {
+      if ('error' in context) finish(context);
+    }),
     asyncStart: () => undefined,
     error: guarded((context: C & { error?: unknown }) => {
       const span = spans.get(context);
@@ -135,22 +230,7 @@ function spanHandlers<C extends object>(
       span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error, { name: false }) });
       if (error instanceof Error) span.recordException(error);
     }),
-    asyncEnd: guarded((context: C) => {
-      const span = spans.get(context);
-      if (!span) return;
-      spans.delete(context);
-      try {
-        close(span, context);
-      } finally {
-        // Counted down even when end() throws (a shut-down SDK): else close() never unsubscribes.
-        try {
-          span.end();
-        } finally {
-          life.open--;
-          if (life.closing && life.open === 0) life.idle();
-        }
-      }
-    }),
+    asyncEnd: guarded(finish),
   };
 }
 
@@ -209,12 +289,17 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
   // Unsubscribing at close() would leave the spans of work in flight open forever: the channels
   // stay subscribed (opening nothing) until the last of them ends.
   const life: BridgeLife = { closing: false, open: 0, idle: () => undefined };
+  const scope = new SpanScope();
   const source = spanHandlers<SourceCallContext>(
-    (c) =>
-      tracer.startSpan('scene-radar.source_call', {
-        kind: SpanKind.CLIENT,
-        attributes: { 'scene_radar.source': c.source, 'scene_radar.method': c.method, 'scene_radar.keys': c.keys },
-      }),
+    (c, parent) =>
+      tracer.startSpan(
+        'scene-radar.source_call',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'scene_radar.source': c.source, 'scene_radar.method': c.method, 'scene_radar.keys': c.keys },
+        },
+        parent,
+      ),
     (span, c) => {
       const result = c.outcome ?? 'threw';
       span.setAttribute('scene_radar.result', result);
@@ -228,12 +313,15 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
       if (c.durationMs !== undefined) sourceDuration.record(c.durationMs, attributes);
     },
     life,
+    scope,
   );
   const refresh = spanHandlers<RefreshContext & { error?: unknown }>(
-    (c) =>
-      tracer.startSpan('scene-radar.refresh', {
-        attributes: { 'scene_radar.engine': c.engine, 'scene_radar.phase': c.phase, 'scene_radar.as_of': c.asOf },
-      }),
+    (c, parent) =>
+      tracer.startSpan(
+        'scene-radar.refresh',
+        { attributes: { 'scene_radar.engine': c.engine, 'scene_radar.phase': c.phase, 'scene_radar.as_of': c.asOf } },
+        parent,
+      ),
     (span, c) => {
       if (c.artists !== undefined) span.setAttribute('scene_radar.artists', c.artists);
       const result = c.error === undefined ? 'ok' : 'error';
@@ -245,13 +333,15 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
         });
     },
     life,
+    scope,
   );
   const http = spanHandlers<HttpRequestContext>(
-    (c) =>
-      tracer.startSpan('scene-radar.http', {
-        kind: SpanKind.INTERNAL,
-        attributes: { 'http.request.method': c.method, 'http.route': c.route },
-      }),
+    (c, parent) =>
+      tracer.startSpan(
+        'scene-radar.http',
+        { kind: SpanKind.INTERNAL, attributes: { 'http.request.method': c.method, 'http.route': c.route } },
+        parent,
+      ),
     (span, c) => {
       span.setAttribute('http.route', c.route);
       if (c.status !== undefined) span.setAttribute('http.response.status_code', c.status);
@@ -267,16 +357,23 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
       if (c.durationMs !== undefined) httpDuration.record(c.durationMs, attributes);
     },
     life,
+    scope,
   );
   const onCache = guarded((message: unknown): void => {
     const m = message as CacheOperationMessage;
     cacheOperations.add(1, { 'scene_radar.cache.namespace': m.namespace, 'scene_radar.cache.op': m.op });
   });
 
+  const traced = [
+    [channels.sourceCall, source],
+    [channels.refresh, refresh],
+    [channels.http, http],
+  ] as const;
   const unsubscribeSpans = (): void => {
-    channels.sourceCall.unsubscribe(source as never);
-    channels.refresh.unsubscribe(refresh as never);
-    channels.http.unsubscribe(http as never);
+    for (const [channel, handlers] of traced) {
+      channel.unsubscribe(handlers as never);
+      channel.start.unbindStore?.(scope);
+    }
   };
   const slot = globalThis as BridgeSlot;
   const bridge: OpenTelemetryBridge = {
@@ -294,9 +391,11 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
   // saw its start, so counts it nowhere.
   slot[RUNNING]?.close();
   slot[RUNNING] = bridge;
-  channels.sourceCall.subscribe(source as never);
-  channels.refresh.subscribe(refresh as never);
-  channels.http.subscribe(http as never);
+  for (const [channel, handlers] of traced) {
+    // Where Node has no bindStore, spans still open (at `start`), only without nesting.
+    channel.start.bindStore?.(scope, handlers.bind as never);
+    channel.subscribe(handlers as never);
+  }
   channels.cache.subscribe(onCache);
   return bridge;
 }
