@@ -64,6 +64,18 @@ export function importAborted(signal: AbortSignal, at: ImportPlace): SceneRadarE
   });
 }
 
+/**
+ * The error of a read (`readTable`, `streamTable`) stopped by its signal:
+ * `TALENT_TIMEOUT`, as an aborted import; `details.source` names the input, the signal's reason is
+ * its cause. @internal
+ */
+export function readAborted(signal: AbortSignal, source: string): SceneRadarError {
+  return new SceneRadarError('TALENT_TIMEOUT', `Reading table ${source} was aborted`, {
+    details: { source },
+    cause: signal.reason,
+  });
+}
+
 /** `signal` once checked to be an `AbortSignal` (or absent), else `CONFIG_INVALID` naming `caller`. @internal */
 export function checkSignal(signal: unknown, caller: string): AbortSignal | undefined {
   if (signal === undefined || signal instanceof AbortSignal) return signal;

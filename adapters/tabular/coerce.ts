@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DaySchema, InstantSchema } from '../../src/contracts/payloads.js';
 import { SlugSchema } from '../../src/core/slug.js';
+import { text } from '../../src/core/text.js';
 import { endOfDayInstant } from '../../src/core/time.js';
 
 /** True for a cell that holds nothing: absent, null, or a blank string. */
@@ -95,9 +96,9 @@ export function stringCell<O extends z.ZodType<string, string>>(check: O) {
     .pipe(check);
 }
 
-/** Text kept as written (a title); blank or missing is `null`. */
+/** Text kept as written (a title), storable as the contracts' `text` requires; blank or missing is `null`. */
 export function nullableTextCell(max: number) {
-  return orNull(cell(isString, 'text').pipe(z.string().max(max)));
+  return orNull(cell(isString, 'text').pipe(text(max, 0)));
 }
 
 /** A trimmed string, or `null` when blank or missing, then `check`. */
@@ -187,8 +188,8 @@ export const vectorCell = cell(isVectorCell, 'numbers separated by ; or spaces')
   })
   .pipe(z.array(z.number().finite()).min(1).max(1024));
 
-/** An optional id: blank or missing is `null` (the builder then generates one). */
-export const optionalIdCell = nullableStringCell(z.string().min(1).max(256));
+/** An optional id (the contracts' `text(256)`): blank or missing is `null` (the builder then generates one). */
+export const optionalIdCell = nullableStringCell(text(256));
 
 /** An enum cell: trimmed text that must be one of `schema`'s options. */
 export function enumCell<O extends z.ZodType<string, string>>(schema: O) {

@@ -6,6 +6,7 @@
  */
 import type { SceneRadarSources, SourceName } from '../../src/contracts/sources.js';
 import { SceneRadarError } from '../../src/core/errors.js';
+import { isStorableText } from '../../src/core/text.js';
 import {
   createEagerDataset,
   createMemorySources,
@@ -119,8 +120,11 @@ export function checkOptions(tables: Readonly<Record<string, unknown>>, options:
       throw bad(`aggregate.${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}`);
   }
   const region = options.derivedHomeRegion;
-  if (region !== undefined && (typeof region !== 'string' || region.length < 1 || region.length > 64))
-    throw bad('derivedHomeRegion must be 1-64 characters');
+  if (
+    region !== undefined &&
+    (typeof region !== 'string' || region.length < 1 || region.length > 64 || !isStorableText(region))
+  )
+    throw bad('derivedHomeRegion must be 1-64 characters of well-formed text without NUL');
 }
 
 /**

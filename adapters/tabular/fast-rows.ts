@@ -12,6 +12,7 @@
  */
 import { RcfEventTypeSchema } from '../../src/contracts/payloads.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from '../../src/core/slug.js';
+import { isStorableText } from '../../src/core/text.js';
 import { endOfDayInstant } from '../../src/core/time.js';
 import { decimalOf } from './coerce.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';
@@ -89,15 +90,16 @@ function slugOf(v: unknown): string | undefined {
 }
 
 /**
- * A nullable text cell (`nullableStringCell` of a 1-`max` string): null when blank or absent,
- * the trimmed text when it fits, `false` when the schema must decide.
+ * A nullable text cell (`nullableStringCell` of `text(max)`): null when blank or absent, the
+ * trimmed text when it fits and is storable (no NUL, no lone surrogate), `false` when the schema
+ * must decide.
  */
 function nullableTextOf(v: unknown, max: number): string | null | false {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string') return false;
   const s = trimmed(v);
   if (s === '') return null;
-  return s.length <= max ? s : false;
+  return s.length <= max && isStorableText(s) ? s : false;
 }
 
 /** A non-negative number cell (`numberCell(z.number().min(0))`), or undefined. */

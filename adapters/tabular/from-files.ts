@@ -68,7 +68,9 @@ export interface TabularImportOptions extends TabularSourcesOptions {
    * nothing. Every stream given is destroyed (a web `ReadableStream` cancelled with the reason, a
    * generator returned) and every file the import opened is closed, so a stream that never ends
    * (a socket gone quiet, a FIFO whose writer stays open) cannot hold it. A file whose read is
-   * blocked in the system (a FIFO) is closed when that read returns. A signal already aborted
+   * blocked in the system (a FIFO whose writer stays open and writes nothing) is closed once that
+   * read returns: the import wakes it, writing one byte into the FIFO, which it reads and drops, if
+   * it is still blocked 50 ms after the abort. A signal already aborted
    * rejects before any file is opened or stream read. A bound on the import's time is
    * `AbortSignal.timeout(ms)`. Anything but an `AbortSignal` is refused with `CONFIG_INVALID`.
    * @default none: the import runs until its inputs end

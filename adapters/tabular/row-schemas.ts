@@ -12,6 +12,7 @@ import {
   SceneStageSchema,
   TastemakerKindSchema,
 } from '../../src/contracts/payloads.js';
+import { text } from '../../src/core/text.js';
 import {
   dayCell,
   enumCell,
@@ -31,18 +32,19 @@ import {
 
 const unit = z.number().min(0).max(1);
 const nonNegative = z.number().min(0);
-const region = z.string().min(1).max(64);
+/** Region codes, like every free-text cell, are the contracts' `text`: no NUL, no lone surrogate (the build would refuse it, naming no line). */
+const region = text(64);
 
 /** `artists`: the artist universe (the MIG records). */
 export const ArtistRowSchema = z.object({
   /** Artist slug (`nova-static`). */
   slug: slugCell,
   /** Display name. */
-  name: stringCell(z.string().min(1).max(512)),
+  name: stringCell(text(512)),
   /** Home region code (`uk`). */
   home_region: stringCell(region),
   /** Home city slug, or empty. */
-  home_city: nullableStringCell(z.string().min(1).max(128)),
+  home_city: nullableStringCell(text(128)),
   /** When the graph first knew the artist: an instant, or a day (known at its end). */
   first_seen: instantCell,
   /**
@@ -125,7 +127,7 @@ export const ArticleRowSchema = z.object({
   /** Publication instant; a bare day is known at its end. */
   published_at: instantCell,
   /** Outlet slug or name. */
-  outlet: stringCell(z.string().min(1).max(128)),
+  outlet: stringCell(text(128)),
   /** Outlet quality, 0-1. */
   outlet_quality: numberCell(unit),
   /** Headline, or empty. */
@@ -195,7 +197,7 @@ export const WorkspaceRowSchema = z.object({
   /** Workspace id, a UUID. */
   id: stringCell(z.uuid()),
   /** Display name. */
-  name: stringCell(z.string().min(1).max(256)),
+  name: stringCell(text(256)),
   /** Scene slugs followed. */
   scenes: slugListCell(100),
   /** Microgenre slugs followed. */

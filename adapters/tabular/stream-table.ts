@@ -7,7 +7,7 @@
  * use, so the parsers still load where there is no file system.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
-import { untilAborted } from './abort.js';
+import { checkSignal, readAborted, untilAborted } from './abort.js';
 import { createCsvState, CsvBoundaryScanner, parseCsvBlock } from './csv.js';
 import { createJsonLinesState, parseJsonLinesBlock } from './json-lines.js';
 import { parseError, type TabularRow } from './parsed-table.js';
@@ -34,6 +34,17 @@ export interface StreamTableOptions extends ReadTableOptions {
   readonly source?: string;
   /** Bytes read from a file at a time. @default 65536 */
   readonly chunkBytes?: number;
+  /**
+   * Stops the read: once it aborts, the read rejects at once with a `TALENT_TIMEOUT`
+   * {@link SceneRadarError} (as an aborted import does) whose `details.source` names the input and
+   * whose `cause` is the signal's reason. A file the read opened is closed (a FIFO whose writer
+   * stays open and writes nothing included: its blocked read is woken, see docs/adapters.md,
+   * "Stopping an import"); a byte source given is destroyed (a web `ReadableStream` cancelled, a
+   * generator returned). A signal already aborted rejects before the file is opened. Anything but
+   * an `AbortSignal` is refused with `CONFIG_INVALID`.
+   * @default none: the read runs until its input ends
+   */
+  readonly signal?: AbortSignal;
 }
 
 const fail = (name: string, message: string, cause?: unknown): SceneRadarError =>
@@ -144,10 +155,50 @@ function openFifoWriter(fs: typeof import('node:fs'), path: string): boolean {
   }
 }
 
+/** How long an aborted read of a FIFO is given to close on its own before its blocked read is woken. */
+const FIFO_WAKE_MS = 50;
+
+/**
+ * Wakes a read of the FIFO at `path` (the one `stat` describes) blocked in a thread of libuv's
+ * pool, so that the aborted read's file closes: one byte written through a non-blocking write end,
+ * which the blocked read takes (and the destroyed stream drops). Without it, a writer that stays
+ * open and writes nothing holds the read, its descriptor and the thread for good, and a host that
+ * aborts on Ctrl-C never exits. Only when `stream` has not closed on its own within
+ * {@link FIFO_WAKE_MS} (had it closed, no read was blocked), and only into that same FIFO (same
+ * device and inode). Never throws.
+ */
+function wakeFifoRead(
+  fs: typeof import('node:fs'),
+  path: string,
+  stat: { readonly dev: number; readonly ino: number },
+  stream: { readonly closed: boolean },
+): void {
+  const { O_WRONLY, O_NONBLOCK } = fs.constants;
+  if (O_NONBLOCK === undefined) return;
+  setTimeout(() => {
+    if (stream.closed) return;
+    let fd: number | undefined;
+    try {
+      // Non-blocking: fails (ENXIO) rather than waits when no reader holds the FIFO any more.
+      fd = fs.openSync(path, O_WRONLY | O_NONBLOCK);
+      const at = fs.fstatSync(fd);
+      if (at.isFIFO() && at.dev === stat.dev && at.ino === stat.ino) fs.writeSync(fd, '\n');
+    } catch {
+      // Gone, replaced, or full (EAGAIN: data is waiting, so no read is blocked): nothing to wake.
+    }
+    try {
+      if (fd !== undefined) fs.closeSync(fd);
+    } catch {
+      // Closed all the same.
+    }
+  }, FIFO_WAKE_MS).unref();
+}
+
 /**
  * The bytes of `input` (a path or a byte source), gunzipped when asked; errors name the input.
  * Once `signal` aborts, the pending read rejects with its reason and the input is stopped (a file
- * this opened is destroyed, then closed once a read blocked on it returns).
+ * this opened is destroyed, then closed once a read blocked on it returns; a FIFO's blocked read
+ * is woken, {@link wakeFifoRead}). A signal already aborted rejects before anything is opened.
  */
 async function* bytesOf(
   input: string | TableByteSource,
@@ -160,10 +211,15 @@ async function* bytesOf(
   let source: AsyncIterable<Uint8Array | string>;
   let close: (() => Promise<void>) | undefined;
   let size: number | undefined;
+  let stopWaking: (() => void) | undefined;
   if (typeof input === 'string') {
+    // Already aborted: a FIFO's open would wait for a writer, and no abort is left to come. (A
+    // byte source is stopped by untilAborted below.)
+    signal?.throwIfAborted();
     const fs = await import('node:fs/promises');
     const fsSync = await import('node:fs');
     let handle: Awaited<ReturnType<typeof fs.open>>;
+    let stat: import('node:fs').Stats | undefined;
     // A FIFO opens only once a writer comes, in a thread of the pool that nothing else ends: an
     // abort while it waits opens the write end itself, so the open returns and is closed below
     // (again a little later if the open had not reached the system yet).
@@ -175,7 +231,10 @@ async function* bytesOf(
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       handle = await fs.open(input, 'r');
-      if (meter) size = (await handle.stat()).size;
+      if (meter || signal) {
+        stat = await handle.stat();
+        size = stat.size;
+      }
     } catch (e) {
       throw fail(name, e instanceof Error ? e.message : String(e), e);
     } finally {
@@ -187,7 +246,14 @@ async function* bytesOf(
       await handle.close().catch(() => {});
       signal.throwIfAborted();
     }
-    source = handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true });
+    const stream = handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true });
+    if (signal && stat?.isFIFO() === true) {
+      const fifo = stat;
+      const wake = (): void => wakeFifoRead(fsSync, input, fifo, stream);
+      signal.addEventListener('abort', wake, { once: true });
+      stopWaking = () => signal.removeEventListener('abort', wake);
+    }
+    source = stream;
     close = () => handle.close().catch(() => {});
   } else source = input;
   if (signal) source = untilAborted(source, signal);
@@ -222,7 +288,11 @@ async function* bytesOf(
       gunzip.destroy();
     }
   } finally {
-    await close?.();
+    stopWaking?.();
+    // Aborted: closed in the background, as a read blocked in the system (a FIFO) must return
+    // first; the abort is not kept waiting for it.
+    if (signal?.aborted) void close?.();
+    else await close?.();
   }
 }
 
@@ -246,7 +316,27 @@ export async function* streamTable(
   input: string | TableByteSource,
   options: StreamTableOptions = {},
 ): AsyncGenerator<TableBatch, void, undefined> {
-  yield* meteredTable(input, options, undefined);
+  yield* abortableTable(input, options, 'streamTable');
+}
+
+/**
+ * {@link streamTable} for `caller` (named when its signal is not an `AbortSignal`): its errors
+ * once `options.signal` has aborted are {@link readAborted}.
+ * @internal
+ */
+export async function* abortableTable(
+  input: string | TableByteSource,
+  options: StreamTableOptions,
+  caller: string,
+): AsyncGenerator<TableBatch, void, undefined> {
+  const signal = checkSignal(options.signal, caller);
+  try {
+    yield* meteredTable(input, options, undefined, signal);
+  } catch (e) {
+    if (signal?.aborted === true)
+      throw readAborted(signal, options.source ?? (typeof input === 'string' ? input : 'stream'));
+    throw e;
+  }
 }
 
 /**
