@@ -8,10 +8,18 @@
  *
  *   npm run demo -- [--artists 300] [--seed 42] [--end YYYY-MM-DD] [--region uk] [--scene <slug>] [--artist <slug>]
  *                   [--postgres postgres://user@host:5432/database [--schema <name>]] [--help]
- * A mistake on the command line (a bad number, an unknown scene, artist or region) exits 2 with the usage.
+ * A mistake on the command line (a bad number, an unknown scene, artist or region) exits 2 with the usage;
+ * a failure while it runs (a refresh or a store that fails) exits 1 with one line naming the step, the
+ * message and the error code (the stack too with SCENE_RADAR_DEBUG=1).
  */
 import { parseArgs } from 'node:util';
-import { createSceneRadar, fixedClock, type PulseArtist, type ScenePulseSnapshot } from 'scene-radar';
+import {
+  createSceneRadar,
+  fixedClock,
+  isSceneRadarError,
+  type PulseArtist,
+  type ScenePulseSnapshot,
+} from 'scene-radar';
 import type { SignalContribution } from 'scene-radar/schemas';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { describeDemoTables, openDemoStores } from './demo-radar.js';
@@ -29,6 +37,22 @@ const usage = (message: string): never => {
   console.error(`demo: ${message}\n${USAGE}`);
   process.exit(2);
 };
+/** The step the demo is at, for the line a failure prints. */
+let step = 'starting';
+/**
+ * A failure while the demo runs: one line naming the step, the message and the code of a
+ * SceneRadarError, exit 1; the stack only with SCENE_RADAR_DEBUG set (the CLI's switch).
+ */
+const failed = (error: unknown): never => {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = isSceneRadarError(error) ? ` (${error.code})` : '';
+  console.error(`demo: ${step} failed: ${message}${code}`);
+  if (process.env.SCENE_RADAR_DEBUG && error instanceof Error && error.stack) console.error(error.stack);
+  process.exit(1);
+};
+// Everything below runs at the top level: a rejection there would print Node's stack trace.
+process.on('uncaughtException', failed);
+process.on('unhandledRejection', failed);
 const options = {
   artists: { type: 'string', default: '300' },
   seed: { type: 'string', default: '42' },
@@ -59,6 +83,8 @@ if (!/^-?\d+$/.test(args.seed) || !Number.isSafeInteger(Number(args.seed)))
   usage(`--seed must be an integer, got ${JSON.stringify(args.seed)}`);
 if (args.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(args.end))
   usage(`--end must be a day, YYYY-MM-DD, got ${JSON.stringify(args.end)}`);
+// Years 1000-9999, as every instant the engines take (`scene-radar demo` says the same).
+if (args.end?.startsWith('0')) usage(`--end must be a day in the years 1000-9999, got ${JSON.stringify(args.end)}`);
 const end = args.end ?? dayOf(Date.now());
 let world: ReturnType<typeof createDemoWorld>;
 try {
@@ -121,11 +147,14 @@ line('Ground truth of the demo world: careers, and what happened to them');
 console.table(world.truth.summary().byCareer);
 
 // Both engines, over the world's sources.
+step = 'importing the catalog';
 const radar = createSceneRadar({ sources: world.sources, clock, ...(stores ? { stores } : {}) });
 await radar.scenes.importCatalog(world.catalog);
+step = 'refreshing the radar';
 let t0 = performance.now();
 const refresh = await radar.refresh();
 const refreshMs = performance.now() - t0;
+step = 'backfilling the scene trends';
 t0 = performance.now();
 const backfill = await radar.scenes.backfillTrends({ from: addDays(end, -90), to: addDays(end, -1) });
 console.log(
@@ -136,6 +165,7 @@ console.log(
   `Talent Radar: ${refresh.talent.scored} of ${refresh.talent.artists} artists scored (${refresh.talent.insufficient} without enough evidence) in ${refresh.talent.durationMs} ms; source reads ${JSON.stringify(refresh.talent.reads)}`,
 );
 
+step = 'reading the scenes';
 const global = await radar.scenes.pulse.getGlobalPulse({ limit: 8 });
 line(`Hottest scenes (${global.summary.ok} of ${global.summary.scenes} scenes computed)`);
 console.table(global.hottest.map(row));
@@ -146,7 +176,12 @@ const regional = await radar.scenes.pulse.getRegionalPulse(args.region, { limit:
 line(`Region ${args.region}: its scenes ranked by heat`);
 console.table(regional.scenes.map(row));
 
-const focus = args.scene ?? global.hottest[0]!.scene_slug;
+const hottest = global.hottest[0];
+if (args.scene === undefined && hottest === undefined)
+  throw new Error(
+    `no scene pulse could be computed (${global.summary.scenes} scenes: ${global.summary.error} failed, ${global.summary.timeout} timed out, ${global.summary.unavailable} unavailable); the source reads above say why`,
+  );
+const focus = args.scene ?? hottest!.scene_slug;
 const pulse = await radar.scenes.pulse.getScenePulse(focus);
 const trend = await radar.scenes.getSceneTrends(focus, { days: 90 });
 line(`${pulse.name} (${focus}): 90-day trend of heat`);
@@ -183,6 +218,7 @@ const recs = await radar.scenes.recommendScenes({ limit: 3 });
 console.log(`  worth watching: ${recs.items.map((r) => `${r.scene_slug} (${r.reasons.join(', ')})`).join('; ')}`);
 
 // The Talent Radar: global pulse and one artist's profile, next to the demo world's ground truth.
+step = 'reading the Talent Radar';
 const talentPulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 8 });
 const truthOf = (slug: string): string => {
   const tr = world.truth.artist(slug);
@@ -269,6 +305,7 @@ console.log(
 );
 
 // The raw observations behind it: one artist per career, read from the sources themselves.
+step = 'reading the sources';
 const members = (await radar.scenes.listMemberships({ sceneSlug: focus, limit: 200 })).items.map((m) => m.artist_slug);
 const picks = new Map<string, string>();
 for (const slug of [...members, ...world.dataset.artistSlugs()]) {
@@ -299,6 +336,7 @@ for (const [career, slug] of picks) {
     `  ${career.padEnd(18)} ${slug.padEnd(26)} ${e ? spark(e.organic) : '-'}  ${networks.get(slug)?.tastemakers.length ?? 0} tastemakers, ${articles.get(slug)?.length ?? 0} articles; truth: ${outcome}`,
   );
 }
+step = 'closing the radar';
 await radar.close();
 // The pool the PostgreSQL stores opened: the process would otherwise wait on its idle connections.
 await stores?.close();
