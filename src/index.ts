@@ -9,9 +9,12 @@
  * - `scene-radar/stores`: the table contract behind the owned tables, for a host's own store;
  * - `scene-radar/api`: the HTTP kit (fetch handler, envelopes, response schemas, OpenAPI);
  * - `scene-radar/adapters/memory`, `/adapters/tabular`, `/adapters/node`: sources and host glue;
+ * - `scene-radar/adapters/postgres`, `/adapters/redis`, `/adapters/bullmq`: the owned tables in
+ *   PostgreSQL, the cache tier and rate limiter in Redis, the sharded refresh over a job queue;
  * - `scene-radar/testing`: conformance suites for adapter authors;
  * - `scene-radar/backtest`: the harness that proves the breakout score on a host's data;
- * - `scene-radar/otel`: the radar's diagnostics channels as OpenTelemetry spans and metrics.
+ * - `scene-radar/otel`: the radar's diagnostics channels as OpenTelemetry spans and metrics;
+ * - `scene-radar/ui`: the dashboard pages, web components for the browser.
  */
 
 // The radar: one call wires sources, stores, config and both engines.
@@ -39,7 +42,7 @@ export type { BreakoutModel } from './talent/breakout-model.js';
 export type { HostFeature } from './talent/host-features.js';
 export type { CalibrationResult } from './talent/calibrate.js';
 
-// Errors: one class, one map of codes.
+// Errors: one class, one map of codes (the backtest harness has its own, `BacktestError`).
 export {
   ERROR_CODES,
   isSceneRadarError,

@@ -69,7 +69,7 @@ export interface SceneRadarOptions {
   readonly sources: SceneRadarSources;
   /** Owned tables. @default in-memory tables */
   readonly stores?: SceneRadarStoreOptions;
-  /** Cache store shared by the engines (keys are namespaced). @default an in-memory LRU per engine */
+  /** The cache: `{ store }`, a cache store shared by the engines (keys are namespaced). @default an in-memory LRU per engine */
   readonly cache?: SceneRadarCacheOptions;
   /** Configuration overrides (validated; an invalid one throws `CONFIG_INVALID`). */
   readonly config?: SceneRadarConfigInput;
