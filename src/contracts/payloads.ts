@@ -294,7 +294,14 @@ export const ScenePulseSummarySchema = z.object({
    * `stale`): the heat is shown with that said. Absent: the scenes service does not say (read as
    * `ok`).
    */
-  status: z.enum(['ok', 'degraded']).optional(),
+  status: z
+    .enum({
+      /** Computed with every source answering, over computed memberships. */
+      ok: 'ok',
+      /** Computed with a source absent, failing or late, without memberships, or served stale. */
+      degraded: 'degraded',
+    })
+    .optional(),
 });
 /** A scene pulse summary. */
 export type ScenePulseSummary = z.infer<typeof ScenePulseSummarySchema>;
