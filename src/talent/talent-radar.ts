@@ -170,6 +170,13 @@ export interface CalibrationDataOptions {
    * instant (the thrown value is its `cause`).
    */
   readonly population?: (asOf: Date) => readonly string[];
+  /**
+   * Horizon of the labels, days (an integer in 1-3650): an outcome whose label window (`asOf` plus
+   * the horizon) ends after now is refused with `TALENT_VALIDATION_ERROR`, for its label could
+   * still turn true. An outcome as of an instant after now is refused with or without it.
+   * {@link TalentRadar.calibrate} also purges its folds with it (`CalibrationOptions.horizonDays`).
+   */
+  readonly horizonDays?: number;
   /** Aborts the reads. */
   readonly signal?: AbortSignal;
   /**
@@ -550,6 +557,13 @@ export class TalentRadar {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'population must be a function (asOf) => slugs', {
         details: [{ code: 'invalid_type', path: ['population'], message: 'Expected a function' }],
       });
+    const horizon = options.horizonDays;
+    if (horizon !== undefined && !(Number.isInteger(horizon) && horizon >= 1 && horizon <= 3650))
+      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'horizonDays: Expected an integer in 1-3650', {
+        details: [{ code: 'invalid_value', path: ['horizonDays'], message: 'Expected an integer in 1-3650' }],
+      });
+    const now = this.#deps.clock.now();
+    const horizonMs = options.horizonDays === undefined ? 0 : options.horizonDays * 86_400_000;
     const byInstant = new Map<number, LabelledOutcome[]>();
     // A loop, not forEach: forEach skips the holes of a sparse array, which would drop them unseen.
     for (let i = 0; i < outcomes.length; i++) {
@@ -578,6 +592,15 @@ export class TalentRadar {
           ],
         });
       const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').getTime();
+      // An instant still to come: neither its inputs nor its label can be known.
+      if (t > now) throw futureOutcome(i, e.asOf, `is after now (${new Date(now).toISOString()})`);
+      // With a horizon: a label whose window has not closed yet may still turn true.
+      if (horizonMs > 0 && t + horizonMs > now)
+        throw futureOutcome(
+          i,
+          e.asOf,
+          `plus horizonDays (${options.horizonDays}) ends after now (${new Date(now).toISOString()}): its label cannot be known yet`,
+        );
       (byInstant.get(t) ?? byInstant.set(t, []).get(t)!).push(e);
     }
     const examples: CalibrationExample[] = [];
@@ -1555,4 +1578,12 @@ function appliedModelOf(row: Readonly<TalentStateRow>): AppliedBreakoutModel {
     modelVersion: state.modelVersion,
     savedAt: row.updated_at,
   };
+}
+
+/** `TALENT_VALIDATION_ERROR` for outcome `i`, whose `asOf` `why`. */
+function futureOutcome(i: number, asOf: Date, why: string): SceneRadarError {
+  const message = `asOf ${asOf.toISOString()} ${why}`;
+  return new SceneRadarError('TALENT_VALIDATION_ERROR', `outcomes.${i}.asOf: ${message}`, {
+    details: [{ code: 'invalid_value', path: ['outcomes', String(i), 'asOf'], message }],
+  });
 }
