@@ -141,6 +141,7 @@ describe('a full refresh reads each key once per engine and computes each pulse 
         growth: p.growth,
         stage: p.stage,
         asOf: p.asOf,
+        status: p.status,
       });
     }
     await radar.close();
