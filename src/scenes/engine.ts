@@ -217,7 +217,7 @@ export class ScenesEngine {
       config: deps.config,
       clock: deps.clock,
       cache: this.#cache,
-      membershipsAsOf: () => this.refreshedAsOf(),
+      membershipsAsOf: () => this.#refreshedAsOfMs(),
       lifecycle: this.#life,
       knownNetworks: this.#knownNetworks,
       awaitsRefresh: (slug, membershipsAsOf) =>
@@ -235,7 +235,7 @@ export class ScenesEngine {
     // Scenes may come or go: pulses computed over the previous catalog are not served for it.
     this.#catalogGeneration++;
     withdrawRefreshPulses(this);
-    const membershipsAsOf = await this.refreshedAsOf();
+    const membershipsAsOf = await this.#refreshedAsOfMs();
     const { newScenes, ...result } = await importCatalog(this.#d.stores, input, this.#d.clock);
     // Scenes new to the catalog have no memberships until a refresh scores them.
     for (const slug of newScenes) this.#awaitingRefresh.set(slug, membershipsAsOf);
@@ -353,7 +353,12 @@ export class ScenesEngine {
       this.#life.assertOpen('refresh');
       // Read again: another instance over the same stores may have refreshed since this one did.
       this.#refreshed = undefined;
-      const asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.refreshedAsOf());
+      const asOfRun = checkRefreshInstant(
+        'SCENES_INVALID_PARAMS',
+        at,
+        this.#d.clock.now(),
+        await this.#refreshedAsOfMs(),
+      );
       return this.#observedRefresh(asOfRun, onProgress as ProgressOptions['onProgress']);
     });
   }
@@ -708,7 +713,7 @@ export class ScenesEngine {
   async stateAsOf(asOf: Date): Promise<SceneState> {
     this.#life.assertOpen('stateAsOf');
     requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
-    const refreshed = await this.refreshedAsOf();
+    const refreshed = await this.#refreshedAsOfMs();
     if (refreshed === null || refreshed <= asOf.getTime())
       return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
     const day = dayOf(asOf.getTime());
@@ -728,12 +733,27 @@ export class ScenesEngine {
   }
 
   /**
-   * The instant the live memberships were computed as of (the last refresh), or null before any.
-   * Read from the table once (it may hold a previous process's refresh), then again only after
-   * this engine's next refresh: every ScenesAdapter call asks, and an ordered scan of every
-   * membership on each call made a Talent Radar refresh quadratic in the artists.
+   * The instant the live memberships were computed as of (the last refresh, ISO 8601, as every
+   * report's `asOf` and `TalentRadar.refreshedAsOf`), or null before any. Read from the tables,
+   * which may hold another instance's refresh.
+   * @example
+   * ```ts
+   * await radar.scenes.refreshedAsOf(); // '2026-11-25T00:00:00.000Z'
+   * ```
    */
-  async refreshedAsOf(): Promise<number | null> {
+  async refreshedAsOf(): Promise<string | null> {
+    this.#life.assertOpen('refreshedAsOf');
+    const at = await this.#refreshedAsOfMs();
+    return at === null ? null : new Date(at).toISOString();
+  }
+
+  /**
+   * {@link ScenesEngine.refreshedAsOf} in epoch ms. Read from the table once (it may hold a
+   * previous process's refresh), then again only after this engine's next refresh: every
+   * ScenesAdapter call asks, and an ordered scan of every membership on each call made a Talent
+   * Radar refresh quadratic in the artists.
+   */
+  async #refreshedAsOfMs(): Promise<number | null> {
     this.#life.assertOpen('refreshedAsOf');
     this.#refreshed ??= this.#d.stores.scene_memberships
       .scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 })

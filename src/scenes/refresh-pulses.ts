@@ -49,7 +49,7 @@ export function withdrawRefreshPulses(engine: object): void {
 /**
  * The pulse of `slug` that `engine`'s last refresh computed, if it is the one a computation would
  * give now: as of the same instant `asOfMs`, over the memberships the live tables hold
- * (`refreshedAsOf`, the engine's `refreshedAsOf()`).
+ * (`refreshedAsOf`, the engine's `refreshedAsOf()` in epoch ms).
  */
 export function refreshPulseOf(
   engine: object,

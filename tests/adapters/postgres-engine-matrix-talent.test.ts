@@ -246,7 +246,7 @@ describe.each(matrix)('the Talent Radar on the $kind stores', ({ kind, create })
     const reopened = await m.reopen();
     const again = createSceneRadar({ sources, stores: reopened.stores, clock: fixedClock(T2) });
     try {
-      expect(await again.scenes.refreshedAsOf()).toBe(T2.getTime());
+      expect(await again.scenes.refreshedAsOf()).toBe(T2.toISOString());
       const slugs = world.dataset.artistSlugs();
       const [mine, theirs] = await Promise.all([
         radar.talent.aggregator.getArtistScores(slugs),

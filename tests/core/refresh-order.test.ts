@@ -54,7 +54,7 @@ describe('refresh order', () => {
       expect(await codeOf(radar.scenes.refresh(EARLIER))).toBe('SCENES_INVALID_PARAMS');
       expect(await codeOf(radar.talent.refresh(EARLIER))).toBe('TALENT_INVALID_PARAMS');
       expect(await radar.scenes.listMemberships({ limit: 10_000 })).toEqual(memberships);
-      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.toISOString());
       expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
       expect((await radar.talent.aggregator.getTopArtists({ category: 'rising', limit: 100 })).artists).toEqual(
         scores.artists,
@@ -97,7 +97,7 @@ describe('refresh order', () => {
       expect(second.status).toBe('rejected');
       expect((second as PromiseRejectedResult).reason).toMatchObject({ code: 'SCENES_INVALID_PARAMS' });
       // Both engines as of NOW, and no row dated otherwise.
-      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.toISOString());
       expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
       const { items } = await radar.scenes.listMemberships({ limit: 10_000 });
       expect(items.length).toBeGreaterThan(0);
@@ -180,7 +180,7 @@ describe('refresh order', () => {
         expect(report.scenes.asOf).toBe(NOW.toISOString());
         expect(report.talent.asOf).toBe(NOW.toISOString());
       }
-      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.toISOString());
       expect(radar.talent.refreshedAsOf).toBe(NOW.toISOString());
     } finally {
       await radar.close();
@@ -212,14 +212,14 @@ describe('refresh order', () => {
     try {
       const early = new Date(NOW.getTime() - 30 * 86_400_000);
       await a.refresh(early);
-      expect(await b.scenes.refreshedAsOf()).toBe(early.getTime()); // b remembers the early one
+      expect(await b.scenes.refreshedAsOf()).toBe(early.toISOString()); // b remembers the early one
       await a.refresh(NOW);
       const before = await a.scenes.listMemberships({ limit: 10_000 });
       const mid = new Date(NOW.getTime() - 10 * 86_400_000);
       expect(await codeOf(b.scenes.refresh(mid))).toBe('SCENES_INVALID_PARAMS');
       expect(await codeOf(b.talent.refresh(mid))).toBe('TALENT_INVALID_PARAMS');
       expect(await a.scenes.listMemberships({ limit: 10_000 })).toEqual(before);
-      expect(await b.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(await b.scenes.refreshedAsOf()).toBe(NOW.toISOString());
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -242,7 +242,7 @@ describe('refresh order', () => {
       expect(report.memberships.memberships).toBeGreaterThan(0);
       asOfScans = 0;
       // The Talent Radar's refresh reads the memberships as of NOW (ScenesAdapter -> stateAsOf).
-      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.getTime());
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.toISOString());
       await radar.talent.refresh(NOW);
       expect(asOfScans).toBe(0);
       // The next refresh still reads the table first (another instance may have refreshed).
