@@ -212,6 +212,9 @@ async function* bytesOf(
   let close: (() => Promise<void>) | undefined;
   let size: number | undefined;
   let stopWaking: (() => void) | undefined;
+  // A FIFO's read left blocked in the system (a `break`, a parse error, an abort while the writer
+  // stays open and silent): woken, and the file closed in the background, not awaited.
+  let unblock: (() => boolean) | undefined;
   if (typeof input === 'string') {
     // Already aborted: a FIFO's open would wait for a writer, and no abort is left to come. (A
     // byte source is stopped by untilAborted below.)
@@ -224,17 +227,15 @@ async function* bytesOf(
     // abort while it waits opens the write end itself, so the open returns and is closed below
     // (again a little later if the open had not reached the system yet).
     let opening = true;
-    const unblock = (tries = 100): void => {
-      if (opening && !openFifoWriter(fsSync, input) && tries > 0) setTimeout(unblock, 20, tries - 1).unref();
+    const unblockOpen = (tries = 100): void => {
+      if (opening && !openFifoWriter(fsSync, input) && tries > 0) setTimeout(unblockOpen, 20, tries - 1).unref();
     };
-    const onAbort = (): void => unblock();
+    const onAbort = (): void => unblockOpen();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       handle = await fs.open(input, 'r');
-      if (meter || signal) {
-        stat = await handle.stat();
-        size = stat.size;
-      }
+      stat = await handle.stat();
+      size = stat.size;
     } catch (e) {
       throw fail(name, e instanceof Error ? e.message : String(e), e);
     } finally {
@@ -247,11 +248,19 @@ async function* bytesOf(
       signal.throwIfAborted();
     }
     const stream = handle.createReadStream({ highWaterMark: chunkBytes, autoClose: true });
-    if (signal && stat?.isFIFO() === true) {
+    if (stat.isFIFO()) {
       const fifo = stat;
       const wake = (): void => wakeFifoRead(fsSync, input, fifo, stream);
-      signal.addEventListener('abort', wake, { once: true });
-      stopWaking = () => signal.removeEventListener('abort', wake);
+      if (signal) {
+        signal.addEventListener('abort', wake, { once: true });
+        stopWaking = () => signal.removeEventListener('abort', wake);
+      }
+      unblock = () => {
+        if (stream.readableEnded || stream.closed) return false;
+        stream.destroy();
+        wake();
+        return true;
+      };
     }
     source = stream;
     close = () => handle.close().catch(() => {});
@@ -289,9 +298,9 @@ async function* bytesOf(
     }
   } finally {
     stopWaking?.();
-    // Aborted: closed in the background, as a read blocked in the system (a FIFO) must return
-    // first; the abort is not kept waiting for it.
-    if (signal?.aborted) void close?.();
+    // Aborted, or a FIFO left before its end: closed in the background, as a read blocked in the
+    // system must return first; the caller is not kept waiting for it.
+    if (unblock?.() === true || signal?.aborted) void close?.();
     else await close?.();
   }
 }

@@ -289,16 +289,16 @@ export const ScenePulseSummarySchema = z.object({
   /** Instant the pulse is computed as of. */
   asOf: InstantSchema,
   /**
-   * `degraded` when the pulse was computed with a source absent, failing or late, without
-   * memberships, or is a last good pulse served stale (the Scenes Engine's pulse `status` and
-   * `stale`): the heat is shown with that said. Absent: the scenes service does not say (read as
-   * `ok`).
+   * `degraded` when the heat was computed with a source read that failed or was late, without
+   * memberships, or is a last good pulse served stale: the Talent Radar shows it with that said.
+   * A source the host does not have is not a degradation here (its standing configuration). Absent:
+   * the scenes service does not say (read as `ok`).
    */
   status: z
     .enum({
-      /** Computed with every source answering, over computed memberships. */
+      /** Computed with every source the host has answering, over computed memberships. */
       ok: 'ok',
-      /** Computed with a source absent, failing or late, without memberships, or served stale. */
+      /** Computed with a source read that failed or was late, without memberships, or served stale. */
       degraded: 'degraded',
     })
     .optional(),

@@ -94,7 +94,7 @@ export interface SceneState {
   readonly pulse: ScenePulse;
   /** True when these are the live tables. */
   readonly live: boolean;
-  /** The instant the live memberships were computed as of (see {@link ScenesEngine.refreshedAsOf}). */
+  /** The instant the live memberships were computed as of, epoch ms ({@link ScenesEngine.refreshedAsOf} gives it as ISO 8601). */
   readonly refreshedAsOf: number | null;
 }
 
@@ -734,8 +734,9 @@ export class ScenesEngine {
 
   /**
    * The instant the live memberships were computed as of (the last refresh, ISO 8601, as every
-   * report's `asOf` and `TalentRadar.refreshedAsOf`), or null before any. Read from the tables,
-   * which may hold another instance's refresh.
+   * report's `asOf` and `TalentRadar.refreshedAsOf`), or null before any. Read from the table once
+   * (it may hold a previous process's refresh), then again only after this engine's next refresh
+   * (another instance's later refresh is seen then).
    * @example
    * ```ts
    * await radar.scenes.refreshedAsOf(); // '2026-11-25T00:00:00.000Z'

@@ -18,13 +18,25 @@ import type { SceneState, ScenesEngine } from './engine.js';
 import { refreshPulseOf } from './refresh-pulses.js';
 import type { ScenePulseSnapshot } from './types.js';
 
+/**
+ * Whether a pulse's heat was computed with less than the host's sources can give: a read failed or
+ * was late, memberships were never computed, or it is a last good pulse served stale. A source the
+ * host does not have is its standing configuration, not a degradation (the Talent Radar notes its
+ * own failures the same way); the pulse's own `sources` say which were absent.
+ */
+function degraded(p: ScenePulseSnapshot): boolean {
+  if (p.stale !== undefined || p.memberships_as_of === null) return true;
+  for (const counts of Object.values(p.sources)) if (counts && counts.error + counts.timeout > 0) return true;
+  return false;
+}
+
 const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({
   sceneSlug: p.scene_slug,
   heat: p.heat,
   growth: p.growth,
   stage: p.stage,
   asOf: p.asOf,
-  status: p.status === 'ok' && p.stale === undefined ? 'ok' : 'degraded',
+  status: degraded(p) ? 'degraded' : 'ok',
 });
 
 /**

@@ -12,7 +12,8 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /**
  * Opportunities, strongest first. `sceneDegraded`: the main scene's pulse was computed with a
- * source missing or failing (its item says so).
+ * source failing or late, or is a last good one served stale (`ScenePulseSummary.status`; its
+ * item says so).
  */
 export function opportunitiesOf(
   f: ArtistFeatures,
@@ -53,7 +54,7 @@ export function opportunitiesOf(
   if ((f.sceneHeat ?? 0) >= 60 && (f.sceneConfidence ?? 0) >= 0.5)
     out.push({
       type: 'scene',
-      description: `Core member of a hot scene (${f.sceneSlug}) - ride the scene's momentum${sceneDegraded ? " (the scene's heat was computed with a source missing or failing)" : ''}`,
+      description: `Core member of a hot scene (${f.sceneSlug}) - ride the scene's momentum${sceneDegraded ? " (the scene's heat was computed with a source failing or late, or is a last good one)" : ''}`,
       score: f.sceneHeat! / 100,
     });
   return out.map((o) => ({ ...o, score: round3(o.score) })).sort((a, b) => b.score - a.score);

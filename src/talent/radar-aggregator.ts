@@ -320,7 +320,7 @@ export class RadarAggregator {
     const partial = shown.filter((p) => p.status === 'degraded').map((p) => p.sceneSlug);
     if (partial.length)
       degraded.push(
-        `hottestScenes: the heat of ${partial.length === 1 ? 'scene' : 'scenes'} ${partial.join(', ')} was computed with a scene source missing, failing or late`,
+        `hottestScenes: the heat of ${partial.length === 1 ? 'scene' : 'scenes'} ${partial.join(', ')} was computed with a scene source failing or late, or is a last good one served stale`,
       );
     return shown.map((p) => ({
       scene_slug: p.sceneSlug,

@@ -593,12 +593,12 @@ export class TalentRadar {
         });
       const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').getTime();
       // An instant still to come: neither its inputs nor its label can be known.
-      if (t > now) throw futureOutcome(i, e.asOf, `is after now (${new Date(now).toISOString()})`);
+      if (t > now) throw futureOutcome(i, new Date(t), `is after now (${new Date(now).toISOString()})`);
       // With a horizon: a label whose window has not closed yet may still turn true.
       if (horizonMs > 0 && t + horizonMs > now)
         throw futureOutcome(
           i,
-          e.asOf,
+          new Date(t),
           `plus horizonDays (${options.horizonDays}) ends after now (${new Date(now).toISOString()}): its label cannot be known yet`,
         );
       (byInstant.get(t) ?? byInstant.set(t, []).get(t)!).push(e);

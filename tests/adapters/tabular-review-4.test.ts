@@ -191,6 +191,44 @@ describe('streamTable and readTable with a signal', () => {
   });
 });
 
+describe('leaving a FIFO before its end, without an abort', () => {
+  it.runIf(linux)(
+    'a break while the writer stays open and silent returns at once and closes the descriptor',
+    async () => {
+      const fifo = quietFifo('events.csv', `${CSV.events.split('\r\n').slice(0, 2).join('\r\n')}\r\n`);
+      try {
+        const batches: number[] = [];
+        const reading = (async () => {
+          for await (const batch of streamTable(fifo.path)) {
+            batches.push(batch.rows.length);
+            break;
+          }
+          return 'done';
+        })();
+        expect(await settled(reading, 2000)).toBe('done');
+        expect(batches).toEqual([1]);
+        await expect.poll(fifo.openHere, { timeout: 2000, interval: 10 }).toBe(0);
+      } finally {
+        fifo.close();
+      }
+    },
+  );
+
+  it.runIf(linux)(
+    'a parse error while the writer stays open and silent rejects at once and closes the descriptor',
+    async () => {
+      const fifo = quietFifo('broken.jsonl', '{"artist": "a-1", "id": "e1"}\n{not json\n');
+      try {
+        const outcome = await settled(readTable(fifo.path, { format: 'jsonl' }), 2000);
+        expect(isSceneRadarError(outcome) ? outcome.code : outcome).toBe('CONFIG_INVALID');
+        await expect.poll(fifo.openHere, { timeout: 2000, interval: 10 }).toBe(0);
+      } finally {
+        fifo.close();
+      }
+    },
+  );
+});
+
 describe('an import aborted while a FIFO read is blocked', () => {
   it.runIf(linux)(
     'createTabularSourcesFromFiles: the descriptor is closed after the abort though the writer stays open',

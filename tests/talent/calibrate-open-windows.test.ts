@@ -38,6 +38,14 @@ describe('labels that cannot be known yet are refused', () => {
       `outcomes.${slugs.length}.asOf: asOf 2026-11-26T00:00:00.000Z is after now (2026-11-25T00:00:00.000Z)`,
     );
     expect((await refusal(r.talent.calibrate(future, { horizonDays: 30 }))).code).toBe('TALENT_VALIDATION_ERROR');
+    // An instant given as an ISO string or epoch ms (which requireDate accepts) is refused the same way.
+    for (const asOf of ['2026-11-26T00:00:00.000Z', NOW.getTime() + DAY]) {
+      const odd = [{ artistSlug: slugs[0]!, asOf: asOf as unknown as Date, label: true }];
+      expect(await refusal(r.talent.calibrationExamples(odd))).toEqual({
+        code: 'TALENT_VALIDATION_ERROR',
+        message: 'outcomes.0.asOf: asOf 2026-11-26T00:00:00.000Z is after now (2026-11-25T00:00:00.000Z)',
+      });
+    }
     await r.close();
   });
 
