@@ -29,6 +29,7 @@ import {
   metrics,
   type Meter,
   type MeterProvider,
+  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -121,20 +122,48 @@ interface BridgeLife {
 }
 
 /**
- * Runs `fn` with `ctx` as OpenTelemetry's active context. A context manager that throws (a broken
- * SDK) loses the parenting of the host's own spans, never the work: `fn` then runs as it is.
+ * Runs `fn` once with `ctx` as OpenTelemetry's active context, and answers what `fn` answers. A
+ * context manager that misbehaves (a broken SDK) loses the parenting of the host's own spans,
+ * never the work: when it throws before running `fn`, or never runs it, `fn` runs as it is; when
+ * it throws after, `fn`'s own value or error stands (else the work's promise would be dropped,
+ * and its rejection left unhandled).
  */
 function withActive<R>(ctx: Context, fn: () => R): R {
-  let entered = false;
+  let state: 'not run' | 'returned' | 'threw' = 'not run';
+  let value: R | undefined;
+  let thrown: unknown;
+  const run = (): R => {
+    try {
+      value = fn();
+      state = 'returned';
+      return value;
+    } catch (error) {
+      thrown = error;
+      state = 'threw';
+      throw error;
+    }
+  };
   try {
-    return otelContext.with(ctx, () => {
-      entered = true;
-      return fn();
-    });
-  } catch (error) {
-    if (entered) throw error;
-    return fn();
+    otelContext.with(ctx, run);
+  } catch {
+    // The manager's own error: what `fn` did (or running it now) is the answer.
   }
+  if (state === 'not run') return fn();
+  if (state === 'threw') throw thrown;
+  return value as R;
+}
+
+/** Where {@link SpanScope.live} is kept, on `globalThis`. */
+const SCOPES = Symbol.for('scene-radar.otel.scopes');
+
+type ScopesSlot = { [SCOPES]?: Set<SpanScope> };
+
+/** The process's set of live scopes, made by whichever build of this entry loads first. */
+function liveScopes(): Set<SpanScope> {
+  const slot = globalThis as ScopesSlot;
+  const live = slot[SCOPES] ?? new Set<SpanScope>();
+  slot[SCOPES] = live;
+  return live;
 }
 
 /**
@@ -149,6 +178,13 @@ function withActive<R>(ctx: Context, fn: () => R): R {
  * (the API's no-op one) `context.active()` is always the root: the bridge's spans still nest.
  */
 class SpanScope extends AsyncLocalStorage<Context> {
+  /**
+   * The scopes of every bridge in the process whose spans may still be open (on `globalThis`, as
+   * the running bridge is, so that the ESM and the CJS build share it): a bridge that replaced
+   * another finds there the span of work the replaced one started, and nests under it.
+   */
+  static readonly live: Set<SpanScope> = liveScopes();
+
   override run<R, A extends unknown[]>(store: Context | undefined, callback: (...args: A) => R, ...args: A): R {
     // No span opened (the bridge closing, a tracer that threw): the work keeps its parent's context.
     if (store === undefined) return callback(...args);
@@ -161,9 +197,27 @@ class SpanScope extends AsyncLocalStorage<Context> {
    * bridge's span whose work this is, else the active context (no parent, or the host's).
    */
   parent(): Context {
-    const active = otelContext.active();
+    let active: Context;
+    try {
+      active = otelContext.active();
+    } catch {
+      // A context manager that throws: the bridge's spans still nest, through this store.
+      return this.#store() ?? ROOT_CONTEXT;
+    }
     if (trace.getSpan(active) !== undefined) return active;
-    return this.getStore() ?? active;
+    return this.#store() ?? active;
+  }
+
+  /** This bridge's store, else that of a bridge it replaced whose work this still is. */
+  #store(): Context | undefined {
+    const own = this.getStore();
+    if (own !== undefined) return own;
+    for (const scope of SpanScope.live) {
+      if (scope === this) continue;
+      const other = scope.getStore();
+      if (other !== undefined) return other;
+    }
+    return undefined;
   }
 }
 
@@ -374,6 +428,11 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
       channel.unsubscribe(handlers as never);
       channel.start.unbindStore?.(scope);
     }
+    // Node keeps an AsyncLocalStorage that ever ran, and its hook on every async resource the
+    // process creates, until it is disabled: else each closed bridge stays alive and slows the
+    // process down for good.
+    SpanScope.live.delete(scope);
+    scope.disable();
   };
   const slot = globalThis as BridgeSlot;
   const bridge: OpenTelemetryBridge = {
@@ -391,6 +450,7 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
   // saw its start, so counts it nowhere.
   slot[RUNNING]?.close();
   slot[RUNNING] = bridge;
+  SpanScope.live.add(scope);
   for (const [channel, handlers] of traced) {
     // Where Node has no bindStore, spans still open (at `start`), only without nesting.
     channel.start.bindStore?.(scope, handlers.bind as never);
