@@ -42,7 +42,44 @@ export interface PostgresStoresOptions {
    * @default false
    */
   readonly migrate?: boolean;
+  /**
+   * Longest a transaction of these stores may sit idle between two of its statements before the
+   * server ends its session and rolls it back (PostgreSQL's `idle_in_transaction_session_timeout`,
+   * set for each transaction; a lower setting of the server's is kept). A refresh's transaction
+   * holds a lock every instance's refresh and catalog import waits on: an instance frozen or cut
+   * off inside it (no reset reaches the server) would otherwise block them all until the server
+   * notices the connection is gone, hours with default TCP keepalives. The frozen instance's
+   * refresh then rejects with `STORE_UNAVAILABLE`, nothing of it written. An integer of
+   * milliseconds; 0 leaves the server's setting.
+   * @default 60000
+   */
+  readonly transactionIdleTimeoutMs?: number;
 }
+
+/** Default of {@link PostgresStoresOptions.transactionIdleTimeoutMs}. */
+const TRANSACTION_IDLE_TIMEOUT_MS = 60_000;
+
+/** PostgreSQL's largest value of a timeout setting, in milliseconds (`INT_MAX`). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** The transaction idle timeout of `options`, or `CONFIG_INVALID`. */
+function idleTimeoutOf(options: PostgresStoresOptions): number {
+  const ms = options.transactionIdleTimeoutMs ?? TRANSACTION_IDLE_TIMEOUT_MS;
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_TIMEOUT_MS)
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `transactionIdleTimeoutMs must be an integer from 0 to ${MAX_TIMEOUT_MS} (0 leaves the server's setting), got ${String(ms)}`,
+    );
+  return ms;
+}
+
+/**
+ * Sets `idle_in_transaction_session_timeout` for the current transaction to `$1` milliseconds,
+ * unless the server's own setting is lower (and not 0, which means none).
+ */
+const SET_IDLE_TIMEOUT = `SELECT set_config('idle_in_transaction_session_timeout',
+  (SELECT CASE WHEN setting::bigint > 0 AND setting::bigint < $1::bigint THEN setting ELSE $1::text END
+     FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout'), true)`;
 
 /** The stores over PostgreSQL: the two store sets `createSceneRadar` takes, plus their lifecycle. */
 export interface PostgresStores extends SceneRadarStores {
@@ -86,6 +123,7 @@ export function createPostgresStores(
   options: PostgresStoresOptions = {},
 ): PostgresStores {
   const schema = options.schema ?? connection.schema ?? 'public';
+  const idleTimeoutMs = idleTimeoutOf(options);
   let resolved: Promise<ResolvedPool> | undefined;
   const poolOf = (): Promise<PostgresPool> => {
     resolved ??= resolvePool({ ...connection, schema }).catch((e: unknown) => {
@@ -156,6 +194,9 @@ export function createPostgresStores(
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
+        // A session frozen or cut off inside this transaction is ended by the server after the
+        // timeout, its locks released, instead of blocking every other instance (see the option).
+        if (idleTimeoutMs > 0) await client.query(SET_IDLE_TIMEOUT, [idleTimeoutMs]);
         const out = await fn(client);
         const commit = await client.query('COMMIT');
         // On a transaction a failed statement aborted, PostgreSQL answers COMMIT with a rollback,
