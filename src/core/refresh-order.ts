@@ -95,3 +95,34 @@ export function checkRefreshInstant(
     );
   return new Date(lastMs);
 }
+
+/** How many times a refresh is computed when other instances keep committing refreshes meanwhile. @internal */
+export const MAX_REFRESH_ATTEMPTS = 3;
+
+const CONFLICTS = new WeakSet<object>();
+
+/**
+ * The error of a refresh whose writes were computed over tables another instance's refresh has
+ * replaced since (committed as of `lastMs`): nothing of it is written. Its engine computes it again
+ * (see {@link MAX_REFRESH_ATTEMPTS}); past the last attempt the caller gets it.
+ * @internal
+ */
+export function refreshConflict(
+  code: 'SCENES_INVALID_PARAMS' | 'TALENT_INVALID_PARAMS',
+  at: Date,
+  lastMs: number | null,
+): SceneRadarError {
+  const last = lastMs === null ? null : new Date(lastMs).toISOString();
+  const error = new SceneRadarError(
+    code,
+    `Refresh as of ${at.toISOString()} not written: another instance committed a refresh (as of ${last}) while it was computed, ${MAX_REFRESH_ATTEMPTS} times; refresh again`,
+    { details: { asOf: at.toISOString(), lastRefreshAsOf: last } },
+  );
+  CONFLICTS.add(error);
+  return error;
+}
+
+/** Whether `error` is a {@link refreshConflict}. @internal */
+export function isRefreshConflict(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && CONFLICTS.has(error);
+}

@@ -8,7 +8,13 @@ import type { Clock } from '../core/clock.js';
 import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import { yieldSlice } from '../core/yield.js';
 import { Lifecycle } from '../core/lifecycle.js';
-import { checkRefreshInstant, OneAtATime } from '../core/refresh-order.js';
+import {
+  checkRefreshInstant,
+  isRefreshConflict,
+  MAX_REFRESH_ATTEMPTS,
+  refreshConflict,
+  OneAtATime,
+} from '../core/refresh-order.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import type { ArtistNetwork } from '../contracts/payloads.js';
@@ -350,20 +356,28 @@ export class ScenesEngine {
     const { onProgress } = readOptions(options ?? {}, ['onProgress'], 'refresh');
     // One refresh at a time: two would interleave their reads and writes of the same tables.
     return this.#refreshes.run(async () => {
-      this.#life.assertOpen('refresh');
-      // Read again: another instance over the same stores may have refreshed since this one did.
-      this.#refreshed = undefined;
-      const asOfRun = checkRefreshInstant(
-        'SCENES_INVALID_PARAMS',
-        at,
-        this.#d.clock.now(),
-        await this.#refreshedAsOfMs(),
-      );
-      return this.#observedRefresh(asOfRun, onProgress as ProgressOptions['onProgress']);
+      // Another instance may commit a refresh while this one computes: this one is then computed
+      // again over it (its writes were computed over tables that are gone), a few times at most.
+      for (let attempt = 1; ; attempt++) {
+        this.#life.assertOpen('refresh');
+        // Read again: another instance over the same stores may have refreshed since this one did.
+        this.#refreshed = undefined;
+        const basis = await this.#refreshedAsOfMs();
+        const asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis);
+        try {
+          return await this.#observedRefresh(asOfRun, basis, onProgress as ProgressOptions['onProgress']);
+        } catch (error) {
+          if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) throw error;
+        }
+      }
     });
   }
 
-  async #observedRefresh(at: Date, onProgress: ProgressOptions['onProgress']): Promise<ScenesRefreshReport> {
+  async #observedRefresh(
+    at: Date,
+    basis: number | null,
+    onProgress: ProgressOptions['onProgress'],
+  ): Promise<ScenesRefreshReport> {
     const run = new RefreshRun(
       this.#d.observer ?? SILENT_OBSERVER,
       'scenes',
@@ -371,7 +385,7 @@ export class ScenesEngine {
       onProgress as ProgressOptions['onProgress'],
     );
     try {
-      const report = await this.#refresh(at, run);
+      const report = await this.#refresh(at, basis, run);
       if (report.warnings.length > 0 || report.memberships.kept > 0)
         run.degraded(
           {
@@ -395,7 +409,7 @@ export class ScenesEngine {
     }
   }
 
-  async #refresh(at: Date, run: RefreshRun): Promise<ScenesRefreshReport> {
+  async #refresh(at: Date, basis: number | null, run: RefreshRun): Promise<ScenesRefreshReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     // The tables are about to change: the last refresh's pulses no longer stand for them.
     withdrawRefreshPulses(this);
@@ -451,7 +465,11 @@ export class ScenesEngine {
               // it (and of its stores, maybe), and half its reads failed with the closed gateway.
               this.#life.assertOpen('refresh');
               // Checked again where it is written: another instance may have refreshed meanwhile.
-              checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await latestAsOf(tx));
+              const latest = await latestAsOf(tx);
+              checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), latest);
+              // Computed over the memberships as of `basis`: another instance's refresh committed
+              // since would be overwritten as if it never ran (or, a little older, moved back).
+              if (latest !== basis) throw refreshConflict('SCENES_INVALID_PARAMS', at, latest);
               await stage.writeTo(tx);
             }),
           );

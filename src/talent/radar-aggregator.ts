@@ -100,7 +100,7 @@ export interface AggregatorRadarView {
   /** Recomputes every artist's record. */
   refresh(asOf?: Date): Promise<TalentRefreshReport>;
   /** Reads the stored state (applied model, last refresh's peers) once, before `model`, `peers` or `modelVersion` are used. */
-  loadState(): Promise<void>;
+  loadState(options?: { readonly force?: boolean }): Promise<void>;
 }
 
 /** Options of {@link RadarAggregator.buildGlobalPulse}. */
@@ -233,7 +233,25 @@ export class RadarAggregator {
       await untilAborted(this.#lazy, deadline.signal);
       rows = await this.#d.stores.talent_radar_artists.scan();
     }
+    await this.#catchUp(rows);
     return rows;
+  }
+
+  /**
+   * Reads the stored state again when `rows` hold records newer than the refresh this radar knows:
+   * another instance over the same stores refreshed since, and the meta (its instant, failed reads)
+   * must describe the refresh the records are from, not the one this radar read before.
+   */
+  async #catchUp(rows: readonly Readonly<TalentArtistRow>[]): Promise<void> {
+    const known = this.#d.radar.refreshedAsOf;
+    if (known === null) {
+      if (rows.length > 0) await this.#d.radar.loadState({ force: true });
+      return;
+    }
+    const knownMs = Date.parse(known);
+    // Most records are of the known refresh: the same text, no parse (a pulse reads them all).
+    if (rows.some((r) => r.as_of !== known && Date.parse(r.as_of) > knownMs))
+      await this.#d.radar.loadState({ force: true });
   }
 
   /**
@@ -711,6 +729,7 @@ export class RadarAggregator {
       this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug }))),
       this.#d.radar.loadState(),
     ]);
+    await this.#catchUp(rows);
     const bySlug = new Map(rows.map((r) => [r.artist_slug, r]));
     return {
       artists: slugs.filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),

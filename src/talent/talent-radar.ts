@@ -10,7 +10,13 @@ import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
 import type { SourceName } from '../contracts/sources.js';
 import { Lifecycle } from '../core/lifecycle.js';
-import { checkRefreshInstant, OneAtATime } from '../core/refresh-order.js';
+import {
+  checkRefreshInstant,
+  isRefreshConflict,
+  MAX_REFRESH_ATTEMPTS,
+  OneAtATime,
+  refreshConflict,
+} from '../core/refresh-order.js';
 import { describeError } from '../core/describe-error.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDeadline } from '../core/gateway/deadline.js';
@@ -753,17 +759,20 @@ export class TalentRadar {
     const signal = options?.signal;
     return this.#refreshes.run(
       async () => {
-        this.#life.assertOpen('refresh');
-        const started = performance.now();
-        // The stored state first: the instant this refresh runs as of depends on the last one.
-        await this.loadState({ force: true });
-        const runAt = this.#checkInstant(at);
-        const run = this.#run(runAt, options?.onProgress);
-        try {
-          return this.#refreshed(run, await this.#refresh(runAt, options ?? {}, started, run));
-        } catch (error) {
-          run.failed(error);
-          throw error;
+        // Another instance may commit a refresh while this one computes: computed again over it.
+        for (let attempt = 1; ; attempt++) {
+          this.#life.assertOpen('refresh');
+          const started = performance.now();
+          // The stored state first: the instant this refresh runs as of depends on the last one.
+          await this.loadState({ force: true });
+          const runAt = this.#checkInstant(at);
+          const run = this.#run(runAt, options?.onProgress);
+          try {
+            return this.#refreshed(run, await this.#refresh(runAt, options ?? {}, started, run));
+          } catch (error) {
+            run.failed(error);
+            if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) throw error;
+          }
         }
       },
       signal,
@@ -786,10 +795,13 @@ export class TalentRadar {
     started: number,
     run: RefreshRun,
   ): Promise<TalentRefreshReport> {
+    /** The stored refresh this one is computed over (its id): checked again where it is written. */
+    let basis: string | null = null;
     const universe = await run.phase('universe', async (scope) => {
       // The stored state, read again: another instance may have applied a model or refreshed since.
       await this.loadState({ force: true });
       this.#checkInstant(at);
+      basis = this.#refreshId;
       const walked = await this.#walkUniverse(at, options.signal);
       scope.artists(walked.slugs.length);
       return walked;
@@ -820,6 +832,7 @@ export class TalentRadar {
       started,
       id: globalThis.crypto.randomUUID(),
       staged: false,
+      basis,
       run,
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -1127,6 +1140,8 @@ export class TalentRadar {
     readonly started: number;
     readonly id: string;
     readonly staged: boolean;
+    /** The stored refresh's id the features and records were computed over (unchecked when undefined). */
+    readonly basis?: string | null;
     readonly run: RefreshRun;
     readonly signal?: AbortSignal;
     /** Scene pulses already read (a sharded refresh's plan): the heats are taken from there. */
@@ -1331,6 +1346,10 @@ export class TalentRadar {
             const last = stored ? parseState(stored, RefreshStateSchema) : null;
             if (last !== null && last.id !== job.id)
               checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
+            // Computed over the stored refresh `basis`: another instance's committed since would be
+            // overwritten as if it never ran (or, a little older, moved back in time).
+            if (job.basis !== undefined && last !== null && last.id !== job.id && last.id !== job.basis)
+              throw refreshConflict('TALENT_INVALID_PARAMS', at, Date.parse(last.asOf));
             await stage.writeTo(tx);
           });
         } finally {
