@@ -13,7 +13,12 @@
  * this figure": one of three changes that took the 100-scene per-item batch from about 10.6 L to
  * 10.5 L). One limiter for both uses, rather than p-limit beside this one, keeps one behaviour to
  * reason about and one dependency fewer. No timers: hosts' fake timers see nothing new.
+ *
+ * A queued task runs in the async context of the caller that queued it (not of the task whose
+ * release starts it): a host's `AsyncLocalStorage` (its tracing context, a request id) reads the
+ * same inside its source adapter whether the call waited for a slot or not.
  */
+import { AsyncResource } from 'node:async_hooks';
 
 /** A concurrency limit: tasks run in the order they were queued, at most `concurrency` at once. */
 export interface Slots {
@@ -55,8 +60,10 @@ export function createSlots(concurrency: number): Slots {
     enter(task) {
       if (active < concurrency) {
         active++;
+        // A microtask keeps the caller's async context.
         queueMicrotask(task);
-      } else queue.push(task);
+        // Started later by another task's release: bound to this caller's context, not that one's.
+      } else queue.push(AsyncResource.bind(task));
     },
     release() {
       freed++;
