@@ -99,6 +99,9 @@ export function checkRefreshInstant(
 /** How many times a refresh is computed when other instances keep committing refreshes meanwhile. @internal */
 export const MAX_REFRESH_ATTEMPTS = 3;
 
+/** The `info` log message of a refresh attempt that met a conflict and is computed again. @internal */
+export const CONFLICT_RETRY_LOG = "refresh met another instance's refresh: computed again";
+
 const CONFLICTS = new WeakSet<object>();
 
 /**

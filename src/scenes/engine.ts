@@ -14,6 +14,7 @@ import {
   MAX_REFRESH_ATTEMPTS,
   refreshConflict,
   OneAtATime,
+  CONFLICT_RETRY_LOG,
 } from '../core/refresh-order.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
@@ -365,7 +366,12 @@ export class ScenesEngine {
         const basis = await this.#refreshedAsOfMs();
         const asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis);
         try {
-          return await this.#observedRefresh(asOfRun, basis, onProgress as ProgressOptions['onProgress']);
+          return await this.#observedRefresh(
+            asOfRun,
+            basis,
+            attempt >= MAX_REFRESH_ATTEMPTS,
+            onProgress as ProgressOptions['onProgress'],
+          );
         } catch (error) {
           if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) throw error;
         }
@@ -376,6 +382,7 @@ export class ScenesEngine {
   async #observedRefresh(
     at: Date,
     basis: number | null,
+    last: boolean,
     onProgress: ProgressOptions['onProgress'],
   ): Promise<ScenesRefreshReport> {
     const run = new RefreshRun(
@@ -404,7 +411,9 @@ export class ScenesEngine {
       });
       return report;
     } catch (error) {
-      run.failed(error);
+      // A conflict computed again is no failure: logged as one only past the last attempt.
+      if (last || !isRefreshConflict(error)) run.failed(error);
+      else run.logger.log('info', { engine: 'scenes', asOf: at.toISOString() }, CONFLICT_RETRY_LOG);
       throw error;
     }
   }
@@ -458,7 +467,9 @@ export class ScenesEngine {
           },
           run,
         );
+        let conflict: unknown;
         try {
+          // A conflict ends the step without failing it (nothing was written; computed again).
           await run.phase('commit', () =>
             transaction(async (tx) => {
               // A radar closed while this refresh computed writes nothing: the host has let go of
@@ -471,11 +482,15 @@ export class ScenesEngine {
               // since would be overwritten as if it never ran (or, a little older, moved back).
               if (latest !== basis) throw refreshConflict('SCENES_INVALID_PARAMS', at, latest);
               await stage.writeTo(tx);
+            }).catch((error: unknown) => {
+              if (!isRefreshConflict(error)) throw error;
+              conflict = error;
             }),
           );
         } finally {
           stage.close();
         }
+        if (conflict !== undefined) throw conflict;
         this.#misses.clear();
         for (const [k, v] of misses) this.#misses.set(k, v);
         this.#scored(stagedScored, stagedAsOf);

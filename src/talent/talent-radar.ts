@@ -14,6 +14,7 @@ import {
   checkRefreshInstant,
   isRefreshConflict,
   MAX_REFRESH_ATTEMPTS,
+  CONFLICT_RETRY_LOG,
   OneAtATime,
   refreshConflict,
 } from '../core/refresh-order.js';
@@ -770,8 +771,12 @@ export class TalentRadar {
           try {
             return this.#refreshed(run, await this.#refresh(runAt, options ?? {}, started, run));
           } catch (error) {
-            run.failed(error);
-            if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) throw error;
+            // A conflict computed again is no failure: logged as one only past the last attempt.
+            if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) {
+              run.failed(error);
+              throw error;
+            }
+            run.logger.log('info', { engine: 'talent', asOf: runAt.toISOString() }, CONFLICT_RETRY_LOG);
           }
         }
       },
@@ -1331,6 +1336,7 @@ export class TalentRadar {
       await tables.talent_radar_state.upsert([state]);
       if (job.staged) await tables.talent_radar_refresh_shards.deleteWhere({ refresh_id: job.id });
     };
+    let conflict: unknown;
     await run.phase('write', async (scope) => {
       scope.artists(rows.length);
       if (stores.transaction) {
@@ -1339,22 +1345,33 @@ export class TalentRadar {
         const stage = stageStores(stores);
         try {
           await write(stage.stores);
-          await stores.transaction(async (tx) => {
-            // Another instance may have refreshed since this one read the state: checked again
-            // where it is written, so two concurrent refreshes cannot move the tables back in time.
-            const [stored] = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }]);
-            const last = stored ? parseState(stored, RefreshStateSchema) : null;
-            if (last !== null && last.id !== job.id)
-              checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
-            // Computed over the stored refresh `basis`: another instance's committed since would be
-            // overwritten as if it never ran (or, a little older, moved back in time).
-            if (job.basis !== undefined && last !== null && last.id !== job.id && last.id !== job.basis)
-              throw refreshConflict('TALENT_INVALID_PARAMS', at, Date.parse(last.asOf));
-            await stage.writeTo(tx);
-          });
+          // A conflict ends the step without failing it (nothing was written; computed again).
+          try {
+            await stores.transaction(async (tx) => {
+              // Another instance may have refreshed since this one read the state: checked again
+              // where it is written, so two concurrent refreshes cannot move the tables back in time.
+              const [stored] = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }]);
+              const last = stored ? parseState(stored, RefreshStateSchema) : null;
+              if (last !== null && last.id !== job.id)
+                checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
+              // Computed over the stored refresh `basis`: another instance's committed since would be
+              // overwritten as if it never ran (or, a little older, moved back in time).
+              if (job.basis !== undefined && last !== null && last.id !== job.id && last.id !== job.basis)
+                throw refreshConflict('TALENT_INVALID_PARAMS', at, Date.parse(last.asOf));
+              // Closed or aborted while the commit waited for the transaction (another instance
+              // held it): nothing is written, as the Scenes Engine's commit does.
+              this.#life.assertOpen('refresh');
+              if (job.signal?.aborted) throw this.#aborted(job.signal);
+              await stage.writeTo(tx);
+            });
+          } catch (error) {
+            if (!isRefreshConflict(error)) throw error;
+            conflict = error;
+          }
         } finally {
           stage.close();
         }
+        if (conflict !== undefined) return;
       } else {
         await write(stores);
       }
@@ -1371,6 +1388,7 @@ export class TalentRadar {
       // The top lists, pulses and profiles cached over the previous records.
       await this.aggregator.clearCache(undefined, { keepLastGood: true });
     });
+    if (conflict !== undefined) throw conflict;
     return {
       asOf: at.toISOString(),
       universe: 'ok',
