@@ -16,7 +16,7 @@
  * Interleavings are forced, not left to timing: an instance's `transaction` is wrapped so that its
  * commit waits until the test lets it go, after the other instance has done its part.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createPostgresStores, migrate, type PostgresStores } from 'scene-radar/adapters/postgres';
@@ -31,9 +31,13 @@ const world = createDemoWorld({ seed: 5, artists: 60, scenes: 5, end: '2026-12-3
 let db: TestDatabase | undefined;
 const opened: PostgresStores[] = [];
 const radars: SceneRadar[] = [];
+// Each test's radars and pools are closed after it: kept to the end of the file, their idle
+// connections added up towards the server's max_connections beside the other files' tests.
+afterEach(async () => {
+  for (const r of radars.splice(0)) await r.close().catch(() => undefined);
+  for (const s of opened.splice(0)) await s.close();
+});
 afterAll(async () => {
-  for (const r of radars) await r.close().catch(() => undefined);
-  for (const s of opened) await s.close();
   await db?.drop();
 });
 

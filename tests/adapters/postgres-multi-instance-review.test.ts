@@ -13,7 +13,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createPostgresStores, migrate, type PostgresStores } from 'scene-radar/adapters/postgres';
@@ -30,9 +30,13 @@ const world = createDemoWorld({ seed: 5, artists: 60, scenes: 5, end: '2026-12-3
 let db: TestDatabase | undefined;
 const opened: PostgresStores[] = [];
 const radars: SceneRadar[] = [];
+// Each test's radars and pools are closed after it: kept to the end of the file, their idle
+// connections added up towards the server's max_connections beside the other files' tests.
+afterEach(async () => {
+  for (const r of radars.splice(0)) await r.close().catch(() => undefined);
+  for (const s of opened.splice(0)) await s.close();
+});
 afterAll(async () => {
-  for (const r of radars) await r.close().catch(() => undefined);
-  for (const s of opened) await s.close();
   await db?.drop();
 });
 
