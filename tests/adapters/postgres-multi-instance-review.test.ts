@@ -5,7 +5,11 @@
  * as the refreshes run one after the other), a refresh that would move the tables back in time is
  * refused rather than reported as written, a process killed inside its refresh transaction leaves
  * nothing that blocks or corrupts the next refresh, and migrations racing each other or a refresh
- * are applied once and change nothing a refresh writes.
+ * are applied once and change nothing a refresh writes. A refresh computed over tables another
+ * instance's refresh replaced since is computed again, never written over it (an older one a minute
+ * behind, within the clock skew, moved the tables back in time; a newer one computed before an
+ * older one committed overwrote it as if it never ran), and a reader instance says the refresh its
+ * records come from.
  *
  * Interleavings are forced, not left to timing: an instance's `transaction` is wrapped so that its
  * commit waits until the test lets it go, after the other instance has done its part.
@@ -61,15 +65,23 @@ function radarOn(stores: PostgresStores, at: string): SceneRadar {
   return radar;
 }
 
+/** What {@link tables} compares. */
+interface TableOptions {
+  /** Whether rows keep `updated_at`. @default true */
+  readonly updatedAt?: boolean;
+}
+
 /**
  * Every owned table, scanned whole, by name, as JSON. The refresh state's `id` (random per
  * refresh) is left out: two runs of the same refresh differ only there.
  */
-async function tables(stores: PostgresStores): Promise<Record<string, string>> {
+async function tables(stores: PostgresStores, options: TableOptions = {}): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const group of [stores.scenes, stores.talent])
     for (const [name, table] of Object.entries(group)) {
-      const rows = (await (table as Table<unknown>).scan()) as Record<string, unknown>[];
+      const scanned = (await (table as Table<unknown>).scan()) as Record<string, unknown>[];
+      // `updatedAt: false`: updated_at is the writing instance's clock, which differs between instances with clocks apart.
+      const rows = options.updatedAt === false ? scanned.map(({ updated_at: _u, ...row }) => row) : scanned;
       out[name] = JSON.stringify(
         name === 'talent_radar_state'
           ? rows.map((r) => ({ ...r, value: { ...(r.value as Record<string, unknown>), id: undefined } }))
@@ -82,6 +94,7 @@ async function tables(stores: PostgresStores): Promise<Record<string, string>> {
 /** What the same steps, run one after the other by one radar on a schema of their own, leave. */
 async function serially(
   steps: ReadonlyArray<{ at: string; catalog?: typeof world.catalog }>,
+  options: TableOptions = {},
 ): Promise<Record<string, string>> {
   const stores = instanceStores(await freshSchema());
   for (const step of steps) {
@@ -90,7 +103,7 @@ async function serially(
     else await radar.refresh();
     await radar.close();
   }
-  return tables(stores);
+  return tables(stores, options);
 }
 
 /** Holds every `transaction` of a store set until `release()`; `reached` resolves at the first one. */
@@ -390,5 +403,76 @@ describe('two instances on one schema: migrations', () => {
     expect(refreshed).toBe('ok');
     expect([m1.applied, m2.applied]).toEqual([[], []]);
     expect(await tables(b)).toEqual(await serially([{ at: T2, catalog: world.catalog }, { at: T2 }]));
+  }, 60_000);
+});
+
+const T1s = '2026-12-20T00:00:00.000Z';
+const T2s = '2026-12-20T00:01:00.000Z';
+
+describe('two instances refreshing one schema', () => {
+  for (const engine of ['scenes', 'talent'] as const)
+    it(`an older refresh (a minute behind, within the clock skew) committing its ${engine} writes after a newer refresh does not move the tables back`, async () => {
+      const schema = await freshSchema();
+      const newer = radarOn(instanceStores(schema), T2s);
+      const olderStores = instanceStores(schema);
+      const older = radarOn(olderStores, T1s);
+      await newer.scenes.importCatalog(world.catalog);
+      const held = holdCommits(olderStores[engine]);
+      const olderRun = outcome(older.refresh());
+      await held.reached;
+      await newer.refresh();
+      held.release();
+      await olderRun;
+      const now = await tables(instanceStores(schema), { updatedAt: false });
+      expect(new Set((JSON.parse(now.scene_memberships!) as { as_of: string }[]).map((m) => m.as_of))).toEqual(
+        new Set([T2s]),
+      );
+      expect(new Set((JSON.parse(now.talent_radar_artists!) as { as_of: string }[]).map((m) => m.as_of))).toEqual(
+        new Set([T2s]),
+      );
+      const cands = {
+        t2: await serially([{ at: T2s, catalog: world.catalog }, { at: T2s }], { updatedAt: false }),
+        t1t2: await serially([{ at: T2s, catalog: world.catalog }, { at: T1s }, { at: T2s }], { updatedAt: false }),
+      };
+      expect(Object.values(cands)).toContainEqual(now);
+    }, 60_000);
+
+  it('a newer refresh computed before an older one committed does not overwrite it as if it never ran', async () => {
+    const schema = await freshSchema();
+    const newerStores = instanceStores(schema);
+    const newer = radarOn(newerStores, T2);
+    const older = radarOn(instanceStores(schema), T1);
+    await newer.scenes.importCatalog(world.catalog);
+    const held = holdCommits(newerStores.scenes);
+    const newerRun = outcome(newer.refresh());
+    await held.reached;
+    expect(await outcome(older.refresh())).toBe('ok');
+    held.release();
+    expect(await newerRun).toBe('ok');
+    // Both reported success: the tables must be what T1 then T2 leave, one after the other.
+    expect(await tables(instanceStores(schema), { updatedAt: false })).toEqual(
+      await serially([{ at: T1, catalog: world.catalog }, { at: T1 }, { at: T2 }], { updatedAt: false }),
+    );
+  }, 60_000);
+
+  it("another instance's top list and global pulse say the refresh their records are from", async () => {
+    const schema = await freshSchema();
+    const refresherClock = fixedClock(new Date(T1));
+    const refresher = createSceneRadar({
+      sources: world.sources,
+      stores: instanceStores(schema),
+      clock: refresherClock,
+    });
+    radars.push(refresher);
+    const reader = radarOn(instanceStores(schema), T2);
+    await refresher.scenes.importCatalog(world.catalog);
+    await refresher.refresh();
+    expect((await reader.talent.aggregator.getTopArtists({ category: 'rising', limit: 5 })).meta.asOf).toBe(T1);
+    refresherClock.set(new Date(T2));
+    await refresher.refresh();
+    const top = await reader.talent.aggregator.getTopArtists({ category: 'rising', limit: 5, skipCache: true });
+    const pulse = await reader.talent.aggregator.buildGlobalPulse({ skipCache: true });
+    for (const a of top.artists ?? []) expect((a as { asOf?: string }).asOf ?? T2).toBe(T2);
+    expect([top.meta.asOf, pulse.meta.asOf]).toEqual([T2, T2]);
   }, 60_000);
 });

@@ -42,21 +42,36 @@ function heldView<S extends object>(set: S): { view: S; reached: Promise<void>; 
   return { view, reached, release };
 }
 
+/**
+ * Radar `a` over `shared` with its `engine` commits held until `held.release()`, as of `aAt`, and
+ * radar `b` over the same stores, as of `bAt`: two instances, one of them paused at its commit.
+ */
+function heldPair(engine: 'scenes' | 'talent', aAt: string, bAt: string, logs?: Logged[]) {
+  const shared = createMemoryStores();
+  const held = heldView(shared[engine]);
+  const a: SceneRadar = createSceneRadar({
+    sources: world.sources,
+    stores: { ...shared, [engine]: held.view },
+    clock: fixedClock(new Date(aAt)),
+    ...(logs ? { logger: logger(logs) } : {}),
+  });
+  const b = createSceneRadar({ sources: world.sources, stores: shared, clock: fixedClock(new Date(bAt)) });
+  return { shared, held, a, b };
+}
+
+/** `'ok'`, or the code the promise rejected with. */
+const codeOf = (p: Promise<unknown>): Promise<string | undefined> =>
+  p.then(
+    () => 'ok',
+    (e: { code?: string }) => e.code,
+  );
+
 describe('refresh conflicts between two radars over one set of memory stores', () => {
   for (const engine of ['scenes', 'talent'] as const)
     it(`a ${engine} refresh computed again after a conflict logs no failure and counts none in stats()`, async () => {
-      const shared = createMemoryStores();
-      const held = heldView(shared[engine]);
       const logs: Logged[] = [];
-      const a: SceneRadar = createSceneRadar({
-        sources: world.sources,
-        stores: { ...shared, [engine]: held.view },
-        clock: fixedClock(new Date(T2)),
-        logger: logger(logs),
-      });
       // The talent commit is held after A's scenes one: B refreshing then must run as of T2 too.
-      const bAt = engine === 'scenes' ? T1 : T2;
-      const b = createSceneRadar({ sources: world.sources, stores: shared, clock: fixedClock(new Date(bAt)) });
+      const { held, a, b } = heldPair(engine, T2, engine === 'scenes' ? T1 : T2, logs);
       try {
         await b.scenes.importCatalog(world.catalog);
         const run = a.refresh();
@@ -77,21 +92,11 @@ describe('refresh conflicts between two radars over one set of memory stores', (
     }, 60_000);
 
   it('a talent refresh whose signal aborts while a conflict is computed again rejects with TALENT_TIMEOUT, nothing written', async () => {
-    const shared = createMemoryStores();
-    const held = heldView(shared.talent);
-    const a = createSceneRadar({
-      sources: world.sources,
-      stores: { ...shared, talent: held.view },
-      clock: fixedClock(new Date(T2)),
-    });
-    const b = createSceneRadar({ sources: world.sources, stores: shared, clock: fixedClock(new Date(T2)) });
+    const { shared, held, a, b } = heldPair('talent', T2, T2);
     try {
       await b.scenes.importCatalog(world.catalog);
       const ctrl = new AbortController();
-      const run = a.talent.refresh(undefined, { signal: ctrl.signal }).then(
-        () => 'ok',
-        (e: { code?: string }) => e.code,
-      );
+      const run = codeOf(a.talent.refresh(undefined, { signal: ctrl.signal }));
       await held.reached;
       await b.refresh();
       const before = await shared.talent.talent_radar_state.scan();
@@ -106,20 +111,10 @@ describe('refresh conflicts between two radars over one set of memory stores', (
   }, 60_000);
 
   it('a scenes refresh whose radar closes while its commit waits rejects with RADAR_CLOSED, no attempt after', async () => {
-    const shared = createMemoryStores();
-    const held = heldView(shared.scenes);
-    const a = createSceneRadar({
-      sources: world.sources,
-      stores: { ...shared, scenes: held.view },
-      clock: fixedClock(new Date(T2)),
-    });
-    const b = createSceneRadar({ sources: world.sources, stores: shared, clock: fixedClock(new Date(T1)) });
+    const { shared, held, a, b } = heldPair('scenes', T2, T1);
     try {
       await b.scenes.importCatalog(world.catalog);
-      const run = a.scenes.refresh().then(
-        () => 'ok',
-        (e: { code?: string }) => e.code,
-      );
+      const run = codeOf(a.scenes.refresh());
       await held.reached;
       await b.refresh();
       const closing = a.close();
@@ -135,21 +130,11 @@ describe('refresh conflicts between two radars over one set of memory stores', (
   }, 60_000);
 
   it('a talent refresh whose radar closes while its commit waits rejects with RADAR_CLOSED, nothing written', async () => {
-    const shared = createMemoryStores();
-    const held = heldView(shared.talent);
-    const a = createSceneRadar({
-      sources: world.sources,
-      stores: { ...shared, talent: held.view },
-      clock: fixedClock(new Date(T2)),
-    });
-    const b = createSceneRadar({ sources: world.sources, stores: shared, clock: fixedClock(new Date(T1)) });
+    const { shared, held, a, b } = heldPair('talent', T2, T1);
     try {
       await b.scenes.importCatalog(world.catalog);
       await b.refresh();
-      const run = a.talent.refresh().then(
-        () => 'ok',
-        (e: { code?: string }) => e.code,
-      );
+      const run = codeOf(a.talent.refresh());
       await held.reached;
       const closing = a.close();
       held.release();

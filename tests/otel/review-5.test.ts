@@ -1,16 +1,12 @@
-import { type Context, type ContextManager, context, ROOT_CONTEXT } from '@opentelemetry/api';
+import { type Context, context } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDemoWorld } from '../../adapters/memory/index.js';
-import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from '../../src/index.js';
+import type { SceneRadar, SceneRadarSources } from '../../src/index.js';
 import { CHANNEL_NAMES, instrumentOpenTelemetry, type OpenTelemetryBridge } from '../../src/otel/index.js';
-
-const NOW = '2026-11-25T00:00:00.000Z';
-const END = '2026-11-24';
+import { AlsContextManager, NOW, parentOf, radarOf as radarOfDemo } from '../helpers/otel.js';
 
 let bridge: OpenTelemetryBridge | undefined;
 const radars: SceneRadar[] = [];
@@ -21,16 +17,8 @@ afterEach(async () => {
   context.disable();
 });
 
-async function radarOf(
-  artists: number,
-  edit: (s: SceneRadarSources) => SceneRadarSources = (s) => s,
-): Promise<SceneRadar> {
-  const world = createDemoWorld({ artists, end: END });
-  const radar = createSceneRadar({ sources: edit(world.sources), clock: fixedClock(NOW) });
-  radars.push(radar);
-  await radar.scenes.importCatalog(world.catalog);
-  return radar;
-}
+const radarOf = (artists: number, edit?: (s: SceneRadarSources) => SceneRadarSources) =>
+  radarOfDemo(radars, artists, edit);
 
 /**
  * Ended spans, kept without the SDK's exporting processors (those run the export through the
@@ -52,36 +40,25 @@ function tracing() {
   return { ended, tracerProvider };
 }
 
-const parentOf = (s: ReadableSpan, all: readonly ReadableSpan[]) =>
-  all.find((p) => p.spanContext().spanId === s.parentSpanContext?.spanId);
-
 /** An AsyncLocalStorage-based context manager whose `with` or `active` misbehaves as `broken` says. */
-class BrokenContextManager implements ContextManager {
-  readonly #storage = new AsyncLocalStorage<Context>();
-  constructor(readonly broken: 'throws after running' | 'never runs' | 'active throws') {}
-  active(): Context {
-    if (this.broken === 'active throws') throw new Error('context manager: active() broke');
-    return this.#storage.getStore() ?? ROOT_CONTEXT;
+class BrokenContextManager extends AlsContextManager {
+  constructor(readonly broken: 'throws after running' | 'never runs' | 'active throws') {
+    super();
   }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+  override active(): Context {
+    if (this.broken === 'active throws') throw new Error('context manager: active() broke');
+    return super.active();
+  }
+  override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
     ctx: Context,
     fn: F,
     thisArg?: ThisParameterType<F>,
     ...args: A
   ): ReturnType<F> {
     if (this.broken === 'never runs') return undefined as ReturnType<F>;
-    const value = this.#storage.run(ctx, () => fn.call(thisArg, ...args));
+    const value = super.with(ctx, fn, thisArg, ...args);
     if (this.broken === 'throws after running') throw new Error('context manager: restoring broke');
     return value;
-  }
-  bind<T>(_ctx: Context, target: T): T {
-    return target;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    return this;
   }
 }
 

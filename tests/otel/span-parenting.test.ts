@@ -1,11 +1,4 @@
-import {
-  type Context,
-  type ContextManager,
-  context,
-  ROOT_CONTEXT,
-  SpanStatusCode,
-  type Span as ApiSpan,
-} from '@opentelemetry/api';
+import { context, SpanStatusCode, type Span as ApiSpan } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -14,16 +7,12 @@ import {
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDemoWorld } from '../../adapters/memory/index.js';
-import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from '../../src/index.js';
+import type { SceneRadar, SceneRadarSources } from '../../src/index.js';
 import { createFetchHandler } from '../../src/api/index.js';
 import { CHANNEL_NAMES, instrumentOpenTelemetry, type OpenTelemetryBridge } from '../../src/otel/index.js';
-
-const NOW = '2026-11-25T00:00:00.000Z';
-const END = '2026-11-24';
+import { AlsContextManager, NOW, parentOf, radarOf as radarOfDemo } from '../helpers/otel.js';
 
 /** Spans started and not yet ended: empty once every operation settled, or a span leaked. */
 class OpenSpans implements SpanProcessor {
@@ -36,31 +25,6 @@ class OpenSpans implements SpanProcessor {
   }
   async forceFlush(): Promise<void> {}
   async shutdown(): Promise<void> {}
-}
-
-/** A context manager like a host's SDK registers (AsyncLocalStorage-based), for the host-span test. */
-class HostContextManager implements ContextManager {
-  readonly #storage = new AsyncLocalStorage<Context>();
-  active(): Context {
-    return this.#storage.getStore() ?? ROOT_CONTEXT;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.#storage.run(ctx, () => fn.call(thisArg, ...args));
-  }
-  bind<T>(_ctx: Context, target: T): T {
-    return target;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    return this;
-  }
 }
 
 let bridge: OpenTelemetryBridge | undefined;
@@ -80,19 +44,12 @@ function setup() {
   return { exporter, tracking, tracerProvider };
 }
 
-async function radarOf(artists: number, edit: (s: SceneRadarSources) => SceneRadarSources = (s) => s) {
-  const world = createDemoWorld({ artists, end: END });
-  const radar = createSceneRadar({ sources: edit(world.sources), clock: fixedClock(NOW) });
-  radars.push(radar);
-  await radar.scenes.importCatalog(world.catalog);
-  return radar;
-}
+const radarOf = (artists: number, edit?: (s: SceneRadarSources) => SceneRadarSources) =>
+  radarOfDemo(radars, artists, edit);
 
 const attr = (s: ReadableSpan, name: string) => s.attributes[`scene_radar.${name}`];
 const isRefresh = (s: ReadableSpan, engine: string, phase = 'all') =>
   s.name === 'scene-radar.refresh' && attr(s, 'engine') === engine && attr(s, 'phase') === phase;
-const parentOf = (s: ReadableSpan, all: readonly ReadableSpan[]) =>
-  all.find((p) => p.spanContext().spanId === s.parentSpanContext?.spanId);
 const ms = (s: ReadableSpan, at: 'startTime' | 'endTime') => s[at][0] * 1e3 + s[at][1] / 1e6;
 
 /** Source calls by `source.method` among `spans`, as `radar.stats().sources` counts them. */
@@ -191,7 +148,7 @@ describe('scene-radar/otel: the work of an operation is its span’s children', 
   });
 
   it('with the host’s context manager: a refresh is a child of the host’s span, and the host’s spans inside a source call are the call’s children', async () => {
-    expect(context.setGlobalContextManager(new HostContextManager())).toBe(true);
+    expect(context.setGlobalContextManager(new AlsContextManager())).toBe(true);
     const { exporter, tracerProvider } = setup();
     const host = tracerProvider.getTracer('host');
     const radar = await radarOf(25, (sources) => ({
