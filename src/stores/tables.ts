@@ -255,13 +255,14 @@ const JsonObjectSchema = z.record(z.string(), z.json()).superRefine((value, ctx)
 /**
  * `talent_radar_state`: what the Talent Radar's scores depend on besides its records, so a
  * restart (or another instance on the same stores) scores exactly as before. Not one of the seed's
- * tables: the Talent Radar owns it as it owns the seed's four. Two rows: `breakout-model`, the
- * model a host applied with `TalentRadar.setBreakoutModel` and its validation report, and
+ * tables: the Talent Radar owns it as it owns the seed's four. Its rows: `breakout-model`, the
+ * model a host applied with `TalentRadar.setBreakoutModel` and its validation report;
  * `last-refresh`, the last refresh's instant, peer statistics and failed reads (written in the
- * refresh's transaction).
+ * refresh's transaction); and `refresh-plan-<id>`, a sharded refresh's plan (its instant and
+ * universe) from `planRefresh` until its finish or `discardRefresh`.
  */
 export const TalentStateRowSchema = z.object({
-  /** Which state (`breakout-model`, `last-refresh`), the primary key. */
+  /** Which state (`breakout-model`, `last-refresh`, `refresh-plan-<id>`), the primary key. */
   name: SlugSchema,
   /** The state, a JSON object the Talent Radar validates when it reads it. */
   value: JsonObjectSchema,

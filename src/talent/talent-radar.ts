@@ -73,10 +73,13 @@ import {
   ModelStateSchema,
   MODEL_STATE,
   parseState,
+  planStateName,
+  PlanStateSchema,
   REFRESH_STATE,
   RefreshStateSchema,
   stateOrThrow,
   toJson,
+  universeDigest,
 } from './talent-state.js';
 import { describeRead, failedReadsOf, hostFeatureCounts, outcomesOf, type SignalOutcomes } from './read-outcomes.js';
 import { populationAt } from './population.js';
@@ -886,6 +889,9 @@ export class TalentRadar {
    * `scenes` names the scenes whose pulses the shards may read (every scene of the catalog): their
    * pulses as of the plan's instant are read once, beside the walk, and returned in
    * `scenePulses`, for every shard and the finish (each worker would read them again otherwise).
+   * A plan whose universe was walked is recorded in `talent_radar_state` (its instant and
+   * universe), for the finish to check the shards against; the finish or
+   * {@link TalentRadar.discardRefresh} deletes the record.
    * @example
    * ```ts
    * const plan = await radar.talent.planRefresh();
@@ -918,9 +924,22 @@ export class TalentRadar {
         : null,
     ]);
     this.#life.assertOpen('planRefresh');
+    const refreshId = globalThis.crypto.randomUUID();
+    // The universe the shards must cover, for the finish to check (a plan whose universe could not
+    // be walked records nothing: there is nothing to finish).
+    if (universe.status === 'ok') {
+      const walked = new Set(universe.slugs);
+      await this.#deps.stores.talent_radar_state.upsert([
+        {
+          name: planStateName(refreshId),
+          value: { asOf: at.toISOString(), artists: walked.size, digest: universeDigest(walked) },
+          updated_at: new Date(this.#deps.clock.now()).toISOString(),
+        },
+      ]);
+    }
     return {
       scenePulses,
-      refreshId: globalThis.crypto.randomUUID(),
+      refreshId,
       asOf: at.toISOString(),
       universe: universe.status,
       universeReason: universe.status === 'ok' ? null : (universe.reason ?? universe.status),
@@ -976,12 +995,16 @@ export class TalentRadar {
    * The last step of a sharded refresh, once every shard is staged: reads the shards' features
    * back (in universe order), then does what {@link TalentRadar.refresh} does after gathering:
    * peer statistics, scores, records, absences, roll-ups and the state row, in one transaction
-   * that also deletes the staged shards. An artist staged by two shards is scored once.
-   * `TALENT_INTERNAL_ERROR` naming the missing shards when some are not staged
-   * (nothing written); `TALENT_INVALID_PARAMS` when a shard was staged as of another instant than
-   * `asOf` (nothing written); `STORE_SCHEMA_MISMATCH` when a staged shard cannot be
-   * read. Run again after it committed (a retried job), it writes nothing and reports what the
-   * stores hold. `durationMs` covers this step. `scenePulses`: the plan's, read from there
+   * that also deletes the staged shards and the plan's record. An artist staged by two shards is
+   * scored once. Nothing is written when it refuses: `TALENT_INTERNAL_ERROR` naming the missing
+   * shards when some are not staged; `TALENT_INVALID_PARAMS` when the stores hold no such plan (an
+   * unknown id, a plan whose universe could not be walked, one discarded or finished), a shard was
+   * staged as of another instant than `asOf` or at an index past `shards`, the shards do not cover
+   * the plan's universe exactly, a shard lacks one of this radar's host features, or `asOf` is
+   * before the stored refresh; `STORE_SCHEMA_MISMATCH` when a staged shard cannot be read. Run
+   * again after it committed (a retried job), it writes nothing (a shard staged since is deleted)
+   * and reports what the stores hold; another instance's commit meanwhile is computed over again,
+   * as in `refresh()`. `durationMs` covers this step. `scenePulses`: the plan's, read from there
    * instead of from the Scenes Engine.
    */
   async finishRefresh(
@@ -995,14 +1018,20 @@ export class TalentRadar {
     // In the same queue as refresh(): a worker sharing a radar with scheduled refreshes never interleaves them.
     return this.#refreshes.run(
       async () => {
-        this.#life.assertOpen('finishRefresh');
-        const started = performance.now();
-        const run = this.#run(at, options?.onProgress);
-        try {
-          return this.#refreshed(run, await this.#finishStaged(refreshId, shards, at, options ?? {}, started, run));
-        } catch (error) {
-          run.failed(error);
-          throw error;
+        // Another instance may commit a refresh while this one computes: computed again over it.
+        for (let attempt = 1; ; attempt++) {
+          this.#life.assertOpen('finishRefresh');
+          const started = performance.now();
+          const run = this.#run(at, options?.onProgress);
+          try {
+            return this.#refreshed(run, await this.#finishStaged(refreshId, shards, at, options ?? {}, started, run));
+          } catch (error) {
+            if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) {
+              run.failed(error);
+              throw error;
+            }
+            run.logger.log('info', { engine: 'talent', asOf: at.toISOString() }, CONFLICT_RETRY_LOG);
+          }
         }
       },
       signal,
@@ -1020,9 +1049,30 @@ export class TalentRadar {
   ): Promise<TalentRefreshReport> {
     await this.loadState({ force: true });
     const table = this.#deps.stores.talent_radar_refresh_shards;
-    const staged = await table.count({ refresh_id: refreshId });
-    if (staged === 0 && this.#refreshId === refreshId) return this.#appliedReport(at, started);
-    this.#checkInstant(at);
+    const refused = (why: string): SceneRadarError =>
+      new SceneRadarError('TALENT_INVALID_PARAMS', `Refresh ${refreshId}: ${why}; nothing was written`);
+    if (this.#refreshId === refreshId) {
+      // Run again after it committed (a retried job): nothing to write. A shard run again after the
+      // commit (a stalled worker) staged rows that would apply the refresh over itself: dropped.
+      if (this.#refreshedAsOf !== at.toISOString())
+        throw refused(`it committed as of ${this.#refreshedAsOf}, not ${at.toISOString()}`);
+      await table.deleteWhere({ refresh_id: refreshId });
+      return this.#appliedReport(at, started);
+    }
+    // Within the clock skew `checkRefreshInstant` would run a refresh as of the stored one; shards
+    // were staged as of `at`, so a finish before the stored refresh would move the tables back.
+    if (this.#checkInstant(at).getTime() !== at.getTime())
+      throw refused(
+        `its shards were staged as of ${at.toISOString()}, before the stored refresh (${this.#refreshedAsOf})`,
+      );
+    const basis = this.#refreshId;
+    const planRow = await this.#deps.stores.talent_radar_state.get({ name: planStateName(refreshId) });
+    if (!planRow)
+      throw refused(
+        'no such plan in these stores (an unknown id, a plan whose universe could not be walked, or one already discarded or finished)',
+      );
+    const plan = parseState(planRow, PlanStateSchema);
+    if (plan.asOf !== at.toISOString()) throw refused(`the plan is as of ${plan.asOf}, not ${at.toISOString()}`);
     const features: ArtistFeatures[] = [];
     const signals = new Map<string, SignalOutcomes>();
     const seen = new Set<number>();
@@ -1034,7 +1084,8 @@ export class TalentRadar {
         for (let offset = 0; ; offset += SHARD_PAGE) {
           const rows = await table.scan({ where: { refresh_id: refreshId }, offset, limit: SHARD_PAGE });
           for (const row of rows) {
-            if (row.shard >= shards) continue;
+            if (row.shard >= shards)
+              throw refused(`shard ${row.shard} is staged, but the finish names ${shards} shards (0 to ${shards - 1})`);
             // A shard staged as of another instant (another plan's, or a wrong asOf) would mix two
             // instants in one refresh: refused, nothing written.
             if (Date.parse(row.as_of) !== at.getTime())
@@ -1044,6 +1095,13 @@ export class TalentRadar {
               );
             seen.add(row.shard);
             const got = stagedShard(row);
+            // A worker without one of this radar's host features (a rolling deploy) staged artists
+            // that would be scored without it.
+            for (const spec of this.#host)
+              if (got.features.some((f) => !Object.hasOwn(f.host, spec.name)))
+                throw refused(
+                  `shard ${row.shard} was staged without host feature ${spec.name}, which this radar scores with`,
+                );
             for (let i = 0; i < got.features.length; i++) {
               const slug = got.outcomes[i]!.artistSlug;
               // Shards that overlap: an artist is scored once, as the universe walk lists it once.
@@ -1067,6 +1125,12 @@ export class TalentRadar {
         `Refresh ${refreshId}: ${shards - seen.size} of its ${shards} shards are not staged (${missing.join(', ')}${shards - seen.size > missing.length ? ', ...' : ''}); nothing was written`,
       );
     }
+    // The shards cover the plan's universe exactly: no artist missing (it would count as absent),
+    // none added.
+    if (signals.size !== plan.artists || universeDigest(signals.keys()) !== plan.digest)
+      throw refused(
+        `its shards hold ${signals.size} artists, not the ${plan.artists} of the plan's universe${signals.size === plan.artists ? ' (other artists)' : ''}`,
+      );
     this.#lastAttempt = { asOf: at.toISOString(), universe: 'ok', reason: null };
     return this.#finish({
       at,
@@ -1076,17 +1140,19 @@ export class TalentRadar {
       started,
       id: refreshId,
       staged: true,
+      basis,
       run,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.scenePulses ? { scenePulses: decodeScenePulses(options.scenePulses) } : {}),
     });
   }
 
-  /** Deletes the staged shards of a refresh that will not finish (a sharded refresh given up); returns how many. */
+  /** Deletes the staged shards and the plan's record of a refresh that will not finish (a sharded refresh given up); returns how many shards. */
   async discardRefresh(refreshId: string): Promise<number> {
     this.#life.assertOpen('discardRefresh');
     if (!SlugSchema.safeParse(refreshId).success)
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'refreshId must be the id of a refresh plan');
+    await this.#deps.stores.talent_radar_state.delete([{ name: planStateName(refreshId) }]);
     return this.#deps.stores.talent_radar_refresh_shards.deleteWhere({ refresh_id: refreshId });
   }
 
@@ -1334,9 +1400,14 @@ export class TalentRadar {
       if (gone.length) await tables.talent_radar_artists.delete(gone);
       await this.#writeRollups(tables, await tables.talent_radar_artists.scan(), nowIso, heats);
       await tables.talent_radar_state.upsert([state]);
-      if (job.staged) await tables.talent_radar_refresh_shards.deleteWhere({ refresh_id: job.id });
+      if (job.staged) {
+        await tables.talent_radar_refresh_shards.deleteWhere({ refresh_id: job.id });
+        await tables.talent_radar_state.delete([{ name: planStateName(job.id) }]);
+      }
     };
     let conflict: unknown;
+    // A sharded refresh another worker's finish committed meanwhile (the same shards): not again.
+    let applied = false;
     await run.phase('write', async (scope) => {
       scope.artists(rows.length);
       if (stores.transaction) {
@@ -1352,6 +1423,10 @@ export class TalentRadar {
               // where it is written, so two concurrent refreshes cannot move the tables back in time.
               const [stored] = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }]);
               const last = stored ? parseState(stored, RefreshStateSchema) : null;
+              if (job.staged && last !== null && last.id === job.id) {
+                applied = true;
+                return;
+              }
               if (last !== null && last.id !== job.id)
                 checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
               // Computed over the stored refresh `basis`: another instance's committed since would be
@@ -1371,7 +1446,7 @@ export class TalentRadar {
         } finally {
           stage.close();
         }
-        if (conflict !== undefined) return;
+        if (conflict !== undefined || applied) return;
       } else {
         await write(stores);
       }
@@ -1389,6 +1464,10 @@ export class TalentRadar {
       await this.aggregator.clearCache(undefined, { keepLastGood: true });
     });
     if (conflict !== undefined) throw conflict;
+    if (applied) {
+      await this.loadState({ force: true });
+      return this.#appliedReport(at, started);
+    }
     return {
       asOf: at.toISOString(),
       universe: 'ok',

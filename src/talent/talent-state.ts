@@ -34,6 +34,48 @@ export const RefreshStateSchema = z.object({
   absent: z.record(z.string(), z.number().int().min(1)),
 });
 
+/**
+ * The row of `talent_radar_state` recording a sharded refresh's plan (`refresh-plan-<refresh id>`):
+ * written by `planRefresh` when the universe was walked, read and deleted by the finish.
+ */
+export const planStateName = (refreshId: string): string => `refresh-plan-${refreshId}`;
+
+/** The value of a plan's row: its instant and the universe its shards must cover. */
+export const PlanStateSchema = z.object({
+  asOf: z.string(),
+  /** Artists in the universe (distinct). */
+  artists: z.number().int().min(0),
+  /** {@link universeDigest} of the universe. */
+  digest: z.string(),
+});
+
+/**
+ * A digest of a set of slugs that does not depend on their order: two 32-bit FNV-1a hashes of each
+ * slug (different offsets), each summed modulo 2^32. Two sets of the same size with the same
+ * digest are the same set but for a chance of about 2^-64; it is only ever compared with the
+ * digest of the same universe, to catch shards that miss artists or add others.
+ * @example
+ * ```ts
+ * universeDigest(['a', 'b']) === universeDigest(['b', 'a']); // true
+ * ```
+ */
+export function universeDigest(slugs: Iterable<string>): string {
+  let a = 0;
+  let b = 0;
+  for (const s of slugs) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x050c5d1f);
+    }
+    a = (a + (h1 >>> 0)) >>> 0;
+    b = (b + (h2 >>> 0)) >>> 0;
+  }
+  return `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+}
+
 /** A value as JSON holds it (undefined members dropped), for a JSON column. */
 export function toJson(value: object): { [key: string]: Json } {
   return JSON.parse(JSON.stringify(value)) as { [key: string]: Json };

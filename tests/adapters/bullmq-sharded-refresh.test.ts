@@ -243,9 +243,10 @@ describe('a refresh sharded over BullMQ', () => {
     expect(await stores.talent.talent_radar_artists.count()).toBe(0);
     expect(await radar.talent.discardRefresh(plan.refreshId)).toBe(1);
     // A staged shard this code cannot read is a schema mismatch, not a crash.
+    const other = await radar.talent.planRefresh();
     await stores.talent.talent_radar_refresh_shards.upsert([
       {
-        refresh_id: 'r-2',
+        refresh_id: other.refreshId,
         shard: 0,
         as_of: plan.asOf,
         artist_count: 1,
@@ -253,7 +254,7 @@ describe('a refresh sharded over BullMQ', () => {
         updated_at: plan.asOf,
       },
     ]);
-    expect(await code(radar.talent.finishRefresh({ refreshId: 'r-2', asOf: plan.asOf, shards: 1 }))).toBe(
+    expect(await code(radar.talent.finishRefresh({ refreshId: other.refreshId, asOf: other.asOf, shards: 1 }))).toBe(
       'STORE_SCHEMA_MISMATCH',
     );
     const bad = (o: object): string => {
