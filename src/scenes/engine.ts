@@ -196,6 +196,8 @@ export class ScenesEngine {
    * memory: a new process trusts its tables.
    */
   readonly #awaitingRefresh = new Map<string, number | null>();
+  /** Refreshes that committed (and called `#scored`): an import compares it across its write. */
+  #refreshCommits = 0;
 
   /**
    * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
@@ -242,10 +244,14 @@ export class ScenesEngine {
     // Scenes may come or go: pulses computed over the previous catalog are not served for it.
     this.#catalogGeneration++;
     withdrawRefreshPulses(this);
+    const commits = this.#refreshCommits;
     const membershipsAsOf = await this.#refreshedAsOfMs();
     const { newScenes, ...result } = await importCatalog(this.#d.stores, input, this.#d.clock);
-    // Scenes new to the catalog have no memberships until a refresh scores them.
-    for (const slug of newScenes) this.#awaitingRefresh.set(slug, membershipsAsOf);
+    // Scenes new to the catalog have no memberships until a refresh scores them. A refresh that
+    // committed meanwhile may have read the catalog before this write: they wait over its
+    // memberships too (on the safe side: had it scored them, they read as unknown until the next).
+    const waitOver = commits === this.#refreshCommits ? membershipsAsOf : await this.#refreshedAsOfMs();
+    for (const slug of newScenes) this.#awaitingRefresh.set(slug, waitOver);
     // A pulse carries its scene's name and region, a regional pulse its region's scenes, a replay a
     // copy of the catalog: all over the old one. Last good pulses stay (served only marked stale).
     await this.#replays.clear();
@@ -322,6 +328,7 @@ export class ScenesEngine {
   async recommendScenes(query: RecommendationsQuery = {}): Promise<SceneRecommendations> {
     this.#life.assertOpen('recommendScenes');
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
+    const [catalog, commits] = [this.#catalogGeneration, this.#refreshCommits];
     try {
       return await recommendScenes(
         {
@@ -330,6 +337,7 @@ export class ScenesEngine {
           config: this.#d.config,
           nowMs: this.#d.clock.now(),
           deadline,
+          unchanged: () => catalog === this.#catalogGeneration && commits === this.#refreshCommits,
           pulses: async () => (await this.pulse.allPulses()).flatMap((i) => (i.pulse ? [i.pulse] : [])),
         },
         query,
@@ -538,6 +546,7 @@ export class ScenesEngine {
    * the memberships it wrote when it wrote some (`wroteAsOf`, the as-of they are then compared to).
    */
   #scored(scored: ReadonlySet<string>, wroteAsOf: number | null): void {
+    this.#refreshCommits++;
     for (const slug of this.#awaitingRefresh.keys())
       if (scored.has(slug)) this.#awaitingRefresh.delete(slug);
       else if (wroteAsOf !== null) this.#awaitingRefresh.set(slug, wroteAsOf);
@@ -609,7 +618,7 @@ export class ScenesEngine {
     // Without the universe (MIG down) there are no circles: keep the relationships we have.
     const relationships = await run.phase('relationships', async () => {
       if (memberships.universe !== 'ok') return 0;
-      const rels = computeRelationships(
+      const rels = await computeRelationships(
         scenes,
         await stores.scene_memberships.scan(),
         memberships.circles,

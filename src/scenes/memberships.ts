@@ -68,6 +68,21 @@ const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
  */
 export type MembershipMisses = Map<string, number>;
 
+/** Longest reason a membership row holds (`scene_memberships.reasons`). */
+const MAX_REASON = 512;
+
+/**
+ * "sound: shares a, b, c, d and 3 more": up to four of the shared microgenres, as many as fit in a
+ * reason (slugs run to 128 characters: four of them may not).
+ */
+function sharesReason(shared: readonly string[]): string {
+  for (let n = Math.min(4, shared.length); ; n--) {
+    const text = `sound: shares ${shared.slice(0, n).join(', ')}${shared.length > n ? ` and ${shared.length - n} more` : ''}`;
+    // One slug (at most 128 characters) always fits.
+    if (text.length <= MAX_REASON || n <= 1) return text;
+  }
+}
+
 /** Recomputes every membership as of `asOf`. */
 export async function refreshMemberships(
   deps: {
@@ -245,12 +260,7 @@ export async function refreshMemberships(
       if (confidence < p.minConfidence) continue;
       const x = { scene, sound: candSound[k]!, place: candPlace[k]!, shared: scorer.shared(c.sound, i) };
       const reasons: string[] = [];
-      if (x.shared.length)
-        reasons.push(
-          intern(
-            `sound: shares ${x.shared.slice(0, 4).join(', ')}${x.shared.length > 4 ? ` and ${x.shared.length - 4} more` : ''}`,
-          ),
-        );
+      if (x.shared.length) reasons.push(intern(sharesReason(x.shared)));
       else if (x.sound > 0) reasons.push('sound: close to the scene on the sound map');
       if (x.place === 1) reasons.push(placeReason(x.scene, true));
       else if (x.place > 0) reasons.push(placeReason(x.scene, false));

@@ -41,6 +41,11 @@ export async function recommendScenes(
     nowMs: number;
     pulses: () => Promise<readonly ScenePulseSnapshot[]>;
     deadline: Deadline;
+    /**
+     * Whether the catalog and the memberships are still those this call started over (no import
+     * or refresh landed since): an answer computed over the old ones is returned, never stored.
+     */
+    unchanged?: () => boolean;
   },
   query: RecommendationsQuery | undefined,
 ): Promise<SceneRecommendations> {
@@ -149,12 +154,15 @@ export async function recommendScenes(
     notes.push(`${degraded} scenes are ranked on a degraded pulse (a source failed for some members; see each pulse).`);
   if (!readsOk)
     notes.push("The artist's own reads failed (MIG record or CMG releases): fit rests on its stored memberships.");
-  if (complete) {
+  const unchanged = deps.unchanged ?? (() => true);
+  if (complete && unchanged()) {
     // The old ranking is replaced, never lost: the delete and the write land together.
     await atomically(stores, async (tx) => {
       await tx.scene_recommendations_cache.deleteWhere({ subject });
       await tx.scene_recommendations_cache.upsert(rows);
     });
+    // An import or a refresh that emptied the cache while this wrote: its rows go too.
+    if (!unchanged()) await stores.scene_recommendations_cache.deleteWhere({ subject });
   }
   return { subject, items: rows.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: false, notes };
 }

@@ -5,6 +5,7 @@
  * (weighted Jaccard of the tastemakers backing each scene's core). Pure computation plus a reader.
  */
 import { SceneRadarError } from '../core/errors.js';
+import { yieldSlice } from '../core/yield.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRelationshipRow, SceneRow } from '../stores/tables.js';
 import type { SoundMap } from './membership-math.js';
@@ -116,23 +117,45 @@ function denseWeights(maps: readonly ReadonlyMap<string, number>[]): {
   };
 }
 
-/** Computes relationship rows for every pair of scenes, keeping the strongest per scene and type. */
-export function computeRelationships(
+/**
+ * Computes relationship rows for every pair of scenes, keeping the strongest per scene and type.
+ * O(scenes^2) pairs: the event loop gets its turns between rows of pairs ({@link yieldSlice}), and
+ * only each (scene, type)'s `perScene` strongest are held while they are compared.
+ */
+export async function computeRelationships(
   scenes: readonly SceneRow[],
   memberships: readonly SceneMembershipRow[],
   circles: ReadonlyMap<string, ReadonlyMap<string, number>>,
   map: SoundMap,
   params: { readonly minWeight: number; readonly perScene: number },
   nowIso: string,
-): SceneRelationshipRow[] {
+): Promise<SceneRelationshipRow[]> {
   const members = new Map<string, Map<string, number>>(scenes.map((s) => [s.slug, new Map()]));
   for (const m of memberships) members.get(m.scene_slug)?.set(m.artist_slug, m.confidence);
   const memberSets = denseWeights(scenes.map((s) => members.get(s.slug)!));
   const circleSets = denseWeights(scenes.map((s) => circles.get(s.slug) ?? NONE));
   const genres = scenes.map(distinctGenres);
-  const candidates: SceneRelationshipRow[] = [];
   const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+  // Strongest first, then by related slug: each group kept sorted and at most `perScene` long.
+  const order = (x: SceneRelationshipRow, y: SceneRelationshipRow): number =>
+    y.weight - x.weight || (x.related_slug < y.related_slug ? -1 : 1);
+  const groups = new Map<string, SceneRelationshipRow[]>();
+  const keep = (r: SceneRelationshipRow): void => {
+    const k = `${r.scene_slug}\u0000${r.type}`;
+    let g = groups.get(k);
+    if (!g) {
+      g = [];
+      groups.set(k, g);
+    }
+    if (g.length >= params.perScene && (params.perScene === 0 || order(r, g[g.length - 1]!) >= 0)) return;
+    let at = g.length;
+    while (at > 0 && order(r, g[at - 1]!) < 0) at--;
+    g.splice(at, 0, r);
+    if (g.length > params.perScene) g.pop();
+  };
   for (let i = 0; i < scenes.length; i++) {
+    const pause = yieldSlice();
+    if (pause) await pause;
     for (let j = i + 1; j < scenes.length; j++) {
       const a = scenes[i]!;
       const b = scenes[j]!;
@@ -147,23 +170,12 @@ export function computeRelationships(
       for (const [type, weight, evidence] of links) {
         if (weight < params.minWeight) continue;
         const base = { type, weight: r4(Math.min(1, weight)), evidence, updated_at: nowIso };
-        candidates.push(
-          { scene_slug: a.slug, related_slug: b.slug, ...base },
-          { scene_slug: b.slug, related_slug: a.slug, ...base },
-        );
+        keep({ scene_slug: a.slug, related_slug: b.slug, ...base });
+        keep({ scene_slug: b.slug, related_slug: a.slug, ...base });
       }
     }
   }
-  const groups = new Map<string, SceneRelationshipRow[]>();
-  for (const r of candidates) {
-    const k = `${r.scene_slug}\u0000${r.type}`;
-    const g = groups.get(k);
-    if (g) g.push(r);
-    else groups.set(k, [r]);
-  }
-  return [...groups.values()].flatMap((g) =>
-    g.sort((x, y) => y.weight - x.weight || (x.related_slug < y.related_slug ? -1 : 1)).slice(0, params.perScene),
-  );
+  return [...groups.values()].flat();
 }
 
 /** Scenes related to `slug`, strongest first (limit 1-50, default 10). */

@@ -215,17 +215,12 @@ export class ScenePulse {
     );
     const { limit } = options;
     const compute = async (): Promise<RegionalScenePulse> => {
-      const scenes = await this.#d.stores.scenes.scan({
-        where: { region },
-        limit: this.#d.config.scenes.maxScenesPerQuery,
-      });
+      // Every scene of the region is ranked (a region may hold more than one batch of scenes).
+      const scenes = await this.#d.stores.scenes.scan({ where: { region } });
       if (scenes.length === 0) throw new SceneRadarError('SCENES_NOT_FOUND', `No scenes in region: ${region}`);
-      const items = await this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) =>
-        this.#batch(
-          scenes.map((s) => s.slug),
-          options.skipCache ?? false,
-          d,
-        ),
+      const items = await this.#pulsesOf(
+        scenes.map((s) => s.slug),
+        options.skipCache ?? false,
       );
       return {
         region,
@@ -342,7 +337,14 @@ export class ScenePulse {
   async allPulses(input: { readonly skipCache?: boolean } | boolean = {}): Promise<SceneBatchItem[]> {
     this.#life.assertOpen('allPulses');
     const options = validateRequest('scenes', [ScenePulseRequestSchema, optionsOf(input)]);
-    const all = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
+    return this.#pulsesOf(
+      (await this.#d.stores.scenes.scan()).map((s) => s.slug),
+      options.skipCache ?? false,
+    );
+  }
+
+  /** One item per slug, in groups of `scenes.maxScenesPerQuery`, under the global pulse's deadline. */
+  #pulsesOf(all: readonly string[], skipCache: boolean): Promise<SceneBatchItem[]> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     const groups: string[][] = [];
     for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
@@ -354,7 +356,7 @@ export class ScenePulse {
             limitGroups(async () => {
               const pause = yieldSlice();
               if (pause) await pause;
-              return this.#batch(g, options.skipCache ?? false, d);
+              return this.#batch(g, skipCache, d);
             }),
           ),
         )

@@ -172,11 +172,11 @@ export function scenesAdapterFor(
       const state = await untilAborted(engine.stateAsOf(asOf), signal);
       const out = new Map<string, SceneMembership[]>();
       for (const slug of new Set(artistSlugs)) {
+        // Every membership known at `asOf` (an artist is in as many scenes as it fits).
         const rows = (
           await state.stores.scene_memberships.scan({
             where: { artist_slug: slug },
             orderBy: { column: 'confidence', direction: 'desc' },
-            limit: 64,
           })
         ).filter((r) => parseInstant(r.joined_at) <= asOf.getTime());
         if (rows.length)

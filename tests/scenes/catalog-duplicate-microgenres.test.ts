@@ -73,7 +73,7 @@ describe('a scene naming one microgenre twice', () => {
     expect(repeated).toEqual(clean);
   }, 30_000);
 
-  it('shared sound: the Jaccard and the evidence count distinct microgenres', () => {
+  it('shared sound: the Jaccard and the evidence count distinct microgenres', async () => {
     const row = (slug: string, microgenres: string[]) => ({
       slug,
       name: slug,
@@ -82,20 +82,22 @@ describe('a scene naming one microgenre twice', () => {
       microgenres,
       updated_at: NOW,
     });
-    const sound = (a: string[], b: string[]) =>
-      computeRelationships(
-        [row('a-uk', a), row('b-uk', b)],
-        [],
-        new Map(),
-        buildSoundMap([]),
-        { minWeight: 0, perScene: 5 },
-        NOW,
+    const sound = async (a: string[], b: string[]) =>
+      (
+        await computeRelationships(
+          [row('a-uk', a), row('b-uk', b)],
+          [],
+          new Map(),
+          buildSoundMap([]),
+          { minWeight: 0, perScene: 5 },
+          NOW,
+        )
       )
         .filter((r) => r.type === 'shared_sound')
         .map((r) => [r.weight, r.evidence]);
     // {x, y} and {x, z}: one shared of three.
-    expect(sound(['x', 'y'], ['x', 'x', 'z'])).toEqual(sound(['x', 'y'], ['x', 'z']));
-    expect(sound(['x', 'y'], ['x', 'z'])).toEqual([
+    expect(await sound(['x', 'y'], ['x', 'x', 'z'])).toEqual(await sound(['x', 'y'], ['x', 'z']));
+    expect(await sound(['x', 'y'], ['x', 'z'])).toEqual([
       [0.3333, 1],
       [0.3333, 1],
     ]);
