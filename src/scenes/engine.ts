@@ -51,6 +51,9 @@ import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
 import { requireDate, requireInt } from './validation.js';
 import { hasOption, ListMembershipsRequestSchema, validateRequest, withinCap } from '../core/requests.js';
 
+/** Relationship rows written per upsert of a refresh (the event loop gets its turn between them). */
+const RELATIONSHIP_WRITE_ROWS = 2_000;
+
 /** A replay kept in the replay cache, and whether it may be kept (built with every source healthy). */
 interface Replay {
   readonly state: SceneState;
@@ -627,7 +630,12 @@ export class ScenesEngine {
         nowIso,
       );
       await stores.scene_relationships.deleteWhere({});
-      await stores.scene_relationships.upsert(rels);
+      // In parts, the event loop's turn between them: 800 scenes make 24,000 rows, each validated.
+      for (let i = 0; i < rels.length; i += RELATIONSHIP_WRITE_ROWS) {
+        const pause = yieldSlice();
+        if (pause) await pause;
+        await stores.scene_relationships.upsert(rels.slice(i, i + RELATIONSHIP_WRITE_ROWS));
+      }
       return rels.length;
     });
     const pulses: Pulse[] = [];

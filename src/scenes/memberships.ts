@@ -68,6 +68,15 @@ const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
  */
 export type MembershipMisses = Map<string, number>;
 
+/**
+ * The (artist x scene) passes may yield to the event loop every 32 artists (a mask: `j & 31`): with
+ * thousands of scenes, a chunk's pairs are a long stretch of work.
+ */
+const PAIRS_YIELD_ARTISTS = 31;
+
+/** Membership rows written per upsert (the event loop gets its turn between them). */
+const WRITE_ROWS = 2_000;
+
 /** Longest reason a membership row holds (`scene_memberships.reasons`). */
 const MAX_REASON = 512;
 
@@ -168,7 +177,13 @@ export async function refreshMemberships(
         failed.add(s);
     }
     // Pass 1 for this chunk's artists, in the universe's order as before.
-    for (let j = i, end = Math.min(i + CHUNK, artists.length); j < end; j++) pass1(artists[j]!);
+    for (let j = i, end = Math.min(i + CHUNK, artists.length); j < end; j++) {
+      if ((j & PAIRS_YIELD_ARTISTS) === 0) {
+        const pause = yieldSlice();
+        if (pause) await pause;
+      }
+      pass1(artists[j]!);
+    }
     sounds.clear();
     progress?.advance(slugs.length);
   }
@@ -247,7 +262,12 @@ export async function refreshMemberships(
     return r;
   };
   const rows: SceneMembershipRow[] = [];
-  for (const a of artists) {
+  for (let n = 0; n < artists.length; n++) {
+    if ((n & PAIRS_YIELD_ARTISTS) === 0) {
+      const pause = yieldSlice();
+      if (pause) await pause;
+    }
+    const a = artists[n]!;
     if (failed.has(a.slug)) continue;
     const c = candidates.get(a.slug);
     if (!c) continue;
@@ -310,7 +330,13 @@ export async function refreshMemberships(
     }
   }
   await deps.stores.scene_memberships.delete(leaving);
-  await deps.stores.scene_memberships.upsert(rows);
+  // In parts, the event loop's turn between them: every row is validated as it is written, and a
+  // large universe writes hundreds of thousands.
+  for (let i = 0; i < rows.length; i += WRITE_ROWS) {
+    const pause = yieldSlice();
+    if (pause) await pause;
+    await deps.stores.scene_memberships.upsert(rows.slice(i, i + WRITE_ROWS));
+  }
   return {
     artists: artists.length,
     memberships: rows.length,

@@ -119,7 +119,7 @@ function denseWeights(maps: readonly ReadonlyMap<string, number>[]): {
 
 /**
  * Computes relationship rows for every pair of scenes, keeping the strongest per scene and type.
- * O(scenes^2) pairs: the event loop gets its turns between rows of pairs ({@link yieldSlice}), and
+ * O(scenes^2) pairs: the event loop gets its turns between groups of pairs ({@link yieldSlice}), and
  * only each (scene, type)'s `perScene` strongest are held while they are compared.
  */
 export async function computeRelationships(
@@ -154,9 +154,11 @@ export async function computeRelationships(
     if (g.length > params.perScene) g.pop();
   };
   for (let i = 0; i < scenes.length; i++) {
-    const pause = yieldSlice();
-    if (pause) await pause;
     for (let j = i + 1; j < scenes.length; j++) {
+      if ((j & 127) === 0) {
+        const pause = yieldSlice();
+        if (pause) await pause;
+      }
       const a = scenes[i]!;
       const b = scenes[j]!;
       const people = memberSets.compare(i, j);
