@@ -99,7 +99,8 @@ export function columnsOf<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row
 
 /**
  * A `jsonb` value with its object keys back in schema order (`jsonb` stores keys sorted by length,
- * then bytes), so a row reads back exactly as the in-memory store returns it.
+ * then bytes), so a row reads back exactly as the in-memory store returns it; keys an object's
+ * schema does not declare are dropped, as parsing drops them before the in-memory store holds a row.
  */
 export function restoreOrder(value: unknown, schema: z.ZodType): unknown {
   if (value === null || typeof value !== 'object') return value;
@@ -112,7 +113,10 @@ export function restoreOrder(value: unknown, schema: z.ZodType): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(s.shape))
       if (Object.hasOwn(record, key)) out[key] = restoreOrder(record[key], field);
-    for (const key of Object.keys(record)) if (!Object.hasOwn(out, key)) out[key] = record[key];
+    // Keys the schema does not declare (a value edited by hand) are dropped, as the in-memory
+    // store's parse drops them on write; a schema that takes any key keeps them.
+    if ((s.def as { catchall?: unknown }).catchall !== undefined)
+      for (const key of Object.keys(record)) if (!Object.hasOwn(out, key)) out[key] = record[key];
     return out;
   }
   return value;

@@ -103,6 +103,11 @@ export function checkSchemaName(schema: unknown): string {
       'CONFIG_INVALID',
       `schema must be well-formed Unicode without NUL characters, got ${JSON.stringify(schema)}`,
     );
+  if (schema.startsWith('pg_'))
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `schema must not start with "pg_" (PostgreSQL reserves those names for its own schemas), got ${JSON.stringify(schema)}`,
+    );
   return schema;
 }
 
@@ -228,11 +233,43 @@ export function storeError(error: unknown): unknown {
   );
 }
 
-/** Runs `fn`, turning an unreachable server into `STORE_UNAVAILABLE`. */
+/** SQLSTATEs of a schema that lacks what this code reads or writes (a table or column dropped or changed by hand). */
+const MISSING_OBJECT = new Set(['42P01', '42703', '42804', '42883']);
+/** SQLSTATEs of a schema that already holds an object a migration creates. */
+const DUPLICATE_OBJECT = new Set(['42P07', '42710']);
+
+/**
+ * `STORE_SCHEMA_MISMATCH` for a server error that says the schema is not the one this code
+ * migrated (a table or column missing or of another type, or a table a migration would create
+ * already there); any other error unchanged.
+ */
+export function schemaError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || typeof code !== 'string') return error;
+  const found = `SQLSTATE ${code}: ${error.message}`;
+  if (MISSING_OBJECT.has(code))
+    return new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `The PostgreSQL schema does not hold the tables and columns this version of scene-radar needs (${found}): run migrate(), and leave its tables to scene-radar`,
+      { details: { sqlstate: code }, cause: error },
+    );
+  if (DUPLICATE_OBJECT.has(code))
+    return new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `The PostgreSQL schema already holds a table or object scene-radar's migrations create (${found}): migrate into a schema of scene-radar's own (the \`schema\` option)`,
+      { details: { sqlstate: code }, cause: error },
+    );
+  return error;
+}
+
+/**
+ * Runs `fn`, turning an unreachable server into `STORE_UNAVAILABLE` and a schema that is not the
+ * one this code migrated into `STORE_SCHEMA_MISMATCH`.
+ */
 export async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw storeError(e);
+    throw schemaError(storeError(e));
   }
 }

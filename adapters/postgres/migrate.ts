@@ -78,13 +78,6 @@ async function applyLocked(
 ): Promise<MigrateResult> {
   const s = ident(schema);
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-  await client.query(
-    `CREATE TABLE IF NOT EXISTS ${s}.${ident(MIGRATIONS_TABLE)} (
-       version integer PRIMARY KEY,
-       name text NOT NULL,
-       applied_at timestamptz NOT NULL DEFAULT now()
-     )`,
-  );
   const from = await recordedVersion(client, schema);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   if (from > latest) throw tooNew(schema, from);
@@ -93,6 +86,14 @@ async function applyLocked(
     if (m.version <= from) continue;
     await client.query('BEGIN');
     try {
+      // In the migration's transaction: a first migration that fails leaves no version table.
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${s}.${ident(MIGRATIONS_TABLE)} (
+           version integer PRIMARY KEY,
+           name text NOT NULL,
+           applied_at timestamptz NOT NULL DEFAULT now()
+         )`,
+      );
       await client.query(`SET LOCAL search_path TO ${s}`);
       await client.query(m.sql);
       await client.query(`INSERT INTO ${s}.${ident(MIGRATIONS_TABLE)} (version, name) VALUES ($1, $2)`, [
