@@ -133,7 +133,16 @@ function answerOf(
   };
   // Written for HEAD too: an answer that cannot be written is a 500 whatever the method.
   const body = bodyOf(result, cached);
+  if (head) headers['content-length'] = String(byteLength(body));
   return { status: result.status, headers, body: head ? null : body };
+}
+
+/**
+ * Bytes of a body as it is sent (UTF-8): the `Content-Length` of a HEAD, which has no body but the
+ * headers of its GET.
+ */
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === 'string' ? encoder.encode(body).byteLength : body.byteLength;
 }
 
 /** Path and query of an absolute URL without a full URL parse (it has been normalised already). */
@@ -348,7 +357,13 @@ export function createLightHandler(
         return finish(
           {
             status: 200,
-            headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...limitHeaders, ...corsHeaders },
+            headers: {
+              'content-type': JSON_TYPE,
+              'x-request-id': requestId,
+              ...limitHeaders,
+              ...corsHeaders,
+              ...(head ? { 'content-length': String(openapiBody.byteLength) } : {}),
+            },
             body: head ? null : openapiBody,
           },
           undefined,
@@ -401,11 +416,17 @@ export function createLightHandler(
       requestId ||= newRequestId();
       report(error, null, requestId);
       const code = FAMILY_CODES[family].internal;
+      const body = JSON.stringify(fail(code, 'Internal error', { requestId }));
       return finish(
         {
           status: 500,
-          headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId, ...corsHeaders },
-          body: head ? null : JSON.stringify(fail(code, 'Internal error', { requestId })),
+          headers: {
+            'content-type': JSON_TYPE,
+            'x-request-id': requestId,
+            ...corsHeaders,
+            ...(head ? { 'content-length': String(byteLength(body)) } : {}),
+          },
+          body: head ? null : body,
         },
         code,
         t0,

@@ -180,6 +180,16 @@ const HottestSchema = z.array(ScenePulseSummarySchema);
  * const profile = await radar.talent.aggregator.buildArtistProfile('artist-a');
  * ```
  */
+/** The radar's state a result's `meta` describes, as read at one instant. */
+type RefreshState = {
+  readonly refreshed: AggregatorRadarView['refreshedAsOf'];
+  readonly attempt: AggregatorRadarView['lastRefreshAttempt'];
+  readonly failedReads: AggregatorRadarView['lastRefreshFailedReads'];
+  readonly failedHostFeatures: AggregatorRadarView['lastRefreshFailedHostFeatures'];
+  readonly failedKept: number;
+  readonly modelVersion: string;
+};
+
 export class RadarAggregator {
   readonly #d: RadarAggregatorDeps;
   readonly #life: Lifecycle;
@@ -255,13 +265,33 @@ export class RadarAggregator {
   }
 
   /**
+   * What {@link #meta} reads of the radar's state. Taken right after the rows are read when the
+   * result awaits more before it is built: a refresh that commits meanwhile would otherwise label
+   * the previous refresh's rows with its instant (and call them kept because a source failed).
+   */
+  #refreshState(): RefreshState {
+    const radar = this.#d.radar;
+    return {
+      refreshed: radar.refreshedAsOf,
+      attempt: radar.lastRefreshAttempt,
+      failedReads: radar.lastRefreshFailedReads,
+      failedHostFeatures: radar.lastRefreshFailedHostFeatures,
+      failedKept: radar.lastRefreshFailedKept,
+      modelVersion: radar.modelVersion,
+    };
+  }
+
+  /**
    * Provenance and degradation of a result built from `rows`: records kept from an earlier refresh
    * (a source failed for them since) and the sources whose reads failed in the last refresh, as
    * counts and as notes in `degraded` (so a degraded result is cached briefly).
    */
-  #meta(degraded: string[], rows: readonly Readonly<TalentArtistRow>[]): GlobalPulse['meta'] {
-    const refreshed = this.#d.radar.refreshedAsOf;
-    const attempt = this.#d.radar.lastRefreshAttempt;
+  #meta(
+    degraded: string[],
+    rows: readonly Readonly<TalentArtistRow>[],
+    state: RefreshState = this.#refreshState(),
+  ): GlobalPulse['meta'] {
+    const { refreshed, attempt } = state;
     // Records older than the last refresh tried are stale, whether or not that refresh got far.
     const latest = Math.max(
       refreshed === null ? -Infinity : Date.parse(refreshed),
@@ -278,7 +308,7 @@ export class RadarAggregator {
       }
     }
     const oldestAsOf = records > 0 ? new Date(oldest).toISOString() : null;
-    const failedReads = this.#d.radar.lastRefreshFailedReads;
+    const failedReads = state.failedReads;
     const notes = [...degraded];
     if (attempt !== null && attempt.universe !== 'ok')
       notes.push(
@@ -290,19 +320,19 @@ export class RadarAggregator {
       );
     for (const [source, n] of Object.entries(failedReads))
       notes.push(`${source}: reads failed for ${n} artists in the last refresh`);
-    for (const [name, n] of Object.entries(this.#d.radar.lastRefreshFailedHostFeatures))
+    for (const [name, n] of Object.entries(state.failedHostFeatures))
       notes.push(
         `host feature ${name}: failed for ${n} artists in the last refresh (its term counted as missing in their breakout scores)`,
       );
     if (Object.keys(failedReads).length > 0) {
-      const keptOld = this.#d.radar.lastRefreshFailedKept;
+      const keptOld = state.failedKept;
       notes.push(
         `of the artists with a failed read, ${keptOld} kept their record from an earlier refresh; any others were scored with the failed signals unknown (lower confidence)`,
       );
     }
     return {
       asOf: refreshed,
-      model_version: this.#d.radar.modelVersion,
+      model_version: state.modelVersion,
       degraded: notes,
       stale: { records, oldestAsOf },
       failedReads,
@@ -393,6 +423,7 @@ export class RadarAggregator {
         this.#withDeadline(c.talent.globalPulseTimeoutMs, 'The global pulse', async (deadline) => {
           const degraded: string[] = [];
           const rows = await this.#rows(deadline);
+          const state = this.#refreshState();
           const lists = CATEGORIES.map((cat) => topK(rows, limit, this.#qualifies(cat)).map(pulseArtist));
           let m = 0;
           let highB = 0;
@@ -417,7 +448,7 @@ export class RadarAggregator {
               highBreakoutCount: highB,
               highRiskCount: highR,
             },
-            meta: this.#meta(degraded, rows),
+            meta: this.#meta(degraded, rows, state),
           } satisfies GlobalPulse;
         }),
       {
@@ -624,6 +655,7 @@ export class RadarAggregator {
       if (ws.id.toLowerCase() !== id)
         throw new SceneRadarError('SOURCES_UNAVAILABLE', 'The workspace source answered with another workspace');
       const rows = await this.#rows(deadline);
+      const state = this.#refreshState();
       const th = {
         breakoutMedium: config.talent.thresholds.breakout.medium,
         momentumRising: config.talent.thresholds.momentum.rising,
@@ -696,6 +728,7 @@ export class RadarAggregator {
               : []),
           ],
           ranked.map((r) => r.row),
+          state,
         ),
       };
     });

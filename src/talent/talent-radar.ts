@@ -1190,6 +1190,9 @@ export class TalentRadar {
     // A walk a close() aborted is not a universe MIG could not give: nothing is recorded.
     this.#life.assertOpen('listArtists');
     this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
+    // Answers cached before it said nothing was wrong: computed again, they say the universe could
+    // not be read and how many records are kept from an earlier refresh.
+    if (universe.status !== 'ok') await this.aggregator.clearCache(undefined, { keepLastGood: true });
     return {
       status: universe.status,
       reason: universe.reason,
