@@ -56,7 +56,9 @@ async function serve(listener: RequestListener): Promise<number> {
 /** Sends `raw` over TCP and returns everything the server answers before closing. */
 function rawHttp(port: number, raw: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+    // Written, not ended: a client that half-closes is a client gone to Node's server (it aborts
+    // the request on the FIN), so a slow answer would not be written at all.
+    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
     let text = '';
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => (text += chunk));
