@@ -359,9 +359,11 @@ function merge(base: unknown, over: unknown, path: string[] = [], open: object[]
   open.push(over);
   const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
   for (const key of Object.keys(over)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    // `__proto__` alone would reach the prototype of `out` (a plain object); `constructor` and
+    // `prototype` are names like any other (a host feature's term may be named so), read as own keys.
+    if (key === '__proto__') continue;
     path.push(key);
-    out[key] = merge(out[key], over[key], path, open);
+    out[key] = merge(Object.hasOwn(out, key) ? out[key] : undefined, over[key], path, open);
     path.pop();
   }
   open.pop();

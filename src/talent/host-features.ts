@@ -79,6 +79,7 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
   if (features === undefined) return [];
   if (!Array.isArray(features)) throw new SceneRadarError('CONFIG_INVALID', 'hostFeatures must be an array');
   const seen = new Set<string>();
+  const out: HostFeature[] = [];
   // A loop, not forEach: forEach skips the holes of a sparse array, which then crash at scoring.
   for (let i = 0; i < features.length; i++) {
     const f: unknown = features[i];
@@ -100,8 +101,19 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
     if (typeof read !== 'function') throw bad('read must be a function');
     if (scale !== undefined && scale !== 'percentile' && scale !== 'raw')
       throw bad("scale must be 'percentile' or 'raw'");
+    // The fields as checked, fixed here: a feature object changed later (a shared object, a getter)
+    // cannot rename a feature under its values or skip these checks. `read` keeps its `this`.
+    const readOf = read as HostFeature['read'];
+    out.push(
+      Object.freeze({
+        name: parsed.data,
+        source,
+        read: (slugs: readonly string[], options: HostFeatureReadOptions) => readOf.call(f, slugs, options),
+        scale: scale ?? 'percentile',
+      }),
+    );
   }
-  return Object.freeze([...(features as HostFeature[])]);
+  return Object.freeze(out);
 }
 
 /** The descriptions of registered features. */
@@ -131,7 +143,9 @@ export async function readHostFeature(
   // The read holds the process open until it settles or its deadline passes (see holdProcess).
   const release = holdProcess();
   try {
-    const pending = Promise.resolve().then(() => feature.read(asked, { asOf, signal }));
+    // Its own Date too: a read that changes the one it is given (setUTCHours...) cannot move the
+    // instant the batch, a refresh or a calibration is computed as of.
+    const pending = Promise.resolve().then(() => feature.read(asked, { asOf: new Date(asOf.getTime()), signal }));
     // One listener on the batch's signal for every feature (untilAborted shares it): a listener
     // per feature made ten or more features trip Node's MaxListenersExceededWarning.
     values = await untilAborted(pending, signal, () => DEADLINE_PASSED);

@@ -477,10 +477,11 @@ export class RadarAggregator {
       [ArtistProfileRequestSchema, optionsOf(options)],
     );
     const c = this.#d.config;
-    const degraded = (v: unknown): boolean =>
-      Object.values((v as ArtistProfile).explanation.sources).some(
-        (s) => s.status === 'timeout' || s.status === 'error',
-      );
+    const failed = (s: { readonly status: string }): boolean => s.status === 'timeout' || s.status === 'error';
+    const degraded = (v: unknown): boolean => {
+      const e = (v as ArtistProfile).explanation;
+      return Object.values(e.sources).some(failed) || Object.values(e.hostFeatures ?? {}).some(failed);
+    };
     return this.#d.cache.getOrCompute(
       `profile:${slug}`,
       () =>
@@ -556,6 +557,16 @@ export class RadarAggregator {
         model_version: artist.model_version,
         confidence: artist.confidence,
         sources: signals.reads,
+        ...(Object.keys(signals.host).length > 0
+          ? {
+              hostFeatures: Object.fromEntries(
+                Object.entries(signals.host).map(([name, o]) => [
+                  name,
+                  o.reason === undefined ? { status: o.status } : { status: o.status, reason: o.reason },
+                ]),
+              ),
+            }
+          : {}),
         momentum: {
           score: artist.momentum,
           peers: radar.peers ? 'population' : 'prior',

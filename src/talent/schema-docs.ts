@@ -93,6 +93,8 @@ export const FIELD_DOCS = {
     model_version: 'Scoring model version.',
     confidence: 'Share of the evidence available, 0-1.',
     sources: 'How each source read went.',
+    hostFeatures:
+      "How each of the host's own features was read for the artist, by name (`ok`, `missing`, `timeout` or `error` with its reason); absent when the radar has no host features. A failed one counts as missing in the breakout score (`raw` null, contribution 0).",
     momentum: 'Momentum: 100 x logistic(composite / scale); composite = sum of contributions.',
     breakout: 'Breakout: logistic(intercept + sum of contributions).',
     risk: 'Risk: the contributions add up to the score.',

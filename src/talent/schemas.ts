@@ -496,6 +496,12 @@ export const ScoreExplanationSchema = z
       confidence: unit,
       /** How each source read went. */
       sources: ReadOutcomesSchema,
+      /**
+       * How each of the host's own features was read for the artist, by name (`ok`, `missing`,
+       * `timeout` or `error` with its reason); absent when the radar has no host features. A failed
+       * one counts as missing in the breakout score (`raw` null, contribution 0).
+       */
+      hostFeatures: z.record(z.string(), ReadOutcomeSchema).optional(),
       /** Momentum: 100 x logistic(composite / scale); composite = sum of contributions. */
       momentum: MomentumExplanationSchema,
       /** Breakout: logistic(intercept + sum of contributions). */

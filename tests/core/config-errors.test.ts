@@ -105,9 +105,15 @@ describe('config', () => {
   });
 
   it('ignores prototype-polluting keys', () => {
-    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "scenes": {"constructor": {"x": 1}}}');
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "scenes": {"__proto__": {"x": 1}}}');
     expect(() => resolveConfig(hostile)).not.toThrow();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // `constructor` is a name like any other (a host feature's model term may be called so): an
+    // unknown one is refused by name, and nothing is polluted either.
+    expect(() => resolveConfig(JSON.parse('{"scenes": {"constructor": {"x": 1}}}'))).toThrow(
+      /scenes: Unrecognized key: "constructor"/,
+    );
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });
 
