@@ -61,7 +61,13 @@ export function parseCommandLine<F extends FlagSpecs>(
       if (options.positionals !== true) throw new UsageError(`unknown argument: ${token.value}`);
     } else if (token.kind === 'option') {
       const spec = Object.hasOwn(flags, token.name) ? flags[token.name] : undefined;
-      if (spec === undefined) throw new UsageError(`unknown argument: ${token.rawName}`);
+      if (spec === undefined) {
+        // A group of short flags (`-out`) is split into its letters: name the argument as typed.
+        const typed = token.rawName.startsWith('--') ? token.rawName : (argv[token.index] ?? token.rawName);
+        throw new UsageError(
+          `unknown argument: ${typed}${token.rawName.startsWith('--') || typed.length <= 2 ? '' : ' (long flags take two dashes)'}`,
+        );
+      }
       if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
       // An empty value (`--data=`, or `--data "$DIR"` with DIR unset) is never meant: `--data ''`
       // would read the current folder, `--out ''` fail after the work is done.

@@ -3,7 +3,9 @@
  * The `scene-radar` commands: demo, serve, refresh, backtest, openapi. Each names its flags once
  * (parsed by `node:util` `parseArgs` through `parseCommandLine`), its usage text, and what it runs.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
 import type { RcfEventType } from '../contracts/payloads.js';
 import { createOpenApiDocument } from '../api/openapi.js';
 import { backtestConsoleTable, backtestMarkdown } from '../backtest/markdown.js';
@@ -92,6 +94,9 @@ function radarInput(values: FlagValues<typeof source>, demoByDefault = false): R
     if (values.artists !== undefined) throw new UsageError('--artists is for --demo (the data folder has its own)');
     return { kind: 'data', dir: values.data, asOf };
   }
+  // The demo world ends at a day: an instant would be dropped and the world would run as of now.
+  if (asOf !== undefined && asOf !== 'now' && !/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+    throw new UsageError(`--as-of with --demo takes a day YYYY-MM-DD or now, got ${JSON.stringify(asOf)}`);
   if (!values.demo && !demoByDefault) throw new UsageError('give --data <dir> (your files) or --demo (the demo world)');
   return {
     kind: 'demo',
@@ -141,6 +146,9 @@ ${DATA_FLAGS}
     const rateLimit = integer('rate-limit', values['rate-limit'] ?? '120', 0, 1_000_000);
     const rateWindowSeconds = integer('rate-window', values['rate-window'] ?? '60', 1, 86_400);
     const postgres = postgresTarget(values);
+    // Where it will listen, tried first: a port in use or a host that cannot be listened on fails
+    // at once, not after the import and the first refresh.
+    await probeListen(port, host);
     const t0 = performance.now();
     io.out(
       input.kind === 'data'
@@ -277,6 +285,8 @@ const backtest: CliCommand<{
   },
   async run(values, io, signal) {
     if (values.data === undefined) throw new UsageError('give --data <dir>');
+    // Checked before the run: a bad path must not throw a finished backtest away.
+    const out = values.out === undefined ? undefined : reportPaths(values.out);
     const event = values.event ?? 'chart_entry';
     if (!EVENT_TYPES.includes(event)) throw new UsageError(`--event must be one of ${EVENT_TYPES.join(', ')}`);
     const view = progressView(io);
@@ -295,15 +305,74 @@ const backtest: CliCommand<{
       signal,
     ).finally(() => view.end());
     io.out(values.json ? backtestJson(result) : backtestConsoleTable(result));
-    if (values.out !== undefined) {
-      const json = `${values.out.replace(/\.md$/i, '')}.json`;
-      writeFileSync(values.out, backtestMarkdown(result, { resultFile: json.split(/[\\/]/).pop()! }));
-      writeFileSync(json, backtestJson(result));
-      io.err(`wrote ${values.out} and ${json}`);
+    if (out !== undefined) {
+      writeTogether([
+        [out.markdown, backtestMarkdown(result, { resultFile: out.json.split(/[\\/]/).pop()! })],
+        [out.json, backtestJson(result)],
+      ]);
+      io.err(`wrote ${out.markdown} and ${out.json}`);
     }
     return 0;
   },
 };
+
+/**
+ * The report files of `backtest --out <name>.md`: the Markdown and the JSON beside it, checked
+ * before the run (a `.md` name, an existing folder, neither file a folder): `UsageError` otherwise.
+ */
+function reportPaths(markdown: string): { markdown: string; json: string } {
+  if (!/\.md$/i.test(markdown))
+    throw new UsageError(`--out must name a Markdown file (report.md; the JSON is written beside it), got ${markdown}`);
+  const json = `${markdown.replace(/\.md$/i, '')}.json`;
+  const folder = dirname(resolve(markdown));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--out: the folder ${folder} does not exist`);
+  for (const file of [markdown, json])
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
+  return { markdown, json };
+}
+
+/**
+ * Writes the files together: each to a temporary file beside it first, then all renamed into
+ * place, so a write that fails (a full disk, a folder in the way) leaves none of them; the
+ * temporary files are removed.
+ */
+function writeTogether(files: readonly (readonly [string, string])[]): void {
+  const temps = files.map(([path]) => `${path}.${process.pid}.tmp`);
+  try {
+    files.forEach(([, text], i) => {
+      writeFileSync(temps[i]!, text);
+    });
+    files.forEach(([path], i) => {
+      renameSync(temps[i]!, path);
+    });
+  } catch (error) {
+    for (const temp of temps) rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Listens on `port` and `host` for a moment and closes again: an Error naming the flag when it
+ * cannot (the address in use, a host that does not resolve or is not this machine's).
+ */
+async function probeListen(port: number, host: string): Promise<void> {
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new Error(
+      code === 'EADDRINUSE'
+        ? `--port ${port}: the address ${host}:${port} is already in use`
+        : `--host ${host} (--port ${port}): cannot listen there (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  await new Promise((resolve) => server.close(resolve));
+}
 
 /** The OpenAPI document as the commands write it: two-space JSON and a final newline. */
 export function openApiText(basePath = '/api'): string {

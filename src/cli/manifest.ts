@@ -16,6 +16,7 @@ import {
   type TabularSourcesOptions,
   type TabularTableName,
 } from '../../adapters/tabular/index.js';
+import { AGGREGATION_CHOICES } from '../../adapters/tabular/aggregate-rows.js';
 import { isCalendarDay, UsageError } from './command-line.js';
 import { DataFileError } from './io.js';
 
@@ -29,12 +30,22 @@ const FileSchema = z.union([
       path: z.string().min(1),
       format: z.enum(['csv', 'jsonl']).optional(),
       gzip: z.boolean().optional(),
-      delimiter: z.string().length(1).optional(),
+      // The import takes any one character but a quote, CR or LF (they delimit fields and rows).
+      delimiter: z
+        .string()
+        .length(1)
+        .refine((d) => d !== '"' && d !== '\r' && d !== '\n', { message: 'a delimiter cannot be a quote, CR or LF' })
+        .optional(),
     })
     .strict(),
 ]);
 
-const DAY_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))?$/;
+/** A day or instant in the years 1000-9999 (the range the import and `--as-of` take). */
+const DAY_OR_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))?$/;
+/** A calendar day, YYYY-MM-DD. */
+const calendarDay = z
+  .string()
+  .refine((s) => /^[1-9]\d{3}-\d{2}-\d{2}$/.test(s) && isCalendarDay(s), { message: 'expected a day YYYY-MM-DD' });
 
 /** Schema of `scene-radar.json`. */
 export const ManifestSchema = z
@@ -56,9 +67,20 @@ export const ManifestSchema = z
     import: z
       .object({
         onInvalidRow: z.enum(['throw', 'skip']).optional(),
-        aggregate: z.record(z.string(), z.string()).optional(),
+        // The tables that take a rule, each with its own choices (as the import checks them).
+        aggregate: z
+          .object(
+            Object.fromEntries(
+              Object.entries(AGGREGATION_CHOICES).map(([table, rules]) => [
+                table,
+                z.enum(rules as [string, ...string[]]).optional(),
+              ]),
+            ),
+          )
+          .strict()
+          .optional(),
         derivedHomeRegion: z.string().min(1).max(64).optional(),
-        seriesSpan: z.object({ start: z.string(), end: z.string() }).strict().optional(),
+        seriesSpan: z.object({ start: calendarDay, end: calendarDay }).strict().optional(),
       })
       .strict()
       .optional(),

@@ -117,35 +117,41 @@ export async function openRadar(
   let catalog: CatalogInput | undefined;
   let clock: Clock = systemClock;
   let title: string;
-  if (input.kind === 'data') {
-    folder = readDataFolder(input.dir);
-    const imported = await createTabularSourcesFromFiles(folder.files, {
-      ...folder.options,
-      ...progress,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    sources = imported.sources;
-    importReport = imported.report;
-    if (folder.catalog !== undefined)
-      catalog = parseJsonFile(folder.catalog, readFileSync(folder.catalog, 'utf8')) as CatalogInput;
-    const asOf = input.asOf ?? folder.asOf;
-    if (asOf !== 'now') {
-      const at = asOf === undefined ? latestObservation(imported.dataset) : asOfFrom(asOf);
-      if (at !== undefined) clock = fixedClock(at);
-    }
-    title = folder.name;
-  } else {
-    const world = createDemoWorld({
-      artists: input.artists,
-      ...(input.seed === undefined ? {} : { seed: input.seed }),
-      ...(input.end === undefined ? {} : { end: input.end }),
-    });
-    sources = world.sources;
-    catalog = world.catalog;
-    if (input.end !== undefined) clock = fixedClock(`${input.end}T00:00:00.000Z`);
-    title = `demo world (${input.artists} artists, seed ${world.info.seed})`;
-  }
+  // The database first: one that cannot be reached fails before a long import, not after it.
   const opened = postgres ? await openStores(postgres) : undefined;
+  try {
+    if (input.kind === 'data') {
+      folder = readDataFolder(input.dir);
+      // The catalog before the table files: a missing or broken one fails before a long import.
+      if (folder.catalog !== undefined) catalog = readCatalog(folder.catalog);
+      const imported = await createTabularSourcesFromFiles(folder.files, {
+        ...folder.options,
+        ...progress,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      sources = imported.sources;
+      importReport = imported.report;
+      const asOf = input.asOf ?? folder.asOf;
+      if (asOf !== 'now') {
+        const at = asOf === undefined ? latestObservation(imported.dataset) : asOfFrom(asOf);
+        if (at !== undefined) clock = fixedClock(at);
+      }
+      title = folder.name;
+    } else {
+      const world = createDemoWorld({
+        artists: input.artists,
+        ...(input.seed === undefined ? {} : { seed: input.seed }),
+        ...(input.end === undefined ? {} : { end: input.end }),
+      });
+      sources = world.sources;
+      catalog = world.catalog;
+      if (input.end !== undefined) clock = fixedClock(`${input.end}T00:00:00.000Z`);
+      title = `demo world (${input.artists} artists, seed ${world.info.seed})`;
+    }
+  } catch (error) {
+    await opened?.stores.close();
+    throw error;
+  }
   const stores = opened?.stores;
   const radar = createSceneRadar({ sources, clock, ...(stores ? { stores } : {}) });
   const close = async (): Promise<void> => {
@@ -181,4 +187,15 @@ export async function openRadar(
     await close();
     throw error;
   }
+}
+
+/** The catalog file's JSON, or an error naming the file (missing, a folder, unreadable, not JSON). */
+function readCatalog(path: string): CatalogInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`catalog ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseJsonFile(path, text) as CatalogInput;
 }
