@@ -172,14 +172,6 @@ function staleOnStoreFailure<T extends { readonly meta: GlobalPulse['meta'] }>(
 const MAX_SCORE_READ = 10_000;
 const HottestSchema = z.array(ScenePulseSummarySchema);
 
-/**
- * The aggregator.
- * @example
- * ```ts
- * const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 20 });
- * const profile = await radar.talent.aggregator.buildArtistProfile('artist-a');
- * ```
- */
 /** The radar's state a result's `meta` describes, as read at one instant. */
 type RefreshState = {
   readonly refreshed: AggregatorRadarView['refreshedAsOf'];
@@ -190,6 +182,14 @@ type RefreshState = {
   readonly modelVersion: string;
 };
 
+/**
+ * The aggregator.
+ * @example
+ * ```ts
+ * const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 20 });
+ * const profile = await radar.talent.aggregator.buildArtistProfile('artist-a');
+ * ```
+ */
 export class RadarAggregator {
   readonly #d: RadarAggregatorDeps;
   readonly #life: Lifecycle;
