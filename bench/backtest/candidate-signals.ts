@@ -16,8 +16,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HostFeature } from 'scene-radar';
 import { backtestSummary, runBacktest, talentScorer } from 'scene-radar/backtest';
-import { parseCommandLine, UsageError } from '../../scripts/command-line.js';
 import type { ChartData } from './chart/load.js';
+import { bothChartDirs } from './suite.js';
 import { SUITE_A, SUITE_C, loadChartSuite } from './chart/suites.js';
 import { chartWeight } from './chart/world.js';
 
@@ -124,19 +124,9 @@ const delta = (x: number | null, base: number | null): string =>
  */
 export async function candidateSignalsMain(argv: readonly string[]): Promise<number> {
   const usage = 'usage: npm run candidate-signals -- --hot100 <dir> --bb200 <dir>';
-  let hot100: string | undefined;
-  let bb200: string | undefined;
-  try {
-    ({ hot100, bb200 } = parseCommandLine(argv, { hot100: { type: 'string' }, bb200: { type: 'string' } }).values);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`${usage} (${e.message})`);
-    return 2;
-  }
-  if (!hot100 || !bb200) {
-    console.error(`${usage} (both protocols)`);
-    return 2;
-  }
+  const dirs = bothChartDirs(argv, usage, 'both protocols');
+  if (dirs === 2) return 2;
+  const { hot100, bb200 } = dirs;
   const rows: Row[] = [];
   for (const [spec, dir] of [
     [SUITE_A, hot100],

@@ -30,7 +30,7 @@ import type { BreakoutModel } from '../../src/talent/breakout-model.js';
 import type { CalibrationExample } from 'scene-radar/backtest';
 import { memoryTalentStores } from 'scene-radar/stores';
 import { runBacktest, type BacktestScorer } from 'scene-radar/backtest';
-import { parseCommandLine, UsageError } from '../../scripts/command-line.js';
+import { bothChartDirs } from './suite.js';
 import { SUITE_A, SUITE_C, loadChartSuite, type ChartSuiteSpec } from './chart/suites.js';
 import { remappedChartRcf, type ChartRemapping } from './chart/world.js';
 import type { ChartProtocol } from './chart/protocol.js';
@@ -472,19 +472,9 @@ ${terms}
  */
 export async function fitDefaultsMain(argv: readonly string[]): Promise<number> {
   const usage = 'usage: npm run fit-defaults -- --hot100 <dir> --bb200 <dir>';
-  let hot100: string | undefined;
-  let bb200: string | undefined;
-  try {
-    ({ hot100, bb200 } = parseCommandLine(argv, { hot100: { type: 'string' }, bb200: { type: 'string' } }).values);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`${usage} (${e.message})`);
-    return 2;
-  }
-  if (!hot100 || !bb200) {
-    console.error(`${usage} (both protocols: one set of defaults for every host)`);
-    return 2;
-  }
+  const dirs = bothChartDirs(argv, usage, 'both protocols: one set of defaults for every host');
+  if (dirs === 2) return 2;
+  const { hot100, bb200 } = dirs;
   const gathered: Gathered[] = [];
   for (const [spec, dir] of [
     [SUITE_A, hot100],

@@ -5,6 +5,7 @@
  */
 import type { MIGAdapter } from 'scene-radar';
 import type { BacktestOptions } from 'scene-radar/backtest';
+import { parseCommandLine, UsageError } from '../../scripts/command-line.js';
 
 /** One backtest of bench/: the harness's options without the scorer under test. */
 export type BenchSuite = Omit<BacktestOptions, 'scorer' | 'log' | 'setupMs' | 'now' | 'signal' | 'resamples'>;
@@ -19,4 +20,29 @@ export async function listArtistSlugs(mig: MIGAdapter, asOf: Date, signal: Abort
     cursor = page.nextCursor;
   } while (cursor !== null);
   return out;
+}
+
+/**
+ * `--hot100 <dir> --bb200 <dir>` of a command that runs on both charts, or 2 after printing
+ * `usage` and what is wrong (`why`, when a directory is missing).
+ */
+export function bothChartDirs(
+  argv: readonly string[],
+  usage: string,
+  why: string,
+): { readonly hot100: string; readonly bb200: string } | 2 {
+  let hot100: string | undefined;
+  let bb200: string | undefined;
+  try {
+    ({ hot100, bb200 } = parseCommandLine(argv, { hot100: { type: 'string' }, bb200: { type: 'string' } }).values);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${usage} (${e.message})`);
+    return 2;
+  }
+  if (!hot100 || !bb200) {
+    console.error(`${usage} (${why})`);
+    return 2;
+  }
+  return { hot100, bb200 };
 }
