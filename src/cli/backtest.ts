@@ -104,8 +104,13 @@ const activity30d: BacktestScorer = {
 };
 
 /** The span of the event times in the folder, epoch ms. */
-async function eventSpan(sources: SceneRadarSources): Promise<{ first: number; last: number }> {
-  const signal = AbortSignal.timeout(120_000);
+async function eventSpan(
+  sources: SceneRadarSources,
+  stop: AbortSignal | undefined,
+): Promise<{ first: number; last: number }> {
+  // The in-memory tables answer at once: the bound only guards a hang; the caller's abort stops it too.
+  const limit = AbortSignal.timeout(120_000);
+  const signal = stop ? AbortSignal.any([stop, limit]) : limit;
   const now = new Date(8.64e15);
   const slugs = await listArtists(sources, now, signal);
   const events = await eventsOf(sources, slugs, now, BEGINNING, signal);
@@ -159,7 +164,7 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   });
   const horizonDays = options.horizonDays ?? 90;
   const event = options.event ?? 'chart_entry';
-  const span = await eventSpan(sources);
+  const span = await eventSpan(sources, options.signal);
   const from = fromDay ?? span.first + 180 * DAY_MS;
   const to = toDay ?? span.last - horizonDays * DAY_MS;
   const cutoffs = monthlyCutoffs(from, to, trainUntil);
@@ -203,6 +208,8 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
     baselines: [activity30d, activityGrowth],
     parameters: { data: folder.name, event, horizonDays },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    // An aborted command stops the run itself, not only the wait for it.
+    ...(options.signal ? { signal: options.signal } : {}),
     method: [
       `Candidates at T: artists known at T, active in the last 90 days, without a ${event} so far. Label: a ${event} within ${horizonDays} days after T. Monthly cutoffs; the first half trains, the rest tests.`,
     ],

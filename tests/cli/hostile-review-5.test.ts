@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { backtestFolder } from '../../src/cli/backtest.js';
 import { runCli } from '../../src/cli/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -259,5 +260,32 @@ describe('scene-radar refresh: file encodings', () => {
     const report = JSON.parse(run.out) as { import: { artists: number; tables: Record<string, { rejected: number }> } };
     expect(report.import.artists).toBe(120);
     expect(report.import.tables.events?.rejected).toBe(0);
+  }, 60_000);
+});
+
+describe('scene-radar backtest: an abort stops the run itself', () => {
+  it('backtestFolder rejects once its signal aborts and reports no progress after (it ran on to the end)', async () => {
+    const abort = new AbortController();
+    const seen: string[] = [];
+    let atAbort = -1;
+    const run = backtestFolder({
+      dir: EXAMPLE,
+      event: 'chart_entry',
+      signal: abort.signal,
+      onProgress: (p) => {
+        seen.push(p.task);
+        // Aborted as the backtest proper starts (the import done): the run must stop there.
+        if (p.task === 'backtest' && atAbort < 0) {
+          atAbort = seen.length;
+          abort.abort(new Error('stopped by the test'));
+        }
+      },
+    });
+    await expect(run).rejects.toThrow(/stopped by the test/);
+    expect(atAbort).toBeGreaterThan(0);
+    const stopped = seen.length;
+    // Before the fix the run went on in the background, reporting its cutoffs and scorers.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(seen.length).toBe(stopped);
   }, 60_000);
 });
