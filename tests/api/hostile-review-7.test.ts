@@ -59,6 +59,37 @@ async function listen(listener: NodeListener): Promise<{ server: Server; url: st
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/** Fusion's engagement read, as the tests below hold it. */
+type FusionEngagement = NonNullable<SceneRadarSources['fusion']>['getEngagement'];
+
+/**
+ * `world.sources` with Fusion's engagement reads held while `hold` says so for a call, until
+ * `release()`; `inFlight` resolves when the first one is held.
+ */
+function heldEngagement(hold: (options: Parameters<FusionEngagement>[1]) => boolean): {
+  sources: SceneRadarSources;
+  inFlight: Promise<void>;
+  release: () => void;
+} {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let reached!: () => void;
+  const inFlight = new Promise<void>((r) => (reached = r));
+  const fusion = world.sources.fusion!;
+  const sources: SceneRadarSources = {
+    ...world.sources,
+    fusion: {
+      ...fusion,
+      getEngagement: (...args: Parameters<FusionEngagement>) => {
+        if (!hold(args[1])) return fusion.getEngagement(...args);
+        reached();
+        return gate.then(() => fusion.getEngagement(...args));
+      },
+    },
+  };
+  return { sources, inFlight, release };
+}
+
 const get = async (h: FetchHandler, path: string, init?: RequestInit): Promise<{ res: Response; text: string }> => {
   const res = await h(new Request(`http://localhost${path}`, init));
   return { res, text: await res.text() };
@@ -270,23 +301,8 @@ describe('cached envelopes and refreshes', () => {
 
   it('FAULT: a Talent pulse computed across a refresh commit does not blame a source for records it read before the commit', async () => {
     const held = NOW.getTime() + 2 * DAY;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let reached!: () => void;
-    const inFlight = new Promise<void>((r) => (reached = r));
-    const fusion = world.sources.fusion!;
     // Only the pulse's own reads (as of the clock's now) wait; the refresh reads as of a day earlier.
-    const sources: SceneRadarSources = {
-      ...world.sources,
-      fusion: {
-        ...fusion,
-        getEngagement: (...args: Parameters<typeof fusion.getEngagement>) => {
-          if (args[1].asOf.getTime() !== held) return fusion.getEngagement(...args);
-          reached();
-          return gate.then(() => fusion.getEngagement(...args));
-        },
-      },
-    };
+    const { sources, inFlight, release } = heldEngagement((options) => options.asOf.getTime() === held);
     const clock = fixedClock(NOW);
     const radar = createSceneRadar({ sources, clock });
     await radar.scenes.importCatalog(world.catalog);
@@ -319,23 +335,8 @@ describe('cached envelopes and refreshes', () => {
 
 describe('a client that leaves mid-flight', () => {
   it('guard: neither breaks the shared computation nor the answer of a client that stays', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
     let holding = false;
-    let reached!: () => void;
-    const inFlight = new Promise<void>((r) => (reached = r));
-    const fusion = world.sources.fusion!;
-    const sources: SceneRadarSources = {
-      ...world.sources,
-      fusion: {
-        ...fusion,
-        getEngagement: (...args: Parameters<typeof fusion.getEngagement>) => {
-          if (!holding) return fusion.getEngagement(...args);
-          reached();
-          return gate.then(() => fusion.getEngagement(...args));
-        },
-      },
-    };
+    const { sources, inFlight, release } = heldEngagement(() => holding);
     const radar = createSceneRadar({ sources, clock: fixedClock(NOW) });
     await radar.scenes.importCatalog(world.catalog);
     await radar.refresh(NOW);
