@@ -604,7 +604,8 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
     heat: round(cur.heat, 2),
     previous_heat: round(prev.heat, 2),
     growth: round(growth),
-    stage: stageOf(cur.heat, growth, params),
+    // From the heat and growth shown: a heat shown as 40 is never `emerging` below a bound of 40.
+    stage: stageOf(round(cur.heat, 2), round(growth), params),
     total_members: input.members.length,
     active_members: now.active,
     new_members: now.newMembers,

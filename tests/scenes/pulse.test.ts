@@ -43,8 +43,10 @@ async function checkPulse(p: Pulse): Promise<void> {
   expect(p.previous_heat).toBeLessThanOrEqual(100);
   expect(p.growth).toBeCloseTo((p.heat - p.previous_heat) / Math.max(p.previous_heat, 10), 2);
   expect(SceneStageSchema.options).toContain(p.stage);
-  if (p.growth < c.coolingMaxGrowth - 1e-3) expect(p.stage).toBe('cooling');
-  if (p.growth > c.coolingMaxGrowth + 1e-3 && p.heat < c.emergingMaxHeat - 0.01) expect(p.stage).toBe('emerging');
+  // The stage follows the numbers shown, exactly.
+  if (p.growth <= c.coolingMaxGrowth) expect(p.stage).toBe('cooling');
+  else if (p.heat < c.emergingMaxHeat) expect(p.stage).toBe('emerging');
+  else expect(p.stage).toBe(p.growth >= c.growingMinGrowth ? 'growing' : 'peaking');
   expect(p.active_members).toBeLessThanOrEqual(p.total_members);
   expect(p.rising_members).toBeLessThanOrEqual(p.active_members);
   expect(p.new_members).toBeLessThanOrEqual(p.total_members);
@@ -320,6 +322,26 @@ describe('computePulse', () => {
     const strangers = computePulse({ ...input, engagement: e, networks: w }, params);
     expect({ ...strangers, confidence: reference.confidence }).toEqual(reference);
     expect(computePulse({ ...input, engagement: shuffled(e), networks: shuffled(w) }, params)).toEqual(strangers);
+  });
+
+  it('decides the stage from the heat and growth it shows, so a bound equal to a shown number is never crossed', () => {
+    // Before 2026-12-05 the stage came from the unrounded heat: a heat shown as 40 could be
+    // `emerging` under a bound of 40 (its heat was 39.996). Subsets of the members give pulses
+    // whose heats round both ways.
+    let checked = 0;
+    for (let k = 12; k <= n; k++) {
+      const p = computePulse({ ...input, members: members.slice(0, k) }, params);
+      if (p.active_members === 0) continue;
+      checked++;
+      const at = (o: Partial<typeof params>) =>
+        computePulse({ ...input, members: members.slice(0, k) }, { ...params, ...o }).stage;
+      expect(at({ emergingMaxHeat: p.heat, coolingMaxGrowth: -1, growingMinGrowth: 10 })).toBe('peaking');
+      expect(at({ emergingMaxHeat: p.heat + 0.01, coolingMaxGrowth: -1, growingMinGrowth: 10 })).toBe('emerging');
+      expect(at({ emergingMaxHeat: 0, coolingMaxGrowth: -1, growingMinGrowth: p.growth })).toBe('growing');
+      expect(at({ emergingMaxHeat: 0, coolingMaxGrowth: -1, growingMinGrowth: p.growth + 0.0001 })).toBe('peaking');
+      expect(at({ emergingMaxHeat: 0, coolingMaxGrowth: p.growth, growingMinGrowth: 10 })).toBe('cooling');
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('a member listed twice reads its entry twice, in order or not', () => {
