@@ -3,6 +3,7 @@
  * Bootstrap intervals of the split figures, resampling whole cutoffs, with a seeded PRNG so the
  * intervals are the same run to run.
  */
+import { BacktestError } from './errors.js';
 import { mulberry32 } from '../core/random.js';
 import { auc, compareAsc, hasScore, precisionAtK, type RankedCutoff } from './metrics.js';
 
@@ -105,6 +106,8 @@ export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: Bo
   const resamples = options.resamples ?? 2000;
   const seed = options.seed ?? 20_240_601;
   const k = options.k ?? 10;
+  if (!Number.isInteger(k) || k < 1)
+    throw new BacktestError('BACKTEST_INVALID_OPTIONS', `k must be an integer >= 1, got ${String(k)}`);
   const n = cutoffs.length;
   const aucs = cutoffs.map((c) => auc(c.scores, c.labels));
   const precisions = cutoffs.map((c) => precisionAtK(c.scores, c.labels, k));

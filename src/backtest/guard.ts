@@ -26,16 +26,48 @@ export interface LookaheadGuard {
   view(sources: SceneRadarSources, limit: Date, scope: GuardScope): SceneRadarSources;
 }
 
-/** The `asOf` of a call's options argument (the last argument of every source method). */
-function asOfOf(args: readonly unknown[]): unknown {
-  const last = args[args.length - 1];
-  return typeof last === 'object' && last !== null && 'asOf' in last ? (last as { asOf: unknown }).asOf : undefined;
+/** Whether a call's argument carries an `asOf` (the options of every source method). */
+const hasAsOf = (arg: unknown): arg is { asOf: unknown } => typeof arg === 'object' && arg !== null && 'asOf' in arg;
+
+/** The instant of a real, valid Date, read once through `Date.prototype` (a subclass's `getTime` is not asked); else NaN. */
+function instantOf(asOf: unknown): number {
+  try {
+    return Date.prototype.getTime.call(asOf);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * A call's arguments as the adapter gets them: each argument carrying an `asOf` (the options; a
+ * caller may add more) copied with the instant checked, as a Date of the guard's own, so neither
+ * a Date changed after the call, nor an `asOf` getter answering twice, nor a Date subclass can
+ * carry the read past the limit. Null when an argument's `asOf` is not a valid Date at or before
+ * `limitMs`, or no argument has one; `seen` gets the offending (or missing) `asOf`.
+ */
+function checkedArgs(args: readonly unknown[], limitMs: number, seen: { asOf: unknown }): unknown[] | null {
+  const out = [...args];
+  let found = false;
+  for (let i = 0; i < out.length; i++) {
+    const arg = out[i];
+    if (!hasAsOf(arg)) continue;
+    found = true;
+    const asOf = arg.asOf;
+    const ms = instantOf(asOf);
+    if (!(ms <= limitMs)) {
+      seen.asOf = asOf;
+      return null;
+    }
+    out[i] = { ...arg, asOf: new Date(ms) };
+  }
+  if (!found) seen.asOf = undefined;
+  return found ? out : null;
 }
 
 const describeAsOf = (asOf: unknown): string =>
   asOf instanceof Date
-    ? Number.isFinite(asOf.getTime())
-      ? asOf.toISOString()
+    ? Number.isFinite(instantOf(asOf))
+      ? new Date(instantOf(asOf)).toISOString()
       : 'an invalid Date'
     : asOf === undefined
       ? 'no asOf'
@@ -84,18 +116,20 @@ export function createLookaheadGuard(): LookaheadGuard {
     for (const key of propertyNames(adapter)) {
       const value = source[key];
       if (typeof value !== 'function') {
-        out[key] = value;
+        // Traits (`maxBatchSize`) pass; an object (a wrapped adapter, a pool) would hand out
+        // something the guard does not watch, so it is left out of the view.
+        if (typeof value !== 'object' || value === null) out[key] = value;
         continue;
       }
       const method = value as (...args: unknown[]) => unknown;
       out[key] = (...args: unknown[]): unknown => {
-        const asOf = asOfOf(args);
-        if (asOf instanceof Date && Number.isFinite(asOf.getTime()) && asOf.getTime() <= limit.getTime())
-          return method.apply(adapter, args);
+        const seen: { asOf: unknown } = { asOf: undefined };
+        const checked = checkedArgs(args, limit.getTime(), seen);
+        if (checked) return method.apply(adapter, checked);
         const violation: LookaheadViolation = Object.freeze({
           ...scope,
           method: `${name}.${key}`,
-          asOf: describeAsOf(asOf),
+          asOf: describeAsOf(seen.asOf),
           limit: limit.toISOString(),
         });
         violations.push(violation);

@@ -4,6 +4,7 @@
  * {@link parseBacktestJson}) and the compact per-window summary ({@link backtestSummary}), whose
  * shape `npm run backtest -- --json <file>` has always written.
  */
+import { z } from 'zod';
 import { BacktestError } from './errors.js';
 import { BACKTEST_RESULT_FORMAT, type BacktestResult, type SplitSummary } from './result.js';
 
@@ -104,11 +105,87 @@ export function parseBacktestJson(text: string): BacktestResult {
   const missing = (['name', 'title', 'runAt', 'cutoffs', 'baselines', 'fit', 'method', 'parameters'] as const).filter(
     (k) => r[k] === undefined,
   );
-  if (missing.length || !Array.isArray(r.cutoffs) || !Array.isArray(r.baselines) || typeof r.name !== 'string') {
+  if (missing.length)
     throw new BacktestError(
       'BACKTEST_INVALID_INPUT',
-      `not a backtest result: missing or malformed ${missing.length ? missing.join(', ') : 'name, cutoffs or baselines'}`,
+      `not a backtest result: missing or malformed ${missing.join(', ')}`,
+    );
+  const checked = ResultShape.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    throw new BacktestError(
+      'BACKTEST_INVALID_INPUT',
+      `not a backtest result: ${issue.path.length ? issue.path.join('.') : 'the result'}: ${issue.message}`,
     );
   }
   return parsed as BacktestResult;
 }
+
+// What `backtestMarkdown` and `backtestSummary` read of a result, checked before they read it (a
+// field they do not read may be anything; the result is returned as parsed, not as reshaped).
+const num = z.number();
+const numOrNull = z.number().nullable();
+const interval = z.tuple([num, num]).nullable();
+const split = z.enum(['train', 'test']);
+const SplitShape = z.looseObject({
+  meanAuc: numOrNull,
+  aucSkipped: num,
+  meanPAtK: numOrNull,
+  pooledAp: numOrNull,
+  cutoffs: num,
+  candidates: num,
+  positives: num,
+  baseRate: numOrNull,
+  intervals: z.looseObject({ meanAuc: interval, meanPAtK: interval, pooledAp: interval }),
+  calibration: z
+    .looseObject({
+      bins: z.array(
+        z.looseObject({ from: num, to: num, count: num, meanPredicted: numOrNull, observedRate: numOrNull }),
+      ),
+      brier: numOrNull,
+      ece: numOrNull,
+      count: num,
+      clamped: num,
+    })
+    .nullable(),
+});
+const ScorerShape = z.looseObject({
+  name: z.string(),
+  role: z.enum(['model', 'baseline']),
+  probabilistic: z.boolean(),
+  error: z.string().nullable(),
+  perCutoff: z.array(z.looseObject({ asOf: z.string(), split, auc: numOrNull, pAtK: numOrNull, unscored: num })),
+  unscored: z.looseObject({ total: num, reasons: z.record(z.string(), num) }),
+  splits: z.looseObject({ train: SplitShape, test: SplitShape, all: SplitShape }).nullable(),
+});
+const ResultShape = z.looseObject({
+  name: z.string(),
+  title: z.string(),
+  runAt: z.string(),
+  runtimeMs: num,
+  horizonDays: num,
+  k: z.number().int().min(1),
+  parameters: z.record(z.string(), z.unknown()),
+  method: z.array(z.string()),
+  cutoffs: z.array(
+    z.looseObject({
+      asOf: z.string(),
+      split,
+      candidates: num,
+      positives: num,
+      population: num,
+      purged: z.boolean(),
+    }),
+  ),
+  fit: z.looseObject({ limit: z.string(), cutoffs: num, purged: z.array(z.string()) }),
+  scorer: ScorerShape.nullable(),
+  baselines: z.array(ScorerShape),
+  target: z.looseObject({ split: z.enum(['train', 'test', 'all']), minMeanAuc: num }).nullable(),
+  verdict: z.looseObject({ met: z.boolean(), judged: z.boolean(), text: z.string() }).nullable(),
+  reference: z
+    .looseObject({
+      source: z.string(),
+      figures: z.record(z.string(), z.record(z.string(), z.looseObject({}))),
+    })
+    .nullable(),
+});

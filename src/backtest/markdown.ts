@@ -29,12 +29,17 @@ const SPLIT_TITLE: Record<ResultSplit, string> = {
 const SPLITS: readonly ResultSplit[] = ['train', 'test', 'all'];
 
 const scorersOf = (r: BacktestResult): ScorerResult[] => [...(r.scorer ? [r.scorer] : []), ...r.baselines];
-const label = (s: ScorerResult): string => (s.role === 'model' ? `**${s.name}** (under test)` : s.name);
+/** Host text on one line (a line break would start a row or a paragraph of its own). */
+const line = (text: string): string => text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+/** Host text in a table cell: on one line, and a pipe never starts another column. */
+const tableCell = (text: string): string => line(text).replace(/\|/g, '\\|');
+const label = (s: ScorerResult): string =>
+  s.role === 'model' ? `**${tableCell(s.name)}** (under test)` : tableCell(s.name);
 
 function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] {
   const rows = scorersOf(r).map((s) => {
     const x = s.splits?.[split];
-    if (!x) return `| ${label(s)} | failed: ${(s.error ?? 'no result').replace(/\|/g, '\\|')} | | | | | |`;
+    if (!x) return `| ${label(s)} | failed: ${tableCell(s.error ?? 'no result')} | | | | | |`;
     return `| ${label(s)} | ${f3(x.meanAuc)} | ${interval(x.intervals.meanAuc)} | ${f3(x.meanPAtK)} | ${interval(x.intervals.meanPAtK)} | ${f3(x.pooledAp)} | ${interval(x.intervals.pooledAp)} |`;
   });
   const any = scorersOf(r).find((s) => s.splits)?.splits?.[split];
@@ -51,7 +56,7 @@ function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] 
     const skipped = s.splits?.[split].pAtKSkipped ?? 0;
     return skipped > 0
       ? [
-          `- ${s.name}: no candidate scored at ${skipped} of ${s.splits![split].cutoffs} cutoff(s); its AUC and P@${r.k} there are undefined, left out of its means.`,
+          `- ${line(s.name)}: no candidate scored at ${skipped} of ${s.splits![split].cutoffs} cutoff(s); its AUC and P@${r.k} there are undefined, left out of its means.`,
         ]
       : [];
   });
@@ -86,10 +91,10 @@ function unscoredSection(r: BacktestResult): string[] {
     .map((s) => {
       const reasons = Object.entries(s.unscored.reasons)
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .map(([why, n]) => `${why} (${n})`)
+        .map(([why, n]) => `${line(why)} (${n})`)
         .join('; ');
       const total = s.perCutoff.length ? r.cutoffs.reduce((n, c) => n + c.candidates, 0) : 0;
-      return `- ${s.name}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}.`;
+      return `- ${line(s.name)}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}.`;
     });
   return lines.length ? ['Unscored candidates:', '', ...lines, ''] : [];
 }
@@ -118,7 +123,7 @@ function referenceSection(r: BacktestResult, h: string): string[] {
       const here = s?.[c.split];
       return `${f3(c.metric === 'auc' ? here?.meanAuc : here?.meanPAtK)} / ${f3(figs[c.split]?.[c.metric])}`;
     });
-    out.push(`| ${scorer} | ${cells.join(' | ')} |`);
+    out.push(`| ${tableCell(scorer)} | ${cells.join(' | ')} |`);
   }
   out.push('');
   const counts = ref.perCutoff;
@@ -147,7 +152,7 @@ function calibrationSection(r: BacktestResult, h: string): string[] {
     const c = s.splits?.test.calibration;
     if (!c) continue;
     out.push(
-      `${h} Calibration of ${s.name} (test cutoffs)`,
+      `${h} Calibration of ${line(s.name)} (test cutoffs)`,
       '',
       `Brier score ${f3(c.brier)}, expected calibration error ${f3(c.ece)} over ${c.count} predictions${c.clamped ? ` (${c.clamped} outside [0, 1] clamped)` : ''}.`,
       '',
@@ -182,7 +187,9 @@ function explainSection(r: BacktestResult, h: string): string[] {
  * ```
  */
 export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdownOptions = {}): string {
-  const level = Math.min(4, Math.max(1, Math.trunc(options.level ?? 1)));
+  // A level that is not a finite number (NaN) is the default, as undefined is.
+  const given = options.level;
+  const level = Math.min(4, Math.max(1, Math.trunc(typeof given === 'number' && Number.isFinite(given) ? given : 1)));
   const h1 = '#'.repeat(level);
   const h2 = `${h1}#`;
   const h3 = `${h2}#`;
@@ -191,7 +198,7 @@ export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdo
     ? `Result file: \`${options.resultFile}\` (per-cutoff figures, intervals, parameters). `
     : '';
   const out = [
-    `${h1} ${r.title}`,
+    `${h1} ${line(r.title)}`,
     '',
     `${file}Run ${r.runAt.slice(0, 16).replace('T', ' ')} UTC, ${(r.runtimeMs / 1000).toFixed(1)} s; ${r.cutoffs.length} cutoffs, label horizon ${r.horizonDays} days.`,
     '',

@@ -7,6 +7,7 @@
  * candidate has a score measured nothing: every metric of it is null (undefined), never the figure
  * an all-tied ranking would give by construction (an AUC of 0.5, a precision at the base rate).
  */
+import { BacktestError } from './errors.js';
 
 /**
  * Whether a score is a score: not missing (`-Infinity`, NaN). `+Infinity` ranks first and counts.
@@ -23,6 +24,15 @@ export function hasScore(score: number): boolean {
 /** Whether any candidate of a ranking has a score (see {@link hasScore}). */
 const anyScored = (scores: readonly number[]): boolean => scores.some(hasScore);
 
+/** Refuses scores and labels that are not index-aligned lists of the same length (`BACKTEST_INVALID_OPTIONS`). */
+function checkRanking(scores: readonly number[], labels: readonly boolean[]): void {
+  if (!Array.isArray(scores) || !Array.isArray(labels) || scores.length !== labels.length)
+    throw new BacktestError(
+      'BACKTEST_INVALID_OPTIONS',
+      `scores and labels must be lists of the same length (got ${Array.isArray(scores) ? scores.length : typeof scores} and ${Array.isArray(labels) ? labels.length : typeof labels})`,
+    );
+}
+
 /** The scores and labels of one cutoff, index-aligned. */
 export interface RankedCutoff {
   /** Score per candidate, higher = more likely; `-Infinity` for a missing score. */
@@ -35,7 +45,7 @@ export interface RankedCutoff {
  * Area under the ROC curve by the Mann-Whitney U statistic, ties counted one half (average ranks).
  * NaN ranks as `-Infinity` (see {@link compareAsc}): tied with the missing scores. Returns null
  * when there is no positive or no negative, or when no candidate has a score (every one missing):
- * the AUC is undefined there.
+ * the AUC is undefined there. Lists of different lengths are refused (`BACKTEST_INVALID_OPTIONS`).
  * @example
  * ```ts
  * auc([3, 2, 1], [true, false, false]); // 1
@@ -45,6 +55,7 @@ export interface RankedCutoff {
  * ```
  */
 export function auc(scores: readonly number[], labels: readonly boolean[]): number | null {
+  checkRanking(scores, labels);
   const n = scores.length;
   if (!anyScored(scores)) return null;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareAsc(scores[a]!, scores[b]!));
@@ -86,7 +97,8 @@ export function compareAsc(a: number, b: number): number {
  * Precision among the `k` best-scored candidates (k capped at the number of candidates). When the
  * k-th place is tied, the tied group fills the remaining places pro rata: the expected precision
  * under a random tie-break. Null when there is no candidate or no candidate has a score (every
- * one missing): nothing was ranked. A ranking without a positive has precision 0.
+ * one missing): nothing was ranked. A ranking without a positive has precision 0. Lists of
+ * different lengths, or a `k` that is not an integer >= 1, are refused (`BACKTEST_INVALID_OPTIONS`).
  * @example
  * ```ts
  * precisionAtK([0.9, 0.8, 0.1], [true, false, true], 2); // 0.5
@@ -96,6 +108,10 @@ export function compareAsc(a: number, b: number): number {
  * ```
  */
 export function precisionAtK(scores: readonly number[], labels: readonly boolean[], k: number): number | null {
+  checkRanking(scores, labels);
+  // A k-th place that is not a whole place would tie every candidate with it.
+  if (!Number.isInteger(k) || k < 1)
+    throw new BacktestError('BACKTEST_INVALID_OPTIONS', `k must be an integer >= 1, got ${String(k)}`);
   const n = scores.length;
   const m = Math.min(k, n);
   if (!anyScored(scores)) return null;
@@ -123,7 +139,8 @@ export function precisionAtK(scores: readonly number[], labels: readonly boolean
 /**
  * Average precision (area under the precision-recall step curve), with each group of tied
  * scores taken as one threshold, as scikit-learn's `average_precision_score` does. Null when
- * there is no positive or no candidate has a score (every one missing).
+ * there is no positive or no candidate has a score (every one missing). Lists of different
+ * lengths are refused (`BACKTEST_INVALID_OPTIONS`).
  * @example
  * ```ts
  * averagePrecision([3, 2, 1], [true, false, true]); // (1 + 2/3) / 2
@@ -131,6 +148,7 @@ export function precisionAtK(scores: readonly number[], labels: readonly boolean
  * ```
  */
 export function averagePrecision(scores: readonly number[], labels: readonly boolean[]): number | null {
+  checkRanking(scores, labels);
   const n = scores.length;
   const totalPositives = labels.filter(Boolean).length;
   if (totalPositives === 0 || !anyScored(scores)) return null;

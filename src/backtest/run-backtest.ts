@@ -111,7 +111,7 @@ async function callback<T>(
   } catch (e) {
     assertNoLookahead(guard);
     if (signal.aborted) throw signal.reason;
-    if (isBacktestError(e)) throw e;
+    // A BacktestError of the host's own (a parse of its files) is still its callback's failure.
     throw new BacktestError('BACKTEST_CALLBACK_FAILED', `${what} at cutoff ${iso} threw: ${errorText(e)}`, {
       cause: e,
     });
