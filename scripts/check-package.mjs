@@ -80,11 +80,17 @@ const CODE_BUDGET_KB = 910;
 const CHANGELOG_BUDGET_KB = 100;
 const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
 const codeKb = packed[0].size / 1024 - changelogKb;
-console.log(`of which the CHANGELOG ${changelogKb.toFixed(1)} KiB (gzipped alone) and the rest ${codeKb.toFixed(1)} KiB`);
+console.log(
+  `of which the CHANGELOG ${changelogKb.toFixed(1)} KiB (gzipped alone) and the rest ${codeKb.toFixed(1)} KiB`,
+);
 if (codeKb > CODE_BUDGET_KB)
-  throw new Error(`packed size without the CHANGELOG ${codeKb.toFixed(1)} KiB exceeds the ${CODE_BUDGET_KB} KiB budget`);
+  throw new Error(
+    `packed size without the CHANGELOG ${codeKb.toFixed(1)} KiB exceeds the ${CODE_BUDGET_KB} KiB budget`,
+  );
 if (changelogKb > CHANGELOG_BUDGET_KB)
-  throw new Error(`the CHANGELOG, ${changelogKb.toFixed(1)} KiB gzipped, exceeds its ${CHANGELOG_BUDGET_KB} KiB budget`);
+  throw new Error(
+    `the CHANGELOG, ${changelogKb.toFixed(1)} KiB gzipped, exceeds its ${CHANGELOG_BUDGET_KB} KiB budget`,
+  );
 const leaked = packed[0].files.map((f) => f.path).filter((p) => /hot100|billboard|\.test\.|^src\/|^tests\//i.test(p));
 if (leaked.length) throw new Error(`files that must not ship: ${leaked.join(', ')}`);
 
