@@ -19,11 +19,35 @@ export function isValidated(row: unknown, spec: { readonly schema: unknown }): b
 
 export { deepFreeze } from '../core/freeze.js';
 
-/** The in-memory order: null (and undefined) below every value. */
+/**
+ * A UTF-16 code unit's place in code point order: U+E000-U+FFFF below the surrogates (characters
+ * above U+FFFF), as UTF-8 bytes and PostgreSQL's `COLLATE "C"` order them; JavaScript's `<` puts
+ * them the other way.
+ */
+const codePointRank = (c: number): number => (c < 0xd800 ? c : c < 0xe000 ? c + 0x2000 : c - 0x800);
+
+/** Two strings in code point order (PostgreSQL's `COLLATE "C"`), not UTF-16 code unit order. */
+function compareText(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) < codePointRank(y) ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * The in-memory order: null (and undefined, an absent optional value: both NULL) below every
+ * value; text in code point order, as PostgreSQL's `COLLATE "C"` columns.
+ */
 export function compare(a: unknown, b: unknown): number {
   if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
+  const aNull = a === null || a === undefined;
+  if (aNull && (b === null || b === undefined)) return 0;
+  if (aNull) return -1;
   if (b === null || b === undefined) return 1;
+  if (typeof a === 'string' && typeof b === 'string') return compareText(a, b);
   return (a as Scalar)! < (b as Scalar)! ? -1 : 1;
 }
 
@@ -33,6 +57,82 @@ export function checkPaging(query: { readonly offset?: number; readonly limit?: 
     throw new RangeError(`offset must be an integer >= 0, got ${String(query.offset)}`);
   if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1))
     throw new RangeError(`limit must be an integer >= 1, got ${String(query.limit)}`);
+}
+
+/** What a scan may do with a column: compare it as text, a number or a boolean, or nothing (a list, an object). */
+type ScanKind = 'text' | 'number' | 'bool' | 'other';
+
+const SCAN_KINDS = new WeakMap<object, ReadonlyMap<string, ScanKind>>();
+
+/** The scan kind of each column of a table's row schema (optional, nullable and default unwrapped). */
+function scanKinds(spec: { readonly schema: unknown }): ReadonlyMap<string, ScanKind> {
+  const schema = spec.schema as unknown as object;
+  let kinds = SCAN_KINDS.get(schema);
+  if (kinds) return kinds;
+  type Def = { readonly type: string; readonly innerType?: unknown };
+  const defOf = (x: unknown): Def | undefined => (x as { def?: Def } | undefined)?.def;
+  const shape = (schema as { shape?: Record<string, unknown> }).shape ?? {};
+  const out = new Map<string, ScanKind>();
+  for (const [name, column] of Object.entries(shape)) {
+    let def = defOf(column);
+    while (def && ['optional', 'nullable', 'default', 'prefault', 'readonly'].includes(def.type))
+      def = defOf(def.innerType);
+    const type = def?.type;
+    out.set(
+      name,
+      type === 'string' || type === 'enum'
+        ? 'text'
+        : type === 'number'
+          ? 'number'
+          : type === 'boolean'
+            ? 'bool'
+            : 'other',
+    );
+  }
+  kinds = out;
+  SCAN_KINDS.set(schema, kinds);
+  return kinds;
+}
+
+/**
+ * Refuses, with a RangeError, a scan PostgreSQL's tables refuse: a bad offset or limit
+ * ({@link checkPaging}); a filter, range or order on a column the table does not have or that
+ * holds a list or an object; a range bound of another type than its column's. In memory these
+ * answered with a made-up order (a list column compared as text) or filtered nothing.
+ */
+export function checkScan<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>, query: ScanQuery<Row>): void {
+  checkPaging(query);
+  const kinds = scanKinds(spec);
+  const scalar = (name: unknown, use: string): ScanKind => {
+    const kind = typeof name === 'string' ? kinds.get(name) : undefined;
+    if (kind === undefined) throw new RangeError(`${spec.name}: unknown column ${JSON.stringify(name)} in ${use}`);
+    if (kind === 'other')
+      throw new RangeError(
+        `${spec.name}: column ${name as string} holds a list or an object and cannot be used in ${use}`,
+      );
+    return kind;
+  };
+  for (const [name, v] of Object.entries(query.where ?? {})) if (v !== undefined) scalar(name, 'where');
+  if (query.orderBy) scalar(query.orderBy.column, 'orderBy');
+  const range = query.range;
+  if (range) {
+    const kind = scalar(range.column, 'range');
+    for (const side of ['gte', 'lte'] as const) {
+      const v: unknown = range[side];
+      // Null is a bound too: below every value (a lower bound of null keeps every row).
+      if (v === undefined || v === null) continue;
+      const fits =
+        kind === 'text'
+          ? typeof v === 'string'
+          : kind === 'bool'
+            ? typeof v === 'boolean'
+            : typeof v === 'number' && !Number.isNaN(v);
+      if (!fits)
+        throw new RangeError(
+          `${spec.name}: range ${side} on ${range.column as string} must be ${kind === 'text' ? 'text' : kind === 'bool' ? 'a boolean' : 'a number'}, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
+        );
+    }
+  }
 }
 
 /** The equality filters that filter: `[column, value]` pairs, an undefined value left out. */
@@ -64,26 +164,32 @@ export function matchesRange<Row>(row: unknown, range: ScanQuery<Row>['range'] |
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** An id of strings alone (no number): its text order is the order {@link compareIds} gives. */
-const TEXT_ID = /^\["(?:[^"\\]|\\.)*"(?:,"(?:[^"\\]|\\.)*")*\]$/;
+/**
+ * An id of strings alone (no number) whose text order is the order {@link compareIds} gives: no
+ * escape, no character below `#` (a string's closing quote then sorts below every character that
+ * can follow a prefix of it) and none from U+D800 up (where code unit and code point order
+ * differ). Slugs and ISO instants qualify.
+ */
+const TEXT_ID = /^\["[^"\\\u0000-\u0021\ud800-\uffff]*"(?:,"[^"\\\u0000-\u0021\ud800-\uffff]*")*\]$/;
 
-/** Two ids compared where they first differ outside a string: by their parsed key values. */
+/** Two ids compared by their parsed key values (where their texts' order is not the values'). */
 function compareParsedIds(a: string, b: string): number {
   const x = JSON.parse(a) as unknown[];
   const y = JSON.parse(b) as unknown[];
   for (let i = 0; i < x.length && i < y.length; i++) {
     if (x[i] === y[i]) continue;
-    // Strings, and values of two types (a column no SQL table has), by their text as before.
-    if (typeof x[i] === 'string' || typeof x[i] !== typeof y[i]) return a < b ? -1 : 1;
+    // Values of two types (a column no SQL table has), by their text as before.
+    if (typeof x[i] !== typeof y[i]) return a < b ? -1 : 1;
     return compare(x[i], y[i]);
   }
   return x.length - y.length;
 }
 
 /**
- * Two primary-key ids (the key's JSON text) in primary-key order: a number key column by its
- * values, as PostgreSQL's `ORDER BY` of the key columns gives (in the text, shard `10` comes
- * before shard `9`); string columns by their text, as the ids always sorted.
+ * Two primary-key ids (the key's JSON text) in primary-key order, by the key's values, as
+ * PostgreSQL's `ORDER BY` of the key columns gives: a number column by value (in the text, shard
+ * `10` comes before shard `9`), a string column by its characters (`a` before `a b`, `a"` before
+ * `a#`, where the text has a closing quote and an escape).
  */
 export function compareIds(a: string, b: string): number {
   if (a === b) return 0;
@@ -92,7 +198,13 @@ export function compareIds(a: string, b: string): number {
   for (let i = 0; ; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y) return inText ? (x < y ? -1 : 1) : compareParsedIds(a, b);
+    if (x !== y) {
+      // Inside a string, two plain characters compare as the values do; a closing quote (one
+      // string is a prefix of the other) or an escape does not.
+      if (inText && !escaped && x !== QUOTE && y !== QUOTE && x !== BACKSLASH && y !== BACKSLASH)
+        return codePointRank(x) < codePointRank(y) ? -1 : 1;
+      return compareParsedIds(a, b);
+    }
     if (escaped) escaped = false;
     else if (inText && x === BACKSLASH) escaped = true;
     else if (x === QUOTE) inText = !inText;
@@ -442,7 +554,7 @@ export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCor
       return victims.length;
     },
     async scan(query = {}) {
-      checkPaging(query);
+      checkScan(core.spec, query);
       return (
         pageOfAll(
           query,

@@ -9,7 +9,7 @@
  */
 import { storedCore } from './compact-core.js';
 import {
-  checkPaging,
+  checkScan,
   coreOf,
   type MemoryCore,
   matchesWhere,
@@ -141,20 +141,36 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
         return out;
       });
     },
+    // Writes take their arguments when called, as the live table and PostgreSQL do: a caller that
+    // edits or empties its batch before awaiting changes nothing staged.
     upsert(input) {
+      let rows: ReturnType<typeof added.validate>;
+      try {
+        rows = added.validate(input);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       return inOrder(async () => {
         assertOpen();
-        for (const row of added.validate(input)) {
+        for (const row of rows) {
           const id = added.keyOf(row as Row);
           deleted.delete(id);
           added.put(row, id);
         }
       });
     },
-    delete(keys) {
+    delete(given) {
+      let keys: typeof given;
+      let ids: string[];
+      try {
+        // Checked (keyOf refuses a bad key) and copied now.
+        ids = given.map((k) => added.keyOf(k));
+        keys = given.map((k) => added.keyObject(k));
+      } catch (e) {
+        return Promise.reject(e);
+      }
       return inOrder(async () => {
         assertOpen();
-        const ids = keys.map((k) => added.keyOf(k));
         const ask = keys.filter((_, i) => !added.get(ids[i]!) && !deleted.has(ids[i]!));
         const live = new Set(
           ask.length ? (await base.getMany(ask)).filter(visible).map((r) => added.keyOf(r as Row)) : [],
@@ -169,7 +185,8 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
         return n;
       });
     },
-    deleteWhere(where) {
+    deleteWhere(given) {
+      const where = given === undefined ? undefined : { ...given };
       return inOrder(async () => {
         assertOpen();
         let n = touched() ? (await liveEntries(where)).length : await base.count(where);
@@ -187,7 +204,7 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
       return inOrder(async () => {
         assertOpen();
         if (!touched()) return base.scan(query);
-        checkPaging(query);
+        checkScan(base.spec, query);
         // No filter: the page, or every row in id order, without a pair per staged row or per row
         // of an in-memory live table (see pageOfAll). Live rows still showing and staged rows never
         // share an id. A live table read through its own `scan` is read once, as before.

@@ -247,10 +247,38 @@ export type TalentRecommendationRow = z.infer<typeof TalentRecommendationRowSche
  * strings and keys are storable text (no NUL, no lone surrogate), which PostgreSQL's `jsonb`
  * requires: every store refuses the same rows.
  */
-const JsonObjectSchema = z.record(z.string(), z.json()).superRefine((value, ctx) => {
-  const at = unstorableJsonPath(value);
-  if (at !== undefined) ctx.addIssue({ code: 'custom', message: STORABLE_TEXT_MESSAGE, path: at.path });
-});
+const JsonObjectSchema = z
+  .unknown()
+  // Zod's record drops an own `__proto__` key (at any depth) without a word: refused, not reshaped.
+  .superRefine((value, ctx) => {
+    const at = protoKeyPath(value);
+    if (at !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'A "__proto__" key cannot be stored: rename it', path: at });
+  })
+  .pipe(
+    z.record(z.string(), z.json()).superRefine((value, ctx) => {
+      const at = unstorableJsonPath(value);
+      if (at !== undefined) ctx.addIssue({ code: 'custom', message: STORABLE_TEXT_MESSAGE, path: at.path });
+    }),
+  );
+
+/** Where the first own `__proto__` key of a JSON value is (the path of the object holding it), if any. */
+function protoKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = protoKeyPath(value[i], [...path, i]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (Object.hasOwn(value, '__proto__')) return path;
+  for (const [key, v] of Object.entries(value)) {
+    const found = protoKeyPath(v, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 /**
  * `talent_radar_state`: what the Talent Radar's scores depend on besides its records, so a
