@@ -35,7 +35,10 @@ export interface SourceCallOptions {
 
 /** Options for calls that return observations over time. */
 export interface WindowedCallOptions extends SourceCallOptions {
-  /** Earliest instant of interest; a source may return older data too (the SDK trims). */
+  /**
+   * Earliest instant of interest; a source may return older data too (the SDK trims it, and puts
+   * releases, events and articles in time order whatever order they come in).
+   */
   readonly from: Date;
 }
 

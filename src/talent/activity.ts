@@ -204,10 +204,11 @@ export function eventActivity(
     if (!(t <= asOfMs)) continue;
     const back = Math.floor((asOfMs - t) / DAY_MS);
     if (back >= limit) continue;
-    // A type weighted 0 is not activity at all: no presence, no recency, no gap, no span.
+    // A type weighted 0 is not activity at all (no presence, no recency, no gap), but it was
+    // observed: it extends the span of a profile that has other events.
+    if (back > oldest) oldest = back;
     const typeWeight = typeWeights[e.type] ?? 1;
     if (typeWeight === 0) continue;
-    if (back > oldest) oldest = back;
     const add = Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight);
     if (seen[back] === stamp) {
       const k = slot[back]!;

@@ -80,24 +80,22 @@ function smallMedian(xs: Float64Array, n: number): number {
 }
 
 /**
- * Weighted events in `[from, to)` (epoch ms), and how many events counted. `times` are the events'
- * instants (`parseInstant(e.at)`), parsed once for every use.
+ * The events' own weights in `[from, to)` (epoch ms), and how many events there are, of any type:
+ * momentum's event rate (type weights weigh the breakout's events profile alone). `times` are the
+ * events' instants (`parseInstant(e.at)`), parsed once for every use.
  */
 function eventWeight(
   events: readonly RcfEvent[],
   times: readonly number[],
   fromMs: number,
   toMs: number,
-  typeWeights: Readonly<Partial<Record<RcfEvent['type'], number>>>,
 ): { weight: number; counted: number } {
   let weight = 0;
   let counted = 0;
   for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
     const t = times[i]!;
-    const typeWeight = typeWeights[e.type] ?? 1;
-    if (t >= fromMs && t < toMs && typeWeight !== 0) {
-      weight += Math.min(MAX_EVENT_WEIGHT, e.weight * typeWeight);
+    if (t >= fromMs && t < toMs) {
+      weight += Math.min(MAX_EVENT_WEIGHT, events[i]!.weight);
       counted++;
     }
   }
@@ -200,14 +198,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const eventTimes = events ? events.map((e) => parseInstant(e.at)) : [];
   if (events) {
     const weeks = W / 7;
-    const recent = eventWeight(events, eventTimes, untilMs - W * DAY_MS, untilMs, model.eventTypeWeights);
-    const previous = eventWeight(
-      events,
-      eventTimes,
-      untilMs - 2 * W * DAY_MS,
-      untilMs - W * DAY_MS,
-      model.eventTypeWeights,
-    );
+    const recent = eventWeight(events, eventTimes, untilMs - W * DAY_MS, untilMs);
+    const previous = eventWeight(events, eventTimes, untilMs - 2 * W * DAY_MS, untilMs - W * DAY_MS);
     eventRate = recent.weight / weeks;
     eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
     eventsRecently = recent.counted + previous.counted > 0;
@@ -247,6 +239,9 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   let pressQuality: number | null = null;
   const articles = signals.articles;
   const articleDays = new Set<string>();
+  // Corroboration reaches the week before the earliest day spikes are searched on, by whole days
+  // (an instant bound would lose the first of those days to asOf's time of day).
+  const corroborateFrom = addDays(end, -(model.longWindowDays + 6));
   if (articles) {
     let recent = 0;
     let q = 0;
@@ -258,7 +253,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
         q += a.outletQuality;
         nq++;
       }
-      if (t >= untilMs - (model.longWindowDays + 7) * DAY_MS && t < untilMs) articleDays.add(dayOfObservation(t));
+      if (t < untilMs) {
+        const day = dayOfObservation(t);
+        if (day >= corroborateFrom) articleDays.add(day);
+      }
     }
     pressVelocity = recent / (W / 7);
     pressQuality = nq > 0 ? q / nq : 0;
@@ -287,8 +285,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       const since = parseInstant(t.since);
       if (since >= untilMs - model.newLinkDays * DAY_MS && since < untilMs) fresh += t.weight;
       // Corroboration looks as far back as spikes are searched (plus the week before a spike).
-      if (since >= untilMs - (model.longWindowDays + 7) * DAY_MS && since < untilMs)
-        tastemakerDays.add(dayOfObservation(since));
+      if (since < untilMs) {
+        const day = dayOfObservation(since);
+        if (day >= corroborateFrom) tastemakerDays.add(day);
+      }
     }
     newTastemakers = fresh;
     newCollaborators = collabs.filter((c) => {
@@ -307,7 +307,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   if (releases && releases.length >= 2) {
     const latest = releases[releases.length - 1]!;
     creativeShift = distance(latest.vector, meanVector(releases.slice(0, -1)));
-    const yearAgo = addDays(end, -365);
+    // The last 365 days, [end - 364, end], as every whole-day window.
+    const yearAgo = addDays(end, -364);
     const jumps: number[] = [];
     for (let i = 1; i < releases.length; i++)
       if (releases[i]!.releasedAt >= yearAgo) jumps.push(distance(releases[i]!.vector, releases[i - 1]!.vector));

@@ -13,6 +13,10 @@
  *
  * Also here, because it is the same kind of rule: observations are keyed by their ids. A list
  * that carries the same article, event, campaign or release twice counts it once (the first).
+ * And each answer is put in one form whatever the source's habits ({@link canonicalObservations}):
+ * what lies before the read's window is trimmed (the contract lets a source return it), and
+ * releases, events and articles come in time order (ties by id), so every sum over them runs in
+ * one order and "the latest release" is the latest released.
  */
 import type {
   ArtistNetwork,
@@ -25,7 +29,7 @@ import type {
   ReleaseFingerprint,
 } from '../../contracts/payloads.js';
 import type { PayloadBounds } from '../../config.js';
-import { DAY_MS, dayStart, parseInstant } from '../time.js';
+import { DAY_MS, dayOf, dayStart, daysBetween, parseInstant } from '../time.js';
 
 /** Lists an answer carries, by `source.method`: how to find them in the raw (unparsed) value. */
 const LISTS: Record<string, (raw: unknown) => readonly unknown[]> = {
@@ -254,6 +258,68 @@ const DISTINCT: Record<string, (value: never) => unknown> = {
 export function distinctObservations(method: string, value: unknown): unknown {
   const distinct = DISTINCT[method];
   return distinct ? distinct(value as never) : value;
+}
+
+/** `items` sorted by `cmp` (stable), or `items` itself when already in that order. */
+function inOrder<T>(items: readonly T[], cmp: (a: T, b: T) => number): readonly T[] {
+  for (let i = 1; i < items.length; i++) if (cmp(items[i - 1]!, items[i]!) > 0) return [...items].sort(cmp);
+  return items;
+}
+
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Observations stamped with an instant, from `fromMs` on, in time order (ties by id). */
+function stampedFrom<T extends { readonly id: string }>(
+  items: readonly T[],
+  stampOf: (item: T) => string,
+  fromMs: number,
+) {
+  const t = new Map<T, number>();
+  for (const item of items) t.set(item, parseInstant(stampOf(item)));
+  const kept = items.some((item) => t.get(item)! < fromMs) ? items.filter((item) => t.get(item)! >= fromMs) : items;
+  return inOrder(kept, (a, b) => t.get(a)! - t.get(b)! || byId(a.id, b.id));
+}
+
+/** A daily series (`start` and arrays by day) from `fromDay` on: the days before it dropped. */
+function seriesFrom<S extends { readonly start: string }>(series: S, fromDay: string, keys: readonly (keyof S)[]): S {
+  const drop = daysBetween(series.start, fromDay);
+  if (!(drop > 0)) return series;
+  const out: Record<string, unknown> = { ...series, start: fromDay };
+  for (const k of keys) out[k as string] = (series[k] as readonly unknown[]).slice(drop);
+  return out as S;
+}
+
+/** How each windowed answer is trimmed to its read's window and put in order, by `source.method`. */
+const CANONICAL: Record<string, (value: never, fromMs: number) => unknown> = {
+  'cmg.getReleases': (rs: readonly ReleaseFingerprint[], fromMs) => {
+    const fromDay = dayOf(fromMs);
+    const kept = rs.some((r) => r.releasedAt < fromDay) ? rs.filter((r) => r.releasedAt >= fromDay) : rs;
+    return inOrder(kept, (a, b) => byId(a.releasedAt, b.releasedAt) || byId(a.releaseId, b.releaseId));
+  },
+  'rcf.getEvents': (es: readonly RcfEvent[], fromMs) => stampedFrom(es, (e) => e.at, fromMs),
+  'coverage.getArticles': (as: readonly Article[], fromMs) => stampedFrom(as, (a) => a.publishedAt, fromMs),
+  'fusion.getEngagement': (s: EngagementSeries, fromMs) => seriesFrom(s, dayOf(fromMs), ['organic', 'paid']),
+  // Links in one order too (by whom they link to): their weights are summed.
+  'mig.getNetworks': (n: ArtistNetwork) => {
+    const tastemakers = inOrder(n.tastemakers, (a, b) => byId(a.tastemaker, b.tastemaker));
+    const collaborators = inOrder(n.collaborators, (a, b) => byId(a.artist, b.artist));
+    return tastemakers === n.tastemakers && collaborators === n.collaborators
+      ? n
+      : { ...n, tastemakers, collaborators };
+  },
+  'identityKernel.getCoherence': (s: CoherenceSeries, fromMs) => seriesFrom(s, dayOf(fromMs), ['values']),
+};
+
+/**
+ * An answer in the SDK's one form: each observation once ({@link distinctObservations}), and,
+ * given the read's window start `fromMs`, nothing from before it (a source may return older data;
+ * the SDK trims) and releases, events and articles in time order, ties by id (a source may deliver
+ * them in any order). The same value when it needed none of it.
+ */
+export function canonicalObservations(method: string, value: unknown, fromMs?: number): unknown {
+  const distinct = distinctObservations(method, value);
+  const canonical = fromMs === undefined ? undefined : CANONICAL[method];
+  return canonical ? canonical(distinct as never, fromMs!) : distinct;
 }
 
 /**

@@ -302,6 +302,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     const from = opts.from ?? new Date(opts.asOf.getTime() - YEAR_MS);
     const name = `${source}.${String(method)}`;
     const asOfMs = opts.asOf.getTime();
+    const fromMs = from.getTime();
     const chunks: string[][] = [];
     for (let i = 0; i < unique.length; i += size) chunks.push(unique.slice(i, i + size));
 
@@ -344,7 +345,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
               out.set(k, { status: 'missing', provenance: p });
               continue;
             }
-            const read = readItem(name, schema, map.get(k), asOfMs, config.payloads, k);
+            const read = readItem(name, schema, map.get(k), asOfMs, config.payloads, k, fromMs);
             out.set(
               k,
               read.ok

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { PayloadBounds } from '../../config.js';
-import { distinctObservations, forKey, oversize, outOfBounds } from './bounds.js';
+import { canonicalObservations, forKey, oversize, outOfBounds } from './bounds.js';
 import { parseEngagementWithin, parsePayload } from './fast-parse.js';
 
 /** A key's answer, validated, or why it is not. */
@@ -24,7 +24,8 @@ function summarizeIssues(error: z.ZodError): string {
 
 /**
  * Validates `raw`, the answer of `method` (`source.method`) for one key, as of `asOfMs` (and, given
- * `key`, checks that it is about that key: `forKey`). May throw
+ * `key`, checks that it is about that key: `forKey`), and puts it in the SDK's one form, trimmed
+ * to the read's window start `fromMs` when given (`canonicalObservations`). May throw
  * if the answer throws when read (a getter, a revoked Proxy): the caller makes that an
  * invalid payload too.
  */
@@ -35,6 +36,7 @@ export function readItem(
   asOfMs: number,
   bounds: PayloadBounds,
   key?: string,
+  fromMs?: number,
 ): ItemRead {
   const tooBig = oversize(method, raw, bounds);
   if (tooBig) return { ok: false, problem: tooBig };
@@ -44,7 +46,7 @@ export function readItem(
   if (!parsed.success) return { ok: false, problem: summarizeIssues(parsed.error) };
   const problem = outOfBounds(method, parsed.data, asOfMs, bounds, within !== undefined);
   if (problem !== undefined) return { ok: false, problem };
-  const value = distinctObservations(method, parsed.data);
+  const value = canonicalObservations(method, parsed.data, fromMs);
   if (key === undefined) return { ok: true, value };
   const keyed = forKey(method, value, key);
   return keyed.problem === undefined ? { ok: true, value: keyed.value } : { ok: false, problem: keyed.problem };
