@@ -230,11 +230,13 @@ export class RadarAggregator {
   }
 
   /**
-   * Every current record; before the first refresh, runs one (one for all concurrent callers;
-   * each caller stops waiting at its own deadline, and the refresh goes on for the others).
+   * Every current record, and the state of the refresh they are from ({@link #stateOf}); before
+   * the first refresh, runs one (one for all concurrent callers; each caller stops waiting at its
+   * own deadline, and the refresh goes on for the others).
    */
-  async #rows(deadline: Deadline): Promise<readonly Readonly<TalentArtistRow>[]> {
+  async #rows(deadline: Deadline): Promise<{ rows: readonly Readonly<TalentArtistRow>[]; state: RefreshState }> {
     await this.#d.radar.loadState();
+    const before = this.#refreshState();
     let rows = await this.#d.stores.talent_radar_artists.scan();
     if (rows.length === 0 && this.#d.radar.refreshedAsOf === null) {
       this.#lazy ??= this.#d.radar.refresh().finally(() => {
@@ -242,9 +244,24 @@ export class RadarAggregator {
       });
       await untilAborted(this.#lazy, deadline.signal);
       rows = await this.#d.stores.talent_radar_artists.scan();
+      await this.#catchUp(rows);
+      return { rows, state: this.#refreshState() };
     }
     await this.#catchUp(rows);
-    return rows;
+    return { rows, state: this.#stateOf(rows, before) };
+  }
+
+  /**
+   * The state that describes `rows`, read after `before` was taken: `before` itself, unless the
+   * rows hold records newer than its refresh (a refresh landed before the read, here or in another
+   * instance: the state now). Taken after the read, a refresh that landed while it was in flight
+   * labelled the previous refresh's records with its own instant (and called them kept because a
+   * source failed).
+   */
+  #stateOf(rows: readonly Readonly<TalentArtistRow>[], before: RefreshState): RefreshState {
+    const known = before.refreshed;
+    const knownMs = known === null ? Number.NEGATIVE_INFINITY : Date.parse(known);
+    return rows.some((r) => r.as_of !== known && Date.parse(r.as_of) > knownMs) ? this.#refreshState() : before;
   }
 
   /**
@@ -265,9 +282,8 @@ export class RadarAggregator {
   }
 
   /**
-   * What {@link #meta} reads of the radar's state. Taken right after the rows are read when the
-   * result awaits more before it is built: a refresh that commits meanwhile would otherwise label
-   * the previous refresh's rows with its instant (and call them kept because a source failed).
+   * What {@link #meta} reads of the radar's state: taken with the rows ({@link #rows}), so a
+   * refresh that commits while a result is built does not label the previous refresh's rows.
    */
   #refreshState(): RefreshState {
     const radar = this.#d.radar;
@@ -286,11 +302,7 @@ export class RadarAggregator {
    * (a source failed for them since) and the sources whose reads failed in the last refresh, as
    * counts and as notes in `degraded` (so a degraded result is cached briefly).
    */
-  #meta(
-    degraded: string[],
-    rows: readonly Readonly<TalentArtistRow>[],
-    state: RefreshState = this.#refreshState(),
-  ): GlobalPulse['meta'] {
+  #meta(degraded: string[], rows: readonly Readonly<TalentArtistRow>[], state: RefreshState): GlobalPulse['meta'] {
     const { refreshed, attempt } = state;
     // Records older than the last refresh tried are stale, whether or not that refresh got far.
     const latest = Math.max(
@@ -422,8 +434,7 @@ export class RadarAggregator {
       () =>
         this.#withDeadline(c.talent.globalPulseTimeoutMs, 'The global pulse', async (deadline) => {
           const degraded: string[] = [];
-          const rows = await this.#rows(deadline);
-          const state = this.#refreshState();
+          const { rows, state } = await this.#rows(deadline);
           const lists = CATEGORIES.map((cat) => topK(rows, limit, this.#qualifies(cat)).map(pulseArtist));
           let m = 0;
           let highB = 0;
@@ -500,7 +511,13 @@ export class RadarAggregator {
   async #profile(slug: string, deadline: Deadline): Promise<ArtistProfile> {
     const { radar, config } = this.#d;
     await radar.loadState();
+    // One snapshot of what scores it, taken before the reads: a model applied or a refresh landing
+    // while they are in flight must not stamp this profile with a version or peers it was not
+    // scored with.
     const model = radar.model;
+    const modelVersion = radar.modelVersion;
+    const storedPeers = radar.peers;
+    const hostFeatures = radar.hostFeatures;
     // Reads stop at 90% of the profile's deadline, so the reads that did finish still make a
     // (degraded) profile instead of the whole call timing out with them.
     const signals = await this.#d.signals.aggregateArtistSignals(slug, {
@@ -512,8 +529,8 @@ export class RadarAggregator {
     // sources, so the answer is RADAR_CLOSED (never a false "sources unavailable").
     this.#life.assertOpen('buildArtistProfile');
     const features = extractFeatures(signals, model);
-    const peers = radar.peers ?? priorPeerStats(model);
-    const scores = explainRow(featureTable([features], radar.hostFeatures), 0, peers, model);
+    const peers = storedPeers ?? priorPeerStats(model);
+    const scores = explainRow(featureTable([features], hostFeatures), 0, peers, model);
     if (Number.isNaN(scores.breakout)) {
       const cut = [signals.reads.engagement, signals.reads.events].some((r) => r.status === 'timeout');
       if (cut) throw new SceneRadarError('TALENT_TIMEOUT', `The activity sources did not answer in time for ${slug}`);
@@ -536,7 +553,7 @@ export class RadarAggregator {
         },
       );
     }
-    const artist = artistRow(features, scores, this.#now().toISOString(), radar.modelVersion);
+    const artist = artistRow(features, scores, this.#now().toISOString(), modelVersion);
     const similar = await similarArtists(
       this.#d,
       { ...signals, sceneSlug: features.sceneSlug, microgenres: features.microgenres },
@@ -569,7 +586,7 @@ export class RadarAggregator {
           : {}),
         momentum: {
           score: artist.momentum,
-          peers: radar.peers ? 'population' : 'prior',
+          peers: storedPeers ? 'population' : 'prior',
           signals: scores.momentumSignals,
         },
         breakout: {
@@ -600,7 +617,7 @@ export class RadarAggregator {
       `top:${category}:${limit}`,
       () =>
         this.#withDeadline(c.talent.globalPulseTimeoutMs, 'The top list', async (deadline) => {
-          const rows = await this.#rows(deadline);
+          const { rows, state } = await this.#rows(deadline);
           const score = this.#qualifies(category);
           let total = 0;
           for (const r of rows) if (!Number.isNaN(score(r))) total++;
@@ -608,7 +625,7 @@ export class RadarAggregator {
             category,
             artists: topK(rows, limit, score).map(pulseArtist),
             total,
-            meta: this.#meta(rows.length ? [] : ['no artist records'], rows),
+            meta: this.#meta(rows.length ? [] : ['no artist records'], rows, state),
           } satisfies TopArtists;
         }),
       {
@@ -665,8 +682,7 @@ export class RadarAggregator {
       const ws = got.value;
       if (ws.id.toLowerCase() !== id)
         throw new SceneRadarError('SOURCES_UNAVAILABLE', 'The workspace source answered with another workspace');
-      const rows = await this.#rows(deadline);
-      const state = this.#refreshState();
+      const { rows, state } = await this.#rows(deadline);
       const th = {
         breakoutMedium: config.talent.thresholds.breakout.medium,
         momentumRising: config.talent.thresholds.momentum.rising,
@@ -706,11 +722,12 @@ export class RadarAggregator {
         throw new SceneRadarError('TALENT_TIMEOUT', 'Workspace recommendations did not finish in time');
       // The previous ranking is replaced, never lost: the delete and the write land together.
       await atomically(stores, async (tx) => {
-        await tx.talent_radar_recommendations.deleteWhere({ workspace_id: ws.id });
+        // Under the id asked for, lowercase: the source may answer it in either case.
+        await tx.talent_radar_recommendations.deleteWhere({ workspace_id: id });
         if (ranked.length)
           await tx.talent_radar_recommendations.upsert(
             ranked.map((r, i) => ({
-              workspace_id: ws.id,
+              workspace_id: id,
               artist_slug: r.row.artist_slug,
               rank: i + 1,
               score: Math.min(1, r.score),
@@ -720,7 +737,7 @@ export class RadarAggregator {
           );
       });
       return {
-        workspace_id: ws.id,
+        workspace_id: id,
         recommendations: ranked.map((r, i) => ({
           ...pulseArtist(r.row),
           rank: i + 1,
@@ -769,18 +786,19 @@ export class RadarAggregator {
       // Array.from visits the holes of a sparse array (map skips them and keeps the hole).
       ...new Set(Array.from(artistSlugs, (s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
     ];
-    const [rows] = await Promise.all([
-      this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug }))),
-      this.#d.radar.loadState(),
-    ]);
+    await this.#d.radar.loadState();
+    const before = this.#refreshState();
+    const rows = await this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug })));
     await this.#catchUp(rows);
+    const state = this.#stateOf(rows, before);
     const bySlug = new Map(rows.map((r) => [r.artist_slug, r]));
     return {
       artists: slugs.filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),
       missing: slugs.filter((s) => !bySlug.has(s)),
       meta: this.#meta(
-        this.#d.radar.refreshedAsOf === null && rows.length === 0 ? ['no refresh yet: no artist has a record'] : [],
+        state.refreshed === null && rows.length === 0 ? ['no refresh yet: no artist has a record'] : [],
         rows,
+        state,
       ),
     };
   }

@@ -121,7 +121,10 @@ export async function gatherSignals(
   onBatch: (batch: readonly ArtistSignals[]) => void,
 ): Promise<string[]> {
   if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
-  const slugs = [...new Set(artistSlugs.map((s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR')))];
+  const slugs = [
+    // Array.from visits the holes of a sparse array (map skips them and keeps the hole).
+    ...new Set(Array.from(artistSlugs, (s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),
+  ];
   const o = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR') as SignalsOptions;
   const asOf = requireDate(o.asOf, 'asOf', new Date(deps.clock.now()), 'TALENT_VALIDATION_ERROR');
   if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0)) {

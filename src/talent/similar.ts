@@ -75,7 +75,8 @@ export async function similarArtists(
     scene: c.scene ? 0.6 + 0.4 * jaccard(self.microgenres, c.genres) : jaccard(self.microgenres, c.genres),
     graph: c.collab > 0 ? 1 - Math.exp(-c.collab) : 0,
   });
-  // Sound for the most promising candidates only: one CMG read, bounded.
+  // Every candidate is ranked; the sound is read for the most promising ones only (one CMG read,
+  // bounded), the others' sound unknown and left out of their similarity.
   const ranked = [...cands]
     .map(([slug, c]) => ({ slug, c, p: partial(c) }))
     .sort(
@@ -83,14 +84,13 @@ export async function similarArtists(
         WEIGHTS.scene * b.p.scene +
           WEIGHTS.graph * b.p.graph -
           (WEIGHTS.scene * a.p.scene + WEIGHTS.graph * a.p.graph) || (a.slug < b.slug ? -1 : 1),
-    )
-    .slice(0, SOUND_CANDIDATES);
+    );
   const own = soundOf(self.releases);
   const sounds = own
     ? await deps.gateway.batch(
         'cmg',
         'getReleases',
-        ranked.map((r) => r.slug),
+        ranked.slice(0, SOUND_CANDIDATES).map((r) => r.slug),
         { asOf: new Date(self.asOf), deadline, from: new Date(Date.parse(self.asOf) - 3 * 365 * 86_400_000) },
       )
     : new Map();
