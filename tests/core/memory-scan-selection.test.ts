@@ -22,19 +22,34 @@ const spec: TableSpec<Row, 'id'> = {
   indexes: ['group'],
 };
 
-/** The order a scan has always had: a full sort by the column (null first), then the key's id. */
+/** Two strings by code point, as PostgreSQL's `COLLATE "C"` orders them. */
+function byCodePoint(a: string, b: string): number {
+  const x = [...a].map((c) => c.codePointAt(0)!);
+  const y = [...b].map((c) => c.codePointAt(0)!);
+  for (let i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
+ * The order of a scan: a full sort by the column (null and absent first, equal), then the key's
+ * value (text by code point, since 2026-12-05; the id's JSON text before).
+ */
 function reference(rows: readonly Row[], q: ScanQuery<Row>): Row[] {
   const cmp = (a: unknown, b: unknown): number =>
     a === b
       ? 0
       : a === null || a === undefined
-        ? -1
+        ? b === null || b === undefined
+          ? 0
+          : -1
         : b === null || b === undefined
           ? 1
-          : (a as never) < (b as never)
-            ? -1
-            : 1;
-  const idOf = (r: Row): string => JSON.stringify([r.id]);
+          : typeof a === 'string' && typeof b === 'string'
+            ? byCodePoint(a, b)
+            : (a as never) < (b as never)
+              ? -1
+              : 1;
+  const idOf = (r: Row): string => r.id;
   const match = rows.filter(
     (r) =>
       Object.entries(q.where ?? {}).every(([c, v]) => v === undefined || r[c as keyof Row] === v) &&

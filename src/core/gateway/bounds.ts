@@ -268,16 +268,30 @@ function inOrder<T>(items: readonly T[], cmp: (a: T, b: T) => number): readonly 
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Observations stamped with an instant, from `fromMs` on, in time order (ties by id). */
+/**
+ * Observations stamped with an instant, from `fromMs` on, in time order (ties by id): `items`
+ * itself when it already is (one pass, no copy), else a sorted copy of the kept ones.
+ */
 function stampedFrom<T extends { readonly id: string }>(
   items: readonly T[],
   stampOf: (item: T) => string,
   fromMs: number,
-) {
-  const t = new Map<T, number>();
-  for (const item of items) t.set(item, parseInstant(stampOf(item)));
-  const kept = items.some((item) => t.get(item)! < fromMs) ? items.filter((item) => t.get(item)! >= fromMs) : items;
-  return inOrder(kept, (a, b) => t.get(a)! - t.get(b)! || byId(a.id, b.id));
+): readonly T[] {
+  const n = items.length;
+  const t = new Float64Array(n);
+  let ordered = true;
+  let old = false;
+  for (let i = 0; i < n; i++) {
+    t[i] = parseInstant(stampOf(items[i]!));
+    if (t[i]! < fromMs) old = true;
+    if (i > 0 && (t[i - 1]! > t[i]! || (t[i - 1] === t[i] && byId(items[i - 1]!.id, items[i]!.id) > 0)))
+      ordered = false;
+  }
+  if (ordered && !old) return items;
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) if (t[i]! >= fromMs) kept.push(i);
+  if (!ordered) kept.sort((a, b) => t[a]! - t[b]! || byId(items[a]!.id, items[b]!.id) || a - b);
+  return kept.map((i) => items[i]!);
 }
 
 /** A daily series (`start` and arrays by day) from `fromDay` on: the days before it dropped. */
