@@ -29,8 +29,8 @@ export const PulseConfigSchema = z
   .object({
     /** Length of the pulse window, days; growth compares it with the window before. @default 30 */
     windowDays: int(7, 180, 30),
-    /** Daily engagement added to both windows before taking growth, so tiny bases do not explode. @default 50 */
-    engagementFloor: z.number().min(0).max(1e9).default(50),
+    /** Daily engagement added to both windows before taking growth, so tiny bases do not explode (> 0). @default 50 */
+    engagementFloor: z.number().positive().max(1e9).default(50),
     /** Log growth at which member momentum reaches 0.73 (logistic scale). @default 0.25 */
     momentumScale: z.number().positive().max(10).default(0.25),
     /** Log growth from which a member counts as rising (ln 1.25: +25%). @default 0.2231 */

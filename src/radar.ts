@@ -453,7 +453,8 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   // Values hold scratch tables: a few, local.
   const replayCache = caches.cache<unknown>('scenes-replays', { ttlMs: Number.POSITIVE_INFINITY, maxEntries: 4 });
   // Keys name this engine's refresh instant: local.
-  const asOfCache = caches.cache<unknown>('scenes-as-of', { ttlMs: Number.POSITIVE_INFINITY });
+  // Frozen: one reader's edit of a pulse summary must not reach the next (the Talent Radar).
+  const asOfCache = caches.cache<unknown>('scenes-as-of', { ttlMs: Number.POSITIVE_INFINITY, freezeValues: true });
   // One open/closed flag for every part: after close(), every call rejects with RADAR_CLOSED.
   const lifecycle = new Lifecycle();
   const scenes = new ScenesEngine({

@@ -128,6 +128,12 @@ export interface BackfillReport {
   days: number;
   /** Trend snapshots written. */
   snapshots: number;
+  /**
+   * Days written no snapshot: their replayed memberships lost artists to failed reads (MIG or CMG)
+   * or the universe could not be walked, and a trend row, permanent, must not be built without
+   * them. A later backfill over those days writes them once the sources answer.
+   */
+  skippedDays: number;
 }
 
 /** What the engine needs. */
@@ -716,6 +722,9 @@ export class ScenesEngine {
     }).phase('days', daysBetween(first, last) + 1);
     let days = 0;
     let snapshots = 0;
+    let skippedDays = 0;
+    // Whether the last replayed memberships are whole (no artist lost to a failed read).
+    let whole = true;
     try {
       for (let d = first; d <= last; d = addDays(d, 1), days++) {
         // The snapshot of day d is taken at the midnight that ends it: d is then the last complete day.
@@ -725,8 +734,14 @@ export class ScenesEngine {
         // The replay's scratch pulse has no lifecycle: after close() it would read the sources and
         // write the trend table for every day left.
         this.#life.assertOpen('backfillTrends');
-        if (days % every === 0) await this.#refreshInto(replay.stores, at, misses);
-        snapshots += await this.#snapshot(replay.pulse, scenes, at);
+        if (days % every === 0) {
+          const report = await this.#refreshInto(replay.stores, at, misses);
+          // A replay starts from empty tables: an artist whose reads failed has no earlier
+          // memberships to keep, so its scenes would be counted without it.
+          whole = report.universe === 'ok' && report.kept === 0;
+        }
+        if (whole) snapshots += await this.#snapshot(replay.pulse, scenes, at);
+        else skippedDays++;
         progress.advance();
       }
       await this.pulse.clearCache(undefined, { keepLastGood: true });
@@ -747,11 +762,12 @@ export class ScenesEngine {
         to: last,
         days,
         snapshots,
+        skippedDays,
         durationMs: Math.round(globalThis.performance.now() - started),
       },
       'trend backfill finished',
     );
-    return { days, snapshots };
+    return { days, snapshots, skippedDays };
   }
 
   /**

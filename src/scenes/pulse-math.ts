@@ -385,7 +385,8 @@ function windowSignals(
   if (growth) growth.fill(Number.NaN);
   for (let i = 0; i < prepared.n; i++) {
     const joined = prepared.joined[i]!;
-    if (joined > windowEndMs) continue; // not yet a member in this window
+    // Windows are [start, end), as the tastemaker links': joined at the end is of the next one.
+    if (joined >= windowEndMs) continue; // not yet a member in this window
     present++;
     if (joined >= windowStartMs) newMembers++;
     if (prepared.hasSeries[i]) {
@@ -398,11 +399,14 @@ function windowSignals(
         measured++;
         weighted += conf * g;
         weightSum += conf;
+        // A member's own growth is its ratio (minus one), as shown in `top_artists`; from nothing,
+        // against the floor. The floor tempers the scene's momentum only.
+        const ratio = pr > 0 ? c / pr : 1 + Math.max(0, c) / params.engagementFloor;
         if (growth && engagement) {
-          growth[i] = Math.exp(g) - 1;
+          growth[i] = ratio - 1;
           engagement[i] = c;
         }
-        if (g >= params.risingLogGrowth && c >= params.risingMinEngagement) {
+        if (Math.log(ratio) >= params.risingLogGrowth && c >= params.risingMinEngagement) {
           rising++;
           risingWeight += conf;
         }
@@ -482,7 +486,8 @@ function heatOf(
     },
   ];
   // Small scenes are noisy: shrink each signal toward its neutral value by n / (n + k).
-  const shrink = s.active / (s.active + params.smallSceneMembers);
+  // (`smallSceneMembers` 0: no shrinking, even without an active member.)
+  const shrink = params.smallSceneMembers > 0 ? s.active / (s.active + params.smallSceneMembers) : 1;
   let total = 0;
   let avail = 0;
   for (const x of signals) {
@@ -510,6 +515,25 @@ function heatOf(
     };
   });
   return { heat, items, coverage: total > 0 ? avail / total : 0 };
+}
+
+/**
+ * `values` rounded to hundredths so that they add up to `total` (itself in hundredths): each is
+ * rounded down, and the hundredths left go to the largest remainders (ties to the first). Rounded
+ * one by one, the explanation's contributions missed the heat shown by 0.01 in 10 of 70 scenes.
+ */
+function sumPreservingHundredths(values: readonly number[], total: number): number[] {
+  const floors = values.map((v) => Math.floor(v * 100 + 1e-9));
+  let left = Math.round(total * 100) - floors.reduce((a, b) => a + b, 0);
+  const order = values
+    .map((_, i) => i)
+    .sort((a, b) => values[b]! * 100 - floors[b]! - (values[a]! * 100 - floors[a]!) || a - b);
+  for (const i of order) {
+    if (left <= 0) break;
+    floors[i]!++;
+    left--;
+  }
+  return floors.map((f) => withoutNegativeZero(f / 100));
 }
 
 function stageOf(heat: number, growth: number, params: PulseParams): SceneStage {
@@ -561,7 +585,7 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
 
   const ranked = topK(growthOf.keys(), params.topArtists, (i) =>
     !Number.isNaN(growthOf[i]!)
-      ? prepared.confidence[i]! * Math.log1p(engagementOf[i]!) * (1 + Math.max(0, growthOf[i]!))
+      ? prepared.confidence[i]! * Math.log1p(engagementOf[i]!) * (1 + growthOf[i]!)
       : Number.NaN,
   );
   const top: ScenePulseArtist[] = ranked.map((i) => {
@@ -597,6 +621,10 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
     !membershipsKnown || Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
   // Never -0 (`Math.round(-0.00001)` is -0): an explanation's raw momentum, a flat scene's growth.
   const round = (x: number, d = 4): number => withoutNegativeZero(Math.round(x * 10 ** d) / 10 ** d);
+  const contributions = sumPreservingHundredths(
+    cur.items.map((x) => x.contribution),
+    round(cur.heat, 2),
+  );
   return {
     scene_slug: input.scene.slug,
     name: input.scene.name,
@@ -612,8 +640,8 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
     rising_members: now.rising,
     top_artists: top,
     microgenre_mix: [...mix]
+      // Every microgenre members share with the scene (at most the scene's 64): shares sum to 1.
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, 12)
       .map(([microgenre, w]) => ({ microgenre, share: round(w / mixTotal) })),
     tastemaker_activity: {
       new_links: now.newLinks ?? 0,
@@ -624,7 +652,7 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
       campaigning_members: campaigning,
       paid_share: paid + organic > 0 ? round(paid / (paid + organic)) : 0,
     },
-    explanation: cur.items.map((x) => ({
+    explanation: cur.items.map((x, i) => ({
       signal: x.signal,
       source: x.source,
       unit: x.unit,
@@ -632,9 +660,18 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
       normalized: round(x.normalized),
       available: x.available,
       weight: round(x.weight),
-      contribution: round(x.contribution, 2),
+      contribution: contributions[i]!,
     })),
-    confidence: round(clamp01(evidence * (now.active / (now.active + params.smallSceneMembers)))),
+    confidence: round(
+      clamp01(
+        evidence *
+          (params.smallSceneMembers > 0
+            ? now.active / (now.active + params.smallSceneMembers)
+            : now.active > 0
+              ? 1
+              : 0),
+      ),
+    ),
     sources: input.sources,
     status: degraded ? 'degraded' : 'ok',
     asOf: new Date(input.asOfMs).toISOString(),

@@ -140,7 +140,9 @@ export async function recommendScenes(
     expires_at,
   }));
   // Only a complete answer is stored: a degraded one (a pulse missing) would outlive the outage.
-  const complete = pulses.every((p) => p.status === 'ok') && pulses.length === scenes.length && readsOk;
+  // A last good pulse (`stale`, served while a source is down) is no complete answer either.
+  const complete =
+    pulses.every((p) => p.status === 'ok' && p.stale === undefined) && pulses.length === scenes.length && readsOk;
   const notes: string[] = [];
   if (scenes.length === 0) notes.push(EMPTY_CATALOG_NOTE);
   const withPulse = new Set(pulses.map((p) => p.scene_slug));
@@ -152,6 +154,11 @@ export async function recommendScenes(
   const degraded = pulses.filter((p) => p.status !== 'ok').length;
   if (degraded > 0)
     notes.push(`${degraded} scenes are ranked on a degraded pulse (a source failed for some members; see each pulse).`);
+  const stale = pulses.filter((p) => p.stale !== undefined).length;
+  if (stale > 0)
+    notes.push(
+      `${stale} scenes are ranked on their last good pulse: computing a new one failed (see each pulse's stale).`,
+    );
   if (!readsOk)
     notes.push("The artist's own reads failed (MIG record or CMG releases): fit rests on its stored memberships.");
   const unchanged = deps.unchanged ?? (() => true);

@@ -177,7 +177,14 @@ export async function computeRelationships(
       }
     }
   }
-  return [...groups.values()].flat();
+  // Stored both ways: a pair among the strongest of either scene is kept for both (each side
+  // pruned on its own left 150 links of the demo world without their reverse).
+  const kept = [...groups.values()].flat();
+  const have = new Set(kept.map((r) => `${r.scene_slug}\u0000${r.related_slug}\u0000${r.type}`));
+  for (const r of [...kept])
+    if (!have.has(`${r.related_slug}\u0000${r.scene_slug}\u0000${r.type}`))
+      kept.push({ ...r, scene_slug: r.related_slug, related_slug: r.scene_slug });
+  return kept;
 }
 
 /** Scenes related to `slug`, strongest first (limit 1-50, default 10). */

@@ -237,7 +237,8 @@ export class ScenePulse {
       skipCache: options.skipCache ?? false,
       ttlMs: (v) => {
         const r = v as RegionalScenePulse;
-        return r.unavailable.length || r.scenes.some((p) => p.status !== 'ok')
+        // A stale scene (its last good pulse, status `ok`) is degraded too: kept briefly.
+        return r.unavailable.length || r.scenes.some((p) => p.status !== 'ok' || p.stale !== undefined)
           ? this.#d.config.scenes.degradedTtlMs
           : this.#d.config.scenes.globalPulseTtlMs;
       },
@@ -581,6 +582,8 @@ export class ScenePulse {
       if (!bySlug.has(slug)) out.set(slug, new PulseFailure('not_found', `Scene not found: ${slug}`));
     const memberLists = await Promise.all(
       found.map((slug) =>
+        // The seed's safety limit, 10,000 memberships per query: a pulse counts the strongest
+        // `maxMembershipsPerQuery` members of a scene (docs/scenes.md).
         stores.scene_memberships.scan({
           where: { scene_slug: slug },
           orderBy: { column: 'confidence', direction: 'desc' },

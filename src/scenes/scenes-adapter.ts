@@ -69,6 +69,8 @@ export function scenesAdapterFor(
       maxEntries: deps.config.cache.maxEntries,
       clock: deps.clock,
       namespace: 'scenes-as-of:',
+      // One reader's edit of a summary must not reach the next.
+      freezeValues: true,
     });
 
   // Pulses being computed, per (refresh, instant, scene): the Talent Radar's batches run side by

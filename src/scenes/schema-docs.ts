@@ -78,7 +78,8 @@ export const FIELD_DOCS = {
   ScenePulseArtist: {
     artist_slug: 'Artist slug.',
     confidence: 'Membership confidence, 0-1.',
-    growth: 'Growth of daily organic engagement, last 30 days vs the 30 before (ratio minus one).',
+    growth:
+      'Growth of daily organic engagement, last 30 days vs the 30 before (ratio minus one; from no engagement before, against `scenes.pulse.engagementFloor` a day).',
     engagement: 'Mean daily organic engagement over the last 30 days.',
     reason: 'Why it is listed.',
   },

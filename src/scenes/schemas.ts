@@ -167,7 +167,7 @@ export const ScenePulseArtistSchema = z
       artist_slug: SlugSchema,
       /** Membership confidence, 0-1. */
       confidence: unit,
-      /** Growth of daily organic engagement, last 30 days vs the 30 before (ratio minus one). */
+      /** Growth of daily organic engagement, last 30 days vs the 30 before (ratio minus one; from no engagement before, against `scenes.pulse.engagementFloor` a day). */
       growth: finite,
       /** Mean daily organic engagement over the last 30 days. */
       engagement: finite,
