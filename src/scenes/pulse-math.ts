@@ -385,10 +385,13 @@ function windowSignals(
   if (growth) growth.fill(Number.NaN);
   for (let i = 0; i < prepared.n; i++) {
     const joined = prepared.joined[i]!;
-    // Windows are [start, end), as the tastemaker links': joined at the end is of the next one.
-    if (joined >= windowEndMs) continue; // not yet a member in this window
+    // Windows are (start, end] for members: `joined_at` is the instant of the refresh that found
+    // the member, with evidence through it, so a member joined at a window's end is of that window
+    // (a refresh as of asOf finds members new now), and one joined at its start is of the window
+    // before, never of two.
+    if (joined > windowEndMs) continue; // not yet a member in this window
     present++;
-    if (joined >= windowStartMs) newMembers++;
+    if (joined > windowStartMs) newMembers++;
     if (prepared.hasSeries[i]) {
       const c = cur[i]!;
       const pr = prevs[i]!;

@@ -196,8 +196,11 @@ describe('fault: pulse NaN on a validated config', () => {
 });
 
 describe('fault: new_members window bounds', () => {
-  // computePulse, as docs/scenes.md names it: the windows are whole days, [start, end) like the
-  // tastemaker links. A member whose joined_at is exactly the end of a window joined after it.
+  // computePulse, as docs/scenes.md names it: a member's joined_at is the instant of the refresh
+  // that found it, with evidence through that instant, so windows are (start, end]: a member
+  // joined at a window's end belongs to that window (a refresh as of asOf finds members new in the
+  // current window), and never to two windows. Before, a member joined at the boundary counted
+  // as new in both.
   const params = resolveConfig().scenes.pulse;
   const asOfMs = NOW.getTime(); // last complete day 2026-11-24: current window [10-26, 11-25), previous [09-26, 10-26)
   const start = '2026-07-01';
@@ -226,12 +229,17 @@ describe('fault: new_members window bounds', () => {
     );
   };
 
-  it('a member who joined at the instant the previous window ends (the current one starts) is new in the current window only', () => {
+  it('a member who joined at the instant the previous window ends (the current one starts) is new in one window only: the previous', () => {
     const atBoundary = pulseWith('2026-10-26T00:00:00.000Z');
+    const justBefore = pulseWith('2026-10-25T23:59:59.999Z');
     const justAfter = pulseWith('2026-10-26T00:00:00.001Z');
-    expect(atBoundary.new_members).toBe(1);
-    // Not a member during the previous window: its previous heat is that of a scene without it.
-    expect(atBoundary.previous_heat).toBe(justAfter.previous_heat);
+    // New in the previous window (as one joined just before the boundary), not in the current.
+    expect(atBoundary.new_members).toBe(0);
+    expect(atBoundary.previous_heat).toBe(justBefore.previous_heat);
+    expect(justAfter.new_members).toBe(1);
+    expect(justAfter.previous_heat).not.toBe(atBoundary.previous_heat);
+    // Joined at asOf (a refresh at midnight found it): new in the current window.
+    expect(pulseWith(NOW.toISOString()).new_members).toBe(1);
   });
 });
 
