@@ -59,17 +59,28 @@ function isImpossibleDay(text: string): boolean {
 const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
 const END_INSTANT_MS = Date.UTC(10_000, 0, 1);
 
+/** A Date's instant through `Date.prototype` (a subclass's `getTime` is not asked), NaN if it has none. */
+function dateTime(d: Date): number {
+  try {
+    return Date.prototype.getTime.call(d);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
- * Returns a valid Date (default `fallback`) or throws `code` (a validation code). Text naming a day
+ * Returns a valid Date (default `fallback`; a given Date is copied) or throws `code` (a validation code). Text naming a day
  * the calendar does not have (`2026-02-30`) is refused, not read as the day it rolls over to, and so
  * is an instant outside the years 1000-9999 (a seconds / milliseconds mix-up, `new Date(-8.64e15)`):
  * day arithmetic and stored timestamps need a four-digit year.
  */
 export function requireDate(value: unknown, field: string, fallback: Date, code: ErrorCode): Date {
   if (value === undefined) return fallback;
+  // A copy of the caller's Date (read once, through Date.prototype): a caller or a source that
+  // changes the Date afterwards must not move the call's instant.
   const d =
     value instanceof Date
-      ? value
+      ? new Date(dateTime(value))
       : typeof value === 'string' || typeof value === 'number'
         ? new Date(typeof value === 'string' && isImpossibleDay(value) ? Number.NaN : value)
         : new Date(Number.NaN);

@@ -236,8 +236,10 @@ export class TalentRadar {
   #model: TalentModelConfig;
   /** The read of `talent_radar_state`: null until the first call that scores (a failed read is retried). */
   #loaded: Promise<void> | null = null;
-  /** Bumped by every model apply or reset and every refresh written: a state read that started before one must not undo it. */
-  #generation = 0;
+  /** Bumped by every model apply or reset: a state read that started before one must not undo it. */
+  #modelGeneration = 0;
+  /** Bumped by every refresh written: a state read that started before one must not undo it. */
+  #refreshGeneration = 0;
   /** Id of the last refresh whose state this radar holds (its own, or read from the stores). */
   #refreshId: string | null = null;
   #peers: PeerStats | null = null;
@@ -383,10 +385,10 @@ export class TalentRadar {
       },
       updated_at: new Date(this.#deps.clock.now()).toISOString(),
     };
-    const generation = ++this.#generation;
+    const generation = ++this.#modelGeneration;
     await this.#deps.stores.talent_radar_state.upsert([row]);
-    // A later apply or reset that finished first wins.
-    if (generation === this.#generation) this.#model = applied;
+    // A later apply or reset that finished first wins (a refresh committed meanwhile does not).
+    if (generation === this.#modelGeneration) this.#model = applied;
     void this.aggregator.clearCache();
     return appliedModelOf(row);
   }
@@ -398,9 +400,9 @@ export class TalentRadar {
    */
   async resetBreakoutModel(): Promise<void> {
     this.#life.assertOpen('resetBreakoutModel');
-    const generation = ++this.#generation;
+    const generation = ++this.#modelGeneration;
     await this.#deps.stores.talent_radar_state.delete([{ name: MODEL_STATE }]);
-    if (generation === this.#generation)
+    if (generation === this.#modelGeneration)
       this.#model = { ...this.#model, breakout: this.#deps.config.talent.model.breakout };
     void this.aggregator.clearCache();
   }
@@ -425,7 +427,8 @@ export class TalentRadar {
    */
   loadState(options: { readonly force?: boolean } = {}): Promise<void> {
     if (this.#loaded && !options.force) return this.#loaded;
-    const generation = this.#generation;
+    const modelGeneration = this.#modelGeneration;
+    const refreshGeneration = this.#refreshGeneration;
     const load = this.#deps.stores.talent_radar_state
       .getMany([{ name: MODEL_STATE }, { name: REFRESH_STATE }])
       .then((rows) => {
@@ -438,9 +441,10 @@ export class TalentRadar {
         // stored refresh is not the one this radar holds: every refresh reads the state first.
         const fresh = refresh !== null && refresh.id !== this.#refreshId;
         const peers = fresh && refresh.peers ? stateOrThrow(refreshRow!, () => peerStatsFromJson(refresh.peers)) : null;
-        if (generation !== this.#generation) return;
-        this.#model = { ...this.#model, breakout };
-        if (fresh) {
+        // Each part applied unless it changed here since the read began: a model applied meanwhile
+        // keeps its model, a refresh written meanwhile its state (one did not undo the other).
+        if (modelGeneration === this.#modelGeneration) this.#model = { ...this.#model, breakout };
+        if (fresh && refreshGeneration === this.#refreshGeneration) {
           this.#refreshId = refresh.id;
           this.#refreshedAsOf = refresh.asOf;
           this.#peers = peers;
@@ -1259,7 +1263,11 @@ export class TalentRadar {
         ))
           previous.add(r.artist_slug);
       }
-      const scores = scoreTable(table, peers, model);
+      // When more than half the artists had a failed read, the peers fitted now describe the
+      // outage: the previous ones are kept (below), and the artists rescored are ranked against
+      // those, so every stored record agrees with a profile read at the same instant.
+      const keepPeers = failing.size > features.length / 2 && this.#peers !== null;
+      const scores = scoreTable(table, keepPeers ? this.#peers! : peers, model);
       const nowIso = new Date(clock.now()).toISOString();
       const version = modelVersion(model, DEFAULT_MODEL);
       const rows: TalentArtistRow[] = [];
@@ -1316,7 +1324,11 @@ export class TalentRadar {
       const absent = new Map(this.#absent);
       for (const s of slugs) absent.delete(s);
       let absentKept = 0;
+      // The scenes of the stored records: the roll-ups cover the records kept (failed reads,
+      // absent from the universe) as well as those rescored, and need their scenes' heat too.
+      const storedScenes = new Set<string>();
       for (const r of await stores.talent_radar_artists.scan()) {
+        if (r.scene_slug !== null) storedScenes.add(r.scene_slug);
         if (known.has(r.artist_slug)) continue;
         const misses = (absent.get(r.artist_slug) ?? 0) + 1;
         if (misses >= this.#deps.config.talent.dropAfterRefreshes) {
@@ -1333,6 +1345,7 @@ export class TalentRadar {
         failedReads,
         failing,
         previous,
+        storedScenes,
         nowIso,
         rows,
         gone,
@@ -1349,6 +1362,7 @@ export class TalentRadar {
       failedReads,
       failing,
       previous,
+      storedScenes,
       nowIso,
       rows,
       gone,
@@ -1361,7 +1375,7 @@ export class TalentRadar {
     // Scene heat for the roll-up, as of the refresh's instant, read before anything is written.
     const heats = await run.phase('heats', () =>
       sceneHeatsOf(
-        [...new Set(rows.map((r) => r.scene_slug).filter((s): s is string => s !== null))],
+        [...new Set([...rows.map((r) => r.scene_slug).filter((s): s is string => s !== null), ...storedScenes])],
         job.scenePulses,
         (slugs) => this.aggregator.sceneHeats(slugs, at, options.signal),
       ),
@@ -1453,7 +1467,7 @@ export class TalentRadar {
       } else {
         await write(stores);
       }
-      this.#generation++;
+      this.#refreshGeneration++;
       this.#absent.clear();
       for (const [k, v] of absent) this.#absent.set(k, v);
       this.#refreshId = next.id;

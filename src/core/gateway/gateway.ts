@@ -319,9 +319,10 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       const result = await guarded(source, outer, (signal) => {
         const fn = adapter[method];
         if (typeof fn !== 'function') throw new TypeError(`${source}.${method} is not a function`);
+        // Each call its own Dates: a source that changes one must not move the others' instant.
         return (fn as (k: readonly string[], o: unknown) => Promise<unknown>).call(adapter, chunk, {
-          asOf: opts.asOf,
-          from,
+          asOf: new Date(asOfMs),
+          from: new Date(fromMs),
           signal,
         });
       });
@@ -406,7 +407,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         const started = clock.now();
         const outer = outerOf(opts.deadline);
         const result = await guarded(source, outer, (signal) =>
-          invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: opts.asOf, signal }),
+          invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: new Date(opts.asOf.getTime()), signal }),
         ).finally(outer.dispose);
         const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
         let outcome: Out;
