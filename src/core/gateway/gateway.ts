@@ -407,7 +407,10 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         const started = clock.now();
         const outer = outerOf(opts.deadline);
         const result = await guarded(source, outer, (signal) =>
-          invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, { asOf: new Date(opts.asOf.getTime()), signal }),
+          invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, {
+            asOf: new Date(opts.asOf.getTime()),
+            signal,
+          }),
         ).finally(outer.dispose);
         const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
         let outcome: Out;
