@@ -17,3 +17,17 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * {@link deepFreeze} that walks a value frozen elsewhere too (perhaps frozen at its top only,
+ * `Object.freeze({ list: [] })`), once per object (a cycle ends): for a value entering a shared
+ * cache, whose later reads only check its top.
+ */
+export function deepFreezeAll<T>(value: T, seen: Set<object> = new Set()): T {
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !seen.has(value)) {
+    seen.add(value);
+    for (const v of Object.values(value)) deepFreezeAll(v, seen);
+    if (!Object.isFrozen(value)) Object.freeze(value);
+  }
+  return value;
+}

@@ -14,7 +14,7 @@ import QuickLRU from 'quick-lru';
 import { systemClock, type Clock } from '../clock.js';
 import { callHook } from '../hooks.js';
 import { type CacheOperationMessage, channels } from '../observe/channels.js';
-import { deepFreeze } from '../freeze.js';
+import { deepFreeze, deepFreezeAll } from '../freeze.js';
 import { estimateFromSample } from './approximate-bytes.js';
 import {
   BYTES_SAMPLE,
@@ -338,6 +338,15 @@ export class Cache<V> {
     return this.#freezeValues ? deepFreeze(value) : value;
   }
 
+  /**
+   * `value` as it enters the cache (stored, kept as last good, or computed): when the cache freezes
+   * its values, frozen all through even if it came frozen at its top only, so the one check of
+   * {@link #frozen} on every later read is enough.
+   */
+  #entering<T>(value: T): T {
+    return this.#freezeValues ? deepFreezeAll(value) : value;
+  }
+
   /** The fresh value for `key`, if a synchronous store holds one (no computation, no counters). */
   peek(key: string): V | undefined {
     let got: CacheEntry<V> | undefined | Promise<CacheEntry<V> | undefined>;
@@ -391,7 +400,7 @@ export class Cache<V> {
   setLastGood(key: string, value: V): void {
     if (this.#closed || this.#maxLastGood === 0) return;
     this.#lastGood ??= new QuickLRU({ maxSize: this.#maxLastGood });
-    this.#lastGood.set(key, this.#frozen(value));
+    this.#lastGood.set(key, this.#entering(value));
   }
 
   /** The last good value of `key`, if one is kept; counted as a fallback when there is one. */
@@ -555,7 +564,7 @@ export class Cache<V> {
           if (!flight.invalidated && !this.#closed && this.#keeps(value, options.lastGood))
             this.setLastGood(key, value);
         }
-        return this.#frozen(value);
+        return this.#entering(value);
       } finally {
         if (this.#flights.get(key) === flight) this.#flights.delete(key);
       }
@@ -599,7 +608,7 @@ export class Cache<V> {
     const now = this.#clock.now();
     const grace = typeof options.graceMs === 'function' ? options.graceMs(value) : (options.graceMs ?? this.#graceMs);
     const entry: CacheEntry<V> = {
-      value: this.#frozen(value),
+      value: this.#entering(value),
       createdAt: now,
       expiresAt: now + ttl,
       staleUntil: now + ttl + Math.max(0, grace),

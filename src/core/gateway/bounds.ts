@@ -27,6 +27,7 @@ import type {
   EngagementSeries,
   RcfEvent,
   ReleaseFingerprint,
+  ScenePulseSummary,
 } from '../../contracts/payloads.js';
 import type { PayloadBounds } from '../../config.js';
 import { DAY_MS, dayOf, dayStart, daysBetween, parseInstant } from '../time.js';
@@ -148,6 +149,9 @@ function firstProblem<T>(items: readonly T[], check: (item: T, i: number) => str
 
 const CHECKS: Record<string, Check> = {
   'mig.getArtists': (a: ArtistRecord, latest) => after(instant(a.firstSeen, latest), latest, 'firstSeen', -1, ''),
+  // The universe's records are held to the same bounds as one record's.
+  'mig.listArtists': (page: { readonly items: readonly ArtistRecord[] }, latest) =>
+    firstProblem(page.items, (a, i) => after(instant(a.firstSeen, latest), latest, 'items.', i, '.firstSeen')),
   'mig.getNetworks': (n: ArtistNetwork, latest, b) =>
     firstProblem(n.tastemakers, (l, i) => after(instant(l.since, latest), latest, 'tastemakers.', i, '.since')) ??
     firstProblem(
@@ -294,11 +298,13 @@ function stampedFrom<T extends { readonly id: string }>(
   return kept.map((i) => items[i]!);
 }
 
-/** A daily series (`start` and arrays by day) from `fromDay` on: the days before it dropped. */
+/**
+ * A daily series (`start` and arrays by day) from `fromDay` on, the days before it dropped: always
+ * a copy of the arrays, so a source that reuses its buffers cannot change an answer once validated.
+ */
 function seriesFrom<S extends { readonly start: string }>(series: S, fromDay: string, keys: readonly (keyof S)[]): S {
-  const drop = daysBetween(series.start, fromDay);
-  if (!(drop > 0)) return series;
-  const out: Record<string, unknown> = { ...series, start: fromDay };
+  const drop = Math.max(0, daysBetween(series.start, fromDay));
+  const out: Record<string, unknown> = { ...series, start: drop > 0 ? fromDay : series.start };
   for (const k of keys) out[k as string] = (series[k] as readonly unknown[]).slice(drop);
   return out as S;
 }
@@ -311,6 +317,13 @@ const CANONICAL: Record<string, (value: never, fromMs: number) => unknown> = {
     return inOrder(kept, (a, b) => byId(a.releasedAt, b.releasedAt) || byId(a.releaseId, b.releaseId));
   },
   'rcf.getEvents': (es: readonly RcfEvent[], fromMs) => stampedFrom(es, (e) => e.at, fromMs),
+  // A campaign that ended before the window is older data too (it counted in `campaignCount`).
+  'fusion.getCampaigns': (cs: readonly Campaign[], fromMs) => {
+    const fromDay = dayOf(fromMs);
+    return cs.some((c) => c.end !== null && c.end < fromDay)
+      ? cs.filter((c) => c.end === null || c.end >= fromDay)
+      : cs;
+  },
   'coverage.getArticles': (as: readonly Article[], fromMs) => stampedFrom(as, (a) => a.publishedAt, fromMs),
   'fusion.getEngagement': (s: EngagementSeries, fromMs) => seriesFrom(s, dayOf(fromMs), ['organic', 'paid']),
   // Links in one order too (by whom they link to): their weights are summed.
@@ -345,6 +358,9 @@ const FOR_KEY: Record<string, (value: never, key: string) => { readonly problem?
     // A record filed under another artist's key would score one artist with another's debut, home and city.
     'mig.getArtists': (r: ArtistRecord, key) =>
       r.slug === key ? {} : { problem: `answered the record of ${r.slug} for ${key}` },
+    // A pulse filed under another scene's key would give one scene another's heat.
+    'scenes.getScenePulses': (p: ScenePulseSummary, key) =>
+      p.sceneSlug === key ? {} : { problem: `answered the pulse of ${p.sceneSlug} for ${key}` },
     // An artist is not its own collaborator (it would count as a link to the scene's core, and a new collaborator).
     'mig.getNetworks': (n: ArtistNetwork, key) =>
       n.collaborators.some((c) => c.artist === key)

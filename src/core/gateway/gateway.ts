@@ -126,6 +126,11 @@ interface Outer {
   readonly parents: readonly AbortSignal[];
   /** Whether one of them has aborted. */
   aborted(): boolean;
+  /**
+   * Whether the caller's deadline has passed, by the clock, even when its timer could not fire yet
+   * (an in-process source kept the event loop busy), or the call was aborted.
+   */
+  expired(): boolean;
   /** How a call cut short by them ends. */
   why(): CallResult;
   /** Settlers of the batch's calls not yet finished (queued or running). */
@@ -194,6 +199,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     return {
       parents,
       aborted: () => ended,
+      expired: () => ended || (deadline !== undefined && deadline.remaining() <= 0),
       why,
       unfinished,
       dispose: () => {
@@ -212,7 +218,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     outer: Outer,
     run: (signal: AbortSignal) => Promise<unknown>,
   ): Promise<CallResult> {
-    if (outer.aborted()) return Promise.resolve(outer.why());
+    if (outer.expired()) return Promise.resolve(outer.why());
     let settled = false;
     let resolve!: (r: CallResult) => void;
     const done = new Promise<CallResult>((r) => (resolve = r));
@@ -230,8 +236,13 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     slots.enter(async () => {
       let result: CallResult | undefined;
       try {
-        // Settled while queued (deadline passed, gateway closed): never call.
+        // Settled while queued (deadline passed, gateway closed): never call. A deadline passed
+        // while the source before kept the event loop busy has not fired its timer yet: by the clock.
         if (settled) return;
+        if (outer.expired()) {
+          settle(outer.why());
+          return;
+        }
         // Settled as soon as its signal aborts (the timeout passed, or the deadline or the close).
         const timeout = createChainedDeadline(config.sources[source].timeoutMs, outer.parents, (why) =>
           settle(why === 'deadline' ? { kind: 'timeout', reason: 'timeout' } : outer.why()),
@@ -297,8 +308,9 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
     } catch {
       // A getter that throws: the default batch size.
     }
-    const size =
-      typeof declared === 'number' && Number.isInteger(declared) && declared >= 1 ? declared : (opts.batchSize ?? 20);
+    const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
+    // A batch size that is not a whole number >= 1 (NaN, 0.5) would make calls without keys or none.
+    const size = whole(declared) ? declared : whole(opts.batchSize) ? opts.batchSize : 20;
     const from = opts.from ?? new Date(opts.asOf.getTime() - YEAR_MS);
     const name = `${source}.${String(method)}`;
     const asOfMs = opts.asOf.getTime();

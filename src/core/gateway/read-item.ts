@@ -44,6 +44,10 @@ export function readItem(
   const within = method === 'fusion.getEngagement' ? parseEngagementWithin(raw, bounds.maxDailyEngagement) : undefined;
   const parsed = within !== undefined ? { success: true as const, data: within } : parsePayload(schema, raw);
   if (!parsed.success) return { ok: false, problem: summarizeIssues(parsed.error) };
+  // Again on what was parsed (lengths only): a getter that answered short when measured first
+  // must not pass a longer list.
+  const grown = oversize(method, parsed.data, bounds);
+  if (grown) return { ok: false, problem: grown };
   const problem = outOfBounds(method, parsed.data, asOfMs, bounds, within !== undefined);
   if (problem !== undefined) return { ok: false, problem };
   const value = canonicalObservations(method, parsed.data, fromMs);
