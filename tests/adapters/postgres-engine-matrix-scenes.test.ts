@@ -198,7 +198,7 @@ describe.each(matrix)('the Scenes Engine on the $kind stores', ({ kind, create }
   });
 
   it('backfillTrends writes one snapshot per scene per day of the span, and leaves the live memberships alone', async () => {
-    expect(t.backfill).toEqual({ days: 14, snapshots: 14 * 6 });
+    expect(t.backfill).toEqual({ days: 14, snapshots: 14 * 6, skippedDays: 0 });
     expect(t.afterBackfill).toEqual(t.afterSecond);
     const trends = keep('trends after the backfill', [...(await t.stores.scenes.scene_trends.scan())]);
     expect(trends).toHaveLength(12 + 14 * 6);
