@@ -272,6 +272,9 @@ function inOrder<T>(items: readonly T[], cmp: (a: T, b: T) => number): readonly 
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Scratch for the instants of one answer's observations (reused: the answers are read one at a time). */
+let STAMPS = new Float64Array(256);
+
 /**
  * Observations stamped with an instant, from `fromMs` on, in time order (ties by id): `items`
  * itself when it already is (one pass, no copy), else a sorted copy of the kept ones.
@@ -282,7 +285,8 @@ function stampedFrom<T extends { readonly id: string }>(
   fromMs: number,
 ): readonly T[] {
   const n = items.length;
-  const t = new Float64Array(n);
+  if (STAMPS.length < n) STAMPS = new Float64Array(Math.max(n, 2 * STAMPS.length));
+  const t = STAMPS;
   let ordered = true;
   let old = false;
   for (let i = 0; i < n; i++) {
@@ -299,12 +303,14 @@ function stampedFrom<T extends { readonly id: string }>(
 }
 
 /**
- * A daily series (`start` and arrays by day) from `fromDay` on, the days before it dropped: always
- * a copy of the arrays, so a source that reuses its buffers cannot change an answer once validated.
+ * A daily series (`start` and arrays by day) from `fromDay` on: the days before it dropped. The
+ * series itself when nothing is (its arrays are the source's: copying every series cost a tenth of
+ * a refresh's CPU; a source must not change an answer after giving it, docs/adapters.md).
  */
 function seriesFrom<S extends { readonly start: string }>(series: S, fromDay: string, keys: readonly (keyof S)[]): S {
-  const drop = Math.max(0, daysBetween(series.start, fromDay));
-  const out: Record<string, unknown> = { ...series, start: drop > 0 ? fromDay : series.start };
+  const drop = daysBetween(series.start, fromDay);
+  if (!(drop > 0)) return series;
+  const out: Record<string, unknown> = { ...series, start: fromDay };
   for (const k of keys) out[k as string] = (series[k] as readonly unknown[]).slice(drop);
   return out as S;
 }
