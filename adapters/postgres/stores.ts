@@ -189,6 +189,10 @@ export function createPostgresStores(
 
   /** `fn` on one client of `pool` between `BEGIN` and `COMMIT` (`ROLLBACK` when it rejects). */
   function transactionOn<T>(pool: PostgresPool, fn: (db: PostgresQueryable) => Promise<T>): Promise<T> {
+    // `fn`'s own failure is its caller's, unchanged: only the driver's calls here are mapped (a
+    // host error with a network code is no "PostgreSQL cannot be reached"). Its statements, run
+    // through the transaction's context, are mapped there already.
+    let fromFn: { readonly error: unknown } | undefined;
     return mapErrors(async () => {
       const client = await checkOut(pool);
       let broken: Error | undefined;
@@ -197,7 +201,10 @@ export function createPostgresStores(
         // A session frozen or cut off inside this transaction is ended by the server after the
         // timeout, its locks released, instead of blocking every other instance (see the option).
         if (idleTimeoutMs > 0) await client.query(SET_IDLE_TIMEOUT, [idleTimeoutMs]);
-        const out = await fn(client);
+        const out = await fn(client).catch((error: unknown) => {
+          fromFn = { error };
+          throw error;
+        });
         const commit = await client.query('COMMIT');
         // On a transaction a failed statement aborted, PostgreSQL answers COMMIT with a rollback,
         // not an error: resolving then would report as written what was not.
@@ -214,6 +221,8 @@ export function createPostgresStores(
       } finally {
         client.release(broken);
       }
+    }).catch((e: unknown) => {
+      throw fromFn !== undefined ? fromFn.error : e;
     });
   }
 
@@ -266,6 +275,7 @@ export function createPostgresStores(
       let failed: unknown;
       const txCtx: TableContext = {
         schema,
+        check: assertOpen,
         async query(text, values) {
           assertOpen();
           if (failed !== undefined) throw failed;

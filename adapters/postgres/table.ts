@@ -30,6 +30,11 @@ export interface TableContext {
   query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;
   /** Runs `fn` in one transaction (for an upsert split into several statements). */
   transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Throws when the tables may no longer be used (a transaction's, after it ended): called first
+   * by every method, even one that answers without a statement.
+   */
+  check?(): void;
 }
 
 /** Options of {@link postgresTable}. */
@@ -197,7 +202,8 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       );
     if (column.kind !== 'int') return value;
     const n = side === 'gte' ? Math.ceil(value as number) : Math.floor(value as number);
-    return Math.min(Math.max(n, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+    // Kept within +-2^53 (exact, and past every integer a row can hold: 2^53 - 1 is one).
+    return Math.min(Math.max(n, -(2 ** 53)), 2 ** 53);
   };
 
   const rangeSql = (range: ScanQuery<Row>['range'], params: Params): string[] => {
@@ -280,6 +286,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   return {
     spec,
     async get(key) {
+      ctx.check?.();
       if (!findable(key)) return undefined;
       const params = new Params();
       const conditions = keyColumns.map(
@@ -289,6 +296,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
     async getMany(asked) {
+      ctx.check?.();
       const keys = asked.filter(findable);
       if (keys.length === 0) return [];
       const params = new Params();
@@ -300,6 +308,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       return rows.map(fromRow);
     },
     async upsert(input) {
+      ctx.check?.();
       // Validate everything first: a bad row rejects the whole batch and nothing is written.
       const parsed = validate(input);
       if (parsed.length === 0) return;
@@ -318,6 +327,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       });
     },
     async delete(asked) {
+      ctx.check?.();
       const keys = asked.filter(findable);
       if (keys.length === 0) return 0;
       const params = new Params();
@@ -329,6 +339,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       return result.rowCount ?? 0;
     },
     async deleteWhere(where) {
+      ctx.check?.();
       const params = new Params();
       const conditions = whereSql(where, params);
       if (conditions === undefined) return 0;
@@ -336,6 +347,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       return result.rowCount ?? 0;
     },
     async scan(query = {}) {
+      ctx.check?.();
       checkPaging(query);
       const params = new Params();
       const filters = whereSql(query.where, params);
@@ -362,6 +374,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       return rows.map(fromRow);
     },
     async count(where) {
+      ctx.check?.();
       const params = new Params();
       const conditions = whereSql(where, params);
       if (conditions === undefined) return 0;

@@ -6,6 +6,7 @@
  * in one synchronous step that no reader can interleave with.
  */
 import { deepFreeze } from '../core/freeze.js';
+import { isStorableText } from '../core/text.js';
 import { parseRow } from './row-shortcuts.js';
 import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from './table.js';
 
@@ -112,7 +113,7 @@ export function checkScan<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row
       );
     return kind;
   };
-  for (const [name, v] of Object.entries(query.where ?? {})) if (v !== undefined) scalar(name, 'where');
+  checkWhere(spec, query.where);
   if (query.orderBy) scalar(query.orderBy.column, 'orderBy');
   const range = query.range;
   if (range) {
@@ -123,15 +124,33 @@ export function checkScan<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row
       if (v === undefined || v === null) continue;
       const fits =
         kind === 'text'
-          ? typeof v === 'string'
+          ? typeof v === 'string' && isStorableText(v)
           : kind === 'bool'
             ? typeof v === 'boolean'
             : typeof v === 'number' && !Number.isNaN(v);
       if (!fits)
         throw new RangeError(
-          `${spec.name}: range ${side} on ${range.column as string} must be ${kind === 'text' ? 'text' : kind === 'bool' ? 'a boolean' : 'a number'}, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
+          `${spec.name}: range ${side} on ${range.column as string} must be ${kind === 'text' ? 'storable text (no NUL, no lone surrogate)' : kind === 'bool' ? 'a boolean' : 'a number'}, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
         );
     }
+  }
+}
+
+/**
+ * Refuses, with a RangeError, an equality filter on a column the table does not have or that
+ * holds a list or an object (as PostgreSQL's tables do), for `scan`, `count` and `deleteWhere`.
+ */
+export function checkWhere<Row, K extends ScalarColumns<Row>>(
+  spec: TableSpec<Row, K>,
+  where: ScanQuery<Row>['where'] | undefined,
+): void {
+  const kinds = scanKinds(spec);
+  for (const [name, v] of Object.entries(where ?? {})) {
+    if (v === undefined) continue;
+    const kind = kinds.get(name);
+    if (kind === undefined) throw new RangeError(`${spec.name}: unknown column ${JSON.stringify(name)} in where`);
+    if (kind === 'other')
+      throw new RangeError(`${spec.name}: column ${name} holds a list or an object and cannot be used in where`);
   }
 }
 
@@ -550,6 +569,7 @@ export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCor
       return n;
     },
     async deleteWhere(where) {
+      checkWhere(core.spec, where);
       const victims = core.matching(where, undefined);
       for (const [id] of victims) core.remove(id);
       return victims.length;
@@ -568,6 +588,7 @@ export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCor
       );
     },
     async count(where) {
+      checkWhere(core.spec, where);
       return core.count(where);
     },
   };

@@ -10,6 +10,7 @@
 import { storedCore } from './compact-core.js';
 import {
   checkScan,
+  checkWhere,
   coreOf,
   type MemoryCore,
   matchesWhere,
@@ -187,6 +188,11 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
     },
     deleteWhere(given) {
       const where = given === undefined ? undefined : { ...given };
+      try {
+        checkWhere(base.spec, where);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       return inOrder(async () => {
         assertOpen();
         let n = touched() ? (await liveEntries(where)).length : await base.count(where);
@@ -243,6 +249,11 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
       });
     },
     count(where) {
+      try {
+        checkWhere(base.spec, where);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       return inOrder(async () => {
         assertOpen();
         if (!touched()) return base.count(where);
