@@ -182,5 +182,9 @@ export function writeAnswer(res: ServerResponse, answer: ApiAnswer): void {
   }
   res.statusCode = answer.status;
   if (answer.body === null) res.end();
-  else res.end(answer.body);
+  else {
+    // Node adds the length for HTTP/1.1 only: an HTTP/1.0 client gets it too, as HEAD announces.
+    if (!res.hasHeader('content-length')) res.setHeader('content-length', Buffer.byteLength(answer.body));
+    res.end(answer.body);
+  }
 }

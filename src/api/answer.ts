@@ -67,15 +67,16 @@ const MAX_REMEMBERED_REQUESTS = 512;
 const HOST_REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
 
 /**
- * The id a host's `requestId` option gave, when it can be sent as the `x-request-id` header (the
- * whitespace at its ends is trimmed there, as `Headers` trims it); else a random UUID. A number,
+ * The id a host's `requestId` option gave, with the whitespace at its ends trimmed (as `Headers`
+ * trims it), when it can be sent as the `x-request-id` header; else a random UUID. A number,
  * an empty string or text with a CR or LF inside must not turn every answer into a thrown
  * `Headers` error (fetch) or a 500 (Node).
  */
 function hostRequestId(id: unknown): string {
-  return typeof id === 'string' && HOST_REQUEST_ID.test(id.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, ''))
-    ? id
-    : newRequestId();
+  if (typeof id !== 'string') return newRequestId();
+  // Trimmed once, here: the header and a 500's `details.requestId` then name one id.
+  const trimmed = id.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+  return HOST_REQUEST_ID.test(trimmed) ? trimmed : newRequestId();
 }
 
 /**

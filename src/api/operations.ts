@@ -310,9 +310,14 @@ export function parseRequest(
   }
   if (record !== undefined) {
     for (const key of Object.keys(record)) if (record[key] === REPEATED) delete record[key];
+    const sentLimit = record.limit !== undefined;
     const q = spec.query.safeParse(record);
-    if (q.success) record = q.data;
-    else for (const issue of q.error.issues) issues.push(toIssue(issue));
+    if (q.success) {
+      record = q.data;
+      // A `limit` the client did not send is the engine's to choose, as for any caller: under a
+      // host cap below the default, a page of the cap (a filled-in default was refused as over it).
+      if (!sentLimit) delete record.limit;
+    } else for (const issue of q.error.issues) issues.push(toIssue(issue));
   }
   if (issues.length)
     return { ok: false, result: failure(FAMILY_CODES[spec.family].validation, INVALID_REQUEST_MESSAGE, issues) };
