@@ -130,7 +130,8 @@ const InputSchema = z
     });
     unique(
       input.workspaces ?? [],
-      (w) => w.id,
+      // Stored by their lowercase id (ids are case-insensitive): two that differ in case are one.
+      (w) => w.id.toLowerCase(),
       (i) => ['workspaces', i, 'id'],
       ctx,
       'workspace id',
@@ -192,6 +193,9 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
       h.record.slug,
       deepFreeze({
         ...h,
+        // Copied before freezing: the host's own arrays stay the host's (Zod passes them through).
+        engagement: { ...h.engagement, organic: [...h.engagement.organic], paid: [...h.engagement.paid] },
+        coherence: { ...h.coherence, values: [...h.coherence.values] },
         tastemakers: byTime(h.tastemakers, (l) => observedAtMs(l.since)),
         collaborators: byTime(h.collaborators, (l) => observedAtMs(l.since)),
         releases: byTime(

@@ -129,8 +129,10 @@ export function createMemorySources(
       await delay(latency, opts.signal);
       const slugs = dataset.artistSlugs();
       const asOfMs = opts.asOf.getTime();
-      let i = query.cursor ? Number.parseInt(query.cursor, 10) : 0;
-      if (!Number.isInteger(i) || i < 0) throw new RangeError(`invalid cursor: ${String(query.cursor)}`);
+      // Only a cursor this source gave (a position in digits): '1e2' is not position 1.
+      if (query.cursor && !/^(0|[1-9]\d{0,15})$/.test(query.cursor))
+        throw new RangeError(`invalid cursor: ${String(query.cursor)}`);
+      let i = query.cursor ? Number(query.cursor) : 0;
       const items = [];
       for (; i < slugs.length && items.length < query.limit; i++) {
         const record = dataset.artistRecord(slugs[i]!);
@@ -248,9 +250,16 @@ export function createMemorySources(
       await delay(latency, opts.signal);
       opts.signal.throwIfAborted();
       const out = new Map<string, Workspace>();
+      const asOfMs = opts.asOf.getTime();
       for (const id of new Set(ids)) {
         const ws = dataset.workspace(id);
-        if (ws) out.set(id, ws);
+        if (!ws) continue;
+        // A roster as of T names the artists known at T: one who debuts later is not there yet.
+        const roster = ws.roster.filter((slug) => {
+          const record = dataset.artistRecord(slug);
+          return record === undefined || time(record.firstSeen) <= asOfMs;
+        });
+        out.set(id, roster.length === ws.roster.length ? ws : { ...ws, roster });
       }
       return out;
     },

@@ -183,8 +183,10 @@ export function writeAnswer(res: ServerResponse, answer: ApiAnswer): void {
   res.statusCode = answer.status;
   if (answer.body === null) res.end();
   else {
-    // Node adds the length for HTTP/1.1 only: an HTTP/1.0 client gets it too, as HEAD announces.
-    if (!res.hasHeader('content-length')) res.setHeader('content-length', Buffer.byteLength(answer.body));
+    // Node adds the length for HTTP/1.1 only: an HTTP/1.0 client gets it too, as HEAD announces
+    // (written as Node writes it, so the bytes of both paths stay the same).
+    if (res.req?.httpVersion === '1.0' && !res.hasHeader('content-length'))
+      res.setHeader('Content-Length', Buffer.byteLength(answer.body));
     res.end(answer.body);
   }
 }

@@ -65,10 +65,20 @@ export function resolveDemoWorldOptions(options: unknown = {}, now: () => number
     throw new SceneRadarError('CONFIG_INVALID', `Invalid demo world options: ${text}`, { details: issues });
   }
   const o = result.data;
+  const end = o.end ?? dayOf(now());
+  // The window's first day must be a `YYYY-MM-DD` day: before year 1 it is none, and every dated
+  // answer of the world would be malformed.
+  const startMs = Date.parse(`${end}T00:00:00Z`) - (o.days - 1) * 86_400_000;
+  if (!(startMs >= Date.parse('0001-01-01T00:00:00Z')))
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `Invalid demo world options: end: the window [end - days + 1, end] would start before year 1 (end ${end}, days ${o.days})`,
+      { details: [{ path: ['end'], message: 'The window would start before year 1' }] },
+    );
   return {
     seed: o.seed,
     artists: o.artists,
-    end: o.end ?? dayOf(now()),
+    end,
     days: o.days,
     scenes: o.scenes ?? MAX_SCENES,
     historyCacheSize: o.historyCacheSize,

@@ -6,6 +6,7 @@
  * bounded LRU), so iterating a 100,000-artist world is possible but never done eagerly.
  */
 import QuickLRU from 'quick-lru';
+import { deepFreeze } from '../../../src/core/freeze.js';
 import type { SceneStage } from '../../../src/contracts/payloads.js';
 import { CAREERS, type Career } from './artist-headers.js';
 import type { ArtistSim } from './artist-sim.js';
@@ -192,7 +193,8 @@ export function createTruth(
   const artistAt = (index: number): ArtistTruth => {
     const hit = cache.get(index);
     if (hit) return hit;
-    const truth = truthOf(ctx, simulate(index));
+    // Frozen: a caller's edit must not change the truth a later reader (a backtest) gets.
+    const truth = deepFreeze(truthOf(ctx, simulate(index)));
     cache.set(index, truth);
     return truth;
   };
@@ -249,7 +251,7 @@ export function createTruth(
           if (t.campaigns > 0) o.campaigned++;
         }
       }
-      summary = { artists: ctx.size, careers, outcomes, byCareer };
+      summary = deepFreeze({ artists: ctx.size, careers, outcomes, byCareer });
       return summary;
     },
   };

@@ -8,6 +8,7 @@
 import QuickLRU from 'quick-lru';
 import type { ScenePulseSummary, Workspace } from '../../../src/contracts/payloads.js';
 import type { SceneRadarSources } from '../../../src/contracts/sources.js';
+import { deepFreeze } from '../../../src/core/freeze.js';
 import { addDays, dayStart, lastCompleteDay, daysBetween } from '../../../src/core/time.js';
 import type { MicrogenreRow, SceneRow } from '../../../src/stores/tables.js';
 import type { ArtistHistory, MemoryDataset } from '../dataset.js';
@@ -125,7 +126,8 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
   const history = (i: number): ArtistHistory => {
     const hit = histories.get(i);
     if (hit) return hit;
-    const h = renderHistory(ctx, simulate(i));
+    // Frozen: the sources hand out its parts, and a caller's edit must not change later answers.
+    const h = deepFreeze(renderHistory(ctx, simulate(i)));
     historiesGenerated++;
     histories.set(i, h);
     return h;
@@ -134,7 +136,7 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
   let slugList: string[] | undefined;
   let slugIndex: Map<string, number> | undefined;
   const slugs = (): string[] => {
-    slugList ??= Array.from({ length: o.artists }, (_, i) => slugOf(ctx, i));
+    slugList ??= Object.freeze(Array.from({ length: o.artists }, (_, i) => slugOf(ctx, i))) as string[];
     return slugList;
   };
   const indexOf = (slug: string): number | undefined => {
@@ -142,7 +144,7 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
     return slugIndex.get(slug);
   };
 
-  const workspaces = buildWorkspaces(ctx);
+  const workspaces = deepFreeze(buildWorkspaces(ctx));
   const workspaceById = new Map(workspaces.map((w) => [w.id.toLowerCase(), w]));
 
   const dataset: MemoryDataset = {
