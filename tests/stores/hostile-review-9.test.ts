@@ -15,6 +15,7 @@ import {
   TALENT_TABLES,
   type TableSpec,
 } from 'scene-radar/stores';
+import { mulberry32 } from '../../src/core/random.js';
 import { compactStats } from '../../src/stores/compact-core.js';
 import { coreOf } from '../../src/stores/memory-core.js';
 import { stageStores } from '../../src/stores/staged.js';
@@ -27,17 +28,8 @@ const latest = '2026-03-01T00:00:00.000Z';
 const exact = (row: unknown): string =>
   JSON.stringify(row, (_k, v) => (Object.is(v, -0) ? '-0' : v === undefined ? '<undefined>' : v));
 
-/** Seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: the package's own. */
+const rng = mulberry32;
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 type Rec = Record<string, unknown>;
