@@ -118,13 +118,35 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
     if (atMs < d.firstMs) d.firstMs = atMs;
     return d;
   };
-  /** Generated ids: `<artist>-<prefix><n>`, n counting that artist's rows of the table in input order. */
+  /**
+   * Generated ids: `<artist>-<prefix><n>`, n counting that artist's rows of the table in input
+   * order, past any id the file itself gives that artist in that table (a generated id equal to
+   * a given one made two rows one: the second was dropped, or refused as a duplicate release).
+   */
   const counters = new Map<string, number>();
+  const givenIds = new Map<string, Set<string>>();
+  const give = (prefix: string, artist: string, id: string | null): void => {
+    if (id === null) return;
+    const key = `${prefix}\u0000${artist}`;
+    let ids = givenIds.get(key);
+    if (!ids) {
+      ids = new Set();
+      givenIds.set(key, ids);
+    }
+    ids.add(id);
+  };
+  for (const { row } of tables.events ?? []) give('e', row.artist, row.id);
+  for (const { row } of tables.articles ?? []) give('a', row.artist, row.id);
+  for (const { row } of tables.releases ?? []) give('r', row.artist, row.release_id);
+  for (const { row } of tables.campaigns ?? []) give('c', row.artist, row.id);
   const idFor = (prefix: string, artist: string, given: string | null): string => {
     const key = `${prefix}\u0000${artist}`;
-    const n = counters.get(key) ?? 0;
+    let n = counters.get(key) ?? 0;
+    const taken = givenIds.get(key);
+    let id = `${artist}-${prefix}${n}`;
+    if (given === null) while (taken?.has(id)) id = `${artist}-${prefix}${++n}`;
     counters.set(key, n + 1);
-    return given ?? `${artist}-${prefix}${n}`;
+    return given ?? id;
   };
   const linkAll = <T extends TabularTableName>(
     table: T,

@@ -259,6 +259,8 @@ export class CsvBoundaryScanner {
   #state = 0;
   /** True when the last piece ended with a CR outside quotes: a record ended there, maybe half of a CRLF. */
   #pendingCr = false;
+  /** True until the first character of the text is seen: a byte-order mark there is no cell text. */
+  #atStart = true;
   readonly #delim: number;
 
   /** @param delim - The delimiter's char code. */
@@ -275,6 +277,11 @@ export class CsvBoundaryScanner {
     let last = -1;
     let i = 0;
     let state = this.#state;
+    if (this.#atStart && n > 0) {
+      this.#atStart = false;
+      // Dropped by the parser too: read as text, it would make a quoted header cell unquoted.
+      if (piece.charCodeAt(0) === 0xfeff) i = 1;
+    }
     if (this.#pendingCr && n > 0) {
       // The CR that ended the last piece ended a record; a LF right after it belongs to it.
       this.#pendingCr = false;
