@@ -23,6 +23,7 @@ import {
   type Workspace,
 } from '../../src/contracts/payloads.js';
 import { SceneRadarError } from '../../src/core/errors.js';
+import { deepFreeze } from '../../src/core/freeze.js';
 import { SlugSchema } from '../../src/core/slug.js';
 import { distinctBy } from '../../src/core/gateway/bounds.js';
 import { observedAtMs } from '../../src/core/time.js';
@@ -144,14 +145,6 @@ const formatPath = (path: readonly PropertyKey[]): string =>
     (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)),
     '',
   ) || '(root)';
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /** Stable sort by a numeric time, on a copy. */
 const byTime = <T>(items: readonly T[], time: (item: T) => number): T[] => [...items].sort((a, b) => time(a) - time(b));

@@ -8,6 +8,7 @@
  * fails the run, because the harness checks the record, not the reader's answer.
  */
 import { SOURCE_NAMES, type SceneRadarSources } from '../contracts/sources.js';
+import { dateTime } from '../core/validation.js';
 import { BacktestError, type LookaheadViolation } from './errors.js';
 
 /** What a guarded view is for, as named in a violation. */
@@ -29,15 +30,6 @@ export interface LookaheadGuard {
 /** Whether a call's argument carries an `asOf` (the options of every source method). */
 const hasAsOf = (arg: unknown): arg is { asOf: unknown } => typeof arg === 'object' && arg !== null && 'asOf' in arg;
 
-/** The instant of a real, valid Date, read once through `Date.prototype` (a subclass's `getTime` is not asked); else NaN. */
-function instantOf(asOf: unknown): number {
-  try {
-    return Date.prototype.getTime.call(asOf);
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /**
  * A call's arguments as the adapter gets them: each argument carrying an `asOf` (the options; a
  * caller may add more) copied with the instant checked, as a Date of the guard's own, so neither
@@ -53,7 +45,7 @@ function checkedArgs(args: readonly unknown[], limitMs: number, seen: { asOf: un
     if (!hasAsOf(arg)) continue;
     found = true;
     const asOf = arg.asOf;
-    const ms = instantOf(asOf);
+    const ms = dateTime(asOf);
     if (!(ms <= limitMs)) {
       seen.asOf = asOf;
       return null;
@@ -66,8 +58,8 @@ function checkedArgs(args: readonly unknown[], limitMs: number, seen: { asOf: un
 
 const describeAsOf = (asOf: unknown): string =>
   asOf instanceof Date
-    ? Number.isFinite(instantOf(asOf))
-      ? new Date(instantOf(asOf)).toISOString()
+    ? Number.isFinite(dateTime(asOf))
+      ? new Date(dateTime(asOf)).toISOString()
       : 'an invalid Date'
     : asOf === undefined
       ? 'no asOf'

@@ -18,16 +18,27 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Values {@link deepFreezeAll} walked: frozen all through, never walked again. */
+const WALKED = new WeakSet<object>();
+
 /**
  * {@link deepFreeze} that walks a value frozen elsewhere too (perhaps frozen at its top only,
  * `Object.freeze({ list: [] })`), once per object (a cycle ends): for a value entering a shared
- * cache, whose later reads only check its top.
+ * cache, whose later reads only check its top. A value it walked before is not walked again (a
+ * computed value is stored, kept as last good and returned: one walk).
  */
 export function deepFreezeAll<T>(value: T, seen: Set<object> = new Set()): T {
-  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !seen.has(value)) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !ArrayBuffer.isView(value) &&
+    !seen.has(value) &&
+    !WALKED.has(value)
+  ) {
     seen.add(value);
     for (const v of Object.values(value)) deepFreezeAll(v, seen);
     if (!Object.isFrozen(value)) Object.freeze(value);
+    WALKED.add(value);
   }
   return value;
 }

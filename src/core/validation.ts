@@ -59,8 +59,11 @@ function isImpossibleDay(text: string): boolean {
 const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
 const END_INSTANT_MS = Date.UTC(10_000, 0, 1);
 
-/** A Date's instant through `Date.prototype` (a subclass's `getTime` is not asked), NaN if it has none. */
-function dateTime(d: Date): number {
+/**
+ * The instant of a real Date, read once through `Date.prototype` (a subclass's `getTime` is not
+ * asked); NaN for anything else. Internal.
+ */
+export function dateTime(d: unknown): number {
   try {
     return Date.prototype.getTime.call(d);
   } catch {

@@ -103,21 +103,11 @@ function scanKinds(spec: { readonly schema: unknown }): ReadonlyMap<string, Scan
  */
 export function checkScan<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>, query: ScanQuery<Row>): void {
   checkPaging(query);
-  const kinds = scanKinds(spec);
-  const scalar = (name: unknown, use: string): ScanKind => {
-    const kind = typeof name === 'string' ? kinds.get(name) : undefined;
-    if (kind === undefined) throw new RangeError(`${spec.name}: unknown column ${JSON.stringify(name)} in ${use}`);
-    if (kind === 'other')
-      throw new RangeError(
-        `${spec.name}: column ${name as string} holds a list or an object and cannot be used in ${use}`,
-      );
-    return kind;
-  };
   checkWhere(spec, query.where);
-  if (query.orderBy) scalar(query.orderBy.column, 'orderBy');
+  if (query.orderBy) scalarKind(spec, query.orderBy.column, 'orderBy');
   const range = query.range;
   if (range) {
-    const kind = scalar(range.column, 'range');
+    const kind = scalarKind(spec, range.column, 'range');
     for (const side of ['gte', 'lte'] as const) {
       const v: unknown = range[side];
       // Null is a bound too: below every value (a lower bound of null keeps every row).
@@ -144,14 +134,18 @@ export function checkWhere<Row, K extends ScalarColumns<Row>>(
   spec: TableSpec<Row, K>,
   where: ScanQuery<Row>['where'] | undefined,
 ): void {
-  const kinds = scanKinds(spec);
-  for (const [name, v] of Object.entries(where ?? {})) {
-    if (v === undefined) continue;
-    const kind = kinds.get(name);
-    if (kind === undefined) throw new RangeError(`${spec.name}: unknown column ${JSON.stringify(name)} in where`);
-    if (kind === 'other')
-      throw new RangeError(`${spec.name}: column ${name} holds a list or an object and cannot be used in where`);
-  }
+  for (const [name, v] of Object.entries(where ?? {})) if (v !== undefined) scalarKind(spec, name, 'where');
+}
+
+/** The scan kind of column `name` of `spec`'s table, or a RangeError: unknown, or a list or an object. */
+function scalarKind(spec: { readonly name: string; readonly schema: unknown }, name: unknown, use: string): ScanKind {
+  const kind = typeof name === 'string' ? scanKinds(spec).get(name) : undefined;
+  if (kind === undefined) throw new RangeError(`${spec.name}: unknown column ${JSON.stringify(name)} in ${use}`);
+  if (kind === 'other')
+    throw new RangeError(
+      `${spec.name}: column ${name as string} holds a list or an object and cannot be used in ${use}`,
+    );
+  return kind;
 }
 
 /** The equality filters that filter: `[column, value]` pairs, an undefined value left out. */

@@ -183,6 +183,16 @@ type RefreshState = {
 };
 
 /**
+ * Whether `rows` hold a record newer than the refresh `known` (any record when none is known).
+ * Most records are of the known refresh: the same text, no parse (a pulse reads them all).
+ */
+function newerThan(rows: readonly Readonly<TalentArtistRow>[], known: string | null): boolean {
+  if (known === null) return rows.length > 0;
+  const knownMs = Date.parse(known);
+  return rows.some((r) => r.as_of !== known && Date.parse(r.as_of) > knownMs);
+}
+
+/**
  * The aggregator.
  * @example
  * ```ts
@@ -247,21 +257,21 @@ export class RadarAggregator {
       await this.#catchUp(rows);
       return { rows, state: this.#refreshState() };
     }
-    await this.#catchUp(rows);
-    return { rows, state: this.#stateOf(rows, before) };
+    return { rows, state: await this.#stateOf(rows, before) };
   }
 
   /**
    * The state that describes `rows`, read after `before` was taken: `before` itself, unless the
    * rows hold records newer than its refresh (a refresh landed before the read, here or in another
-   * instance: the state now). Taken after the read, a refresh that landed while it was in flight
-   * labelled the previous refresh's records with its own instant (and called them kept because a
-   * source failed).
+   * instance: then the state now, read again from the stores if need be). Taken after the read, a
+   * refresh that landed while it was in flight labelled the previous refresh's records with its
+   * own instant (and called them kept because a source failed). One pass over the rows when they
+   * are of the refresh known (the refresh instant only moves forward).
    */
-  #stateOf(rows: readonly Readonly<TalentArtistRow>[], before: RefreshState): RefreshState {
-    const known = before.refreshed;
-    const knownMs = known === null ? Number.NEGATIVE_INFINITY : Date.parse(known);
-    return rows.some((r) => r.as_of !== known && Date.parse(r.as_of) > knownMs) ? this.#refreshState() : before;
+  async #stateOf(rows: readonly Readonly<TalentArtistRow>[], before: RefreshState): Promise<RefreshState> {
+    if (!newerThan(rows, before.refreshed)) return before;
+    await this.#catchUp(rows);
+    return this.#refreshState();
   }
 
   /**
@@ -270,15 +280,7 @@ export class RadarAggregator {
    * must describe the refresh the records are from, not the one this radar read before.
    */
   async #catchUp(rows: readonly Readonly<TalentArtistRow>[]): Promise<void> {
-    const known = this.#d.radar.refreshedAsOf;
-    if (known === null) {
-      if (rows.length > 0) await this.#d.radar.loadState({ force: true });
-      return;
-    }
-    const knownMs = Date.parse(known);
-    // Most records are of the known refresh: the same text, no parse (a pulse reads them all).
-    if (rows.some((r) => r.as_of !== known && Date.parse(r.as_of) > knownMs))
-      await this.#d.radar.loadState({ force: true });
+    if (newerThan(rows, this.#d.radar.refreshedAsOf)) await this.#d.radar.loadState({ force: true });
   }
 
   /**
@@ -789,8 +791,7 @@ export class RadarAggregator {
     await this.#d.radar.loadState();
     const before = this.#refreshState();
     const rows = await this.#d.stores.talent_radar_artists.getMany(slugs.map((artist_slug) => ({ artist_slug })));
-    await this.#catchUp(rows);
-    const state = this.#stateOf(rows, before);
+    const state = await this.#stateOf(rows, before);
     const bySlug = new Map(rows.map((r) => [r.artist_slug, r]));
     return {
       artists: slugs.filter((s) => bySlug.has(s)).map((s) => bySlug.get(s)!),
