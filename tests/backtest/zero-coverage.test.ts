@@ -102,6 +102,41 @@ describe('a scorer that scored no candidate', () => {
     expect(backtestMarkdown(r)).toContain('- outage: no candidate scored at 1 of 2 cutoff(s)');
   });
 
+  it('is compared with a baseline over the cutoffs both scored, not over a baseline mean that includes its gap', async () => {
+    // The model is perfect where it answers and skips the second test cutoff; the baseline is
+    // perfect at the first and all-tied (AUC 0.5) at the second. Own means: 1 against 0.75, but
+    // over the one cutoff both scored the baseline is as good: the model does not beat it.
+    const second = at('2020-05-01').getTime();
+    const outage: BacktestScorer = {
+      name: 'outage',
+      score: (ctx) => (ctx.asOf.getTime() === second ? new Map() : oracle.score(ctx)),
+    };
+    const flat: BacktestScorer = {
+      name: 'flat-later',
+      score: (ctx) =>
+        ctx.asOf.getTime() === second ? new Map(ctx.candidates.map((s) => [s, 0])) : oracle.score(ctx),
+    };
+    const r = await runBacktest(
+      options({ scorer: outage, baselines: [flat], target: { split: 'test', minMeanAuc: 0.9 } }),
+    );
+    expect(r.scorer!.splits!.test.meanAuc).toBe(1);
+    expect(r.baselines[0]!.splits!.test.meanAuc).toBe(0.75);
+    expect(r.verdict).toEqual({
+      met: false,
+      judged: true,
+      text:
+        'Target NOT met: mean AUC 1.000 on the test cutoffs is not above every baseline; the best baseline ' +
+        '(flat-later) reaches 0.750; over the 1 test cutoff(s) where both have an AUC, 1.000 against its 1.000.',
+    });
+    // Where the model answers everywhere, the paired means are the own means and the text is as before.
+    const full = await runBacktest(
+      options({ scorer: oracle, baselines: [flat], target: { split: 'test', minMeanAuc: 0.9 } }),
+    );
+    expect(full.verdict?.text).toBe(
+      'Target met: mean AUC 1.000 on the test cutoffs (>= 0.9); the best baseline (flat-later) reaches 0.750.',
+    );
+  });
+
   it('keeps ranking the unscored last under partial coverage', async () => {
     // Scores only ben (a negative): the two positives, unscored, rank last with the rest.
     const partial: BacktestScorer = { name: 'partial', score: () => new Map([['ben', 1]]) };
