@@ -101,7 +101,11 @@ export interface ShardedRefresh {
    * `timeoutMs`, plus a bounded grace for the cleanup, which never waits on Redis for longer).
    */
   refresh(asOf?: Date, options?: ShardedRefreshRunOptions): Promise<ShardedRefreshReport>;
-  /** Closes the coordinator's Redis connections (running refreshes reject). */
+  /**
+   * Closes the coordinator's Redis connections. Refreshes waiting on their flow reject at once with
+   * `TALENT_INTERNAL_ERROR` and remove their jobs and staged shards first (each step within the
+   * grace); a `refresh()` after `close()` rejects before doing anything.
+   */
   close(): Promise<void>;
 }
 
@@ -134,6 +138,8 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
   let events: QueueEvents | null = null;
   let jobs: Queue | null = null;
   let closed = false;
+  /** Refreshes waiting on their flow: `close()` stops their waits, lets each remove its jobs, then shuts the connections. */
+  const inFlight = new Set<{ stop(): void; settled: Promise<unknown> }>();
   /** The last error a connection reported (BullMQ would print it on stderr with no listener). */
   let lastError: Error | null = null;
   const onError = (e: Error): void => {
@@ -203,6 +209,8 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
 
   return {
     async refresh(asOf, run = {}) {
+      // Before any work: a closed coordinator refreshes nothing (not even the Scenes Engine).
+      if (closed) throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'This sharded refresh coordinator is closed');
       const t0 = performance.now();
       const shardSize = intOption(run.shardSize, defaultShardSize, 1, 10_000, 'refresh: shardSize');
       // The queue's connections open while the universe is walked: not after, on the refresh's clock.
@@ -254,6 +262,22 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         return report(await radar.talent.finishRefresh(finish, { scenePulses: finish.scenePulses }), 0);
 
       const { flows, events, jobs } = await ready(opening);
+      // close() while this refresh waits: its wait ends at once, and the cleanup below runs on
+      // connections close() keeps open until it is done.
+      let stop!: () => void;
+      const stopped = new Promise<never>((_, reject) => {
+        stop = () =>
+          reject(
+            new SceneRadarError(
+              'TALENT_INTERNAL_ERROR',
+              `Sharded refresh ${plan.refreshId} was stopped: its coordinator was closed; its jobs and staged shards are removed`,
+            ),
+          );
+      });
+      stopped.catch(() => undefined);
+      let settle!: () => void;
+      const me = { stop, settled: new Promise<void>((resolve) => (settle = resolve)) };
+      inFlight.add(me);
       const ids = new Map(slices.map((_, i) => [shardJobId(plan.refreshId, i), i]));
       const parentId = finishJobId(plan.refreshId);
       const staged = new Set<number>();
@@ -326,30 +350,34 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
           },
           () => undefined,
         );
-        const node = await within(adding, left(), `Sharded refresh ${plan.refreshId} could not add its flow`).catch(
-          (e: unknown) => {
-            if (added || !(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
-            // The addition is still queued on a connection that is down (ioredis sends it when the
-            // connection is back): when it lands, its jobs are removed at once, never left waiting
-            // for the next worker to write a refresh this call gave up.
-            void adding
-              .then(() =>
-                Promise.all([
-                  within(jobs.remove(parentId, { removeChildren: true }), graceMs, 'removing the jobs'),
-                  within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the staged shards'),
-                ]),
-              )
-              .catch(() => undefined);
-            throw new SceneRadarError(
-              'TALENT_TIMEOUT',
-              `Sharded refresh ${plan.refreshId} could not add its flow in ${timeoutMs} ms (Redis did not answer); nothing was written, and if the addition reaches Redis later its jobs are removed as soon as it lands`,
-              { cause: e },
-            );
-          },
-        );
+        const node = await Promise.race([
+          stopped,
+          within(adding, left(), `Sharded refresh ${plan.refreshId} could not add its flow`),
+        ]).catch((e: unknown) => {
+          if (added || !(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
+          // The addition is still queued on a connection that is down (ioredis sends it when the
+          // connection is back): when it lands, its jobs are removed at once, never left waiting
+          // for the next worker to write a refresh this call gave up.
+          void adding
+            .then(() =>
+              Promise.all([
+                within(jobs.remove(parentId, { removeChildren: true }), graceMs, 'removing the jobs'),
+                within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the staged shards'),
+              ]),
+            )
+            .catch(() => undefined);
+          throw new SceneRadarError(
+            'TALENT_TIMEOUT',
+            `Sharded refresh ${plan.refreshId} could not add its flow in ${timeoutMs} ms (Redis did not answer); nothing was written, and if the addition reaches Redis later its jobs are removed as soon as it lands`,
+            { cause: e },
+          );
+        });
         let talent: TalentRefreshReport;
         try {
-          talent = await within(waitFor(node.job, events, left()), left() + graceMs, 'waiting for the finish');
+          talent = await Promise.race([
+            stopped,
+            within(waitFor(node.job, events, left()), left() + graceMs, 'waiting for the finish'),
+          ]);
         } catch (e) {
           if (!(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
           // The deadline passed, but the finish may be running (or have just run) on a worker: it
@@ -398,6 +426,8 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
           { cause: e },
         );
       } finally {
+        inFlight.delete(me);
+        settle();
         events.off('progress', onProgress);
         events.off('completed', onCompleted);
         events.off('failed', onFailed);
@@ -406,6 +436,11 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
     },
     async close() {
       closed = true;
+      // Refreshes in flight reject now and remove their jobs (each step within the grace) while
+      // the connections are still open; then the connections close.
+      const running = [...inFlight];
+      for (const r of running) r.stop();
+      await Promise.all(running.map((r) => r.settled));
       const c = { flows: flows ?? undefined, events: events ?? undefined, jobs: jobs ?? undefined };
       flows = events = jobs = null;
       await shut(c);

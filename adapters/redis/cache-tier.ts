@@ -34,6 +34,8 @@ import {
   type RedisCacheTierOptions,
 } from './tier-options.js';
 
+/** The longest TTL sent as `PX`; a longer one (or none) is written without an expiry. */
+const MAX_PX_MS = 2 ** 52;
 /** Glob characters of a Redis MATCH pattern, escaped so a prefix matches only itself. */
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
@@ -355,7 +357,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       run((c) => c.publish(channel, encodeBusMessage({ o: instanceId, t: 'd', k: key }))).catch(() => undefined);
     },
     waitReleased: (key, ms) => waiters.wait(key, ms),
-    now: () => clock.now(),
+    now: () => performance.now(),
     count,
   };
 
@@ -386,7 +388,8 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
         return;
       }
       try {
-        if (Number.isFinite(ttl)) await run((c) => c.set(valuePrefix + key, encoded.text, 'PX', Math.ceil(ttl)));
+        // Redis refuses a PX past its own range: a TTL of more than 2^52 ms (142,000 years) is kept without one.
+        if (ttl <= MAX_PX_MS) await run((c) => c.set(valuePrefix + key, encoded.text, 'PX', Math.ceil(ttl)));
         else await run((c) => c.set(valuePrefix + key, encoded.text));
         count('l2Writes');
       } catch {

@@ -88,15 +88,25 @@ class Unfaithful extends Error {}
 
 /**
  * A `JSON.stringify` replacer that throws on a value JSON would reshape without a word: a number
- * that is not finite (written `null`), or an object that is not a plain object or array (a `Map`
+ * that is not finite (written `null`) or -0 (written `0`), a function, symbol or BigInt anywhere
+ * (dropped, or `null` in an array), an `undefined` array item or hole (written `null`), or an
+ * object that is not a plain object or array (a `Map`
  * or `Set` written `{}`, a `Date` written as a string, a class instance losing its prototype).
  * Another instance would read back a different value than this one holds. `undefined` properties
  * are left out as JSON does (read back as absent).
  */
 function faithful(this: unknown, key: string, value: unknown): unknown {
   const original = (this as Record<string, unknown>)[key];
-  if (typeof original === 'number') {
-    if (!Number.isFinite(original)) throw new Unfaithful();
+  const kind = typeof original;
+  if (kind === 'number') {
+    // -0 is written 0: another instance would read a different number.
+    if (!Number.isFinite(original) || Object.is(original, -0)) throw new Unfaithful();
+  } else if (kind === 'function' || kind === 'symbol' || kind === 'bigint') {
+    // JSON drops a function or a symbol property, and writes one in an array as null.
+    throw new Unfaithful();
+  } else if (kind === 'undefined') {
+    // An undefined array item (or a hole) is written null; an undefined property is left out.
+    if (Array.isArray(this)) throw new Unfaithful();
   } else if (typeof original === 'object' && original !== null) {
     const proto: unknown = Object.getPrototypeOf(original);
     if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) throw new Unfaithful();
@@ -130,7 +140,9 @@ function safeParse(text: string): { ok: true; value: unknown } | { ok: false; wh
  * ```
  */
 export function decodeEntry<V>(text: string, maxBytes: number): Decoded<V> {
-  if (text.length > maxBytes) return { ok: false, why: 'oversize' };
+  // The cap counts UTF-8 bytes, as writing does (UTF-16 length <= bytes <= 3x it).
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes))
+    return { ok: false, why: 'oversize' };
   if (mayNameForbiddenKey(text)) return { ok: false, why: 'forbidden-key' };
   let parsed: unknown;
   if (text.includes('\\u')) {

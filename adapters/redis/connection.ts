@@ -24,10 +24,16 @@ export interface RedisClientSettings {
 /** The adapter's default command timeout, ms. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 
+/** The longest delay a Node timer keeps (a longer one fires after 1 ms). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   const v = value ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-    throw new SceneRadarError('CONFIG_INVALID', `${name} must be a positive number of ms, got ${String(value)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_TIMER_MS)
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `${name} must be a positive number of ms up to ${MAX_TIMER_MS} (a timer's range), got ${String(value)}`,
+    );
   return v;
 }
 
@@ -52,7 +58,12 @@ export function openClient(
   option: RedisConnectionOption,
   settings: RedisClientSettings = {},
 ): { readonly client: Redis; readonly owned: boolean } {
-  if (isRedisClient(option)) return { client: option, owned: false };
+  if (isRedisClient(option)) {
+    // A host client made with lazyConnect waits for a first command, and the adapter sends none
+    // until the client is ready: connect it (its own settings, its own retries).
+    if (option.status === 'wait') option.connect().catch(() => undefined);
+    return { client: option, owned: false };
+  }
   const commandTimeout = positive(settings.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 'commandTimeoutMs');
   const connectTimeout = positive(settings.connectTimeoutMs, 2000, 'connectTimeoutMs');
   const base: RedisOptions = {
@@ -69,7 +80,10 @@ export function openClient(
   }
   if (typeof option !== 'object' || option === null)
     throw new SceneRadarError('CONFIG_INVALID', 'redis must be an ioredis client, a redis:// URL or ioredis options');
-  return { client: new Redis({ ...base, ...option }), owned: true };
+  const client = new Redis({ ...base, ...option });
+  // Options with lazyConnect would leave the adapter's own client waiting for a first command.
+  if (client.status === 'wait') client.connect().catch(() => undefined);
+  return { client, owned: true };
 }
 
 /**

@@ -55,7 +55,10 @@ export interface LockDeps {
   announceReleased(key: string): void;
   /** Resolves when `key`'s lock is announced released, or after `ms`. */
   waitReleased(key: string, ms: number): Promise<void>;
-  /** Current time, ms. */
+  /**
+   * Elapsed wall time, ms (monotonic), for `waitTimeoutMs`: never the radar's clock, which a test
+   * or a backtest fixes, and under which a wait would never end.
+   */
   now(): number;
   /** Counts an outcome. */
   count(name: 'locksAcquired' | 'lockWaits' | 'lockTimeouts' | 'lockless'): void;

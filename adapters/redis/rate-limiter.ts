@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitDecision, RateLimiter } from '../../src/api/index.js';
 import { SceneRadarError } from '../../src/core/errors.js';
+import { hasLoneSurrogate } from '../../src/core/text.js';
 import {
   closeClient,
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -115,6 +116,11 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   const keyPrefix = options.keyPrefix ?? 'scene-radar:rl';
   if (typeof keyPrefix !== 'string' || keyPrefix.length === 0 || keyPrefix.length > 200)
     throw new SceneRadarError('CONFIG_INVALID', 'keyPrefix must be a string of 1 to 200 characters');
+  if (hasLoneSurrogate(keyPrefix))
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      'keyPrefix must not hold a lone surrogate (Redis would store it as U+FFFD)',
+    );
   const commandTimeoutMs = positiveMs(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 'commandTimeoutMs');
 
   let mod: typeof import('rate-limiter-flexible');

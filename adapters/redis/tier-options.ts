@@ -7,6 +7,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { CacheStore, CacheStoreHealth } from '../../src/core/cache/cache-store.js';
 import { SceneRadarError } from '../../src/core/errors.js';
+import { hasLoneSurrogate } from '../../src/core/text.js';
 import type { CodecRefusal } from './codec.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, positiveMs, type RedisConnectionOption } from './connection.js';
 import type { RedisLockOptions } from './lock.js';
@@ -119,6 +120,12 @@ export function resolveTierOptions(options: RedisCacheTierOptions): ResolvedTier
   const prefix = options.keyPrefix ?? 'scene-radar:';
   if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > 200)
     throw new SceneRadarError('CONFIG_INVALID', 'keyPrefix must be a string of 1 to 200 characters');
+  // Redis stores a lone surrogate as U+FFFD: two such prefixes would name the same keys.
+  if (hasLoneSurrogate(prefix))
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      'keyPrefix must not hold a lone surrogate (Redis would store it as U+FFFD)',
+    );
   const maxValueBytes = options.maxValueBytes ?? 1024 * 1024;
   if (!Number.isInteger(maxValueBytes) || maxValueBytes < 64)
     throw new SceneRadarError('CONFIG_INVALID', `maxValueBytes must be an integer >= 64, got ${String(maxValueBytes)}`);
@@ -128,6 +135,9 @@ export function resolveTierOptions(options: RedisCacheTierOptions): ResolvedTier
   const commandTimeoutMs = positiveMs(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 'commandTimeoutMs');
   const retryAfterMs = positiveMs(options.retryAfterMs, 1000, 'retryAfterMs');
   const leaseMs = positiveMs(options.lock?.leaseMs, 10_000, 'lock.leaseMs');
+  // SET ... PX takes a whole number of ms.
+  if (!Number.isInteger(leaseMs))
+    throw new SceneRadarError('CONFIG_INVALID', `lock.leaseMs must be a whole number of ms, got ${String(leaseMs)}`);
   const waitTimeoutMs = positiveMs(options.lock?.waitTimeoutMs, 30_000, 'lock.waitTimeoutMs');
   const pollMs = positiveMs(options.lock?.pollMs, 50, 'lock.pollMs');
   const clock = options.clock ?? systemClock;
