@@ -13,6 +13,9 @@ import { TalentModelConfigSchema } from './talent/model-config.js';
 const ms = (def: number) => z.number().int().positive().max(86_400_000).default(def);
 const int = (min: number, max: number, def: number) => z.number().int().min(min).max(max).default(def);
 const unit = (def: number) => z.number().min(0).max(1).default(def);
+/** Whether a group of weights has one above 0: they are renormalised over their sum, 0 would leave nothing. */
+const someWeight = (w: Readonly<Record<string, number>>): boolean => Object.values(w).some((v) => v > 0);
+const SOME_WEIGHT = 'at least one weight must be above 0 (the weights are renormalised over their sum)';
 
 /** Per-source call settings. */
 export const SourceSettingsSchema = z
@@ -56,6 +59,7 @@ export const PulseConfigSchema = z
         tastemakers: unit(0.25),
       })
       .strict()
+      .refine(someWeight, { message: SOME_WEIGHT })
       .default({ momentum: 0.35, rising: 0.25, newMembers: 0.15, tastemakers: 0.25 }),
     /** Heat below which a scene that is not cooling is `emerging`. @default 40 */
     emergingMaxHeat: z.number().min(0).max(100).default(40),
@@ -88,6 +92,7 @@ export const MembershipConfigSchema = z
         people: unit(0.2),
       })
       .strict()
+      .refine(someWeight, { message: SOME_WEIGHT })
       .default({ sound: 0.45, place: 0.35, people: 0.2 }),
     /** Place score for the scene's region but another city. @default 0.5 */
     sameRegionPlace: unit(0.5),
@@ -337,7 +342,10 @@ export type DeepPartial<T> = T extends readonly unknown[]
     : T;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  // A null-prototype object (what pg-connection-string and others build) is a plain object too.
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Thrown by {@link merge} for an object that contains itself; names where. */

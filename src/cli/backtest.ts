@@ -14,7 +14,7 @@ import { runBacktest } from '../backtest/run-backtest.js';
 import { talentScorer } from '../backtest/talent-scorer.js';
 import type { BacktestCutoffSpec, BacktestScorer } from '../backtest/types.js';
 import type { BacktestResult } from '../backtest/result.js';
-import { createTabularSourcesFromFiles } from '../../adapters/tabular/index.js';
+import { createTabularSourcesFromFiles, type TabularReport } from '../../adapters/tabular/index.js';
 import type { ProgressCallback } from '../core/observe/progress.js';
 import { isCalendarDay, UsageError } from './command-line.js';
 import { readDataFolder } from './manifest.js';
@@ -42,6 +42,8 @@ export interface BacktestFolderOptions {
   readonly onProgress?: ProgressCallback;
   /** Stops the import of the folder's files (`TALENT_TIMEOUT`, every file it opened closed). @default none */
   readonly signal?: AbortSignal;
+  /** Called with the import's report once the folder is read (rows read, accepted, rejected). @default none */
+  readonly onImport?: (report: TabularReport) => void;
 }
 
 const daysBefore = (asOf: Date, days: number): Date => new Date(asOf.getTime() - days * DAY_MS);
@@ -157,11 +159,12 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const folder = readDataFolder(options.dir);
   if (folder.files.artists === undefined || folder.files.events === undefined)
     throw new UsageError('backtest: the data folder needs an artists table and an events table');
-  const { sources } = await createTabularSourcesFromFiles(folder.files, {
+  const { sources, report } = await createTabularSourcesFromFiles(folder.files, {
     ...folder.options,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  options.onImport?.(report);
   const horizonDays = options.horizonDays ?? 90;
   const event = options.event ?? 'chart_entry';
   const span = await eventSpan(sources, options.signal);

@@ -106,6 +106,18 @@ export function isCalendarDay(text: string): boolean {
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
+/**
+ * Whether an instant (ms since the epoch) falls in the years 1000-9999 once in UTC, the range the
+ * engines take: the text's own year is not enough, an offset can move the instant out of it.
+ * @example
+ * ```ts
+ * inYears1000To9999(Date.parse('1000-01-01T00:00:00+01:00')); // false: 0999-12-31T23:00Z
+ * ```
+ */
+export function inYears1000To9999(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= Date.UTC(1000, 0, 1) && ms <= Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+}
+
 /** A PostgreSQL database named on a command line: where the owned tables live. */
 export interface PostgresTarget {
   /** The connection string, `postgres://user@host:5432/database`. */
@@ -116,6 +128,27 @@ export interface PostgresTarget {
 
 /** The environment variables {@link postgresTarget} falls back to. */
 export const POSTGRES_ENV = { url: 'SCENE_RADAR_POSTGRES_URL', schema: 'SCENE_RADAR_POSTGRES_SCHEMA' } as const;
+
+/**
+ * Whether `url` is a PostgreSQL URL pg can connect with: `postgres://` or `postgresql://`, a
+ * well-formed URL, with a host, or with none and a Unix socket's folder as `?host=/path` (where a
+ * user may stand before an empty host, `postgres://user@/db?host=/tmp`, which WHATWG URLs refuse).
+ */
+function isPostgresUrl(url: string): boolean {
+  if (!/^postgres(?:ql)?:\/\//.test(url)) return false;
+  const parse = (text: string): URL | undefined => {
+    try {
+      return new URL(text);
+    } catch {
+      return undefined;
+    }
+  };
+  const parsed = parse(url);
+  if (parsed?.host) return true;
+  // No host: only a socket folder will do (read with a placeholder host where a user precedes it).
+  const socket = (parsed ?? parse(url.replace(/@\//, '@localhost/')))?.searchParams.get('host');
+  return typeof socket === 'string' && socket.startsWith('/');
+}
 
 /**
  * The database of `--postgres <url>` (else `$SCENE_RADAR_POSTGRES_URL`) and `--schema <name>`
@@ -138,14 +171,7 @@ export function postgresTarget(
     if (schema !== undefined) throw new UsageError(`${schemaName} needs --postgres <url> (or ${POSTGRES_ENV.url})`);
     return undefined;
   }
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || !parsed.host)
-    throw new UsageError(`${urlName} must be a URL like postgres://user@host:5432/database`);
+  if (!isPostgresUrl(url)) throw new UsageError(`${urlName} must be a URL like postgres://user@host:5432/database`);
   // PostgreSQL truncates an identifier to 63 bytes: two longer names (non-ASCII ones of under 63
   // characters) sharing their first 63 bytes would name one schema.
   if (schema !== undefined && (schema.length === 0 || Buffer.byteLength(schema, 'utf8') > 63))

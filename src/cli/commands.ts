@@ -11,9 +11,16 @@ import { createOpenApiDocument } from '../api/openapi.js';
 import { backtestConsoleTable, backtestMarkdown } from '../backtest/markdown.js';
 import { backtestJson } from '../backtest/json.js';
 import { backtestFolder } from './backtest.js';
-import { type FlagSpecs, type FlagValues, isCalendarDay, postgresTarget, UsageError } from './command-line.js';
+import {
+  type FlagSpecs,
+  type FlagValues,
+  inYears1000To9999,
+  isCalendarDay,
+  postgresTarget,
+  UsageError,
+} from './command-line.js';
 import { printDemo } from './demo.js';
-import { type CliIo, untilAborted } from './io.js';
+import { type CliIo, EXIT, untilAborted } from './io.js';
 import { openRadar, type OpenedRadar, type RadarInput } from './open-radar.js';
 import { progressView } from './progress.js';
 import { importLines, refreshLines } from './report.js';
@@ -85,7 +92,7 @@ function radarInput(values: FlagValues<typeof source>, demoByDefault = false): R
   const asOf = values['as-of'];
   if (
     asOf !== undefined &&
-    (!AS_OF.test(asOf) || (asOf !== 'now' && (!Number.isFinite(Date.parse(asOf)) || !isCalendarDay(asOf))))
+    (!AS_OF.test(asOf) || (asOf !== 'now' && (!inYears1000To9999(Date.parse(asOf)) || !isCalendarDay(asOf))))
   )
     throw new UsageError(
       `--as-of must be 'now', a day YYYY-MM-DD or an ISO 8601 instant (years 1000-9999), got ${JSON.stringify(asOf)}`,
@@ -299,6 +306,11 @@ const backtest: CliCommand<{
         ...(values.to === undefined ? {} : { to: values.to }),
         ...(values['train-until'] === undefined ? {} : { trainUntil: values['train-until'] }),
         calibrate: values.calibrate ?? false,
+        // On stderr: stdout may be the JSON result (--json). Only when a row was rejected, as `skip` promises.
+        onImport: (report) => {
+          if (Object.values(report.tables).some((t) => (t?.rejected ?? 0) > 0))
+            for (const line of importLines(report)) io.err(line);
+        },
         onProgress: quietOnceAborted(view.onProgress, signal),
         signal,
       }),
@@ -311,6 +323,11 @@ const backtest: CliCommand<{
         [out.json, backtestJson(result)],
       ]);
       io.err(`wrote ${out.markdown} and ${out.json}`);
+    }
+    // The breakout score is what this command measures: when it could not be run, the command failed.
+    if (result.scorer?.error) {
+      io.err(`backtest: ${result.scorer.name} failed: ${result.scorer.error}`);
+      return EXIT.failed;
     }
     return 0;
   },
@@ -334,22 +351,38 @@ function reportPaths(markdown: string): { markdown: string; json: string } {
 
 /**
  * Writes the files together: each to a temporary file beside it first, then all renamed into
- * place, so a write that fails (a full disk, a folder in the way) leaves none of them; the
- * temporary files are removed.
+ * place, so a write that fails (a full disk, a folder in the way) leaves none of them new: a file
+ * already renamed into place is taken back and the one it replaced restored; the temporary files
+ * are removed.
  */
 function writeTogether(files: readonly (readonly [string, string])[]): void {
   const temps = files.map(([path]) => `${path}.${process.pid}.tmp`);
+  const backups = files.map(([path]) => `${path}.${process.pid}.bak`);
+  const placed: number[] = [];
+  const saved: number[] = [];
   try {
     files.forEach(([, text], i) => {
       writeFileSync(temps[i]!, text);
     });
+    // Checked again at the end of a long run: something may have taken a name meanwhile.
+    for (const [path] of files)
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory())
+        throw new Error(`${path} is a folder: neither report was written`);
     files.forEach(([path], i) => {
+      if (statSync(path, { throwIfNoEntry: false }) !== undefined) {
+        renameSync(path, backups[i]!);
+        saved.push(i);
+      }
       renameSync(temps[i]!, path);
+      placed.push(i);
     });
   } catch (error) {
+    for (const i of placed) rmSync(files[i]![0], { force: true });
+    for (const i of saved) renameSync(backups[i]!, files[i]![0]);
     for (const temp of temps) rmSync(temp, { force: true });
     throw error;
   }
+  for (const i of saved) rmSync(backups[i]!, { force: true });
 }
 
 /**

@@ -4,13 +4,30 @@
  * as a music company would read it (what `npm run demo` shows, in brief): the hottest scenes, the
  * Talent Radar's global pulse, and one artist's profile with the explanation of each score.
  */
-import type { PulseArtist } from '../talent/schemas.js';
+import type { SceneRadar } from '../radar.js';
+import type { GlobalPulse, PulseArtist } from '../talent/schemas.js';
 import type { CliIo } from './io.js';
 import type { OpenedRadar } from './open-radar.js';
 import { refreshLines } from './report.js';
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+
+/**
+ * An artist to show as an example (the demo's profile, `serve`'s curl line): the first of the
+ * pulse's lists, else the strongest scene member, whose profile any radar over its sources can
+ * build; undefined when the radar knows no artist. The pulse's lists apply thresholds, so a small
+ * world may have nobody in them.
+ */
+export async function exampleArtist(radar: SceneRadar, pulse: GlobalPulse): Promise<string | undefined> {
+  const listed =
+    pulse.topBreakoutCandidates[0]?.artist_slug ??
+    pulse.topRisingArtists[0]?.artist_slug ??
+    pulse.artistsAtRisk[0]?.artist_slug;
+  if (listed !== undefined) return listed;
+  const members = await radar.scenes.listMemberships({ limit: 1 }).catch(() => null);
+  return members?.items[0]?.artist_slug;
+}
 
 /** Prints the demo report of an opened (and refreshed) radar. */
 export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
@@ -44,7 +61,7 @@ export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
   list('Breakout candidates', pulse.topBreakoutCandidates);
   list('At risk', pulse.artistsAtRisk);
 
-  const slug = pulse.topBreakoutCandidates[0]?.artist_slug ?? pulse.topRisingArtists[0]?.artist_slug;
+  const slug = await exampleArtist(radar, pulse);
   if (slug === undefined) return;
   const profile = await radar.talent.aggregator.buildArtistProfile(slug);
   const a = profile.artist;

@@ -4,6 +4,7 @@
  * error as `file:line:column: reason` (the form editors and terminals link), or another error by
  * its message, never a stack unless `SCENE_RADAR_DEBUG` is set.
  */
+import { parseCsv } from '../../adapters/tabular/csv.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isSceneRadarError } from '../core/errors.js';
 import { UsageError } from './command-line.js';
@@ -123,7 +124,8 @@ export function csvHeaderOf(file: string): readonly string[] | undefined {
           .toString('utf8')
           .replace(/^\ufeff/, '')
           .split(/\r?\n/, 1)[0] ?? '';
-      return first.split(/\.tsv$/i.test(file) ? '\t' : ',').map((c) => c.trim().replace(/^"|"$/g, ''));
+      // Read as the import reads it: a quoted cell may hold the delimiter.
+      return parseCsv(`${first}\n`, { delimiter: /\.tsv$/i.test(file) ? '\t' : ',' }).columns;
     } finally {
       closeSync(fd);
     }

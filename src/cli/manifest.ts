@@ -17,7 +17,7 @@ import {
   type TabularTableName,
 } from '../../adapters/tabular/index.js';
 import { AGGREGATION_CHOICES } from '../../adapters/tabular/aggregate-rows.js';
-import { isCalendarDay, UsageError } from './command-line.js';
+import { inYears1000To9999, isCalendarDay, UsageError } from './command-line.js';
 import { DataFileError } from './io.js';
 
 /** The manifest's file name inside the data folder. */
@@ -59,7 +59,7 @@ export const ManifestSchema = z
     /** The instant to serve the data as of (`YYYY-MM-DD` or ISO); `now` for the system clock. */
     asOf: z
       .string()
-      .refine((s) => s === 'now' || (DAY_OR_INSTANT.test(s) && Number.isFinite(Date.parse(s)) && isCalendarDay(s)), {
+      .refine((s) => s === 'now' || (DAY_OR_INSTANT.test(s) && inYears1000To9999(Date.parse(s)) && isCalendarDay(s)), {
         message: "expected 'now', a day YYYY-MM-DD or an ISO 8601 instant",
       })
       .optional(),
@@ -158,7 +158,8 @@ function readManifest(dir: string, file: string): DataFolder {
   const parsed = ManifestSchema.safeParse(parseJsonFile(file, text));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const { line, column } = placeOfPath(text, issue.path);
+    // Placed in the text an editor shows: without the byte-order mark, as a syntax error is.
+    const { line, column } = placeOfPath(text.replace(/^\ufeff/, ''), issue.path);
     const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
     throw new DataFileError(file, line, column, `${where}${issue.message}`);
   }

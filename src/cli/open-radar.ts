@@ -16,6 +16,8 @@ import type { ProgressCallback } from '../core/observe/progress.js';
 import type { PostgresTarget } from './command-line.js';
 import { parseJsonFile, readDataFolder, type DataFolder } from './manifest.js';
 
+/** 1000-01-01T00:00Z: the engines take instants in the years 1000-9999. */
+const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
 /** What the radar is built over. */
 export type RadarInput =
   | { readonly kind: 'data'; readonly dir: string; readonly asOf?: string | undefined }
@@ -168,7 +170,9 @@ export async function openRadar(
     // dashboard's chart, `GET /api/scenes/:slug/trends`) shows more than today's point.
     if (input.kind === 'demo') {
       const last = Date.parse(refresh.talent.asOf) - 86_400_000;
-      await radar.scenes.backfillTrends({ from: new Date(last - 89 * 86_400_000), to: new Date(last), ...progress });
+      // Never before the year 1000, the first the engines take (a world ending in its first days).
+      const from = Math.max(FIRST_INSTANT_MS, last - 89 * 86_400_000);
+      if (from <= last) await radar.scenes.backfillTrends({ from: new Date(from), to: new Date(last), ...progress });
     }
     return {
       radar,

@@ -11,6 +11,7 @@ import { createFetchHandler } from '../api/handler.js';
 import type { HealthOptions } from '../api/health.js';
 import { createMemoryRateLimiter } from '../api/rate-limit.js';
 import type { SceneRadar } from '../radar.js';
+import { exampleArtist } from './demo.js';
 
 /** Requests per client address and window, unless told otherwise. */
 export const DEFAULT_SERVE_RATE_LIMIT = 120;
@@ -80,14 +81,8 @@ function closeServer(server: Server): Promise<void> {
 async function curlLinesOf(radar: SceneRadar, url: string): Promise<{ lines: string[]; artistSlug: string }> {
   const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 1 });
   const scene = (await radar.scenes.listScenes({ limit: 1 })).items[0]?.slug ?? 'indie-uk-brighton';
-  // A tiny world may have nobody rising: any scored artist will do.
-  const artistSlug =
-    pulse.topRisingArtists[0]?.artist_slug ??
-    pulse.topBreakoutCandidates[0]?.artist_slug ??
-    pulse.artistsAtRisk[0]?.artist_slug ??
-    (await radar.talent.aggregator.getTopArtists({ category: 'rising', limit: 1 }).catch(() => null))?.artists?.[0]
-      ?.artist_slug ??
-    'unknown-artist';
+  // A tiny world may have nobody in the pulse's lists: any artist the radar knows will do.
+  const artistSlug = (await exampleArtist(radar, pulse)) ?? 'unknown-artist';
   const api = `${url}/api`;
   return {
     artistSlug,
