@@ -67,12 +67,8 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     return;
   }
   const reader = body.getReader();
-  // The first chunk is read before anything is written: a body that fails at once leaves `res`
-  // untouched for the caller's 500.
-  let step = await reader.read().catch((error: unknown) => {
-    reader.releaseLock();
-    throw error;
-  });
+  // Listening before the first chunk is read: a client that leaves while a slow body has not
+  // produced it yet cancels the body as well.
   let closed = false;
   const onClose = (): void => {
     if (res.writableFinished) return;
@@ -82,6 +78,20 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   res.on('close', onClose);
   // A write racing a disconnect must not surface as an unhandled 'error' event.
   res.on('error', noop);
+  // The first chunk is read before anything is written: a body that fails at once leaves `res`
+  // untouched for the caller's 500.
+  let step: ReadableStreamReadResult<Uint8Array>;
+  try {
+    step = await reader.read();
+  } catch (error) {
+    res.off('close', onClose);
+    reader.releaseLock();
+    throw error;
+  }
+  if (closed) {
+    res.off('close', onClose);
+    return;
+  }
   try {
     writeHead(res, response);
     if (step.done) {
@@ -102,6 +112,9 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
       }
       if (closed) return;
       if (step.done) {
+        // Node adds the length for HTTP/1.1 only: a one-piece body gets it for HTTP/1.0 too, as HEAD announces.
+        if (!res.headersSent && res.req?.httpVersion === '1.0' && !res.hasHeader('content-length'))
+          res.setHeader('Content-Length', pending.byteLength);
         res.end(pending.byteLength ? pending : undefined);
         return;
       }

@@ -279,6 +279,8 @@ export function createLightHandler(
     const respond = (result: ApiResult, id: string, extra: Record<string, string> | undefined): ApiAnswer =>
       finish(answerOf(result, id, extra, corsHeaders, head, false), codeOf(result), t0, trace);
     let family: RouteFamily = 'scenes';
+    /** The matched route, for a failure after matching (an unserialisable payload). */
+    let routeId: RouteId | null = null;
     try {
       requestId = requestIdOption
         ? hostRequestId(requestIdOption(request.request()))
@@ -375,8 +377,10 @@ export function createLightHandler(
       const below = path.slice(base.length) || '/';
       const key = `${method} ${below}?${search}`;
       const known = valid.get(key);
-      if (known !== undefined)
+      if (known !== undefined) {
+        routeId = known.spec.id;
         return await run(known, request, context, requestId, limitHeaders, corsHeaders, head, t0, trace);
+      }
       const match = matcher.match(method, below);
       if (match.kind === 'none')
         return respond(failure('ROUTE_NOT_FOUND', `No route: ${clip(path)}`), requestId, limitHeaders);
@@ -411,11 +415,12 @@ export function createLightHandler(
         query: Object.freeze(parsed.query),
       };
       remember(key, validRequest);
+      routeId = validRequest.spec.id;
       return await run(validRequest, request, context, requestId, limitHeaders, corsHeaders, head, t0, trace);
     } catch (error) {
       // Only a bug or an unserialisable payload gets here: answer a clean 500, report the cause.
       requestId ||= newRequestId();
-      report(error, null, requestId);
+      report(error, routeId, requestId);
       const code = FAMILY_CODES[family].internal;
       const body = JSON.stringify(fail(code, 'Internal error', { requestId }));
       return finish(

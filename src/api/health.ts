@@ -110,6 +110,8 @@ export type HealthReport = z.output<typeof HealthReportSchema>;
 /** Default deadline of one check, ms. */
 const DEFAULT_CHECK_MS = 2_000;
 const MAX_REASON = 200;
+/** Characters of a reason's first line that are masked; the rest is clipped away anyway. */
+const MASKED_PREFIX = 1024;
 
 /**
  * A reason safe to show anyone: its first line, URLs, e-mail-like `user@host` parts, IP addresses
@@ -120,7 +122,10 @@ const MAX_REASON = 200;
  * ```
  */
 export function safeReason(text: string): string {
-  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  // Cut before masking (the masks take time that grows faster than the text): what survives the
+  // final clip to 200 characters is masked as before.
+  const line = text.split(/\r?\n/, 1)[0] ?? '';
+  const first = line.slice(0, MASKED_PREFIX);
   const masked = first
     .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
     .replace(/\S+@\S+/g, '<address>')
@@ -128,7 +133,7 @@ export function safeReason(text: string): string {
     .replace(/\[?[0-9a-f]*:[0-9a-f:]+\]?(?::\d+)?/gi, (m) => (m.split(':').length > 2 ? '<address>' : m))
     .replace(/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d+\b/gi, '<address>')
     .replace(/\blocalhost(?::\d+)?\b/gi, '<address>');
-  return masked.length > MAX_REASON ? `${masked.slice(0, MAX_REASON)}...` : masked;
+  return masked.length > MAX_REASON || line.length > MASKED_PREFIX ? `${masked.slice(0, MAX_REASON)}...` : masked;
 }
 
 const component = (name: string, state: ComponentState, reason?: string): ComponentHealth =>

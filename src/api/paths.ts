@@ -13,8 +13,11 @@ const ENCODED_SLASH = /%2f/i;
 const TAB_OR_NEWLINE = /[\t\n\r]/g;
 const SEPARATOR = /[/\\]/;
 
-/** The path of a request target: origin-form (`/a?b`) as it is, absolute-form without its origin. */
-function pathOf(target: string): string {
+/**
+ * The path of a request target: origin-form (`/a?b`) as it is, absolute-form without its origin.
+ * @internal
+ */
+export function pathOf(target: string): string {
   let start = 0;
   if (target.charCodeAt(0) !== 47 /* / */) {
     const scheme = target.indexOf('://');

@@ -80,7 +80,8 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
     consume(key) {
       const now = clock.now();
       let w = windows.get(key);
-      if (!w || now - w.start >= windowMs) {
+      // A clock that stepped back (NTP, a VM resumed) starts a new window: never a wait longer than one.
+      if (!w || now - w.start >= windowMs || now < w.start) {
         w = { start: now, count: 0 };
         windows.set(key, w);
       }

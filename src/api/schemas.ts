@@ -39,10 +39,10 @@ import {
   WorkspaceRecommendationsRequestSchema,
 } from '../core/requests.js';
 
-const INTEGER_TEXT = /^(?:\d{1,20}|-[1-9]\d{0,19})$/;
+const INTEGER_TEXT = /^(?:\d+|-[1-9]\d*)$/;
 
 /**
- * Turns integer text, plain ASCII digits (`20`, `007`) or a minus and a nonzero integer (`-1`),
+ * Turns integer text of any length, plain ASCII digits (`20`, `007`) or a minus and a nonzero integer (`-1`),
  * into a number; anything else passes through as text for the schema to reject: a fraction
  * (`1.5`, `20.0`, `1e3`, never rounded away), a plus sign and `-0`. A negative integer becomes a
  * number so that it fails the range the engine's schema states with the issue an engine call
@@ -51,7 +51,11 @@ const INTEGER_TEXT = /^(?:\d{1,20}|-[1-9]\d{0,19})$/;
  * query string) are the same 400, and `-0` is not 0.
  */
 function toNumber(value: unknown): unknown {
-  return typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
+  if (typeof value !== 'string' || !INTEGER_TEXT.test(value)) return value;
+  const n = Number(value);
+  // Digits beyond a double's range are still a number far out of every range: too_big (too_small).
+  if (Number.isFinite(n)) return n;
+  return n > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
 }
 
 /** Turns `true`/`1` and `false`/`0` into booleans; anything else passes through for the schema to reject. */
