@@ -4,6 +4,7 @@
  * aggregated and linked in full before anything is built, so a call either returns complete
  * sources with a report, or throws and returns nothing half-built.
  */
+import { UNKNOWN_REGION } from '../../src/contracts/payloads.js';
 import type { SceneRadarSources, SourceName } from '../../src/contracts/sources.js';
 import { SceneRadarError } from '../../src/core/errors.js';
 import { isStorableText } from '../../src/core/text.js';
@@ -216,7 +217,7 @@ export function createTabularBuilder(options: TabularSourcesOptions): TabularBui
       const linked = buildHistories(
         validated,
         {
-          derivedHomeRegion: options.derivedHomeRegion ?? 'unknown',
+          derivedHomeRegion: options.derivedHomeRegion ?? UNKNOWN_REGION,
           seriesSpan: options.seriesSpan,
           sources: sourcesOf,
         },

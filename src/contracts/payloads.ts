@@ -40,6 +40,12 @@ const count = z.number().finite().min(0);
 
 // ---------------------------------------------------------------- MIG (industry graph)
 
+/**
+ * The home region of an artist whose region the source does not know (the tabular adapter's
+ * default `derivedHomeRegion`): no region, for the engines; never a place an artist is outside of.
+ */
+export const UNKNOWN_REGION = 'unknown';
+
 /** An artist of the universe as the industry graph knows it. */
 export const ArtistRecordSchema = z.object({
   /** Stable artist slug. */

@@ -214,8 +214,14 @@ function romaniseChar(ch: string): string | undefined {
  */
 export function romanise(text: string): string {
   let out = '';
-  // Greek `ου` is one vowel, `ou`; letter by letter it would read `oy`.
-  for (const ch of text.toLowerCase().normalize('NFC').replace(/ο[υύ]/g, 'ou')) {
+  // Greek `ου` is one vowel, `ou`, whatever accent or breathing it carries (`ού`, `οὐ`, `οῦ`);
+  // letter by letter it would read `oy`. Not with a diaeresis (`οϋ`), which keeps two vowels.
+  const greek = text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/ου([\u0300-\u036f]*)/g, (whole, marks: string) => (marks.includes('\u0308') ? whole : 'ou'))
+    .normalize('NFC');
+  for (const ch of greek) {
     const direct = romaniseChar(ch);
     if (direct !== undefined) {
       out += direct;

@@ -40,7 +40,7 @@ import { explainRow, priorPeerStats, type PeerStats } from './scoring.js';
 import type { HostFeatureSpec } from './host-features.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistSignalsEngine } from './signals-engine.js';
-import { similarArtists } from './similar.js';
+import { similarArtists, type SimilarArtistsResult } from './similar.js';
 import type {
   ArtistProfile,
   ArtistScores,
@@ -493,7 +493,11 @@ export class RadarAggregator {
     const failed = (s: { readonly status: string }): boolean => s.status === 'timeout' || s.status === 'error';
     const degraded = (v: unknown): boolean => {
       const e = (v as ArtistProfile).explanation;
-      return Object.values(e.sources).some(failed) || Object.values(e.hostFeatures ?? {}).some(failed);
+      return (
+        Object.values(e.sources).some(failed) ||
+        Object.values(e.hostFeatures ?? {}).some(failed) ||
+        e.similarSound !== undefined
+      );
     };
     return this.#d.cache.getOrCompute(
       `profile:${slug}`,
@@ -513,6 +517,9 @@ export class RadarAggregator {
   async #profile(slug: string, deadline: Deadline): Promise<ArtistProfile> {
     const { radar, config } = this.#d;
     await radar.loadState();
+    // The artist's own record tells whether another instance over these stores refreshed since
+    // this one read the state: its peers are the ones to score against, as on that instance.
+    await this.#catchUp(await this.#d.stores.talent_radar_artists.getMany([{ artist_slug: slug }]));
     // One snapshot of what scores it, taken before the reads: a model applied or a refresh landing
     // while they are in flight must not stamp this profile with a version or peers it was not
     // scored with.
@@ -561,15 +568,15 @@ export class RadarAggregator {
       { ...signals, sceneSlug: features.sceneSlug, microgenres: features.microgenres },
       config.talent.similarArtists,
       deadline,
-    ).catch((e: unknown) => {
+    ).catch((e: unknown): SimilarArtistsResult => {
       if (isSceneRadarError(e)) throw e;
-      return [];
+      return { artists: [], soundRead: null };
     });
     return {
       artist,
       opportunities: opportunitiesOf(features, scores, config, signals.scenePulse?.status === 'degraded'),
       risks: risksOf(scores),
-      similarArtists: similar,
+      similarArtists: similar.artists,
       trajectory: trajectoryOf(artist, config),
       explanation: {
         asOf: signals.asOf,
@@ -586,6 +593,7 @@ export class RadarAggregator {
               ),
             }
           : {}),
+        ...(similar.soundRead ? { similarSound: similar.soundRead } : {}),
         momentum: {
           score: artist.momentum,
           peers: storedPeers ? 'population' : 'prior',

@@ -95,6 +95,8 @@ export const FIELD_DOCS = {
     sources: 'How each source read went.',
     hostFeatures:
       "How each of the host's own features was read for the artist, by name (`ok`, `missing`, `timeout` or `error` with its reason); absent when the radar has no host features. A failed one counts as missing in the breakout score (`raw` null, contribution 0).",
+    similarSound:
+      "The similar artists' fingerprint read (CMG `getReleases` of the candidates) when it failed or timed out: their sound is unknown and left out of their similarity (each says so in its reasons). Absent when it went well or was not made.",
     momentum: 'Momentum: 100 x logistic(composite / scale); composite = sum of contributions.',
     breakout: 'Breakout: logistic(intercept + sum of contributions).',
     risk: 'Risk: the contributions add up to the score.',

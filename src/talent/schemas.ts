@@ -502,6 +502,12 @@ export const ScoreExplanationSchema = z
        * one counts as missing in the breakout score (`raw` null, contribution 0).
        */
       hostFeatures: z.record(z.string(), ReadOutcomeSchema).optional(),
+      /**
+       * The similar artists' fingerprint read (CMG `getReleases` of the candidates) when it failed
+       * or timed out: their sound is unknown and left out of their similarity (each says so in its
+       * reasons). Absent when it went well or was not made.
+       */
+      similarSound: ReadOutcomeSchema.optional(),
       /** Momentum: 100 x logistic(composite / scale); composite = sum of contributions. */
       momentum: MomentumExplanationSchema,
       /** Breakout: logistic(intercept + sum of contributions). */

@@ -44,7 +44,11 @@ export interface ArtistSignalsEngineDeps {
   readonly lifecycle?: Lifecycle;
 }
 
-function readOutcome(o: ItemOutcome<unknown> | undefined): ReadOutcome {
+/**
+ * How one item's read went, as explanations show it.
+ * @internal
+ */
+export function readOutcome(o: ItemOutcome<unknown> | undefined): ReadOutcome {
   if (!o) return { status: 'missing' };
   if (o.status === 'timeout') return { status: 'timeout', reason: o.reason };
   if (o.status === 'error') return { status: 'error', reason: `${o.reason}: ${o.message}` };

@@ -8,17 +8,26 @@ import { cosine } from '../core/features/stats.js';
 import type { Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ReleaseFingerprint } from '../contracts/payloads.js';
+import { lastCompleteDay, parseInstant } from '../core/time.js';
 import type { TalentStores } from '../stores/specs.js';
 import type { ArtistSignals } from './signals-types.js';
+import { readOutcome } from './signals-engine.js';
+import type { ReadOutcome } from './signals-types.js';
 import type { SimilarArtist } from './types.js';
 
 const WEIGHTS = { sound: 0.4, scene: 0.35, graph: 0.25 };
 const SCENE_PEERS = 200;
 const SOUND_CANDIDATES = 40;
 
-function soundOf(releases: readonly ReleaseFingerprint[] | null | undefined): number[] | null {
+/**
+ * The sound of the last three releases out by `end` (the last complete day before as-of, as the
+ * features read them: a release dated later is not known yet).
+ */
+function soundOf(releases: readonly ReleaseFingerprint[] | null | undefined, end: string): number[] | null {
   if (!releases?.length) return null;
-  const last = releases.slice(-3);
+  const known = releases.filter((r) => r.releasedAt <= end);
+  if (known.length === 0) return null;
+  const last = known.slice(-3);
   const dim = last[0]!.vector.length;
   const v = new Array<number>(dim).fill(0);
   for (const r of last) for (let i = 0; i < dim; i++) v[i]! += (r.vector[i] ?? 0) / last.length;
@@ -33,8 +42,17 @@ function jaccard(a: readonly string[], b: readonly string[]): number {
   return inter / (sa.size + new Set(b).size - inter);
 }
 
+/** The similar artists, and how their fingerprints were read when that read failed. */
+export interface SimilarArtistsResult {
+  /** Most similar first. */
+  readonly artists: SimilarArtist[];
+  /** The candidates' CMG read when it failed or timed out (their sound unknown), else null. */
+  readonly soundRead: ReadOutcome | null;
+}
+
 /**
- * The `limit` artists most similar to the one whose signals are given.
+ * The `limit` artists most similar to the one whose signals are given, as of its signals' instant
+ * (collaborations that start later and releases dated later are not evidence).
  * @example
  * ```ts
  * const similar = await similarArtists({ stores, gateway }, signals, 5, deadline);
@@ -46,10 +64,12 @@ export async function similarArtists(
   self: ArtistSignals & { readonly sceneSlug: string | null; readonly microgenres: readonly string[] },
   limit: number,
   deadline: Deadline,
-): Promise<SimilarArtist[]> {
-  if (limit <= 0) return [];
+): Promise<SimilarArtistsResult> {
+  if (limit <= 0) return { artists: [], soundRead: null };
+  const asOfMs = Date.parse(self.asOf);
+  const end = lastCompleteDay(asOfMs);
   const cands = new Map<string, { scene: boolean; genres: readonly string[]; collab: number }>();
-  const collabs = self.network?.collaborators ?? [];
+  const collabs = (self.network?.collaborators ?? []).filter((c) => parseInstant(c.since) < asOfMs);
   for (const c of collabs)
     if (c.artist !== self.artistSlug) cands.set(c.artist, { scene: false, genres: [], collab: c.weight });
   const peers = self.sceneSlug
@@ -70,7 +90,7 @@ export async function similarArtists(
         genres: r.microgenres,
       });
   }
-  if (cands.size === 0) return [];
+  if (cands.size === 0) return { artists: [], soundRead: null };
   const partial = (c: { scene: boolean; genres: readonly string[]; collab: number }) => ({
     scene: c.scene ? 0.6 + 0.4 * jaccard(self.microgenres, c.genres) : jaccard(self.microgenres, c.genres),
     graph: c.collab > 0 ? 1 - Math.exp(-c.collab) : 0,
@@ -85,18 +105,22 @@ export async function similarArtists(
           WEIGHTS.graph * b.p.graph -
           (WEIGHTS.scene * a.p.scene + WEIGHTS.graph * a.p.graph) || (a.slug < b.slug ? -1 : 1),
     );
-  const own = soundOf(self.releases);
+  const own = soundOf(self.releases, end);
   const sounds = own
     ? await deps.gateway.batch(
         'cmg',
         'getReleases',
         ranked.slice(0, SOUND_CANDIDATES).map((r) => r.slug),
-        { asOf: new Date(self.asOf), deadline, from: new Date(Date.parse(self.asOf) - 3 * 365 * 86_400_000) },
+        { asOf: new Date(self.asOf), deadline, from: new Date(asOfMs - 3 * 365 * 86_400_000) },
       )
     : new Map();
+  let soundRead: ReadOutcome | null = null;
   const out: SimilarArtist[] = ranked.map(({ slug, c, p }) => {
     const o = sounds.get(slug);
-    const theirs = o?.status === 'ok' ? soundOf(o.value as ReleaseFingerprint[]) : null;
+    const theirs = o?.status === 'ok' ? soundOf(o.value as ReleaseFingerprint[], end) : null;
+    // A failed read is not "no releases": the similarity says its sound is unknown, and why.
+    const failed = o !== undefined && (o.status === 'error' || o.status === 'timeout');
+    if (failed && soundRead === null) soundRead = readOutcome(o);
     const sound = own && theirs ? Math.max(0, cosine(own, theirs)) : null;
     const w = WEIGHTS.scene + WEIGHTS.graph + (sound === null ? 0 : WEIGHTS.sound);
     const similarity =
@@ -107,7 +131,11 @@ export async function similarArtists(
     const shared = c.genres.filter((g) => self.microgenres.includes(g));
     if (shared.length) reasons.push(`shared microgenres: ${shared.slice(0, 3).join(', ')}`);
     if (c.collab > 0) reasons.push(`collaborated (weight ${c.collab})`);
+    if (failed) reasons.push(`sound unknown: its fingerprint read failed (cmg ${o.status})`);
     return { artist_slug: slug, similarity: Math.round(similarity * 1000) / 1000, reasons };
   });
-  return out.sort((a, b) => b.similarity - a.similarity || (a.artist_slug < b.artist_slug ? -1 : 1)).slice(0, limit);
+  const artists = out
+    .sort((a, b) => b.similarity - a.similarity || (a.artist_slug < b.artist_slug ? -1 : 1))
+    .slice(0, limit);
+  return { artists, soundRead };
 }

@@ -64,7 +64,14 @@ import { hostFeatureSpecs, validateHostFeatures, type HostFeature, type HostFeat
 import type { TalentModelConfig } from './model-config.js';
 import { RadarAggregator } from './radar-aggregator.js';
 import { artistRow } from './rows.js';
-import { breakoutInputVector, fitPeerStats, modelVersion, scoreTable, type PeerStats } from './scoring.js';
+import {
+  breakoutInputVector,
+  fitPeerStats,
+  modelVersion,
+  priorPeerStats,
+  scoreTable,
+  type PeerStats,
+} from './scoring.js';
 import { TalentModelConfigSchema } from './model-config.js';
 import { ArtistSignalsEngine, gatherSignals } from './signals-engine.js';
 import { SIGNAL_READS, type ArtistFeatures, type ArtistSignals, type SignalRead } from './signals-types.js';
@@ -1266,8 +1273,9 @@ export class TalentRadar {
       // When more than half the artists had a failed read, the peers fitted now describe the
       // outage: the previous ones are kept (below), and the artists rescored are ranked against
       // those, so every stored record agrees with a profile read at the same instant.
-      const keepPeers = failing.size > features.length / 2 && this.#peers !== null;
-      const scores = scoreTable(table, keepPeers ? this.#peers! : peers, model);
+      // Before any refresh kept peers, those are the prior ones a profile reads too.
+      const keepPeers = failing.size > features.length / 2;
+      const scores = scoreTable(table, keepPeers ? (this.#peers ?? priorPeerStats(model)) : peers, model);
       const nowIso = new Date(clock.now()).toISOString();
       const version = modelVersion(model, DEFAULT_MODEL);
       const rows: TalentArtistRow[] = [];
@@ -1383,8 +1391,9 @@ export class TalentRadar {
     if (options.signal?.aborted) throw this.#aborted(options.signal);
     // The peers of the scores just written, whatever the population's size; a refresh that scored
     // nobody, or in which more than half the artists had a failed read (the peers would describe
-    // the outage, not the population), keeps the previous ones, as of their own instant.
-    const newPeers = (rows.length > 0 && failing.size <= features.length / 2) || this.#peers === null;
+    // the outage, not the population), keeps the previous ones, as of their own instant, or none
+    // (the prior ones apply) when no refresh kept any.
+    const newPeers = rows.length > 0 && failing.size <= features.length / 2;
     const next = {
       id: job.id,
       asOf: at.toISOString(),

@@ -5,11 +5,14 @@
  * workspace comes from the host's workspace source, never from A&R Radar.
  */
 import { topK } from '../core/features/stats.js';
-import type { Workspace } from '../contracts/payloads.js';
+import { UNKNOWN_REGION, type Workspace } from '../contracts/payloads.js';
 import type { TalentArtistRow } from '../stores/tables.js';
 
 /** Weights of the recommendation score. */
 const FIT = { scene: 0.6, microgenres: 0.4 };
+
+/** A region code as compared: trimmed, lowercase. */
+const regionCode = (region: string): string => region.trim().toLowerCase();
 const QUALITY = { breakout: 0.5, momentum: 0.3, safety: 0.2 };
 
 /** One ranked candidate. */
@@ -39,7 +42,8 @@ export function rankForWorkspace(
   const roster = new Set(ws.roster);
   const scenes = new Set(ws.scenes);
   const genres = new Set(ws.microgenres);
-  const regions = new Set(ws.regions);
+  // Region codes compare without case or surrounding spaces (`UK` is `uk`, MIG's lowercase code).
+  const regions = new Set(ws.regions.map(regionCode));
   const scored: RankedCandidate[] = [];
   for (const row of rows) {
     if (roster.has(row.artist_slug)) continue;
@@ -49,8 +53,11 @@ export function rankForWorkspace(
       FIT.scene * (inScene ? 1 : 0) +
       FIT.microgenres * (row.microgenres.length ? sharedGenres.length / row.microgenres.length : 0);
     if (fit === 0) continue;
-    const region = regionOf(row.artist_slug);
-    const regionFactor = regions.size === 0 || region === undefined || regions.has(region) ? 1 : 0.7;
+    const given = regionOf(row.artist_slug);
+    const region = given === undefined ? undefined : regionCode(given);
+    // Only a region that is known counts against the artist: the placeholder of a source without one is not.
+    const known = region !== undefined && region !== UNKNOWN_REGION && region !== '';
+    const regionFactor = regions.size === 0 || !known || regions.has(region) ? 1 : 0.7;
     const quality =
       QUALITY.breakout * row.breakout_score +
       QUALITY.momentum * (row.momentum / 100) +
