@@ -3,7 +3,7 @@
  * Which requests the Express and Fastify glue take: those whose path is the base path or below it.
  */
 
-import { pathOf } from '../../src/api/paths.js';
+import { pathOf } from '../../src/core/request-target.js';
 
 export { normaliseBasePath } from '../../src/api/index.js';
 

@@ -5,6 +5,7 @@
  * encoded slash). The fetch handler answers them with a 404 `ROUTE_NOT_FOUND`, never a normalised
  * route.
  */
+import { pathOf } from '../core/request-target.js';
 
 /** A segment the URL standard treats as `.` or `..`: one or two dots, each literal or `%2e`. */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
@@ -13,25 +14,6 @@ const ENCODED_SLASH = /%2f/i;
 const TAB_OR_NEWLINE = /[\t\n\r]/g;
 const SEPARATOR = /[/\\]/;
 
-/**
- * The path of a request target: origin-form (`/a?b`) as it is, absolute-form without its origin.
- * @internal
- */
-export function pathOf(target: string): string {
-  let start = 0;
-  if (target.charCodeAt(0) !== 47 /* / */) {
-    const scheme = target.indexOf('://');
-    if (scheme >= 0) {
-      start = target.indexOf('/', scheme + 3);
-      if (start < 0) return '';
-    }
-  }
-  let end = target.indexOf('?', start);
-  if (end < 0) end = target.length;
-  const hash = target.indexOf('#', start);
-  if (hash >= 0 && hash < end) end = hash;
-  return target.slice(start, end);
-}
 
 /**
  * True when the path of `target` (a path, a request target `/api/x?y`, or an absolute URL) holds a
