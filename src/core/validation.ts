@@ -55,6 +55,13 @@ function isImpossibleDay(text: string): boolean {
   return date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d;
 }
 
+/**
+ * Text a date argument may be: a day (`2026-11-24`, its UTC midnight) or an ISO 8601 instant with
+ * `Z` or an offset. Nothing read in the host's time zone (a date-time without an offset, `June 1,
+ * 2026`), so the same text is the same instant on every host.
+ */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
+
 /** The instants an argument may name: years 1000 to 9999 (four-digit years, as every stored timestamp has). */
 const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
 const END_INSTANT_MS = Date.UTC(10_000, 0, 1);
@@ -72,7 +79,9 @@ export function dateTime(d: unknown): number {
 }
 
 /**
- * Returns a valid Date (default `fallback`; a given Date is copied) or throws `code` (a validation code). Text naming a day
+ * Returns a valid Date (default `fallback`; a given Date is copied) or throws `code` (a validation code). Text is a day
+ * `YYYY-MM-DD` (its UTC midnight) or an ISO 8601 instant with `Z` or an offset; any other text
+ * (a date-time without an offset, `June 1, 2026`) is refused, never read in the host's time zone. Text naming a day
  * the calendar does not have (`2026-02-30`) is refused, not read as the day it rolls over to, and so
  * is an instant outside the years 1000-9999 (a seconds / milliseconds mix-up, `new Date(-8.64e15)`):
  * day arithmetic and stored timestamps need a four-digit year.
@@ -81,16 +90,30 @@ export function requireDate(value: unknown, field: string, fallback: Date, code:
   if (value === undefined) return fallback;
   // A copy of the caller's Date (read once, through Date.prototype): a caller or a source that
   // changes the Date afterwards must not move the call's instant.
-  const d =
-    value instanceof Date
-      ? new Date(dateTime(value))
-      : typeof value === 'string' || typeof value === 'number'
-        ? new Date(typeof value === 'string' && isImpossibleDay(value) ? Number.NaN : value)
+  let isDate: boolean;
+  try {
+    isDate = value instanceof Date;
+  } catch {
+    // A value that cannot be inspected (a revoked Proxy) is no date.
+    isDate = false;
+  }
+  const d = isDate
+    ? new Date(dateTime(value))
+    : typeof value === 'number'
+      ? new Date(value)
+      : typeof value === 'string'
+        ? new Date(ISO_DATE.test(value) && !isImpossibleDay(value) ? value : Number.NaN)
         : new Date(Number.NaN);
   if (!Number.isFinite(d.getTime()))
-    throw new SceneRadarError(code, `${field} must be a valid date`, {
-      details: [{ code: 'invalid_date', path: [field], message: 'Invalid date' }],
-    });
+    throw new SceneRadarError(
+      code,
+      typeof value === 'string'
+        ? `${field} must be a valid date: a day YYYY-MM-DD or an ISO 8601 instant with Z or an offset`
+        : `${field} must be a valid date`,
+      {
+        details: [{ code: 'invalid_date', path: [field], message: 'Invalid date' }],
+      },
+    );
   if (d.getTime() < FIRST_INSTANT_MS || d.getTime() >= END_INSTANT_MS)
     throw new SceneRadarError(code, `${field} must be a date in the years 1000-9999, got ${d.toISOString()}`, {
       details: [
@@ -111,7 +134,14 @@ export function requireOptions<T extends object>(
   code: ErrorCode,
 ): T | Record<string, never> {
   if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  let list: boolean;
+  try {
+    list = Array.isArray(value);
+  } catch {
+    // A revoked Proxy cannot be read: no options object.
+    list = true;
+  }
+  if (value === null || typeof value !== 'object' || list) {
     throw new SceneRadarError(code, `${field} must be an object`, {
       details: [{ code: 'invalid_type', path: [field], message: 'Expected an object' }],
     });

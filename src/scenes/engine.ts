@@ -44,7 +44,7 @@ import { buildSoundMap } from './membership-math.js';
 import { refreshMemberships, type MembershipMisses, type MembershipReport } from './memberships.js';
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
-import { publishRefreshPulses, withdrawRefreshPulses } from './refresh-pulses.js';
+import { publishRefreshPulses, tablesChanged, withdrawRefreshPulses } from './refresh-pulses.js';
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
@@ -540,6 +540,12 @@ export class ScenesEngine {
       if (catalog === this.#catalogGeneration) publishRefreshPulses(this, at.getTime(), pulses);
       const warnings: string[] = [];
       if (scenes === 0) warnings.push(EMPTY_CATALOG_NOTE);
+      // Trend rows are written from healthy pulses only: say how many scenes got none today.
+      const held = scenes - snapshots;
+      if (held > 0)
+        warnings.push(
+          `${held} of ${scenes} scenes wrote no trend snapshot for ${at.toISOString().slice(0, 10)}: their pulse was degraded (a source failed for some members) or unavailable (heat unknown); a later backfill can fill the day.`,
+        );
       if (memberships.universe !== 'ok')
         warnings.push(
           `The MIG artist universe could not be read (${memberships.universe}): memberships were kept as they were.`,
@@ -556,6 +562,9 @@ export class ScenesEngine {
    */
   #scored(scored: ReadonlySet<string>, wroteAsOf: number | null): void {
     this.#refreshCommits++;
+    // What was remembered over the tables before this commit (the adapter's pulses as of an
+    // instant, which a refresh as of the same instant would otherwise leave in place) is dropped.
+    tablesChanged(this);
     for (const slug of this.#awaitingRefresh.keys())
       if (scored.has(slug)) this.#awaitingRefresh.delete(slug);
       else if (wroteAsOf !== null) this.#awaitingRefresh.set(slug, wroteAsOf);

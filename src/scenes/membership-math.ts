@@ -147,8 +147,9 @@ export function soundScore(
     proximity += w * Math.exp(-best / params.soundMapScale);
     known += w;
   }
-  const prox = known > 0 ? proximity / known : 0;
-  return { score: clamp01(0.6 * overlap + 0.4 * prox), shared };
+  // None of the artist's microgenres has a position: overlap alone, as for a scene without any.
+  if (known === 0) return { score: clamp01(overlap), shared };
+  return { score: clamp01(0.6 * overlap + 0.4 * (proximity / known)), shared };
 }
 
 /**
@@ -271,8 +272,8 @@ export class SceneScorer {
       proximity += w * p[i]!;
       known += w;
     }
-    const prox = known > 0 ? proximity / known : 0;
-    return clamp01(0.6 * overlap + 0.4 * prox);
+    if (known === 0) return clamp01(overlap);
+    return clamp01(0.6 * overlap + 0.4 * (proximity / known));
   }
 
   /** The microgenres of a prepared sound that are scene `i`'s, in the sound's order: `soundScore(...).shared`. */

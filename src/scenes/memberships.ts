@@ -115,7 +115,6 @@ export async function refreshMemberships(
 ): Promise<MembershipReport> {
   const p = deps.config.scenes.membership;
   const scenes = await deps.stores.scenes.scan();
-  deps.scored?.(scenes.map((s) => s.slug));
   const map = buildSoundMap(await deps.stores.microgenres.scan());
   const universe = await listUniverse(deps.gateway, asOf, deadline);
   const artists = universe.artists;
@@ -144,6 +143,9 @@ export async function refreshMemberships(
   const networks = new Map<string, ArtistNetwork>();
   const sounds = new Map<string, Map<string, number>>();
   const failed = new Set<string>();
+  const soundFailed: string[] = [];
+  const keptRows = new Map<string, readonly Readonly<SceneMembershipRow>[]>();
+  const sceneIndex = new Map(scenes.map((sc, i) => [sc.slug, i]));
   // Counted as they come: holding every outcome (and the releases in it) to the end only to count
   // them kept every artist's payloads alive through the whole refresh.
   const mig = countOutcomes([]);
@@ -175,7 +177,13 @@ export async function refreshMemberships(
       if (r.status === 'ok') sounds.set(s, r.value as unknown as Map<string, number>);
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
         failed.add(s);
+      if (r.status === 'timeout' || r.status === 'error') soundFailed.push(s);
     }
+    // An artist whose sound could not be read keeps its memberships: in the scenes' cores too
+    // (from the sound and place its kept rows were scored with), so one failed read does not
+    // take its tastemakers and collaborations out of the other members' people scores.
+    for (const slug of soundFailed.splice(0))
+      keptRows.set(slug, await deps.stores.scene_memberships.scan({ where: { artist_slug: slug } }));
     // Pass 1 for this chunk's artists, in the universe's order as before.
     for (let j = i, end = Math.min(i + CHUNK, artists.length); j < end; j++) {
       if ((j & PAIRS_YIELD_ARTISTS) === 0) {
@@ -190,6 +198,19 @@ export async function refreshMemberships(
 
   // Pass 1: sound and place; core members and the tastemakers who back them.
   function pass1(a: ArtistRecord): void {
+    const kept = keptRows.get(a.slug);
+    if (kept !== undefined) {
+      // No row is made for it (its rows are kept as they are): only its place in the cores.
+      for (const row of kept) {
+        const i = sceneIndex.get(row.scene_slug);
+        if (
+          i !== undefined &&
+          (p.weights.sound * row.sound + p.weights.place * row.place) / coreWeight >= p.coreThreshold
+        )
+          joinCore(a.slug, i);
+      }
+      return;
+    }
     const own = sounds.get(a.slug);
     const sound = own ? scorer.sound(own) : none;
     const homeCity = a.homeCity === null ? null : slugify(a.homeCity);
@@ -205,15 +226,23 @@ export async function refreshMemberships(
         candSound.push(score);
         candPlace.push(place);
       }
-      if ((p.weights.sound * score + p.weights.place * place) / coreWeight >= p.coreThreshold) {
-        const circle = circleAt[i]!;
-        circle.core.add(a.slug);
-        for (const l of networks.get(a.slug)?.tastemakers ?? [])
-          circle.tastemakers.set(l.tastemaker, (circle.tastemakers.get(l.tastemaker) ?? 0) + 1);
-      }
+      if ((p.weights.sound * score + p.weights.place * place) / coreWeight >= p.coreThreshold) joinCore(a.slug, i);
     }
     candidates.set(a.slug, { sound, from, to: candScene.length });
   }
+
+  /** `slug` is a core member of scene `i`: its tastemakers (when MIG answered) back the scene. */
+  function joinCore(slug: string, i: number): void {
+    const circle = circleAt[i]!;
+    circle.core.add(slug);
+    for (const l of networks.get(slug)?.tastemakers ?? [])
+      circle.tastemakers.set(l.tastemaker, (circle.tastemakers.get(l.tastemaker) ?? 0) + 1);
+  }
+
+  // The scenes read are scored by this pass unless every artist's reads failed: then none was
+  // placed anywhere, and a scene new to the catalog still waits for a refresh that can (its heat
+  // unknown, not the 0 of an empty scene).
+  if (artists.length === 0 || failed.size < artists.length) deps.scored?.(scenes.map((s) => s.slug));
 
   // Pass 2: people, then the combined confidence.
   const existing = await deps.stores.scene_memberships.scan();

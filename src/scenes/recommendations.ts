@@ -32,6 +32,9 @@ import type { SceneRecommendation, SceneRecommendations } from './schemas.js';
 
 export type { SceneRecommendation, SceneRecommendations };
 
+/** Ranks stored per subject: the answer to any limit up to it. */
+const STORED_RANKS = 50;
+
 /** Recommends scenes, reading stored results while they are valid. */
 export async function recommendScenes(
   deps: {
@@ -57,7 +60,10 @@ export async function recommendScenes(
     where: { subject },
     orderBy: { column: 'rank', direction: 'asc' },
   });
-  if (cached.length >= limit && cached.every((r) => Date.parse(r.expires_at) > nowMs)) {
+  // A stored list is the whole answer up to STORED_RANKS: fewer rows than that are every scene
+  // that qualified, so a limit above them is answered too (an empty list is never stored).
+  const whole = cached.length > 0 && cached.length < STORED_RANKS;
+  if ((cached.length >= limit || whole) && cached.every((r) => Date.parse(r.expires_at) > nowMs)) {
     return { subject, items: cached.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: true, notes: [] };
   }
 
@@ -124,7 +130,7 @@ export async function recommendScenes(
       return [{ scene_slug: s.slug, fit, heat: pulse.heat, score: fit * (pulse.heat / 100), reasons }];
     });
   }
-  const best = topK(scored, 50, (x) => x.score);
+  const best = topK(scored, STORED_RANKS, (x) => x.score);
   const computed_at = new Date(nowMs).toISOString();
   const expires_at = new Date(nowMs + deps.config.scenes.recommendationsTtlMs).toISOString();
   const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;

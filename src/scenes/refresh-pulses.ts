@@ -41,9 +41,29 @@ export function publishRefreshPulses(engine: object, asOfMs: number, pulses: Ite
   if (membershipsAsOfMs !== undefined) published.set(engine, { asOfMs, membershipsAsOfMs, pulses: kept });
 }
 
+/** Who wants to know when an engine's tables change, by engine (its `ScenesAdapter`'s memo). */
+const listeners = new WeakMap<object, Set<() => void>>();
+
+/**
+ * Calls `listener` whenever `engine`'s tables are about to change or have just changed (a refresh
+ * starts or commits, a catalog is imported, the engine closes); returns the way to stop.
+ */
+export function onTablesChange(engine: object, listener: () => void): () => void {
+  let set = listeners.get(engine);
+  if (!set) listeners.set(engine, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/** Tells `engine`'s listeners its tables changed (a refresh committed). */
+export function tablesChanged(engine: object): void {
+  for (const listener of listeners.get(engine) ?? []) listener();
+}
+
 /** Withdraws what `engine` published: its tables are about to change (a refresh, a catalog import). */
 export function withdrawRefreshPulses(engine: object): void {
   published.delete(engine);
+  tablesChanged(engine);
 }
 
 /**

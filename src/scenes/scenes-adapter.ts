@@ -15,7 +15,7 @@ import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
-import { refreshPulseOf } from './refresh-pulses.js';
+import { onTablesChange, refreshPulseOf } from './refresh-pulses.js';
 import type { ScenePulseSnapshot } from './types.js';
 
 /**
@@ -72,6 +72,13 @@ export function scenesAdapterFor(
       // One reader's edit of a summary must not reach the next.
       freezeValues: true,
     });
+
+  // Remembered over the tables as they were: dropped whenever they change (a refresh as of the
+  // same instant would give the same keys; a catalog import changes every pulse).
+  onTablesChange(engine, () => {
+    void memo.clear().catch(() => undefined);
+    inflight.clear();
+  });
 
   // Pulses being computed, per (refresh, instant, scene): the Talent Radar's batches run side by
   // side and ask for the same scenes at the same instant; the memo above only holds finished ones,
