@@ -14,7 +14,6 @@ const ENCODED_SLASH = /%2f/i;
 const TAB_OR_NEWLINE = /[\t\n\r]/g;
 const SEPARATOR = /[/\\]/;
 
-
 /**
  * True when the path of `target` (a path, a request target `/api/x?y`, or an absolute URL) holds a
  * `.` or `..` segment, in any mix of literal and percent-encoded dots (`.`, `%2e`, `.%2E`,

@@ -36,7 +36,9 @@ export function fixedClock(start: Date | string | number): Clock & {
       t = next;
     },
     advance(ms) {
-      t += ms;
+      const next = t + ms;
+      if (!Number.isFinite(next)) throw new RangeError(`fixedClock: invalid step ${String(ms)}`);
+      t = next;
     },
   };
 }

@@ -13,7 +13,24 @@ import { isSceneRadarError } from './errors.js';
 const MAX = 300;
 
 function clip(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  if (s.length <= max) return s;
+  // Never half a character: a cut after the first half of a surrogate pair drops that half.
+  let end = max - 1;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${s.slice(0, end)}…`;
+}
+
+/**
+ * `text` in at most `max` characters (300 by default, the length of every outcome message), cut
+ * with `…` and never between the halves of a surrogate pair.
+ * @example
+ * ```ts
+ * clipMessage('x'.repeat(400)).length; // 300
+ * ```
+ */
+export function clipMessage(text: string, max: number = MAX): string {
+  return clip(text, max);
 }
 
 /**
@@ -74,6 +91,10 @@ export function describeError(
  */
 export function failureReason(error: unknown, options: { readonly max?: number } = {}): string {
   const max = options.max ?? MAX;
-  if (isSceneRadarError(error)) return clip(`${error.code}: ${describeError(error, { name: false, max })}`, max);
+  try {
+    if (isSceneRadarError(error)) return clip(`${error.code}: ${describeError(error, { name: false, max })}`, max);
+  } catch {
+    // A branded value whose code cannot be read: described as anything else is.
+  }
   return describeError(error, { max });
 }

@@ -123,7 +123,12 @@ const STORE_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['STORE_UNAVAI
  * ```
  */
 export function isStoreFailure(error: unknown): error is SceneRadarError {
-  return isSceneRadarError(error) && STORE_FAILURES.has(error.code);
+  if (!isSceneRadarError(error)) return false;
+  try {
+    return STORE_FAILURES.has(error.code);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -134,5 +139,11 @@ export function isStoreFailure(error: unknown): error is SceneRadarError {
  * ```
  */
 export function isSceneRadarError(value: unknown): value is SceneRadarError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as Record<symbol, unknown>)[BRAND] === true;
+  } catch {
+    // A value that cannot be read (a revoked Proxy, a throwing getter) is no error of ours.
+    return false;
+  }
 }

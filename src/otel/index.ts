@@ -378,7 +378,8 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
       ),
     (span, c) => {
       if (c.artists !== undefined) span.setAttribute('scene_radar.artists', c.artists);
-      const result = c.error === undefined ? 'ok' : 'error';
+      // The channel sets `error` on a rejection, whatever the value (undefined too).
+      const result = Object.hasOwn(c, 'error') ? 'error' : 'ok';
       if (c.durationMs !== undefined)
         refreshDuration.record(c.durationMs, {
           'scene_radar.engine': c.engine,

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { clipMessage } from '../../src/core/describe-error.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   resolveConfig,
@@ -434,7 +435,8 @@ describe('payload shortcuts past Zod', () => {
         expect(got).toMatchObject({
           status: 'error',
           reason: 'invalid_payload',
-          message: `mig.getNetworks: ${summarize(want.error)}`,
+          // Every outcome message is at most 300 characters (docs/reliability.md).
+          message: clipMessage(`mig.getNetworks: ${summarize(want.error)}`),
         });
       }
     }

@@ -2,9 +2,9 @@
  * @module core/cache/cache-store
  * Where cached entries live. The store only stores: expiry is decided by `Cache` from the
  * timestamps inside each entry, so no store needs per-entry timers. The default is a bounded LRU
- * (quick-lru); a shared store (Redis, later) implements the same interface, async if it must.
+ * (a bounded LRU map); a shared store (Redis, later) implements the same interface, async if it must.
  */
-import QuickLRU from 'quick-lru';
+import { BoundedLru } from './bounded-lru.js';
 import { estimateFromSample } from './approximate-bytes.js';
 
 /** A cached value with its timestamps (epoch ms). */
@@ -116,7 +116,7 @@ export interface CacheStore<V = unknown> {
   health?(): CacheStoreHealth;
 }
 
-/** Entries measured to estimate a store's bytes (the most recently used ones). */
+/** Entries measured to estimate a store's bytes (the first ones its iteration gives: the least recently used, in the default store). */
 export const BYTES_SAMPLE = 32;
 
 /** The first `n` items of `items`. */
@@ -141,7 +141,7 @@ export interface LruCacheStoreOptions {
 }
 
 /**
- * The default store: a bounded, synchronous LRU (quick-lru), with no timers.
+ * The default store: a bounded, synchronous LRU that holds at most `maxEntries`, with no timers.
  * @example
  * ```ts
  * const cache = new Cache({ store: lruCacheStore({ maxEntries: 500 }), ttlMs: 60_000 });
@@ -151,18 +151,13 @@ export function lruCacheStore<V>(options: LruCacheStoreOptions = {}): CacheStore
   const maxEntries = options.maxEntries ?? 10_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be an integer >= 1');
   const onEviction = options.onEviction;
-  const lru = new QuickLRU<string, CacheEntry<V>>({
+  const lru = new BoundedLru<string, CacheEntry<V>>({
     maxSize: maxEntries,
     ...(onEviction ? { onEviction: (key: string) => onEviction(key) } : {}),
   });
   return {
     get: (key) => lru.get(key),
-    set: (key, entry) => {
-      // quick-lru keeps two generations: a key re-set while in the older one would be reported
-      // evicted when that generation goes, though it is held. Dropping it first keeps counts exact.
-      if (onEviction) lru.delete(key);
-      lru.set(key, entry);
-    },
+    set: (key, entry) => lru.set(key, entry),
     delete: (key) => lru.delete(key),
     clear: (prefix) => {
       if (prefix === undefined) return lru.clear();

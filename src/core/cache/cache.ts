@@ -10,7 +10,7 @@
  * also published on the `scene-radar:cache` diagnostics channel as `{ namespace, op }` (never a
  * key), only when someone subscribes.
  */
-import QuickLRU from 'quick-lru';
+import { BoundedLru } from './bounded-lru.js';
 import { systemClock, type Clock } from '../clock.js';
 import { callHook } from '../hooks.js';
 import { type CacheOperationMessage, channels } from '../observe/channels.js';
@@ -191,6 +191,8 @@ interface Flight<V> {
   invalidated: boolean;
   /** A refresh started within grace: its promise rejects on failure (nobody was waiting when it began). */
   readonly background: boolean;
+  /** Set when the computation failed and its callers are served the last good value instead. */
+  fellBack?: boolean;
 }
 
 /**
@@ -244,7 +246,7 @@ export class Cache<V> {
   /** Counted only when this cache created the store (a host's store does not say what it drops). */
   #evictions: number | undefined;
   /** Last good value per key: in this process, never in the store; created on first use. */
-  #lastGood: QuickLRU<string, V> | undefined;
+  #lastGood: BoundedLru<string, V> | undefined;
   readonly #maxLastGood: number;
   #closed = false;
   /** Only a store this cache created is closed by it; a host's shared store stays open. */
@@ -399,7 +401,7 @@ export class Cache<V> {
    */
   setLastGood(key: string, value: V): void {
     if (this.#closed || this.#maxLastGood === 0) return;
-    this.#lastGood ??= new QuickLRU({ maxSize: this.#maxLastGood });
+    this.#lastGood ??= new BoundedLru({ maxSize: this.#maxLastGood });
     this.#lastGood.set(key, this.#entering(value));
   }
 
@@ -518,7 +520,16 @@ export class Cache<V> {
       this.#stats.joined++;
       // A caller joining a background refresh is waiting on it, as one that started it would be:
       // when it fails, it gets the fallback too.
-      if (!flight.background) return flight.promise;
+      if (!flight.background)
+        // The fallback the computation served is served to every caller waiting on it, and
+        // counted for each (one serve, as many fallbacks as callers handed it).
+        return flight.promise.then((value) => {
+          if (flight.fellBack) {
+            this.#stats.fallbacks++;
+            this.#publish('fallback');
+          }
+          return value;
+        });
       return flight.promise.catch((error: unknown) => {
         const fallback = this.#fallback(key, error, options.lastGood);
         if (fallback === undefined) throw error;
@@ -556,6 +567,7 @@ export class Cache<V> {
           // A background refresh has nobody waiting: its failure is reported, not served around.
           const fallback = background ? undefined : this.#fallback(key, error, options.lastGood);
           if (fallback === undefined) throw error;
+          flight.fellBack = true;
           return fallback;
         }
         if (!flight.invalidated && !this.#closed) {

@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG, type SceneRadarConfig } from '../../config.js';
 import { BATCH_METHODS, type BatchItem, type BatchMethodName } from '../../contracts/registry.js';
 import { SOURCE_NAMES, type SceneRadarSources, type SourceName } from '../../contracts/sources.js';
 import { systemClock, type Clock } from '../clock.js';
-import { describeError as describe } from '../describe-error.js';
+import { clipMessage, describeError as describe } from '../describe-error.js';
 import { callHook } from '../hooks.js';
 import { holdProcess } from '../lifecycle.js';
 import { channels, listened, type SourceCallContext, type SourceCallResult, traced } from '../observe/channels.js';
@@ -261,7 +261,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
         }
       } catch (error) {
         // Nothing above should throw; if it ever does, the call still ends (never a hang).
-        result = { kind: 'error', reason: 'threw', message: `gateway: ${describe(error)}` };
+        result = { kind: 'error', reason: 'threw', message: clipMessage(`gateway: ${describe(error)}`) };
       } finally {
         // Slot first, then the answer, so the next call is on its way while this answer is
         // validated and used (core/limit.ts says why this is not p-limit).
@@ -363,14 +363,19 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
               k,
               read.ok
                 ? { status: 'ok', value: (project ? project(read.value as never, k) : read.value) as T, provenance: p }
-                : { status: 'error', reason: 'invalid_payload', message: `${name}: ${read.problem}`, provenance: p },
+                : {
+                    status: 'error',
+                    reason: 'invalid_payload',
+                    message: clipMessage(`${name}: ${read.problem}`),
+                    provenance: p,
+                  },
             );
           } catch (error) {
             // A payload that throws when read (a getter, a proxy) is bad data for that key, not a crash.
             out.set(k, {
               status: 'error',
               reason: 'invalid_payload',
-              message: `${source}.${method}: ${describe(error)}`,
+              message: clipMessage(`${source}.${method}: ${describe(error)}`),
               provenance: p,
             });
           }
@@ -435,7 +440,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
               : {
                   status: 'error',
                   reason: 'invalid_payload',
-                  message: `${source}.${method}: ${read.problem}`,
+                  message: clipMessage(`${source}.${method}: ${read.problem}`),
                   provenance: p,
                 };
           } catch (error) {
@@ -443,7 +448,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
             outcome = {
               status: 'error',
               reason: 'invalid_payload',
-              message: `${source}.${method}: ${describe(error)}`,
+              message: clipMessage(`${source}.${method}: ${describe(error)}`),
               provenance: p,
             };
           }

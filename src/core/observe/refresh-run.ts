@@ -5,6 +5,7 @@
  * `radar.stats()`, reported as progress, and the whole refresh logged when it ends. The engines
  * run their steps through a {@link RefreshRun}; {@link RadarObserver} is what the radar gives them.
  */
+import { dateTime } from '../validation.js';
 import { channels, traced, type RefreshContext } from './channels.js';
 import { safeLogger, type SafeLogger } from './logger.js';
 import { ProgressTracker, type PhaseProgress, type ProgressCallback } from './progress.js';
@@ -24,7 +25,10 @@ export const SILENT_OBSERVER: RadarObserver = { logger: safeLogger(undefined) };
 
 /** The instant of a refresh as the channel shows it: ISO, or `invalid`. */
 export function asOfText(at: Date): string {
-  return at instanceof Date && !Number.isNaN(at.getTime()) ? at.toISOString() : 'invalid';
+  // Read through Date.prototype, guarded: a Proxy of a Date or a revoked Proxy is `invalid`, and
+  // the engine's own check then refuses it with its code (the context must not throw first).
+  const ms = dateTime(at);
+  return Number.isNaN(ms) ? 'invalid' : new Date(ms).toISOString();
 }
 
 /** What a step's work may say about itself. */
