@@ -11,6 +11,8 @@ export class BoundedLru<K, V> {
   readonly #max: number;
   readonly #map = new Map<K, V>();
   readonly #onEviction: ((key: K, value: V) => void) | undefined;
+  /** The most recently used key, already at the end: a repeated read of it moves nothing. */
+  #last: K | undefined;
 
   /** At most `maxSize` entries (an integer >= 1); `onEviction` hears each key pushed out by an insert. */
   constructor(options: { readonly maxSize: number; readonly onEviction?: (key: K, value: V) => void }) {
@@ -24,9 +26,10 @@ export class BoundedLru<K, V> {
   get(key: K): V | undefined {
     const map = this.#map;
     const value = map.get(key);
-    if (value === undefined) return undefined;
+    if (value === undefined || key === this.#last) return value;
     map.delete(key);
     map.set(key, value);
+    this.#last = key;
     return value;
   }
 
@@ -35,6 +38,7 @@ export class BoundedLru<K, V> {
     const map = this.#map;
     map.delete(key);
     map.set(key, value);
+    this.#last = key;
     if (map.size > this.#max) {
       const [oldest, old] = map.entries().next().value as [K, V];
       map.delete(oldest);
@@ -44,11 +48,13 @@ export class BoundedLru<K, V> {
 
   /** Removes `key` (not an eviction); true when it was there. */
   delete(key: K): boolean {
+    if (key === this.#last) this.#last = undefined;
     return this.#map.delete(key);
   }
 
   /** Removes every entry (not evictions). */
   clear(): void {
+    this.#last = undefined;
     this.#map.clear();
   }
 
