@@ -13,6 +13,7 @@
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import { ERROR_CODES, type ErrorCode, SceneRadarError } from '../../src/core/errors.js';
 import { settleWithin } from '../../src/core/timeout.js';
+import { requireOptions } from '../../src/core/validation.js';
 import type { SceneRadar } from '../../src/radar.js';
 import type { ScenesRefreshReport } from '../../src/scenes/engine.js';
 import type { TalentRefreshShard } from '../../src/talent/refresh-shards.js';
@@ -208,9 +209,10 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
   };
 
   return {
-    async refresh(asOf, run = {}) {
+    async refresh(asOf, options) {
       // Before any work: a closed coordinator refreshes nothing (not even the Scenes Engine).
       if (closed) throw new SceneRadarError('TALENT_INTERNAL_ERROR', 'This sharded refresh coordinator is closed');
+      const run: ShardedRefreshRunOptions = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR');
       const t0 = performance.now();
       const shardSize = intOption(run.shardSize, defaultShardSize, 1, 10_000, 'refresh: shardSize');
       // The queue's connections open while the universe is walked: not after, on the refresh's clock.

@@ -422,10 +422,19 @@ const openapi: CliCommand<{ 'base-path': { type: 'string' }; out: { type: 'strin
   async run(values, io) {
     const base = values['base-path'] ?? '/api';
     if (!/^\/[A-Za-z0-9._~\-/]*$/.test(base)) throw new UsageError('--base-path must be a path like /api');
+    if (values.out !== undefined) {
+      // Checked as backtest --out checks its names: a usage mistake, not a raw ENOENT.
+      const folder = dirname(resolve(values.out));
+      if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+        throw new UsageError(`--out: the folder ${folder} does not exist`);
+      if (statSync(values.out, { throwIfNoEntry: false })?.isDirectory())
+        throw new UsageError(`--out: ${values.out} is a folder`);
+    }
     const text = openApiText(base);
     if (values.out === undefined) io.out(text.trimEnd());
     else {
-      writeFileSync(values.out, text);
+      // Whole or not at all: a full disk leaves the previous file, never a truncated one.
+      writeTogether([[values.out, text]]);
       io.err(`wrote ${values.out} (${text.length} bytes)`);
     }
     return 0;

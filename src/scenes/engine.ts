@@ -787,11 +787,12 @@ export class ScenesEngine {
    */
   async stateAsOf(asOf: Date): Promise<SceneState> {
     this.#life.assertOpen('stateAsOf');
-    requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
+    // The validated copy's instant, read once: a Date subclass's own getTime is never asked.
+    const asOfMs = requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR').getTime();
     const refreshed = await this.#refreshedAsOfMs();
-    if (refreshed === null || refreshed <= asOf.getTime())
+    if (refreshed === null || refreshed <= asOfMs)
       return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
-    const day = dayOf(asOf.getTime());
+    const day = dayOf(asOfMs);
     // Concurrent readers of one day share one replay (single-flight); a failed one is not kept.
     const replay = (await this.#replays.getOrCompute(
       day,

@@ -238,7 +238,12 @@ describe('hostile review 20: an entry whose grace outlasts what PX can hold', ()
     await tier.ready(3000);
     const now = Date.now();
     // The Cache accepts any ttlMs/graceMs >= 0: a host "never expire" of 1e19 ms is finite.
-    await tier.set('scenes:pulse:forever', { value: { heat: 1 }, createdAt: now, expiresAt: now + 1e19, staleUntil: now + 1e19 });
+    await tier.set('scenes:pulse:forever', {
+      value: { heat: 1 },
+      createdAt: now,
+      expiresAt: now + 1e19,
+      staleUntil: now + 1e19,
+    });
     // One entry must not open the circuit: every other key would go lockless and local for retryAfterMs.
     expect(tier.health().state).toBe('ok');
     expect(tier.health().counters.l2Errors).toBe(0);
@@ -348,6 +353,29 @@ describe('hostile review 20: the sharded refresh coordinator', () => {
     const counts = await q.getJobCounts('waiting', 'waiting-children', 'delayed', 'prioritized', 'active');
     expect(counts).toEqual({ waiting: 0, 'waiting-children': 0, delayed: 0, prioritized: 0, active: 0 });
   }, 10_000);
+
+  it('refresh() with options that are not an object rejects with TALENT_VALIDATION_ERROR before any work', async () => {
+    const radar = await memoryRadar();
+    const name = queueName();
+    cleanQueue(name);
+    const { createShardedRefresh } = await import('../../adapters/bullmq/index.js');
+    const sharded = createShardedRefresh({ radar, connection, queueName: name, timeoutMs: 5_000 });
+    cleanups.push(() => sharded.close());
+    let scenesRefreshed = 0;
+    const original = radar.scenes.refresh.bind(radar.scenes);
+    (radar.scenes as { refresh: typeof original }).refresh = async (...args) => {
+      scenesRefreshed++;
+      return original(...args);
+    };
+    for (const bad of [null, 'fast', 7]) {
+      const got = await sharded.refresh(undefined, bad as never).then(
+        () => 'resolved',
+        (e: unknown) => (isSceneRadarError(e) ? e.code : String(e)),
+      );
+      expect(got).toBe('TALENT_VALIDATION_ERROR');
+    }
+    expect(scenesRefreshed).toBe(0);
+  });
 
   it('refresh() on a closed coordinator rejects before running the Scenes Engine refresh', async () => {
     const radar = await memoryRadar();

@@ -5,7 +5,16 @@
  * broken CSV (file:line:column), an invalid row (file, line, column), `openapi` and `refresh`.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -231,6 +240,26 @@ describe('scene-radar (runCli)', () => {
       );
     } finally {
       rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('openapi --out: a folder that does not exist or a folder in the way is a usage mistake (exit 2); the file is written whole', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'openapi-out-'));
+    try {
+      const missing = await runHere(['openapi', '--out', join(base, 'no-such-folder', 'openapi.json')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('does not exist');
+      mkdirSync(join(base, 'taken.json'));
+      const folder = await runHere(['openapi', '--out', join(base, 'taken.json')]);
+      expect(folder.code).toBe(2);
+      expect(folder.stderr).toContain('is a folder');
+      const file = join(base, 'openapi.json');
+      const written = await runHere(['openapi', '--out', file]);
+      expect(written.code).toBe(0);
+      expect((JSON.parse(readFileSync(file, 'utf8')) as { openapi: string }).openapi).toBe('3.1.0');
+      expect(readdirSync(base).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   });
 
