@@ -188,7 +188,9 @@ export function eventActivity(
   w: ActivityWindows,
   times?: readonly number[],
 ): ActivityProfile | null {
-  const limit = w.historyDays + w.windowDays;
+  // Every sum stops at max(H + W, 2Q, 2W): the quarter before and the window before are whole
+  // even when they reach past the history (a long quarter or window).
+  const limit = Math.max(w.historyDays + w.windowDays, 2 * w.quarterDays, 2 * w.windowDays);
   scratch(limit);
   // Buckets by day back, in the order each day is first seen (the order the sums always ran in):
   // `slot[back]` is the bucket of `back` when `seen[back]` holds this call's stamp.

@@ -88,7 +88,15 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
         details: [{ path: ['hostFeatures', String(i)], message }],
       });
     if (typeof f !== 'object' || f === null) throw bad('expected an object with name, source and read');
-    const { name, source, read, scale } = f as Record<string, unknown>;
+    let fields: Record<string, unknown>;
+    try {
+      // Read once (a getter runs once): a field that throws when read is this feature's error.
+      const { name, source, read, scale } = f as Record<string, unknown>;
+      fields = { name, source, read, scale };
+    } catch (error) {
+      throw bad(`could not be read: ${describeError(error, { name: false })}`);
+    }
+    const { name, source, read, scale } = fields;
     const parsed = HostFeatureNameSchema.safeParse(name);
     if (!parsed.success) throw bad(parsed.error.issues[0]?.message ?? 'invalid name');
     if (seen.has(parsed.data)) throw bad(`duplicate name "${parsed.data}"`);

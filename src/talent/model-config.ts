@@ -4,6 +4,7 @@
  * model and risk severities. Every number here is a policy a host may change (and `calibrate()`
  * fits a breakout model from the host's own history); docs/scoring.md gives each formula.
  */
+import { MAX_SERIES_DAYS } from '../contracts/daily-values.js';
 import { z } from 'zod';
 import type { RcfEventType } from '../contracts/payloads.js';
 import { BreakoutModelSchema } from './breakout-model.js';
@@ -116,7 +117,26 @@ export const TalentModelConfigSchema = z
     /** Ratio of a day's organic engagement to the median of its neighbours (4-10 days either side) from which it counts as a spike. @default 3 */
     spikeRatio: z.number().min(1).max(1e6).default(3),
   })
-  .strict();
+  .strict()
+  .refine((m) => engagementReachDays(m) <= MAX_SERIES_DAYS, {
+    message: `the windows reach too far back: the engagement read spans max(2 x windowDays + longWindowDays, historyDays, 2 x quarterDays) + 3 days, at most ${MAX_SERIES_DAYS} (the longest series a source may answer)`,
+    path: ['quarterDays'],
+  });
+
+/**
+ * Days of daily engagement the Talent Radar reads back from as-of under `model`: two windows and
+ * a long one (spikes), the history, two quarters (growth), plus the as-of day's margin.
+ * @internal
+ */
+export function engagementReachDays(model: {
+  readonly windowDays: number;
+  readonly longWindowDays: number;
+  readonly historyDays: number;
+  readonly quarterDays: number;
+}): number {
+  const activity = Math.max(model.historyDays, 2 * model.quarterDays, 2 * model.windowDays, 42);
+  return Math.max(2 * model.windowDays + model.longWindowDays, activity) + 3;
+}
 
 /** The resolved scoring policy. */
 export type TalentModelConfig = z.output<typeof TalentModelConfigSchema>;

@@ -35,11 +35,23 @@ export const TALENT_MODEL_VERSION = 'talent-2026.12-1';
  * scored under different weights never carry the same version.
  */
 export function modelVersion(model: TalentModelConfig, defaults: TalentModelConfig): string {
-  const a = JSON.stringify(model);
-  if (a === JSON.stringify(defaults)) return TALENT_MODEL_VERSION;
+  // Keys in a canonical order: the same policy read back from a jsonb column (PostgreSQL orders
+  // an object's keys its own way) or given in another key order has the same version.
+  const a = canonicalJson(model);
+  if (a === canonicalJson(defaults)) return TALENT_MODEL_VERSION;
   let h = 2166136261;
   for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), 16777619);
   return `${TALENT_MODEL_VERSION}+${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** JSON text of plain data with every object's keys sorted (arrays keep their order). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
 }
 
 /** The momentum components, each normalised against peers of similar size. */

@@ -6,6 +6,7 @@
  * under the caller's. Per-item outcomes, validated payloads; a failing source empties one read,
  * never the batch.
  */
+import { engagementReachDays } from './model-config.js';
 import type { Clock } from '../core/clock.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
@@ -174,7 +175,8 @@ async function gather(
   // Windows: growth compares two windows (up to two quarters); spikes look a long window
   // further back; peak activity looks back over the history, and regions a window further.
   const activityDays = Math.max(model.historyDays, 2 * model.quarterDays, 2 * model.windowDays, 42);
-  const seriesFrom = back(Math.max(2 * model.windowDays + model.longWindowDays, activityDays) + 2);
+  // The config refuses windows whose read would span more than a source's longest series.
+  const seriesFrom = back(engagementReachDays(model) - 1);
   const eventsFrom = back(Math.max(activityDays, model.historyDays + model.windowDays) + 1);
   const hostFeatures = deps.hostFeatures ?? [];
   const hostReads = Promise.all(hostFeatures.map((f) => readHostFeature(f, slugs, asOf, deadline.signal)));

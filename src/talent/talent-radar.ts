@@ -26,7 +26,7 @@ import { listUniverse } from '../core/gateway/universe.js';
 import { callHook } from '../core/hooks.js';
 import { ProgressTracker, type PhaseProgress, type ProgressOptions } from '../core/observe/progress.js';
 import { RefreshRun, SILENT_OBSERVER, type RadarObserver } from '../core/observe/refresh-run.js';
-import { requireDate, requireOptions } from '../core/validation.js';
+import { requireDate, requireOptions, requireSlug } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import { stageStores } from '../stores/staged.js';
@@ -224,6 +224,28 @@ const DEFAULT_MODEL = TalentModelConfigSchema.parse({});
 /** Unscored artists listed by name in a refresh report (the count covers all). */
 export const MAX_LISTED_UNSCORED = 1_000;
 
+/** `features` in artist slug order (the array itself when it already is). */
+function inSlugOrder(features: readonly ArtistFeatures[]): readonly ArtistFeatures[] {
+  let sorted = true;
+  for (let i = 1; i < features.length && sorted; i++)
+    if (features[i - 1]!.artistSlug > features[i]!.artistSlug) sorted = false;
+  if (sorted) return features;
+  return [...features].sort((a, b) => (a.artistSlug < b.artistSlug ? -1 : a.artistSlug > b.artistSlug ? 1 : 0));
+}
+
+/**
+ * The options of a refresh step: an object (or none) whose `signal`, if any, is an AbortSignal;
+ * otherwise `TALENT_VALIDATION_ERROR`, before any work (a raw TypeError came from deep inside).
+ */
+function runOptions<T extends { readonly signal?: AbortSignal }>(options: T | undefined): T {
+  const o = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR') as T;
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'signal must be an AbortSignal', {
+      details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
+    });
+  return o;
+}
+
 /**
  * The Talent Radar.
  * @example
@@ -245,6 +267,9 @@ export class TalentRadar {
   #loaded: Promise<void> | null = null;
   /** Bumped by every model apply or reset: a state read that started before one must not undo it. */
   #modelGeneration = 0;
+  /** Applies and resets of the model called so far, and the row of the last one (null: a reset). */
+  #modelCalls = 0;
+  #latestModelRow: TalentStateRow | null = null;
   /** Bumped by every refresh written: a state read that started before one must not undo it. */
   #refreshGeneration = 0;
   /** Id of the last refresh whose state this radar holds (its own, or read from the stores). */
@@ -382,22 +407,43 @@ export class TalentRadar {
         cause: error,
       });
     }
-    const applied = { ...this.#model, breakout: parsed.data };
+    const breakout = parsed.data;
+    const applied = { ...this.#model, breakout };
     const row: TalentStateRow = {
       name: MODEL_STATE,
       value: {
-        model: toJson(parsed.data),
+        model: toJson(breakout),
         validation: storedValidation,
         modelVersion: modelVersion(applied, DEFAULT_MODEL),
       },
       updated_at: new Date(this.#deps.clock.now()).toISOString(),
     };
-    const generation = ++this.#modelGeneration;
-    await this.#deps.stores.talent_radar_state.upsert([row]);
-    // A later apply or reset that finished first wins (a refresh committed meanwhile does not).
-    if (generation === this.#modelGeneration) this.#model = applied;
-    void this.aggregator.clearCache();
+    await this.#writeModel(row, () => {
+      this.#model = { ...this.#model, breakout };
+    });
     return appliedModelOf(row);
+  }
+
+  /**
+   * Writes the model row (or deletes it, for a reset) and applies it here, so that whichever of
+   * several applies and resets lands last, the stores and this radar end on the one called last:
+   * a write that lands after a later call's writes that call's row again; only the last call
+   * applies. The generation moves before the write and after it lands, so a state read in flight
+   * across either keeps what it read.
+   */
+  async #writeModel(row: TalentStateRow | null, apply: () => void): Promise<void> {
+    const call = ++this.#modelCalls;
+    this.#latestModelRow = row;
+    ++this.#modelGeneration;
+    const write = (r: TalentStateRow | null): Promise<unknown> =>
+      r === null
+        ? this.#deps.stores.talent_radar_state.delete([{ name: MODEL_STATE }])
+        : this.#deps.stores.talent_radar_state.upsert([r]);
+    await write(row);
+    if (call === this.#modelCalls) apply();
+    else await write(this.#latestModelRow);
+    ++this.#modelGeneration;
+    void this.aggregator.clearCache();
   }
 
   /**
@@ -407,11 +453,9 @@ export class TalentRadar {
    */
   async resetBreakoutModel(): Promise<void> {
     this.#life.assertOpen('resetBreakoutModel');
-    const generation = ++this.#modelGeneration;
-    await this.#deps.stores.talent_radar_state.delete([{ name: MODEL_STATE }]);
-    if (generation === this.#modelGeneration)
+    await this.#writeModel(null, () => {
       this.#model = { ...this.#model, breakout: this.#deps.config.talent.model.breakout };
-    void this.aggregator.clearCache();
+    });
   }
 
   /**
@@ -612,6 +656,7 @@ export class TalentRadar {
             },
           ],
         });
+      requireSlug(e.artistSlug, `outcomes.${i}.artistSlug`, 'TALENT_VALIDATION_ERROR');
       const t = requireDate(e.asOf, `outcomes.${i}.asOf`, new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').getTime();
       // An instant still to come: neither its inputs nor its label can be known.
       if (t > now) throw futureOutcome(i, new Date(t), `is after now (${new Date(now).toISOString()})`);
@@ -769,6 +814,7 @@ export class TalentRadar {
     options: { readonly signal?: AbortSignal } & ProgressOptions = {},
   ): Promise<TalentRefreshReport> {
     this.#life.assertOpen('refresh');
+    options = runOptions(options);
     const at = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     // One refresh at a time: two would interleave their reads and writes of the same tables.
     const signal = options?.signal;
@@ -917,6 +963,7 @@ export class TalentRadar {
     options: { signal?: AbortSignal; scenes?: readonly string[] } = {},
   ): Promise<TalentRefreshPlan> {
     this.#life.assertOpen('planRefresh');
+    options = runOptions(options);
     const asked = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     // The finish would refuse it (the future, or before the last refresh): refused before any
     // shard runs, and a plan a few minutes behind the last refresh runs as of it.
@@ -972,6 +1019,7 @@ export class TalentRadar {
     options: { signal?: AbortSignal; scenePulses?: string | null } = {},
   ): Promise<TalentShardReport> {
     this.#life.assertOpen('refreshShard');
+    options = runOptions(options);
     const started = performance.now();
     const { refreshId, asOf, index, artists } = checkShard(shard);
     const at = new Date(asOf);
@@ -1004,7 +1052,8 @@ export class TalentRadar {
 
   /**
    * The last step of a sharded refresh, once every shard is staged: reads the shards' features
-   * back (in universe order), then does what {@link TalentRadar.refresh} does after gathering:
+   * back (then put in slug order, as `refresh()` puts its own: any split of the universe into
+   * shards gives the same result), then does what {@link TalentRadar.refresh} does after gathering:
    * peer statistics, scores, records, absences, roll-ups and the state row, in one transaction
    * that also deletes the staged shards and the plan's record. An artist staged by two shards is
    * scored once. Nothing is written when it refuses: `TALENT_INTERNAL_ERROR` naming the missing
@@ -1023,6 +1072,7 @@ export class TalentRadar {
     options: { readonly signal?: AbortSignal; readonly scenePulses?: string | null } & ProgressOptions = {},
   ): Promise<TalentRefreshReport> {
     this.#life.assertOpen('finishRefresh');
+    options = runOptions(options);
     const { refreshId, asOf, shards } = checkFinish(finish);
     const at = new Date(asOf);
     const signal = options?.signal;
@@ -1232,7 +1282,11 @@ export class TalentRadar {
     /** Scene pulses already read (a sharded refresh's plan): the heats are taken from there. */
     readonly scenePulses?: ReadonlyMap<string, ScenePulseSummary>;
   }): Promise<TalentRefreshReport> {
-    const { at, slugs, features, signals, started, run } = job;
+    const { at, slugs, signals, started, run } = job;
+    // In slug order, however the universe was listed or split into shards: the peer statistics
+    // (a sample past a few thousand artists), the unscored list and everything else then come out
+    // the same from refresh() and from any set of shards that covers the universe.
+    const features = inSlugOrder(job.features);
     const options = { signal: job.signal };
     const { stores, clock } = this.#deps;
     // One model for the peers and the scores, whatever is applied while this refresh awaits.
