@@ -128,10 +128,25 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
       { cause },
     );
   }
+  const max = options.max ?? 10;
+  if (!Number.isInteger(max) || max < 1)
+    throw new SceneRadarError('CONFIG_INVALID', `max must be an integer >= 1, got ${String(options.max)}`);
+  const connectionTimeoutMillis = options.connectionTimeoutMillis ?? 10_000;
+  if (
+    !Number.isInteger(connectionTimeoutMillis) ||
+    connectionTimeoutMillis < 0 ||
+    connectionTimeoutMillis > 2 ** 31 - 1
+  )
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `connectionTimeoutMillis must be an integer from 0 to ${2 ** 31 - 1}, got ${String(options.connectionTimeoutMillis)}`,
+    );
   const pool = new mod.Pool({
     connectionString: options.connectionString,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
-    max: options.max ?? 10,
+    connectionTimeoutMillis,
+    max,
+    // Floats printed with every digit, whatever the role or database default (0 prints 15 digits).
+    options: '-c extra_float_digits=3',
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash the
   // process. The next query gets a fresh connection, or STORE_UNAVAILABLE.
@@ -179,8 +194,12 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'EPIPE',
 ]);
-/** SQLSTATEs for "the server is there but not serving": shutting down, starting, too many clients. */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/**
+ * SQLSTATEs for "the server is there but not serving": shutting down, starting, too many clients,
+ * a read-only server (a standby after a failover) refusing a write, out of disk or memory, a
+ * deadlock or a serialization failure the server broke (the statement itself was fine: try later).
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53100', '53200', '25006', '40P01', '40001']);
 /**
  * SQLSTATEs for "the server did not answer in time": a statement cancelled by `statement_timeout`
  * (or a cancel request), a lock not granted within `lock_timeout`, a session ended by an idle

@@ -77,10 +77,17 @@ async function applyLocked(
   migrations: readonly PostgresMigration[],
 ): Promise<MigrateResult> {
   const s = ident(schema);
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
   const from = await recordedVersion(client, schema);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   if (from > latest) throw tooNew(schema, from);
+  // Created only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when
+  // the schema is there, which an application role that only reads and writes lacks.
+  if (from < latest) {
+    const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS present', [
+      schema,
+    ]);
+    if (rows[0]?.present !== true) await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+  }
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= from) continue;

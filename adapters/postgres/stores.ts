@@ -95,6 +95,26 @@ export interface PostgresStores extends SceneRadarStores {
   close(): Promise<void>;
 }
 
+/** SQLSTATEs of a statement the server broke off for another's sake: a deadlock, a serialization failure. */
+const BROKEN_BY_SERVER = new Set(['40P01', '40001']);
+
+/**
+ * One statement, run again (up to 3 times, after 10-40 ms) when the server broke it off for
+ * another's sake: a single statement rolls back whole, so running it again is safe. Past the
+ * tries the error goes on (STORE_UNAVAILABLE: the statement was fine, the database was busy).
+ */
+async function retryingBrokenByServer<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= 3 || typeof code !== 'string' || !BROKEN_BY_SERVER.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 /**
  * The Scenes Engine's and the Talent Radar's tables in PostgreSQL, for `createSceneRadar`'s
  * `stores` option. Pass the host's `pg` pool, or a connection string (the adapter then opens a pool,
@@ -122,11 +142,15 @@ export function createPostgresStores(
   connection: PostgresConnectionOptions,
   options: PostgresStoresOptions = {},
 ): PostgresStores {
-  const schema = options.schema ?? connection.schema ?? 'public';
+  // Checked with the pool (every call, ready() first, rejects CONFIG_INVALID for a bad name); the
+  // tables are built over text whatever was given, so a name that is not text is that error too,
+  // not a TypeError from quoting it.
+  const given: unknown = options.schema ?? connection.schema ?? 'public';
+  const schema = typeof given === 'string' ? given : '';
   const idleTimeoutMs = idleTimeoutOf(options);
   let resolved: Promise<ResolvedPool> | undefined;
   const poolOf = (): Promise<PostgresPool> => {
-    resolved ??= resolvePool({ ...connection, schema }).catch((e: unknown) => {
+    resolved ??= resolvePool({ ...connection, schema: given as string }).catch((e: unknown) => {
       resolved = undefined;
       throw e;
     });
@@ -180,7 +204,7 @@ export function createPostgresStores(
   const ctx: TableContext = {
     schema,
     query(text, values) {
-      return whileOpen((pool) => mapErrors(() => pool.query(text, values)));
+      return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => pool.query(text, values))));
     },
     transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T> {
       return whileOpen((pool) => transactionOn(pool, fn));
@@ -197,7 +221,9 @@ export function createPostgresStores(
       const client = await checkOut(pool);
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        // Read committed whatever the host's default: a transaction queued on the engine lock must
+        // see what the holder committed (and not fail with a serialization error when it ran).
+        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
         // A session frozen or cut off inside this transaction is ended by the server after the
         // timeout, its locks released, instead of blocking every other instance (see the option).
         if (idleTimeoutMs > 0) await client.query(SET_IDLE_TIMEOUT, [idleTimeoutMs]);

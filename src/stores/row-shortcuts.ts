@@ -15,6 +15,8 @@ import { INSTANT, isInstant, isRecord, isText, list, slugs } from '../core/fast-
 import { isSlug } from '../core/slug.js';
 import { isStorableText } from '../core/text.js';
 import {
+  jsonDepthAbove,
+  MAX_JSON_DEPTH,
   SceneMembershipRowSchema,
   type SceneMembershipRow,
   TalentArtistRowSchema,
@@ -163,6 +165,8 @@ function stateRow(v: unknown): TalentStateRow | undefined {
   if (!isRecord(v)) return undefined;
   const { name, value, updated_at } = v;
   if (!isSlug(name) || !isInstant(updated_at) || !isRecord(value)) return undefined;
+  // Too deep to copy safely: Zod refuses it (MAX_JSON_DEPTH), with its message.
+  if (jsonDepthAbove(value, MAX_JSON_DEPTH)) return undefined;
   const copy = jsonObjectCopy(value, new Set([value]));
   return copy === undefined ? undefined : { name, value: copy as TalentStateRow['value'], updated_at };
 }

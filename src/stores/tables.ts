@@ -251,6 +251,15 @@ const JsonObjectSchema = z
   .unknown()
   // Zod's record drops an own `__proto__` key (at any depth) without a word: refused, not reshaped.
   .superRefine((value, ctx) => {
+    // Deeper than any state the engines write, and than what every store can take (PostgreSQL
+    // refuses some 15,000 levels, JSON.stringify overflows the stack before): refused by all alike.
+    if (jsonDepthAbove(value, MAX_JSON_DEPTH)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `A JSON value nested deeper than ${MAX_JSON_DEPTH} levels cannot be stored`,
+      });
+      return;
+    }
     const at = protoKeyPath(value);
     if (at !== undefined)
       ctx.addIssue({ code: 'custom', message: 'A "__proto__" key cannot be stored: rename it', path: at });
@@ -261,6 +270,30 @@ const JsonObjectSchema = z
       if (at !== undefined) ctx.addIssue({ code: 'custom', message: STORABLE_TEXT_MESSAGE, path: at.path });
     }),
   );
+
+/** The deepest nesting of objects and arrays a stored JSON value may have. */
+export const MAX_JSON_DEPTH = 512;
+
+/** Whether `value` nests objects or arrays more than `max` levels deep (walked without recursion). */
+export function jsonDepthAbove(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    if (depth > max) return true;
+    seen.add(v);
+    // Only objects and arrays nest: the numbers of a large state (peer statistics) are not stacked.
+    if (Array.isArray(v)) {
+      for (const child of v) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    } else
+      for (const key of Object.keys(v)) {
+        const child = (v as Record<string, unknown>)[key];
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      }
+  }
+  return false;
+}
 
 /** Where the first own `__proto__` key of a JSON value is (the path of the object holding it), if any. */
 function protoKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {

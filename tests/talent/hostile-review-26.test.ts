@@ -495,7 +495,7 @@ describe('guards', () => {
       } as never)
     ).items.map((a) => a.slug);
     const silent = new Set(universe.filter((_, i) => i % 7 === 3));
-    const drop = <T>(got: Map<string, T>): Map<string, T> => new Map([...got].filter(([k]) => !silent.has(k)));
+    const drop = <T>(got: ReadonlyMap<string, T>): Map<string, T> => new Map([...got].filter(([k]) => !silent.has(k)));
     const sources: SceneRadarSources = {
       ...world.sources,
       fusion: {
