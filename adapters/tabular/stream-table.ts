@@ -339,13 +339,15 @@ export async function* abortableTable(
   caller: string,
 ): AsyncGenerator<TableBatch, void, undefined> {
   const signal = checkSignal(options.signal, caller);
+  const source = options.source ?? (typeof input === 'string' ? input : 'stream');
   try {
     yield* meteredTable(input, options, undefined, signal);
   } catch (e) {
-    if (signal?.aborted === true)
-      throw readAborted(signal, options.source ?? (typeof input === 'string' ? input : 'stream'));
+    if (signal?.aborted === true) throw readAborted(signal, source);
     throw e;
   }
+  // A web stream cancelled on abort ends as if complete: the rows so far are not the whole table.
+  if (signal?.aborted === true) throw readAborted(signal, source);
 }
 
 /**

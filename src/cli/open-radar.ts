@@ -61,36 +61,47 @@ async function openStores(target: PostgresTarget): Promise<{ stores: PostgresSto
   return { stores, tables: describePostgres(target.url, stores.schema) };
 }
 
-/** The end of the day of the latest observation in the files, capped at now (the default `asOf`). */
+/**
+ * The end of the day of the latest observation in the files, capped at now (the default `asOf`):
+ * an instant (an event, an article, a link, a record) rounded up to the next day boundary (one
+ * already at midnight stays: the import reads a bare day in such a column as the end of that day
+ * already), a day (a release, a campaign, a membership, a daily series' last day) read as the end
+ * of that day.
+ */
 function latestObservation(dataset: {
   artistSlugs(): readonly string[];
   artistHistory(slug: string): import('../../adapters/memory/index.js').ArtistHistory | undefined;
 }): number | undefined {
+  const DAY = 86_400_000;
   let latest = -Infinity;
-  const see = (iso: string | null | undefined): void => {
-    if (!iso) return;
-    const t = Date.parse(iso);
+  const see = (t: number): void => {
     if (t > latest) latest = t;
+  };
+  const instant = (iso: string | null | undefined): void => {
+    if (iso) see(Math.ceil(Date.parse(iso) / DAY) * DAY);
+  };
+  const day = (iso: string | null | undefined): void => {
+    if (iso) see(Math.floor(Date.parse(iso) / DAY) * DAY + DAY);
   };
   for (const slug of dataset.artistSlugs()) {
     const h = dataset.artistHistory(slug);
     if (!h) continue;
-    see(h.record.firstSeen);
-    for (const e of h.events) see(e.at);
-    for (const a of h.articles) see(a.publishedAt);
-    for (const t of h.tastemakers) see(t.since);
-    for (const r of h.releases) see(r.releasedAt);
-    for (const c of h.campaigns) see(c.end ?? c.start);
+    instant(h.record.firstSeen);
+    for (const e of h.events) instant(e.at);
+    for (const a of h.articles) instant(a.publishedAt);
+    for (const t of h.tastemakers) instant(t.since);
+    for (const c of h.collaborators) instant(c.since);
+    for (const m of h.memberships) day(m.since);
+    for (const r of h.releases) day(r.releasedAt);
+    for (const c of h.campaigns) day(c.end ?? c.start);
     const lastDay = (start: string, days: number): void => {
-      if (days > 0) see(new Date(Date.parse(start) + (days - 1) * 86_400_000).toISOString());
+      if (days > 0) day(new Date(Date.parse(start) + (days - 1) * DAY).toISOString());
     };
     lastDay(h.engagement.start, h.engagement.organic.length);
     lastDay(h.coherence.start, h.coherence.values.length);
   }
   if (!Number.isFinite(latest)) return undefined;
-  // The end of that day: a day's rows are known once the day is over.
-  const end = Math.floor(latest / 86_400_000) * 86_400_000 + 86_400_000;
-  return Math.min(end, Date.now());
+  return Math.min(latest, Date.now());
 }
 
 function asOfFrom(text: string): number {

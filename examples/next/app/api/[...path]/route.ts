@@ -8,7 +8,7 @@ import { sceneRadarApi } from '../../../lib/scene-radar';
 
 /** Never prerender or cache: every request reaches the handler (the radar caches by itself). */
 export const dynamic = 'force-dynamic';
-/** Node: the only runtime scene-radar is tested on (its core avoids Node-only APIs, but Edge is untested). */
+/** Node: the only runtime scene-radar is tested on (its core imports node:async_hooks: an edge runtime needs Node compatibility). */
 export const runtime = 'nodejs';
 
 async function handle(request: Request): Promise<Response> {
