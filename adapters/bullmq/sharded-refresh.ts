@@ -266,15 +266,13 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       const { flows, events, jobs } = await ready(opening);
       // close() while this refresh waits: its wait ends at once, and the cleanup below runs on
       // connections close() keeps open until it is done.
+      const stoppedError = new SceneRadarError(
+        'TALENT_INTERNAL_ERROR',
+        `Sharded refresh ${plan.refreshId} was stopped: its coordinator was closed; its jobs and staged shards are removed`,
+      );
       let stop!: () => void;
       const stopped = new Promise<never>((_, reject) => {
-        stop = () =>
-          reject(
-            new SceneRadarError(
-              'TALENT_INTERNAL_ERROR',
-              `Sharded refresh ${plan.refreshId} was stopped: its coordinator was closed; its jobs and staged shards are removed`,
-            ),
-          );
+        stop = () => reject(stoppedError);
       });
       stopped.catch(() => undefined);
       let settle!: () => void;
@@ -381,6 +379,20 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             within(waitFor(node.job, events, left()), left() + graceMs, 'waiting for the finish'),
           ]);
         } catch (e) {
+          if (e === stoppedError) {
+            // Closed while the finish may be running on a worker: as after a timeout, a finish that
+            // started is one transaction that removing its jobs and staged rows would not undo.
+            const state = await within(node.job.getState(), graceMs, 'reading the finish job').catch(() => 'unknown');
+            if (state === 'unknown' || finishStarted(state)) {
+              finishRunning = true;
+              throw new SceneRadarError(
+                'TALENT_INTERNAL_ERROR',
+                `Sharded refresh ${plan.refreshId} was stopped (its coordinator was closed) while its finish ${state === 'unknown' ? 'may be' : 'is'} running on a worker: the refresh may still be written`,
+                { cause: e },
+              );
+            }
+            throw e;
+          }
           if (!(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
           // The deadline passed, but the finish may be running (or have just run) on a worker: it
           // is one transaction, which removing its jobs and staged rows would not undo, so the

@@ -109,7 +109,7 @@ async function retryingBrokenByServer<T>(run: () => Promise<T>): Promise<T> {
       return await run();
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
-      if (attempt >= 3 || typeof code !== 'string' || !BROKEN_BY_SERVER.has(code)) throw error;
+      if (attempt > 3 || typeof code !== 'string' || !BROKEN_BY_SERVER.has(code)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** (attempt - 1)));
     }
   }

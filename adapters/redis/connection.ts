@@ -58,12 +58,9 @@ export function openClient(
   option: RedisConnectionOption,
   settings: RedisClientSettings = {},
 ): { readonly client: Redis; readonly owned: boolean } {
-  if (isRedisClient(option)) {
-    // A host client made with lazyConnect waits for a first command, and the adapter sends none
-    // until the client is ready: connect it (its own settings, its own retries).
-    if (option.status === 'wait') option.connect().catch(() => undefined);
-    return { client: option, owned: false };
-  }
+  // The host's client is the host's to connect: one made with lazyConnect is used once the host
+  // connects it (connecting it here would make the host's own connect() reject).
+  if (isRedisClient(option)) return { client: option, owned: false };
   const commandTimeout = positive(settings.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 'commandTimeoutMs');
   const connectTimeout = positive(settings.connectTimeoutMs, 2000, 'connectTimeoutMs');
   const base: RedisOptions = {

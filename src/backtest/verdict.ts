@@ -60,7 +60,11 @@ function paired(model: ScorerResult, baseline: ScorerResult, target: BacktestTar
     const mean = model.splits?.[target.split].meanAuc ?? null;
     return mean === null ? null : { name: baseline.name, own, model: mean, baseline: own, cutoffs: 0, complete: true };
   }
-  if (n === 0) return null;
+  // No cutoff where both have an AUC: the own means are compared, as before pairing (never left out).
+  if (n === 0) {
+    const mean = model.splits?.[target.split].meanAuc ?? null;
+    return mean === null ? null : { name: baseline.name, own, model: mean, baseline: own, cutoffs: 0, complete: true };
+  }
   return {
     name: baseline.name,
     own,

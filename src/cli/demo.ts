@@ -4,6 +4,7 @@
  * as a music company would read it (what `npm run demo` shows, in brief): the hottest scenes, the
  * Talent Radar's global pulse, and one artist's profile with the explanation of each score.
  */
+import { isSceneRadarError } from '../core/errors.js';
 import type { SceneRadar } from '../radar.js';
 import type { GlobalPulse, PulseArtist } from '../talent/schemas.js';
 import type { CliIo } from './io.js';
@@ -63,7 +64,12 @@ export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
 
   const slug = await exampleArtist(radar, pulse);
   if (slug === undefined) return;
-  const profile = await radar.talent.aggregator.buildArtistProfile(slug);
+  // A scene member found as the example may have no activity evidence yet: then no profile is shown.
+  const profile = await radar.talent.aggregator.buildArtistProfile(slug).catch((e: unknown) => {
+    if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA') return null;
+    throw e;
+  });
+  if (profile === null) return;
   const a = profile.artist;
   io.out('');
   io.out(`Artist profile: ${slug}`);

@@ -265,6 +265,7 @@ export class ScenesEngine {
     // copy of the catalog: all over the old one. Last good pulses stay (served only marked stale).
     await this.#replays.clear();
     await this.pulse.clearCache(undefined, { keepLastGood: true });
+    tablesChanged(this);
     return result;
   }
 

@@ -92,6 +92,17 @@ function sharesReason(shared: readonly string[]): string {
   }
 }
 
+/** Rows by their artist. */
+function groupByArtist(rows: readonly Readonly<SceneMembershipRow>[]): Map<string, Readonly<SceneMembershipRow>[]> {
+  const out = new Map<string, Readonly<SceneMembershipRow>[]>();
+  for (const r of rows) {
+    const list = out.get(r.artist_slug);
+    if (list) list.push(r);
+    else out.set(r.artist_slug, [r]);
+  }
+  return out;
+}
+
 /** Recomputes every membership as of `asOf`. */
 export async function refreshMemberships(
   deps: {
@@ -145,6 +156,11 @@ export async function refreshMemberships(
   const failed = new Set<string>();
   const soundFailed: string[] = [];
   const keptRows = new Map<string, readonly Readonly<SceneMembershipRow>[]>();
+  // The stored memberships, read at most once (by the first chunk with a failed sound read, else by pass 2).
+  let existingRead: Promise<readonly Readonly<SceneMembershipRow>[]> | undefined;
+  const existingRows = (): Promise<readonly Readonly<SceneMembershipRow>[]> =>
+    (existingRead ??= deps.stores.scene_memberships.scan());
+  let byArtist: Map<string, Readonly<SceneMembershipRow>[]> | undefined;
   const sceneIndex = new Map(scenes.map((sc, i) => [sc.slug, i]));
   // Counted as they come: holding every outcome (and the releases in it) to the end only to count
   // them kept every artist's payloads alive through the whole refresh.
@@ -182,8 +198,11 @@ export async function refreshMemberships(
     // An artist whose sound could not be read keeps its memberships: in the scenes' cores too
     // (from the sound and place its kept rows were scored with), so one failed read does not
     // take its tastemakers and collaborations out of the other members' people scores.
-    for (const slug of soundFailed.splice(0))
-      keptRows.set(slug, await deps.stores.scene_memberships.scan({ where: { artist_slug: slug } }));
+    if (soundFailed.length > 0) {
+      // The table's rows are read once (pass 2 reads them anyway), not once per failed artist.
+      byArtist ??= groupByArtist(await existingRows());
+      for (const slug of soundFailed.splice(0)) keptRows.set(slug, byArtist.get(slug) ?? []);
+    }
     // Pass 1 for this chunk's artists, in the universe's order as before.
     for (let j = i, end = Math.min(i + CHUNK, artists.length); j < end; j++) {
       if ((j & PAIRS_YIELD_ARTISTS) === 0) {
@@ -245,7 +264,7 @@ export async function refreshMemberships(
   if (artists.length === 0 || failed.size < artists.length) deps.scored?.(scenes.map((s) => s.slug));
 
   // Pass 2: people, then the combined confidence.
-  const existing = await deps.stores.scene_memberships.scan();
+  const existing = await existingRows();
   const asOfIso = asOf.toISOString();
   const joined = new Map(existing.map((r) => [`${r.scene_slug}\u0000${r.artist_slug}`, r.joined_at]));
   const known = new Set(existing.map((r) => r.artist_slug));

@@ -41,29 +41,36 @@ export function publishRefreshPulses(engine: object, asOfMs: number, pulses: Ite
   if (membershipsAsOfMs !== undefined) published.set(engine, { asOfMs, membershipsAsOfMs, pulses: kept });
 }
 
-/** Who wants to know when an engine's tables change, by engine (its `ScenesAdapter`'s memo). */
+/** Who wants to know when an engine's tables have changed (its `ScenesAdapter`'s memo), and how often they did. */
 const listeners = new WeakMap<object, Set<() => void>>();
+const generations = new WeakMap<object, number>();
 
-/**
- * Calls `listener` whenever `engine`'s tables are about to change or have just changed (a refresh
- * starts or commits, a catalog is imported, the engine closes); returns the way to stop.
- */
+/** Calls `listener` whenever `engine`'s tables have changed (a refresh committed, a catalog was imported); returns the way to stop. */
 export function onTablesChange(engine: object, listener: () => void): () => void {
-  let set = listeners.get(engine);
-  if (!set) listeners.set(engine, (set = new Set()));
+  const set = listeners.get(engine) ?? new Set<() => void>();
+  listeners.set(engine, set);
   set.add(listener);
   return () => set.delete(listener);
 }
 
-/** Tells `engine`'s listeners its tables changed (a refresh committed). */
+/**
+ * How many times `engine`'s tables have changed: part of what a pulse remembered over them is
+ * keyed by, so a computation that started before a change and finishes after it is remembered
+ * under the old count, never read over the new tables.
+ */
+export function tablesGeneration(engine: object): number {
+  return generations.get(engine) ?? 0;
+}
+
+/** Tells `engine`'s listeners its tables changed (a refresh committed, a catalog was imported). */
 export function tablesChanged(engine: object): void {
+  generations.set(engine, tablesGeneration(engine) + 1);
   for (const listener of listeners.get(engine) ?? []) listener();
 }
 
 /** Withdraws what `engine` published: its tables are about to change (a refresh, a catalog import). */
 export function withdrawRefreshPulses(engine: object): void {
   published.delete(engine);
-  tablesChanged(engine);
 }
 
 /**

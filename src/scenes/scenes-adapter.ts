@@ -15,7 +15,7 @@ import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
-import { onTablesChange, refreshPulseOf } from './refresh-pulses.js';
+import { onTablesChange, refreshPulseOf, tablesGeneration } from './refresh-pulses.js';
 import type { ScenePulseSnapshot } from './types.js';
 
 /**
@@ -73,11 +73,11 @@ export function scenesAdapterFor(
       freezeValues: true,
     });
 
-  // Remembered over the tables as they were: dropped whenever they change (a refresh as of the
-  // same instant would give the same keys; a catalog import changes every pulse).
+  // Remembered over the tables as they were, keyed by their generation too (a refresh as of the
+  // same instant would give the same keys; a catalog import changes every pulse): the old
+  // generation's entries are dropped once the tables change.
   onTablesChange(engine, () => {
     void memo.clear().catch(() => undefined);
-    inflight.clear();
   });
 
   // Pulses being computed, per (refresh, instant, scene): the Talent Radar's batches run side by
@@ -120,7 +120,7 @@ export function scenesAdapterFor(
   const pulses = async (slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<ScenePulseSummary[]> => {
     // A replay of a past day may take a while: the caller can stop waiting; the replay is kept.
     const state: SceneState = await untilAborted(engine.stateAsOf(asOf), signal);
-    const stamp = `${state.refreshedAsOf ?? 'none'}|${asOf.getTime()}|`;
+    const stamp = `${state.refreshedAsOf ?? 'none'}|${tablesGeneration(engine)}|${asOf.getTime()}|`;
     const out: ScenePulseSummary[] = [];
     const missing: string[] = [];
     for (const slug of new Set(slugs)) {

@@ -267,9 +267,10 @@ export class TalentRadar {
   #loaded: Promise<void> | null = null;
   /** Bumped by every model apply or reset: a state read that started before one must not undo it. */
   #modelGeneration = 0;
-  /** Applies and resets of the model called so far, and the row of the last one (null: a reset). */
+  /** Applies and resets of the model called so far. */
   #modelCalls = 0;
-  #latestModelRow: TalentStateRow | null = null;
+  /** The latest call whose write landed, and its row (null: a reset); null before any. */
+  #landedModel: { readonly call: number; readonly row: TalentStateRow | null } | null = null;
   /** Bumped by every refresh written: a state read that started before one must not undo it. */
   #refreshGeneration = 0;
   /** Id of the last refresh whose state this radar holds (its own, or read from the stores). */
@@ -426,23 +427,29 @@ export class TalentRadar {
 
   /**
    * Writes the model row (or deletes it, for a reset) and applies it here, so that whichever of
-   * several applies and resets lands last, the stores and this radar end on the one called last:
-   * a write that lands after a later call's writes that call's row again; only the last call
-   * applies. The generation moves before the write and after it lands, so a state read in flight
-   * across either keeps what it read.
+   * several applies and resets lands last, the stores and this radar end on the latest call whose
+   * write succeeded: a write that lands after a later call's has landed writes that call's row
+   * again and applies nothing; a write that fails changes nothing (its caller is told). The
+   * generation moves before the write and after it lands, so a state read in flight across either
+   * keeps what it read.
    */
   async #writeModel(row: TalentStateRow | null, apply: () => void): Promise<void> {
     const call = ++this.#modelCalls;
-    this.#latestModelRow = row;
     ++this.#modelGeneration;
     const write = (r: TalentStateRow | null): Promise<unknown> =>
       r === null
         ? this.#deps.stores.talent_radar_state.delete([{ name: MODEL_STATE }])
         : this.#deps.stores.talent_radar_state.upsert([r]);
-    await write(row);
-    if (call === this.#modelCalls) apply();
-    else await write(this.#latestModelRow);
-    ++this.#modelGeneration;
+    try {
+      await write(row);
+      const landed = this.#landedModel;
+      if (landed === null || call > landed.call) {
+        this.#landedModel = { call, row };
+        apply();
+      } else await write(landed.row);
+    } finally {
+      ++this.#modelGeneration;
+    }
     void this.aggregator.clearCache();
   }
 

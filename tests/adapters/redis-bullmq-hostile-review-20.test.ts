@@ -145,11 +145,14 @@ describe('hostile review 20: the codec', () => {
 });
 
 describe('hostile review 20: the tier with a host client', () => {
-  it('a host client created with lazyConnect is connected and shared, not left degraded for ever', async () => {
+  // The host's client is the host's to connect (review of 2026-12-05: connecting it in the adapter
+  // made the host's own connect() reject): the tier shares once the host has connected it.
+  it('a host client created with lazyConnect is shared once the host connects it, and the host connect() succeeds', async () => {
     const host = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     host.on('error', () => undefined);
     cleanups.push(async () => host.disconnect());
     const { tier } = tierOf({ redis: host });
+    await host.connect();
     const ready = await tier.ready(2000).then(
       () => 'ready',
       (e: unknown) => (isSceneRadarError(e) ? e.code : String(e)),
@@ -178,14 +181,16 @@ describe('hostile review 20: prefixes and host clients of the tier and the limit
     expect(await b.get('scenes:pulse:x')).toBeUndefined();
   });
 
-  it('the shared rate limiter connects a host client created with lazyConnect and counts in Redis', async () => {
+  it('the shared rate limiter counts in Redis over a host client created with lazyConnect once the host connects it', async () => {
     const { createRedisRateLimiter } = await import('../../adapters/redis/index.js');
     const host = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     host.on('error', () => undefined);
     cleanups.push(async () => host.disconnect());
     const keyPrefix = hr20('rl').slice(0, -1);
     prefixes.push(keyPrefix);
-    const limiter = await createRedisRateLimiter({ redis: host, limit: 5, windowMs: 60_000, keyPrefix });
+    const creating = createRedisRateLimiter({ redis: host, limit: 5, windowMs: 60_000, keyPrefix });
+    await host.connect();
+    const limiter = await creating;
     cleanups.push(() => limiter.close());
     await limiter.consume('203.0.113.7');
     expect(limiter.health()).toMatchObject({ state: 'ok', decisions: 1, insured: 0 });

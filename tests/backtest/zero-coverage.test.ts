@@ -113,8 +113,7 @@ describe('a scorer that scored no candidate', () => {
     };
     const flat: BacktestScorer = {
       name: 'flat-later',
-      score: (ctx) =>
-        ctx.asOf.getTime() === second ? new Map(ctx.candidates.map((s) => [s, 0])) : oracle.score(ctx),
+      score: (ctx) => (ctx.asOf.getTime() === second ? new Map(ctx.candidates.map((s) => [s, 0])) : oracle.score(ctx)),
     };
     const r = await runBacktest(
       options({ scorer: outage, baselines: [flat], target: { split: 'test', minMeanAuc: 0.9 } }),

@@ -178,7 +178,7 @@ export interface CacheStats {
   size: number | undefined;
   /**
    * Estimated heap bytes of the entries held in this process, if the store can tell (the default
-   * store can: a sample of its most recent entries, see `approximateBytes`). An order of
+   * store can: a sample of its least recently used entries, see `approximateBytes`). An order of
    * magnitude for alerting, not an exact figure.
    */
   bytes: number | undefined;
