@@ -36,6 +36,14 @@ function horizonWords(days: number): string {
 }
 
 /** An artist's profile page. */
+/** The two first reasons of a similar artist, plus its unknown sound when that is said (it comes last). */
+function similarReasons(reasons: readonly string[]): string[] {
+  const shown = reasons.slice(0, 2);
+  const unknown = reasons.find((r) => r.startsWith('sound unknown'));
+  if (unknown !== undefined && !shown.includes(unknown)) shown.push(unknown);
+  return shown;
+}
+
 export class ArtistPageElement extends RadarElement {
   static override properties = { ...RadarElement.properties, slug: { type: String } };
   /** The artist (attribute `slug`). */
@@ -103,6 +111,19 @@ export class ArtistPageElement extends RadarElement {
         outcome.status === 'absent' ? 'not configured' : outcome.status === 'timeout' ? 'timed out' : 'failed';
       lines.push(`${sourceLabel(read)}: ${why}${outcome.reason ? ` (${outcome.reason})` : ''}`);
     }
+    // The host's own features: a failed one counts as missing in the breakout score.
+    for (const [name, outcome] of Object.entries(p.explanation.hostFeatures ?? {})) {
+      if (outcome.status !== 'error' && outcome.status !== 'timeout') continue;
+      const why = outcome.status === 'timeout' ? 'timed out' : 'failed';
+      lines.push(
+        `host feature ${name}: ${why}${outcome.reason ? ` (${outcome.reason})` : ''}; missing from the breakout score`,
+      );
+    }
+    const sound = p.explanation.similarSound;
+    if (sound)
+      lines.push(
+        `similar artists' sound (CMG fingerprints): ${sound.status === 'timeout' ? 'timed out' : 'failed'}${sound.reason ? ` (${sound.reason})` : ''}; their similarity leaves the sound out`,
+      );
     return lines;
   }
 
@@ -175,7 +196,7 @@ export class ArtistPageElement extends RadarElement {
         (s) => html`<li style="height:auto;min-height:var(--_row);padding:.3rem 0">
           <span class="grow" style="white-space:normal"
             ><a href=${this.artistHref(s.artist_slug)}>${titleOf(s.artist_slug)}</a>
-            <span class="small muted">${s.reasons.slice(0, 2).join('; ')}</span></span
+            <span class="small muted">${similarReasons(s.reasons).join('; ')}</span></span
           >
           <span class="num">${pct(s.similarity)}</span>
         </li>`,

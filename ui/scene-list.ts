@@ -117,29 +117,59 @@ export class SceneListElement extends RadarElement {
           </select>
         </label>
       </div>
-      ${this.#body()}
+      ${
+        // One error panel at a time: when the scenes failed too, theirs retries both.
+        catalog.kind === 'failed' && this.#ranking.state.kind !== 'failed'
+          ? errorPanel(catalog.failure, () => this.#catalog.retry(), 'the region choices')
+          : nothing
+      }
+      ${this.#body()} ${this.#pagerView ? this.#pager(this.#pagerView) : nothing}
     </section>`;
   }
+
+  /**
+   * The pager as last shown: rendered once, after the body, so its buttons stay the same elements
+   * from page to page (a keyboard user's focus stays on Next); kept while the next page loads.
+   */
+  #pagerView: { prev: boolean; next: boolean; label: string } | null = null;
 
   #body(): TemplateResult {
     const state = this.#ranking.state;
     const size = this.#size;
     if (state.kind === 'failed') {
+      this.#pagerView = null;
       // A region the catalog does not know is a filter with no result, not a failure.
       if (state.failure.notFound && this.region) return this.#empty(0);
-      return errorPanel(state.failure, () => this.#ranking.retry(), 'the scenes');
+      return errorPanel(
+        state.failure,
+        () => {
+          this.#ranking.retry();
+          if (this.#catalog.state.kind === 'failed') this.#catalog.retry();
+        },
+        'the scenes',
+      );
     }
-    if (state.kind === 'loading')
-      return html`${loadingNote('scenes')}${this.#table(skeletonRows(size, 6))}${this.#pager(false, false, '')}`;
+    if (state.kind === 'loading') {
+      this.#pagerView ??= { prev: false, next: false, label: '' };
+      return html`${loadingNote('scenes')}${this.#table(skeletonRows(size, 6))}`;
+    }
     const { scenes, banner } = state.data;
     const start = (this.page - 1) * size;
     const rows = scenes.slice(start, start + size);
-    if (rows.length === 0) return this.#empty(scenes.length);
+    // What failed stays above an empty page: it may be why there is nothing to show.
+    if (rows.length === 0) {
+      this.#pagerView = null;
+      return html`${degradedBanner('Some scene data is missing or stale', banner)}${this.#empty(scenes.length)}`;
+    }
     const hasNext = scenes.length > start + size;
     const capped = !hasNext && scenes.length >= MAX_LIMIT;
+    this.#pagerView = {
+      prev: this.page > 1,
+      next: hasNext,
+      label: `Page ${this.page} · scenes ${start + 1}–${start + rows.length}`,
+    };
     return html`${degradedBanner('Some scene data is missing or stale', banner)}
       ${this.#table(rows.map((s, i) => this.#row(s, start + i + 1)))}
-      ${this.#pager(this.page > 1, hasNext, `Page ${this.page} · scenes ${start + 1}–${start + rows.length}`)}
       ${
         capped
           ? html`<p class="small muted">The ranking covers the ${MAX_LIMIT} hottest scenes; filter by region to see the others.</p>`
@@ -207,7 +237,7 @@ export class SceneListElement extends RadarElement {
     </tr>`;
   }
 
-  #pager(prev: boolean, next: boolean, label: string): TemplateResult {
+  #pager({ prev, next, label }: { prev: boolean; next: boolean; label: string }): TemplateResult {
     return html`<nav class="pager" aria-label="Scene list pages">
       <button type="button" ?disabled=${!prev} @click=${() => this.#go(this.page - 1)}>Previous</button>
       <span aria-live="polite" data-page-label>${label}</span>

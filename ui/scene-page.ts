@@ -8,6 +8,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { RelatedScene, ScenePulseArtist, ScenePulseSnapshot } from '../src/scenes/schemas.js';
 import type { SceneRow } from '../src/stores/tables.js';
+import { ApiFailure } from './client.js';
 import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
 import { failingSources } from './scene-degraded.js';
@@ -36,7 +37,10 @@ import {
 
 interface SceneView {
   readonly scene: SceneRow;
-  readonly pulse: ScenePulseSnapshot;
+  /** The scene's pulse, or null when it could not be computed (`pulseFailure` says why). */
+  readonly pulse: ScenePulseSnapshot | null;
+  /** Why the pulse is unavailable (a failing source: 503 `SOURCES_UNAVAILABLE`), when it is. */
+  readonly pulseFailure: ApiFailure | null;
 }
 
 const LINK_WORDS: Readonly<Record<string, string>> = {
@@ -66,11 +70,18 @@ export class ScenePageElement extends RadarElement {
     if (!this.slug || !(changed.has('base') || changed.has('slug'))) return;
     const path = `/scenes/${encodeURIComponent(this.slug)}`;
     this.#view.run(async (signal) => {
-      const [scene, pulse] = await Promise.all([
-        this.fetchData<SceneRow>(path, {}, signal),
-        this.fetchData<ScenePulseSnapshot>(`${path}/pulse`, {}, signal),
-      ]);
-      return { scene, pulse };
+      // The scene and its pulse apart: a pulse a failing source left unknown does not take the
+      // scene's page (its name, trend and related scenes) with it.
+      const pulseRead = this.fetchData<ScenePulseSnapshot>(`${path}/pulse`, {}, signal).then(
+        (pulse) => ({ pulse, pulseFailure: null }),
+        (e: unknown) => {
+          // A scene that does not exist, an aborted read or a network failure fails the page as before.
+          if (!(e instanceof ApiFailure) || e.notFound || e.status === 0) throw e;
+          return { pulse: null, pulseFailure: e };
+        },
+      );
+      const [scene, pulse] = await Promise.all([this.fetchData<SceneRow>(path, {}, signal), pulseRead]);
+      return { scene, ...pulse };
     });
     this.#related.run((signal) => this.fetchData<readonly RelatedScene[]>(`${path}/related`, { limit: 8 }, signal));
   }
@@ -85,15 +96,23 @@ export class ScenePageElement extends RadarElement {
     const data = state.kind === 'ready' ? state.data : null;
     return html`<p class="small"><a href=${back.href}>← All scenes</a></p>
       ${data ? this.#header(data) : html`${loadingNote('the scene')}<div style="height:4.5rem">${skeletonBlock('3.5rem')}</div>`}
-      ${data ? degradedBanner('This pulse was computed with sources missing or is stale', failingSources([data.pulse])) : nothing}
+      ${
+        data?.pulse
+          ? degradedBanner('This pulse was computed with sources missing or is stale', failingSources([data.pulse]))
+          : data
+            ? degradedBanner('The heat of this scene is unknown', [
+                `${data.pulseFailure?.message ?? 'Its pulse could not be computed'}${data.pulseFailure ? ` (${data.pulseFailure.code})` : ''}`,
+              ])
+            : nothing
+      }
       <div class="grid">
         <section class="card" aria-labelledby="pulse-title" style="min-height:14rem">
           <h3 id="pulse-title">Pulse</h3>
-          ${data ? this.#pulse(data.pulse) : skeletonBlock('10rem')}
+          ${data?.pulse ? this.#pulse(data.pulse) : data ? html`<p class="muted" data-heat>Heat unknown.</p>` : skeletonBlock('10rem')}
         </section>
         <section class="card" aria-labelledby="why-title" style="min-height:14rem">
           <h3 id="why-title">What drove the heat</h3>
-          ${data ? this.#explanation(data.pulse) : skeletonBlock('10rem')}
+          ${data?.pulse ? this.#explanation(data.pulse) : data ? html`<p class="muted">No pulse to explain.</p>` : skeletonBlock('10rem')}
         </section>
       </div>
       <div style="margin:1rem 0">
@@ -105,11 +124,13 @@ export class ScenePageElement extends RadarElement {
         ></scene-radar-trend-chart>
       </div>
       <div class="grid">
-        ${this.#members('Top members', 'top', data ? data.pulse.top_artists : null, 'No member is active yet.')}
+        ${this.#members('Top members', 'top', data ? (data.pulse?.top_artists ?? []) : null, 'No member is active yet.')}
         ${this.#members(
           'Rising members',
           'rising',
-          data ? [...data.pulse.top_artists].filter((a) => a.growth > 0).sort((a, b) => b.growth - a.growth) : null,
+          data
+            ? [...(data.pulse?.top_artists ?? [])].filter((a) => a.growth > 0).sort((a, b) => b.growth - a.growth)
+            : null,
           'No member is growing right now.',
         )}
         <section class="card" aria-labelledby="mix-title">
@@ -128,7 +149,8 @@ export class ScenePageElement extends RadarElement {
     return html`<header style="min-height:4.5rem">
       <h2>${sceneName(scene.name, scene.slug)}</h2>
       <p class="muted">
-        ${place} · <span class="pill">${pulse.stage}</span> · pulse as of ${when(pulse.asOf)}
+        ${place} ·
+        ${pulse ? html`<span class="pill">${pulse.stage}</span> · pulse as of ${when(pulse.asOf)}` : 'heat unknown'}
       </p>
     </header>`;
   }
@@ -190,7 +212,7 @@ export class ScenePageElement extends RadarElement {
   }
 
   #mix({ pulse, scene }: SceneView): TemplateResult {
-    const mix = pulse.microgenre_mix;
+    const mix = pulse?.microgenre_mix ?? [];
     if (mix.length === 0)
       return html`<p class="muted">
         No member release carries a microgenre yet. The catalog lists

@@ -37,12 +37,15 @@ export class TalentPulseElement extends RadarElement {
     const state = this.#pulse.state;
     if (state.kind === 'failed') return errorPanel(state.failure, () => this.#pulse.retry(), 'the talent pulse');
     const data = state.kind === 'ready' ? state.data : null;
-    if (data && data.summary.totalArtistsTracked === 0)
-      return emptyPanel(
-        'No artist scored yet',
-        html`Plug in a MIG source (the artist universe) and run <code>radar.refresh()</code>; <code>npm run demo</code> builds a
-          demo world to try.`,
-      );
+    if (data && data.summary.totalArtistsTracked === 0) {
+      // A failing source is named, not hidden behind the advice for a radar with no source yet.
+      return html`${degradedBanner('Some talent data is missing or stale', metaLines(data.meta))}
+        ${emptyPanel(
+          'No artist scored yet',
+          html`Plug in a MIG source (the artist universe) and run <code>radar.refresh()</code>; <code>npm run demo</code> builds a
+            demo world to try.`,
+        )}`;
+    }
     const lists: [string, string, (p: GlobalPulse) => readonly PulseArtist[], (a: PulseArtist) => string, string][] = [
       [
         'rising',

@@ -78,16 +78,28 @@ export class TopArtistsElement extends RadarElement {
           )}
         </div>
       </div>
-      ${this.#body()}
+      ${this.#body()} ${this.#pagerView ? this.#pager(this.#pagerView) : nothing}
     </section>`;
   }
+
+  /**
+   * The pager as last shown: rendered once, after the body, so its buttons stay the same elements
+   * from page to page (a keyboard user's focus stays on Next); kept while the next page loads.
+   */
+  #pagerView: { prev: boolean; next: boolean; label: string } | null = null;
 
   #body(): TemplateResult {
     const state = this.#top.state;
     const size = this.#size;
-    if (state.kind === 'failed') return errorPanel(state.failure, () => this.#top.retry(), 'the top list');
-    if (state.kind === 'loading')
-      return html`${loadingNote('the top list')}${this.#table(skeletonRows(size, 6))}${this.#pager(false, false, '')}`;
+    if (state.kind === 'failed') {
+      this.#pagerView = null;
+      return errorPanel(state.failure, () => this.#top.retry(), 'the top list');
+    }
+    if (state.kind === 'loading') {
+      this.#pagerView ??= { prev: false, next: false, label: '' };
+      return html`${loadingNote('the top list')}${this.#table(skeletonRows(size, 6))}`;
+    }
+    this.#pagerView = null;
     const top = state.data;
     const start = (this.page - 1) * size;
     const rows = top.artists.slice(start, start + size);
@@ -98,18 +110,26 @@ export class TopArtistsElement extends RadarElement {
         'No artists on this page',
         html`<button type="button" @click=${() => (this.page = 1)}>Go to the first page</button>`,
       );
+    const banner = degradedBanner('Some talent data is missing or stale', metaLines(top.meta));
     if (rows.length === 0)
-      return top.meta.asOf === null
-        ? emptyPanel('No artist scored yet', html`Run <code>radar.refresh()</code> with a MIG source plugged in.`)
-        : emptyPanel(
-            `No artist in “${label}” right now`,
-            'Nobody is above this list’s threshold; try another category, or come back after the next refresh.',
-          );
+      // The API's notes on failing sources stay above an empty list: they may be why it is empty.
+      return html`${banner}${
+        top.meta.asOf === null
+          ? emptyPanel('No artist scored yet', html`Run <code>radar.refresh()</code> with a MIG source plugged in.`)
+          : emptyPanel(
+              `No artist in “${label}” right now`,
+              'Nobody is above this list’s threshold; try another category, or come back after the next refresh.',
+            )
+      }`;
     const reachable = Math.min(top.total, MAX_LIMIT);
     const hasNext = start + size < reachable;
-    return html`${degradedBanner('Some talent data is missing or stale', metaLines(top.meta))}
+    this.#pagerView = {
+      prev: this.page > 1,
+      next: hasNext,
+      label: `Page ${this.page} · ${start + 1}–${start + rows.length} of ${num(top.total)}`,
+    };
+    return html`${banner}
       ${this.#table(rows.map((a, i) => this.#row(a, start + i + 1)))}
-      ${this.#pager(this.page > 1, hasNext, `Page ${this.page} · ${start + 1}–${start + rows.length} of ${num(top.total)}`)}
       ${
         top.total > MAX_LIMIT
           ? html`<p class="small muted">Lists show the top ${MAX_LIMIT} (the API's limit per query).</p>`
@@ -152,7 +172,7 @@ export class TopArtistsElement extends RadarElement {
     </tr>`;
   }
 
-  #pager(prev: boolean, next: boolean, label: string): TemplateResult {
+  #pager({ prev, next, label }: { prev: boolean; next: boolean; label: string }): TemplateResult {
     return html`<nav class="pager" aria-label="Top list pages">
       <button type="button" ?disabled=${!prev} @click=${() => (this.page -= 1)}>Previous</button>
       <span aria-live="polite" data-page-label>${label}</span>
