@@ -381,8 +381,16 @@ export class ScenesEngine {
         this.#life.assertOpen('refresh');
         // Read again: another instance over the same stores may have refreshed since this one did.
         this.#refreshed = undefined;
-        const basis = await this.#refreshedAsOfMs();
-        const asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis);
+        let basis: number | null;
+        let asOfRun: Date;
+        try {
+          basis = await this.#refreshedAsOfMs();
+          asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis);
+        } catch (error) {
+          // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
+          new RefreshRun(this.#d.observer ?? SILENT_OBSERVER, 'scenes', at, undefined).failed(error);
+          throw error;
+        }
         try {
           return await this.#observedRefresh(
             asOfRun,
@@ -758,7 +766,14 @@ export class ScenesEngine {
     } catch (error) {
       observer.logger.log(
         'error',
-        { task: 'backfill', from: first, to: last, days, err: error },
+        {
+          task: 'backfill',
+          from: first,
+          to: last,
+          days,
+          durationMs: Math.round(performance.now() - started),
+          err: error,
+        },
         'trend backfill failed',
       );
       throw error;

@@ -747,7 +747,11 @@ export class TalentRadar {
       checkCalibrationOptions(requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR'));
       ({ examples, skipped } = await this.calibrationExamples(outcomes, options));
     } catch (e) {
-      logger.log('error', { task: 'calibrate', outcomes: outcomes?.length, err: e }, 'calibration failed');
+      logger.log(
+        'error',
+        { task: 'calibrate', outcomes: outcomes?.length, durationMs: Math.round(performance.now() - started), err: e },
+        'calibration failed',
+      );
       throw e;
     }
     const radarProgress = this.#deps.observer?.onProgress;
@@ -784,7 +788,11 @@ export class TalentRadar {
       );
       return { ...fit, skipped };
     } catch (e) {
-      logger.log('error', { task: 'calibrate', examples: examples.length, err: e }, 'calibration failed');
+      logger.log(
+        'error',
+        { task: 'calibrate', examples: examples.length, durationMs: Math.round(performance.now() - started), err: e },
+        'calibration failed',
+      );
       // Too few examples because the sources failed is not "insufficient data": say so.
       const failed = skipped.filter((s) => s.reason.startsWith('no activity evidence because a read failed')).length;
       if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA' && failed > 0) {
@@ -832,8 +840,15 @@ export class TalentRadar {
           this.#life.assertOpen('refresh');
           const started = performance.now();
           // The stored state first: the instant this refresh runs as of depends on the last one.
-          await this.loadState({ force: true });
-          const runAt = this.#checkInstant(at);
+          let runAt: Date;
+          try {
+            await this.loadState({ force: true });
+            runAt = this.#checkInstant(at);
+          } catch (error) {
+            // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
+            this.#run(at, undefined).failed(error);
+            throw error;
+          }
           const run = this.#run(runAt, options?.onProgress);
           try {
             return this.#refreshed(run, await this.#refresh(runAt, options ?? {}, started, run));

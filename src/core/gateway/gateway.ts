@@ -327,7 +327,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       // calls (core/yield.ts), before the call is timed.
       const pause = yieldSlice();
       if (pause) await pause;
-      const started = clock.now();
+      const started = performance.now();
       const result = await guarded(source, outer, (signal) => {
         const fn = adapter[method];
         if (typeof fn !== 'function') throw new TypeError(`${source}.${method} is not a function`);
@@ -338,7 +338,8 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
           signal,
         });
       });
-      const durationMs = clock.now() - started;
+      // Wall time, not the radar's clock: a fixed clock (tests, backtests) would time every call 0 ms.
+      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       const p = provenance(source, method, opts.asOf, durationMs, chunk.length);
       let callResult: SourceCallEvent['result'] = result.kind === 'ok' ? 'ok' : result.reason;
       if (result.kind === 'ok' && !isMap(result.value)) {
@@ -421,7 +422,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       if (!adapter) return { status: 'absent', provenance: provenance(source, method, opts.asOf, 0, 0) };
       type Out = ItemOutcome<z.infer<typeof schema>>;
       const run = async (trace?: SourceCallContext): Promise<Out> => {
-        const started = clock.now();
+        const started = performance.now();
         const outer = outerOf(opts.deadline);
         const result = await guarded(source, outer, (signal) =>
           invoke(adapter as NonNullable<SceneRadarSources[typeof source]>, {
@@ -429,7 +430,7 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
             signal,
           }),
         ).finally(outer.dispose);
-        const p = provenance(source, method, opts.asOf, clock.now() - started, 1);
+        const p = provenance(source, method, opts.asOf, Math.round((performance.now() - started) * 1000) / 1000, 1);
         let outcome: Out;
         if (result.kind === 'ok') {
           try {

@@ -54,13 +54,14 @@ const SILENT: SafeLogger = { enabled: false, log() {} };
 export function safeLogger(logger: SceneRadarLogger | undefined): SafeLogger {
   if (logger === undefined || logger === null || typeof logger !== 'object') return SILENT;
   let target: SceneRadarLogger = logger;
-  if (typeof logger.child === 'function') {
-    try {
+  try {
+    // Read inside the try: a `child` getter that throws is a logger without children.
+    if (typeof logger.child === 'function') {
       const child = logger.child({ component: 'scene-radar' });
       if (child && typeof child === 'object') target = child;
-    } catch {
-      // A child that cannot be made: log through the logger itself.
     }
+  } catch {
+    // A child that cannot be made: log through the logger itself.
   }
   return {
     enabled: true,

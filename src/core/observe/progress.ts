@@ -104,6 +104,8 @@ export class ProgressTracker {
         rate: Math.round(rate * 100) / 100,
         etaMs,
       };
+      // Frozen: one callback cannot change what the next one, or the channel, receives.
+      Object.freeze(message);
       lastSent = done;
       lastAt = at;
       for (const callback of this.#callbacks) callHook(callback, message);
