@@ -426,17 +426,22 @@ export function meanAucByTime(
   return aucs.length ? aucs.reduce((s, x) => s + x, 0) / aucs.length : null;
 }
 
-function figures(times: number[], probs: number[], labels: boolean[], weights: number[]): OutOfTimeFigures {
+/**
+ * Out-of-time figures from log-odds: the log-loss as the folds compute it (`softplus(z) - y z`, no
+ * cap on a confidently wrong prediction) and the AUC ranked by the log-odds (probabilities that
+ * round to 1 would tie); Brier and bins on the probabilities.
+ */
+function figures(times: number[], logits: number[], labels: boolean[], weights: number[]): OutOfTimeFigures {
   let wsum = 0;
   let ll = 0;
   let brier = 0;
   const bins = Array.from({ length: 10 }, (_, b) => ({ from: b / 10, to: (b + 1) / 10, w: 0, p: 0, y: 0 }));
-  probs.forEach((p, i) => {
+  logits.forEach((z, i) => {
     const w = weights[i]!;
     const y = labels[i] ? 1 : 0;
-    const q = Math.min(1 - 1e-12, Math.max(1e-12, p));
+    const p = sigmoid(z);
     wsum += w;
-    ll -= w * (y ? Math.log(q) : Math.log(1 - q));
+    ll += w * (softplus(z) - y * z);
     brier += w * (p - y) ** 2;
     const bin = bins[Math.min(9, Math.floor(p * 10))]!;
     bin.w += w;
@@ -444,9 +449,9 @@ function figures(times: number[], probs: number[], labels: boolean[], weights: n
     bin.y += w * y;
   });
   return {
-    examples: probs.length,
+    examples: logits.length,
     positives: labels.filter(Boolean).length,
-    meanAuc: meanAucByTime(times, probs, labels),
+    meanAuc: meanAucByTime(times, logits, labels),
     logLoss: wsum ? ll / wsum : 0,
     brier: wsum ? brier / wsum : 0,
     bins: bins.map((b) => ({
@@ -566,24 +571,8 @@ function checkOptions(options: CalibrationOptions): CheckedCalibrationOptions {
   return { grid, folds, maxIterations };
 }
 
-/**
- * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes, else
- * `TALENT_INSUFFICIENT_DATA` (as is a fit whose terms fall outside a model's bounds); a non-finite
- * input is a missing value; bad options are `TALENT_VALIDATION_ERROR`.
- * @example
- * ```ts
- * const { model, validation } = fitBreakoutModel(examples);
- * validation.outOfTime?.meanAuc; // how it ranked on periods it was not fitted on
- * radar.talent.setBreakoutModel(model);
- * ```
- */
-export function fitBreakoutModel(
-  examples: readonly CalibrationExample[],
-  options: CalibrationOptions = {},
-): CalibrationResult {
-  if (!Array.isArray(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
-  const { grid, folds, maxIterations } = checkCalibrationOptions(options);
-  // A loop, not forEach: forEach skips the holes of a sparse array, which then crash the fit.
+/** Refuses an example that is not one, naming its index in the caller's order. */
+function checkExamples(examples: readonly CalibrationExample[]): void {
   for (let i = 0; i < examples.length; i++) {
     const e = examples[i];
     if (
@@ -601,6 +590,56 @@ export function fitBreakoutModel(
     if (e.weight !== undefined && !isCalibrationWeight(e.weight))
       throw invalid(`examples.${i}.weight`, 'Expected a number in 1e-9 to 1e9');
   }
+}
+
+/** JSON of an example's inputs with sorted keys: the last tie-break of {@link canonicalOrder}. */
+function inputsKey(e: CalibrationExample): string {
+  return JSON.stringify(
+    Object.keys(e.inputs)
+      .sort()
+      .map((k) => [k, e.inputs[k]]),
+  );
+}
+
+/** The examples in one order whatever order they came in: by time, label, weight, then inputs. */
+function canonicalOrder(examples: readonly CalibrationExample[]): CalibrationExample[] {
+  const keys = new Map<CalibrationExample, string>();
+  const key = (e: CalibrationExample): string => {
+    let k = keys.get(e);
+    if (k === undefined) keys.set(e, (k = inputsKey(e)));
+    return k;
+  };
+  return [...examples].sort(
+    (a, b) =>
+      a.time - b.time ||
+      Number(a.label) - Number(b.label) ||
+      (a.weight ?? 1) - (b.weight ?? 1) ||
+      (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
+  );
+}
+
+/**
+ * Fits a breakout model on labelled examples. Needs at least 10 examples with both outcomes, else
+ * `TALENT_INSUFFICIENT_DATA` (as is a fit whose terms fall outside a model's bounds); a non-finite
+ * input is a missing value; bad options are `TALENT_VALIDATION_ERROR`.
+ * @example
+ * ```ts
+ * const { model, validation } = fitBreakoutModel(examples);
+ * validation.outOfTime?.meanAuc; // how it ranked on periods it was not fitted on
+ * radar.talent.setBreakoutModel(model);
+ * ```
+ */
+export function fitBreakoutModel(
+  given: readonly CalibrationExample[],
+  options: CalibrationOptions = {},
+): CalibrationResult {
+  if (!Array.isArray(given)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
+  // Checked in the caller's order (errors name its indexes), then fitted in one canonical order:
+  // the same examples read in another order give the same model, bit for bit.
+  checkExamples(given);
+  const examples = canonicalOrder(given);
+  const { grid, folds, maxIterations } = checkCalibrationOptions(options);
+  // A loop, not forEach: forEach skips the holes of a sparse array, which then crash the fit.
   const positives = examples.filter((e) => e.label).length;
   if (examples.length < 10 || positives === 0 || positives === examples.length) {
     throw new SceneRadarError(
@@ -779,8 +818,17 @@ export function fitBreakoutModel(
 
   // Platt scaling on the out-of-time logits: p = sigmoid(a z + b).
   let recalibration: { slope: number; offset: number } | null = null;
-  const oofPositives = cv ? cv.oof.filter((o) => o.label).length : 0;
-  if ((options.recalibrate ?? true) && cv && oofPositives >= 20 && oofPositives < cv.oof.length) {
+  // Positives counted by their weight, in examples of the mean weight: 100 rows of positives that
+  // carry almost none of the weight are no outcome to fit a slope on, not a hundred.
+  let pw = 0;
+  let allW = 0;
+  for (const o of cv?.oof ?? []) {
+    allW += o.weight;
+    if (o.label) pw += o.weight;
+  }
+  const oofPositives = allW > 0 && cv ? pw / (allW / cv.oof.length) : 0;
+  const oofRows = cv ? cv.oof.filter((o) => o.label).length : 0;
+  if ((options.recalibrate ?? true) && cv && oofPositives >= 20 && oofRows < cv.oof.length) {
     const platt = newton(
       {
         rows: cv.oof.map((o) => Float64Array.from([1, o.logit])),
@@ -791,8 +839,10 @@ export function fitBreakoutModel(
       maxIterations,
     );
     const [offset, slope] = [platt.beta[0]!, platt.beta[1]!];
-    // A slope <= 0 would reverse the ranking: the folds are too noisy to recalibrate on.
-    if (slope > 0 && Number.isFinite(offset)) recalibration = { slope, offset };
+    // A slope <= 0 would reverse the ranking: the folds are too noisy to recalibrate on. A fit
+    // that did not converge has no optimum (out-of-time predictions separated perfectly: the
+    // slope grows with every iteration): the model would depend on the iteration cap.
+    if (platt.converged && slope > 0 && Number.isFinite(offset)) recalibration = { slope, offset };
   }
 
   const all = design(examples);
@@ -847,7 +897,7 @@ export function fitBreakoutModel(
     cv?.oof.length
       ? figures(
           cv.oof.map((o) => o.time),
-          cv.oof.map((o) => sigmoid(shift(o.logit))),
+          cv.oof.map((o) => shift(o.logit)),
           cv.oof.map((o) => o.label),
           cv.oof.map((o) => o.weight),
         )
