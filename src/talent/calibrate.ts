@@ -605,8 +605,10 @@ function inputsKey(e: CalibrationExample): string {
 function canonicalOrder(examples: readonly CalibrationExample[]): CalibrationExample[] {
   const keys = new Map<CalibrationExample, string>();
   const key = (e: CalibrationExample): string => {
-    let k = keys.get(e);
-    if (k === undefined) keys.set(e, (k = inputsKey(e)));
+    const known = keys.get(e);
+    if (known !== undefined) return known;
+    const k = inputsKey(e);
+    keys.set(e, k);
     return k;
   };
   return [...examples].sort(

@@ -114,6 +114,7 @@ function parse(text: string): Parsed {
 const wellFormed = (text: string): boolean =>
   !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
+// biome-ignore lint/suspicious/noExplicitAny: an envelope of any route, read field by field by the tests.
 const get = async (handler: FetchHandler, path: string): Promise<{ res: Response; json: any }> => {
   const res = await handler(new Request(`http://localhost${path}`));
   return { res, json: await res.json() };

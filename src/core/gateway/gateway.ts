@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { DEFAULT_CONFIG, type SceneRadarConfig } from '../../config.js';
 import { BATCH_METHODS, type BatchItem, type BatchMethodName } from '../../contracts/registry.js';
 import { SOURCE_NAMES, type SceneRadarSources, type SourceName } from '../../contracts/sources.js';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { clipMessage, describeError as describe } from '../describe-error.js';
 import { callHook } from '../hooks.js';
 import { holdProcess } from '../lifecycle.js';
@@ -30,7 +30,7 @@ export interface SourceCallEvent {
   readonly method: string;
   /** Keys in the call. */
   readonly keys: number;
-  /** Time from queueing the call to its end, ms, by the gateway's clock (includes the wait for a concurrency slot). */
+  /** Time from queueing the call to its end, ms, in wall time (includes the wait for a concurrency slot). */
   readonly durationMs: number;
   /** How the call as a whole ended. */
   readonly result: 'ok' | 'timeout' | 'deadline' | 'threw' | 'invalid_payload' | 'aborted';
@@ -42,7 +42,11 @@ export interface SourceGatewayOptions {
   readonly sources: SceneRadarSources;
   /** Per-source concurrency and timeouts come from `config.sources`. @default DEFAULT_CONFIG */
   readonly config?: SceneRadarConfig;
-  /** Clock used for durations. @default systemClock */
+  /**
+   * Not used: durations are measured in wall time (`performance.now()`), whatever the radar's clock
+   * (a fixed clock timed every call 0 ms). Kept so that callers passing one still compile.
+   * @deprecated
+   */
   readonly clock?: Clock;
   /** Receives one event per source call. */
   readonly onEvent?: (event: SourceCallEvent) => void;
@@ -165,7 +169,6 @@ function isMap(value: unknown): value is Map<unknown, unknown> {
  */
 export function createSourceGateway(options: SourceGatewayOptions): SourceGateway {
   const config = options.config ?? DEFAULT_CONFIG;
-  const clock = options.clock ?? systemClock;
   const closer = new AbortController();
   const limits = new Map<SourceName, Slots>(
     SOURCE_NAMES.map((name) => [name, createSlots(config.sources[name].concurrency)]),
