@@ -632,14 +632,18 @@ function canonicalOrder(examples: readonly CalibrationExample[]): CalibrationExa
  * ```
  */
 export function fitBreakoutModel(
-  given: readonly CalibrationExample[],
+  examples: readonly CalibrationExample[],
   options: CalibrationOptions = {},
 ): CalibrationResult {
-  if (!Array.isArray(given)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
+  if (!Array.isArray(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
   // Checked in the caller's order (errors name its indexes), then fitted in one canonical order:
   // the same examples read in another order give the same model, bit for bit.
-  checkExamples(given);
-  const examples = canonicalOrder(given);
+  checkExamples(examples);
+  return fitInOrder(canonicalOrder(examples), options);
+}
+
+/** {@link fitBreakoutModel} over examples already checked and in canonical order. */
+function fitInOrder(examples: readonly CalibrationExample[], options: CalibrationOptions): CalibrationResult {
   const { grid, folds, maxIterations } = checkCalibrationOptions(options);
   // A loop, not forEach: forEach skips the holes of a sparse array, which then crash the fit.
   const positives = examples.filter((e) => e.label).length;
