@@ -69,7 +69,6 @@ export interface ResolvedPool {
 /** A client as the pool's `connect` event hands it over: something that emits `error`. */
 interface PgEmitter {
   on(event: 'error', listener: (err: Error) => void): unknown;
-  query(text: string): Promise<unknown>;
 }
 
 interface PgModule {
@@ -146,6 +145,10 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
     connectionString: options.connectionString,
     connectionTimeoutMillis,
     max,
+    // Floats printed with every digit, whatever the role or database default (0 prints 15). A
+    // startup parameter (a SET on 'connect' would race the first query); behind PgBouncer, list it
+    // in ignore_startup_parameters, as JDBC drivers need too (docs/persistence.md).
+    options: '-c extra_float_digits=3',
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash the
   // process. The next query gets a fresh connection, or STORE_UNAVAILABLE.
@@ -154,12 +157,7 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
   // on itself, and the pool listens only to idle ones: unhandled, it crashed the process
   // ("Connection terminated unexpectedly") when a connection dropped mid-refresh. The query in
   // flight still rejects (STORE_UNAVAILABLE), and the broken client is discarded on release.
-  pool.on('connect', (client) => {
-    client.on('error', ignore);
-    // Floats printed with every digit, whatever the role or database default (0 prints 15). A SET,
-    // not a startup parameter: PgBouncer refuses startup parameters it does not know.
-    client.query('SET extra_float_digits = 3').catch(ignore);
-  });
+  pool.on('connect', (client) => client.on('error', ignore));
   return { pool, owned: true, schema };
 }
 

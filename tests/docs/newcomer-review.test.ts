@@ -245,8 +245,7 @@ describe('docs/getting-started.md: install', () => {
     };
     // The source behind `scene-radar` (src/index.ts, `.js` specifiers naming `.ts` files) ...
     walk(join(ROOT, 'src/index.ts'), (from, spec) => join(dirname(from), spec.replace(/\.js$/, '.ts')));
-    // ... and the built entry package.json "exports" maps it to.
-    walk(join(ROOT, 'dist/index.js'), (from, spec) => join(dirname(from), spec));
+    // (The built entry, dist/index.js, is made from it by `npm run build`, which `npm test` does not run.)
     expect(seen.size).toBeGreaterThan(2);
     expect(new Set(nodeImports.map((i) => i.split(': ')[1]))).toEqual(new Set(['node:async_hooks']));
     expect(readFileSync(join(ROOT, 'docs/getting-started.md'), 'utf8')).toContain('node:async_hooks');
