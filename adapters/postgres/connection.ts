@@ -4,6 +4,7 @@
  * from a connection string, `pg` loaded only then), and how a failure to reach the server becomes
  * `STORE_UNAVAILABLE` instead of a driver error or a hang.
  */
+import { MAX_TIMER_MS } from '../../src/core/timeout.js';
 import { SceneRadarError } from '../../src/core/errors.js';
 import { isStorableText } from '../../src/core/text.js';
 
@@ -135,11 +136,11 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
   if (
     !Number.isInteger(connectionTimeoutMillis) ||
     connectionTimeoutMillis < 0 ||
-    connectionTimeoutMillis > 2 ** 31 - 1
+    connectionTimeoutMillis > MAX_TIMER_MS
   )
     throw new SceneRadarError(
       'CONFIG_INVALID',
-      `connectionTimeoutMillis must be an integer from 0 to ${2 ** 31 - 1}, got ${String(options.connectionTimeoutMillis)}`,
+      `connectionTimeoutMillis must be an integer from 0 to ${MAX_TIMER_MS}, got ${String(options.connectionTimeoutMillis)}`,
     );
   const pool = new mod.Pool({
     connectionString: options.connectionString,

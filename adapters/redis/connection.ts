@@ -8,7 +8,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { SceneRadarError } from '../../src/core/errors.js';
-import { settleWithin } from '../../src/core/timeout.js';
+import { MAX_TIMER_MS, settleWithin } from '../../src/core/timeout.js';
 
 /** Where the adapter's Redis is: an ioredis client the host owns, a `redis://` URL, or ioredis options. */
 export type RedisConnectionOption = Redis | string | RedisOptions;
@@ -23,9 +23,6 @@ export interface RedisClientSettings {
 
 /** The adapter's default command timeout, ms. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
-
-/** The longest delay a Node timer keeps (a longer one fires after 1 ms). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   const v = value ?? fallback;

@@ -14,7 +14,7 @@ import type { ReadOnlyTalentRadar } from '../talent/read-only.js';
 import { clip } from './text.js';
 import { failure, failureFromError, success, type ApiResult, type ValidationIssue } from './envelope.js';
 import { applySkipCachePolicy } from './skip-cache.js';
-import { settleWithin } from '../core/timeout.js';
+import { MAX_TIMER_MS, settleWithin } from '../core/timeout.js';
 import {
   MissingEngineError,
   ROUTES,
@@ -375,9 +375,6 @@ export function normaliseBasePath(basePath: string): string {
 }
 
 class RouteTimeout extends Error {}
-
-/** The longest delay a timer holds (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Runs `work` under `ms` (at most {@link MAX_TIMER_MS}); rejects with {@link RouteTimeout} past it. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

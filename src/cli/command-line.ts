@@ -7,6 +7,7 @@
  * exits 2.
  */
 import { parseArgs } from 'node:util';
+import { END_INSTANT_MS, FIRST_INSTANT_MS } from '../core/validation.js';
 
 /** A command-line mistake: the message says what and how to fix it. Commands exit 2 on it. */
 export class UsageError extends Error {
@@ -115,7 +116,7 @@ export function isCalendarDay(text: string): boolean {
  * ```
  */
 export function inYears1000To9999(ms: number): boolean {
-  return Number.isFinite(ms) && ms >= Date.UTC(1000, 0, 1) && ms <= Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+  return Number.isFinite(ms) && ms >= FIRST_INSTANT_MS && ms < END_INSTANT_MS;
 }
 
 /** A PostgreSQL database named on a command line: where the owned tables live. */

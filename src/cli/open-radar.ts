@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { SourceName } from '../contracts/sources.js';
 import { fixedClock, systemClock, type Clock } from '../core/clock.js';
+import { FIRST_INSTANT_MS } from '../core/validation.js';
 import { createSceneRadar, type SceneRadar, type SceneRadarRefreshReport } from '../radar.js';
 import type { CatalogInput } from '../scenes/catalog.js';
 import { createDemoWorld } from '../../adapters/memory/index.js';
@@ -16,8 +17,6 @@ import type { ProgressCallback } from '../core/observe/progress.js';
 import type { PostgresTarget } from './command-line.js';
 import { parseJsonFile, readDataFolder, type DataFolder } from './manifest.js';
 
-/** 1000-01-01T00:00Z: the engines take instants in the years 1000-9999. */
-const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
 /** What the radar is built over. */
 export type RadarInput =
   | { readonly kind: 'data'; readonly dir: string; readonly asOf?: string | undefined }

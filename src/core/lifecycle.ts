@@ -6,6 +6,7 @@
  * as "not enough evidence", a heat of 0, a refresh that resolved having read nothing).
  */
 import { SceneRadarError } from './errors.js';
+import { MAX_TIMER_MS } from './timeout.js';
 
 /** An open/closed flag shared by the parts of one radar. */
 export class Lifecycle {
@@ -33,9 +34,6 @@ export class Lifecycle {
       throw new SceneRadarError('RADAR_CLOSED', `${what}: the radar was closed; create a new one to read again`);
   }
 }
-
-/** Longest delay a Node timer accepts (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 let holds = 0;
 let holder: ReturnType<typeof setTimeout> | undefined;

@@ -5,6 +5,9 @@
  * the Redis and BullMQ adapters' commands.
  */
 
+/** The longest delay a Node timer holds (2^31 - 1 ms, about 24.8 days): a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * `work`'s outcome, or a rejection with `late()` after `ms` (the timer is cleared when `work`
  * settles first; `work` goes on, its outcome after the bound ignored). One promise rather than a

@@ -63,8 +63,9 @@ function isImpossibleDay(text: string): boolean {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
 
 /** The instants an argument may name: years 1000 to 9999 (four-digit years, as every stored timestamp has). */
-const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
-const END_INSTANT_MS = Date.UTC(10_000, 0, 1);
+export const FIRST_INSTANT_MS = Date.UTC(1000, 0, 1);
+/** The first instant past that range (10000-01-01T00:00Z). */
+export const END_INSTANT_MS = Date.UTC(10_000, 0, 1);
 
 /**
  * The instant of a real Date, read once through `Date.prototype` (a subclass's `getTime` is not

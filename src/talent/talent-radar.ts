@@ -547,7 +547,7 @@ export class TalentRadar {
     options: { asOf?: Date; population?: readonly string[]; signal?: AbortSignal } = {},
   ): Promise<ScoredArtists> {
     this.#life.assertOpen('scoreArtists');
-    options = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR');
+    options = runOptions(options);
     // A string would be spread into its characters, a Set or a number would throw a TypeError.
     if (!Array.isArray(artistSlugs))
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs', {
@@ -556,10 +556,6 @@ export class TalentRadar {
     if (options.population !== undefined && !Array.isArray(options.population))
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'population must be an array of slugs', {
         details: [{ code: 'invalid_type', path: ['population'], message: 'Expected an array' }],
-      });
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
-      throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'signal must be an AbortSignal', {
-        details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
       });
     // A guard against absurd input, not a limit on a label's roster (see the TSDoc): the raw lengths
     // are checked first, so a huge (or sparse) array is refused before it is walked.
