@@ -8,7 +8,7 @@
  */
 import { DAY_MS, parseInstant } from '../core/time.js';
 import { daysFrom as daysBetween } from '../core/features/days.js';
-import type { EngagementSeries, RcfEvent } from '../contracts/payloads.js';
+import { regionKey, type EngagementSeries, type RcfEvent } from '../contracts/payloads.js';
 
 /** The windows an activity profile is summed over, in days (from the model config). */
 export interface ActivityWindows {
@@ -249,12 +249,14 @@ export function eventRegions(
   const before = new Set<string>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    if (e.region === null) continue;
+    // Markets, not spellings: `UK` and ` uk` are one region; the `unknown` placeholder is none.
+    const region = regionKey(e.region);
+    if (region === undefined) continue;
     const t = times ? times[i]! : parseInstant(e.at);
     if (!(t <= asOfMs)) continue;
     const back = (asOfMs - t) / DAY_MS;
-    if (back < windowDays) recent.add(e.region);
-    else if (back < windowDays + historyDays) before.add(e.region);
+    if (back < windowDays) recent.add(region);
+    else if (back < windowDays + historyDays) before.add(region);
   }
   if (recent.size === 0) return null;
   let fresh = 0;

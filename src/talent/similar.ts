@@ -69,7 +69,8 @@ export async function similarArtists(
   const asOfMs = Date.parse(self.asOf);
   const end = lastCompleteDay(asOfMs);
   const cands = new Map<string, { scene: boolean; genres: readonly string[]; collab: number }>();
-  const collabs = (self.network?.collaborators ?? []).filter((c) => parseInstant(c.since) < asOfMs);
+  // Known at or before the instant, as in the features (`since` a bare day D is known at D + 1 00:00Z).
+  const collabs = (self.network?.collaborators ?? []).filter((c) => parseInstant(c.since) <= asOfMs);
   for (const c of collabs)
     if (c.artist !== self.artistSlug) cands.set(c.artist, { scene: false, genres: [], collab: c.weight });
   const peers = self.sceneSlug

@@ -5,7 +5,7 @@
  * workspace comes from the host's workspace source, never from A&R Radar.
  */
 import { topK } from '../core/features/stats.js';
-import { UNKNOWN_REGION, type Workspace } from '../contracts/payloads.js';
+import { regionKey, type Workspace } from '../contracts/payloads.js';
 import type { TalentArtistRow } from '../stores/tables.js';
 
 /** Weights of the recommendation score. */
@@ -53,11 +53,9 @@ export function rankForWorkspace(
       FIT.scene * (inScene ? 1 : 0) +
       FIT.microgenres * (row.microgenres.length ? sharedGenres.length / row.microgenres.length : 0);
     if (fit === 0) continue;
-    const given = regionOf(row.artist_slug);
-    const region = given === undefined ? undefined : regionCode(given);
     // Only a region that is known counts against the artist: the placeholder of a source without one is not.
-    const known = region !== undefined && region !== UNKNOWN_REGION && region !== '';
-    const regionFactor = regions.size === 0 || !known || regions.has(region) ? 1 : 0.7;
+    const region = regionKey(regionOf(row.artist_slug));
+    const regionFactor = regions.size === 0 || region === undefined || regions.has(region) ? 1 : 0.7;
     const quality =
       QUALITY.breakout * row.breakout_score +
       QUALITY.momentum * (row.momentum / 100) +

@@ -69,18 +69,51 @@ export function slope(ys: readonly number[]): number {
   return num / den;
 }
 
-/** Cosine similarity of two equal-length vectors (0 when either is all zeros). */
+/**
+ * Cosine similarity of two equal-length vectors, within -1 to 1 (0 when either is all zeros).
+ * Scale-free: where the sums of squares would leave the normal float range (components such as
+ * 1e-200 or 1e200), each vector is divided by its largest component first, so the sums neither
+ * underflow (a full shift read from two vectors pointing the same way) nor overflow.
+ */
 export function cosine(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
   let dot = 0;
   let na = 0;
   let nb = 0;
-  const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     dot += a[i]! * b[i]!;
     na += a[i]! ** 2;
     nb += b[i]! ** 2;
   }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+  const product = na * nb;
+  if (product >= NORMAL_MIN && product < Number.POSITIVE_INFINITY)
+    return Math.min(1, Math.max(-1, dot / Math.sqrt(product)));
+  return rescaledCosine(a, b, n);
+}
+
+/** The smallest positive normal double: below it a product of sums of squares has lost precision. */
+const NORMAL_MIN = 2 ** -1022;
+
+/** {@link cosine} of vectors whose sums of squares leave the normal range: each divided by its largest component. */
+function rescaledCosine(a: readonly number[], b: readonly number[], n: number): number {
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma = Math.max(ma, Math.abs(a[i]!));
+    mb = Math.max(mb, Math.abs(b[i]!));
+  }
+  if (!(ma > 0) || !(mb > 0) || !Number.isFinite(ma) || !Number.isFinite(mb)) return 0;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! / ma;
+    const y = b[i]! / mb;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return Math.min(1, Math.max(-1, dot / Math.sqrt(na * nb)));
 }
 
 /** Weighted Jaccard similarity of two non-negative weight maps: sum of mins / sum of maxes. */
