@@ -279,6 +279,8 @@ export function createLightHandler(
     const respond = (result: ApiResult, id: string, extra: Record<string, string> | undefined): ApiAnswer =>
       finish(answerOf(result, id, extra, corsHeaders, head, false), codeOf(result), t0, trace);
     let family: RouteFamily = 'scenes';
+    // The limiter's headers once it has counted the request: every answer after that carries them, a 500 too.
+    let limitHeaders: Record<string, string> | undefined;
     /** The matched route, for a failure after matching (an unserialisable payload). */
     let routeId: RouteId | null = null;
     try {
@@ -332,7 +334,6 @@ export function createLightHandler(
           );
         return respond(await checkHealth(target, healthOptions), requestId, undefined);
       }
-      let limitHeaders: Record<string, string> | undefined;
       if (rateLimit) {
         const key = rateLimit.key ? rateLimit.key(request.request(), context) : (context.clientAddress ?? 'shared');
         // A limiter that never answers is a failed one (the 500 below), not a request held forever.
@@ -429,6 +430,7 @@ export function createLightHandler(
           headers: {
             'content-type': JSON_TYPE,
             'x-request-id': requestId,
+            ...limitHeaders,
             ...corsHeaders,
             ...(head ? { 'content-length': String(byteLength(body)) } : {}),
           },

@@ -9,7 +9,7 @@ import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import { FailureEnvelopeSchema } from './envelope.js';
 import { ComponentHealthSchema, HealthReportSchema } from './health.js';
 import * as payloads from './responses.js';
-import { FAMILY_CODES } from './operations.js';
+import { FAMILY_CODES, normaliseBasePath } from './operations.js';
 import { ROUTES, type RouteSpec } from './routes.js';
 
 /** A JSON value of the document. */
@@ -149,6 +149,12 @@ function healthPath(): Record<string, unknown> {
             },
           },
         },
+        405: failureResponse('Another method than GET or HEAD; the `Allow` header lists `GET, HEAD`.', [
+          'METHOD_NOT_ALLOWED',
+        ]),
+        500: failureResponse('Unexpected failure; `details.requestId` matches the `x-request-id` header.', [
+          FAMILY_CODES.scenes.internal,
+        ]),
         503: failureResponse(
           'The radar cannot answer at all (closed, or its stores are down with nothing refreshed to serve); `error.details` holds the report.',
           ['RADAR_CLOSED', 'STORE_UNAVAILABLE'],
@@ -212,7 +218,8 @@ function documentPath(): Record<string, unknown> {
  * ```
  */
 export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
-  const basePath = (options.basePath ?? '/api').replace(/\/$/, '');
+  // The handler's rule: a base path it refuses is a TypeError here too, never a document of invalid paths.
+  const basePath = normaliseBasePath(options.basePath ?? '/api');
   const routes = options.routes ?? ROUTES;
   const health = options.health ?? true;
   const openapi = options.openapi ?? true;

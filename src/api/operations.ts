@@ -363,12 +363,17 @@ export function requestIdFrom(incoming: string | null | undefined): string {
 
 /**
  * `basePath` without a trailing slash, or a `TypeError` when it is not `''` or a path starting
- * with `/` of URL path characters. The handler and the framework glue share this rule.
+ * with `/` of URL path characters and no empty segment (`//`). The handler, the framework glue
+ * and `createOpenApiDocument` share this rule.
  */
 export function normaliseBasePath(basePath: string): string {
-  if (typeof basePath !== 'string' || (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath))) {
+  if (
+    typeof basePath !== 'string' ||
+    (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) ||
+    basePath.includes('//')
+  ) {
     throw new TypeError(
-      `basePath must be '' or start with '/' and hold only URL path characters, got ${JSON.stringify(basePath)}`,
+      `basePath must be '' or start with '/' and hold only URL path characters, without an empty segment, got ${JSON.stringify(basePath)}`,
     );
   }
   return basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;

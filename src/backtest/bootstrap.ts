@@ -79,13 +79,19 @@ export function weightedAveragePrecision(
   return ap;
 }
 
+/**
+ * The most resamples a bootstrap draws (50 times the default): the draws run without a pause, so a
+ * larger count would hold the event loop for minutes.
+ */
+export const MAX_RESAMPLES = 100_000;
+
 /** Options of {@link bootstrapIntervals}. */
 export interface BootstrapOptions {
-  /** Resamples drawn. @default 2000 */
+  /** Resamples drawn: a whole number from 0 to {@link MAX_RESAMPLES}. @default 2000 */
   readonly resamples?: number;
-  /** PRNG seed. @default 20240601 */
+  /** PRNG seed, a whole number >= 0. @default 20240601 */
   readonly seed?: number;
-  /** Coverage of the interval. @default 0.95 */
+  /** Coverage of the interval, above 0 and below 1. @default 0.95 */
   readonly level?: number;
   /** The k of precision@k. @default 10 */
   readonly k?: number;
@@ -108,6 +114,19 @@ export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: Bo
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1)
     throw new BacktestError('BACKTEST_INVALID_OPTIONS', `k must be an integer >= 1, got ${String(k)}`);
+  if (!Number.isInteger(resamples) || resamples < 0 || resamples > MAX_RESAMPLES)
+    throw new BacktestError(
+      'BACKTEST_INVALID_OPTIONS',
+      `resamples must be an integer from 0 to ${MAX_RESAMPLES}, got ${String(resamples)}`,
+    );
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new BacktestError('BACKTEST_INVALID_OPTIONS', `seed must be an integer >= 0, got ${String(seed)}`);
+  const level = options.level ?? 0.95;
+  if (typeof level !== 'number' || !(level > 0 && level < 1))
+    throw new BacktestError(
+      'BACKTEST_INVALID_OPTIONS',
+      `level must be a number above 0 and below 1, got ${String(level)}`,
+    );
   const n = cutoffs.length;
   const aucs = cutoffs.map((c) => auc(c.scores, c.labels));
   const precisions = cutoffs.map((c) => precisionAtK(c.scores, c.labels, k));
@@ -147,7 +166,6 @@ export function bootstrapIntervals(cutoffs: readonly RankedCutoff[], options: Bo
       if (ap !== null) aps.push(ap);
     }
   }
-  const level = options.level ?? 0.95;
   return {
     meanAuc: percentileInterval(meanAucs, level),
     meanPAtK: percentileInterval(meanPs, level),

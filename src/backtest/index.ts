@@ -59,6 +59,7 @@ export {
 export { mulberry32 } from '../core/random.js';
 export {
   bootstrapIntervals,
+  MAX_RESAMPLES,
   weightedAveragePrecision,
   type BootstrapOptions,
   type Interval,

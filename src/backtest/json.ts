@@ -181,11 +181,18 @@ const ResultShape = z.looseObject({
   scorer: ScorerShape.nullable(),
   baselines: z.array(ScorerShape),
   target: z.looseObject({ split: z.enum(['train', 'test', 'all']), minMeanAuc: num }).nullable(),
-  verdict: z.looseObject({ met: z.boolean(), judged: z.boolean(), text: z.string() }).nullable(),
+  // Results written before `judged` existed lack it (docs/backtesting.md).
+  verdict: z.looseObject({ met: z.boolean(), judged: z.boolean().optional(), text: z.string() }).nullable(),
   reference: z
     .looseObject({
       source: z.string(),
-      figures: z.record(z.string(), z.record(z.string(), z.looseObject({}))),
+      figures: z.record(
+        z.string(),
+        z.record(z.string(), z.looseObject({ auc: z.number().optional(), pAtK: z.number().optional() })),
+      ),
+      perCutoff: z
+        .record(z.string(), z.looseObject({ candidates: z.number().optional(), positives: z.number().optional() }))
+        .optional(),
     })
     .nullable(),
 });

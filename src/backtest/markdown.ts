@@ -51,9 +51,11 @@ function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] 
   const head = any
     ? `${SPLIT_TITLE[split]}: ${any.cutoffs} cutoffs, ${(any.candidates / Math.max(1, any.cutoffs)).toFixed(1)} candidates and ${(any.positives / Math.max(1, any.cutoffs)).toFixed(2)} positives per cutoff (base rate ${f3(any.baseRate)}); AUC undefined at ${oneOutcome} cutoff(s), left out of its mean.`
     : SPLIT_TITLE[split];
+  // A cutoff without candidates is skipped by every scorer: said once, not blamed on each.
+  const empty = r.cutoffs.filter((c) => (split === 'all' || c.split === split) && c.candidates === 0).length;
   const unmeasured = scorersOf(r).flatMap((s) => {
     // Results written before pAtKSkipped existed lack it: none of their cutoffs was skipped.
-    const skipped = s.splits?.[split].pAtKSkipped ?? 0;
+    const skipped = Math.max(0, (s.splits?.[split].pAtKSkipped ?? 0) - empty);
     return skipped > 0
       ? [
           `- ${line(s.name)}: no candidate scored at ${skipped} of ${s.splits![split].cutoffs} cutoff(s); its AUC and P@${r.k} there are undefined, left out of its means.`,
@@ -67,6 +69,9 @@ function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] 
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...(empty > 0
+      ? [`- ${empty} cutoff(s) had no candidate: nobody to rank there, left out of every scorer's means.`, '']
+      : []),
     ...(unmeasured.length ? [...unmeasured, ''] : []),
   ];
 }

@@ -233,7 +233,7 @@ export interface BacktestOptions {
   readonly baselines?: readonly BacktestScorer[];
   /** The k of precision@k. @default 10 */
   readonly k?: number;
-  /** Bootstrap resamples for the 95% intervals. @default 2000 */
+  /** Bootstrap resamples for the 95% intervals, a whole number from 0 to 100,000 (`MAX_RESAMPLES`). @default 2000 */
   readonly resamples?: number;
   /** Bootstrap seed. @default 20240601 */
   readonly seed?: number;

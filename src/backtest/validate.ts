@@ -7,6 +7,8 @@
  * not a boolean). Each message names the field, the cutoff and the value.
  */
 import { DAY_MS } from '../core/time.js';
+import { END_INSTANT_MS, FIRST_INSTANT_MS } from '../core/validation.js';
+import { MAX_RESAMPLES } from './bootstrap.js';
 import { BacktestError, isBacktestError } from './errors.js';
 import type {
   BacktestCutoffSpec,
@@ -94,6 +96,12 @@ function checkCutoffs(value: unknown): { cutoffs: BacktestCutoffSpec[]; firstTes
     const { asOf, split } = c as { asOf?: unknown; split?: unknown };
     if (!(asOf instanceof Date) || !Number.isFinite(asOf.getTime()))
       throw invalid(`cutoffs[${i}].asOf must be a valid Date, got ${describeValue(asOf)}`);
+    // The instants every source and store of the SDK accepts (a seconds/milliseconds mix-up lands
+    // in the year 51,969; the talent scorer would refuse a year-999 cutoff half-way through).
+    if (asOf.getTime() < FIRST_INSTANT_MS || asOf.getTime() >= END_INSTANT_MS)
+      throw invalid(
+        `cutoffs[${i}].asOf must be in the years 1000-9999 (a Date built from seconds instead of milliseconds?), got ${describeValue(asOf)}`,
+      );
     if (split !== 'train' && split !== 'test')
       throw invalid(`cutoffs[${i}].split must be "train" or "test", got ${describeValue(split)}`);
     cutoffs.push(Object.freeze({ asOf: new Date(asOf.getTime()), split }));
@@ -138,17 +146,20 @@ export function horizonEnd(asOf: Date, horizonDays: number): Date {
 function checkHorizon(cutoffs: readonly BacktestCutoffSpec[], horizonDays: number): void {
   // Past the range of Date, `until` would be an Invalid Date: no label window, and a purge
   // comparison with NaN that is always false, handing fit labels that cover the test period.
-  const i = cutoffs.findIndex((c) => !Number.isFinite(horizonEnd(c.asOf, horizonDays).getTime()));
+  // Label reads run up to the horizon's end: within the years 1000-9999 too.
+  const i = cutoffs.findIndex((c) => !(horizonEnd(c.asOf, horizonDays).getTime() < END_INSTANT_MS));
   if (i >= 0)
     throw invalid(
-      `horizonDays (${horizonDays}) is too long: cutoffs[${i}] (${iso(cutoffs[i]!.asOf)}) + ${horizonDays} days is not a valid Date (the last one is ${iso(new Date(8.64e15))})`,
+      `horizonDays (${horizonDays}) is too long: cutoffs[${i}] (${iso(cutoffs[i]!.asOf)}) + ${horizonDays} days is past the year 9999`,
     );
 }
 
-function checkInt(value: unknown, field: string, min: number, fallback: number): number {
+function checkInt(value: unknown, field: string, min: number, fallback: number, max?: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-    throw invalid(`${field} must be an integer >= ${min}, got ${describeValue(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max))
+    throw invalid(
+      `${field} must be an integer ${max === undefined ? `>= ${min}` : `from ${min} to ${max}`}, got ${describeValue(value)}`,
+    );
   return value;
 }
 
@@ -235,8 +246,13 @@ function checkRunAt(now: unknown): string {
   } catch (e) {
     throw invalid(`now() threw: ${e instanceof Error ? e.message : describeValue(e)}`);
   }
-  if (!(at instanceof Date) || !Number.isFinite(at.getTime()))
-    throw invalid(`now() must return a valid Date, got ${describeValue(at)}`);
+  if (
+    !(at instanceof Date) ||
+    !Number.isFinite(at.getTime()) ||
+    at.getTime() < FIRST_INSTANT_MS ||
+    at.getTime() >= END_INSTANT_MS
+  )
+    throw invalid(`now() must return a valid Date in the years 1000-9999, got ${describeValue(at)}`);
   return at.toISOString();
 }
 
@@ -317,7 +333,7 @@ function plan(options: BacktestOptions): BacktestPlan {
     scorer,
     baselines,
     k: checkInt(options.k, 'k', 1, 10),
-    resamples: checkInt(options.resamples, 'resamples', 0, 2000),
+    resamples: checkInt(options.resamples, 'resamples', 0, 2000, MAX_RESAMPLES),
     seed: checkInt(options.seed, 'seed', 0, 20_240_601),
     target: checkTarget(options.target),
     runAt: checkRunAt(options.now),

@@ -10,6 +10,8 @@ const SPAN = { train: 'training', test: 'test', all: 'all' } as const;
 /** Why the scorer under test has no mean AUC on a split it has figures for. */
 function noFigure(split: SplitSummary, span: string): string {
   if (split.cutoffs === 0) return `there is no ${span} cutoff`;
+  // Nobody to rank is the candidates' doing, not the scorer's.
+  if (split.candidates === 0) return `no ${span} cutoff has a candidate`;
   // Older results lack pAtKSkipped: their P@k was never skipped.
   if ((split.pAtKSkipped ?? 0) >= split.cutoffs)
     return `the scorer under test scored no candidate at any ${span} cutoff`;

@@ -46,17 +46,6 @@ const count = z.number().finite().min(0);
  */
 export const UNKNOWN_REGION = 'unknown';
 
-/**
- * The region a code names, as the engines compare codes: trimmed and lowercase (`' UK'` is `uk`);
- * undefined for no region (null, empty, or the {@link UNKNOWN_REGION} placeholder).
- * @internal The talent engine's one rule for region codes (workspace fit, event breadth and spread).
- */
-export function regionKey(region: string | null | undefined): string | undefined {
-  if (typeof region !== 'string') return undefined;
-  const code = region.trim().toLowerCase();
-  return code === '' || code === UNKNOWN_REGION ? undefined : code;
-}
-
 /** An artist of the universe as the industry graph knows it. */
 export const ArtistRecordSchema = z.object({
   /** Stable artist slug. */

@@ -894,7 +894,7 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
       'TALENT_INSUFFICIENT_DATA',
       `The fitted model is out of bounds (${parsed.error.issues[0]?.path.join('.') ?? 'model'}: ${parsed.error.issues[0]?.message ?? 'invalid'}): an input is (nearly) constant or its values are too large; exclude it or rescale it`,
       {
-        details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+        details: parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map(String), message: i.message })),
       },
     );
   }

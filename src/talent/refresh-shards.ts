@@ -102,7 +102,7 @@ function checked<S extends z.ZodType>(schema: S, input: unknown, what: string): 
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new SceneRadarError('TALENT_VALIDATION_ERROR', `Invalid ${what}`, {
-    details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    details: parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map(String), message: i.message })),
   });
 }
 

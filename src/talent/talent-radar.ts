@@ -380,13 +380,13 @@ export class TalentRadar {
     } catch (error) {
       // A proxy or getter that throws while the model is read: the model is invalid, not the SDK.
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model: it could not be read', {
-        details: [{ path: [], message: describeError(error, { name: false }) }],
+        details: [{ code: 'custom', path: [], message: describeError(error, { name: false }) }],
         cause: error,
       });
     }
     if (!parsed.success) {
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'Invalid breakout model', {
-        details: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+        details: parsed.error.issues.map((i) => ({ code: i.code, path: i.path.map(String), message: i.message })),
       });
     }
     const validation = options?.validation ?? null;

@@ -94,7 +94,13 @@ export function stateOrThrow<T>(row: Readonly<TalentStateRow>, read: () => T): T
       {
         cause: e,
         ...(e instanceof z.ZodError
-          ? { details: e.issues.map((i) => ({ path: ['value', ...i.path.map(String)], message: i.message })) }
+          ? {
+              details: e.issues.map((i) => ({
+                code: i.code,
+                path: ['value', ...i.path.map(String)],
+                message: i.message,
+              })),
+            }
           : {}),
       },
     );

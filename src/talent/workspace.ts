@@ -5,7 +5,8 @@
  * workspace comes from the host's workspace source, never from A&R Radar.
  */
 import { topK } from '../core/features/stats.js';
-import { regionKey, type Workspace } from '../contracts/payloads.js';
+import type { Workspace } from '../contracts/payloads.js';
+import { regionKey } from './activity.js';
 import type { TalentArtistRow } from '../stores/tables.js';
 
 /** Weights of the recommendation score. */

@@ -220,7 +220,7 @@ describe('GET /api/health', () => {
       components: { schemas: Record<string, unknown> };
     };
     expect(documented.paths['/api/health']!.get.operationId).toBe('getHealth');
-    expect(Object.keys(documented.paths['/api/health']!.get.responses)).toEqual(['200', '503']);
+    expect(Object.keys(documented.paths['/api/health']!.get.responses)).toEqual(['200', '405', '500', '503']);
     expect(documented.components.schemas.HealthReport).toBeDefined();
     expect(documented.components.schemas.ComponentHealth).toBeDefined();
   });

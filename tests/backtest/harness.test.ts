@@ -274,13 +274,13 @@ describe('runBacktest: refusals before anything runs', () => {
     [
       'a horizon past the last valid Date',
       { horizonDays: 1e8 },
-      /horizonDays \(100000000\) is too long: cutoffs\[0\] \(2020-02-01T00:00:00\.000Z\) \+ 100000000 days is not a valid Date/,
+      /horizonDays \(100000000\) is too long: cutoffs\[0\] \(2020-02-01T00:00:00\.000Z\) \+ 100000000 days is past the year 9999/,
     ],
     [
-      'a horizon past the last valid Date for a later cutoff only',
-      // Exactly the days from the first cutoff to the last valid Date: only later cutoffs overflow.
-      { horizonDays: (8.64e15 - at('2020-02-01').getTime()) / DAY_MS },
-      /horizonDays \(99981707\) is too long: cutoffs\[1\] \(2020-03-01T00:00:00\.000Z\) \+ 99981707 days is not a valid Date/,
+      'a horizon past the year 9999 for a later cutoff only',
+      // The days from the first cutoff to the end of the year 9999: only later cutoffs pass it.
+      { horizonDays: (Date.UTC(10_000, 0, 1) - 1 - at('2020-02-01').getTime()) / DAY_MS },
+      /horizonDays \([\d.]+\) is too long: cutoffs\[1\] \(2020-03-01T00:00:00\.000Z\) \+ [\d.]+ days is past the year 9999/,
     ],
     ['duplicate scorer names', { scorer: { name: 'count', score: () => new Map() } }, /two scorers are named "count"/],
     ['nothing to measure', { baselines: [] }, /nothing to measure/],

@@ -72,11 +72,11 @@ describe('runBacktest refuses unusable options up front', () => {
   it('a now that returns an Invalid Date or a string, or throws', async () => {
     expect(await refusal({ now: () => new Date(Number.NaN) })).toEqual({
       code: 'BACKTEST_INVALID_OPTIONS',
-      message: 'runBacktest: now() must return a valid Date, got a Date (invalid)',
+      message: 'runBacktest: now() must return a valid Date in the years 1000-9999, got a Date (invalid)',
     });
     expect(await refusal({ now: untyped(() => '2020-01-01') })).toEqual({
       code: 'BACKTEST_INVALID_OPTIONS',
-      message: 'runBacktest: now() must return a valid Date, got a string ("2020-01-01")',
+      message: 'runBacktest: now() must return a valid Date in the years 1000-9999, got a string ("2020-01-01")',
     });
     expect(
       await refusal({
