@@ -5,7 +5,7 @@
  * requested window, batching, and the abort signal. Real implementations, used by the demo world,
  * by tests and by hosts whose data fits in memory.
  */
-import type { ArtistRecord, ScenePulseSummary, Workspace } from '../../src/contracts/payloads.js';
+import type { ArtistRecord, CollaboratorLink, ScenePulseSummary, Workspace } from '../../src/contracts/payloads.js';
 import type {
   BatchResult,
   CMGAdapter,
@@ -56,6 +56,45 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
 
 /** When an observation is known (a bare day: at its end, the contracts' as-of rule). */
 const time = (stamp: string): number => observedAtMs(stamp);
+
+/** Histories whose collaborator list names a partner more than once (checked once per list). */
+const REPEATS = new WeakMap<readonly CollaboratorLink[], boolean>();
+
+/**
+ * An artist's collaborators known at `asOfMs`, one link per partner. A list may name a partner
+ * more than once, a link per step of a growing collaboration (the tabular import's combined rows):
+ * the partner's link is then the latest step known at `asOfMs` (its weight), dated by the earliest
+ * (when the collaboration began).
+ */
+function collaboratorsAsOf(links: readonly CollaboratorLink[], asOfMs: number): CollaboratorLink[] {
+  let repeats = REPEATS.get(links);
+  if (repeats === undefined) {
+    repeats = new Set(links.map((l) => l.artist)).size < links.length;
+    REPEATS.set(links, repeats);
+  }
+  const known = links.filter((l) => time(l.since) <= asOfMs);
+  if (!repeats) return known;
+  const byPartner = new Map<
+    string,
+    { first: CollaboratorLink; firstMs: number; last: CollaboratorLink; lastMs: number }
+  >();
+  for (const l of known) {
+    const t = time(l.since);
+    const s = byPartner.get(l.artist);
+    if (!s) byPartner.set(l.artist, { first: l, firstMs: t, last: l, lastMs: t });
+    else {
+      if (t < s.firstMs) {
+        s.first = l;
+        s.firstMs = t;
+      }
+      if (t >= s.lastMs) {
+        s.last = l;
+        s.lastMs = t;
+      }
+    }
+  }
+  return [...byPartner.values()].map(({ first, last }) => (first === last ? last : { ...last, since: first.since }));
+}
 
 /** Slices a dense daily series to `[fromDay, toDay]`. */
 function sliceDaily<T>(
@@ -155,7 +194,7 @@ export function createMemorySources(
     getNetworks: (slugs, opts) =>
       batch(slugs, opts, (h, asOfMs) => ({
         tastemakers: h.tastemakers.filter((l) => time(l.since) <= asOfMs),
-        collaborators: h.collaborators.filter((l) => time(l.since) <= asOfMs),
+        collaborators: collaboratorsAsOf(h.collaborators, asOfMs),
         centrality: null,
       })),
   };

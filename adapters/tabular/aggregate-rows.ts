@@ -6,7 +6,8 @@
  * song every week), and a row the sources serve twice is counted twice by every score; the
  * defaults here never add up a repeated delivery.
  */
-import { parseInstant } from '../../src/core/time.js';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+import { observedAtMs, parseInstant } from '../../src/core/time.js';
 import type { RejectionLog } from './rejections.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';
 import type { Located } from './validate-rows.js';
@@ -286,7 +287,8 @@ function foldBy<R, S>(
     readonly keep?: 'first' | 'last';
     readonly start?: (first: Located<R>) => S;
     readonly step?: (state: S, located: Located<R>) => void;
-    readonly end?: (slot: Slot<R, S>) => Located<R> | undefined;
+    /** The rows a group of two or more becomes: one, several (a step each), or none (rejected). */
+    readonly end?: (slot: Slot<R, S>) => Located<R> | readonly Located<R>[] | undefined;
   },
   onCombined: (rows: number) => void,
 ): TableFold<R> {
@@ -339,10 +341,17 @@ function foldBy<R, S>(
           out.push(slot.first);
           continue;
         }
-        combined += slot.size - 1;
         if (!fold.end && fold.keep === 'last') held.apply(slot.index, slot.kept.row as Record<string, unknown>);
         const merged = fold.end ? fold.end(slot) : slot.kept;
-        if (merged) out.push(merged);
+        if (merged === undefined) {
+          combined += slot.size - 1;
+        } else if (Array.isArray(merged)) {
+          combined += slot.size - merged.length;
+          out.push(...merged);
+        } else {
+          combined += slot.size - 1;
+          out.push(merged as Located<R>);
+        }
       }
       order.length = 0;
       onCombined(combined);
@@ -393,17 +402,31 @@ export function createTableFold<T extends TabularTableName>(
   const rules = { ...DEFAULT_AGGREGATION, ...options.aggregate };
   const onCombined = (rows: number): void => log.combine(table, rows);
   /** A sum past the largest number is not a count: the group is rejected rather than served as Infinity. */
-  const finite = (first: Located<unknown>, size: number, value: number | null, column: string): boolean => {
-    if (value === null || Number.isFinite(value)) return true;
+  /**
+   * Whether a combined value is one the gateway reads: finite and within its payload ceiling (a
+   * sum past it would make the artist's whole series or list an invalid payload); else the group
+   * is a rejection at its first line.
+   */
+  const finite = (
+    first: Located<unknown>,
+    size: number,
+    value: number | null,
+    column: string,
+    ceiling: { readonly name: string; readonly max: number },
+  ): boolean => {
+    if (value === null || (Number.isFinite(value) && value <= ceiling.max)) return true;
     log.reject({
       table,
       source: options.sources[table] ?? null,
       line: first.line,
       column,
-      message: `the ${column} of the ${size} rows for this key add up to more than the largest number`,
+      message: `the ${column} of the ${size} rows for this key add up to more than payloads.${ceiling.name} (${ceiling.max})`,
     });
     return false;
   };
+  const bounds = DEFAULT_CONFIG.payloads;
+  const engagementCeiling = { name: 'maxDailyEngagement', max: bounds.maxDailyEngagement };
+  const weightCeiling = { name: 'maxWeight', max: bounds.maxWeight };
   const artistOf = (r: { artist: string }): string => r.artist;
   const dayOf = (r: { day: string }): string => r.day;
   const idOf = (r: { id: string | null }): string | null => r.id;
@@ -430,7 +453,11 @@ export function createTableFold<T extends TabularTableName>(
           end: ({ first, size, state }) => {
             const organic = result(state![0], how);
             const paid = result(state![1], how);
-            if (!finite(first, size, organic, 'organic') || !finite(first, size, paid, 'paid')) return undefined;
+            if (
+              !finite(first, size, organic, 'organic', engagementCeiling) ||
+              !finite(first, size, paid, 'paid', engagementCeiling)
+            )
+              return undefined;
             return { row: { ...first.row, organic, paid }, line: first.line };
           },
         },
@@ -459,27 +486,30 @@ export function createTableFold<T extends TabularTableName>(
       type Row = TabularRowOf<'collaborators'>;
       const how = rules.collaborators;
       // A pair with itself is left alone: linking rejects each such line with its own message.
-      return foldBy<Row, { since: string; sinceMs: number; weight: Running }>(
+      // One link per distinct `since`, each with the weight of the rows known by then (the max or
+      // the running total): read as of an instant, the pair shows the weight it had then, never a
+      // later row's (the memory source serves the latest step known, dated by the earliest).
+      return foldBy<Row, Located<Row>[]>(
         (r) => (r.artist_a < r.artist_b ? r.artist_a : r.artist_b),
         (r) => (r.artist_a === r.artist_b ? null : r.artist_a < r.artist_b ? r.artist_b : r.artist_a),
         {
-          start: (first) => {
-            const weight = running();
-            add(weight, first.row.weight);
-            return { since: first.row.since, sinceMs: parseInstant(first.row.since), weight };
-          },
-          step: (s, { row }) => {
-            const t = parseInstant(row.since);
-            if (t < s.sinceMs) {
-              s.since = row.since;
-              s.sinceMs = t;
-            }
-            add(s.weight, row.weight);
-          },
+          start: (first) => [first],
+          step: (rows, located) => void rows.push(ownCopy(located)),
           end: ({ first, size, state }) => {
-            const weight = result(state!.weight, how);
-            if (!finite(first, size, weight, 'weight')) return undefined;
-            return { row: { ...first.row, since: state!.since, weight: weight! }, line: first.line };
+            const rows = state!
+              .map((l, i) => ({ l, i, t: observedAtMs(l.row.since) }))
+              .sort((a, b) => a.t - b.t || a.i - b.i);
+            const weight = running();
+            const steps: Located<Row>[] = [];
+            for (let k = 0; k < rows.length; k++) {
+              add(weight, rows[k]!.l.row.weight);
+              if (k + 1 < rows.length && rows[k + 1]!.t === rows[k]!.t) continue;
+              const w = result(weight, how);
+              if (!finite(first, size, w, 'weight', weightCeiling)) return undefined;
+              const at = rows[k]!.l;
+              steps.push({ row: { ...first.row, since: at.row.since, weight: w! }, line: at.line });
+            }
+            return steps;
           },
         },
         onCombined,

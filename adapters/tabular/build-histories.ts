@@ -7,7 +7,7 @@
  */
 import { MAX_SERIES_DAYS } from '../../src/contracts/daily-values.js';
 import type { ArtistRecord, CollaboratorLink, ScenePulseSummary, Workspace } from '../../src/contracts/payloads.js';
-import { dayOf, dayStart, parseInstant } from '../../src/core/time.js';
+import { DAY_MS, dayOf, dayStart, observedAtMs, parseInstant } from '../../src/core/time.js';
 import type { ArtistHistory, DatedMembership } from '../memory/index.js';
 import { checkSpan, dayNumber, densify, type DayPoint, type SeriesSpan } from './dense-series.js';
 import type { RejectionLog } from './rejections.js';
@@ -161,13 +161,13 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
 
   linkAll('events', (r, line) => {
     const id = idFor('e', r.artist, r.id);
-    const d = draftOf('events', line, 'artist', r.artist, parseInstant(r.at));
+    const d = draftOf('events', line, 'artist', r.artist, observedAtMs(r.at));
     d?.events.push({ id, type: r.type, at: r.at, weight: r.weight, region: r.region });
     return d !== undefined;
   });
   linkAll('articles', (r, line) => {
     const id = idFor('a', r.artist, r.id);
-    const d = draftOf('articles', line, 'artist', r.artist, parseInstant(r.published_at));
+    const d = draftOf('articles', line, 'artist', r.artist, observedAtMs(r.published_at));
     d?.articles.push({
       id,
       publishedAt: r.published_at,
@@ -178,7 +178,7 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
     return d !== undefined;
   });
   linkAll('tastemakers', (r, line) => {
-    const d = draftOf('tastemakers', line, 'artist', r.artist, parseInstant(r.since));
+    const d = draftOf('tastemakers', line, 'artist', r.artist, observedAtMs(r.since));
     d?.tastemakers.push({ tastemaker: r.tastemaker, kind: r.kind, weight: r.weight, since: r.since });
     return d !== undefined;
   });
@@ -187,7 +187,7 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
       reject('collaborators', line, 'artist_b', `an artist cannot collaborate with itself (${r.artist_a})`);
       return false;
     }
-    const t = parseInstant(r.since);
+    const t = observedAtMs(r.since);
     // Check both ends before touching either, so a rejected row leaves no half link behind.
     if (closed && !records.has(r.artist_a))
       return draftOf('collaborators', line, 'artist_a', r.artist_a, t) !== undefined;
@@ -219,13 +219,23 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
     d?.releases.push({ releaseId, releasedAt: r.released_at, vector: r.vector, microgenres: r.microgenres });
     return d !== undefined;
   });
+  const campaignLines = new Map<string, number>();
   linkAll('campaigns', (r, line) => {
     const id = idFor('c', r.artist, r.id);
     if (r.end !== null && r.end < r.start) {
       reject('campaigns', line, 'end', `end ${r.end} is before start ${r.start}`);
       return false;
     }
+    // A campaign is one row: a repeated id is refused as a repeated release is (the source serves
+    // one campaign per id, so a second row would be counted accepted and never read).
+    const key = `${r.artist}\u0000${id}`;
+    const first = campaignLines.get(key);
+    if (first !== undefined) {
+      reject('campaigns', line, 'id', `duplicate campaign ${id} of ${r.artist} (first on line ${first})`);
+      return false;
+    }
     const d = draftOf('campaigns', line, 'artist', r.artist, dayStart(r.start));
+    if (d) campaignLines.set(key, line);
     d?.campaigns.push({ id, channel: r.channel, start: r.start, end: r.end, spend: r.spend });
     return d !== undefined;
   });
@@ -283,7 +293,8 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
         );
         continue;
       }
-      const d = draftOf(table, line, 'artist', row.artist, dayStart(row.day));
+      // A daily value dated D is known at the end of D (the contracts' rule): so is the artist it reveals.
+      const d = draftOf(table, line, 'artist', row.artist, dayStart(row.day) + DAY_MS);
       if (!d) continue;
       d[table].push({ day, values: values(row) });
       accepted++;

@@ -7,7 +7,10 @@
  */
 import { z } from 'zod';
 import { DaySchema, InstantSchema } from '../../src/contracts/payloads.js';
+import { DEFAULT_CONFIG } from '../../src/config.js';
 import { SlugSchema } from '../../src/core/slug.js';
+
+const MAX_COMPONENT = DEFAULT_CONFIG.payloads.maxVectorComponent;
 import { text } from '../../src/core/text.js';
 import { endOfDayInstant } from '../../src/core/time.js';
 
@@ -115,6 +118,15 @@ export const slugCell = stringCell(
 );
 
 /**
+ * The first instant a source may report (the gateway refuses anything earlier as an invalid
+ * payload, and one such record would void a whole page of the artists): an earlier date is a
+ * rejected row, named by file, line and column (a typo year, `0202` for `2020`).
+ */
+export const EARLIEST_TABULAR_DAY = '1900-01-01';
+const notBefore1900 = (s: string): boolean => s >= EARLIEST_TABULAR_DAY;
+const BEFORE_1900 = { message: `is before ${EARLIEST_TABULAR_DAY} (a typo in the year?)` };
+
+/**
  * An instant: ISO 8601 with `Z` or an offset (kept as written), a `Date` from a host's `map`,
  * or a bare day. A bare day `D` is read as the end of `D` (`2025-03-01` becomes
  * `2025-03-02T00:00:00.000Z`): a value dated by its day is known once that day is over, so a
@@ -128,14 +140,14 @@ export const instantCell = cell(isStringOrDate, 'an ISO 8601 instant')
     // A malformed day (`2025-02-30`) is left as written for the schema to reject with its message.
     return DATE_ONLY.test(s) && DaySchema.safeParse(s).success ? endOfDayInstant(s) : s;
   })
-  .pipe(InstantSchema);
+  .pipe(InstantSchema.refine(notBefore1900, BEFORE_1900));
 
 /** A day `YYYY-MM-DD`, or a `Date` (its UTC day). */
 export const dayCell = cell(isStringOrDate, 'a day (YYYY-MM-DD)')
   .transform((v) =>
     v instanceof Date ? (Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString().slice(0, 10)) : v.trim(),
   )
-  .pipe(DaySchema);
+  .pipe(DaySchema.refine(notBefore1900, BEFORE_1900));
 
 /** Like {@link dayCell}, but blank or missing is `null`. */
 export const nullableDayCell = orNull(dayCell);
@@ -186,7 +198,8 @@ export const vectorCell = cell(isVectorCell, 'numbers separated by ; or spaces')
     });
     return z.NEVER;
   })
-  .pipe(z.array(z.number().finite()).min(1).max(1024));
+  // Components within the gateway's ceiling (`payloads.maxVectorComponent`, 1e6 in absolute value).
+  .pipe(z.array(z.number().finite().min(-MAX_COMPONENT).max(MAX_COMPONENT)).min(1).max(1024));
 
 /** An optional id (the contracts' `text(256)`): blank or missing is `null` (the builder then generates one). */
 export const optionalIdCell = nullableStringCell(text(256));

@@ -16,7 +16,7 @@ import {
 } from '../memory/index.js';
 import { AGGREGATION_CHOICES, createTableFold, type TabularAggregation, type TableFold } from './aggregate-rows.js';
 import { buildHistories, type ValidatedTables } from './build-histories.js';
-import type { SeriesSpan } from './dense-series.js';
+import { checkSpan, type SeriesSpan } from './dense-series.js';
 import { RejectionLog, type TabularReport } from './rejections.js';
 import type { TabularRow } from './parsed-table.js';
 import { TABULAR_TABLE_NAMES, type TabularRowOf, type TabularTableName } from './row-schemas.js';
@@ -126,6 +126,8 @@ export function checkOptions(tables: Readonly<Record<string, unknown>>, options:
     (typeof region !== 'string' || region.length < 1 || region.length > 64 || !isStorableText(region))
   )
     throw bad('derivedHomeRegion must be 1-64 characters of well-formed text without NUL');
+  // Up front, with the other options: a typo in the span is not found after a whole export is read.
+  if (options.seriesSpan !== undefined) checkSpan(options.seriesSpan as SeriesSpan);
 }
 
 /**

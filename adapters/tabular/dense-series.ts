@@ -23,16 +23,19 @@ export const dayOfNumber = (n: number): string => dayOf(n * DAY_MS);
 
 /** Checks a shared span once, up front (a host mistake, not a data problem). */
 export function checkSpan(span: SeriesSpan): { first: number; last: number } {
-  const ok = /^\d{4}-\d{2}-\d{2}$/;
-  if (
-    !ok.test(span.start) ||
-    !ok.test(span.end) ||
-    !Number.isFinite(Date.parse(span.start)) ||
-    !Number.isFinite(Date.parse(span.end))
-  ) {
+  // A day that exists: `Date.parse` rolls `2025-02-30` over into March, so the day must read back as written.
+  const isDay = (d: unknown): d is string => {
+    if (typeof d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+    try {
+      return dayOfNumber(dayNumber(d)) === d;
+    } catch {
+      return false; // not a day at all (a RangeError from dayStart)
+    }
+  };
+  if (typeof span !== 'object' || span === null || !isDay(span.start) || !isDay(span.end)) {
     throw new SceneRadarError(
       'CONFIG_INVALID',
-      `seriesSpan: start and end must be days (YYYY-MM-DD), got ${span.start} and ${span.end}`,
+      `seriesSpan: start and end must be days (YYYY-MM-DD) that exist, got ${String(span?.start)} and ${String(span?.end)}`,
     );
   }
   const first = dayNumber(span.start);

@@ -14,7 +14,10 @@ import { RcfEventTypeSchema } from '../../src/contracts/payloads.js';
 import { MAX_SLUG_LENGTH, SLUG_PATTERN } from '../../src/core/slug.js';
 import { isStorableText } from '../../src/core/text.js';
 import { endOfDayInstant } from '../../src/core/time.js';
-import { decimalOf } from './coerce.js';
+import { decimalOf, EARLIEST_TABULAR_DAY } from './coerce.js';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+
+const MAX_WEIGHT = DEFAULT_CONFIG.payloads.maxWeight;
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';
 
 /** A shortcut: the schema's output for `row`, or undefined to let the schema read it. */
@@ -102,13 +105,13 @@ function nullableTextOf(v: unknown, max: number): string | null | false {
   return s.length <= max && isStorableText(s) ? s : false;
 }
 
-/** A non-negative number cell (`numberCell(z.number().min(0))`), or undefined. */
+/** A weight cell (`numberCell(z.number().min(0).max(payloads.maxWeight))`), or undefined. */
 function nonNegativeOf(v: unknown): number | undefined {
   let x: number;
   if (typeof v === 'number') x = v;
   else if (typeof v === 'string') x = decimalOf(trimmed(v));
   else return undefined;
-  return Number.isFinite(x) && x >= 0 ? x : undefined;
+  return Number.isFinite(x) && x >= 0 && x <= MAX_WEIGHT ? x : undefined;
 }
 
 /**
@@ -144,7 +147,7 @@ function eventRows(): FastRow<'events'> {
     const rawAt = row.at;
     if (typeof rawAt !== 'string') return undefined;
     const at = instantOf(trimmed(rawAt));
-    if (at === undefined) return undefined;
+    if (at === undefined || at < EARLIEST_TABULAR_DAY) return undefined;
     const weight = nonNegativeOf(row.weight);
     if (weight === undefined) return undefined;
     const region = nullableTextOf(row.region, 64);

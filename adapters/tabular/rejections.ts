@@ -93,11 +93,19 @@ export class RejectionLog {
     this.of(table).read += rows;
   }
 
-  /** Records a rejected row. */
+  /**
+   * Records a rejected row. The table's listed rejections are its earliest lines, whichever step
+   * rejected them (linking runs after every row was read, so its rejections come late).
+   */
   reject(rejection: RowRejection): void {
     const c = this.of(rejection.table);
     c.rejected++;
-    if (c.rejections.length < MAX_LISTED_REJECTIONS) c.rejections.push(rejection);
+    const list = c.rejections;
+    if (list.length === MAX_LISTED_REJECTIONS && rejection.line >= list[list.length - 1]!.line) return;
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.line > rejection.line) at--;
+    list.splice(at, 0, rejection);
+    if (list.length > MAX_LISTED_REJECTIONS) list.pop();
   }
 
   /** Counts canonical rows coming out of the map step (rows to validate). */

@@ -12,6 +12,7 @@ import {
   SceneStageSchema,
   TastemakerKindSchema,
 } from '../../src/contracts/payloads.js';
+import { DEFAULT_CONFIG } from '../../src/config.js';
 import { text } from '../../src/core/text.js';
 import {
   dayCell,
@@ -32,6 +33,13 @@ import {
 
 const unit = z.number().min(0).max(1);
 const nonNegative = z.number().min(0);
+/**
+ * The gateway's default payload ceilings (`payloads.*`): a value past one would make the artist's
+ * whole list an invalid payload at read, so it is a rejected row here, with its line and column.
+ */
+const BOUNDS = DEFAULT_CONFIG.payloads;
+const weightCell = numberCell(nonNegative.max(BOUNDS.maxWeight));
+const engagementCell = nullableNumberCell(nonNegative.max(BOUNDS.maxDailyEngagement));
 /** Region codes, like every free-text cell, are the contracts' `text`: no NUL, no lone surrogate (the build would refuse it, naming no line). */
 const region = text(64);
 
@@ -64,8 +72,8 @@ export const EventRowSchema = z.object({
   type: enumCell(RcfEventTypeSchema),
   /** When it happened; a bare day is known at its end. */
   at: instantCell,
-  /** Importance, >= 0. */
-  weight: numberCell(nonNegative),
+  /** Importance, >= 0 and at most the gateway's `payloads.maxWeight` (1e9). */
+  weight: weightCell,
   /** Region code where it happened, or empty. */
   region: nullableStringCell(region),
 });
@@ -77,9 +85,9 @@ export const EngagementRowSchema = z.object({
   /** The day, `YYYY-MM-DD`. */
   day: dayCell,
   /** Organic engagement that day, >= 0; empty if unknown. */
-  organic: nullableNumberCell(nonNegative),
+  organic: engagementCell,
   /** Paid engagement that day, >= 0; empty if unknown. */
-  paid: nullableNumberCell(nonNegative),
+  paid: engagementCell,
 });
 
 /** `coherence`: daily identity coherence (IdentityKernel), one row per artist and day. */
@@ -113,7 +121,7 @@ export const CollaboratorRowSchema = z.object({
   /** The other artist's slug (not `artist_a`). */
   artist_b: slugCell,
   /** Number of joint works or another strength, > 0. */
-  weight: numberCell(z.number().positive()),
+  weight: numberCell(z.number().positive().max(BOUNDS.maxWeight)),
   /** When the collaboration first appeared; a bare day is known at its end. */
   since: instantCell,
 });
@@ -161,7 +169,7 @@ export const CampaignRowSchema = z.object({
   /** Last day, or empty while it runs. */
   end: nullableDayCell,
   /** Budget committed at launch, >= 0, or empty. */
-  spend: nullableNumberCell(nonNegative),
+  spend: nullableNumberCell(nonNegative.max(BOUNDS.maxSpend)),
 });
 
 /** `memberships`: scene memberships (for a `ScenesAdapter` read from files). */

@@ -95,11 +95,11 @@ describe('aggregate: daily tables', () => {
     expect(await read({ coherence: 'last' })).toEqual([0.7]);
   });
 
-  it('rejects a group whose sum is past the largest number instead of serving Infinity', () => {
+  it("rejects a group whose sum is past the gateway's ceiling (payloads.maxDailyEngagement) instead of serving an invalid series", () => {
     const huge = csv([
       'artist,day,organic,paid',
-      'nova-static,2025-03-01,1e308,',
-      'nova-static,2025-03-01,1e308,',
+      'nova-static,2025-03-01,6e9,',
+      'nova-static,2025-03-01,6e9,',
       'nova-static,2025-03-02,1,',
     ]);
     const { report } = createTabularSources(
@@ -134,7 +134,8 @@ describe('aggregate: collaborators, events and articles', () => {
       };
     };
     const byDefault = await links();
-    expect(byDefault.report).toMatchObject({ read: 4, accepted: 2, combined: 2 });
+    // A link per distinct since (2 pairs, 3 steps); read after every step, one link per partner.
+    expect(byDefault.report).toMatchObject({ read: 4, accepted: 3, combined: 1 });
     expect(byDefault.nets.get('nova-static')?.collaborators).toEqual([
       { artist: 'pale-harbour', weight: 3, since: '2025-02-02T00:00:00.000Z' },
       { artist: 'glass-orchard', weight: 1, since: '2025-04-02T00:00:00.000Z' },
