@@ -7,7 +7,7 @@
  * defaults here never add up a repeated delivery.
  */
 import { DEFAULT_CONFIG } from '../../src/config.js';
-import { observedAtMs, parseInstant } from '../../src/core/time.js';
+import { observedAtMs } from '../../src/core/time.js';
 import type { RejectionLog } from './rejections.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';
 import type { Located } from './validate-rows.js';

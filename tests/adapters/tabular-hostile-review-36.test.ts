@@ -5,11 +5,7 @@
  * checked only after every byte is read, and the rejections a report lists.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createTabularSources,
-  createTabularSourcesFromStreams,
-  parseCsv,
-} from '../../adapters/tabular/index.js';
+import { createTabularSources, createTabularSourcesFromStreams, parseCsv } from '../../adapters/tabular/index.js';
 import { createMemorySources } from '../../adapters/memory/index.js';
 import { createSourceGateway } from '../../src/core/gateway/gateway.js';
 import { ArtistPageSchema } from '../../src/contracts/payloads.js';
