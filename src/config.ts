@@ -60,7 +60,7 @@ export const PulseConfigSchema = z
       })
       .strict()
       .refine(someWeight, { message: SOME_WEIGHT })
-      .default({ momentum: 0.35, rising: 0.25, newMembers: 0.15, tastemakers: 0.25 }),
+      .default(() => ({ momentum: 0.35, rising: 0.25, newMembers: 0.15, tastemakers: 0.25 })),
     /** Heat below which a scene that is not cooling is `emerging`. @default 40 */
     emergingMaxHeat: z.number().min(0).max(100).default(40),
     /** Relative heat growth from which a scene is `growing`. @default 0.05 */
@@ -93,7 +93,7 @@ export const MembershipConfigSchema = z
       })
       .strict()
       .refine(someWeight, { message: SOME_WEIGHT })
-      .default({ sound: 0.45, place: 0.35, people: 0.2 }),
+      .default(() => ({ sound: 0.45, place: 0.35, people: 0.2 })),
     /** Place score for the scene's region but another city. @default 0.5 */
     sameRegionPlace: unit(0.5),
     /** Half-life of a release's weight in an artist's sound, days. @default 180 */
@@ -147,7 +147,7 @@ export const ScenesConfigSchema = z
         perScene: int(1, 1000, 10),
       })
       .strict()
-      .default({ minWeight: 0.05, perScene: 10 }),
+      .default(() => ({ minWeight: 0.05, perScene: 10 })),
     /** How long stored scene recommendations stay valid, ms. @default 3600000 (1 hour) */
     recommendationsTtlMs: ms(3_600_000),
   })
@@ -165,7 +165,7 @@ export const ThresholdsSchema = z
         declining: z.number().min(0).max(100).default(30),
       })
       .strict()
-      .default({ rising: 70, declining: 30 }),
+      .default(() => ({ rising: 70, declining: 30 })),
     /** Breakout score (0-1) levels: `high` counts in `highBreakoutCount`. */
     breakout: z
       .object({
@@ -175,7 +175,7 @@ export const ThresholdsSchema = z
         medium: unit(0.4),
       })
       .strict()
-      .default({ high: 0.7, medium: 0.4 }),
+      .default(() => ({ high: 0.7, medium: 0.4 })),
     /** Risk score (0-1) levels: `high` counts in `highRiskCount`. */
     risk: z
       .object({
@@ -185,7 +185,7 @@ export const ThresholdsSchema = z
         medium: unit(0.3),
       })
       .strict()
-      .default({ high: 0.6, medium: 0.3 }),
+      .default(() => ({ high: 0.6, medium: 0.3 })),
   })
   .strict()
   .refine((t) => t.momentum.declining <= t.momentum.rising, {
@@ -231,11 +231,13 @@ export const TalentConfigSchema = z
     /** Similar artists returned in a profile. @default 5 */
     similarArtists: int(0, 50, 5),
     /** Score thresholds. */
-    thresholds: ThresholdsSchema.default({
+    // A factory, as every object default here: a literal default is one object, shared by every
+    // resolved configuration (a change to one radar's thresholds moved every radar's).
+    thresholds: ThresholdsSchema.default(() => ({
       momentum: { rising: 70, declining: 30 },
       breakout: { high: 0.7, medium: 0.4 },
       risk: { high: 0.6, medium: 0.3 },
-    }),
+    })),
   })
   .strict();
 
@@ -281,7 +283,7 @@ export const PayloadBoundsSchema = z
 /** Resolved sanity bounds ({@link PayloadBoundsSchema}). */
 export type PayloadBounds = z.output<typeof PayloadBoundsSchema>;
 
-const sourceSettings = SourceSettingsSchema.default({ concurrency: 10, timeoutMs: 30_000 });
+const sourceSettings = SourceSettingsSchema.default(() => ({ concurrency: 10, timeoutMs: 30_000 }));
 
 /** The whole configuration. Every field is optional on input; defaults are the seed's. */
 export const SceneRadarConfigSchema = z

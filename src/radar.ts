@@ -21,6 +21,7 @@ import { scopedGateway } from './core/gateway/scoped.js';
 import { SOURCE_NAMES, type SceneRadarSources, type ScenesAdapter } from './contracts/sources.js';
 import { describeError } from './core/describe-error.js';
 import { SceneRadarError } from './core/errors.js';
+import { dateTime, requireDate, requireOptions } from './core/validation.js';
 import { SDK_VERSION } from './version.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
 import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
@@ -149,7 +150,10 @@ export interface SceneRadar {
    * each step is also traced on the `scene-radar:refresh` channel (docs/observability.md).
    * Each engine runs its refreshes one at a time, and refuses (`SCENES_INVALID_PARAMS`,
    * `TALENT_INVALID_PARAMS`) an instant before its last refresh's: the tables hold the state as of
-   * that refresh, and an earlier one would mix two instants in them.
+   * that refresh, and an earlier one would mix two instants in them. Both checks run before either
+   * engine writes. `options.signal` aborts the refresh (`TALENT_TIMEOUT`): checked before the
+   * Scenes Engine starts, and passed to the Talent Radar's refresh (a Scenes refresh, once started,
+   * runs to its end).
    * @example
    * ```ts
    * await radar.refresh(undefined, {
@@ -157,7 +161,7 @@ export interface SceneRadar {
    * });
    * ```
    */
-  refresh(asOf?: Date, options?: ProgressOptions): Promise<SceneRadarRefreshReport>;
+  refresh(asOf?: Date, options?: ProgressOptions & { readonly signal?: AbortSignal }): Promise<SceneRadarRefreshReport>;
   /**
    * Counters of every cache of the radar since it was created: hits, misses, stale serves (within
    * grace), fallbacks (last good value after a failed computation), evictions, entries held and
@@ -495,16 +499,50 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     talent,
     readOnly,
     async refresh(asOf, refreshOptions) {
-      const at = asOf ?? new Date(clock.now());
-      const onProgress = refreshOptions?.onProgress;
-      const per = onProgress ? { onProgress } : {};
+      // One copy of the instant, taken before any await: a caller reusing its Date cannot move the
+      // second engine's. Checked inside the timed run, so that a refused refresh is counted and traced.
+      let label: Date;
+      try {
+        label =
+          asOf === undefined
+            ? new Date(clock.now())
+            : asOf instanceof Date
+              ? new Date(dateTime(asOf))
+              : new Date(Number.NaN);
+      } catch {
+        label = new Date(Number.NaN);
+      }
+      const given = asOf === undefined || !Number.isNaN(label.getTime()) ? label : asOf;
       return timedRefresh(
         operations,
         'radar',
-        at,
+        label,
         async () => {
+          const at = requireDate(given, 'asOf', label, 'SCENES_VALIDATION_ERROR');
+          // The options read once, refused as the engines refuse them.
+          const o = requireOptions(refreshOptions, 'options', 'SCENES_VALIDATION_ERROR');
+          let onProgress: unknown;
+          let signal: unknown;
+          try {
+            ({ onProgress, signal } = o as { onProgress?: unknown; signal?: unknown });
+          } catch {
+            throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'refresh: the options cannot be read', {
+              details: [{ code: 'invalid_type', path: ['options'], message: 'The options cannot be read' }],
+            });
+          }
+          if (signal !== undefined && !(signal instanceof AbortSignal))
+            throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'signal must be an AbortSignal', {
+              details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
+            });
+          const per = onProgress ? { onProgress: onProgress as ProgressOptions['onProgress'] } : {};
+          // What either engine would refuse (its instant, an aborted signal) is refused before
+          // the Scenes Engine writes anything.
+          await scenes.checkRefresh(at);
+          await talent.checkRefresh(at, signal);
           const scenesReport = await timedRefresh(operations, 'scenes', at, () => scenes.refresh(at, per));
-          const talentReport = await timedRefresh(operations, 'talent', at, () => talent.refresh(at, per));
+          const talentReport = await timedRefresh(operations, 'talent', at, () =>
+            talent.refresh(at, signal ? { ...per, signal } : per),
+          );
           return { scenes: scenesReport, talent: talentReport };
         },
         logger.enabled ? logger : undefined,

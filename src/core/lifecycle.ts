@@ -11,15 +11,26 @@ import { MAX_TIMER_MS } from './timeout.js';
 /** An open/closed flag shared by the parts of one radar. */
 export class Lifecycle {
   #closed = false;
+  readonly #closing = new AbortController();
 
   /** True once {@link Lifecycle.close} was called. */
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Marks the radar closed; later calls of {@link Lifecycle.assertOpen} throw. Idempotent. */
+  /**
+   * Aborts when {@link Lifecycle.close} is called: waits on host code that the source gateway
+   * does not run (a host feature's read) are chained to it, so a close ends them at once.
+   */
+  get signal(): AbortSignal {
+    return this.#closing.signal;
+  }
+
+  /** Marks the radar closed; later calls of {@link Lifecycle.assertOpen} throw, and {@link Lifecycle.signal} aborts. Idempotent. */
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort();
   }
 
   /**

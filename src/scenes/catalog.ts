@@ -163,8 +163,15 @@ export async function importCatalog(
         );
     }
     parsed = z.object({ scenes: z.array(SceneRowSchema), microgenres: z.array(MicrogenreRowSchema) }).safeParse({
-      scenes: input.scenes.map((s) => ({ updated_at: now, ...s })),
-      microgenres: input.microgenres.map((m) => ({ updated_at: now, ...m })),
+      // The import time where `updated_at` is absent or undefined (a spread of `updated_at: undefined` overwrote it).
+      scenes: input.scenes.map((s) => ({
+        ...s,
+        updated_at: (s as { updated_at?: unknown } | null)?.updated_at ?? now,
+      })),
+      microgenres: input.microgenres.map((m) => ({
+        ...m,
+        updated_at: (m as { updated_at?: unknown } | null)?.updated_at ?? now,
+      })),
     });
   } catch (error) {
     if (isSceneRadarError(error)) throw error;

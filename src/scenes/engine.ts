@@ -358,6 +358,17 @@ export class ScenesEngine {
   }
 
   /**
+   * Refuses, before anything is written, a refresh as of `at` that this engine would refuse (an
+   * instant before its last refresh's, or too far ahead: `SCENES_INVALID_PARAMS`):
+   * `radar.refresh()` checks both engines before either writes.
+   * @internal
+   */
+  async checkRefresh(at: Date): Promise<void> {
+    this.#life.assertOpen('refresh');
+    checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.#refreshedAsOfMs());
+  }
+
+  /**
    * Recomputes memberships and relationships as of `asOf` (default now), stores a trend snapshot
    * of every scene, and drops cached pulses. When the stores offer a `transaction` (both shipped
    * stores do), everything is computed first and the writes land in one transaction: a reader
@@ -551,7 +562,11 @@ export class ScenesEngine {
       if (scenes === 0) warnings.push(EMPTY_CATALOG_NOTE);
       // Trend rows are written from healthy pulses only: say how many scenes got none today.
       const held = scenes - snapshots;
-      if (held > 0)
+      if (memberships.lost > 0)
+        warnings.push(
+          `No trend snapshot was written for ${at.toISOString().slice(0, 10)}: ${memberships.lost} artists could not be placed (their releases could not be read and they had no earlier memberships to keep), so the scenes would be counted without them; a later refresh or backfill can fill the day.`,
+        );
+      else if (held > 0)
         warnings.push(
           `${held} of ${scenes} scenes wrote no trend snapshot for ${at.toISOString().slice(0, 10)}: their pulse was degraded (a source failed for some members) or unavailable (heat unknown); a later backfill can fill the day.`,
         );
@@ -666,6 +681,8 @@ export class ScenesEngine {
     const snapshots = await run.phase(
       'trends',
       async (scope) => {
+        // Trend rows are permanent: none from memberships that lost artists to failed reads with
+        // nothing to keep (a backfill day skips them too); the pulses are computed all the same.
         const n = await this.#snapshot(
           pulse,
           scenes.map((s) => s.slug),
@@ -673,6 +690,7 @@ export class ScenesEngine {
           stores,
           pulses,
           scope.count(scenes.length),
+          memberships.lost === 0,
         );
         await stores.scene_recommendations_cache.deleteWhere({});
         return n;
@@ -912,6 +930,7 @@ export class ScenesEngine {
     stores: ScenesStores = this.#d.stores,
     computed?: Pulse[],
     progress?: PhaseProgress,
+    write = true,
   ): Promise<number> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     let n = 0;
@@ -924,8 +943,10 @@ export class ScenesEngine {
         const rows = [...items.values()].flatMap((x) =>
           x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : [],
         );
-        await stores.scene_trends.upsert(rows);
-        n += rows.length;
+        if (write) {
+          await stores.scene_trends.upsert(rows);
+          n += rows.length;
+        }
         progress?.advance(Math.min(max, slugs.length - i));
       } finally {
         deadline.dispose();

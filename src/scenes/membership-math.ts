@@ -7,6 +7,7 @@
  */
 import type { ArtistNetwork, ArtistRecord, ReleaseFingerprint } from '../contracts/payloads.js';
 import { clamp01 } from '../core/features/stats.js';
+import { regionKey } from '../core/region.js';
 import { slugify } from '../core/slug.js';
 import { DAY_MS } from '../core/time.js';
 
@@ -285,11 +286,12 @@ export class SceneScorer {
 
   /**
    * The place score of an artist for scene `i`: `placeScore(artist, scene, params)`, with the
-   * artist's home city already a slug (`slugify(artist.homeCity)`, or null).
+   * artist's home region already a code (`regionKey(artist.homeRegion)`) and home city a slug
+   * (`slugify(artist.homeCity)`, or null).
    */
-  placeScore(artist: ArtistRecord, homeCitySlug: string | null, i: number): number {
+  placeScore(homeRegion: string | undefined, homeCitySlug: string | null, i: number): number {
     const { scene, citySlug } = this.scenes[i]!;
-    if (artist.homeRegion !== scene.region) return 0;
+    if (homeRegion === undefined || homeRegion !== scene.region) return 0;
     if (homeCitySlug !== null && citySlug !== null && homeCitySlug === citySlug) return 1;
     return this.#params.sameRegionPlace;
   }
@@ -297,7 +299,9 @@ export class SceneScorer {
 
 /** Place score 0-1: home city, or home region only. */
 export function placeScore(artist: ArtistRecord, scene: MembershipScene, params: MembershipParams): number {
-  if (artist.homeRegion !== scene.region) return 0;
+  // Region codes compare trimmed and without case (`UK` is the `uk` scenes' region), as cities compare as slugs.
+  const region = regionKey(artist.homeRegion);
+  if (region === undefined || region !== scene.region) return 0;
   if (artist.homeCity !== null && scene.city !== null && slugify(artist.homeCity) === slugify(scene.city)) return 1;
   return params.sameRegionPlace;
 }

@@ -14,6 +14,7 @@ import type { SceneRadarConfig } from '../config.js';
 import type { PhaseProgress } from '../core/observe/progress.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
+import { regionKey } from '../core/region.js';
 import { slugify } from '../core/slug.js';
 import { yieldSlice } from '../core/yield.js';
 import {
@@ -42,6 +43,12 @@ export interface MembershipReport {
   readonly memberships: number;
   /** Artists whose reads failed and whose previous memberships were kept. */
   readonly kept: number;
+  /**
+   * Of those, the artists whose sound could not be read and who had no earlier memberships to
+   * keep (a first refresh, an artist new since the last): placed in no scene this time, so the
+   * scenes they would join are counted without them.
+   */
+  readonly lost: number;
   /**
    * Memberships without evidence in this refresh (no longer matched, or the artist missing from
    * the universe) that were kept because they have not yet gone `scenes.membership.leaveAfterRefreshes`
@@ -156,6 +163,7 @@ export async function refreshMemberships(
   const failed = new Set<string>();
   const soundFailed: string[] = [];
   const keptRows = new Map<string, readonly Readonly<SceneMembershipRow>[]>();
+  let lost = 0;
   // The stored memberships, read at most once (by the first chunk with a failed sound read, else by pass 2).
   let existingRead: Promise<readonly Readonly<SceneMembershipRow>[]> | undefined;
   const existingRows = (): Promise<readonly Readonly<SceneMembershipRow>[]> =>
@@ -201,7 +209,11 @@ export async function refreshMemberships(
     if (soundFailed.length > 0) {
       // The table's rows are read once (pass 2 reads them anyway), not once per failed artist.
       byArtist ??= groupByArtist(await existingRows());
-      for (const slug of soundFailed.splice(0)) keptRows.set(slug, byArtist.get(slug) ?? []);
+      for (const slug of soundFailed.splice(0)) {
+        const rows = byArtist.get(slug) ?? [];
+        if (rows.length === 0) lost++;
+        keptRows.set(slug, rows);
+      }
     }
     // Pass 1 for this chunk's artists, in the universe's order as before.
     for (let j = i, end = Math.min(i + CHUNK, artists.length); j < end; j++) {
@@ -233,10 +245,11 @@ export async function refreshMemberships(
     const own = sounds.get(a.slug);
     const sound = own ? scorer.sound(own) : none;
     const homeCity = a.homeCity === null ? null : slugify(a.homeCity);
+    const homeRegion = regionKey(a.homeRegion);
     const from = candScene.length;
     for (let i = 0; i < scenes.length; i++) {
       const score = scorer.soundScore(sound, i);
-      const place = scorer.placeScore(a, homeCity, i);
+      const place = scorer.placeScore(homeRegion, homeCity, i);
       if (score < 0.05 && place === 0) continue;
       // Confidence only grows with people (in floating point too): a pair below the threshold
       // even with full people marks never becomes a row, so it is not kept for pass 2.
@@ -389,6 +402,7 @@ export async function refreshMemberships(
     artists: artists.length,
     memberships: rows.length,
     kept: failed.size,
+    lost,
     held,
     left: leaving.length,
     sources: { mig, cmg },

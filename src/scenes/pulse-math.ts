@@ -307,8 +307,10 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
     for (let j = 0; j < list.length; j++) {
       const l = list[j]!;
       const t = parseInstant(l.since);
-      if (t >= start0 && t < end0) l0++;
-      else if (t >= start1 && t < start0) l1++;
+      // (start, end], as members count: a link dated by a bare day D is known at D + 1 00:00Z, the
+      // end of D's window.
+      if (t > start0 && t <= end0) l0++;
+      else if (t > start1 && t <= start0) l1++;
       tastemakers.add(l.tastemaker);
     }
     links0[i] = l0;

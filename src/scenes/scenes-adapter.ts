@@ -121,11 +121,12 @@ export function scenesAdapterFor(
     // A replay of a past day may take a while: the caller can stop waiting; the replay is kept.
     const state: SceneState = await untilAborted(engine.stateAsOf(asOf), signal);
     const stamp = `${state.refreshedAsOf ?? 'none'}|${tablesGeneration(engine)}|${asOf.getTime()}|`;
-    const out: ScenePulseSummary[] = [];
+    const asked = [...new Set(slugs)];
+    const hits = new Map<string, ScenePulseSummary>();
     const missing: string[] = [];
-    for (const slug of new Set(slugs)) {
+    for (const slug of asked) {
       const hit = (await memo.get(stamp + slug)) as ScenePulseSummary | undefined;
-      if (hit) out.push(hit);
+      if (hit) hits.set(slug, hit);
       else missing.push(slug);
     }
     // What is not remembered yet, by the order asked: the pulses the engine's refresh has just
@@ -168,8 +169,11 @@ export function scenesAdapterFor(
     }
     if (again.length) await compute(state, stamp, again, asOf, signal, found, done);
     signal.throwIfAborted();
-    for (const slug of missing) {
-      const s = found.get(slug);
+    // In the order asked, whatever was remembered before: equal heats then rank the same for every
+    // reader (the remembered pulses came first, and a reader that had read some scenes ranked them apart).
+    const out: ScenePulseSummary[] = [];
+    for (const slug of asked) {
+      const s = hits.get(slug) ?? found.get(slug);
       if (s) out.push(s);
     }
     return out;

@@ -8,7 +8,8 @@
  */
 import { DAY_MS, parseInstant } from '../core/time.js';
 import { daysFrom as daysBetween } from '../core/features/days.js';
-import { UNKNOWN_REGION, type EngagementSeries, type RcfEvent } from '../contracts/payloads.js';
+import type { EngagementSeries, RcfEvent } from '../contracts/payloads.js';
+import { regionKey } from '../core/region.js';
 
 /** The windows an activity profile is summed over, in days (from the model config). */
 export interface ActivityWindows {
@@ -225,17 +226,6 @@ export function eventActivity(
   if (n === 0) return null;
   const profile = summarise('events', n, Math.min(oldest, w.historyDays - 1), w, true);
   return profile.daysSinceLast === null ? null : profile;
-}
-
-/**
- * The region a code names, as the engines compare codes: trimmed and lowercase (`' UK'` is `uk`);
- * undefined for no region (null, empty, or the {@link UNKNOWN_REGION} placeholder).
- * The talent engine's one rule for region codes (workspace fit, event breadth and spread).
- */
-export function regionKey(region: string | null | undefined): string | undefined {
-  if (typeof region !== 'string') return undefined;
-  const code = region.trim().toLowerCase();
-  return code === '' || code === UNKNOWN_REGION ? undefined : code;
 }
 
 /**

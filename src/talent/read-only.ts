@@ -6,6 +6,7 @@
  * workspace recommendations are stored in `talent_radar_recommendations`.) The facade is a frozen
  * object of closures, so nothing reaches the radar behind it.
  */
+import { SceneRadarError } from '../core/errors.js';
 import type { RadarAggregator } from './radar-aggregator.js';
 import type {
   ArtistProfile,
@@ -44,15 +45,39 @@ export interface ReadOnlyTalentRadar {
  */
 export function readOnlyTalentRadar(aggregator: RadarAggregator): ReadOnlyTalentRadar {
   return Object.freeze({
-    getGlobalPulse: (options?: { readonly limit?: number }) =>
-      aggregator.buildGlobalPulse(options?.limit === undefined ? {} : { limit: options.limit }),
-    getArtistProfile: (artistSlug: string) => aggregator.buildArtistProfile(artistSlug),
-    getTopArtists: (query: { readonly category: TopCategory; readonly limit?: number }) =>
+    getGlobalPulse: async (options?: { readonly limit?: number }) =>
+      aggregator.buildGlobalPulse(picked(options, ['limit'])),
+    getArtistProfile: async (artistSlug: string) => aggregator.buildArtistProfile(artistSlug),
+    getTopArtists: async (query: { readonly category: TopCategory; readonly limit?: number }) =>
       aggregator.getTopArtists(
-        query?.limit === undefined ? { category: query?.category } : { category: query.category, limit: query.limit },
+        picked(query, ['category', 'limit']) as { readonly category: TopCategory; readonly limit?: number },
       ),
-    getArtistScores: (artistSlugs: readonly string[]) => aggregator.getArtistScores(artistSlugs),
-    getWorkspaceRecommendations: (workspaceId: string, query?: { readonly limit?: number }) =>
-      aggregator.getWorkspaceRecommendations(workspaceId, query?.limit === undefined ? {} : { limit: query.limit }),
+    getArtistScores: async (artistSlugs: readonly string[]) => aggregator.getArtistScores(artistSlugs),
+    getWorkspaceRecommendations: async (workspaceId: string, query?: { readonly limit?: number }) =>
+      aggregator.getWorkspaceRecommendations(workspaceId, picked(query, ['limit'])),
   });
+}
+
+/**
+ * The fields `keys` of a facade call's options, and nothing else (no `skipCache`: the facade only
+ * reads what is cached or computed for everyone). Options that are missing or not an object (the
+ * seed's `skipCache` boolean) are `{}` (a missing `category` is then the aggregator's refusal);
+ * options whose fields cannot be read are
+ * `TALENT_VALIDATION_ERROR`, a rejection, never the host's exception.
+ */
+function picked(value: unknown, keys: readonly string[]): Record<string, unknown> {
+  // Not an object (the seed's `skipCache` boolean included): no field to pass on.
+  if (value === undefined || value === null || typeof value !== 'object') return {};
+  const out: Record<string, unknown> = {};
+  try {
+    for (const key of keys) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = v;
+    }
+  } catch {
+    throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'The options cannot be read', {
+      details: [{ code: 'invalid_type', path: [], message: 'The options cannot be read' }],
+    });
+  }
+  return out;
 }

@@ -146,7 +146,11 @@ export async function gatherSignals(
       limit(async () => {
         const pause = yieldSlice();
         if (pause) await pause;
-        const deadline = createDeadline(Math.min(signalTimeoutMs, o.timeoutMs ?? Infinity), o.signal);
+        // Ended by the caller's signal, the timeout or the radar's close (a hung host feature read too).
+        const deadline = createDeadline(Math.min(signalTimeoutMs, o.timeoutMs ?? Infinity), [
+          o.signal,
+          deps.lifecycle?.signal,
+        ]);
         let batch: ArtistSignals[];
         try {
           batch = await gather(deps, chunk, asOf, deadline);

@@ -864,6 +864,20 @@ export class TalentRadar {
   }
 
   /**
+   * Refuses, before anything is written, a refresh as of `at` that this engine would refuse (an
+   * instant before its last refresh's, `TALENT_INVALID_PARAMS`) or whose `signal` is aborted
+   * (`TALENT_TIMEOUT`): `radar.refresh()` calls it before the Scenes Engine writes, so that a
+   * refresh the Talent Radar refuses moves neither engine.
+   * @internal
+   */
+  async checkRefresh(at: Date, signal?: AbortSignal): Promise<void> {
+    this.#life.assertOpen('refresh');
+    if (signal?.aborted) throw this.#aborted(signal);
+    await this.loadState({ force: true });
+    this.#checkInstant(at);
+  }
+
+  /**
    * The instant a refresh asked as of `at` runs as of, or `TALENT_INVALID_PARAMS` (call after
    * `loadState`): {@link checkRefreshInstant}.
    */
@@ -1684,7 +1698,9 @@ export class TalentRadar {
   /** Releases cached results. */
   async close(): Promise<void> {
     this.#life.close();
-    await this.aggregator.clearCache();
+    // The cache's own close: this instance's state goes, and a store shared with other instances
+    // (the Redis tier) keeps their entries (clearing it emptied every instance's Talent cache).
+    await this.#deps.cache.close();
   }
 }
 

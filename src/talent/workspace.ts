@@ -6,7 +6,7 @@
  */
 import { topK } from '../core/features/stats.js';
 import type { Workspace } from '../contracts/payloads.js';
-import { regionKey } from './activity.js';
+import { regionKey } from '../core/region.js';
 import type { TalentArtistRow } from '../stores/tables.js';
 
 /** Weights of the recommendation score. */

@@ -37,15 +37,22 @@ export function unrefTimer(fn: () => void, ms: number): ReturnType<typeof setTim
 }
 
 /**
- * Creates a deadline `ms` from now (or none, for `Infinity`), chained to `parent`.
+ * Creates a deadline `ms` from now (or none, for `Infinity`), chained to `parent` (or to each of
+ * a list of parents: the first to abort ends it; undefined entries are none).
  * @example
  * ```ts
  * const deadline = createDeadline(120_000, request.signal);
  * try { await work(deadline.signal); } finally { deadline.dispose(); }
  * ```
  */
-export function createDeadline(ms: number, parent?: AbortSignal): Deadline {
-  return deadlineOver(ms, parent ? [parent] : [], true);
+export function createDeadline(ms: number, parent?: AbortSignal | readonly (AbortSignal | undefined)[]): Deadline {
+  const parents =
+    parent === undefined
+      ? []
+      : parent instanceof AbortSignal
+        ? [parent]
+        : parent.filter((p): p is AbortSignal => p !== undefined);
+  return deadlineOver(ms, parents, true);
 }
 
 /**
