@@ -119,6 +119,28 @@ export interface FastifyPluginOptions extends NodeListenerOptions {
  */
 export type FastifyLikePlugin = (fastify: FastifyLikeInstance) => Promise<void>;
 
+/**
+ * A response body read whole, cancelled when `signal` aborts (the client left): a host handler's
+ * endless or slow stream is not pulled for nobody. Rejects once cancelled.
+ */
+async function bodyOf(body: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<Buffer> {
+  const reader = body.getReader();
+  const cancel = (): void => void reader.cancel().catch(() => undefined);
+  if (signal.aborted) cancel();
+  else signal.addEventListener('abort', cancel, { once: true });
+  try {
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const step = await reader.read();
+      if (signal.aborted) throw new Error('The client left before the response was read');
+      if (step.done) return Buffer.concat(chunks);
+      chunks.push(step.value);
+    }
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
+}
+
 /** Headers of a web `Response` for `reply.header`, every `set-cookie` kept apart. */
 function copyHeaders(reply: FastifyLikeReply, response: Response): void {
   response.headers.forEach((value, name) => {
@@ -223,7 +245,7 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
         signal: abort.signal,
       });
       const response = await handler(webRequest, contextOf(req, req.url));
-      const body = response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
+      const body = response.body === null ? undefined : await bodyOf(response.body, abort.signal);
       reply.code(response.status);
       copyHeaders(reply, response);
       return body === undefined ? reply.send() : reply.send(body);

@@ -115,7 +115,7 @@ export interface InternalErrorAnswer extends GlueAnswer {
 }
 
 /**
- * Reports `error` to `onError` (a throwing hook is ignored) and returns the API's 500 envelope for
+ * Reports `error` to `onError` (a hook that throws or rejects is ignored) and returns the API's 500 envelope for
  * it, with the request id the client sees.
  * @internal
  */
@@ -126,7 +126,10 @@ export function answerInternalError(
 ): InternalErrorAnswer {
   const requestId = requestIdOf(req);
   try {
-    options.onError?.(error, { requestId, req });
+    const result: unknown = options.onError?.(error, { requestId, req });
+    // An async hook that rejects is contained too: an unhandled rejection ends a Node process.
+    if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function')
+      (result as PromiseLike<unknown>).then(undefined, () => undefined);
   } catch {
     // ignored: the hook must not stop the answer
   }
@@ -204,6 +207,8 @@ export async function serveNodeRequest(
   const onClose = (): void => {
     if (!res.writableFinished) abort.abort();
   };
+  // The SDK's own handler reads no body: none is attached, and Node discards it after the answer.
+  const withBody = light === undefined;
   res.once('close', onClose);
   try {
     const refused = forbiddenMethodAnswer(req);
@@ -216,6 +221,7 @@ export async function serveNodeRequest(
       ...(options.origin === undefined ? {} : { origin: options.origin }),
       ...(url === undefined ? {} : { url }),
       signal: abort.signal,
+      ...(withBody ? {} : { body: false }),
     });
     const context = contextOf(req, url ?? req.url);
     const response = await handler(request, context);
@@ -223,12 +229,26 @@ export async function serveNodeRequest(
       await response.body?.cancel().catch(() => {});
       return;
     }
+    if (withBody) closeIfUnread(req, res);
     await sendWebResponse(res, response);
   } catch (error) {
-    if (!abort.signal.aborted) writeInternalError(req, res, error, options);
+    if (!abort.signal.aborted) {
+      if (withBody) closeIfUnread(req, res);
+      writeInternalError(req, res, error, options);
+    }
   } finally {
     res.off('close', onClose);
   }
+}
+
+/**
+ * Closes the connection after this answer when a host handler did not read the request's body to
+ * its end: the body was handed to a web `Request` (so Node no longer discards it), and a body
+ * larger than the stream's buffer left unread would hold the socket paused, so that the next
+ * request on a keep-alive connection was never parsed.
+ */
+function closeIfUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.complete && !res.headersSent) res.shouldKeepAlive = false;
 }
 
 /**

@@ -31,6 +31,12 @@ export interface NodeRequestOptions {
   readonly url?: string;
   /** Aborts the request's `signal` (the listeners pass one that fires when the client goes away). */
   readonly signal?: AbortSignal;
+  /**
+   * Whether the request gets its body (false: none, and Node discards it after the answer, which
+   * keeps a keep-alive connection usable; the listeners pass false for the SDK's own handler,
+   * which reads no body). @default true
+   */
+  readonly body?: boolean;
 }
 
 /**
@@ -118,7 +124,7 @@ export function toWebRequest(req: IncomingMessage, options: NodeRequestOptions =
   }
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (options.signal) init.signal = options.signal;
-  if (method !== 'GET' && method !== 'HEAD' && announcesBody(req)) {
+  if (options.body !== false && method !== 'GET' && method !== 'HEAD' && announcesBody(req)) {
     init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
     init.duplex = 'half';
   }

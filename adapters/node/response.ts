@@ -35,6 +35,16 @@ function writeHead(res: ServerResponse, response: Response): void {
 }
 
 /**
+ * A read of a response body as the Fetch standard allows it: done, or a `Uint8Array` chunk. Any
+ * other chunk (a string, an object) is a TypeError: it failed the response (a 500 before anything
+ * is written, a cut connection after) rather than being dropped into an empty 200.
+ */
+function bytesOf(step: ReadableStreamReadResult<unknown>): ReadableStreamReadResult<Uint8Array> {
+  if (!step.done && !(step.value instanceof Uint8Array)) throw new TypeError('Response body chunk is not a Uint8Array');
+  return step as ReadableStreamReadResult<Uint8Array>;
+}
+
+/**
  * Sends `response` on `res`: status, status text, headers (several `set-cookie` headers kept
  * apart), then the body. A body that ends with its first chunk (any `Response` built from a string
  * or a buffer) goes out in one write with a `Content-Length`; a longer stream is written chunk by
@@ -82,9 +92,10 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   // untouched for the caller's 500.
   let step: ReadableStreamReadResult<Uint8Array>;
   try {
-    step = await reader.read();
+    step = bytesOf(await reader.read());
   } catch (error) {
     res.off('close', onClose);
+    reader.cancel(error).catch(noop);
     reader.releaseLock();
     throw error;
   }
@@ -103,17 +114,22 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
       const read = reader.read();
       // A body that is already complete ends within the current turn: send it in one piece.
       const next = await Promise.race([read, nextTurn()]);
-      if (next !== 'later') step = next;
+      if (next !== 'later') step = bytesOf(next);
       else {
         if (closed) return;
         if (!res.write(pending)) await drained(res);
         pending = new Uint8Array(0);
-        step = await read;
+        step = bytesOf(await read);
       }
       if (closed) return;
       if (step.done) {
-        // Node adds the length for HTTP/1.1 only: a one-piece body gets it for HTTP/1.0 too, as HEAD announces.
-        if (!res.headersSent && res.req?.httpVersion === '1.0' && !res.hasHeader('content-length'))
+        // Node adds the length to a one-piece body for an HTTP/1.1 GET only: HTTP/1.0 gets it too,
+        // and a HEAD the length its GET carries (RFC 9110 9.3.2).
+        if (
+          !res.headersSent &&
+          (res.req?.httpVersion === '1.0' || res.req?.method === 'HEAD') &&
+          !res.hasHeader('content-length')
+        )
           res.setHeader('Content-Length', pending.byteLength);
         res.end(pending.byteLength ? pending : undefined);
         return;

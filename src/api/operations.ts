@@ -363,17 +363,18 @@ export function requestIdFrom(incoming: string | null | undefined): string {
 
 /**
  * `basePath` without a trailing slash, or a `TypeError` when it is not `''` or a path starting
- * with `/` of URL path characters and no empty segment (`//`). The handler, the framework glue
+ * with `/` of URL path characters and no empty, `.` or `..` segment. The handler, the framework glue
  * and `createOpenApiDocument` share this rule.
  */
 export function normaliseBasePath(basePath: string): string {
   if (
     typeof basePath !== 'string' ||
     (basePath !== '' && !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) ||
-    basePath.includes('//')
+    basePath.includes('//') ||
+    basePath.split('/').some((segment) => segment === '.' || segment === '..')
   ) {
     throw new TypeError(
-      `basePath must be '' or start with '/' and hold only URL path characters, without an empty segment, got ${JSON.stringify(basePath)}`,
+      `basePath must be '' or start with '/' and hold only URL path characters, without an empty, . or .. segment, got ${JSON.stringify(basePath)}`,
     );
   }
   return basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;

@@ -11,8 +11,16 @@ export function pathOf(target: string): string {
   if (target.charCodeAt(0) !== 47 /* / */) {
     const scheme = target.indexOf('://');
     if (scheme >= 0) {
-      start = target.indexOf('/', scheme + 3);
-      if (start < 0) return '';
+      // The authority ends at the first `/`, `?` or `#`: a `/` in the query (`http://host?next=/api`)
+      // is not the path's.
+      let i = scheme + 3;
+      while (i < target.length) {
+        const c = target.charCodeAt(i);
+        if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
+        i++;
+      }
+      if (i === target.length || target.charCodeAt(i) !== 47) return '';
+      start = i;
     }
   }
   let end = target.indexOf('?', start);

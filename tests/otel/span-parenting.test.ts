@@ -190,8 +190,21 @@ describe('scene-radar/otel: the work of an operation is its span’s children', 
     const { exporter, tracking } = setup();
     const radar = await radarOf(20);
     exporter.reset();
+    // Refused by the radar before either engine starts (an invalid instant): the radar's span
+    // alone, an error; no engine span is opened.
     await expect(radar.refresh(new Date(Number.NaN))).rejects.toThrow();
-    const spans = exporter.getFinishedSpans();
+    let spans = exporter.getFinishedSpans();
+    const refused = spans.find((s) => isRefresh(s, 'radar'))!;
+    expect(refused.status.code).toBe(SpanStatusCode.ERROR);
+    expect(spans.filter((s) => isRefresh(s, 'scenes') || isRefresh(s, 'talent'))).toEqual([]);
+    expect(tracking.open.size).toBe(0);
+    // Failing inside the Scenes Engine's refresh (here its refresh rejects): nested, both errors.
+    exporter.reset();
+    const refresh = radar.scenes.refresh;
+    radar.scenes.refresh = () => Promise.reject(new Error('scenes store down'));
+    await expect(radar.refresh()).rejects.toThrow('scenes store down');
+    radar.scenes.refresh = refresh;
+    spans = exporter.getFinishedSpans();
     const root = spans.find((s) => isRefresh(s, 'radar'))!;
     const scenes = spans.find((s) => isRefresh(s, 'scenes'))!;
     expect(parentOf(scenes, spans)).toBe(root);
