@@ -592,13 +592,19 @@ function checkExamples(examples: readonly CalibrationExample[]): void {
   }
 }
 
-/** JSON of an example's inputs with sorted keys: the last tie-break of {@link canonicalOrder}. */
+/**
+ * An example's inputs as text, keys sorted, each value as the fit reads it (a finite number, or no
+ * value): the last tie-break of {@link canonicalOrder}. Never a JSON of the caller's values (a
+ * BigInt or a cycle threw a raw TypeError).
+ */
 function inputsKey(e: CalibrationExample): string {
-  return JSON.stringify(
-    Object.keys(e.inputs)
-      .sort()
-      .map((k) => [k, e.inputs[k]]),
-  );
+  return Object.keys(e.inputs)
+    .sort()
+    .map((k) => {
+      const v: unknown = e.inputs[k];
+      return `${k}=${typeof v === 'number' && Number.isFinite(v) ? String(v) : '-'}`;
+    })
+    .join('\u0000');
 }
 
 /** The examples in one order whatever order they came in: by time, label, weight, then inputs. */
@@ -657,11 +663,13 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
   // Inputs: every name seen, minus exclusions; centre = weighted mean where present, scale =
   // weighted standard deviation. A constant or never-present input gets weight 0.
   const exclude = new Set(options.exclude ?? []);
-  const names = [...new Set([...BREAKOUT_INPUTS, ...examples.flatMap((e) => Object.keys(e.inputs))])].filter(
-    (n) => !exclude.has(n),
-  );
-  // A name that cannot be a host input would only surface after the fit, as "out of bounds".
+  // The built-in inputs in their order, then the others sorted: the column order (and so the
+  // rounding of the solve) never depends on the key order of an example's inputs (jsonb, the
+  // order host features were registered in).
   const builtInName = new Set<string>(BREAKOUT_INPUTS);
+  const others = [...new Set(examples.flatMap((e) => Object.keys(e.inputs)))].filter((n) => !builtInName.has(n)).sort();
+  const names = [...BREAKOUT_INPUTS, ...others].filter((n) => !exclude.has(n));
+  // A name that cannot be a host input would only surface after the fit, as "out of bounds".
   const badName = names.find((n) => !builtInName.has(n) && !HostFeatureNameSchema.safeParse(n).success);
   if (badName !== undefined)
     throw invalid(
@@ -691,8 +699,13 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
       const v = value(e, n);
       if (!Number.isNaN(v)) ss += wOf(e) * (v - mean) ** 2;
     }
+    const sd = sw ? Math.sqrt(ss / sw) : 0;
+    // Values so large that their mean or spread overflows (beyond about 1e154) would give the
+    // input weight 0 in silence: refused, to be rescaled.
+    if (!Number.isFinite(mean) || !Number.isFinite(sd))
+      throw invalid(`inputs.${n}`, 'Its values are too large to fit (their spread overflows); rescale the input');
     center.set(n, mean);
-    scale.set(n, sw ? Math.sqrt(ss / sw) : 0);
+    scale.set(n, sd);
   }
   const active = names.filter((n) => scale.get(n)! > 1e-9);
   const signs = Int8Array.from(active, (n) => options.signs?.[n] ?? 0);
@@ -812,13 +825,12 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
     progress.advance();
     return { l2, cv };
   });
-  // The smallest mean validation log-loss; ties go to the larger penalty (the simpler model).
-  const best = tried.reduce((a, b) =>
-    (b.cv?.logLoss ?? Infinity) < (a.cv?.logLoss ?? Infinity) - 1e-12 ||
-    ((b.cv?.logLoss ?? Infinity) <= (a.cv?.logLoss ?? Infinity) + 1e-12 && b.l2 > a.l2)
-      ? b
-      : a,
-  );
+  // The smallest mean validation log-loss; ties (within 1e-12 of the smallest) go to the larger
+  // penalty, the simpler model. The smallest first, then the band: a pairwise walk with a band is
+  // not transitive, and its choice depended on the order of the candidates.
+  const lossOf = (t: (typeof tried)[number]): number => t.cv?.logLoss ?? Number.POSITIVE_INFINITY;
+  const smallest = Math.min(...tried.map(lossOf));
+  const best = tried.filter((t) => lossOf(t) <= smallest + 1e-12).reduce((a, b) => (b.l2 > a.l2 ? b : a));
   const l2 = best.l2;
   const cv = best.cv;
 
