@@ -7,6 +7,7 @@
  * exits 2.
  */
 import { parseArgs } from 'node:util';
+import { checkSchemaName } from '../../adapters/postgres/connection.js';
 import { END_INSTANT_MS, FIRST_INSTANT_MS } from '../core/validation.js';
 
 /** A command-line mistake: the message says what and how to fix it. Commands exit 2 on it. */
@@ -179,5 +180,13 @@ export function postgresTarget(
     throw new UsageError(
       `${schemaName} must be a schema name of 1 to 63 characters (at most 63 bytes in UTF-8: PostgreSQL truncates longer names)`,
     );
+  // The adapter's other rules, as usage mistakes naming the flag (not CONFIG_INVALID after the connection).
+  if (schema !== undefined) {
+    try {
+      checkSchemaName(schema);
+    } catch (error) {
+      throw new UsageError(`${schemaName}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   return schema === undefined ? { url } : { url, schema };
 }

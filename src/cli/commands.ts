@@ -3,11 +3,12 @@
  * The `scene-radar` commands: demo, serve, refresh, backtest, openapi. Each names its flags once
  * (parsed by `node:util` `parseArgs` through `parseCommandLine`), its usage text, and what it runs.
  */
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { RcfEventType } from '../contracts/payloads.js';
 import { createOpenApiDocument } from '../api/openapi.js';
+import { normaliseBasePath } from '../api/operations.js';
 import { backtestConsoleTable, backtestMarkdown } from '../backtest/markdown.js';
 import { backtestJson } from '../backtest/json.js';
 import { backtestFolder } from './backtest.js';
@@ -309,7 +310,7 @@ const backtest: CliCommand<{
         // On stderr: stdout may be the JSON result (--json). Only when a row was rejected, as `skip` promises.
         onImport: (report) => {
           if (Object.values(report.tables).some((t) => (t?.rejected ?? 0) > 0))
-            for (const line of importLines(report)) io.err(line);
+            for (const line of importLines(report)) view.print(line);
         },
         onProgress: quietOnceAborted(view.onProgress, signal),
         signal,
@@ -349,13 +350,25 @@ function reportPaths(markdown: string): { markdown: string; json: string } {
   return { markdown, json };
 }
 
+/** The file `path` names, through any symbolic links (the path itself when nothing is there yet). */
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /**
  * Writes the files together: each to a temporary file beside it first, then all renamed into
  * place, so a write that fails (a full disk, a folder in the way) leaves none of them new: a file
  * already renamed into place is taken back and the one it replaced restored; the temporary files
  * are removed.
  */
-function writeTogether(files: readonly (readonly [string, string])[]): void {
+function writeTogether(given: readonly (readonly [string, string])[]): void {
+  // A symbolic link is written through: its target gets the text, beside it the temporary and
+  // backup files, and the link stays (a rename onto the link replaced it with a file).
+  const files = given.map(([path, text]) => [realTarget(path), text] as const);
   const temps = files.map(([path]) => `${path}.${process.pid}.tmp`);
   const backups = files.map(([path]) => `${path}.${process.pid}.bak`);
   const placed: number[] = [];
@@ -421,7 +434,12 @@ const openapi: CliCommand<{ 'base-path': { type: 'string' }; out: { type: 'strin
   flags: { 'base-path': { type: 'string' }, out: { type: 'string' }, help },
   async run(values, io) {
     const base = values['base-path'] ?? '/api';
-    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(base)) throw new UsageError('--base-path must be a path like /api');
+    // The handler's own rule (no empty, `.` or `..` segment either), as a usage mistake naming the flag.
+    try {
+      normaliseBasePath(base);
+    } catch {
+      throw new UsageError('--base-path must be a path like /api (URL path characters, no empty, . or .. segment)');
+    }
     if (values.out !== undefined) {
       // Checked as backtest --out checks its names: a usage mistake, not a raw ENOENT.
       const folder = dirname(resolve(values.out));

@@ -9,7 +9,8 @@ import type { SourceName } from '../contracts/sources.js';
 import { fixedClock, systemClock, type Clock } from '../core/clock.js';
 import { FIRST_INSTANT_MS } from '../core/validation.js';
 import { createSceneRadar, type SceneRadar, type SceneRadarRefreshReport } from '../radar.js';
-import type { CatalogInput } from '../scenes/catalog.js';
+import { validateCatalog, type CatalogInput } from '../scenes/catalog.js';
+import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { createDemoWorld } from '../../adapters/memory/index.js';
 import type { PostgresStores } from '../../adapters/postgres/index.js';
 import { createTabularSourcesFromFiles, type TabularReport } from '../../adapters/tabular/index.js';
@@ -174,7 +175,10 @@ export async function openRadar(
     }
   };
   try {
-    if (catalog !== undefined) await radar.scenes.importCatalog(catalog);
+    if (catalog !== undefined)
+      await radar.scenes.importCatalog(catalog).catch((error: unknown) => {
+        throw folder?.catalog === undefined ? error : inCatalogFile(folder.catalog, error);
+      });
     const refresh = await radar.refresh(undefined, progress);
     // The demo world has a history: replay its last 90 days of scene trends, so a trend (the
     // dashboard's chart, `GET /api/scenes/:slug/trends`) shows more than today's point.
@@ -211,5 +215,22 @@ function readCatalog(path: string): CatalogInput {
   } catch (error) {
     throw new Error(`catalog ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parseJsonFile(path, text) as CatalogInput;
+  const catalog = parseJsonFile(path, text) as CatalogInput;
+  // Its rows checked now, as the import will check them: a broken catalog fails before a long
+  // import of the table files, and the message names the file.
+  try {
+    validateCatalog(catalog, new Date(0).toISOString());
+  } catch (error) {
+    throw inCatalogFile(path, error);
+  }
+  return catalog;
+}
+
+/** `error` (the Scenes Engine's refusal of a catalog) with the catalog file named, its code kept. */
+function inCatalogFile(path: string, error: unknown): Error {
+  if (!isSceneRadarError(error)) return error instanceof Error ? error : new Error(String(error));
+  return new SceneRadarError(error.code, `catalog ${path}: ${error.message}`, {
+    details: error.details,
+    cause: error,
+  });
 }

@@ -15,6 +15,8 @@ export interface ProgressView {
   readonly onProgress: ProgressCallback;
   /** Ends the display: clears the bar on a terminal. Safe to call more than once. */
   end(): void;
+  /** Prints a line of its own on stderr while the display is up: on a terminal, the bar is cleared first. */
+  print(line: string): void;
 }
 
 /** Options of {@link progressView}. */
@@ -105,6 +107,12 @@ export function progressView(io: CliIo, options: ProgressViewOptions = {}): Prog
         if (drawn) tty.write('\r\x1b[2K');
         drawn = false;
       },
+      print(line) {
+        // The bar ends without a newline: a line written after it would be glued to its end.
+        if (drawn) tty.write('\r\x1b[2K');
+        drawn = false;
+        io.err(line);
+      },
     };
   }
   const interval = options.lineIntervalMs ?? 2000;
@@ -128,5 +136,8 @@ export function progressView(io: CliIo, options: ProgressViewOptions = {}): Prog
       }
     },
     end() {},
+    print(line) {
+      io.err(line);
+    },
   };
 }

@@ -126,21 +126,16 @@ function duplicateMicrogenres(scenes: readonly SceneRow[]): { code: string; path
 }
 
 /**
- * Imports a catalog: every row validated first; an invalid row rejects the whole import. Returns
- * the counts written and `newScenes`, the slugs of the scenes it added (none stored before). Two rows
- * of one table with the same slug are an invalid catalog (the second would silently replace the
- * first, and the count would say both were written), and so is a scene that names one microgenre
- * twice (`SCENES_VALIDATION_ERROR`, a `details` entry at `scenes.<i>.microgenres.<j>` for each
- * repeat: a catalog is not cleaned up silently); a table over {@link MAX_CATALOG_ROWS} rows is
- * `SCENES_INVALID_PARAMS`; a catalog that cannot be read (a getter that throws, a revoked proxy) is
- * `SCENES_VALIDATION_ERROR`, never the host's own exception.
+ * A catalog's rows, checked as {@link importCatalog} checks them before it reads any store (the
+ * shape of every row, duplicate slugs, repeated microgenres, region codes); `updated_at` defaults
+ * to `now`. Throws the import's `SCENES_VALIDATION_ERROR` / `SCENES_INVALID_PARAMS`. Whether each
+ * scene's microgenres exist is left to the import (they may be stored already).
+ * @internal The CLI checks a catalog file with it before a long import of the table files.
  */
-export async function importCatalog(
-  stores: ScenesStores,
+export function validateCatalog(
   input: CatalogInput,
-  clock: Clock,
-): Promise<CatalogImportResult & { readonly newScenes: readonly string[] }> {
-  const now = new Date(clock.now()).toISOString();
+  now: string,
+): { readonly scenes: SceneRow[]; readonly microgenres: MicrogenreRow[] } {
   let parsed: z.ZodSafeParseResult<{ scenes: SceneRow[]; microgenres: MicrogenreRow[] }>;
   try {
     if (
@@ -194,6 +189,26 @@ export async function importCatalog(
     ),
   ];
   if (issues.length) throw invalidCatalog(issues);
+  return parsed.data;
+}
+
+/**
+ * Imports a catalog: every row validated first; an invalid row rejects the whole import. Returns
+ * the counts written and `newScenes`, the slugs of the scenes it added (none stored before). Two rows
+ * of one table with the same slug are an invalid catalog (the second would silently replace the
+ * first, and the count would say both were written), and so is a scene that names one microgenre
+ * twice (`SCENES_VALIDATION_ERROR`, a `details` entry at `scenes.<i>.microgenres.<j>` for each
+ * repeat: a catalog is not cleaned up silently); a table over {@link MAX_CATALOG_ROWS} rows is
+ * `SCENES_INVALID_PARAMS`; a catalog that cannot be read (a getter that throws, a revoked proxy) is
+ * `SCENES_VALIDATION_ERROR`, never the host's own exception.
+ */
+export async function importCatalog(
+  stores: ScenesStores,
+  input: CatalogInput,
+  clock: Clock,
+): Promise<CatalogImportResult & { readonly newScenes: readonly string[] }> {
+  const now = new Date(clock.now()).toISOString();
+  const parsed = { data: validateCatalog(input, now) };
   // A scene may name microgenres imported now or before.
   const named = [...new Set(parsed.data.scenes.flatMap((sc) => sc.microgenres))];
   const stored = await stores.microgenres.getMany(named.map((slug) => ({ slug })));
