@@ -240,14 +240,19 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
     };
     res.once('close', onClose);
     try {
+      // The SDK's own handler reads no body: none is attached, and Node discards it after the answer.
       const webRequest = toWebRequest(req, {
         ...(options.origin === undefined ? {} : { origin: options.origin }),
         signal: abort.signal,
+        ...(light === undefined ? {} : { body: false }),
       });
       const response = await handler(webRequest, contextOf(req, req.url));
       const body = response.body === null ? undefined : await bodyOf(response.body, abort.signal);
       reply.code(response.status);
       copyHeaders(reply, response);
+      // A host handler that left the body unread: the connection closes after this answer (an
+      // unread body past the stream's buffer holds the socket, and the next request was never read).
+      if (webRequest.body !== null && !req.complete && !res.headersSent) res.shouldKeepAlive = false;
       return body === undefined ? reply.send() : reply.send(body);
     } catch (error) {
       // The client has gone: nobody reads the answer, and the failure is most likely the abort.

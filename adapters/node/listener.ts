@@ -209,6 +209,8 @@ export async function serveNodeRequest(
   };
   // The SDK's own handler reads no body: none is attached, and Node discards it after the answer.
   const withBody = light === undefined;
+  // Whether a body was handed to the handler's Request (only then can it be left unread).
+  let attached = false;
   res.once('close', onClose);
   try {
     const refused = forbiddenMethodAnswer(req);
@@ -223,17 +225,18 @@ export async function serveNodeRequest(
       signal: abort.signal,
       ...(withBody ? {} : { body: false }),
     });
+    attached = request.body !== null;
     const context = contextOf(req, url ?? req.url);
     const response = await handler(request, context);
     if (abort.signal.aborted) {
       await response.body?.cancel().catch(() => {});
       return;
     }
-    if (withBody) closeIfUnread(req, res);
+    if (attached) closeIfUnread(req, res);
     await sendWebResponse(res, response);
   } catch (error) {
     if (!abort.signal.aborted) {
-      if (withBody) closeIfUnread(req, res);
+      if (attached) closeIfUnread(req, res);
       writeInternalError(req, res, error, options);
     }
   } finally {

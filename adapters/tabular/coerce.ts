@@ -123,7 +123,10 @@ export const slugCell = stringCell(
  * rejected row, named by file, line and column (a typo year, `0202` for `2020`).
  */
 export const EARLIEST_TABULAR_DAY = '1900-01-01';
+/** The same bound in epoch ms: an instant is compared as the gateway compares it, by its UTC time (its offset applied). */
+export const EARLIEST_TABULAR_MS = Date.UTC(1900, 0, 1);
 const notBefore1900 = (s: string): boolean => s >= EARLIEST_TABULAR_DAY;
+const instantNotBefore1900 = (s: string): boolean => Date.parse(s) >= EARLIEST_TABULAR_MS;
 const BEFORE_1900 = { message: `is before ${EARLIEST_TABULAR_DAY} (a typo in the year?)` };
 
 /**
@@ -140,7 +143,7 @@ export const instantCell = cell(isStringOrDate, 'an ISO 8601 instant')
     // A malformed day (`2025-02-30`) is left as written for the schema to reject with its message.
     return DATE_ONLY.test(s) && DaySchema.safeParse(s).success ? endOfDayInstant(s) : s;
   })
-  .pipe(InstantSchema.refine(notBefore1900, BEFORE_1900));
+  .pipe(InstantSchema.refine(instantNotBefore1900, BEFORE_1900));
 
 /** A day `YYYY-MM-DD`, or a `Date` (its UTC day). */
 export const dayCell = cell(isStringOrDate, 'a day (YYYY-MM-DD)')

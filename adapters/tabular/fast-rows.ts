@@ -147,6 +147,7 @@ function eventRows(): FastRow<'events'> {
     const rawAt = row.at;
     if (typeof rawAt !== 'string') return undefined;
     const at = instantOf(trimmed(rawAt));
+    // Before 1900 (the shortcut takes UTC instants only, `Z`: their text compares as their time): the schema says why.
     if (at === undefined || at < EARLIEST_TABULAR_DAY) return undefined;
     const weight = nonNegativeOf(row.weight);
     if (weight === undefined) return undefined;

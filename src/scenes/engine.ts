@@ -564,7 +564,7 @@ export class ScenesEngine {
       const held = scenes - snapshots;
       if (memberships.lost > 0)
         warnings.push(
-          `No trend snapshot was written for ${at.toISOString().slice(0, 10)}: ${memberships.lost} artists could not be placed (their releases could not be read and they had no earlier memberships to keep), so the scenes would be counted without them; a later refresh or backfill can fill the day.`,
+          `No trend snapshot was written for ${at.toISOString().slice(0, 10)}: ${memberships.lost} artists could not be placed (their MIG or CMG read failed and they had no earlier memberships to keep), so the scenes would be counted without them; a later refresh or backfill can fill the day.`,
         );
       else if (held > 0)
         warnings.push(

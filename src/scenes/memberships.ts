@@ -44,9 +44,9 @@ export interface MembershipReport {
   /** Artists whose reads failed and whose previous memberships were kept. */
   readonly kept: number;
   /**
-   * Of those, the artists whose sound could not be read and who had no earlier memberships to
-   * keep (a first refresh, an artist new since the last): placed in no scene this time, so the
-   * scenes they would join are counted without them.
+   * Of those, the artists with no earlier memberships to keep (a first refresh, an artist new
+   * since the last) whose MIG or CMG read failed: placed in no scene this time, so the scenes they
+   * would join are counted without them.
    */
   readonly lost: number;
   /**
@@ -164,6 +164,7 @@ export async function refreshMemberships(
   const soundFailed: string[] = [];
   const keptRows = new Map<string, readonly Readonly<SceneMembershipRow>[]>();
   let lost = 0;
+  const networkFailed: string[] = [];
   // The stored memberships, read at most once (by the first chunk with a failed sound read, else by pass 2).
   let existingRead: Promise<readonly Readonly<SceneMembershipRow>[]> | undefined;
   const existingRows = (): Promise<readonly Readonly<SceneMembershipRow>[]> =>
@@ -202,6 +203,7 @@ export async function refreshMemberships(
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
         failed.add(s);
       if (r.status === 'timeout' || r.status === 'error') soundFailed.push(s);
+      else if (n.status === 'timeout' || n.status === 'error') networkFailed.push(s);
     }
     // An artist whose sound could not be read keeps its memberships: in the scenes' cores too
     // (from the sound and place its kept rows were scored with), so one failed read does not
@@ -214,6 +216,12 @@ export async function refreshMemberships(
         if (rows.length === 0) lost++;
         keptRows.set(slug, rows);
       }
+    }
+    // An artist whose MIG read failed writes no row either (pass 2 skips it): with no earlier
+    // memberships to keep, it is placed nowhere this time, as one whose sound failed.
+    if (networkFailed.length > 0) {
+      byArtist ??= groupByArtist(await existingRows());
+      for (const slug of networkFailed.splice(0)) if ((byArtist.get(slug) ?? []).length === 0) lost++;
     }
     // Pass 1 for this chunk's artists, in the universe's order as before.
     for (let j = i, end = Math.min(i + CHUNK, artists.length); j < end; j++) {

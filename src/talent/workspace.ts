@@ -12,8 +12,6 @@ import type { TalentArtistRow } from '../stores/tables.js';
 /** Weights of the recommendation score. */
 const FIT = { scene: 0.6, microgenres: 0.4 };
 
-/** A region code as compared: trimmed, lowercase. */
-const regionCode = (region: string): string => region.trim().toLowerCase();
 const QUALITY = { breakout: 0.5, momentum: 0.3, safety: 0.2 };
 
 /** One ranked candidate. */
@@ -44,7 +42,8 @@ export function rankForWorkspace(
   const scenes = new Set(ws.scenes);
   const genres = new Set(ws.microgenres);
   // Region codes compare without case or surrounding spaces (`UK` is `uk`, MIG's lowercase code).
-  const regions = new Set(ws.regions.map(regionCode));
+  // The placeholder `unknown` or an empty code names no region: not a filter every known artist fails.
+  const regions = new Set(ws.regions.map(regionKey).filter((r): r is string => r !== undefined));
   const scored: RankedCandidate[] = [];
   for (const row of rows) {
     if (roster.has(row.artist_slug)) continue;

@@ -85,13 +85,15 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
     na += a[i]! ** 2;
     nb += b[i]! ** 2;
   }
+  // Each sum in the normal range (a subnormal one has lost precision, even when the product of
+  // the two is normal), and their product too (it may overflow or underflow on its own).
   const product = na * nb;
-  if (product >= NORMAL_MIN && product < Number.POSITIVE_INFINITY)
+  if (na >= NORMAL_MIN && nb >= NORMAL_MIN && product >= NORMAL_MIN && product < Number.POSITIVE_INFINITY)
     return Math.min(1, Math.max(-1, dot / Math.sqrt(product)));
   return rescaledCosine(a, b, n);
 }
 
-/** The smallest positive normal double: below it a product of sums of squares has lost precision. */
+/** The smallest positive normal double: below it a sum of squares has lost precision. */
 const NORMAL_MIN = 2 ** -1022;
 
 /** {@link cosine} of vectors whose sums of squares leave the normal range: each divided by its largest component. */
