@@ -263,7 +263,17 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       if (slices.length === 0)
         return report(await radar.talent.finishRefresh(finish, { scenePulses: finish.scenePulses }), 0);
 
-      const { flows, events, jobs } = await ready(opening);
+      let connections: Awaited<ReturnType<typeof ready>>;
+      try {
+        connections = await ready(opening);
+      } catch (error) {
+        // The queue cannot be reached: the plan recorded above goes too ("nothing was written").
+        await within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the plan').catch(
+          () => undefined,
+        );
+        throw error;
+      }
+      const { flows, events, jobs } = connections;
       // close() while this refresh waits: its wait ends at once, and the cleanup below runs on
       // connections close() keeps open until it is done.
       const stoppedError = new SceneRadarError(
@@ -361,7 +371,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
           void adding
             .then(() =>
               Promise.all([
-                within(jobs.remove(parentId, { removeChildren: true }), graceMs, 'removing the jobs'),
+                within(removeRefreshJobs(jobs, parentId, plan.refreshId, slices.length), graceMs, 'removing the jobs'),
                 within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the staged shards'),
               ]),
             )
@@ -428,7 +438,9 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         // grace: a removal Redis does not answer stays queued on the connection and runs when it
         // is back, the refresh does not wait for it.
         await Promise.all([
-          within(jobs.remove(parentId, { removeChildren: true }), graceMs, 'removing the jobs').catch(() => undefined),
+          within(removeRefreshJobs(jobs, parentId, plan.refreshId, slices.length), graceMs, 'removing the jobs').catch(
+            () => undefined,
+          ),
           within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the staged shards').catch(
             () => undefined,
           ),
@@ -464,6 +476,18 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
 
 /** Longest wait for the queue's connections once the universe is walked (capped by `timeoutMs`), ms. */
 const OPEN_MS = 10_000;
+
+/**
+ * Removes a refresh's jobs: the finish and its shards. BullMQ removes no part of a flow one of
+ * whose jobs is running (locked: `remove` answers 0), so then the shards not running go one by one
+ * (a running one refuses and ends on its own), and the finish without its children: none is left
+ * waiting for a worker to run a refresh its coordinator gave up.
+ */
+async function removeRefreshJobs(jobs: Queue, parentId: string, refreshId: string, shards: number): Promise<void> {
+  if ((await jobs.remove(parentId, { removeChildren: true })) > 0) return;
+  for (let i = 0; i < shards; i++) await jobs.remove(shardJobId(refreshId, i)).catch(() => 0);
+  await jobs.remove(parentId, { removeChildren: false }).catch(() => 0);
+}
 
 /**
  * `work`, or `TALENT_TIMEOUT` naming `what` once `ms` have passed (the one bound of every Redis

@@ -148,8 +148,30 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       reason = failureReason(error);
       blockedUntil = Date.now() + retryAfterMs;
       setState('degraded');
+      scheduleProbe();
       throw error;
     }
+  }
+
+  /**
+   * After a failed command, Redis is tried again by the tier itself once `retryAfterMs` has
+   * passed (a PING through {@link run}): an idle instance returns to `ok` and replays the deletes
+   * it saved, without waiting for its next cache call. One timer at a time, unref'd.
+   */
+  let probe: ReturnType<typeof setTimeout> | undefined;
+  function scheduleProbe(): void {
+    if (probe !== undefined || closed) return;
+    probe = setTimeout(
+      () => {
+        probe = undefined;
+        if (closed || blockedUntil === 0) return;
+        // Not connected: the client's own reconnection ends in 'ready', which recovers.
+        if (!connected()) return;
+        run((c) => c.ping()).catch(() => undefined);
+      },
+      Math.max(1, blockedUntil - Date.now()),
+    );
+    probe.unref?.();
   }
 
   const dropLocal = (inv: CacheInvalidation): void => {
@@ -448,6 +470,8 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     async close() {
       if (closed) return;
       closed = true;
+      if (probe !== undefined) clearTimeout(probe);
+      probe = undefined;
       listeners.clear();
       waiters.wakeAll();
       l1.clear();
