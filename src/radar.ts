@@ -20,7 +20,7 @@ import { createSourceGateway, type SourceCallEvent } from './core/gateway/gatewa
 import { scopedGateway } from './core/gateway/scoped.js';
 import { SOURCE_NAMES, type SceneRadarSources, type ScenesAdapter } from './contracts/sources.js';
 import { describeError } from './core/describe-error.js';
-import { SceneRadarError } from './core/errors.js';
+import { isSceneRadarError, SceneRadarError } from './core/errors.js';
 import { dateTime, requireDate, requireOptions } from './core/validation.js';
 import { SDK_VERSION } from './version.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
@@ -256,12 +256,29 @@ function sourceFailureLogger(logger: SafeLogger): (event: SourceCallEvent) => vo
   };
 }
 
+/** An error as logs may show it: its SDK code, else its type; never its message (it may name an artist or a scene). */
+function errorKind(error: unknown): { readonly type: string; readonly code?: string } {
+  try {
+    if (isSceneRadarError(error)) return { type: 'SceneRadarError', code: error.code };
+    return { type: error instanceof Error ? error.name : typeof error };
+  } catch {
+    return { type: 'unreadable' };
+  }
+}
+
 /** Logs the caches' events at `warn`: a stale value served because its refresh failed, a store that threw. */
 function cacheEventLogger(logger: SafeLogger): (event: CacheEvent) => void {
   return (event) =>
     logger.log(
       'warn',
-      { namespace: event.namespace, event: event.type, err: event.error },
+      // A failed background refresh: the error's code or type, not its message or stack (the
+      // engines' messages name the artist or scene, and log records never carry them). A store's
+      // own error is the host's infrastructure speaking (a refused connection): logged as it is.
+      {
+        namespace: event.namespace,
+        event: event.type,
+        err: event.type === 'refresh_error' ? errorKind(event.error) : event.error,
+      },
       event.type === 'refresh_error'
         ? 'stale value served: its background refresh failed'
         : 'cache store failed: the value was computed (or not stored) without it',

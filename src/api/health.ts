@@ -114,8 +114,9 @@ const MAX_REASON = 200;
 const MASKED_PREFIX = 1024;
 
 /**
- * A reason safe to show anyone: its first line, URLs, e-mail-like `user@host` parts, IP addresses
- * and `host:port` pairs masked, clipped to 200 characters.
+ * A reason safe to show anyone: its first line, secrets written as `key=value` (`password=`,
+ * `token=`...) and bearer tokens, URLs, e-mail-like `user@host` parts, IP addresses and
+ * `host:port` pairs masked, clipped to 200 characters.
  * @example
  * ```ts
  * safeReason('connect ECONNREFUSED 10.0.0.7:6379'); // 'connect ECONNREFUSED <address>'
@@ -127,6 +128,12 @@ export function safeReason(text: string): string {
   const line = text.split(/\r?\n/, 1)[0] ?? '';
   const first = line.slice(0, MASKED_PREFIX);
   const masked = first
+    // Secrets written as key=value (libpq's `password=...`, ADO's `Password=...;`, a token).
+    .replace(
+      /\b(password|passwd|pwd|pass|secret|token|api[_-]?key|requirepass|auth)\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;,&]+)/gi,
+      '$1=<secret>',
+    )
+    .replace(/\bBearer\s+\S+/gi, 'Bearer <secret>')
     .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
     .replace(/\S+@\S+/g, '<address>')
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
@@ -191,18 +198,30 @@ async function ask(reporter: HealthReporter): Promise<ComponentHealth> {
 const isRadar = (target: SceneRadar | ApiBackend): target is SceneRadar =>
   typeof (target as SceneRadar).refresh === 'function' && 'aggregator' in ((target as SceneRadar).talent ?? {});
 
-/** Each source's last outcome, from the Talent Radar's last refresh. */
-function sourcesOf(radar: SceneRadar | undefined, names: readonly SourceName[] | undefined): ComponentHealth[] {
-  const attempt = radar?.talent.lastRefreshAttempt ?? null;
+/**
+ * Each source's last outcome, from the last refresh: the committed one in the stores (another
+ * instance's too: an API instance that never refreshes itself serves it), and this instance's own
+ * attempt when it is the later one (a walk of the universe that failed wrote nothing).
+ */
+function sourcesOf(
+  radar: SceneRadar | undefined,
+  names: readonly SourceName[] | undefined,
+  refreshedAsOf: string | null,
+): ComponentHealth[] {
+  const own = radar?.talent.lastRefreshAttempt ?? null;
   const failed = radar?.talent.lastRefreshFailedReads ?? {};
+  // This instance's attempt counts when no committed refresh is later than it.
+  const attempt =
+    own !== null && (refreshedAsOf === null || Date.parse(own.asOf) >= Date.parse(refreshedAsOf)) ? own : null;
+  const refreshed = attempt !== null || refreshedAsOf !== null;
   const listed = new Set<string>(names ?? []);
   if (names === undefined) {
-    if (attempt !== null) listed.add('mig');
+    if (refreshed) listed.add('mig');
     for (const name of Object.keys(failed)) listed.add(name);
   }
   return [...listed].map((name) => {
-    if (attempt === null) return component(name, 'degraded', 'no refresh has run yet');
-    if (name === 'mig' && attempt.universe !== 'ok')
+    if (!refreshed) return component(name, 'degraded', 'no refresh has run yet');
+    if (name === 'mig' && attempt !== null && attempt.universe !== 'ok')
       return component(
         name,
         'down',
@@ -261,8 +280,8 @@ export async function checkHealth(
   for (const reporter of options.caches ?? [])
     cacheChecks.push(guarded(reporter.name ?? 'unnamed', ms, () => ask(reporter)));
   const [stores, caches] = await Promise.all([Promise.all(storeChecks), Promise.all(cacheChecks)]);
-  const sources = sourcesOf(radar, options.sources);
   const refreshedAsOf = radar?.talent.refreshedAsOf ?? null;
+  const sources = sourcesOf(radar, options.sources, refreshedAsOf);
   const ownDown = own > 0 && stores.slice(0, own).every((s) => s.state === 'down');
   const down = closed || (ownDown && refreshedAsOf === null);
   const all = [...sources, ...stores, ...caches];
