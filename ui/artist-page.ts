@@ -8,6 +8,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ArtistProfile, ProfileItem, SignalContribution } from '../src/talent/schemas.js';
 import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
+import { slugNotFound } from './client.js';
 import {
   degradedBanner,
   emptyPanel,
@@ -67,7 +68,7 @@ export class ArtistPageElement extends RadarElement {
     const state = this.#profile.state;
     const back = { href: this.pageHref('talent'), label: 'Back to the talent pulse' };
     if (state.kind === 'failed') {
-      if (state.failure.notFound) return notFoundPanel('artist', this.slug, back);
+      if (slugNotFound(state.failure, this.slug)) return notFoundPanel('artist', this.slug, back);
       if (state.failure.code === 'TALENT_INSUFFICIENT_DATA')
         return emptyPanel(
           `Not enough evidence to score ${titleOf(this.slug)} yet`,

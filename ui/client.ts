@@ -34,6 +34,17 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The API's slug rule (lowercase letters and digits in hyphen-separated words, at most 128 characters). */
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * Whether a failure means the page's slug names nothing: a `*_NOT_FOUND`, or a 400 for a slug that
+ * breaks the API's slug rule (a malformed slug in the address: a Retry could never succeed).
+ */
+export function slugNotFound(failure: ApiFailure, slug: string): boolean {
+  return failure.notFound || (failure.status === 400 && !(slug.length <= 128 && SLUG.test(slug)));
+}
+
 /** A query string's values; `undefined` leaves the parameter out. */
 export type Query = Readonly<Record<string, string | number | undefined>>;
 

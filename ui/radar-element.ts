@@ -5,7 +5,7 @@
  * (`#/scenes/<slug>`, `#/artists/<slug>`), which `<scene-radar-app>` follows; a host that mounts
  * single elements can set `link-prefix` to route them its own way.
  */
-import { LitElement } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { getData, type Query } from './client.js';
 import { sharedStyles } from './styles.js';
 
@@ -28,6 +28,36 @@ export class RadarElement extends LitElement {
     super();
     this.base = DEFAULT_BASE;
     this.linkPrefix = '#/';
+  }
+
+  /** A Retry pressed from the keyboard whose panel went away while the data loads again. */
+  #retryFocus = false;
+
+  /**
+   * Keeps a keyboard user's focus in the element across a render: a pager button that becomes
+   * disabled (the last page reached) hands focus to the pager's other button, and a Retry whose
+   * error panel gave way to loading hands it to the next Retry if the load fails again (else
+   * focus is left where the reader moves it). Without this, Chromium drops focus to the page.
+   */
+  protected override update(changed: PropertyValues): void {
+    const root = this.renderRoot as ShadowRoot | undefined;
+    const before = root?.activeElement as HTMLElement | null | undefined;
+    const pager = before?.tagName === 'BUTTON' ? before.closest('nav.pager') : null;
+    const retry = before?.tagName === 'BUTTON' && before.closest('.state.error') !== null;
+    super.update(changed);
+    if (!root) return;
+    if (pager && before && ((before as HTMLButtonElement).disabled || !before.isConnected)) {
+      const other = Array.from(pager.querySelectorAll('button')).find((b) => !b.disabled);
+      other?.focus();
+    }
+    if (retry && before && !before.isConnected) this.#retryFocus = true;
+    else if (this.#retryFocus) {
+      const again = root.querySelector<HTMLButtonElement>('.state.error button');
+      if (again) {
+        again.focus();
+        this.#retryFocus = false;
+      } else if (!root.querySelector('[role="status"]')) this.#retryFocus = false;
+    }
   }
 
   /** GETs a route under {@link RadarElement.base} and returns its `data`. */

@@ -21,6 +21,8 @@ const MAX_LIMIT = 100;
 interface Ranking {
   readonly scenes: readonly ScenePulseSnapshot[];
   readonly banner: readonly string[];
+  /** Scenes in the catalog (the global pulse's count), or null when not known (a region's ranking). */
+  readonly total: number | null;
 }
 
 interface Catalog {
@@ -66,8 +68,9 @@ export class SceneListElement extends RadarElement {
   async #loadCatalog(signal: AbortSignal): Promise<Catalog> {
     const regions = new Set<string>();
     let total = 0;
-    // The region choices need the whole catalog; ten pages of 100 covers the API's own limits.
-    for (let offset = 0, i = 0; i < 10; i++) {
+    // The region choices need the whole catalog, page after page (100 scenes a query is the API's
+    // cap, not the catalog's size; an import holds up to 100,000 scenes: at most 1,000 pages).
+    for (let offset = 0, i = 0; i < 1000; i++) {
       const page = await this.fetchData<Page<SceneRow>>('/scenes', { limit: MAX_LIMIT, offset }, signal);
       total = page.total;
       for (const scene of page.items) regions.add(scene.region);
@@ -85,10 +88,14 @@ export class SceneListElement extends RadarElement {
         { limit },
         signal,
       );
-      return { scenes: data.scenes, banner: [...unavailableLines(data.unavailable), ...failingSources(data.scenes)] };
+      return {
+        scenes: data.scenes,
+        banner: [...unavailableLines(data.unavailable), ...failingSources(data.scenes)],
+        total: null,
+      };
     }
     const data = await this.fetchData<GlobalScenePulse>('/scene-pulse', { limit }, signal);
-    return { scenes: data.hottest, banner: globalPulseLines(data, data.hottest) };
+    return { scenes: data.hottest, banner: globalPulseLines(data, data.hottest), total: data.summary.scenes };
   }
 
   #go(page: number): void {
@@ -162,7 +169,11 @@ export class SceneListElement extends RadarElement {
       return html`${degradedBanner('Some scene data is missing or stale', banner)}${this.#empty(scenes.length)}`;
     }
     const hasNext = scenes.length > start + size;
-    const capped = !hasNext && scenes.length >= MAX_LIMIT;
+    // The ranking stops at the API's cap: said only when scenes are left out (the global pulse
+    // counts them; a region's ranking at the cap may leave some out), and the region filter is
+    // suggested only when none is chosen.
+    const capped =
+      !hasNext && scenes.length >= MAX_LIMIT && (state.data.total === null || state.data.total > MAX_LIMIT);
     this.#pagerView = {
       prev: this.page > 1,
       next: hasNext,
@@ -172,7 +183,9 @@ export class SceneListElement extends RadarElement {
       ${this.#table(rows.map((s, i) => this.#row(s, start + i + 1)))}
       ${
         capped
-          ? html`<p class="small muted">The ranking covers the ${MAX_LIMIT} hottest scenes; filter by region to see the others.</p>`
+          ? this.region
+            ? html`<p class="small muted">The ranking covers the ${MAX_LIMIT} hottest scenes of this region.</p>`
+            : html`<p class="small muted">The ranking covers the ${MAX_LIMIT} hottest scenes; filter by region to see the others.</p>`
           : nothing
       }`;
   }

@@ -8,7 +8,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { RelatedScene, ScenePulseArtist, ScenePulseSnapshot } from '../src/scenes/schemas.js';
 import type { SceneRow } from '../src/stores/tables.js';
-import { ApiFailure } from './client.js';
+import { ApiFailure, slugNotFound } from './client.js';
 import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
 import { failingSources } from './scene-degraded.js';
@@ -90,7 +90,7 @@ export class ScenePageElement extends RadarElement {
     const state = this.#view.state;
     const back = { href: this.pageHref('scenes'), label: 'Back to all scenes' };
     if (state.kind === 'failed') {
-      if (state.failure.notFound) return notFoundPanel('scene', this.slug, back);
+      if (slugNotFound(state.failure, this.slug)) return notFoundPanel('scene', this.slug, back);
       return errorPanel(state.failure, () => this.#view.retry(), `the scene “${this.slug}”`);
     }
     const data = state.kind === 'ready' ? state.data : null;

@@ -42,11 +42,13 @@ export function errorPanel(failure: ApiFailure, retry: () => void, what: string)
     <p class="title"><strong>Could not load ${what}</strong></p>
     <p>${failure.message}</p>
     ${
-      failure.status >= 500
+      failure.status >= 500 && failure.requestId
         ? html`<p class="small">The server logged the cause under the request id below: quote it when you report this.</p>`
-        : failure.status === 0
-          ? html`<p class="small">Check that the API is running and that the dashboard's <code>base</code> points at it.</p>`
-          : nothing
+        : failure.status >= 500
+          ? html`<p class="small">No request id came back: a proxy or gateway in front of the API may have failed, or the API is down.</p>`
+          : failure.status === 0
+            ? html`<p class="small">Check that the API is running and that the dashboard's <code>base</code> points at it.</p>`
+            : nothing
     }
     <p class="small muted">
       Error <code>${failure.code}</code>${failure.status ? html` (HTTP ${failure.status})` : nothing}${

@@ -86,6 +86,9 @@ export const sharedStyles = css`
   table {
     width: 100%;
     border-collapse: collapse;
+    /* Fixed: the colgroup widths hold, and a long name is cut with an ellipsis instead of pushing
+       the figures out of the card. */
+    table-layout: fixed;
   }
   th,
   td {

@@ -84,6 +84,8 @@ export class TrendChartElement extends RadarElement {
         width,
         height: CHART_HEIGHT,
         legend: { show: false },
+        // The snapshots' days are UTC days: labelled in UTC, not the day before west of it.
+        tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: [0, 100] } },
         axes: [

@@ -146,11 +146,26 @@ export function sceneName(name: string, slug: string): string {
   return name.trim() ? name : sceneTitle(slug);
 }
 
-/** An ISO instant as a short date and time in the reader's locale. */
+/**
+ * An ISO instant as a short date and time in UTC, its zone named: the days the API reports
+ * (trend snapshots, as-of days) are UTC days, and a reader's own zone would put an instant near
+ * midnight on another day than the trend beside it.
+ */
 export function when(iso: string | null | undefined): string {
   if (!iso) return 'never';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString('en', {
+        // Fields, not `dateStyle`/`timeStyle`: those cannot be combined with `timeZoneName`.
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZone: 'UTC',
+        timeZoneName: 'short',
+      });
 }
 
 /** The lifecycle stage in words. */
