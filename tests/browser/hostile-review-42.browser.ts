@@ -80,8 +80,6 @@ async function hottestSlug(): Promise<string> {
   return (await radar.scenes.pulse.getGlobalPulse({ limit: 1 })).hottest[0]!.scene_slug;
 }
 
-
-
 /** A context whose clock reads Los Angeles time (a reader west of UTC). */
 function westContext(): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1100, height: 800 }, timezoneId: 'America/Los_Angeles' });
