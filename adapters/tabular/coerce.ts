@@ -126,7 +126,11 @@ export const EARLIEST_TABULAR_DAY = '1900-01-01';
 /** The same bound in epoch ms: an instant is compared as the gateway compares it, by its UTC time (its offset applied). */
 export const EARLIEST_TABULAR_MS = Date.UTC(1900, 0, 1);
 const notBefore1900 = (s: string): boolean => s >= EARLIEST_TABULAR_DAY;
-const instantNotBefore1900 = (s: string): boolean => Date.parse(s) >= EARLIEST_TABULAR_MS;
+// Text that is no instant is the format check's to report (one issue per cell, not two).
+const instantNotBefore1900 = (s: string): boolean => {
+  const t = Date.parse(s);
+  return Number.isNaN(t) || t >= EARLIEST_TABULAR_MS;
+};
 const BEFORE_1900 = { message: `is before ${EARLIEST_TABULAR_DAY} (a typo in the year?)` };
 
 /**
