@@ -34,6 +34,17 @@ import {
   type RedisCacheTierOptions,
 } from './tier-options.js';
 
+/**
+ * Sets `KEYS[1]` to `ARGV[2]` (with `PX ARGV[3]` unless empty) only while the invalidation
+ * generation `KEYS[2]` still reads `ARGV[1]` (`''` for none yet); 1 when written, else 0.
+ */
+const SET_IF_GENERATION = `
+local g = redis.call('GET', KEYS[2])
+if (g or '') ~= ARGV[1] then return 0 end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else redis.call('SET', KEYS[1], ARGV[2]) end
+return 1
+`;
+
 /** The longest TTL sent as `PX`; a longer one (or none) is written without an expiry. */
 const MAX_PX_MS = 2 ** 52;
 /** Glob characters of a Redis MATCH pattern, escaped so a prefix matches only itself. */
@@ -89,6 +100,16 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
   const instanceId = randomUUID();
   const channel = `${prefix}bus`;
   const valuePrefix = `${prefix}v:`;
+  /**
+   * The invalidation generation: every delete and clear increments it in Redis, in the same
+   * transaction as its `DEL` (before its `SCAN` for a prefix). A computation reads it when it
+   * starts, and its value is written to L2 only while it is unchanged (a compare-and-set script):
+   * a value computed before another instance's delete is never stored after it, even when that
+   * instance's bus message arrives late.
+   */
+  const generationKey = `${prefix}g`;
+  /** The generation each computation of this instance read when it started, by key. */
+  const generations = new Map<string, string>();
   const l1 = lruCacheStore<unknown>({ maxEntries });
   const counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
   const listeners = new Set<(invalidation: CacheInvalidation) => void>();
@@ -225,12 +246,15 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
         const replies = await run((c) =>
           c
             .multi()
+            .incr(generationKey)
             .del(valuePrefix + message.k)
             .publish(channel, text)
             .exec(),
         );
         if (replies === null || replies.some(([error]) => error)) throw new Error('redis transaction failed');
       } else {
+        // The generation first: a computation still running writes nothing the clear missed.
+        await run((c) => c.incr(generationKey));
         await clearL2(message.k);
         await run((c) => c.publish(channel, text));
       }
@@ -411,7 +435,16 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       }
       try {
         // Redis refuses a PX past its own range: a TTL of more than 2^52 ms (142,000 years) is kept without one.
-        if (ttl <= MAX_PX_MS) await run((c) => c.set(valuePrefix + key, encoded.text, 'PX', Math.ceil(ttl)));
+        const px = ttl <= MAX_PX_MS ? String(Math.ceil(ttl)) : '';
+        const began = generations.get(key);
+        if (began !== undefined) {
+          // A computed value: written only if no delete or clear came in between (any instance's).
+          const written = await run((c) =>
+            c.eval(SET_IF_GENERATION, 2, valuePrefix + key, generationKey, began, encoded.text, px),
+          );
+          // Invalidated meanwhile: its bus message drops it from this instance's L1 too.
+          if (written !== 1) return;
+        } else if (px) await run((c) => c.set(valuePrefix + key, encoded.text, 'PX', Number(px)));
         else await run((c) => c.set(valuePrefix + key, encoded.text));
         count('l2Writes');
       } catch {
@@ -440,7 +473,19 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
         count('lockless');
         return { led: true, value: await lead() };
       }
-      return coordinate(lockDeps, key, lead);
+      // The generation as the computation starts (its value is written only if it still holds).
+      if (available()) {
+        try {
+          generations.set(key, (await run((c) => c.get(generationKey))) ?? '');
+        } catch {
+          generations.delete(key);
+        }
+      }
+      try {
+        return await coordinate(lockDeps, key, lead);
+      } finally {
+        generations.delete(key);
+      }
     },
     health() {
       const s: CacheStoreHealth['state'] = closed ? 'closed' : state;

@@ -77,12 +77,7 @@ function hostWithLateBus(delayMs: number): Redis {
 }
 
 describe('hostile review 41: the cache tier across instances', () => {
-  // Expected to fail, not fixed yet (2026-12-05): the tier's write of a computed value is not
-  // checked against a delete another instance made in Redis meanwhile; only this instance's bus
-  // message marks its flight invalidated. The fix needs an invalidation generation in Redis (read
-  // when the computation starts, a compare-and-set write), a change to the tier's protocol left
-  // for its own session; docs/scale-out.md says so under "Known gaps".
-  it.fails('a value computed before another instance cleared the key is not left in Redis for every instance to serve (bus a little late)', async () => {
+  it('a value computed before another instance cleared the key is not left in Redis for every instance to serve (bus a little late)', async () => {
     const redis = await testRedis();
     const prefix = testPrefix('hr41-late-bus');
     const host = hostWithLateBus(40);

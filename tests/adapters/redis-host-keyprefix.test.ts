@@ -68,7 +68,8 @@ describe('Redis cache tier on a client with its own keyPrefix', () => {
       const received = tierB.health().counters.invalidationsReceived ?? 0;
 
       await tierA.clear('scenes:');
-      expect(await rawKeys(hostPrefix)).toEqual([`${hostPrefix}radar:v:talent:pulse:y`]);
+      // The values cleared; the invalidation generation (`g`) stays, under the host's prefix too.
+      expect(await rawKeys(hostPrefix)).toEqual([`${hostPrefix}radar:g`, `${hostPrefix}radar:v:talent:pulse:y`]);
       await until(() => (tierB.health().counters.invalidationsReceived ?? 0) > received, 2000, 'the bus');
       expect(await tierB.get('scenes:pulse:x')).toBeUndefined();
       expect(await tierA.get('scenes:pulse:x')).toBeUndefined();
@@ -77,7 +78,7 @@ describe('Redis cache tier on a client with its own keyPrefix', () => {
       // A clear of everything, and a prefix holding glob characters, stay under the host's prefix.
       await tierA.set('scenes:a*[b]?', entry('glob'));
       await tierA.clear();
-      expect(await rawKeys(hostPrefix)).toEqual([]);
+      expect(await rawKeys(hostPrefix)).toEqual([`${hostPrefix}radar:g`]);
       expect(await tierB.get('talent:pulse:y')).toBeUndefined();
       expect(tierA.health()).toMatchObject({ state: 'ok', counters: { l2Errors: 0 } });
     } finally {
@@ -98,7 +99,7 @@ describe('Redis cache tier on a client with its own keyPrefix', () => {
       await tierA.set('scenes:pulse:x', entry('old'));
       expect((await tierB.get('scenes:pulse:x'))?.value).toEqual({ v: 'old' });
       await tierB.clear('scenes:');
-      expect(await rawKeys(hostPrefix)).toEqual([]);
+      expect(await rawKeys(hostPrefix)).toEqual([`${hostPrefix}radar:g`]);
       expect(await tierA.get('scenes:pulse:x')).toBeUndefined();
 
       // One computation across the two instances, the lock key under the host's prefix.
@@ -115,7 +116,7 @@ describe('Redis cache tier on a client with its own keyPrefix', () => {
       ]);
       expect(computations).toBe(1);
       expect(results.filter((r) => r.led)).toHaveLength(1);
-      expect(await rawKeys(hostPrefix)).toEqual([`${hostPrefix}radar:v:scenes:pulse:z`]);
+      expect(await rawKeys(hostPrefix)).toEqual([`${hostPrefix}radar:g`, `${hostPrefix}radar:v:scenes:pulse:z`]);
     } finally {
       await tierA.close();
       await tierB.close();
