@@ -8,6 +8,7 @@ import { normaliseBasePath } from './base-path.js';
 import {
   answerInternalError,
   checkOrigin,
+  closeIfUnread,
   contextOf,
   forbiddenMethodAnswer,
   type GlueAnswer,
@@ -252,7 +253,7 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
       copyHeaders(reply, response);
       // A host handler that left the body unread: the connection closes after this answer (an
       // unread body past the stream's buffer holds the socket, and the next request was never read).
-      if (webRequest.body !== null && !req.complete && !res.headersSent) res.shouldKeepAlive = false;
+      if (webRequest.body !== null) closeIfUnread(req, res);
       return body === undefined ? reply.send() : reply.send(body);
     } catch (error) {
       // The client has gone: nobody reads the answer, and the failure is most likely the abort.

@@ -248,9 +248,10 @@ export async function serveNodeRequest(
  * Closes the connection after this answer when a host handler did not read the request's body to
  * its end: the body was handed to a web `Request` (so Node no longer discards it), and a body
  * larger than the stream's buffer left unread would hold the socket paused, so that the next
- * request on a keep-alive connection was never parsed.
+ * request on a keep-alive connection was never parsed. The Fastify glue uses it too.
+ * @internal
  */
-function closeIfUnread(req: IncomingMessage, res: ServerResponse): void {
+export function closeIfUnread(req: IncomingMessage, res: ServerResponse): void {
   if (!req.complete && !res.headersSent) res.shouldKeepAlive = false;
 }
 

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DaySchema, InstantSchema } from '../../src/contracts/payloads.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
+import { EARLIEST_MS } from '../../src/core/gateway/bounds.js';
 import { SlugSchema } from '../../src/core/slug.js';
 
 const MAX_COMPONENT = DEFAULT_CONFIG.payloads.maxVectorComponent;
@@ -118,18 +119,17 @@ export const slugCell = stringCell(
 );
 
 /**
- * The first instant a source may report (the gateway refuses anything earlier as an invalid
- * payload, and one such record would void a whole page of the artists): an earlier date is a
- * rejected row, named by file, line and column (a typo year, `0202` for `2020`).
+ * The gateway's first day (`EARLIEST_MS`: it refuses anything earlier as an invalid payload, and
+ * one such record would void a whole page of the artists): an earlier date is a rejected row,
+ * named by file, line and column (a typo year, `0202` for `2020`). Instants compare by their UTC
+ * time (an offset applied), as the gateway compares them.
  */
-export const EARLIEST_TABULAR_DAY = '1900-01-01';
-/** The same bound in epoch ms: an instant is compared as the gateway compares it, by its UTC time (its offset applied). */
-export const EARLIEST_TABULAR_MS = Date.UTC(1900, 0, 1);
+export const EARLIEST_TABULAR_DAY = new Date(EARLIEST_MS).toISOString().slice(0, 10);
 const notBefore1900 = (s: string): boolean => s >= EARLIEST_TABULAR_DAY;
 // Text that is no instant is the format check's to report (one issue per cell, not two).
 const instantNotBefore1900 = (s: string): boolean => {
   const t = Date.parse(s);
-  return Number.isNaN(t) || t >= EARLIEST_TABULAR_MS;
+  return Number.isNaN(t) || t >= EARLIEST_MS;
 };
 const BEFORE_1900 = { message: `is before ${EARLIEST_TABULAR_DAY} (a typo in the year?)` };
 

@@ -69,7 +69,8 @@ type Check = (value: never, latestMs: number, b: PayloadBounds, ceilingsChecked:
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The earliest instant an observation may be dated: 1900-01-01 (recorded music barely predates it). */
-const EARLIEST_MS = Date.UTC(1900, 0, 1);
+/** The first instant a source may report (1900-01-01T00:00Z): anything earlier is an invalid payload. */
+export const EARLIEST_MS = Date.UTC(1900, 0, 1);
 
 // The checks below run on every key of every answer: the common case (nothing wrong) compares
 // numbers only; a message, with the item's path (`prefix` + index + `suffix`), is built only for
