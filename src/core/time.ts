@@ -37,9 +37,17 @@ export function observedAtMs(stamp: string): number {
   return parseInstant(stamp);
 }
 
+/** The last instant {@link dayOf} was asked about and its day: the reads of one batch all ask for the same window start. */
+let lastDayMs = Number.NaN;
+let lastDay = '';
+
 /** The UTC day (`YYYY-MM-DD`) containing `ms`. */
 export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  if (ms === lastDayMs) return lastDay;
+  const day = new Date(ms).toISOString().slice(0, 10);
+  lastDayMs = ms;
+  lastDay = day;
+  return day;
 }
 
 /** Epoch milliseconds of the start (00:00 UTC) of a `YYYY-MM-DD` day. */

@@ -27,8 +27,14 @@ export { deepFreeze } from '../core/freeze.js';
  */
 const codePointRank = (c: number): number => (c < 0xd800 ? c : c < 0xe000 ? c + 0x2000 : c - 0x800);
 
+/** A UTF-16 code unit from U+D800 up: a surrogate or a character whose code unit order is not its code point order. */
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
 /** Two strings in code point order (PostgreSQL's `COLLATE "C"`), not UTF-16 code unit order. */
 function compareText(a: string, b: string): number {
+  // Where one of the two has no unit from U+D800 up, the first units that differ are in the same
+  // order by code unit as by code point: the engine's own comparison, many times faster than a loop.
+  if (!HIGH_UNIT.test(a) || !HIGH_UNIT.test(b)) return a < b ? -1 : a === b ? 0 : 1;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -207,35 +213,89 @@ function compareParsedIds(a: string, b: string): number {
  */
 export function compareIds(a: string, b: string): number {
   if (a === b) return 0;
-  let inText = false;
-  let escaped = false;
-  for (let i = 0; ; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      // Inside a string, two plain characters compare as the values do; a closing quote (one
-      // string is a prefix of the other) or an escape does not.
-      if (inText && !escaped && x !== QUOTE && y !== QUOTE && x !== BACKSLASH && y !== BACKSLASH)
-        return codePointRank(x) < codePointRank(y) ? -1 : 1;
-      return compareParsedIds(a, b);
+  // The common prefix first, in a tight loop (ids of one table share long prefixes: a scene's
+  // memberships all start with its slug); the text's state there is read only once, at the end.
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const x = a.charCodeAt(i);
+  const y = b.charCodeAt(i);
+  // Inside a string, two plain characters compare as the values do; a closing quote (one string
+  // is a prefix of the other) or an escape does not.
+  if (i < n && x !== QUOTE && y !== QUOTE && x !== BACKSLASH && y !== BACKSLASH && plainTextAt(a, i))
+    return codePointRank(x) < codePointRank(y) ? -1 : 1;
+  return compareParsedIds(a, b);
+}
+
+/**
+ * Whether position `i` of the id text `s` stands inside a string and is not the character an
+ * escape's backslash applies to: where two ids' first different characters compare as their
+ * values do. Jumps from quote to quote (and escape to escape) instead of reading every character.
+ */
+function plainTextAt(s: string, i: number): boolean {
+  let at = 0;
+  for (;;) {
+    // Outside a string: the next opening quote.
+    const open = s.indexOf('"', at);
+    if (open < 0 || open >= i) return false;
+    at = open + 1;
+    // Inside: escapes skip the character after them, up to the closing quote.
+    for (;;) {
+      const close = s.indexOf('"', at);
+      const backslash = s.indexOf('\\', at);
+      if (backslash >= 0 && backslash < i && (close < 0 || backslash < close)) {
+        if (backslash + 1 >= i) return false;
+        at = backslash + 2;
+        continue;
+      }
+      if (close < 0 || close >= i) return true;
+      at = close + 1;
+      break;
     }
-    if (escaped) escaped = false;
-    else if (inText && x === BACKSLASH) escaped = true;
-    else if (x === QUOTE) inText = !inText;
   }
 }
 
-/** The order of a scan: the column (if any), then the primary key ({@link compareIds}); a total order, ids being unique. */
-export function entryOrder<Row>(
+/**
+ * The order of a scan: the column (if any), then the primary key; a total order, ids being unique.
+ * Given the table's `key` columns, ties compare the rows' key values, the order of their ids
+ * ({@link compareIds}) without reading the id text (a scene's memberships share a long id prefix,
+ * each step of it a loop over characters). The ids decide where the values are not two strings,
+ * two finite numbers or two booleans (a column of mixed types, which no SQL table has, is in its
+ * ids' order); `idOf` gives an entry's id where the entry does not hold it yet.
+ */
+export function entryOrder<Row, E extends [string, Readonly<Row>, ...unknown[]] = [string, Readonly<Row>]>(
   query: ScanQuery<Row>,
-): (a: [string, Readonly<Row>], b: [string, Readonly<Row>]) => number {
+  key?: readonly PropertyKey[],
+  idOf: (e: E) => string = (e) => e[0],
+): (a: E, b: E) => number {
+  const byId = (a: E, b: E): number => compareIds(idOf(a), idOf(b));
+  const tie =
+    key === undefined || key.length === 0
+      ? byId
+      : (a: E, b: E): number => {
+          for (let i = 0; i < key.length; i++) {
+            const k = key[i]!;
+            const x = (a[1] as Record<PropertyKey, unknown>)[k];
+            const y = (b[1] as Record<PropertyKey, unknown>)[k];
+            if (x === y) continue;
+            const kind = typeof x;
+            if (
+              kind !== typeof y ||
+              (kind !== 'string' &&
+                kind !== 'boolean' &&
+                !(kind === 'number' && Number.isFinite(x) && Number.isFinite(y)))
+            )
+              return byId(a, b);
+            return compare(x, y);
+          }
+          return byId(a, b);
+        };
   const order = query.orderBy;
-  if (!order) return (a, b) => compareIds(a[0], b[0]);
+  if (!order) return tie;
   const dir = order.direction === 'desc' ? -1 : 1;
   const column = order.column;
   return (a, b) =>
-    dir * compare((a[1] as Record<string, unknown>)[column], (b[1] as Record<string, unknown>)[column]) ||
-    compareIds(a[0], b[0]);
+    dir * compare((a[1] as Record<string, unknown>)[column], (b[1] as Record<string, unknown>)[column]) || tie(a, b);
 }
 
 /**
@@ -296,12 +356,16 @@ function insertionSort<E>(entries: E[], cmp: (a: E, b: E) => number): E[] {
 }
 
 /**
- * Orders `[id, row]` entries as a scan does (the column, then the primary-key id) and applies the
- * paging. A page much smaller than the matches (`limit: 1` for the latest row, 20 scenes of a
+ * Orders `[id, row]` entries as a scan does (the column, then the primary key: the rows' `key`
+ * columns when given, see {@link entryOrder}) and applies the paging. A page much smaller than the matches (`limit: 1` for the latest row, 20 scenes of a
  * catalog) is selected without sorting every match.
  */
-export function orderAndPage<Row>(entries: Array<[string, Readonly<Row>]>, query: ScanQuery<Row>): Readonly<Row>[] {
-  const cmp = entryOrder(query);
+export function orderAndPage<Row>(
+  entries: Array<[string, Readonly<Row>]>,
+  query: ScanQuery<Row>,
+  key?: readonly PropertyKey[],
+): Readonly<Row>[] {
+  const cmp = entryOrder(query, key);
   const start = query.offset ?? 0;
   const end = query.limit === undefined ? entries.length : Math.min(entries.length, start + query.limit);
   if (start >= end) return [];
@@ -336,6 +400,7 @@ export function pageOfAll<Row>(
   ids: () => string[],
   rowOf: (id: string) => Readonly<Row>,
   first?: (k: number) => Array<[string, Readonly<Row>]>,
+  key?: readonly PropertyKey[],
 ): Readonly<Row>[] | undefined {
   if (query.range || activeFilters(query.where).length > 0) return undefined;
   const start = query.offset ?? 0;
@@ -343,7 +408,7 @@ export function pageOfAll<Row>(
     const end = Math.min(size, start + query.limit);
     if (start >= end) return [];
     if (end * 8 > size) return undefined;
-    const page = first ? first(end) : firstK(entries(), end, entryOrder(query));
+    const page = first ? first(end) : firstK(entries(), end, entryOrder(query, key));
     // `size` may count more rows than `entries` yields (a stage counts live rows it hides): the
     // page holds the rows there are.
     const out: Readonly<Row>[] = new Array(Math.max(0, page.length - start));
@@ -578,7 +643,8 @@ export function tableOverCore<Row, K extends ScalarColumns<Row>>(core: MemoryCor
           () => [...core.ids()],
           (id) => core.get(id)!,
           core.first ? (k) => core.first!(k, query) : undefined,
-        ) ?? orderAndPage(core.matching(query.where, query.range), query)
+          core.spec.key,
+        ) ?? orderAndPage(core.matching(query.where, query.range), query, core.spec.key)
       );
     },
     async count(where) {

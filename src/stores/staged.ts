@@ -240,12 +240,14 @@ function stageTable<Row, K extends ScalarColumns<Row>>(
             liveRows ??= new Map(live);
             return liveRows.get(id)!;
           },
+          undefined,
+          base.spec.key,
         );
         if (page) return page;
         const entries = live ?? (await liveEntries(query.where, query.range));
         // One push per row: a spread of 100,000 arguments overflows the stack.
         for (const entry of added.matching(query.where, query.range)) entries.push(entry);
-        return orderAndPage(entries, query);
+        return orderAndPage(entries, query, base.spec.key);
       });
     },
     count(where) {
