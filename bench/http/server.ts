@@ -10,7 +10,7 @@
  * - `bare`: a `node:http` server that returns those bytes for those paths (a map lookup by
  *   `req.url`) with the same headers, and does nothing else: the limit the SDK is measured against.
  *
- * Between runs the parent sends `begin` (a full GC, then the counters restart) and `end` (this
+ * Between runs the parent sends `begin` (a full GC unless `gc: false`, then the counters restart) and `end` (this
  * process's CPU share and event-loop delay over the run); closing the IPC channel stops it.
  */
 import { createServer } from 'node:http';
@@ -30,7 +30,7 @@ export interface ServedBody {
 /** Messages from the parent. */
 export type ServerCommand =
   | { readonly type: 'serve'; readonly bodies: Readonly<Record<string, ServedBody>> }
-  | { readonly type: 'begin' }
+  | { readonly type: 'begin'; readonly gc?: boolean }
   | { readonly type: 'end' };
 
 /** What a server measured about itself over one run. */
@@ -53,7 +53,7 @@ let stop: () => Promise<void> = async () => {};
 
 process.on('message', (message: ServerCommand) => {
   if (message.type === 'begin') {
-    gc?.();
+    if (message.gc !== false) gc?.();
     delay.disable();
     delay.reset();
     delay.enable();

@@ -14,7 +14,9 @@
  *   of a value that is deep-frozen plain data cannot change, so it is written once per row and the
  *   page is put together around it. Only frozen plain data is remembered (checked once per row:
  *   frozen objects and arrays of the standard prototypes, data properties only, no `toJSON`), and
- *   only up to a bound, so the text of every row ever served is not kept.
+ *   only up to a bound, so the text of every row ever served is not kept. The encoded bytes of such
+ *   a page are remembered too, by its first row: the same rows and counts are the same bytes, so a
+ *   catalog page asked again is neither written nor encoded again.
  */
 import type { ApiResult } from './envelope.js';
 import type { RouteId } from './routes.js';
@@ -152,11 +154,79 @@ function envelopeJson(result: ApiResult): string {
  */
 export function bodyOf(result: ApiResult, cached: boolean): Uint8Array | string {
   const data: unknown = result.body.ok ? result.body.data : undefined;
+  if (!cached && result.status === 200 && typeof data === 'object' && data !== null) return pageBody(result, data);
   if (!cached || result.status !== 200 || typeof data !== 'object' || data === null) return envelopeJson(result);
   let bytes = envelopes.get(data);
   if (bytes === undefined) {
     bytes = encoder.encode(JSON.stringify(result.body));
     envelopes.set(data, bytes);
   }
+  return bytes;
+}
+
+/** Pages whose bytes are remembered before the memo starts again. */
+const MAX_REMEMBERED_PAGES = 1_000;
+/** Marks where a list of rows starts among a page's pieces. */
+const ROWS = Symbol('rows');
+let pages = new WeakMap<object, { readonly pieces: readonly unknown[]; readonly bytes: Uint8Array }>();
+let rememberedPages = 0;
+
+/**
+ * What a page's JSON is made of, flat: each key of `data` and its value, a primitive or, for an
+ * array, a marker, its length and its items (rows by identity); undefined for data of any other
+ * shape. Two pieces lists equal item by item (`Object.is`) give the same JSON when the rows are
+ * frozen plain data, which {@link pageBody} checks before it remembers the bytes.
+ */
+function pagePieces(data: object): unknown[] | undefined {
+  if (!isPlain(data) || Array.isArray(data) || 'toJSON' in data) return undefined;
+  const pieces: unknown[] = [];
+  for (const key of Object.keys(data)) {
+    const value = (data as Record<string, unknown>)[key];
+    pieces.push(key);
+    if (typeof value !== 'object' || value === null) pieces.push(value);
+    else if (Array.isArray(value) && isPlain(value)) {
+      pieces.push(ROWS, value.length);
+      for (let i = 0; i < value.length; i++) pieces.push(value[i]);
+    } else return undefined;
+  }
+  return pieces;
+}
+
+/**
+ * The body of a success built for this call that is a page of stored rows (`/scenes`,
+ * `/microgenres`, memberships): its rows are the store's own frozen objects, so the same rows with
+ * the same counts give the same bytes, remembered by the page's first row and served again while
+ * every piece is the same (a row rewritten is a new object; another total, another page). The
+ * encoded bytes also spare the socket write a UTF-8 encoding per answer. Anything else is written
+ * as {@link envelopeJson} writes it.
+ */
+function pageBody(result: ApiResult, data: object): Uint8Array | string {
+  const body = result.body;
+  const keys = Object.keys(body);
+  // Only an envelope as `success` makes it: `{ ok: true, data, error: null }`, in that order.
+  const success =
+    keys.length === 3 &&
+    keys[0] === 'ok' &&
+    keys[1] === 'data' &&
+    keys[2] === 'error' &&
+    body.ok === true &&
+    body.error === null &&
+    !('toJSON' in body);
+  const pieces = success ? pagePieces(data) : undefined;
+  const anchor = pieces?.find((p): p is object => typeof p === 'object' && p !== null);
+  if (!pieces || anchor === undefined) return envelopeJson(result);
+  const known = pages.get(anchor);
+  if (known && known.pieces.length === pieces.length && known.pieces.every((p, i) => Object.is(p, pieces[i])))
+    return known.bytes;
+  const json = envelopeJson(result);
+  // Remembered only when every object in it is a row of frozen plain data (its JSON never changes).
+  if (!pieces.every((p) => typeof p !== 'object' || p === null || frozenJson(p) !== undefined)) return json;
+  const bytes = encoder.encode(json);
+  if (rememberedPages >= MAX_REMEMBERED_PAGES) {
+    pages = new WeakMap();
+    rememberedPages = 0;
+  }
+  pages.set(anchor, { pieces, bytes });
+  rememberedPages++;
   return bytes;
 }

@@ -132,6 +132,73 @@ describe('bodyOf', () => {
     expect(text(bodyOf(success(page), false))).toBe(JSON.stringify(success(page).body));
   });
 
+  it('serves a page of the same frozen rows and counts from the same bytes, and writes any change anew', () => {
+    const rows = ['a', 'b', 'c'].map((slug, i) => deepFreeze({ slug, n: i, tags: [slug] }));
+    const page = (items: readonly object[], total: number) =>
+      success({ items: [...items], total, limit: 20, offset: 0 });
+    const first = bodyOf(page(rows, 3), false);
+    expect(first).toBeInstanceOf(Uint8Array);
+    expect(text(first)).toBe(JSON.stringify(page(rows, 3).body));
+    // A new page object and array, the same rows: the bytes already written.
+    expect(bodyOf(page(rows, 3), false)).toBe(first);
+    // Another total, a later row rewritten (a new frozen object), a row fewer, another order.
+    const rewritten = deepFreeze({ slug: 'c', n: 9, tags: ['c'] });
+    for (const next of [
+      page(rows, 4),
+      page([rows[0]!, rows[1]!, rewritten], 3),
+      page(rows.slice(0, 2), 3),
+      page([rows[0]!, rows[2]!, rows[1]!], 3),
+      success({ items: [...rows], total: 3, limit: 20, offset: 1 }),
+      success({ total: 3, items: [...rows], limit: 20, offset: 0 }),
+    ]) {
+      const got = bodyOf(next, false);
+      expect(text(got)).toBe(JSON.stringify(next.body));
+      expect(got).not.toBe(first);
+    }
+  });
+
+  it('remembers no page holding data that may change (an unfrozen row or an envelope of another shape)', () => {
+    const loose = { slug: 'a', n: 1 };
+    const frozen = deepFreeze({ slug: 'b', n: 2 });
+    const page = success({ items: [frozen, loose], total: 2 });
+    expect(text(bodyOf(page, false))).toBe(JSON.stringify(page.body));
+    loose.n = 5;
+    const again = success({ items: [frozen, loose], total: 2 });
+    expect(text(bodyOf(again, false))).toBe(JSON.stringify(again.body));
+    const odd = { ...success({ items: [frozen], total: 1 }), extra: 1 } as unknown as ApiResult;
+    expect(text(bodyOf(odd, false))).toBe(JSON.stringify(odd.body));
+    const odd2 = {
+      status: 200,
+      headers: {},
+      body: { ok: true, data: { items: [frozen], total: 1 }, error: null, more: 2 },
+    } as unknown as ApiResult;
+    expect(text(bodyOf(odd2, false))).toBe(JSON.stringify(odd2.body));
+  });
+
+  it('writes any sequence of pages over shared rows as JSON.stringify does', () => {
+    const shared = ['a', 'b', 'c', 'd'].map((slug, i) => deepFreeze({ slug, n: i }));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            picks: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 4 }),
+            total: fc.integer({ min: 0, max: 3 }),
+            loose: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (calls) => {
+          for (const { picks, total, loose } of calls) {
+            const items: object[] = picks.map((i) => shared[i]!);
+            if (loose) items.push({ slug: 'loose', n: total });
+            const result = success({ items, total });
+            expect(text(bodyOf(result, false))).toBe(JSON.stringify(result.body));
+          }
+        },
+      ),
+    );
+  });
+
   it('remembers only the cached routes, and never a bypass', () => {
     expect(servesCachedValues('getTalentPulse', false)).toBe(true);
     expect(servesCachedValues('getTalentPulse', true)).toBe(false);
