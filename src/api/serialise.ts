@@ -184,7 +184,8 @@ function pagePieces(data: object): unknown[] | undefined {
     const value = (data as Record<string, unknown>)[key];
     pieces.push(key);
     if (typeof value !== 'object' || value === null) pieces.push(value);
-    else if (Array.isArray(value) && isPlain(value)) {
+    // An array with a `toJSON` (its own or a prototype's) is written as it says, not item by item.
+    else if (Array.isArray(value) && isPlain(value) && !('toJSON' in value)) {
       pieces.push(ROWS, value.length);
       for (let i = 0; i < value.length; i++) pieces.push(value[i]);
     } else return undefined;
