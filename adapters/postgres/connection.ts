@@ -104,6 +104,13 @@ export function checkSchemaName(schema: unknown): string {
       'CONFIG_INVALID',
       `schema must be well-formed Unicode without NUL characters, got ${JSON.stringify(schema)}`,
     );
+  // In a search path (migrations set one) PostgreSQL reads "$user", even quoted, as the schema
+  // named after the current role: the tables would go there, or nowhere.
+  if (schema === '$user')
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      'schema must not be "$user" (PostgreSQL reads it in a search path as the schema named after the current role)',
+    );
   if (schema.startsWith('pg_'))
     throw new SceneRadarError(
       'CONFIG_INVALID',

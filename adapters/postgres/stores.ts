@@ -203,10 +203,18 @@ export function createPostgresStores(
   };
   const ctx: TableContext = {
     schema,
+    // Every call rejects RADAR_CLOSED after close(), also one that answers without a statement.
+    check() {
+      if (closed) throw closedError();
+    },
     query(text, values) {
       return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => pool.query(text, values))));
     },
-    transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (db: PostgresQueryable) => Promise<T>, options?: { readonly retry?: boolean }): Promise<T> {
+      // A table's own split upsert: run again whole when the server broke it off (it rolled back
+      // whole), and its statements' errors mapped like any call's.
+      if (options?.retry)
+        return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => transactionOn(pool, fn))));
       return whileOpen((pool) => transactionOn(pool, fn));
     },
   };

@@ -28,8 +28,13 @@ export interface TableContext {
   readonly schema: string;
   /** Runs one statement. */
   query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;
-  /** Runs `fn` in one transaction (for an upsert split into several statements). */
-  transaction<T>(fn: (db: PostgresQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction (for an upsert split into several statements). With `retry`,
+   * `fn` is the table's own and may run again: the pool's context then runs the whole transaction
+   * again when the server broke it off for another's sake (a deadlock), and maps what `fn`'s
+   * statements throw to the store's error codes.
+   */
+  transaction<T>(fn: (db: PostgresQueryable) => Promise<T>, options?: { readonly retry?: boolean }): Promise<T>;
   /**
    * Throws when the tables may no longer be used (a transaction's, after it ended): called first
    * by every method, even one that answers without a statement.
@@ -47,9 +52,28 @@ export interface PostgresTableOptions {
    * @default 65535
    */
   readonly maxParameters?: number;
+  /**
+   * Most characters of text values one upsert statement carries (a column is sent as one array
+   * literal, a string V8 caps at about 2^29 characters); a batch past it is split into statements
+   * too, down to one row each.
+   * @default 134217728
+   */
+  readonly maxStatementChars?: number;
 }
 
 const MAX_PARAMETERS = 65_535;
+const MAX_STATEMENT_CHARS = 128 * 1024 * 1024;
+
+/** Characters of the text a row's values carry (strings, and strings in arrays): what its literal grows by. */
+function textChars(row: Record<string, unknown>): number {
+  let n = 0;
+  for (const key in row) {
+    const v = row[key];
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') n += x.length;
+  }
+  return n;
+}
 
 /**
  * A value no stored row can hold in `column`, so an equality on it matches nothing: text that is
@@ -111,6 +135,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   const listAs = (alias: string): string => columns.map((c) => `${alias}.${ident(c.name)}`).join(', ');
   const keyOrder = keyColumns.map((c) => `${ident(c.name)} ASC`).join(', ');
   const rowsPerStatement = Math.max(1, Math.floor((options.maxParameters ?? MAX_PARAMETERS) / columns.length));
+  const charsPerStatement = options.maxStatementChars ?? MAX_STATEMENT_CHARS;
   const nonKey = columns.filter((c) => !spec.key.includes(c.name as K));
   const onConflict = `ON CONFLICT (${keyColumns.map((c) => ident(c.name)).join(', ')}) ${
     nonKey.length === 0
@@ -316,15 +341,35 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       const byKey = new Map<string, Row>();
       for (const row of parsed)
         byKey.set(JSON.stringify(keyColumns.map((c) => (row as Record<string, unknown>)[c.name])), row);
-      const rows = [...byKey.values()];
-      if (rows.length <= rowsPerStatement) {
-        await ctx.query(insertSql, insertValues(rows));
+      // Statements of at most `rowsPerStatement` rows and `charsPerStatement` characters of text.
+      const statements: Row[][] = [];
+      let current: Row[] = [];
+      let chars = 0;
+      // In key order when split: concurrent writers of the same keys then lock them in one order
+      // (in the caller's, two writers meeting half-way deadlocked).
+      const entries = [...byKey];
+      if (entries.length > rowsPerStatement) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [, row] of entries) {
+        const n = textChars(row as Record<string, unknown>);
+        if (current.length > 0 && (current.length >= rowsPerStatement || chars + n > charsPerStatement)) {
+          statements.push(current);
+          current = [];
+          chars = 0;
+        }
+        current.push(row);
+        chars += n;
+      }
+      statements.push(current);
+      if (statements.length === 1) {
+        await ctx.query(insertSql, insertValues(statements[0]!));
         return;
       }
-      await ctx.transaction(async (db) => {
-        for (let i = 0; i < rows.length; i += rowsPerStatement)
-          await db.query(insertSql, insertValues(rows.slice(i, i + rowsPerStatement)));
-      });
+      await ctx.transaction(
+        async (db) => {
+          for (const batch of statements) await db.query(insertSql, insertValues(batch));
+        },
+        { retry: true },
+      );
     },
     async delete(asked) {
       ctx.check?.();

@@ -48,10 +48,10 @@ export function rankForWorkspace(
   for (const row of rows) {
     if (roster.has(row.artist_slug)) continue;
     const inScene = row.scene_slug !== null && scenes.has(row.scene_slug);
-    const sharedGenres = row.microgenres.filter((g) => genres.has(g));
-    const fit =
-      FIT.scene * (inScene ? 1 : 0) +
-      FIT.microgenres * (row.microgenres.length ? sharedGenres.length / row.microgenres.length : 0);
+    // Distinct microgenres: one named twice on the record is one of the artist's microgenres.
+    const mine = new Set(row.microgenres);
+    const sharedGenres = [...mine].filter((g) => genres.has(g));
+    const fit = FIT.scene * (inScene ? 1 : 0) + FIT.microgenres * (mine.size ? sharedGenres.length / mine.size : 0);
     if (fit === 0) continue;
     // Only a region that is known counts against the artist: the placeholder of a source without one is not.
     const region = regionKey(regionOf(row.artist_slug));
@@ -69,5 +69,12 @@ export function rankForWorkspace(
     if (regionFactor < 1) reasons.push(`outside the workspace's regions (${region})`);
     scored.push({ row, score: Math.round(fit * quality * regionFactor * 10_000) / 10_000, reasons });
   }
-  return topK(scored, limit, (c) => c.score);
+  // Equal scores (rounded to 4 decimals, so ties are common) by slug: the ranks written do not
+  // depend on the order the store yields its rows in.
+  return topK(
+    scored,
+    limit,
+    (c) => c.score,
+    (a, b) => a.row.artist_slug < b.row.artist_slug,
+  );
 }

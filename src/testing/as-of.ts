@@ -4,7 +4,7 @@
  * the last complete day, and monotonicity (what was known earlier is still known later). Each
  * returns a description of the first problem, or `undefined`.
  */
-import { addDays, DAY_MS, dayStart, daysBetween, lastCompleteDay } from '../core/time.js';
+import { addDays, DAY_MS, dayOf, dayStart, daysBetween, lastCompleteDay } from '../core/time.js';
 
 /** The first item whose instant is after `asOf`; `what` names the item (`event e1`). */
 export function instantAfter<T>(
@@ -59,15 +59,20 @@ export function missingId(what: string, earlier: readonly string[], later: reado
 
 /**
  * The first day on which an earlier series had a value that the later series changed or dropped.
- * A day's value is final once the day is complete, so it must not move.
+ * A day's value is final once the day is complete, so it must not move. Given the read's window
+ * start `from`, days before it are not compared.
  */
 export function seriesChanged<V>(
   what: string,
   earlier: { start: string; values: readonly V[] },
   later: { start: string; values: readonly V[] },
+  from?: Date,
 ): string | undefined {
   const offset = daysBetween(later.start, earlier.start);
-  for (let i = 0; i < earlier.values.length; i++) {
+  // Days before the read's window are older data a source may return or not (the SDK trims
+  // them): only the window's days must still be known.
+  const first = from === undefined ? 0 : Math.max(0, daysBetween(earlier.start, dayOf(from.getTime())));
+  for (let i = first; i < earlier.values.length; i++) {
     const before = earlier.values[i];
     const j = i + offset;
     const inRange = j >= 0 && j < later.values.length;

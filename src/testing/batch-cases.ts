@@ -245,7 +245,7 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         const later = await call(adapter, known, env.asOf);
         for (const [k, v] of earlier) {
           if (!later.has(k)) throw violation(c, 'be monotone in time', `${k} was known at earlierAsOf but not at asOf`);
-          const problem = monotoneProblem(parse(k, v), parse(k, later.get(k)));
+          const problem = monotoneProblem(parse(k, v), parse(k, later.get(k)), env.from);
           if (problem)
             throw violation(
               c,

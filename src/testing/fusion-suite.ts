@@ -77,14 +77,20 @@ export function fusionContractSuite(options: SourceSuiteOptions<FusionAdapter>):
         unknownKey,
         asOfProblem: (s, asOf) => seriesPastAsOf('the engagement series', s.start, s.organic.length, asOf),
         knownAt: (s) => seriesKnownAt(s.start, s.organic.length),
-        monotoneProblem: (e, l) =>
+        monotoneProblem: (e, l, from) =>
           firstProblem(
             seriesChanged(
               'organic engagement',
               { start: e.start, values: e.organic },
               { start: l.start, values: l.organic },
+              from,
             ),
-            seriesChanged('paid engagement', { start: e.start, values: e.paid }, { start: l.start, values: l.paid }),
+            seriesChanged(
+              'paid engagement',
+              { start: e.start, values: e.paid },
+              { start: l.start, values: l.paid },
+              from,
+            ),
           ),
       },
       env,

@@ -32,7 +32,7 @@ export function identityKernelContractSuite(options: SourceSuiteOptions<Identity
         unknownKey,
         asOfProblem: (s, asOf) => seriesPastAsOf('the coherence series', s.start, s.values.length, asOf),
         knownAt: (s) => seriesKnownAt(s.start, s.values.length),
-        monotoneProblem: (e, l) => seriesChanged('coherence', e, l),
+        monotoneProblem: (e, l, from) => seriesChanged('coherence', e, l, from),
       },
       env,
     ),

@@ -56,8 +56,8 @@ export interface BatchProbe<A, T> {
   readonly rules?: readonly ItemRule<T>[];
   /** Why an item shows knowledge from after `asOf`, if it does. */
   readonly asOfProblem?: (item: T, asOf: Date) => string | undefined;
-  /** Why `later` lost something `earlier` knew, if it did. */
-  readonly monotoneProblem?: (earlier: T, later: T) => string | undefined;
+  /** Why `later` lost something `earlier` knew, if it did; both were read with the window start `from`. */
+  readonly monotoneProblem?: (earlier: T, later: T, from: Date) => string | undefined;
   /**
    * The latest instant (epoch ms) at which something in the item became known, or `undefined`
    * (nothing dated). The as-of case asks again just before it, so a source that reads past `asOf`
@@ -205,12 +205,21 @@ export function surfaceCase<A>(contract: string, required: readonly string[], en
         for (const n of Object.getOwnPropertyNames(o)) if (n !== 'constructor') names.add(n);
       }
       const record = adapter as Record<string, unknown>;
+      // A property that throws when read (a getter) is the adapter's violation, not a crash of the case.
+      const read = (name: string): unknown => {
+        try {
+          return record[name];
+        } catch (error) {
+          throw violation(contract, 'expose plain read methods', `reading ${name} threw: ${show(error)}`, error);
+        }
+      };
       for (const name of required) {
-        if (typeof record[name] !== 'function')
-          throw violation(contract, `expose ${name} as a function`, `${name} is ${show(record[name])}`);
+        const value = read(name);
+        if (typeof value !== 'function')
+          throw violation(contract, `expose ${name} as a function`, `${name} is ${show(value)}`);
       }
       for (const name of names) {
-        const value = record[name];
+        const value = read(name);
         if (typeof value === 'function') {
           if (!/^(get|list)[A-Z0-9_]/.test(name))
             throw violation(

@@ -136,18 +136,24 @@ export function weightedJaccard(a: ReadonlyMap<string, number>, b: ReadonlyMap<s
 
 /**
  * The `k` items with the highest score, best first, in O(n log k) with a bounded min-heap: no
- * sort of the whole population. Ties keep the earlier item first.
+ * sort of the whole population. Ties keep the earlier item first, or, given `before`, the item it
+ * puts first (`before(a, b)` true when `a` goes before `b`), whatever order they come in.
  * @example
  * ```ts
  * topK([{ s: 3 }, { s: 9 }, { s: 5 }], 2, (x) => x.s); // [{ s: 9 }, { s: 5 }]
  * ```
  */
-export function topK<T>(items: Iterable<T>, k: number, score: (item: T) => number): T[] {
+export function topK<T>(
+  items: Iterable<T>,
+  k: number,
+  score: (item: T) => number,
+  before?: (a: T, b: T) => boolean,
+): T[] {
   if (!(k >= 1)) return [];
   // Heap of [score, order, item], smallest (worst) at the root.
   const heap: Array<[number, number, T]> = [];
   const worse = (a: [number, number, T], b: [number, number, T]): boolean =>
-    a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]);
+    a[0] < b[0] || (a[0] === b[0] && (before ? before(b[2], a[2]) : a[1] > b[1]));
   const swap = (i: number, j: number): void => {
     const t = heap[i]!;
     heap[i] = heap[j]!;
@@ -183,5 +189,5 @@ export function topK<T>(items: Iterable<T>, k: number, score: (item: T) => numbe
       down(0);
     }
   }
-  return heap.sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((e) => e[2]);
+  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0)).map((e) => e[2]);
 }
