@@ -115,7 +115,8 @@ const MASKED_PREFIX = 1024;
 
 /**
  * A reason safe to show anyone: its first line, secrets written as `key=value` (`password=`,
- * `token=`...) and bearer tokens, URLs, e-mail-like `user@host` parts, IP addresses and
+ * `PGPASSWORD=`, `client_secret=`, `"token":`...), `Authorization` and cookie headers and bearer
+ * tokens, URLs, e-mail-like `user@host` parts, IP addresses and
  * `host:port` pairs masked, clipped to 200 characters.
  * @example
  * ```ts
@@ -128,12 +129,21 @@ export function safeReason(text: string): string {
   const line = text.split(/\r?\n/, 1)[0] ?? '';
   const first = line.slice(0, MASKED_PREFIX);
   const masked = first
-    // Secrets written as key=value (libpq's `password=...`, ADO's `Password=...;`, a token).
+    // Credentials in HTTP headers: `Authorization: Basic <b64>` (any scheme), cookies.
     .replace(
-      /\b(password|passwd|pwd|pass|secret|token|api[_-]?key|requirepass|auth)\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;,&]+)/gi,
+      /\b((?:proxy-)?authorization)\s*[=:]\s*(?:(?:basic|digest|bearer|negotiate|ntlm)\s+)?[^\s;,&]+/gi,
+      '$1: <secret>',
+    )
+    .replace(/\b(set-cookie|cookie)\s*:.*/gi, '$1: <secret>')
+    // Secrets written as key=value (libpq's `password=...`, ADO's `Password=...;`, a token), a
+    // key with a prefix too (`PGPASSWORD=`, `client_secret=`, `access_token=`), or quoted as in
+    // JSON (`"password":"..."`).
+    .replace(
+      /\b([\w-]*(?:password|passwd|pwd|pass|secret|token|api[_-]?key|requirepass|auth))["']?\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;,&]+)/gi,
       '$1=<secret>',
     )
     .replace(/\bBearer\s+\S+/gi, 'Bearer <secret>')
+    .replace(/\b(Basic|Digest)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 <secret>')
     .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
     .replace(/\S+@\S+/g, '<address>')
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')

@@ -237,6 +237,9 @@ function spanHandlers<C extends object>(
     if (life.closing || spans.has(context)) return undefined;
     const parent = scope.parent();
     const span = open(context, parent);
+    // A broken tracer that answers no span (or no `end`): nothing to end, nothing counted (it
+    // would never be counted down, and close() would wait for ever); the work keeps its parent.
+    if (typeof span !== 'object' || span === null || typeof span.end !== 'function') return undefined;
     spans.set(context, span);
     life.open++;
     return trace.setSpan(parent, span);
