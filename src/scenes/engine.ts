@@ -261,6 +261,10 @@ export class ScenesEngine {
     // memberships too (on the safe side: had it scored them, they read as unknown until the next).
     const waitOver = commits === this.#refreshCommits ? membershipsAsOf : await this.#refreshedAsOfMs();
     for (const slug of newScenes) this.#awaitingRefresh.set(slug, waitOver);
+    // Once more now the write has landed: work that started during the import (after the first
+    // step, before the write) read the previous catalog, and must not store or publish over it.
+    this.#catalogGeneration++;
+    withdrawRefreshPulses(this);
     // A pulse carries its scene's name and region, a regional pulse its region's scenes, a replay a
     // copy of the catalog: all over the old one. Last good pulses stay (served only marked stale).
     await this.#replays.clear();
