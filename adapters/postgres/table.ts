@@ -55,25 +55,15 @@ export interface PostgresTableOptions {
   /**
    * Most characters of text values one upsert statement carries (a column is sent as one array
    * literal, a string V8 caps at about 2^29 characters); a batch past it is split into statements
-   * too, down to one row each.
-   * @default 134217728
+   * too, down to one row each. The default leaves room for the literal's escapes (a quote or a
+   * backslash is written twice, or more inside JSON).
+   * @default 67108864
    */
   readonly maxStatementChars?: number;
 }
 
 const MAX_PARAMETERS = 65_535;
-const MAX_STATEMENT_CHARS = 128 * 1024 * 1024;
-
-/** Characters of the text a row's values carry (strings, and strings in arrays): what its literal grows by. */
-function textChars(row: Record<string, unknown>): number {
-  let n = 0;
-  for (const key in row) {
-    const v = row[key];
-    if (typeof v === 'string') n += v.length;
-    else if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') n += x.length;
-  }
-  return n;
-}
+const MAX_STATEMENT_CHARS = 64 * 1024 * 1024;
 
 /**
  * A value no stored row can hold in `column`, so an equality on it matches nothing: text that is
@@ -136,6 +126,21 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   const keyOrder = keyColumns.map((c) => `${ident(c.name)} ASC`).join(', ');
   const rowsPerStatement = Math.max(1, Math.floor((options.maxParameters ?? MAX_PARAMETERS) / columns.length));
   const charsPerStatement = options.maxStatementChars ?? MAX_STATEMENT_CHARS;
+  /**
+   * Characters a row's values add to the statement's array literals: text, the elements of a text
+   * array, and the JSON text of a `jsonb` value (before the literal's own escapes: the budget
+   * leaves room for them under V8's longest string).
+   */
+  const textChars = (row: Record<string, unknown>): number => {
+    let n = 0;
+    for (const c of columns) {
+      const v = row[c.name];
+      if (typeof v === 'string') n += v.length;
+      else if (c.kind === 'jsonb') n += v === undefined ? 0 : (JSON.stringify(v)?.length ?? 0);
+      else if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') n += x.length;
+    }
+    return n;
+  };
   const nonKey = columns.filter((c) => !spec.key.includes(c.name as K));
   const onConflict = `ON CONFLICT (${keyColumns.map((c) => ident(c.name)).join(', ')}) ${
     nonKey.length === 0
@@ -342,15 +347,21 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       for (const row of parsed)
         byKey.set(JSON.stringify(keyColumns.map((c) => (row as Record<string, unknown>)[c.name])), row);
       // Statements of at most `rowsPerStatement` rows and `charsPerStatement` characters of text.
+      const entries = [...byKey];
+      const sizes = entries.map(([, row]) => textChars(row as Record<string, unknown>));
+      let total = 0;
+      for (const n of sizes) total += n;
+      // In key order when split: concurrent writers of the same keys then lock them in one order
+      // (in the caller's, two writers meeting half-way deadlocked).
+      const order = entries.map((_, i) => i);
+      if (entries.length > rowsPerStatement || total > charsPerStatement)
+        order.sort((i, j) => (entries[i]![0] < entries[j]![0] ? -1 : entries[i]![0] > entries[j]![0] ? 1 : 0));
       const statements: Row[][] = [];
       let current: Row[] = [];
       let chars = 0;
-      // In key order when split: concurrent writers of the same keys then lock them in one order
-      // (in the caller's, two writers meeting half-way deadlocked).
-      const entries = [...byKey];
-      if (entries.length > rowsPerStatement) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const [, row] of entries) {
-        const n = textChars(row as Record<string, unknown>);
+      for (const i of order) {
+        const row = entries[i]![1];
+        const n = sizes[i]!;
         if (current.length > 0 && (current.length >= rowsPerStatement || chars + n > charsPerStatement)) {
           statements.push(current);
           current = [];

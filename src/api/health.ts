@@ -130,20 +130,19 @@ export function safeReason(text: string): string {
   const first = line.slice(0, MASKED_PREFIX);
   const masked = first
     // Credentials in HTTP headers: `Authorization: Basic <b64>` (any scheme), cookies.
-    .replace(
-      /\b((?:proxy-)?authorization)\s*[=:]\s*(?:(?:basic|digest|bearer|negotiate|ntlm)\s+)?[^\s;,&]+/gi,
-      '$1: <secret>',
-    )
+    .replace(/\b((?:proxy-)?authorization)\s*[=:]\s*(?:[a-z][\w-]*\s+)?[^\s;,&]+/gi, '$1: <secret>')
     .replace(/\b(set-cookie|cookie)\s*:.*/gi, '$1: <secret>')
     // Secrets written as key=value (libpq's `password=...`, ADO's `Password=...;`, a token), a
-    // key with a prefix too (`PGPASSWORD=`, `client_secret=`, `access_token=`), or quoted as in
-    // JSON (`"password":"..."`).
+    // key with a prefix or suffix too (`PGPASSWORD=`, `client_secret=`, `access_token=`,
+    // `SECRET_KEY=`), or quoted as in JSON (`"password":"..."`); not a word that only ends in one
+    // (`bypass:`, `OAuth:`).
     .replace(
-      /\b([\w-]*(?:password|passwd|pwd|pass|secret|token|api[_-]?key|requirepass|auth))["']?\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;,&]+)/gi,
+      /\b((?:(?:[a-z0-9]+[_-])+|pg)?(?:password|passwd|pwd|passphrase|pass|secret|token|api[_-]?key|requirepass|auth)(?:[_-][a-z0-9]+)*)["']?\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;,&]+)/gi,
       '$1=<secret>',
     )
     .replace(/\bBearer\s+\S+/gi, 'Bearer <secret>')
-    .replace(/\b(Basic|Digest)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 <secret>')
+    // Basic or Digest credentials outside a header: base64-like (a digit, `+`, `/` or `=`), not a word.
+    .replace(/\b(Basic|Digest)\s+(?=[A-Za-z0-9._~+/=-]*[0-9+/=])[A-Za-z0-9._~+/=-]{8,}/g, '$1 <secret>')
     .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
     .replace(/\S+@\S+/g, '<address>')
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')

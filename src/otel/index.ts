@@ -29,6 +29,7 @@ import {
   metrics,
   type Meter,
   type MeterProvider,
+  INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -236,10 +237,14 @@ function spanHandlers<C extends object>(
   const begin = (context: C): Context | undefined => {
     if (life.closing || spans.has(context)) return undefined;
     const parent = scope.parent();
-    const span = open(context, parent);
-    // A broken tracer that answers no span (or no `end`): nothing to end, nothing counted (it
-    // would never be counted down, and close() would wait for ever); the work keeps its parent.
-    if (typeof span !== 'object' || span === null || typeof span.end !== 'function') return undefined;
+    const given = open(context, parent);
+    // A broken tracer that answers no span (or one without `end`): a non-recording span stands
+    // in, so the work is still counted down at its end (close() releases the channels) and its
+    // metrics are still recorded; the span itself is lost, as the docs say.
+    const span =
+      typeof given === 'object' && given !== null && typeof given.end === 'function'
+        ? given
+        : trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     spans.set(context, span);
     life.open++;
     return trace.setSpan(parent, span);

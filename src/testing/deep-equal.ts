@@ -31,11 +31,27 @@ function differenceAt(
   if (Object.is(a, b)) return undefined;
   const here = path || '(root)';
   if (!isRecord(a) || !isRecord(b)) return here;
-  // A pair already being compared further up: a cycle, equal as far as this walk can tell.
+  // A pair being compared further up: a cycle, equal as far as this walk can tell. Only pairs
+  // still being compared are tracked (one found different elsewhere is not "equal" here).
   const against = comparing.get(a) ?? new WeakSet<object>();
   if (against.has(b)) return undefined;
   comparing.set(a, against);
   against.add(b);
+  try {
+    return differenceOf(a, b, path, here, comparing);
+  } finally {
+    against.delete(b);
+  }
+}
+
+/** {@link differenceAt} for two objects not yet being compared. */
+function differenceOf(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  path: string,
+  here: string,
+  comparing: WeakMap<object, WeakSet<object>>,
+): string | undefined {
   if (tagOf(a) !== tagOf(b)) return here;
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date && a.getTime() === b.getTime() ? undefined : here;
@@ -53,11 +69,17 @@ function differenceAt(
   if (a instanceof Set || b instanceof Set) {
     if (!(a instanceof Set) || !(b instanceof Set)) return here;
     if (a.size !== b.size) return `${path}.size`;
-    const others = [...b];
+    // Each member of `b` matches one member of `a` at most (deep equality is an equivalence, so
+    // taking the first that matches never blocks a later one).
+    const unmatched = [...b];
+    let i = 0;
     for (const member of a) {
-      if (b.has(member)) continue;
-      if (!others.some((other) => differenceAt(member, other, path, comparing) === undefined))
-        return `${path}{${String(member)}}`;
+      const at = b.has(member)
+        ? unmatched.indexOf(member)
+        : unmatched.findIndex((other) => differenceAt(member, other, path, comparing) === undefined);
+      if (at < 0) return `${path}{#${i}}`;
+      unmatched.splice(at, 1);
+      i++;
     }
     return undefined;
   }

@@ -137,7 +137,8 @@ export function weightedJaccard(a: ReadonlyMap<string, number>, b: ReadonlyMap<s
 /**
  * The `k` items with the highest score, best first, in O(n log k) with a bounded min-heap: no
  * sort of the whole population. Ties keep the earlier item first, or, given `before`, the item it
- * puts first (`before(a, b)` true when `a` goes before `b`), whatever order they come in.
+ * puts first (`before(a, b)` true when `a` goes before `b`), whatever order they come in (items
+ * it puts neither way keep the earlier first).
  * @example
  * ```ts
  * topK([{ s: 3 }, { s: 9 }, { s: 5 }], 2, (x) => x.s); // [{ s: 9 }, { s: 5 }]
@@ -152,8 +153,14 @@ export function topK<T>(
   if (!(k >= 1)) return [];
   // Heap of [score, order, item], smallest (worst) at the root.
   const heap: Array<[number, number, T]> = [];
-  const worse = (a: [number, number, T], b: [number, number, T]): boolean =>
-    a[0] < b[0] || (a[0] === b[0] && (before ? before(b[2], a[2]) : a[1] > b[1]));
+  const worse = (a: [number, number, T], b: [number, number, T]): boolean => {
+    if (a[0] !== b[0]) return a[0] < b[0];
+    if (before) {
+      if (before(b[2], a[2])) return true;
+      if (before(a[2], b[2])) return false;
+    }
+    return a[1] > b[1];
+  };
   const swap = (i: number, j: number): void => {
     const t = heap[i]!;
     heap[i] = heap[j]!;
