@@ -32,24 +32,30 @@ export const isText = (v: unknown, max: number, min = 1): v is string =>
 
 /** A copy of `v` if it is an array of at most `max` slugs (`z.array(SlugSchema).max(max)`). */
 export function slugs(v: unknown, max: number): string[] | undefined {
-  if (!Array.isArray(v) || v.length > max) return undefined;
-  const out: string[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) {
+  if (!Array.isArray(v)) return undefined;
+  // The length read once: an array that grows while its items are read (an accessor item) is
+  // left to the schema, which checks the copy it made.
+  const n = v.length;
+  if (n > max) return undefined;
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
     const x: unknown = v[i];
     if (!isSlug(x)) return undefined;
     out[i] = x;
   }
-  return out;
+  return v.length === n ? out : undefined;
 }
 
 /** `z.array(item)` through a shortcut for its items: a new array, or undefined if any item is refused. */
 export function list<T>(v: unknown, item: (x: unknown) => T | undefined): T[] | undefined {
   if (!Array.isArray(v)) return undefined;
-  const out: T[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) {
+  const n = v.length;
+  const out: T[] = new Array(n);
+  for (let i = 0; i < n; i++) {
     const x = item(v[i]);
     if (x === undefined) return undefined;
     out[i] = x;
   }
-  return out;
+  // An array that changed length while read is left to the schema.
+  return v.length === n ? out : undefined;
 }

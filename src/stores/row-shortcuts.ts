@@ -42,7 +42,10 @@ function membershipRow(v: unknown): SceneMembershipRow | undefined {
   if (!isBetween(confidence, 0, 1) || !isBetween(sound, 0, 1) || !isBetween(place, 0, 1) || !isBetween(people, 0, 1))
     return undefined;
   const microgenres = slugs(v.microgenres, 64);
-  const reasons = Array.isArray(v.reasons) && v.reasons.length <= 16 ? list(v.reasons, reason) : undefined;
+  // Read once, and its length checked on the copy (a getter, or an array growing while read).
+  const given = v.reasons;
+  const copied = Array.isArray(given) && given.length <= 16 ? list(given, reason) : undefined;
+  const reasons = copied && copied.length <= 16 ? copied : undefined;
   if (!microgenres || !reasons || !isInstant(joined_at) || !isInstant(as_of) || !isInstant(updated_at))
     return undefined;
   return {

@@ -146,13 +146,16 @@ function release(v: unknown): ReleaseFingerprint | undefined {
   const vector = v.vector;
   const microgenres = v.microgenres;
   if (!isText(releaseId, 256) || !isDay(releasedAt) || !Array.isArray(vector)) return undefined;
-  if (vector.length < 1 || vector.length > 1024) return undefined;
-  const copy: number[] = new Array(vector.length);
-  for (let i = 0; i < vector.length; i++) {
+  const n = vector.length;
+  if (n < 1 || n > 1024) return undefined;
+  const copy: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
     const x: unknown = vector[i];
     if (!isFiniteNumber(x)) return undefined;
     copy[i] = x;
   }
+  // A vector that grew while read is left to the schema, which checks the copy it made.
+  if (vector.length !== n) return undefined;
   const tags = slugs(microgenres, 64);
   return tags === undefined ? undefined : { releaseId, releasedAt, vector: copy, microgenres: tags };
 }
