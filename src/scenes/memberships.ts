@@ -17,6 +17,7 @@ import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
 import { regionKey } from '../core/region.js';
 import { slugify } from '../core/slug.js';
 import { yieldSlice } from '../core/yield.js';
+import { parseInstant } from '../core/time.js';
 import {
   artistSound,
   buildSoundMap,
@@ -154,6 +155,10 @@ export async function refreshMemberships(
   );
   const circleAt = scenes.map((s) => circles.get(s.slug)!);
   const coreWeight = p.weights.sound + p.weights.place;
+  // Whether a pair with sound under 0.05 and no place could still be a member (with full people
+  // marks) or core: confidence grows with sound, so 0.05 bounds every such pair.
+  const lowFitMayCount =
+    membershipConfidence(0.05, 0, 1, p) >= p.minConfidence || (p.weights.sound * 0.05) / coreWeight >= p.coreThreshold;
   // What depends on a scene alone (its microgenre set, its city slug, the sound-map proximity of
   // each microgenre to it) is worked out once, not for each of the (artist x scene) pairs.
   const scorer = new SceneScorer(scenes, map, p);
@@ -197,7 +202,9 @@ export async function refreshMemberships(
       const r = rels.get(s)!;
       mig[n.status]++;
       cmg[r.status]++;
-      if (n.status === 'ok') networks.set(s, n.value);
+      // Links known only after the refresh instant (a bare day is known at its end; a source's
+      // clock may run ahead, within the gateway's skew) do not count yet, as in the pulse.
+      if (n.status === 'ok') networks.set(s, knownLinks(n.value, asOfMs));
       if (n.status === 'ok' || n.status === 'missing') deps.networkReads?.set(s, n as ItemOutcome<ArtistNetwork>);
       if (r.status === 'ok') sounds.set(s, r.value as unknown as Map<string, number>);
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
@@ -258,7 +265,9 @@ export async function refreshMemberships(
     for (let i = 0; i < scenes.length; i++) {
       const score = scorer.soundScore(sound, i);
       const place = scorer.placeScore(homeRegion, homeCity, i);
-      if (score < 0.05 && place === 0) continue;
+      // A pair of next to no sound and no place is skipped unless the policy lets people alone
+      // make it a member or its sound alone make it core (a lowered threshold or heavier people).
+      if (score < 0.05 && place === 0 && !lowFitMayCount) continue;
       // Confidence only grows with people (in floating point too): a pair below the threshold
       // even with full people marks never becomes a row, so it is not kept for pass 2.
       if (membershipConfidence(score, place, 1, p) >= p.minConfidence) {
@@ -292,8 +301,11 @@ export async function refreshMemberships(
   // A new pair dates from the artist's first appearance when the artist is new to the table
   // (its memberships are as old as its data), and from this refresh when an artist already
   // placed elsewhere moves into the scene.
+  // Never later than the refresh instant: a `firstSeen` stamped after it (within the gateway's
+  // skew) would hide the row from every reader as of the refresh.
   const joinedAt = (key: string | undefined, a: ArtistRecord): string =>
-    (key === undefined ? undefined : joined.get(key)) ?? (known.has(a.slug) ? asOfIso : a.firstSeen);
+    (key === undefined ? undefined : joined.get(key)) ??
+    (known.has(a.slug) || parseInstant(a.firstSeen) > asOfMs ? asOfIso : a.firstSeen);
   // Each row's `scene\u0000artist` key, and the set of them, serve only to look up and retire
   // earlier rows: with none (a first refresh) they are not built at all.
   const needKeys = existing.length > 0 || deps.misses.size > 0;
@@ -417,4 +429,11 @@ export async function refreshMemberships(
     universe: universe.status,
     circles: new Map([...circles].map(([k, v]) => [k, v.tastemakers])),
   };
+}
+
+/** `n` without the links it dates after `asOfMs` (the same object when it has none). */
+function knownLinks(n: ArtistNetwork, asOfMs: number): ArtistNetwork {
+  const known = (l: { readonly since: string }): boolean => parseInstant(l.since) <= asOfMs;
+  if (n.tastemakers.every(known) && n.collaborators.every(known)) return n;
+  return { ...n, tastemakers: n.tastemakers.filter(known), collaborators: n.collaborators.filter(known) };
 }
