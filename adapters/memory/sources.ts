@@ -154,6 +154,11 @@ export function createMemorySources(
     }
     return out;
   }
+  // A record as known at `asOfMs`: a debut day not yet over is not known yet (the day rule).
+  const recordAsOf = (record: ArtistRecord, asOfMs: number): ArtistRecord =>
+    record.debut !== undefined && record.debut !== null && time(record.debut) > asOfMs
+      ? { ...record, debut: null }
+      : record;
   const window = (opts: { from: Date }, asOfMs: number) => ({ fromMs: opts.from.getTime(), asOfMs });
   const inWindow = (iso: string, w: { fromMs: number; asOfMs: number }): boolean => {
     const t = time(iso);
@@ -175,7 +180,7 @@ export function createMemorySources(
       const items = [];
       for (; i < slugs.length && items.length < query.limit; i++) {
         const record = dataset.artistRecord(slugs[i]!);
-        if (record && time(record.firstSeen) <= asOfMs) items.push(record);
+        if (record && time(record.firstSeen) <= asOfMs) items.push(recordAsOf(record, asOfMs));
       }
       return { items, nextCursor: i < slugs.length ? String(i) : null };
     },
@@ -187,7 +192,7 @@ export function createMemorySources(
       const out = new Map<string, ArtistRecord>();
       for (const key of new Set(slugs)) {
         const record = dataset.artistRecord(key);
-        if (record && time(record.firstSeen) <= asOfMs) out.set(key, record);
+        if (record && time(record.firstSeen) <= asOfMs) out.set(key, recordAsOf(record, asOfMs));
       }
       return out;
     },
