@@ -133,14 +133,22 @@ function dataJson(data: object): string | typeof NATIVE {
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * Whether `body` is a success envelope as `success` makes it, `{ ok: true, data, error: null }` in
+ * that order, with object data and no `toJSON`: the only shape written from its pieces.
+ */
+function isSuccessEnvelope(
+  body: ApiResult['body'],
+): body is ApiResult['body'] & { readonly ok: true; readonly data: object } {
+  if (body.ok !== true || typeof body.data !== 'object' || body.data === null || 'toJSON' in body) return false;
+  const keys = Object.keys(body);
+  return keys.length === 3 && keys[0] === 'ok' && keys[1] === 'data' && keys[2] === 'error' && body.error === null;
+}
+
 /** The envelope's JSON, what `JSON.stringify(result.body)` gives. */
 function envelopeJson(result: ApiResult): string {
   const body = result.body;
-  // Only a success envelope as `success` makes it: `{ ok: true, data, error: null }`, in that order.
-  if (!body.ok || typeof body.data !== 'object' || body.data === null || 'toJSON' in body) return JSON.stringify(body);
-  const keys = Object.keys(body);
-  if (keys.length !== 3 || keys[0] !== 'ok' || keys[1] !== 'data' || keys[2] !== 'error' || body.error !== null)
-    return JSON.stringify(body);
+  if (!isSuccessEnvelope(body)) return JSON.stringify(body);
   const data = dataJson(body.data);
   return data === NATIVE ? JSON.stringify(body) : `{"ok":true,"data":${data},"error":null}`;
 }
@@ -202,18 +210,7 @@ function pagePieces(data: object): unknown[] | undefined {
  * as {@link envelopeJson} writes it.
  */
 function pageBody(result: ApiResult, data: object): Uint8Array | string {
-  const body = result.body;
-  const keys = Object.keys(body);
-  // Only an envelope as `success` makes it: `{ ok: true, data, error: null }`, in that order.
-  const success =
-    keys.length === 3 &&
-    keys[0] === 'ok' &&
-    keys[1] === 'data' &&
-    keys[2] === 'error' &&
-    body.ok === true &&
-    body.error === null &&
-    !('toJSON' in body);
-  const pieces = success ? pagePieces(data) : undefined;
+  const pieces = isSuccessEnvelope(result.body) ? pagePieces(data) : undefined;
   const anchor = pieces?.find((p): p is object => typeof p === 'object' && p !== null);
   if (!pieces || anchor === undefined) return envelopeJson(result);
   const known = pages.get(anchor);

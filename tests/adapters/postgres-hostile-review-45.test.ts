@@ -51,6 +51,19 @@ const outcome = (p: Promise<unknown>) =>
 
 const AT = '2026-01-01T00:00:00.000Z';
 
+/** A scene_trends row of scene `i` (heat 10 by writer `a`, 20 by `b`). */
+const trend = (i: number, by = 'a'): SceneTrendRow => ({
+  scene_slug: `scene-${String(i).padStart(5, '0')}`,
+  day: '2026-01-01',
+  heat: by === 'a' ? 10 : 20,
+  growth: 0,
+  stage: 'emerging',
+  active_members: 1,
+  new_members: 0,
+  rising_members: 0,
+  as_of: AT,
+});
+
 describe('schema names (identifiers) the adapter accepts', () => {
   it('the schema name "$user" is refused (CONFIG_INVALID) before anything is created: in a search path PostgreSQL reads it as the schema named after the role', async () => {
     const p = poolOf();
@@ -72,18 +85,6 @@ describe('schema names (identifiers) the adapter accepts', () => {
 describe('concurrent writers on the same keys', () => {
   // scene_trends has 9 columns: an upsert of more than floor(65535 / 9) = 7281 rows is split into
   // statements run in one transaction (adapters/postgres/table.ts, upsert).
-  const trend = (i: number, by: string): SceneTrendRow => ({
-    scene_slug: `scene-${String(i).padStart(5, '0')}`,
-    day: '2026-01-01',
-    heat: by === 'a' ? 10 : 20,
-    growth: 0,
-    stage: 'emerging',
-    active_members: 1,
-    new_members: 0,
-    rising_members: 0,
-    as_of: AT,
-  });
-
   it('two plain upserts of a split batch over the same keys in opposite orders both land, as in memory (no deadlock surfacing as STORE_UNAVAILABLE)', async () => {
     const p = poolOf();
     const schema = schemaName();
@@ -115,18 +116,6 @@ describe('concurrent writers on the same keys', () => {
 });
 
 describe('errors of an upsert split into statements', () => {
-  const trend = (i: number): SceneTrendRow => ({
-    scene_slug: `scene-${String(i).padStart(5, '0')}`,
-    day: '2026-01-01',
-    heat: 10,
-    growth: 0,
-    stage: 'emerging',
-    active_members: 1,
-    new_members: 0,
-    rising_members: 0,
-    as_of: AT,
-  });
-
   it('a split upsert (past 65,535 values) fails with the documented code as a one-statement upsert does (STORE_SCHEMA_MISMATCH for a dropped table), not the raw driver SQLSTATE', async () => {
     const p = poolOf();
     const schema = schemaName();
