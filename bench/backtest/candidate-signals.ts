@@ -99,6 +99,7 @@ export function candidateSignals(data: ChartData): readonly HostFeature[] {
     feature('growth-week', 'rcf', (s, T) => sum(s, T, 7, (w) => w.weight) - sum(s, T - 7 * DAY_MS, 7, (w) => w.weight)),
     feature('entries-4w', 'rcf', (s, T) => sum(s, T, 28, (w) => w.entries)),
     feature('current-run', 'rcf', run),
+    feature('weeks-52', 'rcf', (s, T) => sum(s, T, 364, () => 1)),
   ];
 }
 

@@ -26,7 +26,7 @@ import { TalentRadar, resolveConfig, systemClock, type CalibrationResult } from 
 import { Cache } from '../../src/core/cache/cache.js';
 import { createSourceGateway } from '../../src/core/gateway/gateway.js';
 import { MONOTONE_BREAKOUT_SIGNS, fitBreakoutModel, meanAucByTime } from '../../src/talent/calibrate.js';
-import type { BreakoutModel } from '../../src/talent/breakout-model.js';
+import { BREAKOUT_INPUTS, type BreakoutModel } from '../../src/talent/breakout-model.js';
 import type { CalibrationExample } from 'scene-radar/backtest';
 import { memoryTalentStores } from 'scene-radar/stores';
 import { runBacktest, type BacktestScorer } from 'scene-radar/backtest';
@@ -192,8 +192,76 @@ export const weighted = (sets: readonly Gathered[]): CalibrationExample[] =>
   sets.flatMap((g) => g.examples.map((e) => ({ ...e, weight: 1 / g.examples.length })));
 
 /** The ranking a comparison judges: one fit on `sets` (each weighing the same) at `l2`, monotone, not recalibrated. */
-const rankingFit = (sets: readonly Gathered[], l2: number): BreakoutModel =>
-  fitBreakoutModel(weighted(sets), { l2, signs: MONOTONE_BREAKOUT_SIGNS, recalibrate: false, folds: 1 }).model;
+const rankingFit = (sets: readonly Gathered[], l2: number, exclude: readonly string[] = []): BreakoutModel =>
+  fitBreakoutModel(weighted(sets), { l2, exclude, signs: MONOTONE_BREAKOUT_SIGNS, recalibrate: false, folds: 1 }).model;
+
+/**
+ * Carry-over at one penalty: a model fitted on one protocol's training examples alone (every
+ * definition, `exclude` left out) ranks the other protocol's training examples under each
+ * definition (mean AUC over its cutoffs), both ways.
+ */
+export function carryOver(gathered: readonly Gathered[], l2: number, exclude: readonly string[] = []): TransferFigure {
+  const protocols = [...new Set(gathered.map((g) => g.spec))];
+  const directions: Record<string, number | null> = {};
+  for (const from of protocols)
+    for (const to of protocols) {
+      if (from === to) continue;
+      const model = rankingFit(
+        gathered.filter((g) => g.spec === from),
+        l2,
+        exclude,
+      );
+      for (const set of gathered.filter((g) => g.spec === to))
+        directions[`${from.name} -> ${to.name} ${set.definition.name}`] = meanAucByTime(
+          set.examples.map((e) => e.time),
+          set.examples.map((e) => logitOf(model, e.inputs)),
+          set.examples.map((e) => e.label),
+        );
+    }
+  const values = Object.values(directions).filter((x): x is number => x !== null);
+  return { l2, directions, meanAuc: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null };
+}
+
+/**
+ * Inputs added to the breakout model after the default recipe's inputs were fixed: each enters the
+ * default model only if it carries over between the charts ({@link inputCarryOver}).
+ */
+export const TRIAL_INPUTS: readonly string[] = ['presence_year'];
+
+/** One input's carry-over test: the mean carry-over with every input, and with this one left out. */
+export interface InputCarryOver {
+  readonly input: string;
+  /** Mean carry-over AUC of the model with every input (the same for every row). */
+  readonly withIt: number | null;
+  /** Mean carry-over AUC with this input left out. */
+  readonly without: number | null;
+  /** Whether it is left out of the default model (leaving it out raises carry-over by more than the tolerance). */
+  readonly excluded: boolean;
+}
+
+/**
+ * Whether each of `candidates` carries over: at penalty `l2`, the carry-over between the protocols
+ * ({@link carryOver}) of the model with every input against the model without that input. A
+ * candidate whose leaving out raises the mean carry-over by more than {@link TRANSFER_TOLERANCE}
+ * says opposite things on the two charts: the default model leaves it out (weight 0), and a host's
+ * `calibrate()` still fits it on the host's own history. Only training windows are read.
+ */
+export function inputCarryOver(
+  gathered: readonly Gathered[],
+  l2: number,
+  candidates: readonly string[],
+): InputCarryOver[] {
+  const known = new Set<string>(BREAKOUT_INPUTS);
+  const unknown = candidates.filter((c) => !known.has(c));
+  // An unknown name would be left out of nothing: the same model twice, judged as carrying over.
+  if (unknown.length > 0) throw new Error(`inputCarryOver: not a built-in breakout input: ${unknown.join(', ')}`);
+  const base = carryOver(gathered, l2).meanAuc;
+  return candidates.map((input) => {
+    const without = carryOver(gathered, l2, [input]).meanAuc;
+    const excluded = base !== null && without !== null && without - base > TRANSFER_TOLERANCE;
+    return { input, withIt: base, without, excluded };
+  });
+}
 
 /**
  * Chooses the default model's penalty by carry-over between the protocols: for each penalty of
@@ -202,27 +270,11 @@ const rankingFit = (sets: readonly Gathered[], l2: number): BreakoutModel =>
  * its cutoffs), both ways; the smallest penalty within {@link TRANSFER_TOLERANCE} of the best mean
  * is chosen. Only training windows are read.
  */
-export function transferPenalty(gathered: readonly Gathered[]): { l2: number; figures: TransferFigure[] } {
-  const protocols = [...new Set(gathered.map((g) => g.spec))];
-  const figures = TRANSFER_L2_GRID.map((l2): TransferFigure => {
-    const directions: Record<string, number | null> = {};
-    for (const from of protocols)
-      for (const to of protocols) {
-        if (from === to) continue;
-        const model = rankingFit(
-          gathered.filter((g) => g.spec === from),
-          l2,
-        );
-        for (const set of gathered.filter((g) => g.spec === to))
-          directions[`${from.name} -> ${to.name} ${set.definition.name}`] = meanAucByTime(
-            set.examples.map((e) => e.time),
-            set.examples.map((e) => logitOf(model, e.inputs)),
-            set.examples.map((e) => e.label),
-          );
-      }
-    const values = Object.values(directions).filter((x): x is number => x !== null);
-    return { l2, directions, meanAuc: values.length ? values.reduce((a, b) => a + b, 0) / values.length : null };
-  });
+export function transferPenalty(
+  gathered: readonly Gathered[],
+  exclude: readonly string[] = [],
+): { l2: number; figures: TransferFigure[] } {
+  const figures = TRANSFER_L2_GRID.map((l2): TransferFigure => carryOver(gathered, l2, exclude));
   const best = Math.max(...figures.map((f) => f.meanAuc ?? Number.NEGATIVE_INFINITY));
   const chosen = figures.find((f) => f.meanAuc !== null && f.meanAuc >= best - TRANSFER_TOLERANCE);
   if (!chosen) throw new Error('no penalty could be judged: a protocol has no cutoff with both outcomes');
@@ -299,10 +351,15 @@ export interface DefinitionCarryOver {
  * protocols ranks the other family, against a model fitted on the first definition alone. Only
  * training windows are read.
  */
-export function definitionCarryOver(gathered: readonly Gathered[], l2: number): DefinitionCarryOver[] {
+export function definitionCarryOver(
+  gathered: readonly Gathered[],
+  l2: number,
+  exclude: readonly string[] = [],
+): DefinitionCarryOver[] {
   const first = rankingFit(
     gathered.filter((g) => g.definition === FIT_DEFINITIONS[0]),
     l2,
+    exclude,
   );
   const families = [FIT_DEFINITIONS.slice(0, 2), FIT_DEFINITIONS.slice(2)];
   return families.map((heldOut, i) => {
@@ -310,6 +367,7 @@ export function definitionCarryOver(gathered: readonly Gathered[], l2: number): 
     const model = rankingFit(
       gathered.filter((g) => fittedOn.includes(g.definition)),
       l2,
+      exclude,
     );
     const auc: Record<string, number | null> = {};
     const firstOnlyAuc: Record<string, number | null> = {};
@@ -354,6 +412,7 @@ export function outOfTimeByDefinition(
   l2: number,
   folds = 4,
   horizonDays = 182,
+  exclude: readonly string[] = [],
 ): OutOfTimeFigures {
   const times = [...new Set(gathered.flatMap((g) => g.examples.map((e) => e.time)))].sort((a, b) => a - b);
   const per = Math.ceil(times.length / (folds + 1));
@@ -369,10 +428,11 @@ export function outOfTimeByDefinition(
       examples: g.examples.filter((e) => blockOf.get(e.time)! < f && e.time + horizonDays * 86_400_000 <= from),
     });
     const train = gathered.map(before).filter((g) => g.examples.some((e) => e.label));
-    const every = rankingFit(train, l2);
+    const every = rankingFit(train, l2, exclude);
     const first = rankingFit(
       train.filter((g) => g.definition === FIT_DEFINITIONS[0]),
       l2,
+      exclude,
     );
     for (const g of gathered)
       for (const e of g.examples)
@@ -499,8 +559,16 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
   const examples = weighted(gathered);
   const primary = gathered.filter((g) => g.definition === FIT_DEFINITIONS[0]);
   const fittedOn = `the training windows of two public chart backtests together (monotone signs: MONOTONE_BREAKOUT_SIGNS), protocol A (Billboard Hot 100, ${primary[0]!.cutoffs} cutoffs 2010-2017) and protocol C (Billboard 200, ${primary[1]!.cutoffs} cutoffs 2010-2017), each under four definitions of breaking out within 26 weeks weighing the same: ${FIT_DEFINITIONS.map((d) => d.description).join('; ')}; probabilities on the scale of the first (a first top-10 single or album)`;
+  // Whether the inputs on trial carry over from one chart to the other, judged at the penalty that
+  // carries over best with every input; then the penalty again, without those left out.
+  const inputs = inputCarryOver(gathered, transferPenalty(gathered).l2, TRIAL_INPUTS);
+  const excluded = inputs.filter((x) => x.excluded).map((x) => x.input);
+  for (const x of inputs)
+    console.error(
+      `${x.input}: carry-over with every input ${x.withIt?.toFixed(3) ?? 'n/a'}, without it ${x.without?.toFixed(3) ?? 'n/a'}${x.excluded ? '  <- left out' : ''}`,
+    );
   // The penalty that carries over from one chart to the other (the defaults' whole purpose).
-  const penalty = transferPenalty(gathered);
+  const penalty = transferPenalty(gathered, excluded);
   for (const f of penalty.figures)
     console.error(
       `l2 ${String(f.l2).padEnd(6)} carry-over mean AUC ${f.meanAuc?.toFixed(3) ?? 'n/a'} (${Object.entries(
@@ -510,26 +578,33 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
         .join(', ')})${f.l2 === penalty.l2 ? '  <- chosen' : ''}`,
     );
   // Why several definitions: each family of definitions ranked by a fit on the other family.
-  const definitions = definitionCarryOver(gathered, penalty.l2);
+  const definitions = definitionCarryOver(gathered, penalty.l2, excluded);
   for (const d of definitions)
     for (const [k, v] of Object.entries(d.auc))
       console.error(
         `${k}: fitted on ${d.fittedOn.join(' + ')} ${v?.toFixed(3) ?? 'n/a'}, on ${FIT_DEFINITIONS[0]!.name} alone ${d.firstOnlyAuc[k]?.toFixed(3) ?? 'n/a'}`,
       );
   // Out of time, per definition: the new recipe against the first definition alone.
-  const outOfTime = outOfTimeByDefinition(gathered, penalty.l2);
+  const outOfTime = outOfTimeByDefinition(gathered, penalty.l2, 4, 182, excluded);
   for (const k of Object.keys(outOfTime.every))
     console.error(
       `${k} out of time: every definition ${outOfTime.every[k]?.toFixed(3) ?? 'n/a'}, ${FIT_DEFINITIONS[0]!.name} alone ${outOfTime.firstOnly[k]?.toFixed(3) ?? 'n/a'}`,
     );
   // What time-ordered cross-validation inside the two charts would have chosen, for the record.
-  const inside = fitBreakoutModel(examples, { horizonDays: 182, signs: MONOTONE_BREAKOUT_SIGNS }).validation;
+  const inside = fitBreakoutModel(examples, {
+    horizonDays: 182,
+    signs: MONOTONE_BREAKOUT_SIGNS,
+    exclude: excluded,
+  }).validation;
   // The monotone priors keep every explanation readable (growth never lowers the probability).
   const mixed = fitBreakoutModel(examples, {
     event: DEFAULT_EVENT,
     horizonDays: 182,
-    fittedOn,
+    fittedOn: excluded.length
+      ? `${fittedOn}; inputs left out because they do not carry over between the charts: ${excluded.join(', ')}`
+      : fittedOn,
     signs: MONOTONE_BREAKOUT_SIGNS,
+    exclude: excluded,
     l2: penalty.l2,
   });
   // The ranking serves every definition; the probability is that of the protocols' own (a first
@@ -562,6 +637,11 @@ export async function fitDefaultsMain(argv: readonly string[]): Promise<number> 
       positives: g.examples.filter((e) => e.label).length,
       unscoredSkipped: g.skipped,
     })),
+    inputSelection: {
+      rule: `the inputs added after the recipe's inputs were fixed (${TRIAL_INPUTS.join(', ')}) are on trial: at the penalty that carries over best with every input (${TRANSFER_TOLERANCE} tolerance), each is left out in turn; one whose leaving out raises the mean carry-over between the protocols by more than ${TRANSFER_TOLERANCE} is left out of the default model (weight 0; calibrate() still fits it)`,
+      excluded,
+      figures: inputs,
+    },
     penaltySelection: {
       rule: `each penalty of the grid: a model fitted on one protocol's training examples alone ranks the other protocol's training examples (mean AUC over its cutoffs), both ways; the smallest penalty within ${TRANSFER_TOLERANCE} of the best mean carry-over is chosen`,
       tolerance: TRANSFER_TOLERANCE,

@@ -80,6 +80,15 @@ interface FitRecord {
     }[];
   };
   readonly probabilityScale?: { readonly interceptShift: number };
+  readonly inputSelection?: {
+    readonly excluded: readonly string[];
+    readonly figures: readonly {
+      readonly input: string;
+      readonly withIt: number | null;
+      readonly without: number | null;
+      readonly excluded: boolean;
+    }[];
+  };
   readonly outOfTimeByDefinition?: {
     readonly blocks: number;
     readonly every: Readonly<Record<string, number | null>>;
@@ -127,14 +136,24 @@ export function readFitRecord(dir: string): FitRecord | null {
 const UNFITTABLE_ON_CHARTS = new Set(['breadth', 'spread', 'new_tastemakers', 'press', 'scene_heat']);
 
 /** The sentence naming the inputs the monotone priors dropped, or ''. */
-function priorDropped(inputs: FitRecord['model']['inputs']): string {
+function priorDropped(inputs: FitRecord['model']['inputs'], leftOut: readonly string[] = []): string {
+  const list = (names: readonly string[]): string =>
+    names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const out = leftOut.map((k) => `\`${k}\``);
+  const carry =
+    out.length === 0
+      ? ''
+      : ` ${list(out)} ${out.length === 1 ? 'is' : 'are'} left out because ${out.length === 1 ? 'it does' : 'they do'} not carry over from one chart to the other (table below).`;
   const dropped = Object.entries(inputs)
-    .filter(([k, t]) => t.weight === 0 && !UNFITTABLE_ON_CHARTS.has(k))
+    .filter(([k, t]) => t.weight === 0 && !UNFITTABLE_ON_CHARTS.has(k) && !leftOut.includes(k))
     .map(([k]) => `\`${k}\``);
-  if (dropped.length === 0) return '';
-  return dropped.length === 1
-    ? ` ${dropped[0]} is at 0 for another reason, the monotone priors: its weight turned negative in the fit, so it was dropped and the rest refitted (docs/scoring.md).`
-    : ` ${dropped.slice(0, -1).join(', ')} and ${dropped.at(-1)} are at 0 for another reason, the monotone priors: their weight turned negative in the fit, so each was dropped and the rest refitted (docs/scoring.md).`;
+  if (dropped.length === 0) return carry;
+  return (
+    carry +
+    (dropped.length === 1
+      ? ` ${dropped[0]} is at 0 for another reason, the monotone priors: its weight turned negative in the fit, so it was dropped and the rest refitted (docs/scoring.md).`
+      : ` ${dropped.slice(0, -1).join(', ')} and ${dropped.at(-1)} are at 0 for another reason, the monotone priors: their weight turned negative in the fit, so each was dropped and the rest refitted (docs/scoring.md).`)
+  );
 }
 
 const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -268,9 +287,24 @@ function targetsSection(results: readonly BacktestResult[], fit: FitRecord | nul
       ),
       `| intercept | ${fit.model.intercept.toFixed(3)} | |`,
       '',
-      `Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with \`calibrate()\`.${priorDropped(fit.model.inputs)}`,
+      `Inputs with weight 0 (regions, tastemakers, press, scene heat) cannot be fitted on two American charts with no press, tastemaker or scene source: they carry no weight until a host fits them on its own history with \`calibrate()\`.${priorDropped(fit.model.inputs, fit.inputSelection?.excluded)}`,
       '',
     );
+    const sel = fit.inputSelection;
+    if (sel) {
+      lines.push(
+        '#### Which inputs carry over from one chart to the other',
+        '',
+        `A default model serves data it was never fitted on, so an input that says opposite things on the two charts does it harm: a model fitted on one chart weighs it, and on the other chart it ranks the wrong way. An input added after the recipe's inputs were fixed is on trial: the carry-over (a model fitted on one protocol's training window alone ranking the other's, both ways, every definition; mean AUC) of the model with every input is compared with the model without that input, at the penalty that carries over best with every input. One whose leaving out raises the carry-over by more than ${ps?.tolerance ?? "the penalty's tolerance"} is left out of the default model (weight 0): ${sel.excluded.length ? sel.excluded.map((k) => `\`${k}\``).join(', ') : 'none'}. Training windows only. A host's \`calibrate()\` fits every input on the host's own history, these too.`,
+        '',
+        '| input on trial | carry-over with every input | without this input | |',
+        '|---|---|---|---|',
+        ...sel.figures.map(
+          (f) => `| \`${f.input}\` | ${f3(f.withIt)} | ${f3(f.without)} | ${f.excluded ? 'left out' : ''} |`,
+        ),
+        '',
+      );
+    }
     const dc = fit.definitionCarryOver;
     if (dc) {
       const keys = dc.figures.flatMap((f) => Object.keys(f.auc).map((k) => [f, k] as const));

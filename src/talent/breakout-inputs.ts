@@ -24,6 +24,7 @@ export const INPUT_SOURCE: Readonly<Record<BreakoutInput, string>> = {
   peak: 'activity',
   staying_power: 'activity',
   staying_year: 'activity',
+  presence_year: 'activity',
   recency: 'activity',
   career_age: 'mig',
   breadth: 'rcf',
@@ -41,10 +42,17 @@ export const INPUT_INDEX: Readonly<Record<BreakoutInput, number>> = Object.freez
 const I = INPUT_INDEX;
 
 /** The activity inputs: level, growth, acceleration, peak, staying power and recency. */
-const ACTIVITY_INPUT_COUNT = 9;
+export const ACTIVITY_INPUT_COUNT = 10;
 
 /** Pseudo-periods (at a 50% presence) added to staying power, so one sighting is not "always there". */
 const STAYING_PRIOR_PERIODS = 2;
+
+/**
+ * The bend of `presence_year`'s scale: a share `x` of the year reads `log(1 + K x) / log(1 + K)`.
+ * 52, the weeks of a year: on weekly data one week more of presence counts as `log` of the weeks
+ * present, whatever the cadence the share was counted in.
+ */
+const YEAR_SHARE_BEND = 52;
 const YEAR_DAYS = 365.25;
 
 /** One source's view of the rows: its distributions, its columns, whether it ranks a row. */
@@ -190,6 +198,18 @@ function stayingPower(present: number, lifeDays: number, cadence: number): numbe
   return Math.min(1, (present + STAYING_PRIOR_PERIODS / 2) / (expected + STAYING_PRIOR_PERIODS));
 }
 
+/**
+ * How much of the year the artist was present: the share of the year's periods it was present in,
+ * on a concave scale (`log(1 + K x share) / log(1 + K)`, {@link YEAR_SHARE_BEND}), so a few periods
+ * out of none count more than a few more out of many. Counted over the whole year, not the
+ * artist's life: four weeks out of four is a month's presence, not a year's. The same share reads
+ * the same at any cadence.
+ */
+function yearShare(present: number, days: number, cadence: number): number {
+  const share = Math.min(1, present / Math.max(1, days / cadence));
+  return Math.log1p(YEAR_SHARE_BEND * share) / Math.log1p(YEAR_SHARE_BEND);
+}
+
 /** log(1 + x), NaN for NaN without the slow path. */
 const log1p = (x: number): number => (Number.isNaN(x) ? Number.NaN : Math.log1p(x));
 
@@ -203,6 +223,7 @@ const ACTIVITY_INPUTS = [
   I.peak,
   I.staying_power,
   I.staying_year,
+  I.presence_year,
   I.recency,
 ] as const;
 
@@ -236,8 +257,9 @@ function basisInputs(table: FeatureTable, i: number, b: BasisContext, ctx: Input
   const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
   into[6] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadence);
   into[7] = stayingPower(b.presentDaysYear[i]!, life, cadence);
+  into[8] = yearShare(b.presentDaysYear[i]!, ctx.historyDays, cadence);
   const since = b.daysSinceLast[i]!;
-  into[8] = Number.isNaN(since) ? 0 : 1 / (1 + since / cadence);
+  into[9] = Number.isNaN(since) ? 0 : 1 / (1 + since / cadence);
 }
 
 /**
@@ -313,6 +335,7 @@ export function fillBreakoutInputs(
     raw[I.peak] = col(S_PEAK);
     raw[I.staying_power] = b ? b.presentDays[i]! : Number.NaN;
     raw[I.staying_year] = b ? b.presentDaysYear[i]! : Number.NaN;
+    raw[I.presence_year] = b ? b.presentDaysYear[i]! : Number.NaN;
     raw[I.recency] = b ? b.daysSinceLast[i]! : Number.NaN;
     raw[I.career_age] = age;
     raw[I.breadth] = c.regions[i]!;
@@ -481,18 +504,28 @@ function blockReading(
     case 5:
       return st[S_PEAK]!;
     case 6:
-    case 7: {
-      const present = a === 6 ? b.presentDays : b.presentDaysYear;
-      const window = a === 6 ? ctx.stayingDays : Number.POSITIVE_INFINITY;
       for (let t = 0; t < count; t++) {
         const j = sparse ? rows[t]! : t;
         const i = from + j;
         const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
-        // Math.min(Infinity, life) is life: staying_year's window is the life itself.
-        out[j] = stayingPower(present[i]!, Math.min(window, life), cadenceOf(b, i, ctx));
+        out[j] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadenceOf(b, i, ctx));
       }
       return out;
-    }
+    case 7:
+      for (let t = 0; t < count; t++) {
+        const j = sparse ? rows[t]! : t;
+        const i = from + j;
+        const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
+        out[j] = stayingPower(b.presentDaysYear[i]!, life, cadenceOf(b, i, ctx));
+      }
+      return out;
+    case 8:
+      for (let t = 0; t < count; t++) {
+        const j = sparse ? rows[t]! : t;
+        const i = from + j;
+        out[j] = yearShare(b.presentDaysYear[i]!, ctx.historyDays, cadenceOf(b, i, ctx));
+      }
+      return out;
     default:
       for (let t = 0; t < count; t++) {
         const j = sparse ? rows[t]! : t;

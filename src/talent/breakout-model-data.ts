@@ -25,8 +25,13 @@ export interface BreakoutInputMap<T> {
   peak: T;
   /** Share of the recent periods (`stayingDays`, in the data's cadence) the artist was present in. */
   staying_power: T;
-  /** Share of the periods of the history window (a year) the artist was present in. */
+  /** Share of the periods the artist could have been present in over its life, up to a year (`historyDays`). */
   staying_year: T;
+  /**
+   * Share of the year's periods (`historyDays`, in the data's cadence) the artist was present in,
+   * counted over the whole year whatever its age, on a concave scale: `ln(1 + 52 x share) / ln 53`.
+   */
+  presence_year: T;
   /** `1 / (1 + periods since the last activity)`. */
   recency: T;
   /** `ln(1 + years since the artist's debut)`; no value without a known debut. */

@@ -27,6 +27,7 @@ export const BREAKOUT_INPUTS = [
   'peak',
   'staying_power',
   'staying_year',
+  'presence_year',
   'recency',
   'career_age',
   'breadth',

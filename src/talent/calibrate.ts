@@ -89,6 +89,7 @@ export const MONOTONE_BREAKOUT_SIGNS: Readonly<Record<BreakoutInput, 1 | -1>> = 
   peak: 1,
   staying_power: 1,
   staying_year: 1,
+  presence_year: 1,
   recency: 1,
   career_age: -1,
   breadth: 1,

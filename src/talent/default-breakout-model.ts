@@ -18,6 +18,7 @@ export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
     peak: { weight: 0, center: 0.621265 },
     staying_power: { weight: 0.858436, center: 0.535224 },
     staying_year: { weight: 0.697055, center: 0.461566 },
+    presence_year: { weight: 0, center: 0 },
     recency: { weight: 0.612843, center: 0.596358 },
     career_age: { weight: -0.191251, center: 0.979229 },
     breadth: { weight: 0, center: 0.693147 },
@@ -32,7 +33,7 @@ export const DEFAULT_BREAKOUT_MODEL: BreakoutModelData = {
   horizonDays: 182,
   provenance: {
     fittedOn:
-      'the training windows of two public chart backtests together (monotone signs: MONOTONE_BREAKOUT_SIGNS), protocol A (Billboard Hot 100, 31 cutoffs 2010-2017) and protocol C (Billboard 200, 30 cutoffs 2010-2017), each under four definitions of breaking out within 26 weeks weighing the same: a first top-10 week within 26 weeks; a first top-40 week within 26 weeks; a week at half the best position so far or better, within 26 weeks; a week at a third of the best position so far or better, within 26 weeks; probabilities on the scale of the first (a first top-10 single or album)',
+      'the training windows of two public chart backtests together (monotone signs: MONOTONE_BREAKOUT_SIGNS), protocol A (Billboard Hot 100, 31 cutoffs 2010-2017) and protocol C (Billboard 200, 30 cutoffs 2010-2017), each under four definitions of breaking out within 26 weeks weighing the same: a first top-10 week within 26 weeks; a first top-40 week within 26 weeks; a week at half the best position so far or better, within 26 weeks; a week at a third of the best position so far or better, within 26 weeks; probabilities on the scale of the first (a first top-10 single or album); inputs left out because they do not carry over between the charts: presence_year',
     examples: 21176,
     positives: 1290,
     l2: 1,

@@ -10,6 +10,7 @@
 import { clamp01, logistic, withoutNegativeZero } from '../core/features/stats.js';
 import { BREAKOUT_INPUTS } from './breakout-model.js';
 import {
+  ACTIVITY_INPUT_COUNT,
   INPUT_BLOCK_ROWS,
   INPUT_SOURCE,
   activitySources,
@@ -399,7 +400,7 @@ function scoringContext(table: FeatureTable, peers: PeerStats, model: TalentMode
     raw: new Float64Array(weights.length),
     weights,
     centers,
-    st: new Float64Array(9),
+    st: new Float64Array(ACTIVITY_INPUT_COUNT),
   };
 }
 

@@ -22,13 +22,14 @@ async function valuesAt(asOf: Date, slugs: readonly string[]): Promise<Record<st
 }
 
 describe('candidate signals', () => {
-  it('are five named host features on the percentile scale', () => {
+  it('are six named host features on the percentile scale', () => {
     expect(features.map((f) => f.name)).toEqual([
       'collaborator-reach',
       'recent-collaborator-reach',
       'growth-week',
       'entries-4w',
       'current-run',
+      'weeks-52',
     ]);
     for (const f of features) expect(f.scale ?? 'percentile').toBe('percentile');
   });
@@ -42,10 +43,12 @@ describe('candidate signals', () => {
     expect(v['growth-week']!.alpha).toBe(86 - 81);
     expect(v['entries-4w']!.alpha).toBe(4);
     expect(v['current-run']).toEqual({ alpha: 4, epsilon: 1 });
+    expect(v['weeks-52']).toEqual({ alpha: 4, epsilon: 1 });
     // One millisecond before week 4's chart is known: the same values (week 4 not read).
     const before = await valuesAt(new Date(cutoffInstant(D(4)).getTime() - 1), ['alpha']);
     expect(before['growth-week']!.alpha).toBe(86 - 81);
     expect(before['current-run']!.alpha).toBe(4);
+    expect(before['weeks-52']!.alpha).toBe(4);
   });
 
   it('count a co-credit from its first chart date on, and a collaborator only over the last four weeks', async () => {

@@ -6,6 +6,7 @@ import type { CalibrationExample } from 'scene-radar/backtest';
 import {
   FIT_DEFINITIONS,
   definitionCarryOver,
+  inputCarryOver,
   interceptShift,
   mappingInvariance,
   outOfTimeByDefinition,
@@ -104,6 +105,34 @@ describe('fit-defaults helpers', () => {
     expect(figures[0]!.auc['chart-protocol-a top10']).toBe(0.5);
     expect(figures[0]!.firstOnlyAuc['chart-protocol-a top10']).toBe(1);
     expect(figures[1]!.firstOnlyAuc['chart-protocol-a climb-half']).toBe(0);
+  });
+
+  it('inputCarryOver leaves out an input that ranks the two protocols in opposite ways, and keeps one that ranks both alike', () => {
+    // 4 cutoffs x 10 candidates per protocol, 3 positive each. level_now follows the label on both
+    // protocols (with overlap); presence_year follows it on protocol C and goes against it on A.
+    const sets: Gathered[] = [];
+    for (const spec of [SUITE_A, SUITE_C]) {
+      const examples: CalibrationExample[] = [];
+      for (let t = 0; t < 4; t++)
+        for (let i = 0; i < 10; i++) {
+          const label = i >= 7;
+          const presence = spec === SUITE_C ? (label ? 1 : 0) : label ? 0 : 1;
+          examples.push({
+            inputs: { level_now: ((i * 7) % 10) / 10 + (label ? 0.5 : 0), presence_year: presence },
+            label,
+            time: t * 1e9,
+          });
+        }
+      sets.push({ spec, definition: FIT_DEFINITIONS[0]!, examples, cutoffs: 4, purged: 0, skipped: 0, limit: '' });
+    }
+    const figures = inputCarryOver(sets, 1, ['presence_year', 'level_now']);
+    const by = Object.fromEntries(figures.map((f) => [f.input, f]));
+    expect(by.presence_year!.excluded).toBe(true);
+    expect(by.presence_year!.without! - by.presence_year!.withIt!).toBeGreaterThan(0.005);
+    expect(by.level_now!.excluded).toBe(false);
+    expect(by.level_now!.without!).toBeLessThan(by.level_now!.withIt!);
+    // Every row is judged against the same model with every input.
+    expect(by.level_now!.withIt).toBe(by.presence_year!.withIt);
   });
 
   it('outOfTimeByDefinition scores each block with models fitted on earlier blocks only', () => {

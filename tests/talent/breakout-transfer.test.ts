@@ -346,6 +346,29 @@ describe('3. new entrants keep their evidence; cadence comes from the data', () 
     expect(d).toBeCloseTo(43 / 58, 12);
     expect(Math.abs(w - d)).toBeLessThan(0.05);
   });
+
+  it("presence_year is the year's presence, not the presence since the first sighting", async () => {
+    // artist-0: on every chart of the last 4 weeks, and never before (4 of 4 weeks of its life).
+    // artist-1: on every chart of the last year (52 of 52). The others: every chart of the last
+    // half year (the data's cadence is weekly).
+    const sources = chartWorld(20, (i, w) =>
+      i === 0 ? (w < 4 ? 50 : null) : i === 1 ? (w < 52 ? 50 : null) : w < 26 ? 50 : null,
+    );
+    const radar = createSceneRadar({ sources, clock: fixedClock(AS_OF) });
+    await radar.refresh(AS_OF);
+    const input = async (slug: string, signal: string): Promise<number> => {
+      const p = await radar.talent.aggregator.buildArtistProfile(slug);
+      return p.explanation.breakout.signals.find((s) => s.signal === signal)!.normalized!;
+    };
+    // log(1 + 52 x share) / log(1 + 52), the share counted over the year's 52 weekly periods.
+    expect(await input('artist-1', 'presence_year')).toBeCloseTo(1, 12);
+    expect(await input('artist-0', 'presence_year')).toBeCloseTo(Math.log1p(4) / Math.log1p(52), 12);
+    // staying_year counts over the artist's life (its first chart 21 days back: 22 days, 22/7
+    // periods), so the newcomer reads as present throughout, as the year-long artist does.
+    expect(await input('artist-0', 'staying_year')).toBeCloseTo(Math.min(1, 5 / (22 / 7 + 2)), 12);
+    expect(await input('artist-1', 'staying_year')).toBeGreaterThan(0.95);
+    await radar.close();
+  });
 });
 
 describe('4. career age counts from the debut, not from the start of the export', () => {

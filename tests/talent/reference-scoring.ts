@@ -153,19 +153,25 @@ function basisInputs(table: FeatureTable, i: number, b: Basis, ctx: InputContext
   const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
   into[6] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadence);
   into[7] = stayingPower(b.presentDaysYear[i]!, life, cadence);
+  // The year's presence: the share of the year's periods, on a concave scale of bend 52.
+  const share = Math.min(1, b.presentDaysYear[i]! / Math.max(1, ctx.historyDays / cadence));
+  into[8] = Math.log1p(52 * share) / Math.log1p(52);
   const since = b.daysSinceLast[i]!;
-  into[8] = Number.isNaN(since) ? 0 : 1 / (1 + since / cadence);
+  into[9] = Number.isNaN(since) ? 0 : 1 / (1 + since / cadence);
 }
 
-/** Row `i`'s inputs, one row at a time (the activity inputs are the first nine). */
+/** Row `i`'s inputs, one row at a time (the activity inputs are the first ten). */
+/** Activity inputs: level (2), growth (2), acceleration, peak, staying power and its year, the year's presence, recency. */
+const A = 10;
+
 function fillInputs(table: FeatureTable, i: number, ctx: InputContext, out: Float64Array): void {
   const c = table.columns;
   const mask = activityBases(table, i, ctx);
-  const scratch = new Float64Array(9);
-  const sum = new Float64Array(9);
-  const count = new Uint8Array(9);
+  const scratch = new Float64Array(A);
+  const sum = new Float64Array(A);
+  const count = new Uint8Array(A);
   if (mask === (mask & -mask)) {
-    out.fill(Number.NaN, 0, 9);
+    out.fill(Number.NaN, 0, A);
     ctx.bases.forEach((b, k) => {
       if (!(mask & (1 << k))) return;
       basisInputs(table, i, b, ctx, scratch);
@@ -175,7 +181,7 @@ function fillInputs(table: FeatureTable, i: number, ctx: InputContext, out: Floa
     ctx.bases.forEach((b, k) => {
       if (!(mask & (1 << k))) return;
       basisInputs(table, i, b, ctx, scratch);
-      for (let a = 0; a < 9; a++) {
+      for (let a = 0; a < A; a++) {
         const v = scratch[a]!;
         if (!Number.isNaN(v)) {
           sum[a]! += v;
@@ -183,18 +189,18 @@ function fillInputs(table: FeatureTable, i: number, ctx: InputContext, out: Floa
         }
       }
     });
-    for (let a = 0; a < 9; a++) out[a] = count[a] ? sum[a]! / count[a]! : Number.NaN;
+    for (let a = 0; a < A; a++) out[a] = count[a] ? sum[a]! / count[a]! : Number.NaN;
   }
-  out[9] = log1p(c.careerAgeDays[i]! / YEAR_DAYS);
-  out[10] = log1p(c.regions[i]!);
-  out[11] = log1p(c.newRegions[i]!);
-  out[12] = log1p(c.newCollaborators[i]!);
+  out[10] = log1p(c.careerAgeDays[i]! / YEAR_DAYS);
+  out[11] = log1p(c.regions[i]!);
+  out[12] = log1p(c.newRegions[i]!);
+  out[13] = log1p(c.newCollaborators[i]!);
   const t = c.newTastemakers[i]!;
-  out[13] = Number.isNaN(t) ? Number.NaN : 1 - Math.exp(-t);
+  out[14] = Number.isNaN(t) ? Number.NaN : 1 - Math.exp(-t);
   const v = c.pressVelocity[i]!;
-  out[14] = Number.isNaN(v) ? Number.NaN : c.pressQuality[i]! * (1 - Math.exp(-v));
+  out[15] = Number.isNaN(v) ? Number.NaN : c.pressQuality[i]! * (1 - Math.exp(-v));
   const conf = c.sceneConfidence[i]!;
-  out[15] = (c.sceneHeat[i]! / 100) * (Number.isNaN(conf) ? 1 : conf);
+  out[16] = (c.sceneHeat[i]! / 100) * (Number.isNaN(conf) ? 1 : conf);
   table.hostSpecs.forEach((h, k) => {
     const x = table.host.get(h.name)![i]!;
     out[BREAKOUT_INPUTS.length + k] = h.scale === 'raw' ? x : stand(ctx.host[k], x);
