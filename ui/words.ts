@@ -31,6 +31,7 @@ const SIGNALS: Readonly<Record<string, SignalWords>> = {
   peak: { label: 'Best moment so far', meaning: 'the highest point reached' },
   staying_power: { label: 'Staying power', meaning: 'how long a rise holds' },
   staying_year: { label: 'Staying power over a year', meaning: 'how long a rise holds over a year' },
+  presence_year: { label: 'Presence over the year', meaning: 'how much of the past year the artist was around' },
   recency: { label: 'Recent activity', meaning: 'how recent the last activity is' },
   career_age: { label: 'Career stage', meaning: 'time since the debut' },
   breadth: { label: 'Breadth of support', meaning: 'kinds of events: playlists, radio, charts, social' },
