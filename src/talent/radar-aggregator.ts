@@ -95,6 +95,8 @@ export interface AggregatorRadarView {
   readonly lastRefreshFailedReads: Readonly<Partial<Record<SourceName, number>>>;
   /** Per host feature that failed for some artists in the last refresh, how many. */
   readonly lastRefreshFailedHostFeatures: Readonly<Record<string, number>>;
+  /** The recorded artists missing from the universe of the last refresh (their records are kept for a while). */
+  readonly lastRefreshAbsent: ReadonlyMap<string, number>;
   /** The model version stamped on the records. */
   readonly modelVersion: string;
   /** Recomputes every artist's record. */
@@ -179,6 +181,7 @@ type RefreshState = {
   readonly failedReads: AggregatorRadarView['lastRefreshFailedReads'];
   readonly failedHostFeatures: AggregatorRadarView['lastRefreshFailedHostFeatures'];
   readonly failedKept: number;
+  readonly absent: AggregatorRadarView['lastRefreshAbsent'];
   readonly modelVersion: string;
 };
 
@@ -295,6 +298,7 @@ export class RadarAggregator {
       failedReads: radar.lastRefreshFailedReads,
       failedHostFeatures: radar.lastRefreshFailedHostFeatures,
       failedKept: radar.lastRefreshFailedKept,
+      absent: radar.lastRefreshAbsent,
       modelVersion: radar.modelVersion,
     };
   }
@@ -313,11 +317,13 @@ export class RadarAggregator {
     );
     const at = Number.isFinite(latest) ? latest : Number.NaN;
     let records = 0;
+    let missing = 0;
     let oldest = Infinity;
     for (const r of rows) {
       const t = Date.parse(r.as_of);
       if (t < at) {
         records++;
+        if (state.absent.has(r.artist_slug)) missing++;
         if (t < oldest) oldest = t;
       }
     }
@@ -328,10 +334,22 @@ export class RadarAggregator {
       notes.push(
         `the last refresh (as of ${attempt.asOf}) could not read the artist universe (${attempt.universe}: ${attempt.reason ?? 'no reason given'}): nothing was rescored`,
       );
-    if (records > 0)
+    if (records > 0) {
+      // Why each is kept: its artist was missing from the universe of the last refresh, or the
+      // last refresh could not rescore it (a failed read, or a universe it could not walk).
+      const unwalked = attempt !== null && attempt.universe !== 'ok' && Date.parse(attempt.asOf) === at;
+      const why = [
+        ...(missing > 0 ? [`${missing} because the artist was missing from MIG's artist list in a later refresh`] : []),
+        ...(records > missing
+          ? [
+              `${records - missing} because ${unwalked ? 'the last refresh could not read the artist universe' : 'a source failed for them in a later refresh'}`,
+            ]
+          : []),
+      ];
       notes.push(
-        `${records} of ${rows.length} records are kept from an earlier refresh (the oldest as of ${oldestAsOf}) because a source failed for them in a later one`,
+        `${records} of ${rows.length} records are kept from an earlier refresh (the oldest as of ${oldestAsOf}): ${why.join('; ')}`,
       );
+    }
     for (const [source, n] of Object.entries(failedReads))
       notes.push(`${source}: reads failed for ${n} artists in the last refresh`);
     for (const [name, n] of Object.entries(state.failedHostFeatures))

@@ -80,7 +80,7 @@ export const FIELD_DOCS = {
     model_version: 'Scoring model version.',
     degraded: 'Human-readable notes about missing or failing sources; empty when nothing was degraded.',
     stale:
-      'Records behind this result kept from an earlier refresh because a source failed for them in a later one (their scores are as of `oldestAsOf` at the earliest), by count. 0 and null when every record is as of the last refresh.',
+      'Records behind this result kept from an earlier refresh (a source failed for them in a later one, or their artist was missing from its artist list; `degraded` says how many of each), with their scores as of `oldestAsOf` at the earliest, by count. 0 and null when every record is as of the last refresh.',
     failedReads:
       'Per source, the artists whose read failed (error or timeout) in the last refresh this radar ran; those with a record from an earlier refresh kept it, the others were scored with the failed signals unknown. Empty when no read failed (or no refresh ran in this process).',
   },

@@ -165,9 +165,10 @@ export const ResultMetaSchema = z
       /** Human-readable notes about missing or failing sources; empty when nothing was degraded. */
       degraded: z.array(z.string()),
       /**
-       * Records behind this result kept from an earlier refresh because a source failed for them
-       * in a later one (their scores are as of `oldestAsOf` at the earliest), by count. 0 and null
-       * when every record is as of the last refresh.
+       * Records behind this result kept from an earlier refresh (a source failed for them in a
+       * later one, or their artist was missing from its artist list; `degraded` says how many of
+       * each), with their scores as of `oldestAsOf` at the earliest, by count. 0 and null when
+       * every record is as of the last refresh.
        */
       stale: StaleRecordsSchema,
       /**

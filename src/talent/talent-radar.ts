@@ -285,7 +285,7 @@ export class TalentRadar {
   #failedKept = 0;
   #failedHostFeatures: Readonly<Record<string, number>> = {};
   /** Consecutive refreshes each recorded artist has been missing from the universe. */
-  readonly #absent = new Map<string, number>();
+  #absent: ReadonlyMap<string, number> = new Map<string, number>();
   #lastAttempt: LastRefreshAttempt | null = null;
 
   /**
@@ -336,6 +336,15 @@ export class TalentRadar {
   /** Of the artists with a failed read in the last refresh, how many kept their previous record (the others were scored with the failed signals unknown). */
   get lastRefreshFailedKept(): number {
     return this.#failedKept;
+  }
+
+  /**
+   * The recorded artists missing from the universe of the last refresh, each with how many
+   * refreshes in a row it has been missing (its record is kept until `talent.dropAfterRefreshes`).
+   * Empty before a refresh. The map is replaced, never changed, by the next refresh.
+   */
+  get lastRefreshAbsent(): ReadonlyMap<string, number> {
+    return this.#absent;
   }
 
   /** Per host feature that failed (error or timeout) for some artists in the last refresh, how many. */
@@ -510,8 +519,8 @@ export class TalentRadar {
           this.#failedReads = refresh.failedReads as Partial<Record<SourceName, number>>;
           this.#failedKept = refresh.failedKept;
           this.#failedHostFeatures = refresh.failedHostFeatures ?? {};
-          this.#absent.clear();
-          for (const [slug, n] of Object.entries(refresh.absent)) this.#absent.set(slug, n);
+          // A new map, never changed: a result built from the previous state keeps its own.
+          this.#absent = new Map(Object.entries(refresh.absent));
         }
       });
     const attempt: Promise<void> = load.catch((e: unknown) => {
@@ -1224,7 +1233,6 @@ export class TalentRadar {
       throw refused(
         `its shards hold ${signals.size} artists, not the ${plan.artists} of the plan's universe${signals.size === plan.artists ? ' (other artists)' : ''}`,
       );
-    this.#lastAttempt = { asOf: at.toISOString(), universe: 'ok', reason: null };
     return this.#finish({
       at,
       slugs: features.map((f) => f.artistSlug),
@@ -1282,7 +1290,10 @@ export class TalentRadar {
     if (signal?.aborted) throw this.#aborted(signal);
     // A walk a close() aborted is not a universe MIG could not give: nothing is recorded.
     this.#life.assertOpen('listArtists');
-    this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
+    // A universe that could not be read ends the refresh here: the attempt is recorded now. One
+    // that was read is recorded when its refresh commits (a refresh in flight has stored nothing).
+    if (universe.status !== 'ok')
+      this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
     // Answers cached before it said nothing was wrong: computed again, they say the universe could
     // not be read and how many records are kept from an earlier refresh.
     if (universe.status !== 'ok') await this.aggregator.clearCache(undefined, { keepLastGood: true });
@@ -1563,8 +1574,10 @@ export class TalentRadar {
         await write(stores);
       }
       this.#refreshGeneration++;
-      this.#absent.clear();
-      for (const [k, v] of absent) this.#absent.set(k, v);
+      this.#absent = absent;
+      // The refresh tried is the one committed: recorded now, not when its universe was walked,
+      // so reads while it runs describe the records they read (nothing of this one is stored yet).
+      this.#lastAttempt = { asOf: next.asOf, universe: 'ok', reason: null };
       this.#refreshId = next.id;
       this.#peers = next.peers;
       this.#peersAsOf = next.peersAsOf;
