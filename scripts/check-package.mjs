@@ -79,7 +79,10 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Plus 20 KiB for the fixes of hostile reviews 20 to 27 of 2026-12-05 (Redis tier and sharded
 // refresh, HTTP glue, CLI and config, Talent read and write sides, Scenes Engine, core cache and
 // gateway, PostgreSQL: the checks, the bounded LRU, the retries and their TSDoc): measured 910.5 KiB.
-const CODE_BUDGET_KB = 930;
+// Plus 15 KiB for hostile reviews 28 to 53 (store ordering and transactions, PostgreSQL splits
+// and retries, health masking, memberships, the Talent reads' stale reasons) and the breakout
+// input presence_year with its docs: measured 929.2 KiB on 2026-12-05, 0.8 KiB under 930.
+const CODE_BUDGET_KB = 945;
 const CHANGELOG_BUDGET_KB = 100;
 const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
 const codeKb = packed[0].size / 1024 - changelogKb;
