@@ -310,10 +310,12 @@ export class RadarAggregator {
    */
   #meta(degraded: string[], rows: readonly Readonly<TalentArtistRow>[], state: RefreshState): GlobalPulse['meta'] {
     const { refreshed, attempt } = state;
-    // Records older than the last refresh tried are stale, whether or not that refresh got far.
+    // Records older than the last refresh committed are stale, and older than a later one that
+    // could not read the artist universe (it rescored nothing). A refresh that read the universe
+    // and has not committed (still running, or failed) has stored nothing to be stale against.
     const latest = Math.max(
       refreshed === null ? -Infinity : Date.parse(refreshed),
-      attempt === null ? -Infinity : Date.parse(attempt.asOf),
+      attempt === null || attempt.universe === 'ok' ? -Infinity : Date.parse(attempt.asOf),
     );
     const at = Number.isFinite(latest) ? latest : Number.NaN;
     let records = 0;

@@ -431,7 +431,7 @@ export class TalentRadar {
     await this.#writeModel(row, () => {
       this.#model = { ...this.#model, breakout };
     });
-    return appliedModelOf(row);
+    return appliedModelOf(row, this.#deps.config.talent.model);
   }
 
   /**
@@ -481,7 +481,7 @@ export class TalentRadar {
   async appliedBreakoutModel(): Promise<AppliedBreakoutModel | null> {
     this.#life.assertOpen('appliedBreakoutModel');
     const row = await this.#deps.stores.talent_radar_state.get({ name: MODEL_STATE });
-    return row ? appliedModelOf(row) : null;
+    return row ? appliedModelOf(row, this.#deps.config.talent.model) : null;
   }
 
   /**
@@ -502,7 +502,9 @@ export class TalentRadar {
         const modelRow = rows.find((r) => r.name === MODEL_STATE);
         const refreshRow = rows.find((r) => r.name === REFRESH_STATE);
         // Both parsed before either is applied: unreadable state changes nothing.
-        const breakout = modelRow ? appliedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
+        const breakout = modelRow
+          ? appliedModelOf(modelRow, this.#deps.config.talent.model).model
+          : this.#deps.config.talent.model.breakout;
         const refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
         // The peer statistics (about 1.6 MB of JSON at 10k artists) are rebuilt only when the
         // stored refresh is not the one this radar holds: every refresh reads the state first.
@@ -1233,6 +1235,7 @@ export class TalentRadar {
       throw refused(
         `its shards hold ${signals.size} artists, not the ${plan.artists} of the plan's universe${signals.size === plan.artists ? ' (other artists)' : ''}`,
       );
+    this.#lastAttempt = { asOf: at.toISOString(), universe: 'ok', reason: null };
     return this.#finish({
       at,
       slugs: features.map((f) => f.artistSlug),
@@ -1290,10 +1293,7 @@ export class TalentRadar {
     if (signal?.aborted) throw this.#aborted(signal);
     // A walk a close() aborted is not a universe MIG could not give: nothing is recorded.
     this.#life.assertOpen('listArtists');
-    // A universe that could not be read ends the refresh here: the attempt is recorded now. One
-    // that was read is recorded when its refresh commits (a refresh in flight has stored nothing).
-    if (universe.status !== 'ok')
-      this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
+    this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
     // Answers cached before it said nothing was wrong: computed again, they say the universe could
     // not be read and how many records are kept from an earlier refresh.
     if (universe.status !== 'ok') await this.aggregator.clearCache(undefined, { keepLastGood: true });
@@ -1575,9 +1575,6 @@ export class TalentRadar {
       }
       this.#refreshGeneration++;
       this.#absent = absent;
-      // The refresh tried is the one committed: recorded now, not when its universe was walked,
-      // so reads while it runs describe the records they read (nothing of this one is stored yet).
-      this.#lastAttempt = { asOf: next.asOf, universe: 'ok', reason: null };
       this.#refreshId = next.id;
       this.#peers = next.peers;
       this.#peersAsOf = next.peersAsOf;
@@ -1811,14 +1808,17 @@ function artistScore(
 }
 
 /** The public view of the `breakout-model` row; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
-function appliedModelOf(row: Readonly<TalentStateRow>): AppliedBreakoutModel {
+function appliedModelOf(row: Readonly<TalentStateRow>, policy: TalentModelConfig): AppliedBreakoutModel {
   const state = parseState(row, ModelStateSchema);
   const model = stateOrThrow(row, () => BreakoutModelSchema.parse(state.model));
   return {
     model,
     validation:
       state.validation === null ? null : (structuredClone(state.validation) as unknown as CalibrationValidation),
-    modelVersion: state.modelVersion,
+    // The version the scores made with it carry: computed from the model as read, under the
+    // configured policy (a model stored by an earlier version reads the inputs added since at the
+    // default's term, and the stored version string, computed without them, would differ).
+    modelVersion: modelVersion({ ...policy, breakout: model }, DEFAULT_MODEL),
     savedAt: row.updated_at,
   };
 }
