@@ -332,7 +332,9 @@ export class RadarAggregator {
     const oldestAsOf = records > 0 ? new Date(oldest).toISOString() : null;
     const failedReads = state.failedReads;
     const notes = [...degraded];
-    if (attempt !== null && attempt.universe !== 'ok')
+    // A failed walk is the last refresh only while no later refresh has committed (here, or in
+    // another instance over the same stores).
+    if (attempt !== null && attempt.universe !== 'ok' && Date.parse(attempt.asOf) === at)
       notes.push(
         `the last refresh (as of ${attempt.asOf}) could not read the artist universe (${attempt.universe}: ${attempt.reason ?? 'no reason given'}): nothing was rescored`,
       );
