@@ -148,12 +148,11 @@ function priorDropped(inputs: FitRecord['model']['inputs'], leftOut: readonly st
     .filter(([k, t]) => t.weight === 0 && !UNFITTABLE_ON_CHARTS.has(k) && !leftOut.includes(k))
     .map(([k]) => `\`${k}\``);
   if (dropped.length === 0) return carry;
-  return (
-    carry +
-    (dropped.length === 1
-      ? ` ${dropped[0]} is at 0 for another reason, the monotone priors: its weight turned negative in the fit, so it was dropped and the rest refitted (docs/scoring.md).`
-      : ` ${dropped.slice(0, -1).join(', ')} and ${dropped.at(-1)} are at 0 for another reason, the monotone priors: their weight turned negative in the fit, so each was dropped and the rest refitted (docs/scoring.md).`)
-  );
+  return `${carry} ${list(dropped)} ${
+    dropped.length === 1
+      ? 'is at 0 for another reason, the monotone priors: its weight turned negative in the fit, so it was dropped'
+      : 'are at 0 for another reason, the monotone priors: their weight turned negative in the fit, so each was dropped'
+  } and the rest refitted (docs/scoring.md).`;
 }
 
 const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : x.toFixed(3));

@@ -504,21 +504,18 @@ function blockReading(
     case 5:
       return st[S_PEAK]!;
     case 6:
+    case 7: {
+      const present = a === 6 ? b.presentDays : b.presentDaysYear;
+      const window = a === 6 ? ctx.stayingDays : Number.POSITIVE_INFINITY;
       for (let t = 0; t < count; t++) {
         const j = sparse ? rows[t]! : t;
         const i = from + j;
         const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
-        out[j] = stayingPower(b.presentDays[i]!, Math.min(ctx.stayingDays, life), cadenceOf(b, i, ctx));
+        // Math.min(Infinity, life) is life: staying_year's window is the life itself.
+        out[j] = stayingPower(present[i]!, Math.min(window, life), cadenceOf(b, i, ctx));
       }
       return out;
-    case 7:
-      for (let t = 0; t < count; t++) {
-        const j = sparse ? rows[t]! : t;
-        const i = from + j;
-        const life = lifeSpanDays(table, i, ctx.historyDays, b.observedSpan[i]!);
-        out[j] = stayingPower(b.presentDaysYear[i]!, life, cadenceOf(b, i, ctx));
-      }
-      return out;
+    }
     case 8:
       for (let t = 0; t < count; t++) {
         const j = sparse ? rows[t]! : t;

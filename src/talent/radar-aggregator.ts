@@ -334,14 +334,14 @@ export class RadarAggregator {
     const notes = [...degraded];
     // A failed walk is the last refresh only while no later refresh has committed (here, or in
     // another instance over the same stores).
-    if (attempt !== null && attempt.universe !== 'ok' && Date.parse(attempt.asOf) === at)
+    const unwalked = attempt !== null && attempt.universe !== 'ok' && Date.parse(attempt.asOf) === at;
+    if (unwalked)
       notes.push(
         `the last refresh (as of ${attempt.asOf}) could not read the artist universe (${attempt.universe}: ${attempt.reason ?? 'no reason given'}): nothing was rescored`,
       );
     if (records > 0) {
       // Why each is kept: its artist was missing from the universe of the last refresh, or the
       // last refresh could not rescore it (a failed read, or a universe it could not walk).
-      const unwalked = attempt !== null && attempt.universe !== 'ok' && Date.parse(attempt.asOf) === at;
       const why = [
         ...(missing > 0 ? [`${missing} because the artist was missing from MIG's artist list in a later refresh`] : []),
         ...(records > missing

@@ -502,9 +502,7 @@ export class TalentRadar {
         const modelRow = rows.find((r) => r.name === MODEL_STATE);
         const refreshRow = rows.find((r) => r.name === REFRESH_STATE);
         // Both parsed before either is applied: unreadable state changes nothing.
-        const breakout = modelRow
-          ? appliedModelOf(modelRow, this.#deps.config.talent.model).model
-          : this.#deps.config.talent.model.breakout;
+        const breakout = modelRow ? storedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
         const refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
         // The peer statistics (about 1.6 MB of JSON at 10k artists) are rebuilt only when the
         // stored refresh is not the one this radar holds: every refresh reads the state first.
@@ -1807,10 +1805,15 @@ function artistScore(
       };
 }
 
-/** The public view of the `breakout-model` row; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
-function appliedModelOf(row: Readonly<TalentStateRow>, policy: TalentModelConfig): AppliedBreakoutModel {
+/** The stored `breakout-model` row, parsed: its state and its model; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
+function storedModelOf(row: Readonly<TalentStateRow>) {
   const state = parseState(row, ModelStateSchema);
-  const model = stateOrThrow(row, () => BreakoutModelSchema.parse(state.model));
+  return { state, model: stateOrThrow(row, () => BreakoutModelSchema.parse(state.model)) };
+}
+
+/** The public view of the `breakout-model` row under `policy`; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
+function appliedModelOf(row: Readonly<TalentStateRow>, policy: TalentModelConfig): AppliedBreakoutModel {
+  const { state, model } = storedModelOf(row);
   return {
     model,
     validation:
