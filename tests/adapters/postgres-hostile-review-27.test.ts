@@ -200,15 +200,24 @@ describe('configuration a host passes', () => {
   }, 20_000);
 });
 
-/** Polls until `sql` (a count) is above 0, for at most 5 s. */
+/**
+ * Polls until `sql` (a count) is above 0, for at most 5 s; throws past that, so a test never goes on
+ * from a sync point that was not reached. The counts name this test's own schema: other test files
+ * run against the same database at the same time, and their lock waits must not count here.
+ */
 async function until(pool: pg.Pool, sql: string, values: unknown[] = []): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
     const { rows } = await pool.query(sql, values);
-    if (rows[0].n > 0 || Date.now() > deadline) return;
+    if (rows[0].n > 0) return;
+    if (Date.now() > deadline) throw new Error(`sync point not reached in 5 s: ${sql}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Sessions waiting on the two-key advisory lock (`key1`, hashtext(`key2`)). */
+const ADVISORY_WAITS =
+  "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 2 AND classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint & 4294967295)";
 
 /** Whether `p` settles within `ms`. */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -238,10 +247,7 @@ describe('shutdown and failover', () => {
     const stores = createPostgresStores({ connectionString: TEST_DATABASE_URL, max: 1 }, { schema, migrate: true });
     const ready = outcome(stores.ready());
     try {
-      await until(
-        db.pool,
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%pg_advisory_lock%'",
-      );
+      await until(db.pool, ADVISORY_WAITS, [0x7363_656e, schema]);
       // A shutdown (SIGTERM) now: the stores must close, not wait for the other instance.
       const closing = stores.close();
       expect(await settlesWithin(closing, 3000)).toBe(true);
@@ -345,7 +351,8 @@ describe('a transaction and a plain write crossing on two keys', () => {
       );
       await until(
         db.pool,
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'transactionid'",
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'transactionid' AND position($1 in query) > 0",
+        [`"${schema}"`],
       );
       goOn();
       const [ra, rb] = await Promise.all([txA, plainB]);
@@ -381,10 +388,7 @@ describe('guards', () => {
       });
       await written;
       const second = b.scenes.transaction!(async (t) => t.microgenres.get({ slug: 'seen' }));
-      await until(
-        db.pool,
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%pg_advisory_xact_lock%'",
-      );
+      await until(db.pool, ADVISORY_WAITS, [0x7363_7478, `${schema}:scenes`]);
       letGo();
       await first;
       expect((await second)?.name).toBe('by a');
