@@ -399,7 +399,15 @@ export function createTableFold<T extends TabularTableName>(
   options: AggregateOptions,
   log: RejectionLog,
 ): TableFold<TabularRowOf<T>> {
-  const rules = { ...DEFAULT_AGGREGATION, ...options.aggregate };
+  // Key by key: a rule given as `undefined` (an unset setting passed on) is the default, not no rule.
+  const given = options.aggregate ?? {};
+  const rules: Required<TabularAggregation> = {
+    engagement: given.engagement ?? DEFAULT_AGGREGATION.engagement,
+    coherence: given.coherence ?? DEFAULT_AGGREGATION.coherence,
+    collaborators: given.collaborators ?? DEFAULT_AGGREGATION.collaborators,
+    events: given.events ?? DEFAULT_AGGREGATION.events,
+    articles: given.articles ?? DEFAULT_AGGREGATION.articles,
+  };
   const onCombined = (rows: number): void => log.combine(table, rows);
   /** A sum past the largest number is not a count: the group is rejected rather than served as Infinity. */
   /**

@@ -5,6 +5,7 @@
  * over the text with `charCodeAt`; unquoted cells are sliced, not built character by character,
  * which keeps a few hundred thousand rows well under a second.
  */
+import { SceneRadarError } from '../../src/core/errors.js';
 import { parseError, type ParseOptions, type ParsedTable } from './parsed-table.js';
 
 /** Options for {@link parseCsv}. */
@@ -76,7 +77,10 @@ export interface CsvState {
 export function createCsvState(options: CsvOptions, cell?: (text: string, column: number) => string): CsvState {
   const delimiter = options.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
-    throw new RangeError('delimiter must be one character other than a quote, CR or LF');
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `delimiter must be one character other than a quote, CR or LF, got ${JSON.stringify(String(delimiter)).slice(0, 40)}`,
+    );
   }
   return {
     source: options.source,

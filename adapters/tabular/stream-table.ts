@@ -373,7 +373,7 @@ export async function* meteredTable(
   const gzip = options.gzip ?? detected?.gzip ?? false;
   const chunkBytes = options.chunkBytes ?? 65_536;
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1024)
-    throw new RangeError('chunkBytes must be an integer of at least 1024');
+    throw fail(name, `chunkBytes must be an integer of at least 1024, got ${String(chunkBytes).slice(0, 40)}`);
   // Fatal: a Latin-1 export would otherwise load with silently garbled names.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const decode = (bytes: Uint8Array | undefined, stream: boolean): string => {
