@@ -115,22 +115,22 @@ function referenceSection(r: BacktestResult, h: string): string[] {
   }
   const name = (c: (typeof columns)[number]): string =>
     `${c.split === 'all' ? 'all' : c.split} ${c.metric === 'auc' ? 'AUC' : `P@${r.k}`}`;
-  const out = [
-    `${h} Reproducing the published figures`,
-    '',
-    `Reference: ${ref.source}. Each cell: here / published.`,
-    '',
-  ];
-  out.push(`| scorer | ${columns.map(name).join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`);
-  for (const [scorer, figs] of Object.entries(ref.figures)) {
-    const s = scorersOf(r).find((x) => x.name === scorer)?.splits;
-    const cells = columns.map((c) => {
-      const here = s?.[c.split];
-      return `${f3(c.metric === 'auc' ? here?.meanAuc : here?.meanPAtK)} / ${f3(figs[c.split]?.[c.metric])}`;
-    });
-    out.push(`| ${tableCell(scorer)} | ${cells.join(' | ')} |`);
+  const out = [`${h} Reproducing the published figures`, ''];
+  // A reference may give the per-cutoff counts alone: no figures, no table of them.
+  if (columns.length === 0) out.push(`Reference: ${line(ref.source)}.`, '');
+  else {
+    out.push(`Reference: ${line(ref.source)}. Each cell: here / published.`, '');
+    out.push(`| scorer | ${columns.map(name).join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`);
+    for (const [scorer, figs] of Object.entries(ref.figures)) {
+      const s = scorersOf(r).find((x) => x.name === scorer)?.splits;
+      const cells = columns.map((c) => {
+        const here = s?.[c.split];
+        return `${f3(c.metric === 'auc' ? here?.meanAuc : here?.meanPAtK)} / ${f3(figs[c.split]?.[c.metric])}`;
+      });
+      out.push(`| ${tableCell(scorer)} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
   }
-  out.push('');
   const counts = ref.perCutoff;
   if (counts) {
     out.push('| cutoffs | candidates per cutoff | positives per cutoff |', '|---|---|---|');
@@ -214,7 +214,7 @@ export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdo
   if (!r.scorer) out.push('No scorer under test in this run: baselines only.', '');
   else if (r.verdict)
     out.push(
-      `**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target ? SPLIT_TITLE[r.target.split] : ''} and above every baseline): ${r.verdict.text}`,
+      `**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target ? SPLIT_TITLE[r.target.split] : ''} and above every baseline): ${line(r.verdict.text)}`,
       '',
     );
   for (const split of ['test', 'train', 'all'] as const) out.push(...splitTable(r, split, h3));

@@ -11,7 +11,7 @@ import { describeError } from '../core/describe-error.js';
 import { ProgressTracker } from '../core/observe/progress.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { calibration } from './calibration.js';
-import { BacktestError, isBacktestError } from './errors.js';
+import { BacktestError } from './errors.js';
 import { createLookaheadGuard, violationText, type LookaheadGuard } from './guard.js';
 import { auc, precisionAtK, splitFigures, type RankedCutoff } from './metrics.js';
 import {
@@ -123,13 +123,21 @@ async function callback<T>(
 /**
  * Checks a callback's answer. Reading it runs the host's code too (an index getter, a Proxy, a
  * Map whose `get` throws): a throw there is the callback's failure, `BACKTEST_CALLBACK_FAILED`,
- * while an unusable value stays `BACKTEST_INVALID_INPUT`.
+ * even a {@link BacktestError} of the host's own (a getter that parses a file with the harness's
+ * helpers), while an unusable value is `BACKTEST_INVALID_INPUT`: only the refusals `check` makes
+ * through its `refuse` pass unchanged.
  */
-function readAnswer<T>(what: string, iso: string, read: () => T): T {
+function readAnswer<T>(what: string, iso: string, check: (refuse: (message: string) => BacktestError) => T): T {
+  const refusals = new WeakSet<object>();
+  const refuse = (message: string): BacktestError => {
+    const e = new BacktestError('BACKTEST_INVALID_INPUT', message);
+    refusals.add(e);
+    return e;
+  };
   try {
-    return read();
+    return check(refuse);
   } catch (e) {
-    if (isBacktestError(e)) throw e;
+    if (typeof e === 'object' && e !== null && refusals.has(e)) throw e;
     throw new BacktestError(
       'BACKTEST_CALLBACK_FAILED',
       `${what} at cutoff ${iso}: reading its answer threw: ${errorText(e)}`,
@@ -161,8 +169,8 @@ async function resolveCutoffs(
       () => options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }),
       signal,
     );
-    const candidates = readAnswer('candidates', iso, () =>
-      checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse'),
+    const candidates = readAnswer('candidates', iso, (refuse) =>
+      checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse', refuse),
     );
     let population = candidates;
     if (options.population) {
@@ -179,8 +187,8 @@ async function resolveCutoffs(
           }),
         signal,
       );
-      population = readAnswer('population', iso, () =>
-        checkSlugList(rawPopulation, `population at cutoff ${iso}`, 'drop'),
+      population = readAnswer('population', iso, (refuse) =>
+        checkSlugList(rawPopulation, `population at cutoff ${iso}`, 'drop', refuse),
       );
     }
     const until = horizonEnd(spec.asOf, options.horizonDays);
@@ -199,7 +207,9 @@ async function resolveCutoffs(
         }),
       signal,
     );
-    const labels = readAnswer('labels', iso, () => checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`));
+    const labels = readAnswer('labels', iso, (refuse) =>
+      checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`, refuse),
+    );
     // Written so that an Invalid Date (NaN, refused by planBacktest anyway) purges rather than keeps.
     const purged = spec.split === 'train' && plan.firstTest >= 0 && !(until.getTime() <= fitLimit.getTime());
     out.push({ spec, iso, candidates, population, labels, purged });

@@ -349,25 +349,30 @@ const inputError = (message: string): BacktestError => new BacktestError('BACKTE
 /**
  * Checks a list of artist slugs a callback returned: an array of non-empty strings (a hole is
  * refused, as an item that is not one). Duplicates are refused for candidates (each would be
- * counted twice) and dropped for a population.
+ * counted twice) and dropped for a population. `refuse` makes the error of a refused answer
+ * (default a `BACKTEST_INVALID_INPUT` {@link BacktestError}).
  * @example
  * ```ts
  * checkSlugList(['a', 'b'], 'candidates at cutoff 2020-01-01T00:00:00.000Z', 'refuse'); // ['a', 'b']
  * ```
  */
-export function checkSlugList(value: unknown, where: string, duplicates: 'refuse' | 'drop'): readonly string[] {
+export function checkSlugList(
+  value: unknown,
+  where: string,
+  duplicates: 'refuse' | 'drop',
+  refuse: (message: string) => BacktestError = inputError,
+): readonly string[] {
   if (!Array.isArray(value))
-    throw inputError(`${where}: expected an array of strings (artist slugs), got ${describeValue(value)}`);
+    throw refuse(`${where}: expected an array of strings (artist slugs), got ${describeValue(value)}`);
   const seen = new Set<string>();
   const out: string[] = [];
   // A loop, not forEach: forEach skips the holes of a sparse array, which would drop them unseen.
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     if (typeof item !== 'string' || item === '')
-      throw inputError(`${where}: item ${i} is ${describeValue(item)}, expected a non-empty string (an artist slug)`);
+      throw refuse(`${where}: item ${i} is ${describeValue(item)}, expected a non-empty string (an artist slug)`);
     if (seen.has(item)) {
-      if (duplicates === 'refuse')
-        throw inputError(`${where}: "${item}" is listed twice (items are counted once each)`);
+      if (duplicates === 'refuse') throw refuse(`${where}: "${item}" is listed twice (items are counted once each)`);
       continue;
     }
     seen.add(item);
@@ -379,7 +384,7 @@ export function checkSlugList(value: unknown, where: string, duplicates: 'refuse
 /**
  * Reads the label of every candidate from a `labels` answer (a Map or a plain object); throws a
  * `BACKTEST_INVALID_INPUT` {@link BacktestError} when one is missing or not a boolean. Labels of
- * keys that are not candidates are ignored.
+ * keys that are not candidates are ignored. `refuse` makes the error, as for {@link checkSlugList}.
  * @example
  * ```ts
  * checkLabels({ a: true, b: false }, ['a', 'b'], 'labels at cutoff ...'); // Map { a => true, b => false }
@@ -389,6 +394,7 @@ export function checkLabels(
   value: unknown,
   candidates: readonly string[],
   where: string,
+  refuse: (message: string) => BacktestError = inputError,
 ): ReadonlyMap<string, boolean> {
   let get: (slug: string) => { has: boolean; value: unknown };
   if (value instanceof Map) get = (slug) => ({ has: value.has(slug), value: value.get(slug) as unknown });
@@ -399,15 +405,13 @@ export function checkLabels(
       value: Object.hasOwn(record, slug) ? record[slug] : undefined,
     });
   } else
-    throw inputError(
-      `${where}: expected a Map<string, boolean> or a Record<string, boolean>, got ${describeValue(value)}`,
-    );
+    throw refuse(`${where}: expected a Map<string, boolean> or a Record<string, boolean>, got ${describeValue(value)}`);
   const out = new Map<string, boolean>();
   for (const slug of candidates) {
     const got = get(slug);
-    if (!got.has) throw inputError(`${where}: candidate "${slug}" has no label (every candidate needs true or false)`);
+    if (!got.has) throw refuse(`${where}: candidate "${slug}" has no label (every candidate needs true or false)`);
     if (typeof got.value !== 'boolean')
-      throw inputError(`${where}: candidate "${slug}" is labelled ${describeValue(got.value)}, expected true or false`);
+      throw refuse(`${where}: candidate "${slug}" is labelled ${describeValue(got.value)}, expected true or false`);
     out.set(slug, got.value);
   }
   return out;
