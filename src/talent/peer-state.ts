@@ -18,10 +18,24 @@ const num = (v: number): number | string => (Number.isFinite(v) ? v : String(v))
 const NumberSchema = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)]);
 const CountSchema = z.number().int().min(0);
 
+// A distribution's distinct values, as written: ascending, no NaN (values out of order would give
+// other percentiles without a word).
+const ascending = (values: readonly number[]): boolean => {
+  for (let i = 0; i < values.length; i++)
+    if (Number.isNaN(values[i]!) || (i > 0 && !(values[i]! > values[i - 1]!))) return false;
+  return true;
+};
 const DistributionSchema = z
   .object({ values: z.array(NumberSchema), equal: z.array(z.number().int().min(1)), n: CountSchema })
-  .refine((d) => d.values.length === d.equal.length, { message: 'values and equal differ in length' });
-const BandStatSchema = z.object({ median: NumberSchema, spread: NumberSchema, n: CountSchema });
+  .refine((d) => d.values.length === d.equal.length, { message: 'values and equal differ in length' })
+  .refine((d) => ascending(d.values), { message: 'values are not distinct numbers in ascending order' });
+// A band's median is a number and its spread above 0, as fitted (a NaN median would read every
+// artist's momentum as missing).
+const BandStatSchema = z.object({
+  median: NumberSchema.refine((v) => !Number.isNaN(v), { message: 'median is NaN' }),
+  spread: NumberSchema.refine((v) => v > 0, { message: 'spread is not above 0' }),
+  n: CountSchema,
+});
 const ComponentSchema = z.enum(MOMENTUM_COMPONENTS);
 const ActivitySchema = z.record(z.enum(STANDING_FIELDS), DistributionSchema).nullable();
 const BASES = ['events', 'engagement'] as const;

@@ -84,6 +84,9 @@ import {
   PlanStateSchema,
   REFRESH_STATE,
   RefreshStateSchema,
+  isUnreadableState,
+  readableOrNull,
+  type RefreshState,
   stateOrThrow,
   toJson,
   universeDigest,
@@ -492,7 +495,7 @@ export class TalentRadar {
    * State this code cannot read is `STORE_SCHEMA_MISMATCH`.
    * @internal
    */
-  loadState(options: { readonly force?: boolean } = {}): Promise<void> {
+  loadState(options: { readonly force?: boolean; readonly replacing?: boolean } = {}): Promise<void> {
     if (this.#loaded && !options.force) return this.#loaded;
     const modelGeneration = this.#modelGeneration;
     const refreshGeneration = this.#refreshGeneration;
@@ -503,15 +506,27 @@ export class TalentRadar {
         const refreshRow = rows.find((r) => r.name === REFRESH_STATE);
         // Both parsed before either is applied: unreadable state changes nothing.
         const breakout = modelRow ? storedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
-        const refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
-        // The peer statistics (about 1.6 MB of JSON at 10k artists) are rebuilt only when the
-        // stored refresh is not the one this radar holds: every refresh reads the state first.
+        let refresh: RefreshState | null = null;
+        let peers: PeerStats | null = null;
+        try {
+          refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
+          // The peer statistics (about 1.6 MB of JSON at 10k artists) are rebuilt only when the
+          // stored refresh is not the one this radar holds: every refresh reads the state first.
+          const stored = refresh;
+          if (stored !== null && stored.id !== this.#refreshId && stored.peers)
+            peers = stateOrThrow(refreshRow!, () => peerStatsFromJson(stored.peers));
+        } catch (error) {
+          // A refresh replaces a last-refresh row this code cannot read, as the reads' error says:
+          // read as no stored refresh (this radar keeps what it holds); every other read refuses it.
+          if (!options.replacing || !isUnreadableState(error)) throw error;
+          refresh = null;
+          peers = null;
+        }
         const fresh = refresh !== null && refresh.id !== this.#refreshId;
-        const peers = fresh && refresh.peers ? stateOrThrow(refreshRow!, () => peerStatsFromJson(refresh.peers)) : null;
         // Each part applied unless it changed here since the read began: a model applied meanwhile
         // keeps its model, a refresh written meanwhile its state (one did not undo the other).
         if (modelGeneration === this.#modelGeneration) this.#model = { ...this.#model, breakout };
-        if (fresh && refreshGeneration === this.#refreshGeneration) {
+        if (fresh && refresh !== null && refreshGeneration === this.#refreshGeneration) {
           this.#refreshId = refresh.id;
           this.#refreshedAsOf = refresh.asOf;
           this.#peers = peers;
@@ -847,7 +862,7 @@ export class TalentRadar {
           // The stored state first: the instant this refresh runs as of depends on the last one.
           let runAt: Date;
           try {
-            await this.loadState({ force: true });
+            await this.loadState({ force: true, replacing: true });
             runAt = this.#checkInstant(at);
           } catch (error) {
             // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
@@ -882,7 +897,7 @@ export class TalentRadar {
   async checkRefresh(at: Date, signal?: AbortSignal): Promise<void> {
     this.#life.assertOpen('refresh');
     if (signal?.aborted) throw this.#aborted(signal);
-    await this.loadState({ force: true });
+    await this.loadState({ force: true, replacing: true });
     this.#checkInstant(at);
   }
 
@@ -905,7 +920,7 @@ export class TalentRadar {
     let basis: string | null = null;
     const universe = await run.phase('universe', async (scope) => {
       // The stored state, read again: another instance may have applied a model or refreshed since.
-      await this.loadState({ force: true });
+      await this.loadState({ force: true, replacing: true });
       this.#checkInstant(at);
       basis = this.#refreshId;
       const walked = await this.#walkUniverse(at, options.signal);
@@ -1008,7 +1023,7 @@ export class TalentRadar {
     const asked = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     // The finish would refuse it (the future, or before the last refresh): refused before any
     // shard runs, and a plan a few minutes behind the last refresh runs as of it.
-    await this.loadState({ force: true });
+    await this.loadState({ force: true, replacing: true });
     const at = this.#checkInstant(asked);
     const [universe, scenePulses] = await Promise.all([
       this.#walkUniverse(at, options.signal),
@@ -1149,7 +1164,7 @@ export class TalentRadar {
     started: number,
     run: RefreshRun,
   ): Promise<TalentRefreshReport> {
-    await this.loadState({ force: true });
+    await this.loadState({ force: true, replacing: true });
     const table = this.#deps.stores.talent_radar_refresh_shards;
     const refused = (why: string): SceneRadarError =>
       new SceneRadarError('TALENT_INVALID_PARAMS', `Refresh ${refreshId}: ${why}; nothing was written`);
@@ -1543,7 +1558,7 @@ export class TalentRadar {
               // Another instance may have refreshed since this one read the state: checked again
               // where it is written, so two concurrent refreshes cannot move the tables back in time.
               const [stored] = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }]);
-              const last = stored ? parseState(stored, RefreshStateSchema) : null;
+              const last = stored ? readableOrNull(() => parseState(stored, RefreshStateSchema)) : null;
               if (job.staged && last !== null && last.id === job.id) {
                 applied = true;
                 return;

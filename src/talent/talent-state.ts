@@ -6,6 +6,7 @@
  * cannot read reported as `STORE_SCHEMA_MISMATCH` naming it.
  */
 import { z } from 'zod';
+import { InstantSchema } from '../contracts/payloads.js';
 import { SceneRadarError } from '../core/errors.js';
 import type { TalentStateRow } from '../stores/tables.js';
 import type { Json } from './peer-state.js';
@@ -24,8 +25,9 @@ export const ModelStateSchema = z.object({
 /** The value of the `last-refresh` row. */
 export const RefreshStateSchema = z.object({
   id: z.string(),
-  asOf: z.string(),
-  peersAsOf: z.string().nullable(),
+  // Instants (an edited row's "last tuesday" would be served as the results' asOf).
+  asOf: InstantSchema,
+  peersAsOf: InstantSchema.nullable(),
   peers: z.unknown(),
   failedReads: z.record(z.string(), z.number().int().min(0)),
   failedKept: z.number().int().min(0),
@@ -33,6 +35,9 @@ export const RefreshStateSchema = z.object({
   failedHostFeatures: z.record(z.string(), z.number().int().min(0)).optional(),
   absent: z.record(z.string(), z.number().int().min(1)),
 });
+
+/** The value of the `last-refresh` row, read. */
+export type RefreshState = z.infer<typeof RefreshStateSchema>;
 
 /**
  * The row of `talent_radar_state` recording a sharded refresh's plan (`refresh-plan-<refresh id>`):
@@ -42,7 +47,7 @@ export const planStateName = (refreshId: string): string => `refresh-plan-${refr
 
 /** The value of a plan's row: its instant and the universe its shards must cover. */
 export const PlanStateSchema = z.object({
-  asOf: z.string(),
+  asOf: InstantSchema,
   /** Artists in the universe (distinct). */
   artists: z.number().int().min(0),
   /** {@link universeDigest} of the universe. */
@@ -104,6 +109,23 @@ export function stateOrThrow<T>(row: Readonly<TalentStateRow>, read: () => T): T
           : {}),
       },
     );
+  }
+}
+
+/** Whether `e` is the error of a state row this code cannot read (`STORE_SCHEMA_MISMATCH`). */
+export const isUnreadableState = (e: unknown): boolean =>
+  e instanceof SceneRadarError && e.code === 'STORE_SCHEMA_MISMATCH';
+
+/**
+ * `read()`, or null when it throws `STORE_SCHEMA_MISMATCH` (a row this code cannot read, which a
+ * refresh replaces); other errors go on.
+ */
+export function readableOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch (e) {
+    if (isUnreadableState(e)) return null;
+    throw e;
   }
 }
 
