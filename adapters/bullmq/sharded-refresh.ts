@@ -323,8 +323,15 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         const i = ids.get(jobId);
         if (i !== undefined) tell('retrying', i);
       };
+      // A failed attempt that will run again is moved to `delayed` (the backoff) or back to `wait`
+      // from `active`; BullMQ's `failed` event comes only when it is out of attempts.
+      const onWaiting = ({ jobId, prev }: { jobId: string; prev?: string }): void => {
+        if (prev === 'active') onFailed({ jobId });
+      };
       events.on('progress', onProgress);
       events.on('completed', onCompleted);
+      events.on('delayed', onFailed);
+      events.on('waiting', onWaiting);
       events.on('failed', onFailed);
       // A shard whose worker died is moved back to wait by the stalled-job check: it runs again.
       events.on('stalled', onFailed);
@@ -429,6 +436,17 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             );
           }
         }
+        // The finish ran on a worker, whose clear of the cached Talent results reached its own
+        // process only: this radar reads the committed state and clears them (through a shared
+        // cache tier, on every instance). The refresh is written whatever these do.
+        await within(
+          (async () => {
+            await radar.talent.loadState({ force: true });
+            await radar.talent.aggregator.clearCache(undefined, { keepLastGood: true });
+          })(),
+          graceMs,
+          'clearing the cached Talent results',
+        ).catch(() => undefined);
         tell('finished', null);
         return report(talent, slices.length);
       } catch (e) {
@@ -456,6 +474,8 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         settle();
         events.off('progress', onProgress);
         events.off('completed', onCompleted);
+        events.off('delayed', onFailed);
+        events.off('waiting', onWaiting);
         events.off('failed', onFailed);
         events.off('stalled', onFailed);
       }

@@ -72,6 +72,8 @@ function shareable(key: string): boolean {
 /** Most invalidations remembered while Redis is down; past it, the whole prefix is cleared on return. */
 const MAX_PENDING = 1000;
 
+/** The generation of a computation that started while Redis could not be read (no generation is this text). */
+const UNKNOWN_GENERATION = '\u0000unknown';
 /** Invalidations kept to check reads in flight against; a read older than these counts as invalidated. */
 const RECENT_INVALIDATIONS = 256;
 
@@ -108,8 +110,13 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
    * instance's bus message arrives late.
    */
   const generationKey = `${prefix}g`;
-  /** The generation each computation of this instance read when it started, by key. */
-  const generations = new Map<string, string>();
+  /**
+   * The generations the computations of this instance in flight read when they started, by key,
+   * oldest first ({@link UNKNOWN_GENERATION} for one that started while Redis could not be read).
+   * A value is written to L2 only against the oldest: which computation produced it is not known
+   * here, and a computation that started before an invalidation must not be stored after it.
+   */
+  const generations = new Map<string, string[]>();
   const l1 = lruCacheStore<unknown>({ maxEntries });
   const counters = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
   const listeners = new Set<(invalidation: CacheInvalidation) => void>();
@@ -272,7 +279,10 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     try {
       if (everReady) {
         count('recoveries');
+        // Invalidations sent while this instance was cut off were missed: everything it holds,
+        // and every computation still running here (its caches hear it), counts as invalidated.
         dropLocal({ kind: 'prefix', prefix: '' });
+        notify({ kind: 'prefix', prefix: '' });
         waiters.wakeAll();
       }
       everReady = true;
@@ -436,7 +446,9 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       try {
         // Redis refuses a PX past its own range: a TTL of more than 2^52 ms (142,000 years) is kept without one.
         const px = ttl <= MAX_PX_MS ? String(Math.ceil(ttl)) : '';
-        const began = generations.get(key);
+        const began = generations.get(key)?.[0];
+        // Computed while Redis could not be read: invalidations may have been missed, kept in L1 only.
+        if (began === UNKNOWN_GENERATION) return;
         if (began !== undefined) {
           // A computed value: written only if no delete or clear came in between (any instance's).
           const written = await run((c) =>
@@ -473,18 +485,27 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
         count('lockless');
         return { led: true, value: await lead() };
       }
-      // The generation as the computation starts (its value is written only if it still holds).
+      // The generation as the computation starts (its value is written only if it still holds);
+      // unknown while Redis cannot be read (a value computed then is never written to L2).
+      let began = UNKNOWN_GENERATION;
       if (available()) {
         try {
-          generations.set(key, (await run((c) => c.get(generationKey))) ?? '');
+          began = (await run((c) => c.get(generationKey))) ?? '';
         } catch {
-          generations.delete(key);
+          began = UNKNOWN_GENERATION;
         }
       }
+      const held = generations.get(key);
+      if (held) held.push(began);
+      else generations.set(key, [began]);
       try {
         return await coordinate(lockDeps, key, lead);
       } finally {
-        generations.delete(key);
+        // Its own entry only: another computation of the key may still be in flight.
+        const list = generations.get(key);
+        const at = list ? list.indexOf(began) : -1;
+        if (list && at >= 0) list.splice(at, 1);
+        if (list && list.length === 0) generations.delete(key);
       }
     },
     health() {
