@@ -495,10 +495,19 @@ export class TalentRadar {
    * State this code cannot read is `STORE_SCHEMA_MISMATCH`.
    * @internal
    */
-  loadState(options: { readonly force?: boolean; readonly replacing?: boolean } = {}): Promise<void> {
-    if (this.#loaded && !options.force) return this.#loaded;
+  loadState(options: { readonly force?: boolean } = {}): Promise<void> {
+    return this.#loadState(options.force ?? false, false);
+  }
+
+  /**
+   * {@link TalentRadar.loadState}; `replacing` (a refresh, which replaces the `last-refresh` row)
+   * reads a row this code cannot read as no stored refresh instead of refusing it.
+   */
+  #loadState(force: boolean, replacing: boolean): Promise<void> {
+    if (this.#loaded && !force) return this.#loaded;
     const modelGeneration = this.#modelGeneration;
     const refreshGeneration = this.#refreshGeneration;
+    let tolerated = false;
     const load = this.#deps.stores.talent_radar_state
       .getMany([{ name: MODEL_STATE }, { name: REFRESH_STATE }])
       .then((rows) => {
@@ -518,7 +527,8 @@ export class TalentRadar {
         } catch (error) {
           // A refresh replaces a last-refresh row this code cannot read, as the reads' error says:
           // read as no stored refresh (this radar keeps what it holds); every other read refuses it.
-          if (!options.replacing || !isUnreadableState(error)) throw error;
+          if (!replacing || !isUnreadableState(error)) throw error;
+          tolerated = true;
           refresh = null;
           peers = null;
         }
@@ -538,10 +548,16 @@ export class TalentRadar {
           this.#absent = new Map(Object.entries(refresh.absent));
         }
       });
-    const attempt: Promise<void> = load.catch((e: unknown) => {
-      if (this.#loaded === attempt) this.#loaded = null;
-      throw e;
-    });
+    const attempt: Promise<void> = load.then(
+      () => {
+        // Read past an unreadable row for a refresh: the other reads still refuse it until replaced.
+        if (tolerated && this.#loaded === attempt) this.#loaded = null;
+      },
+      (e: unknown) => {
+        if (this.#loaded === attempt) this.#loaded = null;
+        throw e;
+      },
+    );
     this.#loaded = attempt;
     return attempt;
   }
@@ -862,7 +878,7 @@ export class TalentRadar {
           // The stored state first: the instant this refresh runs as of depends on the last one.
           let runAt: Date;
           try {
-            await this.loadState({ force: true, replacing: true });
+            await this.#loadState(true, true);
             runAt = this.#checkInstant(at);
           } catch (error) {
             // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
@@ -897,7 +913,7 @@ export class TalentRadar {
   async checkRefresh(at: Date, signal?: AbortSignal): Promise<void> {
     this.#life.assertOpen('refresh');
     if (signal?.aborted) throw this.#aborted(signal);
-    await this.loadState({ force: true, replacing: true });
+    await this.#loadState(true, true);
     this.#checkInstant(at);
   }
 
@@ -920,7 +936,7 @@ export class TalentRadar {
     let basis: string | null = null;
     const universe = await run.phase('universe', async (scope) => {
       // The stored state, read again: another instance may have applied a model or refreshed since.
-      await this.loadState({ force: true, replacing: true });
+      await this.#loadState(true, true);
       this.#checkInstant(at);
       basis = this.#refreshId;
       const walked = await this.#walkUniverse(at, options.signal);
@@ -1023,7 +1039,7 @@ export class TalentRadar {
     const asked = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     // The finish would refuse it (the future, or before the last refresh): refused before any
     // shard runs, and a plan a few minutes behind the last refresh runs as of it.
-    await this.loadState({ force: true, replacing: true });
+    await this.#loadState(true, true);
     const at = this.#checkInstant(asked);
     const [universe, scenePulses] = await Promise.all([
       this.#walkUniverse(at, options.signal),
@@ -1164,7 +1180,7 @@ export class TalentRadar {
     started: number,
     run: RefreshRun,
   ): Promise<TalentRefreshReport> {
-    await this.loadState({ force: true, replacing: true });
+    await this.#loadState(true, true);
     const table = this.#deps.stores.talent_radar_refresh_shards;
     const refused = (why: string): SceneRadarError =>
       new SceneRadarError('TALENT_INVALID_PARAMS', `Refresh ${refreshId}: ${why}; nothing was written`);
