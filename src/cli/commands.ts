@@ -363,12 +363,19 @@ function realTarget(path: string): string {
  * Writes the files together: each to a temporary file beside it first, then all renamed into
  * place, so a write that fails (a full disk, a folder in the way) leaves none of them new: a file
  * already renamed into place is taken back and the one it replaced restored; the temporary files
- * are removed.
+ * are removed. A named pipe or a device among them is written into, once the files are in place.
  */
 function writeTogether(given: readonly (readonly [string, string])[]): void {
+  // A named pipe, a device or a socket (`--out /dev/stdout`, a FIFO) is written into, after the
+  // files: a rename onto it would replace it with a file its reader never sees.
+  const special = (path: string): boolean => {
+    const found = statSync(path, { throwIfNoEntry: false });
+    return found !== undefined && !found.isFile() && !found.isDirectory();
+  };
+  const streams = given.filter(([path]) => special(path));
   // A symbolic link is written through: its target gets the text, beside it the temporary and
   // backup files, and the link stays (a rename onto the link replaced it with a file).
-  const files = given.map(([path, text]) => [realTarget(path), text] as const);
+  const files = given.filter(([path]) => !special(path)).map(([path, text]) => [realTarget(path), text] as const);
   const temps = files.map(([path]) => `${path}.${process.pid}.tmp`);
   const backups = files.map(([path]) => `${path}.${process.pid}.bak`);
   const placed: number[] = [];
@@ -396,6 +403,7 @@ function writeTogether(given: readonly (readonly [string, string])[]): void {
     throw error;
   }
   for (const i of saved) rmSync(backups[i]!, { force: true });
+  for (const [path, text] of streams) writeFileSync(path, text);
 }
 
 /**
@@ -453,7 +461,7 @@ const openapi: CliCommand<{ 'base-path': { type: 'string' }; out: { type: 'strin
     else {
       // Whole or not at all: a full disk leaves the previous file, never a truncated one.
       writeTogether([[values.out, text]]);
-      io.err(`wrote ${values.out} (${text.length} bytes)`);
+      io.err(`wrote ${values.out} (${Buffer.byteLength(text)} bytes)`);
     }
     return 0;
   },
