@@ -311,7 +311,8 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
       // end of D's window.
       if (t > start0 && t <= end0) l0++;
       else if (t > start1 && t <= start0) l1++;
-      tastemakers.add(l.tastemaker);
+      // A tastemaker backs the scene once its link is known (a source's clock may stamp ahead).
+      if (t <= input.asOfMs) tastemakers.add(l.tastemaker);
     }
     links0[i] = l0;
     links1[i] = l1;
