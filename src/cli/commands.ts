@@ -345,8 +345,11 @@ function reportPaths(markdown: string): { markdown: string; json: string } {
   const folder = dirname(resolve(markdown));
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--out: the folder ${folder} does not exist`);
-  for (const file of [markdown, json])
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
+  for (const file of [markdown, json]) {
+    const found = statSync(file, { throwIfNoEntry: false });
+    if (found?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
+    if (found?.isSocket()) throw new UsageError(`--out: ${file} is a socket; give a file, a named pipe or a device`);
+  }
   return { markdown, json };
 }
 
@@ -366,10 +369,11 @@ function realTarget(path: string): string {
  * are removed. A named pipe or a device among them is written into, once the files are in place.
  */
 function writeTogether(given: readonly (readonly [string, string])[]): void {
-  // A named pipe, a device or a socket (`--out /dev/stdout`, a FIFO) is written into, after the
-  // files: a rename onto it would replace it with a file its reader never sees.
+  // A named pipe or a device (`--out /dev/stdout`, a FIFO) is written into, after the files: a
+  // rename onto it would replace it with a file its reader never sees. A socket cannot be opened.
   const special = (path: string): boolean => {
     const found = statSync(path, { throwIfNoEntry: false });
+    if (found?.isSocket()) throw new UsageError(`--out: ${path} is a socket; give a file, a named pipe or a device`);
     return found !== undefined && !found.isFile() && !found.isDirectory();
   };
   const streams = given.filter(([path]) => special(path));

@@ -501,13 +501,13 @@ export class TalentRadar {
 
   /**
    * {@link TalentRadar.loadState}; `replacing` (a refresh, which replaces the `last-refresh` row)
-   * reads a row this code cannot read as no stored refresh instead of refusing it.
+   * reads a row this code cannot read as no stored refresh instead of refusing it. Such a read is
+   * never shared with the other reads (they keep refusing the row until a refresh replaces it).
    */
   #loadState(force: boolean, replacing: boolean): Promise<void> {
     if (this.#loaded && !force) return this.#loaded;
     const modelGeneration = this.#modelGeneration;
     const refreshGeneration = this.#refreshGeneration;
-    let tolerated = false;
     const load = this.#deps.stores.talent_radar_state
       .getMany([{ name: MODEL_STATE }, { name: REFRESH_STATE }])
       .then((rows) => {
@@ -528,7 +528,6 @@ export class TalentRadar {
           // A refresh replaces a last-refresh row this code cannot read, as the reads' error says:
           // read as no stored refresh (this radar keeps what it holds); every other read refuses it.
           if (!replacing || !isUnreadableState(error)) throw error;
-          tolerated = true;
           refresh = null;
           peers = null;
         }
@@ -548,16 +547,11 @@ export class TalentRadar {
           this.#absent = new Map(Object.entries(refresh.absent));
         }
       });
-    const attempt: Promise<void> = load.then(
-      () => {
-        // Read past an unreadable row for a refresh: the other reads still refuse it until replaced.
-        if (tolerated && this.#loaded === attempt) this.#loaded = null;
-      },
-      (e: unknown) => {
-        if (this.#loaded === attempt) this.#loaded = null;
-        throw e;
-      },
-    );
+    if (replacing) return load;
+    const attempt: Promise<void> = load.catch((e: unknown) => {
+      if (this.#loaded === attempt) this.#loaded = null;
+      throw e;
+    });
     this.#loaded = attempt;
     return attempt;
   }
@@ -1095,7 +1089,8 @@ export class TalentRadar {
     const started = performance.now();
     const { refreshId, asOf, index, artists } = checkShard(shard);
     const at = new Date(asOf);
-    await this.loadState();
+    // A shard stages features only: a last-refresh row this code cannot read is the finish's to replace.
+    await this.#loadState(false, true);
     const deps = options.scenePulses
       ? { ...this.#deps, gateway: withScenePulses(this.#deps.gateway, decodeScenePulses(options.scenePulses)) }
       : this.#deps;
