@@ -323,15 +323,12 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         const i = ids.get(jobId);
         if (i !== undefined) tell('retrying', i);
       };
-      // A failed attempt that will run again is moved to `delayed` (the backoff) or back to `wait`
-      // from `active`; BullMQ's `failed` event comes only when it is out of attempts.
-      const onWaiting = ({ jobId, prev }: { jobId: string; prev?: string }): void => {
-        if (prev === 'active') onFailed({ jobId });
-      };
+      // A failed attempt that will run again is moved to `delayed` (the shards' backoff); BullMQ's
+      // `failed` event comes only when it is out of attempts. (Not `waiting` from `active`: the
+      // stalled-job check sends it beside `stalled`, which would report one stall twice.)
       events.on('progress', onProgress);
       events.on('completed', onCompleted);
       events.on('delayed', onFailed);
-      events.on('waiting', onWaiting);
       events.on('failed', onFailed);
       // A shard whose worker died is moved back to wait by the stalled-job check: it runs again.
       events.on('stalled', onFailed);
@@ -475,7 +472,6 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         events.off('progress', onProgress);
         events.off('completed', onCompleted);
         events.off('delayed', onFailed);
-        events.off('waiting', onWaiting);
         events.off('failed', onFailed);
         events.off('stalled', onFailed);
       }
