@@ -74,6 +74,21 @@ const MAX_PENDING = 1000;
 
 /** The generation of a computation that started while Redis could not be read (no generation is this text). */
 const UNKNOWN_GENERATION = '\u0000unknown';
+/**
+ * The oldest of the generations computations of one key read (the counter's decimal text, '' before
+ * the first invalidation): the smallest, or {@link UNKNOWN_GENERATION} when one could not be read
+ * (the order they were recorded in is not their age: a read may answer after a later one).
+ */
+function oldestGeneration(list: readonly string[] | undefined): string | undefined {
+  if (!list || list.length === 0) return undefined;
+  let oldest = list[0]!;
+  for (const g of list) {
+    if (g === UNKNOWN_GENERATION) return UNKNOWN_GENERATION;
+    if ((g === '' ? 0 : Number(g)) < (oldest === '' ? 0 : Number(oldest))) oldest = g;
+  }
+  return oldest;
+}
+
 /** Invalidations kept to check reads in flight against; a read older than these counts as invalidated. */
 const RECENT_INVALIDATIONS = 256;
 
@@ -446,7 +461,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       try {
         // Redis refuses a PX past its own range: a TTL of more than 2^52 ms (142,000 years) is kept without one.
         const px = ttl <= MAX_PX_MS ? String(Math.ceil(ttl)) : '';
-        const began = generations.get(key)?.[0];
+        const began = oldestGeneration(generations.get(key));
         // Computed while Redis could not be read: invalidations may have been missed, kept in L1 only.
         if (began === UNKNOWN_GENERATION) return;
         if (began !== undefined) {
