@@ -208,9 +208,10 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.paidShare[i] = num(f.paidShare);
   c.anomaly[i] = num(f.anomaly);
   c.staleDays[i] = num(f.staleDays);
+  // In hundredths (the weights are), so every source answering sums to 1 exactly, not 0.9999999999999999.
   let evidence = 0;
-  for (const [source, w] of EVIDENCE_ENTRIES) if (f.evidence[source]) evidence += w;
-  c.evidence[i] = evidence;
+  for (const [source, w] of EVIDENCE_ENTRIES) if (f.evidence[source]) evidence += Math.round(w * 100);
+  c.evidence[i] = evidence / 100;
   for (const [name, col] of table.host) {
     const h = f.host[name];
     // Clamped so that no weight x value overflows (a model's weights and centres are at most 1e12).

@@ -109,8 +109,12 @@ function meanVector(releases: readonly ReleaseFingerprint[]): number[] {
   return out;
 }
 
-/** 1 - cosine, clamped to [0, 1] (opposite fingerprints count as a full move). */
-const distance = (a: readonly number[], b: readonly number[]): number => Math.min(1, Math.max(0, 1 - cosine(a, b)));
+/**
+ * 1 - cosine, clamped to [0, 1] (opposite fingerprints count as a full move); null when either
+ * fingerprint has zero length (no direction: no evidence of a move, rather than a full one).
+ */
+const distance = (a: readonly number[], b: readonly number[]): number | null =>
+  a.some((x) => x !== 0) && b.some((x) => x !== 0) ? Math.min(1, Math.max(0, 1 - cosine(a, b))) : null;
 
 /** Latest day with a known value in a dense series, up to `end`. */
 function lastKnownDay(series: DenseSeries, end: string): string | null {
@@ -311,7 +315,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     const yearAgo = addDays(end, -364);
     const jumps: number[] = [];
     for (let i = 1; i < releases.length; i++)
-      if (releases[i]!.releasedAt >= yearAgo) jumps.push(distance(releases[i]!.vector, releases[i - 1]!.vector));
+      if (releases[i]!.releasedAt >= yearAgo) {
+        const jump = distance(releases[i]!.vector, releases[i - 1]!.vector);
+        if (jump !== null) jumps.push(jump);
+      }
     drift = jumps.length ? jumps.reduce((s, x) => s + x, 0) / jumps.length : 0;
   } else if (releases) {
     creativeShift = releases.length === 1 ? 0 : null;

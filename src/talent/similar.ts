@@ -31,7 +31,8 @@ function soundOf(releases: readonly ReleaseFingerprint[] | null | undefined, end
   const dim = last[0]!.vector.length;
   const v = new Array<number>(dim).fill(0);
   for (const r of last) for (let i = 0; i < dim; i++) v[i]! += (r.vector[i] ?? 0) / last.length;
-  return v;
+  // A fingerprint of zero length has no direction: its sound is unknown, not opposite to every other.
+  return v.some((x) => x !== 0) ? v : null;
 }
 
 function jaccard(a: readonly string[], b: readonly string[]): number {
