@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAmbiguousPath } from '../../src/api/index.js';
+import { onClientGone } from './client-gone.js';
 import { DEFAULT_ORIGIN, originOf, toWebRequest } from './request.js';
 
 // The types below mirror src/api/light.ts, which the glue cannot import (only the public entry);
@@ -109,12 +110,9 @@ class NodeRequestLike implements ApiRequestLike {
     if (this.#request) return this.#request;
     // The signal fires when the client leaves before the answer is sent (at once if it has gone).
     const abort = new AbortController();
-    const res = this.#res;
-    if (res.destroyed) abort.abort();
-    else
-      res.once('close', () => {
-        if (!res.writableFinished) abort.abort();
-      });
+    // Its response's `close` or its connection's (a pipelined request queued behind another hears
+    // only the latter); at once when the client has already gone.
+    onClientGone(this.#res, () => abort.abort());
     this.#request = toWebRequest(this.#req, {
       ...(this.#options.origin === undefined ? {} : { origin: this.#options.origin }),
       url: this.#target,

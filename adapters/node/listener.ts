@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fail, requestIdFrom, type HandlerContext } from '../../src/api/index.js';
 import { type ApiRequestLike, type LightHandler, lightHandlerOf, lightRequestOf, writeAnswer } from './light.js';
 import { originOf, toWebRequest, type NodeRequestOptions } from './request.js';
+import { onClientGone } from './client-gone.js';
 import { sendWebResponse } from './response.js';
 
 /**
@@ -204,14 +205,13 @@ export async function serveNodeRequest(
     if (request !== undefined) return serveLight(light, request, req, res, options, url);
   }
   const abort = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableFinished) abort.abort();
-  };
   // The SDK's own handler reads no body: none is attached, and Node discards it after the answer.
   const withBody = light === undefined;
   // Whether a body was handed to the handler's Request (only then can it be left unread).
   let attached = false;
-  res.once('close', onClose);
+  // Its response's `close` or its connection's: a pipelined request queued behind another hears
+  // only the latter when its client leaves.
+  const stopListening = onClientGone(res, () => abort.abort());
   try {
     const refused = forbiddenMethodAnswer(req);
     if (refused !== undefined) {
@@ -240,7 +240,7 @@ export async function serveNodeRequest(
       writeInternalError(req, res, error, options);
     }
   } finally {
-    res.off('close', onClose);
+    stopListening();
   }
 }
 

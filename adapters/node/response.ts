@@ -4,22 +4,24 @@
  * backpressure, and stops quietly (cancelling the body) when the client goes away.
  */
 import type { ServerResponse } from 'node:http';
+import { onClientGone } from './client-gone.js';
 
 const noop = (): void => {};
 
 /** Resolves on the next turn of the event loop: after every microtask already queued. */
 const nextTurn = (): Promise<'later'> => new Promise((resolve) => setImmediate(resolve, 'later'));
 
-/** Resolves when `res` can take more data, or has closed. */
+/** Resolves when `res` can take more data, or its client has gone. */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
+    let stop = noop;
     const done = (): void => {
       res.off('drain', done);
-      res.off('close', done);
+      stop();
       resolve();
     };
     res.once('drain', done);
-    res.once('close', done);
+    stop = onClientGone(res, done);
   });
 }
 
@@ -80,12 +82,11 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   // Listening before the first chunk is read: a client that leaves while a slow body has not
   // produced it yet cancels the body as well.
   let closed = false;
-  const onClose = (): void => {
-    if (res.writableFinished) return;
+  // Its own `close`, or its connection's (a pipelined response queued behind another gets none).
+  const stopListening = onClientGone(res, () => {
     closed = true;
     reader.cancel().catch(noop);
-  };
-  res.on('close', onClose);
+  });
   // A write racing a disconnect must not surface as an unhandled 'error' event.
   res.on('error', noop);
   // The first chunk is read before anything is written: a body that fails at once leaves `res`
@@ -94,13 +95,13 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   try {
     step = bytesOf(await reader.read());
   } catch (error) {
-    res.off('close', onClose);
+    stopListening();
     reader.cancel(error).catch(noop);
     reader.releaseLock();
     throw error;
   }
   if (closed) {
-    res.off('close', onClose);
+    stopListening();
     return;
   }
   try {
@@ -117,6 +118,13 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
       if (next !== 'later') step = bytesOf(next);
       else {
         if (closed) return;
+        // A HEAD gets no body: a stream that goes on (an event feed) would hold its headers back
+        // until it ended, and the connection's next request with them.
+        if (res.req?.method === 'HEAD') {
+          reader.cancel().catch(noop);
+          res.end();
+          return;
+        }
         if (!res.write(pending)) await drained(res);
         pending = new Uint8Array(0);
         step = bytesOf(await read);
@@ -144,6 +152,6 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     reader.cancel(error).catch(noop);
     throw error;
   } finally {
-    res.off('close', onClose);
+    stopListening();
   }
 }
