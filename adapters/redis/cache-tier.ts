@@ -127,9 +127,10 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
   const generationKey = `${prefix}g`;
   /**
    * The generations the computations of this instance in flight read when they started, by key,
-   * oldest first ({@link UNKNOWN_GENERATION} for one that started while Redis could not be read).
-   * A value is written to L2 only against the oldest: which computation produced it is not known
-   * here, and a computation that started before an invalidation must not be stored after it.
+   * in the order recorded ({@link UNKNOWN_GENERATION} for one that started while Redis could not
+   * be read). A value is written to L2 only against the oldest ({@link oldestGeneration}): which
+   * computation produced it is not known here, and a computation that started before an
+   * invalidation must not be stored after it.
    */
   const generations = new Map<string, string[]>();
   const l1 = lruCacheStore<unknown>({ maxEntries });

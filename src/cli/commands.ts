@@ -346,11 +346,20 @@ function reportPaths(markdown: string): { markdown: string; json: string } {
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--out: the folder ${folder} does not exist`);
   for (const file of [markdown, json]) {
-    const found = statSync(file, { throwIfNoEntry: false });
-    if (found?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
-    if (found?.isSocket()) throw new UsageError(`--out: ${file} is a socket; give a file, a named pipe or a device`);
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
+    isStream(file);
   }
   return { markdown, json };
+}
+
+/**
+ * Whether `path` names a named pipe or a device (written into, never replaced); a socket, which
+ * cannot be opened as a file, is a {@link UsageError}.
+ */
+function isStream(path: string): boolean {
+  const found = statSync(path, { throwIfNoEntry: false });
+  if (found?.isSocket()) throw new UsageError(`--out: ${path} is a socket; give a file, a named pipe or a device`);
+  return found !== undefined && !found.isFile() && !found.isDirectory();
 }
 
 /** The file `path` names, through any symbolic links (the path itself when nothing is there yet). */
@@ -370,16 +379,14 @@ function realTarget(path: string): string {
  */
 function writeTogether(given: readonly (readonly [string, string])[]): void {
   // A named pipe or a device (`--out /dev/stdout`, a FIFO) is written into, after the files: a
-  // rename onto it would replace it with a file its reader never sees. A socket cannot be opened.
-  const special = (path: string): boolean => {
-    const found = statSync(path, { throwIfNoEntry: false });
-    if (found?.isSocket()) throw new UsageError(`--out: ${path} is a socket; give a file, a named pipe or a device`);
-    return found !== undefined && !found.isFile() && !found.isDirectory();
-  };
-  const streams = given.filter(([path]) => special(path));
-  // A symbolic link is written through: its target gets the text, beside it the temporary and
-  // backup files, and the link stays (a rename onto the link replaced it with a file).
-  const files = given.filter(([path]) => !special(path)).map(([path, text]) => [realTarget(path), text] as const);
+  // rename onto it would replace it with a file its reader never sees.
+  const streams: (readonly [string, string])[] = [];
+  const files: (readonly [string, string])[] = [];
+  for (const [path, text] of given)
+    if (isStream(path)) streams.push([path, text]);
+    // A symbolic link is written through: its target gets the text, beside it the temporary and
+    // backup files, and the link stays (a rename onto the link replaced it with a file).
+    else files.push([realTarget(path), text]);
   const temps = files.map(([path]) => `${path}.${process.pid}.tmp`);
   const backups = files.map(([path]) => `${path}.${process.pid}.bak`);
   const placed: number[] = [];
