@@ -152,8 +152,8 @@ export interface SceneRadar {
    * `TALENT_INVALID_PARAMS`) an instant before its last refresh's: the tables hold the state as of
    * that refresh, and an earlier one would mix two instants in them. Both checks run before either
    * engine writes. `options.signal` aborts the refresh (`TALENT_TIMEOUT`): checked before the
-   * Scenes Engine starts, and passed to the Talent Radar's refresh (a Scenes refresh, once started,
-   * runs to its end).
+   * Scenes Engine starts, while either engine waits for a refresh before it to end, and passed
+   * to the Talent Radar's refresh (a Scenes refresh, once started, runs to its end).
    * @example
    * ```ts
    * await radar.refresh(undefined, {
@@ -556,7 +556,19 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
           // the Scenes Engine writes anything.
           await scenes.checkRefresh(at);
           await talent.checkRefresh(at, signal);
-          const scenesReport = await timedRefresh(operations, 'scenes', at, () => scenes.refresh(at, per));
+          // The signal also ends the Scenes Engine's wait for a refresh before it (its code is
+          // this call's, TALENT_TIMEOUT, as for an abort anywhere else before the writes).
+          const scenesReport = await timedRefresh(operations, 'scenes', at, () =>
+            scenes.refresh(at, signal ? { ...per, signal } : per).catch((error: unknown) => {
+              if (error instanceof SceneRadarError && error.code === 'SCENES_TIMEOUT' && signal?.aborted)
+                throw new SceneRadarError(
+                  'TALENT_TIMEOUT',
+                  'The refresh was aborted while it waited for another refresh to end; nothing was written',
+                  { cause: signal.reason },
+                );
+              throw error;
+            }),
+          );
           const talentReport = await timedRefresh(operations, 'talent', at, () =>
             talent.refresh(at, signal ? { ...per, signal } : per),
           );

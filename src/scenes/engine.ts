@@ -383,41 +383,61 @@ export class ScenesEngine {
    * Its steps (`memberships`, `relationships`, `trends`, and `commit` with a transaction) are
    * traced on the `scene-radar:refresh` channel and reported to `options.onProgress` (task
    * `refresh`, phases `scenes.<step>`): docs/observability.md.
+   *
+   * `options.signal` gives up the wait for another refresh: aborted before this one starts, it
+   * rejects at once with `SCENES_TIMEOUT` and nothing is written. A refresh once started runs
+   * to its end.
    */
-  async refresh(asOf?: Date, options: ProgressOptions = {}): Promise<ScenesRefreshReport> {
+  async refresh(
+    asOf?: Date,
+    options: ProgressOptions & { readonly signal?: AbortSignal } = {},
+  ): Promise<ScenesRefreshReport> {
     this.#life.assertOpen('refresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
-    const { onProgress } = readOptions(options ?? {}, ['onProgress'], 'refresh');
+    const { onProgress, signal } = readOptions(options ?? {}, ['onProgress', 'signal'], 'refresh');
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'signal must be an AbortSignal', {
+        details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
+      });
     // One refresh at a time: two would interleave their reads and writes of the same tables.
-    return this.#refreshes.run(async () => {
-      // Another instance may commit a refresh while this one computes: this one is then computed
-      // again over it (its writes were computed over tables that are gone), a few times at most.
-      for (let attempt = 1; ; attempt++) {
-        this.#life.assertOpen('refresh');
-        // Read again: another instance over the same stores may have refreshed since this one did.
-        this.#refreshed = undefined;
-        let basis: number | null;
-        let asOfRun: Date;
-        try {
-          basis = await this.#refreshedAsOfMs();
-          asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis);
-        } catch (error) {
-          // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
-          new RefreshRun(this.#d.observer ?? SILENT_OBSERVER, 'scenes', at, undefined).failed(error);
-          throw error;
+    return this.#refreshes.run(
+      async () => {
+        // Another instance may commit a refresh while this one computes: this one is then computed
+        // again over it (its writes were computed over tables that are gone), a few times at most.
+        for (let attempt = 1; ; attempt++) {
+          this.#life.assertOpen('refresh');
+          // Read again: another instance over the same stores may have refreshed since this one did.
+          this.#refreshed = undefined;
+          let basis: number | null;
+          let asOfRun: Date;
+          try {
+            basis = await this.#refreshedAsOfMs();
+            asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis);
+          } catch (error) {
+            // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
+            new RefreshRun(this.#d.observer ?? SILENT_OBSERVER, 'scenes', at, undefined).failed(error);
+            throw error;
+          }
+          try {
+            return await this.#observedRefresh(
+              asOfRun,
+              basis,
+              attempt >= MAX_REFRESH_ATTEMPTS,
+              onProgress as ProgressOptions['onProgress'],
+            );
+          } catch (error) {
+            if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) throw error;
+          }
         }
-        try {
-          return await this.#observedRefresh(
-            asOfRun,
-            basis,
-            attempt >= MAX_REFRESH_ATTEMPTS,
-            onProgress as ProgressOptions['onProgress'],
-          );
-        } catch (error) {
-          if (!isRefreshConflict(error) || attempt >= MAX_REFRESH_ATTEMPTS) throw error;
-        }
-      }
-    });
+      },
+      signal,
+      () =>
+        new SceneRadarError(
+          'SCENES_TIMEOUT',
+          'Scenes refresh was aborted while it waited for another refresh to end; nothing was written',
+          { cause: signal?.reason },
+        ),
+    );
   }
 
   async #observedRefresh(
@@ -771,8 +791,8 @@ export class ScenesEngine {
         const at = new Date(dayStart(d) + DAY_MS);
         const pause = yieldSlice();
         if (pause) await pause;
-        // The replay's scratch pulse has no lifecycle: after close() it would read the sources and
-        // write the trend table for every day left.
+        // Checked every day: after close() the replay would otherwise read the sources for the
+        // day's memberships and write the trend table for every day left.
         this.#life.assertOpen('backfillTrends');
         if (days % every === 0) {
           const report = await this.#refreshInto(replay.stores, at, misses);
@@ -896,7 +916,15 @@ export class ScenesEngine {
     const cache = new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 });
     return {
       stores,
-      pulse: new ScenePulse({ stores, gateway: this.#d.gateway, config: this.#d.config, clock: this.#d.clock, cache }),
+      // The engine's lifecycle: a replay's pulses read after close() reject with RADAR_CLOSED too.
+      pulse: new ScenePulse({
+        stores,
+        gateway: this.#d.gateway,
+        config: this.#d.config,
+        clock: this.#d.clock,
+        cache,
+        lifecycle: this.#life,
+      }),
     };
   }
 

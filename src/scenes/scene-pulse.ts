@@ -152,7 +152,7 @@ export class ScenePulse {
       [ScenePulseRequestSchema, optionsOf(options)],
     );
     const errors = new Map<string, SceneRadarError>();
-    const [item] = await this.#withDeadline(this.#d.config.scenes.scenePulseTimeoutMs, (d) =>
+    const [item] = await this.#withDeadline('getScenePulse', this.#d.config.scenes.scenePulseTimeoutMs, (d) =>
       this.#batch([s], skipCache, d, errors),
     );
     // A fresh pulse, or the last good one marked `stale` (with why) when computing it failed.
@@ -194,7 +194,7 @@ export class ScenePulse {
       [ScenePulseRequestSchema, optionsOf(input)],
     );
     const valid = options.slugs;
-    return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, (d) =>
+    return this.#withDeadline('batchProcessScenes', this.#d.config.scenes.globalPulseTimeoutMs, (d) =>
       this.#batch(valid, options.skipCache ?? false, d),
     );
   }
@@ -350,7 +350,7 @@ export class ScenePulse {
     const groups: string[][] = [];
     for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
     const limitGroups = createLimit(this.#d.config.scenes.batchConcurrency);
-    return this.#withDeadline(this.#d.config.scenes.globalPulseTimeoutMs, async (d) =>
+    return this.#withDeadline('allPulses', this.#d.config.scenes.globalPulseTimeoutMs, async (d) =>
       (
         await Promise.all(
           groups.map((g) =>
@@ -393,6 +393,8 @@ export class ScenePulse {
   async pulsesAsOf(slugs: readonly string[], asOf: Date, deadline: Deadline): Promise<Map<string, SceneBatchItem>> {
     this.#life.assertOpen('pulsesAsOf');
     const results = await this.#compute([...new Set(slugs)], asOf, deadline);
+    // Closed meanwhile: the reads were aborted (see #withDeadline).
+    this.#life.assertOpen('pulsesAsOf');
     return new Map(
       [...results].map(
         ([slug, r]) =>
@@ -439,10 +441,17 @@ export class ScenePulse {
     };
   }
 
-  async #withDeadline<T>(ms: number, work: (deadline: Deadline) => Promise<T>): Promise<T> {
+  /**
+   * `work` under a deadline of `ms`. A radar closed while it ran rejects the call `what` with
+   * `RADAR_CLOSED`: its reads were aborted, and what they left (members "failed", a heat of 0)
+   * is no answer.
+   */
+  async #withDeadline<T>(what: string, ms: number, work: (deadline: Deadline) => Promise<T>): Promise<T> {
     const deadline = createDeadline(ms);
     try {
-      return await work(deadline);
+      const result = await work(deadline);
+      this.#life.assertOpen(what);
+      return result;
     } finally {
       deadline.dispose();
     }
