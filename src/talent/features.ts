@@ -132,6 +132,32 @@ function lastKnownDay(series: DenseSeries, end: string): string | null {
  * features.engagementGrowth; // ln(recent / previous) with the floor, or null
  * ```
  */
+/**
+ * `paid / (paid + organic)` over the `days` days ending at index `endIdx`, summed over the days
+ * both are known: a day whose organic (or paid) figure is unknown says nothing about the share
+ * (counted as 0 organic, 5 paid a day against one known organic day read as 93% paid). Null when
+ * no day has both, or their total is 0.
+ */
+function paidShareOf(
+  organic: readonly (number | null)[],
+  paid: readonly (number | null)[],
+  endIdx: number,
+  days: number,
+): number | null {
+  let p = 0;
+  let o = 0;
+  let known = 0;
+  for (let i = Math.max(0, endIdx - days + 1); i <= endIdx && i < organic.length && i < paid.length; i++) {
+    const a = organic[i];
+    const b = paid[i];
+    if (a === null || a === undefined || b === null || b === undefined) continue;
+    o += a;
+    p += b;
+    known++;
+  }
+  return known > 0 && p + o > 0 ? p / (p + o) : null;
+}
+
 export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig): ArtistFeatures {
   const asOfMs = parseInstant(signals.asOf);
   const end = lastCompleteDay(asOfMs);
@@ -158,9 +184,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       const a = seriesGrowth(organic, end, half, model.engagementFloor);
       const b = seriesGrowth(organic, addDays(end, -half), half, model.engagementFloor);
       if (a && b) engagementAcceleration = a.growth - b.growth;
-      const paid = windowSum({ start: eng.start, values: eng.paid }, end, W);
-      const org = windowSum(organic, end, W);
-      if (paid.known > 0 && paid.sum + org.sum > 0) paidShare = paid.sum / (paid.sum + org.sum);
+      paidShare = paidShareOf(eng.organic, eng.paid, daysBetween(eng.start, end), W);
       // Spikes: days of the long window far above their neighbours 4-10 days either side (a
       // local outlier). Sustained growth is not a spike: its neighbours grow with it.
       const endIdx = daysBetween(eng.start, end);

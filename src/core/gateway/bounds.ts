@@ -239,12 +239,59 @@ export function distinctBy<T>(items: readonly T[], idOf: (item: T) => string): r
   });
 }
 
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Orders two links' `since` (instant, then text) and then the rest of a link: a total order. */
+function compareLinks<L extends { readonly since: string; readonly weight: number }>(
+  a: L,
+  b: L,
+  rest: (l: L) => string,
+): number {
+  return (
+    parseInstant(a.since) - parseInstant(b.since) ||
+    byId(a.since, b.since) ||
+    a.weight - b.weight ||
+    byId(rest(a), rest(b))
+  );
+}
+
+/**
+ * `links` with each partner once, the same array when none repeats. A partner listed more than
+ * once is one link that changed over time (a collaboration that grew, a backing that deepened):
+ * merged into its latest step, dated by its earliest (as the memory adapter serves such a
+ * history), whatever order the source listed the steps in. Keeping the first one delivered made
+ * the order of delivery decide whether a collaboration was new.
+ */
+function mergeLinks<L extends { readonly since: string; readonly weight: number }>(
+  links: readonly L[],
+  partnerOf: (l: L) => string,
+  rest: (l: L) => string = () => '',
+): readonly L[] {
+  if (links.length < 2 || !hasRepeat(links, partnerOf)) return links;
+  const byPartner = new Map<string, { first: L; last: L }>();
+  for (const l of links) {
+    const s = byPartner.get(partnerOf(l));
+    if (!s) byPartner.set(partnerOf(l), { first: l, last: l });
+    else {
+      if (compareLinks(l, s.first, rest) < 0) s.first = l;
+      if (compareLinks(l, s.last, rest) > 0) s.last = l;
+    }
+  }
+  return [...byPartner.values()].map(({ first, last }) =>
+    first === last || first.since === last.since ? last : { ...last, since: first.since },
+  );
+}
+
 /** How each answer keeps each observation once, by `source.method`. */
 const DISTINCT: Record<string, (value: never) => unknown> = {
-  // A network's links are keyed by whom they link to: a tastemaker or collaborator listed twice counts once.
+  // A network's links are keyed by whom they link to: a tastemaker or collaborator listed twice is one link.
   'mig.getNetworks': (n: ArtistNetwork) => {
-    const tastemakers = distinctBy(n.tastemakers, (l) => l.tastemaker);
-    const collaborators = distinctBy(n.collaborators, (l) => l.artist);
+    const tastemakers = mergeLinks(
+      n.tastemakers,
+      (l) => l.tastemaker,
+      (l) => l.kind,
+    );
+    const collaborators = mergeLinks(n.collaborators, (l) => l.artist);
     return tastemakers === n.tastemakers && collaborators === n.collaborators
       ? n
       : { ...n, tastemakers, collaborators };
@@ -270,8 +317,6 @@ function inOrder<T>(items: readonly T[], cmp: (a: T, b: T) => number): readonly 
   for (let i = 1; i < items.length; i++) if (cmp(items[i - 1]!, items[i]!) > 0) return [...items].sort(cmp);
   return items;
 }
-
-const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Scratch for the instants of one answer's observations (reused: the answers are read one at a time). */
 let STAMPS = new Float64Array(256);
