@@ -12,7 +12,8 @@
  *   spend, collaboration weight, fingerprint components) are invalid payloads.
  *
  * Also here, because it is the same kind of rule: observations are keyed by their ids. A list
- * that carries the same article, event, campaign or release twice counts it once (the first).
+ * that carries the same article, event, campaign or release twice counts it once (the first once
+ * trimmed to the read's window and put in order: the earliest, then the first delivered).
  * And each answer is put in one form whatever the source's habits ({@link canonicalObservations}):
  * what lies before the read's window is trimmed (the contract lets a source return it), and
  * releases, events and articles come in time order (ties by id), so every sum over them runs in
@@ -27,6 +28,7 @@ import type {
   EngagementSeries,
   RcfEvent,
   ReleaseFingerprint,
+  SceneMembership,
   ScenePulseSummary,
 } from '../../contracts/payloads.js';
 import type { PayloadBounds } from '../../config.js';
@@ -133,11 +135,16 @@ function engagementOver(s: EngagementSeries, max: number): string | undefined {
   return undefined;
 }
 
-/** The day of a series' last observed (non-null) value, ms; -Infinity for a series with none. */
+/**
+ * When a series' last observed (non-null) value is known, ms: the end of its day (a daily value
+ * dated D is known at the end of D, docs/adapters.md); -Infinity for a series with none. Dated by
+ * the start of its day, a value of the day after the as-of day passed the check that refuses a
+ * bare-day event of that same day.
+ */
 function seriesEnd(start: string, ...values: ReadonlyArray<readonly (number | null)[]>): number {
   let last = -1;
   for (const v of values) for (let i = v.length - 1; i > last; i--) if (v[i] !== null) last = i;
-  return last < 0 ? -Infinity : dayStart(start) + last * DAY_MS;
+  return last < 0 ? -Infinity : dayStart(start) + (last + 1) * DAY_MS;
 }
 
 function firstProblem<T>(items: readonly T[], check: (item: T, i: number) => string | undefined): string | undefined {
@@ -188,6 +195,10 @@ const CHECKS: Record<string, Check> = {
     ),
   'identityKernel.getCoherence': (s: CoherenceSeries, latest) =>
     after(seriesEnd(s.start, s.values), latest, 'the last observed day', -1, ''),
+  // A pulse computed as of a later instant holds heat the as-of instant could not know.
+  'scenes.getScenePulses': (p: ScenePulseSummary, latest) => after(instant(p.asOf, latest), latest, 'asOf', -1, ''),
+  'scenes.listHottestScenes': (ps: readonly ScenePulseSummary[], latest) =>
+    firstProblem(ps, (p, i) => after(instant(p.asOf, latest), latest, '', i, '.asOf')),
 };
 
 /**
@@ -300,6 +311,19 @@ const DISTINCT: Record<string, (value: never) => unknown> = {
   'fusion.getCampaigns': (cs: readonly Campaign[]) => distinctBy(cs, (c) => c.id),
   'coverage.getArticles': (as: readonly Article[]) => distinctBy(as, (a) => a.id),
   'rcf.getEvents': (es: readonly RcfEvent[]) => distinctBy(es, (e) => e.id),
+  // Strongest first (the contract's order), ties by scene: the first is the artist's main scene,
+  // whichever of two equally strong ones the source listed first. A scene listed twice counts once (its strongest).
+  'scenes.getMemberships': (ms: readonly SceneMembership[]) =>
+    distinctBy(
+      inOrder(ms, (a, b) => b.confidence - a.confidence || byId(a.sceneSlug, b.sceneSlug)),
+      (m) => m.sceneSlug,
+    ),
+  // Hottest first, ties by scene (then the latest pulse): a scene listed twice is shown once (its hottest).
+  'scenes.listHottestScenes': (ps: readonly ScenePulseSummary[]) =>
+    distinctBy(
+      inOrder(ps, (a, b) => b.heat - a.heat || byId(a.sceneSlug, b.sceneSlug) || byId(b.asOf, a.asOf)),
+      (p) => p.sceneSlug,
+    ),
 };
 
 /**
@@ -390,15 +414,17 @@ const CANONICAL: Record<string, (value: never, fromMs: number) => unknown> = {
 };
 
 /**
- * An answer in the SDK's one form: each observation once ({@link distinctObservations}), and,
- * given the read's window start `fromMs`, nothing from before it (a source may return older data;
- * the SDK trims) and releases, events and articles in time order, ties by id (a source may deliver
- * them in any order). The same value when it needed none of it.
+ * An answer in the SDK's one form: given the read's window start `fromMs`, nothing from before it
+ * (a source may return older data; the SDK trims) and releases, events and articles in time
+ * order, ties by id (a source may deliver them in any order); then each observation once
+ * ({@link distinctObservations}). The same value when it needed none of it.
  */
 export function canonicalObservations(method: string, value: unknown, fromMs?: number): unknown {
-  const distinct = distinctObservations(method, value);
   const canonical = fromMs === undefined ? undefined : CANONICAL[method];
-  return canonical ? canonical(distinct as never, fromMs!) : distinct;
+  // Trimmed and ordered first, then each observation once: a copy from before the window,
+  // delivered first, took the place of the one inside it (and was then trimmed with it), and
+  // which of two copies was kept depended on the order of delivery.
+  return distinctObservations(method, canonical ? canonical(value as never, fromMs!) : value);
 }
 
 /**
