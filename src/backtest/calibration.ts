@@ -77,7 +77,11 @@ export function calibration(probabilities: readonly number[], labels: readonly b
     const p = Math.min(1, Math.max(0, finite));
     if (p !== raw) clamped++;
     const y = labels[i] ? 1 : 0;
-    const b = Math.min(binCount - 1, Math.floor(p * binCount));
+    // Against the very edges the bins report (`from` = b / binCount): the product alone put
+    // 0.3 * 3 = 0.8999999999999999 in the 0.9-1.0 bin and 0.29 in the bin below it (x 100).
+    let b = Math.min(binCount - 1, Math.floor(p * binCount));
+    if (b > 0 && p < b / binCount) b--;
+    else if (b < binCount - 1 && p >= (b + 1) / binCount) b++;
     counts[b]!++;
     sumP[b]! += p;
     sumY[b]! += y;

@@ -77,9 +77,12 @@ function paired(model: ScorerResult, baseline: ScorerResult, target: BacktestTar
   };
 }
 
+/** How far apart two mean AUCs may be and still count as equal (the rounding of a sum of a few AUCs). */
+const MEAN_TOLERANCE = 1e-12;
+
 /**
  * The verdict: mean AUC on the target split at least `minMeanAuc` and above every baseline's mean
- * AUC on the same split. When the scorer under test has no mean AUC there (it failed, it scored no
+ * AUC on the same split (means within 1e-12 of each other, float rounding, count as equal). When the scorer under test has no mean AUC there (it failed, it scored no
  * candidate, no cutoff has both outcomes), the target is not judged: `judged` false, `met` false,
  * and the text says why. A baseline without a mean AUC is left out of the comparison. Each baseline
  * is compared over the cutoffs where both it and the scorer under test have an AUC, so a scorer that
@@ -100,8 +103,11 @@ export function judge(model: ScorerResult, baselines: readonly ScorerResult[], t
   const fmt = (x: number): string => x.toFixed(3);
   const pairs = baselines.map((b) => paired(model, b, target)).filter((p): p is Paired => p !== null);
   const best = [...pairs].sort((a, b) => b.own - a.own)[0];
-  const beaten = pairs.filter((p) => p.model <= p.baseline);
-  const aboveFloor = own >= target.minMeanAuc;
+  // Means within rounding of each other are equal: AUCs of 7/10, 8/10 and 9/10 average to
+  // 0.7999999999999999 in floating point (not the floor 0.8), and 0.1 + 0.2 + 0.3 "beat" the same
+  // three AUCs summed the other way round.
+  const beaten = pairs.filter((p) => p.model <= p.baseline + MEAN_TOLERANCE);
+  const aboveFloor = own >= target.minMeanAuc - MEAN_TOLERANCE;
   const aboveBaselines = beaten.length === 0;
   const describe = (p: Paired): string =>
     p.complete
