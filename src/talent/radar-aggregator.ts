@@ -708,9 +708,13 @@ export class RadarAggregator {
         );
       if (got.status === 'missing')
         throw new SceneRadarError('TALENT_INVALID_PARAMS', `Workspace not found: ${workspaceId}`);
-      // A failing source is not an SDK bug: 503 with the reason, never a 500.
+      // A failing source is not an SDK bug: 503 with the kind of failure, never a 500. The
+      // source's own text (an address, a password, a path) stays in the error's cause: the
+      // message is what an HTTP client reads.
       if (got.status !== 'ok')
-        throw new SceneRadarError('SOURCES_UNAVAILABLE', `The workspace source failed: ${got.message}`);
+        throw new SceneRadarError('SOURCES_UNAVAILABLE', `The workspace source failed (${got.reason})`, {
+          cause: got.message,
+        });
       const ws = got.value;
       if (ws.id.toLowerCase() !== id)
         throw new SceneRadarError('SOURCES_UNAVAILABLE', 'The workspace source answered with another workspace');
