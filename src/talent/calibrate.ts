@@ -682,43 +682,56 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
     return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
   };
   const wOf = (e: CalibrationExample): number => e.weight ?? 1;
-  const center = new Map<string, number>();
-  const scale = new Map<string, number>();
-  for (const n of names) {
-    let sw = 0;
-    let sx = 0;
-    for (const e of examples) {
-      const v = value(e, n);
-      if (!Number.isNaN(v)) {
-        sw += wOf(e);
-        sx += wOf(e) * v;
+  /**
+   * The centre (weighted mean where present) and scale (weighted standard deviation) of every
+   * input over `list`, the inputs that vary there (the others get weight 0) and their signs.
+   * Each fold standardises with its own training rows: statistics over every example would let
+   * a fold's fit see the periods after it (a missing value filled with an all-time mean, the
+   * penalty in units set partly by the future), so its validation would not be out of time.
+   */
+  const standardise = (list: readonly CalibrationExample[]) => {
+    const center = new Map<string, number>();
+    const scale = new Map<string, number>();
+    for (const n of names) {
+      let sw = 0;
+      let sx = 0;
+      for (const e of list) {
+        const v = value(e, n);
+        if (!Number.isNaN(v)) {
+          sw += wOf(e);
+          sx += wOf(e) * v;
+        }
       }
+      const mean = sw ? sx / sw : 0;
+      let ss = 0;
+      for (const e of list) {
+        const v = value(e, n);
+        if (!Number.isNaN(v)) ss += wOf(e) * (v - mean) ** 2;
+      }
+      const sd = sw ? Math.sqrt(ss / sw) : 0;
+      // Values so large that their mean or spread overflows (beyond about 1e154) would give the
+      // input weight 0 in silence: refused, to be rescaled.
+      if (!Number.isFinite(mean) || !Number.isFinite(sd))
+        throw invalid(`inputs.${n}`, 'Its values are too large to fit (their spread overflows); rescale the input');
+      center.set(n, mean);
+      scale.set(n, sd);
     }
-    const mean = sw ? sx / sw : 0;
-    let ss = 0;
-    for (const e of examples) {
-      const v = value(e, n);
-      if (!Number.isNaN(v)) ss += wOf(e) * (v - mean) ** 2;
-    }
-    const sd = sw ? Math.sqrt(ss / sw) : 0;
-    // Values so large that their mean or spread overflows (beyond about 1e154) would give the
-    // input weight 0 in silence: refused, to be rescaled.
-    if (!Number.isFinite(mean) || !Number.isFinite(sd))
-      throw invalid(`inputs.${n}`, 'Its values are too large to fit (their spread overflows); rescale the input');
-    center.set(n, mean);
-    scale.set(n, sd);
-  }
-  const active = names.filter((n) => scale.get(n)! > 1e-9);
-  const signs = Int8Array.from(active, (n) => options.signs?.[n] ?? 0);
-  const totalW = examples.reduce((s, e) => s + wOf(e), 0);
-  const norm = examples.length / totalW;
-  const design = (list: readonly CalibrationExample[]): Design => ({
+    const active = names.filter((n) => scale.get(n)! > 1e-9);
+    const signs = Int8Array.from(active, (n) => options.signs?.[n] ?? 0);
+    const totalW = list.reduce((sum, e) => sum + wOf(e), 0);
+    return { center, scale, active, signs, norm: list.length / totalW };
+  };
+  type Standard = ReturnType<typeof standardise>;
+  const whole = standardise(examples);
+  const { center, scale, active, signs } = whole;
+  /** `list` standardised by `std`, weights scaled by `norm` (a mean weight of 1 over what `norm` was taken on). */
+  const design = (std: Standard, list: readonly CalibrationExample[], norm = std.norm): Design => ({
     rows: list.map((e) =>
       Float64Array.from([
         1,
-        ...active.map((n) => {
+        ...std.active.map((n) => {
           const v = value(e, n);
-          return Number.isNaN(v) ? 0 : (v - center.get(n)!) / scale.get(n)!;
+          return Number.isNaN(v) ? 0 : (v - std.center.get(n)!) / std.scale.get(n)!;
         }),
       ]),
     ),
@@ -753,7 +766,7 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
   }
   const byTime = new Map<number, CalibrationExample[]>();
   for (const e of ordered) (byTime.get(e.time) ?? byTime.set(e.time, []).get(e.time)!).push(e);
-  const foldData = [] as { train: CalibrationExample[]; valid: CalibrationExample[] }[];
+  const foldData = [] as { train: CalibrationExample[]; valid: CalibrationExample[]; std: Standard }[];
   const purgeMs = options.horizonDays === undefined ? 0 : options.horizonDays * 86_400_000;
   for (let f = 1; f <= folds; f++) {
     const validFrom = blocks[f]![0];
@@ -766,7 +779,7 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
       .flatMap((t) => byTime.get(t)!);
     const valid = blocks[f]!.flatMap((t) => byTime.get(t)!);
     const tp = train.filter((e) => e.label).length;
-    if (valid.length && tp > 0 && tp < train.length) foldData.push({ train, valid });
+    if (valid.length && tp > 0 && tp < train.length) foldData.push({ train, valid, std: standardise(train) });
   }
 
   interface Scored {
@@ -781,9 +794,10 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
     let ll = 0;
     let wsum = 0;
     const aucs: number[] = [];
-    for (const { train, valid } of foldData) {
-      const fit = constrained(design(train), l2, maxIterations, signs);
-      const dv = design(valid);
+    for (const { train, valid, std } of foldData) {
+      const fit = constrained(design(std, train), l2, maxIterations, std.signs);
+      // Validation rows weighed as over every example (a constant factor): the folds' losses pool alike.
+      const dv = design(std, valid, whole.norm);
       let fll = 0;
       let fw = 0;
       const logits: number[] = [];
@@ -864,7 +878,7 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
     if (platt.converged && slope > 0 && Number.isFinite(offset)) recalibration = { slope, offset };
   }
 
-  const all = design(examples);
+  const all = design(whole, examples);
   const fit = constrained(all, l2, maxIterations, signs);
   progress.finish();
   const a = recalibration?.slope ?? 1;

@@ -823,9 +823,26 @@ export class TalentRadar {
         { task: 'calibrate', examples: examples.length, durationMs: Math.round(performance.now() - started), err: e },
         'calibration failed',
       );
-      // Too few examples because the sources failed is not "insufficient data": say so.
-      const failed = skipped.filter((s) => s.reason.startsWith('no activity evidence because a read failed')).length;
-      if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA' && failed > 0) {
+      // Too few examples because the sources failed is not "insufficient data": say so. Only when
+      // the failed outcomes are what is missing: with them there would be 10 examples and both
+      // outcomes. One-class labels, or a model out of bounds, stay insufficient data whatever
+      // the sources answer (a retryable 503 would send the host to retry in vain).
+      const failedKeys = new Set(
+        skipped
+          .filter((s) => s.reason.startsWith('no activity evidence because a read failed'))
+          .map((s) => `${s.asOf}|${s.artistSlug}`),
+      );
+      const failedLabels = outcomes.flatMap((o) =>
+        failedKeys.has(`${new Date(o.asOf.getTime()).toISOString()}|${o.artistSlug}`) ? [o.label] : [],
+      );
+      const failed = failedLabels.length;
+      const labels = [...examples.map((x) => x.label), ...failedLabels];
+      const short = (n: number, positives: number): boolean => n < 10 || positives === 0 || positives === n;
+      const causedByFailures =
+        failed > 0 &&
+        short(examples.length, examples.filter((x) => x.label).length) &&
+        !short(labels.length, labels.filter(Boolean).length);
+      if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA' && causedByFailures) {
         throw new SceneRadarError(
           'SOURCES_UNAVAILABLE',
           `${e.message}: ${failed} of the ${outcomes.length} outcomes were skipped because their activity sources failed`,
