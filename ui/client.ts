@@ -38,11 +38,12 @@ export class ApiFailure extends Error {
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
- * Whether a failure means the page's slug names nothing: a `*_NOT_FOUND`, or a 400 for a slug that
- * breaks the API's slug rule (a malformed slug in the address: a Retry could never succeed).
+ * Whether a failure means the page's slug names nothing: a `*_NOT_FOUND`, or any failure for a slug
+ * that breaks the API's slug rule (a malformed slug in the address: a Retry could never succeed;
+ * `..` even resolves to another route, which answers 404 `ROUTE_NOT_FOUND`).
  */
 export function slugNotFound(failure: ApiFailure, slug: string): boolean {
-  return failure.notFound || (failure.status === 400 && !(slug.length <= 128 && SLUG.test(slug)));
+  return failure.notFound || !(slug.length <= 128 && SLUG.test(slug));
 }
 
 /** A query string's values; `undefined` leaves the parameter out. */

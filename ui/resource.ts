@@ -43,7 +43,9 @@ export class Resource<T> implements ReactiveController {
     this.#abort = abort;
     this.state = { kind: 'loading' };
     this.#host.requestUpdate();
-    load(abort.signal).then(
+    // A load that throws before it returns its promise (a slug `encodeURIComponent` refuses)
+    // fails like one that rejects: never `loading` for ever.
+    new Promise<T>((resolve) => resolve(load(abort.signal))).then(
       (data) => {
         if (abort.signal.aborted) return;
         this.#settle({ kind: 'ready', data });

@@ -61,6 +61,11 @@ export class SceneListElement extends RadarElement {
       this.#ranking.run((signal) => this.#loadRanking(signal));
   }
 
+  /** The page asked for as a whole number from 1 (an attribute of 0, -2 or "x" is the first page). */
+  get #page(): number {
+    return Math.max(1, Math.floor(this.page) || 1);
+  }
+
   get #size(): number {
     return Math.min(MAX_LIMIT, Math.max(1, Math.floor(this.pageSize) || 20));
   }
@@ -81,7 +86,7 @@ export class SceneListElement extends RadarElement {
   }
 
   async #loadRanking(signal: AbortSignal): Promise<Ranking> {
-    const limit = Math.min(MAX_LIMIT, this.page * this.#size + 1);
+    const limit = Math.min(MAX_LIMIT, this.#page * this.#size + 1);
     if (this.region) {
       const data = await this.fetchData<RegionalScenePulse>(
         `/scene-pulse/${encodeURIComponent(this.region)}`,
@@ -161,7 +166,7 @@ export class SceneListElement extends RadarElement {
       return html`${loadingNote('scenes')}${this.#table(skeletonRows(size, 6))}`;
     }
     const { scenes, banner } = state.data;
-    const start = (this.page - 1) * size;
+    const start = (this.#page - 1) * size;
     const rows = scenes.slice(start, start + size);
     // What failed stays above an empty page: it may be why there is nothing to show.
     if (rows.length === 0) {
@@ -175,9 +180,9 @@ export class SceneListElement extends RadarElement {
     const capped =
       !hasNext && scenes.length >= MAX_LIMIT && (state.data.total === null || state.data.total > MAX_LIMIT);
     this.#pagerView = {
-      prev: this.page > 1,
+      prev: this.#page > 1,
       next: hasNext,
-      label: `Page ${this.page} · scenes ${start + 1}–${start + rows.length}`,
+      label: `Page ${this.#page} · scenes ${start + 1}–${start + rows.length}`,
     };
     return html`${degradedBanner('Some scene data is missing or stale', banner)}
       ${this.#table(rows.map((s, i) => this.#row(s, start + i + 1)))}
@@ -252,9 +257,9 @@ export class SceneListElement extends RadarElement {
 
   #pager({ prev, next, label }: { prev: boolean; next: boolean; label: string }): TemplateResult {
     return html`<nav class="pager" aria-label="Scene list pages">
-      <button type="button" ?disabled=${!prev} @click=${() => this.#go(this.page - 1)}>Previous</button>
+      <button type="button" ?disabled=${!prev} @click=${() => this.#go(this.#page - 1)}>Previous</button>
       <span aria-live="polite" data-page-label>${label}</span>
-      <button type="button" ?disabled=${!next} @click=${() => this.#go(this.page + 1)}>Next</button>
+      <button type="button" ?disabled=${!next} @click=${() => this.#go(this.#page + 1)}>Next</button>
     </nav>`;
   }
 }

@@ -62,6 +62,8 @@ const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#
 /** The HTML page that loads the bundle and mounts `<scene-radar-app>` on `apiBase`. */
 export function dashboardPage(options: DashboardOptions = {}): string {
   const base = escapeHtml(options.apiBase ?? '/api');
+  // The API's document under the same base: `/api/` or `/radar/api?tenant=a` as given to the app.
+  const openApi = escapeHtml(openApiHref(options.apiBase ?? '/api'));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -73,10 +75,36 @@ export function dashboardPage(options: DashboardOptions = {}): string {
 </head>
 <body>
 <scene-radar-app base="${base}"></scene-radar-app>
-<noscript>The scene-radar dashboard needs JavaScript. The API is at <a href="${base}/openapi.json">${base}/openapi.json</a>.</noscript>
+<noscript>The scene-radar dashboard needs JavaScript. The API is at <a href="${openApi}">${openApi}</a>.</noscript>
 </body>
 </html>
 `;
+}
+
+/**
+ * Whether an `Accept-Encoding` header takes gzip: listed (or `*`) with a weight above 0 (RFC 9110
+ * section 12.5.3: `gzip;q=0` means "not gzip"). An explicit `gzip` entry wins over `*`.
+ */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  let star: boolean | undefined;
+  for (const entry of text.split(',')) {
+    const [coding = '', ...params] = entry.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    const accepted = Number.isFinite(weight) && weight > 0;
+    if (coding === 'gzip' || coding === 'x-gzip') return accepted;
+    if (coding === '*') star = accepted;
+  }
+  return star === true;
+}
+
+/** `base` (which may end in `/` or carry a query) with `/openapi.json` after its path. */
+function openApiHref(base: string): string {
+  const at = base.search(/[?#]/);
+  const path = at < 0 ? base : base.slice(0, at);
+  const rest = at < 0 ? '' : base.slice(at);
+  return `${path.replace(/\/+$/, '')}/openapi.json${rest}`;
 }
 
 const SECURITY_HEADERS = {
@@ -109,7 +137,7 @@ export function dashboardHandler(bundle: UiBundle, options: DashboardOptions = {
       return true;
     }
     if (path === UI_BUNDLE_PATH) {
-      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const gzip = acceptsGzip(req.headers['accept-encoding']);
       const body = gzip ? gzipped : code;
       res.writeHead(200, {
         'content-type': 'text/javascript; charset=utf-8',

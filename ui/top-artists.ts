@@ -43,6 +43,11 @@ export class TopArtistsElement extends RadarElement {
     this.pageSize = 10;
   }
 
+  /** The page asked for as a whole number from 1 (an attribute of 0, -2 or "x" is the first page). */
+  get #page(): number {
+    return Math.max(1, Math.floor(this.page) || 1);
+  }
+
   get #size(): number {
     return Math.min(MAX_LIMIT, Math.max(1, Math.floor(this.pageSize) || 10));
   }
@@ -52,7 +57,7 @@ export class TopArtistsElement extends RadarElement {
       this.#top.run((signal) =>
         this.fetchData<TopArtists>(
           '/talent/top',
-          { category: this.category, limit: Math.min(MAX_LIMIT, this.page * this.#size) },
+          { category: this.category, limit: Math.min(MAX_LIMIT, this.#page * this.#size) },
           signal,
         ),
       );
@@ -101,7 +106,7 @@ export class TopArtistsElement extends RadarElement {
     }
     this.#pagerView = null;
     const top = state.data;
-    const start = (this.page - 1) * size;
+    const start = (this.#page - 1) * size;
     const rows = top.artists.slice(start, start + size);
     const label = CATEGORIES.find(([id]) => id === this.category)?.[1] ?? this.category;
     if (rows.length === 0 && top.artists.length > 0)
@@ -124,9 +129,9 @@ export class TopArtistsElement extends RadarElement {
     const reachable = Math.min(top.total, MAX_LIMIT);
     const hasNext = start + size < reachable;
     this.#pagerView = {
-      prev: this.page > 1,
+      prev: this.#page > 1,
       next: hasNext,
-      label: `Page ${this.page} · ${start + 1}–${start + rows.length} of ${num(top.total)}`,
+      label: `Page ${this.#page} · ${start + 1}–${start + rows.length} of ${num(top.total)}`,
     };
     return html`${banner}
       ${this.#table(rows.map((a, i) => this.#row(a, start + i + 1)))}
@@ -174,9 +179,9 @@ export class TopArtistsElement extends RadarElement {
 
   #pager({ prev, next, label }: { prev: boolean; next: boolean; label: string }): TemplateResult {
     return html`<nav class="pager" aria-label="Top list pages">
-      <button type="button" ?disabled=${!prev} @click=${() => (this.page -= 1)}>Previous</button>
+      <button type="button" ?disabled=${!prev} @click=${() => (this.page = this.#page - 1)}>Previous</button>
       <span aria-live="polite" data-page-label>${label}</span>
-      <button type="button" ?disabled=${!next} @click=${() => (this.page += 1)}>Next</button>
+      <button type="button" ?disabled=${!next} @click=${() => (this.page = this.#page + 1)}>Next</button>
     </nav>`;
   }
 }

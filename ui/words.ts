@@ -107,7 +107,10 @@ export function effectWords(contribution: number, strongest: number, kind: 'up' 
 
 /** A number with at most `digits` decimals, grouped (`12,165`). */
 export function num(value: number, digits = 0): string {
-  return Number.isFinite(value) ? value.toLocaleString('en', { maximumFractionDigits: digits }) : '–';
+  // `signDisplay: 'negative'`: a value that rounds to zero (-0.001 at 2 digits, -0) reads 0, not -0.
+  return Number.isFinite(value)
+    ? value.toLocaleString('en', { maximumFractionDigits: digits, signDisplay: 'negative' })
+    : '–';
 }
 
 /** A 0-1 share as a whole percentage (`0.72` -> `72%`). */
