@@ -832,8 +832,16 @@ export class TalentRadar {
           .filter((s) => s.reason.startsWith('no activity evidence because a read failed'))
           .map((s) => `${s.asOf}|${s.artistSlug}`),
       );
+      // The outcomes' instants as calibrationExamples read them (a Date, an epoch or an ISO string).
+      const instantOf = (v: unknown): string | undefined => {
+        try {
+          return requireDate(v, 'asOf', new Date(Number.NaN), 'TALENT_VALIDATION_ERROR').toISOString();
+        } catch {
+          return undefined;
+        }
+      };
       const failedLabels = outcomes.flatMap((o) =>
-        failedKeys.has(`${new Date(o.asOf.getTime()).toISOString()}|${o.artistSlug}`) ? [o.label] : [],
+        failedKeys.has(`${instantOf(o.asOf)}|${o.artistSlug}`) ? [o.label] : [],
       );
       const failed = failedLabels.length;
       const labels = [...examples.map((x) => x.label), ...failedLabels];
