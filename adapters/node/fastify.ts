@@ -8,6 +8,7 @@ import { normaliseBasePath } from './base-path.js';
 import {
   answerInternalError,
   checkOrigin,
+  clientLeft,
   closeIfUnread,
   contextOf,
   forbiddenMethodAnswer,
@@ -224,6 +225,9 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
   const route: FastifyLikeHandler = async (request, reply) => {
     const req = request.raw;
     const res = reply.raw;
+    // A client already gone (a reset after pipelined requests) is not served (see clientLeft):
+    // 499, "client closed request", for the host's logs; nothing reaches the client.
+    if (clientLeft(req)) return reply.code(499).send();
     if (light !== undefined) {
       let incoming: ApiRequestLike | undefined;
       try {

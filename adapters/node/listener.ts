@@ -165,6 +165,21 @@ function writeInternalError(
 }
 
 /**
+ * Whether the request's connection is already gone: requests a client pipelined and then reset
+ * are still parsed from what it sent, before the socket hears the reset (not yet `destroyed`, but
+ * its peer unknown: a TCP socket with a local address and no remote one). None is served (no
+ * answer could reach the client), so they cost nothing, and none reaches a rate limiter without
+ * its address: every such request was counted under the one key shared by clients without an
+ * address. A Unix socket has neither address, and is served as before.
+ * @internal
+ */
+export function clientLeft(req: IncomingMessage): boolean {
+  const socket = req.socket;
+  if (!socket) return false;
+  return socket.destroyed || (socket.remoteAddress === undefined && socket.localAddress !== undefined);
+}
+
+/**
  * What the handler learns beyond the `Request`: the client's address, and the request target as
  * the client sent it (`rawUrl`), before the URL parser resolved its dot segments, so the API can
  * refuse them.
@@ -193,6 +208,10 @@ export async function serveNodeRequest(
   options: NodeListenerOptions,
   url?: string,
 ): Promise<void> {
+  if (clientLeft(req)) {
+    res.destroy();
+    return;
+  }
   const light = lightHandlerOf(handler);
   if (light !== undefined) {
     let request: ApiRequestLike | undefined;
