@@ -407,7 +407,9 @@ function windowSignals(
         weightSum += conf;
         // A member's own growth is its ratio (minus one), as shown in `top_artists`; from nothing,
         // against the floor. The floor tempers the scene's momentum only.
-        const ratio = pr > 0 ? c / pr : 1 + Math.max(0, c) / params.engagementFloor;
+        // A previous mean so small that the ratio overflows (1e10 over 1e-310) counts as nothing.
+        const direct = pr > 0 ? c / pr : Number.NaN;
+        const ratio = Number.isFinite(direct) ? direct : 1 + Math.max(0, c) / params.engagementFloor;
         if (growth && engagement) {
           growth[i] = ratio - 1;
           engagement[i] = c;
@@ -445,10 +447,14 @@ interface HeatSignal {
   readonly w: number;
 }
 
+/** Growth of heat from `previous` to `current`: `(current - previous) / max(previous, 10)`. */
+const growthOver = (current: number, previous: number): number => (current - previous) / Math.max(previous, 10);
+
 function heatOf(
   s: WindowSignals,
   params: PulseParams,
   membershipsKnown: boolean,
+  other?: WindowSignals,
 ): { heat: number; items: ExplanationItem[]; coverage: number } {
   const perActive = (x: number): number => x / Math.max(1, s.active);
   // Built field by field: object rest and spread copies went through the engine's slow generic path
@@ -460,7 +466,7 @@ function heatOf(
       unit: 'log growth of daily organic engagement (confidence-weighted mean)',
       raw: s.momentum ?? 0,
       normalized: s.momentum === null ? 0 : logistic(s.momentum, 0, params.momentumScale),
-      available: s.momentum !== null,
+      available: s.momentum !== null && (other === undefined || other.momentum !== null),
       w: params.weights.momentum,
     },
     {
@@ -469,7 +475,7 @@ function heatOf(
       unit: 'confidence-weighted share of members rising',
       raw: s.risingShare ?? 0,
       normalized: s.risingShare === null ? 0 : clamp01(s.risingShare / params.risingShareSaturation),
-      available: s.risingShare !== null,
+      available: s.risingShare !== null && (other === undefined || other.risingShare !== null),
       w: params.weights.rising,
     },
     {
@@ -487,19 +493,24 @@ function heatOf(
       unit: 'new tastemaker links per active member in the window',
       raw: perActive(s.newLinks ?? 0),
       normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / params.tastemakerScale),
-      available: s.newLinks !== null,
+      available: s.newLinks !== null && (other === undefined || other.newLinks !== null),
       w: params.weights.tastemakers,
     },
   ];
   // Small scenes are noisy: shrink each signal toward its neutral value by n / (n + k).
-  // (`smallSceneMembers` 0: no shrinking, even without an active member.)
-  const shrink = params.smallSceneMembers > 0 ? s.active / (s.active + params.smallSceneMembers) : 1;
+  // (`smallSceneMembers` 0: no shrinking, even without an active member.) For the Fusion signals
+  // n counts the members whose growth was measured (a known value in both windows, zeros
+  // included): counted by engagement above 0, a scene whose every member fell to nothing had n = 0,
+  // its momentum shrunk to neutral, and so more heat than the same scene with one member steady.
+  const shrinkBy = (n: number): number => (params.smallSceneMembers > 0 ? n / (n + params.smallSceneMembers) : 1);
+  const shrink = shrinkBy(s.active);
+  const shrinkFusion = shrinkBy(Math.max(s.active, s.measured));
   let total = 0;
   let avail = 0;
   for (const x of signals) {
     const neutral = x.signal === 'member_momentum' ? 0.5 : 0;
     if (x.available) {
-      x.normalized = neutral + shrink * (x.normalized - neutral);
+      x.normalized = neutral + (x.source === 'fusion' ? shrinkFusion : shrink) * (x.normalized - neutral);
       avail += x.w;
     }
     total += x.w;
@@ -572,7 +583,17 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
   const before = windowSignals(prepared, params, endDay, params.windowDays, haveNetworks);
   const cur = heatOf(now, params, membershipsKnown);
   const prev = heatOf(before, params, membershipsKnown);
-  const growth = (cur.heat - prev.heat) / Math.max(prev.heat, 10);
+  // Growth compares like with like: over the signals with evidence in both windows. A signal
+  // known in one window only (a Fusion answer of nulls for the last month) left out of one heat
+  // and kept in the other read as a fall of 100%, "cooling", with status ok.
+  const same = (a: ExplanationItem[], b: ExplanationItem[]): boolean =>
+    a.every((x, k) => x.available === b[k]!.available);
+  const growth = same(cur.items, prev.items)
+    ? growthOver(cur.heat, prev.heat)
+    : growthOver(
+        heatOf(now, params, membershipsKnown, before).heat,
+        heatOf(before, params, membershipsKnown, now).heat,
+      );
 
   // Evidence: the share of signal weight available, times the share of members each read covered.
   // A Fusion read that succeeded but holds no value in the windows (every day null) is no evidence:
