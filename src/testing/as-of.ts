@@ -4,7 +4,7 @@
  * the last complete day, and monotonicity (what was known earlier is still known later). Each
  * returns a description of the first problem, or `undefined`.
  */
-import { addDays, DAY_MS, dayOf, dayStart, daysBetween, lastCompleteDay } from '../core/time.js';
+import { addDays, DAY_MS, dayOf, dayStart, daysBetween, lastCompleteDay, observedAtMs } from '../core/time.js';
 
 /** The first item whose instant is after `asOf`; `what` names the item (`event e1`). */
 export function instantAfter<T>(
@@ -14,8 +14,27 @@ export function instantAfter<T>(
   asOf: Date,
 ): string | undefined {
   for (const item of items) {
-    const t = Date.parse(at(item));
+    // A bare day is known at its end (docs/adapters.md), an instant when it is.
+    const t = observedAtMs(at(item));
     if (t > asOf.getTime()) return `${what(item)} is dated ${at(item)}, after asOf ${asOf.toISOString()}`;
+  }
+  return undefined;
+}
+
+/**
+ * The first item whose day is not over at `asOf` (a debut, a campaign's end: a day is known at
+ * its end); items without one (`null`) are skipped.
+ */
+export function dayNotOver<T>(
+  items: readonly T[],
+  what: (item: T) => string,
+  day: (item: T) => string | null | undefined,
+  asOf: Date,
+): string | undefined {
+  for (const item of items) {
+    const d = day(item);
+    if (d != null && dayStart(d) + DAY_MS > asOf.getTime())
+      return `${what(item)} is dated ${d}, a day not over at asOf ${asOf.toISOString()}`;
   }
   return undefined;
 }

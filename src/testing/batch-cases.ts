@@ -31,7 +31,8 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
     asBatch(
       c,
       await attempt(c, `resolve for keys ${show(keys)} as of ${asOf.toISOString()}`, () =>
-        probe.invoke(adapter, keys, { asOf, signal: liveSignal(), from }),
+        // Copies: an adapter that changes a Date it is given must not move the suite's instants.
+        probe.invoke(adapter, keys, { asOf: new Date(asOf), signal: liveSignal(), from: new Date(from) }),
       ),
     );
   const setup = async (): Promise<{ adapter: A; known: readonly string[] }> => {
@@ -185,17 +186,20 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         const { adapter, known } = await setup();
         const keys = [...known, probe.unknownKey];
         const asOf = new Date(env.asOf);
+        const from = new Date(env.from);
         const options = Object.freeze({ asOf, signal: liveSignal(), from: new Date(env.from) });
         await attempt(c, 'accept a frozen key array and frozen options (never mutate its inputs)', () =>
           probe.invoke(adapter, Object.freeze([...keys]), options),
         );
         const copy = [...keys];
         await attempt(c, `resolve for keys ${show(keys)}`, () =>
-          probe.invoke(adapter, copy, { asOf, signal: liveSignal(), from: env.from }),
+          probe.invoke(adapter, copy, { asOf, signal: liveSignal(), from }),
         );
         expectSame('not mutate the keys it is given', keys, copy, 'the keys before and after the call');
         if (asOf.getTime() !== env.asOf.getTime())
           throw violation(c, 'not mutate the asOf it is given', `asOf changed to ${asOf.toISOString()}`);
+        if (from.getTime() !== env.from.getTime())
+          throw violation(c, 'not mutate the from it is given', `from changed to ${from.toISOString()}`);
       },
     },
   ];

@@ -3,6 +3,7 @@
  * Conformance suite for {@link CoverageAdapter}: press articles as of a time.
  */
 import { BATCH_METHODS } from '../contracts/registry.js';
+import { observedAtMs } from '../core/time.js';
 import type { CoverageAdapter } from '../contracts/sources.js';
 import { instantAfter, missingId, notOldestFirst } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
@@ -49,7 +50,7 @@ export function coverageContractSuite(options: SourceSuiteOptions<CoverageAdapte
             (a) => a.publishedAt,
             asOf,
           ),
-        knownAt: (as) => latestOf(as, (a) => Date.parse(a.publishedAt)),
+        knownAt: (as) => latestOf(as, (a) => observedAtMs(a.publishedAt)),
         monotoneProblem: (e, l) =>
           missingId(
             'article',

@@ -4,9 +4,10 @@
  */
 import { BATCH_METHODS } from '../contracts/registry.js';
 import type { FusionAdapter } from '../contracts/sources.js';
-import { dayStart } from '../core/time.js';
+import { DAY_MS, dayStart } from '../core/time.js';
 import {
   dayAfter,
+  dayNotOver,
   firstProblem,
   missingId,
   notOldestFirst,
@@ -52,13 +53,25 @@ export function fusionContractSuite(options: SourceSuiteOptions<FusionAdapter>):
           },
         ],
         asOfProblem: (cs, asOf) =>
-          dayAfter(
-            cs,
-            (c) => `campaign ${c.id} (start)`,
-            (c) => c.start,
-            asOf,
+          firstProblem(
+            dayAfter(
+              cs,
+              (c) => `campaign ${c.id} (start)`,
+              (c) => c.start,
+              asOf,
+            ),
+            // `end` is null while the campaign runs: an end day not over at asOf is not known yet.
+            dayNotOver(
+              cs,
+              (c) => `campaign ${c.id} (end)`,
+              (c) => c.end,
+              asOf,
+            ),
           ),
-        knownAt: (cs) => latestOf(cs, (c) => dayStart(c.start)),
+        knownAt: (cs) =>
+          latestOf(cs, (c) =>
+            c.end === null ? dayStart(c.start) : Math.max(dayStart(c.start), dayStart(c.end) + DAY_MS),
+          ),
         monotoneProblem: (e, l) =>
           missingId(
             'campaign',

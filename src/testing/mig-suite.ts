@@ -6,7 +6,8 @@
 import { ArtistRecordSchema, type ArtistRecord } from '../contracts/payloads.js';
 import { BATCH_METHODS } from '../contracts/registry.js';
 import type { MIGAdapter } from '../contracts/sources.js';
-import { firstProblem, instantAfter, missingId } from './as-of.js';
+import { dayNotOver, firstProblem, instantAfter, missingId } from './as-of.js';
+import { DAY_MS, dayStart, observedAtMs } from '../core/time.js';
 import { batchMethodCases } from './batch-cases.js';
 import {
   attempt,
@@ -26,6 +27,30 @@ const C = 'mig.listArtists';
 const PAGE = 2;
 /** A walk longer than this is taken to never end. */
 const MAX_PAGES = 100_000;
+
+/** The first record known only after `asOf`: first seen after it, or a debut day not over at it. */
+function recordAfter(records: readonly ArtistRecord[], asOf: Date): string | undefined {
+  return firstProblem(
+    instantAfter(
+      records,
+      (r) => `artist ${r.slug} (firstSeen)`,
+      (r) => r.firstSeen,
+      asOf,
+    ),
+    dayNotOver(
+      records,
+      (r) => `artist ${r.slug} (debut)`,
+      (r) => r.debut,
+      asOf,
+    ),
+  );
+}
+
+/** When a record is known: first seen, and its debut day over. */
+function recordKnownAt(r: ArtistRecord): number {
+  const seen = observedAtMs(r.firstSeen);
+  return r.debut == null ? seen : Math.max(seen, dayStart(r.debut) + DAY_MS);
+}
 
 /** Walks every page of `listArtists`, checking each page on the way. */
 async function walk(mig: MIGAdapter, asOf: Date, limit: number): Promise<ArtistRecord[]> {
@@ -101,14 +126,8 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
             problem: (key, r) => (r.slug === key ? undefined : `the record's slug is ${r.slug}`),
           },
         ],
-        asOfProblem: (r, asOf) =>
-          instantAfter(
-            [r],
-            (x) => `artist ${x.slug} (firstSeen)`,
-            (x) => x.firstSeen,
-            asOf,
-          ),
-        knownAt: (r) => Date.parse(r.firstSeen),
+        asOfProblem: (r, asOf) => recordAfter([r], asOf),
+        knownAt: recordKnownAt,
         monotoneProblem: () => undefined,
       },
       env,
@@ -135,7 +154,7 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
               asOf,
             ),
           ),
-        knownAt: (n) => latestOf([...n.tastemakers, ...n.collaborators], (l) => Date.parse(l.since)),
+        knownAt: (n) => latestOf([...n.tastemakers, ...n.collaborators], (l) => observedAtMs(l.since)),
         monotoneProblem: (e, l) =>
           firstProblem(
             missingId(
@@ -182,15 +201,24 @@ export function migContractSuite(options: SourceSuiteOptions<MIGAdapter>): Contr
       name: 'listArtists: lists only artists first seen by asOf',
       async run() {
         const mig = await create();
+        let latest: number | undefined;
         for (const asOf of [env.asOf, env.earlierAsOf]) {
           const records = await walk(mig, asOf, PAGE);
-          const problem = instantAfter(
-            records,
-            (r) => `artist ${r.slug} (firstSeen)`,
-            (r) => r.firstSeen,
-            asOf,
-          );
+          const problem = recordAfter(records, asOf);
           if (problem) throw violation(C, 'list only artists first seen by asOf', problem);
+          if (asOf === env.asOf) latest = latestOf(records, recordKnownAt);
+        }
+        // Again 1 ms before the latest record listed became known: a source that reads even a
+        // little past asOf then lists it, whatever the host's data looks like (as the batch cases).
+        if (latest !== undefined) {
+          const before = new Date(latest - 1);
+          const problem = recordAfter(await walk(mig, before, PAGE), before);
+          if (problem)
+            throw violation(
+              C,
+              'list only artists first seen by asOf',
+              `as of ${before.toISOString()} (1 ms before something it listed became known): ${problem}`,
+            );
         }
         if ((await walk(mig, env.asOf, PAGE)).some((r) => r.slug === unknownKey))
           throw violation(C, 'not list unknown artists', `it listed ${unknownKey}`);

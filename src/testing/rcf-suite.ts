@@ -3,6 +3,7 @@
  * Conformance suite for {@link RCFAdapter}: real-time events as of a time.
  */
 import { BATCH_METHODS } from '../contracts/registry.js';
+import { observedAtMs } from '../core/time.js';
 import type { RCFAdapter } from '../contracts/sources.js';
 import { instantAfter, missingId, notOldestFirst } from './as-of.js';
 import { batchMethodCases } from './batch-cases.js';
@@ -49,7 +50,7 @@ export function rcfContractSuite(options: SourceSuiteOptions<RCFAdapter>): Contr
             (e) => e.at,
             asOf,
           ),
-        knownAt: (es) => latestOf(es, (e) => Date.parse(e.at)),
+        knownAt: (es) => latestOf(es, (e) => observedAtMs(e.at)),
         monotoneProblem: (e, l) =>
           missingId(
             'event',

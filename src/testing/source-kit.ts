@@ -142,15 +142,19 @@ export async function attempt<T>(
 /** A fresh, live signal (never aborted: the kit does not need timeouts of its own). */
 export const liveSignal = (): AbortSignal => new AbortController().signal;
 
-/** Checks that a batch answer is a map with string keys and copies it. */
+/**
+ * Checks that a batch answer is a `Map` with string keys and copies it. A `Map` itself, as the
+ * gateway requires (`instanceof Map`): a map-like object with `get` and `entries` passed here and
+ * had every key refused by the SDK as `invalid_payload`.
+ */
 export function asBatch(contract: string, value: unknown): Map<string, unknown> {
-  const isMapLike =
-    value instanceof Map ||
-    (typeof value === 'object' &&
-      value !== null &&
-      typeof (value as Map<unknown, unknown>).entries === 'function' &&
-      typeof (value as Map<unknown, unknown>).get === 'function');
-  if (!isMapLike) throw violation(contract, 'resolve to a Map of key to item', `it resolved to ${show(value)}`);
+  let isMap: boolean;
+  try {
+    isMap = value instanceof Map;
+  } catch {
+    isMap = false;
+  }
+  if (!isMap) throw violation(contract, 'resolve to a Map of key to item', `it resolved to ${show(value)}`);
   const out = new Map<string, unknown>();
   for (const [k, v] of (value as ReadonlyMap<unknown, unknown>).entries()) {
     if (typeof k !== 'string')
