@@ -8,7 +8,7 @@
  */
 import type { Cache } from '../core/cache/cache.js';
 import type { Clock } from '../core/clock.js';
-import type { SourceName } from '../contracts/sources.js';
+import { SOURCE_NAMES, type SourceName } from '../contracts/sources.js';
 import { Lifecycle } from '../core/lifecycle.js';
 import {
   checkRefreshInstant,
@@ -235,6 +235,26 @@ function inSlugOrder(features: readonly ArtistFeatures[]): readonly ArtistFeatur
   if (sorted) return features;
   return [...features].sort((a, b) => (a.artistSlug < b.artistSlug ? -1 : a.artistSlug > b.artistSlug ? 1 : 0));
 }
+
+/**
+ * Counts keyed by source in the sources' own order (`SOURCE_NAMES`), and any other key after them
+ * in text order: what a refresh counted reads the same whichever artist failed first, and back
+ * from either store (PostgreSQL's jsonb gives object keys back shortest first).
+ */
+function inSourceOrder(counts: Readonly<Record<string, number>>): Partial<Record<SourceName, number>> {
+  const known = new Set<string>(SOURCE_NAMES);
+  const keys = [
+    ...SOURCE_NAMES.filter((s) => Object.hasOwn(counts, s)),
+    ...Object.keys(counts)
+      .filter((k) => !known.has(k))
+      .sort(),
+  ];
+  return Object.fromEntries(keys.map((k) => [k, counts[k]!]));
+}
+
+/** Counts keyed by name, in text order (host features' failures, read back from either store alike). */
+const inNameOrder = (counts: Readonly<Record<string, number>>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 /**
  * The options of a refresh step: an object (or none) whose `signal`, if any, is an AbortSignal;
@@ -540,9 +560,9 @@ export class TalentRadar {
           this.#refreshedAsOf = refresh.asOf;
           this.#peers = peers;
           this.#peersAsOf = refresh.peersAsOf;
-          this.#failedReads = refresh.failedReads as Partial<Record<SourceName, number>>;
+          this.#failedReads = inSourceOrder(refresh.failedReads);
           this.#failedKept = refresh.failedKept;
-          this.#failedHostFeatures = refresh.failedHostFeatures ?? {};
+          this.#failedHostFeatures = inNameOrder(refresh.failedHostFeatures ?? {});
           // A new map, never changed: a result built from the previous state keeps its own.
           this.#absent = new Map(Object.entries(refresh.absent));
         }
@@ -1399,15 +1419,16 @@ export class TalentRadar {
       // the lists (Fusion down for one refresh took high-breakout artists from 2 to 9). An artist
       // without one is scored with the failed signals unknown (its confidence says how much was
       // missing). Either way the failure is counted by source and shown wherever the rows are.
-      const failedReads: Partial<Record<SourceName, number>> = {};
+      const counted: Partial<Record<SourceName, number>> = {};
       const failing = new Map<string, SignalRead[]>();
       for (const f of features) {
         const bad = failedReadsOf(signals.get(f.artistSlug)!);
         if (bad.length === 0) continue;
         failing.set(f.artistSlug, bad);
         for (const source of new Set(bad.map((r) => SIGNAL_READS[r].source)))
-          failedReads[source] = (failedReads[source] ?? 0) + 1;
+          counted[source] = (counted[source] ?? 0) + 1;
       }
+      const failedReads = inSourceOrder(counted);
       const previous = new Set<string>();
       const failingSlugs = [...failing.keys()];
       for (let i = 0; i < failingSlugs.length; i += CHUNK) {
@@ -1547,10 +1568,12 @@ export class TalentRadar {
       peersAsOf: newPeers ? at.toISOString() : this.#peersAsOf,
       failedReads,
       failedKept: [...failing.keys()].filter((slug) => previous.has(slug)).length,
-      failedHostFeatures: Object.fromEntries(
-        Object.entries(hostFeatures)
-          .map(([name, c]) => [name, c.error + c.timeout] as const)
-          .filter(([, n]) => n > 0),
+      failedHostFeatures: inNameOrder(
+        Object.fromEntries(
+          Object.entries(hostFeatures)
+            .map(([name, c]) => [name, c.error + c.timeout] as const)
+            .filter(([, n]) => n > 0),
+        ),
       ),
     };
     const state: TalentStateRow = {
