@@ -21,6 +21,7 @@ export {
   lruCacheStore,
   type CacheEntry,
   type CacheStore,
+  type CoordinateOptions,
   type LruCacheStoreOptions,
   type MaybePromise,
 } from './core/cache/cache-store.js';

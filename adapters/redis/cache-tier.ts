@@ -20,6 +20,7 @@ import {
   type CacheInvalidation,
   type CacheStoreHealth,
   type CoordinatedResult,
+  type CoordinateOptions,
 } from '../../src/core/cache/cache-store.js';
 import { encodeBusMessage, LockWaiters, parseBusMessage, type BusMessage } from './bus.js';
 import { decodeEntry, encodeEntry } from './codec.js';
@@ -287,13 +288,22 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     }
   }
 
+  /**
+   * Whether this instance put a value in L1 while Redis could not be read (computed without
+   * hearing the other instances' invalidations): the first connection drops L1 then too.
+   */
+  let keptOffline = false;
+
   /** Redis answers again: replay what it missed, and drop L1 (invalidations may have been missed). */
   let recovering = false;
   async function recover(): Promise<void> {
     if (recovering || closed || !connected() || Date.now() < blockedUntil) return;
     recovering = true;
     try {
-      if (everReady) {
+      // Down from the start counts too once L1 holds what was computed meanwhile: another instance
+      // may have cleared those keys, and this one never heard it.
+      if (everReady || keptOffline) {
+        keptOffline = false;
         count('recoveries');
         // Invalidations sent while this instance was cut off were missed: everything it holds,
         // and every computation still running here (its caches hear it), counts as invalidated.
@@ -314,6 +324,12 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       for (const message of replay) {
         await propagate(message);
         counters.invalidationsReplayed++;
+        // A read while the replay ran (reads reopen with the connection) may have brought the
+        // deleted entry back into L1 from Redis: dropped again once the delete has landed.
+        const inv: CacheInvalidation =
+          message.t === 'k' ? { kind: 'key', key: message.k } : { kind: 'prefix', prefix: message.k };
+        dropLocal(inv);
+        notify(inv);
       }
       if (connected() && blockedUntil === 0) setState('ok');
     } finally {
@@ -447,6 +463,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     async set(key, entry) {
       l1.set(key, entry);
       const ttl = entry.staleUntil - clock.now();
+      if (!available()) keptOffline = true;
       if (!(ttl > 0) || !available()) return;
       if (!shareable(key)) {
         count('notShared');
@@ -470,8 +487,14 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
           const written = await run((c) =>
             c.eval(SET_IF_GENERATION, 2, valuePrefix + key, generationKey, began, encoded.text, px),
           );
-          // Invalidated meanwhile: its bus message drops it from this instance's L1 too.
-          if (written !== 1) return;
+          // Invalidated meanwhile (by any instance, this one too): not kept in L1 either. Another
+          // instance's bus message would drop it, but a delete made through this very tier (another
+          // cache over it in this process) sends none to itself.
+          if (written !== 1) {
+            const held = l1.get(key) as CacheEntry<unknown> | undefined;
+            if (held === entry || (held !== undefined && held.createdAt === entry.createdAt)) l1.delete(key);
+            return;
+          }
         } else if (px) await run((c) => c.set(valuePrefix + key, encoded.text, 'PX', Number(px)));
         else await run((c) => c.set(valuePrefix + key, encoded.text));
         count('l2Writes');
@@ -495,7 +518,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async coordinate<V>(key: string, lead: () => Promise<V>): Promise<CoordinatedResult<V>> {
+    async coordinate<V>(key: string, lead: () => Promise<V>, o?: CoordinateOptions): Promise<CoordinatedResult<V>> {
       // Its lock key would be another key's too (see shareable), and its value is never shared.
       if (!shareable(key)) {
         count('lockless');
@@ -515,6 +538,8 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       if (held) held.push(began);
       else generations.set(key, [began]);
       try {
+        // A fresh value asked for: at once, no lock, no other instance's value; still guarded.
+        if (o?.wait === false) return { led: true, value: await lead() };
         return await coordinate(lockDeps, key, lead);
       } finally {
         // Its own entry only: another computation of the key may still be in flight.

@@ -33,4 +33,5 @@ export type {
   CacheInvalidation,
   CacheStoreHealth,
   CoordinatedResult,
+  CoordinateOptions,
 } from '../../src/core/cache/cache-store.js';

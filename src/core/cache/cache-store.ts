@@ -40,6 +40,16 @@ export type CacheInvalidation =
       readonly prefix: string;
     };
 
+/** Options of {@link CacheStore.coordinate}. */
+export interface CoordinateOptions {
+  /**
+   * Whether to wait for another instance's computation of the key (and take its value). False:
+   * run `lead` at once (a caller that asked for a fresh value).
+   * @default true
+   */
+  readonly wait?: boolean;
+}
+
 /**
  * How a coordinated computation ended (see {@link CacheStore.coordinate}): this instance led it
  * (ran `lead`, which computed and stored the value), or another instance did and its stored entry
@@ -109,9 +119,12 @@ export interface CacheStore<V = unknown> {
    * Runs `lead` (compute and store the value of `key`) on at most one instance at a time: the
    * others wait for the entry it stores and get it back (`led: false`), or run `lead` themselves
    * when the leader crashed or took too long. Never rejects for the store's own failures (it then
-   * runs `lead` locally); rejects with what `lead` threw.
+   * runs `lead` locally); rejects with what `lead` threw. With `options.wait` false (a caller that
+   * asked for a fresh value, `skipCache`), `lead` runs at once, without the lock and without
+   * taking another instance's value, but its value is stored under the same guard: a delete or
+   * clear made anywhere while it computed still wins.
    */
-  coordinate?(key: string, lead: () => Promise<V>): Promise<CoordinatedResult<V>>;
+  coordinate?(key: string, lead: () => Promise<V>, options?: CoordinateOptions): Promise<CoordinatedResult<V>>;
   /** The store's health and counters (no I/O). */
   health?(): CacheStoreHealth;
 }

@@ -24,6 +24,7 @@ import {
   type CacheInvalidation,
   type CacheStore,
   type CoordinatedResult,
+  type CoordinateOptions,
 } from './cache-store.js';
 
 /** Something the cache reports to the host (for logs and metrics; keys are ids, not labels). */
@@ -252,7 +253,9 @@ export class Cache<V> {
   /** Only a store this cache created is closed by it; a host's shared store stays open. */
   readonly #ownsStore: boolean;
   /** The store's cross-instance coordination, when it offers one (never the default LRU's). */
-  readonly #coordinate: ((key: string, lead: () => Promise<V>) => Promise<CoordinatedResult<V>>) | undefined;
+  readonly #coordinate:
+    | ((key: string, lead: () => Promise<V>, options?: CoordinateOptions) => Promise<CoordinatedResult<V>>)
+    | undefined;
   /** Stops listening to the store's invalidations from other instances. */
   readonly #unsubscribe: (() => void) | undefined;
 
@@ -282,7 +285,7 @@ export class Cache<V> {
     this.#onEvent = options.onEvent;
     this.#freezeValues = options.freezeValues === true;
     const store = this.#store;
-    this.#coordinate = store.coordinate ? (key, lead) => store.coordinate!(key, lead) : undefined;
+    this.#coordinate = store.coordinate ? (key, lead, o) => store.coordinate!(key, lead, o) : undefined;
     this.#unsubscribe = this.#subscribe(store);
   }
 
@@ -547,13 +550,19 @@ export class Cache<V> {
         /** True once the value is in the store (a coordinated leader stores it before releasing its lock). */
         let stored = false;
         try {
-          if (this.#coordinate === undefined || options.skipCache) value = await compute();
+          if (this.#coordinate === undefined) value = await compute();
           else {
-            const outcome = await this.#coordinate(this.#ns + key, async () => {
-              const computed = await compute();
-              if (!flight.invalidated && !this.#closed) await this.#put(key, computed, options);
-              return computed;
-            });
+            // A fresh value asked for (skipCache) runs at once, but is stored under the store's
+            // guard too: a delete or clear made anywhere while it computed must win.
+            const outcome = await this.#coordinate(
+              this.#ns + key,
+              async () => {
+                const computed = await compute();
+                if (!flight.invalidated && !this.#closed) await this.#put(key, computed, options);
+                return computed;
+              },
+              options.skipCache ? { wait: false } : undefined,
+            );
             stored = true;
             if (outcome.led) value = outcome.value;
             else {
