@@ -43,9 +43,9 @@ export class TopArtistsElement extends RadarElement {
     this.pageSize = 10;
   }
 
-  /** The page asked for as a whole number from 1 (an attribute of 0, -2 or "x" is the first page). */
+  /** The page asked for as a whole number from 1 (an attribute of 0, -2, "x" or Infinity is the first page). */
   get #page(): number {
-    return Math.max(1, Math.floor(this.page) || 1);
+    return Number.isFinite(this.page) ? Math.max(1, Math.floor(this.page)) : 1;
   }
 
   get #size(): number {

@@ -534,6 +534,8 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
           began = UNKNOWN_GENERATION;
         }
       }
+      // A computation that cannot know the invalidations of its time: the first connection drops L1.
+      if (began === UNKNOWN_GENERATION) keptOffline = true;
       const held = generations.get(key);
       if (held) held.push(began);
       else generations.set(key, [began]);

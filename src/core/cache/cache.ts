@@ -565,7 +565,12 @@ export class Cache<V> {
             );
             stored = true;
             if (outcome.led) value = outcome.value;
-            else {
+            else if (options.skipCache) {
+              // A store written before `wait` existed handed back another instance's value: a
+              // fresh one was asked for, so it is computed here after all (stored unguarded).
+              value = await compute();
+              stored = false;
+            } else {
               this.#stats.remote++;
               value = outcome.entry.value;
             }

@@ -394,11 +394,18 @@ const CANONICAL: Record<string, (value: never, fromMs: number) => unknown> = {
   },
   'rcf.getEvents': (es: readonly RcfEvent[], fromMs) => stampedFrom(es, (e) => e.at, fromMs),
   // A campaign that ended before the window is older data too (it counted in `campaignCount`).
+  // In order (by start, then id, end and spend), so that of two copies of one the same is kept
+  // whatever the order of delivery.
   'fusion.getCampaigns': (cs: readonly Campaign[], fromMs) => {
     const fromDay = dayOf(fromMs);
-    return cs.some((c) => c.end !== null && c.end < fromDay)
+    const kept = cs.some((c) => c.end !== null && c.end < fromDay)
       ? cs.filter((c) => c.end === null || c.end >= fromDay)
       : cs;
+    return inOrder(
+      kept,
+      (a, b) =>
+        byId(a.start, b.start) || byId(a.id, b.id) || byId(a.end ?? '', b.end ?? '') || (a.spend ?? 0) - (b.spend ?? 0),
+    );
   },
   'coverage.getArticles': (as: readonly Article[], fromMs) => stampedFrom(as, (a) => a.publishedAt, fromMs),
   'fusion.getEngagement': (s: EngagementSeries, fromMs) => seriesFrom(s, dayOf(fromMs), ['organic', 'paid']),
