@@ -91,7 +91,13 @@ export function buildSoundMap(rows: readonly { slug: string; x: number | null; y
   return new Map(pts.map((pt) => [pt.slug, [pt.x / sx, pt.y / sy] as const]));
 }
 
-/** The artist's sound: microgenre weights from recent releases (recency-decayed, summing to 1). */
+/** Whether a release's tags list one twice (a pairwise look: a release has a handful). */
+function repeatsATag(tags: readonly string[]): boolean {
+  for (let i = 1; i < tags.length; i++) for (let j = 0; j < i; j++) if (tags[i] === tags[j]) return true;
+  return false;
+}
+
+/** The artist's sound: microgenre weights from recent releases (recency-decayed, summing to 1; a release's tags each once). */
 export function artistSound(
   releases: readonly ReleaseFingerprint[],
   asOfMs: number,
@@ -102,8 +108,10 @@ export function artistSound(
   for (const r of releases) {
     const age = (asOfMs - Date.parse(`${r.releasedAt}T00:00:00.000Z`)) / DAY_MS;
     if (age < 0 || r.microgenres.length === 0) continue;
-    const w = 0.5 ** (age / params.releaseHalfLifeDays) / r.microgenres.length;
-    for (const g of r.microgenres) {
+    // Each tag once: a release that lists one twice does not weigh it twice.
+    const tags = repeatsATag(r.microgenres) ? [...new Set(r.microgenres)] : r.microgenres;
+    const w = 0.5 ** (age / params.releaseHalfLifeDays) / tags.length;
+    for (const g of tags) {
       out.set(g, (out.get(g) ?? 0) + w);
       total += w;
     }
@@ -141,6 +149,12 @@ export function soundScore(
   let proximity = 0;
   let known = 0;
   for (const [g, w] of sound) {
+    // One of the scene's own microgenres is at distance 0 from it, with a position or without.
+    if (inScene.has(g)) {
+      proximity += w;
+      known += w;
+      continue;
+    }
     const pt = map.get(g);
     if (!pt) continue;
     let best = Infinity;
@@ -267,6 +281,12 @@ export class SceneScorer {
     let proximity = 0;
     let known = 0;
     for (let k = 0; k < n; k++) {
+      // One of the scene's own microgenres is at distance 0 from it, with a position or without.
+      if (rows[k]!.member[i] === 1) {
+        proximity += weights[k]!;
+        known += weights[k]!;
+        continue;
+      }
       const p = rows[k]!.proximity;
       if (p === undefined) continue;
       const w = weights[k]!;
