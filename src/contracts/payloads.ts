@@ -144,7 +144,7 @@ export const CampaignChannelSchema = z.enum(['social', 'streaming', 'search', 'd
 
 /** A marketing campaign. */
 export const CampaignSchema = z.object({
-  /** Campaign id, naming one campaign of the artist: a repeat in one answer is read once (the first). */
+  /** Campaign id, naming one campaign of the artist: a repeat in one answer is read once (the earliest started; then the first delivered). */
   id: text(256),
   /** Channel bought. */
   channel: CampaignChannelSchema,
@@ -195,7 +195,7 @@ export type EngagementSeries = z.infer<typeof EngagementSeriesSchema>;
 
 /** One press article about an artist. */
 export const ArticleSchema = z.object({
-  /** Article id, naming one article about the artist: a repeat in one answer is read once (the first). */
+  /** Article id, naming one article about the artist: a repeat in one answer is read once (the earliest; then the first delivered). */
   id: text(256),
   /** Publication instant (a bare day: known at its end). */
   publishedAt: ObservedInstantSchema,
@@ -230,7 +230,7 @@ export type RcfEventType = z.infer<typeof RcfEventTypeSchema>;
 export const RcfEventSchema = z.object({
   /**
    * Event id, naming one event of the artist: a repeat in one answer is the same event, read once
-   * (the first). The same id under two artists is two events (one chart entry credited to both).
+   * (the earliest; then the first delivered). The same id under two artists is two events (one chart entry credited to both).
    */
   id: text(256),
   /** Event type. */
