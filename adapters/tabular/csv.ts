@@ -129,6 +129,12 @@ export function parseCsvBlock(
   const n = text.length;
   let i = state.first && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (n > 0) state.first = false;
+  // Columns count from the first character after a byte-order mark, as when the bytes were
+  // decoded (the decoder drops the mark): one header error, one column, text or bytes.
+  const bom = i;
+  const col = (pos: number): number =>
+    columnAt(text, pos) -
+    (bom === 1 && text.lastIndexOf('\n', pos - 1) < 0 && text.lastIndexOf('\r', pos - 1) < 0 ? 1 : 0);
   let line = state.line;
   let header = state.header;
   let cells: string[] = [];
@@ -148,7 +154,7 @@ export function parseCsvBlock(
       header.forEach((name, k) => {
         const at = (): number => {
           const p = cellStart(text, recordStart, k, DELIM);
-          return p < 0 ? 1 : columnAt(text, p);
+          return p < 0 ? 1 : col(p);
         };
         if (name === '') throw parseError(source, recordLine, `header column ${k + 1} has no name`, undefined, at());
         if (seen.has(name)) throw parseError(source, recordLine, `duplicate header column "${name}"`, undefined, at());
@@ -163,7 +169,7 @@ export function parseCsvBlock(
           recordLine,
           `expected ${header.length} cells (as in the header), found ${cells.length}`,
           undefined,
-          columnAt(text, extra >= 0 ? extra : end),
+          col(extra >= 0 ? extra : end),
         );
       }
       // Prototype-less: a `__proto__` column is an own key, never the row's prototype.
@@ -189,8 +195,7 @@ export function parseCsvBlock(
       i++;
       for (;;) {
         const q = text.indexOf('"', i);
-        if (q === -1)
-          throw parseError(source, openLine, 'a quoted cell is never closed', undefined, columnAt(text, openAt));
+        if (q === -1) throw parseError(source, openLine, 'a quoted cell is never closed', undefined, col(openAt));
         // Count the newlines the quoted text spans, so later line numbers stay right.
         for (let k = i; k < q; k++)
           if (text.charCodeAt(k) === LF || (text.charCodeAt(k) === CR && text.charCodeAt(k + 1) !== LF)) line++;
@@ -208,13 +213,7 @@ export function parseCsvBlock(
       lastCellQuoted = true;
       const c = i < n ? text.charCodeAt(i) : -1;
       if (c !== -1 && c !== DELIM && c !== CR && c !== LF)
-        throw parseError(
-          source,
-          line,
-          'expected a delimiter or a line end after a closing quote',
-          undefined,
-          columnAt(text, i),
-        );
+        throw parseError(source, line, 'expected a delimiter or a line end after a closing quote', undefined, col(i));
     } else {
       let j = i;
       while (j < n) {

@@ -200,6 +200,21 @@ function wakeFifoRead(
  * this opened is destroyed, then closed once a read blocked on it returns; a FIFO's blocked read
  * is woken, {@link wakeFifoRead}). A signal already aborted rejects before anything is opened.
  */
+/** Line breaks in `text`: LF, CRLF or a lone CR each end a line. */
+function lineBreaks(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
+/** The pieces of `items` as an async iterable. */
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 async function* bytesOf(
   input: string | TableByteSource,
   name: string,
@@ -264,7 +279,11 @@ async function* bytesOf(
     }
     source = stream;
     close = () => handle.close().catch(() => {});
-  } else source = input;
+  } else
+    source = ArrayBuffer.isView(input)
+      ? // Bytes given whole (a Buffer, a Uint8Array): one piece, not an iterable of numbers.
+        (toAsync([new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]) as TableByteSource)
+      : input;
   if (signal) source = untilAborted(source, signal);
   if (meter?.start(size) === true) source = counted(source, meter);
   try {
@@ -380,7 +399,14 @@ export async function* meteredTable(
     try {
       return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream });
     } catch (e) {
-      throw fail(name, 'not valid UTF-8 text', e);
+      // The decoder's own refusal is bad text; anything else is a piece that is not bytes at all.
+      if ((e as { code?: unknown } | null)?.code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+        const line = lineOfBadText(bytes);
+        throw line === undefined
+          ? fail(name, 'not valid UTF-8 text', e)
+          : parseError(name, line, 'not valid UTF-8 text', e);
+      }
+      throw fail(name, 'a piece of the input is neither bytes (a Uint8Array) nor text', e);
     }
   };
   const csv = format === 'csv';
@@ -408,9 +434,23 @@ export async function* meteredTable(
   // 50 MB record would cost minutes; each piece here is scanned once and copied once.
   let pending: string[] = [];
   let pendingChars = 0;
+  /**
+   * The line of the first byte of `bytes` that is not UTF-8: the parser's line, plus the line
+   * breaks of the text not parsed yet and of the piece's text before that byte.
+   */
+  const lineOfBadText = (bytes: Uint8Array | undefined): number | undefined => {
+    if (bytes === undefined) return undefined;
+    const lossy = new TextDecoder('utf-8').decode(bytes);
+    const bad = lossy.indexOf('\ufffd');
+    let line = csvState ? csvState.line : jsonState!.line + 1;
+    for (const text of [...pending, bad < 0 ? lossy : lossy.slice(0, bad)]) line += lineBreaks(text);
+    return line;
+  };
   let yielded = false;
   for await (const piece of bytesOf(input, name, gzip, chunkBytes, meter, signal)) {
-    const text = typeof piece === 'string' ? piece : decode(piece, true);
+    // Before a piece of text, the decoder gives up what it holds: a character begun in the bytes
+    // before and not ended is bad text, not a character moved after the text.
+    const text = typeof piece === 'string' ? decode(undefined, false) + piece : decode(piece, true);
     if (text.length === 0) continue;
     let cut: number;
     if (scanner) cut = scanner.feed(text);

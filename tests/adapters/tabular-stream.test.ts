@@ -126,7 +126,9 @@ describe('streamTable', () => {
     const latin1 = await collect(
       streamTable(piecesOf(Uint8Array.from([0x61, 0x0a, 0xe9, 0x0a]), []), { format: 'csv' }),
     ).catch((e: unknown) => e);
-    expect((latin1 as Error).message).toBe('Cannot read table stream: not valid UTF-8 text');
+    // Named with its line, as docs/adapters.md ("Errors") says of text that is not UTF-8.
+    expect((latin1 as Error).message).toBe('stream line 2: not valid UTF-8 text');
+    expect((latin1 as { details: unknown }).details).toMatchObject({ line: 2 });
   });
 });
 
