@@ -132,6 +132,14 @@ export const hostFeatureSpecs = (features: readonly HostFeature[]): HostFeatureS
  * Reads one host feature for a batch of artists under `signal`: each artist's value or why not.
  * Never rejects.
  */
+
+/** Whether `v` (of `Object.prototype.toString` tag `tag`) is a plain object: no prototype, or one whose own is none (any realm's `Object.prototype`). */
+function isPlainObject(v: unknown, tag: string): boolean {
+  if (typeof v !== 'object' || v === null || tag !== '[object Object]') return false;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
 export async function readHostFeature(
   feature: HostFeature,
   slugs: readonly string[],
@@ -171,14 +179,18 @@ export async function readHostFeature(
   }
   let get: (slug: string) => unknown;
   try {
-    if (values instanceof Map) get = (s) => (values as Map<string, unknown>).get(s);
-    else if (typeof values === 'object' && values !== null && !Array.isArray(values))
-      get = (s) => (Object.hasOwn(values, s) ? (values as Record<string, unknown>)[s] : undefined);
+    // A Map by its brand (one from another realm, a vm context or jsdom, is a Map too), read
+    // through Map.prototype; a record only when it is a plain object (a Set, a Date or a class
+    // instance answered nothing anyone asked for, and read as every artist missing).
+    const tag = Object.prototype.toString.call(values);
+    if (tag === '[object Map]') get = (s) => Map.prototype.get.call(values as Map<string, unknown>, s);
+    else if (isPlainObject(values, tag))
+      get = (s) => (Object.hasOwn(values as object, s) ? (values as Record<string, unknown>)[s] : undefined);
     else
       return all({
         status: 'error',
         value: null,
-        reason: `host feature ${feature.name} returned ${Array.isArray(values) ? 'an array' : typeof values}, not a Map or an object of numbers`,
+        reason: `host feature ${feature.name} returned ${Array.isArray(values) ? 'an array' : values === null || typeof values !== 'object' ? typeof values : tag.slice(8, -1)}, not a Map or an object of numbers`,
       });
     for (const s of slugs) {
       const v = get(s);

@@ -633,8 +633,13 @@ export class TalentRadar {
     await this.loadState();
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal, (s) => s);
     // The last refresh's peers only when they are as of the same instant: others would leak.
+    // The kept peers serve only if they rank every host feature this radar scores on a percentile
+    // scale: a feature added since the refresh that kept them would count for nothing, in silence.
     const samePeers =
-      options.population === undefined && this.#peers !== null && this.#peersAsOf === asOf.toISOString();
+      options.population === undefined &&
+      this.#peers !== null &&
+      this.#peersAsOf === asOf.toISOString() &&
+      this.#host.every((h) => h.scale === 'raw' || this.#peers!.relative.host.has(h.name));
     const peers = samePeers ? this.#peers! : fitPeerStats(featureTable(features, this.#host), this.#model);
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
@@ -1329,6 +1334,26 @@ export class TalentRadar {
     return this.#deps.stores.talent_radar_refresh_shards.deleteWhere({ refresh_id: refreshId });
   }
 
+  /**
+   * `peers` with, for each host feature that failed (error or timeout) for more than half the
+   * artists, the previous peers' distribution of it, or none: fitted from the few values left,
+   * it ranked every later profile against them (one survivor of 20 put the feature's standing
+   * at the top 0.1%). The rule the whole peers follow for failed source reads, per feature.
+   */
+  #withSteadyHostPeers(peers: PeerStats, features: readonly ArtistFeatures[]): PeerStats {
+    const failed = Object.entries(hostFeatureCounts(features, this.#host))
+      .filter(([, c]) => c.error + c.timeout > features.length / 2)
+      .map(([name]) => name);
+    if (failed.length === 0) return peers;
+    const host = new Map(peers.relative.host);
+    for (const name of failed) {
+      const before = this.#peers?.relative.host.get(name);
+      if (before) host.set(name, before);
+      else host.delete(name);
+    }
+    return { ...peers, relative: { ...peers.relative, host } };
+  }
+
   /** What a finish run again after its refresh committed reports: the records and state as stored. */
   async #appliedReport(at: Date, started: number): Promise<TalentRefreshReport> {
     const scored = await this.#deps.stores.talent_radar_artists.count();
@@ -1344,7 +1369,14 @@ export class TalentRadar {
       failedReads: this.#failedReads,
       absent: this.#absent.size,
       reads: { ok: 0, missing: 0, timeout: 0, error: 0, absent: 0 },
-      hostFeatures: {},
+      // The stored failures of each host feature (the state keeps the sum of errors and
+      // timeouts: counted as errors), so a retried finish still says the refresh was degraded.
+      hostFeatures: Object.fromEntries(
+        this.#host.map((spec) => [
+          spec.name,
+          { ok: 0, missing: 0, timeout: 0, error: this.#failedHostFeatures[spec.name] ?? 0 },
+        ]),
+      ),
       durationMs: Math.round(performance.now() - started),
     };
   }
@@ -1407,7 +1439,7 @@ export class TalentRadar {
     const { table, peers } = await run.phase('peers', async (scope) => {
       scope.artists(features.length);
       const table = featureTable(features, this.#host);
-      return { table, peers: fitPeerStats(table, model) };
+      return { table, peers: this.#withSteadyHostPeers(fitPeerStats(table, model), features) };
     });
     const scored = await run.phase('scoring', async (scope) => {
       scope.artists(features.length);
