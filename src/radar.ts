@@ -206,7 +206,14 @@ function timedRefresh<T>(
     try {
       const report = await work();
       ok = true;
-      const artists = (report as { artists?: unknown }).artists;
+      // Where each report keeps it: the Talent Radar's at its top, the Scenes Engine's in its
+      // memberships, the radar's in its Talent part.
+      const r = report as {
+        artists?: unknown;
+        memberships?: { artists?: unknown };
+        talent?: { artists?: unknown };
+      };
+      const artists = r.artists ?? r.memberships?.artists ?? r.talent?.artists;
       if (typeof artists === 'number') context.artists = artists;
       return report;
     } catch (error) {
