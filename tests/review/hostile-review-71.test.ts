@@ -2,8 +2,8 @@
  * Hostile review 71: the code examples a user would copy (the ```ts blocks of README.md and
  * docs/*.md, the TSDoc `@example` blocks of the public entries, the programs in examples/),
  * compiled against the package's public entries as a host imports them (`scene-radar`,
- * `scene-radar/adapters/tabular`, ...: the package's own name, resolved through package.json
- * "exports" to dist/) and, where runnable, run over the demo world. Each test extracts the block
+ * `scene-radar/adapters/tabular`, ...: the package's own name, mapped to the entries' sources, as
+ * vitest.config.ts does, since `npm test` runs before any build) and, where runnable, run over the demo world. Each test extracts the block
  * from the doc as it stands, so it passes once the doc (or the code it names) is fixed.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,11 +51,18 @@ function compile(name: string, prelude: string, code: string): string[] {
     noEmit: true,
     types: ['node'],
     typeRoots: [join(ROOT, 'node_modules/@types')],
+    // The entries a doc imports, at their sources: `npm test` runs before any build, so there is
+    // no dist/ for package.json "exports" to point at (as vitest.config.ts's aliases do).
+    paths: {
+      'scene-radar': [join(ROOT, 'src/index.ts')],
+      'scene-radar/adapters/tabular': [join(ROOT, 'adapters/tabular/index.ts')],
+      'scene-radar/otel': [join(ROOT, 'src/otel/index.ts')],
+    },
   });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.file?.fileName === file)
-    .map((d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  const source = program.getSourceFile(file)!;
+  return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)].map(
+    (d) => `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+  );
 }
 
 describe('doc code blocks compile as written', () => {
