@@ -63,7 +63,12 @@ export async function recommendScenes(
   // A stored list is the whole answer up to STORED_RANKS: fewer rows than that are every scene
   // that qualified, so a limit above them is answered too (an empty list is never stored).
   const whole = cached.length > 0 && cached.length < STORED_RANKS;
-  if ((cached.length >= limit || whole) && cached.every((r) => Date.parse(r.expires_at) > nowMs)) {
+  // Fresh, and computed at or before now: a list computed after now (a clock moved back, as a
+  // replay's fixed clock may be) holds what now cannot know.
+  if (
+    (cached.length >= limit || whole) &&
+    cached.every((r) => Date.parse(r.expires_at) > nowMs && Date.parse(r.computed_at) <= nowMs)
+  ) {
     return { subject, items: cached.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: true, notes: [] };
   }
 
