@@ -195,19 +195,43 @@ function wakeFifoRead(
 }
 
 /**
- * The bytes of `input` (a path or a byte source), gunzipped when asked; errors name the input.
- * Once `signal` aborts, the pending read rejects with its reason and the input is stopped (a file
- * this opened is destroyed, then closed once a read blocked on it returns; a FIFO's blocked read
- * is woken, {@link wakeFifoRead}). A signal already aborted rejects before anything is opened.
+ * Line breaks in `text`: for CSV, LF, CRLF or a lone CR each end a line; JSON lines end at LF only
+ * (as their parser reads them).
  */
-/** Line breaks in `text`: LF, CRLF or a lone CR each end a line. */
-function lineBreaks(text: string): number {
+function lineBreaks(text: string, csv: boolean): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+    if (c === 10 || (csv && c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
   }
   return n;
+}
+
+/**
+ * The trailing bytes of `before` then `piece` that begin a UTF-8 character not yet ended (0-3
+ * bytes): what a streaming decoder holds after `piece`.
+ */
+function unfinishedTail(before: Uint8Array, piece: Uint8Array): Uint8Array {
+  const all = piece.length >= 4 ? piece : concatBytes(before, piece);
+  let i = all.length - 1;
+  let back = 0;
+  while (back < 3 && i >= 0 && (all[i]! & 0xc0) === 0x80) {
+    i--;
+    back++;
+  }
+  if (i < 0) return new Uint8Array(0);
+  const lead = all[i]!;
+  const needs = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return lead >= 0xc0 && needs > all.length - i ? all.slice(i) : new Uint8Array(0);
+}
+
+/** `a` then `b` in one array (`b` itself when `a` is empty). */
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 /** The pieces of `items` as an async iterable. */
@@ -215,6 +239,12 @@ async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
 }
 
+/**
+ * The bytes of `input` (a path or a byte source), gunzipped when asked; errors name the input.
+ * Once `signal` aborts, the pending read rejects with its reason and the input is stopped (a file
+ * this opened is destroyed, then closed once a read blocked on it returns; a FIFO's blocked read
+ * is woken, {@link wakeFifoRead}). A signal already aborted rejects before anything is opened.
+ */
 async function* bytesOf(
   input: string | TableByteSource,
   name: string,
@@ -394,17 +424,25 @@ export async function* meteredTable(
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1024)
     throw fail(name, `chunkBytes must be an integer of at least 1024, got ${String(chunkBytes).slice(0, 40)}`);
   // Fatal: a Latin-1 export would otherwise load with silently garbled names.
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // `ignoreBOM`: the parsers drop a byte-order mark at the start themselves; the decoder, restarted
+  // by a flush before a text piece, would otherwise drop a U+FEFF that begins a later byte piece.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  /** The bytes the decoder holds (a character begun and not ended), for locating a bad byte. */
+  let held: Uint8Array = new Uint8Array(0);
   const decode = (bytes: Uint8Array | undefined, stream: boolean): string => {
     try {
-      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream });
+      if (bytes === undefined) {
+        const out = decoder.decode();
+        held = new Uint8Array(0);
+        return out;
+      }
+      const out = decoder.decode(bytes, { stream });
+      held = stream ? unfinishedTail(held, bytes) : new Uint8Array(0);
+      return out;
     } catch (e) {
       // The decoder's own refusal is bad text; anything else is a piece that is not bytes at all.
       if ((e as { code?: unknown } | null)?.code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
-        const line = lineOfBadText(bytes);
-        throw line === undefined
-          ? fail(name, 'not valid UTF-8 text', e)
-          : parseError(name, line, 'not valid UTF-8 text', e);
+        throw parseError(name, lineOfBadText(bytes), 'not valid UTF-8 text', e);
       }
       throw fail(name, 'a piece of the input is neither bytes (a Uint8Array) nor text', e);
     }
@@ -438,13 +476,16 @@ export async function* meteredTable(
    * The line of the first byte of `bytes` that is not UTF-8: the parser's line, plus the line
    * breaks of the text not parsed yet and of the piece's text before that byte.
    */
-  const lineOfBadText = (bytes: Uint8Array | undefined): number | undefined => {
-    if (bytes === undefined) return undefined;
-    const lossy = new TextDecoder('utf-8').decode(bytes);
+  const lineOfBadText = (bytes: Uint8Array | undefined): number => {
+    // With what the decoder held: a character begun in the piece before and ended in this one is
+    // no bad byte, and one never ended is bad where it began.
+    const lossy = new TextDecoder('utf-8', { ignoreBOM: true }).decode(
+      bytes === undefined ? held : concatBytes(held, bytes),
+    );
     const bad = lossy.indexOf('\ufffd');
-    let line = csvState ? csvState.line : jsonState!.line + 1;
-    for (const text of [...pending, bad < 0 ? lossy : lossy.slice(0, bad)]) line += lineBreaks(text);
-    return line;
+    // One text: a CR ending the text not parsed yet and the LF after it are one line end.
+    const before = pending.join('') + (bad < 0 ? lossy : lossy.slice(0, bad));
+    return (csvState ? csvState.line : jsonState!.line + 1) + lineBreaks(before, csv);
   };
   let yielded = false;
   for await (const piece of bytesOf(input, name, gzip, chunkBytes, meter, signal)) {

@@ -144,7 +144,7 @@ export const CampaignChannelSchema = z.enum(['social', 'streaming', 'search', 'd
 
 /** A marketing campaign. */
 export const CampaignSchema = z.object({
-  /** Campaign id, naming one campaign of the artist: a repeat in one answer is read once (the earliest started; then the first delivered). */
+  /** Campaign id, naming one campaign of the artist: a repeat in one answer is read once (the first in the gateway's order: by start, then end, a running one first, then spend). */
   id: text(256),
   /** Channel bought. */
   channel: CampaignChannelSchema,

@@ -162,7 +162,7 @@ export function soundScore(
     proximity += w * Math.exp(-best / params.soundMapScale);
     known += w;
   }
-  // None of the artist's microgenres has a position: overlap alone, as for a scene without any.
+  // None of the artist's microgenres is the scene's own or has a position: overlap alone, as for a scene without any.
   if (known === 0) return { score: clamp01(overlap), shared };
   return { score: clamp01(0.6 * overlap + 0.4 * (proximity / known)), shared };
 }

@@ -33,15 +33,32 @@ function soundSimilarity(
   map: SoundMap,
 ): { weight: number; evidence: number } {
   const sa = new Set(ga);
+  const sb = new Set(gb);
   const shared = gb.filter((g) => sa.has(g)).length;
   const union = new Set([...ga, ...gb]).size;
   const jaccard = union ? shared / union : 0;
   const pa = ga.map((g) => map.get(g)).filter((x) => x !== undefined);
   const pb = gb.map((g) => map.get(g)).filter((x) => x !== undefined);
   if (!pa.length || !pb.length) return { weight: jaccard, evidence: shared };
-  const mean = (xs: (readonly [number, number])[], ys: (readonly [number, number])[]): number =>
-    xs.reduce((acc, x) => acc + Math.min(...ys.map((y) => Math.hypot(x[0] - y[0], x[1] - y[1]))), 0) / xs.length;
-  const d = (mean(pa, pb) + mean(pb, pa)) / 2;
+  // Mean distance from each microgenre of `xs` to the nearest of the other scene's: 0 for one the
+  // other scene lists too, placed on the map or not (an unplaced shared microgenre left out of the
+  // mean made two scenes sharing it less related than if it were placed far from both).
+  const mean = (xs: readonly string[], other: ReadonlySet<string>, ys: (readonly [number, number])[]): number => {
+    let sum = 0;
+    let n = 0;
+    for (const g of xs) {
+      if (other.has(g)) {
+        n++;
+        continue;
+      }
+      const x = map.get(g);
+      if (x === undefined) continue;
+      sum += Math.min(...ys.map((y) => Math.hypot(x[0] - y[0], x[1] - y[1])));
+      n++;
+    }
+    return sum / n;
+  };
+  const d = (mean(ga, sb, pb) + mean(gb, sa, pa)) / 2;
   return { weight: 0.5 * jaccard + 0.5 * Math.exp(-d / 0.5), evidence: shared };
 }
 

@@ -128,11 +128,6 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
 export const hostFeatureSpecs = (features: readonly HostFeature[]): HostFeatureSpec[] =>
   features.map((f) => ({ name: f.name, source: f.source, scale: f.scale ?? 'percentile' }));
 
-/**
- * Reads one host feature for a batch of artists under `signal`: each artist's value or why not.
- * Never rejects.
- */
-
 /** Whether `v` (of `Object.prototype.toString` tag `tag`) is a plain object: no prototype, or one whose own is none (any realm's `Object.prototype`). */
 function isPlainObject(v: unknown, tag: string): boolean {
   if (typeof v !== 'object' || v === null || tag !== '[object Object]') return false;
@@ -140,6 +135,10 @@ function isPlainObject(v: unknown, tag: string): boolean {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+/**
+ * Reads one host feature for a batch of artists under `signal`: each artist's value or why not.
+ * Never rejects.
+ */
 export async function readHostFeature(
   feature: HostFeature,
   slugs: readonly string[],
@@ -183,7 +182,8 @@ export async function readHostFeature(
     // through Map.prototype; a record only when it is a plain object (a Set, a Date or a class
     // instance answered nothing anyone asked for, and read as every artist missing).
     const tag = Object.prototype.toString.call(values);
-    if (tag === '[object Map]') get = (s) => Map.prototype.get.call(values as Map<string, unknown>, s);
+    if (values instanceof Map) get = (s) => (values as Map<string, unknown>).get(s);
+    else if (tag === '[object Map]') get = (s) => Map.prototype.get.call(values as Map<string, unknown>, s);
     else if (isPlainObject(values, tag))
       get = (s) => (Object.hasOwn(values as object, s) ? (values as Record<string, unknown>)[s] : undefined);
     else

@@ -92,7 +92,7 @@ import {
   universeDigest,
 } from './talent-state.js';
 import { describeRead, failedReadsOf, hostFeatureCounts, outcomesOf, type SignalOutcomes } from './read-outcomes.js';
-import { populationAt } from './population.js';
+import { distributionOf, populationAt } from './population.js';
 
 /** Dependencies of {@link TalentRadar}. */
 export interface TalentRadarDeps {
@@ -1336,7 +1336,8 @@ export class TalentRadar {
 
   /**
    * `peers` with, for each host feature that failed (error or timeout) for more than half the
-   * artists, the previous peers' distribution of it, or none: fitted from the few values left,
+   * artists, the previous peers' distribution of it, or an empty one (its term counts nothing; kept
+   * as a distribution, so the peers still rank every feature and are reused): fitted from the few values left,
    * it ranked every later profile against them (one survivor of 20 put the feature's standing
    * at the top 0.1%). The rule the whole peers follow for failed source reads, per feature.
    */
@@ -1348,8 +1349,7 @@ export class TalentRadar {
     const host = new Map(peers.relative.host);
     for (const name of failed) {
       const before = this.#peers?.relative.host.get(name);
-      if (before) host.set(name, before);
-      else host.delete(name);
+      host.set(name, before ?? distributionOf([]));
     }
     return { ...peers, relative: { ...peers.relative, host } };
   }
