@@ -169,6 +169,10 @@ export async function startDashboardServer(options: { artists: number }): Promis
     }
     if (!rootUi(req, res)) rootApi(req, res);
   });
+  // Idle connections kept open longer than any test's pause: Playwright's request client
+  // (route.fetch) reuses keep-alive connections, and one the server closed at its 5 s idle timeout
+  // just as a request was sent on it fails with ECONNRESET (seen once, on a loaded fresh-clone CI).
+  server.keepAliveTimeout = 120_000;
   const origin = await listen(server, 0, '127.0.0.1');
   return {
     origin,
