@@ -279,10 +279,11 @@ export function encodeScenePulses(pulses: ReadonlyMap<string, ScenePulseSummary>
 
 /**
  * The pulses {@link encodeScenePulses} wrote, by scene slug. A pulse that is not a valid scene
- * pulse summary is left out (whoever reads it computes that scene itself); text that is not such
- * a list is `TALENT_VALIDATION_ERROR`.
+ * pulse summary, or (given `asOfMs`) not computed as of that very instant, is left out (whoever
+ * reads it computes that scene itself): another plan's pulses handed to a finish wrote that week's
+ * heats into the roll-ups. Text that is not such a list is `TALENT_VALIDATION_ERROR`.
  */
-export function decodeScenePulses(text: string): Map<string, ScenePulseSummary> {
+export function decodeScenePulses(text: string, asOfMs?: number): Map<string, ScenePulseSummary> {
   let list: unknown;
   try {
     list = exactParse(text);
@@ -293,7 +294,11 @@ export function decodeScenePulses(text: string): Map<string, ScenePulseSummary> 
   const out = new Map<string, ScenePulseSummary>();
   // Kept as decoded (same keys, same order) once valid: the value the coordinator's gateway read.
   for (const p of list)
-    if (ScenePulseSummarySchema.safeParse(p).success) out.set((p as ScenePulseSummary).sceneSlug, p);
+    if (
+      ScenePulseSummarySchema.safeParse(p).success &&
+      (asOfMs === undefined || Date.parse((p as ScenePulseSummary).asOf) === asOfMs)
+    )
+      out.set((p as ScenePulseSummary).sceneSlug, p);
   return out;
 }
 

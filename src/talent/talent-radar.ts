@@ -1142,7 +1142,10 @@ export class TalentRadar {
     // A shard stages features only: a last-refresh row this code cannot read is the finish's to replace.
     await this.#loadState(false, true);
     const deps = options.scenePulses
-      ? { ...this.#deps, gateway: withScenePulses(this.#deps.gateway, decodeScenePulses(options.scenePulses)) }
+      ? {
+          ...this.#deps,
+          gateway: withScenePulses(this.#deps.gateway, decodeScenePulses(options.scenePulses, at.getTime())),
+        }
       : this.#deps;
     const { features, signals } = await this.#featuresOf(
       [...new Set(artists)],
@@ -1321,7 +1324,7 @@ export class TalentRadar {
       basis,
       run,
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.scenePulses ? { scenePulses: decodeScenePulses(options.scenePulses) } : {}),
+      ...(options.scenePulses ? { scenePulses: decodeScenePulses(options.scenePulses, at.getTime()) } : {}),
     });
   }
 
