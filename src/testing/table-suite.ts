@@ -315,6 +315,24 @@ export function tableContractSuite<Row, K extends ScalarColumns<Row>>(
         const n = await call('count with where', () => table.count(w));
         if (n !== wanted.length)
           throw violation(c, 'count the rows matching where', `count(${show(w)}) is ${n}, expected ${wanted.length}`);
+        // Equality, exactly: the value in another case, or a part of it, matches no row (a
+        // case-insensitive collation, a LIKE 'v%' or a begins_with would).
+        if (typeof filter.value === 'string') {
+          const near = [filter.value.toUpperCase(), filter.value.slice(0, -1)].filter(
+            (v) => v !== filter.value && v !== '' && !stored.some((r) => cols(r)[filter.column] === v),
+          );
+          for (const v of near) {
+            const other = where(filter.column, v);
+            const rows = await call('scan with where', () => table.scan({ where: other }));
+            const count = await call('count with where', () => table.count(other));
+            if (rows.length !== 0 || count !== 0)
+              throw violation(
+                c,
+                'match where by equality (case and whole value)',
+                `where ${filter.column} = ${show(v)} (stored: ${show(filter.value)}) gave ${rows.length} rows, count ${count}`,
+              );
+          }
+        }
       },
     });
   }
