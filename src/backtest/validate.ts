@@ -7,6 +7,7 @@
  * not a boolean). Each message names the field, the cutoff and the value.
  */
 import { DAY_MS } from '../core/time.js';
+import { isMapOfAnyRealm } from '../core/fast-checks.js';
 import { END_INSTANT_MS, FIRST_INSTANT_MS } from '../core/validation.js';
 import { MAX_RESAMPLES } from './bootstrap.js';
 import { BacktestError, isBacktestError } from './errors.js';
@@ -52,17 +53,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const invalid = (message: string): BacktestError =>
   new BacktestError('BACKTEST_INVALID_OPTIONS', `runBacktest: ${message}`);
-
-/**
- * A Map of any realm (a `vm` context's or jsdom's is one too): known by its brand, with the Map
- * methods the harness calls.
- */
-function isAnyMap(value: unknown): value is ReadonlyMap<string, unknown> {
-  if (value instanceof Map) return true;
-  if (Object.prototype.toString.call(value) !== '[object Map]') return false;
-  const m = value as { get?: unknown; has?: unknown };
-  return typeof m.get === 'function' && typeof m.has === 'function';
-}
 
 /** A short, printable description of any value, for messages. */
 export function describeValue(value: unknown): string {
@@ -408,7 +398,7 @@ export function checkLabels(
   refuse: (message: string) => BacktestError = inputError,
 ): ReadonlyMap<string, boolean> {
   let get: (slug: string) => { has: boolean; value: unknown };
-  if (isAnyMap(value)) get = (slug) => ({ has: value.has(slug), value: value.get(slug) as unknown });
+  if (isMapOfAnyRealm(value)) get = (slug) => ({ has: value.has(slug), value: value.get(slug) as unknown });
   else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     get = (slug) => ({
@@ -437,7 +427,7 @@ export interface NormalisedScores {
 }
 
 function lookup(value: unknown, what: string): ((slug: string) => unknown) | null {
-  if (isAnyMap(value)) return (slug) => value.get(slug) as unknown;
+  if (isMapOfAnyRealm(value)) return (slug) => value.get(slug) as unknown;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     return (slug) => (Object.hasOwn(record, slug) ? record[slug] : undefined);
@@ -455,7 +445,7 @@ function lookup(value: unknown, what: string): ((slug: string) => unknown) | nul
  * ```
  */
 export function normaliseScores(value: unknown): NormalisedScores {
-  if (isAnyMap(value)) return { get: (slug) => value.get(slug) as unknown, reason: () => undefined };
+  if (isMapOfAnyRealm(value)) return { get: (slug) => value.get(slug) as unknown, reason: () => undefined };
   if (typeof value === 'object' && value !== null && 'scores' in value) {
     const { scores, unscored } = value as { scores: unknown; unscored?: unknown };
     const get = lookup(scores, 'scores');

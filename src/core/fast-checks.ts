@@ -17,6 +17,29 @@ export const INSTANT: RegExp | undefined = InstantSchema.def.pattern;
 /** The same for a calendar day. */
 export const DAY: RegExp | undefined = DaySchema.def.pattern;
 
+/**
+ * A Map of any realm (a `vm` context's or jsdom's is one too, where `instanceof Map` is false):
+ * known by its brand, with the `get` and `has` a reader calls. For a host's answers read by value
+ * (host features, backtest labels and scores); the source gateway keeps `instanceof Map`, as the
+ * source contract says.
+ */
+export function isMapOfAnyRealm(v: unknown): v is ReadonlyMap<unknown, unknown> {
+  if (v instanceof Map) return true;
+  if (Object.prototype.toString.call(v) !== '[object Map]') return false;
+  const m = v as { get?: unknown; has?: unknown };
+  return typeof m.get === 'function' && typeof m.has === 'function';
+}
+
+/**
+ * A plain object of any realm: no prototype, or one whose own is none (any realm's
+ * `Object.prototype`); not a Set, a Date or a class instance.
+ */
+export function isPlainObjectOfAnyRealm(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Object.prototype.toString.call(v) !== '[object Object]') return false;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
 /** A plain object or a class instance, not an array or null (what `z.object` starts from). */
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

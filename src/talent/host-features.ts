@@ -10,6 +10,7 @@
  */
 import { describeError } from '../core/describe-error.js';
 import { untilAborted } from '../core/gateway/deadline.js';
+import { isMapOfAnyRealm, isPlainObjectOfAnyRealm } from '../core/fast-checks.js';
 import { holdProcess } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
 import { BREAKOUT_INPUTS, HostFeatureNameSchema } from './breakout-model.js';
@@ -128,13 +129,6 @@ export function validateHostFeatures(features: unknown): readonly HostFeature[] 
 export const hostFeatureSpecs = (features: readonly HostFeature[]): HostFeatureSpec[] =>
   features.map((f) => ({ name: f.name, source: f.source, scale: f.scale ?? 'percentile' }));
 
-/** Whether `v` (of `Object.prototype.toString` tag `tag`) is a plain object: no prototype, or one whose own is none (any realm's `Object.prototype`). */
-function isPlainObject(v: unknown, tag: string): boolean {
-  if (typeof v !== 'object' || v === null || tag !== '[object Object]') return false;
-  const proto = Object.getPrototypeOf(v) as object | null;
-  return proto === null || Object.getPrototypeOf(proto) === null;
-}
-
 /**
  * Reads one host feature for a batch of artists under `signal`: each artist's value or why not.
  * Never rejects.
@@ -178,19 +172,16 @@ export async function readHostFeature(
   }
   let get: (slug: string) => unknown;
   try {
-    // A Map by its brand (one from another realm, a vm context or jsdom, is a Map too), read
-    // through Map.prototype; a record only when it is a plain object (a Set, a Date or a class
-    // instance answered nothing anyone asked for, and read as every artist missing).
-    const tag = Object.prototype.toString.call(values);
-    if (values instanceof Map) get = (s) => (values as Map<string, unknown>).get(s);
-    else if (tag === '[object Map]') get = (s) => Map.prototype.get.call(values as Map<string, unknown>, s);
-    else if (isPlainObject(values, tag))
-      get = (s) => (Object.hasOwn(values as object, s) ? (values as Record<string, unknown>)[s] : undefined);
+    // A Map of any realm (a vm context's, jsdom's) read through its own get (a subclass's too); a
+    // record only when it is a plain object (a Set, a Date or a class instance answered nothing
+    // anyone asked for, and read as every artist missing).
+    if (isMapOfAnyRealm(values)) get = (s) => values.get(s);
+    else if (isPlainObjectOfAnyRealm(values)) get = (s) => (Object.hasOwn(values, s) ? values[s] : undefined);
     else
       return all({
         status: 'error',
         value: null,
-        reason: `host feature ${feature.name} returned ${Array.isArray(values) ? 'an array' : values === null || typeof values !== 'object' ? typeof values : tag.slice(8, -1)}, not a Map or an object of numbers`,
+        reason: `host feature ${feature.name} returned ${Array.isArray(values) ? 'an array' : values === null || typeof values !== 'object' ? typeof values : Object.prototype.toString.call(values).slice(8, -1)}, not a Map or an object of numbers`,
       });
     for (const s of slugs) {
       const v = get(s);
