@@ -11,9 +11,11 @@ import type { TalentRefreshFinish } from '../../src/talent/refresh-shards.js';
 /** Where the refresh jobs live: a BullMQ queue on a Redis server. */
 export interface RefreshQueueOptions {
   /**
-   * The Redis connection, as BullMQ takes it: options (`{ host, port }`) or an ioredis instance
-   * (BullMQ needs `maxRetriesPerRequest: null` on the ones its workers block on; given options,
-   * it builds them so).
+   * The Redis connection, as BullMQ takes it: options (`{ host, port }`) or an ioredis instance.
+   * An instance must be created with `maxRetriesPerRequest: null` and no `keyPrefix` (the worker
+   * and the coordinator's completion events block on it; `prefix` below names the keys): one
+   * without is `CONFIG_INVALID` before any connection is opened. Given options, BullMQ builds its
+   * connections so.
    */
   readonly connection: ConnectionOptions;
   /** The queue's name: letters, digits, `-` and `_` (no `:`, Redis keys use it). @default 'scene-radar-refresh' */
@@ -66,6 +68,33 @@ export function resolveQueue(options: RefreshQueueOptions | undefined, who: stri
       'CONFIG_INVALID',
       `${who}: prefix must be 1-128 letters, digits, "-" or "_", got ${JSON.stringify(prefix)}`,
     );
+  // BullMQ refuses such an instance only after it has opened a duplicate connection of it (left
+  // open) and with an error of its own: refused here, before anything is opened.
+  const instance = options.connection as {
+    connect?: unknown;
+    disconnect?: unknown;
+    duplicate?: unknown;
+    isCluster?: boolean;
+    options?: {
+      keyPrefix?: unknown;
+      maxRetriesPerRequest?: unknown;
+      redisOptions?: { maxRetriesPerRequest?: unknown };
+    };
+  };
+  if (['connect', 'disconnect', 'duplicate'].every((m) => typeof instance[m as 'connect'] === 'function')) {
+    const own = instance.options;
+    const retries = instance.isCluster === true ? own?.redisOptions?.maxRetriesPerRequest : own?.maxRetriesPerRequest;
+    if (own?.keyPrefix)
+      throw new SceneRadarError(
+        'CONFIG_INVALID',
+        `${who}: the ioredis instance has a keyPrefix, which BullMQ does not take: create it without one and give the prefix option instead`,
+      );
+    if (retries)
+      throw new SceneRadarError(
+        'CONFIG_INVALID',
+        `${who}: the ioredis instance must be created with maxRetriesPerRequest: null (BullMQ blocks on it), got ${String(retries)}`,
+      );
+  }
   return { connection: options.connection, queueName, prefix };
 }
 

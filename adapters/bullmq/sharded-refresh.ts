@@ -273,6 +273,16 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         );
         throw error;
       }
+      // close() landed while the universe was walked: its connections are shut, so nothing is added.
+      if (closed) {
+        await within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the plan').catch(
+          () => undefined,
+        );
+        throw new SceneRadarError(
+          'TALENT_INTERNAL_ERROR',
+          `Sharded refresh ${plan.refreshId} was stopped: its coordinator was closed before its jobs were added; nothing was written`,
+        );
+      }
       const { flows, events, jobs } = connections;
       // close() while this refresh waits: its wait ends at once, and the cleanup below runs on
       // connections close() keeps open until it is done.

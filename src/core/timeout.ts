@@ -17,7 +17,8 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function settleWithin<T>(work: Promise<T>, ms: number, late: () => unknown, unref = true): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(late()), ms);
+    // A bound past the longest timer Node keeps (about 24.8 days) is that longest timer, not 1 ms.
+    const timer = setTimeout(() => reject(late()), Math.min(ms, MAX_TIMER_MS));
     if (unref) (timer as { unref?: () => void }).unref?.();
     work.then(
       (value) => {
