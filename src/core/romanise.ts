@@ -33,6 +33,25 @@ const LATIN: Readonly<Record<string, string>> = {
   ɛ: 'e',
   ɔ: 'o',
   ƶ: 'z',
+  // Letters of African and Sami alphabets (Hausa, Ewe, Bambara, Skolt Sami) and the IPA-derived ones
+  // some orthographies use: without them a name lost the letter (`Ɗan Ƙasa` was `an-asa`).
+  ɓ: 'b',
+  ɗ: 'd',
+  ɖ: 'd',
+  ƙ: 'k',
+  ƴ: 'y',
+  ɣ: 'g',
+  ʋ: 'v',
+  ɲ: 'ny',
+  ʒ: 'z',
+  ǥ: 'g',
+  ǝ: 'e',
+  ɑ: 'a',
+  ɨ: 'i',
+  ʉ: 'u',
+  ƭ: 't',
+  ƈ: 'c',
+  ɠ: 'g',
 };
 
 /**

@@ -146,7 +146,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export interface UniqueSlugs {
   /** One slug per input name, aligned with the input (`slugs[i]` is the slug of `names[i]`). */
   readonly slugs: readonly string[];
-  /** The slug of each name, keyed by the name exactly as given. */
+  /**
+   * The slug of each name. Its entries are keyed by the names exactly as given; `get` and `has`
+   * find a name as {@link uniqueSlugs} compares names, so a file that writes it in another Unicode
+   * form (`Beyoncé` decomposed, as macOS tools write it) or with other spacing finds it too.
+   */
   readonly byName: ReadonlyMap<string, string>;
 }
 
@@ -159,19 +163,36 @@ function suffixed(base: string, n: number): string {
 /** Names that differ only in Unicode form or in surrounding / repeated whitespace are one name. */
 const nameKey = (name: string): string => name.normalize('NFC').trim().replace(/\s+/gu, ' ');
 
+/** {@link UniqueSlugs.byName}: a `Map` of the names as given, looked up as names are compared. */
+class SlugsByName extends Map<string, string> {
+  readonly #byKey: ReadonlyMap<string, string>;
+  constructor(entries: Iterable<readonly [string, string]>, byKey: ReadonlyMap<string, string>) {
+    super(entries);
+    this.#byKey = byKey;
+  }
+  override get(name: string): string | undefined {
+    return super.get(name) ?? (typeof name === 'string' ? this.#byKey.get(nameKey(name)) : undefined);
+  }
+  override has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+}
+
 /**
  * Slugs for a list of names, distinct for distinct names and the same on every run:
  *
  * - one name, one slug: repeats of a name share its slug (names are compared after Unicode NFC
  *   normalisation, ignoring surrounding and repeated whitespace; case counts);
- * - distinct names whose {@link slugify} is the same (`ABBA` / `Abba`, `Beyoncé` / `Beyonce`)
- *   are numbered in input order: the first keeps the plain slug, the next get `-2`, `-3`...,
- *   skipping any number that is another name's plain slug (`Nova 2` keeps `nova-2`), and
- *   cutting the base so the slug stays within {@link MAX_SLUG_LENGTH} characters;
+ * - names take slugs in input order, the first to claim a slug keeps it: distinct names whose
+ *   {@link slugify} is the same (`ABBA` / `Abba`, `Beyoncé` / `Beyonce`) are numbered, the first
+ *   keeps the plain slug and the next get `-2`, `-3`..., skipping any slug an earlier name holds
+ *   (`Nova 2` listed before `Nova` keeps `nova-2`; listed after a numbered `nova-2`, it is
+ *   numbered itself), the base cut so the slug stays within {@link MAX_SLUG_LENGTH} characters;
  * - a blank name has no slug: `''`, as from `slugify`.
  *
- * The result depends only on the names and their order: feed them in a stable order (the order
- * of the export, or sorted) to keep slugs stable between imports.
+ * The result depends only on the names and their order, and names added at the end never change
+ * the slugs of the names before them: feed them in a stable order (the order of the export, new
+ * artists last) to keep slugs stable between imports.
  * @example
  * ```ts
  * const { slugs, byName } = uniqueSlugs(['Beyoncé', 'Beyonce', 'ABBA', 'Abba', 'Beyoncé', 'Nova 2', 'NOVA', 'Nova']);
@@ -188,25 +209,29 @@ export function uniqueSlugs(names: Iterable<string>): UniqueSlugs {
     if (typeof name !== 'string')
       throw new TypeError(`uniqueSlugs expects strings: names[${i}] is ${name === null ? 'null' : typeof name}`);
   const keys = list.map(nameKey);
-  const baseOf = new Map<string, string>();
-  for (let i = 0; i < list.length; i++) if (!baseOf.has(keys[i]!)) baseOf.set(keys[i]!, slugify(list[i]!));
-  // Every plain slug is reserved for the first name that has it, before any number is handed out.
-  const reserved = new Set(baseOf.values());
   const taken = new Set<string>();
+  // The next number to try, by the stem the numbered slugs share: long bases that differ only past
+  // the cut share it, and each starts where the last stopped (not at 2: a walk per base).
   const nextNumber = new Map<string, number>();
   const slugOf = new Map<string, string>();
-  for (const [key, base] of baseOf) {
+  for (let i = 0; i < list.length; i++) {
+    const key = keys[i]!;
+    if (slugOf.has(key)) continue;
+    const base = slugify(list[i]!);
     let slug = base;
     if (base !== '' && taken.has(base)) {
-      let n = nextNumber.get(base) ?? 2;
-      for (slug = suffixed(base, n); reserved.has(slug) || taken.has(slug); slug = suffixed(base, n)) n++;
-      nextNumber.set(base, n + 1);
+      const stem = suffixed(base, 2).slice(0, -2);
+      let n = nextNumber.get(stem) ?? 2;
+      for (slug = suffixed(base, n); taken.has(slug); slug = suffixed(base, n)) n++;
+      nextNumber.set(stem, n + 1);
     }
     taken.add(slug);
     slugOf.set(key, slug);
   }
   const slugs = keys.map((k) => slugOf.get(k)!);
-  const byName = new Map<string, string>();
-  for (const [i, name] of list.entries()) byName.set(name, slugs[i]!);
+  const byName = new SlugsByName(
+    list.map((name, i) => [name, slugs[i]!] as const),
+    slugOf,
+  );
   return { slugs, byName };
 }

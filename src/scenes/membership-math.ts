@@ -231,7 +231,7 @@ export class SceneScorer {
       scene,
       genres: new Set(scene.microgenres),
       mapped: this.#points[i]!.length > 0,
-      citySlug: scene.city === null ? null : slugify(scene.city),
+      citySlug: citySlug(scene.city),
     }));
   }
 
@@ -307,7 +307,7 @@ export class SceneScorer {
   /**
    * The place score of an artist for scene `i`: `placeScore(artist, scene, params)`, with the
    * artist's home region already a code (`regionKey(artist.homeRegion)`) and home city a slug
-   * (`slugify(artist.homeCity)`, or null).
+   * ({@link citySlug}).
    */
   placeScore(homeRegion: string | undefined, homeCitySlug: string | null, i: number): number {
     const { scene, citySlug } = this.scenes[i]!;
@@ -322,8 +322,15 @@ export function placeScore(artist: ArtistRecord, scene: MembershipScene, params:
   // Region codes compare trimmed and without case (`UK` is the `uk` scenes' region), as cities compare as slugs.
   const region = regionKey(artist.homeRegion);
   if (region === undefined || region !== scene.region) return 0;
-  if (artist.homeCity !== null && scene.city !== null && slugify(artist.homeCity) === slugify(scene.city)) return 1;
+  const home = citySlug(artist.homeCity);
+  if (home !== null && home === citySlug(scene.city)) return 1;
   return params.sameRegionPlace;
+}
+
+/** A city as it compares: its slug, or null for no city (a blank name, `' '` or `'\u200b'`, names none). */
+export function citySlug(city: string | null): string | null {
+  const slug = city === null ? '' : slugify(city);
+  return slug === '' ? null : slug;
 }
 
 /** The people of a scene: tastemaker weights and core members, from the core's networks. */

@@ -15,12 +15,12 @@ import type { PhaseProgress } from '../core/observe/progress.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRow } from '../stores/tables.js';
 import { regionKey } from '../core/region.js';
-import { slugify } from '../core/slug.js';
 import { yieldSlice } from '../core/yield.js';
 import { parseInstant } from '../core/time.js';
 import {
   artistSound,
   buildSoundMap,
+  citySlug,
   membershipConfidence,
   peopleScore,
   SceneScorer,
@@ -259,7 +259,7 @@ export async function refreshMemberships(
     }
     const own = sounds.get(a.slug);
     const sound = own ? scorer.sound(own) : none;
-    const homeCity = a.homeCity === null ? null : slugify(a.homeCity);
+    const homeCity = citySlug(a.homeCity);
     const homeRegion = regionKey(a.homeRegion);
     const from = candScene.length;
     for (let i = 0; i < scenes.length; i++) {
