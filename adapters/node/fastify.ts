@@ -4,6 +4,7 @@
  * below are the few members the plugin uses, which Fastify's own objects have.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { normaliseBasePath } from './base-path.js';
 import {
   answerInternalError,
@@ -25,6 +26,7 @@ import {
   lightRequestOf,
 } from './light.js';
 import { toWebRequest } from './request.js';
+import { onClientGone } from './client-gone.js';
 
 /**
  * The part of a Fastify request the plugin reads.
@@ -123,9 +125,15 @@ export type FastifyLikePlugin = (fastify: FastifyLikeInstance) => Promise<void>;
 
 /**
  * A response body read whole, cancelled when `signal` aborts (the client left): a host handler's
- * endless or slow stream is not pulled for nobody. Rejects once cancelled.
+ * endless or slow stream is not pulled for nobody. Rejects once cancelled. With `maxPieces`, a
+ * body of more pieces is cancelled there and gives `undefined` (a HEAD's: its length is that of a
+ * body of one piece, as the Node glue gives it; a stream that goes on is not waited for).
  */
-async function bodyOf(body: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<Buffer> {
+async function bodyOf(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+  maxPieces = Number.POSITIVE_INFINITY,
+): Promise<Buffer | undefined> {
   const reader = body.getReader();
   const cancel = (): void => void reader.cancel().catch(() => undefined);
   if (signal.aborted) cancel();
@@ -136,6 +144,10 @@ async function bodyOf(body: ReadableStream<Uint8Array>, signal: AbortSignal): Pr
       const step = await reader.read();
       if (signal.aborted) throw new Error('The client left before the response was read');
       if (step.done) return Buffer.concat(chunks);
+      if (chunks.length === maxPieces) {
+        cancel();
+        return undefined;
+      }
       chunks.push(step.value);
     }
   } finally {
@@ -205,8 +217,11 @@ async function serveLight(
  * kept apart, the body as one buffer with its length), so Fastify's hooks and logging see it. A
  * handler that rejects is answered with the 500 envelope and reported to `onError`.
  *
- * Fastify's own limits apply before the handler runs: a path segment longer than `maxParamLength`
- * (default 100) gets Fastify's 404, not the API's.
+ * Fastify's own checks run before the handler, and the plugin does not override them (answering
+ * earlier would skip the host's own hooks): a method Fastify does not route (`PURGE`, `PROPFIND`,
+ * `LINK`) gets Fastify's 404, not the API's 405 envelope; a body with a malformed `Content-Type`
+ * (`text`, `/json`) gets Fastify's 415, and a `QUERY` without one Fastify's 400. A HEAD is
+ * answered without its body being read past its first piece (an endless feed is not waited for).
  * @example
  * ```ts
  * import Fastify from 'fastify';
@@ -240,10 +255,9 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
     const refused = forbiddenMethodAnswer(req);
     if (refused !== undefined) return sendGlueAnswer(reply, refused);
     const abort = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
+    // Its response's `close` or its connection's: a pipelined request queued behind another hears
+    // only the latter when its client leaves (see onClientGone).
+    const stopListening = onClientGone(res, () => abort.abort());
     try {
       // The SDK's own handler reads no body: none is attached, and Node discards it after the answer.
       const webRequest = toWebRequest(req, {
@@ -252,19 +266,33 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
         ...(light === undefined ? {} : { body: false }),
       });
       const response = await handler(webRequest, contextOf(req, req.url));
-      const body = response.body === null ? undefined : await bodyOf(response.body, abort.signal);
+      const head = req.method === 'HEAD';
+      const body = response.body === null ? undefined : await bodyOf(response.body, abort.signal, head ? 1 : undefined);
       reply.code(response.status);
       copyHeaders(reply, response);
       // A host handler that left the body unread: the connection closes after this answer (an
       // unread body past the stream's buffer holds the socket, and the next request was never read).
       if (webRequest.body !== null) closeIfUnread(req, res);
-      return body === undefined ? reply.send() : reply.send(body);
+      if (head) {
+        // No body goes out: the length a GET would carry, where known (RFC 9110 9.3.2).
+        if (body !== undefined && !response.headers.has('content-length'))
+          reply.header('content-length', String(body.length));
+        return reply.send();
+      }
+      if (body === undefined) return reply.send();
+      // Fastify gives a buffer without a type `application/octet-stream`; a body sent as a stream
+      // gets none, as through the Node glue (its length set here, as it would be for the buffer).
+      if (!response.headers.has('content-type')) {
+        reply.header('content-length', String(body.length));
+        return reply.send(Readable.from([body]));
+      }
+      return reply.send(body);
     } catch (error) {
       // The client has gone: nobody reads the answer, and the failure is most likely the abort.
       if (abort.signal.aborted) return reply.code(500).send();
       return sendInternalError(reply, req, error, options);
     } finally {
-      res.off('close', onClose);
+      stopListening();
     }
   };
   return async (fastify) => {
