@@ -39,13 +39,17 @@ function revivedTime(t: unknown): number | undefined {
   return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
 }
 
+/** A forbidden key followed by its colon, JSON whitespace between them allowed. */
+const FORBIDDEN_KEY = /"(?:__proto__|constructor)"[ \t\n\r]*:/;
+
 /**
- * Whether JSON text may name a forbidden key. `"__proto__":` can only be a key (a JSON string
+ * Whether JSON text may name a forbidden key. `"__proto__":` (JSON whitespace before the colon
+ * allowed) can only be a key (a JSON string
  * value is never followed by a colon); an escaped spelling (`\u005f_proto__`) needs a `\u`, so
  * text with `\u` is checked by a full parse instead. Conservative: a false positive only refuses.
  */
 function mayNameForbiddenKey(text: string): boolean {
-  return text.includes('"__proto__":') || text.includes('"constructor":');
+  return FORBIDDEN_KEY.test(text);
 }
 
 /**

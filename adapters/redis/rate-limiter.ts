@@ -11,6 +11,7 @@ import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-l
 import type { RateLimitDecision, RateLimiter } from '../../src/api/index.js';
 import { SceneRadarError } from '../../src/core/errors.js';
 import { hasLoneSurrogate } from '../../src/core/text.js';
+import { MAX_TIMER_MS } from '../../src/core/timeout.js';
 import {
   closeClient,
   DEFAULT_COMMAND_TIMEOUT_MS,
@@ -109,6 +110,9 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   const windowMs = positiveInt(options.windowMs, 60_000, 'windowMs');
   if (windowMs % 1000 !== 0)
     throw new SceneRadarError('CONFIG_INVALID', `windowMs must be a whole number of seconds, got ${windowMs}`);
+  // The in-memory fallback counts the window with a timer, which Node cuts to 1 ms past this.
+  if (windowMs > MAX_TIMER_MS)
+    throw new SceneRadarError('CONFIG_INVALID', `windowMs must be at most ${MAX_TIMER_MS} ms, got ${windowMs}`);
   const insuranceLimit = positiveInt(options.insuranceLimit, limit, 'insuranceLimit');
   const policy = options.whenRedisDown ?? 'memory';
   if (policy !== 'memory' && policy !== 'allow' && policy !== 'deny')
@@ -153,6 +157,8 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   const insurance: RateLimiterMemory = new mod.RateLimiterMemory({ keyPrefix, points: insuranceLimit, duration });
   let decisions = 0;
   let insured = 0;
+  /** The last decision fell back (Redis failed or did not answer in time); cleared by its next answer. */
+  let failing = false;
 
   const decide = (res: RateLimiterRes, allowed: boolean, of: number): RateLimitDecision => ({
     allowed,
@@ -177,15 +183,33 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
     async consume(key) {
       decisions++;
       try {
-        return decide(await withTimeout(shared.consume(key, 1), commandTimeoutMs), true, limit);
+        const allowed = decide(await withTimeout(shared.consume(redisKey(key), 1), commandTimeoutMs), true, limit);
+        failing = false;
+        return allowed;
       } catch (refused) {
-        if (isLimiterRes(refused)) return decide(refused, false, limit);
+        if (isLimiterRes(refused)) {
+          failing = false;
+          return decide(refused, false, limit);
+        }
+        failing = true;
         return withoutRedis(key);
       }
     },
-    health: () => ({ state: client.status === 'ready' ? 'ok' : 'degraded', decisions, insured }),
+    health: () => ({ state: client.status === 'ready' && !failing ? 'ok' : 'degraded', decisions, insured }),
     async close() {
       if (owned) await closeClient(client, commandTimeoutMs);
     },
   };
 }
+
+/**
+ * A client key as its Redis key, one to one: Redis stores a lone surrogate as U+FFFD, so keys that
+ * differ only there would share a count. A key with a backslash or a lone surrogate has both
+ * escaped (`\\`, `\ud800`); any other key is itself (it has no backslash, so no escaped key is it).
+ */
+function redisKey(key: string): string {
+  if (!key.includes('\\') && !hasLoneSurrogate(key)) return key;
+  return key.replace(LONE_SURROGATE_OR_BACKSLASH, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16)}`));
+}
+
+const LONE_SURROGATE_OR_BACKSLASH = /\\|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
