@@ -54,8 +54,8 @@ export interface FastifyLikeReply {
   code(statusCode: number): FastifyLikeReply;
   /** Sets a header (an array sends it once per value). */
   header(name: string, value: string | readonly string[]): FastifyLikeReply;
-  /** Sends the body and ends the reply. */
-  send(payload?: Buffer): FastifyLikeReply;
+  /** Sends the body (bytes, or a stream Fastify pipes) and ends the reply. */
+  send(payload?: Buffer | Readable): FastifyLikeReply;
 }
 
 /**

@@ -3,7 +3,8 @@
  * The `scene-radar` commands: demo, serve, refresh, backtest, openapi. Each names its flags once
  * (parsed by `node:util` `parseArgs` through `parseCommandLine`), its usage text, and what it runs.
  */
-import { realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { RcfEventType } from '../contracts/payloads.js';
@@ -319,10 +320,13 @@ const backtest: CliCommand<{
     ).finally(() => view.end());
     io.out(values.json ? backtestJson(result) : backtestConsoleTable(result));
     if (out !== undefined) {
-      writeTogether([
-        [out.markdown, backtestMarkdown(result, { resultFile: out.json.split(/[\\/]/).pop()! })],
-        [out.json, backtestJson(result)],
-      ]);
+      await writeTogether(
+        [
+          [out.markdown, backtestMarkdown(result, { resultFile: out.json.split(/[\\/]/).pop()! })],
+          [out.json, backtestJson(result)],
+        ],
+        signal,
+      );
       io.err(`wrote ${out.markdown} and ${out.json}`);
     }
     // The breakout score is what this command measures: when it could not be run, the command failed.
@@ -377,7 +381,7 @@ function realTarget(path: string): string {
  * already renamed into place is taken back and the one it replaced restored; the temporary files
  * are removed. A named pipe or a device among them is written into, once the files are in place.
  */
-function writeTogether(given: readonly (readonly [string, string])[]): void {
+async function writeTogether(given: readonly (readonly [string, string])[], signal: AbortSignal): Promise<void> {
   // A named pipe or a device (`--out /dev/stdout`, a FIFO) is written into, after the files: a
   // rename onto it would replace it with a file its reader never sees.
   const streams: (readonly [string, string])[] = [];
@@ -414,7 +418,37 @@ function writeTogether(given: readonly (readonly [string, string])[]): void {
     throw error;
   }
   for (const i of saved) rmSync(backups[i]!, { force: true });
-  for (const [path, text] of streams) writeFileSync(path, text);
+  for (const [path, text] of streams) await writeInto(path, text, signal);
+}
+
+/**
+ * Writes `text` into a named pipe or a device without blocking any thread: a pipe's open waits for
+ * a reader, and a full pipe for its reader, in steps Ctrl-C ends (a thread blocked in the system
+ * would hold the process's exit too).
+ */
+async function writeInto(path: string, text: string, signal: AbortSignal): Promise<void> {
+  const pause = (): Promise<unknown> => untilAborted(new Promise((resolve) => setTimeout(resolve, 50)), signal);
+  const busy = (e: unknown, code: string): boolean => (e as { code?: unknown }).code === code;
+  let handle: FileHandle | undefined;
+  while (handle === undefined)
+    try {
+      handle = await open(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      if (!busy(e, 'ENXIO')) throw e;
+      await pause();
+    }
+  try {
+    const bytes = Buffer.from(text);
+    for (let at = 0; at < bytes.length; )
+      try {
+        at += (await handle.write(bytes, at)).bytesWritten;
+      } catch (e) {
+        if (!busy(e, 'EAGAIN')) throw e;
+        await pause();
+      }
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -451,7 +485,7 @@ const openapi: CliCommand<{ 'base-path': { type: 'string' }; out: { type: 'strin
   --base-path <path>  where the routes are mounted (default /api)
   --out <file>        write it to a file instead of stdout`,
   flags: { 'base-path': { type: 'string' }, out: { type: 'string' }, help },
-  async run(values, io) {
+  async run(values, io, signal) {
     const base = values['base-path'] ?? '/api';
     // The handler's own rule (no empty, `.` or `..` segment either), as a usage mistake naming the flag.
     try {
@@ -471,7 +505,7 @@ const openapi: CliCommand<{ 'base-path': { type: 'string' }; out: { type: 'strin
     if (values.out === undefined) io.out(text.trimEnd());
     else {
       // Whole or not at all: a full disk leaves the previous file, never a truncated one.
-      writeTogether([[values.out, text]]);
+      await writeTogether([[values.out, text]], signal);
       io.err(`wrote ${values.out} (${Buffer.byteLength(text)} bytes)`);
     }
     return 0;

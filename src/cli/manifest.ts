@@ -135,10 +135,33 @@ export function parseJsonFile(file: string, raw: string): unknown {
       ? Number(position[1])
       : /Unexpected end/.test(message)
         ? text.trimEnd().length
-        : Math.max(0, text.length - text.trimStart().length);
+        : (tokenOffset(text, message) ?? Math.max(0, text.length - text.trimStart().length));
     const { line, column } = placeOf(text, offset);
     throw new DataFileError(file, line, column, `not valid JSON (${message.split('\n')[0]})`);
   }
+}
+
+/**
+ * Where V8's "Unexpected token" points, which names no position (Node 20: an unquoted value, single
+ * quotes, `NaN`): its excerpt of the text, 10 characters each side of the token, found in the text.
+ */
+function tokenOffset(text: string, message: string): number | undefined {
+  const m = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!m) return undefined;
+  const [, token, before, excerpt, after] = m as unknown as [
+    string,
+    string,
+    string | undefined,
+    string,
+    string | undefined,
+  ];
+  if (before) {
+    const at = after ? text.indexOf(excerpt) : text.length - excerpt.length;
+    return at < 0 ? undefined : at + 10;
+  }
+  if (after) return excerpt.length - 10;
+  const at = text.indexOf(token);
+  return at < 0 ? undefined : at;
 }
 
 /** Where in `text` the key path of an issue is written (the last key's quote), else the start. */
@@ -154,6 +177,8 @@ function placeOfPath(text: string, path: readonly PropertyKey[]): { line: number
 
 function readManifest(dir: string, file: string): DataFolder {
   if (statSync(file).isDirectory()) throw new UsageError(`--data ${dir}: ${file} is a directory, not a manifest file`);
+  // A named pipe or a device would block the process (and Ctrl-C with it) until written to.
+  if (!statSync(file).isFile()) throw new UsageError(`--data ${dir}: ${file} is not a regular file`);
   const text = readFileSync(file, 'utf8');
   const parsed = ManifestSchema.safeParse(parseJsonFile(file, text));
   if (!parsed.success) {

@@ -4,7 +4,7 @@
  * the demo world; its owned tables in memory or in PostgreSQL (`--postgres`, migrated at start);
  * its catalog imported; refreshed once. Closing it closes the pool too.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { SourceName } from '../contracts/sources.js';
 import { fixedClock, systemClock, type Clock } from '../core/clock.js';
 import { FIRST_INSTANT_MS } from '../core/validation.js';
@@ -211,6 +211,8 @@ export async function openRadar(
 function readCatalog(path: string): CatalogInput {
   let text: string;
   try {
+    // A named pipe or a device would block the process (and Ctrl-C with it) until written to.
+    if (!statSync(path).isFile()) throw new Error('not a regular file');
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new Error(`catalog ${path}: ${error instanceof Error ? error.message : String(error)}`);
