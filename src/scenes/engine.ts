@@ -335,7 +335,7 @@ export class ScenesEngine {
   /** Scenes related to a scene, strongest first. */
   async getRelatedScenes(slug: string, query: { readonly limit?: number } = {}): Promise<RelatedScene[]> {
     this.#life.assertOpen('getRelatedScenes');
-    return getRelatedScenes(this.#d.stores, slug, query);
+    return getRelatedScenes(this.#d.stores, slug, query, this.#d.config.scenes.maxScenesPerQuery);
   }
 
   /** Scenes for an artist (fit x heat), or the scenes most worth watching. */

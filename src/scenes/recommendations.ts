@@ -17,7 +17,7 @@ import type { SceneRecommendationRow } from '../stores/tables.js';
 import { artistSound, buildSoundMap, membershipConfidence, placeScore, soundScore } from './membership-math.js';
 import type { ScenePulseSnapshot } from './types.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
-import { RecommendationsRequestSchema, validateRequest } from '../core/requests.js';
+import { hasOption, RecommendationsRequestSchema, validateRequest, withinCap } from '../core/requests.js';
 
 /** Query for scene recommendations. */
 export interface RecommendationsQuery {
@@ -52,7 +52,10 @@ export async function recommendScenes(
   },
   query: RecommendationsQuery | undefined,
 ): Promise<SceneRecommendations> {
-  const { limit, artistSlug: artist } = validateRequest('scenes', [RecommendationsRequestSchema, query]);
+  const valid = validateRequest('scenes', [RecommendationsRequestSchema, query]);
+  const artist = valid.artistSlug;
+  const cap = deps.config.scenes.maxScenesPerQuery;
+  const limit = withinCap('scenes', valid.limit, hasOption(query, 'limit'), cap, 'scenes.maxScenesPerQuery');
   const subject = artist ? `artist:${artist}` : 'watch';
   const { stores, nowMs } = deps;
 

@@ -9,7 +9,13 @@ import { yieldSlice } from '../core/yield.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { SceneMembershipRow, SceneRelationshipRow, SceneRow } from '../stores/tables.js';
 import type { SoundMap } from './membership-math.js';
-import { RelatedScenesRequestSchema, SlugParamsRequestSchema, validateRequest } from '../core/requests.js';
+import {
+  hasOption,
+  RelatedScenesRequestSchema,
+  SlugParamsRequestSchema,
+  validateRequest,
+  withinCap,
+} from '../core/requests.js';
 
 // The result types are inferred from their schemas (scenes/schemas); re-exported here, where they were declared.
 import type { RelatedScene, SceneRelationshipLink } from './schemas.js';
@@ -204,17 +210,16 @@ export async function computeRelationships(
   return kept;
 }
 
-/** Scenes related to `slug`, strongest first (limit 1-50, default 10). */
+/** Scenes related to `slug`, strongest first (limit 1-50, default 10, within `cap`: `scenes.maxScenesPerQuery`). */
 export async function getRelatedScenes(
   stores: ScenesStores,
   slug: unknown,
   query: { readonly limit?: number } | undefined,
+  cap: number,
 ): Promise<RelatedScene[]> {
-  const { slug: s, limit } = validateRequest(
-    'scenes',
-    [SlugParamsRequestSchema, { slug }],
-    [RelatedScenesRequestSchema, query],
-  );
+  const valid = validateRequest('scenes', [SlugParamsRequestSchema, { slug }], [RelatedScenesRequestSchema, query]);
+  const s = valid.slug;
+  const limit = withinCap('scenes', valid.limit, hasOption(query, 'limit'), cap, 'scenes.maxScenesPerQuery');
   if (!(await stores.scenes.get({ slug: s }))) throw new SceneRadarError('SCENES_NOT_FOUND', `Scene not found: ${s}`);
   const rows = await stores.scene_relationships.scan({ where: { scene_slug: s } });
   const by = new Map<string, RelatedScene['links'][number][]>();

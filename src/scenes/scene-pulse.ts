@@ -32,6 +32,7 @@ import { EMPTY_CATALOG_NOTE } from './catalog.js';
 import { requireSlug } from './validation.js';
 import {
   GlobalScenePulseRequestSchema,
+  hasOption,
   optionsOf,
   RegionalPulseRequestSchema,
   RegionParamsRequestSchema,
@@ -39,6 +40,7 @@ import {
   ScenePulseRequestSchema,
   SlugParamsRequestSchema,
   validateRequest,
+  withinCap,
 } from '../core/requests.js';
 
 // The result types are inferred from their schemas (scenes/schemas); re-exported here, where they were declared.
@@ -199,6 +201,12 @@ export class ScenePulse {
     );
   }
 
+  /** A list's `limit` within `scenes.maxScenesPerQuery` (see {@link withinCap}). */
+  #sceneCap(limit: number, input: unknown): number {
+    const cap = this.#d.config.scenes.maxScenesPerQuery;
+    return withinCap('scenes', limit, hasOption(optionsOf(input), 'limit'), cap, 'scenes.maxScenesPerQuery');
+  }
+
   /**
    * Scenes of a region ranked by heat (limit 1-100, default 20). `SCENES_NOT_FOUND` for a region without scenes.
    * `input` may be the seed's `skipCache` boolean.
@@ -213,7 +221,7 @@ export class ScenePulse {
       [RegionParamsRequestSchema, { region }],
       [RegionalPulseRequestSchema, optionsOf(input)],
     );
-    const { limit } = options;
+    const limit = this.#sceneCap(options.limit, input);
     const compute = async (): Promise<RegionalScenePulse> => {
       // Every scene of the region is ranked (a region may hold more than one batch of scenes).
       const scenes = await this.#d.stores.scenes.scan({ where: { region } });
@@ -268,7 +276,7 @@ export class ScenePulse {
   ): Promise<GlobalScenePulse> {
     this.#life.assertOpen('getGlobalPulse');
     const options = validateRequest('scenes', [GlobalScenePulseRequestSchema, optionsOf(input)]);
-    const { limit } = options;
+    const limit = this.#sceneCap(options.limit, input);
     const compute = async (): Promise<GlobalScenePulse> => {
       const items = await this.allPulses({ skipCache: options.skipCache ?? false });
       const pulses = items.flatMap((i) => (i.pulse ? [i.pulse] : []));
