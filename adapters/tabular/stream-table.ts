@@ -23,8 +23,11 @@ export interface TableBatch {
   readonly columns: readonly string[];
 }
 
-/** Bytes or text in pieces: a Node readable stream, a web `ReadableStream`, an async generator. */
-export type TableByteSource = AsyncIterable<Uint8Array | string>;
+/**
+ * Bytes given whole (a `Buffer`, a `Uint8Array`: one piece), or bytes or text in pieces: a Node
+ * readable stream, a web `ReadableStream`, an async generator.
+ */
+export type TableByteSource = Uint8Array | AsyncIterable<Uint8Array | string>;
 
 /** Options for {@link streamTable}. */
 export interface StreamTableOptions extends ReadTableOptions {
@@ -312,7 +315,7 @@ async function* bytesOf(
   } else
     source = ArrayBuffer.isView(input)
       ? // Bytes given whole (a Buffer, a Uint8Array): one piece, not an iterable of numbers.
-        (toAsync([new Uint8Array(input.buffer, input.byteOffset, input.byteLength)]) as TableByteSource)
+        toAsync([new Uint8Array(input.buffer, input.byteOffset, input.byteLength)])
       : input;
   if (signal) source = untilAborted(source, signal);
   if (meter?.start(size) === true) source = counted(source, meter);
