@@ -199,8 +199,19 @@ export function createLightHandler(
   // Route templates for the http channel: `/api/scenes/:slug`, never a path with its ids.
   const templates = new Map<RouteId, string>(routes.map((r) => [r.id, routeTemplate(base, r.path)]));
 
-  /** The route template a request goes to, for the http channel (asked only while it is listened to). */
+  /**
+   * The route template a request goes to, for the http channel (asked only while it is listened
+   * to). Never throws: a request or context the handler cannot read is `unmatched` here and
+   * answered by the handler's own checks (a 400, or the clean 500), as when nobody listens.
+   */
   const routeOf = (request: ApiRequestLike, context: HandlerContext): string => {
+    try {
+      return templateOf(request, context);
+    } catch {
+      return UNMATCHED_ROUTE;
+    }
+  };
+  const templateOf = (request: ApiRequestLike, context: HandlerContext): string => {
     const { path } = splitUrl(request.url);
     if (isAmbiguousPath(path) || (context.rawUrl !== undefined && isAmbiguousPath(context.rawUrl)))
       return UNMATCHED_ROUTE;
