@@ -88,6 +88,7 @@ export type {
   CMGAdapter,
   CoverageAdapter,
   FusionAdapter,
+  HottestScenes,
   HottestScenesQuery,
   IdentityKernelAdapter,
   ListArtistsQuery,
@@ -101,6 +102,7 @@ export type {
   WindowedCallOptions,
   WorkspaceSource,
 } from './contracts/sources.js';
+export { hottestScenesOf } from './contracts/sources.js';
 
 // What the sources answer (their Zod schemas are in `scene-radar/schemas`).
 export type {

@@ -218,7 +218,10 @@ function sourcesOf(
   refreshedAsOf: string | null,
 ): ComponentHealth[] {
   const own = radar?.talent.lastRefreshAttempt ?? null;
-  const failed = radar?.talent.lastRefreshFailedReads ?? {};
+  // Both engines' last refreshes: an artist's read may fail in one and not the other.
+  const failed: Partial<Record<string, number>> = { ...(radar?.talent.lastRefreshFailedReads ?? {}) };
+  for (const [name, n] of Object.entries(radar?.scenes.lastRefreshFailedReads ?? {}))
+    failed[name] = Math.max(failed[name] ?? 0, n);
   // This instance's attempt counts when no committed refresh is later than it.
   const attempt =
     own !== null && (refreshedAsOf === null || Date.parse(own.asOf) >= Date.parse(refreshedAsOf)) ? own : null;
@@ -238,7 +241,7 @@ function sourcesOf(
           ? 'no artist universe source is configured'
           : `the artist universe could not be read in the last refresh (${attempt.universe})`,
       );
-    const n = (failed as Partial<Record<string, number>>)[name] ?? 0;
+    const n = failed[name] ?? 0;
     return n > 0
       ? component(name, 'degraded', `reads failed for ${n} artists in the last refresh`)
       : component(name, 'ok');

@@ -38,12 +38,17 @@ export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
 
   const global = await radar.scenes.pulse.getGlobalPulse({ limit: 8 });
   io.out('');
-  io.out(`Hottest scenes (${global.summary.ok} of ${global.summary.scenes} computed)`);
+  const g = global.summary;
+  io.out(
+    `Hottest scenes (${g.ok} of ${g.scenes} computed${g.degraded ? `, ${g.degraded} with a source failing` : ''})`,
+  );
   io.out(`  ${pad('scene', 40)} ${pad('heat', 6)} ${pad('growth', 7)} ${pad('stage', 9)} members`);
+  // A heat computed with a source failing, or a last good one served stale, says so on its row.
   for (const p of global.hottest)
     io.out(
-      `  ${pad(p.scene_slug, 40)} ${pad(p.heat.toFixed(1), 6)} ${pad(pct(p.growth), 7)} ${pad(p.stage, 9)} ${p.total_members}`,
+      `  ${pad(p.scene_slug, 40)} ${pad(p.heat.toFixed(1), 6)} ${pad(pct(p.growth), 7)} ${pad(p.stage, 9)} ${p.total_members}${p.status === 'ok' ? '' : ` (${p.status})`}`,
     );
+  for (const note of global.notes) io.out(`  note: ${note}`);
 
   const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 5 });
   const s = pulse.summary;
@@ -61,12 +66,19 @@ export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
   list('Top rising', pulse.topRisingArtists);
   list('Breakout candidates', pulse.topBreakoutCandidates);
   list('At risk', pulse.artistsAtRisk);
+  for (const note of pulse.meta.degraded) io.out(`  note: ${note}`);
 
   const slug = await exampleArtist(radar, pulse);
   if (slug === undefined) return;
-  // A scene member found as the example may have no activity evidence yet: then no profile is shown.
+  // A scene member found as the example may have no activity evidence yet: then no profile is
+  // shown. Its sources failing or late: the report says so and ends (a failing source never fails the demo).
   const profile = await radar.talent.aggregator.buildArtistProfile(slug).catch((e: unknown) => {
     if (isSceneRadarError(e) && e.code === 'TALENT_INSUFFICIENT_DATA') return null;
+    if (isSceneRadarError(e) && (e.code === 'SOURCES_UNAVAILABLE' || e.code === 'TALENT_TIMEOUT')) {
+      io.out('');
+      io.out(`Artist profile: ${slug}: unavailable, its sources failed (${e.code}: ${e.message})`);
+      return null;
+    }
     throw e;
   });
   if (profile === null) return;

@@ -41,6 +41,13 @@ export function refreshLines(report: SceneRadarRefreshReport): string[] {
   ];
   const failed = Object.entries(t.failedReads ?? {});
   if (failed.length) lines.push(`  failed reads:  ${failed.map(([source, n]) => `${source} ${n}`).join(', ')}`);
+  // The Scenes Engine's own reads (networks and releases, for memberships), by source and outcome.
+  const m = s.memberships;
+  const scenesFailed = (['mig', 'cmg'] as const).filter((n) => m.sources[n].error + m.sources[n].timeout > 0);
+  if (scenesFailed.length)
+    lines.push(
+      `  scene reads failed: ${scenesFailed.map((n) => `${n} ${m.sources[n].error} error, ${m.sources[n].timeout} timeout`).join('; ')}; ${m.kept} artists kept their memberships${m.lost ? `, ${m.lost} placed in no scene` : ''}`,
+    );
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   return lines;
 }

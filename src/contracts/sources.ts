@@ -144,6 +144,27 @@ export interface HottestScenesQuery {
 }
 
 /**
+ * What {@link ScenesAdapter.listHottestScenes} answers: the scenes, hottest first; or those and
+ * how many scenes it could not rank because their heat is unknown (a source failed, or no refresh
+ * has placed artists in them), which the Talent Radar's global pulse then reports in
+ * `meta.degraded` rather than listing the rest as the hottest without a word.
+ */
+export type HottestScenes =
+  | readonly ScenePulseSummary[]
+  | { readonly scenes: readonly ScenePulseSummary[]; readonly unranked: number };
+
+/**
+ * The scenes of a {@link ScenesAdapter.listHottestScenes} answer, whichever form it has.
+ * @example
+ * ```ts
+ * const top = hottestScenesOf(await radar.scenesAdapter.listHottestScenes({ limit: 5 }, { asOf, signal }));
+ * ```
+ */
+export function hottestScenesOf(answer: HottestScenes): readonly ScenePulseSummary[] {
+  return 'scenes' in answer ? answer.scenes : answer;
+}
+
+/**
  * How the Talent Radar reads the Scenes Engine, exactly as it would read a remote scenes service.
  */
 export interface ScenesAdapter extends SourceTraits {
@@ -157,11 +178,8 @@ export interface ScenesAdapter extends SourceTraits {
     sceneSlugs: readonly string[],
     options: SourceCallOptions,
   ) => Promise<BatchResult<ScenePulseSummary>>;
-  /** The hottest scenes, hottest first. */
-  readonly listHottestScenes: (
-    query: HottestScenesQuery,
-    options: SourceCallOptions,
-  ) => Promise<readonly ScenePulseSummary[]>;
+  /** The hottest scenes, hottest first (and, optionally, how many scenes could not be ranked). */
+  readonly listHottestScenes: (query: HottestScenesQuery, options: SourceCallOptions) => Promise<HottestScenes>;
 }
 
 /** The host's workspaces (labels, teams), for workspace recommendations. Never A&R Radar data. */

@@ -188,6 +188,8 @@ export class ScenesEngine {
    * real results.
    */
   #refreshed: Promise<number | null> | undefined;
+  /** Per source, the artists whose membership read failed in the last refresh (see lastRefreshFailedReads). */
+  #failedReads: Readonly<Partial<Record<'mig' | 'cmg', number>>> = {};
   /** The network reads of the refresh under way (its membership pass), as of its instant. */
   #refreshReads:
     | { readonly asOfMs: number; readonly networks: ReadonlyMap<string, ItemOutcome<ArtistNetwork>> }
@@ -582,8 +584,23 @@ export class ScenesEngine {
       // The snapshots' pulses are those of these memberships as of `at`: the ScenesAdapter serves
       // them to a reader asking as of `at` (the Talent Radar's refresh) instead of computing them again.
       if (catalog === this.#catalogGeneration) publishRefreshPulses(this, at.getTime(), pulses);
+      const failedReads: Partial<Record<'mig' | 'cmg', number>> = {};
+      for (const name of ['mig', 'cmg'] as const) {
+        const n = memberships.sources[name].error + memberships.sources[name].timeout;
+        if (n > 0) failedReads[name] = n;
+      }
+      this.#failedReads = failedReads;
       const warnings: string[] = [];
       if (scenes === 0) warnings.push(EMPTY_CATALOG_NOTE);
+      // Artists placed as before because a read failed (those with nothing to keep are said below).
+      if (memberships.kept > memberships.lost)
+        warnings.push(
+          `${memberships.kept - memberships.lost} artists kept their memberships from an earlier refresh: their MIG or CMG read failed (${Object.entries(
+            failedReads,
+          )
+            .map(([source, n]) => `${source} ${n}`)
+            .join(', ')}).`,
+        );
       // Trend rows are written from healthy pulses only: say how many scenes got none today.
       const held = scenes - snapshots;
       if (memberships.lost > 0)
@@ -864,6 +881,15 @@ export class ScenesEngine {
       { ttlMs: (r) => ((r as Replay).keep ? Number.POSITIVE_INFINITY : 0), graceMs: 0 },
     )) as Replay;
     return replay.state;
+  }
+
+  /**
+   * Per source (`mig`, `cmg`), the artists whose membership read failed or timed out in the last
+   * refresh this engine ran (empty before one): those artists kept their earlier memberships, or
+   * were placed in no scene. The health route reports them beside the Talent Radar's.
+   */
+  get lastRefreshFailedReads(): Readonly<Partial<Record<'mig' | 'cmg', number>>> {
+    return this.#failedReads;
   }
 
   /**

@@ -215,7 +215,10 @@ export function scenesAdapterFor(
         all.push(...page.items.map((s) => s.slug));
         if (offset + size >= page.total) break;
       }
-      return topK(await pulses(all, asOf, signal), limit, (p) => p.heat);
+      const known = await pulses(all, asOf, signal);
+      const scenes = topK(known, limit, (p) => p.heat);
+      // Scenes whose heat is unknown are not ranked, and said to be missing.
+      return known.length < all.length ? { scenes, unranked: all.length - known.length } : scenes;
     },
   };
 }

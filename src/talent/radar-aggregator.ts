@@ -172,7 +172,10 @@ function staleOnStoreFailure<T extends { readonly meta: GlobalPulse['meta'] }>(
 
 /** Most artists one {@link RadarAggregator.getArtistScores} call reads. */
 const MAX_SCORE_READ = 10_000;
-const HottestSchema = z.array(ScenePulseSummarySchema);
+const HottestSchema = z.union([
+  z.array(ScenePulseSummarySchema),
+  z.object({ scenes: z.array(ScenePulseSummarySchema), unranked: z.number().int().nonnegative() }),
+]);
 
 /** The radar's state a result's `meta` describes, as read at one instant. */
 type RefreshState = {
@@ -397,9 +400,15 @@ export class RadarAggregator {
       degraded.push(`hottestScenes: scenes source ${got.status}`);
       return [];
     }
-    if (got.value.length === 0)
+    const listed = Array.isArray(got.value) ? got.value : got.value.scenes;
+    const unranked = Array.isArray(got.value) ? 0 : got.value.unranked;
+    if (unranked > 0)
+      degraded.push(
+        `hottestScenes: ${unranked} ${unranked === 1 ? 'scene was' : 'scenes were'} left out, ${unranked === 1 ? 'its' : 'their'} heat unknown (a scene source failed, or no refresh has placed artists in ${unranked === 1 ? 'it' : 'them'})`,
+      );
+    else if (listed.length === 0)
       degraded.push('hottestScenes: no scene has a pulse (is the scene catalog empty? call importCatalog())');
-    const shown = got.value.slice(0, limit);
+    const shown = listed.slice(0, limit);
     // A heat computed with a source missing or failing is shown with that said.
     const partial = shown.filter((p) => p.status === 'degraded').map((p) => p.sceneSlug);
     if (partial.length)

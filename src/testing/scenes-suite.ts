@@ -39,7 +39,25 @@ async function hottest(scenes: ScenesAdapter, limit: number, asOf: Date): Promis
   const res: unknown = await attempt(C, `resolve for limit ${limit}`, () =>
     scenes.listHottestScenes({ limit }, { asOf, signal: liveSignal() }),
   );
-  if (!Array.isArray(res)) throw violation(C, 'resolve to an array of pulse summaries', `it resolved to ${show(res)}`);
+  const list = Array.isArray(res) ? res : rankedOf(res);
+  if (list === undefined)
+    throw violation(
+      C,
+      'resolve to an array of pulse summaries, or { scenes, unranked } (unranked a whole number >= 0)',
+      `it resolved to ${show(res)}`,
+    );
+  return checkHottest(list, limit, asOf);
+}
+
+/** The `scenes` of a `{ scenes, unranked }` answer, or undefined when it is not one. */
+function rankedOf(res: unknown): unknown[] | undefined {
+  if (typeof res !== 'object' || res === null) return undefined;
+  const { scenes, unranked } = res as { scenes?: unknown; unranked?: unknown };
+  return Array.isArray(scenes) && Number.isInteger(unranked) && (unranked as number) >= 0 ? scenes : undefined;
+}
+
+/** Checks the scenes of a `listHottestScenes` answer: at most `limit`, valid summaries, hottest first. */
+function checkHottest(res: unknown[], limit: number, asOf: Date): ScenePulseSummary[] {
   if (res.length > limit) throw violation(C, 'return at most `limit` scenes', `limit ${limit} gave ${res.length}`);
   const out = res.map((p: unknown) => {
     const parsed = ScenePulseSummarySchema.safeParse(p);

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isSceneRadarError, slugify } from 'scene-radar';
+import { hottestScenesOf, isSceneRadarError, slugify } from 'scene-radar';
 import { addDays, dayStart, daysBetween, lastCompleteDay } from '../../src/core/time.js';
 import {
   ArticleListSchema,
@@ -162,7 +162,9 @@ describe('demo world: payloads', () => {
       SceneMembershipListSchema.parse(snap.memberships.get(slug));
       for (const r of snap.releases.get(slug) ?? []) expect(r.vector).toHaveLength(8);
     }
-    const pulses = await world.sources.scenes.listHottestScenes({ limit: 100 }, { asOf: at(END), signal });
+    const pulses = hottestScenesOf(
+      await world.sources.scenes.listHottestScenes({ limit: 100 }, { asOf: at(END), signal }),
+    );
     expect(pulses.length).toBe(world.catalog.scenes.length);
     for (const p of pulses) ScenePulseSummarySchema.parse(p);
     const ws = await world.sources.workspaces.getWorkspaces(

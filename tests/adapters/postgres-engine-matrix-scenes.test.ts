@@ -6,6 +6,7 @@
  * the two runs compared result by result and table by table: the same inputs must give the same
  * answers whichever store holds the tables.
  */
+import { hottestScenesOf } from '../../src/contracts/sources.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar } from 'scene-radar';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
@@ -257,7 +258,7 @@ describe.each(matrix)('the Scenes Engine on the $kind stores', ({ kind, create }
     expect(SCENE_SLUGS.filter((s) => past.get(s)!.heat !== now.get(s)!.heat).length).toBeGreaterThan(3);
     const hottest = keep(
       'hottest scenes as of a past instant',
-      await t.radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf: PAST, signal }),
+      hottestScenesOf(await t.radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf: PAST, signal })),
     );
     expect(hottest.map((p) => p.heat)).toEqual(
       [...past.values()]

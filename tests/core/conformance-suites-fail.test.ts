@@ -20,6 +20,7 @@ import {
   type ContractCase,
 } from 'scene-radar/testing';
 import { createEagerDataset } from '../../adapters/memory/eager-dataset.js';
+import { hottestScenesOf } from '../../src/contracts/sources.js';
 
 const from = new Date('2025-01-01T00:00:00Z');
 const earlierAsOf = new Date('2025-03-01T00:00:00Z');
@@ -256,7 +257,7 @@ describe('source suites catch broken adapters', () => {
         ...good,
         getMemberships: async (keys, o) =>
           new Map([...(await good.getMemberships(keys, o))].map(([k, ms]) => [k, [...ms].reverse()])),
-        listHottestScenes: async (q, o) => [...(await good.listHottestScenes(q, o))].reverse(),
+        listHottestScenes: async (q, o) => [...hottestScenesOf(await good.listHottestScenes(q, o))].reverse(),
       }),
     });
     await expectViolation(scenes, 'getMemberships: returns items that match', /list memberships strongest first/);

@@ -4,7 +4,14 @@
  * written against.
  */
 import { describe, expect, it } from 'vitest';
-import { createSceneRadar, fixedClock, type CMGAdapter, type MIGAdapter, type SceneRadar } from '../../src/index.js';
+import {
+  hottestScenesOf,
+  createSceneRadar,
+  fixedClock,
+  type CMGAdapter,
+  type MIGAdapter,
+  type SceneRadar,
+} from '../../src/index.js';
 import { createDemoWorld } from '../../adapters/memory/index.js';
 import { memoryScenesStores, type ScenesStores } from '../../src/stores.js';
 
@@ -140,7 +147,7 @@ describe('ScenesAdapter.listHottestScenes: ties', () => {
     await refreshing.refresh(NOW);
     const all = world.catalog.scenes.length;
     const hottest = async (r: SceneRadar): Promise<string[]> =>
-      (await r.scenesAdapter.listHottestScenes({ limit: all }, { asOf: NOW, signal: signal() })).map(
+      hottestScenesOf(await r.scenesAdapter.listHottestScenes({ limit: all }, { asOf: NOW, signal: signal() })).map(
         (p) => p.sceneSlug,
       );
     // A second reader over the same tables, as of the same instant: the same pulses, the same heats.

@@ -5,6 +5,7 @@
  * that gave a pulse the confidence of a full one, a refresh that committed after `close()`, and
  * the ScenesAdapter's hottest scenes failing on a host whose `scenes.maxScenesPerQuery` is below 100.
  */
+import { hottestScenesOf } from '../../src/contracts/sources.js';
 import { describe, expect, it } from 'vitest';
 import {
   createSceneRadar,
@@ -204,9 +205,8 @@ describe('refresh and close', () => {
 describe('ScenesAdapter', () => {
   it('lists the hottest scenes on a host whose scenes.maxScenesPerQuery is below 100', async () => {
     const { radar } = await refreshedRadar({ scenes: { maxScenesPerQuery: 30 } });
-    const hottest = await radar.scenesAdapter.listHottestScenes(
-      { limit: 5 },
-      { asOf: NOW, signal: new AbortController().signal },
+    const hottest = hottestScenesOf(
+      await radar.scenesAdapter.listHottestScenes({ limit: 5 }, { asOf: NOW, signal: new AbortController().signal }),
     );
     expect(hottest).toHaveLength(5);
     const all = await radar.scenes.pulse.allPulses();

@@ -3,6 +3,7 @@
  * conformance suite, as-of honesty, and the integration boundary (reads MIG, CMG and Fusion
  * only, through read methods only; writes its own six tables only).
  */
+import { hottestScenesOf } from '../../src/contracts/sources.js';
 import { describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from 'scene-radar';
 import { createMemoryStores, memoryScenesStores, type ScenesStores } from 'scene-radar/stores';
@@ -120,10 +121,10 @@ describe('scenesAdapter as-of honesty', () => {
     const radar = await ready;
     const asked = { asOf: new Date(NOW.getTime() + 60_000), signal }; // within the pulse TTL of now
     const first = await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], asked);
-    const hottest = await radar.scenesAdapter.listHottestScenes({ limit: 5 }, asked);
+    const hottest = hottestScenesOf(await radar.scenesAdapter.listHottestScenes({ limit: 5 }, asked));
     const start = live.log.length;
     expect(await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], asked)).toEqual(first);
-    expect(await radar.scenesAdapter.listHottestScenes({ limit: 5 }, asked)).toEqual(hottest);
+    expect(hottestScenesOf(await radar.scenesAdapter.listHottestScenes({ limit: 5 }, asked))).toEqual(hottest);
     expect(live.log.length).toBe(start);
     // Computed exactly as of the instant asked for.
     expect(first.get('indie-uk-brighton')!.asOf).toBe(asked.asOf.toISOString());
@@ -132,7 +133,7 @@ describe('scenesAdapter as-of honesty', () => {
 
   it('listHottestScenes at a past instant ranks pulses computed as of it', async () => {
     const radar = await ready;
-    const top = await radar.scenesAdapter.listHottestScenes({ limit: 10 }, { asOf: PAST, signal });
+    const top = hottestScenesOf(await radar.scenesAdapter.listHottestScenes({ limit: 10 }, { asOf: PAST, signal }));
     expect(top).toHaveLength(10);
     expect(top.every((p) => p.asOf === PAST.toISOString())).toBe(true);
     expect(top.map((p) => p.heat)).toEqual(top.map((p) => p.heat).sort((a, b) => b - a));
@@ -144,7 +145,7 @@ describe('scenesAdapter as-of honesty', () => {
     const radar = await ready;
     const asOf = new Date(NOW.getTime() - 60_000);
     const pulses = await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], { asOf, signal });
-    const hottest = await radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf, signal });
+    const hottest = hottestScenesOf(await radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf, signal }));
     for (const p of [...pulses.values(), ...hottest])
       expect(Date.parse(p.asOf), p.sceneSlug).toBeLessThanOrEqual(asOf.getTime());
   });
@@ -204,7 +205,7 @@ describe('integration boundary', () => {
     await radar.scenes.recommendScenes({ artistSlug: member.artist_slug });
     await radar.scenesAdapter.getMemberships([member.artist_slug], { asOf: NOW, signal });
     await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], { asOf: PAST, signal });
-    await radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf: NOW, signal });
+    hottestScenesOf(await radar.scenesAdapter.listHottestScenes({ limit: 3 }, { asOf: NOW, signal }));
     await radar.scenes.pulse.clearCache();
     await radar.close();
 
