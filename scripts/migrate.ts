@@ -52,6 +52,13 @@ export function isPostgresRefusal(e: unknown): e is Error & { readonly code: str
   return e instanceof Error && typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
+/** The server's refusal behind `e`: `e` itself, or the cause of the adapter's `STORE_UNAVAILABLE` for it. */
+export function postgresRefusal(e: unknown): (Error & { readonly code: string }) | undefined {
+  if (isPostgresRefusal(e)) return e;
+  const cause = (e as { cause?: unknown } | null)?.cause;
+  return isPostgresRefusal(cause) ? cause : undefined;
+}
+
 /** One line for {@link isPostgresRefusal}'s errors, with what to check. */
 export function describePostgresRefusal(e: Error & { readonly code: string }): string {
   return `PostgreSQL refused (SQLSTATE ${e.code}): ${e.message}: check the user, password, database and rights in the URL`;
@@ -104,8 +111,9 @@ export async function runMigrate(argv: readonly string[], io: MigrateIo = {}): P
     // (no pg): the message says what to do. Anything else is a bug: thrown, printed whole.
     // A refusal by the server itself (a wrong role, password or database, a missing right): `pg`'s
     // DatabaseError, said in one line too.
-    if (isPostgresRefusal(e)) {
-      error(`migrate: ${describePostgresRefusal(e)}`);
+    const refusal = postgresRefusal(e);
+    if (refusal) {
+      error(`migrate: ${describePostgresRefusal(refusal)}`);
       return 1;
     }
     if (!isSceneRadarError(e)) throw e;

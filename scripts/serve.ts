@@ -18,7 +18,7 @@ import { processIo } from '../src/cli/io.js';
 import { progressView } from '../src/cli/progress.js';
 import { DEFAULT_SERVE_RATE_LIMIT, DEFAULT_SERVE_RATE_WINDOW_SECONDS, serveRadar } from '../src/cli/serve.js';
 import { parseCommandLine, postgresTarget, UsageError } from './command-line.js';
-import { describePostgresRefusal, isPostgresRefusal } from './migrate.js';
+import { describePostgresRefusal, postgresRefusal } from './migrate.js';
 import { withDashboard } from '../ui/server.js';
 
 // The repository's one UsageError, re-exported for callers of parseServeArgs.
@@ -205,9 +205,9 @@ async function main(): Promise<void> {
       console.error(`serve: ${options.host}:${options.port} is in use; pick another --port (0 picks a free one)`);
     else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
       console.error(`serve: cannot listen on --host ${options.host}`);
+    else if (postgresRefusal(error)) console.error(`serve: ${describePostgresRefusal(postgresRefusal(error)!)}`);
     else if (code === 'STORE_UNAVAILABLE' || code === 'STORE_SCHEMA_MISMATCH' || code === 'CONFIG_INVALID')
       console.error(`serve: ${(error as Error).message}`);
-    else if (isPostgresRefusal(error)) console.error(`serve: ${describePostgresRefusal(error)}`);
     else console.error(error);
     process.exit(1);
   });

@@ -53,6 +53,13 @@ export type PostgresConnectionOptions =
       readonly schema?: string;
       /** How long to wait for a connection before failing with `STORE_UNAVAILABLE`. @default 10000 */
       readonly connectionTimeoutMillis?: number;
+      /**
+       * Longest wait for the answer to one statement before it fails with `STORE_UNAVAILABLE`
+       * (reason `query timeout`) and its connection is discarded: a connection the network cut
+       * silently (no reset reached either side) otherwise holds the call, and its pooled client,
+       * for ever. 0 waits without a bound. @default 120000
+       */
+      readonly queryTimeoutMillis?: number;
       /** Most connections the adapter's pool opens. @default 10 */
       readonly max?: number;
     };
@@ -82,6 +89,8 @@ interface PgModule {
 }
 
 const ignore = (): void => undefined;
+/** Host pools given the `error` listener. */
+const heard = new WeakSet<object>();
 
 /** PostgreSQL's longest identifier, in bytes (`NAMEDATALEN` - 1): a longer name is truncated. */
 const MAX_IDENTIFIER_BYTES = 63;
@@ -122,7 +131,15 @@ export function checkSchemaName(schema: unknown): string {
 /** The pool for a connection option; `pg` is imported only when a connection string is given. */
 export async function resolvePool(options: PostgresConnectionOptions): Promise<ResolvedPool> {
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
-  if ('pool' in options && options.pool) return { pool: options.pool, owned: false, schema };
+  if ('pool' in options && options.pool) {
+    // As on the adapter's own pool: an idle client the server ends (a restart, a failover) emits
+    // 'error' on the pool, which, unheard, crashes the host. Once per pool, however many stores.
+    if (!heard.has(options.pool)) {
+      heard.add(options.pool);
+      (options.pool as { on?: (event: 'error', listener: () => void) => unknown }).on?.('error', ignore);
+    }
+    return { pool: options.pool, owned: false, schema };
+  }
   if (!('connectionString' in options) || typeof options.connectionString !== 'string')
     throw new SceneRadarError('CONFIG_INVALID', 'pass { pool } or { connectionString } to the PostgreSQL adapter');
   let mod: PgModule;
@@ -149,9 +166,18 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
       'CONFIG_INVALID',
       `connectionTimeoutMillis must be an integer from 0 to ${MAX_TIMER_MS}, got ${String(options.connectionTimeoutMillis)}`,
     );
+  const queryTimeoutMillis = options.queryTimeoutMillis ?? 120_000;
+  if (!Number.isInteger(queryTimeoutMillis) || queryTimeoutMillis < 0 || queryTimeoutMillis > MAX_TIMER_MS)
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      `queryTimeoutMillis must be an integer from 0 to ${MAX_TIMER_MS}, got ${String(options.queryTimeoutMillis)}`,
+    );
   const pool = new mod.Pool({
     connectionString: options.connectionString,
     connectionTimeoutMillis,
+    ...(queryTimeoutMillis > 0 ? { query_timeout: queryTimeoutMillis } : {}),
+    // TCP keep-alive probes: a connection whose peer vanished is found dead, not kept for hours.
+    keepAlive: true,
     max,
     // Floats printed with every digit, whatever the role or database default (0 prints 15). A
     // startup parameter (a SET on 'connect' would race the first query); behind PgBouncer, list it
@@ -228,6 +254,8 @@ export function unreachableReason(error: unknown): string | undefined {
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return code;
+    // The login refused: a database or role that does not exist, a wrong password.
+    if (code === '3D000' || code.startsWith('28')) return `login refused, SQLSTATE ${code}`;
     if (code.startsWith('08') || UNAVAILABLE_STATES.has(code)) return `SQLSTATE ${code}`;
     const timeout = TIMEOUT_STATES.get(code);
     if (timeout !== undefined) return `${timeout}, SQLSTATE ${code}`;
@@ -236,6 +264,8 @@ export function unreachableReason(error: unknown): string | undefined {
     // The pool was ended (a host's pool ended under open stores): no call on it can succeed.
     if (/Cannot use a pool after calling end on the pool/i.test(message)) return 'pool ended';
     if (/timeout/i.test(message) && /connect/i.test(message)) return 'connection timeout';
+    // pg's own bound on a statement (`query_timeout`): the connection is discarded with it.
+    if (/Query read timeout/i.test(message)) return 'query timeout';
     if (/Connection terminated|Client has encountered a connection error|connection error/i.test(message))
       return 'connection terminated';
   }
@@ -255,9 +285,11 @@ export function storeError(error: unknown): unknown {
     'STORE_UNAVAILABLE',
     / timeout, SQLSTATE /.test(reason)
       ? `PostgreSQL did not answer in time (${reason}): check the server's load and its statement_timeout and lock_timeout`
-      : reason === 'pool ended'
-        ? 'PostgreSQL cannot be reached (pool ended): the pool these stores use was ended; close the stores before ending it'
-        : `PostgreSQL cannot be reached (${reason}): check that the server is running and the connection settings`,
+      : reason.startsWith('login refused')
+        ? `PostgreSQL refused the login (${reason}): check the database name, the role and its password`
+        : reason === 'pool ended'
+          ? 'PostgreSQL cannot be reached (pool ended): the pool these stores use was ended; close the stores before ending it'
+          : `PostgreSQL cannot be reached (${reason}): check that the server is running and the connection settings`,
     { details: { reason }, cause: error },
   );
 }
