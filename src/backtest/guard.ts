@@ -35,7 +35,7 @@ const hasAsOf = (arg: unknown): arg is { asOf: unknown } => typeof arg === 'obje
  * caller may add more) copied with the instant checked, as a Date of the guard's own, so neither
  * a Date changed after the call, nor an `asOf` getter answering twice, nor a Date subclass can
  * carry the read past the limit. Null when an argument's `asOf` is not a valid Date at or before
- * `limitMs`, or no argument has one; `seen` gets the offending (or missing) `asOf`.
+ * `limitMs`, or the last argument (the options) has none; `seen` gets the offending (or missing) `asOf`.
  */
 function checkedArgs(args: readonly unknown[], limitMs: number, seen: { asOf: unknown }): unknown[] | null {
   const out = [...args];
@@ -52,8 +52,13 @@ function checkedArgs(args: readonly unknown[], limitMs: number, seen: { asOf: un
     }
     out[i] = { ...arg, asOf: new Date(ms) };
   }
-  if (!found) seen.asOf = undefined;
-  return found ? out : null;
+  // The options, the last argument of every source method, must carry it themselves: an asOf in
+  // another argument (the query) is not what the adapter reads, so it would answer as of now.
+  if (!found || !hasAsOf(args[args.length - 1])) {
+    seen.asOf = undefined;
+    return null;
+  }
+  return out;
 }
 
 const describeAsOf = (asOf: unknown): string =>
