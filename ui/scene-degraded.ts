@@ -7,11 +7,16 @@ import type { GlobalScenePulse, ScenePulseSnapshot, SceneBatchItem } from '../sr
 import { num, sceneName, sourceLabel, when } from './words.js';
 
 /** A ranking row's marks: `degraded` (a source missing) and `stale` (an earlier pulse served). */
-export function pulseMarks(pulse: ScenePulseSnapshot): TemplateResult | typeof nothing {
+export function pulseMarks(
+  pulse: ScenePulseSnapshot,
+  place: 'after' | 'before' = 'after',
+): TemplateResult | typeof nothing {
   if (pulse.status !== 'degraded' && !pulse.stale) return nothing;
-  return html`${pulse.status === 'degraded' ? html` <span class="pill" title="computed with a source missing">degraded</span>` : nothing}${
+  // Spaced from the text they follow, or precede (where a long name after them is cut, not they).
+  const [a, b] = place === 'after' ? [' ', ''] : ['', ' '];
+  return html`${pulse.status === 'degraded' ? html`${a}<span class="pill" title="computed with a source missing">degraded</span>${b}` : nothing}${
     pulse.stale
-      ? html` <span class="pill" title=${`served from the pulse of ${when(pulse.asOf)}: ${pulse.stale.reason}`}>stale</span>`
+      ? html`${a}<span class="pill" title=${`served from the pulse of ${when(pulse.asOf)}: ${pulse.stale.reason}`}>stale</span>${b}`
       : nothing
   }`;
 }

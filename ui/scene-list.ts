@@ -247,11 +247,11 @@ export class SceneListElement extends RadarElement {
   #row(scene: ScenePulseSnapshot, rank: number): TemplateResult {
     return html`<tr data-scene=${scene.scene_slug}>
       <td class="num">${rank}</td>
-      <td><a href=${this.sceneHref(scene.scene_slug)}>${sceneName(scene.name, scene.scene_slug)}</a></td>
+      <td>${pulseMarks(scene, 'before')}<a href=${this.sceneHref(scene.scene_slug)}>${sceneName(scene.name, scene.scene_slug)}</a></td>
       <td>${scene.region.toUpperCase()}</td>
       <td class="num">${num(scene.heat, 1)}</td>
       <td class="num ${scene.growth > 0 ? 'up' : scene.growth < 0 ? 'down' : ''}">${signedPct(scene.growth)}</td>
-      <td><span class="pill">${scene.stage}</span>${pulseMarks(scene)}</td>
+      <td><span class="pill">${scene.stage}</span></td>
     </tr>`;
   }
 

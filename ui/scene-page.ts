@@ -49,6 +49,12 @@ const LINK_WORDS: Readonly<Record<string, string>> = {
   shared_tastemakers: 'shared tastemakers',
 };
 
+/** What the member and mix cards say when the pulse is unknown: unknown, never "nobody". */
+const NO_PULSE = 'Unknown: this scene has no pulse right now (see above).';
+
+/** A pulse read that failed because a source failed (the heat is unknown), not because the read did. */
+const heatUnknown = (failure: ApiFailure): boolean => failure.status === 503 && failure.code === 'SOURCES_UNAVAILABLE';
+
 /** One scene's page. */
 export class ScenePageElement extends RadarElement {
   static override properties = { ...RadarElement.properties, slug: { type: String }, days: { type: Number } };
@@ -99,11 +105,14 @@ export class ScenePageElement extends RadarElement {
       ${
         data?.pulse
           ? degradedBanner('This pulse was computed with sources missing or is stale', failingSources([data.pulse]))
-          : data
-            ? degradedBanner('The heat of this scene is unknown', [
-                `${data.pulseFailure?.message ?? 'Its pulse could not be computed'}${data.pulseFailure ? ` (${data.pulseFailure.code})` : ''}`,
-              ])
-            : nothing
+          : data?.pulseFailure && !heatUnknown(data.pulseFailure)
+            ? // Not a failing source but a refused or failed read (429, 500, 504): its own panel, with a Retry.
+              errorPanel(data.pulseFailure, () => this.#view.retry(), 'the pulse of this scene')
+            : data
+              ? degradedBanner('The heat of this scene is unknown', [
+                  `${data.pulseFailure?.message ?? 'Its pulse could not be computed'}${data.pulseFailure ? ` (${data.pulseFailure.code})` : ''}`,
+                ])
+              : nothing
       }
       <div class="grid">
         <section class="card" aria-labelledby="pulse-title" style="min-height:14rem">
@@ -124,14 +133,19 @@ export class ScenePageElement extends RadarElement {
         ></scene-radar-trend-chart>
       </div>
       <div class="grid">
-        ${this.#members('Top members', 'top', data ? (data.pulse?.top_artists ?? []) : null, 'No member is active yet.')}
+        ${this.#members(
+          'Top members',
+          'top',
+          data ? (data.pulse?.top_artists ?? []) : null,
+          data?.pulse === null ? NO_PULSE : 'No member is active yet.',
+        )}
         ${this.#members(
           'Rising members',
           'rising',
           data
             ? [...(data.pulse?.top_artists ?? [])].filter((a) => a.growth > 0).sort((a, b) => b.growth - a.growth)
             : null,
-          'No member is growing right now.',
+          data?.pulse === null ? NO_PULSE : 'No member is growing right now.',
         )}
         <section class="card" aria-labelledby="mix-title">
           <h3 id="mix-title">Microgenre mix</h3>
@@ -212,7 +226,8 @@ export class ScenePageElement extends RadarElement {
   }
 
   #mix({ pulse, scene }: SceneView): TemplateResult {
-    const mix = pulse?.microgenre_mix ?? [];
+    if (pulse === null) return html`<p class="muted">${NO_PULSE}</p>`;
+    const mix = pulse.microgenre_mix;
     if (mix.length === 0)
       return html`<p class="muted">
         No member release carries a microgenre yet. The catalog lists

@@ -70,7 +70,8 @@ export class ScenePulseListsElement extends RadarElement {
     return html`<ul class="rows" style="min-height:calc(var(--_row) * ${this.#limit})" data-list=${id}>
       ${scenes.map(
         (s) => html`<li>
-          <span class="grow"><a href=${this.sceneHref(s.scene_slug)}>${sceneName(s.name, s.scene_slug)}</a>${pulseMarks(s)}</span>
+          <span class="grow"><a href=${this.sceneHref(s.scene_slug)}>${sceneName(s.name, s.scene_slug)}</a></span
+          >${pulseMarks(s)}
           <span class="num" title="heat">${num(s.heat, 1)}</span>
           <span class="num ${s.growth > 0 ? 'up' : s.growth < 0 ? 'down' : ''}" style="width:4rem;text-align:right"
             >${signedPct(s.growth)}</span

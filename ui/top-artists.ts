@@ -109,13 +109,14 @@ export class TopArtistsElement extends RadarElement {
     const start = (this.#page - 1) * size;
     const rows = top.artists.slice(start, start + size);
     const label = CATEGORIES.find(([id]) => id === this.category)?.[1] ?? this.category;
+    const banner = degradedBanner('Some talent data is missing or stale', metaLines(top.meta));
     if (rows.length === 0 && top.artists.length > 0)
-      // A page past the list (a host's `page` attribute): the list is not empty, the page is.
-      return emptyPanel(
+      // A page past the list (a host's `page` attribute): the list is not empty, the page is. The
+      // banner stays above it, as above an empty list.
+      return html`${banner}${emptyPanel(
         'No artists on this page',
         html`<button type="button" @click=${() => (this.page = 1)}>Go to the first page</button>`,
-      );
-    const banner = degradedBanner('Some talent data is missing or stale', metaLines(top.meta));
+      )}`;
     if (rows.length === 0)
       // The API's notes on failing sources stay above an empty list: they may be why it is empty.
       return html`${banner}${
