@@ -295,13 +295,14 @@ export function createLightHandler(
     /** The matched route, for a failure after matching (an unserialisable payload). */
     let routeId: RouteId | null = null;
     try {
+      // CORS first: a 500 from the host's requestId hook below still reaches the page that asked.
+      const preflight = cors?.isPreflight(request) === true;
+      if (cors !== null && !preflight) corsHeaders = cors.responseHeaders(request);
       requestId = requestIdOption
         ? hostRequestId(requestIdOption(request.request()))
         : requestIdFrom(request.header('x-request-id'));
       const { path, search } = splitUrl(request.url);
       family = path.startsWith(`${base}/talent`) ? 'talent' : 'scenes';
-      const preflight = cors?.isPreflight(request) === true;
-      if (cors !== null && !preflight) corsHeaders = cors.responseHeaders(request);
       // Dot segments and encoded slashes are refused, never resolved: `/api/scenes/x/../../talent/pulse`
       // must not reach a route that a proxy or an access rule in front took for another.
       const raw = context.rawUrl;

@@ -98,6 +98,13 @@ export function createCorsPolicy(options: CorsOptions): CorsPolicy {
     throw new TypeError(`cors.maxAge must be a whole number of seconds, got ${String(options.maxAge)}`);
   const allowHeaders = headerList(options.allowHeaders, undefined, 'allowHeaders');
   const exposeHeaders = headerList(options.exposeHeaders, DEFAULT_EXPOSE, 'exposeHeaders');
+  // With credentials, browsers read '*' as a header named '*', not as every header: refused as origin '*' is.
+  for (const [name, list] of [
+    ['allowHeaders', allowHeaders],
+    ['exposeHeaders', exposeHeaders],
+  ] as const)
+    if (credentials && list?.split(', ').includes('*'))
+      throw new TypeError(`cors.credentials cannot be combined with ${name} '*': list the headers`);
   let allows: (value: string, request: ApiRequestLike) => boolean;
   const any = origin === '*';
   if (any) {

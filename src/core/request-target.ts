@@ -12,14 +12,15 @@ export function pathOf(target: string): string {
     const scheme = target.indexOf('://');
     if (scheme >= 0) {
       // The authority ends at the first `/`, `?` or `#`: a `/` in the query (`http://host?next=/api`)
-      // is not the path's.
+      // is not the path's. URL parsers end it at a `\` too (read as `/`), so the path starts there.
       let i = scheme + 3;
       while (i < target.length) {
         const c = target.charCodeAt(i);
-        if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
+        if (c === 47 /* / */ || c === 92 /* \ */ || c === 63 /* ? */ || c === 35 /* # */) break;
         i++;
       }
-      if (i === target.length || target.charCodeAt(i) !== 47) return '';
+      const c = target.charCodeAt(i);
+      if (i === target.length || (c !== 47 && c !== 92)) return '';
       start = i;
     }
   }
