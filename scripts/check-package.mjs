@@ -82,7 +82,12 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // Plus 15 KiB for hostile reviews 28 to 53 (store ordering and transactions, PostgreSQL splits
 // and retries, health masking, memberships, the Talent reads' stale reasons) and the breakout
 // input presence_year with its docs: measured 929.2 KiB on 2026-12-05, 0.8 KiB under 930.
-const CODE_BUDGET_KB = 945;
+// Plus 15 KiB for hostile reviews 84 to 96 of 2026-12-06 (the CLI's named-pipe writes and JSON
+// error places, the BullMQ and Redis checks, the Fastify HEAD and stream paths, the PostgreSQL
+// query bound and login mapping, the scene cap on every list, the hottest scenes' unranked count,
+// the Scenes Engine's failed reads in health and the CLI, the dashboard's marks and pulse errors,
+// CORS and request-target checks): measured 948.9 KiB with 945 KiB in place before them.
+const CODE_BUDGET_KB = 960;
 const CHANGELOG_BUDGET_KB = 100;
 const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
 const codeKb = packed[0].size / 1024 - changelogKb;
