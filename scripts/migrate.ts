@@ -52,11 +52,15 @@ export function isPostgresRefusal(e: unknown): e is Error & { readonly code: str
   return e instanceof Error && typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
 
-/** The server's refusal behind `e`: `e` itself, or the cause of the adapter's `STORE_UNAVAILABLE` for it. */
+/**
+ * The server's refusal behind `e`: `e` itself, or the cause of the adapter's `STORE_UNAVAILABLE`
+ * for a refused login (a database or role that does not exist, a wrong password: 3D000, class 28).
+ * Any other cause (a lock or statement timeout) keeps the adapter's own message.
+ */
 export function postgresRefusal(e: unknown): (Error & { readonly code: string }) | undefined {
   if (isPostgresRefusal(e)) return e;
   const cause = (e as { cause?: unknown } | null)?.cause;
-  return isPostgresRefusal(cause) ? cause : undefined;
+  return isPostgresRefusal(cause) && /^(3D000|28)/.test(cause.code) ? cause : undefined;
 }
 
 /** One line for {@link isPostgresRefusal}'s errors, with what to check. */

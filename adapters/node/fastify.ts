@@ -4,7 +4,6 @@
  * below are the few members the plugin uses, which Fastify's own objects have.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { normaliseBasePath } from './base-path.js';
 import {
   answerInternalError,
@@ -54,8 +53,10 @@ export interface FastifyLikeReply {
   code(statusCode: number): FastifyLikeReply;
   /** Sets a header (an array sends it once per value). */
   header(name: string, value: string | readonly string[]): FastifyLikeReply;
-  /** Sends the body (bytes, or a stream Fastify pipes) and ends the reply. */
-  send(payload?: Buffer | Readable): FastifyLikeReply;
+  /** Sends the body and ends the reply. */
+  send(payload?: Buffer): FastifyLikeReply;
+  /** Removes a header set so far. */
+  removeHeader?(name: string): FastifyLikeReply;
 }
 
 /**
@@ -94,6 +95,11 @@ export interface FastifyLikeInstance {
   removeAllContentTypeParsers?(): void;
   /** Adds a body parser to the plugin's scope. */
   addContentTypeParser?(contentType: string, parser: FastifyLikeBodyParser): void;
+  /** Adds an `onSend` hook to the plugin's scope (it runs after the app's own). */
+  addHook?(
+    name: 'onSend',
+    hook: (request: FastifyLikeRequest, reply: FastifyLikeReply, payload: unknown) => Promise<unknown>,
+  ): void;
 }
 
 /**
@@ -234,6 +240,8 @@ async function serveLight(
  * ```
  */
 export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions = {}): FastifyLikePlugin {
+  /** Requests whose host body has no content type (Fastify adds one to a buffer; the hook takes it off). */
+  const untyped = new WeakSet<IncomingMessage>();
   const base = normaliseBasePath(options.basePath ?? '/api');
   checkOrigin(options);
   const light = lightHandlerOf(handler);
@@ -280,12 +288,9 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
         return reply.send();
       }
       if (body === undefined) return reply.send();
-      // Fastify gives a buffer without a type `application/octet-stream`; a body sent as a stream
-      // gets none, as through the Node glue (its length set here, as it would be for the buffer).
-      if (!response.headers.has('content-type')) {
-        reply.header('content-length', String(body.length));
-        return reply.send(Readable.from([body]));
-      }
+      // Fastify gives a buffer without a type `application/octet-stream`: taken off again by the
+      // plugin's onSend hook (after the app's hooks, which see the buffer as for any body).
+      if (!response.headers.has('content-type')) untyped.add(req);
       return reply.send(body);
     } catch (error) {
       // The client has gone: nobody reads the answer, and the failure is most likely the abort.
@@ -298,6 +303,10 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
   return async (fastify) => {
     fastify.removeAllContentTypeParsers?.();
     fastify.addContentTypeParser?.('*', (_request, _payload, done) => done(null));
+    fastify.addHook?.('onSend', async (request, reply, payload) => {
+      if (untyped.delete(request.raw)) reply.removeHeader?.('content-type');
+      return payload;
+    });
     fastify.all(base === '' ? '/' : base, route);
     fastify.all(`${base}/*`, route);
   };

@@ -135,33 +135,40 @@ export function parseJsonFile(file: string, raw: string): unknown {
       ? Number(position[1])
       : /Unexpected end/.test(message)
         ? text.trimEnd().length
-        : (tokenOffset(text, message) ?? Math.max(0, text.length - text.trimStart().length));
+        : (firstErrorOffset(text) ?? Math.max(0, text.length - text.trimStart().length));
     const { line, column } = placeOf(text, offset);
     throw new DataFileError(file, line, column, `not valid JSON (${message.split('\n')[0]})`);
   }
 }
 
 /**
- * Where V8's "Unexpected token" points, which names no position (Node 20: an unquoted value, single
- * quotes, `NaN`): its excerpt of the text, 10 characters each side of the token, found in the text.
+ * Where the first syntax error of `text` is, when V8's message names no position (Node 20: an
+ * unquoted value, single quotes, `NaN`): the shortest prefix that fails for a reason other than
+ * ending too soon ends at it. Found by halving (the failing prefixes are the longer ones).
  */
-function tokenOffset(text: string, message: string): number | undefined {
-  const m = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
-  if (!m) return undefined;
-  const [, token, before, excerpt, after] = m as unknown as [
-    string,
-    string,
-    string | undefined,
-    string,
-    string | undefined,
-  ];
-  if (before) {
-    const at = after ? text.indexOf(excerpt) : text.length - excerpt.length;
-    return at < 0 ? undefined : at + 10;
+function firstErrorOffset(text: string): number | undefined {
+  const failsAt = (length: number): number | undefined => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return undefined;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : '';
+      if (/Unexpected end/.test(message)) return undefined;
+      const position = /position (\d+)/.exec(message);
+      // An error at the prefix's end (an unterminated string) is the prefix ending, not an error.
+      if (position) return Number(position[1]) < length ? Number(position[1]) : undefined;
+      return length - 1;
+    }
+  };
+  if (failsAt(text.length) === undefined) return undefined;
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (failsAt(mid) === undefined) lo = mid + 1;
+    else hi = mid;
   }
-  if (after) return excerpt.length - 10;
-  const at = text.indexOf(token);
-  return at < 0 ? undefined : at;
+  return failsAt(hi);
 }
 
 /** Where in `text` the key path of an issue is written (the last key's quote), else the start. */
