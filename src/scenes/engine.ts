@@ -159,6 +159,9 @@ export interface ScenesEngineDeps {
   readonly observer?: RadarObserver;
 }
 
+/** The day membershipEveryDays counts from in a backfill. */
+const EPOCH_DAY = '1970-01-01';
+
 /**
  * The Scenes Engine.
  * @example
@@ -605,11 +608,11 @@ export class ScenesEngine {
       const held = scenes - snapshots;
       if (memberships.lost > 0)
         warnings.push(
-          `No trend snapshot was written for ${at.toISOString().slice(0, 10)}: ${memberships.lost} artists could not be placed (their MIG or CMG read failed and they had no earlier memberships to keep), so the scenes would be counted without them; a later refresh or backfill can fill the day.`,
+          `No trend snapshot was written for ${lastCompleteDay(at.getTime())}: ${memberships.lost} artists could not be placed (their MIG or CMG read failed and they had no earlier memberships to keep), so the scenes would be counted without them; a later refresh or backfill can fill the day.`,
         );
       else if (held > 0)
         warnings.push(
-          `${held} of ${scenes} scenes wrote no trend snapshot for ${at.toISOString().slice(0, 10)}: their pulse was degraded (a source failed for some members) or unavailable (heat unknown); a later backfill can fill the day.`,
+          `${held} of ${scenes} scenes wrote no trend snapshot for ${lastCompleteDay(at.getTime())}: their pulse was degraded (a source failed for some members) or unavailable (heat unknown); a later backfill can fill the day.`,
         );
       if (memberships.universe !== 'ok')
         warnings.push(
@@ -743,8 +746,11 @@ export class ScenesEngine {
 
   /**
    * Replays history: one trend snapshot per scene per day from `from` to `to` (inclusive days),
-   * recomputing memberships as of every `membershipEveryDays`-th day in scratch tables (live
-   * memberships are not touched). Nothing after each replayed day is read for it.
+   * recomputing memberships as of every `membershipEveryDays`-th day of the calendar (days since
+   * 1970-01-01; the first day replayed uses the last such day on or before it) in fresh scratch
+   * tables (live memberships are not touched), so a day's row depends on the day alone, not on the
+   * range asked. Nothing after each replayed day is read for it. A day a row already holds for a
+   * scene (a refresh's, an earlier backfill's) is kept: a backfill fills, it never rewrites.
    */
   async backfillTrends(options: {
     readonly from: Date | string;
@@ -789,8 +795,7 @@ export class ScenesEngine {
       });
     }
     // The replay runs on scratch tables: live memberships are never touched, only trends written.
-    const replay = await this.#scratch();
-    const misses: MembershipMisses = new Map();
+    let replay = await this.#scratch();
     const scenes = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
     const observer = this.#d.observer ?? SILENT_OBSERVER;
     const started = globalThis.performance.now();
@@ -811,13 +816,20 @@ export class ScenesEngine {
         // Checked every day: after close() the replay would otherwise read the sources for the
         // day's memberships and write the trend table for every day left.
         this.#life.assertOpen('backfillTrends');
-        if (days % every === 0) {
-          const report = await this.#refreshInto(replay.stores, at, misses);
+        // On the calendar's schedule, from empty tables (no state carried from the days before):
+        // the same memberships for a day whatever day the call started on.
+        const offset = ((daysBetween(EPOCH_DAY, d) % every) + every) % every;
+        if (days === 0 || offset === 0) {
+          if (days > 0) replay = await this.#scratch();
+          const asOf = new Date(dayStart(addDays(d, -offset)) + DAY_MS);
+          const misses: MembershipMisses = new Map();
+          const report = await this.#refreshInto(replay.stores, asOf, misses);
           // A replay starts from empty tables: an artist whose reads failed has no earlier
           // memberships to keep, so its scenes would be counted without it.
           whole = report.universe === 'ok' && report.kept === 0;
         }
-        if (whole) snapshots += await this.#snapshot(replay.pulse, scenes, at);
+        if (whole)
+          snapshots += await this.#snapshot(replay.pulse, scenes, at, undefined, undefined, undefined, true, true);
         else skippedDays++;
         progress.advance();
       }
@@ -989,6 +1001,7 @@ export class ScenesEngine {
     computed?: Pulse[],
     progress?: PhaseProgress,
     write = true,
+    onlyMissing = false,
   ): Promise<number> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
     let n = 0;
@@ -998,9 +1011,16 @@ export class ScenesEngine {
         const items = await pulse.pulsesAsOf(slugs.slice(i, i + max), at, deadline);
         for (const x of items.values()) if (x.pulse) computed?.push(x.pulse as Pulse);
         // Trend rows are permanent: only pulses computed with every source healthy are written.
-        const rows = [...items.values()].flatMap((x) =>
+        let rows = [...items.values()].flatMap((x) =>
           x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : [],
         );
+        // A backfill fills days: a row a refresh (or an earlier backfill) wrote stays as it is.
+        if (onlyMissing && rows.length > 0) {
+          const held = new Set(
+            (await stores.scene_trends.scan({ where: { day: rows[0]!.day } })).map((r) => r.scene_slug),
+          );
+          rows = rows.filter((r) => !held.has(r.scene_slug));
+        }
         if (write) {
           await stores.scene_trends.upsert(rows);
           n += rows.length;
