@@ -55,6 +55,8 @@ export interface FastifyLikeReply {
   header(name: string, value: string | readonly string[]): FastifyLikeReply;
   /** Sends the body and ends the reply. */
   send(payload?: Buffer): FastifyLikeReply;
+  /** A header set so far. */
+  getHeader?(name: string): unknown;
   /** Removes a header set so far. */
   removeHeader?(name: string): FastifyLikeReply;
 }
@@ -304,7 +306,9 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
     fastify.removeAllContentTypeParsers?.();
     fastify.addContentTypeParser?.('*', (_request, _payload, done) => done(null));
     fastify.addHook?.('onSend', async (request, reply, payload) => {
-      if (untyped.delete(request.raw)) reply.removeHeader?.('content-type');
+      // Only Fastify's own default: a type an app hook chose, or Fastify's error answer's, stays.
+      if (untyped.delete(request.raw) && reply.getHeader?.('content-type') === 'application/octet-stream')
+        reply.removeHeader?.('content-type');
       return payload;
     });
     fastify.all(base === '' ? '/' : base, route);

@@ -4,7 +4,7 @@
  * Each test asserts what the docs or the TSDoc promise and fails on the code it was written against.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,16 @@ async function cli(args: readonly string[]): Promise<{ code: number; out: string
  * Spawns the command as the bin runs, waits `delayMs`, sends SIGINT, and resolves with its exit
  * code, or 'hung' when it is still running `graceMs` after the signal (then it is killed).
  */
+/** Whether process `pid` has a handler for SIGINT (Linux: the SigCgt mask of /proc/<pid>/status). */
+function catchesSigint(pid: number): boolean {
+  try {
+    const mask = /SigCgt:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && (BigInt(`0x${mask}`) & 2n) !== 0n;
+  } catch {
+    return false;
+  }
+}
+
 async function interruptAfter(
   args: readonly string[],
   delayMs: number,
@@ -42,6 +52,9 @@ async function interruptAfter(
   child.stdout.resume();
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   try {
+    // Not before the CLI listens for SIGINT (its default action would kill it: no exit code), however
+    // slow its start on a loaded machine: Linux shows the caught signals in /proc (SigCgt, bit 1).
+    for (let i = 0; i < 600 && !catchesSigint(child.pid!); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     child.kill('SIGINT');
     const code = await Promise.race([
