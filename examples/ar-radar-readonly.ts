@@ -184,4 +184,4 @@ export async function start(options: ExampleOptions = {}): Promise<RunningExampl
 }
 
 if (isMain(import.meta.url))
-  await runExample('A&R Radar (read-only Talent Radar)', start, '/api/talent/top?category=breakout&limit=5');
+  await runExample('A&R Radar (read-only Talent Radar)', start, '/api/talent/top?category=rising&limit=5');

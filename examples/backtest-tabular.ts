@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { MIGAdapter, RcfEvent, SceneRadarSources } from 'scene-radar';
 import { createTabularSourcesFromFiles } from 'scene-radar/adapters/tabular';
@@ -160,12 +161,21 @@ export async function backtestTabularExample(): Promise<BacktestResult> {
 }
 
 if (isMain(import.meta.url)) {
-  const at = process.argv.indexOf('--out');
-  const out = at >= 0 ? process.argv[at + 1] : undefined;
+  let out: string | undefined;
+  try {
+    out = parseArgs({ options: { out: { type: 'string' } }, strict: true }).values.out;
+    if (out === '') throw new Error('--out needs a folder');
+    // The folder first: a name that cannot be one fails now, not after the run.
+    if (out !== undefined) mkdirSync(out, { recursive: true });
+  } catch (e) {
+    console.error(
+      `backtest example: ${e instanceof Error ? e.message : String(e)}\nusage: npx tsx examples/backtest-tabular.ts [--out <folder>]`,
+    );
+    process.exit(2);
+  }
   const result = await backtestTabularExample();
   console.log(backtestConsoleTable(result));
   if (out) {
-    mkdirSync(out, { recursive: true });
     writeFileSync(join(out, `${result.name}.md`), backtestMarkdown(result, { resultFile: `${result.name}.json` }));
     writeFileSync(join(out, `${result.name}.json`), backtestJson(result));
     console.log(`wrote ${join(out, `${result.name}.md`)} and ${result.name}.json`);

@@ -11,7 +11,15 @@
  */
 import { createServer } from 'node:http';
 import { toNodeListener } from 'scene-radar/adapters/node';
-import { closeServer, isMain, listen, runExample, type ExampleOptions, type RunningExample } from '../demo-radar.js';
+import {
+  closeServer,
+  demoArtists,
+  isMain,
+  listen,
+  runExample,
+  type ExampleOptions,
+  type RunningExample,
+} from '../demo-radar.js';
 import { closeSceneRadar } from './lib/scene-radar';
 import * as route from './app/api/[...path]/route';
 
@@ -56,8 +64,14 @@ async function dispatch(request: Request): Promise<Response> {
  * for it (a `radar` option cannot be handed to a Next route and is not accepted).
  */
 export async function start(options: Omit<ExampleOptions, 'radar'> = {}): Promise<RunningExample> {
-  if (options.artists !== undefined) process.env.SCENE_RADAR_DEMO_ARTISTS = String(options.artists);
-  const server = createServer(toNodeListener(dispatch));
+  // Checked now, as the other examples check it (a RangeError: exit 2), not at the first request.
+  const artists = demoArtists(options.artists);
+  process.env.SCENE_RADAR_DEMO_ARTISTS = String(artists);
+  // A route that throws is said on stderr with its request id, as Next would log it.
+  const onError = (error: unknown, { requestId }: { requestId: string }): void => {
+    console.error(`next route: request ${requestId} failed:`, error);
+  };
+  const server = createServer(toNodeListener(dispatch, { onError }));
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     url,
