@@ -90,6 +90,7 @@ export type {
   FusionAdapter,
   HottestScenes,
   HottestScenesQuery,
+  RankedHottestScenes,
   IdentityKernelAdapter,
   ListArtistsQuery,
   MIGAdapter,

@@ -149,9 +149,15 @@ export interface HottestScenesQuery {
  * has placed artists in them), which the Talent Radar's global pulse then reports in
  * `meta.degraded` rather than listing the rest as the hottest without a word.
  */
-export type HottestScenes =
-  | readonly ScenePulseSummary[]
-  | { readonly scenes: readonly ScenePulseSummary[]; readonly unranked: number };
+export type HottestScenes = readonly ScenePulseSummary[] | RankedHottestScenes;
+
+/** The object form of {@link HottestScenes}: the ranked scenes and how many could not be ranked. */
+export interface RankedHottestScenes {
+  /** The scenes whose heat is known, hottest first, at most `limit`. */
+  readonly scenes: readonly ScenePulseSummary[];
+  /** How many scenes were left out because their heat is unknown (a whole number >= 0). */
+  readonly unranked: number;
+}
 
 /**
  * The scenes of a {@link ScenesAdapter.listHottestScenes} answer, whichever form it has.
