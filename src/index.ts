@@ -88,9 +88,7 @@ export type {
   CMGAdapter,
   CoverageAdapter,
   FusionAdapter,
-  HottestScenes,
   HottestScenesQuery,
-  RankedHottestScenes,
   IdentityKernelAdapter,
   ListArtistsQuery,
   MIGAdapter,
@@ -103,7 +101,6 @@ export type {
   WindowedCallOptions,
   WorkspaceSource,
 } from './contracts/sources.js';
-export { hottestScenesOf } from './contracts/sources.js';
 
 // What the sources answer (their Zod schemas are in `scene-radar/schemas`).
 export type {

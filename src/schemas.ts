@@ -69,6 +69,7 @@ export type { MembershipReport, MembershipSourceCounts } from './scenes/membersh
 export type { SceneRecommendation } from './scenes/recommendations.js';
 export type { SceneRelationshipLink } from './scenes/relationships.js';
 export type { GlobalScenePulseSummary } from './scenes/scene-pulse.js';
+export { hottestScenesOf, type HottestScenes, type RankedHottestScenes } from './contracts/sources.js';
 export type { SceneTrendsSummary, TrendPeak } from './scenes/trends.js';
 export type {
   ArtistFeatures,

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
+import { hottestScenesOf } from 'scene-radar/schemas';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hottestScenesOf, isSceneRadarError, slugify } from 'scene-radar';
+import { isSceneRadarError, slugify } from 'scene-radar';
 import { addDays, dayStart, daysBetween, lastCompleteDay } from '../../src/core/time.js';
 import {
   ArticleListSchema,

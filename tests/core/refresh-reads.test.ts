@@ -7,9 +7,9 @@
  * A pulse is computed from its scene's members, read with one scan of `scene_memberships`
  * filtered on `scene_slug`: scans per scene count computations.
  */
+import { hottestScenesOf } from 'scene-radar/schemas';
 import { describe, expect, it } from 'vitest';
 import {
-  hottestScenesOf,
   createSceneRadar,
   fixedClock,
   type SceneRadar,

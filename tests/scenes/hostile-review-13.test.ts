@@ -5,9 +5,9 @@
  * behaviour (docs/scenes.md, the result schemas' field docs) and fails on the code it was written
  * against; the `guard` tests pin behaviour checked to be right today.
  */
+import { hottestScenesOf } from 'scene-radar/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  hottestScenesOf,
   createSceneRadar,
   fixedClock,
   type Clock,

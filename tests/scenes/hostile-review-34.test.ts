@@ -4,14 +4,8 @@
  * written against.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  hottestScenesOf,
-  createSceneRadar,
-  fixedClock,
-  type CMGAdapter,
-  type MIGAdapter,
-  type SceneRadar,
-} from '../../src/index.js';
+import { hottestScenesOf } from '../../src/contracts/sources.js';
+import { createSceneRadar, fixedClock, type CMGAdapter, type MIGAdapter, type SceneRadar } from '../../src/index.js';
 import { createDemoWorld } from '../../adapters/memory/index.js';
 import { memoryScenesStores, type ScenesStores } from '../../src/stores.js';
 
