@@ -32,6 +32,7 @@ import type {
   ScenePulseSummary,
 } from '../../contracts/payloads.js';
 import type { PayloadBounds } from '../../config.js';
+import { hottestScenesOf, type HottestScenes } from '../../contracts/sources.js';
 import { DAY_MS, dayOf, dayStart, daysBetween, parseInstant } from '../time.js';
 
 /** Lists an answer carries, by `source.method`: how to find them in the raw (unparsed) value. */
@@ -42,7 +43,8 @@ const LISTS: Record<string, (raw: unknown) => readonly unknown[]> = {
   'coverage.getArticles': (v) => [v],
   'rcf.getEvents': (v) => [v],
   'scenes.getMemberships': (v) => [v],
-  'scenes.listHottestScenes': (v) => [v],
+  // An array, or `{ scenes, unranked }` (HottestScenes).
+  'scenes.listHottestScenes': (v) => [Array.isArray(v) ? v : field(v, 'scenes')],
   'mig.listArtists': (v) => [field(v, 'items')],
 };
 
@@ -197,8 +199,8 @@ const CHECKS: Record<string, Check> = {
     after(seriesEnd(s.start, s.values), latest, 'the last observed day', -1, ''),
   // A pulse computed as of a later instant holds heat the as-of instant could not know.
   'scenes.getScenePulses': (p: ScenePulseSummary, latest) => after(instant(p.asOf, latest), latest, 'asOf', -1, ''),
-  'scenes.listHottestScenes': (ps: readonly ScenePulseSummary[], latest) =>
-    firstProblem(ps, (p, i) => after(instant(p.asOf, latest), latest, '', i, '.asOf')),
+  'scenes.listHottestScenes': (answer: HottestScenes, latest) =>
+    firstProblem(hottestScenesOf(answer), (p, i) => after(instant(p.asOf, latest), latest, '', i, '.asOf')),
 };
 
 /**
@@ -319,11 +321,16 @@ const DISTINCT: Record<string, (value: never) => unknown> = {
       (m) => m.sceneSlug,
     ),
   // Hottest first, ties by scene (then the latest pulse): a scene listed twice is shown once (its hottest).
-  'scenes.listHottestScenes': (ps: readonly ScenePulseSummary[]) =>
-    distinctBy(
-      inOrder(ps, (a, b) => b.heat - a.heat || byId(a.sceneSlug, b.sceneSlug) || byId(b.asOf, a.asOf)),
+  'scenes.listHottestScenes': (answer: HottestScenes) => {
+    const ranked = distinctBy(
+      inOrder(
+        hottestScenesOf(answer),
+        (a, b) => b.heat - a.heat || byId(a.sceneSlug, b.sceneSlug) || byId(b.asOf, a.asOf),
+      ),
       (p) => p.sceneSlug,
-    ),
+    );
+    return 'scenes' in answer ? { ...answer, scenes: ranked } : ranked;
+  },
 };
 
 /**
