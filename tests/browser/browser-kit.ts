@@ -19,6 +19,16 @@ export const SHOTS = `${process.env.SCENE_RADAR_UI_SHOTS?.replace(/\/+$/, '') ??
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+/**
+ * Options for `route.fetch` when a test rewrites an answer: Playwright's own fetch (in its driver,
+ * not the page) reuses an idle keep-alive connection, and when the server's keep-alive timeout
+ * closes that connection just as the request goes out, the request fails with ECONNRESET (the
+ * usual race of any HTTP client with keep-alive; seen once in CI, with the long runs loading both
+ * cores). Playwright retries only that error, and at most twice: a server that resets every
+ * connection still fails the test.
+ */
+export const REFETCH = { maxRetries: 2 } as const;
+
 /** Launches headless Chromium; throws with the fix when it is not installed. */
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM))

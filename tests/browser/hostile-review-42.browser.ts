@@ -11,7 +11,7 @@ import { createFetchHandler } from 'scene-radar/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer, listen } from '../../examples/demo-radar.js';
 import { buildUiBundle, dashboardHandler } from '../../ui/server.js';
-import { deepActive, freshContext, launch } from './browser-kit.js';
+import { deepActive, freshContext, launch, REFETCH } from './browser-kit.js';
 
 let radar: SceneRadar;
 let server: Server;
@@ -69,7 +69,7 @@ async function rewrite(
   edit: (data: Record<string, unknown>) => void,
 ): Promise<void> {
   await page.route(pattern, async (route: Route) => {
-    const response = await route.fetch();
+    const response = await route.fetch(REFETCH);
     const body = (await response.json()) as { ok: boolean; data: Record<string, unknown> };
     if (body.ok) edit(body.data);
     await route.fulfill({ response, json: body });

@@ -9,7 +9,7 @@
  */
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshContext, launch } from './browser-kit.js';
+import { freshContext, launch, REFETCH } from './browser-kit.js';
 import { type DashboardServer, startDashboardServer } from './dashboard-server.js';
 
 let server: DashboardServer;
@@ -117,7 +117,7 @@ function deepText(page: Page, tag: string): Promise<string> {
 /** Rewrites the JSON envelope of the answers to `pattern` (as the browser tests do). */
 async function rewrite(page: Page, pattern: RegExp, edit: (data: Record<string, unknown>) => void): Promise<void> {
   await page.route(pattern, async (route: Route) => {
-    const response = await route.fetch();
+    const response = await route.fetch(REFETCH);
     const body = (await response.json()) as { ok: boolean; data: Record<string, unknown> };
     if (body.ok) edit(body.data);
     await route.fulfill({ response, json: body });
