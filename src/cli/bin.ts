@@ -6,7 +6,8 @@
  * a second signal exits at once. A stdout or stderr closed early (`| head`) is not a failure: what
  * would still go there is dropped.
  */
-import { runCli } from './index.js';
+// A module (its names stay its own), though it imports its commands only below, once it listens.
+export {};
 
 const controller = new AbortController();
 const stop = (): void => {
@@ -20,17 +21,21 @@ process.on('SIGTERM', stop);
 // The command goes on (a server keeps serving, a refresh closes its radar and pool); what it
 // still writes there is dropped.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-// No top-level await: the entry is also built as CommonJS.
-void runCli(process.argv.slice(2), undefined, controller.signal).then(
-  (code) => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    // Interrupted: work the command abandoned (an import, a refresh) would keep the process alive.
-    if (controller.signal.aborted && code !== 0) process.exit(code);
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+// The commands load after the handlers above are in place (a second or more with tsx on a loaded
+// machine): a Ctrl-C while they load stops the command with 130 like a later one, where Node's
+// default action used to end the process by the signal, with no exit code and no word.
+void import('./index.js')
+  .then(({ runCli }) => runCli(process.argv.slice(2), undefined, controller.signal))
+  .then(
+    (code) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // Interrupted: work the command abandoned (an import, a refresh) would keep the process alive.
+      if (controller.signal.aborted && code !== 0) process.exit(code);
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
