@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { describeError } from './core/describe-error.js';
 import { SceneRadarError } from './core/errors.js';
+import { deepFreezeAll } from './core/freeze.js';
 import { TalentModelConfigSchema } from './talent/model-config.js';
 
 const ms = (def: number) => z.number().int().positive().max(86_400_000).default(def);
@@ -93,6 +94,11 @@ export const MembershipConfigSchema = z
       })
       .strict()
       .refine(someWeight, { message: SOME_WEIGHT })
+      // The core is sound and place together (`(sound x s + place x p) / (sound + place)`), and
+      // people count only links into the core: with both at 0, no artist is ever a member.
+      .refine((w) => w.sound + w.place > 0, {
+        message: 'sound or place must be above 0 (the core of a scene is its sound and place)',
+      })
       .default(() => ({ sound: 0.45, place: 0.35, people: 0.2 })),
     /** Place score for the scene's region but another city. @default 0.5 */
     sameRegionPlace: unit(0.5),
@@ -343,37 +349,62 @@ export type DeepPartial<T> = T extends readonly unknown[]
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  // A null-prototype object (what pg-connection-string and others build) is a plain object too.
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+/**
+ * Whether `v` is an object of fields a layer may hold where a section is: a plain object, one with
+ * a null prototype (what pg-connection-string and others build), one from another realm (a vm
+ * context, an iframe) or a class instance's own fields. Arrays, and objects of another kind (a
+ * Date, a Map, a RegExp, a Promise, a boxed number), are not.
+ */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.prototype.toString.call(v) === '[object Object]'
+  );
 }
 
-/** Thrown by {@link merge} for an object that contains itself; names where. */
-function cyclic(path: readonly string[]): SceneRadarError {
+/** A `CONFIG_INVALID` error at `path` (`(root)` when empty). */
+function invalidAt(path: readonly string[], message: string, cause?: unknown): SceneRadarError {
   const at = path.join('.') || '(root)';
-  return new SceneRadarError('CONFIG_INVALID', `Invalid scene-radar configuration: ${at}: the object contains itself`, {
-    details: [{ path: [...path], message: 'The object contains itself' }],
+  return new SceneRadarError('CONFIG_INVALID', `Invalid scene-radar configuration: ${at}: ${message}`, {
+    details: [{ path: [...path], message: message.charAt(0).toUpperCase() + message.slice(1) }],
+    ...(cause === undefined ? {} : { cause }),
   });
 }
 
 /**
- * Deep-merges plain objects (`over` wins); arrays and other values replace. Skips prototype keys.
- * An object met again inside itself (`o.scenes.self = o`) is refused rather than followed forever.
+ * Records keyed by the host's own names, which a layer gives whole: merging them would mix two
+ * fitted models (a later model without an earlier one's host input would keep its term).
+ */
+const GIVEN_WHOLE = new Set(['talent.model.breakout.hostInputs']);
+
+/**
+ * Deep-merges objects of fields ({@link isRecord}; `over` wins); arrays and other values replace.
+ * Refuses, naming where: an object of another kind (a Date, a Map...), which would otherwise pass
+ * for a section left at its defaults; a `__proto__` key (from `JSON.parse`), which is no field; a
+ * field that cannot be read (a getter that throws); an object met again inside itself
+ * (`o.scenes.self = o`), rather than following it for ever.
  */
 function merge(base: unknown, over: unknown, path: string[] = [], open: object[] = []): unknown {
   if (over === undefined) return base;
-  if (!isPlainObject(over)) return over;
-  if (open.includes(over)) throw cyclic(path);
+  if (typeof over === 'object' && over !== null && !Array.isArray(over) && !isRecord(over)) {
+    const kind = Object.prototype.toString.call(over).slice(8, -1);
+    throw invalidAt(path, `expected a value or an object of fields, got a ${kind}`);
+  }
+  if (!isRecord(over)) return over;
+  if (open.includes(over)) throw invalidAt(path, 'the object contains itself');
   open.push(over);
-  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  const out: Record<string, unknown> = isRecord(base) && !GIVEN_WHOLE.has(path.join('.')) ? { ...base } : {};
   for (const key of Object.keys(over)) {
-    // `__proto__` alone would reach the prototype of `out` (a plain object); `constructor` and
-    // `prototype` are names like any other (a host feature's term may be named so), read as own keys.
-    if (key === '__proto__') continue;
     path.push(key);
-    out[key] = merge(Object.hasOwn(out, key) ? out[key] : undefined, over[key], path, open);
+    // `constructor` and `prototype` are names like any other (a host feature's term may be named
+    // so), read as own keys; `__proto__` would reach the prototype of `out`.
+    if (key === '__proto__') throw invalidAt(path, 'not a configuration field');
+    let value: unknown;
+    try {
+      value = over[key];
+    } catch (error) {
+      throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
+    }
+    out[key] = merge(Object.hasOwn(out, key) ? out[key] : undefined, value, path, open);
     path.pop();
   }
   open.pop();
@@ -414,5 +445,8 @@ export function resolveConfig(...layers: ReadonlyArray<SceneRadarConfigInput | u
   return result.data;
 }
 
-/** The defaults, resolved once. */
-export const DEFAULT_CONFIG: SceneRadarConfig = resolveConfig();
+/**
+ * The defaults, resolved once; frozen, since the tabular import and the source gateway read their
+ * ceilings from it (a host's write would change them for the whole process).
+ */
+export const DEFAULT_CONFIG: SceneRadarConfig = deepFreezeAll(resolveConfig());

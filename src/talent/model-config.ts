@@ -26,7 +26,11 @@ export const MomentumWeightsSchema = z
     /** Press velocity (Coverage). @default 0.15 */
     press_velocity: unit(0.15),
   })
-  .strict();
+  .strict()
+  // All 0 would leave nothing to renormalise over: every artist would score momentum 50.
+  .refine((w) => Object.values(w).some((v) => v > 0), {
+    message: 'at least one weight must be above 0 (the weights are renormalised over the components with evidence)',
+  });
 
 /** Severities of the risk components (each 0-1; combined as a noisy-OR). */
 export const RiskSeveritiesSchema = z

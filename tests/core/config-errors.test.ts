@@ -104,9 +104,12 @@ describe('config', () => {
     );
   });
 
-  it('ignores prototype-polluting keys', () => {
+  it('refuses prototype-polluting keys by name, and pollutes nothing', () => {
+    // Skipped without a word until 2026-12-06 (the host's settings under it vanished); refused
+    // now, like any key that is no configuration field.
     const hostile = JSON.parse('{"__proto__": {"polluted": true}, "scenes": {"__proto__": {"x": 1}}}');
-    expect(() => resolveConfig(hostile)).not.toThrow();
+    expect(() => resolveConfig(hostile)).toThrow(/configuration: __proto__: not a configuration field/);
+    expect(() => resolveConfig(JSON.parse('{"scenes": {"__proto__": {"x": 1}}}'))).toThrow(/scenes\.__proto__/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // `constructor` is a name like any other (a host feature's model term may be called so): an
     // unknown one is refused by name, and nothing is polluted either.
