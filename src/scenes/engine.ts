@@ -374,7 +374,23 @@ export class ScenesEngine {
    */
   async checkRefresh(at: Date): Promise<void> {
     this.#life.assertOpen('refresh');
-    checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.#refreshedAsOfMs());
+    checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.#lastRefreshMs());
+  }
+
+  /**
+   * The instant of the last refresh that wrote to the tables, epoch ms: the live memberships' or
+   * the latest trend snapshot's, whichever is later. A refresh whose membership reads all failed
+   * keeps the earlier memberships (and their instant) but still writes its snapshots: an earlier
+   * refresh after it would rewrite them over a later one's.
+   */
+  async #lastRefreshMs(): Promise<number | null> {
+    const [memberships, [trend]] = await Promise.all([
+      this.#refreshedAsOfMs(),
+      this.#d.stores.scene_trends.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 }),
+    ]);
+    const snapshot = trend === undefined ? null : parseInstant(trend.as_of);
+    if (memberships === null || snapshot === null) return memberships ?? snapshot;
+    return Math.max(memberships, snapshot);
   }
 
   /**
@@ -417,7 +433,12 @@ export class ScenesEngine {
           let asOfRun: Date;
           try {
             basis = await this.#refreshedAsOfMs();
-            asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis);
+            asOfRun = checkRefreshInstant(
+              'SCENES_INVALID_PARAMS',
+              at,
+              this.#d.clock.now(),
+              await this.#lastRefreshMs(),
+            );
           } catch (error) {
             // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
             new RefreshRun(this.#d.observer ?? SILENT_OBSERVER, 'scenes', at, undefined).failed(error);
