@@ -350,15 +350,67 @@ export type DeepPartial<T> = T extends readonly unknown[]
     : T;
 
 /**
+ * Built-in kinds whose data is internal, not fields (by their `Object.prototype.toString` tag): a
+ * Date, a Map or a Promise where a section belongs would otherwise pass for a section left at its
+ * defaults.
+ */
+const NOT_FIELDS = new Set([
+  'Arguments',
+  'ArrayBuffer',
+  'AsyncGenerator',
+  'BigInt',
+  'Boolean',
+  'DataView',
+  'Date',
+  'Error',
+  'FinalizationRegistry',
+  'Generator',
+  'Map',
+  'Number',
+  'Promise',
+  'RegExp',
+  'Set',
+  'SharedArrayBuffer',
+  'String',
+  'Symbol',
+  'WeakMap',
+  'WeakRef',
+  'WeakSet',
+]);
+
+/** The kind of an object that is not an object of fields, or undefined for one that is. */
+function notFieldsKind(v: object): string | undefined {
+  if (ArrayBuffer.isView(v)) return 'typed array';
+  const tag = Object.prototype.toString.call(v).slice(8, -1);
+  return NOT_FIELDS.has(tag) ? tag : undefined;
+}
+
+/**
  * Whether `v` is an object of fields a layer may hold where a section is: a plain object, one with
- * a null prototype (what pg-connection-string and others build), one from another realm (a vm
- * context, an iframe) or a class instance's own fields. Arrays, and objects of another kind (a
- * Date, a Map, a RegExp, a Promise, a boxed number), are not.
+ * a null prototype (what pg-connection-string and others build), a module namespace, one from
+ * another realm (a vm context, an iframe) or a class instance's own fields. Arrays, functions and
+ * the built-in kinds of {@link NOT_FIELDS} are not.
  */
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return (
-    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.prototype.toString.call(v) === '[object Object]'
-  );
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && notFieldsKind(v) === undefined;
+}
+
+/**
+ * The name of a field `v` would lose: a getter or a value it inherits from a prototype below the
+ * root (a class's getter, `Object.create(shared)`), which a merge of its own fields would drop
+ * without a word. Methods are no settings, and are ignored.
+ */
+function inheritedField(v: object): string | undefined {
+  for (let proto = Object.getPrototypeOf(v); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    // The root of any realm (`Object.prototype` of this one or another) holds no settings.
+    if (Object.getPrototypeOf(proto) === null) return undefined;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === 'constructor') continue;
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      if (d && (d.get !== undefined || (d.value !== undefined && typeof d.value !== 'function'))) return name;
+    }
+  }
+  return undefined;
 }
 
 /** A `CONFIG_INVALID` error at `path` (`(root)` when empty). */
@@ -385,22 +437,38 @@ const GIVEN_WHOLE = new Set(['talent.model.breakout.hostInputs']);
  */
 function merge(base: unknown, over: unknown, path: string[] = [], open: object[] = []): unknown {
   if (over === undefined) return base;
-  if (typeof over === 'object' && over !== null && !Array.isArray(over) && !isRecord(over)) {
-    const kind = Object.prototype.toString.call(over).slice(8, -1);
-    throw invalidAt(path, `expected a value or an object of fields, got a ${kind}`);
+  if (typeof over !== 'object' || over === null || Array.isArray(over)) return over;
+  let kind: string | undefined;
+  let inherited: string | undefined;
+  try {
+    kind = notFieldsKind(over);
+    inherited = kind === undefined ? inheritedField(over) : undefined;
+  } catch (error) {
+    throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
   }
-  if (!isRecord(over)) return over;
+  if (kind !== undefined) throw invalidAt(path, `expected a value or an object of fields, got a ${kind} object`);
+  if (inherited !== undefined)
+    throw invalidAt(
+      path,
+      `"${inherited}" is inherited from the object's prototype, not a field of its own (give an object of its own fields, such as { ...settings })`,
+    );
   if (open.includes(over)) throw invalidAt(path, 'the object contains itself');
   open.push(over);
   const out: Record<string, unknown> = isRecord(base) && !GIVEN_WHOLE.has(path.join('.')) ? { ...base } : {};
-  for (const key of Object.keys(over)) {
+  let keys: string[];
+  try {
+    keys = Object.keys(over);
+  } catch (error) {
+    throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
+  }
+  for (const key of keys) {
     path.push(key);
     // `constructor` and `prototype` are names like any other (a host feature's term may be named
     // so), read as own keys; `__proto__` would reach the prototype of `out`.
     if (key === '__proto__') throw invalidAt(path, 'not a configuration field');
     let value: unknown;
     try {
-      value = over[key];
+      value = (over as Record<string, unknown>)[key];
     } catch (error) {
       throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
     }

@@ -34,7 +34,7 @@ function overview(): string {
  * Runs one `scene-radar` command line (`argv` without `node` and the script) and resolves with the
  * exit code. `signal` stops a command: `serve` closes its server and radar; an import, refresh or
  * backtest still running is abandoned at once (its radar closed if it still opens) and the exit
- * code is 130.
+ * code is 130; with `signal` already aborted, no command runs (130, `interrupted`).
  * @example
  * ```ts
  * const code = await runCli(['openapi'], { out: console.log, err: console.error });
@@ -46,6 +46,13 @@ export async function runCli(
   signal: AbortSignal = new AbortController().signal,
 ): Promise<number> {
   const [name, ...rest] = argv;
+  // Stopped before it began (a Ctrl-C while the bin loaded the commands): nothing runs, nothing is
+  // printed but the word, as for a command stopped a moment later.
+  if (signal.aborted) {
+    const known = COMMANDS.find((c) => c.name === name);
+    io.err(`scene-radar${known === undefined ? '' : ` ${known.name}`}: interrupted`);
+    return EXIT.interrupted;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.err : io.out)(overview());
     return name === undefined ? EXIT.usage : EXIT.ok;

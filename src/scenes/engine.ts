@@ -78,6 +78,19 @@ async function latestAsOf(stores: ScenesStores): Promise<number | null> {
 }
 
 /**
+ * The instant of the last refresh that wrote to `stores`, epoch ms: the later of `memberships`
+ * (the live memberships' latest `as_of`) and the latest trend snapshot's. A refresh whose
+ * membership reads all failed keeps the earlier memberships (and their instant) but still writes
+ * its snapshots: an earlier refresh after it would rewrite them over a later one's.
+ */
+async function lastRefreshOf(stores: ScenesStores, memberships: number | null): Promise<number | null> {
+  const [trend] = await stores.scene_trends.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
+  const snapshot = trend === undefined ? null : parseInstant(trend.as_of);
+  if (memberships === null || snapshot === null) return memberships ?? snapshot;
+  return Math.max(memberships, snapshot);
+}
+
+/**
  * `keys` of `options`, each read once; a read that throws (a getter, a proxy's trap) is
  * `SCENES_VALIDATION_ERROR` naming `what`, never the host's exception.
  */
@@ -377,20 +390,9 @@ export class ScenesEngine {
     checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.#lastRefreshMs());
   }
 
-  /**
-   * The instant of the last refresh that wrote to the tables, epoch ms: the live memberships' or
-   * the latest trend snapshot's, whichever is later. A refresh whose membership reads all failed
-   * keeps the earlier memberships (and their instant) but still writes its snapshots: an earlier
-   * refresh after it would rewrite them over a later one's.
-   */
+  /** {@link lastRefreshOf} the live tables. */
   async #lastRefreshMs(): Promise<number | null> {
-    const [memberships, [trend]] = await Promise.all([
-      this.#refreshedAsOfMs(),
-      this.#d.stores.scene_trends.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 }),
-    ]);
-    const snapshot = trend === undefined ? null : parseInstant(trend.as_of);
-    if (memberships === null || snapshot === null) return memberships ?? snapshot;
-    return Math.max(memberships, snapshot);
+    return lastRefreshOf(this.#d.stores, await this.#refreshedAsOfMs());
   }
 
   /**
@@ -564,7 +566,7 @@ export class ScenesEngine {
               this.#life.assertOpen('refresh');
               // Checked again where it is written: another instance may have refreshed meanwhile.
               const latest = await latestAsOf(tx);
-              checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), latest);
+              checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await lastRefreshOf(tx, latest));
               // Computed over the memberships as of `basis`: another instance's refresh committed
               // since would be overwritten as if it never ran (or, a little older, moved back).
               if (latest !== basis) throw refreshConflict('SCENES_INVALID_PARAMS', at, latest);
