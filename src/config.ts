@@ -422,6 +422,15 @@ function invalidAt(path: readonly string[], message: string, cause?: unknown): S
   });
 }
 
+/** `read()`, or a `CONFIG_INVALID` error naming `path` when it throws (a getter, a proxy's trap). */
+function readAt<T>(path: readonly string[], read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
+  }
+}
+
 /**
  * Records keyed by the host's own names, which a layer gives whole: merging them would mix two
  * fitted models (a later model without an earlier one's host input would keep its term).
@@ -438,14 +447,8 @@ const GIVEN_WHOLE = new Set(['talent.model.breakout.hostInputs']);
 function merge(base: unknown, over: unknown, path: string[] = [], open: object[] = []): unknown {
   if (over === undefined) return base;
   if (typeof over !== 'object' || over === null || Array.isArray(over)) return over;
-  let kind: string | undefined;
-  let inherited: string | undefined;
-  try {
-    kind = notFieldsKind(over);
-    inherited = kind === undefined ? inheritedField(over) : undefined;
-  } catch (error) {
-    throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
-  }
+  const kind = readAt(path, () => notFieldsKind(over));
+  const inherited = kind === undefined ? readAt(path, () => inheritedField(over)) : undefined;
   if (kind !== undefined) throw invalidAt(path, `expected a value or an object of fields, got a ${kind} object`);
   if (inherited !== undefined)
     throw invalidAt(
@@ -455,23 +458,12 @@ function merge(base: unknown, over: unknown, path: string[] = [], open: object[]
   if (open.includes(over)) throw invalidAt(path, 'the object contains itself');
   open.push(over);
   const out: Record<string, unknown> = isRecord(base) && !GIVEN_WHOLE.has(path.join('.')) ? { ...base } : {};
-  let keys: string[];
-  try {
-    keys = Object.keys(over);
-  } catch (error) {
-    throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
-  }
-  for (const key of keys) {
+  for (const key of readAt(path, () => Object.keys(over))) {
     path.push(key);
     // `constructor` and `prototype` are names like any other (a host feature's term may be named
     // so), read as own keys; `__proto__` would reach the prototype of `out`.
     if (key === '__proto__') throw invalidAt(path, 'not a configuration field');
-    let value: unknown;
-    try {
-      value = (over as Record<string, unknown>)[key];
-    } catch (error) {
-      throw invalidAt(path, `it cannot be read (${describeError(error, { name: false })})`, error);
-    }
+    const value = readAt(path, () => (over as Record<string, unknown>)[key]);
     out[key] = merge(Object.hasOwn(out, key) ? out[key] : undefined, value, path, open);
     path.pop();
   }

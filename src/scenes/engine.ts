@@ -439,7 +439,7 @@ export class ScenesEngine {
               'SCENES_INVALID_PARAMS',
               at,
               this.#d.clock.now(),
-              await this.#lastRefreshMs(),
+              await lastRefreshOf(this.#d.stores, basis),
             );
           } catch (error) {
             // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
