@@ -21,7 +21,7 @@ import { scopedGateway } from './core/gateway/scoped.js';
 import { SOURCE_NAMES, type SceneRadarSources, type ScenesAdapter } from './contracts/sources.js';
 import { describeError } from './core/describe-error.js';
 import { isSceneRadarError, SceneRadarError } from './core/errors.js';
-import { dateTime, requireDate, requireOptions } from './core/validation.js';
+import { requireDate, requireOptions } from './core/validation.js';
 import { SDK_VERSION } from './version.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
 import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
@@ -525,14 +525,14 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     async refresh(asOf, refreshOptions) {
       // One copy of the instant, taken before any await: a caller reusing its Date cannot move the
       // second engine's. Checked inside the timed run, so that a refused refresh is counted and traced.
+      // The label is the instant the engines will refresh as of (text and epoch numbers read as
+      // `requireDate` reads them), or invalid for one they refuse.
       let label: Date;
       try {
         label =
           asOf === undefined
             ? new Date(clock.now())
-            : asOf instanceof Date
-              ? new Date(dateTime(asOf))
-              : new Date(Number.NaN);
+            : requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
       } catch {
         label = new Date(Number.NaN);
       }

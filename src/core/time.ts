@@ -114,11 +114,15 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
 }
 
+/** An instant whose fraction of a second has a non-zero digit past the third. */
+const SUB_MILLISECOND = /T\d{2}:\d{2}:\d{2}\.\d{3}\d*[1-9]/;
+
 /**
  * Epoch ms of an ISO 8601 instant. The canonical UTC forms (`YYYY-MM-DDTHH:MM:SSZ` and
  * `YYYY-MM-DDTHH:MM:SS.sssZ`, what `toISOString` writes) take a fast path many times quicker
  * than `Date.parse`, with the same result; anything else (offsets, other precisions) is handed to
- * `Date.parse`. Returns NaN for an invalid instant.
+ * `Date.parse`. Returns NaN for an invalid instant. An observation is never dated early: digits
+ * below the millisecond (`.000500Z`), which `Date.parse` drops, count as the next whole millisecond.
  * @example
  * ```ts
  * parseInstant('2026-11-24T00:00:00.000Z'); // 1795478400000
@@ -163,5 +167,10 @@ export function parseInstant(iso: string): number {
       return daysFromCivil(y, mo, d) * DAY_MS + h * 3_600_000 + mi * 60_000 + se * 1000 + ms;
     }
   }
-  return Date.parse(iso);
+  const t = Date.parse(iso);
+  // Digits below the millisecond (a PostgreSQL export writes microseconds) are dropped by
+  // Date.parse, which would date an observation up to 1 ms early: known as of an instant it
+  // follows. An instant with any of them counts from the next whole millisecond. (An as-of the
+  // caller gives is read by `requireDate` through Date, to the millisecond it falls in.)
+  return SUB_MILLISECOND.test(iso) ? t + 1 : t;
 }

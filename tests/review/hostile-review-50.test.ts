@@ -73,10 +73,9 @@ describe('hostile review 50: in-memory sources and the demo world', () => {
     expect(leaks).toEqual([]);
   });
 
-  // Known and left (expected failure, under a millisecond): an instant with more than three
-  // fractional digits is read truncated to the millisecond (Date.parse) by the memory sources and
-  // the contract suites alike; recorded in the session note of 2026-12-05.
-  it.fails('an observation stamped with sub-millisecond digits is not returned 1 ms (or less) before it happened', async () => {
+  // Known and left as an expected failure on 2026-12-05; fixed on 2026-12-06 (hostile review 101):
+  // an instant with digits below the millisecond counts from the next whole millisecond.
+  it('an observation stamped with sub-millisecond digits is not returned 1 ms (or less) before it happened', async () => {
     // '2024-02-29T23:59:59.9995Z' is a valid instant for the schemas (z.iso.datetime) and happens
     // half a millisecond after 23:59:59.999. observedAtMs (Date.parse) truncates it to .999, so
     // the source returns it as of 23:59:59.999, before it was known. Same for a link's `since`
