@@ -151,10 +151,23 @@ type AnyStoreSet = Readonly<Record<string, Table<unknown>>> & {
   transaction?<T>(fn: (stores: AnyStoreSet) => Promise<T>): Promise<T>;
 };
 
-/** Every table of a store set, each scanned whole, as one JSON string (the order is the table's key order). */
-async function snapshotOf(stores: AnyStoreSet, names: readonly string[]): Promise<string> {
+/**
+ * Every table of a store set as one JSON string: each scanned whole (in the table's key order),
+ * and each of the sample rows' keys read by `get` (null when absent), so a store whose `get`
+ * answers from elsewhere than its scans (a cache) is seen too.
+ */
+async function snapshotOf(stores: AnyStoreSet, names: readonly string[], seed: number): Promise<string> {
   const out: Record<string, unknown> = {};
-  for (const name of names) out[name] = await stores[name]!.scan();
+  for (const name of names) {
+    const table = stores[name]!;
+    out[name] = await table.scan();
+    const keys = sampleRowsFor(name as OwnedTableName, 5, seed).map((r) =>
+      Object.fromEntries(table.spec.key.map((k) => [k, (r as Record<string, unknown>)[k]])),
+    );
+    const got: unknown[] = [];
+    for (const key of keys) got.push((await table.get(key as never)) ?? null);
+    out[`${name} (get)`] = got;
+  }
   return JSON.stringify(out);
 }
 
@@ -215,7 +228,7 @@ function transactionCases(stores: () => Promise<SceneRadarStores>, seed: number)
           const set = pick(await stores());
           if (!set.transaction) return;
           const fresh = await seedTables(set, names);
-          const before = await snapshotOf(set, names);
+          const before = await snapshotOf(set, names, seed);
           const boom = new Error('rejected on purpose by the conformance suite');
           let caught: unknown;
           try {
@@ -233,7 +246,7 @@ function transactionCases(stores: () => Promise<SceneRadarStores>, seed: number)
               caught === undefined ? 'it resolved' : `it rejected with ${String(caught)}`,
               caught,
             );
-          const after = await snapshotOf(set, names);
+          const after = await snapshotOf(set, names, seed);
           if (after !== before)
             throw violation(
               'stores',
@@ -248,7 +261,7 @@ function transactionCases(stores: () => Promise<SceneRadarStores>, seed: number)
           const set = pick(await stores());
           if (!set.transaction) return;
           const fresh = await seedTables(set, names);
-          const before = await snapshotOf(set, names);
+          const before = await snapshotOf(set, names, seed);
           let release!: () => void;
           const gate = new Promise<void>((resolve) => {
             release = resolve;
@@ -260,13 +273,13 @@ function transactionCases(stores: () => Promise<SceneRadarStores>, seed: number)
           const committed = set.transaction(async (tx) => {
             await writeAll(tx, names, fresh, set);
             // What the callback reads of its own writes, then it holds the transaction open.
-            report(await snapshotOf(tx, names));
+            report(await snapshotOf(tx, names, seed));
             await gate;
             return 'value';
           });
           // A transaction that fails before it reports fails the case (rather than hanging it).
           const own = await Promise.race([reported, committed.then(() => reported)]);
-          const during = await snapshotOf(set, names);
+          const during = await snapshotOf(set, names, seed);
           release();
           const value = await committed;
           if (value !== 'value')
@@ -283,7 +296,7 @@ function transactionCases(stores: () => Promise<SceneRadarStores>, seed: number)
               `hide ${group}.transaction's writes from readers outside it until the commit`,
               `a reader saw ${during.slice(0, 300)}`,
             );
-          const after = await snapshotOf(set, names);
+          const after = await snapshotOf(set, names, seed);
           if (after !== own)
             throw violation(
               'stores',

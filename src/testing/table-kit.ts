@@ -170,14 +170,69 @@ export function tryMutate(target: unknown): void {
 }
 
 /**
- * An invalid variant of a valid row: a non-scalar where the first key column (then any column)
- * expects a scalar. Returns undefined if the schema accepts everything the suite tries.
+ * Invalid variants of a valid row, one of each kind the schema refuses: a non-scalar in the first
+ * key column (then any column) expects a scalar; a scalar of the wrong type in a column outside
+ * the key; a value of the right type outside the column's domain (a string no enum or format
+ * allows, a number past any range) outside the key. A store that checks only that keys are
+ * scalars accepts the last two. Empty if the schema accepts everything the suite tries.
  */
-export function invalidVariant<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>, row: Row): unknown {
-  const columns = [...spec.key, ...Object.keys(cols(row))];
-  for (const column of columns) {
+export function invalidVariants<Row, K extends ScalarColumns<Row>>(spec: TableSpec<Row, K>, row: Row): unknown[] {
+  const refused = (candidate: Record<string, unknown>): boolean => !spec.schema.safeParse(candidate).success;
+  const variants: unknown[] = [];
+  for (const column of [...spec.key, ...Object.keys(cols(row))]) {
     const candidate = { ...cols(row), [column]: { not: 'a scalar' } };
-    if (!spec.schema.safeParse(candidate).success) return candidate;
+    if (refused(candidate)) {
+      variants.push(candidate);
+      break;
+    }
   }
-  return undefined;
+  const keys = new Set<string>(spec.key);
+  const outside = Object.keys(cols(row)).filter((column) => !keys.has(column));
+  const wrongType = (v: unknown): unknown[] =>
+    typeof v === 'string'
+      ? [12_345, true]
+      : typeof v === 'number'
+        ? ['12345', true]
+        : typeof v === 'boolean'
+          ? ['yes', 1]
+          : [];
+  const outOfDomain = (v: unknown): unknown[] =>
+    typeof v === 'string'
+      ? ['no such value, not a slug, day or instant', '']
+      : typeof v === 'number'
+        ? [1e15, -1e15, 0.5, Number.NaN]
+        : [];
+  for (const kind of [wrongType, outOfDomain]) {
+    found: for (const column of outside) {
+      for (const value of kind(cols(row)[column])) {
+        const candidate = { ...cols(row), [column]: value };
+        if (refused(candidate)) {
+          variants.push(candidate);
+          break found;
+        }
+      }
+    }
+  }
+  return variants;
+}
+
+/**
+ * A replacement for `target`'s row under the same primary key, each column outside the key taken
+ * from the first donor whose value differs from the target's (so an upsert that keeps any old
+ * column on a conflict shows); a donor's row whole when the mix is not a valid row.
+ */
+export function replacementFor<Row, K extends ScalarColumns<Row>>(
+  spec: TableSpec<Row, K>,
+  target: Row,
+  donors: readonly Row[],
+): Row {
+  const keyed = cols(keyOf(spec, target));
+  const mixed: Record<string, unknown> = { ...cols(target) };
+  for (const column of Object.keys(mixed)) {
+    if (column in keyed) continue;
+    const mine = JSON.stringify(mixed[column]);
+    const donor = donors.find((d) => JSON.stringify(cols(d)[column]) !== mine);
+    if (donor) mixed[column] = cols(donor)[column];
+  }
+  return (spec.schema.safeParse(mixed).success ? mixed : { ...cols(donors[0]), ...keyed }) as Row;
 }

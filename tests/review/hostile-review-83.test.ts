@@ -4,7 +4,8 @@
  * src/testing/sample-rows.ts). Each test breaks one documented rule of the table contract
  * (src/stores/table.ts, src/stores/specs.ts) in an otherwise correct store and shows that
  * `storesContractSuite` still passes it, although a case of the suite claims to check that rule.
- * Every test fails on the code as reviewed.
+ * Every test failed on the code as reviewed; the last three were expected failures until 2026-12-06,
+ * when the suites were strengthened.
  */
 import { describe, expect, it } from 'vitest';
 import { deepFreeze } from '../../src/core/freeze.js';
@@ -158,10 +159,10 @@ describe('hostile review 83: the store suites pass stores that break the table c
   // first key column (table-kit.ts:176-183, used at table-suite.ts:170), so a store that checks
   // that keys are scalars but never applies the row schema (a stage outside the enum, heat 500)
   // passes although specs say "rows are validated on write" (table.ts:19).
-  // Known and left (expected failures, this test and the two below): the suites try one kind of
-  // invalid row, build the upsert-conflict replacement from a row sharing some values, and compare
-  // transactions through scan() only. Recorded in the session note of 2026-12-06.
-  it.fails('a store that accepts rows failing the row schema fails the suite', async () => {
+  // Expected failures (this test and the two below) until 2026-12-06: the suites tried one kind of
+  // invalid row, built the upsert-conflict replacement from a row sharing some values, and compared
+  // transactions through scan() only.
+  it('a store that accepts rows failing the row schema fails the suite', async () => {
     const lax = portStores({ lenient: true });
     const [row] = sampleRowsFor('scene_trends', 1);
     await lax.scenes.scene_trends.upsert([{ ...row!, stage: 'bogus' as never, heat: 500 }]);
@@ -174,7 +175,7 @@ describe('hostile review 83: the store suites pass stores that break the table c
   // shares non-key values with stored[0] (table-suite.ts:132 and 154; sample-rows.ts: `rank` of
   // rows 0-2, every `model_version`, often `reasons`), so an upsert that forgets a column on
   // conflict (an `ON DUPLICATE KEY UPDATE` missing `rank`) passes.
-  it.fails('a talent_radar_recommendations upsert that keeps the old rank on conflict fails the suite', async () => {
+  it('a talent_radar_recommendations upsert that keeps the old rank on conflict fails the suite', async () => {
     const create = (): SceneRadarStores => {
       const talent = memoryTalentStores();
       const inner = talent.talent_radar_recommendations;
@@ -203,7 +204,7 @@ describe('hostile review 83: the store suites pass stores that break the table c
   // used at 401/419 and 434/452), so a store whose get() serves a transaction's writes before the
   // commit and after a rollback (a write-through cache never invalidated) passes "a reader outside
   // sees none of its writes before the commit" and "a rejected callback leaves every table as it was".
-  it.fails('a scenes store whose get sees uncommitted and rolled-back transaction writes fails the suite', async () => {
+  it('a scenes store whose get sees uncommitted and rolled-back transaction writes fails the suite', async () => {
     const create = (): SceneRadarStores => {
       const inner = memoryScenesStores() as unknown as Record<string, AnyTable>;
       const names = Object.keys(SCENES_TABLES);
