@@ -4,7 +4,10 @@ import { defineConfig, type Options } from 'tsup';
  * One build for every public entry. Entries import the core by relative path and share it through
  * split chunks (`splitting`), so a consumer gets exactly one copy of the core (one error class,
  * one config schema) however many subpaths it imports, and internals need not be public to be
- * shared. Declarations are generated once, for both formats, by a declarations-only pass.
+ * shared. The library entries' declarations are not built here but by scripts/build-dts.mjs (tsc
+ * emits once, rollup-plugin-dts bundles: tsup's declarations pass took 71 of the build's 81 s), which
+ * `npm run build` runs beside tsup; its entry list must match `library` below (it checks it against
+ * package.json's exports).
  */
 const entry = {
   index: 'src/index.ts',
@@ -32,7 +35,10 @@ const entry = {
  */
 const NODE_BUILTINS = /^node:/;
 
-/** Every entry but the command's: the declarations and the CommonJS build are for importers. */
+/**
+ * Every entry but the command's: the declarations (scripts/build-dts.mjs) and the CommonJS build are
+ * for importers.
+ */
 const { cli: _cli, ...library } = entry;
 
 /**
@@ -56,16 +62,9 @@ const shared: Options = {
 };
 
 export default defineConfig([
-  // Declarations, once: one rollup pass writes both `.d.ts` and `.d.cts`.
-  // The three builds run in parallel, so none cleans dist/ (one would delete another's output):
-  // `npm run build` empties it first.
-  {
-    ...shared,
-    entry: library,
-    format: ['esm', 'cjs'],
-    dts: { only: true },
-    external: ['zod', ...PEERS, NODE_BUILTINS],
-  },
+  // The builds run in parallel, and beside scripts/build-dts.mjs (the library entries' declarations,
+  // `.d.ts` and `.d.cts`), so none cleans dist/ (one would delete another's output): `npm run build`
+  // empties it first.
   { ...shared, format: 'esm', dts: false, external: ['zod', ...PEERS, 'quick-lru', NODE_BUILTINS] },
   {
     ...shared,

@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// `prepack`: `npm pack` and `npm publish` ship dist/, so it must match the sources. A build is a
-// minute of declarations; when dist/ is newer than every input (the sources, the package
-// manifest, the build config), the fresh build is reused instead of made twice.
+// `prepack`: `npm pack` and `npm publish` ship dist/, so it must match the sources. A build takes
+// a while (the declarations most of it); when dist/ is newer than every input (the sources, the
+// package manifest, the build config and scripts), the fresh build is reused instead of made twice.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const INPUTS = ['src', 'adapters', 'ui', 'package.json', 'tsup.config.ts', 'tsconfig.json'];
+const INPUTS = [
+  'src',
+  'adapters',
+  'ui',
+  'package.json',
+  'tsup.config.ts',
+  'tsconfig.json',
+  'tsconfig.dts.json',
+  'scripts/build-dts.mjs',
+];
 
 /** Latest modification time under `path` (a file or a directory, walked). */
 function newest(path) {
@@ -32,6 +41,7 @@ const fresh =
   Math.min(...outputs.map((p) => statSync(p).mtimeMs)) > Math.max(...INPUTS.map((p) => newest(join(root, p))));
 if (fresh) console.log('prepack: every built file is newer than the sources; reusing dist/');
 else {
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
-  execFileSync('npx', ['tsup'], { cwd: root, stdio: 'inherit' });
+  // The whole build (`npm run build` empties dist/, then tsup and scripts/build-dts.mjs): tsup
+  // alone no longer writes the library entries' declarations.
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
