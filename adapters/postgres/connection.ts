@@ -130,6 +130,8 @@ export function checkSchemaName(schema: unknown): string {
 
 /** The pool for a connection option; `pg` is imported only when a connection string is given. */
 export async function resolvePool(options: PostgresConnectionOptions): Promise<ResolvedPool> {
+  if (typeof options !== 'object' || options === null)
+    throw new SceneRadarError('CONFIG_INVALID', 'pass { pool } or { connectionString } to the PostgreSQL adapter');
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
   if ('pool' in options && options.pool) {
     // As on the adapter's own pool: an idle client the server ends (a restart, a failover) emits
@@ -230,6 +232,16 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'EPIPE',
 ]);
+/** Node's TLS error codes: the server's certificate is not trusted or does not match its name. */
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 /**
  * SQLSTATEs for "the server is there but not serving": shutting down, starting, too many clients,
  * a read-only server (a standby after a failover) refusing a write, out of disk or memory, a
@@ -260,7 +272,11 @@ export function unreachableReason(error: unknown): string | undefined {
     const timeout = TIMEOUT_STATES.get(code);
     if (timeout !== undefined) return `${timeout}, SQLSTATE ${code}`;
   }
+  // TLS refused or not trusted (a server without SSL under `sslmode=require`, a certificate the
+  // client does not trust): the server cannot be reached with these settings.
+  if (typeof code === 'string' && TLS_CODES.has(code)) return `TLS: ${code}`;
   if (typeof message === 'string') {
+    if (/does not support SSL connections/i.test(message)) return 'the server does not support SSL connections';
     // The pool was ended (a host's pool ended under open stores): no call on it can succeed.
     if (/Cannot use a pool after calling end on the pool/i.test(message)) return 'pool ended';
     if (/timeout/i.test(message) && /connect/i.test(message)) return 'connection timeout';
@@ -279,6 +295,14 @@ export function unreachableReason(error: unknown): string | undefined {
  * is. The message gives the reason, not the address or credentials; the driver's error is the cause.
  */
 export function storeError(error: unknown): unknown {
+  // A connection string the driver cannot parse (a port past 65535, a malformed host) fails at the
+  // first connection: a setting to fix, named without the string (it may hold a password).
+  if ((error as { code?: unknown } | null)?.code === 'ERR_INVALID_URL')
+    return new SceneRadarError(
+      'CONFIG_INVALID',
+      'the PostgreSQL connection string cannot be parsed (an invalid URL: check its host, port and escaping)',
+      { cause: error },
+    );
   const reason = unreachableReason(error);
   if (reason === undefined) return error;
   return new SceneRadarError(

@@ -47,11 +47,26 @@ export async function recordedVersion(db: PostgresQueryable, schema: string): Pr
     `${ident(schema)}.${ident(MIGRATIONS_TABLE)}`,
   ]);
   if (exists.rows[0]?.present !== true) return 0;
+  // Read as text: a host's table of the same name may hold versions past an integer (a timestamp
+  // such as 20240101120000), whose cast failed with a raw "integer out of range".
   const { rows } = await db.query(
-    `SELECT coalesce(max(version), 0)::integer AS version FROM ${ident(schema)}.${ident(MIGRATIONS_TABLE)}`,
+    `SELECT coalesce(max(version), 0)::text AS version FROM ${ident(schema)}.${ident(MIGRATIONS_TABLE)}`,
   );
-  return Number(rows[0]?.version ?? 0);
+  const version = Number(rows[0]?.version ?? 0);
+  if (!Number.isSafeInteger(version) || version < 0 || version > MAX_KNOWN_VERSION)
+    throw new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `PostgreSQL schema "${schema}" holds a ${MIGRATIONS_TABLE} table that scene-radar's migrations did not make (a version ${String(rows[0]?.version)}): migrate into a schema of scene-radar's own (the \`schema\` option)`,
+      { details: { schema, found: String(rows[0]?.version) } },
+    );
+  return version;
 }
+
+/**
+ * The largest version a scene-radar release could have recorded: one a version number, never a
+ * date; a larger one is another tool's table of the same name.
+ */
+const MAX_KNOWN_VERSION = 1_000_000;
 
 /** `STORE_SCHEMA_MISMATCH` for a schema newer than this code, saying what to do. */
 export function tooNew(schema: string, found: number): SceneRadarError {

@@ -145,7 +145,11 @@ export function createPostgresStores(
   // Checked with the pool (every call, ready() first, rejects CONFIG_INVALID for a bad name); the
   // tables are built over text whatever was given, so a name that is not text is that error too,
   // not a TypeError from quoting it.
-  const given: unknown = options.schema ?? connection.schema ?? 'public';
+  // No connection options at all (from JavaScript) is CONFIG_INVALID at ready() too (resolvePool).
+  const given: unknown =
+    options.schema ??
+    (typeof connection === 'object' && connection !== null ? connection.schema : undefined) ??
+    'public';
   const schema = typeof given === 'string' ? given : '';
   const idleTimeoutMs = idleTimeoutOf(options);
   let resolved: Promise<ResolvedPool> | undefined;
