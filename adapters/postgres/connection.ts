@@ -72,6 +72,11 @@ export interface ResolvedPool {
   readonly pool: PostgresPool;
   readonly owned: boolean;
   readonly schema: string;
+  /**
+   * The longest wait for one statement's answer, ms (0: unbounded): `queryTimeoutMillis` on the
+   * adapter's own pool, a host pool's `query_timeout` when it has one.
+   */
+  readonly queryTimeoutMillis: number;
 }
 
 /** A client as the pool's `connect` event hands it over: something that emits `error`. */
@@ -140,7 +145,13 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
       heard.add(options.pool);
       (options.pool as { on?: (event: 'error', listener: () => void) => unknown }).on?.('error', ignore);
     }
-    return { pool: options.pool, owned: false, schema };
+    const hostTimeout = (options.pool as { options?: { query_timeout?: unknown } }).options?.query_timeout;
+    return {
+      pool: options.pool,
+      owned: false,
+      schema,
+      queryTimeoutMillis: typeof hostTimeout === 'number' && hostTimeout > 0 ? hostTimeout : 0,
+    };
   }
   if (!('connectionString' in options) || typeof options.connectionString !== 'string')
     throw new SceneRadarError('CONFIG_INVALID', 'pass { pool } or { connectionString } to the PostgreSQL adapter');
@@ -194,7 +205,7 @@ export async function resolvePool(options: PostgresConnectionOptions): Promise<R
   // ("Connection terminated unexpectedly") when a connection dropped mid-refresh. The query in
   // flight still rejects (STORE_UNAVAILABLE), and the broken client is discarded on release.
   pool.on('connect', (client) => client.on('error', ignore));
-  return { pool, owned: true, schema };
+  return { pool, owned: true, schema, queryTimeoutMillis };
 }
 
 /**

@@ -132,17 +132,67 @@ async function applyLocked(
   return { schema, from, to: Math.max(from, latest), applied };
 }
 
+/** How the stores wait for the migration lock: abandoned on `signal`, for at most `maxWaitMs` (0: no bound). */
+export interface LockWait {
+  readonly signal?: AbortSignal;
+  readonly maxWaitMs?: number;
+}
+
+/** How long one wait for the migration lock lasts when the wait can be abandoned, ms. */
+const LOCK_WAIT_SLICE_MS = 200;
+
+/**
+ * Takes the schema's migration lock. With a `signal` (the stores' close), the wait is made in
+ * slices of {@link LOCK_WAIT_SLICE_MS} (`lock_timeout`, restored after), so that stores closed
+ * while another instance migrates give their connection back and end their pool at once (a
+ * blocking wait held it until the other instance finished): `RADAR_CLOSED` then. The whole wait
+ * is bounded by `maxWaitMs`, as the one blocking statement was by the pool's query timeout.
+ */
+async function lockSchema(client: PostgresPoolClient, schema: string, wait: LockWait): Promise<void> {
+  const lock = (): Promise<unknown> => client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
+  const { signal } = wait;
+  if (!signal) {
+    await lock();
+    return;
+  }
+  // The whole wait keeps the bound one blocking statement had (the pool's query timeout).
+  const deadline = wait.maxWaitMs && wait.maxWaitMs > 0 ? Date.now() + wait.maxWaitMs : Number.POSITIVE_INFINITY;
+  const closed = (): SceneRadarError =>
+    new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed while waiting for the migration lock');
+  if (signal.aborted) throw closed();
+  const { rows } = await client.query("SELECT current_setting('lock_timeout') AS value");
+  const previous = String(rows[0]?.value ?? '0');
+  await client.query("SELECT set_config('lock_timeout', $1, false)", [`${LOCK_WAIT_SLICE_MS}ms`]);
+  try {
+    for (;;) {
+      try {
+        await lock();
+        return;
+      } catch (e) {
+        // 55P03: this slice of the wait ended without the lock (another instance holds it).
+        if ((e as { code?: unknown } | null)?.code !== '55P03') throw e;
+      }
+      if (signal.aborted) throw closed();
+      // As pg ends a statement past its query_timeout (mapped to STORE_UNAVAILABLE, reason 'query timeout').
+      if (Date.now() >= deadline) throw new Error('Query read timeout (waiting for the migration lock)');
+    }
+  } finally {
+    await client.query("SELECT set_config('lock_timeout', $1, false)", [previous]);
+  }
+}
+
 /** Runs the migrations over an open pool (used by `migrate` and by `createPostgresStores({ migrate: true })`). */
 export async function migrateWith(
   pool: { connect(): Promise<PostgresPoolClient> },
   schema: string,
   migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
+  wait: LockWait = {},
 ): Promise<MigrateResult> {
   return mapErrors(async () => {
     const client = await checkOut(pool);
     let broken: Error | undefined;
     try {
-      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
+      await lockSchema(client, schema, wait);
       try {
         return await applyLocked(client, schema, migrations);
       } finally {

@@ -161,11 +161,15 @@ export function createPostgresStores(
     return resolved.then((r) => r.pool);
   };
 
+  /** Aborted by close(). */
+  const closing = new AbortController();
   let checked: Promise<void> | undefined;
   const check = async (): Promise<void> => {
     const pool = await poolOf();
     if (options.migrate) {
-      await migrateWith(pool, schema);
+      // close() abandons a wait for another instance's migration (a shutdown during a deploy).
+      const { queryTimeoutMillis } = await resolved!;
+      await migrateWith(pool, schema, undefined, { signal: closing.signal, maxWaitMs: queryTimeoutMillis });
       return;
     }
     const found = await mapErrors(() => recordedVersion(pool, schema));
@@ -351,6 +355,7 @@ export function createPostgresStores(
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort();
       const r = await resolved?.catch(() => undefined);
       if (r?.owned) await r.pool.end().catch(() => undefined);
     },
