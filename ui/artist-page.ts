@@ -18,7 +18,18 @@ import {
   skeletonBlock,
   skeletonList,
 } from './states.js';
-import { effectWords, num, pct, sceneTitle, signalLabel, signalMeaning, sourceLabel, titleOf, when } from './words.js';
+import {
+  effectWords,
+  num,
+  pct,
+  pctDown,
+  sceneTitle,
+  signalLabel,
+  signalMeaning,
+  sourceLabel,
+  titleOf,
+  when,
+} from './words.js';
 
 const BAND_WORDS: Readonly<Record<string, string>> = {
   rising: 'rising',
@@ -145,21 +156,22 @@ export class ArtistPageElement extends RadarElement {
       card(
         'momentum',
         'Momentum',
-        `${num(a.momentum)} / 100`,
+        // Rounded down, as the breakout and risk figures: 69.93 beside "holding steady" (rising from 70) reads 69.
+        `${Math.floor(Math.round(a.momentum * 1e4) / 1e4)} / 100`,
         `Momentum is ${BAND_WORDS[t.momentum] ?? t.momentum}`,
         `How fast the artist is growing now, against peers of a similar size${e.momentum.peers === 'prior' ? ' (no peer population yet: provisional)' : ''}.`,
       ),
       card(
         'breakout',
         'Breakout chance',
-        pct(a.breakout_score),
+        pctDown(a.breakout_score),
         `Breakout potential is ${BAND_WORDS[t.breakoutPotential] ?? t.breakoutPotential}`,
         `Chance of ${e.breakout.event.replace(/ within .*$/, '')} within ${horizonWords(e.breakout.horizonDays)}.`,
       ),
       card(
         'risk',
         'Risk',
-        pct(a.risk_score),
+        pctDown(a.risk_score),
         `Risk is ${BAND_WORDS[t.riskLevel] ?? t.riskLevel}`,
         'How likely the current picture is misleading or turning: decline, drift, paid or uncorroborated growth.',
       ),

@@ -34,8 +34,8 @@ const SIGNALS: Readonly<Record<string, SignalWords>> = {
   presence_year: { label: 'Presence over the year', meaning: 'how much of the past year the artist was around' },
   recency: { label: 'Recent activity', meaning: 'how recent the last activity is' },
   career_age: { label: 'Career stage', meaning: 'time since the debut' },
-  breadth: { label: 'Breadth of support', meaning: 'kinds of events: playlists, radio, charts, social' },
-  spread: { label: 'Reach across regions', meaning: 'regions where events happen' },
+  breadth: { label: 'Breadth of support', meaning: 'regions (markets) where its events happen' },
+  spread: { label: 'Reach across regions', meaning: 'new regions its events reached in the window' },
   new_collaborators: { label: 'New collaborators', meaning: 'artists worked with recently' },
   new_tastemakers: { label: 'New tastemaker links', meaning: 'curators, DJs and writers newly connected' },
   press: { label: 'Press', meaning: 'articles and the quality of the outlets' },
@@ -116,6 +116,14 @@ export function num(value: number, digits = 0): string {
 /** A 0-1 share as a whole percentage (`0.72` -> `72%`). */
 export function pct(value: number): string {
   return Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–';
+}
+
+/**
+ * A 0-1 score as a whole percentage rounded down (`0.69996` -> `69%`): beside a band that starts at
+ * a whole percentage (70%), the figure never reads as the band above the one named.
+ */
+export function pctDown(value: number): string {
+  return Number.isFinite(value) ? `${Math.floor(Math.round(value * 1e6) / 1e4)}%` : '–';
 }
 
 /** A growth rate as a signed percentage (`0.654` -> `+65%`). */

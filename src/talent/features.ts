@@ -369,8 +369,14 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
         return false;
       };
       const bare = spikeDays.filter((d) => !corroborated(d)).length;
+      // A spike is bare only on evidence read: with the articles or the network read failed (an
+      // error, a timeout), its press or tastemakers are unknown, never "none", so is the anomaly.
+      const failed = (read: 'articles' | 'network'): boolean => {
+        const status = signals.reads?.[read]?.status;
+        return status === 'error' || status === 'timeout';
+      };
       // Three or more bare spike days in a window is full suspicion.
-      anomaly = Math.min(1, bare / 3);
+      anomaly = bare > 0 && (failed('articles') || failed('network')) ? null : Math.min(1, bare / 3);
     }
   }
 

@@ -23,15 +23,17 @@ export function opportunitiesOf(
 ): ProfileItem[] {
   const t = config.talent.thresholds;
   const out: ProfileItem[] = [];
-  if (s.breakout >= t.breakout.high)
+  // The bands of the scores as shown (rounded to 3 decimals): 0.69996 is shown 0.7, so "strong".
+  const breakout = round3(s.breakout);
+  if (breakout >= t.breakout.high)
     out.push({
       type: 'breakout',
       description: 'Strong breakout signals - consider signing or major support',
-      score: s.breakout,
+      score: breakout,
     });
-  else if (s.breakout >= t.breakout.medium)
-    out.push({ type: 'breakout', description: 'Breakout signals building - watch closely', score: s.breakout });
-  if (s.momentum >= t.momentum.rising)
+  else if (breakout >= t.breakout.medium)
+    out.push({ type: 'breakout', description: 'Breakout signals building - watch closely', score: breakout });
+  if (round3(s.momentum / 100) * 100 >= t.momentum.rising)
     out.push({ type: 'momentum', description: 'Growing faster than peers of similar size', score: s.momentum / 100 });
   if ((f.connectivity ?? 0) >= 0.6)
     out.push({
