@@ -4,7 +4,7 @@
  * client key, with the keys held in a bounded LRU (so a flood of distinct keys cannot grow memory
  * without bound) and no timers. Hosts with many instances plug a shared one (Redis, a gateway).
  */
-import QuickLRU from 'quick-lru';
+import { BoundedLru } from '../core/cache/bounded-lru.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
 /** What a limiter decided for one request. */
@@ -73,7 +73,8 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
   const limit = positiveInt(options.limit, 120, 'limit');
   const windowMs = positiveInt(options.windowMs, 60_000, 'windowMs');
   const clock = options.clock ?? systemClock;
-  const windows = new QuickLRU<string, { start: number; count: number }>({
+  // Never more than maxKeys (quick-lru, used before, kept two generations: up to twice the bound).
+  const windows = new BoundedLru<string, { start: number; count: number }>({
     maxSize: positiveInt(options.maxKeys, 10_000, 'maxKeys'),
   });
   return {

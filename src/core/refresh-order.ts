@@ -5,6 +5,7 @@
  * tables hold the state as of that refresh; an earlier one would mix two instants in them).
  */
 import { SceneRadarError } from './errors.js';
+import { onAbort } from './gateway/deadline.js';
 
 /**
  * A queue of async steps run one at a time, in call order.
@@ -35,20 +36,20 @@ export class OneAtATime {
     );
     if (!signal) return result;
     return new Promise<T>((resolve, reject) => {
-      const onAbort = (): void => {
+      // One listener per signal however many calls wait on it (a host's shutdown signal passed to
+      // every refresh): a listener per queued call warned of a leak on the host's process at 11.
+      const unsubscribe = onAbort(signal, () => {
         if (started) return;
         gaveUp = true;
         reject(aborted ? aborted() : signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) onAbort();
+      });
       result.then(
         (value) => {
-          signal.removeEventListener('abort', onAbort);
+          unsubscribe();
           resolve(value);
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          unsubscribe();
           reject(error);
         },
       );
