@@ -20,6 +20,7 @@ import {
 } from './states.js';
 import {
   effectWords,
+  floorShown,
   num,
   pct,
   pctDown,
@@ -157,7 +158,7 @@ export class ArtistPageElement extends RadarElement {
         'momentum',
         'Momentum',
         // Rounded down, as the breakout and risk figures: 69.93 beside "holding steady" (rising from 70) reads 69.
-        `${Math.floor(Math.round(a.momentum * 1e4) / 1e4)} / 100`,
+        `${floorShown(a.momentum)} / 100`,
         `Momentum is ${BAND_WORDS[t.momentum] ?? t.momentum}`,
         `How fast the artist is growing now, against peers of a similar size${e.momentum.peers === 'prior' ? ' (no peer population yet: provisional)' : ''}.`,
       ),

@@ -123,7 +123,16 @@ export function pct(value: number): string {
  * a whole percentage (70%), the figure never reads as the band above the one named.
  */
 export function pctDown(value: number): string {
-  return Number.isFinite(value) ? `${Math.floor(Math.round(value * 1e6) / 1e4)}%` : '–';
+  return Number.isFinite(value) ? `${floorShown(value * 100)}%` : '–';
+}
+
+/**
+ * `x` rounded down to a whole number, but a whole number `x` misses only by floating point
+ * (`0.29 * 100` is 28.999999999999996) is that number: 69.99996 -> 69, 28.999999999999996 -> 29.
+ */
+export function floorShown(x: number): number {
+  const whole = Math.round(x);
+  return Math.abs(x - whole) < 1e-9 ? whole : Math.floor(x);
 }
 
 /** A growth rate as a signed percentage (`0.654` -> `+65%`). */

@@ -146,7 +146,8 @@ const LOCK_WAIT_SLICE_MS = 200;
  * slices of {@link LOCK_WAIT_SLICE_MS} (`lock_timeout`, restored after), so that stores closed
  * while another instance migrates give their connection back and end their pool at once (a
  * blocking wait held it until the other instance finished): `RADAR_CLOSED` then. The whole wait
- * is bounded by `maxWaitMs`, as the one blocking statement was by the pool's query timeout.
+ * keeps the first bound of the session's `lock_timeout`, its `statement_timeout` and `maxWaitMs`
+ * (the pool's query timeout), as the one blocking statement did, and fails as it would have.
  */
 async function lockSchema(client: PostgresPoolClient, schema: string, wait: LockWait): Promise<void> {
   const lock = (): Promise<unknown> => client.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
@@ -155,16 +156,44 @@ async function lockSchema(client: PostgresPoolClient, schema: string, wait: Lock
     await lock();
     return;
   }
-  // The whole wait keeps the bound one blocking statement had (the pool's query timeout).
-  const deadline = wait.maxWaitMs && wait.maxWaitMs > 0 ? Date.now() + wait.maxWaitMs : Number.POSITIVE_INFINITY;
   const closed = (): SceneRadarError =>
     new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed while waiting for the migration lock');
   if (signal.aborted) throw closed();
-  const { rows } = await client.query("SELECT current_setting('lock_timeout') AS value");
-  const previous = String(rows[0]?.value ?? '0');
-  await client.query("SELECT set_config('lock_timeout', $1, false)", [`${LOCK_WAIT_SLICE_MS}ms`]);
+  // The session's own bounds (a host pool may set lock_timeout or statement_timeout; pg_settings
+  // gives them in ms, 0 for none) and the pool's query timeout: the whole wait keeps the first of
+  // them to end, as the one blocking statement did, and fails as it would have.
+  const { rows } = await client.query(
+    `SELECT current_setting('lock_timeout') AS previous,
+            (SELECT setting FROM pg_settings WHERE name = 'lock_timeout') AS lock_ms,
+            (SELECT setting FROM pg_settings WHERE name = 'statement_timeout') AS statement_ms`,
+  );
+  const row = rows[0] as { previous?: unknown; lock_ms?: unknown; statement_ms?: unknown } | undefined;
+  const previous = String(row?.previous ?? '0');
+  const started = Date.now();
+  const bounds: { readonly at: number; readonly error: () => Error }[] = [];
+  const bound = (ms: unknown, error: () => Error): void => {
+    const n = Number(ms);
+    if (Number.isFinite(n) && n > 0) bounds.push({ at: started + n, error });
+  };
+  const sqlError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
+  bound(row?.lock_ms, () => sqlError('canceling statement due to lock timeout (the migration lock)', '55P03'));
+  bound(row?.statement_ms, () =>
+    sqlError('canceling statement due to statement timeout (the migration lock)', '57014'),
+  );
+  // As pg ends a statement past its query_timeout (STORE_UNAVAILABLE, reason 'query timeout').
+  bound(wait.maxWaitMs, () => new Error('Query read timeout (waiting for the migration lock)'));
+  bounds.sort((a, b) => a.at - b.at);
+  const first = bounds[0];
+  let slice = -1;
   try {
     for (;;) {
+      const left = first ? first.at - Date.now() : Number.POSITIVE_INFINITY;
+      if (left <= 0) throw first!.error();
+      const next = Math.max(1, Math.min(LOCK_WAIT_SLICE_MS, Math.ceil(left)));
+      if (next !== slice) {
+        await client.query("SELECT set_config('lock_timeout', $1, false)", [`${next}ms`]);
+        slice = next;
+      }
       try {
         await lock();
         return;
@@ -173,11 +202,9 @@ async function lockSchema(client: PostgresPoolClient, schema: string, wait: Lock
         if ((e as { code?: unknown } | null)?.code !== '55P03') throw e;
       }
       if (signal.aborted) throw closed();
-      // As pg ends a statement past its query_timeout (mapped to STORE_UNAVAILABLE, reason 'query timeout').
-      if (Date.now() >= deadline) throw new Error('Query read timeout (waiting for the migration lock)');
     }
   } finally {
-    await client.query("SELECT set_config('lock_timeout', $1, false)", [previous]);
+    if (slice !== -1) await client.query("SELECT set_config('lock_timeout', $1, false)", [previous]);
   }
 }
 

@@ -16,6 +16,7 @@ import type { BacktestCutoffSpec, BacktestScorer } from '../backtest/types.js';
 import type { BacktestResult } from '../backtest/result.js';
 import { createTabularSourcesFromFiles, type TabularReport } from '../../adapters/tabular/index.js';
 import type { ProgressCallback } from '../core/observe/progress.js';
+import { observedAtMs } from '../core/time.js';
 import { isCalendarDay, UsageError } from './command-line.js';
 import { readDataFolder } from './manifest.js';
 
@@ -88,7 +89,7 @@ const activityGrowth: BacktestScorer = {
     return new Map(
       candidates.map((slug) => {
         const list = events.get(slug) ?? [];
-        const recent = list.filter((e) => Date.parse(e.at) > edge).length;
+        const recent = list.filter((e) => observedAtMs(e.at) > edge).length;
         return [slug, Math.log((recent + 1) / (list.length - recent + 1))];
       }),
     );
@@ -120,7 +121,7 @@ async function eventSpan(
   let last = -Infinity;
   for (const list of events.values())
     for (const e of list) {
-      const t = Date.parse(e.at);
+      const t = observedAtMs(e.at);
       if (t < first) first = t;
       if (t > last) last = t;
     }
@@ -203,7 +204,7 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
       return new Map(
         candidates.map((slug) => [
           slug,
-          (after.get(slug) ?? []).some((e) => e.type === event && Date.parse(e.at) > asOf.getTime()),
+          (after.get(slug) ?? []).some((e) => e.type === event && observedAtMs(e.at) > asOf.getTime()),
         ]),
       );
     },

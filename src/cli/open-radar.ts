@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { SourceName } from '../contracts/sources.js';
 import { fixedClock, systemClock, type Clock } from '../core/clock.js';
 import { FIRST_INSTANT_MS } from '../core/validation.js';
+import { observedAtMs } from '../core/time.js';
 import { createSceneRadar, type SceneRadar, type SceneRadarRefreshReport } from '../radar.js';
 import { validateCatalog, type CatalogInput } from '../scenes/catalog.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
@@ -78,7 +79,7 @@ function latestObservation(dataset: {
     if (t > latest) latest = t;
   };
   const instant = (iso: string | null | undefined): void => {
-    if (iso) see(Math.ceil(Date.parse(iso) / DAY) * DAY);
+    if (iso) see(Math.ceil(observedAtMs(iso) / DAY) * DAY);
   };
   const day = (iso: string | null | undefined): void => {
     if (iso) see(Math.floor(Date.parse(iso) / DAY) * DAY + DAY);

@@ -33,7 +33,8 @@ export function opportunitiesOf(
     });
   else if (breakout >= t.breakout.medium)
     out.push({ type: 'breakout', description: 'Breakout signals building - watch closely', score: breakout });
-  if (round3(s.momentum / 100) * 100 >= t.momentum.rising)
+  // Both sides as fractions of 100 (0.57 * 100 is 56.99999999999999, below a threshold of 57).
+  if (round3(s.momentum / 100) >= t.momentum.rising / 100)
     out.push({ type: 'momentum', description: 'Growing faster than peers of similar size', score: s.momentum / 100 });
   if ((f.connectivity ?? 0) >= 0.6)
     out.push({

@@ -8,7 +8,7 @@
  * fixed histogram buckets, `MemoryRateLimiterOptions.maxKeys`), trend rows growing other than one
  * per scene per day, and abort listeners piling up on a host's signal.
  *
- * Tests named "FAULT:" fail (failed, before the fix in the same commit) on the code as reviewed, for the reason their name states; the others
+ * Tests named "FAULT:" failed on the code as reviewed (fixed in the same commit), for the reason their name states; the others
  * pin behaviour found correct.
  */
 import { spawn } from 'node:child_process';
