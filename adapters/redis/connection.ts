@@ -70,7 +70,18 @@ export function openClient(
   if (typeof option === 'string') {
     if (!/^rediss?:\/\//.test(option))
       throw new SceneRadarError('CONFIG_INVALID', 'the Redis URL must start with redis:// or rediss://');
-    return { client: new Redis(option, base), owned: true };
+    try {
+      return { client: new Redis(option, base), owned: true };
+    } catch (cause) {
+      // A URL Node cannot parse (a '#' in the password, a port past 65535): named without the
+      // URL, which may hold a password (the raw error carries it whole in `input`).
+      if ((cause as { code?: unknown } | null)?.code === 'ERR_INVALID_URL')
+        throw new SceneRadarError(
+          'CONFIG_INVALID',
+          'the Redis URL cannot be parsed (an invalid URL: check its host, port and the escaping of its password)',
+        );
+      throw cause;
+    }
   }
   if (typeof option !== 'object' || option === null)
     throw new SceneRadarError('CONFIG_INVALID', 'redis must be an ioredis client, a redis:// URL or ioredis options');

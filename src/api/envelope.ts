@@ -122,13 +122,37 @@ export function failureFromError(error: unknown, internal: ErrorCode, requestId?
     if (isSceneRadarError(error)) {
       const { code, message } = error;
       const status = typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code] : undefined;
-      if (status !== undefined && status !== 500 && typeof message === 'string')
+      if (status !== undefined && status !== 500 && typeof message === 'string') {
+        // A schema that is not the one this code migrated: the SDK's error names the schema and
+        // the server's own text (for the host and its logs); a body names neither
+        // (docs/persistence.md): the versions found and expected, or the SQLSTATE, only.
+        if (code === 'STORE_SCHEMA_MISMATCH') return schemaMismatch(error.details);
         return failure(code, message, error.details);
+      }
     }
   } catch {
     // unreadable: answered as internal below
   }
   return failure(internal, 'Internal error', requestId === undefined ? undefined : { requestId });
+}
+
+/** The client's view of a `STORE_SCHEMA_MISMATCH`: no schema name, no server text. */
+function schemaMismatch(details: unknown): ApiResult<never> {
+  const d = (typeof details === 'object' && details !== null ? details : {}) as Record<string, unknown>;
+  const found = typeof d.found === 'number' ? d.found : undefined;
+  const expected = typeof d.expected === 'number' ? d.expected : undefined;
+  if (found !== undefined && expected !== undefined)
+    return failure(
+      'STORE_SCHEMA_MISMATCH',
+      `The database schema is at version ${found}; this version of scene-radar needs ${expected}`,
+      { found, expected },
+    );
+  const sqlstate = typeof d.sqlstate === 'string' ? d.sqlstate : undefined;
+  return failure(
+    'STORE_SCHEMA_MISMATCH',
+    'The database schema does not hold the tables this version of scene-radar migrated',
+    sqlstate === undefined ? undefined : { sqlstate },
+  );
 }
 
 /** Any of the SDK's error codes (typed as `ErrorCode`; an enum in the OpenAPI document). */

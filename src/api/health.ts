@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { isSceneRadarError, isStoreFailure } from '../core/errors.js';
+import { maskInternals } from '../core/mask-internals.js';
 import type { SourceName } from '../contracts/sources.js';
 import type { CacheStoreHealth } from '../core/cache/cache-store.js';
 import type { SceneRadar } from '../radar.js';
@@ -128,27 +129,7 @@ export function safeReason(text: string): string {
   // final clip to 200 characters is masked as before.
   const line = text.split(/\r?\n/, 1)[0] ?? '';
   const first = line.slice(0, MASKED_PREFIX);
-  const masked = first
-    // Credentials in HTTP headers: `Authorization: Basic <b64>` (any scheme), cookies.
-    .replace(/\b((?:proxy-)?authorization)\s*[=:]\s*(?:[a-z][\w-]*\s+)?[^\s;,&]+/gi, '$1: <secret>')
-    .replace(/\b(set-cookie|cookie)\s*:.*/gi, '$1: <secret>')
-    // Secrets written as key=value (libpq's `password=...`, ADO's `Password=...;`, a token), a
-    // key with a prefix or suffix too (`PGPASSWORD=`, `client_secret=`, `access_token=`,
-    // `SECRET_KEY=`), or quoted as in JSON (`"password":"..."`); not a word that only ends in one
-    // (`bypass:`, `OAuth:`).
-    .replace(
-      /\b((?:(?:[a-z0-9]+[_-])+|pg)?(?:password|passwd|pwd|passphrase|pass|secret|token|api[_-]?key|requirepass|auth)(?:[_-][a-z0-9]+)*)["']?\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;,&]+)/gi,
-      '$1=<secret>',
-    )
-    .replace(/\bBearer\s+\S+/gi, 'Bearer <secret>')
-    // Basic or Digest credentials outside a header: base64-like (a digit, `+`, `/` or `=`), not a word.
-    .replace(/\b(Basic|Digest)\s+(?=[A-Za-z0-9._~+/=-]*[0-9+/=])[A-Za-z0-9._~+/=-]{8,}/g, '$1 <secret>')
-    .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
-    .replace(/\S+@\S+/g, '<address>')
-    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
-    .replace(/\[?[0-9a-f]*:[0-9a-f:]+\]?(?::\d+)?/gi, (m) => (m.split(':').length > 2 ? '<address>' : m))
-    .replace(/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d+\b/gi, '<address>')
-    .replace(/\blocalhost(?::\d+)?\b/gi, '<address>');
+  const masked = maskInternals(first);
   return masked.length > MAX_REASON || line.length > MASKED_PREFIX ? `${masked.slice(0, MAX_REASON)}...` : masked;
 }
 

@@ -8,6 +8,7 @@
  */
 
 import { isSceneRadarError } from './errors.js';
+import { maskInternals } from './mask-internals.js';
 
 /** Longest description returned, in characters. */
 const MAX = 300;
@@ -56,15 +57,17 @@ export function describeError(
       const rawMessage: unknown = error.message;
       const name = typeof rawName === 'string' && rawName ? rawName : 'Error';
       const message = typeof rawMessage === 'string' ? rawMessage : '';
-      if (options.name === false) return clip(message || name, max);
-      return clip(message ? `${name}: ${message}` : name, max);
+      // The host's message may name an address, a URL with a token, a password: masked, as the
+      // description is served to clients (read outcomes, notes); the error itself stays the cause.
+      if (options.name === false) return clip(maskInternals(clip(message || name, max)), max);
+      return clip(maskInternals(clip(message ? `${name}: ${message}` : name, max)), max);
     }
   } catch {
     return 'a value that cannot be inspected';
   }
   switch (typeof error) {
     case 'string':
-      return clip(error, max);
+      return clip(maskInternals(clip(error, max)), max);
     case 'number':
     case 'boolean':
     case 'bigint':
