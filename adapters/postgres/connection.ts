@@ -342,7 +342,9 @@ const DUPLICATE_OBJECT = new Set(['42P07', '42710']);
 export function schemaError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (!(error instanceof Error) || typeof code !== 'string') return error;
-  const found = `SQLSTATE ${code}: ${error.message}`;
+  // The server's own text names schema-qualified objects: it stays the cause (the host's logs),
+  // and the message, which an API client may read, gives the SQLSTATE only.
+  const found = `SQLSTATE ${code}`;
   if (MISSING_OBJECT.has(code))
     return new SceneRadarError(
       'STORE_SCHEMA_MISMATCH',

@@ -56,7 +56,7 @@ export async function recordedVersion(db: PostgresQueryable, schema: string): Pr
   if (!Number.isSafeInteger(version) || version < 0 || version > MAX_KNOWN_VERSION)
     throw new SceneRadarError(
       'STORE_SCHEMA_MISMATCH',
-      `PostgreSQL schema "${schema}" holds a ${MIGRATIONS_TABLE} table that scene-radar's migrations did not make (a version ${String(rows[0]?.version)}): migrate into a schema of scene-radar's own (the \`schema\` option)`,
+      `The PostgreSQL schema holds a ${MIGRATIONS_TABLE} table that scene-radar's migrations did not make (a version ${String(rows[0]?.version)}): migrate into a schema of scene-radar's own (the \`schema\` option)`,
       { details: { schema, found: String(rows[0]?.version) } },
     );
   return version;
@@ -72,7 +72,7 @@ const MAX_KNOWN_VERSION = 1_000_000;
 export function tooNew(schema: string, found: number): SceneRadarError {
   return new SceneRadarError(
     'STORE_SCHEMA_MISMATCH',
-    `PostgreSQL schema "${schema}" is at version ${found}, newer than this version of scene-radar knows (${POSTGRES_SCHEMA_VERSION}): run a scene-radar release that knows version ${found}`,
+    `The PostgreSQL schema is at version ${found}, newer than this version of scene-radar knows (${POSTGRES_SCHEMA_VERSION}): run a scene-radar release that knows version ${found}`,
     { details: { schema, found, expected: POSTGRES_SCHEMA_VERSION } },
   );
 }
@@ -81,7 +81,7 @@ export function tooNew(schema: string, found: number): SceneRadarError {
 export function tooOld(schema: string, found: number): SceneRadarError {
   return new SceneRadarError(
     'STORE_SCHEMA_MISMATCH',
-    `PostgreSQL schema "${schema}" is at version ${found}, this version of scene-radar needs ${POSTGRES_SCHEMA_VERSION}: run migrate() (or pass migrate: true)`,
+    `The PostgreSQL schema is at version ${found}, this version of scene-radar needs ${POSTGRES_SCHEMA_VERSION}: run migrate() (or pass migrate: true)`,
     { details: { schema, found, expected: POSTGRES_SCHEMA_VERSION } },
   );
 }

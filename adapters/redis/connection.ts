@@ -75,7 +75,8 @@ export function openClient(
     } catch (cause) {
       // A URL Node cannot parse (a '#' in the password, a port past 65535): named without the
       // URL, which may hold a password (the raw error carries it whole in `input`).
-      if ((cause as { code?: unknown } | null)?.code === 'ERR_INVALID_URL')
+      // A bare '%' in the password: Node parses the URL, ioredis's decodeURIComponent throws a URIError.
+      if ((cause as { code?: unknown } | null)?.code === 'ERR_INVALID_URL' || cause instanceof URIError)
         throw new SceneRadarError(
           'CONFIG_INVALID',
           'the Redis URL cannot be parsed (an invalid URL: check its host, port and the escaping of its password)',

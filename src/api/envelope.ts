@@ -111,7 +111,8 @@ export function issuesOf(error: z.ZodError): ValidationIssue[] {
 }
 
 /**
- * The failure for a thrown error: a `SceneRadarError` keeps its code, message and details;
+ * The failure for a thrown error: a `SceneRadarError` keeps its code, message and details (but a
+ * `STORE_SCHEMA_MISMATCH`'s `details.schema`);
  * a 500 of any kind, or anything that is not a `SceneRadarError`, becomes `internal` (a 500 with only
  * a request id, never the cause or the message). So does a branded error whose code this copy of
  * the package does not know (another version's), which has no status here, and a value that
@@ -123,10 +124,9 @@ export function failureFromError(error: unknown, internal: ErrorCode, requestId?
       const { code, message } = error;
       const status = typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code] : undefined;
       if (status !== undefined && status !== 500 && typeof message === 'string') {
-        // A schema that is not the one this code migrated: the SDK's error names the schema and
-        // the server's own text (for the host and its logs); a body names neither
-        // (docs/persistence.md): the versions found and expected, or the SQLSTATE, only.
-        if (code === 'STORE_SCHEMA_MISMATCH') return schemaMismatch(error.details);
+        // A schema that is not the one this code migrated: `details.schema` names it for the host;
+        // a body never does (docs/persistence.md).
+        if (code === 'STORE_SCHEMA_MISMATCH') return schemaMismatch(message, error.details);
         return failure(code, message, error.details);
       }
     }
@@ -136,23 +136,15 @@ export function failureFromError(error: unknown, internal: ErrorCode, requestId?
   return failure(internal, 'Internal error', requestId === undefined ? undefined : { requestId });
 }
 
-/** The client's view of a `STORE_SCHEMA_MISMATCH`: no schema name, no server text. */
-function schemaMismatch(details: unknown): ApiResult<never> {
-  const d = (typeof details === 'object' && details !== null ? details : {}) as Record<string, unknown>;
-  const found = typeof d.found === 'number' ? d.found : undefined;
-  const expected = typeof d.expected === 'number' ? d.expected : undefined;
-  if (found !== undefined && expected !== undefined)
-    return failure(
-      'STORE_SCHEMA_MISMATCH',
-      `The database schema is at version ${found}; this version of scene-radar needs ${expected}`,
-      { found, expected },
-    );
-  const sqlstate = typeof d.sqlstate === 'string' ? d.sqlstate : undefined;
-  return failure(
-    'STORE_SCHEMA_MISMATCH',
-    'The database schema does not hold the tables this version of scene-radar migrated',
-    sqlstate === undefined ? undefined : { sqlstate },
-  );
+/**
+ * The client's view of a `STORE_SCHEMA_MISMATCH`: its message (which names neither the schema nor
+ * the server's text) with its details but the schema's name (`details.schema`, for the host).
+ */
+function schemaMismatch(message: string, details: unknown): ApiResult<never> {
+  if (typeof details !== 'object' || details === null || Array.isArray(details))
+    return failure('STORE_SCHEMA_MISMATCH', message, details);
+  const { schema: _schema, ...rest } = details as Record<string, unknown>;
+  return failure('STORE_SCHEMA_MISMATCH', message, rest);
 }
 
 /** Any of the SDK's error codes (typed as `ErrorCode`; an enum in the OpenAPI document). */

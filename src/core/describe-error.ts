@@ -39,7 +39,8 @@ export function clipMessage(text: string, max: number = MAX): string {
  * Never throws: an `Error` reads `Name: message` (only the message with `options.name: false`); a
  * string reads as itself; a number, boolean, bigint, `null` or `undefined` is printed; any other
  * value is described by its type, since calling its `toString` runs the host's code and may throw
- * or leak internals.
+ * or leak internals. The text is client-safe: URLs, addresses, `host:port` pairs and `key=secret`
+ * parts are masked (`maskInternals`), unless `options.mask` is false (the SDK's own messages).
  * @example
  * ```ts
  * describeError(new TypeError('bad')); // 'TypeError: bad'
@@ -48,9 +49,10 @@ export function clipMessage(text: string, max: number = MAX): string {
  */
 export function describeError(
   error: unknown,
-  options: { readonly max?: number; readonly name?: boolean } = {},
+  options: { readonly max?: number; readonly name?: boolean; readonly mask?: boolean } = {},
 ): string {
   const max = options.max ?? MAX;
+  const mask = options.mask === false ? (text: string) => text : maskInternals;
   try {
     if (error instanceof Error) {
       const rawName: unknown = error.name;
@@ -59,15 +61,15 @@ export function describeError(
       const message = typeof rawMessage === 'string' ? rawMessage : '';
       // The host's message may name an address, a URL with a token, a password: masked, as the
       // description is served to clients (read outcomes, notes); the error itself stays the cause.
-      if (options.name === false) return clip(maskInternals(clip(message || name, max)), max);
-      return clip(maskInternals(clip(message ? `${name}: ${message}` : name, max)), max);
+      if (options.name === false) return clip(mask(clip(message || name, max)), max);
+      return clip(mask(clip(message ? `${name}: ${message}` : name, max)), max);
     }
   } catch {
     return 'a value that cannot be inspected';
   }
   switch (typeof error) {
     case 'string':
-      return clip(maskInternals(clip(error, max)), max);
+      return clip(mask(clip(error, max)), max);
     case 'number':
     case 'boolean':
     case 'bigint':
@@ -95,7 +97,9 @@ export function describeError(
 export function failureReason(error: unknown, options: { readonly max?: number } = {}): string {
   const max = options.max ?? MAX;
   try {
-    if (isSceneRadarError(error)) return clip(`${error.code}: ${describeError(error, { name: false, max })}`, max);
+    // The SDK's own messages as written (they are client-safe; masking read an instant's time as an address).
+    if (isSceneRadarError(error))
+      return clip(`${error.code}: ${describeError(error, { name: false, max, mask: false })}`, max);
   } catch {
     // A branded value whose code cannot be read: described as anything else is.
   }

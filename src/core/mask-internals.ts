@@ -6,6 +6,9 @@
  * source's failure (read outcomes, notes), which the API serves as client-safe.
  */
 
+/** A time of day, `HH:MM:SS`, as an ISO instant writes it. */
+const CLOCK_TIME = /^\d{2}:\d{2}:\d{2}$/;
+
 /**
  * `text` with secrets and addresses masked (`<secret>`, `<url>`, `<address>`). The caller cuts
  * long texts first (some masks take time that grows faster than the text).
@@ -35,7 +38,10 @@ export function maskInternals(text: string): string {
       .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>')
       .replace(/\S+@\S+/g, '<address>')
       .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '<address>')
-      .replace(/\[?[0-9a-f]*:[0-9a-f:]+\]?(?::\d+)?/gi, (m) => (m.split(':').length > 2 ? '<address>' : m))
+      // IPv6 (three or more groups), never a clock time (`10:15:00` of an ISO instant).
+      .replace(/\[?[0-9a-f]*:[0-9a-f:]+\]?(?::\d+)?/gi, (m) =>
+        m.split(':').length > 2 && !CLOCK_TIME.test(m) ? '<address>' : m,
+      )
       .replace(/\b[a-z0-9-]+(?:\.[a-z0-9-]+)+:\d+\b/gi, '<address>')
       // A one-label host and its port (`redis-primary:6379`, a service name under Docker or
       // Kubernetes; `localhost:5432`): a name starting with a letter, a port of 2 to 5 digits.
