@@ -355,6 +355,12 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     coherence = w.known > 0 ? w.sum / w.known : null;
   }
 
+  /** Whether a read failed (an error, a timeout): its evidence is unknown, never "none". */
+  const failed = (read: 'articles' | 'network' | 'events' | 'engagement'): boolean => {
+    const status = signals.reads?.[read]?.status;
+    return status === 'error' || status === 'timeout';
+  };
+
   // Anomaly: spike days with no press article and no new tastemaker link on the day or the week
   // before (bought engagement leaves no trace with gatekeepers).
   let anomaly: number | null = null;
@@ -371,10 +377,6 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
       const bare = spikeDays.filter((d) => !corroborated(d)).length;
       // A spike is bare only on evidence read: with the articles or the network read failed (an
       // error, a timeout), its press or tastemakers are unknown, never "none", so is the anomaly.
-      const failed = (read: 'articles' | 'network'): boolean => {
-        const status = signals.reads?.[read]?.status;
-        return status === 'error' || status === 'timeout';
-      };
       // Three or more bare spike days in a window is full suspicion.
       anomaly = bare > 0 && (failed('articles') || failed('network')) ? null : Math.min(1, bare / 3);
     }
@@ -383,7 +385,10 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   // The latest day seen (the last of them in code-unit order, as `sort().at(-1)` gave), without a sort.
   let newest: string | undefined;
   for (const d of lastObserved) if (newest === undefined || d > newest) newest = d;
-  const staleDays = newest === undefined ? null : Math.max(0, daysBetween(newest, end));
+  // The latest observation of the sources read: with the events or the engagement read failed,
+  // a newer one may be in the unread source, so only "fresh" (0 days) stands; staleness is unknown.
+  const seenDays = newest === undefined ? null : Math.max(0, daysBetween(newest, end));
+  const staleDays = seenDays !== null && seenDays > 0 && (failed('events') || failed('engagement')) ? null : seenDays;
   // Career age counts from the debut the graph knows; without it the age is unknown (the first
   // row of a host's export says when the data starts, not when the artist did).
   // A debut dated D is known at the end of D: a debut not yet known at asOf is no career age.

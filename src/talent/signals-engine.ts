@@ -56,6 +56,16 @@ export function readOutcome(o: ItemOutcome<unknown> | undefined): ReadOutcome {
   return { status: o.status };
 }
 
+/** The pulse outcome of an artist with no main scene, from its memberships read. */
+function noScenePulse(o: ItemOutcome<unknown> | undefined): ReadOutcome {
+  if (o?.status === 'absent') return { status: 'absent' };
+  if (o?.status === 'timeout' || o?.status === 'error') {
+    const failed = readOutcome(o);
+    return { status: failed.status, reason: `memberships read failed (${failed.reason ?? failed.status})` };
+  }
+  return { status: 'missing' };
+}
+
 /**
  * Gathers artist signals.
  * @example
@@ -223,11 +233,9 @@ async function gather(
       events: readOutcome(events.get(slug)),
       coherence: readOutcome(coherence.get(slug)),
       memberships: readOutcome(memberships.get(slug)),
-      // No main scene: nothing to read (the memberships read says why).
-      scenePulse:
-        scene === undefined
-          ? { status: memberships.get(slug)?.status === 'absent' ? 'absent' : 'missing' }
-          : readOutcome(pulse),
+      // No main scene: nothing to read (the memberships read says why). A failed memberships read
+      // is no answer "no scene": the pulse could not be read either, for the same reason.
+      scenePulse: scene === undefined ? noScenePulse(memberships.get(slug)) : readOutcome(pulse),
     };
     return {
       artistSlug: slug,
