@@ -122,6 +122,15 @@ export async function runMigrate(argv: readonly string[], io: MigrateIo = {}): P
     }
     if (!isSceneRadarError(e)) throw e;
     error(`migrate: ${e.code}: ${e.message}`);
+    // The server's own words (which object collides or is missing) for the operator at the
+    // terminal: the error's message, which an API client may read, gives the SQLSTATE only.
+    const cause = (e as { cause?: unknown }).cause;
+    if (
+      e.code === 'STORE_SCHEMA_MISMATCH' &&
+      cause instanceof Error &&
+      typeof (cause as { code?: unknown }).code === 'string'
+    )
+      error(`  PostgreSQL said: ${cause.message}`);
     return 1;
   }
 }

@@ -335,11 +335,11 @@ const MISSING_OBJECT = new Set(['42P01', '42703', '42804', '42883']);
 const DUPLICATE_OBJECT = new Set(['42P07', '42710']);
 
 /**
- * `STORE_SCHEMA_MISMATCH` for a server error that says the schema is not the one this code
- * migrated (a table or column missing or of another type, or a table a migration would create
+ * `STORE_SCHEMA_MISMATCH` (naming `schema`, when given, in `details.schema`) for a server error
+ * that says the schema is not the one this code migrated (a table or column missing or of another type, or a table a migration would create
  * already there); any other error unchanged.
  */
-export function schemaError(error: unknown): unknown {
+export function schemaError(error: unknown, schema?: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (!(error instanceof Error) || typeof code !== 'string') return error;
   // The server's own text names schema-qualified objects: it stays the cause (the host's logs),
@@ -349,25 +349,25 @@ export function schemaError(error: unknown): unknown {
     return new SceneRadarError(
       'STORE_SCHEMA_MISMATCH',
       `The PostgreSQL schema does not hold the tables and columns this version of scene-radar needs (${found}): run migrate(), and leave its tables to scene-radar`,
-      { details: { sqlstate: code }, cause: error },
+      { details: schema === undefined ? { sqlstate: code } : { schema, sqlstate: code }, cause: error },
     );
   if (DUPLICATE_OBJECT.has(code))
     return new SceneRadarError(
       'STORE_SCHEMA_MISMATCH',
       `The PostgreSQL schema already holds a table or object scene-radar's migrations create (${found}): migrate into a schema of scene-radar's own (the \`schema\` option)`,
-      { details: { sqlstate: code }, cause: error },
+      { details: schema === undefined ? { sqlstate: code } : { schema, sqlstate: code }, cause: error },
     );
   return error;
 }
 
 /**
  * Runs `fn`, turning an unreachable server into `STORE_UNAVAILABLE` and a schema that is not the
- * one this code migrated into `STORE_SCHEMA_MISMATCH`.
+ * one this code migrated into `STORE_SCHEMA_MISMATCH` (with `schema` in its details when given).
  */
-export async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
+export async function mapErrors<T>(fn: () => Promise<T>, schema?: string): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw schemaError(storeError(e));
+    throw schemaError(storeError(e), schema);
   }
 }

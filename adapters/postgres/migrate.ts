@@ -56,8 +56,8 @@ export async function recordedVersion(db: PostgresQueryable, schema: string): Pr
   if (!Number.isSafeInteger(version) || version < 0 || version > MAX_KNOWN_VERSION)
     throw new SceneRadarError(
       'STORE_SCHEMA_MISMATCH',
-      `The PostgreSQL schema holds a ${MIGRATIONS_TABLE} table that scene-radar's migrations did not make (a version ${String(rows[0]?.version)}): migrate into a schema of scene-radar's own (the \`schema\` option)`,
-      { details: { schema, found: String(rows[0]?.version) } },
+      `The PostgreSQL schema holds a ${MIGRATIONS_TABLE} table that scene-radar's migrations did not make (its versions are not scene-radar's): migrate into a schema of scene-radar's own (the \`schema\` option)`,
+      { details: { schema } },
     );
   return version;
 }
@@ -235,7 +235,7 @@ export async function migrateWith(
     } finally {
       client.release(broken);
     }
-  });
+  }, schema);
 }
 
 /**

@@ -172,7 +172,7 @@ export function createPostgresStores(
       await migrateWith(pool, schema, undefined, { signal: closing.signal, maxWaitMs: queryTimeoutMillis });
       return;
     }
-    const found = await mapErrors(() => recordedVersion(pool, schema));
+    const found = await mapErrors(() => recordedVersion(pool, schema), schema);
     if (found > POSTGRES_SCHEMA_VERSION) throw tooNew(schema, found);
     if (found < POSTGRES_SCHEMA_VERSION) throw tooOld(schema, found);
   };
@@ -216,13 +216,13 @@ export function createPostgresStores(
       if (closed) throw closedError();
     },
     query(text, values) {
-      return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => pool.query(text, values))));
+      return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => pool.query(text, values)), schema));
     },
     transaction<T>(fn: (db: PostgresQueryable) => Promise<T>, options?: { readonly retry?: boolean }): Promise<T> {
       // A table's own split upsert: run again whole when the server broke it off (it rolled back
       // whole), and its statements' errors mapped like any call's.
       if (options?.retry)
-        return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => transactionOn(pool, fn))));
+        return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => transactionOn(pool, fn)), schema));
       return whileOpen((pool) => transactionOn(pool, fn));
     },
   };

@@ -40,7 +40,7 @@ export function clipMessage(text: string, max: number = MAX): string {
  * string reads as itself; a number, boolean, bigint, `null` or `undefined` is printed; any other
  * value is described by its type, since calling its `toString` runs the host's code and may throw
  * or leak internals. The text is client-safe: URLs, addresses, `host:port` pairs and `key=secret`
- * parts are masked (`maskInternals`), unless `options.mask` is false (the SDK's own messages).
+ * parts are masked.
  * @example
  * ```ts
  * describeError(new TypeError('bad')); // 'TypeError: bad'
@@ -49,10 +49,13 @@ export function clipMessage(text: string, max: number = MAX): string {
  */
 export function describeError(
   error: unknown,
-  options: { readonly max?: number; readonly name?: boolean; readonly mask?: boolean } = {},
+  options: { readonly max?: number; readonly name?: boolean } = {},
 ): string {
-  const max = options.max ?? MAX;
-  const mask = options.mask === false ? (text: string) => text : maskInternals;
+  return describe(error, options.max ?? MAX, options.name !== false, maskInternals);
+}
+
+/** {@link describeError}, with the masking given (none for the SDK's own messages). */
+function describe(error: unknown, max: number, withName: boolean, mask: (text: string) => string): string {
   try {
     if (error instanceof Error) {
       const rawName: unknown = error.name;
@@ -61,7 +64,7 @@ export function describeError(
       const message = typeof rawMessage === 'string' ? rawMessage : '';
       // The host's message may name an address, a URL with a token, a password: masked, as the
       // description is served to clients (read outcomes, notes); the error itself stays the cause.
-      if (options.name === false) return clip(mask(clip(message || name, max)), max);
+      if (!withName) return clip(mask(clip(message || name, max)), max);
       return clip(mask(clip(message ? `${name}: ${message}` : name, max)), max);
     }
   } catch {
@@ -98,8 +101,7 @@ export function failureReason(error: unknown, options: { readonly max?: number }
   const max = options.max ?? MAX;
   try {
     // The SDK's own messages as written (they are client-safe; masking read an instant's time as an address).
-    if (isSceneRadarError(error))
-      return clip(`${error.code}: ${describeError(error, { name: false, max, mask: false })}`, max);
+    if (isSceneRadarError(error)) return clip(`${error.code}: ${describe(error, max, false, (text) => text)}`, max);
   } catch {
     // A branded value whose code cannot be read: described as anything else is.
   }

@@ -6,8 +6,8 @@
  * source's failure (read outcomes, notes), which the API serves as client-safe.
  */
 
-/** A time of day, `HH:MM:SS`, as an ISO instant writes it. */
-const CLOCK_TIME = /^\d{2}:\d{2}:\d{2}$/;
+/** A time of day, `H:MM:SS` or `HH:MM:SS` (an ISO instant's, a log prefix's `[10:15:00]`), or a duration. */
+const CLOCK_TIME = /^\[?\d{1,2}:\d{2}:\d{2}\]?$/;
 
 /**
  * `text` with secrets and addresses masked (`<secret>`, `<url>`, `<address>`). The caller cuts

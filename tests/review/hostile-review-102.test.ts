@@ -220,7 +220,7 @@ describe('a migration that fails halfway', () => {
     await admin.query(`INSERT INTO ${q(schema)}.talent_radar_recommendations (note) VALUES ('the host''s row')`);
     const out = await settle(migrate({ connectionString: TEST_DATABASE_URL, schema }));
     expect(out).toMatchObject({ kind: 'rejected', code: 'STORE_SCHEMA_MISMATCH', scene: true });
-    expect(((out as Rejection).error as { details?: unknown }).details).toEqual({ sqlstate: '42P07' });
+    expect(((out as Rejection).error as { details?: unknown }).details).toEqual({ schema, sqlstate: '42P07' });
     // The scenes table and the others created before the failing statement rolled back with it.
     expect(await tablesOf(schema)).toEqual(['talent_radar_recommendations']);
     expect((await admin.query(`SELECT note FROM ${q(schema)}.talent_radar_recommendations`)).rows).toEqual([
