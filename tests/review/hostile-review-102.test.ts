@@ -179,6 +179,9 @@ describe('two instances at once: the advisory lock', () => {
     try {
       await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK_CLASS, schema]);
       const waiting = migrate({ pool, schema });
+      // Its rejection (the session killed) may come while this test awaits the kill's own answer:
+      // heard at once, so it is never an unhandled rejection (settle reads it below).
+      waiting.catch(() => undefined);
       // The waiting session: the one whose advisory lock on this schema's key is not granted.
       let pid: number | undefined;
       for (let i = 0; i < 50 && pid === undefined; i++) {
@@ -360,6 +363,7 @@ describe('a pool ended while a migration runs', () => {
       const schema = freshSchema();
       const pool = hostPool();
       const running = migrate({ pool, schema });
+      running.catch(() => undefined); // heard at once: it may reject while the pool is ending
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       const ended = pool.end();
       const out = await settle(running);
@@ -380,6 +384,7 @@ describe('a pool ended while a migration runs', () => {
     const schema = freshSchema();
     const stores = createPostgresStores({ connectionString: TEST_DATABASE_URL, schema }, { migrate: true });
     const starting = stores.ready();
+    starting.catch(() => undefined); // heard at once; settled below
     await new Promise((r) => setTimeout(r, 10));
     const closing = stores.close();
     const out = await settle(starting);

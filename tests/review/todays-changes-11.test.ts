@@ -280,6 +280,7 @@ describe('PostgreSQL: the migrate: true wait for the migration lock in lock_time
     const stores = createPostgresStores({ pool: single }, { schema, migrate: true });
     try {
       const ready = stores.ready();
+      ready.catch(() => undefined); // heard at once; settled below
       // Several slices (55P03 each) before the other instance lets go.
       await new Promise((r) => setTimeout(r, 700));
       await held.release();
@@ -312,6 +313,7 @@ describe('PostgreSQL: the migrate: true wait for the migration lock in lock_time
     const stores = createPostgresStores({ pool: single }, { schema, migrate: true });
     try {
       const ready = stores.ready();
+      ready.catch(() => undefined); // heard at once; settled below
       await new Promise((r) => setTimeout(r, 500));
       const started = Date.now();
       await stores.close();
