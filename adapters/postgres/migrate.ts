@@ -170,10 +170,12 @@ async function lockSchema(client: PostgresPoolClient, schema: string, wait: Lock
   const row = rows[0] as { previous?: unknown; lock_ms?: unknown; statement_ms?: unknown } | undefined;
   const previous = String(row?.previous ?? '0');
   const started = Date.now();
-  const bounds: { readonly at: number; readonly error: () => Error }[] = [];
+  /** The bound that ends first, and how the wait fails then. */
+  let first: { readonly at: number; readonly error: () => Error } | undefined;
   const bound = (ms: unknown, error: () => Error): void => {
     const n = Number(ms);
-    if (Number.isFinite(n) && n > 0) bounds.push({ at: started + n, error });
+    if (Number.isFinite(n) && n > 0 && (first === undefined || started + n < first.at))
+      first = { at: started + n, error };
   };
   const sqlError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
   bound(row?.lock_ms, () => sqlError('canceling statement due to lock timeout (the migration lock)', '55P03'));
@@ -182,8 +184,6 @@ async function lockSchema(client: PostgresPoolClient, schema: string, wait: Lock
   );
   // As pg ends a statement past its query_timeout (STORE_UNAVAILABLE, reason 'query timeout').
   bound(wait.maxWaitMs, () => new Error('Query read timeout (waiting for the migration lock)'));
-  bounds.sort((a, b) => a.at - b.at);
-  const first = bounds[0];
   let slice = -1;
   try {
     for (;;) {

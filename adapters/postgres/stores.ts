@@ -161,6 +161,8 @@ export function createPostgresStores(
     return resolved.then((r) => r.pool);
   };
 
+  /** {@link mapErrors} for these stores: a `STORE_SCHEMA_MISMATCH` names their schema in `details.schema`. */
+  const mapped = <T>(fn: () => Promise<T>): Promise<T> => mapErrors(fn, schema);
   /** Aborted by close(). */
   const closing = new AbortController();
   let checked: Promise<void> | undefined;
@@ -172,7 +174,7 @@ export function createPostgresStores(
       await migrateWith(pool, schema, undefined, { signal: closing.signal, maxWaitMs: queryTimeoutMillis });
       return;
     }
-    const found = await mapErrors(() => recordedVersion(pool, schema), schema);
+    const found = await mapped(() => recordedVersion(pool, schema));
     if (found > POSTGRES_SCHEMA_VERSION) throw tooNew(schema, found);
     if (found < POSTGRES_SCHEMA_VERSION) throw tooOld(schema, found);
   };
@@ -216,13 +218,13 @@ export function createPostgresStores(
       if (closed) throw closedError();
     },
     query(text, values) {
-      return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => pool.query(text, values)), schema));
+      return whileOpen((pool) => mapped(() => retryingBrokenByServer(() => pool.query(text, values))));
     },
     transaction<T>(fn: (db: PostgresQueryable) => Promise<T>, options?: { readonly retry?: boolean }): Promise<T> {
       // A table's own split upsert: run again whole when the server broke it off (it rolled back
       // whole), and its statements' errors mapped like any call's.
       if (options?.retry)
-        return whileOpen((pool) => mapErrors(() => retryingBrokenByServer(() => transactionOn(pool, fn)), schema));
+        return whileOpen((pool) => mapped(() => retryingBrokenByServer(() => transactionOn(pool, fn))));
       return whileOpen((pool) => transactionOn(pool, fn));
     },
   };
@@ -233,7 +235,7 @@ export function createPostgresStores(
     // host error with a network code is no "PostgreSQL cannot be reached"). Its statements, run
     // through the transaction's context, are mapped there already.
     let fromFn: { readonly error: unknown } | undefined;
-    return mapErrors(async () => {
+    return mapped(async () => {
       const client = await checkOut(pool);
       let broken: Error | undefined;
       try {
@@ -301,7 +303,7 @@ export function createPostgresStores(
     fn: (tables: { scenes: ScenesStores; talent: TalentStores }) => Promise<T>,
   ): Promise<T> =>
     ctx.transaction(async (client) => {
-      await mapErrors(() =>
+      await mapped(() =>
         client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [TRANSACTION_LOCK_CLASS, `${schema}:${engine}`]),
       );
       let open = true;
@@ -322,7 +324,7 @@ export function createPostgresStores(
           assertOpen();
           if (failed !== undefined) throw failed;
           try {
-            return await mapErrors(() => client.query(text, values));
+            return await mapped(() => client.query(text, values));
           } catch (e) {
             failed ??= e;
             throw e;
