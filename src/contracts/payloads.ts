@@ -122,7 +122,10 @@ export type ArtistNetwork = z.infer<typeof ArtistNetworkSchema>;
 
 /** The creative fingerprint of one release. */
 export const ReleaseFingerprintSchema = z.object({
-  /** Release id, unique per artist. */
+  /**
+   * Release id, unique per artist: a repeat in one answer is read once (the earliest; of two copies
+   * on one date, the first in a fixed order of their content, whatever the order of delivery).
+   */
   releaseId: text(256),
   /** Release date. */
   releasedAt: DaySchema,
@@ -195,7 +198,7 @@ export type EngagementSeries = z.infer<typeof EngagementSeriesSchema>;
 
 /** One press article about an artist. */
 export const ArticleSchema = z.object({
-  /** Article id, naming one article about the artist: a repeat in one answer is read once (the earliest; then the first delivered). */
+  /** Article id, naming one article about the artist: a repeat in one answer is read once (the earliest; of two copies at one instant, the first in a fixed order of their content, whatever the order of delivery). */
   id: text(256),
   /** Publication instant (a bare day: known at its end). */
   publishedAt: ObservedInstantSchema,
@@ -230,7 +233,9 @@ export type RcfEventType = z.infer<typeof RcfEventTypeSchema>;
 export const RcfEventSchema = z.object({
   /**
    * Event id, naming one event of the artist: a repeat in one answer is the same event, read once
-   * (the earliest; then the first delivered). The same id under two artists is two events (one chart entry credited to both).
+   * (the earliest; of two copies at one instant, the first in a fixed order of their content,
+   * whatever the order of delivery). The same id under two artists is two events (one chart entry
+   * credited to both).
    */
   id: text(256),
   /** Event type. */

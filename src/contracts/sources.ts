@@ -192,7 +192,8 @@ export interface ScenesAdapter extends SourceTraits {
 export interface WorkspaceSource extends SourceTraits {
   /**
    * Workspaces by id (UUID). The SDK asks in lowercase, the UUID's canonical form, whatever case a
-   * request used; an answer's `id` may be in either case.
+   * request used; an answer's `id`, and the key it is filed under in the returned map, may be in
+   * either case.
    */
   readonly getWorkspaces: (ids: readonly string[], options: SourceCallOptions) => Promise<BatchResult<Workspace>>;
 }

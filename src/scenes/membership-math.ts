@@ -97,7 +97,12 @@ function repeatsATag(tags: readonly string[]): boolean {
   return false;
 }
 
-/** The artist's sound: microgenre weights from recent releases (recency-decayed, summing to 1; a release's tags each once). */
+/**
+ * The artist's sound: microgenre weights from recent releases (recency-decayed, summing to 1; a
+ * release's tags each once), strongest first, ties by microgenre slug. The order is the data's,
+ * not the source's: a release may list its tags in any order, and the microgenres a membership
+ * names (and its reason) follow this one.
+ */
 export function artistSound(
   releases: readonly ReleaseFingerprint[],
   asOfMs: number,
@@ -117,7 +122,9 @@ export function artistSound(
     }
   }
   if (total > 0) for (const [g, w] of out) out.set(g, w / total);
-  return out;
+  if (out.size < 2) return out;
+  const ranked = [...out].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return new Map(ranked);
 }
 
 /** Result of {@link soundScore}. */
@@ -297,7 +304,7 @@ export class SceneScorer {
     return clamp01(0.6 * overlap + 0.4 * (proximity / known));
   }
 
-  /** The microgenres of a prepared sound that are scene `i`'s, in the sound's order: `soundScore(...).shared`. */
+  /** The microgenres of a prepared sound that are scene `i`'s, in the sound's order (strongest first, ties by slug): `soundScore(...).shared`. */
   shared(sound: PreparedSound, i: number): string[] {
     const out: string[] = [];
     for (let k = 0; k < sound.genres.length; k++) if (sound.rows[k]!.member[i] === 1) out.push(sound.genres[k]!);

@@ -398,7 +398,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const main = signals.memberships?.[0] ?? null;
   const microgenres = main?.microgenres.length
     ? [...main.microgenres]
-    : [...new Set(releases?.slice(-3).flatMap((r) => r.microgenres) ?? [])].slice(0, 64);
+    : // In slug order: a release may list its tags in any order.
+      [...new Set(releases?.slice(-3).flatMap((r) => r.microgenres) ?? [])].sort().slice(0, 64);
 
   return {
     artistSlug: signals.artistSlug,

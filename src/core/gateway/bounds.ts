@@ -13,7 +13,8 @@
  *
  * Also here, because it is the same kind of rule: observations are keyed by their ids. A list
  * that carries the same article, event, campaign or release twice counts it once (the first once
- * trimmed to the read's window and put in order: the earliest, then the first delivered).
+ * trimmed to the read's window and put in order: the earliest, then, of two copies at one instant,
+ * the first in a fixed order of their content, never the order of delivery).
  * And each answer is put in one form whatever the source's habits ({@link canonicalObservations}):
  * what lies before the read's window is trimmed (the contract lets a source return it), and
  * releases, events and articles come in time order (ties by id), so every sum over them runs in
@@ -254,6 +255,13 @@ export function distinctBy<T>(items: readonly T[], idOf: (item: T) => string): r
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Two copies of one observation (the same id at the same instant) in a fixed order of their
+ * content, so that which copy is kept does not depend on the order of delivery. Asked only of
+ * copies that tie on everything before it (rare): the cost of the JSON is paid there alone.
+ */
+const byContent = (a: unknown, b: unknown): number => (a === b ? 0 : byId(JSON.stringify(a), JSON.stringify(b)));
+
 /** Orders two links' `since` (instant, then text) and then the rest of a link: a total order. */
 function compareLinks<L extends { readonly since: string; readonly weight: number }>(
   a: L,
@@ -317,7 +325,7 @@ const DISTINCT: Record<string, (value: never) => unknown> = {
   // whichever of two equally strong ones the source listed first. A scene listed twice counts once (its strongest).
   'scenes.getMemberships': (ms: readonly SceneMembership[]) =>
     distinctBy(
-      inOrder(ms, (a, b) => b.confidence - a.confidence || byId(a.sceneSlug, b.sceneSlug)),
+      inOrder(ms, (a, b) => b.confidence - a.confidence || byId(a.sceneSlug, b.sceneSlug) || byContent(a, b)),
       (m) => m.sceneSlug,
     ),
   // Hottest first, ties by scene (then the latest pulse): a scene listed twice is shown once (its hottest).
@@ -325,7 +333,7 @@ const DISTINCT: Record<string, (value: never) => unknown> = {
     const ranked = distinctBy(
       inOrder(
         hottestScenesOf(answer),
-        (a, b) => b.heat - a.heat || byId(a.sceneSlug, b.sceneSlug) || byId(b.asOf, a.asOf),
+        (a, b) => b.heat - a.heat || byId(a.sceneSlug, b.sceneSlug) || byId(b.asOf, a.asOf) || byContent(a, b),
       ),
       (p) => p.sceneSlug,
     );
@@ -349,6 +357,10 @@ function inOrder<T>(items: readonly T[], cmp: (a: T, b: T) => number): readonly 
   return items;
 }
 
+/** Two observations stamped at the same instant: by id, then (two copies of one) by content. */
+const sameInstant = (a: { readonly id: string }, b: { readonly id: string }): number =>
+  byId(a.id, b.id) || byContent(a, b);
+
 /** Scratch for the instants of one answer's observations (reused: the answers are read one at a time). */
 let STAMPS = new Float64Array(256);
 
@@ -369,13 +381,13 @@ function stampedFrom<T extends { readonly id: string }>(
   for (let i = 0; i < n; i++) {
     t[i] = parseInstant(stampOf(items[i]!));
     if (t[i]! < fromMs) old = true;
-    if (i > 0 && (t[i - 1]! > t[i]! || (t[i - 1] === t[i] && byId(items[i - 1]!.id, items[i]!.id) > 0)))
+    if (i > 0 && (t[i - 1]! > t[i]! || (t[i - 1] === t[i] && sameInstant(items[i - 1]!, items[i]!) > 0)))
       ordered = false;
   }
   if (ordered && !old) return items;
   const kept: number[] = [];
   for (let i = 0; i < n; i++) if (t[i]! >= fromMs) kept.push(i);
-  if (!ordered) kept.sort((a, b) => t[a]! - t[b]! || byId(items[a]!.id, items[b]!.id) || a - b);
+  if (!ordered) kept.sort((a, b) => t[a]! - t[b]! || sameInstant(items[a]!, items[b]!) || a - b);
   return kept.map((i) => items[i]!);
 }
 
@@ -397,7 +409,10 @@ const CANONICAL: Record<string, (value: never, fromMs: number) => unknown> = {
   'cmg.getReleases': (rs: readonly ReleaseFingerprint[], fromMs) => {
     const fromDay = dayOf(fromMs);
     const kept = rs.some((r) => r.releasedAt < fromDay) ? rs.filter((r) => r.releasedAt >= fromDay) : rs;
-    return inOrder(kept, (a, b) => byId(a.releasedAt, b.releasedAt) || byId(a.releaseId, b.releaseId));
+    return inOrder(
+      kept,
+      (a, b) => byId(a.releasedAt, b.releasedAt) || byId(a.releaseId, b.releaseId) || byContent(a, b),
+    );
   },
   'rcf.getEvents': (es: readonly RcfEvent[], fromMs) => stampedFrom(es, (e) => e.at, fromMs),
   // A campaign that ended before the window is older data too (it counted in `campaignCount`).
@@ -411,7 +426,11 @@ const CANONICAL: Record<string, (value: never, fromMs: number) => unknown> = {
     return inOrder(
       kept,
       (a, b) =>
-        byId(a.start, b.start) || byId(a.id, b.id) || byId(a.end ?? '', b.end ?? '') || (a.spend ?? 0) - (b.spend ?? 0),
+        byId(a.start, b.start) ||
+        byId(a.id, b.id) ||
+        byId(a.end ?? '', b.end ?? '') ||
+        (a.spend ?? 0) - (b.spend ?? 0) ||
+        byContent(a, b),
     );
   },
   'coverage.getArticles': (as: readonly Article[], fromMs) => stampedFrom(as, (a) => a.publishedAt, fromMs),

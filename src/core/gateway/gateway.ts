@@ -148,6 +148,22 @@ type CallResult =
   | { kind: 'timeout'; reason: 'timeout' | 'deadline' }
   | { kind: 'error'; reason: 'threw' | 'aborted'; message: string };
 
+/**
+ * Batch methods whose keys ignore case: workspace ids are UUIDs, asked in lowercase (their
+ * canonical form), and a source may key its answer by the id as it stores it (`A1B2...`).
+ */
+const CASE_FREE_KEYS: ReadonlySet<string> = new Set(['workspaces.getWorkspaces']);
+
+/** An answer keyed by its keys in lowercase (the first of two keys that differ only in case wins). */
+function lowercaseKeys(map: Map<string, unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [k, v] of map) {
+    const key = typeof k === 'string' ? k.toLowerCase() : k;
+    if (!out.has(key)) out.set(key, v);
+  }
+  return out;
+}
+
 /** `value instanceof Map`, false for a value on which even `instanceof` throws (a revoked Proxy). */
 function isMap(value: unknown): value is Map<unknown, unknown> {
   try {
@@ -356,13 +372,23 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
           });
       } else if (result.kind === 'ok') {
         const map = result.value as Map<string, unknown>;
+        /** The answer's keys in lowercase, for a method whose keys ignore case (built on the first miss). */
+        let lower: Map<string, unknown> | undefined;
         for (const k of chunk) {
           try {
-            if (!map.has(k)) {
+            let found = map.has(k);
+            let answer: unknown;
+            if (found) answer = map.get(k);
+            else if (CASE_FREE_KEYS.has(name)) {
+              lower ??= lowercaseKeys(map);
+              found = lower.has(k);
+              answer = lower.get(k);
+            }
+            if (!found) {
               out.set(k, { status: 'missing', provenance: p });
               continue;
             }
-            const read = readItem(name, schema, map.get(k), asOfMs, config.payloads, k, fromMs);
+            const read = readItem(name, schema, answer, asOfMs, config.payloads, k, fromMs);
             out.set(
               k,
               read.ok

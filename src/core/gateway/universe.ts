@@ -35,7 +35,8 @@ export async function listUniverse(
   pageSize = 5_000,
 ): Promise<UniverseWalk> {
   const out: ArtistRecord[] = [];
-  const slugs = new Set<string>();
+  /** Where each artist listed so far stands in `out`. */
+  const at = new Map<string, number>();
   let cursor: string | null = null;
   // A source whose cursor never ends (or comes back) must not loop forever.
   const seen = new Set<string>();
@@ -51,12 +52,12 @@ export async function listUniverse(
         };
       seen.add(cursor);
     }
-    const at: string | null = cursor;
+    const from: string | null = cursor;
     const page: ItemOutcome<z.infer<typeof PageSchema>> = await gateway.call(
       'mig',
       'listArtists',
       PageSchema,
-      (mig, o) => mig.listArtists({ cursor: at, limit: pageSize }, o),
+      (mig, o) => mig.listArtists({ cursor: from, limit: pageSize }, o),
       { asOf, deadline },
     );
     if (page.status === 'timeout')
@@ -72,11 +73,15 @@ export async function listUniverse(
             : 'MIG listArtists answered without a page',
       };
     // One at a time: spreading a large page into push() overflows the call stack. An artist
-    // listed twice (in one page or across pages) is walked once.
+    // listed twice (in one page or across pages) is walked once, with one record whatever the
+    // order of listing: of two that differ (the record changed while the pages were read), the
+    // first in a fixed order of their content.
     for (const item of page.value.items) {
-      if (slugs.has(item.slug)) continue;
-      slugs.add(item.slug);
-      out.push(item);
+      const i = at.get(item.slug);
+      if (i === undefined) {
+        at.set(item.slug, out.length);
+        out.push(item);
+      } else if (out[i] !== item && JSON.stringify(item) < JSON.stringify(out[i])) out[i] = item;
     }
     cursor = page.value.nextCursor;
   } while (cursor !== null);
