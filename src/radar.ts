@@ -135,6 +135,8 @@ export interface SceneRadarStats {
 export interface SceneRadar {
   /** The resolved configuration. */
   readonly config: SceneRadarConfig;
+  /** The clock the radar reads "now" from (the one given, or the system clock): `/api/health`'s `checkedAt` too. */
+  readonly clock: Clock;
   /** The Scenes Engine. */
   readonly scenes: ScenesEngine;
   /** The Scenes Engine as a `ScenesAdapter` (what the Talent Radar reads). */
@@ -518,6 +520,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   let closed = false;
   return {
     config,
+    clock,
     scenes,
     scenesAdapter,
     talent,

@@ -185,6 +185,20 @@ async function ask(reporter: HealthReporter): Promise<ComponentHealth> {
   return component(name, state, reason);
 }
 
+/**
+ * When the check ran: the radar's clock, as every instant it reports (the refresh beside it too);
+ * the wall clock without a radar, or when its clock fails now (a health check never throws).
+ */
+function checkedAt(radar: SceneRadar | undefined): string {
+  try {
+    const now = radar?.clock?.now();
+    if (typeof now === 'number' && Number.isFinite(now)) return new Date(now).toISOString();
+  } catch {
+    // The wall clock below.
+  }
+  return new Date().toISOString();
+}
+
 const isRadar = (target: SceneRadar | ApiBackend): target is SceneRadar =>
   typeof (target as SceneRadar).refresh === 'function' && 'aggregator' in ((target as SceneRadar).talent ?? {});
 
@@ -264,7 +278,14 @@ export async function checkHealth(
   const scoreRead = (talent as { getArtistScores?: (slugs: readonly string[]) => Promise<unknown> } | undefined)
     ?.getArtistScores;
   if (talent && typeof scoreRead === 'function')
-    storeChecks.push(tableCheck('talent-tables', () => scoreRead.call(talent, ['health-check'])));
+    storeChecks.push(
+      tableCheck('talent-tables', async () => {
+        await scoreRead.call(talent, ['health-check']);
+        // The last refresh as the stores hold it: another instance over them may have refreshed
+        // since this one last read its state (the report's `refreshedAsOf` is read from it).
+        await radar?.talent.loadState({ force: true });
+      }),
+    );
   const own = storeChecks.length;
   for (const reporter of options.stores ?? [])
     storeChecks.push(guarded(reporter.name ?? 'unnamed', ms, () => ask(reporter)));
@@ -280,7 +301,7 @@ export async function checkHealth(
   const all = [...sources, ...stores, ...caches];
   const report: HealthReport = {
     status: down ? 'down' : all.every((c) => c.state === 'ok') ? 'ok' : 'degraded',
-    checkedAt: new Date().toISOString(),
+    checkedAt: checkedAt(radar),
     refreshedAsOf,
     sources,
     stores,

@@ -3,6 +3,8 @@
  * The injected clock. Every computation is "as of" a time; nothing reads the wall clock directly.
  */
 
+import { isDateText } from './validation.js';
+
 /** A source of the current time, in epoch milliseconds. */
 export interface Clock {
   /** Current time in epoch milliseconds. */
@@ -12,8 +14,16 @@ export interface Clock {
 /** The wall clock (`Date.now`). */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** An instant given as a Date, epoch ms or text (a day, or an ISO instant with `Z` or an offset), in epoch ms; NaN when invalid. */
+function instantOf(at: Date | string | number): number {
+  if (typeof at === 'string' && !isDateText(at)) return Number.NaN;
+  return new Date(at).getTime();
+}
+
 /**
- * A clock that returns a fixed instant until moved; for tests, backtests and replays.
+ * A clock that returns a fixed instant until moved; for tests, backtests and replays. Text is a
+ * day `YYYY-MM-DD` (its midnight, UTC) or an ISO 8601 instant with `Z` or an offset: a date-time
+ * without a zone would name another instant in every time zone, and is a RangeError.
  * @example
  * ```ts
  * const clock = fixedClock('2026-01-01T00:00:00Z');
@@ -21,18 +31,24 @@ export const systemClock: Clock = { now: () => Date.now() };
  * ```
  */
 export function fixedClock(start: Date | string | number): Clock & {
-  /** Moves the clock to an instant (a Date, an ISO string or epoch ms); throws a RangeError if invalid. */
+  /** Moves the clock to an instant (a Date, an ISO string with a zone, or epoch ms); throws a RangeError if invalid. */
   set(to: Date | string | number): void;
   /** Moves the clock by `ms` milliseconds (negative moves it back). */
   advance(ms: number): void;
 } {
-  let t = new Date(start).getTime();
-  if (!Number.isFinite(t)) throw new RangeError(`fixedClock: invalid start time ${String(start)}`);
+  let t = instantOf(start);
+  if (!Number.isFinite(t))
+    throw new RangeError(
+      `fixedClock: invalid start time ${String(start)} (a Date, epoch ms, a day YYYY-MM-DD or an ISO 8601 instant with Z or an offset)`,
+    );
   return {
     now: () => t,
     set(to) {
-      const next = new Date(to).getTime();
-      if (!Number.isFinite(next)) throw new RangeError(`fixedClock: invalid time ${String(to)}`);
+      const next = instantOf(to);
+      if (!Number.isFinite(next))
+        throw new RangeError(
+          `fixedClock: invalid time ${String(to)} (a Date, epoch ms, a day YYYY-MM-DD or an ISO 8601 instant with Z or an offset)`,
+        );
       t = next;
     },
     advance(ms) {

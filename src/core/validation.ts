@@ -80,6 +80,16 @@ export function dateTime(d: unknown): number {
 }
 
 /**
+ * Whether `text` is a date as the SDK reads one from text: a day `YYYY-MM-DD` (its midnight, UTC)
+ * or an ISO 8601 instant with `Z` or an offset, naming a real day. A date-time without a zone is
+ * refused: JavaScript would read it in the host's time zone, so it would name another instant on
+ * every machine.
+ */
+export function isDateText(text: string): boolean {
+  return ISO_DATE.test(text) && !isImpossibleDay(text);
+}
+
+/**
  * Returns a valid Date (default `fallback`; a given Date is copied) or throws `code` (a validation code). Text is a day
  * `YYYY-MM-DD` (its UTC midnight) or an ISO 8601 instant with `Z` or an offset; any other text
  * (a date-time without an offset, `June 1, 2026`) is refused, never read in the host's time zone. Text naming a day
@@ -103,7 +113,7 @@ export function requireDate(value: unknown, field: string, fallback: Date, code:
     : typeof value === 'number'
       ? new Date(value)
       : typeof value === 'string'
-        ? new Date(ISO_DATE.test(value) && !isImpossibleDay(value) ? value : Number.NaN)
+        ? new Date(isDateText(value) ? value : Number.NaN)
         : new Date(Number.NaN);
   if (!Number.isFinite(d.getTime()))
     throw new SceneRadarError(

@@ -44,7 +44,7 @@ import { buildSoundMap } from './membership-math.js';
 import { refreshMemberships, type MembershipMisses, type MembershipReport } from './memberships.js';
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
-import { publishRefreshPulses, tablesChanged, withdrawRefreshPulses } from './refresh-pulses.js';
+import { onLaterMemberships, publishRefreshPulses, tablesChanged, withdrawRefreshPulses } from './refresh-pulses.js';
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
@@ -253,12 +253,13 @@ export class ScenesEngine {
       config: deps.config,
       clock: deps.clock,
       cache: this.#cache,
-      membershipsAsOf: () => this.#refreshedAsOfMs(),
+      membershipsAsOf: (seenMs) => this.#refreshedAsOfMs(seenMs),
       lifecycle: this.#life,
       knownNetworks: this.#knownNetworks,
       awaitsRefresh: (slug, membershipsAsOf) =>
         this.#awaitingRefresh.has(slug) && this.#awaitingRefresh.get(slug) === membershipsAsOf,
     });
+    onLaterMemberships(this, (seenMs) => this.#refreshedAsOfMs(seenMs));
   }
 
   /**
@@ -945,12 +946,18 @@ export class ScenesEngine {
 
   /**
    * {@link ScenesEngine.refreshedAsOf} in epoch ms. Read from the table once (it may hold a
-   * previous process's refresh), then again only after this engine's next refresh: every
-   * ScenesAdapter call asks, and an ordered scan of every membership on each call made a Talent
-   * Radar refresh quadratic in the artists.
+   * previous process's refresh), then again only after this engine's next refresh, or when a
+   * reader has seen a membership row of a later refresh (`seenMs`, its `as_of`: another instance
+   * over the same stores refreshed): every ScenesAdapter call asks, and an ordered scan of every
+   * membership on each call made a Talent Radar refresh quadratic in the artists.
    */
-  async #refreshedAsOfMs(): Promise<number | null> {
+  async #refreshedAsOfMs(seenMs?: number): Promise<number | null> {
     this.#life.assertOpen('refreshedAsOf');
+    if (seenMs !== undefined && this.#refreshed) {
+      const known = this.#refreshed;
+      const at = await known.catch(() => null);
+      if ((at === null || at < seenMs) && this.#refreshed === known) this.#refreshed = undefined;
+    }
     this.#refreshed ??= this.#d.stores.scene_memberships
       .scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 })
       .then(([row]) => (row ? parseInstant(row.as_of) : null));

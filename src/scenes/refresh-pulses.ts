@@ -41,6 +41,22 @@ export function publishRefreshPulses(engine: object, asOfMs: number, pulses: Ite
   if (membershipsAsOfMs !== undefined) published.set(engine, { asOfMs, membershipsAsOfMs, pulses: kept });
 }
 
+/** By engine: how it learns that a reader saw a membership row of a later refresh than it knows. */
+const laterRows = new WeakMap<object, (seenMs: number) => Promise<unknown>>();
+
+/** How `engine` reads its live memberships' as-of again when a reader has seen a row of a later refresh. */
+export function onLaterMemberships(engine: object, catchUp: (seenMs: number) => Promise<unknown>): void {
+  laterRows.set(engine, catchUp);
+}
+
+/**
+ * Tells `engine` a reader saw a membership row as of `seenMs`, later than the refresh it knows
+ * (another instance over the same stores refreshed since): it reads its as-of again.
+ */
+export async function sawLaterMemberships(engine: object, seenMs: number): Promise<void> {
+  await laterRows.get(engine)?.(seenMs);
+}
+
 /** Who wants to know when an engine's tables have changed (its `ScenesAdapter`'s memo), and how often they did. */
 const listeners = new WeakMap<object, Set<() => void>>();
 const generations = new WeakMap<object, number>();

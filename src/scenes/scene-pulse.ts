@@ -60,9 +60,11 @@ export interface ScenePulseDeps {
   readonly cache: Cache<unknown>;
   /**
    * As-of instant of the membership refresh the stored memberships come from (epoch ms), or null
-   * when they were never computed. @default the latest `as_of` in `stores.scene_memberships`
+   * when they were never computed. Given `seenMs`, the `as_of` of a membership row just read: a
+   * value it remembered from before that instant is stale (another instance over the same stores
+   * refreshed since) and is read again. @default the latest `as_of` in `stores.scene_memberships`
    */
-  readonly membershipsAsOf?: () => Promise<number | null>;
+  readonly membershipsAsOf?: (seenMs?: number) => Promise<number | null>;
   /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
   readonly lifecycle?: Lifecycle;
   /**
@@ -418,8 +420,8 @@ export class ScenePulse {
     );
   }
 
-  async #membershipsAsOf(): Promise<number | null> {
-    if (this.#d.membershipsAsOf) return this.#d.membershipsAsOf();
+  async #membershipsAsOf(seenMs?: number): Promise<number | null> {
+    if (this.#d.membershipsAsOf) return this.#d.membershipsAsOf(seenMs);
     const [row] = await this.#d.stores.scene_memberships.scan({
       orderBy: { column: 'as_of', direction: 'desc' },
       limit: 1,
@@ -480,6 +482,9 @@ export class ScenePulse {
     // Any failure but "no such scene" falls back to the scene's last good pulse (kept by #load),
     // marked stale with why: Fusion down, the deadline, or the engine's tables unreachable.
     const lastGood = {
+      // Set by #load for a pulse computed here; this keeps one another instance computed, read
+      // from a cache store they share, as it would keep its own.
+      keep: (v: unknown): boolean => (v as Pulse).status === 'ok' && (v as Pulse).stale === undefined,
       serve: (last: unknown, e: unknown): unknown => {
         const failure = pulseFailureOf(e);
         return failure.status === 'not_found'
@@ -588,7 +593,7 @@ export class ScenePulse {
       },
       get: (slug: string): Pulse | PulseFailure | undefined => results.get(slug),
     };
-    const [scenes, membershipsAsOfMs] = await Promise.all([
+    const [scenes, knownAsOfMs] = await Promise.all([
       stores.scenes.getMany(slugs.map((slug) => ({ slug }))),
       this.#membershipsAsOf(),
     ]);
@@ -611,6 +616,13 @@ export class ScenePulse {
     const membersOf = new Map<string, PulseMember[]>(
       found.map((slug, i) => [slug, memberLists[i]!.filter((r) => parseInstant(r.joined_at) <= asOfMs)]),
     );
+    // Rows from a refresh later than the one known (another instance over the same stores ran
+    // it): the pulse is labelled with the refresh its members come from, read again.
+    const newest = newestAsOf(memberLists);
+    const membershipsAsOfMs =
+      newest !== null && (knownAsOfMs === null || newest > knownAsOfMs)
+        ? await this.#membershipsAsOf(newest)
+        : knownAsOfMs;
 
     // Each scene's pulse is computed as soon as both reads of all its members have settled, while
     // the calls for other scenes are still in flight (the per-item case hides the maths behind them).
@@ -772,4 +784,18 @@ export class ScenePulse {
     }
     return new Map(slugs.map((slug) => [slug, out.get(slug)!]));
   }
+}
+
+/** The latest `as_of` of the rows (epoch ms), or null for none: one parse per distinct text (a refresh writes one). */
+function newestAsOf(lists: ReadonlyArray<ReadonlyArray<{ readonly as_of: string }>>): number | null {
+  let newest: number | null = null;
+  let text: string | undefined;
+  for (const rows of lists)
+    for (const r of rows) {
+      if (r.as_of === text) continue;
+      text = r.as_of;
+      const at = parseInstant(text);
+      if (newest === null || at > newest) newest = at;
+    }
+  return newest;
 }

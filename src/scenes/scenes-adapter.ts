@@ -15,7 +15,7 @@ import { topK } from '../core/features/stats.js';
 import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
-import { onTablesChange, refreshPulseOf, tablesGeneration } from './refresh-pulses.js';
+import { onTablesChange, refreshPulseOf, sawLaterMemberships, tablesGeneration } from './refresh-pulses.js';
 import type { ScenePulseSnapshot } from './types.js';
 
 /**
@@ -117,9 +117,26 @@ export function scenesAdapterFor(
     }
   };
 
+  /**
+   * Pulses as of `asOf`. Over the live tables, the engine's state is asked again afterwards: when
+   * the pulses found rows of a later refresh than the engine knew (another instance over the same
+   * stores ran it), the live tables may be later than `asOf`, and the state as of `asOf` decides.
+   */
   const pulses = async (slugs: readonly string[], asOf: Date, signal: AbortSignal): Promise<ScenePulseSummary[]> => {
     // A replay of a past day may take a while: the caller can stop waiting; the replay is kept.
     const state: SceneState = await untilAborted(engine.stateAsOf(asOf), signal);
+    const out = await pulsesOver(state, slugs, asOf, signal);
+    if (!state.live) return out;
+    const now: SceneState = await untilAborted(engine.stateAsOf(asOf), signal);
+    return now.live && now.refreshedAsOf === state.refreshedAsOf ? out : pulsesOver(now, slugs, asOf, signal);
+  };
+
+  const pulsesOver = async (
+    state: SceneState,
+    slugs: readonly string[],
+    asOf: Date,
+    signal: AbortSignal,
+  ): Promise<ScenePulseSummary[]> => {
     const stamp = `${state.refreshedAsOf ?? 'none'}|${tablesGeneration(engine)}|${asOf.getTime()}|`;
     const asked = [...new Set(slugs)];
     const hits = new Map<string, ScenePulseSummary>();
@@ -182,23 +199,40 @@ export function scenesAdapterFor(
   return {
     async getMemberships(artistSlugs, { asOf, signal }) {
       signal.throwIfAborted();
-      const state = await untilAborted(engine.stateAsOf(asOf), signal);
-      const out = new Map<string, SceneMembership[]>();
-      for (const slug of new Set(artistSlugs)) {
-        // Every membership known at `asOf` (an artist is in as many scenes as it fits).
-        const rows = (
-          await state.stores.scene_memberships.scan({
+      const read = async (state: SceneState) => {
+        const out = new Map<string, SceneMembership[]>();
+        let newest: number | null = null;
+        let text: string | undefined;
+        for (const slug of new Set(artistSlugs)) {
+          const all = await state.stores.scene_memberships.scan({
             where: { artist_slug: slug },
             orderBy: { column: 'confidence', direction: 'desc' },
-          })
-        ).filter((r) => parseInstant(r.joined_at) <= asOf.getTime());
-        if (rows.length)
-          out.set(
-            slug,
-            rows.map((r) => ({ sceneSlug: r.scene_slug, confidence: r.confidence, microgenres: [...r.microgenres] })),
-          );
+          });
+          for (const r of all)
+            if (r.as_of !== text) {
+              text = r.as_of;
+              const at = parseInstant(text);
+              if (newest === null || at > newest) newest = at;
+            }
+          // Every membership known at `asOf` (an artist is in as many scenes as it fits).
+          const rows = all.filter((r) => parseInstant(r.joined_at) <= asOf.getTime());
+          if (rows.length)
+            out.set(
+              slug,
+              rows.map((r) => ({ sceneSlug: r.scene_slug, confidence: r.confidence, microgenres: [...r.microgenres] })),
+            );
+        }
+        return { out, newest };
+      };
+      const state = await untilAborted(engine.stateAsOf(asOf), signal);
+      const got = await read(state);
+      // Rows of a later refresh than the engine knew (another instance over the same stores ran
+      // it): the live tables may be later than `asOf`; read from the state as of `asOf` now.
+      if (state.live && got.newest !== null && (state.refreshedAsOf === null || got.newest > state.refreshedAsOf)) {
+        await sawLaterMemberships(engine, got.newest);
+        return (await read(await untilAborted(engine.stateAsOf(asOf), signal))).out;
       }
-      return out;
+      return got.out;
     },
     async getScenePulses(sceneSlugs, { asOf, signal }) {
       signal.throwIfAborted();

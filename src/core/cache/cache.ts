@@ -498,11 +498,15 @@ export class Cache<V> {
       if (now < entry.expiresAt) {
         this.#stats.hits++;
         this.#publish('hit');
+        if (this.#unsubscribe !== undefined && options.lastGood !== undefined)
+          this.#keepShared(key, entry.value, options);
         return Promise.resolve(this.#frozen(entry.value));
       }
       if (now < entry.staleUntil) {
         this.#stats.stale++;
         this.#publish('stale');
+        if (this.#unsubscribe !== undefined && options.lastGood !== undefined)
+          this.#keepShared(key, entry.value, options);
         if (!this.#flights.has(key)) {
           this.#stats.refreshes++;
           this.#start(key, compute, options, true).promise.catch((error: unknown) =>
@@ -513,6 +517,16 @@ export class Cache<V> {
       }
     }
     return this.#miss(key, compute, options);
+  }
+
+  /**
+   * A value served from a store shared with other instances (one of them computed it) is kept as
+   * this instance's last good value too, as one it computed would be: when the stores fail later,
+   * every instance serves the same fallback. Once per value (a repeated hit of it costs a lookup).
+   */
+  #keepShared(key: string, value: V, options: GetOrComputeOptions<V>): void {
+    if (this.#lastGood?.get(key) === value || !this.#keeps(value, options.lastGood)) return;
+    this.setLastGood(key, value);
   }
 
   #miss(key: string, compute: () => Promise<V>, options: GetOrComputeOptions<V>): Promise<V> {
