@@ -1,7 +1,7 @@
 // The chart loader and protocols A and C on tiny synthetic charts (the real files have no license
 // and never enter the repository): a Hot 100 written to temp dirs, and the synthetic Billboard 200
 // of tests/fixtures, whose calendar has an extra chart like the real one's 2018-01-03.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { slugify } from 'scene-radar';
 import { addDays } from '../../src/core/time.js';
@@ -97,6 +97,13 @@ describe('chart loader', () => {
     const dir = writeDataset(BASE_CHART, BASE_EDGES);
     writeFileSync(join(dir, 'hot100_collab_edges.csv'), 'artist_a,artist_b\nA,B\n');
     expect(() => loadChart(dir, HOT100)).toThrow(/hot100_collab_edges\.csv: missing column\(s\) first_cocharting_date/);
+    // A truncated download: zlib's own words name no file, the error does.
+    const truncated = writeDataset(BASE_CHART, BASE_EDGES);
+    const weekly = join(truncated, 'hot100_artist_weekly.csv.gz');
+    writeFileSync(weekly, readFileSync(weekly).subarray(0, 20));
+    expect(() => loadChart(truncated, HOT100)).toThrow(
+      /hot100_artist_weekly\.csv\.gz: not a readable gzip file \(unexpected end of file\)/,
+    );
     expect(missingChartFiles(dir, HOT100)).toEqual([]);
     expect(missingChartFiles(dir, BB200)).toEqual([
       'bb200_artist_weekly.csv.gz',

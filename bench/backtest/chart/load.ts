@@ -57,11 +57,18 @@ export function missingChartFiles(dir: string, chart: ChartSpec): string[] {
  * Reads a CSV file (gunzipped first when the name ends in `.gz`) with the tabular adapter's parser
  * (the package's one CSV parser) and checks that the columns it needs are there. Synchronous,
  * unlike the adapter's `readTable`, because `loadChart` is. Throws an Error naming the file on a
- * missing file or column, and the adapter's error (file and line) on malformed CSV.
+ * missing file or column or a gzip file that cannot be read, and the adapter's error (file and
+ * line) on malformed CSV.
  */
 function readCsv(path: string, required: readonly string[]): { readonly rows: readonly CsvRow[] } {
   const bytes = readFileSync(path);
-  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  let text: string;
+  try {
+    text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  } catch (error) {
+    // zlib's own words ("unexpected end of file") name no file: a truncated download says which.
+    throw new Error(`${path}: not a readable gzip file (${(error as Error).message})`);
+  }
   const { columns, rows } = parseCsv(text, { source: path });
   if (columns.length === 0) throw new Error(`${path}: empty file`);
   const missing = required.filter((c) => !columns.includes(c));
