@@ -64,8 +64,9 @@ async function openStores(target: PostgresTarget): Promise<{ stores: PostgresSto
 
 /**
  * The end of the day of the latest observation in the files (the default `asOf`), capped at the
- * start of today (UTC) when the files reach past it (a campaign's planned end, an announced
- * release: plans, not observations), so that every run of one day serves the same instant:
+ * end of today (the next 00:00 UTC) when the files reach past it (a campaign's planned end, an
+ * announced release: plans, not observations): today's observations are known, and every run of
+ * one day serves the same instant:
  * an instant (an event, an article, a link, a record) rounded up to the next day boundary (one
  * already at midnight stays: the import reads a bare day in such a column as the end of that day
  * already), a day (a release, a campaign, a membership, a daily series' last day) read as the end
@@ -104,7 +105,7 @@ function latestObservation(dataset: {
     lastDay(h.coherence.start, h.coherence.values.length);
   }
   if (!Number.isFinite(latest)) return undefined;
-  return Math.min(latest, Math.floor(Date.now() / DAY) * DAY);
+  return Math.min(latest, Math.floor(Date.now() / DAY) * DAY + DAY);
 }
 
 function asOfFrom(text: string): number {

@@ -248,6 +248,12 @@ export class Cache<V> {
   #evictions: number | undefined;
   /** Last good value per key: in this process, never in the store; created on first use. */
   #lastGood: BoundedLru<string, V> | undefined;
+  /**
+   * Bumped by every delete, clear and invalidation (here or from another instance): a value read
+   * from a shared store while one happened is served but not kept as last good (it may be the
+   * value just forgotten).
+   */
+  #invalidations = 0;
   readonly #maxLastGood: number;
   #closed = false;
   /** Only a store this cache created is closed by it; a host's shared store stays open. */
@@ -323,8 +329,9 @@ export class Cache<V> {
       return this.#miss(key, compute, options);
     }
     if (isThenable(got)) {
+      const invalidations = this.#invalidations;
       return got.then(
-        (entry) => this.#serve(key, entry, compute, options),
+        (entry) => this.#serve(key, entry, compute, options, invalidations),
         (error: unknown) => {
           this.#report({ type: 'store_error', namespace: this.#label, key, error });
           return this.#miss(key, compute, options);
@@ -420,6 +427,7 @@ export class Cache<V> {
 
   /** Forgets `key`; a computation in flight for it will not be stored. */
   async delete(key: string, options: CacheClearOptions = {}): Promise<void> {
+    this.#invalidations++;
     const flight = this.#flights.get(key);
     if (flight) {
       flight.invalidated = true;
@@ -431,6 +439,7 @@ export class Cache<V> {
 
   /** Forgets every key starting with `prefix`; matching computations in flight will not be stored. */
   async clearPrefix(prefix: string, options: CacheClearOptions = {}): Promise<void> {
+    this.#invalidations++;
     for (const [key, flight] of this.#flights) {
       if (!key.startsWith(prefix)) continue;
       flight.invalidated = true;
@@ -443,6 +452,7 @@ export class Cache<V> {
 
   /** Forgets every key of this cache; computations in flight will not be stored. */
   async clear(options: CacheClearOptions = {}): Promise<void> {
+    this.#invalidations++;
     for (const flight of this.#flights.values()) flight.invalidated = true;
     this.#flights.clear();
     if (options.keepLastGood !== true) this.#lastGood?.clear();
@@ -492,20 +502,21 @@ export class Cache<V> {
     entry: CacheEntry<V> | undefined,
     compute: () => Promise<V>,
     options: GetOrComputeOptions<V>,
+    invalidations = this.#invalidations,
   ): Promise<V> {
     if (entry !== undefined) {
       const now = this.#clock.now();
       if (now < entry.expiresAt) {
         this.#stats.hits++;
         this.#publish('hit');
-        if (this.#unsubscribe !== undefined && options.lastGood !== undefined)
+        if (this.#unsubscribe !== undefined && options.lastGood !== undefined && invalidations === this.#invalidations)
           this.#keepShared(key, entry.value, options);
         return Promise.resolve(this.#frozen(entry.value));
       }
       if (now < entry.staleUntil) {
         this.#stats.stale++;
         this.#publish('stale');
-        if (this.#unsubscribe !== undefined && options.lastGood !== undefined)
+        if (this.#unsubscribe !== undefined && options.lastGood !== undefined && invalidations === this.#invalidations)
           this.#keepShared(key, entry.value, options);
         if (!this.#flights.has(key)) {
           this.#stats.refreshes++;
@@ -664,6 +675,7 @@ export class Cache<V> {
 
   /** Another instance deleted or cleared keys: computations of them in flight here must not store. */
   #onRemoteInvalidation(invalidation: CacheInvalidation): void {
+    this.#invalidations++;
     const ns = this.#ns;
     if (invalidation.kind === 'key') {
       if (!invalidation.key.startsWith(ns)) return;
