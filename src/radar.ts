@@ -25,6 +25,7 @@ import { requireDate, requireOptions } from './core/validation.js';
 import { SDK_VERSION } from './version.js';
 import { resolveConfig, type SceneRadarConfig, type SceneRadarConfigInput } from './config.js';
 import { ScenesEngine, type ScenesRefreshReport } from './scenes/engine.js';
+import { onTablesChange } from './scenes/refresh-pulses.js';
 import { scenesAdapterFor } from './scenes/scenes-adapter.js';
 import { memoryScenesStores, memoryTalentStores } from './stores/memory-table.js';
 import { SCENES_TABLES, TALENT_TABLES, type ScenesStores, type TalentStores } from './stores/specs.js';
@@ -517,6 +518,12 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     observer,
   });
   const readOnly = readOnlyTalentRadar(talent.aggregator);
+  // The Talent pulse shows the hottest scenes, a profile its scene's pulse: when the Scenes
+  // Engine's tables change (a scenes refresh, a catalog import) they are forgotten with the scene
+  // pulses (their last good values stay), as the Talent Radar's own refresh forgets them.
+  const stopWatchingScenes = onTablesChange(scenes, () => {
+    if (!closed) talent.aggregator.clearCache(undefined, { keepLastGood: true }).catch(() => undefined);
+  });
   let closed = false;
   return {
     config,
@@ -591,6 +598,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     async close() {
       if (closed) return;
       closed = true;
+      stopWatchingScenes();
       lifecycle.close();
       gateway.close();
       scenesGateway.close();
