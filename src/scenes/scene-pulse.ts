@@ -680,7 +680,7 @@ export class ScenePulse {
           slug,
           new PulseFailure(
             'unavailable',
-            `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe and its releases)`,
+            `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe and its releases, or none placed any artist in any scene: an engine that stores no membership cannot tell)`,
           ),
         );
         return;
