@@ -199,6 +199,15 @@ function newerThan(rows: readonly Readonly<TalentArtistRow>[], known: string | n
 }
 
 /**
+ * Whether `rows` may be of a refresh this radar has not read: newer than the one it knows, or
+ * scored with a model other than the one it holds (another instance applied a model and refreshed
+ * again as of the same instant; or this one applied a model since, and the state read again says so).
+ */
+function unknownRefresh(rows: readonly Readonly<TalentArtistRow>[], known: string | null, version: string): boolean {
+  return newerThan(rows, known) || rows.some((r) => r.model_version !== version);
+}
+
+/**
  * The aggregator.
  * @example
  * ```ts
@@ -275,18 +284,20 @@ export class RadarAggregator {
    * are of the refresh known (the refresh instant only moves forward).
    */
   async #stateOf(rows: readonly Readonly<TalentArtistRow>[], before: RefreshState): Promise<RefreshState> {
-    if (!newerThan(rows, before.refreshed)) return before;
+    if (!unknownRefresh(rows, before.refreshed, before.modelVersion)) return before;
     await this.#catchUp(rows);
     return this.#refreshState();
   }
 
   /**
-   * Reads the stored state again when `rows` hold records newer than the refresh this radar knows:
-   * another instance over the same stores refreshed since, and the meta (its instant, failed reads)
-   * must describe the refresh the records are from, not the one this radar read before.
+   * Reads the stored state again when `rows` hold records newer than the refresh this radar knows,
+   * or scored with another model: another instance over the same stores refreshed since, and the
+   * meta (its instant, failed reads, model) must describe the refresh the records are from, not the
+   * one this radar read before.
    */
   async #catchUp(rows: readonly Readonly<TalentArtistRow>[]): Promise<void> {
-    if (newerThan(rows, this.#d.radar.refreshedAsOf)) await this.#d.radar.loadState({ force: true });
+    const radar = this.#d.radar;
+    if (unknownRefresh(rows, radar.refreshedAsOf, radar.modelVersion)) await radar.loadState({ force: true });
   }
 
   /**

@@ -375,12 +375,19 @@ export class TalentRadar {
     return this.#failedHostFeatures;
   }
 
-  /** Version string of the policy in use (see {@link modelVersion}). */
+  /**
+   * Version string of the policy in use (see {@link modelVersion}), as this radar last read the
+   * stores: a radar started over stores holding an applied model reports the configured one until
+   * its state is first read (its first refresh, score, list or profile).
+   */
   get modelVersion(): string {
     return modelVersion(this.#model, DEFAULT_MODEL);
   }
 
-  /** The breakout model in use. */
+  /**
+   * The breakout model in use, as this radar last read the stores (see
+   * {@link TalentRadar.modelVersion}); {@link TalentRadar.appliedBreakoutModel} reads the stored one.
+   */
   breakoutModel(): BreakoutModel {
     return structuredClone(this.#model.breakout);
   }
@@ -630,7 +637,8 @@ export class TalentRadar {
     const population = options.population ? [...new Set([...options.population, ...wanted])] : wanted;
     if (population.length > maxArtists)
       throw tooBig('population', `population and artistSlugs together name ${population.length}`);
-    await this.loadState();
+    // The stored state read again (two rows): another instance may have applied a model since.
+    await this.loadState({ force: true });
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal, (s) => s);
     // The last refresh's peers only when they are as of the same instant: others would leak.
     // The kept peers serve only if they rank every host feature this radar scores on a percentile
@@ -1651,7 +1659,8 @@ export class TalentRadar {
             await stores.transaction(async (tx) => {
               // Another instance may have refreshed since this one read the state: checked again
               // where it is written, so two concurrent refreshes cannot move the tables back in time.
-              const [stored] = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }]);
+              const states = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }, { name: MODEL_STATE }]);
+              const stored = states.find((r) => r.name === REFRESH_STATE);
               const last = stored ? readableOrNull(() => parseState(stored, RefreshStateSchema)) : null;
               if (job.staged && last !== null && last.id === job.id) {
                 applied = true;
@@ -1663,6 +1672,19 @@ export class TalentRadar {
               // overwritten as if it never ran (or, a little older, moved back in time).
               if (job.basis !== undefined && last !== null && last.id !== job.id && last.id !== job.basis)
                 throw refreshConflict('TALENT_INVALID_PARAMS', at, Date.parse(last.asOf));
+              // A model applied or reset since this refresh read the state (here or on another
+              // instance): its scores are of the superseded model; computed again with the stored one.
+              const modelRow = states.find((r) => r.name === MODEL_STATE);
+              const storedBreakout = modelRow ? storedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
+              if (
+                modelVersion({ ...model, breakout: storedBreakout }, DEFAULT_MODEL) !==
+                modelVersion(model, DEFAULT_MODEL)
+              )
+                throw refreshConflict(
+                  'TALENT_INVALID_PARAMS',
+                  at,
+                  last === null ? at.getTime() : Date.parse(last.asOf),
+                );
               // Closed or aborted while the commit waited for the transaction (another instance
               // held it): nothing is written, as the Scenes Engine's commit does.
               this.#life.assertOpen('refresh');
