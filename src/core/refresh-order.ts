@@ -107,20 +107,32 @@ const CONFLICTS = new WeakSet<object>();
 
 /**
  * The error of a refresh whose writes were computed over tables another instance's refresh has
- * replaced since (committed as of `lastMs`): nothing of it is written. Its engine computes it again
- * (see {@link MAX_REFRESH_ATTEMPTS}); past the last attempt the caller gets it.
+ * replaced since (committed as of `lastMs`), or with a breakout model applied or reset since
+ * (`model`: the version stored now): nothing of it is written. Its engine computes it again (see
+ * {@link MAX_REFRESH_ATTEMPTS}); past the last attempt the caller gets it.
  * @internal
  */
 export function refreshConflict(
   code: 'SCENES_INVALID_PARAMS' | 'TALENT_INVALID_PARAMS',
   at: Date,
   lastMs: number | null,
+  model?: string,
 ): SceneRadarError {
   const last = lastMs === null ? null : new Date(lastMs).toISOString();
+  const why =
+    model === undefined
+      ? `another instance committed a refresh (as of ${last})`
+      : `the breakout model was applied or reset (now ${model})`;
   const error = new SceneRadarError(
     code,
-    `Refresh as of ${at.toISOString()} not written: another instance committed a refresh (as of ${last}) while it was computed, ${MAX_REFRESH_ATTEMPTS} times; refresh again`,
-    { details: { asOf: at.toISOString(), lastRefreshAsOf: last } },
+    `Refresh as of ${at.toISOString()} not written: ${why} while it was computed, ${MAX_REFRESH_ATTEMPTS} times; refresh again`,
+    {
+      details: {
+        asOf: at.toISOString(),
+        lastRefreshAsOf: last,
+        ...(model === undefined ? {} : { modelVersion: model }),
+      },
+    },
   );
   CONFLICTS.add(error);
   return error;

@@ -288,6 +288,8 @@ export class TalentRadar {
   #model: TalentModelConfig;
   /** The read of `talent_radar_state`: null until the first call that scores (a failed read is retried). */
   #loaded: Promise<void> | null = null;
+  /** Whether a read of the stored state has succeeded (the state held is then the stores' as last read). */
+  #stateRead = false;
   /** Bumped by every model apply or reset: a state read that started before one must not undo it. */
   #modelGeneration = 0;
   /** Applies and resets of the model called so far. */
@@ -573,6 +575,8 @@ export class TalentRadar {
           // A new map, never changed: a result built from the previous state keeps its own.
           this.#absent = new Map(Object.entries(refresh.absent));
         }
+        // The strict read only: a refresh's tolerant one may have read an unreadable row as none.
+        if (!replacing) this.#stateRead = true;
       });
     if (replacing) return load;
     const attempt: Promise<void> = load.catch((e: unknown) => {
@@ -638,7 +642,14 @@ export class TalentRadar {
     if (population.length > maxArtists)
       throw tooBig('population', `population and artistSlugs together name ${population.length}`);
     // The stored state read again (two rows): another instance may have applied a model since.
-    await this.loadState({ force: true });
+    // A radar that has read it before scores with the state it holds when the read fails now (a
+    // brief outage of the state table must not stop backtests and calibration, which store nothing).
+    try {
+      await this.loadState({ force: true });
+    } catch (error) {
+      // A row this code cannot read (STORE_SCHEMA_MISMATCH) is refused whatever was held.
+      if (!this.#stateRead || (isSceneRadarError(error) && error.code === 'STORE_SCHEMA_MISMATCH')) throw error;
+    }
     const { features, signals } = await this.#featuresOf(population, asOf, options.signal, (s) => s);
     // The last refresh's peers only when they are as of the same instant: others would leak.
     // The kept peers serve only if they rank every host feature this radar scores on a percentile
@@ -1676,14 +1687,13 @@ export class TalentRadar {
               // instance): its scores are of the superseded model; computed again with the stored one.
               const modelRow = states.find((r) => r.name === MODEL_STATE);
               const storedBreakout = modelRow ? storedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
-              if (
-                modelVersion({ ...model, breakout: storedBreakout }, DEFAULT_MODEL) !==
-                modelVersion(model, DEFAULT_MODEL)
-              )
+              const storedVersion = modelVersion({ ...model, breakout: storedBreakout }, DEFAULT_MODEL);
+              if (storedVersion !== modelVersion(model, DEFAULT_MODEL))
                 throw refreshConflict(
                   'TALENT_INVALID_PARAMS',
                   at,
-                  last === null ? at.getTime() : Date.parse(last.asOf),
+                  last === null ? null : Date.parse(last.asOf),
+                  storedVersion,
                 );
               // Closed or aborted while the commit waited for the transaction (another instance
               // held it): nothing is written, as the Scenes Engine's commit does.
