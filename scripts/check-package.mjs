@@ -87,7 +87,11 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // query bound and login mapping, the scene cap on every list, the hottest scenes' unranked count,
 // the Scenes Engine's failed reads in health and the CLI, the dashboard's marks and pulse errors,
 // CORS and request-target checks): measured 948.9 KiB with 945 KiB in place before them.
-const CODE_BUDGET_KB = 960;
+// Plus 10 KiB for hostile reviews 109 to 114 of 2026-12-06, later (observations and the artist
+// universe read whatever the order of delivery, an instance catching up with another's refresh and
+// model in both engines, the model check at the Talent commit, the health check's clock, a shared
+// cache's hit kept as last good, and their TSDoc): measured 960.5 KiB with 960 KiB in place.
+const CODE_BUDGET_KB = 970;
 const CHANGELOG_BUDGET_KB = 100;
 const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
 const codeKb = packed[0].size / 1024 - changelogKb;
