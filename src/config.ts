@@ -218,8 +218,8 @@ export const TalentConfigSchema = z
     signalBatchSize: int(1, 10_000, 20),
     /**
      * Consecutive refreshes an artist must be missing from the MIG universe before its record is
-     * removed: one short or empty `listArtists` answer must not empty the radar. Counted in memory
-     * (a restarted process counts again). @default 3
+     * removed: one short or empty `listArtists` answer must not empty the radar. Counted in
+     * `talent_radar_state` with the last refresh: a restart keeps the count. @default 3
      */
     dropAfterRefreshes: int(1, 100, 3),
     /** Signal batches in flight at once. @default 10 */

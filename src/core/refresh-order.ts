@@ -91,7 +91,7 @@ export function checkRefreshInstant(
   if (at.getTime() < lastMs - REFRESH_CLOCK_SKEW_MS)
     throw new SceneRadarError(
       code,
-      `Cannot refresh as of ${asOf}: the last refresh was as of ${last}, and the tables hold the state as of then (refresh as of that instant or later; for history, use a backfill or a backtest)`,
+      `Cannot refresh as of ${asOf}: the last refresh was as of ${last}${code === 'SCENES_INVALID_PARAMS' ? ' (or a trend backfill ran through then)' : ''}, and the tables hold the state as of then (refresh as of that instant or later; for history, use a backfill or a backtest)`,
       { details: { asOf, lastRefreshAsOf: last } },
     );
   return new Date(lastMs);
