@@ -157,6 +157,11 @@ export interface SceneRadar {
    * engine writes. `options.signal` aborts the refresh (`TALENT_TIMEOUT`): checked before the
    * Scenes Engine starts, while either engine waits for a refresh before it to end, and passed
    * to the Talent Radar's refresh (a Scenes refresh, once started, runs to its end).
+   * The two engines commit one after the other, not together: between the two commits (and after
+   * a Talent refresh that fails, or a `close()` during it, which rejects `RADAR_CLOSED` with the
+   * Scenes part written) readers see the scenes of the new instant beside the artist records of
+   * the previous one. A catalog import does not wait for a refresh in flight: import when no
+   * refresh runs (tests/review/hostile-review-119.test.ts, expected failures).
    * @example
    * ```ts
    * await radar.refresh(undefined, {
