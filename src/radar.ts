@@ -160,8 +160,8 @@ export interface SceneRadar {
    * The two engines commit one after the other, not together: between the two commits (and after
    * a Talent refresh that fails, or a `close()` during it, which rejects `RADAR_CLOSED` with the
    * Scenes part written) readers see the scenes of the new instant beside the artist records of
-   * the previous one. A catalog import does not wait for a refresh in flight: import when no
-   * refresh runs (tests/review/hostile-review-119.test.ts, expected failures).
+   * the previous one (tests/review/hostile-review-119.test.ts, expected failures). A catalog import
+   * waits for a Scenes refresh in flight.
    * @example
    * ```ts
    * await radar.refresh(undefined, {

@@ -266,8 +266,15 @@ export class ScenesEngine {
    * Imports scenes and microgenres (validated; all or nothing). Once imported, cached pulses
    * (scene, regional, global), replays and stored recommendations computed over the previous
    * catalog are dropped: a renamed scene, or one moved to another region, is not served as it was.
+   * Runs one at a time with this engine's refreshes: an import called while a refresh
+   * runs waits for it (a refresh reads the catalog more than once, and must read one catalog).
    */
   async importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
+    this.#life.assertOpen('importCatalog');
+    return this.#refreshes.run(() => this.#importCatalog(input));
+  }
+
+  async #importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
     this.#life.assertOpen('importCatalog');
     // Scenes may come or go: pulses computed over the previous catalog are not served for it.
     this.#catalogGeneration++;
