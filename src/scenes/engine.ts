@@ -36,6 +36,7 @@ import {
   importCatalog,
   listMicrogenres,
   listScenes,
+  validateCatalog,
   type CatalogImportResult,
   type CatalogInput,
   type ListScenesQuery,
@@ -271,6 +272,9 @@ export class ScenesEngine {
    */
   async importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
     this.#life.assertOpen('importCatalog');
+    // A malformed catalog is refused at once, not after the refresh it would wait for (the checks
+    // against the stored catalog run in turn; the rows are validated again there, from the input).
+    validateCatalog(input, new Date(this.#d.clock.now()).toISOString());
     return this.#refreshes.run(() => this.#importCatalog(input));
   }
 
