@@ -14,10 +14,17 @@ export interface Clock {
 /** The wall clock (`Date.now`). */
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** An instant given as a Date, epoch ms or text (a day, or an ISO instant with `Z` or an offset), in epoch ms; NaN when invalid. */
-function instantOf(at: Date | string | number): number {
-  if (typeof at === 'string' && !isDateText(at)) return Number.NaN;
-  return new Date(at).getTime();
+/**
+ * An instant given as a Date, epoch ms or text (a day, or an ISO instant with `Z` or an offset),
+ * in epoch ms; a RangeError naming `what` (`start time`, `time`) when it is not one.
+ */
+function instantOf(at: Date | string | number, what: string): number {
+  const ms = typeof at === 'string' && !isDateText(at) ? Number.NaN : new Date(at).getTime();
+  if (!Number.isFinite(ms))
+    throw new RangeError(
+      `fixedClock: invalid ${what} ${String(at)} (a Date, epoch ms, a day YYYY-MM-DD or an ISO 8601 instant with Z or an offset)`,
+    );
+  return ms;
 }
 
 /**
@@ -36,20 +43,11 @@ export function fixedClock(start: Date | string | number): Clock & {
   /** Moves the clock by `ms` milliseconds (negative moves it back). */
   advance(ms: number): void;
 } {
-  let t = instantOf(start);
-  if (!Number.isFinite(t))
-    throw new RangeError(
-      `fixedClock: invalid start time ${String(start)} (a Date, epoch ms, a day YYYY-MM-DD or an ISO 8601 instant with Z or an offset)`,
-    );
+  let t = instantOf(start, 'start time');
   return {
     now: () => t,
     set(to) {
-      const next = instantOf(to);
-      if (!Number.isFinite(next))
-        throw new RangeError(
-          `fixedClock: invalid time ${String(to)} (a Date, epoch ms, a day YYYY-MM-DD or an ISO 8601 instant with Z or an offset)`,
-        );
-      t = next;
+      t = instantOf(to, 'time');
     },
     advance(ms) {
       const next = t + ms;

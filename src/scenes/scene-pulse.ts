@@ -787,7 +787,7 @@ export class ScenePulse {
 }
 
 /** The latest `as_of` of the rows (epoch ms), or null for none: one parse per distinct text (a refresh writes one). */
-function newestAsOf(lists: ReadonlyArray<ReadonlyArray<{ readonly as_of: string }>>): number | null {
+export function newestAsOf(lists: ReadonlyArray<ReadonlyArray<{ readonly as_of: string }>>): number | null {
   let newest: number | null = null;
   let text: string | undefined;
   for (const rows of lists)

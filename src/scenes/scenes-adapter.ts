@@ -16,6 +16,7 @@ import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
 import { onTablesChange, refreshPulseOf, sawLaterMemberships, tablesGeneration } from './refresh-pulses.js';
+import { newestAsOf } from './scene-pulse.js';
 import type { ScenePulseSnapshot } from './types.js';
 
 /**
@@ -201,19 +202,14 @@ export function scenesAdapterFor(
       signal.throwIfAborted();
       const read = async (state: SceneState) => {
         const out = new Map<string, SceneMembership[]>();
-        let newest: number | null = null;
-        let text: string | undefined;
+        /** Every row read, for the latest refresh they come from. */
+        const lists: (readonly { readonly as_of: string }[])[] = [];
         for (const slug of new Set(artistSlugs)) {
           const all = await state.stores.scene_memberships.scan({
             where: { artist_slug: slug },
             orderBy: { column: 'confidence', direction: 'desc' },
           });
-          for (const r of all)
-            if (r.as_of !== text) {
-              text = r.as_of;
-              const at = parseInstant(text);
-              if (newest === null || at > newest) newest = at;
-            }
+          lists.push(all);
           // Every membership known at `asOf` (an artist is in as many scenes as it fits).
           const rows = all.filter((r) => parseInstant(r.joined_at) <= asOf.getTime());
           if (rows.length)
@@ -222,7 +218,7 @@ export function scenesAdapterFor(
               rows.map((r) => ({ sceneSlug: r.scene_slug, confidence: r.confidence, microgenres: [...r.microgenres] })),
             );
         }
-        return { out, newest };
+        return { out, newest: newestAsOf(lists) };
       };
       const state = await untilAborted(engine.stateAsOf(asOf), signal);
       const got = await read(state);

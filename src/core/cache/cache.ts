@@ -509,15 +509,13 @@ export class Cache<V> {
       if (now < entry.expiresAt) {
         this.#stats.hits++;
         this.#publish('hit');
-        if (this.#unsubscribe !== undefined && options.lastGood !== undefined && invalidations === this.#invalidations)
-          this.#keepShared(key, entry.value, options);
+        if (this.#unsubscribe !== undefined) this.#keepShared(key, entry.value, options, invalidations);
         return Promise.resolve(this.#frozen(entry.value));
       }
       if (now < entry.staleUntil) {
         this.#stats.stale++;
         this.#publish('stale');
-        if (this.#unsubscribe !== undefined && options.lastGood !== undefined && invalidations === this.#invalidations)
-          this.#keepShared(key, entry.value, options);
+        if (this.#unsubscribe !== undefined) this.#keepShared(key, entry.value, options, invalidations);
         if (!this.#flights.has(key)) {
           this.#stats.refreshes++;
           this.#start(key, compute, options, true).promise.catch((error: unknown) =>
@@ -534,8 +532,11 @@ export class Cache<V> {
    * A value served from a store shared with other instances (one of them computed it) is kept as
    * this instance's last good value too, as one it computed would be: when the stores fail later,
    * every instance serves the same fallback. Once per value (a repeated hit of it costs a lookup).
+   * Not when a delete, clear or invalidation came since the read began (`invalidations` then): the
+   * value read may be the one just forgotten.
    */
-  #keepShared(key: string, value: V, options: GetOrComputeOptions<V>): void {
+  #keepShared(key: string, value: V, options: GetOrComputeOptions<V>, invalidations: number): void {
+    if (options.lastGood === undefined || invalidations !== this.#invalidations) return;
     if (this.#lastGood?.get(key) === value || !this.#keeps(value, options.lastGood)) return;
     this.setLastGood(key, value);
   }
