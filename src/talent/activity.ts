@@ -108,6 +108,32 @@ function scratch(n: number): void {
   gapsBetween = new Float64Array(n);
 }
 
+/** `POWERS_OF_TEN[k + POWER_OFFSET]` is 10^k, correctly rounded (parsed, not `10 ** k`), k from -310 to 310. */
+const POWER_OFFSET = 310;
+const POWERS_OF_TEN = Float64Array.from({ length: 2 * POWER_OFFSET + 1 }, (_, i) => Number(`1e${i - POWER_OFFSET}`));
+
+/**
+ * `x` rounded to 12 significant digits: sums of the same amounts added in other pieces (0.1 + 0.2
+ * and 0.3, which differ in their last binary digit) become the same double and tie in the
+ * standings, while any difference a source can mean (a few parts in a trillion at the least)
+ * stays. Monotone, so it never reorders two sums; an integer below 10^12 is returned as it is.
+ * @example
+ * ```ts
+ * tidySum(0.1 + 0.2) === tidySum(0.3); // true
+ * ```
+ */
+export function tidySum(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const e = Math.floor(Math.log10(x < 0 ? -x : x));
+  if (e < -290) return x;
+  if (e > 11) {
+    const unit = POWERS_OF_TEN[e - 11 + POWER_OFFSET]!;
+    return Math.round(x / unit) * unit;
+  }
+  const scale = POWERS_OF_TEN[11 - e + POWER_OFFSET]!;
+  return Math.round(x * scale) / scale;
+}
+
 /**
  * Sums the first `count` scratch buckets ("days back", value), in their order, into the window
  * totals; the median gap between days present only when `gaps` (a daily series has none to estimate).
@@ -156,12 +182,12 @@ function summarise(
   }
   return {
     basis,
-    now,
-    recent,
-    previous,
-    quarter,
-    quarterBefore,
-    peak,
+    now: tidySum(now),
+    recent: tidySum(recent),
+    previous: tidySum(previous),
+    quarter: tidySum(quarter),
+    quarterBefore: tidySum(quarterBefore),
+    peak: tidySum(peak),
     presentDays,
     presentDaysYear,
     daysSinceLast: last === Infinity ? null : last,

@@ -11,7 +11,7 @@
  * artists with no data added, the whole population duplicated. Sizes are the largest absolute
  * difference over the scored artists and the Spearman correlation of the breakout ranking.
  *
- * Tests named "FAULT:" failed on the code as reviewed (an expected failure, left: a fixed rounding of the sums before the standings would need the published backtest figures run again; docs/scoring.md says so), for the reason their name states; the others pin behaviour found correct.
+ * Tests named "FAULT:" failed on the code as reviewed (fixed since: the activity sums are rounded to 12 significant digits before the standings, so 0.1 + 0.2 and 0.3 tie), for the reason their name states; the others pin behaviour found correct.
  */
 import { describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock } from '../../src/index.js';
@@ -355,7 +355,7 @@ describe('hostile review 118: units of event weights and campaign spend', () => 
     expect(d).toEqual({ n: 150, breakout: 0, momentum: 0, risk: 0, rho: 1, statusChanged: 0 });
   });
 
-  it.fails('FAULT: two artists with the same weekly event weight, 0.3 as 0.1 + 0.2 or as one 0.3, get different breakout scores (0.157 vs 0.119); the same events x10 tie (0.132 both): the percentile is not unit-free at float precision', async () => {
+  it('FAULT: two artists with the same weekly event weight, 0.3 as 0.1 + 0.2 or as one 0.3, get different breakout scores (0.157 vs 0.119); the same events x10 tie (0.132 both): the percentile is not unit-free at float precision', async () => {
     const world = (k: number) => [
       eventsArtist('split-a', (b) => (b % 7 === 0 ? [0.1 * k, 0.2 * k] : [])),
       eventsArtist('whole-b', (b) => (b % 7 === 0 ? [0.3 * k] : [])),
