@@ -48,6 +48,7 @@ import {
 } from './refresh-shards.js';
 import type { ScenePulseSummary } from '../contracts/payloads.js';
 import { peerStatsFromJson, peerStatsToJson, type Json } from './peer-state.js';
+import { z } from 'zod';
 import { BreakoutModelSchema, type BreakoutModel, type BreakoutModelInput } from './breakout-model.js';
 import {
   checkCalibrationOptions,
@@ -380,7 +381,8 @@ export class TalentRadar {
   /**
    * Version string of the policy in use (see {@link modelVersion}), as this radar last read the
    * stores: a radar started over stores holding an applied model reports the configured one until
-   * its state is first read (its first refresh, score, list or profile).
+   * its state is first read (its first refresh, score, list or profile, or
+   * {@link TalentRadar.appliedBreakoutModel}).
    */
   get modelVersion(): string {
     return modelVersion(this.#model, DEFAULT_MODEL);
@@ -512,8 +514,14 @@ export class TalentRadar {
    */
   async appliedBreakoutModel(): Promise<AppliedBreakoutModel | null> {
     this.#life.assertOpen('appliedBreakoutModel');
+    const generation = this.#modelGeneration;
     const row = await this.#deps.stores.talent_radar_state.get({ name: MODEL_STATE });
-    return row ? appliedModelOf(row, this.#deps.config.talent.model) : null;
+    const applied = row ? appliedModelOf(row, this.#deps.config.talent.model) : null;
+    // What the stores hold is what this radar scores with from now on (as its state reads apply
+    // it), unless a model was applied or reset here while the row was read.
+    if (generation === this.#modelGeneration)
+      this.#model = { ...this.#model, breakout: applied?.model ?? this.#deps.config.talent.model.breakout };
+    return applied;
   }
 
   /**
@@ -1946,10 +1954,30 @@ function artistScore(
       };
 }
 
+/** Every top-level field of a breakout model, required (a stored model has each). */
+const StoredModelFieldsSchema = z.object(
+  Object.fromEntries(
+    Object.keys(BreakoutModelSchema.shape).map((key) => [
+      key,
+      z.custom<unknown>((v) => v !== undefined, { message: 'Required in a stored model' }),
+    ]),
+  ),
+);
+
 /** The stored `breakout-model` row, parsed: its state and its model; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */
 function storedModelOf(row: Readonly<TalentStateRow>) {
   const state = parseState(row, ModelStateSchema);
-  return { state, model: stateOrThrow(row, () => BreakoutModelSchema.parse(state.model)) };
+  return {
+    state,
+    model: stateOrThrow(row, () => {
+      // A stored model is always written whole (setBreakoutModel stores the resolved model): a
+      // missing field is damage, not a field to fill with the published default's (which would
+      // score with a model nobody applied). Inputs added since may be missing: read at their
+      // default term.
+      StoredModelFieldsSchema.parse(state.model);
+      return BreakoutModelSchema.parse(state.model);
+    }),
+  };
 }
 
 /** The public view of the `breakout-model` row under `policy`; `STORE_SCHEMA_MISMATCH` when this code cannot read it. */

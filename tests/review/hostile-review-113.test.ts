@@ -7,7 +7,7 @@
  * against A; a refresh on B racing A's apply or reset; a restart over the same PostgreSQL schema;
  * a stored model row written by another release (extra or missing fields).
  *
- * Tests named "FAULT:" failed on the code as reviewed (four fixed in the same commit; three are expected failures, left: the getters before the first state read, a host-feature term a radar does not register, and a damaged model row read with defaults), for the reason their name states; the others pin behaviour found correct.
+ * Tests named "FAULT:" failed on the code as reviewed (four fixed in the same commit; two fixed since: the getters now take the model appliedBreakoutModel() reads, and a stored model missing a field is STORE_SCHEMA_MISMATCH; one is an expected failure, left: a host-feature term a radar does not register), for the reason their name states; the others pin behaviour found correct.
  *
  * PostgreSQL tests work in schemas of their own (`review113_<random>_<n>`), dropped after the file;
  * a server that cannot be reached fails them (nothing skips).
@@ -250,7 +250,7 @@ describe('hostile review 113: the breakout model across instances and restarts',
   // (talent-radar.ts:379-381) and `breakoutModel()` (384-386) return `this.#model`, which the
   // constructor sets to config.talent.model (talent-radar.ts:324). A restarted radar reports the
   // configured default as "the policy in use" until something scores.
-  it.fails('FAULT: after a restart over the same PostgreSQL schema, radar.talent.modelVersion and breakoutModel() report the configured default, not the applied model, until the first score', async () => {
+  it('FAULT: after a restart over the same PostgreSQL schema, radar.talent.modelVersion and breakoutModel() report the configured default, not the applied model, until the first score (even after appliedBreakoutModel() read the applied one)', async () => {
     const { stores, schema } = await freshPostgres();
     const clock = fixedClock(T1);
     const fit = await calibrated();
@@ -586,7 +586,7 @@ describe('hostile review 113: the breakout model across instances and restarts',
   // release has written) is read with the published default model's intercept, and the version
   // stored with it (modelVersion) is recomputed from what was read (talent-radar.ts:1933), not
   // compared. The radar scores with a model nobody applied and says nothing.
-  it.fails("FAULT: a stored breakout-model row whose model lacks its intercept is read with the default model's intercept in silence instead of STORE_SCHEMA_MISMATCH", async () => {
+  it("FAULT: a stored breakout-model row whose model lacks its intercept is read with the default model's intercept in silence instead of STORE_SCHEMA_MISMATCH", async () => {
     const stores = sharedMemory();
     const clock = fixedClock(T1);
     const a = createSceneRadar({ sources: world.sources, stores, clock });
