@@ -319,11 +319,12 @@ function protoKeyPath(value: unknown, path: (string | number)[] = []): (string |
  * tables: the Talent Radar owns it as it owns the seed's four. Its rows: `breakout-model`, the
  * model a host applied with `TalentRadar.setBreakoutModel` and its validation report;
  * `last-refresh`, the last refresh's instant, peer statistics and failed reads (written in the
- * refresh's transaction); and `refresh-plan-<id>`, a sharded refresh's plan (its instant and
- * universe) from `planRefresh` until its finish or `discardRefresh`.
+ * refresh's transaction); `last-failed-walk`, the last refresh that could not walk the MIG
+ * universe (its instant and why); and `refresh-plan-<id>`, a sharded refresh's plan (its instant
+ * and universe) from `planRefresh` until its finish or `discardRefresh`.
  */
 export const TalentStateRowSchema = z.object({
-  /** Which state (`breakout-model`, `last-refresh`, `refresh-plan-<id>`), the primary key. */
+  /** Which state (`breakout-model`, `last-refresh`, `last-failed-walk`, `refresh-plan-<id>`), the primary key. */
   name: SlugSchema,
   /** The state, a JSON object the Talent Radar validates when it reads it. */
   value: JsonObjectSchema,

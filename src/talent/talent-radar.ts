@@ -84,6 +84,8 @@ import {
   planStateName,
   PlanStateSchema,
   REFRESH_STATE,
+  FAILED_WALK_STATE,
+  FailedWalkStateSchema,
   RefreshStateSchema,
   isUnreadableState,
   readableOrNull,
@@ -546,10 +548,12 @@ export class TalentRadar {
     const modelGeneration = this.#modelGeneration;
     const refreshGeneration = this.#refreshGeneration;
     const load = this.#deps.stores.talent_radar_state
-      .getMany([{ name: MODEL_STATE }, { name: REFRESH_STATE }])
+      .getMany([{ name: MODEL_STATE }, { name: REFRESH_STATE }, { name: FAILED_WALK_STATE }])
       .then((rows) => {
         const modelRow = rows.find((r) => r.name === MODEL_STATE);
         const refreshRow = rows.find((r) => r.name === REFRESH_STATE);
+        // Only a note in the results: a row this code cannot read is read as none.
+        const failedWalk = FailedWalkStateSchema.safeParse(rows.find((r) => r.name === FAILED_WALK_STATE)?.value);
         // Both parsed before either is applied: unreadable state changes nothing.
         const breakout = modelRow ? storedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
         let refresh: RefreshState | null = null;
@@ -583,6 +587,13 @@ export class TalentRadar {
           // A new map, never changed: a result built from the previous state keeps its own.
           this.#absent = new Map(Object.entries(refresh.absent));
         }
+        // A walk that failed later than the attempt this radar knows (in another process, or before
+        // a restart) is the last attempt: the results say their records are kept from before it.
+        if (
+          failedWalk.success &&
+          (this.#lastAttempt === null || Date.parse(failedWalk.data.asOf) > Date.parse(this.#lastAttempt.asOf))
+        )
+          this.#lastAttempt = { ...failedWalk.data };
         // The strict read only: a refresh's tolerant one may have read an unreadable row as none.
         if (!replacing) this.#stateRead = true;
       });
@@ -1425,14 +1436,37 @@ export class TalentRadar {
     // A walk a close() aborted is not a universe MIG could not give: nothing is recorded.
     this.#life.assertOpen('listArtists');
     this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
-    // Answers cached before it said nothing was wrong: computed again, they say the universe could
-    // not be read and how many records are kept from an earlier refresh.
-    if (universe.status !== 'ok') await this.aggregator.clearCache(undefined, { keepLastGood: true });
+    if (universe.status !== 'ok') {
+      await this.#recordFailedWalk(this.#lastAttempt);
+      // Answers cached before it said nothing was wrong: computed again, they say the universe could
+      // not be read and how many records are kept from an earlier refresh.
+      await this.aggregator.clearCache(undefined, { keepLastGood: true });
+    }
     return {
       status: universe.status,
       reason: universe.reason,
       slugs: universe.status === 'ok' ? universe.artists.map((a) => a.slug) : [],
     };
+  }
+
+  /**
+   * Stores a walk of the universe that failed (`last-failed-walk`), so that the radars reading these
+   * stores later still say so. Best effort: the stores may be what failed, and this radar holds the
+   * attempt either way.
+   */
+  async #recordFailedWalk(attempt: LastRefreshAttempt): Promise<void> {
+    if (attempt.universe === 'ok') return;
+    try {
+      await this.#deps.stores.talent_radar_state.upsert([
+        {
+          name: FAILED_WALK_STATE,
+          value: { asOf: attempt.asOf, universe: attempt.universe, reason: attempt.reason },
+          updated_at: new Date(this.#deps.clock.now()).toISOString(),
+        },
+      ]);
+    } catch {
+      // Kept in this radar only (see above).
+    }
   }
 
   /**

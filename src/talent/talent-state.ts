@@ -16,6 +16,20 @@ export const MODEL_STATE = 'breakout-model';
 /** The row of `talent_radar_state` holding the last refresh's instant, peer statistics and failed reads. */
 export const REFRESH_STATE = 'last-refresh';
 
+/**
+ * The row of `talent_radar_state` recording the last refresh that could not walk the MIG universe
+ * (such a refresh scores and writes nothing else), so that a radar started later on the same stores,
+ * or another instance, still says that the records are kept from before it.
+ */
+export const FAILED_WALK_STATE = 'last-failed-walk';
+
+/** The value of the `last-failed-walk` row. */
+export const FailedWalkStateSchema = z.object({
+  asOf: InstantSchema,
+  universe: z.enum(['timeout', 'error', 'absent']),
+  reason: z.string().nullable(),
+});
+
 /** The value of the `breakout-model` row. */
 export const ModelStateSchema = z.object({
   model: z.unknown(),

@@ -217,6 +217,13 @@ describe('hostile review 105: a refresh report adds up to what it wrote', () => 
       expect(r.talent.universeReason).toMatch(/MIG listArtists failed/);
       expect(r.scenes.memberships).toMatchObject({ universe: 'error', artists: 0, memberships: 0 });
       expect(r.scenes.warnings.join(' ')).toMatch(/universe could not be read/);
+      // Nothing changes but the state row recording the failed walk (restarts and other instances say so too).
+      const stateRows = after['talent.talent_radar_state'] as { name: string; value: unknown }[];
+      expect(stateRows.find((x) => x.name === 'last-failed-walk')?.value).toMatchObject({
+        asOf: T1.toISOString(),
+        universe: 'error',
+      });
+      after['talent.talent_radar_state'] = stateRows.filter((x) => x.name !== 'last-failed-walk');
       for (const k of Object.keys(before).filter((k) => k.startsWith('talent.') || k === 'scenes.scene_memberships'))
         expect(after[k]).toEqual(before[k]);
       for (const m of msgs.filter((x, i, a) => a[i + 1]?.phase !== x.phase)) expect(m.done).toBe(m.total);

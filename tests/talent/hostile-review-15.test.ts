@@ -403,7 +403,7 @@ describe('guards', () => {
     await radar.close();
   });
 
-  it('a universe that cannot be walked changes nothing', async () => {
+  it('a universe that cannot be walked changes nothing but the state row that records it', async () => {
     let broken = false;
     const base = world.sources.mig;
     const mig: MIGAdapter = {
@@ -421,7 +421,10 @@ describe('guards', () => {
     const r = await radar.talent.refresh(NOW);
     expect([r.universe, r.artists, r.scored]).toEqual(['error', 0, 0]);
     expect(r.universeReason).toContain('MIG down');
-    expect(await talentTables(stores)).toEqual(before);
+    const after = (await talentTables(stores)) as { state: { name: string; value: unknown }[] };
+    const walk = after.state.find((row) => row.name === 'last-failed-walk');
+    expect(walk?.value).toEqual({ asOf: NOW.toISOString(), universe: 'error', reason: r.universeReason });
+    expect({ ...after, state: after.state.filter((row) => row !== walk) }).toEqual(before);
     expect(radar.talent.refreshedAsOf).toBe(EARLIER.toISOString());
     await radar.close();
   });

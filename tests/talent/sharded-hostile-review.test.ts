@@ -215,6 +215,10 @@ describe('faults: the finish writes something else than refresh() at the same in
     await expect(
       failing.talent.finishRefresh({ refreshId: unwalked.refreshId, asOf: unwalked.asOf, shards: 0 }),
     ).rejects.toEqual(code('TALENT_INVALID_PARAMS'));
+    // Nothing but the row recording the failed walk (so other instances and restarts say so).
+    const walk = await stores.talent.talent_radar_state.get({ name: 'last-failed-walk' });
+    expect(walk?.value).toMatchObject({ asOf: unwalked.asOf, universe: 'error' });
+    await stores.talent.talent_radar_state.delete([{ name: 'last-failed-walk' }]);
     expect(await talentTables(stores)).toEqual(before);
     await failing.close();
     await radar.close();
