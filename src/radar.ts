@@ -436,6 +436,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   const caches = new CacheGroup({
     clock,
     maxEntries: config.cache.maxEntries,
+    storeTimeoutMs: config.cache.storeTimeoutMs,
     ...(options.cache?.store ? { store: options.cache.store } : {}),
     // Values shared with other instances are keyed by version: a rolling deploy never serves one
     // instance's value, in its version's shape, from another.
@@ -607,9 +608,8 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
       lifecycle.close();
       gateway.close();
       scenesGateway.close();
-      await scenes.close();
-      await talent.close();
-      await caches.close();
+      // Together: each waits at most cache.storeTimeoutMs on a host's cache store that stalls.
+      await Promise.all([scenes.close(), talent.close(), caches.close()]);
     },
   };
 }

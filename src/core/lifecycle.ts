@@ -6,6 +6,7 @@
  * as "not enough evidence", a heat of 0, a refresh that resolved having read nothing).
  */
 import { SceneRadarError } from './errors.js';
+import { untilAborted } from './gateway/deadline.js';
 import { MAX_TIMER_MS } from './timeout.js';
 
 /** An open/closed flag shared by the parts of one radar. */
@@ -41,9 +42,25 @@ export class Lifecycle {
    * ```
    */
   assertOpen(what: string): void {
-    if (this.#closed)
-      throw new SceneRadarError('RADAR_CLOSED', `${what}: the radar was closed; create a new one to read again`);
+    if (this.#closed) throw closedError(what);
   }
+
+  /**
+   * `work`, or `RADAR_CLOSED` as soon as the radar closes (`work` is left to settle on its own): for
+   * waits on a store, which has no signal, so a stalled table cannot hold a call past `close()`.
+   * @example
+   * ```ts
+   * const rows = await lifecycle.untilClosed(stores.talent_radar_artists.scan(), 'refresh');
+   * ```
+   */
+  untilClosed<T>(work: Promise<T>, what: string): Promise<T> {
+    return untilAborted(work, this.#closing.signal, () => closedError(what));
+  }
+}
+
+/** The `RADAR_CLOSED` error of a call named `what`. */
+function closedError(what: string): SceneRadarError {
+  return new SceneRadarError('RADAR_CLOSED', `${what}: the radar was closed; create a new one to read again`);
 }
 
 let holds = 0;

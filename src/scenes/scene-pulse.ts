@@ -226,12 +226,11 @@ export class ScenePulse {
     const limit = this.#sceneCap(options.limit, input);
     const compute = async (): Promise<RegionalScenePulse> => {
       // Every scene of the region is ranked (a region may hold more than one batch of scenes).
-      const scenes = await this.#d.stores.scenes.scan({ where: { region } });
-      if (scenes.length === 0) throw new SceneRadarError('SCENES_NOT_FOUND', `No scenes in region: ${region}`);
-      const items = await this.#pulsesOf(
-        scenes.map((s) => s.slug),
-        options.skipCache ?? false,
-      );
+      const items = await this.#pulsesOf(async (d) => {
+        const scenes = await this.#catalogRead(this.#d.stores.scenes.scan({ where: { region } }), d);
+        if (scenes.length === 0) throw new SceneRadarError('SCENES_NOT_FOUND', `No scenes in region: ${region}`);
+        return scenes.map((s) => s.slug);
+      }, options.skipCache ?? false);
       return {
         region,
         asOf: new Date(this.#d.clock.now()).toISOString(),
@@ -349,19 +348,24 @@ export class ScenePulse {
     this.#life.assertOpen('allPulses');
     const options = validateRequest('scenes', [ScenePulseRequestSchema, optionsOf(input)]);
     return this.#pulsesOf(
-      (await this.#d.stores.scenes.scan()).map((s) => s.slug),
+      async (d) => (await this.#catalogRead(this.#d.stores.scenes.scan(), d)).map((s) => s.slug),
       options.skipCache ?? false,
     );
   }
 
-  /** One item per slug, in groups of `scenes.maxScenesPerQuery`, under the global pulse's deadline. */
-  #pulsesOf(all: readonly string[], skipCache: boolean): Promise<SceneBatchItem[]> {
+  /**
+   * One item per slug `list` gives, in groups of `scenes.maxScenesPerQuery`, all under the global
+   * pulse's deadline: the read of the catalog that lists them too (a stalled table must not hold the
+   * call past it).
+   */
+  #pulsesOf(list: (deadline: Deadline) => Promise<readonly string[]>, skipCache: boolean): Promise<SceneBatchItem[]> {
     const max = this.#d.config.scenes.maxScenesPerQuery;
-    const groups: string[][] = [];
-    for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
     const limitGroups = createLimit(this.#d.config.scenes.batchConcurrency);
-    return this.#withDeadline('allPulses', this.#d.config.scenes.globalPulseTimeoutMs, async (d) =>
-      (
+    return this.#withDeadline('allPulses', this.#d.config.scenes.globalPulseTimeoutMs, async (d) => {
+      const all = await list(d);
+      const groups: string[][] = [];
+      for (let i = 0; i < all.length; i += max) groups.push(all.slice(i, i + max));
+      return (
         await Promise.all(
           groups.map((g) =>
             limitGroups(async () => {
@@ -371,7 +375,23 @@ export class ScenePulse {
             }),
           ),
         )
-      ).flat(),
+      ).flat();
+    });
+  }
+
+  /**
+   * A read of the `scenes` table, bounded by `deadline`: `STORE_UNAVAILABLE` when the table has not
+   * answered by then (the read is left to finish on its own), as a store that fails.
+   */
+  #catalogRead<T>(read: Promise<T>, deadline: Deadline): Promise<T> {
+    return untilAborted(
+      read,
+      deadline.signal,
+      () =>
+        new SceneRadarError(
+          'STORE_UNAVAILABLE',
+          `The scenes table did not answer within the ${this.#d.config.scenes.globalPulseTimeoutMs} ms of scenes.globalPulseTimeoutMs`,
+        ),
     );
   }
 

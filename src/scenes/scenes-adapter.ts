@@ -205,6 +205,8 @@ export function scenesAdapterFor(
         /** Every row read, for the latest refresh they come from. */
         const lists: (readonly { readonly as_of: string }[])[] = [];
         for (const slug of new Set(artistSlugs)) {
+          // Aborted (the caller has already been answered): the rest is not read.
+          signal.throwIfAborted();
           const all = await state.stores.scene_memberships.scan({
             where: { artist_slug: slug },
             orderBy: { column: 'confidence', direction: 'desc' },
@@ -221,18 +223,19 @@ export function scenesAdapterFor(
         return { out, newest: newestAsOf(lists) };
       };
       const state = await untilAborted(engine.stateAsOf(asOf), signal);
-      const got = await read(state);
+      // A table that stalls does not hold the call past its signal (docs/adapters.md, rule 3).
+      const got = await untilAborted(read(state), signal);
       // Rows of a later refresh than the engine knew (another instance over the same stores ran
       // it): the live tables may be later than `asOf`; read from the state as of `asOf` now.
       if (state.live && got.newest !== null && (state.refreshedAsOf === null || got.newest > state.refreshedAsOf)) {
         await sawLaterMemberships(engine, got.newest);
-        return (await read(await untilAborted(engine.stateAsOf(asOf), signal))).out;
+        return (await untilAborted(read(await untilAborted(engine.stateAsOf(asOf), signal)), signal)).out;
       }
       return got.out;
     },
     async getScenePulses(sceneSlugs, { asOf, signal }) {
       signal.throwIfAborted();
-      return new Map((await pulses(sceneSlugs, asOf, signal)).map((p) => [p.sceneSlug, p]));
+      return new Map((await untilAborted(pulses(sceneSlugs, asOf, signal), signal)).map((p) => [p.sceneSlug, p]));
     },
     async listHottestScenes({ limit }, { asOf, signal }) {
       signal.throwIfAborted();
@@ -241,11 +244,11 @@ export function scenesAdapterFor(
       // is refused (SCENES_INVALID_PARAMS), and every hottest-scenes read failed with it.
       const size = Math.min(100, max);
       for (let offset = 0; ; offset += size) {
-        const page = await engine.listScenes({ limit: size, offset });
+        const page = await untilAborted(engine.listScenes({ limit: size, offset }), signal);
         all.push(...page.items.map((s) => s.slug));
         if (offset + size >= page.total) break;
       }
-      const known = await pulses(all, asOf, signal);
+      const known = await untilAborted(pulses(all, asOf, signal), signal);
       const scenes = topK(known, limit, (p) => p.heat);
       // Scenes whose heat is unknown are not ranked, and said to be missing.
       return known.length < all.length ? { scenes, unranked: all.length - known.length } : scenes;

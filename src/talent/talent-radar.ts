@@ -20,7 +20,7 @@ import {
 } from '../core/refresh-order.js';
 import { describeError } from '../core/describe-error.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
-import { createDeadline } from '../core/gateway/deadline.js';
+import { createDeadline, untilAborted } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { listUniverse } from '../core/gateway/universe.js';
 import { callHook } from '../core/hooks.js';
@@ -960,7 +960,7 @@ export class TalentRadar {
           // The stored state first: the instant this refresh runs as of depends on the last one.
           let runAt: Date;
           try {
-            await this.#loadState(true, true);
+            await this.#untilStopped(this.#loadState(true, true), signal);
             runAt = this.#checkInstant(at);
           } catch (error) {
             // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
@@ -1528,8 +1528,9 @@ export class TalentRadar {
       const previous = new Set<string>();
       const failingSlugs = [...failing.keys()];
       for (let i = 0; i < failingSlugs.length; i += CHUNK) {
-        for (const r of await stores.talent_radar_artists.getMany(
-          failingSlugs.slice(i, i + CHUNK).map((artist_slug) => ({ artist_slug })),
+        for (const r of await this.#untilStopped(
+          stores.talent_radar_artists.getMany(failingSlugs.slice(i, i + CHUNK).map((artist_slug) => ({ artist_slug }))),
+          job.signal,
         ))
           previous.add(r.artist_slug);
       }
@@ -1598,7 +1599,7 @@ export class TalentRadar {
       // The scenes of the stored records: the roll-ups cover the records kept (failed reads,
       // absent from the universe) as well as those rescored, and need their scenes' heat too.
       const storedScenes = new Set<string>();
-      for (const r of await stores.talent_radar_artists.scan()) {
+      for (const r of await this.#untilStopped(stores.talent_radar_artists.scan(), job.signal)) {
         if (r.scene_slug !== null) storedScenes.add(r.scene_slug);
         if (known.has(r.artist_slug)) continue;
         const misses = (absent.get(r.artist_slug) ?? 0) + 1;
@@ -1786,6 +1787,16 @@ export class TalentRadar {
       hostFeatures,
       durationMs: Math.round(performance.now() - started),
     };
+  }
+
+  /**
+   * A read a refresh makes before its commit, given up when the refresh's `signal` aborts
+   * (`TALENT_TIMEOUT`) or the radar closes (`RADAR_CLOSED`): a stalled table must not hold the
+   * refresh, and the refreshes queued behind it, for ever. Nothing has been written then.
+   */
+  #untilStopped<T>(read: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const open = this.#life.untilClosed(read, 'refresh');
+    return signal ? untilAborted(open, signal, () => this.#aborted(signal)) : open;
   }
 
   #aborted(signal: AbortSignal): SceneRadarError {

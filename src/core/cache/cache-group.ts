@@ -25,6 +25,8 @@ export interface CacheGroupOptions {
    * rolling deploy an instance never serves a value of another version's shape. @default none (`name:`)
    */
   readonly sharedTag?: string;
+  /** Bound of each call of the host's store, ms (see {@link CacheOptions.storeTimeoutMs}). @default 1000 */
+  readonly storeTimeoutMs?: number;
 }
 
 /** Options of one cache of a {@link CacheGroup}. */
@@ -112,6 +114,7 @@ export class CacheGroup {
       ttlMs: options.ttlMs,
       graceMs: options.graceMs ?? 0,
       maxEntries: options.maxEntries ?? this.#o.maxEntries,
+      ...(this.#o.storeTimeoutMs !== undefined ? { storeTimeoutMs: this.#o.storeTimeoutMs } : {}),
       clock: this.#o.clock,
       namespace: shared && this.#o.sharedTag !== undefined ? `${name}@${this.#o.sharedTag}:` : `${name}:`,
       ...(shared ? { store: this.#o.store } : {}),

@@ -16,6 +16,7 @@ import { callHook } from '../hooks.js';
 import { type CacheOperationMessage, channels } from '../observe/channels.js';
 import { deepFreeze, deepFreezeAll } from '../freeze.js';
 import { estimateFromSample } from './approximate-bytes.js';
+import { timeoutError, unrefTimer } from '../gateway/deadline.js';
 import {
   BYTES_SAMPLE,
   firstOf,
@@ -77,6 +78,12 @@ export interface CacheOptions {
    * the next one gets. Values must be plain data (typed arrays are left as they are). @default false
    */
   readonly freezeValues?: boolean;
+  /**
+   * How long a call of `store` that answers with a promise may take, ms: past it the call counts as
+   * failed (a `store_error` event with a `TimeoutError`; a read is then a miss), so a stalled store
+   * holds no caller and no {@link Cache.close}. A synchronous store is never timed. @default 1000
+   */
+  readonly storeTimeoutMs?: number;
 }
 
 /** What {@link Cache.delete}, {@link Cache.clearPrefix} and {@link Cache.clear} forget. */
@@ -226,6 +233,7 @@ export class Cache<V> {
   readonly #store: CacheStore<V>;
   readonly #ttlMs: number;
   readonly #graceMs: number;
+  readonly #storeTimeoutMs: number;
   readonly #ns: string;
   readonly #freezeValues: boolean;
   /** The namespace as events name it: the key prefix without its version tag and trailing `:` (`scenes`). */
@@ -284,6 +292,7 @@ export class Cache<V> {
     this.#maxLastGood = options.maxLastGood ?? options.maxEntries ?? 10_000;
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs ?? 0;
+    this.#storeTimeoutMs = options.storeTimeoutMs ?? 1_000;
     this.#ns = options.namespace ?? '';
     // A shared cache's keys carry a version tag (`scenes@0.1.0:`); events name the cache alone.
     this.#label = this.#ns.replace(/(@[^:@]*)?:$/, '');
@@ -323,7 +332,7 @@ export class Cache<V> {
     if (this.#closed || options.skipCache) return this.#miss(key, compute, options);
     let got: CacheEntry<V> | undefined | Promise<CacheEntry<V> | undefined>;
     try {
-      got = this.#store.get(this.#ns + key);
+      got = this.#timed(this.#store.get(this.#ns + key));
     } catch (error) {
       this.#report({ type: 'store_error', namespace: this.#label, key, error });
       return this.#miss(key, compute, options);
@@ -381,7 +390,7 @@ export class Cache<V> {
     let entry: CacheEntry<V> | undefined;
     if (!this.#closed) {
       try {
-        entry = await this.#store.get(this.#ns + key);
+        entry = await this.#timed(this.#store.get(this.#ns + key));
       } catch (error) {
         this.#report({ type: 'store_error', namespace: this.#label, key, error });
       }
@@ -666,7 +675,7 @@ export class Cache<V> {
       staleUntil: now + ttl + Math.max(0, grace),
     };
     try {
-      await this.#store.set(this.#ns + key, entry);
+      await this.#timed(this.#store.set(this.#ns + key, entry));
     } catch (error) {
       this.#report({ type: 'store_error', namespace: this.#label, key, error });
       return;
@@ -717,10 +726,36 @@ export class Cache<V> {
    */
   async #quietly(key: string, op: () => unknown): Promise<void> {
     try {
-      await op();
+      await this.#timed(op());
     } catch (error) {
       this.#report({ type: 'store_error', namespace: this.#label, key, error });
     }
+  }
+
+  /**
+   * `answer` of a store call; a promise rejects with a `TimeoutError` once `storeTimeoutMs` has
+   * passed (the call is left to settle on its own). A plain value is returned as it is.
+   */
+  #timed<T>(answer: T): T {
+    if (!isThenable(answer)) return answer;
+    const ms = this.#storeTimeoutMs;
+    const work = answer as Promise<unknown>;
+    return new Promise((resolve, reject) => {
+      const timer = unrefTimer(
+        () => reject(timeoutError(`the cache store did not answer within ${ms} ms (cache.storeTimeoutMs)`)),
+        ms,
+      );
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    }) as T;
   }
 
   #report(event: CacheEvent): void {
