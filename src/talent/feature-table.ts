@@ -12,6 +12,7 @@ export const FEATURE_COLUMNS = [
   'engagementGrowth',
   'engagementAcceleration',
   'eventGrowth',
+  'declineGrowth',
   'evNow',
   'evRecent',
   'evPrevious',
@@ -190,6 +191,7 @@ export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures)
   c.engagementGrowth[i] = num(f.engagementGrowth);
   c.engagementAcceleration[i] = num(f.engagementAcceleration);
   c.eventGrowth[i] = num(f.eventGrowth);
+  c.declineGrowth[i] = num(f.declineGrowth);
   for (const [basis, fields] of ACTIVITY_COLUMNS) {
     const a = f.activity[basis];
     for (const [column, key] of fields) c[column][i] = a ? num(a[key]) : Number.NaN;

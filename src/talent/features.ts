@@ -411,6 +411,11 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     engagementAcceleration,
     eventRate,
     eventGrowth,
+    declineGrowth:
+      engagementGrowth ??
+      (signals.reads.engagement.status === 'error' || signals.reads.engagement.status === 'timeout'
+        ? null
+        : eventGrowth),
     activity,
     regions: reach?.regions ?? null,
     newRegions: reach?.newRegions ?? null,

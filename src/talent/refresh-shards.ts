@@ -179,6 +179,7 @@ const NUMERIC_FEATURES = Object.keys({
   engagementAcceleration: 1,
   eventRate: 1,
   eventGrowth: 1,
+  declineGrowth: 1,
   regions: 1,
   newRegions: 1,
   pressVelocity: 1,

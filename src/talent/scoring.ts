@@ -500,8 +500,7 @@ function riskComponent(
   const c = table.columns;
   switch (k) {
     case 'decline': {
-      const eg = c.engagementGrowth[i]!;
-      const growth = Number.isNaN(eg) ? c.eventGrowth[i]! : eg;
+      const growth = c.declineGrowth[i]!;
       return [growth, clamp01(-growth / Math.LN2)];
     }
     case 'incoherence':
@@ -523,8 +522,7 @@ function riskOf(table: FeatureTable, i: number, model: TalentModelConfig, explai
   const sev = model.riskSeverities;
   if (!explain) {
     // The same arithmetic as below, without the allocation, for the population path.
-    const eg = c.engagementGrowth[i]!;
-    const growth = Number.isNaN(eg) ? c.eventGrowth[i]! : eg;
+    const growth = c.declineGrowth[i]!;
     let keep = 1;
     keep *= 1 - sev.decline * clamp01(-growth / Math.LN2);
     keep *= 1 - sev.incoherence * clamp01((0.85 - c.coherence[i]!) / 0.35);

@@ -125,6 +125,12 @@ export interface ArtistFeatures {
   /** Log growth of weekly event weight, recent window vs the one before (with the floor). */
   readonly eventGrowth: number | null;
   /**
+   * The growth the decline risk reads: `engagementGrowth`; when Fusion has no organic series for
+   * the artist, `eventGrowth`; null when the engagement read failed (the unread series decides
+   * decline, so the events' fall is no evidence of it) or neither has evidence.
+   */
+  readonly declineGrowth: number | null;
+  /**
    * Activity over the breakout model's windows, per source, in the source's units: from RCF events
    * (type weighted) and from Fusion's organic engagement. Each is null without an observation in
    * the history window; both null means no activity evidence.

@@ -8,7 +8,7 @@
  * absent, or had too little data), never zero; a missing feature is left out of every score"),
  * section 1 (per-read outcomes), section 5 (risk) and section 8 (profile).
  *
- * Tests named "FAULT:" failed (before the fix in the same commit; one is an expected failure, left) on the code as reviewed, for the reason their name states; the others
+ * Tests named "FAULT:" failed (before the fix in the same commit; one more fixed since: decline reads the feature `declineGrowth`, null after a failed engagement read) on the code as reviewed, for the reason their name states; the others
  * pin behaviour found correct.
  */
 import { describe, expect, it } from 'vitest';
@@ -202,10 +202,9 @@ describe('hostile review 108: decline from the fallback source when the primary 
 
   // scoring.ts riskComponent 'decline' (and riskOf): `Number.isNaN(eg) ? eventGrowth : eg` does
   // not ask why engagementGrowth is missing; a failed engagement read falls back to events.
-  // Known and left (expected failure), 2026-12-06: the events' own fall is real evidence, and
-  // telling a failed engagement read from no series inside the scoring needs a per-row flag in the
-  // feature table (its compact columns); left for a change that adds it, with the heap figures.
-  it.fails('FAULT: with the Fusion engagement read failed, decline is read off RCF alone and the profile says "Organic activity is falling" while the unread (growing) organic series takes precedence', async () => {
+  // Fixed since (2026-12-06, evening): the features decide where decline is read from
+  // (`declineGrowth`), and a failed engagement read leaves it null.
+  it('FAULT: with the Fusion engagement read failed, decline is read off RCF alone and the profile says "Organic activity is falling" while the unread (growing) organic series takes precedence', async () => {
     const { ok, down } = await compare(subject, ['fusion', 'getEngagement']);
     // Every read ok: decline is read off engagement growth (ln((1000+50)/(500+50)) > 0): no risk.
     expect(ok.features.engagementGrowth!).toBeGreaterThan(0);

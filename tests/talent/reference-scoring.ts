@@ -253,8 +253,9 @@ export function referenceScoreTable(table: FeatureTable, peers: PeerStats, model
     out.breakout[i] = Number.isNaN(logit) || Number.isNaN(m) ? Number.NaN : logistic(logit);
     // Risk.
     const sev = model.riskSeverities;
-    const eg = c.engagementGrowth[i]!;
-    const growth = Number.isNaN(eg) ? c.eventGrowth[i]! : eg;
+    // The features decided where decline is read from (engagement, else events, never events when
+    // the engagement read failed): the column holds it.
+    const growth = c.declineGrowth[i]!;
     let keep = 1;
     keep *= 1 - sev.decline * clamp01(-growth / Math.LN2);
     keep *= 1 - sev.incoherence * clamp01((0.85 - c.coherence[i]!) / 0.35);

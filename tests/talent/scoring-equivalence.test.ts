@@ -104,6 +104,8 @@ function randomTable(n: number, seed: number, s: Shape): FeatureTable {
     c.engagementGrowth[i] = growth(0.25);
     c.engagementAcceleration[i] = growth(0.15);
     c.eventGrowth[i] = growth(0.4);
+    // As the features set it when every read succeeded: engagement, else events.
+    c.declineGrowth[i] = Number.isNaN(c.engagementGrowth[i]!) ? c.eventGrowth[i]! : c.engagementGrowth[i]!;
     c.pressVelocity[i] = maybe(round(-Math.log(1 - u()) * 1.5));
     for (const [prefix, share] of [
       ['en', s.engagement],

@@ -327,6 +327,7 @@ describe('risk components each push risk up', () => {
     feat('calm', {
       activityLevel: 5000,
       engagementGrowth: 0.1,
+      declineGrowth: 0.1,
       coherence: 0.95,
       drift: 0.05,
       paidShare: 0.1,
@@ -335,7 +336,7 @@ describe('risk components each push risk up', () => {
       ...over,
     });
   const cases: Record<(typeof RISK_COMPONENTS)[number], { field: keyof ArtistFeatures; from: number; to: number }> = {
-    decline: { field: 'engagementGrowth', from: 0.1, to: -1.5 },
+    decline: { field: 'declineGrowth', from: 0.1, to: -1.5 },
     incoherence: { field: 'coherence', from: 0.95, to: 0 },
     drift: { field: 'drift', from: 0.05, to: 1 },
     paid_dependence: { field: 'paidShare', from: 0.1, to: 1 },
@@ -361,7 +362,15 @@ describe('risk components each push risk up', () => {
   );
 
   it('every component at its extreme: 1 - product of (1 - severity)', () => {
-    const worst = calm({ engagementGrowth: -3, coherence: 0, drift: 1, paidShare: 1, anomaly: 1, staleDays: 365 });
+    const worst = calm({
+      engagementGrowth: -3,
+      declineGrowth: -3,
+      coherence: 0,
+      drift: 1,
+      paidShare: 1,
+      anomaly: 1,
+      staleDays: 365,
+    });
     const scores = scoreTable(featureTable([worst]), priorPeerStats(model), model);
     const expected = 1 - Object.values(model.riskSeverities).reduce((k, s) => k * (1 - s), 1);
     expect(scores.risk[0]).toBeCloseTo(expected, 12);
