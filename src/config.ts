@@ -255,9 +255,10 @@ export const CacheConfigSchema = z
     /** How long past its TTL an entry may still be served while one refresh runs, ms. @default 60000 */
     staleGraceMs: z.number().int().min(0).max(86_400_000).default(60_000),
     /**
-     * How long a call of a host's cache store (one that answers with promises) may take, ms: past
-     * it, the call counts as a failed one (a `store_error` event; a read is a miss, and the value is
-     * computed), so a stalled store holds no answer and no `close()`. @default 1000
+     * How long a read or write of a host's cache store (one that answers with promises) may take,
+     * ms, and its clear at `close()`: past it, the call counts as a failed one (a `store_error`
+     * event; a read is a miss, and the value is computed), so a stalled store holds no answer and no
+     * `close()`. Invalidations (deletes, clears) are waited for in full. @default 1000
      */
     storeTimeoutMs: int(1, 600_000, 1_000),
   })

@@ -108,15 +108,15 @@ function scratch(n: number): void {
   gapsBetween = new Float64Array(n);
 }
 
-/** `POWERS_OF_TEN[k + POWER_OFFSET]` is 10^k, correctly rounded (parsed, not `10 ** k`), k from -310 to 310. */
-const POWER_OFFSET = 310;
-const POWERS_OF_TEN = Float64Array.from({ length: 2 * POWER_OFFSET + 1 }, (_, i) => Number(`1e${i - POWER_OFFSET}`));
+/** `POWERS_OF_TEN[k]` is 10^k for k from 0 to 22, each exact in a double. */
+const POWERS_OF_TEN = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * `x` rounded to 12 significant digits: sums of the same amounts added in other pieces (0.1 + 0.2
  * and 0.3, which differ in their last binary digit) become the same double and tie in the
  * standings, while any difference a source can mean (a few parts in a trillion at the least)
- * stays. Monotone, so it never reorders two sums; an integer below 10^12 is returned as it is.
+ * stays. Monotone, so it never reorders two sums; an integer below 10^12 is returned as it is. Like
+ * any fixed rounding, two sums on either side of a rounding boundary (a 13th digit of 5) stay apart.
  * @example
  * ```ts
  * tidySum(0.1 + 0.2) === tidySum(0.3); // true
@@ -125,13 +125,18 @@ const POWERS_OF_TEN = Float64Array.from({ length: 2 * POWER_OFFSET + 1 }, (_, i)
 export function tidySum(x: number): number {
   if (x === 0 || !Number.isFinite(x)) return x;
   const e = Math.floor(Math.log10(x < 0 ? -x : x));
-  if (e < -290) return x;
-  if (e > 11) {
-    const unit = POWERS_OF_TEN[e - 11 + POWER_OFFSET]!;
+  // One multiplication or division by an exact power of ten, one rounding to an integer and one
+  // back: each step is monotone, so the whole is. Outside the range where the power is exact
+  // (below 1e-10, from 1e34), the correctly rounded decimal of the platform, slower.
+  if (e >= -10 && e <= 11) {
+    const scale = POWERS_OF_TEN[11 - e]!;
+    return Math.round(x * scale) / scale;
+  }
+  if (e > 11 && e <= 33) {
+    const unit = POWERS_OF_TEN[e - 11]!;
     return Math.round(x / unit) * unit;
   }
-  const scale = POWERS_OF_TEN[11 - e + POWER_OFFSET]!;
-  return Math.round(x * scale) / scale;
+  return Number(x.toPrecision(12));
 }
 
 /**

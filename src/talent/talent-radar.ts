@@ -589,9 +589,14 @@ export class TalentRadar {
         }
         // A walk that failed later than the attempt this radar knows (in another process, or before
         // a restart) is the last attempt: the results say their records are kept from before it.
+        // One no later than the last refresh committed (a retry at the same instant that read the
+        // universe) is over.
+        const committed = refresh?.asOf ?? this.#refreshedAsOf;
+        const walkMs = failedWalk.success ? Date.parse(failedWalk.data.asOf) : Number.NaN;
         if (
           failedWalk.success &&
-          (this.#lastAttempt === null || Date.parse(failedWalk.data.asOf) > Date.parse(this.#lastAttempt.asOf))
+          (committed === null || walkMs > Date.parse(committed)) &&
+          (this.#lastAttempt === null || walkMs > Date.parse(this.#lastAttempt.asOf))
         )
           this.#lastAttempt = { ...failedWalk.data };
         // The strict read only: a refresh's tolerant one may have read an unreadable row as none.
@@ -1437,7 +1442,8 @@ export class TalentRadar {
     this.#life.assertOpen('listArtists');
     this.#lastAttempt = { asOf: at.toISOString(), universe: universe.status, reason: universe.reason ?? null };
     if (universe.status !== 'ok') {
-      await this.#recordFailedWalk(this.#lastAttempt);
+      // Bounded like the refresh's other waits on the stores: its signal, close().
+      await this.#untilStopped(this.#recordFailedWalk(this.#lastAttempt), signal);
       // Answers cached before it said nothing was wrong: computed again, they say the universe could
       // not be read and how many records are kept from an earlier refresh.
       await this.aggregator.clearCache(undefined, { keepLastGood: true });

@@ -15,6 +15,7 @@ describe('tidySum', () => {
     expect(tidySum(ten)).toBe(1);
     expect(tidySum(-(0.1 + 0.2))).toBe(-tidySum(0.3));
     expect(tidySum(1e20 * (0.1 + 0.2))).toBe(tidySum(3e19));
+    expect(tidySum(1e-20 * (0.1 + 0.2))).toBe(tidySum(3e-21));
   });
 
   it('returns integers below 10^12, 0, -0 and non-finite values as they are', () => {
@@ -40,6 +41,16 @@ describe('tidySum', () => {
       (a, b) => a - b,
     );
     for (let i = 1; i < xs.length; i++) expect(tidySum(xs[i]!)).toBeGreaterThanOrEqual(tidySum(xs[i - 1]!));
+    // Neighbours just below a power of ten, where a power of ten that is not exact in a double
+    // reversed them (todays-changes-17): 9.999999999999977e-12 above 9.99999999999998e-12.
+    expect(tidySum(9.999999999999977e-12)).toBeLessThanOrEqual(tidySum(9.99999999999998e-12));
+    for (let k = -40; k <= 40; k++) {
+      const x = Number(`1e${k}`);
+      for (let j = -400; j < 400; j++) {
+        const y = x + (Number.EPSILON * x * j) / 4;
+        expect(tidySum(y + (Number.EPSILON * x) / 3)).toBeGreaterThanOrEqual(tidySum(y));
+      }
+    }
     for (const x of xs) expect(Math.abs(tidySum(x) - x)).toBeLessThanOrEqual(Math.abs(x) * 1e-11);
   });
 });

@@ -79,9 +79,11 @@ export interface CacheOptions {
    */
   readonly freezeValues?: boolean;
   /**
-   * How long a call of `store` that answers with a promise may take, ms: past it the call counts as
-   * failed (a `store_error` event with a `TimeoutError`; a read is then a miss), so a stalled store
-   * holds no caller and no {@link Cache.close}. A synchronous store is never timed. @default 1000
+   * How long a read or write of `store` that answers with a promise may take, ms, and its clear
+   * when the cache closes: past it the call counts as failed (a `store_error` event with a
+   * `TimeoutError`; a read is then a miss), so a stalled store holds no caller and no
+   * {@link Cache.close}. Deletes and clears (invalidations) are waited for in full, and a
+   * synchronous store is never timed. @default 1000
    */
   readonly storeTimeoutMs?: number;
 }
@@ -461,11 +463,20 @@ export class Cache<V> {
 
   /** Forgets every key of this cache; computations in flight will not be stored. */
   async clear(options: CacheClearOptions = {}): Promise<void> {
+    await this.#clear(options, false);
+  }
+
+  /**
+   * {@link Cache.clear}; `timed`: the store's clear bounded by `storeTimeoutMs` (for `close()`,
+   * which must return). An invalidation is waited for in full: the caller (a refresh) must not go
+   * on while the store still holds what it invalidated.
+   */
+  async #clear(options: CacheClearOptions, timed: boolean): Promise<void> {
     this.#invalidations++;
     for (const flight of this.#flights.values()) flight.invalidated = true;
     this.#flights.clear();
     if (options.keepLastGood !== true) this.#lastGood?.clear();
-    await this.#quietly('', () => this.#store.clear(this.#ns || undefined));
+    await this.#quietly('', () => this.#store.clear(this.#ns || undefined), timed);
   }
 
   /** A snapshot of the counters. */
@@ -494,7 +505,7 @@ export class Cache<V> {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (this.#unsubscribe === undefined) await this.clear();
+    if (this.#unsubscribe === undefined) await this.#clear({}, true);
     else {
       for (const flight of this.#flights.values()) flight.invalidated = true;
       this.#flights.clear();
@@ -724,9 +735,9 @@ export class Cache<V> {
    * a store that threw rejected as failed (its rows written all the same), and `close()` stopped
    * halfway. A store that cannot forget keeps serving its entries until their TTL ends.
    */
-  async #quietly(key: string, op: () => unknown): Promise<void> {
+  async #quietly(key: string, op: () => unknown, timed = false): Promise<void> {
     try {
-      await this.#timed(op());
+      await (timed ? this.#timed(op()) : op());
     } catch (error) {
       this.#report({ type: 'store_error', namespace: this.#label, key, error });
     }
