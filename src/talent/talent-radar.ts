@@ -522,8 +522,20 @@ export class TalentRadar {
     // What the stores hold is what this radar scores with from now on (as its state reads apply
     // it), unless a model was applied or reset here while the row was read.
     if (generation === this.#modelGeneration)
-      this.#model = { ...this.#model, breakout: applied?.model ?? this.#deps.config.talent.model.breakout };
+      this.#adoptModel(applied?.model ?? this.#deps.config.talent.model.breakout);
     return applied;
+  }
+
+  /**
+   * Scores with `breakout` from now on: a model read from the stores (applied by another instance,
+   * or before a restart). When it is another model than the one in use, the cached results made
+   * with that one are forgotten (their last good values kept).
+   */
+  #adoptModel(breakout: BreakoutModel): void {
+    const before = modelVersion(this.#model, DEFAULT_MODEL);
+    this.#model = { ...this.#model, breakout };
+    if (modelVersion(this.#model, DEFAULT_MODEL) !== before)
+      void this.aggregator.clearCache(undefined, { keepLastGood: true });
   }
 
   /**
@@ -575,7 +587,7 @@ export class TalentRadar {
         const fresh = refresh !== null && refresh.id !== this.#refreshId;
         // Each part applied unless it changed here since the read began: a model applied meanwhile
         // keeps its model, a refresh written meanwhile its state (one did not undo the other).
-        if (modelGeneration === this.#modelGeneration) this.#model = { ...this.#model, breakout };
+        if (modelGeneration === this.#modelGeneration) this.#adoptModel(breakout);
         if (fresh && refresh !== null && refreshGeneration === this.#refreshGeneration) {
           this.#refreshId = refresh.id;
           this.#refreshedAsOf = refresh.asOf;
