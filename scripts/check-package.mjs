@@ -91,7 +91,12 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // universe read whatever the order of delivery, an instance catching up with another's refresh and
 // model in both engines, the model check at the Talent commit, the health check's clock, a shared
 // cache's hit kept as last good, and their TSDoc): measured 960.5 KiB with 960 KiB in place.
-const CODE_BUDGET_KB = 970;
+// Plus 10 KiB for the fixes of hostile reviews 108 to 121 of 2026-12-06, evening (no call waits
+// for ever on a stalled store: the deadlines and close() around the engines' table reads, the
+// refresh queue's close stop, the cache store's bound; the stored failed walk, the stored model's
+// field check, the decline feature, the rounding of activity sums, and their TSDoc): measured
+// 968.8 KiB with 970 KiB in place.
+const CODE_BUDGET_KB = 980;
 const CHANGELOG_BUDGET_KB = 100;
 const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
 const codeKb = packed[0].size / 1024 - changelogKb;

@@ -10,6 +10,7 @@ import { CacheGroup, type CacheGroupStats } from './core/cache/cache-group.js';
 import type { CacheStore } from './core/cache/cache-store.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { callHook } from './core/hooks.js';
+import { untilAborted } from './core/gateway/deadline.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { channels, traced, type RefreshContext } from './core/observe/channels.js';
 import { safeLogger, type SafeLogger, type SceneRadarLogger } from './core/observe/logger.js';
@@ -577,7 +578,22 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
           const per = onProgress ? { onProgress: onProgress as ProgressOptions['onProgress'] } : {};
           // What either engine would refuse (its instant, an aborted signal) is refused before
           // the Scenes Engine writes anything.
-          await scenes.checkRefresh(at);
+          // Each bounded by the signal and close(): a stalled table must not hold the refresh.
+          const pre = lifecycle.untilClosed(scenes.checkRefresh(at), 'refresh');
+          await (signal
+            ? untilAborted(
+                pre,
+                signal,
+                () =>
+                  new SceneRadarError(
+                    'TALENT_TIMEOUT',
+                    'The refresh was aborted before it began; nothing was written',
+                    {
+                      cause: signal.reason,
+                    },
+                  ),
+              )
+            : pre);
           await talent.checkRefresh(at, signal);
           // The signal also ends the Scenes Engine's wait for a refresh before it (its code is
           // this call's, TALENT_TIMEOUT, as for an abort anywhere else before the writes).

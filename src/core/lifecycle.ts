@@ -56,6 +56,11 @@ export class Lifecycle {
   untilClosed<T>(work: Promise<T>, what: string): Promise<T> {
     return untilAborted(work, this.#closing.signal, () => closedError(what));
   }
+
+  /** The close as a stop for a queued call (`OneAtATime.run`): its signal, and `RADAR_CLOSED` naming `what`. */
+  stop(what: string): { readonly signal: AbortSignal; readonly reason: () => SceneRadarError } {
+    return { signal: this.#closing.signal, reason: () => closedError(what) };
+  }
 }
 
 /** The `RADAR_CLOSED` error of a call named `what`. */

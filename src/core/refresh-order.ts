@@ -19,12 +19,19 @@ export class OneAtATime {
    * With `signal`: when it aborts before `step` has started, the call rejects at once with
    * `aborted()` and `step` never runs (a caller with a deadline does not wait out the queue);
    * once `step` has started, its outcome is the call's (the step watches the signal itself).
+   * `closing` is a second such stop (the radar's close(), rejecting with its own reason).
    */
-  run<T>(step: () => Promise<T>, signal?: AbortSignal, aborted?: () => unknown): Promise<T> {
+  run<T>(
+    step: () => Promise<T>,
+    signal?: AbortSignal,
+    aborted?: () => unknown,
+    closing?: { readonly signal: AbortSignal; readonly reason: () => unknown },
+  ): Promise<T> {
     let started = false;
     let gaveUp = false;
     const start = (): Promise<T> => {
       if (gaveUp || signal?.aborted) return Promise.reject(aborted ? aborted() : signal?.reason);
+      if (closing?.signal.aborted) return Promise.reject(closing.reason());
       started = true;
       return step();
     };
@@ -34,15 +41,22 @@ export class OneAtATime {
       () => undefined,
       () => undefined,
     );
-    if (!signal) return result;
+    if (!signal && !closing) return result;
     return new Promise<T>((resolve, reject) => {
       // One listener per signal however many calls wait on it (a host's shutdown signal passed to
       // every refresh): a listener per queued call warned of a leak on the host's process at 11.
-      const unsubscribe = onAbort(signal, () => {
-        if (started) return;
+      const stop = (reason: () => unknown): void => {
+        if (started || gaveUp) return;
         gaveUp = true;
-        reject(aborted ? aborted() : signal.reason);
-      });
+        reject(reason());
+      };
+      const offs = [
+        ...(signal ? [onAbort(signal, () => stop(aborted ?? (() => signal.reason)))] : []),
+        ...(closing ? [onAbort(closing.signal, () => stop(closing.reason))] : []),
+      ];
+      const unsubscribe = (): void => {
+        for (const off of offs) off();
+      };
       result.then(
         (value) => {
           unsubscribe();

@@ -275,7 +275,12 @@ export class ScenesEngine {
     // A malformed catalog is refused at once, not after the refresh it would wait for (the checks
     // against the stored catalog run in turn; the rows are validated again there, from the input).
     validateCatalog(input, new Date(this.#d.clock.now()).toISOString());
-    return this.#refreshes.run(() => this.#importCatalog(input));
+    return this.#refreshes.run(
+      () => this.#importCatalog(input),
+      undefined,
+      undefined,
+      this.#life.stop('importCatalog'),
+    );
   }
 
   async #importCatalog(input: CatalogInput): Promise<CatalogImportResult> {
@@ -306,13 +311,13 @@ export class ScenesEngine {
   /** Lists scenes (region filter, limit 1-100, offset). */
   async listScenes(query: ListScenesQuery = {}): Promise<Page<SceneRow>> {
     this.#life.assertOpen('listScenes');
-    return listScenes(this.#d.stores, query, this.#d.config);
+    return this.#life.untilClosed(listScenes(this.#d.stores, query, this.#d.config), 'listScenes');
   }
 
   /** One scene or `SCENES_NOT_FOUND`. */
   async getScene(slug: string): Promise<SceneRow> {
     this.#life.assertOpen('getScene');
-    return getScene(this.#d.stores, slug);
+    return this.#life.untilClosed(getScene(this.#d.stores, slug), 'getScene');
   }
 
   /** Lists microgenres. */
@@ -320,13 +325,13 @@ export class ScenesEngine {
     query: { readonly limit?: number; readonly offset?: number } = {},
   ): Promise<Page<MicrogenreRow>> {
     this.#life.assertOpen('listMicrogenres');
-    return listMicrogenres(this.#d.stores, query);
+    return this.#life.untilClosed(listMicrogenres(this.#d.stores, query), 'listMicrogenres');
   }
 
   /** One microgenre or `MICROGENRE_NOT_FOUND`. */
   async getMicrogenre(slug: string): Promise<MicrogenreRow> {
     this.#life.assertOpen('getMicrogenre');
-    return getMicrogenre(this.#d.stores, slug);
+    return this.#life.untilClosed(getMicrogenre(this.#d.stores, slug), 'getMicrogenre');
   }
 
   /** Memberships of a scene or of an artist, strongest first (limit 1-10,000, default 100). */
@@ -349,23 +354,29 @@ export class ScenesEngine {
     }
     if (query.artistSlug !== undefined) where.artist_slug = query.artistSlug;
     const t = this.#d.stores.scene_memberships;
-    const [items, total] = await Promise.all([
-      t.scan({ where, orderBy: { column: 'confidence', direction: 'desc' }, offset, limit }),
-      t.count(where),
-    ]);
+    const [items, total] = await this.#life.untilClosed(
+      Promise.all([
+        t.scan({ where, orderBy: { column: 'confidence', direction: 'desc' }, offset, limit }),
+        t.count(where),
+      ]),
+      'listMemberships',
+    );
     return { items, total, limit, offset };
   }
 
   /** Trends of a scene over 1-365 days (default 30) ending now. */
   async getSceneTrends(slug: string, query: { readonly days?: number } = {}): Promise<SceneTrends> {
     this.#life.assertOpen('getSceneTrends');
-    return getSceneTrends(this.#d.stores, slug, query, this.#d.clock.now());
+    return this.#life.untilClosed(getSceneTrends(this.#d.stores, slug, query, this.#d.clock.now()), 'getSceneTrends');
   }
 
   /** Scenes related to a scene, strongest first. */
   async getRelatedScenes(slug: string, query: { readonly limit?: number } = {}): Promise<RelatedScene[]> {
     this.#life.assertOpen('getRelatedScenes');
-    return getRelatedScenes(this.#d.stores, slug, query, this.#d.config.scenes.maxScenesPerQuery);
+    return this.#life.untilClosed(
+      getRelatedScenes(this.#d.stores, slug, query, this.#d.config.scenes.maxScenesPerQuery),
+      'getRelatedScenes',
+    );
   }
 
   /** Scenes for an artist (fit x heat), or the scenes most worth watching. */
@@ -374,17 +385,20 @@ export class ScenesEngine {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs);
     const [catalog, commits] = [this.#catalogGeneration, this.#refreshCommits];
     try {
-      return await recommendScenes(
-        {
-          stores: this.#d.stores,
-          gateway: this.#d.gateway,
-          config: this.#d.config,
-          nowMs: this.#d.clock.now(),
-          deadline,
-          unchanged: () => catalog === this.#catalogGeneration && commits === this.#refreshCommits,
-          pulses: async () => (await this.pulse.allPulses()).flatMap((i) => (i.pulse ? [i.pulse] : [])),
-        },
-        query,
+      return await this.#life.untilClosed(
+        recommendScenes(
+          {
+            stores: this.#d.stores,
+            gateway: this.#d.gateway,
+            config: this.#d.config,
+            nowMs: this.#d.clock.now(),
+            deadline,
+            unchanged: () => catalog === this.#catalogGeneration && commits === this.#refreshCommits,
+            pulses: async () => (await this.pulse.allPulses()).flatMap((i) => (i.pulse ? [i.pulse] : [])),
+          },
+          query,
+        ),
+        'recommendScenes',
       );
     } finally {
       deadline.dispose();
@@ -446,12 +460,13 @@ export class ScenesEngine {
           let basis: number | null;
           let asOfRun: Date;
           try {
-            basis = await this.#refreshedAsOfMs();
+            // Bounded by close(): a stalled table must not hold the refresh (nothing is written yet).
+            basis = await this.#life.untilClosed(this.#refreshedAsOfMs(), 'refresh');
             asOfRun = checkRefreshInstant(
               'SCENES_INVALID_PARAMS',
               at,
               this.#d.clock.now(),
-              await lastRefreshOf(this.#d.stores, basis),
+              await this.#life.untilClosed(lastRefreshOf(this.#d.stores, basis), 'refresh'),
             );
           } catch (error) {
             // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
@@ -477,6 +492,7 @@ export class ScenesEngine {
           'Scenes refresh was aborted while it waited for another refresh to end; nothing was written',
           { cause: signal?.reason },
         ),
+      this.#life.stop('refresh'),
     );
   }
 
@@ -553,20 +569,25 @@ export class ScenesEngine {
           // The staged memberships have scored the scenes this refresh read.
           awaitsRefresh: (slug) => this.#awaitingRefresh.has(slug) && !stagedScored.has(slug),
         });
-        written = await this.#refreshWrites(
-          stage.stores,
-          pulse,
-          at,
-          nowIso,
-          deadline,
-          misses,
-          async (report, scored) => {
-            // Its rows are dated `at`; held and kept rows are older (refreshes never step back).
-            if (report.memberships > 0) membershipsAsOf = Promise.resolve(at.getTime());
-            stagedScored = scored;
-            stagedAsOf = report.memberships > 0 ? at.getTime() : null;
-          },
-          run,
+        // Staged: nothing is written until the commit, so a close() while a table read stalls ends
+        // the refresh at once (RADAR_CLOSED) without waiting for the read.
+        written = await this.#life.untilClosed(
+          this.#refreshWrites(
+            stage.stores,
+            pulse,
+            at,
+            nowIso,
+            deadline,
+            misses,
+            async (report, scored) => {
+              // Its rows are dated `at`; held and kept rows are older (refreshes never step back).
+              if (report.memberships > 0) membershipsAsOf = Promise.resolve(at.getTime());
+              stagedScored = scored;
+              stagedAsOf = report.memberships > 0 ? at.getTime() : null;
+            },
+            run,
+          ),
+          'refresh',
         );
         let conflict: unknown;
         try {
@@ -831,7 +852,7 @@ export class ScenesEngine {
     }
     // The replay runs on scratch tables: live memberships are never touched, only trends written.
     let replay = await this.#scratch();
-    const scenes = (await this.#d.stores.scenes.scan()).map((s) => s.slug);
+    const scenes = (await this.#life.untilClosed(this.#d.stores.scenes.scan(), 'backfillTrends')).map((s) => s.slug);
     const observer = this.#d.observer ?? SILENT_OBSERVER;
     const started = globalThis.performance.now();
     const progress = new ProgressTracker('backfill', {
@@ -858,13 +879,18 @@ export class ScenesEngine {
           if (days > 0) replay = await this.#scratch();
           const asOf = new Date(dayStart(addDays(d, -offset)) + DAY_MS);
           const misses: MembershipMisses = new Map();
-          const report = await this.#refreshInto(replay.stores, asOf, misses);
+          // Each wait on the tables bounded by close() (RADAR_CLOSED at once); a day being written
+          // may still land (each day's snapshot is whole, and a backfill run again rewrites it).
+          const report = await this.#life.untilClosed(this.#refreshInto(replay.stores, asOf, misses), 'backfillTrends');
           // A replay starts from empty tables: an artist whose reads failed has no earlier
           // memberships to keep, so its scenes would be counted without it.
           whole = report.universe === 'ok' && report.kept === 0;
         }
         if (whole)
-          snapshots += await this.#snapshot(replay.pulse, scenes, at, undefined, undefined, undefined, true, true);
+          snapshots += await this.#life.untilClosed(
+            this.#snapshot(replay.pulse, scenes, at, undefined, undefined, undefined, true, true),
+            'backfillTrends',
+          );
         else skippedDays++;
         progress.advance();
       }

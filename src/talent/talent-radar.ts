@@ -999,6 +999,7 @@ export class TalentRadar {
       },
       signal,
       () => this.#aborted(signal!),
+      this.#life.stop('refresh'),
     );
   }
 
@@ -1012,7 +1013,7 @@ export class TalentRadar {
   async checkRefresh(at: Date, signal?: AbortSignal): Promise<void> {
     this.#life.assertOpen('refresh');
     if (signal?.aborted) throw this.#aborted(signal);
-    await this.#loadState(true, true);
+    await this.#untilStopped(this.#loadState(true, true), signal);
     this.#checkInstant(at);
   }
 
@@ -1035,7 +1036,7 @@ export class TalentRadar {
     let basis: string | null = null;
     const universe = await run.phase('universe', async (scope) => {
       // The stored state, read again: another instance may have applied a model or refreshed since.
-      await this.#loadState(true, true);
+      await this.#untilStopped(this.#loadState(true, true), options.signal);
       this.#checkInstant(at);
       basis = this.#refreshId;
       const walked = await this.#walkUniverse(at, options.signal);
@@ -1138,7 +1139,7 @@ export class TalentRadar {
     const asked = requireDate(asOf, 'asOf', new Date(this.#deps.clock.now()), 'TALENT_VALIDATION_ERROR');
     // The finish would refuse it (the future, or before the last refresh): refused before any
     // shard runs, and a plan a few minutes behind the last refresh runs as of it.
-    await this.#loadState(true, true);
+    await this.#untilStopped(this.#loadState(true, true), options.signal);
     const at = this.#checkInstant(asked);
     const [universe, scenePulses] = await Promise.all([
       this.#walkUniverse(at, options.signal),
@@ -1195,7 +1196,7 @@ export class TalentRadar {
     const { refreshId, asOf, index, artists } = checkShard(shard);
     const at = new Date(asOf);
     // A shard stages features only: a last-refresh row this code cannot read is the finish's to replace.
-    await this.#loadState(false, true);
+    await this.#untilStopped(this.#loadState(false, true), options.signal);
     const deps = options.scenePulses
       ? {
           ...this.#deps,
@@ -1272,6 +1273,7 @@ export class TalentRadar {
       },
       signal,
       () => this.#aborted(signal!),
+      this.#life.stop('refresh'),
     );
   }
 
@@ -1283,7 +1285,7 @@ export class TalentRadar {
     started: number,
     run: RefreshRun,
   ): Promise<TalentRefreshReport> {
-    await this.#loadState(true, true);
+    await this.#untilStopped(this.#loadState(true, true), options.signal);
     const table = this.#deps.stores.talent_radar_refresh_shards;
     const refused = (why: string): SceneRadarError =>
       new SceneRadarError('TALENT_INVALID_PARAMS', `Refresh ${refreshId}: ${why}; nothing was written`);
@@ -1302,7 +1304,10 @@ export class TalentRadar {
         `its shards were staged as of ${at.toISOString()}, before the stored refresh (${this.#refreshedAsOf})`,
       );
     const basis = this.#refreshId;
-    const planRow = await this.#deps.stores.talent_radar_state.get({ name: planStateName(refreshId) });
+    const planRow = await this.#untilStopped(
+      this.#deps.stores.talent_radar_state.get({ name: planStateName(refreshId) }),
+      options.signal,
+    );
     if (!planRow)
       throw refused(
         'no such plan in these stores (an unknown id, a plan whose universe could not be walked, or one already discarded or finished)',
@@ -1318,7 +1323,10 @@ export class TalentRadar {
         const progress = scope.count(shards);
         // Page by page: a million artists' staged text is never all held at once.
         for (let offset = 0; ; offset += SHARD_PAGE) {
-          const rows = await table.scan({ where: { refresh_id: refreshId }, offset, limit: SHARD_PAGE });
+          const rows = await this.#untilStopped(
+            table.scan({ where: { refresh_id: refreshId }, offset, limit: SHARD_PAGE }),
+            options.signal,
+          );
           for (const row of rows) {
             if (row.shard >= shards)
               throw refused(`shard ${row.shard} is staged, but the finish names ${shards} shards (0 to ${shards - 1})`);
