@@ -72,13 +72,22 @@ const RISK_TEXT: Record<RiskComponent, string> = {
   stale_data: 'Data stopped arriving: the picture may be out of date',
 };
 
-/** Risks whose component reaches 0.3 (or more), strongest first. */
-export function risksOf(s: ExplainedScores): ProfileItem[] {
+/** Decline read off the event feed (Fusion has no organic series for the artist): said so. */
+const DECLINE_FROM_EVENTS = 'Activity on the event feed is falling against the previous window (no organic series)';
+
+/**
+ * Risks whose component reaches 0.3 (or more), strongest first. `f`, when given, says where decline
+ * was read from: organic engagement, or the event feed when Fusion has no series for the artist.
+ */
+export function risksOf(s: ExplainedScores, f?: Pick<ArtistFeatures, 'engagementGrowth'>): ProfileItem[] {
   return s.riskSignals
     .filter((r) => (r.normalized ?? 0) >= 0.3)
     .map((r) => ({
       type: r.signal,
-      description: RISK_TEXT[r.signal as RiskComponent] ?? r.signal,
+      description:
+        r.signal === 'decline' && f !== undefined && f.engagementGrowth === null
+          ? DECLINE_FROM_EVENTS
+          : (RISK_TEXT[r.signal as RiskComponent] ?? r.signal),
       score: round3(r.normalized ?? 0),
     }))
     .sort((a, b) => b.score - a.score);

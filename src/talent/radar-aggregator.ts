@@ -617,7 +617,7 @@ export class RadarAggregator {
     return {
       artist,
       opportunities: opportunitiesOf(features, scores, config, signals.scenePulse?.status === 'degraded'),
-      risks: risksOf(scores),
+      risks: risksOf(scores, features),
       similarArtists: similar.artists,
       trajectory: trajectoryOf(artist, config),
       explanation: {
