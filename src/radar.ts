@@ -10,7 +10,6 @@ import { CacheGroup, type CacheGroupStats } from './core/cache/cache-group.js';
 import type { CacheStore } from './core/cache/cache-store.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { callHook } from './core/hooks.js';
-import { untilAborted } from './core/gateway/deadline.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { channels, traced, type RefreshContext } from './core/observe/channels.js';
 import { safeLogger, type SafeLogger, type SceneRadarLogger } from './core/observe/logger.js';
@@ -579,21 +578,15 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
           // What either engine would refuse (its instant, an aborted signal) is refused before
           // the Scenes Engine writes anything.
           // Each bounded by the signal and close(): a stalled table must not hold the refresh.
-          const pre = lifecycle.untilClosed(scenes.checkRefresh(at), 'refresh');
-          await (signal
-            ? untilAborted(
-                pre,
-                signal,
-                () =>
-                  new SceneRadarError(
-                    'TALENT_TIMEOUT',
-                    'The refresh was aborted before it began; nothing was written',
-                    {
-                      cause: signal.reason,
-                    },
-                  ),
-              )
-            : pre);
+          await lifecycle.untilStopped(
+            scenes.checkRefresh(at),
+            'refresh',
+            signal,
+            () =>
+              new SceneRadarError('TALENT_TIMEOUT', 'The refresh was aborted before it began; nothing was written', {
+                cause: signal?.reason,
+              }),
+          );
           await talent.checkRefresh(at, signal);
           // The signal also ends the Scenes Engine's wait for a refresh before it (its code is
           // this call's, TALENT_TIMEOUT, as for an abort anywhere else before the writes).

@@ -57,6 +57,15 @@ export class Lifecycle {
     return untilAborted(work, this.#closing.signal, () => closedError(what));
   }
 
+  /**
+   * {@link Lifecycle.untilClosed}, and with `signal`, `aborted()` as soon as it aborts: a refresh's
+   * wait on a store before it writes (nothing is written then).
+   */
+  untilStopped<T>(work: Promise<T>, what: string, signal: AbortSignal | undefined, aborted: () => unknown): Promise<T> {
+    const open = this.untilClosed(work, what);
+    return signal ? untilAborted(open, signal, aborted) : open;
+  }
+
   /** The close as a stop for a queued call (`OneAtATime.run`): its signal, and `RADAR_CLOSED` naming `what`. */
   stop(what: string): { readonly signal: AbortSignal; readonly reason: () => SceneRadarError } {
     return { signal: this.#closing.signal, reason: () => closedError(what) };

@@ -20,7 +20,7 @@ import {
 } from '../core/refresh-order.js';
 import { describeError } from '../core/describe-error.js';
 import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
-import { createDeadline, untilAborted } from '../core/gateway/deadline.js';
+import { createDeadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { listUniverse } from '../core/gateway/universe.js';
 import { callHook } from '../core/hooks.js';
@@ -1821,8 +1821,7 @@ export class TalentRadar {
    * refresh, and the refreshes queued behind it, for ever. Nothing has been written then.
    */
   #untilStopped<T>(read: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    const open = this.#life.untilClosed(read, 'refresh');
-    return signal ? untilAborted(open, signal, () => this.#aborted(signal)) : open;
+    return this.#life.untilStopped(read, 'refresh', signal, () => this.#aborted(signal!));
   }
 
   #aborted(signal: AbortSignal): SceneRadarError {

@@ -16,7 +16,8 @@ import { callHook } from '../hooks.js';
 import { type CacheOperationMessage, channels } from '../observe/channels.js';
 import { deepFreeze, deepFreezeAll } from '../freeze.js';
 import { estimateFromSample } from './approximate-bytes.js';
-import { timeoutError, unrefTimer } from '../gateway/deadline.js';
+import { timeoutError } from '../gateway/deadline.js';
+import { settleWithin } from '../timeout.js';
 import {
   BYTES_SAMPLE,
   firstOf,
@@ -750,23 +751,9 @@ export class Cache<V> {
   #timed<T>(answer: T): T {
     if (!isThenable(answer)) return answer;
     const ms = this.#storeTimeoutMs;
-    const work = answer as Promise<unknown>;
-    return new Promise((resolve, reject) => {
-      const timer = unrefTimer(
-        () => reject(timeoutError(`the cache store did not answer within ${ms} ms (cache.storeTimeoutMs)`)),
-        ms,
-      );
-      work.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    }) as T;
+    return settleWithin(answer as Promise<unknown>, ms, () =>
+      timeoutError(`the cache store did not answer within ${ms} ms (cache.storeTimeoutMs)`),
+    ) as T;
   }
 
   #report(event: CacheEvent): void {
