@@ -27,7 +27,6 @@ import {
   type HostFeature,
   type SceneRadar,
   type SceneRadarConfigInput,
-  type SceneRadarSources,
 } from '../../src/index.js';
 import { createFetchHandler } from '../../src/api/index.js';
 import { createDemoWorld } from '../../adapters/memory/index.js';
@@ -35,6 +34,7 @@ import { memoryScenesStores, memoryTalentStores, SCENES_TABLES, TALENT_TABLES } 
 import type { CacheEntry, CacheStore } from '../../src/core/cache/cache-store.js';
 import { createPostgresStores, migrate } from '../../adapters/postgres/index.js';
 import { TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { pause, Stall, stalled, stalledSources, timed, within } from '../helpers/stall.js';
 
 const T = new Date('2026-06-12T06:00:00.000Z');
 const world = createDemoWorld({ artists: 40, seed: 120, end: '2026-06-30' });
@@ -56,114 +56,6 @@ const CONFIG: SceneRadarConfigInput = {
   scenes: { scenePulseTimeoutMs: 400, globalPulseTimeoutMs: 600 },
   talent: { signalTimeoutMs: 400, globalPulseTimeoutMs: 600 },
 };
-
-/** `p`, or a rejection naming `what` after `ms`: nothing in this file may hang. */
-function within<T>(p: Promise<T>, what: string, ms = 5_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`HANG: ${what} did not settle within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
-}
-
-/** How a call settled, and after how long (ms): `ok`, the error's code, or `HANG` when `within` gave up. */
-async function timed(p: Promise<unknown>, what: string, ms = 3_000): Promise<{ outcome: string; ms: number }> {
-  const t0 = performance.now();
-  const outcome = await within(p, what, ms).then(
-    () => 'ok',
-    (e: unknown) => {
-      const code = (e as { code?: unknown }).code;
-      if (typeof code === 'string') return code;
-      return String((e as Error).message ?? e).startsWith('HANG') ? 'HANG' : String(e);
-    },
-  );
-  return { outcome, ms: performance.now() - t0 };
-}
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A switch that makes chosen calls wait until released (or for ever). */
-class Stall {
-  readonly #keys = new Set<string>();
-  #release: () => void = () => undefined;
-  #released: Promise<void> = new Promise((r) => {
-    this.#release = r;
-  });
-  #reach: () => void = () => undefined;
-  /** Resolves once a stalled call has been made. */
-  reached: Promise<void> = new Promise((r) => {
-    this.#reach = r;
-  });
-  /** Calls made while stalled. */
-  hits = 0;
-  on(...keys: string[]): void {
-    for (const k of keys) this.#keys.add(k);
-  }
-  has(key: string): boolean {
-    return this.#keys.has(key);
-  }
-  /** Waits (until `release()`) when `key` is stalled. */
-  async gate(key: string): Promise<void> {
-    if (!this.#keys.has(key)) return;
-    this.hits++;
-    this.#reach();
-    await this.#released;
-  }
-  release(): void {
-    this.#keys.clear();
-    this.#release();
-  }
-}
-
-/** A store set whose table methods named `table.method` in `stall` wait at the stall (tables in a transaction too). */
-function stalled<S extends object>(base: S, stall: Stall): S {
-  const wrapTable = (name: string, table: object): object =>
-    new Proxy(table, {
-      get(t, method, receiver) {
-        const value = Reflect.get(t, method, receiver) as unknown;
-        if (typeof value !== 'function' || typeof method !== 'string') return value;
-        return async (...args: unknown[]) => {
-          await stall.gate(`${name}.${method}`);
-          return (value as (...a: unknown[]) => unknown).apply(t, args);
-        };
-      },
-    });
-  const wrapSet = (set: object): object =>
-    new Proxy(set, {
-      get(t, name, receiver) {
-        const value = Reflect.get(t, name, receiver) as unknown;
-        if (name === 'transaction' && typeof value === 'function')
-          return async (fn: (tx: object) => Promise<unknown>) => {
-            await stall.gate('transaction');
-            return (value as (f: (tx: object) => Promise<unknown>) => Promise<unknown>).call(t, (tx: object) =>
-              fn(wrapSet(tx)),
-            );
-          };
-        if (typeof name === 'string' && typeof value === 'object' && value !== null) return wrapTable(name, value);
-        return value;
-      },
-    });
-  return wrapSet(base) as S;
-}
-
-/** Sources whose methods named `source.method` in `stall` never settle (ignoring their signal) while stalled. */
-function stalledSources(sources: SceneRadarSources, stall: Stall): SceneRadarSources {
-  const out: Record<string, unknown> = {};
-  for (const [name, adapter] of Object.entries(sources)) {
-    if (adapter === undefined) continue;
-    out[name] = new Proxy(adapter as object, {
-      get(t, method, receiver) {
-        const value = Reflect.get(t, method, receiver) as unknown;
-        if (typeof value !== 'function' || typeof method !== 'string') return value;
-        return async (...args: unknown[]) => {
-          await stall.gate(`${name}.${method}`);
-          return (value as (...a: unknown[]) => unknown).apply(t, args);
-        };
-      },
-    });
-  }
-  return out as SceneRadarSources;
-}
 
 type Snapshot = Record<string, readonly string[]>;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;

@@ -22,6 +22,7 @@ import {
 import { createDemoWorld, memoryScenesStores, memoryTalentStores } from '../../adapters/memory/index.js';
 import { tidySum } from '../../src/talent/activity.js';
 import type { CacheEntry, CacheStore } from '../../src/core/cache/cache-store.js';
+import { outcome, pause, Stall, stalled, within } from '../helpers/stall.js';
 
 const DAY = 86_400_000;
 const T = new Date('2026-06-12T00:00:00.000Z');
@@ -32,83 +33,6 @@ const CONFIG: SceneRadarConfigInput = {
   scenes: { scenePulseTimeoutMs: 400, globalPulseTimeoutMs: 600 },
   talent: { signalTimeoutMs: 400, globalPulseTimeoutMs: 600 },
 };
-
-/** `p`, or a rejection naming `what` after `ms`: nothing in this file may hang. */
-function within<T>(p: Promise<T>, what: string, ms = 5_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`HANG: ${what} did not settle within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, hang]).finally(() => clearTimeout(timer));
-}
-
-/** How a call settled: `ok`, the error's code, or `HANG`. */
-async function outcome(p: Promise<unknown>, what: string, ms = 2_000): Promise<string> {
-  return within(p, what, ms).then(
-    () => 'ok',
-    (e: unknown) => {
-      const code = (e as { code?: unknown }).code;
-      if (typeof code === 'string') return code;
-      return String((e as Error).message ?? e).startsWith('HANG') ? 'HANG' : String(e);
-    },
-  );
-}
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A switch that makes chosen table calls wait until released. */
-class Stall {
-  readonly #keys = new Set<string>();
-  #release: () => void = () => undefined;
-  readonly #released: Promise<void> = new Promise((r) => {
-    this.#release = r;
-  });
-  #reach: () => void = () => undefined;
-  readonly reached: Promise<void> = new Promise((r) => {
-    this.#reach = r;
-  });
-  on(...keys: string[]): void {
-    for (const k of keys) this.#keys.add(k);
-  }
-  async gate(key: string): Promise<void> {
-    if (!this.#keys.has(key)) return;
-    this.#reach();
-    await this.#released;
-  }
-  release(): void {
-    this.#keys.clear();
-    this.#release();
-  }
-}
-
-/** A store set whose `table.method` calls named in `stall` wait at it. */
-function stalled<S extends object>(base: S, stall: Stall): S {
-  const wrapTable = (name: string, table: object): object =>
-    new Proxy(table, {
-      get(t, method, receiver) {
-        const value = Reflect.get(t, method, receiver) as unknown;
-        if (typeof value !== 'function' || typeof method !== 'string') return value;
-        return async (...args: unknown[]) => {
-          await stall.gate(`${name}.${method}`);
-          return (value as (...a: unknown[]) => unknown).apply(t, args);
-        };
-      },
-    });
-  const wrapSet = (set: object): object =>
-    new Proxy(set, {
-      get(t, name, receiver) {
-        const value = Reflect.get(t, name, receiver) as unknown;
-        if (name === 'transaction' && typeof value === 'function')
-          return async (fn: (tx: object) => Promise<unknown>) =>
-            (value as (f: (tx: object) => Promise<unknown>) => Promise<unknown>).call(t, (tx: object) =>
-              fn(wrapSet(tx)),
-            );
-        if (typeof name === 'string' && typeof value === 'object' && value !== null) return wrapTable(name, value);
-        return value;
-      },
-    });
-  return wrapSet(base) as S;
-}
 
 /** The demo sources with a MIG whose artist list fails while `down.mig` is set. */
 function switchableMig(): { sources: SceneRadarSources; down: { mig: boolean } } {
