@@ -595,7 +595,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
               if (error instanceof SceneRadarError && error.code === 'SCENES_TIMEOUT' && signal?.aborted)
                 throw new SceneRadarError(
                   'TALENT_TIMEOUT',
-                  'The refresh was aborted while it waited for another refresh to end; nothing was written',
+                  `The refresh was aborted before the Scenes Engine wrote anything (${error.message}); nothing was written`,
                   { cause: signal.reason },
                 );
               throw error;

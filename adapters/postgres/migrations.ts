@@ -167,6 +167,15 @@ CREATE TABLE talent_radar_refresh_shards (
 );
 `;
 
+const V4_SCENES_STATE = `
+CREATE TABLE scenes_state (
+  name text COLLATE "C" NOT NULL,
+  value jsonb NOT NULL,
+  updated_at text COLLATE "C" NOT NULL,
+  PRIMARY KEY (name)
+);
+`;
+
 /**
  * Every migration this code knows, in order. The last one's version is the schema version the
  * stores need.
@@ -180,6 +189,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([
   Object.freeze({ version: 1, name: 'owned tables', sql: V1_OWNED_TABLES }),
   Object.freeze({ version: 2, name: 'talent radar state', sql: V2_TALENT_STATE }),
   Object.freeze({ version: 3, name: 'talent radar refresh shards', sql: V3_REFRESH_SHARDS }),
+  Object.freeze({ version: 4, name: 'scenes state', sql: V4_SCENES_STATE }),
 ]);
 
 /** The schema version this code reads and writes: the last migration's. */

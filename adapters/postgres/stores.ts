@@ -279,6 +279,7 @@ export function createPostgresStores(
       scene_trends: postgresTable(SCENES_TABLES.scene_trends, c),
       scene_relationships: postgresTable(SCENES_TABLES.scene_relationships, c),
       scene_recommendations_cache: postgresTable(SCENES_TABLES.scene_recommendations_cache, c),
+      scenes_state: postgresTable(SCENES_TABLES.scenes_state, c),
     },
     talent: {
       talent_radar_artists: postgresTable(TALENT_TABLES.talent_radar_artists, c),

@@ -23,7 +23,7 @@ import { SceneRadarError } from '../core/errors.js';
 import type { PhaseProgress, ProgressOptions } from '../core/observe/progress.js';
 import { ProgressTracker } from '../core/observe/progress.js';
 import { RefreshRun, SILENT_OBSERVER, type RadarObserver } from '../core/observe/refresh-run.js';
-import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay, parseInstant } from '../core/time.js';
+import { addDays, dayOf, dayStart, daysBetween, DAY_MS, lastCompleteDay } from '../core/time.js';
 import { memoryScenesStores } from '../stores/memory-table.js';
 import { stageStores } from '../stores/staged.js';
 import type { SceneRadarConfig } from '../config.js';
@@ -46,6 +46,7 @@ import { refreshMemberships, type MembershipMisses, type MembershipReport } from
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
 import { onLaterMemberships, publishRefreshPulses, tablesChanged, withdrawRefreshPulses } from './refresh-pulses.js';
+import { readScenesState, scenesStateRow, type ScenesRefreshState } from './scenes-state.js';
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
@@ -72,23 +73,26 @@ interface RefreshWrites {
   readonly pulses: readonly Pulse[];
 }
 
-/** The latest `as_of` of the memberships in `stores` (epoch ms), or null when there are none. */
-async function latestAsOf(stores: ScenesStores): Promise<number | null> {
-  const [row] = await stores.scene_memberships.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
-  return row ? parseInstant(row.as_of) : null;
+/**
+ * The state a refresh as of `at` leaves: its instant, the memberships' (`membershipsMs`: `at` when
+ * its pass read the universe, else the earlier ones'), and the scenes `latest` (the state it
+ * replaces) had awaiting a refresh, less those its pass `scored`.
+ */
+function nextState(
+  at: Date,
+  membershipsMs: number | null,
+  latest: ScenesRefreshState,
+  scored: ReadonlySet<string>,
+): ScenesRefreshState {
+  const awaiting = new Set([...latest.awaiting].filter((slug) => !scored.has(slug)));
+  return { asOfMs: at.getTime(), membershipsMs, awaiting, stored: true };
 }
 
-/**
- * The instant of the last refresh that wrote to `stores`, epoch ms: the later of `memberships`
- * (the live memberships' latest `as_of`) and the latest trend snapshot's. A refresh whose
- * membership reads all failed keeps the earlier memberships (and their instant) but still writes
- * its snapshots: an earlier refresh after it would rewrite them over a later one's.
- */
-async function lastRefreshOf(stores: ScenesStores, memberships: number | null): Promise<number | null> {
-  const [trend] = await stores.scene_trends.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
-  const snapshot = trend === undefined ? null : parseInstant(trend.as_of);
-  if (memberships === null || snapshot === null) return memberships ?? snapshot;
-  return Math.max(memberships, snapshot);
+/** Whether two refresh states say the same. */
+function sameState(a: ScenesRefreshState, b: ScenesRefreshState): boolean {
+  if (a.asOfMs !== b.asOfMs || a.membershipsMs !== b.membershipsMs || a.awaiting.size !== b.awaiting.size) return false;
+  for (const slug of a.awaiting) if (!b.awaiting.has(slug)) return false;
+  return true;
 }
 
 /**
@@ -199,12 +203,14 @@ export class ScenesEngine {
   /** Replays by day: `{ state, keep }`, so a replay built while a source failed is used once, not kept. */
   readonly #replays: Cache<unknown>;
   /**
-   * Not a cache: the engine's own state (the as-of of its last refresh), read from its table once
-   * because a previous process may have written it, and replaced by its own next refresh. It has
-   * no TTL, and counting every adapter call's read of it as a hit would drown the hit rates of
-   * real results.
+   * Not a cache: the engine's own state (its `scenes_state` row: the last refresh's instants and
+   * the scenes awaiting one), read from its table once because a previous process may have written
+   * it, and replaced by its own next refresh and imports. It has no TTL, and counting every adapter
+   * call's read of it as a hit would drown the hit rates of real results.
    */
-  #refreshed: Promise<number | null> | undefined;
+  #state: Promise<ScenesRefreshState> | undefined;
+  /** The last state read or written (what a pulse's `awaitsRefresh` compares its memberships to). */
+  #known: ScenesRefreshState | undefined;
   /** Per source, the artists whose membership read failed in the last refresh (see lastRefreshFailedReads). */
   #failedReads: Readonly<Partial<Record<'mig' | 'cmg', number>>> = {};
   /** The network reads of the refresh under way (its membership pass), as of its instant. */
@@ -216,14 +222,6 @@ export class ScenesEngine {
     this.#refreshReads?.asOfMs === asOfMs ? this.#refreshReads.networks : undefined;
   /** Bumped by every catalog import: a refresh that overlapped one does not publish its pulses. */
   #catalogGeneration = 0;
-  /**
-   * Scenes imported (new slugs) that no membership refresh has scored since, each with the as-of
-   * of the live memberships then (epoch ms, or null): their pulse is unknown, not that of an empty
-   * scene, while the memberships are still those. Another instance's refresh over shared stores
-   * moves that as-of on; this engine's own refreshes remove the scenes they scored. Held in
-   * memory: a new process trusts its tables.
-   */
-  readonly #awaitingRefresh = new Map<string, number | null>();
   /** Refreshes that committed (and called `#scored`): an import compares it across its write. */
   #refreshCommits = 0;
 
@@ -257,8 +255,9 @@ export class ScenesEngine {
       membershipsAsOf: (seenMs) => this.#refreshedAsOfMs(seenMs),
       lifecycle: this.#life,
       knownNetworks: this.#knownNetworks,
+      // Scenes imported since the memberships it reads were computed (the state row says which).
       awaitsRefresh: (slug, membershipsAsOf) =>
-        this.#awaitingRefresh.has(slug) && this.#awaitingRefresh.get(slug) === membershipsAsOf,
+        this.#known !== undefined && this.#known.membershipsMs === membershipsAsOf && this.#known.awaiting.has(slug),
     });
     onLaterMemberships(this, (seenMs) => this.#refreshedAsOfMs(seenMs));
   }
@@ -288,14 +287,10 @@ export class ScenesEngine {
     // Scenes may come or go: pulses computed over the previous catalog are not served for it.
     this.#catalogGeneration++;
     withdrawRefreshPulses(this);
-    const commits = this.#refreshCommits;
-    const membershipsAsOf = await this.#refreshedAsOfMs();
     const { newScenes, ...result } = await importCatalog(this.#d.stores, input, this.#d.clock);
-    // Scenes new to the catalog have no memberships until a refresh scores them. A refresh that
-    // committed meanwhile may have read the catalog before this write: they wait over its
-    // memberships too (on the safe side: had it scored them, they read as unknown until the next).
-    const waitOver = commits === this.#refreshCommits ? membershipsAsOf : await this.#refreshedAsOfMs();
-    for (const slug of newScenes) this.#awaitingRefresh.set(slug, waitOver);
+    // Scenes new to the catalog have no memberships until a refresh scores them: the state row
+    // says so (read now: another instance may have refreshed), for every instance and a restart.
+    if (newScenes.length > 0) await this.#awaitRefresh(newScenes);
     // Once more now the write has landed: work that started during the import (after the first
     // step, before the write) read the previous catalog, and must not store or publish over it.
     this.#catalogGeneration++;
@@ -413,12 +408,21 @@ export class ScenesEngine {
    */
   async checkRefresh(at: Date): Promise<void> {
     this.#life.assertOpen('refresh');
-    checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await this.#lastRefreshMs());
+    checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), (await this.#stateNow()).asOfMs);
   }
 
-  /** {@link lastRefreshOf} the live tables. */
-  async #lastRefreshMs(): Promise<number | null> {
-    return lastRefreshOf(this.#d.stores, await this.#refreshedAsOfMs());
+  /**
+   * Records `scenes`, just imported, as awaiting a refresh in the state row (nothing to record
+   * before the first refresh: no scene has memberships then).
+   */
+  async #awaitRefresh(scenes: readonly string[]): Promise<void> {
+    const state = await readScenesState(this.#d.stores, 'rows');
+    if (state.asOfMs !== null) {
+      const next = { ...state, awaiting: new Set([...state.awaiting, ...scenes]), stored: true };
+      await this.#d.stores.scenes_state.upsert([scenesStateRow(next, new Date(this.#d.clock.now()).toISOString())]);
+    }
+    this.#state = undefined;
+    this.#known = undefined;
   }
 
   /**
@@ -448,6 +452,10 @@ export class ScenesEngine {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'signal must be an AbortSignal', {
         details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
       });
+    const aborted = () =>
+      new SceneRadarError('SCENES_TIMEOUT', 'Scenes refresh was aborted before it began; nothing was written', {
+        cause: signal?.reason,
+      });
     // One refresh at a time: two would interleave their reads and writes of the same tables.
     return this.#refreshes.run(
       async () => {
@@ -456,18 +464,20 @@ export class ScenesEngine {
         for (let attempt = 1; ; attempt++) {
           this.#life.assertOpen('refresh');
           // Read again: another instance over the same stores may have refreshed since this one did.
-          this.#refreshed = undefined;
-          let basis: number | null;
+          this.#state = undefined;
+          let basis: ScenesRefreshState;
           let asOfRun: Date;
           try {
-            // Bounded by close(): a stalled table must not hold the refresh (nothing is written yet).
-            basis = await this.#life.untilClosed(this.#refreshedAsOfMs(), 'refresh');
-            asOfRun = checkRefreshInstant(
-              'SCENES_INVALID_PARAMS',
-              at,
-              this.#d.clock.now(),
-              await this.#life.untilClosed(lastRefreshOf(this.#d.stores, basis), 'refresh'),
+            // Bounded by close() and the signal: a stalled table must not hold the refresh (nothing
+            // is written yet). A state row this version cannot read is replaced: the refresh starts
+            // from the rows.
+            basis = await this.#life.untilStopped(
+              readScenesState(this.#d.stores, 'rows'),
+              'refresh',
+              signal as AbortSignal | undefined,
+              aborted,
             );
+            asOfRun = checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), basis.asOfMs);
           } catch (error) {
             // A refresh that fails before it starts (the stores down, its instant refused) is logged too.
             new RefreshRun(this.#d.observer ?? SILENT_OBSERVER, 'scenes', at, undefined).failed(error);
@@ -498,7 +508,7 @@ export class ScenesEngine {
 
   async #observedRefresh(
     at: Date,
-    basis: number | null,
+    basis: ScenesRefreshState,
     last: boolean,
     onProgress: ProgressOptions['onProgress'],
   ): Promise<ScenesRefreshReport> {
@@ -535,7 +545,7 @@ export class ScenesEngine {
     }
   }
 
-  async #refresh(at: Date, basis: number | null, run: RefreshRun): Promise<ScenesRefreshReport> {
+  async #refresh(at: Date, basis: ScenesRefreshState, run: RefreshRun): Promise<ScenesRefreshReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     // The tables are about to change: the last refresh's pulses no longer stand for them.
     withdrawRefreshPulses(this);
@@ -544,6 +554,8 @@ export class ScenesEngine {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
       const live = this.#d.stores;
       let written: RefreshWrites;
+      // The state row this refresh writes (with the memberships, in the same transaction when there is one).
+      let committed: ScenesRefreshState | undefined;
       const transaction = live.transaction?.bind(live);
       if (transaction) {
         // Everything is computed against a stage (the live tables with this refresh's writes, seen
@@ -551,9 +563,9 @@ export class ScenesEngine {
         // and a refresh that fails (or a process killed mid-way) leaves the previous one whole.
         const stage = stageStores(live);
         const misses = new Map(this.#misses);
-        let membershipsAsOf: Promise<number | null> | undefined;
+        // The memberships the stage holds: the basis's until this refresh's pass computes its own.
+        let stagedMembershipsMs = basis.membershipsMs;
         let stagedScored: ReadonlySet<string> = new Set();
-        let stagedAsOf: number | null = null;
         const pulse = new ScenePulse({
           stores: stage.stores,
           gateway: this.#d.gateway,
@@ -561,13 +573,12 @@ export class ScenesEngine {
           clock: this.#d.clock,
           // pulsesAsOf is never cached: this cache stays empty (as a replay's, see #scratch).
           cache: new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 }),
-          // Read once the memberships are staged (the snapshots need them), not per batch of scenes;
-          // known without a scan when this refresh staged one (below).
-          membershipsAsOf: () => (membershipsAsOf ??= latestAsOf(stage.stores)),
+          // Known without a read: the basis's, or this refresh's once its pass has staged them.
+          membershipsAsOf: () => Promise.resolve(stagedMembershipsMs),
           lifecycle: this.#life,
           knownNetworks: this.#knownNetworks,
           // The staged memberships have scored the scenes this refresh read.
-          awaitsRefresh: (slug) => this.#awaitingRefresh.has(slug) && !stagedScored.has(slug),
+          awaitsRefresh: (slug) => basis.awaiting.has(slug) && !stagedScored.has(slug),
         });
         // Staged: nothing is written until the commit, so a close() while a table read stalls ends
         // the refresh at once (RADAR_CLOSED) without waiting for the read.
@@ -580,10 +591,10 @@ export class ScenesEngine {
             deadline,
             misses,
             async (report, scored) => {
-              // Its rows are dated `at`; held and kept rows are older (refreshes never step back).
-              if (report.memberships > 0) membershipsAsOf = Promise.resolve(at.getTime());
+              // A pass that read the universe computed the memberships as of `at` (even where it
+              // placed nobody); one that could not kept the basis's.
+              if (report.universe === 'ok') stagedMembershipsMs = at.getTime();
               stagedScored = scored;
-              stagedAsOf = report.memberships > 0 ? at.getTime() : null;
             },
             run,
           ),
@@ -598,12 +609,17 @@ export class ScenesEngine {
               // it (and of its stores, maybe), and half its reads failed with the closed gateway.
               this.#life.assertOpen('refresh');
               // Checked again where it is written: another instance may have refreshed meanwhile.
-              const latest = await latestAsOf(tx);
-              checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), await lastRefreshOf(tx, latest));
+              const latest = await readScenesState(tx, 'rows');
+              checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), latest.asOfMs);
               // Computed over the memberships as of `basis`: another instance's refresh committed
               // since would be overwritten as if it never ran (or, a little older, moved back).
-              if (latest !== basis) throw refreshConflict('SCENES_INVALID_PARAMS', at, latest);
+              if (latest.membershipsMs !== basis.membershipsMs)
+                throw refreshConflict('SCENES_INVALID_PARAMS', at, latest.membershipsMs);
               await stage.writeTo(tx);
+              // Scenes imported since (here or by another instance) await the next refresh.
+              const next = nextState(at, stagedMembershipsMs, latest, stagedScored);
+              await tx.scenes_state.upsert([scenesStateRow(next, nowIso)]);
+              committed = next;
             }).catch((error: unknown) => {
               if (!isRefreshConflict(error)) throw error;
               conflict = error;
@@ -615,7 +631,7 @@ export class ScenesEngine {
         if (conflict !== undefined) throw conflict;
         this.#misses.clear();
         for (const [k, v] of misses) this.#misses.set(k, v);
-        this.#scored(stagedScored, stagedAsOf);
+        this.#scored();
       } else {
         written = await this.#refreshWrites(
           live,
@@ -625,20 +641,27 @@ export class ScenesEngine {
           deadline,
           this.#misses,
           async (report, scored) => {
-            // The memberships just written are what the snapshots must see.
+            // The memberships just written are what the snapshots must see: the state row says
+            // they are as of `at` (written now, table by table like the rest without a transaction).
+            const latest = await readScenesState(live, 'rows');
+            const next = nextState(at, report.universe === 'ok' ? at.getTime() : latest.membershipsMs, latest, scored);
+            await live.scenes_state.upsert([scenesStateRow(next, nowIso)]);
+            committed = next;
+            this.#state = Promise.resolve(next);
+            this.#known = next;
             await this.#replays.clear();
-            this.#refreshed = undefined;
-            this.#scored(scored, report.memberships > 0 ? at.getTime() : null);
+            this.#scored();
           },
           run,
         );
       }
       await this.#replays.clear();
       const { memberships, relationships, snapshots, scenes, pulses } = written;
-      // The latest `as_of` now: this refresh's instant when it wrote a membership (held and kept
-      // rows are older, refreshes never step back), else read again. Not a scan of every
-      // membership for a value the refresh knows (the Talent Radar's refresh asks next).
-      this.#refreshed = memberships.memberships > 0 ? Promise.resolve(at.getTime()) : undefined;
+      // The state this refresh wrote (not read again: the Talent Radar's refresh asks next).
+      if (committed !== undefined) {
+        this.#state = Promise.resolve(committed);
+        this.#known = committed;
+      } else this.#state = undefined;
       await this.pulse.clearCache(undefined, { keepLastGood: true });
       // The snapshots' pulses are those of these memberships as of `at`: the ScenesAdapter serves
       // them to a reader asking as of `at` (the Talent Radar's refresh) instead of computing them again.
@@ -680,18 +703,12 @@ export class ScenesEngine {
     }
   }
 
-  /**
-   * Scenes `scored` by a refresh no longer await one; the others imported before it still do, over
-   * the memberships it wrote when it wrote some (`wroteAsOf`, the as-of they are then compared to).
-   */
-  #scored(scored: ReadonlySet<string>, wroteAsOf: number | null): void {
+  /** A refresh committed (its memberships, or its state row without a transaction). */
+  #scored(): void {
     this.#refreshCommits++;
     // What was remembered over the tables before this commit (the adapter's pulses as of an
     // instant, which a refresh as of the same instant would otherwise leave in place) is dropped.
     tablesChanged(this);
-    for (const slug of this.#awaitingRefresh.keys())
-      if (scored.has(slug)) this.#awaitingRefresh.delete(slug);
-      else if (wroteAsOf !== null) this.#awaitingRefresh.set(slug, wroteAsOf);
   }
 
   /**
@@ -937,9 +954,14 @@ export class ScenesEngine {
     this.#life.assertOpen('stateAsOf');
     // The validated copy's instant, read once: a Date subclass's own getTime is never asked.
     const asOfMs = requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR').getTime();
-    const refreshed = await this.#refreshedAsOfMs();
-    if (refreshed === null || refreshed <= asOfMs)
-      return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
+    let refreshed = await this.#refreshedAsOfMs();
+    if (refreshed === null || refreshed <= asOfMs) {
+      // The live tables, unless another instance over the same stores has refreshed since: its
+      // state row says so (an artist its refresh removed leaves no row that could).
+      refreshed = (await this.#stateNow(undefined, true)).membershipsMs;
+      if (refreshed === null || refreshed <= asOfMs)
+        return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
+    }
     const day = dayOf(asOfMs);
     // Concurrent readers of one day share one replay (single-flight); a failed one is not kept.
     const replay = (await this.#replays.getOrCompute(
@@ -981,32 +1003,52 @@ export class ScenesEngine {
     return at === null ? null : new Date(at).toISOString();
   }
 
-  /**
-   * {@link ScenesEngine.refreshedAsOf} in epoch ms. Read from the table once (it may hold a
-   * previous process's refresh), then again only after this engine's next refresh, or when a
-   * reader has seen a membership row of a later refresh (`seenMs`, its `as_of`: another instance
-   * over the same stores refreshed): every ScenesAdapter call asks, and an ordered scan of every
-   * membership on each call made a Talent Radar refresh quadratic in the artists.
-   */
+  /** {@link ScenesEngine.refreshedAsOf} in epoch ms (see {@link ScenesEngine.#stateNow}). */
   async #refreshedAsOfMs(seenMs?: number): Promise<number | null> {
+    return (await this.#stateNow(seenMs)).membershipsMs;
+  }
+
+  /**
+   * The engine's refresh state (`scenes_state`, see scenes/scenes-state). Read from the table once
+   * (it may hold a previous process's refresh), then again after this engine's next refresh or
+   * import, when a reader has seen a membership row of a later refresh (`seenMs`, its `as_of`:
+   * another instance over the same stores refreshed), or when `check` asks: one read of the state
+   * row, which tells another instance's refresh whatever rows it left (stores written before the
+   * row existed are not read again for it: their state is two ordered scans, and every
+   * ScenesAdapter call asks).
+   */
+  async #stateNow(seenMs?: number, check = false): Promise<ScenesRefreshState> {
     this.#life.assertOpen('refreshedAsOf');
-    if (seenMs !== undefined && this.#refreshed) {
-      const known = this.#refreshed;
-      const at = await known.catch(() => null);
-      if ((at === null || at < seenMs) && this.#refreshed === known) this.#refreshed = undefined;
+    if ((seenMs !== undefined || check) && this.#state) {
+      const known = this.#state;
+      const was = await known.catch(() => null);
+      if (this.#state === known) {
+        if (was === null || (seenMs !== undefined && (was.membershipsMs === null || was.membershipsMs < seenMs)))
+          this.#state = undefined;
+        else if (check && was.stored) {
+          const now = await readScenesState(this.#d.stores);
+          if (this.#state === known && !sameState(now, was)) {
+            this.#state = Promise.resolve(now);
+            this.#known = now;
+            // Another instance refreshed or imported: what was remembered over the tables is dropped.
+            tablesChanged(this);
+          }
+        }
+      }
     }
-    this.#refreshed ??= this.#d.stores.scene_memberships
-      .scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 })
-      .then(([row]) => (row ? parseInstant(row.as_of) : null));
-    const pending = this.#refreshed;
+    this.#state ??= readScenesState(this.#d.stores);
+    const pending = this.#state;
     try {
-      const at = await pending;
-      // "Never refreshed" is not kept: another radar over the same stores may refresh at any time
-      // (and reading an empty table again costs nothing).
-      if (at === null && this.#refreshed === pending) this.#refreshed = undefined;
-      return at;
+      const state = await pending;
+      if (this.#state === pending) {
+        this.#known = state;
+        // "Never refreshed" is not kept: another radar over the same stores may refresh at any time
+        // (and reading an empty table again costs nothing).
+        if (state.asOfMs === null) this.#state = undefined;
+      }
+      return state;
     } catch (e) {
-      if (this.#refreshed === pending) this.#refreshed = undefined;
+      if (this.#state === pending) this.#state = undefined;
       throw e;
     }
   }
@@ -1033,20 +1075,25 @@ export class ScenesEngine {
     };
   }
 
+  /**
+   * Memberships as of `at` in scratch `stores` (a replay), and their state row when the pass read
+   * the universe: the replay's pulses then know its memberships were computed, even where nobody
+   * was placed (an empty scene, not an unknown one).
+   */
   async #refreshInto(stores: ScenesStores, at: Date, misses: MembershipMisses = new Map()): Promise<MembershipReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
     try {
-      return await refreshMemberships(
-        {
-          stores,
-          gateway: this.#d.gateway,
-          config: this.#d.config,
-          nowIso: new Date(this.#d.clock.now()).toISOString(),
-          misses,
-        },
+      const nowIso = new Date(this.#d.clock.now()).toISOString();
+      const report = await refreshMemberships(
+        { stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses },
         at,
         deadline,
       );
+      if (report.universe === 'ok')
+        await stores.scenes_state.upsert([
+          scenesStateRow({ asOfMs: at.getTime(), membershipsMs: at.getTime(), awaiting: new Set() }, nowIso),
+        ]);
+      return report;
     } finally {
       deadline.dispose();
     }

@@ -29,6 +29,7 @@ import { computePulse, type PulseMember } from './pulse-math.js';
 import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
 import type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse } from './schemas.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
+import { readScenesState } from './scenes-state.js';
 import { requireSlug } from './validation.js';
 import {
   GlobalScenePulseRequestSchema,
@@ -62,7 +63,8 @@ export interface ScenePulseDeps {
    * As-of instant of the membership refresh the stored memberships come from (epoch ms), or null
    * when they were never computed. Given `seenMs`, the `as_of` of a membership row just read: a
    * value it remembered from before that instant is stale (another instance over the same stores
-   * refreshed since) and is read again. @default the latest `as_of` in `stores.scene_memberships`
+   * refreshed since) and is read again. @default the state row's (`stores.scenes_state`), or in
+   * stores without one the latest `as_of` in `stores.scene_memberships`
    */
   readonly membershipsAsOf?: (seenMs?: number) => Promise<number | null>;
   /** Open/closed flag shared with the other parts of the radar (calls after `close()` reject with `RADAR_CLOSED`). @default a flag of its own */
@@ -442,11 +444,7 @@ export class ScenePulse {
 
   async #membershipsAsOf(seenMs?: number): Promise<number | null> {
     if (this.#d.membershipsAsOf) return this.#d.membershipsAsOf(seenMs);
-    const [row] = await this.#d.stores.scene_memberships.scan({
-      orderBy: { column: 'as_of', direction: 'desc' },
-      limit: 1,
-    });
-    return row ? parseInstant(row.as_of) : null;
+    return (await readScenesState(this.#d.stores)).membershipsMs;
   }
 
   /** The `stale` mark of a last good pulse served now because computing it failed for `reason`. */
@@ -700,7 +698,7 @@ export class ScenePulse {
           slug,
           new PulseFailure(
             'unavailable',
-            `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe and its releases, or none placed any artist in any scene: an engine that stores no membership cannot tell)`,
+            `Heat of ${slug} unknown: scene memberships were never computed (no refresh yet, or no refresh could read the artist universe)`,
           ),
         );
         return;

@@ -11,6 +11,7 @@ import {
   SceneRelationshipRowSchema,
   SceneRowSchema,
   SceneTrendRowSchema,
+  ScenesStateRowSchema,
   TalentArtistRowSchema,
   TalentMicrogenreRowSchema,
   TalentStateRowSchema,
@@ -23,6 +24,7 @@ import {
   type SceneRelationshipRow,
   type SceneRow,
   type SceneTrendRow,
+  type ScenesStateRow,
   type TalentArtistRow,
   type TalentMicrogenreRow,
   type TalentStateRow,
@@ -99,6 +101,17 @@ export const SCENES_TABLES = {
     /** Indexed columns, for scans of one subject's ranking. */
     indexes: ['subject'],
   } satisfies TableSpec<SceneRecommendationRow, 'subject' | 'scene_slug'>,
+  /** `scenes_state`: the last refresh's instants and the scenes awaiting one. */
+  scenes_state: {
+    /** Table name. */
+    name: 'scenes_state',
+    /** Row schema ({@link ScenesStateRowSchema}). */
+    schema: ScenesStateRowSchema,
+    /** Primary key columns: one row per kind of state. */
+    key: ['name'],
+    /** No secondary index (one row, read by primary key). */
+    indexes: [],
+  } satisfies TableSpec<ScenesStateRow, 'name'>,
 } as const;
 
 /** Specs of the Talent Radar's tables. */
@@ -185,6 +198,8 @@ export interface ScenesStores {
   readonly scene_relationships: Table<SceneRelationshipRow, 'scene_slug' | 'related_slug' | 'type'>;
   /** `scene_recommendations_cache` */
   readonly scene_recommendations_cache: Table<SceneRecommendationRow, 'subject' | 'scene_slug'>;
+  /** `scenes_state`: the last refresh's instants and the scenes awaiting one, read back by a restarted engine. */
+  readonly scenes_state: Table<ScenesStateRow, 'name'>;
   /**
    * Runs `fn` in one transaction over these tables. Optional: without it, the Scenes Engine writes
    * a refresh table by table, as it always did; with it, a refresh's writes (memberships, trend

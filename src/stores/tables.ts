@@ -314,6 +314,25 @@ function protoKeyPath(value: unknown, path: (string | number)[] = []): (string |
 }
 
 /**
+ * `scenes_state`: what the Scenes Engine knows of its own refreshes besides its rows, so a restart
+ * (or another instance on the same stores) reads the engine as it was. Not one of the seed's
+ * tables: the Scenes Engine owns it as it owns the seed's six. One row, `last-refresh`: the last
+ * refresh's instant, the instant the live memberships were computed as of, and the scenes imported
+ * since that no refresh has placed artists in (written in the refresh's transaction; a catalog
+ * import adds its new scenes). A backfill never writes it.
+ */
+export const ScenesStateRowSchema = z.object({
+  /** Which state (`last-refresh`), the primary key. */
+  name: SlugSchema,
+  /** The state, a JSON object the Scenes Engine validates when it reads it. */
+  value: JsonObjectSchema,
+  /** When it was written. */
+  updated_at: InstantSchema,
+});
+/** A row of `scenes_state`. */
+export type ScenesStateRow = z.infer<typeof ScenesStateRowSchema>;
+
+/**
  * `talent_radar_state`: what the Talent Radar's scores depend on besides its records, so a
  * restart (or another instance on the same stores) scores exactly as before. Not one of the seed's
  * tables: the Talent Radar owns it as it owns the seed's four. Its rows: `breakout-model`, the

@@ -11,6 +11,7 @@ import type {
   SceneRelationshipRow,
   SceneRow,
   SceneTrendRow,
+  ScenesStateRow,
   TalentArtistRow,
   TalentMicrogenreRow,
   TalentStateRow,
@@ -34,6 +35,8 @@ export interface OwnedTableRows {
   scene_relationships: SceneRelationshipRow;
   /** A row of `scene_recommendations_cache`. */
   scene_recommendations_cache: SceneRecommendationRow;
+  /** A row of `scenes_state`. */
+  scenes_state: ScenesStateRow;
   /** A row of `talent_radar_artists`. */
   talent_radar_artists: TalentArtistRow;
   /** A row of `talent_radar_scenes`. */
@@ -52,8 +55,8 @@ export interface OwnedTableRows {
 export type OwnedTableName = keyof OwnedTableRows;
 
 /**
- * Names of the eleven owned tables that hold the engines' outputs (the seed's ten and
- * `talent_radar_state`), Scenes Engine first. The staging table of a sharded refresh, empty
+ * Names of the twelve owned tables that hold the engines' outputs (the seed's ten, `scenes_state`
+ * and `talent_radar_state`), Scenes Engine first. The staging table of a sharded refresh, empty
  * between refreshes, is apart: {@link STAGING_TABLE_NAMES}.
  */
 export const OWNED_TABLE_NAMES = [
@@ -63,6 +66,7 @@ export const OWNED_TABLE_NAMES = [
   'scene_trends',
   'scene_relationships',
   'scene_recommendations_cache',
+  'scenes_state',
   'talent_radar_artists',
   'talent_radar_scenes',
   'talent_radar_microgenres',
@@ -175,6 +179,15 @@ const GENERATORS: { [N in OwnedTableName]: Gen<OwnedTableRows[N]> } = {
     reasons: some(r, REASONS),
     computed_at: r.instant(i),
     expires_at: r.instant(i + 24),
+  }),
+  scenes_state: (i, r) => ({
+    name: `state-${pad(i)}`,
+    value: {
+      asOf: r.instant(i),
+      membershipsAsOf: i % 3 === 2 ? null : r.instant(i),
+      awaiting: i % 2 === 0 ? [] : [`scene-${pad(i)}`],
+    },
+    updated_at: r.instant(i),
   }),
   talent_radar_artists: (i, r) => ({
     artist_slug: `artist-${pad(i)}`,

@@ -1,6 +1,6 @@
 /**
  * @module testing/stores-suite
- * Conformance suite for a whole {@link SceneRadarStores}: all eleven owned tables, each through the
+ * Conformance suite for a whole {@link SceneRadarStores}: all thirteen owned tables, each through the
  * table suite with generated sample rows, plus the shape of the store set itself.
  */
 import {
@@ -125,6 +125,7 @@ export function storesContractSuite(options: StoresSuiteOptions): ContractCase[]
       SCENES_TABLES.scene_recommendations_cache,
       (s) => s.scenes.scene_recommendations_cache,
     ),
+    ...suite('scenes_state', SCENES_TABLES.scenes_state, (s) => s.scenes.scenes_state),
     ...suite('talent_radar_artists', TALENT_TABLES.talent_radar_artists, (s) => s.talent.talent_radar_artists),
     ...suite('talent_radar_scenes', TALENT_TABLES.talent_radar_scenes, (s) => s.talent.talent_radar_scenes),
     ...suite(

@@ -235,25 +235,39 @@ describe('refresh order', () => {
       if (query?.orderBy?.column === 'as_of') asOfScans++;
       return scan(query);
     };
+    const state = stores.scenes.scenes_state;
+    const get = state.get.bind(state);
+    let stateReads = 0;
+    state.get = (key) => {
+      stateReads++;
+      return get(key);
+    };
     const radar = createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
     try {
       await radar.scenes.importCatalog(world.catalog);
       const report = await radar.scenes.refresh(NOW);
       expect(report.memberships.memberships).toBeGreaterThan(0);
       asOfScans = 0;
-      // The Talent Radar's refresh reads the memberships as of NOW (ScenesAdapter -> stateAsOf).
+      // The Talent Radar's refresh reads the memberships as of NOW (ScenesAdapter -> stateAsOf):
+      // the state row, once per adapter call at most (another instance may have refreshed).
       expect(await radar.scenes.refreshedAsOf()).toBe(NOW.toISOString());
+      stateReads = 0;
       await radar.talent.refresh(NOW);
       expect(asOfScans).toBe(0);
-      // The next refresh still reads the table first (another instance may have refreshed).
+      expect(stateReads).toBeGreaterThan(0);
+      expect(stateReads).toBeLessThanOrEqual(40);
+      // The next refresh reads the state row first (another instance may have refreshed), never
+      // the memberships: the row exists.
+      stateReads = 0;
       await radar.scenes.refresh(NOW);
-      expect(asOfScans).toBeGreaterThan(0);
+      expect(stateReads).toBeGreaterThan(0);
+      expect(asOfScans).toBe(0);
     } finally {
       await radar.close();
     }
   });
 
-  it('a refresh that wrote no membership leaves the instant to be read from the table', async () => {
+  it("a refresh that read an empty universe computed the memberships (every scene empty): its instant is the memberships' instant", async () => {
     const world = createDemoWorld({ artists: 60, end: '2026-11-24' });
     const radar = createSceneRadar({
       sources: {
@@ -267,7 +281,10 @@ describe('refresh order', () => {
       const report = await radar.scenes.refresh(NOW);
       expect(report.memberships.universe).toBe('ok');
       expect(report.memberships.memberships).toBe(0);
-      expect(await radar.scenes.refreshedAsOf()).toBeNull();
+      expect(await radar.scenes.refreshedAsOf()).toBe(NOW.toISOString());
+      const pulse = await radar.scenes.pulse.getScenePulse(world.catalog.scenes[0]!.slug);
+      expect(pulse.heat).toBe(0);
+      expect(pulse.memberships_as_of).toBe(NOW.toISOString());
     } finally {
       await radar.close();
     }

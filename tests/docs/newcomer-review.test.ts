@@ -112,15 +112,19 @@ describe('docs/adapters.md: stores', () => {
     const talent = Object.fromEntries(
       listed.map((name) => [name, (all.talent as unknown as Record<string, unknown>)[name]]),
     ) as unknown as typeof all.talent;
-    // Guard: the Scenes Engine's tables are exactly the six the doc lists.
-    expect(Object.keys(all.scenes).sort()).toEqual([
+    // Guard: the Scenes Engine's tables are exactly the seven the doc lists.
+    const scenesListed = [
       'microgenres',
       'scene_memberships',
       'scene_recommendations_cache',
       'scene_relationships',
       'scene_trends',
       'scenes',
-    ]);
+      'scenes_state',
+    ];
+    for (const name of scenesListed)
+      expect(readFileSync(join(ROOT, 'docs/adapters.md'), 'utf8')).toContain(`\`${name}\``);
+    expect(Object.keys(all.scenes).sort()).toEqual(scenesListed);
     let error: unknown;
     try {
       const radar = createSceneRadar({ sources: world.sources, stores: { scenes: all.scenes, talent } });

@@ -10,7 +10,7 @@
  * give finite numbers, failed or missing evidence is said and never shown as a confident score,
  * and empty shapes answer with their documented statuses (never a 500).
  *
- * Tests named "FAULT:" failed on the code as reviewed (one is an expected failure, left; the other was kept as designed and is pinned as such, below), for the reason their name states; the others
+ * Tests named "FAULT:" failed on the code as reviewed (one fixed since, with the `scenes_state` row; the other was kept as designed and is pinned as such, below), for the reason their name states; the others
  * pin behaviour found correct.
  */
 import { describe, expect, it } from 'vitest';
@@ -653,10 +653,9 @@ describe('hostile review 114: empty catalog, empty scenes, one scene', () => {
     });
   });
 
-  // Expected failure, left: the engine knows when memberships were computed from the membership rows
-  // themselves (it stores no refresh marker), so a refresh that placed nobody anywhere reads as none;
-  // the pulse's message now names that case too.
-  it.fails('FAULT: a catalog whose scenes have no members after a refresh that read every artist answers 503 "memberships were never computed" instead of the heat 0 of an empty scene', async () => {
+  // Fixed: the engine records its refreshes in `scenes_state` (it read them off the membership rows,
+  // so a refresh that placed nobody anywhere read as none).
+  it('FAULT: a catalog whose scenes have no members after a refresh that read every artist answers 503 "memberships were never computed" instead of the heat 0 of an empty scene', async () => {
     // Two artists in Germany with no releases: MIG and CMG answer for both, nobody is placed.
     const placedNowhere = ['de-a', 'de-b'].map((s) => history(s, { region: 'de', city: null }));
     for (const hs of [placedNowhere, []]) {

@@ -12,7 +12,7 @@
  * is a fault. Also checked: the counts "in memory" across a restart (docs/reliability.md), a
  * refresh earlier than the last one refused with the documented code, before and after a restart.
  *
- * Tests named "FAULT:" failed on the code as reviewed (one fixed since: the Talent Radar stores a failed walk of the universe, row `last-failed-walk`; two are expected failures, left: each needs a scenes state row; docs/persistence.md and docs/scenes.md say so), for the reason their name states; the
+ * Tests named "FAULT:" failed on the code as reviewed (one fixed since: the Talent Radar stores a failed walk of the universe, row `last-failed-walk`; two more since, with the Scenes Engine's state row `scenes_state`), for the reason their name states; the
  * others pin behaviour found correct.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -492,7 +492,7 @@ describe('hostile review 116: faults', () => {
     for (const r of open) await r.close();
   });
 
-  it.fails('FAULT: after a restart, a scene imported since the last refresh reads as an empty scene (200, heat 0) instead of unknown (503 SOURCES_UNAVAILABLE) until a refresh places artists in it', async () => {
+  it('FAULT: after a restart, a scene imported since the last refresh reads as an empty scene (200, heat 0) instead of unknown (503 SOURCES_UNAVAILABLE) until a refresh places artists in it', async () => {
     const run = start(at(0));
     const without = world.catalog.scenes.filter((s) => s.slug !== 'punk-ca-vancouver');
     await run.radar.scenes.importCatalog({ scenes: without, microgenres: world.catalog.microgenres });
@@ -511,7 +511,7 @@ describe('hostile review 116: faults', () => {
     });
   });
 
-  it.fails('FAULT: a backfill moves the Scenes Engine\'s "last refresh" to its last day: a late refresh after the last real one is refused, naming a refresh that never ran', async () => {
+  it('FAULT: a backfill moves the Scenes Engine\'s "last refresh" to its last day: a late refresh after the last real one is refused, naming a refresh that never ran', async () => {
     const run = await fresh(at(4));
     await run.radar.refresh(); // the last refresh: N-4
     run.clock.set(N + 2 * 3_600_000); // back after missing N-3..N-1

@@ -6,9 +6,9 @@
  * today). Small demo worlds over shared in-memory stores; no database, no network.
  *
  * Tests named "FAULT:" failed on the code as reviewed, for the reason their name states (the cache's and the
- * CLI's fixed in the same commit; the two of an artist a later refresh removed are expected failures, left:
- * an instance learns of another's refresh from the rows it reads, and such an artist leaves none; see
- * docs/scale-out.md); the others pin behaviour found correct.
+ * CLI's fixed in the same commit; the two of an artist a later refresh removed fixed later: an instance
+ * learned of another's refresh from the rows it read, and such an artist leaves none; it now reads the
+ * Scenes Engine's state row, `scenes_state`); the others pin behaviour found correct.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,10 +80,11 @@ describe('instances sharing stores: a read as of a past instant (lookahead)', ()
     }
   });
 
-  // Cause: src/scenes/scenes-adapter.ts:230 re-reads the engine state only when the rows read hold
-  // an `as_of` later than the refresh the engine knows; an artist whose rows the later refresh
-  // deleted has no row at all, so the live (T2) tables are served for a read as of X < T2.
-  it.fails('FAULT: getMemberships as of a past instant, on an instance that did not run the latest refresh, serves the later refresh for an artist that refresh removed (empty instead of its scene)', async () => {
+  // Cause (fixed): the ScenesAdapter re-read the engine state only when the rows read held an `as_of`
+  // later than the refresh the engine knew; an artist whose rows the later refresh deleted has no row
+  // at all, so the live (T2) tables were served for a read as of X < T2. `stateAsOf` now checks the
+  // state row before it serves the live tables.
+  it('FAULT: getMemberships as of a past instant, on an instance that did not run the latest refresh, serves the later refresh for an artist that refresh removed (empty instead of its scene)', async () => {
     const { a, b } = await twoRadars();
     try {
       const fromA = await a.scenesAdapter.getMemberships([GONE], { asOf: X, signal });
@@ -97,7 +98,7 @@ describe('instances sharing stores: a read as of a past instant (lookahead)', ()
     }
   });
 
-  it.fails('FAULT: talent.scoreArtists as of a past instant, on an instance that did not run the latest refresh, scores an artist without the scene it was in then (the later refresh removed it)', async () => {
+  it('FAULT: talent.scoreArtists as of a past instant, on an instance that did not run the latest refresh, scores an artist without the scene it was in then (the later refresh removed it)', async () => {
     const { a, b } = await twoRadars();
     try {
       const fromA = await a.talent.scoreArtists([GONE], { asOf: X });

@@ -1,7 +1,7 @@
 /**
  * The Scenes Engine as the Talent Radar sees it (`radar.scenesAdapter`): the ScenesAdapter
  * conformance suite, as-of honesty, and the integration boundary (reads MIG, CMG and Fusion
- * only, through read methods only; writes its own six tables only).
+ * only, through read methods only; writes its own seven tables only (the seed's six and `scenes_state`)).
  */
 import { hottestScenesOf } from '../../src/contracts/sources.js';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ const SCENE_TABLES = [
   'scene_trends',
   'scene_relationships',
   'scene_recommendations_cache',
+  'scenes_state',
 ];
 const READS = ['listArtists', 'getArtists', 'getNetworks', 'getReleases', 'getEngagement', 'getCampaigns'];
 
@@ -167,7 +168,7 @@ describe('scenesAdapter as-of honesty', () => {
 });
 
 describe('integration boundary', () => {
-  it('reads MIG, CMG and Fusion only, through read methods only, and writes only its six tables', async () => {
+  it('reads MIG, CMG and Fusion only, through read methods only, and writes only its seven tables', async () => {
     // Sources with write-looking methods beside the reads: none may ever be called.
     const writes = { calls: 0 };
     const trap = async (): Promise<void> => void writes.calls++;
