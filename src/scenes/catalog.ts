@@ -10,6 +10,7 @@ import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { atomically } from '../stores/staged.js';
 import { MicrogenreRowSchema, SceneRowSchema, type MicrogenreRow, type SceneRow } from '../stores/tables.js';
+import { awaitingRows } from './scenes-state.js';
 import type { Page } from './types.js';
 import {
   hasOption,
@@ -227,7 +228,11 @@ export async function importCatalog(
   const slugs = parsed.data.scenes.map((sc) => sc.slug);
   const existing = new Set((await stores.scenes.getMany(slugs.map((slug) => ({ slug })))).map((sc) => sc.slug));
   // Both tables or neither: a scene never names a microgenre a failed import left out.
+  const newScenes = slugs.filter((slug) => !existing.has(slug));
   await atomically(stores, async (tx) => {
+    // First: a refresh reading the catalog between these writes (stores without a transaction)
+    // then never finds a new scene it is not told awaits it.
+    if (newScenes.length > 0) await tx.scenes_state.upsert(awaitingRows(newScenes, now));
     await tx.microgenres.upsert(parsed.data.microgenres);
     await tx.scenes.upsert(parsed.data.scenes);
     // Stored recommendations weigh each scene's sound and place: a changed scene makes them wrong.
@@ -236,7 +241,7 @@ export async function importCatalog(
   return {
     scenes: parsed.data.scenes.length,
     microgenres: parsed.data.microgenres.length,
-    newScenes: slugs.filter((slug) => !existing.has(slug)),
+    newScenes,
   };
 }
 

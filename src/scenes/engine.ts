@@ -46,7 +46,7 @@ import { refreshMemberships, type MembershipMisses, type MembershipReport } from
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
 import { onLaterMemberships, publishRefreshPulses, tablesChanged, withdrawRefreshPulses } from './refresh-pulses.js';
-import { readScenesState, scenesStateRow, type ScenesRefreshState } from './scenes-state.js';
+import { awaitingKeys, readScenesState, refreshStateRow, type ScenesRefreshState } from './scenes-state.js';
 import { ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
@@ -86,6 +86,22 @@ function nextState(
 ): ScenesRefreshState {
   const awaiting = new Set([...latest.awaiting].filter((slug) => !scored.has(slug)));
   return { asOfMs: at.getTime(), membershipsMs, awaiting, stored: true };
+}
+
+/**
+ * Writes the state a refresh leaves (`next`, over `latest`, the state it read where it writes):
+ * its `last-refresh` row, and the deletion of the awaiting rows of the scenes it placed. The rows an
+ * import wrote meanwhile for other scenes stay (neither rewrites the other's rows).
+ */
+async function writeState(
+  stores: ScenesStores,
+  next: ScenesRefreshState,
+  latest: ScenesRefreshState,
+  nowIso: string,
+): Promise<void> {
+  await stores.scenes_state.upsert([refreshStateRow(next.asOfMs!, next.membershipsMs, nowIso)]);
+  const placed = [...latest.awaiting].filter((slug) => !next.awaiting.has(slug));
+  if (placed.length > 0) await stores.scenes_state.delete(awaitingKeys(placed));
 }
 
 /** Whether two refresh states say the same. */
@@ -252,7 +268,9 @@ export class ScenesEngine {
       config: deps.config,
       clock: deps.clock,
       cache: this.#cache,
-      membershipsAsOf: (seenMs) => this.#refreshedAsOfMs(seenMs),
+      // Checked against the state table at each computation: another instance may have refreshed
+      // or imported a scene since (one scan of a small table; the pulse's reads dwarf it).
+      membershipsAsOf: (seenMs) => this.#refreshedAsOfMs(seenMs, true),
       lifecycle: this.#life,
       knownNetworks: this.#knownNetworks,
       // Scenes imported since the memberships it reads were computed (the state row says which).
@@ -287,10 +305,13 @@ export class ScenesEngine {
     // Scenes may come or go: pulses computed over the previous catalog are not served for it.
     this.#catalogGeneration++;
     withdrawRefreshPulses(this);
+    // Scenes new to the catalog have no memberships until a refresh scores them: the import
+    // records them in `scenes_state` with the catalog rows, for every instance and a restart.
     const { newScenes, ...result } = await importCatalog(this.#d.stores, input, this.#d.clock);
-    // Scenes new to the catalog have no memberships until a refresh scores them: the state row
-    // says so (read now: another instance may have refreshed), for every instance and a restart.
-    if (newScenes.length > 0) await this.#awaitRefresh(newScenes);
+    if (newScenes.length > 0) {
+      this.#state = undefined;
+      this.#known = undefined;
+    }
     // Once more now the write has landed: work that started during the import (after the first
     // step, before the write) read the previous catalog, and must not store or publish over it.
     this.#catalogGeneration++;
@@ -408,21 +429,9 @@ export class ScenesEngine {
    */
   async checkRefresh(at: Date): Promise<void> {
     this.#life.assertOpen('refresh');
-    checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), (await this.#stateNow()).asOfMs);
-  }
-
-  /**
-   * Records `scenes`, just imported, as awaiting a refresh in the state row (nothing to record
-   * before the first refresh: no scene has memberships then).
-   */
-  async #awaitRefresh(scenes: readonly string[]): Promise<void> {
+    // Read as the refresh reads it (a state row this version cannot read is the refresh's to replace).
     const state = await readScenesState(this.#d.stores, 'rows');
-    if (state.asOfMs !== null) {
-      const next = { ...state, awaiting: new Set([...state.awaiting, ...scenes]), stored: true };
-      await this.#d.stores.scenes_state.upsert([scenesStateRow(next, new Date(this.#d.clock.now()).toISOString())]);
-    }
-    this.#state = undefined;
-    this.#known = undefined;
+    checkRefreshInstant('SCENES_INVALID_PARAMS', at, this.#d.clock.now(), state.asOfMs);
   }
 
   /**
@@ -618,7 +627,7 @@ export class ScenesEngine {
               await stage.writeTo(tx);
               // Scenes imported since (here or by another instance) await the next refresh.
               const next = nextState(at, stagedMembershipsMs, latest, stagedScored);
-              await tx.scenes_state.upsert([scenesStateRow(next, nowIso)]);
+              await writeState(tx, next, latest, nowIso);
               committed = next;
             }).catch((error: unknown) => {
               if (!isRefreshConflict(error)) throw error;
@@ -645,7 +654,7 @@ export class ScenesEngine {
             // they are as of `at` (written now, table by table like the rest without a transaction).
             const latest = await readScenesState(live, 'rows');
             const next = nextState(at, report.universe === 'ok' ? at.getTime() : latest.membershipsMs, latest, scored);
-            await live.scenes_state.upsert([scenesStateRow(next, nowIso)]);
+            await writeState(live, next, latest, nowIso);
             committed = next;
             this.#state = Promise.resolve(next);
             this.#known = next;
@@ -1004,8 +1013,8 @@ export class ScenesEngine {
   }
 
   /** {@link ScenesEngine.refreshedAsOf} in epoch ms (see {@link ScenesEngine.#stateNow}). */
-  async #refreshedAsOfMs(seenMs?: number): Promise<number | null> {
-    return (await this.#stateNow(seenMs)).membershipsMs;
+  async #refreshedAsOfMs(seenMs?: number, check = false): Promise<number | null> {
+    return (await this.#stateNow(seenMs, check)).membershipsMs;
   }
 
   /**
@@ -1025,8 +1034,10 @@ export class ScenesEngine {
       if (this.#state === known) {
         if (was === null || (seenMs !== undefined && (was.membershipsMs === null || was.membershipsMs < seenMs)))
           this.#state = undefined;
-        else if (check && was.stored) {
-          const now = await readScenesState(this.#d.stores);
+        else if (check) {
+          // One scan of the small state table (the membership rows are not read again for stores
+          // without a `last-refresh` row: only a refresh changes them, and it writes the row).
+          const now = await readScenesState(this.#d.stores, 'throw', was);
           if (this.#state === known && !sameState(now, was)) {
             this.#state = Promise.resolve(now);
             this.#known = now;
@@ -1090,9 +1101,7 @@ export class ScenesEngine {
         deadline,
       );
       if (report.universe === 'ok')
-        await stores.scenes_state.upsert([
-          scenesStateRow({ asOfMs: at.getTime(), membershipsMs: at.getTime(), awaiting: new Set() }, nowIso),
-        ]);
+        await stores.scenes_state.upsert([refreshStateRow(at.getTime(), at.getTime(), nowIso)]);
       return report;
     } finally {
       deadline.dispose();

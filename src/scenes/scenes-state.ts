@@ -1,23 +1,26 @@
 /**
  * @module scenes/scenes-state
- * The Scenes Engine's row of `scenes_state`, `last-refresh`: the last refresh's instant, the
- * instant the live memberships were computed as of, and the scenes imported since that no refresh
- * has placed artists in. The engine reads its refreshes from it rather than from its rows: a
- * refresh that placed nobody leaves no membership row, a backfill writes trend rows dated after the
- * last refresh, and an artist a later refresh removed leaves no row at all, so none of them can be
- * told from the rows alone. Stores written before the row existed are read from their rows (once,
- * until the engine writes the row).
+ * The Scenes Engine's rows of `scenes_state`: `last-refresh` (the last refresh's instant and the
+ * instant the live memberships were computed as of) and one `awaiting-<scene slug>` row per scene
+ * imported that no refresh has placed artists in yet. The engine reads its refreshes from them
+ * rather than from its other rows: a refresh that placed nobody leaves no membership row, a backfill
+ * writes trend rows dated after the last refresh, and an artist a later refresh removed leaves no
+ * row at all, so none of them can be told from those rows. An import writes only its scenes' rows
+ * and a refresh only `last-refresh` and the deletion of the rows of scenes it placed, so neither
+ * overwrites what the other wrote (two instances may do both at once). Stores written before the
+ * table existed are read from their membership rows (until the next refresh writes `last-refresh`).
  */
 import { z } from 'zod';
 import { InstantSchema } from '../contracts/payloads.js';
 import { SceneRadarError } from '../core/errors.js';
-import { SlugSchema } from '../core/slug.js';
 import { parseInstant } from '../core/time.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { ScenesStateRow } from '../stores/tables.js';
 
-/** The row of `scenes_state` holding the last refresh's instants and the scenes awaiting one. */
+/** The row of `scenes_state` holding the last refresh's instants. */
 export const SCENES_REFRESH_STATE = 'last-refresh';
+/** Prefix of the rows of `scenes_state` naming a scene that awaits a refresh (`awaiting-<scene slug>`). */
+const AWAITING = 'awaiting-';
 
 /** The value of the `last-refresh` row. */
 const RefreshStateSchema = z.object({
@@ -25,8 +28,6 @@ const RefreshStateSchema = z.object({
   asOf: InstantSchema,
   /** The instant the live memberships were computed as of; null when no refresh could read the universe. */
   membershipsAsOf: InstantSchema.nullable(),
-  /** Scenes imported since the memberships were computed, which no refresh has placed artists in. */
-  awaiting: z.array(SlugSchema),
 });
 
 /** What the engine knows of its refreshes, read from `scenes_state` (or, before it was written, from the rows). */
@@ -35,9 +36,9 @@ export interface ScenesRefreshState {
   readonly asOfMs: number | null;
   /** The instant the live memberships were computed as of, epoch ms, or null. */
   readonly membershipsMs: number | null;
-  /** Scenes imported since the memberships were computed, not yet placed by a refresh. */
+  /** Scenes imported that no refresh has placed artists in yet. */
   readonly awaiting: ReadonlySet<string>;
-  /** False when read from the rows (no `last-refresh` row yet). */
+  /** False when the instants were read from the membership rows (no `last-refresh` row yet). */
   readonly stored: boolean;
 }
 
@@ -48,37 +49,30 @@ async function latestMembershipAsOf(stores: ScenesStores): Promise<number | null
 }
 
 /**
- * The state of stores written before `scenes_state` held a row: the memberships' latest `as_of`,
- * and the last refresh as the later of it and the latest trend snapshot's (a refresh whose
- * membership reads all failed kept the earlier memberships and still wrote its snapshots).
- */
-async function stateFromRows(stores: ScenesStores): Promise<ScenesRefreshState> {
-  const membershipsMs = await latestMembershipAsOf(stores);
-  const [trend] = await stores.scene_trends.scan({ orderBy: { column: 'as_of', direction: 'desc' }, limit: 1 });
-  const snapshotMs = trend === undefined ? null : parseInstant(trend.as_of);
-  const asOfMs =
-    membershipsMs === null || snapshotMs === null ? (membershipsMs ?? snapshotMs) : Math.max(membershipsMs, snapshotMs);
-  return { asOfMs, membershipsMs, awaiting: new Set(), stored: false };
-}
-
-/**
- * The engine's refresh state in `stores` (the live tables, or a transaction's): its
- * `last-refresh` row, or (stores written before the row existed) what the rows say. A row this
- * version cannot read is `STORE_SCHEMA_MISMATCH` naming it, or with `unreadable: 'rows'` (a
- * refresh or an import, which replace it) read from the rows as if it were absent.
+ * The engine's refresh state in `stores` (the live tables, or a transaction's): its rows of
+ * `scenes_state`. Without a `last-refresh` row (stores written before the table existed, or never
+ * refreshed), the instants are the memberships' latest `as_of` (trend rows are not read: a backfill
+ * writes them too), or `fromRows` when given (an earlier reading of them: only a refresh changes
+ * them, and a refresh writes the row). A `last-refresh` this version cannot read is
+ * `STORE_SCHEMA_MISMATCH` naming it, or with `unreadable: 'rows'` (a refresh, which replaces it)
+ * read as absent.
  */
 export async function readScenesState(
   stores: ScenesStores,
   unreadable: 'throw' | 'rows' = 'throw',
+  fromRows?: ScenesRefreshState,
 ): Promise<ScenesRefreshState> {
-  const row = await stores.scenes_state.get({ name: SCENES_REFRESH_STATE });
-  if (row === undefined) return stateFromRows(stores);
-  const parsed = RefreshStateSchema.safeParse(row.value);
-  if (!parsed.success && unreadable === 'rows') return stateFromRows(stores);
-  if (!parsed.success)
+  const rows = await stores.scenes_state.scan();
+  const awaiting = new Set<string>();
+  let last: ScenesStateRow | undefined;
+  for (const row of rows)
+    if (row.name === SCENES_REFRESH_STATE) last = row;
+    else if (row.name.startsWith(AWAITING)) awaiting.add(row.name.slice(AWAITING.length));
+  const parsed = last === undefined ? undefined : RefreshStateSchema.safeParse(last.value);
+  if (last !== undefined && parsed !== undefined && !parsed.success && unreadable === 'throw')
     throw new SceneRadarError(
       'STORE_SCHEMA_MISMATCH',
-      `scenes_state holds a "${row.name}" this version of scene-radar cannot read (written ${row.updated_at}): the next refresh replaces it`,
+      `scenes_state holds a "${last.name}" this version of scene-radar cannot read (written ${last.updated_at}): the next refresh replaces it`,
       {
         cause: parsed.error,
         details: parsed.error.issues.map((i) => ({
@@ -88,29 +82,39 @@ export async function readScenesState(
         })),
       },
     );
-  const v = parsed.data;
-  return {
-    asOfMs: parseInstant(v.asOf),
-    membershipsMs: v.membershipsAsOf === null ? null : parseInstant(v.membershipsAsOf),
-    awaiting: new Set(v.awaiting),
-    stored: true,
-  };
+  if (parsed?.success) {
+    const v = parsed.data;
+    return {
+      asOfMs: parseInstant(v.asOf),
+      membershipsMs: v.membershipsAsOf === null ? null : parseInstant(v.membershipsAsOf),
+      awaiting,
+      stored: true,
+    };
+  }
+  if (fromRows !== undefined && !fromRows.stored) return { ...fromRows, awaiting };
+  const membershipsMs = await latestMembershipAsOf(stores);
+  return { asOfMs: membershipsMs, membershipsMs, awaiting, stored: false };
 }
 
-/** The `last-refresh` row for `state` (whose `asOfMs` is set), written at `nowIso`. */
-export function scenesStateRow(
-  state: Pick<ScenesRefreshState, 'asOfMs' | 'membershipsMs' | 'awaiting'>,
-  nowIso: string,
-): ScenesStateRow {
-  if (state.asOfMs === null) throw new Error('scenes_state: a refresh state needs its instant');
+/** The `last-refresh` row for a refresh as of `asOfMs` whose live memberships are as of `membershipsMs`. */
+export function refreshStateRow(asOfMs: number, membershipsMs: number | null, nowIso: string): ScenesStateRow {
   return {
     name: SCENES_REFRESH_STATE,
     // Keys in the order PostgreSQL's jsonb keeps them (shorter first), so every store returns the same text.
     value: {
-      asOf: new Date(state.asOfMs).toISOString(),
-      awaiting: [...state.awaiting].sort(),
-      membershipsAsOf: state.membershipsMs === null ? null : new Date(state.membershipsMs).toISOString(),
+      asOf: new Date(asOfMs).toISOString(),
+      membershipsAsOf: membershipsMs === null ? null : new Date(membershipsMs).toISOString(),
     },
     updated_at: nowIso,
   };
+}
+
+/** The rows recording `scenes` (just imported) as awaiting a refresh. */
+export function awaitingRows(scenes: readonly string[], nowIso: string): ScenesStateRow[] {
+  return scenes.map((scene) => ({ name: `${AWAITING}${scene}`, value: { scene }, updated_at: nowIso }));
+}
+
+/** The keys of the awaiting rows of `scenes`, for a refresh that placed artists in them to delete. */
+export function awaitingKeys(scenes: Iterable<string>): { name: string }[] {
+  return [...scenes].map((scene) => ({ name: `${AWAITING}${scene}` }));
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { STORABLE_TEXT_MESSAGE, text, unstorableJsonPath } from '../core/text.js';
-import { SlugSchema } from '../core/slug.js';
+import { MAX_SLUG_LENGTH, SLUG_MESSAGE, SLUG_PATTERN, SlugSchema } from '../core/slug.js';
 import { DaySchema, InstantSchema, SceneStageSchema } from '../contracts/payloads.js';
 
 const unit = z.number().min(0).max(1);
@@ -316,14 +316,19 @@ function protoKeyPath(value: unknown, path: (string | number)[] = []): (string |
 /**
  * `scenes_state`: what the Scenes Engine knows of its own refreshes besides its rows, so a restart
  * (or another instance on the same stores) reads the engine as it was. Not one of the seed's
- * tables: the Scenes Engine owns it as it owns the seed's six. One row, `last-refresh`: the last
- * refresh's instant, the instant the live memberships were computed as of, and the scenes imported
- * since that no refresh has placed artists in (written in the refresh's transaction; a catalog
- * import adds its new scenes). A backfill never writes it.
+ * tables: the Scenes Engine owns it as it owns the seed's six. Its rows: `last-refresh`, the last
+ * refresh's instant and the instant the live memberships were computed as of (written in the
+ * refresh's transaction); and `awaiting-<scene slug>`, a scene imported that no refresh has placed
+ * artists in yet (written with the catalog by the import, deleted by the refresh that places
+ * artists in it). A backfill never writes it.
  */
 export const ScenesStateRowSchema = z.object({
-  /** Which state (`last-refresh`), the primary key. */
-  name: SlugSchema,
+  /** Which state (`last-refresh`, `awaiting-<scene slug>`), the primary key: a slug of at most 144 characters. */
+  name: z
+    .string()
+    .min(1, 'Slug must not be empty')
+    .max(MAX_SLUG_LENGTH + 16, `Slug must be at most ${MAX_SLUG_LENGTH + 16} characters`)
+    .regex(SLUG_PATTERN, SLUG_MESSAGE),
   /** The state, a JSON object the Scenes Engine validates when it reads it. */
   value: JsonObjectSchema,
   /** When it was written. */

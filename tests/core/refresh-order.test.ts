@@ -236,11 +236,11 @@ describe('refresh order', () => {
       return scan(query);
     };
     const state = stores.scenes.scenes_state;
-    const get = state.get.bind(state);
+    const scanState = state.scan.bind(state);
     let stateReads = 0;
-    state.get = (key) => {
+    state.scan = (query) => {
       stateReads++;
-      return get(key);
+      return scanState(query);
     };
     const radar = createSceneRadar({ sources: world.sources, stores, clock: { now: () => NOW.getTime() } });
     try {

@@ -132,7 +132,7 @@ describe('hostile review 121: the Scenes Engine under stalled tables', () => {
 
   // The Scenes Engine's pre-check reads its state row (`scenes_state`) since 2026-12-06; it read
   // `scene_trends.scan` when the review was written.
-  for (const table of ['scenes_state.get', 'talent_radar_state.getMany'])
+  for (const table of ['scenes_state.scan', 'talent_radar_state.getMany'])
     it(`FAULT: radar.refresh() whose signal aborts while its pre-check read (${table}) is stalled never settles, though "a refresh's reads before its commit give up when its signal aborts (TALENT_TIMEOUT)" (radar.ts: scenes.checkRefresh / talent.checkRefresh read unbounded)`, async () => {
       const c = await setup();
       c.stall.on(table);
