@@ -122,7 +122,18 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   const keyColumns = spec.key.map((k) => byName.get(k)!);
   const table = `${ident(ctx.schema)}.${ident(spec.name)}`;
   const list = columns.map((c) => ident(c.name)).join(', ');
-  const listAs = (alias: string): string => columns.map((c) => `${alias}.${ident(c.name)}`).join(', ');
+  /**
+   * The columns a read selects: `jsonb` ones as their text, parsed here, whatever type parser the
+   * host's pool has for `jsonb` (node-postgres decodes it by default: a stored JSON string would
+   * then reach us as a string, indistinguishable from text to decode).
+   */
+  const selectedAs = (alias: string): string =>
+    columns
+      .map((c) =>
+        c.kind === 'jsonb' ? `${alias}${ident(c.name)}::text AS ${ident(c.name)}` : `${alias}${ident(c.name)}`,
+      )
+      .join(', ');
+  const selected = selectedAs('');
   const keyOrder = keyColumns.map((c) => `${ident(c.name)} ASC`).join(', ');
   const rowsPerStatement = Math.max(1, Math.floor((options.maxParameters ?? MAX_PARAMETERS) / columns.length));
   const charsPerStatement = options.maxStatementChars ?? MAX_STATEMENT_CHARS;
@@ -171,7 +182,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
         continue;
       }
       if (c.kind === 'int') v = Number(v);
-      else if (c.kind === 'jsonb') v = restoreOrder(typeof v === 'string' ? parseJson(v, c.name) : v, c.schema);
+      else if (c.kind === 'jsonb') v = restoreOrder(parseJson(String(v), c.name), c.schema);
       out[c.name] = v;
     }
     // A row edited outside the SDK (a value out of range, an unknown stage, a broken slug, a JSON
@@ -322,7 +333,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       const conditions = keyColumns.map(
         (c) => `${ident(c.name)} = ${params.add(toParam(c, (key as Record<string, unknown>)[c.name]))}`,
       );
-      const { rows } = await ctx.query(`SELECT ${list} FROM ${table}${clause(conditions)}`, params.values);
+      const { rows } = await ctx.query(`SELECT ${selected} FROM ${table}${clause(conditions)}`, params.values);
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
     async getMany(asked) {
@@ -332,7 +343,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       const params = new Params();
       const { from, names } = keyArrays(keys, params);
       const { rows } = await ctx.query(
-        `SELECT ${listAs('t')} FROM ${from} WITH ORDINALITY AS k(${names.join(', ')}, ord) JOIN ${table} AS t ON ${keyJoin(names)} ORDER BY k.ord`,
+        `SELECT ${selectedAs('t.')} FROM ${from} WITH ORDINALITY AS k(${names.join(', ')}, ord) JOIN ${table} AS t ON ${keyJoin(names)} ORDER BY k.ord`,
         params.values,
       );
       return rows.map(fromRow);
@@ -424,7 +435,7 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       if (query.offset) paging += ` OFFSET ${params.add(Math.min(query.offset, Number.MAX_SAFE_INTEGER))}`;
       if (query.limit !== undefined) paging += ` LIMIT ${params.add(Math.min(query.limit, Number.MAX_SAFE_INTEGER))}`;
       const { rows } = await ctx.query(
-        `SELECT ${list} FROM ${table}${clause(conditions)} ORDER BY ${order}${paging}`,
+        `SELECT ${selected} FROM ${table}${clause(conditions)} ORDER BY ${order}${paging}`,
         params.values,
       );
       return rows.map(fromRow);

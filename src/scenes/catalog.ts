@@ -226,10 +226,13 @@ export async function importCatalog(
     );
   // The scenes this import adds (not stored before it): no refresh has placed artists in them.
   const slugs = parsed.data.scenes.map((sc) => sc.slug);
-  const existing = new Set((await stores.scenes.getMany(slugs.map((slug) => ({ slug })))).map((sc) => sc.slug));
+  let newScenes: string[] = [];
   // Both tables or neither: a scene never names a microgenre a failed import left out.
-  const newScenes = slugs.filter((slug) => !existing.has(slug));
   await atomically(stores, async (tx) => {
+    // Read where it is written: another instance may have imported (and a refresh placed artists
+    // in) one of these scenes since this import began.
+    const existing = new Set((await tx.scenes.getMany(slugs.map((slug) => ({ slug })))).map((sc) => sc.slug));
+    newScenes = slugs.filter((slug) => !existing.has(slug));
     // First: a refresh reading the catalog between these writes (stores without a transaction)
     // then never finds a new scene it is not told awaits it.
     if (newScenes.length > 0) await tx.scenes_state.upsert(awaitingRows(newScenes, now));

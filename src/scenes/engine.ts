@@ -1037,7 +1037,8 @@ export class ScenesEngine {
         else if (check) {
           // One scan of the small state table (the membership rows are not read again for stores
           // without a `last-refresh` row: only a refresh changes them, and it writes the row).
-          const now = await readScenesState(this.#d.stores, 'throw', was);
+          // Bounded by close(): a stalled table must not hold a read after it (RADAR_CLOSED).
+          const now = await this.#life.untilClosed(readScenesState(this.#d.stores, 'throw', was), 'stateAsOf');
           if (this.#state === known && !sameState(now, was)) {
             this.#state = Promise.resolve(now);
             this.#known = now;
@@ -1049,8 +1050,10 @@ export class ScenesEngine {
     }
     this.#state ??= readScenesState(this.#d.stores);
     const pending = this.#state;
+    // Any store's wait ends with RADAR_CLOSED at close(): a stalled table must not hold a call.
+    pending.catch(() => undefined);
     try {
-      const state = await pending;
+      const state = await this.#life.untilClosed(pending, 'refreshedAsOf');
       if (this.#state === pending) {
         this.#known = state;
         // "Never refreshed" is not kept: another radar over the same stores may refresh at any time

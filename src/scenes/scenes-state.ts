@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { InstantSchema } from '../contracts/payloads.js';
-import { SceneRadarError } from '../core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { parseInstant } from '../core/time.js';
 import type { ScenesStores } from '../stores/specs.js';
 import type { ScenesStateRow } from '../stores/tables.js';
@@ -62,7 +62,7 @@ export async function readScenesState(
   unreadable: 'throw' | 'rows' = 'throw',
   fromRows?: ScenesRefreshState,
 ): Promise<ScenesRefreshState> {
-  const rows = await stores.scenes_state.scan();
+  const rows = await readableRows(stores, unreadable);
   const awaiting = new Set<string>();
   let last: ScenesStateRow | undefined;
   for (const row of rows)
@@ -94,6 +94,32 @@ export async function readScenesState(
   if (fromRows !== undefined && !fromRows.stored) return { ...fromRows, awaiting };
   const membershipsMs = await latestMembershipAsOf(stores);
   return { asOfMs: membershipsMs, membershipsMs, awaiting, stored: false };
+}
+
+/**
+ * The rows of `scenes_state`. A store refuses a whole scan for one row that fails the table's row
+ * schema (a value that is no JSON object, edited outside scene-radar): when that row is
+ * `last-refresh`, it is `STORE_SCHEMA_MISMATCH` naming it, or with `unreadable: 'rows'` (a refresh,
+ * which replaces it) no rows at all (the scenes awaiting a refresh are then not known to it: the
+ * next refresh reads them again). Another row is the store's error as it is (naming the table).
+ */
+async function readableRows(stores: ScenesStores, unreadable: 'throw' | 'rows'): Promise<readonly ScenesStateRow[]> {
+  try {
+    return await stores.scenes_state.scan();
+  } catch (error) {
+    if (!isSceneRadarError(error) || error.code !== 'STORE_SCHEMA_MISMATCH') throw error;
+    const lastUnreadable = await stores.scenes_state.get({ name: SCENES_REFRESH_STATE }).then(
+      () => false,
+      (e: unknown) => isSceneRadarError(e) && e.code === 'STORE_SCHEMA_MISMATCH',
+    );
+    if (!lastUnreadable) throw error;
+    if (unreadable === 'rows') return [];
+    throw new SceneRadarError(
+      'STORE_SCHEMA_MISMATCH',
+      `scenes_state holds a "${SCENES_REFRESH_STATE}" this version of scene-radar cannot read: the next refresh replaces it`,
+      { cause: error, details: (error as SceneRadarError).details },
+    );
+  }
 }
 
 /** The `last-refresh` row for a refresh as of `asOfMs` whose live memberships are as of `membershipsMs`. */

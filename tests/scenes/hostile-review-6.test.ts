@@ -241,18 +241,19 @@ describe('catalog import straddling a refresh commit', () => {
     const added = { ...SCENE, slug: 'added-during-commit', name: 'Added' };
     const g = gate();
     let hold = false;
-    // Memory tables whose scenes.getMany (the import's check of which scenes are new) is held once
-    // for the added scene: the import's write lands after the refresh under way has committed.
+    // Memory tables whose microgenres.getMany (the import's first read, before its transaction, where
+    // it checks which scenes are new since 2026-12-06; that check read scenes.getMany outside it
+    // before) is held once: the import's write lands after the refresh under way has committed.
     const base = memoryScenesStores();
     const own = (t: object, p: string | symbol): unknown => {
       const v: unknown = Reflect.get(t, p, t);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
     };
-    const scenes = new Proxy(base.scenes, {
+    const microgenres = new Proxy(base.microgenres, {
       get(t, p) {
         if (p !== 'getMany') return own(t, p);
         return async (keys: readonly { slug: string }[]) => {
-          if (hold && keys.some((k) => k.slug === added.slug)) {
+          if (hold) {
             hold = false;
             g.enter();
             await g.held;
@@ -261,7 +262,9 @@ describe('catalog import straddling a refresh commit', () => {
         };
       },
     });
-    const stores = new Proxy(base, { get: (t, p) => (p === 'scenes' ? scenes : own(t, p)) }) as ScenesStores;
+    const stores = new Proxy(base, {
+      get: (t, p) => (p === 'microgenres' ? microgenres : own(t, p)),
+    }) as ScenesStores;
     let importing: Promise<unknown> | undefined;
     let startImport = false;
     const cmg: CMGAdapter = {

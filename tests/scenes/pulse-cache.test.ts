@@ -112,6 +112,8 @@ describe('ScenePulse cache', () => {
     expect(served.every((p) => p === first)).toBe(true);
     const [item] = await pulse.batchProcessScenes([SCENE]);
     expect(item).toMatchObject({ slug: SCENE, status: 'stale', pulse: first });
+    // The refresh in the background reads the engine's state table before its sources: let it start.
+    await vi.advanceTimersByTimeAsync(0);
     expect(count('getEngagement')).toBe(2); // the first computation and one refresh
     await vi.advanceTimersByTimeAsync(1000);
     const fresh = await pulse.getScenePulse(SCENE);
