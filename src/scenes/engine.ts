@@ -1091,8 +1091,10 @@ export class ScenesEngine {
 
   /**
    * Memberships as of `at` in scratch `stores` (a replay), and their state row when the pass read
-   * the universe: the replay's pulses then know its memberships were computed, even where nobody
-   * was placed (an empty scene, not an unknown one).
+   * the universe and lost no artist to a failed read: the replay's pulses then know its memberships
+   * were computed, even where nobody was placed (an empty scene, not an unknown one). A replay that
+   * lost artists has nothing earlier to keep them from: without the row its pulses take the
+   * memberships' instant from the rows it placed, and a scene it placed nobody in is unknown.
    */
   async #refreshInto(stores: ScenesStores, at: Date, misses: MembershipMisses = new Map()): Promise<MembershipReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
@@ -1103,7 +1105,7 @@ export class ScenesEngine {
         at,
         deadline,
       );
-      if (report.universe === 'ok')
+      if (report.universe === 'ok' && report.lost === 0)
         await stores.scenes_state.upsert([refreshStateRow(at.getTime(), at.getTime(), nowIso)]);
       return report;
     } finally {

@@ -107,6 +107,33 @@ describe('scenes_state: the last-refresh row', () => {
     expect(await stateOf(s)).toEqual({ asOf: at(0).toISOString(), membershipsAsOf: at(0).toISOString() });
   });
 
+  it('a replay (a read as of a past instant) that lost every artist to a failed CMG read claims no computed memberships: its scenes are unknown, not empty', async () => {
+    const s = stores();
+    const cmg = world.sources.cmg!;
+    // CMG fails for reads as of before at(3): the replays; the live refresh at at(0) reads fine.
+    const sources: SceneRadarSources = {
+      ...world.sources,
+      cmg: {
+        ...cmg,
+        getReleases: async (keys, options) => {
+          if (options.asOf.getTime() < at(3).getTime()) throw new Error('cmg down for the past');
+          return cmg.getReleases(keys, options);
+        },
+      },
+    };
+    const radar = radarOn(s, at(0), sources);
+    await radar.scenes.importCatalog(world.catalog);
+    await radar.scenes.refresh(at(0));
+    const scene = world.catalog.scenes[0]!.slug;
+    const signal = new AbortController().signal;
+    expect((await radar.scenesAdapter.getScenePulses([scene], { asOf: at(0), signal })).has(scene)).toBe(true);
+    const past = await radar.scenesAdapter.getScenePulses([scene], { asOf: at(10), signal });
+    expect(past.has(scene)).toBe(false);
+    const state = await radar.scenes.stateAsOf(at(10));
+    expect(state.live).toBe(false);
+    expect(await state.stores.scenes_state.get({ name: 'last-refresh' })).toBeUndefined();
+  });
+
   it('a row this version cannot read: reads that need it are STORE_SCHEMA_MISMATCH naming it; the next refresh replaces it', async () => {
     const s = stores();
     const first = radarOn(s, at(0));
