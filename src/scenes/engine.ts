@@ -238,7 +238,7 @@ export class ScenesEngine {
     this.#refreshReads?.asOfMs === asOfMs ? this.#refreshReads.networks : undefined;
   /** Bumped by every catalog import: a refresh that overlapped one does not publish its pulses. */
   #catalogGeneration = 0;
-  /** Refreshes that committed (and called `#scored`): an import compares it across its write. */
+  /** Refreshes that committed (see `#committed`): a recommendation compares it across its computation. */
   #refreshCommits = 0;
 
   /**
@@ -640,7 +640,7 @@ export class ScenesEngine {
         if (conflict !== undefined) throw conflict;
         this.#misses.clear();
         for (const [k, v] of misses) this.#misses.set(k, v);
-        this.#scored();
+        this.#committed();
       } else {
         written = await this.#refreshWrites(
           live,
@@ -656,10 +656,9 @@ export class ScenesEngine {
             const next = nextState(at, report.universe === 'ok' ? at.getTime() : latest.membershipsMs, latest, scored);
             await writeState(live, next, latest, nowIso);
             committed = next;
-            this.#state = Promise.resolve(next);
-            this.#known = next;
+            this.#adopt(next);
             await this.#replays.clear();
-            this.#scored();
+            this.#committed();
           },
           run,
         );
@@ -667,10 +666,8 @@ export class ScenesEngine {
       await this.#replays.clear();
       const { memberships, relationships, snapshots, scenes, pulses } = written;
       // The state this refresh wrote (not read again: the Talent Radar's refresh asks next).
-      if (committed !== undefined) {
-        this.#state = Promise.resolve(committed);
-        this.#known = committed;
-      } else this.#state = undefined;
+      if (committed !== undefined) this.#adopt(committed);
+      else this.#state = undefined;
       await this.pulse.clearCache(undefined, { keepLastGood: true });
       // The snapshots' pulses are those of these memberships as of `at`: the ScenesAdapter serves
       // them to a reader asking as of `at` (the Talent Radar's refresh) instead of computing them again.
@@ -712,8 +709,14 @@ export class ScenesEngine {
     }
   }
 
+  /** Takes `state` as the engine's, without reading it back (a refresh wrote it, or a check read it). */
+  #adopt(state: ScenesRefreshState): void {
+    this.#state = Promise.resolve(state);
+    this.#known = state;
+  }
+
   /** A refresh committed (its memberships, or its state row without a transaction). */
-  #scored(): void {
+  #committed(): void {
     this.#refreshCommits++;
     // What was remembered over the tables before this commit (the adapter's pulses as of an
     // instant, which a refresh as of the same instant would otherwise leave in place) is dropped.
@@ -963,14 +966,11 @@ export class ScenesEngine {
     this.#life.assertOpen('stateAsOf');
     // The validated copy's instant, read once: a Date subclass's own getTime is never asked.
     const asOfMs = requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR').getTime();
-    let refreshed = await this.#refreshedAsOfMs();
-    if (refreshed === null || refreshed <= asOfMs) {
-      // The live tables, unless another instance over the same stores has refreshed since: its
-      // state row says so (an artist its refresh removed leaves no row that could).
-      refreshed = (await this.#stateNow(undefined, true)).membershipsMs;
-      if (refreshed === null || refreshed <= asOfMs)
-        return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
-    }
+    // Checked against the state table: another instance over the same stores may have refreshed
+    // since (an artist its refresh removed leaves no row that could say so).
+    const refreshed = await this.#refreshedAsOfMs(undefined, true);
+    if (refreshed === null || refreshed <= asOfMs)
+      return { stores: this.#d.stores, pulse: this.pulse, live: true, refreshedAsOf: refreshed };
     const day = dayOf(asOfMs);
     // Concurrent readers of one day share one replay (single-flight); a failed one is not kept.
     const replay = (await this.#replays.getOrCompute(
@@ -1040,8 +1040,7 @@ export class ScenesEngine {
           // Bounded by close(): a stalled table must not hold a read after it (RADAR_CLOSED).
           const now = await this.#life.untilClosed(readScenesState(this.#d.stores, 'throw', was), 'stateAsOf');
           if (this.#state === known && !sameState(now, was)) {
-            this.#state = Promise.resolve(now);
-            this.#known = now;
+            this.#adopt(now);
             // Another instance refreshed or imported: what was remembered over the tables is dropped.
             tablesChanged(this);
           }
