@@ -667,7 +667,8 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
     rising_members: now.rising,
     top_artists: top,
     microgenre_mix: [...mix]
-      // Every microgenre members share with the scene (at most the scene's 64): shares sum to 1.
+      // Every microgenre members share with the scene (at most the scene's 64): shares sum to 1
+      // before each is rounded to 4 decimals.
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([microgenre, w]) => ({ microgenre, share: round(w / mixTotal) })),
     tastemaker_activity: {

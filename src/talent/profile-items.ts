@@ -23,18 +23,18 @@ export function opportunitiesOf(
 ): ProfileItem[] {
   const t = config.talent.thresholds;
   const out: ProfileItem[] = [];
-  // The bands of the scores as shown (rounded to 3 decimals): 0.69996 is shown 0.7, so "strong".
-  const breakout = round3(s.breakout);
-  if (breakout >= t.breakout.high)
+  // The breakout and momentum items band their score as the record's trajectory and the lists do
+  // (the unrounded score against the threshold), and show that very score, so a profile never
+  // puts one score in two bands: 0.69996 is "building" beside `breakoutPotential: 'medium'`.
+  if (s.breakout >= t.breakout.high)
     out.push({
       type: 'breakout',
       description: 'Strong breakout signals - consider signing or major support',
-      score: breakout,
+      score: s.breakout,
     });
-  else if (breakout >= t.breakout.medium)
-    out.push({ type: 'breakout', description: 'Breakout signals building - watch closely', score: breakout });
-  // Both sides as fractions of 100 (0.57 * 100 is 56.99999999999999, below a threshold of 57).
-  if (round3(s.momentum / 100) >= t.momentum.rising / 100)
+  else if (s.breakout >= t.breakout.medium)
+    out.push({ type: 'breakout', description: 'Breakout signals building - watch closely', score: s.breakout });
+  if (s.momentum >= t.momentum.rising)
     out.push({ type: 'momentum', description: 'Growing faster than peers of similar size', score: s.momentum / 100 });
   if ((f.connectivity ?? 0) >= 0.6)
     out.push({
@@ -60,7 +60,9 @@ export function opportunitiesOf(
       description: `Core member of a hot scene (${f.sceneSlug}) - ride the scene's momentum${sceneDegraded ? " (the scene's heat was computed with a source failing or late, or is a last good one)" : ''}`,
       score: f.sceneHeat! / 100,
     });
-  return out.map((o) => ({ ...o, score: round3(o.score) })).sort((a, b) => b.score - a.score);
+  return out
+    .map((o) => (o.type === 'breakout' || o.type === 'momentum' ? o : { ...o, score: round3(o.score) }))
+    .sort((a, b) => b.score - a.score);
 }
 
 const RISK_TEXT: Record<RiskComponent, string> = {
@@ -72,12 +74,14 @@ const RISK_TEXT: Record<RiskComponent, string> = {
   stale_data: 'Data stopped arriving: the picture may be out of date',
 };
 
-/** Decline read off the event feed (Fusion has no organic series for the artist): said so. */
-const DECLINE_FROM_EVENTS = 'Activity on the event feed is falling against the previous window (no organic series)';
+/** Decline read off the event feed (Fusion gave no organic growth for the artist): said so. */
+const DECLINE_FROM_EVENTS =
+  'Activity on the event feed is falling against the previous window (no organic engagement growth to read)';
 
 /**
  * Risks whose component reaches 0.3 (or more), strongest first. `f`, when given, says where decline
- * was read from: organic engagement, or the event feed when Fusion has no series for the artist.
+ * was read from: organic engagement, or the event feed when Fusion gave no organic growth for the
+ * artist (no series, or a series without evidence in both windows).
  */
 export function risksOf(s: ExplainedScores, f?: Pick<ArtistFeatures, 'engagementGrowth'>): ProfileItem[] {
   return s.riskSignals

@@ -125,8 +125,8 @@ export interface ArtistFeatures {
   /** Log growth of weekly event weight, recent window vs the one before (with the floor). */
   readonly eventGrowth: number | null;
   /**
-   * The growth the decline risk reads: `engagementGrowth`; when Fusion has no organic series for
-   * the artist, `eventGrowth`; null when the engagement read failed (the unread series decides
+   * The growth the decline risk reads: `engagementGrowth`; when it is null without a failed
+   * engagement read (no organic series, or one without evidence in both windows), `eventGrowth`; null when the engagement read failed (the unread series decides
    * decline, so the events' fall is no evidence of it) or neither has evidence.
    */
   readonly declineGrowth: number | null;
