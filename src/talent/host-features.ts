@@ -15,6 +15,7 @@ import { holdProcess } from '../core/lifecycle.js';
 import { SceneRadarError } from '../core/errors.js';
 import { BREAKOUT_INPUTS, HostFeatureNameSchema } from './breakout-model.js';
 import type { HostFeatureOutcome } from './signals-types.js';
+import type { TalentModelConfig } from './model-config.js';
 
 /** What a host feature's read is rejected with when its deadline passes (compared by identity). */
 const DEADLINE_PASSED = new Error('deadline');
@@ -202,4 +203,28 @@ export async function readHostFeature(
     });
   }
   return out;
+}
+
+/**
+ * `signals` with, for each term of the breakout model (non-zero weight) whose host feature this
+ * radar does not register, an `error` outcome saying so: the term cannot be computed here, so it
+ * counts as missing for every artist, as a failing feature's does, and the explanation, the
+ * artist's problems and the refresh's report say why (a model applied on an instance that
+ * registers the feature is served by one that does not). The same object when there is none.
+ */
+export function withUnregisteredTerms<S extends { readonly host: Readonly<Record<string, HostFeatureOutcome>> }>(
+  signals: S,
+  model: Pick<TalentModelConfig, 'breakout'>,
+): S {
+  let host: Record<string, HostFeatureOutcome> | null = null;
+  for (const [name, term] of Object.entries(model.breakout.hostInputs)) {
+    if (term.weight === 0 || Object.hasOwn(signals.host, name)) continue;
+    host ??= { ...signals.host };
+    host[name] = {
+      status: 'error',
+      value: null,
+      reason: `host feature ${name} has a term in the breakout model but is not registered on this radar (createSceneRadar({ hostFeatures }))`,
+    };
+  }
+  return host === null ? signals : { ...signals, host };
 }

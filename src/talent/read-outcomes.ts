@@ -45,7 +45,11 @@ export function outcomesOf(signals: ArtistSignals): SignalOutcomes {
   };
 }
 
-/** Per host feature, the artists by outcome (from the artists' features: a sharded finish has them too). */
+/**
+ * Per host feature, the artists by outcome (from the artists' features: a sharded finish has them
+ * too): every registered feature, and any other the artists carry (a breakout-model term for a
+ * feature this radar does not register: an error for every artist).
+ */
 export function hostFeatureCounts(
   artists: readonly ArtistFeatures[],
   registered: readonly { readonly name: string }[],
@@ -54,8 +58,8 @@ export function hostFeatureCounts(
   for (const f of registered) counts[f.name] = { ok: 0, missing: 0, timeout: 0, error: 0 };
   for (const a of artists)
     for (const [name, h] of Object.entries(a.host)) {
-      const c = counts[name];
-      if (c) c[h.status]++;
+      counts[name] ??= { ok: 0, missing: 0, timeout: 0, error: 0 };
+      counts[name][h.status]++;
     }
   return counts;
 }

@@ -93,7 +93,7 @@ export interface ArtistSignals {
 
 /** One host feature's value for one artist, or why there is none. */
 export interface HostFeatureOutcome {
-  /** `ok` with a finite value; `missing` (the host has no value for the artist); `error` (the read threw, or gave a non-number, NaN or infinity); `timeout`. */
+  /** `ok` with a finite value; `missing` (the host has no value for the artist); `error` (the read threw, or gave a non-number, NaN or infinity; or the breakout model has a term for a feature this radar does not register); `timeout`. */
   readonly status: 'ok' | 'missing' | 'error' | 'timeout';
   /** The value, for `ok`. */
   readonly value: number | null;

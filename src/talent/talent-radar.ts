@@ -61,7 +61,13 @@ import {
 } from './calibrate.js';
 import { featureTable } from './feature-table.js';
 import { extractFeatures } from './features.js';
-import { hostFeatureSpecs, validateHostFeatures, type HostFeature, type HostFeatureSpec } from './host-features.js';
+import {
+  hostFeatureSpecs,
+  validateHostFeatures,
+  withUnregisteredTerms,
+  type HostFeature,
+  type HostFeatureSpec,
+} from './host-features.js';
 import type { TalentModelConfig } from './model-config.js';
 import { RadarAggregator } from './radar-aggregator.js';
 import { artistRow } from './rows.js';
@@ -1408,9 +1414,12 @@ export class TalentRadar {
    * at the top 0.1%). The rule the whole peers follow for failed source reads, per feature.
    */
   #withSteadyHostPeers(peers: PeerStats, features: readonly ArtistFeatures[]): PeerStats {
-    const failed = Object.entries(hostFeatureCounts(features, this.#host))
-      .filter(([, c]) => c.error + c.timeout > features.length / 2)
-      .map(([name]) => name);
+    // Registered features only: a model term for one this radar does not register fails for every
+    // artist here, and a distribution kept for it would pass for one fitted on its values.
+    const counts = hostFeatureCounts(features, this.#host);
+    const failed = this.#host
+      .map((spec) => spec.name)
+      .filter((name) => counts[name]!.error + counts[name]!.timeout > features.length / 2);
     if (failed.length === 0) return peers;
     const host = new Map(peers.relative.host);
     for (const name of failed) {
@@ -1438,9 +1447,9 @@ export class TalentRadar {
       // The stored failures of each host feature (the state keeps the sum of errors and
       // timeouts: counted as errors), so a retried finish still says the refresh was degraded.
       hostFeatures: Object.fromEntries(
-        this.#host.map((spec) => [
-          spec.name,
-          { ok: 0, missing: 0, timeout: 0, error: this.#failedHostFeatures[spec.name] ?? 0 },
+        [...new Set([...this.#host.map((spec) => spec.name), ...Object.keys(this.#failedHostFeatures)])].map((name) => [
+          name,
+          { ok: 0, missing: 0, timeout: 0, error: this.#failedHostFeatures[name] ?? 0 },
         ]),
       ),
       durationMs: Math.round(performance.now() - started),
@@ -1859,7 +1868,10 @@ export class TalentRadar {
         slugs.slice(i, i + CHUNK),
         { asOf, ...(signal ? { signal } : {}) },
         (batch) => {
-          for (const s of batch) got.set(s.artistSlug, { features: extractFeatures(s, this.#model), kept: keep(s) });
+          for (const read of batch) {
+            const s = withUnregisteredTerms(read, this.#model);
+            got.set(s.artistSlug, { features: extractFeatures(s, this.#model), kept: keep(s) });
+          }
           progress?.set(i + got.size);
         },
       );

@@ -7,7 +7,7 @@
  * against A; a refresh on B racing A's apply or reset; a restart over the same PostgreSQL schema;
  * a stored model row written by another release (extra or missing fields).
  *
- * Tests named "FAULT:" failed on the code as reviewed (four fixed in the same commit; two fixed since: the getters now take the model appliedBreakoutModel() reads, and a stored model missing a field is STORE_SCHEMA_MISMATCH; one is an expected failure, left: a host-feature term a radar does not register), for the reason their name states; the others pin behaviour found correct.
+ * Tests named "FAULT:" failed on the code as reviewed (four fixed in the same commit; two fixed since: the getters now take the model appliedBreakoutModel() reads, and a stored model missing a field is STORE_SCHEMA_MISMATCH; one fixed on 2026-12-06: a breakout-model term for a host feature a radar does not register counts as that feature's error there, and is reported), for the reason their name states; the others pin behaviour found correct.
  *
  * PostgreSQL tests work in schemas of their own (`review113_<random>_<n>`), dropped after the file;
  * a server that cannot be reached fails them (nothing skips).
@@ -485,7 +485,10 @@ describe('hostile review 113: the breakout model across instances and restarts',
   // policy alone, src/talent/scoring.ts:38-44; talent-radar.ts:1482). Two instances serve
   // different breakout scores for one artist under one model_version, and nothing says a term of
   // the applied model was left out.
-  it.fails('FAULT: a model with a host-feature term applied on A (which registers the feature) is served by B (which does not) with other breakout scores under the same model_version, unmarked', async () => {
+  // Fixed (2026-12-06): B cannot compute the term, so it counts as missing for every artist, as a
+  // failing feature's does, and B says so wherever the score is shown (the profile's explanation
+  // and its degraded mark, the refresh's report), under the same model_version.
+  it('FAULT: a model with a host-feature term applied on A (which registers the feature) is served by B (which does not) with other breakout scores under the same model_version, unmarked', async () => {
     const stores = sharedMemory();
     const clock = fixedClock(T1);
     const follows: HostFeature = {
@@ -511,8 +514,20 @@ describe('hostile review 113: the breakout model across instances and restarts',
       const fromB = await json(b, `/api/talent/artists/${slug}`);
       expect(fromA.data?.explanation?.model_version).toBe(applied.modelVersion);
       expect(fromB.data?.explanation?.model_version).toBe(applied.modelVersion);
-      // Same model_version, so the same score (or B says the term was left out: another version).
-      expect(fromB.data?.artist?.breakout_score).toBe(fromA.data?.artist?.breakout_score);
+      // Same model_version, so the same score, or B says the term was left out.
+      if (fromB.data?.artist?.breakout_score !== fromA.data?.artist?.breakout_score) {
+        const raw = fromB as unknown as {
+          data: { explanation: { hostFeatures?: Record<string, { status: string; reason?: string }> } };
+        };
+        expect(raw.data.explanation.hostFeatures?.follows).toEqual({
+          status: 'error',
+          reason: expect.stringMatching(/follows has a term in the breakout model but is not registered on this radar/),
+        });
+      }
+      // B's refresh reports the term's feature as failed for every artist it scored.
+      const report = await b.talent.refresh();
+      expect(report.hostFeatures.follows).toEqual({ ok: 0, missing: 0, timeout: 0, error: report.artists });
+      expect(report.artists).toBeGreaterThan(0);
     } finally {
       await a.close();
       await b.close();
