@@ -115,6 +115,11 @@ interface WindowSignals {
   readonly measured: number;
   readonly newMembers: number;
   readonly newLinks: number | null;
+  /**
+   * The active members (as `active` counts them) whose network was read: what `newLinks` is per
+   * (a member whose MIG read failed is no evidence of "no new links").
+   */
+  readonly linkActive: number;
 }
 
 /**
@@ -385,6 +390,8 @@ function windowSignals(
   let measured = 0;
   let newMembers = 0;
   let newLinks = 0;
+  let activeRead = 0;
+  let presentRead = 0;
   if (growth) growth.fill(Number.NaN);
   for (let i = 0; i < prepared.n; i++) {
     const joined = prepared.joined[i]!;
@@ -394,11 +401,16 @@ function windowSignals(
     // before, never of two.
     if (joined > windowEndMs) continue; // not yet a member in this window
     present++;
+    const networkRead = prepared.hasNetwork[i] === 1;
+    if (networkRead) presentRead++;
     if (joined > windowStartMs) newMembers++;
     if (prepared.hasSeries[i]) {
       const c = cur[i]!;
       const pr = prevs[i]!;
-      if (c > 0) active++;
+      if (c > 0) {
+        active++;
+        if (networkRead) activeRead++;
+      }
       if (!Number.isNaN(c) && !Number.isNaN(pr)) {
         const g = logGrowth(pr, c, params.engagementFloor);
         const conf = prepared.confidence[i]!;
@@ -420,7 +432,7 @@ function windowSignals(
         }
       }
     }
-    if (prepared.hasNetwork[i]) newLinks += links[i]!;
+    if (networkRead) newLinks += links[i]!;
   }
   const haveEngagement = weightSum > 0;
   return {
@@ -432,6 +444,7 @@ function windowSignals(
     measured,
     newMembers,
     newLinks: haveNetworks ? newLinks : null,
+    linkActive: haveEngagement ? activeRead : presentRead,
   };
 }
 
@@ -457,6 +470,7 @@ function heatOf(
   other?: WindowSignals,
 ): { heat: number; items: ExplanationItem[]; coverage: number } {
   const perActive = (x: number): number => x / Math.max(1, s.active);
+  const perLinkActive = (x: number): number => x / Math.max(1, s.linkActive);
   // Built field by field: object rest and spread copies went through the engine's slow generic path
   // and took a noticeable share of a small scene's pulse.
   const signals: HeatSignal[] = [
@@ -491,8 +505,8 @@ function heatOf(
       signal: 'tastemaker_activity',
       source: 'mig',
       unit: 'new tastemaker links per active member in the window',
-      raw: perActive(s.newLinks ?? 0),
-      normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perActive(s.newLinks) / params.tastemakerScale),
+      raw: perLinkActive(s.newLinks ?? 0),
+      normalized: s.newLinks === null ? 0 : 1 - Math.exp(-perLinkActive(s.newLinks) / params.tastemakerScale),
       available: s.newLinks !== null && (other === undefined || other.newLinks !== null),
       w: params.weights.tastemakers,
     },

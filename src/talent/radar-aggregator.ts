@@ -219,6 +219,8 @@ export class RadarAggregator {
   readonly #d: RadarAggregatorDeps;
   readonly #life: Lifecycle;
   #lazy: Promise<unknown> | undefined;
+  /** Profiles built on a degraded scene pulse (their `scene` item says so): cached as degraded. */
+  readonly #onDegradedScene = new WeakSet<object>();
 
   /**
    * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
@@ -538,7 +540,8 @@ export class RadarAggregator {
       return (
         Object.values(e.sources).some(failed) ||
         Object.values(e.hostFeatures ?? {}).some(failed) ||
-        e.similarSound !== undefined
+        e.similarSound !== undefined ||
+        this.#onDegradedScene.has(v as object)
       );
     };
     return this.#d.cache.getOrCompute(
@@ -617,9 +620,10 @@ export class RadarAggregator {
       if (isSceneRadarError(e)) throw e;
       return { artists: [], soundRead: null };
     });
-    return {
+    const sceneDegraded = signals.scenePulse?.status === 'degraded';
+    const profile: ArtistProfile = {
       artist,
-      opportunities: opportunitiesOf(features, scores, config, signals.scenePulse?.status === 'degraded'),
+      opportunities: opportunitiesOf(features, scores, config, sceneDegraded),
       risks: risksOf(scores, features),
       similarArtists: similar.artists,
       trajectory: trajectoryOf(artist, config),
@@ -655,6 +659,8 @@ export class RadarAggregator {
         risk: { score: artist.risk_score, signals: scores.riskSignals },
       },
     };
+    if (sceneDegraded) this.#onDegradedScene.add(profile);
+    return profile;
   }
 
   /**
