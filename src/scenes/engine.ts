@@ -47,7 +47,7 @@ import { recommendScenes, type RecommendationsQuery, type SceneRecommendations }
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
 import { onLaterMemberships, publishRefreshPulses, tablesChanged, withdrawRefreshPulses } from './refresh-pulses.js';
 import { awaitingKeys, readScenesState, refreshStateRow, type ScenesRefreshState } from './scenes-state.js';
-import { ScenePulse } from './scene-pulse.js';
+import { lessThanTheHostHas, ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
 import { requireDate, requireInt } from './validation.js';
@@ -1137,9 +1137,11 @@ export class ScenesEngine {
       try {
         const items = await pulse.pulsesAsOf(slugs.slice(i, i + max), at, deadline);
         for (const x of items.values()) if (x.pulse) computed?.push(x.pulse as Pulse);
-        // Trend rows are permanent: only pulses computed with every source healthy are written.
+        // Trend rows are permanent: only pulses computed with every source the host has healthy
+        // are written (a source the host does not have, Fusion say, is its standing configuration:
+        // its scenes would otherwise never get a row).
         let rows = [...items.values()].flatMap((x) =>
-          x.pulse && x.pulse.status === 'ok' ? [trendRowOf(x.pulse as Pulse)] : [],
+          x.pulse && !lessThanTheHostHas(x.pulse as Pulse) ? [trendRowOf(x.pulse as Pulse)] : [],
         );
         // A backfill fills days: a row a refresh (or an earlier backfill) wrote stays as it is.
         if (onlyMissing && rows.length > 0) {

@@ -16,20 +16,8 @@ import { parseInstant } from '../core/time.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { SceneState, ScenesEngine } from './engine.js';
 import { onTablesChange, refreshPulseOf, sawLaterMemberships, tablesGeneration } from './refresh-pulses.js';
-import { newestAsOf } from './scene-pulse.js';
+import { lessThanTheHostHas, newestAsOf } from './scene-pulse.js';
 import type { ScenePulseSnapshot } from './types.js';
-
-/**
- * Whether a pulse's heat was computed with less than the host's sources can give: a read failed or
- * was late, memberships were never computed, or it is a last good pulse served stale. A source the
- * host does not have is its standing configuration, not a degradation (the Talent Radar notes its
- * own failures the same way); the pulse's own `sources` say which were absent.
- */
-function degraded(p: ScenePulseSnapshot): boolean {
-  if (p.stale !== undefined || p.memberships_as_of === null) return true;
-  for (const counts of Object.values(p.sources)) if (counts && counts.error + counts.timeout > 0) return true;
-  return false;
-}
 
 const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({
   sceneSlug: p.scene_slug,
@@ -37,7 +25,7 @@ const summary = (p: ScenePulseSnapshot): ScenePulseSummary => ({
   growth: p.growth,
   stage: p.stage,
   asOf: p.asOf,
-  status: degraded(p) ? 'degraded' : 'ok',
+  status: lessThanTheHostHas(p) ? 'degraded' : 'ok',
 });
 
 /**

@@ -9,7 +9,9 @@
  * explanation sources, opportunities), scene pulses (heat, status, stale, sources, explanation),
  * regional and global scene pulses, scene recommendations and trends, and `radar.readOnly`.
  *
- * Tests named "FAULT:" failed on the code as reviewed, for the reason their name states; the others pin behaviour found correct.
+ * Tests named "FAULT:" failed on the code as reviewed (the profile's cache lifetime and the tastemaker
+ * signal fixed in the commit that added this file; the unscored artists' count since), for the reason
+ * their name states; the others pin behaviour found correct.
  */
 import { describe, expect, it } from 'vitest';
 import { createSceneRadar, fixedClock, type SceneRadar, type SceneRadarSources } from '../../src/index.js';
