@@ -91,6 +91,10 @@ export interface AggregatorRadarView {
   readonly lastRefreshAttempt: LastRefreshAttempt | null;
   /** Of the artists with a failed read in the last refresh, how many kept their previous record. */
   readonly lastRefreshFailedKept: number;
+  /** See `TalentRadar.lastRefreshFailedUnscored`. */
+  readonly lastRefreshFailedUnscored: number | null;
+  /** See `TalentRadar.lastRefreshFailedScored`. */
+  readonly lastRefreshFailedScored: number | null;
   /** Per source, the artists whose read failed in the last refresh (empty before one). */
   readonly lastRefreshFailedReads: Readonly<Partial<Record<SourceName, number>>>;
   /** Per host feature that failed for some artists in the last refresh, how many. */
@@ -184,6 +188,8 @@ type RefreshState = {
   readonly failedReads: AggregatorRadarView['lastRefreshFailedReads'];
   readonly failedHostFeatures: AggregatorRadarView['lastRefreshFailedHostFeatures'];
   readonly failedKept: number;
+  readonly failedUnscored: number | null;
+  readonly failedScored: number | null;
   readonly absent: AggregatorRadarView['lastRefreshAbsent'];
   readonly modelVersion: string;
 };
@@ -314,6 +320,8 @@ export class RadarAggregator {
       failedReads: radar.lastRefreshFailedReads,
       failedHostFeatures: radar.lastRefreshFailedHostFeatures,
       failedKept: radar.lastRefreshFailedKept,
+      failedUnscored: radar.lastRefreshFailedUnscored,
+      failedScored: radar.lastRefreshFailedScored,
       absent: radar.lastRefreshAbsent,
       modelVersion: radar.modelVersion,
     };
@@ -378,8 +386,12 @@ export class RadarAggregator {
       );
     if (Object.keys(failedReads).length > 0) {
       const keptOld = state.failedKept;
+      const { failedUnscored: none, failedScored: scored } = state;
       notes.push(
-        `of the artists with a failed read, ${keptOld} kept their record from an earlier refresh; any others were scored with the failed signals unknown (lower confidence)`,
+        none === null || scored === null
+          ? // A refresh recorded before these were counted.
+            `of the artists with a failed read, ${keptOld} kept their record from an earlier refresh; any others were scored with the failed signals unknown (lower confidence)`
+          : `of the ${keptOld + none + scored} artists with a failed read, ${keptOld} kept their record from an earlier refresh, ${none} had none and could not be scored (no record: not counted in these results), and ${scored} were scored with the failed signals unknown (lower confidence)`,
       );
     }
     return {

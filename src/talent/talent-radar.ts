@@ -317,6 +317,8 @@ export class TalentRadar {
   readonly #refreshes = new OneAtATime();
   #failedReads: Partial<Record<SourceName, number>> = {};
   #failedKept = 0;
+  #failedUnscored: number | null = 0;
+  #failedScored: number | null = 0;
   #failedHostFeatures: Readonly<Record<string, number>> = {};
   /** Consecutive refreshes each recorded artist has been missing from the universe. */
   #absent: ReadonlyMap<string, number> = new Map<string, number>();
@@ -367,9 +369,27 @@ export class TalentRadar {
     return this.#failedReads;
   }
 
-  /** Of the artists with a failed read in the last refresh, how many kept their previous record (the others were scored with the failed signals unknown). */
+  /** Of the artists with a failed read in the last refresh, how many kept their previous record (the others were scored with the failed signals unknown, or could not be scored: {@link lastRefreshFailedUnscored}). */
   get lastRefreshFailedKept(): number {
     return this.#failedKept;
+  }
+
+  /**
+   * Of the artists with a failed read in the last refresh, how many had no previous record and
+   * could not be scored (their activity reads failed): they have no record, so the results leave
+   * them out, and their `meta.degraded` says how many. Null when the refresh was recorded before
+   * 2026-12-06 (not counted then).
+   */
+  get lastRefreshFailedUnscored(): number | null {
+    return this.#failedUnscored;
+  }
+
+  /**
+   * Of the artists with a failed read in the last refresh, how many were scored with the failed
+   * signals unknown (lower confidence). Null when the refresh was recorded before 2026-12-06.
+   */
+  get lastRefreshFailedScored(): number | null {
+    return this.#failedScored;
   }
 
   /**
@@ -601,6 +621,8 @@ export class TalentRadar {
           this.#peersAsOf = refresh.peersAsOf;
           this.#failedReads = inSourceOrder(refresh.failedReads);
           this.#failedKept = refresh.failedKept;
+          this.#failedUnscored = refresh.failedUnscored ?? null;
+          this.#failedScored = refresh.failedScored ?? null;
           this.#failedHostFeatures = inNameOrder(refresh.failedHostFeatures ?? {});
           // A new map, never changed: a result built from the previous state keeps its own.
           this.#absent = new Map(Object.entries(refresh.absent));
@@ -1581,6 +1603,7 @@ export class TalentRadar {
       const gone: { artist_slug: string }[] = [];
       const unscored: UnscoredArtist[] = [];
       let kept = 0;
+      let failedUnscored = 0;
       let insufficient = 0;
       features.forEach((f, i) => {
         const bad = failing.get(f.artistSlug);
@@ -1611,8 +1634,10 @@ export class TalentRadar {
           return;
         }
         const why = artistScore(signals.get(f.artistSlug)!, Number.NaN, Number.NaN, Number.NaN, 0);
-        if (why.status === 'failed') kept++;
-        else {
+        if (why.status === 'failed') {
+          kept++;
+          failedUnscored++;
+        } else {
           insufficient++;
           gone.push({ artist_slug: f.artistSlug });
         }
@@ -1658,6 +1683,7 @@ export class TalentRadar {
         gone,
         unscored,
         kept,
+        failedUnscored,
         insufficient,
         absent,
         absentKept,
@@ -1675,6 +1701,7 @@ export class TalentRadar {
       gone,
       unscored,
       kept,
+      failedUnscored,
       insufficient,
       absent,
       absentKept,
@@ -1700,6 +1727,8 @@ export class TalentRadar {
       peersAsOf: newPeers ? at.toISOString() : this.#peersAsOf,
       failedReads,
       failedKept: [...failing.keys()].filter((slug) => previous.has(slug)).length,
+      failedUnscored,
+      failedScored: failing.size - [...failing.keys()].filter((slug) => previous.has(slug)).length - failedUnscored,
       failedHostFeatures: inNameOrder(
         Object.fromEntries(
           Object.entries(hostFeatures)
@@ -1717,6 +1746,8 @@ export class TalentRadar {
         peers: next.peers ? peerStatsToJson(next.peers) : null,
         failedReads: next.failedReads,
         failedKept: next.failedKept,
+        failedUnscored: next.failedUnscored,
+        failedScored: next.failedScored,
         failedHostFeatures: next.failedHostFeatures,
         absent: Object.fromEntries(absent),
       },
@@ -1798,6 +1829,8 @@ export class TalentRadar {
       this.#refreshedAsOf = next.asOf;
       this.#failedReads = next.failedReads;
       this.#failedKept = next.failedKept;
+      this.#failedUnscored = next.failedUnscored;
+      this.#failedScored = next.failedScored;
       this.#failedHostFeatures = next.failedHostFeatures;
       // The top lists, pulses and profiles cached over the previous records.
       await this.aggregator.clearCache(undefined, { keepLastGood: true });

@@ -45,6 +45,10 @@ export const RefreshStateSchema = z.object({
   peers: z.unknown(),
   failedReads: z.record(z.string(), z.number().int().min(0)),
   failedKept: z.number().int().min(0),
+  /** Artists with a failed read, no previous record and no score: no record (absent in states written before 2026-12-06). */
+  failedUnscored: z.number().int().min(0).optional(),
+  /** Artists with a failed read scored with the failed signals unknown (absent in states written before 2026-12-06). */
+  failedScored: z.number().int().min(0).optional(),
   /** Per host feature, the artists it failed for (absent in states written before 2026-12-04). */
   failedHostFeatures: z.record(z.string(), z.number().int().min(0)).optional(),
   absent: z.record(z.string(), z.number().int().min(1)),

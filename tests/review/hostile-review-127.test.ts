@@ -206,7 +206,7 @@ describe('Talent Radar: a refresh after a good one, with one artist failing (las
 });
 
 describe('Talent Radar: a first refresh with one artist failing', () => {
-  it.fails('FAULT: an artist left unscored by failed activity reads (no earlier record) vanishes from the pulse counts while meta says every failing artist was scored', async () => {
+  it('FAULT: an artist left unscored by failed activity reads (no earlier record) vanishes from the pulse counts while meta says every failing artist was scored', async () => {
     const { radar, api, plan } = await setup({}, false);
     const slugs = await allSlugs();
     const x = slugs[7]!;
