@@ -701,7 +701,7 @@ export class ScenesEngine {
         );
       if (memberships.universe !== 'ok')
         warnings.push(
-          `The MIG artist universe could not be read (${memberships.universe}): memberships were kept as they were.`,
+          `The MIG artist universe could not be read (${memberships.universe}${memberships.universeReason ? `: ${memberships.universeReason}` : ''}): memberships were kept as they were.`,
         );
       return { asOf: at.toISOString(), memberships, relationships, snapshots, warnings };
     } finally {

@@ -62,6 +62,8 @@ export interface MembershipReport {
   readonly sources: MembershipSourceCounts;
   /** How reading the artist universe from MIG went; when not `ok`, nothing was walked or changed. */
   readonly universe: 'ok' | 'timeout' | 'error' | 'absent';
+  /** Why the universe could not be read (client-safe; null when it was), as the Talent report's `universeReason`. */
+  readonly universeReason: string | null;
   /** For each scene, the tastemakers backing its core members (tastemaker -> core members backed). */
   readonly circles: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
@@ -427,6 +429,7 @@ export async function refreshMemberships(
     left: leaving.length,
     sources: { mig, cmg },
     universe: universe.status,
+    universeReason: universe.status === 'ok' ? null : (universe.reason ?? null),
     circles: new Map([...circles].map(([k, v]) => [k, v.tastemakers])),
   };
 }
