@@ -206,19 +206,30 @@ export async function readHostFeature(
 }
 
 /**
- * `signals` with, for each term of the breakout model (non-zero weight) whose host feature this
- * radar does not register, an `error` outcome saying so: the term cannot be computed here, so it
- * counts as missing for every artist, as a failing feature's does, and the explanation, the
- * artist's problems and the refresh's report say why (a model applied on an instance that
- * registers the feature is served by one that does not). The same object when there is none.
+ * `signals` with the host outcomes this radar scores with: those of the features it registers
+ * (`registered`; by default every name `signals.host` has, as this radar's own reads give), and,
+ * for each term of the breakout model (non-zero weight) whose feature it does not register, an
+ * `error` outcome saying so. Such a term cannot be computed here, so it counts as missing for every
+ * artist, as a failing feature's does, and the explanation, the artist's problems and the
+ * refresh's report say why (a model applied on an instance that registers the feature, served by
+ * one that does not). Outcomes of features it does not register (staged by another instance's
+ * shard) are dropped: it scores without them. The same object when nothing changes.
  */
 export function withUnregisteredTerms<S extends { readonly host: Readonly<Record<string, HostFeatureOutcome>> }>(
   signals: S,
   model: Pick<TalentModelConfig, 'breakout'>,
+  registered?: ReadonlySet<string>,
 ): S {
   let host: Record<string, HostFeatureOutcome> | null = null;
+  if (registered !== undefined)
+    for (const name of Object.keys(signals.host))
+      if (!registered.has(name)) {
+        host ??= { ...signals.host };
+        delete host[name];
+      }
   for (const [name, term] of Object.entries(model.breakout.hostInputs)) {
-    if (term.weight === 0 || Object.hasOwn(signals.host, name)) continue;
+    if (term.weight === 0 || (registered === undefined ? Object.hasOwn(signals.host, name) : registered.has(name)))
+      continue;
     host ??= { ...signals.host };
     host[name] = {
       status: 'error',

@@ -58,8 +58,9 @@ export function hostFeatureCounts(
   for (const f of registered) counts[f.name] = { ok: 0, missing: 0, timeout: 0, error: 0 };
   for (const a of artists)
     for (const [name, h] of Object.entries(a.host)) {
-      counts[name] ??= { ok: 0, missing: 0, timeout: 0, error: 0 };
-      counts[name][h.status]++;
+      // Own keys only: a feature may be named `constructor`, which every object inherits.
+      if (!Object.hasOwn(counts, name)) counts[name] = { ok: 0, missing: 0, timeout: 0, error: 0 };
+      counts[name]![h.status]++;
     }
   return counts;
 }

@@ -714,7 +714,10 @@ export class TalentRadar {
       // A row this code cannot read (STORE_SCHEMA_MISMATCH) is refused whatever was held.
       if (!this.#stateRead || (isSceneRadarError(error) && error.code === 'STORE_SCHEMA_MISMATCH')) throw error;
     }
-    const { features, signals } = await this.#featuresOf(population, asOf, options.signal, (s) => s);
+    const read = await this.#featuresOf(population, asOf, options.signal, (s) => s);
+    // A model term for a feature this radar does not register: that feature's error, said so.
+    const features = read.features.map((f) => withUnregisteredTerms(f, this.#model));
+    const signals = new Map([...read.signals].map(([slug, s]) => [slug, withUnregisteredTerms(s, this.#model)]));
     // The last refresh's peers only when they are as of the same instant: others would leak.
     // The kept peers serve only if they rank every host feature this radar scores on a percentile
     // scale: a feature added since the refresh that kept them would count for nothing, in silence.
@@ -1547,15 +1550,28 @@ export class TalentRadar {
     /** Scene pulses already read (a sharded refresh's plan): the heats are taken from there. */
     readonly scenePulses?: ReadonlyMap<string, ScenePulseSummary>;
   }): Promise<TalentRefreshReport> {
-    const { at, slugs, signals, started, run } = job;
+    const { at, slugs, started, run } = job;
     // In slug order, however the universe was listed or split into shards: the peer statistics
     // (a sample past a few thousand artists), the unscored list and everything else then come out
     // the same from refresh() and from any set of shards that covers the universe.
-    const features = inSlugOrder(job.features);
     const options = { signal: job.signal };
     const { stores, clock } = this.#deps;
     // One model for the peers and the scores, whatever is applied while this refresh awaits.
     const model = this.#model;
+    // The host outcomes this radar scores with, whoever staged the features: its own features'
+    // (another instance's are dropped) and, for a model term of a feature it does not register,
+    // that feature's error (counted and reported, never a term dropped in silence).
+    // (This radar's own reads carry its features only: with no such term, nothing to rewrite.)
+    const registered = new Set(this.#host.map((h) => h.name));
+    const rewrite =
+      job.staged ||
+      Object.entries(model.breakout.hostInputs).some(([name, t]) => t.weight !== 0 && !registered.has(name));
+    const features = inSlugOrder(
+      rewrite ? job.features.map((f) => withUnregisteredTerms(f, model, registered)) : job.features,
+    );
+    const signals = rewrite
+      ? new Map([...job.signals].map(([slug, s]) => [slug, withUnregisteredTerms(s, model, registered)]))
+      : job.signals;
     // The peer statistics of this population (pure: fitted before the scores that use them).
     const { table, peers } = await run.phase('peers', async (scope) => {
       scope.artists(features.length);
@@ -1604,6 +1620,7 @@ export class TalentRadar {
       const unscored: UnscoredArtist[] = [];
       let kept = 0;
       let failedUnscored = 0;
+      let failedScored = 0;
       let insufficient = 0;
       features.forEach((f, i) => {
         const bad = failing.get(f.artistSlug);
@@ -1618,6 +1635,7 @@ export class TalentRadar {
           return;
         }
         if (!Number.isNaN(scores.breakout[i]!)) {
+          if (bad) failedScored++;
           rows.push(
             artistRow(
               f,
@@ -1634,10 +1652,11 @@ export class TalentRadar {
           return;
         }
         const why = artistScore(signals.get(f.artistSlug)!, Number.NaN, Number.NaN, Number.NaN, 0);
-        if (why.status === 'failed') {
-          kept++;
-          failedUnscored++;
-        } else {
+        // An artist with a failed read and no record ends here unscored, whatever kept it from a
+        // score (its activity reads failed, or the rest had no activity evidence).
+        if (bad) failedUnscored++;
+        if (why.status === 'failed') kept++;
+        else {
           insufficient++;
           gone.push({ artist_slug: f.artistSlug });
         }
@@ -1684,6 +1703,7 @@ export class TalentRadar {
         unscored,
         kept,
         failedUnscored,
+        failedScored,
         insufficient,
         absent,
         absentKept,
@@ -1702,6 +1722,7 @@ export class TalentRadar {
       unscored,
       kept,
       failedUnscored,
+      failedScored,
       insufficient,
       absent,
       absentKept,
@@ -1728,7 +1749,7 @@ export class TalentRadar {
       failedReads,
       failedKept: [...failing.keys()].filter((slug) => previous.has(slug)).length,
       failedUnscored,
-      failedScored: failing.size - [...failing.keys()].filter((slug) => previous.has(slug)).length - failedUnscored,
+      failedScored,
       failedHostFeatures: inNameOrder(
         Object.fromEntries(
           Object.entries(hostFeatures)
@@ -1901,10 +1922,7 @@ export class TalentRadar {
         slugs.slice(i, i + CHUNK),
         { asOf, ...(signal ? { signal } : {}) },
         (batch) => {
-          for (const read of batch) {
-            const s = withUnregisteredTerms(read, this.#model);
-            got.set(s.artistSlug, { features: extractFeatures(s, this.#model), kept: keep(s) });
-          }
+          for (const s of batch) got.set(s.artistSlug, { features: extractFeatures(s, this.#model), kept: keep(s) });
           progress?.set(i + got.size);
         },
       );
