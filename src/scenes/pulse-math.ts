@@ -658,8 +658,7 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
     if (!Number.isNaN(om)) organic += om;
   }
 
-  const degraded =
-    !membershipsKnown || Object.values(input.sources).some((c) => c && (c.absent > 0 || c.error > 0 || c.timeout > 0));
+  const degraded = !membershipsKnown || Object.values(input.sources).some((c) => c && (c.error > 0 || c.timeout > 0));
   // Never -0 (`Math.round(-0.00001)` is -0): an explanation's raw momentum, a flat scene's growth.
   const round = (x: number, d = 4): number => withoutNegativeZero(Math.round(x * 10 ** d) / 10 ** d);
   const contributions = sumPreservingHundredths(

@@ -37,7 +37,7 @@ export const FIELD_DOCS = {
     unavailable:
       'Scenes whose heat is unknown (Fusion failed for every member, or the scene was imported after the last refresh; no earlier pulse kept), an integer >= 0.',
     degraded:
-      "Scenes whose pulse was computed with a source absent, failing or late (`status: 'degraded'`), an integer >= 0.",
+      "Scenes whose pulse was computed with a source failing or late, or without memberships (`status: 'degraded'`), an integer >= 0.",
   },
   MicrogenreShare: {
     microgenre: 'Microgenre slug.',
@@ -103,7 +103,7 @@ export const FIELD_DOCS = {
     confidence: 'How much of the evidence was available, 0-1.',
     sources: 'Outcomes of the source reads behind this pulse, by source (sources not read are absent).',
     status:
-      '`degraded` when a source was absent, failed or timed out, or when memberships were never computed (`memberships_as_of` null).',
+      '`degraded` when a source read failed or timed out, or when memberships were never computed (`memberships_as_of` null); a source the host does not have (`absent` in `sources`) is not a degradation.',
     asOf: 'Instant the pulse is computed as of (ISO 8601).',
     memberships_as_of:
       'As-of instant of the membership refresh the members come from (ISO 8601), or null when memberships were never computed (no `refresh()` yet, or none could read the artist universe): the pulse then counts no member, has confidence 0 and is `degraded`.',

@@ -291,11 +291,11 @@ export const ScenePulseSnapshotSchema = z
       /** Outcomes of the source reads behind this pulse, by source (sources not read are absent). */
       // Typed as the named SourceOutcomes (same value type, documented keys) for the API reference.
       sources: z.partialRecord(SourceNameSchema, OutcomeCountsSchema) as z.ZodType<SourceOutcomes>,
-      /** `degraded` when a source was absent, failed or timed out, or when memberships were never computed (`memberships_as_of` null). */
+      /** `degraded` when a source read failed or timed out, or when memberships were never computed (`memberships_as_of` null); a source the host does not have (`absent` in `sources`) is not a degradation. */
       status: z.enum({
-        /** No source read was absent, failed or timed out (a source not knowing a key is not a failure), and memberships were computed. */
+        /** No source read failed or timed out (a source not knowing a key, or one the host does not have, is not a failure), and memberships were computed. */
         ok: 'ok',
-        /** A source read was absent, failed or timed out, or memberships were never computed; `confidence` says how much evidence was left. */
+        /** A source read failed or timed out, or memberships were never computed; `confidence` says how much evidence was left. */
         degraded: 'degraded',
       }),
       /** Instant the pulse is computed as of (ISO 8601). */
@@ -380,7 +380,7 @@ export const GlobalScenePulseSummarySchema = z
       error: count,
       /** Scenes whose heat is unknown (Fusion failed for every member, or the scene was imported after the last refresh; no earlier pulse kept), an integer >= 0. */
       unavailable: count,
-      /** Scenes whose pulse was computed with a source absent, failing or late (`status: 'degraded'`), an integer >= 0. */
+      /** Scenes whose pulse was computed with a source failing or late, or without memberships (`status: 'degraded'`), an integer >= 0. */
       degraded: count,
     }),
   )

@@ -508,14 +508,18 @@ describe('review 126: a host without Fusion (docs/adapters.md rule 6: every sour
     }
   });
 
-  it('(not a fault, two meanings of `degraded`) without Fusion the scene pulse says `degraded` (docs/scenes.md: any read absent) while the ScenesAdapter summary of the same pulse says `ok` (payloads.ts: a source the host does not have is not a degradation)', async () => {
+  // When reviewed, a pulse was `degraded` when a source was absent, while the ScenesAdapter's summary
+  // of it said `ok`; since, `degraded` means one thing: a read failed or was late (or memberships
+  // are unknown, or the pulse is stale). The absent source shows in `sources` and the explanation.
+  it('without Fusion the scene pulse and the ScenesAdapter summary of it both say `ok`, and the pulse counts Fusion absent (one meaning of `degraded`)', async () => {
     const { mig, rcf } = adapters(labelData());
     const radar = await radarOver({ mig, rcf });
     try {
       await radar.refresh();
       const pulse = await radar.scenes.pulse.getScenePulse('indie-uk-brighton');
-      expect(pulse.status).toBe('degraded');
+      expect(pulse.status).toBe('ok');
       expect(pulse.sources.fusion?.absent).toBe(2);
+      expect(pulse.explanation.find((x) => x.signal === 'member_momentum')?.available).toBe(false);
       const summary = await radar.scenesAdapter.getScenePulses(['indie-uk-brighton'], {
         asOf: new Date(AS_OF),
         signal: new AbortController().signal,
