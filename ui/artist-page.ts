@@ -152,7 +152,9 @@ export class ArtistPageElement extends RadarElement {
         <p class="small muted" style="margin:0">${detail}</p>
       </section>`;
     const sources = Object.values(e.sources);
-    const answered = sources.filter((s) => s.status === 'ok').length;
+    // An answer is any read that came back: `missing` is the source saying it does not know the
+    // artist; a read that failed, timed out or has no source configured is not one.
+    const answered = sources.filter((s) => s.status === 'ok' || s.status === 'missing').length;
     return [
       card(
         'momentum',
@@ -167,7 +169,7 @@ export class ArtistPageElement extends RadarElement {
         'Breakout chance',
         pctDown(a.breakout_score),
         `Breakout potential is ${BAND_WORDS[t.breakoutPotential] ?? t.breakoutPotential}`,
-        `Chance of ${e.breakout.event.replace(/ within .*$/, '')} within ${horizonWords(e.breakout.horizonDays)}.`,
+        `Chance of ${e.breakout.event.replace(/ within .*$/, '')} within ${horizonWords(e.breakout.horizonDays)}${e.breakout.peers === 'prior' ? ' (no peer population yet: provisional)' : ''}.`,
       ),
       card(
         'risk',
@@ -179,7 +181,7 @@ export class ArtistPageElement extends RadarElement {
       html`<section class="card" aria-labelledby="score-confidence" style="min-height:9rem" data-score="confidence">
         <h3 id="score-confidence">Confidence</h3>
         <p style="font-size:1.8rem;font-weight:600;margin:0">${pct(e.confidence)}</p>
-        <p style="margin:.25rem 0"><strong>of the evidence was available</strong></p>
+        <p style="margin:.25rem 0"><strong>evidence available and length of history</strong></p>
         <p class="small muted" style="margin:0">
           ${answered} of ${sources.length} source reads answered · as of ${when(e.asOf)} · model ${e.model_version}
         </p>
@@ -196,7 +198,7 @@ export class ArtistPageElement extends RadarElement {
           : items.length === 0
             ? html`<p class="muted">${none}</p>`
             : html`<ul style="margin:0;padding-left:1.1rem;display:grid;gap:.4rem" data-list=${id}>
-              ${items.map((i) => html`<li>${i.description} <span class="small muted">(${pct(i.score)})</span></li>`)}
+              ${items.map((i) => html`<li>${i.description} <span class="small muted">(${pctDown(i.score)})</span></li>`)}
             </ul>`
       }
     </section>`;
@@ -239,7 +241,12 @@ export class ArtistPageElement extends RadarElement {
         ${ordered.map((s) => {
           const share = strongest > 0 ? Math.abs(s.contribution) / strongest : 0;
           const good = kind === 'risk' ? s.contribution < 0 : s.contribution > 0;
-          const words = `${signalLabel(s.signal)} ${effectWords(s.contribution, strongest, kind)}`;
+          // A signal with no value (no evidence, or its source failed: the banner names which) is
+          // not judged: "barely matters" would describe a value nobody read.
+          const words =
+            s.raw === null && s.normalized === null
+              ? `${signalLabel(s.signal)}: no data`
+              : `${signalLabel(s.signal)} ${effectWords(s.contribution, strongest, kind)}`;
           return html`<li>
             <div>${words}</div>
             <div class="bar" role="img" aria-label=${words}>

@@ -13,7 +13,7 @@ import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
 import { globalPulseLines, failingSources, pulseMarks, unavailableLines } from './scene-degraded.js';
 import { degradedBanner, emptyPanel, errorPanel, loadingNote, skeletonRows } from './states.js';
-import { num, sceneName, signedPct } from './words.js';
+import { heatShown, sceneName, signedPct } from './words.js';
 
 /** The API's largest page of scenes. */
 const MAX_LIMIT = 100;
@@ -249,7 +249,7 @@ export class SceneListElement extends RadarElement {
       <td class="num">${rank}</td>
       <td>${pulseMarks(scene, 'before')}<a href=${this.sceneHref(scene.scene_slug)}>${sceneName(scene.name, scene.scene_slug)}</a></td>
       <td>${scene.region.toUpperCase()}</td>
-      <td class="num">${num(scene.heat, 1)}</td>
+      <td class="num">${heatShown(scene.heat)}</td>
       <td class="num ${scene.growth > 0 ? 'up' : scene.growth < 0 ? 'down' : ''}">${signedPct(scene.growth)}</td>
       <td><span class="pill">${scene.stage}</span></td>
     </tr>`;

@@ -22,6 +22,7 @@ import {
   skeletonList,
 } from './states.js';
 import {
+  heatShown,
   num,
   pct,
   sceneName,
@@ -140,7 +141,9 @@ export class ScenePageElement extends RadarElement {
           data?.pulse === null ? NO_PULSE : 'No member is active yet.',
         )}
         ${this.#members(
-          'Rising members',
+          // Growing, not "rising": the pulse counts a member rising only from +25% at 100 a day or
+          // more (its `rising_members`); these are the top members with any growth.
+          'Growing members',
           'rising',
           data
             ? [...(data.pulse?.top_artists ?? [])].filter((a) => a.growth > 0).sort((a, b) => b.growth - a.growth)
@@ -171,10 +174,10 @@ export class ScenePageElement extends RadarElement {
 
   #pulse(p: ScenePulseSnapshot): TemplateResult {
     return html`<p style="font-size:2rem;margin:0;font-weight:600" data-heat>
-        ${num(p.heat, 1)}<span class="muted" style="font-size:1rem;font-weight:400"> / 100 heat</span>
+        ${heatShown(p.heat)}<span class="muted" style="font-size:1rem;font-weight:400"> / 100 heat</span>
       </p>
       <p class="${p.growth > 0 ? 'up' : p.growth < 0 ? 'down' : ''}">
-        ${signedPct(p.growth)} against the previous window (heat ${num(p.previous_heat ?? 0, 1)})
+        ${signedPct(p.growth)} against the previous window (heat ${heatShown(p.previous_heat ?? 0)})
       </p>
       <p><strong>${stageWords(p.stage)}</strong></p>
       <p class="small muted">

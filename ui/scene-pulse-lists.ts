@@ -9,7 +9,7 @@ import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
 import { globalPulseLines, pulseMarks } from './scene-degraded.js';
 import { degradedBanner, emptyPanel, errorPanel, loadingNote, skeletonList } from './states.js';
-import { num, sceneName, signedPct } from './words.js';
+import { heatShown, sceneName, signedPct } from './words.js';
 
 /** The scenes of the three lists, each once (a scene in two lists must not count its reads twice). */
 function shownOnce(p: GlobalScenePulse): ScenePulseSnapshot[] {
@@ -72,7 +72,7 @@ export class ScenePulseListsElement extends RadarElement {
         (s) => html`<li>
           <span class="grow"><a href=${this.sceneHref(s.scene_slug)}>${sceneName(s.name, s.scene_slug)}</a></span
           >${pulseMarks(s)}
-          <span class="num" title="heat">${num(s.heat, 1)}</span>
+          <span class="num" title="heat">${heatShown(s.heat)}</span>
           <span class="num ${s.growth > 0 ? 'up' : s.growth < 0 ? 'down' : ''}" style="width:4rem;text-align:right"
             >${signedPct(s.growth)}</span
           >

@@ -9,7 +9,7 @@ import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
 import { degradedBanner, emptyPanel, errorPanel, loadingNote, skeletonBlock, skeletonList } from './states.js';
 import { metaLines } from './talent-degraded.js';
-import { num, pct, sceneTitle, signedPct, titleOf, when } from './words.js';
+import { floorShown, heatShown, num, pctDown, sceneTitle, signedPct, titleOf, when } from './words.js';
 
 /** The global talent pulse. */
 export class TalentPulseElement extends RadarElement {
@@ -51,21 +51,21 @@ export class TalentPulseElement extends RadarElement {
         'rising',
         'Top rising',
         (p) => p.topRisingArtists,
-        (a) => `${num(a.momentum)} momentum`,
+        (a) => `${floorShown(a.momentum)} momentum`,
         'Nobody is above the rising threshold right now.',
       ],
       [
         'breakout',
         'Breakout candidates',
         (p) => p.topBreakoutCandidates,
-        (a) => `${pct(a.breakout_score)} breakout`,
+        (a) => `${pctDown(a.breakout_score)} breakout`,
         'No artist is a likely breakout right now.',
       ],
       [
         'risk',
         'At risk',
         (p) => p.artistsAtRisk,
-        (a) => `${pct(a.risk_score)} risk`,
+        (a) => `${pctDown(a.risk_score)} risk`,
         'No artist is at risk right now.',
       ],
     ];
@@ -92,7 +92,7 @@ export class TalentPulseElement extends RadarElement {
                   ${data.hottestScenes.map(
                     (s) => html`<li>
                       <span class="grow"><a href=${this.sceneHref(s.scene_slug)}>${sceneTitle(s.scene_slug)}</a></span>
-                      <span>${num(s.heat, 1)}</span>
+                      <span>${heatShown(s.heat)}</span>
                       <span class=${s.growth > 0 ? 'up' : s.growth < 0 ? 'down' : ''}>${signedPct(s.growth)}</span>
                     </li>`,
                   )}

@@ -10,7 +10,7 @@ import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
 import { degradedBanner, emptyPanel, errorPanel, loadingNote, skeletonRows } from './states.js';
 import { metaLines } from './talent-degraded.js';
-import { num, pct, sceneTitle, titleOf } from './words.js';
+import { floorShown, num, pctDown, sceneTitle, titleOf } from './words.js';
 
 const MAX_LIMIT = 100;
 const CATEGORIES = [
@@ -172,9 +172,9 @@ export class TopArtistsElement extends RadarElement {
       <td class="num">${rank}</td>
       <td><a href=${this.artistHref(a.artist_slug)}>${titleOf(a.artist_slug)}</a></td>
       <td>${a.scene_slug ? html`<a href=${this.sceneHref(a.scene_slug)}>${sceneTitle(a.scene_slug)}</a>` : html`<span class="muted">none</span>`}</td>
-      <td class="num">${num(a.momentum)}</td>
-      <td class="num">${pct(a.breakout_score)}</td>
-      <td class="num">${pct(a.risk_score)}</td>
+      <td class="num">${floorShown(a.momentum)}</td>
+      <td class="num">${pctDown(a.breakout_score)}</td>
+      <td class="num">${pctDown(a.risk_score)}</td>
     </tr>`;
   }
 

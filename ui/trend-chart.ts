@@ -10,7 +10,7 @@ import type { SceneTrends } from '../src/scenes/schemas.js';
 import { RadarElement } from './radar-element.js';
 import { Resource } from './resource.js';
 import { emptyPanel, errorPanel, loadingNote, skeletonBlock } from './states.js';
-import { num, pct } from './words.js';
+import { heatShown, num, pct } from './words.js';
 
 /** The spans offered, in days (the API takes any whole number from 1 to 365). */
 const SPANS = [7, 30, 90, 180, 365] as const;
@@ -157,9 +157,9 @@ export class TrendChartElement extends RadarElement {
     const last = trends.series[trends.series.length - 1]!;
     const words =
       trends.series.length === 1
-        ? `One snapshot: heat ${num(first.heat, 1)} on ${first.day}.`
-        : `Heat ${num(first.heat, 1)} on ${first.day}, ${num(last.heat, 1)} on ${last.day}${
-            s ? `; peak ${num(s.peak.heat, 1)} on ${s.peak.day}` : ''
+        ? `One snapshot: heat ${heatShown(first.heat)} on ${first.day}.`
+        : `Heat ${heatShown(first.heat)} on ${first.day}, ${heatShown(last.heat)} on ${last.day}${
+            s ? `; peak ${heatShown(s.peak.heat)} on ${s.peak.day}` : ''
           }.`;
     return html`<div class="plot" role="img" aria-label=${`Heat trend over ${trends.days} days. ${words}`}></div>
       <p class="small muted">

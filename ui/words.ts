@@ -135,11 +135,22 @@ export function floorShown(x: number): number {
   return Math.abs(x - whole) < 1e-9 ? whole : Math.floor(x);
 }
 
-/** A growth rate as a signed percentage (`0.654` -> `+65%`). */
+/**
+ * A growth rate as a signed percentage, its size rounded down (`0.654` -> `+65%`, `-0.046` ->
+ * `−4%`): beside a stage bound (cooling from -5%), the figure never reads as the stage beyond it.
+ */
 export function signedPct(value: number): string {
   if (!Number.isFinite(value)) return '–';
-  const rounded = Math.round(value * 100);
-  return `${rounded > 0 ? '+' : rounded < 0 ? '−' : ''}${Math.abs(rounded)}%`;
+  const size = floorShown(Math.abs(value) * 100);
+  return `${size > 0 && value > 0 ? '+' : size > 0 && value < 0 ? '−' : ''}${size}%`;
+}
+
+/**
+ * A heat (0-100) with one decimal, rounded down (`39.96` -> `39.9`): beside a stage bound (emerging
+ * below 40), the figure never reads as the stage above the one named.
+ */
+export function heatShown(value: number): string {
+  return Number.isFinite(value) ? num(floorShown(value * 10) / 10, 1) : '–';
 }
 
 /** A slug as a display name when the API gives none (`the-lovely-gamblers` -> `The Lovely Gamblers`). */
