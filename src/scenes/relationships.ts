@@ -32,39 +32,132 @@ function distinctGenres(scene: SceneRow): readonly string[] {
   return distinct.size === scene.microgenres.length ? scene.microgenres : [...distinct];
 }
 
-/** Shared sound of two scenes, from their distinct microgenres ({@link distinctGenres}). */
-function soundSimilarity(
-  ga: readonly string[],
-  gb: readonly string[],
-  map: SoundMap,
-): { weight: number; evidence: number } {
-  const sa = new Set(ga);
-  const sb = new Set(gb);
-  const shared = gb.filter((g) => sa.has(g)).length;
-  const union = new Set([...ga, ...gb]).size;
-  const jaccard = union ? shared / union : 0;
-  const pa = ga.map((g) => map.get(g)).filter((x) => x !== undefined);
-  const pb = gb.map((g) => map.get(g)).filter((x) => x !== undefined);
-  if (!pa.length || !pb.length) return { weight: jaccard, evidence: shared };
-  // Mean distance from each microgenre of `xs` to the nearest of the other scene's: 0 for one the
-  // other scene lists too, placed on the map or not (an unplaced shared microgenre left out of the
-  // mean made two scenes sharing it less related than if it were placed far from both).
-  const mean = (xs: readonly string[], other: ReadonlySet<string>, ys: (readonly [number, number])[]): number => {
-    let sum = 0;
-    let n = 0;
-    for (const g of xs) {
-      if (other.has(g)) {
-        n++;
-        continue;
-      }
-      const x = map.get(g);
-      if (x === undefined) continue;
-      sum += Math.min(...ys.map((y) => Math.hypot(x[0] - y[0], x[1] - y[1])));
-      n++;
-    }
-    return sum / n;
+/**
+ * A scene's sound, computed once per scene (not once per pair): its distinct microgenres
+ * ({@link distinctGenres}), as a set, and the sound-map points of those placed, as two columns.
+ */
+interface SceneSound {
+  readonly genres: readonly string[];
+  readonly set: ReadonlySet<string>;
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+}
+
+function sceneSound(scene: SceneRow, map: SoundMap): SceneSound {
+  const genres = distinctGenres(scene);
+  const placed = genres.map((g) => map.get(g)).filter((x) => x !== undefined);
+  return {
+    genres,
+    set: new Set(genres),
+    xs: Float64Array.from(placed, (p) => p[0]),
+    ys: Float64Array.from(placed, (p) => p[1]),
   };
-  const d = (mean(ga, sb, pb) + mean(gb, sa, pa)) / 2;
+}
+
+/**
+ * Distance from a placed microgenre to the nearest point of a scene. The nearest point is found by
+ * squared distance (no square root per point), then its distance taken with `Math.hypot`: the figure
+ * `Math.min(...points.map(Math.hypot))` gives, without an array per microgenre.
+ */
+function nearestDistance(x: readonly [number, number], b: SceneSound): number {
+  let nearest = -1;
+  let best = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < b.xs.length; k++) {
+    const dx = x[0] - b.xs[k]!;
+    const dy = x[1] - b.ys[k]!;
+    const q = dx * dx + dy * dy;
+    if (q < best) {
+      best = q;
+      nearest = k;
+    }
+  }
+  if (nearest >= 0) return Math.hypot(x[0] - b.xs[nearest]!, x[1] - b.ys[nearest]!);
+  // No finite squared distance (a coordinate that is infinite or not a number): the minimum of the
+  // distances themselves, as before.
+  let min = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < b.xs.length; k++) min = Math.min(min, Math.hypot(x[0] - b.xs[k]!, x[1] - b.ys[k]!));
+  return min;
+}
+
+/**
+ * Nearest distances from the catalog's placed microgenres to each scene, each taken once and kept
+ * (one column per scene, built when first asked), so comparing a pair of scenes costs a look-up per
+ * microgenre instead of a scan of the other scene's points: all pairs cost O(scenes^2 x microgenres)
+ * instead of O(scenes^2 x microgenres^2). The columns hold at most `MAX_NEAREST_CELLS` numbers in
+ * all (32 MB); past that (a catalog of very many scenes and microgenres) each is taken afresh.
+ */
+const MAX_NEAREST_CELLS = 4_000_000;
+
+function nearestIndex(
+  sounds: readonly SceneSound[],
+  map: SoundMap,
+): (x: readonly [number, number], g: string, scene: number) => number {
+  const ids = new Map<string, number>();
+  for (const s of sounds) for (const g of s.genres) if (map.get(g) !== undefined && !ids.has(g)) ids.set(g, ids.size);
+  if (sounds.length * ids.size > MAX_NEAREST_CELLS) return (x, _g, scene) => nearestDistance(x, sounds[scene]!);
+  const columns: (Float64Array | undefined)[] = new Array(sounds.length);
+  return (x, g, scene) => {
+    let column = columns[scene];
+    if (column === undefined) {
+      // -1 marks a distance not taken yet (a distance is >= 0, NaN or infinite).
+      column = new Float64Array(ids.size).fill(-1);
+      columns[scene] = column;
+    }
+    const id = ids.get(g)!;
+    let d = column[id]!;
+    if (d === -1) {
+      d = nearestDistance(x, sounds[scene]!);
+      column[id] = d;
+    }
+    return d;
+  };
+}
+
+/**
+ * Mean distance from each microgenre of scene `a` to the nearest point of scene `b`: 0 for one `b`
+ * lists too, placed on the map or not (an unplaced shared microgenre left out of the mean made two
+ * scenes sharing it less related than if it were placed far from both).
+ */
+function meanNearest(
+  sounds: readonly SceneSound[],
+  a: number,
+  b: number,
+  map: SoundMap,
+  nearest: (x: readonly [number, number], g: string, scene: number) => number,
+): number {
+  let sum = 0;
+  let n = 0;
+  const other = sounds[b]!.set;
+  for (const g of sounds[a]!.genres) {
+    if (other.has(g)) {
+      n++;
+      continue;
+    }
+    const x = map.get(g);
+    if (x === undefined) continue;
+    sum += nearest(x, g, b);
+    n++;
+  }
+  return sum / n;
+}
+
+/** Shared sound of scenes `i` and `j` ({@link sceneSound}). */
+function soundSimilarity(
+  sounds: readonly SceneSound[],
+  i: number,
+  j: number,
+  map: SoundMap,
+  nearest: (x: readonly [number, number], g: string, scene: number) => number,
+): { weight: number; evidence: number } {
+  const a = sounds[i]!;
+  const b = sounds[j]!;
+  let shared = 0;
+  for (const g of b.genres) if (a.set.has(g)) shared++;
+  // Each list holds its microgenres once: the union is the two sizes less what they share.
+  const union = a.genres.length + b.genres.length - shared;
+  const jaccard = union ? shared / union : 0;
+  if (!a.xs.length || !b.xs.length) return { weight: jaccard, evidence: shared };
+  const d = (meanNearest(sounds, i, j, map, nearest) + meanNearest(sounds, j, i, map, nearest)) / 2;
   return { weight: 0.5 * jaccard + 0.5 * Math.exp(-d / 0.5), evidence: shared };
 }
 
@@ -157,7 +250,8 @@ export async function computeRelationships(
   for (const m of memberships) members.get(m.scene_slug)?.set(m.artist_slug, m.confidence);
   const memberSets = denseWeights(scenes.map((s) => members.get(s.slug)!));
   const circleSets = denseWeights(scenes.map((s) => circles.get(s.slug) ?? NONE));
-  const genres = scenes.map(distinctGenres);
+  const sounds = scenes.map((s) => sceneSound(s, map));
+  const nearest = nearestIndex(sounds, map);
   const r4 = (x: number): number => Math.round(x * 10_000) / 10_000;
   // Strongest first, then by related slug: each group kept sorted and at most `perScene` long.
   const order = (x: SceneRelationshipRow, y: SceneRelationshipRow): number =>
@@ -186,7 +280,7 @@ export async function computeRelationships(
       const b = scenes[j]!;
       const people = memberSets.compare(i, j);
       const tastemakers = circleSets.compare(i, j);
-      const sound = soundSimilarity(genres[i]!, genres[j]!, map);
+      const sound = soundSimilarity(sounds, i, j, map, nearest);
       const links: Array<[SceneRelationshipRow['type'], number, number]> = [
         ['shared_members', people.weight, people.shared],
         ['shared_sound', sound.weight, sound.evidence],
