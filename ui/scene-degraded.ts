@@ -14,7 +14,7 @@ export function pulseMarks(
   if (pulse.status !== 'degraded' && !pulse.stale) return nothing;
   // Spaced from the text they follow, or precede (where a long name after them is cut, not they).
   const [a, b] = place === 'after' ? [' ', ''] : ['', ' '];
-  return html`${pulse.status === 'degraded' ? html`${a}<span class="pill" title="computed with a source missing">degraded</span>${b}` : nothing}${
+  return html`${pulse.status === 'degraded' ? html`${a}<span class="pill" title="computed with a source failing or late">degraded</span>${b}` : nothing}${
     pulse.stale
       ? html`${a}<span class="pill" title=${`served from the pulse of ${when(pulse.asOf)}: ${pulse.stale.reason}`}>stale</span>${b}`
       : nothing
@@ -26,14 +26,13 @@ export function pulseMarks(
  * line per pulse served from an earlier one (its `stale` mark), with why.
  */
 export function failingSources(pulses: readonly ScenePulseSnapshot[]): string[] {
-  const bySource = new Map<string, { timeout: number; error: number; absent: number }>();
+  const bySource = new Map<string, { timeout: number; error: number }>();
   for (const pulse of pulses) {
     for (const [source, counts] of Object.entries(pulse.sources ?? {})) {
       if (!counts) continue;
-      const sum = bySource.get(source) ?? { timeout: 0, error: 0, absent: 0 };
+      const sum = bySource.get(source) ?? { timeout: 0, error: 0 };
       sum.timeout += counts.timeout;
       sum.error += counts.error;
-      sum.absent += counts.absent;
       bySource.set(source, sum);
     }
   }
@@ -42,7 +41,8 @@ export function failingSources(pulses: readonly ScenePulseSnapshot[]): string[] 
     const parts: string[] = [];
     if (c.error) parts.push(`${num(c.error)} member read${c.error === 1 ? '' : 's'} failed`);
     if (c.timeout) parts.push(`${num(c.timeout)} timed out`);
-    if (c.absent) parts.push('not configured');
+    // A source the host does not have is its configuration, not a failure: not listed here (the
+    // explanation shows its signals as "no data").
     if (parts.length) lines.push(`${sourceLabel(source)}: ${parts.join(', ')}`);
   }
   if (pulses.some((p) => p.memberships_as_of === null))
@@ -69,7 +69,7 @@ export function globalPulseLines(pulse: GlobalScenePulse, shown: readonly SceneP
   if (s.timeout) counts.push(`${num(s.timeout)} timed out`);
   if (s.error) counts.push(`${num(s.error)} failed`);
   if (s.unavailable) counts.push(`${num(s.unavailable)} with unknown heat`);
-  if (s.degraded) counts.push(`${num(s.degraded)} computed with a source missing`);
+  if (s.degraded) counts.push(`${num(s.degraded)} computed with a source failing or late`);
   if (counts.length) lines.push(`Of ${num(s.scenes)} scenes: ${counts.join(', ')}.`);
   return [...lines, ...failingSources(shown)];
 }

@@ -132,7 +132,8 @@ export function pctDown(value: number): string {
  */
 export function floorShown(x: number): number {
   const whole = Math.round(x);
-  return Math.abs(x - whole) < 1e-9 ? whole : Math.floor(x);
+  // Float noise only (a few units in the last place): a score a hair below a band stays below it.
+  return Math.abs(x - whole) <= 8 * Number.EPSILON * Math.max(1, Math.abs(x)) ? whole : Math.floor(x);
 }
 
 /**

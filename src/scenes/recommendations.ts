@@ -113,7 +113,8 @@ export async function recommendScenes(
     );
     const p = deps.config.scenes.membership;
     const map = buildSoundMap(await stores.microgenres.scan());
-    readsOk = record.status === 'ok' && (releases.status === 'ok' || releases.status === 'missing');
+    // A CMG the host does not have (`absent`) is its configuration, not a failed read.
+    readsOk = record.status === 'ok' && releases.status !== 'error' && releases.status !== 'timeout';
     const sound =
       releases.status === 'ok'
         ? artistSound(releases.value as readonly ReleaseFingerprint[], nowMs, p)

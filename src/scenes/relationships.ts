@@ -71,11 +71,21 @@ function nearestDistance(x: readonly [number, number], b: SceneSound): number {
       nearest = k;
     }
   }
-  if (nearest >= 0) return Math.hypot(x[0] - b.xs[nearest]!, x[1] - b.ys[nearest]!);
-  // No finite squared distance (a coordinate that is infinite or not a number): the minimum of the
-  // distances themselves, as before.
+  // The least distance itself, as `Math.min` of the `Math.hypot`s gave it: over every point whose
+  // squared distance is within rounding of the least (two can tie there while their distances
+  // differ in the last place), or over every point when the squares cannot tell them apart (none
+  // finite, or the least under- or overflowing).
+  const exact = nearest >= 0 && best > 1e-280 && best < 1e280;
+  const within = best + best * 16 * Number.EPSILON;
   let min = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < b.xs.length; k++) min = Math.min(min, Math.hypot(x[0] - b.xs[k]!, x[1] - b.ys[k]!));
+  for (let k = 0; k < b.xs.length; k++) {
+    if (exact) {
+      const dx = x[0] - b.xs[k]!;
+      const dy = x[1] - b.ys[k]!;
+      if (dx * dx + dy * dy > within) continue;
+    }
+    min = Math.min(min, Math.hypot(x[0] - b.xs[k]!, x[1] - b.ys[k]!));
+  }
   return min;
 }
 
