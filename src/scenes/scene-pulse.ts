@@ -147,6 +147,12 @@ export class ScenePulse {
    * batches the misses of the pulse cache into one read of each source.
    */
   #pending: Pending | undefined;
+  /**
+   * Regional pulses built from a scene pulse that was not fresh (a batch item other than `ok`: a
+   * cached pulse past `scenePulseTtlMs`, served in its grace, carries no `stale` mark of its own):
+   * cached as degraded, as the global pulse built from the same items is, and never kept as last good.
+   */
+  readonly #notFresh = new WeakSet<object>();
 
   /**
    * Engines come from {@link createSceneRadar}, which builds their internal parts (the source
@@ -248,7 +254,7 @@ export class ScenePulse {
         if (scenes.length === 0) throw new SceneRadarError('SCENES_NOT_FOUND', `No scenes in region: ${region}`);
         return scenes.map((s) => s.slug);
       }, options.skipCache ?? false);
-      return {
+      const regional: RegionalScenePulse = {
         region,
         asOf: new Date(this.#d.clock.now()).toISOString(),
         scenes: topK(
@@ -258,13 +264,18 @@ export class ScenePulse {
         ),
         unavailable: items.filter((i) => !i.pulse),
       };
+      if (items.some((i) => i.status !== 'ok')) this.#notFresh.add(regional);
+      return regional;
     };
     return this.#d.cache.getOrCompute(`region:${region}:${limit}`, compute, {
       skipCache: options.skipCache ?? false,
       ttlMs: (v) => {
         const r = v as RegionalScenePulse;
-        // A stale scene (its last good pulse, status `ok`) is degraded too: kept briefly.
-        return r.unavailable.length || r.scenes.some((p) => p.status !== 'ok' || p.stale !== undefined)
+        // A stale scene (its last good pulse, status `ok`, or a pulse past its lifetime) is
+        // degraded too: kept briefly.
+        return this.#notFresh.has(r) ||
+          r.unavailable.length ||
+          r.scenes.some((p) => p.status !== 'ok' || p.stale !== undefined)
           ? this.#d.config.scenes.degradedTtlMs
           : this.#d.config.scenes.globalPulseTtlMs;
       },
@@ -273,7 +284,12 @@ export class ScenePulse {
       lastGood: {
         keep: (v) => {
           const r = v as RegionalScenePulse;
-          return r.unavailable.length === 0 && r.scenes.length > 0 && r.scenes.every((p) => p.stale === undefined);
+          return (
+            !this.#notFresh.has(r) &&
+            r.unavailable.length === 0 &&
+            r.scenes.length > 0 &&
+            r.scenes.every((p) => p.stale === undefined)
+          );
         },
         serve: (v, e) => {
           if (!isStoreFailure(e)) return undefined;
