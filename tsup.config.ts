@@ -65,16 +65,13 @@ export default defineConfig([
   // The builds run in parallel, and beside scripts/build-dts.mjs (the library entries' declarations,
   // `.d.ts` and `.d.cts`), so none cleans dist/ (one would delete another's output): `npm run build`
   // empties it first.
-  { ...shared, format: 'esm', dts: false, external: ['zod', ...PEERS, 'quick-lru', NODE_BUILTINS] },
+  { ...shared, format: 'esm', dts: false, external: ['zod', ...PEERS, NODE_BUILTINS] },
   {
     ...shared,
     entry: library,
     format: 'cjs',
     dts: false,
-    // quick-lru ships ESM only; bundling it keeps `require('scene-radar')` working on
-    // every Node 20 release, not only those with require(esm).
     external: ['zod', ...PEERS, NODE_BUILTINS],
-    noExternal: ['quick-lru'],
   },
   // `scene-radar/ui` (issue 18): the dashboard's web components, for browsers. One minified ES
   // module with Lit and uPlot inlined (no CDN, nothing for the host to install); its declarations

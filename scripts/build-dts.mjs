@@ -58,7 +58,7 @@ if (JSON.stringify(wanted) !== JSON.stringify(made)) {
 }
 
 // Never bundled (tsup's externals for its declarations pass): the dependencies and peer
-// dependencies (zod, quick-lru, the optional peers pg, ioredis, rate-limiter-flexible,
+// dependencies (zod, the optional peers pg, ioredis, rate-limiter-flexible,
 // @opentelemetry/api, bullmq) with their subpaths (`zod/v4/core`), and Node builtins.
 const external = [
   ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).map(

@@ -26,9 +26,21 @@ function cell<I>(guard: (v: unknown) => v is I, expected: string) {
   return z.custom<I>(guard, { error: (issue) => `expected ${expected}, found ${found(issue.input)}` });
 }
 
+/** The cell as an error message shows it: never throws, whatever the cell holds, and cut short. */
 function found(v: unknown): string {
   if (v === undefined) return 'nothing (is the column missing?)';
-  return isBlank(v) ? 'an empty cell' : JSON.stringify(v);
+  if (isBlank(v)) return 'an empty cell';
+  if (typeof v === 'bigint') return `the bigint ${v}n`;
+  if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`;
+  let shown: string | undefined;
+  try {
+    // JSON.stringify throws on a cycle, a bigint inside, or a getter that throws.
+    shown = JSON.stringify(v);
+  } catch {
+    shown = undefined;
+  }
+  if (shown === undefined) return `a value that cannot be shown (${typeof v})`;
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 
 /**

@@ -6,7 +6,7 @@
  * which keeps a few hundred thousand rows well under a second.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
-import { parseError, type ParseOptions, type ParsedTable } from './parsed-table.js';
+import { checkParseInput, parseError, type ParseOptions, type ParsedTable } from './parsed-table.js';
 
 /** Options for {@link parseCsv}. */
 export interface CsvOptions extends ParseOptions {
@@ -40,6 +40,7 @@ const CR = 13;
  * ```
  */
 export function parseCsv(text: string, options: CsvOptions = {}): ParsedTable<CsvRow> {
+  checkParseInput(text, options, 'parseCsv');
   const state = createCsvState(options);
   const rows: CsvRow[] = [];
   const lines: number[] = [];

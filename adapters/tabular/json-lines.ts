@@ -2,7 +2,7 @@
  * @module adapters/tabular/json-lines
  * A JSON-lines (NDJSON) parser: one JSON object per line, blank lines skipped.
  */
-import { parseError, type ParseOptions, type ParsedTable, type TabularRow } from './parsed-table.js';
+import { checkParseInput, parseError, type ParseOptions, type ParsedTable, type TabularRow } from './parsed-table.js';
 
 /**
  * Parses JSON-lines text: every non-blank line must be one JSON object. A line that is not valid
@@ -19,6 +19,7 @@ import { parseError, type ParseOptions, type ParsedTable, type TabularRow } from
  * ```
  */
 export function parseJsonLines(text: string, options: ParseOptions = {}): ParsedTable {
+  checkParseInput(text, options, 'parseJsonLines');
   const state = createJsonLinesState(options);
   const rows: TabularRow[] = [];
   const lines: number[] = [];

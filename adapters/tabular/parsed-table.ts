@@ -52,3 +52,25 @@ export function parseError(
     cause,
   });
 }
+
+/**
+ * Refuses what a parser cannot read as its input (`CONFIG_INVALID`, naming `what`): text that is not
+ * a string, options that are not an object (undefined is no options).
+ */
+export function checkParseInput(text: unknown, options: unknown, what: string): void {
+  if (typeof text !== 'string')
+    throw new SceneRadarError('CONFIG_INVALID', `${what}: the text must be a string (got ${typeOf(text)})`, {
+      details: [{ code: 'invalid_type', path: ['text'], message: 'Expected a string' }],
+    });
+  checkOptionsObject(options, what);
+}
+
+/** Refuses options that are neither undefined nor an object (`CONFIG_INVALID`, naming `what`). */
+export function checkOptionsObject(options: unknown, what: string): void {
+  if (options !== undefined && (options === null || typeof options !== 'object'))
+    throw new SceneRadarError('CONFIG_INVALID', `${what}: options must be an object (got ${typeOf(options)})`, {
+      details: [{ code: 'invalid_type', path: ['options'], message: 'Expected an object' }],
+    });
+}
+
+const typeOf = (v: unknown): string => (v === null ? 'null' : typeof v);

@@ -10,7 +10,7 @@ import { SceneRadarError } from '../../src/core/errors.js';
 import { checkSignal, readAborted, untilAborted } from './abort.js';
 import { createCsvState, CsvBoundaryScanner, parseCsvBlock } from './csv.js';
 import { createJsonLinesState, parseJsonLinesBlock } from './json-lines.js';
-import { parseError, type TabularRow } from './parsed-table.js';
+import { checkOptionsObject, parseError, type TabularRow } from './parsed-table.js';
 import { detectTableFormat, type ReadTableOptions, type TabularFormat } from './table-format.js';
 
 /** One batch of rows from {@link streamTable}: the rows of one block, with the line each starts on. */
@@ -390,6 +390,7 @@ export async function* abortableTable(
   options: StreamTableOptions,
   caller: string,
 ): AsyncGenerator<TableBatch, void, undefined> {
+  checkOptionsObject(options, caller);
   const signal = checkSignal(options.signal, caller);
   const source = options.source ?? (typeof input === 'string' ? input : 'stream');
   try {

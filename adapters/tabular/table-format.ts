@@ -2,6 +2,7 @@
  * @module adapters/tabular/table-format
  * What a table file is: its format and compression, from its name or from the caller.
  */
+import { SceneRadarError } from '../../src/core/errors.js';
 
 /** A table file format. */
 export type TabularFormat = 'csv' | 'jsonl';
@@ -32,6 +33,10 @@ export interface DetectedFormat {
  * ```
  */
 export function detectTableFormat(path: string): DetectedFormat | undefined {
+  if (typeof path !== 'string')
+    throw new SceneRadarError('CONFIG_INVALID', 'detectTableFormat: the path must be a string', {
+      details: [{ code: 'invalid_type', path: ['path'], message: 'Expected a string' }],
+    });
   const lower = path.toLowerCase();
   const gzip = lower.endsWith('.gz');
   const base = gzip ? lower.slice(0, -3) : lower;

@@ -10,7 +10,9 @@
  */
 import { resolveConfig } from '../config.js';
 import { SOURCE_NAMES } from '../contracts/sources.js';
+import { SceneRadarError } from '../core/errors.js';
 import { callHook } from '../core/hooks.js';
+import { requireOptions } from '../core/validation.js';
 import { channels, type HttpRequestContext, listened, traced } from '../core/observe/channels.js';
 import type { SceneRadar } from '../radar.js';
 import { createCorsPolicy } from './cors.js';
@@ -168,6 +170,15 @@ export function createLightHandler(
   options: FetchHandlerOptions = {},
   stats: ApiStatsRecorder = new ApiStatsRecorder(),
 ): LightHandler {
+  if (target === null || typeof target !== 'object')
+    throw new SceneRadarError(
+      'CONFIG_INVALID',
+      'createFetchHandler needs a radar (createSceneRadar) or an ApiBackend',
+      {
+        details: [{ code: 'invalid_type', path: ['target'], message: 'Expected an object' }],
+      },
+    );
+  options = requireOptions(options, 'options', 'CONFIG_INVALID');
   const backend = apiBackendOf(target);
   const config = backend.config ?? resolveConfig();
   const base = normaliseBasePath(options.basePath ?? '/api');

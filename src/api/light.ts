@@ -9,6 +9,7 @@
  * when it finds it. Not part of the public entry: the glue finds it by a registered symbol, and
  * `adapters/node/light.ts` mirrors these types (a type test keeps the two the same).
  */
+import { SceneRadarError } from '../core/errors.js';
 
 /**
  * What the handler reads of a request.
@@ -83,6 +84,11 @@ class WebRequestLike implements ApiRequestLike {
  * @internal
  */
 export function requestLikeOf(request: Request): ApiRequestLike {
+  // Not `instanceof Request`: a host's Request may come from another realm or another fetch.
+  if (request === null || typeof request !== 'object')
+    throw new SceneRadarError('CONFIG_INVALID', 'the fetch handler takes a Request (the Fetch API’s)', {
+      details: [{ code: 'invalid_type', path: ['request'], message: 'Expected a Request' }],
+    });
   return new WebRequestLike(request);
 }
 

@@ -55,6 +55,7 @@ const figures = (s: SplitSummary, k: number): WindowFigures => ({
  * ```
  */
 export function backtestSummary(result: BacktestResult): BacktestSummary {
+  checkBacktestResult(result);
   const window = (split: 'train' | 'test'): WindowSummary => ({
     breakout: result.scorer?.splits ? figures(result.scorer.splits[split], result.k) : null,
     baselines: Object.fromEntries(
@@ -72,7 +73,17 @@ export function backtestSummary(result: BacktestResult): BacktestSummary {
  * ```
  */
 export function backtestJson(result: BacktestResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  checkBacktestResult(result);
+  try {
+    return `${JSON.stringify(result, null, 2)}\n`;
+  } catch (e) {
+    // A cycle, a bigint or a getter that throws in a field the check does not read.
+    throw new BacktestError(
+      'BACKTEST_INVALID_INPUT',
+      `not a backtest result: it cannot be written as JSON (${e instanceof Error ? e.message : String(e)})`,
+      { cause: e },
+    );
+  }
 }
 
 /**
@@ -95,22 +106,47 @@ export function parseBacktestJson(text: string): BacktestResult {
       { cause: e },
     );
   }
-  const r = parsed as Partial<Record<keyof BacktestResult, unknown>>;
-  if (typeof parsed !== 'object' || parsed === null || r.format !== BACKTEST_RESULT_FORMAT) {
+  return checkBacktestResult(parsed);
+}
+
+/**
+ * `value` as a result the writers can read ({@link backtestMarkdown}, {@link backtestSummary},
+ * {@link backtestJson}, {@link parseBacktestJson}), or a `BACKTEST_INVALID_INPUT`
+ * {@link BacktestError}: never a `TypeError` from reading something that is not one.
+ * @internal
+ */
+export function checkBacktestResult(value: unknown): BacktestResult {
+  const parsed = value;
+  let r: Partial<Record<keyof BacktestResult, unknown>>;
+  let format: unknown;
+  try {
+    r = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<Record<keyof BacktestResult, unknown>>;
+    format = r.format;
+  } catch (e) {
+    throw new BacktestError('BACKTEST_INVALID_INPUT', 'not a backtest result: it cannot be read', { cause: e });
+  }
+  if (typeof parsed !== 'object' || parsed === null || format !== BACKTEST_RESULT_FORMAT) {
     throw new BacktestError(
       'BACKTEST_INVALID_INPUT',
       `not a backtest result: "format" is not "${BACKTEST_RESULT_FORMAT}"`,
     );
   }
-  const missing = (['name', 'title', 'runAt', 'cutoffs', 'baselines', 'fit', 'method', 'parameters'] as const).filter(
-    (k) => r[k] === undefined,
-  );
+  let missing: string[];
+  let checked: ReturnType<typeof ResultShape.safeParse>;
+  try {
+    missing = (['name', 'title', 'runAt', 'cutoffs', 'baselines', 'fit', 'method', 'parameters'] as const).filter(
+      (k) => r[k] === undefined,
+    );
+    checked = ResultShape.safeParse(parsed);
+  } catch (e) {
+    // A getter or a proxy's trap that throws.
+    throw new BacktestError('BACKTEST_INVALID_INPUT', 'not a backtest result: it cannot be read', { cause: e });
+  }
   if (missing.length)
     throw new BacktestError(
       'BACKTEST_INVALID_INPUT',
       `not a backtest result: missing or malformed ${missing.join(', ')}`,
     );
-  const checked = ResultShape.safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     throw new BacktestError(

@@ -4,6 +4,8 @@
  * intervals, what `fit` was given, unscored candidates, the reproduction of published figures and
  * calibration. Returns text; the caller decides where it goes.
  */
+import { BacktestError } from './errors.js';
+import { checkBacktestResult } from './json.js';
 import type { BacktestResult, ResultSplit, ScorerResult } from './result.js';
 import type { ReferenceFigures } from './types.js';
 
@@ -192,6 +194,9 @@ function explainSection(r: BacktestResult, h: string): string[] {
  * ```
  */
 export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdownOptions = {}): string {
+  checkBacktestResult(result);
+  if (options === null || typeof options !== 'object')
+    throw new BacktestError('BACKTEST_INVALID_INPUT', 'backtestMarkdown: options must be an object');
   // A level that is not a finite number (NaN) is the default, as undefined is.
   const given = options.level;
   const level = Math.min(4, Math.max(1, Math.trunc(typeof given === 'number' && Number.isFinite(given) ? given : 1)));
@@ -230,6 +235,7 @@ export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdo
  * ```
  */
 export function backtestConsoleTable(result: BacktestResult): string {
+  checkBacktestResult(result);
   const r = result;
   const rows = scorersOf(r).map((s) => {
     const cell = (split: ResultSplit): string => {

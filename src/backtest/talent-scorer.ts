@@ -16,6 +16,7 @@ import type { BreakoutModel, BreakoutModelInput } from '../talent/breakout-model
 import type { CalibrationOptions, CalibrationResult } from '../talent/calibrate.js';
 import type { HostFeature } from '../talent/host-features.js';
 import { TalentRadar } from '../talent/talent-radar.js';
+import { BacktestError } from './errors.js';
 import type { BacktestRun, BacktestScorer } from './types.js';
 
 /** Options of {@link talentScorer}. */
@@ -91,6 +92,8 @@ function calibrationHorizon(horizonDays: number): number {
  * ```
  */
 export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer {
+  if (options === null || typeof options !== 'object')
+    throw new BacktestError('BACKTEST_INVALID_INPUT', 'talentScorer: options must be an object');
   // Per run: two runs sharing this scorer must each score with the model fitted on their own
   // training cutoffs. A context built by hand (no `run`) shares one slot, as before.
   const fitted = new WeakMap<BacktestRun, BreakoutModel>();

@@ -33,6 +33,9 @@ function checkConcurrency(concurrency: number): void {
     throw new RangeError(`concurrency must be an integer >= 1 or Infinity, got ${concurrency}`);
 }
 
+/** Spent slots at the head of a queue past which it is compacted (when they are at least half of it). */
+const COMPACT_AFTER = 1024;
+
 /**
  * A FIFO limit that hands a freed slot straight to the next queued task. The caller releases the
  * slot itself, so it can do so before it settles the finished task's result (see the module's
@@ -77,6 +80,12 @@ export function createSlots(concurrency: number): Slots {
             queue[head++] = undefined;
             if (head === queue.length) {
               queue.length = 0;
+              head = 0;
+            } else if (head >= COMPACT_AFTER && head * 2 >= queue.length) {
+              // A queue that never quite empties (a steady load on a slow source) would otherwise
+              // keep a slot for every task it ever held: the spent half is dropped, in time
+              // amortised over the tasks that filled it.
+              queue.splice(0, head);
               head = 0;
             }
             next();

@@ -90,7 +90,8 @@ export function isDateText(text: string): boolean {
 }
 
 /**
- * Returns a valid Date (default `fallback`; a given Date is copied) or throws `code` (a validation code). Text is a day
+ * Returns a valid Date (`fallback` for undefined, unless the fallback is invalid, `new Date(NaN)`: the date
+ * is then required; a given Date is copied) or throws `code` (a validation code). Text is a day
  * `YYYY-MM-DD` (its UTC midnight) or an ISO 8601 instant with `Z` or an offset; any other text
  * (a date-time without an offset, `June 1, 2026`) is refused, never read in the host's time zone. Text naming a day
  * the calendar does not have (`2026-02-30`) is refused, not read as the day it rolls over to, and so
@@ -98,7 +99,8 @@ export function isDateText(text: string): boolean {
  * day arithmetic and stored timestamps need a four-digit year.
  */
 export function requireDate(value: unknown, field: string, fallback: Date, code: ErrorCode): Date {
-  if (value === undefined) return fallback;
+  // An invalid fallback (`new Date(NaN)`) makes the date required: undefined is then refused too.
+  if (value === undefined && Number.isFinite(fallback.getTime())) return fallback;
   // A copy of the caller's Date (read once, through Date.prototype): a caller or a source that
   // changes the Date afterwards must not move the call's instant.
   let isDate: boolean;
@@ -136,6 +138,38 @@ export function requireDate(value: unknown, field: string, fallback: Date, code:
       ],
     });
   return d;
+}
+
+/** `Array.isArray(value)`, false for a value that cannot be inspected (a revoked Proxy): never throws. */
+export function isArrayValue(value: unknown): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `keys` of the options object `value` (undefined is no options), each read once into a plain
+ * object; `code` naming `what` for a value that is not an object, or whose reading throws (a getter,
+ * a proxy's trap, a revoked Proxy): never the host's exception.
+ */
+export function readOptionKeys<K extends string>(
+  value: unknown,
+  keys: readonly K[],
+  what: string,
+  code: ErrorCode,
+): Partial<Record<K, unknown>> {
+  const options = requireOptions(value as object | undefined, what, code) as Record<K, unknown>;
+  const out: Partial<Record<K, unknown>> = {};
+  try {
+    for (const key of keys) out[key] = options[key];
+  } catch {
+    throw new SceneRadarError(code, `${what}: the options cannot be read`, {
+      details: [{ code: 'invalid_type', path: [], message: 'The options cannot be read' }],
+    });
+  }
+  return out;
 }
 
 /** Returns `value` as an options object (`{}` when undefined) or throws `code` naming `field`. */

@@ -30,6 +30,7 @@ import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
 import type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse } from './schemas.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
 import { readScenesState } from './scenes-state.js';
+import { readOptionKeys } from '../core/validation.js';
 import { requireSlug } from './validation.js';
 import {
   GlobalScenePulseRequestSchema,
@@ -435,8 +436,9 @@ export class ScenePulse {
    * which Fusion failed must not erase the fallback).
    */
   async clearCache(slug?: string, options: { readonly keepLastGood?: boolean } = {}): Promise<void> {
+    const { keepLastGood } = readOptionKeys(options, ['keepLastGood'], 'clearCache options', 'SCENES_VALIDATION_ERROR');
     if (slug === undefined) {
-      await this.#d.cache.clear({ keepLastGood: options.keepLastGood === true });
+      await this.#d.cache.clear({ keepLastGood: keepLastGood === true });
       return;
     }
     // One scene's entry goes; its last good pulse stays (the fallback is not a cached answer).

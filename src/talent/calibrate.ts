@@ -8,6 +8,7 @@
  * probabilities stay honest where the model was overconfident. Pure: it returns a model and its
  * validation; applying the model is the caller's choice.
  */
+import { isArrayValue } from '../core/validation.js';
 import { describeError } from '../core/describe-error.js';
 import { SceneRadarError } from '../core/errors.js';
 import { ProgressTracker, type ProgressCallback } from '../core/observe/progress.js';
@@ -642,7 +643,7 @@ export function fitBreakoutModel(
   examples: readonly CalibrationExample[],
   options: CalibrationOptions = {},
 ): CalibrationResult {
-  if (!Array.isArray(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
+  if (!isArrayValue(examples)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'examples must be an array');
   // Checked in the caller's order (errors name its indexes), then fitted in one canonical order:
   // the same examples read in another order give the same model, bit for bit.
   checkExamples(examples);

@@ -36,7 +36,7 @@ function seriesGrowth(
   end: string,
   window: number,
   floor: number,
-): { level: number; growth: number } | null {
+): { level: number; previous: number; growth: number } | null {
   const recent = windowSum(series, end, window);
   if (recent.known === 0) return null;
   const previous = windowSum(series, addDays(end, -window), window);
@@ -45,7 +45,7 @@ function seriesGrowth(
   if (previous.known > 0) p = previous.sum / previous.known;
   else if (firstKnownBack(series, end) < window) p = 0;
   else return null;
-  return { level: r, growth: logGrowth(p, r, floor) };
+  return { level: r, previous: p, growth: logGrowth(p, r, floor) };
 }
 
 /** Days before `end` of the series' earliest known value (Infinity when none). */
@@ -169,6 +169,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
 
   // Fusion: organic engagement, its growth and acceleration, paid share, spikes.
   let engagementLevel: number | null = null;
+  // Mean daily organic engagement of the window before the recent one (0 for a newcomer).
+  let engagementBefore = 0;
   let engagementGrowth: number | null = null;
   let engagementAcceleration: number | null = null;
   let paidShare: number | null = null;
@@ -179,6 +181,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     const g = seriesGrowth(organic, end, W, model.engagementFloor);
     if (g) {
       engagementLevel = g.level;
+      engagementBefore = g.previous;
       engagementGrowth = g.growth;
       const half = Math.max(1, Math.floor(W / 2));
       const a = seriesGrowth(organic, end, half, model.engagementFloor);
@@ -219,6 +222,8 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
 
   // RCF: weighted events per week and their growth (momentum), regions (breakout).
   let eventRate: number | null = null;
+  // Weighted events per week of the window before the recent one.
+  let eventRateBefore = 0;
   let eventGrowth: number | null = null;
   let eventsRecently = false;
   const events = signals.events;
@@ -229,6 +234,7 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
     const recent = eventWeight(events, eventTimes, untilMs - W * DAY_MS, untilMs);
     const previous = eventWeight(events, eventTimes, untilMs - 2 * W * DAY_MS, untilMs - W * DAY_MS);
     eventRate = recent.weight / weeks;
+    eventRateBefore = previous.weight / weeks;
     eventGrowth = logGrowth(previous.weight / weeks, eventRate, model.eventFloor);
     eventsRecently = recent.counted + previous.counted > 0;
     let lastMs = -Infinity;
@@ -252,15 +258,24 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   const anyActivity = activity.engagement ?? activity.events;
   const reach = events ? eventRegions(events, asOfMs, W, model.historyDays, eventTimes) : null;
 
-  // Activity level (momentum's size band): engagement when known, else weekly event weight per
-  // day. An empty feed (no event in the history window) says nothing about an artist, and must
+  // Activity level (momentum's size band and its shrink): engagement when known, else weekly event
+  // weight per day; of the recent window or the one before, whichever is larger. Momentum compares
+  // the two windows, so its evidence is the larger: an artist falling from 1,000 a day to 10 is
+  // judged as the big artist it was (a fall from a height is no smaller than the rise to it), not
+  // shrunk towards 50 by its own fall (which made falling further read closer to 50). An empty feed (no event in the history window) says nothing about an artist, and must
   // not become a made-up score: no level, no momentum, no breakout.
   // Size bands need a level: without a recent known day, an artist active earlier in the history
   // sits at 0 (momentum then says "too small to tell", breakout reads its history).
   const activityBasis =
     engagementLevel !== null ? 'engagement' : eventsRecently ? 'events' : anyActivity ? anyActivity.basis : null;
   const activityLevel =
-    engagementLevel ?? (eventsRecently ? eventRate! / 7 : anyActivity ? anyActivity.recent / W : null);
+    engagementLevel !== null
+      ? Math.max(engagementLevel, engagementBefore)
+      : eventsRecently
+        ? Math.max(eventRate!, eventRateBefore) / 7
+        : anyActivity
+          ? anyActivity.recent / W
+          : null;
 
   // Coverage: velocity and quality.
   let pressVelocity: number | null = null;

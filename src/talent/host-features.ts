@@ -8,6 +8,7 @@
  * or returns something that is not a finite number is that feature's error for those artists,
  * reported, never a crash or a NaN score.
  */
+import { isArrayValue } from '../core/validation.js';
 import { describeError } from '../core/describe-error.js';
 import { untilAborted } from '../core/gateway/deadline.js';
 import { isMapOfAnyRealm, isPlainObjectOfAnyRealm } from '../core/fast-checks.js';
@@ -79,7 +80,7 @@ export interface HostFeatureSpec {
  */
 export function validateHostFeatures(features: unknown): readonly HostFeature[] {
   if (features === undefined) return [];
-  if (!Array.isArray(features)) throw new SceneRadarError('CONFIG_INVALID', 'hostFeatures must be an array');
+  if (!isArrayValue(features)) throw new SceneRadarError('CONFIG_INVALID', 'hostFeatures must be an array');
   const seen = new Set<string>();
   const out: HostFeature[] = [];
   // A loop, not forEach: forEach skips the holes of a sparse array, which then crash at scoring.

@@ -14,7 +14,7 @@ import { SceneRadarError, isSceneRadarError, isStoreFailure } from '../core/erro
 import { createDeadline, untilAborted, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import { topK } from '../core/features/stats.js';
-import { requireDate, requireSlug } from '../core/validation.js';
+import { isArrayValue, readOptionKeys, requireDate, requireSlug } from '../core/validation.js';
 import {
   ArtistProfileRequestSchema,
   GlobalPulseRequestSchema,
@@ -456,7 +456,7 @@ export class RadarAggregator {
    */
   async sceneHeats(sceneSlugs: readonly string[], asOf: Date, signal?: AbortSignal): Promise<Map<string, number>> {
     this.#life.assertOpen('sceneHeats');
-    if (!Array.isArray(sceneSlugs))
+    if (!isArrayValue(sceneSlugs))
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'sceneSlugs must be an array of scene slugs', {
         details: [{ code: 'invalid_type', path: ['sceneSlugs'], message: 'Expected an array' }],
       });
@@ -851,7 +851,7 @@ export class RadarAggregator {
    */
   async getArtistScores(artistSlugs: readonly string[]): Promise<ArtistScores> {
     this.#life.assertOpen('getArtistScores');
-    if (!Array.isArray(artistSlugs))
+    if (!isArrayValue(artistSlugs))
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs');
     if (artistSlugs.length > MAX_SCORE_READ)
       throw new SceneRadarError(
@@ -885,7 +885,8 @@ export class RadarAggregator {
    * records cannot be read) unless `options.keepLastGood` (a refresh keeps them).
    */
   async clearCache(artistSlug?: string, options: { readonly keepLastGood?: boolean } = {}): Promise<void> {
-    if (artistSlug === undefined) return this.#d.cache.clear({ keepLastGood: options.keepLastGood === true });
+    const { keepLastGood } = readOptionKeys(options, ['keepLastGood'], 'clearCache options', 'TALENT_VALIDATION_ERROR');
+    if (artistSlug === undefined) return this.#d.cache.clear({ keepLastGood: keepLastGood === true });
     const slug = requireSlug(artistSlug, 'slug', 'TALENT_VALIDATION_ERROR');
     await this.#d.cache.delete(`profile:${slug}`);
   }

@@ -121,7 +121,16 @@ const SPECIAL: Readonly<Record<string, number>> = {
 };
 
 /**
- * A shard's features and read outcomes as text, exactly: JSON, with NaN, the infinities and -0
+ * The format of staged features: raised whenever what a staged feature means changes, not only its
+ * shape (2: `activityLevel` is the larger of the two windows momentum compares). A finish refuses
+ * shards of another format (`STORE_SCHEMA_MISMATCH`), so a refresh whose shards were staged by
+ * two versions during a rolling deploy is never scored as one. Format 1 was a bare array.
+ */
+export const SHARD_FEATURES_FORMAT = 2;
+
+/**
+ * A shard's features and read outcomes as text, exactly: JSON (`{ format, entries }`, with
+ * {@link SHARD_FEATURES_FORMAT}), with NaN, the infinities and -0
  * (which JSON would turn into null or 0) written as `{"$num":"NaN"}` and so on. Every finite
  * number is written in its shortest round-trip form, so it reads back as the same double.
  * @example
@@ -133,7 +142,10 @@ export function encodeShardFeatures(
   features: readonly ArtistFeatures[],
   outcomes: ReadonlyMap<string, ShardOutcomes>,
 ): string {
-  return exactStringify(features.map((f) => [f, outcomes.get(f.artistSlug)!.reads]));
+  return exactStringify({
+    format: SHARD_FEATURES_FORMAT,
+    entries: features.map((f) => [f, outcomes.get(f.artistSlug)!.reads]),
+  });
 }
 
 /** JSON with NaN, the infinities and -0 tagged (`{"$num":"NaN"}`...), so every number reads back as the same double. */
@@ -246,7 +258,15 @@ export function decodeShardFeatures(text: string): {
   features: ArtistFeatures[];
   outcomes: ShardOutcomes[];
 } {
-  const entries = exactParse(text);
+  const staged = exactParse(text);
+  const format = isObject(staged) ? staged.format : Array.isArray(staged) ? 1 : undefined;
+  if (format !== SHARD_FEATURES_FORMAT)
+    throw new TypeError(
+      format === undefined
+        ? 'a shard holds { format, entries }'
+        : `staged by another version of scene-radar (features format ${JSON.stringify(format)}; this version reads ${SHARD_FEATURES_FORMAT}): stage the refresh again`,
+    );
+  const entries = (staged as { entries?: unknown }).entries;
   if (!Array.isArray(entries)) throw new TypeError('a shard holds an array of [features, reads]');
   const features: ArtistFeatures[] = [];
   const outcomes: ShardOutcomes[] = [];

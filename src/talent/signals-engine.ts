@@ -14,7 +14,7 @@ import { createDeadline, type Deadline } from '../core/gateway/deadline.js';
 import type { SourceGateway } from '../core/gateway/gateway.js';
 import type { ItemOutcome } from '../core/gateway/outcome.js';
 import { DAY_MS } from '../core/time.js';
-import { requireDate, requireOptions, requireSlug } from '../core/validation.js';
+import { isArrayValue, requireDate, requireOptions, requireSlug } from '../core/validation.js';
 import { createLimit } from '../core/limit.js';
 import { yieldSlice } from '../core/yield.js';
 import type { SceneRadarConfig } from '../config.js';
@@ -135,7 +135,7 @@ export async function gatherSignals(
   options: SignalsOptions,
   onBatch: (batch: readonly ArtistSignals[]) => void,
 ): Promise<string[]> {
-  if (!Array.isArray(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
+  if (!isArrayValue(artistSlugs)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array');
   const slugs = [
     // Array.from visits the holes of a sparse array (map skips them and keeps the hole).
     ...new Set(Array.from(artistSlugs, (s, i) => requireSlug(s, `artistSlugs.${i}`, 'TALENT_VALIDATION_ERROR'))),

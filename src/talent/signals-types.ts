@@ -110,7 +110,7 @@ export interface ArtistFeatures {
   readonly artistSlug: string;
   /** As-of instant (ISO). */
   readonly asOf: string;
-  /** Daily activity used for size bands and the absolute floor: organic engagement per day, or, without it, weekly event weight / 7. */
+  /** Daily activity used for momentum's size bands and its absolute floor: organic engagement per day, or, without it, weekly event weight / 7; the larger of the recent window's and the window's before (docs/scoring.md). */
   readonly activityLevel: number | null;
   /** Where `activityLevel` came from. */
   readonly activityBasis: 'engagement' | 'events' | null;

@@ -26,7 +26,7 @@ import { listUniverse } from '../core/gateway/universe.js';
 import { callHook } from '../core/hooks.js';
 import { ProgressTracker, type PhaseProgress, type ProgressOptions } from '../core/observe/progress.js';
 import { RefreshRun, SILENT_OBSERVER, type RadarObserver } from '../core/observe/refresh-run.js';
-import { requireDate, requireOptions, requireSlug } from '../core/validation.js';
+import { isArrayValue, requireDate, requireOptions, requireSlug } from '../core/validation.js';
 import type { SceneRadarConfig } from '../config.js';
 import type { TalentStores } from '../stores/specs.js';
 import { stageStores } from '../stores/staged.js';
@@ -678,11 +678,11 @@ export class TalentRadar {
     this.#life.assertOpen('scoreArtists');
     options = runOptions(options);
     // A string would be spread into its characters, a Set or a number would throw a TypeError.
-    if (!Array.isArray(artistSlugs))
+    if (!isArrayValue(artistSlugs))
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'artistSlugs must be an array of slugs', {
         details: [{ code: 'invalid_type', path: ['artistSlugs'], message: 'Expected an array' }],
       });
-    if (options.population !== undefined && !Array.isArray(options.population))
+    if (options.population !== undefined && !isArrayValue(options.population))
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'population must be an array of slugs', {
         details: [{ code: 'invalid_type', path: ['population'], message: 'Expected an array' }],
       });
@@ -765,7 +765,7 @@ export class TalentRadar {
   ): Promise<CalibrationData> {
     this.#life.assertOpen('calibrationExamples');
     options = requireOptions(options, 'options', 'TALENT_VALIDATION_ERROR');
-    if (!Array.isArray(outcomes)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'outcomes must be an array');
+    if (!isArrayValue(outcomes)) throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'outcomes must be an array');
     if (options.population !== undefined && typeof options.population !== 'function')
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'population must be a function (asOf) => slugs', {
         details: [{ code: 'invalid_type', path: ['population'], message: 'Expected a function' }],

@@ -266,11 +266,12 @@ function eventsArtist(slug: string, perDay: (b: number) => readonly number[]): A
 }
 
 describe('hostile review 118: units of engagement (organic and paid x k)', () => {
-  it('breakout is unit-free: x1000 and x0.001 give max |d breakout| 0 and Spearman 1; momentum (10.5, 40.4) and risk (0.11, 0.77) move, as documented', async () => {
+  it('breakout is unit-free: x1000 and x0.001 give max |d breakout| 0 and Spearman 1; momentum (11.8, 40.4) and risk (0.11, 0.77) move, as documented', async () => {
     const base = await scoreWorld(BASE);
     expect([...base.values()].every((s) => s.status === 'ok')).toBe(true);
     for (const [k, m, r] of [
-      [1000, 10.485, 0.109],
+      // (x1000: 10.485 until momentum's size became the larger of its two windows.)
+      [1000, 11.819, 0.109],
       [0.001, 40.374, 0.767],
     ] as const) {
       const d = diff(base, await scoreWorld(BASE.map((h) => scaleEngagement(h, k))));
@@ -284,10 +285,11 @@ describe('hostile review 118: units of engagement (organic and paid x k)', () =>
     }
   });
 
-  it('the risk change is the documented engagementFloor alone: with engagementFloor x k too, max |d risk| < 1e-12 (momentum still moves 11.2 / 29.7 through the shrink and size bands)', async () => {
+  it('the risk change is the documented engagementFloor alone: with engagementFloor x k too, max |d risk| < 1e-12 (momentum still moves 8.2 / 29.7 through the shrink and size bands)', async () => {
     const base = await scoreWorld(BASE);
     for (const [k, m] of [
-      [1000, 11.16],
+      // (x1000: 11.16 until momentum's size became the larger of its two windows.)
+      [1000, 8.23],
       [0.001, 29.73],
     ] as const) {
       const d = diff(

@@ -58,10 +58,13 @@ async function ms(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - t;
 }
 
-/** The median of three runs of `work`. */
-async function median3(work: () => Promise<unknown>): Promise<number> {
-  const t = [await ms(work), await ms(work), await ms(work)].sort((a, b) => a - b);
-  return t[1]!;
+/**
+ * The fastest of three runs of `work`: a loaded machine only ever adds time, so the fastest run is
+ * the best estimate of the work itself (the median of three read 18x for a linear 4x on a machine
+ * running a full test suite and four other test files beside it).
+ */
+async function fastest3(work: () => Promise<unknown>): Promise<number> {
+  return Math.min(await ms(work), await ms(work), await ms(work));
 }
 
 /** 200 microgenres on a 20 x 10 grid of the sound map. */
@@ -145,7 +148,7 @@ describe('Hostile review 129: super-linear cost', () => {
         microgenres: MICROGENRES,
       });
       const refresh = await ms(() => radar.refresh(AS_OF));
-      const pulse = await median3(() => radar.scenes.pulse.getScenePulse('big-uk-brighton', { skipCache: true }));
+      const pulse = await fastest3(() => radar.scenes.pulse.getScenePulse('big-uk-brighton', { skipCache: true }));
       const summary = (await radar.scenesAdapter.getScenePulses(['big-uk-brighton'], {
         asOf: AS_OF,
         signal: new AbortController().signal,
@@ -180,11 +183,11 @@ describe('Hostile review 129: super-linear cost', () => {
       const radar = radarOver(artists);
       await radar.refresh(AS_OF);
       let scored = false;
-      const score = await median3(async () => {
+      const score = await fastest3(async () => {
         const { artists: out } = await radar.talent.scoreArtists(['hub'], { asOf: AS_OF });
         scored = out.length === 1;
       });
-      const profile = await median3(() => radar.talent.aggregator.buildArtistProfile('hub', { skipCache: true }));
+      const profile = await fastest3(() => radar.talent.aggregator.buildArtistProfile('hub', { skipCache: true }));
       return { score, profile, scored };
     };
     const small = await run(2_000);
@@ -217,7 +220,7 @@ describe('Hostile review 129: super-linear cost', () => {
       }));
       const radar = radarOver([history('hub', { events }), ...Array.from({ length: 20 }, (_, i) => history(`a-${i}`))]);
       await radar.refresh(AS_OF);
-      return median3(() => radar.talent.scoreArtists(['hub'], { asOf: AS_OF }));
+      return fastest3(() => radar.talent.scoreArtists(['hub'], { asOf: AS_OF }));
     };
     const small = await run(2_000);
     const large = await run(8_000);

@@ -534,7 +534,10 @@ describe('no evidence is null, never zero', () => {
     });
     // Events earlier in the year: evidence (the breakout model reads the history), level 0 now.
     expect(extractFeatures(signals({ events: [ev(200, 5)] }), model).activityLevel).toBe(0);
-    expect(extractFeatures(signals({ events: [ev(50, 7)] }), model).activityLevel).toBe(0);
+    // An event in the window before the recent one (W = 28 days): momentum compares the two
+    // windows, so its level is the larger, that window's weight per week / 7 (7 / 4 / 7).
+    expect(extractFeatures(signals({ events: [ev(50, 7)] }), model).activityLevel).toBe(0.25);
+    expect(extractFeatures(signals({ events: [ev(50, 7)] }), model).eventRate).toBe(0);
   });
 
   it('scene fields come from the strongest membership and the scene pulse', () => {

@@ -5,7 +5,7 @@
  * latent heat and stage by day. Lazy: an artist's truth is simulated when asked (and cached in a
  * bounded LRU), so iterating a 100,000-artist world is possible but never done eagerly.
  */
-import QuickLRU from 'quick-lru';
+import { BoundedLru } from '../../../src/core/cache/bounded-lru.js';
 import { deepFreeze } from '../../../src/core/freeze.js';
 import type { SceneStage } from '../../../src/contracts/payloads.js';
 import { CAREERS, type Career } from './artist-headers.js';
@@ -188,7 +188,7 @@ export function createTruth(
   simulate: (i: number) => ArtistSim,
   indexOf: (slug: string) => number | undefined,
 ): DemoTruth {
-  const cache = new QuickLRU<number, ArtistTruth>({ maxSize: 20_000 });
+  const cache = new BoundedLru<number, ArtistTruth>({ maxSize: 20_000 });
   let summary: TruthSummary | undefined;
   const artistAt = (index: number): ArtistTruth => {
     const hit = cache.get(index);

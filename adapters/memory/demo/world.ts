@@ -5,9 +5,9 @@
  * curves and the pools; artist headers are computed on first use, the collaboration graph on the
  * first history, and full histories on demand (kept in a bounded LRU).
  */
-import QuickLRU from 'quick-lru';
 import type { ScenePulseSummary, Workspace } from '../../../src/contracts/payloads.js';
 import type { SceneRadarSources } from '../../../src/contracts/sources.js';
+import { BoundedLru } from '../../../src/core/cache/bounded-lru.js';
 import { deepFreeze } from '../../../src/core/freeze.js';
 import { addDays, dayStart, lastCompleteDay, daysBetween } from '../../../src/core/time.js';
 import type { MicrogenreRow, SceneRow } from '../../../src/stores/tables.js';
@@ -122,7 +122,8 @@ export function createDemoWorld(options: DemoWorldOptions = {}): DemoWorld {
     simulations++;
     return simulateArtist(ctx, i);
   };
-  const histories = new QuickLRU<number, ArtistHistory>({ maxSize: o.historyCacheSize });
+  // Exactly `historyCacheSize` at most (quick-lru, used before, kept up to twice its bound).
+  const histories = new BoundedLru<number, ArtistHistory>({ maxSize: o.historyCacheSize });
   const history = (i: number): ArtistHistory => {
     const hit = histories.get(i);
     if (hit) return hit;
