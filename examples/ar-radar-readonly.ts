@@ -22,6 +22,7 @@ import {
   fail,
   ok,
   readOnlyApiBackend,
+  readOnlyScenes,
   requestIdFrom,
   type ScenesApiBackend,
   type ValidationIssue,
@@ -168,8 +169,11 @@ export function createArRadarHandler(
 /** Starts A&R Radar on `node:http`; `close()` stops it (and closes the radar it built). */
 export async function start(options: ExampleOptions = {}): Promise<RunningExample> {
   const { radar, release } = await radarFor(options);
-  // The boundary: A&R Radar gets the read-only facade, the Scenes Engine's reads and the config, not `radar`.
-  const server = createServer(toNodeListener(createArRadarHandler(radar.readOnly, radar.config, radar.scenes)));
+  // The boundary: A&R Radar gets the read-only facade, the Scenes Engine's reads and the config, not
+  // `radar`, and not the Scenes Engine itself (its close() would close the whole radar).
+  const server = createServer(
+    toNodeListener(createArRadarHandler(radar.readOnly, radar.config, readOnlyScenes(radar.scenes))),
+  );
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1').catch(async (error: unknown) => {
     await release();
     throw error;

@@ -5,6 +5,7 @@
  * scenes only through the Scenes Engine's `ScenesAdapter`. Both share one gateway, so a source's
  * concurrency limit holds across engines.
  */
+import { deepFreezeAll } from './core/freeze.js';
 import type { CacheEvent } from './core/cache/cache.js';
 import { CacheGroup, type CacheGroupStats } from './core/cache/cache-group.js';
 import type { CacheStore } from './core/cache/cache-store.js';
@@ -425,7 +426,9 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
  */
 export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   checkRadarOptions(options);
-  const config = resolveConfig(options.config);
+  // Frozen all through: it is handed out (`radar.config`, to read-only products too), and the
+  // engines read it live, so an edit through it would change the host's caps and lifetimes.
+  const config = deepFreezeAll(resolveConfig(options.config));
   const clock = options.clock ?? systemClock;
   const logger = safeLogger(options.logger);
   const onCacheEvent = options.onCacheEvent;

@@ -97,19 +97,29 @@ export interface PostgresStores extends SceneRadarStores {
 
 /** SQLSTATEs of a statement the server broke off for another's sake: a deadlock, a serialization failure. */
 const BROKEN_BY_SERVER = new Set(['40P01', '40001']);
+/**
+ * SQLSTATEs of a connection the server ended (an administrator's `pg_terminate_backend`, a server
+ * shutting down or restarting): a single statement outside a transaction met on such a pooled
+ * connection never ran or rolled back with it, and runs again on another. When the server ends
+ * every connection at once (a restart), the pool still holds the others until their errors are
+ * read: without this, the call after the first failed too, and the one after that.
+ */
+const CONNECTION_ENDED = new Set(['57P01', '57P02']);
 
 /**
  * One statement, run again (up to 3 times, after 10-40 ms) when the server broke it off for
- * another's sake: a single statement rolls back whole, so running it again is safe. Past the
+ * another's sake, or (`single`: a statement outside a transaction) ended its connection: a single
+ * statement rolls back whole, so running it again is safe. Past the
  * tries the error goes on (STORE_UNAVAILABLE: the statement was fine, the database was busy).
  */
-async function retryingBrokenByServer<T>(run: () => Promise<T>): Promise<T> {
+async function retryingBrokenByServer<T>(run: () => Promise<T>, single = false): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
-      if (attempt > 3 || typeof code !== 'string' || !BROKEN_BY_SERVER.has(code)) throw error;
+      const again = typeof code === 'string' && (BROKEN_BY_SERVER.has(code) || (single && CONNECTION_ENDED.has(code)));
+      if (attempt > 3 || !again) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** (attempt - 1)));
     }
   }
@@ -218,7 +228,7 @@ export function createPostgresStores(
       if (closed) throw closedError();
     },
     query(text, values) {
-      return whileOpen((pool) => mapped(() => retryingBrokenByServer(() => pool.query(text, values))));
+      return whileOpen((pool) => mapped(() => retryingBrokenByServer(() => pool.query(text, values), true)));
     },
     transaction<T>(fn: (db: PostgresQueryable) => Promise<T>, options?: { readonly retry?: boolean }): Promise<T> {
       // A table's own split upsert: run again whole when the server broke it off (it rolled back

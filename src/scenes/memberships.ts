@@ -102,6 +102,11 @@ function sharesReason(shared: readonly string[]): string {
   }
 }
 
+/** How a membership's place reason starts (`placeReason` below writes it). */
+const PLACE_REASON = 'place: based in ';
+/** A place reason naming the scene's region, not its city. */
+const REGION_REASON = /^place: based in the scene's region \((.*)\)$/;
+
 /** Rows by their artist. */
 function groupByArtist(rows: readonly Readonly<SceneMembershipRow>[]): Map<string, Readonly<SceneMembershipRow>[]> {
   const out = new Map<string, Readonly<SceneMembershipRow>[]>();
@@ -393,6 +398,32 @@ export async function refreshMemberships(
   // until it has gone `leaveAfterRefreshes` consecutive refreshes without it: one empty answer
   // from a source must not empty a scene and bring its members back as new ones.
   for (const key of fresh) deps.misses.delete(key);
+  // A row is held only while the catalog still backs what it says: an import that dropped one of
+  // its microgenres from the scene, or moved the scene to another city or region, changed the
+  // scene, not a source's answer, so the row leaves at once (it would otherwise show the old place
+  // and microgenres for `leaveAfterRefreshes` refreshes after a refresh that read everything).
+  const sceneBySlug = new Map(scenes.map((sc) => [sc.slug, sc]));
+  const genresOf = new Map<string, ReadonlySet<string>>();
+  const backedByCatalog = (r: Readonly<SceneMembershipRow>): boolean => {
+    const scene = sceneBySlug.get(r.scene_slug);
+    if (scene === undefined) return false;
+    let genres = genresOf.get(scene.slug);
+    if (genres === undefined) {
+      genres = new Set(scene.microgenres);
+      genresOf.set(scene.slug, genres);
+    }
+    for (const g of r.microgenres) if (!genres.has(g)) return false;
+    if (r.place <= 0) return true;
+    // Its place reason names the city (or the region) it was scored in: compared as places are
+    // (a city as a slug), so a re-import spelling the same city otherwise moves nothing.
+    for (const reason of r.reasons) {
+      if (!reason.startsWith(PLACE_REASON)) continue;
+      const region = REGION_REASON.exec(reason);
+      if (region !== null) return region[1] === scene.region;
+      return citySlug(reason.slice(PLACE_REASON.length)) === citySlug(scene.city ?? scene.region);
+    }
+    return true;
+  };
   const walked = new Set(existing.length > 0 ? artists.map((a) => a.slug) : []);
   const leaving: { scene_slug: string; artist_slug: string }[] = [];
   let held = 0;
@@ -404,7 +435,7 @@ export async function refreshMemberships(
     // short or empty listArtists answer must not empty every scene at once.
     if (!walked.has(r.artist_slug) && universe.status !== 'ok') continue;
     const misses = (deps.misses.get(key) ?? 0) + 1;
-    if (misses >= p.leaveAfterRefreshes) {
+    if (misses >= p.leaveAfterRefreshes || !backedByCatalog(r)) {
       leaving.push({ scene_slug: r.scene_slug, artist_slug: r.artist_slug });
       deps.misses.delete(key);
     } else {

@@ -80,6 +80,8 @@ export interface PulseScene {
   readonly name: string;
   /** Region code. */
   readonly region: string;
+  /** The scene's microgenres: when given, the mix counts only these (never one the catalog dropped). */
+  readonly microgenres?: readonly string[];
 }
 
 /** Everything one pulse is computed from. */
@@ -270,6 +272,9 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
   const mixSlot = new Map<string, number>();
   const mixWeight: number[] = [];
   let mixTotal = 0;
+  // The mix is of microgenres members share with the scene as the catalog has it now: a row scored
+  // before an import dropped one of its microgenres names it until a refresh replaces the row.
+  const sceneGenres = input.scene.microgenres === undefined ? null : new Set(input.scene.microgenres);
   for (let i = 0; i < n; i++) {
     const m = members[i]!;
     const conf = m.confidence;
@@ -280,6 +285,7 @@ function prepare(input: PulseInput, endDay: string, w: number): Prepared {
     const genres = m.microgenres;
     for (let j = 0; j < genres.length; j++) {
       const g = genres[j]!;
+      if (sceneGenres !== null && !sceneGenres.has(g)) continue;
       let k = mixSlot.get(g);
       if (k === undefined) {
         k = mixWeight.length;

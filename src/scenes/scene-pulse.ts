@@ -762,7 +762,7 @@ export class ScenePulse {
           slug,
           computePulse(
             {
-              scene: { slug, name: scene.name, region: scene.region },
+              scene: { slug, name: scene.name, region: scene.region, microgenres: scene.microgenres },
               members,
               engagement: e,
               networks: n,

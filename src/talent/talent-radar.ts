@@ -315,11 +315,12 @@ export class TalentRadar {
   #refreshedAsOf: string | null = null;
   /** This radar's refreshes, one at a time. */
   readonly #refreshes = new OneAtATime();
-  #failedReads: Partial<Record<SourceName, number>> = {};
+  // Frozen, as every value assigned later: handed out as they are (meta.failedReads).
+  #failedReads: Readonly<Partial<Record<SourceName, number>>> = Object.freeze({});
   #failedKept = 0;
   #failedUnscored: number | null = 0;
   #failedScored: number | null = 0;
-  #failedHostFeatures: Readonly<Record<string, number>> = {};
+  #failedHostFeatures: Readonly<Record<string, number>> = Object.freeze({});
   /** Consecutive refreshes each recorded artist has been missing from the universe. */
   #absent: ReadonlyMap<string, number> = new Map<string, number>();
   #lastAttempt: LastRefreshAttempt | null = null;
@@ -619,11 +620,12 @@ export class TalentRadar {
           this.#refreshedAsOf = refresh.asOf;
           this.#peers = peers;
           this.#peersAsOf = refresh.peersAsOf;
-          this.#failedReads = inSourceOrder(refresh.failedReads);
+          // Frozen: handed out as they are (meta.failedReads), to readers that must not change them.
+          this.#failedReads = Object.freeze(inSourceOrder(refresh.failedReads));
           this.#failedKept = refresh.failedKept;
           this.#failedUnscored = refresh.failedUnscored ?? null;
           this.#failedScored = refresh.failedScored ?? null;
-          this.#failedHostFeatures = inNameOrder(refresh.failedHostFeatures ?? {});
+          this.#failedHostFeatures = Object.freeze(inNameOrder(refresh.failedHostFeatures ?? {}));
           // A new map, never changed: a result built from the previous state keeps its own.
           this.#absent = new Map(Object.entries(refresh.absent));
         }
@@ -1848,11 +1850,12 @@ export class TalentRadar {
       this.#peers = next.peers;
       this.#peersAsOf = next.peersAsOf;
       this.#refreshedAsOf = next.asOf;
-      this.#failedReads = next.failedReads;
+      // Frozen: handed out as they are (meta.failedReads), to readers that must not change them.
+      this.#failedReads = Object.freeze(next.failedReads);
       this.#failedKept = next.failedKept;
       this.#failedUnscored = next.failedUnscored;
       this.#failedScored = next.failedScored;
-      this.#failedHostFeatures = next.failedHostFeatures;
+      this.#failedHostFeatures = Object.freeze(next.failedHostFeatures);
       // The top lists, pulses and profiles cached over the previous records.
       await this.aggregator.clearCache(undefined, { keepLastGood: true });
     });

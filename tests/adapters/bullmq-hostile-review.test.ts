@@ -110,19 +110,26 @@ describe('hostile review: the refresh worker and the shard encoding', () => {
     await radar.talent.refreshShard(shard);
     const table = stores.talent.talent_radar_refresh_shards;
     const [row] = await table.scan({ where: { refresh_id: plan.refreshId } });
-    const edits: Array<(entries: Array<[Record<string, unknown>, Record<string, unknown>]>) => string> = [
+    type Entries = Array<[Record<string, unknown>, Record<string, unknown>]>;
+    // Staged as { format, entries } (the features format, refresh-shards.ts SHARD_FEATURES_FORMAT).
+    const staged = (entries: unknown): string => JSON.stringify({ format: 2, entries });
+    const edits: Array<(entries: Entries) => string> = [
       // Another version's features: a field renamed (missing here).
-      (entries) => JSON.stringify(entries.map(([f, r]) => [{ ...f, activityLevel: undefined }, r])),
+      (entries) => staged(entries.map(([f, r]) => [{ ...f, activityLevel: undefined }, r])),
       // A number staged as text.
-      (entries) => JSON.stringify(entries.map(([f, r]) => [{ ...f, sceneHeat: '12.5' }, r])),
+      (entries) => staged(entries.map(([f, r]) => [{ ...f, sceneHeat: '12.5' }, r])),
       // Read outcomes of another shape.
-      (entries) => JSON.stringify(entries.map(([f]) => [f, { record: 'ok' }])),
+      (entries) => staged(entries.map(([f]) => [f, { record: 'ok' }])),
       // A literal no double holds (JSON.parse reads it as Infinity; never written so).
       (entries) =>
-        JSON.stringify(entries.map(([f, r]) => [{ ...f, activityLevel: '@BIG@' }, r])).replaceAll('"@BIG@"', '1e400'),
+        staged(entries.map(([f, r]) => [{ ...f, activityLevel: '@BIG@' }, r])).replaceAll('"@BIG@"', '1e400'),
+      // The previous version's format: the entries as a bare array, whatever their shape.
+      (entries) => JSON.stringify(entries),
+      // Another format number.
+      (entries) => JSON.stringify({ format: 3, entries }),
     ];
     for (const edit of edits) {
-      await table.upsert([{ ...row!, features: edit(JSON.parse(row!.features)) }]);
+      await table.upsert([{ ...row!, features: edit((JSON.parse(row!.features) as { entries: Entries }).entries) }]);
       expect(await codeOf(radar.talent.finishRefresh({ refreshId: plan.refreshId, asOf: plan.asOf, shards: 1 }))).toBe(
         'STORE_SCHEMA_MISMATCH',
       );

@@ -202,7 +202,9 @@ describe('PostgreSQL: a backend of the stores terminated mid-way', () => {
     }
   });
 
-  it('every idle pooled connection terminated under a list read: the call fails STORE_UNAVAILABLE or answers, the next call answers', async () => {
+  // Once flaky under load (the call after the first met another ended connection the pool had not
+  // yet dropped); since then a single statement on a connection the server ended runs again.
+  it('every idle pooled connection terminated under a list read: the call answers, and so does the next', async () => {
     const r = await refreshedRadar();
     try {
       const table = r.stores.talent.talent_radar_artists;
@@ -213,8 +215,7 @@ describe('PostgreSQL: a backend of the stores terminated mid-way', () => {
         (x) => x,
         (e: Error & { code?: string; details?: { reason?: string } }) => e,
       );
-      if (first instanceof Error) expectDropped(first);
-      else expect(first).toEqual(all);
+      expect(first).toEqual(all);
       expect(await table.scan()).toEqual(all);
       expect(await table.count()).toBe(all.length);
     } finally {

@@ -184,6 +184,10 @@ describe('hostile review 135: growth under many distinct keys in a long-lived pr
         r.end();
       });
     let baseline = -1;
+    // Timers are counted for the whole thread: files run before this one in the same worker
+    // (isolate: false) may have left some (unref'd), so the count is against the one before.
+    const timers = (): number => process.getActiveResourcesInfo().filter((t) => t === 'Timeout').length;
+    const timersBefore = timers();
     try {
       for (let i = 0; i < 2000; i++) {
         const status = await get(`/api/talent/pulse?limit=${(i % 50) + 1}`, `client-${i}`);
@@ -195,7 +199,7 @@ describe('hostile review 135: growth under many distinct keys in a long-lived pr
       // Node's own and the one shared by every response of the connection (client-gone.ts).
       expect(socket.listenerCount('close')).toBe(baseline);
       expect(socket.listenerCount('close')).toBeLessThanOrEqual(2);
-      expect(process.getActiveResourcesInfo().filter((t) => t === 'Timeout')).toEqual([]);
+      expect(timers()).toBeLessThanOrEqual(timersBefore);
       expect(handler.stats().requests).toBe(2000);
     } finally {
       agent.destroy();

@@ -342,7 +342,12 @@ describe('resolved configurations are not shared', () => {
     const b = createSceneRadar({ sources: {}, config: input });
     try {
       input.talent.thresholds.breakout.high = 0.9;
-      (a.config.talent.thresholds.breakout as { high: number }).high = 0.1;
+      // A radar's config is frozen all through (hostile review 138: it is handed to read-only
+      // products, and the engines read it live): a write throws and changes nothing.
+      expect(() => {
+        (a.config.talent.thresholds.breakout as { high: number }).high = 0.1;
+      }).toThrow(TypeError);
+      expect(a.config.talent.thresholds.breakout.high).toBe(0.8);
       expect(b.config.talent.thresholds.breakout.high).toBe(0.8);
       expect(DEFAULT_CONFIG.talent.thresholds.breakout.high).toBe(0.7);
       expect(sharedObjects(a.config, b.config)).toEqual([]);
