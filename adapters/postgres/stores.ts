@@ -99,12 +99,12 @@ export interface PostgresStores extends SceneRadarStores {
 const BROKEN_BY_SERVER = new Set(['40P01', '40001']);
 /**
  * SQLSTATEs of a connection the server ended (an administrator's `pg_terminate_backend`, a server
- * shutting down or restarting): a single statement outside a transaction met on such a pooled
+ * shutting down or restarting, `idle_session_timeout` on an idle pooled connection): a single statement outside a transaction met on such a pooled
  * connection never ran or rolled back with it, and runs again on another. When the server ends
  * every connection at once (a restart), the pool still holds the others until their errors are
  * read: without this, the call after the first failed too, and the one after that.
  */
-const CONNECTION_ENDED = new Set(['57P01', '57P02']);
+const CONNECTION_ENDED = new Set(['57P01', '57P02', '57P05']);
 
 /**
  * One statement, run again (up to 3 times, after 10-40 ms) when the server broke it off for
@@ -112,7 +112,11 @@ const CONNECTION_ENDED = new Set(['57P01', '57P02']);
  * statement rolls back whole, so running it again is safe. Past the
  * tries the error goes on (STORE_UNAVAILABLE: the statement was fine, the database was busy).
  */
-async function retryingBrokenByServer<T>(run: () => Promise<T>, single = false): Promise<T> {
+async function retryingBrokenByServer<T>(
+  run: () => Promise<T>,
+  single = false,
+  stopped?: (cause: unknown) => Error | undefined,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
@@ -121,6 +125,9 @@ async function retryingBrokenByServer<T>(run: () => Promise<T>, single = false):
       const again = typeof code === 'string' && (BROKEN_BY_SERVER.has(code) || (single && CONNECTION_ENDED.has(code)));
       if (attempt > 3 || !again) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** (attempt - 1)));
+      // Stores closed during the wait: the statement is not sent after close() resolved.
+      const stop = stopped?.(error);
+      if (stop !== undefined) throw stop;
     }
   }
 }
@@ -184,7 +191,8 @@ export function createPostgresStores(
       await migrateWith(pool, schema, undefined, { signal: closing.signal, maxWaitMs: queryTimeoutMillis });
       return;
     }
-    const found = await mapped(() => recordedVersion(pool, schema));
+    // Read-only: run again, as any single statement, on a connection the server ended.
+    const found = await mapped(() => retryingBrokenByServer(() => recordedVersion(pool, schema), true, stoppedIfClosed));
     if (found > POSTGRES_SCHEMA_VERSION) throw tooNew(schema, found);
     if (found < POSTGRES_SCHEMA_VERSION) throw tooOld(schema, found);
   };
@@ -203,6 +211,8 @@ export function createPostgresStores(
     (isSceneRadarError(e) && (e.details as { reason?: unknown } | undefined)?.reason === 'pool ended');
   const closedError = (cause?: unknown): SceneRadarError =>
     new SceneRadarError('RADAR_CLOSED', 'the PostgreSQL stores were closed', cause === undefined ? {} : { cause });
+  /** For a retry: the closed error once `close()` has been called (nothing is sent after it). */
+  const stoppedIfClosed = (cause: unknown): SceneRadarError | undefined => (closed ? closedError(cause) : undefined);
   /**
    * Runs `fn` on the pool once the schema is checked, while the stores are open. `close()` may come
    * at any await (a shutdown under traffic): the stores are checked again before the pool is
@@ -228,7 +238,7 @@ export function createPostgresStores(
       if (closed) throw closedError();
     },
     query(text, values) {
-      return whileOpen((pool) => mapped(() => retryingBrokenByServer(() => pool.query(text, values), true)));
+      return whileOpen((pool) => mapped(() => retryingBrokenByServer(() => pool.query(text, values), true, stoppedIfClosed)));
     },
     transaction<T>(fn: (db: PostgresQueryable) => Promise<T>, options?: { readonly retry?: boolean }): Promise<T> {
       // A table's own split upsert: run again whole when the server broke it off (it rolled back
