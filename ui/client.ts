@@ -13,19 +13,29 @@ export class ApiFailure extends Error {
   readonly status: number;
   /** The `x-request-id` of the answer (or `details.requestId` of a 500), when there is one. */
   readonly requestId: string | null;
+  /** Seconds the answer's `Retry-After` asked to wait (a 429 or a 503), when it gave a number. */
+  readonly retryAfterS: number | null;
 
   /**
    * @param code - The error code.
    * @param message - What went wrong, in words.
    * @param status - The HTTP status (0 without an answer).
    * @param requestId - The request id, when known.
+   * @param retryAfterS - The answer's `Retry-After` in seconds, when it gave one.
    */
-  constructor(code: string, message: string, status: number, requestId: string | null) {
+  constructor(
+    code: string,
+    message: string,
+    status: number,
+    requestId: string | null,
+    retryAfterS: number | null = null,
+  ) {
     super(message);
     this.name = 'ApiFailure';
     this.code = code;
     this.status = status;
     this.requestId = requestId;
+    this.retryAfterS = retryAfterS;
   }
 
   /** True for the `*_NOT_FOUND` codes (a 404 on a slug), false for a missing route. */
@@ -126,5 +136,12 @@ async function request<T>(url: string, base: string, signal: AbortSignal): Promi
   const code = typeof envelope?.error?.code === 'string' ? envelope.error.code : 'BAD_RESPONSE';
   const message =
     typeof envelope?.error?.message === 'string' ? envelope.error.message : `The API answered ${response.status}.`;
-  throw new ApiFailure(code, message, response.status, header ?? requestIdOf(body));
+  throw new ApiFailure(code, message, response.status, header ?? requestIdOf(body), retryAfterOf(response));
+}
+
+/** `Retry-After` in whole seconds (delta-seconds only, as the API sends it), or null. */
+function retryAfterOf(response: Response): number | null {
+  const text = response.headers.get('retry-after')?.trim();
+  if (!text || !/^\d{1,9}$/.test(text)) return null;
+  return Number(text);
 }

@@ -17,6 +17,18 @@ export type LoadState<T> =
 /** The element a {@link Resource} belongs to. */
 export type ResourceHost = ReactiveControllerHost & HTMLElement;
 
+/** The failure of an answer that arrived (a 2xx) but whose data the page cannot read. */
+function unexpectedShape(error: unknown): ApiFailure {
+  // The script error is for the developer console, not the reader.
+  console.error('scene-radar dashboard: the API answered with data of an unexpected shape', error);
+  return new ApiFailure(
+    'BAD_RESPONSE',
+    'The API answered with data of an unexpected shape: this dashboard and the API may be of different versions.',
+    200,
+    null,
+  );
+}
+
 /** One reloadable load (see the module note). */
 export class Resource<T> implements ReactiveController {
   /** The current state. */
@@ -52,10 +64,9 @@ export class Resource<T> implements ReactiveController {
       },
       (error: unknown) => {
         if (abort.signal.aborted) return;
-        const failure =
-          error instanceof ApiFailure
-            ? error
-            : new ApiFailure('CLIENT_ERROR', error instanceof Error ? error.message : String(error), 0, null);
+        // Not the client's ApiFailure: the API answered (the client throws one for every failed
+        // or non-2xx request), and reading its data threw: an answer of an unexpected shape.
+        const failure = error instanceof ApiFailure ? error : unexpectedShape(error);
         this.#settle({ kind: 'failed', failure });
       },
     );
@@ -81,12 +92,20 @@ export class Resource<T> implements ReactiveController {
     this.state = state;
     this.#host.requestUpdate();
     const name = state.kind === 'ready' ? 'sr-ready' : 'sr-failed';
-    void this.#host.updateComplete.then(() => {
-      if (!this.#marked && state.kind === 'ready') {
-        this.#marked = true;
-        performance.mark(`scene-radar:${this.#host.localName}:ready`);
-      }
-      this.#host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
-    });
+    this.#host.updateComplete.then(
+      () => {
+        if (!this.#marked && state.kind === 'ready') {
+          this.#marked = true;
+          performance.mark(`scene-radar:${this.#host.localName}:ready`);
+        }
+        this.#host.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
+      },
+      (error: unknown) => {
+        // Drawing the data threw (a field the page reads is missing or null): the page would stay
+        // on its last frame, `loading`, for ever. It shows the error panel instead.
+        if (state.kind === 'ready' && this.state === state)
+          this.#settle({ kind: 'failed', failure: unexpectedShape(error) });
+      },
+    );
   }
 }

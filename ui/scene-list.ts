@@ -248,7 +248,7 @@ export class SceneListElement extends RadarElement {
     return html`<tr data-scene=${scene.scene_slug}>
       <td class="num">${rank}</td>
       <td>${pulseMarks(scene, 'before')}<a href=${this.sceneHref(scene.scene_slug)}>${sceneName(scene.name, scene.scene_slug)}</a></td>
-      <td>${scene.region.toUpperCase()}</td>
+      <td>${(scene.region ?? '').toUpperCase()}</td>
       <td class="num">${heatShown(scene.heat)}</td>
       <td class="num ${scene.growth > 0 ? 'up' : scene.growth < 0 ? 'down' : ''}">${signedPct(scene.growth)}</td>
       <td><span class="pill">${scene.stage}</span></td>

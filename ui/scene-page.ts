@@ -162,7 +162,9 @@ export class ScenePageElement extends RadarElement {
   }
 
   #header({ scene, pulse }: SceneView): TemplateResult {
-    const place = [scene.city ? titleOf(scene.city) : '', scene.region.toUpperCase()].filter(Boolean).join(', ');
+    const place = [scene.city ? titleOf(scene.city) : '', (scene.region ?? '').toUpperCase()]
+      .filter(Boolean)
+      .join(', ');
     return html`<header style="min-height:4.5rem">
       <h2>${sceneName(scene.name, scene.slug)}</h2>
       <p class="muted">

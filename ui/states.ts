@@ -42,6 +42,11 @@ export function errorPanel(failure: ApiFailure, retry: () => void, what: string)
     <p class="title"><strong>Could not load ${what}</strong></p>
     <p>${failure.message}</p>
     ${
+      failure.retryAfterS !== null
+        ? html`<p class="small" data-retry-after>The API asked to wait ${failure.retryAfterS} s before trying again.</p>`
+        : nothing
+    }
+    ${
       failure.status >= 500 && failure.requestId
         ? html`<p class="small">The server logged the cause under the request id below: quote it when you report this.</p>`
         : failure.status >= 500

@@ -192,7 +192,9 @@ export function createPostgresStores(
       return;
     }
     // Read-only: run again, as any single statement, on a connection the server ended.
-    const found = await mapped(() => retryingBrokenByServer(() => recordedVersion(pool, schema), true, stoppedIfClosed));
+    const found = await mapped(() =>
+      retryingBrokenByServer(() => recordedVersion(pool, schema), true, stoppedIfClosed),
+    );
     if (found > POSTGRES_SCHEMA_VERSION) throw tooNew(schema, found);
     if (found < POSTGRES_SCHEMA_VERSION) throw tooOld(schema, found);
   };
@@ -238,7 +240,9 @@ export function createPostgresStores(
       if (closed) throw closedError();
     },
     query(text, values) {
-      return whileOpen((pool) => mapped(() => retryingBrokenByServer(() => pool.query(text, values), true, stoppedIfClosed)));
+      return whileOpen((pool) =>
+        mapped(() => retryingBrokenByServer(() => pool.query(text, values), true, stoppedIfClosed)),
+      );
     },
     transaction<T>(fn: (db: PostgresQueryable) => Promise<T>, options?: { readonly retry?: boolean }): Promise<T> {
       // A table's own split upsert: run again whole when the server broke it off (it rolled back
