@@ -84,6 +84,17 @@ function requestIdOf(body: unknown): string | null {
  * {@link ApiFailure}. An abort rethrows the `AbortError` unchanged, so a superseded load stays silent.
  */
 export async function getData<T>(base: string, path: string, query: Query, signal: AbortSignal): Promise<T> {
+  return getDataFor<T>(base, path, query, signal);
+}
+
+/**
+ * The loads' signals whose request got an answer from the API (any status): an error thrown after
+ * that, while reading the data, is the answer's shape, never the network.
+ * @internal
+ */
+export const ANSWERED: WeakSet<AbortSignal> = new WeakSet();
+
+async function getDataFor<T>(base: string, path: string, query: Query, signal: AbortSignal): Promise<T> {
   // A base may carry a query (`/api?tenant=a`): its parameters go before the route's own.
   const at = base.indexOf('?');
   const root = (at < 0 ? base : base.slice(0, at)).replace(/\/+$/, '');
@@ -95,7 +106,7 @@ export async function getData<T>(base: string, path: string, query: Query, signa
   signal.addEventListener('abort', follow, { once: true });
   const timer = setTimeout(() => timeout.abort(), REQUEST_TIMEOUT_MS);
   try {
-    return await request<T>(url, base, timeout.signal);
+    return await request<T>(url, base, timeout.signal, signal);
   } catch (error) {
     if (signal.aborted || !timeout.signal.aborted) throw error;
     throw new ApiFailure(
@@ -110,7 +121,7 @@ export async function getData<T>(base: string, path: string, query: Query, signa
   }
 }
 
-async function request<T>(url: string, base: string, signal: AbortSignal): Promise<T> {
+async function request<T>(url: string, base: string, signal: AbortSignal, load: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, { signal, headers: { accept: 'application/json' } });
@@ -118,6 +129,7 @@ async function request<T>(url: string, base: string, signal: AbortSignal): Promi
     if (signal.aborted) throw error;
     throw new ApiFailure('NETWORK_ERROR', `The API at ${base} could not be reached.`, 0, null);
   }
+  ANSWERED.add(load);
   const header = response.headers.get('x-request-id');
   let body: unknown;
   try {
@@ -129,6 +141,7 @@ async function request<T>(url: string, base: string, signal: AbortSignal): Promi
       `The API answered ${response.status} without a JSON envelope.`,
       response.status,
       header,
+      retryAfterOf(response),
     );
   }
   const envelope = body as { ok?: unknown; data?: unknown; error?: { code?: unknown; message?: unknown } };
@@ -139,9 +152,11 @@ async function request<T>(url: string, base: string, signal: AbortSignal): Promi
   throw new ApiFailure(code, message, response.status, header ?? requestIdOf(body), retryAfterOf(response));
 }
 
-/** `Retry-After` in whole seconds (delta-seconds only, as the API sends it), or null. */
+/** `Retry-After` in whole seconds (delta-seconds, as the API sends it, or an HTTP date, as a proxy may), or null. */
 function retryAfterOf(response: Response): number | null {
   const text = response.headers.get('retry-after')?.trim();
-  if (!text || !/^\d{1,9}$/.test(text)) return null;
-  return Number(text);
+  if (!text) return null;
+  if (/^\d{1,9}$/.test(text)) return Number(text);
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : null;
 }

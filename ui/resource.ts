@@ -6,7 +6,7 @@
  * (`scene-radar:<tag>:ready`), which is how the time to first render is measured.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ApiFailure } from './client.js';
+import { ANSWERED, ApiFailure } from './client.js';
 
 /** Where a load is. */
 export type LoadState<T> =
@@ -64,9 +64,14 @@ export class Resource<T> implements ReactiveController {
       },
       (error: unknown) => {
         if (abort.signal.aborted) return;
-        // Not the client's ApiFailure: the API answered (the client throws one for every failed
-        // or non-2xx request), and reading its data threw: an answer of an unexpected shape.
-        const failure = error instanceof ApiFailure ? error : unexpectedShape(error);
+        // Not the client's ApiFailure: after an answer arrived, reading its data threw (an answer
+        // of an unexpected shape); before any, the load itself failed (a value the URL refuses).
+        const failure =
+          error instanceof ApiFailure
+            ? error
+            : ANSWERED.has(abort.signal)
+              ? unexpectedShape(error)
+              : new ApiFailure('CLIENT_ERROR', error instanceof Error ? error.message : String(error), 0, null);
         this.#settle({ kind: 'failed', failure });
       },
     );

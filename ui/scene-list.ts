@@ -78,7 +78,8 @@ export class SceneListElement extends RadarElement {
     for (let offset = 0, i = 0; i < 1000; i++) {
       const page = await this.fetchData<Page<SceneRow>>('/scenes', { limit: MAX_LIMIT, offset }, signal);
       total = page.total;
-      for (const scene of page.items) regions.add(scene.region);
+      // A scene without a region (an answer of another version) offers no choice.
+      for (const scene of page.items) if (scene.region) regions.add(scene.region);
       offset += page.items.length;
       if (page.items.length === 0 || offset >= page.total) break;
     }
