@@ -105,13 +105,23 @@ export class ArtistSignalsEngine {
    * Signals of many artists: batches of `talent.signalBatchSize`, `talent.batchConcurrency` at a
    * time, each under the per-artist deadline (`talent.signalTimeoutMs`). A source that accepts
    * batches is called once per batch. Never rejects for a source failure: each read carries its
-   * outcome. Throws `TALENT_VALIDATION_ERROR` for a malformed slug.
+   * outcome. Throws `TALENT_VALIDATION_ERROR` for a malformed slug, and `TALENT_INVALID_PARAMS`
+   * for more than `talent.maxArtistsPerQuery` (100) artists.
    */
   async batchAggregateSignals(
     artistSlugs: readonly string[],
     options: SignalsOptions = {},
   ): Promise<Map<string, ArtistSignals>> {
     this.#life.assertOpen('batchAggregateSignals');
+    // The seed's "max 100 artists per query" (`talent.maxArtistsPerQuery`): the Talent Radar's own
+    // refresh walks the universe through `gatherSignals`, in chunks, not through this entry.
+    const max = this.#deps.config.talent.maxArtistsPerQuery;
+    if (isArrayValue(artistSlugs) && artistSlugs.length > max)
+      throw new SceneRadarError(
+        'TALENT_INVALID_PARAMS',
+        `At most ${max} artists per query (talent.maxArtistsPerQuery), got ${artistSlugs.length}`,
+        { details: [{ code: 'too_big', path: ['artistSlugs'], message: `Expected at most ${max} artists` }] },
+      );
     const out = new Map<string, ArtistSignals>();
     const slugs = await gatherSignals(this.#deps, artistSlugs, options, (batch) => {
       for (const s of batch) out.set(s.artistSlug, s);

@@ -46,6 +46,8 @@ const FAST: SceneRadarConfigInput = {
       { timeoutMs: 1000 },
     ]),
   ),
+  // 200 artists in one batchAggregateSignals call (the default allows 100 per query).
+  talent: { maxArtistsPerQuery: 200 },
 };
 
 type Fault = 'ok' | 'delay' | 'hang' | 'hangHard' | 'throw' | 'syncThrow' | 'garbage' | 'wrongType';
