@@ -96,7 +96,12 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // refresh queue's close stop, the cache store's bound; the stored failed walk, the stored model's
 // field check, the decline feature, the rounding of activity sums, and their TSDoc): measured
 // 968.8 KiB with 970 KiB in place.
-const CODE_BUDGET_KB = 980;
+// Plus 10 KiB for hostile reviews 132 to 140 and the reviews of the day's changes 21 to 24 of
+// 2026-12-06, night (argument checks with the seed's codes in a dozen entries, the shard format,
+// the limiter's compaction, the membership hold's catalog check, the PostgreSQL retry of ended
+// connections, the caches' 5-minute sweep, the dashboard's unexpected-shape state, and their
+// TSDoc): measured 980.9 KiB with 980 KiB in place.
+const CODE_BUDGET_KB = 990;
 const CHANGELOG_BUDGET_KB = 100;
 const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
 const codeKb = packed[0].size / 1024 - changelogKb;

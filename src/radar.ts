@@ -409,6 +409,9 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
   void options.hostFeatures;
 }
 
+/** How often a radar removes cache entries past their grace (the seed's "every 5 minutes"). */
+const CACHE_SWEEP_MS = 5 * 60_000;
+
 /**
  * Creates a radar over the host's sources.
  * @example
@@ -453,6 +456,11 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
         }
       : {}),
   });
+  // The seed's "cache cleanup every 5 minutes (automatic)": entries past their grace, which are
+  // never served again, leave the caches' own stores (expiry itself is checked on every read; the
+  // LRU bound caps the memory meanwhile). Unref'd: it never keeps a host's process alive.
+  const sweeper = setInterval(() => caches.sweep(), CACHE_SWEEP_MS);
+  sweeper.unref();
   // One gateway, so each source's concurrency limit holds across both engines. The host's
   // \`sources.scenes\` is not used here: the Talent Radar reads this radar's own Scenes Engine.
   const { scenes: _hostScenes, ...hostSources } = options.sources;
@@ -616,6 +624,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       stopWatchingScenes();
       lifecycle.close();
       gateway.close();

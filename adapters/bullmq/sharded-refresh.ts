@@ -427,7 +427,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
           if (state === 'unknown')
             throw new SceneRadarError(
               'TALENT_TIMEOUT',
-              `Sharded refresh ${plan.refreshId} did not finish in ${timeoutMs} ms, and the state of its finish could not be read (Redis did not answer): a worker may still write the refresh`,
+              `Sharded refresh ${plan.refreshId} did not finish in ${timeoutMs} ms, and the state of its finish could not be read (Redis did not answer): the refresh may still be written by a worker`,
               { cause: e },
             );
           if (!finishStarted(state)) throw e;

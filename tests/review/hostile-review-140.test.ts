@@ -21,9 +21,9 @@
  *
  * Faults found: `batchAggregateSignals` took any number of artists against the seed's "Max 100
  * artists per query" (its test, named "FAULT:", failed on the code as reviewed; fixed in the same
- * commit); the seed's "Cache cleanup every 5 minutes (automatic)" does not happen (expired entries
- * stay held until read or pushed out by the LRU bound): a known gap, left open as an expected
- * failure. Reported and left as deliberate, documented differences (their tests dropped here):
+ * commit); the seed's "Cache cleanup every 5 minutes (automatic)" did not happen (expired entries
+ * stayed held until read or pushed out by the LRU bound; its test, named "FAULT:", failed as
+ * reviewed; fixed in the same session: a radar sweeps its caches every 5 minutes). Reported and left as deliberate, documented differences (their tests dropped here):
  * `getArtistScores` reads up to 10,000 stored scores per call (a bulk read for hosts and backtests,
  * pinned in tests/talent/breakout-transfer.test.ts), and a malformed slug's issue code is Zod 4's
  * `invalid_format` where the seed's example shows Zod 3's `invalid_string` (docs/http-api.md).
@@ -339,11 +339,9 @@ describe('Sections 1, 3 and 5: defaults, limits and tables', () => {
     });
   });
 
-  // KNOWN, LEFT OPEN (`it.fails`: it passes while the difference is there). The caches keep no
-  // timers (src/core/cache/cache.ts: expiry is checked on access, memory is bounded by the LRU's
-  // maxEntries), so an expired entry stays held until it is read or pushed out. A 5-minute sweep
-  // (unref'd, stopped by close()) is the fix; not made in the session that found it.
-  it.fails('KNOWN, LEFT OPEN: expired cache entries are cleaned up automatically every 5 minutes', async () => {
+  // The caches kept no timers (expiry checked on access, memory bounded by the LRU), so an
+  // expired entry stayed held until read or pushed out; a radar now sweeps every 5 minutes.
+  it('FAULT: expired cache entries are cleaned up automatically every 5 minutes', async () => {
     // Seed line 39: "Cache cleanup every 5 minutes (automatic)".
     vi.useFakeTimers({
       shouldAdvanceTime: true,

@@ -63,6 +63,11 @@ export class BoundedLru<K, V> {
     return this.#map.size;
   }
 
+  /** The entries, least recently used first (reading them moves nothing). */
+  entries(): IterableIterator<[K, V]> {
+    return this.#map.entries();
+  }
+
   /** The keys, least recently used first. */
   keys(): IterableIterator<K> {
     return this.#map.keys();

@@ -96,7 +96,12 @@ export class CacheGroup {
   readonly #o: CacheGroupOptions;
   readonly #members = new Map<
     string,
-    { readonly stats: () => CacheStats; readonly close: () => Promise<void>; readonly shared: boolean }
+    {
+      readonly stats: () => CacheStats;
+      readonly close: () => Promise<void>;
+      readonly sweep: () => number;
+      readonly shared: boolean;
+    }
   >();
 
   constructor(options: CacheGroupOptions) {
@@ -121,7 +126,12 @@ export class CacheGroup {
       ...(this.#o.onEvent ? { onEvent: this.#o.onEvent } : {}),
       ...(options.freezeValues ? { freezeValues: true } : {}),
     });
-    this.#members.set(name, { stats: () => cache.stats(), close: () => cache.close(), shared });
+    this.#members.set(name, {
+      stats: () => cache.stats(),
+      close: () => cache.close(),
+      sweep: () => cache.sweep(),
+      shared,
+    });
     return cache;
   }
 
@@ -181,6 +191,13 @@ export class CacheGroup {
     } catch {
       return undefined;
     }
+  }
+
+  /** Removes the entries past their grace from every cache's own store; returns how many. */
+  sweep(): number {
+    let n = 0;
+    for (const m of this.#members.values()) n += m.sweep();
+    return n;
   }
 
   /** Closes every cache of the group (a host's store stays open). */

@@ -110,6 +110,11 @@ export interface CacheStore<V = unknown> {
   /** Releases the store's resources. */
   close(): MaybePromise<void>;
   /**
+   * Removes the entries past their grace (`staleUntil <= nowMs`: never served again) and returns how
+   * many; a store that expires entries itself (Redis) need not implement it.
+   */
+  sweep?(nowMs: number): number;
+  /**
    * Calls `listener` for each delete or clear made by another instance sharing the store (after
    * the store dropped its own copies), so a cache can stop a computation in flight from storing
    * a result the other instance just invalidated. Returns the function that stops listening.
@@ -179,5 +184,11 @@ export function lruCacheStore<V>(options: LruCacheStoreOptions = {}): CacheStore
     size: () => lru.size,
     bytes: () => estimateFromSample(firstOf(lru.values(), BYTES_SAMPLE), lru.size),
     close: () => lru.clear(),
+    sweep: (nowMs) => {
+      const spent: string[] = [];
+      for (const [key, entry] of lru.entries()) if (entry.staleUntil <= nowMs) spent.push(key);
+      for (const key of spent) lru.delete(key);
+      return spent.length;
+    },
   };
 }

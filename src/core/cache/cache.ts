@@ -3,7 +3,8 @@
  * The SDK's cache: TTL, single-flight (concurrent misses share one computation),
  * stale-while-revalidate within a grace period, `skipCache`, clear one key or all, counters,
  * and a last-good value per key, served (marked stale by the caller) when a computation fails.
- * No timers at all: expiry is checked against the injected clock on access.
+ * No timers in a cache: expiry is checked against the injected clock on access; a radar sweeps the
+ * entries past their grace out of its caches' own stores every 5 minutes (`sweep`, `CacheGroup`).
  *
  * Every memo of results in the SDK is one of these (see `CacheGroup` for how a radar names them
  * and reports their counters), so a host can watch every hit rate in one place. Each operation is
@@ -478,6 +479,15 @@ export class Cache<V> {
     this.#flights.clear();
     if (options.keepLastGood !== true) this.#lastGood?.clear();
     await this.#quietly('', () => this.#store.clear(this.#ns || undefined), timed);
+  }
+
+  /**
+   * Removes the entries of a store this cache created that are past their grace (never served
+   * again), and returns how many; a store passed in (the host's, shared) is left to expire its own.
+   */
+  sweep(): number {
+    if (!this.#ownsStore || this.#closed) return 0;
+    return this.#store.sweep?.(this.#clock.now()) ?? 0;
   }
 
   /** A snapshot of the counters. */
