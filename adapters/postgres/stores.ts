@@ -99,18 +99,20 @@ export interface PostgresStores extends SceneRadarStores {
 const BROKEN_BY_SERVER = new Set(['40P01', '40001']);
 /**
  * SQLSTATEs of a connection the server ended (an administrator's `pg_terminate_backend`, a server
- * shutting down or restarting, `idle_session_timeout` on an idle pooled connection): a single statement outside a transaction met on such a pooled
- * connection never ran or rolled back with it, and runs again on another. When the server ends
- * every connection at once (a restart), the pool still holds the others until their errors are
- * read: without this, the call after the first failed too, and the one after that.
+ * shutting down or restarting, `idle_session_timeout` on an idle pooled connection): a single
+ * statement outside a transaction met on such a pooled connection never ran or rolled back with it,
+ * and runs again on another. When the server ends every connection at once (a restart), the pool
+ * still holds the others until their errors are read: without this, the call after the first
+ * failed too, and the one after that.
  */
 const CONNECTION_ENDED = new Set(['57P01', '57P02', '57P05']);
 
 /**
  * One statement, run again (up to 3 times, after 10-40 ms) when the server broke it off for
  * another's sake, or (`single`: a statement outside a transaction) ended its connection: a single
- * statement rolls back whole, so running it again is safe. Past the
- * tries the error goes on (STORE_UNAVAILABLE: the statement was fine, the database was busy).
+ * statement rolls back whole, so running it again is safe. Not after `stopped` says so (the stores
+ * were closed during the wait). Past the tries the error goes on (STORE_UNAVAILABLE: the statement
+ * was fine, the database was busy).
  */
 async function retryingBrokenByServer<T>(
   run: () => Promise<T>,

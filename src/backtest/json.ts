@@ -116,32 +116,29 @@ export function parseBacktestJson(text: string): BacktestResult {
  * @internal
  */
 export function checkBacktestResult(value: unknown): BacktestResult {
-  const parsed = value;
-  let r: Partial<Record<keyof BacktestResult, unknown>>;
-  let format: unknown;
-  try {
-    r = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<Record<keyof BacktestResult, unknown>>;
-    format = r.format;
-  } catch (e) {
-    throw new BacktestError('BACKTEST_INVALID_INPUT', 'not a backtest result: it cannot be read', { cause: e });
-  }
-  if (typeof parsed !== 'object' || parsed === null || format !== BACKTEST_RESULT_FORMAT) {
+  // Every read of `value` goes through `read`: a getter or a proxy's trap that throws is this error too.
+  const read = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      throw new BacktestError('BACKTEST_INVALID_INPUT', 'not a backtest result: it cannot be read', { cause: e });
+    }
+  };
+  const r = value as Partial<Record<keyof BacktestResult, unknown>>;
+  if (typeof value !== 'object' || value === null || read(() => r.format) !== BACKTEST_RESULT_FORMAT)
     throw new BacktestError(
       'BACKTEST_INVALID_INPUT',
       `not a backtest result: "format" is not "${BACKTEST_RESULT_FORMAT}"`,
     );
-  }
-  let missing: string[];
-  let checked: ReturnType<typeof ResultShape.safeParse>;
-  try {
-    missing = (['name', 'title', 'runAt', 'cutoffs', 'baselines', 'fit', 'method', 'parameters'] as const).filter(
-      (k) => r[k] === undefined,
-    );
-    checked = ResultShape.safeParse(parsed);
-  } catch (e) {
-    // A getter or a proxy's trap that throws.
-    throw new BacktestError('BACKTEST_INVALID_INPUT', 'not a backtest result: it cannot be read', { cause: e });
-  }
+  const [missing, checked] = read(
+    () =>
+      [
+        (['name', 'title', 'runAt', 'cutoffs', 'baselines', 'fit', 'method', 'parameters'] as const).filter(
+          (k) => r[k] === undefined,
+        ),
+        ResultShape.safeParse(value),
+      ] as const,
+  );
   if (missing.length)
     throw new BacktestError(
       'BACKTEST_INVALID_INPUT',
@@ -154,7 +151,7 @@ export function checkBacktestResult(value: unknown): BacktestResult {
       `not a backtest result: ${issue.path.length ? issue.path.join('.') : 'the result'}: ${issue.message}`,
     );
   }
-  return parsed as BacktestResult;
+  return value as BacktestResult;
 }
 
 // What `backtestMarkdown` and `backtestSummary` read of a result, checked before they read it (a

@@ -150,9 +150,29 @@ export function isArrayValue(value: unknown): value is readonly unknown[] {
 }
 
 /**
- * `keys` of the options object `value` (undefined is no options), each read once into a plain
- * object; `code` naming `what` for a value that is not an object, or whose reading throws (a getter,
- * a proxy's trap, a revoked Proxy): never the host's exception.
+ * `keys` of `options`, each read once into a plain object; `code` naming `what` when a read throws
+ * (a getter, a proxy's trap, a revoked Proxy): never the host's exception.
+ */
+export function readKeysOnce<K extends string>(
+  options: object,
+  keys: readonly K[],
+  what: string,
+  code: ErrorCode,
+): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  try {
+    for (const key of keys) out[key] = (options as Record<K, unknown>)[key];
+  } catch {
+    throw new SceneRadarError(code, `${what}: the options cannot be read`, {
+      details: [{ code: 'invalid_type', path: [], message: 'The options cannot be read' }],
+    });
+  }
+  return out;
+}
+
+/**
+ * `keys` of the options object `value` (undefined is no options), each read once
+ * ({@link readKeysOnce}); `code` naming `what` for a value that is not an object.
  */
 export function readOptionKeys<K extends string>(
   value: unknown,
@@ -160,16 +180,7 @@ export function readOptionKeys<K extends string>(
   what: string,
   code: ErrorCode,
 ): Partial<Record<K, unknown>> {
-  const options = requireOptions(value as object | undefined, what, code) as Record<K, unknown>;
-  const out: Partial<Record<K, unknown>> = {};
-  try {
-    for (const key of keys) out[key] = options[key];
-  } catch {
-    throw new SceneRadarError(code, `${what}: the options cannot be read`, {
-      details: [{ code: 'invalid_type', path: [], message: 'The options cannot be read' }],
-    });
-  }
-  return out;
+  return readKeysOnce(requireOptions(value as object | undefined, what, code), keys, what, code);
 }
 
 /** Returns `value` as an options object (`{}` when undefined) or throws `code` naming `field`. */

@@ -50,7 +50,7 @@ import { awaitingKeys, readScenesState, refreshStateRow, type ScenesRefreshState
 import { lessThanTheHostHas, ScenePulse } from './scene-pulse.js';
 import { getSceneTrends, trendRowOf, type SceneTrends } from './trends.js';
 import type { Page, ScenePulseSnapshot as Pulse } from './types.js';
-import { requireDate, requireInt } from './validation.js';
+import { readKeysOnce, requireDate, requireInt } from './validation.js';
 import { hasOption, ListMembershipsRequestSchema, validateRequest, withinCap } from '../core/requests.js';
 
 /** Relationship rows written per upsert of a refresh (the event loop gets its turn between them). */
@@ -109,22 +109,6 @@ function sameState(a: ScenesRefreshState, b: ScenesRefreshState): boolean {
   if (a.asOfMs !== b.asOfMs || a.membershipsMs !== b.membershipsMs || a.awaiting.size !== b.awaiting.size) return false;
   for (const slug of a.awaiting) if (!b.awaiting.has(slug)) return false;
   return true;
-}
-
-/**
- * `keys` of `options`, each read once; a read that throws (a getter, a proxy's trap) is
- * `SCENES_VALIDATION_ERROR` naming `what`, never the host's exception.
- */
-function readOptions<K extends string>(options: object, keys: readonly K[], what: string): Record<K, unknown> {
-  const out = {} as Record<K, unknown>;
-  try {
-    for (const key of keys) out[key] = (options as Record<K, unknown>)[key];
-  } catch {
-    throw new SceneRadarError('SCENES_VALIDATION_ERROR', `${what}: the options cannot be read`, {
-      details: [{ code: 'invalid_type', path: [], message: 'The options cannot be read' }],
-    });
-  }
-  return out;
 }
 
 /** Longest span one `backfillTrends` call replays (ten years). */
@@ -456,7 +440,12 @@ export class ScenesEngine {
   ): Promise<ScenesRefreshReport> {
     this.#life.assertOpen('refresh');
     const at = requireDate(asOf, 'asOf', new Date(this.#d.clock.now()), 'SCENES_VALIDATION_ERROR');
-    const { onProgress, signal } = readOptions(options ?? {}, ['onProgress', 'signal'], 'refresh');
+    const { onProgress, signal } = readKeysOnce(
+      options ?? {},
+      ['onProgress', 'signal'],
+      'refresh',
+      'SCENES_VALIDATION_ERROR',
+    );
     if (signal !== undefined && !(signal instanceof AbortSignal))
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'signal must be an AbortSignal', {
         details: [{ code: 'invalid_type', path: ['signal'], message: 'Expected an AbortSignal' }],
@@ -851,7 +840,12 @@ export class ScenesEngine {
       });
     }
     // Each option read once: a getter or a proxy's trap that throws is a validation error, not the host's exception.
-    const asked = readOptions(options, ['from', 'to', 'membershipEveryDays', 'onProgress'], 'backfillTrends');
+    const asked = readKeysOnce(
+      options,
+      ['from', 'to', 'membershipEveryDays', 'onProgress'],
+      'backfillTrends',
+      'SCENES_VALIDATION_ERROR',
+    );
     if (asked.from === undefined) {
       throw new SceneRadarError('SCENES_VALIDATION_ERROR', 'backfillTrends needs a from date', {
         details: [{ code: 'invalid_type', path: ['from'], message: 'Required' }],

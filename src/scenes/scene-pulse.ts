@@ -30,8 +30,7 @@ import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
 import type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse } from './schemas.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
 import { readScenesState } from './scenes-state.js';
-import { readOptionKeys } from '../core/validation.js';
-import { requireSlug } from './validation.js';
+import { readOptionKeys, requireSlug } from './validation.js';
 import {
   GlobalScenePulseRequestSchema,
   hasOption,

@@ -3,4 +3,11 @@
  * The argument checks now live in the neutral core (both engines use them); re-exported here for
  * the Scenes Engine's modules.
  */
-export { requireDate, requireInt, requireOptions, requireSlug } from '../core/validation.js';
+export {
+  readKeysOnce,
+  readOptionKeys,
+  requireDate,
+  requireInt,
+  requireOptions,
+  requireSlug,
+} from '../core/validation.js';

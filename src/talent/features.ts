@@ -261,9 +261,9 @@ export function extractFeatures(signals: ArtistSignals, model: TalentModelConfig
   // Activity level (momentum's size band and its shrink): engagement when known, else weekly event
   // weight per day; of the recent window or the one before, whichever is larger. Momentum compares
   // the two windows, so its evidence is the larger: an artist falling from 1,000 a day to 10 is
-  // judged as the big artist it was (a fall from a height is no smaller than the rise to it), not
-  // shrunk towards 50 by its own fall (which made falling further read closer to 50). An empty feed (no event in the history window) says nothing about an artist, and must
-  // not become a made-up score: no level, no momentum, no breakout.
+  // judged as the big artist it was, not shrunk towards 50 by its own fall (which made falling
+  // further read closer to 50). An empty feed (no event in the history window) says nothing about
+  // an artist, and must not become a made-up score: no level, no momentum, no breakout.
   // Size bands need a level: without a recent known day, an artist active earlier in the history
   // sits at 0 (momentum then says "too small to tell", breakout reads its history).
   const activityBasis =
