@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import { CompilerState, Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
@@ -21,8 +21,9 @@ mkdirSync(join(root, 'etc/api'), { recursive: true });
 let failed = false;
 /** Types used by a public signature of an entry that does not export them (from every entry). */
 const unnamed = new Set();
-for (const [subpath, spec] of Object.entries(pkg.exports)) {
-  if (subpath === './package.json') continue;
+const entries = Object.entries(pkg.exports).filter(([subpath]) => subpath !== './package.json');
+/** Each entry's name and API Extractor config, prepared before any runs. */
+const prepared = entries.map(([subpath, spec]) => {
   const dts = join(root, spec.import.types);
   if (!existsSync(dts)) throw new Error(`${spec.import.types} is missing: run \`npm run build\` first`);
   const name = subpath === '.' ? 'scene-radar' : `scene-radar-${subpath.slice(2).replaceAll('/', '-')}`;
@@ -58,7 +59,16 @@ for (const [subpath, spec] of Object.entries(pkg.exports)) {
     configObjectFullPath: undefined,
     packageJsonFullPath: join(root, 'package.json'),
   });
+  return { subpath, name, dts, config };
+});
+// One TypeScript program for every entry (API Extractor's documented way to analyse several
+// entry points of one package): a program per entry read the same declarations once per entry.
+const compilerState = CompilerState.create(prepared[0].config, {
+  additionalEntryPoints: prepared.map((p) => p.dts),
+});
+for (const { subpath, name, config } of prepared) {
   const result = Extractor.invoke(config, {
+    compilerState,
     localBuild: !values.check,
     showVerboseMessages: false,
     messageCallback: (m) => {
