@@ -79,4 +79,9 @@ export interface LookaheadViolation {
   readonly asOf: string;
   /** The latest `asOf` it was allowed (ISO). */
   readonly limit: string;
+  /**
+   * True when the read came through the view after the call it was handed to had settled (a view
+   * kept for later): refused whatever its `asOf`. Absent for a read past the limit.
+   */
+  readonly late?: true;
 }

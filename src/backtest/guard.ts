@@ -5,7 +5,10 @@
  * of the sources in which each call whose `asOf` lies past a limit (or is not a valid Date) is
  * refused with a `BACKTEST_LOOKAHEAD` {@link BacktestError}, and recorded: a reader that catches
  * and swallows the refusal (the source gateway does, turning it into a degraded result) still
- * fails the run, because the harness checks the record, not the reader's answer.
+ * fails the run, because the harness checks the record, not the reader's answer. A view serves the
+ * call it was handed to and no later one: once that call has settled the harness closes it, and a
+ * read through it after that (a scorer that kept `fit`'s sources to read in `score`) is refused
+ * and recorded too, whatever its `asOf`.
  */
 import { SOURCE_NAMES, type SceneRadarSources } from '../contracts/sources.js';
 import { dateTime } from '../core/validation.js';
@@ -25,6 +28,13 @@ export interface LookaheadGuard {
   readonly violations: readonly LookaheadViolation[];
   /** The sources, each call limited to `asOf <= limit`. */
   view(sources: SceneRadarSources, limit: Date, scope: GuardScope): SceneRadarSources;
+  /**
+   * Closes a view this guard handed out, once the call it was handed to has settled: every later
+   * read through it is refused and recorded (`late: true`), whatever its `asOf`, so a view kept
+   * for later cannot read past a later call's cutoff. Reads already started are not affected.
+   * Closing twice, or an object that is not one of this guard's views, does nothing.
+   */
+  close(view: SceneRadarSources): void;
 }
 
 /** Whether a call's argument carries an `asOf` (the options of every source method). */
@@ -92,6 +102,8 @@ function propertyNames(obj: object): string[] {
  */
 export function violationText(v: LookaheadViolation): string {
   const at = v.cutoff === null ? '' : ` at cutoff ${v.cutoff}`;
+  if (v.late)
+    return `${v.call}${at} read ${v.method} as of ${v.asOf} after it had settled (its view of the sources, limited to ${v.limit}, serves that call only)`;
   return `${v.call}${at} read ${v.method} as of ${v.asOf}, past its limit ${v.limit}`;
 }
 
@@ -107,7 +119,15 @@ export function violationText(v: LookaheadViolation): string {
  */
 export function createLookaheadGuard(): LookaheadGuard {
   const violations: LookaheadViolation[] = [];
-  function guardAdapter<T extends object>(name: string, adapter: T, limit: Date, scope: GuardScope): T {
+  /** Each view's state: closed once the call it was handed to has settled. */
+  const views = new WeakMap<object, { closed: boolean }>();
+  function guardAdapter<T extends object>(
+    name: string,
+    adapter: T,
+    limit: Date,
+    scope: GuardScope,
+    state: { readonly closed: boolean },
+  ): T {
     const source = adapter as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const key of propertyNames(adapter)) {
@@ -122,12 +142,15 @@ export function createLookaheadGuard(): LookaheadGuard {
       out[key] = (...args: unknown[]): unknown => {
         const seen: { asOf: unknown } = { asOf: undefined };
         const checked = checkedArgs(args, limit.getTime(), seen);
-        if (checked) return method.apply(adapter, checked);
+        if (checked && !state.closed) return method.apply(adapter, checked);
+        const late = state.closed;
         const violation: LookaheadViolation = Object.freeze({
           ...scope,
           method: `${name}.${key}`,
-          asOf: describeAsOf(seen.asOf),
+          // A late read's asOf as asked (it may lie within the limit).
+          asOf: describeAsOf(late && checked ? (checked.at(-1) as { asOf: unknown }).asOf : seen.asOf),
           limit: limit.toISOString(),
+          ...(late ? { late: true } : {}),
         });
         violations.push(violation);
         // Rejected, not thrown: callers of a source expect a failing promise.
@@ -141,12 +164,19 @@ export function createLookaheadGuard(): LookaheadGuard {
   return {
     violations,
     view(sources, limit, scope) {
+      const state = { closed: false };
       const out: Partial<Record<keyof SceneRadarSources, object>> = {};
       for (const name of SOURCE_NAMES) {
         const adapter = sources[name];
-        if (adapter) out[name] = guardAdapter(name, adapter, new Date(limit.getTime()), scope);
+        if (adapter) out[name] = guardAdapter(name, adapter, new Date(limit.getTime()), scope, state);
       }
-      return Object.freeze(out) as SceneRadarSources;
+      const view = Object.freeze(out) as SceneRadarSources;
+      views.set(view, state);
+      return view;
+    },
+    close(view) {
+      const state = typeof view === 'object' && view !== null ? views.get(view) : undefined;
+      if (state) state.closed = true;
     },
   };
 }

@@ -12,7 +12,7 @@ import { ProgressTracker } from '../core/observe/progress.js';
 import { bootstrapIntervals } from './bootstrap.js';
 import { calibration } from './calibration.js';
 import { BacktestError } from './errors.js';
-import { createLookaheadGuard, violationText, type LookaheadGuard } from './guard.js';
+import { createLookaheadGuard, violationText, type GuardScope, type LookaheadGuard } from './guard.js';
 import { auc, precisionAtK, splitFigures, type RankedCutoff } from './metrics.js';
 import {
   BACKTEST_RESULT_FORMAT,
@@ -59,6 +59,25 @@ interface RunState {
 
 const errorText = (e: unknown): string => describeError(e);
 const now = (): number => globalThis.performance.now();
+
+/**
+ * `use` with a view of the sources for one call, closed once that call has settled (answered,
+ * failed or abandoned on abort): a view kept for later refuses every read (docs/backtesting.md).
+ */
+async function withView<T>(
+  guard: LookaheadGuard,
+  sources: SceneRadarSources,
+  limit: Date,
+  scope: GuardScope,
+  use: (view: SceneRadarSources) => Promise<T>,
+): Promise<T> {
+  const view = guard.view(sources, limit, scope);
+  try {
+    return await use(view);
+  } finally {
+    guard.close(view);
+  }
+}
 
 /** Throws when the guard recorded any refused read: the run is void, whoever swallowed the refusal. */
 function assertNoLookahead(guard: LookaheadGuard): void {
@@ -160,52 +179,53 @@ async function resolveCutoffs(
   for (const spec of plan.cutoffs) {
     signal.throwIfAborted();
     const iso = spec.asOf.toISOString();
-    const at = (call: string): SceneRadarSources => guard.view(options.sources, spec.asOf, { call, cutoff: iso });
+    /** `use` with a view limited to the cutoff, for `call`, closed once it settles. */
+    const at = <T>(call: string, use: (view: SceneRadarSources) => Promise<T>): Promise<T> =>
+      withView(guard, options.sources, spec.asOf, { call, cutoff: iso }, use);
     const base = { split: spec.split, signal };
-    const rawCandidates = await callback(
-      guard,
-      'candidates',
-      iso,
-      () => options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources: at('candidates') }),
-      signal,
+    const rawCandidates = await at('candidates', (sources) =>
+      callback(
+        guard,
+        'candidates',
+        iso,
+        () => options.candidates({ ...base, asOf: new Date(spec.asOf.getTime()), sources }),
+        signal,
+      ),
     );
     const candidates = readAnswer('candidates', iso, (refuse) =>
       checkSlugList(rawCandidates, `candidates at cutoff ${iso}`, 'refuse', refuse),
     );
     let population = candidates;
     if (options.population) {
-      const rawPopulation = await callback(
-        guard,
-        'population',
-        iso,
-        () =>
-          options.population!({
-            ...base,
-            asOf: new Date(spec.asOf.getTime()),
-            sources: at('population'),
-            candidates,
-          }),
-        signal,
+      const rawPopulation = await at('population', (sources) =>
+        callback(
+          guard,
+          'population',
+          iso,
+          () => options.population!({ ...base, asOf: new Date(spec.asOf.getTime()), sources, candidates }),
+          signal,
+        ),
       );
       population = readAnswer('population', iso, (refuse) =>
         checkSlugList(rawPopulation, `population at cutoff ${iso}`, 'drop', refuse),
       );
     }
     const until = horizonEnd(spec.asOf, options.horizonDays);
-    const labelSources = guard.view(options.sources, until, { call: 'labels', cutoff: iso });
-    const rawLabels = await callback(
-      guard,
-      'labels',
-      iso,
-      () =>
-        options.labels({
-          ...base,
-          asOf: new Date(spec.asOf.getTime()),
-          until: new Date(until.getTime()),
-          sources: labelSources,
-          candidates,
-        }),
-      signal,
+    const rawLabels = await withView(guard, options.sources, until, { call: 'labels', cutoff: iso }, (sources) =>
+      callback(
+        guard,
+        'labels',
+        iso,
+        () =>
+          options.labels({
+            ...base,
+            asOf: new Date(spec.asOf.getTime()),
+            until: new Date(until.getTime()),
+            sources,
+            candidates,
+          }),
+        signal,
+      ),
     );
     const labels = readAnswer('labels', iso, (refuse) =>
       checkLabels(rawLabels, candidates, `labels at cutoff ${iso}`, refuse),
@@ -306,18 +326,20 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     const t0 = now();
     try {
       const purged = state.cutoffs.filter((c) => c.purged).map((c) => new Date(c.spec.asOf.getTime()));
-      await abortable(
-        () =>
-          scorer.fit!({
-            cutoffs: Object.freeze(fitCutoffs(state)),
-            purged: Object.freeze(purged),
-            sources: guard.view(state.sources, state.fitLimit, { call, cutoff: null }),
-            limit: new Date(state.fitLimit.getTime()),
-            horizonDays: state.horizonDays,
-            signal,
-            run: state.run,
-          }),
-        signal,
+      await withView(guard, state.sources, state.fitLimit, { call, cutoff: null }, (sources) =>
+        abortable(
+          () =>
+            scorer.fit!({
+              cutoffs: Object.freeze(fitCutoffs(state)),
+              purged: Object.freeze(purged),
+              sources,
+              limit: new Date(state.fitLimit.getTime()),
+              horizonDays: state.horizonDays,
+              signal,
+              run: state.run,
+            }),
+          signal,
+        ),
       );
     } catch (e) {
       fitMs = now() - t0;
@@ -334,21 +356,21 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     const t0 = now();
     let answer: ReturnType<typeof normaliseScores>;
     try {
-      const raw = await abortable(
-        () =>
-          scorer.score({
-            asOf: new Date(cutoff.spec.asOf.getTime()),
-            split: cutoff.spec.split,
-            sources: guard.view(state.sources, cutoff.spec.asOf, {
-              call: `scorer "${scorer.name}" score`,
-              cutoff: cutoff.iso,
+      const scope = { call: `scorer "${scorer.name}" score`, cutoff: cutoff.iso };
+      const raw = await withView(guard, state.sources, cutoff.spec.asOf, scope, (sources) =>
+        abortable(
+          () =>
+            scorer.score({
+              asOf: new Date(cutoff.spec.asOf.getTime()),
+              split: cutoff.spec.split,
+              sources,
+              candidates: cutoff.candidates,
+              population: cutoff.population,
+              signal,
+              run: state.run,
             }),
-            candidates: cutoff.candidates,
-            population: cutoff.population,
-            signal,
-            run: state.run,
-          }),
-        signal,
+          signal,
+        ),
       );
       answer = normaliseScores(raw);
     } catch (e) {
