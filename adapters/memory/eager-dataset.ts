@@ -229,13 +229,14 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
     for (const [slug, list] of byScene)
       byScene.set(
         slug,
-        byTime(list, (p) => Date.parse(p.asOf)),
+        byTime(list, (p) => observedAtMs(p.asOf)),
       );
     lookup = (slug, asOf) => {
       const list = byScene.get(slug) ?? [];
       // Latest snapshot at or before asOf; a linear scan is fine at in-memory sizes.
       let found: ScenePulseSummary | undefined;
-      for (const p of list) if (Date.parse(p.asOf) <= asOf.getTime()) found = p;
+      // Known from its stamp as the other rows are (digits below the millisecond round up).
+      for (const p of list) if (observedAtMs(p.asOf) <= asOf.getTime()) found = p;
       return found;
     };
   }

@@ -31,6 +31,8 @@ function found(v: unknown): string {
   if (v === undefined) return 'nothing (is the column missing?)';
   if (isBlank(v)) return 'an empty cell';
   if (typeof v === 'bigint') return `the bigint ${v}n`;
+  // JSON would show NaN and the infinities as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`;
   let shown: string | undefined;
   try {
@@ -94,7 +96,10 @@ export function numberCell<O extends z.ZodType<number, number>>(check: O) {
     .transform((v, ctx) => {
       const x = typeof v === 'number' ? v : decimalOf(v.trim());
       if (Number.isFinite(x)) return x;
-      ctx.addIssue({ code: 'custom', message: `expected a number, found ${JSON.stringify(v)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a number, found ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`,
+      });
       return z.NEVER;
     })
     .pipe(check);

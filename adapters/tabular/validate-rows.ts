@@ -94,6 +94,12 @@ export function describeValue(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
+/** Whether a map's answer is a promise (or any thenable); reading `then` may throw, inside the caller's guard. */
+const isThenable = (v: unknown): boolean =>
+  (typeof v === 'object' || typeof v === 'function') &&
+  v !== null &&
+  typeof (v as { then?: unknown }).then === 'function';
+
 function issueMessage(issues: readonly z.core.$ZodIssue[]): { column: string | null; message: string } {
   const first = issues[0];
   const column = first && first.path.length > 0 ? String(first.path[0]) : null;
@@ -183,6 +189,20 @@ export function createRowValidator<T extends TabularTableName>(
     // on one) or an array proxy whose length or items throw is that line's rejection, not a crash.
     let rows: readonly unknown[] | undefined;
     try {
+      if (isThenable(mapped)) {
+        // An async map: its rows would arrive after the line was counted. The line is refused,
+        // and the promise gets a handler, so its rejection cannot end the host's process.
+        (mapped as PromiseLike<unknown>).then(undefined, () => undefined);
+        log.map(table, 1);
+        log.reject({
+          table,
+          source,
+          line,
+          column: null,
+          message: 'map returned a Promise: a map returns its rows synchronously (an async map is not supported)',
+        });
+        return;
+      }
       if (Array.isArray(mapped)) rows = Array.from(mapped as readonly unknown[]);
     } catch (e) {
       log.map(table, 1);

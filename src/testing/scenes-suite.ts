@@ -5,6 +5,7 @@
  */
 import { ScenePulseSummarySchema, type ScenePulseSummary } from '../contracts/payloads.js';
 import { BATCH_METHODS } from '../contracts/registry.js';
+import { observedAtMs } from '../core/time.js';
 import type { ScenesAdapter } from '../contracts/sources.js';
 import { firstDifference } from './deep-equal.js';
 import { instantAfter } from './as-of.js';
@@ -167,7 +168,7 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
             (x) => x.asOf,
             asOf,
           ),
-        knownAt: (p) => Date.parse(p.asOf),
+        knownAt: (p) => observedAtMs(p.asOf),
       },
       env,
     ),
@@ -197,7 +198,7 @@ export function scenesAdapterContractSuite(options: ScenesSuiteOptions): Contrac
         await hottest(scenes, 100, env.earlierAsOf);
         // Again 1 ms before the latest pulse listed was computed: a source that reads even a
         // little past asOf then lists it, whatever the host's data looks like (as the batch cases).
-        const latest = latestOf(all, (p) => Date.parse(p.asOf));
+        const latest = latestOf(all, (p) => observedAtMs(p.asOf));
         if (latest !== undefined) await hottest(scenes, 100, new Date(latest - 1));
       },
     },
