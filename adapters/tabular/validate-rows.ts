@@ -94,6 +94,12 @@ export function describeValue(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
+/** How a map's promise is refused. */
+const A_PROMISE = 'a Promise: a map returns its rows synchronously (an async map is not supported)';
+
+/** Gives a promise a rejection handler (reading `then` may throw, inside the caller's guard). */
+const handled = (v: unknown): void => void (v as PromiseLike<unknown>).then(undefined, () => undefined);
+
 /** Whether a map's answer is a promise (or any thenable); reading `then` may throw, inside the caller's guard. */
 const isThenable = (v: unknown): boolean =>
   (typeof v === 'object' || typeof v === 'function') &&
@@ -140,6 +146,13 @@ export function createRowValidator<T extends TabularTableName>(
     let array: boolean;
     try {
       array = Array.isArray(candidate);
+      if (isThenable(candidate)) {
+        // A row of `rows.map(async ...)`: refused, and given a handler, so that its rejection
+        // cannot end the host's process.
+        handled(candidate);
+        log.reject({ table, source, line, column: null, message: `${part}expected a row object, found ${A_PROMISE}` });
+        return;
+      }
     } catch (e) {
       // A revoked proxy: nothing of it can be read.
       unreadable(line, part, e);
@@ -192,15 +205,9 @@ export function createRowValidator<T extends TabularTableName>(
       if (isThenable(mapped)) {
         // An async map: its rows would arrive after the line was counted. The line is refused,
         // and the promise gets a handler, so its rejection cannot end the host's process.
-        (mapped as PromiseLike<unknown>).then(undefined, () => undefined);
+        handled(mapped);
         log.map(table, 1);
-        log.reject({
-          table,
-          source,
-          line,
-          column: null,
-          message: 'map returned a Promise: a map returns its rows synchronously (an async map is not supported)',
-        });
+        log.reject({ table, source, line, column: null, message: `map returned ${A_PROMISE}` });
         return;
       }
       if (Array.isArray(mapped)) rows = Array.from(mapped as readonly unknown[]);

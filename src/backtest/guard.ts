@@ -32,9 +32,11 @@ export interface LookaheadGuard {
    * Closes a view this guard handed out, once the call it was handed to has settled: every later
    * read through it is refused and recorded (`late: true`), whatever its `asOf`, so a view kept
    * for later cannot read past a later call's cutoff. Reads already started are not affected.
+   * With `outcome: 'failed'` (the call threw, so nothing it read reaches a figure: a scorer that
+   * fails alone, reads of its own still queued) later reads are refused but not recorded.
    * Closing twice, or an object that is not one of this guard's views, does nothing.
    */
-  close(view: SceneRadarSources): void;
+  close(view: SceneRadarSources, outcome?: 'settled' | 'failed'): void;
 }
 
 /** Whether a call's argument carries an `asOf` (the options of every source method). */
@@ -120,13 +122,13 @@ export function violationText(v: LookaheadViolation): string {
 export function createLookaheadGuard(): LookaheadGuard {
   const violations: LookaheadViolation[] = [];
   /** Each view's state: closed once the call it was handed to has settled. */
-  const views = new WeakMap<object, { closed: boolean }>();
+  const views = new WeakMap<object, { closed: boolean; failed: boolean }>();
   function guardAdapter<T extends object>(
     name: string,
     adapter: T,
     limit: Date,
     scope: GuardScope,
-    state: { readonly closed: boolean },
+    state: { readonly closed: boolean; readonly failed: boolean },
   ): T {
     const source = adapter as Record<string, unknown>;
     const out: Record<string, unknown> = {};
@@ -152,7 +154,8 @@ export function createLookaheadGuard(): LookaheadGuard {
           limit: limit.toISOString(),
           ...(late ? { late: true } : {}),
         });
-        violations.push(violation);
+        // A failed call's late reads are refused, not recorded: its figures are discarded.
+        if (!(late && state.failed)) violations.push(violation);
         // Rejected, not thrown: callers of a source expect a failing promise.
         return Promise.reject(
           new BacktestError('BACKTEST_LOOKAHEAD', violationText(violation), { details: [violation] }),
@@ -164,7 +167,7 @@ export function createLookaheadGuard(): LookaheadGuard {
   return {
     violations,
     view(sources, limit, scope) {
-      const state = { closed: false };
+      const state = { closed: false, failed: false };
       const out: Partial<Record<keyof SceneRadarSources, object>> = {};
       for (const name of SOURCE_NAMES) {
         const adapter = sources[name];
@@ -174,9 +177,11 @@ export function createLookaheadGuard(): LookaheadGuard {
       views.set(view, state);
       return view;
     },
-    close(view) {
+    close(view, outcome = 'settled') {
       const state = typeof view === 'object' && view !== null ? views.get(view) : undefined;
-      if (state) state.closed = true;
+      if (!state || state.closed) return;
+      state.closed = true;
+      state.failed = outcome === 'failed';
     },
   };
 }

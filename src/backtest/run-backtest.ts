@@ -63,6 +63,8 @@ const now = (): number => globalThis.performance.now();
 /**
  * `use` with a view of the sources for one call, closed once that call has settled (answered,
  * failed or abandoned on abort): a view kept for later refuses every read (docs/backtesting.md).
+ * A call that failed closes it as failed: its own reads still queued are refused without voiding
+ * the run, since a failed call's figures are discarded (a scorer fails alone).
  */
 async function withView<T>(
   guard: LookaheadGuard,
@@ -72,10 +74,13 @@ async function withView<T>(
   use: (view: SceneRadarSources) => Promise<T>,
 ): Promise<T> {
   const view = guard.view(sources, limit, scope);
+  let outcome: 'settled' | 'failed' = 'failed';
   try {
-    return await use(view);
+    const out = await use(view);
+    outcome = 'settled';
+    return out;
   } finally {
-    guard.close(view);
+    guard.close(view, outcome);
   }
 }
 

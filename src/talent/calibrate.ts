@@ -636,7 +636,7 @@ function canonicalOrder(examples: readonly CalibrationExample[]): CalibrationExa
  * ```ts
  * const { model, validation } = fitBreakoutModel(examples);
  * validation.outOfTime?.meanAuc; // how it ranked on periods it was not fitted on
- * radar.talent.setBreakoutModel(model);
+ * await radar.talent.setBreakoutModel(model);
  * ```
  */
 export function fitBreakoutModel(

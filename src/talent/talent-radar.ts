@@ -868,7 +868,7 @@ export class TalentRadar {
    * @example
    * ```ts
    * const fit = await radar.talent.calibrate(outcomes, { population: (asOf) => universeAt(asOf) });
-   * if (fit.validation.outOfTime && fit.validation.outOfTime.meanAuc! > 0.7) radar.talent.setBreakoutModel(fit.model);
+   * if (fit.validation.outOfTime && fit.validation.outOfTime.meanAuc! > 0.7) await radar.talent.setBreakoutModel(fit.model);
    * ```
    */
   async calibrate(

@@ -162,7 +162,7 @@ export interface LruCacheStoreOptions {
  * The default store: a bounded, synchronous LRU that holds at most `maxEntries`, with no timers.
  * @example
  * ```ts
- * const cache = new Cache({ store: lruCacheStore({ maxEntries: 500 }), ttlMs: 60_000 });
+ * const radar = createSceneRadar({ sources, cache: { store: lruCacheStore({ maxEntries: 500 }) } });
  * ```
  */
 export function lruCacheStore<V>(options: LruCacheStoreOptions = {}): CacheStore<V> {
