@@ -1,10 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * The example programs run as a new user runs them, each in child processes (`npx tsx
+ * examples/...`, about 45 s of the suite on 2 cores): they are long runs (`npm run test:long`,
+ * vitest.long.config.ts, which CI runs beside the browser tests), not part of `npm test`.
+ */
+export const EXAMPLE_RUNS = ['tests/examples-hostile-review.test.ts', 'tests/review/hostile-review-97.test.ts'];
 
 /**
  * The test files that took 8 s or more (2026-12-07, `npm test` on 2 cores), longest first. On a
@@ -14,10 +21,8 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
  */
 const SLOW_FILES = [
   'tests/review/hostile-review-106.test.ts',
-  'tests/examples-hostile-review.test.ts',
   'tests/adapters/tabular-stream-memory.test.ts',
   'tests/review/hostile-review-112.test.ts',
-  'tests/review/hostile-review-97.test.ts',
   'tests/adapters/postgres-multi-instance-review.test.ts',
   'tests/review/hostile-review-113.test.ts',
   'tests/review/hostile-review-121.test.ts',
@@ -65,6 +70,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...EXAMPLE_RUNS],
     // The type tests (`*.test-d.ts`) compile with tsc. CI's typecheck step compiles the same files
     // (tsconfig.json includes tests/) just before, so CI sets SCENE_RADAR_SKIP_TYPE_TESTS=1 rather
     // than compile them twice; `npm test` alone always runs them.
