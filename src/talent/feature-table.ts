@@ -9,6 +9,7 @@ import type { ArtistFeatures } from './signals-types.js';
 /** The numeric columns the scores read. */
 export const FEATURE_COLUMNS = [
   'level',
+  'levelFromEvents',
   'engagementGrowth',
   'engagementAcceleration',
   'eventGrowth',
@@ -188,6 +189,8 @@ const EVIDENCE_ENTRIES = Object.entries(EVIDENCE_WEIGHTS) as [keyof typeof EVIDE
 export function setFeatureRow(table: FeatureTable, i: number, f: ArtistFeatures): void {
   const c = table.columns;
   c.level[i] = num(f.activityLevel);
+  // 1 when the level is event weight per day (in the host's units): momentum sizes it by standing.
+  c.levelFromEvents[i] = f.activityBasis === 'events' ? 1 : 0;
   c.engagementGrowth[i] = num(f.engagementGrowth);
   c.engagementAcceleration[i] = num(f.engagementAcceleration);
   c.eventGrowth[i] = num(f.eventGrowth);

@@ -25,7 +25,13 @@ import {
 import type { TalentModelConfig } from './model-config.js';
 import type { SignalContribution } from './schemas.js';
 import { hasActivity, type FeatureColumn, type FeatureTable } from './feature-table.js';
-import { PRIOR_POPULATION, fitPopulation, type PopulationStats } from './population.js';
+import {
+  PRIOR_POPULATION,
+  fitPopulation,
+  percentileOf,
+  type Distribution,
+  type PopulationStats,
+} from './population.js';
 
 /** Version of the scoring code; stored with every row (with {@link modelVersion}'s suffix when the policy differs from the defaults). */
 export const TALENT_MODEL_VERSION = 'talent-2026.12-1';
@@ -277,6 +283,35 @@ function robust(values: Float64Array, n: number, minSpread: number, scratch: Sel
   return { median: med, spread: Math.max(minSpread, 1.4826 * mad), n };
 }
 
+/**
+ * Mid-rank percentile of `v` among the values above 0 of `d` (0 for `v` <= 0 or NaN): artists
+ * with nothing in the window (long quiet, far away) do not move anyone's standing.
+ */
+function activeShare(d: Distribution, v: number): number {
+  if (!(v > 0)) return 0;
+  const zeros = d.values.length > 0 && d.values[0] === 0 ? d.equal[0]! : 0;
+  const active = d.m - zeros;
+  return active > 0 ? Math.max(0, Math.min(1, (percentileOf(d, v) * d.m - zeros) / active)) : 0;
+}
+
+/**
+ * Momentum's size of row `i` (its band and its shrink): the activity level, except for a level read
+ * off event weight (in the host's units), which is replaced by its standing among the population's
+ * events artists: `q` = the larger of the percentiles of its recent and previous windows (0 for an
+ * empty window), mapped to `(1 + fullEvidenceLevel)^q - 1`, so that its shrink is `q` whatever the
+ * units. Without an events distribution (prior peers) the level stays as read.
+ */
+export function sizeLevelOf(table: FeatureTable, i: number, rel: PopulationStats, fullEvidenceLevel: number): number {
+  const c = table.columns;
+  const level = c.level[i]!;
+  const ev = rel.activity.events;
+  if (c.levelFromEvents[i] !== 1 || !(level > 0) || !ev) return level;
+  const r = c.evRecent[i]!;
+  const p = c.evPrevious[i]!;
+  const q = Math.max(activeShare(ev.Recent, r), activeShare(ev.Previous, p));
+  return Math.expm1(q * Math.log1p(fullEvidenceLevel));
+}
+
 /** The size band of a daily activity level. */
 export function bandOf(level: number, bands: readonly number[]): number {
   let b = 0;
@@ -291,8 +326,10 @@ export function bandOf(level: number, bands: readonly number[]): number {
  */
 export function fitPeerStats(table: FeatureTable, model: TalentModelConfig): PeerStats {
   const bands = model.sizeBands;
-  const level = table.columns.level;
+  const relative = fitPopulation(table);
   const n = table.size;
+  const level = new Float64Array(n);
+  for (let i = 0; i < n; i++) level[i] = sizeLevelOf(table, i, relative, model.fullEvidenceLevel);
   const nb = bands.length + 1;
   // Each row's band (`bandOf`: the bands are ascending, so it counts the bounds at or below the
   // level, without a branch); rows without a level go to band `nb`, which no statistic reads.
@@ -345,7 +382,7 @@ export function fitPeerStats(table: FeatureTable, model: TalentModelConfig): Pee
           : null;
     }
   }
-  return { bands: [...bands], stats, overall, population: n, relative: fitPopulation(table) };
+  return { bands: [...bands], stats, overall, population: n, relative };
 }
 
 // Inferred from its schema (talent/schemas); re-exported here, where it was declared.
@@ -365,6 +402,7 @@ interface ScoringContext {
   readonly compCols: readonly Float64Array[];
   readonly compW: Float64Array;
   readonly shrinkDen: number;
+  readonly relative: PopulationStats;
   readonly inputs: InputContext;
   readonly x: Float64Array;
   readonly raw: Float64Array;
@@ -395,6 +433,7 @@ function scoringContext(table: FeatureTable, peers: PeerStats, model: TalentMode
     compCols: MOMENTUM_COMPONENTS.map((k) => table.columns[COMPONENT_COLUMN[k]]),
     compW: Float64Array.from(MOMENTUM_COMPONENTS, (k) => model.momentumWeights[k]),
     shrinkDen: Math.log1p(model.fullEvidenceLevel),
+    relative: peers.relative,
     inputs: inputContext(table, peers.relative, model),
     x: new Float64Array(weights.length),
     raw: new Float64Array(weights.length),
@@ -453,7 +492,7 @@ function confidenceOf(table: FeatureTable, i: number, model: TalentModelConfig):
 
 /** Momentum of row `i` (NaN without activity evidence); records components when `explain` is given. */
 function momentumOf(table: FeatureTable, i: number, ctx: ScoringContext, explain?: SignalContribution[]): number {
-  const level = table.columns.level[i]!;
+  const level = sizeLevelOf(table, i, ctx.relative, ctx.model.fullEvidenceLevel);
   if (Number.isNaN(level)) return Number.NaN;
   // Weighted mean of robust z-scores against peers of the same size band, shrunk towards the
   // median for small artists, squashed to 0-100.

@@ -12,12 +12,13 @@
  * is said in the pulse's meta and the profile's sources, with no decline read off the other feed and
  * no NaN anywhere.
  *
- * The test named "FAULT:" fails on the code as reviewed (written with `it.fails`), for the reason
- * its name states, and is not fixed: an events-only artist's activity level is event weight per
- * day, in the host's own units, so the shrink towards 50 that suits engagement per day pulls a
- * small-unit feed's collapse back to "stable" (a scale-free size for events is the fix, not made
- * in the session of the review). A second case the review reported (a series that stopped
- * arriving reads 50) is kept as designed and pinned below. The others pin behaviour found correct.
+ * The test named "FAULT:" failed on the code as reviewed (fixed in the same session: momentum sizes
+ * an events-only artist by its standing among the population's events artists, `sizeLevelOf` in
+ * src/talent/scoring.ts): an events-only artist's activity level was event weight per day, in the
+ * host's own units, so the shrink towards 50 that suits engagement per day pulled a small-unit
+ * feed's collapse back to "stable" (42.0; now 11.1, "declining"). A second case the review
+ * reported (a series that stopped arriving reads 50) is kept as designed and pinned below. The
+ * others pin behaviour found correct.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ArtistHistory, createEagerDataset, createMemorySources } from '../../adapters/memory/index.js';
@@ -142,7 +143,9 @@ describe('lists, trajectory and reasons agree with the numbers', () => {
   it('a riser (Fusion or RCF) is never at risk and carries no decline reason; the rising list reads momentum >= 70', async () => {
     const { radar } = await world(SPECS);
     const pulse = await radar.talent.aggregator.buildGlobalPulse({ limit: 100 });
-    expect(slugs(pulse.topRisingArtists)).toEqual(['e-rise-a', 'e-rise-b']);
+    // r-rise (a tenfold rise of chart points) reads 86.7 since momentum sizes an events-only artist
+    // by its standing among the events artists (it read 58, "stable", on 10 points a week).
+    expect(slugs(pulse.topRisingArtists)).toEqual(['r-rise', 'e-rise-a', 'e-rise-b']);
     for (const a of pulse.topRisingArtists) expect(a.momentum).toBeGreaterThanOrEqual(70);
     for (const slug of ['e-rise-a', 'r-rise']) {
       expect(slugs(pulse.artistsAtRisk)).not.toContain(slug);
@@ -167,7 +170,7 @@ describe('lists, trajectory and reasons agree with the numbers', () => {
     expect(p.artist.momentum).toBeLessThan(50);
   });
 
-  it.fails('FAULT: an events-only artist whose chart activity fell to nothing reads trajectory "stable" beside a full-strength decline', async () => {
+  it('FAULT: an events-only artist whose chart activity fell to nothing reads trajectory "stable" beside a full-strength decline', async () => {
     // r-steep: 10 chart points a week for a year, none in the last 28 days. The profile's decline
     // risk is 1 ("Activity on the event feed is falling..."), but momentum is 42.0, "stable": the
     // activity level is event weight per day (10 / 7 = 1.43), so the shrink (ln 2.43 / ln 1001 =
@@ -176,6 +179,22 @@ describe('lists, trajectory and reasons agree with the numbers', () => {
     const p = await radar.talent.aggregator.buildArtistProfile('r-steep');
     expect(p.risks.find((r) => r.type === 'decline')?.score).toBe(1);
     expect(p.trajectory.momentum).toBe('declining');
+  });
+
+  it('the momentum of an events-only artist does not depend on the units of event weight (every weight x100: the same momentum)', async () => {
+    // Added with the fix of the FAULT above: the events basis is sized by standing, not by weight.
+    const scaled = SPECS.map((x) =>
+      x.events ? { ...x, events: x.events.map(([b, w]) => [b, w * 100] as [number, number]) } : x,
+    );
+    const [a, b] = [await world(SPECS), await world(scaled)];
+    for (const slug of ['r-steep', 'r-rise', 'r-gone', 'e-steep', 'e-rise-a']) {
+      const [pa, pb] = [
+        await a.radar.talent.aggregator.buildArtistProfile(slug),
+        await b.radar.talent.aggregator.buildArtistProfile(slug),
+      ];
+      expect(pb.artist.momentum).toBe(pa.artist.momentum);
+      expect(pb.trajectory.momentum).toBe(pa.trajectory.momentum);
+    }
   });
 
   it('a Fusion artist whose series stopped arriving (2,000 a day, then no data) reads momentum 50 and is at risk through stale data: days not reported are unknown, not zero', async () => {
@@ -211,9 +230,10 @@ describe('order, limits and pagination', () => {
     expect(slugs(pb.topRisingArtists)).toEqual(slugs(pa.topRisingArtists));
     expect(slugs(pb.artistsAtRisk)).toEqual(slugs(pa.artistsAtRisk));
     expect(slugs(pb.topBreakoutCandidates)).toEqual(slugs(pa.topBreakoutCandidates));
-    // e-rise-a and e-rise-b have the same history: the same momentum, slug order.
-    expect(pa.topRisingArtists[0]!.momentum).toBe(pa.topRisingArtists[1]!.momentum);
-    expect(slugs(pa.topRisingArtists)).toEqual(['e-rise-a', 'e-rise-b']);
+    // e-rise-a and e-rise-b have the same history: the same momentum, slug order (after r-rise).
+    const rising = pa.topRisingArtists.filter((x) => x.artist_slug.startsWith('e-rise'));
+    expect(rising[0]!.momentum).toBe(rising[1]!.momentum);
+    expect(slugs(pa.topRisingArtists)).toEqual(['r-rise', 'e-rise-a', 'e-rise-b']);
     // e-steep and e-zero tie on risk (decline at 1): slug order.
     const risk = pa.artistsAtRisk;
     for (let i = 1; i < risk.length; i++) {
