@@ -98,7 +98,8 @@ export function numberCell<O extends z.ZodType<number, number>>(check: O) {
       if (Number.isFinite(x)) return x;
       ctx.addIssue({
         code: 'custom',
-        message: `expected a number, found ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`,
+        // Text as written (`""`, `"Infinity"`); a number as found() names it (NaN, Infinity).
+        message: `expected a number, found ${typeof v === 'number' ? found(v) : JSON.stringify(v)}`,
       });
       return z.NEVER;
     })

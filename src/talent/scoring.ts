@@ -301,7 +301,7 @@ function activeShare(d: Distribution, v: number): number {
  * empty window), mapped to `(1 + fullEvidenceLevel)^q - 1`, so that its shrink is `q` whatever the
  * units. Without an events distribution (prior peers) the level stays as read.
  */
-export function sizeLevelOf(table: FeatureTable, i: number, rel: PopulationStats, fullEvidenceLevel: number): number {
+function sizeLevelOf(table: FeatureTable, i: number, rel: PopulationStats, fullEvidenceLevel: number): number {
   const c = table.columns;
   const level = c.level[i]!;
   const ev = rel.activity.events;
