@@ -218,6 +218,15 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       // The queue's connections open while the universe is walked: not after, on the refresh's clock.
       const opening = open();
       opening.catch(() => undefined);
+      // What either engine would refuse (an instant before its last refresh's, too far ahead) is
+      // refused before the Scenes Engine writes anything, as `radar.refresh()` does: a refresh the
+      // Talent Radar refuses moves neither engine. An `asOf` that is not a valid Date is left to
+      // the Scenes Engine's refresh, which names it.
+      const at = asOf === undefined ? new Date(radar.clock.now()) : asOf;
+      if (at instanceof Date && !Number.isNaN(at.getTime())) {
+        if (run.scenes !== false) await radar.scenes.checkRefresh(at);
+        await radar.talent.checkRefresh(at);
+      }
       const scenes = run.scenes === false ? null : await radar.scenes.refresh(asOf);
       // The scene pulses every shard reads, read once here (beside the universe walk; right after
       // the Scenes Engine's refresh they are the ones it has just computed), not once per worker.

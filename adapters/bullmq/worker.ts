@@ -132,6 +132,26 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
     }
   };
 
+  /**
+   * Discards the staged shards and the plan record of a refresh whose job failed for good (out of
+   * attempts, refused, stalled too often): the refresh can never finish. The coordinator does the
+   * same when it sees the failure, but it may have died after adding the flow; without this, its
+   * rows would stay in `talent_radar_refresh_shards` for good. A retried attempt (the job waits
+   * again) discards nothing. Never rejects: a store or Redis that does not answer leaves the rows
+   * to the coordinator, as before.
+   */
+  const discardIfOver = async (job: Job): Promise<void> => {
+    try {
+      if (job.name !== SHARD_JOB && job.name !== FINISH_JOB) return;
+      const refreshId = (job.data as { refreshId?: unknown } | null)?.refreshId;
+      if (typeof refreshId !== 'string') return;
+      if ((await job.getState()) !== 'failed') return;
+      await radar.talent.discardRefresh(refreshId);
+    } catch {
+      // Closed, or the stores did not answer: the coordinator, if alive, discards.
+    }
+  };
+
   const processor = async (job: Job): Promise<unknown> => {
     try {
       return await run(job);
@@ -178,7 +198,19 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
         scenePulsesOf(job),
         job.updateProgress({ state: 'started', index: shard.index, artists: shard.artists?.length ?? 0 }),
       ]);
-      const report = await radar.talent.refreshShard(shard, { scenePulses });
+      const skipped = { refreshId: shard.refreshId, index: shard.index, artists: 0, skipped: 'the refresh is over' };
+      let report: Awaited<ReturnType<typeof radar.talent.refreshShard>>;
+      try {
+        report = await radar.talent.refreshShard(shard, { scenePulses });
+      } catch (error) {
+        // Refused for want of its plan while the finish ran: the finish committed (and removed the
+        // plan) before BullMQ marked it completed. The refresh is over; nothing to stage or fail.
+        if (error instanceof SceneRadarError && error.code === 'TALENT_INVALID_PARAMS') {
+          await finishSettled(job);
+          if (await refreshOver(job)) return skipped;
+        }
+        throw error;
+      }
       // The refresh ended while this shard ran (it stalled, and another worker ran it): the row
       // just staged belongs to no refresh any more (the finish deleted the others in its commit).
       await finishSettled(job);
@@ -203,7 +235,10 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
   });
   // An EventEmitter without an `error` listener throws: a dropped connection must not end the host.
   worker.on('error', onError);
-  worker.on('failed', (_job, error) => onError(error));
+  worker.on('failed', (job, error) => {
+    onError(error);
+    if (job) void discardIfOver(job);
+  });
   return {
     worker,
     close: () => worker.close(),

@@ -1215,6 +1215,8 @@ export class TalentRadar {
    * signals as of the plan's instant, extracts their features and stages them in
    * `talent_radar_refresh_shards` (a shard run again replaces its row: a retried shard is
    * harmless). Writes nothing else. `TALENT_VALIDATION_ERROR` for a malformed shard;
+   * `TALENT_INVALID_PARAMS` when this radar's stores hold no such plan (another radar's, or one
+   * discarded or finished: nothing is staged);
    * `TALENT_TIMEOUT` when `signal` aborts, `RADAR_CLOSED` when the radar is closed during it
    * (nothing staged either way). `scenePulses`: the plan's, read from
    * there instead of from the Scenes Engine.
@@ -1230,6 +1232,17 @@ export class TalentRadar {
     const at = new Date(asOf);
     // A shard stages features only: a last-refresh row this code cannot read is the finish's to replace.
     await this.#untilStopped(this.#loadState(false, true), options.signal);
+    // Staged only for a plan of these stores: a shard of another radar's refresh (two radars on one
+    // queue), or of a plan discarded or finished, would leave a row no finish here reads or deletes.
+    const plan = await this.#untilStopped(
+      this.#deps.stores.talent_radar_state.get({ name: planStateName(refreshId) }),
+      options.signal,
+    );
+    if (!plan)
+      throw new SceneRadarError(
+        'TALENT_INVALID_PARAMS',
+        `Refresh ${refreshId}: this radar's stores hold no such plan (planned by another radar, discarded or finished); shard ${index} was not staged`,
+      );
     const deps = options.scenePulses
       ? {
           ...this.#deps,

@@ -136,12 +136,18 @@ describe('faults: the finish writes something else than refresh() at the same in
     const plan = await radar.talent.planRefresh(NOW);
     const finish = { refreshId: plan.refreshId, asOf: plan.asOf, shards: 1 };
     await stageAll(radar, plan, [plan.artists]);
+    const staged = await stores.talent.talent_radar_refresh_shards.scan();
     const first = await radar.talent.finishRefresh(finish);
     expect(first.failedReads).toEqual({ fusion: 5 });
     const committed = await talentTables(stores);
-    // A late retry of the shard (a stalled worker coming back), then the finish job retried.
-    await stageAll(radar, plan, [plan.artists]);
+    // A late retry of the shard (a stalled worker coming back) is refused: the commit removed the
+    // plan's record (hostile review 145).
+    await expect(stageAll(radar, plan, [plan.artists])).rejects.toEqual(code('TALENT_INVALID_PARAMS'));
+    expect(await stores.talent.talent_radar_refresh_shards.count()).toBe(0);
+    // A row that landed anyway (staged while the finish committed), then the finish job retried.
+    await stores.talent.talent_radar_refresh_shards.upsert(staged);
     await radar.talent.finishRefresh(finish);
+    expect(await stores.talent.talent_radar_refresh_shards.count()).toBe(0);
     // Today the refresh is applied a second time over itself: the 5 artists with a failed read now
     // "keep their previous record" (the one it just wrote): state failedKept 0 -> 5.
     expect(await talentTables(stores)).toEqual(committed);
@@ -414,8 +420,11 @@ describe('guards: verified right today', () => {
     await expect(radar.talent.refreshShard(shard, { signal: ac.signal })).rejects.toEqual(code('TALENT_TIMEOUT'));
     expect(await stores.talent.talent_radar_refresh_shards.count()).toBe(0);
     const { radar: closing, stores: closingStores } = await radarOn(sources);
+    const closingPlan = await closing.talent.planRefresh(NOW);
     onRead = () => void closing.close();
-    await expect(closing.talent.refreshShard(shard)).rejects.toEqual(code('RADAR_CLOSED'));
+    await expect(
+      closing.talent.refreshShard({ ...shard, refreshId: closingPlan.refreshId, asOf: closingPlan.asOf }),
+    ).rejects.toEqual(code('RADAR_CLOSED'));
     expect(await closingStores.talent.talent_radar_refresh_shards.count()).toBe(0);
     onRead = null;
     await stageAll(radar, plan, [plan.artists]);
