@@ -557,8 +557,9 @@ function checkOptions(options: CalibrationOptions): CheckedCalibrationOptions {
     options.signs !== undefined &&
     (typeof options.signs !== 'object' ||
       options.signs === null ||
-      // An array's indexes would be taken for input names ('0', '1', ...).
-      Array.isArray(options.signs) ||
+      // An array's indexes would be taken for input names ('0', '1', ...), and a Map's or a Date's
+      // entries are no own properties: its signs would be ignored without a word.
+      (Object.getPrototypeOf(options.signs) !== Object.prototype && Object.getPrototypeOf(options.signs) !== null) ||
       Object.values(options.signs).some((v) => v !== 1 && v !== -1))
   ) {
     throw invalid('signs', 'Expected an object of input name -> 1 or -1');
@@ -604,7 +605,10 @@ function inputsKey(e: CalibrationExample): string {
     .sort()
     .map((k) => {
       const v: unknown = e.inputs[k];
-      return `${k}=${typeof v === 'number' && Number.isFinite(v) ? String(v) : '-'}`;
+      // The name escaped, so that no two different inputs give one key (a name holding "=" or NUL
+      // read as a name and a value); names without "\\", "=" or NUL are kept as they are.
+      const name = k.replace(/[\\=\u0000]/g, (c) => (c === '\u0000' ? '\\0' : `\\${c}`));
+      return `${name}=${typeof v === 'number' && Number.isFinite(v) ? String(v) : '-'}`;
     })
     .join('\u0000');
 }
@@ -712,8 +716,13 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
       const sd = sw ? Math.sqrt(ss / sw) : 0;
       // Values so large that their mean or spread overflows (beyond about 1e154) would give the
       // input weight 0 in silence: refused, to be rescaled.
+      // Well-formed examples the fit cannot use, like a fit out of the model's bounds.
       if (!Number.isFinite(mean) || !Number.isFinite(sd))
-        throw invalid(`inputs.${n}`, 'Its values are too large to fit (their spread overflows); rescale the input');
+        throw new SceneRadarError(
+          'TALENT_INSUFFICIENT_DATA',
+          `inputs.${n}: its values are too large to fit (their spread overflows); exclude it or rescale it`,
+          { details: [{ code: 'custom', path: ['inputs', n], message: 'Its values are too large to fit' }] },
+        );
       center.set(n, mean);
       scale.set(n, sd);
     }
@@ -757,8 +766,11 @@ function fitInOrder(examples: readonly CalibrationExample[], options: Calibratio
     const blockOf = new Map<number, number>();
     const sizes = new Map<number, number>();
     for (const e of ordered) sizes.set(e.time, (sizes.get(e.time) ?? 0) + 1);
-    for (const t of times) {
-      if (count >= per * (b + 1) && b < folds) b++;
+    for (const [j, t] of times.entries()) {
+      // A new block once the current one is full, or when the instants left are only as many as
+      // the blocks still empty: every block gets an instant when there are enough instants (two
+      // instants of 100 and 101 examples are two blocks, not one).
+      if (b < folds && j > 0 && (count >= per * (b + 1) || times.length - j <= folds - b)) b++;
       blockOf.set(t, b);
       count += sizes.get(t)!;
     }

@@ -472,7 +472,12 @@ export class TalentRadar {
       );
     let storedValidation: { [key: string]: Json } | null = null;
     try {
-      storedValidation = validation === null ? null : toJson(validation);
+      const json: unknown = validation === null ? null : toJson(validation);
+      // A Date, or an object whose toJSON gives a string or an array, is no report: stored, it
+      // would make the model row unreadable for every radar on these stores.
+      if (json !== null && (typeof json !== 'object' || Array.isArray(json)))
+        throw new Error(`its JSON form is ${Array.isArray(json) ? 'an array' : `a ${typeof json}`}, not an object`);
+      storedValidation = json as { [key: string]: Json } | null;
     } catch (error) {
       // A cycle, a BigInt, a getter that throws: it cannot be stored as the JSON it is kept as.
       throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'validation cannot be stored: it is not plain JSON data', {
