@@ -51,6 +51,7 @@ export const PeerStatsJsonSchema = z.object({
     counts: z.record(z.enum(BASES), CountSchema),
     cadenceDays: z.record(z.enum(BASES), z.number().positive()),
     host: z.array(z.tuple([z.string(), DistributionSchema])),
+    eventLevel: DistributionSchema.nullable(),
   }),
 });
 
@@ -91,6 +92,7 @@ export function peerStatsToJson(peers: PeerStats): { [key: string]: Json } {
       counts: { ...rel.counts },
       cadenceDays: { ...rel.cadenceDays },
       host: [...rel.host].map(([name, d]) => [name, distributionJson(d)]),
+      eventLevel: rel.eventLevel ? distributionJson(rel.eventLevel) : null,
     },
   };
 }
@@ -117,6 +119,7 @@ export function peerStatsFromJson(value: unknown): PeerStats {
       counts: p.relative.counts,
       cadenceDays: p.relative.cadenceDays,
       host: new Map(p.relative.host.map(([name, d]) => [name, distributionFrom(d)])),
+      eventLevel: p.relative.eventLevel ? distributionFrom(p.relative.eventLevel) : null,
     },
   };
 }

@@ -94,6 +94,12 @@ export interface PopulationStats {
   readonly cadenceDays: Readonly<Record<ActivityBasis, number>>;
   /** Host feature distributions by name. */
   readonly host: ReadonlyMap<string, Distribution>;
+  /**
+   * Momentum's size of the artists sized by event weight (`levelFromEvents`: no engagement level):
+   * the distribution of their activity level (weighted events per day, each event's own weight,
+   * of the larger window), over those artists; null when the population has none.
+   */
+  readonly eventLevel: Distribution | null;
 }
 
 /**
@@ -328,7 +334,13 @@ export function fitPopulation(table: FeatureTable): PopulationStats {
   const eventCadence = gaps.length ? Math.min(28, Math.max(1, Math.round(medianOf(gaps)))) : 1;
   const host = new Map<string, Distribution>();
   for (const [name, col] of table.host) host.set(name, sampleDistribution(col, null));
-  return { activity, counts, cadenceDays: { events: eventCadence, engagement: 1 }, host };
+  let sizedByEvents = 0;
+  for (let i = 0; i < table.size; i++) if (c.levelFromEvents[i] === 1 && !Number.isNaN(c.level[i]!)) sizedByEvents++;
+  const sizedRows = new Int32Array(sizedByEvents);
+  for (let i = 0, j = 0; i < table.size; i++)
+    if (c.levelFromEvents[i] === 1 && !Number.isNaN(c.level[i]!)) sizedRows[j++] = i;
+  const eventLevel = sizedByEvents > 0 ? sampleDistribution(c.level, sizedRows) : null;
+  return { activity, counts, cadenceDays: { events: eventCadence, engagement: 1 }, host, eventLevel };
 }
 
 /** Statistics before any population was seen: no distribution, a daily cadence. */
@@ -337,6 +349,7 @@ export const PRIOR_POPULATION: PopulationStats = Object.freeze({
   counts: Object.freeze({ events: 0, engagement: 0 }),
   cadenceDays: Object.freeze({ events: 1, engagement: 1 }),
   host: new Map<string, Distribution>(),
+  eventLevel: null,
 });
 
 /**

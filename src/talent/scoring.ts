@@ -297,19 +297,18 @@ function activeShare(d: Distribution, v: number): number {
 /**
  * Momentum's size of row `i` (its band and its shrink): the activity level, except for a level read
  * off event weight (in the host's units), which is replaced by its standing among the population's
- * events artists: `q` = the larger of the percentiles of its recent and previous windows (0 for an
- * empty window), mapped to `(1 + fullEvidenceLevel)^q - 1`, so that its shrink is `q` whatever the
- * units. Without an events distribution (prior peers) the level stays as read.
+ * artists sized the same way: `q` = the percentile of that level among theirs (artists at 0 left
+ * out), mapped to `(1 + fullEvidenceLevel)^q - 1`, so that its shrink is `q` whatever the units.
+ * The level adds each event's own weight, as momentum's event growth does: event type weights
+ * (the breakout model's) change neither. Without that distribution (prior peers) the level stays
+ * as read.
  */
 function sizeLevelOf(table: FeatureTable, i: number, rel: PopulationStats, fullEvidenceLevel: number): number {
   const c = table.columns;
   const level = c.level[i]!;
-  const ev = rel.activity.events;
-  if (c.levelFromEvents[i] !== 1 || !(level > 0) || !ev) return level;
-  const r = c.evRecent[i]!;
-  const p = c.evPrevious[i]!;
-  const q = Math.max(activeShare(ev.Recent, r), activeShare(ev.Previous, p));
-  return Math.expm1(q * Math.log1p(fullEvidenceLevel));
+  const d = rel.eventLevel;
+  if (c.levelFromEvents[i] !== 1 || !(level > 0) || !d) return level;
+  return Math.expm1(activeShare(d, level) * Math.log1p(fullEvidenceLevel));
 }
 
 /** The size band of a daily activity level. */
