@@ -199,6 +199,15 @@ function checkedAt(radar: SceneRadar | undefined): string {
   return new Date().toISOString();
 }
 
+/** Whether `radar` has an adapter for `name` (true when it cannot tell: a health check never throws). */
+function hasSource(radar: SceneRadar, name: string): boolean {
+  try {
+    return typeof radar.talent.hasSource !== 'function' || radar.talent.hasSource(name as SourceName);
+  } catch {
+    return true;
+  }
+}
+
 const isRadar = (target: SceneRadar | ApiBackend): target is SceneRadar =>
   typeof (target as SceneRadar).refresh === 'function' && 'aggregator' in ((target as SceneRadar).talent ?? {});
 
@@ -227,6 +236,10 @@ function sourcesOf(
     for (const name of Object.keys(failed)) listed.add(name);
   }
   return [...listed].map((name) => {
+    // A source asked about that this radar has no adapter for is never read, so never fails:
+    // not "ok". (The universe's own absence is reported below, from the refresh.)
+    if (name !== 'mig' && radar !== undefined && !hasSource(radar, name))
+      return component(name, 'down', 'no adapter for this source is configured');
     if (!refreshed) return component(name, 'degraded', 'no refresh has run yet');
     if (name === 'mig' && attempt !== null && attempt.universe !== 'ok')
       return component(

@@ -104,6 +104,15 @@ type Handlers<C> = {
  * exception, which ends the host. A tracer, meter or exporter that throws (a broken or shut-down
  * SDK) loses that span or data point, never the process or the radar's answer.
  */
+/** Runs `fn`, ignoring what it throws: one instrument that throws loses its own data point only. */
+function contained(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Telemetry is best effort.
+  }
+}
+
 function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
   return (...args) => {
     try {
@@ -229,7 +238,7 @@ class SpanScope extends AsyncLocalStorage<Context> {
  */
 function spanHandlers<C extends object>(
   open: (context: C, parent: Context) => Span,
-  close: (span: Span, context: C) => void,
+  close: { readonly metrics: (context: C) => void; readonly annotate: (span: Span, context: C) => void },
   life: BridgeLife,
   scope: SpanScope,
 ): Handlers<C> & { bind: (context: C) => Context | undefined } {
@@ -237,10 +246,15 @@ function spanHandlers<C extends object>(
   const begin = (context: C): Context | undefined => {
     if (life.closing || spans.has(context)) return undefined;
     const parent = scope.parent();
-    const given = open(context, parent);
-    // A broken tracer that answers no span (or one without `end`): a non-recording span stands
-    // in, so the work is still counted down at its end (close() releases the channels) and its
-    // metrics are still recorded; the span itself is lost, as the docs say.
+    let given: Span | undefined;
+    try {
+      given = open(context, parent);
+    } catch {
+      // A tracer whose startSpan throws: as one that answers no span (below).
+    }
+    // A broken tracer that answers no span (or one without `end`), or throws: a non-recording
+    // span stands in, so the work is still counted down at its end (close() releases the
+    // channels) and its metrics are still recorded; the span itself is lost, as the docs say.
     const span =
       typeof given === 'object' && given !== null && typeof given.end === 'function'
         ? given
@@ -253,8 +267,15 @@ function spanHandlers<C extends object>(
     const span = spans.get(context);
     if (!span) return;
     spans.delete(context);
+    // The metrics first, then the span's attributes, each on its own: a span that throws loses
+    // its attributes, not the operation's counters and histograms.
     try {
-      close(span, context);
+      close.metrics(context);
+    } catch {
+      // Telemetry is best effort.
+    }
+    try {
+      close.annotate(span, context);
     } finally {
       // Counted down even when end() throws (a shut-down SDK): else close() never unsubscribes.
       try {
@@ -362,17 +383,21 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
         },
         parent,
       ),
-    (span, c) => {
-      const result = c.outcome ?? 'threw';
-      span.setAttribute('scene_radar.result', result);
-      if (result !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: result });
-      const attributes = {
-        'scene_radar.source': c.source,
-        'scene_radar.method': c.method,
-        'scene_radar.result': result,
-      };
-      sourceCalls.add(1, attributes);
-      if (c.durationMs !== undefined) sourceDuration.record(c.durationMs, attributes);
+    {
+      metrics: (c) => {
+        const attributes = {
+          'scene_radar.source': c.source,
+          'scene_radar.method': c.method,
+          'scene_radar.result': c.outcome ?? 'threw',
+        };
+        contained(() => sourceCalls.add(1, attributes));
+        if (c.durationMs !== undefined) contained(() => sourceDuration.record(c.durationMs!, attributes));
+      },
+      annotate: (span, c) => {
+        const result = c.outcome ?? 'threw';
+        span.setAttribute('scene_radar.result', result);
+        if (result !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: result });
+      },
     },
     life,
     scope,
@@ -384,16 +409,20 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
         { attributes: { 'scene_radar.engine': c.engine, 'scene_radar.phase': c.phase, 'scene_radar.as_of': c.asOf } },
         parent,
       ),
-    (span, c) => {
-      if (c.artists !== undefined) span.setAttribute('scene_radar.artists', c.artists);
-      // The channel sets `error` on a rejection, whatever the value (undefined too).
-      const result = Object.hasOwn(c, 'error') ? 'error' : 'ok';
-      if (c.durationMs !== undefined)
-        refreshDuration.record(c.durationMs, {
-          'scene_radar.engine': c.engine,
-          'scene_radar.phase': c.phase,
-          'scene_radar.result': result,
-        });
+    {
+      metrics: (c) => {
+        // The channel sets `error` on a rejection, whatever the value (undefined too).
+        const result = Object.hasOwn(c, 'error') ? 'error' : 'ok';
+        if (c.durationMs !== undefined)
+          refreshDuration.record(c.durationMs, {
+            'scene_radar.engine': c.engine,
+            'scene_radar.phase': c.phase,
+            'scene_radar.result': result,
+          });
+      },
+      annotate: (span, c) => {
+        if (c.artists !== undefined) span.setAttribute('scene_radar.artists', c.artists);
+      },
     },
     life,
     scope,
@@ -405,19 +434,25 @@ export function instrumentOpenTelemetry(options: OpenTelemetryOptions = {}): Ope
         { kind: SpanKind.INTERNAL, attributes: { 'http.request.method': c.method, 'http.route': c.route } },
         parent,
       ),
-    (span, c) => {
-      span.setAttribute('http.route', c.route);
-      if (c.status !== undefined) span.setAttribute('http.response.status_code', c.status);
-      if (c.code !== undefined) span.setAttribute('scene_radar.error_code', c.code);
-      if (c.status !== undefined && c.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: c.code });
-      const attributes = {
-        'http.request.method': c.method,
-        'http.route': c.route,
-        'http.response.status_code': c.status ?? 0,
-      };
-      // The error code only on the counter: answers by code without multiplying histogram series.
-      httpRequests.add(1, c.code === undefined ? attributes : { ...attributes, 'scene_radar.error_code': c.code });
-      if (c.durationMs !== undefined) httpDuration.record(c.durationMs, attributes);
+    {
+      metrics: (c) => {
+        const attributes = {
+          'http.request.method': c.method,
+          'http.route': c.route,
+          'http.response.status_code': c.status ?? 0,
+        };
+        // The error code only on the counter: answers by code without multiplying histogram series.
+        contained(() =>
+          httpRequests.add(1, c.code === undefined ? attributes : { ...attributes, 'scene_radar.error_code': c.code }),
+        );
+        if (c.durationMs !== undefined) contained(() => httpDuration.record(c.durationMs!, attributes));
+      },
+      annotate: (span, c) => {
+        span.setAttribute('http.route', c.route);
+        if (c.status !== undefined) span.setAttribute('http.response.status_code', c.status);
+        if (c.code !== undefined) span.setAttribute('scene_radar.error_code', c.code);
+        if (c.status !== undefined && c.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: c.code });
+      },
     },
     life,
     scope,

@@ -2007,6 +2007,15 @@ export class TalentRadar {
   }
 
   /** Releases cached results. */
+  /**
+   * Whether the host configured `source` for this radar (an adapter was given): the health route
+   * tells a source it has never read because there is none from one that read well.
+   * @internal
+   */
+  hasSource(source: SourceName): boolean {
+    return this.#deps.gateway.has(source);
+  }
+
   async close(): Promise<void> {
     this.#life.close();
     // The cache's own close: this instance's state goes, and a store shared with other instances
