@@ -2006,7 +2006,6 @@ export class TalentRadar {
       await stores.talent_radar_microgenres.upsert(genreRows.slice(i, i + CHUNK));
   }
 
-  /** Releases cached results. */
   /**
    * Whether the host configured `source` for this radar (an adapter was given): the health route
    * tells a source it has never read because there is none from one that read well.
@@ -2016,6 +2015,7 @@ export class TalentRadar {
     return this.#deps.gateway.has(source);
   }
 
+  /** Releases cached results. */
   async close(): Promise<void> {
     this.#life.close();
     // The cache's own close: this instance's state goes, and a store shared with other instances
