@@ -9,7 +9,7 @@ import { BREAKOUT_INPUTS } from '../../src/talent/breakout-model.js';
 import { activityBases, inputContext, inputTerms, type InputContext } from '../../src/talent/breakout-inputs.js';
 import { hasActivity, lifeSpanDays, type FeatureTable } from '../../src/talent/feature-table.js';
 import type { TalentModelConfig } from '../../src/talent/model-config.js';
-import { fitPopulation, standingOf, type Distribution } from '../../src/talent/population.js';
+import { fitPopulation, percentileOf, standingOf, type Distribution } from '../../src/talent/population.js';
 import {
   MOMENTUM_COMPONENTS,
   bandOf,
@@ -73,10 +73,37 @@ function robust(values: Float64Array, n: number, minSpread: number): BandStat {
   return { median: med, spread: Math.max(minSpread, 1.4826 * medianOf(values, n)), n };
 }
 
+/**
+ * Momentum's size of every row, written out on its own: the level, except for a positive level
+ * read off event weight (`levelFromEvents`), which becomes `(1 + fullEvidenceLevel)^q - 1` with
+ * `q` its mid-rank percentile among the population's positive levels read off event weight.
+ */
+export function referenceSizeLevels(
+  table: FeatureTable,
+  model: TalentModelConfig,
+  eventLevel: Distribution | null,
+): Float64Array {
+  const c = table.columns;
+  const out = Float64Array.from(c.level);
+  if (!eventLevel) return out;
+  // The share of the distribution's values at 0 (a level at 0 moves no one's standing).
+  let zeros = 0;
+  for (let j = 0; j < eventLevel.values.length; j++) if (eventLevel.values[j] === 0) zeros = eventLevel.equal[j]!;
+  const active = eventLevel.m - zeros;
+  for (let i = 0; i < table.size; i++) {
+    const v = c.level[i]!;
+    if (c.levelFromEvents[i] !== 1 || !(v > 0)) continue;
+    const q = active > 0 ? Math.min(1, Math.max(0, (percentileOf(eventLevel, v) * eventLevel.m - zeros) / active)) : 0;
+    out[i] = Math.expm1(q * Math.log1p(model.fullEvidenceLevel));
+  }
+  return out;
+}
+
 /** `fitPeerStats` as it was: two filtering passes per component, quickselect for every median. */
 export function referenceFitPeerStats(table: FeatureTable, model: TalentModelConfig): PeerStats {
   const bands = model.sizeBands;
-  const level = table.columns.level;
+  const relative = fitPopulation(table);
+  const level = referenceSizeLevels(table, model, relative.eventLevel);
   const bandIdx = new Uint8Array(table.size);
   for (let i = 0; i < table.size; i++) bandIdx[i] = Number.isNaN(level[i]!) ? 255 : bandOf(level[i]!, bands);
   const nb = bands.length + 1;
@@ -104,7 +131,7 @@ export function referenceFitPeerStats(table: FeatureTable, model: TalentModelCon
         m >= model.minBandPeers ? robust(byBand.subarray(offsets[b]!, offsets[b]! + m), m, MIN_SPREAD[comp]) : null;
     }
   }
-  return { bands: [...bands], stats, overall, population: table.size, relative: fitPopulation(table) };
+  return { bands: [...bands], stats, overall, population: table.size, relative };
 }
 
 /** The bucket index of a distribution as `fromSorted` used to build it (one search per bucket). */
@@ -221,10 +248,11 @@ export function referenceScoreTable(table: FeatureTable, peers: PeerStats, model
   const { weights, centers } = inputTerms(table, model);
   const x = new Float64Array(weights.length);
   const shrinkDen = Math.log1p(model.fullEvidenceLevel);
+  const sizes = referenceSizeLevels(table, model, peers.relative.eventLevel);
   for (let i = 0; i < n; i++) {
     // Momentum.
     let m = Number.NaN;
-    const level = c.level[i]!;
+    const level = sizes[i]!;
     if (!Number.isNaN(level)) {
       const band = bandOf(level, peers.bands);
       const shrink = clamp01(Math.log1p(level) / shrinkDen);

@@ -128,6 +128,8 @@ function randomTable(n: number, seed: number, s: Shape): FeatureTable {
       set('DaysSinceLast', maybe(Math.floor(30 * u())));
       set('MedianGapDays', maybe(1 + Math.floor(10 * u())));
     }
+    // As the features set it: the level is read off event weight when there is no engagement.
+    c.levelFromEvents[i] = Number.isNaN(c.enNow[i]!) && !Number.isNaN(c.evNow[i]!) ? 1 : 0;
     c.regions[i] = maybe(1 + Math.floor(4 * u()));
     c.newRegions[i] = maybe(Math.floor(3 * u()));
     c.pressQuality[i] = maybe(0.3 + 0.7 * u());
