@@ -8,12 +8,25 @@
  *   npm run openapi -- --check # compare only
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 // The same text `scene-radar openapi` prints (src/cli/commands.ts): one implementation.
 import { openApiText } from '../src/cli/commands.js';
 
-const args = process.argv.slice(2);
-const check = args.includes('--check');
-const target = args.find((a) => !a.startsWith('--')) ?? 'docs/openapi.json';
+const USAGE = 'usage: npm run openapi [-- [--check] [<file>]]   (default file: docs/openapi.json)';
+let args: ReturnType<typeof parseArgs<{ options: { check: { type: 'boolean' } }; allowPositionals: true }>>;
+try {
+  // Strict: a mistyped flag (`--chek`) must not fall through to writing the file.
+  args = parseArgs({ args: process.argv.slice(2), options: { check: { type: 'boolean' } }, allowPositionals: true });
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.positionals.length > 1) {
+  console.error(`one file at most, got ${args.positionals.length}\n${USAGE}`);
+  process.exit(2);
+}
+const check = args.values.check === true;
+const target = args.positionals[0] ?? 'docs/openapi.json';
 const text = openApiText();
 
 if (check) {

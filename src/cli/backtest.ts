@@ -125,7 +125,8 @@ async function eventSpan(
       if (t < first) first = t;
       if (t > last) last = t;
     }
-  if (!Number.isFinite(first)) throw new UsageError('backtest: the events table has no events');
+  // What the data holds, not how the command was called: an error (exit 1), not a usage mistake.
+  if (!Number.isFinite(first)) throw new Error('the events table has no events: there is nothing to backtest');
   return { first, last };
 }
 
@@ -159,7 +160,7 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const trainUntil = options.trainUntil === undefined ? undefined : dayMs(options.trainUntil, '--train-until');
   const folder = readDataFolder(options.dir);
   if (folder.files.artists === undefined || folder.files.events === undefined)
-    throw new UsageError('backtest: the data folder needs an artists table and an events table');
+    throw new UsageError('the data folder needs an artists table and an events table');
   const { sources, report } = await createTabularSourcesFromFiles(folder.files, {
     ...folder.options,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -172,15 +173,19 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const from = fromDay ?? span.first + 180 * DAY_MS;
   const to = toDay ?? span.last - horizonDays * DAY_MS;
   const cutoffs = monthlyCutoffs(from, to, trainUntil);
+  // A usage mistake when the days came from --from or --to; otherwise the data's own span is the
+  // problem (exit 1).
+  const dated = fromDay !== undefined || toDay !== undefined;
+  const refused = (message: string): Error => (dated ? new UsageError(message) : new Error(message));
   if (cutoffs.length > MAX_MONTHLY_CUTOFFS)
-    throw new UsageError(
-      `backtest: ${cutoffs.length} monthly cutoffs between ${new Date(from).toISOString().slice(0, 10)} and ${new Date(to).toISOString().slice(0, 10)} (at most ${MAX_MONTHLY_CUTOFFS}): the events run from ${new Date(span.first).toISOString().slice(0, 10)} to ${new Date(span.last).toISOString().slice(0, 10)}; is a date mistyped? Narrow the run with --from and --to`,
+    throw refused(
+      `${cutoffs.length} monthly cutoffs between ${new Date(from).toISOString().slice(0, 10)} and ${new Date(to).toISOString().slice(0, 10)} (at most ${MAX_MONTHLY_CUTOFFS}): the events run from ${new Date(span.first).toISOString().slice(0, 10)} to ${new Date(span.last).toISOString().slice(0, 10)}; is a date mistyped? Narrow the run with --from and --to`,
     );
   if (cutoffs.length < 2)
-    throw new UsageError(
-      'backtest: fewer than two monthly cutoffs fit between --from and --to (the data needs 180 days of history before the first and the horizon after the last)',
+    throw refused(
+      `fewer than two monthly cutoffs fit between ${dated ? '--from and --to' : 'the first and last events'} (the data needs 180 days of history before the first and the horizon after the last)`,
     );
-  if (!cutoffs.some((c) => c.split === 'test')) throw new UsageError('backtest: --train-until leaves no test cutoff');
+  if (!cutoffs.some((c) => c.split === 'test')) throw new UsageError('--train-until leaves no test cutoff');
   const had = (events: readonly RcfEvent[] | undefined): boolean => (events ?? []).some((e) => e.type === event);
   return runBacktest({
     name: 'scene-radar-backtest',

@@ -346,14 +346,24 @@ function reportPaths(markdown: string): { markdown: string; json: string } {
   if (!/\.md$/i.test(markdown))
     throw new UsageError(`--out must name a Markdown file (report.md; the JSON is written beside it), got ${markdown}`);
   const json = `${markdown.replace(/\.md$/i, '')}.json`;
-  const folder = dirname(resolve(markdown));
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
-    throw new UsageError(`--out: the folder ${folder} does not exist`);
   for (const file of [markdown, json]) {
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
+    checkOutFile(file);
     isStream(file);
   }
   return { markdown, json };
+}
+
+/**
+ * Checks a file an `--out` names before any work: not a name ending in a slash, its folder exists,
+ * and it is not a folder. `UsageError` naming the flag otherwise (never a raw ENOENT about a
+ * temporary file the operator never typed).
+ */
+function checkOutFile(file: string): void {
+  if (/[/\\]$/.test(file)) throw new UsageError(`--out: ${file} ends in a slash: name a file, not a folder`);
+  const folder = dirname(resolve(file));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--out: the folder ${folder} does not exist`);
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
 }
 
 /**
@@ -443,6 +453,8 @@ async function writeInto(path: string, text: string, signal: AbortSignal): Promi
       try {
         at += (await handle.write(bytes, at)).bytesWritten;
       } catch (e) {
+        // The reader went away (`--out /dev/stdout | head -c1`): not a failure, as for stdout.
+        if (busy(e, 'EPIPE')) return;
         if (!busy(e, 'EAGAIN')) throw e;
         await pause();
       }
@@ -493,14 +505,8 @@ const openapi: CliCommand<{ 'base-path': { type: 'string' }; out: { type: 'strin
     } catch {
       throw new UsageError('--base-path must be a path like /api (URL path characters, no empty, . or .. segment)');
     }
-    if (values.out !== undefined) {
-      // Checked as backtest --out checks its names: a usage mistake, not a raw ENOENT.
-      const folder = dirname(resolve(values.out));
-      if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
-        throw new UsageError(`--out: the folder ${folder} does not exist`);
-      if (statSync(values.out, { throwIfNoEntry: false })?.isDirectory())
-        throw new UsageError(`--out: ${values.out} is a folder`);
-    }
+    // Checked as backtest --out checks its names: a usage mistake, not a raw ENOENT.
+    if (values.out !== undefined) checkOutFile(values.out);
     const text = openApiText(base);
     if (values.out === undefined) io.out(text.trimEnd());
     else {

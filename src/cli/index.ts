@@ -53,13 +53,30 @@ export async function runCli(
     io.err(`scene-radar${known === undefined ? '' : ` ${known.name}`}: interrupted`);
     return EXIT.interrupted;
   }
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === 'help' && rest.length === 1 && COMMANDS.some((c) => c.name === rest[0])) {
+    // `help <command>`: that command's usage, as `<command> --help` prints it.
+    io.out(COMMANDS.find((c) => c.name === rest[0])!.usage);
+    return EXIT.ok;
+  }
+  if (
+    name === undefined ||
+    name === '--help' ||
+    name === '-h' ||
+    name === 'help' ||
+    name === '--version' ||
+    name === '-v'
+  ) {
+    // Nothing may follow (a mistyped flag after --version would be ignored without a word).
+    if (rest.length > 0) {
+      io.err(`scene-radar: unexpected ${JSON.stringify(rest[0])} after ${name}\n${overview()}`);
+      return EXIT.usage;
+    }
+    if (name === '--version' || name === '-v') {
+      io.out(CLI_VERSION);
+      return EXIT.ok;
+    }
     (name === undefined ? io.err : io.out)(overview());
     return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (name === '--version' || name === '-v') {
-    io.out(CLI_VERSION);
-    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {

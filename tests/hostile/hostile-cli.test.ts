@@ -74,13 +74,13 @@ describe('scene-radar command under hostile use', () => {
     expect(run.out).toBe('');
   });
 
-  it('backtest over events with one mistyped year 9999 refuses at once (exit 2), not 95,697 monthly cutoffs', async () => {
+  it('backtest over events with one mistyped year 9999 refuses at once (exit 1: the data, not the command line; hostile review 148), not 95,697 monthly cutoffs', async () => {
     const typo = join(dir, 'typo');
     mkdirSync(typo);
     for (const f of ['artists.csv', 'events.csv']) copyFileSync(join('examples/backtest-data', f), join(typo, f));
     appendFileSync(join(typo, 'events.csv'), 'lycy-draka,,radio_play,9999-01-01T00:00:00Z,1,gb\n');
     const run = await cli(['backtest', '--data', typo]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     expect(run.err).toMatch(
       /monthly cutoffs .* \(at most 600\): the events run from .* to 9999-01-01; is a date mistyped\?/,
     );
