@@ -237,9 +237,13 @@ function sourcesOf(
   }
   return [...listed].map((name) => {
     // A source asked about that this radar has no adapter for is never read, so never fails:
-    // not "ok". (The universe's own absence is reported below, from the refresh.)
-    if (name !== 'mig' && radar !== undefined && !hasSource(radar, name))
-      return component(name, 'down', 'no adapter for this source is configured');
+    // not "ok", whichever instance refreshed last.
+    if (radar !== undefined && !hasSource(radar, name))
+      return component(
+        name,
+        'down',
+        name === 'mig' ? 'no artist universe source is configured' : 'no adapter for this source is configured',
+      );
     if (!refreshed) return component(name, 'degraded', 'no refresh has run yet');
     if (name === 'mig' && attempt !== null && attempt.universe !== 'ok')
       return component(

@@ -99,11 +99,6 @@ type Handlers<C> = {
   error: (context: C & { error?: unknown }) => void;
 };
 
-/**
- * `fn` made safe to subscribe: Node rethrows what a channel subscriber throws as an uncaught
- * exception, which ends the host. A tracer, meter or exporter that throws (a broken or shut-down
- * SDK) loses that span or data point, never the process or the radar's answer.
- */
 /** Runs `fn`, ignoring what it throws: one instrument that throws loses its own data point only. */
 function contained(fn: () => void): void {
   try {
@@ -113,6 +108,11 @@ function contained(fn: () => void): void {
   }
 }
 
+/**
+ * `fn` made safe to subscribe: Node rethrows what a channel subscriber throws as an uncaught
+ * exception, which ends the host. A tracer, meter or exporter that throws (a broken or shut-down
+ * SDK) loses that span or data point, never the process or the radar's answer.
+ */
 function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
   return (...args) => {
     try {

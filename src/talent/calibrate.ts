@@ -607,7 +607,7 @@ function inputsKey(e: CalibrationExample): string {
       const v: unknown = e.inputs[k];
       // The name escaped, so that no two different inputs give one key (a name holding "=" or NUL
       // read as a name and a value); names without "\\", "=" or NUL are kept as they are.
-      const name = k.replace(/[\\=\u0000]/g, (c) => (c === '\u0000' ? '\\0' : `\\${c}`));
+      const name = k.replaceAll('\\', '\\\\').replaceAll('=', '\\=').replaceAll('\u0000', '\\0');
       return `${name}=${typeof v === 'number' && Number.isFinite(v) ? String(v) : '-'}`;
     })
     .join('\u0000');

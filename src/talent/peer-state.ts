@@ -51,7 +51,9 @@ export const PeerStatsJsonSchema = z.object({
     counts: z.record(z.enum(BASES), CountSchema),
     cadenceDays: z.record(z.enum(BASES), z.number().positive()),
     host: z.array(z.tuple([z.string(), DistributionSchema])),
-    eventLevel: DistributionSchema.nullable(),
+    // Absent from rows written before it existed: read as none (momentum then sizes events-only
+    // artists by their level as read, as before any population, until the next refresh).
+    eventLevel: DistributionSchema.nullable().optional(),
   }),
 });
 

@@ -1274,6 +1274,15 @@ export class TalentRadar {
         updated_at: new Date(this.#deps.clock.now()).toISOString(),
       },
     ]);
+    // The plan may have gone while the signals were read (discarded, or its finish committed): the
+    // row just staged would belong to no refresh. Looked at again after the write, and taken back.
+    if (!(await this.#deps.stores.talent_radar_state.get({ name: planStateName(refreshId) }))) {
+      await this.#deps.stores.talent_radar_refresh_shards.delete([{ refresh_id: refreshId, shard: index }]);
+      throw new SceneRadarError(
+        'TALENT_INVALID_PARAMS',
+        `Refresh ${refreshId}: its plan was discarded or finished while shard ${index} read its sources; the shard was not staged`,
+      );
+    }
     return { refreshId, index, artists: features.length, reads, durationMs: Math.round(performance.now() - started) };
   }
 
@@ -1820,18 +1829,40 @@ export class TalentRadar {
             await stores.transaction(async (tx) => {
               // Another instance may have refreshed since this one read the state: checked again
               // where it is written, so two concurrent refreshes cannot move the tables back in time.
-              const states = await tx.talent_radar_state.getMany([{ name: REFRESH_STATE }, { name: MODEL_STATE }]);
+              const plan = planStateName(job.id);
+              const states = await tx.talent_radar_state.getMany([
+                { name: REFRESH_STATE },
+                { name: MODEL_STATE },
+                ...(job.staged ? [{ name: plan }] : []),
+              ]);
               const stored = states.find((r) => r.name === REFRESH_STATE);
               const last = stored ? readableOrNull(() => parseState(stored, RefreshStateSchema)) : null;
               if (job.staged && last !== null && last.id === job.id) {
                 applied = true;
                 return;
               }
+              // A sharded refresh whose plan went while it was finished (discarded: its refresh
+              // failed for good or was given up, and its coordinator said nothing was written).
+              if (job.staged && !states.some((r) => r.name === plan))
+                throw new SceneRadarError(
+                  'TALENT_INVALID_PARAMS',
+                  `Refresh ${job.id}: its plan was discarded while it was finished (the refresh failed or was given up); nothing was written`,
+                );
               if (last !== null && last.id !== job.id)
                 checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
               // Computed over the stored refresh `basis`: another instance's committed since would be
-              // overwritten as if it never ran (or, a little older, moved back in time).
-              if (job.basis !== undefined && last !== null && last.id !== job.id && last.id !== job.basis)
+              // overwritten as if it never ran (or, a little older, moved back in time). A stored
+              // refresh whose peer statistics this code cannot read is no basis it could have
+              // computed over (its state read it as none): it is replaced, as documented, not a
+              // conflict that no attempt could ever get past.
+              if (
+                job.basis !== undefined &&
+                last !== null &&
+                last.id !== job.id &&
+                last.id !== job.basis &&
+                (!last.peers ||
+                  readableOrNull(() => stateOrThrow(stored!, () => peerStatsFromJson(last.peers))) !== null)
+              )
                 throw refreshConflict('TALENT_INVALID_PARAMS', at, Date.parse(last.asOf));
               // A model applied or reset since this refresh read the state (here or on another
               // instance): its scores are of the superseded model; computed again with the stored one.
@@ -1860,6 +1891,12 @@ export class TalentRadar {
         }
         if (conflict !== undefined || applied) return;
       } else {
+        // No transaction to check it in: the plan is looked at just before the writes.
+        if (job.staged && !(await stores.talent_radar_state.get({ name: planStateName(job.id) })))
+          throw new SceneRadarError(
+            'TALENT_INVALID_PARAMS',
+            `Refresh ${job.id}: its plan was discarded while it was finished (the refresh failed or was given up); nothing was written`,
+          );
         await write(stores);
       }
       this.#refreshGeneration++;
