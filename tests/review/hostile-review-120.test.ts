@@ -281,10 +281,12 @@ describe('hostile review 120: refresh and close while something is stalled', () 
     ac.abort();
     const r = await timed(second, 'queued refresh');
     expect(r.outcome).toBe('TALENT_TIMEOUT');
-    expect(r.ms).toBeLessThan(200);
+    // "At once" against "when the stalled refresh ends" (never, here): a bound far from both, so a
+    // loaded machine (the suite beside other work took 253 ms) does not fail it.
+    expect(r.ms).toBeLessThan(2_000);
     const cl = await timed(c.radar.close(), 'close with a stalled refresh');
     expect(cl.outcome).toBe('ok');
-    expect(cl.ms).toBeLessThan(500);
+    expect(cl.ms).toBeLessThan(2_000);
     c.stall.release();
     await within(first, 'first after release').catch(() => undefined);
   });
