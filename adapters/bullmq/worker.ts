@@ -192,13 +192,12 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
       // Checked first: a job of another producer (another version, a hand-added one) fails with
       // what is wrong with it, not with a TypeError from deep inside.
       const shard = checkShard(job.data);
-      if (await refreshOver(job))
-        return { refreshId: shard.refreshId, index: shard.index, artists: 0, skipped: 'the refresh is over' };
+      const skipped = { refreshId: shard.refreshId, index: shard.index, artists: 0, skipped: 'the refresh is over' };
+      if (await refreshOver(job)) return skipped;
       const [scenePulses] = await Promise.all([
         scenePulsesOf(job),
         job.updateProgress({ state: 'started', index: shard.index, artists: shard.artists?.length ?? 0 }),
       ]);
-      const skipped = { refreshId: shard.refreshId, index: shard.index, artists: 0, skipped: 'the refresh is over' };
       let report: Awaited<ReturnType<typeof radar.talent.refreshShard>>;
       try {
         report = await radar.talent.refreshShard(shard, { scenePulses });

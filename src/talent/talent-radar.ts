@@ -1843,11 +1843,7 @@ export class TalentRadar {
               }
               // A sharded refresh whose plan went while it was finished (discarded: its refresh
               // failed for good or was given up, and its coordinator said nothing was written).
-              if (job.staged && !states.some((r) => r.name === plan))
-                throw new SceneRadarError(
-                  'TALENT_INVALID_PARAMS',
-                  `Refresh ${job.id}: its plan was discarded while it was finished (the refresh failed or was given up); nothing was written`,
-                );
+              if (job.staged && !states.some((r) => r.name === plan)) throw planDiscarded(job.id);
               if (last !== null && last.id !== job.id)
                 checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
               // Computed over the stored refresh `basis`: another instance's committed since would be
@@ -1893,10 +1889,7 @@ export class TalentRadar {
       } else {
         // No transaction to check it in: the plan is looked at just before the writes.
         if (job.staged && !(await stores.talent_radar_state.get({ name: planStateName(job.id) })))
-          throw new SceneRadarError(
-            'TALENT_INVALID_PARAMS',
-            `Refresh ${job.id}: its plan was discarded while it was finished (the refresh failed or was given up); nothing was written`,
-          );
+          throw planDiscarded(job.id);
         await write(stores);
       }
       this.#refreshGeneration++;
@@ -2193,6 +2186,14 @@ function appliedModelOf(row: Readonly<TalentStateRow>, policy: TalentModelConfig
     modelVersion: modelVersion({ ...policy, breakout: model }, DEFAULT_MODEL),
     savedAt: row.updated_at,
   };
+}
+
+/** A sharded refresh's finish whose plan was discarded while it ran: it writes nothing. */
+function planDiscarded(refreshId: string): SceneRadarError {
+  return new SceneRadarError(
+    'TALENT_INVALID_PARAMS',
+    `Refresh ${refreshId}: its plan was discarded while it was finished (the refresh failed or was given up); nothing was written`,
+  );
 }
 
 /** `TALENT_VALIDATION_ERROR` for outcome `i`, whose `asOf` `why`. */
