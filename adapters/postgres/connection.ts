@@ -279,7 +279,10 @@ export function unreachableReason(error: unknown): string | undefined {
     if (NETWORK_CODES.has(code)) return code;
     // A Unix socket that is not there, or not ours to open (`?host=/run/postgresql`): the server
     // cannot be reached there. Only a connect's: a missing file read for another reason is not.
-    if ((code === 'ENOENT' || code === 'EACCES') && (error as { syscall?: unknown }).syscall === 'connect')
+    if (
+      (code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR') &&
+      (error as { syscall?: unknown }).syscall === 'connect'
+    )
       return `${code} (socket)`;
     // The login refused: a database or role that does not exist, a wrong password.
     if (code === '3D000' || code.startsWith('28')) return `login refused, SQLSTATE ${code}`;

@@ -236,9 +236,10 @@ function sourcesOf(
     for (const name of Object.keys(failed)) listed.add(name);
   }
   return [...listed].map((name) => {
-    // A source asked about that this radar has no adapter for is never read, so never fails:
-    // not "ok", whichever instance refreshed last.
-    if (radar !== undefined && !hasSource(radar, name))
+    // A source the host lists that this radar has no adapter for is never read, so never fails:
+    // not "ok", whichever instance refreshed last. (Not listed, `mig` stands for the last refresh's
+    // universe: an API-only instance without adapters serves another instance's refresh.)
+    if (names !== undefined && radar !== undefined && !hasSource(radar, name))
       return component(
         name,
         'down',

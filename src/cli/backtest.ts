@@ -173,17 +173,18 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const from = fromDay ?? span.first + 180 * DAY_MS;
   const to = toDay ?? span.last - horizonDays * DAY_MS;
   const cutoffs = monthlyCutoffs(from, to, trainUntil);
-  // A usage mistake when the days came from --from or --to; otherwise the data's own span is the
-  // problem (exit 1).
-  const dated = fromDay !== undefined || toDay !== undefined;
+  // A usage mistake when --from and --to both set the span; when the data set either end of it,
+  // the data may be at fault (a mistyped year): exit 1, naming where each end came from.
+  const dated = fromDay !== undefined && toDay !== undefined;
   const refused = (message: string): Error => (dated ? new UsageError(message) : new Error(message));
+  const between = `${fromDay !== undefined ? '--from' : '180 days after the first event'} and ${toDay !== undefined ? '--to' : 'the horizon before the last event'}`;
   if (cutoffs.length > MAX_MONTHLY_CUTOFFS)
     throw refused(
       `${cutoffs.length} monthly cutoffs between ${new Date(from).toISOString().slice(0, 10)} and ${new Date(to).toISOString().slice(0, 10)} (at most ${MAX_MONTHLY_CUTOFFS}): the events run from ${new Date(span.first).toISOString().slice(0, 10)} to ${new Date(span.last).toISOString().slice(0, 10)}; is a date mistyped? Narrow the run with --from and --to`,
     );
   if (cutoffs.length < 2)
     throw refused(
-      `fewer than two monthly cutoffs fit between ${dated ? '--from and --to' : 'the first and last events'} (the data needs 180 days of history before the first and the horizon after the last)`,
+      `fewer than two monthly cutoffs fit between ${between} (the data needs 180 days of history before the first and the horizon after the last)`,
     );
   if (!cutoffs.some((c) => c.split === 'test')) throw new UsageError('--train-until leaves no test cutoff');
   const had = (events: readonly RcfEvent[] | undefined): boolean => (events ?? []).some((e) => e.type === event);

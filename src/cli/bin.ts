@@ -4,8 +4,8 @@
  * The package's `bin`: `scene-radar <command> [flags]` (see {@link runCli}). SIGINT and SIGTERM
  * stop a running `serve` cleanly (server, radar, pool) and any other command at once (exit 130);
  * a second signal exits at once. A stdout or stderr closed early (`| head`) is not a failure: what
- * would still go there is dropped. Any other failure to write them (a full disk) is: the command
- * exits 1 and says so on stderr.
+ * would still go there is dropped. Any other failure to write stdout (a full disk) is: the command
+ * exits 1 (unless it failed with its own code) and says so on stderr.
  */
 // A module (its names stay its own), though it imports its commands only below, once it listens.
 export {};
@@ -20,17 +20,17 @@ process.on('SIGTERM', stop);
 // A reader that goes away (`scene-radar openapi | head -1`) fails the next write with EPIPE, an
 // 'error' event that, unheard, ends the process with a stack trace (a `serve` too, mid-request).
 // The command goes on (a server keeps serving, a refresh closes its radar and pool); what it
-// still writes there is dropped. Any other write error (ENOSPC: `> /dev/full`, a full disk) lost
-// output the operator asked for: the exit code says so (1), and stderr too when it still works.
+// still writes there is dropped. Any other write error on stdout (ENOSPC: `> /dev/full`, a full
+// disk) lost output the operator asked for: the exit code says so (1, unless the command already
+// failed with its own), and stderr too. Stderr carries diagnostics only: its errors change nothing.
 let lostOutput = false;
-for (const stream of [process.stdout, process.stderr])
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error?.code === 'EPIPE' || error?.code === 'ERR_STREAM_DESTROYED' || lostOutput) return;
-    lostOutput = true;
-    process.exitCode = 1;
-    if (stream === process.stdout)
-      process.stderr.write(`scene-radar: the output could not be written (${error?.code ?? String(error)})\n`);
-  });
+process.stderr.on('error', () => undefined);
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error?.code === 'EPIPE' || error?.code === 'ERR_STREAM_DESTROYED' || lostOutput) return;
+  lostOutput = true;
+  if (!process.exitCode) process.exitCode = 1;
+  process.stderr.write(`scene-radar: the output could not be written (${error?.code ?? String(error)})\n`);
+});
 // The commands load after the handlers above are in place (a second or more with tsx on a loaded
 // machine): a Ctrl-C while they load stops the command with 130 like a later one, where Node's
 // default action used to end the process by the signal, with no exit code and no word.

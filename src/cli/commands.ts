@@ -359,7 +359,11 @@ function reportPaths(markdown: string): { markdown: string; json: string } {
  * temporary file the operator never typed).
  */
 function checkOutFile(file: string): void {
-  if (/[/\\]$/.test(file)) throw new UsageError(`--out: ${file} ends in a slash: name a file, not a folder`);
+  // A name that can only be a folder: a trailing separator (a backslash is one on Windows only), or
+  // a last segment `.` or `..`.
+  const separators = process.platform === 'win32' ? /[/\\]/ : /\//;
+  const last = file.split(separators).at(-1);
+  if (last === '' || last === '.' || last === '..') throw new UsageError(`--out: ${file} names a folder, not a file`);
   const folder = dirname(resolve(file));
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--out: the folder ${folder} does not exist`);

@@ -66,9 +66,15 @@ export async function runCli(
     name === '--version' ||
     name === '-v'
   ) {
-    // Nothing may follow (a mistyped flag after --version would be ignored without a word).
+    // Nothing may follow (a mistyped flag after --version would be ignored without a word), but
+    // `help <command>` (above).
     if (rest.length > 0) {
-      io.err(`scene-radar: unexpected ${JSON.stringify(rest[0])} after ${name}\n${overview()}`);
+      const known = name === 'help' && COMMANDS.some((c) => c.name === rest[0]);
+      io.err(
+        name === 'help' && !known
+          ? `scene-radar: unknown command ${JSON.stringify(rest[0])}\n${overview()}`
+          : `scene-radar: unexpected ${JSON.stringify(rest[known ? 1 : 0])} after ${known ? `help ${rest[0]}` : name}\n${overview()}`,
+      );
       return EXIT.usage;
     }
     if (name === '--version' || name === '-v') {

@@ -309,6 +309,12 @@ export class TalentRadar {
   #refreshGeneration = 0;
   /** Id of the last refresh whose state this radar holds (its own, or read from the stores). */
   #refreshId: string | null = null;
+  /**
+   * Id of the stored refresh the last state read dropped as unreadable (its peers written by
+   * another version): a refresh computed after that read replaces that row, and only that one (a
+   * row committed later by another instance is a conflict, readable or not).
+   */
+  #unreadableId: string | null = null;
   #peers: PeerStats | null = null;
   /** The instant `#peers` were fitted as of (a refresh that scored nobody keeps older peers). */
   #peersAsOf: string | null = null;
@@ -602,6 +608,7 @@ export class TalentRadar {
         const breakout = modelRow ? storedModelOf(modelRow).model : this.#deps.config.talent.model.breakout;
         let refresh: RefreshState | null = null;
         let peers: PeerStats | null = null;
+        let dropped: string | null = null;
         try {
           refresh = refreshRow ? parseState(refreshRow, RefreshStateSchema) : null;
           // The peer statistics (about 1.6 MB of JSON at 10k artists) are rebuilt only when the
@@ -613,10 +620,14 @@ export class TalentRadar {
           // A refresh replaces a last-refresh row this code cannot read, as the reads' error says:
           // read as no stored refresh (this radar keeps what it holds); every other read refuses it.
           if (!replacing || !isUnreadableState(error)) throw error;
+          // Its id when the row's outline could be read (its peers could not): the one row a
+          // refresh computed from this read may replace without a conflict.
+          dropped = refresh?.id ?? null;
           refresh = null;
           peers = null;
         }
         const fresh = refresh !== null && refresh.id !== this.#refreshId;
+        if (refreshGeneration === this.#refreshGeneration) this.#unreadableId = dropped;
         // Each part applied unless it changed here since the read began: a model applied meanwhile
         // keeps its model, a refresh written meanwhile its state (one did not undo the other).
         if (modelGeneration === this.#modelGeneration) this.#adoptModel(breakout);
@@ -1072,11 +1083,14 @@ export class TalentRadar {
   ): Promise<TalentRefreshReport> {
     /** The stored refresh this one is computed over (its id): checked again where it is written. */
     let basis: string | null = null;
+    /** A stored refresh its state read dropped as unreadable (its id): replaced, not a conflict. */
+    let replaces: string | null = null;
     const universe = await run.phase('universe', async (scope) => {
       // The stored state, read again: another instance may have applied a model or refreshed since.
       await this.#untilStopped(this.#loadState(true, true), options.signal);
       this.#checkInstant(at);
       basis = this.#refreshId;
+      replaces = this.#unreadableId;
       const walked = await this.#walkUniverse(at, options.signal);
       scope.artists(walked.slugs.length);
       return walked;
@@ -1108,6 +1122,7 @@ export class TalentRadar {
       id: globalThis.crypto.randomUUID(),
       staged: false,
       basis,
+      replaces,
       run,
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -1364,6 +1379,7 @@ export class TalentRadar {
         `its shards were staged as of ${at.toISOString()}, before the stored refresh (${this.#refreshedAsOf})`,
       );
     const basis = this.#refreshId;
+    const replaces = this.#unreadableId;
     const planRow = await this.#untilStopped(
       this.#deps.stores.talent_radar_state.get({ name: planStateName(refreshId) }),
       options.signal,
@@ -1445,6 +1461,7 @@ export class TalentRadar {
       id: refreshId,
       staged: true,
       basis,
+      replaces,
       run,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.scenePulses ? { scenePulses: decodeScenePulses(options.scenePulses, at.getTime()) } : {}),
@@ -1574,6 +1591,8 @@ export class TalentRadar {
     readonly staged: boolean;
     /** The stored refresh's id the features and records were computed over (unchecked when undefined). */
     readonly basis?: string | null;
+    /** A stored refresh the state read dropped as unreadable (its id): replaced without a conflict. */
+    readonly replaces?: string | null;
     readonly run: RefreshRun;
     readonly signal?: AbortSignal;
     /** Scene pulses already read (a sharded refresh's plan): the heats are taken from there. */
@@ -1847,17 +1866,16 @@ export class TalentRadar {
               if (last !== null && last.id !== job.id)
                 checkRefreshInstant('TALENT_INVALID_PARAMS', at, this.#deps.clock.now(), Date.parse(last.asOf));
               // Computed over the stored refresh `basis`: another instance's committed since would be
-              // overwritten as if it never ran (or, a little older, moved back in time). A stored
-              // refresh whose peer statistics this code cannot read is no basis it could have
-              // computed over (its state read it as none): it is replaced, as documented, not a
-              // conflict that no attempt could ever get past.
+              // overwritten as if it never ran (or, a little older, moved back in time). The row the
+              // state read dropped as unreadable (`replaces`: its peers were written by another
+              // version) is replaced, as documented, not a conflict no attempt could ever get past;
+              // one committed after that read is a conflict, readable or not.
               if (
                 job.basis !== undefined &&
                 last !== null &&
                 last.id !== job.id &&
                 last.id !== job.basis &&
-                (!last.peers ||
-                  readableOrNull(() => stateOrThrow(stored!, () => peerStatsFromJson(last.peers))) !== null)
+                (job.replaces === undefined || job.replaces === null || last.id !== job.replaces)
               )
                 throw refreshConflict('TALENT_INVALID_PARAMS', at, Date.parse(last.asOf));
               // A model applied or reset since this refresh read the state (here or on another
@@ -2192,7 +2210,7 @@ function appliedModelOf(row: Readonly<TalentStateRow>, policy: TalentModelConfig
 function planDiscarded(refreshId: string): SceneRadarError {
   return new SceneRadarError(
     'TALENT_INVALID_PARAMS',
-    `Refresh ${refreshId}: its plan was discarded while it was finished (the refresh failed or was given up); nothing was written`,
+    `Refresh ${refreshId}: its plan is no longer in the stores (the refresh was discarded, or another finish of it committed); this finish wrote nothing`,
   );
 }
 
