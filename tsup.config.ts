@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { UPLOT_NOTICE } from './ui/notice.js';
 
 /**
  * One build for every public entry. Entries import the core by relative path and share it through
@@ -88,5 +89,6 @@ export default defineConfig([
     dts: true,
     noExternal: [/./],
     loader: { '.css': 'text' },
+    banner: { js: UPLOT_NOTICE },
   },
 ]);

@@ -9,6 +9,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { UPLOT_NOTICE } from './notice.js';
 
 /** Where the bundle is served. */
 export const UI_BUNDLE_PATH = '/ui/scene-radar-ui.js';
@@ -21,6 +22,9 @@ export const UI_BUILD_SETTINGS = {
   target: 'es2021',
   minify: true,
   loader: { '.css': 'text' },
+  // uPlot's notice is a plain comment the minifier drops (Lit's are `@license` comments, kept):
+  // its MIT license asks for the notice in every copy.
+  banner: { js: UPLOT_NOTICE },
 } as const;
 
 /** The built bundle. */

@@ -8,7 +8,7 @@
 import { MAX_SERIES_DAYS } from '../../src/contracts/daily-values.js';
 import type { ArtistRecord, CollaboratorLink, ScenePulseSummary, Workspace } from '../../src/contracts/payloads.js';
 import { DAY_MS, dayOf, dayStart, observedAtMs, parseInstant } from '../../src/core/time.js';
-import type { ArtistHistory, DatedMembership } from '../memory/index.js';
+import type { ArtistHistory, DatedMembership } from '../memory/core.js';
 import { checkSpan, dayNumber, densify, type DayPoint, type SeriesSpan } from './dense-series.js';
 import type { RejectionLog } from './rejections.js';
 import type { TabularRowOf, TabularTableName } from './row-schemas.js';

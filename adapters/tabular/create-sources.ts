@@ -8,12 +8,14 @@ import { UNKNOWN_REGION } from '../../src/contracts/payloads.js';
 import type { SceneRadarSources, SourceName } from '../../src/contracts/sources.js';
 import { SceneRadarError } from '../../src/core/errors.js';
 import { isStorableText } from '../../src/core/text.js';
+// The memory adapter without its demo world (its index also holds the demo world and its genre
+// data, CC-BY-SA, which a host importing its own tables must not load or bundle).
 import {
   createEagerDataset,
   createMemorySources,
   type MemoryDataset,
   type MemorySourcesOptions,
-} from '../memory/index.js';
+} from '../memory/core.js';
 import { AGGREGATION_CHOICES, createTableFold, type TabularAggregation, type TableFold } from './aggregate-rows.js';
 import { buildHistories, type ValidatedTables } from './build-histories.js';
 import { checkSpan, type SeriesSpan } from './dense-series.js';
