@@ -4,7 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { GlobalScenePulse, ScenePulseSnapshot, SceneBatchItem } from '../src/scenes/schemas.js';
-import { num, sceneName, sourceLabel, when } from './words.js';
+import { isolated, num, sceneName, sourceLabel, when } from './words.js';
 
 /** A ranking row's marks: `degraded` (a source missing) and `stale` (an earlier pulse served). */
 export function pulseMarks(
@@ -50,7 +50,7 @@ export function failingSources(pulses: readonly ScenePulseSnapshot[]): string[] 
   for (const p of pulses)
     if (p.stale)
       lines.push(
-        `${sceneName(p.name, p.scene_slug)}: served from the pulse of ${when(p.asOf)}, as computing it failed at ${when(p.stale.at)} (${p.stale.reason})`,
+        `${isolated(sceneName(p.name, p.scene_slug))}: served from the pulse of ${when(p.asOf)}, as computing it failed at ${when(p.stale.at)} (${p.stale.reason})`,
       );
   return lines;
 }

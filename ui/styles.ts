@@ -32,6 +32,13 @@ export const sharedStyles = css`
     margin: 0 0 0.5rem;
     line-height: 1.25;
   }
+  /* A name without a break (up to 256 characters) wraps instead of widening the page. */
+  h2,
+  h3,
+  li,
+  p {
+    overflow-wrap: anywhere;
+  }
   h2 {
     font-size: 1.25rem;
   }

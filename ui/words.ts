@@ -115,7 +115,12 @@ export function num(value: number, digits = 0): string {
 
 /** A 0-1 share as a whole percentage (`0.72` -> `72%`). */
 export function pct(value: number): string {
-  return Number.isFinite(value) ? `${Math.round(value * 100)}%` : '–';
+  if (!Number.isFinite(value)) return '–';
+  const shown = Math.round(value * 100);
+  // A share that is not nothing (or not all) never reads as 0% (or 100%): one snapshot in a year.
+  if (shown === 0 && value > 0) return '<1%';
+  if (shown === 100 && value < 1) return '>99%';
+  return `${shown}%`;
 }
 
 /**
@@ -143,6 +148,8 @@ export function floorShown(x: number): number {
 export function signedPct(value: number): string {
   if (!Number.isFinite(value)) return '–';
   const size = floorShown(Math.abs(value) * 100);
+  // A change below 1% is still a change (a member listed as growing reads "+<1%", not "0%").
+  if (size === 0 && value !== 0) return value > 0 ? '+<1%' : '−<1%';
   return `${size > 0 && value > 0 ? '+' : size > 0 && value < 0 ? '−' : ''}${size}%`;
 }
 
@@ -172,6 +179,14 @@ export function sceneTitle(slug: string): string {
   const at = parts.findIndex((p, i) => i > 0 && i < parts.length - 1 && /^[a-z]{2}$/.test(p));
   if (at < 0) return titleOf(slug);
   return `${titleOf(parts.slice(0, at).join('-'))} · ${titleOf(parts.slice(at + 1).join('-'))}, ${parts[at]!.toUpperCase()}`;
+}
+
+/**
+ * `text` isolated from the sentence around it (FSI ... PDI): a name holding right-to-left text or
+ * a direction override cannot reorder the words after it (a date, a reason).
+ */
+export function isolated(text: string): string {
+  return `\u2068${text}\u2069`;
 }
 
 /** A scene's name, or its name read from the slug when the name is blank (so its link has text). */
