@@ -201,7 +201,8 @@ describe('hostile review 128: scene pages and rankings', () => {
         const name = sceneName(p.name, p.scene_slug);
         // The mark precedes the name in the row; the banner says why, with the failure's reason.
         expect(text).toContain(`stale ${name}`);
-        expect(text).toContain(`${name}: served from the pulse of`);
+        // The name is isolated from the sentence (FSI ... PDI: hostile review 150).
+        expect(text).toContain(`\u2068${name}\u2069: served from the pulse of`);
         expect(text).toContain(p.stale!.reason);
       }
     } finally {

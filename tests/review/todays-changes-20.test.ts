@@ -93,8 +93,10 @@ describe('(a) a host without a source', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('(b) dashboard figures', () => {
-  it('signedPct: no "+0%" or "−0%" for a growth that rounds to nothing; sizes rounded down, float noise kept whole', () => {
-    for (const v of [-0.00001, 0.009999, 1e-17, -0.0099, -0, 0, -1e-300]) expect(signedPct(v)).toBe('0%');
+  it('signedPct: no "+0%" or "−0%"; a change below 1% reads "+<1%" or "−<1%" (hostile review 150: a member listed as growing read "0%"), none "0%"; sizes rounded down, float noise kept whole', () => {
+    for (const v of [-0, 0]) expect(signedPct(v)).toBe('0%');
+    for (const v of [0.009999, 1e-17, 0.004]) expect(signedPct(v)).toBe('+<1%');
+    for (const v of [-0.00001, -0.0099, -1e-300]) expect(signedPct(v)).toBe('−<1%');
     expect(signedPct(0.01)).toBe('+1%');
     expect(signedPct(-0.01)).toBe('−1%');
     expect(signedPct(0.29)).toBe('+29%');
