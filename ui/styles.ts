@@ -32,12 +32,13 @@ export const sharedStyles = css`
     margin: 0 0 0.5rem;
     line-height: 1.25;
   }
-  /* A name without a break (up to 256 characters) wraps instead of widening the page. */
+  /* A name without a break (up to 256 characters) wraps instead of widening the page; break-word,
+     not anywhere: a figure in a flex row beside a long name is not split across two lines. */
   h2,
   h3,
   li,
   p {
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
   }
   h2 {
     font-size: 1.25rem;

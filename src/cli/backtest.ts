@@ -180,7 +180,7 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
   const between = `${fromDay !== undefined ? '--from' : '180 days after the first event'} and ${toDay !== undefined ? '--to' : 'the horizon before the last event'}`;
   if (cutoffs.length > MAX_MONTHLY_CUTOFFS)
     throw refused(
-      `${cutoffs.length} monthly cutoffs between ${new Date(from).toISOString().slice(0, 10)} and ${new Date(to).toISOString().slice(0, 10)} (at most ${MAX_MONTHLY_CUTOFFS}): the events run from ${new Date(span.first).toISOString().slice(0, 10)} to ${new Date(span.last).toISOString().slice(0, 10)}; is a date mistyped? Narrow the run with --from and --to`,
+      `${cutoffs.length} monthly cutoffs between ${new Date(from).toISOString().slice(0, 10)} and ${new Date(to).toISOString().slice(0, 10)} (${between}; at most ${MAX_MONTHLY_CUTOFFS}): the events run from ${new Date(span.first).toISOString().slice(0, 10)} to ${new Date(span.last).toISOString().slice(0, 10)}; is a date mistyped? Narrow the run with --from and --to`,
     );
   if (cutoffs.length < 2)
     throw refused(

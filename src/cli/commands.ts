@@ -364,10 +364,18 @@ function checkOutFile(file: string): void {
   const separators = process.platform === 'win32' ? /[/\\]/ : /\//;
   const last = file.split(separators).at(-1);
   if (last === '' || last === '.' || last === '..') throw new UsageError(`--out: ${file} names a folder, not a file`);
-  const folder = dirname(resolve(file));
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
-    throw new UsageError(`--out: the folder ${folder} does not exist`);
-  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
+  // The folder as typed, not resolved: `<missing>/../x.json` resolves on paper, but the system
+  // walks through the missing folder. A path through a file (ENOTDIR) is no folder either.
+  const stat = (path: string): ReturnType<typeof statSync> | undefined => {
+    try {
+      return statSync(path, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
+  const folder = dirname(file);
+  if (!stat(folder)?.isDirectory()) throw new UsageError(`--out: the folder ${resolve(folder)} does not exist`);
+  if (stat(file)?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
 }
 
 /**

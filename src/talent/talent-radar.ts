@@ -620,9 +620,9 @@ export class TalentRadar {
           // A refresh replaces a last-refresh row this code cannot read, as the reads' error says:
           // read as no stored refresh (this radar keeps what it holds); every other read refuses it.
           if (!replacing || !isUnreadableState(error)) throw error;
-          // Its id when the row's outline could be read (its peers could not): the one row a
+          // Its id, read off the raw row (its outline may be unreadable too): the one row a
           // refresh computed from this read may replace without a conflict.
-          dropped = refresh?.id ?? null;
+          dropped = refreshRow ? storedRefreshId(refreshRow) : null;
           refresh = null;
           peers = null;
         }
@@ -1856,6 +1856,8 @@ export class TalentRadar {
               ]);
               const stored = states.find((r) => r.name === REFRESH_STATE);
               const last = stored ? readableOrNull(() => parseState(stored, RefreshStateSchema)) : null;
+              // Its id even when this version cannot read the row (another version's refresh).
+              const storedId = stored ? storedRefreshId(stored) : null;
               if (job.staged && last !== null && last.id === job.id) {
                 applied = true;
                 return;
@@ -1872,12 +1874,12 @@ export class TalentRadar {
               // one committed after that read is a conflict, readable or not.
               if (
                 job.basis !== undefined &&
-                last !== null &&
-                last.id !== job.id &&
-                last.id !== job.basis &&
-                (job.replaces === undefined || job.replaces === null || last.id !== job.replaces)
+                storedId !== null &&
+                storedId !== job.id &&
+                storedId !== job.basis &&
+                storedId !== job.replaces
               )
-                throw refreshConflict('TALENT_INVALID_PARAMS', at, Date.parse(last.asOf));
+                throw refreshConflict('TALENT_INVALID_PARAMS', at, last === null ? null : Date.parse(last.asOf));
               // A model applied or reset since this refresh read the state (here or on another
               // instance): its scores are of the superseded model; computed again with the stored one.
               const modelRow = states.find((r) => r.name === MODEL_STATE);
@@ -2204,6 +2206,17 @@ function appliedModelOf(row: Readonly<TalentStateRow>, policy: TalentModelConfig
     modelVersion: modelVersion({ ...policy, breakout: model }, DEFAULT_MODEL),
     savedAt: row.updated_at,
   };
+}
+
+/**
+ * The id of a stored `last-refresh` row, read off the raw value: known even when this version
+ * cannot read the rest of the row (another version's refresh), so such a row committed by another
+ * instance is still told apart from the one a state read dropped. Null without a string id.
+ */
+function storedRefreshId(row: Readonly<TalentStateRow>): string | null {
+  const value: unknown = row.value;
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
 }
 
 /** A sharded refresh's finish whose plan was discarded while it ran: it writes nothing. */

@@ -82,7 +82,7 @@ describe('scene-radar command under hostile use', () => {
     const run = await cli(['backtest', '--data', typo]);
     expect(run.code).toBe(1);
     expect(run.err).toMatch(
-      /monthly cutoffs .* \(at most 600\): the events run from .* to 9999-01-01; is a date mistyped\?/,
+      /monthly cutoffs .* \(180 days after the first event and the horizon before the last event; at most 600\): the events run from .* to 9999-01-01; is a date mistyped\?/,
     );
   });
 
