@@ -6,7 +6,7 @@
 import { constants, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import type { RcfEventType } from '../contracts/payloads.js';
 import { createOpenApiDocument } from '../api/openapi.js';
 import { normaliseBasePath } from '../api/operations.js';
@@ -374,7 +374,9 @@ function checkOutFile(file: string): void {
     }
   };
   const folder = dirname(file);
-  if (!stat(folder)?.isDirectory()) throw new UsageError(`--out: the folder ${resolve(folder)} does not exist`);
+  const found = stat(folder);
+  if (found === undefined) throw new UsageError(`--out: the folder ${folder} does not exist`);
+  if (!found.isDirectory()) throw new UsageError(`--out: ${folder} is not a folder`);
   if (stat(file)?.isDirectory()) throw new UsageError(`--out: ${file} is a folder`);
 }
 

@@ -620,9 +620,9 @@ export class TalentRadar {
           // A refresh replaces a last-refresh row this code cannot read, as the reads' error says:
           // read as no stored refresh (this radar keeps what it holds); every other read refuses it.
           if (!replacing || !isUnreadableState(error)) throw error;
-          // Its id, read off the raw row (its outline may be unreadable too): the one row a
+          // Its key, read off the raw row (its outline may be unreadable too): the one row a
           // refresh computed from this read may replace without a conflict.
-          dropped = refreshRow ? storedRefreshId(refreshRow) : null;
+          dropped = refreshRow ? storedRefreshKey(refreshRow) : null;
           refresh = null;
           peers = null;
         }
@@ -1856,8 +1856,8 @@ export class TalentRadar {
               ]);
               const stored = states.find((r) => r.name === REFRESH_STATE);
               const last = stored ? readableOrNull(() => parseState(stored, RefreshStateSchema)) : null;
-              // Its id even when this version cannot read the row (another version's refresh).
-              const storedId = stored ? storedRefreshId(stored) : null;
+              // Its key even when this version cannot read the row (another version's refresh).
+              const storedKey = stored ? storedRefreshKey(stored) : null;
               if (job.staged && last !== null && last.id === job.id) {
                 applied = true;
                 return;
@@ -1874,10 +1874,10 @@ export class TalentRadar {
               // one committed after that read is a conflict, readable or not.
               if (
                 job.basis !== undefined &&
-                storedId !== null &&
-                storedId !== job.id &&
-                storedId !== job.basis &&
-                storedId !== job.replaces
+                storedKey !== null &&
+                storedKey !== job.id &&
+                storedKey !== job.basis &&
+                storedKey !== job.replaces
               )
                 throw refreshConflict('TALENT_INVALID_PARAMS', at, last === null ? null : Date.parse(last.asOf));
               // A model applied or reset since this refresh read the state (here or on another
@@ -2209,14 +2209,15 @@ function appliedModelOf(row: Readonly<TalentStateRow>, policy: TalentModelConfig
 }
 
 /**
- * The id of a stored `last-refresh` row, read off the raw value: known even when this version
- * cannot read the rest of the row (another version's refresh), so such a row committed by another
- * instance is still told apart from the one a state read dropped. Null without a string id.
+ * What tells one stored `last-refresh` row from another, read off the raw value: its id, known
+ * even when this version cannot read the rest of the row (another version's refresh), so such a
+ * row committed by another instance is told apart from the one a state read dropped; for a row
+ * without a string id, its write time (`?` first: never an id).
  */
-function storedRefreshId(row: Readonly<TalentStateRow>): string | null {
+function storedRefreshKey(row: Readonly<TalentStateRow>): string {
   const value: unknown = row.value;
   const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
-  return typeof id === 'string' ? id : null;
+  return typeof id === 'string' ? id : `?${row.updated_at}`;
 }
 
 /** A sharded refresh's finish whose plan was discarded while it ran: it writes nothing. */
