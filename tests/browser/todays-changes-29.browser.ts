@@ -302,7 +302,8 @@ describe('282a6fe: --out names, help wording, backtest messages (in-process)', (
     const under = await cli(['openapi', '--out', join(file, 'x.json')]);
     expect([under.code, under.err.split('\n')[0]]).toEqual([
       2,
-      `scene-radar openapi: --out: the folder ${file} does not exist`,
+      // Named as typed, and as what it is (review of the day's changes 30).
+      `scene-radar openapi: --out: ${file} is not a folder`,
     ]);
   });
 
