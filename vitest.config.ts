@@ -7,11 +7,19 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 /**
- * The example programs run as a new user runs them, each in child processes (`npx tsx
- * examples/...`, about 45 s of the suite on 2 cores): they are long runs (`npm run test:long`,
- * vitest.long.config.ts, which CI runs beside the browser tests), not part of `npm test`.
+ * Long runs that need whole processes, not part of `npm test`: the example programs run as a new
+ * user runs them, each in child processes (`npx tsx examples/...`, about 60 s on 2 cores), the
+ * same world answered by child processes in other time zones and locales (hostile review 111,
+ * about 21 s) and a hundred radars created and closed in one process for its heap (hostile review
+ * 106, about 24 s). They run in `npm run test:long` (vitest.long.config.ts), which CI runs beside
+ * the browser tests.
  */
-export const EXAMPLE_RUNS = ['tests/examples-hostile-review.test.ts', 'tests/review/hostile-review-97.test.ts'];
+export const EXAMPLE_RUNS = [
+  'tests/examples-hostile-review.test.ts',
+  'tests/review/hostile-review-97.test.ts',
+  'tests/review/hostile-review-111.test.ts',
+  'tests/review/hostile-review-106.test.ts',
+];
 
 /**
  * The test files that took 8 s or more (2026-12-07, `npm test` on 2 cores), longest first. On a
@@ -20,7 +28,6 @@ export const EXAMPLE_RUNS = ['tests/examples-hostile-review.test.ts', 'tests/rev
  * the rest keep Vitest's order. A file missing from the list only costs time, never a result.
  */
 const SLOW_FILES = [
-  'tests/review/hostile-review-106.test.ts',
   'tests/adapters/tabular-stream-memory.test.ts',
   'tests/review/hostile-review-112.test.ts',
   'tests/adapters/postgres-multi-instance-review.test.ts',
@@ -28,7 +35,10 @@ const SLOW_FILES = [
   'tests/review/hostile-review-121.test.ts',
   'tests/review/hostile-review-120.test.ts',
   'tests/adapters/bullmq-redis-faults.test.ts',
+  'tests/adapters/bullmq-hostile-review.test.ts',
+  'tests/review/todays-changes-28.test.ts',
   'tests/hostile/hostile2-bullmq.test.ts',
+  'tests/review/hostile-review-148.test.ts',
   'tests/review/hostile-review-109.test.ts',
   'tests/adapters/redis-radar-multi-process.test.ts',
   'tests/review/hostile-review-119.test.ts',
