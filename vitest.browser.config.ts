@@ -12,6 +12,9 @@ export default defineConfig({
     include: ['tests/browser/**/*.browser.ts'],
     pool: 'forks',
     fileParallelism: false,
+    // One worker for every file (each file starts its own server and browser, and none changes a
+    // global): about 14 s less than a fresh worker importing the library per file.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

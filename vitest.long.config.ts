@@ -1,7 +1,7 @@
 /**
  * The long runs (`npm run test:long`, which CI also runs): the HTTP fuzz at 10,000 requests per
  * route (`npm test` runs the same file at 300), the large-input checks (`*.long.ts`), and the
- * example programs and the other whole-process runs (`EXAMPLE_RUNS`: child processes as a new user runs them, other time zones and locales, a hundred radars' heap). The soak has its own config
+ * example programs run in child processes as a new user runs them (`EXAMPLE_RUNS`). The soak has its own config
  * (vitest.soak.config.ts: one forked worker with --expose-gc) and follows in the same script.
  */
 import { defineConfig } from 'vitest/config';

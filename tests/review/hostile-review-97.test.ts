@@ -105,6 +105,18 @@ async function listening(run: Run, timeoutMs = 45_000): Promise<string | null> {
   throw new Error(`no "listening on" line within ${timeoutMs} ms\n${run.stdout}\n${run.stderr}`);
 }
 
+/** Waits until the example's stdout matches `pattern` (resolves with the match) or it exits (null). */
+async function printed(run: Run, pattern: RegExp, timeoutMs = 45_000): Promise<RegExpExecArray | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = pattern.exec(run.stdout);
+    if (match) return match;
+    if (run.child.exitCode !== null || run.child.signalCode !== null) return pattern.exec(run.stdout);
+    await sleep(100);
+  }
+  return null;
+}
+
 /** Waits for the exit code, at most `ms`; null when still running. */
 const exitWithin = (run: Run, ms: number): Promise<number | null> =>
   Promise.race([run.exited, sleep(ms).then(() => null)]);
@@ -204,7 +216,9 @@ describe('examples/ar-radar-readonly.ts', () => {
     try {
       const url = await listening(run);
       expect(url).not.toBeNull();
-      const tried = /try: curl -s '([^']+)'/.exec(run.stdout)?.[1];
+      // The `try:` line is a second write after the `listening on` line: on a loaded machine the
+      // pipe delivers it in a later chunk, so it is waited for, not read at once.
+      const tried = (await printed(run, /try: curl -s '([^']+)'/))?.[1];
       expect(tried).toBeDefined();
       const response = await fetch(tried!);
       expect(response.status).toBe(200);

@@ -524,13 +524,13 @@ describe('vitest.config.ts: slow files first', () => {
       'tests/a.test.ts',
       'tests/cli/progress.test.ts',
       'tests/b.test.ts',
-      'tests/adapters/tabular-stream-memory.test.ts',
+      'tests/review/hostile-review-106.test.ts',
       'tests/c.test.ts',
     ].map(spec);
     const sorted = await new Sequencer(ctx()).sort(files);
-    // The list's first file (hostile review 106 until it joined the long runs).
+    // The list's first file.
     expect(sorted.map((s) => s.moduleId.slice(root.length + 1))).toEqual([
-      'tests/adapters/tabular-stream-memory.test.ts',
+      'tests/review/hostile-review-106.test.ts',
       'tests/cli/progress.test.ts',
       'tests/a.test.ts',
       'tests/b.test.ts',
