@@ -451,6 +451,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
 
   return {
     instanceId,
+    name: 'redis',
     get(key) {
       const local = l1.get(key) as CacheEntry<unknown> | undefined;
       if (local !== undefined && clock.now() < local.expiresAt) {

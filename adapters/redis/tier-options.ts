@@ -68,6 +68,11 @@ export interface RedisCacheTierOptions {
 export interface RedisCacheTier extends CacheStore<unknown> {
   /** This instance's id on the bus (random per tier). */
   readonly instanceId: string;
+  /**
+   * `'redis'`: the name the health route lists the tier under when it is given as a reporter
+   * (`health: { caches: [tier] }`). A host with two tiers wraps one: `{ name: 'redis-eu', health: () => tier.health() }`.
+   */
+  readonly name: 'redis';
   /** The tier's state and counters (no I/O): what a health route shows. */
   health(): CacheStoreHealth;
   /** Resolves once Redis answers (both connections), or rejects with `STORE_UNAVAILABLE` after `timeoutMs`. */
