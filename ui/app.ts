@@ -3,6 +3,8 @@
  * `<scene-radar-app>`: the whole dashboard, the seed's `/scenes` and `/talent` pages and the
  * scene and artist pages, behind a hash router (`#/scenes`, `#/scenes/<slug>`, `#/talent`,
  * `#/artists/<slug>`), so that it works inside any host page without touching the host's routes.
+ * The scenes list keeps its region filter and page in the hash (`#/scenes?region=uk&page=2`), so
+ * Back from a scene and a reload return to them.
  */
 import { html, type TemplateResult } from 'lit';
 import { RadarElement } from './radar-element.js';
@@ -10,19 +12,29 @@ import { notFoundPanel } from './states.js';
 
 /** A parsed hash route. */
 type Route =
-  | { readonly page: 'scenes' }
+  | { readonly page: 'scenes'; readonly region: string; readonly listPage: number }
   | { readonly page: 'scene'; readonly slug: string }
   | { readonly page: 'talent' }
   | { readonly page: 'artist'; readonly slug: string }
   | { readonly page: 'unknown'; readonly path: string };
 
-/** The route of a location hash (`#/scenes/indie-uk-brighton`). */
+/** The route of a location hash (`#/scenes/indie-uk-brighton`, `#/scenes?region=uk&page=2`). */
 export function routeOf(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+  const raw = hash.replace(/^#\/?/, '');
+  const q = raw.indexOf('?');
+  const path = (q < 0 ? raw : raw.slice(0, q)).replace(/\/+$/, '');
   const [head = '', slug, ...rest] = path.split('/');
   const decoded = slug === undefined ? undefined : safeDecode(slug);
   if (rest.length === 0) {
-    if (head === '' || (head === 'scenes' && decoded === undefined)) return { page: 'scenes' };
+    if (head === '' || (head === 'scenes' && decoded === undefined)) {
+      const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+      const listPage = Number(query.get('page'));
+      return {
+        page: 'scenes',
+        region: query.get('region') ?? '',
+        listPage: Number.isSafeInteger(listPage) && listPage >= 1 ? listPage : 1,
+      };
+    }
     if (head === 'talent' && decoded === undefined) return { page: 'talent' };
     if (head === 'scenes' && decoded) return { page: 'scene', slug: decoded };
     if (head === 'artists' && decoded) return { page: 'artist', slug: decoded };
@@ -38,6 +50,15 @@ function safeDecode(text: string): string {
   }
 }
 
+/** The hash of the scenes list with its filter and page (`#/scenes` for all regions, page 1). */
+function scenesHash(region: string, listPage: number): string {
+  const query = new URLSearchParams();
+  if (region) query.set('region', region);
+  if (listPage > 1) query.set('page', String(listPage));
+  const text = query.toString();
+  return text ? `#/scenes?${text}` : '#/scenes';
+}
+
 /** The whole dashboard with its own navigation. */
 export class SceneRadarAppElement extends RadarElement {
   static override properties = { ...RadarElement.properties, route: { state: true } };
@@ -47,6 +68,16 @@ export class SceneRadarAppElement extends RadarElement {
   readonly #onHash = (): void => {
     this.route = routeOf(location.hash);
     this.#navigated = true;
+  };
+  // The list's region or page changed: the hash follows (replaced, not pushed, so Back still
+  // leaves the list; no hashchange, so focus stays where the reader is).
+  readonly #onListState = (event: Event): void => {
+    const list = event.currentTarget as { region?: unknown; page?: unknown } | null;
+    if (this.route.page !== 'scenes' || !list) return;
+    const region = typeof list.region === 'string' ? list.region : '';
+    const listPage = typeof list.page === 'number' && Number.isSafeInteger(list.page) && list.page >= 1 ? list.page : 1;
+    this.route = { page: 'scenes', region, listPage };
+    history.replaceState(history.state, '', scenesHash(region, listPage));
   };
 
   constructor() {
@@ -123,7 +154,13 @@ export class SceneRadarAppElement extends RadarElement {
     switch (r.page) {
       case 'scenes':
         return html`<scene-radar-scene-pulse .base=${this.base}></scene-radar-scene-pulse>
-          <scene-radar-scene-list .base=${this.base}></scene-radar-scene-list>`;
+          <scene-radar-scene-list
+            .base=${this.base}
+            .region=${r.region}
+            .page=${r.listPage}
+            @sr-page=${this.#onListState}
+            @sr-region=${this.#onListState}
+          ></scene-radar-scene-list>`;
       case 'scene':
         return html`<scene-radar-scene .base=${this.base} .slug=${r.slug}></scene-radar-scene>`;
       case 'talent':

@@ -3,8 +3,9 @@
  * `<scene-radar-scene-list>`: the scenes ranked by heat, a page at a time, with a region filter.
  * The ranking is the API's heat ranking (`GET /scene-pulse` for all regions, `GET
  * /scene-pulse/{region}` for one), asked for just enough scenes to fill the page and tell whether
- * there is a next one (at most 100, the API's limit); the region choices and the empty-catalog
- * case come from the catalog (`GET /scenes`).
+ * there is a next one (at most 100, the API's limit); the region choices and the catalog's size
+ * come from the global pulse's `regions` and `summary` (`GET /scene-pulse?limit=1`: one request
+ * whatever the catalog's size).
  */
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { GlobalScenePulse, Page, RegionalScenePulse, ScenePulseSnapshot } from '../src/scenes/schemas.js';
@@ -71,10 +72,13 @@ export class SceneListElement extends RadarElement {
   }
 
   async #loadCatalog(signal: AbortSignal): Promise<Catalog> {
+    const pulse = await this.fetchData<GlobalScenePulse>('/scene-pulse', { limit: 1 }, signal);
+    if (Array.isArray(pulse.regions))
+      return { total: pulse.summary.scenes, regions: pulse.regions.map((r) => r.region).filter(Boolean) };
+    // An API of an earlier version (no `regions`): the whole catalog, page after page (100 scenes
+    // a query is the API's cap; an import holds up to 100,000 scenes: at most 1,000 pages).
     const regions = new Set<string>();
     let total = 0;
-    // The region choices need the whole catalog, page after page (100 scenes a query is the API's
-    // cap, not the catalog's size; an import holds up to 100,000 scenes: at most 1,000 pages).
     for (let offset = 0, i = 0; i < 1000; i++) {
       const page = await this.fetchData<Page<SceneRow>>('/scenes', { limit: MAX_LIMIT, offset }, signal);
       total = page.total;
@@ -112,6 +116,9 @@ export class SceneListElement extends RadarElement {
   #onRegion(event: Event): void {
     this.region = (event.target as HTMLSelectElement).value;
     this.page = 1;
+    this.dispatchEvent(
+      new CustomEvent('sr-region', { detail: { region: this.region }, bubbles: true, composed: true }),
+    );
   }
 
   protected override render(): TemplateResult {

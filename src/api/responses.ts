@@ -45,6 +45,7 @@ export {
   SceneBatchItemSchema,
   ScenePulseArtistSchema,
   SceneRecommendationSchema,
+  SceneRegionCountSchema,
   SceneRelationshipLinkSchema,
   SceneTrendSnapshotSchema,
   SceneTrendsSummarySchema,

@@ -27,7 +27,7 @@ import type { SceneRadarConfig } from '../config.js';
 import type { ScenesStores } from '../stores/specs.js';
 import { computePulse, type PulseMember } from './pulse-math.js';
 import type { SceneBatchItem, ScenePulseSnapshot as Pulse } from './types.js';
-import type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse } from './schemas.js';
+import type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse, SceneRegionCount } from './schemas.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
 import { readScenesState } from './scenes-state.js';
 import { readOptionKeys, requireSlug } from './validation.js';
@@ -98,6 +98,13 @@ export interface ScenePulseDeps {
    * @default none is
    */
   readonly awaitsRefresh?: (sceneSlug: string, membershipsAsOfMs: number) => boolean;
+}
+
+/** The catalog's regions by code (code-unit order, as the API orders slugs), each with its number of scenes. */
+function regionCounts(rows: readonly { readonly region: string }[]): SceneRegionCount[] {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.region, (counts.get(row.region) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([region, scenes]) => ({ region, scenes }));
 }
 
 class PulseFailure extends Error {
@@ -312,7 +319,12 @@ export class ScenePulse {
     const options = validateRequest('scenes', [GlobalScenePulseRequestSchema, optionsOf(input)]);
     const limit = this.#sceneCap(options.limit, input);
     const compute = async (): Promise<GlobalScenePulse> => {
-      const items = await this.allPulses({ skipCache: options.skipCache ?? false });
+      let regions: SceneRegionCount[] = [];
+      const items = await this.#pulsesOf(async (d) => {
+        const rows = await this.#catalogRead(this.#d.stores.scenes.scan(), d);
+        regions = regionCounts(rows);
+        return rows.map((s) => s.slug);
+      }, options.skipCache ?? false);
       const pulses = items.flatMap((i) => (i.pulse ? [i.pulse] : []));
       const count = (s: SceneBatchItem['status']): number => items.filter((i) => i.status === s).length;
       const notes: string[] = [];
@@ -348,6 +360,7 @@ export class ScenePulse {
           unavailable: count('unavailable'),
           degraded: pulses.filter((p) => p.status !== 'ok').length,
         },
+        regions,
         notes,
       };
     };

@@ -25,6 +25,8 @@ export const FIELD_DOCS = {
     fastestGrowing: 'Fastest-growing scenes, by heat growth.',
     cooling: 'Cooling scenes, fastest-cooling first.',
     summary: 'How the scenes of the catalog ended.',
+    regions:
+      'Every region of the catalog, by region code, with its number of scenes (what a region filter offers; `GET /scene-pulse/{region}` ranks one).',
     notes:
       'What a reader should know about these lists (an empty scene catalog, scenes whose heat is unknown, stale pulses); empty when nothing is amiss.',
   },
@@ -119,6 +121,10 @@ export const FIELD_DOCS = {
     notes:
       "What the ranking rests on when it is incomplete: scenes left out because their pulse is unavailable or failed, scenes ranked on a degraded or stale pulse, the artist's failed reads, an empty catalog. Empty for a complete answer (the only kind that is stored).",
   },
+  SceneRegionCount: {
+    region: "Region code (`uk`), as the catalog's scenes give it.",
+    scenes: 'Scenes of the catalog in the region, an integer >= 1.',
+  },
   SceneRelationshipLink: {
     type: 'Relationship type: what the two scenes share.',
     weight: 'Link weight, 0-1.',
@@ -171,6 +177,7 @@ export const TYPE_DOCS = {
   ScenePulseSnapshot: 'How hot and how fast-moving a scene is, as of a time, with what drove it.',
   SceneRecommendation: 'A recommended scene: a stored `scene_recommendations_cache` row without its subject.',
   SceneRecommendations: 'Recommended scenes for an artist, or the watch list.',
+  SceneRegionCount: 'One region of the catalog and how many scenes it holds.',
   SceneRelationshipLink: 'One stored link between two scenes.',
   SceneTrends: "A scene's trend over a span of days. The snapshots are `scene_trends` rows, with their own type.",
   SceneTrendsSummary: "Summary of a scene's trend series.",

@@ -391,6 +391,23 @@ export const GlobalScenePulseSummarySchema = z
  */
 export type GlobalScenePulseSummary = ReadonlyPayload<z.output<typeof GlobalScenePulseSummarySchema>>;
 
+/** Schema of {@link SceneRegionCount}. */
+export const SceneRegionCountSchema = z
+  .object(
+    fields('SceneRegionCount', {
+      /** Region code (`uk`), as the catalog's scenes give it. */
+      region: z.string(),
+      /** Scenes of the catalog in the region, an integer >= 1. */
+      scenes: z.number().int().min(1),
+    }),
+  )
+  .meta(named('SceneRegionCount'));
+/**
+ * One region of the catalog and how many scenes it holds.
+ * @interface
+ */
+export type SceneRegionCount = ReadonlyPayload<z.output<typeof SceneRegionCountSchema>>;
+
 /** Schema of {@link GlobalScenePulse}, what `ScenePulse.getGlobalPulse` returns. */
 export const GlobalScenePulseSchema = z
   .object(
@@ -407,6 +424,8 @@ export const GlobalScenePulseSchema = z
       cooling: z.array(ScenePulseSnapshotSchema),
       /** How the scenes of the catalog ended. */
       summary: GlobalScenePulseSummarySchema,
+      /** Every region of the catalog, by region code, with its number of scenes (what a region filter offers; `GET /scene-pulse/{region}` ranks one). */
+      regions: z.array(SceneRegionCountSchema),
       /** What a reader should know about these lists (an empty scene catalog, scenes whose heat is unknown, stale pulses); empty when nothing is amiss. */
       notes: z.array(z.string()),
     }),

@@ -17,9 +17,8 @@
  * row on the code as reviewed). Fixed in the same commit: the bidi isolation of a name in a banner
  * sentence (`isolated`, FSI...PDI), `overflow-wrap: anywhere` on headings, list items and
  * paragraphs, a share that is not nothing reads "<1%" (`pct`), a change below 1% reads "+<1%"
- * (`signedPct`). Still expected failures (`it.fails`): the region choices' whole-catalog read
- * (fixing it needs a route that lists the regions, not built yet) and the region filter and page
- * in the URL (docs/ui.md does not promise it):
+ * (`signedPct`). Fixed later (2026-12-07): the region choices come from the global pulse's
+ * `regions` (one request), and the scenes list's region filter and page are in the hash:
  * - The scenes page reads the whole catalog for its region choices, 100 scenes a request, on every
  *   visit (ui/scene-list.ts:73-87, run from willUpdate at :59): a catalog of N scenes costs N/100 + 2
  *   requests a visit, against docs/ui.md's "a page asks for 1-4 routes". Under `npm run serve`'s
@@ -189,7 +188,7 @@ describe('hostile names', () => {
 });
 
 describe('thousands of scenes under the rate limit of `npm run serve`', () => {
-  it.fails('FAULT: a catalog of 5,000 scenes: one visit to the scenes page needs 52 requests (100 scenes each for the region choices) and rate-limits itself into a 429', async () => {
+  it('FAULT: a catalog of 5,000 scenes: one visit to the scenes page needs 52 requests (100 scenes each for the region choices) and rate-limits itself into a 429', async () => {
     const regions = ['de', 'jp', 'uk', 'us'];
     const radar = createSceneRadar({ sources: {} });
     await radar.scenes.importCatalog({
@@ -216,7 +215,7 @@ describe('thousands of scenes under the rate limit of `npm run serve`', () => {
         )
         .toBe(true);
       const error = list.locator('[data-state="error"]');
-      // Today: "Could not load the region choices ... Too many requests ... (HTTP 429)".
+      // Before the fix: "Could not load the region choices ... Too many requests ... (HTTP 429)".
       expect(await error.count(), (await error.textContent().catch(() => '')) ?? '').toBe(0);
       expect(await list.locator('#region option').count()).toBe(5);
       // docs/ui.md: "a page asks for 1-4 routes".
@@ -315,7 +314,7 @@ describe('figures that rounding makes misleading', () => {
 });
 
 describe('URL state', () => {
-  it.fails('FAULT: Back from a scene opened under a region filter lands on "All regions" (the filter is not in the URL)', async () => {
+  it('FAULT: Back from a scene opened under a region filter lands on "All regions" (the filter is not in the URL)', async () => {
     const { page } = await open(`${server.page('demo')}#/scenes`);
     const list = page.locator('scene-radar-scene-list');
     await list.locator('tbody tr[data-scene]').first().waitFor({ timeout: 10_000 });
@@ -328,7 +327,11 @@ describe('URL state', () => {
     await page.locator('scene-radar-scene [data-heat]').waitFor({ timeout: 10_000 });
     await page.goBack();
     await list.locator('tbody tr[data-scene]').first().waitFor({ timeout: 10_000 });
-    // Today the list is back on "All regions", page 1, and a reload does the same.
+    // Before the fix the list was back on "All regions", page 1, and a reload did the same.
+    expect(await list.getByLabel('Region').inputValue()).toBe(region);
+    expect(page.url()).toContain(`#/scenes?region=${encodeURIComponent(region)}`);
+    await page.reload();
+    await list.locator('tbody tr[data-scene]').first().waitFor({ timeout: 10_000 });
     expect(await list.getByLabel('Region').inputValue()).toBe(region);
     await page.close();
   });
