@@ -250,7 +250,8 @@ describe('failing sources are named wherever the page answers', () => {
 
   it('scene list: a failed catalog read (the region choices) is shown with a Retry, not swallowed', async () => {
     const page = await open('demo', '#/scenes', async (p) => {
-      await p.route(/\/s\/demo\/api\/scenes\?/, (route) =>
+      // The region choices' read: the global pulse at limit 1 (the ranking asks for more).
+      await p.route(/\/s\/demo\/api\/scene-pulse\?(?:.*&)?limit=1(?:&|$)/, (route) =>
         route.fulfill({
           status: 500,
           headers: { 'x-request-id': 'req-catalog-1' },

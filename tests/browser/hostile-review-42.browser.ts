@@ -229,9 +229,18 @@ describe('hostile names and addresses', () => {
     await page.close();
   });
 
-  it('scene list: a region whose scenes come after the first 1,000 of the catalog is still offered', async () => {
+  it('scene list: against an API without the global pulse\'s `regions` (an earlier version), a region whose scenes come after the first 1,000 of the catalog is still offered', async () => {
     const total = 1_100;
     const page = await open('#/nowhere', async (p) => {
+      // The region choices' read (the global pulse at limit 1) answered as an earlier version did:
+      // without `regions`, so the element pages through the catalog.
+      await p.route(/\/api\/scene-pulse\?(?:.*&)?limit=1(?:&|$)/, async (route) => {
+        const response = await route.fetch(REFETCH);
+        const body = (await response.json()) as { data: { regions?: unknown; summary: { scenes: number } } };
+        delete body.data.regions;
+        body.data.summary.scenes = total;
+        await route.fulfill({ response, json: body });
+      });
       await p.route(/\/api\/scenes\?/, async (route) => {
         const url = new URL(route.request().url());
         const limit = Number(url.searchParams.get('limit'));

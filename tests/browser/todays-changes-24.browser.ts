@@ -153,6 +153,8 @@ describe('an answer the page cannot draw', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const { page } = await open(`${server.page('demo')}#/scenes`, (p) =>
       p.route(/\/s\/demo\/api\/scene-pulse\?/, async (route) => {
+        // The region choices' read (limit 1) is answered; the all-regions ranking is held.
+        if (/[?&]limit=1(?:&|$)/.test(route.request().url())) return route.continue();
         await held;
         await route.fulfill({ status: 200, json: { ok: true, data: { hottest: [{}], summary: {} } } }).catch(() => {});
       }),
@@ -231,8 +233,9 @@ describe('an answer the page cannot draw', () => {
         await new Promise((r) => setTimeout(r, 50));
       return (el.shadowRoot?.querySelector('[data-state]')?.textContent ?? '').replace(/\s+/g, ' ');
     });
-    // No ranking request went out (the catalog one did).
-    expect(calls.slice(before).filter((c) => c.includes('/scene-pulse'))).toEqual([]);
+    // No ranking request went out (`/scene-pulse/<region>`); the region choices' one did
+    // (`/scene-pulse?limit=1`, since 2026-12-07).
+    expect(calls.slice(before).filter((c) => c.includes('/scene-pulse'))).toEqual(['/s/demo/api/scene-pulse']);
     expect(text).not.toBe('');
     // Today: "Could not load the scenes The API answered with data of an unexpected shape: this
     // dashboard and the API may be of different versions. Error BAD_RESPONSE (HTTP 200) Retry".
