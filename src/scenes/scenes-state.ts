@@ -22,8 +22,11 @@ export const SCENES_REFRESH_STATE = 'last-refresh';
 /** Prefix of the rows of `scenes_state` naming a scene that awaits a refresh (`awaiting-<scene slug>`). */
 const AWAITING = 'awaiting-';
 
-/** The value of the `last-refresh` row. */
-const RefreshStateSchema = z.object({
+/**
+ * The value of the `last-refresh` row. Strict: a key this version does not know (the `awaiting`
+ * list of the table's first release, or a later release's) is refused, never dropped.
+ */
+const RefreshStateSchema = z.strictObject({
   /** The last refresh's instant (it wrote a trend snapshot per healthy scene). */
   asOf: InstantSchema,
   /** The instant the live memberships were computed as of; null when no refresh could read the universe. */

@@ -4,7 +4,7 @@
  * distribution is kept as its distinct values and their counts (rebuilt exactly by
  * `fromSorted`), numbers that JSON cannot hold (NaN, infinities) as their names. Reading checks
  * every key and number, so a row written by another version of the code is refused, never half
- * read.
+ * read: a key this version does not know (a later release's) is refused too (strict objects).
  */
 import { z } from 'zod';
 import { STANDING_FIELDS } from './feature-table.js';
@@ -26,12 +26,12 @@ const ascending = (values: readonly number[]): boolean => {
   return true;
 };
 const DistributionSchema = z
-  .object({ values: z.array(NumberSchema), equal: z.array(z.number().int().min(1)), n: CountSchema })
+  .strictObject({ values: z.array(NumberSchema), equal: z.array(z.number().int().min(1)), n: CountSchema })
   .refine((d) => d.values.length === d.equal.length, { message: 'values and equal differ in length' })
   .refine((d) => ascending(d.values), { message: 'values are not distinct numbers in ascending order' });
 // A band's median is a number and its spread above 0, as fitted (a NaN median would read every
 // artist's momentum as missing).
-const BandStatSchema = z.object({
+const BandStatSchema = z.strictObject({
   median: NumberSchema.refine((v) => !Number.isNaN(v), { message: 'median is NaN' }),
   spread: NumberSchema.refine((v) => v > 0, { message: 'spread is not above 0' }),
   n: CountSchema,
@@ -41,12 +41,12 @@ const ActivitySchema = z.record(z.enum(STANDING_FIELDS), DistributionSchema).nul
 const BASES = ['events', 'engagement'] as const;
 
 /** The JSON form of {@link PeerStats}. */
-export const PeerStatsJsonSchema = z.object({
+export const PeerStatsJsonSchema = z.strictObject({
   bands: z.array(NumberSchema),
   stats: z.array(z.record(ComponentSchema, BandStatSchema.nullable())),
   overall: z.record(ComponentSchema, BandStatSchema),
   population: CountSchema,
-  relative: z.object({
+  relative: z.strictObject({
     activity: z.record(z.enum(BASES), ActivitySchema),
     counts: z.record(z.enum(BASES), CountSchema),
     cadenceDays: z.record(z.enum(BASES), z.number().positive()),

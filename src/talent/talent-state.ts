@@ -24,20 +24,20 @@ export const REFRESH_STATE = 'last-refresh';
 export const FAILED_WALK_STATE = 'last-failed-walk';
 
 /** The value of the `last-failed-walk` row. */
-export const FailedWalkStateSchema = z.object({
+export const FailedWalkStateSchema = z.strictObject({
   asOf: InstantSchema,
   universe: z.enum(['timeout', 'error', 'absent']),
   reason: z.string().nullable(),
 });
 
 /** The value of the `breakout-model` row. */
-export const ModelStateSchema = z.object({
+export const ModelStateSchema = z.strictObject({
   model: z.unknown(),
   validation: z.record(z.string(), z.unknown()).nullable(),
   modelVersion: z.string(),
 });
 /** The value of the `last-refresh` row. */
-export const RefreshStateSchema = z.object({
+export const RefreshStateSchema = z.strictObject({
   id: z.string(),
   // Instants (an edited row's "last tuesday" would be served as the results' asOf).
   asOf: InstantSchema,
@@ -64,7 +64,7 @@ export type RefreshState = z.infer<typeof RefreshStateSchema>;
 export const planStateName = (refreshId: string): string => `refresh-plan-${refreshId}`;
 
 /** The value of a plan's row: its instant and the universe its shards must cover. */
-export const PlanStateSchema = z.object({
+export const PlanStateSchema = z.strictObject({
   asOf: InstantSchema,
   /** Artists in the universe (distinct). */
   artists: z.number().int().min(0),
