@@ -31,7 +31,9 @@ export function routeOf(hash: string): Route {
       const listPage = Number(query.get('page'));
       return {
         page: 'scenes',
-        region: query.get('region') ?? '',
+        // Region codes are lower case (the catalog refuses others); the page shows them in
+        // upper case, so a reader typing `UK` into the hash means `uk`.
+        region: (query.get('region') ?? '').toLowerCase(),
         listPage: Number.isSafeInteger(listPage) && listPage >= 1 ? listPage : 1,
       };
     }

@@ -229,7 +229,7 @@ describe('hostile names and addresses', () => {
     await page.close();
   });
 
-  it('scene list: against an API without the global pulse\'s `regions` (an earlier version), a region whose scenes come after the first 1,000 of the catalog is still offered', async () => {
+  it("scene list: against an API without the global pulse's `regions` (an earlier version), a region whose scenes come after the first 1,000 of the catalog is still offered", async () => {
     const total = 1_100;
     const page = await open('#/nowhere', async (p) => {
       // The region choices' read (the global pulse at limit 1) answered as an earlier version did:
