@@ -101,7 +101,7 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // the limiter's compaction, the membership hold's catalog check, the PostgreSQL retry of ended
 // connections, the caches' 5-minute sweep, the dashboard's unexpected-shape state, and their
 // TSDoc): measured 980.9 KiB with 980 KiB in place.
-const CODE_BUDGET_KB = 990;
+const CODE_BUDGET_KB = 1000;
 const CHANGELOG_BUDGET_KB = 100;
 const changelogKb = gzipSync(readFileSync(join(root, 'CHANGELOG.md')), { level: 9 }).length / 1024;
 const codeKb = packed[0].size / 1024 - changelogKb;

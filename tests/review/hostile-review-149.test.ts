@@ -290,6 +290,9 @@ describe('faults', () => {
     const { code } = await buildUiBundle();
     expect(code).toContain('Google LLC'); // Lit's @license comments are kept...
     expect(code).toContain('Leon Sorokin'); // ...uPlot's plain /** header is not
+    // The notice is its copyright line and the MIT permission notice, not a link (2026-12-07).
+    expect(code).toContain('Copyright (c) 2022 Leon Sorokin');
+    expect(code).toContain('The above copyright notice and this permission notice shall be included in');
   }, 20_000);
 
   it('FAULT: THIRD_PARTY_NOTICES.md names only bundled libraries (it names quick-lru, which nothing imports)', () => {
