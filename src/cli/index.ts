@@ -58,6 +58,11 @@ export async function runCli(
     io.out(COMMANDS.find((c) => c.name === rest[0])!.usage);
     return EXIT.ok;
   }
+  if (name === 'help' && rest.length === 1 && ['--help', '-h', 'help'].includes(rest[0]!)) {
+    // `help --help`, `help help`: help about help is the overview.
+    io.out(overview());
+    return EXIT.ok;
+  }
   if (
     name === undefined ||
     name === '--help' ||

@@ -68,7 +68,7 @@
  * Also checked by hand: `npm run build` then `npm run api-report -- --check` (all entries match,
  * adapters/memory/core.ts adds no public export), dist/ui/index.js 46.7 KiB gzipped, no quick-lru
  * in dist.
- * Read, not tested: `help --help` and `help help` answer 'unknown command "--help"' / '"help"'
+ * Read, not tested (since fixed, tests/cli/help-about-help.test.ts): `help --help` and `help help` answered 'unknown command "--help"' / '"help"'
  * (defensible wording, minor); `backtest --to 2000-01-01` (before the data) is exit 1, "a data
  * problem", as docs/cli.md now documents; on win32 `--out C:` (drive-relative current folder)
  * passes the last-segment check (not testable here). The FSI/PDI characters are copied with the
