@@ -155,7 +155,9 @@ const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
  * `CONFIG_INVALID` {@link SceneRadarError} naming every bad field
  * (`histories[1].events[0].at: Invalid ISO datetime`). Lists are put oldest first and
  * memberships strongest first, as the source contracts promise, whatever order they came in; an
- * artist's article, event, campaign or release whose id repeats is kept once (the first given).
+ * artist's article, event, campaign or release whose id repeats is kept once: its earliest copy
+ * (the first given among copies of one time), as the gateway keeps it from a list oldest first, so
+ * the answers do not depend on the order of the input.
  * @example
  * ```ts
  * import { createEagerDataset, createMemorySources } from 'scene-radar/adapters/memory';
@@ -191,21 +193,21 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
         coherence: { ...h.coherence, values: [...h.coherence.values] },
         tastemakers: byTime(h.tastemakers, (l) => observedAtMs(l.since)),
         collaborators: byTime(h.collaborators, (l) => observedAtMs(l.since)),
-        releases: byTime(
-          distinctBy(h.releases, (r) => r.releaseId),
-          (r) => day(r.releasedAt),
+        releases: distinctBy(
+          byTime(h.releases, (r) => day(r.releasedAt)),
+          (r) => r.releaseId,
         ),
-        campaigns: byTime(
-          distinctBy(h.campaigns, (c) => c.id),
-          (c) => day(c.start),
+        campaigns: distinctBy(
+          byTime(h.campaigns, (c) => day(c.start)),
+          (c) => c.id,
         ),
-        articles: byTime(
-          distinctBy(h.articles, (a) => a.id),
-          (a) => observedAtMs(a.publishedAt),
+        articles: distinctBy(
+          byTime(h.articles, (a) => observedAtMs(a.publishedAt)),
+          (a) => a.id,
         ),
-        events: byTime(
-          distinctBy(h.events, (e) => e.id),
-          (e) => observedAtMs(e.at),
+        events: distinctBy(
+          byTime(h.events, (e) => observedAtMs(e.at)),
+          (e) => e.id,
         ),
         memberships: byTime(h.memberships, (m) => -m.confidence),
       }),

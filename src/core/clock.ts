@@ -40,7 +40,7 @@ function instantOf(at: Date | string | number, what: string): number {
 export function fixedClock(start: Date | string | number): Clock & {
   /** Moves the clock to an instant (a Date, an ISO string with a zone, or epoch ms); throws a RangeError if invalid. */
   set(to: Date | string | number): void;
-  /** Moves the clock by `ms` milliseconds (negative moves it back). */
+  /** Moves the clock by `ms` milliseconds (negative moves it back); throws a RangeError, the clock unmoved, past the range a `Date` holds. */
   advance(ms: number): void;
 } {
   let t = instantOf(start, 'start time');
@@ -51,7 +51,9 @@ export function fixedClock(start: Date | string | number): Clock & {
     },
     advance(ms) {
       const next = t + ms;
-      if (!Number.isFinite(next)) throw new RangeError(`fixedClock: invalid step ${String(ms)}`);
+      // Within the range of a Date (+-8.64e15 ms), as `set` requires: past it `now()` would be an instant no Date holds.
+      if (!Number.isFinite(next) || Number.isNaN(new Date(next).getTime()))
+        throw new RangeError(`fixedClock: invalid step ${String(ms)}`);
       t = next;
     },
   };

@@ -22,19 +22,44 @@ import { show } from './violation.js';
 export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>): ContractCase[] {
   const c = probe.contract;
   const method = c.slice(c.indexOf('.') + 1);
+  // A source that declares `maxBatchSize` is asked in batches of at most that many keys, in order,
+  // and the answers merged, as the gateway asks it: a per-item source (`maxBatchSize: 1`) that
+  // refuses bigger batches is within the contract. (Duplicates are kept: the duplicate-keys case
+  // still reaches the adapter, a key per call when its batches hold one.)
+  const batchSize = (adapter: A): number => {
+    let declared: unknown;
+    try {
+      declared = (adapter as { readonly maxBatchSize?: unknown }).maxBatchSize;
+    } catch {
+      // A getter that throws: no declared size, as for the gateway.
+    }
+    return typeof declared === 'number' && Number.isInteger(declared) && declared >= 1
+      ? declared
+      : Number.POSITIVE_INFINITY;
+  };
   const call = async (
     adapter: A,
     keys: readonly string[],
     asOf: Date = env.asOf,
     from: Date = env.from,
-  ): Promise<Map<string, unknown>> =>
-    asBatch(
-      c,
-      await attempt(c, `resolve for keys ${show(keys)} as of ${asOf.toISOString()}`, () =>
-        // Copies: an adapter that changes a Date it is given must not move the suite's instants.
-        probe.invoke(adapter, keys, { asOf: new Date(asOf), signal: liveSignal(), from: new Date(from) }),
-      ),
-    );
+  ): Promise<Map<string, unknown>> => {
+    const size = batchSize(adapter);
+    const chunks: (readonly string[])[] = [];
+    if (keys.length <= size) chunks.push(keys);
+    else for (let i = 0; i < keys.length; i += size) chunks.push(keys.slice(i, i + size));
+    const out = new Map<string, unknown>();
+    for (const chunk of chunks) {
+      const answer = asBatch(
+        c,
+        await attempt(c, `resolve for keys ${show(chunk)} as of ${asOf.toISOString()}`, () =>
+          // Copies: an adapter that changes a Date it is given must not move the suite's instants.
+          probe.invoke(adapter, chunk, { asOf: new Date(asOf), signal: liveSignal(), from: new Date(from) }),
+        ),
+      );
+      for (const [k, v] of answer) out.set(k, v);
+    }
+    return out;
+  };
   const setup = async (): Promise<{ adapter: A; known: readonly string[] }> => {
     const adapter = await attempt(c, 'be created by options.create', env.create);
     const known = await probe.knownKeys(adapter);
@@ -176,7 +201,7 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
       async run() {
         const { adapter, known } = await setup();
         await expectAbortRejects(c, (signal) =>
-          probe.invoke(adapter, known, { asOf: env.asOf, signal, from: env.from }),
+          probe.invoke(adapter, known.slice(0, batchSize(adapter)), { asOf: env.asOf, signal, from: env.from }),
         );
       },
     },
@@ -184,7 +209,8 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
       name: `${method}: does not mutate its inputs`,
       async run() {
         const { adapter, known } = await setup();
-        const keys = [...known, probe.unknownKey];
+        // One batch as the gateway would send it (at most the declared `maxBatchSize`).
+        const keys = [...known, probe.unknownKey].slice(0, batchSize(adapter));
         const asOf = new Date(env.asOf);
         const from = new Date(env.from);
         const options = Object.freeze({ asOf, signal: liveSignal(), from: new Date(env.from) });
