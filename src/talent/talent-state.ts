@@ -112,7 +112,11 @@ export function stateOrThrow<T>(row: Readonly<TalentStateRow>, read: () => T): T
     throw new SceneRadarError(
       'STORE_SCHEMA_MISMATCH',
       `talent_radar_state holds a "${row.name}" this version of scene-radar cannot read (written ${row.updated_at})${
-        row.name === MODEL_STATE ? ': reset it or apply a new model' : ': the next refresh replaces it'
+        row.name === MODEL_STATE
+          ? ': reset it or apply a new model'
+          : row.name.startsWith(planStateName(''))
+            ? ': discard that refresh (talent.discardRefresh) and plan it again'
+            : ': the next refresh replaces it'
       }`,
       {
         cause: e,
