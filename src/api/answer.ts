@@ -129,6 +129,10 @@ function answerOf(
 ): ApiAnswer {
   const headers: Record<string, string> = {
     'content-type': JSON_TYPE,
+    // Never kept by a shared cache: an answer may be degraded or stale (or a 404 of an artist the
+    // next refresh adds), and a 200 without freshness is one a CDN keeps for a time it guesses
+    // (RFC 9111 4.2.2); the radar caches on its own, for the TTLs its config gives.
+    'cache-control': 'no-store',
     'x-request-id': requestId,
     ...extra,
     ...result.headers,
@@ -452,6 +456,7 @@ export function createLightHandler(
           status: 500,
           headers: {
             'content-type': JSON_TYPE,
+            'cache-control': 'no-store',
             'x-request-id': requestId,
             ...limitHeaders,
             ...corsHeaders,
