@@ -25,7 +25,6 @@ import {
 import { SceneRadarError } from '../../src/core/errors.js';
 import { deepFreeze } from '../../src/core/freeze.js';
 import { SlugSchema } from '../../src/core/slug.js';
-import { distinctBy } from '../../src/core/gateway/bounds.js';
 import { observedAtMs } from '../../src/core/time.js';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
 
@@ -38,8 +37,9 @@ export interface EagerDatasetInput {
    * Every artist's full history; slugs must be unique, and so must the scenes of one artist's
    * memberships; a campaign must not end before it starts. Lists may come in any order. Within one
    * history, an id names one article, event, campaign or release: a repeated id is the same
-   * observation delivered again and is kept once (the first in input order), as the gateway reads
-   * it. The same id in two histories is two observations (one chart entry credited to both).
+   * observation delivered again and is answered once (its earliest copy within the window asked),
+   * as the gateway reads it. The same id in two histories is two observations (one chart entry
+   * credited to both).
    */
   readonly histories: readonly ArtistHistory[];
   /**
@@ -148,15 +148,22 @@ const formatPath = (path: readonly PropertyKey[]): string =>
 
 /** Stable sort by a numeric time, on a copy. */
 const byTime = <T>(items: readonly T[], time: (item: T) => number): T[] => [...items].sort((a, b) => time(a) - time(b));
+const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Sort by time, then id, then content (its JSON), on a copy: items of one instant in an order that
+ * does not depend on the input's, as the gateway orders them.
+ */
+const byTimeAndId = <T>(items: readonly T[], time: (item: T) => number, id: (item: T) => string): T[] =>
+  [...items].sort((a, b) => time(a) - time(b) || text(id(a), id(b)) || text(JSON.stringify(a), JSON.stringify(b)));
 const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
 
 /**
  * Builds a {@link MemoryDataset} from plain arrays. Validates the input with Zod and throws a
  * `CONFIG_INVALID` {@link SceneRadarError} naming every bad field
  * (`histories[1].events[0].at: Invalid ISO datetime`). Lists are put oldest first and
- * memberships strongest first, as the source contracts promise, whatever order they came in; an
- * artist's article, event, campaign or release whose id repeats is kept once: its earliest copy
- * (the first given among copies of one time), as the gateway keeps it from a list oldest first, so
+ * memberships strongest first, as the source contracts promise, whatever order they came in (items
+ * of one instant by id, then content); an artist's article, event, campaign or release whose id
+ * repeats is answered once: its earliest copy within the window asked, as the gateway keeps it, so
  * the answers do not depend on the order of the input.
  * @example
  * ```ts
@@ -193,20 +200,26 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
         coherence: { ...h.coherence, values: [...h.coherence.values] },
         tastemakers: byTime(h.tastemakers, (l) => observedAtMs(l.since)),
         collaborators: byTime(h.collaborators, (l) => observedAtMs(l.since)),
-        releases: distinctBy(
-          byTime(h.releases, (r) => day(r.releasedAt)),
+        // Every copy of a repeated id is kept, in a canonical order: the sources answer one per id,
+        // after their window (the earliest inside it), as the gateway does.
+        releases: byTimeAndId(
+          h.releases,
+          (r) => day(r.releasedAt),
           (r) => r.releaseId,
         ),
-        campaigns: distinctBy(
-          byTime(h.campaigns, (c) => day(c.start)),
+        campaigns: byTimeAndId(
+          h.campaigns,
+          (c) => day(c.start),
           (c) => c.id,
         ),
-        articles: distinctBy(
-          byTime(h.articles, (a) => observedAtMs(a.publishedAt)),
+        articles: byTimeAndId(
+          h.articles,
+          (a) => observedAtMs(a.publishedAt),
           (a) => a.id,
         ),
-        events: distinctBy(
-          byTime(h.events, (e) => observedAtMs(e.at)),
+        events: byTimeAndId(
+          h.events,
+          (e) => observedAtMs(e.at),
           (e) => e.id,
         ),
         memberships: byTime(h.memberships, (m) => -m.confidence),

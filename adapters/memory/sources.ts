@@ -20,6 +20,7 @@ import type {
   WorkspaceSource,
 } from '../../src/contracts/sources.js';
 import { SceneRadarError } from '../../src/core/errors.js';
+import { distinctBy } from '../../src/core/gateway/bounds.js';
 import { dayOf, dayStart, lastCompleteDay, observedAtMs } from '../../src/core/time.js';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
 
@@ -208,8 +209,11 @@ export function createMemorySources(
     maxBatchSize,
     getReleases: (slugs, opts) =>
       batch(slugs, opts, (h, asOfMs) =>
-        h.releases.filter(
-          (r) => dayStart(r.releasedAt) <= asOfMs && dayStart(r.releasedAt) >= dayStart(dayOf(opts.from.getTime())),
+        distinctBy(
+          h.releases.filter(
+            (r) => dayStart(r.releasedAt) <= asOfMs && dayStart(r.releasedAt) >= dayStart(dayOf(opts.from.getTime())),
+          ),
+          (r) => r.releaseId,
         ),
       ),
   };
@@ -220,8 +224,10 @@ export function createMemorySources(
       batch(slugs, opts, (h, asOfMs) => {
         const fromDay = dayOf(opts.from.getTime());
         return (
-          h.campaigns
-            .filter((c) => dayStart(c.start) <= asOfMs && (c.end === null || c.end >= fromDay))
+          distinctBy(
+            h.campaigns.filter((c) => dayStart(c.start) <= asOfMs && (c.end === null || c.end >= fromDay)),
+            (c) => c.id,
+          )
             // A campaign still running at asOf has no known end yet.
             .map((c) => (c.end !== null && dayStart(c.end) + 86_400_000 > asOfMs ? { ...c, end: null } : c))
         );
@@ -239,13 +245,23 @@ export function createMemorySources(
   const coverage: CoverageAdapter = {
     maxBatchSize,
     getArticles: (slugs, opts) =>
-      batch(slugs, opts, (h, asOfMs) => h.articles.filter((a) => inWindow(a.publishedAt, window(opts, asOfMs)))),
+      batch(slugs, opts, (h, asOfMs) =>
+        distinctBy(
+          h.articles.filter((a) => inWindow(a.publishedAt, window(opts, asOfMs))),
+          (a) => a.id,
+        ),
+      ),
   };
 
   const rcf: RCFAdapter = {
     maxBatchSize,
     getEvents: (slugs, opts) =>
-      batch(slugs, opts, (h, asOfMs) => h.events.filter((e) => inWindow(e.at, window(opts, asOfMs)))),
+      batch(slugs, opts, (h, asOfMs) =>
+        distinctBy(
+          h.events.filter((e) => inWindow(e.at, window(opts, asOfMs))),
+          (e) => e.id,
+        ),
+      ),
   };
 
   const identityKernel: IdentityKernelAdapter = {

@@ -147,12 +147,13 @@ describe('createEagerDataset: an artist observation repeated under one id', () =
     coherence: { start: '2025-01-01', values: Array(120).fill(0.9) },
   });
 
-  it('is served once per artist (the first given), so no reader counts it twice; the same id on two artists stays two events', async () => {
+  it('is served once per artist (its earliest copy in the window, as the gateway keeps it), so no reader counts it twice; the same id on two artists stays two events', async () => {
     const repeated = [
       { id: 'e1', at: '2025-03-02T00:00:00Z', weight: 5 },
       { id: 'e2', at: '2025-03-03T00:00:00Z', weight: 5 },
       { id: 'e1', at: '2025-03-02T00:00:00Z', weight: 5 },
-      // A conflicting repeat: the first delivery is kept, as the gateway does.
+      // A conflicting repeat: the earliest copy is kept, as the gateway does (oldest first, then
+      // each id once); before 2026-12-07 the first delivery was.
       { id: 'e2', at: '2025-03-01T00:00:00Z', weight: 50 },
     ];
     const dataset = createEagerDataset({
@@ -167,8 +168,8 @@ describe('createEagerDataset: an artist observation repeated under one id', () =
     const events = await sources.rcf!.getEvents(['artist-a', 'artist-b'], options);
     const of = (slug: string) => events.get(slug)?.map((e) => [e.id, e.at, e.weight]);
     expect(of('artist-a')).toEqual([
+      ['e2', '2025-03-01T00:00:00Z', 50],
       ['e1', '2025-03-02T00:00:00Z', 5],
-      ['e2', '2025-03-03T00:00:00Z', 5],
     ]);
     expect(of('artist-b')).toEqual([['e1', '2025-03-02T00:00:00Z', 5]]);
     const articles = await sources.coverage!.getArticles(['artist-a'], options);

@@ -27,7 +27,7 @@ import {
   type MemoryDataset,
 } from '../../adapters/memory/index.js';
 import { gzipSync } from 'node:zlib';
-import { createEagerDataset } from '../../adapters/memory/index.js';
+import { createEagerDataset, createMemorySources } from '../../adapters/memory/index.js';
 import {
   createTabularSources,
   createTabularSourcesFromFiles,
@@ -481,7 +481,7 @@ describe('edges, compared at the dataset the sources serve', () => {
     expect(tab.report.sources).toEqual(['mig', 'fusion', 'rcf']);
   });
 
-  it('documented: a repeated event id keeps the LAST row in the tabular import and the FIRST in createEagerDataset', () => {
+  it('documented: a repeated event id keeps the LAST row in the tabular import; createEagerDataset keeps both copies and its sources answer one (the first in canonical order: time, id, content)', async () => {
     const tab = createTabularSources({
       events: parseCsv(
         'artist,id,type,at,weight,region\na,e1,radio_play,2026-01-01T00:00:00Z,1,us\na,e1,radio_play,2026-01-01T00:00:00Z,5,us\n',
@@ -500,11 +500,19 @@ describe('edges, compared at the dataset the sources serve', () => {
       weight,
       region: 'us',
     });
-    expect(
-      memoryOf(hand('a', { events: [ev(1), ev(5)] }))
-        .artistHistory('a')!
-        .events.map((e) => e.weight),
-    ).toEqual([1]);
+    for (const events of [
+      [ev(1), ev(5)],
+      [ev(5), ev(1)],
+    ]) {
+      const mem = memoryOf(hand('a', { events }));
+      expect(mem.artistHistory('a')!.events.map((e) => e.weight)).toEqual([1, 5]);
+      const served = await createMemorySources(mem).rcf.getEvents(['a'], {
+        asOf: new Date('2026-02-01T00:00:00Z'),
+        from: new Date('2025-12-01T00:00:00Z'),
+        signal: new AbortController().signal,
+      });
+      expect(served.get('a')!.map((e) => e.weight)).toEqual([1]);
+    }
   });
 
   it('duplicate identical daily rows combine (max) into the one memory value', () => {
