@@ -417,7 +417,11 @@ describe('hostile review 110: two instances sharing one Redis cache tier', () =>
       const downA = await answers(a, routes);
       const downAlone = await answers(alone, routes);
       expect(status(downA)).toEqual(['200', '200', '200', '200']);
-      expect(downAlone).toEqual(downA);
+      // How the cut reached each instance's pool (a connection reset in flight, or refused at the
+      // next connect) is timing, not behaviour: the reasons are compared without it.
+      const errno = (r: Record<string, string>) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.replace(/ECONNRESET|ECONNREFUSED/g, 'ECONN')]));
+      expect(errno(downAlone)).toEqual(errno(downA));
       // B: 503 STORE_UNAVAILABLE on all four routes.
       expect(status(await answers(b, routes))).toEqual(status(downA));
     } finally {
