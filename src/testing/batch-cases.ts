@@ -57,6 +57,14 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
         ),
       );
       for (const [k, v] of answer) {
+        // Split into batches, a key one batch returns though another asked it would pass the
+        // whole call's check ("returns only requested keys"): each batch is checked on its own.
+        if (chunks.length > 1 && !chunk.includes(k))
+          throw violation(
+            c,
+            'return only keys that were requested',
+            `asked for ${show(chunk)} (a batch of maxBatchSize), it also returned ${show([k])}`,
+          );
         // A key asked in two batches (duplicates) must be answered the same in both: merging
         // must not let a later batch's answer hide a wrong one.
         const d = out.has(k) ? firstDifference(out.get(k), v) : undefined;
