@@ -24,6 +24,7 @@ import {
 } from '../../src/contracts/payloads.js';
 import { SceneRadarError } from '../../src/core/errors.js';
 import { deepFreeze } from '../../src/core/freeze.js';
+import { byContent, byId } from '../../src/core/gateway/bounds.js';
 import { SlugSchema } from '../../src/core/slug.js';
 import { observedAtMs } from '../../src/core/time.js';
 import type { ArtistHistory, MemoryDataset } from './dataset.js';
@@ -148,13 +149,12 @@ const formatPath = (path: readonly PropertyKey[]): string =>
 
 /** Stable sort by a numeric time, on a copy. */
 const byTime = <T>(items: readonly T[], time: (item: T) => number): T[] => [...items].sort((a, b) => time(a) - time(b));
-const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /**
- * Sort by time, then id, then content (its JSON), on a copy: items of one instant in an order that
- * does not depend on the input's, as the gateway orders them.
+ * Sort by time, then id, then content, on a copy: items of one instant in an order that does not
+ * depend on the input's, the gateway's order (its comparators).
  */
 const byTimeAndId = <T>(items: readonly T[], time: (item: T) => number, id: (item: T) => string): T[] =>
-  [...items].sort((a, b) => time(a) - time(b) || text(id(a), id(b)) || text(JSON.stringify(a), JSON.stringify(b)));
+  [...items].sort((a, b) => time(a) - time(b) || byId(id(a), id(b)) || byContent(a, b));
 const day = (d: string): number => Date.parse(`${d}T00:00:00Z`);
 
 /**

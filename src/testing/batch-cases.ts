@@ -4,7 +4,7 @@
  * duplicates, schema and item rules, batch consistency, idempotence, as-of, monotonicity, abort
  * and input immutability. Source suites describe their methods as {@link BatchProbe}s.
  */
-import { outOfBounds, oversize } from '../core/gateway/bounds.js';
+import { declaredBatchSize, outOfBounds, oversize } from '../core/gateway/bounds.js';
 import { firstDifference } from './deep-equal.js';
 import {
   asBatch,
@@ -26,17 +26,7 @@ export function batchMethodCases<A, T>(probe: BatchProbe<A, T>, env: SuiteEnv<A>
   // and the answers merged, as the gateway asks it: a per-item source (`maxBatchSize: 1`) that
   // refuses bigger batches is within the contract. (Duplicates are kept: the duplicate-keys case
   // still reaches the adapter, a key per call when its batches hold one.)
-  const batchSize = (adapter: A): number => {
-    let declared: unknown;
-    try {
-      declared = (adapter as { readonly maxBatchSize?: unknown }).maxBatchSize;
-    } catch {
-      // A getter that throws: no declared size, as for the gateway.
-    }
-    return typeof declared === 'number' && Number.isInteger(declared) && declared >= 1
-      ? declared
-      : Number.POSITIVE_INFINITY;
-  };
+  const batchSize = (adapter: A): number => declaredBatchSize(adapter) ?? Number.POSITIVE_INFINITY;
   const call = async (
     adapter: A,
     keys: readonly string[],

@@ -238,9 +238,24 @@ function hasRepeat<T>(items: readonly T[], idOf: (item: T) => string): boolean {
 }
 
 /**
+ * A source's declared `maxBatchSize` when it is a whole number >= 1, else undefined: a getter that
+ * throws, NaN, 0 or 0.5 declare none (they would make calls without keys, or none). What the
+ * gateway splits requests by, and the contract suites ask in.
+ */
+export function declaredBatchSize(adapter: unknown): number | undefined {
+  let declared: unknown;
+  try {
+    declared = (adapter as { readonly maxBatchSize?: unknown }).maxBatchSize;
+  } catch {
+    // A getter that throws: none declared.
+  }
+  return typeof declared === 'number' && Number.isInteger(declared) && declared >= 1 ? declared : undefined;
+}
+
+/**
  * `items` with each id once (the first delivery), the same array when no id repeats. The one rule
- * for repeated observations: the gateway applies it to every answer, and the memory dataset to its
- * histories.
+ * for repeated observations: the gateway applies it to every answer, and the in-memory sources to
+ * theirs.
  */
 export function distinctBy<T>(items: readonly T[], idOf: (item: T) => string): readonly T[] {
   if (items.length < 2 || !hasRepeat(items, idOf)) return items;
@@ -253,14 +268,15 @@ export function distinctBy<T>(items: readonly T[], idOf: (item: T) => string): r
   });
 }
 
-const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Two ids (or any strings) in code-unit order: the order of ties the gateway gives observations. */
+export const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Two copies of one observation (the same id at the same instant) in a fixed order of their
  * content, so that which copy is kept does not depend on the order of delivery. Asked only of
  * copies that tie on everything before it (rare): the cost of the JSON is paid there alone.
  */
-const byContent = (a: unknown, b: unknown): number => (a === b ? 0 : byId(JSON.stringify(a), JSON.stringify(b)));
+export const byContent = (a: unknown, b: unknown): number => (a === b ? 0 : byId(JSON.stringify(a), JSON.stringify(b)));
 
 /** Orders two links' `since` (instant, then text) and then the rest of a link: a total order. */
 function compareLinks<L extends { readonly since: string; readonly weight: number }>(

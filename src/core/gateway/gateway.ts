@@ -15,6 +15,7 @@ import { callHook } from '../hooks.js';
 import { holdProcess } from '../lifecycle.js';
 import { channels, listened, type SourceCallContext, type SourceCallResult, traced } from '../observe/channels.js';
 import { createSlots, type Slots } from '../limit.js';
+import { declaredBatchSize } from './bounds.js';
 import { createChainedDeadline, onAbort, type Deadline } from './deadline.js';
 import { readItem } from './read-item.js';
 import type { ItemOutcome, Provenance } from './outcome.js';
@@ -321,15 +322,9 @@ export function createSourceGateway(options: SourceGatewayOptions): SourceGatewa
       return out;
     }
     const schema = (BATCH_METHODS[source] as Record<string, z.ZodType>)[method]!;
-    let declared: unknown;
-    try {
-      declared = adapter.maxBatchSize;
-    } catch {
-      // A getter that throws: the default batch size.
-    }
     const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
     // A batch size that is not a whole number >= 1 (NaN, 0.5) would make calls without keys or none.
-    const size = whole(declared) ? declared : whole(opts.batchSize) ? opts.batchSize : 20;
+    const size = declaredBatchSize(adapter) ?? (whole(opts.batchSize) ? opts.batchSize : 20);
     const from = opts.from ?? new Date(opts.asOf.getTime() - YEAR_MS);
     const name = `${source}.${String(method)}`;
     const asOfMs = opts.asOf.getTime();
