@@ -317,7 +317,8 @@ export function createLightHandler(
         ? hostRequestId(requestIdOption(request.request()))
         : requestIdFrom(request.header('x-request-id'));
       const { path, search } = splitUrl(request.url);
-      family = path.startsWith(`${base}/talent`) ? 'talent' : 'scenes';
+      // By path segment: `/api/talent-scout` is an unknown path of no family, answered as the Scenes'.
+      family = path === `${base}/talent` || path.startsWith(`${base}/talent/`) ? 'talent' : 'scenes';
       // Dot segments and encoded slashes are refused, never resolved: `/api/scenes/x/../../talent/pulse`
       // must not reach a route that a proxy or an access rule in front took for another.
       const raw = context.rawUrl;
@@ -390,6 +391,8 @@ export function createLightHandler(
             status: 200,
             headers: {
               'content-type': JSON_TYPE,
+              // Like every answer of a route: a host's build can change the document behind one URL.
+              'cache-control': 'no-store',
               'x-request-id': requestId,
               ...limitHeaders,
               ...corsHeaders,

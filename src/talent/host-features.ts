@@ -240,3 +240,37 @@ export function withUnregisteredTerms<S extends { readonly host: Readonly<Record
   }
   return host === null ? signals : { ...signals, host };
 }
+
+/**
+ * `signals` with an `error` outcome for each host feature on a percentile scale that the breakout
+ * model weighs (non-zero weight), was read ok, and has no distribution in `ranked` (the kept peers'
+ * host distributions): its value cannot be ranked until a refresh fits its distribution (the last
+ * one ran on an instance without the feature, or before it was registered), so it counts for
+ * nothing and the explanation says why, instead of an `ok` that adds nothing in silence. The same
+ * object when nothing changes.
+ * @example
+ * ```ts
+ * const scored = withUnrankedTerms(signals, model, radar.hostFeatures, storedPeers.relative.host);
+ * ```
+ */
+export function withUnrankedTerms<S extends { readonly host: Readonly<Record<string, HostFeatureOutcome>> }>(
+  signals: S,
+  model: Pick<TalentModelConfig, 'breakout'>,
+  hostFeatures: readonly HostFeatureSpec[],
+  ranked: ReadonlyMap<string, unknown>,
+): S {
+  let host: Record<string, HostFeatureOutcome> | null = null;
+  for (const spec of hostFeatures) {
+    const { name } = spec;
+    const weight = Object.hasOwn(model.breakout.hostInputs, name) ? model.breakout.hostInputs[name]!.weight : 0;
+    if (spec.scale !== 'percentile' || weight === 0 || ranked.has(name)) continue;
+    if (!Object.hasOwn(signals.host, name) || signals.host[name]!.status !== 'ok') continue;
+    host ??= { ...signals.host };
+    host[name] = {
+      status: 'error',
+      value: null,
+      reason: `host feature ${name} has no distribution in the peers of the last refresh (it ran without the feature): its value is ranked from the next refresh`,
+    };
+  }
+  return host === null ? signals : { ...signals, host };
+}

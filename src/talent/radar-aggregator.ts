@@ -37,7 +37,7 @@ import { extractFeatures } from './features.js';
 import { opportunitiesOf, risksOf } from './profile-items.js';
 import { artistRow, pulseArtist, trajectoryOf } from './rows.js';
 import { explainRow, priorPeerStats, type PeerStats } from './scoring.js';
-import { withUnregisteredTerms, type HostFeatureSpec } from './host-features.js';
+import { withUnrankedTerms, withUnregisteredTerms, type HostFeatureSpec } from './host-features.js';
 import type { TalentModelConfig } from './model-config.js';
 import type { ArtistSignalsEngine } from './signals-engine.js';
 import { similarArtists, type SimilarArtistsResult } from './similar.js';
@@ -586,7 +586,7 @@ export class RadarAggregator {
     const hostFeatures = radar.hostFeatures;
     // Reads stop at 90% of the profile's deadline, so the reads that did finish still make a
     // (degraded) profile instead of the whole call timing out with them.
-    const signals = withUnregisteredTerms(
+    const aggregated = withUnregisteredTerms(
       await this.#d.signals.aggregateArtistSignals(slug, {
         asOf: this.#now(),
         signal: deadline.signal,
@@ -594,6 +594,11 @@ export class RadarAggregator {
       }),
       model,
     );
+    // A weighed feature the kept peers do not rank (the last refresh ran without it) counts for
+    // nothing until the next refresh: said so, as that feature's error, never an `ok` that adds nothing.
+    const signals = storedPeers
+      ? withUnrankedTerms(aggregated, model, hostFeatures, storedPeers.relative.host)
+      : aggregated;
     // Closed while the reads were in flight: they were aborted by the close, not failed by their
     // sources, so the answer is RADAR_CLOSED (never a false "sources unavailable").
     this.#life.assertOpen('buildArtistProfile');
