@@ -364,14 +364,17 @@ export function buildHistories(tables: ValidatedTables, options: LinkOptions, lo
   }));
   if (tables.scenePulses) log.accept('scenePulses', scenePulses.length);
   const workspaces: Workspace[] = [];
+  // By lower case: workspace ids are UUIDs, which the dataset and the workspace source compare
+  // without case, so `AAAA...` after `aaaa...` is this row's duplicate, not a whole import's failure.
   const workspaceLines = new Map<string, number>();
   for (const { row, line } of tables.workspaces ?? []) {
-    const first = workspaceLines.get(row.id);
+    const id = row.id.toLowerCase();
+    const first = workspaceLines.get(id);
     if (first !== undefined) {
       reject('workspaces', line, 'id', `duplicate workspace id ${row.id} (first on line ${first})`);
       continue;
     }
-    workspaceLines.set(row.id, line);
+    workspaceLines.set(id, line);
     workspaces.push({ ...row });
   }
   if (tables.workspaces) log.accept('workspaces', workspaces.length);

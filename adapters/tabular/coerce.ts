@@ -177,7 +177,10 @@ export const dayCell = cell(isStringOrDate, 'a day (YYYY-MM-DD)')
 /** Like {@link dayCell}, but blank or missing is `null`. */
 export const nullableDayCell = orNull(dayCell);
 
-/** A `;`-separated list or an array of strings; absent, null or blank is the empty list. */
+/**
+ * A `;`-separated list or an array of strings; absent, null or blank is the empty list. Items are
+ * trimmed and blank ones dropped, from a CSV cell and a JSON array alike.
+ */
 function listCell() {
   return cell(
     (v): v is string | readonly string[] | null | undefined => v === undefined || v === null || isListCell(v),
@@ -192,7 +195,7 @@ function listCell() {
               .split(';')
               .map((s) => s.trim())
               .filter((s) => s !== '')
-          : [...v],
+          : v.map((s) => s.trim()).filter((s) => s !== ''),
     );
 }
 
