@@ -19,6 +19,18 @@ export interface BusMessage {
 /** Longest message read; longer ones are ignored (a key is far shorter). */
 const MAX_MESSAGE_CHARS = 64 * 1024;
 
+/**
+ * The text of `message` for the bus, within {@link MAX_MESSAGE_CHARS}. A delete or clear naming a
+ * key too long for a message (JSON writes a character in at most 6, the envelope is under 100)
+ * becomes a clear of the key's first characters: the other instances drop more than that key, never
+ * less (they would ignore a longer message and keep serving what was deleted).
+ */
+export function encodeForBus(message: BusMessage): string {
+  const text = encodeBusMessage(message);
+  if (text.length <= MAX_MESSAGE_CHARS || message.t === 'd') return text;
+  return encodeBusMessage({ o: message.o, t: 'p', k: message.k.slice(0, Math.floor((MAX_MESSAGE_CHARS - 100) / 6)) });
+}
+
 /** The text of `message`. */
 export function encodeBusMessage(message: BusMessage): string {
   return JSON.stringify({ o: message.o, t: message.t, k: message.k });

@@ -22,7 +22,7 @@ import {
   type CoordinatedResult,
   type CoordinateOptions,
 } from '../../src/core/cache/cache-store.js';
-import { encodeBusMessage, LockWaiters, parseBusMessage, type BusMessage } from './bus.js';
+import { encodeBusMessage, encodeForBus, LockWaiters, parseBusMessage, type BusMessage } from './bus.js';
 import { decodeEntry, encodeEntry } from './codec.js';
 import { closeClient, failureReason, openClient, withTimeout } from './connection.js';
 import { coordinate, type LockDeps } from './lock.js';
@@ -46,8 +46,47 @@ if ARGV[3] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) else re
 return 1
 `;
 
+/**
+ * Increments the invalidation generation `KEYS[1]`. A missing one (never set, or evicted by a
+ * memory policy such as `allkeys-lru`, or deleted) starts at Redis's clock in microseconds, above
+ * any value it held before: a computation that read `"1"` must not see `"1"` again after an
+ * eviction and a delete (it would write a value the delete invalidated).
+ */
+const BUMP_GENERATION = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local t = redis.call('TIME')
+  redis.call('SET', KEYS[1], t[1] .. string.sub('000000' .. t[2], -6))
+end
+return redis.call('INCR', KEYS[1])
+`;
+
 /** The longest TTL sent as `PX`; a longer one (or none) is written without an expiry. */
 const MAX_PX_MS = 2 ** 52;
+/** Clock differences between instances below this are left alone (they are within a read's latency). */
+const CLOCK_SKEW_TOLERANCE_MS = 1_000;
+
+/**
+ * `entry`, read from Redis with `pttlMs` of life left there, on this instance's clock. The writer
+ * stored it with `PX` = its `staleUntil` less the writer's now, so Redis, one clock for every
+ * instance, says when its grace ends: `now + pttlMs` here at the latest. When that is earlier than
+ * the entry says by more than {@link CLOCK_SKEW_TOLERANCE_MS} (this instance's clock is behind
+ * the writer's), the entry's instants move back by the difference: it is fresh here no longer than
+ * where it was computed, instead of a skew longer. Never forward: on a clock ahead of the writer's
+ * it reads as older and expires early, the safe side. Without an expiry in Redis (`pttlMs` < 0)
+ * it is kept as written.
+ */
+function onLocalClock<V>(entry: CacheEntry<V>, now: number, pttlMs: number): CacheEntry<V> {
+  if (!(pttlMs >= 0)) return entry;
+  const shift = now + pttlMs - entry.staleUntil;
+  if (!(shift < -CLOCK_SKEW_TOLERANCE_MS)) return entry;
+  return {
+    value: entry.value,
+    createdAt: entry.createdAt + shift,
+    expiresAt: entry.expiresAt + shift,
+    staleUntil: entry.staleUntil + shift,
+  };
+}
+
 /** Glob characters of a Redis MATCH pattern, escaped so a prefix matches only itself. */
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
@@ -119,7 +158,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
   const channel = `${prefix}bus`;
   const valuePrefix = `${prefix}v:`;
   /**
-   * The invalidation generation: every delete and clear increments it in Redis, in the same
+   * The invalidation generation: every delete and clear increments it in Redis ({@link BUMP_GENERATION}), in the same
    * transaction as its `DEL` (before its `SCAN` for a prefix). A computation reads it when it
    * starts, and its value is written to L2 only while it is unchanged (a compare-and-set script):
    * a value computed before another instance's delete is never stored after it, even when that
@@ -263,14 +302,14 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
   async function propagate(message: BusMessage): Promise<void> {
     if (!available()) return remember(message);
     try {
-      const text = encodeBusMessage(message);
+      const text = encodeForBus(message);
       if (message.t === 'k') {
         // One round trip, in order: the key leaves L2 before any instance hears of it (one that
         // heard first could read the old entry back into its L1).
         const replies = await run((c) =>
           c
             .multi()
-            .incr(generationKey)
+            .eval(BUMP_GENERATION, 1, generationKey)
             .del(valuePrefix + message.k)
             .publish(channel, text)
             .exec(),
@@ -278,7 +317,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
         if (replies === null || replies.some(([error]) => error)) throw new Error('redis transaction failed');
       } else {
         // The generation first: a computation still running writes nothing the clear missed.
-        await run((c) => c.incr(generationKey));
+        await run((c) => c.eval(BUMP_GENERATION, 1, generationKey));
         await clearL2(message.k);
         await run((c) => c.publish(channel, text));
       }
@@ -383,8 +422,11 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
   async function readL2<V>(key: string): Promise<CacheEntry<V> | undefined> {
     if (!shareable(key)) return undefined;
     let text: string | null;
+    let pttl: number;
     try {
-      text = await run((c) => c.get(valuePrefix + key));
+      // With its remaining life by Redis's clock, which every instance shares (below).
+      // Sent together, one round trip; a key gone between the two reads has no PTTL (-2): kept as written.
+      [text, pttl] = await run((c) => Promise.all([c.get(valuePrefix + key), c.pttl(valuePrefix + key)]));
     } catch (error) {
       if (isWrongType(error)) {
         count('refused');
@@ -402,7 +444,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       emit({ type: 'refused', key, reason: decoded.why });
       return undefined;
     }
-    return decoded.entry;
+    return onLocalClock(decoded.entry, clock.now(), pttl);
   }
 
   /** Whether an invalidation since `began` touched `key` (true when the history is too short to tell). */

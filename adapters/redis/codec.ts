@@ -95,7 +95,8 @@ class Unfaithful extends Error {}
  * that is not finite (written `null`) or -0 (written `0`), a function, symbol or BigInt anywhere
  * (dropped, or `null` in an array), an `undefined` array item or hole (written `null`), or an
  * object that is not a plain object or array (a `Map`
- * or `Set` written `{}`, a `Date` written as a string, a class instance losing its prototype).
+ * or `Set` written `{}`, a `Date` written as a string, a class instance losing its prototype), or
+ * one with a `toJSON` method (written as what it returns).
  * Another instance would read back a different value than this one holds. `undefined` properties
  * are left out as JSON does (read back as absent).
  */
@@ -114,6 +115,8 @@ function faithful(this: unknown, key: string, value: unknown): unknown {
   } else if (typeof original === 'object' && original !== null) {
     const proto: unknown = Object.getPrototypeOf(original);
     if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) throw new Unfaithful();
+    // A `toJSON` method: JSON writes what it returns, not the object (this replacer sees only that).
+    if (typeof (original as { toJSON?: unknown }).toJSON === 'function') throw new Unfaithful();
   }
   return value;
 }
