@@ -9,9 +9,9 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 /**
  * The example programs run as a new user runs them, each in child processes (`npx tsx
  * examples/...`, about 45 s of the suite on 2 cores): they are long runs (`npm run test:long`,
- * vitest.long.config.ts, which CI runs beside the browser tests), not part of `npm test`.
+ * vitest.long.config.ts, which CI runs beside the soak and the build), not part of `npm test`.
  * (Hostile reviews 106 and 111, whole-process runs too, stay in `npm test`: moved to the long runs
- * they made CI 11 s slower, as the test step has idle room at its start and the browser step none.)
+ * they made CI 11 s slower, when the long runs shared the cores with the browser tests.)
  */
 export const EXAMPLE_RUNS = ['tests/examples-hostile-review.test.ts', 'tests/review/hostile-review-97.test.ts'];
 

@@ -313,12 +313,13 @@ export function createLightHandler(
       // CORS first: a 500 from the host's requestId hook below still reaches the page that asked.
       const preflight = cors?.isPreflight(request) === true;
       if (cors !== null && !preflight) corsHeaders = cors.responseHeaders(request);
+      const { path, search } = splitUrl(request.url);
+      // By path segment: `/api/talent-scout` is an unknown path of no family, answered as the Scenes'.
+      // Before the host's requestId hook: a 500 from it on a Talent route is a TALENT_* one.
+      family = path === `${base}/talent` || path.startsWith(`${base}/talent/`) ? 'talent' : 'scenes';
       requestId = requestIdOption
         ? hostRequestId(requestIdOption(request.request()))
         : requestIdFrom(request.header('x-request-id'));
-      const { path, search } = splitUrl(request.url);
-      // By path segment: `/api/talent-scout` is an unknown path of no family, answered as the Scenes'.
-      family = path === `${base}/talent` || path.startsWith(`${base}/talent/`) ? 'talent' : 'scenes';
       // Dot segments and encoded slashes are refused, never resolved: `/api/scenes/x/../../talent/pulse`
       // must not reach a route that a proxy or an access rule in front took for another.
       const raw = context.rawUrl;

@@ -10,6 +10,7 @@ import { resolveConfig, type SceneRadarConfigInput } from '../config.js';
 import type { SceneRadarSources } from '../contracts/sources.js';
 import { Cache } from '../core/cache/cache.js';
 import { systemClock } from '../core/clock.js';
+import { isSlug, SLUG_MESSAGE } from '../core/slug.js';
 import { createSourceGateway } from '../core/gateway/gateway.js';
 import { memoryTalentStores } from '../stores/memory-table.js';
 import type { BreakoutModel, BreakoutModelInput } from '../talent/breakout-model.js';
@@ -114,14 +115,17 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
       const { radar, close } = radarOver(context.sources, options);
       try {
         const populations = new Map(context.cutoffs.map((c) => [c.asOf.getTime(), c.population]));
+        // Only names the radar can hold: another is no artist of it (left out, as in `score`).
         const outcomes = context.cutoffs.flatMap((c) =>
-          c.candidates.map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })),
+          c.candidates
+            .filter(isSlug)
+            .map((artistSlug) => ({ artistSlug, asOf: c.asOf, label: c.labels.get(artistSlug) === true })),
         );
         const fit = await radar.calibrate(outcomes, {
           ...given,
           // The folds purge training labels that reach into the period they validate on.
           horizonDays,
-          population: (asOf) => populations.get(asOf.getTime()) ?? [],
+          population: (asOf) => (populations.get(asOf.getTime()) ?? []).filter(isSlug),
           signal: context.signal,
         });
         fitted.set(context.run ?? byHand, fit.model);
@@ -140,13 +144,18 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
       try {
         const model = own ?? options.model;
         if (model) await radar.setBreakoutModel(model);
-        const scored = await radar.scoreArtists(context.candidates, {
-          asOf: context.asOf,
-          population: context.population,
-          signal: context.signal,
-        });
+        // A name that is not a radar slug (`Not A Slug!`) names no artist the radar can read: that
+        // candidate is unscored with the reason, that peer left out, and the rest scored (the
+        // radar refuses a whole call over one such name).
         const scores = new Map<string, number>();
         const unscored = new Map<string, string>();
+        for (const slug of context.candidates)
+          if (!isSlug(slug)) unscored.set(slug, `invalid: not an artist slug (${SLUG_MESSAGE.toLowerCase()})`);
+        const scored = await radar.scoreArtists(context.candidates.filter(isSlug), {
+          asOf: context.asOf,
+          ...(context.population === undefined ? {} : { population: context.population.filter(isSlug) }),
+          signal: context.signal,
+        });
         for (const a of scored.artists) {
           if (a.status === 'ok' && a.breakout !== null) scores.set(a.artistSlug, a.breakout);
           else unscored.set(a.artistSlug, `${a.status}: ${a.reason ?? ''}`);

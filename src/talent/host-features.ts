@@ -243,11 +243,12 @@ export function withUnregisteredTerms<S extends { readonly host: Readonly<Record
 
 /**
  * `signals` with an `error` outcome for each host feature on a percentile scale that the breakout
- * model weighs (non-zero weight), was read ok, and has no distribution in `ranked` (the kept peers'
- * host distributions): its value cannot be ranked until a refresh fits its distribution (the last
- * one ran on an instance without the feature, or before it was registered), so it counts for
- * nothing and the explanation says why, instead of an `ok` that adds nothing in silence. The same
- * object when nothing changes.
+ * model weighs (non-zero weight), was read ok, and has no distribution, or an empty one, in
+ * `ranked` (the kept peers' host distributions): its value cannot be ranked until a refresh fits
+ * its distribution (the last one ran on an instance without the feature, or before it was
+ * registered, or the feature's read failed there and no earlier distribution was kept), so it
+ * counts for nothing and the explanation says why, instead of an `ok` that adds nothing in
+ * silence. The same object when nothing changes.
  * @example
  * ```ts
  * const scored = withUnrankedTerms(signals, model, radar.hostFeatures, storedPeers.relative.host);
@@ -257,19 +258,23 @@ export function withUnrankedTerms<S extends { readonly host: Readonly<Record<str
   signals: S,
   model: Pick<TalentModelConfig, 'breakout'>,
   hostFeatures: readonly HostFeatureSpec[],
-  ranked: ReadonlyMap<string, unknown>,
+  ranked: ReadonlyMap<string, { readonly m: number }>,
 ): S {
   let host: Record<string, HostFeatureOutcome> | null = null;
   for (const spec of hostFeatures) {
     const { name } = spec;
     const weight = Object.hasOwn(model.breakout.hostInputs, name) ? model.breakout.hostInputs[name]!.weight : 0;
-    if (spec.scale !== 'percentile' || weight === 0 || ranked.has(name)) continue;
+    const kept = ranked.get(name);
+    if (spec.scale !== 'percentile' || weight === 0 || (kept !== undefined && kept.m > 0)) continue;
     if (!Object.hasOwn(signals.host, name) || signals.host[name]!.status !== 'ok') continue;
     host ??= { ...signals.host };
     host[name] = {
       status: 'error',
       value: null,
-      reason: `host feature ${name} has no distribution in the peers of the last refresh (it ran without the feature): its value is ranked from the next refresh`,
+      reason:
+        kept === undefined
+          ? `host feature ${name} has no distribution in the peers of the last refresh (it ran without the feature): its value is ranked from the next refresh`
+          : `host feature ${name} has an empty distribution in the peers of the last refresh (its read failed there): its value is ranked from the next refresh that reads it`,
     };
   }
   return host === null ? signals : { ...signals, host };

@@ -64,6 +64,7 @@ import { extractFeatures } from './features.js';
 import {
   hostFeatureSpecs,
   validateHostFeatures,
+  withUnrankedTerms,
   withUnregisteredTerms,
   type HostFeature,
   type HostFeatureSpec,
@@ -81,7 +82,13 @@ import {
 } from './scoring.js';
 import { TalentModelConfigSchema } from './model-config.js';
 import { ArtistSignalsEngine, gatherSignals } from './signals-engine.js';
-import { SIGNAL_READS, type ArtistFeatures, type ArtistSignals, type SignalRead } from './signals-types.js';
+import {
+  SIGNAL_READS,
+  type ArtistFeatures,
+  type ArtistSignals,
+  type HostFeatureOutcome,
+  type SignalRead,
+} from './signals-types.js';
 import type { LastRefreshAttempt, TalentRefreshReport, UnscoredArtist } from './types.js';
 import {
   ModelStateSchema,
@@ -733,18 +740,25 @@ export class TalentRadar {
       if (!this.#stateRead || (isSceneRadarError(error) && error.code === 'STORE_SCHEMA_MISMATCH')) throw error;
     }
     const read = await this.#featuresOf(population, asOf, options.signal, (s) => s);
-    // A model term for a feature this radar does not register: that feature's error, said so.
-    const features = read.features.map((f) => withUnregisteredTerms(f, this.#model));
-    const signals = new Map([...read.signals].map(([slug, s]) => [slug, withUnregisteredTerms(s, this.#model)]));
     // The last refresh's peers only when they are as of the same instant: others would leak.
     // The kept peers serve only if they rank every host feature this radar scores on a percentile
     // scale: a feature added since the refresh that kept them would count for nothing, in silence.
+    const kept = this.#peers;
     const samePeers =
       options.population === undefined &&
-      this.#peers !== null &&
+      kept !== null &&
       this.#peersAsOf === asOf.toISOString() &&
-      this.#host.every((h) => h.scale === 'raw' || this.#peers!.relative.host.has(h.name));
-    const peers = samePeers ? this.#peers! : fitPeerStats(featureTable(features, this.#host), this.#model);
+      this.#host.every((h) => h.scale === 'raw' || kept.relative.host.has(h.name));
+    // A model term for a feature this radar does not register: that feature's error, said so. With
+    // the kept peers, so is a weighed feature they hold an empty distribution for (its read failed
+    // in that refresh): its value cannot be ranked against them.
+    const scoredAs = <S extends { readonly host: Readonly<Record<string, HostFeatureOutcome>> }>(x: S): S => {
+      const registered = withUnregisteredTerms(x, this.#model);
+      return samePeers ? withUnrankedTerms(registered, this.#model, this.#host, kept!.relative.host) : registered;
+    };
+    const features = read.features.map(scoredAs);
+    const signals = new Map([...read.signals].map(([slug, s]) => [slug, scoredAs(s)]));
+    const peers = samePeers ? kept! : fitPeerStats(featureTable(features, this.#host), this.#model);
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
     const scores = scoreTable(featureTable(picked, this.#host), peers, this.#model);
