@@ -37,7 +37,8 @@ import {
 
 /**
  * Sets `KEYS[1]` to `ARGV[2]` (with `PX ARGV[3]` unless empty) only while the invalidation
- * generation `KEYS[2]` still reads `ARGV[1]` (`''` for none yet); 1 when written, else 0.
+ * generation `KEYS[2]` still reads `ARGV[1]` (a missing one reads `''`, which no computation
+ * holds: {@link READ_GENERATION}); 1 when written, else 0.
  */
 const SET_IF_GENERATION = `
 local g = redis.call('GET', KEYS[2])
@@ -58,6 +59,27 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('SET', KEYS[1], t[1] .. string.sub('000000' .. t[2], -6))
 end
 return redis.call('INCR', KEYS[1])
+`;
+
+/**
+ * The invalidation generation `KEYS[1]`, created (at Redis's clock in microseconds, as
+ * {@link BUMP_GENERATION} starts one) when missing: a computation never holds "none", so a counter
+ * lost after it started (evicted, deleted) never reads as the one it began with.
+ */
+const READ_GENERATION = `
+local g = redis.call('GET', KEYS[1])
+if g then return g end
+local t = redis.call('TIME')
+g = t[1] .. string.sub('000000' .. t[2], -6)
+redis.call('SET', KEYS[1], g)
+return g
+`;
+
+/** The value at `KEYS[1]` and its `PTTL`, read at one instant (nil when there is none). */
+const READ_WITH_TTL = `
+local v = redis.call('GET', KEYS[1])
+if not v then return nil end
+return { v, redis.call('PTTL', KEYS[1]) }
 `;
 
 /** The longest TTL sent as `PX`; a longer one (or none) is written without an expiry. */
@@ -115,8 +137,7 @@ const MAX_PENDING = 1000;
 /** The generation of a computation that started while Redis could not be read (no generation is this text). */
 const UNKNOWN_GENERATION = '\u0000unknown';
 /**
- * The oldest of the generations computations of one key read (the counter's decimal text, '' before
- * the first invalidation): the smallest, or {@link UNKNOWN_GENERATION} when one could not be read
+ * The oldest of the generations computations of one key read (the counter's decimal text): the smallest, or {@link UNKNOWN_GENERATION} when one could not be read
  * (the order they were recorded in is not their age: a read may answer after a later one).
  */
 function oldestGeneration(list: readonly string[] | undefined): string | undefined {
@@ -425,8 +446,9 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     let pttl: number;
     try {
       // With its remaining life by Redis's clock, which every instance shares (below).
-      // Sent together, one round trip; a key gone between the two reads has no PTTL (-2): kept as written.
-      [text, pttl] = await run((c) => Promise.all([c.get(valuePrefix + key), c.pttl(valuePrefix + key)]));
+      // In one script: the PTTL is that of the entry read, never of one another instance wrote in between.
+      const read = (await run((c) => c.eval(READ_WITH_TTL, 1, valuePrefix + key))) as [string, number] | null;
+      [text, pttl] = read === null ? [null, -2] : [read[0], Number(read[1])];
     } catch (error) {
       if (isWrongType(error)) {
         count('refused');
@@ -572,7 +594,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
       let began = UNKNOWN_GENERATION;
       if (available()) {
         try {
-          began = (await run((c) => c.get(generationKey))) ?? '';
+          began = String(await run((c) => c.eval(READ_GENERATION, 1, generationKey)));
         } catch {
           began = UNKNOWN_GENERATION;
         }

@@ -52,7 +52,7 @@ import type {
   TopCategory,
   WorkspaceRecommendations,
 } from './types.js';
-import { rankForWorkspace } from './workspace.js';
+import { rankForWorkspace, workspaceRegions } from './workspace.js';
 
 /** Dependencies of {@link RadarAggregator}. */
 export interface RadarAggregatorDeps {
@@ -775,7 +775,8 @@ export class RadarAggregator {
       const candidates = rankForWorkspace(rows, ws, rows.length, () => undefined, th);
       const regions = new Map<string, string>();
       const unread: string[] = [];
-      let read = ws.regions.length === 0 ? candidates.length : 0;
+      // No region named (none, or only `unknown` and blanks): no ranking depends on a home region.
+      let read = workspaceRegions(ws).size === 0 ? candidates.length : 0;
       let ranked = candidates.slice(0, limit);
       while (read < candidates.length) {
         const page = candidates.slice(read, read + limit * 3).map((c) => c.row.artist_slug);

@@ -25,6 +25,19 @@ export interface RankedCandidate {
 }
 
 /**
+ * The regions a workspace names, as ranking compares them: without case or surrounding spaces
+ * (`UK` is `uk`, MIG's lowercase code); the placeholder `unknown` or an empty code names no region.
+ * Empty: no artist is outside the workspace's regions, and no home region needs reading.
+ * @example
+ * ```ts
+ * workspaceRegions({ ...ws, regions: [' UK', 'unknown'] }); // Set { 'uk' }
+ * ```
+ */
+export function workspaceRegions(ws: Pick<Workspace, 'regions'>): ReadonlySet<string> {
+  return new Set(ws.regions.map(regionKey).filter((r): r is string => r !== undefined));
+}
+
+/**
  * Ranks tracked artists for a workspace without sorting them all (top-K). `regionOf` gives an
  * artist's home region when known; artists outside the workspace's regions score 0.7x.
  */
@@ -41,9 +54,8 @@ export function rankForWorkspace(
   const roster = new Set(ws.roster);
   const scenes = new Set(ws.scenes);
   const genres = new Set(ws.microgenres);
-  // Region codes compare without case or surrounding spaces (`UK` is `uk`, MIG's lowercase code).
   // The placeholder `unknown` or an empty code names no region: not a filter every known artist fails.
-  const regions = new Set(ws.regions.map(regionKey).filter((r): r is string => r !== undefined));
+  const regions = workspaceRegions(ws);
   const scored: RankedCandidate[] = [];
   for (const row of rows) {
     if (roster.has(row.artist_slug)) continue;

@@ -126,16 +126,17 @@ describe('hostile review 41: the cache tier across instances', () => {
     const tier = createRedisCacheTier({ redis: host, keyPrefix: prefix, retryAfterMs: 20 });
     try {
       await tier.ready(2000);
-      // One GET fails (a command timeout on a loaded network); Redis itself is fine.
-      const get = host.get.bind(host);
+      // One read fails (a command timeout on a loaded network); Redis itself is fine. The tier reads
+      // an entry with its PTTL in one script (EVAL) since 2026-12-07, a GET before.
+      const evaluate = host.eval.bind(host);
       let failOnce = true;
-      host.get = ((...args: Parameters<typeof host.get>) => {
+      host.eval = ((...args: Parameters<typeof host.eval>) => {
         if (failOnce) {
           failOnce = false;
           return Promise.reject(new Error('Command timed out'));
         }
-        return get(...args);
-      }) as typeof host.get;
+        return evaluate(...args);
+      }) as typeof host.eval;
       expect(await tier.get('ns:x')).toBeUndefined();
       expect(tier.health().state).toBe('degraded');
       await new Promise((r) => setTimeout(r, 40));
