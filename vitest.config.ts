@@ -23,6 +23,7 @@ export const EXAMPLE_RUNS = ['tests/examples-hostile-review.test.ts', 'tests/rev
  */
 const SLOW_FILES = [
   'tests/review/hostile-review-106.test.ts',
+  'tests/review/hostile-review-163.test.ts',
   'tests/adapters/tabular-stream-memory.test.ts',
   'tests/review/hostile-review-112.test.ts',
   'tests/adapters/postgres-multi-instance-review.test.ts',

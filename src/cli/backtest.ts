@@ -221,7 +221,11 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
     // An aborted command stops the run itself, not only the wait for it.
     ...(options.signal ? { signal: options.signal } : {}),
     method: [
-      `Candidates at T: artists known at T, active in the last 90 days, without a ${event} so far. Label: a ${event} within ${horizonDays} days after T. Monthly cutoffs; the first half trains, the rest tests.`,
+      `Candidates at T: artists known at T, active in the last 90 days, without a ${event} so far. Label: a ${event} within ${horizonDays} days after T. Monthly cutoffs; ${
+        trainUntil === undefined
+          ? 'the first half trains, the rest tests'
+          : `the cutoffs up to ${new Date(trainUntil).toISOString().slice(0, 10)} train, the later ones test (--train-until)`
+      }.`,
     ],
   });
 }

@@ -166,6 +166,7 @@ ${DATA_FLAGS}
     );
     const opened = await openWithProgress(io, input, postgres, signal);
     try {
+      if (input.kind === 'data') io.out(`${opened.title} (tables ${opened.tables})`);
       if (opened.importReport) for (const line of importLines(opened.importReport)) io.out(line);
       for (const line of refreshLines(opened.refresh)) io.out(line);
       const running = await serveRadar(opened.radar, {

@@ -110,7 +110,18 @@ interface Rejection {
   readonly message: string;
 }
 
-/** The header of an uncompressed CSV file (its first line), for naming a column's position; undefined otherwise. */
+/** Delimiters a manifest gave, by absolute file path: a `;` file's header is not read with a comma. */
+const manifestDelimiters = new Map<string, string>();
+
+/** Records the delimiter a manifest gives `file` (absolute), for {@link csvHeaderOf}. */
+export function noteDelimiter(file: string, delimiter: string): void {
+  manifestDelimiters.set(file, delimiter);
+}
+
+/**
+ * The header of an uncompressed CSV file (its first line, with the delimiter its manifest gave, else
+ * a tab for `.tsv` and a comma otherwise), for naming a column's position; undefined otherwise.
+ */
 export function csvHeaderOf(file: string): readonly string[] | undefined {
   if (!/\.(csv|tsv)$/i.test(file)) return undefined;
   try {
@@ -125,7 +136,8 @@ export function csvHeaderOf(file: string): readonly string[] | undefined {
           .replace(/^\ufeff/, '')
           .split(/\r?\n/, 1)[0] ?? '';
       // Read as the import reads it: a quoted cell may hold the delimiter.
-      return parseCsv(`${first}\n`, { delimiter: /\.tsv$/i.test(file) ? '\t' : ',' }).columns;
+      const delimiter = manifestDelimiters.get(file) ?? (/\.tsv$/i.test(file) ? '\t' : ',');
+      return parseCsv(`${first}\n`, { delimiter }).columns;
     } finally {
       closeSync(fd);
     }

@@ -18,7 +18,7 @@ import {
 } from '../../adapters/tabular/index.js';
 import { AGGREGATION_CHOICES } from '../../adapters/tabular/aggregate-rows.js';
 import { inYears1000To9999, isCalendarDay, UsageError } from './command-line.js';
-import { DataFileError } from './io.js';
+import { DataFileError, noteDelimiter } from './io.js';
 
 /** The manifest's file name inside the data folder. */
 export const MANIFEST_FILE = 'scene-radar.json';
@@ -80,7 +80,11 @@ export const ManifestSchema = z
           .strict()
           .optional(),
         derivedHomeRegion: z.string().min(1).max(64).optional(),
-        seriesSpan: z.object({ start: calendarDay, end: calendarDay }).strict().optional(),
+        seriesSpan: z
+          .object({ start: calendarDay, end: calendarDay })
+          .strict()
+          .refine((span) => span.end >= span.start, { message: 'end is before start', path: ['end'] })
+          .optional(),
       })
       .strict()
       .optional(),
@@ -126,8 +130,9 @@ export function parseJsonFile(file: string, raw: string): unknown {
   // A byte-order mark (editors on Windows write one) is not JSON, but the CSV files allow it too;
   // editors do not show it, so places are counted without it.
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const position = /position (\d+)/.exec(message);
@@ -139,6 +144,54 @@ export function parseJsonFile(file: string, raw: string): unknown {
     const { line, column } = placeOf(text, offset);
     throw new DataFileError(file, line, column, `not valid JSON (${message.split('\n')[0]})`);
   }
+  // `JSON.parse` keeps the last of a repeated key: two files for one table, one read in silence.
+  const repeated = repeatedJsonKey(text);
+  if (repeated !== undefined) {
+    const { line, column } = placeOf(text, repeated.offset);
+    throw new DataFileError(file, line, column, `repeated key ${JSON.stringify(repeated.key)} (only one may be given)`);
+  }
+  return parsed;
+}
+
+/**
+ * The first key repeated within one object of `text` (valid JSON: `JSON.parse` accepted it), with
+ * the offset of its second occurrence; undefined when every object's keys are distinct.
+ */
+export function repeatedJsonKey(text: string): { readonly key: string; readonly offset: number } | undefined {
+  // One set of keys per open object, null per open array.
+  const open: (Set<string> | null)[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: its closing quote is the first one not escaped by an odd run of backslashes.
+      let end = text.indexOf('"', i + 1);
+      for (;;) {
+        let b = end - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        if ((end - 1 - b) % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      const keys = open[open.length - 1];
+      if (keys) {
+        let k = end + 1;
+        while (k < text.length && ' \t\r\n'.includes(text[k]!)) k++;
+        if (text.charCodeAt(k) === 0x3a) {
+          const body = text.slice(i + 1, end);
+          const key = body.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : body;
+          if (keys.has(key)) return { key, offset: i };
+          keys.add(key);
+        }
+      }
+      i = end + 1;
+      continue;
+    }
+    if (c === 0x7b) open.push(new Set());
+    else if (c === 0x5b) open.push(null);
+    else if (c === 0x7d || c === 0x5d) open.pop();
+    i++;
+  }
+  return undefined;
 }
 
 /**
@@ -200,6 +253,8 @@ function readManifest(dir: string, file: string): DataFolder {
   for (const [table, spec] of Object.entries(m.tables)) {
     if (spec === undefined) continue;
     files[table] = typeof spec === 'string' ? resolve(dir, spec) : { ...spec, path: resolve(dir, spec.path) };
+    if (typeof spec !== 'string' && spec.delimiter !== undefined)
+      noteDelimiter(resolve(dir, spec.path), spec.delimiter);
   }
   if (Object.keys(files).length === 0)
     throw new DataFileError(file, placeOfPath(text, ['tables']).line, null, 'tables: name at least one table file');

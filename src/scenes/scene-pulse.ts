@@ -566,10 +566,11 @@ export class ScenePulse {
             lastGood,
           })) as Pulse;
           if (pulse.stale) return { slug, status: 'stale', pulse, message: pulse.stale.reason };
+          // Past its TTL from the instant it ends, as the cache counts it (fresh while now < expiry).
           const age = this.#d.clock.now() - Date.parse(pulse.updated_at);
           return {
             slug,
-            status: age > c.scenePulseTtlMs || (degraded(pulse) && age > c.degradedTtlMs) ? 'stale' : 'ok',
+            status: age >= c.scenePulseTtlMs || (degraded(pulse) && age >= c.degradedTtlMs) ? 'stale' : 'ok',
             pulse,
           };
         } catch (e) {
