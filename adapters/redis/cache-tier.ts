@@ -119,7 +119,8 @@ function escapeGlob(text: string): string {
  * tier never wrote (a hash, a list). Redis is up; the key is foreign, not the server down.
  */
 function isWrongType(error: unknown): boolean {
-  return error instanceof Error && /^WRONGTYPE\b/.test(error.message);
+  // At the start of a command's error; inside a script's on Redis 6 (`ERR Error running script ... WRONGTYPE ...`).
+  return error instanceof Error && /(?:^|\s)WRONGTYPE\b/.test(error.message);
 }
 
 /**

@@ -110,12 +110,25 @@ interface Rejection {
   readonly message: string;
 }
 
-/** Delimiters a manifest gave, by absolute file path: a `;` file's header is not read with a comma. */
-const manifestDelimiters = new Map<string, string>();
+/** How the data folder read last reads each CSV file its manifest names, by absolute path. */
+const manifestCsv = new Map<string, { readonly delimiter: string | undefined }>();
 
-/** Records the delimiter a manifest gives `file` (absolute), for {@link csvHeaderOf}. */
-export function noteDelimiter(file: string, delimiter: string): void {
-  manifestDelimiters.set(file, delimiter);
+/**
+ * Records how the folder being read reads its files (`files`: absolute path to the manifest's
+ * entry), for {@link csvHeaderOf}: the files of a folder read before are forgotten, so a delimiter
+ * one manifest gave never outlives it. A file whose entry says `csv` (not gzipped) is read as CSV
+ * whatever its name, with the entry's delimiter.
+ */
+export function noteTableFiles(
+  files: Iterable<
+    readonly [string, { readonly format?: string; readonly gzip?: boolean; readonly delimiter?: string }]
+  >,
+): void {
+  manifestCsv.clear();
+  for (const [path, spec] of files) {
+    const csv = spec.format === 'csv' || (spec.format === undefined && /\.(csv|tsv)$/i.test(path));
+    if (csv && spec.gzip !== true) manifestCsv.set(path, { delimiter: spec.delimiter });
+  }
 }
 
 /**
@@ -123,7 +136,8 @@ export function noteDelimiter(file: string, delimiter: string): void {
  * a tab for `.tsv` and a comma otherwise), for naming a column's position; undefined otherwise.
  */
 export function csvHeaderOf(file: string): readonly string[] | undefined {
-  if (!/\.(csv|tsv)$/i.test(file)) return undefined;
+  const named = manifestCsv.get(file);
+  if (named === undefined && !/\.(csv|tsv)$/i.test(file)) return undefined;
   try {
     const fd = openSync(file, 'r');
     try {
@@ -136,7 +150,7 @@ export function csvHeaderOf(file: string): readonly string[] | undefined {
           .replace(/^\ufeff/, '')
           .split(/\r?\n/, 1)[0] ?? '';
       // Read as the import reads it: a quoted cell may hold the delimiter.
-      const delimiter = manifestDelimiters.get(file) ?? (/\.tsv$/i.test(file) ? '\t' : ',');
+      const delimiter = named?.delimiter ?? (/\.tsv$/i.test(file) ? '\t' : ',');
       return parseCsv(`${first}\n`, { delimiter }).columns;
     } finally {
       closeSync(fd);
