@@ -57,6 +57,10 @@ import { createPostgresStores, type PostgresStores } from '../../adapters/postgr
 import { TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { countingSources } from '../helpers/counting-sources.js';
 
+/** A value these tests read field by field (a JSON body, a parsed query, a source wrapped by a Proxy): a wrong path fails its assertion. */
+// biome-ignore lint/suspicious/noExplicitAny: read field by field, checked by the assertions
+type Loose = any;
+
 const NOW = new Date('2026-11-25T00:00:00.000Z');
 const world = createDemoWorld({ seed: 165, artists: 120, end: '2026-11-24' });
 const SCENE = world.catalog.scenes[0]!.slug;
@@ -68,7 +72,7 @@ let handler: FetchHandler;
 let artist: string;
 const get = async (path: string) => {
   const res = await handler(new Request(`http://localhost${path}`));
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Record<string, Loose> };
 };
 const codeOf = (p: Promise<unknown>): Promise<string> =>
   p.then(
@@ -141,7 +145,7 @@ describe('section 2: error codes and statuses', () => {
 
   it('envelopes: success { ok, data, error: null }; failure { ok: false, error: { code, message, details? } }', () => {
     expect(ok({ a: 1 })).toEqual({ ok: true, data: { a: 1 }, error: null });
-    const f = fail('SCENES_NOT_FOUND', 'Scene not found: indie-uk-brighton', { x: 1 }) as Record<string, any>;
+    const f = fail('SCENES_NOT_FOUND', 'Scene not found: indie-uk-brighton', { x: 1 }) as Record<string, Loose>;
     expect(f.ok).toBe(false);
     expect(f.error).toEqual({
       code: 'SCENES_NOT_FOUND',
@@ -166,8 +170,8 @@ describe('section 2: request schemas (names and ranges)', () => {
     expect(okParse(ListScenesQuerySchema, { offset: '-1' })).toBe(false);
     expect(okParse(ListScenesQuerySchema, { offset: '1000000' })).toBe(true);
     // ScenePulseQuerySchema: { skipCache (boolean) }
-    expect((ScenePulseQuerySchema.parse({ skipCache: 'true' }) as any).skipCache).toBe(true);
-    expect((ScenePulseQuerySchema.parse({}) as any).skipCache).toBe(false);
+    expect((ScenePulseQuerySchema.parse({ skipCache: 'true' }) as Loose).skipCache).toBe(true);
+    expect((ScenePulseQuerySchema.parse({}) as Loose).skipCache).toBe(false);
     expect(okParse(ScenePulseQuerySchema, { skipCache: 'maybe' })).toBe(false);
     // RegionalPulseQuerySchema: { limit (1-100) }
     for (const [v, good] of [
@@ -204,8 +208,8 @@ describe('section 2: request schemas (names and ranges)', () => {
       expect(okParse(TopArtistsQuerySchema, { limit: v, category: 'rising' }), `top ${v}`).toBe(good);
       expect(okParse(WorkspaceRecommendationsQuerySchema, { workspaceId: WORKSPACE, limit: v }), `ws ${v}`).toBe(good);
     }
-    expect((GlobalPulseQuerySchema.parse({ skipCache: '1' }) as any).skipCache).toBe(true);
-    expect((ArtistProfileQuerySchema.parse({ skipCache: 'false' }) as any).skipCache).toBe(false);
+    expect((GlobalPulseQuerySchema.parse({ skipCache: '1' }) as Loose).skipCache).toBe(true);
+    expect((ArtistProfileQuerySchema.parse({ skipCache: 'false' }) as Loose).skipCache).toBe(false);
     for (const c of ['rising', 'breakout', 'risk']) expect(okParse(TopArtistsQuerySchema, { category: c })).toBe(true);
     expect(okParse(TopArtistsQuerySchema, { category: 'falling' })).toBe(false);
     expect(okParse(WorkspaceRecommendationsQuerySchema, { workspaceId: 'not-a-uuid' })).toBe(false);
@@ -505,28 +509,28 @@ describe('section 2: 429 and 504 by family over HTTP', () => {
     expect((await h(new Request('http://localhost/api/scenes'))).status).toBe(200);
     const s = await h(new Request('http://localhost/api/scenes'));
     expect(s.status).toBe(429);
-    expect(((await s.json()) as any).error.code).toBe('SCENES_RATE_LIMITED');
+    expect(((await s.json()) as Loose).error.code).toBe('SCENES_RATE_LIMITED');
     const t = await h(new Request('http://localhost/api/talent/pulse'));
     expect(t.status).toBe(429);
-    expect(((await t.json()) as any).error.code).toBe('TALENT_RATE_LIMITED');
+    expect(((await t.json()) as Loose).error.code).toBe('TALENT_RATE_LIMITED');
   });
 
   it('timeouts: SCENES_TIMEOUT / TALENT_TIMEOUT, 504', async () => {
     let hanging = false;
     const hang = new Proxy(world.sources, {
       get(target, key) {
-        const src = (target as any)[key];
+        const src = (target as Loose)[key];
         if (typeof src !== 'object' || src === null) return src;
         return new Proxy(src, {
           get(s, k) {
-            const v = (s as any)[k];
+            const v = (s as Loose)[k];
             if (typeof v !== 'function') return v;
             return (...args: unknown[]) => (hanging ? new Promise(() => undefined) : v.apply(s, args));
           },
         });
       },
     });
-    const r = createSceneRadar({ sources: hang as any, clock: fixedClock(NOW) });
+    const r = createSceneRadar({ sources: hang as Loose, clock: fixedClock(NOW) });
     try {
       await r.scenes.importCatalog(world.catalog);
       await r.refresh(NOW);
@@ -535,9 +539,9 @@ describe('section 2: 429 and 504 by family over HTTP', () => {
       await r.talent.aggregator.clearCache(artist, { keepLastGood: false });
       const h = createFetchHandler(r, { timeoutMs: 100 });
       const s = await h(new Request(`http://localhost/api/scenes/${SCENE}/pulse`));
-      const sb = (await s.json()) as any;
+      const sb = (await s.json()) as Loose;
       const t = await h(new Request(`http://localhost/api/talent/artists/${artist}`));
-      const tb = (await t.json()) as any;
+      const tb = (await t.json()) as Loose;
       expect([s.status, sb.error?.code]).toEqual([504, 'SCENES_TIMEOUT']);
       expect([t.status, tb.error?.code]).toEqual([504, 'TALENT_TIMEOUT']);
     } finally {
@@ -571,11 +575,11 @@ describe('section 1: batching (20 artists per batch, 10 concurrent)', () => {
     });
     const wide = new Proxy(counted.sources, {
       get(t, k) {
-        const src = (t as any)[k];
+        const src = (t as Loose)[k];
         if (typeof src !== 'object' || src === null) return src;
         return new Proxy(src, {
           get(o, m) {
-            const v = (o as any)[m];
+            const v = (o as Loose)[m];
             if (typeof v !== 'function') return v;
             return (...args: unknown[]) => {
               if (Array.isArray(args[0])) widest = Math.max(widest, args[0].length);
@@ -585,7 +589,7 @@ describe('section 1: batching (20 artists per batch, 10 concurrent)', () => {
         });
       },
     });
-    const r = createSceneRadar({ sources: wide as any, clock: fixedClock(NOW) });
+    const r = createSceneRadar({ sources: wide as Loose, clock: fixedClock(NOW) });
     try {
       await r.scenes.importCatalog(world.catalog);
       const slugs = (await radar.talent.aggregator.getTopArtists({ category: 'rising', limit: 100 })).artists.map(
