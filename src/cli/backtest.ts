@@ -18,6 +18,7 @@ import { createTabularSourcesFromFiles, type TabularReport } from '../../adapter
 import type { ProgressCallback } from '../core/observe/progress.js';
 import { observedAtMs } from '../core/time.js';
 import { isCalendarDay, UsageError } from './command-line.js';
+import { withFolderColumns } from './io.js';
 import { readDataFolder } from './manifest.js';
 
 const DAY_MS = 86_400_000;
@@ -165,6 +166,8 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
     ...folder.options,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+  }).catch((error: unknown) => {
+    throw withFolderColumns(error, folder.files);
   });
   options.onImport?.(report);
   const horizonDays = options.horizonDays ?? 90;

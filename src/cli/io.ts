@@ -5,6 +5,8 @@
  * its message, never a stack unless `SCENE_RADAR_DEBUG` is set.
  */
 import { parseCsv } from '../../adapters/tabular/csv.js';
+import type { TabularFiles } from '../../adapters/tabular/from-files.js';
+import { detectTableFormat } from '../../adapters/tabular/table-format.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isSceneRadarError } from '../core/errors.js';
 import { UsageError } from './command-line.js';
@@ -110,34 +112,8 @@ interface Rejection {
   readonly message: string;
 }
 
-/** How the data folder read last reads each CSV file its manifest names, by absolute path. */
-const manifestCsv = new Map<string, { readonly delimiter: string | undefined }>();
-
-/**
- * Records how the folder being read reads its files (`files`: absolute path to the manifest's
- * entry), for {@link csvHeaderOf}: the files of a folder read before are forgotten, so a delimiter
- * one manifest gave never outlives it. A file whose entry says `csv` (not gzipped) is read as CSV
- * whatever its name, with the entry's delimiter.
- */
-export function noteTableFiles(
-  files: Iterable<
-    readonly [string, { readonly format?: string; readonly gzip?: boolean; readonly delimiter?: string }]
-  >,
-): void {
-  manifestCsv.clear();
-  for (const [path, spec] of files) {
-    const csv = spec.format === 'csv' || (spec.format === undefined && /\.(csv|tsv)$/i.test(path));
-    if (csv && spec.gzip !== true) manifestCsv.set(path, { delimiter: spec.delimiter });
-  }
-}
-
-/**
- * The header of an uncompressed CSV file (its first line, with the delimiter its manifest gave, else
- * a tab for `.tsv` and a comma otherwise), for naming a column's position; undefined otherwise.
- */
-export function csvHeaderOf(file: string): readonly string[] | undefined {
-  const named = manifestCsv.get(file);
-  if (named === undefined && !/\.(csv|tsv)$/i.test(file)) return undefined;
+/** The first line of `file` split as a CSV header with `delimiter` (as the import reads it: a quoted cell may hold it); undefined when it cannot be read. */
+function csvHeader(file: string, delimiter: string): readonly string[] | undefined {
   try {
     const fd = openSync(file, 'r');
     try {
@@ -149,8 +125,6 @@ export function csvHeaderOf(file: string): readonly string[] | undefined {
           .toString('utf8')
           .replace(/^\ufeff/, '')
           .split(/\r?\n/, 1)[0] ?? '';
-      // Read as the import reads it: a quoted cell may hold the delimiter.
-      const delimiter = named?.delimiter ?? (/\.tsv$/i.test(file) ? '\t' : ',');
       return parseCsv(`${first}\n`, { delimiter }).columns;
     } finally {
       closeSync(fd);
@@ -161,6 +135,63 @@ export function csvHeaderOf(file: string): readonly string[] | undefined {
 }
 
 /**
+ * The header of an uncompressed CSV file known by its name alone (`.csv`, or `.tsv` read with a
+ * tab), for naming a column's position; undefined otherwise.
+ */
+export function csvHeaderOf(file: string): readonly string[] | undefined {
+  if (!/\.(csv|tsv)$/i.test(file)) return undefined;
+  return csvHeader(file, /\.tsv$/i.test(file) ? '\t' : ',');
+}
+
+/** How the files of the folder whose import failed with an error name their columns, by error. */
+const folderColumns = new WeakMap<object, (file: string) => readonly string[] | undefined>();
+
+/**
+ * `error` (a failure of importing `files`, a data folder's tables), marked with how those files
+ * name their columns, for {@link describeFailure}: each file as the import reads it (its entry's
+ * `format`, `gzip` and `delimiter`, else what its name says, a comma by default), so a `;` file or
+ * a CSV under another name has its bad cells reported with their column number. Carried by the
+ * error, not kept by this module: two commands in one process never see each other's folder.
+ * Returns `error`.
+ * @example
+ * ```ts
+ * await createTabularSourcesFromFiles(folder.files).catch((e) => { throw withFolderColumns(e, folder.files); });
+ * ```
+ */
+export function withFolderColumns(error: unknown, files: TabularFiles): unknown {
+  if (typeof error === 'object' && error !== null) folderColumns.set(error, folderColumnsOf(files));
+  return error;
+}
+
+/**
+ * How the files of a data folder (`files`, its tables) name their columns: each file's header as
+ * the import reads it (its entry's `format`, `gzip` and `delimiter`, else what its name says, a
+ * comma by default); undefined for a file without a header line (JSON lines, gzip). A file not in
+ * `files` is read by its name ({@link csvHeaderOf}).
+ * @example
+ * ```ts
+ * folderColumnsOf(readDataFolder('./exports').files)('/abs/exports/events.csv'); // ['artist', 'id', ...]
+ * ```
+ */
+export function folderColumnsOf(files: TabularFiles): (file: string) => readonly string[] | undefined {
+  const csv = new Map<string, string | null>();
+  for (const entry of Object.values(files)) {
+    if (entry === undefined) continue;
+    const spec = typeof entry === 'string' ? { path: entry } : entry;
+    const detected = detectTableFormat(spec.path);
+    const format = spec.format ?? detected?.format;
+    const gzip = spec.gzip ?? detected?.gzip ?? false;
+    // Null: a file the import does not read as plain CSV (JSON lines, gzip) has no header line.
+    csv.set(spec.path, format === 'csv' && !gzip ? (spec.delimiter ?? ',') : null);
+  }
+  return (file) => {
+    const delimiter = csv.get(file);
+    if (delimiter === undefined) return csvHeaderOf(file);
+    return delimiter === null ? undefined : csvHeader(file, delimiter);
+  };
+}
+
+/**
  * The lines that describe `error`: a usage mistake with the command's usage; a parse error of a
  * data file as `file:line:column: reason`; invalid rows of the tabular import one per line as
  * `file:line: column <n> (<name>): reason` (`n` the column's position in the file's header,
@@ -168,7 +199,9 @@ export function csvHeaderOf(file: string): readonly string[] | undefined {
  */
 export function describeFailure(
   error: unknown,
-  columnsOf: (file: string) => readonly string[] | undefined = csvHeaderOf,
+  columnsOf: (file: string) => readonly string[] | undefined = (typeof error === 'object' && error !== null
+    ? folderColumns.get(error)
+    : undefined) ?? csvHeaderOf,
 ): string[] {
   if (error instanceof UsageError || error instanceof InterruptedError) return [error.message];
   if (error instanceof DataFileError) return [error.message];

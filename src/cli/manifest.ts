@@ -18,7 +18,7 @@ import {
 } from '../../adapters/tabular/index.js';
 import { AGGREGATION_CHOICES } from '../../adapters/tabular/aggregate-rows.js';
 import { inYears1000To9999, isCalendarDay, UsageError } from './command-line.js';
-import { DataFileError, noteTableFiles } from './io.js';
+import { DataFileError } from './io.js';
 
 /** The manifest's file name inside the data folder. */
 export const MANIFEST_FILE = 'scene-radar.json';
@@ -254,9 +254,6 @@ function readManifest(dir: string, file: string): DataFolder {
     if (spec === undefined) continue;
     files[table] = typeof spec === 'string' ? resolve(dir, spec) : { ...spec, path: resolve(dir, spec.path) };
   }
-  noteTableFiles(
-    Object.values(files).map((f) => (typeof f === 'string' ? ([f, {}] as const) : ([f.path, f] as const))),
-  );
   if (Object.keys(files).length === 0)
     throw new DataFileError(file, placeOfPath(text, ['tables']).line, null, 'tables: name at least one table file');
   return {
@@ -321,8 +318,6 @@ export function readDataFolder(dir: string): DataFolder {
   try {
     statSync(manifest);
   } catch {
-    // Found by name: read as their names say (no manifest's delimiters from a folder read before).
-    noteTableFiles([]);
     return discover(abs);
   }
   return readManifest(abs, manifest);

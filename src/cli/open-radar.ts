@@ -17,6 +17,7 @@ import type { PostgresStores } from '../../adapters/postgres/index.js';
 import { createTabularSourcesFromFiles, type TabularReport } from '../../adapters/tabular/index.js';
 import type { ProgressCallback } from '../core/observe/progress.js';
 import type { PostgresTarget } from './command-line.js';
+import { withFolderColumns } from './io.js';
 import { parseJsonFile, readDataFolder, type DataFolder } from './manifest.js';
 
 /** What the radar is built over. */
@@ -141,10 +142,13 @@ export async function openRadar(
       folder = readDataFolder(input.dir);
       // The catalog before the table files: a missing or broken one fails before a long import.
       if (folder.catalog !== undefined) catalog = readCatalog(folder.catalog);
-      const imported = await createTabularSourcesFromFiles(folder.files, {
+      const files = folder.files;
+      const imported = await createTabularSourcesFromFiles(files, {
         ...folder.options,
         ...progress,
         ...(options.signal ? { signal: options.signal } : {}),
+      }).catch((error: unknown) => {
+        throw withFolderColumns(error, files);
       });
       sources = imported.sources;
       importReport = imported.report;

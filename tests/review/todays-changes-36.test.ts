@@ -5,10 +5,11 @@
  * Functions are called in-process (no CLI child process). Redis keys live under `tc36:<random>:`,
  * dropped afterwards.
  *
- * Tests named "FAULT:" failed on the code as reviewed (fixed in the same commit: `noteTableFiles`
- * replaces the map with each folder read, and a file its manifest calls `csv` is read as CSV for
- * its header whatever its name; a WRONGTYPE inside a script's error counts as a foreign key on
- * Redis 6 too).
+ * Tests named "FAULT:" failed on the code as reviewed (fixed in the same commit, and again after
+ * review 37: the columns are carried by the import's failure, `withFolderColumns`, each file read
+ * as the import reads it, so no delimiter outlives its folder and a file its manifest calls `csv`
+ * is read as CSV whatever its name; a WRONGTYPE inside a script's error counts as a foreign key on
+ * Redis 6 too). The helpers mark the import's failure as the CLI does.
  *
  * FAULTS:
  *
@@ -52,7 +53,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { parseJsonFile, readDataFolder, repeatedJsonKey } from '../../src/cli/manifest.js';
-import { csvHeaderOf, DataFileError, describeFailure } from '../../src/cli/io.js';
+import { DataFileError, describeFailure, folderColumnsOf, withFolderColumns } from '../../src/cli/io.js';
 import { createTabularSourcesFromFiles } from '../../adapters/tabular/index.js';
 import { workspaceRegions } from '../../src/talent/workspace.js';
 import type { CacheEntry } from '../../src/core/cache/cache-store.js';
@@ -237,7 +238,8 @@ async function importFailure(dir: string): Promise<string[]> {
   try {
     await createTabularSourcesFromFiles(f.files, f.options);
   } catch (e) {
-    return describeFailure(e);
+    // As the CLI does: the failure carries how the folder's files name their columns.
+    return describeFailure(withFolderColumns(e, f.files));
   }
   throw new Error('the import did not fail');
 }
@@ -259,9 +261,9 @@ describe('manifest', () => {
       'scene-radar.json':
         '{"tables":{"events":{"path":"e.csv","delimiter":";"},"engagement":{"path":"d.tsv","format":"csv","delimiter":","}}}',
     });
-    readDataFolder(a);
-    expect(csvHeaderOf(join(a, 'e.csv'))).toEqual(['artist', 'id', 'type', 'at', 'weight', 'region']);
-    expect(csvHeaderOf(join(a, 'd.tsv'))).toEqual(['artist', 'id', 'type']);
+    const columnsOf = folderColumnsOf(readDataFolder(a).files);
+    expect(columnsOf(join(a, 'e.csv'))).toEqual(['artist', 'id', 'type', 'at', 'weight', 'region']);
+    expect(columnsOf(join(a, 'd.tsv'))).toEqual(['artist', 'id', 'type']);
   });
 
   it('FAULT: a delimiter one manifest gave outlives it: the same file read by name later is split on ";"', async () => {
@@ -275,8 +277,15 @@ describe('manifest', () => {
     unlinkSync(join(dir, 'scene-radar.json'));
     writeFileSync(join(dir, 'events.csv'), BAD_EVENTS);
     expect((await importFailure(dir)).join('\n')).toContain('column 5 (weight)');
-    // The header is read as the folder read last says (its files found by name: with a comma).
-    expect(csvHeaderOf(join(dir, 'events.csv'))).toEqual(['artist', 'id', 'type', 'at', 'weight', 'region']);
+    // Read by name (no manifest now): with a comma.
+    expect(folderColumnsOf(readDataFolder(dir).files)(join(dir, 'events.csv'))).toEqual([
+      'artist',
+      'id',
+      'type',
+      'at',
+      'weight',
+      'region',
+    ]);
   });
 
   it('FAULT: a manifest CSV not named .csv/.tsv ("format": "csv", "delimiter": ";") loses its bad cell\'s column number', async () => {
