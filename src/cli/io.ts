@@ -5,7 +5,7 @@
  * its message, never a stack unless `SCENE_RADAR_DEBUG` is set.
  */
 import { parseCsv } from '../../adapters/tabular/csv.js';
-import type { TabularFiles } from '../../adapters/tabular/from-files.js';
+import type { TabularFiles, TabularFileSpec } from '../../adapters/tabular/from-files.js';
 import { detectTableFormat } from '../../adapters/tabular/table-format.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isSceneRadarError } from '../core/errors.js';
@@ -112,23 +112,39 @@ interface Rejection {
   readonly message: string;
 }
 
-/** The first line of `file` split as a CSV header with `delimiter` (as the import reads it: a quoted cell may hold it); undefined when it cannot be read. */
+/** The longest header read to name a column's position (the import itself allows longer records). */
+const MAX_HEADER_BYTES = 1 << 20;
+
+/**
+ * The header record of `file` split as CSV with `delimiter`, as the import reads it: a quoted cell
+ * may hold the delimiter or a line break; undefined when it cannot be read or is longer than
+ * {@link MAX_HEADER_BYTES}.
+ */
 function csvHeader(file: string, delimiter: string): readonly string[] | undefined {
   try {
     const fd = openSync(file, 'r');
+    let text: string;
+    let whole: boolean;
     try {
-      const buffer = Buffer.alloc(65_536);
+      const buffer = Buffer.alloc(MAX_HEADER_BYTES);
       const n = readSync(fd, buffer, 0, buffer.length, 0);
-      const first =
-        buffer
-          .subarray(0, n)
-          .toString('utf8')
-          .replace(/^\ufeff/, '')
-          .split(/\r?\n/, 1)[0] ?? '';
-      return parseCsv(`${first}\n`, { delimiter }).columns;
+      whole = n < buffer.length;
+      text = buffer
+        .subarray(0, n)
+        .toString('utf8')
+        .replace(/^\ufeff/, '');
     } finally {
       closeSync(fd);
     }
+    // The record ends at the first line end outside quotes: tried line end by line end.
+    for (let at = text.indexOf('\n'), tries = 0; at !== -1 && tries < 64; at = text.indexOf('\n', at + 1), tries++) {
+      try {
+        return parseCsv(`${text.slice(0, at).replace(/\r$/, '')}\n`, { delimiter }).columns;
+      } catch {
+        // A line break inside a quoted cell: the record goes on.
+      }
+    }
+    return whole ? parseCsv(`${text}\n`, { delimiter }).columns : undefined;
   } catch {
     return undefined;
   }
@@ -159,7 +175,12 @@ const folderColumns = new WeakMap<object, (file: string) => readonly string[] | 
  * ```
  */
 export function withFolderColumns(error: unknown, files: TabularFiles): unknown {
-  if (typeof error === 'object' && error !== null) folderColumns.set(error, folderColumnsOf(files));
+  if (typeof error !== 'object' || error === null) return error;
+  try {
+    folderColumns.set(error, folderColumnsOf(files));
+  } catch {
+    // `files` the import refused (not an object): the error is returned as it was, unmarked.
+  }
   return error;
 }
 
@@ -175,9 +196,15 @@ export function withFolderColumns(error: unknown, files: TabularFiles): unknown 
  */
 export function folderColumnsOf(files: TabularFiles): (file: string) => readonly string[] | undefined {
   const csv = new Map<string, string | null>();
-  for (const entry of Object.values(files)) {
-    if (entry === undefined) continue;
-    const spec = typeof entry === 'string' ? { path: entry } : entry;
+  for (const entry of Object.values(files) as unknown[]) {
+    // Only what the import could have read: a malformed entry (the import's own refusal) is skipped.
+    const spec =
+      typeof entry === 'string'
+        ? { path: entry }
+        : typeof entry === 'object' && entry !== null && typeof (entry as { path?: unknown }).path === 'string'
+          ? (entry as TabularFileSpec)
+          : undefined;
+    if (spec === undefined) continue;
     const detected = detectTableFormat(spec.path);
     const format = spec.format ?? detected?.format;
     const gzip = spec.gzip ?? detected?.gzip ?? false;
