@@ -10,7 +10,7 @@
  * L1 is dropped then (invalidations may have been missed).
  */
 import type { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { callHook } from '../../src/core/hooks.js';
 import { hasLoneSurrogate } from '../../src/core/text.js';
 import { SceneRadarError } from '../../src/core/errors.js';
@@ -81,6 +81,22 @@ local v = redis.call('GET', KEYS[1])
 if not v then return nil end
 return { v, redis.call('PTTL', KEYS[1]) }
 `;
+
+/** {@link READ_WITH_TTL}'s SHA-1, for `EVALSHA`: every L2 read runs it, and its text is 120 bytes a call. */
+const READ_WITH_TTL_SHA = createHash('sha1').update(READ_WITH_TTL).digest('hex');
+
+/**
+ * {@link READ_WITH_TTL} for `key`, by its SHA (Redis keeps a script once run); sent whole when the
+ * server does not know it (`NOSCRIPT`: its first use, a restart, `SCRIPT FLUSH`).
+ */
+async function readWithTtl(c: Redis, key: string): Promise<unknown> {
+  try {
+    return await c.evalsha(READ_WITH_TTL_SHA, 1, key);
+  } catch (error) {
+    if (error instanceof Error && /\bNOSCRIPT\b/.test(error.message)) return c.eval(READ_WITH_TTL, 1, key);
+    throw error;
+  }
+}
 
 /** The longest TTL sent as `PX`; a longer one (or none) is written without an expiry. */
 const MAX_PX_MS = 2 ** 52;
@@ -448,7 +464,7 @@ export function createRedisCacheTier(options: RedisCacheTierOptions): RedisCache
     try {
       // With its remaining life by Redis's clock, which every instance shares (below).
       // In one script: the PTTL is that of the entry read, never of one another instance wrote in between.
-      const read = (await run((c) => c.eval(READ_WITH_TTL, 1, valuePrefix + key))) as [string, number] | null;
+      const read = (await run((c) => readWithTtl(c, valuePrefix + key))) as [string, number] | null;
       [text, pttl] = read === null ? [null, -2] : [read[0], Number(read[1])];
     } catch (error) {
       if (isWrongType(error)) {

@@ -127,16 +127,16 @@ describe('hostile review 41: the cache tier across instances', () => {
     try {
       await tier.ready(2000);
       // One read fails (a command timeout on a loaded network); Redis itself is fine. The tier reads
-      // an entry with its PTTL in one script (EVAL) since 2026-12-07, a GET before.
-      const evaluate = host.eval.bind(host);
+      // an entry with its PTTL in one script (EVALSHA) since 2026-12-07, a GET before.
+      const evaluate = host.evalsha.bind(host);
       let failOnce = true;
-      host.eval = ((...args: Parameters<typeof host.eval>) => {
+      host.evalsha = ((...args: Parameters<typeof host.evalsha>) => {
         if (failOnce) {
           failOnce = false;
           return Promise.reject(new Error('Command timed out'));
         }
         return evaluate(...args);
-      }) as typeof host.eval;
+      }) as typeof host.evalsha;
       expect(await tier.get('ns:x')).toBeUndefined();
       expect(tier.health().state).toBe('degraded');
       await new Promise((r) => setTimeout(r, 40));

@@ -50,7 +50,7 @@
  * No realistic false positive of the new regex was found: the tier's scripts never echo a key or
  * value into an error, and Redis's own messages that echo arguments quote them.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -278,7 +278,10 @@ async function tier(
   return { prefix: keyPrefix, t };
 }
 
-/** A host client whose EVAL of the read script fails with `message` (as a Redis reply error). */
+/**
+ * A host client whose run of the read script fails with `message` (as a Redis reply error): by
+ * EVALSHA, as the tier runs it, and by EVAL, should the server not know the script.
+ */
 function failingReads(message: string): Redis {
   const c = new Redis({ host: '127.0.0.1', port: 6379 });
   clients.push(c);
@@ -288,6 +291,13 @@ function failingReads(message: string): Redis {
     return real(...args);
   };
   (c as unknown as { eval: unknown }).eval = patched;
+  // The read script's SHA is the only one of a 40-hex digit argument sent with one key here.
+  const realSha = c.evalsha.bind(c) as (...args: unknown[]) => Promise<unknown>;
+  const read = createHash('sha1')
+    .update("\nlocal v = redis.call('GET', KEYS[1])\nif not v then return nil end\nreturn { v, redis.call('PTTL', KEYS[1]) }\n")
+    .digest('hex');
+  (c as unknown as { evalsha: unknown }).evalsha = (...args: unknown[]): Promise<unknown> =>
+    args[0] === read ? Promise.reject(new Error(message)) : realSha(...args);
   return c;
 }
 
