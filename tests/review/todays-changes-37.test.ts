@@ -294,7 +294,9 @@ function failingReads(message: string): Redis {
   // The read script's SHA is the only one of a 40-hex digit argument sent with one key here.
   const realSha = c.evalsha.bind(c) as (...args: unknown[]) => Promise<unknown>;
   const read = createHash('sha1')
-    .update("\nlocal v = redis.call('GET', KEYS[1])\nif not v then return nil end\nreturn { v, redis.call('PTTL', KEYS[1]) }\n")
+    .update(
+      "\nlocal v = redis.call('GET', KEYS[1])\nif not v then return nil end\nreturn { v, redis.call('PTTL', KEYS[1]) }\n",
+    )
     .digest('hex');
   (c as unknown as { evalsha: unknown }).evalsha = (...args: unknown[]): Promise<unknown> =>
     args[0] === read ? Promise.reject(new Error(message)) : realSha(...args);
