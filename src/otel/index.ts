@@ -136,13 +136,17 @@ interface BridgeLife {
  * context manager that misbehaves (a broken SDK) loses the parenting of the host's own spans,
  * never the work: when it throws before running `fn`, or never runs it, `fn` runs as it is; when
  * it throws after, `fn`'s own value or error stands (else the work's promise would be dropped,
- * and its rejection left unhandled).
+ * and its rejection left unhandled); when it runs the callback more than once, `fn` runs once and
+ * each later call gets its first value or error.
  */
 function withActive<R>(ctx: Context, fn: () => R): R {
   let state: 'not run' | 'returned' | 'threw' = 'not run';
   let value: R | undefined;
   let thrown: unknown;
   const run = (): R => {
+    // A manager that calls back twice (or more) gets the first outcome again: the work runs once.
+    if (state === 'returned') return value as R;
+    if (state === 'threw') throw thrown;
     try {
       value = fn();
       state = 'returned';

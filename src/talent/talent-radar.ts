@@ -1318,7 +1318,8 @@ export class TalentRadar {
   /**
    * The last step of a sharded refresh, once every shard is staged: reads the shards' features
    * back (then put in slug order, as `refresh()` puts its own: any split of the universe into
-   * shards gives the same result), then does what {@link TalentRadar.refresh} does after gathering:
+   * shards gives the same result, except what is decided per signal batch, such as a host
+   * feature's failed read, when the shards are not a multiple of `talent.signalBatchSize`), then does what {@link TalentRadar.refresh} does after gathering:
    * peer statistics, scores, records, absences, roll-ups and the state row, in one transaction
    * that also deletes the staged shards and the plan's record. An artist staged by two shards is
    * scored once. Nothing is written when it refuses: `TALENT_INTERNAL_ERROR` naming the missing
