@@ -48,31 +48,27 @@ return 1
 `;
 
 /**
- * Increments the invalidation generation `KEYS[1]`. A missing one (never set, or evicted by a
- * memory policy such as `allkeys-lru`, or deleted) starts at Redis's clock in microseconds, above
- * any value it held before: a computation that read `"1"` must not see `"1"` again after an
- * eviction and a delete (it would write a value the delete invalidated).
+ * Lua that creates the invalidation generation `KEYS[1]` when it is missing (never set, evicted by
+ * a memory policy such as `allkeys-lru`, or deleted), at Redis's clock in microseconds: above any
+ * value it held before, so a computation that read `"1"` never sees `"1"` again after an eviction
+ * and a delete (it would write a value the delete invalidated).
  */
-const BUMP_GENERATION = `
+const ENSURE_GENERATION = `
 if redis.call('EXISTS', KEYS[1]) == 0 then
   local t = redis.call('TIME')
   redis.call('SET', KEYS[1], t[1] .. string.sub('000000' .. t[2], -6))
 end
-return redis.call('INCR', KEYS[1])
+`;
+
+/** Increments the invalidation generation `KEYS[1]` ({@link ENSURE_GENERATION} first). */
+const BUMP_GENERATION = `${ENSURE_GENERATION}return redis.call('INCR', KEYS[1])
 `;
 
 /**
- * The invalidation generation `KEYS[1]`, created (at Redis's clock in microseconds, as
- * {@link BUMP_GENERATION} starts one) when missing: a computation never holds "none", so a counter
- * lost after it started (evicted, deleted) never reads as the one it began with.
+ * The invalidation generation `KEYS[1]` ({@link ENSURE_GENERATION} first): a computation never
+ * holds "none", so a counter lost after it started never reads as the one it began with.
  */
-const READ_GENERATION = `
-local g = redis.call('GET', KEYS[1])
-if g then return g end
-local t = redis.call('TIME')
-g = t[1] .. string.sub('000000' .. t[2], -6)
-redis.call('SET', KEYS[1], g)
-return g
+const READ_GENERATION = `${ENSURE_GENERATION}return redis.call('GET', KEYS[1])
 `;
 
 /** The value at `KEYS[1]` and its `PTTL`, read at one instant (nil when there is none). */

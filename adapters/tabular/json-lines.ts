@@ -3,6 +3,7 @@
  * A JSON-lines (NDJSON) parser: one JSON object per line, blank lines skipped.
  */
 import { checkParseInput, parseError, type ParseOptions, type ParsedTable, type TabularRow } from './parsed-table.js';
+import { repeatedJsonKey } from '../../src/core/json-keys.js';
 
 /**
  * Parses JSON-lines text: every non-blank line must be one JSON object. A line that is not valid
@@ -115,9 +116,9 @@ export function parseJsonLinesBlock(
     // `JSON.parse` keeps the last of a repeated key: refused like a repeated CSV header column, so
     // no value is dropped in silence.
     const entries = Object.entries(value);
-    const repeated = colonsIn(raw) > entries.length ? repeatedKey(raw) : undefined;
+    const repeated = colonsIn(raw) > entries.length ? repeatedJsonKey(raw, { topLevelOnly: true }) : undefined;
     if (repeated !== undefined)
-      throw parseError(source, line, `repeated key ${JSON.stringify(repeated)} in one object`);
+      throw parseError(source, line, `repeated key ${JSON.stringify(repeated.key)} in one object`);
     const row: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [key, cell] of entries) {
       row[key] = cell;
@@ -133,44 +134,4 @@ function colonsIn(text: string): number {
   let n = 0;
   for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) n++;
   return n;
-}
-
-/**
- * The first key of a JSON object's own level that the text holds twice, or undefined. `text` is
- * one valid JSON object (`JSON.parse` has accepted it).
- */
-function repeatedKey(text: string): string | undefined {
-  const seen = new Set<string>();
-  let depth = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // A string: its closing quote is the first one not escaped by an odd run of backslashes.
-      let end = text.indexOf('"', i + 1);
-      for (;;) {
-        let b = end - 1;
-        while (text.charCodeAt(b) === 0x5c) b--;
-        if ((end - 1 - b) % 2 === 0) break;
-        end = text.indexOf('"', end + 1);
-      }
-      if (depth === 1) {
-        let k = end + 1;
-        while (k < text.length && ' \t\r\n'.includes(text[k]!)) k++;
-        if (text.charCodeAt(k) === 0x3a) {
-          // Decoded when it holds an escape: `"\u0061"` and `"a"` are one key.
-          const body = text.slice(i + 1, end);
-          const key = body.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : body;
-          if (seen.has(key)) return key;
-          seen.add(key);
-        }
-      }
-      i = end + 1;
-      continue;
-    }
-    if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) depth--;
-    i++;
-  }
-  return undefined;
 }

@@ -19,6 +19,7 @@ import {
 import { AGGREGATION_CHOICES } from '../../adapters/tabular/aggregate-rows.js';
 import { inYears1000To9999, isCalendarDay, UsageError } from './command-line.js';
 import { DataFileError } from './io.js';
+import { repeatedJsonKey } from '../core/json-keys.js';
 
 /** The manifest's file name inside the data folder. */
 export const MANIFEST_FILE = 'scene-radar.json';
@@ -151,47 +152,6 @@ export function parseJsonFile(file: string, raw: string): unknown {
     throw new DataFileError(file, line, column, `repeated key ${JSON.stringify(repeated.key)} (only one may be given)`);
   }
   return parsed;
-}
-
-/**
- * The first key repeated within one object of `text` (valid JSON: `JSON.parse` accepted it), with
- * the offset of its second occurrence; undefined when every object's keys are distinct.
- */
-export function repeatedJsonKey(text: string): { readonly key: string; readonly offset: number } | undefined {
-  // One set of keys per open object, null per open array.
-  const open: (Set<string> | null)[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // A string: its closing quote is the first one not escaped by an odd run of backslashes.
-      let end = text.indexOf('"', i + 1);
-      for (;;) {
-        let b = end - 1;
-        while (text.charCodeAt(b) === 0x5c) b--;
-        if ((end - 1 - b) % 2 === 0) break;
-        end = text.indexOf('"', end + 1);
-      }
-      const keys = open[open.length - 1];
-      if (keys) {
-        let k = end + 1;
-        while (k < text.length && ' \t\r\n'.includes(text[k]!)) k++;
-        if (text.charCodeAt(k) === 0x3a) {
-          const body = text.slice(i + 1, end);
-          const key = body.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : body;
-          if (keys.has(key)) return { key, offset: i };
-          keys.add(key);
-        }
-      }
-      i = end + 1;
-      continue;
-    }
-    if (c === 0x7b) open.push(new Set());
-    else if (c === 0x5b) open.push(null);
-    else if (c === 0x7d || c === 0x5d) open.pop();
-    i++;
-  }
-  return undefined;
 }
 
 /**
