@@ -245,6 +245,17 @@ function discover(dir: string): DataFolder {
         `--data ${dir}: ${hits.join(' and ')} are both files for the ${table} table: keep one, or name the one to read in ${MANIFEST_FILE}`,
       );
     if (hits[0] !== undefined) files[table] = join(dir, hits[0]);
+    // A file meant for this table that the name rule does not read (`events.json`, `events.tsv`,
+    // `Events.csv`), with no readable one beside it: skipping it silently would import the data
+    // without that table. A readable file beside it (`events.csv` and `events.csv.bak`) is read.
+    else {
+      const bases = new Set([table.toLowerCase(), snake(table)]);
+      const meant = [...present].filter((f) => bases.has(f.toLowerCase().split('.')[0]!) && f.includes('.')).sort();
+      if (meant.length > 0)
+        throw new UsageError(
+          `--data ${dir}: ${meant.join(' and ')} ${meant.length > 1 ? 'look like files' : 'looks like a file'} for the ${table} table, but files are read by name only as ${EXTENSIONS.map((e) => `${snake(table)}${e}`).join(', ')} (lower case): rename ${meant.length > 1 ? 'the one to read' : 'it'}, or name it in ${MANIFEST_FILE} with its format (csv or jsonl)`,
+        );
+    }
   }
   if (Object.keys(files).length === 0)
     throw new UsageError(

@@ -100,4 +100,30 @@ describe('scene-radar command under hostile use', () => {
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/scene-radar\.json is a directory, not a manifest file/);
   });
+
+  it('a table file the name rule does not read (events.json, Events.csv) and no readable one for that table is a usage error naming it (exit 2), not a run without the table', async () => {
+    for (const [name, other] of [
+      ['events.json', 'events.csv.bak'],
+      ['Events.csv', undefined],
+    ] as const) {
+      const odd = join(dir, `odd-${name}`);
+      mkdirSync(odd);
+      copyFileSync(join('examples/backtest-data', 'artists.csv'), join(odd, 'artists.csv'));
+      copyFileSync(join('examples/backtest-data', 'events.csv'), join(odd, name));
+      if (other) writeFileSync(join(odd, other), '');
+      const run = await cli(['refresh', '--data', odd]);
+      expect(run.code).toBe(2);
+      const named = other ? `${other} and ${name} look like files` : `${name} looks like a file`;
+      expect(run.err).toContain(`${named} for the events table, but files are read by name only as events.csv,`);
+      expect(run.out).toBe('');
+    }
+    // Beside a readable file, another file for the same table is left alone (a backup, notes).
+    const withBackup = join(dir, 'with-backup');
+    mkdirSync(withBackup);
+    for (const f of ['artists.csv', 'events.csv']) copyFileSync(join('examples/backtest-data', f), join(withBackup, f));
+    writeFileSync(join(withBackup, 'events.csv.bak'), 'not read');
+    const run = await cli(['refresh', '--data', withBackup, '--json']);
+    expect(run.err).not.toContain('look');
+    expect(run.code).toBe(0);
+  });
 });
