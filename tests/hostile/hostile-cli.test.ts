@@ -101,6 +101,20 @@ describe('scene-radar command under hostile use', () => {
     expect(again.err).toMatch(/scene-radar\.json is a directory, not a manifest file/);
   });
 
+  it('--from and --to past the data (no cutoff it can judge) is refused naming the span (exit 2), not a table of n/a with exit 0', async () => {
+    for (const [from, to] of [
+      ['2030-01-01', '2031-06-01'],
+      ['1990-01-01', '1991-06-01'],
+    ] as const) {
+      const run = await cli(['backtest', '--data', 'examples/backtest-data', '--from', from, '--to', to]);
+      expect(run.code).toBe(2);
+      expect(run.err).toContain(
+        `no monthly cutoff between ${from} and ${to} (--from and --to) can be judged: the events run from 2023-07-08 to 2025-12-31`,
+      );
+      expect(run.out).toBe('');
+    }
+  });
+
   it('a table file the name rule does not read (events.json, Events.csv) and no readable one for that table is a usage error naming it (exit 2), not a run without the table', async () => {
     for (const [name, other] of [
       ['events.json', 'events.csv.bak'],
