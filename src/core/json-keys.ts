@@ -36,6 +36,9 @@ export function repeatedJsonKey(
       // A string: its closing quote is the first one not escaped by an odd run of backslashes.
       let end = text.indexOf('"', i + 1);
       for (;;) {
+        // A string never closed (the text is not JSON): nothing more to compare, and no endless
+        // loop (`indexOf` answers -1 and the scan would start over).
+        if (end < 0) return undefined;
         let b = end - 1;
         while (text.charCodeAt(b) === 0x5c) b--;
         if ((end - 1 - b) % 2 === 0) break;
