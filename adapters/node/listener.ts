@@ -5,10 +5,11 @@
  * rejects (or a request a `Request` cannot represent) is a 500 in the API's envelope.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fail, requestIdFrom, type HandlerContext } from '../../src/api/index.js';
+import { FAMILY_CODES, fail, requestIdFrom, type HandlerContext } from '../../src/api/index.js';
 import { type ApiRequestLike, type LightHandler, lightHandlerOf, lightRequestOf, writeAnswer } from './light.js';
 import { originOf, toWebRequest, type NodeRequestOptions } from './request.js';
 import { onClientGone } from './client-gone.js';
+import { owe } from './client-error.js';
 import { sendWebResponse } from './response.js';
 
 /**
@@ -103,6 +104,32 @@ export function forbiddenMethodAnswer(req: IncomingMessage): GlueAnswer | undefi
       'content-type': JSON_TYPE,
       'content-length': String(Buffer.byteLength(body)),
       allow: 'GET, HEAD',
+      'x-request-id': requestIdOf(req),
+    },
+    body,
+  };
+}
+
+/**
+ * The 400 for a request with more than one `Host` line (RFC 9112 section 3.2: a server must answer
+ * it 400), or undefined. Node keeps the first `Host` only, while a proxy in front may have routed on
+ * another: such a request is refused, not served. The connection closes after the answer.
+ * @internal
+ */
+export function repeatedHostAnswer(req: IncomingMessage): GlueAnswer | undefined {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts++;
+  if (hosts < 2) return undefined;
+  const path = (req.url ?? '').split('?', 1)[0]!;
+  const family = /(?:^|\/)talent(?:\/|$)/.test(path) ? 'talent' : 'scenes';
+  const body = JSON.stringify(fail(FAMILY_CODES[family].validation, 'A request must have one Host header'));
+  return {
+    status: 400,
+    headers: {
+      'content-type': JSON_TYPE,
+      'content-length': String(Buffer.byteLength(body)),
+      connection: 'close',
       'x-request-id': requestIdOf(req),
     },
     body,
@@ -210,6 +237,14 @@ export async function serveNodeRequest(
 ): Promise<void> {
   if (clientLeft(req)) {
     res.destroy();
+    return;
+  }
+  owe(req, res);
+  const twoHosts = repeatedHostAnswer(req);
+  if (twoHosts !== undefined) {
+    res.shouldKeepAlive = false;
+    res.writeHead(twoHosts.status, twoHosts.headers);
+    res.end(req.method === 'HEAD' ? undefined : twoHosts.body);
     return;
   }
   const light = lightHandlerOf(handler);

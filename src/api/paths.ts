@@ -18,7 +18,8 @@ const SEPARATOR = /[/\\]/;
  * True when the path of `target` (a path, a request target `/api/x?y`, or an absolute URL) holds a
  * `.` or `..` segment, in any mix of literal and percent-encoded dots (`.`, `%2e`, `.%2E`,
  * `%2e%2e`), with segments split at `/` and at `\` (which URL parsers read as `/`) after tabs and
- * newlines are dropped (as URL parsers do), or an encoded slash (`%2F`, `%2f`) anywhere in it.
+ * newlines are dropped (as URL parsers do), an encoded slash (`%2F`, `%2f`) or a backslash
+ * (read as `/` by URL parsers, by no proxy rule) anywhere in it.
  * The query and the fragment are not looked at.
  *
  * The fetch handler refuses such paths with a 404 `ROUTE_NOT_FOUND` rather than resolving them, so
@@ -29,6 +30,7 @@ const SEPARATOR = /[/\\]/;
  * ```ts
  * isAmbiguousPath('/api/scenes/x/../../talent/pulse'); // true
  * isAmbiguousPath('/api/scenes/a%2Fb');                // true
+ * isAmbiguousPath('/api\\talent\\pulse');              // true
  * isAmbiguousPath('/api/scenes/indie-uk-brighton?x=..'); // false: the query is not the path
  * ```
  */
@@ -44,7 +46,9 @@ export function isAmbiguousPath(target: string): boolean {
     path.indexOf('\r') < 0
   )
     return false;
-  if (ENCODED_SLASH.test(path)) return true;
+  // A `\` is read as `/` by URL parsers (`/api\talent\pulse` is `/api/talent/pulse`) but by no
+  // proxy rule or access list matching `/api/talent/*`: the path spells another route than it reaches.
+  if (ENCODED_SLASH.test(path) || path.indexOf('\\') >= 0) return true;
   path = path.replace(TAB_OR_NEWLINE, '');
   for (const segment of path.split(SEPARATOR))
     if (segment.length > 0 && segment.length <= 6 && DOT_SEGMENT.test(segment)) return true;
