@@ -21,6 +21,7 @@ import {
 import {
   effectWords,
   floorShown,
+  isolated,
   num,
   pct,
   pctDown,
@@ -122,20 +123,20 @@ export class ArtistPageElement extends RadarElement {
       if (outcome.status === 'ok' || outcome.status === 'missing') continue;
       const why =
         outcome.status === 'absent' ? 'not configured' : outcome.status === 'timeout' ? 'timed out' : 'failed';
-      lines.push(`${sourceLabel(read)}: ${why}${outcome.reason ? ` (${outcome.reason})` : ''}`);
+      lines.push(`${sourceLabel(read)}: ${why}${outcome.reason ? ` (${isolated(outcome.reason)})` : ''}`);
     }
     // The host's own features: a failed one counts as missing in the breakout score.
     for (const [name, outcome] of Object.entries(p.explanation.hostFeatures ?? {})) {
       if (outcome.status !== 'error' && outcome.status !== 'timeout') continue;
       const why = outcome.status === 'timeout' ? 'timed out' : 'failed';
       lines.push(
-        `host feature ${name}: ${why}${outcome.reason ? ` (${outcome.reason})` : ''}; missing from the breakout score`,
+        `host feature ${isolated(name)}: ${why}${outcome.reason ? ` (${isolated(outcome.reason)})` : ''}; missing from the breakout score`,
       );
     }
     const sound = p.explanation.similarSound;
     if (sound)
       lines.push(
-        `similar artists' sound (CMG fingerprints): ${sound.status === 'timeout' ? 'timed out' : 'failed'}${sound.reason ? ` (${sound.reason})` : ''}; their similarity leaves the sound out`,
+        `similar artists' sound (CMG fingerprints): ${sound.status === 'timeout' ? 'timed out' : 'failed'}${sound.reason ? ` (${isolated(sound.reason)})` : ''}; their similarity leaves the sound out`,
       );
     return lines;
   }

@@ -50,7 +50,7 @@ export function failingSources(pulses: readonly ScenePulseSnapshot[]): string[] 
   for (const p of pulses)
     if (p.stale)
       lines.push(
-        `${isolated(sceneName(p.name, p.scene_slug))}: served from the pulse of ${when(p.asOf)}, as computing it failed at ${when(p.stale.at)} (${p.stale.reason})`,
+        `${isolated(sceneName(p.name, p.scene_slug))}: served from the pulse of ${when(p.asOf)}, as computing it failed at ${when(p.stale.at)} (${isolated(p.stale.reason)})`,
       );
   return lines;
 }

@@ -23,6 +23,7 @@ import {
 } from './states.js';
 import {
   heatShown,
+  isolated,
   num,
   pct,
   sceneName,
@@ -168,7 +169,7 @@ export class ScenePageElement extends RadarElement {
     return html`<header style="min-height:4.5rem">
       <h2>${sceneName(scene.name, scene.slug)}</h2>
       <p class="muted">
-        ${place} ·
+        ${place ? isolated(place) : ''} ·
         ${pulse ? html`<span class="pill">${pulse.stage}</span> · pulse as of ${when(pulse.asOf)}` : 'heat unknown'}
       </p>
     </header>`;

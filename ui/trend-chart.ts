@@ -76,8 +76,7 @@ export class TrendChartElement extends RadarElement {
 
   #draw(target: HTMLElement, trends: SceneTrends): void {
     this.#destroy();
-    const xs = trends.series.map((s) => Date.parse(`${s.day}T00:00:00Z`) / 1000);
-    const heat = trends.series.map((s) => s.heat);
+    const [xs, heat] = withGaps(trends.series);
     const width = Math.max(240, target.clientWidth || 600);
     this.#chart = new uPlot(
       {
@@ -173,4 +172,28 @@ export class TrendChartElement extends RadarElement {
         }
       </p>`;
   }
+}
+
+/**
+ * The snapshots as the chart's columns (seconds, heat), with a break where days are missing: the
+ * API leaves a day without a snapshot out of `series`, and a line drawn across such a gap would
+ * show heat nobody measured. A gap is a spacing wider than 1.5 times the series' usual one (its
+ * median), so a scene refreshed weekly is drawn as a line and a missed refresh as a break.
+ */
+function withGaps(series: SceneTrends['series']): [number[], (number | null)[]] {
+  const days = series.map((s) => Date.parse(`${s.day}T00:00:00Z`) / 86_400_000);
+  const steps = days.slice(1).map((d, i) => d - days[i]!);
+  const usual = steps.length === 0 ? 1 : [...steps].sort((a, b) => a - b)[Math.floor((steps.length - 1) / 2)]!;
+  const xs: number[] = [];
+  const heat: (number | null)[] = [];
+  series.forEach((s, i) => {
+    if (i > 0 && steps[i - 1]! > 1.5 * usual) {
+      // One empty point inside the gap, where uPlot breaks the line (and its fill).
+      xs.push((days[i - 1]! + 1) * 86_400);
+      heat.push(null);
+    }
+    xs.push(days[i]! * 86_400);
+    heat.push(s.heat);
+  });
+  return [xs, heat];
 }

@@ -182,16 +182,31 @@ export function sceneTitle(slug: string): string {
 }
 
 /**
+ * The isolate controls (LRI, RLI, FSI, PDI). An embedding or override inside an isolate ends at its
+ * PDI; an isolate control does not: a stray PDI closes the isolation early, a stray initiator takes
+ * its PDI and leaves the isolation open to the end of the line.
+ */
+const ISOLATE_CONTROLS = /[\u2066-\u2069]/g;
+/** Characters that draw nothing: format characters (zero-width, direction marks), separators, spaces. */
+const INVISIBLE = /[\p{Cf}\p{Z}\s]/gu;
+
+/**
  * `text` isolated from the sentence around it (FSI ... PDI): a name holding right-to-left text or
- * a direction override cannot reorder the words after it (a date, a reason).
+ * a direction override cannot reorder the words after it (a date, a reason). The text's own
+ * isolate controls are dropped first: a stray PDI would close the isolation early and
+ * let an override that follows it reorder the rest of the line. The text's own overrides and
+ * right-to-left letters act inside the isolation only.
  */
 export function isolated(text: string): string {
-  return `\u2068${text}\u2069`;
+  return `\u2068${text.replace(ISOLATE_CONTROLS, '')}\u2069`;
 }
 
-/** A scene's name, or its name read from the slug when the name is blank (so its link has text). */
+/**
+ * A scene's name, or its name read from the slug when the name shows nothing (blank, or only
+ * zero-width and direction characters), so its link and heading have visible text.
+ */
 export function sceneName(name: string, slug: string): string {
-  return name.trim() ? name : sceneTitle(slug);
+  return name.replace(INVISIBLE, '') ? name : sceneTitle(slug);
 }
 
 /**
