@@ -3,12 +3,15 @@
  * Serving the dashboard from Node beside the API: the browser bundle built from `ui/index.ts`
  * with esbuild (Lit and uPlot inlined, minified; the same settings as the `scene-radar/ui` entry
  * in tsup.config.ts), and a page that mounts `<scene-radar-app>` on the API's base path.
- * `withDashboard(listener)` wraps a Node request listener (the API's): it answers `GET /` and the
- * bundle's path, and hands every other request to the listener unchanged.
+ * `withDashboard(listener)` wraps a Node request listener (the API's): it answers the page's path
+ * and the bundle's (GET and HEAD, with an `ETag`; a 405 for another method), and hands every other
+ * request to the listener unchanged.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { fail } from '../src/api/envelope.js';
 import { UPLOT_NOTICE } from './notice.js';
 
 /** Where the bundle is served. */
@@ -122,38 +125,84 @@ const SECURITY_HEADERS = {
 /** A request handler for the page and the bundle; it returns false for any other request. */
 export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-/** The page and bundle handler over a built bundle. */
+/** A strong validator of `bytes` (one per representation: the gzipped bundle has its own). */
+const etagOf = (bytes: Buffer): string => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+
+/**
+ * Whether an `If-None-Match` header matches `etag` (RFC 9110 section 13.1.2: `*`, or a list of
+ * tags compared weakly, so `W/"x"` matches `"x"`).
+ */
+function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  for (const entry of header.split(',')) {
+    const tag = entry.trim();
+    if (tag === '*' || (tag.startsWith('W/') ? tag.slice(2) : tag) === etag) return true;
+  }
+  return false;
+}
+
+/**
+ * The path of a request target: origin form (`/ui/x.js?y`) or absolute form
+ * (`http://host/ui/x.js`, which a server must accept), as sent: not resolved, so a dot segment
+ * never reaches the page (the API refuses it).
+ */
+function pathOfTarget(target: string): string {
+  const path = target.startsWith('/') ? target : target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  const end = path.search(/[?#]/);
+  const bare = end < 0 ? path : path.slice(0, end);
+  return bare === '' ? '/' : bare;
+}
+
+/** The 405 of a method other than GET and HEAD on the page or the bundle, in the API's envelope. */
+const METHOD_NOT_ALLOWED = (method: string): string =>
+  JSON.stringify(fail('METHOD_NOT_ALLOWED', `Method ${method.slice(0, 16)} not allowed`));
+
+/**
+ * The page and bundle handler over a built bundle: GET and HEAD, each answer with a strong `ETag`
+ * (a `304 Not Modified` when `If-None-Match` matches: `cache-control: no-cache` revalidates, it
+ * does not download again); another method on either path is a 405 with `Allow: GET, HEAD`.
+ */
 export function dashboardHandler(bundle: UiBundle, options: DashboardOptions = {}): DashboardHandler {
   const pagePath = options.pagePath ?? '/';
   const page = Buffer.from(dashboardPage(options));
   const code = Buffer.from(bundle.code);
   const gzipped = gzipSync(code, { level: 9 });
+  const tags = new Map<Buffer, string>([page, code, gzipped].map((b) => [b, etagOf(b)]));
+  const answer = (req: IncomingMessage, res: ServerResponse, body: Buffer, headers: Record<string, string>): void => {
+    const etag = tags.get(body)!;
+    if (noneMatch(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, { etag, ...headers, ...SECURITY_HEADERS });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-length': String(body.length), etag, ...headers, ...SECURITY_HEADERS });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
   return (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === pagePath || (pagePath === '/' && path === '/index.html')) {
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'content-length': page.length,
-        ...SECURITY_HEADERS,
+    const path = pathOfTarget(req.url ?? '/');
+    const isPage = path === pagePath || (pagePath === '/' && path === '/index.html');
+    if (!isPage && path !== UI_BUNDLE_PATH) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const body = METHOD_NOT_ALLOWED(req.method ?? '');
+      res.writeHead(405, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        allow: 'GET, HEAD',
       });
-      res.end(req.method === 'HEAD' ? undefined : page);
+      res.end(body);
       return true;
     }
-    if (path === UI_BUNDLE_PATH) {
-      const gzip = acceptsGzip(req.headers['accept-encoding']);
-      const body = gzip ? gzipped : code;
-      res.writeHead(200, {
-        'content-type': 'text/javascript; charset=utf-8',
-        'content-length': body.length,
-        vary: 'accept-encoding',
-        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-        ...SECURITY_HEADERS,
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
+    if (isPage) {
+      answer(req, res, page, { 'content-type': 'text/html; charset=utf-8' });
       return true;
     }
-    return false;
+    const gzip = acceptsGzip(req.headers['accept-encoding']);
+    answer(req, res, gzip ? gzipped : code, {
+      'content-type': 'text/javascript; charset=utf-8',
+      vary: 'accept-encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
+    return true;
   };
 }
 
