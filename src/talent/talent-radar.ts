@@ -176,6 +176,12 @@ export interface SetBreakoutModelOptions {
 export interface ScoredArtists {
   /** The as-of instant. */
   readonly asOf: string;
+  /**
+   * The version of the policy the scores were made with (`model_version`, as {@link
+   * TalentRadar.modelVersion} read it at scoring time): which model scored them, when a host
+   * changes the model while reads are in flight.
+   */
+  readonly modelVersion: string;
   /** Per artist, in the order asked (duplicates once): scores, or why none. Never a NaN. */
   readonly artists: readonly ArtistScore[];
   /** Features per artist, aligned with `artists`. */
@@ -773,6 +779,7 @@ export class TalentRadar {
     );
     return {
       asOf: asOf.toISOString(),
+      modelVersion: modelVersion(this.#model, DEFAULT_MODEL),
       artists,
       features: picked,
       peers,

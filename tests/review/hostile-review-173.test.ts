@@ -368,6 +368,9 @@ describe('lists and scores in flight across the change', () => {
     expect(b(got)).toEqual(b(s1));
     // Momentum and risk do not depend on the breakout model.
     expect(got.artists.map((a) => a.momentum)).toEqual(s0.artists.map((a) => a.momentum));
+    // Each result says which model scored it (added after this review: `modelVersion`).
+    expect(s0.modelVersion).not.toBe(s1.modelVersion);
+    expect([got.modelVersion, s1.modelVersion]).toEqual([c.radar.talent.modelVersion, c.radar.talent.modelVersion]);
   });
 
   it('getArtistScores after the change: records keep their version until the next refresh, meta says the policy in use', async () => {
