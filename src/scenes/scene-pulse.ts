@@ -311,6 +311,8 @@ export class ScenePulse {
   /**
    * Hottest, fastest-growing and cooling scenes of the whole catalog (limit 1-100 per list, default 10).
    * `input` may be the seed's `skipCache` boolean: `getGlobalPulse(true)` is `getGlobalPulse({ skipCache: true })`.
+   * The scenes' view; the Talent Radar's global pulse (artists) is `radar.talent.aggregator.buildGlobalPulse`,
+   * which `radar.readOnly.getGlobalPulse` also answers.
    */
   async getGlobalPulse(
     input: { readonly limit?: number; readonly skipCache?: boolean } | boolean = {},

@@ -10,7 +10,8 @@
  * exported type alias, which `named(id)` gives the schema as its OpenAPI description.
  *
  * Pulse fields are snake_case like the stored rows they mirror (`scene_trends`), with `asOf` as
- * the seed's API names it. Objects are plain (not strict): a host may add fields. Rows reuse the
+ * this project's API has named it from its first version (the origin document names no as-of
+ * field). Objects are plain (not strict): a host may add fields. Rows reuse the
  * table schemas of `stores/tables`.
  */
 import { z } from 'zod';

@@ -849,6 +849,8 @@ export class RadarAggregator {
    * The stored records of the artists asked for (up to 10,000 slugs; duplicates once), as the last
    * refresh wrote them, scores unrounded, in the order asked; artists without a record are listed
    * in `missing`. Never triggers a refresh or a source read. `TALENT_VALIDATION_ERROR` for a bad slug.
+   * To score artists afresh (reading the sources, as of any instant, writing nothing), use
+   * `radar.talent.scoreArtists` instead.
    * @example
    * ```ts
    * const { artists, missing } = await radar.talent.aggregator.getArtistScores(['artist-a', 'artist-b']);

@@ -19,7 +19,10 @@ import type {
 
 /** The read-only view of the Talent Radar handed to A&R Radar. */
 export interface ReadOnlyTalentRadar {
-  /** The global pulse (cached; never forces a recomputation). */
+  /**
+   * The Talent Radar's global pulse (cached; never forces a recomputation): `aggregator.buildGlobalPulse`,
+   * the artists' view. The scenes' global pulse of the same name is `radar.scenes.pulse.getGlobalPulse`.
+   */
   readonly getGlobalPulse: (options?: { readonly limit?: number }) => Promise<GlobalPulse>;
   /** An artist's profile (cached). */
   readonly getArtistProfile: (artistSlug: string) => Promise<ArtistProfile>;

@@ -688,7 +688,8 @@ export class TalentRadar {
    * Every artist gets an entry: its scores, or `insufficient` / `failed` with the reason (a failed
    * or refused read is named, never hidden behind a missing score). Writes nothing: for backtests,
    * calibration and what-if questions. `RADAR_CLOSED` when the radar is closed during the reads
-   * (they were aborted, not failed by their sources).
+   * (they were aborted, not failed by their sources). To read the scores the last refresh stored
+   * (no source read), use `radar.talent.aggregator.getArtistScores` instead.
    *
    * At most 1,000,000 artists a call: `artistSlugs` and `population` may each list at most that
    * many slugs, and together name at most that many distinct artists; more is
