@@ -372,7 +372,8 @@ describe('hostile review 128: artist pages', () => {
       page.slug = slug;
       const text = await render(page, radar);
       expect(text).toContain('Some sources were missing for this artist');
-      expect(text).toContain('press articles (Coverage): failed (threw: Error: coverage.getArticles down)');
+      // The reason is isolated from the line (FSI ... PDI around it, hostile review 171).
+      expect(text).toContain('press articles (Coverage): failed (\u2068threw: Error: coverage.getArticles down\u2069)');
       expect(text).toMatch(/9 of 10 source reads answered/);
     } finally {
       await radar.close();
