@@ -187,8 +187,11 @@ export function sceneTitle(slug: string): string {
  * its PDI and leaves the isolation open to the end of the line.
  */
 const ISOLATE_CONTROLS = /[\u2066-\u2069]/g;
-/** Characters that draw nothing: format characters (zero-width, direction marks), separators, spaces. */
-const INVISIBLE = /[\p{Cf}\p{Z}\s]/gu;
+/**
+ * Characters that draw nothing: format characters (zero-width, direction marks), separators,
+ * spaces, and the other default-ignorable code points (fillers, variation selectors).
+ */
+const INVISIBLE = /[\p{Cf}\p{Z}\s\p{Default_Ignorable_Code_Point}]/gu;
 
 /**
  * `text` isolated from the sentence around it (FSI ... PDI): a name holding right-to-left text or

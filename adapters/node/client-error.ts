@@ -1,15 +1,17 @@
 /**
  * @module adapters/node/client-error
- * A `clientError` listener for a `node:http` server whose requests go through this glue: a
- * malformed request is answered as Node answers it by default (400, 431, 408; then the connection
- * closes), but only after the answers still owed on its connection have been written.
+ * `handleClientErrors(server)`: a `node:http` server's malformed requests answered as Node answers
+ * them by default (400, 431, 408; then the connection closes), but only after the answers still
+ * owed on that connection have been written.
  *
- * Why: the glue answers asynchronously. A client that pipelines a valid request and a malformed one
+ * Why: the API answers asynchronously. A client that pipelines a valid request and a malformed one
  * in one packet has the parser reach the malformed one before the valid one's answer has started,
  * and Node's default handling then writes its 400 first: the client reads it as the answer to its
- * valid request.
+ * valid request. Every request of the server is counted (not only the API's), so a host's own
+ * route on the same server is waited for too.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 
 /** The answers still owed on one connection, and an error answer waiting for them. */
@@ -21,12 +23,8 @@ interface Connection {
 
 const connections = new WeakMap<Duplex, Connection>();
 
-/**
- * Counts `res` as owed on its connection until it closes (written or abandoned). Called by the
- * glue for every request it serves.
- * @internal
- */
-export function owe(req: IncomingMessage, res: ServerResponse): void {
+/** Counts `res` as owed on its connection until it closes (written or abandoned). */
+function owe(req: IncomingMessage, res: ServerResponse): void {
   const socket = req.socket;
   let c = connections.get(socket);
   if (c === undefined) {
@@ -67,23 +65,8 @@ function answerAndClose(socket: Duplex, text: string): void {
   socket.end(text, () => socket.destroy());
 }
 
-/**
- * A `clientError` listener: a malformed request (or a request timeout) is answered as Node's
- * default does (400; 431 for headers too large; 408 for a timeout) and the connection closed, but
- * after every answer the glue still owes on that connection has been written, never in place of
- * one. A connection that can no longer be written to is closed at once.
- * @param error - The error Node reports (its `code` picks the status).
- * @param socket - The client's connection.
- * @example
- * ```ts
- * import { createServer } from 'node:http';
- * import { clientErrorListener, toNodeListener } from 'scene-radar/adapters/node';
- *
- * const server = createServer(toNodeListener(handler));
- * server.on('clientError', clientErrorListener);
- * ```
- */
-export function clientErrorListener(error: Error, socket: Duplex): void {
+/** The `clientError` listener: one answer per connection, after what it still owes. */
+function onClientError(error: Error, socket: Duplex): void {
   let c = connections.get(socket);
   if (c === undefined) {
     c = { open: 0, failed: false, waiting: undefined };
@@ -95,4 +78,27 @@ export function clientErrorListener(error: Error, socket: Duplex): void {
   const text = answerFor((error as { code?: unknown }).code);
   if (c.open > 0 && socket.writable) c.waiting = text;
   else answerAndClose(socket, text);
+}
+
+/**
+ * Installs on `server` the handling of requests Node cannot parse: each is answered as Node's
+ * default does (400; 431 for headers too large; 413 for chunk extensions too large; 408 for a
+ * request timeout) and its connection closed, but after every answer still owed on that
+ * connection (any request of the server, the API's or a host route's) has been written, never in
+ * place of one or inside one. A connection that can no longer be written to is closed at once.
+ * Call it once per server, before it listens; it returns `server`.
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { handleClientErrors, toNodeListener } from 'scene-radar/adapters/node';
+ *
+ * const server = handleClientErrors(createServer(toNodeListener(handler)));
+ * server.listen(8787, '127.0.0.1');
+ * ```
+ */
+export function handleClientErrors<S extends Server | HttpsServer>(server: S): S {
+  // First among the request listeners: a response is owed from the moment its request is read.
+  server.prependListener('request', owe);
+  server.on('clientError', onClientError);
+  return server;
 }

@@ -13,6 +13,7 @@ import {
   contextOf,
   forbiddenMethodAnswer,
   type GlueAnswer,
+  repeatedHostAnswer,
   type NodeListenerOptions,
   type WebHandler,
 } from './listener.js';
@@ -253,6 +254,8 @@ export function fastifyPlugin(handler: WebHandler, options: FastifyPluginOptions
     // A client already gone (a reset after pipelined requests) is not served (see clientLeft):
     // 499, "client closed request", for the host's logs; nothing reaches the client.
     if (clientLeft(req)) return reply.code(499).send();
+    const twoHosts = repeatedHostAnswer(req);
+    if (twoHosts !== undefined) return sendGlueAnswer(reply, twoHosts);
     if (light !== undefined) {
       let incoming: ApiRequestLike | undefined;
       try {

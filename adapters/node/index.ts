@@ -2,13 +2,13 @@
  * @module scene-radar/adapters/node
  * Node glue for the API kit's web-standard handler: `node:http` (`toNodeListener`), Express
  * (`expressMiddleware`) and Fastify (`fastifyPlugin`), and the two conversions they are built on
- * (`toWebRequest`, `sendWebResponse`), and `clientErrorListener` for a server's malformed requests. Express and Fastify are not dependencies: the glue relies
+ * (`toWebRequest`, `sendWebResponse`), and `handleClientErrors` for a server's malformed requests. Express and Fastify are not dependencies: the glue relies
  * only on the few members of their objects it uses. Hono, Next.js, Bun and Deno need no glue: they
  * take the handler as it is.
  */
 export { DEFAULT_ORIGIN, toWebRequest, type NodeRequestOptions } from './request.js';
 export { sendWebResponse } from './response.js';
-export { clientErrorListener } from './client-error.js';
+export { handleClientErrors } from './client-error.js';
 export {
   toNodeListener,
   type NodeErrorContext,

@@ -9,7 +9,6 @@ import { FAMILY_CODES, fail, requestIdFrom, type HandlerContext } from '../../sr
 import { type ApiRequestLike, type LightHandler, lightHandlerOf, lightRequestOf, writeAnswer } from './light.js';
 import { originOf, toWebRequest, type NodeRequestOptions } from './request.js';
 import { onClientGone } from './client-gone.js';
-import { owe } from './client-error.js';
 import { sendWebResponse } from './response.js';
 
 /**
@@ -239,7 +238,6 @@ export async function serveNodeRequest(
     res.destroy();
     return;
   }
-  owe(req, res);
   const twoHosts = repeatedHostAnswer(req);
   if (twoHosts !== undefined) {
     res.shouldKeepAlive = false;

@@ -189,13 +189,12 @@ export async function backtestFolder(options: BacktestFolderOptions): Promise<Ba
     throw refused(
       `fewer than two monthly cutoffs fit between ${between} (the data needs 180 days of history before the first and the horizon after the last)`,
     );
-  // Cutoffs the data cannot judge, every one of them: none has the events of its horizon (all after
-  // the last event's day less the horizon), or none has any history (all before the first event).
-  // Each would score no candidate or count every breakout as none: a table of n/a, not a backtest.
+  // Cutoffs the data cannot judge, every one of them: each is before the first event (no history)
+  // or after the last event's day less the horizon (no events of its horizon). Each would score no
+  // candidate or count every breakout as none: a table of n/a, not a backtest.
   const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-  const atMs = cutoffs.map((c) => c.asOf.getTime());
   const lastJudged = span.last - horizonDays * DAY_MS;
-  if (atMs.every((ms) => ms > lastJudged) || atMs.every((ms) => ms < span.first))
+  if (!cutoffs.some((c) => c.asOf.getTime() >= span.first && c.asOf.getTime() <= lastJudged))
     throw refused(
       `no monthly cutoff between ${day(from)} and ${day(to)} (${between}) can be judged: the events run from ${day(span.first)} to ${day(span.last)}, and a cutoff needs events before it and the ${horizonDays}-day horizon after it (the last such cutoff is ${day(lastJudged)})`,
     );

@@ -230,6 +230,39 @@ function readManifest(dir: string, file: string): DataFolder {
 const EXTENSIONS = ['.csv', '.csv.gz', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
 const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** Extensions of a file that holds a table, in a format the name rule reads or not. */
+const TABLE_LIKE = new Set([
+  'csv',
+  'tsv',
+  'tab',
+  'psv',
+  'txt',
+  'json',
+  'jsonl',
+  'ndjson',
+  'gz',
+  'gzip',
+  'zip',
+  'xls',
+  'xlsx',
+  'parquet',
+]);
+
+/**
+ * Whether `name` in `dir` is a regular file named for a table (its part before the first dot is one
+ * of `bases`, in any case) with a table-like extension (`events.json`, `Events.csv`,
+ * `scene-pulses.csv`), not notes (`events.md`) or a folder (`events.old/`).
+ */
+function looksLikeTableFile(dir: string, name: string, bases: ReadonlySet<string>): boolean {
+  const parts = name.toLowerCase().split('.');
+  if (parts.length < 2 || !bases.has(parts[0]!) || !parts.slice(1).some((p) => TABLE_LIKE.has(p))) return false;
+  try {
+    return statSync(join(dir, name)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The table files found by name in `dir` (`events.csv.gz`, `scene_pulses.jsonl`, ...). */
 function discover(dir: string): DataFolder {
   const present = new Set(readdirSync(dir));
@@ -249,8 +282,8 @@ function discover(dir: string): DataFolder {
     // `Events.csv`), with no readable one beside it: skipping it silently would import the data
     // without that table. A readable file beside it (`events.csv` and `events.csv.bak`) is read.
     else {
-      const bases = new Set([table.toLowerCase(), snake(table)]);
-      const meant = [...present].filter((f) => bases.has(f.toLowerCase().split('.')[0]!) && f.includes('.')).sort();
+      const bases = new Set([table.toLowerCase(), snake(table), snake(table).replace(/_/g, '-')]);
+      const meant = [...present].filter((f) => looksLikeTableFile(dir, f, bases)).sort();
       if (meant.length > 0)
         throw new UsageError(
           `--data ${dir}: ${meant.join(' and ')} ${meant.length > 1 ? 'look like files' : 'looks like a file'} for the ${table} table, but files are read by name only as ${EXTENSIONS.map((e) => `${snake(table)}${e}`).join(', ')} (lower case): rename ${meant.length > 1 ? 'the one to read' : 'it'}, or name it in ${MANIFEST_FILE} with its format (csv or jsonl)`,

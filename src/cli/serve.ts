@@ -6,7 +6,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clientErrorListener, toNodeListener } from '../../adapters/node/index.js';
+import { handleClientErrors, toNodeListener } from '../../adapters/node/index.js';
 import { createFetchHandler } from '../api/handler.js';
 import type { HealthOptions } from '../api/health.js';
 import { createMemoryRateLimiter } from '../api/rate-limit.js';
@@ -126,9 +126,8 @@ export async function serveRadar(radar: SceneRadar, options: ServeRadarOptions =
       : { rateLimit: { limiter: createMemoryRateLimiter({ limit, windowMs: windowSeconds * 1000 }) } }),
   });
   const api = toNodeListener(handler, { onError: (error, { requestId }) => report(error, requestId) });
-  const server = createServer(options.wrapListener ? await options.wrapListener(api) : api);
   // A malformed request pipelined behind a valid one is answered after it, not in its place.
-  server.on('clientError', clientErrorListener);
+  const server = handleClientErrors(createServer(options.wrapListener ? await options.wrapListener(api) : api));
   const url = await listen(server, options.port ?? 8787, options.host ?? '127.0.0.1');
   try {
     const { lines, artistSlug } = await curlLinesOf(radar, url);

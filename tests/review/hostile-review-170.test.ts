@@ -13,8 +13,8 @@
  * websocket, CONNECT, HTTP/1.0 keep-alive. Every await is bounded (a socket is given up after a
  * few seconds); nothing asserts on timing.
  *
- * Tests named "FAULT:" failed on the code as reviewed (fixed in the same commit: `clientErrorListener`
- * installed by `serveRadar`, a `\` in a path refused by `isAmbiguousPath`, two `Host` lines a 400 in
+ * Tests named "FAULT:" failed on the code as reviewed (fixed in the same commit: the server's `clientError`
+ * handling installed by `serveRadar`, now `handleClientErrors`, a `\` in a path refused by `isAmbiguousPath`, two `Host` lines a 400 in
  * `serveNodeRequest`). FAULTS found:
  * 1. A valid request pipelined ahead of a malformed one in the same packet is answered with the
  *    malformed one's `400 Bad Request`: the light path answers asynchronously, the parser reaches
