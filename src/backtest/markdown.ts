@@ -33,8 +33,23 @@ const SPLITS: readonly ResultSplit[] = ['train', 'test', 'all'];
 const scorersOf = (r: BacktestResult): ScorerResult[] => [...(r.scorer ? [r.scorer] : []), ...r.baselines];
 /** Host text on one line (a line break would start a row or a paragraph of its own). */
 const line = (text: string): string => text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
-/** Host text in a table cell: on one line, and a pipe never starts another column. */
-const tableCell = (text: string): string => line(text).replace(/\|/g, '\\|');
+/**
+ * Host text (names, titles, errors, reasons) in the Markdown: on one line, with the characters
+ * that make Markdown inside a line (emphasis, code, links and images, HTML and autolinks,
+ * strike-through) and the pipe that starts a table column escaped, the backslash too: a name such
+ * as `[x](url)`, `![x](url)`, `<img ...>` or `C:\|x` reads as the text it is and keeps its cell.
+ */
+const text = (value: string): string => line(value).replace(/[\\`*_[\]<|~]/g, '\\$&');
+/** Host text in a table cell (see {@link text}): a pipe never starts another column. */
+const tableCell = text;
+/** `value` as one inline code span: a fence of backticks longer than any run inside it. */
+const codeSpan = (value: string): string => {
+  const flat = line(value);
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+};
 const label = (s: ScorerResult): string =>
   s.role === 'model' ? `**${tableCell(s.name)}** (under test)` : tableCell(s.name);
 
@@ -60,7 +75,7 @@ function splitTable(r: BacktestResult, split: ResultSplit, h: string): string[] 
     const skipped = Math.max(0, (s.splits?.[split].pAtKSkipped ?? 0) - empty);
     return skipped > 0
       ? [
-          `- ${line(s.name)}: no candidate scored at ${skipped} of ${s.splits![split].cutoffs} cutoff(s); its AUC and P@${r.k} there are undefined, left out of its means.`,
+          `- ${text(s.name)}: no candidate scored at ${skipped} of ${s.splits![split].cutoffs} cutoff(s); its AUC and P@${r.k} there are undefined, left out of its means.`,
         ]
       : [];
   });
@@ -98,10 +113,10 @@ function unscoredSection(r: BacktestResult): string[] {
     .map((s) => {
       const reasons = Object.entries(s.unscored.reasons)
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .map(([why, n]) => `${line(why)} (${n})`)
+        .map(([why, n]) => `${text(why)} (${n})`)
         .join('; ');
       const total = s.perCutoff.length ? r.cutoffs.reduce((n, c) => n + c.candidates, 0) : 0;
-      return `- ${line(s.name)}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}.`;
+      return `- ${text(s.name)}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}.`;
     });
   return lines.length ? ['Unscored candidates:', '', ...lines, ''] : [];
 }
@@ -119,9 +134,9 @@ function referenceSection(r: BacktestResult, h: string): string[] {
     `${c.split === 'all' ? 'all' : c.split} ${c.metric === 'auc' ? 'AUC' : `P@${r.k}`}`;
   const out = [`${h} Reproducing the published figures`, ''];
   // A reference may give the per-cutoff counts alone: no figures, no table of them.
-  if (columns.length === 0) out.push(`Reference: ${line(ref.source)}.`, '');
+  if (columns.length === 0) out.push(`Reference: ${text(ref.source)}.`, '');
   else {
-    out.push(`Reference: ${line(ref.source)}. Each cell: here / published.`, '');
+    out.push(`Reference: ${text(ref.source)}. Each cell: here / published.`, '');
     out.push(`| scorer | ${columns.map(name).join(' | ')} |`, `|---|${columns.map(() => '---|').join('')}`);
     for (const [scorer, figs] of Object.entries(ref.figures)) {
       const s = scorersOf(r).find((x) => x.name === scorer)?.splits;
@@ -159,7 +174,7 @@ function calibrationSection(r: BacktestResult, h: string): string[] {
     const c = s.splits?.test.calibration;
     if (!c) continue;
     out.push(
-      `${h} Calibration of ${line(s.name)} (test cutoffs)`,
+      `${h} Calibration of ${text(s.name)} (test cutoffs)`,
       '',
       `Brier score ${f3(c.brier)}, expected calibration error ${f3(c.ece)} over ${c.count} predictions${c.clamped ? ` (${c.clamped} outside [0, 1] clamped)` : ''}.`,
       '',
@@ -205,10 +220,10 @@ export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdo
   const h3 = `${h2}#`;
   const r = result;
   const file = options.resultFile
-    ? `Result file: \`${options.resultFile}\` (per-cutoff figures, intervals, parameters). `
+    ? `Result file: ${codeSpan(options.resultFile)} (per-cutoff figures, intervals, parameters). `
     : '';
   const out = [
-    `${h1} ${line(r.title)}`,
+    `${h1} ${text(r.title)}`,
     '',
     `${file}Run ${r.runAt.slice(0, 16).replace('T', ' ')} UTC, ${(r.runtimeMs / 1000).toFixed(1)} s; ${r.cutoffs.length} cutoffs, label horizon ${r.horizonDays} days.`,
     '',
@@ -219,7 +234,7 @@ export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdo
   if (!r.scorer) out.push('No scorer under test in this run: baselines only.', '');
   else if (r.verdict)
     out.push(
-      `**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target ? SPLIT_TITLE[r.target.split] : ''} and above every baseline): ${line(r.verdict.text)}`,
+      `**Verdict** (target: mean AUC >= ${r.target?.minMeanAuc ?? 'n/a'} on the ${r.target ? SPLIT_TITLE[r.target.split] : ''} and above every baseline): ${text(r.verdict.text)}`,
       '',
     );
   for (const split of ['test', 'train', 'all'] as const) out.push(...splitTable(r, split, h3));
@@ -237,23 +252,27 @@ export function backtestMarkdown(result: BacktestResult, options: BacktestMarkdo
 export function backtestConsoleTable(result: BacktestResult): string {
   checkBacktestResult(result);
   const r = result;
-  const rows = scorersOf(r).map((s) => {
+  // One line per row (host text on one line), the figures in columns of five ("0.761", "  n/a"),
+  // the name column as wide as the widest name.
+  const names = scorersOf(r).map((s) => line(s.role === 'model' ? `* ${s.name}` : s.name));
+  const width = Math.max(26, ...names.map((n) => n.length + 1));
+  const rows = scorersOf(r).map((s, i) => {
     const cell = (split: ResultSplit): string => {
       const x = s.splits?.[split];
-      return x ? `${f3(x.meanAuc)} ${f3(x.meanPAtK)}` : 'failed     ';
+      return x ? `${f3(x.meanAuc).padStart(5)} ${f3(x.meanPAtK).padStart(5)}` : 'failed     ';
     };
-    return `${(s.role === 'model' ? `* ${s.name}` : s.name).padEnd(26)} ${cell('train').padEnd(12)} ${cell('test').padEnd(12)} ${cell('all')}`;
+    return `${names[i]!.padEnd(width)} ${cell('train').padEnd(12)} ${cell('test').padEnd(12)} ${cell('all')}`;
   });
-  const head = `${`scorer (AUC P@${r.k})`.padEnd(26)} ${'train'.padEnd(12)} ${'test'.padEnd(12)} all`;
+  const head = `${`scorer (AUC P@${r.k})`.padEnd(width)} ${'train'.padEnd(12)} ${'test'.padEnd(12)} all`;
   const tail = [
     r.scorer ? null : '(no scorer under test in this run: baselines only)',
-    r.verdict?.text ?? null,
+    r.verdict ? line(r.verdict.text) : null,
     ...scorersOf(r)
       .filter((s) => s.error)
-      .map((s) => `${s.name} failed: ${s.error}`),
+      .map((s) => `${line(s.name)} failed: ${line(s.error!)}`),
   ].filter((x): x is string => x !== null);
   return [
-    `${r.title} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`,
+    `${line(r.title)} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`,
     head,
     ...rows,
     ...tail,

@@ -6,7 +6,7 @@
 import { constants, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { RcfEventType } from '../contracts/payloads.js';
 import { createOpenApiDocument } from '../api/openapi.js';
 import { normaliseBasePath } from '../api/operations.js';
@@ -25,7 +25,7 @@ import { printDemo } from './demo.js';
 import { type CliIo, EXIT, untilAborted } from './io.js';
 import { openRadar, type OpenedRadar, type RadarInput } from './open-radar.js';
 import { progressView } from './progress.js';
-import { importLines, refreshLines } from './report.js';
+import { importLines, mapsAsObjects, refreshLines } from './report.js';
 import { serveRadar } from './serve.js';
 
 /** One command of `scene-radar`. */
@@ -208,7 +208,8 @@ ${DATA_FLAGS}
     const opened = await openWithProgress(io, radarInput(values), postgresTarget(values), signal);
     try {
       if (values.json) {
-        io.out(JSON.stringify({ import: opened.importReport ?? null, refresh: opened.refresh }, null, 2));
+        // The reports hold Maps (the scenes' circles): written as objects, not as `{}`.
+        io.out(JSON.stringify({ import: opened.importReport ?? null, refresh: opened.refresh }, mapsAsObjects, 2));
       } else {
         io.out(`${opened.title} (tables ${opened.tables})`);
         if (opened.importReport) for (const line of importLines(opened.importReport)) io.out(line);
@@ -323,7 +324,7 @@ const backtest: CliCommand<{
     if (out !== undefined) {
       await writeTogether(
         [
-          [out.markdown, backtestMarkdown(result, { resultFile: out.json.split(/[\\/]/).pop()! })],
+          [out.markdown, backtestMarkdown(result, { resultFile: basename(out.json) })],
           [out.json, backtestJson(result)],
         ],
         signal,

@@ -5,6 +5,17 @@
 import type { SceneRadarRefreshReport } from '../radar.js';
 import type { TabularReport } from '../../adapters/tabular/index.js';
 
+/** A source's text (an error message) on one line: a line break would split the report's layout. */
+const oneLine = (text: string): string => text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+
+/**
+ * A `JSON.stringify` replacer that writes a Map as an object of its entries (a report's Maps, such
+ * as the scenes' membership circles, would otherwise be written as `{}`).
+ */
+export function mapsAsObjects(_key: string, value: unknown): unknown {
+  return value instanceof Map ? Object.fromEntries(value) : value;
+}
+
 /** The import report as lines: the artists, then each table's counts and its first rejections. */
 export function importLines(report: TabularReport): string[] {
   const lines = [
@@ -33,11 +44,13 @@ export function refreshLines(report: SceneRadarRefreshReport): string[] {
   const lines = [
     `Refreshed as of ${t.asOf}`,
     `  Scenes Engine: ${s.memberships.memberships} memberships of ${s.memberships.artists} artists, ${s.relationships} relationships, ${s.snapshots} trend snapshots`,
-    `  Talent Radar:  ${t.scored} of ${t.artists} artists scored, ${t.insufficient} without enough evidence, ${t.kept} kept from an earlier refresh (${t.durationMs} ms); universe ${t.universe}${t.universeReason ? ` (${t.universeReason})` : ''}`,
-    `  source reads:  ${Object.entries(t.reads)
-      .filter(([, n]) => n > 0)
-      .map(([status, n]) => `${n} ${status}`)
-      .join(', ')}`,
+    `  Talent Radar:  ${t.scored} of ${t.artists} artists scored, ${t.insufficient} without enough evidence, ${t.kept} kept from an earlier refresh (${t.durationMs} ms); universe ${t.universe}${t.universeReason ? ` (${oneLine(t.universeReason)})` : ''}`,
+    `  source reads:  ${
+      Object.entries(t.reads)
+        .filter(([, n]) => n > 0)
+        .map(([status, n]) => `${n} ${status}`)
+        .join(', ') || 'none'
+    }`,
   ];
   const failed = Object.entries(t.failedReads ?? {});
   if (failed.length) lines.push(`  failed reads:  ${failed.map(([source, n]) => `${source} ${n}`).join(', ')}`);
@@ -48,6 +61,6 @@ export function refreshLines(report: SceneRadarRefreshReport): string[] {
     lines.push(
       `  scene reads failed: ${scenesFailed.map((n) => `${n} ${m.sources[n].error} error, ${m.sources[n].timeout} timeout`).join('; ')}; ${m.kept} artists kept their memberships${m.lost ? `, ${m.lost} placed in no scene` : ''}`,
     );
-  for (const w of s.warnings) lines.push(`  warning: ${w}`);
+  for (const w of s.warnings) lines.push(`  warning: ${oneLine(w)}`);
   return lines;
 }
