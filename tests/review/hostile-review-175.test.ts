@@ -82,7 +82,6 @@ import type { BacktestResult } from '../../src/backtest/result.js';
 import { runCli } from '../../src/cli/index.js';
 import { refreshLines } from '../../src/cli/report.js';
 import { createSceneRadar, fixedClock, type SceneRadarSources } from '../../src/index.js';
-import { createDemoWorld } from '../../adapters/memory/index.js';
 
 const at = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
 
