@@ -16,26 +16,30 @@ import type { Duplex } from 'node:stream';
 
 /** The answers still owed on one connection, and an error answer waiting for them. */
 interface Connection {
-  open: number;
+  readonly owed: Set<ServerResponse>;
   failed: boolean;
   waiting: string | undefined;
 }
 
 const connections = new WeakMap<Duplex, Connection>();
 
+function connectionOf(socket: Duplex): Connection {
+  let c = connections.get(socket);
+  if (c === undefined) {
+    c = { owed: new Set(), failed: false, waiting: undefined };
+    connections.set(socket, c);
+  }
+  return c;
+}
+
 /** Counts `res` as owed on its connection until it closes (written or abandoned). */
 function owe(req: IncomingMessage, res: ServerResponse): void {
   const socket = req.socket;
-  let c = connections.get(socket);
-  if (c === undefined) {
-    c = { open: 0, failed: false, waiting: undefined };
-    connections.set(socket, c);
-  }
-  const connection = c;
-  connection.open++;
+  const connection = connectionOf(socket);
+  connection.owed.add(res);
   res.once('close', () => {
-    connection.open--;
-    if (connection.open === 0 && connection.waiting !== undefined) {
+    connection.owed.delete(res);
+    if (connection.owed.size === 0 && connection.waiting !== undefined) {
       const text = connection.waiting;
       connection.waiting = undefined;
       answerAndClose(socket, text);
@@ -67,25 +71,35 @@ function answerAndClose(socket: Duplex, text: string): void {
 
 /** The `clientError` listener: one answer per connection, after what it still owes. */
 function onClientError(error: Error, socket: Duplex): void {
-  let c = connections.get(socket);
-  if (c === undefined) {
-    c = { open: 0, failed: false, waiting: undefined };
-    connections.set(socket, c);
-  }
+  const c = connectionOf(socket);
   // The parser keeps failing on what follows the malformed request: one answer per connection.
   if (c.failed) return;
   c.failed = true;
-  const text = answerFor((error as { code?: unknown }).code);
-  if (c.open > 0 && socket.writable) c.waiting = text;
+  const code = (error as { code?: unknown }).code;
+  const text = answerFor(code);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  // A request whose head came but whose body never did (Node's request timeout) is the one owed:
+  // its answer waits for that body, so the 408 goes now, as Node's default does, unless an answer
+  // has started (it would land inside it): then the connection is closed without a word.
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    if ([...c.owed].some((res) => res.headersSent)) socket.destroy();
+    else answerAndClose(socket, text);
+    return;
+  }
+  if (c.owed.size > 0) c.waiting = text;
   else answerAndClose(socket, text);
 }
 
 /**
  * Installs on `server` the handling of requests Node cannot parse: each is answered as Node's
- * default does (400; 431 for headers too large; 413 for chunk extensions too large; 408 for a
- * request timeout) and its connection closed, but after every answer still owed on that
- * connection (any request of the server, the API's or a host route's) has been written, never in
- * place of one or inside one. A connection that can no longer be written to is closed at once.
+ * default does (400; 431 for headers too large; 413 for chunk extensions too large) and its
+ * connection closed, but after every answer still owed on that connection (any request of the
+ * server, the API's or a host route's) has been written, never in place of one or inside one. A
+ * request timeout (a request whose body never came) is a 408 at once, as Node's default, or a
+ * close without a word when an answer has already started. A connection that can no longer be written to is closed at once.
  * Call it once per server, before it listens; it returns `server`.
  * @example
  * ```ts

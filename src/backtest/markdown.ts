@@ -31,23 +31,41 @@ const SPLIT_TITLE: Record<ResultSplit, string> = {
 const SPLITS: readonly ResultSplit[] = ['train', 'test', 'all'];
 
 const scorersOf = (r: BacktestResult): ScorerResult[] => [...(r.scorer ? [r.scorer] : []), ...r.baselines];
-/** Host text on one line (a line break would start a row or a paragraph of its own). */
-const line = (text: string): string => text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
 /**
- * Host text (names, titles, errors, reasons) in the Markdown: on one line, with the characters
- * that make Markdown inside a line (emphasis, code, links and images, HTML and autolinks,
- * strike-through) and the pipe that starts a table column escaped, the backslash too: a name such
- * as `[x](url)`, `![x](url)`, `<img ...>` or `C:\|x` reads as the text it is and keeps its cell.
+ * Host text on one line: line breaks, and the other controls a terminal moves on (vertical tab,
+ * form feed, NEL), are a space (a line break would start a row or a paragraph of its own).
  */
-const text = (value: string): string => line(value).replace(/[\\`*_[\]<|~]/g, '\\$&');
+const line = (text: string): string => text.replace(/\r\n|[\n\v\f\r\u0085\u2028\u2029]/g, ' ');
+/**
+ * Host text (names, titles, errors, reasons) in the Markdown: on one line, with what would make it
+ * Markdown escaped (every escaped character is ASCII punctuation, so the backslash never shows):
+ * inside the line, emphasis, code, links and images, HTML, entities, strike-through and the pipe
+ * that starts a table column (the backslash itself first); GFM's bare links (`https://`, `www.`,
+ * `name@host`); a block marker at its start (`# `, `> `, `- `, `+ `, `1. `) and a closing `#` run
+ * at its end (a heading's). A name such as `[x](url)`, `<img ...>`, `R&amp;B` or `C:\|x` reads as
+ * the text it is and keeps its table cell.
+ */
+const text = (value: string): string =>
+  line(value)
+    .replace(/[\\`*_[\]<|~&@]/g, '\\$&')
+    .replace(/([a-z][a-z0-9+.-]*):(?=\/\/)/gi, '$1\\:')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/^(\s*)([#>+-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2')
+    .replace(/(#+)(\s*)$/, '\\$1$2');
 /** Host text in a table cell (see {@link text}): a pipe never starts another column. */
 const tableCell = text;
-/** `value` as one inline code span: a fence of backticks longer than any run inside it. */
+/**
+ * `value` as one inline code span: a fence of backticks longer than any run inside it, and a space
+ * inside each end when the value starts or ends with a backtick, or starts and ends with a space
+ * (CommonMark strips one space from each end of such a span: the padding is what goes).
+ */
 const codeSpan = (value: string): string => {
   const flat = line(value);
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  const spaced = flat.startsWith(' ') && flat.endsWith(' ') && flat.trim() !== '';
+  const pad = flat.startsWith('`') || flat.endsWith('`') || spaced ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
 };
 const label = (s: ScorerResult): string =>
