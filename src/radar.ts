@@ -9,7 +9,7 @@ import { deepFreezeAll } from './core/freeze.js';
 import type { CacheEvent } from './core/cache/cache.js';
 import { CacheGroup, type CacheGroupStats } from './core/cache/cache-group.js';
 import type { CacheStore } from './core/cache/cache-store.js';
-import { systemClock, type Clock } from './core/clock.js';
+import { guardedClock, systemClock, type Clock } from './core/clock.js';
 import { callHook } from './core/hooks.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { channels, traced, type RefreshContext } from './core/observe/channels.js';
@@ -432,7 +432,10 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   // Frozen all through: it is handed out (`radar.config`, to read-only products too), and the
   // engines read it live, so an edit through it would change the host's caps and lifetimes.
   const config = deepFreezeAll(resolveConfig(options.config));
-  const clock = options.clock ?? systemClock;
+  // The host's clock as given (`radar.clock`); the engines read it through a guard, so a clock that
+  // breaks after this check (throws, answers NaN) fails a read with CONFIG_INVALID, not a raw error.
+  const hostClock = options.clock ?? systemClock;
+  const clock = options.clock === undefined ? systemClock : guardedClock(options.clock);
   const logger = safeLogger(options.logger);
   const onCacheEvent = options.onCacheEvent;
   const logCacheEvent = logger.enabled ? cacheEventLogger(logger) : undefined;
@@ -544,7 +547,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   let closed = false;
   return {
     config,
-    clock,
+    clock: hostClock,
     scenes,
     scenesAdapter,
     talent,
@@ -555,13 +558,17 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
       // The label is the instant the engines will refresh as of (text and epoch numbers read as
       // `requireDate` reads them), or invalid for one they refuse.
       let label: Date;
+      // Without an instant given, a clock that fails (CONFIG_INVALID through its guard) is the
+      // refresh's error, not an invalid asOf the caller never passed.
+      let clockFailure: unknown;
       try {
         label =
           asOf === undefined
             ? new Date(clock.now())
             : requireDate(asOf, 'asOf', new Date(Number.NaN), 'SCENES_VALIDATION_ERROR');
-      } catch {
+      } catch (error) {
         label = new Date(Number.NaN);
+        if (asOf === undefined) clockFailure = error;
       }
       const given = asOf === undefined || !Number.isNaN(label.getTime()) ? label : asOf;
       return timedRefresh(
@@ -569,6 +576,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
         'radar',
         label,
         async () => {
+          if (clockFailure !== undefined) throw clockFailure;
           const at = requireDate(given, 'asOf', label, 'SCENES_VALIDATION_ERROR');
           // The options read once, refused as the engines refuse them.
           const o = requireOptions(refreshOptions, 'options', 'SCENES_VALIDATION_ERROR');

@@ -75,7 +75,12 @@ const HOST_REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
  * `Headers` error (fetch) or a 500 (Node).
  */
 function hostRequestId(id: unknown): string {
-  if (typeof id !== 'string') return newRequestId();
+  if (typeof id !== 'string') {
+    // An async hook's promise is not an id; its rejection must not end the process unhandled.
+    if (typeof id === 'object' && id !== null && typeof (id as { then?: unknown }).then === 'function')
+      (id as PromiseLike<unknown>).then(undefined, () => undefined);
+    return newRequestId();
+  }
   // Trimmed once, here: the header and a 500's `details.requestId` then name one id.
   const trimmed = id.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
   return HOST_REQUEST_ID.test(trimmed) ? trimmed : newRequestId();
@@ -310,13 +315,13 @@ export function createLightHandler(
     /** The matched route, for a failure after matching (an unserialisable payload). */
     let routeId: RouteId | null = null;
     try {
+      const { path, search } = splitUrl(request.url);
+      // By path segment: `/api/talent-scout` is an unknown path of no family, answered as the Scenes'.
+      // Before the host's hooks (CORS origin, requestId): a 500 from one on a Talent route is a TALENT_* one.
+      family = path === `${base}/talent` || path.startsWith(`${base}/talent/`) ? 'talent' : 'scenes';
       // CORS first: a 500 from the host's requestId hook below still reaches the page that asked.
       const preflight = cors?.isPreflight(request) === true;
       if (cors !== null && !preflight) corsHeaders = cors.responseHeaders(request);
-      const { path, search } = splitUrl(request.url);
-      // By path segment: `/api/talent-scout` is an unknown path of no family, answered as the Scenes'.
-      // Before the host's requestId hook: a 500 from it on a Talent route is a TALENT_* one.
-      family = path === `${base}/talent` || path.startsWith(`${base}/talent/`) ? 'talent' : 'scenes';
       requestId = requestIdOption
         ? hostRequestId(requestIdOption(request.request()))
         : requestIdFrom(request.header('x-request-id'));
@@ -364,9 +369,24 @@ export function createLightHandler(
         return respond(await checkHealth(target, healthOptions), requestId, undefined);
       }
       if (rateLimit) {
-        const key = rateLimit.key ? rateLimit.key(request.request(), context) : (context.clientAddress ?? 'shared');
+        const key: unknown = rateLimit.key
+          ? rateLimit.key(request.request(), context)
+          : (context.clientAddress ?? 'shared');
+        // An object (a Promise from an async hook) would be a fresh key per request: every request
+        // its own window, the limit off without a word. A failure of the hook (500). A primitive
+        // (undefined, a number) is counted under its text, as before.
+        if ((typeof key === 'object' && key !== null) || typeof key === 'function') {
+          if (typeof (key as { then?: unknown }).then === 'function')
+            (key as PromiseLike<unknown>).then(undefined, () => undefined);
+          throw new TypeError(
+            `rateLimit.key must return a string, got ${typeof key === 'function' ? 'a function' : 'an object'}`,
+          );
+        }
         // A limiter that never answers is a failed one (the 500 below), not a request held forever.
-        const decision = await settledWithin(rateLimit.limiter.consume(key), 'the rate limiter');
+        const decision = await settledWithin(
+          rateLimit.limiter.consume(typeof key === 'string' ? key : String(key)),
+          'the rate limiter',
+        );
         limitHeaders = rateLimitHeaders(decision);
         if (!decision.allowed) {
           return respond(

@@ -49,6 +49,9 @@ export interface RateLimitOptions {
   /**
    * The client key of a request. @default the context's `clientAddress`, else one shared key.
    * (Trust `x-forwarded-for` only behind a proxy you control: pass a key function that reads it.)
+   * Synchronous: an object (a Promise from an async function) fails the request with the
+   * family's 500 (`*_INTERNAL_ERROR`), its cause to `onError`, rather than counting every request
+   * under a key of its own; another primitive than a string is counted under its text.
    */
   readonly key?: (request: Request, context: HandlerContext) => string;
 }

@@ -3,6 +3,8 @@
  * The injected clock. Every computation is "as of" a time; nothing reads the wall clock directly.
  */
 
+import { describeError } from './describe-error.js';
+import { SceneRadarError } from './errors.js';
 import { isDateText } from './validation.js';
 
 /** A source of the current time, in epoch milliseconds. */
@@ -55,6 +57,38 @@ export function fixedClock(start: Date | string | number): Clock & {
       if (!Number.isFinite(next) || Number.isNaN(new Date(next).getTime()))
         throw new RangeError(`fixedClock: invalid step ${String(ms)}`);
       t = next;
+    },
+  };
+}
+
+/** The range of epoch ms a `Date` holds. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * `clock` read through a guard: a `now()` that throws, or answers anything but epoch ms a `Date`
+ * holds (NaN, text, a value past the year 275760), is a `CONFIG_INVALID` error naming the clock,
+ * not a raw `RangeError` (or the host's own error) deep inside a read. The radar checks the clock
+ * once when it is made; this keeps a clock that breaks later from failing reads without a code.
+ * @internal
+ */
+export function guardedClock(clock: Clock): Clock {
+  return {
+    now(): number {
+      let ms: unknown;
+      try {
+        ms = clock.now();
+      } catch (error) {
+        throw new SceneRadarError(
+          'CONFIG_INVALID',
+          `clock: its now() threw (${describeError(error, { name: false })})`,
+        );
+      }
+      if (typeof ms !== 'number' || !(Math.abs(ms) <= MAX_DATE_MS))
+        throw new SceneRadarError(
+          'CONFIG_INVALID',
+          `clock: its now() must answer epoch ms a Date holds (a finite number), got ${typeof ms === 'number' ? String(ms) : typeof ms}`,
+        );
+      return ms;
     },
   };
 }

@@ -598,7 +598,18 @@ export class ScenePulse {
         const own = createDeadline(pending.remainingMs);
         const deliver = (s: string, r: Pulse | PulseFailure | undefined): void =>
           pending.slots.get(s)?.resolve(r ?? new PulseFailure('error', 'No result'));
-        this.#compute([...pending.slots.keys()], new Date(this.#d.clock.now()), own, deliver)
+        let now: Date;
+        try {
+          now = new Date(this.#d.clock.now());
+        } catch (e) {
+          // A clock that throws (CONFIG_INVALID through the radar's guard) fails the tick's scenes,
+          // answered to their callers; thrown here, in a microtask, it would end the host process.
+          own.dispose();
+          const failure = pulseFailureOf(e);
+          for (const s of pending.slots.keys()) deliver(s, failure);
+          return;
+        }
+        this.#compute([...pending.slots.keys()], now, own, deliver)
           .then(
             (m) => {
               for (const s of pending.slots.keys()) deliver(s, m.get(s));
