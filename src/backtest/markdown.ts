@@ -288,6 +288,17 @@ export function backtestConsoleTable(result: BacktestResult): string {
     ...scorersOf(r)
       .filter((s) => s.error)
       .map((s) => `${line(s.name)} failed: ${line(s.error!)}`),
+    // Candidates a scorer left unscored rank last and move its figures: said under the table too.
+    ...scorersOf(r)
+      .filter((s) => s.splits && s.unscored.total > 0)
+      .map((s) => {
+        const total = s.perCutoff.length ? r.cutoffs.reduce((n, c) => n + c.candidates, 0) : 0;
+        const reasons = Object.entries(s.unscored.reasons)
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .map(([why, n]) => `${line(why)} (${n})`)
+          .join('; ');
+        return `${line(s.name)}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}`;
+      }),
   ].filter((x): x is string => x !== null);
   return [
     `${line(r.title)} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`,

@@ -88,9 +88,23 @@ export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
   io.out(
     `  momentum ${a.momentum} (${profile.trajectory.momentum}), breakout ${a.breakout_score} (${profile.trajectory.breakoutPotential}), risk ${a.risk_score} (${profile.trajectory.riskLevel}); confidence ${a.confidence}`,
   );
+  // The reads of this profile (made now) that failed: its numbers were computed without them.
+  const failed = Object.entries(profile.explanation.sources).filter(
+    ([, o]) => o.status === 'error' || o.status === 'timeout',
+  );
+  const sound = profile.explanation.similarSound;
+  for (const [read, o] of failed)
+    io.out(
+      `  note: ${read} read ${o.status === 'timeout' ? 'timed out' : 'failed'}${o.reason ? ` (${o.reason})` : ''}: the scores are computed without it`,
+    );
+  if (sound && (sound.status === 'error' || sound.status === 'timeout'))
+    io.out(
+      `  note: similar artists' sound read ${sound.status === 'timeout' ? 'timed out' : 'failed'}: their similarity leaves the sound out`,
+    );
+  // A signal without evidence has no contribution to show (n/a), not a contribution of 0.
   for (const e of profile.explanation.breakout.signals.slice(0, 6))
     io.out(
-      `    ${pad(e.signal, 24)} ${pad(e.source, 20)} ${e.contribution >= 0 ? '+' : ''}${e.contribution.toFixed(3)} log-odds`,
+      `    ${pad(e.signal, 24)} ${pad(e.source, 20)} ${e.normalized === null ? 'n/a' : `${e.contribution >= 0 ? '+' : ''}${e.contribution.toFixed(3)} log-odds`}`,
     );
   io.out(`  opportunities: ${profile.opportunities.map((o) => `${o.type} ${o.score}`).join(', ') || 'none'}`);
   io.out(`  risks: ${profile.risks.map((o) => `${o.type} ${o.score}`).join(', ') || 'none'}`);

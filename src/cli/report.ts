@@ -59,7 +59,7 @@ export function refreshLines(report: SceneRadarRefreshReport): string[] {
   const scenesFailed = (['mig', 'cmg'] as const).filter((n) => m.sources[n].error + m.sources[n].timeout > 0);
   if (scenesFailed.length)
     lines.push(
-      `  scene reads failed: ${scenesFailed.map((n) => `${n} ${m.sources[n].error} error, ${m.sources[n].timeout} timeout`).join('; ')}; ${m.kept} artists kept their memberships${m.lost ? `, ${m.lost} placed in no scene` : ''}`,
+      `  scene reads failed: ${scenesFailed.map((n) => `${n} ${m.sources[n].error} error, ${m.sources[n].timeout} timeout`).join('; ')}; ${m.kept - m.lost} artists kept their memberships${m.lost ? `, ${m.lost} placed in no scene (nothing earlier to keep)` : ''}`,
     );
   for (const w of s.warnings) lines.push(`  warning: ${oneLine(w)}`);
   return lines;

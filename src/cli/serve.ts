@@ -49,7 +49,11 @@ export interface RunningServer {
   readonly curlLines: readonly string[];
   /** An artist with a profile, for the examples. */
   readonly artistSlug: string;
-  /** Stops listening and drops open connections (the radar is the caller's to close). */
+  /**
+   * Stops listening and drains: idle connections close at once, requests in flight get their
+   * answers (for up to {@link SERVE_DRAIN_MS}), then what is left is cut (the radar is the
+   * caller's to close).
+   */
   close(): Promise<void>;
 }
 
@@ -70,10 +74,26 @@ function listen(server: Server, port: number, host: string): Promise<string> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/** How long a stop waits for the answers in flight before it cuts their connections. */
+export const SERVE_DRAIN_MS = 10_000;
+
+/**
+ * Stops listening, then drains: idle connections close at once, a connection with a request in
+ * flight closes once its answer is written (a rolling deploy's clients get their answers, not a
+ * reset), and whatever is still open after `drainMs` is cut.
+ */
+function closeServer(server: Server, drainMs = SERVE_DRAIN_MS): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
+    // A keep-alive connection turns idle after its answer: swept until the last one has closed.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), drainMs);
+    server.close((error) => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
   });
 }
 
