@@ -397,8 +397,9 @@ function checkRadarShape(options: unknown): asserts options is SceneRadarOptions
     } catch (error) {
       throw bad('clock', `must be a Clock: its now() threw (${describeError(error, { name: false })})`);
     }
-    if (typeof now !== 'number' || !Number.isFinite(now))
-      throw bad('clock', 'must be a Clock (an object with now(): epoch ms, a finite number)');
+    // The range the engines' guard accepts (what a Date holds): a clock past it would fail every read.
+    if (typeof now !== 'number' || !(Math.abs(now) <= 8.64e15))
+      throw bad('clock', 'must be a Clock (an object with now(): epoch ms a Date holds, a finite number)');
   }
   if (options.logger !== undefined && options.logger !== null && !isObject(options.logger))
     throw bad('logger', 'must be a pino-compatible logger object (info, warn, error...)');
@@ -462,7 +463,15 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
   // The seed's "cache cleanup every 5 minutes (automatic)": entries past their grace, which are
   // never served again, leave the caches' own stores (expiry itself is checked on every read; the
   // LRU bound caps the memory meanwhile). Unref'd: it never keeps a host's process alive.
-  const sweeper = setInterval(() => caches.sweep(), CACHE_SWEEP_MS);
+  // A sweep that fails (a host clock broken since: CONFIG_INVALID) waits for the next one: thrown
+  // from a timer, it would end the host's process.
+  const sweeper = setInterval(() => {
+    try {
+      caches.sweep();
+    } catch (error) {
+      logger.log('warn', { err: error }, 'scene-radar: the cache sweep failed; the next one tries again');
+    }
+  }, CACHE_SWEEP_MS);
   sweeper.unref();
   // One gateway, so each source's concurrency limit holds across both engines. The host's
   // \`sources.scenes\` is not used here: the Talent Radar reads this radar's own Scenes Engine.
@@ -576,7 +585,11 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
         'radar',
         label,
         async () => {
-          if (clockFailure !== undefined) throw clockFailure;
+          // A closed radar says so first, whatever its clock does.
+          if (clockFailure !== undefined) {
+            lifecycle.assertOpen('refresh');
+            throw clockFailure;
+          }
           const at = requireDate(given, 'asOf', label, 'SCENES_VALIDATION_ERROR');
           // The options read once, refused as the engines refuse them.
           const o = requireOptions(refreshOptions, 'options', 'SCENES_VALIDATION_ERROR');

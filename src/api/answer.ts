@@ -77,8 +77,12 @@ const HOST_REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
 function hostRequestId(id: unknown): string {
   if (typeof id !== 'string') {
     // An async hook's promise is not an id; its rejection must not end the process unhandled.
-    if (typeof id === 'object' && id !== null && typeof (id as { then?: unknown }).then === 'function')
-      (id as PromiseLike<unknown>).then(undefined, () => undefined);
+    try {
+      if (typeof id === 'object' && id !== null && typeof (id as { then?: unknown }).then === 'function')
+        (id as PromiseLike<unknown>).then(undefined, () => undefined);
+    } catch {
+      // A revoked proxy, a `then` that throws: not an id either.
+    }
     return newRequestId();
   }
   // Trimmed once, here: the header and a 500's `details.requestId` then name one id.
@@ -376,8 +380,12 @@ export function createLightHandler(
         // its own window, the limit off without a word. A failure of the hook (500). A primitive
         // (undefined, a number) is counted under its text, as before.
         if ((typeof key === 'object' && key !== null) || typeof key === 'function') {
-          if (typeof (key as { then?: unknown }).then === 'function')
-            (key as PromiseLike<unknown>).then(undefined, () => undefined);
+          try {
+            if (typeof (key as { then?: unknown }).then === 'function')
+              (key as PromiseLike<unknown>).then(undefined, () => undefined);
+          } catch {
+            // A revoked proxy, a `then` that throws: refused as the object it is, below.
+          }
           throw new TypeError(
             `rateLimit.key must return a string, got ${typeof key === 'function' ? 'a function' : 'an object'}`,
           );

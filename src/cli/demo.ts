@@ -9,7 +9,7 @@ import type { SceneRadar } from '../radar.js';
 import type { GlobalPulse, PulseArtist } from '../talent/schemas.js';
 import type { CliIo } from './io.js';
 import type { OpenedRadar } from './open-radar.js';
-import { refreshLines } from './report.js';
+import { oneLine, refreshLines } from './report.js';
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
@@ -95,11 +95,11 @@ export async function printDemo(opened: OpenedRadar, io: CliIo): Promise<void> {
   const sound = profile.explanation.similarSound;
   for (const [read, o] of failed)
     io.out(
-      `  note: ${read} read ${o.status === 'timeout' ? 'timed out' : 'failed'}${o.reason ? ` (${o.reason})` : ''}: the scores are computed without it`,
+      `  note: ${read} read ${o.status === 'timeout' ? 'timed out' : 'failed'}${o.reason ? ` (${oneLine(o.reason)})` : ''}: the scores are computed without it`,
     );
   if (sound && (sound.status === 'error' || sound.status === 'timeout'))
     io.out(
-      `  note: similar artists' sound read ${sound.status === 'timeout' ? 'timed out' : 'failed'}: their similarity leaves the sound out`,
+      `  note: similar artists' sound read ${sound.status === 'timeout' ? 'timed out' : 'failed'}${sound.reason ? ` (${oneLine(sound.reason)})` : ''}: their similarity leaves the sound out`,
     );
   // A signal without evidence has no contribution to show (n/a), not a contribution of 0.
   for (const e of profile.explanation.breakout.signals.slice(0, 6))

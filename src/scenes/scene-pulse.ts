@@ -123,7 +123,13 @@ function pulseFailureOf(e: unknown): PulseFailure {
   if (e instanceof PulseFailure) return e;
   // An SDK error that is not a 500 (STORE_UNAVAILABLE, RADAR_CLOSED...) passes through as it is.
   // Its message is client-safe; any other error's (a driver's, naming a table) is not shown.
-  if (isSceneRadarError(e)) return new PulseFailure('error', failureReason(e), e.httpStatus !== 500 ? e : undefined);
+  // CONFIG_INVALID (a host clock broken since the radar was made) is the host's to see too.
+  if (isSceneRadarError(e))
+    return new PulseFailure(
+      'error',
+      failureReason(e),
+      e.httpStatus !== 500 || e.code === 'CONFIG_INVALID' ? e : undefined,
+    );
   return new PulseFailure('error', 'Pulse computation failed: an unexpected error');
 }
 

@@ -35,6 +35,7 @@ import {
   parseJsonLines,
 } from '../../adapters/tabular/index.js';
 import { runCli } from '../../src/cli/index.js';
+import { mapsAsObjects } from '../../src/cli/report.js';
 
 const END = '2026-06-30';
 const AS_OF = new Date('2026-07-01T00:00:00.000Z');
@@ -231,7 +232,8 @@ async function runRadar(sources: SceneRadarSources): Promise<Run> {
       const res = await handler(new Request(`http://localhost${route}`));
       api[route] = `${res.status} ${stable(await res.text())}`;
     }
-    return { tables, api, report: stable(JSON.stringify(report)) };
+    // As the CLI writes it (`refresh --json`): Maps (the scenes' circles) as objects.
+    return { tables, api, report: stable(JSON.stringify(report, mapsAsObjects)) };
   } finally {
     await radar.close();
   }
