@@ -101,7 +101,12 @@ console.log(`${packed[0].filename}: ${packed[0].entryCount} files, ${sizeKb} KiB
 // the limiter's compaction, the membership hold's catalog check, the PostgreSQL retry of ended
 // connections, the caches' 5-minute sweep, the dashboard's unexpected-shape state, and their
 // TSDoc): measured 980.9 KiB with 980 KiB in place.
-const CODE_BUDGET_KB = 1000;
+// Plus 10 KiB for hostile reviews 170 to 177 and the reviews of the day's changes 39 to 42 of
+// 2026-12-07, afternoon (the Node glue's pipelined client errors, Host and backslash checks, the
+// server's drain on stop, the guarded host clock, the hooks' promise checks, the reports' Markdown
+// escaping and console columns, the dashboard's isolation and trend gaps, scoreArtists'
+// modelVersion, and their TSDoc): measured 1003.0 KiB with 1000 KiB in place.
+const CODE_BUDGET_KB = 1010;
 // The CHANGELOG's budget, 100 KiB until 2026-12-07, then 120 KiB: the fixes of hostile reviews 156
 // to 162 and the reviews of the day's changes 34 and 35 took it to 100.4 KiB (one Unreleased
 // section of 0.1.0, a line per fix). The release condenses that section; until then each fix
