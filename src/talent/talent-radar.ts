@@ -177,8 +177,8 @@ export interface ScoredArtists {
   /** The as-of instant. */
   readonly asOf: string;
   /**
-   * The version of the policy the scores were made with (`model_version`, as {@link
-   * TalentRadar.modelVersion} read it at scoring time): which model scored them, when a host
+   * The version of the policy the scores were made with (`model_version`, as
+   * `radar.talent.modelVersion` read it at scoring time): which model scored them, when a host
    * changes the model while reads are in flight.
    */
   readonly modelVersion: string;
