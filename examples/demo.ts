@@ -105,11 +105,14 @@ const asOf = new Date(`${end}T00:00:00.000Z`);
 const clock = fixedClock(asOf);
 
 const line = (title: string): void => console.log(`\n${title}\n${'-'.repeat(title.length)}`);
+// A value not known (null: no data that day) is a gap, not the lowest bar.
 const spark = (xs: readonly (number | null)[]): string => {
-  const vals = xs.map((x) => x ?? 0);
-  const lo = Math.min(...vals);
-  const hi = Math.max(...vals);
-  return vals.map((v) => '▁▂▃▄▅▆▇█'[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * 7)]).join('');
+  const known = xs.filter((x): x is number => x !== null);
+  const lo = Math.min(...known);
+  const hi = Math.max(...known);
+  return xs
+    .map((v) => (v === null ? ' ' : '▁▂▃▄▅▆▇█'[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * 7)]))
+    .join('');
 };
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 const row = (p: ScenePulseSnapshot) => ({
