@@ -100,7 +100,8 @@ function onClientError(error: Error, socket: Duplex): void {
  * server, the API's or a host route's) has been written, never in place of one or inside one. A
  * request timeout (a request whose body never came) is a 408 at once, as Node's default, or a
  * close without a word when an answer has already started. A connection that can no longer be written to is closed at once.
- * Call it once per server, before it listens; it returns `server`.
+ * It replaces the server's `clientError` handling: listeners already there (Fastify's own, for one:
+ * pass `app.server`) are removed. Call it once per server, before it listens; it returns `server`.
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -113,6 +114,9 @@ function onClientError(error: Error, socket: Duplex): void {
 export function handleClientErrors<S extends Server | HttpsServer>(server: S): S {
   // First among the request listeners: a response is owed from the moment its request is read.
   server.prependListener('request', owe);
+  // The server's answer to a malformed request becomes this one: a listener already there (Fastify
+  // installs its own, which writes its 400 at once) would still answer in place of a valid request.
+  server.removeAllListeners('clientError');
   server.on('clientError', onClientError);
   return server;
 }
