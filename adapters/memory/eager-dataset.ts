@@ -129,6 +129,16 @@ const InputSchema = z
             path: ['histories', i, 'campaigns', j, 'end'],
           });
       });
+      // As the tabular import refuses it: a link to itself is no collaboration (the gateway would
+      // strip it, but a host reading these sources directly would get it).
+      h.collaborators.forEach((c, j) => {
+        if (c.artist === h.record.slug)
+          ctx.addIssue({
+            code: 'custom',
+            message: 'an artist cannot collaborate with itself',
+            path: ['histories', i, 'collaborators', j, 'artist'],
+          });
+      });
     });
     unique(
       input.workspaces ?? [],
@@ -239,20 +249,33 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
     const byScene = new Map<string, ScenePulseSummary[]>();
     for (const p of pulses) {
       pulseScenes.add(p.sceneSlug);
-      byScene.set(p.sceneSlug, [...(byScene.get(p.sceneSlug) ?? []), deepFreeze(p)]);
+      // Appended in place: copying the scene's list for each snapshot was quadratic in snapshots.
+      let list = byScene.get(p.sceneSlug);
+      if (list === undefined) byScene.set(p.sceneSlug, (list = []));
+      list.push(deepFreeze(p));
     }
     for (const [slug, list] of byScene)
       byScene.set(
         slug,
         byTime(list, (p) => observedAtMs(p.asOf)),
       );
+    // Each scene's snapshot instants (known from their stamps as the other rows are: digits below
+    // the millisecond round up), oldest first, for a binary search per lookup.
+    const timesOf = new Map([...byScene].map(([slug, list]) => [slug, list.map((p) => observedAtMs(p.asOf))]));
     lookup = (slug, asOf) => {
-      const list = byScene.get(slug) ?? [];
-      // Latest snapshot at or before asOf; a linear scan is fine at in-memory sizes.
-      let found: ScenePulseSummary | undefined;
-      // Known from its stamp as the other rows are (digits below the millisecond round up).
-      for (const p of list) if (observedAtMs(p.asOf) <= asOf.getTime()) found = p;
-      return found;
+      const list = byScene.get(slug);
+      const times = timesOf.get(slug);
+      if (list === undefined || times === undefined) return undefined;
+      // The latest snapshot at or before asOf: the last index whose time is <= asOf.
+      const at = asOf.getTime();
+      let lo = 0;
+      let hi = times.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (times[mid]! <= at) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? undefined : list[lo - 1];
     };
   }
   const memberScenes = [...histories.values()].flatMap((h) => h.memberships.map((m) => m.sceneSlug));
