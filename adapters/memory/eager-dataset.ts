@@ -251,7 +251,10 @@ export function createEagerDataset(input: EagerDatasetInput): MemoryDataset {
       pulseScenes.add(p.sceneSlug);
       // Appended in place: copying the scene's list for each snapshot was quadratic in snapshots.
       let list = byScene.get(p.sceneSlug);
-      if (list === undefined) byScene.set(p.sceneSlug, (list = []));
+      if (list === undefined) {
+        list = [];
+        byScene.set(p.sceneSlug, list);
+      }
       list.push(deepFreeze(p));
     }
     for (const [slug, list] of byScene)
