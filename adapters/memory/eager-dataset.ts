@@ -129,16 +129,6 @@ const InputSchema = z
             path: ['histories', i, 'campaigns', j, 'end'],
           });
       });
-      // As the tabular import refuses it: a link to itself is no collaboration (the gateway would
-      // strip it, but a host reading these sources directly would get it).
-      h.collaborators.forEach((c, j) => {
-        if (c.artist === h.record.slug)
-          ctx.addIssue({
-            code: 'custom',
-            message: 'an artist cannot collaborate with itself',
-            path: ['histories', i, 'collaborators', j, 'artist'],
-          });
-      });
     });
     unique(
       input.workspaces ?? [],
