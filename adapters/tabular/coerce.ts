@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DaySchema, InstantSchema } from '../../src/contracts/payloads.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { EARLIEST_MS } from '../../src/core/gateway/bounds.js';
+import { handleRejection } from '../../src/core/hooks.js';
 import { SlugSchema } from '../../src/core/slug.js';
 
 const MAX_COMPONENT = DEFAULT_CONFIG.payloads.maxVectorComponent;
@@ -34,16 +35,9 @@ function found(v: unknown): string {
   // JSON would show NaN and the infinities as null.
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`;
-  try {
-    if (typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function') {
-      // A cell of an async map: refused, and given a handler, so that its rejection cannot end the
-      // host's process.
-      (v as PromiseLike<unknown>).then(undefined, () => undefined);
-      return 'a Promise (the map hook is synchronous: return the value, not a promise of it)';
-    }
-  } catch {
-    // A `then` getter that throws: shown as the object it is, below.
-  }
+  // A cell of an async map: refused, and given a handler, so that its rejection cannot end the
+  // host's process.
+  if (handleRejection(v)) return 'a Promise (the map hook is synchronous: return the value, not a promise of it)';
   let shown: string | undefined;
   try {
     // JSON.stringify throws on a cycle, a bigint inside, or a getter that throws.

@@ -11,7 +11,7 @@
 import { resolveConfig } from '../config.js';
 import { SOURCE_NAMES } from '../contracts/sources.js';
 import { SceneRadarError } from '../core/errors.js';
-import { callHook } from '../core/hooks.js';
+import { callHook, handleRejection } from '../core/hooks.js';
 import { requireOptions } from '../core/validation.js';
 import { channels, type HttpRequestContext, listened, traced } from '../core/observe/channels.js';
 import type { SceneRadar } from '../radar.js';
@@ -77,12 +77,7 @@ const HOST_REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
 function hostRequestId(id: unknown): string {
   if (typeof id !== 'string') {
     // An async hook's promise is not an id; its rejection must not end the process unhandled.
-    try {
-      if (typeof id === 'object' && id !== null && typeof (id as { then?: unknown }).then === 'function')
-        (id as PromiseLike<unknown>).then(undefined, () => undefined);
-    } catch {
-      // A revoked proxy, a `then` that throws: not an id either.
-    }
+    handleRejection(id);
     return newRequestId();
   }
   // Trimmed once, here: the header and a 500's `details.requestId` then name one id.
@@ -380,12 +375,7 @@ export function createLightHandler(
         // its own window, the limit off without a word. A failure of the hook (500). A primitive
         // (undefined, a number) is counted under its text, as before.
         if ((typeof key === 'object' && key !== null) || typeof key === 'function') {
-          try {
-            if (typeof (key as { then?: unknown }).then === 'function')
-              (key as PromiseLike<unknown>).then(undefined, () => undefined);
-          } catch {
-            // A revoked proxy, a `then` that throws: refused as the object it is, below.
-          }
+          handleRejection(key);
           throw new TypeError(
             `rateLimit.key must return a string, got ${typeof key === 'function' ? 'a function' : 'an object'}`,
           );

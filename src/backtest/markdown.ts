@@ -4,6 +4,7 @@
  * intervals, what `fit` was given, unscored candidates, the reproduction of published figures and
  * calibration. Returns text; the caller decides where it goes.
  */
+import { oneLine } from '../core/text.js';
 import { BacktestError } from './errors.js';
 import { checkBacktestResult } from './json.js';
 import type { BacktestResult, ResultSplit, ScorerResult } from './result.js';
@@ -31,11 +32,8 @@ const SPLIT_TITLE: Record<ResultSplit, string> = {
 const SPLITS: readonly ResultSplit[] = ['train', 'test', 'all'];
 
 const scorersOf = (r: BacktestResult): ScorerResult[] => [...(r.scorer ? [r.scorer] : []), ...r.baselines];
-/**
- * Host text on one line: line breaks, and the other controls a terminal moves on (vertical tab,
- * form feed, NEL), are a space (a line break would start a row or a paragraph of its own).
- */
-const line = (text: string): string => text.replace(/\r\n|[\n\v\f\r\u0085\u2028\u2029]/g, ' ');
+/** Host text on one line (a line break would start a row or a paragraph of its own). */
+const line = oneLine;
 /**
  * Host text (names, titles, errors, reasons) in the Markdown: on one line, with what would make it
  * Markdown escaped (every escaped character is ASCII punctuation, so the backslash never shows):

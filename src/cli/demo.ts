@@ -9,7 +9,8 @@ import type { SceneRadar } from '../radar.js';
 import type { GlobalPulse, PulseArtist } from '../talent/schemas.js';
 import type { CliIo } from './io.js';
 import type { OpenedRadar } from './open-radar.js';
-import { oneLine, refreshLines } from './report.js';
+import { oneLine } from '../core/text.js';
+import { refreshLines } from './report.js';
 
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;

@@ -4,9 +4,7 @@
  */
 import type { SceneRadarRefreshReport } from '../radar.js';
 import type { TabularReport } from '../../adapters/tabular/index.js';
-
-/** A source's text (an error message) on one line: a line break would split the report's layout. */
-export const oneLine = (text: string): string => text.replace(/\r\n|[\n\v\f\r\u0085\u2028\u2029]/g, ' ');
+import { oneLine } from '../core/text.js';
 
 /**
  * A `JSON.stringify` replacer that writes a Map as an object of its entries (a report's Maps, such

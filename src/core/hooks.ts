@@ -16,11 +16,28 @@
 export function callHook<A extends unknown[]>(hook: ((...args: A) => unknown) | undefined, ...args: A): void {
   if (hook === undefined) return;
   try {
-    const result: unknown = hook(...args);
-    if (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function') {
-      (result as PromiseLike<unknown>).then(undefined, () => undefined);
-    }
+    handleRejection(hook(...args));
   } catch {
     // A faulty hook must not break the work it observes.
+  }
+}
+
+/**
+ * When a hook's answer `value` is a promise (any thenable), gives it a rejection handler, so that
+ * its rejection is never unhandled, and says so; false for any other value. Never throws: a `then`
+ * that throws (a revoked proxy) is not a promise.
+ * @example
+ * ```ts
+ * if (handleRejection(hookResult)) return newRequestId(); // an async hook's promise is not an id
+ * ```
+ */
+export function handleRejection(value: unknown): boolean {
+  try {
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+    if (typeof (value as { then?: unknown }).then !== 'function') return false;
+    (value as PromiseLike<unknown>).then(undefined, () => undefined);
+    return true;
+  } catch {
+    return false;
   }
 }

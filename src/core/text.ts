@@ -61,3 +61,16 @@ export function unstorableJsonPath(
   }
   return undefined;
 }
+
+/**
+ * `value` on one line: line breaks, and the other controls a terminal moves on (vertical tab, form
+ * feed, NEL, the Unicode line and paragraph separators), are a space. For host or source text in a
+ * line of a report or a table (a break would split the row).
+ * @example
+ * ```ts
+ * oneLine('down\r\nfor now'); // 'down for now'
+ * ```
+ */
+export function oneLine(value: string): string {
+  return value.replace(/\r\n|[\n\v\f\r\u0085\u2028\u2029]/g, ' ');
+}
