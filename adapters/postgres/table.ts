@@ -360,12 +360,12 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       // Statements of at most `rowsPerStatement` rows and `charsPerStatement` characters of text.
       const entries = [...byKey];
       const sizes = entries.map(([, row]) => textChars(row as Record<string, unknown>));
-      let total = 0;
-      for (const n of sizes) total += n;
-      // In key order when split: concurrent writers of the same keys then lock them in one order
-      // (in the caller's, two writers meeting half-way deadlocked).
+      // Always in key order, split or not: concurrent writers of the same keys then lock them in
+      // one order (in the caller's, two writers meeting half-way deadlocked, and which one the
+      // server broke off depended on timing: a plain write was run again, a host's transaction
+      // failed STORE_UNAVAILABLE).
       const order = entries.map((_, i) => i);
-      if (entries.length > rowsPerStatement || total > charsPerStatement)
+      if (entries.length > 1)
         order.sort((i, j) => (entries[i]![0] < entries[j]![0] ? -1 : entries[i]![0] > entries[j]![0] ? 1 : 0));
       const statements: Row[][] = [];
       let current: Row[] = [];

@@ -345,7 +345,9 @@ describe('a transaction and a plain write crossing on two keys', () => {
         }),
       );
       await one;
-      // B: one plain upsert of both, scene-two first: it locks scene-two and waits on scene-one.
+      // B: one plain upsert of both, scene-two given first. Until the upsert wrote in key order
+      // (now it waits on scene-one holding nothing), it locked scene-two and waited on scene-one,
+      // a deadlock whose victim depended on timing: on a loaded machine it was A's transaction.
       const plainB = outcome(
         b.scenes.scene_recommendations_cache.upsert([cached('scene-two', 'b'), cached('scene-one', 'b')]),
       );
@@ -354,6 +356,9 @@ describe('a transaction and a plain write crossing on two keys', () => {
         "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'transactionid' AND position($1 in query) > 0",
         [`"${schema}"`],
       );
+      // Past the server's deadlock_timeout (1 s) before A goes on, as on the loaded CI machine that
+      // failed: B's one deadlock check then found no cycle and A's found one, A the victim.
+      await new Promise((r) => setTimeout(r, 1500));
       goOn();
       const [ra, rb] = await Promise.all([txA, plainB]);
       // In memory both writes land, one after the other; here neither may fail with the server's raw deadlock error.
