@@ -10,13 +10,16 @@
  *   `INSERT ... SELECT ... FROM unnest($1::text[], ...) ON CONFLICT (key) DO UPDATE`, one array
  *   parameter per column; a batch past 65,535 values (rows x columns) is split into statements run
  *   in one transaction. A key repeated in a batch keeps its last row, as in memory.
- * - `delete`: `DELETE ... USING unnest(...)`; `deleteWhere` and `count`: equality filters.
+ * - `delete`: `DELETE ... USING unnest(...)`; `deleteWhere` and `count`: equality filters. Every
+ *   write locks its rows in key order (an upsert sorts its rows, a delete selects them `ORDER BY`
+ *   key `FOR UPDATE` first), so two writers never each hold a row the other waits on.
  * - `scan`: equality filters (`IS NULL` for null), one range, `ORDER BY column, primary key` and
  *   `OFFSET` / `LIMIT`, with the in-memory store's null rules: null sorts first ascending and last
  *   descending, fails any lower bound and passes any upper bound.
  */
 import { SceneRadarError } from '../../src/core/errors.js';
 import { isStorableText, STORABLE_TEXT_MESSAGE, unstorableJsonPath } from '../../src/core/text.js';
+import { compare } from '../../src/stores/memory-core.js';
 import { parseRow } from '../../src/stores/row-shortcuts.js';
 import type { RowKey, Scalar, ScalarColumns, ScanQuery, Table, TableSpec } from '../../src/stores/table.js';
 import { ARRAY_CAST, arrayLiteral, type Column, columnsOf, ident, restoreOrder } from './columns.js';
@@ -282,6 +285,22 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
   };
   const keyJoin = (names: readonly string[]): string =>
     keyColumns.map((c, i) => `t.${ident(c.name)} = k.${names[i]}`).join(' AND ');
+  /** The key columns, each prefixed (`t.`), for a locking subquery's select list. */
+  const keyListAs = (prefix: string): string => keyColumns.map((c) => `${prefix}${ident(c.name)}`).join(', ');
+  /** The table's rows joined to the locking subquery's (`l`) by key. */
+  const lockedJoin = keyColumns.map((c) => `t.${ident(c.name)} = l.${ident(c.name)}`).join(' AND ');
+  /**
+   * Two rows in key order, the order in which every write of this table locks its rows: the
+   * order of `keyOrder` in SQL (text in `COLLATE "C"`, code point order; numbers numerically).
+   * One order for all writers is what keeps two of them from each holding a row the other waits on.
+   */
+  const compareKeys = (a: Row | RowKey<Row, K>, b: Row | RowKey<Row, K>): number => {
+    for (const c of keyColumns) {
+      const d = compare((a as Record<string, unknown>)[c.name], (b as Record<string, unknown>)[c.name]);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
 
   const jsonColumns = columns.filter((c) => c.kind === 'jsonb');
   /**
@@ -360,13 +379,12 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       // Statements of at most `rowsPerStatement` rows and `charsPerStatement` characters of text.
       const entries = [...byKey];
       const sizes = entries.map(([, row]) => textChars(row as Record<string, unknown>));
-      // Always in key order, split or not: concurrent writers of the same keys then lock them in
-      // one order (in the caller's, two writers meeting half-way deadlocked, and which one the
-      // server broke off depended on timing: a plain write was run again, a host's transaction
-      // failed STORE_UNAVAILABLE).
+      // Always in key order, split or not, as every write of this table locks its rows (see
+      // `compareKeys`): in the caller's, two writers meeting half-way deadlocked, and which one
+      // the server broke off depended on timing (a plain write was run again, a host's
+      // transaction failed STORE_UNAVAILABLE).
       const order = entries.map((_, i) => i);
-      if (entries.length > 1)
-        order.sort((i, j) => (entries[i]![0] < entries[j]![0] ? -1 : entries[i]![0] > entries[j]![0] ? 1 : 0));
+      if (entries.length > 1) order.sort((i, j) => compareKeys(entries[i]![1], entries[j]![1]));
       const statements: Row[][] = [];
       let current: Row[] = [];
       let chars = 0;
@@ -398,9 +416,11 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       const keys = asked.filter(findable);
       if (keys.length === 0) return 0;
       const params = new Params();
-      const { from, names } = keyArrays(keys, params);
+      // The rows locked in key order first, as an upsert writes them (in the order given, two
+      // writers meeting half-way deadlocked).
+      const { from, names } = keyArrays([...keys].sort(compareKeys), params);
       const result = await ctx.query(
-        `DELETE FROM ${table} AS t USING ${from} AS k(${names.join(', ')}) WHERE ${keyJoin(names)}`,
+        `DELETE FROM ${table} AS t USING (SELECT ${keyListAs('t.')} FROM ${table} AS t JOIN ${from} AS k(${names.join(', ')}) ON ${keyJoin(names)} ORDER BY ${keyOrder} FOR UPDATE OF t) AS l WHERE ${lockedJoin}`,
         params.values,
       );
       return result.rowCount ?? 0;
@@ -410,7 +430,13 @@ export function postgresTable<Row, K extends ScalarColumns<Row>>(
       const params = new Params();
       const conditions = whereSql(where, params);
       if (conditions === undefined) return 0;
-      const result = await ctx.query(`DELETE FROM ${table}${clause(conditions)}`, params.values);
+      // Locked in key order first (a plain DELETE locks in the order it reads the table: on disk,
+      // or an index's), as every write of this table: a refresh's delete of the whole cache and
+      // a read's delete of one subject's rows deadlocked.
+      const result = await ctx.query(
+        `DELETE FROM ${table} AS t USING (SELECT ${keyListAs('')} FROM ${table}${clause(conditions)} ORDER BY ${keyOrder} FOR UPDATE) AS l WHERE ${lockedJoin}`,
+        params.values,
+      );
       return result.rowCount ?? 0;
     },
     async scan(query = {}) {
