@@ -4,7 +4,9 @@
  * random part, so test files running in parallel never collide, and drops its keys afterwards. A
  * server that cannot be reached fails the tests: nothing here skips.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
 /** The test Redis. */
@@ -62,5 +64,78 @@ export async function until(check: () => boolean, timeoutMs = 3000, what = 'cond
   while (!check()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A port nobody listens on now (the OS's pick for a listener closed at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A Redis server of one test file's own: its URL, and `stop()`, which ends it. */
+export interface OwnRedisServer {
+  /** `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Ends the server and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a `redis-server` of the caller's own on a free port (no persistence), for a test that
+ * stalls the whole server (`CLIENT PAUSE ... ALL`): on the shared test Redis that stalled every
+ * test file running beside it in the other workers, and CI failed tests that pass alone. Rejects
+ * (failing the test, never skipping it) when the server does not answer PING within 5 s.
+ */
+export async function ownRedisServer(): Promise<OwnRedisServer> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  let failed: unknown;
+  child.once('error', (e) => {
+    failed = e;
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 500,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return { url, stop };
+    } catch (e) {
+      probe.disconnect();
+      if (failed !== undefined || Date.now() > deadline) {
+        await stop();
+        throw new Error(`a redis-server of this test's own did not start on port ${port}: ${String(failed ?? e)}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }

@@ -6,7 +6,7 @@
  * (`listScenes`, `listMemberships`, `getSceneTrends`, `getRelatedScenes`, `recommendScenes`); the
  * sharded Talent refresh (`talent.planRefresh`, `refreshShard`, `finishRefresh`) with a stalled
  * table, an aborted signal and `close()`; and the Redis tier (scene-radar/adapters/redis) against
- * a real local Redis stalled with `CLIENT PAUSE <ms> ALL` from a second connection: the tier's
+ * a real Redis (a server of this file's own) stalled with `CLIENT PAUSE <ms> ALL` from a second connection: the tier's
  * reads, writes and invalidations held to `commandTimeoutMs`, its health, the invalidation bus and
  * the generation guard after the pause (nothing stale, no delete lost), the lock's waiters, the
  * rate limiter's `whenRedisDown` decision and `close()`. Held to docs/reliability.md ("A call in
@@ -27,12 +27,12 @@ import { createDemoWorld } from '../../adapters/memory/index.js';
 import { memoryScenesStores, memoryTalentStores, SCENES_TABLES, TALENT_TABLES } from '../../src/stores.js';
 import type { CacheEntry } from '../../src/core/cache/cache-store.js';
 import { createRedisCacheTier, createRedisRateLimiter, type RedisCacheTier } from '../../adapters/redis/index.js';
+import { ownRedisServer, type OwnRedisServer } from '../helpers/redis-test.js';
 import { pause, Stall, stalled, stalledSources, timed, within } from '../helpers/stall.js';
 
 const T = new Date('2026-06-12T06:00:00.000Z');
 const world = createDemoWorld({ artists: 40, seed: 121, end: '2026-06-30' });
 const scene0 = world.catalog.scenes[0]!.slug;
-const REDIS_URL = process.env.SCENE_RADAR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Short bounds, so that a bound that holds shows within a second. */
 const CONFIG: SceneRadarConfigInput = {
@@ -342,35 +342,41 @@ describe('hostile review 121: the sharded Talent refresh under stalls', () => {
 
 describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
   const prefix = `sr-test:review121:${randomBytes(4).toString('hex')}:`;
+  // A Redis server of this file's own: `CLIENT PAUSE ... ALL` on the shared test Redis stalled the
+  // Redis tests of the other workers too (CI failed tests that pass alone).
+  let server: OwnRedisServer | undefined;
+  /** The URL of this file's own Redis (started by `redis()`, which every test's `beforeEach` calls). */
+  const ownUrl = (): string => {
+    if (!server) throw new Error("this file's Redis was not started");
+    return server.url;
+  };
   let admin: Redis | undefined;
-  let pausedUntil = 0;
   const tiers: RedisCacheTier[] = [];
   const closers: (() => Promise<void>)[] = [];
 
   async function redis(): Promise<Redis> {
     if (admin) return admin;
-    const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    server ??= await ownRedisServer();
+    const r = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
     r.on('error', () => undefined);
     await within(r.connect(), 'connect to Redis', 3_000);
     await within(r.ping(), 'PING Redis', 3_000);
     admin = r;
     return r;
   }
-  /** Pauses every client of the local Redis for `ms` (at most 3 s). */
+  /** Pauses every client of this file's Redis for `ms` (at most 3 s). */
   async function pauseRedis(ms: number): Promise<void> {
     const r = await redis();
     await within(r.call('CLIENT', 'PAUSE', String(Math.min(ms, 3_000)), 'ALL'), 'CLIENT PAUSE');
-    pausedUntil = Date.now() + ms;
   }
   /** Waits out the pause (CLIENT UNPAUSE itself waits for it on Redis 7.0). */
   async function unpause(): Promise<void> {
     if (!admin) return;
     await within(admin.call('CLIENT', 'UNPAUSE'), 'CLIENT UNPAUSE', 4_000).catch(() => undefined);
-    pausedUntil = 0;
   }
   function tier(extra: { commandTimeoutMs?: number; lock?: { leaseMs?: number; waitTimeoutMs?: number } } = {}) {
     const t = createRedisCacheTier({
-      redis: REDIS_URL,
+      redis: ownUrl(),
       keyPrefix: prefix,
       commandTimeoutMs: extra.commandTimeoutMs ?? 200,
       retryAfterMs: 200,
@@ -393,15 +399,9 @@ describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
     for (const c of closers.splice(0)) await within(c(), 'close', 3_000).catch(() => undefined);
   });
   afterAll(async () => {
-    if (!admin) return;
-    if (pausedUntil > Date.now()) await pause(pausedUntil - Date.now());
-    let cursor = '0';
-    do {
-      const [next, keys] = await within(admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000), 'scan');
-      if (keys.length > 0) await within(admin.unlink(...keys), 'unlink');
-      cursor = next;
-    } while (cursor !== '0');
-    await within(admin.quit(), 'quit').catch(() => admin?.disconnect());
+    // The server goes with its keys.
+    admin?.disconnect();
+    await server?.stop();
   });
 
   it('the tier’s read, write, delete and clear each end within commandTimeoutMs while Redis is paused (health degraded); after the pause the delete reaches L2 and the other instance’s L1: nothing stale, nothing lost', async () => {
@@ -559,7 +559,7 @@ describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
   it('the rate limiter decides within commandTimeoutMs while Redis is paused (whenRedisDown deny: refused, counted insured), is ok again after, and close() returns within a command timeout', async () => {
     const limiter = await within(
       createRedisRateLimiter({
-        redis: REDIS_URL,
+        redis: ownUrl(),
         keyPrefix: `${prefix}rl`,
         limit: 100,
         windowMs: 60_000,
