@@ -416,17 +416,19 @@ describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
     await pauseRedis(1_500);
     const del = await timed(Promise.resolve(a.delete('k1')), 'delete during the pause');
     expect(del.outcome).toBe('ok');
-    expect(del.ms).toBeLessThan(200 + 150);
+    // Bounds under the pause (1.2-1.5 s): each call ended at its command timeout (200 ms), not with
+    // the pause, with room for a loaded machine (CI runs the browser tests beside this file).
+    expect(del.ms).toBeLessThan(200 + 700);
     expect(a.health().state).toBe('degraded');
     // Reads and writes of A while degraded: at once, from L1 (no wait on Redis).
     const get = await timed(Promise.resolve(a.get('k-cold')), 'cold read during the pause');
     expect(get.outcome).toBe('ok');
-    expect(get.ms).toBeLessThan(200 + 150);
+    expect(get.ms).toBeLessThan(200 + 700);
     const set = await timed(Promise.resolve(a.set('k3', entry('v3'))), 'write during the pause');
-    expect(set.ms).toBeLessThan(200 + 150);
+    expect(set.ms).toBeLessThan(200 + 700);
     const clr = await timed(Promise.resolve(a.clear('k2')), 'clear during the pause');
     expect(clr.outcome).toBe('ok');
-    expect(clr.ms).toBeLessThan(200 + 150);
+    expect(clr.ms).toBeLessThan(200 + 700);
     await unpause();
     // After the pause: A is ok again, k1 and k2 are gone from L2 and from B's L1.
     await within(
@@ -473,12 +475,12 @@ describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
     coord.catch(() => undefined);
     await pause(50);
     await pauseRedis(1_200);
-    expect((await timed(Promise.resolve(b.delete('k5')), 'delete during the pause')).ms).toBeLessThan(350);
+    expect((await timed(Promise.resolve(b.delete('k5')), 'delete during the pause')).ms).toBeLessThan(200 + 700);
     await pause(20);
     finish('old');
     const led = await timed(coord, 'coordinate during the pause');
     expect(led.outcome).toBe('ok');
-    expect(led.ms).toBeLessThan(3 * 200 + 200);
+    expect(led.ms).toBeLessThan(3 * 200 + 400);
     await unpause();
     await within(
       (async () => {
@@ -537,22 +539,23 @@ describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
     cold.catch(() => undefined);
     const c1 = await timed(cold, 'cold pulse during the pause');
     expect(c1.outcome).toBe('ok');
-    expect(c1.ms).toBeLessThan(400 + 300);
+    expect(c1.ms).toBeLessThan(400 + 700);
     const hot = await timed(radar.scenes.pulse.getScenePulse(scene0), 'warm pulse during the pause');
     expect(hot.outcome).toBe('ok');
-    expect(hot.ms).toBeLessThan(50);
+    // Under one command timeout: served from L1, no wait on Redis.
+    expect(hot.ms).toBeLessThan(200);
     const cc = await timed(radar.scenes.pulse.clearCache(scene0), 'clearCache during the pause');
     expect(cc.outcome).toBe('ok');
-    expect(cc.ms).toBeLessThan(200 + 200);
+    expect(cc.ms).toBeLessThan(200 + 700);
     expect(radar.stats().cache.store?.state).toBe('degraded');
     const again = await within(radar.scenes.pulse.getScenePulse(scene0), 'pulse after clear');
     expect(again.heat).toBe(warm.heat);
     const cl = await timed(radar.close(), 'radar close during the pause');
     expect(cl.outcome).toBe('ok');
-    expect(cl.ms).toBeLessThan(1_000 + 200);
+    expect(cl.ms).toBeLessThan(1_000 + 400);
     const tc = await timed(t.close(), 'tier close during the pause');
     expect(tc.outcome).toBe('ok');
-    expect(tc.ms).toBeLessThan(2 * 200 + 200);
+    expect(tc.ms).toBeLessThan(2 * 200 + 700);
     expect(unhandled).toEqual([]);
   });
 
@@ -573,7 +576,7 @@ describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
     await pauseRedis(1_500);
     const d = limiter.consume('client-a');
     const r = await timed(d, 'consume during the pause');
-    expect(r.ms).toBeLessThan(200 + 150);
+    expect(r.ms).toBeLessThan(200 + 700);
     expect((await d).allowed).toBe(false);
     expect(limiter.health()).toMatchObject({ state: 'degraded', insured: 1 });
     await unpause();
@@ -583,7 +586,7 @@ describe('hostile review 121: Redis stalled with CLIENT PAUSE', () => {
     await pauseRedis(1_500);
     const cl = await timed(limiter.close(), 'limiter close during the pause');
     expect(cl.outcome).toBe('ok');
-    expect(cl.ms).toBeLessThan(200 + 150);
+    expect(cl.ms).toBeLessThan(200 + 700);
     closers.length = 0;
   });
 });

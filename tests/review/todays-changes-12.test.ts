@@ -110,7 +110,9 @@ describe('describeError masks what is not an address or a secret', () => {
     // The public maskInternals on its own, at the health report's 1024-character prefix.
     const t0 = performance.now();
     maskInternals('a-'.repeat(512));
-    expect(performance.now() - t0).toBeLessThan(100);
+    // One call, not the best of several: a bound a loaded machine's pause cannot reach (the
+    // quadratic time this guards against took seconds).
+    expect(performance.now() - t0).toBeLessThan(1_000);
   });
 });
 
