@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { describeError } from './core/describe-error.js';
-import { SceneRadarError } from './core/errors.js';
+import { isSceneRadarError, SceneRadarError } from './core/errors.js';
 import { deepFreezeAll } from './core/freeze.js';
 import { TalentModelConfigSchema } from './talent/model-config.js';
 
@@ -496,7 +496,7 @@ export function resolveConfig(...layers: ReadonlyArray<SceneRadarConfigInput | u
     const merged = layers.reduce<unknown>((acc, layer) => merge(acc, layer), {});
     result = SceneRadarConfigSchema.safeParse(merged);
   } catch (error) {
-    if (error instanceof SceneRadarError) throw error;
+    if (isSceneRadarError(error)) throw error;
     // A getter that throws, a revoked proxy, an object too deep to walk: still a config error.
     throw new SceneRadarError(
       'CONFIG_INVALID',

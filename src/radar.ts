@@ -326,7 +326,7 @@ function checkRadarOptions(options: unknown): asserts options is SceneRadarOptio
   try {
     checkRadarShape(options);
   } catch (error) {
-    if (error instanceof SceneRadarError) throw error;
+    if (isSceneRadarError(error)) throw error;
     throw new SceneRadarError(
       'CONFIG_INVALID',
       `createSceneRadar: options cannot be read (${describeError(error, { name: false })})`,
@@ -624,7 +624,7 @@ export function createSceneRadar(options: SceneRadarOptions): SceneRadar {
           // this call's, TALENT_TIMEOUT, as for an abort anywhere else before the writes).
           const scenesReport = await timedRefresh(operations, 'scenes', at, () =>
             scenes.refresh(at, signal ? { ...per, signal } : per).catch((error: unknown) => {
-              if (error instanceof SceneRadarError && error.code === 'SCENES_TIMEOUT' && signal?.aborted)
+              if (isSceneRadarError(error) && error.code === 'SCENES_TIMEOUT' && signal?.aborted)
                 throw new SceneRadarError(
                   'TALENT_TIMEOUT',
                   `The refresh was aborted before the Scenes Engine wrote anything (${error.message}); nothing was written`,

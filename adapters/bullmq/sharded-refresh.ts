@@ -11,7 +11,7 @@
  * nothing is written.
  */
 import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
-import { ERROR_CODES, type ErrorCode, SceneRadarError } from '../../src/core/errors.js';
+import { ERROR_CODES, type ErrorCode, isSceneRadarError, SceneRadarError } from '../../src/core/errors.js';
 import { settleWithin } from '../../src/core/timeout.js';
 import { requireOptions } from '../../src/core/validation.js';
 import type { SceneRadar } from '../../src/radar.js';
@@ -198,7 +198,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
       if (c.events === events) events = null;
       if (c.jobs === jobs) jobs = null;
       await shut(c, true);
-      if (e instanceof SceneRadarError && e.code !== 'TALENT_TIMEOUT') throw e;
+      if (isSceneRadarError(e) && e.code !== 'TALENT_TIMEOUT') throw e;
       const why = lastError?.message ?? (e instanceof Error ? e.message : String(e));
       throw new SceneRadarError(
         'TALENT_TIMEOUT',
@@ -387,7 +387,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
           stopped,
           within(adding, left(), `Sharded refresh ${plan.refreshId} could not add its flow`),
         ]).catch((e: unknown) => {
-          if (added || !(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
+          if (added || !(isSceneRadarError(e) && e.code === 'TALENT_TIMEOUT')) throw e;
           // The addition is still queued on a connection that is down (ioredis sends it when the
           // connection is back): when it lands, its jobs are removed at once, never left waiting
           // for the next worker to write a refresh this call gave up.
@@ -426,7 +426,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             }
             throw e;
           }
-          if (!(e instanceof SceneRadarError && e.code === 'TALENT_TIMEOUT')) throw e;
+          if (!(isSceneRadarError(e) && e.code === 'TALENT_TIMEOUT')) throw e;
           // The deadline passed, but the finish may be running (or have just run) on a worker: it
           // is one transaction, which removing its jobs and staged rows would not undo, so the
           // refresh would be written while this call said it was not. Wait for its outcome. A
@@ -443,7 +443,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
           try {
             talent = await within(waitFor(node.job, events, timeoutMs), timeoutMs + graceMs, 'waiting for the finish');
           } catch (again) {
-            if (!(again instanceof SceneRadarError && again.code === 'TALENT_TIMEOUT')) throw again;
+            if (!(isSceneRadarError(again) && again.code === 'TALENT_TIMEOUT')) throw again;
             finishRunning = true;
             throw new SceneRadarError(
               'TALENT_TIMEOUT',
@@ -479,7 +479,7 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
             () => undefined,
           ),
         ]);
-        if (e instanceof SceneRadarError) throw e;
+        if (isSceneRadarError(e)) throw e;
         throw new SceneRadarError(
           'TALENT_INTERNAL_ERROR',
           `Sharded refresh ${plan.refreshId} failed: ${e instanceof Error ? e.message : String(e)}; nothing was written`,

@@ -6,7 +6,7 @@
  * worker that dies mid-job loses its lock, and BullMQ's stalled-job check hands the job to another.
  */
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import { SceneRadarError } from '../../src/core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../../src/core/errors.js';
 import type { SceneRadar } from '../../src/radar.js';
 import { checkShard } from '../../src/talent/refresh-shards.js';
 import {
@@ -158,7 +158,7 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
     } catch (error) {
       // A refusal (a 4xx code: a malformed job, a refresh older than the last one) is the same on
       // every attempt: not retried, and its code travels to the coordinator in the reason.
-      if (error instanceof SceneRadarError && error.httpStatus < 500)
+      if (isSceneRadarError(error) && error.httpStatus < 500)
         throw new UnrecoverableError(`${error.code}: ${error.message}${issues(error.details)}`);
       throw error;
     }
@@ -204,7 +204,7 @@ export function createRefreshWorker(options: RefreshWorkerOptions): RefreshWorke
       } catch (error) {
         // Refused for want of its plan while the finish ran: the finish committed (and removed the
         // plan) before BullMQ marked it completed. The refresh is over; nothing to stage or fail.
-        if (error instanceof SceneRadarError && error.code === 'TALENT_INVALID_PARAMS') {
+        if (isSceneRadarError(error) && error.code === 'TALENT_INVALID_PARAMS') {
           await finishSettled(job);
           if (await refreshOver(job)) return skipped;
         }

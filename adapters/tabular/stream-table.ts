@@ -6,7 +6,7 @@
  * batch, whatever the file's size. `node:fs`, `node:zlib` and `node:stream` are imported on first
  * use, so the parsers still load where there is no file system.
  */
-import { SceneRadarError } from '../../src/core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../../src/core/errors.js';
 import { checkSignal, readAborted, untilAborted } from './abort.js';
 import { createCsvState, CsvBoundaryScanner, parseCsvBlock } from './csv.js';
 import { createJsonLinesState, parseJsonLinesBlock } from './json-lines.js';
@@ -324,7 +324,7 @@ async function* bytesOf(
       try {
         yield* source;
       } catch (e) {
-        throw e instanceof SceneRadarError ? e : fail(name, e instanceof Error ? e.message : String(e), e);
+        throw isSceneRadarError(e) ? e : fail(name, e instanceof Error ? e.message : String(e), e);
       }
       return;
     }
@@ -341,7 +341,7 @@ async function* bytesOf(
     try {
       yield* gunzip;
     } catch (e) {
-      if (e instanceof SceneRadarError) throw e;
+      if (isSceneRadarError(e)) throw e;
       if (readError !== undefined && e === readError) throw fail(name, e instanceof Error ? e.message : String(e), e);
       throw fail(name, `not valid gzip data (${e instanceof Error ? e.message : String(e)})`, e);
     } finally {

@@ -10,7 +10,7 @@
  */
 import { isArrayValue } from '../core/validation.js';
 import { describeError } from '../core/describe-error.js';
-import { SceneRadarError } from '../core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import { ProgressTracker, type ProgressCallback } from '../core/observe/progress.js';
 import {
   BREAKOUT_INPUTS,
@@ -511,7 +511,7 @@ export function checkCalibrationOptions(options: CalibrationOptions): CheckedCal
   try {
     return checkOptions(options);
   } catch (e) {
-    if (e instanceof SceneRadarError) throw e;
+    if (isSceneRadarError(e)) throw e;
     // A getter or proxy that throws while the options are read: the options are unusable.
     throw new SceneRadarError('TALENT_VALIDATION_ERROR', 'options: they could not be read', {
       details: [{ code: 'invalid_value', path: ['options'], message: describeError(e, { name: false }) }],

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { InstantSchema } from '../contracts/payloads.js';
-import { SceneRadarError } from '../core/errors.js';
+import { isSceneRadarError, SceneRadarError } from '../core/errors.js';
 import type { TalentStateRow } from '../stores/tables.js';
 import type { Json } from './peer-state.js';
 
@@ -135,8 +135,7 @@ export function stateOrThrow<T>(row: Readonly<TalentStateRow>, read: () => T): T
 }
 
 /** Whether `e` is the error of a state row this code cannot read (`STORE_SCHEMA_MISMATCH`). */
-export const isUnreadableState = (e: unknown): boolean =>
-  e instanceof SceneRadarError && e.code === 'STORE_SCHEMA_MISMATCH';
+export const isUnreadableState = (e: unknown): boolean => isSceneRadarError(e) && e.code === 'STORE_SCHEMA_MISMATCH';
 
 /**
  * `read()`, or null when it throws `STORE_SCHEMA_MISMATCH` (a row this code cannot read, which a
