@@ -102,40 +102,56 @@ export async function ownRedisServer(): Promise<OwnRedisServer> {
     ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
+  /** Why the child cannot serve: it failed to spawn or exited (a port taken since it was picked). */
+  let failed: string | undefined;
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
+    child.once('exit', (code, signal) => {
+      failed ??= `it exited (${signal ?? `code ${String(code)}`})`;
+      resolve();
+    });
+    child.once('error', (e) => {
+      failed ??= String(e);
+      resolve();
+    });
   });
-  let failed: unknown;
-  child.once('error', (e) => {
-    failed = e;
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
+  // A test worker that ends without its afterAll (killed, crashed) leaves no server behind.
+  const kill = (): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  const stop = async (): Promise<void> => {
+    process.off('exit', kill);
+    kill();
     await exited;
   };
+  const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 5000;
   for (;;) {
+    // Each try bounded by the time left: a port that accepts and never answers cannot hang it.
+    const left = Math.max(1, deadline - Date.now());
     const probe = new Redis(url, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
-      connectTimeout: 500,
+      connectTimeout: Math.min(500, left),
+      commandTimeout: left,
       retryStrategy: () => null,
     });
     probe.on('error', () => undefined);
+    let error: unknown;
     try {
       await probe.connect();
       await probe.ping();
-      probe.disconnect();
-      return { url, stop };
     } catch (e) {
+      error = e;
+    } finally {
       probe.disconnect();
-      if (failed !== undefined || Date.now() > deadline) {
-        await stop();
-        throw new Error(`a redis-server of this test's own did not start on port ${port}: ${String(failed ?? e)}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
     }
+    // Only our own child's answer counts (not another process that took the port meanwhile).
+    if (error === undefined && failed === undefined) return { url, stop };
+    if (failed !== undefined || Date.now() >= deadline) {
+      await stop();
+      throw new Error(`a redis-server of this test's own did not start on port ${port}: ${failed ?? String(error)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
