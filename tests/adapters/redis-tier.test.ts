@@ -146,13 +146,15 @@ describe('Redis cache tier', () => {
   });
 
   it('the holder renews its lease while computing, and releases only its own lock', async () => {
-    const [a, b] = await tiers(2, 'renew', { lock: { leaseMs: 400, pollMs: 20 } });
+    // A lease of 1 s: a renewal timer a loaded machine holds up for a few hundred ms (CI runs the
+    // browser tests beside this file) must not lose it.
+    const [a, b] = await tiers(2, 'renew', { lock: { leaseMs: 1_000, pollMs: 20 } });
     const ca = new Cache<string>({ store: a!, ttlMs: 60_000, namespace: 'scenes:' });
     const cb = new Cache<string>({ store: b!, ttlMs: 60_000, namespace: 'scenes:' });
     let calls = 0;
     const slow = async () => {
       calls++;
-      await delay(1300); // more than three leases
+      await delay(3_200); // more than three leases
       return 'v';
     };
     const first = ca.getOrCompute('pulse:x', slow);
