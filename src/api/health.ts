@@ -154,7 +154,10 @@ async function guarded(name: string, ms: number, check: () => Promise<ComponentH
 /** The code of a `SceneRadarError` (never its message, which may name a table or a host), else a fixed phrase. */
 function reasonOf(error: unknown): string {
   try {
-    if (isStoreFailure(error)) return `${error.code}: the database cannot be reached`;
+    if (isStoreFailure(error))
+      return error.code === 'STORE_SCHEMA_MISMATCH'
+        ? `${error.code}: the database's schema is not this version's (migrate it)`
+        : `${error.code}: the database cannot be reached`;
     if (isSceneRadarError(error) && typeof error.code === 'string') return error.code;
   } catch {
     // A rejection that cannot be inspected (a revoked proxy) is a failed check like any other.

@@ -200,6 +200,21 @@ describe('GET /api/health', () => {
       },
     });
     expect(JSON.stringify(down.body)).not.toMatch(/10\.9\.9\.9|pw@|postgres:/);
+
+    // A schema of another version: the database was reached, so the reason says what is wrong.
+    const behind = async (): Promise<never> => {
+      throw new SceneRadarError('STORE_SCHEMA_MISMATCH', 'schema "radar_x" is at version 0');
+    };
+    const mismatched = await checkHealth({ scenes: { listScenes: behind } } as unknown as ApiBackend);
+    expect(mismatched.status).toBe(503);
+    expect((mismatched.body.error!.details as { stores?: unknown }).stores).toEqual([
+      {
+        name: 'scenes-tables',
+        state: 'down',
+        reason: "STORE_SCHEMA_MISMATCH: the database's schema is not this version's (migrate it)",
+      },
+    ]);
+    expect(JSON.stringify(mismatched.body)).not.toContain('radar_x');
   });
 
   it('is answered before the rate limiter, can be turned off, and is in the OpenAPI document', async () => {
