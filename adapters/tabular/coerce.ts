@@ -147,8 +147,9 @@ export const slugCell = stringCell(
  * time (an offset applied), as the gateway compares them.
  */
 export const EARLIEST_TABULAR_DAY = new Date(EARLIEST_MS).toISOString().slice(0, 10);
-const notBefore1900 = (s: string): boolean => s >= EARLIEST_TABULAR_DAY;
-// Text that is no instant is the format check's to report (one issue per cell, not two).
+// Text that is no day or no instant is the format check's to report (one issue per cell, not two:
+// `11/24/2026` compares below 1900 as text).
+const notBefore1900 = (s: string): boolean => !/^\d{4}-\d{2}-\d{2}$/.test(s) || s >= EARLIEST_TABULAR_DAY;
 const instantNotBefore1900 = (s: string): boolean => {
   const t = Date.parse(s);
   return Number.isNaN(t) || t >= EARLIEST_MS;

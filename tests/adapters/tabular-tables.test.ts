@@ -155,6 +155,21 @@ describe('createTabularSources', () => {
     expect(nets.get('nova-static')?.collaborators.map((c) => c.artist)).toEqual(['pale-harbour', 'glass-orchard']);
   });
 
+  it('a day cell that is no ISO date gets the one format message, not also "before 1900" (it compares below as text)', () => {
+    const campaigns = parseCsv('artist,channel,start,end,spend\nnova-static,social,11/24/2026,2026-12-01,\n', {
+      source: 'campaigns.csv',
+    });
+    const e = failure(() => createTabularSources({ artists, campaigns }));
+    expect(e.message).toContain('campaigns.csv line 2, column start: start: Invalid ISO date');
+    expect(e.message).not.toContain('1900');
+    const early = parseCsv('artist,channel,start,end,spend\nnova-static,social,0202-03-01,2026-12-01,\n', {
+      source: 'campaigns.csv',
+    });
+    expect(failure(() => createTabularSources({ artists, campaigns: early })).message).toContain(
+      'is before 1900-01-01 (a typo in the year?)',
+    );
+  });
+
   it('throws one CONFIG_INVALID error naming table, file, line and column, with every table counted', () => {
     const events = parseCsv(
       'artist,type,at,weight,region\nnova-static,radio_play,2025-01-01,1,uk\nnova-static,radio_play,not-a-time,1,uk\nNova,radio_play,2025-01-01,1,uk\n',
