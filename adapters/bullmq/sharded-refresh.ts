@@ -141,6 +141,15 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
   let closed = false;
   /** Refreshes waiting on their flow: `close()` stops their waits, lets each remove its jobs, then shuts the connections. */
   const inFlight = new Set<{ stop(): void; settled: Promise<unknown> }>();
+  /**
+   * Removals waiting for a flow a refresh gave up while its addition was in flight (stopped by
+   * `close()`, or past its deadline): when the flow lands, its jobs go at once. `close()` shuts the
+   * flow connection first (its QUIT is answered after the addition), then waits for these (within
+   * the grace) before it shuts the connection they remove the jobs on.
+   */
+  const landings = new Set<Promise<unknown>>();
+  /** The first `close()`'s work, which every later call returns. */
+  let closing: Promise<void> | undefined;
   /** The last error a connection reported (BullMQ would print it on stderr with no listener). */
   let lastError: Error | null = null;
   const onError = (e: Error): void => {
@@ -387,18 +396,23 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
           stopped,
           within(adding, left(), `Sharded refresh ${plan.refreshId} could not add its flow`),
         ]).catch((e: unknown) => {
-          if (added || !(isSceneRadarError(e) && e.code === 'TALENT_TIMEOUT')) throw e;
-          // The addition is still queued on a connection that is down (ioredis sends it when the
-          // connection is back): when it lands, its jobs are removed at once, never left waiting
-          // for the next worker to write a refresh this call gave up.
-          void adding
+          if (added) throw e;
+          // Given up (stopped by close(), or past the deadline) with the addition still in flight,
+          // or queued on a connection that is down (ioredis sends it when the connection is back):
+          // when it lands, its jobs are removed at once, never left waiting for the next worker to
+          // write a refresh this call gave up. (The removal below this call runs now, before the
+          // flow has landed: it finds nothing.)
+          const landing: Promise<unknown> = adding
             .then(() =>
               Promise.all([
                 within(removeRefreshJobs(jobs, parentId, plan.refreshId, slices.length), graceMs, 'removing the jobs'),
                 within(radar.talent.discardRefresh(plan.refreshId), graceMs, 'discarding the staged shards'),
               ]),
             )
-            .catch(() => undefined);
+            .catch(() => undefined)
+            .finally(() => landings.delete(landing));
+          landings.add(landing);
+          if (!(isSceneRadarError(e) && e.code === 'TALENT_TIMEOUT')) throw e;
           throw new SceneRadarError(
             'TALENT_TIMEOUT',
             `Sharded refresh ${plan.refreshId} could not add its flow in ${timeoutMs} ms (Redis did not answer); nothing was written, and if the addition reaches Redis later its jobs are removed as soon as it lands`,
@@ -495,16 +509,25 @@ export function createShardedRefresh(options: ShardedRefreshOptions): ShardedRef
         events.off('stalled', onFailed);
       }
     },
-    async close() {
-      closed = true;
-      // Refreshes in flight reject now and remove their jobs (each step within the grace) while
-      // the connections are still open; then the connections close.
-      const running = [...inFlight];
-      for (const r of running) r.stop();
-      await Promise.all(running.map((r) => r.settled));
-      const c = { flows: flows ?? undefined, events: events ?? undefined, jobs: jobs ?? undefined };
-      flows = events = jobs = null;
-      await shut(c);
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        // Refreshes in flight reject now and remove their jobs (each step within the grace) while
+        // the connections are still open; then the connections close.
+        const running = [...inFlight];
+        for (const r of running) r.stop();
+        await Promise.all(running.map((r) => r.settled));
+        const c = { flows: flows ?? undefined, events: events ?? undefined, jobs: jobs ?? undefined };
+        flows = events = jobs = null;
+        // The flow connection first: its QUIT is answered after any addition still in flight, whose
+        // jobs a landing then removes on the queue connection, shut only after that (within the grace).
+        await shut({ flows: c.flows });
+        await within(Promise.all([...landings]), graceMs, 'removing the jobs of flows that landed').catch(
+          () => undefined,
+        );
+        await shut({ events: c.events, jobs: c.jobs });
+      })();
+      return closing;
     },
   };
 }
