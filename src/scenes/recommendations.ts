@@ -17,6 +17,7 @@ import type { SceneRecommendationRow } from '../stores/tables.js';
 import { artistSound, buildSoundMap, membershipConfidence, placeScore, soundScore } from './membership-math.js';
 import type { ScenePulseSnapshot } from './types.js';
 import { EMPTY_CATALOG_NOTE } from './catalog.js';
+import { SCENES_REFRESH_STATE } from './scenes-state.js';
 import { hasOption, RecommendationsRequestSchema, validateRequest, withinCap } from '../core/requests.js';
 
 /** Query for scene recommendations. */
@@ -75,9 +76,11 @@ export async function recommendScenes(
     return { subject, items: cached.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: true, notes: [] };
   }
 
+  // What this answer is computed over, read before it and again where it is stored (below).
+  const refreshedBefore = await refreshStamp(stores);
+  const scenes = await stores.scenes.scan();
   const pulses = await deps.pulses();
   const heatOf = new Map(pulses.map((p) => [p.scene_slug, p]));
-  const scenes = await stores.scenes.scan();
   type Scored = { scene_slug: string; fit: number; heat: number; score: number; reasons: string[] };
   let scored: Scored[];
   // An answer built on failed artist reads is returned but never stored.
@@ -180,6 +183,14 @@ export async function recommendScenes(
   if (complete && unchanged()) {
     // The old ranking is replaced, never lost: the delete and the write land together.
     await atomically(stores, async (tx) => {
+      // Read where it is written (on PostgreSQL under the engine's lock, after any import or
+      // refresh commit it waited for): another instance's import or refresh since this answer
+      // was computed is one `unchanged` cannot see, and the list would outlive what it missed.
+      if (
+        (await refreshStamp(tx)) !== refreshedBefore ||
+        JSON.stringify(await tx.scenes.scan()) !== JSON.stringify(scenes)
+      )
+        return;
       await tx.scene_recommendations_cache.deleteWhere({ subject });
       await tx.scene_recommendations_cache.upsert(rows);
     });
@@ -187,4 +198,12 @@ export async function recommendScenes(
     if (!unchanged()) await stores.scene_recommendations_cache.deleteWhere({ subject });
   }
   return { subject, items: rows.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: false, notes };
+}
+
+/** The `last-refresh` row of `scenes_state` as text (`unreadable` when the store refuses it): a refresh committed since moves it. */
+async function refreshStamp(stores: ScenesStores): Promise<string> {
+  return stores.scenes_state.get({ name: SCENES_REFRESH_STATE }).then(
+    (row) => JSON.stringify(row ?? null),
+    () => 'unreadable',
+  );
 }
