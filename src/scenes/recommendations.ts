@@ -77,10 +77,10 @@ export async function recommendScenes(
   }
 
   // What this answer is computed over, read before it and again where it is stored (below).
-  const refreshedBefore = await refreshStamp(stores);
-  const scenes = await stores.scenes.scan();
+  const basis = await basisOf(stores);
   const pulses = await deps.pulses();
   const heatOf = new Map(pulses.map((p) => [p.scene_slug, p]));
+  const scenes = await stores.scenes.scan();
   type Scored = { scene_slug: string; fit: number; heat: number; score: number; reasons: string[] };
   let scored: Scored[];
   // An answer built on failed artist reads is returned but never stored.
@@ -186,11 +186,7 @@ export async function recommendScenes(
       // Read where it is written (on PostgreSQL under the engine's lock, after any import or
       // refresh commit it waited for): another instance's import or refresh since this answer
       // was computed is one `unchanged` cannot see, and the list would outlive what it missed.
-      if (
-        (await refreshStamp(tx)) !== refreshedBefore ||
-        JSON.stringify(await tx.scenes.scan()) !== JSON.stringify(scenes)
-      )
-        return;
+      if ((await basisOf(tx)) !== basis) return;
       await tx.scene_recommendations_cache.deleteWhere({ subject });
       await tx.scene_recommendations_cache.upsert(rows);
     });
@@ -200,10 +196,20 @@ export async function recommendScenes(
   return { subject, items: rows.slice(0, limit).map(({ subject: _s, ...r }) => r), stored: false, notes };
 }
 
-/** The `last-refresh` row of `scenes_state` as text (`unreadable` when the store refuses it): a refresh committed since moves it. */
-async function refreshStamp(stores: ScenesStores): Promise<string> {
-  return stores.scenes_state.get({ name: SCENES_REFRESH_STATE }).then(
+/**
+ * What a stored list rests on besides its own reads, as text: the `last-refresh` row of
+ * `scenes_state` (`unreadable` when the store refuses it; every refresh commit rewrites it) and
+ * the catalog (the scenes and the microgenres, whose places on the sound map an artist's fit
+ * weighs). An import writes the scenes with the catalog's own `updated_at` and no state row, so
+ * the catalog itself is compared. A list is stored only when this is the same where it is written
+ * as before it was computed: another instance's import or refresh in between is seen there.
+ */
+async function basisOf(stores: ScenesStores): Promise<string> {
+  const refreshed = await stores.scenes_state.get({ name: SCENES_REFRESH_STATE }).then(
     (row) => JSON.stringify(row ?? null),
     () => 'unreadable',
   );
+  const scenes = JSON.stringify(await stores.scenes.scan());
+  const microgenres = JSON.stringify(await stores.microgenres.scan());
+  return `${refreshed}\n${scenes}\n${microgenres}`;
 }
