@@ -112,7 +112,7 @@ function packagesReached(file: string): Set<string> {
 
 beforeAll(() => {
   if (!existsSync(join(DIST, 'index.cjs')) || !existsSync(join(DIST, 'index.js')))
-    throw new Error('hostile review 181 tests the built package: run `npm run build` first');
+    throw new Error('hostile review 181 tests the built package: run `npm run build`, then `npm run test:built`');
 });
 
 describe('every entry of the built package', () => {
