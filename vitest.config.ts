@@ -16,6 +16,14 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 export const EXAMPLE_RUNS = ['tests/examples-hostile-review.test.ts', 'tests/review/hostile-review-97.test.ts'];
 
 /**
+ * Reviews that run the same work many times over in child processes (hostile review 182: every
+ * host time zone and locale) or over several instances on one PostgreSQL schema (hostile review
+ * 184): 20-26 s each beside the browser tests, they run with the long runs
+ * (vitest.long.config.ts; CI runs those beside the soak and the build), not in `npm test`.
+ */
+export const LONG_REVIEW_RUNS = ['tests/review/hostile-review-182.test.ts', 'tests/review/hostile-review-184.test.ts'];
+
+/**
  * Tests of the built package (dist/: its CommonJS and ES module builds loaded side by side in one
  * process): `npm run test:built` (vitest.built.config.ts), after `npm run build`, as CI runs them
  * in its build chain. Not part of `npm test`, which a fresh clone runs before any build.
@@ -23,7 +31,7 @@ export const EXAMPLE_RUNS = ['tests/examples-hostile-review.test.ts', 'tests/rev
 export const BUILT_PACKAGE_RUNS = ['tests/review/hostile-review-181.test.ts', 'tests/review/todays-changes-44.test.ts'];
 
 /**
- * The test files that took 8 s or more (2026-12-07, `npm test` on 2 cores; the first six from CI's
+ * The test files that took 8 s or more (2026-12-07, `npm test` on 2 cores; the first four from CI's
  * run beside the browser tests, 16-52 s there), longest first. On a
  * fresh clone (CI) Vitest has no timings to order by and runs larger files first, so a small file
  * with one long test ran last, alone, a core idle beside it for 18 s. Listed ones start first;
@@ -32,8 +40,6 @@ export const BUILT_PACKAGE_RUNS = ['tests/review/hostile-review-181.test.ts', 't
 const SLOW_FILES = [
   'tests/review/hostile-review-174.test.ts',
   'tests/review/hostile-review-116.test.ts',
-  'tests/review/hostile-review-182.test.ts',
-  'tests/review/hostile-review-184.test.ts',
   'tests/review/todays-changes-43.test.ts',
   'tests/review/hostile-review-180.test.ts',
   'tests/review/hostile-review-106.test.ts',
@@ -90,7 +96,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...EXAMPLE_RUNS, ...BUILT_PACKAGE_RUNS],
+    exclude: [...configDefaults.exclude, ...EXAMPLE_RUNS, ...LONG_REVIEW_RUNS, ...BUILT_PACKAGE_RUNS],
     // The type tests (`*.test-d.ts`) compile with tsc. CI's typecheck step compiles the same files
     // (tsconfig.json includes tests/) just before, so CI sets SCENE_RADAR_SKIP_TYPE_TESTS=1 rather
     // than compile them twice; `npm test` alone always runs them.
