@@ -232,7 +232,7 @@ describe('two instances running write paths at the same time', () => {
 
   // Left out of this check: radar.refresh() beside importCatalog. Once, with other test files
   // running beside it, one round ended in neither order (scene_trends and scene_relationships
-  // differed; 40 runs alone or beside CPU burners did not repeat it). Suspected: a refresh that
+  // differed; nine more runs, alone or beside CPU burners, did not repeat it). Suspected: a refresh that
   // reads the catalog partly before and partly after the other instance's import commits, which
   // its conflict check (it compares the memberships' instant) does not see. Left open, not
   // deterministic: a check that fails now and then would fail CI for nothing it can name.
