@@ -1,9 +1,9 @@
 /**
  * Hostile review 182: results must not depend on the host's time zone or locale. The same work is
- * run under TZ=UTC / LANG=C and in child processes under Pacific/Kiritimati (+14),
- * Pacific/Pago_Pago (-11) and America/St_Johns (-3:30, with DST), each with LANG/LC_ALL
- * tr_TR.UTF-8 or de_DE.UTF-8 (the review also ran America/Los_Angeles and Asia/Kolkata: the
- * same), and compared byte for byte (a probe checks that
+ * run under TZ=UTC / LANG=C and in child processes under Pacific/Kiritimati (+14) and
+ * America/St_Johns (-3:30, with DST), with LANG/LC_ALL tr_TR.UTF-8 and de_DE.UTF-8 (the review
+ * also ran Pacific/Pago_Pago, America/Los_Angeles and Asia/Kolkata: the same), and compared byte
+ * for byte (a probe checks that
  * each child really had the zone and the ICU locale asked for). Children, not `process.env.TZ` in
  * process: this suite runs in Vitest worker threads (`pool: 'threads'`), whose `process.env` is a
  * copy, so setting TZ there does not change the zone of later Date calls.
@@ -179,15 +179,14 @@ interface Digest {
 }
 
 /**
- * Hosts: UTC / C, then the hostile zones, each with a hostile locale: +14, -11, and -3:30 with
- * DST (a half-hour offset and a DST change in one; Los Angeles and Kolkata, tried in the review,
- * gave the same and were dropped to keep the file short).
+ * Hosts: UTC / C, then the hostile zones, each with a hostile locale: +14, and -3:30 with DST (a
+ * half-hour offset and a DST change in one; Pago Pago, Los Angeles and Kolkata, tried in the
+ * review, gave the same and were dropped to keep the file short).
  */
 const DIGEST_HOSTS: Record<string, Record<string, string>> = {
   base: { TZ: 'UTC', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' },
   kiritimatiTr: { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
-  pagoPagoDe: { TZ: 'Pacific/Pago_Pago', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
-  stJohnsTr: { TZ: 'America/St_Johns', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+  stJohnsDe: { TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' },
 };
 
 const digests: Record<string, Digest> = {};
@@ -206,8 +205,7 @@ describe('the same work in children under every hostile zone and locale', () => 
     expect(hosts).toEqual({
       base: { locale: expect.stringMatching(/^en/), offset: 0 },
       kiritimatiTr: { locale: 'tr-TR', offset: -840 },
-      pagoPagoDe: { locale: 'de-DE', offset: 660 },
-      stJohnsTr: { locale: 'tr-TR', offset: 210 },
+      stJohnsDe: { locale: 'de-DE', offset: 210 },
     });
   });
 

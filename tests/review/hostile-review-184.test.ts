@@ -225,8 +225,8 @@ function differing(got: Record<string, string>, orders: ReadonlyArray<Record<str
 }
 
 describe('two instances running write paths at the same time', () => {
-  it.each(pairs)('%s: 3 rounds at once, every call succeeds', async (_name, first, second) => {
-    const together = await run(first, second, 'together', 3);
+  it.each(pairs)('%s: 2 rounds at once, every call succeeds', async (_name, first, second) => {
+    const together = await run(first, second, 'together', 2);
     expect(together.seen.filter((o) => o !== 'ok')).toEqual([]);
   });
 
@@ -238,15 +238,14 @@ describe('two instances running write paths at the same time', () => {
   // deterministic: a check that fails now and then would fail CI for nothing it can name.
   const serialisable = pairs.filter(([name]) => name !== 'radar.refresh() and importCatalog');
   it.each(serialisable)(
-    '%s: one round at once (twice) leaves the tables as one order of the two calls',
+    '%s: one round at once leaves the tables as one order of the two calls',
     async (_name, first, second) => {
       const orders = [
         (await run(first, second, 'first, second', 1)).tables,
         (await run(first, second, 'second, first', 1)).tables,
       ];
-      const seen: string[][] = [];
-      for (let i = 0; i < 2; i++) seen.push(differing((await run(first, second, 'together', 1)).tables, orders));
-      expect(seen).toEqual([[], []]);
+      const seen = differing((await run(first, second, 'together', 1)).tables, orders);
+      expect(seen).toEqual([]);
     },
   );
 });
