@@ -77,10 +77,9 @@ export async function recommendScenes(
   }
 
   // What this answer is computed over, read before it and again where it is stored (below).
-  const basis = await basisOf(stores);
+  const { basis, scenes, microgenres } = await basisOf(stores);
   const pulses = await deps.pulses();
   const heatOf = new Map(pulses.map((p) => [p.scene_slug, p]));
-  const scenes = await stores.scenes.scan();
   type Scored = { scene_slug: string; fit: number; heat: number; score: number; reasons: string[] };
   let scored: Scored[];
   // An answer built on failed artist reads is returned but never stored.
@@ -115,7 +114,7 @@ export async function recommendScenes(
       (await stores.scene_memberships.scan({ where: { artist_slug: artist } })).map((m) => [m.scene_slug, m]),
     );
     const p = deps.config.scenes.membership;
-    const map = buildSoundMap(await stores.microgenres.scan());
+    const map = buildSoundMap(microgenres);
     // A CMG the host does not have (`absent`) is its configuration, not a failed read.
     readsOk = record.status === 'ok' && releases.status !== 'error' && releases.status !== 'timeout';
     const sound =
@@ -186,7 +185,7 @@ export async function recommendScenes(
       // Read where it is written (on PostgreSQL under the engine's lock, after any import or
       // refresh commit it waited for): another instance's import or refresh since this answer
       // was computed is one `unchanged` cannot see, and the list would outlive what it missed.
-      if ((await basisOf(tx)) !== basis) return;
+      if ((await basisOf(tx)).basis !== basis) return;
       await tx.scene_recommendations_cache.deleteWhere({ subject });
       await tx.scene_recommendations_cache.upsert(rows);
     });
@@ -203,13 +202,14 @@ export async function recommendScenes(
  * weighs). An import writes the scenes with the catalog's own `updated_at` and no state row, so
  * the catalog itself is compared. A list is stored only when this is the same where it is written
  * as before it was computed: another instance's import or refresh in between is seen there.
+ * The scenes and microgenres read are the ones the answer is computed over (`basis` is the text).
  */
-async function basisOf(stores: ScenesStores): Promise<string> {
+async function basisOf(stores: ScenesStores) {
   const refreshed = await stores.scenes_state.get({ name: SCENES_REFRESH_STATE }).then(
     (row) => JSON.stringify(row ?? null),
     () => 'unreadable',
   );
-  const scenes = JSON.stringify(await stores.scenes.scan());
-  const microgenres = JSON.stringify(await stores.microgenres.scan());
-  return `${refreshed}\n${scenes}\n${microgenres}`;
+  const scenes = await stores.scenes.scan();
+  const microgenres = await stores.microgenres.scan();
+  return { basis: `${refreshed}\n${JSON.stringify(scenes)}\n${JSON.stringify(microgenres)}`, scenes, microgenres };
 }
