@@ -109,6 +109,8 @@ export default defineConfig({
     // the fuzz checks Object.prototype is untouched afterwards, so no state leaks between files.
     isolate: false,
     sequence: { sequencer: SlowFilesFirst },
+    // Bundles the entries tests start as child processes, once per run (tests/helpers/ts-entry.ts).
+    globalSetup: ['tests/setup/bundle-entries.ts'],
     // A test's timeout catches a hang, not slowness (speed is proven by `npm run bench`): these
     // shared machines run 2-3x slower on some days, and the 5 s default then failed property
     // checks of tens of thousands of runs (dayStart: 7.9 s on 2026-12-04) that pass in 2 s.

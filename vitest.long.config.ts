@@ -12,6 +12,7 @@ export default defineConfig({
   resolve: base.resolve,
   test: {
     include: ['tests/api/fuzz.test.ts', 'tests/**/*.long.ts', ...EXAMPLE_RUNS, ...LONG_REVIEW_RUNS],
+    globalSetup: base.test?.globalSetup,
     env: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '10000' },
     testTimeout: 600_000,
     hookTimeout: 60_000,

@@ -16,6 +16,7 @@ import { comparableTables } from '../helpers/store-matrix.js';
 import { radarOn } from '../fixtures/bullmq-world.js';
 import { fileTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { TEST_REDIS_URL, testRedis } from '../helpers/redis-test.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const database = fileTestDatabase();
@@ -40,12 +41,10 @@ interface Child {
 
 function startWorker(schema: string, queueName: string): Child {
   const proc = spawn(
-    // node itself with tsx's loader (not the tsx CLI, whose child SIGKILL would miss).
+    // node itself (tsEntry: this run's bundle, or tsx's loader; not the tsx CLI, whose child SIGKILL would miss).
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'tests/fixtures/bullmq-worker.ts',
+      ...tsEntry('tests/fixtures/bullmq-worker.ts'),
       TEST_DATABASE_URL,
       schema,
       TEST_REDIS_URL,

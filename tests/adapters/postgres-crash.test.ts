@@ -13,6 +13,7 @@ import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createPostgresStores, migrate, type PostgresStores } from 'scene-radar/adapters/postgres';
 import { SCENES_TABLES, TALENT_TABLES, type Table } from 'scene-radar/stores';
 import { TEST_DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/postgres.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const FIRST = '2026-11-25T00:00:00.000Z';
 const SECOND = '2026-12-20T00:00:00.000Z';
@@ -30,9 +31,9 @@ async function snapshot(stores: PostgresStores): Promise<Record<string, string>>
 /** Runs the refresh job until it is inside `engine`'s transaction, checks `whileHeld`, then kills it with SIGKILL. */
 async function killInside(schema: string, engine: 'scenes' | 'talent', whileHeld: () => Promise<void>): Promise<void> {
   const child: ChildProcess = spawn(
-    // node itself with tsx's loader (not the tsx CLI, which runs node as a child that SIGKILL would miss).
+    // node itself (tsEntry: this run's bundle, or tsx's loader; not the tsx CLI, which runs node as a child that SIGKILL would miss).
     process.execPath,
-    ['--import', 'tsx', 'tests/fixtures/postgres-refresh-job.ts', TEST_DATABASE_URL, schema, engine, SECOND],
+    [...tsEntry('tests/fixtures/postgres-refresh-job.ts'), TEST_DATABASE_URL, schema, engine, SECOND],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,7 @@ import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createPostgresStores, migrate, type PostgresStores } from 'scene-radar/adapters/postgres';
 import type { Table } from 'scene-radar/stores';
 import { TEST_DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/postgres.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const T1 = '2026-11-25T00:00:00.000Z';
 const T2 = '2026-12-20T00:00:00.000Z';
@@ -237,7 +238,7 @@ describe('two instances on one schema: a process killed inside its refresh', () 
     // first write sent (uncommitted), holding the transaction lock.
     const child: ChildProcess = spawn(
       process.execPath,
-      ['--import', 'tsx', 'tests/fixtures/postgres-refresh-job.ts', TEST_DATABASE_URL, schema, 'scenes', T2],
+      [...tsEntry('tests/fixtures/postgres-refresh-job.ts'), TEST_DATABASE_URL, schema, 'scenes', T2],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>

@@ -13,6 +13,7 @@ import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { createPostgresStores } from 'scene-radar/adapters/postgres';
 import { RESTART_WORLD, served } from '../fixtures/restart-world.js';
 import { fileTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const AT = '2026-12-20T12:00:00.000Z';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,7 +24,7 @@ function firstProcess(schema: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'tests/fixtures/postgres-restart-job.ts', TEST_DATABASE_URL, schema, AT],
+      [...tsEntry('tests/fixtures/postgres-restart-job.ts'), TEST_DATABASE_URL, schema, AT],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

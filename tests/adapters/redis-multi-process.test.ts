@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { dropPrefix, TEST_REDIS_URL, testPrefix, testRedis } from '../helpers/redis-test.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const LEASE_MS = 500;
 const KEY_NS = 'mp:';
@@ -29,10 +30,10 @@ const instances: Instance[] = [];
 let nextId = 0;
 
 function start(): Promise<Instance> {
-  // node itself with tsx's loader (not the tsx CLI, whose child a SIGKILL would miss).
+  // node itself (tsEntry: this run's bundle, or tsx's loader; not the tsx CLI, whose child a SIGKILL would miss).
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'tests/fixtures/redis-instance.ts', TEST_REDIS_URL, prefix, String(LEASE_MS)],
+    [...tsEntry('tests/fixtures/redis-instance.ts'), TEST_REDIS_URL, prefix, String(LEASE_MS)],
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const instance: Instance = { child, inbox: new Map(), events: [] };

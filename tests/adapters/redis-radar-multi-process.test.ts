@@ -27,6 +27,7 @@ import { createSceneRadar, fixedClock } from '../../src/index.js';
 import { digest, keyCounting, MP_NOW, MP_WORLD } from '../fixtures/redis-radar-world.js';
 import { fileTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js';
 import { dropPrefix, TEST_REDIS_URL, testPrefix, testRedis } from '../helpers/redis-test.js';
+import { tsFork } from '../helpers/ts-entry.js';
 
 // The lease must outlast the longest stall of an instance's event loop (the holder renews it on a
 // timer): at 500 ms, a burst of profile computations on a loaded 2-core machine let leases lapse
@@ -51,11 +52,12 @@ const instances: Instance[] = [];
 let nextId = 0;
 
 function start(schema: string): Promise<Instance> {
-  // node itself with tsx's loader, so a SIGKILL reaches the instance (no wrapper process).
+  // node itself (tsFork: this run's bundle, or tsx's loader), so a SIGKILL reaches the instance (no wrapper process).
+  const { modulePath, execArgv } = tsFork(INSTANCE);
   const child = fork(
-    INSTANCE,
+    modulePath,
     [TEST_DATABASE_URL, schema, TEST_REDIS_URL, prefix, String(LEASE_MS), String(LATENCY_MS)],
-    { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   );
   const instance: Instance = { child, inbox: new Map(), events: [] };
   return new Promise((resolve, reject) => {

@@ -22,6 +22,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoWorld } from 'scene-radar/adapters/memory';
 import { runCli } from '../../src/cli/index.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -51,7 +52,7 @@ interface Run {
 /** Runs the command to its end. */
 function run(args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    const child = spawn(process.execPath, [...tsEntry(BIN), ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
     });
@@ -111,7 +112,7 @@ afterAll(() => {
 
 describe('scene-radar', () => {
   it('serve --data answers the seed four requests on the files, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'serve', '--data', dir, '--port', '0'], {
+    const child = spawn(process.execPath, [...tsEntry(BIN), 'serve', '--data', dir, '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
     });

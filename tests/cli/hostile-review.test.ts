@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -45,7 +46,7 @@ describe('scene-radar: empty flag values', () => {
 describe('scene-radar as a child process', () => {
   it('a reader that closes stdout early ends nothing with a stack trace: exit 0, no EPIPE', async () => {
     // The OpenAPI document (about 160 kB) is larger than a pipe's buffer: the write meets the closed end.
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'openapi'], { cwd: ROOT });
+    const child = spawn(process.execPath, [...tsEntry(BIN), 'openapi'], { cwd: ROOT });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
@@ -63,7 +64,7 @@ describe('scene-radar as a child process', () => {
         'slug,name,home_region,first_seen\nnova-static,Nova Static,uk,2024-01-01T00:00:00Z\n',
       );
       execFileSync('mkfifo', [join(folder, 'events.csv')]);
-      const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'refresh', '--data', folder], { cwd: ROOT });
+      const child = spawn(process.execPath, [...tsEntry(BIN), 'refresh', '--data', folder], { cwd: ROOT });
       let stderr = '';
       const artistsRead = new Promise<void>((resolve) =>
         child.stderr.on('data', (d: Buffer) => {

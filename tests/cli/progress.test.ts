@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProgressMessage } from '../../src/core/observe/channels.js';
 import { type CliIo, runCli } from '../../src/cli/index.js';
 import { describeProgress, formatBytes, progressView } from '../../src/cli/progress.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -45,7 +46,7 @@ function captured(tty = false): { io: CliIo; out: string[]; err: string[]; raw: 
 
 function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [...tsEntry(BIN), ...args], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));

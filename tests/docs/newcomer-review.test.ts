@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { monthlyCutoffs } from '../../examples/backtest-tabular.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // The command as tests/cli/cli.test.ts runs it: the source (src/cli/bin.ts) through tsx, so the
@@ -29,7 +30,7 @@ afterAll(() => {
 
 /** Runs the `scene-radar` command (package.json "bin") and returns its exit code and output. */
 function cli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const r = spawnSync(process.execPath, [...tsEntry(CLI), ...args], {
     encoding: 'utf8',
     timeout: 60_000,
     cwd: ROOT,

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { regionKey } from '../../src/core/region.js';
 import { fixedClock, slugify, uniqueSlugs } from '../../src/index.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIGEST = join(ROOT, 'tests/review/fixtures-111/world-digest.ts');
@@ -62,13 +63,13 @@ type HostName = keyof typeof HOSTS;
 const PLACES: readonly HostName[] = ['aucklandTr', 'losAngelesDe', 'kolkataJa', 'istanbulTr'];
 const WALL_CLOCKS: readonly HostName[] = ['wallYearAhead', 'wallTwoYearsBack'];
 
-/** Runs `node --import tsx [--import shift] <args>` on a host; resolves with stdout. */
-function runOn(host: Host, args: readonly string[]): Promise<string> {
-  const preload = host.shiftMs === undefined ? [] : ['--import', SHIFT];
+/** Runs `node [--import shift] <entry> <args>` on a host (tsEntry: this run's bundles, or tsx); resolves with stdout. */
+function runOn(host: Host, [entry, ...args]: readonly [string, ...string[]]): Promise<string> {
+  const preloads = host.shiftMs === undefined ? [] : [SHIFT];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', ...preload, ...args],
+      [...tsEntry(entry, preloads), ...args],
       {
         cwd: ROOT,
         env: {

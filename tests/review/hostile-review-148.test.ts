@@ -67,6 +67,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
 import { fileTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -129,7 +130,7 @@ function child(
   });
 }
 
-const node = (args: readonly string[]): string[] => ['--import', 'tsx', ...args];
+const node = ([entry = BIN, ...rest]: readonly string[]): string[] => [...tsEntry(entry), ...rest];
 
 describe('the argument parser, as an operator mistypes it', () => {
   it('an unknown command, an unknown flag and --no-json: exit 2, the usage on stderr, nothing on stdout', async () => {

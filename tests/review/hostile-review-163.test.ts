@@ -55,6 +55,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -80,7 +81,7 @@ interface Run {
 /** `scene-radar <args>` as a child process; killed after 60 s so a hang fails rather than blocks. */
 function cli(args: readonly string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    const child = spawn(process.execPath, [...tsEntry(BIN), ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', SCENE_RADAR_DEBUG: '' },
     });
@@ -301,7 +302,7 @@ describe('hostile review 163: serve --data and --help', () => {
       'events.csv': EVENTS,
       'scene-radar.json': '{"name":"Hostile label 163","tables":{"artists":"artists.csv","events":"events.csv"}}',
     });
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'serve', '--data', dir, '--port', '0'], {
+    const child = spawn(process.execPath, [...tsEntry(BIN), 'serve', '--data', dir, '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
     });

@@ -45,6 +45,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDemoWorld } from '../../adapters/memory/index.js';
 import { serveRadar } from '../../src/cli/serve.js';
 import { createSceneRadar, fixedClock } from '../../src/index.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -72,7 +73,7 @@ afterAll(() => {
 });
 
 function run(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...tsEntry(script), ...args], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -26,6 +26,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -64,7 +65,7 @@ function runNode(args: readonly string[], env: Record<string, string>): Promise<
 
 /** The CLI (the source through tsx, as tests/cli do). */
 const cli = (args: readonly string[], env: Record<string, string>): Promise<Run> =>
-  runNode(['--import', 'tsx', BIN, ...args], env);
+  runNode([...tsEntry(BIN), ...args], env);
 
 /**
  * The in-process work, run in a child under each host's TZ / LANG / LC_ALL. (Vitest runs this

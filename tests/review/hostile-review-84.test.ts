@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -44,7 +45,7 @@ async function interruptAfter(
   delayMs: number,
   graceMs = 8_000,
 ): Promise<{ code: number | null | 'hung'; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: ROOT });
+  const child = spawn(process.execPath, [...tsEntry(BIN), ...args], { cwd: ROOT });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr += d;

@@ -98,6 +98,7 @@ import {
   type SceneRadar,
   type SceneRadarSources,
 } from '../../src/index.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -127,7 +128,8 @@ function bin(
   limitMs = 25_000,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    const [entry = BIN, ...rest] = args;
+    const c = spawn(process.execPath, [...tsEntry(entry), ...rest], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', stdio.stdout ?? 'pipe', stdio.stderr ?? 'pipe'],

@@ -57,6 +57,7 @@ import { DataFileError, describeFailure, folderColumnsOf, withFolderColumns } fr
 import { runCli } from '../../src/cli/index.js';
 import { readDataFolder } from '../../src/cli/manifest.js';
 import { backtestFolder } from '../../src/cli/backtest.js';
+import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
@@ -97,7 +98,7 @@ async function run(args: string[]): Promise<Captured> {
 
 function cli(args: readonly string[]): Promise<{ code: number | null; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+    const child = spawn(process.execPath, [...tsEntry(BIN), ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', SCENE_RADAR_DEBUG: '' },
     });
