@@ -1,6 +1,6 @@
 /**
  * Issue 14, "a crash test": a process killed with SIGKILL in the middle of a refresh's writes
- * leaves the previous complete refresh readable, table for table. A child process (tsx) refreshes
+ * leaves the previous complete refresh readable, table for table. A child process (tsEntry) refreshes
  * a demo world on a schema that holds a complete refresh; inside an engine's transaction, after
  * its first write reached the server, it says so on stdout and waits; the parent kills it there.
  * New stores on the same schema must then read exactly what the complete refresh wrote.

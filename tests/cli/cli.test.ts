@@ -1,6 +1,6 @@
 /**
- * The `scene-radar` command end to end, as a host runs it: a child process (the source through
- * tsx, as the built bin runs dist/) over files in a temporary folder. `serve --data` answers the
+ * The `scene-radar` command end to end, as a host runs it: a child process (the source, bundled
+ * for this run or through tsx: tests/helpers/ts-entry.ts; the built bin runs dist/) over files in a temporary folder. `serve --data` answers the
  * seed's four requests on the host's own files; `--help`, a bad flag (exit 2 with the usage), a
  * broken CSV (file:line:column), an invalid row (file, line, column), `openapi` and `refresh`.
  */

@@ -14,8 +14,8 @@ import { monthlyCutoffs } from '../../examples/backtest-tabular.js';
 import { tsEntry } from '../helpers/ts-entry.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// The command as tests/cli/cli.test.ts runs it: the source (src/cli/bin.ts) through tsx, so the
-// checks follow the code, not a dist/ that may predate it.
+// The command as tests/cli/cli.test.ts runs it: the source (src/cli/bin.ts), bundled for this run or
+// through tsx (tests/helpers/ts-entry.ts), so the checks follow the code, not a dist/ that may predate it.
 const CLI = join(ROOT, 'src/cli/bin.ts');
 
 const temps: string[] = [];

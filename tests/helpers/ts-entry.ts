@@ -10,30 +10,37 @@ import { inject } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The bundle of `entry` (absolute, or relative to the repository) made for this run, if any. */
+/** `entry` (absolute, or relative to the repository) as an absolute path. */
+const absolute = (entry: string): string => (isAbsolute(entry) ? entry : join(ROOT, entry));
+
+/** The bundle of `entry` made for this run, if any. */
 function bundleOf(entry: string): string | undefined {
   const dir = inject('tsBundles');
-  if (!dir) return undefined;
-  const rel = relative(ROOT, isAbsolute(entry) ? entry : join(ROOT, entry));
+  const rel = relative(ROOT, absolute(entry));
+  if (!dir || rel.startsWith('..')) return undefined;
   const bundle = join(dir, rel.replace(/\.ts$/, '.mjs'));
   return existsSync(bundle) ? bundle : undefined;
 }
 
 /**
  * The arguments for `process.execPath` that run `entry` after the modules `preloads` (each given to
- * Node as `--import`): `[--import <preload bundle>..., <bundle>]` when all of them were bundled, else
- * `['--import', 'tsx', --import <preload>..., entry]`. Put Node's own flags before them and the
+ * Node as `--import`; paths absolute or relative to the repository, whatever the child's cwd):
+ * `['--enable-source-maps', --import <preload bundle>..., <bundle>]` when all of them were bundled,
+ * else `['--import', 'tsx', --import <preload>..., entry]`. Put Node's own flags before them and the
  * entry's arguments after.
  */
 export function tsEntry(entry: string, preloads: readonly string[] = []): string[] {
   const bundle = bundleOf(entry);
   const preloaded = preloads.map(bundleOf);
-  if (bundle && preloaded.every((p) => p !== undefined)) return [...preloaded.flatMap((p) => ['--import', p]), bundle];
-  return ['--import', 'tsx', ...preloads.flatMap((p) => ['--import', p]), entry];
+  if (bundle && preloaded.every((p) => p !== undefined))
+    return ['--enable-source-maps', ...preloaded.flatMap((p) => ['--import', p]), bundle];
+  return ['--import', 'tsx', ...preloads.flatMap((p) => ['--import', absolute(p)]), absolute(entry)];
 }
 
 /** `tsEntry` for `child_process.fork`: the module to fork and the Node flags it needs. */
 export function tsFork(entry: string): { readonly modulePath: string; readonly execArgv: string[] } {
   const bundle = bundleOf(entry);
-  return bundle ? { modulePath: bundle, execArgv: [] } : { modulePath: entry, execArgv: ['--import', 'tsx'] };
+  return bundle
+    ? { modulePath: bundle, execArgv: ['--enable-source-maps'] }
+    : { modulePath: absolute(entry), execArgv: ['--import', 'tsx'] };
 }

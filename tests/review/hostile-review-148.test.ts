@@ -7,7 +7,7 @@
  * truncated gzip, a header-only events file), stdout that is closed early or full, Ctrl-C mid-run,
  * `--json` on success and failure, secrets in PostgreSQL URLs, and two commands at once against
  * one PostgreSQL schema. In-process through `runCli` where the process does not matter; a few
- * child processes (the source bin through tsx, as tests/cli/ do) where it does.
+ * child processes (the source bin, bundled for this run or through tsx, as tests/cli/ do) where it does.
  *
  * Findings. Tests named "FAULT:" failed on the code as reviewed (fixed in the same commit: stdout
  * errors other than EPIPE exit 1 and say so; `--out /dev/stdout` to a reader that left is no failure;

@@ -63,7 +63,7 @@ function runNode(args: readonly string[], env: Record<string, string>): Promise<
   });
 }
 
-/** The CLI (the source through tsx, as tests/cli do). */
+/** The CLI (the source, bundled for this run or through tsx, as tests/cli do). */
 const cli = (args: readonly string[], env: Record<string, string>): Promise<Run> =>
   runNode([...tsEntry(BIN), ...args], env);
 

@@ -58,7 +58,7 @@ async function interruptAfter(
     // Node itself catches SIGINT from its first milliseconds (to reset the terminal, then end by the
     // signal), so this waits for the process to exist rather than for bin.ts; bin.ts installs its
     // handler before the commands load (tests/cli/interrupt-while-loading.test.ts), about 0.4 s in
-    // with tsx, well inside `delayMs`. (With 4 test workers, the 3 s used to end within the load.)
+    // with tsx (sooner from this run's bundle), well inside `delayMs`. (With 4 test workers, the 3 s used to end within the load.)
     for (let i = 0; i < 600 && !catchesSigint(child.pid!); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     child.kill('SIGINT');

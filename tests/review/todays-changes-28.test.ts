@@ -120,7 +120,7 @@ async function cli(args: readonly string[]): Promise<Run> {
   return { code, out: out.join('\n'), err: err.filter((l) => !l.startsWith('progress: ')).join('\n') };
 }
 
-/** The source bin in a child process (tsx), stdout/stderr as given; killed after `limitMs`. */
+/** The source bin in a child process (tsEntry), stdout/stderr as given; killed after `limitMs`. */
 function bin(
   args: readonly string[],
   stdio: { stdout?: number | 'pipe'; stderr?: number | 'pipe' } = {},
