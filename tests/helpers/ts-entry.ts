@@ -37,10 +37,8 @@ export function tsEntry(entry: string, preloads: readonly string[] = []): string
   return ['--import', 'tsx', ...preloads.flatMap((p) => ['--import', absolute(p)]), absolute(entry)];
 }
 
-/** `tsEntry` for `child_process.fork`: the module to fork and the Node flags it needs. */
+/** {@link tsEntry} for `child_process.fork`: its last argument is the module, the rest Node's flags. */
 export function tsFork(entry: string): { readonly modulePath: string; readonly execArgv: string[] } {
-  const bundle = bundleOf(entry);
-  return bundle
-    ? { modulePath: bundle, execArgv: ['--enable-source-maps'] }
-    : { modulePath: absolute(entry), execArgv: ['--import', 'tsx'] };
+  const args = tsEntry(entry);
+  return { modulePath: args.at(-1) as string, execArgv: args.slice(0, -1) };
 }
