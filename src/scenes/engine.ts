@@ -74,18 +74,21 @@ interface RefreshWrites {
 }
 
 /**
- * The state a refresh as of `at` leaves: its instant, the memberships' (`membershipsMs`: `at` when
- * its pass read the universe, else the earlier ones'), and the scenes `latest` (the state it
- * replaces) had awaiting a refresh, less those its pass `scored`.
+ * The state a refresh as of `at` leaves: its instant; the memberships' (`placed`: the instant
+ * its pass read the universe as of, `at`, and the artists it could not place; null when it could
+ * not read the universe, which keeps the earlier memberships and what `latest`, the state it
+ * replaces, says of them); and the scenes `latest` had awaiting a refresh, less those its pass
+ * `scored`.
  */
 function nextState(
   at: Date,
-  membershipsMs: number | null,
+  placed: { readonly membershipsMs: number; readonly unplaced: number } | null,
   latest: ScenesRefreshState,
   scored: ReadonlySet<string>,
 ): ScenesRefreshState {
   const awaiting = new Set([...latest.awaiting].filter((slug) => !scored.has(slug)));
-  return { asOfMs: at.getTime(), membershipsMs, awaiting, stored: true };
+  const memberships = placed ?? { membershipsMs: latest.membershipsMs, unplaced: latest.unplaced };
+  return { asOfMs: at.getTime(), ...memberships, awaiting, stored: true };
 }
 
 /**
@@ -99,14 +102,20 @@ async function writeState(
   latest: ScenesRefreshState,
   nowIso: string,
 ): Promise<void> {
-  await stores.scenes_state.upsert([refreshStateRow(next.asOfMs!, next.membershipsMs, nowIso)]);
+  await stores.scenes_state.upsert([refreshStateRow(next.asOfMs!, next.membershipsMs, next.unplaced, nowIso)]);
   const placed = [...latest.awaiting].filter((slug) => !next.awaiting.has(slug));
   if (placed.length > 0) await stores.scenes_state.delete(awaitingKeys(placed));
 }
 
 /** Whether two refresh states say the same. */
 function sameState(a: ScenesRefreshState, b: ScenesRefreshState): boolean {
-  if (a.asOfMs !== b.asOfMs || a.membershipsMs !== b.membershipsMs || a.awaiting.size !== b.awaiting.size) return false;
+  if (
+    a.asOfMs !== b.asOfMs ||
+    a.membershipsMs !== b.membershipsMs ||
+    a.unplaced !== b.unplaced ||
+    a.awaiting.size !== b.awaiting.size
+  )
+    return false;
   for (const slug of a.awaiting) if (!b.awaiting.has(slug)) return false;
   return true;
 }
@@ -260,6 +269,9 @@ export class ScenesEngine {
       // Scenes imported since the memberships it reads were computed (the state row says which).
       awaitsRefresh: (slug, membershipsAsOf) =>
         this.#known !== undefined && this.#known.membershipsMs === membershipsAsOf && this.#known.awaiting.has(slug),
+      // Artists the refresh that computed them could not place (the state row says how many).
+      unplaced: (membershipsAsOf) =>
+        this.#known !== undefined && this.#known.membershipsMs === membershipsAsOf ? this.#known.unplaced : 0,
     });
     onLaterMemberships(this, (seenMs) => this.#refreshedAsOfMs(seenMs));
   }
@@ -563,6 +575,9 @@ export class ScenesEngine {
         const misses = new Map(this.#misses);
         // The memberships the stage holds: the basis's until this refresh's pass computes its own.
         let stagedMembershipsMs = basis.membershipsMs;
+        let stagedUnplaced = basis.unplaced;
+        // What this refresh's pass placed, once it has read the universe (null: the basis's are kept).
+        let stagedPlaced: { readonly membershipsMs: number; readonly unplaced: number } | null = null;
         let stagedScored: ReadonlySet<string> = new Set();
         const pulse = new ScenePulse({
           stores: stage.stores,
@@ -577,6 +592,7 @@ export class ScenesEngine {
           knownNetworks: this.#knownNetworks,
           // The staged memberships have scored the scenes this refresh read.
           awaitsRefresh: (slug) => basis.awaiting.has(slug) && !stagedScored.has(slug),
+          unplaced: () => stagedUnplaced,
         });
         // Staged: nothing is written until the commit, so a close() while a table read stalls ends
         // the refresh at once (RADAR_CLOSED) without waiting for the read.
@@ -591,7 +607,11 @@ export class ScenesEngine {
             async (report, scored) => {
               // A pass that read the universe computed the memberships as of `at` (even where it
               // placed nobody); one that could not kept the basis's.
-              if (report.universe === 'ok') stagedMembershipsMs = at.getTime();
+              if (report.universe === 'ok') {
+                stagedPlaced = { membershipsMs: at.getTime(), unplaced: report.lost };
+                stagedMembershipsMs = stagedPlaced.membershipsMs;
+                stagedUnplaced = stagedPlaced.unplaced;
+              }
               stagedScored = scored;
             },
             run,
@@ -615,7 +635,7 @@ export class ScenesEngine {
                 throw refreshConflict('SCENES_INVALID_PARAMS', at, latest.membershipsMs);
               await stage.writeTo(tx);
               // Scenes imported since (here or by another instance) await the next refresh.
-              const next = nextState(at, stagedMembershipsMs, latest, stagedScored);
+              const next = nextState(at, stagedPlaced, latest, stagedScored);
               await writeState(tx, next, latest, nowIso);
               committed = next;
             }).catch((error: unknown) => {
@@ -642,7 +662,12 @@ export class ScenesEngine {
             // The memberships just written are what the snapshots must see: the state row says
             // they are as of `at` (written now, table by table like the rest without a transaction).
             const latest = await readScenesState(live, 'rows');
-            const next = nextState(at, report.universe === 'ok' ? at.getTime() : latest.membershipsMs, latest, scored);
+            const next = nextState(
+              at,
+              report.universe === 'ok' ? { membershipsMs: at.getTime(), unplaced: report.lost } : null,
+              latest,
+              scored,
+            );
             await writeState(live, next, latest, nowIso);
             committed = next;
             this.#adopt(next);
@@ -1084,10 +1109,10 @@ export class ScenesEngine {
 
   /**
    * Memberships as of `at` in scratch `stores` (a replay), and their state row when the pass read
-   * the universe and lost no artist to a failed read: the replay's pulses then know its memberships
-   * were computed, even where nobody was placed (an empty scene, not an unknown one). A replay that
-   * lost artists has nothing earlier to keep them from: without the row its pulses take the
-   * memberships' instant from the rows it placed, and a scene it placed nobody in is unknown.
+   * the universe: the replay's pulses then know its memberships were computed, even where nobody
+   * was placed (an empty scene, not an unknown one). A replay that lost artists to failed reads has
+   * nothing earlier to keep them from: the row counts them, so its pulses are degraded and a scene
+   * it placed nobody in is unknown.
    */
   async #refreshInto(stores: ScenesStores, at: Date, misses: MembershipMisses = new Map()): Promise<MembershipReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
@@ -1098,8 +1123,8 @@ export class ScenesEngine {
         at,
         deadline,
       );
-      if (report.universe === 'ok' && report.lost === 0)
-        await stores.scenes_state.upsert([refreshStateRow(at.getTime(), at.getTime(), nowIso)]);
+      if (report.universe === 'ok')
+        await stores.scenes_state.upsert([refreshStateRow(at.getTime(), at.getTime(), report.lost, nowIso)]);
       return report;
     } finally {
       deadline.dispose();

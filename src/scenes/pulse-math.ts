@@ -106,6 +106,12 @@ export interface PulseInput {
    * available, confidence is 0 and the status `degraded`.
    */
   readonly membershipsAsOfMs: number | null;
+  /**
+   * Artists the membership refresh of `membershipsAsOfMs` could not place (their MIG or CMG read
+   * failed, with no earlier memberships to keep): the scene may be missing members, so a pulse
+   * over those memberships is `degraded` when there are any. @default 0
+   */
+  readonly unplaced?: number;
 }
 
 interface WindowSignals {
@@ -664,7 +670,10 @@ export function computePulse(given: PulseInput, params: PulseParams): ScenePulse
     if (!Number.isNaN(om)) organic += om;
   }
 
-  const degraded = !membershipsKnown || Object.values(input.sources).some((c) => c && (c.error > 0 || c.timeout > 0));
+  const degraded =
+    !membershipsKnown ||
+    (input.unplaced ?? 0) > 0 ||
+    Object.values(input.sources).some((c) => c && (c.error > 0 || c.timeout > 0));
   // Never -0 (`Math.round(-0.00001)` is -0): an explanation's raw momentum, a flat scene's growth.
   const round = (x: number, d = 4): number => withoutNegativeZero(Math.round(x * 10 ** d) / 10 ** d);
   const contributions = sumPreservingHundredths(

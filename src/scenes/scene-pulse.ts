@@ -98,6 +98,14 @@ export interface ScenePulseDeps {
    * @default none is
    */
   readonly awaitsRefresh?: (sceneSlug: string, membershipsAsOfMs: number) => boolean;
+  /**
+   * How many artists the membership refresh the stored memberships come from (as of
+   * `membershipsAsOfMs`) could not place: their MIG or CMG read failed and they had no earlier
+   * memberships to keep, so any scene may be missing members. Above 0, every pulse over those
+   * memberships is `degraded`, and a scene with no member left is `unavailable` (its heat unknown).
+   * @default the state row's (`stores.scenes_state`) when it is of those memberships, else 0
+   */
+  readonly unplaced?: (membershipsAsOfMs: number) => number;
 }
 
 /** The catalog's regions by code (code-unit order, as the API orders slugs), each with its number of scenes. */
@@ -340,7 +348,7 @@ export class ScenePulse {
       const unknown = count('unavailable');
       if (unknown > 0)
         notes.push(
-          `${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member, or the scene was imported after the last refresh, and no earlier pulse is kept).`,
+          `${unknown} of ${items.length} scenes are left out: their heat is unknown (Fusion failed for every member, the scene was imported after the last refresh, or the last refresh placed nobody in it while it could not place some artists at all; and no earlier pulse is kept).`,
         );
       const stale = count('stale');
       if (stale > 0)
@@ -498,6 +506,13 @@ export class ScenePulse {
   async #membershipsAsOf(seenMs?: number): Promise<number | null> {
     if (this.#d.membershipsAsOf) return this.#d.membershipsAsOf(seenMs);
     return (await readScenesState(this.#d.stores)).membershipsMs;
+  }
+
+  /** The artists the membership refresh as of `membershipsAsOfMs` could not place (see {@link ScenePulseDeps.unplaced}). */
+  async #unplaced(membershipsAsOfMs: number): Promise<number> {
+    if (this.#d.unplaced) return this.#d.unplaced(membershipsAsOfMs);
+    const state = await readScenesState(this.#d.stores);
+    return state.membershipsMs === membershipsAsOfMs ? state.unplaced : 0;
   }
 
   /** The `stale` mark of a last good pulse served now because computing it failed for `reason`. */
@@ -706,6 +721,7 @@ export class ScenePulse {
       newest !== null && (knownAsOfMs === null || newest > knownAsOfMs)
         ? await this.#membershipsAsOf(newest)
         : knownAsOfMs;
+    const unplaced = membershipsAsOfMs === null ? 0 : await this.#unplaced(membershipsAsOfMs);
 
     // Each scene's pulse is computed as soon as both reads of all its members have settled, while
     // the calls for other scenes are still in flight (the per-item case hides the maths behind them).
@@ -779,6 +795,18 @@ export class ScenePulse {
         );
         return;
       }
+      // Nobody is in the scene, and the refresh that placed its members could not place some
+      // artists at all: the scene may be one of theirs, so its heat is unknown, not 0.
+      if (members.length === 0 && unplaced > 0) {
+        out.set(
+          slug,
+          new PulseFailure(
+            'unavailable',
+            `Heat of ${slug} unknown: the refresh that computed the memberships could not place ${unplaced} artists (their MIG or CMG read failed, with no earlier memberships to keep), and placed nobody in this scene`,
+          ),
+        );
+        return;
+      }
       if (members.length > 0 && f.ok === 0 && f.error + f.timeout > 0) {
         out.set(
           slug,
@@ -802,6 +830,7 @@ export class ScenePulse {
               asOfMs,
               nowMs,
               membershipsAsOfMs,
+              unplaced,
             },
             config.scenes.pulse,
           ),

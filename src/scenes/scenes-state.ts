@@ -1,7 +1,8 @@
 /**
  * @module scenes/scenes-state
- * The Scenes Engine's rows of `scenes_state`: `last-refresh` (the last refresh's instant and the
- * instant the live memberships were computed as of) and one `awaiting-<scene slug>` row per scene
+ * The Scenes Engine's rows of `scenes_state`: `last-refresh` (the last refresh's instant, the
+ * instant the live memberships were computed as of, and how many artists that computation could
+ * not place because their reads failed) and one `awaiting-<scene slug>` row per scene
  * imported that no refresh has placed artists in yet. The engine reads its refreshes from them
  * rather than from its other rows: a refresh that placed nobody leaves no membership row, a backfill
  * writes trend rows dated after the last refresh, and an artist a later refresh removed leaves no
@@ -31,6 +32,11 @@ const RefreshStateSchema = z.strictObject({
   asOf: InstantSchema,
   /** The instant the live memberships were computed as of; null when no refresh could read the universe. */
   membershipsAsOf: InstantSchema.nullable(),
+  /**
+   * Artists the computation of those memberships could not place (their MIG or CMG read failed and
+   * they had no earlier memberships to keep); written only when there are any.
+   */
+  unplaced: z.number().int().min(1).optional(),
 });
 
 /** What the engine knows of its refreshes, read from `scenes_state` (or, before it was written, from the rows). */
@@ -39,6 +45,11 @@ export interface ScenesRefreshState {
   readonly asOfMs: number | null;
   /** The instant the live memberships were computed as of, epoch ms, or null. */
   readonly membershipsMs: number | null;
+  /**
+   * Artists the computation of the live memberships could not place: their MIG or CMG read failed
+   * and they had no earlier memberships to keep, so any scene may be missing them (0 for none).
+   */
+  readonly unplaced: number;
   /** Scenes imported that no refresh has placed artists in yet. */
   readonly awaiting: ReadonlySet<string>;
   /** False when the instants were read from the membership rows (no `last-refresh` row yet). */
@@ -90,13 +101,14 @@ export async function readScenesState(
     return {
       asOfMs: parseInstant(v.asOf),
       membershipsMs: v.membershipsAsOf === null ? null : parseInstant(v.membershipsAsOf),
+      unplaced: v.unplaced ?? 0,
       awaiting,
       stored: true,
     };
   }
   if (fromRows !== undefined && !fromRows.stored) return { ...fromRows, awaiting };
   const membershipsMs = await latestMembershipAsOf(stores);
-  return { asOfMs: membershipsMs, membershipsMs, awaiting, stored: false };
+  return { asOfMs: membershipsMs, membershipsMs, unplaced: 0, awaiting, stored: false };
 }
 
 /**
@@ -125,13 +137,24 @@ async function readableRows(stores: ScenesStores, unreadable: 'throw' | 'rows'):
   }
 }
 
-/** The `last-refresh` row for a refresh as of `asOfMs` whose live memberships are as of `membershipsMs`. */
-export function refreshStateRow(asOfMs: number, membershipsMs: number | null, nowIso: string): ScenesStateRow {
+/**
+ * The `last-refresh` row for a refresh as of `asOfMs` whose live memberships are as of
+ * `membershipsMs` and left `unplaced` artists out (see {@link ScenesRefreshState.unplaced}).
+ */
+export function refreshStateRow(
+  asOfMs: number,
+  membershipsMs: number | null,
+  unplaced: number,
+  nowIso: string,
+): ScenesStateRow {
   return {
     name: SCENES_REFRESH_STATE,
-    // Keys in the order PostgreSQL's jsonb keeps them (shorter first), so every store returns the same text.
+    // Keys in the order PostgreSQL's jsonb keeps them (shorter first), so every store returns the
+    // same text. `unplaced` only when there are any: the row of a refresh that placed everybody
+    // stays readable by the versions before it.
     value: {
       asOf: new Date(asOfMs).toISOString(),
+      ...(unplaced > 0 ? { unplaced } : {}),
       membershipsAsOf: membershipsMs === null ? null : new Date(membershipsMs).toISOString(),
     },
     updated_at: nowIso,

@@ -37,7 +37,7 @@ export const FIELD_DOCS = {
     timeout: 'Scenes whose pulse did not finish in time, an integer >= 0.',
     error: 'Scenes whose pulse failed, an integer >= 0.',
     unavailable:
-      'Scenes whose heat is unknown (Fusion failed for every member, or the scene was imported after the last refresh; no earlier pulse kept), an integer >= 0.',
+      'Scenes whose heat is unknown (Fusion failed for every member, the scene was imported after the last refresh, or that refresh placed nobody in it while some artists could not be placed at all; no earlier pulse kept), an integer >= 0.',
     degraded:
       "Scenes whose pulse was computed with a source failing or late, or without memberships (`status: 'degraded'`), an integer >= 0.",
   },
@@ -72,7 +72,7 @@ export const FIELD_DOCS = {
   SceneBatchItem: {
     slug: 'Scene slug.',
     status:
-      '`ok`, `stale` (an older pulse was served, with its own `asOf`), `timeout`, `error`, `unavailable` (heat unknown: Fusion failed for every member, or the scene was imported after the last refresh, and no earlier pulse is kept) or `not_found`.',
+      '`ok`, `stale` (an older pulse was served, with its own `asOf`), `timeout`, `error`, `unavailable` (heat unknown: Fusion failed for every member, the scene was imported after the last refresh, or that refresh placed nobody in it while some artists could not be placed at all, and no earlier pulse is kept) or `not_found`.',
     pulse: 'The pulse, for `ok` and `stale`.',
     message:
       'What went wrong, for `timeout`, `error`, `unavailable` and `not_found` (and for `stale`, the failure that made it stale).',

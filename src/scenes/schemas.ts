@@ -336,7 +336,7 @@ export const SceneItemStatusSchema = z.enum({
   timeout: 'timeout',
   /** The pulse failed (and there was no earlier pulse to serve). */
   error: 'error',
-  /** Heat unknown: Fusion failed for every member, or the scene was imported after the last refresh, and there was no earlier pulse to serve. */
+  /** Heat unknown: Fusion failed for every member, the scene was imported after the last refresh, or that refresh placed nobody in it while some artists could not be placed at all; and there was no earlier pulse to serve. */
   unavailable: 'unavailable',
   /** No such scene. */
   not_found: 'not_found',
@@ -350,7 +350,7 @@ export const SceneBatchItemSchema = z
     fields('SceneBatchItem', {
       /** Scene slug. */
       slug: SlugSchema,
-      /** `ok`, `stale` (an older pulse was served, with its own `asOf`), `timeout`, `error`, `unavailable` (heat unknown: Fusion failed for every member, or the scene was imported after the last refresh, and no earlier pulse is kept) or `not_found`. */
+      /** `ok`, `stale` (an older pulse was served, with its own `asOf`), `timeout`, `error`, `unavailable` (heat unknown: Fusion failed for every member, the scene was imported after the last refresh, or that refresh placed nobody in it while some artists could not be placed at all, and no earlier pulse is kept) or `not_found`. */
       status: SceneItemStatusSchema,
       /** The pulse, for `ok` and `stale`. */
       pulse: ScenePulseSnapshotSchema.optional(),
@@ -379,7 +379,7 @@ export const GlobalScenePulseSummarySchema = z
       timeout: count,
       /** Scenes whose pulse failed, an integer >= 0. */
       error: count,
-      /** Scenes whose heat is unknown (Fusion failed for every member, or the scene was imported after the last refresh; no earlier pulse kept), an integer >= 0. */
+      /** Scenes whose heat is unknown (Fusion failed for every member, the scene was imported after the last refresh, or that refresh placed nobody in it while some artists could not be placed at all; no earlier pulse kept), an integer >= 0. */
       unavailable: count,
       /** Scenes whose pulse was computed with a source failing or late, or without memberships (`status: 'degraded'`), an integer >= 0. */
       degraded: count,
