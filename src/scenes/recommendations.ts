@@ -170,7 +170,9 @@ export async function recommendScenes(
     );
   const degraded = pulses.filter((p) => p.status !== 'ok').length;
   if (degraded > 0)
-    notes.push(`${degraded} scenes are ranked on a degraded pulse (a source failed for some members; see each pulse).`);
+    notes.push(
+      `${degraded} scenes are ranked on a degraded pulse (a source failed for some members, or the last refresh could not place some artists; see each pulse).`,
+    );
   const stale = pulses.filter((p) => p.stale !== undefined).length;
   if (stale > 0)
     notes.push(

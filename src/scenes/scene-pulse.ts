@@ -50,14 +50,15 @@ export type { GlobalScenePulse, GlobalScenePulseSummary, RegionalScenePulse };
 
 /**
  * Whether a pulse's heat was computed with less than the host's sources can give: a read failed or
- * was late, memberships were never computed, or it is a last good pulse served stale. A source the
+ * was late, memberships were never computed, the refresh behind them could not place some artists
+ * (the pulse's status says so), or it is a last good pulse served stale. A source the
  * host does not have is its standing configuration, not a degradation (the Talent Radar notes its
  * own failures the same way); the pulse's own `sources` say which were absent. What a pulse's
  * `status` and the ScenesAdapter's summaries call degraded (with a stale pulse), and what keeps a
  * refresh from writing a trend row.
  */
 export function lessThanTheHostHas(p: Pulse): boolean {
-  if (p.stale !== undefined || p.memberships_as_of === null) return true;
+  if (p.stale !== undefined || p.memberships_as_of === null || p.status === 'degraded') return true;
   for (const counts of Object.values(p.sources)) if (counts && counts.error + counts.timeout > 0) return true;
   return false;
 }

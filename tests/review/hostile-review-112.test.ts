@@ -474,7 +474,7 @@ describe('hostile review 112: the same fact shown in two places agrees', () => {
     for (const slug of degraded) expect(note).toContain(slug);
     const watch = await get<SceneRecommendations>('/scene-recommendations?limit=50');
     expect(watch.notes).toContain(
-      `${degraded.length} scenes are ranked on a degraded pulse (a source failed for some members; see each pulse).`,
+      `${degraded.length} scenes are ranked on a degraded pulse (a source failed for some members, or the last refresh could not place some artists; see each pulse).`,
     );
     expect(watch.stored).toBe(false);
     await radar.close();
