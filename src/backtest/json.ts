@@ -189,6 +189,8 @@ const ScorerShape = z.looseObject({
   error: z.string().nullable(),
   perCutoff: z.array(z.looseObject({ asOf: z.string(), split, auc: numOrNull, pAtK: numOrNull, unscored: num })),
   unscored: z.looseObject({ total: num, reasons: z.record(z.string(), num) }),
+  // Absent from results written before it was counted (the writers then name none).
+  degraded: z.looseObject({ total: num, reasons: z.record(z.string(), num) }).optional(),
   splits: z.looseObject({ train: SplitShape, test: SplitShape, all: SplitShape }).nullable(),
 });
 const ResultShape = z.looseObject({

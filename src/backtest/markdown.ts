@@ -123,18 +123,41 @@ function fitSection(r: BacktestResult): string[] {
   ];
 }
 
+/**
+ * Per scorer with figures, its candidates left unscored (ranked last) and those scored although a
+ * read failed (counted as scored), each a line of text (`show` makes the host's texts safe where
+ * they are printed): both move its figures, so both are said wherever the figures are.
+ */
+function candidateNotes(r: BacktestResult, show: (s: string) => string): { unscored: string[]; degraded: string[] } {
+  const total = r.cutoffs.reduce((n, c) => n + c.candidates, 0);
+  const reasons = (counts: Readonly<Record<string, number>>): string =>
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([why, n]) => `${show(why)} (${n})`)
+      .join('; ');
+  const withFigures = scorersOf(r).filter((s) => s.splits);
+  return {
+    unscored: withFigures
+      .filter((s) => s.unscored.total > 0)
+      .map(
+        (s) =>
+          `${show(s.name)}: ${s.unscored.total} of ${s.perCutoff.length ? total : 0} candidate-cutoffs unscored, ranked last: ${reasons(s.unscored.reasons)}`,
+      ),
+    degraded: withFigures
+      .filter((s) => (s.degraded?.total ?? 0) > 0)
+      .map(
+        (s) =>
+          `${show(s.name)}: ${s.degraded.total} of ${s.perCutoff.length ? total : 0} candidate-cutoffs scored although a read failed, counted as scored: ${reasons(s.degraded.reasons)}`,
+      ),
+  };
+}
+
 function unscoredSection(r: BacktestResult): string[] {
-  const lines = scorersOf(r)
-    .filter((s) => s.splits && s.unscored.total > 0)
-    .map((s) => {
-      const reasons = Object.entries(s.unscored.reasons)
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .map(([why, n]) => `${text(why)} (${n})`)
-        .join('; ');
-      const total = s.perCutoff.length ? r.cutoffs.reduce((n, c) => n + c.candidates, 0) : 0;
-      return `- ${text(s.name)}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}.`;
-    });
-  return lines.length ? ['Unscored candidates:', '', ...lines, ''] : [];
+  const { unscored, degraded } = candidateNotes(r, text);
+  return [
+    ...(unscored.length ? ['Unscored candidates:', '', ...unscored.map((l) => `- ${l}.`), ''] : []),
+    ...(degraded.length ? ['Candidates scored with a failed read:', '', ...degraded.map((l) => `- ${l}.`), ''] : []),
+  ];
 }
 
 function referenceSection(r: BacktestResult, h: string): string[] {
@@ -286,17 +309,9 @@ export function backtestConsoleTable(result: BacktestResult): string {
     ...scorersOf(r)
       .filter((s) => s.error)
       .map((s) => `${line(s.name)} failed: ${line(s.error!)}`),
-    // Candidates a scorer left unscored rank last and move its figures: said under the table too.
-    ...scorersOf(r)
-      .filter((s) => s.splits && s.unscored.total > 0)
-      .map((s) => {
-        const total = s.perCutoff.length ? r.cutoffs.reduce((n, c) => n + c.candidates, 0) : 0;
-        const reasons = Object.entries(s.unscored.reasons)
-          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-          .map(([why, n]) => `${line(why)} (${n})`)
-          .join('; ');
-        return `${line(s.name)}: ${s.unscored.total} of ${total} candidate-cutoffs unscored, ranked last: ${reasons}`;
-      }),
+    // Candidates a scorer left unscored (ranked last) or scored with a failed read move its
+    // figures: said under the table too.
+    ...Object.values(candidateNotes(r, line)).flat(),
   ].filter((x): x is string => x !== null);
   return [
     `${line(r.title)} (${r.cutoffs.length} cutoffs, ${(r.runtimeMs / 1000).toFixed(1)} s)`,

@@ -92,6 +92,13 @@ export interface ScorerResult {
   readonly perCutoff: readonly CutoffScore[];
   /** Unscored candidates and why. */
   readonly unscored: UnscoredSummary;
+  /**
+   * Candidates scored although something they are scored from failed (the scorer's
+   * `ScoredCandidates.degraded`), over all cutoffs, by what failed: their figures count them as
+   * scored. A `{ total: 0, reasons: {} }` when none (and after an error). Results written before
+   * it was counted lack it: the writers then name none.
+   */
+  readonly degraded: UnscoredSummary;
   /** Figures per split, null after an error. */
   readonly splits: Readonly<Record<ResultSplit, SplitSummary>> | null;
 }

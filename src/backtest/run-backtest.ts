@@ -308,6 +308,9 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
   // Prototype-less: a host's reason may be any text, `__proto__` included.
   const reasons = Object.create(null) as Record<string, number>;
   let unscoredTotal = 0;
+  // Candidates scored despite a failed read, by what failed (prototype-less, as `reasons`).
+  const degradedReasons = Object.create(null) as Record<string, number>;
+  let degradedTotal = 0;
   const ranked: RankedCutoff[] = [];
   const perCutoff: CutoffScore[] = [];
   // The scorer's name is the host's, one per scorer: a bounded name, not an id.
@@ -323,6 +326,7 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
       scoreMs,
       perCutoff: [],
       unscored: { total: 0, reasons: {} },
+      degraded: { total: 0, reasons: {} },
       splits: null,
     };
   };
@@ -387,13 +391,22 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     assertNoLookahead(guard);
     let unscored = 0;
     const found = Object.create(null) as Record<string, number>;
+    const failedFor = Object.create(null) as Record<string, number>;
+    let degraded = 0;
     let values: number[];
     try {
       // Read inside the guard: a Map whose `get` throws, or a getter on `scores` or `unscored`
       // that throws, fails this scorer alone, like a `score()` that throws.
       values = cutoff.candidates.map((slug) => {
         const s = answer.get(slug);
-        if (typeof s === 'number' && Number.isFinite(s)) return s;
+        if (typeof s === 'number' && Number.isFinite(s)) {
+          const what = answer.degraded(slug);
+          if (what !== undefined) {
+            degraded++;
+            failedFor[what] = (failedFor[what] ?? 0) + 1;
+          }
+          return s;
+        }
         unscored++;
         const reason =
           answer.reason(slug) ??
@@ -409,6 +422,8 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     }
     for (const [reason, n] of Object.entries(found)) reasons[reason] = (reasons[reason] ?? 0) + n;
     unscoredTotal += unscored;
+    for (const [what, n] of Object.entries(failedFor)) degradedReasons[what] = (degradedReasons[what] ?? 0) + n;
+    degradedTotal += degraded;
     const labels = cutoff.candidates.map((slug) => cutoff.labels.get(slug) === true);
     ranked.push({ scores: values, labels });
     perCutoff.push({
@@ -426,7 +441,16 @@ async function runScorer(state: RunState, scorer: BacktestScorer, role: ScorerRe
     test: summarise(state, scorer, ranked, 'test'),
     all: summarise(state, scorer, ranked, 'all'),
   };
-  return { ...base, error: null, fitMs, scoreMs, perCutoff, unscored: { total: unscoredTotal, reasons }, splits };
+  return {
+    ...base,
+    error: null,
+    fitMs,
+    scoreMs,
+    perCutoff,
+    unscored: { total: unscoredTotal, reasons },
+    degraded: { total: degradedTotal, reasons: degradedReasons },
+    splits,
+  };
 }
 
 /**

@@ -149,6 +149,8 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
         // radar refuses a whole call over one such name).
         const scores = new Map<string, number>();
         const unscored = new Map<string, string>();
+        // Scored although a read failed: said in the result, as the radar says it of the artist.
+        const degraded = new Map<string, string>();
         for (const slug of context.candidates)
           if (!isSlug(slug)) unscored.set(slug, `invalid: not an artist slug (${SLUG_MESSAGE.toLowerCase()})`);
         const scored = await radar.scoreArtists(context.candidates.filter(isSlug), {
@@ -157,10 +159,12 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
           signal: context.signal,
         });
         for (const a of scored.artists) {
-          if (a.status === 'ok' && a.breakout !== null) scores.set(a.artistSlug, a.breakout);
-          else unscored.set(a.artistSlug, `${a.status}: ${a.reason ?? ''}`);
+          if (a.status === 'ok' && a.breakout !== null) {
+            scores.set(a.artistSlug, a.breakout);
+            if (a.problems.length > 0) degraded.set(a.artistSlug, a.problems.join('; '));
+          } else unscored.set(a.artistSlug, `${a.status}: ${a.reason ?? ''}`);
         }
-        return { scores, unscored };
+        return { scores, unscored, degraded };
       } finally {
         close();
       }

@@ -131,6 +131,12 @@ export interface ScoredCandidates {
   readonly scores: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
   /** Why a candidate has no score (`insufficient data`, `no chart history`...); counted in the result. */
   readonly unscored?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /**
+   * Candidates scored all the same although something they are scored from failed (a source read
+   * that errored or timed out), with what failed (`network: error`); counted in the result and
+   * named under its tables, so figures moved by an outage say so. Ranked by their score as usual.
+   */
+  readonly degraded?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
 }
 
 /** What `score` returns: a map of scores, or scores with reasons for the unscored. */

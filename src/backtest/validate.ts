@@ -424,6 +424,8 @@ export interface NormalisedScores {
   readonly get: (slug: string) => unknown;
   /** The reason given for an unscored candidate, if any. */
   readonly reason: (slug: string) => string | undefined;
+  /** What failed for a candidate scored all the same (`ScoredCandidates.degraded`), if anything. */
+  readonly degraded: (slug: string) => string | undefined;
 }
 
 function lookup(value: unknown, what: string): ((slug: string) => unknown) | null {
@@ -432,12 +434,12 @@ function lookup(value: unknown, what: string): ((slug: string) => unknown) | nul
     const record = value as Record<string, unknown>;
     return (slug) => (Object.hasOwn(record, slug) ? record[slug] : undefined);
   }
-  if (value === undefined && what === 'unscored') return () => undefined;
+  if (value === undefined && (what === 'unscored' || what === 'degraded')) return () => undefined;
   return null;
 }
 
 /**
- * Reads what `score` returned: a Map of scores, or `{ scores, unscored }`. Throws an Error (the
+ * Reads what `score` returned: a Map of scores, or `{ scores, unscored?, degraded? }`. Throws an Error (the
  * scorer's failure, reported in its result) for anything else.
  * @example
  * ```ts
@@ -445,20 +447,19 @@ function lookup(value: unknown, what: string): ((slug: string) => unknown) | nul
  * ```
  */
 export function normaliseScores(value: unknown): NormalisedScores {
-  if (isMapOfAnyRealm(value)) return { get: (slug) => value.get(slug) as unknown, reason: () => undefined };
+  if (isMapOfAnyRealm(value))
+    return { get: (slug) => value.get(slug) as unknown, reason: () => undefined, degraded: () => undefined };
   if (typeof value === 'object' && value !== null && 'scores' in value) {
-    const { scores, unscored } = value as { scores: unknown; unscored?: unknown };
+    const { scores, unscored, degraded } = value as { scores: unknown; unscored?: unknown; degraded?: unknown };
     const get = lookup(scores, 'scores');
     const why = lookup(unscored, 'unscored');
-    if (get && why) {
-      return {
-        get,
-        reason: (slug) => {
-          const r = why(slug);
-          return typeof r === 'string' && r.trim() !== '' ? r.trim().slice(0, 200) : undefined;
-        },
-      };
-    }
+    const failed = lookup(degraded, 'degraded');
+    /** A reason as counted: trimmed text of at most 200 characters, or undefined for none. */
+    const text = (r: unknown): string | undefined =>
+      typeof r === 'string' && r.trim() !== '' ? r.trim().slice(0, 200) : undefined;
+    if (get && why && failed) return { get, reason: (slug) => text(why(slug)), degraded: (slug) => text(failed(slug)) };
   }
-  throw new Error(`score() must return a Map<string, number> or { scores, unscored? }, got ${describeValue(value)}`);
+  throw new Error(
+    `score() must return a Map<string, number> or { scores, unscored?, degraded? }, got ${describeValue(value)}`,
+  );
 }

@@ -7,6 +7,7 @@ import { createSourceGateway } from '../../src/core/gateway/gateway.js';
 import { DAY_MS } from '../../src/core/time.js';
 import { createEagerDataset, createMemorySources, type ArtistHistory } from 'scene-radar/adapters/memory';
 import {
+  backtestConsoleTable,
   backtestJson,
   backtestMarkdown,
   backtestSummary,
@@ -205,6 +206,57 @@ describe('runBacktest: a run', () => {
     );
   });
 
+  it('counts candidates scored although a read failed, by what failed, and names them under both tables', async () => {
+    // The first candidate of each cutoff scored with a failed read (Map form), the second with an
+    // empty reason (not counted), the third unscored (its `degraded` entry is not counted: no score).
+    const flaky: BacktestScorer = {
+      name: 'flaky',
+      score: ({ candidates }) => ({
+        scores: Object.fromEntries(candidates.slice(0, 2).map((s, i) => [s, 2 - i])),
+        degraded: new Map([
+          [candidates[0]!, '  network: error (threw)  '],
+          [candidates[1]!, ' '],
+          ...(candidates[2] ? [[candidates[2], 'releases: timeout'] as [string, string]] : []),
+        ]),
+      }),
+    };
+    const recorded: BacktestScorer = {
+      name: 'recorded',
+      score: ({ candidates }) => ({
+        scores: new Map(candidates.map((s) => [s, 1])),
+        degraded: { [candidates[0]!]: 'events: timeout' },
+      }),
+    };
+    const result = await runBacktest(options({ baselines: [flaky, recorded] }));
+    const [f, r] = result.baselines;
+    expect(f!.degraded).toEqual({ total: 4, reasons: { 'network: error (threw)': 4 } });
+    expect(r!.degraded).toEqual({ total: 4, reasons: { 'events: timeout': 4 } });
+    // The figures are those of the scores: `degraded` moves no candidate.
+    const plain = await runBacktest(
+      options({
+        baselines: [{ name: 'flaky', score: ({ candidates }) => flaky.score({ candidates } as never) }],
+      }),
+    );
+    expect(f!.perCutoff).toEqual(plain.baselines[0]!.perCutoff);
+    expect(backtestMarkdown(result)).toContain(
+      '- flaky: 4 of 12 candidate-cutoffs scored although a read failed, counted as scored: network: error (threw) (4).',
+    );
+    expect(backtestConsoleTable(result)).toContain(
+      'recorded: 4 of 12 candidate-cutoffs scored although a read failed, counted as scored: events: timeout (4)',
+    );
+    // A result written before `degraded` was counted reads back as written, and its tables name none.
+    const old = JSON.parse(backtestJson(result)) as { baselines: Array<Record<string, unknown>> };
+    for (const b of old.baselines) delete b.degraded;
+    const read = parseBacktestJson(JSON.stringify(old));
+    expect(read.baselines.map((b) => b.degraded)).toEqual([undefined, undefined]);
+    expect(backtestMarkdown(read)).not.toContain('scored although a read failed');
+    expect(backtestConsoleTable(read)).not.toContain('scored although a read failed');
+    // A malformed count is refused, as any malformed field the writers read.
+    const bad = JSON.parse(backtestJson(result)) as { baselines: Array<Record<string, unknown>> };
+    bad.baselines[0]!.degraded = { total: 'four', reasons: {} };
+    expect(() => parseBacktestJson(JSON.stringify(bad))).toThrow(/baselines\.0\.degraded\.total/);
+  });
+
   it('fails a scorer that throws or answers garbage, and only that scorer', async () => {
     const result = await runBacktest(
       options({
@@ -218,7 +270,7 @@ describe('runBacktest: a run', () => {
     expect(result.baselines.map((b) => b.error)).toEqual([
       null,
       'RangeError: model file missing',
-      'Error: score() must return a Map<string, number> or { scores, unscored? }, got an array',
+      'Error: score() must return a Map<string, number> or { scores, unscored?, degraded? }, got an array',
     ]);
     expect(result.baselines[1]!.splits).toBeNull();
     expect(backtestMarkdown(result)).toContain('| boom | failed: RangeError: model file missing |');
@@ -718,6 +770,7 @@ describe('judge', () => {
       scoreMs: 0,
       perCutoff: [],
       unscored: { total: 0, reasons: {} },
+      degraded: { total: 0, reasons: {} },
       splits: { train: split, test: split, all: split },
     };
   };

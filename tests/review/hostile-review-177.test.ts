@@ -19,8 +19,8 @@
  * console table's unscored line). Three, named "KNOWN, LEFT OPEN", were expected failures: a scene
  * pulse did not know that the last membership refresh lost artists to failed reads (the state
  * row would have to carry it: it does since 2026-12-07, and those two tests are named "FIXED"),
- * and the backtest's talentScorer does not count candidates scored despite a failed read (still
- * open). FAULTS found:
+ * and the backtest's talentScorer did not count candidates scored despite a failed read (it does
+ * since 2026-12-07: "FIXED" too). FAULTS found:
  *
  * 1. src/cli/report.ts:62 `refreshLines`: "scene reads failed: ...; N artists kept their memberships,
  *    M placed in no scene" prints `m.kept`, which counts every artist whose MIG/CMG read failed,
@@ -464,9 +464,17 @@ describe('scene-radar backtest table with sources failing', () => {
       expect(backtestConsoleTable(r)).not.toMatch(/NaN|undefined|Infinity/);
   });
 
-  it.fails('KNOWN, LEFT OPEN: MIG failing for every candidate changes the AUC and the table (and the result) say nothing', () => {
+  // Fixed on 2026-12-07: talentScorer reports candidates scored despite a failed read
+  // (`ScoredCandidates.degraded`), the result counts them by what failed, and both tables say so.
+  it('FIXED (was KNOWN, LEFT OPEN): MIG failing for every candidate changes the AUC, and the table and the result say so', () => {
     const table = backtestConsoleTable(migFailed);
     expect(table).toMatch(/\bmig\b|failed read|read(?:s)? failed/i);
+    const degraded = migFailed.scorer!.degraded;
+    const cutoffCandidates = migFailed.cutoffs.reduce((n, c) => n + c.candidates, 0);
+    expect(degraded.total).toBe(cutoffCandidates - migFailed.scorer!.unscored.total);
+    expect(Object.keys(degraded.reasons).every((r) => /network: error/.test(r))).toBe(true);
+    expect(backtestMarkdown(migFailed)).toMatch(/scored although a read failed/);
+    expect(clean.scorer!.degraded).toEqual({ total: 0, reasons: {} });
   });
 
   it('the Markdown report names the candidates left unscored by a failed read', () => {
