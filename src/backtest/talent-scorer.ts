@@ -158,10 +158,15 @@ export function talentScorer(options: TalentScorerOptions = {}): BacktestScorer 
           ...(context.population === undefined ? {} : { population: context.population.filter(isSlug) }),
           signal: context.signal,
         });
+        // Peers whose reads failed move every score relative to them, a candidate's whose own
+        // reads all succeeded too.
+        const { artists: peerCount, failed: failedPeers } = scored.peerReads;
+        const peersNote = failedPeers > 0 ? [`peers: ${failedPeers} of ${peerCount} with a failed read`] : [];
         for (const a of scored.artists) {
           if (a.status === 'ok' && a.breakout !== null) {
             scores.set(a.artistSlug, a.breakout);
-            if (a.problems.length > 0) degraded.set(a.artistSlug, a.problems.join('; '));
+            const failed = [...a.problems, ...peersNote];
+            if (failed.length > 0) degraded.set(a.artistSlug, failed.join(', '));
           } else unscored.set(a.artistSlug, `${a.status}: ${a.reason ?? ''}`);
         }
         return { scores, unscored, degraded };

@@ -135,6 +135,7 @@ export interface ScoredCandidates {
    * Candidates scored all the same although something they are scored from failed (a source read
    * that errored or timed out), with what failed (`network: error`); counted in the result and
    * named under its tables, so figures moved by an outage say so. Ranked by their score as usual.
+   * An entry whose reason is blank or not a string counts as `no reason given`.
    */
   readonly degraded?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
 }

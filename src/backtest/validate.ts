@@ -424,7 +424,10 @@ export interface NormalisedScores {
   readonly get: (slug: string) => unknown;
   /** The reason given for an unscored candidate, if any. */
   readonly reason: (slug: string) => string | undefined;
-  /** What failed for a candidate scored all the same (`ScoredCandidates.degraded`), if anything. */
+  /**
+   * What failed for a candidate scored all the same (`ScoredCandidates.degraded`), if anything: an
+   * entry without a text of its own (blank, not a string) is `no reason given`.
+   */
   readonly degraded: (slug: string) => string | undefined;
 }
 
@@ -457,7 +460,15 @@ export function normaliseScores(value: unknown): NormalisedScores {
     /** A reason as counted: trimmed text of at most 200 characters, or undefined for none. */
     const text = (r: unknown): string | undefined =>
       typeof r === 'string' && r.trim() !== '' ? r.trim().slice(0, 200) : undefined;
-    if (get && why && failed) return { get, reason: (slug) => text(why(slug)), degraded: (slug) => text(failed(slug)) };
+    if (get && why && failed)
+      return {
+        get,
+        reason: (slug) => text(why(slug)),
+        degraded: (slug) => {
+          const r = failed(slug);
+          return r === undefined ? undefined : (text(r) ?? 'no reason given');
+        },
+      };
   }
   throw new Error(
     `score() must return a Map<string, number> or { scores, unscored?, degraded? }, got ${describeValue(value)}`,

@@ -188,6 +188,18 @@ export interface ScoredArtists {
   readonly features: readonly ArtistFeatures[];
   /** The peer statistics scores are relative to. */
   readonly peers: PeerStats;
+  /**
+   * The population `peers` were fitted on in this call: its artists, and how many of them had a
+   * read fail (a source read or a host feature that errored or timed out). Such a peer counts with
+   * its features missing, which moves every score relative to the peers, a failure-free artist's
+   * too. Both 0 when the peers are the last refresh's (fitted then, see `population`).
+   */
+  readonly peerReads: {
+    /** Artists of the population the peers were fitted on (0 when they are the last refresh's). */
+    readonly artists: number;
+    /** Of those, artists with a failed read (0 when the peers are the last refresh's). */
+    readonly failed: number;
+  };
   /** The signals gathered, per artist. */
   readonly signals: ReadonlyMap<string, ArtistSignals>;
 }
@@ -766,6 +778,15 @@ export class TalentRadar {
     const features = read.features.map(scoredAs);
     const signals = new Map([...read.signals].map(([slug, s]) => [slug, scoredAs(s)]));
     const peers = samePeers ? kept! : fitPeerStats(featureTable(features, this.#host), this.#model);
+    // Counted on the reads as made (a model term for an unregistered feature is no read that failed).
+    let failedPeers = 0;
+    if (!samePeers)
+      for (const s of read.signals.values())
+        if (
+          failedReadsOf(s).length > 0 ||
+          Object.values(s.host).some((h) => h.status === 'error' || h.status === 'timeout')
+        )
+          failedPeers++;
     const index = new Map(features.map((f, i) => [f.artistSlug, i]));
     const picked = wanted.map((s) => features[index.get(s)!]!);
     const scores = scoreTable(featureTable(picked, this.#host), peers, this.#model);
@@ -784,6 +805,7 @@ export class TalentRadar {
       artists,
       features: picked,
       peers,
+      peerReads: samePeers ? { artists: 0, failed: 0 } : { artists: features.length, failed: failedPeers },
       signals: new Map(wanted.map((s) => [s, signals.get(s)!])),
     };
   }

@@ -207,8 +207,8 @@ describe('runBacktest: a run', () => {
   });
 
   it('counts candidates scored although a read failed, by what failed, and names them under both tables', async () => {
-    // The first candidate of each cutoff scored with a failed read (Map form), the second with an
-    // empty reason (not counted), the third unscored (its `degraded` entry is not counted: no score).
+    // The first candidate of each cutoff scored with a failed read (Map form), the second with a
+    // blank reason (no reason given), the third unscored (its `degraded` entry is not counted: no score).
     const flaky: BacktestScorer = {
       name: 'flaky',
       score: ({ candidates }) => ({
@@ -229,7 +229,7 @@ describe('runBacktest: a run', () => {
     };
     const result = await runBacktest(options({ baselines: [flaky, recorded] }));
     const [f, r] = result.baselines;
-    expect(f!.degraded).toEqual({ total: 4, reasons: { 'network: error (threw)': 4 } });
+    expect(f!.degraded).toEqual({ total: 8, reasons: { 'network: error (threw)': 4, 'no reason given': 4 } });
     expect(r!.degraded).toEqual({ total: 4, reasons: { 'events: timeout': 4 } });
     // The figures are those of the scores: `degraded` moves no candidate.
     const plain = await runBacktest(
@@ -239,7 +239,7 @@ describe('runBacktest: a run', () => {
     );
     expect(f!.perCutoff).toEqual(plain.baselines[0]!.perCutoff);
     expect(backtestMarkdown(result)).toContain(
-      '- flaky: 4 of 12 candidate-cutoffs scored although a read failed, counted as scored: network: error (threw) (4).',
+      '- flaky: 8 of 12 candidate-cutoffs scored although a read failed, counted as scored: network: error (threw) (4); no reason given (4).',
     );
     expect(backtestConsoleTable(result)).toContain(
       'recorded: 4 of 12 candidate-cutoffs scored although a read failed, counted as scored: events: timeout (4)',

@@ -472,7 +472,9 @@ describe('scene-radar backtest table with sources failing', () => {
     const degraded = migFailed.scorer!.degraded;
     const cutoffCandidates = migFailed.cutoffs.reduce((n, c) => n + c.candidates, 0);
     expect(degraded.total).toBe(cutoffCandidates - migFailed.scorer!.unscored.total);
-    expect(Object.keys(degraded.reasons).every((r) => /network: error/.test(r))).toBe(true);
+    expect(
+      Object.keys(degraded.reasons).every((r) => /network: error.*, peers: \d+ of \d+ with a failed read$/.test(r)),
+    ).toBe(true);
     expect(backtestMarkdown(migFailed)).toMatch(/scored although a read failed/);
     expect(clean.scorer!.degraded).toEqual({ total: 0, reasons: {} });
   });
