@@ -9,6 +9,7 @@
  *
  *   npm run test:soak                      # 60 s
  *   SOAK_SECONDS=10 SOAK_SEED=7 npm run test:soak
+ *   SOAK_LOOP_DELAY_P99_MS=250 npm run test:soak   # a wider event-loop p99 bound (a busy machine)
  */
 import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -26,6 +27,15 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SEED = Number(process.env.SOAK_SEED ?? 12);
 const MB = 1024 * 1024;
 
+/** `name` from the environment, a number of ms > 0, else `fallback`; anything else is refused. */
+function positiveMs(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!(Number.isFinite(value) && value > 0)) throw new Error(`${name} must be a number of ms > 0, got "${text}"`);
+  return value;
+}
+
 /**
  * The bounds the soak holds the SDK to, set from measured runs (2 cores, 300 artists, 60 s:
  * baseline heap 35 MB, back to 38 MB after the load and after close, peak 185-200 MB; event-loop
@@ -37,8 +47,12 @@ const BOUNDS = {
   heapSlackBytes: 15 * MB,
   /** Heap at any moment of the soak, at most this. */
   peakHeapBytes: 512 * MB,
-  /** Event-loop delay, ms. */
-  loopDelayP99Ms: 100,
+  /**
+   * Event-loop delay, ms. The p99 also counts the time the process waits for a core: CI runs the
+   * soak beside the long runs and the build on 2 cores, and sets a wider p99 bound there
+   * (SOAK_LOOP_DELAY_P99_MS, .ci/run says why); a stall of the SDK's own shows in both bounds.
+   */
+  loopDelayP99Ms: positiveMs('SOAK_LOOP_DELAY_P99_MS', 100),
   loopDelayMaxMs: 1_500,
   /** A refresh must settle within this, ms. */
   refreshMs: 30_000,
