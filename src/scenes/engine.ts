@@ -573,10 +573,8 @@ export class ScenesEngine {
         // and a refresh that fails (or a process killed mid-way) leaves the previous one whole.
         const stage = stageStores(live);
         const misses = new Map(this.#misses);
-        // The memberships the stage holds: the basis's until this refresh's pass computes its own.
-        let stagedMembershipsMs = basis.membershipsMs;
-        let stagedUnplaced = basis.unplaced;
-        // What this refresh's pass placed, once it has read the universe (null: the basis's are kept).
+        // The memberships the stage holds: the basis's until this refresh's pass, once it has read
+        // the universe, computes its own (their instant and the artists it could not place).
         let stagedPlaced: { readonly membershipsMs: number; readonly unplaced: number } | null = null;
         let stagedScored: ReadonlySet<string> = new Set();
         const pulse = new ScenePulse({
@@ -587,12 +585,12 @@ export class ScenesEngine {
           // pulsesAsOf is never cached: this cache stays empty (as a replay's, see #scratch).
           cache: new Cache<unknown>({ ttlMs: 1, clock: this.#d.clock, maxEntries: 16 }),
           // Known without a read: the basis's, or this refresh's once its pass has staged them.
-          membershipsAsOf: () => Promise.resolve(stagedMembershipsMs),
+          membershipsAsOf: () => Promise.resolve(stagedPlaced?.membershipsMs ?? basis.membershipsMs),
           lifecycle: this.#life,
           knownNetworks: this.#knownNetworks,
           // The staged memberships have scored the scenes this refresh read.
           awaitsRefresh: (slug) => basis.awaiting.has(slug) && !stagedScored.has(slug),
-          unplaced: () => stagedUnplaced,
+          unplaced: () => stagedPlaced?.unplaced ?? basis.unplaced,
         });
         // Staged: nothing is written until the commit, so a close() while a table read stalls ends
         // the refresh at once (RADAR_CLOSED) without waiting for the read.
@@ -607,11 +605,7 @@ export class ScenesEngine {
             async (report, scored) => {
               // A pass that read the universe computed the memberships as of `at` (even where it
               // placed nobody); one that could not kept the basis's.
-              if (report.universe === 'ok') {
-                stagedPlaced = { membershipsMs: at.getTime(), unplaced: report.lost };
-                stagedMembershipsMs = stagedPlaced.membershipsMs;
-                stagedUnplaced = stagedPlaced.unplaced;
-              }
+              if (report.universe === 'ok') stagedPlaced = { membershipsMs: at.getTime(), unplaced: report.lost };
               stagedScored = scored;
             },
             run,
