@@ -42,7 +42,12 @@ import {
   type ListScenesQuery,
 } from './catalog.js';
 import { buildSoundMap } from './membership-math.js';
-import { refreshMemberships, type MembershipMisses, type MembershipReport } from './memberships.js';
+import {
+  refreshMemberships,
+  type KnownTastemakers,
+  type MembershipMisses,
+  type MembershipReport,
+} from './memberships.js';
 import { recommendScenes, type RecommendationsQuery, type SceneRecommendations } from './recommendations.js';
 import { computeRelationships, getRelatedScenes, type RelatedScene } from './relationships.js';
 import { onLaterMemberships, publishRefreshPulses, tablesChanged, withdrawRefreshPulses } from './refresh-pulses.js';
@@ -209,6 +214,8 @@ export class ScenesEngine {
   readonly #cache: Cache<unknown>;
   /** Hysteresis state of the live memberships (see `scenes.membership.leaveAfterRefreshes`). */
   readonly #misses: MembershipMisses = new Map();
+  /** The tastemakers of each artist's last MIG read that answered (kept for a read that fails). */
+  #tastemakers: KnownTastemakers = new Map();
   /** Replays by day: `{ state, keep }`, so a replay built while a source failed is used once, not kept. */
   readonly #replays: Cache<unknown>;
   /**
@@ -573,6 +580,7 @@ export class ScenesEngine {
         // and a refresh that fails (or a process killed mid-way) leaves the previous one whole.
         const stage = stageStores(live);
         const misses = new Map(this.#misses);
+        const tastemakers = new Map(this.#tastemakers);
         // The memberships the stage holds: the basis's until this refresh's pass, once it has read
         // the universe, computes its own (their instant and the artists it could not place).
         let stagedPlaced: { readonly membershipsMs: number; readonly unplaced: number } | null = null;
@@ -602,6 +610,7 @@ export class ScenesEngine {
             nowIso,
             deadline,
             misses,
+            tastemakers,
             async (report, scored) => {
               // A pass that read the universe computed the memberships as of `at` (even where it
               // placed nobody); one that could not kept the basis's.
@@ -643,6 +652,7 @@ export class ScenesEngine {
         if (conflict !== undefined) throw conflict;
         this.#misses.clear();
         for (const [k, v] of misses) this.#misses.set(k, v);
+        this.#tastemakers = tastemakers;
         this.#committed();
       } else {
         written = await this.#refreshWrites(
@@ -652,6 +662,7 @@ export class ScenesEngine {
           nowIso,
           deadline,
           this.#misses,
+          this.#tastemakers,
           async (report, scored) => {
             // The memberships just written are what the snapshots must see: the state row says
             // they are as of `at` (written now, table by table like the rest without a transaction).
@@ -743,6 +754,7 @@ export class ScenesEngine {
     nowIso: string,
     deadline: Deadline,
     misses: MembershipMisses,
+    tastemakers: KnownTastemakers,
     afterMemberships: (report: MembershipReport, scored: ReadonlySet<string>) => Promise<void>,
     run: RefreshRun,
   ): Promise<RefreshWrites> {
@@ -761,6 +773,7 @@ export class ScenesEngine {
             config: this.#d.config,
             nowIso,
             misses,
+            tastemakers,
             networkReads,
             count: scope.count,
             scored: (slugs) => (read = slugs),
@@ -1113,7 +1126,8 @@ export class ScenesEngine {
     try {
       const nowIso = new Date(this.#d.clock.now()).toISOString();
       const report = await refreshMemberships(
-        { stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses },
+        // A replay starts from nothing known: no tastemakers kept from another day.
+        { stores, gateway: this.#d.gateway, config: this.#d.config, nowIso, misses, tastemakers: new Map() },
         at,
         deadline,
       );

@@ -5,7 +5,7 @@
  * passes (sound and place first, to find each scene's core; then people) and writes the rows.
  * An artist whose reads failed keeps its previous memberships: a failing source never erases data.
  */
-import type { ArtistNetwork, ArtistRecord, ReleaseFingerprint } from '../contracts/payloads.js';
+import type { ArtistNetwork, ArtistRecord, ReleaseFingerprint, TastemakerLink } from '../contracts/payloads.js';
 import { listUniverse } from '../core/gateway/universe.js';
 import { countOutcomes, type ItemOutcome, type OutcomeCounts } from '../core/gateway/outcome.js';
 import type { Deadline } from '../core/gateway/deadline.js';
@@ -79,6 +79,14 @@ const SOUND_YEARS_MS = 2 * 365 * 86_400_000;
 export type MembershipMisses = Map<string, number>;
 
 /**
+ * The tastemakers each artist's last MIG read that answered linked it to (by artist; none kept for
+ * an artist without one), kept by its engine between refreshes: an artist whose MIG read fails
+ * backs the scenes' circles with them, so the other members' people scores do not change with a
+ * read that failed for someone else.
+ */
+export type KnownTastemakers = Map<string, readonly string[]>;
+
+/**
  * The (artist x scene) passes may yield to the event loop every 32 artists (a mask: `j & 31`): with
  * thousands of scenes, a chunk's pairs are a long stretch of work.
  */
@@ -126,6 +134,8 @@ export async function refreshMemberships(
     config: SceneRadarConfig;
     nowIso: string;
     misses: MembershipMisses;
+    /** Updated in place: set from each network read that answered, kept for a read that failed. */
+    tastemakers: KnownTastemakers;
     /**
      * Receives the network reads that found an answer (`ok` or `missing`), by artist: the same
      * reads as of the same instant that the refresh's pulses would make again.
@@ -177,6 +187,8 @@ export async function refreshMemberships(
   const keptRows = new Map<string, readonly Readonly<SceneMembershipRow>[]>();
   let lost = 0;
   const networkFailed: string[] = [];
+  /** Artists of the universe with tastemakers in `deps.tastemakers` (any more are gone from it). */
+  let remembered = 0;
   // The stored memberships, read at most once (by the first chunk with a failed sound read, else by pass 2).
   let existingRead: Promise<readonly Readonly<SceneMembershipRow>[]> | undefined;
   const existingRows = (): Promise<readonly Readonly<SceneMembershipRow>[]> =>
@@ -211,7 +223,12 @@ export async function refreshMemberships(
       cmg[r.status]++;
       // Links known only after the refresh instant (a bare day is known at its end; a source's
       // clock may run ahead, within the gateway's skew) do not count yet, as in the pulse.
-      if (n.status === 'ok') networks.set(s, knownLinks(n.value, asOfMs));
+      if (n.status === 'ok') {
+        const known = knownLinks(n.value, asOfMs);
+        networks.set(s, known);
+        rememberTastemakers(s, known.tastemakers);
+      } else if (n.status === 'missing') deps.tastemakers.delete(s);
+      if (deps.tastemakers.has(s)) remembered++;
       if (n.status === 'ok' || n.status === 'missing') deps.networkReads?.set(s, n as ItemOutcome<ArtistNetwork>);
       if (r.status === 'ok') sounds.set(s, r.value as unknown as Map<string, number>);
       if (n.status === 'timeout' || n.status === 'error' || r.status === 'timeout' || r.status === 'error')
@@ -287,12 +304,31 @@ export async function refreshMemberships(
     candidates.set(a.slug, { sound, from, to: candScene.length });
   }
 
-  /** `slug` is a core member of scene `i`: its tastemakers (when MIG answered) back the scene. */
+  /**
+   * `slug` is a core member of scene `i`: its tastemakers back the scene (those its last MIG read
+   * that answered gave, when this one failed).
+   */
   function joinCore(slug: string, i: number): void {
     const circle = circleAt[i]!;
     circle.core.add(slug);
-    for (const l of networks.get(slug)?.tastemakers ?? [])
-      circle.tastemakers.set(l.tastemaker, (circle.tastemakers.get(l.tastemaker) ?? 0) + 1);
+    for (const t of deps.tastemakers.get(slug) ?? []) circle.tastemakers.set(t, (circle.tastemakers.get(t) ?? 0) + 1);
+  }
+
+  /** Keeps `links`' tastemakers for `slug` (the array kept before when they are the same). */
+  function rememberTastemakers(slug: string, links: readonly TastemakerLink[]): void {
+    const before = deps.tastemakers.get(slug);
+    if (links.length === 0) deps.tastemakers.delete(slug);
+    else if (before?.length !== links.length || links.some((l, k) => l.tastemaker !== before[k]))
+      deps.tastemakers.set(
+        slug,
+        links.map((l) => l.tastemaker),
+      );
+  }
+
+  // An artist gone from the universe leaves no tastemakers behind (when the universe was read).
+  if (universe.status === 'ok' && deps.tastemakers.size > remembered) {
+    const walkedNow = new Set(artists.map((a) => a.slug));
+    for (const slug of deps.tastemakers.keys()) if (!walkedNow.has(slug)) deps.tastemakers.delete(slug);
   }
 
   // The scenes read are scored by this pass unless every artist's reads failed: then none was

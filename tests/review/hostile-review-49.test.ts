@@ -238,10 +238,9 @@ describe('configured thresholds', () => {
 });
 
 describe("one artist's failed MIG read", () => {
-  // Known and left (expected failure): keeping an artist's last known tastemakers when its MIG
-  // read fails needs the engine to remember them between refreshes (as it does for CMG misses);
-  // recorded in the session note of 2026-12-05.
-  it.fails("does not change another member's people score (its tastemakers still back the scene)", async () => {
+  // Fixed: the engine keeps each artist's tastemakers from its last MIG read that answered
+  // (src/scenes/memberships.ts, KnownTastemakers); more cases in tests/scenes/failed-mig-tastemakers.test.ts.
+  it("does not change another member's people score (its tastemakers still back the scene)", async () => {
     // docs/scenes.md: "If an artist's MIG or CMG read fails or times out, its previous memberships
     // are kept unchanged: a failing source never erases data", and for a failed CMG read the
     // artist stays in the cores "so the other members' people scores and the tastemaker links do
