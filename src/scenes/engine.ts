@@ -216,6 +216,11 @@ export class ScenesEngine {
   readonly #misses: MembershipMisses = new Map();
   /** The tastemakers of each artist's last MIG read that answered (kept for a read that fails). */
   #tastemakers: KnownTastemakers = new Map();
+  /**
+   * The instant of the memberships the refresh that left `#tastemakers` computed (undefined before
+   * one): a refresh over other memberships (another instance's since, or none) starts from none.
+   */
+  #tastemakersAsOf: number | null | undefined;
   /** Replays by day: `{ state, keep }`, so a replay built while a source failed is used once, not kept. */
   readonly #replays: Cache<unknown>;
   /**
@@ -564,6 +569,15 @@ export class ScenesEngine {
 
   async #refresh(at: Date, basis: ScenesRefreshState, run: RefreshRun): Promise<ScenesRefreshReport> {
     const deadline = createDeadline(this.#d.config.scenes.globalPulseTimeoutMs * 5);
+    // Worked on as a copy, kept only once this refresh's state row is written: a refresh that
+    // fails leaves them as they were. Those of a refresh over other memberships than the stored
+    // ones (another instance refreshed since) would be older than the reads behind the stored rows.
+    const tastemakers: KnownTastemakers =
+      this.#tastemakersAsOf === basis.membershipsMs ? new Map(this.#tastemakers) : new Map();
+    const keepTastemakers = (state: ScenesRefreshState): void => {
+      this.#tastemakers = tastemakers;
+      this.#tastemakersAsOf = state.membershipsMs;
+    };
     // The tables are about to change: the last refresh's pulses no longer stand for them.
     withdrawRefreshPulses(this);
     const catalog = this.#catalogGeneration;
@@ -580,7 +594,6 @@ export class ScenesEngine {
         // and a refresh that fails (or a process killed mid-way) leaves the previous one whole.
         const stage = stageStores(live);
         const misses = new Map(this.#misses);
-        const tastemakers = new Map(this.#tastemakers);
         // The memberships the stage holds: the basis's until this refresh's pass, once it has read
         // the universe, computes its own (their instant and the artists it could not place).
         let stagedPlaced: { readonly membershipsMs: number; readonly unplaced: number } | null = null;
@@ -652,7 +665,7 @@ export class ScenesEngine {
         if (conflict !== undefined) throw conflict;
         this.#misses.clear();
         for (const [k, v] of misses) this.#misses.set(k, v);
-        this.#tastemakers = tastemakers;
+        if (committed !== undefined) keepTastemakers(committed);
         this.#committed();
       } else {
         written = await this.#refreshWrites(
@@ -662,7 +675,7 @@ export class ScenesEngine {
           nowIso,
           deadline,
           this.#misses,
-          this.#tastemakers,
+          tastemakers,
           async (report, scored) => {
             // The memberships just written are what the snapshots must see: the state row says
             // they are as of `at` (written now, table by table like the rest without a transaction).
@@ -675,6 +688,7 @@ export class ScenesEngine {
             );
             await writeState(live, next, latest, nowIso);
             committed = next;
+            keepTastemakers(next);
             this.#adopt(next);
             await this.#replays.clear();
             this.#committed();
